@@ -1,0 +1,81 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "crawler",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "crawler", targets: ["crawler"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries behind one small seam each.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+
+        // Stages: each depends on FeedModel and its own C module only.
+        .target(name: "FeedModel", swiftSettings: strictSettings),
+        // Pure HTML lexing shared by Parse (text, first image) and Convert (body rewrites).
+        .target(name: "Markup", swiftSettings: strictSettings),
+        .target(name: "Config",
+                dependencies: ["FeedModel", "Yams"],
+                swiftSettings: strictSettings),
+        .target(name: "Fetch",
+                dependencies: ["FeedModel", "CCurl"], exclude: ["README.md"],
+                swiftSettings: strictSettings),
+        .target(name: "Parse",
+                dependencies: ["FeedModel", "Markup", "CLibXML2"],
+                swiftSettings: strictSettings),
+        .target(name: "Convert",
+                dependencies: ["FeedModel", "Markup", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: strictSettings),
+        .target(name: "Store",
+                dependencies: ["FeedModel", "CSQLite"],
+                swiftSettings: strictSettings),
+        .target(name: "CrawlerApp",
+                dependencies: ["FeedModel", "Config", "Fetch", "Parse", "Convert", "Store",
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: strictSettings),
+        .executableTarget(name: "crawler",
+                          dependencies: ["CrawlerApp", "FeedModel", "Config", "Parse", "Store",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                         .product(name: "Logging", package: "swift-log")],
+                          swiftSettings: strictSettings),
+
+        // Test support: a real loopback HTTP server and fixture helpers.
+        .target(name: "CrawlerTestKit",
+                dependencies: ["FeedModel"],
+                swiftSettings: strictSettings),
+
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "FeedModel"],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "ParseTests", dependencies: ["Parse", "FeedModel"],
+                    resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+        .testTarget(name: "MarkupTests", dependencies: ["Markup"], swiftSettings: strictSettings),
+        .testTarget(name: "ConvertTests", dependencies: ["Convert", "FeedModel", "Markup"],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "FetchTests", dependencies: ["Fetch", "FeedModel", "CrawlerTestKit"],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "FeedModel"],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "CrawlerAppTests",
+                    dependencies: ["CrawlerApp", "FeedModel", "Config", "Store", "CrawlerTestKit",
+                                   .product(name: "Logging", package: "swift-log")],
+                    resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

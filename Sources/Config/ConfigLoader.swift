@@ -1,0 +1,23 @@
+public import FeedModel
+internal import Foundation
+
+/// Reads feeds.yaml from disk and parses it; the only file access in this module.
+public enum ConfigLoader {
+    public static func load(path: String) throws(ConfigError) -> CrawlerConfig {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let text: String
+        do {
+            let data = try Data(contentsOf: url)
+            guard let decoded = String(data: data, encoding: .utf8) else {
+                throw ConfigError(file: path, line: 0, key: "", message: "is not UTF-8 text")
+            }
+            text = decoded
+        } catch let problem as ConfigError {
+            throw problem
+        } catch {
+            throw ConfigError(file: path, line: 0, key: "", message: "cannot read: \(error.localizedDescription)")
+        }
+        let parser = ConfigParser(fileName: path, baseDirectory: url.deletingLastPathComponent().path)
+        return try parser.parse(text)
+    }
+}

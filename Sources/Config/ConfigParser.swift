@@ -1,0 +1,129 @@
+public import FeedModel
+internal import Yams
+
+/// Turns the text of feeds.yaml into a validated `CrawlerConfig`. Pure: the caller reads the file.
+public struct ConfigParser: Sendable {
+    /// Name used in error messages.
+    public var fileName: String
+    /// Folder that relative paths (the store) are resolved against.
+    public var baseDirectory: String
+
+    public init(fileName: String, baseDirectory: String) {
+        self.fileName = fileName
+        self.baseDirectory = baseDirectory
+    }
+
+    static let globalKeys = ["store", "interval", "concurrency", "per_host_concurrency", "user_agent",
+                             "timeout", "connect_timeout", "max_body_size", "default_image", "feeds"]
+    static let feedKeys = ["url", "name", "categories", "author", "image", "interval",
+                           "item_categories", "sanitize"]
+
+    public func parse(_ text: String) throws(ConfigError) -> CrawlerConfig {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw error(line: 0, key: "", "the file is empty; it needs at least a `feeds:` list")
+            }
+            root = node
+        } catch let problem as ConfigError {
+            throw problem
+        } catch let problem as YamlError {
+            throw yamlSyntaxError(problem)
+        } catch {
+            throw self.error(line: 0, key: "", "cannot read YAML: \(error)")
+        }
+        guard let mapping = root.mapping else {
+            throw error(at: root, key: "", "the top level must be a mapping of settings (store:, feeds:, ...)")
+        }
+        return try parseGlobal(mapping)
+    }
+
+    private func parseGlobal(_ mapping: Node.Mapping) throws(ConfigError) -> CrawlerConfig {
+        let reader = MappingReader(parser: self, mapping: mapping, path: "")
+        try reader.rejectUnknownKeys(allowed: Self.globalKeys)
+        let store = try reader.string("store") ?? "./store"
+        var config = CrawlerConfig(storePath: resolve(path: store))
+        config.interval = try reader.duration("interval") ?? config.interval
+        config.concurrency = try reader.positiveInt("concurrency") ?? config.concurrency
+        config.perHostConcurrency = try reader.positiveInt("per_host_concurrency") ?? config.perHostConcurrency
+        config.userAgent = try reader.string("user_agent") ?? config.userAgent
+        config.timeout = try reader.duration("timeout") ?? config.timeout
+        config.connectTimeout = try reader.duration("connect_timeout") ?? config.connectTimeout
+        config.maxBodyBytes = try reader.size("max_body_size") ?? config.maxBodyBytes
+        config.defaultImage = try reader.string("default_image")
+        config.feeds = try parseFeeds(reader.node("feeds"), defaultInterval: config.interval)
+        return config
+    }
+
+    private func parseFeeds(_ node: Node?, defaultInterval: Double) throws(ConfigError) -> [FeedConfig] {
+        guard let node else { throw error(line: 0, key: "feeds", "missing; list the feeds to crawl under `feeds:`") }
+        guard let sequence = node.sequence else {
+            throw error(at: node, key: "feeds", "must be a list (each entry starting with `- url: ...`)")
+        }
+        var feeds: [FeedConfig] = []
+        var seenNames: [String: Int] = [:]
+        var seenURLs: [String: Int] = [:]
+        for (index, entry) in sequence.enumerated() {
+            let feed = try parseFeed(entry, index: index, defaultInterval: defaultInterval)
+            if let first = seenURLs[feed.url] {
+                throw error(at: entry, key: "feeds[\(index)].url", "duplicate of the feed on line \(first): \(feed.url)")
+            }
+            if let first = seenNames[feed.name] {
+                throw error(at: entry, key: "feeds[\(index)].name",
+                            "name '\(feed.name)' is already used by the feed on line \(first); names must be unique")
+            }
+            seenURLs[feed.url] = feed.line
+            seenNames[feed.name] = feed.line
+            feeds.append(feed)
+        }
+        return feeds
+    }
+
+    private func parseFeed(_ node: Node, index: Int, defaultInterval: Double) throws(ConfigError) -> FeedConfig {
+        let path = "feeds[\(index)]"
+        guard let mapping = node.mapping else {
+            throw error(at: node, key: path, "each feed must be a mapping with at least `url:`")
+        }
+        let reader = MappingReader(parser: self, mapping: mapping, path: path)
+        try reader.rejectUnknownKeys(allowed: Self.feedKeys)
+        guard let url = try reader.string("url") else {
+            throw error(at: node, key: "\(path).url", "missing; every feed needs a url")
+        }
+        guard let parsed = FeedURL(url) else {
+            throw error(at: reader.node("url") ?? node, key: "\(path).url",
+                        "'\(url)' is not an http://, https:// or file:// URL")
+        }
+        var feed = FeedConfig(name: try reader.string("name") ?? parsed.defaultName, url: url,
+                              line: node.mark?.line ?? 0)
+        feed.categories = try reader.stringList("categories") ?? []
+        feed.author = try reader.string("author")
+        feed.image = try reader.string("image")
+        feed.interval = try reader.duration("interval") ?? defaultInterval
+        feed.itemCategories = try reader.bool("item_categories") ?? false
+        feed.sanitize = try reader.bool("sanitize") ?? true
+        return feed
+    }
+
+    private func resolve(path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        let relative = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
+        return baseDirectory.hasSuffix("/") ? baseDirectory + relative : baseDirectory + "/" + relative
+    }
+
+    func error(line: Int, key: String, _ message: String) -> ConfigError {
+        ConfigError(file: fileName, line: line, key: key, message: message)
+    }
+
+    func error(at node: Node, key: String, _ message: String) -> ConfigError {
+        error(line: node.mark?.line ?? 0, key: key, message)
+    }
+
+    private func yamlSyntaxError(_ problem: YamlError) -> ConfigError {
+        switch problem {
+        case let .scanner(_, message, mark, _), let .parser(_, message, mark, _), let .composer(_, message, mark, _):
+            return error(line: mark.line, key: "", "YAML syntax: \(message) (column \(mark.column))")
+        default:
+            return error(line: 0, key: "", "YAML syntax: \(problem)")
+        }
+    }
+}

@@ -1,0 +1,45 @@
+/// Parses operator-friendly durations and sizes: `45s`, `15m`, `2h`, `1d`, `1h30m`; `512KB`, `32MB`.
+enum DurationParser {
+    /// Seconds, or nil when the text is not a positive duration.
+    static func seconds(_ text: String) -> Double? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
+        var total = 0.0
+        var number = ""
+        var sawUnit = false
+        for character in text.trimmingSpaces() {
+            if character.isNumber || character == "." {
+                number.append(character)
+            } else if let unit = units[Character(character.lowercased())], let value = Double(number) {
+                total += value * unit
+                number = ""
+                sawUnit = true
+            } else {
+                return nil
+            }
+        }
+        // A bare number is seconds; a trailing number after units ("1h30") is ambiguous.
+        if !number.isEmpty {
+            guard !sawUnit, let value = Double(number) else { return nil }
+            total += value
+        }
+        return total > 0 ? total : nil
+    }
+
+    static func bytes(_ text: String) -> Int? {
+        let trimmed = text.trimmingSpaces().uppercased()
+        let units: [(String, Int)] = [("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("B", 1)]
+        for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
+            guard let value = Double(String(trimmed.dropLast(suffix.count)).trimmingSpaces()),
+                  value > 0 else { return nil }
+            return Int(value * Double(factor))
+        }
+        guard let value = Int(trimmed), value > 0 else { return nil }
+        return value
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+    }
+}

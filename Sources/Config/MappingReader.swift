@@ -1,0 +1,107 @@
+internal import Yams
+
+/// Typed access to one YAML mapping, with errors that name the key and its line.
+struct MappingReader {
+    let parser: ConfigParser
+    let mapping: Node.Mapping
+    /// Prefix for key paths in messages, e.g. `feeds[2]`.
+    let path: String
+
+    func node(_ key: String) -> Node? {
+        mapping.first(where: { $0.key.string == key })?.value
+    }
+
+    func rejectUnknownKeys(allowed: [String]) throws(ConfigError) {
+        for (key, _) in mapping {
+            let name = key.string ?? "?"
+            guard !allowed.contains(name) else { continue }
+            var message = "unknown key '\(name)'"
+            if let guess = allowed.min(by: { editDistance($0, name) < editDistance($1, name) }),
+               editDistance(guess, name) <= 2 {
+                message += " (did you mean '\(guess)'?)"
+            } else {
+                message += " (known keys: \(allowed.joined(separator: ", ")))"
+            }
+            throw parser.error(at: key, key: qualified(name), message)
+        }
+    }
+
+    func string(_ key: String) throws(ConfigError) -> String? {
+        guard let node = node(key) else { return nil }
+        if node.tag.rawValue == Tag.Name.null.rawValue { return nil }
+        guard let scalar = node.scalar else {
+            throw parser.error(at: node, key: qualified(key), "must be a single value, not a list or mapping")
+        }
+        return scalar.string
+    }
+
+    func stringList(_ key: String) throws(ConfigError) -> [String]? {
+        guard let node = node(key) else { return nil }
+        if let scalar = node.scalar { return scalar.string.isEmpty ? [] : [scalar.string] }
+        guard let sequence = node.sequence else {
+            throw parser.error(at: node, key: qualified(key), "must be a list, e.g. [news, tech]")
+        }
+        var values: [String] = []
+        for element in sequence {
+            guard let scalar = element.scalar else {
+                throw parser.error(at: element, key: qualified(key), "each entry must be a plain value")
+            }
+            values.append(scalar.string)
+        }
+        return values
+    }
+
+    func duration(_ key: String) throws(ConfigError) -> Double? {
+        guard let text = try string(key) else { return nil }
+        guard let seconds = DurationParser.seconds(text) else {
+            throw parser.error(at: node(key)!, key: qualified(key),
+                               "'\(text)' is not a duration; use forms like 45s, 15m, 2h, 1d")
+        }
+        return seconds
+    }
+
+    func size(_ key: String) throws(ConfigError) -> Int? {
+        guard let text = try string(key) else { return nil }
+        guard let bytes = DurationParser.bytes(text) else {
+            throw parser.error(at: node(key)!, key: qualified(key),
+                               "'\(text)' is not a size; use forms like 512KB, 32MB")
+        }
+        return bytes
+    }
+
+    func positiveInt(_ key: String) throws(ConfigError) -> Int? {
+        guard let text = try string(key) else { return nil }
+        guard let value = Int(text), value > 0 else {
+            throw parser.error(at: node(key)!, key: qualified(key), "'\(text)' must be a whole number above 0")
+        }
+        return value
+    }
+
+    func bool(_ key: String) throws(ConfigError) -> Bool? {
+        guard let text = try string(key) else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw parser.error(at: node(key)!, key: qualified(key), "'\(text)' must be true or false")
+        }
+    }
+
+    private func qualified(_ key: String) -> String {
+        path.isEmpty ? key : "\(path).\(key)"
+    }
+}
+
+/// Levenshtein distance, for "did you mean" hints on misspelt keys.
+func editDistance(_ lhs: String, _ rhs: String) -> Int {
+    let left = Array(lhs), right = Array(rhs)
+    var previous = Array(0...right.count)
+    for (i, leftCharacter) in left.enumerated() {
+        var current = [i + 1]
+        for (j, rightCharacter) in right.enumerated() {
+            let substitution = previous[j] + (leftCharacter == rightCharacter ? 0 : 1)
+            current.append(min(substitution, previous[j + 1] + 1, current[j] + 1))
+        }
+        previous = current
+    }
+    return previous[right.count]
+}

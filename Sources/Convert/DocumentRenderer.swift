@@ -1,0 +1,93 @@
+// Convert: Item + FeedConfig → the front-matter document of ../shared/format/SPEC.md,
+// its content hash and identity. Pure: no clock, no disk; the caller passes "now".
+public import FeedModel
+
+public struct DocumentRenderer: Sendable {
+    public var feed: FeedConfig
+    /// The channel title of the document the items came from.
+    public var channelTitle: String
+    /// Global last-resort image (`default_image` in feeds.yaml).
+    public var defaultImage: String?
+
+    public init(feed: FeedConfig, channelTitle: String, defaultImage: String? = nil) {
+        self.feed = feed
+        self.channelTitle = channelTitle
+        self.defaultImage = defaultImage
+    }
+
+    /// Renders one item. `firstSeen` dates items that carry no date of their own.
+    public func render(_ item: Item, firstSeen: Timestamp) -> Document {
+        let title = TitleText.normalise(item.title)
+        let body = BodyRewriter(base: item.baseURL, sanitize: feed.sanitize).rewrite(normalisedNewlines(item.contentHTML))
+        let date = item.published ?? item.updated ?? firstSeen
+        var lines = ["", "---", "title: " + TitleText.quoted(title), "categories: "]
+        lines += categories(for: item).map { " - " + YAMLScalar.plainOrQuoted(BraceEscaper.escape($0)) }
+        let image = self.image(for: item).map { "'" + $0.replacingAll("'", with: "''") + "'" }
+        if let image { lines.append("headimg: " + image) }
+        lines.append("author: " + YAMLScalar.plainOrQuoted(BraceEscaper.escape(author(for: item))))
+        lines.append("comments: false")
+        lines.append("date: " + HTTPDate.format(date))
+        if let image { lines.append("thumbnail: " + image) }
+        lines += ["---", "", "<div>   ", body + "  ", "</div>", "            "]
+        let text = BraceEscaper.escape(lines.joined(separator: "\n"))
+        return Document(feed: feed.name, itemIdentity: item.identity,
+                        contentHash: ContentHash.compute(title: title, bodyText: item.contentText),
+                        date: date, text: text)
+    }
+
+    func categories(for item: Item) -> [String] {
+        var values = feed.categories.filter { !$0.isEmpty }
+        if values.isEmpty { values = [fallbackName] }
+        if feed.itemCategories { values += item.categories.filter { !$0.isEmpty && !values.contains($0) } }
+        return values
+    }
+
+    func author(for item: Item) -> String {
+        if let author = feed.author, !author.isEmpty { return author }
+        if let author = item.author.map(TitleText.normalise), !author.isEmpty { return author }
+        return fallbackName
+    }
+
+    func image(for item: Item) -> String? {
+        [item.bodyImage, item.mediaImage, feed.image, defaultImage]
+            .lazy.compactMap { $0 }.first { !$0.isEmpty }
+    }
+
+    /// The channel title, or the feed's name when the channel has none.
+    private var fallbackName: String {
+        let title = TitleText.normalise(channelTitle)
+        return title.isEmpty ? feed.name : title
+    }
+
+    private func normalisedNewlines(_ html: String) -> String {
+        guard html.utf8.contains(0x0D) else { return html }
+        return html.replacingOccurrencesOfCRLF()
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        guard contains(target) else { return self }
+        var output = ""
+        for character in self {
+            if character == target { output += replacement } else { output.append(character) }
+        }
+        return output
+    }
+
+    /// CRLF and lone CR become LF. (Swift treats "\r\n" as one Character.)
+    func replacingOccurrencesOfCRLF() -> String {
+        var output = String.UnicodeScalarView()
+        var previousWasCR = false
+        for scalar in unicodeScalars {
+            if scalar == "\r" {
+                output.append("\n")
+                previousWasCR = true
+                continue
+            }
+            if !(scalar == "\n" && previousWasCR) { output.append(scalar) }
+            previousWasCR = false
+        }
+        return String(output)
+    }
+}

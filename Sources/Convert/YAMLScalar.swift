@@ -1,0 +1,58 @@
+/// Writes CATEGORY and AUTHOR values plain when YAML reads them back unchanged, quoted otherwise.
+enum YAMLScalar {
+    static func plainOrQuoted(_ value: String) -> String {
+        isPlainSafe(value) ? value : "'" + value.replacingAll("'", with: "''") + "'"
+    }
+
+    static let indicatorStarts: Set<Character> = ["-", "?", ":", ",", "[", "]", "{", "}", "#", "&", "*", "!", "|",
+                                                  ">", "'", "\"", "%", "@", "`"]
+    static let reservedWords: Set<String> = ["true", "false", "yes", "no", "on", "off", "null", "~"]
+
+    static func isPlainSafe(_ value: String) -> Bool {
+        guard let first = value.first, let last = value.last else { return false }
+        if first.isWhitespace || last.isWhitespace || last == ":" { return false }
+        if indicatorStarts.contains(first) { return false }
+        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { return false }
+        if value.contains(": ") || value.contains(" #") { return false }
+        if reservedWords.contains(value.lowercased()) { return false }
+        return !looksLikeNumber(value) && !looksLikeDate(value)
+    }
+
+    /// YAML 1.1 and 1.2 numbers: ints, floats, hex, octal, .inf, .nan, with _ separators.
+    static func looksLikeNumber(_ value: String) -> Bool {
+        let lower = value.lowercased()
+        if [".inf", "-.inf", "+.inf", ".nan"].contains(lower) { return true }
+        var body = Substring(lower)
+        if body.first == "+" || body.first == "-" { body = body.dropFirst() }
+        if body.hasPrefix("0x") { return body.count > 2 && body.dropFirst(2).allSatisfy(\.isHexDigit) }
+        if body.hasPrefix("0o") { return body.count > 2 && body.dropFirst(2).allSatisfy { ("0"..."7").contains($0) } }
+        guard !body.isEmpty else { return false }
+        var sawDigit = false, sawDot = false, sawExponent = false
+        var index = body.startIndex
+        while index < body.endIndex {
+            let character = body[index]
+            if character.isASCII && character.isNumber || character == "_" {
+                sawDigit = sawDigit || character != "_"
+            } else if character == "." && !sawDot && !sawExponent {
+                sawDot = true
+            } else if character == "e" && sawDigit && !sawExponent {
+                sawExponent = true
+                let next = body.index(after: index)
+                if next < body.endIndex, body[next] == "+" || body[next] == "-" { index = next }
+            } else if character == ":" && sawDigit && !sawDot {
+                // 1:30 is a YAML 1.1 base-60 number: keep scanning.
+            } else {
+                return false
+            }
+            index = body.index(after: index)
+        }
+        return sawDigit
+    }
+
+    /// A YAML timestamp starts with YYYY-M-D.
+    static func looksLikeDate(_ value: String) -> Bool {
+        let parts = value.prefix(while: { $0 != "T" && $0 != "t" && $0 != " " }).split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4 else { return false }
+        return parts.allSatisfy { !$0.isEmpty && $0.count <= 4 && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+    }
+}

@@ -1,0 +1,41 @@
+/// What one pass did to one feed: the data behind its log line and its summary line.
+public struct FeedReport: Sendable {
+    public enum Status: Sendable, Hashable {
+        /// HTTP response that was processed (200) or skipped as unchanged (304).
+        case ok(Int)
+        case failed(String)
+    }
+
+    public var feed: String
+    public var url: String
+    public var httpStatus: Int?
+    public var status: Status
+    public var bytes: Int = 0
+    public var milliseconds: Int = 0
+    public var items: Int = 0
+    public var new: Int = 0
+    public var duplicates: Int = 0
+    /// Paths (relative to the store) of the documents stored in this pass.
+    public var storedPaths: [String] = []
+
+    public var succeeded: Bool {
+        if case .ok = status { return true }
+        return false
+    }
+
+    public var error: String? {
+        if case .failed(let reason) = status { return reason }
+        return nil
+    }
+}
+
+/// The whole pass: every feed's report plus totals.
+public struct PassSummary: Sendable {
+    public var reports: [FeedReport]
+    public var milliseconds: Int
+
+    public var failed: Int { reports.filter { !$0.succeeded }.count }
+    public var new: Int { reports.reduce(0) { $0 + $1.new } }
+    public var duplicates: Int { reports.reduce(0) { $0 + $1.duplicates } }
+    public var bytes: Int { reports.reduce(0) { $0 + $1.bytes } }
+}

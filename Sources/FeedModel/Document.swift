@@ -1,0 +1,24 @@
+/// One item converted to the front-matter format, ready for the store.
+public struct Document: Sendable, Hashable {
+    /// The feed that produced it.
+    public var feed: String
+    /// The item's identity within the feed (see `Item.identity`).
+    public var itemIdentity: String
+    /// SHA-256 of the normalized item, lower-case hex (the dedupe key).
+    public var contentHash: String
+    /// Publication date used in the front matter (also picks the folder in the store).
+    public var date: Timestamp
+    /// The complete file text, exactly as it is written.
+    public var text: String
+
+    public init(feed: String, itemIdentity: String, contentHash: String, date: Timestamp, text: String) {
+        self.feed = feed
+        self.itemIdentity = itemIdentity
+        self.contentHash = contentHash
+        self.date = date
+        self.text = text
+    }
+
+    /// The first 16 hex digits of the content hash: short, stable, collision-safe enough for a file name.
+    public var shortHash: String { String(contentHash.prefix(16)) }
+}

@@ -1,0 +1,26 @@
+/// Validators from the previous successful fetch, sent back as a conditional GET.
+public struct ConditionalHeaders: Sendable, Hashable, Codable {
+    public var etag: String?
+    public var lastModified: String?
+
+    public init(etag: String? = nil, lastModified: String? = nil) {
+        self.etag = etag
+        self.lastModified = lastModified
+    }
+
+    public var isEmpty: Bool { etag == nil && lastModified == nil }
+}
+
+/// One transfer the fetch engine should make.
+public struct FetchRequest: Sendable, Hashable {
+    /// The feed's name; results are matched back to feeds by it.
+    public var feed: String
+    public var url: String
+    public var conditional: ConditionalHeaders
+
+    public init(feed: String, url: String, conditional: ConditionalHeaders = ConditionalHeaders()) {
+        self.feed = feed
+        self.url = url
+        self.conditional = conditional
+    }
+}

@@ -1,0 +1,64 @@
+/// One entry of a feed, as values. Text fields are plain Unicode; `contentHTML` keeps markup.
+public struct Item: Sendable, Hashable {
+    /// guid / atom:id / JSON id, when the feed gives one.
+    public var id: String?
+    /// Plain-text title: entities decoded, tags removed, not yet trimmed or folded.
+    public var title: String
+    public var link: String?
+    public var author: String?
+    public var published: Timestamp?
+    public var updated: Timestamp?
+    public var categories: [String]
+    /// The body as the feed carries it (content:encoded, else description; Atom content, else summary).
+    public var contentHTML: String
+    /// Text of `contentHTML`: markup removed, entities decoded, not yet folded.
+    public var contentText: String
+    public var summary: String?
+    /// The `src` of the body's first `<img>` (decoded, absolute).
+    public var bodyImage: String?
+    /// First image from media:thumbnail, an image media:content or an image enclosure.
+    public var mediaImage: String?
+    public var enclosures: [Enclosure]
+    /// Base for relative URLs in the body: xml:base, else the item link, else the feed URL.
+    public var baseURL: String?
+
+    public init(id: String? = nil, title: String = "", link: String? = nil, author: String? = nil,
+                published: Timestamp? = nil, updated: Timestamp? = nil, categories: [String] = [],
+                contentHTML: String = "", contentText: String = "", summary: String? = nil,
+                mediaImage: String? = nil, enclosures: [Enclosure] = [], baseURL: String? = nil) {
+        self.id = id
+        self.title = title
+        self.link = link
+        self.author = author
+        self.published = published
+        self.updated = updated
+        self.categories = categories
+        self.contentHTML = contentHTML
+        self.contentText = contentText
+        self.summary = summary
+        self.bodyImage = nil
+        self.mediaImage = mediaImage
+        self.enclosures = enclosures
+        self.baseURL = baseURL
+    }
+
+    /// The item's identity, kept apart from its content hash: guid, else link, else title + date.
+    public var identity: String {
+        if let id, !id.isEmpty { return id }
+        if let link, !link.isEmpty { return link }
+        let date = published ?? updated
+        return "\(title)|\(date.map { String($0.secondsSince1970) } ?? "")"
+    }
+}
+
+public struct Enclosure: Sendable, Hashable {
+    public var url: String
+    public var type: String?
+    public var length: Int?
+
+    public init(url: String, type: String? = nil, length: Int? = nil) {
+        self.url = url
+        self.type = type
+        self.length = length
+    }
+}

@@ -1,0 +1,70 @@
+/// Decodes character references in HTML text. Numeric references are decoded here; named ones
+/// through `named`, a lookup the caller supplies (Parse uses libxml2's HTML entity table).
+public struct EntityDecoder: Sendable {
+    public typealias NamedLookup = @Sendable (String) -> Unicode.Scalar?
+    private let named: NamedLookup
+
+    /// The five XML entities only; enough for attribute values in well-formed markup.
+    public static let xml = EntityDecoder { name in
+        switch name {
+        case "amp": return "&"
+        case "lt": return "<"
+        case "gt": return ">"
+        case "quot": return "\""
+        case "apos": return "'"
+        default: return nil
+        }
+    }
+
+    public init(named: @escaping NamedLookup) {
+        self.named = named
+    }
+
+    /// Returns `text` with every reference it recognises replaced; others stay as written.
+    public func decode<Bytes: Collection<UInt8>>(_ text: Bytes) -> String where Bytes.Index == Int {
+        guard text.contains(UInt8(ascii: "&")) else { return String(decoding: text, as: UTF8.self) }
+        var output = String.UnicodeScalarView()
+        var pendingStart = text.startIndex
+        var index = text.startIndex
+        while index < text.endIndex {
+            guard text[index] == UInt8(ascii: "&"),
+                  let (scalar, end) = reference(in: text, at: index) else {
+                index += 1
+                continue
+            }
+            output.append(contentsOf: String(decoding: text[pendingStart..<index], as: UTF8.self).unicodeScalars)
+            output.append(scalar)
+            index = end
+            pendingStart = end
+        }
+        output.append(contentsOf: String(decoding: text[pendingStart..<text.endIndex], as: UTF8.self).unicodeScalars)
+        return String(output)
+    }
+
+    public func decode(_ text: String) -> String {
+        decode(Array(text.utf8))
+    }
+
+    private func reference<Bytes: Collection<UInt8>>(in text: Bytes, at start: Int) -> (Unicode.Scalar, Int)?
+    where Bytes.Index == Int {
+        var end = start + 1
+        while end < text.endIndex, end - start < 40, text[end] != UInt8(ascii: ";"), !isSpace(text[end]),
+              text[end] != UInt8(ascii: "&"), text[end] != UInt8(ascii: "<") { end += 1 }
+        guard end < text.endIndex, text[end] == UInt8(ascii: ";"), end > start + 1 else { return nil }
+        let body = String(decoding: text[(start + 1)..<end], as: UTF8.self)
+        if body.hasPrefix("#") {
+            let digits = body.dropFirst()
+            let value: UInt32?
+            if digits.first == "x" || digits.first == "X" {
+                value = UInt32(digits.dropFirst(), radix: 16)
+            } else {
+                value = UInt32(digits, radix: 10)
+            }
+            guard let value else { return nil }
+            // Invalid code points become U+FFFD, as browsers do, rather than vanishing.
+            return (Unicode.Scalar(value).flatMap { $0.value == 0 ? nil : $0 } ?? "\u{FFFD}", end + 1)
+        }
+        guard let scalar = named(body) else { return nil }
+        return (scalar, end + 1)
+    }
+}

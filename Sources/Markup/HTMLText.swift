@@ -1,0 +1,62 @@
+/// Reads the visible text of an HTML fragment: tags and comments removed, script and style
+/// contents skipped, character references decoded. White space is kept as written.
+public struct HTMLText: Sendable {
+    public let decoder: EntityDecoder
+
+    public init(decoder: EntityDecoder) {
+        self.decoder = decoder
+    }
+
+    public func text(of html: String) -> String {
+        // Most titles carry no markup at all: skip the lexer for them.
+        if !html.utf8.contains(UInt8(ascii: "<")) {
+            return html.utf8.contains(UInt8(ascii: "&")) ? decoder.decode(html) : html
+        }
+        let bytes = Array(html.utf8)
+        var output = ""
+        var skippingRawText = false
+        for token in HTMLLexer(bytes) {
+            switch token {
+            case .text(let range):
+                if !skippingRawText { output += decoder.decode(bytes[range]) }
+            case .startTag(let tag):
+                skippingRawText = (tag.name == "script" || tag.name == "style") && !tag.selfClosing
+            case .endTag:
+                skippingRawText = false
+            case .other(let range):
+                if bytes[range].starts(with: Array("<![CDATA[".utf8)), range.count >= 12 {
+                    output += String(decoding: bytes[(range.lowerBound + 9)..<(range.upperBound - 3)], as: UTF8.self)
+                }
+            }
+        }
+        return output
+    }
+
+    /// The decoded `src` of the first `<img>` with a non-empty one, as written (maybe relative).
+    public func firstImageSource(in html: String) -> String? {
+        guard html.utf8.count > 4 else { return nil }
+        let bytes = Array(html.utf8)
+        for case .startTag(let tag) in HTMLLexer(bytes) where tag.name == "img" {
+            guard let source = tag.attributes.first(where: { $0.name == "src" }),
+                  let valueRange = source.valueRange else { continue }
+            let value = decoder.decode(bytes[valueRange]).trimmingASCIISpaces()
+            if !value.isEmpty { return value }
+        }
+        return nil
+    }
+}
+
+extension String {
+    public func trimmingASCIISpaces() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.isASCIISpace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.isASCIISpace })!
+        return String(scalars[first...last])
+    }
+}
+
+extension Unicode.Scalar {
+    var isASCIISpace: Bool {
+        value == 0x20 || value == 0x09 || value == 0x0A || value == 0x0D || value == 0x0C
+    }
+}

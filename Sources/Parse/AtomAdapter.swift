@@ -1,0 +1,83 @@
+internal import FeedModel
+internal import Markup
+
+/// Maps Atom 1.0 and 0.3 elements onto Feed and Item values.
+struct AtomAdapter {
+    let feedURL: String
+
+    func apply(channelElement element: XMLElementValue, to feed: inout Feed) {
+        guard Namespaces.atom.contains(element.namespace) else { return }
+        switch element.name {
+        case "title": feed.title = FieldText.plain(AtomText.plain(element))
+        case "subtitle", "tagline": feed.description = FieldText.nonEmpty(AtomText.plain(element))
+        case "link":
+            if (element.attribute("rel") ?? "alternate") == "alternate", feed.link == nil {
+                feed.link = element.attribute("href")
+            }
+        case "logo", "icon":
+            if feed.image == nil { feed.image = FieldText.nonEmpty(element.text.trimmingASCIISpaces()) }
+        default: break
+        }
+    }
+
+    func item(from element: XMLElementValue) -> Item {
+        var item = Item()
+        let atom = Namespaces.atom
+        item.id = element.first("id", in: atom).flatMap { FieldText.nonEmpty($0.text.trimmingASCIISpaces()) }
+        item.title = element.first("title", in: atom).map { FieldText.plain(AtomText.plain($0)) } ?? ""
+        let links = element.all("link", in: atom)
+        let alternate = links.first { ($0.attribute("rel") ?? "alternate") == "alternate" } ?? links.first
+        let base = element.base ?? feedURL
+        item.link = alternate?.attribute("href").map { URLResolver.resolve($0, against: base) }
+        item.author = element.first("author", in: atom)?.first("name", in: atom)
+            .flatMap { FieldText.nonEmpty(FieldText.plain($0.text)) }
+        item.published = ["published", "issued", "created"].lazy
+            .compactMap { element.first($0, in: atom).flatMap { DateParser.parse($0.text) } }.first
+        item.updated = ["updated", "modified"].lazy
+            .compactMap { element.first($0, in: atom).flatMap { DateParser.parse($0.text) } }.first
+        item.categories = element.all("category", in: atom)
+            .compactMap { FieldText.nonEmpty($0.attribute("label") ?? $0.attribute("term") ?? "") }
+        let content = element.first("content", in: atom).map(AtomText.html(of:)) ?? ""
+        let summary = element.first("summary", in: atom).map(AtomText.html(of:))
+        item.contentHTML = content.isEmpty ? (summary ?? "") : content
+        if !content.isEmpty { item.summary = summary.flatMap(FieldText.nonEmpty) }
+        for link in links where link.attribute("rel") == "enclosure" {
+            if let href = link.attribute("href") {
+                item.enclosures.append(Enclosure(url: href, type: link.attribute("type"),
+                                                 length: link.attribute("length").flatMap { Int($0) }))
+            }
+        }
+        MediaFields.apply(element, to: &item)
+        item.baseURL = element.base ?? item.link ?? feedURL
+        return item
+    }
+}
+
+/// Atom's text constructs: type="text" (plain), "html" (escaped markup), "xhtml" (inline markup).
+enum AtomText {
+    static func html(of element: XMLElementValue) -> String {
+        switch element.attribute("type")?.lowercased() {
+        case "xhtml", "application/xhtml+xml":
+            // The wrapping <div> belongs to Atom, not to the content.
+            if let div = element.elements.first, div.name == "div", element.elements.count == 1 {
+                return div.innerMarkup
+            }
+            return element.innerMarkup
+        case "html", "text/html":
+            return element.hasElementChildren ? element.innerMarkup : element.text
+        case .none where element.hasElementChildren:
+            return element.innerMarkup
+        default:
+            return MarkupEscaping.text(element.text)
+        }
+    }
+
+    static func plain(_ element: XMLElementValue) -> String {
+        switch element.attribute("type")?.lowercased() {
+        case "html", "text/html", "xhtml", "application/xhtml+xml":
+            return HTMLEntityTable.text.text(of: html(of: element))
+        default:
+            return element.text
+        }
+    }
+}

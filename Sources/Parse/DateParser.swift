@@ -1,0 +1,145 @@
+public import FeedModel
+
+/// Reads the dates feeds really carry. Anything it cannot read with certainty is nil:
+/// a missing date is better than a wrong one.
+public enum DateParser {
+    public static func parse(_ raw: String) -> Timestamp? {
+        let text = normalise(raw)
+        guard !text.isEmpty else { return nil }
+        if let first = text.unicodeScalars.first, ("0"..."9").contains(first), let iso = parseISO(text) {
+            return iso
+        }
+        return parseRFC822(text)
+    }
+
+    /// Trims, and turns CJK date markers (2022年02月16日) into ISO separators.
+    private static func normalise(_ raw: String) -> String {
+        var text = ""
+        for character in raw {
+            switch character {
+            case "年", "月": text.append("-")
+            case "日": text.append(" ")
+            case "\u{3000}", "\t", "\n", "\r": text.append(" ")
+            default: text.append(character)
+            }
+        }
+        return text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+    }
+
+    // MARK: ISO 8601 / RFC 3339 and `YYYY-MM-DD HH:MM:SS`
+
+    private static func parseISO(_ text: String) -> Timestamp? {
+        var scanner = DigitScanner(text)
+        guard let year = scanner.number(digits: 4), scanner.skip(oneOf: "-/"),
+              let month = scanner.number(maxDigits: 2), scanner.skip(oneOf: "-/"),
+              let day = scanner.number(maxDigits: 2) else { return nil }
+        guard scanner.skip(oneOf: "T ") else {
+            return scanner.atEnd ? Timestamp(year: year, month: month, day: day) : nil
+        }
+        guard let hour = scanner.number(maxDigits: 2), scanner.skip(oneOf: ":"),
+              let minute = scanner.number(maxDigits: 2) else { return nil }
+        var second = 0
+        if scanner.skip(oneOf: ":") {
+            guard let value = scanner.number(maxDigits: 2) else { return nil }
+            second = value
+            if scanner.skip(oneOf: ".,") { scanner.skipDigits() }
+        }
+        _ = scanner.skip(oneOf: " ")
+        guard let offset = zoneOffset(String(scanner.rest)) else { return nil }
+        return Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+                         offsetSeconds: offset)
+    }
+
+    // MARK: RFC 822 / 1123 with the usual mistakes
+
+    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+    private static func parseRFC822(_ text: String) -> Timestamp? {
+        var tokens = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+        // A leading weekday, in any case or length, carries nothing we need.
+        if let first = tokens.first, first.allSatisfy(\.isLetter), monthIndex(first) == nil { tokens.removeFirst() }
+        guard tokens.count >= 3 else { return nil }
+        var day: Int?, month: Int?
+        if let value = Int(tokens[0]), let name = monthIndex(tokens[1]) {
+            day = value; month = name        // 16 Feb 2022
+        } else if let name = monthIndex(tokens[0]), let value = Int(tokens[1]) {
+            day = value; month = name        // Feb 16 2022 (asctime-like)
+        }
+        guard let day, let month, var year = Int(tokens[2]) else { return nil }
+        if tokens[2].count == 2 { year += year < 50 ? 2000 : 1900 }
+        guard tokens[2].count == 2 || tokens[2].count == 4 else { return nil }
+        var hour = 0, minute = 0, second = 0, offset = 0
+        if tokens.count >= 4 {
+            let clock = tokens[3].split(separator: ":").map { Int($0) }
+            guard clock.count >= 2, clock.count <= 3, clock.allSatisfy({ $0 != nil }) else { return nil }
+            hour = clock[0]!; minute = clock[1]!; second = clock.count == 3 ? clock[2]! : 0
+            if tokens.count >= 5 {
+                guard let zone = zoneOffset(tokens[4...].joined(separator: " ")) else { return nil }
+                offset = zone
+            }
+        }
+        return Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+                         offsetSeconds: offset)
+    }
+
+    private static func monthIndex(_ token: String) -> Int? {
+        guard token.count >= 3 else { return nil }
+        let prefix = token.prefix(3).lowercased()
+        return months.firstIndex(of: prefix).map { $0 + 1 }
+    }
+
+    /// Seconds east of UTC for `Z`, `+08:00`, `+0800`, `GMT`, `EST`...; 0 for nothing; nil for unknown.
+    static func zoneOffset(_ zone: String) -> Int? {
+        let trimmed = zone.split(separator: " ").first.map(String.init) ?? ""
+        if trimmed.isEmpty { return 0 }
+        let named: [String: Int] = ["Z": 0, "UT": 0, "UTC": 0, "GMT": 0, "EST": -5, "EDT": -4, "CST": -6,
+                                    "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7]
+        if let hours = named[trimmed.uppercased()] { return hours * 3600 }
+        guard let sign = trimmed.first, sign == "+" || sign == "-" else { return nil }
+        let digits = trimmed.dropFirst().filter { $0 != ":" }
+        guard digits.count == 4 || digits.count == 2, digits.allSatisfy(\.isASCII), let value = Int(digits) else {
+            return nil
+        }
+        let hours = digits.count == 4 ? value / 100 : value
+        let minutes = digits.count == 4 ? value % 100 : 0
+        guard hours <= 14, minutes < 60 else { return nil }
+        return (sign == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
+    }
+}
+
+/// A cursor over ASCII digits and separators.
+private struct DigitScanner {
+    private let scalars: [Unicode.Scalar]
+    private var index = 0
+
+    init(_ text: String) { scalars = Array(text.unicodeScalars) }
+
+    var atEnd: Bool { index >= scalars.count }
+    var rest: String.UnicodeScalarView { String.UnicodeScalarView(scalars[index...]) }
+
+    mutating func number(digits: Int) -> Int? {
+        let start = index
+        guard let value = number(maxDigits: digits), index - start == digits else { return nil }
+        return value
+    }
+
+    mutating func number(maxDigits: Int) -> Int? {
+        var value = 0, count = 0
+        while index < scalars.count, count < maxDigits, ("0"..."9").contains(scalars[index]) {
+            value = value * 10 + Int(scalars[index].value - 48)
+            index += 1
+            count += 1
+        }
+        return count > 0 ? value : nil
+    }
+
+    mutating func skip(oneOf characters: String) -> Bool {
+        guard index < scalars.count, characters.unicodeScalars.contains(scalars[index]) else { return false }
+        index += 1
+        return true
+    }
+
+    mutating func skipDigits() {
+        while index < scalars.count, ("0"..."9").contains(scalars[index]) { index += 1 }
+    }
+}

@@ -1,0 +1,64 @@
+internal import FeedModel
+internal import Foundation
+internal import Markup
+
+/// JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1).
+enum JSONFeedParser {
+    static func parse(_ bytes: [UInt8], url: String) throws(ParseError) -> Feed {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(bytes))
+        } catch {
+            throw .malformed("invalid JSON: \(error.localizedDescription)")
+        }
+        guard let root = object as? [String: Any] else { throw .notAFeed(root: "JSON value") }
+        guard (root["version"] as? String)?.contains("jsonfeed.org") == true || root["items"] is [Any] else {
+            throw .notAFeed(root: "JSON object without version or items")
+        }
+        var feed = Feed(kind: .json, title: string(root["title"]) ?? "", link: string(root["home_page_url"]),
+                        description: string(root["description"]), language: string(root["language"]),
+                        image: string(root["icon"]) ?? string(root["favicon"]))
+        let feedAuthor = author(of: root)
+        for case let entry as [String: Any] in root["items"] as? [Any] ?? [] {
+            feed.items.append(FeedParser.finish(item(from: entry, feedURL: url, feedAuthor: feedAuthor)))
+        }
+        return feed
+    }
+
+    private static func item(from entry: [String: Any], feedURL: String, feedAuthor: String?) -> Item {
+        var item = Item()
+        item.id = string(entry["id"]) ?? (entry["id"] as? NSNumber)?.stringValue
+        item.title = string(entry["title"]).map { HTMLEntityTable.text.text(of: $0) } ?? ""
+        item.link = string(entry["url"]).map { URLResolver.resolve($0, against: feedURL) }
+        item.author = author(of: entry) ?? feedAuthor
+        item.published = string(entry["date_published"]).flatMap(DateParser.parse)
+        item.updated = string(entry["date_modified"]).flatMap(DateParser.parse)
+        item.categories = (entry["tags"] as? [Any] ?? []).compactMap { $0 as? String }
+        if let html = string(entry["content_html"]), !html.isEmpty {
+            item.contentHTML = html
+        } else if let text = string(entry["content_text"]) {
+            item.contentHTML = MarkupEscaping.text(text)
+        }
+        item.summary = string(entry["summary"])
+        item.mediaImage = string(entry["image"]) ?? string(entry["banner_image"])
+        for case let attachment as [String: Any] in entry["attachments"] as? [Any] ?? [] {
+            guard let url = string(attachment["url"]) else { continue }
+            item.enclosures.append(Enclosure(url: url, type: string(attachment["mime_type"]),
+                                             length: (attachment["size_in_bytes"] as? NSNumber)?.intValue))
+        }
+        item.baseURL = item.link ?? feedURL
+        return item
+    }
+
+    private static func author(of object: [String: Any]) -> String? {
+        if let authors = object["authors"] as? [[String: Any]], let name = authors.lazy.compactMap({ string($0["name"]) }).first {
+            return name
+        }
+        return (object["author"] as? [String: Any]).flatMap { string($0["name"]) }
+    }
+
+    private static func string(_ value: Any?) -> String? {
+        guard let text = value as? String, !text.isEmpty else { return nil }
+        return text
+    }
+}

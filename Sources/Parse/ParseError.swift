@@ -1,0 +1,14 @@
+/// Why a document gave no feed at all. (Broken documents that still yield items are not errors.)
+public enum ParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    case empty
+    case notAFeed(root: String)
+    case malformed(String)
+
+    public var description: String {
+        switch self {
+        case .empty: return "empty document"
+        case .notAFeed(let root): return "not a feed: the document's root is <\(root)>, not rss, RDF, feed or a JSON Feed"
+        case .malformed(let reason): return "unreadable document: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,109 @@
+/// A copied XML element subtree: plain Swift values, no libxml2 pointers.
+struct XMLElementValue: Sendable {
+    enum Child: Sendable {
+        case element(XMLElementValue)
+        /// Character data with the XML layer's entities already decoded.
+        case text(String)
+    }
+
+    var name: String
+    /// Namespace URI, empty when none.
+    var namespace: String
+    var attributes: [(name: String, namespace: String, value: String)]
+    var children: [Child]
+    /// Effective xml:base at this element, when the document sets one.
+    var base: String?
+
+    func attribute(_ name: String) -> String? {
+        attributes.first(where: { $0.name == name })?.value
+    }
+
+    /// Concatenated character data of the whole subtree.
+    var text: String {
+        var output = ""
+        appendText(to: &output)
+        return output
+    }
+
+    private func appendText(to output: inout String) {
+        for child in children {
+            switch child {
+            case .text(let text): output += text
+            case .element(let element): element.appendText(to: &output)
+            }
+        }
+    }
+
+    var elements: [XMLElementValue] {
+        children.compactMap { if case .element(let element) = $0 { element } else { nil } }
+    }
+
+    var hasElementChildren: Bool {
+        children.contains { if case .element = $0 { true } else { false } }
+    }
+
+    func first(_ name: String, in namespaces: Set<String>) -> XMLElementValue? {
+        elements.first { $0.name == name && namespaces.contains($0.namespace) }
+    }
+
+    func all(_ name: String, in namespaces: Set<String>) -> [XMLElementValue] {
+        elements.filter { $0.name == name && namespaces.contains($0.namespace) }
+    }
+
+    /// The children written back as markup: for HTML carried as XML elements (Atom xhtml,
+    /// unescaped content:encoded). Text is re-escaped because the XML layer decoded it.
+    var innerMarkup: String {
+        var output = ""
+        for child in children {
+            switch child {
+            case .text(let text): output += MarkupEscaping.text(text)
+            case .element(let element): element.appendMarkup(to: &output)
+            }
+        }
+        return output
+    }
+
+    private func appendMarkup(to output: inout String) {
+        output += "<" + name
+        for attribute in attributes {
+            output += " \(attribute.name)=\"\(MarkupEscaping.attribute(attribute.value))\""
+        }
+        guard !children.isEmpty else {
+            output += "/>"
+            return
+        }
+        output += ">" + innerMarkup + "</" + name + ">"
+    }
+}
+
+enum MarkupEscaping {
+    static func text(_ text: String) -> String {
+        guard text.contains(where: { $0 == "&" || $0 == "<" || $0 == ">" }) else { return text }
+        var output = ""
+        output.reserveCapacity(text.utf8.count + 16)
+        for character in text {
+            switch character {
+            case "&": output += "&amp;"
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            default: output.append(character)
+            }
+        }
+        return output
+    }
+
+    static func attribute(_ value: String) -> String {
+        text(value).replacingAll("\"", with: "&quot;")
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        guard contains(target) else { return self }
+        var output = ""
+        for character in self {
+            if character == target { output += replacement } else { output.append(character) }
+        }
+        return output
+    }
+}

@@ -1,0 +1,68 @@
+internal import CLibXML2
+
+/// Copies libxml2 nodes into `XMLElementValue`s. The only code that reads xmlNode fields.
+enum XMLTreeCopier {
+    static func copy(_ node: UnsafeMutablePointer<xmlNode>) -> XMLElementValue {
+        var value = shallowCopy(node)
+        var child = node.pointee.children
+        while let current = child {
+            switch current.pointee.type {
+            case XML_ELEMENT_NODE:
+                value.children.append(.element(copy(current)))
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = current.pointee.content {
+                    value.children.append(.text(String(cString: content)))
+                }
+            case XML_ENTITY_REF_NODE:
+                // An entity the document never declared (&nbsp; in RSS): keep it as written,
+                // so HTML consumers can still decode it.
+                value.children.append(.text("&" + String(cString: current.pointee.name) + ";"))
+            default:
+                break
+            }
+            child = current.pointee.next
+        }
+        return value
+    }
+
+    /// The element's name, namespace, attributes and base, without its children.
+    static func shallowCopy(_ node: UnsafeMutablePointer<xmlNode>) -> XMLElementValue {
+        let namespace = node.pointee.ns.flatMap { $0.pointee.href }.map { String(cString: $0) } ?? ""
+        var attributes: [(name: String, namespace: String, value: String)] = []
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            let name = String(cString: current.pointee.name)
+            let attributeNamespace = current.pointee.ns.flatMap { $0.pointee.href }.map { String(cString: $0) } ?? ""
+            var text = ""
+            if let value = xmlNodeListGetString(node.pointee.doc, current.pointee.children, 1) {
+                text = String(cString: value)
+                crawler_xml_free(value)
+            }
+            attributes.append((name, attributeNamespace, text))
+            attribute = current.pointee.next
+        }
+        return XMLElementValue(name: String(cString: node.pointee.name), namespace: namespace,
+                               attributes: attributes, children: [], base: base(of: node))
+    }
+
+    private static func base(of node: UnsafeMutablePointer<xmlNode>) -> String? {
+        guard hasXMLBase(node) else { return nil }
+        guard let value = xmlNodeGetBase(node.pointee.doc, node) else { return nil }
+        defer { crawler_xml_free(value) }
+        return String(cString: value)
+    }
+
+    /// xmlNodeGetBase falls back to the document URL; only ask when some ancestor sets xml:base.
+    private static func hasXMLBase(_ node: UnsafeMutablePointer<xmlNode>) -> Bool {
+        var current: UnsafeMutablePointer<xmlNode>? = node
+        while let element = current, element.pointee.type == XML_ELEMENT_NODE {
+            var attribute = element.pointee.properties
+            while let property = attribute {
+                if String(cString: property.pointee.name) == "base", property.pointee.ns != nil { return true }
+                attribute = property.pointee.next
+            }
+            current = element.pointee.parent
+        }
+        return false
+    }
+}

@@ -1,0 +1,107 @@
+internal import CSQLite
+
+/// A SQLite connection: the only holder of `sqlite3*`. Not Sendable; one owner at a time.
+final class SQLiteDatabase {
+    private let handle: OpaquePointer
+    let path: String
+
+    init(path: String) throws(StoreError) {
+        var connection: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        guard sqlite3_open_v2(path, &connection, flags, nil) == SQLITE_OK, let connection else {
+            let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close(connection)
+            throw .index(path: path, message: message)
+        }
+        handle = connection
+        self.path = path
+        sqlite3_busy_timeout(handle, 5000)
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    func execute(_ sql: String) throws(StoreError) {
+        var message: UnsafeMutablePointer<CChar>?
+        guard sqlite3_exec(handle, sql, nil, nil, &message) == SQLITE_OK else {
+            let text = message.map { String(cString: $0) } ?? lastError
+            sqlite3_free(message)
+            throw .index(path: path, message: text)
+        }
+    }
+
+    func prepare(_ sql: String) throws(StoreError) -> SQLiteStatement {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+            throw .index(path: path, message: "\(lastError) in: \(sql)")
+        }
+        return SQLiteStatement(handle: statement, database: self)
+    }
+
+    /// Runs `body` in one transaction: all of it is committed, or none of it.
+    func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    var lastError: String { String(cString: sqlite3_errmsg(handle)) }
+}
+
+/// A prepared statement; reset and re-bound for every use.
+final class SQLiteStatement {
+    private let handle: OpaquePointer
+    private unowned let database: SQLiteDatabase
+
+    init(handle: OpaquePointer, database: SQLiteDatabase) {
+        self.handle = handle
+        self.database = database
+    }
+
+    deinit {
+        sqlite3_finalize(handle)
+    }
+
+    enum Value {
+        case text(String?)
+        case integer(Int64?)
+    }
+
+    /// Binds `values` to ?1, ?2... and steps once per row, handing each row to `row`.
+    func run(_ values: [Value], row: ((SQLiteStatement) -> Void)? = nil) throws(StoreError) {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            switch value {
+            case .text(let text?): crawler_sqlite_bind_text(handle, index, text, -1)
+            case .integer(let number?): sqlite3_bind_int64(handle, index, number)
+            case .text(nil), .integer(nil): sqlite3_bind_null(handle, index)
+            }
+        }
+        while true {
+            let status = sqlite3_step(handle)
+            if status == SQLITE_DONE { return }
+            guard status == SQLITE_ROW else {
+                throw .index(path: database.path, message: database.lastError)
+            }
+            row?(self)
+        }
+    }
+
+    func text(_ column: Int32) -> String? {
+        guard let pointer = sqlite3_column_text(handle, column) else { return nil }
+        return String(cString: pointer)
+    }
+
+    func integer(_ column: Int32) -> Int64? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+    }
+}

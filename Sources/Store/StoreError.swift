@@ -1,0 +1,24 @@
+/// Why the store could not do what was asked. Messages name the path involved.
+public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Another process holds the store's lock.
+    case locked(path: String, holder: String)
+    case io(path: String, operation: String, errno: Int32)
+    case index(path: String, message: String)
+
+    public var description: String {
+        switch self {
+        case let .locked(path, holder):
+            return "store \(path) is in use by another crawler (\(holder)); stop it or use another store"
+        case let .io(path, operation, code):
+            return "\(operation) \(path): \(String(cString: strerrorText(code)))"
+        case let .index(path, message):
+            return "index \(path): \(message)"
+        }
+    }
+
+    /// True for failures a later pass may not hit again (disk full, read-only, permissions).
+    public var isEnvironmental: Bool {
+        if case let .io(_, _, code) = self { return [ENOSPC, EROFS, EACCES, EPERM, EDQUOT, EIO].contains(code) }
+        return false
+    }
+}

@@ -1,0 +1,39 @@
+internal import Glibc
+
+/// An exclusive flock on `<store>/lock`, holding the owner's PID so a second process can say who.
+/// The kernel drops it when the process dies, however it dies.
+final class StoreLock {
+    private let descriptor: Int32
+
+    init(path: String) throws(StoreError) {
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .io(path: path, operation: "open lock", errno: errno) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = StoreLock.readHolder(descriptor)
+            close(descriptor)
+            throw .locked(path: path, holder: holder)
+        }
+        let pid = "\(getpid())\n"
+        ftruncate(descriptor, 0)
+        _ = pid.withCString { pwrite(descriptor, $0, strlen($0), 0) }
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+
+    private static func readHolder(_ descriptor: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let count = pread(descriptor, &buffer, buffer.count, 0)
+        let text = count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : ""
+        let pid = text.trimmingCharacters(where: { $0 == "\n" || $0 == " " })
+        return pid.isEmpty ? "pid unknown" : "pid \(pid)"
+    }
+}
+
+extension String {
+    func trimmingCharacters(where predicate: (Character) -> Bool) -> String {
+        String(drop(while: predicate).reversed().drop(while: predicate).reversed())
+    }
+}

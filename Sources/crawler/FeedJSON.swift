@@ -1,0 +1,47 @@
+import FeedModel
+import Foundation
+
+/// The `crawler parse --json` contract: every field present, null or [] when missing.
+enum FeedJSON {
+    static func render(_ feed: Feed) -> String {
+        let object: [String: Any] = [
+            "feed": ["title": feed.title, "link": nullable(feed.link), "kind": feed.kind.rawValue] as [String: Any],
+            "items": feed.items.map(item),
+        ]
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func item(_ item: Item) -> [String: Any] {
+        [
+            "id": nullable(item.id), "title": item.title, "link": nullable(item.link), "author": nullable(item.author),
+            "published": nullable(item.published.map(rfc3339)), "updated": nullable(item.updated.map(rfc3339)),
+            "categories": item.categories, "content": item.contentHTML, "summary": nullable(item.summary),
+            "image": nullable(item.bodyImage ?? item.mediaImage),
+            "enclosures": item.enclosures.map { ["url": $0.url, "type": nullable($0.type), "length": nullable($0.length)] },
+        ]
+    }
+
+    private static func nullable(_ value: (any Sendable)?) -> Any {
+        value ?? NSNull()
+    }
+
+    static func rfc3339(_ timestamp: Timestamp) -> String {
+        let fields = UTCDateFields(timestamp)
+        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(fields.year)-\(pad(fields.month))-\(pad(fields.day))T\(pad(fields.hour)):\(pad(fields.minute)):\(pad(fields.second))Z"
+    }
+}
+
+/// The readable form of `crawler parse`.
+enum FeedTable {
+    static func render(_ feed: Feed) -> String {
+        var lines = ["\(feed.kind.rawValue)  \(feed.title)  \(feed.link ?? "")", "\(feed.items.count) items:"]
+        for item in feed.items {
+            let date = (item.published ?? item.updated).map(FeedJSON.rfc3339) ?? "(no date)"
+            lines.append("  \(date)  \(item.title.prefix(70))  \(item.link ?? "")")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

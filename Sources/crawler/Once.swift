@@ -1,0 +1,66 @@
+import ArgumentParser
+import Config
+import CrawlerApp
+import FeedModel
+import Foundation
+import Logging
+import Store
+
+struct Once: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fetch every feed once, store what is new, print a summary, and exit.",
+        discussion: """
+            Exit status: 0 when every feed succeeded, 1 when some failed (the others are stored), \
+            2 on a configuration error (nothing is fetched), 3 when the store cannot be opened.
+            """
+    )
+
+    @Option(name: .shortAndLong, help: "The configuration file.")
+    var config: String = "feeds.yaml"
+
+    @Option(name: .long, help: "Only this feed: its name or its URL.")
+    var feed: String?
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let logger = try logging.makeLogger()
+        let settings: CrawlerConfig
+        do {
+            settings = try ConfigLoader.load(path: config)
+        } catch {
+            logger.error("config", metadata: ["error": "\(error)"])
+            printError("crawler: \(error)")
+            throw ExitStatus.configError
+        }
+        let feeds = try selectFeeds(settings.feeds, logger: logger)
+        let store: DocumentStore
+        do {
+            store = try DocumentStore(path: settings.storePath)
+        } catch {
+            logger.error("store", metadata: ["error": "\(error)"])
+            printError("crawler: \(error)")
+            throw ExitStatus.storeUnavailable
+        }
+        if store.recoveredTemporaryFiles > 0 {
+            logger.warning("store_recovery", metadata: ["removed_temp_files": "\(store.recoveredTemporaryFiles)"])
+        }
+        let pipeline = Pipeline(config: settings, logger: logger)
+        let summary = await pipeline.runOnce(feeds: feeds, store: store)
+        print(SummaryTable.render(summary, storePath: settings.storePath))
+        if summary.failed > 0 { throw ExitStatus.someFeedsFailed }
+    }
+
+    private func selectFeeds(_ feeds: [FeedConfig], logger: Logger) throws -> [FeedConfig] {
+        guard let wanted = feed else { return feeds }
+        let chosen = feeds.filter { $0.name == wanted || $0.url == wanted }
+        guard chosen.isEmpty else { return chosen }
+        let names = feeds.map(\.name).joined(separator: ", ")
+        printError("crawler: no feed named or at '\(wanted)' in \(config); feeds: \(names)")
+        throw ExitStatus.configError
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
