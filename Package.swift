@@ -73,9 +73,9 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "FeedModel"],
                     swiftSettings: strictSettings),
         .testTarget(name: "CrawlerAppTests",
-                    dependencies: ["CrawlerApp", "FeedModel", "Config", "Store", "CrawlerTestKit",
+                    dependencies: ["CrawlerApp", "FeedModel", "Config", "Store", "CrawlerTestKit", "crawler",
                                    .product(name: "Logging", package: "swift-log")],
-                    resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+                    swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,7 +8,7 @@ struct AtomAdapter {
     func apply(channelElement element: XMLElementValue, to feed: inout Feed) {
         guard Namespaces.atom.contains(element.namespace) else { return }
         switch element.name {
-        case "title": feed.title = FieldText.plain(AtomText.plain(element))
+        case "title": feed.title = AtomText.plain(element)
         case "subtitle", "tagline": feed.description = FieldText.nonEmpty(AtomText.plain(element))
         case "link":
             if (element.attribute("rel") ?? "alternate") == "alternate", feed.link == nil {
@@ -24,7 +24,7 @@ struct AtomAdapter {
         var item = Item()
         let atom = Namespaces.atom
         item.id = element.first("id", in: atom).flatMap { FieldText.nonEmpty($0.text.trimmingASCIISpaces()) }
-        item.title = element.first("title", in: atom).map { FieldText.plain(AtomText.plain($0)) } ?? ""
+        item.title = element.first("title", in: atom).map(AtomText.plain) ?? ""
         let links = element.all("link", in: atom)
         let alternate = links.first { ($0.attribute("rel") ?? "alternate") == "alternate" } ?? links.first
         let base = element.base ?? feedURL

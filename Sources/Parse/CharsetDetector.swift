@@ -20,11 +20,31 @@ enum CharsetDetector {
         }
     }
 
-    /// Encodings to retry with when a document is not the UTF-8 it claims to be: Chinese feeds
-    /// that declare UTF-8 but send GBK are the common case, Latin-1 the next.
-    static func fallbacks(for bytes: [UInt8]) -> [String] {
-        guard String(validating: bytes, as: UTF8.self) == nil else { return [] }
-        return ["GB18030", "WINDOWS-1252"]
+    /// For a document that claims UTF-8 (or nothing) but is not valid UTF-8, the encoding it is
+    /// most likely in: Chinese feeds that send GBK under a UTF-8 label are the common case.
+    static func fallback(for bytes: [UInt8]) -> String? {
+        guard String(validating: bytes, as: UTF8.self) == nil else { return nil }
+        return isStructurallyGB18030(bytes) ? "GB18030" : "WINDOWS-1252"
+    }
+
+    /// True when every byte sequence fits GB18030's one-, two- or four-byte forms.
+    static func isStructurallyGB18030(_ bytes: [UInt8]) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            if lead < 0x80 { index += 1; continue }
+            guard (0x81...0xFE).contains(lead), index + 1 < bytes.count else { return false }
+            let second = bytes[index + 1]
+            if (0x40...0x7E).contains(second) || (0x80...0xFE).contains(second) {
+                index += 2
+            } else if (0x30...0x39).contains(second), index + 3 < bytes.count,
+                      (0x81...0xFE).contains(bytes[index + 2]), (0x30...0x39).contains(bytes[index + 3]) {
+                index += 4
+            } else {
+                return false
+            }
+        }
+        return true
     }
 
     /// The encoding named in the XML declaration, lower-cased, if any.

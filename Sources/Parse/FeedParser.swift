@@ -15,19 +15,13 @@ public enum FeedParser {
         if first == UInt8(ascii: "{") {
             return try JSONFeedParser.parse(bytes, url: url)
         }
-        let encoding = CharsetDetector.override(for: bytes, httpCharset: httpCharset)
-        var feed = try parseXML(bytes, url: url, encoding: encoding)
-        // A document that claims UTF-8 (or nothing) but is not: retry in the likely real encoding.
-        if feed.items.isEmpty, encoding == nil || encoding == "UTF-8",
-           CharsetDetector.declared(in: bytes).map({ $0 == "utf-8" || $0 == "utf8" }) ?? true {
-            for fallback in CharsetDetector.fallbacks(for: bytes) {
-                if let retried = try? parseXML(bytes, url: url, encoding: fallback), !retried.items.isEmpty {
-                    feed = retried
-                    break
-                }
-            }
+        var encoding = CharsetDetector.override(for: bytes, httpCharset: httpCharset)
+        let claimsUTF8 = CharsetDetector.declared(in: bytes).map { $0 == "utf-8" || $0 == "utf8" } ?? true
+        if encoding == nil && claimsUTF8 || encoding == "UTF-8" {
+            // libxml2 would silently read invalid UTF-8 as Latin-1; choose the likely truth instead.
+            encoding = CharsetDetector.fallback(for: bytes) ?? encoding
         }
-        return feed
+        return try parseXML(EntityRepair.repair(bytes) ?? bytes, url: url, encoding: encoding)
     }
 
     private static func parseXML(_ bytes: [UInt8], url: String, encoding: String?) throws(ParseError) -> Feed {
@@ -35,7 +29,7 @@ public enum FeedParser {
         var rootName = ""
         var rss = RSSAdapter(feedURL: url)
         var atom = AtomAdapter(feedURL: url)
-        let sawRoot = XMLStreamReader.read(bytes, url: url, encoding: encoding) { event in
+        let sawRoot = XMLFeedReader.read(bytes, url: url, encoding: encoding) { event in
             switch event {
             case .root(let root):
                 rootName = root.name

@@ -1,27 +1,42 @@
 internal import CLibXML2
 
-/// Walks a feed document with libxml2's streaming reader and copies out, one at a time,
-/// the root element, each channel-level element and each item/entry subtree.
-/// No libxml2 object outlives `read`: a subtree is expanded, copied to values, and left behind.
-struct XMLStreamReader {
-    enum Event {
-        case root(XMLElementValue)
-        case channelElement(XMLElementValue)
-        case item(XMLElementValue)
-    }
+/// What the dialect adapters are handed, in document order.
+enum XMLFeedEvent {
+    case root(XMLElementValue)
+    case channelElement(XMLElementValue)
+    case item(XMLElementValue)
+}
 
-    /// Parser options: recover from broken markup, never touch the network, never substitute
-    /// entities from a DTD (no NOENT), and keep libxml2 quiet about what it recovers from.
+/// Reads a feed document with libxml2 and copies out, one at a time, the root element, each
+/// channel-level element and each item/entry subtree. No libxml2 object outlives `read`.
+///
+/// The streaming reader keeps memory to one item at a time, but gives up at the first
+/// well-formedness error; a document it cannot finish is read again with the recovering
+/// tree parser, which keeps every complete item of a broken document.
+enum XMLFeedReader {
+    /// Recover from broken markup, never touch the network, never substitute entities from a
+    /// DTD (no NOENT), merge CDATA into text, and keep libxml2 quiet about what it recovers from.
     static let options: Int32 = Int32(bitPattern: XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue
         | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue
         | XML_PARSE_COMPACT.rawValue)
 
     static let itemNames: Set<String> = ["item", "entry"]
 
-    /// Reads `bytes`, calling `visit` for each event in document order. `encoding` overrides the
-    /// document's own declaration (nil: let libxml2 detect it). Returns false if no root was found.
-    static func read(_ bytes: [UInt8], url: String, encoding: String?, visit: (Event) -> Void) -> Bool {
+    /// Calls `visit` for each event; returns false when the document has no root element.
+    /// `encoding` overrides the document's own declaration (nil: libxml2 detects it).
+    static func read(_ bytes: [UInt8], url: String, encoding: String?, visit: (XMLFeedEvent) -> Void) -> Bool {
         silenceLibxml2
+        var events: [XMLFeedEvent] = []
+        if stream(bytes, url: url, encoding: encoding, visit: { events.append($0) }) {
+            events.forEach(visit)
+            return !events.isEmpty
+        }
+        return tree(bytes, url: url, encoding: encoding, visit: visit)
+    }
+
+    /// The streaming pass; false if libxml2's reader stopped on an error before the end.
+    private static func stream(_ bytes: [UInt8], url: String, encoding: String?,
+                               visit: (XMLFeedEvent) -> Void) -> Bool {
         let reader: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { characters in
                 xmlReaderForMemory(characters, Int32(clamping: buffer.count), url, encoding, options)
@@ -29,7 +44,6 @@ struct XMLStreamReader {
         }
         guard let reader else { return false }
         defer { xmlFreeTextReader(reader) }
-        var sawRoot = false
         var rootName = ""
         var status = xmlTextReaderRead(reader)
         while status == 1 {
@@ -41,21 +55,60 @@ struct XMLStreamReader {
             let depth = xmlTextReaderDepth(reader)
             let name = String(cString: node.pointee.name)
             if depth == 0 {
-                sawRoot = true
                 rootName = name
                 visit(.root(XMLTreeCopier.shallowCopy(node)))
                 status = xmlTextReaderRead(reader)
-            } else if name == "channel" && depth == 1 && rootName != "feed" {
+            } else if isChannel(name, depth: Int(depth), rootName: rootName) {
                 status = xmlTextReaderRead(reader)  // descend: its children are the channel fields
             } else if let expanded = xmlTextReaderExpand(reader) {
-                let value = XMLTreeCopier.copy(expanded)
-                visit(itemNames.contains(name) ? .item(value) : .channelElement(value))
+                visit(event(for: expanded, named: name))
                 status = xmlTextReaderNext(reader)
             } else {
-                status = xmlTextReaderNext(reader)
+                return false
             }
         }
-        return sawRoot
+        return status == 0
+    }
+
+    /// The recovering pass over a whole tree.
+    private static func tree(_ bytes: [UInt8], url: String, encoding: String?, visit: (XMLFeedEvent) -> Void) -> Bool {
+        let document: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { characters in
+                xmlReadMemory(characters, Int32(clamping: buffer.count), url, encoding, options)
+            }
+        }
+        guard let document else { return false }
+        defer { xmlFreeDoc(document) }
+        guard let root = xmlDocGetRootElement(document) else { return false }
+        let rootName = String(cString: root.pointee.name)
+        visit(.root(XMLTreeCopier.shallowCopy(root)))
+        visitChildren(of: root, depth: 1, rootName: rootName, visit: visit)
+        return true
+    }
+
+    private static func visitChildren(of parent: xmlNodePtr, depth: Int, rootName: String,
+                                      visit: (XMLFeedEvent) -> Void) {
+        var child = parent.pointee.children
+        while let node = child {
+            if node.pointee.type == XML_ELEMENT_NODE {
+                let name = String(cString: node.pointee.name)
+                if isChannel(name, depth: depth, rootName: rootName) {
+                    visitChildren(of: node, depth: depth + 1, rootName: rootName, visit: visit)
+                } else {
+                    visit(event(for: node, named: name))
+                }
+            }
+            child = node.pointee.next
+        }
+    }
+
+    private static func isChannel(_ name: String, depth: Int, rootName: String) -> Bool {
+        name == "channel" && depth == 1 && rootName != "feed"
+    }
+
+    private static func event(for node: xmlNodePtr, named name: String) -> XMLFeedEvent {
+        let value = XMLTreeCopier.copy(node)
+        return itemNames.contains(name) ? .item(value) : .channelElement(value)
     }
 }
 

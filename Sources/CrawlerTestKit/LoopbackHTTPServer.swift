@@ -1,0 +1,166 @@
+// CrawlerTestKit: support for tests only. A real HTTP/1.1 server on 127.0.0.1 that libcurl
+// talks to for real, with the misbehaviours real servers have.
+internal import Glibc
+internal import Foundation
+internal import Synchronization
+
+/// A request as the server saw it.
+public struct ReceivedRequest: Sendable {
+    public var method: String
+    public var path: String
+    /// Header names lower-cased.
+    public var headers: [String: String]
+}
+
+/// What the server should answer.
+public struct ServedResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+    /// Wait this long before sending anything (a slow or stalled server).
+    public var delay: Double
+
+    public init(status: Int = 200, headers: [(String, String)] = [], body: [UInt8] = [], delay: Double = 0) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.delay = delay
+    }
+
+    public init(status: Int = 200, contentType: String = "application/rss+xml; charset=utf-8", text: String,
+                delay: Double = 0) {
+        self.init(status: status, headers: [("Content-Type", contentType)], body: Array(text.utf8), delay: delay)
+    }
+}
+
+/// Listens on 127.0.0.1 on a free port; each connection is served on its own thread.
+public final class LoopbackHTTPServer: Sendable {
+    public typealias Handler = @Sendable (ReceivedRequest) -> ServedResponse
+    public let port: Int
+    private let listener: Int32
+    private let handler: Handler
+    private let log = Mutex<[ReceivedRequest]>([])
+    private let stopped = Atomic<Bool>(false)
+
+    public init(handler: @escaping Handler) throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw ServerError.socket(errno) }
+        var reuse: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(descriptor, 128) == 0 else {
+            close(descriptor)
+            throw ServerError.socket(errno)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(descriptor, $0, &length) }
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        listener = descriptor
+        self.handler = handler
+        let thread = Thread { [self] in acceptLoop() }
+        thread.start()
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// A URL on this server.
+    public func url(_ path: String) -> String {
+        "http://127.0.0.1:\(port)" + (path.hasPrefix("/") ? path : "/" + path)
+    }
+
+    /// Every request received so far, in arrival order.
+    public var requests: [ReceivedRequest] { log.withLock { $0 } }
+
+    /// Stops accepting connections; idempotent (the descriptor is closed exactly once).
+    public func stop() {
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+
+    private func acceptLoop() {
+        while true {
+            let connection = accept(listener, nil, nil)
+            guard connection >= 0 else {
+                if errno == EINTR { continue }
+                return
+            }
+            let thread = Thread { [self] in serve(connection) }
+            thread.start()
+        }
+    }
+
+    private func serve(_ connection: Int32) {
+        defer { close(connection) }
+        while let request = readRequest(connection) {
+            log.withLock { $0.append(request) }
+            let response = handler(request)
+            if response.delay > 0 { Thread.sleep(forTimeInterval: response.delay) }
+            guard send(response, on: connection), request.headers["connection"]?.lowercased() != "close" else { return }
+        }
+    }
+
+    private func readRequest(_ connection: Int32) -> ReceivedRequest? {
+        var buffer: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while !buffer.containsHeaderEnd {
+            let count = recv(connection, &chunk, chunk.count, 0)
+            guard count > 0 else { return nil }
+            buffer += chunk[..<count]
+            if buffer.count > 64 * 1024 { return nil }
+        }
+        let head = String(decoding: buffer, as: UTF8.self).components(separatedBy: "\r\n")
+        let requestLine = head[0].split(separator: " ")
+        guard requestLine.count >= 2 else { return nil }
+        var headers: [String: String] = [:]
+        for line in head.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return ReceivedRequest(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers)
+    }
+
+    private func send(_ response: ServedResponse, on connection: Int32) -> Bool {
+        var head = "HTTP/1.1 \(response.status) \(response.status == 200 ? "OK" : "Status")\r\n"
+        for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
+        if !response.headers.contains(where: { $0.0.lowercased() == "content-length" }) {
+            head += "Content-Length: \(response.body.count)\r\n"
+        }
+        head += "\r\n"
+        return writeAll(Array(head.utf8) + response.body, to: connection)
+    }
+
+    private func writeAll(_ bytes: [UInt8], to connection: Int32) -> Bool {
+        var sent = 0
+        while sent < bytes.count {
+            let count = bytes[sent...].withUnsafeBytes { Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard count > 0 else { return false }
+            sent += count
+        }
+        return true
+    }
+
+    public enum ServerError: Error {
+        case socket(Int32)
+    }
+}
+
+extension [UInt8] {
+    var containsHeaderEnd: Bool {
+        guard count >= 4 else { return false }
+        for index in 0...(count - 4) where self[index] == 13 && self[index + 1] == 10 && self[index + 2] == 13 && self[index + 3] == 10 {
+            return true
+        }
+        return false
+    }
+}

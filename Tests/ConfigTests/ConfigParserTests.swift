@@ -1,0 +1,98 @@
+@testable import Config
+import FeedModel
+import Testing
+
+@Suite struct ConfigParserTests {
+    let parser = ConfigParser(fileName: "feeds.yaml", baseDirectory: "/srv/crawler")
+
+    private func error(_ yaml: String) -> ConfigError? {
+        do {
+            _ = try parser.parse(yaml)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func readsEveryDocumentedKey() throws {
+        let config = try parser.parse("""
+            store: ./store
+            interval: 30m
+            concurrency: 32
+            user_agent: "crawler/0.1 (+https://example.org/about-our-crawler)"
+            timeout: 30s
+            feeds:
+              - url: https://rsshub.example/sina/finance
+                name: sina-china
+                categories: [金融, 新浪财经, 新浪财经－国內]
+                author: 新浪财经
+                image: https://example.org/default.png
+                interval: 15m
+              - url: https://example.org/blog/feed.xml
+            """)
+        #expect(config.storePath == "/srv/crawler/store")
+        #expect(config.interval == 1800)
+        #expect(config.concurrency == 32)
+        #expect(config.timeout == 30)
+        #expect(config.userAgent == "crawler/0.1 (+https://example.org/about-our-crawler)")
+        let first = config.feeds[0]
+        #expect(first.name == "sina-china")
+        #expect(first.categories == ["金融", "新浪财经", "新浪财经－国內"])
+        #expect(first.author == "新浪财经")
+        #expect(first.image == "https://example.org/default.png")
+        #expect(first.interval == 900)
+        #expect(first.line == 7)
+        #expect(config.feeds[1].name == "example.org/blog/feed.xml")
+        #expect(config.feeds[1].interval == 1800)
+    }
+
+    @Test func namesLineAndKeyOfABadDuration() {
+        let problem = error("""
+            feeds:
+              - url: https://example.org/a
+                interval: 15x
+            """)
+        #expect(problem?.line == 3)
+        #expect(problem?.key == "feeds[0].interval")
+        #expect(problem?.description.contains("'15x' is not a duration") == true)
+    }
+
+    @Test func suggestsTheKeyAMisspeltOneMeant() {
+        let problem = error("intervall: 5m\nfeeds: []\n")
+        #expect(problem?.line == 1)
+        #expect(problem?.message.contains("did you mean 'interval'") == true)
+    }
+
+    @Test func rejectsAFeedWithoutURL() {
+        let problem = error("feeds:\n  - name: nameless\n")
+        #expect(problem?.key == "feeds[0].url")
+        #expect(problem?.line == 2)
+    }
+
+    @Test func rejectsDuplicateURLsAndNames() {
+        #expect(error("feeds:\n  - url: https://a.example/x\n  - url: https://a.example/x\n")?.message
+            .contains("duplicate of the feed on line 2") == true)
+        #expect(error("feeds:\n  - url: https://a.example/x\n    name: n\n  - url: https://b.example/y\n    name: n\n")?
+            .key == "feeds[1].name")
+    }
+
+    @Test func rejectsNonHTTPURLs() {
+        #expect(error("feeds:\n  - url: ftp://example.org/feed\n")?.message.contains("not an http://") == true)
+    }
+
+    @Test func reportsYAMLSyntaxErrorsWithTheirLine() {
+        let problem = error("store: ./s\nfeeds:\n  - url: [unclosed\n")
+        #expect(problem != nil)
+        #expect((problem?.line ?? 0) >= 3)
+    }
+
+    @Test(arguments: [("45s", 45.0), ("15m", 900), ("2h", 7200), ("1d", 86400), ("1h30m", 5400), ("90", 90)])
+    func parsesDurations(text: String, seconds: Double) {
+        #expect(DurationParser.seconds(text) == seconds)
+    }
+
+    @Test(arguments: ["", "0s", "m", "1h30", "-5m", "ten minutes"])
+    func rejectsBadDurations(text: String) {
+        #expect(DurationParser.seconds(text) == nil)
+    }
+}

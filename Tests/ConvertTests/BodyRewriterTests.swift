@@ -1,0 +1,36 @@
+@testable import Convert
+import Testing
+
+@Suite struct BodyRewriterTests {
+    let rewriter = BodyRewriter(base: "https://example.org/news/item.html", sanitize: true)
+
+    @Test func makesRelativeURLsAbsoluteAndKeepsEverythingElse() {
+        let html = "<p class=x>Hi <a href=\"../about\">us</a></p>\n<!-- c --><style>p{}</style>"
+        #expect(rewriter.rewrite(html)
+            == "<p class=x>Hi <a href=\"https://example.org/about\">us</a></p>\n<!-- c --><style>p{}</style>")
+    }
+
+    @Test func addsReferrerPolicyToImagesThatLackOne() {
+        #expect(rewriter.rewrite("<img src=\"https://a/b.png\">") == "<img src=\"https://a/b.png\" referrerpolicy=\"no-referrer\">")
+        #expect(rewriter.rewrite("<img src=a.png />")
+            == "<img src=https://example.org/news/a.png referrerpolicy=\"no-referrer\" />")
+        let already = "<img src=\"https://a/b.png\" referrerpolicy=\"origin\">"
+        #expect(rewriter.rewrite(already) == already)
+    }
+
+    @Test func removesActiveContent() {
+        let html = "<p onclick=\"steal()\">a</p><script>evil()</script><a href=\"java\tscript:x()\">b</a>"
+        #expect(rewriter.rewrite(html) == "<p>a</p><a>b</a>")
+    }
+
+    @Test func keepsActiveContentWhenSanitizeIsOff() {
+        let html = "<p onclick=\"f()\">a</p><script>g()</script>"
+        #expect(BodyRewriter(base: nil, sanitize: false).rewrite(html) == html)
+    }
+
+    @Test func isIdempotent() {
+        let html = "<img src=x.png><a href=/y onmouseover=z>t</a><script>s</script>"
+        let once = rewriter.rewrite(html)
+        #expect(rewriter.rewrite(once) == once)
+    }
+}

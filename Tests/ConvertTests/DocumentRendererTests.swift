@@ -1,0 +1,95 @@
+@testable import Convert
+import FeedModel
+import Testing
+
+@Suite struct DocumentRendererTests {
+    let feed = FeedConfig(name: "demo", url: "https://example.org/feed")
+    let date = Timestamp(year: 2022, month: 2, day: 16, hour: 23, minute: 50, second: 43)!
+
+    private func item(title: String = "Hello", body: String = "<p>Body</p>") -> Item {
+        var item = Item(title: title, link: "https://example.org/a", published: date, contentHTML: body)
+        item.contentText = "Body"
+        item.baseURL = item.link
+        return item
+    }
+
+    @Test func formatsDatesAsRFC1123InUTC() {
+        #expect(HTTPDate.format(date) == "Wed, 16 Feb 2022 23:50:43 GMT")
+        #expect(HTTPDate.format(Timestamp(year: 2022, month: 1, day: 6, hour: 0, minute: 1, second: 41)!)
+            == "Thu, 06 Jan 2022 00:01:41 GMT")
+        #expect(HTTPDate.format(Timestamp(secondsSince1970: 0)) == "Thu, 01 Jan 1970 00:00:00 GMT")
+    }
+
+    @Test func followsTheGrammarWithoutAnImage() {
+        let document = DocumentRenderer(feed: feed, channelTitle: "Demo News").render(item(), firstSeen: date)
+        let expected = "\n---\ntitle: 'Hello'\ncategories: \n - Demo News\nauthor: Demo News\ncomments: false\n"
+            + "date: Wed, 16 Feb 2022 23:50:43 GMT\n---\n\n<div>   \n<p>Body</p>  \n</div>\n            "
+        #expect(document.text == expected)
+    }
+
+    @Test func choosesImagesInSpecOrder() {
+        var configured = feed
+        configured.image = "https://example.org/feed.png"
+        var withMedia = item()
+        withMedia.mediaImage = "https://example.org/thumb.png"
+        let renderer = DocumentRenderer(feed: configured, channelTitle: "x", defaultImage: "https://example.org/d.png")
+        #expect(renderer.image(for: withMedia) == "https://example.org/thumb.png")
+        withMedia.bodyImage = "https://example.org/body.png"
+        #expect(renderer.image(for: withMedia) == "https://example.org/body.png")
+        #expect(renderer.image(for: item()) == "https://example.org/feed.png")
+        #expect(DocumentRenderer(feed: feed, channelTitle: "x", defaultImage: "https://d/x.png").image(for: item())
+            == "https://d/x.png")
+    }
+
+    @Test func escapesEveryBraceIncludingFrontMatter() {
+        var configured = feed
+        configured.author = "{{ site }}"
+        let document = DocumentRenderer(feed: configured, channelTitle: "x")
+            .render(item(title: "{% raw %}", body: "<p>{{ x }}</p>"), firstSeen: date)
+        #expect(!document.text.contains("{") && !document.text.contains("}"))
+        #expect(document.text.contains("title: '&#123;% raw %&#125;'"))
+        #expect(document.text.contains("author: '&#123;&#123; site &#125;&#125;'"))
+    }
+
+    @Test func usesConfiguredCategoriesThenItemCategoriesWhenAsked() {
+        var configured = feed
+        configured.categories = ["金融", "", "新浪财经"]
+        var tagged = item()
+        tagged.categories = ["markets", "金融"]
+        #expect(DocumentRenderer(feed: configured, channelTitle: "x").categories(for: tagged) == ["金融", "新浪财经"])
+        configured.itemCategories = true
+        #expect(DocumentRenderer(feed: configured, channelTitle: "x").categories(for: tagged) == ["金融", "新浪财经", "markets"])
+    }
+
+    @Test func datesUndatedItemsWithFirstSeen() {
+        var undated = item()
+        undated.published = nil
+        let seen = Timestamp(secondsSince1970: 1_700_000_000)
+        let document = DocumentRenderer(feed: feed, channelTitle: "x").render(undated, firstSeen: seen)
+        #expect(document.text.contains("date: Tue, 14 Nov 2023 22:13:20 GMT"))
+    }
+}
+
+@Suite struct ContentHashTests {
+    @Test func ignoresWhiteSpaceDifferencesInTheBody() {
+        #expect(ContentHash.compute(title: "T", bodyText: " a \n\n b\u{3000}c ")
+            == ContentHash.compute(title: "T", bodyText: "a b c"))
+    }
+
+    @Test func changesWhenTitleOrTextChanges() {
+        let base = ContentHash.compute(title: "T", bodyText: "a")
+        #expect(base != ContentHash.compute(title: "T2", bodyText: "a"))
+        #expect(base != ContentHash.compute(title: "T", bodyText: "b"))
+        #expect(base.count == 64 && base.allSatisfy(\.isHexDigit))
+    }
+
+    @Test func normalisesTheBodyToNFC() {
+        #expect(ContentHash.compute(title: "T", bodyText: "e\u{301}") == ContentHash.compute(title: "T", bodyText: "\u{E9}"))
+    }
+
+    @Test func matchesAnIndependentSHA256() {
+        // sha256("T\na b") computed with coreutils' sha256sum.
+        #expect(ContentHash.compute(title: "T", bodyText: "a   b")
+            == "4330304fff0c31e1b1531c511b9bc15c035fb0bcf140f4590fd5735ac2bdd38b")
+    }
+}

@@ -1,0 +1,117 @@
+import CrawlerApp
+import CrawlerTestKit
+import FeedModel
+import Logging
+import Store
+import Testing
+
+@Suite struct PipelineTests {
+    let folder = TemporaryFolder()
+    let sink = LineSink()
+
+    private func config(_ feeds: [FeedConfig]) -> CrawlerConfig {
+        CrawlerConfig(storePath: folder.file("store"), timeout: 3, connectTimeout: 1, feeds: feeds)
+    }
+
+    private func run(_ feeds: [FeedConfig]) async throws -> PassSummary {
+        let logger = Logger(label: "test") { _ in LogfmtHandler(level: .debug, sink: sink) }
+        let store = try DocumentStore(path: folder.file("store"))
+        return await Pipeline(config: config(feeds), logger: logger).runOnce(feeds: feeds, store: store)
+    }
+
+    private func sinaFeed(_ url: String, name: String = "sina-china") -> FeedConfig {
+        FeedConfig(name: name, url: url, categories: ["金融", "新浪财经", "新浪财经－国內"], author: "新浪财经")
+    }
+
+    private func storedTexts() -> [String] {
+        folder.files(under: "store/posts").compactMap { folder.read("store/posts/" + $0) }.sorted()
+    }
+
+    @Test func storesBothGoldenDocumentsByteForByteOverHTTP() async throws {
+        let golden = try GoldenDocument.all()
+        let feedText = GoldenDocument.rssFeed(items: golden.map(\.rssItem))
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: feedText) }
+        let summary = try await run([sinaFeed(server.url("/sina/finance"))])
+        #expect(summary.failed == 0)
+        #expect(summary.new == 2)
+        #expect(storedTexts() == golden.map(\.text).sorted())
+    }
+
+    @Test func aSecondRunStoresNothing() async throws {
+        let golden = try GoldenDocument.all()
+        let feedText = GoldenDocument.rssFeed(items: golden.map(\.rssItem))
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: feedText) }
+        let feeds = [sinaFeed(server.url("/sina/finance"))]
+        _ = try await run(feeds)
+        let second = try await run(feeds)
+        #expect(second.new == 0)
+        #expect(second.duplicates == 2)
+        #expect(storedTexts().count == 2)
+    }
+
+    @Test func anUnchangedFeedIsAnsweredWith304AndNotParsed() async throws {
+        let server = try LoopbackHTTPServer { request in
+            if request.headers["if-none-match"] == "\"v1\"" { return ServedResponse(status: 304) }
+            return ServedResponse(status: 200, headers: [("ETag", "\"v1\"")],
+                                  body: Array(GoldenDocument.rssFeed(items: []).utf8))
+        }
+        let feeds = [sinaFeed(server.url("/feed"))]
+        _ = try await run(feeds)
+        let second = try await run(feeds)
+        #expect(second.reports.first?.httpStatus == 304)
+        #expect(server.requests.count == 2)
+        #expect(server.requests.last?.headers["if-none-match"] == "\"v1\"")
+    }
+
+    @Test func anItemCarriedByTwoFeedsIsStoredOnce() async throws {
+        let golden = try GoldenDocument.all()
+        let server = try LoopbackHTTPServer { request in
+            let items = request.path == "/a" ? [golden[0].rssItem] : [golden[0].rssItem, golden[1].rssItem]
+            return ServedResponse(text: GoldenDocument.rssFeed(items: items))
+        }
+        let summary = try await run([sinaFeed(server.url("/a"), name: "a"), sinaFeed(server.url("/b"), name: "b")])
+        #expect(summary.new == 2)
+        #expect(summary.duplicates == 1)
+        #expect(storedTexts().count == 2)
+    }
+
+    @Test func failingFeedsAreReportedAndTheOthersStillLand() async throws {
+        let golden = try GoldenDocument.all()
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/good": return ServedResponse(text: GoldenDocument.rssFeed(items: [golden[0].rssItem]))
+            case "/html": return ServedResponse(contentType: "text/html", text: "<html><body>Moved</body></html>")
+            default: return ServedResponse(status: 404, text: "no")
+            }
+        }
+        let dead = try LoopbackHTTPServer { _ in ServedResponse(text: "") }
+        let deadURL = dead.url("/feed")
+        dead.stop()
+        let summary = try await run([
+            sinaFeed(server.url("/missing"), name: "missing"), sinaFeed(deadURL, name: "refused"),
+            sinaFeed(server.url("/html"), name: "html"), sinaFeed(server.url("/good"), name: "good"),
+        ])
+        let byName = Dictionary(uniqueKeysWithValues: summary.reports.map { ($0.feed, $0) })
+        #expect(byName["missing"]?.error == "HTTP 404 Not Found")
+        #expect(byName["refused"]?.error?.contains("onnect") == true)
+        #expect(byName["html"]?.error?.contains("not a feed") == true)
+        #expect(byName["good"]?.new == 1)
+        #expect(summary.failed == 3)
+        #expect(storedTexts() == [golden[0].text])
+    }
+
+    @Test func logsOneLogfmtLinePerFeedWithTheKeysOperatorsNeed() async throws {
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/ok" ? ServedResponse(text: GoldenDocument.rssFeed(items: [])) : ServedResponse(status: 500, text: "")
+        }
+        _ = try await run([sinaFeed(server.url("/ok"), name: "ok"), sinaFeed(server.url("/boom"), name: "boom")])
+        let fetchLines = sink.captured.map(LogLine.init).filter { $0["event"] == "fetch" }
+        #expect(fetchLines.count == 2)
+        let ok = try #require(fetchLines.first { $0["feed"] == "ok" })
+        for key in ["ts", "level", "status", "bytes", "ms", "new", "dup"] { #expect(ok[key] != nil, "missing \(key)") }
+        let boom = try #require(fetchLines.first { $0["feed"] == "boom" })
+        #expect(boom["level"] == "warning")
+        #expect(boom["status"] == "500")
+        #expect(boom["error"] == "HTTP 500 Internal Server Error")
+    }
+}

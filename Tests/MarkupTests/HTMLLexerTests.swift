@@ -1,0 +1,93 @@
+import Markup
+import Testing
+
+@Suite struct HTMLLexerTests {
+    private func tokens(_ html: String) -> [HTMLToken] {
+        Array(HTMLLexer(Array(html.utf8)))
+    }
+
+    @Test func everyByteBelongsToExactlyOneToken() {
+        let html = "a<p class=\"x\">b &amp; c</p><!-- note --><img src=x.png/>< not a tag <br"
+        var covered = 0
+        for token in tokens(html) {
+            switch token {
+            case .text(let range), .other(let range), .endTag(_, let range): covered += range.count
+            case .startTag(let tag): covered += tag.range.count
+            }
+        }
+        #expect(covered == html.utf8.count)
+    }
+
+    @Test func readsAttributesInEveryQuotingStyle() throws {
+        guard case .startTag(let tag) = try #require(tokens("<IMG Src='a.png' alt=\"b\" width=3 hidden>").first) else {
+            Issue.record("expected a start tag"); return
+        }
+        #expect(tag.name == "img")
+        #expect(tag.attributes.map(\.name) == ["src", "alt", "width", "hidden"])
+        #expect(tag.attributes[3].valueRange == nil)
+    }
+
+    @Test func scriptContentIsOneTextTokenEvenWithTagsInside() {
+        let html = "<script>if (a < b) { document.write('<p>') }</script>after"
+        let kinds = tokens(html).map { token -> String in
+            switch token {
+            case .startTag(let tag): return "start:\(tag.name)"
+            case .endTag(let name, _): return "end:\(name)"
+            case .text: return "text"
+            case .other: return "other"
+            }
+        }
+        #expect(kinds == ["start:script", "text", "end:script", "text"])
+    }
+
+    @Test func unterminatedTagIsText() {
+        #expect(tokens("a <b").allSatisfy { if case .text = $0 { true } else { false } })
+    }
+}
+
+@Suite struct EntityDecoderTests {
+    let decoder = EntityDecoder { $0 == "nbsp" ? "\u{A0}" : EntityDecoder.xml.decode("&\($0);").unicodeScalars.first.flatMap { $0 == "&" ? nil : $0 } }
+
+    @Test func decodesNumericAndNamedReferences() {
+        #expect(EntityDecoder.xml.decode("a &amp; b &#60; &#x3E; &quot;") == "a & b < > \"")
+        #expect(decoder.decode("x&nbsp;y") == "x\u{A0}y")
+    }
+
+    @Test func leavesUnknownAndBrokenReferencesAsWritten() {
+        #expect(EntityDecoder.xml.decode("AT&T &bogus; &#xZZ; & done") == "AT&T &bogus; &#xZZ; & done")
+    }
+
+    @Test func invalidCodePointsBecomeReplacementCharacter() {
+        #expect(EntityDecoder.xml.decode("&#xD800;&#0;") == "\u{FFFD}\u{FFFD}")
+    }
+}
+
+@Suite struct HTMLTextTests {
+    let text = HTMLText(decoder: .xml)
+
+    @Test func removesTagsCommentsScriptsAndStyles() {
+        let html = "<p>One &amp; two</p><!-- hidden --><style>.a{}</style><script>x()</script><b>three</b>"
+        #expect(text.text(of: html) == "One & twothree")
+    }
+
+    @Test func findsFirstNonEmptyImageSource() {
+        let html = "<img src=\"\"><p><img alt=x src=\"/a.png?x=1&amp;y=2\"><img src=b.png>"
+        #expect(text.firstImageSource(in: html) == "/a.png?x=1&y=2")
+    }
+}
+
+@Suite struct URLResolverTests {
+    @Test(arguments: [
+        ("img/a.png", "https://example.org/news/item.html", "https://example.org/news/img/a.png"),
+        ("/a.png", "https://example.org/news/item.html", "https://example.org/a.png"),
+        ("//cdn.example.org/a.png", "https://example.org/x", "https://cdn.example.org/a.png"),
+        ("../a.png", "https://example.org/news/2022/item", "https://example.org/news/a.png"),
+        ("?page=2", "https://example.org/list?page=1", "https://example.org/list?page=2"),
+        ("https://other.org/a", "https://example.org/", "https://other.org/a"),
+        ("mailto:a@example.org", "https://example.org/", "mailto:a@example.org"),
+        ("a.png", "https://example.org", "https://example.org/a.png"),
+    ])
+    func resolvesAgainstBase(reference: String, base: String, expected: String) {
+        #expect(URLResolver.resolve(reference, against: base) == expected)
+    }
+}

@@ -1,0 +1,74 @@
+import FeedModel
+import Foundation
+import Store
+import Testing
+
+@Suite struct DocumentStoreTests {
+    let folder = NSTemporaryDirectory() + "store-test-" + UUID().uuidString
+    let now = Timestamp(secondsSince1970: 1_700_000_000)
+
+    private func document(_ hash: String, item: String = "id", feed: String = "f", text: String = "body") -> Document {
+        Document(feed: feed, itemIdentity: item, contentHash: hash + String(repeating: "0", count: 64 - hash.count),
+                 date: Timestamp(year: 2022, month: 2, day: 16)!, text: text)
+    }
+
+    @Test func writesEachDocumentAsItsOwnFileByDate() throws {
+        let store = try DocumentStore(path: folder)
+        let outcome = try store.store([document("aa", item: "1", text: "one"), document("bb", item: "2", text: "two")],
+                                      storedAt: now)
+        #expect(outcome.stored.count == 2)
+        let path = folder + "/posts/2022/02/aa00000000000000.md"
+        #expect(FileManager.default.contents(atPath: path) == Data("one".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/tmp").isEmpty)
+    }
+
+    @Test func storesAHashOnlyOnceWithinABatchAndAcrossReopens() throws {
+        do {
+            let store = try DocumentStore(path: folder)
+            let outcome = try store.store([document("aa"), document("aa", feed: "other")], storedAt: now)
+            #expect(outcome.stored.count == 1)
+            #expect(outcome.duplicates == 1)
+        }
+        let reopened = try DocumentStore(path: folder)
+        let again = try reopened.store([document("aa", feed: "third")], storedAt: now)
+        #expect(again.stored.isEmpty)
+        #expect(again.duplicates == 1)
+        #expect(try reopened.documentCount() == 1)
+    }
+
+    @Test func recordsChangedContentOfTheSameItemAsARevision() throws {
+        let store = try DocumentStore(path: folder)
+        _ = try store.store([document("aa", item: "story")], storedAt: now)
+        _ = try store.store([document("bb", item: "story")], storedAt: now)
+        #expect(try store.revisedHash(of: "bb" + String(repeating: "0", count: 62)) == "aa" + String(repeating: "0", count: 62))
+        #expect(try store.documentCount() == 2)
+    }
+
+    @Test func aSecondOpenOfTheSameStoreFailsNamingTheHolder() throws {
+        let first = try DocumentStore(path: folder)
+        #expect(first.root == folder)
+        // flock locks belong to open file descriptions, so a second open in-process conflicts too.
+        do {
+            _ = try DocumentStore(path: folder)
+            Issue.record("second open succeeded")
+        } catch {
+            #expect("\(error)".contains("pid \(getpid())"))
+        }
+    }
+
+    @Test func keepsFeedStateAcrossReopens() throws {
+        var state = FeedState(feed: "f", url: "https://x/feed")
+        state.validators = ConditionalHeaders(etag: "\"v1\"", lastModified: "Wed, 16 Feb 2022 23:50:43 GMT")
+        state.consecutiveErrors = 2
+        state.lastStatus = 503
+        do { try DocumentStore(path: folder).save(state) }
+        #expect(try DocumentStore(path: folder).feedState("f") == state)
+    }
+
+    @Test func removesTemporaryFilesACrashLeftBehind() throws {
+        do { _ = try DocumentStore(path: folder) }
+        FileManager.default.createFile(atPath: folder + "/tmp/abc.tmp", contents: Data("half".utf8))
+        let store = try DocumentStore(path: folder)
+        #expect(store.recoveredTemporaryFiles == 1)
+    }
+}
