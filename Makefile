@@ -1,0 +1,31 @@
+# The two commands a new user needs:
+#   make run    install the Debian packages, build release, crawl the offline demo, then feeds.yaml once
+#   make test   build and run the whole test suite
+CONFIG ?= feeds.yaml
+SWIFT ?= swift
+RELEASE = .build/release/crawler
+
+.PHONY: run deps build demo crawl test clean
+
+run: demo crawl
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release
+
+demo: build
+	@CRAWLER=$(RELEASE) scripts/demo.sh
+
+# Real feeds need the network; without it every feed fails and says why, and nothing stored is lost.
+crawl: build
+	@echo
+	@echo "== crawler once --config $(CONFIG)"
+	@$(RELEASE) once --config $(CONFIG) || echo "(some feeds failed: see the lines above; offline machines fail them all)"
+
+test: deps
+	$(SWIFT) test
+
+clean:
+	rm -rf .build examples/demo/store store

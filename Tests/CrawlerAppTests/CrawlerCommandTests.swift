@@ -1,0 +1,106 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// Runs the real `crawler` binary, as users and scripts do.
+@Suite struct CrawlerCommandTests {
+    let folder = TemporaryFolder()
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binary: String {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var folder = executable.deletingLastPathComponent()
+        // Tests run from <build>/crawlerPackageTests.xctest or from inside a bundle below <build>.
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("crawler").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            folder.deleteLastPathComponent()
+        }
+        return "crawler"
+    }
+
+    private func crawler(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func aBrokenConfigExitsWith2NamingLineAndKeyBeforeFetchingAnything() throws {
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: [])) }
+        try folder.write("feeds:\n  - url: \(server.url("/a"))\n  - url: \(server.url("/b"))\n    interval: soon\n",
+                         to: "feeds.yaml")
+        let run = try crawler(["once", "--config", "feeds.yaml"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("feeds.yaml:4: feeds[1].interval: 'soon' is not a duration"))
+        #expect(server.requests.isEmpty)
+        #expect(folder.files(under: "store").isEmpty)
+    }
+
+    @Test func onceExits1WhenAFeedFailsAndStillStoresTheOthers() throws {
+        let golden = try GoldenDocument.all()
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/good" ? ServedResponse(text: GoldenDocument.rssFeed(items: golden.map(\.rssItem)))
+                : ServedResponse(status: 410, text: "gone")
+        }
+        try folder.write("""
+            store: ./out
+            feeds:
+              - url: \(server.url("/good"))
+                name: good
+                categories: [金融, 新浪财经, 新浪财经－国內]
+                author: 新浪财经
+              - url: \(server.url("/gone"))
+                name: gone
+            """, to: "feeds.yaml")
+        let first = try crawler(["once"])
+        #expect(first.status == 1)
+        #expect(first.stdout.contains("FAIL  gone  HTTP 410 Gone"))
+        #expect(first.stdout.contains("total: 2 feeds, 1 ok, 1 failed; 2 new documents"))
+        #expect(Set(folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }) == Set(golden.map(\.text)))
+        let lines = first.stderr.split(separator: "\n").map { LogLine(String($0)) }
+        #expect(lines.contains { $0["event"] == "fetch" && $0["feed"] == "good" && $0["new"] == "2" })
+        #expect(lines.contains { $0["event"] == "fetch" && $0["feed"] == "gone" && $0["error"] == "HTTP 410 Gone" })
+
+        let onlyGood = try crawler(["once", "--feed", "good"])
+        #expect(onlyGood.status == 0)
+        #expect(onlyGood.stdout.contains("0 new, 2 dup"))
+    }
+
+    @Test func anUnknownFeedNameIsAConfigError() throws {
+        try folder.write("feeds:\n  - url: http://127.0.0.1:9/feed\n    name: only\n", to: "feeds.yaml")
+        let run = try crawler(["once", "--feed", "other"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("no feed named or at 'other'"))
+    }
+
+    @Test func parsePrintsTheJSONContract() throws {
+        let golden = try GoldenDocument.all()
+        try folder.write(GoldenDocument.rssFeed(items: [golden[1].rssItem]), to: "feed.xml")
+        let run = try crawler(["parse", "feed.xml", "--json"])
+        #expect(run.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let feed = try #require(object["feed"] as? [String: Any])
+        #expect(feed["kind"] as? String == "rss2")
+        #expect(feed["title"] as? String == "新浪财经－国內")
+        let item = try #require((object["items"] as? [[String: Any]])?.first)
+        #expect(item["title"] as? String == golden[1].title)
+        #expect(item["published"] as? String == "2022-01-06T00:01:41Z")
+        #expect(item["updated"] is NSNull)
+        #expect(item["image"] as? String == "https://n.sinaimg.cn/finance/cece9e13/20200514/343233024.png")
+    }
+}

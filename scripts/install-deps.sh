@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the crawler builds against (and python3 for the demo server).
+# Installs only what is missing, so it is quick on a machine that already has them.
+set -euo pipefail
+packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config python3)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing: ${missing[*]}"
+$sudo apt-get update
+$sudo apt-get install -y "${missing[@]}"
