@@ -67,7 +67,7 @@ import Testing
 
     @Test func removesTemporaryFilesACrashLeftBehind() throws {
         do { _ = try DocumentStore(path: folder) }
-        FileManager.default.createFile(atPath: folder + "/tmp/abc.tmp", contents: Data("half".utf8))
+        _ = FileManager.default.createFile(atPath: folder + "/tmp/abc.tmp", contents: Data("half".utf8))
         let store = try DocumentStore(path: folder)
         #expect(store.recoveredTemporaryFiles == 1)
     }
