@@ -26,6 +26,7 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLinux"),
 
         // Stages: each depends on FeedModel and its own C module only.
         .target(name: "FeedModel", swiftSettings: strictSettings),
@@ -44,7 +45,7 @@ let package = Package(
                 dependencies: ["FeedModel", "Markup", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strictSettings),
         .target(name: "Store",
-                dependencies: ["FeedModel", "CSQLite"],
+                dependencies: ["FeedModel", "CSQLite", "CLinux"],
                 swiftSettings: strictSettings),
         .target(name: "CrawlerApp",
                 dependencies: ["FeedModel", "Config", "Fetch", "Parse", "Convert", "Store",

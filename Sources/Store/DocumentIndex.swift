@@ -1,117 +1,142 @@
-internal import FeedModel
+public import FeedModel
 
-/// The dedupe index and feed state, in SQLite (WAL, synchronous=FULL): hash → document,
-/// (feed, item identity) → latest hash, feed → state. B-tree lookups stay O(log n) at any size.
+/// A row of the `documents` table: everything about a document its file can tell again.
+public struct IndexedDocument: Sendable, Hashable {
+    public var shortHash: String
+    public var path: String
+    public var date: Timestamp
+    public var bytes: Int
+}
+
+/// The dedupe index and feed state, in SQLite (WAL, synchronous=FULL). Lookups are B-tree
+/// lookups, O(log n) at any size. Not Sendable: one owner, the store.
 final class DocumentIndex {
-    private let database: SQLiteDatabase
-    private let containsHash: SQLiteStatement
+    let database: SQLiteDatabase
+    private let containsShort: SQLiteStatement
     private let insertDocument: SQLiteStatement
-    private let latestForItem: SQLiteStatement
-    private let upsertItem: SQLiteStatement
-    private let selectState: SQLiteStatement
-    private let upsertState: SQLiteStatement
-
-    static let schemaVersion = 1
+    private let insertProvenance: SQLiteStatement
+    private let feedState: FeedStateTable
 
     init(path: String) throws(StoreError) {
         database = try SQLiteDatabase(path: path)
         try database.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
-        try database.execute("""
-            CREATE TABLE IF NOT EXISTS documents (
-                hash TEXT PRIMARY KEY, path TEXT NOT NULL, feed TEXT NOT NULL, item TEXT NOT NULL,
-                date INTEGER NOT NULL, stored_at INTEGER NOT NULL, revises TEXT) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS items (
-                feed TEXT NOT NULL, item TEXT NOT NULL, hash TEXT NOT NULL,
-                PRIMARY KEY (feed, item)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS feed_state (
-                feed TEXT PRIMARY KEY, url TEXT NOT NULL, etag TEXT, last_modified TEXT,
-                last_fetch INTEGER, last_status INTEGER, last_error TEXT,
-                consecutive_errors INTEGER NOT NULL DEFAULT 0, next_due INTEGER,
-                documents INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
-            PRAGMA user_version = \(Self.schemaVersion);
+        let version = try database.integer("PRAGMA user_version")
+        guard version == 0 || version == Int64(IndexSchema.version) else {
+            throw .index(path: path, message: "schema version \(version) is not \(IndexSchema.version); "
+                         + "run `crawler store rebuild-index` to rebuild it from the documents")
+        }
+        if version == 0 {
+            // Only a new index is written to here: opening an existing one must work on a full disk.
+            try database.execute(IndexSchema.create + "PRAGMA user_version = \(IndexSchema.version);")
+        }
+        containsShort = try database.prepare("SELECT 1 FROM documents WHERE short = ?1")
+        insertDocument = try database.prepare(
+            "INSERT OR REPLACE INTO documents (short, path, date, bytes, pending) VALUES (?1, ?2, ?3, ?4, ?5)")
+        insertProvenance = try database.prepare("""
+            INSERT OR REPLACE INTO provenance (short, hash, feed, item, stored_at) VALUES (?1, ?2, ?3, ?4, ?5)
             """)
-        containsHash = try database.prepare("SELECT 1 FROM documents WHERE hash = ?1")
-        insertDocument = try database.prepare("""
-            INSERT INTO documents (hash, path, feed, item, date, stored_at, revises)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-            """)
-        latestForItem = try database.prepare("SELECT hash FROM items WHERE feed = ?1 AND item = ?2")
-        upsertItem = try database.prepare("""
-            INSERT INTO items (feed, item, hash) VALUES (?1, ?2, ?3)
-            ON CONFLICT (feed, item) DO UPDATE SET hash = excluded.hash
-            """)
-        selectState = try database.prepare("""
-            SELECT url, etag, last_modified, last_fetch, last_status, last_error, consecutive_errors,
-                   next_due, documents FROM feed_state WHERE feed = ?1
-            """)
-        upsertState = try database.prepare("""
-            INSERT INTO feed_state (feed, url, etag, last_modified, last_fetch, last_status, last_error,
-                                    consecutive_errors, next_due, documents)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-            ON CONFLICT (feed) DO UPDATE SET url = excluded.url, etag = excluded.etag,
-                last_modified = excluded.last_modified, last_fetch = excluded.last_fetch,
-                last_status = excluded.last_status, last_error = excluded.last_error,
-                consecutive_errors = excluded.consecutive_errors, next_due = excluded.next_due,
-                documents = excluded.documents
-            """)
+        feedState = try FeedStateTable(database: database)
     }
 
-    func contains(hash: String) throws(StoreError) -> Bool {
+    func contains(shortHash: String) throws(StoreError) -> Bool {
         var found = false
-        try containsHash.run([.text(hash)]) { _ in found = true }
+        try containsShort.run([.text(shortHash)]) { _ in found = true }
         return found
     }
 
-    /// Records documents already durable on disk, in one transaction. An item whose identity
-    /// already maps to another hash is recorded as a revision of it.
-    func record(_ entries: [(document: Document, path: String)], storedAt: Timestamp) throws(StoreError) {
+    /// Step 1 of a batch: the documents are durable in temp files and about to be renamed.
+    func recordPending(_ prepared: [PreparedDocument], storedAt: Timestamp) throws(StoreError) {
         try database.transaction { () throws(StoreError) in
-            for (document, path) in entries {
-                var previous: String?
-                try latestForItem.run([.text(document.feed), .text(document.itemIdentity)]) { previous = $0.text(0) }
-                try insertDocument.run([.text(document.contentHash), .text(path), .text(document.feed),
-                                        .text(document.itemIdentity), .integer(document.date.secondsSince1970),
-                                        .integer(storedAt.secondsSince1970), .text(previous)])
-                try upsertItem.run([.text(document.feed), .text(document.itemIdentity), .text(document.contentHash)])
+            for entry in prepared {
+                let document = entry.document
+                try insertDocument.run([.text(document.shortHash), .text(entry.relativePath),
+                                        .integer(document.date.secondsSince1970), .integer(Int64(entry.bytes)),
+                                        .integer(1)])
+                try insertProvenance.run([.text(document.shortHash), .text(document.contentHash), .text(document.feed),
+                                          .text(document.itemIdentity), .integer(storedAt.secondsSince1970)])
             }
         }
     }
 
-    func revisionOf(hash: String) throws(StoreError) -> String? {
-        let statement = try database.prepare("SELECT revises FROM documents WHERE hash = ?1")
+    /// Step 2: the files are in place. Links each to the item's previous document (a revision).
+    func markStored(_ shorts: [String]) throws(StoreError) {
+        let link = try database.prepare("""
+            UPDATE provenance SET revises = (SELECT items.short FROM items
+                WHERE items.feed = provenance.feed AND items.item = provenance.item AND items.short != provenance.short)
+            WHERE short = ?1
+            """)
+        let latest = try database.prepare("""
+            INSERT INTO items (feed, item, short) SELECT feed, item, short FROM provenance WHERE short = ?1
+            ON CONFLICT (feed, item) DO UPDATE SET short = excluded.short
+            """)
+        let done = try database.prepare("UPDATE documents SET pending = 0 WHERE short = ?1")
+        try database.transaction { () throws(StoreError) in
+            for short in shorts {
+                try link.run([.text(short)])
+                try latest.run([.text(short)])
+                try done.run([.text(short)])
+            }
+        }
+    }
+
+    /// Forgets pending documents whose file never made it into place.
+    func forget(_ shorts: [String]) throws(StoreError) {
+        let deleteDocument = try database.prepare("DELETE FROM documents WHERE short = ?1 AND pending = 1")
+        let deleteProvenance = try database.prepare("DELETE FROM provenance WHERE short = ?1")
+        try database.transaction { () throws(StoreError) in
+            for short in shorts {
+                try deleteDocument.run([.text(short)])
+                try deleteProvenance.run([.text(short)])
+            }
+        }
+    }
+
+    func pendingDocuments() throws(StoreError) -> [IndexedDocument] {
+        try documents(where: "pending = 1")
+    }
+
+    /// Every document, in hash order (for verify and rebuild comparisons).
+    func documents(where condition: String = "1") throws(StoreError) -> [IndexedDocument] {
+        let statement = try database.prepare("SELECT short, path, date, bytes FROM documents WHERE \(condition) ORDER BY short")
+        var rows: [IndexedDocument] = []
+        try statement.run([]) { row in
+            rows.append(IndexedDocument(shortHash: row.text(0) ?? "", path: row.text(1) ?? "",
+                                        date: Timestamp(secondsSince1970: row.integer(2) ?? 0),
+                                        bytes: Int(row.integer(3) ?? 0)))
+        }
+        return rows
+    }
+
+    func replaceDocuments(with rows: [IndexedDocument]) throws(StoreError) {
+        try database.transaction { () throws(StoreError) in
+            try database.execute("DELETE FROM documents")
+            for row in rows {
+                try insertDocument.run([.text(row.shortHash), .text(row.path), .integer(row.date.secondsSince1970),
+                                        .integer(Int64(row.bytes)), .integer(0)])
+            }
+            try database.execute("""
+                DELETE FROM provenance WHERE short NOT IN (SELECT short FROM documents);
+                DELETE FROM items WHERE short NOT IN (SELECT short FROM documents);
+                """)
+        }
+    }
+
+    func revisionOf(shortHash: String) throws(StoreError) -> String? {
+        let statement = try database.prepare("SELECT revises FROM provenance WHERE short = ?1")
         var revises: String?
-        try statement.run([.text(hash)]) { revises = $0.text(0) }
+        try statement.run([.text(shortHash)]) { revises = $0.text(0) }
         return revises
     }
 
     func documentCount() throws(StoreError) -> Int {
-        let statement = try database.prepare("SELECT count(*) FROM documents")
-        var count = 0
-        try statement.run([]) { count = Int($0.integer(0) ?? 0) }
-        return count
+        Int(try database.integer("SELECT count(*) FROM documents WHERE pending = 0"))
     }
 
     func state(of feed: String) throws(StoreError) -> FeedState? {
-        var state: FeedState?
-        try selectState.run([.text(feed)]) { row in
-            state = FeedState(
-                feed: feed, url: row.text(0) ?? "",
-                validators: ConditionalHeaders(etag: row.text(1), lastModified: row.text(2)),
-                lastFetch: row.integer(3).map(Timestamp.init(secondsSince1970:)),
-                lastStatus: row.integer(4).map { Int($0) }, lastError: row.text(5),
-                consecutiveErrors: Int(row.integer(6) ?? 0),
-                nextDue: row.integer(7).map(Timestamp.init(secondsSince1970:)),
-                documents: Int(row.integer(8) ?? 0))
-        }
-        return state
+        try feedState.state(of: feed)
     }
 
     func save(_ state: FeedState) throws(StoreError) {
-        try upsertState.run([
-            .text(state.feed), .text(state.url), .text(state.validators.etag), .text(state.validators.lastModified),
-            .integer(state.lastFetch?.secondsSince1970), .integer(state.lastStatus.map { Int64($0) }),
-            .text(state.lastError), .integer(Int64(state.consecutiveErrors)),
-            .integer(state.nextDue?.secondsSince1970), .integer(Int64(state.documents)),
-        ])
+        try feedState.save(state)
     }
 }

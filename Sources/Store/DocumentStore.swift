@@ -1,5 +1,5 @@
 // Store: the only module that writes files. Documents are files; the index and feed state
-// are one SQLite database beside them. See README.md "The store" for the layout and the order
+// are one SQLite database beside them. README.md "The store" gives the layout and the order
 // of writes that makes a crash harmless.
 public import FeedModel
 
@@ -9,8 +9,19 @@ public final class DocumentStore {
     private let lock: StoreLock
     private let index: DocumentIndex
     private let writer: DocumentWriter
-    /// Temp files removed on open: what a crash in the middle of a write left behind.
-    public let recoveredTemporaryFiles: Int
+    /// What opening the store had to repair after an unclean stop.
+    public let recovery: Recovery
+
+    public struct Recovery: Sendable, Hashable {
+        /// Temp files removed: documents a crash interrupted before they were durable.
+        public var removedTemporaryFiles = 0
+        /// Pending documents whose rename had happened: now recorded as stored.
+        public var completedDocuments = 0
+        /// Pending documents whose rename had not happened: forgotten, so a later pass stores them.
+        public var forgottenDocuments = 0
+
+        public var isEmpty: Bool { self == Recovery() }
+    }
 
     /// What became of a batch handed to `store`.
     public struct Outcome: Sendable {
@@ -19,34 +30,80 @@ public final class DocumentStore {
         public var duplicates: Int
     }
 
-    public init(path: String) throws(StoreError) {
+    /// Opens (creating if needed) the store at `path` and repairs what an unclean stop left.
+    /// With `setAsideBrokenIndex`, an index that cannot be opened is renamed out of the way and
+    /// a fresh one created (for `rebuild-index`); otherwise that is an error.
+    public init(path: String, setAsideBrokenIndex: Bool = false) throws(StoreError) {
         root = path
         try FileSystem.makeFolders(path)
         lock = try StoreLock(path: path + "/lock")
         let temporary = path + "/tmp"
         try FileSystem.makeFolders(temporary)
-        recoveredTemporaryFiles = FileSystem.emptyFolder(temporary)
-        index = try DocumentIndex(path: path + "/index.sqlite")
+        index = try Self.openIndex(path + "/index.sqlite", setAsideBroken: setAsideBrokenIndex)
         writer = DocumentWriter(root: path, temporaryFolder: temporary)
+        var recovery = Recovery(removedTemporaryFiles: FileSystem.emptyFolder(temporary))
+        (recovery.completedDocuments, recovery.forgottenDocuments) = try Self.resolvePending(index: index, root: path)
+        self.recovery = recovery
+    }
+
+    private static func openIndex(_ path: String, setAsideBroken: Bool) throws(StoreError) -> DocumentIndex {
+        do {
+            return try DocumentIndex(path: path)
+        } catch {
+            guard setAsideBroken else { throw error }
+            for suffix in ["", "-wal", "-shm"] {
+                _ = try? FileSystem.rename(path + suffix, to: path + ".broken" + suffix)
+            }
+            return try DocumentIndex(path: path)
+        }
     }
 
     public func contains(hash: String) throws(StoreError) -> Bool {
-        try index.contains(hash: hash)
+        try index.contains(shortHash: String(hash.prefix(16)))
     }
 
-    /// Stores the documents not already present. Files are durable before the index learns of
-    /// them, so the index never points at a missing or partial file.
+    /// Stores the documents not already present, as one durable batch:
+    /// 1. temp files written, then one syncfs makes them all durable;
+    /// 2. the index records them as pending (one transaction);
+    /// 3. renames into place, then an fsync of each folder touched;
+    /// 4. the index marks them stored (one transaction).
+    /// A crash anywhere leaves either nothing, or pending rows that `init` resolves by looking
+    /// for the renamed file. No document is ever half-written under its final name.
     public func store(_ documents: [Document], storedAt: Timestamp) throws(StoreError) -> Outcome {
         var fresh: [Document] = []
         var seen: Set<String> = []
-        for document in documents where !seen.contains(document.contentHash) {
-            seen.insert(document.contentHash)
-            if try !index.contains(hash: document.contentHash) { fresh.append(document) }
+        for document in documents where seen.insert(document.shortHash).inserted {
+            if try !index.contains(shortHash: document.shortHash) { fresh.append(document) }
         }
         guard !fresh.isEmpty else { return Outcome(stored: [], duplicates: documents.count) }
-        let paths = try writer.write(fresh)
-        try index.record(Array(zip(fresh, paths)), storedAt: storedAt)
+        let prepared = try writer.prepare(fresh)
+        do {
+            try writer.makeDurable()
+            try index.recordPending(prepared, storedAt: storedAt)
+        } catch {
+            writer.discard(prepared)
+            throw error
+        }
+        do {
+            try writer.publish(prepared)
+        } catch {
+            writer.discard(prepared)
+            _ = try? Self.resolvePending(index: index, root: root)
+            throw error
+        }
+        try index.markStored(prepared.map(\.document.shortHash))
         return Outcome(stored: fresh, duplicates: documents.count - fresh.count)
+    }
+
+    /// Settles every pending row: stored if its file is in place and whole, forgotten otherwise.
+    private static func resolvePending(index: DocumentIndex, root: String) throws(StoreError) -> (Int, Int) {
+        let pending = try index.pendingDocuments()
+        guard !pending.isEmpty else { return (0, 0) }
+        let inPlace = pending.filter { FileSystem.size(of: root + "/" + $0.path) == $0.bytes }
+        let missing = pending.filter { FileSystem.size(of: root + "/" + $0.path) != $0.bytes }
+        try index.markStored(inPlace.map(\.shortHash))
+        try index.forget(missing.map(\.shortHash))
+        return (inPlace.count, missing.count)
     }
 
     /// The path of a stored document's file, relative to the store root.
@@ -54,13 +111,23 @@ public final class DocumentStore {
         DocumentLayout.relativePath(for: document)
     }
 
-    /// The hash an item's newer content revises, if the document with `hash` is a revision.
-    public func revisedHash(of hash: String) throws(StoreError) -> String? {
-        try index.revisionOf(hash: hash)
+    /// The short hash of the document that `shortHash` revises (same feed, same item), if any.
+    public func revisedHash(of shortHash: String) throws(StoreError) -> String? {
+        try index.revisionOf(shortHash: shortHash)
     }
 
     public func documentCount() throws(StoreError) -> Int {
         try index.documentCount()
+    }
+
+    /// Every stored document as the index records it, in hash order.
+    public func indexedDocuments() throws(StoreError) -> [IndexedDocument] {
+        try index.documents()
+    }
+
+    /// Replaces the documents table with `rows`, dropping provenance of documents no longer there.
+    func replaceDocuments(with rows: [IndexedDocument]) throws(StoreError) {
+        try index.replaceDocuments(with: rows)
     }
 
     public func feedState(_ feed: String) throws(StoreError) -> FeedState? {

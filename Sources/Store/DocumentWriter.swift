@@ -1,29 +1,59 @@
 internal import FeedModel
-internal import Glibc
+
+/// A document written to a temp file, not yet under its final name.
+struct PreparedDocument {
+    let document: Document
+    /// Path relative to the store root, e.g. `posts/2022/02/629c70b55d77d06f.md`.
+    let relativePath: String
+    let temporaryPath: String
+    let bytes: Int
+}
 
 /// Puts document files on disk so that none is ever half-written under its final name:
-/// temp file → write → fsync → rename → fsync of the folder.
+/// temp files → one filesystem sync for the whole batch → renames → fsync of the folders.
 struct DocumentWriter {
     let root: String
     let temporaryFolder: String
 
-    /// Writes every document and makes the batch durable; returns each one's path relative to `root`.
-    func write(_ documents: [Document]) throws(StoreError) -> [String] {
-        var paths: [String] = []
-        var folders: Set<String> = []
-        for document in documents {
-            let relative = DocumentLayout.relativePath(for: document)
-            let folder = root + "/" + DocumentLayout.folder(of: relative)
-            try FileSystem.makeFolders(folder)
-            let temporary = temporaryFolder + "/" + document.contentHash + ".tmp"
-            try FileSystem.writeDurably(Array(document.text.utf8), to: temporary)
-            try FileSystem.rename(temporary, to: root + "/" + relative)
-            folders.insert(folder)
-            paths.append(relative)
+    /// Writes every document to a temp file. On failure nothing of the batch is left behind.
+    func prepare(_ documents: [Document]) throws(StoreError) -> [PreparedDocument] {
+        var prepared: [PreparedDocument] = []
+        do {
+            for document in documents {
+                let bytes = Array(document.text.utf8)
+                let temporary = temporaryFolder + "/" + document.shortHash + ".tmp"
+                try FileSystem.writeFile(bytes, to: temporary)
+                prepared.append(PreparedDocument(document: document, relativePath: DocumentLayout.relativePath(for: document),
+                                                 temporaryPath: temporary, bytes: bytes.count))
+            }
+        } catch {
+            discard(prepared)
+            throw error
         }
-        // The renames are durable only once their folders are.
+        return prepared
+    }
+
+    /// Makes every temp file's content durable with one syncfs instead of one fsync each.
+    func makeDurable() throws(StoreError) {
+        try FileSystem.syncFileSystem(containing: temporaryFolder)
+    }
+
+    /// Renames the durable temp files into place, then makes the renames durable.
+    func publish(_ prepared: [PreparedDocument]) throws(StoreError) {
+        var folders: Set<String> = []
+        for entry in prepared {
+            let folder = root + "/" + DocumentLayout.folder(of: entry.relativePath)
+            if !folders.contains(folder) {
+                try FileSystem.makeFolders(folder)
+                folders.insert(folder)
+            }
+            try FileSystem.rename(entry.temporaryPath, to: root + "/" + entry.relativePath)
+        }
         for folder in folders.sorted() { try FileSystem.syncFolder(folder) }
-        return paths
+    }
+
+    func discard(_ prepared: [PreparedDocument]) {
+        for entry in prepared { FileSystem.remove(entry.temporaryPath) }
     }
 }
 
@@ -38,67 +68,12 @@ enum DocumentLayout {
     static func folder(of relativePath: String) -> String {
         String(relativePath[..<(relativePath.lastIndex(of: "/") ?? relativePath.startIndex)])
     }
-}
 
-/// Thin, error-checked wrappers over the POSIX calls the store needs.
-enum FileSystem {
-    static func makeFolders(_ path: String) throws(StoreError) {
-        var partial = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            partial += "/" + component
-            if mkdir(partial, 0o755) != 0 && errno != EEXIST {
-                throw .io(path: partial, operation: "create folder", errno: errno)
-            }
-        }
-    }
-
-    static func writeDurably(_ bytes: [UInt8], to path: String) throws(StoreError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .io(path: path, operation: "create", errno: errno) }
-        defer { close(descriptor) }
-        var written = 0
-        while written < bytes.count {
-            let result = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            if result < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                unlink(path)
-                throw .io(path: path, operation: "write", errno: code)
-            }
-            written += result
-        }
-        guard fsync(descriptor) == 0 else {
-            let code = errno
-            unlink(path)
-            throw .io(path: path, operation: "fsync", errno: code)
-        }
-    }
-
-    static func rename(_ source: String, to destination: String) throws(StoreError) {
-        guard Glibc.rename(source, destination) == 0 else {
-            let code = errno
-            unlink(source)
-            throw .io(path: destination, operation: "rename into place", errno: code)
-        }
-    }
-
-    static func syncFolder(_ path: String) throws(StoreError) {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .io(path: path, operation: "open folder", errno: errno) }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw .io(path: path, operation: "fsync folder", errno: errno) }
-    }
-
-    /// Removes every file in `folder` (temp files left by a crash); returns how many.
-    static func emptyFolder(_ folder: String) -> Int {
-        guard let directory = opendir(folder) else { return 0 }
-        defer { closedir(directory) }
-        var removed = 0
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            guard name != ".", name != ".." else { continue }
-            if unlink(folder + "/" + name) == 0 { removed += 1 }
-        }
-        return removed
+    /// The short hash a document file is named after, if `name` is such a file.
+    static func shortHash(ofFileName name: Substring) -> String? {
+        guard name.hasSuffix(".md") else { return nil }
+        let stem = name.dropLast(3)
+        guard stem.count == 16, stem.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
+        return String(stem)
     }
 }

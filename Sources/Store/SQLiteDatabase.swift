@@ -52,6 +52,13 @@ final class SQLiteDatabase {
         }
     }
 
+    /// The first column of the first row of `sql`, as an integer (0 when there is none).
+    func integer(_ sql: String) throws(StoreError) -> Int64 {
+        var value: Int64 = 0
+        try prepare(sql).run([]) { value = $0.integer(0) ?? 0 }
+        return value
+    }
+
     var lastError: String { String(cString: sqlite3_errmsg(handle)) }
 }
 

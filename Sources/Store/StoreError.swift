@@ -18,7 +18,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// True for failures a later pass may not hit again (disk full, read-only, permissions).
     public var isEnvironmental: Bool {
-        if case let .io(_, _, code) = self { return [ENOSPC, EROFS, EACCES, EPERM, EDQUOT, EIO].contains(code) }
+        if case let .io(_, _, code) = self { return [ENOSPC, EROFS, EACCES, EPERM, EDQUOT, EIO, EFBIG].contains(code) }
         return false
     }
 }

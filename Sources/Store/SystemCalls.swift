@@ -10,3 +10,4 @@ let EACCES = Glibc.EACCES
 let EPERM = Glibc.EPERM
 let EDQUOT = Glibc.EDQUOT
 let EIO = Glibc.EIO
+let EFBIG = Glibc.EFBIG

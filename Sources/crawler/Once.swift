@@ -42,8 +42,12 @@ struct Once: AsyncParsableCommand {
             printError("crawler: \(error)")
             throw ExitStatus.storeUnavailable
         }
-        if store.recoveredTemporaryFiles > 0 {
-            logger.warning("store_recovery", metadata: ["removed_temp_files": "\(store.recoveredTemporaryFiles)"])
+        if !store.recovery.isEmpty {
+            logger.warning("store_recovery", metadata: [
+                "removed_temp_files": "\(store.recovery.removedTemporaryFiles)",
+                "completed": "\(store.recovery.completedDocuments)",
+                "forgotten": "\(store.recovery.forgottenDocuments)",
+            ])
         }
         let pipeline = Pipeline(config: settings, logger: logger)
         let summary = await pipeline.runOnce(feeds: feeds, store: store)

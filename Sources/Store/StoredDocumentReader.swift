@@ -1,0 +1,55 @@
+public import FeedModel
+
+/// Checks a stored document against the grammar of SPEC.md and reads back its date.
+/// Used by `verify` and `rebuild-index`; the crawl itself never reads documents.
+public enum StoredDocumentReader {
+    public enum Problem: Error, Hashable, CustomStringConvertible {
+        case grammar(String)
+
+        public var description: String {
+            switch self { case .grammar(let detail): return detail }
+        }
+    }
+
+    static let opening = "\n---\ntitle: "
+    static let bodyStart = "\n---\n\n<div>   \n"
+    static let closing = "  \n</div>\n            "
+
+    /// The document's date, or the first way it departs from the format.
+    public static func date(of text: String) throws(Problem) -> Timestamp {
+        guard text.hasPrefix(opening) else { throw .grammar("does not start with an empty line, --- and title:") }
+        guard text.hasSuffix(closing) else { throw .grammar("does not end with </div> and twelve spaces") }
+        guard !text.utf8.contains(UInt8(ascii: "{")), !text.utf8.contains(UInt8(ascii: "}")) else {
+            throw .grammar("contains an unescaped brace")
+        }
+        guard let end = text.firstRange(of: bodyStart) else { throw .grammar("front matter is not closed by ---") }
+        let lines = text[text.index(after: text.startIndex)..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)
+        let keys = lines.dropFirst().filter { !$0.hasPrefix(" - ") }.map { $0.prefix(while: { $0 != ":" }) }
+        let expected = keys.contains("headimg")
+            ? ["title", "categories", "headimg", "author", "comments", "date", "thumbnail"]
+            : ["title", "categories", "author", "comments", "date"]
+        guard keys.map(String.init) == expected else {
+            throw .grammar("front matter keys are \(keys.joined(separator: ",")), not \(expected.joined(separator: ","))")
+        }
+        guard let dateLine = lines.first(where: { $0.hasPrefix("date: ") }),
+              let date = RFC1123.parse(String(dateLine.dropFirst(6))) else {
+            throw .grammar("date is not RFC 1123 in GMT")
+        }
+        return date
+    }
+}
+
+/// Reads the exact date form the converter writes: `Wed, 16 Feb 2022 23:50:43 GMT`.
+enum RFC1123 {
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    static func parse(_ text: String) -> Timestamp? {
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, parts[5] == "GMT", parts[1].count == 2,
+              let day = Int(parts[1]), let monthIndex = months.firstIndex(of: String(parts[2])),
+              let year = Int(parts[3]) else { return nil }
+        let clock = parts[4].split(separator: ":").compactMap { Int($0) }
+        guard clock.count == 3 else { return nil }
+        return Timestamp(year: year, month: monthIndex + 1, day: day, hour: clock[0], minute: clock[1], second: clock[2])
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Config
+import Foundation
+import Store
+
+struct StoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Check the store, or rebuild its index from the documents.",
+        subcommands: [Verify.self, RebuildIndex.self]
+    )
+}
+
+struct StoreLocation: ParsableArguments {
+    @Option(name: .shortAndLong, help: "The configuration file naming the store.")
+    var config: String = "feeds.yaml"
+
+    @Option(name: .long, help: "The store folder (overrides the configuration file).")
+    var store: String?
+
+    func path() throws -> String {
+        if let store { return store }
+        do {
+            return try ConfigLoader.load(path: config).storePath
+        } catch {
+            printError("crawler: \(error)")
+            throw ExitStatus.configError
+        }
+    }
+
+    func open(setAsideBrokenIndex: Bool = false) throws -> DocumentStore {
+        let path = try path()
+        do {
+            return try DocumentStore(path: path, setAsideBrokenIndex: setAsideBrokenIndex)
+        } catch {
+            printError("crawler: \(error)")
+            throw ExitStatus.storeUnavailable
+        }
+    }
+}
+
+extension StoreCommand {
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check every document against the index: present, whole, named by its hash, in the format.",
+            discussion: "Exit status 0 when the store is clean, 1 when a problem was found (each is printed)."
+        )
+
+        @OptionGroup var location: StoreLocation
+
+        func run() throws {
+            let store = try location.open()
+            let report: DocumentStore.VerifyReport
+            do {
+                report = try store.verify()
+            } catch {
+                printError("crawler: \(error)")
+                throw ExitStatus.storeUnavailable
+            }
+            report.problems.forEach { print($0) }
+            print("verified \(report.checked) documents in \(store.root): "
+                  + (report.problems.isEmpty ? "no problems" : "\(report.problems.count) problems"))
+            if !report.problems.isEmpty { throw ExitCode.failure }
+        }
+    }
+
+    struct RebuildIndex: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rebuild-index",
+            abstract: "Rebuild the index of documents from the document files alone.",
+            discussion: """
+                Feed state and provenance are kept where the old index is readable; an unreadable \
+                index is renamed to index.sqlite.broken and replaced.
+                """
+        )
+
+        @OptionGroup var location: StoreLocation
+
+        func run() throws {
+            let store = try location.open(setAsideBrokenIndex: true)
+            do {
+                let report = try store.rebuildIndex()
+                report.skipped.forEach { print("skipped \($0)") }
+                print("indexed \(report.indexed) documents in \(store.root)"
+                      + (report.skipped.isEmpty ? "" : "; skipped \(report.skipped.count) files"))
+            } catch {
+                printError("crawler: \(error)")
+                throw ExitStatus.storeUnavailable
+            }
+        }
+    }
+}
