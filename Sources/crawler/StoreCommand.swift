@@ -50,6 +50,11 @@ extension StoreCommand {
 
         func run() throws {
             let store = try location.open()
+            if !store.recovery.isEmpty {
+                let recovery = store.recovery
+                print("recovered after an unclean stop: removed \(recovery.removedTemporaryFiles) temp files, "
+                      + "completed \(recovery.completedDocuments) and forgot \(recovery.forgottenDocuments) pending documents")
+            }
             let report: DocumentStore.VerifyReport
             do {
                 report = try store.verify()

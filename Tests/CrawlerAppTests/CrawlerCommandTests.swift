@@ -6,38 +6,8 @@ import Testing
 @Suite struct CrawlerCommandTests {
     let folder = TemporaryFolder()
 
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static var binary: String {
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var folder = executable.deletingLastPathComponent()
-        // Tests run from <build>/crawlerPackageTests.xctest or from inside a bundle below <build>.
-        for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("crawler").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            folder.deleteLastPathComponent()
-        }
-        return "crawler"
-    }
-
-    private func crawler(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+    private func crawler(_ arguments: [String]) throws -> CrawlerProcess.Run {
+        try CrawlerProcess.run(arguments, in: folder.path)
     }
 
     @Test func aBrokenConfigExitsWith2NamingLineAndKeyBeforeFetchingAnything() throws {

@@ -1,0 +1,59 @@
+import Foundation
+
+/// The built `crawler` binary, run as users and scripts run it.
+struct CrawlerProcess {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binary: String {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var folder = executable.deletingLastPathComponent()
+        // Tests run from <build>/crawlerPackageTests.xctest or from inside a bundle below <build>.
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("crawler").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            folder.deleteLastPathComponent()
+        }
+        return "crawler"
+    }
+
+    /// Runs to completion in `folder`. `shellPrefix` (e.g. `ulimit -f 2;`) runs in bash before exec.
+    static func run(_ arguments: [String], in folder: String, shellPrefix: String? = nil) throws -> Run {
+        let process = make(arguments, in: folder, shellPrefix: shellPrefix)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Starts without waiting; output is discarded.
+    static func start(_ arguments: [String], in folder: String) throws -> Process {
+        let process = make(arguments, in: folder, shellPrefix: nil)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    private static func make(_ arguments: [String], in folder: String, shellPrefix: String?) -> Process {
+        let process = Process()
+        if let shellPrefix {
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            let quoted = ([binary] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+            process.arguments = ["-c", shellPrefix + " exec " + quoted.joined(separator: " ")]
+        } else {
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = arguments
+        }
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        return process
+    }
+}

@@ -1,0 +1,111 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// The store's promises, checked against the real binary: killed at random, out of space,
+/// started twice, its index lost.
+@Suite struct StoreDurabilityTests {
+    let folder = TemporaryFolder()
+
+    /// Kills per run; `CRAWLER_CRASH_KILLS` raises it for a soak.
+    static var kills: Int { ProcessInfo.processInfo.environment["CRAWLER_CRASH_KILLS"].flatMap(Int.init) ?? 50 }
+
+    private func crawler(_ arguments: [String], shellPrefix: String? = nil) throws -> CrawlerProcess.Run {
+        try CrawlerProcess.run(arguments, in: folder.path, shellPrefix: shellPrefix)
+    }
+
+    private func documentFiles() -> [String] {
+        folder.files(under: "store/posts")
+    }
+
+    @Test func killedAtRandomMomentsItLosesNothingAndStoresNothingTwice() throws {
+        let farm = FeedFarm(feeds: 24, itemsPerFeed: 15, sharedItems: 3)
+        let server = try farm.server()
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        var generator = SystemRandomNumberGenerator()
+        var interruptedMidPass = 0, recoveries = 0
+        for round in 0..<Self.kills {
+            let process = try CrawlerProcess.start(["once"], in: folder.path)
+            usleep(UInt32.random(in: 5_000...120_000, using: &generator))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let verify = try crawler(["store", "verify"])
+            #expect(verify.status == 0, "round \(round): \(verify.stdout)\(verify.stderr)")
+            if verify.stdout.contains("recovered after an unclean stop") { recoveries += 1 }
+            if (1..<farm.distinctItems).contains(documentFiles().count) { interruptedMidPass += 1 }
+        }
+        // The kills must have landed inside passes, or this test would prove nothing.
+        #expect(interruptedMidPass > 0)
+        print("crash test: \(Self.kills) kills, \(interruptedMidPass) with the store part-written, "
+              + "\(recoveries) needing recovery")
+        let final = try crawler(["once"])
+        #expect(final.status == 0, "\(final.stderr)")
+        #expect(try crawler(["store", "verify"]).status == 0)
+        let titles = documentFiles().compactMap { folder.read("store/posts/" + $0) }
+            .compactMap { $0.split(separator: "\n").first { $0.hasPrefix("title: ") } }
+        #expect(titles.count == farm.distinctItems)
+        #expect(Set(titles).count == farm.distinctItems)
+        #expect(folder.files(under: "store/tmp").isEmpty)
+    }
+
+    @Test func aFullDiskCostsNoStoredDataAndTheItemsLandOnTheNextPass() throws {
+        let farm = FeedFarm(feeds: 3, itemsPerFeed: 4, bodyBytes: 60_000)
+        let server = try farm.server()
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        // An empty first pass creates the store while there is room.
+        try folder.write("store: ./store\nfeeds:\n  - url: \(server.url("/feed/99.xml"))\n", to: "empty.yaml")
+        _ = try crawler(["once", "--config", "empty.yaml"])
+
+        // 40 KB per file: room for the index, none for a 60 KB document, as on a full disk.
+        let starved = try crawler(["once"], shellPrefix: "ulimit -f 40; trap '' XFSZ;")
+        #expect(starved.status == 1)
+        #expect(documentFiles().isEmpty)
+        let warnings = starved.stderr.split(separator: "\n").map { LogLine(String($0)) }
+            .filter { $0["event"] == "fetch" && $0["level"] == "warning" }
+        #expect(warnings.count == farm.feeds)
+        #expect(warnings.allSatisfy { $0["error"]?.contains("File too large") == true })
+
+        let recovered = try crawler(["once"])
+        #expect(recovered.status == 0, "\(recovered.stderr)")
+        #expect(documentFiles().count == farm.distinctItems)
+        #expect(try crawler(["store", "verify"]).status == 0)
+    }
+
+    @Test func aSecondCrawlerOnTheSameStoreExitsAtOnceNamingTheFirst() throws {
+        let slow = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: []), delay: 3) }
+        try folder.write("store: ./store\nfeeds:\n  - url: \(slow.url("/feed"))\n", to: "feeds.yaml")
+        let first = try CrawlerProcess.start(["once"], in: folder.path)
+        defer { first.terminate(); first.waitUntilExit() }
+        for _ in 0..<100 where slow.requests.isEmpty { usleep(20_000) }
+        let second = try crawler(["once"])
+        #expect(second.status == 3)
+        #expect(second.stderr.contains("in use by another crawler (pid \(first.processIdentifier))"))
+    }
+
+    @Test func rebuildIndexRecreatesTheSameIndexFromTheDocuments() throws {
+        let farm = FeedFarm(feeds: 4, itemsPerFeed: 5)
+        let server = try farm.server()
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        _ = try crawler(["once"])
+        let before = try indexRows()
+        #expect(before.count == farm.distinctItems)
+
+        try Data("not a database".utf8).write(to: URL(fileURLWithPath: folder.file("store/index.sqlite")))
+        try? FileManager.default.removeItem(atPath: folder.file("store/index.sqlite-wal"))
+        #expect(try crawler(["store", "verify"]).status == 3)
+        let rebuild = try crawler(["store", "rebuild-index"])
+        #expect(rebuild.status == 0)
+        #expect(rebuild.stdout.contains("indexed \(farm.distinctItems) documents"))
+        #expect(try indexRows() == before)
+        #expect(try crawler(["store", "verify"]).status == 0)
+        let again = try crawler(["once"])
+        #expect(again.stdout.contains("0 new documents, \(farm.distinctItems) duplicates"))
+    }
+
+    /// The documents table as `sqlite3` would print it, read through the store's own API.
+    private func indexRows() throws -> [String] {
+        let run = try crawler(["store", "verify"])
+        guard run.status == 0 else { return ["verify failed: \(run.stdout)"] }
+        return try StoreSnapshot.rows(store: folder.file("store"))
+    }
+}
