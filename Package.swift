@@ -57,6 +57,10 @@ let package = Package(
                                          .product(name: "Logging", package: "swift-log")],
                           swiftSettings: strictSettings),
 
+        // Benchmarks (bench/): built with the package, run by the scripts beside them.
+        .executableTarget(name: "store-bench", dependencies: ["Store", "FeedModel"], path: "bench/StoreBench",
+                          swiftSettings: strictSettings),
+
         // Test support: a real loopback HTTP server and fixture helpers.
         .target(name: "CrawlerTestKit",
                 dependencies: ["FeedModel"],

@@ -33,14 +33,18 @@ public final class DocumentStore {
     /// Opens (creating if needed) the store at `path` and repairs what an unclean stop left.
     /// With `setAsideBrokenIndex`, an index that cannot be opened is renamed out of the way and
     /// a fresh one created (for `rebuild-index`); otherwise that is an error.
-    public init(path: String, setAsideBrokenIndex: Bool = false) throws(StoreError) {
+    public init(path: String, setAsideBrokenIndex: Bool = false, durable: Bool = true) throws(StoreError) {
         root = path
         try FileSystem.makeFolders(path)
         lock = try StoreLock(path: path + "/lock")
         let temporary = path + "/tmp"
         try FileSystem.makeFolders(temporary)
         index = try Self.openIndex(path + "/index.sqlite", setAsideBroken: setAsideBrokenIndex)
-        writer = DocumentWriter(root: path, temporaryFolder: temporary)
+        writer = DocumentWriter(root: path, temporaryFolder: temporary, durable: durable)
+        if !durable {
+            index.synchronousMode = "OFF"
+            try index.database.execute("PRAGMA synchronous=OFF")
+        }
         var recovery = Recovery(removedTemporaryFiles: FileSystem.emptyFolder(temporary))
         (recovery.completedDocuments, recovery.forgottenDocuments) = try Self.resolvePending(index: index, root: path)
         self.recovery = recovery
@@ -136,5 +140,18 @@ public final class DocumentStore {
 
     public func save(_ state: FeedState) throws(StoreError) {
         try index.save(state)
+    }
+}
+
+// Entry points for `bench/StoreBench` only: the index without document files.
+extension DocumentStore {
+    /// Records documents in the index as if their files had been written (no files are).
+    @_spi(Benchmark) public func recordInIndexOnly(_ documents: [Document], storedAt: Timestamp) throws(StoreError) {
+        let prepared = documents.map {
+            PreparedDocument(document: $0, relativePath: DocumentLayout.relativePath(for: $0), temporaryPath: "",
+                             bytes: $0.text.utf8.count)
+        }
+        try index.recordPending(prepared, storedAt: storedAt)
+        try index.markStored(prepared.map(\.document.shortHash))
     }
 }
