@@ -37,10 +37,7 @@ public struct ServedResponse: Sendable {
 public final class LoopbackHTTPServer: Sendable {
     public typealias Handler = @Sendable (ReceivedRequest) -> ServedResponse
     public let port: Int
-    private let listener: Int32
-    private let handler: Handler
-    private let log = Mutex<[ReceivedRequest]>([])
-    private let stopped = Atomic<Bool>(false)
+    private let core: ServerCore
 
     public init(handler: @escaping Handler) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -63,14 +60,15 @@ public final class LoopbackHTTPServer: Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(descriptor, $0, &length) }
         }
         port = Int(UInt16(bigEndian: address.sin_port))
-        listener = descriptor
-        self.handler = handler
-        let thread = Thread { [self] in acceptLoop() }
+        core = ServerCore(listener: descriptor, handler: handler)
+        let core = self.core
+        // The thread holds the core, not the server: dropping the server stops it.
+        let thread = Thread { core.acceptLoop() }
         thread.start()
     }
 
     deinit {
-        stop()
+        core.stop()
     }
 
     /// A URL on this server.
@@ -79,17 +77,40 @@ public final class LoopbackHTTPServer: Sendable {
     }
 
     /// Every request received so far, in arrival order.
-    public var requests: [ReceivedRequest] { log.withLock { $0 } }
+    public var requests: [ReceivedRequest] { core.log.withLock { $0 } }
 
-    /// Stops accepting connections; idempotent (the descriptor is closed exactly once).
+    /// Stops accepting connections; idempotent.
     public func stop() {
-        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+        core.stop()
     }
 
-    private func acceptLoop() {
-        while true {
+    public enum ServerError: Error {
+        case socket(Int32)
+    }
+}
+
+/// The listening socket and what serves it, shared with the server's threads.
+private final class ServerCore: Sendable {
+    let listener: Int32
+    let handler: LoopbackHTTPServer.Handler
+    let log = Mutex<[ReceivedRequest]>([])
+    private let stopped = Atomic<Bool>(false)
+
+    init(listener: Int32, handler: @escaping LoopbackHTTPServer.Handler) {
+        self.listener = listener
+        self.handler = handler
+    }
+
+    /// Only shuts the socket down: the accept thread closes it on its way out, so its number
+    /// cannot be reused by another server while that thread might still call accept() on it.
+    func stop() {
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        shutdown(listener, Int32(SHUT_RDWR))
+    }
+
+    func acceptLoop() {
+        defer { close(listener) }
+        while !stopped.load(ordering: .acquiring) {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else {
                 if errno == EINTR { continue }
@@ -150,9 +171,6 @@ public final class LoopbackHTTPServer: Sendable {
         return true
     }
 
-    public enum ServerError: Error {
-        case socket(Int32)
-    }
 }
 
 extension [UInt8] {
