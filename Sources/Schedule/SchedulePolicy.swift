@@ -1,0 +1,95 @@
+public import FeedModel
+
+/// The decision for one feed after one fetch.
+public struct NextCheck: Sendable, Hashable {
+    /// When to fetch again; nil: never (gone) until the configuration changes.
+    public var due: Timestamp?
+    /// The interval the adaptive rule settled on, to remember for next time.
+    public var adaptiveInterval: Double?
+    /// Why, in words an operator reads in `crawler explain` and the logs.
+    public var reason: String
+}
+
+/// Decides when a feed is due again. See README "Scheduling" for the rule in prose.
+public enum SchedulePolicy {
+    /// - Parameters:
+    ///   - consecutiveErrors: failures in a row including this fetch's, if it failed.
+    ///   - previousAdaptive: the adaptive interval remembered from the last decision.
+    ///   - jitter: a number in 0..<1 from the caller's random source; spreads feeds apart.
+    public static func next(after outcome: FetchOutcome, at now: Timestamp, bounds: PollBounds,
+                            hints: ServerHints, consecutiveErrors: Int, previousAdaptive: Double?,
+                            jitter: Double) -> NextCheck {
+        switch outcome {
+        case .gone:
+            return NextCheck(due: nil, adaptiveInterval: nil, reason: "410 Gone: not polled until its configuration changes")
+        case .failed:
+            return afterFailure(at: now, bounds: bounds, hints: hints, errors: max(1, consecutiveErrors),
+                                previousAdaptive: previousAdaptive, jitter: jitter)
+        case .updated, .unchanged:
+            return afterSuccess(outcome, at: now, bounds: bounds, hints: hints, previousAdaptive: previousAdaptive,
+                                jitter: jitter)
+        }
+    }
+
+    private static func afterFailure(at now: Timestamp, bounds: PollBounds, hints: ServerHints, errors: Int,
+                                     previousAdaptive: Double?, jitter: Double) -> NextCheck {
+        // Start from a short retry, doubling per failure: a blip is retried soon, an outage rarely.
+        let base = min(bounds.interval, 300)
+        let backoff = min(bounds.maxBackoff, base * pow2(errors - 1))
+        let wait = backoff * (0.9 + 0.2 * jitter)
+        var reason = "failure \(errors) in a row: back off \(Duration.words(wait))"
+        if errors >= bounds.failingAfter { reason += " (failing)" }
+        var due = now.adding(wait)
+        if let retryAfter = hints.retryAfter, retryAfter > due {
+            due = retryAfter
+            reason = "failure \(errors) in a row: server asked to retry after \(Duration.words(Double(retryAfter.secondsSince1970 - now.secondsSince1970)))"
+        }
+        return NextCheck(due: due, adaptiveInterval: previousAdaptive, reason: reason)
+    }
+
+    private static func afterSuccess(_ outcome: FetchOutcome, at now: Timestamp, bounds: PollBounds,
+                                     hints: ServerHints, previousAdaptive: Double?, jitter: Double) -> NextCheck {
+        var interval = bounds.interval
+        var reason = "configured interval \(Duration.words(interval))"
+        var adaptive: Double?
+        if bounds.adaptive {
+            let adapted = AdaptiveRate.next(previous: previousAdaptive ?? bounds.interval, outcome: outcome, bounds: bounds)
+            adaptive = adapted.interval
+            interval = adapted.interval
+            reason = adapted.reason
+        }
+        if let (floor, source) = serverFloor(hints, now: now), floor > interval {
+            interval = min(floor, bounds.maximum)
+            reason = "\(source) asks for at least \(Duration.words(floor))"
+                + (floor > bounds.maximum ? ", capped at max \(Duration.words(bounds.maximum))" : "")
+        }
+        var due = now.adding(interval * (0.95 + 0.1 * jitter))
+        if let moved = SkipWindows.firstAllowed(from: due, hours: hints.skipHours, days: hints.skipDays), moved != due {
+            due = moved
+            reason += "; moved past skipHours/skipDays"
+        }
+        return NextCheck(due: due, adaptiveInterval: adaptive, reason: reason)
+    }
+
+    /// The longest wait any server hint asks for, and which hint it is.
+    static func serverFloor(_ hints: ServerHints, now: Timestamp) -> (Double, String)? {
+        var candidates: [(Double, String)] = []
+        if let maxAge = hints.maxAge { candidates.append((maxAge, "Cache-Control max-age")) }
+        if let expires = hints.expires {
+            candidates.append((Double(expires.secondsSince1970 - now.secondsSince1970), "Expires"))
+        }
+        if let ttl = hints.ttlMinutes { candidates.append((Double(ttl) * 60, "the feed's <ttl>")) }
+        if let period = hints.updatePeriod { candidates.append((period, "sy:updatePeriod")) }
+        return candidates.max { $0.0 < $1.0 }
+    }
+
+    static func pow2(_ exponent: Int) -> Double {
+        exponent <= 0 ? 1 : Double(1 << min(exponent, 30))
+    }
+}
+
+extension Timestamp {
+    public func adding(_ seconds: Double) -> Timestamp {
+        Timestamp(secondsSince1970: secondsSince1970 + Int64(seconds.rounded()))
+    }
+}

@@ -1,0 +1,77 @@
+import FeedModel
+import Schedule
+import Testing
+
+@Suite struct SchedulePolicyTests {
+    let now = Timestamp(year: 2022, month: 2, day: 16, hour: 10)!  // a Wednesday
+    let bounds = PollBounds(interval: 1800)
+
+    private func next(_ outcome: FetchOutcome, hints: ServerHints = ServerHints(), errors: Int = 0,
+                      bounds: PollBounds? = nil, previous: Double? = nil, jitter: Double = 0.5) -> NextCheck {
+        SchedulePolicy.next(after: outcome, at: now, bounds: bounds ?? self.bounds, hints: hints,
+                            consecutiveErrors: errors, previousAdaptive: previous, jitter: jitter)
+    }
+
+    private func wait(_ check: NextCheck) -> Int64? {
+        check.due.map { $0.secondsSince1970 - now.secondsSince1970 }
+    }
+
+    @Test func pollsAtTheConfiguredIntervalWithJitter() {
+        #expect(wait(next(.unchanged, jitter: 0.5)) == 1800)
+        #expect(wait(next(.unchanged, jitter: 0)) == 1710)
+        #expect(wait(next(.unchanged, jitter: 0.999))! <= 1890)
+        #expect(next(.unchanged).reason == "configured interval 30m")
+    }
+
+    @Test func neverPollsMoreOftenThanTheServerAsks() {
+        let check = next(.updated(newItems: 1), hints: ServerHints(maxAge: 3600, ttlMinutes: 45))
+        #expect(wait(check) == 3600)
+        #expect(check.reason == "Cache-Control max-age asks for at least 1h")
+        #expect(wait(next(.unchanged, hints: ServerHints(ttlMinutes: 120))) == 7200)
+        #expect(wait(next(.unchanged, hints: ServerHints(maxAge: 60)))  == 1800)
+    }
+
+    @Test func capsServerHintsAtTheMaximum() {
+        let check = next(.unchanged, hints: ServerHints(maxAge: 365 * 86_400))
+        #expect(wait(check) == 86_400)
+        #expect(check.reason.contains("capped at max 1d"))
+    }
+
+    @Test func backsOffExponentiallyUpToTheCap() {
+        #expect(wait(next(.failed, errors: 1)) == 300)
+        #expect(wait(next(.failed, errors: 2)) == 600)
+        #expect(wait(next(.failed, errors: 3)) == 1200)
+        #expect(wait(next(.failed, errors: 30)) == 21_600)
+        #expect(next(.failed, errors: 5).reason.hasSuffix("(failing)"))
+        #expect(!next(.failed, errors: 4).reason.contains("failing"))
+    }
+
+    @Test func retryAfterWinsOverBackoff() {
+        let later = Timestamp(secondsSince1970: now.secondsSince1970 + 7200)
+        let check = next(.failed, hints: ServerHints(retryAfter: later), errors: 1)
+        #expect(check.due == later)
+        #expect(check.reason.contains("retry after 2h"))
+    }
+
+    @Test func aGoneFeedIsNeverDue() {
+        #expect(next(.gone).due == nil)
+    }
+
+    @Test func adaptivePollingFollowsTheFeedWithinBounds() {
+        let adaptive = PollBounds(interval: 1800, minimum: 600, maximum: 7200, adaptive: true)
+        let busy = next(.updated(newItems: 3), bounds: adaptive, previous: 1800)
+        #expect(busy.adaptiveInterval == 1350)
+        #expect(next(.updated(newItems: 3), bounds: adaptive, previous: 700).adaptiveInterval == 600)
+        let quiet = next(.unchanged, bounds: adaptive, previous: 7000)
+        #expect(quiet.adaptiveInterval == 7200)
+        #expect(quiet.reason.hasPrefix("adaptive: nothing new"))
+    }
+
+    @Test func skipsTheHoursAndDaysThePublisherAsks() {
+        // Due at 10:30 on a Wednesday; hours 10 and 11 skipped → 12:00.
+        let check = next(.unchanged, hints: ServerHints(skipHours: [10, 11]))
+        #expect(check.due == Timestamp(year: 2022, month: 2, day: 16, hour: 12))
+        // Wednesday (3) skipped entirely → Thursday 00:00.
+        #expect(next(.unchanged, hints: ServerHints(skipDays: [3])).due == Timestamp(year: 2022, month: 2, day: 17))
+    }
+}
