@@ -1,7 +1,7 @@
 /// Parses operator-friendly durations and sizes: `45s`, `15m`, `2h`, `1d`, `1h30m`; `512KB`, `32MB`.
 enum DurationParser {
     /// Seconds, or nil when the text is not a positive duration.
-    static func seconds(_ text: String) -> Double? {
+    static func seconds(_ text: String, allowZero: Bool = false) -> Double? {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
         var total = 0.0
         var number = ""
@@ -22,7 +22,7 @@ enum DurationParser {
             guard !sawUnit, let value = Double(number) else { return nil }
             total += value
         }
-        return total > 0 ? total : nil
+        return total > 0 || (allowZero && sawUnit && total == 0) ? total : nil
     }
 
     static func bytes(_ text: String) -> Int? {
@@ -41,5 +41,13 @@ enum DurationParser {
 extension String {
     func trimmingSpaces() -> String {
         String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+    }
+}
+
+/// Durations for command-line options, read the same way as in feeds.yaml.
+public enum ConfigDuration {
+    /// Seconds for `45s`, `15m`, `2h`, `1d`...; with `allowZero`, `0s` too.
+    public static func seconds(_ text: String, allowZero: Bool = false) -> Double? {
+        DurationParser.seconds(text, allowZero: allowZero)
     }
 }

@@ -3,6 +3,7 @@ internal import Fetch
 internal import Parse
 internal import Convert
 internal import Store
+internal import Schedule
 
 /// Turns one fetch result into stored documents and a new feed state. Each branch says why.
 struct FeedProcessor {
@@ -12,6 +13,13 @@ struct FeedProcessor {
     let now: Timestamp
 
     func process(_ result: FetchResult) -> FeedReport {
+        var hints = ServerHints()
+        var report = process(result, hints: &hints)
+        schedule(&report, hints: hints)
+        return report
+    }
+
+    private func process(_ result: FetchResult, hints: inout ServerHints) -> FeedReport {
         var report = FeedReport(feed: feed.name, url: feed.url, status: .failed("not processed"))
         report.milliseconds = result.milliseconds
         var state = (try? store.feedState(feed.name)) ?? FeedState(feed: feed.name, url: feed.url)
@@ -23,36 +31,54 @@ struct FeedProcessor {
         case .response(let response):
             report.httpStatus = response.status
             report.bytes = response.wireBytes
-            report.status = handle(response, report: &report, state: &state)
+            hints = ServerHintsReader.hints(from: response, feed: nil, now: now)
+            report.status = handle(response, report: &report, state: &state, hints: &hints)
         }
+        report.previousErrors = state.consecutiveErrors
         state.lastStatus = report.httpStatus
         state.lastError = report.error
         state.consecutiveErrors = report.succeeded ? 0 : state.consecutiveErrors + 1
-        state.nextDue = Timestamp(secondsSince1970: now.secondsSince1970 + Int64(feed.interval))
+        report.state = state
+        return report
+    }
+
+    /// Decides when the feed is due next, records why, and saves its state.
+    private func schedule(_ report: inout FeedReport, hints: ServerHints) {
+        guard var state = report.state else { return }
+        let outcome: FetchOutcome = report.httpStatus == 410 ? .gone
+            : !report.succeeded ? .failed : report.httpStatus == 304 ? .unchanged : .updated(newItems: report.new)
+        let check = SchedulePolicy.next(after: outcome, at: now, bounds: PollBounds(interval: feed.interval),
+                                        hints: hints, consecutiveErrors: state.consecutiveErrors,
+                                        previousAdaptive: state.adaptiveInterval, jitter: Double.random(in: 0..<1))
+        state.nextDue = check.due
+        state.nextReason = check.reason
+        state.adaptiveInterval = check.adaptiveInterval
+        report.nextDue = check.due
+        report.nextReason = check.reason
+        report.state = state
         do {
             try store.save(state)
         } catch {
             // The documents are safe; losing the state only costs an unconditional fetch next time.
             if report.succeeded { report.status = .failed("documents stored, but feed state not saved: \(error)") }
         }
-        return report
     }
 
-    private func handle(_ response: FetchResponse, report: inout FeedReport,
-                        state: inout FeedState) -> FeedReport.Status {
+    private func handle(_ response: FetchResponse, report: inout FeedReport, state: inout FeedState,
+                        hints: inout ServerHints) -> FeedReport.Status {
         switch response.status {
         case 304:
             // Unchanged since the validators we sent: nothing to parse or write.
             return .ok(304)
         case 200..<300:
-            return ingest(response, report: &report, state: &state)
+            return ingest(response, report: &report, state: &state, hints: &hints)
         default:
             return .failed("HTTP \(response.status) \(HTTPStatusText.reason(response.status))")
         }
     }
 
-    private func ingest(_ response: FetchResponse, report: inout FeedReport,
-                        state: inout FeedState) -> FeedReport.Status {
+    private func ingest(_ response: FetchResponse, report: inout FeedReport, state: inout FeedState,
+                        hints: inout ServerHints) -> FeedReport.Status {
         let parsed: Feed
         do {
             parsed = try FeedParser.parse(response.body, url: response.finalURL, httpCharset: response.charset)
@@ -60,6 +86,7 @@ struct FeedProcessor {
             return .failed("\(error)")
         }
         report.items = parsed.items.count
+        hints.ttlMinutes = parsed.ttlMinutes
         let renderer = DocumentRenderer(feed: feed, channelTitle: parsed.title, defaultImage: config.defaultImage)
         let documents = parsed.items.map { renderer.render($0, firstSeen: now) }
         do {

@@ -1,3 +1,5 @@
+public import FeedModel
+
 /// What one pass did to one feed: the data behind its log line and its summary line.
 public struct FeedReport: Sendable {
     public enum Status: Sendable, Hashable {
@@ -17,6 +19,13 @@ public struct FeedReport: Sendable {
     public var duplicates: Int = 0
     /// Paths (relative to the store) of the documents stored in this pass.
     public var storedPaths: [String] = []
+    /// When the feed is due next (nil: never, it is gone), and why.
+    public var nextDue: Timestamp?
+    public var nextReason: String?
+    /// Failures in a row before this fetch, to tell "recovered" and "failing" transitions.
+    public var previousErrors = 0
+    /// The feed's state after this fetch, as saved.
+    public var state: FeedState?
 
     public var succeeded: Bool {
         if case .ok = status { return true }

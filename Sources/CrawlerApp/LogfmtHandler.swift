@@ -8,12 +8,19 @@ public struct LogfmtHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
     private let sink: LineSink
+    private let format: LogFormat
+    /// Under systemd (JOURNAL_STREAM set), lines start with `<N>` so journald records the
+    /// priority and `journalctl -p warning` filters correctly.
+    private let journalPriorities: Bool
 
     static let leadingKeys = ["feed", "status", "new", "dup", "bytes", "ms", "url", "error"]
 
-    public init(level: Logger.Level = .info, sink: LineSink = .standardError) {
+    public init(level: Logger.Level = .info, sink: LineSink = .standardError, format: LogFormat = .logfmt,
+                journalPriorities: Bool = false) {
         self.logLevel = level
         self.sink = sink
+        self.format = format
+        self.journalPriorities = journalPriorities
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -24,8 +31,23 @@ public struct LogfmtHandler: LogHandler {
     public func log(event: LogEvent) {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
-        sink.write(Self.format(level: event.level, event: event.message.description, metadata: merged,
-                               time: LogTime.now()))
+        let time = LogTime.now()
+        let line = format == .json
+            ? LogJSON.format(level: event.level, event: event.message.description, metadata: merged, time: time)
+            : Self.format(level: event.level, event: event.message.description, metadata: merged, time: time)
+        sink.write(journalPriorities ? "<\(Self.syslogPriority(event.level))>" + line : line)
+    }
+
+    /// syslog priorities: 3 error, 4 warning, 5 notice, 6 info, 7 debug.
+    static func syslogPriority(_ level: Logger.Level) -> Int {
+        switch level {
+        case .critical: return 2
+        case .error: return 3
+        case .warning: return 4
+        case .notice: return 5
+        case .info: return 6
+        case .debug, .trace: return 7
+        }
     }
 
     static func format(level: Logger.Level, event: String, metadata: Logger.Metadata, time: String) -> String {
@@ -56,6 +78,40 @@ public struct LogfmtHandler: LogHandler {
         return "\"" + escaped + "\""
     }
 
+}
+
+public enum LogFormat: String, Sendable, CaseIterable {
+    case logfmt, json
+}
+
+/// One JSON object per line, same keys as logfmt: `{"ts":...,"level":...,"event":...,...}`.
+enum LogJSON {
+    static func format(level: Logger.Level, event: String, metadata: Logger.Metadata, time: String) -> String {
+        var fields = [("ts", time), ("level", "\(level)"), ("event", event)]
+        for key in metadata.keys.sorted() { fields.append((key, "\(metadata[key]!)")) }
+        return "{" + fields.map { "\(quoted($0.0)):\(quoted($0.1))" }.joined(separator: ",") + "}"
+    }
+
+    static func quoted(_ text: String) -> String {
+        var output = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return output + "\""
+    }
 }
 
 /// Where log lines go: stderr in production, memory in tests.

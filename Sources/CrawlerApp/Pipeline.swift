@@ -19,8 +19,10 @@ public struct Pipeline {
         self.clock = clock
     }
 
-    /// Runs one pass over `feeds` into `store`.
-    public func runOnce(feeds: [FeedConfig], store: DocumentStore) async -> PassSummary {
+    /// Runs one pass over `feeds` into `store`. Once `isCancelled` turns true (shutdown), the
+    /// transfers in flight stop and the pass returns with what it finished.
+    public func runOnce(feeds: [FeedConfig], store: DocumentStore,
+                        isCancelled: @escaping @Sendable () -> Bool = { false }) async -> PassSummary {
         let started = WallClock.milliseconds()
         let byName = Dictionary(feeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var requests: [FetchRequest] = []
@@ -32,8 +34,9 @@ public struct Pipeline {
         }
         let engine = FetchEngine(settings: FetchSettings(config))
         var reports: [FeedReport] = []
-        for await result in engine.fetch(requests) {
+        for await result in engine.fetch(requests, isCancelled: isCancelled) {
             guard let feed = byName[result.request.feed] else { continue }
+            if case .failure(let failure) = result.outcome, failure.kind == .cancelled { continue }
             let processor = FeedProcessor(feed: feed, config: config, store: store, now: clock())
             let report = processor.process(result)
             log(report)
@@ -54,7 +57,10 @@ public struct Pipeline {
             "feed": "\(report.feed)", "status": "\(report.httpStatus.map(String.init) ?? "error")",
             "bytes": "\(report.bytes)", "ms": "\(report.milliseconds)", "new": "\(report.new)",
             "dup": "\(report.duplicates)", "url": "\(report.url)",
+            "next": "\(report.nextDue.map(RFC3339.format) ?? "never")",
         ]
+        if let reason = report.nextReason { metadata["why"] = "\(reason)" }
+        defer { logTransition(report) }
         if let error = report.error {
             metadata["error"] = "\(error)"
             logger.warning("fetch", metadata: metadata)
@@ -65,4 +71,20 @@ public struct Pipeline {
             logger.info("fetch", metadata: metadata)
         }
     }
+
+    /// One event when a feed changes health: failing, recovered, gone.
+    private func logTransition(_ report: FeedReport) {
+        let errors = report.state?.consecutiveErrors ?? 0
+        let metadata: Logger.Metadata = ["feed": "\(report.feed)", "errors": "\(errors)", "url": "\(report.url)"]
+        if report.state?.isGone == true {
+            logger.warning("feed_gone", metadata: metadata.merging(["why": "410 Gone: no longer polled until its configuration changes"]) { $1 })
+        } else if errors == failingAfter {
+            logger.warning("feed_failing", metadata: metadata.merging(["error": "\(report.error ?? "")"]) { $1 })
+        } else if errors == 0 && report.previousErrors >= failingAfter {
+            logger.info("feed_recovered", metadata: metadata.merging(["after": "\(report.previousErrors)"]) { $1 })
+        }
+    }
+
+    /// Consecutive failures after which a feed is reported as failing.
+    let failingAfter = PollBoundsDefaults.failingAfter
 }

@@ -8,7 +8,14 @@ public struct FeedState: Sendable, Hashable, Codable {
     public var lastError: String?
     public var consecutiveErrors: Int
     public var nextDue: Timestamp?
+    /// Why `nextDue` is what it is, in words (for logs and `crawler explain`).
+    public var nextReason: String?
+    /// The interval adaptive scheduling settled on, when enabled.
+    public var adaptiveInterval: Double?
     public var documents: Int
+
+    /// 410 Gone: not polled again until its configuration changes.
+    public var isGone: Bool { lastStatus == 410 && nextDue == nil }
 
     public init(feed: String, url: String, validators: ConditionalHeaders = ConditionalHeaders(),
                 lastFetch: Timestamp? = nil, lastStatus: Int? = nil, lastError: String? = nil,
@@ -21,6 +28,8 @@ public struct FeedState: Sendable, Hashable, Codable {
         self.lastError = lastError
         self.consecutiveErrors = consecutiveErrors
         self.nextDue = nextDue
+        self.nextReason = nil
+        self.adaptiveInterval = nil
         self.documents = documents
     }
 }

@@ -13,14 +13,17 @@ public final class FetchEngine: Sendable {
 
     /// Starts every request at once (within the concurrency limits); results arrive as they finish.
     /// Cancelling the consuming task, or dropping the stream, stops the transfers within a poll tick.
-    public func fetch(_ requests: [FetchRequest]) -> AsyncStream<FetchResult> {
+    /// `isCancelled` is polled between transfers' progress (at least every 200 ms): a shutdown
+    /// that sets it stops every transfer in flight and ends the stream.
+    public func fetch(_ requests: [FetchRequest],
+                      isCancelled: @escaping @Sendable () -> Bool = { false }) -> AsyncStream<FetchResult> {
         let (stream, continuation) = AsyncStream.makeStream(of: FetchResult.self)
         let cancelled = CancellationFlag()
         continuation.onTermination = { _ in cancelled.set() }
         let settings = self.settings
         let thread = Thread {
             let multi = CurlMulti(settings: settings)
-            multi.run(requests, isCancelled: { cancelled.isSet }, deliver: { continuation.yield($0) })
+            multi.run(requests, isCancelled: { cancelled.isSet || isCancelled() }, deliver: { continuation.yield($0) })
             continuation.finish()
         }
         thread.name = "crawler-fetch"

@@ -20,10 +20,17 @@ final class DocumentIndex {
     var synchronousMode = "FULL"
 
     init(path: String) throws(StoreError) {
-        database = try SQLiteDatabase(path: path)
+        let database = try SQLiteDatabase(path: path)
+        self.database = database
         // A 64 MB page cache keeps the hash B-trees' upper levels in memory at millions of rows.
         try database.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;")
-        let version = try database.integer("PRAGMA user_version")
+        var version = try database.integer("PRAGMA user_version")
+        while version > 0, version < Int64(IndexSchema.version), let step = IndexSchema.migrations[Int(version)] {
+            try database.transaction { () throws(StoreError) in
+                try database.execute(step + "PRAGMA user_version = \(version + 1);")
+            }
+            version += 1
+        }
         guard version == 0 || version == Int64(IndexSchema.version) else {
             throw .index(path: path, message: "schema version \(version) is not \(IndexSchema.version); "
                          + "run `crawler store rebuild-index` to rebuild it from the documents")
@@ -146,5 +153,9 @@ final class DocumentIndex {
 
     func save(_ state: FeedState) throws(StoreError) {
         try feedState.save(state)
+    }
+
+    func allStates() throws(StoreError) -> [FeedState] {
+        try feedState.all()
     }
 }

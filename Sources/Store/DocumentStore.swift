@@ -141,6 +141,10 @@ public final class DocumentStore {
     public func save(_ state: FeedState) throws(StoreError) {
         try index.save(state)
     }
+
+    public func allFeedStates() throws(StoreError) -> [FeedState] {
+        try index.allStates()
+    }
 }
 
 // Entry points for `bench/StoreBench` only: the index without document files.

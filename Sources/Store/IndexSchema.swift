@@ -1,7 +1,7 @@
 /// The index's tables. `documents` holds only what can be read back from the document files
 /// (so `rebuild-index` can recreate it); `provenance` and `items` record where each came from.
 enum IndexSchema {
-    static let version = 2
+    static let version = 3
 
     static let create = """
         CREATE TABLE IF NOT EXISTS documents (
@@ -23,7 +23,12 @@ enum IndexSchema {
             feed TEXT PRIMARY KEY, url TEXT NOT NULL, etag TEXT, last_modified TEXT,
             last_fetch INTEGER, last_status INTEGER, last_error TEXT,
             consecutive_errors INTEGER NOT NULL DEFAULT 0, next_due INTEGER,
-            documents INTEGER NOT NULL DEFAULT 0
+            documents INTEGER NOT NULL DEFAULT 0, next_reason TEXT, adaptive_interval REAL
         ) WITHOUT ROWID;
         """
+
+    /// Steps from each older version to the next, applied in order on open.
+    static let migrations: [Int: String] = [
+        2: "ALTER TABLE feed_state ADD COLUMN next_reason TEXT; ALTER TABLE feed_state ADD COLUMN adaptive_interval REAL;",
+    ]
 }

@@ -5,9 +5,9 @@ final class SQLiteDatabase {
     private let handle: OpaquePointer
     let path: String
 
-    init(path: String) throws(StoreError) {
+    init(path: String, readOnly: Bool = false) throws(StoreError) {
         var connection: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         guard sqlite3_open_v2(path, &connection, flags, nil) == SQLITE_OK, let connection else {
             let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close(connection)
@@ -79,6 +79,7 @@ final class SQLiteStatement {
     enum Value {
         case text(String?)
         case integer(Int64?)
+        case real(Double?)
     }
 
     /// Binds `values` to ?1, ?2... and steps once per row, handing each row to `row`.
@@ -90,7 +91,8 @@ final class SQLiteStatement {
             switch value {
             case .text(let text?): crawler_sqlite_bind_text(handle, index, text, -1)
             case .integer(let number?): sqlite3_bind_int64(handle, index, number)
-            case .text(nil), .integer(nil): sqlite3_bind_null(handle, index)
+            case .real(let number?): sqlite3_bind_double(handle, index, number)
+            case .text(nil), .integer(nil), .real(nil): sqlite3_bind_null(handle, index)
             }
         }
         while true {
@@ -106,6 +108,10 @@ final class SQLiteStatement {
     func text(_ column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(handle, column) else { return nil }
         return String(cString: pointer)
+    }
+
+    func double(_ column: Int32) -> Double? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_double(handle, column)
     }
 
     func integer(_ column: Int32) -> Int64? {

@@ -1,15 +1,26 @@
 import ArgumentParser
 import CrawlerApp
+import Foundation
 import Logging
 
 struct LoggingOptions: ParsableArguments {
-    @Option(name: .long, help: "Least severe log level to print: debug, info, warning, error.")
+    @Option(name: .long, help: "Least severe log level to print: debug, info, notice, warning, error.")
     var logLevel: String = "info"
+
+    @Option(name: .long, help: "Log line format: logfmt or json.")
+    var logFormat: String = "logfmt"
 
     func makeLogger() throws -> Logger {
         guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
             throw ValidationError("--log-level must be one of: debug, info, notice, warning, error")
         }
-        return Logger(label: "crawler") { _ in LogfmtHandler(level: level) }
+        guard let format = LogFormat(rawValue: logFormat.lowercased()) else {
+            throw ValidationError("--log-format must be logfmt or json")
+        }
+        // systemd sets JOURNAL_STREAM when stderr goes to the journal.
+        let underJournal = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
+        return Logger(label: "crawler") { _ in
+            LogfmtHandler(level: level, format: format, journalPriorities: underJournal)
+        }
     }
 }

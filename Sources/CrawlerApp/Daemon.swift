@@ -1,0 +1,128 @@
+public import FeedModel
+public import Logging
+internal import Config
+internal import Store
+internal import Glibc
+
+/// `crawler run`: polls every feed when it is due, for months, until SIGTERM. State lives in the
+/// store, so a restart neither re-polls everything at once nor forgets a feed.
+public final class Daemon {
+    private let configPath: String
+    private(set) var config: CrawlerConfig
+    private let logger: Logger
+    private let signals: SignalWatcher
+    private let notifier: SystemdNotifier
+    private let watchdogInterval: Double?
+    private var dueTimes: [String: Timestamp] = [:]
+    private var totals = (passes: 0, fetches: 0, new: 0, failures: 0)
+
+    /// Feeds due at start (or added by a reload) are spread over this many seconds, or their
+    /// interval if shorter, so a restart does not burst every feed at once.
+    let startupSpread: Double
+
+    public init(configPath: String, config: CrawlerConfig, logger: Logger, signals: SignalWatcher,
+                environment: [String: String], startupSpread: Double = 60) {
+        self.configPath = configPath
+        self.startupSpread = startupSpread
+        self.config = config
+        self.logger = logger
+        self.signals = signals
+        notifier = SystemdNotifier(environment: environment)
+        watchdogInterval = SystemdNotifier.watchdogInterval(environment: environment)
+    }
+
+    /// Runs until a shutdown signal; returns the process exit status.
+    public func run() async -> Int32 {
+        let store: DocumentStore
+        do {
+            store = try DocumentStore(path: config.storePath)
+        } catch {
+            logger.error("store", metadata: ["error": "\(error)", "store": "\(config.storePath)"])
+            return 3
+        }
+        logRecovery(store.recovery)
+        loadSchedule(from: store, now: WallClock.now())
+        logger.info("startup", metadata: ["feeds": "\(config.feeds.count)", "store": "\(config.storePath)",
+                                          "pid": "\(getpid())", "config": "\(configPath)"])
+        notifier.ready(status: statusLine())
+        var lastPing = WallClock.milliseconds()
+        while !signals.shutdownRequested {
+            if signals.takeReloadRequest() { reload(store: store) }
+            let due = dueFeeds(at: WallClock.now())
+            if due.isEmpty {
+                try? await Task.sleep(for: .milliseconds(sleepMilliseconds(now: WallClock.now())))
+            } else {
+                await poll(due, store: store)
+            }
+            if let interval = watchdogInterval, Double(WallClock.milliseconds() - lastPing) >= interval * 500 {
+                notifier.watchdog()
+                lastPing = WallClock.milliseconds()
+            }
+        }
+        notifier.stopping(status: "shutting down")
+        logger.info("shutdown", metadata: ["passes": "\(totals.passes)", "fetches": "\(totals.fetches)",
+                                           "new": "\(totals.new)", "failed": "\(totals.failures)"])
+        return 0
+    }
+
+    private func poll(_ feeds: [FeedConfig], store: DocumentStore) async {
+        let pipeline = Pipeline(config: config, logger: logger)
+        let signals = self.signals
+        let summary = await pipeline.runOnce(feeds: feeds, store: store, isCancelled: { signals.shutdownRequested })
+        for report in summary.reports {
+            // A feed whose state could not be decided is retried after its interval.
+            dueTimes[report.feed] = report.nextDue
+                ?? (report.state?.isGone == true ? nil : WallClock.now().adding(seconds: 60))
+        }
+        totals.passes += 1
+        totals.fetches += summary.reports.count
+        totals.new += summary.new
+        totals.failures += summary.failed
+        notifier.status(statusLine())
+    }
+
+    /// Feeds due now, earliest first.
+    private func dueFeeds(at now: Timestamp) -> [FeedConfig] {
+        config.feeds.filter { feed in dueTimes[feed.name].map { $0 <= now } ?? false }
+            .sorted { dueTimes[$0.name]! < dueTimes[$1.name]! }
+    }
+
+    /// Until the next feed is due, at most one second, so signals are seen promptly.
+    private func sleepMilliseconds(now: Timestamp) -> Int {
+        guard let next = dueTimes.values.min() else { return 1000 }
+        return Int(max(50, min(1000, (next.secondsSince1970 - now.secondsSince1970) * 1000)))
+    }
+
+    private func statusLine() -> String {
+        let waiting = dueTimes.count
+        return "\(config.feeds.count) feeds (\(waiting) scheduled), \(totals.fetches) fetches, "
+            + "\(totals.new) new documents, \(totals.failures) failures"
+    }
+
+    // Seams for Daemon+Schedule.swift.
+    var configPathForReload: String { configPath }
+    var currentFeeds: [FeedConfig] { config.feeds }
+    var currentSchedule: [String: Timestamp] { dueTimes }
+
+    func replaceSchedule(_ schedule: [String: Timestamp]) {
+        dueTimes = schedule
+    }
+
+    func replaceConfig(_ fresh: CrawlerConfig, schedule: [String: Timestamp]) {
+        config = fresh
+        dueTimes = schedule
+        notifier.status(statusLine())
+    }
+
+    func logReload(_ metadata: Logger.Metadata, warning: Bool) {
+        if warning { logger.warning("config_reload", metadata: metadata) } else { logger.info("config_reload", metadata: metadata) }
+    }
+
+    private func logRecovery(_ recovery: DocumentStore.Recovery) {
+        guard !recovery.isEmpty else { return }
+        logger.warning("store_recovery", metadata: [
+            "removed_temp_files": "\(recovery.removedTemporaryFiles)", "completed": "\(recovery.completedDocuments)",
+            "forgotten": "\(recovery.forgottenDocuments)",
+        ])
+    }
+}

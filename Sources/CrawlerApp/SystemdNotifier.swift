@@ -1,0 +1,55 @@
+internal import Glibc
+
+/// Speaks systemd's notify protocol (READY=1, STATUS=..., WATCHDOG=1, STOPPING=1) over the
+/// datagram socket named by $NOTIFY_SOCKET, without libsystemd. Does nothing outside systemd.
+public struct SystemdNotifier: Sendable {
+    private let socketPath: String?
+
+    public init(environment: [String: String]) {
+        let path = environment["NOTIFY_SOCKET"]
+        socketPath = (path?.isEmpty ?? true) ? nil : path
+    }
+
+    public var isActive: Bool { socketPath != nil }
+
+    /// The watchdog interval systemd expects pings within, if WatchdogSec= is set for us.
+    public static func watchdogInterval(environment: [String: String]) -> Double? {
+        guard let micros = environment["WATCHDOG_USEC"].flatMap(Double.init), micros > 0 else { return nil }
+        if let owner = environment["WATCHDOG_PID"].flatMap(Int32.init), owner != getpid() { return nil }
+        return micros / 1_000_000
+    }
+
+    public func ready(status: String) { send("READY=1\nSTATUS=\(status)") }
+    public func status(_ text: String) { send("STATUS=\(text)") }
+    public func watchdog() { send("WATCHDOG=1") }
+    public func stopping(status: String) { send("STOPPING=1\nSTATUS=\(status)") }
+    public func reloading() { send("RELOADING=1") }
+
+    /// Sends one datagram; failures are ignored, as sd_notify's callers usually do.
+    @discardableResult
+    public func send(_ message: String) -> Bool {
+        guard let socketPath else { return false }
+        let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        var pathBytes = Array(socketPath.utf8)
+        // "@name" is an abstract socket: its name starts with a NUL byte.
+        if pathBytes.first == UInt8(ascii: "@") { pathBytes[0] = 0 }
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard pathBytes.count < capacity else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in pathBytes.enumerated() { buffer[index] = byte }
+        }
+        let length = socklen_t(MemoryLayout<sa_family_t>.size + pathBytes.count)
+        let sent = message.withCString { text in
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(descriptor, text, strlen(text), Int32(MSG_NOSIGNAL), $0, length)
+                }
+            }
+        }
+        return sent >= 0
+    }
+}

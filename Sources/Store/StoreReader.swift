@@ -1,0 +1,53 @@
+public import FeedModel
+
+/// Reads a store while another process (the daemon) owns it: no lock, no recovery, no writes.
+/// SQLite's WAL lets this see the last committed state at any moment.
+public final class StoreReader {
+    public let root: String
+    private let database: SQLiteDatabase
+    private let feedStates: FeedStateTable
+
+    /// A document as `crawler explain` lists it.
+    public struct RecentDocument: Sendable, Hashable {
+        public var path: String
+        public var storedAt: Timestamp
+        public var revises: String?
+    }
+
+    public init(path: String) throws(StoreError) {
+        root = path
+        let indexPath = path + "/index.sqlite"
+        guard FileSystem.size(of: indexPath) != nil else {
+            throw .index(path: indexPath, message: "no store here yet (run `crawler once` or `crawler run` first)")
+        }
+        database = try SQLiteDatabase(path: indexPath, readOnly: true)
+        feedStates = try FeedStateTable(database: database)
+    }
+
+    public func allFeedStates() throws(StoreError) -> [FeedState] {
+        try feedStates.all()
+    }
+
+    public func feedState(_ feed: String) throws(StoreError) -> FeedState? {
+        try feedStates.state(of: feed)
+    }
+
+    public func documentCount() throws(StoreError) -> Int {
+        Int(try database.integer("SELECT count(*) FROM documents WHERE pending = 0"))
+    }
+
+    public func recentDocuments(feed: String, limit: Int = 5) throws(StoreError) -> [RecentDocument] {
+        let statement = try database.prepare("""
+            SELECT documents.path, provenance.stored_at, provenance.revises FROM provenance
+            JOIN documents ON documents.short = provenance.short
+            WHERE provenance.feed = ?1 AND documents.pending = 0
+            ORDER BY provenance.stored_at DESC, documents.date DESC LIMIT ?2
+            """)
+        var rows: [RecentDocument] = []
+        try statement.run([.text(feed), .integer(Int64(limit))]) { row in
+            rows.append(RecentDocument(path: row.text(0) ?? "", storedAt: Timestamp(secondsSince1970: row.integer(1) ?? 0),
+                                       revises: row.text(2)))
+        }
+        return rows
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Config
+import CrawlerApp
+import FeedModel
+import Store
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explain one feed: why it is due when it is, its validators, last error and recent documents."
+    )
+
+    @Argument(help: "The feed's name or URL.")
+    var feed: String
+
+    @OptionGroup var location: StoreLocation
+
+    func run() throws {
+        let settings = try? ConfigLoader.load(path: location.config)
+        let configured = settings?.feeds.first { $0.name == feed || $0.url == feed }
+        let name = configured?.name ?? feed
+        let reader: StoreReader
+        let state: FeedState?
+        let recent: [StoreReader.RecentDocument]
+        do {
+            reader = try StoreReader(path: try location.path())
+            state = try reader.feedState(name)
+            recent = try reader.recentDocuments(feed: name)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            printError("crawler: \(error)")
+            throw ExitStatus.storeUnavailable
+        }
+        guard configured != nil || state != nil else {
+            printError("crawler: no feed named or at '\(feed)' in \(location.config) or the store")
+            throw ExitStatus.configError
+        }
+        print(ExplainText.render(name: name, configured: configured, state: state, recent: recent, now: WallClock.now()))
+    }
+}
+
+enum ExplainText {
+    static func render(name: String, configured: FeedConfig?, state: FeedState?,
+                       recent: [StoreReader.RecentDocument], now: Timestamp) -> String {
+        var lines = ["feed:        \(name)"]
+        lines.append("url:         \(configured?.url ?? state?.url ?? "?")"
+                     + (configured == nil ? "   (no longer in the configuration)" : ""))
+        if let configured { lines.append("interval:    \(StatusTable.words(Int64(configured.interval))) (configured)") }
+        guard let state else {
+            lines.append("state:       never fetched; due within a minute of the daemon's start")
+            return lines.joined(separator: "\n")
+        }
+        lines.append("last fetch:  " + (state.lastFetch.map { "\(RFC3339.format($0)) (\(StatusTable.ago($0, now: now)))" } ?? "never"))
+        lines.append("last status: \(state.lastStatus.map(String.init) ?? "no response")"
+                     + (state.lastError.map { " — \($0)" } ?? ""))
+        lines.append("errors:      \(state.consecutiveErrors) in a row")
+        if state.isGone {
+            lines.append("next due:    never — 410 Gone; change its url in the configuration to poll it again")
+        } else {
+            lines.append("next due:    " + (state.nextDue.map { "\(RFC3339.format($0)) (\(StatusTable.until($0, now: now)))" } ?? "unscheduled"))
+            lines.append("because:     \(state.nextReason ?? "no decision recorded yet")")
+        }
+        if let adaptive = state.adaptiveInterval { lines.append("adaptive:    \(StatusTable.words(Int64(adaptive)))") }
+        lines.append("validators:  ETag \(state.validators.etag ?? "none"), Last-Modified \(state.validators.lastModified ?? "none")")
+        lines.append("documents:   \(state.documents) stored" + (recent.isEmpty ? "" : "; most recent:"))
+        for document in recent {
+            lines.append("  \(RFC3339.format(document.storedAt))  \(document.path)"
+                         + (document.revises.map { "  (revises \($0))" } ?? ""))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Config
+import CrawlerApp
+import FeedModel
+import Foundation
+import Logging
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run as a daemon: poll every feed when it is due, until SIGTERM.",
+        discussion: """
+            Each feed is polled at its interval, never more often than its server asks, backing off \
+            on failures. SIGHUP re-reads the configuration (a broken one is rejected and the running \
+            one kept); SIGTERM or SIGINT stops within a second, keeping everything stored. Under \
+            systemd (Type=notify) it reports readiness, status and watchdog pings.
+            """
+    )
+
+    @Option(name: .shortAndLong, help: "The configuration file.")
+    var config: String = "feeds.yaml"
+
+    @Option(name: .long, help: "Spread the first fetches of due feeds over this long (0s: all at once).")
+    var startupSpread: String = "60s"
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let logger = try logging.makeLogger()
+        let signals = SignalWatcher()
+        let settings: CrawlerConfig
+        do {
+            settings = try ConfigLoader.load(path: config)
+        } catch {
+            logger.error("config", metadata: ["error": "\(error)"])
+            printError("crawler: \(error)")
+            throw ExitStatus.configError
+        }
+        guard let spread = ConfigDuration.seconds(startupSpread, allowZero: true) else {
+            throw ValidationError("--startup-spread takes a duration such as 0s, 30s or 5m")
+        }
+        let daemon = Daemon(configPath: config, config: settings, logger: logger, signals: signals,
+                            environment: ProcessInfo.processInfo.environment, startupSpread: spread)
+        let status = await daemon.run()
+        if status != 0 { throw ExitCode(status) }
+    }
+}

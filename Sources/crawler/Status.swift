@@ -1,0 +1,84 @@
+import ArgumentParser
+import CrawlerApp
+import FeedModel
+import Foundation
+import Store
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show every feed's state from the store: last fetch, status, errors, next due, documents.",
+        discussion: "Safe to run while `crawler run` is working on the same store."
+    )
+
+    @OptionGroup var location: StoreLocation
+
+    @Flag(name: .long, help: "Print JSON: one object with a `feeds` array.")
+    var json = false
+
+    func run() throws {
+        let reader: StoreReader
+        let states: [FeedState]
+        do {
+            reader = try StoreReader(path: try location.path())
+            states = try reader.allFeedStates()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            printError("crawler: \(error)")
+            throw ExitStatus.storeUnavailable
+        }
+        print(json ? StatusJSON.render(states) : StatusTable.render(states, now: WallClock.now()))
+    }
+}
+
+enum StatusTable {
+    static func render(_ states: [FeedState], now: Timestamp) -> String {
+        let header = ["FEED", "LAST FETCH", "STATUS", "ERRORS", "NEXT DUE", "DOCS"]
+        let rows = states.map { state in
+            [state.feed, state.lastFetch.map { ago($0, now: now) } ?? "never",
+             state.isGone ? "410 gone" : state.lastError.map { _ in "\(state.lastStatus.map(String.init) ?? "error")" }
+                ?? state.lastStatus.map(String.init) ?? "-",
+             "\(state.consecutiveErrors)", state.nextDue.map { until($0, now: now) } ?? "never", "\(state.documents)"]
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        return ([header] + rows).map { row in
+            row.enumerated().map { $1.padding(to: widths[$0]) }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    static func ago(_ time: Timestamp, now: Timestamp) -> String {
+        words(now.secondsSince1970 - time.secondsSince1970) + " ago"
+    }
+
+    static func until(_ time: Timestamp, now: Timestamp) -> String {
+        let seconds = time.secondsSince1970 - now.secondsSince1970
+        return seconds <= 0 ? "now" : "in " + words(seconds)
+    }
+
+    static func words(_ seconds: Int64) -> String {
+        switch seconds {
+        case ..<60: return "\(max(0, seconds))s"
+        case ..<3600: return "\(seconds / 60)m"
+        case ..<86_400: return "\(seconds / 3600)h\((seconds % 3600) / 60)m"
+        default: return "\(seconds / 86_400)d"
+        }
+    }
+}
+
+enum StatusJSON {
+    static func render(_ states: [FeedState]) -> String {
+        let feeds: [[String: Any]] = states.map { state in
+            [
+                "feed": state.feed, "url": state.url,
+                "last_fetch": state.lastFetch.map { RFC3339.format($0) as Any } ?? NSNull(),
+                "last_status": state.lastStatus.map { $0 as Any } ?? NSNull(),
+                "last_error": state.lastError.map { $0 as Any } ?? NSNull(),
+                "consecutive_errors": state.consecutiveErrors, "gone": state.isGone,
+                "next_due": state.nextDue.map { RFC3339.format($0) as Any } ?? NSNull(),
+                "next_reason": state.nextReason.map { $0 as Any } ?? NSNull(), "documents": state.documents,
+            ]
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: ["feeds": feeds], options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

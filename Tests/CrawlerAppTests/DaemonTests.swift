@@ -1,0 +1,97 @@
+import CrawlerTestKit
+import Foundation
+import Synchronization
+import Testing
+
+/// `crawler run` against a loopback farm; its log lines are the interface these tests read.
+@Suite struct DaemonTests {
+    let folder = TemporaryFolder()
+
+    private func config(_ feeds: [(name: String, url: String)], interval: String = "1s") -> String {
+        var lines = ["store: ./store", "interval: \(interval)", "timeout: 5s", "feeds:"]
+        for feed in feeds { lines += ["  - url: \(feed.url)", "    name: \(feed.name)"] }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func pollsOnScheduleBacksOffAFailingFeedAndStopsCleanly() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 3)
+        let server = try farm.server()
+        try folder.write(config([("a", server.url("/feed/0.xml")), ("b", server.url("/feed/1.xml")),
+                                 ("broken", server.url("/feed/404.xml"))]), to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+
+        #expect(daemon.waitFor(where: { $0["event"] == "startup" }).count == 1)
+        // Re-polled on its 1 s schedule: at least three fetches of feed a.
+        let fetchesOfA = daemon.waitFor(3) { $0["event"] == "fetch" && $0["feed"] == "a" }
+        #expect(fetchesOfA.count >= 3)
+        #expect(fetchesOfA.first?["new"] == "3")
+        #expect(fetchesOfA.dropFirst().allSatisfy { $0["new"] == "0" })
+        // The broken feed backs off: 1 s, 2 s, 4 s...
+        let failures = daemon.waitFor(3) { $0["event"] == "fetch" && $0["feed"] == "broken" }
+        #expect(failures.prefix(3).compactMap { $0["why"] } == [
+            "failure 1 in a row: back off 1s", "failure 2 in a row: back off 2s", "failure 3 in a row: back off 4s",
+        ])
+
+        let exit = daemon.terminate()
+        #expect(exit.status == 0)
+        #expect(exit.seconds < 3)
+        #expect(daemon.logLines.contains { $0["event"] == "shutdown" })
+        #expect(folder.files(under: "store/posts").count == farm.distinctItems)
+    }
+
+    @Test func sighupAddsFeedsAndABrokenConfigIsRejectedWhileTheOldOneRuns() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
+        let server = try farm.server()
+        try folder.write(config([("a", server.url("/feed/0.xml"))], interval: "1h"), to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "a" }
+
+        try folder.write("feeds:\n  - url: \(server.url("/x"))\n    intervall: 5m\n", to: "feeds.yaml")
+        daemon.signal(SIGHUP)
+        let rejected = daemon.waitFor { $0["event"] == "config_reload" }
+        #expect(rejected.first?["status"] == "rejected")
+        #expect(rejected.first?["error"]?.contains("feeds.yaml:3: feeds[0].intervall: unknown key") == true)
+
+        try folder.write(config([("a", server.url("/feed/0.xml")), ("b", server.url("/feed/1.xml"))], interval: "1h"),
+                         to: "feeds.yaml")
+        daemon.signal(SIGHUP)
+        let applied = daemon.waitFor(2) { $0["event"] == "config_reload" }
+        #expect(applied.last?["status"] == "applied")
+        #expect(applied.last?["added"] == "1")
+        let fetchOfB = daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "b" }
+        #expect(fetchOfB.first?["new"] == "2")
+        #expect(daemon.terminate().status == 0)
+    }
+
+    @Test func aRestartKeepsTheScheduleInsteadOfRepollingEverything() throws {
+        let farm = FeedFarm(feeds: 1, itemsPerFeed: 1)
+        let server = try farm.server()
+        try folder.write(config([("a", server.url("/feed/0.xml"))], interval: "1h"), to: "feeds.yaml")
+        let first = try DaemonProcess(in: folder.path)
+        first.waitFor { $0["event"] == "fetch" }
+        #expect(first.terminate().status == 0)
+
+        let second = try DaemonProcess(in: folder.path)
+        second.waitFor { $0["event"] == "startup" }
+        usleep(1_500_000)
+        #expect(second.terminate().status == 0)
+        #expect(!second.logLines.contains { $0["event"] == "fetch" })
+        #expect(server.requests.count == 1)
+    }
+
+    @Test func speaksSystemdNotifyOverARealDatagramSocket() throws {
+        let socket = try DatagramListener(path: folder.file("notify.sock"))
+        try folder.write(config([("a", "http://127.0.0.1:9/feed")], interval: "1h"), to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path, environment: ["NOTIFY_SOCKET": socket.path,
+                                                                      "WATCHDOG_USEC": "400000"])
+        let ready = socket.receive(timeout: 10)
+        #expect(ready?.hasPrefix("READY=1\nSTATUS=1 feeds") == true)
+        let watchdog = (0..<20).lazy.compactMap { _ in socket.receive(timeout: 1) }.first { $0 == "WATCHDOG=1" }
+        #expect(watchdog != nil)
+        #expect(daemon.terminate().status == 0)
+        let messages = (0..<20).compactMap { _ in socket.receive(timeout: 0.2) }
+        #expect(messages.contains { $0.hasPrefix("STOPPING=1") })
+    }
+}
