@@ -5,7 +5,7 @@ CONFIG ?= feeds.yaml
 SWIFT ?= swift
 RELEASE = .build/release/crawler
 
-.PHONY: run deps build demo crawl test clean
+.PHONY: run deps build demo crawl test install clean
 
 run: demo crawl
 
@@ -26,6 +26,10 @@ crawl: build
 
 test: deps
 	$(SWIFT) test
+
+# Binary, systemd units and /etc/crawler/feeds.yaml (PREFIX=/usr/local, DESTDIR= for packaging).
+install: build
+	@scripts/install.sh
 
 clean:
 	rm -rf .build examples/demo/store store

@@ -5,6 +5,10 @@ internal import Foundation
 public enum ConfigLoader {
     public static func load(path: String) throws(ConfigError) -> CrawlerConfig {
         let url = URL(fileURLWithPath: path).standardizedFileURL
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw ConfigError(file: path, line: 0, key: "",
+                              message: "no such file; write one (see feeds.yaml in the README) or pass --config PATH")
+        }
         let text: String
         do {
             let data = try Data(contentsOf: url)
