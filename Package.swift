@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries behind one small seam each.
@@ -50,7 +51,8 @@ let package = Package(
         .target(name: "Schedule", dependencies: ["FeedModel"], swiftSettings: strictSettings),
         .target(name: "CrawlerApp",
                 dependencies: ["FeedModel", "Config", "Fetch", "Parse", "Convert", "Store", "Schedule",
-                               .product(name: "Logging", package: "swift-log")],
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: strictSettings),
         .executableTarget(name: "crawler",
                           dependencies: ["CrawlerApp", "FeedModel", "Config", "Parse", "Store",

@@ -15,14 +15,16 @@ public final class Daemon {
     private let watchdogInterval: Double?
     private var dueTimes: [String: Timestamp] = [:]
     private var totals = (passes: 0, fetches: 0, new: 0, failures: 0)
+    private let metrics: CrawlerMetrics?
 
     /// Feeds due at start (or added by a reload) are spread over this many seconds, or their
     /// interval if shorter, so a restart does not burst every feed at once.
     let startupSpread: Double
 
     public init(configPath: String, config: CrawlerConfig, logger: Logger, signals: SignalWatcher,
-                environment: [String: String], startupSpread: Double = 60) {
+                environment: [String: String], startupSpread: Double = 60, metrics: CrawlerMetrics? = nil) {
         self.configPath = configPath
+        self.metrics = metrics
         self.startupSpread = startupSpread
         self.config = config
         self.logger = logger
@@ -47,6 +49,7 @@ public final class Daemon {
         notifier.ready(status: statusLine())
         var lastPing = WallClock.milliseconds()
         while !signals.shutdownRequested {
+            metrics?.tick()
             if signals.takeReloadRequest() { reload(store: store) }
             let due = dueFeeds(at: WallClock.now())
             if due.isEmpty {
@@ -66,6 +69,9 @@ public final class Daemon {
     }
 
     private func poll(_ feeds: [FeedConfig], store: DocumentStore) async {
+        let now = WallClock.now()
+        let lateness = feeds.compactMap { dueTimes[$0.name] }.map { Double(now.secondsSince1970 - $0.secondsSince1970) }
+        metrics?.setQueueLag(seconds: lateness.max() ?? 0)
         let pipeline = Pipeline(config: config, logger: logger)
         let signals = self.signals
         let summary = await pipeline.runOnce(feeds: feeds, store: store, isCancelled: { signals.shutdownRequested })
@@ -73,6 +79,11 @@ public final class Daemon {
             // A feed whose state could not be decided is retried after its interval.
             dueTimes[report.feed] = report.nextDue
                 ?? (report.state?.isGone == true ? nil : WallClock.now().adding(seconds: 60))
+        }
+        summary.reports.forEach { metrics?.record($0) }
+        if let metrics {
+            let failing = (try? store.allFeedStates())?.filter { $0.consecutiveErrors >= PollBoundsDefaults.failingAfter }.count
+            metrics.setFeeds(total: config.feeds.count, failing: failing ?? 0)
         }
         totals.passes += 1
         totals.fetches += summary.reports.count

@@ -8,15 +8,22 @@ public enum SingleFetch {
         case failure(String)
     }
 
-    public static func get(_ url: String, userAgent: String = CrawlerConfig.defaultUserAgent) async -> Result {
+    /// Any HTTP response is a success here; only a transport failure is not.
+    public static func getAnyStatus(_ url: String, userAgent: String = CrawlerConfig.defaultUserAgent) async -> Result {
         let engine = FetchEngine(settings: FetchSettings(userAgent: userAgent))
-        guard let result = await engine.fetchAll([FetchRequest(feed: url, url: url)]).first else {
-            return .failure("no result")
-        }
+        guard let result = await engine.fetchAll([FetchRequest(feed: url, url: url)]).first else { return .failure("no result") }
         switch result.outcome {
         case .failure(let failure): return .failure(failure.message)
-        case .response(let response) where (200..<300).contains(response.status): return .success(response)
-        case .response(let response): return .failure("HTTP \(response.status)")
+        case .response(let response): return .success(response)
         }
+    }
+
+    /// A 2xx response is a success; any other status is a failure naming it.
+    public static func get(_ url: String, userAgent: String = CrawlerConfig.defaultUserAgent) async -> Result {
+        let result = await getAnyStatus(url, userAgent: userAgent)
+        if case .success(let response) = result, !(200..<300).contains(response.status) {
+            return .failure("HTTP \(response.status)")
+        }
+        return result
     }
 }

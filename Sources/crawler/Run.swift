@@ -22,6 +22,9 @@ struct Run: AsyncParsableCommand {
     @Option(name: .long, help: "Spread the first fetches of due feeds over this long (0s: all at once).")
     var startupSpread: String = "60s"
 
+    @Option(name: .long, help: "Serve Prometheus /metrics and /healthz on HOST:PORT, e.g. 127.0.0.1:9108.")
+    var metrics: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -38,8 +41,20 @@ struct Run: AsyncParsableCommand {
         guard let spread = ConfigDuration.seconds(startupSpread, allowZero: true) else {
             throw ValidationError("--startup-spread takes a duration such as 0s, 30s or 5m")
         }
+        var registry: CrawlerMetrics?
+        if let metrics {
+            let collected = CrawlerMetrics()
+            do {
+                let server = try MetricsServer(address: metrics, metrics: collected, storeFolder: settings.storePath)
+                logger.info("metrics", metadata: ["listen": "\(metrics)", "port": "\(server.port)"])
+            } catch {
+                printError("crawler: \(error)")
+                throw ExitStatus.configError
+            }
+            registry = collected
+        }
         let daemon = Daemon(configPath: config, config: settings, logger: logger, signals: signals,
-                            environment: ProcessInfo.processInfo.environment, startupSpread: spread)
+                            environment: ProcessInfo.processInfo.environment, startupSpread: spread, metrics: registry)
         let status = await daemon.run()
         if status != 0 { throw ExitCode(status) }
     }

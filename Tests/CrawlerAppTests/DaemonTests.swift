@@ -1,3 +1,4 @@
+import CrawlerApp
 import CrawlerTestKit
 import Foundation
 import Synchronization
@@ -93,5 +94,36 @@ import Testing
         #expect(daemon.terminate().status == 0)
         let messages = (0..<20).compactMap { _ in socket.receive(timeout: 0.2) }
         #expect(messages.contains { $0.hasPrefix("STOPPING=1") })
+    }
+}
+
+@Suite struct MetricsTests {
+    let folder = TemporaryFolder()
+
+    private func get(_ url: String) async -> (status: Int, body: String)? {
+        guard case .success(let response) = await SingleFetch.getAnyStatus(url) else { return nil }
+        return (response.status, String(decoding: response.body, as: UTF8.self))
+    }
+
+    @Test func servesPrometheusMetricsThatMoveAndAHealthCheck() async throws {
+        let farm = FeedFarm(feeds: 3, itemsPerFeed: 2)
+        let server = try farm.server()
+        try folder.write(farm.config(server: server).replacingOccurrences(of: "feeds:", with: "interval: 1h\nfeeds:"),
+                         to: "feeds.yaml")
+        let daemon = try DaemonProcess(arguments: ["run", "--startup-spread", "0s", "--metrics", "127.0.0.1:0"],
+                                       in: folder.path)
+        defer { _ = daemon.terminate() }
+        let port = try #require(daemon.waitFor { $0["event"] == "metrics" }.first?["port"])
+        let base = "http://127.0.0.1:\(port)"
+        daemon.waitFor(3) { $0["event"] == "fetch" }
+        usleep(200_000)
+        let metrics = try #require(await get(base + "/metrics"))
+        #expect(metrics.status == 200)
+        #expect(metrics.body.contains("crawler_fetches_total{class=\"2xx\"} 3"))
+        #expect(metrics.body.contains("crawler_documents_stored_total 6"))
+        #expect(metrics.body.contains("crawler_fetch_duration_seconds_count 3"))
+        let health = try #require(await get(base + "/healthz"))
+        #expect(health.status == 200)
+        #expect(health.body.contains("scheduler alive, store writable"))
     }
 }

@@ -1,0 +1,89 @@
+internal import Glibc
+internal import Foundation
+
+/// Serves `/metrics` (Prometheus text format) and `/healthz` over plain HTTP on one address,
+/// for `crawler run --metrics 127.0.0.1:9108`. One short request per connection.
+public final class MetricsServer: Sendable {
+    public let port: Int
+    private let listener: Int32
+
+    public enum Failure: Error, CustomStringConvertible {
+        case address(String)
+        case socket(String, Int32)
+
+        public var description: String {
+            switch self {
+            case .address(let text): return "--metrics: '\(text)' is not HOST:PORT with an IPv4 host (e.g. 127.0.0.1:9108)"
+            case .socket(let text, let code): return "--metrics \(text): \(String(cString: strerror(code)))"
+            }
+        }
+    }
+
+    /// Listens on `address` (`HOST:PORT`; port 0 picks a free one).
+    public init(address: String, metrics: CrawlerMetrics, storeFolder: String) throws(Failure) {
+        guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]) else {
+            throw .address(address)
+        }
+        var socketAddress = sockaddr_in()
+        socketAddress.sin_family = sa_family_t(AF_INET)
+        socketAddress.sin_port = port.bigEndian
+        guard inet_pton(AF_INET, String(address[..<colon]), &socketAddress.sin_addr) == 1 else { throw .address(address) }
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var reuse: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        let bound = withUnsafePointer(to: &socketAddress) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard descriptor >= 0, bound == 0, listen(descriptor, 16) == 0 else {
+            let code = errno
+            close(descriptor)
+            throw .socket(address, code)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        withUnsafeMutablePointer(to: &socketAddress) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(descriptor, $0, &length) }
+        }
+        self.port = Int(UInt16(bigEndian: socketAddress.sin_port))
+        listener = descriptor
+        let thread = Thread { Self.serve(descriptor, metrics: metrics, storeFolder: storeFolder) }
+        thread.name = "crawler-metrics"
+        thread.start()
+    }
+
+    private static func serve(_ listener: Int32, metrics: CrawlerMetrics, storeFolder: String) {
+        while true {
+            let connection = accept(listener, nil, nil)
+            if connection < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            respond(on: connection, metrics: metrics, storeFolder: storeFolder)
+            close(connection)
+        }
+    }
+
+    private static func respond(on connection: Int32, metrics: CrawlerMetrics, storeFolder: String) {
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 2048)
+        let count = recv(connection, &buffer, buffer.count, 0)
+        guard count > 0 else { return }
+        let requestLine = String(decoding: buffer[..<count], as: UTF8.self).prefix(while: { $0 != "\r" && $0 != "\n" })
+        let path = requestLine.split(separator: " ").dropFirst().first.map(String.init) ?? "/"
+        let (status, type, body): (String, String, String)
+        switch path {
+        case "/metrics":
+            (status, type, body) = ("200 OK", "text/plain; version=0.0.4", metrics.exposition())
+        case "/healthz":
+            let writable = access(storeFolder + "/tmp", W_OK) == 0
+            let healthy = metrics.schedulerAlive && writable
+            let detail = "scheduler \(metrics.schedulerAlive ? "alive" : "stalled"), store \(writable ? "writable" : "not writable")\n"
+            (status, type, body) = (healthy ? "200 OK" : "503 Service Unavailable", "text/plain", detail)
+        default:
+            (status, type, body) = ("404 Not Found", "text/plain", "try /metrics or /healthz\n")
+        }
+        let response = "HTTP/1.1 \(status)\r\nContent-Type: \(type)\r\nContent-Length: \(body.utf8.count)\r\n"
+            + "Connection: close\r\n\r\n" + body
+        _ = response.withCString { send(connection, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+    }
+}
