@@ -9,7 +9,8 @@ struct Crawler: AsyncParsableCommand {
             Settings and the list of feeds live in feeds.yaml. Documents go to the store folder it \
             names, one file per item, never twice.
             """,
-        subcommands: [Run.self, Once.self, Status.self, Explain.self, Parse.self, StoreCommand.self]
+        subcommands: [Run.self, Once.self, Status.self, Explain.self, Check.self, Add.self, ImportOPML.self,
+                      ExportOPML.self, Parse.self, StoreCommand.self]
     )
 }
 

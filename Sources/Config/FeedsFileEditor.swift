@@ -1,0 +1,85 @@
+public import FeedModel
+internal import Yams
+
+/// Adds feeds to the text of feeds.yaml without disturbing what is there: comments, order and
+/// formatting of the existing file are kept, and the new entries go in a marked block at the end
+/// of the `feeds:` list. The result is validated before it is returned.
+public struct FeedsFileEditor: Sendable {
+    public let parser: ConfigParser
+
+    public init(parser: ConfigParser) {
+        self.parser = parser
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case invalid(ConfigError)
+        case feedsNotLast(line: Int)
+
+        public var description: String {
+            switch self {
+            case .invalid(let error): return "\(error)"
+            case .feedsNotLast(let line):
+                return "feeds: (line \(line)) must be the last setting in the file to append to it; move it to the end"
+            }
+        }
+    }
+
+    /// The new file text with `feeds` appended under a `# comment` line.
+    public func appending(_ feeds: [FeedConfig], to text: String, comment: String) throws(Failure) -> String {
+        do { _ = try parser.parse(text) } catch { throw .invalid(error) }
+        let indent = try itemIndent(in: text)
+        var lines = text.hasSuffix("\n") || text.isEmpty ? text : text + "\n"
+        if !text.contains("feeds:") { lines += "feeds:\n" }
+        lines = lines.replacingOccurrences(ofLine: "feeds: []", with: "feeds:")
+        lines += "\(indent)# \(comment)\n"
+        for feed in feeds { lines += entry(for: feed, indent: indent) }
+        do { _ = try parser.parse(lines) } catch { throw .invalid(error) }
+        return lines
+    }
+
+    private func entry(for feed: FeedConfig, indent: String) -> String {
+        var text = "\(indent)- url: \(YAMLText.quoted(feed.url))\n\(indent)  name: \(YAMLText.quoted(feed.name))\n"
+        if !feed.categories.isEmpty {
+            text += "\(indent)  categories: [\(feed.categories.map(YAMLText.quoted).joined(separator: ", "))]\n"
+        }
+        return text
+    }
+
+    /// The indentation of existing `- url:` items, checking that `feeds:` is the last top-level key.
+    private func itemIndent(in text: String) throws(Failure) -> String {
+        guard let root = try? Yams.compose(yaml: text), let mapping = root.mapping else { return "  " }
+        let keys = Array(mapping.keys)
+        if let last = keys.last, last.string != "feeds", let feedsKey = keys.first(where: { $0.string == "feeds" }) {
+            throw .feedsNotLast(line: feedsKey.mark?.line ?? 0)
+        }
+        guard let first = mapping["feeds"]?.sequence?.first, let column = first.mark?.column else { return "  " }
+        // The mark points at the item's first key; the dash sits two columns before it.
+        return String(repeating: " ", count: max(0, column - 3))
+    }
+}
+
+/// YAML scalars written by the editor: plain when safe, single-quoted otherwise.
+enum YAMLText {
+    static func quoted(_ value: String) -> String {
+        let safe = !value.isEmpty && value.allSatisfy { $0.isLetter || $0.isNumber || "-_./:?=&%+~@".contains($0) }
+            && !value.hasPrefix("-") && !value.hasPrefix("@") && !value.contains(": ") && !value.hasSuffix(":")
+        return safe ? value : "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+}
+
+extension String {
+    func replacingOccurrences(ofLine line: String, with replacement: String) -> String {
+        split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.trimmingSuffixSpaces() == line ? replacement : String($0) }.joined(separator: "\n")
+    }
+
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
+
+extension Substring {
+    func trimmingSuffixSpaces() -> String {
+        String(self.reversed().drop(while: { $0 == " " }).reversed())
+    }
+}

@@ -1,0 +1,46 @@
+internal import CLibXML2
+internal import Markup
+
+/// One subscription from an OPML file.
+public struct OPMLOutline: Sendable, Hashable {
+    public var title: String
+    public var feedURL: String
+    public var siteURL: String?
+    /// Folder titles above it, outermost first, then its own `category` attribute's parts.
+    public var categories: [String]
+}
+
+/// Reads the subscription lists every feed reader exports (OPML 1.0/2.0): every outline with an
+/// `xmlUrl`, at any depth, with the folders it sits in as categories.
+public enum OPMLReader {
+    public static func read(_ bytes: [UInt8]) throws(ParseError) -> [OPMLOutline] {
+        guard !bytes.isEmpty else { throw .empty }
+        let document: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                xmlReadMemory($0, Int32(clamping: buffer.count), "opml.xml", nil, XMLFeedReader.options)
+            }
+        }
+        guard let document, let root = xmlDocGetRootElement(document) else { throw .malformed("not XML") }
+        defer { xmlFreeDoc(document) }
+        let tree = XMLTreeCopier.copy(root)
+        guard tree.name.lowercased() == "opml" else { throw .notAFeed(root: tree.name) }
+        var outlines: [OPMLOutline] = []
+        for body in tree.elements where body.name == "body" {
+            collect(body.elements, folders: [], into: &outlines)
+        }
+        return outlines
+    }
+
+    private static func collect(_ elements: [XMLElementValue], folders: [String], into outlines: inout [OPMLOutline]) {
+        for outline in elements where outline.name == "outline" {
+            let title = outline.attribute("title") ?? outline.attribute("text") ?? ""
+            if let feedURL = outline.attribute("xmlUrl") ?? outline.attribute("xmlurl"), !feedURL.isEmpty {
+                let own = (outline.attribute("category") ?? "").split(whereSeparator: { $0 == "," || $0 == "/" })
+                    .map { String($0).trimmingASCIISpaces() }.filter { !$0.isEmpty }
+                outlines.append(OPMLOutline(title: title, feedURL: feedURL.trimmingASCIISpaces(),
+                                            siteURL: outline.attribute("htmlUrl"), categories: folders + own))
+            }
+            collect(outline.elements, folders: title.isEmpty ? folders : folders + [title], into: &outlines)
+        }
+    }
+}

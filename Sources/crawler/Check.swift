@@ -1,0 +1,77 @@
+import ArgumentParser
+import Config
+import CrawlerApp
+import FeedModel
+import Foundation
+import Parse
+
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate feeds.yaml; with --probe, also fetch each feed once and say which ones work.",
+        discussion: "Nothing is stored. Exit status 0 when everything checked is fine, 1 otherwise, 2 for a bad file."
+    )
+
+    @Option(name: .shortAndLong, help: "The configuration file.")
+    var config: String = "feeds.yaml"
+
+    @Flag(name: .long, help: "Fetch and parse every feed once (nothing is stored).")
+    var probe = false
+
+    func run() async throws {
+        let settings = try ConfigFile.load(config).config
+        print("\(config): \(settings.feeds.count) feeds, valid")
+        var problems = 0
+        if let storeProblem = Self.storeProblem(settings.storePath) {
+            print("store \(settings.storePath): \(storeProblem)")
+            problems += 1
+        } else {
+            print("store \(settings.storePath): writable")
+        }
+        if probe { problems += await probeFeeds(settings) }
+        if problems > 0 { throw ExitCode.failure }
+    }
+
+    /// Why the store folder (or the folder it would be created in) cannot be written, if it cannot.
+    static func storeProblem(_ path: String) -> String? {
+        var folder = URL(fileURLWithPath: path)
+        while !FileManager.default.fileExists(atPath: folder.path) && folder.path != "/" {
+            folder.deleteLastPathComponent()
+        }
+        return FileManager.default.isWritableFile(atPath: folder.path) ? nil : "\(folder.path) is not writable"
+    }
+
+    private func probeFeeds(_ settings: CrawlerConfig) async -> Int {
+        var problems = 0
+        for feed in settings.feeds {
+            let verdict = await ProbeVerdict.of(feed, userAgent: settings.userAgent)
+            if !verdict.ok { problems += 1 }
+            print("\(verdict.ok ? "ok  " : "FAIL")  \(feed.name)  \(verdict.text)")
+        }
+        return problems
+    }
+}
+
+/// What one probe of a feed found.
+struct ProbeVerdict {
+    let ok: Bool
+    let text: String
+
+    static func of(_ feed: FeedConfig, userAgent: String) async -> ProbeVerdict {
+        switch await SingleFetch.getAnyStatus(feed.url, userAgent: userAgent) {
+        case .failure(let reason):
+            return ProbeVerdict(ok: false, text: reason)
+        case .success(let response) where !(200..<300).contains(response.status):
+            return ProbeVerdict(ok: false, text: "HTTP \(response.status)")
+        case .success(let response):
+            let moved = response.finalURL != feed.url ? "; redirects to \(response.finalURL)" : ""
+            do {
+                let parsed = try FeedParser.parse(response.body, url: response.finalURL, httpCharset: response.charset)
+                return ProbeVerdict(ok: true, text: "\(parsed.kind.rawValue), \(parsed.items.count) items\(moved)")
+            } catch {
+                let hint = FeedDiscovery.candidates(inPage: response.body, pageURL: response.finalURL).first
+                    .map { "; the page links to the feed \($0)" } ?? ""
+                return ProbeVerdict(ok: false, text: "\(error)\(moved)\(hint)")
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Config
+import FeedModel
+import Foundation
+
+/// feeds.yaml as text, for the commands that add feeds to it.
+struct ConfigFile {
+    let path: String
+    let text: String
+    let config: CrawlerConfig
+
+    static func load(_ path: String) throws -> ConfigFile {
+        do {
+            let config = try ConfigLoader.load(path: path)
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            return ConfigFile(path: path, text: text, config: config)
+        } catch {
+            printError("crawler: \(error)")
+            throw ExitStatus.configError
+        }
+    }
+
+    /// Appends `feeds` (already checked for duplicates) and writes the file atomically.
+    func append(_ feeds: [FeedConfig], comment: String) throws {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let editor = FeedsFileEditor(parser: ConfigParser(fileName: path, baseDirectory: url.deletingLastPathComponent().path))
+        do {
+            let updated = try editor.appending(feeds, to: text, comment: comment)
+            try Data(updated.utf8).write(to: url, options: .atomic)
+        } catch {
+            printError("crawler: \(path): \(error)")
+            throw ExitStatus.configError
+        }
+    }
+
+    /// A name not used by any configured feed: `preferred`, else `preferred-2`, `-3`...
+    func uniqueName(_ preferred: String, taken: Set<String>) -> String {
+        let base = preferred.isEmpty ? "feed" : preferred
+        var candidate = base
+        var number = 2
+        while taken.contains(candidate) || config.feeds.contains(where: { $0.name == candidate }) {
+            candidate = "\(base)-\(number)"
+            number += 1
+        }
+        return candidate
+    }
+
+    func contains(url: String) -> Bool {
+        config.feeds.contains { $0.url == url }
+    }
+}
+
+/// host + path, the default feed name (as in feeds.yaml).
+func defaultName(for url: String) -> String {
+    guard let components = URLComponents(string: url), let host = components.host else { return url }
+    var name = host + components.path
+    while name.hasSuffix("/") { name.removeLast() }
+    return name
+}

@@ -1,0 +1,122 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// The commands operators coming from other feed readers use first, run as the real binary.
+@Suite struct OperatorCommandTests {
+    let folder = TemporaryFolder()
+
+    private func crawler(_ arguments: [String]) throws -> CrawlerProcess.Run {
+        try CrawlerProcess.run(arguments, in: folder.path)
+    }
+
+    static let existing = """
+        # my feeds
+        store: ./store   # keep this comment
+        feeds:
+          - url: https://lwn.net/headlines/newrss   # LWN
+            name: lwn
+        """
+
+    static let opml = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <opml version="2.0"><head><title>export</title></head><body>
+        <outline text="Tech" title="Tech">
+          <outline type="rss" text="LWN" xmlUrl="https://lwn.net/headlines/newrss"/>
+          <outline type="rss" text="Rust &amp; Co" xmlUrl="https://blog.rust-lang.org/feed.xml"/>
+        </outline>
+        <outline type="rss" text="Debian" xmlUrl="https://www.debian.org/News/news" category="Linux/Distros"/>
+        </body></opml>
+        """
+
+    @Test func importOPMLAppendsNewFeedsAndKeepsTheFileAsItWas() throws {
+        try folder.write(Self.existing + "\n", to: "feeds.yaml")
+        try folder.write(Self.opml, to: "subs.opml")
+        let run = try crawler(["import-opml", "subs.opml"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("added 2 feeds to feeds.yaml; 1 already there"))
+        let text = try #require(folder.read("feeds.yaml"))
+        #expect(text.hasPrefix(Self.existing + "\n"))
+        #expect(text.contains("  # Imported from subs.opml\n  - url: https://blog.rust-lang.org/feed.xml\n    name: 'Rust & Co'\n    categories: [Tech]\n"))
+        #expect(text.contains("categories: [Linux, Distros]"))
+        #expect(try crawler(["check"]).status == 0)
+        #expect(try crawler(["import-opml", "subs.opml"]).stdout.contains("added 0 feeds"))
+    }
+
+    @Test func exportedOPMLImportsBackToTheSameFeeds() throws {
+        try folder.write(Self.existing + "\n  - url: https://example.org/a.xml\n    name: a\n    categories: [News]\n",
+                         to: "feeds.yaml")
+        let exported = try crawler(["export-opml"])
+        #expect(exported.status == 0)
+        try folder.write(exported.stdout, to: "out.opml")
+        try folder.write("feeds: []\n", to: "empty.yaml")
+        #expect(try crawler(["import-opml", "out.opml", "--config", "empty.yaml"]).status == 0)
+        let check = try crawler(["export-opml", "--config", "empty.yaml"])
+        #expect(check.stdout == exported.stdout)
+    }
+
+    @Test func addDiscoversTheFeedAPageLinksTo() throws {
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/blog/":
+                return ServedResponse(contentType: "text/html", text: """
+                    <html><head><link rel="stylesheet" href="/s.css">
+                    <link rel="alternate" type="application/atom+xml" title="Atom" href="/blog/atom.xml"></head></html>
+                    """)
+            case "/blog/atom.xml":
+                return ServedResponse(contentType: "application/atom+xml", text: """
+                    <feed xmlns="http://www.w3.org/2005/Atom"><title>A Blog</title>
+                    <entry><title>Hi</title><id>1</id><updated>2024-01-01T00:00:00Z</updated></entry></feed>
+                    """)
+            default: return ServedResponse(status: 404, text: "")
+            }
+        }
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        let run = try crawler(["add", server.url("/blog/"), "--categories", "Blogs", "Friends"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("(atom10, \"A Blog\", 1 items)"))
+        let text = try #require(folder.read("feeds.yaml"))
+        #expect(text.contains("- url: \(server.url("/blog/atom.xml"))"))
+        #expect(text.contains("categories: [Blogs, Friends]"))
+        let again = try crawler(["add", server.url("/blog/atom.xml")])
+        #expect(again.stdout.contains("already in feeds.yaml"))
+        let nothing = try crawler(["add", server.url("/missing")])
+        #expect(nothing.status == 1)
+        #expect(nothing.stderr.contains("HTTP 404"))
+    }
+
+    @Test func checkProbeSaysWhichFeedsWorkWithoutStoringAnything() throws {
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/feed.xml": return ServedResponse(text: GoldenDocument.rssFeed(items: []))
+            case "/page": return ServedResponse(contentType: "text/html", text: """
+                <html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head></html>
+                """)
+            default: return ServedResponse(status: 404, text: "")
+            }
+        }
+        try folder.write("""
+            store: ./store
+            feeds:
+              - url: \(server.url("/feed.xml"))
+                name: good
+              - url: \(server.url("/page"))
+                name: page
+              - url: \(server.url("/gone"))
+                name: missing
+            """, to: "feeds.yaml")
+        let run = try crawler(["check", "--probe"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("ok    good  rss2, 0 items"))
+        #expect(run.stdout.contains("FAIL  page  not a feed") && run.stdout.contains("links to the feed \(server.url("/feed.xml"))"))
+        #expect(run.stdout.contains("FAIL  missing  HTTP 404"))
+        #expect(folder.files(under: "store").isEmpty)
+    }
+
+    @Test func checkReportsABadFileWithLineNumbers() throws {
+        try folder.write("feeds:\n  - url: https://example.org/a\n    timeout: 5s\n", to: "feeds.yaml")
+        let run = try crawler(["check"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("feeds.yaml:3: feeds[0].timeout: unknown key 'timeout'"))
+    }
+}
