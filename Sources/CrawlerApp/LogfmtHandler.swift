@@ -1,6 +1,7 @@
 public import Logging
 internal import Foundation
 internal import Synchronization
+internal import Glibc
 
 /// Writes one logfmt line per event: `ts= level= event= feed= ...`, with the keys operators
 /// scan for first in a fixed order and the rest sorted, so lines line up in a terminal.
@@ -125,9 +126,12 @@ public final class LineSink: Sendable {
         self.toStandardError = toStandardError
     }
 
+    /// On a terminal, a log line first erases the progress line `crawler once` may have drawn.
+    private static let erasesProgress = isatty(STDERR_FILENO) == 1
+
     func write(_ line: String) {
         if toStandardError {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            FileHandle.standardError.write(Data(((Self.erasesProgress ? "\r\u{1B}[K" : "") + line + "\n").utf8))
         } else {
             lines.withLock { $0.append(line) }
         }

@@ -22,7 +22,8 @@ public struct Pipeline {
     /// Runs one pass over `feeds` into `store`. Once `isCancelled` turns true (shutdown), the
     /// transfers in flight stop and the pass returns with what it finished.
     public func runOnce(feeds: [FeedConfig], store: DocumentStore,
-                        isCancelled: @escaping @Sendable () -> Bool = { false }) async -> PassSummary {
+                        isCancelled: @escaping @Sendable () -> Bool = { false },
+                        progress: (FeedReport) -> Void = { _ in }) async -> PassSummary {
         let started = WallClock.milliseconds()
         let byName = Dictionary(feeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var requests: [FetchRequest] = []
@@ -41,6 +42,7 @@ public struct Pipeline {
             let report = processor.process(result)
             log(report)
             reports.append(report)
+            progress(report)
         }
         let order = Dictionary(feeds.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         reports.sort { order[$0.feed, default: 0] < order[$1.feed, default: 0] }

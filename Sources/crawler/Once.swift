@@ -50,7 +50,11 @@ struct Once: AsyncParsableCommand {
             ])
         }
         let pipeline = Pipeline(config: settings, logger: logger)
-        let summary = await pipeline.runOnce(feeds: feeds, store: store)
+        let signals = SignalWatcher()  // Ctrl-C stops transfers in flight and keeps what is stored
+        let progress = ProgressLine(total: feeds.count)
+        let summary = await pipeline.runOnce(feeds: feeds, store: store, isCancelled: { signals.shutdownRequested },
+                                             progress: progress.record)
+        progress.finish()
         print(SummaryTable.render(summary, storePath: settings.storePath))
         if summary.failed > 0 { throw ExitStatus.someFeedsFailed }
     }
