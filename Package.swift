@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries behind one small seam each.
@@ -43,7 +44,8 @@ let package = Package(
                 dependencies: ["FeedModel", "Markup", "CLibXML2"],
                 swiftSettings: strictSettings),
         .target(name: "Convert",
-                dependencies: ["FeedModel", "Markup", .product(name: "Crypto", package: "swift-crypto")],
+                dependencies: ["FeedModel", "Markup", .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "Mustache", package: "swift-mustache")],
                 swiftSettings: strictSettings),
         .target(name: "Store",
                 dependencies: ["FeedModel", "CSQLite", "CLinux"],

@@ -22,6 +22,13 @@ public enum ConfigLoader {
             throw ConfigError(file: path, line: 0, key: "", message: "cannot read: \(error.localizedDescription)")
         }
         let parser = ConfigParser(fileName: path, baseDirectory: url.deletingLastPathComponent().path)
-        return try parser.parse(text)
+        var config = try parser.parse(text)
+        if case .template(let templatePath) = config.output {
+            guard let data = FileManager.default.contents(atPath: templatePath) else {
+                throw ConfigError(file: path, line: 0, key: "template", message: "cannot read the template \(templatePath)")
+            }
+            config.output = .template(String(decoding: data, as: UTF8.self))
+        }
+        return config
     }
 }

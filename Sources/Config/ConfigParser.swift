@@ -14,7 +14,8 @@ public struct ConfigParser: Sendable {
     }
 
     static let globalKeys = ["store", "interval", "concurrency", "per_host_concurrency", "user_agent",
-                             "timeout", "connect_timeout", "max_body_size", "default_image", "feeds"]
+                             "timeout", "connect_timeout", "max_body_size", "default_image", "output", "template",
+                             "document_path", "feeds"]
     static let feedKeys = ["url", "name", "categories", "author", "image", "interval",
                            "item_categories", "sanitize"]
 
@@ -51,6 +52,7 @@ public struct ConfigParser: Sendable {
         config.connectTimeout = try reader.duration("connect_timeout") ?? config.connectTimeout
         config.maxBodyBytes = try reader.size("max_body_size") ?? config.maxBodyBytes
         config.defaultImage = try reader.string("default_image")
+        try parseOutput(reader, into: &config)
         config.feeds = try parseFeeds(reader.node("feeds"), defaultInterval: config.interval)
         return config
     }
@@ -102,6 +104,32 @@ public struct ConfigParser: Sendable {
         feed.itemCategories = try reader.bool("item_categories") ?? false
         feed.sanitize = try reader.bool("sanitize") ?? true
         return feed
+    }
+
+    /// `output: hexo | hugo | jekyll | template` (+ `template: FILE`) and `document_path:`.
+    /// A template's file is read by ConfigLoader; here `.template` carries its resolved path.
+    private func parseOutput(_ reader: MappingReader, into config: inout CrawlerConfig) throws(ConfigError) {
+        let template = try reader.string("template")
+        switch try reader.string("output")?.lowercased() ?? "hexo" {
+        case "hexo": config.output = .hexo
+        case "hugo": config.output = .hugo
+        case "jekyll": config.output = .jekyll
+        case "template":
+            guard let template else {
+                throw error(at: reader.node("output")!, key: "output", "output: template needs `template: FILE` (a Mustache file)")
+            }
+            config.output = .template(resolve(path: template))
+        case let other:
+            throw error(at: reader.node("output")!, key: "output", "'\(other)' is not one of hexo, hugo, jekyll, template")
+        }
+        if template != nil, config.output.name != "template" {
+            throw error(at: reader.node("template")!, key: "template", "is only used with `output: template`")
+        }
+        config.documentPath = try reader.string("document_path") ?? config.output.defaultDocumentPath
+        if let problem = DocumentPath.problem(with: config.documentPath) {
+            throw error(at: reader.node("document_path") ?? reader.node("output")!, key: "document_path",
+                        "'\(config.documentPath)' \(problem)")
+        }
     }
 
     private func resolve(path: String) -> String {

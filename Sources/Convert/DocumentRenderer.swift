@@ -8,31 +8,30 @@ public struct DocumentRenderer: Sendable {
     public var channelTitle: String
     /// Global last-resort image (`default_image` in feeds.yaml).
     public var defaultImage: String?
+    public var format: OutputFormat
 
-    public init(feed: FeedConfig, channelTitle: String, defaultImage: String? = nil) {
+    public init(feed: FeedConfig, channelTitle: String, defaultImage: String? = nil, format: OutputFormat = .hexo) {
         self.feed = feed
         self.channelTitle = channelTitle
         self.defaultImage = defaultImage
+        self.format = format
     }
 
     /// Renders one item. `firstSeen` dates items that carry no date of their own.
     public func render(_ item: Item, firstSeen: Timestamp) -> Document {
-        let title = TitleText.normalise(item.title)
-        let body = BodyRewriter(base: item.baseURL, sanitize: feed.sanitize).rewrite(normalisedNewlines(item.contentHTML))
-        let date = item.published ?? item.updated ?? firstSeen
-        var lines = ["", "---", "title: " + TitleText.quoted(title), "categories: "]
-        lines += categories(for: item).map { " - " + YAMLScalar.plainOrQuoted(BraceEscaper.escape($0)) }
-        let image = self.image(for: item).map { "'" + $0.replacingAll("'", with: "''") + "'" }
-        if let image { lines.append("headimg: " + image) }
-        lines.append("author: " + YAMLScalar.plainOrQuoted(BraceEscaper.escape(author(for: item))))
-        lines.append("comments: false")
-        lines.append("date: " + HTTPDate.format(date))
-        if let image { lines.append("thumbnail: " + image) }
-        lines += ["---", "", "<div>   ", body + "  ", "</div>", "            "]
-        let text = BraceEscaper.escape(lines.joined(separator: "\n"))
+        let fields = self.fields(for: item, firstSeen: firstSeen)
         return Document(feed: feed.name, itemIdentity: item.identity,
-                        contentHash: ContentHash.compute(title: title, bodyText: item.contentText),
-                        date: date, text: text)
+                        contentHash: ContentHash.compute(title: fields.title, bodyText: item.contentText),
+                        date: fields.date, text: format.text(for: fields))
+    }
+
+    /// The values SPEC.md decides for an item, before any dialect formats them.
+    public func fields(for item: Item, firstSeen: Timestamp) -> DocumentFields {
+        DocumentFields(
+            title: TitleText.normalise(item.title), categories: categories(for: item), author: author(for: item),
+            image: image(for: item), date: item.published ?? item.updated ?? firstSeen,
+            body: BodyRewriter(base: item.baseURL, sanitize: feed.sanitize).rewrite(normalisedNewlines(item.contentHTML)),
+            link: item.link, feedName: feed.name, channelTitle: channelTitle)
     }
 
     func categories(for item: Item) -> [String] {

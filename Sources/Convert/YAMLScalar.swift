@@ -1,7 +1,13 @@
 /// Writes CATEGORY and AUTHOR values plain when YAML reads them back unchanged, quoted otherwise.
 enum YAMLScalar {
     static func plainOrQuoted(_ value: String) -> String {
-        isPlainSafe(value) ? value : "'" + value.replacingAll("'", with: "''") + "'"
+        isPlainSafe(value) ? value : singleQuoted(value)
+    }
+
+    /// `'…'` with each `'` doubled: reads back as exactly `value`, whatever it holds, except
+    /// line breaks, which the title and author rules have already folded.
+    static func singleQuoted(_ value: String) -> String {
+        "'" + value.replacingAll("'", with: "''") + "'"
     }
 
     static let indicatorStarts: Set<Character> = ["-", "?", ":", ",", "[", "]", "{", "}", "#", "&", "*", "!", "|",

@@ -1,6 +1,7 @@
 internal import FeedModel
 internal import Config
 internal import Store
+internal import Logging
 
 extension Daemon {
     /// Due times from the store; feeds never fetched (or overdue) are spread over the first
@@ -31,6 +32,7 @@ extension Daemon {
         let fresh: CrawlerConfig
         do {
             fresh = try ConfigLoader.load(path: configPathForReload)
+            _ = try Pipeline(config: fresh, logger: Logger(label: "check"))  // the template must compile
         } catch {
             logReload(["status": "rejected", "error": "\(error)"], warning: true)
             return

@@ -37,7 +37,7 @@ public final class Daemon {
     public func run() async -> Int32 {
         let store: DocumentStore
         do {
-            store = try DocumentStore(path: config.storePath)
+            store = try DocumentStore(config: config)
         } catch {
             logger.error("store", metadata: ["error": "\(error)", "store": "\(config.storePath)"])
             return 3
@@ -72,7 +72,7 @@ public final class Daemon {
         let now = WallClock.now()
         let lateness = feeds.compactMap { dueTimes[$0.name] }.map { Double(now.secondsSince1970 - $0.secondsSince1970) }
         metrics?.setQueueLag(seconds: lateness.max() ?? 0)
-        let pipeline = Pipeline(config: config, logger: logger)
+        guard let pipeline = try? Pipeline(config: config, logger: logger) else { return }
         let signals = self.signals
         let summary = await pipeline.runOnce(feeds: feeds, store: store, isCancelled: { signals.shutdownRequested })
         for report in summary.reports {

@@ -11,6 +11,7 @@ struct FeedProcessor {
     let config: CrawlerConfig
     let store: DocumentStore
     let now: Timestamp
+    let format: OutputFormat
 
     func process(_ result: FetchResult) -> FeedReport {
         var hints = ServerHints()
@@ -87,13 +88,14 @@ struct FeedProcessor {
         }
         report.items = parsed.items.count
         hints.ttlMinutes = parsed.ttlMinutes
-        let renderer = DocumentRenderer(feed: feed, channelTitle: parsed.title, defaultImage: config.defaultImage)
+        let renderer = DocumentRenderer(feed: feed, channelTitle: parsed.title, defaultImage: config.defaultImage,
+                                        format: format)
         let documents = parsed.items.map { renderer.render($0, firstSeen: now) }
         do {
             let outcome = try store.store(documents, storedAt: now)
             report.new = outcome.stored.count
             report.duplicates = outcome.duplicates
-            report.storedPaths = outcome.stored.map(DocumentStore.relativePath(for:))
+            report.storedPaths = outcome.stored.map(store.relativePath(for:))
             state.documents += outcome.stored.count
         } catch {
             // Nothing of this batch is marked seen, so a later pass stores it.

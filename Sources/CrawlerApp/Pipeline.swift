@@ -3,7 +3,7 @@ public import FeedModel
 public import Logging
 internal import Fetch
 internal import Parse
-internal import Convert
+public import Convert
 public import Store
 
 /// One pass over a set of feeds: fetch them all concurrently, and as each response arrives,
@@ -12,11 +12,15 @@ public struct Pipeline {
     public var config: CrawlerConfig
     public var logger: Logger
     public var clock: @Sendable () -> Timestamp
+    private let format: OutputFormat
 
-    public init(config: CrawlerConfig, logger: Logger, clock: @escaping @Sendable () -> Timestamp = WallClock.now) {
+    /// Fails only when the configured output template does not compile.
+    public init(config: CrawlerConfig, logger: Logger,
+                clock: @escaping @Sendable () -> Timestamp = WallClock.now) throws(OutputFormat.TemplateError) {
         self.config = config
         self.logger = logger
         self.clock = clock
+        format = try OutputFormat(config.output)
     }
 
     /// Runs one pass over `feeds` into `store`. Once `isCancelled` turns true (shutdown), the
@@ -38,7 +42,7 @@ public struct Pipeline {
         for await result in engine.fetch(requests, isCancelled: isCancelled) {
             guard let feed = byName[result.request.feed] else { continue }
             if case .failure(let failure) = result.outcome, failure.kind == .cancelled { continue }
-            let processor = FeedProcessor(feed: feed, config: config, store: store, now: clock())
+            let processor = FeedProcessor(feed: feed, config: config, store: store, now: clock(), format: format)
             let report = processor.process(result)
             log(report)
             reports.append(report)

@@ -16,6 +16,10 @@ public struct CrawlerConfig: Sendable, Hashable {
     public var maxBodyBytes: Int
     /// Last-resort image for documents whose item and feed have none.
     public var defaultImage: String?
+    /// The front-matter dialect documents are written in.
+    public var output: OutputProfile = .hexo
+    /// Where each document goes, relative to the store: `{year}`, `{month}`, `{day}`, `{hash}`.
+    public var documentPath: String = OutputProfile.hexo.defaultDocumentPath
     public var feeds: [FeedConfig]
 
     public init(storePath: String, interval: Double = 1800, concurrency: Int = 32,

@@ -33,14 +33,21 @@ public final class DocumentStore {
     /// Opens (creating if needed) the store at `path` and repairs what an unclean stop left.
     /// With `setAsideBrokenIndex`, an index that cannot be opened is renamed out of the way and
     /// a fresh one created (for `rebuild-index`); otherwise that is an error.
-    public init(path: String, setAsideBrokenIndex: Bool = false, durable: Bool = true) throws(StoreError) {
+    public let layout: DocumentLayout
+    /// Check documents against the golden (Hexo) grammar in `verify`; off for other dialects.
+    public let checksHexoGrammar: Bool
+
+    public init(path: String, layout: DocumentLayout = .standard, checksHexoGrammar: Bool = true,
+                setAsideBrokenIndex: Bool = false, durable: Bool = true) throws(StoreError) {
+        self.layout = layout
+        self.checksHexoGrammar = checksHexoGrammar
         root = path
         try FileSystem.makeFolders(path)
         lock = try StoreLock(path: path + "/lock")
         let temporary = path + "/tmp"
         try FileSystem.makeFolders(temporary)
         index = try Self.openIndex(path + "/index.sqlite", setAsideBroken: setAsideBrokenIndex)
-        writer = DocumentWriter(root: path, temporaryFolder: temporary, durable: durable)
+        writer = DocumentWriter(root: path, temporaryFolder: temporary, layout: layout, durable: durable)
         if !durable {
             index.synchronousMode = "OFF"
             try index.database.execute("PRAGMA synchronous=OFF")
@@ -111,8 +118,8 @@ public final class DocumentStore {
     }
 
     /// The path of a stored document's file, relative to the store root.
-    public static func relativePath(for document: Document) -> String {
-        DocumentLayout.relativePath(for: document)
+    public func relativePath(for document: Document) -> String {
+        layout.relativePath(for: document)
     }
 
     /// The short hash of the document that `shortHash` revises (same feed, same item), if any.
@@ -152,7 +159,7 @@ extension DocumentStore {
     /// Records documents in the index as if their files had been written (no files are).
     @_spi(Benchmark) public func recordInIndexOnly(_ documents: [Document], storedAt: Timestamp) throws(StoreError) {
         let prepared = documents.map {
-            PreparedDocument(document: $0, relativePath: DocumentLayout.relativePath(for: $0), temporaryPath: "",
+            PreparedDocument(document: $0, relativePath: layout.relativePath(for: $0), temporaryPath: "",
                              bytes: $0.text.utf8.count)
         }
         try index.recordPending(prepared, storedAt: storedAt)

@@ -14,6 +14,7 @@ struct PreparedDocument {
 struct DocumentWriter {
     let root: String
     let temporaryFolder: String
+    let layout: DocumentLayout
     /// False only in benchmarks, to measure what durability costs.
     var durable = true
 
@@ -25,7 +26,7 @@ struct DocumentWriter {
                 let bytes = Array(document.text.utf8)
                 let temporary = temporaryFolder + "/" + document.shortHash + ".tmp"
                 try FileSystem.writeFile(bytes, to: temporary)
-                prepared.append(PreparedDocument(document: document, relativePath: DocumentLayout.relativePath(for: document),
+                prepared.append(PreparedDocument(document: document, relativePath: layout.relativePath(for: document),
                                                  temporaryPath: temporary, bytes: bytes.count))
             }
         } catch {
@@ -62,23 +63,3 @@ struct DocumentWriter {
     }
 }
 
-/// Where a document lives inside the store: `posts/YYYY/MM/<hash16>.md`, by its date.
-enum DocumentLayout {
-    static func relativePath(for document: Document) -> String {
-        let fields = UTCDateFields(document.date)
-        let month = fields.month < 10 ? "0\(fields.month)" : "\(fields.month)"
-        return "posts/\(fields.year)/\(month)/\(document.shortHash).md"
-    }
-
-    static func folder(of relativePath: String) -> String {
-        String(relativePath[..<(relativePath.lastIndex(of: "/") ?? relativePath.startIndex)])
-    }
-
-    /// The short hash a document file is named after, if `name` is such a file.
-    static func shortHash(ofFileName name: Substring) -> String? {
-        guard name.hasSuffix(".md") else { return nil }
-        let stem = name.dropLast(3)
-        guard stem.count == 16, stem.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
-        return String(stem)
-    }
-}

@@ -12,13 +12,14 @@ extension DocumentStore {
     public func rebuildIndex() throws(StoreError) -> RebuildReport {
         var report = RebuildReport()
         var rows: [IndexedDocument] = []
-        for file in DocumentFiles.list(root: root) {
+        for file in DocumentFiles.list(root: root, layout: layout) {
             guard let bytes = FileSystem.read(root + "/" + file.path) else {
                 report.skipped.append("\(file.path): unreadable")
                 continue
             }
             do {
-                let date = try StoredDocumentReader.date(of: String(decoding: bytes, as: UTF8.self))
+                let text = String(decoding: bytes, as: UTF8.self)
+                let date = checksHexoGrammar ? try StoredDocumentReader.date(of: text) : try StoredDocumentReader.anyDate(in: text)
                 rows.append(IndexedDocument(shortHash: file.shortHash, path: file.path, date: date, bytes: bytes.count))
             } catch {
                 report.skipped.append("\(file.path): \(error)")

@@ -19,7 +19,7 @@ extension DocumentStore {
             indexedPaths.insert(document.path)
             report.problems += problems(of: document)
         }
-        for file in DocumentFiles.list(root: root) where !indexedPaths.contains(file.path) {
+        for file in DocumentFiles.list(root: root, layout: layout) where !indexedPaths.contains(file.path) {
             report.problems.append("\(file.path): a document file the index does not know (run rebuild-index)")
         }
         return report
@@ -35,6 +35,7 @@ extension DocumentStore {
         if DocumentLayout.shortHash(ofFileName: document.path.split(separator: "/").last ?? "") != document.shortHash {
             problems.append("\(document.path): file name does not match hash \(document.shortHash)")
         }
+        guard checksHexoGrammar else { return problems }
         do {
             let date = try StoredDocumentReader.date(of: String(decoding: bytes, as: UTF8.self))
             if date != document.date { problems.append("\(document.path): date differs from the index") }
@@ -52,9 +53,9 @@ enum DocumentFiles {
         let shortHash: String
     }
 
-    static func list(root: String) -> [File] {
+    static func list(root: String, layout: DocumentLayout) -> [File] {
         var files: [File] = []
-        walk(root: root, relative: "posts", into: &files)
+        walk(root: root, relative: layout.topFolder, into: &files)
         return files
     }
 

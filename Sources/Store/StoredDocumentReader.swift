@@ -39,6 +39,28 @@ public enum StoredDocumentReader {
     }
 }
 
+extension StoredDocumentReader {
+    /// The `date:` line of any dialect's front matter: RFC 1123 (Hexo), RFC 3339 (Hugo, templates),
+    /// or Jekyll's `YYYY-MM-DD HH:MM:SS +0000`.
+    public static func anyDate(in text: String) throws(Problem) -> Timestamp {
+        guard let line = text.split(separator: "\n", maxSplits: 40).first(where: { $0.hasPrefix("date: ") }) else {
+            throw .grammar("no date: line in the front matter")
+        }
+        let value = String(line.dropFirst(6)).trimmingCharacters(where: { $0 == "'" || $0 == "\"" || $0 == " " })
+        if let date = RFC1123.parse(value) ?? ISODate.parse(value) { return date }
+        throw .grammar("date '\(value)' is neither RFC 1123 nor RFC 3339")
+    }
+}
+
+/// `2022-02-16T23:50:43Z` and `2022-02-16 23:50:43 +0000`, the forms our dialects write.
+enum ISODate {
+    static func parse(_ text: String) -> Timestamp? {
+        let digits = text.split(whereSeparator: { "-T: Z+".contains($0) }).compactMap { Int($0) }
+        guard digits.count >= 6 else { return nil }
+        return Timestamp(year: digits[0], month: digits[1], day: digits[2], hour: digits[3], minute: digits[4], second: digits[5])
+    }
+}
+
 /// Reads the exact date form the converter writes: `Wed, 16 Feb 2022 23:50:43 GMT`.
 enum RFC1123 {
     static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

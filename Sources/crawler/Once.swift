@@ -36,7 +36,7 @@ struct Once: AsyncParsableCommand {
         let feeds = try selectFeeds(settings.feeds, logger: logger)
         let store: DocumentStore
         do {
-            store = try DocumentStore(path: settings.storePath)
+            store = try DocumentStore(config: settings)
         } catch {
             logger.error("store", metadata: ["error": "\(error)"])
             printError("crawler: \(error)")
@@ -49,7 +49,13 @@ struct Once: AsyncParsableCommand {
                 "forgotten": "\(store.recovery.forgottenDocuments)",
             ])
         }
-        let pipeline = Pipeline(config: settings, logger: logger)
+        let pipeline: Pipeline
+        do {
+            pipeline = try Pipeline(config: settings, logger: logger)
+        } catch {
+            printError("crawler: \(config): \(error)")
+            throw ExitStatus.configError
+        }
         let signals = SignalWatcher()  // Ctrl-C stops transfers in flight and keeps what is stored
         let progress = ProgressLine(total: feeds.count)
         let summary = await pipeline.runOnce(feeds: feeds, store: store, isCancelled: { signals.shutdownRequested },

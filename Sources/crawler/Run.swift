@@ -38,6 +38,12 @@ struct Run: AsyncParsableCommand {
             printError("crawler: \(error)")
             throw ExitStatus.configError
         }
+        do {
+            _ = try Pipeline(config: settings, logger: logger)
+        } catch {
+            printError("crawler: \(config): \(error)")
+            throw ExitStatus.configError
+        }
         guard let spread = ConfigDuration.seconds(startupSpread, allowZero: true) else {
             throw ValidationError("--startup-spread takes a duration such as 0s, 30s or 5m")
         }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Config
 import Foundation
 import Store
+import CrawlerApp
+import FeedModel
 
 struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,18 +22,30 @@ struct StoreLocation: ParsableArguments {
 
     func path() throws -> String {
         if let store { return store }
+        return try settings().storePath
+    }
+
+    /// The configuration, with `--store` applied.
+    func settings() throws -> CrawlerConfig {
+        var loaded: CrawlerConfig
         do {
-            return try ConfigLoader.load(path: config).storePath
+            loaded = try ConfigLoader.load(path: config)
         } catch {
-            printError("crawler: \(error)")
-            throw ExitStatus.configError
+            // --store alone is enough when there is no configuration file.
+            guard let store, !FileManager.default.fileExists(atPath: config) else {
+                printError("crawler: \(error)")
+                throw ExitStatus.configError
+            }
+            loaded = CrawlerConfig(storePath: store)
         }
+        if let store { loaded.storePath = store }
+        return loaded
     }
 
     func open(setAsideBrokenIndex: Bool = false) throws -> DocumentStore {
-        let path = try path()
+        let settings = try settings()
         do {
-            return try DocumentStore(path: path, setAsideBrokenIndex: setAsideBrokenIndex)
+            return try DocumentStore(config: settings, setAsideBrokenIndex: setAsideBrokenIndex)
         } catch {
             printError("crawler: \(error)")
             throw ExitStatus.storeUnavailable

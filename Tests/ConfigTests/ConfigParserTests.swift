@@ -96,3 +96,42 @@ import Testing
         #expect(DurationParser.seconds(text) == nil)
     }
 }
+
+@Suite struct OutputConfigTests {
+    let parser = ConfigParser(fileName: "feeds.yaml", baseDirectory: "/srv/crawler")
+
+    @Test func defaultsToTheGoldenHexoFormatAndLayout() throws {
+        let config = try parser.parse("feeds: []\n")
+        #expect(config.output == .hexo)
+        #expect(config.documentPath == "posts/{year}/{month}/{hash}.md")
+    }
+
+    @Test func jekyllGetsItsDatedFileNames() throws {
+        let config = try parser.parse("output: jekyll\nfeeds: []\n")
+        #expect(config.output == .jekyll)
+        #expect(config.documentPath == "_posts/{year}-{month}-{day}-{hash}.html")
+    }
+
+    @Test func aTemplateIsResolvedAgainstTheConfigFolder() throws {
+        let config = try parser.parse("output: template\ntemplate: post.mustache\nfeeds: []\n")
+        #expect(config.output == .template("/srv/crawler/post.mustache"))
+    }
+
+    @Test(arguments: [
+        ("output: markdown\nfeeds: []\n", "output", 1),
+        ("output: template\nfeeds: []\n", "output", 1),
+        ("template: t.mustache\nfeeds: []\n", "template", 1),
+        ("document_path: posts/{year}/{slug}.md\nfeeds: []\n", "document_path", 1),
+        ("document_path: posts/{year}/all.md\nfeeds: []\n", "document_path", 1),
+        ("document_path: tmp/{hash}.md\nfeeds: []\n", "document_path", 1),
+    ])
+    func rejectsBadOutputSettings(yaml: String, key: String, line: Int) {
+        do {
+            _ = try parser.parse(yaml)
+            Issue.record("accepted: \(yaml)")
+        } catch {
+            #expect(error.key == key)
+            #expect(error.line == line)
+        }
+    }
+}

@@ -120,3 +120,36 @@ import Testing
         #expect(run.stderr.contains("feeds.yaml:3: feeds[0].timeout: unknown key 'timeout'"))
     }
 }
+
+@Suite struct OutputProfileCommandTests {
+    let folder = TemporaryFolder()
+
+    private func crawler(_ arguments: [String]) throws -> CrawlerProcess.Run {
+        try CrawlerProcess.run(arguments, in: folder.path)
+    }
+
+    @Test func jekyllOutputIsLaidOutForJekyllAndVerifiesAndRebuilds() throws {
+        let golden = try GoldenDocument.all()
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: golden.map(\.rssItem))) }
+        try folder.write("output: jekyll\nstore: ./site\nfeeds:\n  - url: \(server.url("/feed"))\n    name: sina\n",
+                         to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        let files = folder.files(under: "site/_posts")
+        #expect(files.count == 2)
+        #expect(files.contains { $0.hasPrefix("2022-02-16-") && $0.hasSuffix(".html") })
+        let text = try #require(folder.read("site/_posts/" + files[0]))
+        #expect(text.hasPrefix("---\nlayout: post\ntitle: '"))
+        #expect(try crawler(["store", "verify"]).status == 0)
+        try? FileManager.default.removeItem(atPath: folder.file("site/index.sqlite"))
+        #expect(try crawler(["store", "rebuild-index"]).stdout.contains("indexed 2 documents"))
+        #expect(try crawler(["once"]).stdout.contains("0 new, 2 dup"))
+    }
+
+    @Test func aTemplateThatDoesNotCompileIsAConfigError() throws {
+        try folder.write("{{#broken}}", to: "post.mustache")
+        try folder.write("output: template\ntemplate: post.mustache\nfeeds: []\n", to: "feeds.yaml")
+        let run = try crawler(["once"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("template"))
+    }
+}

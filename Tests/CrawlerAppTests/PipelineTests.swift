@@ -16,7 +16,7 @@ import Testing
     private func run(_ feeds: [FeedConfig]) async throws -> PassSummary {
         let logger = Logger(label: "test") { _ in LogfmtHandler(level: .debug, sink: sink) }
         let store = try DocumentStore(path: folder.file("store"))
-        return await Pipeline(config: config(feeds), logger: logger).runOnce(feeds: feeds, store: store)
+        return try await Pipeline(config: config(feeds), logger: logger).runOnce(feeds: feeds, store: store)
     }
 
     private func sinaFeed(_ url: String, name: String = "sina-china") -> FeedConfig {

@@ -1,0 +1,75 @@
+internal import FeedModel
+
+/// The golden format of ../shared/format/SPEC.md, byte for byte.
+enum HexoFormat {
+    static func text(for fields: DocumentFields) -> String {
+        var lines = ["", "---", "title: " + TitleText.quoted(fields.title), "categories: "]
+        lines += fields.categories.map { " - " + YAMLScalar.plainOrQuoted(BraceEscaper.escape($0)) }
+        let image = fields.image.map(YAMLScalar.singleQuoted)
+        if let image { lines.append("headimg: " + image) }
+        lines.append("author: " + YAMLScalar.plainOrQuoted(BraceEscaper.escape(fields.author)))
+        lines.append("comments: false")
+        lines.append("date: " + HTTPDate.format(fields.date))
+        if let image { lines.append("thumbnail: " + image) }
+        lines += ["---", "", "<div>   ", fields.body + "  ", "</div>", "            "]
+        return BraceEscaper.escape(lines.joined(separator: "\n"))
+    }
+}
+
+/// Hugo: YAML front matter, RFC 3339 date, `images` for social cards. Braces in the body are
+/// escaped because Hugo reads `{{< >}}` in content as shortcodes.
+enum HugoFormat {
+    static func text(for fields: DocumentFields) -> String {
+        var lines = ["---", "title: " + YAMLScalar.singleQuoted(fields.title),
+                     "date: " + RFC3339Date.format(fields.date),
+                     "author: " + YAMLScalar.singleQuoted(fields.author),
+                     "categories: [" + fields.categories.map(YAMLScalar.singleQuoted).joined(separator: ", ") + "]"]
+        if let image = fields.image { lines.append("images: [" + YAMLScalar.singleQuoted(image) + "]") }
+        if let link = fields.link { lines.append("source: " + YAMLScalar.singleQuoted(link)) }
+        lines += ["draft: false", "---", "", BraceEscaper.escape(fields.body)]
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Jekyll: `layout: post`, Jekyll's `YYYY-MM-DD HH:MM:SS +0000` date, `image`. Braces in the body
+/// are escaped because Liquid runs over posts.
+enum JekyllFormat {
+    static func text(for fields: DocumentFields) -> String {
+        var lines = ["---", "layout: post", "title: " + YAMLScalar.singleQuoted(fields.title),
+                     "date: " + jekyllDate(fields.date),
+                     "author: " + YAMLScalar.singleQuoted(fields.author),
+                     "categories: [" + fields.categories.map(YAMLScalar.singleQuoted).joined(separator: ", ") + "]"]
+        if let image = fields.image { lines.append("image: " + YAMLScalar.singleQuoted(image)) }
+        if let link = fields.link { lines.append("source: " + YAMLScalar.singleQuoted(link)) }
+        lines += ["---", BraceEscaper.escape(fields.body)]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func jekyllDate(_ date: Timestamp) -> String {
+        let iso = RFC3339Date.format(date)  // 2022-02-16T23:50:43Z
+        return iso.prefix(10) + " " + iso.dropFirst(11).prefix(8) + " +0000"
+    }
+}
+
+/// The values a Mustache template sees. `{{title}}` escapes HTML; `{{{body}}}` writes it raw.
+enum TemplateValues {
+    static func values(for fields: DocumentFields) -> [String: Any] {
+        [
+            "title": fields.title, "title_yaml": YAMLScalar.singleQuoted(fields.title),
+            "author": fields.author, "author_yaml": YAMLScalar.singleQuoted(fields.author),
+            "categories": fields.categories.map { ["name": $0, "name_yaml": YAMLScalar.singleQuoted($0)] },
+            "image": fields.image as Any, "link": fields.link as Any,
+            "date_rfc1123": HTTPDate.format(fields.date), "date_rfc3339": RFC3339Date.format(fields.date),
+            "body": fields.body, "feed": fields.feedName, "channel": fields.channelTitle,
+        ]
+    }
+}
+
+/// `2022-02-16T23:50:43Z`.
+enum RFC3339Date {
+    static func format(_ timestamp: Timestamp) -> String {
+        let fields = UTCDateFields(timestamp)
+        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(fields.year)-\(pad(fields.month))-\(pad(fields.day))T\(pad(fields.hour)):\(pad(fields.minute)):\(pad(fields.second))Z"
+    }
+}

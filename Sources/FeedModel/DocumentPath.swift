@@ -1,0 +1,21 @@
+/// Rules for the `document_path` pattern, shared by Config (which reports problems with their
+/// line) and Store (which lays documents out by it).
+public enum DocumentPath {
+    /// Why `pattern` cannot be used, or nil when it can.
+    public static func problem(with pattern: String) -> String? {
+        let components = pattern.split(separator: "/", omittingEmptySubsequences: false)
+        guard let name = components.last, name.contains("{hash}") else { return "the file name must contain {hash}" }
+        if pattern.hasPrefix("/") || components.contains("..") || components.contains("") {
+            return "must be a relative path inside the store, without .. or empty parts"
+        }
+        if ["tmp", "index.sqlite", "lock"].contains(String(components[0])) || components.count < 2 {
+            return "must start with a folder of its own (e.g. posts/), not tmp, index.sqlite or lock"
+        }
+        let known = ["{year}", "{month}", "{day}", "{hash}"]
+        var rest = pattern
+        for token in known { rest = rest.split(separator: token, omittingEmptySubsequences: false).joined() }
+        if rest.contains("{") || rest.contains("}") { return "knows only \(known.joined(separator: ", "))" }
+        if components[0].contains("{") { return "its first folder must be a fixed name (e.g. posts/)" }
+        return nil
+    }
+}
