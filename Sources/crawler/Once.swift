@@ -25,14 +25,7 @@ struct Once: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try logging.makeLogger()
-        let settings: CrawlerConfig
-        do {
-            settings = try ConfigLoader.load(path: config)
-        } catch {
-            logger.error("config", metadata: ["error": "\(error)"])
-            printError("crawler: \(error)")
-            throw ExitStatus.configError
-        }
+        let settings = try CrawlSetup.load(config, logger: logger)
         let feeds = try selectFeeds(settings.feeds, logger: logger)
         let store: DocumentStore
         do {
@@ -49,13 +42,7 @@ struct Once: AsyncParsableCommand {
                 "forgotten": "\(store.recovery.forgottenDocuments)",
             ])
         }
-        let pipeline: Pipeline
-        do {
-            pipeline = try Pipeline(config: settings, logger: logger)
-        } catch {
-            printError("crawler: \(config): \(error)")
-            throw ExitStatus.configError
-        }
+        let pipeline = try Pipeline(config: settings, logger: logger)
         let signals = SignalWatcher()  // Ctrl-C stops transfers in flight and keeps what is stored
         let progress = ProgressLine(total: feeds.count)
         let summary = await pipeline.runOnce(feeds: feeds, store: store, isCancelled: { signals.shutdownRequested },

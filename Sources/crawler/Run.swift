@@ -30,20 +30,7 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         let logger = try logging.makeLogger()
         let signals = SignalWatcher()
-        let settings: CrawlerConfig
-        do {
-            settings = try ConfigLoader.load(path: config)
-        } catch {
-            logger.error("config", metadata: ["error": "\(error)"])
-            printError("crawler: \(error)")
-            throw ExitStatus.configError
-        }
-        do {
-            _ = try Pipeline(config: settings, logger: logger)
-        } catch {
-            printError("crawler: \(config): \(error)")
-            throw ExitStatus.configError
-        }
+        let settings = try CrawlSetup.load(config, logger: logger)
         guard let spread = ConfigDuration.seconds(startupSpread, allowZero: true) else {
             throw ValidationError("--startup-spread takes a duration such as 0s, 30s or 5m")
         }

@@ -1,0 +1,21 @@
+import ArgumentParser
+import Config
+import CrawlerApp
+import FeedModel
+import Logging
+
+/// What `once` and `run` both need before crawling: a valid configuration whose output
+/// template compiles. Either problem is a configuration error (exit 2), logged and printed.
+enum CrawlSetup {
+    static func load(_ path: String, logger: Logger) throws -> CrawlerConfig {
+        do {
+            let settings = try ConfigLoader.load(path: path)
+            _ = try Pipeline(config: settings, logger: logger)
+            return settings
+        } catch {
+            logger.error("config", metadata: ["error": "\(error)", "config": "\(path)"])
+            printError("crawler: \(path): \(error)")
+            throw ExitStatus.configError
+        }
+    }
+}
