@@ -66,6 +66,25 @@ import Testing
         #expect(daemon.terminate().status == 0)
     }
 
+    @Test func statusAndExplainReadTheStoreWhileTheDaemonRuns() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
+        let server = try farm.server()
+        try folder.write(config([("a", server.url("/feed/0.xml")), ("b", server.url("/feed/1.xml"))], interval: "1h"),
+                         to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        daemon.waitFor(2) { $0["event"] == "fetch" }
+        let status = try CrawlerProcess.run(["status", "--json"], in: folder.path)
+        #expect(status.status == 0, "\(status.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        let feeds = try #require(object?["feeds"] as? [[String: Any]])
+        #expect(feeds.map { $0["feed"] as? String } == ["a", "b"])
+        #expect(feeds.allSatisfy { $0["documents"] as? Int == 2 && $0["last_status"] as? Int == 200 })
+        let explain = try CrawlerProcess.run(["explain", "b"], in: folder.path)
+        #expect(explain.stdout.contains("because:     configured interval 1h"))
+        #expect(explain.stdout.contains("documents:   2 stored; most recent:"))
+    }
+
     @Test func aRestartKeepsTheScheduleInsteadOfRepollingEverything() throws {
         let farm = FeedFarm(feeds: 1, itemsPerFeed: 1)
         let server = try farm.server()
