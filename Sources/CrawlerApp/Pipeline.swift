@@ -69,7 +69,8 @@ public struct Pipeline {
         defer { logTransition(report) }
         if let error = report.error {
             metadata["error"] = "\(error)"
-            logger.warning("fetch", metadata: metadata)
+            // The feed's failures are warnings; our own disk failing is an error.
+            if error.hasPrefix("store:") { logger.error("fetch", metadata: metadata) } else { logger.warning("fetch", metadata: metadata) }
         } else if report.httpStatus == 304 {
             logger.debug("fetch", metadata: metadata)
         } else {

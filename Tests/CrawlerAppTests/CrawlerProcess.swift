@@ -21,8 +21,10 @@ struct CrawlerProcess {
     }
 
     /// Runs to completion in `folder`. `shellPrefix` (e.g. `ulimit -f 2;`) runs in bash before exec.
-    static func run(_ arguments: [String], in folder: String, shellPrefix: String? = nil) throws -> Run {
+    static func run(_ arguments: [String], in folder: String, shellPrefix: String? = nil,
+                    executable: String? = nil) throws -> Run {
         let process = make(arguments, in: folder, shellPrefix: shellPrefix)
+        if let executable { process.executableURL = URL(fileURLWithPath: executable) }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -153,3 +153,21 @@ import Testing
         #expect(run.stderr.contains("template"))
     }
 }
+
+@Suite struct ProgressLineTests {
+    let folder = TemporaryFolder()
+
+    @Test func onATerminalOnceDrawsALiveProgressLineAndOffOneOnlyLogLines() throws {
+        let farm = FeedFarm(feeds: 3, itemsPerFeed: 2)
+        let server = try farm.server()
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        // script(1) gives the command a pseudo-terminal, as an operator's shell would.
+        let terminal = try CrawlerProcess.run(["-qec", "'\(CrawlerProcess.binary)' once 2>&1", "/dev/null"],
+                                              in: folder.path, executable: "/usr/bin/script")
+        #expect(terminal.status == 0, "\(terminal.stdout)")
+        #expect(terminal.stdout.contains("[3/3 feeds] 6 new documents, 0 failed"))
+        let piped = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(!piped.stderr.contains("feeds]"))
+        #expect(piped.stderr.contains("event=fetch"))
+    }
+}

@@ -61,7 +61,7 @@ import Testing
         #expect(starved.status == 1)
         #expect(documentFiles().isEmpty)
         let warnings = starved.stderr.split(separator: "\n").map { LogLine(String($0)) }
-            .filter { $0["event"] == "fetch" && $0["level"] == "warning" }
+            .filter { $0["event"] == "fetch" && $0["level"] == "error" }
         #expect(warnings.count == farm.feeds)
         #expect(warnings.allSatisfy { $0["error"]?.contains("File too large") == true })
 
