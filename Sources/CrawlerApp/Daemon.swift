@@ -15,6 +15,9 @@ public final class Daemon {
     private let watchdogInterval: Double?
     private var dueTimes: [String: Timestamp] = [:]
     private var totals = (passes: 0, fetches: 0, new: 0, failures: 0)
+    /// Consecutive failures per feed, as of its last fetch (for the failing-feeds gauge).
+    private var errorsByFeed: [String: Int] = [:]
+    private var lastWatchdogPing = WallClock.milliseconds()
     private let metrics: CrawlerMetrics?
 
     /// Feeds due at start (or added by a reload) are spread over this many seconds, or their
@@ -47,9 +50,7 @@ public final class Daemon {
         logger.info("startup", metadata: ["feeds": "\(config.feeds.count)", "store": "\(config.storePath)",
                                           "pid": "\(getpid())", "config": "\(configPath)"])
         notifier.ready(status: statusLine())
-        var lastPing = WallClock.milliseconds()
         while !signals.shutdownRequested {
-            metrics?.tick()
             if signals.takeReloadRequest() { reload(store: store) }
             let due = dueFeeds(at: WallClock.now())
             if due.isEmpty {
@@ -57,10 +58,7 @@ public final class Daemon {
             } else {
                 await poll(due, store: store)
             }
-            if let interval = watchdogInterval, Double(WallClock.milliseconds() - lastPing) >= interval * 500 {
-                notifier.watchdog()
-                lastPing = WallClock.milliseconds()
-            }
+            keepWatchdogHappy()
         }
         notifier.stopping(status: "shutting down")
         logger.info("shutdown", metadata: ["passes": "\(totals.passes)", "fetches": "\(totals.fetches)",
@@ -74,22 +72,35 @@ public final class Daemon {
         metrics?.setQueueLag(seconds: lateness.max() ?? 0)
         guard let pipeline = try? Pipeline(config: config, logger: logger) else { return }
         let signals = self.signals
-        let summary = await pipeline.runOnce(feeds: feeds, store: store, isCancelled: { signals.shutdownRequested })
+        // A long pass (thousands of feeds due at once) must not look like a hang to systemd.
+        let summary = await pipeline.runOnce(feeds: feeds, store: store, isCancelled: { signals.shutdownRequested },
+                                             progress: { _ in self.keepWatchdogHappy() })
         for report in summary.reports {
             // A feed whose state could not be decided is retried after its interval.
             dueTimes[report.feed] = report.nextDue
                 ?? (report.state?.isGone == true ? nil : WallClock.now().adding(seconds: 60))
         }
-        summary.reports.forEach { metrics?.record($0) }
-        if let metrics {
-            let failing = (try? store.allFeedStates())?.filter { $0.consecutiveErrors >= PollBoundsDefaults.failingAfter }.count
-            metrics.setFeeds(total: config.feeds.count, failing: failing ?? 0)
+        for report in summary.reports {
+            metrics?.record(report)
+            errorsByFeed[report.feed] = report.state?.consecutiveErrors ?? 0
         }
+        metrics?.setFeeds(total: config.feeds.count,
+                          failing: errorsByFeed.values.filter { $0 >= PollBoundsDefaults.failingAfter }.count)
         totals.passes += 1
         totals.fetches += summary.reports.count
         totals.new += summary.new
         totals.failures += summary.failed
         notifier.status(statusLine())
+    }
+
+    /// Pings the watchdog at half its interval, as systemd recommends.
+    private func keepWatchdogHappy() {
+        metrics?.tick()
+        guard let interval = watchdogInterval, Double(WallClock.milliseconds() - lastWatchdogPing) >= interval * 500 else {
+            return
+        }
+        notifier.watchdog()
+        lastWatchdogPing = WallClock.milliseconds()
     }
 
     /// Feeds due now, earliest first.
@@ -122,6 +133,8 @@ public final class Daemon {
     func replaceConfig(_ fresh: CrawlerConfig, schedule: [String: Timestamp]) {
         config = fresh
         dueTimes = schedule
+        let names = Set(fresh.feeds.map(\.name))
+        errorsByFeed = errorsByFeed.filter { names.contains($0.key) }
         notifier.status(statusLine())
     }
 
