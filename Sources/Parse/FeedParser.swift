@@ -15,14 +15,15 @@ public enum FeedParser {
         if first == UInt8(ascii: "{") {
             return try JSONFeedParser.parse(bytes, url: url)
         }
-        var encoding = CharsetDetector.override(for: bytes, httpCharset: httpCharset)
-        let claimsUTF8 = CharsetDetector.declared(in: bytes).map { $0 == "utf-8" || $0 == "utf8" } ?? true
-        if encoding == nil && claimsUTF8 || encoding == "UTF-8" {
-            // libxml2 would silently read invalid UTF-8 as Latin-1; choose the likely truth instead.
-            encoding = CharsetDetector.fallback(for: bytes) ?? encoding
+        guard bytes.count <= maximumDocumentSize else {
+            throw .malformed("document of \(bytes.count) bytes is larger than the \(maximumDocumentSize) we read")
         }
-        return try parseXML(EntityRepair.repair(bytes) ?? bytes, url: url, encoding: encoding)
+        let (decoded, encoding) = CharsetDetector.plan(for: bytes, httpCharset: httpCharset)
+        return try parseXML(EntityRepair.repair(decoded) ?? decoded, url: url, encoding: encoding)
     }
+
+    /// Larger documents are not feeds but accidents (or attacks); libxml2 also caps one text node at 10 MB.
+    public static let maximumDocumentSize = 256 << 20
 
     private static func parseXML(_ bytes: [UInt8], url: String, encoding: String?) throws(ParseError) -> Feed {
         var feed: Feed?
@@ -33,10 +34,11 @@ public enum FeedParser {
             switch event {
             case .root(let root):
                 rootName = root.name
-                feed = kind(of: root).map { Feed(kind: $0) }
+                feed = kind(of: root).map { Feed(kind: $0, language: root.attribute("lang")) }
                 if let base = root.base { rss = RSSAdapter(feedURL: base); atom = AtomAdapter(feedURL: base) }
             case .channelElement(let element):
                 guard var current = feed else { return }
+                if current.kind == .rss1, element.namespace == Namespaces.rss090 { current.kind = .rss09x }
                 if current.kind.isAtom { atom.apply(channelElement: element, to: &current) }
                 else { rss.apply(channelElement: element, to: &current) }
                 feed = current

@@ -10,12 +10,14 @@ enum XMLFeedEvent {
 /// Reads a feed document with libxml2 and copies out, one at a time, the root element, each
 /// channel-level element and each item/entry subtree. No libxml2 object outlives `read`.
 ///
-/// The streaming reader keeps memory to one item at a time, but gives up at the first
-/// well-formedness error; a document it cannot finish is read again with the recovering
-/// tree parser, which keeps every complete item of a broken document.
+/// The streaming reader keeps memory to one item at a time and hands each item on as soon as
+/// it is read, but gives up at the first well-formedness error. A document it cannot finish is
+/// read again with the recovering tree parser, which keeps every complete item of a broken
+/// document; the root and the items the stream already delivered are not delivered twice.
 enum XMLFeedReader {
     /// Recover from broken markup, never touch the network, never substitute entities from a
     /// DTD (no NOENT), merge CDATA into text, and keep libxml2 quiet about what it recovers from.
+    /// No XML_PARSE_HUGE: libxml2's default limits (depth 256, 10 MB text nodes) stay on.
     static let options: Int32 = Int32(bitPattern: XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue
         | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue
         | XML_PARSE_COMPACT.rawValue)
@@ -26,16 +28,41 @@ enum XMLFeedReader {
     /// `encoding` overrides the document's own declaration (nil: libxml2 detects it).
     static func read(_ bytes: [UInt8], url: String, encoding: String?, visit: (XMLFeedEvent) -> Void) -> Bool {
         silenceLibxml2
-        var events: [XMLFeedEvent] = []
-        if stream(bytes, url: url, encoding: encoding, visit: { events.append($0) }) {
-            events.forEach(visit)
-            return !events.isEmpty
+        let copier = XMLTreeCopier(resolvesBase: mentionsXMLBase(bytes))
+        var sawRoot = false
+        var itemsDelivered = 0
+        let finished = stream(bytes, url: url, encoding: encoding, copier: copier) { event in
+            if case .root = event { sawRoot = true }
+            if case .item = event { itemsDelivered += 1 }
+            visit(event)
         }
-        return tree(bytes, url: url, encoding: encoding, visit: visit)
+        if finished { return sawRoot }
+        var itemsToSkip = itemsDelivered
+        return tree(bytes, url: url, encoding: encoding, copier: copier) { event in
+            switch event {
+            case .root where sawRoot: return
+            case .item where itemsToSkip > 0: itemsToSkip -= 1
+            default: visit(event)
+            }
+        } || sawRoot
+    }
+
+    /// xml:base is rare; when the bytes never name it, no element needs its base looked up.
+    private static func mentionsXMLBase(_ bytes: [UInt8]) -> Bool {
+        let needle = Array("xml:base".utf8)
+        return bytes.withUnsafeBufferPointer { buffer in
+            var index = 0
+            while index + needle.count <= buffer.count {
+                if buffer[index] == 0x78, buffer[index + 4] == 0x62,
+                   buffer[index..<(index + needle.count)].elementsEqual(needle) { return true }
+                index += 1
+            }
+            return false
+        }
     }
 
     /// The streaming pass; false if libxml2's reader stopped on an error before the end.
-    private static func stream(_ bytes: [UInt8], url: String, encoding: String?,
+    private static func stream(_ bytes: [UInt8], url: String, encoding: String?, copier: XMLTreeCopier,
                                visit: (XMLFeedEvent) -> Void) -> Bool {
         let reader: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { characters in
@@ -56,12 +83,12 @@ enum XMLFeedReader {
             let name = String(cString: node.pointee.name)
             if depth == 0 {
                 rootName = name
-                visit(.root(XMLTreeCopier.shallowCopy(node)))
+                visit(.root(copier.shallowCopy(node)))
                 status = xmlTextReaderRead(reader)
             } else if isChannel(name, depth: Int(depth), rootName: rootName) {
                 status = xmlTextReaderRead(reader)  // descend: its children are the channel fields
             } else if let expanded = xmlTextReaderExpand(reader) {
-                visit(event(for: expanded, named: name))
+                visit(event(for: expanded, named: name, copier: copier))
                 status = xmlTextReaderNext(reader)
             } else {
                 return false
@@ -71,7 +98,8 @@ enum XMLFeedReader {
     }
 
     /// The recovering pass over a whole tree.
-    private static func tree(_ bytes: [UInt8], url: String, encoding: String?, visit: (XMLFeedEvent) -> Void) -> Bool {
+    private static func tree(_ bytes: [UInt8], url: String, encoding: String?, copier: XMLTreeCopier,
+                             visit: (XMLFeedEvent) -> Void) -> Bool {
         let document: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { characters in
                 xmlReadMemory(characters, Int32(clamping: buffer.count), url, encoding, options)
@@ -81,21 +109,21 @@ enum XMLFeedReader {
         defer { xmlFreeDoc(document) }
         guard let root = xmlDocGetRootElement(document) else { return false }
         let rootName = String(cString: root.pointee.name)
-        visit(.root(XMLTreeCopier.shallowCopy(root)))
-        visitChildren(of: root, depth: 1, rootName: rootName, visit: visit)
+        visit(.root(copier.shallowCopy(root)))
+        visitChildren(of: root, depth: 1, rootName: rootName, copier: copier, visit: visit)
         return true
     }
 
-    private static func visitChildren(of parent: xmlNodePtr, depth: Int, rootName: String,
+    private static func visitChildren(of parent: xmlNodePtr, depth: Int, rootName: String, copier: XMLTreeCopier,
                                       visit: (XMLFeedEvent) -> Void) {
         var child = parent.pointee.children
         while let node = child {
             if node.pointee.type == XML_ELEMENT_NODE {
                 let name = String(cString: node.pointee.name)
                 if isChannel(name, depth: depth, rootName: rootName) {
-                    visitChildren(of: node, depth: depth + 1, rootName: rootName, visit: visit)
+                    visitChildren(of: node, depth: depth + 1, rootName: rootName, copier: copier, visit: visit)
                 } else {
-                    visit(event(for: node, named: name))
+                    visit(event(for: node, named: name, copier: copier))
                 }
             }
             child = node.pointee.next
@@ -106,8 +134,8 @@ enum XMLFeedReader {
         name == "channel" && depth == 1 && rootName != "feed"
     }
 
-    private static func event(for node: xmlNodePtr, named name: String) -> XMLFeedEvent {
-        let value = XMLTreeCopier.copy(node)
+    private static func event(for node: xmlNodePtr, named name: String, copier: XMLTreeCopier) -> XMLFeedEvent {
+        let value = copier.copy(node)
         return itemNames.contains(name) ? .item(value) : .channelElement(value)
     }
 }

@@ -1,8 +1,12 @@
 internal import CLibXML2
 
 /// Copies libxml2 nodes into `XMLElementValue`s. The only code that reads xmlNode fields.
-enum XMLTreeCopier {
-    static func copy(_ node: UnsafeMutablePointer<xmlNode>) -> XMLElementValue {
+struct XMLTreeCopier {
+    /// False when the document never mentions xml:base: then no element's base is looked up,
+    /// which spares a walk up the ancestors for every copied element.
+    let resolvesBase: Bool
+
+    func copy(_ node: UnsafeMutablePointer<xmlNode>) -> XMLElementValue {
         var value = shallowCopy(node)
         var child = node.pointee.children
         while let current = child {
@@ -26,7 +30,7 @@ enum XMLTreeCopier {
     }
 
     /// The element's name, namespace, attributes and base, without its children.
-    static func shallowCopy(_ node: UnsafeMutablePointer<xmlNode>) -> XMLElementValue {
+    func shallowCopy(_ node: UnsafeMutablePointer<xmlNode>) -> XMLElementValue {
         let namespace = node.pointee.ns.flatMap { $0.pointee.href }.map { String(cString: $0) } ?? ""
         var attributes: [(name: String, namespace: String, value: String)] = []
         var attribute = node.pointee.properties
@@ -45,15 +49,15 @@ enum XMLTreeCopier {
                                attributes: attributes, children: [], base: base(of: node))
     }
 
-    private static func base(of node: UnsafeMutablePointer<xmlNode>) -> String? {
-        guard hasXMLBase(node) else { return nil }
+    private func base(of node: UnsafeMutablePointer<xmlNode>) -> String? {
+        guard resolvesBase, hasXMLBase(node) else { return nil }
         guard let value = xmlNodeGetBase(node.pointee.doc, node) else { return nil }
         defer { crawler_xml_free(value) }
         return String(cString: value)
     }
 
     /// xmlNodeGetBase falls back to the document URL; only ask when some ancestor sets xml:base.
-    private static func hasXMLBase(_ node: UnsafeMutablePointer<xmlNode>) -> Bool {
+    private func hasXMLBase(_ node: UnsafeMutablePointer<xmlNode>) -> Bool {
         var current: UnsafeMutablePointer<xmlNode>? = node
         while let element = current, element.pointee.type == XML_ELEMENT_NODE {
             var attribute = element.pointee.properties
