@@ -12,18 +12,25 @@ public enum DateParser {
         return parseRFC822(text)
     }
 
-    /// Trims, and turns CJK date markers (2022年02月16日) into ISO separators.
+    /// Trims, folds white space, and turns CJK date markers (2022年02月16日) into ISO separators.
+    /// Works on scalars: grapheme breaking would cost more than the rest of the parse.
     private static func normalise(_ raw: String) -> String {
-        var text = ""
-        for character in raw {
-            switch character {
-            case "年", "月": text.append("-")
-            case "日": text.append(" ")
-            case "\u{3000}", "\t", "\n", "\r": text.append(" ")
-            default: text.append(character)
+        var scalars = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in raw.unicodeScalars {
+            switch scalar {
+            case "年", "月":
+                scalars.append("-")
+                pendingSpace = false
+            case " ", "日", "\u{3000}", "\t", "\n", "\r":
+                pendingSpace = !scalars.isEmpty
+            default:
+                if pendingSpace { scalars.append(" ") }
+                pendingSpace = false
+                scalars.append(scalar)
             }
         }
-        return text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        return String(scalars)
     }
 
     // MARK: ISO 8601 / RFC 3339 and `YYYY-MM-DD HH:MM:SS`
@@ -65,6 +72,8 @@ public enum DateParser {
         } else if let name = monthIndex(tokens[0]), let value = Int(tokens[1]) {
             day = value; month = name        // Feb 16 2022 (asctime-like)
         }
+        // asctime puts the clock before the year: Wed Feb 16 23:50:43 2022
+        if tokens.count >= 4, tokens[2].contains(":"), !tokens[3].contains(":") { tokens.swapAt(2, 3) }
         guard let day, let month, var year = Int(tokens[2]) else { return nil }
         if tokens[2].count == 2 { year += year < 50 ? 2000 : 1900 }
         guard tokens[2].count == 2 || tokens[2].count == 4 else { return nil }
@@ -73,10 +82,14 @@ public enum DateParser {
             let clock = tokens[3].split(separator: ":").map { Int($0) }
             guard clock.count >= 2, clock.count <= 3, clock.allSatisfy({ $0 != nil }) else { return nil }
             hour = clock[0]!; minute = clock[1]!; second = clock.count == 3 ? clock[2]! : 0
-            if tokens.count >= 5 {
-                guard let zone = zoneOffset(tokens[4...].joined(separator: " ")) else { return nil }
-                offset = zone
+            var zone = Array(tokens.dropFirst(4))
+            if let meridiem = zone.first?.uppercased(), meridiem == "AM" || meridiem == "PM" {
+                guard (1...12).contains(hour) else { return nil }
+                hour = hour % 12 + (meridiem == "PM" ? 12 : 0)
+                zone.removeFirst()
             }
+            guard let zoneSeconds = zoneOffset(zone.joined(separator: " ")) else { return nil }
+            offset = zoneSeconds
         }
         return Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
                          offsetSeconds: offset)
@@ -88,16 +101,28 @@ public enum DateParser {
         return months.firstIndex(of: prefix).map { $0 + 1 }
     }
 
-    /// Seconds east of UTC for `Z`, `+08:00`, `+0800`, `GMT`, `EST`...; 0 for nothing; nil for unknown.
+    /// Zones feeds name instead of giving an offset. Ambiguous ones (IST: India, Ireland or
+    /// Israel) are left out, so such a date is nil rather than hours wrong.
+    private static let namedZones: [String: Int] = [
+        "Z": 0, "UT": 0, "UTC": 0, "GMT": 0, "WET": 0, "BST": 60, "CET": 60, "WEST": 60, "MET": 60,
+        "CEST": 120, "MEST": 120, "EET": 120, "EEST": 180, "MSK": 180, "HKT": 480, "SGT": 480, "AWST": 480,
+        "JST": 540, "KST": 540, "ACST": 570, "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780,
+        "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480,
+        "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600,
+    ]
+
+    /// Seconds east of UTC for `Z`, `+08:00`, `+0800`, `+08`, `GMT`, `GMT+8`, `EST`...; 0 for nothing; nil for unknown.
     static func zoneOffset(_ zone: String) -> Int? {
-        let trimmed = zone.split(separator: " ").first.map(String.init) ?? ""
+        var trimmed = zone.split(separator: " ").first.map(String.init) ?? ""
         if trimmed.isEmpty { return 0 }
-        let named: [String: Int] = ["Z": 0, "UT": 0, "UTC": 0, "GMT": 0, "EST": -5, "EDT": -4, "CST": -6,
-                                    "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7]
-        if let hours = named[trimmed.uppercased()] { return hours * 3600 }
+        if let minutes = namedZones[trimmed.uppercased()] { return minutes * 60 }
+        for prefix in ["GMT", "UTC", "UT"] where trimmed.uppercased().hasPrefix(prefix) {
+            trimmed = String(trimmed.dropFirst(prefix.count))  // GMT+8, UTC+08:00
+            break
+        }
         guard let sign = trimmed.first, sign == "+" || sign == "-" else { return nil }
         let digits = trimmed.dropFirst().filter { $0 != ":" }
-        guard digits.count == 4 || digits.count == 2, digits.allSatisfy(\.isASCII), let value = Int(digits) else {
+        guard (1...4).contains(digits.count), digits.count != 3, digits.allSatisfy(\.isASCII), let value = Int(digits) else {
             return nil
         }
         let hours = digits.count == 4 ? value / 100 : value

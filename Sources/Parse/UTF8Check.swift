@@ -28,7 +28,7 @@ struct UTF8Check {
     var isValid: Bool { invalid == 0 }
 
     /// A few stray bytes in a document that is otherwise UTF-8 are damage, not another encoding.
-    var isMostlyUTF8: Bool { invalid <= multibyte / 20 }
+    var isMostlyUTF8: Bool { invalid * 4 <= multibyte }
 
     /// Length of the well-formed sequence at `index` (RFC 3629 table), or 0.
     static func sequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {

@@ -22,8 +22,6 @@ enum XMLFeedReader {
         | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue
         | XML_PARSE_COMPACT.rawValue)
 
-    static let itemNames: Set<String> = ["item", "entry"]
-
     /// Calls `visit` for each event; returns false when the document has no root element.
     /// `encoding` overrides the document's own declaration (nil: libxml2 detects it).
     static func read(_ bytes: [UInt8], url: String, encoding: String?, visit: (XMLFeedEvent) -> Void) -> Bool {
@@ -88,7 +86,7 @@ enum XMLFeedReader {
             } else if isChannel(name, depth: Int(depth), rootName: rootName) {
                 status = xmlTextReaderRead(reader)  // descend: its children are the channel fields
             } else if let expanded = xmlTextReaderExpand(reader) {
-                visit(event(for: expanded, named: name, copier: copier))
+                deliver(expanded, copier: copier, visit: visit)
                 status = xmlTextReaderNext(reader)
             } else {
                 return false
@@ -123,7 +121,7 @@ enum XMLFeedReader {
                 if isChannel(name, depth: depth, rootName: rootName) {
                     visitChildren(of: node, depth: depth + 1, rootName: rootName, copier: copier, visit: visit)
                 } else {
-                    visit(event(for: node, named: name, copier: copier))
+                    deliver(node, copier: copier, visit: visit)
                 }
             }
             child = node.pointee.next
@@ -134,9 +132,29 @@ enum XMLFeedReader {
         name == "channel" && depth == 1 && rootName != "feed"
     }
 
-    private static func event(for node: xmlNodePtr, named name: String, copier: XMLTreeCopier) -> XMLFeedEvent {
-        let value = copier.copy(node)
-        return itemNames.contains(name) ? .item(value) : .channelElement(value)
+    /// One channel element or item; then, for an item, the items nested in it. A well-formed feed
+    /// has none, but libxml2's recovery puts every item after an unclosed tag inside that item.
+    private static func deliver(_ node: xmlNodePtr, copier: XMLTreeCopier, visit: (XMLFeedEvent) -> Void) {
+        guard XMLTreeCopier.isItem(node) else {
+            visit(.channelElement(copier.copy(node)))
+            return
+        }
+        visit(.item(copier.copy(node, skippingItems: true)))
+        deliverNestedItems(in: node, copier: copier, visit: visit)
+    }
+
+    private static func deliverNestedItems(in parent: xmlNodePtr, copier: XMLTreeCopier, visit: (XMLFeedEvent) -> Void) {
+        var child = parent.pointee.children
+        while let node = child {
+            if node.pointee.type == XML_ELEMENT_NODE {
+                if XMLTreeCopier.isItem(node) {
+                    deliver(node, copier: copier, visit: visit)
+                } else {
+                    deliverNestedItems(in: node, copier: copier, visit: visit)
+                }
+            }
+            child = node.pointee.next
+        }
     }
 }
 

@@ -6,13 +6,17 @@ struct XMLTreeCopier {
     /// which spares a walk up the ancestors for every copied element.
     let resolvesBase: Bool
 
-    func copy(_ node: UnsafeMutablePointer<xmlNode>) -> XMLElementValue {
+    /// Copies the subtree; with `skippingItems`, leaves out item and entry elements (which
+    /// libxml2's recovery nests inside a broken item; the reader delivers them on their own).
+    func copy(_ node: UnsafeMutablePointer<xmlNode>, skippingItems: Bool = false) -> XMLElementValue {
         var value = shallowCopy(node)
         var child = node.pointee.children
         while let current = child {
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
-                value.children.append(.element(copy(current)))
+                if !skippingItems || !Self.isItem(current) {
+                    value.children.append(.element(copy(current, skippingItems: skippingItems)))
+                }
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = current.pointee.content {
                     value.children.append(.text(String(cString: content)))
@@ -27,6 +31,12 @@ struct XMLTreeCopier {
             child = current.pointee.next
         }
         return value
+    }
+
+    /// True for `<item>` and `<entry>`, compared in place: this runs for every element of every item.
+    static func isItem(_ node: UnsafeMutablePointer<xmlNode>) -> Bool {
+        guard let name = node.pointee.name else { return false }
+        return xmlStrEqual(name, "item") != 0 || xmlStrEqual(name, "entry") != 0
     }
 
     /// The element's name, namespace, attributes and base, without its children.

@@ -16,8 +16,16 @@ struct Parse: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
+    /// For bench/parse: parse the loaded bytes this many times and print timings, not the feed.
+    @Option(name: .long, help: .hidden)
+    var bench: Int?
+
     func run() async throws {
         let (bytes, url, charset) = try await load()
+        if let bench {
+            print(ParseBenchmark.run(bytes, url: url, charset: charset, times: max(bench, 1)))
+            return
+        }
         let feed: Feed
         do {
             feed = try FeedParser.parse(bytes, url: url, httpCharset: charset)
@@ -43,5 +51,22 @@ struct Parse: AsyncParsableCommand {
         }
         let absolute = URL(fileURLWithPath: source).standardizedFileURL.absoluteString
         return ([UInt8](data), absolute, nil)
+    }
+}
+
+/// Times the real parser on bytes already in memory; the median keeps one slow run from counting.
+enum ParseBenchmark {
+    static func run(_ bytes: [UInt8], url: String, charset: String?, times: Int) -> String {
+        var seconds: [Double] = []
+        var items = 0
+        for _ in 0..<times {
+            let clock = ContinuousClock()
+            let start = clock.now
+            items = (try? FeedParser.parse(bytes, url: url, httpCharset: charset))?.items.count ?? -1
+            let elapsed = clock.now - start
+            seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        }
+        let median = seconds.sorted()[seconds.count / 2]
+        return "{\"bytes\": \(bytes.count), \"items\": \(items), \"median_seconds\": \(median), \"runs\": \(times)}"
     }
 }
