@@ -48,6 +48,9 @@ public struct HTMLText: Sendable {
 
 extension String {
     public func trimmingASCIISpaces() -> String {
+        // Most values are already trimmed: answer those without building a new string.
+        guard let head = utf8.first, let tail = utf8.last else { return self }
+        if !isSpace(head), !isSpace(tail) { return self }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.isASCIISpace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.isASCIISpace })!

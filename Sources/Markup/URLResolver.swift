@@ -16,10 +16,17 @@ public enum URLResolver {
 
     /// True when `text` starts with `scheme:`.
     public static func hasScheme(_ text: String) -> Bool {
-        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else { return false }
-        let scheme = text[..<colon].unicodeScalars
-        guard let first = scheme.first, first.isASCIILetter else { return false }
-        return scheme.allSatisfy { $0.isASCIILetter || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0) }
+        // Bytes, not Characters: this runs for every link of every item.
+        var length = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ":") { return length > 0 }
+            let isLetter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+            let isOther = (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "+")
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+            guard isLetter || (length > 0 && isOther) else { return false }
+            length += 1
+        }
+        return false
     }
 
     private static func removeDotSegments(_ path: String) -> String {
@@ -65,11 +72,5 @@ private struct URLParts {
 
     static func endsPath(_ character: Character) -> Bool {
         character == "?" || character == "#"
-    }
-}
-
-extension Unicode.Scalar {
-    var isASCIILetter: Bool {
-        (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value)
     }
 }

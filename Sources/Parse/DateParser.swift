@@ -52,7 +52,7 @@ public enum DateParser {
             if scanner.skip(oneOf: ".,") { scanner.skipDigits() }
         }
         _ = scanner.skip(oneOf: " ")
-        guard let offset = zoneOffset(String(scanner.rest)) else { return nil }
+        guard let offset = zoneOffset(scanner.rest) else { return nil }
         return Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
                          offsetSeconds: offset)
     }
@@ -62,9 +62,12 @@ public enum DateParser {
     private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
     private static func parseRFC822(_ text: String) -> Timestamp? {
-        var tokens = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+        // Split on bytes: tokens are short ASCII (small strings, no allocation), and Character
+        // splitting cost more than the rest of the parse.
+        var tokens = text.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x2C }).map { String(decoding: $0, as: UTF8.self) }
         // A leading weekday, in any case or length, carries nothing we need.
-        if let first = tokens.first, first.allSatisfy(\.isLetter), monthIndex(first) == nil { tokens.removeFirst() }
+        if let first = tokens.first, first.utf8.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }),
+           monthIndex(first) == nil { tokens.removeFirst() }
         guard tokens.count >= 3 else { return nil }
         var day: Int?, month: Int?
         if let value = Int(tokens[0]), let name = monthIndex(tokens[1]) {
@@ -73,13 +76,16 @@ public enum DateParser {
             day = value; month = name        // Feb 16 2022 (asctime-like)
         }
         // asctime puts the clock before the year: Wed Feb 16 23:50:43 2022
-        if tokens.count >= 4, tokens[2].contains(":"), !tokens[3].contains(":") { tokens.swapAt(2, 3) }
+        let colon = UInt8(ascii: ":")
+        if tokens.count >= 4, tokens[2].utf8.contains(colon), !tokens[3].utf8.contains(colon) { tokens.swapAt(2, 3) }
         guard let day, let month, var year = Int(tokens[2]) else { return nil }
-        if tokens[2].count == 2 { year += year < 50 ? 2000 : 1900 }
-        guard tokens[2].count == 2 || tokens[2].count == 4 else { return nil }
+        let yearDigits = tokens[2].utf8.count
+        if yearDigits == 2 { year += year < 50 ? 2000 : 1900 }
+        guard yearDigits == 2 || yearDigits == 4 else { return nil }
         var hour = 0, minute = 0, second = 0, offset = 0
         if tokens.count >= 4 {
-            let clock = tokens[3].split(separator: ":").map { Int($0) }
+            let clock = tokens[3].utf8.split(separator: colon, omittingEmptySubsequences: false)
+                .map { Int(String(decoding: $0, as: UTF8.self)) }
             guard clock.count >= 2, clock.count <= 3, clock.allSatisfy({ $0 != nil }) else { return nil }
             hour = clock[0]!; minute = clock[1]!; second = clock.count == 3 ? clock[2]! : 0
             var zone = Array(tokens.dropFirst(4))
@@ -96,8 +102,9 @@ public enum DateParser {
     }
 
     private static func monthIndex(_ token: String) -> Int? {
-        guard token.count >= 3 else { return nil }
-        let prefix = token.prefix(3).lowercased()
+        let bytes = token.utf8.prefix(3)
+        guard bytes.count == 3, bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        let prefix = String(decoding: bytes.map { $0 | 0x20 }, as: UTF8.self)  // ASCII lower case
         return months.firstIndex(of: prefix).map { $0 + 1 }
     }
 
@@ -113,10 +120,11 @@ public enum DateParser {
 
     /// Seconds east of UTC for `Z`, `+08:00`, `+0800`, `+08`, `GMT`, `GMT+8`, `EST`...; 0 for nothing; nil for unknown.
     static func zoneOffset(_ zone: String) -> Int? {
-        var trimmed = zone.split(separator: " ").first.map(String.init) ?? ""
+        var trimmed = zone.utf8.split(separator: 0x20).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
         if trimmed.isEmpty { return 0 }
-        if let minutes = namedZones[trimmed.uppercased()] { return minutes * 60 }
-        for prefix in ["GMT", "UTC", "UT"] where trimmed.uppercased().hasPrefix(prefix) {
+        let upper = trimmed.uppercased()
+        if let minutes = namedZones[upper] { return minutes * 60 }
+        for prefix in ["GMT", "UTC", "UT"] where upper.hasPrefix(prefix) {
             trimmed = String(trimmed.dropFirst(prefix.count))  // GMT+8, UTC+08:00
             break
         }
@@ -132,15 +140,15 @@ public enum DateParser {
     }
 }
 
-/// A cursor over ASCII digits and separators.
+/// A cursor over ASCII digits and separators, on UTF-8 bytes (dates are ASCII where it matters).
 private struct DigitScanner {
-    private let scalars: [Unicode.Scalar]
+    private let bytes: [UInt8]
     private var index = 0
 
-    init(_ text: String) { scalars = Array(text.unicodeScalars) }
+    init(_ text: String) { bytes = Array(text.utf8) }
 
-    var atEnd: Bool { index >= scalars.count }
-    var rest: String.UnicodeScalarView { String.UnicodeScalarView(scalars[index...]) }
+    var atEnd: Bool { index >= bytes.count }
+    var rest: String { String(decoding: bytes[index...], as: UTF8.self) }
 
     mutating func number(digits: Int) -> Int? {
         let start = index
@@ -150,21 +158,25 @@ private struct DigitScanner {
 
     mutating func number(maxDigits: Int) -> Int? {
         var value = 0, count = 0
-        while index < scalars.count, count < maxDigits, ("0"..."9").contains(scalars[index]) {
-            value = value * 10 + Int(scalars[index].value - 48)
+        while index < bytes.count, count < maxDigits, isDigit(bytes[index]) {
+            value = value * 10 + Int(bytes[index] - 48)
             index += 1
             count += 1
         }
         return count > 0 ? value : nil
     }
 
-    mutating func skip(oneOf characters: String) -> Bool {
-        guard index < scalars.count, characters.unicodeScalars.contains(scalars[index]) else { return false }
+    mutating func skip(oneOf characters: StaticString) -> Bool {
+        guard index < bytes.count,
+              UnsafeBufferPointer(start: characters.utf8Start, count: characters.utf8CodeUnitCount).contains(bytes[index])
+        else { return false }
         index += 1
         return true
     }
 
     mutating func skipDigits() {
-        while index < scalars.count, ("0"..."9").contains(scalars[index]) { index += 1 }
+        while index < bytes.count, isDigit(bytes[index]) { index += 1 }
     }
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
 }

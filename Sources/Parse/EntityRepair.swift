@@ -19,6 +19,8 @@ enum EntityRepair {
             var index = 0
             while index < input.count {
                 let byte = input[index]
+                // Letters and every non-ASCII byte are above '<': most bytes leave here.
+                if byte > ASCII.lessThan { index += 1; continue }
                 if byte == ASCII.lessThan {
                     index = afterMarkup(at: index, writer: &writer)
                 } else if byte == ASCII.ampersand {
@@ -58,6 +60,7 @@ enum EntityRepair {
         var index = start
         while index < input.count {
             let byte = input[index]
+            if byte > first { index += 1; continue }  // ']' and '-' are low: most bytes leave here
             if byte == first, starts(input, at: index, with: terminator) { return index + terminator.utf8CodeUnitCount }
             if isForbiddenControl(byte) { writer.replace(index..<(index + 1), with: []) }
             index += 1

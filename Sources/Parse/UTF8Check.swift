@@ -10,6 +10,8 @@ struct UTF8Check {
         bytes.withUnsafeBufferPointer { buffer in
             var index = 0
             while index < buffer.count {
+                index = UTF8Check.skipASCII(buffer, from: index)
+                guard index < buffer.count else { break }
                 if buffer[index] < 0x80 { index += 1; continue }
                 let length = UTF8Check.sequenceLength(buffer, at: index)
                 if length > 0 {
@@ -26,6 +28,17 @@ struct UTF8Check {
     }
 
     var isValid: Bool { invalid == 0 }
+
+    /// Past a run of ASCII, eight bytes at a time.
+    @inline(__always) private static func skipASCII(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        let raw = UnsafeRawBufferPointer(buffer)
+        while index + 8 <= buffer.count,
+              raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            index += 8
+        }
+        return index
+    }
 
     /// A few stray bytes in a document that is otherwise UTF-8 are damage, not another encoding.
     var isMostlyUTF8: Bool { invalid * 4 <= multibyte }
