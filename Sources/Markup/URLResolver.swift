@@ -10,7 +10,7 @@ public enum URLResolver {
         if trimmed.hasPrefix("#") { return parts.withoutFragment + trimmed }
         if trimmed.hasPrefix("?") { return parts.scheme + "://" + parts.authority + parts.path + trimmed }
         if trimmed.hasPrefix("/") { return parts.scheme + "://" + parts.authority + removeDotSegments(trimmed) }
-        let directory = parts.path.lastIndex(of: "/").map { String(parts.path[...$0]) } ?? "/"
+        let directory = parts.path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(parts.path[...$0]) } ?? "/"
         return parts.scheme + "://" + parts.authority + removeDotSegments(directory + trimmed)
     }
 
@@ -30,7 +30,13 @@ public enum URLResolver {
     }
 
     private static func removeDotSegments(_ path: String) -> String {
-        let queryStart = path.firstIndex(where: { $0 == "?" || $0 == "#" }) ?? path.endIndex
+        let utf8 = path.utf8
+        let queryStart = utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) ?? path.endIndex
+        // The common path has no "." or ".." segment: leave it as it is.
+        let hasDotSegment = utf8[..<queryStart].first == UInt8(ascii: ".")
+            || zip(utf8[..<queryStart], utf8[..<queryStart].dropFirst())
+                .contains { $0 == UInt8(ascii: "/") && $1 == UInt8(ascii: ".") }
+        guard hasDotSegment else { return path }
         let segments = path[..<queryStart].split(separator: "/", omittingEmptySubsequences: false)
         var output: [Substring] = []
         for (index, segment) in segments.enumerated() {
@@ -54,23 +60,25 @@ private struct URLParts {
     let withoutFragment: String
 
     init?(_ url: String) {
-        guard let schemeEnd = url.firstRange(of: "://") else { return nil }
-        scheme = String(url[..<schemeEnd.lowerBound])
-        let rest = url[schemeEnd.upperBound...]
-        let authorityEnd = rest.firstIndex(where: URLParts.endsAuthority) ?? rest.endIndex
-        authority = String(rest[..<authorityEnd])
-        let afterAuthority = rest[authorityEnd...]
-        let pathEnd = afterAuthority.firstIndex(where: URLParts.endsPath) ?? afterAuthority.endIndex
-        let rawPath = String(afterAuthority[..<pathEnd])
+        // Byte offsets into the UTF-8 view: Character searches cost more than the whole resolve.
+        let utf8 = url.utf8
+        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")),
+              utf8[colon...].starts(with: "://".utf8) else { return nil }
+        scheme = String(url[..<colon])
+        let authorityStart = utf8.index(colon, offsetBy: 3)
+        let authorityEnd = utf8[authorityStart...].firstIndex(where: URLParts.endsAuthority) ?? url.endIndex
+        authority = String(url[authorityStart..<authorityEnd])
+        let pathEnd = utf8[authorityEnd...].firstIndex(where: URLParts.endsPath) ?? url.endIndex
+        let rawPath = String(url[authorityEnd..<pathEnd])
         path = rawPath.isEmpty ? "/" : rawPath
-        withoutFragment = String(url[..<(url.firstIndex(of: "#") ?? url.endIndex)])
+        withoutFragment = String(url[..<(utf8.firstIndex(of: UInt8(ascii: "#")) ?? url.endIndex)])
     }
 
-    static func endsAuthority(_ character: Character) -> Bool {
-        character == "/" || character == "?" || character == "#"
+    static func endsAuthority(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
     }
 
-    static func endsPath(_ character: Character) -> Bool {
-        character == "?" || character == "#"
+    static func endsPath(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
     }
 }

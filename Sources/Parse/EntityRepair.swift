@@ -18,6 +18,8 @@ enum EntityRepair {
             var writer = RepairWriter(input: input)
             var index = 0
             while index < input.count {
+                index = ByteScan.skip(input, from: index, until: ASCII.lessThan, ASCII.ampersand)
+                guard index < input.count else { break }
                 let byte = input[index]
                 // Letters and every non-ASCII byte are above '<': most bytes leave here.
                 if byte > ASCII.lessThan { index += 1; continue }
@@ -59,6 +61,8 @@ enum EntityRepair {
         let first = terminator.utf8Start.pointee
         var index = start
         while index < input.count {
+            index = ByteScan.skip(input, from: index, until: first, first)
+            guard index < input.count else { break }
             let byte = input[index]
             if byte > first { index += 1; continue }  // ']' and '-' are low: most bytes leave here
             if byte == first, starts(input, at: index, with: terminator) { return index + terminator.utf8CodeUnitCount }

@@ -51,6 +51,8 @@ enum XMLFeedReader {
         return bytes.withUnsafeBufferPointer { buffer in
             var index = 0
             while index + needle.count <= buffer.count {
+                index = ByteScan.skip(buffer, from: index, until: 0x78)  // "x"
+                guard index + needle.count <= buffer.count else { return false }
                 if buffer[index] == 0x78, buffer[index + 4] == 0x62,
                    buffer[index..<(index + needle.count)].elementsEqual(needle) { return true }
                 index += 1
