@@ -15,6 +15,7 @@ public enum DateParser {
     /// Trims, folds white space, and turns CJK date markers (2022年02月16日) into ISO separators.
     /// Works on scalars: grapheme breaking would cost more than the rest of the parse.
     private static func normalise(_ raw: String) -> String {
+        if isNormal(raw) { return raw }
         var scalars = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in raw.unicodeScalars {
@@ -31,6 +32,16 @@ public enum DateParser {
             }
         }
         return String(scalars)
+    }
+
+    /// Printable ASCII with single inner spaces: most dates, which need no copy.
+    private static func isNormal(_ raw: String) -> Bool {
+        var previous: UInt8 = 0x20
+        for byte in raw.utf8 {
+            guard byte >= 0x20, byte < 0x7F, !(byte == 0x20 && previous == 0x20) else { return false }
+            previous = byte
+        }
+        return previous != 0x20
     }
 
     // MARK: ISO 8601 / RFC 3339 and `YYYY-MM-DD HH:MM:SS`
@@ -122,8 +133,11 @@ public enum DateParser {
     static func zoneOffset(_ zone: String) -> Int? {
         var trimmed = zone.utf8.split(separator: 0x20).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
         if trimmed.isEmpty { return 0 }
-        let upper = trimmed.uppercased()
-        if let minutes = namedZones[upper] { return minutes * 60 }
+        if trimmed == "Z" { return 0 }
+        // ASCII upper case by bytes; `uppercased()` is Unicode-aware and slow for three letters.
+        let upper = String(decoding: trimmed.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 32 : $0 }, as: UTF8.self)
+        if let first = upper.utf8.first, first != UInt8(ascii: "+"), first != UInt8(ascii: "-"),
+           let minutes = namedZones[upper] { return minutes * 60 }
         for prefix in ["GMT", "UTC", "UT"] where upper.hasPrefix(prefix) {
             trimmed = String(trimmed.dropFirst(prefix.count))  // GMT+8, UTC+08:00
             break

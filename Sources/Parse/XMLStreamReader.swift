@@ -62,15 +62,21 @@ enum XMLFeedReader {
     }
 
     /// The streaming pass; false if libxml2's reader stopped on an error before the end.
+    /// libxml2 pulls the document in chunks (`readChunk`), so its input buffer is a window
+    /// that it shrinks as it goes, not a second copy of a 50 MB document.
     private static func stream(_ bytes: [UInt8], url: String, encoding: String?, copier: XMLTreeCopier,
                                visit: (XMLFeedEvent) -> Void) -> Bool {
-        let reader: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { characters in
-                xmlReaderForMemory(characters, Int32(clamping: buffer.count), url, encoding, options)
+        bytes.withUnsafeBufferPointer { buffer in
+            var cursor = InputCursor(buffer: buffer)
+            return withUnsafeMutablePointer(to: &cursor) { context in
+                guard let reader = xmlReaderForIO(readChunk, nil, context, url, encoding, options) else { return false }
+                defer { xmlFreeTextReader(reader) }
+                return walk(reader, copier: copier, visit: visit)
             }
         }
-        guard let reader else { return false }
-        defer { xmlFreeTextReader(reader) }
+    }
+
+    private static func walk(_ reader: OpaquePointer, copier: XMLTreeCopier, visit: (XMLFeedEvent) -> Void) -> Bool {
         var rootName = ""
         var status = xmlTextReaderRead(reader)
         while status == 1 {
@@ -158,6 +164,22 @@ enum XMLFeedReader {
             child = node.pointee.next
         }
     }
+}
+
+/// Where libxml2 has read up to in the document it pulls through `readChunk`.
+private struct InputCursor {
+    let buffer: UnsafeBufferPointer<UInt8>
+    var offset = 0
+}
+
+/// libxml2's read callback: copies the next chunk of the document into its buffer.
+private func readChunk(_ context: UnsafeMutableRawPointer?, _ target: UnsafeMutablePointer<CChar>?, _ length: Int32) -> Int32 {
+    guard let cursor = context?.assumingMemoryBound(to: InputCursor.self), let target, length > 0 else { return -1 }
+    let count = min(Int(length), cursor.pointee.buffer.count - cursor.pointee.offset)
+    guard count > 0, let base = cursor.pointee.buffer.baseAddress else { return 0 }
+    UnsafeMutableRawPointer(target).copyMemory(from: base + cursor.pointee.offset, byteCount: count)
+    cursor.pointee.offset += count
+    return Int32(count)
 }
 
 /// libxml2 prints every recovered error to stderr unless told otherwise; feeds are full of them.
