@@ -70,54 +70,66 @@ public enum DateParser {
 
     // MARK: RFC 822 / 1123 with the usual mistakes
 
-    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-
+    /// Works on byte tokens: building Strings for every token cost more than the rest of a feed's parse.
     private static func parseRFC822(_ text: String) -> Timestamp? {
-        // Split on bytes: tokens are short ASCII (small strings, no allocation), and Character
-        // splitting cost more than the rest of the parse.
-        var tokens = text.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x2C }).map { String(decoding: $0, as: UTF8.self) }
+        let bytes = Array(text.utf8)
+        var tokens = bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x2C })
         // A leading weekday, in any case or length, carries nothing we need.
-        if let first = tokens.first, first.utf8.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }),
+        if let first = tokens.first, first.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }),
            monthIndex(first) == nil { tokens.removeFirst() }
         guard tokens.count >= 3 else { return nil }
         var day: Int?, month: Int?
-        if let value = Int(tokens[0]), let name = monthIndex(tokens[1]) {
+        if let value = integer(tokens[0]), let name = monthIndex(tokens[1]) {
             day = value; month = name        // 16 Feb 2022
-        } else if let name = monthIndex(tokens[0]), let value = Int(tokens[1]) {
+        } else if let name = monthIndex(tokens[0]), let value = integer(tokens[1]) {
             day = value; month = name        // Feb 16 2022 (asctime-like)
         }
-        // asctime puts the clock before the year: Wed Feb 16 23:50:43 2022
         let colon = UInt8(ascii: ":")
-        if tokens.count >= 4, tokens[2].utf8.contains(colon), !tokens[3].utf8.contains(colon) { tokens.swapAt(2, 3) }
-        guard let day, let month, var year = Int(tokens[2]) else { return nil }
-        let yearDigits = tokens[2].utf8.count
+        // asctime puts the clock before the year: Wed Feb 16 23:50:43 2022
+        if tokens.count >= 4, tokens[2].contains(colon), !tokens[3].contains(colon) { tokens.swapAt(2, 3) }
+        guard let day, let month, var year = integer(tokens[2]) else { return nil }
+        let yearDigits = tokens[2].count
         if yearDigits == 2 { year += year < 50 ? 2000 : 1900 }
         guard yearDigits == 2 || yearDigits == 4 else { return nil }
-        var hour = 0, minute = 0, second = 0, offset = 0
-        if tokens.count >= 4 {
-            let clock = tokens[3].utf8.split(separator: colon, omittingEmptySubsequences: false)
-                .map { Int(String(decoding: $0, as: UTF8.self)) }
-            guard clock.count >= 2, clock.count <= 3, clock.allSatisfy({ $0 != nil }) else { return nil }
-            hour = clock[0]!; minute = clock[1]!; second = clock.count == 3 ? clock[2]! : 0
-            var zone = Array(tokens.dropFirst(4))
-            if let meridiem = zone.first?.uppercased(), meridiem == "AM" || meridiem == "PM" {
-                guard (1...12).contains(hour) else { return nil }
-                hour = hour % 12 + (meridiem == "PM" ? 12 : 0)
-                zone.removeFirst()
-            }
-            guard let zoneSeconds = zoneOffset(zone.joined(separator: " ")) else { return nil }
-            offset = zoneSeconds
+        guard tokens.count >= 4 else { return Timestamp(year: year, month: month, day: day) }
+        let clock = tokens[3].split(separator: colon, omittingEmptySubsequences: false).map(integer)
+        guard clock.count >= 2, clock.count <= 3, let hour12 = clock[0], let minute = clock[1] else { return nil }
+        guard let second = clock.count == 3 ? clock[2] : 0 else { return nil }
+        var hour = hour12
+        var zone = Array(tokens.dropFirst(4))
+        if let meridiem = zone.first, meridiem.count == 2, let letter = meridiem.first, let last = meridiem.last,
+           last | 0x20 == UInt8(ascii: "m"), let half = [UInt8(ascii: "a"), UInt8(ascii: "p")].firstIndex(of: letter | 0x20) {
+            guard (1...12).contains(hour) else { return nil }
+            hour = hour % 12 + half * 12  // AM / PM
+            zone.removeFirst()
         }
+        let zoneText = zone.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
+        guard let offset = zoneOffset(zoneText) else { return nil }
         return Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
                          offsetSeconds: offset)
     }
 
-    private static func monthIndex(_ token: String) -> Int? {
-        let bytes = token.utf8.prefix(3)
-        guard bytes.count == 3, bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-        let prefix = String(decoding: bytes.map { $0 | 0x20 }, as: UTF8.self)  // ASCII lower case
-        return months.firstIndex(of: prefix).map { $0 + 1 }
+    /// A run of one to nine ASCII digits.
+    private static func integer(_ token: ArraySlice<UInt8>) -> Int? {
+        guard (1...9).contains(token.count) else { return nil }
+        var value = 0
+        for byte in token {
+            guard byte >= 48, byte <= 57 else { return nil }
+            value = value * 10 + Int(byte - 48)
+        }
+        return value
     }
+
+    /// 1...12 for a token starting with an English month's first three letters, in any case.
+    private static func monthIndex(_ token: ArraySlice<UInt8>) -> Int? {
+        guard token.count >= 3 else { return nil }
+        let start = token.startIndex
+        let key = UInt32(token[start] | 0x20) << 16 | UInt32(token[start + 1] | 0x20) << 8 | UInt32(token[start + 2] | 0x20)
+        return monthKeys.firstIndex(of: key).map { $0 + 1 }
+    }
+
+    private static let monthKeys: [UInt32] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        .map { name in name.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
 
     /// Zones feeds name instead of giving an offset. Ambiguous ones (IST: India, Ireland or
     /// Israel) are left out, so such a date is nil rather than hours wrong.

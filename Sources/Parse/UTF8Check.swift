@@ -12,7 +12,15 @@ struct UTF8Check {
             while index < buffer.count {
                 index = UTF8Check.skipASCII(buffer, from: index)
                 guard index < buffer.count else { break }
-                if buffer[index] < 0x80 { index += 1; continue }
+                let lead = buffer[index]
+                if lead < 0x80 { index += 1; continue }
+                // CJK text is almost all three-byte sequences with an ordinary lead byte.
+                if lead >= 0xE1, lead <= 0xEF, lead != 0xED, index + 2 < buffer.count,
+                   buffer[index + 1] & 0xC0 == 0x80, buffer[index + 2] & 0xC0 == 0x80 {
+                    multibyte += 1
+                    index += 3
+                    continue
+                }
                 let length = UTF8Check.sequenceLength(buffer, at: index)
                 if length > 0 {
                     multibyte += 1
