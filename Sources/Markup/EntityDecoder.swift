@@ -33,8 +33,13 @@ public struct EntityDecoder: Sendable {
 
     /// Appends the decoded UTF-8 of `text` to `output`.
     func decode<Bytes: Collection<UInt8>>(_ text: Bytes, appendingTo output: inout [UInt8]) where Bytes.Index == Int {
+        // Most text runs hold no reference: one search, one bulk copy.
+        guard let firstReference = text.firstIndex(of: UInt8(ascii: "&")) else {
+            output.append(contentsOf: text)
+            return
+        }
         var pendingStart = text.startIndex
-        var index = text.startIndex
+        var index = firstReference
         while index < text.endIndex {
             guard text[index] == UInt8(ascii: "&"),
                   let (scalar, end) = reference(in: text, at: index) else {

@@ -1,10 +1,17 @@
 internal import CLibXML2
 
 /// Copies libxml2 nodes into `XMLElementValue`s. The only code that reads xmlNode fields.
-struct XMLTreeCopier {
+final class XMLTreeCopier {
     /// False when the document never mentions xml:base: then no element's base is looked up,
     /// which spares a walk up the ancestors for every copied element.
     let resolvesBase: Bool
+    /// Namespace URIs seen so far. A feed uses a handful, each on thousands of elements, and
+    /// a URI is too long for a small string: reusing one saves an allocation per element.
+    private var namespaces: [String] = []
+
+    init(resolvesBase: Bool) {
+        self.resolvesBase = resolvesBase
+    }
 
     /// Copies the subtree; with `skippingItems`, leaves out item and entry elements (which
     /// libxml2's recovery nests inside a broken item; the reader delivers them on their own).
@@ -41,12 +48,12 @@ struct XMLTreeCopier {
 
     /// The element's name, namespace, attributes and base, without its children.
     func shallowCopy(_ node: UnsafeMutablePointer<xmlNode>) -> XMLElementValue {
-        let namespace = node.pointee.ns.flatMap { $0.pointee.href }.map { String(cString: $0) } ?? ""
+        let namespace = node.pointee.ns.flatMap { $0.pointee.href }.map(namespace(named:)) ?? ""
         var attributes: [(name: String, namespace: String, value: String)] = []
         var attribute = node.pointee.properties
         while let current = attribute {
             let name = String(cString: current.pointee.name)
-            let attributeNamespace = current.pointee.ns.flatMap { $0.pointee.href }.map { String(cString: $0) } ?? ""
+            let attributeNamespace = current.pointee.ns.flatMap { $0.pointee.href }.map(namespace(named:)) ?? ""
             var text = ""
             if let value = xmlNodeListGetString(node.pointee.doc, current.pointee.children, 1) {
                 text = String(cString: value)
@@ -57,6 +64,14 @@ struct XMLTreeCopier {
         }
         return XMLElementValue(name: String(cString: node.pointee.name), namespace: namespace,
                                attributes: attributes, children: [], base: base(of: node))
+    }
+
+    private func namespace(named href: UnsafePointer<xmlChar>) -> String {
+        let bytes = UnsafeBufferPointer(start: href, count: Int(xmlStrlen(href)))
+        if let known = namespaces.first(where: { $0.utf8.elementsEqual(bytes) }) { return known }
+        let uri = String(decoding: bytes, as: UTF8.self)
+        if namespaces.count < 32 { namespaces.append(uri) }  // a hostile document may declare thousands
+        return uri
     }
 
     private func base(of node: UnsafeMutablePointer<xmlNode>) -> String? {
