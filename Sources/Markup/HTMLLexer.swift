@@ -5,9 +5,17 @@ public struct HTMLLexer: Sequence, IteratorProtocol {
     private var position = 0
     /// Set after `<script>` or `<style>`: their content is raw text up to the matching end tag.
     private var rawTextElement: String?
+    /// False when the caller only wants text (HTMLText): tags still end where they end, but
+    /// their attributes are not collected, which spares a few allocations per tag.
+    private let collectsAttributes: Bool
 
     public init(_ bytes: [UInt8]) {
+        self.init(bytes, collectsAttributes: true)
+    }
+
+    init(_ bytes: [UInt8], collectsAttributes: Bool) {
         self.bytes = bytes
+        self.collectsAttributes = collectsAttributes
     }
 
     public mutating func next() -> HTMLToken? {
@@ -69,7 +77,7 @@ public struct HTMLLexer: Sequence, IteratorProtocol {
                 return (result, index + 2, true)
             }
             guard let (attribute, end) = attribute(from: index) else { return nil }
-            result.append(attribute)
+            if collectsAttributes { result.append(attribute) }
             index = end
         }
         return nil
@@ -83,7 +91,7 @@ public struct HTMLLexer: Sequence, IteratorProtocol {
             index += 1
         }
         if index == start { index += 1 }  // a stray character: skip it as a nameless attribute
-        let name = lowercasedName(start..<index)
+        let name = collectsAttributes ? lowercasedName(start..<index) : ""
         var look = index
         while look < bytes.count, isSpace(bytes[look]) { look += 1 }
         guard look < bytes.count, bytes[look] == UInt8(ascii: "=") else {

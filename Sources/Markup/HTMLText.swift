@@ -18,7 +18,7 @@ public struct HTMLText: Sendable {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count / 2)
         var skippingRawText = false
-        for token in HTMLLexer(bytes) {
+        for token in HTMLLexer(bytes, collectsAttributes: false) {
             switch token {
             case .text(let range):
                 if !skippingRawText { decoder.decode(bytes[range], appendingTo: &output) }
