@@ -2,24 +2,23 @@
 /// then the HTTP charset, then the document's own declaration; and, when the chosen encoding
 /// is UTF-8 but the bytes are not, what they most likely are instead.
 enum CharsetDetector {
-    /// The bytes to parse and the encoding to force on them (nil: libxml2 follows the declaration).
-    static func plan(for bytes: [UInt8], httpCharset: String?) -> (bytes: [UInt8], encoding: String?) {
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return checkingUTF8(bytes, encoding: "UTF-8") }
-        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return (bytes, nil) }  // libxml2 reads UTF-16 BOMs itself
+    /// The encoding to force on libxml2 (nil: it follows the declaration), and whether that
+    /// is UTF-8 on someone's word, so the bytes may turn out not to be (see `checkingUTF8`).
+    static func plan(for bytes: [UInt8], httpCharset: String?) -> (encoding: String?, claimsUTF8: Bool) {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return ("UTF-8", true) }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return (nil, false) }  // libxml2 reads UTF-16 BOMs itself
         if let httpCharset, !httpCharset.isEmpty {
             let label = normalised(httpCharset)
-            return label == "UTF-8" ? checkingUTF8(bytes, encoding: label) : (bytes, label)
+            return (label, label == "UTF-8")
         }
-        guard let declared = declared(in: bytes), declared != "utf-8", declared != "utf8" else {
-            return checkingUTF8(bytes, encoding: nil)
-        }
+        guard let declared = declared(in: bytes), declared != "utf-8", declared != "utf8" else { return (nil, true) }
         // A declared GB2312 or Big5 is read as its superset: feeds use the extra characters anyway.
         let label = normalised(declared)
-        return (bytes, label.lowercased() == declared ? nil : label)
+        return (label.lowercased() == declared ? nil : label, false)
     }
 
     /// UTF-8 as claimed; a few broken bytes replaced; or, when most are not UTF-8, the likely truth.
-    private static func checkingUTF8(_ bytes: [UInt8], encoding: String?) -> (bytes: [UInt8], encoding: String?) {
+    static func checkingUTF8(_ bytes: [UInt8], encoding: String?) -> (bytes: [UInt8], encoding: String?) {
         let check = UTF8Check(bytes)
         if check.isValid { return (bytes, encoding) }
         if check.isMostlyUTF8 { return (UTF8Check.replacingInvalid(bytes), "UTF-8") }

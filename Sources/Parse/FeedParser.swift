@@ -18,19 +18,35 @@ public enum FeedParser {
         guard bytes.count <= maximumDocumentSize else {
             throw .malformed("document of \(bytes.count) bytes is larger than the \(maximumDocumentSize) we read")
         }
-        let (decoded, encoding) = CharsetDetector.plan(for: bytes, httpCharset: httpCharset)
-        return try parseXML(EntityRepair.repair(decoded) ?? decoded, url: url, encoding: encoding)
+        let (encoding, claimsUTF8) = CharsetDetector.plan(for: bytes, httpCharset: httpCharset)
+        let repaired = EntityRepair.repair(bytes) ?? bytes
+        guard claimsUTF8 else { return try parseXML(repaired, url: url, encoding: encoding) }
+        // libxml2 checks UTF-8 as it reads and stops at the first invalid byte; so read first,
+        // and check the bytes only when the reader stopped (a whole pass saved on every good feed).
+        if let feed = try readXML(repaired, url: url, encoding: encoding, treeFallback: false) { return feed }
+        let checked = CharsetDetector.checkingUTF8(repaired, encoding: encoding)
+        return try parseXML(checked.bytes, url: url, encoding: checked.encoding)
+    }
+
+    /// Reads with libxml2's recovering fallback: always a feed, or an error.
+    private static func parseXML(_ bytes: [UInt8], url: String, encoding: String?) throws(ParseError) -> Feed {
+        guard let feed = try readXML(bytes, url: url, encoding: encoding, treeFallback: true) else {
+            throw .malformed("the reader stopped early")  // not reached: the fallback reads what it can
+        }
+        return feed
     }
 
     /// Larger documents are not feeds but accidents (or attacks); libxml2 also caps one text node at 10 MB.
     public static let maximumDocumentSize = 256 << 20
 
-    private static func parseXML(_ bytes: [UInt8], url: String, encoding: String?) throws(ParseError) -> Feed {
+    /// The feed; nil only without `treeFallback`, when the streaming reader stopped early.
+    private static func readXML(_ bytes: [UInt8], url: String, encoding: String?,
+                                treeFallback: Bool) throws(ParseError) -> Feed? {
         var feed: Feed?
         var rootName = ""
         var rss = RSSAdapter(feedURL: url)
         var atom = AtomAdapter(feedURL: url)
-        let sawRoot = XMLFeedReader.read(bytes, url: url, encoding: encoding) { event in
+        let outcome = XMLFeedReader.read(bytes, url: url, encoding: encoding, treeFallback: treeFallback) { event in
             switch event {
             case .root(let root):
                 rootName = root.name
@@ -48,7 +64,8 @@ public enum FeedParser {
                 feed!.items.append(finish(item))
             }
         }
-        guard sawRoot else { throw .malformed("no XML element found") }
+        if outcome == .streamStopped { return nil }
+        guard outcome == .complete else { throw .malformed("no XML element found") }
         guard let feed else { throw .notAFeed(root: rootName) }
         return feed
     }

@@ -22,9 +22,17 @@ enum XMLFeedReader {
         | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue
         | XML_PARSE_COMPACT.rawValue)
 
-    /// Calls `visit` for each event; returns false when the document has no root element.
-    /// `encoding` overrides the document's own declaration (nil: libxml2 detects it).
-    static func read(_ bytes: [UInt8], url: String, encoding: String?, visit: (XMLFeedEvent) -> Void) -> Bool {
+    enum Outcome {
+        case complete, noRoot
+        /// The streaming reader stopped early and `treeFallback` was off.
+        case streamStopped
+    }
+
+    /// Calls `visit` for each event. `encoding` overrides the document's own declaration (nil:
+    /// libxml2 detects it). Without `treeFallback`, a document the stream cannot finish is left
+    /// to the caller, who may want to read it differently.
+    static func read(_ bytes: [UInt8], url: String, encoding: String?, treeFallback: Bool,
+                     visit: (XMLFeedEvent) -> Void) -> Outcome {
         silenceLibxml2
         let copier = XMLTreeCopier(resolvesBase: mentionsXMLBase(bytes))
         var sawRoot = false
@@ -34,15 +42,17 @@ enum XMLFeedReader {
             if case .item = event { itemsDelivered += 1 }
             visit(event)
         }
-        if finished { return sawRoot }
+        if finished { return sawRoot ? .complete : .noRoot }
+        guard treeFallback else { return .streamStopped }
         var itemsToSkip = itemsDelivered
-        return tree(bytes, url: url, encoding: encoding, copier: copier) { event in
+        let treeHadRoot = tree(bytes, url: url, encoding: encoding, copier: copier) { event in
             switch event {
             case .root where sawRoot: return
             case .item where itemsToSkip > 0: itemsToSkip -= 1
             default: visit(event)
             }
-        } || sawRoot
+        }
+        return treeHadRoot || sawRoot ? .complete : .noRoot
     }
 
     /// xml:base is rare; when the bytes never name it, no element needs its base looked up.

@@ -55,3 +55,13 @@ import Testing
         #expect(feed.items.first?.contentHTML == "内容")
     }
 }
+
+@Suite struct InvalidUTF8Tests {
+    @Test func strayByteInsideCDATAIsFoundToo() throws {
+        var bytes = Array("<rss version=\"2.0\"><channel><title>标题</title><item><title>一</title><description><![CDATA[<p>".utf8)
+        bytes += [0xFF] + Array("中文</p>]]></description></item><item><title>二</title></item></channel></rss>".utf8)
+        let feed = try FeedParser.parse(bytes, url: Fixture.feedURL)
+        #expect(feed.items.map(\.title) == ["一", "二"])
+        #expect(feed.items.first?.contentHTML == "<p>\u{FFFD}中文</p>")
+    }
+}
