@@ -54,16 +54,22 @@ final class XMLTreeCopier {
         while let current = attribute {
             let name = String(cString: current.pointee.name)
             let attributeNamespace = current.pointee.ns.flatMap { $0.pointee.href }.map(namespace(named:)) ?? ""
-            var text = ""
-            if let value = xmlNodeListGetString(node.pointee.doc, current.pointee.children, 1) {
-                text = String(cString: value)
-                crawler_xml_free(value)
-            }
-            attributes.append((name, attributeNamespace, text))
+            attributes.append((name, attributeNamespace, value(of: current, in: node)))
             attribute = current.pointee.next
         }
         return XMLElementValue(name: String(cString: node.pointee.name), namespace: namespace,
                                attributes: attributes, children: [], base: base(of: node))
+    }
+
+    /// An attribute's value: almost always one text node, read in place; otherwise libxml2 joins the parts.
+    private func value(of attribute: UnsafeMutablePointer<xmlAttr>, in node: UnsafeMutablePointer<xmlNode>) -> String {
+        if let only = attribute.pointee.children, only.pointee.next == nil, only.pointee.type == XML_TEXT_NODE,
+           let content = only.pointee.content {
+            return String(cString: content)
+        }
+        guard let joined = xmlNodeListGetString(node.pointee.doc, attribute.pointee.children, 1) else { return "" }
+        defer { crawler_xml_free(joined) }
+        return String(cString: joined)
     }
 
     private func namespace(named href: UnsafePointer<xmlChar>) -> String {
