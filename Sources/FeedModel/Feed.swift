@@ -12,10 +12,20 @@ public struct Feed: Sendable, Hashable {
     /// RSS `<ttl>` in minutes.
     public var ttlMinutes: Int?
     public var image: String?
+    /// Syndication module `sy:updatePeriod`: hourly, daily, weekly, monthly or yearly.
+    public var updatePeriod: String?
+    /// Syndication module `sy:updateFrequency`: updates per `updatePeriod`.
+    public var updateFrequency: Int?
+    /// RSS `<skipHours>`: hours of the day (0-23, GMT) in which the feed need not be read.
+    public var skipHours: [Int]
+    /// RSS `<skipDays>`: English day names (Monday...Sunday) on which the feed need not be read.
+    public var skipDays: [String]
     public var items: [Item]
 
     public init(kind: Kind, title: String = "", link: String? = nil, description: String? = nil,
-                language: String? = nil, ttlMinutes: Int? = nil, image: String? = nil, items: [Item] = []) {
+                language: String? = nil, ttlMinutes: Int? = nil, image: String? = nil, items: [Item] = [],
+                updatePeriod: String? = nil, updateFrequency: Int? = nil, skipHours: [Int] = [],
+                skipDays: [String] = []) {
         self.kind = kind
         self.title = title
         self.link = link
@@ -24,5 +34,9 @@ public struct Feed: Sendable, Hashable {
         self.ttlMinutes = ttlMinutes
         self.image = image
         self.items = items
+        self.updatePeriod = updatePeriod
+        self.updateFrequency = updateFrequency
+        self.skipHours = skipHours
+        self.skipDays = skipDays
     }
 }

@@ -23,22 +23,35 @@ public struct EntityDecoder: Sendable {
     /// Returns `text` with every reference it recognises replaced; others stay as written.
     public func decode<Bytes: Collection<UInt8>>(_ text: Bytes) -> String where Bytes.Index == Int {
         guard text.contains(UInt8(ascii: "&")) else { return String(decoding: text, as: UTF8.self) }
-        var output = String.UnicodeScalarView()
+        // Collect UTF-8 bytes and make one String at the end: appending scalars one by one to a
+        // String cost more than all the lexing around it.
+        var output: [UInt8] = []
+        output.reserveCapacity(text.count)
+        decode(text, appendingTo: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Appends the decoded UTF-8 of `text` to `output`.
+    func decode<Bytes: Collection<UInt8>>(_ text: Bytes, appendingTo output: inout [UInt8]) where Bytes.Index == Int {
+        // Most text runs hold no reference: one search, one bulk copy.
+        guard let firstReference = text.firstIndex(of: UInt8(ascii: "&")) else {
+            output.append(contentsOf: text)
+            return
+        }
         var pendingStart = text.startIndex
-        var index = text.startIndex
+        var index = firstReference
         while index < text.endIndex {
             guard text[index] == UInt8(ascii: "&"),
                   let (scalar, end) = reference(in: text, at: index) else {
                 index += 1
                 continue
             }
-            output.append(contentsOf: String(decoding: text[pendingStart..<index], as: UTF8.self).unicodeScalars)
-            output.append(scalar)
+            output.append(contentsOf: text[pendingStart..<index])
+            if let encoded = UTF8.encode(scalar) { output.append(contentsOf: encoded) }
             index = end
             pendingStart = end
         }
-        output.append(contentsOf: String(decoding: text[pendingStart..<text.endIndex], as: UTF8.self).unicodeScalars)
-        return String(output)
+        output.append(contentsOf: text[pendingStart..<text.endIndex])
     }
 
     public func decode(_ text: String) -> String {

@@ -5,9 +5,17 @@ public struct HTMLLexer: Sequence, IteratorProtocol {
     private var position = 0
     /// Set after `<script>` or `<style>`: their content is raw text up to the matching end tag.
     private var rawTextElement: String?
+    /// False when the caller only wants text (HTMLText): tags still end where they end, but
+    /// their attributes are not collected, which spares a few allocations per tag.
+    private let collectsAttributes: Bool
 
     public init(_ bytes: [UInt8]) {
+        self.init(bytes, collectsAttributes: true)
+    }
+
+    init(_ bytes: [UInt8], collectsAttributes: Bool) {
         self.bytes = bytes
+        self.collectsAttributes = collectsAttributes
     }
 
     public mutating func next() -> HTMLToken? {
@@ -54,7 +62,7 @@ public struct HTMLLexer: Sequence, IteratorProtocol {
         var end = start
         while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
         guard end > start, isLetter(bytes[start]) else { return nil }
-        return (String(decoding: bytes[start..<end], as: UTF8.self).lowercased(), end)
+        return (lowercasedName(start..<end), end)
     }
 
     /// Reads attributes up to `>`; nil when the tag never closes (then the `<` is text).
@@ -69,7 +77,7 @@ public struct HTMLLexer: Sequence, IteratorProtocol {
                 return (result, index + 2, true)
             }
             guard let (attribute, end) = attribute(from: index) else { return nil }
-            result.append(attribute)
+            if collectsAttributes { result.append(attribute) }
             index = end
         }
         return nil
@@ -83,7 +91,7 @@ public struct HTMLLexer: Sequence, IteratorProtocol {
             index += 1
         }
         if index == start { index += 1 }  // a stray character: skip it as a nameless attribute
-        let name = String(decoding: bytes[start..<index], as: UTF8.self).lowercased()
+        let name = collectsAttributes ? lowercasedName(start..<index) : ""
         var look = index
         while look < bytes.count, isSpace(bytes[look]) { look += 1 }
         guard look < bytes.count, bytes[look] == UInt8(ascii: "=") else {
@@ -100,6 +108,15 @@ public struct HTMLLexer: Sequence, IteratorProtocol {
         var end = look
         while end < bytes.count, !isSpace(bytes[end]), bytes[end] != UInt8(ascii: ">") { end += 1 }
         return (HTMLAttribute(name: name, range: start..<end, valueRange: look..<end), end)
+    }
+
+    /// ASCII names are lower-cased byte by byte, which costs far less than `String.lowercased()`
+    /// and gives the same result; other names take the Unicode route.
+    private func lowercasedName(_ range: Range<Int>) -> String {
+        let slice = bytes[range]
+        guard slice.allSatisfy({ $0 < 0x80 }) else { return String(decoding: slice, as: UTF8.self).lowercased() }
+        guard slice.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return String(decoding: slice, as: UTF8.self) }
+        return String(decoding: slice.map(lowered), as: UTF8.self)
     }
 
     private func declarationEnd(from start: Int) -> Int {

@@ -13,23 +13,26 @@ public struct HTMLText: Sendable {
             return html.utf8.contains(UInt8(ascii: "&")) ? decoder.decode(html) : html
         }
         let bytes = Array(html.utf8)
-        var output = ""
+        // Bytes first, one String at the end: faster than growing a String, and the String
+        // gets exactly its size (a grown one keeps up to half again as spare capacity).
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count / 2)
         var skippingRawText = false
-        for token in HTMLLexer(bytes) {
+        for token in HTMLLexer(bytes, collectsAttributes: false) {
             switch token {
             case .text(let range):
-                if !skippingRawText { output += decoder.decode(bytes[range]) }
+                if !skippingRawText { decoder.decode(bytes[range], appendingTo: &output) }
             case .startTag(let tag):
                 skippingRawText = (tag.name == "script" || tag.name == "style") && !tag.selfClosing
             case .endTag:
                 skippingRawText = false
             case .other(let range):
                 if bytes[range].starts(with: Array("<![CDATA[".utf8)), range.count >= 12 {
-                    output += String(decoding: bytes[(range.lowerBound + 9)..<(range.upperBound - 3)], as: UTF8.self)
+                    output.append(contentsOf: bytes[(range.lowerBound + 9)..<(range.upperBound - 3)])
                 }
             }
         }
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// The decoded `src` of the first `<img>` with a non-empty one, as written (maybe relative).
@@ -48,6 +51,9 @@ public struct HTMLText: Sendable {
 
 extension String {
     public func trimmingASCIISpaces() -> String {
+        // Most values are already trimmed: answer those without building a new string.
+        guard let head = utf8.first, let tail = utf8.last else { return self }
+        if !isSpace(head), !isSpace(tail) { return self }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.isASCIISpace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.isASCIISpace })!

@@ -10,20 +10,33 @@ public enum URLResolver {
         if trimmed.hasPrefix("#") { return parts.withoutFragment + trimmed }
         if trimmed.hasPrefix("?") { return parts.scheme + "://" + parts.authority + parts.path + trimmed }
         if trimmed.hasPrefix("/") { return parts.scheme + "://" + parts.authority + removeDotSegments(trimmed) }
-        let directory = parts.path.lastIndex(of: "/").map { String(parts.path[...$0]) } ?? "/"
+        let directory = parts.path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(parts.path[...$0]) } ?? "/"
         return parts.scheme + "://" + parts.authority + removeDotSegments(directory + trimmed)
     }
 
     /// True when `text` starts with `scheme:`.
     public static func hasScheme(_ text: String) -> Bool {
-        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else { return false }
-        let scheme = text[..<colon].unicodeScalars
-        guard let first = scheme.first, first.isASCIILetter else { return false }
-        return scheme.allSatisfy { $0.isASCIILetter || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0) }
+        // Bytes, not Characters: this runs for every link of every item.
+        var length = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ":") { return length > 0 }
+            let isLetter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+            let isOther = (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "+")
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+            guard isLetter || (length > 0 && isOther) else { return false }
+            length += 1
+        }
+        return false
     }
 
     private static func removeDotSegments(_ path: String) -> String {
-        let queryStart = path.firstIndex(where: { $0 == "?" || $0 == "#" }) ?? path.endIndex
+        let utf8 = path.utf8
+        let queryStart = utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) ?? path.endIndex
+        // The common path has no "." or ".." segment: leave it as it is.
+        let hasDotSegment = utf8[..<queryStart].first == UInt8(ascii: ".")
+            || zip(utf8[..<queryStart], utf8[..<queryStart].dropFirst())
+                .contains { $0 == UInt8(ascii: "/") && $1 == UInt8(ascii: ".") }
+        guard hasDotSegment else { return path }
         let segments = path[..<queryStart].split(separator: "/", omittingEmptySubsequences: false)
         var output: [Substring] = []
         for (index, segment) in segments.enumerated() {
@@ -47,29 +60,25 @@ private struct URLParts {
     let withoutFragment: String
 
     init?(_ url: String) {
-        guard let schemeEnd = url.firstRange(of: "://") else { return nil }
-        scheme = String(url[..<schemeEnd.lowerBound])
-        let rest = url[schemeEnd.upperBound...]
-        let authorityEnd = rest.firstIndex(where: URLParts.endsAuthority) ?? rest.endIndex
-        authority = String(rest[..<authorityEnd])
-        let afterAuthority = rest[authorityEnd...]
-        let pathEnd = afterAuthority.firstIndex(where: URLParts.endsPath) ?? afterAuthority.endIndex
-        let rawPath = String(afterAuthority[..<pathEnd])
+        // Byte offsets into the UTF-8 view: Character searches cost more than the whole resolve.
+        let utf8 = url.utf8
+        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")),
+              utf8[colon...].starts(with: "://".utf8) else { return nil }
+        scheme = String(url[..<colon])
+        let authorityStart = utf8.index(colon, offsetBy: 3)
+        let authorityEnd = utf8[authorityStart...].firstIndex(where: URLParts.endsAuthority) ?? url.endIndex
+        authority = String(url[authorityStart..<authorityEnd])
+        let pathEnd = utf8[authorityEnd...].firstIndex(where: URLParts.endsPath) ?? url.endIndex
+        let rawPath = String(url[authorityEnd..<pathEnd])
         path = rawPath.isEmpty ? "/" : rawPath
-        withoutFragment = String(url[..<(url.firstIndex(of: "#") ?? url.endIndex)])
+        withoutFragment = String(url[..<(utf8.firstIndex(of: UInt8(ascii: "#")) ?? url.endIndex)])
     }
 
-    static func endsAuthority(_ character: Character) -> Bool {
-        character == "/" || character == "?" || character == "#"
+    static func endsAuthority(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
     }
 
-    static func endsPath(_ character: Character) -> Bool {
-        character == "?" || character == "#"
-    }
-}
-
-extension Unicode.Scalar {
-    var isASCIILetter: Bool {
-        (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value)
+    static func endsPath(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
     }
 }

@@ -4,20 +4,35 @@ internal import Markup
 /// Maps Atom 1.0 and 0.3 elements onto Feed and Item values.
 struct AtomAdapter {
     let feedURL: String
+    /// The feed's own author: RFC 4287 says it applies to entries that name none.
+    private(set) var feedAuthor: String?
 
-    func apply(channelElement element: XMLElementValue, to feed: inout Feed) {
+    init(feedURL: String) {
+        self.feedURL = feedURL
+    }
+
+    mutating func apply(channelElement element: XMLElementValue, to feed: inout Feed) {
         guard Namespaces.atom.contains(element.namespace) else { return }
+        let base = element.base ?? feedURL
         switch element.name {
         case "title": feed.title = AtomText.plain(element)
         case "subtitle", "tagline": feed.description = FieldText.nonEmpty(AtomText.plain(element))
         case "link":
             if (element.attribute("rel") ?? "alternate") == "alternate", feed.link == nil {
-                feed.link = element.attribute("href")
+                feed.link = element.attribute("href").map { URLResolver.resolve($0, against: base) }
             }
         case "logo", "icon":
-            if feed.image == nil { feed.image = FieldText.nonEmpty(element.text.trimmingASCIISpaces()) }
+            if feed.image == nil || element.name == "logo" {
+                feed.image = FieldText.nonEmpty(element.text.trimmingASCIISpaces())
+                    .map { URLResolver.resolve($0, against: base) } ?? feed.image
+            }
+        case "author": feedAuthor = Self.name(of: element)
         default: break
         }
+    }
+
+    private static func name(of author: XMLElementValue) -> String? {
+        author.first("name", in: Namespaces.atom).flatMap { FieldText.nonEmpty(FieldText.plain($0.text).trimmingASCIISpaces()) }
     }
 
     func item(from element: XMLElementValue) -> Item {
@@ -29,22 +44,21 @@ struct AtomAdapter {
         let alternate = links.first { ($0.attribute("rel") ?? "alternate") == "alternate" } ?? links.first
         let base = element.base ?? feedURL
         item.link = alternate?.attribute("href").map { URLResolver.resolve($0, against: base) }
-        item.author = element.first("author", in: atom)?.first("name", in: atom)
-            .flatMap { FieldText.nonEmpty(FieldText.plain($0.text)) }
+        item.author = element.first("author", in: atom).flatMap(Self.name(of:)) ?? feedAuthor
         item.published = ["published", "issued", "created"].lazy
             .compactMap { element.first($0, in: atom).flatMap { DateParser.parse($0.text) } }.first
         item.updated = ["updated", "modified"].lazy
             .compactMap { element.first($0, in: atom).flatMap { DateParser.parse($0.text) } }.first
         item.categories = element.all("category", in: atom)
-            .compactMap { FieldText.nonEmpty($0.attribute("label") ?? $0.attribute("term") ?? "") }
+            .compactMap { FieldText.nonEmpty(($0.attribute("label") ?? $0.attribute("term") ?? "").trimmingASCIISpaces()) }
         let content = element.first("content", in: atom).map(AtomText.html(of:)) ?? ""
         let summary = element.first("summary", in: atom).map(AtomText.html(of:))
         item.contentHTML = content.isEmpty ? (summary ?? "") : content
         if !content.isEmpty { item.summary = summary.flatMap(FieldText.nonEmpty) }
         for link in links where link.attribute("rel") == "enclosure" {
-            if let href = link.attribute("href") {
-                item.enclosures.append(Enclosure(url: href, type: link.attribute("type"),
-                                                 length: link.attribute("length").flatMap { Int($0) }))
+            if let href = link.attribute("href").flatMap(FieldText.nonEmpty) {
+                item.enclosures.append(Enclosure(url: URLResolver.resolve(href, against: base), type: link.attribute("type"),
+                                                 length: link.attribute("length").flatMap(MediaFields.length)))
             }
         }
         MediaFields.apply(element, to: &item)

@@ -12,18 +12,36 @@ public enum DateParser {
         return parseRFC822(text)
     }
 
-    /// Trims, and turns CJK date markers (2022年02月16日) into ISO separators.
+    /// Trims, folds white space, and turns CJK date markers (2022年02月16日) into ISO separators.
+    /// Works on scalars: grapheme breaking would cost more than the rest of the parse.
     private static func normalise(_ raw: String) -> String {
-        var text = ""
-        for character in raw {
-            switch character {
-            case "年", "月": text.append("-")
-            case "日": text.append(" ")
-            case "\u{3000}", "\t", "\n", "\r": text.append(" ")
-            default: text.append(character)
+        if isNormal(raw) { return raw }
+        var scalars = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in raw.unicodeScalars {
+            switch scalar {
+            case "年", "月":
+                scalars.append("-")
+                pendingSpace = false
+            case " ", "日", "\u{3000}", "\t", "\n", "\r":
+                pendingSpace = !scalars.isEmpty
+            default:
+                if pendingSpace { scalars.append(" ") }
+                pendingSpace = false
+                scalars.append(scalar)
             }
         }
-        return text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        return String(scalars)
+    }
+
+    /// Printable ASCII with single inner spaces: most dates, which need no copy.
+    private static func isNormal(_ raw: String) -> Bool {
+        var previous: UInt8 = 0x20
+        for byte in raw.utf8 {
+            guard byte >= 0x20, byte < 0x7F, !(byte == 0x20 && previous == 0x20) else { return false }
+            previous = byte
+        }
+        return previous != 0x20
     }
 
     // MARK: ISO 8601 / RFC 3339 and `YYYY-MM-DD HH:MM:SS`
@@ -45,59 +63,100 @@ public enum DateParser {
             if scanner.skip(oneOf: ".,") { scanner.skipDigits() }
         }
         _ = scanner.skip(oneOf: " ")
-        guard let offset = zoneOffset(String(scanner.rest)) else { return nil }
+        guard let offset = zoneOffset(scanner.rest) else { return nil }
         return Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
                          offsetSeconds: offset)
     }
 
     // MARK: RFC 822 / 1123 with the usual mistakes
 
-    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-
+    /// Works on byte tokens: building Strings for every token cost more than the rest of a feed's parse.
     private static func parseRFC822(_ text: String) -> Timestamp? {
-        var tokens = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+        let bytes = Array(text.utf8)
+        var tokens = bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x2C })
         // A leading weekday, in any case or length, carries nothing we need.
-        if let first = tokens.first, first.allSatisfy(\.isLetter), monthIndex(first) == nil { tokens.removeFirst() }
+        if let first = tokens.first, first.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }),
+           monthIndex(first) == nil { tokens.removeFirst() }
         guard tokens.count >= 3 else { return nil }
         var day: Int?, month: Int?
-        if let value = Int(tokens[0]), let name = monthIndex(tokens[1]) {
+        if let value = integer(tokens[0]), let name = monthIndex(tokens[1]) {
             day = value; month = name        // 16 Feb 2022
-        } else if let name = monthIndex(tokens[0]), let value = Int(tokens[1]) {
+        } else if let name = monthIndex(tokens[0]), let value = integer(tokens[1]) {
             day = value; month = name        // Feb 16 2022 (asctime-like)
         }
-        guard let day, let month, var year = Int(tokens[2]) else { return nil }
-        if tokens[2].count == 2 { year += year < 50 ? 2000 : 1900 }
-        guard tokens[2].count == 2 || tokens[2].count == 4 else { return nil }
-        var hour = 0, minute = 0, second = 0, offset = 0
-        if tokens.count >= 4 {
-            let clock = tokens[3].split(separator: ":").map { Int($0) }
-            guard clock.count >= 2, clock.count <= 3, clock.allSatisfy({ $0 != nil }) else { return nil }
-            hour = clock[0]!; minute = clock[1]!; second = clock.count == 3 ? clock[2]! : 0
-            if tokens.count >= 5 {
-                guard let zone = zoneOffset(tokens[4...].joined(separator: " ")) else { return nil }
-                offset = zone
-            }
+        let colon = UInt8(ascii: ":")
+        // asctime puts the clock before the year: Wed Feb 16 23:50:43 2022
+        if tokens.count >= 4, tokens[2].contains(colon), !tokens[3].contains(colon) { tokens.swapAt(2, 3) }
+        guard let day, let month, var year = integer(tokens[2]) else { return nil }
+        let yearDigits = tokens[2].count
+        if yearDigits == 2 { year += year < 50 ? 2000 : 1900 }
+        guard yearDigits == 2 || yearDigits == 4 else { return nil }
+        guard tokens.count >= 4 else { return Timestamp(year: year, month: month, day: day) }
+        let clock = tokens[3].split(separator: colon, omittingEmptySubsequences: false).map(integer)
+        guard clock.count >= 2, clock.count <= 3, let hour12 = clock[0], let minute = clock[1] else { return nil }
+        guard let second = clock.count == 3 ? clock[2] : 0 else { return nil }
+        var hour = hour12
+        var zone = Array(tokens.dropFirst(4))
+        if let meridiem = zone.first, meridiem.count == 2, let letter = meridiem.first, let last = meridiem.last,
+           last | 0x20 == UInt8(ascii: "m"), let half = [UInt8(ascii: "a"), UInt8(ascii: "p")].firstIndex(of: letter | 0x20) {
+            guard (1...12).contains(hour) else { return nil }
+            hour = hour % 12 + half * 12  // AM / PM
+            zone.removeFirst()
         }
+        let zoneText = zone.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
+        guard let offset = zoneOffset(zoneText) else { return nil }
         return Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
                          offsetSeconds: offset)
     }
 
-    private static func monthIndex(_ token: String) -> Int? {
-        guard token.count >= 3 else { return nil }
-        let prefix = token.prefix(3).lowercased()
-        return months.firstIndex(of: prefix).map { $0 + 1 }
+    /// A run of one to nine ASCII digits.
+    private static func integer(_ token: ArraySlice<UInt8>) -> Int? {
+        guard (1...9).contains(token.count) else { return nil }
+        var value = 0
+        for byte in token {
+            guard byte >= 48, byte <= 57 else { return nil }
+            value = value * 10 + Int(byte - 48)
+        }
+        return value
     }
 
-    /// Seconds east of UTC for `Z`, `+08:00`, `+0800`, `GMT`, `EST`...; 0 for nothing; nil for unknown.
+    /// 1...12 for a token starting with an English month's first three letters, in any case.
+    private static func monthIndex(_ token: ArraySlice<UInt8>) -> Int? {
+        guard token.count >= 3 else { return nil }
+        let start = token.startIndex
+        let key = UInt32(token[start] | 0x20) << 16 | UInt32(token[start + 1] | 0x20) << 8 | UInt32(token[start + 2] | 0x20)
+        return monthKeys.firstIndex(of: key).map { $0 + 1 }
+    }
+
+    private static let monthKeys: [UInt32] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        .map { name in name.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
+
+    /// Zones feeds name instead of giving an offset. Ambiguous ones (IST: India, Ireland or
+    /// Israel) are left out, so such a date is nil rather than hours wrong.
+    private static let namedZones: [String: Int] = [
+        "Z": 0, "UT": 0, "UTC": 0, "GMT": 0, "WET": 0, "BST": 60, "CET": 60, "WEST": 60, "MET": 60,
+        "CEST": 120, "MEST": 120, "EET": 120, "EEST": 180, "MSK": 180, "HKT": 480, "SGT": 480, "AWST": 480,
+        "JST": 540, "KST": 540, "ACST": 570, "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780,
+        "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480,
+        "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600,
+    ]
+
+    /// Seconds east of UTC for `Z`, `+08:00`, `+0800`, `+08`, `GMT`, `GMT+8`, `EST`...; 0 for nothing; nil for unknown.
     static func zoneOffset(_ zone: String) -> Int? {
-        let trimmed = zone.split(separator: " ").first.map(String.init) ?? ""
+        var trimmed = zone.utf8.split(separator: 0x20).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
         if trimmed.isEmpty { return 0 }
-        let named: [String: Int] = ["Z": 0, "UT": 0, "UTC": 0, "GMT": 0, "EST": -5, "EDT": -4, "CST": -6,
-                                    "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7]
-        if let hours = named[trimmed.uppercased()] { return hours * 3600 }
+        if trimmed == "Z" { return 0 }
+        // ASCII upper case by bytes; `uppercased()` is Unicode-aware and slow for three letters.
+        let upper = String(decoding: trimmed.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 32 : $0 }, as: UTF8.self)
+        if let first = upper.utf8.first, first != UInt8(ascii: "+"), first != UInt8(ascii: "-"),
+           let minutes = namedZones[upper] { return minutes * 60 }
+        for prefix in ["GMT", "UTC", "UT"] where upper.hasPrefix(prefix) {
+            trimmed = String(trimmed.dropFirst(prefix.count))  // GMT+8, UTC+08:00
+            break
+        }
         guard let sign = trimmed.first, sign == "+" || sign == "-" else { return nil }
         let digits = trimmed.dropFirst().filter { $0 != ":" }
-        guard digits.count == 4 || digits.count == 2, digits.allSatisfy(\.isASCII), let value = Int(digits) else {
+        guard (1...4).contains(digits.count), digits.count != 3, digits.allSatisfy(\.isASCII), let value = Int(digits) else {
             return nil
         }
         let hours = digits.count == 4 ? value / 100 : value
@@ -107,15 +166,15 @@ public enum DateParser {
     }
 }
 
-/// A cursor over ASCII digits and separators.
+/// A cursor over ASCII digits and separators, on UTF-8 bytes (dates are ASCII where it matters).
 private struct DigitScanner {
-    private let scalars: [Unicode.Scalar]
+    private let bytes: [UInt8]
     private var index = 0
 
-    init(_ text: String) { scalars = Array(text.unicodeScalars) }
+    init(_ text: String) { bytes = Array(text.utf8) }
 
-    var atEnd: Bool { index >= scalars.count }
-    var rest: String.UnicodeScalarView { String.UnicodeScalarView(scalars[index...]) }
+    var atEnd: Bool { index >= bytes.count }
+    var rest: String { String(decoding: bytes[index...], as: UTF8.self) }
 
     mutating func number(digits: Int) -> Int? {
         let start = index
@@ -125,21 +184,25 @@ private struct DigitScanner {
 
     mutating func number(maxDigits: Int) -> Int? {
         var value = 0, count = 0
-        while index < scalars.count, count < maxDigits, ("0"..."9").contains(scalars[index]) {
-            value = value * 10 + Int(scalars[index].value - 48)
+        while index < bytes.count, count < maxDigits, isDigit(bytes[index]) {
+            value = value * 10 + Int(bytes[index] - 48)
             index += 1
             count += 1
         }
         return count > 0 ? value : nil
     }
 
-    mutating func skip(oneOf characters: String) -> Bool {
-        guard index < scalars.count, characters.unicodeScalars.contains(scalars[index]) else { return false }
+    mutating func skip(oneOf characters: StaticString) -> Bool {
+        guard index < bytes.count,
+              UnsafeBufferPointer(start: characters.utf8Start, count: characters.utf8CodeUnitCount).contains(bytes[index])
+        else { return false }
         index += 1
         return true
     }
 
     mutating func skipDigits() {
-        while index < scalars.count, ("0"..."9").contains(scalars[index]) { index += 1 }
+        while index < bytes.count, isDigit(bytes[index]) { index += 1 }
     }
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
 }

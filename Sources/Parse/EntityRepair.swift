@@ -1,61 +1,139 @@
 internal import CLibXML2
 
-/// Makes the commonest breakage of real feeds well-formed before libxml2 sees it: HTML entities
-/// that XML does not define (`&nbsp;` → `&#160;`) and bare ampersands (`Tom & Jerry` → `&amp;`).
-/// CDATA sections and comments are copied untouched, so bodies in CDATA keep every byte.
+/// Makes the commonest breakage of real feeds well-formed before libxml2 sees it, because
+/// libxml2's streaming reader stops at the first error and its recovery drops what follows:
+/// - HTML entities that XML does not define (`&nbsp;` → `&#160;`), bare ampersands
+///   (`Tom & Jerry` → `&amp;`) and references to characters XML forbids (`&#0;` → `&#xFFFD;`);
+/// - control characters XML forbids (U+0001…U+001F but TAB, LF, CR), which are dropped;
+/// - the DOCTYPE, dropped whole: a feed needs no DTD, and without it no entity the document
+///   declares can be expanded (XXE, billion laughs); its references become visible text.
+/// CDATA sections and comments keep every byte but forbidden control characters.
 enum EntityRepair {
-    static let xmlEntities: Set<String> = ["amp", "lt", "gt", "quot", "apos"]
-
     /// The repaired bytes, or nil when nothing needed repair (the common case costs one scan).
     static func repair(_ bytes: [UInt8]) -> [UInt8]? {
-        var output: [UInt8] = []
-        var copiedUpTo = 0
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "<") {
-                index = skipProtected(bytes, from: index)
-                continue
+        // In UTF-16 every ASCII byte has a zero beside it; byte-wise repair would corrupt it.
+        guard !bytes.prefix(4).contains(0), !bytes.starts(with: [0xFF, 0xFE]), !bytes.starts(with: [0xFE, 0xFF])
+        else { return nil }
+        return bytes.withUnsafeBufferPointer { input in
+            var writer = RepairWriter(input: input)
+            var index = 0
+            while index < input.count {
+                index = ByteScan.skip(input, from: index, until: ASCII.lessThan, ASCII.ampersand)
+                guard index < input.count else { break }
+                let byte = input[index]
+                // Letters and every non-ASCII byte are above '<': most bytes leave here.
+                if byte > ASCII.lessThan { index += 1; continue }
+                if byte == ASCII.lessThan {
+                    index = afterMarkup(at: index, writer: &writer)
+                } else if byte == ASCII.ampersand {
+                    index = afterReference(at: index, writer: &writer)
+                } else if isForbiddenControl(byte) {
+                    writer.replace(index..<(index + 1), with: [])
+                    index += 1
+                } else {
+                    index += 1
+                }
             }
-            guard byte == UInt8(ascii: "&") else { index += 1; continue }
-            let (replacement, consumed) = fix(bytes, at: index)
-            if let replacement {
-                if output.isEmpty { output.reserveCapacity(bytes.count + 64) }
-                output += bytes[copiedUpTo..<index]
-                output += replacement
-                copiedUpTo = index + consumed
-            }
-            index += max(consumed, 1)
+            return writer.finish()
         }
-        guard copiedUpTo > 0 else { return nil }
-        output += bytes[copiedUpTo...]
-        return output
     }
 
-    /// Past a CDATA section or comment starting at `index`; otherwise just past the `<`.
-    private static func skipProtected(_ bytes: [UInt8], from index: Int) -> Int {
-        if starts(bytes, at: index, with: "<![CDATA[") {
-            return find(bytes, "]]>", from: index + 9).map { $0 + 3 } ?? bytes.count
+    /// Past a CDATA section, comment or DOCTYPE starting at `index`; otherwise just past the `<`.
+    private static func afterMarkup(at index: Int, writer: inout RepairWriter) -> Int {
+        let input = writer.input
+        if starts(input, at: index, with: "<![CDATA[") {
+            return afterProtected(from: index + 9, terminator: "]]>", writer: &writer)
         }
-        if starts(bytes, at: index, with: "<!--") {
-            return find(bytes, "-->", from: index + 4).map { $0 + 3 } ?? bytes.count
+        if starts(input, at: index, with: "<!--") {
+            return afterProtected(from: index + 4, terminator: "-->", writer: &writer)
+        }
+        if starts(input, at: index, with: "<!DOCTYPE") || starts(input, at: index, with: "<!doctype") {
+            let end = doctypeEnd(input, from: index + 9)
+            writer.replace(index..<end, with: [])
+            return end
         }
         return index + 1
     }
 
-    /// What to write instead of the reference at `index` (nil: it is fine), and its length.
-    private static func fix(_ bytes: [UInt8], at index: Int) -> ([UInt8]?, Int) {
+    /// Copies a protected section up to and including `terminator`, dropping forbidden controls.
+    private static func afterProtected(from start: Int, terminator: StaticString, writer: inout RepairWriter) -> Int {
+        let input = writer.input
+        let first = terminator.utf8Start.pointee
+        var index = start
+        while index < input.count {
+            index = ByteScan.skip(input, from: index, until: first, first)
+            guard index < input.count else { break }
+            let byte = input[index]
+            if byte > first { index += 1; continue }  // ']' and '-' are low: most bytes leave here
+            if byte == first, starts(input, at: index, with: terminator) { return index + terminator.utf8CodeUnitCount }
+            if isForbiddenControl(byte) { writer.replace(index..<(index + 1), with: []) }
+            index += 1
+        }
+        return input.count
+    }
+
+    /// The end of `<!DOCTYPE ...>`, past an internal subset `[...]` if there is one.
+    private static func doctypeEnd(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        var inSubset = false
+        while index < input.count {
+            switch input[index] {
+            case UInt8(ascii: "["): inSubset = true
+            case UInt8(ascii: "]"): inSubset = false
+            case ASCII.greaterThan where !inSubset: return index + 1
+            default: break
+            }
+            index += 1
+        }
+        return input.count
+    }
+
+    /// Checks the reference at `index` and rewrites it when XML would reject it.
+    private static func afterReference(at index: Int, writer: inout RepairWriter) -> Int {
+        let input = writer.input
         var end = index + 1
-        while end < bytes.count, end - index <= 33, isReferenceByte(bytes[end]) { end += 1 }
-        guard end < bytes.count, bytes[end] == UInt8(ascii: ";"), end > index + 1 else {
-            return (Array("&amp;".utf8), 1)  // a bare ampersand
+        while end < input.count, end - index <= 33, isReferenceByte(input[end]) { end += 1 }
+        guard end < input.count, input[end] == UInt8(ascii: ";"), end > index + 1 else {
+            writer.replace(index..<(index + 1), with: ASCII.escapedAmpersand)  // a bare ampersand
+            return index + 1
         }
-        let name = String(decoding: bytes[(index + 1)..<end], as: UTF8.self)
-        if name.hasPrefix("#") || xmlEntities.contains(name) { return (nil, end - index + 1) }
-        if let entry = htmlEntityLookup(name) {
-            return (Array("&#\(entry.pointee.value);".utf8), end - index + 1)
+        let name = UnsafeBufferPointer(rebasing: input[(index + 1)..<end])
+        if name[0] == UInt8(ascii: "#") {
+            if !isAllowedCharacterReference(name) {
+                writer.replace(index..<(end + 1), with: Array("&#xFFFD;".utf8))
+            }
+        } else if !isXMLEntity(name) {
+            if let entry = htmlEntityLookup(Array(name) + [0]) {
+                writer.replace(index..<(end + 1), with: Array("&#\(entry.pointee.value);".utf8))
+            } else {
+                writer.replace(index..<(index + 1), with: ASCII.escapedAmpersand)  // unknown: keep it as text
+            }
         }
-        return (Array("&amp;".utf8), 1)  // unknown: keep it visible as text
+        return end + 1
+    }
+
+    private static func isXMLEntity(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch name.count {
+        case 2: return (name[0] == UInt8(ascii: "l") || name[0] == UInt8(ascii: "g")) && name[1] == UInt8(ascii: "t")
+        case 3: return name.elementsEqual("amp".utf8)
+        case 4: return name.elementsEqual("quot".utf8) || name.elementsEqual("apos".utf8)
+        default: return false
+        }
+    }
+
+    /// `#123` or `#x1F`: true when it names a character XML 1.0 allows.
+    private static func isAllowedCharacterReference(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        let isHex = name.count > 1 && (name[1] == UInt8(ascii: "x") || name[1] == UInt8(ascii: "X"))
+        let digits = String(decoding: name.dropFirst(isHex ? 2 : 1), as: UTF8.self)
+        guard let value = UInt32(digits, radix: isHex ? 16 : 10) else { return false }
+        switch value {
+        case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
+        default: return false
+        }
+    }
+
+    @inline(__always) private static func isForbiddenControl(_ byte: UInt8) -> Bool {
+        byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D
     }
 
     private static func isReferenceByte(_ byte: UInt8) -> Bool {
@@ -63,18 +141,45 @@ enum EntityRepair {
             || byte == UInt8(ascii: "#")
     }
 
-    private static func starts(_ bytes: [UInt8], at index: Int, with prefix: String) -> Bool {
-        let pattern = Array(prefix.utf8)
-        return index + pattern.count <= bytes.count && bytes[index..<(index + pattern.count)].elementsEqual(pattern)
+    private static func starts(_ input: UnsafeBufferPointer<UInt8>, at index: Int, with prefix: StaticString) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard index + count <= input.count else { return false }
+        let pattern = UnsafeBufferPointer(start: prefix.utf8Start, count: count)
+        return input[index..<(index + count)].elementsEqual(pattern)
+    }
+}
+
+/// Builds the repaired copy lazily: nothing is allocated until the first replacement.
+private struct RepairWriter {
+    let input: UnsafeBufferPointer<UInt8>
+    private var output: [UInt8] = []
+    private var copiedUpTo = 0
+    private var replaced = false
+
+    init(input: UnsafeBufferPointer<UInt8>) {
+        self.input = input
     }
 
-    private static func find(_ bytes: [UInt8], _ pattern: String, from start: Int) -> Int? {
-        let needle = Array(pattern.utf8)
-        var index = start
-        while index + needle.count <= bytes.count {
-            if bytes[index] == needle[0], bytes[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
+    mutating func replace(_ range: Range<Int>, with replacement: [UInt8]) {
+        if !replaced {
+            output.reserveCapacity(input.count + 256)
+            replaced = true
         }
-        return nil
+        output.append(contentsOf: input[copiedUpTo..<range.lowerBound])
+        output.append(contentsOf: replacement)
+        copiedUpTo = range.upperBound
     }
+
+    consuming func finish() -> [UInt8]? {
+        guard replaced else { return nil }
+        output.append(contentsOf: input[copiedUpTo...])
+        return output
+    }
+}
+
+private enum ASCII {
+    static let lessThan = UInt8(ascii: "<")
+    static let greaterThan = UInt8(ascii: ">")
+    static let ampersand = UInt8(ascii: "&")
+    static let escapedAmpersand = Array("&amp;".utf8)
 }

@@ -15,28 +15,46 @@ public enum FeedParser {
         if first == UInt8(ascii: "{") {
             return try JSONFeedParser.parse(bytes, url: url)
         }
-        var encoding = CharsetDetector.override(for: bytes, httpCharset: httpCharset)
-        let claimsUTF8 = CharsetDetector.declared(in: bytes).map { $0 == "utf-8" || $0 == "utf8" } ?? true
-        if encoding == nil && claimsUTF8 || encoding == "UTF-8" {
-            // libxml2 would silently read invalid UTF-8 as Latin-1; choose the likely truth instead.
-            encoding = CharsetDetector.fallback(for: bytes) ?? encoding
+        guard bytes.count <= maximumDocumentSize else {
+            throw .malformed("document of \(bytes.count) bytes is larger than the \(maximumDocumentSize) we read")
         }
-        return try parseXML(EntityRepair.repair(bytes) ?? bytes, url: url, encoding: encoding)
+        let (encoding, claimsUTF8) = CharsetDetector.plan(for: bytes, httpCharset: httpCharset)
+        let repaired = EntityRepair.repair(bytes) ?? bytes
+        guard claimsUTF8 else { return try parseXML(repaired, url: url, encoding: encoding) }
+        // libxml2 checks UTF-8 as it reads and stops at the first invalid byte; so read first,
+        // and check the bytes only when the reader stopped (a whole pass saved on every good feed).
+        if let feed = try readXML(repaired, url: url, encoding: encoding, treeFallback: false) { return feed }
+        let checked = CharsetDetector.checkingUTF8(repaired, encoding: encoding)
+        return try parseXML(checked.bytes, url: url, encoding: checked.encoding)
     }
 
+    /// Reads with libxml2's recovering fallback: always a feed, or an error.
     private static func parseXML(_ bytes: [UInt8], url: String, encoding: String?) throws(ParseError) -> Feed {
+        guard let feed = try readXML(bytes, url: url, encoding: encoding, treeFallback: true) else {
+            throw .malformed("the reader stopped early")  // not reached: the fallback reads what it can
+        }
+        return feed
+    }
+
+    /// Larger documents are not feeds but accidents (or attacks); libxml2 also caps one text node at 10 MB.
+    public static let maximumDocumentSize = 256 << 20
+
+    /// The feed; nil only without `treeFallback`, when the streaming reader stopped early.
+    private static func readXML(_ bytes: [UInt8], url: String, encoding: String?,
+                                treeFallback: Bool) throws(ParseError) -> Feed? {
         var feed: Feed?
         var rootName = ""
         var rss = RSSAdapter(feedURL: url)
         var atom = AtomAdapter(feedURL: url)
-        let sawRoot = XMLFeedReader.read(bytes, url: url, encoding: encoding) { event in
+        let outcome = XMLFeedReader.read(bytes, url: url, encoding: encoding, treeFallback: treeFallback) { event in
             switch event {
             case .root(let root):
                 rootName = root.name
-                feed = kind(of: root).map { Feed(kind: $0) }
+                feed = kind(of: root).map { Feed(kind: $0, language: root.attribute("lang")) }
                 if let base = root.base { rss = RSSAdapter(feedURL: base); atom = AtomAdapter(feedURL: base) }
             case .channelElement(let element):
                 guard var current = feed else { return }
+                if current.kind == .rss1, element.namespace == Namespaces.rss090 { current.kind = .rss09x }
                 if current.kind.isAtom { atom.apply(channelElement: element, to: &current) }
                 else { rss.apply(channelElement: element, to: &current) }
                 feed = current
@@ -46,7 +64,8 @@ public enum FeedParser {
                 feed!.items.append(finish(item))
             }
         }
-        guard sawRoot else { throw .malformed("no XML element found") }
+        if outcome == .streamStopped { return nil }
+        guard outcome == .complete else { throw .malformed("no XML element found") }
         guard let feed else { throw .notAFeed(root: rootName) }
         return feed
     }

@@ -1,27 +1,48 @@
 internal import FeedModel
+internal import Markup
 
 /// Enclosures and Media RSS: where podcasts and photo feeds keep their files and images.
 enum MediaFields {
     static func apply(_ element: XMLElementValue, to item: inout Item) {
+        let base = element.base ?? item.link
         for enclosure in element.all("enclosure", in: Namespaces.rssCore) {
-            guard let url = enclosure.attribute("url"), !url.isEmpty else { continue }
-            item.enclosures.append(Enclosure(url: url, type: enclosure.attribute("type"),
-                                             length: enclosure.attribute("length").flatMap { Int($0) }))
+            guard let url = enclosure.attribute("url").flatMap(FieldText.nonEmpty) else { continue }
+            item.enclosures.append(Enclosure(url: URLResolver.resolve(url, against: base), type: enclosure.attribute("type"),
+                                             length: enclosure.attribute("length").flatMap(length)))
         }
-        item.mediaImage = thumbnail(element) ?? imageContent(element)
+        // media:content is listed too (once per URL): many podcast and video feeds have nothing else.
+        for content in mediaContents(element) {
+            guard let url = content.attribute("url").flatMap(FieldText.nonEmpty)
+                .map({ URLResolver.resolve($0, against: base) }),
+                  !item.enclosures.contains(where: { $0.url == url }) else { continue }
+            item.enclosures.append(Enclosure(url: url, type: content.attribute("type"),
+                                             length: content.attribute("fileSize").flatMap(length)))
+        }
+        let image = thumbnail(element) ?? imageContent(element)
             ?? item.enclosures.first { $0.type?.hasPrefix("image/") == true }?.url
+        item.mediaImage = image.map { URLResolver.resolve($0, against: base) }
+    }
+
+    /// A byte count; feeds write `0`, `-1`, `""` or `12 MB` for unknown, which is nil.
+    static func length(_ text: String) -> Int? {
+        Int(text.trimmingASCIISpaces()).flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    private static func groups(_ element: XMLElementValue) -> [XMLElementValue] {
+        [element] + element.all("group", in: [Namespaces.media])
+    }
+
+    private static func mediaContents(_ element: XMLElementValue) -> [XMLElementValue] {
+        groups(element).flatMap { $0.all("content", in: [Namespaces.media]) }
     }
 
     private static func thumbnail(_ element: XMLElementValue) -> String? {
         let media: Set<String> = [Namespaces.media]
-        let groups = [element] + element.all("group", in: media)
-        return groups.lazy.compactMap { $0.first("thumbnail", in: media)?.attribute("url") }.first { !$0.isEmpty }
+        return groups(element).lazy.compactMap { $0.first("thumbnail", in: media)?.attribute("url") }.first { !$0.isEmpty }
     }
 
     private static func imageContent(_ element: XMLElementValue) -> String? {
-        let media: Set<String> = [Namespaces.media]
-        let groups = [element] + element.all("group", in: media)
-        for content in groups.flatMap({ $0.all("content", in: media) }) {
+        for content in mediaContents(element) {
             let isImage = content.attribute("medium") == "image" || content.attribute("type")?.hasPrefix("image/") == true
             if isImage, let url = content.attribute("url"), !url.isEmpty { return url }
         }

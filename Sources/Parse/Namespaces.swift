@@ -8,6 +8,7 @@ enum Namespaces {
     static let atom03 = "http://purl.org/atom/ns#"
     static let content = "http://purl.org/rss/1.0/modules/content/"
     static let dublinCore = "http://purl.org/dc/elements/1.1/"
+    static let dcTerms = "http://purl.org/dc/terms/"
     static let media = "http://search.yahoo.com/mrss/"
     static let itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd"
     static let syndication = "http://purl.org/rss/1.0/modules/syndication/"

@@ -6,20 +6,51 @@ struct RSSAdapter {
     let feedURL: String
 
     func apply(channelElement element: XMLElementValue, to feed: inout Feed) {
-        guard Namespaces.rssCore.contains(element.namespace) else {
-            if element.namespace == Namespaces.atom10, element.name == "link", feed.link == nil,
-               element.attribute("rel") == "alternate" {
-                feed.link = element.attribute("href")
+        switch element.namespace {
+        case Namespaces.atom10:
+            if element.name == "link", feed.link == nil, (element.attribute("rel") ?? "alternate") == "alternate" {
+                feed.link = element.attribute("href").map { URLResolver.resolve($0, against: feedURL) }
             }
-            return
+        case Namespaces.syndication, Namespaces.dublinCore, Namespaces.itunes:
+            applyModule(element, to: &feed)
+        case let namespace where Namespaces.rssCore.contains(namespace):
+            applyCore(element, to: &feed)
+        default:
+            break
         }
+    }
+
+    private func applyCore(_ element: XMLElementValue, to feed: inout Feed) {
+        let text = element.text.trimmingASCIISpaces()
         switch element.name {
         case "title": feed.title = FieldText.plain(element.text)
-        case "link": feed.link = FieldText.nonEmpty(element.text.trimmingASCIISpaces())
+        case "link": feed.link = FieldText.nonEmpty(text).map { URLResolver.resolve($0, against: feedURL) }
         case "description": feed.description = FieldText.nonEmpty(element.text)
-        case "language": feed.language = FieldText.nonEmpty(element.text.trimmingASCIISpaces())
-        case "ttl": feed.ttlMinutes = Int(element.text.trimmingASCIISpaces())
-        case "image": feed.image = element.first("url", in: Namespaces.rssCore).map { $0.text.trimmingASCIISpaces() }
+        case "language": feed.language = FieldText.nonEmpty(text)
+        case "ttl": feed.ttlMinutes = Int(text).flatMap { $0 >= 0 ? $0 : nil }
+        case "image":
+            feed.image = element.first("url", in: Namespaces.rssCore)
+                .flatMap { FieldText.nonEmpty($0.text.trimmingASCIISpaces()) }
+                .map { URLResolver.resolve($0, against: feedURL) } ?? feed.image
+        case "skipHours":
+            feed.skipHours = element.all("hour", in: Namespaces.rssCore)
+                .compactMap { Int($0.text.trimmingASCIISpaces()) }.filter { (0...24).contains($0) }
+                .map { $0 % 24 }  // some feeds count 1-24
+        case "skipDays":
+            feed.skipDays = element.all("day", in: Namespaces.rssCore).compactMap { FieldText.nonEmpty($0.text.trimmingASCIISpaces()) }
+        default: break
+        }
+    }
+
+    /// Channel fields from the syndication, Dublin Core and iTunes modules.
+    private func applyModule(_ element: XMLElementValue, to feed: inout Feed) {
+        let text = element.text.trimmingASCIISpaces()
+        switch (element.namespace, element.name) {
+        case (Namespaces.syndication, "updatePeriod"): feed.updatePeriod = FieldText.nonEmpty(text.lowercased())
+        case (Namespaces.syndication, "updateFrequency"): feed.updateFrequency = Int(text).flatMap { $0 > 0 ? $0 : nil }
+        case (Namespaces.dublinCore, "language"): feed.language = feed.language ?? FieldText.nonEmpty(text)
+        case (Namespaces.itunes, "image"):
+            feed.image = feed.image ?? element.attribute("href").flatMap(FieldText.nonEmpty)
         default: break
         }
     }
@@ -28,31 +59,41 @@ struct RSSAdapter {
         var item = Item()
         let core = Namespaces.rssCore
         item.title = element.first("title", in: core).map { FieldText.plain($0.text) } ?? ""
+        applyIdentity(element, to: &item)
+        item.author = [element.first("author", in: core), element.first("creator", in: [Namespaces.dublinCore]),
+                       element.first("author", in: [Namespaces.itunes])]
+            .lazy.compactMap { $0.flatMap { FieldText.nonEmpty(FieldText.personName($0.text)) } }.first
+        item.published = firstDate(element, [("pubDate", core), ("date", [Namespaces.dublinCore]),
+                                             ("issued", [Namespaces.dcTerms]), ("published", [Namespaces.atom10])])
+        item.updated = firstDate(element, [("updated", [Namespaces.atom10]), ("modified", [Namespaces.dcTerms])])
+        item.categories = (element.all("category", in: core) + element.all("subject", in: [Namespaces.dublinCore]))
+            .compactMap { FieldText.nonEmpty(FieldText.plain($0.text).trimmingASCIISpaces()) }
+        let description = element.first("description", in: core).map(FieldText.html(of:))
+        let encoded = element.first("encoded", in: [Namespaces.content]).map(FieldText.html(of:))
+        item.contentHTML = [encoded, description].lazy.compactMap { $0 }.first { !$0.isEmpty } ?? ""
+        if let encoded, !encoded.isEmpty { item.summary = description.flatMap(FieldText.nonEmpty) }
+        MediaFields.apply(element, to: &item)
+        item.baseURL = element.base ?? item.link ?? feedURL
+        return item
+    }
+
+    /// guid (or rdf:about) and link; a permalink guid is the link when there is no other.
+    private func applyIdentity(_ element: XMLElementValue, to item: inout Item) {
+        let core = Namespaces.rssCore
         let guid = element.first("guid", in: core)
         item.id = guid.flatMap { FieldText.nonEmpty($0.text.trimmingASCIISpaces()) }
             ?? element.attributes.first(where: { $0.name == "about" && $0.namespace == Namespaces.rdf })?.value
-        item.link = element.first("link", in: core).flatMap { FieldText.nonEmpty($0.text.trimmingASCIISpaces()) }
-            ?? alternateAtomLink(element)
+        let base = element.base ?? feedURL
+        item.link = (element.first("link", in: core).flatMap { FieldText.nonEmpty($0.text.trimmingASCIISpaces()) }
+            ?? alternateAtomLink(element)).map { URLResolver.resolve($0, against: base) }
         if item.link == nil, let guid, guid.attribute("isPermaLink")?.lowercased() != "false",
-           let id = item.id, id.hasPrefix("http") {
+           let id = item.id, id.hasPrefix("http://") || id.hasPrefix("https://") {
             item.link = id
         }
-        item.author = [element.first("author", in: core), element.first("creator", in: [Namespaces.dublinCore]),
-                       element.first("author", in: [Namespaces.itunes])]
-            .compactMap { $0.flatMap { FieldText.nonEmpty(FieldText.plain($0.text)) } }.first
-        item.published = [element.first("pubDate", in: core), element.first("date", in: [Namespaces.dublinCore])]
-            .compactMap { $0.flatMap { DateParser.parse($0.text) } }.first
-        item.updated = element.first("updated", in: [Namespaces.atom10]).flatMap { DateParser.parse($0.text) }
-        item.categories = (element.all("category", in: core) + element.all("subject", in: [Namespaces.dublinCore]))
-            .compactMap { FieldText.nonEmpty(FieldText.plain($0.text)) }
-        let description = element.first("description", in: core)
-        let encoded = element.first("encoded", in: [Namespaces.content])
-        let body = [encoded, description].compactMap { $0 }.first { !FieldText.html(of: $0).isEmpty }
-        item.contentHTML = body.map(FieldText.html(of:)) ?? ""
-        if encoded != nil, let description { item.summary = FieldText.nonEmpty(FieldText.html(of: description)) }
-        MediaFields.apply(element, to: &item)
-        item.baseURL = element.base ?? item.link.map { URLResolver.resolve($0, against: feedURL) } ?? feedURL
-        return item
+    }
+
+    private func firstDate(_ element: XMLElementValue, _ candidates: [(String, Set<String>)]) -> Timestamp? {
+        candidates.lazy.compactMap { element.first($0.0, in: $0.1).flatMap { DateParser.parse($0.text) } }.first
     }
 
     private func alternateAtomLink(_ element: XMLElementValue) -> String? {

@@ -42,12 +42,21 @@ struct XMLElementValue: Sendable {
         children.contains { if case .element = $0 { true } else { false } }
     }
 
+    // The adapters ask for a dozen names per item: walk the children in place rather than
+    // building the `elements` array for every question.
     func first(_ name: String, in namespaces: Set<String>) -> XMLElementValue? {
-        elements.first { $0.name == name && namespaces.contains($0.namespace) }
+        for case .element(let element) in children where element.name == name && namespaces.contains(element.namespace) {
+            return element
+        }
+        return nil
     }
 
     func all(_ name: String, in namespaces: Set<String>) -> [XMLElementValue] {
-        elements.filter { $0.name == name && namespaces.contains($0.namespace) }
+        var found: [XMLElementValue] = []
+        for case .element(let element) in children where element.name == name && namespaces.contains(element.namespace) {
+            found.append(element)
+        }
+        return found
     }
 
     /// The children written back as markup: for HTML carried as XML elements (Atom xhtml,

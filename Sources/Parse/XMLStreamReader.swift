@@ -10,40 +10,83 @@ enum XMLFeedEvent {
 /// Reads a feed document with libxml2 and copies out, one at a time, the root element, each
 /// channel-level element and each item/entry subtree. No libxml2 object outlives `read`.
 ///
-/// The streaming reader keeps memory to one item at a time, but gives up at the first
-/// well-formedness error; a document it cannot finish is read again with the recovering
-/// tree parser, which keeps every complete item of a broken document.
+/// The streaming reader keeps memory to one item at a time and hands each item on as soon as
+/// it is read, but gives up at the first well-formedness error. A document it cannot finish is
+/// read again with the recovering tree parser, which keeps every complete item of a broken
+/// document; the root and the items the stream already delivered are not delivered twice.
 enum XMLFeedReader {
     /// Recover from broken markup, never touch the network, never substitute entities from a
     /// DTD (no NOENT), merge CDATA into text, and keep libxml2 quiet about what it recovers from.
+    /// No XML_PARSE_HUGE: libxml2's default limits (depth 256, 10 MB text nodes) stay on.
     static let options: Int32 = Int32(bitPattern: XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue
         | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue
         | XML_PARSE_COMPACT.rawValue)
 
-    static let itemNames: Set<String> = ["item", "entry"]
+    enum Outcome {
+        case complete, noRoot
+        /// The streaming reader stopped early and `treeFallback` was off.
+        case streamStopped
+    }
 
-    /// Calls `visit` for each event; returns false when the document has no root element.
-    /// `encoding` overrides the document's own declaration (nil: libxml2 detects it).
-    static func read(_ bytes: [UInt8], url: String, encoding: String?, visit: (XMLFeedEvent) -> Void) -> Bool {
+    /// Calls `visit` for each event. `encoding` overrides the document's own declaration (nil:
+    /// libxml2 detects it). Without `treeFallback`, a document the stream cannot finish is left
+    /// to the caller, who may want to read it differently.
+    static func read(_ bytes: [UInt8], url: String, encoding: String?, treeFallback: Bool,
+                     visit: (XMLFeedEvent) -> Void) -> Outcome {
         silenceLibxml2
-        var events: [XMLFeedEvent] = []
-        if stream(bytes, url: url, encoding: encoding, visit: { events.append($0) }) {
-            events.forEach(visit)
-            return !events.isEmpty
+        let copier = XMLTreeCopier(resolvesBase: mentionsXMLBase(bytes))
+        var sawRoot = false
+        var itemsDelivered = 0
+        let finished = stream(bytes, url: url, encoding: encoding, copier: copier) { event in
+            if case .root = event { sawRoot = true }
+            if case .item = event { itemsDelivered += 1 }
+            visit(event)
         }
-        return tree(bytes, url: url, encoding: encoding, visit: visit)
+        if finished { return sawRoot ? .complete : .noRoot }
+        guard treeFallback else { return .streamStopped }
+        var itemsToSkip = itemsDelivered
+        let treeHadRoot = tree(bytes, url: url, encoding: encoding, copier: copier) { event in
+            switch event {
+            case .root where sawRoot: return
+            case .item where itemsToSkip > 0: itemsToSkip -= 1
+            default: visit(event)
+            }
+        }
+        return treeHadRoot || sawRoot ? .complete : .noRoot
+    }
+
+    /// xml:base is rare; when the bytes never name it, no element needs its base looked up.
+    private static func mentionsXMLBase(_ bytes: [UInt8]) -> Bool {
+        let needle = Array("xml:base".utf8)
+        return bytes.withUnsafeBufferPointer { buffer in
+            var index = 0
+            while index + needle.count <= buffer.count {
+                index = ByteScan.skip(buffer, from: index, until: 0x78)  // "x"
+                guard index + needle.count <= buffer.count else { return false }
+                if buffer[index] == 0x78, buffer[index + 4] == 0x62,
+                   buffer[index..<(index + needle.count)].elementsEqual(needle) { return true }
+                index += 1
+            }
+            return false
+        }
     }
 
     /// The streaming pass; false if libxml2's reader stopped on an error before the end.
-    private static func stream(_ bytes: [UInt8], url: String, encoding: String?,
+    /// libxml2 pulls the document in chunks (`readChunk`), so its input buffer is a window
+    /// that it shrinks as it goes, not a second copy of a 50 MB document.
+    private static func stream(_ bytes: [UInt8], url: String, encoding: String?, copier: XMLTreeCopier,
                                visit: (XMLFeedEvent) -> Void) -> Bool {
-        let reader: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { characters in
-                xmlReaderForMemory(characters, Int32(clamping: buffer.count), url, encoding, options)
+        bytes.withUnsafeBufferPointer { buffer in
+            var cursor = InputCursor(buffer: buffer)
+            return withUnsafeMutablePointer(to: &cursor) { context in
+                guard let reader = xmlReaderForIO(readChunk, nil, context, url, encoding, options) else { return false }
+                defer { xmlFreeTextReader(reader) }
+                return walk(reader, copier: copier, visit: visit)
             }
         }
-        guard let reader else { return false }
-        defer { xmlFreeTextReader(reader) }
+    }
+
+    private static func walk(_ reader: OpaquePointer, copier: XMLTreeCopier, visit: (XMLFeedEvent) -> Void) -> Bool {
         var rootName = ""
         var status = xmlTextReaderRead(reader)
         while status == 1 {
@@ -56,12 +99,12 @@ enum XMLFeedReader {
             let name = String(cString: node.pointee.name)
             if depth == 0 {
                 rootName = name
-                visit(.root(XMLTreeCopier.shallowCopy(node)))
+                visit(.root(copier.shallowCopy(node)))
                 status = xmlTextReaderRead(reader)
             } else if isChannel(name, depth: Int(depth), rootName: rootName) {
                 status = xmlTextReaderRead(reader)  // descend: its children are the channel fields
             } else if let expanded = xmlTextReaderExpand(reader) {
-                visit(event(for: expanded, named: name))
+                deliver(expanded, copier: copier, visit: visit)
                 status = xmlTextReaderNext(reader)
             } else {
                 return false
@@ -71,7 +114,8 @@ enum XMLFeedReader {
     }
 
     /// The recovering pass over a whole tree.
-    private static func tree(_ bytes: [UInt8], url: String, encoding: String?, visit: (XMLFeedEvent) -> Void) -> Bool {
+    private static func tree(_ bytes: [UInt8], url: String, encoding: String?, copier: XMLTreeCopier,
+                             visit: (XMLFeedEvent) -> Void) -> Bool {
         let document: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { characters in
                 xmlReadMemory(characters, Int32(clamping: buffer.count), url, encoding, options)
@@ -81,21 +125,21 @@ enum XMLFeedReader {
         defer { xmlFreeDoc(document) }
         guard let root = xmlDocGetRootElement(document) else { return false }
         let rootName = String(cString: root.pointee.name)
-        visit(.root(XMLTreeCopier.shallowCopy(root)))
-        visitChildren(of: root, depth: 1, rootName: rootName, visit: visit)
+        visit(.root(copier.shallowCopy(root)))
+        visitChildren(of: root, depth: 1, rootName: rootName, copier: copier, visit: visit)
         return true
     }
 
-    private static func visitChildren(of parent: xmlNodePtr, depth: Int, rootName: String,
+    private static func visitChildren(of parent: xmlNodePtr, depth: Int, rootName: String, copier: XMLTreeCopier,
                                       visit: (XMLFeedEvent) -> Void) {
         var child = parent.pointee.children
         while let node = child {
             if node.pointee.type == XML_ELEMENT_NODE {
                 let name = String(cString: node.pointee.name)
                 if isChannel(name, depth: depth, rootName: rootName) {
-                    visitChildren(of: node, depth: depth + 1, rootName: rootName, visit: visit)
+                    visitChildren(of: node, depth: depth + 1, rootName: rootName, copier: copier, visit: visit)
                 } else {
-                    visit(event(for: node, named: name))
+                    deliver(node, copier: copier, visit: visit)
                 }
             }
             child = node.pointee.next
@@ -106,10 +150,46 @@ enum XMLFeedReader {
         name == "channel" && depth == 1 && rootName != "feed"
     }
 
-    private static func event(for node: xmlNodePtr, named name: String) -> XMLFeedEvent {
-        let value = XMLTreeCopier.copy(node)
-        return itemNames.contains(name) ? .item(value) : .channelElement(value)
+    /// One channel element or item; then, for an item, the items nested in it. A well-formed feed
+    /// has none, but libxml2's recovery puts every item after an unclosed tag inside that item.
+    private static func deliver(_ node: xmlNodePtr, copier: XMLTreeCopier, visit: (XMLFeedEvent) -> Void) {
+        guard XMLTreeCopier.isItem(node) else {
+            visit(.channelElement(copier.copy(node)))
+            return
+        }
+        visit(.item(copier.copy(node, skippingItems: true)))
+        deliverNestedItems(in: node, copier: copier, visit: visit)
     }
+
+    private static func deliverNestedItems(in parent: xmlNodePtr, copier: XMLTreeCopier, visit: (XMLFeedEvent) -> Void) {
+        var child = parent.pointee.children
+        while let node = child {
+            if node.pointee.type == XML_ELEMENT_NODE {
+                if XMLTreeCopier.isItem(node) {
+                    deliver(node, copier: copier, visit: visit)
+                } else {
+                    deliverNestedItems(in: node, copier: copier, visit: visit)
+                }
+            }
+            child = node.pointee.next
+        }
+    }
+}
+
+/// Where libxml2 has read up to in the document it pulls through `readChunk`.
+private struct InputCursor {
+    let buffer: UnsafeBufferPointer<UInt8>
+    var offset = 0
+}
+
+/// libxml2's read callback: copies the next chunk of the document into its buffer.
+private func readChunk(_ context: UnsafeMutableRawPointer?, _ target: UnsafeMutablePointer<CChar>?, _ length: Int32) -> Int32 {
+    guard let cursor = context?.assumingMemoryBound(to: InputCursor.self), let target, length > 0 else { return -1 }
+    let count = min(Int(length), cursor.pointee.buffer.count - cursor.pointee.offset)
+    guard count > 0, let base = cursor.pointee.buffer.baseAddress else { return 0 }
+    UnsafeMutableRawPointer(target).copyMemory(from: base + cursor.pointee.offset, byteCount: count)
+    cursor.pointee.offset += count
+    return Int32(count)
 }
 
 /// libxml2 prints every recovered error to stderr unless told otherwise; feeds are full of them.

@@ -1,5 +1,6 @@
 import FeedModel
 import Foundation
+import Parse
 
 /// The `crawler parse --json` contract: every field present, null or [] when missing.
 enum FeedJSON {
@@ -17,7 +18,7 @@ enum FeedJSON {
         [
             "id": nullable(item.id), "title": item.title, "link": nullable(item.link), "author": nullable(item.author),
             "published": nullable(item.published.map(rfc3339)), "updated": nullable(item.updated.map(rfc3339)),
-            "categories": item.categories, "content": item.contentHTML, "summary": nullable(item.summary),
+            "categories": item.categories, "content": ContentLinks.resolving(item.contentHTML, against: item.baseURL), "summary": nullable(item.summary),
             "image": nullable(item.bodyImage ?? item.mediaImage),
             "enclosures": item.enclosures.map { ["url": $0.url, "type": nullable($0.type), "length": nullable($0.length)] },
         ]

@@ -20,9 +20,30 @@ import Testing
         "2022-02-17T07:50:43+0800",
         "2022-02-16 23:50:43",
         "2022年02月16日 23:50:43",
+        "16 Feb 2022 23:50:43",
+        "Wed, 16 FEB 2022 23:50:43 Z",
+        "Wed,16 Feb 2022 23:50:43 GMT",
+        "Wed, 16 Feb 2022 17:50:43 CST",
+        "Thu, 17 Feb 2022 08:50:43 JST",
+        "Thu, 17 Feb 2022 00:50:43 CET",
+        "Thu, 17 Feb 2022 07:50:43 GMT+8",
+        "Thu, 17 Feb 2022 07:50:43 UTC+08:00",
+        "Thu, 17 Feb 2022 07:50:43 +08",
+        "Thu, 17 Feb 2022 07:50:43 +0800 (CST)",
+        "Feb 16, 2022 11:50:43 PM",
+        "Wed Feb 16 23:50:43 2022",
+        "2022-02-17T07:50:43 +0800",
+        "2022/02/16 23:50:43",
+        "2022-02-16T23:50:43.123456789+00:00",
+        "2022年2月17日 7:50:43 +0800",
     ])
     func readsCommonForms(text: String) {
         #expect(DateParser.parse(text) == Self.reference)
+    }
+
+    @Test func readsTwoDigitYearsIntoTheRightCentury() {
+        #expect(DateParser.parse("Fri, 01 Jan 99 00:00:00 GMT") == Timestamp(year: 1999, month: 1, day: 1))
+        #expect(DateParser.parse("1 jan 05 00:00 gmt") == Timestamp(year: 2005, month: 1, day: 1))
     }
 
     @Test func readsDateOnlyAndMinutePrecision() {
@@ -31,7 +52,9 @@ import Testing
     }
 
     @Test(arguments: ["", "yesterday", "32 Feb 2022 10:00:00 GMT", "2022-13-01", "Wed, 16 Foo 2022 10:00 GMT",
-                      "2022-02-16T25:00:00Z", "16 Feb 2022 10:00:00 XYZ"])
+                      "2022-02-16T25:00:00Z", "16 Feb 2022 10:00:00 XYZ", "16 Feb 2022 10:00:00 IST",
+                      "29 Feb 2022 10:00:00 GMT", "16 Feb 202 10:00 GMT", "Feb 16 2022 13:00 PM", "2022-02-16T10:00:00+25:00",
+                      "16/02/2022", "1645055443", "16 Feb 2022 10:00:00 +08:00:99"])
     func refusesWhatItCannotReadWithCertainty(text: String) {
         #expect(DateParser.parse(text) == nil)
     }

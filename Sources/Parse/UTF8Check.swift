@@ -1,0 +1,98 @@
+/// How well a byte string reads as UTF-8, without building a String (a 50 MB feed would be
+/// copied just to learn it is valid).
+struct UTF8Check {
+    /// Well-formed sequences of two to four bytes.
+    private(set) var multibyte = 0
+    /// Bytes that start no well-formed sequence.
+    private(set) var invalid = 0
+
+    init(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = 0
+            while index < buffer.count {
+                index = UTF8Check.skipASCII(buffer, from: index)
+                guard index < buffer.count else { break }
+                let lead = buffer[index]
+                if lead < 0x80 { index += 1; continue }
+                // CJK text is almost all three-byte sequences with an ordinary lead byte.
+                if lead >= 0xE1, lead <= 0xEF, lead != 0xED, index + 2 < buffer.count,
+                   buffer[index + 1] & 0xC0 == 0x80, buffer[index + 2] & 0xC0 == 0x80 {
+                    multibyte += 1
+                    index += 3
+                    continue
+                }
+                let length = UTF8Check.sequenceLength(buffer, at: index)
+                if length > 0 {
+                    multibyte += 1
+                    index += length
+                } else if index + 4 > buffer.count, UTF8Check.isTruncatedTail(buffer, from: index) {
+                    break  // a document cut inside its last character is still UTF-8
+                } else {
+                    invalid += 1
+                    index += 1
+                }
+            }
+        }
+    }
+
+    var isValid: Bool { invalid == 0 }
+
+    /// Past a run of ASCII, eight bytes at a time.
+    @inline(__always) private static func skipASCII(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        let raw = UnsafeRawBufferPointer(buffer)
+        while index + 8 <= buffer.count,
+              raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            index += 8
+        }
+        return index
+    }
+
+    /// A few stray bytes in a document that is otherwise UTF-8 are damage, not another encoding.
+    var isMostlyUTF8: Bool { invalid * 4 <= multibyte }
+
+    /// Length of the well-formed sequence at `index` (RFC 3629 table), or 0.
+    static func sequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        let lead = bytes[index]
+        let (length, secondRange): (Int, ClosedRange<UInt8>) = switch lead {
+        case 0xC2...0xDF: (2, 0x80...0xBF)
+        case 0xE0: (3, 0xA0...0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: (3, 0x80...0xBF)
+        case 0xED: (3, 0x80...0x9F)
+        case 0xF0: (4, 0x90...0xBF)
+        case 0xF1...0xF3: (4, 0x80...0xBF)
+        case 0xF4: (4, 0x80...0x8F)
+        default: (0, 0...0)
+        }
+        guard length > 0, index + length <= bytes.count, secondRange.contains(bytes[index + 1]) else { return 0 }
+        for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 { return 0 }
+        return length
+    }
+
+    private static func isTruncatedTail(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> Bool {
+        guard bytes[index] >= 0xC2, bytes[index] <= 0xF4 else { return false }
+        return bytes[(index + 1)...].allSatisfy { $0 & 0xC0 == 0x80 }
+    }
+
+    /// Every byte that starts no well-formed sequence becomes U+FFFD, so libxml2, which stops at
+    /// the first invalid byte, reads the rest of the document.
+    static func replacingInvalid(_ bytes: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + 64)
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = 0
+            while index < buffer.count {
+                if buffer[index] < 0x80 { output.append(buffer[index]); index += 1; continue }
+                let length = sequenceLength(buffer, at: index)
+                if length > 0 {
+                    output.append(contentsOf: buffer[index..<(index + length)])
+                    index += length
+                } else {
+                    output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                    index += 1
+                }
+            }
+        }
+        return output
+    }
+}
