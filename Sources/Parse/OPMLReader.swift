@@ -22,7 +22,7 @@ public enum OPMLReader {
         }
         guard let document, let root = xmlDocGetRootElement(document) else { throw .malformed("not XML") }
         defer { xmlFreeDoc(document) }
-        let tree = XMLTreeCopier.copy(root)
+        let tree = XMLTreeCopier(resolvesBase: false).copy(root)
         guard tree.name.lowercased() == "opml" else { throw .notAFeed(root: tree.name) }
         var outlines: [OPMLOutline] = []
         for body in tree.elements where body.name == "body" {
