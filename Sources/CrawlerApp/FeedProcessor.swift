@@ -87,7 +87,7 @@ struct FeedProcessor {
             return .failed("\(error)")
         }
         report.items = parsed.items.count
-        hints.ttlMinutes = parsed.ttlMinutes
+        ServerHintsReader.add(parsed, to: &hints)
         let renderer = DocumentRenderer(feed: feed, channelTitle: parsed.title, defaultImage: config.defaultImage,
                                         format: format)
         let documents = parsed.items.map { renderer.render($0, firstSeen: now) }

@@ -9,8 +9,25 @@ enum ServerHintsReader {
         hints.maxAge = cacheControlMaxAge(response.headers["cache-control"])
         hints.expires = response.headers["expires"].flatMap(DateParser.parse)
         hints.retryAfter = retryAfter(response.headers["retry-after"], now: now)
-        hints.ttlMinutes = feed?.ttlMinutes
+        if let feed { add(feed, to: &hints) }
         return hints
+    }
+
+    /// What the document itself says: <ttl>, sy:updatePeriod/updateFrequency, skipHours/skipDays.
+    static func add(_ feed: Feed, to hints: inout ServerHints) {
+        hints.ttlMinutes = feed.ttlMinutes
+        hints.updatePeriod = updatePeriod(feed.updatePeriod, frequency: feed.updateFrequency)
+        hints.skipHours = Set(feed.skipHours.filter { (0..<24).contains($0) })
+        let days = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+        hints.skipDays = Set(feed.skipDays.compactMap { days.firstIndex(of: $0.lowercased()) })
+    }
+
+    /// Seconds between updates: the period divided by how often it updates within it.
+    static func updatePeriod(_ period: String?, frequency: Int?) -> Double? {
+        let seconds: [String: Double] = ["hourly": 3600, "daily": 86_400, "weekly": 604_800,
+                                         "monthly": 2_592_000, "yearly": 31_536_000]
+        guard let period, let length = seconds[period.lowercased()] else { return nil }
+        return length / Double(max(1, frequency ?? 1))
     }
 
     /// `max-age=N` (ignored with no-cache/no-store, which ask for revalidation, not a wait).
