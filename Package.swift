@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "FeedModel"],
                     swiftSettings: strictSettings),
         .testTarget(name: "CrawlerAppTests",
-                    dependencies: ["CrawlerApp", "FeedModel", "Config", "Store", "CrawlerTestKit", "crawler",
+                    dependencies: ["CrawlerApp", "FeedModel", "Config", "Store", "Schedule", "CrawlerTestKit", "crawler",
                                    .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strictSettings),
     ],
