@@ -9,6 +9,19 @@ public struct FeedState: Sendable, Hashable, Codable {
     public var consecutiveErrors: Int
     public var nextDue: Timestamp?
     public var documents: Int
+    /// The server answered 410 Gone for `url`: not polled again until the configured URL changes.
+    public var gone: Bool = false
+    /// A 301/308 target seen on every fetch since `pendingRedirectCount` fetches ago.
+    public var pendingRedirect: String?
+    public var pendingRedirectCount: Int = 0
+    /// The permanent redirect target now fetched instead of `url`.
+    public var adoptedURL: String?
+    /// Fingerprint of the last body, for servers that send no validators.
+    public var bodyFingerprint: String?
+    /// When the feed was last fetched without validators (to escape validators that never change).
+    public var lastUnconditional: Timestamp?
+    /// Retry-After: the feed must not be fetched before this time.
+    public var notBefore: Timestamp?
 
     public init(feed: String, url: String, validators: ConditionalHeaders = ConditionalHeaders(),
                 lastFetch: Timestamp? = nil, lastStatus: Int? = nil, lastError: String? = nil,

@@ -11,16 +11,27 @@ public final class FetchEngine: Sendable {
         self.settings = settings
     }
 
-    /// Starts every request at once (within the concurrency limits); results arrive as they finish.
-    /// Cancelling the consuming task, or dropping the stream, stops the transfers within a poll tick.
+    /// Queues every request; they start as the global cap and each host's politeness allow, and
+    /// results arrive as they finish. Cancelling the consuming task, or dropping the stream, wakes
+    /// the engine at once and stops the transfers in flight (each reported as cancelled).
     public func fetch(_ requests: [FetchRequest]) -> AsyncStream<FetchResult> {
         let (stream, continuation) = AsyncStream.makeStream(of: FetchResult.self)
         let cancelled = CancellationFlag()
-        continuation.onTermination = { _ in cancelled.set() }
+        let waker = CurlWaker()
+        continuation.onTermination = { _ in
+            cancelled.set()
+            waker.wake()
+        }
         let settings = self.settings
         let thread = Thread {
-            let multi = CurlMulti(settings: settings)
-            multi.run(requests, isCancelled: { cancelled.isSet }, deliver: { continuation.yield($0) })
+            if let multi = CurlMulti(settings: settings, waker: waker) {
+                multi.run(requests, isCancelled: { cancelled.isSet }, deliver: { continuation.yield($0) })
+            } else {
+                for request in requests {
+                    let failure = FetchFailure(kind: .other, message: "\(request.url): libcurl could not create a multi handle")
+                    continuation.yield(FetchResult(request: request, outcome: .failure(failure), milliseconds: 0))
+                }
+            }
             continuation.finish()
         }
         thread.name = "crawler-fetch"
