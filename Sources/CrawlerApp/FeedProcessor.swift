@@ -1,30 +1,46 @@
 internal import FeedModel
 internal import Fetch
+internal import Logging
 internal import Parse
 internal import Convert
 internal import Store
 
-/// Turns one fetch result into stored documents and a new feed state. Each branch says why.
+/// Turns one fetch result into stored documents and a new feed state. The decision itself is
+/// `FetchDecision` (pure); this type carries it out and says what happened.
 struct FeedProcessor {
     let feed: FeedConfig
     let config: CrawlerConfig
     let store: DocumentStore
     let now: Timestamp
+    let logger: Logger
 
     func process(_ result: FetchResult) -> FeedReport {
         var report = FeedReport(feed: feed.name, url: feed.url, status: .failed("not processed"))
         report.milliseconds = result.milliseconds
-        var state = (try? store.feedState(feed.name)) ?? FeedState(feed: feed.name, url: feed.url)
-        if state.url != feed.url { state = FeedState(feed: feed.name, url: feed.url, documents: state.documents) }
-        state.lastFetch = now
-        switch result.outcome {
-        case .failure(let failure):
-            report.status = .failed(failure.message)
-        case .response(let response):
+        var previous = (try? store.feedState(feed.name)) ?? FeedState(feed: feed.name, url: feed.url)
+        if previous.url != feed.url { previous = FeedState(feed: feed.name, url: feed.url, documents: previous.documents) }
+        let decision = FetchDecision.decide(result, state: previous, config: config, now: now)
+        log(decision.notes, result: result)
+        var state = decision.state
+        if case .response(let response) = result.outcome {
             report.httpStatus = response.status
             report.bytes = response.wireBytes
-            report.status = handle(response, report: &report, state: &state)
         }
+        switch decision.action {
+        case .unchanged:
+            report.status = .ok(report.httpStatus ?? 200)
+        case .failed(let reason):
+            report.status = .failed(reason)
+        case .ingest:
+            if case .response(let response) = result.outcome {
+                report.status = ingest(response, report: &report, state: &state)
+            }
+        }
+        finish(&state, report: &report)
+        return report
+    }
+
+    private func finish(_ state: inout FeedState, report: inout FeedReport) {
         state.lastStatus = report.httpStatus
         state.lastError = report.error
         state.consecutiveErrors = report.succeeded ? 0 : state.consecutiveErrors + 1
@@ -34,20 +50,6 @@ struct FeedProcessor {
         } catch {
             // The documents are safe; losing the state only costs an unconditional fetch next time.
             if report.succeeded { report.status = .failed("documents stored, but feed state not saved: \(error)") }
-        }
-        return report
-    }
-
-    private func handle(_ response: FetchResponse, report: inout FeedReport,
-                        state: inout FeedState) -> FeedReport.Status {
-        switch response.status {
-        case 304:
-            // Unchanged since the validators we sent: nothing to parse or write.
-            return .ok(304)
-        case 200..<300:
-            return ingest(response, report: &report, state: &state)
-        default:
-            return .failed("HTTP \(response.status) \(HTTPStatusText.reason(response.status))")
         }
     }
 
@@ -72,9 +74,23 @@ struct FeedProcessor {
             // Nothing of this batch is marked seen, so a later pass stores it.
             return .failed("store: \(error)")
         }
-        // Validators are kept only once the content they describe is safely stored.
+        // Validators and the body's fingerprint are kept only once the content they describe is stored.
         state.validators = response.validators
+        state.bodyFingerprint = response.bodyFingerprint
         return .ok(response.status)
+    }
+
+    private func log(_ notes: [FetchDecision.Note], result: FetchResult) {
+        for note in notes {
+            switch note {
+            case .adoptedRedirect(let from, let to):
+                logger.notice("redirect_adopted", metadata: ["feed": "\(feed.name)", "from": "\(from)", "to": "\(to)"])
+            case .gone:
+                logger.warning("feed_gone", metadata: ["feed": "\(feed.name)", "url": "\(result.request.url)"])
+            case .retryAfter(let seconds):
+                logger.info("retry_after", metadata: ["feed": "\(feed.name)", "seconds": "\(seconds)"])
+            }
+        }
     }
 }
 

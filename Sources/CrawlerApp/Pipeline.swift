@@ -23,18 +23,12 @@ public struct Pipeline {
     public func runOnce(feeds: [FeedConfig], store: DocumentStore) async -> PassSummary {
         let started = WallClock.milliseconds()
         let byName = Dictionary(feeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        var requests: [FetchRequest] = []
-        for feed in feeds {
-            let previous = try? store.feedState(feed.name)
-            // Validators belong to a URL: a changed URL starts unconditionally.
-            let conditional = previous?.url == feed.url ? previous?.validators : nil
-            requests.append(FetchRequest(feed: feed.name, url: feed.url, conditional: conditional ?? ConditionalHeaders()))
-        }
+        let requests = plan(feeds, store: store)
         let engine = FetchEngine(settings: FetchSettings(config))
         var reports: [FeedReport] = []
         for await result in engine.fetch(requests) {
             guard let feed = byName[result.request.feed] else { continue }
-            let processor = FeedProcessor(feed: feed, config: config, store: store, now: clock())
+            let processor = FeedProcessor(feed: feed, config: config, store: store, now: clock(), logger: logger)
             let report = processor.process(result)
             log(report)
             reports.append(report)
@@ -47,6 +41,28 @@ public struct Pipeline {
             "dup": "\(summary.duplicates)", "bytes": "\(summary.bytes)", "ms": "\(summary.milliseconds)",
         ])
         return summary
+    }
+
+    /// The requests of this pass; feeds that must not be fetched now are logged and left out.
+    private func plan(_ feeds: [FeedConfig], store: DocumentStore) -> [FetchRequest] {
+        let now = clock()
+        var requests: [FetchRequest] = []
+        for feed in feeds {
+            let state = try? store.feedState(feed.name)
+            switch FetchPlan.plan(feed, state: state ?? nil, config: config, now: now) {
+            case .skip(let reason):
+                logger.info("skip", metadata: ["feed": "\(feed.name)", "reason": "\(reason)"])
+            case .fetch(let request, let unconditionalReason):
+                if let unconditionalReason {
+                    logger.debug("unconditional", metadata: ["feed": "\(feed.name)", "reason": "\(unconditionalReason)"])
+                }
+                if !request.verifyTLS {
+                    logger.warning("tls_unverified", metadata: ["feed": "\(feed.name)", "url": "\(request.url)"])
+                }
+                requests.append(request)
+            }
+        }
+        return requests
     }
 
     private func log(_ report: FeedReport) {
