@@ -86,7 +86,10 @@ struct FeedProcessor {
             case .adoptedRedirect(let from, let to):
                 logger.notice("redirect_adopted", metadata: ["feed": "\(feed.name)", "from": "\(from)", "to": "\(to)"])
             case .gone:
-                logger.warning("feed_gone", metadata: ["feed": "\(feed.name)", "url": "\(result.request.url)"])
+                logger.warning("feed_gone", metadata: [
+                    "feed": "\(feed.name)", "url": "\(result.request.url)",
+                    "reason": "410 Gone; no longer polled until its url changes in the configuration",
+                ])
             case .retryAfter(let seconds):
                 logger.info("retry_after", metadata: ["feed": "\(feed.name)", "seconds": "\(seconds)"])
             }

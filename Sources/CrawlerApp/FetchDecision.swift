@@ -56,7 +56,8 @@ struct FetchDecision {
         case 410:
             state.gone = true
             notes.append(.gone)
-            action = .failed("HTTP 410 Gone: no longer polled until its url changes in the configuration")
+            // The message stays the plain status; the `feed_gone` log line says it is no longer polled.
+            action = .failed("HTTP 410 Gone")
         case 429, 503:
             let wait = response.cache.retryAfter
             if let wait { backOff(seconds: wait, now: now) }
