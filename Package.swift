@@ -56,6 +56,7 @@ let package = Package(
                                          .product(name: "Logging", package: "swift-log")],
                           swiftSettings: strictSettings),
 
+        .executableTarget(name: "fetch-bench", dependencies: ["Fetch", "FeedModel"], path: "bench/fetch/FetchBench", swiftSettings: strictSettings),
         // Test support: a real loopback HTTP server and fixture helpers.
         .target(name: "CrawlerTestKit",
                 dependencies: ["FeedModel"],

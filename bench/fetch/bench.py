@@ -20,7 +20,9 @@ from farm import FIXED_HTTP_DATE, Farm, cleanup
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CRAWLER = os.path.join(HERE, "..", "..", ".build", "release", "crawler")
+ENGINE = os.path.join(HERE, "..", "..", ".build", "release", "fetch-bench")
 THREADS = 32
+TOOLS = ("crawler", "crawler_tmpfs", "engine", "newsboat", "curl")
 TIMEOUT, LOW_SPEED_TIME = 15, 5
 
 
@@ -28,14 +30,15 @@ def timed(command, workdir, env=None):
     """Runs `command` under /usr/bin/time -v; returns wall s, CPU s, peak RSS MB, exit code, stderr."""
     report = os.path.join(workdir, "time.txt")
     started = time.time()
+    print(f"  {time.strftime('%H:%M:%S')} {os.path.basename(command[0])} {' '.join(command[1:3])}", file=sys.stderr, flush=True)
     run = subprocess.run(["/usr/bin/time", "-v", "-o", report] + command, cwd=workdir, env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = time.time() - started
     fields = dict(line.strip().rsplit(": ", 1) for line in open(report) if ": " in line)
     cpu = float(fields["User time (seconds)"]) + float(fields["System time (seconds)"])
     rss = int(fields["Maximum resident set size (kbytes)"]) / 1024
     return {"wall": wall, "cpu": cpu, "rss_mb": rss, "exit": run.returncode, "started": started,
-            "stderr": run.stderr}
+            "stderr": run.stderr, "stdout": run.stdout[-2000:]}
 
 
 def crawler_config(path, store, urls):
@@ -94,17 +97,38 @@ def run_curl(work, urls):
     return results
 
 
-def one_round(farm, count, scratch):
+def run_engine(work, urls):
+    """The fetch engine alone (no parse, no store), with the same concurrency as `crawler once`."""
+    listing = os.path.join(work, "urls.txt")
+    with open(listing, "w") as out:
+        out.write("\n".join(urls) + "\n")
+    results = []
+    for extra in ([], ["--if-modified-since", FIXED_HTTP_DATE]):
+        result = timed([ENGINE, listing] + extra, work)
+        result["ok"] = sum(int(n) for code, n in re.findall(r" (\d{3})=(\d+)", result["stdout"])
+                           if code in ("200", "304"))
+        results.append(result)
+    return results
+
+
+def one_round(farm, count, scratch, tools):
     urls = [farm.url(index) for index in range(count)]
     row = {}
     work = tempfile.mkdtemp(dir=scratch)
-    row["crawler"] = run_crawler(work, urls, work)
-    row["crawler_tmpfs"] = run_crawler(work, urls, tempfile.mkdtemp(dir="/dev/shm"))
-    row["newsboat"] = run_newsboat(work, urls)
+    if "crawler" in tools:
+        row["crawler"] = run_crawler(work, urls, work)
+    if "crawler_tmpfs" in tools:
+        shm = tempfile.mkdtemp(dir="/dev/shm", prefix="crawler-fetch-bench-")
+        row["crawler_tmpfs"] = run_crawler(work, urls, shm)
+        os.rmdir(shm)
+    if "newsboat" in tools:
+        row["newsboat"] = run_newsboat(work, urls)
     row["curl"] = run_curl(work, urls)
+    row["engine"] = run_engine(work, urls)
     for runs in row.values():
         for run in runs:
             run.pop("stderr", None)
+            run.pop("stdout", None)
     return row
 
 
@@ -114,15 +138,18 @@ def median(rows, tool, phase, key):
 
 def summarize(count, rows):
     lines = []
+    present = [tool for tool in TOOLS if tool in rows[0]]
     for phase, name in ((0, "cold (200)"), (1, "second (304)")):
         tools = {tool: {key: median(rows, tool, phase, key) for key in ("wall", "cpu", "rss_mb")}
-                 for tool in ("crawler", "crawler_tmpfs", "newsboat", "curl")}
+                 for tool in present}
         rates = {tool: count / values["wall"] for tool, values in tools.items()}
-        for tool in ("crawler", "crawler_tmpfs", "newsboat", "curl"):
+        boat = tools.get("newsboat")
+        for tool in present:
             values = tools[tool]
+            versus = f"{rates[tool] / (count / boat['wall']):.1f}×" if boat else "n/a"
+            memory = f"{values['rss_mb'] / boat['rss_mb']:.2f}×" if boat else "n/a"
             lines.append(f"| {count} | {name} | {tool} | {rates[tool]:.0f} | {values['cpu']:.2f} | "
-                         f"{values['rss_mb']:.0f} | {rates[tool] / rates['newsboat']:.1f}× | "
-                         f"{rates[tool] / rates['curl']:.2f}× | {values['rss_mb'] / tools['newsboat']['rss_mb']:.2f}× |")
+                         f"{values['rss_mb']:.0f} | {versus} | {rates[tool] / rates['curl']:.2f}× | {memory} |")
     return lines
 
 
@@ -136,10 +163,11 @@ def faults(farm, count, scratch):
         if kind == "feeds":
             healthy.add(f"f{index:05d}")
     work = tempfile.mkdtemp(dir=scratch)
-    store = os.path.join(work, "store")
+    store = os.path.join(tempfile.mkdtemp(dir="/dev/shm", prefix="crawler-fetch-bench-"), "store")
     config = os.path.join(work, "feeds.yaml")
     crawler_config(config, store, urls)
     run = timed([CRAWLER, "once", "--config", config], work)
+    subprocess.run(["rm", "-rf", os.path.dirname(store)])
     last = 0.0
     landed = 0
     for line in run["stderr"].splitlines():
@@ -153,14 +181,23 @@ def faults(farm, count, scratch):
             "wall": run["wall"], "exit": run["exit"]}
 
 
+def save(results):
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    with open(os.path.join(HERE, "results", "latest.json"), "w") as out:
+        json.dump(results, out, indent=1)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100,1000,5000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--runs-large", type=int, default=3, help="runs at the largest size")
     parser.add_argument("--faults", type=int, default=1000)
+    parser.add_argument("--skip-slow-at", default="", help="sizes at which the fsync-bound crawler pass and "
+                        "newsboat are left out, e.g. 5000")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
+    args.skip_slow_at = [int(size) for size in args.skip_slow_at.split(",") if size]
     scratch = tempfile.mkdtemp(prefix="crawler-fetch-bench-")
     farm = Farm(scratch, max(sizes + [args.faults]))
     results = {"sizes": {}, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
@@ -170,19 +207,19 @@ def main():
         table = []
         for count in sizes:
             runs = args.runs_large if count == max(sizes) else args.runs
-            rows = [one_round(farm, count, scratch) for _ in range(runs)]
+            tools = TOOLS if count not in args.skip_slow_at else ("crawler_tmpfs", "engine", "curl")
+            rows = [one_round(farm, count, scratch, tools) for _ in range(runs)]
             results["sizes"][count] = rows
+            save(results)
             table += summarize(count, rows)
-            print("\n".join(table[-8:]), flush=True)
+            print("\n".join(table[-2 * len(rows[0]):]), flush=True)
         if args.faults:
             results["faults"] = faults(farm, args.faults, scratch)
             print(json.dumps(results["faults"]), flush=True)
     finally:
         farm.stop()
         cleanup(scratch)
-    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
-    with open(os.path.join(HERE, "results", "latest.json"), "w") as out:
-        json.dump(results, out, indent=1)
+    save(results)
     print("| N | pass | tool | feeds/s | CPU s | peak MB | rate vs newsboat | rate vs curl | memory vs newsboat |")
     print("|---|---|---|---|---|---|---|---|---|")
     print("\n".join(table))
