@@ -89,15 +89,17 @@ public final class LoopbackHTTPServer: Sendable {
     /// Every request received so far, in arrival order.
     public var requests: [ReceivedRequest] { log.withLock { $0 } }
 
-    /// Stops accepting connections; idempotent (the descriptor is closed exactly once).
+    /// Stops accepting connections; idempotent. Only shuts the socket down: the accept thread closes
+    /// it once it has left accept(), so the descriptor number cannot be reused by another server's
+    /// socket while this server's thread still accepts on it.
     public func stop() {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     private func acceptLoop() {
-        while true {
+        defer { close(listener) }
+        while !stopped.load(ordering: .acquiring) {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else {
                 if errno == EINTR { continue }

@@ -18,6 +18,13 @@ public struct FetchResult: Sendable {
         self.outcome = outcome
         self.milliseconds = milliseconds
     }
+
+    /// A transfer that gave no HTTP response; the message is prefixed with the URL it concerns.
+    public static func failed(_ request: FetchRequest, _ kind: FetchFailure.Kind, _ message: String,
+                              milliseconds: Int = 0, retryAfter: Int? = nil) -> FetchResult {
+        let failure = FetchFailure(kind: kind, message: "\(request.url): \(message)", retryAfter: retryAfter)
+        return FetchResult(request: request, outcome: .failure(failure), milliseconds: milliseconds)
+    }
 }
 
 public struct FetchResponse: Sendable {

@@ -34,12 +34,14 @@ final class CurlMulti {
 
     /// Runs every request, calling `deliver` as each finishes (or is deferred).
     /// Returns early, reporting what ran as cancelled, once `isCancelled` turns true.
-    func run(_ requests: [FetchRequest], isCancelled: () -> Bool, deliver: (FetchResult) -> Void) {
+    /// While `backlogIsFull`, nothing new starts: the consumer has enough unread bodies.
+    func run(_ requests: [FetchRequest], isCancelled: () -> Bool, backlogIsFull: () -> Bool,
+             deliver: (FetchResult) -> Void) {
         var queue = AdmissionQueue(settings: settings)
         let start = MonotonicClock.milliseconds()
         for request in requests { queue.enqueue(request, now: start) }
         while !isCancelled() {
-            let wait = startAllowed(&queue, deliver: deliver)
+            let wait = backlogIsFull() ? nil : startAllowed(&queue, deliver: deliver)
             if running.isEmpty && queue.isEmpty { return }
             var stillRunning: Int32 = 0
             curl_multi_perform(handle, &stillRunning)
@@ -50,9 +52,8 @@ final class CurlMulti {
             curl_multi_poll(handle, nil, 0, Int32(min(wait ?? 1000, 1000)), nil)
         }
         for transfer in running.values {
-            deliver(FetchResult(request: transfer.request,
-                                outcome: .failure(FetchFailure(kind: .cancelled, message: "\(transfer.request.url): cancelled by shutdown")),
-                                milliseconds: Int(MonotonicClock.milliseconds() - transfer.startedAt)))
+            let elapsed = Int(MonotonicClock.milliseconds() - transfer.startedAt)
+            deliver(.failed(transfer.request, .cancelled, "cancelled by shutdown", milliseconds: elapsed))
         }
     }
 
@@ -73,9 +74,7 @@ final class CurlMulti {
                        deliver: (FetchResult) -> Void) {
         guard let transfer = CurlTransfer(request: request, host: host, settings: settings) else {
             queue.finished(host: host)
-            deliver(FetchResult(request: request,
-                                outcome: .failure(FetchFailure(kind: .other, message: "\(request.url): libcurl could not create a handle")),
-                                milliseconds: 0))
+            deliver(.failed(request, .other, "libcurl could not create a handle"))
             return
         }
         running[transfer.handle] = transfer
@@ -111,10 +110,9 @@ final class CurlMulti {
         let now = MonotonicClock.milliseconds()
         let wait = response.cache.retryAfter
         for request in queue.throttled(host: host, feed: result.request.feed, retryAfter: wait, now: now) {
-            let reason = "\(request.url): not fetched; \(host) throttled several feeds in a row"
+            let reason = "not fetched; \(host) throttled several feeds in a row"
                 + (wait.map { " and asked to wait \($0) s (Retry-After)" } ?? "")
-            let failure = FetchFailure(kind: .deferred, message: reason, retryAfter: wait)
-            deliver(FetchResult(request: request, outcome: .failure(failure), milliseconds: 0))
+            deliver(.failed(request, .deferred, reason, retryAfter: wait))
         }
     }
 }

@@ -6,12 +6,9 @@ extension CurlTransfer {
     /// Builds the result once libcurl reports the transfer done with `code`.
     func finish(code: CURLcode) -> FetchResult {
         let elapsed = Int(MonotonicClock.milliseconds() - startedAt)
-        var result: FetchResult
-        if code == CURLE_OK {
-            result = FetchResult(request: request, outcome: .response(response()), milliseconds: elapsed)
-        } else {
-            result = FetchResult(request: request, outcome: .failure(failure(for: code)), milliseconds: elapsed)
-        }
+        var result = code == CURLE_OK
+            ? FetchResult(request: request, outcome: .response(response()), milliseconds: elapsed)
+            : failure(for: code, milliseconds: elapsed)
         result.timings = timings()
         return result
     }
@@ -47,13 +44,13 @@ extension CurlTransfer {
                                total: microseconds(CURLINFO_TOTAL_TIME_T))
     }
 
-    private func failure(for code: CURLcode) -> FetchFailure {
+    private func failure(for code: CURLcode, milliseconds: Int) -> FetchResult {
         if exceededBodyLimit || code == CURLE_FILESIZE_EXCEEDED {
-            return FetchFailure(kind: .tooLarge,
-                                message: "\(request.url): body larger than \(maxBodyBytes) bytes; transfer cut")
+            return .failed(request, .tooLarge, "body larger than \(maxBodyBytes) bytes; transfer cut",
+                           milliseconds: milliseconds)
         }
         let detail = String(cString: errorBuffer)
         let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-        return FetchFailure(kind: CurlErrorKind.kind(of: code), message: "\(request.url): \(message)")
+        return .failed(request, CurlErrorKind.kind(of: code), message, milliseconds: milliseconds)
     }
 }

@@ -14,10 +14,11 @@ public final class FetchEngine: Sendable {
     /// Queues every request; they start as the global cap and each host's politeness allow, and
     /// results arrive as they finish. Cancelling the consuming task, or dropping the stream, wakes
     /// the engine at once and stops the transfers in flight (each reported as cancelled).
-    public func fetch(_ requests: [FetchRequest]) -> AsyncStream<FetchResult> {
+    public func fetch(_ requests: [FetchRequest]) -> FetchResults {
         let (stream, continuation) = AsyncStream.makeStream(of: FetchResult.self)
         let cancelled = CancellationFlag()
         let waker = CurlWaker()
+        let backlog = Backlog(limit: settings.maxBacklog, waker: waker)
         continuation.onTermination = { _ in
             cancelled.set()
             waker.wake()
@@ -25,18 +26,20 @@ public final class FetchEngine: Sendable {
         let settings = self.settings
         let thread = Thread {
             if let multi = CurlMulti(settings: settings, waker: waker) {
-                multi.run(requests, isCancelled: { cancelled.isSet }, deliver: { continuation.yield($0) })
+                multi.run(requests, isCancelled: { cancelled.isSet }, backlogIsFull: { backlog.isFull }) {
+                    backlog.added()
+                    continuation.yield($0)
+                }
             } else {
                 for request in requests {
-                    let failure = FetchFailure(kind: .other, message: "\(request.url): libcurl could not create a multi handle")
-                    continuation.yield(FetchResult(request: request, outcome: .failure(failure), milliseconds: 0))
+                    continuation.yield(.failed(request, .other, "libcurl could not create a multi handle"))
                 }
             }
             continuation.finish()
         }
         thread.name = "crawler-fetch"
         thread.start()
-        return stream
+        return FetchResults(stream: stream, backlog: backlog)
     }
 
     /// Fetches everything and returns the results in request order. Convenient for small batches.

@@ -22,6 +22,8 @@ public struct FetchSettings: Sendable, Hashable {
     public var hostRules: [HostRule]
     /// Distinct throttled feeds (429/503) of one host after which that whole host waits.
     public var hostBackoffFeeds: Int
+    /// Results (bodies) that may wait unread before the engine stops starting transfers.
+    public var maxBacklog: Int = 64
 
     public init(userAgent: String = CrawlerConfig.defaultUserAgent, timeout: Double = 30,
                 connectTimeout: Double = 10, maxBodyBytes: Int = 32 << 20, concurrency: Int = 32,

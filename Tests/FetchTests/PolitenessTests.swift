@@ -48,6 +48,22 @@ import Testing
         }
     }
 
+    @Test func aSlowReaderHoldsBackNewTransfers() async throws {
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: "<rss/>") }
+        var settings = testSettings
+        settings.concurrency = 2
+        settings.maxBacklog = 3
+        let requests = (1...40).map { FetchRequest(feed: "f\($0)", url: server.url("/f\($0)")) }
+        var iterator = FetchEngine(settings: settings).fetch(requests).makeAsyncIterator()
+        _ = await iterator.next()
+        try await Task.sleep(for: .milliseconds(500))
+        // Unread results are capped at the backlog, plus what was already in flight.
+        #expect(server.requests.count <= 1 + settings.maxBacklog + settings.concurrency)
+        var received = 1
+        while await iterator.next() != nil { received += 1 }
+        #expect(received == 40)
+    }
+
     @Test func cancellingStopsTransfersInFlightWithinASecond() async throws {
         let server = try LoopbackHTTPServer { _ in ServedResponse(text: "late", delay: 20) }
         var settings = testSettings
