@@ -65,6 +65,8 @@ let package = Package(
         // Benchmarks (bench/): built with the package, run by the scripts beside them.
         .executableTarget(name: "store-bench", dependencies: ["Store", "FeedModel"], path: "bench/StoreBench",
                           swiftSettings: strictSettings),
+        .executableTarget(name: "fetch-bench", dependencies: ["Fetch", "FeedModel"], path: "bench/fetch/FetchBench",
+                          swiftSettings: strictSettings),
 
         // Test support: a real loopback HTTP server and fixture helpers.
         .target(name: "CrawlerTestKit",

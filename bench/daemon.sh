@@ -18,7 +18,7 @@ python3 bench/daemon/serve.py "$port" "$work/feeds" & server=$!
     for ((n = 0; n < feeds; n++)); do echo "  - url: http://127.0.0.1:$port/$n.xml"; echo "    name: f$n"; done
 } > "$work/feeds.yaml"
 sleep 1
-.build/release/crawler run --config "$work/feeds.yaml" --startup-spread "$interval" 2> "$work/log" & daemon=$!
+.build/release/crawler run --config "$work/feeds.yaml" --startup-spread "$interval" --log-level debug 2> "$work/log" & daemon=$!
 ticks=$(getconf CLK_TCK)
 echo "seconds rss_kb cpu_seconds fetches" > "$work/samples"
 for ((t = 10; t <= minutes * 60; t += 10)); do

@@ -15,9 +15,11 @@ public struct ConfigParser: Sendable {
 
     static let globalKeys = ["store", "interval", "concurrency", "per_host_concurrency", "user_agent",
                              "timeout", "connect_timeout", "max_body_size", "default_image", "output", "template",
-                             "document_path", "feeds"]
+                             "document_path", "feeds",
+                             "host_gap", "hosts", "low_speed_limit", "low_speed_time", "max_redirects", "proxy",
+                             "revalidate_after", "adopt_redirect_after", "host_backoff_feeds"]
     static let feedKeys = ["url", "name", "categories", "author", "image", "interval",
-                           "item_categories", "sanitize"]
+                           "item_categories", "sanitize", "tls_verify"]
 
     public func parse(_ text: String) throws(ConfigError) -> CrawlerConfig {
         let root: Node
@@ -53,6 +55,8 @@ public struct ConfigParser: Sendable {
         config.maxBodyBytes = try reader.size("max_body_size") ?? config.maxBodyBytes
         config.defaultImage = try reader.string("default_image")
         try parseOutput(reader, into: &config)
+        try parseFetchLimits(reader, into: &config)
+        config.hostRules = try HostRulesParser(parser: self, defaults: config).parse(reader.node("hosts"))
         config.feeds = try parseFeeds(reader.node("feeds"), defaultInterval: config.interval)
         return config
     }
@@ -103,6 +107,7 @@ public struct ConfigParser: Sendable {
         feed.interval = try reader.duration("interval") ?? defaultInterval
         feed.itemCategories = try reader.bool("item_categories") ?? false
         feed.sanitize = try reader.bool("sanitize") ?? true
+        feed.verifyTLS = try reader.bool("tls_verify") ?? true
         return feed
     }
 
@@ -130,6 +135,17 @@ public struct ConfigParser: Sendable {
             throw error(at: reader.node("document_path") ?? reader.node("output")!, key: "document_path",
                         "'\(config.documentPath)' \(problem)")
         }
+    }
+
+    private func parseFetchLimits(_ reader: MappingReader, into config: inout CrawlerConfig) throws(ConfigError) {
+        config.hostGap = try reader.duration("host_gap", allowZero: true) ?? config.hostGap
+        config.lowSpeedBytesPerSecond = try reader.size("low_speed_limit") ?? config.lowSpeedBytesPerSecond
+        config.lowSpeedTime = try reader.duration("low_speed_time") ?? config.lowSpeedTime
+        config.maxRedirects = try reader.positiveInt("max_redirects") ?? config.maxRedirects
+        config.proxy = try reader.string("proxy")
+        config.revalidateAfter = try reader.duration("revalidate_after") ?? config.revalidateAfter
+        config.adoptRedirectAfter = try reader.positiveInt("adopt_redirect_after") ?? config.adoptRedirectAfter
+        config.hostBackoffFeeds = try reader.positiveInt("host_backoff_feeds") ?? config.hostBackoffFeeds
     }
 
     private func resolve(path: String) -> String {

@@ -51,8 +51,10 @@ struct MappingReader {
         return values
     }
 
-    func duration(_ key: String) throws(ConfigError) -> Double? {
+    /// `allowZero` admits `0` and `0s` (e.g. no gap between requests), which a poll interval must not be.
+    func duration(_ key: String, allowZero: Bool = false) throws(ConfigError) -> Double? {
         guard let text = try string(key) else { return nil }
+        if allowZero, ["0", "0s", "0ms"].contains(text.trimmingSpaces()) { return 0 }
         guard let seconds = DurationParser.seconds(text) else {
             throw parser.error(at: node(key)!, key: qualified(key),
                                "'\(text)' is not a duration; use forms like 45s, 15m, 2h, 1d")

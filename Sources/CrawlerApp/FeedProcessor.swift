@@ -1,17 +1,20 @@
 internal import FeedModel
 internal import Fetch
+internal import Logging
 internal import Parse
 internal import Convert
 internal import Store
 internal import Schedule
 
-/// Turns one fetch result into stored documents and a new feed state. Each branch says why.
+/// Turns one fetch result into stored documents and a new feed state. The decision itself is
+/// `FetchDecision` (pure); this type carries it out and says what happened.
 struct FeedProcessor {
     let feed: FeedConfig
     let config: CrawlerConfig
     let store: DocumentStore
     let now: Timestamp
     let format: OutputFormat
+    let logger: Logger
 
     func process(_ result: FetchResult) -> FeedReport {
         var hints = ServerHints()
@@ -23,19 +26,28 @@ struct FeedProcessor {
     private func process(_ result: FetchResult, hints: inout ServerHints) -> FeedReport {
         var report = FeedReport(feed: feed.name, url: feed.url, status: .failed("not processed"))
         report.milliseconds = result.milliseconds
-        var state = (try? store.feedState(feed.name)) ?? FeedState(feed: feed.name, url: feed.url)
-        if state.url != feed.url { state = FeedState(feed: feed.name, url: feed.url, documents: state.documents) }
-        state.lastFetch = now
-        switch result.outcome {
-        case .failure(let failure):
-            report.status = .failed(failure.message)
-        case .response(let response):
+        var previous = (try? store.feedState(feed.name)) ?? FeedState(feed: feed.name, url: feed.url)
+        if previous.url != feed.url { previous = FeedState(feed: feed.name, url: feed.url, documents: previous.documents) }
+        let decision = FetchDecision.decide(result, state: previous, config: config, now: now)
+        log(decision.notes, result: result)
+        var state = decision.state
+        if case .response(let response) = result.outcome {
             report.httpStatus = response.status
             report.bytes = response.wireBytes
             hints = ServerHintsReader.hints(from: response, feed: nil, now: now)
-            report.status = handle(response, report: &report, state: &state, hints: &hints)
         }
-        report.previousErrors = state.consecutiveErrors
+        report.previousErrors = previous.consecutiveErrors
+        switch decision.action {
+        case .unchanged:
+            report.status = .ok(report.httpStatus ?? 200)
+            report.unchanged = true
+        case .failed(let reason):
+            report.status = .failed(reason)
+        case .ingest:
+            if case .response(let response) = result.outcome {
+                report.status = ingest(response, report: &report, state: &state, hints: &hints)
+            }
+        }
         state.lastStatus = report.httpStatus
         state.lastError = report.error
         state.consecutiveErrors = report.succeeded ? 0 : state.consecutiveErrors + 1
@@ -46,8 +58,11 @@ struct FeedProcessor {
     /// Decides when the feed is due next, records why, and saves its state.
     private func schedule(_ report: inout FeedReport, hints: ServerHints) {
         guard var state = report.state else { return }
-        let outcome: FetchOutcome = report.httpStatus == 410 ? .gone
-            : !report.succeeded ? .failed : report.httpStatus == 304 ? .unchanged : .updated(newItems: report.new)
+        let outcome: FetchOutcome = state.gone ? .gone
+            : !report.succeeded ? .failed : report.unchanged ? .unchanged : .updated(newItems: report.new)
+        var hints = hints
+        // A Retry-After the decision recorded wins over any backoff.
+        if let notBefore = state.notBefore, notBefore > now { hints.retryAfter = notBefore }
         let check = SchedulePolicy.next(after: outcome, at: now, bounds: PollBounds(interval: feed.interval),
                                         hints: hints, consecutiveErrors: state.consecutiveErrors,
                                         previousAdaptive: state.adaptiveInterval, jitter: Double.random(in: 0..<1))
@@ -62,19 +77,6 @@ struct FeedProcessor {
         } catch {
             // The documents are safe; losing the state only costs an unconditional fetch next time.
             if report.succeeded { report.status = .failed("documents stored, but feed state not saved: \(error)") }
-        }
-    }
-
-    private func handle(_ response: FetchResponse, report: inout FeedReport, state: inout FeedState,
-                        hints: inout ServerHints) -> FeedReport.Status {
-        switch response.status {
-        case 304:
-            // Unchanged since the validators we sent: nothing to parse or write.
-            return .ok(304)
-        case 200..<300:
-            return ingest(response, report: &report, state: &state, hints: &hints)
-        default:
-            return .failed("HTTP \(response.status) \(HTTPStatusText.reason(response.status))")
         }
     }
 
@@ -101,9 +103,26 @@ struct FeedProcessor {
             // Nothing of this batch is marked seen, so a later pass stores it.
             return .failed("store: \(error)")
         }
-        // Validators are kept only once the content they describe is safely stored.
+        // Validators and the body's fingerprint are kept only once the content they describe is stored.
         state.validators = response.validators
+        state.bodyFingerprint = response.bodyFingerprint
         return .ok(response.status)
+    }
+
+    private func log(_ notes: [FetchDecision.Note], result: FetchResult) {
+        for note in notes {
+            switch note {
+            case .adoptedRedirect(let from, let to):
+                logger.notice("redirect_adopted", metadata: ["feed": "\(feed.name)", "from": "\(from)", "to": "\(to)"])
+            case .gone:
+                logger.warning("feed_gone", metadata: [
+                    "feed": "\(feed.name)", "url": "\(result.request.url)",
+                    "reason": "410 Gone; no longer polled until its url changes in the configuration",
+                ])
+            case .retryAfter(let seconds):
+                logger.info("retry_after", metadata: ["feed": "\(feed.name)", "seconds": "\(seconds)"])
+            }
+        }
     }
 }
 

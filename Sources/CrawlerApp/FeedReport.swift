@@ -17,6 +17,8 @@ public struct FeedReport: Sendable {
     public var items: Int = 0
     public var new: Int = 0
     public var duplicates: Int = 0
+    /// The content was known unchanged (a 304, or a body identical to the last one) and not parsed.
+    public var unchanged = false
     /// Paths (relative to the store) of the documents stored in this pass.
     public var storedPaths: [String] = []
     /// When the feed is due next (nil: never, it is gone), and why.

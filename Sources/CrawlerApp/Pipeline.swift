@@ -30,19 +30,14 @@ public struct Pipeline {
                         progress: (FeedReport) -> Void = { _ in }) async -> PassSummary {
         let started = WallClock.milliseconds()
         let byName = Dictionary(feeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        var requests: [FetchRequest] = []
-        for feed in feeds {
-            let previous = try? store.feedState(feed.name)
-            // Validators belong to a URL: a changed URL starts unconditionally.
-            let conditional = previous?.url == feed.url ? previous?.validators : nil
-            requests.append(FetchRequest(feed: feed.name, url: feed.url, conditional: conditional ?? ConditionalHeaders()))
-        }
+        let requests = plan(feeds, store: store)
         let engine = FetchEngine(settings: FetchSettings(config))
         var reports: [FeedReport] = []
         for await result in engine.fetch(requests, isCancelled: isCancelled) {
             guard let feed = byName[result.request.feed] else { continue }
             if case .failure(let failure) = result.outcome, failure.kind == .cancelled { continue }
-            let processor = FeedProcessor(feed: feed, config: config, store: store, now: clock(), format: format)
+            let processor = FeedProcessor(feed: feed, config: config, store: store, now: clock(), format: format,
+                                          logger: logger)
             let report = processor.process(result)
             log(report)
             reports.append(report)
@@ -58,6 +53,28 @@ public struct Pipeline {
         return summary
     }
 
+    /// The requests of this pass; feeds that must not be fetched now are logged and left out.
+    private func plan(_ feeds: [FeedConfig], store: DocumentStore) -> [FetchRequest] {
+        let now = clock()
+        var requests: [FetchRequest] = []
+        for feed in feeds {
+            let state = try? store.feedState(feed.name)
+            switch FetchPlan.plan(feed, state: state ?? nil, config: config, now: now) {
+            case .skip(let reason):
+                logger.info("skip", metadata: ["feed": "\(feed.name)", "reason": "\(reason)"])
+            case .fetch(let request, let unconditionalReason):
+                if let unconditionalReason {
+                    logger.debug("unconditional", metadata: ["feed": "\(feed.name)", "reason": "\(unconditionalReason)"])
+                }
+                if !request.verifyTLS {
+                    logger.warning("tls_unverified", metadata: ["feed": "\(feed.name)", "url": "\(request.url)"])
+                }
+                requests.append(request)
+            }
+        }
+        return requests
+    }
+
     private func log(_ report: FeedReport) {
         var metadata: Logger.Metadata = [
             "feed": "\(report.feed)", "status": "\(report.httpStatus.map(String.init) ?? "error")",
@@ -71,7 +88,9 @@ public struct Pipeline {
             metadata["error"] = "\(error)"
             // The feed's failures are warnings; our own disk failing is an error.
             if error.hasPrefix("store:") { logger.error("fetch", metadata: metadata) } else { logger.warning("fetch", metadata: metadata) }
-        } else if report.httpStatus == 304 {
+        } else if report.unchanged {
+            // Nothing new to say: a 304, or a body identical to the last one.
+            metadata["unchanged"] = "\(report.httpStatus == 304 ? "304" : "body")"
             logger.debug("fetch", metadata: metadata)
         } else {
             metadata["items"] = "\(report.items)"
@@ -83,9 +102,9 @@ public struct Pipeline {
     private func logTransition(_ report: FeedReport) {
         let errors = report.state?.consecutiveErrors ?? 0
         let metadata: Logger.Metadata = ["feed": "\(report.feed)", "errors": "\(errors)", "url": "\(report.url)"]
-        if report.state?.isGone == true {
-            logger.warning("feed_gone", metadata: metadata.merging(["why": "410 Gone: no longer polled until its configuration changes"]) { $1 })
-        } else if errors == failingAfter {
+        // feed_gone is logged where the 410 is decided (FeedProcessor).
+        if report.state?.gone == true { return }
+        if errors == failingAfter {
             logger.warning("feed_failing", metadata: metadata.merging(["error": "\(report.error ?? "")"]) { $1 })
         } else if errors == 0 && report.previousErrors >= failingAfter {
             logger.info("feed_recovered", metadata: metadata.merging(["after": "\(report.previousErrors)"]) { $1 })

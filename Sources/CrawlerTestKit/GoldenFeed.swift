@@ -50,14 +50,15 @@ public struct GoldenDocument: Sendable {
     }
 
     /// A channel titled like the golden files' source feed, carrying `items`.
-    public static func rssFeed(items: [String], channelTitle: String = "新浪财经－国內") -> String {
+    public static func rssFeed(items: [String], channelTitle: String = "新浪财经－国內",
+                               description: String = "新浪财经") -> String {
         """
         <?xml version="1.0" encoding="UTF-8"?>
         <rss version="2.0">
         <channel>
           <title>\(channelTitle)</title>
           <link>https://finance.sina.com.cn/china/</link>
-          <description>新浪财经</description>
+          <description>\(description)</description>
         \(items.joined(separator: "\n"))
         </channel>
         </rss>

@@ -19,12 +19,16 @@ public struct ServedResponse: Sendable {
     public var body: [UInt8]
     /// Wait this long before sending anything (a slow or stalled server).
     public var delay: Double
+    /// How the body goes out: whole, or the ways hostile and broken servers send it.
+    public var delivery: BodyDelivery
 
-    public init(status: Int = 200, headers: [(String, String)] = [], body: [UInt8] = [], delay: Double = 0) {
+    public init(status: Int = 200, headers: [(String, String)] = [], body: [UInt8] = [], delay: Double = 0,
+                delivery: BodyDelivery = .whole) {
         self.status = status
         self.headers = headers
         self.body = body
         self.delay = delay
+        self.delivery = delivery
     }
 
     public init(status: Int = 200, contentType: String = "application/rss+xml; charset=utf-8", text: String,
@@ -37,7 +41,14 @@ public struct ServedResponse: Sendable {
 public final class LoopbackHTTPServer: Sendable {
     public typealias Handler = @Sendable (ReceivedRequest) -> ServedResponse
     public let port: Int
-    private let core: ServerCore
+    private let listener: Int32
+    private let handler: Handler
+    private let log = Mutex<[ReceivedRequest]>([])
+    private let stopped = Atomic<Bool>(false)
+
+    public enum ServerError: Error {
+        case socket(Int32)
+    }
 
     public init(handler: @escaping Handler) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -60,15 +71,14 @@ public final class LoopbackHTTPServer: Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(descriptor, $0, &length) }
         }
         port = Int(UInt16(bigEndian: address.sin_port))
-        core = ServerCore(listener: descriptor, handler: handler)
-        let core = self.core
-        // The thread holds the core, not the server: dropping the server stops it.
-        let thread = Thread { core.acceptLoop() }
+        listener = descriptor
+        self.handler = handler
+        let thread = Thread { [self] in acceptLoop() }
         thread.start()
     }
 
     deinit {
-        core.stop()
+        stop()
     }
 
     /// A URL on this server.
@@ -77,38 +87,17 @@ public final class LoopbackHTTPServer: Sendable {
     }
 
     /// Every request received so far, in arrival order.
-    public var requests: [ReceivedRequest] { core.log.withLock { $0 } }
+    public var requests: [ReceivedRequest] { log.withLock { $0 } }
 
-    /// Stops accepting connections; idempotent.
+    /// Stops accepting connections; idempotent. Only shuts the socket down: the accept thread closes
+    /// it once it has left accept(), so the descriptor number cannot be reused by another server's
+    /// socket while this server's thread still accepts on it.
     public func stop() {
-        core.stop()
-    }
-
-    public enum ServerError: Error {
-        case socket(Int32)
-    }
-}
-
-/// The listening socket and what serves it, shared with the server's threads.
-private final class ServerCore: Sendable {
-    let listener: Int32
-    let handler: LoopbackHTTPServer.Handler
-    let log = Mutex<[ReceivedRequest]>([])
-    private let stopped = Atomic<Bool>(false)
-
-    init(listener: Int32, handler: @escaping LoopbackHTTPServer.Handler) {
-        self.listener = listener
-        self.handler = handler
-    }
-
-    /// Only shuts the socket down: the accept thread closes it on its way out, so its number
-    /// cannot be reused by another server while that thread might still call accept() on it.
-    func stop() {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         shutdown(listener, Int32(SHUT_RDWR))
     }
 
-    func acceptLoop() {
+    private func acceptLoop() {
         defer { close(listener) }
         while !stopped.load(ordering: .acquiring) {
             let connection = accept(listener, nil, nil)
@@ -154,17 +143,58 @@ private final class ServerCore: Sendable {
     private func send(_ response: ServedResponse, on connection: Int32) -> Bool {
         var head = "HTTP/1.1 \(response.status) \(response.status == 200 ? "OK" : "Status")\r\n"
         for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
-        if !response.headers.contains(where: { $0.0.lowercased() == "content-length" }) {
+        if response.delivery == .endless {
+            head += "Transfer-Encoding: chunked\r\n"
+        } else if !response.headers.contains(where: { $0.0.lowercased() == "content-length" }) {
             head += "Content-Length: \(response.body.count)\r\n"
         }
         head += "\r\n"
-        return writeAll(Array(head.utf8) + response.body, to: connection)
+        return BodySender(connection: connection, stopped: { [self] in stopped.load(ordering: .acquiring) })
+            .send(head: Array(head.utf8), response: response)
+    }
+}
+
+/// Writes a response's bytes the way its `delivery` says; returns false when the connection is done.
+struct BodySender {
+    let connection: Int32
+    let stopped: () -> Bool
+
+    func send(head: [UInt8], response: ServedResponse) -> Bool {
+        switch response.delivery {
+        case .whole:
+            return writeAll(head + response.body)
+        case .trickle(let interval):
+            guard writeAll(head) else { return false }
+            for byte in response.body {
+                Thread.sleep(forTimeInterval: interval)
+                guard !stopped(), writeAll([byte]) else { return false }
+            }
+            return true
+        case .cut(let after):
+            _ = writeAll(head + response.body.prefix(after))
+            return false  // closing mid-body is the point
+        case .endless:
+            return sendEndless(head: head)
+        }
     }
 
-    private func writeAll(_ bytes: [UInt8], to connection: Int32) -> Bool {
+    /// Chunks of filler until the client hangs up, or 30 s at most so a test can never hang on it.
+    private func sendEndless(head: [UInt8]) -> Bool {
+        guard writeAll(head) else { return false }
+        let chunk = Array("4000\r\n".utf8) + [UInt8](repeating: 0x3C, count: 0x4000) + Array("\r\n".utf8)
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !stopped() {
+            guard writeAll(chunk) else { return false }
+        }
+        return false
+    }
+
+    private func writeAll(_ bytes: [UInt8]) -> Bool {
         var sent = 0
         while sent < bytes.count {
-            let count = bytes[sent...].withUnsafeBytes { Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let count = bytes[sent...].withUnsafeBytes {
+                Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard count > 0 else { return false }
             sent += count
         }

@@ -21,6 +21,22 @@ public struct CrawlerConfig: Sendable, Hashable {
     /// Where each document goes, relative to the store: `{year}`, `{month}`, `{day}`, `{hash}`.
     public var documentPath: String = OutputProfile.hexo.defaultDocumentPath
     public var feeds: [FeedConfig]
+    /// Minimum seconds between two requests to one host (unless a host rule says otherwise).
+    public var hostGap: Double = 0.2
+    /// Politeness overrides for hosts matching a pattern; the first match wins.
+    public var hostRules: [HostRule] = []
+    /// A transfer slower than `lowSpeedBytesPerSecond` for `lowSpeedTime` seconds is dropped.
+    public var lowSpeedBytesPerSecond: Int = 16
+    public var lowSpeedTime: Double = 20
+    public var maxRedirects: Int = 5
+    /// Proxy for every transfer (`http://host:port`, `socks5h://...`); nil: the standard environment variables.
+    public var proxy: String?
+    /// Seconds after which a feed is fetched without validators once, in case they never change.
+    public var revalidateAfter: Double = 86400
+    /// Consecutive fetches a 301/308 must be seen on before the new URL is used.
+    public var adoptRedirectAfter: Int = 3
+    /// Distinct feeds of one host that must be throttled (429/503) before the whole host waits.
+    public var hostBackoffFeeds: Int = 3
 
     public init(storePath: String, interval: Double = 1800, concurrency: Int = 32,
                 perHostConcurrency: Int = 6, userAgent: String = CrawlerConfig.defaultUserAgent,
@@ -40,4 +56,30 @@ public struct CrawlerConfig: Sendable, Hashable {
     }
 
     public static let defaultUserAgent = "crawler/0.1 (+https://example.org/about-our-crawler)"
+}
+
+/// Politeness for a host or a family of hosts (`*.tumblr.com` is one service, one budget).
+public struct HostRule: Sendable, Hashable {
+    /// An exact host name, or `*.` followed by a domain (which matches the domain itself too).
+    public var pattern: String
+    /// Transfers in flight to the matching hosts at once.
+    public var concurrency: Int
+    /// Minimum seconds between the starts of two requests (a token bucket refilled at 1/gap).
+    public var gap: Double
+    /// Requests that may start back to back before the gap applies.
+    public var burst: Int
+
+    public init(pattern: String, concurrency: Int = 6, gap: Double = 0.2, burst: Int = 1) {
+        self.pattern = pattern.lowercased()
+        self.concurrency = concurrency
+        self.gap = gap
+        self.burst = burst
+    }
+
+    public func matches(_ host: String) -> Bool {
+        let host = host.lowercased()
+        guard pattern.hasPrefix("*.") else { return host == pattern }
+        let domain = pattern.dropFirst(2)
+        return host == domain || host.hasSuffix("." + domain)
+    }
 }

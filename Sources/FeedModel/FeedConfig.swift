@@ -16,6 +16,8 @@ public struct FeedConfig: Sendable, Hashable {
     public var itemCategories: Bool
     /// Remove active content (scripts, `on*=` handlers, `javascript:` URLs) from bodies.
     public var sanitize: Bool
+    /// False only with an explicit `tls_verify: false` in feeds.yaml; the crawler logs it on every pass.
+    public var verifyTLS: Bool = true
     /// 1-based line in feeds.yaml where this feed is declared (0 when not from a file).
     public var line: Int
 

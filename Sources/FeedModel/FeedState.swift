@@ -13,9 +13,20 @@ public struct FeedState: Sendable, Hashable, Codable {
     /// The interval adaptive scheduling settled on, when enabled.
     public var adaptiveInterval: Double?
     public var documents: Int
+    /// The server answered 410 Gone for `url`: not polled again until the configured URL changes.
+    public var gone: Bool = false
+    /// A 301/308 target seen on every fetch since `pendingRedirectCount` fetches ago.
+    public var pendingRedirect: String?
+    public var pendingRedirectCount: Int = 0
+    /// The permanent redirect target now fetched instead of `url`.
+    public var adoptedURL: String?
+    /// Fingerprint of the last body, for servers that send no validators.
+    public var bodyFingerprint: String?
+    /// When the feed was last fetched without validators (to escape validators that never change).
+    public var lastUnconditional: Timestamp?
+    /// Retry-After: the feed must not be fetched before this time.
+    public var notBefore: Timestamp?
 
-    /// 410 Gone: not polled again until its configuration changes.
-    public var isGone: Bool { lastStatus == 410 && nextDue == nil }
 
     public init(feed: String, url: String, validators: ConditionalHeaders = ConditionalHeaders(),
                 lastFetch: Timestamp? = nil, lastStatus: Int? = nil, lastError: String? = nil,

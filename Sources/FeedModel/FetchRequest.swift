@@ -1,5 +1,6 @@
 /// Validators from the previous successful fetch, sent back as a conditional GET.
 public struct ConditionalHeaders: Sendable, Hashable, Codable {
+    /// Byte-exact as the server sent them: some servers compare the string, quotes and all.
     public var etag: String?
     public var lastModified: String?
 
@@ -17,10 +18,14 @@ public struct FetchRequest: Sendable, Hashable {
     public var feed: String
     public var url: String
     public var conditional: ConditionalHeaders
+    /// False only when the operator opted this feed out of TLS verification in feeds.yaml.
+    public var verifyTLS: Bool
 
-    public init(feed: String, url: String, conditional: ConditionalHeaders = ConditionalHeaders()) {
+    public init(feed: String, url: String, conditional: ConditionalHeaders = ConditionalHeaders(),
+                verifyTLS: Bool = true) {
         self.feed = feed
         self.url = url
         self.conditional = conditional
+        self.verifyTLS = verifyTLS
     }
 }

@@ -4,6 +4,8 @@ public struct FetchResult: Sendable {
     public var outcome: Outcome
     /// Wall time of the transfer in milliseconds.
     public var milliseconds: Int
+    /// Where the time went, as libcurl measured it (zero for a transfer that never started).
+    public var timings: TransferTimings = TransferTimings()
 
     public enum Outcome: Sendable {
         case response(FetchResponse)
@@ -15,6 +17,13 @@ public struct FetchResult: Sendable {
         self.request = request
         self.outcome = outcome
         self.milliseconds = milliseconds
+    }
+
+    /// A transfer that gave no HTTP response; the message is prefixed with the URL it concerns.
+    public static func failed(_ request: FetchRequest, _ kind: FetchFailure.Kind, _ message: String,
+                              milliseconds: Int = 0, retryAfter: Int? = nil) -> FetchResult {
+        let failure = FetchFailure(kind: kind, message: "\(request.url): \(message)", retryAfter: retryAfter)
+        return FetchResult(request: request, outcome: .failure(failure), milliseconds: milliseconds)
     }
 }
 
@@ -28,6 +37,12 @@ public struct FetchResponse: Sendable {
     public var body: [UInt8]
     /// Bytes received on the wire, before decoding.
     public var wireBytes: Int
+    /// Every redirect followed on the way to `finalURL`, in order.
+    public var redirects: [Redirect] = []
+    /// Freshness and back-off hints the server gave.
+    public var cache: CacheHints = CacheHints()
+    /// A fingerprint of the decoded body, to notice an unchanged body from a server without validators.
+    public var bodyFingerprint: String = ""
 
     public init(status: Int, finalURL: String, headers: [String: String], body: [UInt8], wireBytes: Int) {
         self.status = status
@@ -36,6 +51,9 @@ public struct FetchResponse: Sendable {
         self.body = body
         self.wireBytes = wireBytes
     }
+
+    /// Bytes after Content-Encoding was undone.
+    public var decodedBytes: Int { body.count }
 
     /// The charset parameter of Content-Type, if the server named one.
     public var charset: String? {
@@ -59,14 +77,73 @@ public struct FetchFailure: Sendable, Error, Hashable {
     public enum Kind: String, Sendable {
         case timeout, connect, dns, tls, tooLarge = "too_large", protocolError = "protocol",
              badURL = "bad_url", cancelled, other
+        /// Not attempted: the host asked every client to wait (Retry-After on many of its feeds).
+        case deferred
     }
     public var kind: Kind
     /// Human reason, e.g. libcurl's message.
     public var message: String
+    /// For `.deferred`: the seconds the host asked for, if it said.
+    public var retryAfter: Int?
 
-    public init(kind: Kind, message: String) {
+    public init(kind: Kind, message: String, retryAfter: Int? = nil) {
         self.kind = kind
         self.message = message
+        self.retryAfter = retryAfter
+    }
+}
+
+/// One hop of a followed redirect.
+public struct Redirect: Sendable, Hashable {
+    public var status: Int
+    public var from: String
+    public var to: String
+
+    public init(status: Int, from: String, to: String) {
+        self.status = status
+        self.from = from
+        self.to = to
+    }
+
+    /// 301 and 308 say "use the new URL from now on"; 302, 303 and 307 do not.
+    public var isPermanent: Bool { status == 301 || status == 308 }
+}
+
+/// Cache and back-off headers, already interpreted; times are seconds from when the response arrived.
+public struct CacheHints: Sendable, Hashable {
+    public var etag: String?
+    public var lastModified: String?
+    /// Cache-Control max-age.
+    public var maxAge: Int?
+    /// Expires, as seconds from now (negative when already past).
+    public var expiresIn: Int?
+    /// Retry-After, given as seconds or as an HTTP date.
+    public var retryAfter: Int?
+
+    public init(etag: String? = nil, lastModified: String? = nil, maxAge: Int? = nil, expiresIn: Int? = nil,
+                retryAfter: Int? = nil) {
+        self.etag = etag
+        self.lastModified = lastModified
+        self.maxAge = maxAge
+        self.expiresIn = expiresIn
+        self.retryAfter = retryAfter
+    }
+}
+
+/// libcurl's phase times, in microseconds from the start of the transfer (its last redirect hop included).
+public struct TransferTimings: Sendable, Hashable {
+    public var dns: Int = 0
+    public var connect: Int = 0
+    public var tls: Int = 0
+    public var firstByte: Int = 0
+    public var total: Int = 0
+
+    public init(dns: Int = 0, connect: Int = 0, tls: Int = 0, firstByte: Int = 0, total: Int = 0) {
+        self.dns = dns
+        self.connect = connect
+        self.tls = tls
+        self.firstByte = firstByte
+        self.total = total
     }
 }
 

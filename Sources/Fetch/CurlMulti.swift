@@ -1,23 +1,30 @@
 internal import CCurl
 internal import FeedModel
 
-/// A libcurl multi handle driving a window of transfers with curl_multi_poll.
-/// Not Sendable: created, used and freed on one thread.
+/// A libcurl multi handle driven by one curl_multi_poll loop. Requests wait in an `AdmissionQueue`
+/// until their host's politeness budget and the global cap let them start.
+/// Not Sendable: created, used and freed on one thread; only `waker` crosses threads.
 final class CurlMulti {
     private let handle: UnsafeMutableRawPointer
     private let settings: FetchSettings
     private var running: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    private let waker: CurlWaker
 
-    init(settings: FetchSettings) {
+    init?(settings: FetchSettings, waker: CurlWaker) {
         curlGlobalInit()
-        handle = curl_multi_init()!
+        guard let handle = curl_multi_init() else { return nil }
+        self.handle = handle
         self.settings = settings
+        self.waker = waker
+        waker.attach(handle)
+        // The admission queue enforces per-host limits itself; these bound the connections libcurl keeps.
         crawler_multi_set_long(handle, CURLMOPT_MAX_TOTAL_CONNECTIONS, settings.concurrency)
-        crawler_multi_set_long(handle, CURLMOPT_MAX_HOST_CONNECTIONS, settings.perHostConcurrency)
+        crawler_multi_set_long(handle, CURLMOPT_MAXCONNECTS, settings.concurrency)
         crawler_multi_set_long(handle, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
     }
 
     deinit {
+        waker.invalidate()
         for (easy, _) in running {
             curl_multi_remove_handle(handle, easy)
         }
@@ -25,54 +32,87 @@ final class CurlMulti {
         curl_multi_cleanup(handle)
     }
 
-    /// Runs every request, `concurrency` at a time, calling `deliver` as each finishes.
-    /// Returns early, cancelling what runs, once `isCancelled` turns true.
-    func run(_ requests: [FetchRequest], isCancelled: () -> Bool, deliver: (FetchResult) -> Void) {
-        var pending = requests[...]
+    /// Runs every request, calling `deliver` as each finishes (or is deferred).
+    /// Returns early, reporting what ran as cancelled, once `isCancelled` turns true.
+    /// While `backlogIsFull`, nothing new starts: the consumer has enough unread bodies.
+    func run(_ requests: [FetchRequest], isCancelled: () -> Bool, backlogIsFull: () -> Bool,
+             deliver: (FetchResult) -> Void) {
+        var queue = AdmissionQueue(settings: settings)
+        let start = MonotonicClock.milliseconds()
+        for request in requests { queue.enqueue(request, now: start) }
         while !isCancelled() {
-            while running.count < settings.concurrency, let request = pending.popFirst() {
-                start(request, deliver: deliver)
-            }
-            if running.isEmpty && pending.isEmpty { return }
+            let wait = backlogIsFull() ? nil : startAllowed(&queue, deliver: deliver)
+            if running.isEmpty && queue.isEmpty { return }
             var stillRunning: Int32 = 0
             curl_multi_perform(handle, &stillRunning)
-            collectFinished(deliver: deliver)
-            if running.isEmpty && pending.isEmpty { return }
-            if running.count >= settings.concurrency || pending.isEmpty {
-                curl_multi_poll(handle, nil, 0, 200, nil)
-            }
+            let finished = collectFinished(&queue, deliver: deliver)
+            if running.isEmpty && queue.isEmpty { return }
+            // Something ended: a slot may be free, so admit before sleeping.
+            if finished > 0 { continue }
+            curl_multi_poll(handle, nil, 0, Int32(min(wait ?? 1000, 1000)), nil)
         }
         for transfer in running.values {
-            deliver(FetchResult(request: transfer.request,
-                                outcome: .failure(FetchFailure(kind: .cancelled, message: "cancelled by shutdown")),
-                                milliseconds: 0))
+            let elapsed = Int(MonotonicClock.milliseconds() - transfer.startedAt)
+            deliver(.failed(transfer.request, .cancelled, "cancelled by shutdown", milliseconds: elapsed))
         }
     }
 
-    /// Interrupts a curl_multi_poll in progress; safe from any thread.
-    func wakeUp() {
-        curl_multi_wakeup(handle)
+    /// Starts what the queue allows; returns how long until more may start (nil: when one ends).
+    private func startAllowed(_ queue: inout AdmissionQueue, deliver: (FetchResult) -> Void) -> Int64? {
+        while running.count < settings.concurrency {
+            switch queue.next(now: MonotonicClock.milliseconds()) {
+            case .wait(let delay):
+                return delay
+            case .start(let request, let host):
+                start(request, host: host, queue: &queue, deliver: deliver)
+            }
+        }
+        return nil
     }
 
-    private func start(_ request: FetchRequest, deliver: (FetchResult) -> Void) {
-        guard let transfer = CurlTransfer(request: request, settings: settings) else {
-            deliver(FetchResult(request: request,
-                                outcome: .failure(FetchFailure(kind: .other, message: "libcurl could not create a handle")),
-                                milliseconds: 0))
+    private func start(_ request: FetchRequest, host: String, queue: inout AdmissionQueue,
+                       deliver: (FetchResult) -> Void) {
+        guard let transfer = CurlTransfer(request: request, host: host, settings: settings) else {
+            queue.finished(host: host)
+            deliver(.failed(request, .other, "libcurl could not create a handle"))
             return
         }
         running[transfer.handle] = transfer
         curl_multi_add_handle(handle, transfer.handle)
     }
 
-    private func collectFinished(deliver: (FetchResult) -> Void) {
+    private func collectFinished(_ queue: inout AdmissionQueue, deliver: (FetchResult) -> Void) -> Int {
         var queued: Int32 = 0
+        var finished = 0
         while let message = curl_multi_info_read(handle, &queued) {
             guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
                   let transfer = running.removeValue(forKey: easy) else { continue }
             let code = message.pointee.data.result
             curl_multi_remove_handle(handle, easy)
-            deliver(transfer.finish(code: code))
+            let result = transfer.finish(code: code)
+            queue.finished(host: transfer.host)
+            deliver(result)
+            deferHostIfThrottled(result, host: transfer.host, queue: &queue, deliver: deliver)
+            finished += 1
+        }
+        return finished
+    }
+
+    /// Feeds the host's answer into its politeness state; a host that asked every client to wait
+    /// gets none of its remaining feeds in this batch.
+    private func deferHostIfThrottled(_ result: FetchResult, host: String, queue: inout AdmissionQueue,
+                                      deliver: (FetchResult) -> Void) {
+        guard case .response(let response) = result.outcome else { return }
+        guard response.status == 429 || response.status == 503 else {
+            queue.answered(host: host)
+            return
+        }
+        let now = MonotonicClock.milliseconds()
+        let wait = response.cache.retryAfter
+        for request in queue.throttled(host: host, feed: result.request.feed, retryAfter: wait, now: now) {
+            let reason = "not fetched; \(host) throttled several feeds in a row"
+                + (wait.map { " and asked to wait \($0) s (Retry-After)" } ?? "")
+            deliver(.failed(request, .deferred, reason, retryAfter: wait))
         }
     }
 }

@@ -5,22 +5,33 @@ internal import FeedModel
 /// Not Sendable: it lives and dies on the engine's thread.
 final class CurlTransfer {
     let request: FetchRequest
+    /// The politeness budget this transfer draws from.
+    let host: String
     let handle: UnsafeMutableRawPointer
-    private let maxBodyBytes: Int
+    let maxBodyBytes: Int
     private var headerList: UnsafeMutablePointer<curl_slist>?
-    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+    let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private(set) var body: [UInt8] = []
+    /// Headers of the last response only (earlier ones belong to redirects).
     private(set) var headers: [String: String] = [:]
+    private(set) var redirects: [Redirect] = []
     private(set) var exceededBodyLimit = false
+    private var responseStatus = 0
+    private var responseURL: String
     let startedAt = MonotonicClock.milliseconds()
 
-    init?(request: FetchRequest, settings: FetchSettings) {
+    init?(request: FetchRequest, host: String, settings: FetchSettings) {
         guard let handle = curl_easy_init() else { return nil }
         self.request = request
+        self.host = host
         self.handle = handle
         self.maxBodyBytes = settings.maxBodyBytes
+        responseURL = request.url
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        configure(settings)
+        configureLimits(settings)
+        configureIdentity(settings)
+        configureCallbacks()
+        setConditionalHeaders(request.conditional)
     }
 
     deinit {
@@ -29,11 +40,9 @@ final class CurlTransfer {
         errorBuffer.deallocate()
     }
 
-    private func configure(_ settings: FetchSettings) {
-        let me = Unmanaged.passUnretained(self).toOpaque()
+    private func configureLimits(_ settings: FetchSettings) {
         crawler_easy_set_string(handle, CURLOPT_URL, request.url)
         crawler_easy_set_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
-        crawler_easy_set_string(handle, CURLOPT_USERAGENT, settings.userAgent)
         // Empty string: offer every encoding this libcurl can decode (gzip, deflate, br, zstd).
         crawler_easy_set_string(handle, CURLOPT_ACCEPT_ENCODING, "")
         crawler_easy_set_long(handle, CURLOPT_FOLLOWLOCATION, 1)
@@ -46,8 +55,25 @@ final class CurlTransfer {
         crawler_easy_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout * 1000))
         crawler_easy_set_long(handle, CURLOPT_LOW_SPEED_LIMIT, settings.lowSpeedBytesPerSecond)
         crawler_easy_set_long(handle, CURLOPT_LOW_SPEED_TIME, settings.lowSpeedSeconds)
+        // Prefer waiting for an HTTP/2 connection to multiplex on over opening another one.
         crawler_easy_set_long(handle, CURLOPT_PIPEWAIT, 1)
+        crawler_easy_set_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
+        crawler_easy_set_long(handle, CURLOPT_DNS_CACHE_TIMEOUT, 300)
         crawler_easy_set_offset(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(settings.maxBodyBytes))
+    }
+
+    private func configureIdentity(_ settings: FetchSettings) {
+        crawler_easy_set_string(handle, CURLOPT_USERAGENT, settings.userAgent)
+        // Without an explicit proxy libcurl reads http_proxy, https_proxy and no_proxy itself.
+        if let proxy = settings.proxy { crawler_easy_set_string(handle, CURLOPT_PROXY, proxy) }
+        if !request.verifyTLS {
+            crawler_easy_set_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
+            crawler_easy_set_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
+        }
+    }
+
+    private func configureCallbacks() {
+        let me = Unmanaged.passUnretained(self).toOpaque()
         crawler_easy_set_pointer(handle, CURLOPT_WRITEDATA, me)
         crawler_easy_set_data_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
             guard let data, let context else { return 0 }
@@ -61,7 +87,6 @@ final class CurlTransfer {
             transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
             return size * count
         }
-        setConditionalHeaders(request.conditional)
     }
 
     private func setConditionalHeaders(_ conditional: ConditionalHeaders) {
@@ -87,44 +112,29 @@ final class CurlTransfer {
 
     private func receiveHeader(_ line: UnsafeRawBufferPointer) {
         let text = String(decoding: line, as: UTF8.self)
-        // A new status line starts a new response (after a redirect or a 100 Continue).
+        // A new status line starts a new response: after a redirect, libcurl has moved on to its target.
         if text.hasPrefix("HTTP/") {
+            noteRedirectIfFollowed()
             headers = [:]
+            let fields = text.split(separator: " ", maxSplits: 2)
+            responseStatus = fields.count > 1 ? Int(fields[1]) ?? 0 : 0
             return
         }
         guard let colon = text.firstIndex(of: ":") else { return }
         let name = text[..<colon].lowercased()
+        // Values are kept byte-exact (ETag quotes and all); only the framing white space goes.
         let value = text[text.index(after: colon)...].trimmingCharacters(in: [" ", "\t", "\r", "\n"])
         headers[name] = value
     }
 
-    /// Builds the result once libcurl reports the transfer done with `code`.
-    func finish(code: CURLcode) -> FetchResult {
-        let elapsed = Int(MonotonicClock.milliseconds() - startedAt)
-        guard code == CURLE_OK else {
-            return FetchResult(request: request, outcome: .failure(failure(for: code)), milliseconds: elapsed)
-        }
-        var status = 0
-        crawler_easy_get_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        var wireBytes: curl_off_t = 0
-        crawler_easy_get_offset(handle, CURLINFO_SIZE_DOWNLOAD_T, &wireBytes)
+    private func noteRedirectIfFollowed() {
+        guard (300..<400).contains(responseStatus) else { return }
         var effective: UnsafeMutablePointer<CChar>?
         crawler_easy_get_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
-        let finalURL = effective.map { String(cString: $0) } ?? request.url
-        // file:// transfers have no status line; a readable file is a 200.
-        if status == 0 && finalURL.hasPrefix("file:") { status = 200 }
-        let response = FetchResponse(status: status, finalURL: finalURL, headers: headers, body: body,
-                                     wireBytes: Int(wireBytes))
-        return FetchResult(request: request, outcome: .response(response), milliseconds: elapsed)
-    }
-
-    private func failure(for code: CURLcode) -> FetchFailure {
-        let detail = String(cString: errorBuffer)
-        let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-        if exceededBodyLimit || code == CURLE_FILESIZE_EXCEEDED {
-            return FetchFailure(kind: .tooLarge, message: "body larger than \(maxBodyBytes) bytes; transfer cut")
-        }
-        return FetchFailure(kind: CurlErrorKind.kind(of: code), message: message)
+        let now = effective.map { String(cString: $0) } ?? responseURL
+        guard now != responseURL else { return }
+        redirects.append(Redirect(status: responseStatus, from: responseURL, to: now))
+        responseURL = now
     }
 }
 

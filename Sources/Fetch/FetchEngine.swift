@@ -11,24 +11,37 @@ public final class FetchEngine: Sendable {
         self.settings = settings
     }
 
-    /// Starts every request at once (within the concurrency limits); results arrive as they finish.
-    /// Cancelling the consuming task, or dropping the stream, stops the transfers within a poll tick.
-    /// `isCancelled` is polled between transfers' progress (at least every 200 ms): a shutdown
-    /// that sets it stops every transfer in flight and ends the stream.
+    /// Queues every request; they start as the global cap and each host's politeness allow, and
+    /// results arrive as they finish. Cancelling the consuming task, or dropping the stream, wakes
+    /// the engine at once and stops the transfers in flight (each reported as cancelled).
+    /// `isCancelled` is also polled, at least once a second: a daemon's shutdown sets it.
     public func fetch(_ requests: [FetchRequest],
-                      isCancelled: @escaping @Sendable () -> Bool = { false }) -> AsyncStream<FetchResult> {
+                      isCancelled: @escaping @Sendable () -> Bool = { false }) -> FetchResults {
         let (stream, continuation) = AsyncStream.makeStream(of: FetchResult.self)
         let cancelled = CancellationFlag()
-        continuation.onTermination = { _ in cancelled.set() }
+        let waker = CurlWaker()
+        let backlog = Backlog(limit: settings.maxBacklog, waker: waker)
+        continuation.onTermination = { _ in
+            cancelled.set()
+            waker.wake()
+        }
         let settings = self.settings
         let thread = Thread {
-            let multi = CurlMulti(settings: settings)
-            multi.run(requests, isCancelled: { cancelled.isSet || isCancelled() }, deliver: { continuation.yield($0) })
+            if let multi = CurlMulti(settings: settings, waker: waker) {
+                multi.run(requests, isCancelled: { cancelled.isSet || isCancelled() }, backlogIsFull: { backlog.isFull }) {
+                    backlog.added()
+                    continuation.yield($0)
+                }
+            } else {
+                for request in requests {
+                    continuation.yield(.failed(request, .other, "libcurl could not create a multi handle"))
+                }
+            }
             continuation.finish()
         }
         thread.name = "crawler-fetch"
         thread.start()
-        return stream
+        return FetchResults(stream: stream, backlog: backlog)
     }
 
     /// Fetches everything and returns the results in request order. Convenient for small batches.

@@ -8,7 +8,8 @@ final class FeedStateTable {
 
     static let columns = """
         url, etag, last_modified, last_fetch, last_status, last_error, consecutive_errors,
-        next_due, documents, next_reason, adaptive_interval, feed
+        next_due, documents, next_reason, adaptive_interval, feed, gone, pending_redirect,
+        pending_redirect_count, adopted_url, body_fingerprint, last_unconditional, not_before
         """
 
     init(database: SQLiteDatabase) throws(StoreError) {
@@ -16,14 +17,19 @@ final class FeedStateTable {
         selectAll = try database.prepare("SELECT \(Self.columns) FROM feed_state ORDER BY feed")
         upsert = try database.prepare("""
             INSERT INTO feed_state (feed, url, etag, last_modified, last_fetch, last_status, last_error,
-                                    consecutive_errors, next_due, documents, next_reason, adaptive_interval)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                                    consecutive_errors, next_due, documents, next_reason, adaptive_interval,
+                                    gone, pending_redirect, pending_redirect_count, adopted_url, body_fingerprint,
+                                    last_unconditional, not_before)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
             ON CONFLICT (feed) DO UPDATE SET url = excluded.url, etag = excluded.etag,
                 last_modified = excluded.last_modified, last_fetch = excluded.last_fetch,
                 last_status = excluded.last_status, last_error = excluded.last_error,
                 consecutive_errors = excluded.consecutive_errors, next_due = excluded.next_due,
                 documents = excluded.documents, next_reason = excluded.next_reason,
-                adaptive_interval = excluded.adaptive_interval
+                adaptive_interval = excluded.adaptive_interval, gone = excluded.gone,
+                pending_redirect = excluded.pending_redirect, pending_redirect_count = excluded.pending_redirect_count,
+                adopted_url = excluded.adopted_url, body_fingerprint = excluded.body_fingerprint,
+                last_unconditional = excluded.last_unconditional, not_before = excluded.not_before
             """)
     }
 
@@ -51,6 +57,13 @@ final class FeedStateTable {
             documents: Int(row.integer(8) ?? 0))
         state.nextReason = row.text(9)
         state.adaptiveInterval = row.double(10)
+        state.gone = (row.integer(12) ?? 0) != 0
+        state.pendingRedirect = row.text(13)
+        state.pendingRedirectCount = Int(row.integer(14) ?? 0)
+        state.adoptedURL = row.text(15)
+        state.bodyFingerprint = row.text(16)
+        state.lastUnconditional = row.integer(17).map(Timestamp.init(secondsSince1970:))
+        state.notBefore = row.integer(18).map(Timestamp.init(secondsSince1970:))
         return state
     }
 
@@ -60,7 +73,10 @@ final class FeedStateTable {
             .integer(state.lastFetch?.secondsSince1970), .integer(state.lastStatus.map { Int64($0) }),
             .text(state.lastError), .integer(Int64(state.consecutiveErrors)),
             .integer(state.nextDue?.secondsSince1970), .integer(Int64(state.documents)),
-            .text(state.nextReason), .real(state.adaptiveInterval),
+            .text(state.nextReason), .real(state.adaptiveInterval), .integer(state.gone ? 1 : 0),
+            .text(state.pendingRedirect), .integer(Int64(state.pendingRedirectCount)), .text(state.adoptedURL),
+            .text(state.bodyFingerprint), .integer(state.lastUnconditional?.secondsSince1970),
+            .integer(state.notBefore?.secondsSince1970),
         ])
     }
 }

@@ -54,7 +54,7 @@ enum ExplainText {
         lines.append("last status: \(state.lastStatus.map(String.init) ?? "no response")"
                      + (state.lastError.map { " — \($0)" } ?? ""))
         lines.append("errors:      \(state.consecutiveErrors) in a row")
-        if state.isGone {
+        if state.gone {
             lines.append("next due:    never — 410 Gone; change its url in the configuration to poll it again")
         } else {
             lines.append("next due:    " + (state.nextDue.map { "\(RFC3339.format($0)) (\(StatusTable.until($0, now: now)))" } ?? "unscheduled"))

@@ -36,7 +36,7 @@ enum StatusTable {
         let header = ["FEED", "LAST FETCH", "STATUS", "ERRORS", "NEXT DUE", "DOCS"]
         let rows = states.map { state in
             [state.feed, state.lastFetch.map { ago($0, now: now) } ?? "never",
-             state.isGone ? "410 gone" : state.lastError.map { _ in "\(state.lastStatus.map(String.init) ?? "error")" }
+             state.gone ? "410 gone" : state.lastError.map { _ in "\(state.lastStatus.map(String.init) ?? "error")" }
                 ?? state.lastStatus.map(String.init) ?? "-",
              "\(state.consecutiveErrors)", state.nextDue.map { until($0, now: now) } ?? "never", "\(state.documents)"]
         }
@@ -73,7 +73,7 @@ enum StatusJSON {
                 "last_fetch": state.lastFetch.map { RFC3339.format($0) as Any } ?? NSNull(),
                 "last_status": state.lastStatus.map { $0 as Any } ?? NSNull(),
                 "last_error": state.lastError.map { $0 as Any } ?? NSNull(),
-                "consecutive_errors": state.consecutiveErrors, "gone": state.isGone,
+                "consecutive_errors": state.consecutiveErrors, "gone": state.gone,
                 "next_due": state.nextDue.map { RFC3339.format($0) as Any } ?? NSNull(),
                 "next_reason": state.nextReason.map { $0 as Any } ?? NSNull(), "documents": state.documents,
             ]

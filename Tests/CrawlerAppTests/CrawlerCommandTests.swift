@@ -48,7 +48,8 @@ import Testing
 
         let onlyGood = try crawler(["once", "--feed", "good"])
         #expect(onlyGood.status == 0)
-        #expect(onlyGood.stdout.contains("0 new, 2 dup"))
+        #expect(onlyGood.stdout.contains("ok    good  200  0 new"))
+        #expect(!onlyGood.stdout.contains("gone"))
     }
 
     @Test func anUnknownFeedNameIsAConfigError() throws {

@@ -161,13 +161,14 @@ import Testing
         let farm = FeedFarm(feeds: 3, itemsPerFeed: 2)
         let server = try farm.server()
         try folder.write(farm.config(server: server), to: "feeds.yaml")
+        let piped = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(!piped.stderr.contains("feeds]"))
+        #expect(piped.stderr.contains("event=fetch"))
         // script(1) gives the command a pseudo-terminal, as an operator's shell would.
+        try? FileManager.default.removeItem(atPath: folder.file("store"))
         let terminal = try CrawlerProcess.run(["-qec", "'\(CrawlerProcess.binary)' once 2>&1", "/dev/null"],
                                               in: folder.path, executable: "/usr/bin/script")
         #expect(terminal.status == 0, "\(terminal.stdout)")
         #expect(terminal.stdout.contains("[3/3 feeds] 6 new documents, 0 failed"))
-        let piped = try CrawlerProcess.run(["once"], in: folder.path)
-        #expect(!piped.stderr.contains("feeds]"))
-        #expect(piped.stderr.contains("event=fetch"))
     }
 }

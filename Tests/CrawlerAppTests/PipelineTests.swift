@@ -1,3 +1,4 @@
+import Foundation
 import CrawlerApp
 import CrawlerTestKit
 import FeedModel
@@ -39,14 +40,28 @@ import Testing
 
     @Test func aSecondRunStoresNothing() async throws {
         let golden = try GoldenDocument.all()
-        let feedText = GoldenDocument.rssFeed(items: golden.map(\.rssItem))
-        let server = try LoopbackHTTPServer { _ in ServedResponse(text: feedText) }
+        // A fresh channel description each time, so the body differs and the items are parsed again.
+        let server = try LoopbackHTTPServer { _ in
+            ServedResponse(text: GoldenDocument.rssFeed(items: golden.map(\.rssItem), description: UUID().uuidString))
+        }
         let feeds = [sinaFeed(server.url("/sina/finance"))]
         _ = try await run(feeds)
         let second = try await run(feeds)
         #expect(second.new == 0)
         #expect(second.duplicates == 2)
         #expect(storedTexts().count == 2)
+    }
+
+    @Test func anIdenticalBodyWithoutValidatorsIsNotParsedAgain() async throws {
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: [])) }
+        let feeds = [sinaFeed(server.url("/feed"))]
+        _ = try await run(feeds)
+        let second = try await run(feeds)
+        #expect(second.reports.first?.items == 0)
+        #expect(second.reports.first?.succeeded == true)
+        let lines = sink.captured.map(LogLine.init).filter { $0["event"] == "fetch" }
+        #expect(lines.last?["unchanged"] == "body")
+        #expect(lines.last?["level"] == "debug")
     }
 
     @Test func anUnchangedFeedIsAnsweredWith304AndNotParsed() async throws {

@@ -61,6 +61,15 @@ import Testing
         state.validators = ConditionalHeaders(etag: "\"v1\"", lastModified: "Wed, 16 Feb 2022 23:50:43 GMT")
         state.consecutiveErrors = 2
         state.lastStatus = 503
+        state.nextReason = "failure 2 in a row: back off 10m"
+        state.adaptiveInterval = 1350
+        state.gone = true
+        state.pendingRedirect = "https://x/new"
+        state.pendingRedirectCount = 2
+        state.adoptedURL = "https://x/adopted"
+        state.bodyFingerprint = "abc123"
+        state.lastUnconditional = Timestamp(secondsSince1970: 1_600_000_000)
+        state.notBefore = Timestamp(secondsSince1970: 1_700_000_100)
         do { try DocumentStore(path: folder).save(state) }
         #expect(try DocumentStore(path: folder).feedState("f") == state)
     }

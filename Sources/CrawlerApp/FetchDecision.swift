@@ -1,0 +1,96 @@
+internal import FeedModel
+
+/// What a fetch result means for a feed, decided without I/O: whether to parse the body, and how
+/// the feed's state changes. Each branch names the problem it handles in `notes`, for the logs.
+struct FetchDecision {
+    enum Action: Equatable {
+        /// A new body: parse and store it; then save `validators` and `fingerprint` with the state.
+        case ingest
+        /// Nothing new (304, or the same body as last time): no parse, no write.
+        case unchanged(String)
+        case failed(String)
+    }
+
+    /// Something worth one log line: an adopted redirect, a feed that went away, a back-off.
+    enum Note: Equatable {
+        case adoptedRedirect(from: String, to: String)
+        case gone
+        case retryAfter(seconds: Int)
+    }
+
+    var action: Action
+    var state: FeedState
+    var notes: [Note] = []
+
+    static func decide(_ result: FetchResult, state previous: FeedState, config: CrawlerConfig,
+                       now: Timestamp) -> FetchDecision {
+        var decision = FetchDecision(action: .failed("not processed"), state: previous)
+        decision.state.lastFetch = now
+        switch result.outcome {
+        case .failure(let failure):
+            decision.action = .failed(failure.message)
+            if let wait = failure.retryAfter { decision.backOff(seconds: wait, now: now) }
+        case .response(let response):
+            decision.followRedirects(response.redirects, finalURL: response.finalURL, config: config)
+            decision.judge(response, conditional: !result.request.conditional.isEmpty, now: now)
+        }
+        return decision
+    }
+
+    private mutating func judge(_ response: FetchResponse, conditional: Bool, now: Timestamp) {
+        switch response.status {
+        case 304:
+            // Servers may rotate validators on a 304; keep the newest, byte for byte.
+            state.validators.etag = response.cache.etag ?? state.validators.etag
+            state.validators.lastModified = response.cache.lastModified ?? state.validators.lastModified
+            action = .unchanged("304 Not Modified")
+        case 200..<300:
+            if !conditional { state.lastUnconditional = now }
+            // No validators from the server: compare the body itself with the last one.
+            if response.validators.isEmpty, !response.bodyFingerprint.isEmpty,
+               response.bodyFingerprint == state.bodyFingerprint {
+                action = .unchanged("same body as last time (no validators sent)")
+            } else {
+                action = .ingest
+            }
+        case 410:
+            state.gone = true
+            notes.append(.gone)
+            // The message stays the plain status; the `feed_gone` log line says it is no longer polled.
+            action = .failed("HTTP 410 Gone")
+        case 429, 503:
+            let wait = response.cache.retryAfter
+            if let wait { backOff(seconds: wait, now: now) }
+            action = .failed("HTTP \(response.status) \(HTTPStatusText.reason(response.status))"
+                + (wait.map { "; retry after \($0) s" } ?? ""))
+        default:
+            action = .failed("HTTP \(response.status) \(HTTPStatusText.reason(response.status))")
+        }
+    }
+
+    /// A 301/308 is believed only once it has been seen on several fetches in a row; a temporary
+    /// redirect (302/303/307) or none at all starts the count again.
+    private mutating func followRedirects(_ redirects: [Redirect], finalURL: String, config: CrawlerConfig) {
+        guard !redirects.isEmpty, redirects.allSatisfy(\.isPermanent) else {
+            state.pendingRedirect = nil
+            state.pendingRedirectCount = 0
+            return
+        }
+        if state.pendingRedirect == finalURL {
+            state.pendingRedirectCount += 1
+        } else {
+            state.pendingRedirect = finalURL
+            state.pendingRedirectCount = 1
+        }
+        guard state.pendingRedirectCount >= config.adoptRedirectAfter, state.adoptedURL != finalURL else { return }
+        notes.append(.adoptedRedirect(from: state.adoptedURL ?? state.url, to: finalURL))
+        state.adoptedURL = finalURL
+        state.pendingRedirect = nil
+        state.pendingRedirectCount = 0
+    }
+
+    private mutating func backOff(seconds: Int, now: Timestamp) {
+        state.notBefore = Timestamp(secondsSince1970: now.secondsSince1970 + Int64(seconds))
+        notes.append(.retryAfter(seconds: seconds))
+    }
+}

@@ -1,0 +1,30 @@
+internal import FeedModel
+
+/// Whether and how to fetch a feed this pass, from its configuration and remembered state. Pure.
+enum FetchPlan: Equatable {
+    case fetch(FetchRequest, unconditionalBecause: String?)
+    case skip(String)
+
+    static func plan(_ feed: FeedConfig, state: FeedState?, config: CrawlerConfig, now: Timestamp) -> FetchPlan {
+        // State belongs to a URL: a feed whose configured URL changed starts afresh.
+        guard let state, state.url == feed.url else {
+            return .fetch(FetchRequest(feed: feed.name, url: feed.url, verifyTLS: feed.verifyTLS),
+                          unconditionalBecause: nil)
+        }
+        if state.gone {
+            return .skip("the server answered 410 Gone; change its url in the configuration to poll it again")
+        }
+        if let notBefore = state.notBefore, notBefore > now {
+            return .skip("the server asked us to wait (Retry-After) until \(notBefore.secondsSince1970)")
+        }
+        let url = state.adoptedURL ?? feed.url
+        var request = FetchRequest(feed: feed.name, url: url, verifyTLS: feed.verifyTLS)
+        // Some servers keep answering 304 to validators that never change: now and then, ask afresh.
+        let lastFresh = state.lastUnconditional?.secondsSince1970 ?? state.lastFetch?.secondsSince1970 ?? 0
+        if !state.validators.isEmpty && Double(now.secondsSince1970 - lastFresh) >= config.revalidateAfter {
+            return .fetch(request, unconditionalBecause: "validators older than \(Int(config.revalidateAfter)) s")
+        }
+        request.conditional = state.validators
+        return .fetch(request, unconditionalBecause: nil)
+    }
+}

@@ -1,0 +1,49 @@
+internal import CCurl
+internal import FeedModel
+
+/// Reads the headers a scheduler needs: validators, freshness and Retry-After.
+enum CacheHintParser {
+    /// `now` is the wall clock in seconds since 1970, to turn HTTP dates into delays.
+    static func hints(from headers: [String: String], now: Int64) -> CacheHints {
+        CacheHints(etag: headers["etag"], lastModified: headers["last-modified"],
+                   maxAge: headers["cache-control"].flatMap(maxAge(in:)),
+                   expiresIn: headers["expires"].flatMap { secondsUntil(date: $0, now: now) },
+                   retryAfter: headers["retry-after"].flatMap { retryAfter($0, now: now) })
+    }
+
+    static func maxAge(in cacheControl: String) -> Int? {
+        for directive in cacheControl.split(separator: ",") {
+            let pair = directive.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, pair[0].trimmingSpaces().lowercased() == "max-age" else { continue }
+            return Int(pair[1].trimmingSpaces().trimmingQuotes())
+        }
+        return nil
+    }
+
+    /// Retry-After is either delay-seconds or an HTTP date; a date in the past means "now".
+    static func retryAfter(_ value: String, now: Int64) -> Int? {
+        let trimmed = value.trimmingCharacters(in: [" ", "\t"])
+        if let seconds = Int(trimmed) { return max(0, seconds) }
+        return secondsUntil(date: trimmed, now: now).map { max(0, $0) }
+    }
+
+    private static func secondsUntil(date: String, now: Int64) -> Int? {
+        // curl_getdate reads all three HTTP date formats (RFC 1123, RFC 850, asctime).
+        let parsed = curl_getdate(date, nil)
+        guard parsed != -1 else { return nil }
+        return Int(Int64(parsed) - now)
+    }
+}
+
+private extension String.SubSequence {
+    func trimmingSpaces() -> String {
+        String(self).trimmingCharacters(in: [" ", "\t"])
+    }
+}
+
+private extension String {
+    func trimmingQuotes() -> String {
+        guard count >= 2, first == "\"", last == "\"" else { return self }
+        return String(dropFirst().dropLast())
+    }
+}

@@ -1,0 +1,56 @@
+internal import CCurl
+internal import FeedModel
+internal import Glibc
+
+extension CurlTransfer {
+    /// Builds the result once libcurl reports the transfer done with `code`.
+    func finish(code: CURLcode) -> FetchResult {
+        let elapsed = Int(MonotonicClock.milliseconds() - startedAt)
+        var result = code == CURLE_OK
+            ? FetchResult(request: request, outcome: .response(response()), milliseconds: elapsed)
+            : failure(for: code, milliseconds: elapsed)
+        result.timings = timings()
+        return result
+    }
+
+    private func response() -> FetchResponse {
+        var status = 0
+        crawler_easy_get_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        var wireBytes: curl_off_t = 0
+        crawler_easy_get_offset(handle, CURLINFO_SIZE_DOWNLOAD_T, &wireBytes)
+        var effective: UnsafeMutablePointer<CChar>?
+        crawler_easy_get_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
+        let finalURL = effective.map { String(cString: $0) } ?? request.url
+        // file:// transfers have no status line; a readable file is a 200.
+        if status == 0 && finalURL.hasPrefix("file:") { status = 200 }
+        var response = FetchResponse(status: status, finalURL: finalURL, headers: headers, body: body,
+                                     wireBytes: Int(wireBytes))
+        response.redirects = redirects
+        response.cache = CacheHintParser.hints(from: headers, now: Int64(time(nil)))
+        if (200..<300).contains(status) { response.bodyFingerprint = BodyFingerprint.of(body) }
+        return response
+    }
+
+    private func timings() -> TransferTimings {
+        func microseconds(_ info: CURLINFO) -> Int {
+            var value: curl_off_t = 0
+            crawler_easy_get_offset(handle, info, &value)
+            return Int(value)
+        }
+        return TransferTimings(dns: microseconds(CURLINFO_NAMELOOKUP_TIME_T),
+                               connect: microseconds(CURLINFO_CONNECT_TIME_T),
+                               tls: microseconds(CURLINFO_APPCONNECT_TIME_T),
+                               firstByte: microseconds(CURLINFO_STARTTRANSFER_TIME_T),
+                               total: microseconds(CURLINFO_TOTAL_TIME_T))
+    }
+
+    private func failure(for code: CURLcode, milliseconds: Int) -> FetchResult {
+        if exceededBodyLimit || code == CURLE_FILESIZE_EXCEEDED {
+            return .failed(request, .tooLarge, "body larger than \(maxBodyBytes) bytes; transfer cut",
+                           milliseconds: milliseconds)
+        }
+        let detail = String(cString: errorBuffer)
+        let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        return .failed(request, CurlErrorKind.kind(of: code), message, milliseconds: milliseconds)
+    }
+}

@@ -1,0 +1,77 @@
+import CrawlerTestKit
+import FeedModel
+import Fetch
+import Testing
+
+@Suite struct ConditionalGetTests {
+    let etag = "W/\"abc-1\""
+    let lastModified = "Wed, 16 Feb 2022 23:50:43 GMT"
+
+    @Test func aMatchingETagIsAnswered304WithNoBody() async throws {
+        let server = try LoopbackHTTPServer { [etag] in
+            .conditional($0, etag: etag, lastModified: nil, text: "<rss/>")
+        }
+        let request = FetchRequest(feed: "a", url: server.url("/a"), conditional: ConditionalHeaders(etag: etag))
+        let results = try await fetchBesideAHealthyFeed([request])
+        let answer = try #require(response(results["a"]))
+        #expect(answer.status == 304)
+        #expect(answer.body.isEmpty)
+        // Sent byte-exact: weak prefix and quotes included.
+        #expect(server.requests.first?.headers["if-none-match"] == etag)
+        #expect(answer.cache.etag == etag)
+    }
+
+    @Test func aMatchingLastModifiedIsAnswered304() async throws {
+        let server = try LoopbackHTTPServer { [lastModified] in
+            .conditional($0, etag: nil, lastModified: lastModified, text: "<rss/>")
+        }
+        let request = FetchRequest(feed: "a", url: server.url("/a"),
+                                   conditional: ConditionalHeaders(lastModified: lastModified))
+        let results = try await fetchBesideAHealthyFeed([request])
+        #expect(response(results["a"])?.status == 304)
+        #expect(server.requests.first?.headers["if-modified-since"] == lastModified)
+    }
+
+    @Test func staleValidatorsGetTheFullBodyAndTheNewValidators() async throws {
+        let server = try LoopbackHTTPServer { [etag] in
+            .conditional($0, etag: etag, lastModified: nil, text: "<rss>new</rss>")
+        }
+        let request = FetchRequest(feed: "a", url: server.url("/a"), conditional: ConditionalHeaders(etag: "\"old\""))
+        let results = try await fetchBesideAHealthyFeed([request])
+        let answer = try #require(response(results["a"]))
+        #expect(answer.status == 200)
+        #expect(answer.body == Array("<rss>new</rss>".utf8))
+        #expect(answer.validators.etag == etag)
+        #expect(answer.bodyFingerprint == BodyFingerprint.of(Array("<rss>new</rss>".utf8)))
+    }
+
+    @Test func aGzipBodyIsDecodedAndBothSizesAreReported() async throws {
+        let text = String(repeating: "<item><title>same words again</title></item>", count: 400)
+        let zipped = try ServedResponse.gzipped(Array(text.utf8))
+        let server = try LoopbackHTTPServer { _ in zipped }
+        let results = try await fetchBesideAHealthyFeed([FetchRequest(feed: "z", url: server.url("/z"))])
+        let answer = try #require(response(results["z"]))
+        #expect(answer.body == Array(text.utf8))
+        #expect(answer.decodedBytes == text.utf8.count)
+        #expect(answer.wireBytes == zipped.body.count)
+        #expect(answer.wireBytes < answer.decodedBytes / 10)
+        let offered = server.requests.first?.headers["accept-encoding"] ?? ""
+        #expect(offered.contains("gzip") && offered.contains("br") && offered.contains("zstd"))
+    }
+
+    @Test func cacheHeadersAndTimingsAreReported() async throws {
+        let server = try LoopbackHTTPServer { _ in
+            ServedResponse(status: 200, headers: [("Cache-Control", "public, max-age=600"),
+                                                  ("Expires", "Thu, 01 Jan 2099 00:00:00 GMT")],
+                           body: Array("<rss/>".utf8))
+        }
+        let results = try await fetchBesideAHealthyFeed([FetchRequest(feed: "c", url: server.url("/c"))])
+        let result = try #require(results["c"])
+        let answer = try #require(response(result))
+        #expect(answer.cache.maxAge == 600)
+        #expect((answer.cache.expiresIn ?? 0) > 365 * 86400)
+        #expect(result.timings.total > 0)
+        #expect(result.timings.firstByte <= result.timings.total)
+        #expect(result.timings.connect <= result.timings.firstByte)
+    }
+}

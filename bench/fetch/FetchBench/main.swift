@@ -1,0 +1,36 @@
+// fetch-bench: the fetch engine alone, no parse and no store, to split a pass's time between
+// fetching and the stages after it. Usage: fetch-bench URL-LIST [--if-modified-since DATE]
+import FeedModel
+import Fetch
+import Foundation
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2, let listing = try? String(contentsOfFile: arguments[1], encoding: .utf8) else {
+    FileHandle.standardError.write(Data("usage: fetch-bench URL-LIST [--if-modified-since DATE]\n".utf8))
+    exit(2)
+}
+var conditional = ConditionalHeaders()
+if let flag = arguments.firstIndex(of: "--if-modified-since"), flag + 1 < arguments.count {
+    conditional.lastModified = arguments[flag + 1]
+}
+let urls = listing.split(separator: "\n").map(String.init)
+let requests = urls.enumerated().map { FetchRequest(feed: "f\($0.offset)", url: $0.element, conditional: conditional) }
+// The same politeness the benchmark gives `crawler once`: 32 in flight, no gap, on the one loopback host.
+let settings = FetchSettings(timeout: 15, connectTimeout: 5, concurrency: 32, perHostConcurrency: 32, hostGap: 0)
+let started = ContinuousClock.now
+var statuses: [Int: Int] = [:]
+var failures = 0
+var wire = 0, decoded = 0
+for await result in FetchEngine(settings: settings).fetch(requests) {
+    switch result.outcome {
+    case .response(let response):
+        statuses[response.status, default: 0] += 1
+        wire += response.wireBytes
+        decoded += response.decodedBytes
+    case .failure:
+        failures += 1
+    }
+}
+let seconds = (ContinuousClock.now - started) / .seconds(1)
+let codes = statuses.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+print("feeds=\(requests.count) \(codes) failed=\(failures) wire=\(wire) decoded=\(decoded) seconds=\(seconds)")
