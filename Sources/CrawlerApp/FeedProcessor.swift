@@ -16,21 +16,28 @@ struct FeedProcessor {
     let format: OutputFormat
     let logger: Logger
 
-    func process(_ result: FetchResult) -> FeedReport {
-        var hints = ServerHints()
-        var report = process(result, hints: &hints)
-        schedule(&report, hints: hints)
-        return report
+    /// A feed read and converted, whose documents wait to be stored with other feeds' in one batch.
+    struct Prepared {
+        var report: FeedReport
+        var state: FeedState
+        var hints: ServerHints
+        var documents: [Document]
+        /// Validators and body fingerprint to keep once the documents are safely stored.
+        var response: FetchResponse?
     }
 
-    private func process(_ result: FetchResult, hints: inout ServerHints) -> FeedReport {
+    /// Phase 1: decide, parse and convert; nothing is written.
+    func prepare(_ result: FetchResult) -> Prepared {
         var report = FeedReport(feed: feed.name, url: feed.url, status: .failed("not processed"))
         report.milliseconds = result.milliseconds
+        var hints = ServerHints()
+        var documents: [Document] = []
+        var stored: FetchResponse?
         var previous = (try? store.feedState(feed.name)) ?? FeedState(feed: feed.name, url: feed.url)
         if previous.url != feed.url { previous = FeedState(feed: feed.name, url: feed.url, documents: previous.documents) }
         let decision = FetchDecision.decide(result, state: previous, config: config, now: now)
         log(decision.notes, result: result)
-        var state = decision.state
+        let state = decision.state
         if case .response(let response) = result.outcome {
             report.httpStatus = response.status
             report.bytes = response.wireBytes
@@ -45,13 +52,36 @@ struct FeedProcessor {
             report.status = .failed(reason)
         case .ingest:
             if case .response(let response) = result.outcome {
-                report.status = ingest(response, report: &report, state: &state, hints: &hints)
+                report.status = read(response, report: &report, hints: &hints, documents: &documents)
+                if report.succeeded { stored = response }
+            }
+        }
+        return Prepared(report: report, state: state, hints: hints, documents: documents, response: stored)
+    }
+
+    /// Phase 2, once the batch holding this feed's documents was stored (or failed): the report's
+    /// counts, the validators (kept only when the content they describe is safe), the schedule.
+    func complete(_ prepared: Prepared, newDocuments: [Document], storeError: StoreError?) -> FeedReport {
+        var report = prepared.report
+        var state = prepared.state
+        if let response = prepared.response {
+            if let storeError {
+                // Nothing of this batch is marked seen, so a later pass stores it.
+                report.status = .failed("store: \(storeError)")
+            } else {
+                report.new = newDocuments.count
+                report.duplicates = prepared.documents.count - newDocuments.count
+                report.storedPaths = newDocuments.map(store.relativePath(for:))
+                state.documents += newDocuments.count
+                state.validators = response.validators
+                state.bodyFingerprint = response.bodyFingerprint
             }
         }
         state.lastStatus = report.httpStatus
         state.lastError = report.error
         state.consecutiveErrors = report.succeeded ? 0 : state.consecutiveErrors + 1
         report.state = state
+        schedule(&report, hints: prepared.hints)
         return report
     }
 
@@ -80,8 +110,8 @@ struct FeedProcessor {
         }
     }
 
-    private func ingest(_ response: FetchResponse, report: inout FeedReport, state: inout FeedState,
-                        hints: inout ServerHints) -> FeedReport.Status {
+    private func read(_ response: FetchResponse, report: inout FeedReport, hints: inout ServerHints,
+                      documents: inout [Document]) -> FeedReport.Status {
         let parsed: Feed
         do {
             parsed = try FeedParser.parse(response.body, url: response.finalURL, httpCharset: response.charset)
@@ -92,20 +122,7 @@ struct FeedProcessor {
         ServerHintsReader.add(parsed, to: &hints)
         let renderer = DocumentRenderer(feed: feed, channelTitle: parsed.title, defaultImage: config.defaultImage,
                                         format: format)
-        let documents = parsed.items.map { renderer.render($0, firstSeen: now) }
-        do {
-            let outcome = try store.store(documents, storedAt: now)
-            report.new = outcome.stored.count
-            report.duplicates = outcome.duplicates
-            report.storedPaths = outcome.stored.map(store.relativePath(for:))
-            state.documents += outcome.stored.count
-        } catch {
-            // Nothing of this batch is marked seen, so a later pass stores it.
-            return .failed("store: \(error)")
-        }
-        // Validators and the body's fingerprint are kept only once the content they describe is stored.
-        state.validators = response.validators
-        state.bodyFingerprint = response.bodyFingerprint
+        documents = parsed.items.map { renderer.render($0, firstSeen: now) }
         return .ok(response.status)
     }
 

@@ -33,16 +33,23 @@ public struct Pipeline {
         let requests = plan(feeds, store: store)
         let engine = FetchEngine(settings: FetchSettings(config))
         var reports: [FeedReport] = []
+        var batch = StoreBatch()
+        func flush() {
+            for report in batch.flush(into: store, at: clock()) {
+                log(report)
+                reports.append(report)
+                progress(report)
+            }
+        }
         for await result in engine.fetch(requests, isCancelled: isCancelled) {
             guard let feed = byName[result.request.feed] else { continue }
             if case .failure(let failure) = result.outcome, failure.kind == .cancelled { continue }
             let processor = FeedProcessor(feed: feed, config: config, store: store, now: clock(), format: format,
                                           logger: logger)
-            let report = processor.process(result)
-            log(report)
-            reports.append(report)
-            progress(report)
+            batch.add(processor.prepare(result), processor: processor)
+            if batch.isFull { flush() }
         }
+        flush()
         let order = Dictionary(feeds.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         reports.sort { order[$0.feed, default: 0] < order[$1.feed, default: 0] }
         let summary = PassSummary(reports: reports, milliseconds: Int(WallClock.milliseconds() - started))

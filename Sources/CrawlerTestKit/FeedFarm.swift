@@ -29,7 +29,9 @@ public struct FeedFarm: Sendable {
 
     /// feeds.yaml listing every feed of the farm.
     public func config(server: LoopbackHTTPServer, store: String = "./store") -> String {
-        var lines = ["store: \(store)", "concurrency: 8", "timeout: 10s", "feeds:"]
+        // One loopback host serves every feed: no politeness gap, or tests would wait on it.
+        var lines = ["store: \(store)", "concurrency: 8", "per_host_concurrency: 8", "host_gap: 0s", "timeout: 10s",
+                     "feeds:"]
         for number in 0..<feeds {
             lines += ["  - url: \(server.url("/feed/\(number).xml"))", "    name: feed-\(number)",
                       "    categories: [Farm]"]

@@ -1,0 +1,47 @@
+internal import FeedModel
+internal import Store
+
+/// Feeds read in one pass wait here so their documents are stored together: one durable batch
+/// (two syncfs and one index commit) for many feeds instead of one per feed.
+struct StoreBatch {
+    /// Flush once this many documents, or this many feeds, are waiting.
+    static let documentLimit = 500
+    static let feedLimit = 32
+    /// ...or once the oldest has waited this long, so a slow pass still stores as it goes.
+    static let waitLimitMilliseconds: Int64 = 2000
+
+    private var waiting: [(processor: FeedProcessor, prepared: FeedProcessor.Prepared)] = []
+    private var documentCount = 0
+    private var oldest: Int64?
+
+    var isFull: Bool {
+        documentCount >= Self.documentLimit || waiting.count >= Self.feedLimit
+            || oldest.map { WallClock.milliseconds() - $0 >= Self.waitLimitMilliseconds } ?? false
+    }
+
+    mutating func add(_ prepared: FeedProcessor.Prepared, processor: FeedProcessor) {
+        waiting.append((processor, prepared))
+        documentCount += prepared.documents.count
+        if oldest == nil { oldest = WallClock.milliseconds() }
+    }
+
+    /// Stores every waiting document at once and completes each feed; returns their reports.
+    mutating func flush(into store: DocumentStore, at now: Timestamp) -> [FeedReport] {
+        defer { waiting = []; documentCount = 0; oldest = nil }
+        let documents = waiting.flatMap(\.prepared.documents)
+        var storeError: StoreError?
+        var stored: Set<String> = []
+        if !documents.isEmpty {
+            do {
+                stored = Set(try store.store(documents, storedAt: now).stored.map(\.shortHash))
+            } catch {
+                storeError = error
+            }
+        }
+        // Each new document counts for the first feed in the batch that carried it.
+        return waiting.map { entry in
+            let new = entry.prepared.documents.filter { stored.remove($0.shortHash) != nil }
+            return entry.processor.complete(entry.prepared, newDocuments: new, storeError: storeError)
+        }
+    }
+}
