@@ -17,8 +17,10 @@ public struct ConfigParser: Sendable {
                              "timeout", "connect_timeout", "max_body_size", "default_image", "output", "template",
                              "document_path", "feeds",
                              "host_gap", "hosts", "low_speed_limit", "low_speed_time", "max_redirects", "proxy",
-                             "revalidate_after", "adopt_redirect_after", "host_backoff_feeds"]
-    static let feedKeys = ["url", "name", "categories", "author", "image", "interval",
+                             "revalidate_after", "adopt_redirect_after", "host_backoff_feeds",
+                             "adaptive", "min_interval", "max_interval", "max_backoff"]
+    static let feedKeys = ["url", "name", "categories", "author", "image", "interval", "adaptive",
+                           "min_interval", "max_interval",
                            "item_categories", "sanitize", "tls_verify"]
 
     public func parse(_ text: String) throws(ConfigError) -> CrawlerConfig {
@@ -57,11 +59,16 @@ public struct ConfigParser: Sendable {
         try parseOutput(reader, into: &config)
         try parseFetchLimits(reader, into: &config)
         config.hostRules = try HostRulesParser(parser: self, defaults: config).parse(reader.node("hosts"))
-        config.feeds = try parseFeeds(reader.node("feeds"), defaultInterval: config.interval)
+        config.maxBackoff = try reader.duration("max_backoff") ?? config.maxBackoff
+        var defaults = FeedConfig(name: "", url: "", interval: config.interval)
+        defaults.adaptive = try reader.bool("adaptive") ?? false
+        defaults.minInterval = try reader.duration("min_interval")
+        defaults.maxInterval = try reader.duration("max_interval")
+        config.feeds = try parseFeeds(reader.node("feeds"), defaults: defaults)
         return config
     }
 
-    private func parseFeeds(_ node: Node?, defaultInterval: Double) throws(ConfigError) -> [FeedConfig] {
+    private func parseFeeds(_ node: Node?, defaults: FeedConfig) throws(ConfigError) -> [FeedConfig] {
         guard let node else { throw error(line: 0, key: "feeds", "missing; list the feeds to crawl under `feeds:`") }
         guard let sequence = node.sequence else {
             throw error(at: node, key: "feeds", "must be a list (each entry starting with `- url: ...`)")
@@ -70,7 +77,7 @@ public struct ConfigParser: Sendable {
         var seenNames: [String: Int] = [:]
         var seenURLs: [String: Int] = [:]
         for (index, entry) in sequence.enumerated() {
-            let feed = try parseFeed(entry, index: index, defaultInterval: defaultInterval)
+            let feed = try parseFeed(entry, index: index, defaults: defaults)
             if let first = seenURLs[feed.url] {
                 throw error(at: entry, key: "feeds[\(index)].url", "duplicate of the feed on line \(first): \(feed.url)")
             }
@@ -85,7 +92,7 @@ public struct ConfigParser: Sendable {
         return feeds
     }
 
-    private func parseFeed(_ node: Node, index: Int, defaultInterval: Double) throws(ConfigError) -> FeedConfig {
+    private func parseFeed(_ node: Node, index: Int, defaults: FeedConfig) throws(ConfigError) -> FeedConfig {
         let path = "feeds[\(index)]"
         guard let mapping = node.mapping else {
             throw error(at: node, key: path, "each feed must be a mapping with at least `url:`")
@@ -104,7 +111,14 @@ public struct ConfigParser: Sendable {
         feed.categories = try reader.stringList("categories") ?? []
         feed.author = try reader.string("author")
         feed.image = try reader.string("image")
-        feed.interval = try reader.duration("interval") ?? defaultInterval
+        feed.interval = try reader.duration("interval") ?? defaults.interval
+        feed.adaptive = try reader.bool("adaptive") ?? defaults.adaptive
+        feed.minInterval = try reader.duration("min_interval") ?? defaults.minInterval
+        feed.maxInterval = try reader.duration("max_interval") ?? defaults.maxInterval
+        if let low = feed.minInterval, let high = feed.maxInterval, low > high {
+            throw error(at: reader.node("min_interval") ?? node, key: "\(path).min_interval",
+                        "is longer than max_interval; the bounds are the wrong way round")
+        }
         feed.itemCategories = try reader.bool("item_categories") ?? false
         feed.sanitize = try reader.bool("sanitize") ?? true
         feed.verifyTLS = try reader.bool("tls_verify") ?? true

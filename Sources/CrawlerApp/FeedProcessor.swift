@@ -93,7 +93,9 @@ struct FeedProcessor {
         var hints = hints
         // A Retry-After the decision recorded wins over any backoff.
         if let notBefore = state.notBefore, notBefore > now { hints.retryAfter = notBefore }
-        let check = SchedulePolicy.next(after: outcome, at: now, bounds: PollBounds(interval: feed.interval),
+        let bounds = PollBounds(interval: feed.interval, minimum: feed.minInterval, maximum: feed.maxInterval,
+                                adaptive: feed.adaptive, maxBackoff: config.maxBackoff)
+        let check = SchedulePolicy.next(after: outcome, at: now, bounds: bounds,
                                         hints: hints, consecutiveErrors: state.consecutiveErrors,
                                         previousAdaptive: state.adaptiveInterval, jitter: Double.random(in: 0..<1))
         state.nextDue = check.due

@@ -4,6 +4,8 @@ public struct CrawlerConfig: Sendable, Hashable {
     public var storePath: String
     /// Default poll interval in seconds.
     public var interval: Double
+    /// Longest wait between retries of a failing feed, in seconds.
+    public var maxBackoff: Double = 6 * 3600
     /// Transfers in flight at once.
     public var concurrency: Int
     /// Connections to one host at once.

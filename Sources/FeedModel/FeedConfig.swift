@@ -12,6 +12,11 @@ public struct FeedConfig: Sendable, Hashable {
     public var image: String?
     /// Poll interval in seconds.
     public var interval: Double
+    /// Poll busy feeds more often and quiet ones less, between `minInterval` and `maxInterval`.
+    public var adaptive = false
+    /// Bounds for adaptive polling and for server hints (nil: the scheduler's defaults).
+    public var minInterval: Double?
+    public var maxInterval: Double?
     /// Add the item's own `<category>` values after the configured ones.
     public var itemCategories: Bool
     /// Remove active content (scripts, `on*=` handlers, `javascript:` URLs) from bodies.

@@ -135,3 +135,30 @@ import Testing
         }
     }
 }
+
+@Suite struct SchedulingConfigTests {
+    let parser = ConfigParser(fileName: "feeds.yaml", baseDirectory: "/srv")
+
+    @Test func adaptiveBoundsAreInheritedAndOverridable() throws {
+        let config = try parser.parse("""
+            adaptive: true
+            min_interval: 5m
+            max_interval: 6h
+            max_backoff: 2h
+            feeds:
+              - url: https://a.example/feed
+              - url: https://b.example/feed
+                adaptive: false
+                max_interval: 1d
+            """)
+        #expect(config.maxBackoff == 7200)
+        #expect(config.feeds[0].adaptive && config.feeds[0].minInterval == 300 && config.feeds[0].maxInterval == 21_600)
+        #expect(!config.feeds[1].adaptive && config.feeds[1].maxInterval == 86_400)
+    }
+
+    @Test func boundsTheWrongWayRoundAreAnError() {
+        #expect(throws: ConfigError.self) {
+            try parser.parse("feeds:\n  - url: https://a.example/f\n    min_interval: 2h\n    max_interval: 1h\n")
+        }
+    }
+}
