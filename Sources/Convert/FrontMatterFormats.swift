@@ -21,7 +21,7 @@ enum HexoFormat {
 enum HugoFormat {
     static func text(for fields: DocumentFields) -> String {
         var lines = ["---", "title: " + YAMLScalar.singleQuoted(fields.title),
-                     "date: " + RFC3339Date.format(fields.date),
+                     "date: " + fields.date.rfc3339,
                      "author: " + YAMLScalar.singleQuoted(fields.author),
                      "categories: [" + fields.categories.map(YAMLScalar.singleQuoted).joined(separator: ", ") + "]"]
         if let image = fields.image { lines.append("images: [" + YAMLScalar.singleQuoted(image) + "]") }
@@ -46,7 +46,7 @@ enum JekyllFormat {
     }
 
     static func jekyllDate(_ date: Timestamp) -> String {
-        let iso = RFC3339Date.format(date)  // 2022-02-16T23:50:43Z
+        let iso = date.rfc3339  // 2022-02-16T23:50:43Z
         return iso.prefix(10) + " " + iso.dropFirst(11).prefix(8) + " +0000"
     }
 }
@@ -59,17 +59,9 @@ enum TemplateValues {
             "author": fields.author, "author_yaml": YAMLScalar.singleQuoted(fields.author),
             "categories": fields.categories.map { ["name": $0, "name_yaml": YAMLScalar.singleQuoted($0)] },
             "image": fields.image as Any, "link": fields.link as Any,
-            "date_rfc1123": HTTPDate.format(fields.date), "date_rfc3339": RFC3339Date.format(fields.date),
+            "date_rfc1123": HTTPDate.format(fields.date), "date_rfc3339": fields.date.rfc3339,
             "body": fields.body, "feed": fields.feedName, "channel": fields.channelTitle,
         ]
     }
 }
 
-/// `2022-02-16T23:50:43Z`.
-enum RFC3339Date {
-    static func format(_ timestamp: Timestamp) -> String {
-        let fields = UTCDateFields(timestamp)
-        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(fields.year)-\(pad(fields.month))-\(pad(fields.day))T\(pad(fields.hour)):\(pad(fields.minute)):\(pad(fields.second))Z"
-    }
-}

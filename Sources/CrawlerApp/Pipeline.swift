@@ -87,7 +87,7 @@ public struct Pipeline {
             "feed": "\(report.feed)", "status": "\(report.httpStatus.map(String.init) ?? "error")",
             "bytes": "\(report.bytes)", "ms": "\(report.milliseconds)", "new": "\(report.new)",
             "dup": "\(report.duplicates)", "url": "\(report.url)",
-            "next": "\(report.nextDue.map(RFC3339.format) ?? "never")",
+            "next": "\(report.nextDue.map(\.rfc3339) ?? "never")",
         ]
         if let reason = report.nextReason { metadata["why"] = "\(reason)" }
         defer { logTransition(report) }

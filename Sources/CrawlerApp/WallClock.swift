@@ -30,11 +30,3 @@ enum LogTime {
     }
 }
 
-/// RFC 3339 in UTC, to the second: `2022-02-16T23:50:43Z`.
-public enum RFC3339 {
-    public static func format(_ timestamp: Timestamp) -> String {
-        let fields = UTCDateFields(timestamp)
-        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(fields.year)-\(pad(fields.month))-\(pad(fields.day))T\(pad(fields.hour)):\(pad(fields.minute)):\(pad(fields.second))Z"
-    }
-}

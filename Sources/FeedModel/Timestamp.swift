@@ -63,3 +63,12 @@ extension Timestamp {
         }
     }
 }
+
+extension Timestamp {
+    /// RFC 3339 in UTC, to the second: `2022-02-16T23:50:43Z`.
+    public var rfc3339: String {
+        let fields = UTCDateFields(self)
+        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(fields.year)-\(pad(fields.month))-\(pad(fields.day))T\(pad(fields.hour)):\(pad(fields.minute)):\(pad(fields.second))Z"
+    }
+}

@@ -49,13 +49,6 @@ enum FileSystem {
         }
     }
 
-    static func syncFolder(_ path: String) throws(StoreError) {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .io(path: path, operation: "open folder", errno: errno) }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw .io(path: path, operation: "fsync folder", errno: errno) }
-    }
-
     static func remove(_ path: String) {
         unlink(path)
     }

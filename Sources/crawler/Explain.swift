@@ -50,21 +50,21 @@ enum ExplainText {
             lines.append("state:       never fetched; due within a minute of the daemon's start")
             return lines.joined(separator: "\n")
         }
-        lines.append("last fetch:  " + (state.lastFetch.map { "\(RFC3339.format($0)) (\(StatusTable.ago($0, now: now)))" } ?? "never"))
+        lines.append("last fetch:  " + (state.lastFetch.map { "\($0.rfc3339) (\(StatusTable.ago($0, now: now)))" } ?? "never"))
         lines.append("last status: \(state.lastStatus.map(String.init) ?? "no response")"
                      + (state.lastError.map { " — \($0)" } ?? ""))
         lines.append("errors:      \(state.consecutiveErrors) in a row")
         if state.gone {
             lines.append("next due:    never — 410 Gone; change its url in the configuration to poll it again")
         } else {
-            lines.append("next due:    " + (state.nextDue.map { "\(RFC3339.format($0)) (\(StatusTable.until($0, now: now)))" } ?? "unscheduled"))
+            lines.append("next due:    " + (state.nextDue.map { "\($0.rfc3339) (\(StatusTable.until($0, now: now)))" } ?? "unscheduled"))
             lines.append("because:     \(state.nextReason ?? "no decision recorded yet")")
         }
         if let adaptive = state.adaptiveInterval { lines.append("adaptive:    \(StatusTable.words(Int64(adaptive)))") }
         lines.append("validators:  ETag \(state.validators.etag ?? "none"), Last-Modified \(state.validators.lastModified ?? "none")")
         lines.append("documents:   \(state.documents) stored" + (recent.isEmpty ? "" : "; most recent:"))
         for document in recent {
-            lines.append("  \(RFC3339.format(document.storedAt))  \(document.path)"
+            lines.append("  \(document.storedAt.rfc3339)  \(document.path)"
                          + (document.revises.map { "  (revises \($0))" } ?? ""))
         }
         return lines.joined(separator: "\n")

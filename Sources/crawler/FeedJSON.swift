@@ -17,7 +17,7 @@ enum FeedJSON {
     private static func item(_ item: Item) -> [String: Any] {
         [
             "id": nullable(item.id), "title": item.title, "link": nullable(item.link), "author": nullable(item.author),
-            "published": nullable(item.published.map(rfc3339)), "updated": nullable(item.updated.map(rfc3339)),
+            "published": nullable(item.published.map(\.rfc3339)), "updated": nullable(item.updated.map(\.rfc3339)),
             "categories": item.categories, "content": ContentLinks.resolving(item.contentHTML, against: item.baseURL), "summary": nullable(item.summary),
             "image": nullable(item.bodyImage ?? item.mediaImage),
             "enclosures": item.enclosures.map { ["url": $0.url, "type": nullable($0.type), "length": nullable($0.length)] },
@@ -27,12 +27,6 @@ enum FeedJSON {
     private static func nullable(_ value: (any Sendable)?) -> Any {
         value ?? NSNull()
     }
-
-    static func rfc3339(_ timestamp: Timestamp) -> String {
-        let fields = UTCDateFields(timestamp)
-        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(fields.year)-\(pad(fields.month))-\(pad(fields.day))T\(pad(fields.hour)):\(pad(fields.minute)):\(pad(fields.second))Z"
-    }
 }
 
 /// The readable form of `crawler parse`.
@@ -40,7 +34,7 @@ enum FeedTable {
     static func render(_ feed: Feed) -> String {
         var lines = ["\(feed.kind.rawValue)  \(feed.title)  \(feed.link ?? "")", "\(feed.items.count) items:"]
         for item in feed.items {
-            let date = (item.published ?? item.updated).map(FeedJSON.rfc3339) ?? "(no date)"
+            let date = (item.published ?? item.updated).map(\.rfc3339) ?? "(no date)"
             lines.append("  \(date)  \(item.title.prefix(70))  \(item.link ?? "")")
         }
         return lines.joined(separator: "\n")

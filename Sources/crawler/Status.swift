@@ -70,11 +70,11 @@ enum StatusJSON {
         let feeds: [[String: Any]] = states.map { state in
             [
                 "feed": state.feed, "url": state.url,
-                "last_fetch": state.lastFetch.map { RFC3339.format($0) as Any } ?? NSNull(),
+                "last_fetch": state.lastFetch.map { $0.rfc3339 as Any } ?? NSNull(),
                 "last_status": state.lastStatus.map { $0 as Any } ?? NSNull(),
                 "last_error": state.lastError.map { $0 as Any } ?? NSNull(),
                 "consecutive_errors": state.consecutiveErrors, "gone": state.gone,
-                "next_due": state.nextDue.map { RFC3339.format($0) as Any } ?? NSNull(),
+                "next_due": state.nextDue.map { $0.rfc3339 as Any } ?? NSNull(),
                 "next_reason": state.nextReason.map { $0 as Any } ?? NSNull(), "documents": state.documents,
             ]
         }
