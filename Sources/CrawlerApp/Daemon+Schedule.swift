@@ -1,6 +1,7 @@
 internal import FeedModel
 internal import Config
 internal import Store
+internal import Schedule
 internal import Logging
 
 extension Daemon {
@@ -23,7 +24,7 @@ extension Daemon {
 
     private func spread(_ feed: FeedConfig, from now: Timestamp) -> Timestamp {
         let window = min(feed.interval, startupSpread)
-        return window > 0 ? now.adding(seconds: Double.random(in: 0..<window)) : now
+        return window > 0 ? now.adding(Double.random(in: 0..<window)) : now
     }
 
     /// SIGHUP: re-read feeds.yaml. A broken file is rejected and the running config kept;
@@ -46,7 +47,7 @@ extension Daemon {
             if old[feed.name] == nil { added += 1 } else { changed += 1 }
             // New and changed feeds (a new URL also revives a gone feed) are due soon.
             schedule[feed.name] = initialDue(for: feed, state: try? store.feedState(feed.name), now: now)
-                ?? now.adding(seconds: 0)
+                ?? now.adding(0)
         }
         let names = Set(fresh.feeds.map(\.name))
         let removed = old.keys.filter { !names.contains($0) }.count
@@ -54,11 +55,5 @@ extension Daemon {
         replaceConfig(fresh, schedule: schedule)
         logReload(["status": "applied", "feeds": "\(fresh.feeds.count)", "added": "\(added)",
                    "removed": "\(removed)", "changed": "\(changed)"], warning: false)
-    }
-}
-
-extension Timestamp {
-    func adding(seconds: Double) -> Timestamp {
-        Timestamp(secondsSince1970: secondsSince1970 + Int64(seconds.rounded()))
     }
 }

@@ -1,4 +1,5 @@
 public import FeedModel
+internal import Schedule
 public import Logging
 internal import Config
 internal import Store
@@ -78,7 +79,7 @@ public final class Daemon {
         for report in summary.reports {
             // A feed whose state could not be decided is retried after its interval.
             dueTimes[report.feed] = report.nextDue
-                ?? (report.state?.gone == true ? nil : WallClock.now().adding(seconds: 60))
+                ?? (report.state?.gone == true ? nil : WallClock.now().adding(60))
         }
         for report in summary.reports {
             metrics?.record(report)

@@ -1,14 +1,14 @@
 internal import FeedModel
-internal import Parse
 internal import Schedule
 
 /// Collects what a response and its document say about when to come back.
 enum ServerHintsReader {
     static func hints(from response: FetchResponse, feed: Feed?, now: Timestamp) -> ServerHints {
+        // The fetch stage already read the cache headers; here they become absolute times.
         var hints = ServerHints()
-        hints.maxAge = cacheControlMaxAge(response.headers["cache-control"])
-        hints.expires = response.headers["expires"].flatMap(DateParser.parse)
-        hints.retryAfter = retryAfter(response.headers["retry-after"], now: now)
+        hints.maxAge = response.cache.maxAge.map(Double.init)
+        hints.expires = response.cache.expiresIn.map { now.adding(Double($0)) }
+        hints.retryAfter = response.cache.retryAfter.map { now.adding(Double(max(0, $0))) }
         if let feed { add(feed, to: &hints) }
         return hints
     }
@@ -28,35 +28,5 @@ enum ServerHintsReader {
                                          "monthly": 2_592_000, "yearly": 31_536_000]
         guard let period, let length = seconds[period.lowercased()] else { return nil }
         return length / Double(max(1, frequency ?? 1))
-    }
-
-    /// `max-age=N` (ignored with no-cache/no-store, which ask for revalidation, not a wait).
-    static func cacheControlMaxAge(_ value: String?) -> Double? {
-        guard let value else { return nil }
-        let directives = value.lowercased().split(separator: ",").map { $0.trimmingCharacters(in: [" "]) }
-        if directives.contains("no-cache") || directives.contains("no-store") { return nil }
-        for directive in directives where directive.hasPrefix("max-age=") {
-            return Double(directive.dropFirst("max-age=".count)).flatMap { $0 > 0 ? $0 : nil }
-        }
-        return nil
-    }
-
-    /// Retry-After as delay-seconds or an HTTP date.
-    static func retryAfter(_ value: String?, now: Timestamp) -> Timestamp? {
-        guard let value = value?.trimmingCharacters(in: [" "]), !value.isEmpty else { return nil }
-        if let seconds = Int64(value) { return Timestamp(secondsSince1970: now.secondsSince1970 + max(0, seconds)) }
-        return DateParser.parse(value)
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: Set<Character>) -> String {
-        String(drop(while: { set.contains($0) }).reversed().drop(while: { set.contains($0) }).reversed())
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in set: Set<Character>) -> String {
-        String(self).trimmingCharacters(in: set)
     }
 }
