@@ -5,7 +5,10 @@ public struct EntityDecoder: Sendable {
     private let named: NamedLookup
 
     /// The five XML entities only; enough for attribute values in well-formed markup.
-    public static let xml = EntityDecoder { name in
+    public static let xml = EntityDecoder(named: xmlScalar)
+
+    /// The character one of XML's five predefined entities names, or nil.
+    @Sendable public static func xmlScalar(_ name: String) -> Unicode.Scalar? {
         switch name {
         case "amp": return "&"
         case "lt": return "<"

@@ -11,16 +11,3 @@ public enum HTMLEntityTable {
 
     public static let text = HTMLText(decoder: decoder)
 }
-
-extension EntityDecoder {
-    static func xmlScalar(_ name: String) -> Unicode.Scalar? {
-        switch name {
-        case "amp": return "&"
-        case "lt": return "<"
-        case "gt": return ">"
-        case "quot": return "\""
-        case "apos": return "'"
-        default: return nil
-        }
-    }
-}
