@@ -11,7 +11,7 @@ internal import Schedule
 struct FeedProcessor {
     let feed: FeedConfig
     let config: CrawlerConfig
-    let store: DocumentStore
+    let store: any CrawlStore
     let now: Timestamp
     let format: OutputFormat
     let logger: Logger

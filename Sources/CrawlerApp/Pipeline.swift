@@ -25,7 +25,7 @@ public struct Pipeline {
 
     /// Runs one pass over `feeds` into `store`. Once `isCancelled` turns true (shutdown), the
     /// transfers in flight stop and the pass returns with what it finished.
-    public func runOnce(feeds: [FeedConfig], store: DocumentStore,
+    public func runOnce(feeds: [FeedConfig], store: any CrawlStore,
                         isCancelled: @escaping @Sendable () -> Bool = { false },
                         progress: (FeedReport) -> Void = { _ in }) async -> PassSummary {
         let started = WallClock.milliseconds()
@@ -61,7 +61,7 @@ public struct Pipeline {
     }
 
     /// The requests of this pass; feeds that must not be fetched now are logged and left out.
-    private func plan(_ feeds: [FeedConfig], store: DocumentStore) -> [FetchRequest] {
+    private func plan(_ feeds: [FeedConfig], store: any CrawlStore) -> [FetchRequest] {
         let now = clock()
         var requests: [FetchRequest] = []
         for feed in feeds {

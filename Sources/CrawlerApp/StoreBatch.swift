@@ -26,7 +26,7 @@ struct StoreBatch {
     }
 
     /// Stores every waiting document at once and completes each feed; returns their reports.
-    mutating func flush(into store: DocumentStore, at now: Timestamp) -> [FeedReport] {
+    mutating func flush(into store: any CrawlStore, at now: Timestamp) -> [FeedReport] {
         defer { waiting = []; documentCount = 0; oldest = nil }
         let documents = waiting.flatMap(\.prepared.documents)
         var storeError: StoreError?

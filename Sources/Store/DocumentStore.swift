@@ -28,6 +28,11 @@ public final class DocumentStore {
         public var stored: [Document]
         /// Documents whose content hash was already in the store (or earlier in the same batch).
         public var duplicates: Int
+
+        public init(stored: [Document], duplicates: Int) {
+            self.stored = stored
+            self.duplicates = duplicates
+        }
     }
 
     /// Opens (creating if needed) the store at `path` and repairs what an unclean stop left.

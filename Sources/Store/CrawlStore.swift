@@ -1,0 +1,15 @@
+public import FeedModel
+
+/// What a crawl pass needs from persistence: feed state in, documents and feed state out.
+/// `DocumentStore` (files + SQLite, one machine) and the fleet's PostgreSQL store both provide it,
+/// so the pipeline never knows which one it writes to.
+public protocol CrawlStore: AnyObject {
+    func feedState(_ feed: String) throws(StoreError) -> FeedState?
+    func save(_ state: FeedState) throws(StoreError)
+    /// Stores the documents whose content hash is not stored yet, durably, as one batch.
+    func store(_ documents: [Document], storedAt: Timestamp) throws(StoreError) -> DocumentStore.Outcome
+    /// Where the document lives (or will live) relative to the store's root, for the logs.
+    func relativePath(for document: Document) -> String
+}
+
+extension DocumentStore: CrawlStore {}
