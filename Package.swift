@@ -29,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLinux"),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
 
         // Stages: each depends on FeedModel and its own C module only.
         .target(name: "FeedModel", swiftSettings: strictSettings),
@@ -50,14 +52,18 @@ let package = Package(
         .target(name: "Store",
                 dependencies: ["FeedModel", "CSQLite", "CLinux"],
                 swiftSettings: strictSettings),
+        // Past one machine: feed state, dedupe and documents shared in PostgreSQL.
+        .target(name: "Fleet",
+                dependencies: ["FeedModel", "Store", "CLibPQ"],
+                swiftSettings: strictSettings),
         .target(name: "Schedule", dependencies: ["FeedModel"], swiftSettings: strictSettings),
         .target(name: "CrawlerApp",
-                dependencies: ["FeedModel", "Config", "Fetch", "Parse", "Convert", "Store", "Schedule",
+                dependencies: ["FeedModel", "Config", "Fetch", "Parse", "Convert", "Store", "Schedule", "Fleet",
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: strictSettings),
         .executableTarget(name: "crawler",
-                          dependencies: ["CrawlerApp", "FeedModel", "Config", "Parse", "Store",
+                          dependencies: ["CrawlerApp", "FeedModel", "Config", "Parse", "Store", "Fleet",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")],
                           swiftSettings: strictSettings),
@@ -70,7 +76,7 @@ let package = Package(
 
         // Test support: a real loopback HTTP server and fixture helpers.
         .target(name: "CrawlerTestKit",
-                dependencies: ["FeedModel"],
+                dependencies: ["FeedModel", "Fleet"],
                 swiftSettings: strictSettings),
 
         .testTarget(name: "ConfigTests", dependencies: ["Config", "FeedModel"],
@@ -83,6 +89,8 @@ let package = Package(
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "FeedModel", "CrawlerTestKit"],
                     swiftSettings: strictSettings),
         .testTarget(name: "ScheduleTests", dependencies: ["Schedule", "FeedModel"], swiftSettings: strictSettings),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "Store", "FeedModel", "CrawlerTestKit"],
+                    swiftSettings: strictSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store", "FeedModel"],
                     swiftSettings: strictSettings),
         .testTarget(name: "CrawlerAppTests",

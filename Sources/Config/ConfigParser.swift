@@ -18,7 +18,7 @@ public struct ConfigParser: Sendable {
                              "document_path", "feeds",
                              "host_gap", "hosts", "low_speed_limit", "low_speed_time", "max_redirects", "proxy",
                              "revalidate_after", "adopt_redirect_after", "host_backoff_feeds",
-                             "adaptive", "min_interval", "max_interval", "max_backoff"]
+                             "adaptive", "min_interval", "max_interval", "max_backoff", "database", "lease"]
     static let feedKeys = ["url", "name", "categories", "author", "image", "interval", "adaptive",
                            "min_interval", "max_interval",
                            "item_categories", "sanitize", "tls_verify"]
@@ -60,6 +60,7 @@ public struct ConfigParser: Sendable {
         try parseFetchLimits(reader, into: &config)
         config.hostRules = try HostRulesParser(parser: self, defaults: config).parse(reader.node("hosts"))
         config.maxBackoff = try reader.duration("max_backoff") ?? config.maxBackoff
+        try parseFleet(reader, into: &config)
         var defaults = FeedConfig(name: "", url: "", interval: config.interval)
         defaults.adaptive = try reader.bool("adaptive") ?? false
         defaults.minInterval = try reader.duration("min_interval")
@@ -160,6 +161,26 @@ public struct ConfigParser: Sendable {
         config.revalidateAfter = try reader.duration("revalidate_after") ?? config.revalidateAfter
         config.adoptRedirectAfter = try reader.positiveInt("adopt_redirect_after") ?? config.adoptRedirectAfter
         config.hostBackoffFeeds = try reader.positiveInt("host_backoff_feeds") ?? config.hostBackoffFeeds
+    }
+
+    /// `database:` and `lease:`, the settings of a fleet sharing one PostgreSQL database.
+    private func parseFleet(_ reader: MappingReader, into config: inout CrawlerConfig) throws(ConfigError) {
+        if let database = try reader.string("database") {
+            guard database.hasPrefix("postgresql://") || database.hasPrefix("postgres://") else {
+                throw error(at: reader.node("database")!, key: "database",
+                            "must be a PostgreSQL URL (postgresql://user@host:5432/dbname); "
+                                + "put the password in PGPASSWORD or ~/.pgpass, not in this file")
+            }
+            config.database = database
+        }
+        config.lease = try reader.duration("lease") ?? config.lease
+        // Leases are renewed between transfers, so one transfer must fit well inside a lease.
+        if config.lease < 2 * config.timeout {
+            let message = "\(Int(config.lease))s must be at least twice the timeout (\(Int(config.timeout))s): "
+                + "a node renews its leases between transfers"
+            guard let node = reader.node("lease") ?? reader.node("timeout") else { throw error(line: 0, key: "lease", message) }
+            throw error(at: node, key: "lease", message)
+        }
     }
 
     private func resolve(path: String) -> String {

@@ -39,6 +39,11 @@ public struct CrawlerConfig: Sendable, Hashable {
     public var adoptRedirectAfter: Int = 3
     /// Distinct feeds of one host that must be throttled (429/503) before the whole host waits.
     public var hostBackoffFeeds: Int = 3
+    /// A PostgreSQL URL: feed state, dedupe and documents shared by a fleet of crawlers.
+    /// nil: the local store alone (one machine).
+    public var database: String?
+    /// Seconds a fleet node holds the feeds and hosts it claimed before others may take them over.
+    public var lease: Double = 120
 
     public init(storePath: String, interval: Double = 1800, concurrency: Int = 32,
                 perHostConcurrency: Int = 6, userAgent: String = CrawlerConfig.defaultUserAgent,

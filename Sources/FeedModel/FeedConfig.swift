@@ -1,7 +1,7 @@
 // Plain values shared by every stage. Nothing here does I/O.
 
 /// One feed as the operator configured it in feeds.yaml.
-public struct FeedConfig: Sendable, Hashable {
+public struct FeedConfig: Sendable, Hashable, Codable {
     /// Unique, stable name; used in logs, file names and the store's feed state.
     public var name: String
     public var url: String

@@ -4,6 +4,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case locked(path: String, holder: String)
     case io(path: String, operation: String, errno: Int32)
     case index(path: String, message: String)
+    /// The fleet's shared database failed; the message names it.
+    case database(message: String)
 
     public var description: String {
         switch self {
@@ -13,6 +15,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(operation) \(path): \(String(cString: strerrorText(code)))"
         case let .index(path, message):
             return "index \(path): \(message)"
+        case let .database(message):
+            return message
         }
     }
 

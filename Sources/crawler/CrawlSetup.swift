@@ -9,7 +9,7 @@ import Logging
 enum CrawlSetup {
     static func load(_ path: String, logger: Logger) throws -> CrawlerConfig {
         do {
-            let settings = try ConfigLoader.load(path: path)
+            let settings = FleetSetup.applyingEnvironment(try ConfigLoader.load(path: path))
             _ = try Pipeline(config: settings, logger: logger)
             return settings
         } catch {

@@ -10,7 +10,7 @@ struct Crawler: AsyncParsableCommand {
             names, one file per item, never twice.
             """,
         subcommands: [Run.self, Once.self, Status.self, Explain.self, Check.self, Add.self, ImportOPML.self,
-                      ExportOPML.self, Parse.self, StoreCommand.self]
+                      ExportOPML.self, Parse.self, StoreCommand.self, FeedsCommand.self, PostsCommand.self]
     )
 }
 

@@ -3,6 +3,7 @@ import Config
 import CrawlerApp
 import FeedModel
 import Store
+import Fleet
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,6 +16,7 @@ struct Explain: ParsableCommand {
     @OptionGroup var location: StoreLocation
 
     func run() throws {
+        if location.store == nil, let fleet = location.fleetSettings() { return try runInFleet(fleet) }
         let settings = try? ConfigLoader.load(path: location.config)
         let configured = settings?.feeds.first { $0.name == feed || $0.url == feed }
         let name = configured?.name ?? feed
@@ -36,6 +38,28 @@ struct Explain: ParsableCommand {
             throw ExitStatus.configError
         }
         print(ExplainText.render(name: name, configured: configured, state: state, recent: recent, now: WallClock.now()))
+    }
+}
+
+extension Explain {
+    private func runInFleet(_ settings: CrawlerConfig) throws {
+        let database = try FleetSetup.open(settings)
+        let status: FleetFeedStatus?
+        do {
+            status = try database.feedStatuses().first { $0.feed.config.name == feed || $0.feed.config.url == feed }
+        } catch {
+            printError("crawler: \(error)")
+            throw ExitStatus.storeUnavailable
+        }
+        guard let status else {
+            printError("crawler: no feed named or at '\(feed)' in the database \(database.displayURL)")
+            throw ExitStatus.configError
+        }
+        var state = status.state
+        state?.nextDue = status.nextDue
+        print(ExplainText.render(name: status.feed.config.name, configured: status.feed.config, state: state, recent: [],
+                                 now: WallClock.now()))
+        print(FleetStatusText.holder(status))
     }
 }
 

@@ -21,11 +21,15 @@ struct Once: AsyncParsableCommand {
     @Option(name: .long, help: "Only this feed: its name or its URL.")
     var feed: String?
 
+    @Option(name: .long, help: "This node's name in a fleet (with `database:`); default HOSTNAME:PID.")
+    var node: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
         let logger = try logging.makeLogger()
         let settings = try CrawlSetup.load(config, logger: logger)
+        if settings.database != nil { return try await runInFleet(settings, logger: logger) }
         let feeds = try selectFeeds(settings.feeds, logger: logger)
         let store: DocumentStore
         do {
@@ -49,6 +53,28 @@ struct Once: AsyncParsableCommand {
                                              progress: progress.record)
         progress.finish()
         print(SummaryTable.render(summary, storePath: settings.storePath))
+        if summary.failed > 0 { throw ExitStatus.someFeedsFailed }
+    }
+
+    /// One node's share: claim and crawl due feeds until none is left unclaimed.
+    private func runInFleet(_ settings: CrawlerConfig, logger: Logger) async throws {
+        if feed != nil {
+            printError("crawler: --feed is not available with a shared database: feeds are claimed, not chosen")
+            throw ExitStatus.configError
+        }
+        let database = try FleetSetup.open(settings, node: node, logger: logger)
+        let signals = SignalWatcher()
+        let worker = try FleetWorker(configPath: config, config: settings, database: database, logger: logger,
+                                     signals: signals, environment: [:])
+        let summary: PassSummary
+        do {
+            summary = try await worker.runUntilIdle()
+        } catch {
+            logger.error("database", metadata: ["error": "\(error)"])
+            printError("crawler: \(error)")
+            throw ExitStatus.storeUnavailable
+        }
+        print(SummaryTable.render(summary, storePath: database.displayURL))
         if summary.failed > 0 { throw ExitStatus.someFeedsFailed }
     }
 

@@ -25,6 +25,9 @@ struct Run: AsyncParsableCommand {
     @Option(name: .long, help: "Serve Prometheus /metrics and /healthz on HOST:PORT, e.g. 127.0.0.1:9108.")
     var metrics: String?
 
+    @Option(name: .long, help: "This node's name in a fleet (with `database:`); default HOSTNAME:PID.")
+    var node: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -45,6 +48,15 @@ struct Run: AsyncParsableCommand {
                 throw ExitStatus.configError
             }
             registry = collected
+        }
+        if settings.database != nil {
+            let database = try FleetSetup.open(settings, node: node, logger: logger)
+            let worker = try FleetWorker(configPath: config, config: settings, database: database, logger: logger,
+                                         signals: signals, environment: ProcessInfo.processInfo.environment,
+                                         metrics: registry)
+            let status = await worker.run()
+            if status != 0 { throw ExitCode(status) }
+            return
         }
         let daemon = Daemon(configPath: config, config: settings, logger: logger, signals: signals,
                             environment: ProcessInfo.processInfo.environment, startupSpread: spread, metrics: registry)

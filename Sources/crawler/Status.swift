@@ -3,6 +3,8 @@ import CrawlerApp
 import FeedModel
 import Foundation
 import Store
+import Fleet
+import Config
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,6 +18,7 @@ struct Status: ParsableCommand {
     var json = false
 
     func run() throws {
+        if location.store == nil, let fleet = location.fleetSettings() { return try runInFleet(fleet) }
         let reader: StoreReader
         let states: [FeedState]
         do {
@@ -28,6 +31,21 @@ struct Status: ParsableCommand {
             throw ExitStatus.storeUnavailable
         }
         print(json ? StatusJSON.render(states) : StatusTable.render(states, now: WallClock.now()))
+    }
+}
+
+extension Status {
+    private func runInFleet(_ settings: CrawlerConfig) throws {
+        let database = try FleetSetup.open(settings)
+        do {
+            let statuses = try database.feedStatuses()
+            let nodes = try database.nodes()
+            print(json ? FleetStatusText.json(statuses, nodes: nodes)
+                  : FleetStatusText.table(statuses, nodes: nodes, now: WallClock.now()))
+        } catch {
+            printError("crawler: \(error)")
+            throw ExitStatus.storeUnavailable
+        }
     }
 }
 

@@ -20,6 +20,12 @@ struct StoreLocation: ParsableArguments {
     @Option(name: .long, help: "The store folder (overrides the configuration file).")
     var store: String?
 
+    /// The configuration when it names a shared database (or CRAWLER_DATABASE_URL is set).
+    func fleetSettings() -> CrawlerConfig? {
+        let loaded = (try? ConfigLoader.load(path: config)).map(FleetSetup.applyingEnvironment)
+        return loaded?.database == nil ? nil : loaded
+    }
+
     func path() throws -> String {
         if let store { return store }
         return try settings().storePath

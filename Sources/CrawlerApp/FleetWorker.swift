@@ -1,0 +1,209 @@
+public import FeedModel
+public import Logging
+public import Fleet
+public import Convert
+internal import Store
+internal import Config
+internal import Glibc
+internal import Synchronization
+
+/// `crawler run` and `crawler once` when feeds.yaml names a `database:`: one node of a fleet.
+/// The node claims due feeds (with their hosts) from the shared database, crawls them with the
+/// same pipeline as a single machine, stores documents insert-if-absent in the database, and
+/// gives the leases back. Feeds come from the database (`crawler feeds sync`); the file gives
+/// this node's settings.
+public final class FleetWorker {
+    private let configPath: String
+    private var config: CrawlerConfig
+    private var pipeline: Pipeline
+    private let database: FleetDatabase
+    private let store: FleetStore
+    private let logger: Logger
+    private let signals: SignalWatcher
+    private let notifier: SystemdNotifier
+    private let watchdogInterval: Double?
+    private let metrics: CrawlerMetrics?
+    private var lastWatchdogPing = WallClock.milliseconds()
+    private var lastHeartbeat: Int64 = 0
+    private var totals = (passes: 0, fetches: 0, new: 0, failures: 0)
+
+    public init(configPath: String, config: CrawlerConfig, database: FleetDatabase, logger: Logger,
+                signals: SignalWatcher, environment: [String: String], metrics: CrawlerMetrics? = nil)
+        throws(OutputFormat.TemplateError) {
+        self.configPath = configPath
+        self.config = config
+        self.database = database
+        self.logger = logger
+        self.signals = signals
+        self.metrics = metrics
+        pipeline = try Pipeline(config: config, logger: logger)
+        store = FleetStore(database: database, layout: DocumentLayout(pattern: config.documentPath) ?? .standard)
+        notifier = SystemdNotifier(environment: environment)
+        watchdogInterval = SystemdNotifier.watchdogInterval(environment: environment)
+    }
+
+    /// Claims and crawls until nothing is claimable now (`crawler once`); feeds other nodes hold
+    /// are theirs to finish.
+    public func runUntilIdle() async throws(FleetError) -> PassSummary {
+        try heartbeat(force: true)
+        var reports: [FeedReport] = []
+        var milliseconds = 0
+        while !signals.shutdownRequested, let summary = try await pass() {
+            reports += summary.reports
+            milliseconds += summary.milliseconds
+        }
+        return PassSummary(reports: reports, milliseconds: milliseconds)
+    }
+
+    /// Runs until a shutdown signal; returns the process exit status.
+    public func run() async -> Int32 {
+        do {
+            try heartbeat(force: true)
+            let feeds = try database.feeds().count
+            logger.info("startup", metadata: [
+                "node": "\(database.node)", "database": "\(database.displayURL)",
+                "feeds": "\(feeds)", "pid": "\(getpid())", "config": "\(configPath)",
+            ])
+            if feeds == 0 {
+                logger.warning("no_feeds", metadata: ["node": "\(database.node)",
+                    "reason": "the database lists no feeds; run `crawler feeds sync --config \(configPath)`"])
+            }
+        } catch {
+            logger.error("database", metadata: ["error": "\(error)", "node": "\(database.node)"])
+            return 3
+        }
+        notifier.ready(status: statusLine())
+        while !signals.shutdownRequested {
+            if signals.takeReloadRequest() { reload() }
+            do {
+                try heartbeat(force: false)
+                if try await pass() == nil {
+                    let wait = try database.secondsUntilClaimable() ?? 1
+                    try? await Task.sleep(for: .milliseconds(Int(min(1, max(0.05, wait)) * 1000)))
+                }
+            } catch {
+                // The database is away (restart, network): keep trying; nothing local is lost.
+                logger.error("database", metadata: ["error": "\(error)", "node": "\(database.node)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+            keepWatchdogHappy()
+        }
+        notifier.stopping(status: "shutting down")
+        try? database.releaseLeases()
+        logger.info("shutdown", metadata: ["node": "\(database.node)", "passes": "\(totals.passes)",
+                                           "fetches": "\(totals.fetches)", "new": "\(totals.new)",
+                                           "failed": "\(totals.failures)"])
+        return 0
+    }
+
+    /// Claims a share of the due feeds, crawls them, gives the leases back; nil when nothing was claimable.
+    private func pass() async throws(FleetError) -> PassSummary? {
+        let claims = try database.claim(limits)
+        guard !claims.isEmpty else { return nil }
+        let hosts = Set(claims.map(\.feed.host)).count
+        logger.debug("claim", metadata: ["node": "\(database.node)", "feeds": "\(claims.count)", "hosts": "\(hosts)"])
+        store.prepare(for: claims)
+        let leases = LeaseWatch(database: database, lease: config.lease, hosts: hosts, logger: logger)
+        let signals = self.signals
+        let summary = await pipeline.runOnce(feeds: claims.map(\.feed.config), store: store,
+                                             isCancelled: { signals.shutdownRequested || leases.lost }) { report in
+            leases.renewIfDue()
+            metrics?.record(report)
+            keepWatchdogHappy()
+        }
+        // A feed claimed but not fetched (cancelled, or skipped by its own state) must not be claimed
+        // again at once, in a loop.
+        let fetched = Set(summary.reports.map(\.feed))
+        try database.postpone(claims.map(\.feed.config.name).filter { !fetched.contains($0) }, seconds: 60)
+        try database.releaseLeases()
+        totals.passes += 1
+        totals.fetches += summary.reports.count
+        totals.new += summary.new
+        totals.failures += summary.failed
+        notifier.status(statusLine())
+        return summary
+    }
+
+    /// Enough hosts to keep every transfer slot busy, and per host only as many feeds as its gap
+    /// lets finish well within the lease.
+    private var limits: ClaimLimits {
+        let perHost = config.hostGap > 0 ? Int(config.lease / 3 / config.hostGap) : 200
+        return ClaimLimits(hosts: config.concurrency * 2, feedsPerHost: max(1, min(200, perHost)),
+                           feeds: max(64, config.concurrency * 8), lease: config.lease)
+    }
+
+    private func heartbeat(force: Bool) throws(FleetError) {
+        let now = WallClock.milliseconds()
+        guard force || now - lastHeartbeat >= 10_000 else { return }
+        try database.heartbeat(hostname: Self.hostname, pid: getpid())
+        lastHeartbeat = now
+    }
+
+    /// SIGHUP: this node's own settings from the file (feeds live in the database).
+    private func reload() {
+        do {
+            var fresh = try ConfigLoader.load(path: configPath)
+            fresh.database = config.database
+            pipeline = try Pipeline(config: fresh, logger: logger)
+            config = fresh
+            logger.info("config_reload", metadata: ["status": "applied", "node": "\(database.node)"])
+        } catch {
+            logger.warning("config_reload", metadata: ["status": "rejected", "error": "\(error)"])
+        }
+    }
+
+    private func keepWatchdogHappy() {
+        metrics?.tick()
+        guard let interval = watchdogInterval, Double(WallClock.milliseconds() - lastWatchdogPing) >= interval * 500 else {
+            return
+        }
+        notifier.watchdog()
+        lastWatchdogPing = WallClock.milliseconds()
+    }
+
+    private func statusLine() -> String {
+        "node \(database.node): \(totals.fetches) fetches, \(totals.new) new documents, \(totals.failures) failures"
+    }
+
+    private static var hostname: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        gethostname(&buffer, buffer.count)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// Renews this node's leases during a pass, and says when one lapsed: another node may then be
+/// on that host, so this pass stops rather than break the host's gap.
+private final class LeaseWatch: Sendable {
+    private let lapsed = Atomic<Bool>(false)
+    private let renewedAt = Atomic<Int64>(WallClock.milliseconds())
+    // Used only from the pass's own task (the progress callback); the flag is what crosses threads.
+    nonisolated(unsafe) private let database: FleetDatabase
+    private let lease: Double
+    private let hosts: Int
+    private let logger: Logger
+
+    init(database: FleetDatabase, lease: Double, hosts: Int, logger: Logger) {
+        self.database = database
+        self.lease = lease
+        self.hosts = hosts
+        self.logger = logger
+    }
+
+    var lost: Bool { lapsed.load(ordering: .acquiring) }
+
+    func renewIfDue() {
+        let now = WallClock.milliseconds()
+        guard !lost, Double(now - renewedAt.load(ordering: .relaxed)) >= lease * 1000 / 3 else { return }
+        renewedAt.store(now, ordering: .relaxed)
+        do {
+            let held = try database.renewLeases(lease: lease)
+            guard held < hosts else { return }
+            logger.warning("lease_lost", metadata: ["node": "\(database.node)", "held": "\(held)", "claimed": "\(hosts)",
+                                                     "reason": "a lease lapsed before it was renewed; stopping this pass"])
+        } catch {
+            logger.warning("lease_lost", metadata: ["node": "\(database.node)", "error": "\(error)"])
+        }
+        lapsed.store(true, ordering: .releasing)
+    }
+}

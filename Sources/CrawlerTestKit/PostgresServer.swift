@@ -1,0 +1,140 @@
+internal import Foundation
+internal import Glibc
+internal import Synchronization
+internal import Fleet
+
+/// A throwaway PostgreSQL cluster on 127.0.0.1 for the tests, from Debian's `postgresql` package:
+/// initialised in a temp folder on first use, one per test process, stopped when the process
+/// exits. Each test makes its own database in it. With CRAWLER_TEST_DATABASE_URL set
+/// (`postgresql://user@127.0.0.1:5432`), that server is used instead.
+public final class PostgresServer: Sendable {
+    /// `postgresql://user@127.0.0.1:port`, without a database name.
+    public let baseURL: String
+    private let counter = Atomic<Int>(0)
+
+    public enum ServerError: Error, CustomStringConvertible {
+        case notInstalled
+        case command(String, output: String)
+
+        public var description: String {
+            switch self {
+            case .notInstalled:
+                return "PostgreSQL's server is not installed (apt-get install -y postgresql: scripts/install-deps.sh), "
+                    + "or set CRAWLER_TEST_DATABASE_URL to a server the tests may create databases on"
+            case let .command(command, output):
+                return "\(command) failed: \(output)"
+            }
+        }
+    }
+
+    private init(baseURL: String) {
+        self.baseURL = baseURL
+    }
+
+    private static let started = Mutex<Result<PostgresServer, ServerError>?>(nil)
+
+    /// The process's server, started on first use.
+    public static func shared() throws(ServerError) -> PostgresServer {
+        let result = started.withLock { current in
+            if let current { return current }
+            let fresh = Result { () throws(ServerError) in try start() }
+            current = fresh
+            return fresh
+        }
+        return try result.get()
+    }
+
+    /// A new, empty database; returns its URL.
+    public func makeDatabase() throws -> String {
+        let name = "crawler_test_\(getpid())_\(counter.add(1, ordering: .relaxed).newValue)"
+        let admin = try PostgresConnection(url: baseURL + "/postgres")
+        try admin.execute("DROP DATABASE IF EXISTS \(name)")
+        try admin.execute("CREATE DATABASE \(name)")
+        return baseURL + "/" + name
+    }
+
+    private static func start() throws(ServerError) -> PostgresServer {
+        if let url = ProcessInfo.processInfo.environment["CRAWLER_TEST_DATABASE_URL"], !url.isEmpty {
+            return PostgresServer(baseURL: url.hasSuffix("/") ? String(url.dropLast()) : url)
+        }
+        guard let bin = serverBinaries() else { throw .notInstalled }
+        let folder = NSTemporaryDirectory() + "crawler-pg-" + UUID().uuidString
+        let data = folder + "/data"
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // initdb refuses to run as root: the cluster belongs to the postgres user then.
+        let asUser: [String] = geteuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] : []
+        if geteuid() == 0 { chown(folder, postgresUID() ?? 0, gid_t(0)) }
+        try run(asUser + [bin + "/initdb", "-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8",
+                          "--no-locale"])
+        let port = freePort()
+        try run(asUser + [bin + "/pg_ctl", "-D", data, "-l", folder + "/server.log", "-w", "-o",
+                          "-h 127.0.0.1 -p \(port) -k \(folder) -F -c max_connections=300", "start"])
+        stopCommand.withLock { $0 = asUser + [bin + "/pg_ctl", "-D", data, "-m", "immediate", "stop"] }
+        cluster.withLock { $0 = folder }
+        atexit { PostgresServer.stop() }
+        return PostgresServer(baseURL: "postgresql://postgres@127.0.0.1:\(port)")
+    }
+
+    private static let stopCommand = Mutex<[String]>([])
+    private static let cluster = Mutex<String?>(nil)
+
+    private static func stop() {
+        let command = stopCommand.withLock { $0 }
+        guard !command.isEmpty else { return }
+        try? run(command)
+        if let folder = cluster.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: folder) }
+    }
+
+    private static func serverBinaries() -> String? {
+        let root = "/usr/lib/postgresql"
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        return versions.compactMap(Int.init).sorted().reversed().map { "\(root)/\($0)/bin" }
+            .first { FileManager.default.isExecutableFile(atPath: $0 + "/initdb") }
+    }
+
+    private static func postgresUID() -> uid_t? {
+        getpwnam("postgres").map { $0.pointee.pw_uid }
+    }
+
+    /// Runs a command to its end with posix_spawn and waitpid (no run loop involved), its output
+    /// going to a log file quoted in the error when it fails.
+    private static func run(_ command: [String]) throws(ServerError) {
+        let log = NSTemporaryDirectory() + "crawler-pg-command-\(getpid())-\(UUID().uuidString).log"
+        defer { unlink(log) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var arguments = command.map { strdup($0) } + [nil]
+        defer { arguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, command[0], &actions, nil, &arguments, environ)
+        guard spawned == 0 else { throw .command(command.joined(separator: " "), output: "spawn failed: \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        guard status == 0 else {
+            let output = FileManager.default.contents(atPath: log).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            throw .command(command.joined(separator: " "), output: output)
+        }
+    }
+
+    /// A port nothing listens on now (the kernel's choice for a socket bound to port 0).
+    private static func freePort() -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

@@ -1,0 +1,107 @@
+public import FeedModel
+
+/// A feed as the fleet keeps it: its settings and the politeness budget (host) it draws from.
+public struct FleetFeed: Sendable, Hashable {
+    public var config: FeedConfig
+    public var host: String
+    /// Minimum seconds between two requests to `host`, whichever nodes send them.
+    public var hostGap: Double
+
+    public init(config: FeedConfig, host: String, hostGap: Double) {
+        self.config = config
+        self.host = host
+        self.hostGap = hostGap
+    }
+}
+
+/// What `feeds sync` changed.
+public struct FeedsSyncOutcome: Sendable, Hashable {
+    public var added: [String] = []
+    /// Settings changed (a new URL also makes the feed due now and revives a gone feed).
+    public var changed: [String] = []
+    public var removed: [String] = []
+    public var unchanged = 0
+}
+
+extension FleetFeed {
+    /// From a row with `config`, `host` and `gap` columns.
+    init(record: PostgresRecord) throws(FleetError) {
+        self.init(config: try FleetJSON.decode(FeedConfig.self, from: record["config"] ?? ""), host: record["host"] ?? "",
+                  hostGap: Double(record["gap"] ?? "") ?? 0)
+    }
+}
+
+extension FleetDatabase {
+    /// Makes the database's feeds match `feeds` (the file's), in one transaction: nodes see the
+    /// old list or the new one, never half of it.
+    public func syncFeeds(_ feeds: [FleetFeed]) throws(FleetError) -> FeedsSyncOutcome {
+        // The line in feeds.yaml is not a setting: editing above a feed must not "change" it.
+        let configs = try feeds.map { feed throws(FleetError) in
+            var config = feed.config
+            config.line = 0
+            return try FleetJSON.encode(config)
+        }
+        return try connection.transaction { () throws(FleetError) in
+            let rows = try connection.query(upsertFeeds, [
+                PostgresArray.literal(feeds.map(\.config.name)), PostgresArray.literal(feeds.map(\.config.url)),
+                PostgresArray.literal(feeds.map(\.host)), PostgresArray.literal(configs),
+            ])
+            var outcome = FeedsSyncOutcome()
+            var due: [String] = []
+            for record in rows.records {
+                guard let name = record["name"] else { continue }
+                if record["added"] == "t" {
+                    outcome.added.append(name)
+                    due.append(name)
+                } else if record["moved"] == "t" || record["changed"] == "t" {
+                    outcome.changed.append(name)
+                    if record["moved"] == "t" { due.append(name) }
+                } else {
+                    outcome.unchanged += 1
+                }
+            }
+            try connection.query("""
+                INSERT INTO feed_state (feed, next_due) SELECT unnest($1::text[]), now()
+                ON CONFLICT (feed) DO UPDATE SET next_due = now(), gone = false
+                """, [PostgresArray.literal(due)])
+            try connection.query("""
+                INSERT INTO hosts (host, gap)
+                SELECT DISTINCT ON (host) host, gap FROM unnest($1::text[], $2::float8[]) AS x(host, gap)
+                ON CONFLICT (host) DO UPDATE SET gap = excluded.gap
+                """, [PostgresArray.literal(feeds.map(\.host)), PostgresArray.literal(feeds.map(\.hostGap))])
+            outcome.removed = try connection.query("DELETE FROM feeds WHERE NOT (name = ANY($1::text[])) RETURNING name",
+                                                   [PostgresArray.literal(feeds.map(\.config.name))])
+                .rows.compactMap { $0[0] }.sorted()
+            return outcome
+        }
+    }
+
+    /// Every feed in the database, in the order of the file they were synced from.
+    public func feeds() throws(FleetError) -> [FleetFeed] {
+        try connection.query("""
+            SELECT f.config::text AS config, f.host, h.gap FROM feeds f JOIN hosts h USING (host) ORDER BY f.position
+            """).records.map { record throws(FleetError) in try FleetFeed(record: record) }
+    }
+
+    private var upsertFeeds: String {
+        """
+        WITH incoming AS (
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
+                WITH ORDINALITY AS x(name, url, host, config, position)
+        ), previous AS (
+            SELECT f.name, f.url, f.host, f.config FROM feeds f JOIN incoming i USING (name)
+        ), written AS (
+            INSERT INTO feeds (name, url, host, config, position)
+            SELECT name, url, host, config, position FROM incoming
+            ON CONFLICT (name) DO UPDATE SET url = excluded.url, host = excluded.host, config = excluded.config,
+                position = excluded.position, updated_at = now()
+            WHERE (feeds.url, feeds.host, feeds.config, feeds.position)
+                IS DISTINCT FROM (excluded.url, excluded.host, excluded.config, excluded.position)
+            RETURNING name
+        )
+        SELECT i.name, p.name IS NULL AS added, p.url IS DISTINCT FROM i.url AS moved,
+               (p.host, p.config) IS DISTINCT FROM (i.host, i.config) AS changed
+        FROM incoming i LEFT JOIN previous p USING (name) ORDER BY i.position
+        """
+    }
+}

@@ -1,0 +1,101 @@
+public import FeedModel
+public import Store
+
+/// The fleet's `CrawlStore`: documents and feed state in PostgreSQL. A document is stored once
+/// across the fleet: its short hash is the primary key and every insert is insert-if-absent, so
+/// two nodes storing the same item at once end with one row, and each learns whether it was first.
+public final class FleetStore: CrawlStore {
+    private let database: FleetDatabase
+    private let layout: DocumentLayout
+    /// States that came with this pass's claims: no extra round trip to read them.
+    private var claimedStates: [String: FeedState] = [:]
+
+    public init(database: FleetDatabase, layout: DocumentLayout) {
+        self.database = database
+        self.layout = layout
+    }
+
+    /// The claims of the pass about to run; their states are served from here.
+    public func prepare(for claims: [ClaimedFeed]) {
+        claimedStates = [:]
+        for claim in claims {
+            if let state = claim.state { claimedStates[claim.feed.config.name] = state }
+        }
+    }
+
+    public func feedState(_ feed: String) throws(StoreError) -> FeedState? {
+        if let state = claimedStates[feed] { return state }
+        do {
+            let text = try database.connection.query("SELECT state::text AS state FROM feed_state WHERE feed = $1", [feed])
+                .value(0, "state")
+            return try text.map { value throws(FleetError) in try FleetJSON.decode(FeedState.self, from: value) }
+        } catch {
+            throw .database(message: "\(error)")
+        }
+    }
+
+    public func save(_ state: FeedState) throws(StoreError) {
+        do {
+            try database.connection.query("""
+                UPDATE feed_state SET state = $2::jsonb, next_due = coalesce(to_timestamp($3::float8), 'infinity'),
+                    gone = $4::boolean, last_node = $5
+                WHERE feed = $1
+                """, [state.feed, try FleetJSON.encode(state), state.nextDue.map { "\($0.secondsSince1970)" },
+                      state.gone ? "true" : "false", database.node])
+            claimedStates[state.feed] = state
+        } catch {
+            throw .database(message: "\(error)")
+        }
+    }
+
+    public func store(_ documents: [Document], storedAt: Timestamp) throws(StoreError) -> DocumentStore.Outcome {
+        var seen: Set<String> = []
+        let fresh = documents.filter { seen.insert($0.shortHash).inserted }
+        guard !fresh.isEmpty else { return .init(stored: [], duplicates: documents.count) }
+        var inserted: Set<String> = []
+        do {
+            // Parameters per statement are capped (65,535); 8 per document.
+            for start in stride(from: 0, to: fresh.count, by: 1000) {
+                let chunk = Array(fresh[start..<min(start + 1000, fresh.count)])
+                let rows = try database.connection.query(insertSQL(count: chunk.count), insertParameters(chunk))
+                inserted.formUnion(rows.rows.compactMap { $0[0] })
+            }
+        } catch {
+            throw .database(message: "\(error)")
+        }
+        let stored = fresh.filter { inserted.contains($0.shortHash) }
+        return .init(stored: stored, duplicates: documents.count - stored.count)
+    }
+
+    public func relativePath(for document: Document) -> String {
+        layout.relativePath(for: document)
+    }
+
+    private func insertParameters(_ documents: [Document]) -> [String?] {
+        var parameters: [String?] = [database.node]
+        for document in documents {
+            parameters += [document.shortHash, document.contentHash, layout.relativePath(for: document),
+                           "\(document.date.secondsSince1970)", "\(document.text.utf8.count)", document.text,
+                           document.feed, document.itemIdentity]
+        }
+        return parameters
+    }
+
+    private func insertSQL(count: Int) -> String {
+        let rows = (0..<count).map { row in
+            let base = 2 + row * 8
+            return "($\(base), $\(base + 1), $\(base + 2), $\(base + 3)::bigint, $\(base + 4)::integer, "
+                + "$\(base + 5), $\(base + 6), $\(base + 7), \(row))"
+        }
+        return """
+            WITH incoming (hash16, hash, path, date, bytes, body, feed, item, ord) AS (VALUES \(rows.joined(separator: ", ")))
+            INSERT INTO documents (hash16, hash, path, date, bytes, body, feed, item, revises, node)
+            SELECT i.hash16, i.hash, i.path, i.date, i.bytes, i.body, i.feed, i.item,
+                   (SELECT d.hash16 FROM documents d WHERE d.feed = i.feed AND d.item = i.item ORDER BY d.seq DESC LIMIT 1),
+                   $1
+            FROM incoming i ORDER BY i.ord
+            ON CONFLICT (hash16) DO NOTHING
+            RETURNING hash16
+            """
+    }
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Config
+import CrawlerApp
+import FeedModel
+import Fleet
+import Foundation
+import Store
+
+struct FeedsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "feeds",
+        abstract: "Manage the feeds a fleet shares in its database.",
+        subcommands: [Sync.self]
+    )
+
+    struct Sync: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make the database's feeds match the configuration file's.",
+            discussion: """
+                Added feeds are due at once; removed ones stop being polled (their documents stay); \
+                a feed whose url changed is due at once and starts afresh. Every node sees the new list \
+                at its next claim: no restart, no SIGHUP.
+                """
+        )
+
+        @Option(name: .shortAndLong, help: "The configuration file.")
+        var config: String = "feeds.yaml"
+
+        func run() throws {
+            let settings = FleetSetup.applyingEnvironment(try ConfigFile.load(config).config)
+            let database = try FleetSetup.open(settings)
+            do {
+                let outcome = try database.syncFeeds(FleetFeedList.from(settings))
+                print("\(database.displayURL): \(outcome.added.count) added, \(outcome.changed.count) changed, "
+                      + "\(outcome.removed.count) removed, \(outcome.unchanged) unchanged")
+                for name in outcome.removed { print("  removed: \(name)") }
+            } catch {
+                printError("crawler: \(error)")
+                throw ExitStatus.storeUnavailable
+            }
+        }
+    }
+}
+
+struct PostsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "posts",
+        abstract: "Materialise the fleet's documents as files on this machine.",
+        subcommands: [Sync.self]
+    )
+
+    struct Sync: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write every document of the shared database not yet in DIR, as files.",
+            discussion: """
+                DIR becomes an ordinary store (the files as `crawler once` writes them, and their \
+                index), so `crawler store verify --store DIR` checks it and a Hexo site builds from it. \
+                Each batch is written durably before the cursor in DIR/fleet-cursor.json moves: an \
+                interrupted sync resumes where it stopped, and running it again writes only what is new.
+                """
+        )
+
+        @Argument(help: "The folder to write into (created if needed).")
+        var folder: String
+
+        @Option(name: .shortAndLong, help: "The configuration file naming the database and the layout.")
+        var config: String = "feeds.yaml"
+
+        @Option(name: .long, help: "Documents per batch.")
+        var batch: Int = 500
+
+        func run() throws {
+            let settings = FleetSetup.applyingEnvironment(try ConfigFile.load(config).config)
+            let database = try FleetSetup.open(settings)
+            let store: DocumentStore
+            let cursorFile = CursorFile(path: folder + "/fleet-cursor.json")
+            do {
+                var local = settings
+                local.storePath = folder
+                store = try DocumentStore(config: local)
+            } catch {
+                printError("crawler: \(error)")
+                throw ExitStatus.storeUnavailable
+            }
+            var cursor = cursorFile.read()
+            var written = 0, present = 0
+            do {
+                while true {
+                    let page = try database.documents(after: cursor, limit: max(1, batch))
+                    guard !page.documents.isEmpty else { break }
+                    let outcome = try store.store(page.documents, storedAt: WallClock.now())
+                    try cursorFile.write(page.cursor)
+                    cursor = page.cursor
+                    written += outcome.stored.count
+                    present += outcome.duplicates
+                }
+            } catch {
+                printError("crawler: posts sync stopped after \(written) documents: \(error)")
+                throw ExitStatus.storeUnavailable
+            }
+            print("\(folder): \(written) documents written, \(present) already there")
+        }
+    }
+}
+
+/// posts sync's position, kept beside the documents it describes.
+struct CursorFile {
+    let path: String
+
+    func read() -> DocumentCursor {
+        guard let data = FileManager.default.contents(atPath: path),
+              let cursor = try? JSONDecoder().decode(DocumentCursor.self, from: data) else { return .start }
+        return cursor
+    }
+
+    /// Atomically (temp file and rename): a crash leaves the old cursor or the new one.
+    func write(_ cursor: DocumentCursor) throws {
+        let data = try JSONEncoder().encode(cursor)
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}
