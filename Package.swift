@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "FeedModel"],
                     swiftSettings: strictSettings),
         .testTarget(name: "CrawlerAppTests",
-                    dependencies: ["CrawlerApp", "FeedModel", "Config", "Store", "Schedule", "CrawlerTestKit", "crawler",
+                    dependencies: ["CrawlerApp", "FeedModel", "Config", "Store", "Schedule", "CrawlerTestKit", "crawler", "Fleet",
                                    .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strictSettings),
     ],

@@ -10,6 +10,8 @@ public struct ReceivedRequest: Sendable {
     public var path: String
     /// Header names lower-cased.
     public var headers: [String: String]
+    /// Wall-clock seconds when the request's head had arrived.
+    public var receivedAt: Double
 }
 
 /// What the server should answer.
@@ -137,7 +139,8 @@ public final class LoopbackHTTPServer: Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        return ReceivedRequest(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers)
+        return ReceivedRequest(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers,
+                               receivedAt: Date().timeIntervalSince1970)
     }
 
     private func send(_ response: ServedResponse, on connection: Int32) -> Bool {

@@ -1,0 +1,122 @@
+import CrawlerTestKit
+import Fleet
+import Foundation
+import Testing
+
+/// Several `crawler` processes sharing one real PostgreSQL, crawling a loopback farm whose feeds
+/// sit on many host names (`hN.localhost`, which libcurl resolves to 127.0.0.1 itself).
+@Suite(.serialized) struct FleetProcessTests {
+    let folder = TemporaryFolder()
+
+    private func config(_ farm: FeedFarm, server: LoopbackHTTPServer, database: String, hosts: Int,
+                        extra: [String] = []) -> String {
+        var lines = ["store: ./store", "database: \(database)", "concurrency: 8", "per_host_concurrency: 2",
+                     "host_gap: 0s", "timeout: 2s", "lease: 6s"] + extra + ["feeds:"]
+        for number in 0..<farm.feeds {
+            lines += ["  - url: http://h\(number % hosts).localhost:\(server.port)/feed/\(number).xml",
+                      "    name: feed-\(number)", "    categories: [Farm]"]
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func threeNodesStoreEveryItemOnceAndTakeOverAKilledNodesFeeds() throws {
+        let farm = FeedFarm(feeds: 1000, itemsPerFeed: 3, sharedItems: 1, bodyBytes: 200)
+        let server = try farm.server()
+        defer { server.stop() }
+        let database = try PostgresServer.shared().makeDatabase()
+        try folder.write(config(farm, server: server, database: database, hosts: 20), to: "feeds.yaml")
+        let sync = try CrawlerProcess.run(["feeds", "sync"], in: folder.path)
+        #expect(sync.status == 0, "\(sync.stderr)")
+        #expect(sync.stdout.contains("1000 added"))
+
+        let nodes = try (1...3).map { number in
+            try DaemonProcess(arguments: ["run", "--log-level", "debug", "--node", "node-\(number)"], in: folder.path)
+        }
+        // node-1 dies mid-run, holding leases.
+        nodes[0].waitFor(20, timeout: 60) { $0["event"] == "fetch" }
+        nodes[0].signal(SIGKILL)
+        nodes[0].process.waitUntilExit()
+        let observer = try PostgresConnection(url: database)
+        // Feeds it held and had not finished (those it finished carry its name as last node).
+        let orphaned = try observer.query("""
+            SELECT feed FROM feed_state WHERE lease_node = 'node-1' AND last_node IS NULL
+            """).rows.compactMap { $0[0] }
+
+        let deadline = Date().addingTimeInterval(120)
+        var fetched = 0
+        while Date() < deadline {
+            fetched = Int(try observer.query("SELECT count(*) AS n FROM feed_state WHERE state IS NOT NULL").value(0, "n") ?? "") ?? 0
+            if fetched == farm.feeds { break }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        for node in nodes.dropFirst() { _ = node.terminate() }
+        #expect(fetched == farm.feeds)
+        let documents = try observer.query("SELECT count(*) AS n, count(DISTINCT hash) AS distinct FROM documents")
+        #expect(documents.value(0, "n") == "\(farm.distinctItems)")
+        #expect(documents.value(0, "distinct") == "\(farm.distinctItems)")
+        #expect(!orphaned.isEmpty, "node-1 held no lease when it was killed")
+        let finishers = try observer.query("""
+            SELECT DISTINCT last_node FROM feed_state WHERE feed = ANY($1::text[])
+            """, ["{" + orphaned.joined(separator: ",") + "}"]).rows.compactMap { $0[0] }
+        #expect(Set(finishers).isSubset(of: ["node-2", "node-3"]))
+        let byNode = try observer.query("SELECT last_node, count(*) AS n FROM feed_state GROUP BY last_node").records
+        #expect(byNode.filter { $0["last_node"] == "node-2" || $0["last_node"] == "node-3" }.count == 2,
+                "both survivors took part: \(byNode.map { "\($0["last_node"] ?? "-")=\($0["n"] ?? "0")" })")
+    }
+
+    @Test func aHostsMinimumGapHoldsAcrossTheFleet() throws {
+        let farm = FeedFarm(feeds: 24, itemsPerFeed: 1)
+        let server = try farm.server()
+        defer { server.stop() }
+        let database = try PostgresServer.shared().makeDatabase()
+        // Every feed on h0 (a 1 s gap by rule); the others on hosts without a gap.
+        try folder.write(config(farm, server: server, database: database, hosts: 3,
+                                extra: ["hosts:", "  - match: h0.localhost", "    gap: 1s"]), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        let nodes = try (1...3).map { number in
+            try DaemonProcess(arguments: ["run", "--node", "node-\(number)"], in: folder.path)
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, server.requests.filter({ $0.headers["host"]?.hasPrefix("h0.") == true }).count < 8 {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        for node in nodes { _ = node.terminate() }
+        let times = server.requests.filter { $0.headers["host"]?.hasPrefix("h0.") == true }.map(\.receivedAt).sorted()
+        #expect(times.count == 8)
+        let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
+        #expect(gaps.allSatisfy { $0 >= 0.99 }, "gaps between requests to h0: \(gaps)")
+    }
+
+    @Test func postsSyncWritesTheSameFilesAsOneMachine() throws {
+        // No item in two feeds: which feed's copy is stored first is a race on one machine too.
+        let farm = FeedFarm(feeds: 30, itemsPerFeed: 4)
+        let server = try farm.server()
+        defer { server.stop() }
+        let database = try PostgresServer.shared().makeDatabase()
+        try folder.write(config(farm, server: server, database: database, hosts: 3), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        let first = try CrawlerProcess.start(["once", "--node", "a"], in: folder.path)
+        let second = try CrawlerProcess.run(["once", "--node", "b"], in: folder.path)
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0 && second.status == 0, "\(second.stderr)")
+        let synced = try CrawlerProcess.run(["posts", "sync", "posts-copy"], in: folder.path)
+        #expect(synced.status == 0, "\(synced.stderr)")
+        #expect(synced.stdout.contains("\(farm.distinctItems) documents written"))
+        let again = try CrawlerProcess.run(["posts", "sync", "posts-copy"], in: folder.path)
+        #expect(again.stdout.contains("0 documents written, 0 already there"))
+
+        // The same feeds crawled by one machine alone, into its own store.
+        let alone = TemporaryFolder()
+        try alone.write(config(farm, server: server, database: database, hosts: 3)
+            .replacingOccurrences(of: "database: \(database)\n", with: ""), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["once"], in: alone.path).status == 0)
+        let single = alone.files(under: "store/posts")
+        #expect(single.count == farm.distinctItems)
+        #expect(folder.files(under: "posts-copy/posts") == single)
+        for file in single {
+            #expect(folder.read("posts-copy/posts/" + file) == alone.read("store/posts/" + file), "\(file)")
+        }
+        let verify = try CrawlerProcess.run(["store", "verify", "--store", "posts-copy"], in: folder.path)
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    }
+}
