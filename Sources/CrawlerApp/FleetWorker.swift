@@ -52,6 +52,8 @@ public final class FleetWorker {
             reports += summary.reports
             milliseconds += summary.milliseconds
         }
+        logger.info("node_done", metadata: ["node": "\(database.node)", "passes": "\(totals.passes)",
+                                            "feeds": "\(reports.count)", "round_trips": "\(database.connection.roundTrips)"])
         return PassSummary(reports: reports, milliseconds: milliseconds)
     }
 
@@ -92,7 +94,8 @@ public final class FleetWorker {
         try? database.releaseLeases()
         logger.info("shutdown", metadata: ["node": "\(database.node)", "passes": "\(totals.passes)",
                                            "fetches": "\(totals.fetches)", "new": "\(totals.new)",
-                                           "failed": "\(totals.failures)"])
+                                           "failed": "\(totals.failures)",
+                                           "round_trips": "\(database.connection.roundTrips)"])
         return 0
     }
 

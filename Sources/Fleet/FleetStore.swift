@@ -7,8 +7,8 @@ public import Store
 public final class FleetStore: CrawlStore {
     private let database: FleetDatabase
     private let layout: DocumentLayout
-    /// States that came with this pass's claims: no extra round trip to read them.
-    private var claimedStates: [String: FeedState] = [:]
+    /// States that came with this pass's claims (nil: never fetched): no round trip to read them.
+    private var claimedStates: [String: FeedState?] = [:]
 
     public init(database: FleetDatabase, layout: DocumentLayout) {
         self.database = database
@@ -18,13 +18,11 @@ public final class FleetStore: CrawlStore {
     /// The claims of the pass about to run; their states are served from here.
     public func prepare(for claims: [ClaimedFeed]) {
         claimedStates = [:]
-        for claim in claims {
-            if let state = claim.state { claimedStates[claim.feed.config.name] = state }
-        }
+        for claim in claims { claimedStates[claim.feed.config.name] = .some(claim.state) }
     }
 
     public func feedState(_ feed: String) throws(StoreError) -> FeedState? {
-        if let state = claimedStates[feed] { return state }
+        if let state = claimedStates[feed] { return state }  // the claim's answer, even "never fetched"
         do {
             let text = try database.connection.query("SELECT state::text AS state FROM feed_state WHERE feed = $1", [feed])
                 .value(0, "state")

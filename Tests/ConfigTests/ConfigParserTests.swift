@@ -63,6 +63,20 @@ import Testing
         #expect(problem?.message.contains("did you mean 'interval'") == true)
     }
 
+    @Test func readsTheFleetSettingsAndRejectsWhatCannotWork() throws {
+        let config = try parser.parse("database: postgresql://crawler@db.internal/feeds\nlease: 5m\nfeeds: []\n")
+        #expect(config.database == "postgresql://crawler@db.internal/feeds")
+        #expect(config.lease == 300)
+        let notAURL = error("database: host=db dbname=feeds\nfeeds: []\n")
+        #expect(notAURL?.key == "database")
+        #expect(notAURL?.line == 1)
+        #expect(notAURL?.message.contains("PGPASSWORD") == true)
+        let shortLease = error("timeout: 30s\nlease: 40s\nfeeds: []\n")
+        #expect(shortLease?.key == "lease")
+        #expect(shortLease?.line == 2)
+        #expect(shortLease?.message.contains("at least twice the timeout") == true)
+    }
+
     @Test func rejectsAFeedWithoutURL() {
         let problem = error("feeds:\n  - name: nameless\n")
         #expect(problem?.key == "feeds[0].url")
