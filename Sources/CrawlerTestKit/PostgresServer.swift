@@ -69,9 +69,14 @@ public final class PostgresServer: Sendable {
         let port = freePort()
         try run(asUser + [bin + "/pg_ctl", "-D", data, "-l", folder + "/server.log", "-w", "-o",
                           "-h 127.0.0.1 -p \(port) -k \(folder) -F -c max_connections=300", "start"])
-        stopCommand.withLock { $0 = asUser + [bin + "/pg_ctl", "-D", data, "-m", "immediate", "stop"] }
+        let stop = asUser + [bin + "/pg_ctl", "-D", data, "-m", "immediate", "stop"]
+        stopCommand.withLock { $0 = stop }
         cluster.withLock { $0 = folder }
         atexit { PostgresServer.stop() }
+        // However this process ends (a crash, SIGKILL, an exit that skips atexit), the cluster goes too.
+        let quoted = stop.map { "'\($0)'" }.joined(separator: " ")
+        try? run(["/bin/sh", "-c", "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; \(quoted) >/dev/null 2>&1; "
+                  + "rm -rf '\(folder)'"], wait: false)
         return PostgresServer(baseURL: "postgresql://postgres@127.0.0.1:\(port)")
     }
 
@@ -98,7 +103,7 @@ public final class PostgresServer: Sendable {
 
     /// Runs a command to its end with posix_spawn and waitpid (no run loop involved), its output
     /// going to a log file quoted in the error when it fails.
-    private static func run(_ command: [String]) throws(ServerError) {
+    private static func run(_ command: [String], wait: Bool = true) throws(ServerError) {
         let log = NSTemporaryDirectory() + "crawler-pg-command-\(getpid())-\(UUID().uuidString).log"
         defer { unlink(log) }
         var actions = posix_spawn_file_actions_t()
@@ -112,6 +117,7 @@ public final class PostgresServer: Sendable {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, command[0], &actions, nil, &arguments, environ)
         guard spawned == 0 else { throw .command(command.joined(separator: " "), output: "spawn failed: \(spawned)") }
+        guard wait else { return }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         guard status == 0 else {
