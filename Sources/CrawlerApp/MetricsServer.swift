@@ -20,7 +20,7 @@ public final class MetricsServer: Sendable {
     }
 
     /// Listens on `address` (`HOST:PORT`; port 0 picks a free one).
-    public init(address: String, metrics: CrawlerMetrics, storeFolder: String) throws(Failure) {
+    public init(address: String, metrics: CrawlerMetrics, storeFolder: String?) throws(Failure) {
         guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]) else {
             throw .address(address)
         }
@@ -50,7 +50,7 @@ public final class MetricsServer: Sendable {
         thread.start()
     }
 
-    private static func serve(_ listener: Int32, metrics: CrawlerMetrics, storeFolder: String) {
+    private static func serve(_ listener: Int32, metrics: CrawlerMetrics, storeFolder: String?) {
         while true {
             let connection = accept(listener, nil, nil)
             if connection < 0 {
@@ -62,7 +62,7 @@ public final class MetricsServer: Sendable {
         }
     }
 
-    private static func respond(on connection: Int32, metrics: CrawlerMetrics, storeFolder: String) {
+    private static func respond(on connection: Int32, metrics: CrawlerMetrics, storeFolder: String?) {
         var timeout = timeval(tv_sec: 2, tv_usec: 0)
         setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var buffer = [UInt8](repeating: 0, count: 2048)
@@ -75,9 +75,11 @@ public final class MetricsServer: Sendable {
         case "/metrics":
             (status, type, body) = ("200 OK", "text/plain; version=0.0.4", metrics.exposition())
         case "/healthz":
-            let writable = access(storeFolder + "/tmp", W_OK) == 0
+            // A fleet node (no store folder) keeps documents in the database; its loop's liveness says it all.
+            let writable = storeFolder.map { access($0 + "/tmp", W_OK) == 0 } ?? true
             let healthy = metrics.schedulerAlive && writable
-            let detail = "scheduler \(metrics.schedulerAlive ? "alive" : "stalled"), store \(writable ? "writable" : "not writable")\n"
+            let store = storeFolder == nil ? "in the shared database" : writable ? "writable" : "not writable"
+            let detail = "scheduler \(metrics.schedulerAlive ? "alive" : "stalled"), store \(store)\n"
             (status, type, body) = (healthy ? "200 OK" : "503 Service Unavailable", "text/plain", detail)
         default:
             (status, type, body) = ("404 Not Found", "text/plain", "try /metrics or /healthz\n")

@@ -41,7 +41,7 @@ struct Run: AsyncParsableCommand {
         if let metrics {
             let collected = CrawlerMetrics()
             do {
-                let server = try MetricsServer(address: metrics, metrics: collected, storeFolder: settings.storePath)
+                let server = try MetricsServer(address: metrics, metrics: collected, storeFolder: settings.database == nil ? settings.storePath : nil)
                 logger.info("metrics", metadata: ["listen": "\(metrics)", "port": "\(server.port)"])
             } catch {
                 printError("crawler: \(error)")

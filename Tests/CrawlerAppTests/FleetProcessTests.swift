@@ -99,6 +99,17 @@ import Testing
         let second = try CrawlerProcess.run(["once", "--node", "b"], in: folder.path)
         first.waitUntilExit()
         #expect(first.terminationStatus == 0 && second.status == 0, "\(second.stderr)")
+        let status = try CrawlerProcess.run(["status", "--json"], in: folder.path)
+        let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        let feeds = object?["feeds"] as? [[String: Any]] ?? []
+        #expect(feeds.count == farm.feeds)
+        #expect(Set(feeds.compactMap { $0["last_node"] as? String }).isSubset(of: ["a", "b"]))
+        #expect(feeds.allSatisfy { $0["last_status"] as? Int == 200 })
+        #expect((object?["nodes"] as? [[String: Any]])?.compactMap { $0["name"] as? String }.sorted() == ["a", "b"])
+        let explained = try CrawlerProcess.run(["explain", "feed-3"], in: folder.path)
+        #expect(explained.stdout.contains("last status: 200"))
+        #expect(explained.stdout.contains("host budget h0.localhost"))
+
         let synced = try CrawlerProcess.run(["posts", "sync", "posts-copy"], in: folder.path)
         #expect(synced.status == 0, "\(synced.stderr)")
         #expect(synced.stdout.contains("\(farm.distinctItems) documents written"))
