@@ -89,12 +89,20 @@ def config(path, database, urls):
 
 
 def one_run(cluster, work, urls, nodes, run):
+    """A cold pass (every feed 200, every item new), then a warm one (every feed due again: 304s)."""
     name = f"fleet_{nodes}_{run}"
     cluster.sql(f"DROP DATABASE IF EXISTS {name}")
     cluster.sql(f"CREATE DATABASE {name}")
     path = os.path.join(work, "feeds.yaml")
     config(path, cluster.url(name), urls)
     subprocess.run([CRAWLER, "feeds", "sync", "-c", path], check=True, stdout=subprocess.DEVNULL)
+    cold = one_pass(cluster, work, path, name, urls, nodes)
+    cluster.sql("UPDATE feed_state SET next_due = now()", name)
+    warm = one_pass(cluster, work, path, name, urls, nodes)
+    return cold, warm
+
+
+def one_pass(cluster, work, path, name, urls, nodes):
     db_before = cluster.cpu_seconds()
     started = time.monotonic()
     children = []
@@ -140,19 +148,22 @@ def main():
         urls = [farm.url(i).replace("127.0.0.1", f"h{i % args.hosts}.localhost") for i in range(args.feeds)]
         print(f"farm: {args.feeds} feeds on {args.hosts} host names, median {median_size // 1024} KB, "
               f"{args.feeds * ITEMS_PER_FEED} items; PostgreSQL on 127.0.0.1:{cluster.port}")
-        print("| nodes | feeds/s | crawler CPU ms/feed | PostgreSQL CPU ms/feed | round trips/feed | peak RSS/node MB | documents |")
-        print("| --- | --- | --- | --- | --- | --- | --- |")
+        print("| pass | nodes | feeds/s | crawler CPU ms/feed | PostgreSQL CPU ms/feed | round trips/feed "
+              "| peak RSS/node MB | documents |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
         for nodes in [int(n) for n in args.nodes.split(",")]:
-            rows = []
+            runs = []
             for run in range(args.runs):
                 work = os.path.join(scratch, f"n{nodes}r{run}")
                 os.makedirs(work)
-                rows.append(one_run(cluster, work, urls, nodes, run))
-            med = {key: statistics.median(row[key] for row in rows) for key in rows[0]}
-            print(f"| {nodes} | {med['feeds_per_s']:.0f} | {med['cpu_ms_per_feed']:.1f} | {med['db_cpu_ms_per_feed']:.1f} "
-                  f"| {med['round_trips_per_feed']:.2f} | {med['peak_rss_mb']:.0f} | "
-                  f"{min(r['documents'] for r in rows)}–{max(r['documents'] for r in rows)} "
-                  f"(fetched {min(r['fetched'] for r in rows)}) |", flush=True)
+                runs.append(one_run(cluster, work, urls, nodes, run))
+            for phase, label in ((0, "cold (200)"), (1, "warm (304)")):
+                rows = [r[phase] for r in runs]
+                med = {key: statistics.median(row[key] for row in rows) for key in rows[0]}
+                print(f"| {label} | {nodes} | {med['feeds_per_s']:.0f} | {med['cpu_ms_per_feed']:.2f} "
+                      f"| {med['db_cpu_ms_per_feed']:.2f} | {med['round_trips_per_feed']:.2f} | {med['peak_rss_mb']:.0f} | "
+                      f"{min(r['documents'] for r in rows)}–{max(r['documents'] for r in rows)} "
+                      f"(fetched {min(r['fetched'] for r in rows)}) |", flush=True)
     finally:
         farm.stop()
         cluster.stop()
