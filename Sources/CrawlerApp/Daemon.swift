@@ -13,12 +13,11 @@ public final class Daemon {
     private let logger: Logger
     private let signals: SignalWatcher
     private let notifier: SystemdNotifier
-    private let watchdogInterval: Double?
+    private var watchdog: WatchdogPinger
     private var dueTimes: [String: Timestamp] = [:]
     private var totals = (passes: 0, fetches: 0, new: 0, failures: 0)
     /// Consecutive failures per feed, as of its last fetch (for the failing-feeds gauge).
     private var errorsByFeed: [String: Int] = [:]
-    private var lastWatchdogPing = WallClock.milliseconds()
     private let metrics: CrawlerMetrics?
 
     /// Feeds due at start (or added by a reload) are spread over this many seconds, or their
@@ -34,7 +33,7 @@ public final class Daemon {
         self.logger = logger
         self.signals = signals
         notifier = SystemdNotifier(environment: environment)
-        watchdogInterval = SystemdNotifier.watchdogInterval(environment: environment)
+        watchdog = WatchdogPinger(notifier: notifier, environment: environment)
     }
 
     /// Runs until a shutdown signal; returns the process exit status.
@@ -97,11 +96,7 @@ public final class Daemon {
     /// Pings the watchdog at half its interval, as systemd recommends.
     private func keepWatchdogHappy() {
         metrics?.tick()
-        guard let interval = watchdogInterval, Double(WallClock.milliseconds() - lastWatchdogPing) >= interval * 500 else {
-            return
-        }
-        notifier.watchdog()
-        lastWatchdogPing = WallClock.milliseconds()
+        watchdog.pingIfDue()
     }
 
     /// Feeds due now, earliest first.

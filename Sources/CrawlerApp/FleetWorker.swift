@@ -21,9 +21,8 @@ public final class FleetWorker {
     private let logger: Logger
     private let signals: SignalWatcher
     private let notifier: SystemdNotifier
-    private let watchdogInterval: Double?
+    private var watchdog: WatchdogPinger
     private let metrics: CrawlerMetrics?
-    private var lastWatchdogPing = WallClock.milliseconds()
     private var lastHeartbeat: Int64 = 0
     private var totals = (passes: 0, fetches: 0, new: 0, failures: 0)
 
@@ -39,7 +38,7 @@ public final class FleetWorker {
         pipeline = try Pipeline(config: config, logger: logger)
         store = FleetStore(database: database, layout: DocumentLayout(pattern: config.documentPath) ?? .standard)
         notifier = SystemdNotifier(environment: environment)
-        watchdogInterval = SystemdNotifier.watchdogInterval(environment: environment)
+        watchdog = WatchdogPinger(notifier: notifier, environment: environment)
     }
 
     /// Claims and crawls until nothing is claimable now (`crawler once`); feeds other nodes hold
@@ -157,11 +156,7 @@ public final class FleetWorker {
 
     private func keepWatchdogHappy() {
         metrics?.tick()
-        guard let interval = watchdogInterval, Double(WallClock.milliseconds() - lastWatchdogPing) >= interval * 500 else {
-            return
-        }
-        notifier.watchdog()
-        lastWatchdogPing = WallClock.milliseconds()
+        watchdog.pingIfDue()
     }
 
     private func statusLine() -> String {
