@@ -46,6 +46,28 @@ public final class FleetStore: CrawlStore {
         }
     }
 
+    /// The states of a batch's feeds in one statement: one round trip for up to a batch of feeds.
+    public func save(_ states: [FeedState]) throws(StoreError) {
+        guard states.count > 1 else {
+            if let state = states.first { try save(state) }
+            return
+        }
+        do {
+            try database.connection.query("""
+                UPDATE feed_state s SET state = x.state::jsonb, next_due = coalesce(to_timestamp(x.due), 'infinity'),
+                    gone = x.gone, last_node = $1
+                FROM unnest($2::text[], $3::text[], $4::bigint[], $5::boolean[]) AS x(feed, state, due, gone)
+                WHERE s.feed = x.feed
+                """, [database.node, PostgresArray.literal(states.map(\.feed)),
+                      PostgresArray.literal(try states.map { state throws(FleetError) in try FleetJSON.encode(state) }),
+                      PostgresArray.literal(states.map { $0.nextDue?.secondsSince1970 }),
+                      PostgresArray.literal(states.map(\.gone))])
+            for state in states { claimedStates[state.feed] = state }
+        } catch {
+            throw .database(message: "\(error)")
+        }
+    }
+
     public func store(_ documents: [Document], storedAt: Timestamp) throws(StoreError) -> DocumentStore.Outcome {
         var seen: Set<String> = []
         let fresh = documents.filter { seen.insert($0.shortHash).inserted }

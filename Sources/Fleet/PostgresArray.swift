@@ -8,6 +8,15 @@ enum PostgresArray {
         "{" + values.map { "\($0)" }.joined(separator: ",") + "}"
     }
 
+    /// Numbers or NULLs.
+    static func literal(_ values: [Int64?]) -> String {
+        "{" + values.map { $0.map { "\($0)" } ?? "NULL" }.joined(separator: ",") + "}"
+    }
+
+    static func literal(_ values: [Bool]) -> String {
+        "{" + values.map { $0 ? "t" : "f" }.joined(separator: ",") + "}"
+    }
+
     private static func quoted(_ value: String) -> String {
         var text = "\""
         for character in value.unicodeScalars {

@@ -110,6 +110,23 @@ import Testing
         #expect(try database.claim(limits).isEmpty)
     }
 
+    @Test func aBatchOfStatesIsSavedInOneStatement() throws {
+        let database = try FleetDatabase(url: url, node: "a")
+        _ = try database.syncFeeds([feed(0), feed(1), feed(2)])
+        let store = FleetStore(database: database, layout: .standard)
+        var states = (0..<3).map { FeedState(feed: "feed-\($0)", url: "https://a.example/\($0).xml") }
+        states[0].validators = ConditionalHeaders(etag: "\"x,{y}\"", lastModified: nil)  // array-literal characters
+        states[0].nextDue = Timestamp(secondsSince1970: 0)
+        states[1].gone = true
+        states[2].nextDue = Timestamp(secondsSince1970: Int64(Date().timeIntervalSince1970) + 3600)
+        let before = database.connection.roundTrips
+        try store.save(states)
+        #expect(database.connection.roundTrips == before + 1)
+        let claimed = try database.claim(limits)
+        #expect(claimed.map(\.feed.config.name) == ["feed-0"])
+        #expect(claimed.first?.state?.validators.etag == "\"x,{y}\"")
+    }
+
     @Test func twoNodesStoringTheSameDocumentsKeepOneCopyEach() async throws {
         let url = self.url
         let documents = (0..<300).map { document(String(format: "%04x", $0), item: "item-\($0)", text: "doc \($0)") }
