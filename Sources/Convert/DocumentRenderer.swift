@@ -21,7 +21,7 @@ public struct DocumentRenderer: Sendable {
     public func render(_ item: Item, firstSeen: Timestamp) -> Document {
         let fields = self.fields(for: item, firstSeen: firstSeen)
         return Document(feed: feed.name, itemIdentity: item.identity,
-                        contentHash: ContentHash.compute(title: fields.title, bodyText: item.contentText),
+                        contentHash: ContentHash.compute(title: fields.title, bodyHTML: item.contentHTML),
                         date: fields.date, text: format.text(for: fields))
     }
 

@@ -3,6 +3,9 @@
 public struct HTMLText: Sendable {
     public let decoder: EntityDecoder
 
+    /// XML's five and HTML 4's named references: what feeds write in their HTML.
+    public static let html = HTMLText(decoder: .html)
+
     public init(decoder: EntityDecoder) {
         self.decoder = decoder
     }
@@ -12,9 +15,21 @@ public struct HTMLText: Sendable {
         if !html.utf8.contains(UInt8(ascii: "<")) {
             return html.utf8.contains(UInt8(ascii: "&")) ? decoder.decode(html) : html
         }
-        let bytes = Array(html.utf8)
         // Bytes first, one String at the end: faster than growing a String, and the String
         // gets exactly its size (a grown one keeps up to half again as spare capacity).
+        return String(decoding: textUTF8(of: html), as: UTF8.self)
+    }
+
+    /// The text as UTF-8 bytes, for callers that go on working on bytes (the content hash
+    /// folds white space): always valid UTF-8, since every cut falls on an ASCII byte.
+    public func textUTF8(of html: String) -> [UInt8] {
+        guard html.utf8.contains(UInt8(ascii: "<")) else {
+            var output: [UInt8] = []
+            output.reserveCapacity(html.utf8.count)
+            decoder.decode(Array(html.utf8), appendingTo: &output)
+            return output
+        }
+        let bytes = Array(html.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count / 2)
         var skippingRawText = false
@@ -32,12 +47,12 @@ public struct HTMLText: Sendable {
                 }
             }
         }
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
     /// The decoded `src` of the first `<img>` with a non-empty one, as written (maybe relative).
     public func firstImageSource(in html: String) -> String? {
-        guard html.utf8.count > 4 else { return nil }
+        guard html.utf8.count > 4, Self.mayHoldImageTag(html) else { return nil }
         let bytes = Array(html.utf8)
         for case .startTag(let tag) in HTMLLexer(bytes) where tag.name == "img" {
             guard let source = tag.attributes.first(where: { $0.name == "src" }),
@@ -46,6 +61,22 @@ public struct HTMLText: Sendable {
             if !value.isEmpty { return value }
         }
         return nil
+    }
+
+    /// False when `<img` appears nowhere, in any case: every img start tag begins so. Spares
+    /// most image-less bodies the lexer, which collects every tag's attributes on this path.
+    private static func mayHoldImageTag(_ html: String) -> Bool {
+        html.utf8.withContiguousStorageIfAvailable { bytes in
+            var index = 0
+            while index + 4 <= bytes.count {
+                if bytes[index] == UInt8(ascii: "<"), bytes[index + 1] | 0x20 == UInt8(ascii: "i"),
+                   bytes[index + 2] | 0x20 == UInt8(ascii: "m"), bytes[index + 3] | 0x20 == UInt8(ascii: "g") {
+                    return true
+                }
+                index += 1
+            }
+            return false
+        } ?? true
     }
 }
 

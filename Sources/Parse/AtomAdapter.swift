@@ -89,7 +89,7 @@ enum AtomText {
     static func plain(_ element: XMLElementValue) -> String {
         switch element.attribute("type")?.lowercased() {
         case "html", "text/html", "xhtml", "application/xhtml+xml":
-            return HTMLEntityTable.text.text(of: html(of: element))
+            return HTMLText.html.text(of: html(of: element))
         default:
             return element.text
         }

@@ -13,7 +13,7 @@ public enum ContentLinks {
         for case .startTag(let tag) in HTMLLexer(bytes) {
             for attribute in tag.attributes where attribute.name == "src" || attribute.name == "href" {
                 guard let range = attribute.valueRange else { continue }
-                let value = HTMLEntityTable.decoder.decode(bytes[range])
+                let value = EntityDecoder.html.decode(bytes[range])
                 let trimmed = value.trimmingASCIISpaces()
                 guard !trimmed.isEmpty, !URLResolver.hasScheme(trimmed) else { continue }
                 let absolute = URLResolver.resolve(trimmed, against: base)

@@ -87,11 +87,11 @@ public enum FeedParser {
         }
     }
 
-    /// Derived fields every dialect shares: the body's text and first image.
+    /// Derived fields every dialect shares: the body's first image. (The body's text is the
+    /// content hash's business: Convert reads it from `contentHTML` for the items it stores.)
     static func finish(_ item: Item) -> Item {
         var item = item
-        item.contentText = HTMLEntityTable.text.text(of: item.contentHTML)
-        if let image = HTMLEntityTable.text.firstImageSource(in: item.contentHTML) {
+        if let image = HTMLText.html.firstImageSource(in: item.contentHTML) {
             item.bodyImage = URLResolver.resolve(image, against: item.baseURL)
         }
         return item

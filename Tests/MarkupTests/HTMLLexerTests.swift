@@ -74,6 +74,24 @@ import Testing
         let html = "<img src=\"\"><p><img alt=x src=\"/a.png?x=1&amp;y=2\"><img src=b.png>"
         #expect(text.firstImageSource(in: html) == "/a.png?x=1&y=2")
     }
+
+    @Test func findsImageTagsInAnyCaseAndNothingInBodiesWithoutOne() {
+        #expect(text.firstImageSource(in: "<P>x</P><IMG SRC='up.png'>") == "up.png")
+        #expect(text.firstImageSource(in: "<p>an <image> and <imgx src=a.png> are not images</p>") == nil)
+        #expect(text.firstImageSource(in: "<p>plain text, no tags at all, long enough</p>") == nil)
+    }
+
+    @Test func htmlDecoderKnowsHTML4Names() {
+        #expect(HTMLText.html.text(of: "<p>caf&eacute; &mdash; &hellip;&nbsp;&apos;&Eacute;&bogus;</p>")
+            == "caf\u{E9} \u{2014} \u{2026}\u{A0}'\u{C9}&bogus;")
+        #expect(HTMLEntities.codePoints.count == 253)
+    }
+
+    @Test func textAsBytesIsTheTextsUTF8() {
+        for html in ["<p>a &amp; <b>b</b></p>", "no markup &lt; here", "中文<br/>&#x4E2D;", ""] {
+            #expect(HTMLText.html.textUTF8(of: html) == Array(HTMLText.html.text(of: html).utf8))
+        }
+    }
 }
 
 @Suite struct URLResolverTests {

@@ -1,4 +1,5 @@
 import FeedModel
+import Markup
 import Parse
 import Testing
 
@@ -46,6 +47,19 @@ import Testing
         #expect(feed.title == "A&B © 2022")
         #expect(feed.items.first?.title == "“Quoted” &unknown; & AT&T")
         #expect(feed.items.first?.link == "https://e.example/?a=1&b=2&c=3")
+    }
+
+    @Test func markupsEntityTableIsLibxml2s() throws {
+        // The repair turns each HTML name into a number with libxml2's table; Convert decodes
+        // bodies with Markup's copy of that table. Both must name the same character.
+        let names = HTMLEntities.codePoints.keys.sorted()
+        let items = names.map { "<item><title>&\($0);</title></item>" }.joined()
+        let feed = try Fixture.parse(text: "<rss version=\"2.0\"><channel>\(items)</channel></rss>")
+        #expect(feed.items.count == names.count)
+        for (name, item) in zip(names, feed.items) {
+            let expected = HTMLEntities.codePoints[name].flatMap(Unicode.Scalar.init).map { String($0) }
+            #expect(item.title == expected, "&\(name);")
+        }
     }
 
     @Test func itemsWithTheSameGuidAreAllKept() throws {
