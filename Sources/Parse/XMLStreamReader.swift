@@ -1,4 +1,5 @@
 internal import CLibXML2
+internal import Foundation  // memchr
 
 /// What the dialect adapters are handed, in document order.
 enum XMLFeedEvent {
@@ -56,16 +57,17 @@ enum XMLFeedReader {
     }
 
     /// xml:base is rare; when the bytes never name it, no element needs its base looked up.
+    /// Jumps from colon to colon with libc's memchr, which is several times faster over a whole
+    /// document than a scan of our own; a feed has few colons outside its URLs and dates.
     private static func mentionsXMLBase(_ bytes: [UInt8]) -> Bool {
-        let needle = Array("xml:base".utf8)
-        return bytes.withUnsafeBufferPointer { buffer in
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let start = buffer.baseAddress else { return false }
             var index = 0
-            while index + needle.count <= buffer.count {
-                index = ByteScan.skip(buffer, from: index, until: 0x78)  // "x"
-                guard index + needle.count <= buffer.count else { return false }
-                if buffer[index] == 0x78, buffer[index + 4] == 0x62,
-                   buffer[index..<(index + needle.count)].elementsEqual(needle) { return true }
-                index += 1
+            while index < buffer.count, let found = memchr(start + index, Int32(UInt8(ascii: ":")), buffer.count - index) {
+                let colon = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - start
+                if colon >= 3, colon + 5 <= buffer.count, buffer[(colon - 3)..<colon].elementsEqual("xml".utf8),
+                   buffer[(colon + 1)..<(colon + 5)].elementsEqual("base".utf8) { return true }
+                index = colon + 1
             }
             return false
         }
