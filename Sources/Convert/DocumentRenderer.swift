@@ -1,6 +1,7 @@
 // Convert: Item + FeedConfig → the front-matter document of ../shared/format/SPEC.md,
 // its content hash and identity. Pure: no clock, no disk; the caller passes "now".
 public import FeedModel
+internal import Markup
 
 public struct DocumentRenderer: Sendable {
     public var feed: FeedConfig
@@ -59,7 +60,7 @@ public struct DocumentRenderer: Sendable {
     }
 
     private func normalisedNewlines(_ html: String) -> String {
-        guard html.utf8.contains(0x0D) else { return html }
+        guard html.containsUTF8(0x0D) else { return html }
         return html.replacingOccurrencesOfCRLF()
     }
 }

@@ -12,8 +12,8 @@ public struct HTMLText: Sendable {
 
     public func text(of html: String) -> String {
         // Most titles carry no markup at all: skip the lexer for them.
-        if !html.utf8.contains(UInt8(ascii: "<")) {
-            return html.utf8.contains(UInt8(ascii: "&")) ? decoder.decode(html) : html
+        if !html.containsUTF8(UInt8(ascii: "<")) {
+            return html.containsUTF8(UInt8(ascii: "&")) ? decoder.decode(html) : html
         }
         // Bytes first, one String at the end: faster than growing a String, and the String
         // gets exactly its size (a grown one keeps up to half again as spare capacity).
@@ -23,7 +23,7 @@ public struct HTMLText: Sendable {
     /// The text as UTF-8 bytes, for callers that go on working on bytes (the content hash
     /// folds white space): always valid UTF-8, since every cut falls on an ASCII byte.
     public func textUTF8(of html: String) -> [UInt8] {
-        guard html.utf8.contains(UInt8(ascii: "<")) else {
+        guard html.containsUTF8(UInt8(ascii: "<")) else {
             var output: [UInt8] = []
             output.reserveCapacity(html.utf8.count)
             decoder.decode(Array(html.utf8), appendingTo: &output)
@@ -81,6 +81,12 @@ public struct HTMLText: Sendable {
 }
 
 extension String {
+    /// Whether the UTF-8 holds `byte`: a loop over contiguous bytes, several times faster than
+    /// `utf8.contains`, which steps through String indices; this asks of every body and title.
+    public func containsUTF8(_ byte: UInt8) -> Bool {
+        utf8.withContiguousStorageIfAvailable { $0.contains(byte) } ?? utf8.contains(byte)
+    }
+
     public func trimmingASCIISpaces() -> String {
         // Most values are already trimmed: answer those without building a new string.
         guard let head = utf8.first, let tail = utf8.last else { return self }

@@ -6,7 +6,7 @@ internal import Markup
 /// bytes, so a body is lexed once less per item on the crawl's hot path.
 public enum ContentLinks {
     public static func resolving(_ html: String, against base: String?) -> String {
-        guard let base, !base.isEmpty, html.utf8.contains(UInt8(ascii: "<")) else { return html }
+        guard let base, !base.isEmpty, html.containsUTF8(UInt8(ascii: "<")) else { return html }
         let bytes = Array(html.utf8)
         var output: [UInt8] = []
         var copiedUpTo = 0

@@ -20,6 +20,8 @@ struct XMLElementValue: Sendable {
 
     /// Concatenated character data of the whole subtree.
     var text: String {
+        // Most elements hold one text node: hand its String on rather than copy a whole body.
+        if children.count == 1, case .text(let only) = children[0] { return only }
         var output = ""
         appendText(to: &output)
         return output
