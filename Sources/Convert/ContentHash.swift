@@ -32,11 +32,39 @@ public enum ContentHash {
         return String(decoding: hex, as: UTF8.self)
     }
 
-    /// NFC. Text made of scalars below U+0300 (UTF-8 lead bytes below 0xCC) is NFC already: none
-    /// of them decomposes, and what could compose with them (combining marks, jamo) comes later.
+    /// NFC. Foundation's normalisation costs more than everything else in the hash, so text that
+    /// is NFC by Unicode's quick check (every scalar NFC_Quick_Check=Yes with combining class 0)
+    /// is returned as it is; for the scalars `isComposed` accepts, that check is certain.
     static func canonicallyComposed(_ utf8: [UInt8]) -> [UInt8] {
-        guard utf8.contains(where: { $0 >= 0xCC }) else { return utf8 }
+        if isComposed(utf8) { return utf8 }
         return Array(String(decoding: utf8, as: UTF8.self).precomposedStringWithCanonicalMapping.utf8)
+    }
+
+    /// Scalars that no normalisation changes and that nothing composes with: all of them below
+    /// U+0300 (what could compose with those, combining marks and jamo, comes later), and the
+    /// ranges Chinese text is made of.
+    static let composedRanges: [ClosedRange<UInt32>] = [
+        0x4E00...0x9FFF,  // CJK Unified Ideographs
+        0x3400...0x4DBF,  // CJK Extension A
+        0x3000...0x3029,  // CJK symbols and punctuation, before the combining tone marks
+        0xFF01...0xFF5E,  // full-width punctuation and letters
+        0x2010...0x2027,  // dashes, quotation marks, ellipsis
+    ]
+
+    /// True when the (valid) UTF-8 holds only scalars below U+0300 (lead bytes below 0xCC) or in
+    /// `composedRanges` (all three bytes long).
+    static func isComposed(_ utf8: [UInt8]) -> Bool {
+        var index = 0
+        while index < utf8.count {
+            let lead = utf8[index]
+            if lead < 0x80 { index += 1; continue }
+            if lead < 0xCC { index += 2; continue }
+            guard lead >= 0xE0, lead < 0xF0, index + 2 < utf8.count else { return false }
+            let scalar = UInt32(lead & 0x0F) << 12 | UInt32(utf8[index + 1] & 0x3F) << 6 | UInt32(utf8[index + 2] & 0x3F)
+            guard composedRanges.contains(where: { $0.contains(scalar) }) else { return false }
+            index += 3
+        }
+        return true
     }
 
     /// Runs of white space (Unicode's White_Space, as `Unicode.Scalar.Properties.isWhitespace`)

@@ -114,6 +114,21 @@ import Testing
         #expect(ContentHash.canonicallyComposed(Array("e\u{301}".utf8)) == Array("\u{E9}".utf8))
     }
 
+    @Test func theRangesTakenAsComposedAreNFCWithCombiningClassZero() {
+        for range in ContentHash.composedRanges {
+            for value in range {
+                let scalar = Unicode.Scalar(value)!
+                #expect(scalar.properties.canonicalCombiningClass == .notReordered, "U+\(String(value, radix: 16))")
+                let text = "\(scalar)\(scalar)e"
+                #expect(text.precomposedStringWithCanonicalMapping.unicodeScalars.elementsEqual(text.unicodeScalars),
+                        "U+\(String(value, radix: 16))")
+            }
+        }
+        #expect(ContentHash.isComposed(Array("中文，“引号”……　全角！abc é".utf8)))
+        #expect(!ContentHash.isComposed(Array("\u{2000}".utf8)))  // a singleton: NFC makes it U+2002
+        #expect(!ContentHash.isComposed(Array("か\u{3099}".utf8)))  // composes to が
+    }
+
     @Test func matchesAnIndependentSHA256() {
         // sha256("T\na b") computed with coreutils' sha256sum.
         #expect(ContentHash.compute(title: "T", bodyText: "a   b")
