@@ -39,7 +39,7 @@ public enum FeedParser {
     /// Larger documents are not feeds but accidents (or attacks); libxml2 also caps one text node at 10 MB.
     public static let maximumDocumentSize = 256 << 20
 
-    /// The feed; nil only without `treeFallback`, when the streaming reader stopped early.
+    /// The feed; nil only without `treeFallback`, when the streaming pass stopped early.
     private static func readXML(_ bytes: [UInt8], url: String, encoding: String?,
                                 treeFallback: Bool) throws(ParseError) -> Feed? {
         var feed: Feed?

@@ -36,6 +36,16 @@ struct XMLElementValue: Sendable {
         }
     }
 
+    /// The subtree without item and entry elements (`XMLTreeCopier.copy(_:skippingItems:)`).
+    func removingItems() -> XMLElementValue {
+        var copy = self
+        copy.children = children.compactMap { child in
+            guard case .element(let element) = child else { return child }
+            return XMLFeedReader.isItem(element.name) ? nil : .element(element.removingItems())
+        }
+        return copy
+    }
+
     var elements: [XMLElementValue] {
         children.compactMap { if case .element(let element) = $0 { element } else { nil } }
     }

@@ -5,11 +5,7 @@ final class XMLTreeCopier {
     /// False when the document never mentions xml:base: then no element's base is looked up,
     /// which spares a walk up the ancestors for every copied element.
     let resolvesBase: Bool
-    /// Namespace URIs seen so far, as libxml2 spells them (NUL-terminated) and as the String
-    /// handed out. A feed uses a handful, each on thousands of elements, and a URI is too long
-    /// for a small string: reusing one saves an allocation per element. The known ones come
-    /// first, as the very strings `Namespaces` holds, which the adapters compare against.
-    private var namespaces: [(bytes: [UInt8], uri: String)] = Namespaces.known.dropFirst().map { (Array($0.utf8) + [0], $0) }
+    private var namespaces = NamespaceTable()
 
     init(resolvesBase: Bool) {
         self.resolvesBase = resolvesBase
@@ -87,10 +83,7 @@ final class XMLTreeCopier {
     }
 
     private func namespace(named href: UnsafePointer<xmlChar>) -> String {
-        if let known = namespaces.first(where: { xmlStrEqual(href, $0.bytes) != 0 }) { return known.uri }
-        let uri = String(cString: href)
-        if namespaces.count < 32 { namespaces.append((Array(uri.utf8) + [0], uri)) }  // a hostile document may declare thousands
-        return uri
+        namespaces.uri(href)
     }
 
     private func base(of node: UnsafeMutablePointer<xmlNode>) -> String? {
