@@ -11,8 +11,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/encoding.h>
 #include <libxml/parserInternals.h>  // xmlSwitchToEncoding, for the SAX stream
-#include <libxml/uri.h>              // xmlCanonicPath
-#include <libxml/SAX2.h>
+#include <libxml/SAX2.h>              // xmlSAXVersion
 
 // libxml2 prints recoverable errors to stderr by default; feeds are full of them,
 // and the parser reports what matters through its own results instead.

@@ -64,6 +64,8 @@ final class XMLEventStream {
                     var offset = head
                     while offset < characters.count, !stream.stoppedOnError {
                         let count = min(chunkSize, characters.count - offset)
+                        // Any error stops the stream (a namespace error leaves the document well-formed
+                        // but not the tree), as it stops libxml2's own streaming reader.
                         guard xmlParseChunk(context, base + offset, Int32(count), 0) == 0 else { break }
                         offset += count
                     }
