@@ -41,6 +41,8 @@ enum EntityRepair {
     /// Past a CDATA section, comment or DOCTYPE starting at `index`; otherwise just past the `<`.
     private static func afterMarkup(at index: Int, writer: inout RepairWriter) -> Int {
         let input = writer.input
+        // Only `<!` opens a section to look into; most `<` open a tag: one look for those.
+        guard index + 1 < input.count, input[index + 1] == UInt8(ascii: "!") else { return index + 1 }
         if starts(input, at: index, with: "<![CDATA[") {
             return afterProtected(from: index + 9, terminator: "]]>", writer: &writer)
         }

@@ -9,10 +9,14 @@ internal import Markup
 /// It delivers what the libxml2 tree would give (the same `XMLFeedEvent`s as `XMLTreeCopier`
 /// copies from nodes) and, like a streaming reader, gives up at the first well-formedness error,
 /// leaving the document to the recovering tree parser.
-final class XMLEventStream {
+///
+/// A struct the callbacks reach through a pointer to it, not a class through `Unmanaged`: every
+/// run of text is a callback, and each access to a class's stored property pays a dynamic
+/// exclusivity check (6% of a parse). It does not own the parser context; `read` frees it.
+struct XMLEventStream {
     private let visit: (XMLFeedEvent) -> Void
     private let resolvesBase: Bool
-    fileprivate let context: xmlParserCtxtPtr
+    private let context: xmlParserCtxtPtr
     private var namespaces = NamespaceTable()
     private var depth = 0
     private var rootName = ""
@@ -58,22 +62,30 @@ final class XMLEventStream {
                     _ = xmlSwitchToEncoding(context, converter)
                 }
                 return withoutActuallyEscaping(visit) { visit in
-                    let stream = XMLEventStream(context: context, resolvesBase: resolvesBase, visit: visit)
-                    context.pointee._private = Unmanaged.passUnretained(stream).toOpaque()
-                    defer { context.pointee._private = nil }
-                    var offset = head
-                    while offset < characters.count, !stream.stoppedOnError {
-                        let count = min(chunkSize, characters.count - offset)
-                        // Any error stops the stream (a namespace error leaves the document well-formed
-                        // but not the tree), as it stops libxml2's own streaming reader.
-                        guard xmlParseChunk(context, base + offset, Int32(count), 0) == 0 else { break }
-                        offset += count
+                    var stream = XMLEventStream(context: context, resolvesBase: resolvesBase, visit: visit)
+                    return withUnsafeMutablePointer(to: &stream) { stream in
+                        context.pointee._private = UnsafeMutableRawPointer(stream)
+                        defer { context.pointee._private = nil }
+                        return parse(context, from: base + head, count: characters.count - head, stream: stream)
                     }
-                    let status = stream.stoppedOnError ? -1 : xmlParseChunk(context, nil, 0, 1)
-                    return status == 0 && context.pointee.wellFormed == 1 && !stream.stoppedOnError
                 }
             }
         }
+    }
+
+    /// Feeds the rest of the document in chunks; true when it was well-formed to the end.
+    private static func parse(_ context: xmlParserCtxtPtr, from start: UnsafePointer<CChar>, count: Int,
+                              stream: UnsafeMutablePointer<XMLEventStream>) -> Bool {
+        var offset = 0
+        while offset < count, !stream.pointee.stoppedOnError {
+            let size = min(chunkSize, count - offset)
+            // Any error stops the stream (a namespace error leaves the document well-formed
+            // but not the tree), as it stops libxml2's own streaming reader.
+            guard xmlParseChunk(context, start + offset, Int32(size), 0) == 0 else { break }
+            offset += size
+        }
+        let status = stream.pointee.stoppedOnError ? -1 : xmlParseChunk(context, nil, 0, 1)
+        return status == 0 && context.pointee.wellFormed == 1 && !stream.pointee.stoppedOnError
     }
 
     /// Large enough that the calls cost nothing, small enough that the parser's copy stays small.
@@ -81,9 +93,9 @@ final class XMLEventStream {
 
     // MARK: Events
 
-    fileprivate func start(_ localname: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?,
-                           namespace href: UnsafePointer<xmlChar>?,
-                           attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, count: Int) {
+    fileprivate mutating func start(_ localname: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?,
+                                    namespace href: UnsafePointer<xmlChar>?,
+                                    attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, count: Int) {
         guard isWellFormed() else { return }
         guard depth < Self.maximumDepth else { return stop() }
         let name = Self.name(localname, prefix: prefix, namespace: href)
@@ -91,23 +103,26 @@ final class XMLEventStream {
         depth += 1
         let attributeList = self.attributes(attributes, count: count)
         if resolvesBase { bases.append(Self.baseAttributes(attributeList)) }
-        let makeValue = {
-            XMLElementValue(name: name, namespace: href.map { self.namespaces.uri($0) } ?? "",
-                            attributes: attributeList, children: [], base: self.base())
-        }
         if !open.isEmpty {
             flushText()
             if XMLFeedReader.isItem(name) { holdsNestedItem = true }
-            open.append(makeValue())
+            open.append(value(name, namespace: href, attributes: attributeList))
         } else if elementDepth == 0 {
             rootName = name
-            visit(.root(makeValue()))
+            visit(.root(value(name, namespace: href, attributes: attributeList)))
         } else if !XMLFeedReader.isChannel(name, depth: elementDepth, rootName: rootName) {
-            open.append(makeValue())  // a channel element or an item: build its subtree
+            // A channel element or an item: build its subtree.
+            open.append(value(name, namespace: href, attributes: attributeList))
         }
     }
 
-    fileprivate func end() {
+    private mutating func value(_ name: String, namespace href: UnsafePointer<xmlChar>?,
+                                attributes: [(name: String, namespace: String, value: String)]) -> XMLElementValue {
+        XMLElementValue(name: name, namespace: href.map { namespaces.uri($0) } ?? "", attributes: attributes,
+                        children: [], base: base())
+    }
+
+    fileprivate mutating func end() {
         guard isWellFormed() else { return }
         depth -= 1
         if resolvesBase { bases.removeLast() }
@@ -121,32 +136,36 @@ final class XMLEventStream {
         }
     }
 
-    fileprivate func characters(_ bytes: UnsafePointer<xmlChar>, count: Int) {
+    fileprivate mutating func characters(_ bytes: UnsafePointer<xmlChar>, count: Int) {
         guard !open.isEmpty, isWellFormed() else { return }
         text.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
     }
 
     /// An entity the document never declared: kept as written, as the tree copier keeps it.
-    fileprivate func reference(_ name: UnsafePointer<xmlChar>) {
+    fileprivate mutating func reference(_ name: UnsafePointer<xmlChar>) {
         guard !open.isEmpty, isWellFormed() else { return }
         flushText()
         open[open.count - 1].children.append(.text("&" + String(cString: name) + ";"))
     }
 
     /// A comment or processing instruction ends a text node in the tree; so here too.
-    fileprivate func separator() {
+    fileprivate mutating func separator() {
         guard !open.isEmpty else { return }
         flushText()
     }
 
     // MARK: Helpers
 
+    fileprivate func owns(_ context: UnsafeMutableRawPointer) -> Bool {
+        UnsafeMutableRawPointer(self.context) == context
+    }
+
     /// libxml2's pull parser refuses elements nested deeper (`xmlParserMaxDepth`); its push parser
     /// does not check. A deeper document goes to the tree parser, which applies the limit.
     private static let maximumDepth = 256
 
     /// False from the first error on; the parse is stopped then, as a streaming reader stops.
-    private func isWellFormed() -> Bool {
+    private mutating func isWellFormed() -> Bool {
         guard context.pointee.wellFormed == 1, !stoppedOnError else {
             stop()
             return false
@@ -154,19 +173,19 @@ final class XMLEventStream {
         return true
     }
 
-    private func stop() {
+    private mutating func stop() {
         guard !stoppedOnError else { return }
         stoppedOnError = true
         xmlStopParser(context)
     }
 
-    private func flushText() {
+    private mutating func flushText() {
         guard !text.isEmpty else { return }
         open[open.count - 1].children.append(.text(String(decoding: text, as: UTF8.self)))
         text.removeAll(keepingCapacity: true)
     }
 
-    private func deliver(_ element: XMLElementValue) {
+    private mutating func deliver(_ element: XMLElementValue) {
         defer { holdsNestedItem = false }
         guard holdsNestedItem else {
             visit(XMLFeedReader.isItem(element.name) ? .item(element) : .channelElement(element))
@@ -178,8 +197,8 @@ final class XMLEventStream {
     /// SAX2 hands attributes as five pointers each: local name, prefix, URI, value start and end.
     /// libxml2 writes an `&` that a reference produced as `&#38;` (its tree builder parses the
     /// value again); the tree's value has `&`, and so does this one.
-    private func attributes(_ pointers: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
-                            count: Int) -> [(name: String, namespace: String, value: String)] {
+    private mutating func attributes(_ pointers: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
+                                     count: Int) -> [(name: String, namespace: String, value: String)] {
         guard let pointers, count > 0 else { return [] }
         var list: [(name: String, namespace: String, value: String)] = []
         list.reserveCapacity(count)
@@ -209,7 +228,7 @@ final class XMLEventStream {
 
     /// The effective xml:base, exactly as libxml2's `xmlNodeGetBase` computes it on the tree: it
     /// is asked, on a chain of stand-in elements that carry the same xml:base values.
-    private func base() -> String? {
+    private mutating func base() -> String? {
         guard resolvesBase, bases.contains(where: \.named), let document = context.pointee.myDoc else { return nil }
         var top: xmlNodePtr?
         var leaf: xmlNodePtr?
@@ -234,29 +253,29 @@ private func makeEventHandler() -> xmlSAXHandler {
     xmlSAXVersion(&handler, 2)
     handler.startElementNs = { context, localname, prefix, uri, _, _, attributeCount, _, attributes in
         guard let localname else { return }
-        stream(context)?.start(localname, prefix: prefix, namespace: uri, attributes: attributes, count: Int(attributeCount))
+        stream(context)?.pointee.start(localname, prefix: prefix, namespace: uri, attributes: attributes, count: Int(attributeCount))
     }
-    handler.endElementNs = { context, _, _, _ in stream(context)?.end() }
+    handler.endElementNs = { context, _, _, _ in stream(context)?.pointee.end() }
     handler.characters = { context, bytes, count in
         guard let bytes else { return }
-        stream(context)?.characters(bytes, count: Int(count))
+        stream(context)?.pointee.characters(bytes, count: Int(count))
     }
     handler.ignorableWhitespace = handler.characters
     handler.cdataBlock = handler.characters
     handler.reference = { context, name in
         guard let name else { return }
-        stream(context)?.reference(name)
+        stream(context)?.pointee.reference(name)
     }
-    handler.comment = { context, _ in stream(context)?.separator() }
-    handler.processingInstruction = { context, _, _ in stream(context)?.separator() }
+    handler.comment = { context, _ in stream(context)?.pointee.separator() }
+    handler.processingInstruction = { context, _, _ in stream(context)?.pointee.separator() }
     return handler
 }
 
 /// The stream, for events of its own parser context. libxml2 parses an entity's replacement text
 /// once, with a context of its own but the same callbacks and `_private`; the tree keeps an
 /// entity reference for it, and so does the stream (`reference`), so those events are not its.
-private func stream(_ context: UnsafeMutableRawPointer?) -> XMLEventStream? {
+private func stream(_ context: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<XMLEventStream>? {
     guard let context, let owner = context.assumingMemoryBound(to: xmlParserCtxt.self).pointee._private else { return nil }
-    let stream = Unmanaged<XMLEventStream>.fromOpaque(owner).takeUnretainedValue()
-    return stream.context == context.assumingMemoryBound(to: xmlParserCtxt.self) ? stream : nil
+    let stream = owner.assumingMemoryBound(to: XMLEventStream.self)
+    return stream.pointee.owns(context) ? stream : nil
 }

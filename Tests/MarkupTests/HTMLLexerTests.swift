@@ -79,6 +79,11 @@ import Testing
         #expect(text.firstImageSource(in: "<P>x</P><IMG SRC='up.png'>") == "up.png")
         #expect(text.firstImageSource(in: "<p>an <image> and <imgx src=a.png> are not images</p>") == nil)
         #expect(text.firstImageSource(in: "<p>plain text, no tags at all, long enough</p>") == nil)
+        // The search goes eight bytes at a time: an image at every offset around a word is found.
+        for offset in 0..<20 {
+            let html = String(repeating: "x", count: offset) + "<img src=\"a.png\">" + String(repeating: "y", count: 9)
+            #expect(text.firstImageSource(in: html) == "a.png", "offset \(offset)")
+        }
     }
 
     @Test func htmlDecoderKnowsHTML4Names() {
