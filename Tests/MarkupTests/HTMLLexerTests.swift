@@ -109,6 +109,10 @@ import Testing
         ("https://other.org/a", "https://example.org/", "https://other.org/a"),
         ("mailto:a@example.org", "https://example.org/", "mailto:a@example.org"),
         ("a.png", "https://example.org", "https://example.org/a.png"),
+        ("#part", "https://example.org/a?b=1#old", "https://example.org/a?b=1#part"),
+        ("", "https://example.org/a?b=1#old", "https://example.org/a?b=1"),
+        ("?q", "https://example.org", "https://example.org/?q"),
+        ("//cdn.example.org", "http://example.org/", "http://cdn.example.org"),
     ])
     func resolvesAgainstBase(reference: String, base: String, expected: String) {
         #expect(URLResolver.resolve(reference, against: base) == expected)
