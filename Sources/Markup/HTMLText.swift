@@ -67,22 +67,13 @@ public struct HTMLText: Sendable {
     /// most image-less bodies the lexer, which collects every tag's attributes on this path.
     private static func mayHoldImageTag(_ html: String) -> Bool {
         html.utf8.withContiguousStorageIfAvailable { bytes in
-            let words = UnsafeRawBufferPointer(bytes)
-            var index = 0
+            var index = ByteSearch.index(of: UInt8(ascii: "<"), in: UnsafeRawBufferPointer(bytes), from: 0)
             while index + 4 <= bytes.count {
-                // Eight bytes at a time past those that hold no `<` (SWAR: a zero byte test).
-                if index + 8 <= bytes.count {
-                    let folded = words.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ 0x3C3C_3C3C_3C3C_3C3C
-                    if (folded &- 0x0101_0101_0101_0101) & ~folded & 0x8080_8080_8080_8080 == 0 {
-                        index += 8
-                        continue
-                    }
-                }
-                if bytes[index] == UInt8(ascii: "<"), bytes[index + 1] | 0x20 == UInt8(ascii: "i"),
-                   bytes[index + 2] | 0x20 == UInt8(ascii: "m"), bytes[index + 3] | 0x20 == UInt8(ascii: "g") {
+                if bytes[index + 1] | 0x20 == UInt8(ascii: "i"), bytes[index + 2] | 0x20 == UInt8(ascii: "m"),
+                   bytes[index + 3] | 0x20 == UInt8(ascii: "g") {
                     return true
                 }
-                index += 1
+                index = ByteSearch.index(of: UInt8(ascii: "<"), in: UnsafeRawBufferPointer(bytes), from: index + 1)
             }
             return false
         } ?? true

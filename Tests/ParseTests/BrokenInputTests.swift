@@ -1,4 +1,5 @@
 import FeedModel
+import Foundation
 import Markup
 import Parse
 import Testing
@@ -17,6 +18,19 @@ import Testing
         #expect(feed.items.map(\.title) == ["Bell title", "Next"])
         #expect(feed.items[0].contentHTML == "body with controls")
         #expect(feed.items[1].contentHTML == "fine \u{FFFD} \u{FFFD} \u{FFFD} ok")
+    }
+
+    @Test func controlCharactersAmongLineBreaksAreDroppedAndTheLineBreaksKept() throws {
+        // The repair skips words of line breaks eight bytes at a time: a control character next
+        // to them, at any offset, must still be seen.
+        for offset in 0..<10 {
+            let body = String(repeating: "\n", count: offset) + "a\u{1}b\r\n\t" + String(repeating: "\n", count: 9)
+            let feed = try Fixture.parse(text: "<rss version=\"2.0\"><channel><item><guid>g</guid><description><![CDATA["
+                + body + "]]></description><title>t\u{2}\n</title></item></channel></rss>")
+            // (CDATA keeps its CR: libxml2's push parser hands CDATA on as it is.)
+            #expect(feed.items.first?.contentHTML == body.replacingOccurrences(of: "\u{1}", with: ""), "offset \(offset)")
+            #expect(feed.items.first?.title == "t\n")
+        }
     }
 
     @Test func garbageAfterTheRootIsIgnored() throws {
