@@ -10,6 +10,8 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/encoding.h>
+#include <libxml/parserInternals.h>  // xmlSwitchToEncoding, for the SAX stream
+#include <libxml/SAX2.h>              // xmlSAXVersion
 
 // libxml2 prints recoverable errors to stderr by default; feeds are full of them,
 // and the parser reports what matters through its own results instead.

@@ -11,7 +11,7 @@ struct BodyRewriter {
     static let urlAttributes: Set<String> = ["src", "href"]
 
     func rewrite(_ html: String) -> String {
-        guard html.utf8.contains(UInt8(ascii: "<")) else { return html }
+        guard html.containsUTF8(UInt8(ascii: "<")) else { return html }
         let bytes = Array(html.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count + 256)

@@ -1,8 +1,10 @@
+internal import Markup
+
 /// Hexo runs posts through Nunjucks, which would execute `{{ }}` and `{% %}`; so every brace
 /// in the document becomes a character reference. Idempotent.
 enum BraceEscaper {
     static func escape(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "{")) || text.utf8.contains(UInt8(ascii: "}")) else { return text }
+        guard text.containsUTF8(UInt8(ascii: "{")) || text.containsUTF8(UInt8(ascii: "}")) else { return text }
         var output = ""
         output.reserveCapacity(text.utf8.count + 64)
         for scalar in text.unicodeScalars {

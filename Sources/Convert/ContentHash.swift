@@ -1,32 +1,111 @@
 internal import Crypto
 internal import Foundation
+internal import Markup
 
 /// The dedupe key of SPEC.md (hash input version 1):
 /// SHA-256 of UTF-8( title after the white-space rule + "\n" + NFC(folded text of the body) ).
-/// The body text is what `Item.contentText` holds: markup and comments removed, script and style
-/// contents skipped, entities decoded; here it is folded (white space runs → one space) and trimmed.
+/// The body's text is read from its HTML here, for the items that are stored, rather than by the
+/// parser for every item: markup and comments removed, script and style contents skipped,
+/// entities decoded (`HTMLText`); then folded (white space runs → one space) and trimmed.
+/// All of it works on UTF-8 bytes, one String at the end.
 public enum ContentHash {
-    public static func compute(title: String, bodyText: String) -> String {
-        let input = title + "\n" + fold(bodyText).precomposedStringWithCanonicalMapping
-        let digest = SHA256.hash(data: Array(input.utf8))
-        return digest.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+    public static func compute(title: String, bodyHTML: String) -> String {
+        digest(title: title, foldedBody: fold(HTMLText.html.textUTF8(of: bodyHTML)))
     }
 
-    static func fold(_ text: String) -> String {
-        var output = String.UnicodeScalarView()
+    /// For a body that is text already.
+    public static func compute(title: String, bodyText: String) -> String {
+        digest(title: title, foldedBody: fold(Array(bodyText.utf8)))
+    }
+
+    private static func digest(title: String, foldedBody: [UInt8]) -> String {
+        var input = Array(title.utf8)
+        input.append(0x0A)
+        input += canonicallyComposed(foldedBody)
+        let hexDigits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: input) {
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
+    }
+
+    /// NFC. Foundation's normalisation costs more than everything else in the hash, so text that
+    /// is NFC by Unicode's quick check (every scalar NFC_Quick_Check=Yes with combining class 0)
+    /// is returned as it is; for the scalars `isComposed` accepts, that check is certain.
+    static func canonicallyComposed(_ utf8: [UInt8]) -> [UInt8] {
+        if isComposed(utf8) { return utf8 }
+        return Array(String(decoding: utf8, as: UTF8.self).precomposedStringWithCanonicalMapping.utf8)
+    }
+
+    /// Scalars that no normalisation changes and that nothing composes with: all of them below
+    /// U+0300 (what could compose with those, combining marks and jamo, comes later), and the
+    /// ranges Chinese text is made of.
+    static let composedRanges: [ClosedRange<UInt32>] = [
+        0x4E00...0x9FFF,  // CJK Unified Ideographs
+        0x3400...0x4DBF,  // CJK Extension A
+        0x3000...0x3029,  // CJK symbols and punctuation, before the combining tone marks
+        0xFF01...0xFF5E,  // full-width punctuation and letters
+        0x2010...0x2027,  // dashes, quotation marks, ellipsis
+    ]
+
+    /// True when the (valid) UTF-8 holds only scalars below U+0300 (lead bytes below 0xCC) or in
+    /// `composedRanges` (all three bytes long).
+    static func isComposed(_ utf8: [UInt8]) -> Bool {
+        var index = 0
+        while index < utf8.count {
+            let lead = utf8[index]
+            if lead < 0x80 { index += 1; continue }
+            if lead < 0xCC { index += 2; continue }
+            guard lead >= 0xE0, lead < 0xF0, index + 2 < utf8.count else { return false }
+            let scalar = UInt32(lead & 0x0F) << 12 | UInt32(utf8[index + 1] & 0x3F) << 6 | UInt32(utf8[index + 2] & 0x3F)
+            guard composedRanges.contains(where: { $0.contains(scalar) }) else { return false }
+            index += 3
+        }
+        return true
+    }
+
+    /// Runs of white space (Unicode's White_Space, as `Unicode.Scalar.Properties.isWhitespace`)
+    /// become one space; none at either end.
+    static func fold(_ utf8: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(utf8.count)
         var pendingSpace = false
-        for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace {
+        var index = 0
+        while index < utf8.count {
+            let width = whiteSpaceWidth(utf8, at: index)
+            if width > 0 {
                 pendingSpace = !output.isEmpty
+                index += width
                 continue
             }
-            if pendingSpace { output.append(" ") }
+            if pendingSpace { output.append(0x20) }
             pendingSpace = false
-            output.append(scalar)
+            output.append(utf8[index])
+            index += 1
         }
-        return String(output)
+        return output
+    }
+
+    /// The UTF-8 length of the white-space scalar at `index`, or 0. The non-ASCII ones are
+    /// U+0085, U+00A0, U+1680, U+2000…U+200A, U+2028, U+2029, U+202F, U+205F and U+3000.
+    /// A continuation byte (0x80…0xBF) never starts one, so any index may be asked.
+    @inline(__always) static func whiteSpaceWidth(_ utf8: [UInt8], at index: Int) -> Int {
+        let byte = utf8[index]
+        if byte < 0x80 { return byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) ? 1 : 0 }
+        guard byte >= 0xC2, byte <= 0xE3, index + 1 < utf8.count else { return 0 }
+        let second = utf8[index + 1]
+        if byte == 0xC2 { return second == 0x85 || second == 0xA0 ? 2 : 0 }
+        guard index + 2 < utf8.count else { return 0 }
+        let third = utf8[index + 2]
+        switch (byte, second) {
+        case (0xE1, 0x9A): return third == 0x80 ? 3 : 0
+        case (0xE2, 0x80): return third <= 0x8A || third == 0xA8 || third == 0xA9 || third == 0xAF ? 3 : 0
+        case (0xE2, 0x81): return third == 0x9F ? 3 : 0
+        case (0xE3, 0x80): return third == 0x80 ? 3 : 0
+        default: return 0
+        }
     }
 }

@@ -1,6 +1,7 @@
 // Convert: Item + FeedConfig → the front-matter document of ../shared/format/SPEC.md,
 // its content hash and identity. Pure: no clock, no disk; the caller passes "now".
 public import FeedModel
+internal import Markup
 
 public struct DocumentRenderer: Sendable {
     public var feed: FeedConfig
@@ -21,7 +22,7 @@ public struct DocumentRenderer: Sendable {
     public func render(_ item: Item, firstSeen: Timestamp) -> Document {
         let fields = self.fields(for: item, firstSeen: firstSeen)
         return Document(feed: feed.name, itemIdentity: item.identity,
-                        contentHash: ContentHash.compute(title: fields.title, bodyText: item.contentText),
+                        contentHash: ContentHash.compute(title: fields.title, bodyHTML: item.contentHTML),
                         date: fields.date, text: format.text(for: fields))
     }
 
@@ -59,7 +60,7 @@ public struct DocumentRenderer: Sendable {
     }
 
     private func normalisedNewlines(_ html: String) -> String {
-        guard html.utf8.contains(0x0D) else { return html }
+        guard html.containsUTF8(0x0D) else { return html }
         return html.replacingOccurrencesOfCRLF()
     }
 }

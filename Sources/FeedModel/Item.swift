@@ -11,8 +11,6 @@ public struct Item: Sendable, Hashable {
     public var categories: [String]
     /// The body as the feed carries it (content:encoded, else description; Atom content, else summary).
     public var contentHTML: String
-    /// Text of `contentHTML`: markup removed, entities decoded, not yet folded.
-    public var contentText: String
     public var summary: String?
     /// The `src` of the body's first `<img>` (decoded, absolute).
     public var bodyImage: String?
@@ -24,7 +22,7 @@ public struct Item: Sendable, Hashable {
 
     public init(id: String? = nil, title: String = "", link: String? = nil, author: String? = nil,
                 published: Timestamp? = nil, updated: Timestamp? = nil, categories: [String] = [],
-                contentHTML: String = "", contentText: String = "", summary: String? = nil,
+                contentHTML: String = "", summary: String? = nil,
                 mediaImage: String? = nil, enclosures: [Enclosure] = [], baseURL: String? = nil) {
         self.id = id
         self.title = title
@@ -34,7 +32,6 @@ public struct Item: Sendable, Hashable {
         self.updated = updated
         self.categories = categories
         self.contentHTML = contentHTML
-        self.contentText = contentText
         self.summary = summary
         self.bodyImage = nil
         self.mediaImage = mediaImage

@@ -7,6 +7,9 @@ public struct EntityDecoder: Sendable {
     /// The five XML entities only; enough for attribute values in well-formed markup.
     public static let xml = EntityDecoder(named: xmlScalar)
 
+    /// XML's five and HTML 4's named references (the table libxml2 decodes HTML with).
+    public static let html = EntityDecoder(named: HTMLEntities.scalar(named:))
+
     /// The character one of XML's five predefined entities names, or nil.
     @Sendable public static func xmlScalar(_ name: String) -> Unicode.Scalar? {
         switch name {

@@ -32,8 +32,7 @@ public struct HTMLLexer: Sequence, IteratorProtocol {
             return token
         }
         let start = position
-        position += 1
-        while position < bytes.count, bytes[position] != UInt8(ascii: "<") { position += 1 }
+        position = bytes.withUnsafeBytes { ByteSearch.index(of: UInt8(ascii: "<"), in: $0, from: start + 1) }
         return .text(start..<position)
     }
 

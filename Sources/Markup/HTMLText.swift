@@ -3,18 +3,33 @@
 public struct HTMLText: Sendable {
     public let decoder: EntityDecoder
 
+    /// XML's five and HTML 4's named references: what feeds write in their HTML.
+    public static let html = HTMLText(decoder: .html)
+
     public init(decoder: EntityDecoder) {
         self.decoder = decoder
     }
 
     public func text(of html: String) -> String {
         // Most titles carry no markup at all: skip the lexer for them.
-        if !html.utf8.contains(UInt8(ascii: "<")) {
-            return html.utf8.contains(UInt8(ascii: "&")) ? decoder.decode(html) : html
+        if !html.containsUTF8(UInt8(ascii: "<")) {
+            return html.containsUTF8(UInt8(ascii: "&")) ? decoder.decode(html) : html
         }
-        let bytes = Array(html.utf8)
         // Bytes first, one String at the end: faster than growing a String, and the String
         // gets exactly its size (a grown one keeps up to half again as spare capacity).
+        return String(decoding: textUTF8(of: html), as: UTF8.self)
+    }
+
+    /// The text as UTF-8 bytes, for callers that go on working on bytes (the content hash
+    /// folds white space): always valid UTF-8, since every cut falls on an ASCII byte.
+    public func textUTF8(of html: String) -> [UInt8] {
+        guard html.containsUTF8(UInt8(ascii: "<")) else {
+            var output: [UInt8] = []
+            output.reserveCapacity(html.utf8.count)
+            decoder.decode(Array(html.utf8), appendingTo: &output)
+            return output
+        }
+        let bytes = Array(html.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count / 2)
         var skippingRawText = false
@@ -32,12 +47,12 @@ public struct HTMLText: Sendable {
                 }
             }
         }
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
     /// The decoded `src` of the first `<img>` with a non-empty one, as written (maybe relative).
     public func firstImageSource(in html: String) -> String? {
-        guard html.utf8.count > 4 else { return nil }
+        guard html.utf8.count > 4, Self.mayHoldImageTag(html) else { return nil }
         let bytes = Array(html.utf8)
         for case .startTag(let tag) in HTMLLexer(bytes) where tag.name == "img" {
             guard let source = tag.attributes.first(where: { $0.name == "src" }),
@@ -47,9 +62,31 @@ public struct HTMLText: Sendable {
         }
         return nil
     }
+
+    /// False when `<img` appears nowhere, in any case: every img start tag begins so. Spares
+    /// most image-less bodies the lexer, which collects every tag's attributes on this path.
+    private static func mayHoldImageTag(_ html: String) -> Bool {
+        html.utf8.withContiguousStorageIfAvailable { bytes in
+            var index = ByteSearch.index(of: UInt8(ascii: "<"), in: UnsafeRawBufferPointer(bytes), from: 0)
+            while index + 4 <= bytes.count {
+                if bytes[index + 1] | 0x20 == UInt8(ascii: "i"), bytes[index + 2] | 0x20 == UInt8(ascii: "m"),
+                   bytes[index + 3] | 0x20 == UInt8(ascii: "g") {
+                    return true
+                }
+                index = ByteSearch.index(of: UInt8(ascii: "<"), in: UnsafeRawBufferPointer(bytes), from: index + 1)
+            }
+            return false
+        } ?? true
+    }
 }
 
 extension String {
+    /// Whether the UTF-8 holds `byte`: a loop over contiguous bytes, several times faster than
+    /// `utf8.contains`, which steps through String indices; this asks of every body and title.
+    public func containsUTF8(_ byte: UInt8) -> Bool {
+        utf8.withContiguousStorageIfAvailable { $0.contains(byte) } ?? utf8.contains(byte)
+    }
+
     public func trimmingASCIISpaces() -> String {
         // Most values are already trimmed: answer those without building a new string.
         guard let head = utf8.first, let tail = utf8.last else { return self }

@@ -5,13 +5,17 @@ public enum URLResolver {
         let trimmed = reference.trimmingASCIISpaces()
         guard let base, !base.isEmpty, !hasScheme(trimmed) else { return trimmed }
         guard let parts = URLParts(base) else { return trimmed }
-        if trimmed.hasPrefix("//") { return parts.scheme + ":" + trimmed }
-        if trimmed.isEmpty { return parts.withoutFragment }
-        if trimmed.hasPrefix("#") { return parts.withoutFragment + trimmed }
-        if trimmed.hasPrefix("?") { return parts.scheme + "://" + parts.authority + parts.path + trimmed }
-        if trimmed.hasPrefix("/") { return parts.scheme + "://" + parts.authority + removeDotSegments(trimmed) }
-        let directory = parts.path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(parts.path[...$0]) } ?? "/"
-        return parts.scheme + "://" + parts.authority + removeDotSegments(directory + trimmed)
+        switch ReferenceStart(trimmed) {
+        case .empty: return parts.withoutFragment
+        case .networkPath: return parts.scheme + ":" + trimmed
+        case .fragment: return parts.withoutFragment + trimmed
+        case .query: return parts.origin + parts.path + trimmed
+        case .absolutePath: return parts.origin + removeDotSegments(trimmed)
+        case .relativePath:
+            let path = parts.path
+            let directory = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[...$0]) } ?? "/"
+            return parts.origin + removeDotSegments(directory + trimmed)
+        }
     }
 
     /// True when `text` starts with `scheme:`.
@@ -53,25 +57,64 @@ public enum URLResolver {
     }
 }
 
+/// How a reference starts: `//`, `#`, `?`, `/` or anything else, compared as Characters (as
+/// `hasPrefix` compares). When the first three bytes are ASCII the first bytes are the first
+/// Characters (nothing combines with them), and bytes are compared: this runs for every link.
+private enum ReferenceStart {
+    case empty, networkPath, fragment, query, absolutePath, relativePath
+
+    init(_ reference: String) {
+        let utf8 = reference.utf8
+        guard let first = utf8.first else { self = .empty; return }
+        guard utf8.prefix(3).allSatisfy({ $0 < 0x80 }) else { self.init(characters: reference); return }
+        let second = utf8.dropFirst().first
+        switch first {
+        case UInt8(ascii: "/"): self = second == UInt8(ascii: "/") ? .networkPath : .absolutePath
+        case UInt8(ascii: "#"): self = .fragment
+        case UInt8(ascii: "?"): self = .query
+        default: self = .relativePath
+        }
+    }
+
+    private init(characters reference: String) {
+        if reference.hasPrefix("//") { self = .networkPath }
+        else if reference.hasPrefix("#") { self = .fragment }
+        else if reference.hasPrefix("?") { self = .query }
+        else if reference.hasPrefix("/") { self = .absolutePath }
+        else { self = .relativePath }
+    }
+}
+
+/// Where the parts of an absolute `scheme://authority/path?query#fragment` URL end; each part
+/// is made into a String only when a resolution asks for it.
 private struct URLParts {
-    let scheme: String
-    let authority: String
-    let path: String
-    let withoutFragment: String
+    private let url: String
+    private let colon: String.Index
+    private let authorityEnd: String.Index
 
     init?(_ url: String) {
         // Byte offsets into the UTF-8 view: Character searches cost more than the whole resolve.
         let utf8 = url.utf8
         guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")),
               utf8[colon...].starts(with: "://".utf8) else { return nil }
-        scheme = String(url[..<colon])
+        self.url = url
+        self.colon = colon
         let authorityStart = utf8.index(colon, offsetBy: 3)
-        let authorityEnd = utf8[authorityStart...].firstIndex(where: URLParts.endsAuthority) ?? url.endIndex
-        authority = String(url[authorityStart..<authorityEnd])
-        let pathEnd = utf8[authorityEnd...].firstIndex(where: URLParts.endsPath) ?? url.endIndex
-        let rawPath = String(url[authorityEnd..<pathEnd])
-        path = rawPath.isEmpty ? "/" : rawPath
-        withoutFragment = String(url[..<(utf8.firstIndex(of: UInt8(ascii: "#")) ?? url.endIndex)])
+        authorityEnd = utf8[authorityStart...].firstIndex(where: URLParts.endsAuthority) ?? url.endIndex
+    }
+
+    var scheme: String { String(url[..<colon]) }
+
+    /// `scheme://authority`.
+    var origin: String { String(url[..<authorityEnd]) }
+
+    var path: String {
+        let pathEnd = url.utf8[authorityEnd...].firstIndex(where: URLParts.endsPath) ?? url.endIndex
+        return pathEnd == authorityEnd ? "/" : String(url[authorityEnd..<pathEnd])
+    }
+
+    var withoutFragment: String {
+        String(url[..<(url.utf8.firstIndex(of: UInt8(ascii: "#")) ?? url.endIndex)])
     }
 
     static func endsAuthority(_ byte: UInt8) -> Bool {

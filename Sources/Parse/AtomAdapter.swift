@@ -45,10 +45,8 @@ struct AtomAdapter {
         let base = element.base ?? feedURL
         item.link = alternate?.attribute("href").map { URLResolver.resolve($0, against: base) }
         item.author = element.first("author", in: atom).flatMap(Self.name(of:)) ?? feedAuthor
-        item.published = ["published", "issued", "created"].lazy
-            .compactMap { element.first($0, in: atom).flatMap { DateParser.parse($0.text) } }.first
-        item.updated = ["updated", "modified"].lazy
-            .compactMap { element.first($0, in: atom).flatMap { DateParser.parse($0.text) } }.first
+        item.published = date("published", in: element) ?? date("issued", in: element) ?? date("created", in: element)
+        item.updated = date("updated", in: element) ?? date("modified", in: element)
         item.categories = element.all("category", in: atom)
             .compactMap { FieldText.nonEmpty(($0.attribute("label") ?? $0.attribute("term") ?? "").trimmingASCIISpaces()) }
         let content = element.first("content", in: atom).map(AtomText.html(of:)) ?? ""
@@ -64,6 +62,10 @@ struct AtomAdapter {
         MediaFields.apply(element, to: &item)
         item.baseURL = element.base ?? item.link ?? feedURL
         return item
+    }
+
+    private func date(_ name: String, in element: XMLElementValue) -> Timestamp? {
+        element.first(name, in: Namespaces.atom).flatMap { DateParser.parse($0.text) }
     }
 }
 
@@ -89,7 +91,7 @@ enum AtomText {
     static func plain(_ element: XMLElementValue) -> String {
         switch element.attribute("type")?.lowercased() {
         case "html", "text/html", "xhtml", "application/xhtml+xml":
-            return HTMLEntityTable.text.text(of: html(of: element))
+            return HTMLText.html.text(of: html(of: element))
         default:
             return element.text
         }

@@ -4,18 +4,28 @@ enum ByteScan {
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
 
-    /// Past the words that hold neither `first` nor `second` nor a byte below 0x20; the byte
-    /// loop takes over at the first word that might.
+    /// Past the words that hold neither `first` nor `second` nor a control character XML forbids
+    /// (below 0x20 but TAB, LF and CR); the byte loop takes over at the first word that might.
     @inline(__always)
     static func skip(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, until first: UInt8, _ second: UInt8) -> Int {
         let raw = UnsafeRawBufferPointer(buffer)
         var index = start
         while index + 8 <= buffer.count {
             let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            if hasLess(word, than: 0x20) || hasByte(word, first) || hasByte(word, second) { break }
+            if hasByte(word, first) || hasByte(word, second) { break }
+            // Line breaks are in every word of some bodies: look closer before stopping for them.
+            if hasLess(word, than: 0x20), hasForbiddenControl(word) { break }
             index += 8
         }
         return index
+    }
+
+    private static func hasForbiddenControl(_ word: UInt64) -> Bool {
+        for shift in stride(from: 0, to: 64, by: 8) {
+            let byte = UInt8(truncatingIfNeeded: word >> UInt64(shift))
+            if byte < 0x20, byte != 0x09, byte != 0x0A, byte != 0x0D { return true }
+        }
+        return false
     }
 
     /// Past the words that do not hold `byte`.

@@ -6,14 +6,14 @@ internal import Markup
 /// bytes, so a body is lexed once less per item on the crawl's hot path.
 public enum ContentLinks {
     public static func resolving(_ html: String, against base: String?) -> String {
-        guard let base, !base.isEmpty, html.utf8.contains(UInt8(ascii: "<")) else { return html }
+        guard let base, !base.isEmpty, html.containsUTF8(UInt8(ascii: "<")) else { return html }
         let bytes = Array(html.utf8)
         var output: [UInt8] = []
         var copiedUpTo = 0
         for case .startTag(let tag) in HTMLLexer(bytes) {
             for attribute in tag.attributes where attribute.name == "src" || attribute.name == "href" {
                 guard let range = attribute.valueRange else { continue }
-                let value = HTMLEntityTable.decoder.decode(bytes[range])
+                let value = EntityDecoder.html.decode(bytes[range])
                 let trimmed = value.trimmingASCIISpaces()
                 guard !trimmed.isEmpty, !URLResolver.hasScheme(trimmed) else { continue }
                 let absolute = URLResolver.resolve(trimmed, against: base)

@@ -9,7 +9,7 @@ public enum DateParser {
         if let first = text.unicodeScalars.first, ("0"..."9").contains(first), let iso = parseISO(text) {
             return iso
         }
-        return parseRFC822(text)
+        return parseRFC1123(text) ?? parseRFC822(text)
     }
 
     /// Trims, folds white space, and turns CJK date markers (2022年02月16日) into ISO separators.
@@ -70,8 +70,48 @@ public enum DateParser {
 
     // MARK: RFC 822 / 1123 with the usual mistakes
 
+    /// `Wed, 16 Feb 2022 23:50:43 GMT` (or `UTC`, `+0800`, `-0500`): what most RSS feeds write,
+    /// read in place. Nil for any other shape, which `parseRFC822` then reads; `.some(nil)` for
+    /// this shape with an impossible value (Feb 30). `parseRFC822` reads this shape to the same
+    /// value: the tests compare the two.
+    static func parseRFC1123(_ text: String) -> Timestamp?? {
+        text.utf8.withContiguousStorageIfAvailable { bytes -> Timestamp?? in
+            guard bytes.count == 29 || bytes.count == 31, bytes[3] == UInt8(ascii: ","), bytes[4] == 0x20,
+                  bytes[7] == 0x20, bytes[11] == 0x20, bytes[16] == 0x20, bytes[19] == UInt8(ascii: ":"),
+                  bytes[22] == UInt8(ascii: ":"), bytes[25] == 0x20,
+                  bytes[0..<3].allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }),
+                  month(bytes[0], bytes[1], bytes[2]) == nil,
+                  let day = digits(bytes, 5, 2), let month = month(bytes[8], bytes[9], bytes[10]),
+                  let year = digits(bytes, 12, 4), let hour = digits(bytes, 17, 2),
+                  let minute = digits(bytes, 20, 2), let second = digits(bytes, 23, 2) else { return nil }
+            let offset: Int
+            if bytes.count == 29 {
+                let zone = bytes[26..<29]
+                guard zone.elementsEqual("GMT".utf8) || zone.elementsEqual("UTC".utf8) else { return nil }
+                offset = 0
+            } else {
+                guard bytes[26] == UInt8(ascii: "+") || bytes[26] == UInt8(ascii: "-"),
+                      let hours = digits(bytes, 27, 2), let minutes = digits(bytes, 29, 2),
+                      hours <= 14, minutes < 60 else { return nil }
+                offset = (bytes[26] == UInt8(ascii: "-") ? -1 : 1) * (hours * 3600 + minutes * 60)
+            }
+            return .some(Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+                                   offsetSeconds: offset))
+        } ?? nil
+    }
+
+    /// The number written by `count` ASCII digits at `start`.
+    private static func digits(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
+        var value = 0
+        for byte in bytes[start..<(start + count)] {
+            guard byte >= 48, byte <= 57 else { return nil }
+            value = value * 10 + Int(byte - 48)
+        }
+        return value
+    }
+
     /// Works on byte tokens: building Strings for every token cost more than the rest of a feed's parse.
-    private static func parseRFC822(_ text: String) -> Timestamp? {
+    static func parseRFC822(_ text: String) -> Timestamp? {
         let bytes = Array(text.utf8)
         var tokens = bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x2C })
         // A leading weekday, in any case or length, carries nothing we need.
@@ -124,7 +164,11 @@ public enum DateParser {
     private static func monthIndex(_ token: ArraySlice<UInt8>) -> Int? {
         guard token.count >= 3 else { return nil }
         let start = token.startIndex
-        let key = UInt32(token[start] | 0x20) << 16 | UInt32(token[start + 1] | 0x20) << 8 | UInt32(token[start + 2] | 0x20)
+        return month(token[start], token[start + 1], token[start + 2])
+    }
+
+    private static func month(_ first: UInt8, _ second: UInt8, _ third: UInt8) -> Int? {
+        let key = UInt32(first | 0x20) << 16 | UInt32(second | 0x20) << 8 | UInt32(third | 0x20)
         return monthKeys.firstIndex(of: key).map { $0 + 1 }
     }
 

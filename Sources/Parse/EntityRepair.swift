@@ -1,7 +1,7 @@
 internal import CLibXML2
 
 /// Makes the commonest breakage of real feeds well-formed before libxml2 sees it, because
-/// libxml2's streaming reader stops at the first error and its recovery drops what follows:
+/// the streaming pass stops at the first error and libxml2's recovery drops what follows:
 /// - HTML entities that XML does not define (`&nbsp;` → `&#160;`), bare ampersands
 ///   (`Tom & Jerry` → `&amp;`) and references to characters XML forbids (`&#0;` → `&#xFFFD;`);
 /// - control characters XML forbids (U+0001…U+001F but TAB, LF, CR), which are dropped;
@@ -41,6 +41,8 @@ enum EntityRepair {
     /// Past a CDATA section, comment or DOCTYPE starting at `index`; otherwise just past the `<`.
     private static func afterMarkup(at index: Int, writer: inout RepairWriter) -> Int {
         let input = writer.input
+        // Only `<!` opens a section to look into; most `<` open a tag: one look for those.
+        guard index + 1 < input.count, input[index + 1] == UInt8(ascii: "!") else { return index + 1 }
         if starts(input, at: index, with: "<![CDATA[") {
             return afterProtected(from: index + 9, terminator: "]]>", writer: &writer)
         }

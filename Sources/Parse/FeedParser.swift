@@ -39,7 +39,7 @@ public enum FeedParser {
     /// Larger documents are not feeds but accidents (or attacks); libxml2 also caps one text node at 10 MB.
     public static let maximumDocumentSize = 256 << 20
 
-    /// The feed; nil only without `treeFallback`, when the streaming reader stopped early.
+    /// The feed; nil only without `treeFallback`, when the streaming pass stopped early.
     private static func readXML(_ bytes: [UInt8], url: String, encoding: String?,
                                 treeFallback: Bool) throws(ParseError) -> Feed? {
         var feed: Feed?
@@ -87,11 +87,11 @@ public enum FeedParser {
         }
     }
 
-    /// Derived fields every dialect shares: the body's text and first image.
+    /// Derived fields every dialect shares: the body's first image. (The body's text is the
+    /// content hash's business: Convert reads it from `contentHTML` for the items it stores.)
     static func finish(_ item: Item) -> Item {
         var item = item
-        item.contentText = HTMLEntityTable.text.text(of: item.contentHTML)
-        if let image = HTMLEntityTable.text.firstImageSource(in: item.contentHTML) {
+        if let image = HTMLText.html.firstImageSource(in: item.contentHTML) {
             item.bodyImage = URLResolver.resolve(image, against: item.baseURL)
         }
         return item

@@ -4,7 +4,7 @@ internal import Markup
 enum FieldText {
     /// Plain text of a field that may carry escaped markup (RSS titles often do).
     static func plain(_ text: String) -> String {
-        HTMLEntityTable.text.text(of: text)
+        HTMLText.html.text(of: text)
     }
 
     /// RSS's `<author>` is an e-mail address, often `jane@example.org (Jane Doe)`: the name

@@ -28,7 +28,7 @@ enum JSONFeedParser {
     private static func item(from entry: [String: Any], feedURL: String, feedAuthor: String?) -> Item {
         var item = Item()
         item.id = string(entry["id"]) ?? (entry["id"] as? NSNumber)?.stringValue
-        item.title = string(entry["title"]).map { HTMLEntityTable.text.text(of: $0) } ?? ""
+        item.title = string(entry["title"]).map { HTMLText.html.text(of: $0) } ?? ""
         item.link = string(entry["url"]).map { URLResolver.resolve($0, against: feedURL) }
         item.author = author(of: entry) ?? feedAuthor
         item.published = string(entry["date_published"]).flatMap(DateParser.parse)

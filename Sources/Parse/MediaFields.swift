@@ -10,15 +10,18 @@ enum MediaFields {
             item.enclosures.append(Enclosure(url: URLResolver.resolve(url, against: base), type: enclosure.attribute("type"),
                                              length: enclosure.attribute("length").flatMap(length)))
         }
+        // Most items carry no Media RSS at all: look for it once, not in every question below.
+        let hasMedia = element.hasChild(in: Namespaces.media)
+        let contents = hasMedia ? mediaContents(element) : []
         // media:content is listed too (once per URL): many podcast and video feeds have nothing else.
-        for content in mediaContents(element) {
+        for content in contents {
             guard let url = content.attribute("url").flatMap(FieldText.nonEmpty)
                 .map({ URLResolver.resolve($0, against: base) }),
                   !item.enclosures.contains(where: { $0.url == url }) else { continue }
             item.enclosures.append(Enclosure(url: url, type: content.attribute("type"),
                                              length: content.attribute("fileSize").flatMap(length)))
         }
-        let image = thumbnail(element) ?? imageContent(element)
+        let image = (hasMedia ? thumbnail(element) ?? imageContent(contents) : nil)
             ?? item.enclosures.first { $0.type?.hasPrefix("image/") == true }?.url
         item.mediaImage = image.map { URLResolver.resolve($0, against: base) }
     }
@@ -29,20 +32,19 @@ enum MediaFields {
     }
 
     private static func groups(_ element: XMLElementValue) -> [XMLElementValue] {
-        [element] + element.all("group", in: [Namespaces.media])
+        [element] + element.all("group", in: Namespaces.media)
     }
 
     private static func mediaContents(_ element: XMLElementValue) -> [XMLElementValue] {
-        groups(element).flatMap { $0.all("content", in: [Namespaces.media]) }
+        groups(element).flatMap { $0.all("content", in: Namespaces.media) }
     }
 
     private static func thumbnail(_ element: XMLElementValue) -> String? {
-        let media: Set<String> = [Namespaces.media]
-        return groups(element).lazy.compactMap { $0.first("thumbnail", in: media)?.attribute("url") }.first { !$0.isEmpty }
+        groups(element).lazy.compactMap { $0.first("thumbnail", in: Namespaces.media)?.attribute("url") }.first { !$0.isEmpty }
     }
 
-    private static func imageContent(_ element: XMLElementValue) -> String? {
-        for content in mediaContents(element) {
+    private static func imageContent(_ contents: [XMLElementValue]) -> String? {
+        for content in contents {
             let isImage = content.attribute("medium") == "image" || content.attribute("type")?.hasPrefix("image/") == true
             if isImage, let url = content.attribute("url"), !url.isEmpty { return url }
         }

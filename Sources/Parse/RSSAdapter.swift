@@ -60,17 +60,17 @@ struct RSSAdapter {
         let core = Namespaces.rssCore
         item.title = element.first("title", in: core).map { FieldText.plain($0.text) } ?? ""
         applyIdentity(element, to: &item)
-        item.author = [element.first("author", in: core), element.first("creator", in: [Namespaces.dublinCore]),
-                       element.first("author", in: [Namespaces.itunes])]
-            .lazy.compactMap { $0.flatMap { FieldText.nonEmpty(FieldText.personName($0.text)) } }.first
-        item.published = firstDate(element, [("pubDate", core), ("date", [Namespaces.dublinCore]),
-                                             ("issued", [Namespaces.dcTerms]), ("published", [Namespaces.atom10])])
-        item.updated = firstDate(element, [("updated", [Namespaces.atom10]), ("modified", [Namespaces.dcTerms])])
-        item.categories = (element.all("category", in: core) + element.all("subject", in: [Namespaces.dublinCore]))
+        item.author = personName(element.first("author", in: core))
+            ?? personName(element.first("creator", in: Namespaces.dublinCore))
+            ?? personName(element.first("author", in: Namespaces.itunes))
+        item.published = date(element.first("pubDate", in: core)) ?? date(element.first("date", in: Namespaces.dublinCore))
+            ?? date(element.first("issued", in: Namespaces.dcTerms)) ?? date(element.first("published", in: Namespaces.atom10))
+        item.updated = date(element.first("updated", in: Namespaces.atom10)) ?? date(element.first("modified", in: Namespaces.dcTerms))
+        item.categories = (element.all("category", in: core) + element.all("subject", in: Namespaces.dublinCore))
             .compactMap { FieldText.nonEmpty(FieldText.plain($0.text).trimmingASCIISpaces()) }
         let description = element.first("description", in: core).map(FieldText.html(of:))
-        let encoded = element.first("encoded", in: [Namespaces.content]).map(FieldText.html(of:))
-        item.contentHTML = [encoded, description].lazy.compactMap { $0 }.first { !$0.isEmpty } ?? ""
+        let encoded = element.first("encoded", in: Namespaces.content).map(FieldText.html(of:))
+        item.contentHTML = (encoded?.isEmpty == false ? encoded : description) ?? ""
         if let encoded, !encoded.isEmpty { item.summary = description.flatMap(FieldText.nonEmpty) }
         MediaFields.apply(element, to: &item)
         item.baseURL = element.base ?? item.link ?? feedURL
@@ -92,12 +92,16 @@ struct RSSAdapter {
         }
     }
 
-    private func firstDate(_ element: XMLElementValue, _ candidates: [(String, Set<String>)]) -> Timestamp? {
-        candidates.lazy.compactMap { element.first($0.0, in: $0.1).flatMap { DateParser.parse($0.text) } }.first
+    private func personName(_ element: XMLElementValue?) -> String? {
+        element.flatMap { FieldText.nonEmpty(FieldText.personName($0.text)) }
+    }
+
+    private func date(_ element: XMLElementValue?) -> Timestamp? {
+        element.flatMap { DateParser.parse($0.text) }
     }
 
     private func alternateAtomLink(_ element: XMLElementValue) -> String? {
-        element.all("link", in: [Namespaces.atom10])
+        element.all("link", in: Namespaces.atom10)
             .first { ($0.attribute("rel") ?? "alternate") == "alternate" }?.attribute("href")
     }
 }

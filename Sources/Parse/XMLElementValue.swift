@@ -20,6 +20,8 @@ struct XMLElementValue: Sendable {
 
     /// Concatenated character data of the whole subtree.
     var text: String {
+        // Most elements hold one text node: hand its String on rather than copy a whole body.
+        if children.count == 1, case .text(let only) = children[0] { return only }
         var output = ""
         appendText(to: &output)
         return output
@@ -34,6 +36,16 @@ struct XMLElementValue: Sendable {
         }
     }
 
+    /// The subtree without item and entry elements (`XMLTreeCopier.copy(_:skippingItems:)`).
+    func removingItems() -> XMLElementValue {
+        var copy = self
+        copy.children = children.compactMap { child in
+            guard case .element(let element) = child else { return child }
+            return XMLFeedReader.isItem(element.name) ? nil : .element(element.removingItems())
+        }
+        return copy
+    }
+
     var elements: [XMLElementValue] {
         children.compactMap { if case .element(let element) = $0 { element } else { nil } }
     }
@@ -44,19 +56,39 @@ struct XMLElementValue: Sendable {
 
     // The adapters ask for a dozen names per item: walk the children in place rather than
     // building the `elements` array for every question.
-    func first(_ name: String, in namespaces: Set<String>) -> XMLElementValue? {
+    func first(_ name: String, in namespaces: [String]) -> XMLElementValue? {
         for case .element(let element) in children where element.name == name && namespaces.contains(element.namespace) {
             return element
         }
         return nil
     }
 
-    func all(_ name: String, in namespaces: Set<String>) -> [XMLElementValue] {
+    func first(_ name: String, in namespace: String) -> XMLElementValue? {
+        for case .element(let element) in children where element.name == name && element.namespace == namespace {
+            return element
+        }
+        return nil
+    }
+
+    func all(_ name: String, in namespaces: [String]) -> [XMLElementValue] {
         var found: [XMLElementValue] = []
         for case .element(let element) in children where element.name == name && namespaces.contains(element.namespace) {
             found.append(element)
         }
         return found
+    }
+
+    func all(_ name: String, in namespace: String) -> [XMLElementValue] {
+        var found: [XMLElementValue] = []
+        for case .element(let element) in children where element.name == name && element.namespace == namespace {
+            found.append(element)
+        }
+        return found
+    }
+
+    /// True when some child element is in `namespace`: lets a module's fields be skipped at once.
+    func hasChild(in namespace: String) -> Bool {
+        children.contains { if case .element(let element) = $0 { element.namespace == namespace } else { false } }
     }
 
     /// The children written back as markup: for HTML carried as XML elements (Atom xhtml,

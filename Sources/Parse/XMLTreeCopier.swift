@@ -5,9 +5,7 @@ final class XMLTreeCopier {
     /// False when the document never mentions xml:base: then no element's base is looked up,
     /// which spares a walk up the ancestors for every copied element.
     let resolvesBase: Bool
-    /// Namespace URIs seen so far. A feed uses a handful, each on thousands of elements, and
-    /// a URI is too long for a small string: reusing one saves an allocation per element.
-    private var namespaces: [String] = []
+    private var namespaces = NamespaceTable()
 
     init(resolvesBase: Bool) {
         self.resolvesBase = resolvesBase
@@ -17,6 +15,7 @@ final class XMLTreeCopier {
     /// libxml2's recovery nests inside a broken item; the reader delivers them on their own).
     func copy(_ node: UnsafeMutablePointer<xmlNode>, skippingItems: Bool = false) -> XMLElementValue {
         var value = shallowCopy(node)
+        value.children.reserveCapacity(childCount(of: node))
         var child = node.pointee.children
         while let current = child {
             switch current.pointee.type {
@@ -38,6 +37,17 @@ final class XMLTreeCopier {
             child = current.pointee.next
         }
         return value
+    }
+
+    /// Spares the children array its regrowths: an item has a dozen.
+    private func childCount(of node: UnsafeMutablePointer<xmlNode>) -> Int {
+        var count = 0
+        var child = node.pointee.children
+        while let current = child {
+            count += 1
+            child = current.pointee.next
+        }
+        return count
     }
 
     /// True for `<item>` and `<entry>`, compared in place: this runs for every element of every item.
@@ -73,11 +83,7 @@ final class XMLTreeCopier {
     }
 
     private func namespace(named href: UnsafePointer<xmlChar>) -> String {
-        let bytes = UnsafeBufferPointer(start: href, count: Int(xmlStrlen(href)))
-        if let known = namespaces.first(where: { $0.utf8.elementsEqual(bytes) }) { return known }
-        let uri = String(decoding: bytes, as: UTF8.self)
-        if namespaces.count < 32 { namespaces.append(uri) }  // a hostile document may declare thousands
-        return uri
+        namespaces.uri(href)
     }
 
     private func base(of node: UnsafeMutablePointer<xmlNode>) -> String? {

@@ -1,5 +1,6 @@
 @testable import Convert
 import FeedModel
+import Foundation
 import Testing
 
 @Suite struct DocumentRendererTests {
@@ -8,7 +9,6 @@ import Testing
 
     private func item(title: String = "Hello", body: String = "<p>Body</p>") -> Item {
         var item = Item(title: title, link: "https://example.org/a", published: date, contentHTML: body)
-        item.contentText = "Body"
         item.baseURL = item.link
         return item
     }
@@ -85,6 +85,48 @@ import Testing
 
     @Test func normalisesTheBodyToNFC() {
         #expect(ContentHash.compute(title: "T", bodyText: "e\u{301}") == ContentHash.compute(title: "T", bodyText: "\u{E9}"))
+    }
+
+    @Test func readsTheBodyTextFromItsHTML() {
+        // Tags and comments go, script and style contents are skipped, entities are decoded
+        // (&nbsp; is U+00A0, white space that folds like any other).
+        let html = "<p>Escaped &amp; <b>HTML</b></p><!-- c --><script>x()</script>\n<p>caf&eacute;&nbsp; end</p>"
+        #expect(ContentHash.compute(title: "T", bodyHTML: html) == ContentHash.compute(title: "T", bodyText: "Escaped & HTML café end"))
+        #expect(ContentHash.compute(title: "T", bodyHTML: "a &lt; b") == ContentHash.compute(title: "T", bodyText: "a < b"))
+    }
+
+    @Test func foldsExactlyUnicodeWhiteSpace() {
+        // White_Space has no member above U+3000; every scalar up to U+FFFF is asked.
+        for value in UInt32(0)...0xFFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let folded = String(decoding: ContentHash.fold(Array("a\(scalar)b".utf8)), as: UTF8.self)
+            #expect((folded == "a b") == scalar.properties.isWhitespace, "U+\(String(value, radix: 16))")
+        }
+    }
+
+    @Test func leavesTextBelowU0300AsNFCWithoutAsking() {
+        // The shortcut in `canonicallyComposed` must agree with the full normalisation.
+        for value in UInt32(0x20)..<0x300 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let text = "A\(scalar)e\(scalar)"
+            #expect(ContentHash.canonicallyComposed(Array(text.utf8)) == Array(text.precomposedStringWithCanonicalMapping.utf8))
+        }
+        #expect(ContentHash.canonicallyComposed(Array("e\u{301}".utf8)) == Array("\u{E9}".utf8))
+    }
+
+    @Test func theRangesTakenAsComposedAreNFCWithCombiningClassZero() {
+        for range in ContentHash.composedRanges {
+            for value in range {
+                let scalar = Unicode.Scalar(value)!
+                #expect(scalar.properties.canonicalCombiningClass == .notReordered, "U+\(String(value, radix: 16))")
+                let text = "\(scalar)\(scalar)e"
+                #expect(text.precomposedStringWithCanonicalMapping.unicodeScalars.elementsEqual(text.unicodeScalars),
+                        "U+\(String(value, radix: 16))")
+            }
+        }
+        #expect(ContentHash.isComposed(Array("中文，“引号”……　全角！abc é".utf8)))
+        #expect(!ContentHash.isComposed(Array("\u{2000}".utf8)))  // a singleton: NFC makes it U+2002
+        #expect(!ContentHash.isComposed(Array("か\u{3099}".utf8)))  // composes to が
     }
 
     @Test func matchesAnIndependentSHA256() {

@@ -10,7 +10,6 @@ import Testing
     private func item() -> Item {
         var item = Item(title: "It's {big} news", link: "https://finance.sina.com.cn/a.shtml", published: date,
                         contentHTML: "<p>Body {{ x }}</p><img src=\"/q.png\">")
-        item.contentText = "Body {{ x }}"
         item.baseURL = item.link
         item.bodyImage = "https://finance.sina.com.cn/q.png"
         return item

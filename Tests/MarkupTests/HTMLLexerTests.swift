@@ -74,6 +74,29 @@ import Testing
         let html = "<img src=\"\"><p><img alt=x src=\"/a.png?x=1&amp;y=2\"><img src=b.png>"
         #expect(text.firstImageSource(in: html) == "/a.png?x=1&y=2")
     }
+
+    @Test func findsImageTagsInAnyCaseAndNothingInBodiesWithoutOne() {
+        #expect(text.firstImageSource(in: "<P>x</P><IMG SRC='up.png'>") == "up.png")
+        #expect(text.firstImageSource(in: "<p>an <image> and <imgx src=a.png> are not images</p>") == nil)
+        #expect(text.firstImageSource(in: "<p>plain text, no tags at all, long enough</p>") == nil)
+        // The search goes eight bytes at a time: an image at every offset around a word is found.
+        for offset in 0..<20 {
+            let html = String(repeating: "x", count: offset) + "<img src=\"a.png\">" + String(repeating: "y", count: 9)
+            #expect(text.firstImageSource(in: html) == "a.png", "offset \(offset)")
+        }
+    }
+
+    @Test func htmlDecoderKnowsHTML4Names() {
+        #expect(HTMLText.html.text(of: "<p>caf&eacute; &mdash; &hellip;&nbsp;&apos;&Eacute;&bogus;</p>")
+            == "caf\u{E9} \u{2014} \u{2026}\u{A0}'\u{C9}&bogus;")
+        #expect(HTMLEntities.codePoints.count == 253)
+    }
+
+    @Test func textAsBytesIsTheTextsUTF8() {
+        for html in ["<p>a &amp; <b>b</b></p>", "no markup &lt; here", "中文<br/>&#x4E2D;", ""] {
+            #expect(HTMLText.html.textUTF8(of: html) == Array(HTMLText.html.text(of: html).utf8))
+        }
+    }
 }
 
 @Suite struct URLResolverTests {
@@ -86,6 +109,10 @@ import Testing
         ("https://other.org/a", "https://example.org/", "https://other.org/a"),
         ("mailto:a@example.org", "https://example.org/", "mailto:a@example.org"),
         ("a.png", "https://example.org", "https://example.org/a.png"),
+        ("#part", "https://example.org/a?b=1#old", "https://example.org/a?b=1#part"),
+        ("", "https://example.org/a?b=1#old", "https://example.org/a?b=1"),
+        ("?q", "https://example.org", "https://example.org/?q"),
+        ("//cdn.example.org", "http://example.org/", "http://cdn.example.org"),
     ])
     func resolvesAgainstBase(reference: String, base: String, expected: String) {
         #expect(URLResolver.resolve(reference, against: base) == expected)

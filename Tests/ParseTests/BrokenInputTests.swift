@@ -1,4 +1,6 @@
 import FeedModel
+import Foundation
+import Markup
 import Parse
 import Testing
 
@@ -16,6 +18,19 @@ import Testing
         #expect(feed.items.map(\.title) == ["Bell title", "Next"])
         #expect(feed.items[0].contentHTML == "body with controls")
         #expect(feed.items[1].contentHTML == "fine \u{FFFD} \u{FFFD} \u{FFFD} ok")
+    }
+
+    @Test func controlCharactersAmongLineBreaksAreDroppedAndTheLineBreaksKept() throws {
+        // The repair skips words of line breaks eight bytes at a time: a control character next
+        // to them, at any offset, must still be seen.
+        for offset in 0..<10 {
+            let body = String(repeating: "\n", count: offset) + "a\u{1}b\r\n\t" + String(repeating: "\n", count: 9)
+            let feed = try Fixture.parse(text: "<rss version=\"2.0\"><channel><item><guid>g</guid><description><![CDATA["
+                + body + "]]></description><title>t\u{2}\n</title></item></channel></rss>")
+            // (CDATA keeps its CR: libxml2's push parser hands CDATA on as it is.)
+            #expect(feed.items.first?.contentHTML == body.replacingOccurrences(of: "\u{1}", with: ""), "offset \(offset)")
+            #expect(feed.items.first?.title == "t\n")
+        }
     }
 
     @Test func garbageAfterTheRootIsIgnored() throws {
@@ -46,6 +61,19 @@ import Testing
         #expect(feed.title == "A&B © 2022")
         #expect(feed.items.first?.title == "“Quoted” &unknown; & AT&T")
         #expect(feed.items.first?.link == "https://e.example/?a=1&b=2&c=3")
+    }
+
+    @Test func markupsEntityTableIsLibxml2s() throws {
+        // The repair turns each HTML name into a number with libxml2's table; Convert decodes
+        // bodies with Markup's copy of that table. Both must name the same character.
+        let names = HTMLEntities.codePoints.keys.sorted()
+        let items = names.map { "<item><title>&\($0);</title></item>" }.joined()
+        let feed = try Fixture.parse(text: "<rss version=\"2.0\"><channel>\(items)</channel></rss>")
+        #expect(feed.items.count == names.count)
+        for (name, item) in zip(names, feed.items) {
+            let expected = HTMLEntities.codePoints[name].flatMap(Unicode.Scalar.init).map { String($0) }
+            #expect(item.title == expected, "&\(name);")
+        }
     }
 
     @Test func itemsWithTheSameGuidAreAllKept() throws {

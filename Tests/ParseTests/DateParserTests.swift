@@ -1,5 +1,5 @@
 import FeedModel
-import Parse
+@testable import Parse
 import Testing
 
 @Suite struct DateParserTests {
@@ -57,5 +57,23 @@ import Testing
                       "16/02/2022", "1645055443", "16 Feb 2022 10:00:00 +08:00:99"])
     func refusesWhatItCannotReadWithCertainty(text: String) {
         #expect(DateParser.parse(text) == nil)
+    }
+
+    @Test(arguments: [
+        "Wed, 16 Feb 2022 23:50:43 GMT", "wed, 16 feb 2022 23:50:43 UTC", "Thu, 17 Feb 2022 07:50:43 +0800",
+        "Wed, 16 Feb 2022 18:50:43 -0500", "Wed, 30 Feb 2022 23:50:43 GMT", "Wed, 16 Feb 2022 24:00:00 GMT",
+        "Wed, 16 Feb 2022 23:50:43 +1500", "Wed, 16 Feb 2022 23:50:43 +0860", "Mar, 16 Feb 2022 23:50:43 GMT",
+        "Wed, 16 Xyz 2022 23:50:43 GMT", "Wed, 16 Feb 2022 23:50:43 EST", "Wed, 1a Feb 2022 23:50:43 GMT",
+    ])
+    func theRFC1123ShortcutAgreesWithTheGeneralReader(text: String) {
+        if let shortcut = DateParser.parseRFC1123(text) {
+            #expect(shortcut == DateParser.parseRFC822(text))
+        }
+    }
+
+    @Test func theRFC1123ShortcutTakesTheCommonShapes() {
+        #expect(DateParser.parseRFC1123("Wed, 16 Feb 2022 23:50:43 GMT") == .some(Self.reference))
+        #expect(DateParser.parseRFC1123("Thu, 17 Feb 2022 07:50:43 +0800") == .some(Self.reference))
+        #expect(DateParser.parseRFC1123("Wed, 16 Feb 2022 18:50:43 EST") == nil)  // left to the general reader
     }
 }

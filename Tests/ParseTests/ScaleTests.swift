@@ -13,7 +13,7 @@ import Testing
         let feed = try Fixture.parse(text: text)
         #expect(feed.items.count == 10_000)
         #expect(feed.items.last?.title == "Item 9999")
-        #expect(feed.items.last?.contentText == "9999")
+        #expect(feed.items.last?.contentHTML == "<p>9999</p>")
     }
 
     @Test func brokenItemInTheMiddleOfALargeFeedKeepsTheRest() throws {

@@ -65,10 +65,12 @@ def main():
     files = sorted(os.path.join(corpus, name) for name in os.listdir(corpus))
     total_bytes = sum(os.path.getsize(path) for path in files)
     results = {}
+    per_file = {}
     for name, measure in tools.items():
         seconds, items = 0.0, 0
         for path in files:
             elapsed, count = measure(path)
+            per_file[(name, path)] = elapsed
             seconds += elapsed
             items += count or 0
         results[name] = (seconds, items)
@@ -79,6 +81,10 @@ def main():
         items_per_second = f"{items / seconds:,.0f}" if items else "-"
         print(f"{name:<18} {seconds:8.3f} {total_bytes / 1e6 / seconds:8.1f} {items_per_second:>10} "
               f"{items or '-':>7} {seconds / ours:11.2f}x")
+    print("per file, CPU s:")
+    print(f"{'file':<14}" + "".join(f"{name:>18}" for name in tools))
+    for path in files:
+        print(f"{os.path.basename(path):<14}" + "".join(f"{per_file[(name, path)]:18.4f}" for name in tools))
 
 
 if __name__ == "__main__":

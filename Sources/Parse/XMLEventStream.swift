@@ -1,0 +1,281 @@
+internal import CLibXML2
+internal import Markup
+
+/// The streaming pass of `XMLFeedReader`: libxml2's SAX2 parser calls back for every start tag,
+/// run of text and end tag, and the subtrees the adapters want are built straight into
+/// `XMLElementValue`s as they go by. No libxml2 tree is built, walked and freed for them, and
+/// text is copied once, from libxml2's buffer into the String the item keeps.
+///
+/// It delivers what the libxml2 tree would give (the same `XMLFeedEvent`s as `XMLTreeCopier`
+/// copies from nodes) and, like a streaming reader, gives up at the first well-formedness error,
+/// leaving the document to the recovering tree parser.
+///
+/// A struct the callbacks reach through a pointer to it, not a class through `Unmanaged`: every
+/// run of text is a callback, and each access to a class's stored property pays a dynamic
+/// exclusivity check (6% of a parse). It does not own the parser context; `read` frees it.
+struct XMLEventStream {
+    private let visit: (XMLFeedEvent) -> Void
+    private let resolvesBase: Bool
+    private let context: xmlParserCtxtPtr
+    private var namespaces = NamespaceTable()
+    private var depth = 0
+    private var rootName = ""
+    /// The element being delivered and its open descendants, outermost first.
+    private var open: [XMLElementValue] = []
+    /// Character data not yet added to the innermost open element.
+    private var text: [UInt8] = []
+    /// Whether the element being delivered holds an item: then it is delivered as the tree
+    /// reader delivers it, the nested items on their own.
+    private var holdsNestedItem = false
+    /// For xml:base, per open element from the root: whether it has a namespaced `base`
+    /// attribute (the tree copier's test) and the value of its xml:base.
+    private var bases: [(named: Bool, value: String?)] = []
+    private(set) var stoppedOnError = false
+
+    private init(context: xmlParserCtxtPtr, resolvesBase: Bool, visit: @escaping (XMLFeedEvent) -> Void) {
+        self.context = context
+        self.resolvesBase = resolvesBase
+        self.visit = visit
+    }
+
+    /// True when the whole document was read without a well-formedness error.
+    ///
+    /// libxml2's push parser, fed in chunks: it keeps only a window of the document in memory,
+    /// and it reads CDATA sections in bulk, where its pull parser goes character by character.
+    /// Set up as libxml2's streaming reader sets up its own: the first four bytes (for the
+    /// encoding detection), the options, then the forced encoding.
+    static func read(_ bytes: [UInt8], url: String, encoding: String?, options: Int32, resolvesBase: Bool,
+                     visit: (XMLFeedEvent) -> Void) -> Bool {
+        var handler = makeEventHandler()
+        return bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { characters in
+                let head = min(4, characters.count)
+                guard let base = characters.baseAddress,
+                      let context = xmlCreatePushParserCtxt(&handler, nil, base, Int32(head), url) else { return false }
+                defer {
+                    if let document = context.pointee.myDoc { xmlFreeDoc(document) }
+                    context.pointee.myDoc = nil
+                    xmlFreeParserCtxt(context)
+                }
+                _ = xmlCtxtUseOptions(context, options)
+                if let encoding, let converter = xmlFindCharEncodingHandler(encoding) {
+                    _ = xmlSwitchToEncoding(context, converter)
+                }
+                return withoutActuallyEscaping(visit) { visit in
+                    var stream = XMLEventStream(context: context, resolvesBase: resolvesBase, visit: visit)
+                    return withUnsafeMutablePointer(to: &stream) { stream in
+                        context.pointee._private = UnsafeMutableRawPointer(stream)
+                        defer { context.pointee._private = nil }
+                        return parse(context, from: base + head, count: characters.count - head, stream: stream)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Feeds the rest of the document in chunks; true when it was well-formed to the end.
+    private static func parse(_ context: xmlParserCtxtPtr, from start: UnsafePointer<CChar>, count: Int,
+                              stream: UnsafeMutablePointer<XMLEventStream>) -> Bool {
+        var offset = 0
+        while offset < count, !stream.pointee.stoppedOnError {
+            let size = min(chunkSize, count - offset)
+            // Any error stops the stream (a namespace error leaves the document well-formed
+            // but not the tree), as it stops libxml2's own streaming reader.
+            guard xmlParseChunk(context, start + offset, Int32(size), 0) == 0 else { break }
+            offset += size
+        }
+        let status = stream.pointee.stoppedOnError ? -1 : xmlParseChunk(context, nil, 0, 1)
+        return status == 0 && context.pointee.wellFormed == 1 && !stream.pointee.stoppedOnError
+    }
+
+    /// Large enough that the calls cost nothing, small enough that the parser's copy stays small.
+    private static let chunkSize = 64 << 10
+
+    // MARK: Events
+
+    fileprivate mutating func start(_ localname: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?,
+                                    namespace href: UnsafePointer<xmlChar>?,
+                                    attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, count: Int) {
+        guard isWellFormed() else { return }
+        guard depth < Self.maximumDepth else { return stop() }
+        let name = Self.name(localname, prefix: prefix, namespace: href)
+        let elementDepth = depth
+        depth += 1
+        let attributeList = self.attributes(attributes, count: count)
+        if resolvesBase { bases.append(Self.baseAttributes(attributeList)) }
+        if !open.isEmpty {
+            flushText()
+            if XMLFeedReader.isItem(name) { holdsNestedItem = true }
+            open.append(value(name, namespace: href, attributes: attributeList))
+        } else if elementDepth == 0 {
+            rootName = name
+            visit(.root(value(name, namespace: href, attributes: attributeList)))
+        } else if !XMLFeedReader.isChannel(name, depth: elementDepth, rootName: rootName) {
+            // A channel element or an item: build its subtree.
+            open.append(value(name, namespace: href, attributes: attributeList))
+        }
+    }
+
+    private mutating func value(_ name: String, namespace href: UnsafePointer<xmlChar>?,
+                                attributes: [(name: String, namespace: String, value: String)]) -> XMLElementValue {
+        XMLElementValue(name: name, namespace: href.map { namespaces.uri($0) } ?? "", attributes: attributes,
+                        children: [], base: base())
+    }
+
+    fileprivate mutating func end() {
+        guard isWellFormed() else { return }
+        depth -= 1
+        if resolvesBase { bases.removeLast() }
+        guard !open.isEmpty else { return }
+        flushText()
+        let element = open.removeLast()
+        if open.isEmpty {
+            deliver(element)
+        } else {
+            open[open.count - 1].children.append(.element(element))
+        }
+    }
+
+    fileprivate mutating func characters(_ bytes: UnsafePointer<xmlChar>, count: Int) {
+        guard !open.isEmpty, isWellFormed() else { return }
+        text.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+    }
+
+    /// An entity the document never declared: kept as written, as the tree copier keeps it.
+    fileprivate mutating func reference(_ name: UnsafePointer<xmlChar>) {
+        guard !open.isEmpty, isWellFormed() else { return }
+        flushText()
+        open[open.count - 1].children.append(.text("&" + String(cString: name) + ";"))
+    }
+
+    /// A comment or processing instruction ends a text node in the tree; so here too.
+    fileprivate mutating func separator() {
+        guard !open.isEmpty else { return }
+        flushText()
+    }
+
+    // MARK: Helpers
+
+    fileprivate func owns(_ context: UnsafeMutableRawPointer) -> Bool {
+        UnsafeMutableRawPointer(self.context) == context
+    }
+
+    /// libxml2's pull parser refuses elements nested deeper (`xmlParserMaxDepth`); its push parser
+    /// does not check. A deeper document goes to the tree parser, which applies the limit.
+    private static let maximumDepth = 256
+
+    /// False from the first error on; the parse is stopped then, as a streaming reader stops.
+    private mutating func isWellFormed() -> Bool {
+        guard context.pointee.wellFormed == 1, !stoppedOnError else {
+            stop()
+            return false
+        }
+        return true
+    }
+
+    private mutating func stop() {
+        guard !stoppedOnError else { return }
+        stoppedOnError = true
+        xmlStopParser(context)
+    }
+
+    private mutating func flushText() {
+        guard !text.isEmpty else { return }
+        open[open.count - 1].children.append(.text(String(decoding: text, as: UTF8.self)))
+        text.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func deliver(_ element: XMLElementValue) {
+        defer { holdsNestedItem = false }
+        guard holdsNestedItem else {
+            visit(XMLFeedReader.isItem(element.name) ? .item(element) : .channelElement(element))
+            return
+        }
+        XMLFeedReader.deliver(element, visit: visit)
+    }
+
+    /// SAX2 hands attributes as five pointers each: local name, prefix, URI, value start and end.
+    /// libxml2 writes an `&` that a reference produced as `&#38;` (its tree builder parses the
+    /// value again); the tree's value has `&`, and so does this one.
+    private mutating func attributes(_ pointers: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
+                                     count: Int) -> [(name: String, namespace: String, value: String)] {
+        guard let pointers, count > 0 else { return [] }
+        var list: [(name: String, namespace: String, value: String)] = []
+        list.reserveCapacity(count)
+        for index in 0..<count {
+            let fields = pointers + index * 5
+            guard let name = fields[0], let start = fields[3], let end = fields[4] else { continue }
+            let value = UnsafeBufferPointer(start: start, count: end - start)
+            let text = value.contains(UInt8(ascii: "&")) ? EntityDecoder.xml.decode(value) : String(decoding: value, as: UTF8.self)
+            list.append((Self.name(name, prefix: fields[1], namespace: fields[2]), fields[2].map { namespaces.uri($0) } ?? "", text))
+        }
+        return list
+    }
+
+    /// The local name; with a prefix the document never declared, `prefix:name`, as the tree has it.
+    private static func name(_ localname: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?,
+                             namespace: UnsafePointer<xmlChar>?) -> String {
+        guard let prefix, namespace == nil else { return String(cString: localname) }
+        return String(cString: prefix) + ":" + String(cString: localname)
+    }
+
+    private static let xmlNamespace = "http://www.w3.org/XML/1998/namespace"
+
+    private static func baseAttributes(_ attributes: [(name: String, namespace: String, value: String)]) -> (named: Bool, value: String?) {
+        let named = attributes.contains { $0.name == "base" && !$0.namespace.isEmpty }
+        return (named, attributes.first { $0.name == "base" && $0.namespace == xmlNamespace }?.value)
+    }
+
+    /// The effective xml:base, exactly as libxml2's `xmlNodeGetBase` computes it on the tree: it
+    /// is asked, on a chain of stand-in elements that carry the same xml:base values.
+    private mutating func base() -> String? {
+        guard resolvesBase, bases.contains(where: \.named), let document = context.pointee.myDoc else { return nil }
+        var top: xmlNodePtr?
+        var leaf: xmlNodePtr?
+        defer { if let top { xmlFreeNode(top) } }
+        for case let (_, value?) in bases {
+            guard let node = xmlNewDocNode(document, nil, "base", nil) else { return nil }
+            if let leaf { xmlAddChild(leaf, node) } else { top = node }
+            xmlSetNsProp(node, xmlSearchNsByHref(document, node, Self.xmlNamespace), "base", value)
+            leaf = node
+        }
+        guard let resolved = xmlNodeGetBase(document, leaf) else { return nil }
+        defer { crawler_xml_free(resolved) }
+        return String(cString: resolved)
+    }
+}
+
+/// libxml2's own SAX2 callbacks (the ones its tree builder uses: document, DTD and entity
+/// declarations, errors), but for elements, text and references, which build values here. The
+/// parser context is the callbacks' `ctx`; the stream hangs on its `_private`.
+private func makeEventHandler() -> xmlSAXHandler {
+    var handler = xmlSAXHandler()
+    xmlSAXVersion(&handler, 2)
+    handler.startElementNs = { context, localname, prefix, uri, _, _, attributeCount, _, attributes in
+        guard let localname else { return }
+        stream(context)?.pointee.start(localname, prefix: prefix, namespace: uri, attributes: attributes, count: Int(attributeCount))
+    }
+    handler.endElementNs = { context, _, _, _ in stream(context)?.pointee.end() }
+    handler.characters = { context, bytes, count in
+        guard let bytes else { return }
+        stream(context)?.pointee.characters(bytes, count: Int(count))
+    }
+    handler.ignorableWhitespace = handler.characters
+    handler.cdataBlock = handler.characters
+    handler.reference = { context, name in
+        guard let name else { return }
+        stream(context)?.pointee.reference(name)
+    }
+    handler.comment = { context, _ in stream(context)?.pointee.separator() }
+    handler.processingInstruction = { context, _, _ in stream(context)?.pointee.separator() }
+    return handler
+}
+
+/// The stream, for events of its own parser context. libxml2 parses an entity's replacement text
+/// once, with a context of its own but the same callbacks and `_private`; the tree keeps an
+/// entity reference for it, and so does the stream (`reference`), so those events are not its.
+private func stream(_ context: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<XMLEventStream>? {
+    guard let context, let owner = context.assumingMemoryBound(to: xmlParserCtxt.self).pointee._private else { return nil }
+    let stream = owner.assumingMemoryBound(to: XMLEventStream.self)
+    return stream.pointee.owns(context) ? stream : nil
+}
