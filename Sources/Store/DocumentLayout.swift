@@ -1,4 +1,4 @@
-internal import FeedModel
+public import FeedModel
 
 /// Where a document lives inside the store, from a pattern such as `posts/{year}/{month}/{hash}.md`
 /// (`{year}`, `{month}`, `{day}` of the document's date; `{hash}`, the first 16 hex digits of its
@@ -49,7 +49,7 @@ public struct DocumentLayout: Sendable, Hashable {
     /// The fixed folder every document is under (the pattern's first component).
     var topFolder: String { String(pattern.prefix(while: { $0 != "/" })) }
 
-    func relativePath(for document: Document) -> String {
+    public func relativePath(for document: Document) -> String {
         let fields = UTCDateFields(document.date)
         func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
         var path = ""
