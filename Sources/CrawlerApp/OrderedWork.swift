@@ -18,9 +18,10 @@ struct OrderedWork<Context, Output: Sendable> {
     var isFull: Bool { queue.count >= limit }
     var isEmpty: Bool { queue.isEmpty }
 
-    /// Adds a job to run off the owner's thread.
+    /// Adds a job to run off the owner's thread. Jobs run at utility priority so the owner's own
+    /// continuation never queues behind a row of them: the owner feeds the store, which must not wait.
     mutating func add(_ context: Context, job: @escaping @Sendable () -> Output) {
-        queue.append((context, .running(Task.detached { job() })))
+        queue.append((context, .running(Task.detached(priority: .utility) { job() })))
     }
 
     /// Adds a result that needs no work, to keep its place in the order.

@@ -2,7 +2,6 @@
 public import FeedModel
 public import Logging
 internal import Fetch
-internal import Foundation
 public import Convert
 public import Store
 
@@ -136,9 +135,9 @@ public struct Pipeline {
         }
     }
 
-    /// Feeds being parsed or waiting to be taken: enough to keep every core busy while this task
-    /// stores, few enough that only a handful of bodies and their documents are held at once.
-    let readersInFlight = 2 * ProcessInfo.processInfo.activeProcessorCount
+    /// Feeds being parsed or waiting to be taken: a batch's worth, so reading goes on while a batch
+    /// is stored (syncs, file creation), yet only that many bodies and their documents are held.
+    let readersInFlight = StoreBatch.feedLimit
 
     /// Consecutive failures after which a feed is reported as failing.
     let failingAfter = PollBoundsDefaults.failingAfter

@@ -5,8 +5,9 @@ internal import Store
 /// (two syncfs and one index commit) for many feeds instead of one per feed, then their states
 /// in one transaction.
 struct StoreBatch {
-    /// Flush once this many documents, or this many feeds, are waiting.
-    static let documentLimit = 500
+    /// Flush once this many documents, or this many feeds, are waiting. Index commits cost by the
+    /// pages they touch, and random hashes touch pages everywhere, so fewer, larger commits write less.
+    static let documentLimit = 2000
     static let feedLimit = 32
     /// ...or once the oldest has waited this long, so a slow pass still stores as it goes.
     static let waitLimitMilliseconds: Int64 = 2000
