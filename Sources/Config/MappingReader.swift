@@ -7,8 +7,23 @@ struct MappingReader {
     /// Prefix for key paths in messages, e.g. `feeds[2]`.
     let path: String
 
+    /// Values by key, built once: walking the mapping for every key asked copied Yams nodes
+    /// (and their tags, marks...) over and over, a third of loading a long list of feeds.
+    private let values: [String: Node]
+
+    init(parser: ConfigParser, mapping: Node.Mapping, path: String) {
+        self.parser = parser
+        self.mapping = mapping
+        self.path = path
+        var values: [String: Node] = [:]
+        for (key, value) in mapping {
+            if let name = key.string, values[name] == nil { values[name] = value }
+        }
+        self.values = values
+    }
+
     func node(_ key: String) -> Node? {
-        mapping.first(where: { $0.key.string == key })?.value
+        values[key]
     }
 
     func rejectUnknownKeys(allowed: [String]) throws(ConfigError) {
