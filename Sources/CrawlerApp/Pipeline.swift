@@ -60,7 +60,8 @@ public struct Pipeline {
             } else {
                 reading.add((processor, decided), ready: nil)
             }
-            while reading.isFull { await takeOne() }
+            // Finished feeds go on to the batch at once, so a slow feed in the window holds nothing up.
+            while reading.isFull || reading.oldestIsFinished { await takeOne() }
         }
         while !reading.isEmpty { await takeOne() }
         flush()
