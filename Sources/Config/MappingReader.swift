@@ -7,8 +7,23 @@ struct MappingReader {
     /// Prefix for key paths in messages, e.g. `feeds[2]`.
     let path: String
 
+    /// Values by key, built once: walking the mapping for every key asked copied Yams nodes
+    /// (and their tags, marks...) over and over, a third of loading a long list of feeds.
+    private let values: [String: Node]
+
+    init(parser: ConfigParser, mapping: Node.Mapping, path: String) {
+        self.parser = parser
+        self.mapping = mapping
+        self.path = path
+        var values: [String: Node] = [:]
+        for (key, value) in mapping {
+            if let name = key.string, values[name] == nil { values[name] = value }
+        }
+        self.values = values
+    }
+
     func node(_ key: String) -> Node? {
-        mapping.first(where: { $0.key.string == key })?.value
+        values[key]
     }
 
     func rejectUnknownKeys(allowed: [String]) throws(ConfigError) {
@@ -28,11 +43,23 @@ struct MappingReader {
 
     func string(_ key: String) throws(ConfigError) -> String? {
         guard let node = node(key) else { return nil }
-        if node.tag.rawValue == Tag.Name.null.rawValue { return nil }
+        if Self.isNull(node) { return nil }
         guard let scalar = node.scalar else {
             throw parser.error(at: node, key: qualified(key), "must be a single value, not a list or mapping")
         }
         return scalar.string
+    }
+
+    /// YAML's null (`~`, `null`, `Null`, `NULL` or nothing, unquoted and untagged), read from the
+    /// scalar itself: `node.tag` runs Yams' regular expressions for bool, int, float... over every
+    /// value, which was most of the time `crawler once` spent loading a long list of feeds.
+    static func isNull(_ node: Node) -> Bool {
+        guard let scalar = node.scalar else { return node.tag.rawValue == Tag.Name.null.rawValue }
+        // The tag as written (resolved only if someone asked before): implicit means a plain scalar.
+        if scalar.tag.rawValue == Tag.Name.implicit.rawValue {
+            return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+        }
+        return scalar.tag.rawValue == Tag.Name.null.rawValue
     }
 
     func stringList(_ key: String) throws(ConfigError) -> [String]? {

@@ -1,7 +1,6 @@
 internal import FeedModel
 internal import Fetch
 internal import Logging
-internal import Parse
 internal import Convert
 internal import Store
 internal import Schedule
@@ -26,24 +25,23 @@ struct FeedProcessor {
         var response: FetchResponse?
     }
 
-    /// Phase 1: decide, parse and convert; nothing is written.
-    func prepare(_ result: FetchResult) -> Prepared {
+    /// Phase 1a, on the store's owner: what the response means for the feed, before any parsing.
+    /// `previous` is the state read when the pass was planned. Nothing is written.
+    func decide(_ result: FetchResult, previous stored: FeedState?) -> Decided {
         var report = FeedReport(feed: feed.name, url: feed.url, status: .failed("not processed"))
         report.milliseconds = result.milliseconds
         var hints = ServerHints()
-        var documents: [Document] = []
-        var stored: FetchResponse?
-        var previous = (try? store.feedState(feed.name)) ?? FeedState(feed: feed.name, url: feed.url)
+        var previous = stored ?? FeedState(feed: feed.name, url: feed.url)
         if previous.url != feed.url { previous = FeedState(feed: feed.name, url: feed.url, documents: previous.documents) }
         let decision = FetchDecision.decide(result, state: previous, config: config, now: now)
         log(decision.notes, result: result)
-        let state = decision.state
         if case .response(let response) = result.outcome {
             report.httpStatus = response.status
             report.bytes = response.wireBytes
             hints = ServerHintsReader.hints(from: response, feed: nil, now: now)
         }
         report.previousErrors = previous.consecutiveErrors
+        var toRead: FetchResponse?
         switch decision.action {
         case .unchanged:
             report.status = .ok(report.httpStatus ?? 200)
@@ -51,16 +49,38 @@ struct FeedProcessor {
         case .failed(let reason):
             report.status = .failed(reason)
         case .ingest:
-            if case .response(let response) = result.outcome {
-                report.status = read(response, report: &report, hints: &hints, documents: &documents)
-                if report.succeeded { stored = response }
-            }
+            if case .response(let response) = result.outcome { toRead = response }
         }
-        return Prepared(report: report, state: state, hints: hints, documents: documents, response: stored)
+        let prepared = Prepared(report: report, state: decision.state, hints: hints, documents: [], response: nil)
+        return Decided(prepared: prepared, toRead: toRead)
+    }
+
+    /// What `decide` left to do: the body to read, if the decision was to ingest it.
+    struct Decided {
+        var prepared: Prepared
+        var toRead: FetchResponse?
+    }
+
+    /// Reads this feed's bodies (phase 1b); Sendable, so it may run on any thread.
+    var reader: FeedReader {
+        FeedReader(feed: feed, defaultImage: config.defaultImage, format: format, now: now)
+    }
+
+    /// Phase 1c, back on the owner: the decision and, if a body was read, what it gave.
+    func prepared(_ decided: Decided, reading: FeedReader.Reading?) -> Prepared {
+        var prepared = decided.prepared
+        guard let reading, let response = decided.toRead else { return prepared }
+        prepared.report.status = reading.status
+        prepared.report.items = reading.items
+        prepared.hints = reading.hints
+        prepared.documents = reading.documents
+        if prepared.report.succeeded { prepared.response = response }
+        return prepared
     }
 
     /// Phase 2, once the batch holding this feed's documents was stored (or failed): the report's
     /// counts, the validators (kept only when the content they describe is safe), the schedule.
+    /// The new state is in `report.state`; `StoreBatch` saves the batch's states together.
     func complete(_ prepared: Prepared, newDocuments: [Document], storeError: StoreError?) -> FeedReport {
         var report = prepared.report
         var state = prepared.state
@@ -85,7 +105,7 @@ struct FeedProcessor {
         return report
     }
 
-    /// Decides when the feed is due next, records why, and saves its state.
+    /// Decides when the feed is due next and records why (the batch saves the state).
     private func schedule(_ report: inout FeedReport, hints: ServerHints) {
         guard var state = report.state else { return }
         let outcome: FetchOutcome = state.gone ? .gone
@@ -104,28 +124,6 @@ struct FeedProcessor {
         report.nextDue = check.due
         report.nextReason = check.reason
         report.state = state
-        do {
-            try store.save(state)
-        } catch {
-            // The documents are safe; losing the state only costs an unconditional fetch next time.
-            if report.succeeded { report.status = .failed("documents stored, but feed state not saved: \(error)") }
-        }
-    }
-
-    private func read(_ response: FetchResponse, report: inout FeedReport, hints: inout ServerHints,
-                      documents: inout [Document]) -> FeedReport.Status {
-        let parsed: Feed
-        do {
-            parsed = try FeedParser.parse(response.body, url: response.finalURL, httpCharset: response.charset)
-        } catch {
-            return .failed("\(error)")
-        }
-        report.items = parsed.items.count
-        ServerHintsReader.add(parsed, to: &hints)
-        let renderer = DocumentRenderer(feed: feed, channelTitle: parsed.title, defaultImage: config.defaultImage,
-                                        format: format)
-        documents = parsed.items.map { renderer.render($0, firstSeen: now) }
-        return .ok(response.status)
     }
 
     private func log(_ notes: [FetchDecision.Note], result: FetchResult) {

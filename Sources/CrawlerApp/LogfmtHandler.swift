@@ -52,31 +52,41 @@ public struct LogfmtHandler: LogHandler {
     }
 
     static func format(level: Logger.Level, event: String, metadata: Logger.Metadata, time: String) -> String {
-        var fields = ["ts=" + time, "level=\(level)", "event=" + quoted(event)]
+        // One growing line rather than an array of fields joined: a pass logs a line per feed.
+        var line = "ts=" + time + " level=\(level) event=" + quoted(event)
         for key in leadingKeys {
-            if let value = metadata[key] { fields.append(key + "=" + quoted("\(value)")) }
+            if let value = metadata[key] { line += " " + key + "=" + quoted("\(value)") }
         }
         for key in metadata.keys.sorted() where !leadingKeys.contains(key) {
-            fields.append(key + "=" + quoted("\(metadata[key]!)"))
+            line += " " + key + "=" + quoted("\(metadata[key]!)")
         }
-        return fields.joined(separator: " ")
+        return line
     }
 
     /// Bare when safe, else double-quoted with `"` and `\` escaped and line breaks spelled out.
     static func quoted(_ value: String) -> String {
-        let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline || $0 == "\\" }
-        guard needsQuotes else { return value }
+        guard value.isEmpty || value.unicodeScalars.contains(where: needsQuotes) else { return value }
         var escaped = ""
-        for character in value {
-            switch character {
+        // By scalar: as one Character, "\r\n" matched neither case and broke the line in two.
+        for scalar in value.unicodeScalars {
+            switch scalar {
             case "\"": escaped += "\\\""
             case "\\": escaped += "\\\\"
             case "\n": escaped += "\\n"
             case "\r": escaped += "\\r"
-            default: escaped.append(character)
+            default: escaped.unicodeScalars.append(scalar)
             }
         }
         return "\"" + escaped + "\""
+    }
+
+    /// Space, `=`, `"`, `\` and every scalar `Character.isNewline` knows, checked per scalar:
+    /// walking Characters (grapheme clusters) of every value cost more than the rest of the line.
+    private static func needsQuotes(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case " ", "=", "\"", "\\", "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}": return true
+        default: return false
+        }
     }
 
 }

@@ -2,10 +2,12 @@ internal import FeedModel
 internal import Store
 
 /// Feeds read in one pass wait here so their documents are stored together: one durable batch
-/// (two syncfs and one index commit) for many feeds instead of one per feed.
+/// (two syncfs and one index commit) for many feeds instead of one per feed, then their states
+/// in one transaction.
 struct StoreBatch {
-    /// Flush once this many documents, or this many feeds, are waiting.
-    static let documentLimit = 500
+    /// Flush once this many documents, or this many feeds, are waiting. Index commits cost by the
+    /// pages they touch, and random hashes touch pages everywhere, so fewer, larger commits write less.
+    static let documentLimit = 2000
     static let feedLimit = 32
     /// ...or once the oldest has waited this long, so a slow pass still stores as it goes.
     static let waitLimitMilliseconds: Int64 = 2000
@@ -39,9 +41,19 @@ struct StoreBatch {
             }
         }
         // Each new document counts for the first feed in the batch that carried it.
-        return waiting.map { entry in
+        var reports = waiting.map { entry in
             let new = entry.prepared.documents.filter { stored.remove($0.shortHash) != nil }
             return entry.processor.complete(entry.prepared, newDocuments: new, storeError: storeError)
         }
+        // After the documents, never before: validators must not outlive the content they describe.
+        do {
+            try store.save(reports.compactMap(\.state))
+        } catch {
+            // The documents are safe; losing the state only costs an unconditional fetch next time.
+            for index in reports.indices where reports[index].succeeded {
+                reports[index].status = .failed("documents stored, but feed state not saved: \(error)")
+            }
+        }
+        return reports
     }
 }

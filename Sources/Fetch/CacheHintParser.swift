@@ -22,7 +22,7 @@ enum CacheHintParser {
 
     /// Retry-After is either delay-seconds or an HTTP date; a date in the past means "now".
     static func retryAfter(_ value: String, now: Int64) -> Int? {
-        let trimmed = value.trimmingCharacters(in: [" ", "\t"])
+        let trimmed = HeaderText.trimmed(value[...])
         if let seconds = Int(trimmed) { return max(0, seconds) }
         return secondsUntil(date: trimmed, now: now).map { max(0, $0) }
     }
@@ -37,7 +37,7 @@ enum CacheHintParser {
 
 private extension String.SubSequence {
     func trimmingSpaces() -> String {
-        String(self).trimmingCharacters(in: [" ", "\t"])
+        HeaderText.trimmed(self)
     }
 }
 

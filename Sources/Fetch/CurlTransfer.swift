@@ -110,21 +110,21 @@ final class CurlTransfer {
         return chunk.count
     }
 
+    /// Called for every header line of every response, so it works on the bytes: no String of the
+    /// whole line, no Foundation character sets.
     private func receiveHeader(_ line: UnsafeRawBufferPointer) {
-        let text = String(decoding: line, as: UTF8.self)
         // A new status line starts a new response: after a redirect, libcurl has moved on to its target.
-        if text.hasPrefix("HTTP/") {
+        if line.starts(with: "HTTP/".utf8) {
             noteRedirectIfFollowed()
             headers = [:]
-            let fields = text.split(separator: " ", maxSplits: 2)
+            let fields = String(decoding: line, as: UTF8.self).split(separator: " ", maxSplits: 2)
             responseStatus = fields.count > 1 ? Int(fields[1]) ?? 0 : 0
             return
         }
-        guard let colon = text.firstIndex(of: ":") else { return }
-        let name = text[..<colon].lowercased()
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        let name = String(decoding: line[..<colon].map(HeaderText.lowercased), as: UTF8.self)
         // Values are kept byte-exact (ETag quotes and all); only the framing white space goes.
-        let value = text[text.index(after: colon)...].trimmingCharacters(in: [" ", "\t", "\r", "\n"])
-        headers[name] = value
+        headers[name] = HeaderText.trimmed(line[(colon + 1)...])
     }
 
     private func noteRedirectIfFollowed() {
@@ -135,11 +135,5 @@ final class CurlTransfer {
         guard now != responseURL else { return }
         redirects.append(Redirect(status: responseStatus, from: responseURL, to: now))
         responseURL = now
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: Set<Character>) -> String {
-        String(drop(while: { set.contains($0) }).reversed().drop(while: { set.contains($0) }).reversed())
     }
 }

@@ -6,10 +6,19 @@ public import FeedModel
 public protocol CrawlStore: AnyObject {
     func feedState(_ feed: String) throws(StoreError) -> FeedState?
     func save(_ state: FeedState) throws(StoreError)
+    /// Saves the states of the feeds of one batch; a store that can should do it in one transaction.
+    func save(_ states: [FeedState]) throws(StoreError)
     /// Stores the documents whose content hash is not stored yet, durably, as one batch.
     func store(_ documents: [Document], storedAt: Timestamp) throws(StoreError) -> DocumentStore.Outcome
     /// Where the document lives (or will live) relative to the store's root, for the logs.
     func relativePath(for document: Document) -> String
+}
+
+extension CrawlStore {
+    /// One save after another, for a store without a cheaper way.
+    public func save(_ states: [FeedState]) throws(StoreError) {
+        for state in states { try save(state) }
+    }
 }
 
 extension DocumentStore: CrawlStore {}

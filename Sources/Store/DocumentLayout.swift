@@ -8,13 +8,42 @@ public struct DocumentLayout: Sendable, Hashable {
 
     public static let standard = DocumentLayout(validPattern: OutputProfile.hexo.defaultDocumentPath)
 
+    /// The pattern cut once into literal text and tokens: a path is built for every document
+    /// stored and every one reported, and splitting the pattern each time cost more than writing the file.
+    private let parts: [Part]
+
+    private enum Part: Sendable, Hashable {
+        case literal(String)
+        case year, month, day, hash
+    }
+
     public init?(pattern: String) {
         guard DocumentPath.problem(with: pattern) == nil else { return nil }
-        self.pattern = pattern
+        self.init(validPattern: pattern)
     }
 
     private init(validPattern: String) {
         pattern = validPattern
+        parts = Self.parts(of: validPattern)
+    }
+
+    private static func parts(of pattern: String) -> [Part] {
+        let tokens: [(String, Part)] = [("{year}", .year), ("{month}", .month), ("{day}", .day), ("{hash}", .hash)]
+        var parts: [Part] = []
+        var literal = ""
+        var rest = Substring(pattern)
+        while !rest.isEmpty {
+            if let (token, part) = tokens.first(where: { rest.hasPrefix($0.0) }) {
+                if !literal.isEmpty { parts.append(.literal(literal)) }
+                literal = ""
+                parts.append(part)
+                rest = rest.dropFirst(token.count)
+            } else {
+                literal.append(rest.removeFirst())
+            }
+        }
+        if !literal.isEmpty { parts.append(.literal(literal)) }
+        return parts
     }
 
     /// The fixed folder every document is under (the pattern's first component).
@@ -22,10 +51,19 @@ public struct DocumentLayout: Sendable, Hashable {
 
     public func relativePath(for document: Document) -> String {
         let fields = UTCDateFields(document.date)
-        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return [("{year}", "\(fields.year)"), ("{month}", pad(fields.month)), ("{day}", pad(fields.day)),
-                ("{hash}", document.shortHash)]
-            .reduce(pattern) { path, token in path.split(separator: token.0, omittingEmptySubsequences: false).joined(separator: token.1) }
+        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+        var path = ""
+        path.reserveCapacity(pattern.utf8.count + 16)
+        for part in parts {
+            switch part {
+            case .literal(let text): path += text
+            case .year: path += String(fields.year)
+            case .month: path += pad(fields.month)
+            case .day: path += pad(fields.day)
+            case .hash: path += document.shortHash
+            }
+        }
+        return path
     }
 
     static func folder(of relativePath: String) -> String {

@@ -151,7 +151,12 @@ public final class DocumentStore {
     }
 
     public func save(_ state: FeedState) throws(StoreError) {
-        try index.save(state)
+        try index.save([state])
+    }
+
+    /// Saves the states of many feeds in one transaction: all of them, or none.
+    public func save(_ states: [FeedState]) throws(StoreError) {
+        try index.save(states)
     }
 
     public func allFeedStates() throws(StoreError) -> [FeedState] {

@@ -175,4 +175,23 @@ import Testing
             try parser.parse("feeds:\n  - url: https://a.example/f\n    min_interval: 2h\n    max_interval: 1h\n")
         }
     }
+
+    @Test func unquotedNullsAreAbsentButQuotedOnesAreText() throws {
+        let config = try parser.parse("""
+            default_image: ~
+            feeds:
+              - url: https://a.example/f
+                author: null
+              - url: https://b.example/f
+                author:
+              - url: https://c.example/f
+                author: "null"
+              - url: https://d.example/f
+                author: !!str ~
+              - url: https://e.example/f
+                author: nullish
+            """)
+        #expect(config.defaultImage == nil)
+        #expect(config.feeds.map(\.author) == [nil, nil, "null", "~", "nullish"])
+    }
 }

@@ -10,14 +10,17 @@ import Testing
     let folder = TemporaryFolder()
     let sink = LineSink()
 
-    private func config(_ feeds: [FeedConfig]) -> CrawlerConfig {
-        CrawlerConfig(storePath: folder.file("store"), timeout: 3, connectTimeout: 1, feeds: feeds)
+    private func config(_ feeds: [FeedConfig], hostGap: Double) -> CrawlerConfig {
+        var config = CrawlerConfig(storePath: folder.file("store"), timeout: 3, connectTimeout: 1, feeds: feeds)
+        config.hostGap = hostGap
+        return config
     }
 
-    private func run(_ feeds: [FeedConfig]) async throws -> PassSummary {
+    /// `hostGap: 0` for a farm on the one loopback host, which politeness would otherwise pace.
+    private func run(_ feeds: [FeedConfig], hostGap: Double = 0.2) async throws -> PassSummary {
         let logger = Logger(label: "test") { _ in LogfmtHandler(level: .debug, sink: sink) }
         let store = try DocumentStore(path: folder.file("store"))
-        return try await Pipeline(config: config(feeds), logger: logger).runOnce(feeds: feeds, store: store)
+        return try await Pipeline(config: config(feeds, hostGap: hostGap), logger: logger).runOnce(feeds: feeds, store: store)
     }
 
     private func sinaFeed(_ url: String, name: String = "sina-china") -> FeedConfig {
@@ -88,6 +91,25 @@ import Testing
         #expect(summary.new == 2)
         #expect(summary.duplicates == 1)
         #expect(storedTexts().count == 2)
+    }
+
+    @Test func feedsReadInParallelAllLandOnceAndTheirStatesAreAllSaved() async throws {
+        // More feeds than one batch holds and than are read at once; each carries one item of the next.
+        let farm = FeedFarm(feeds: 40, itemsPerFeed: 3, sharedItems: 1, bodyBytes: 100)
+        let server = try farm.server()
+        let feeds = (0..<farm.feeds).map { FeedConfig(name: "feed-\($0)", url: server.url("/feed/\($0).xml")) }
+        let first = try await run(feeds, hostGap: 0)
+        #expect(first.failed == 0)
+        #expect(first.reports.map(\.feed) == feeds.map(\.name))
+        #expect(first.new == farm.distinctItems)
+        #expect(first.duplicates == farm.feeds - 1)
+        #expect(first.reports.allSatisfy { $0.new + $0.duplicates == $0.items })
+        #expect(storedTexts().count == farm.distinctItems)
+        // Every feed's body fingerprint was saved with its state: the same bodies are not read again.
+        let second = try await run(feeds, hostGap: 0)
+        #expect(second.reports.count == farm.feeds)
+        #expect(second.reports.allSatisfy { $0.unchanged && $0.succeeded })
+        #expect(second.new == 0)
     }
 
     @Test func failingFeedsAreReportedAndTheOthersStillLand() async throws {

@@ -74,4 +74,17 @@ import Testing
         #expect(result.timings.firstByte <= result.timings.total)
         #expect(result.timings.connect <= result.timings.firstByte)
     }
+
+    @Test func headerNamesAreLowerCasedAndValuesKeepTheirBytesWithoutFramingSpace() async throws {
+        let server = try LoopbackHTTPServer { _ in
+            ServedResponse(status: 200, headers: [("X-Mixed-Case", "\t a \"quoted\"  value é \t"),
+                                                  ("ETAG", "W/\"x y\"")],
+                           body: Array("<rss/>".utf8))
+        }
+        let results = try await fetchBesideAHealthyFeed([FetchRequest(feed: "h", url: server.url("/h"))])
+        let answer = try #require(response(results["h"]))
+        #expect(answer.headers["x-mixed-case"] == "a \"quoted\"  value é")
+        #expect(answer.headers["etag"] == "W/\"x y\"")
+        #expect(answer.cache.etag == "W/\"x y\"")
+    }
 }

@@ -74,6 +74,36 @@ import Testing
         #expect(try DocumentStore(path: folder).feedState("f") == state)
     }
 
+    @Test func laysDocumentsOutByTheConfiguredPattern() throws {
+        let layout = try #require(DocumentLayout(pattern: "_posts/{year}-{month}-{day}-{hash}.html"))
+        let store = try DocumentStore(path: folder, layout: layout)
+        let stored = document("cc", text: "three")
+        _ = try store.store([stored], storedAt: now)
+        #expect(store.relativePath(for: stored) == "_posts/2022-02-16-cc00000000000000.html")
+        #expect(FileManager.default.contents(atPath: folder + "/_posts/2022-02-16-cc00000000000000.html")
+                == Data("three".utf8))
+    }
+
+    @Test func savesTheStatesOfManyFeedsAtOnce() throws {
+        let states = (0..<3).map { index in
+            var state = FeedState(feed: "f\(index)", url: "https://x/\(index)")
+            state.validators = ConditionalHeaders(etag: "\"e\(index)\"", lastModified: nil)
+            state.documents = index
+            return state
+        }
+        do {
+            let store = try DocumentStore(path: folder)
+            try store.save(states)
+            var changed = states[1]
+            changed.consecutiveErrors = 4
+            try store.save([changed])
+        }
+        let reopened = try DocumentStore(path: folder)
+        #expect(try reopened.feedState("f0") == states[0])
+        #expect(try reopened.feedState("f1")?.consecutiveErrors == 4)
+        #expect(try reopened.feedState("f2") == states[2])
+    }
+
     @Test func removesTemporaryFilesACrashLeftBehind() throws {
         do { _ = try DocumentStore(path: folder) }
         _ = FileManager.default.createFile(atPath: folder + "/tmp/abc.tmp", contents: Data("half".utf8))

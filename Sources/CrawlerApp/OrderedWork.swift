@@ -1,0 +1,65 @@
+internal import Synchronization
+
+/// Runs jobs on the concurrency pool, at most `limit` at a time, and hands their results back in
+/// the order the jobs were added, each with the context it was added with. The context stays
+/// with the owner (it may hold non-Sendable things, such as the store); only the job crosses threads.
+struct OrderedWork<Context, Output: Sendable> {
+    let limit: Int
+    private var queue: [(context: Context, slot: Slot)] = []
+
+    private enum Slot {
+        case running(Task<Output, Never>, Finished)
+        case ready(Output)
+    }
+
+    /// Set by a job as it ends, so the owner can take finished work without waiting for any.
+    private final class Finished: Sendable {
+        private let flag = Atomic<Bool>(false)
+        func set() { flag.store(true, ordering: .releasing) }
+        var isSet: Bool { flag.load(ordering: .acquiring) }
+    }
+
+    init(limit: Int) {
+        self.limit = max(1, limit)
+    }
+
+    /// True when as many jobs wait as may run at once: take one with `next()` before adding more.
+    var isFull: Bool { queue.count >= limit }
+    var isEmpty: Bool { queue.isEmpty }
+
+    /// True when `next()` would return at once: the oldest entry's job has finished (or had none).
+    var oldestIsFinished: Bool {
+        switch queue.first?.slot {
+        case .ready?: return true
+        case .running(_, let finished)?: return finished.isSet
+        case nil: return false
+        }
+    }
+
+    /// Adds a job to run off the owner's thread. Jobs run at utility priority so the owner's own
+    /// continuation never queues behind a row of them: the owner feeds the store, which must not wait.
+    mutating func add(_ context: Context, job: @escaping @Sendable () -> Output) {
+        let finished = Finished()
+        let task = Task.detached(priority: .utility) {
+            let output = job()
+            finished.set()
+            return output
+        }
+        queue.append((context, .running(task, finished)))
+    }
+
+    /// Adds a result that needs no work, to keep its place in the order.
+    mutating func add(_ context: Context, ready: Output) {
+        queue.append((context, .ready(ready)))
+    }
+
+    /// The oldest entry, once its job has finished; nil when nothing waits.
+    mutating func next() async -> (context: Context, output: Output)? {
+        guard !queue.isEmpty else { return nil }
+        let (context, slot) = queue.removeFirst()
+        switch slot {
+        case .ready(let output): return (context, output)
+        case .running(let job, _): return (context, await job.value)
+        }
+    }
+}

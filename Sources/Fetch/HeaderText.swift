@@ -1,0 +1,23 @@
+/// Byte-level helpers for header lines: header names and framing are ASCII, and these run for
+/// every line of every response, where String and Foundation character sets cost more than the
+/// transfer itself on a 304.
+enum HeaderText {
+    /// The bytes without leading and trailing spaces, tabs, CR and LF, as text.
+    static func trimmed<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        guard let first = bytes.firstIndex(where: { !isFraming($0) }),
+              let last = bytes.lastIndex(where: { !isFraming($0) }) else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
+    }
+
+    static func trimmed(_ text: Substring) -> String {
+        trimmed(text.utf8)
+    }
+
+    static func lowercased(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
+    }
+
+    private static func isFraming(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n")
+    }
+}

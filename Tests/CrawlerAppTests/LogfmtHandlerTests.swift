@@ -1,0 +1,27 @@
+import CrawlerApp
+import Logging
+import Testing
+
+@Suite struct LogfmtHandlerTests {
+    private func line(_ metadata: Logger.Metadata) -> String {
+        let sink = LineSink()
+        let logger = Logger(label: "test") { _ in LogfmtHandler(level: .debug, sink: sink) }
+        logger.info("fetch", metadata: metadata)
+        return sink.captured.first.map { String($0.drop(while: { $0 != " " }).dropFirst()) } ?? ""
+    }
+
+    @Test func leadingKeysComeFirstAndTheRestInNameOrder() {
+        #expect(line(["zeta": "1", "feed": "f", "alpha": "2", "status": "200"])
+                == "level=info event=fetch feed=f status=200 alpha=2 zeta=1")
+    }
+
+    @Test func valuesAreQuotedOnlyWhenTheyMustBe() {
+        #expect(line(["feed": "plain-Ünïcode"]) == "level=info event=fetch feed=plain-Ünïcode")
+        #expect(line(["feed": ""]) == "level=info event=fetch feed=\"\"")
+        #expect(line(["feed": "a b"]) == "level=info event=fetch feed=\"a b\"")
+        #expect(line(["feed": "a=b"]) == "level=info event=fetch feed=\"a=b\"")
+        #expect(line(["feed": "say \"hi\" \\o/"]) == "level=info event=fetch feed=\"say \\\"hi\\\" \\\\o/\"")
+        #expect(line(["feed": "two\r\nlines"]) == "level=info event=fetch feed=\"two\\r\\nlines\"")
+        #expect(line(["feed": "para\u{2029}graph"]) == "level=info event=fetch feed=\"para\u{2029}graph\"")
+    }
+}
