@@ -2,7 +2,8 @@
 /// the scans over whole bodies: text runs in the lexer, the look for `<img`.
 public enum ByteSearch {
     /// The index of the first `byte` at or after `start`, or `bytes.count`.
-    @inline(__always)
+    /// Inlinable: Parse scans whole documents with it, and a call per search costs.
+    @inlinable @inline(__always)
     public static func index(of byte: UInt8, in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
         let pattern = 0x0101_0101_0101_0101 &* UInt64(byte)
         var index = start

@@ -1,3 +1,4 @@
+internal import Foundation  // memchr
 internal import Markup
 
 /// Where a UTF-8 document's CDATA sections are, so the stream can read their bodies itself.
@@ -45,25 +46,31 @@ enum CDATASections {
         return sections
     }
 
-    /// True when the text holds U+FFFE or U+FFFF, which UTF-8 allows and XML does not: libxml2
-    /// stops at them, and so must the stream.
+    /// True when the text holds U+FFFE or U+FFFF (`EF BF BE`, `EF BF BF`), which UTF-8 allows and
+    /// XML does not: libxml2 stops at them, and so must the stream.
     static func holdsNonCharacter(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let raw = UnsafeRawBufferPointer(bytes)
-        var index = ByteSearch.index(of: 0xEF, in: raw, from: 0)
+        var index = memchrIndex(of: 0xEF, in: bytes, from: 0)
         while index + 2 < bytes.count {
             if bytes[index + 1] == 0xBF, bytes[index + 2] & 0xFE == 0xBE { return true }
-            index = ByteSearch.index(of: 0xEF, in: raw, from: index + 1)
+            index = memchrIndex(of: 0xEF, in: bytes, from: index + 1)
         }
         return false
+    }
+
+    /// libc's memchr: several times faster than our own word loop over a section's bodies.
+    private static func memchrIndex(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard start < bytes.count, let base = bytes.baseAddress,
+              let found = memchr(base + start, Int32(byte), bytes.count - start) else { return bytes.count }
+        return UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
     }
 
     /// Just past the first `terminator` at or after `start`.
     private static func end(of terminator: StaticString, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         let first = terminator.utf8Start.pointee
-        var index = ByteSearch.index(of: first, in: UnsafeRawBufferPointer(bytes), from: start)
+        var index = memchrIndex(of: first, in: bytes, from: start)
         while index < bytes.count {
             if starts(bytes, at: index, with: terminator) { return index + terminator.utf8CodeUnitCount }
-            index = ByteSearch.index(of: first, in: UnsafeRawBufferPointer(bytes), from: index + 1)
+            index = memchrIndex(of: first, in: bytes, from: index + 1)
         }
         return nil
     }

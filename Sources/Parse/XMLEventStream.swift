@@ -37,6 +37,9 @@ struct XMLEventStream {
     private var nextSection = 0
     /// Whether `text` holds bytes libxml2 has not checked: a CDATA section's.
     private var textIsUnchecked = false
+    /// A section that is all the pending text so far: most bodies are one section, and their
+    /// String is made from the document's bytes, not from a copy in `text`.
+    private var pendingSection: Range<Int>?
 
     private init(context: xmlParserCtxtPtr, document: UnsafeBufferPointer<UInt8>, sections: [Range<Int>],
                  resolvesBase: Bool, visit: @escaping (XMLFeedEvent) -> Void) {
@@ -146,6 +149,7 @@ struct XMLEventStream {
 
     fileprivate mutating func characters(_ bytes: UnsafePointer<xmlChar>, count: Int) {
         guard !open.isEmpty, isWellFormed() else { return }
+        takePendingSection()
         text.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
     }
 
@@ -177,10 +181,22 @@ struct XMLEventStream {
         let range = sections[nextSection]
         nextSection += 1
         guard !open.isEmpty else { return }
-        let body = UnsafeBufferPointer(rebasing: document[(range.lowerBound + 9)..<(range.upperBound - 3)])
-        guard !CDATASections.holdsNonCharacter(body) else { return stop() }
-        text.append(contentsOf: body)
+        let bodyRange = (range.lowerBound + 9)..<(range.upperBound - 3)
+        guard !CDATASections.holdsNonCharacter(UnsafeBufferPointer(rebasing: document[bodyRange])) else { return stop() }
         textIsUnchecked = true
+        if text.isEmpty, pendingSection == nil {
+            pendingSection = bodyRange
+        } else {
+            takePendingSection()
+            text.append(contentsOf: UnsafeBufferPointer(rebasing: document[bodyRange]))
+        }
+    }
+
+    /// Moves a pending section's bytes into `text`, for more text to join them.
+    private mutating func takePendingSection() {
+        guard let range = pendingSection else { return }
+        pendingSection = nil
+        text.append(contentsOf: UnsafeBufferPointer(rebasing: document[range]))
     }
 
     // MARK: Helpers
@@ -211,6 +227,14 @@ struct XMLEventStream {
     /// Adds the pending text to the innermost element. Text with a CDATA section's bytes in it
     /// must be UTF-8, or the stream stops as libxml2 would have: callers check `stoppedOnError`.
     private mutating func flushText() {
+        if let range = pendingSection {
+            pendingSection = nil
+            textIsUnchecked = false
+            guard !range.isEmpty else { return }
+            guard let checked = String(validating: UnsafeBufferPointer(rebasing: document[range]), as: UTF8.self) else { return stop() }
+            open[open.count - 1].children.append(.text(checked))
+            return
+        }
         guard !text.isEmpty else { return }
         defer {
             text.removeAll(keepingCapacity: true)
