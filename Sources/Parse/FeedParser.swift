@@ -23,7 +23,10 @@ public enum FeedParser {
         guard claimsUTF8 else { return try parseXML(repaired, url: url, encoding: encoding) }
         // libxml2 checks UTF-8 as it reads and stops at the first invalid byte; so read first,
         // and check the bytes only when the reader stopped (a whole pass saved on every good feed).
-        if let feed = try readXML(repaired, url: url, encoding: encoding, treeFallback: false) { return feed }
+        // The stream reads CDATA sections itself on this path only: they must be UTF-8.
+        if let feed = try readXML(repaired, url: url, encoding: encoding, treeFallback: false, readsCDATA: true) {
+            return feed
+        }
         let checked = CharsetDetector.checkingUTF8(repaired, encoding: encoding)
         return try parseXML(checked.bytes, url: url, encoding: checked.encoding)
     }
@@ -41,12 +44,13 @@ public enum FeedParser {
 
     /// The feed; nil only without `treeFallback`, when the streaming pass stopped early.
     private static func readXML(_ bytes: [UInt8], url: String, encoding: String?,
-                                treeFallback: Bool) throws(ParseError) -> Feed? {
+                                treeFallback: Bool, readsCDATA: Bool = false) throws(ParseError) -> Feed? {
         var feed: Feed?
         var rootName = ""
         var rss = RSSAdapter(feedURL: url)
         var atom = AtomAdapter(feedURL: url)
-        let outcome = XMLFeedReader.read(bytes, url: url, encoding: encoding, treeFallback: treeFallback) { event in
+        let outcome = XMLFeedReader.read(bytes, url: url, encoding: encoding, treeFallback: treeFallback,
+                                         readsCDATA: readsCDATA) { event in
             switch event {
             case .root(let root):
                 rootName = root.name

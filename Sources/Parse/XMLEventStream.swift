@@ -31,9 +31,21 @@ struct XMLEventStream {
     /// attribute (the tree copier's test) and the value of its xml:base.
     private var bases: [(named: Bool, value: String?)] = []
     private(set) var stoppedOnError = false
+    /// The document, and its CDATA sections that libxml2 sees as markers (`CDATASections`).
+    private let document: UnsafeBufferPointer<UInt8>
+    private let sections: [Range<Int>]
+    private var nextSection = 0
+    /// Whether `text` holds bytes libxml2 has not checked: a CDATA section's.
+    private var textIsUnchecked = false
+    /// A section that is all the pending text so far: most bodies are one section, and their
+    /// String is made from the document's bytes, not from a copy in `text`.
+    private var pendingSection: Range<Int>?
 
-    private init(context: xmlParserCtxtPtr, resolvesBase: Bool, visit: @escaping (XMLFeedEvent) -> Void) {
+    private init(context: xmlParserCtxtPtr, document: UnsafeBufferPointer<UInt8>, sections: [Range<Int>],
+                 resolvesBase: Bool, visit: @escaping (XMLFeedEvent) -> Void) {
         self.context = context
+        self.document = document
+        self.sections = sections
         self.resolvesBase = resolvesBase
         self.visit = visit
     }
@@ -44,12 +56,16 @@ struct XMLEventStream {
     /// and it reads CDATA sections in bulk, where its pull parser goes character by character.
     /// Set up as libxml2's streaming reader sets up its own: the first four bytes (for the
     /// encoding detection), the options, then the forced encoding.
+    ///
+    /// With `readsCDATA` (for a document in UTF-8 only), CDATA sections reach libxml2 as markers.
     static func read(_ bytes: [UInt8], url: String, encoding: String?, options: Int32, resolvesBase: Bool,
-                     visit: (XMLFeedEvent) -> Void) -> Bool {
+                     readsCDATA: Bool = false, visit: (XMLFeedEvent) -> Void) -> Bool {
         var handler = makeEventHandler()
         return bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { characters in
-                let head = min(4, characters.count)
+            let head = min(4, buffer.count)
+            var sections = readsCDATA ? CDATASections.find(in: buffer) ?? [] : []
+            if let first = sections.first, first.lowerBound < head { sections = [] }
+            return buffer.withMemoryRebound(to: CChar.self) { characters in
                 guard let base = characters.baseAddress,
                       let context = xmlCreatePushParserCtxt(&handler, nil, base, Int32(head), url) else { return false }
                 defer {
@@ -62,34 +78,27 @@ struct XMLEventStream {
                     _ = xmlSwitchToEncoding(context, converter)
                 }
                 return withoutActuallyEscaping(visit) { visit in
-                    var stream = XMLEventStream(context: context, resolvesBase: resolvesBase, visit: visit)
+                    var stream = XMLEventStream(context: context, document: buffer, sections: sections,
+                                                resolvesBase: resolvesBase, visit: visit)
                     return withUnsafeMutablePointer(to: &stream) { stream in
                         context.pointee._private = UnsafeMutableRawPointer(stream)
                         defer { context.pointee._private = nil }
-                        return parse(context, from: base + head, count: characters.count - head, stream: stream)
+                        var feeder = ChunkFeeder(context: context, stream: stream)
+                        var offset = head
+                        for section in sections {
+                            feeder.feed(base + offset, count: section.lowerBound - offset)
+                            CDATASections.markerBytes.withUnsafeBufferPointer { marker in
+                                marker.withMemoryRebound(to: CChar.self) { feeder.feed($0.baseAddress!, count: $0.count) }
+                            }
+                            offset = section.upperBound
+                        }
+                        feeder.feed(base + offset, count: characters.count - offset)
+                        return feeder.finish()
                     }
                 }
             }
         }
     }
-
-    /// Feeds the rest of the document in chunks; true when it was well-formed to the end.
-    private static func parse(_ context: xmlParserCtxtPtr, from start: UnsafePointer<CChar>, count: Int,
-                              stream: UnsafeMutablePointer<XMLEventStream>) -> Bool {
-        var offset = 0
-        while offset < count, !stream.pointee.stoppedOnError {
-            let size = min(chunkSize, count - offset)
-            // Any error stops the stream (a namespace error leaves the document well-formed
-            // but not the tree), as it stops libxml2's own streaming reader.
-            guard xmlParseChunk(context, start + offset, Int32(size), 0) == 0 else { break }
-            offset += size
-        }
-        let status = stream.pointee.stoppedOnError ? -1 : xmlParseChunk(context, nil, 0, 1)
-        return status == 0 && context.pointee.wellFormed == 1 && !stream.pointee.stoppedOnError
-    }
-
-    /// Large enough that the calls cost nothing, small enough that the parser's copy stays small.
-    private static let chunkSize = 64 << 10
 
     // MARK: Events
 
@@ -105,6 +114,7 @@ struct XMLEventStream {
         if resolvesBase { bases.append(Self.baseAttributes(attributeList)) }
         if !open.isEmpty {
             flushText()
+            guard !stoppedOnError else { return }
             if XMLFeedReader.isItem(name) { holdsNestedItem = true }
             open.append(value(name, namespace: href, attributes: attributeList))
         } else if elementDepth == 0 {
@@ -128,6 +138,7 @@ struct XMLEventStream {
         if resolvesBase { bases.removeLast() }
         guard !open.isEmpty else { return }
         flushText()
+        guard !stoppedOnError else { return }
         let element = open.removeLast()
         if open.isEmpty {
             deliver(element)
@@ -138,6 +149,7 @@ struct XMLEventStream {
 
     fileprivate mutating func characters(_ bytes: UnsafePointer<xmlChar>, count: Int) {
         guard !open.isEmpty, isWellFormed() else { return }
+        takePendingSection()
         text.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
     }
 
@@ -145,6 +157,7 @@ struct XMLEventStream {
     fileprivate mutating func reference(_ name: UnsafePointer<xmlChar>) {
         guard !open.isEmpty, isWellFormed() else { return }
         flushText()
+        guard !stoppedOnError else { return }
         open[open.count - 1].children.append(.text("&" + String(cString: name) + ";"))
     }
 
@@ -152,6 +165,38 @@ struct XMLEventStream {
     fileprivate mutating func separator() {
         guard !open.isEmpty else { return }
         flushText()
+    }
+
+    /// A marker, when the stream reads sections itself (then the document has no instruction
+    /// of the marker's name); any other instruction separates text.
+    fileprivate mutating func instruction(_ target: UnsafePointer<xmlChar>?) {
+        if !sections.isEmpty, let target, xmlStrEqual(target, CDATASections.marker) == 1 { section() } else { separator() }
+    }
+
+    /// A marker: the next CDATA section's bytes join the text, as libxml2's would. Outside the
+    /// root element a section is an error to libxml2, so it stops the stream.
+    private mutating func section() {
+        guard isWellFormed() else { return }
+        guard nextSection < sections.count, depth > 0 else { return stop() }
+        let range = sections[nextSection]
+        nextSection += 1
+        guard !open.isEmpty else { return }
+        let bodyRange = (range.lowerBound + 9)..<(range.upperBound - 3)
+        guard !CDATASections.holdsNonCharacter(UnsafeBufferPointer(rebasing: document[bodyRange])) else { return stop() }
+        textIsUnchecked = true
+        if text.isEmpty, pendingSection == nil {
+            pendingSection = bodyRange
+        } else {
+            takePendingSection()
+            text.append(contentsOf: UnsafeBufferPointer(rebasing: document[bodyRange]))
+        }
+    }
+
+    /// Moves a pending section's bytes into `text`, for more text to join them.
+    private mutating func takePendingSection() {
+        guard let range = pendingSection else { return }
+        pendingSection = nil
+        text.append(contentsOf: UnsafeBufferPointer(rebasing: document[range]))
     }
 
     // MARK: Helpers
@@ -179,10 +224,28 @@ struct XMLEventStream {
         xmlStopParser(context)
     }
 
+    /// Adds the pending text to the innermost element. Text with a CDATA section's bytes in it
+    /// must be UTF-8, or the stream stops as libxml2 would have: callers check `stoppedOnError`.
     private mutating func flushText() {
+        if let range = pendingSection {
+            pendingSection = nil
+            textIsUnchecked = false
+            guard !range.isEmpty else { return }
+            guard let checked = String(validating: UnsafeBufferPointer(rebasing: document[range]), as: UTF8.self) else { return stop() }
+            open[open.count - 1].children.append(.text(checked))
+            return
+        }
         guard !text.isEmpty else { return }
-        open[open.count - 1].children.append(.text(String(decoding: text, as: UTF8.self)))
-        text.removeAll(keepingCapacity: true)
+        defer {
+            text.removeAll(keepingCapacity: true)
+            textIsUnchecked = false
+        }
+        guard textIsUnchecked else {
+            open[open.count - 1].children.append(.text(String(decoding: text, as: UTF8.self)))
+            return
+        }
+        guard let checked = String(validating: text, as: UTF8.self) else { return stop() }
+        open[open.count - 1].children.append(.text(checked))
     }
 
     private mutating func deliver(_ element: XMLElementValue) {
@@ -267,7 +330,10 @@ private func makeEventHandler() -> xmlSAXHandler {
         stream(context)?.pointee.reference(name)
     }
     handler.comment = { context, _ in stream(context)?.pointee.separator() }
-    handler.processingInstruction = { context, _, _ in stream(context)?.pointee.separator() }
+    handler.processingInstruction = { context, target, _ in
+        guard let stream = stream(context) else { return }
+        stream.pointee.instruction(target)
+    }
     return handler
 }
 

@@ -34,13 +34,13 @@ enum XMLFeedReader {
     /// libxml2 detects it). Without `treeFallback`, a document the stream cannot finish is left
     /// to the caller, who may want to read it differently.
     static func read(_ bytes: [UInt8], url: String, encoding: String?, treeFallback: Bool,
-                     visit: (XMLFeedEvent) -> Void) -> Outcome {
+                     readsCDATA: Bool = false, visit: (XMLFeedEvent) -> Void) -> Outcome {
         silenceLibxml2
         let resolvesBase = mentionsXMLBase(bytes)
         var sawRoot = false
         var itemsDelivered = 0
         let finished = XMLEventStream.read(bytes, url: url, encoding: encoding, options: options,
-                                           resolvesBase: resolvesBase) { event in
+                                           resolvesBase: resolvesBase, readsCDATA: readsCDATA) { event in
             if case .root = event { sawRoot = true }
             if case .item = event { itemsDelivered += 1 }
             visit(event)
