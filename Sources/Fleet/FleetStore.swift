@@ -72,13 +72,15 @@ public final class FleetStore: CrawlStore {
         var seen: Set<String> = []
         let fresh = documents.filter { seen.insert($0.shortHash).inserted }
         guard !fresh.isEmpty else { return .init(stored: [], duplicates: documents.count) }
+        // Two nodes inserting overlapping hashes in different orders would each wait for the
+        // other's row (a deadlock PostgreSQL breaks by failing one): every node inserts in hash order.
+        let ordered = fresh.sorted { $0.shortHash < $1.shortHash }
         var inserted: Set<String> = []
         do {
             // Parameters per statement are capped (65,535); 8 per document.
-            for start in stride(from: 0, to: fresh.count, by: 1000) {
-                let chunk = Array(fresh[start..<min(start + 1000, fresh.count)])
-                let rows = try database.connection.query(insertSQL(count: chunk.count), insertParameters(chunk))
-                inserted.formUnion(rows.rows.compactMap { $0[0] })
+            for start in stride(from: 0, to: ordered.count, by: 1000) {
+                let chunk = Array(ordered[start..<min(start + 1000, ordered.count)])
+                inserted.formUnion(try insert(chunk))
             }
         } catch {
             throw .database(message: "\(error)")
@@ -89,6 +91,21 @@ public final class FleetStore: CrawlStore {
 
     public func relativePath(for document: Document) -> String {
         layout.relativePath(for: document)
+    }
+
+    /// One insert statement; retried when PostgreSQL chose it as a deadlock's victim (which
+    /// hash order prevents among nodes, but not against anything else writing the table).
+    private func insert(_ documents: [Document]) throws(FleetError) -> [String] {
+        var attempt = 0
+        while true {
+            do {
+                return try database.connection.query(insertSQL(count: documents.count), insertParameters(documents))
+                    .rows.compactMap { $0[0] }
+            } catch let error {
+                attempt += 1
+                guard case .query(_, let state, _) = error, state == "40P01", attempt < 3 else { throw error }
+            }
+        }
     }
 
     private func insertParameters(_ documents: [Document]) -> [String?] {

@@ -15,6 +15,7 @@ public struct OPMLOutline: Sendable, Hashable {
 public enum OPMLReader {
     public static func read(_ bytes: [UInt8]) throws(ParseError) -> [OPMLOutline] {
         guard !bytes.isEmpty else { throw .empty }
+        silenceLibxml2OnThisThread()
         let document: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
                 xmlReadMemory($0, Int32(clamping: buffer.count), "opml.xml", nil, XMLFeedReader.options)

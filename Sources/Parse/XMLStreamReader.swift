@@ -35,7 +35,7 @@ enum XMLFeedReader {
     /// to the caller, who may want to read it differently.
     static func read(_ bytes: [UInt8], url: String, encoding: String?, treeFallback: Bool,
                      readsCDATA: Bool = false, visit: (XMLFeedEvent) -> Void) -> Outcome {
-        silenceLibxml2
+        silenceLibxml2OnThisThread()
         let resolvesBase = mentionsXMLBase(bytes)
         var sawRoot = false
         var itemsDelivered = 0
@@ -165,7 +165,13 @@ enum XMLFeedReader {
 }
 
 /// libxml2 prints every recovered error to stderr unless told otherwise; feeds are full of them.
-private let silenceLibxml2: Void = {
-    xmlInitParser()
+/// Its error handlers are per thread, and feeds are parsed on whichever pool thread is free, so
+/// every parse sets them on its own thread (two stores; the initialisation runs once).
+func silenceLibxml2OnThisThread() {
+    libxml2Initialised
     crawler_xml_silence_errors()
+}
+
+private let libxml2Initialised: Void = {
+    xmlInitParser()
 }()

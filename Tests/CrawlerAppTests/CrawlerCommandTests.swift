@@ -52,6 +52,22 @@ import Testing
         #expect(!onlyGood.stdout.contains("gone"))
     }
 
+    @Test func brokenFeedsParsedOnManyThreadsLeaveOnlyLogLinesOnStderr() throws {
+        // Mismatched tags, a bad encoding byte and garbage after the root: libxml2 has much to say.
+        let broken = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>B</title>"
+            + "<item><title>One</title><guid>1</guid><description>a \u{FFFD}</description></item>"
+            + "<item><title>Two</bold></title><guid>2</guid></item></channel></rss><junk>"
+        let server = try LoopbackHTTPServer { _ in
+            ServedResponse(body: Array(broken.utf8) + [0xFF, 0xFE, 0x3C, 0x21])
+        }
+        let feeds = (0..<16).map { "  - url: \(server.url("/b\($0)"))\n    name: b\($0)\n" }.joined()
+        try folder.write("store: ./out\nhost_gap: 0s\nfeeds:\n" + feeds, to: "feeds.yaml")
+        let run = try crawler(["once"])
+        let lines = run.stderr.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        #expect(lines.allSatisfy { $0.hasPrefix("ts=") }, "\(lines.filter { !$0.hasPrefix("ts=") }.prefix(3))")
+    }
+
     @Test func anUnknownFeedNameIsAConfigError() throws {
         try folder.write("feeds:\n  - url: http://127.0.0.1:9/feed\n    name: only\n", to: "feeds.yaml")
         let run = try crawler(["once", "--feed", "other"])

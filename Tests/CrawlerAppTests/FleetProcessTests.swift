@@ -46,7 +46,8 @@ import Testing
         var fetched = 0
         while Date() < deadline {
             fetched = Int(try observer.query("SELECT count(*) AS n FROM feed_state WHERE state IS NOT NULL").value(0, "n") ?? "") ?? 0
-            if fetched == farm.feeds { break }
+            let stored = Int(try observer.query("SELECT count(*) AS n FROM documents").value(0, "n") ?? "") ?? 0
+            if fetched == farm.feeds && stored >= farm.distinctItems { break }
             Thread.sleep(forTimeInterval: 0.5)
         }
         for node in nodes.dropFirst() { _ = node.terminate() }
