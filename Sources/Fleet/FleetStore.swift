@@ -33,25 +33,12 @@ public final class FleetStore: CrawlStore {
     }
 
     public func save(_ state: FeedState) throws(StoreError) {
-        do {
-            try database.connection.query("""
-                UPDATE feed_state SET state = $2::jsonb, next_due = coalesce(to_timestamp($3::float8), 'infinity'),
-                    gone = $4::boolean, last_node = $5
-                WHERE feed = $1
-                """, [state.feed, try FleetJSON.encode(state), state.nextDue.map { "\($0.secondsSince1970)" },
-                      state.gone ? "true" : "false", database.node])
-            claimedStates[state.feed] = state
-        } catch {
-            throw .database(message: "\(error)")
-        }
+        try save([state])
     }
 
     /// The states of a batch's feeds in one statement: one round trip for up to a batch of feeds.
     public func save(_ states: [FeedState]) throws(StoreError) {
-        guard states.count > 1 else {
-            if let state = states.first { try save(state) }
-            return
-        }
+        guard !states.isEmpty else { return }
         do {
             try database.connection.query("""
                 UPDATE feed_state s SET state = x.state::jsonb, next_due = coalesce(to_timestamp(x.due), 'infinity'),
