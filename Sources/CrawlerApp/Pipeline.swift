@@ -33,20 +33,29 @@ public struct Pipeline {
         let engine = FetchEngine(settings: FetchSettings(config))
         var reports: [FeedReport] = []
         var batch = StoreBatch()
+        var writer = BatchWriter(store: store)
         var reading = OrderedWork<(FeedProcessor, FeedProcessor.Decided), FeedReader.Reading?>(limit: readersInFlight)
-        func flush() {
-            for report in batch.flush(into: store, at: clock()) {
+        // The previous batch's reports are delivered before the next batch starts: a progress
+        // callback may use the store's connection (the fleet renews its leases there).
+        func finishWriting() async {
+            for report in await writer.finish() {
                 log(report)
                 reports.append(report)
                 progress(report)
             }
         }
-        // Bodies are parsed and converted on the pool, two or more at once, while this task (the
-        // store's only user) decides, stores and saves; results come back in the order they arrived.
+        func flush() async {
+            await finishWriting()
+            writer.start(batch, at: clock())
+            batch = StoreBatch()
+        }
+        // Bodies are parsed and converted on the pool, two or more at once, while this task
+        // decides and batches, and the writer thread stores the previous batch; results come
+        // back in the order they arrived.
         func takeOne() async {
             guard let ((processor, decided), output) = await reading.next() else { return }
             batch.add(processor.prepared(decided, reading: output), processor: processor)
-            if batch.isFull { flush() }
+            if batch.isFull { await flush() }
         }
         for await result in engine.fetch(requests, isCancelled: isCancelled) {
             guard let feed = byName[result.request.feed] else { continue }
@@ -62,9 +71,11 @@ public struct Pipeline {
             }
             // Finished feeds go on to the batch at once, so a slow feed in the window holds nothing up.
             while reading.isFull || reading.oldestIsFinished { await takeOne() }
+            if writer.hasFinished { await finishWriting() }
         }
         while !reading.isEmpty { await takeOne() }
-        flush()
+        if !batch.isEmpty { await flush() }
+        await finishWriting()
         let order = Dictionary(feeds.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         reports.sort { order[$0.feed, default: 0] < order[$1.feed, default: 0] }
         let summary = PassSummary(reports: reports, milliseconds: Int(WallClock.milliseconds() - started))

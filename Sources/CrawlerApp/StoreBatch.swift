@@ -16,6 +16,8 @@ struct StoreBatch {
     private var documentCount = 0
     private var oldest: Int64?
 
+    var isEmpty: Bool { waiting.isEmpty }
+
     var isFull: Bool {
         documentCount >= Self.documentLimit || waiting.count >= Self.feedLimit
             || oldest.map { WallClock.milliseconds() - $0 >= Self.waitLimitMilliseconds } ?? false
