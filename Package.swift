@@ -63,7 +63,7 @@ let package = Package(
                                .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: strictSettings),
         .executableTarget(name: "crawler",
-                          dependencies: ["CrawlerApp", "FeedModel", "Config", "Parse", "Store", "Fleet",
+                          dependencies: ["CrawlerApp", "FeedModel", "Config", "Parse", "Store", "Fleet", "CLinux",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")],
                           swiftSettings: strictSettings),

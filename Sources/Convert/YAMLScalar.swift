@@ -19,9 +19,22 @@ enum YAMLScalar {
         if first.isWhitespace || last.isWhitespace || last == ":" { return false }
         if indicatorStarts.contains(first) { return false }
         if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { return false }
-        if value.contains(": ") || value.contains(" #") { return false }
+        if containsColonSpaceOrSpaceHash(value) { return false }
         if reservedWords.contains(value.lowercased()) { return false }
         return !looksLikeNumber(value) && !looksLikeDate(value)
+    }
+
+    /// `value.contains(": ") || value.contains(" #")`, by bytes when `value` is ASCII: the same
+    /// answer there, without Foundation's Unicode-aware search.
+    static func containsColonSpaceOrSpaceHash(_ value: String) -> Bool {
+        guard value.utf8.allSatisfy({ $0 < 0x80 }) else { return value.contains(": ") || value.contains(" #") }
+        var previous: UInt8 = 0
+        for byte in value.utf8 {
+            if previous == UInt8(ascii: ":") && byte == UInt8(ascii: " ") { return true }
+            if previous == UInt8(ascii: " ") && byte == UInt8(ascii: "#") { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// YAML 1.1 and 1.2 numbers: ints, floats, hex, octal, .inf, .nan, with _ separators.

@@ -21,8 +21,9 @@ struct FeedProcessor {
         var state: FeedState
         var hints: ServerHints
         var documents: [Document]
-        /// Validators and body fingerprint to keep once the documents are safely stored.
-        var response: FetchResponse?
+        /// Validators and body fingerprint to keep once the documents are safely stored (not the
+        /// whole response: its body would wait in memory with the batch for nothing).
+        var response: KeptResponse?
     }
 
     /// Phase 1a, on the store's owner: what the response means for the feed, before any parsing.
@@ -55,6 +56,11 @@ struct FeedProcessor {
         return Decided(prepared: prepared, toRead: toRead)
     }
 
+    struct KeptResponse {
+        var validators: ConditionalHeaders
+        var bodyFingerprint: String
+    }
+
     /// What `decide` left to do: the body to read, if the decision was to ingest it.
     struct Decided {
         var prepared: Prepared
@@ -74,7 +80,9 @@ struct FeedProcessor {
         prepared.report.items = reading.items
         prepared.hints = reading.hints
         prepared.documents = reading.documents
-        if prepared.report.succeeded { prepared.response = response }
+        if prepared.report.succeeded {
+            prepared.response = KeptResponse(validators: response.validators, bodyFingerprint: response.bodyFingerprint)
+        }
         return prepared
     }
 

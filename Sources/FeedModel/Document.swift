@@ -5,7 +5,10 @@ public struct Document: Sendable, Hashable {
     /// The item's identity within the feed (see `Item.identity`).
     public var itemIdentity: String
     /// SHA-256 of the normalized item, lower-case hex (the dedupe key).
-    public var contentHash: String
+    public let contentHash: String
+    /// The first 16 hex digits of the content hash: short, stable, collision-safe enough for a file name.
+    /// Kept, not derived on each use: the store asks for it several times per document.
+    public let shortHash: String
     /// Publication date used in the front matter (also picks the folder in the store).
     public var date: Timestamp
     /// The complete file text, exactly as it is written.
@@ -15,10 +18,8 @@ public struct Document: Sendable, Hashable {
         self.feed = feed
         self.itemIdentity = itemIdentity
         self.contentHash = contentHash
+        shortHash = String(contentHash.prefix(16))
         self.date = date
         self.text = text
     }
-
-    /// The first 16 hex digits of the content hash: short, stable, collision-safe enough for a file name.
-    public var shortHash: String { String(contentHash.prefix(16)) }
 }

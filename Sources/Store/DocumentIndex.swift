@@ -60,6 +60,16 @@ final class DocumentIndex {
         return found
     }
 
+    /// The hashes among `shorts` that are stored (or pending), looked up under one read lock
+    /// rather than taking and dropping SQLite's file locks for every lookup.
+    func storedHashes(among shorts: [String]) throws(StoreError) -> Set<String> {
+        try database.transaction { () throws(StoreError) in
+            var stored: Set<String> = []
+            for short in shorts where try contains(shortHash: short) { stored.insert(short) }
+            return stored
+        }
+    }
+
     /// Step 1 of a batch: the documents are durable in temp files and about to be renamed.
     /// This commit need not survive a power cut (synchronous=NORMAL: no fsync of its own): if it
     /// is lost, a renamed file is merely unindexed, rewritten identically when its item is seen

@@ -86,11 +86,8 @@ public final class DocumentStore {
     /// A crash anywhere leaves either nothing, or pending rows that `init` resolves by looking
     /// for the renamed file. No document is ever half-written under its final name.
     public func store(_ documents: [Document], storedAt: Timestamp) throws(StoreError) -> Outcome {
-        var fresh: [Document] = []
-        var seen: Set<String> = []
-        for document in documents where seen.insert(document.shortHash).inserted {
-            if try !index.contains(shortHash: document.shortHash) { fresh.append(document) }
-        }
+        var seen = try index.storedHashes(among: documents.map(\.shortHash))
+        let fresh = documents.filter { seen.insert($0.shortHash).inserted }
         guard !fresh.isEmpty else { return Outcome(stored: [], duplicates: documents.count) }
         let prepared = try writer.prepare(fresh)
         do {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLinux
 import Config
 import CrawlerApp
 import FeedModel
@@ -8,6 +9,7 @@ import Logging
 /// template compiles. Either problem is a configuration error (exit 2), logged and printed.
 enum CrawlSetup {
     static func load(_ path: String, logger: Logger) throws -> CrawlerConfig {
+        crawler_limit_malloc_arenas(2)
         do {
             let settings = FleetSetup.applyingEnvironment(try ConfigLoader.load(path: path))
             _ = try Pipeline(config: settings, logger: logger)

@@ -35,3 +35,42 @@ import Testing
         #expect(YAMLScalar.plainOrQuoted(value) == expected)
     }
 }
+
+/// The ASCII fast paths must answer exactly as the general, Unicode-aware ones.
+@Suite struct ASCIIFastPathTests {
+    /// Every ASCII character, between letters and at the edges, alone and doubled.
+    static let samples: [String] = (0..<128).flatMap { value -> [String] in
+        let character = String(UnicodeScalar(UInt8(value)))
+        return ["a\(character)b", character, "\(character)\(character) x", "x \(character)", "It's\(character)"]
+    } + ["It's \"here\"", "'''", "\"", "a: b # c", "x:y", "tab\there", ""]
+
+    @Test func normaliseKeepsUnicodesWhiteSpaceAndControlRules() {
+        for value in 0..<128 {
+            let scalar = UnicodeScalar(UInt8(value))
+            let normalised = TitleText.normalise("a\(scalar)b")
+            let expected: String
+            if "\n\r\t".unicodeScalars.contains(scalar) || scalar.properties.isWhitespace {
+                expected = "\n\r".unicodeScalars.contains(scalar) || scalar == "\t" ? "a b" : "a\(scalar)b"
+            } else if scalar.properties.generalCategory == .control {
+                expected = "ab"
+            } else {
+                expected = "a\(scalar)b"
+            }
+            #expect(normalised == expected, "U+\(String(value, radix: 16))")
+        }
+    }
+
+    @Test func quotingByBytesEqualsQuotingByCharacter() {
+        for sample in Self.samples {
+            #expect(TitleText.quotedASCII(sample) == TitleText.quotedByCharacter(sample), "\(Array(sample.utf8))")
+        }
+        #expect(TitleText.quotedASCII("café") == nil)
+    }
+
+    @Test func plainSafetyByBytesEqualsFoundationsSearch() {
+        for sample in Self.samples {
+            let foundation = sample.contains(": ") || sample.contains(" #")
+            #expect(YAMLScalar.containsColonSpaceOrSpaceHash(sample) == foundation, "\(Array(sample.utf8))")
+        }
+    }
+}
