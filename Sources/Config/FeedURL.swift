@@ -4,16 +4,31 @@ struct FeedURL {
     let host: String
     let path: String
 
+    // Read as UTF-8 bytes: every delimiter is ASCII, and a config with thousands of feeds
+    // checks thousands of URLs at every start.
     init?(_ text: String) {
-        guard let schemeEnd = text.firstRange(of: "://") else { return nil }
-        scheme = text[..<schemeEnd.lowerBound].lowercased()
+        let bytes = text.utf8
+        guard !bytes.contains(UInt8(ascii: " ")), let schemeEnd = Self.firstSchemeSeparator(in: bytes) else { return nil }
+        scheme = String(text[..<schemeEnd]).lowercased()
         guard ["http", "https", "file"].contains(scheme) else { return nil }
-        let rest = text[schemeEnd.upperBound...]
-        let hostEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        host = String(rest[..<hostEnd])
-        guard scheme == "file" || !host.isEmpty, !text.contains(" ") else { return nil }
-        let pathEnd = rest[hostEnd...].firstIndex(where: { $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        path = String(rest[hostEnd..<pathEnd])
+        let rest = text.utf8[text.utf8.index(schemeEnd, offsetBy: 3)...]
+        let hostEnd = rest.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") })
+            ?? rest.endIndex
+        host = String(text[rest.startIndex..<hostEnd])
+        guard scheme == "file" || !host.isEmpty else { return nil }
+        let pathEnd = rest[hostEnd...].firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") })
+            ?? rest.endIndex
+        path = String(text[hostEnd..<pathEnd])
+    }
+
+    private static func firstSchemeSeparator(in bytes: String.UTF8View) -> String.Index? {
+        var index = bytes.startIndex
+        while let colon = bytes[index...].firstIndex(of: UInt8(ascii: ":")) {
+            let slashes = bytes[bytes.index(after: colon)...].prefix(2)
+            if slashes.elementsEqual([UInt8(ascii: "/"), UInt8(ascii: "/")]) { return colon }
+            index = bytes.index(after: colon)
+        }
+        return nil
     }
 
     /// host + path without a trailing slash, e.g. `rsshub.example/sina/finance`.

@@ -92,8 +92,10 @@ public struct Pipeline {
         let now = clock()
         var requests: [FetchRequest] = []
         var states: [String: FeedState?] = [:]
+        // Read at once; should that fail, feed by feed, so one unreadable state costs one feed.
+        let stored = try? store.feedStates(feeds.map(\.name))
         for feed in feeds {
-            let state = (try? store.feedState(feed.name)) ?? nil
+            let state = stored.map { $0[feed.name] } ?? ((try? store.feedState(feed.name)) ?? nil)
             switch FetchPlan.plan(feed, state: state, config: config, now: now) {
             case .skip(let reason):
                 logger.info("skip", metadata: ["feed": "\(feed.name)", "reason": "\(reason)"])

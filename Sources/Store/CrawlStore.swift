@@ -5,6 +5,8 @@ public import FeedModel
 /// so the pipeline never knows which one it writes to.
 public protocol CrawlStore: AnyObject {
     func feedState(_ feed: String) throws(StoreError) -> FeedState?
+    /// The states of `feeds` that have one; a store that can should read them at once.
+    func feedStates(_ feeds: [String]) throws(StoreError) -> [String: FeedState]
     func save(_ state: FeedState) throws(StoreError)
     /// Saves the states of the feeds of one batch; a store that can should do it in one transaction.
     func save(_ states: [FeedState]) throws(StoreError)
@@ -15,6 +17,13 @@ public protocol CrawlStore: AnyObject {
 }
 
 extension CrawlStore {
+    /// One read after another, for a store without a cheaper way.
+    public func feedStates(_ feeds: [String]) throws(StoreError) -> [String: FeedState] {
+        var states: [String: FeedState] = [:]
+        for feed in feeds { states[feed] = try feedState(feed) }
+        return states
+    }
+
     /// One save after another, for a store without a cheaper way.
     public func save(_ states: [FeedState]) throws(StoreError) {
         for state in states { try save(state) }

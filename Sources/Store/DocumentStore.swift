@@ -147,6 +147,16 @@ public final class DocumentStore {
         try index.state(of: feed)
     }
 
+    /// Under one read lock: a pass plans every feed from its state, and a lock taken and dropped
+    /// per feed was a tenth of a 304 pass.
+    public func feedStates(_ feeds: [String]) throws(StoreError) -> [String: FeedState] {
+        try index.database.transaction { () throws(StoreError) in
+            var states: [String: FeedState] = [:]
+            for feed in feeds { states[feed] = try index.state(of: feed) }
+            return states
+        }
+    }
+
     public func save(_ state: FeedState) throws(StoreError) {
         try index.save([state])
     }
