@@ -4,6 +4,9 @@
 CONFIG ?= feeds.yaml
 SWIFT ?= swift
 RELEASE = .build/release/crawler
+# Swift's own libraries linked in: the binary starts in a few ms instead of resolving thousands of
+# symbols (a tenth of a 304 pass over 1,000 feeds), and runs where the toolchain is not installed.
+RELEASE_BUILD = $(SWIFT) build -c release --static-swift-stdlib
 
 .PHONY: run deps build demo crawl test install clean
 
@@ -13,7 +16,7 @@ deps:
 	@scripts/install-deps.sh
 
 build: deps
-	$(SWIFT) build -c release
+	$(RELEASE_BUILD)
 
 demo: build
 	@CRAWLER=$(RELEASE) scripts/demo.sh

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 feeds="${1:-10000}"; minutes="${2:-30}"; interval="${3:-15m}"
 port="${PORT:-8766}"
-swift build -c release --product crawler >/dev/null
+swift build -c release --static-swift-stdlib --product crawler >/dev/null
 work="$(mktemp -d "${TMPDIR:-/tmp}/daemon-bench.XXXXXX")"
 trap 'kill $server $daemon 2>/dev/null || true; rm -rf "$work"' EXIT
 python3 bench/daemon/generate_feeds.py "$work/feeds" "$feeds"

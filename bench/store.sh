@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 documents="${1:-20000}"
 index_size="${2:-1000000}"
-swift build -c release --product store-bench >/dev/null
+swift build -c release --static-swift-stdlib --product store-bench >/dev/null
 folder="$(mktemp -d "${TMPDIR:-/tmp}/store-bench.XXXXXX")"
 trap 'rm -rf "$folder"' EXIT
 for batch in 45 450; do

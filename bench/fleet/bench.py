@@ -7,7 +7,7 @@ round trips per feed, peak RSS of one node, and documents stored (must equal dis
 
     python3 bench/fleet/bench.py --feeds 1000 --hosts 50 --runs 3
 
-Needs nginx and postgresql (Debian packages) and a release build (swift build -c release)."""
+Needs nginx and postgresql (Debian packages) and a release build (`make build`)."""
 import argparse
 import glob
 import os

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work="${BENCH_DIR:-/tmp/crawler-parse-bench}"
-swift build -c release --product crawler >/dev/null
+swift build -c release --static-swift-stdlib --product crawler >/dev/null
 binary=.build/release/crawler
 python3 bench/parse/generate.py "$work/corpus" "$work/big.xml" --big-mb 50
 python3 bench/parse/run.py "$binary" "$work/corpus" --runs 5
