@@ -11,12 +11,17 @@ internal import Markup
 ///
 /// The scan keeps to where a section can start: it steps over comments and processing
 /// instructions, whose text may spell `<![CDATA[` without opening one.
+///
+/// It also takes text with references in it (`EscapedText`) that directly follows a start tag,
+/// and so lies inside an element: such a range holds the text alone, no markup, so it starts
+/// with a byte other than `<` where a section starts with `<![CDATA[`.
 enum CDATASections {
     /// The processing instruction's target; `<?crawler-cdata?>` stands for the next section.
     static let marker = "crawler-cdata"
     static let markerBytes: [UInt8] = Array("<?\(marker)?>".utf8)
 
-    /// Each section's whole markup, `<![CDATA[` to `]]>`, in document order; nil when the stream
+    /// Each section's whole markup, `<![CDATA[` to `]]>`, and each escaped text's range, in
+    /// document order; nil when the stream
     /// must read the document as it is: a DOCTYPE (its subset may hold such text), a section
     /// that never ends, or a processing instruction that already uses the marker's target.
     static func find(in bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
@@ -40,10 +45,52 @@ enum CDATASections {
                 if starts(bytes, at: index + 2, with: marker) { return nil }
                 guard let end = end(of: "?>", in: bytes, from: index + 2) else { return sections }
                 next = end
+            } else if let text = escapedText(after: index, in: bytes) {
+                sections.append(text)
+                next = text.upperBound
             }
             index = ByteSearch.index(of: UInt8(ascii: "<"), in: raw, from: next)
         }
         return sections
+    }
+
+    /// The text after the start tag at `start`, when it holds references the stream may decode.
+    private static func escapedText(after start: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        guard isNameStart(bytes[start + 1]), let close = endOfStartTag(from: start + 2, in: bytes),
+              bytes[close - 1] != UInt8(ascii: "/") else { return nil }
+        let raw = UnsafeRawBufferPointer(bytes)
+        let textEnd = ByteSearch.index(of: UInt8(ascii: "<"), in: raw, from: close + 1)
+        // Most text holds no reference: one more search, and the scan goes on from the `<`.
+        guard textEnd < bytes.count,
+              ByteSearch.index(of: UInt8(ascii: "&"), in: UnsafeRawBufferPointer(rebasing: raw[(close + 1)..<textEnd]), from: 0)
+                < textEnd - close - 1 else { return nil }
+        let text = UnsafeBufferPointer(rebasing: bytes[(close + 1)..<textEnd])
+        guard EscapedText.isDecodable(text), !holdsNonCharacter(text) else { return nil }
+        return (close + 1)..<textEnd
+    }
+
+    /// The `>` closing a start tag, past any in its quoted attribute values; nil at a `<` first
+    /// (a broken tag, left to libxml2).
+    private static func endOfStartTag(from start: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var quote: UInt8?
+        for index in start..<bytes.count {
+            let byte = bytes[index]
+            if let open = quote {
+                if byte == open { quote = nil }
+            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                quote = byte
+            } else if byte == UInt8(ascii: ">") {
+                return index
+            } else if byte == UInt8(ascii: "<") {
+                return nil
+            }
+        }
+        return nil
+    }
+
+    private static func isNameStart(_ byte: UInt8) -> Bool {
+        (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") || byte == UInt8(ascii: "_")
+            || byte == UInt8(ascii: ":") || byte >= 0x80
     }
 
     /// True when the text holds U+FFFE or U+FFFF (`EF BF BE`, `EF BF BF`), which UTF-8 allows and

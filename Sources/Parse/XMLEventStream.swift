@@ -181,6 +181,7 @@ struct XMLEventStream {
         let range = sections[nextSection]
         nextSection += 1
         guard !open.isEmpty else { return }
+        guard document[range.lowerBound] == UInt8(ascii: "<") else { return escapedText(range) }
         let bodyRange = (range.lowerBound + 9)..<(range.upperBound - 3)
         guard !CDATASections.holdsNonCharacter(UnsafeBufferPointer(rebasing: document[bodyRange])) else { return stop() }
         textIsUnchecked = true
@@ -190,6 +191,14 @@ struct XMLEventStream {
             takePendingSection()
             text.append(contentsOf: UnsafeBufferPointer(rebasing: document[bodyRange]))
         }
+    }
+
+    /// A marker for text with references (`EscapedText`): decoded here, where libxml2 would have
+    /// called back once per reference. Checked as UTF-8 with the rest of the text.
+    private mutating func escapedText(_ range: Range<Int>) {
+        takePendingSection()
+        textIsUnchecked = true
+        EscapedText.decode(UnsafeBufferPointer(rebasing: document[range]), appendingTo: &text)
     }
 
     /// Moves a pending section's bytes into `text`, for more text to join them.

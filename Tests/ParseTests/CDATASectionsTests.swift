@@ -86,4 +86,46 @@ import Testing
         expectSameAsLibxml2(bytes, finishes: true)
         #expect(stream(bytes, readsCDATA: true).events.count == 14)
     }
+
+    // MARK: Escaped text (`EscapedText`)
+
+    private func escapedRanges(_ bytes: [UInt8]) -> [String] {
+        let found = bytes.withUnsafeBufferPointer { CDATASections.find(in: $0) } ?? []
+        return found.filter { bytes[$0.lowerBound] != UInt8(ascii: "<") }.map { String(decoding: bytes[$0], as: UTF8.self) }
+    }
+
+    @Test func escapedTextAfterAStartTagIsDecodedAsLibxml2Does() {
+        let bytes = rss("<description>&lt;p&gt;a &amp; b&#233;&#x4E2D;&quot;&apos;中&lt;/p&gt;</description>"
+            + "<content:encoded xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" a='x>y'>&lt;b&gt;"
+            + "</content:encoded><title>plain</title><author>t &amp; j<![CDATA[!]]></author>")
+        #expect(escapedRanges(bytes) == ["&lt;p&gt;a &amp; b&#233;&#x4E2D;&quot;&apos;中&lt;/p&gt;", "&lt;b&gt;", "t &amp; j"])
+        expectSameAsLibxml2(bytes, finishes: true)
+        let events = stream(bytes, readsCDATA: true).events.joined()
+        #expect(events.contains("<p>a & bé中"))
+        #expect(events.contains("t & j!"))
+    }
+
+    @Test func textLibxml2WouldQuestionIsLeftToIt() {
+        for text in ["&#X41;", "a &lt b", "&#0;", "&#xFFFE;", "&#00000000060;", "]]&gt;]]>", "a\r\nb &amp;", "&amp;\u{1}",
+                     "&nbsp;", "&LT;", "&#;", "&#x;", "&amp;\u{FFFF}"] {
+            let bytes = rss("<title>\(text)</title>")
+            #expect(escapedRanges(bytes).isEmpty, "\(text)")
+            let ours = stream(bytes, readsCDATA: true), libxml2 = stream(bytes, readsCDATA: false)
+            #expect(ours.finished == libxml2.finished, "\(text)")
+            #expect(ours.events == libxml2.events, "\(text)")
+        }
+    }
+
+    @Test func onlyTextRightAfterAStartTagIsTaken() {
+        let bytes = rss("<br/>&amp;<title>a</title>&amp;<description a=\"1\" b='&lt;'>x &gt; y</description>")
+        #expect(escapedRanges(bytes) == ["x &gt; y"])
+        expectSameAsLibxml2(bytes, finishes: true)
+    }
+
+    @Test func escapedTextWithBadUTF8StopsWhereLibxml2Stops() {
+        var bytes = rss("<title>&amp; ab</title>")
+        bytes[bytes.firstIndex(of: UInt8(ascii: "b"))!] = 0xFF
+        #expect(escapedRanges(bytes).count == 1)
+        expectSameAsLibxml2(bytes, finishes: false)
+    }
 }
