@@ -112,6 +112,19 @@ import Testing
         #expect(second.new == 0)
     }
 
+    @Test func theStoreIsFreeTheMomentAPassReturns() async throws {
+        // Batches are stored on a writer thread; the thread's last reference to the store must be
+        // gone when the pass returns, or the next open of the store finds its lock still held.
+        let farm = FeedFarm(feeds: 3, itemsPerFeed: 2, sharedItems: 0, bodyBytes: 100)
+        let server = try farm.server()
+        let feeds = (0..<farm.feeds).map { FeedConfig(name: "feed-\($0)", url: server.url("/feed/\($0).xml")) }
+        for pass in 0..<20 {
+            let summary = try await run(feeds, hostGap: 0)
+            #expect(summary.failed == 0, "pass \(pass)")
+        }
+        #expect(storedTexts().count == farm.distinctItems)
+    }
+
     @Test func failingFeedsAreReportedAndTheOthersStillLand() async throws {
         let golden = try GoldenDocument.all()
         let server = try LoopbackHTTPServer { request in
