@@ -23,11 +23,10 @@ struct DocumentWriter {
         var prepared: [PreparedDocument] = []
         do {
             for document in documents {
-                let bytes = Array(document.text.utf8)
                 let temporary = temporaryFolder + "/" + document.shortHash + ".tmp"
-                try FileSystem.writeFile(bytes, to: temporary)
+                try FileSystem.writeFile(document.text, to: temporary)
                 prepared.append(PreparedDocument(document: document, relativePath: layout.relativePath(for: document),
-                                                 temporaryPath: temporary, bytes: bytes.count))
+                                                 temporaryPath: temporary, bytes: document.text.utf8.count))
             }
         } catch {
             discard(prepared)

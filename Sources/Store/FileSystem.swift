@@ -13,13 +13,23 @@ enum FileSystem {
         }
     }
 
-    /// Writes the whole file (no sync: the caller syncs a batch at once). A failed write removes it.
-    static func writeFile(_ bytes: [UInt8], to path: String) throws(StoreError) {
+    /// Writes `text` as UTF-8, straight from the String's storage (no copy per document), then
+    /// closes it (no sync: the caller syncs a batch at once). A failed write removes the file.
+    static func writeFile(_ text: String, to path: String) throws(StoreError) {
+        var text = text
+        var failure: StoreError?
+        text.withUTF8 { bytes in
+            do throws(StoreError) { try writeFile(bytes, to: path) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    private static func writeFile(_ bytes: UnsafeBufferPointer<UInt8>, to path: String) throws(StoreError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .io(path: path, operation: "create", errno: errno) }
         var written = 0
         while written < bytes.count {
-            let result = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            let result = write(descriptor, bytes.baseAddress.map { $0 + written }, bytes.count - written)
             if result < 0 {
                 if errno == EINTR { continue }
                 let code = errno
