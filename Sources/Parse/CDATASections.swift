@@ -21,9 +21,9 @@ enum CDATASections {
     static let markerBytes: [UInt8] = Array("<?\(marker)?>".utf8)
 
     /// Each section's whole markup, `<![CDATA[` to `]]>`, and each escaped text's range, in
-    /// document order; nil when the stream
-    /// must read the document as it is: a DOCTYPE (its subset may hold such text), a section
-    /// that never ends, or a processing instruction that already uses the marker's target.
+    /// document order; nil when the stream must read the document as it is: a DOCTYPE (its
+    /// subset may hold such text), a section that never ends, or a processing instruction that
+    /// already uses the marker's target.
     static func find(in bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
         let raw = UnsafeRawBufferPointer(bytes)
         var sections: [Range<Int>] = []

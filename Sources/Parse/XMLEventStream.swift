@@ -31,7 +31,8 @@ struct XMLEventStream {
     /// attribute (the tree copier's test) and the value of its xml:base.
     private var bases: [(named: Bool, value: String?)] = []
     private(set) var stoppedOnError = false
-    /// The document, and its CDATA sections that libxml2 sees as markers (`CDATASections`).
+    /// The document, and its CDATA sections and escaped texts that libxml2 sees as markers
+    /// (`CDATASections`).
     private let document: UnsafeBufferPointer<UInt8>
     private let sections: [Range<Int>]
     private var nextSection = 0
