@@ -46,23 +46,21 @@ extension ServedResponse {
 
 /// Compression through the system's gzip, so the tests need no compression library of their own.
 public enum Gzip {
+    /// Through files, not pipes: tests spawn processes in parallel (PostgreSQL, crawler), and a
+    /// child spawned meanwhile could inherit a pipe's write end, so gzip never saw the end of its
+    /// input and the test hung.
     public static func compress(_ bytes: [UInt8]) throws -> [UInt8] {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("crawler-gzip-\(UUID().uuidString)").path
+        defer {
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(atPath: path + ".gz")
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-c", "-9"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
+        process.arguments = ["-9", "-n", "-f", path]
         try process.run()
-        // Write from another thread: a large body would fill the pipe while nobody reads the output.
-        let writer = input.fileHandleForWriting
-        let feeder = Thread {
-            writer.write(Data(bytes))
-            try? writer.close()
-        }
-        feeder.start()
-        let compressed = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return [UInt8](compressed)
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path + ".gz")))
     }
 }

@@ -68,7 +68,11 @@ enum EscapedText {
                 output.append(byte)
                 start = index + length
             } else {
-                guard let (scalar, end) = characterReference(in: text, at: index) else { return }
+                // Not reached for text `isDecodable` accepted; were it, the `&` would stay as it is.
+                guard let (scalar, end) = characterReference(in: text, at: index) else {
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: text[index...]))
+                    return
+                }
                 UTF8.encode(scalar) { output.append($0) }
                 start = end
             }

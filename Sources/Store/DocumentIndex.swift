@@ -60,7 +60,7 @@ final class DocumentIndex {
         return found
     }
 
-    /// The hashes among `shorts` that are stored (or pending), looked up under one read lock
+    /// The hashes among `shorts` that are stored (or pending), looked up in one transaction
     /// rather than taking and dropping SQLite's file locks for every lookup.
     func storedHashes(among shorts: [String]) throws(StoreError) -> Set<String> {
         try database.transaction { () throws(StoreError) in
