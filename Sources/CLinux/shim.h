@@ -10,6 +10,51 @@ static inline int crawler_syncfs(int fd) {
     return syncfs(fd);
 }
 
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <sys/resource.h>
+
+// Both sit behind _GNU_SOURCE; the values are Linux's own.
+#ifndef O_TMPFILE
+#define O_TMPFILE (020000000 | O_DIRECTORY)
+#endif
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+
+// An unnamed file on the filesystem of `folder` (O_TMPFILE): it gets a name only when linked,
+// so a crash leaves nothing behind, and putting it in place costs one directory entry where a
+// temp file costs three changes (its entry, the entry's removal, the new entry).
+static inline int crawler_open_unnamed(const char *folder) {
+    return open(folder, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+}
+
+// Names an unnamed file; fails with EEXIST if the name is taken. Directly (AT_EMPTY_PATH) when
+// the process may (CAP_DAC_READ_SEARCH), else through /proc, which costs a path walk per file.
+static inline int crawler_link_unnamed(int fd, const char *path, int through_proc) {
+    if (!through_proc) return linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH);
+    char source[40];
+    snprintf(source, sizeof source, "/proc/self/fd/%d", fd);
+    return linkat(AT_FDCWD, source, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
+}
+
+// Raises the soft limit on open files to the hard one: a store batch holds one descriptor per
+// document until its files are durable (systemd's soft default is 1,024; its hard one far more).
+static inline void crawler_raise_open_file_limit(void) {
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+// The soft limit on open files (0 when unknown).
+static inline long crawler_open_file_limit(void) {
+    struct rlimit limit;
+    return getrlimit(RLIMIT_NOFILE, &limit) == 0 ? (long)limit.rlim_cur : 0;
+}
+
 #include <malloc.h>
 
 // Caps glibc's malloc arenas. By default each thread that meets a busy arena gets a new one,

@@ -3,61 +3,87 @@ internal import FeedModel
 internal import Store
 internal import Synchronization
 
-/// Stores one batch on a thread of its own while the pipeline gathers the next, so parsing and
+/// Stores batches on threads of their own while the pipeline gathers the next, so parsing and
 /// storing overlap instead of taking turns: a batch's file creation, syncs and index commits
-/// used to stop every reader for as long as they lasted. At most one batch is in flight; the
-/// next one waits for it, which bounds memory to two batches.
+/// used to stop every reader for as long as they lasted.
 ///
-/// The store has one owner at a time: the pipeline does not touch it from `start` until
-/// `finish` has returned, and callers deliver a batch's reports (whose callbacks may use the
-/// store's connection, as the fleet's lease renewal does) before starting the next batch.
+/// Two threads, one step each: the stager writes a batch's new documents to files, then the
+/// writer makes them durable, indexes and names them. With a store that `stagesAhead`, the
+/// stager readies the next batch while the writer stores this one (the writer's syncs wait on
+/// the disk, and file creation was as long again), so two batches may be in flight; otherwise one.
+///
+/// The store has one owner per step: the pipeline does not touch it while a batch is in flight,
+/// and callers deliver a batch's reports (whose callbacks may use the store's connection, as the
+/// fleet's lease renewal does) before starting a batch beyond capacity.
 struct BatchWriter {
     private let store: any CrawlStore
-    // Blocking I/O belongs on its own thread, not on the concurrency pool's few.
-    private let queue = DispatchQueue(label: "crawler.store-writer")
-    private var inFlight: (task: Task<[FeedReport], Never>, done: DoneFlag)?
+    // Blocking I/O belongs on threads of its own, not on the concurrency pool's few.
+    private let stager = DispatchQueue(label: "crawler.store-stager")
+    private let writer = DispatchQueue(label: "crawler.store-writer")
+    private var inFlight: [(task: Task<[FeedReport], Never>, done: DoneFlag)] = []
+    private let capacity: Int
 
     init(store: any CrawlStore) {
         self.store = store
+        capacity = store.stagesAhead ? 2 : 1
     }
 
-    /// True when a batch was stored and its reports wait: take them with `finish` now, since a
-    /// caller's progress callback may have work that must not wait for the next batch (leases).
-    var hasFinished: Bool { inFlight?.done.isSet ?? false }
+    /// True when no other batch may start before `finishOldest`.
+    var isFull: Bool { inFlight.count >= capacity }
 
-    /// Hands `batch` to the writer thread. Call `finish` first if a batch is in flight.
+    /// True when the oldest batch was stored and its reports wait: take them with `finishOldest`
+    /// now, since a caller's progress callback may have work that must not wait (leases).
+    var hasFinished: Bool { inFlight.first?.done.isSet ?? false }
+
+    /// Hands `batch` to the stager, then the writer. Call `finishOldest` first when full.
     mutating func start(_ batch: StoreBatch, at now: Timestamp) {
-        precondition(inFlight == nil, "one batch in flight at a time")
+        precondition(!isFull, "at most \(capacity) batches in flight")
         let handoff = Handoff(batch: batch, store: store)
-        let queue = self.queue, done = DoneFlag()
+        let stager = self.stager, writer = self.writer, done = DoneFlag()
         let task = Task.detached {
             await withCheckedContinuation { continuation in
-                queue.async {
-                    let reports = handoff.flush(at: now)
-                    done.set()
-                    continuation.resume(returning: reports)
+                stager.async {
+                    handoff.stage()
+                    // Queued in stage order, so batches are stored in the order they started.
+                    writer.async {
+                        let reports = handoff.flush(at: now)
+                        done.set()
+                        continuation.resume(returning: reports)
+                    }
                 }
             }
         }
-        inFlight = (task, done)
+        inFlight.append((task, done))
     }
 
-    /// Waits for the batch in flight, if any; returns its reports. The store is the caller's again.
-    mutating func finish() async -> [FeedReport] {
-        guard let (task, _) = inFlight else { return [] }
-        inFlight = nil
-        return await task.value
+    /// Waits for the oldest batch in flight, if any; returns its reports.
+    mutating func finishOldest() async -> [FeedReport] {
+        guard !inFlight.isEmpty else { return [] }
+        return await inFlight.removeFirst().task.value
+    }
+
+    /// Waits for every batch in flight; the store is the caller's again.
+    mutating func finishAll() async -> [FeedReport] {
+        var reports: [FeedReport] = []
+        while !inFlight.isEmpty { reports += await finishOldest() }
+        return reports
     }
 }
 
-/// A batch and its store crossing to the writer thread for one flush. Unchecked: the pipeline
+/// A batch and its store crossing to the stager and writer threads. Unchecked: the pipeline
 /// keeps its own reference to the store, but by `BatchWriter`'s protocol it does not use it
-/// (nor this batch) until the flush has returned.
+/// (nor this batch) until the flush has returned; the stager hands over to the writer through
+/// the writer's queue.
 private final class Handoff: @unchecked Sendable {
     private var contents: (batch: StoreBatch, store: any CrawlStore)?
 
     init(batch: StoreBatch, store: any CrawlStore) {
         contents = (batch, store)
+    }
+
+    func stage() {
+        guard let store = contents?.store else { return }
+        contents?.batch.stage(in: store)
     }
 
     /// Flushes once, and lets go of the store before the caller hears back: the block and task

@@ -35,22 +35,22 @@ public struct Pipeline {
         var batch = StoreBatch()
         var writer = BatchWriter(store: store)
         var reading = OrderedWork<(FeedProcessor, FeedProcessor.Decided), FeedReader.Reading?>(limit: readersInFlight)
-        // The previous batch's reports are delivered before the next batch starts: a progress
-        // callback may use the store's connection (the fleet renews its leases there).
-        func finishWriting() async {
-            for report in await writer.finish() {
+        func deliver(_ finished: [FeedReport]) {
+            for report in finished {
                 log(report)
                 reports.append(report)
                 progress(report)
             }
         }
+        // A batch's reports are delivered before a batch beyond the writer's capacity starts: a
+        // progress callback may use the store's connection (the fleet renews its leases there).
         func flush() async {
-            await finishWriting()
+            if writer.isFull { deliver(await writer.finishOldest()) }
             writer.start(batch, at: clock())
             batch = StoreBatch()
         }
         // Bodies are parsed and converted on the pool, two or more at once, while this task
-        // decides and batches, and the writer thread stores the previous batch; results come
+        // decides and batches, and the writer's threads store the batches before; results come
         // back in the order they arrived.
         func takeOne() async {
             guard let ((processor, decided), output) = await reading.next() else { return }
@@ -71,11 +71,11 @@ public struct Pipeline {
             }
             // Finished feeds go on to the batch at once, so a slow feed in the window holds nothing up.
             while reading.isFull || reading.oldestIsFinished { await takeOne() }
-            if writer.hasFinished { await finishWriting() }
+            while writer.hasFinished { deliver(await writer.finishOldest()) }
         }
         while !reading.isEmpty { await takeOne() }
         if !batch.isEmpty { await flush() }
-        await finishWriting()
+        deliver(await writer.finishAll())
         let order = Dictionary(feeds.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         reports.sort { order[$0.feed, default: 0] < order[$1.feed, default: 0] }
         let summary = PassSummary(reports: reports, milliseconds: Int(WallClock.milliseconds() - started))

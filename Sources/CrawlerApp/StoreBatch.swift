@@ -15,6 +15,7 @@ struct StoreBatch {
     private var waiting: [(processor: FeedProcessor, prepared: FeedProcessor.Prepared)] = []
     private var documentCount = 0
     private var oldest: Int64?
+    private var staged: Result<StagedDocuments, StoreError>?
 
     var isEmpty: Bool { waiting.isEmpty }
 
@@ -29,18 +30,26 @@ struct StoreBatch {
         if oldest == nil { oldest = WallClock.milliseconds() }
     }
 
+    /// Readies the waiting documents for `flush` (see `CrawlStore.stage`); a failure is kept
+    /// for `flush` to report against every feed of the batch.
+    mutating func stage(in store: any CrawlStore) {
+        let documents = waiting.flatMap(\.prepared.documents)
+        guard !documents.isEmpty else { return }
+        staged = Result { () throws(StoreError) in try store.stage(documents) }
+    }
+
     /// Stores every waiting document at once and completes each feed; returns their reports.
     mutating func flush(into store: any CrawlStore, at now: Timestamp) -> [FeedReport] {
-        defer { waiting = []; documentCount = 0; oldest = nil }
-        let documents = waiting.flatMap(\.prepared.documents)
+        defer { waiting = []; documentCount = 0; oldest = nil; staged = nil }
+        if staged == nil { stage(in: store) }
         var storeError: StoreError?
         var stored: Set<String> = []
-        if !documents.isEmpty {
-            do {
-                stored = Set(try store.store(documents, storedAt: now).stored.map(\.shortHash))
-            } catch {
-                storeError = error
+        do {
+            if let staged = try staged?.get() {
+                stored = Set(try store.store(staged, storedAt: now).stored.map(\.shortHash))
             }
+        } catch {
+            storeError = error
         }
         // Each new document counts for the first feed in the batch that carried it.
         var reports = waiting.map { entry in

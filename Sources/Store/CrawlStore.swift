@@ -12,6 +12,13 @@ public protocol CrawlStore: AnyObject {
     func save(_ states: [FeedState]) throws(StoreError)
     /// Stores the documents whose content hash is not stored yet, durably, as one batch.
     func store(_ documents: [Document], storedAt: Timestamp) throws(StoreError) -> DocumentStore.Outcome
+    /// Does for a batch what can be done before the batch ahead of it is stored. True
+    /// `stagesAhead` promises that `stage` may run on one thread while `store(_:storedAt:)` of an
+    /// earlier batch runs on another; false, that the two are never apart.
+    var stagesAhead: Bool { get }
+    func stage(_ documents: [Document]) throws(StoreError) -> StagedDocuments
+    /// Stores a batch made ready by `stage`, durably.
+    func store(_ staged: StagedDocuments, storedAt: Timestamp) throws(StoreError) -> DocumentStore.Outcome
     /// Where the document lives (or will live) relative to the store's root, for the logs.
     func relativePath(for document: Document) -> String
 }
@@ -24,10 +31,23 @@ extension CrawlStore {
         return states
     }
 
+    /// Nothing to do ahead: a store without files stores the documents as they are.
+    public var stagesAhead: Bool { false }
+
+    public func stage(_ documents: [Document]) throws(StoreError) -> StagedDocuments {
+        StagedDocuments(documents: documents)
+    }
+
+    public func store(_ staged: StagedDocuments, storedAt: Timestamp) throws(StoreError) -> DocumentStore.Outcome {
+        try store(staged.documents, storedAt: storedAt)
+    }
+
     /// One save after another, for a store without a cheaper way.
     public func save(_ states: [FeedState]) throws(StoreError) {
         for state in states { try save(state) }
     }
 }
 
-extension DocumentStore: CrawlStore {}
+extension DocumentStore: CrawlStore {
+    public var stagesAhead: Bool { true }
+}

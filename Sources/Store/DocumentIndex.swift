@@ -15,6 +15,9 @@ final class DocumentIndex {
     private let containsShort: SQLiteStatement
     private let insertDocument: SQLiteStatement
     private let insertProvenance: SQLiteStatement
+    private let recordLatest: SQLiteStatement
+    private let insertPending: SQLiteStatement
+    private let deletePending: SQLiteStatement
     private let feedState: FeedStateTable
     /// FULL normally; OFF in benchmarks measuring what durability costs.
     var synchronousMode = "FULL"
@@ -47,10 +50,19 @@ final class DocumentIndex {
         }
         containsShort = try database.prepare("SELECT 1 FROM documents WHERE short = ?1")
         insertDocument = try database.prepare(
-            "INSERT OR REPLACE INTO documents (short, path, date, bytes, pending) VALUES (?1, ?2, ?3, ?4, ?5)")
+            "INSERT OR REPLACE INTO documents (short, path, date, bytes) VALUES (?1, ?2, ?3, ?4)")
+        // The revision link is read from `items` before `recordLatest` moves it on.
         insertProvenance = try database.prepare("""
-            INSERT OR REPLACE INTO provenance (short, hash, feed, item, stored_at) VALUES (?1, ?2, ?3, ?4, ?5)
+            INSERT OR REPLACE INTO provenance (feed, item, short, hash, stored_at, revises) VALUES (?1, ?2, ?3, ?4, ?5,
+                (SELECT short FROM items WHERE feed = ?1 AND item = ?2 AND short != ?3))
             """)
+        recordLatest = try database.prepare("""
+            INSERT INTO items (feed, item, short) VALUES (?1, ?2, ?3)
+            ON CONFLICT (feed, item) DO UPDATE SET short = excluded.short
+            """)
+        insertPending = try database.prepare(
+            "INSERT OR REPLACE INTO pending (short, feed, item, position) VALUES (?1, ?2, ?3, ?4)")
+        deletePending = try database.prepare("DELETE FROM pending WHERE short = ?1")
         feedState = try FeedStateTable(database: database)
     }
 
@@ -60,17 +72,13 @@ final class DocumentIndex {
         return found
     }
 
-    /// The hashes among `shorts` that are stored (or pending), looked up in one transaction
-    /// rather than taking and dropping SQLite's file locks for every lookup.
+    /// The hashes among `shorts` that are stored (or pending).
     func storedHashes(among shorts: [String]) throws(StoreError) -> Set<String> {
-        try database.transaction { () throws(StoreError) in
-            var stored: Set<String> = []
-            for short in shorts where try contains(shortHash: short) { stored.insert(short) }
-            return stored
-        }
+        try StoredHashes.among(shorts, in: database)
     }
 
-    /// Step 1 of a batch: the documents are durable in temp files and about to be renamed.
+    /// Step 1 of a batch: the documents are durable but not yet under their final names. Records
+    /// them in full (revision links and latest items too) and lists them in `pending`.
     /// This commit need not survive a power cut (synchronous=NORMAL: no fsync of its own): if it
     /// is lost, a renamed file is merely unindexed, rewritten identically when its item is seen
     /// again, and reported by `verify`. The fsync of `markStored`'s commit covers both.
@@ -78,52 +86,64 @@ final class DocumentIndex {
         try database.execute("PRAGMA synchronous=NORMAL")
         defer { try? database.execute("PRAGMA synchronous=\(synchronousMode)") }
         try database.transaction { () throws(StoreError) in
-            for entry in prepared {
+            for (position, entry) in prepared.enumerated() {
                 let document = entry.document
-                try insertDocument.run([.text(document.shortHash), .text(entry.relativePath),
-                                        .integer(document.date.secondsSince1970), .integer(Int64(entry.bytes)),
-                                        .integer(1)])
-                try insertProvenance.run([.text(document.shortHash), .text(document.contentHash), .text(document.feed),
-                                          .text(document.itemIdentity), .integer(storedAt.secondsSince1970)])
+                let short = SQLiteStatement.Value.text(document.shortHash)
+                let feed = SQLiteStatement.Value.text(document.feed), item = SQLiteStatement.Value.text(document.itemIdentity)
+                try insertDocument.run([short, .text(entry.relativePath), .integer(document.date.secondsSince1970),
+                                        .integer(Int64(entry.bytes))])
+                try insertProvenance.run([feed, item, short, .text(document.contentHash), .integer(storedAt.secondsSince1970)])
+                try recordLatest.run([feed, item, short])
+                try insertPending.run([short, feed, item, .integer(Int64(position))])
             }
         }
     }
 
-    /// Step 2: the files are in place. Links each to the item's previous document (a revision).
+    /// Step 2: the files are in place; only `pending` changes.
     func markStored(_ shorts: [String]) throws(StoreError) {
-        let link = try database.prepare("""
-            UPDATE provenance SET revises = (SELECT items.short FROM items
-                WHERE items.feed = provenance.feed AND items.item = provenance.item AND items.short != provenance.short)
-            WHERE short = ?1
-            """)
-        let latest = try database.prepare("""
-            INSERT INTO items (feed, item, short) SELECT feed, item, short FROM provenance WHERE short = ?1
-            ON CONFLICT (feed, item) DO UPDATE SET short = excluded.short
-            """)
-        let done = try database.prepare("UPDATE documents SET pending = 0 WHERE short = ?1")
         try database.transaction { () throws(StoreError) in
-            for short in shorts {
-                try link.run([.text(short)])
-                try latest.run([.text(short)])
-                try done.run([.text(short)])
+            for short in shorts { try deletePending.run([.text(short)]) }
+        }
+    }
+
+    /// Undoes pending documents whose file never made it into place, last first: the item's
+    /// latest document and any revision link go back to what they were before.
+    func forget(_ shorts: [String]) throws(StoreError) {
+        let rows = try pendingRows().filter { Set(shorts).contains($0.short) }
+        let revises = try database.prepare("SELECT revises FROM provenance WHERE feed = ?1 AND item = ?2 AND short = ?3")
+        let restoreLatest = try database.prepare("UPDATE items SET short = ?4 WHERE feed = ?1 AND item = ?2 AND short = ?3")
+        let dropLatest = try database.prepare("DELETE FROM items WHERE feed = ?1 AND item = ?2 AND short = ?3")
+        let relink = try database.prepare("UPDATE provenance SET revises = ?4 WHERE feed = ?1 AND item = ?2 AND revises = ?3")
+        let deleteProvenance = try database.prepare("DELETE FROM provenance WHERE feed = ?1 AND item = ?2 AND short = ?3")
+        let deleteDocument = try database.prepare("DELETE FROM documents WHERE short = ?1")
+        try database.transaction { () throws(StoreError) in
+            for row in rows.reversed() {
+                let key: [SQLiteStatement.Value] = [.text(row.feed), .text(row.item), .text(row.short)]
+                var previous: String?
+                try revises.run(key) { previous = $0.text(0) }
+                if let previous {
+                    try restoreLatest.run(key + [.text(previous)])
+                } else {
+                    try dropLatest.run(key)
+                }
+                try relink.run(key + [.text(previous)])
+                try deleteProvenance.run(key)
+                try deleteDocument.run([.text(row.short)])
+                try deletePending.run([.text(row.short)])
             }
         }
     }
 
-    /// Forgets pending documents whose file never made it into place.
-    func forget(_ shorts: [String]) throws(StoreError) {
-        let deleteDocument = try database.prepare("DELETE FROM documents WHERE short = ?1 AND pending = 1")
-        let deleteProvenance = try database.prepare("DELETE FROM provenance WHERE short = ?1")
-        try database.transaction { () throws(StoreError) in
-            for short in shorts {
-                try deleteDocument.run([.text(short)])
-                try deleteProvenance.run([.text(short)])
-            }
+    private func pendingRows() throws(StoreError) -> [(short: String, feed: String, item: String)] {
+        var rows: [(String, String, String)] = []
+        try database.prepare("SELECT short, feed, item FROM pending ORDER BY position").run([]) { row in
+            rows.append((row.text(0) ?? "", row.text(1) ?? "", row.text(2) ?? ""))
         }
+        return rows
     }
 
     func pendingDocuments() throws(StoreError) -> [IndexedDocument] {
-        try documents(where: "pending = 1")
+        try documents(where: "short IN (SELECT short FROM pending)")
     }
 
     /// Every document, in hash order (for verify and rebuild comparisons).
@@ -140,10 +160,10 @@ final class DocumentIndex {
 
     func replaceDocuments(with rows: [IndexedDocument]) throws(StoreError) {
         try database.transaction { () throws(StoreError) in
-            try database.execute("DELETE FROM documents")
+            try database.execute("DELETE FROM documents; DELETE FROM pending;")
             for row in rows {
                 try insertDocument.run([.text(row.shortHash), .text(row.path), .integer(row.date.secondsSince1970),
-                                        .integer(Int64(row.bytes)), .integer(0)])
+                                        .integer(Int64(row.bytes))])
             }
             try database.execute("""
                 DELETE FROM provenance WHERE short NOT IN (SELECT short FROM documents);
@@ -152,6 +172,7 @@ final class DocumentIndex {
         }
     }
 
+    /// Scans provenance (ordered by feed): for inspection and tests, not for a crawl.
     func revisionOf(shortHash: String) throws(StoreError) -> String? {
         let statement = try database.prepare("SELECT revises FROM provenance WHERE short = ?1")
         var revises: String?
@@ -160,7 +181,7 @@ final class DocumentIndex {
     }
 
     func documentCount() throws(StoreError) -> Int {
-        Int(try database.integer("SELECT count(*) FROM documents WHERE pending = 0"))
+        Int(try database.integer(IndexSchema.storedDocumentCount))
     }
 
     func state(of feed: String) throws(StoreError) -> FeedState? {
@@ -182,5 +203,23 @@ final class DocumentIndex {
 
     func allStates() throws(StoreError) -> [FeedState] {
         try feedState.all()
+    }
+}
+
+/// Dedupe lookups for a batch, through any connection to the index (the store's own, or staging's).
+enum StoredHashes {
+    /// The hashes among `shorts` that are stored (or pending), looked up in one transaction
+    /// rather than taking and dropping SQLite's file locks for every lookup.
+    static func among(_ shorts: [String], in database: SQLiteDatabase) throws(StoreError) -> Set<String> {
+        let lookup = try database.prepare("SELECT 1 FROM documents WHERE short = ?1")
+        return try database.reading { () throws(StoreError) in
+            var stored: Set<String> = []
+            for short in shorts {
+                var found = false
+                try lookup.run([.text(short)]) { _ in found = true }
+                if found { stored.insert(short) }
+            }
+            return stored
+        }
     }
 }

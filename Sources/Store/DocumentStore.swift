@@ -9,6 +9,8 @@ public final class DocumentStore {
     private let lock: StoreLock
     private let index: DocumentIndex
     private let writer: DocumentWriter
+    /// `stage`'s own read-only connection to the index, opened on first use.
+    private var stagingConnection: SQLiteDatabase?
     /// What opening the store had to repair after an unclean stop.
     public let recovery: Recovery
 
@@ -78,34 +80,63 @@ public final class DocumentStore {
         try index.contains(shortHash: String(hash.prefix(16)))
     }
 
-    /// Stores the documents not already present, as one durable batch:
-    /// 1. temp files written, then one syncfs makes them all durable;
-    /// 2. the index records them as pending (one transaction);
-    /// 3. renames into place, then an fsync of each folder touched;
-    /// 4. the index marks them stored (one transaction).
-    /// A crash anywhere leaves either nothing, or pending rows that `init` resolves by looking
-    /// for the renamed file. No document is ever half-written under its final name.
+    /// Stores the documents not already present, as one durable batch (`stage`, then `store`).
     public func store(_ documents: [Document], storedAt: Timestamp) throws(StoreError) -> Outcome {
-        var seen = try index.storedHashes(among: documents.map(\.shortHash))
+        try store(stage(documents, lookingUpIn: index.database), storedAt: storedAt)
+    }
+
+    /// Writes the documents not stored yet to unnamed files, ready for `store(_:storedAt:)`.
+    /// May run on one thread while `store` runs on another: it reads the index through a
+    /// connection of its own and writes no name, so the two never meet. Never two at once.
+    public func stage(_ documents: [Document]) throws(StoreError) -> StagedDocuments {
+        if stagingConnection == nil { stagingConnection = try SQLiteDatabase(path: index.database.path, readOnly: true) }
+        return try stage(documents, lookingUpIn: stagingConnection!)
+    }
+
+    private func stage(_ documents: [Document], lookingUpIn database: SQLiteDatabase) throws(StoreError) -> StagedDocuments {
+        var seen = try StoredHashes.among(documents.map(\.shortHash), in: database)
         let fresh = documents.filter { seen.insert($0.shortHash).inserted }
-        guard !fresh.isEmpty else { return Outcome(stored: [], duplicates: documents.count) }
-        let prepared = try writer.prepare(fresh)
+        return StagedDocuments(documents: documents, prepared: try writer.prepare(fresh), writer: writer)
+    }
+
+    /// Stores a staged batch durably:
+    /// 1. the staged files are made durable by one syncfs (documents a batch staged earlier
+    ///    stored meanwhile are dropped first);
+    /// 2. the index records them, and lists them as pending (one transaction);
+    /// 3. each is linked (or renamed) under its name, then one more syncfs;
+    /// 4. the index drops them from its pending list (one small transaction).
+    /// A crash anywhere leaves either nothing, or pending rows that `init` resolves by looking
+    /// for the named file. No document is ever half-written under its final name.
+    public func store(_ staged: StagedDocuments, storedAt: Timestamp) throws(StoreError) -> Outcome {
+        var prepared = staged.take()
+        let storedMeanwhile: Set<String>
+        do {
+            storedMeanwhile = try index.storedHashes(among: prepared.map(\.document.shortHash))
+        } catch {
+            writer.discard(prepared[...])
+            throw error
+        }
+        if !storedMeanwhile.isEmpty {
+            writer.discard(prepared.filter { storedMeanwhile.contains($0.document.shortHash) }[...])
+            prepared.removeAll { storedMeanwhile.contains($0.document.shortHash) }
+        }
+        guard !prepared.isEmpty else { return Outcome(stored: [], duplicates: staged.documents.count) }
         do {
             try writer.makeDurable()
             try index.recordPending(prepared, storedAt: storedAt)
         } catch {
-            writer.discard(prepared)
+            writer.discard(prepared[...])
             throw error
         }
         do {
             try writer.publish(prepared)
         } catch {
-            writer.discard(prepared)
             _ = try? Self.resolvePending(index: index, root: root)
             throw error
         }
         try index.markStored(prepared.map(\.document.shortHash))
-        return Outcome(stored: fresh, duplicates: documents.count - fresh.count)
+        let stored = prepared.map(\.document)
+        return Outcome(stored: stored, duplicates: staged.documents.count - stored.count)
     }
 
     /// Settles every pending row: stored if its file is in place and whole, forgotten otherwise.
@@ -176,7 +207,7 @@ extension DocumentStore {
     /// Records documents in the index as if their files had been written (no files are).
     @_spi(Benchmark) public func recordInIndexOnly(_ documents: [Document], storedAt: Timestamp) throws(StoreError) {
         let prepared = documents.map {
-            PreparedDocument(document: $0, relativePath: layout.relativePath(for: $0), temporaryPath: "",
+            PreparedDocument(document: $0, relativePath: layout.relativePath(for: $0), staged: .temporary(path: ""),
                              bytes: $0.text.utf8.count)
         }
         try index.recordPending(prepared, storedAt: storedAt)

@@ -27,23 +27,102 @@ enum FileSystem {
     private static func writeFile(_ bytes: UnsafeBufferPointer<UInt8>, to path: String) throws(StoreError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .io(path: path, operation: "create", errno: errno) }
+        do {
+            try writeAll(bytes, to: descriptor, naming: path)
+        } catch {
+            Glibc.close(descriptor)
+            unlink(path)
+            throw error
+        }
+        guard Glibc.close(descriptor) == 0 else {
+            let code = errno
+            unlink(path)
+            throw .io(path: path, operation: "close", errno: code)
+        }
+    }
+
+    /// Writes `text` to a new unnamed file in `folder` and returns it open; nil when no unnamed
+    /// file can be made there (no O_TMPFILE), or only with a descriptor numbered `limit` or more:
+    /// descriptors are numbered lowest first, so that keeps the rest free for sockets and SQLite.
+    /// A failed write closes it.
+    static func writeUnnamedFile(_ text: String, in folder: String, below limit: Int32) throws(StoreError) -> Int32? {
+        let descriptor = crawler_open_unnamed(folder)
+        guard descriptor >= 0 else { return nil }
+        guard descriptor < limit else {
+            Glibc.close(descriptor)
+            return nil
+        }
+        var text = text
+        var failure: StoreError?
+        text.withUTF8 { bytes in
+            do throws(StoreError) { try writeAll(bytes, to: descriptor, naming: folder + "/(new document)") } catch {
+                failure = error
+            }
+        }
+        if let failure {
+            Glibc.close(descriptor)
+            throw failure
+        }
+        return descriptor
+    }
+
+    private static func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to descriptor: Int32,
+                                 naming path: String) throws(StoreError) {
         var written = 0
         while written < bytes.count {
             let result = write(descriptor, bytes.baseAddress.map { $0 + written }, bytes.count - written)
             if result < 0 {
                 if errno == EINTR { continue }
-                let code = errno
-                close(descriptor)
-                unlink(path)
-                throw .io(path: path, operation: "write", errno: code)
+                throw .io(path: path, operation: "write", errno: errno)
             }
             written += result
         }
-        guard close(descriptor) == 0 else {
-            let code = errno
-            unlink(path)
-            throw .io(path: path, operation: "close", errno: code)
+    }
+
+    /// How this process can name an unnamed file (see `unnamedFileLinking`).
+    enum UnnamedLinking: Sendable {
+        case direct, throughProc
+
+        fileprivate var throughProc: Int32 { self == .throughProc ? 1 : 0 }
+    }
+
+    /// Names an unnamed file `destination`. A file already there (one whose index commit a power
+    /// cut lost) is replaced as a rename replaces it, atomically, through a link at `spare`.
+    static func link(unnamed descriptor: Int32, to destination: String, replacingVia spare: String,
+                     linking: UnnamedLinking) throws(StoreError) {
+        if crawler_link_unnamed(descriptor, destination, linking.throughProc) == 0 { return }
+        guard errno == EEXIST else { throw .io(path: destination, operation: "link into place", errno: errno) }
+        unlink(spare)
+        guard crawler_link_unnamed(descriptor, spare, linking.throughProc) == 0 else {
+            throw .io(path: spare, operation: "link", errno: errno)
         }
+        try rename(spare, to: destination)
+    }
+
+    /// Whether `folder`'s filesystem makes unnamed files (O_TMPFILE) and how this process can
+    /// link them, if at all; tried once with an empty file.
+    static func unnamedFileLinking(in folder: String) -> UnnamedLinking? {
+        let descriptor = crawler_open_unnamed(folder)
+        guard descriptor >= 0 else { return nil }
+        defer { Glibc.close(descriptor) }
+        let probe = folder + "/unnamed-file-probe"
+        for linking in [UnnamedLinking.direct, .throughProc] {
+            unlink(probe)
+            if crawler_link_unnamed(descriptor, probe, linking.throughProc) == 0 {
+                unlink(probe)
+                return linking
+            }
+        }
+        return nil
+    }
+
+    /// How many descriptors unnamed files may use: half of the soft limit on open files.
+    static var descriptorsForUnnamedFiles: Int32 {
+        Int32(clamping: crawler_open_file_limit() / 2)
+    }
+
+    static func close(_ descriptor: Int32) {
+        Glibc.close(descriptor)
     }
 
     static func syncFileSystem(containing path: String) throws(StoreError) {

@@ -1,20 +1,31 @@
 /// The index's tables. `documents` holds only what can be read back from the document files
-/// (so `rebuild-index` can recreate it); `provenance` and `items` record where each came from.
+/// (so `rebuild-index` can recreate it); `provenance` and `items` record where each came from;
+/// `pending` lists the documents of the batch being stored whose files may not be in place yet.
+///
+/// Hashes are random keys: a table ordered by hash has every batch dirty pages all over it, and
+/// each commit writes every dirty page to the WAL again. So only the small `short` index is in
+/// hash order; documents go in by rowid (appended) and provenance by feed (a feed's items sit
+/// together), and the second commit of a batch touches only `pending`.
 enum IndexSchema {
-    static let version = 4
+    static let version = 5
+
+    static let storedDocumentCount = "SELECT (SELECT count(*) FROM documents) - (SELECT count(*) FROM pending)"
 
     static let create = """
         CREATE TABLE IF NOT EXISTS documents (
-            short TEXT PRIMARY KEY,          -- first 16 hex digits of the content hash; names the file
+            id INTEGER PRIMARY KEY,          -- insertion order
+            short TEXT NOT NULL UNIQUE,      -- first 16 hex digits of the content hash; names the file
             path TEXT NOT NULL,              -- relative to the store root
             date INTEGER NOT NULL,           -- the document's date, seconds since 1970
-            bytes INTEGER NOT NULL,
-            pending INTEGER NOT NULL DEFAULT 0  -- 1 between "about to rename" and "renamed"
-        ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS pending_documents ON documents (pending) WHERE pending = 1;
+            bytes INTEGER NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS provenance (
-            short TEXT PRIMARY KEY, hash TEXT NOT NULL, feed TEXT NOT NULL, item TEXT NOT NULL,
-            stored_at INTEGER NOT NULL, revises TEXT
+            feed TEXT NOT NULL, item TEXT NOT NULL, short TEXT NOT NULL, hash TEXT NOT NULL,
+            stored_at INTEGER NOT NULL, revises TEXT, PRIMARY KEY (feed, item, short)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS pending (
+            short TEXT PRIMARY KEY, feed TEXT NOT NULL, item TEXT NOT NULL,
+            position INTEGER NOT NULL        -- order within the batch, to undo it backwards
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS items (
             feed TEXT NOT NULL, item TEXT NOT NULL, short TEXT NOT NULL, PRIMARY KEY (feed, item)
@@ -40,6 +51,37 @@ enum IndexSchema {
             ALTER TABLE feed_state ADD COLUMN body_fingerprint TEXT;
             ALTER TABLE feed_state ADD COLUMN last_unconditional INTEGER;
             ALTER TABLE feed_state ADD COLUMN not_before INTEGER;
+            """,
+        // Version 4 recorded a batch in `documents.pending` and linked revisions only once the
+        // files were in place; version 5 links them in the first commit, so pending rows carried
+        // over are linked here, as version 4's recovery would have.
+        4: """
+            UPDATE provenance SET revises = (SELECT items.short FROM items WHERE items.feed = provenance.feed
+                AND items.item = provenance.item AND items.short != provenance.short)
+            WHERE short IN (SELECT short FROM documents WHERE pending = 1);
+            INSERT INTO items (feed, item, short)
+                SELECT feed, item, short FROM provenance WHERE short IN (SELECT short FROM documents WHERE pending = 1)
+                ON CONFLICT (feed, item) DO UPDATE SET short = excluded.short;
+            CREATE TABLE pending (
+                short TEXT PRIMARY KEY, feed TEXT NOT NULL, item TEXT NOT NULL, position INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            INSERT INTO pending (short, feed, item, position)
+                SELECT documents.short, feed, item, 0 FROM documents JOIN provenance ON provenance.short = documents.short
+                WHERE documents.pending = 1;
+            CREATE TABLE documents_5 (
+                id INTEGER PRIMARY KEY, short TEXT NOT NULL UNIQUE, path TEXT NOT NULL,
+                date INTEGER NOT NULL, bytes INTEGER NOT NULL
+            );
+            INSERT INTO documents_5 (short, path, date, bytes) SELECT short, path, date, bytes FROM documents ORDER BY date;
+            DROP TABLE documents;
+            ALTER TABLE documents_5 RENAME TO documents;
+            CREATE TABLE provenance_5 (
+                feed TEXT NOT NULL, item TEXT NOT NULL, short TEXT NOT NULL, hash TEXT NOT NULL,
+                stored_at INTEGER NOT NULL, revises TEXT, PRIMARY KEY (feed, item, short)
+            ) WITHOUT ROWID;
+            INSERT INTO provenance_5 SELECT feed, item, short, hash, stored_at, revises FROM provenance;
+            DROP TABLE provenance;
+            ALTER TABLE provenance_5 RENAME TO provenance;
             """,
     ]
 }

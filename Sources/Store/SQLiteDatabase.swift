@@ -52,6 +52,19 @@ final class SQLiteDatabase {
         }
     }
 
+    /// Runs `body` in one read transaction: one snapshot, and SQLite's file locks taken once.
+    func reading<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try execute("BEGIN DEFERRED")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
     /// The first column of the first row of `sql`, as an integer (0 when there is none).
     func integer(_ sql: String) throws(StoreError) -> Int64 {
         var value: Int64 = 0

@@ -21,6 +21,11 @@ public final class StoreReader {
             throw .index(path: indexPath, message: "no store here yet (run `crawler once` or `crawler run` first)")
         }
         database = try SQLiteDatabase(path: indexPath, readOnly: true)
+        let version = try database.integer("PRAGMA user_version")
+        guard version == IndexSchema.version else {
+            throw .index(path: indexPath, message: "the index is schema version \(version), not \(IndexSchema.version); "
+                         + "it is upgraded when the crawler next opens the store (`crawler once`, or a restart of `crawler run`)")
+        }
         feedStates = try FeedStateTable(database: database)
     }
 
@@ -33,14 +38,14 @@ public final class StoreReader {
     }
 
     public func documentCount() throws(StoreError) -> Int {
-        Int(try database.integer("SELECT count(*) FROM documents WHERE pending = 0"))
+        Int(try database.integer(IndexSchema.storedDocumentCount))
     }
 
     public func recentDocuments(feed: String, limit: Int = 5) throws(StoreError) -> [RecentDocument] {
         let statement = try database.prepare("""
             SELECT documents.path, provenance.stored_at, provenance.revises FROM provenance
             JOIN documents ON documents.short = provenance.short
-            WHERE provenance.feed = ?1 AND documents.pending = 0
+            WHERE provenance.feed = ?1 AND provenance.short NOT IN (SELECT short FROM pending)
             ORDER BY provenance.stored_at DESC, documents.date DESC LIMIT ?2
             """)
         var rows: [RecentDocument] = []

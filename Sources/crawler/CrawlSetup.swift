@@ -10,6 +10,7 @@ import Logging
 enum CrawlSetup {
     static func load(_ path: String, logger: Logger) throws -> CrawlerConfig {
         crawler_limit_malloc_arenas(2)
+        crawler_raise_open_file_limit()
         do {
             let settings = FleetSetup.applyingEnvironment(try ConfigLoader.load(path: path))
             _ = try Pipeline(config: settings, logger: logger)

@@ -10,12 +10,15 @@ let documentCount = arguments.count > 2 ? Int(arguments[2]) ?? 20_000 : 20_000
 let indexCount = arguments.count > 3 ? Int(arguments[3]) ?? 1_000_000 : 1_000_000
 // 45 is one feed's worth (the first pass over 5,000 feeds writes ~225,000 documents).
 let batchSize = arguments.count > 4 ? Int(arguments[4]) ?? 45 : 45
+// The fetch farm's documents: about 1.2 KB each, all dated in one month (one folder).
+let documentSize = arguments.count > 5 ? Int(arguments[5]) ?? 4_000 : 4_000
+let spreadDays = arguments.count > 6 ? Int64(arguments[6]) ?? 700 : 700
 
-func document(_ number: Int, size: Int = 4_000) -> Document {
+func document(_ number: Int, size: Int = documentSize) -> Document {
     let hash = String(format: "%016llx%048llx", UInt64(number) &* 0x9E37_79B9_7F4A_7C15, UInt64(number))
     let body = String(repeating: "x", count: size)
     return Document(feed: "feed-\(number / 45)", itemIdentity: "item-\(number)", contentHash: hash,
-                    date: Timestamp(secondsSince1970: 1_640_995_200 + Int64(number % 700) * 86_400),
+                    date: Timestamp(secondsSince1970: 1_640_995_200 + Int64(number) % max(spreadDays, 1) * 86_400),
                     text: "\n---\ntitle: 'Item \(number)'\ncategories: \n - Bench\nauthor: Bench\ncomments: false\n"
                         + "date: Sat, 01 Jan 2022 00:00:00 GMT\n---\n\n<div>   \n\(body)  \n</div>\n            ")
 }

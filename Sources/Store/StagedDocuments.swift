@@ -1,0 +1,37 @@
+public import FeedModel
+
+/// A batch's documents made ready ahead of `CrawlStore.store(_:storedAt:)`: for a
+/// `DocumentStore`, those not stored yet are already written to unnamed files (not durable, not
+/// named), so the thread that stores the batch before it can go on meanwhile.
+///
+/// Owns the open files until they are stored; dropped unstored, it closes them and the kernel
+/// frees them, so nothing reaches the disk's folders.
+public final class StagedDocuments: @unchecked Sendable {
+    /// Every document of the batch, duplicates included.
+    public let documents: [Document]
+    private var prepared: [PreparedDocument]
+    private let writer: DocumentWriter?
+
+    /// Documents a store has nothing to write ahead for.
+    public init(documents: [Document]) {
+        self.documents = documents
+        prepared = []
+        writer = nil
+    }
+
+    init(documents: [Document], prepared: [PreparedDocument], writer: DocumentWriter) {
+        self.documents = documents
+        self.prepared = prepared
+        self.writer = writer
+    }
+
+    /// The written files, handed over once: they are the taker's to publish or discard.
+    func take() -> [PreparedDocument] {
+        defer { prepared = [] }
+        return prepared
+    }
+
+    deinit {
+        writer?.discard(prepared[...])
+    }
+}
