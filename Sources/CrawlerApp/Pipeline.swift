@@ -76,8 +76,7 @@ public struct Pipeline {
         while !reading.isEmpty { await takeOne() }
         if !batch.isEmpty { await flush() }
         deliver(await writer.finishAll())
-        let order = Dictionary(feeds.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
-        reports.sort { order[$0.feed, default: 0] < order[$1.feed, default: 0] }
+        reports = Self.inConfigOrder(reports, feeds: feeds)
         let summary = PassSummary(reports: reports, milliseconds: Int(WallClock.milliseconds() - started))
         logger.info("pass", metadata: [
             "feeds": "\(reports.count)", "failed": "\(summary.failed)", "new": "\(summary.new)",
@@ -113,7 +112,23 @@ public struct Pipeline {
         return (requests, states)
     }
 
+    /// Reports in the order their feeds are configured: placed by position, not sorted with a
+    /// comparator that looked both feeds up (two hash lookups per comparison, ~10 ms at 5,000).
+    static func inConfigOrder(_ reports: [FeedReport], feeds: [FeedConfig]) -> [FeedReport] {
+        var position: [String: Int] = [:]
+        position.reserveCapacity(feeds.count)
+        for (index, feed) in feeds.enumerated() where position[feed.name] == nil { position[feed.name] = index }
+        var slots = [[FeedReport]](repeating: [], count: feeds.count + 1)
+        for report in reports { slots[position[report.feed] ?? feeds.count].append(report) }
+        return slots.flatMap { $0 }
+    }
+
     private func log(_ report: FeedReport) {
+        // Unchanged feeds are logged at debug level only; their metadata is built only if shown.
+        if report.error == nil && report.unchanged && logger.logLevel > .debug {
+            logTransition(report)
+            return
+        }
         var metadata: Logger.Metadata = [
             "feed": "\(report.feed)", "status": "\(report.httpStatus.map(String.init) ?? "error")",
             "bytes": "\(report.bytes)", "ms": "\(report.milliseconds)", "new": "\(report.new)",

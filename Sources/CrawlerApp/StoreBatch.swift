@@ -8,25 +8,31 @@ struct StoreBatch {
     /// Flush once this many documents, or this many feeds, are waiting. Index commits cost by the
     /// pages they touch, and random hashes touch pages everywhere, so fewer, larger commits write less.
     static let documentLimit = 2000
-    static let feedLimit = 32
+    static let feedsWithDocumentsLimit = 32
+    /// Feeds with nothing to store (a 304, an unchanged body, an error) cost only their state's
+    /// row, so they count against a higher limit: 5,000 304s took 156 transactions at 32 each.
+    static let feedLimit = 512
     /// ...or once the oldest has waited this long, so a slow pass still stores as it goes.
     static let waitLimitMilliseconds: Int64 = 2000
 
     private var waiting: [(processor: FeedProcessor, prepared: FeedProcessor.Prepared)] = []
     private var documentCount = 0
+    private var feedsWithDocuments = 0
     private var oldest: Int64?
     private var staged: Result<StagedDocuments, StoreError>?
 
     var isEmpty: Bool { waiting.isEmpty }
 
     var isFull: Bool {
-        documentCount >= Self.documentLimit || waiting.count >= Self.feedLimit
+        documentCount >= Self.documentLimit || feedsWithDocuments >= Self.feedsWithDocumentsLimit
+            || waiting.count >= Self.feedLimit
             || oldest.map { WallClock.milliseconds() - $0 >= Self.waitLimitMilliseconds } ?? false
     }
 
     mutating func add(_ prepared: FeedProcessor.Prepared, processor: FeedProcessor) {
         waiting.append((processor, prepared))
         documentCount += prepared.documents.count
+        if !prepared.documents.isEmpty { feedsWithDocuments += 1 }
         if oldest == nil { oldest = WallClock.milliseconds() }
     }
 
@@ -40,7 +46,7 @@ struct StoreBatch {
 
     /// Stores every waiting document at once and completes each feed; returns their reports.
     mutating func flush(into store: any CrawlStore, at now: Timestamp) -> [FeedReport] {
-        defer { waiting = []; documentCount = 0; oldest = nil; staged = nil }
+        defer { waiting = []; documentCount = 0; feedsWithDocuments = 0; oldest = nil; staged = nil }
         if staged == nil { stage(in: store) }
         var storeError: StoreError?
         var stored: Set<String> = []
