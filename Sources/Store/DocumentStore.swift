@@ -64,6 +64,12 @@ public final class DocumentStore {
         self.recovery = recovery
     }
 
+    deinit {
+        // Before the index's own connection: SQLite checkpoints the WAL into the database when
+        // its last connection closes, and a WAL left behind is read whole by the next open.
+        stagingConnection = nil
+    }
+
     private static func openIndex(_ path: String, setAsideBroken: Bool) throws(StoreError) -> DocumentIndex {
         do {
             return try DocumentIndex(path: path)

@@ -106,6 +106,17 @@ import Testing
         #expect(try store.documentCount() == 3)
     }
 
+    @Test func closingAStoreThatStagedLeavesNoWriteAheadLog() throws {
+        do {
+            let store = try DocumentStore(path: folder)
+            _ = try store.store(try store.stage([document("aa", feed: "one")]), storedAt: now)
+            #expect(FileManager.default.fileExists(atPath: folder + "/index.sqlite-wal"))
+        }
+        // Checkpointed into the database on close, as with no staging: the next open reads no log.
+        #expect(!FileManager.default.fileExists(atPath: folder + "/index.sqlite-wal"))
+        #expect(try DocumentStore(path: folder).documentCount() == 1)
+    }
+
     @Test func aStagedBatchDroppedUnstoredLeavesNothing() throws {
         let store = try DocumentStore(path: folder)
         do { _ = try store.stage([document("aa", feed: "one")]) }
