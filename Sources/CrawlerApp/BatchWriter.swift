@@ -28,6 +28,8 @@ struct BatchWriter {
         capacity = store.stagesAhead ? 2 : 1
     }
 
+    var isIdle: Bool { inFlight.isEmpty }
+
     /// True when no other batch may start before `finishOldest`.
     var isFull: Bool { inFlight.count >= capacity }
 

@@ -55,7 +55,9 @@ public struct Pipeline {
         func takeOne() async {
             guard let ((processor, decided), output) = await reading.next() else { return }
             batch.add(processor.prepared(decided, reading: output), processor: processor)
-            if batch.isFull { await flush() }
+            // An idle writer takes what there is: a pass's first batch no longer waits for 32
+            // feeds to be parsed before storing starts. A busy one lets the batch grow.
+            if batch.isFull || (writer.isIdle && batch.hasDocuments) { await flush() }
         }
         for await result in engine.fetch(requests, isCancelled: isCancelled) {
             guard let feed = byName[result.request.feed] else { continue }

@@ -22,6 +22,7 @@ struct StoreBatch {
     private var staged: Result<StagedDocuments, StoreError>?
 
     var isEmpty: Bool { waiting.isEmpty }
+    var hasDocuments: Bool { documentCount > 0 }
 
     var isFull: Bool {
         documentCount >= Self.documentLimit || feedsWithDocuments >= Self.feedsWithDocumentsLimit

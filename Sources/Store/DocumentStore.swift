@@ -91,12 +91,16 @@ public final class DocumentStore {
         try store(stage(documents, lookingUpIn: index.database), storedAt: storedAt)
     }
 
-    /// Writes the documents not stored yet to unnamed files, ready for `store(_:storedAt:)`.
+    /// Writes the documents not stored yet to unnamed files and syncs them, ready for
+    /// `store(_:storedAt:)`, whose own sync then finds little left to write: waiting for the disk
+    /// here keeps the thread storing the batch before from waiting for it.
     /// May run on one thread while `store` runs on another: it reads the index through a
     /// connection of its own and writes no name, so the two never meet. Never two at once.
     public func stage(_ documents: [Document]) throws(StoreError) -> StagedDocuments {
         if stagingConnection == nil { stagingConnection = try SQLiteDatabase(path: index.database.path, readOnly: true) }
-        return try stage(documents, lookingUpIn: stagingConnection!)
+        let staged = try stage(documents, lookingUpIn: stagingConnection!)
+        if staged.hasFiles { try writer.makeDurable() }
+        return staged
     }
 
     private func stage(_ documents: [Document], lookingUpIn database: SQLiteDatabase) throws(StoreError) -> StagedDocuments {

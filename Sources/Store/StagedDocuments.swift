@@ -25,6 +25,8 @@ public final class StagedDocuments: @unchecked Sendable {
         self.writer = writer
     }
 
+    var hasFiles: Bool { !prepared.isEmpty }
+
     /// The written files, handed over once: they are the taker's to publish or discard.
     func take() -> [PreparedDocument] {
         defer { prepared = [] }
