@@ -1,4 +1,5 @@
 internal import FeedModel
+internal import Synchronization
 
 /// A document written to disk, durable once the batch is synced, not yet under its final name.
 struct PreparedDocument {
@@ -67,10 +68,19 @@ struct DocumentWriter {
            let descriptor = try FileSystem.writeUnnamedFile(document.text, in: folder, below: descriptorLimit) {
             return .unnamed(descriptor: descriptor)
         }
-        let temporary = temporaryFolder + "/" + document.shortHash + ".tmp"
+        let temporary = temporaryPath(for: document)
         try FileSystem.writeFile(document.text, to: temporary)
         return .temporary(path: temporary)
     }
+
+    /// A temp file's path, never used before by this process: the same document may sit in two
+    /// batches, one staged while the other is being stored, and must not share a temp file.
+    private func temporaryPath(for document: Document) -> String {
+        let serial = Self.temporaryFiles.wrappingAdd(1, ordering: .relaxed).newValue
+        return temporaryFolder + "/" + document.shortHash + "-" + String(serial) + ".tmp"
+    }
+
+    private static let temporaryFiles = Atomic<UInt64>(0)
 
     /// Makes every staged file's content durable with one syncfs instead of one fsync each.
     func makeDurable() throws(StoreError) {
@@ -100,7 +110,7 @@ struct DocumentWriter {
         switch entry.staged {
         case .unnamed(let descriptor):
             try FileSystem.link(unnamed: descriptor, to: destination,
-                                replacingVia: temporaryFolder + "/" + entry.document.shortHash + ".tmp",
+                                replacingVia: temporaryPath(for: entry.document),
                                 linking: unnamedLinking ?? .throughProc)
         case .temporary(let path):
             try FileSystem.rename(path, to: destination)

@@ -68,6 +68,18 @@ import Testing
         #expect(contents("bb") == "b")
     }
 
+    /// A document can be in a batch being stored and in the next, staged meanwhile: its two temp
+    /// files must not be one file, or naming the first would take (or truncate) the second's.
+    @Test func twoTempFilesOfOneDocumentAreApart() throws {
+        let writer = try writer(nil)
+        let first = try writer.prepare([document("aa", text: "same text")])
+        let second = try writer.prepare([document("aa", text: "same text")])
+        try writer.publish(first)
+        try writer.publish(second)
+        #expect(contents("aa") == "same text")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/tmp").isEmpty)
+    }
+
     @Test func discardedFilesLeaveNothingBehind() throws {
         let writer = try writer(FileSystem.unnamedFileLinking(in: NSTemporaryDirectory()))
         let prepared = try writer.prepare([document("aa", text: "a"), document("bb", text: "b")])
