@@ -7,10 +7,10 @@ internal import Synchronization
 /// storing overlap instead of taking turns: a batch's file creation, syncs and index commits
 /// used to stop every reader for as long as they lasted.
 ///
-/// Two threads, one step each: the stager writes a batch's new documents to files, then the
-/// writer makes them durable, indexes and names them. With a store that `stagesAhead`, the
-/// stager readies the next batch while the writer stores this one (the writer's syncs wait on
-/// the disk, and file creation was as long again), so two batches may be in flight; otherwise one.
+/// Two threads, one step each: the stager writes a batch's new documents to files and syncs
+/// them, then the writer indexes and names them. With a store that `stagesAhead`, the stager
+/// readies the next batch while the writer stores this one (file creation and the wait for the
+/// disk took as long as the rest), so two batches may be in flight; otherwise one.
 ///
 /// The store has one owner per step: the pipeline does not touch it while a batch is in flight,
 /// and callers deliver a batch's reports (whose callbacks may use the store's connection, as the

@@ -1,14 +1,45 @@
 /// The host part of a URL, lower-cased, without user info or port: what politeness budgets are keyed by.
 enum HostName {
+    /// Read from the URL's bytes: it runs for every request, and the Character-based version
+    /// (`firstRange(of:)`, `lowercased()`) was 2.5% of a 304 pass. Non-ASCII authorities take the
+    /// Unicode-aware path.
     static func of(_ url: String) -> String {
-        guard let schemeEnd = url.firstRange(of: "://") else { return "" }
-        let rest = url[schemeEnd.upperBound...]
-        var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
-            return String(authority[...close]).lowercased()
+        var url = url
+        return url.withUTF8 { bytes in
+            guard let authority = authorityRange(in: bytes) else { return "" }
+            let host = hostRange(in: bytes, authority: authority)
+            guard bytes[host].allSatisfy({ $0 < 0x80 }) else {
+                return String(decoding: bytes[host], as: UTF8.self).lowercased()
+            }
+            return String(unsafeUninitializedCapacity: host.count) { buffer in
+                for (offset, byte) in bytes[host].enumerated() {
+                    buffer[offset] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+                }
+                return host.count
+            }
         }
-        if let colon = authority.firstIndex(of: ":") { authority = authority[..<colon] }
-        return authority.lowercased()
+    }
+
+    /// After `://`, up to the first `/`, `?` or `#`.
+    private static func authorityRange(in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        let separator: [UInt8] = Array("://".utf8)
+        guard bytes.count >= 3, let start = (0...(bytes.count - 3)).first(where: {
+            bytes[$0] == separator[0] && bytes[$0 + 1] == separator[1] && bytes[$0 + 2] == separator[2]
+        }) else { return nil }
+        let from = start + 3
+        let end = bytes[from...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
+        return from..<(end ?? bytes.count)
+    }
+
+    /// The authority without user info and port; an IPv6 literal keeps its brackets.
+    private static func hostRange(in bytes: UnsafeBufferPointer<UInt8>, authority: Range<Int>) -> Range<Int> {
+        var from = authority.lowerBound
+        if let at = bytes[authority].lastIndex(of: UInt8(ascii: "@")) { from = at + 1 }
+        let host = from..<authority.upperBound
+        if bytes[host].first == UInt8(ascii: "["), let close = bytes[host].firstIndex(of: UInt8(ascii: "]")) {
+            return from..<(close + 1)
+        }
+        let colon = bytes[host].firstIndex(of: UInt8(ascii: ":"))
+        return from..<(colon ?? authority.upperBound)
     }
 }
