@@ -26,6 +26,8 @@ public final class StagedDocuments: @unchecked Sendable {
     }
 
     var hasFiles: Bool { !prepared.isEmpty }
+    /// True once the files were synced after the last of them was written.
+    var isDurable = false
 
     /// The written files, handed over once: they are the taker's to publish or discard.
     func take() -> [PreparedDocument] {
