@@ -41,20 +41,16 @@ final class SQLiteDatabase {
 
     /// Runs `body` in one transaction: all of it is committed, or none of it.
     func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
-        try execute("BEGIN IMMEDIATE")
-        do {
-            let value = try body()
-            try execute("COMMIT")
-            return value
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
+        try run(body, after: "BEGIN IMMEDIATE")
     }
 
     /// Runs `body` in one read transaction: one snapshot, and SQLite's file locks taken once.
     func reading<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
-        try execute("BEGIN DEFERRED")
+        try run(body, after: "BEGIN DEFERRED")
+    }
+
+    private func run<T>(_ body: () throws(StoreError) -> T, after begin: String) throws(StoreError) -> T {
+        try execute(begin)
         do {
             let value = try body()
             try execute("COMMIT")
