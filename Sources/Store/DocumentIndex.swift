@@ -109,7 +109,8 @@ final class DocumentIndex {
     /// Undoes pending documents whose file never made it into place, last first: the item's
     /// latest document and any revision link go back to what they were before.
     func forget(_ shorts: [String]) throws(StoreError) {
-        let rows = try pendingRows().filter { Set(shorts).contains($0.short) }
+        let wanted = Set(shorts)
+        let rows = try pendingRows().filter { wanted.contains($0.short) }
         let revises = try database.prepare("SELECT revises FROM provenance WHERE feed = ?1 AND item = ?2 AND short = ?3")
         let restoreLatest = try database.prepare("UPDATE items SET short = ?4 WHERE feed = ?1 AND item = ?2 AND short = ?3")
         let dropLatest = try database.prepare("DELETE FROM items WHERE feed = ?1 AND item = ?2 AND short = ?3")
