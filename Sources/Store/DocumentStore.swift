@@ -99,10 +99,8 @@ public final class DocumentStore {
     public func stage(_ documents: [Document]) throws(StoreError) -> StagedDocuments {
         if stagingConnection == nil { stagingConnection = try SQLiteDatabase(path: index.database.path, readOnly: true) }
         let staged = try stage(documents, lookingUpIn: stagingConnection!)
-        if staged.hasFiles {
-            try writer.makeDurable()
-            staged.isDurable = true
-        }
+        if staged.hasFiles { try writer.makeDurable() }
+        staged.isAhead = true
         return staged
     }
 
@@ -113,32 +111,32 @@ public final class DocumentStore {
     }
 
     /// Stores a staged batch durably:
-    /// 1. the staged files are made durable by one syncfs, unless staging did (documents a
-    ///    batch staged earlier stored meanwhile are dropped first);
+    /// 1. the staged files are made durable by one syncfs, unless staging ahead did (and then
+    ///    documents the batch before stored meanwhile are dropped first);
     /// 2. the index records them, and lists them as pending (one transaction);
     /// 3. each is linked (or renamed) under its name, then one more syncfs;
     /// 4. the index drops them from its pending list (one small transaction).
     /// A crash anywhere leaves either nothing, or pending rows that `init` resolves by looking
     /// for the named file. No document is ever half-written under its final name.
     public func store(_ staged: StagedDocuments, storedAt: Timestamp) throws(StoreError) -> Outcome {
-        let isDurable = staged.isDurable
+        let isAhead = staged.isAhead
         var prepared = staged.take()
-        let storedMeanwhile: Set<String>
-        do {
-            storedMeanwhile = try index.storedHashes(among: prepared.map(\.document.shortHash))
-        } catch {
-            writer.discard(prepared[...])
-            throw error
-        }
-        if !storedMeanwhile.isEmpty {
+        if isAhead {
+            let storedMeanwhile: Set<String>
+            do {
+                storedMeanwhile = try index.storedHashes(among: prepared.map(\.document.shortHash))
+            } catch {
+                writer.discard(prepared[...])
+                throw error
+            }
             writer.discard(prepared.filter { storedMeanwhile.contains($0.document.shortHash) }[...])
             prepared.removeAll { storedMeanwhile.contains($0.document.shortHash) }
         }
         guard !prepared.isEmpty else { return Outcome(stored: [], duplicates: staged.documents.count) }
         do {
-            // Staged on another thread, the files were synced there; a sync here would wait for
-            // the next batch's files being written meanwhile.
-            if !isDurable { try writer.makeDurable() }
+            // Staged ahead, the files were synced there; a sync here would wait for the next
+            // batch's files being written meanwhile.
+            if !isAhead { try writer.makeDurable() }
             try index.recordPending(prepared, storedAt: storedAt)
         } catch {
             writer.discard(prepared[...])

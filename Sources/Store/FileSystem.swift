@@ -13,22 +13,13 @@ enum FileSystem {
         }
     }
 
-    /// Writes `text` as UTF-8, straight from the String's storage (no copy per document), then
-    /// closes it (no sync: the caller syncs a batch at once). A failed write removes the file.
+    /// Writes `text` as UTF-8 to a new file, then closes it (no sync: the caller syncs a batch
+    /// at once). A failed write removes the file.
     static func writeFile(_ text: String, to path: String) throws(StoreError) {
-        var text = text
-        var failure: StoreError?
-        text.withUTF8 { bytes in
-            do throws(StoreError) { try writeFile(bytes, to: path) } catch { failure = error }
-        }
-        if let failure { throw failure }
-    }
-
-    private static func writeFile(_ bytes: UnsafeBufferPointer<UInt8>, to path: String) throws(StoreError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .io(path: path, operation: "create", errno: errno) }
         do {
-            try writeAll(bytes, to: descriptor, naming: path)
+            try writeAll(text, to: descriptor, naming: path)
         } catch {
             Glibc.close(descriptor)
             unlink(path)
@@ -52,31 +43,32 @@ enum FileSystem {
             Glibc.close(descriptor)
             return nil
         }
-        var text = text
-        var failure: StoreError?
-        text.withUTF8 { bytes in
-            do throws(StoreError) { try writeAll(bytes, to: descriptor, naming: folder + "/(new document)") } catch {
-                failure = error
-            }
-        }
-        if let failure {
+        do {
+            try writeAll(text, to: descriptor, naming: folder + "/(new document)")
+        } catch {
             Glibc.close(descriptor)
-            throw failure
+            throw error
         }
         return descriptor
     }
 
-    private static func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to descriptor: Int32,
-                                 naming path: String) throws(StoreError) {
-        var written = 0
-        while written < bytes.count {
-            let result = write(descriptor, bytes.baseAddress.map { $0 + written }, bytes.count - written)
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw .io(path: path, operation: "write", errno: errno)
+    /// Writes all of `text` as UTF-8, straight from the String's storage (no copy per document).
+    private static func writeAll(_ text: String, to descriptor: Int32, naming path: String) throws(StoreError) {
+        var text = text
+        var failure: StoreError?
+        text.withUTF8 { bytes in
+            var written = 0
+            while written < bytes.count {
+                let result = write(descriptor, bytes.baseAddress.map { $0 + written }, bytes.count - written)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    failure = .io(path: path, operation: "write", errno: errno)
+                    return
+                }
+                written += result
             }
-            written += result
         }
+        if let failure { throw failure }
     }
 
     /// How this process can name an unnamed file (see `unnamedFileLinking`).

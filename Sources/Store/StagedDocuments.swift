@@ -26,8 +26,9 @@ public final class StagedDocuments: @unchecked Sendable {
     }
 
     var hasFiles: Bool { !prepared.isEmpty }
-    /// True once the files were synced after the last of them was written.
-    var isDurable = false
+    /// Staged on its own thread ahead of the batch before it: looked up before that batch was
+    /// stored, and synced. False when `store` staged it itself, just before storing.
+    var isAhead = false
 
     /// The written files, handed over once: they are the taker's to publish or discard.
     func take() -> [PreparedDocument] {
