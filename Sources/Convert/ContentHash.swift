@@ -68,31 +68,39 @@ public enum ContentHash {
     }
 
     /// Runs of white space (Unicode's White_Space, as `Unicode.Scalar.Properties.isWhitespace`)
-    /// become one space; none at either end.
+    /// become one space; none at either end. Over raw buffers: with an Array's bounds checks
+    /// and appends this loop was the costliest step of hashing a document.
     static func fold(_ utf8: [UInt8]) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(utf8.count)
-        var pendingSpace = false
-        var index = 0
-        while index < utf8.count {
-            let width = whiteSpaceWidth(utf8, at: index)
-            if width > 0 {
-                pendingSpace = !output.isEmpty
-                index += width
-                continue
+        utf8.withUnsafeBufferPointer { input in
+            [UInt8](unsafeUninitializedCapacity: input.count) { output, count in
+                var written = 0
+                var pendingSpace = false
+                var index = 0
+                while index < input.count {
+                    let width = whiteSpaceWidth(input, at: index)
+                    if width > 0 {
+                        pendingSpace = written > 0
+                        index += width
+                        continue
+                    }
+                    if pendingSpace {
+                        output[written] = 0x20
+                        written += 1
+                        pendingSpace = false
+                    }
+                    output[written] = input[index]
+                    written += 1
+                    index += 1
+                }
+                count = written
             }
-            if pendingSpace { output.append(0x20) }
-            pendingSpace = false
-            output.append(utf8[index])
-            index += 1
         }
-        return output
     }
 
     /// The UTF-8 length of the white-space scalar at `index`, or 0. The non-ASCII ones are
     /// U+0085, U+00A0, U+1680, U+2000…U+200A, U+2028, U+2029, U+202F, U+205F and U+3000.
     /// A continuation byte (0x80…0xBF) never starts one, so any index may be asked.
-    @inline(__always) static func whiteSpaceWidth(_ utf8: [UInt8], at index: Int) -> Int {
+    @inline(__always) static func whiteSpaceWidth(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
         let byte = utf8[index]
         if byte < 0x80 { return byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) ? 1 : 0 }
         guard byte >= 0xC2, byte <= 0xE3, index + 1 < utf8.count else { return 0 }
