@@ -7,6 +7,7 @@ import Parse
 
 struct Add: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "add",
         abstract: "Add a feed to feeds.yaml, given its URL or the URL of a page that links to it.",
         discussion: """
             A page is searched for <link rel="alternate"> feeds; the first one that parses is added. \

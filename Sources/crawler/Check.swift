@@ -7,6 +7,7 @@ import Parse
 
 struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Validate feeds.yaml; with --probe, also fetch each feed once and say which ones work.",
         discussion: "Nothing is stored. Exit status 0 when everything checked is fine, 1 otherwise, 2 for a bad file."
     )

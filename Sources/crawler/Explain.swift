@@ -7,6 +7,7 @@ import Fleet
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "explain",
         abstract: "Explain one feed: why it is due when it is, its validators, last error and recent documents."
     )
 

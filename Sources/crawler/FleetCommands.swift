@@ -15,6 +15,7 @@ struct FeedsCommand: ParsableCommand {
 
     struct Sync: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sync",
             abstract: "Make the database's feeds match the configuration file's.",
             discussion: """
                 Added feeds are due at once; removed ones stop being polled (their documents stay); \
@@ -51,6 +52,7 @@ struct PostsCommand: ParsableCommand {
 
     struct Sync: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sync",
             abstract: "Write every document of the shared database not yet in DIR, as files.",
             discussion: """
                 DIR becomes an ordinary store (the files as `crawler once` writes them, and their \

@@ -8,6 +8,7 @@ import Store
 
 struct Once: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "once",
         abstract: "Fetch every feed once, store what is new, print a summary, and exit.",
         discussion: """
             Exit status: 0 when every feed succeeded, 1 when some failed (the others are stored), \

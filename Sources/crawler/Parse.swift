@@ -6,6 +6,7 @@ import Parse
 
 struct Parse: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "parse",
         abstract: "Parse one feed (a file or a URL) and show what the crawler reads from it.",
         discussion: "Nothing is stored. With --json, prints one JSON object: {\"feed\": {...}, \"items\": [...]}."
     )

@@ -7,6 +7,7 @@ import Logging
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Run as a daemon: poll every feed when it is due, until SIGTERM.",
         discussion: """
             Each feed is polled at its interval, never more often than its server asks, backing off \

@@ -8,6 +8,7 @@ import Config
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show every feed's state from the store: last fetch, status, errors, next due, documents.",
         discussion: "Safe to run while `crawler run` is working on the same store."
     )

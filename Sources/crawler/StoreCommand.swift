@@ -62,6 +62,7 @@ struct StoreLocation: ParsableArguments {
 extension StoreCommand {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check every document against the index: present, whole, named by its hash, in the format.",
             discussion: "Exit status 0 when the store is clean, 1 when a problem was found (each is printed)."
         )
