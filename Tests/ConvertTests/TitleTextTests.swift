@@ -73,4 +73,14 @@ import Testing
             #expect(YAMLScalar.containsColonSpaceOrSpaceHash(sample) == foundation, "\(Array(sample.utf8))")
         }
     }
+
+    /// Every ASCII sample, plus C1 controls (U+0080…U+009F) and other non-ASCII text, which the
+    /// byte check hands on to the scalar properties.
+    @Test func controlCharactersByBytesEqualScalarProperties() {
+        let nonASCII = ["café", "新浪\u{85}财经", "a\u{9F}", "\u{80}", "é\u{7F}", "\u{A0}x", "👍🏽"]
+        for sample in Self.samples + nonASCII {
+            let general = sample.unicodeScalars.contains { $0.properties.generalCategory == .control }
+            #expect(YAMLScalar.containsControl(sample) == general, "\(Array(sample.utf8))")
+        }
+    }
 }
