@@ -13,6 +13,56 @@ import Testing
         #expect(TitleText.quoted("") == "''")
     }
 
+    /// The byte-level rules against the same rules stated over scalars and Unicode's properties,
+    /// for every kind of white space, line break and control character, alone, in runs, mixed,
+    /// at either end, next to ASCII, CJK, accents and emoji.
+    @Test func normalisingBytesMatchesTheRulesOverScalars() {
+        let pieces = ["a", "新", "é", "e\u{301}", "👍🏽", " ", "  ", "\t", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{7}",
+                      "\u{1F}", "\u{7F}", "\u{80}", "\u{85}", "\u{9F}", "\u{A0}", "\u{1680}", "\u{2000}", "\u{200A}",
+                      "\u{200B}", "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}", "\u{FEFF}", "\u{1C}"]
+        var checked = 0
+        for first in pieces {
+            for second in pieces {
+                for third in ["", "x", "\u{3000}"] {
+                    for sample in [first + second + third, "x" + first + second + "y" + third, third + first + "z" + second] {
+                        #expect(TitleText.normalise(sample) == Self.normalisedByScalars(sample), "\(Array(sample.unicodeScalars))")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked == pieces.count * pieces.count * 9)
+    }
+
+    /// The rules as SPEC.md states them, scalar by scalar.
+    static func normalisedByScalars(_ raw: String) -> String {
+        var output = String.UnicodeScalarView(), run = String.UnicodeScalarView()
+        var runHasBreak = false
+        func flushRun() {
+            output.append(contentsOf: runHasBreak ? " ".unicodeScalars : run)
+            run = String.UnicodeScalarView()
+            runHasBreak = false
+        }
+        for scalar in raw.unicodeScalars {
+            if "\n\r\u{2028}\u{2029}\u{85}".unicodeScalars.contains(scalar) {
+                runHasBreak = true
+                run.append(" ")
+            } else if scalar == "\t" {
+                run.append(" ")
+            } else if scalar.properties.isWhitespace {
+                run.append(scalar)
+            } else if scalar.properties.generalCategory != .control {
+                flushRun()
+                output.append(scalar)
+            }
+        }
+        flushRun()
+        let scalars = output
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[first...last])
+    }
+
     @Test func foldsLineBreakRunsTabsAndDropsControls() {
         #expect(TitleText.normalise("  One\n   two\tthree\u{7}  ") == "One two three")
         #expect(TitleText.normalise("a \r\n\t b") == "a b")
