@@ -7,23 +7,21 @@ struct MappingReader {
     /// Prefix for key paths in messages, e.g. `feeds[2]`.
     let path: String
 
-    /// Values by key, built once: walking the mapping for every key asked copied Yams nodes
-    /// (and their tags, marks...) over and over, a third of loading a long list of feeds.
-    private let values: [String: Node]
+    /// Keys and values, read out once: walking the mapping for every key asked copied Yams nodes
+    /// (and their tags, marks...) over and over, a third of loading a long list of feeds. A list,
+    /// not a dictionary: a feed has two or three keys, and hashing them cost more than comparing.
+    private let values: [(key: String, value: Node)]
 
     init(parser: ConfigParser, mapping: Node.Mapping, path: String) {
         self.parser = parser
         self.mapping = mapping
         self.path = path
-        var values: [String: Node] = [:]
-        for (key, value) in mapping {
-            if let name = key.string, values[name] == nil { values[name] = value }
-        }
-        self.values = values
+        values = mapping.compactMap { key, value in key.string.map { ($0, value) } }
     }
 
+    /// The first value under `key` (Yams has already refused a mapping that repeats a key).
     func node(_ key: String) -> Node? {
-        values[key]
+        values.first { $0.key == key }?.value
     }
 
     func rejectUnknownKeys(allowed: [String]) throws(ConfigError) {

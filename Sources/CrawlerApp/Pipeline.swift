@@ -93,6 +93,7 @@ public struct Pipeline {
         let now = clock()
         var requests: [FetchRequest] = []
         var states: [String: FeedState?] = [:]
+        states.reserveCapacity(feeds.count)
         // Read at once; should that fail, feed by feed, so one unreadable state costs one feed.
         let stored = try? store.feedStates(feeds.map(\.name))
         for feed in feeds {

@@ -205,6 +205,10 @@ final class DocumentIndex {
     func allStates() throws(StoreError) -> [FeedState] {
         try feedState.all()
     }
+
+    func states(of feeds: Set<String>) throws(StoreError) -> [String: FeedState] {
+        try feedState.states(of: feeds)
+    }
 }
 
 /// Dedupe lookups for a batch, through any connection to the index (the store's own, or staging's).

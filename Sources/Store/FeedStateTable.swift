@@ -46,6 +46,17 @@ final class FeedStateTable {
         return states
     }
 
+    /// The states of the feeds in `feeds`, read in one scan; other rows are skipped undecoded.
+    func states(of feeds: Set<String>) throws(StoreError) -> [String: FeedState] {
+        var states: [String: FeedState] = [:]
+        states.reserveCapacity(feeds.count)
+        try selectAll.run([]) { row in
+            guard let feed = row.text(11), feeds.contains(feed) else { return }
+            states[feed] = Self.state(from: row)
+        }
+        return states
+    }
+
     private static func state(from row: SQLiteStatement) -> FeedState {
         var state = FeedState(
             feed: row.text(11) ?? "", url: row.text(0) ?? "",

@@ -1,6 +1,6 @@
 import FeedModel
 import Foundation
-import Store
+@testable import Store
 import Testing
 
 @Suite struct DocumentStoreTests {
@@ -102,6 +102,26 @@ import Testing
         #expect(try reopened.feedState("f0") == states[0])
         #expect(try reopened.feedState("f1")?.consecutiveErrors == 4)
         #expect(try reopened.feedState("f2") == states[2])
+    }
+
+    /// A pass reads the states it plans from in one go: by lookups for a few feeds, by one scan
+    /// of the table for many. Both give exactly the states asked for that exist, whole.
+    @Test(arguments: [3, DocumentStore.feedsReadByScan + 6])
+    func readsTheStatesOfTheFeedsAskedFor(asked: Int) throws {
+        let states = (0..<100).map { index in
+            var state = FeedState(feed: "f\(index)", url: "https://x/\(index)")
+            state.validators = ConditionalHeaders(etag: "\"e\(index)\"", lastModified: "Wed, 16 Feb 2022 23:50:43 GMT")
+            state.bodyFingerprint = "x64:\(index):ff"
+            state.documents = index
+            return state
+        }
+        let store = try DocumentStore(path: folder)
+        try store.save(states)
+        let names = (0..<asked).map { "f\($0)" } + ["not-stored"]
+        let read = try store.feedStates(names)
+        #expect(read.count == asked)
+        #expect(read["not-stored"] == nil)
+        for index in 0..<asked { #expect(read["f\(index)"] == states[index]) }
     }
 
     @Test func removesTemporaryFilesACrashLeftBehind() throws {
