@@ -5,15 +5,34 @@ internal import Convert
 internal import Store
 internal import Schedule
 
+/// What every feed of a pass shares. One per pass, referenced by each `FeedProcessor`: copied
+/// into each, it made every processor a kilobyte, and a batch of 512 waiting feeds moved and
+/// page-faulted its way through megabytes on a 304 pass.
+final class PassContext {
+    let config: CrawlerConfig
+    let store: any CrawlStore
+    let format: OutputFormat
+    let logger: Logger
+
+    init(config: CrawlerConfig, store: any CrawlStore, format: OutputFormat, logger: Logger) {
+        self.config = config
+        self.store = store
+        self.format = format
+        self.logger = logger
+    }
+}
+
 /// Turns one fetch result into stored documents and a new feed state. The decision itself is
 /// `FetchDecision` (pure); this type carries it out and says what happened.
 struct FeedProcessor {
     let feed: FeedConfig
-    let config: CrawlerConfig
-    let store: any CrawlStore
     let now: Timestamp
-    let format: OutputFormat
-    let logger: Logger
+    let context: PassContext
+
+    var config: CrawlerConfig { context.config }
+    var store: any CrawlStore { context.store }
+    var format: OutputFormat { context.format }
+    var logger: Logger { context.logger }
 
     /// A feed read and converted, whose documents wait to be stored with other feeds' in one batch.
     struct Prepared {

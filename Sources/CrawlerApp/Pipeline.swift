@@ -31,6 +31,7 @@ public struct Pipeline {
         let byName = Dictionary(feeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let (requests, states) = plan(feeds, store: store)
         let engine = FetchEngine(settings: FetchSettings(config))
+        let context = PassContext(config: config, store: store, format: format, logger: logger)
         var reports: [FeedReport] = []
         var batch = StoreBatch()
         var writer = BatchWriter(store: store)
@@ -62,8 +63,7 @@ public struct Pipeline {
         for await result in engine.fetch(requests, isCancelled: isCancelled) {
             guard let feed = byName[result.request.feed] else { continue }
             if case .failure(let failure) = result.outcome, failure.kind == .cancelled { continue }
-            let processor = FeedProcessor(feed: feed, config: config, store: store, now: clock(), format: format,
-                                          logger: logger)
+            let processor = FeedProcessor(feed: feed, now: clock(), context: context)
             let decided = processor.decide(result, previous: states[feed.name] ?? nil)
             if let response = decided.toRead {
                 let reader = processor.reader, hints = decided.prepared.hints
