@@ -134,5 +134,4 @@ public enum TitleText {
         quoted.append(UInt8(ascii: "'"))
         return String(decoding: quoted, as: UTF8.self)
     }
-
 }
