@@ -192,10 +192,9 @@ public final class DocumentStore {
         try index.state(of: feed)
     }
 
-    /// In one transaction: a pass plans every feed from its state, and reading them one by one
-    /// took and dropped SQLite's file locks (two fcntl calls) per feed. Many feeds are read in
-    /// one scan of the table, a few by lookups: a lookup per feed was half of planning a
-    /// 1,000-feed pass.
+    /// The states a pass plans from, read at once: many feeds in one scan of the table (a lookup
+    /// per feed was half of planning a 1,000-feed pass), a few by lookups in one transaction
+    /// (each lookup on its own took and dropped SQLite's file locks, two fcntl calls).
     public func feedStates(_ feeds: [String]) throws(StoreError) -> [String: FeedState] {
         guard feeds.count >= Self.feedsReadByScan else {
             return try index.database.transaction { () throws(StoreError) in
