@@ -157,13 +157,16 @@ public struct Pipeline {
     /// One event when a feed changes health: failing, recovered, gone.
     private func logTransition(_ report: FeedReport) {
         let errors = report.state?.consecutiveErrors ?? 0
-        let metadata: Logger.Metadata = ["feed": "\(report.feed)", "errors": "\(errors)", "url": "\(report.url)"]
+        // Built only for a line that is written: most reports log nothing here.
+        func metadata(_ extra: Logger.Metadata) -> Logger.Metadata {
+            extra.merging(["feed": "\(report.feed)", "errors": "\(errors)", "url": "\(report.url)"]) { $1 }
+        }
         // feed_gone is logged where the 410 is decided (FeedProcessor).
         if report.state?.gone == true { return }
         if errors == failingAfter {
-            logger.warning("feed_failing", metadata: metadata.merging(["error": "\(report.error ?? "")"]) { $1 })
+            logger.warning("feed_failing", metadata: metadata(["error": "\(report.error ?? "")"]))
         } else if errors == 0 && report.previousErrors >= failingAfter {
-            logger.info("feed_recovered", metadata: metadata.merging(["after": "\(report.previousErrors)"]) { $1 })
+            logger.info("feed_recovered", metadata: metadata(["after": "\(report.previousErrors)"]))
         }
     }
 

@@ -17,7 +17,8 @@ public final class ProgressLine {
         done += 1
         new += report.new
         failed += report.succeeded ? 0 : 1
-        draw("[\(done)/\(total) feeds] \(new) new documents, \(failed) failed")
+        // The line is built only for a terminal: under systemd or a pipe this runs per feed for nothing.
+        if enabled { draw("[\(done)/\(total) feeds] \(new) new documents, \(failed) failed") }
     }
 
     public func finish() {

@@ -4,6 +4,7 @@ import CrawlerTestKit
 import FeedModel
 import Logging
 import Store
+import Synchronization
 import Testing
 
 @Suite struct PipelineTests {
@@ -17,8 +18,8 @@ import Testing
     }
 
     /// `hostGap: 0` for a farm on the one loopback host, which politeness would otherwise pace.
-    private func run(_ feeds: [FeedConfig], hostGap: Double = 0.2) async throws -> PassSummary {
-        let logger = Logger(label: "test") { _ in LogfmtHandler(level: .debug, sink: sink) }
+    private func run(_ feeds: [FeedConfig], hostGap: Double = 0.2, level: Logger.Level = .debug) async throws -> PassSummary {
+        let logger = Logger(label: "test") { _ in LogfmtHandler(level: level, sink: sink) }
         let store = try DocumentStore(path: folder.file("store"))
         return try await Pipeline(config: config(feeds, hostGap: hostGap), logger: logger).runOnce(feeds: feeds, store: store)
     }
@@ -163,5 +164,37 @@ import Testing
         #expect(boom["level"] == "warning")
         #expect(boom["status"] == "500")
         #expect(boom["error"] == "HTTP 500 Internal Server Error")
+    }
+
+    /// A feed's change of health is one line each way, at the default level too: `feed_failing`
+    /// when it has failed five times in a row, `feed_recovered` at its first success after that;
+    /// nothing on other passes, the unchanged one after recovering included.
+    @Test func aFeedGoingBadAndRecoveringIsLoggedOnceEachWay() async throws {
+        let requests = Mutex(0)
+        let feedText = GoldenDocument.rssFeed(items: [])
+        let server = try LoopbackHTTPServer { _ in
+            let count = requests.withLock { count in count += 1; return count }
+            return count <= 5 ? ServedResponse(status: 500, text: "") : ServedResponse(text: feedText)
+        }
+        let feeds = [sinaFeed(server.url("/flaky"), name: "flaky")]
+        var transitions: [[LogLine]] = []
+        for _ in 1...7 {
+            let before = sink.captured.count
+            _ = try await run(feeds, hostGap: 0, level: .info)
+            transitions.append(sink.captured.dropFirst(before).map(LogLine.init).filter {
+                $0["event"] == "feed_failing" || $0["event"] == "feed_recovered"
+            })
+        }
+        #expect(transitions[0...3].allSatisfy { $0.isEmpty })
+        let failing = try #require(transitions[4].first)
+        #expect(transitions[4].count == 1)
+        #expect(failing["event"] == "feed_failing" && failing["level"] == "warning")
+        #expect(failing["feed"] == "flaky" && failing["errors"] == "5")
+        #expect(failing["error"] == "HTTP 500 Internal Server Error")
+        #expect(failing["url"] == server.url("/flaky"))
+        let recovered = try #require(transitions[5].first)
+        #expect(transitions[5].count == 1)
+        #expect(recovered["event"] == "feed_recovered" && recovered["after"] == "5" && recovered["errors"] == "0")
+        #expect(transitions[6].isEmpty)
     }
 }
