@@ -83,6 +83,9 @@ public struct ConfigParser: Sendable {
         var feeds: [FeedConfig] = []
         var seenNames: [String: Int] = [:]
         var seenURLs: [String: Int] = [:]
+        feeds.reserveCapacity(sequence.count)
+        seenNames.reserveCapacity(sequence.count)
+        seenURLs.reserveCapacity(sequence.count)
         for (index, entry) in sequence.enumerated() {
             let feed = try parseFeed(entry, index: index, defaults: defaults)
             if let first = seenURLs[feed.url] {
