@@ -22,9 +22,8 @@ enum HostName {
 
     /// After `://`, up to the first `/`, `?` or `#`.
     private static func authorityRange(in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
-        let separator: [UInt8] = Array("://".utf8)
         guard bytes.count >= 3, let start = (0...(bytes.count - 3)).first(where: {
-            bytes[$0] == separator[0] && bytes[$0 + 1] == separator[1] && bytes[$0 + 2] == separator[2]
+            bytes[$0] == UInt8(ascii: ":") && bytes[$0 + 1] == UInt8(ascii: "/") && bytes[$0 + 2] == UInt8(ascii: "/")
         }) else { return nil }
         let from = start + 3
         let end = bytes[from...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }

@@ -193,11 +193,11 @@ public final class DocumentStore {
     }
 
     /// The states a pass plans from, read at once: many feeds in one scan of the table (a lookup
-    /// per feed was half of planning a 1,000-feed pass), a few by lookups in one transaction
+    /// per feed was half of planning a 1,000-feed pass), a few by lookups in one read transaction
     /// (each lookup on its own took and dropped SQLite's file locks, two fcntl calls).
     public func feedStates(_ feeds: [String]) throws(StoreError) -> [String: FeedState] {
         guard feeds.count >= Self.feedsReadByScan else {
-            return try index.database.transaction { () throws(StoreError) in
+            return try index.database.reading { () throws(StoreError) in
                 var states: [String: FeedState] = [:]
                 for feed in feeds { states[feed] = try index.state(of: feed) }
                 return states
