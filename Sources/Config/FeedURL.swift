@@ -24,8 +24,7 @@ struct FeedURL {
     private static func firstSchemeSeparator(in bytes: String.UTF8View) -> String.Index? {
         var index = bytes.startIndex
         while let colon = bytes[index...].firstIndex(of: UInt8(ascii: ":")) {
-            let slashes = bytes[bytes.index(after: colon)...].prefix(2)
-            if slashes.elementsEqual([UInt8(ascii: "/"), UInt8(ascii: "/")]) { return colon }
+            if bytes[bytes.index(after: colon)...].starts(with: "//".utf8) { return colon }
             index = bytes.index(after: colon)
         }
         return nil

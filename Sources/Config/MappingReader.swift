@@ -7,26 +7,38 @@ struct MappingReader {
     /// Prefix for key paths in messages, e.g. `feeds[2]`.
     let path: String
 
-    /// Keys and values, read out once: walking the mapping for every key asked copied Yams nodes
-    /// (and their tags, marks...) over and over, a third of loading a long list of feeds. A list,
-    /// not a dictionary: a feed has two or three keys, and hashing them cost more than comparing.
-    private let values: [(key: String, value: Node)]
+    /// Keys and values, read out once, side by side: a lookup compares keys only and copies the
+    /// one node it finds. Searching (key, node) pairs copied every node passed over (its string,
+    /// tag and mark), and walking the mapping itself copied more: most of loading a long list of
+    /// feeds, which asks each feed for a dozen keys it mostly does not have. Lists, not a
+    /// dictionary: a feed has two or three keys, and hashing them cost more than comparing.
+    /// A key that is not a plain value is nil here, and unknown to every lookup.
+    private let keys: [String?]
+    private let values: [Node]
 
     init(parser: ConfigParser, mapping: Node.Mapping, path: String) {
         self.parser = parser
         self.mapping = mapping
         self.path = path
-        values = mapping.compactMap { key, value in key.string.map { ($0, value) } }
+        var keys: [String?] = [], values: [Node] = []
+        keys.reserveCapacity(mapping.count)
+        values.reserveCapacity(mapping.count)
+        for (key, value) in mapping {
+            keys.append(key.string)
+            values.append(value)
+        }
+        self.keys = keys
+        self.values = values
     }
 
     /// The first value under `key` (Yams has already refused a mapping that repeats a key).
     func node(_ key: String) -> Node? {
-        values.first { $0.key == key }?.value
+        keys.firstIndex(of: key).map { values[$0] }
     }
 
     func rejectUnknownKeys(allowed: [String]) throws(ConfigError) {
-        for (key, _) in mapping {
-            let name = key.string ?? "?"
+        for (index, key) in keys.enumerated() {
+            let name = key ?? "?"
             guard !allowed.contains(name) else { continue }
             var message = "unknown key '\(name)'"
             if let guess = allowed.min(by: { editDistance($0, name) < editDistance($1, name) }),
@@ -35,29 +47,36 @@ struct MappingReader {
             } else {
                 message += " (known keys: \(allowed.joined(separator: ", ")))"
             }
-            throw parser.error(at: key, key: qualified(name), message)
+            throw parser.error(at: Array(mapping.keys)[index], key: qualified(name), message)
         }
     }
 
     func string(_ key: String) throws(ConfigError) -> String? {
         guard let node = node(key) else { return nil }
-        if Self.isNull(node) { return nil }
-        guard let scalar = node.scalar else {
+        guard case .scalar(let scalar) = node else {
+            if Self.isNull(node) { return nil }
             throw parser.error(at: node, key: qualified(key), "must be a single value, not a list or mapping")
         }
-        return scalar.string
+        return Self.isNull(scalar) ? nil : scalar.string
     }
 
     /// YAML's null (`~`, `null`, `Null`, `NULL` or nothing, unquoted and untagged), read from the
     /// scalar itself: `node.tag` runs Yams' regular expressions for bool, int, float... over every
     /// value, which was most of the time `crawler once` spent loading a long list of feeds.
     static func isNull(_ node: Node) -> Bool {
-        guard let scalar = node.scalar else { return node.tag.rawValue == Tag.Name.null.rawValue }
+        guard case .scalar(let scalar) = node else { return node.tag.rawValue == Tag.Name.null.rawValue }
+        return isNull(scalar)
+    }
+
+    private static func isNull(_ scalar: Node.Scalar) -> Bool {
         // The tag as written (resolved only if someone asked before): implicit means a plain scalar.
-        if scalar.tag.rawValue == Tag.Name.implicit.rawValue {
-            return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+        guard scalar.tag.rawValue == Tag.Name.implicit.rawValue else {
+            return scalar.tag.rawValue == Tag.Name.null.rawValue
         }
-        return scalar.tag.rawValue == Tag.Name.null.rawValue
+        switch scalar.string {
+        case "", "~", "null", "Null", "NULL": return true
+        default: return false
+        }
     }
 
     func stringList(_ key: String) throws(ConfigError) -> [String]? {

@@ -63,6 +63,23 @@ import Testing
         #expect(problem?.message.contains("did you mean 'interval'") == true)
     }
 
+    @Test func namesTheLineOfAFeedsMisspeltKeyAndOfAListWhereAValueBelongs() {
+        let misspelt = error("""
+            feeds:
+              - url: https://a.example/f
+              - url: https://b.example/f
+                name: b
+                categries: [news]
+            """)
+        #expect(misspelt?.line == 5)
+        #expect(misspelt?.key == "feeds[1].categries")
+        #expect(misspelt?.message.contains("did you mean 'categories'") == true)
+        let list = error("feeds:\n  - url: https://a.example/f\n    author: [a, b]\n")
+        #expect(list?.line == 3)
+        #expect(list?.key == "feeds[0].author")
+        #expect(list?.message.contains("must be a single value") == true)
+    }
+
     @Test func readsTheFleetSettingsAndRejectsWhatCannotWork() throws {
         let config = try parser.parse("database: postgresql://crawler@db.internal/feeds\nlease: 5m\nfeeds: []\n")
         #expect(config.database == "postgresql://crawler@db.internal/feeds")
