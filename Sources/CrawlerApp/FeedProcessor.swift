@@ -144,13 +144,23 @@ struct FeedProcessor {
                                 adaptive: feed.adaptive, maxBackoff: config.maxBackoff)
         let check = SchedulePolicy.next(after: outcome, at: now, bounds: bounds,
                                         hints: hints, consecutiveErrors: state.consecutiveErrors,
-                                        previousAdaptive: state.adaptiveInterval, jitter: Double.random(in: 0..<1))
+                                        previousAdaptive: state.adaptiveInterval, jitter: jitter)
         state.nextDue = check.due
         state.nextReason = check.reason
         state.adaptiveInterval = check.adaptiveInterval
         report.nextDue = check.due
         report.nextReason = check.reason
         report.state = state
+    }
+
+    /// A number in 0..<1 that spreads this feed's next fetch: the feed's name and this moment,
+    /// hashed with the process's random seed. `Double.random` asked the kernel for randomness,
+    /// a system call per feed.
+    private var jitter: Double {
+        var hasher = Hasher()
+        hasher.combine(feed.name)
+        hasher.combine(now)
+        return Double(UInt64(truncatingIfNeeded: hasher.finalize()) >> 11) * 0x1p-53
     }
 
     private func log(_ notes: [FetchDecision.Note], result: FetchResult) {

@@ -33,6 +33,7 @@ public struct Pipeline {
         let engine = FetchEngine(settings: FetchSettings(config))
         let context = PassContext(config: config, store: store, format: format, logger: logger)
         var reports: [FeedReport] = []
+        reports.reserveCapacity(requests.count)
         var batch = StoreBatch()
         var writer = BatchWriter(store: store)
         var reading = OrderedWork<(FeedProcessor, FeedProcessor.Decided), FeedReader.Reading?>(limit: readersInFlight)
@@ -115,15 +116,17 @@ public struct Pipeline {
         return (requests, states)
     }
 
-    /// Reports in the order their feeds are configured: placed by position, not sorted with a
-    /// comparator that looked both feeds up (two hash lookups per comparison, ~10 ms at 5,000).
+    /// Reports in the order their feeds are configured: each report's position is looked up
+    /// once, then the positions are sorted, not the reports with a comparator that looked both
+    /// feeds up (two hash lookups per comparison, ~10 ms at 5,000). Stable, so a feed's reports
+    /// keep their order; reports of feeds not configured come last.
     static func inConfigOrder(_ reports: [FeedReport], feeds: [FeedConfig]) -> [FeedReport] {
         var position: [String: Int] = [:]
         position.reserveCapacity(feeds.count)
         for (index, feed) in feeds.enumerated() where position[feed.name] == nil { position[feed.name] = index }
-        var slots = [[FeedReport]](repeating: [], count: feeds.count + 1)
-        for report in reports { slots[position[report.feed] ?? feeds.count].append(report) }
-        return slots.flatMap { $0 }
+        let positions = reports.map { position[$0.feed] ?? feeds.count }
+        let order = reports.indices.sorted { (positions[$0], $0) < (positions[$1], $1) }
+        return order.map { reports[$0] }
     }
 
     private func log(_ report: FeedReport) {

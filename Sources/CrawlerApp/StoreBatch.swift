@@ -31,6 +31,9 @@ struct StoreBatch {
     }
 
     mutating func add(_ prepared: FeedProcessor.Prepared, processor: FeedProcessor) {
+        // Room for a full batch at once: a waiting feed is a kilobyte, and growing the list
+        // step by step to 512 of them copied it nine times over.
+        if waiting.isEmpty { waiting.reserveCapacity(Self.feedLimit) }
         waiting.append((processor, prepared))
         documentCount += prepared.documents.count
         if !prepared.documents.isEmpty { feedsWithDocuments += 1 }
