@@ -117,12 +117,11 @@ final class CurlTransfer {
         if line.starts(with: "HTTP/".utf8) {
             noteRedirectIfFollowed()
             headers = [:]
-            let fields = String(decoding: line, as: UTF8.self).split(separator: " ", maxSplits: 2)
-            responseStatus = fields.count > 1 ? Int(fields[1]) ?? 0 : 0
+            responseStatus = HeaderText.statusCode(ofStatusLine: line)
             return
         }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
-        let name = String(decoding: line[..<colon].map(HeaderText.lowercased), as: UTF8.self)
+        let name = HeaderText.lowercasedName(line[..<colon])
         // Values are kept byte-exact (ETag quotes and all); only the framing white space goes.
         headers[name] = HeaderText.trimmed(line[(colon + 1)...])
     }

@@ -13,6 +13,23 @@ enum HeaderText {
         trimmed(text.utf8)
     }
 
+    /// A header name in lower case, written straight into the string's storage.
+    static func lowercasedName(_ name: Slice<UnsafeRawBufferPointer>) -> String {
+        String(unsafeUninitializedCapacity: name.count) { storage in
+            for (offset, byte) in name.enumerated() { storage[offset] = lowercased(byte) }
+            return name.count
+        }
+    }
+
+    /// The status code of a status line ("HTTP/1.1 304 Not Modified", "HTTP/2 200"): the three
+    /// digits after the first space; 0 when there are none.
+    static func statusCode(ofStatusLine line: UnsafeRawBufferPointer) -> Int {
+        guard let space = line.firstIndex(of: UInt8(ascii: " ")) else { return 0 }
+        let digits = line[(space + 1)...].prefix { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        guard digits.count == 3 else { return 0 }
+        return digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+    }
+
     static func lowercased(_ byte: UInt8) -> UInt8 {
         (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
     }
