@@ -8,6 +8,7 @@ final class CurlMulti {
     private let handle: UnsafeMutableRawPointer
     private let settings: FetchSettings
     private var running: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    private let handles: CurlHandlePool
     private let waker: CurlWaker
 
     init?(settings: FetchSettings, waker: CurlWaker) {
@@ -15,6 +16,7 @@ final class CurlMulti {
         guard let handle = curl_multi_init() else { return nil }
         self.handle = handle
         self.settings = settings
+        handles = CurlHandlePool(capacity: settings.concurrency)
         self.waker = waker
         waker.attach(handle)
         // The admission queue enforces per-host limits itself; these bound the connections libcurl keeps.
@@ -27,6 +29,7 @@ final class CurlMulti {
         waker.invalidate()
         for (easy, _) in running {
             curl_multi_remove_handle(handle, easy)
+            curl_easy_cleanup(easy)
         }
         running.removeAll()
         curl_multi_cleanup(handle)
@@ -72,12 +75,13 @@ final class CurlMulti {
 
     private func start(_ request: FetchRequest, host: String, queue: inout AdmissionQueue,
                        deliver: (FetchResult) -> Void) {
-        guard let transfer = CurlTransfer(request: request, host: host, settings: settings) else {
+        guard let easy = handles.take() else {
             queue.finished(host: host)
             deliver(.failed(request, .other, "libcurl could not create a handle"))
             return
         }
-        running[transfer.handle] = transfer
+        let transfer = CurlTransfer(request: request, host: host, handle: easy, settings: settings)
+        running[easy] = transfer
         curl_multi_add_handle(handle, transfer.handle)
     }
 
@@ -90,6 +94,7 @@ final class CurlMulti {
             let code = message.pointee.data.result
             curl_multi_remove_handle(handle, easy)
             let result = transfer.finish(code: code)
+            handles.give(easy)
             queue.finished(host: transfer.host)
             deliver(result)
             deferHostIfThrottled(result, host: transfer.host, queue: &queue, deliver: deliver)

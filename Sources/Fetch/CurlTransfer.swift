@@ -1,7 +1,8 @@
 internal import CCurl
 internal import FeedModel
 
-/// One easy handle and everything libcurl writes into while it runs.
+/// One transfer on an easy handle lent by a `CurlHandlePool`, and everything libcurl writes into
+/// while it runs. The handle goes back to the pool (which resets it) once the result is read.
 /// Not Sendable: it lives and dies on the engine's thread.
 final class CurlTransfer {
     let request: FetchRequest
@@ -20,8 +21,8 @@ final class CurlTransfer {
     private var responseURL: String
     let startedAt = MonotonicClock.milliseconds()
 
-    init?(request: FetchRequest, host: String, settings: FetchSettings) {
-        guard let handle = curl_easy_init() else { return nil }
+    /// `handle` must be new or reset: every option this transfer does not set is at its default.
+    init(request: FetchRequest, host: String, handle: UnsafeMutableRawPointer, settings: FetchSettings) {
         self.request = request
         self.host = host
         self.handle = handle
@@ -34,8 +35,8 @@ final class CurlTransfer {
         setConditionalHeaders(request.conditional)
     }
 
+    /// The handle is the pool's again by now (reset, so it points at neither of these).
     deinit {
-        curl_easy_cleanup(handle)
         curl_slist_free_all(headerList)
         errorBuffer.deallocate()
     }

@@ -45,6 +45,27 @@ import Testing
         #expect(answer.bodyFingerprint == BodyFingerprint.of(Array("<rss>new</rss>".utf8)))
     }
 
+    @Test func aReusedHandleCarriesNothingOverFromTheFeedBefore() async throws {
+        let server = try LoopbackHTTPServer { [etag] in
+            .conditional($0, etag: etag, lastModified: nil, text: "<rss/>")
+        }
+        // One transfer at a time: every feed after the first runs on the handle the one before used.
+        var settings = testSettings
+        settings.concurrency = 1
+        let requests = (0..<6).map { index in
+            FetchRequest(feed: "f\(index)", url: server.url("/f\(index)"),
+                         conditional: index.isMultiple(of: 2) ? ConditionalHeaders(etag: etag) : ConditionalHeaders(),
+                         verifyTLS: index != 2)
+        }
+        var statuses: [String: Int] = [:]
+        for await result in FetchEngine(settings: settings).fetch(requests) {
+            statuses[result.request.feed] = response(result)?.status
+        }
+        #expect(statuses == ["f0": 304, "f1": 200, "f2": 304, "f3": 200, "f4": 304, "f5": 200])
+        let sent = server.requests.map { $0.headers["if-none-match"] }
+        #expect(sent == [etag, nil, etag, nil, etag, nil])
+    }
+
     @Test func aGzipBodyIsDecodedAndBothSizesAreReported() async throws {
         let text = String(repeating: "<item><title>same words again</title></item>", count: 400)
         let zipped = try ServedResponse.gzipped(Array(text.utf8))
