@@ -65,7 +65,7 @@ public struct Pipeline {
             guard let feed = byName[result.request.feed] else { continue }
             if case .failure(let failure) = result.outcome, failure.kind == .cancelled { continue }
             let processor = FeedProcessor(feed: feed, now: clock(), context: context)
-            let decided = processor.decide(result, previous: states[feed.name] ?? nil)
+            let decided = processor.decide(result, previous: states[feed.name])
             if let response = decided.toRead {
                 let reader = processor.reader, hints = decided.prepared.hints
                 reading.add((processor, decided)) { reader.read(response, hints: hints) }
@@ -89,17 +89,15 @@ public struct Pipeline {
     }
 
     /// The requests of this pass, and the states they were planned from (kept for deciding on
-    /// the responses, so each state is read once); feeds that must not be fetched now are logged and left out.
-    private func plan(_ feeds: [FeedConfig], store: any CrawlStore) -> ([FetchRequest], [String: FeedState?]) {
+    /// the responses, so each state is read once; a feed without one has none yet); feeds that
+    /// must not be fetched now are logged and left out.
+    private func plan(_ feeds: [FeedConfig], store: any CrawlStore) -> ([FetchRequest], [String: FeedState]) {
         let now = clock()
         var requests: [FetchRequest] = []
-        var states: [String: FeedState?] = [:]
-        states.reserveCapacity(feeds.count)
         // Read at once; should that fail, feed by feed, so one unreadable state costs one feed.
-        let stored = try? store.feedStates(feeds.map(\.name))
+        let states = (try? store.feedStates(feeds.map(\.name))) ?? Self.statesOneByOne(feeds, store: store)
         for feed in feeds {
-            let state = stored.map { $0[feed.name] } ?? ((try? store.feedState(feed.name)) ?? nil)
-            switch FetchPlan.plan(feed, state: state, config: config, now: now) {
+            switch FetchPlan.plan(feed, state: states[feed.name], config: config, now: now) {
             case .skip(let reason):
                 logger.info("skip", metadata: ["feed": "\(feed.name)", "reason": "\(reason)"])
             case .fetch(let request, let unconditionalReason):
@@ -110,10 +108,15 @@ public struct Pipeline {
                     logger.warning("tls_unverified", metadata: ["feed": "\(feed.name)", "url": "\(request.url)"])
                 }
                 requests.append(request)
-                states[feed.name] = state
             }
         }
         return (requests, states)
+    }
+
+    private static func statesOneByOne(_ feeds: [FeedConfig], store: any CrawlStore) -> [String: FeedState] {
+        var states: [String: FeedState] = [:]
+        for feed in feeds { states[feed.name] = (try? store.feedState(feed.name)) ?? nil }
+        return states
     }
 
     /// Reports in the order their feeds are configured: each report's position is looked up
