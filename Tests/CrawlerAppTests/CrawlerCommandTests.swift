@@ -45,11 +45,16 @@ import Testing
         let lines = first.stderr.split(separator: "\n").map { LogLine(String($0)) }
         #expect(lines.contains { $0["event"] == "fetch" && $0["feed"] == "good" && $0["new"] == "2" })
         #expect(lines.contains { $0["event"] == "fetch" && $0["feed"] == "gone" && $0["error"] == "HTTP 410 Gone" })
+        // The command ends the process itself: the store must have been closed first (its
+        // write-ahead log checkpointed and removed), on the failing path as on the clean one.
+        let log = folder.path + "/out/index.sqlite-wal"
+        #expect(!FileManager.default.fileExists(atPath: log))
 
         let onlyGood = try crawler(["once", "--feed", "good"])
         #expect(onlyGood.status == 0)
         #expect(onlyGood.stdout.contains("ok    good  200  0 new"))
         #expect(!onlyGood.stdout.contains("gone"))
+        #expect(!FileManager.default.fileExists(atPath: log))
     }
 
     @Test func brokenFeedsParsedOnManyThreadsLeaveOnlyLogLinesOnStderr() throws {
