@@ -82,7 +82,7 @@ final class CurlMulti {
         }
         let transfer = CurlTransfer(request: request, host: host, handle: easy, settings: settings)
         running[easy] = transfer
-        curl_multi_add_handle(handle, transfer.handle)
+        curl_multi_add_handle(handle, easy)
     }
 
     private func collectFinished(_ queue: inout AdmissionQueue, deliver: (FetchResult) -> Void) -> Int {

@@ -52,14 +52,15 @@ final class FeedStateTable {
         states.reserveCapacity(feeds.count)
         try selectAll.run([]) { row in
             guard let feed = row.text(11), feeds.contains(feed) else { return }
-            states[feed] = Self.state(from: row)
+            states[feed] = Self.state(from: row, feed: feed)
         }
         return states
     }
 
-    private static func state(from row: SQLiteStatement) -> FeedState {
+    /// `feed`: the name in column 11, when the caller has read it already.
+    private static func state(from row: SQLiteStatement, feed: String? = nil) -> FeedState {
         var state = FeedState(
-            feed: row.text(11) ?? "", url: row.text(0) ?? "",
+            feed: feed ?? row.text(11) ?? "", url: row.text(0) ?? "",
             validators: ConditionalHeaders(etag: row.text(1), lastModified: row.text(2)),
             lastFetch: row.integer(3).map(Timestamp.init(secondsSince1970:)),
             lastStatus: row.integer(4).map { Int($0) }, lastError: row.text(5),
