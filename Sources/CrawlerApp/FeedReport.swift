@@ -27,7 +27,19 @@ public struct FeedReport: Sendable {
     /// Failures in a row before this fetch, to tell "recovered" and "failing" transitions.
     public var previousErrors = 0
     /// The feed's state after this fetch, as saved.
-    public var state: FeedState?
+    public var state: FeedState? {
+        get { savedState?.state }
+        set { savedState = newValue.map(SavedState.init) }
+    }
+    /// Boxed: a report is copied several times on its way to the summary, and an inline state
+    /// (ten strings, ~260 bytes) doubled its size and the retains of each copy.
+    private var savedState: SavedState?
+
+    init(feed: String, url: String, status: Status) {
+        self.feed = feed
+        self.url = url
+        self.status = status
+    }
 
     public var succeeded: Bool {
         if case .ok = status { return true }
@@ -49,4 +61,10 @@ public struct PassSummary: Sendable {
     public var new: Int { reports.reduce(0) { $0 + $1.new } }
     public var duplicates: Int { reports.reduce(0) { $0 + $1.duplicates } }
     public var bytes: Int { reports.reduce(0) { $0 + $1.bytes } }
+}
+
+/// An immutable box, so that a report keeps value semantics: setting `state` replaces the box.
+private final class SavedState: Sendable {
+    let state: FeedState
+    init(_ state: FeedState) { self.state = state }
 }
