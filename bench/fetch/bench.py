@@ -127,6 +127,7 @@ def run_engine(work, urls):
     with open(listing, "w") as out:
         out.write("\n".join(urls) + "\n")
     results = []
+
     def ok(run, codes=("200", "304")):
         return sum(int(n) for code, n in re.findall(r" (\d{3})=(\d+)", run["stdout"]) if code in codes)
     conditional = ["--if-modified-since", FIXED_HTTP_DATE]
