@@ -90,7 +90,7 @@ struct FetchDecision {
     }
 
     private mutating func backOff(seconds: Int, now: Timestamp) {
-        state.notBefore = Timestamp(secondsSince1970: now.secondsSince1970 + Int64(seconds))
+        state.notBefore = now.adding(Double(seconds))
         notes.append(.retryAfter(seconds: seconds))
     }
 }

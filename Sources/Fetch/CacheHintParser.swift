@@ -15,7 +15,7 @@ enum CacheHintParser {
         for directive in cacheControl.split(separator: ",") {
             let pair = directive.split(separator: "=", maxSplits: 1)
             guard pair.count == 2, pair[0].trimmingSpaces().lowercased() == "max-age" else { continue }
-            return Int(pair[1].trimmingSpaces().trimmingQuotes())
+            return ServerNumber.integer(pair[1].trimmingSpaces().trimmingQuotes(), in: 0...ServerNumber.maxSeconds)
         }
         return nil
     }
@@ -23,7 +23,7 @@ enum CacheHintParser {
     /// Retry-After is either delay-seconds or an HTTP date; a date in the past means "now".
     static func retryAfter(_ value: String, now: Int64) -> Int? {
         let trimmed = HeaderText.trimmed(value[...])
-        if let seconds = Int(trimmed) { return max(0, seconds) }
+        if let seconds = ServerNumber.integer(trimmed, in: 0...ServerNumber.maxSeconds) { return seconds }
         return secondsUntil(date: trimmed, now: now).map { max(0, $0) }
     }
 
@@ -31,7 +31,9 @@ enum CacheHintParser {
         // curl_getdate reads all three HTTP date formats (RFC 1123, RFC 850, asctime).
         let parsed = curl_getdate(date, nil)
         guard parsed != -1 else { return nil }
-        return Int(Int64(parsed) - now)
+        let (delay, overflow) = Int64(parsed).subtractingReportingOverflow(now)
+        guard !overflow else { return nil }
+        return ServerNumber.clamped(delay, to: -ServerNumber.maxSeconds...ServerNumber.maxSeconds)
     }
 }
 

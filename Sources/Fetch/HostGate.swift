@@ -44,7 +44,7 @@ struct HostGate {
     mutating func throttled(feed: String, retryAfter: Int?, threshold: Int, now: Int64) -> Bool {
         throttledFeeds.insert(feed)
         guard throttledFeeds.count >= max(1, threshold) else { return false }
-        let wait = Int64(max(1, retryAfter ?? 60)) * 1000
+        let wait = Int64(min(max(1, retryAfter ?? 60), ServerNumber.maxSeconds)) * 1000
         pausedUntil = max(pausedUntil ?? 0, now + wait)
         return true
     }

@@ -27,7 +27,8 @@ struct RSSAdapter {
         case "link": feed.link = FieldText.nonEmpty(text).map { URLResolver.resolve($0, against: feedURL) }
         case "description": feed.description = FieldText.nonEmpty(element.text)
         case "language": feed.language = FieldText.nonEmpty(text)
-        case "ttl": feed.ttlMinutes = Int(text).flatMap { $0 >= 0 ? $0 : nil }
+        case "ttl": feed.ttlMinutes = ServerNumber.integer(text.trimmingASCIISpaces(), in: -1...ServerNumber.maxSeconds / 60)
+            .flatMap { $0 >= 0 ? $0 : nil }
         case "image":
             feed.image = element.first("url", in: Namespaces.rssCore)
                 .flatMap { FieldText.nonEmpty($0.text.trimmingASCIISpaces()) }
@@ -47,7 +48,8 @@ struct RSSAdapter {
         let text = element.text.trimmingASCIISpaces()
         switch (element.namespace, element.name) {
         case (Namespaces.syndication, "updatePeriod"): feed.updatePeriod = FieldText.nonEmpty(text.lowercased())
-        case (Namespaces.syndication, "updateFrequency"): feed.updateFrequency = Int(text).flatMap { $0 > 0 ? $0 : nil }
+        case (Namespaces.syndication, "updateFrequency"): feed.updateFrequency = ServerNumber.integer(text.trimmingASCIISpaces(), in: 0...1_000_000)
+            .flatMap { $0 > 0 ? $0 : nil }
         case (Namespaces.dublinCore, "language"): feed.language = feed.language ?? FieldText.nonEmpty(text)
         case (Namespaces.itunes, "image"):
             feed.image = feed.image ?? element.attribute("href").flatMap(FieldText.nonEmpty)

@@ -34,7 +34,7 @@ enum SkipWindows {
 /// Durations in words for logs: `45s`, `15m`, `2h30m`, `3d`.
 enum Duration {
     static func words(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded())
+        let total = seconds.isNaN ? 0 : Int(min(max(seconds, -1e15), 1e15).rounded())
         if total < 60 { return "\(total)s" }
         if total < 3600 { return total % 60 == 0 ? "\(total / 60)m" : "\(total / 60)m\(total % 60)s" }
         if total < 86_400 { return (total % 3600) / 60 == 0 ? "\(total / 3600)h" : "\(total / 3600)h\((total % 3600) / 60)m" }

@@ -42,7 +42,7 @@ public enum SchedulePolicy {
         var due = now.adding(wait)
         if let retryAfter = hints.retryAfter, retryAfter > due {
             due = retryAfter
-            reason = "failure \(errors) in a row: server asked to retry after \(Duration.words(Double(retryAfter.secondsSince1970 - now.secondsSince1970)))"
+            reason = "failure \(errors) in a row: server asked to retry after \(Duration.words(retryAfter.seconds(since: now)))"
         }
         return NextCheck(due: due, adaptiveInterval: previousAdaptive, reason: reason)
     }
@@ -76,7 +76,7 @@ public enum SchedulePolicy {
         var candidates: [(Double, String)] = []
         if let maxAge = hints.maxAge { candidates.append((maxAge, "Cache-Control max-age")) }
         if let expires = hints.expires {
-            candidates.append((Double(expires.secondsSince1970 - now.secondsSince1970), "Expires"))
+            candidates.append((expires.seconds(since: now), "Expires"))
         }
         if let ttl = hints.ttlMinutes { candidates.append((Double(ttl) * 60, "the feed's <ttl>")) }
         if let period = hints.updatePeriod { candidates.append((period, "sy:updatePeriod")) }
@@ -89,7 +89,17 @@ public enum SchedulePolicy {
 }
 
 extension Timestamp {
+    /// The difference in Double, which cannot overflow for any two timestamps.
+    func seconds(since earlier: Timestamp) -> Double {
+        Double(secondsSince1970) - Double(earlier.secondsSince1970)
+    }
+
+    /// Saturates instead of trapping: a delay is clamped to ±ten years before it is added, so no
+    /// server-supplied number (or NaN from a division by one) can overflow the timestamp.
     public func adding(_ seconds: Double) -> Timestamp {
-        Timestamp(secondsSince1970: secondsSince1970 + Int64(seconds.rounded()))
+        let limit = Double(ServerNumber.maxSeconds)
+        let delay = seconds.isNaN ? 0 : min(max(seconds, -limit), limit)
+        let (sum, overflow) = secondsSince1970.addingReportingOverflow(Int64(delay.rounded()))
+        return Timestamp(secondsSince1970: overflow ? (delay > 0 ? .max : .min) : sum)
     }
 }

@@ -75,3 +75,54 @@ import Testing
         #expect(next(.unchanged, hints: ServerHints(skipDays: [3])).due == Timestamp(year: 2022, month: 2, day: 17))
     }
 }
+
+/// Hints at the edges of their types decide a schedule instead of trapping.
+@Suite struct ScheduleExtremesTests {
+    let now = Timestamp(year: 2022, month: 2, day: 16, hour: 10)!
+
+    private func due(_ outcome: FetchOutcome, _ hints: ServerHints) -> Timestamp? {
+        SchedulePolicy.next(after: outcome, at: now, bounds: PollBounds(interval: 1800), hints: hints,
+                            consecutiveErrors: 1, previousAdaptive: nil, jitter: 0.5).due
+    }
+
+    @Test func extremeHintsAreCappedAtADay() {
+        let extremes = [ServerHints(maxAge: .greatestFiniteMagnitude), ServerHints(maxAge: .infinity),
+                        ServerHints(maxAge: .nan), ServerHints(maxAge: -.infinity),
+                        ServerHints(expires: Timestamp(secondsSince1970: .max)),
+                        ServerHints(expires: Timestamp(secondsSince1970: .min)),
+                        ServerHints(ttlMinutes: .max), ServerHints(ttlMinutes: .min)]
+        for hints in extremes {
+            let wait = due(.unchanged, hints).map { $0.secondsSince1970 - now.secondsSince1970 }
+            #expect(wait.map { (1710...86_400).contains($0) } == true, "\(hints)")
+        }
+    }
+
+    @Test func anExtremeRetryAfterSaturates() {
+        for seconds in [Int64.max, Int64.min] {
+            let hints = ServerHints(retryAfter: Timestamp(secondsSince1970: seconds))
+            #expect(due(.failed, hints) != nil)
+        }
+        #expect(now.adding(.greatestFiniteMagnitude) > now)
+        #expect(now.adding(-.infinity) < now)
+        #expect(Timestamp(secondsSince1970: .max).adding(1e9).secondsSinceEpochIsMax)
+    }
+}
+
+private extension Timestamp {
+    var secondsSinceEpochIsMax: Bool { secondsSince1970 == .max }
+}
+
+@Suite struct ServerNumberTests {
+    @Test func digitsSaturateAndClamp() {
+        #expect(ServerNumber.integer("9223372036854775807", in: 0...100) == 100)
+        #expect(ServerNumber.integer("99999999999999999999999999999", in: 0...100) == 100)
+        #expect(ServerNumber.integer("-9223372036854775808", in: 0...100) == 0)
+        #expect(ServerNumber.integer("-5", in: -10...10) == -5)
+        #expect(ServerNumber.integer("+42", in: 0...100) == 42)
+        #expect(ServerNumber.integer("", in: 0...100) == nil)
+        #expect(ServerNumber.integer("-", in: 0...100) == nil)
+        #expect(ServerNumber.integer("12a", in: 0...100) == nil)
+        #expect(ServerNumber.clamped(.max, to: 0...100) == 100)
+        #expect(ServerNumber.clamped(.min, to: 0...100) == 0)
+    }
+}
