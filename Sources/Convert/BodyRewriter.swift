@@ -26,6 +26,11 @@ struct BodyRewriter {
                 output += rewrite(tag, in: bytes)
             case .text(let range), .endTag(_, let range), .other(let range):
                 if !insideScript { output += bytes[range] }
+            case .unclosedTag(let range) where sanitize:
+                // The page after the body would close this tag: keep its text, not its markup.
+                if !insideScript { output += Array("&lt;".utf8) + bytes[(range.lowerBound + 1)...] }
+            case .unclosedTag(let range):
+                if !insideScript { output += bytes[range] }
             }
         }
         return String(decoding: output, as: UTF8.self)

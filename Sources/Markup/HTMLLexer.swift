@@ -1,5 +1,9 @@
 /// Splits an HTML fragment into tokens. Anything that is not well-formed markup is text,
 /// so every input byte belongs to exactly one token and nothing is ever lost.
+///
+/// Linear in its input whatever the input: a tag that the input ends inside is one
+/// `.unclosedTag` token through to the end, as a browser's tokenizer would read it, instead of
+/// text followed by a fresh scan from the next `<` (which made `<a b<a b…` quadratic).
 public struct HTMLLexer: Sequence, IteratorProtocol {
     private let bytes: [UInt8]
     private var position = 0
@@ -8,6 +12,8 @@ public struct HTMLLexer: Sequence, IteratorProtocol {
     /// False when the caller only wants text (HTMLText): tags still end where they end, but
     /// their attributes are not collected, which spares a few allocations per tag.
     private let collectsAttributes: Bool
+    /// Set when the markup at `position` is a tag that never ends: every later `<` lies inside it.
+    private var unclosed = false
 
     public init(_ bytes: [UInt8]) {
         self.init(bytes, collectsAttributes: true)
@@ -31,6 +37,10 @@ public struct HTMLLexer: Sequence, IteratorProtocol {
         if bytes[position] == UInt8(ascii: "<"), let token = markup(at: position) {
             return token
         }
+        if unclosed {
+            defer { position = bytes.count }
+            return .unclosedTag(position..<bytes.count)
+        }
         let start = position
         position = bytes.withUnsafeBytes { ByteSearch.index(of: UInt8(ascii: "<"), in: $0, from: start + 1) }
         return .text(start..<position)
@@ -45,13 +55,13 @@ public struct HTMLLexer: Sequence, IteratorProtocol {
             return .other(start..<end)
         }
         if next == UInt8(ascii: "/") {
-            guard let (name, nameEnd) = tagName(from: start + 2), let close = find(UInt8(ascii: ">"), from: nameEnd)
-            else { return nil }
+            guard let (name, nameEnd) = tagName(from: start + 2) else { return nil }
+            guard let close = find(UInt8(ascii: ">"), from: nameEnd) else { unclosed = true; return nil }
             position = close + 1
             return .endTag(name: name, range: start..<position)
         }
-        guard let (name, nameEnd) = tagName(from: start + 1),
-              let (attributes, end, selfClosing) = attributes(from: nameEnd) else { return nil }
+        guard let (name, nameEnd) = tagName(from: start + 1) else { return nil }
+        guard let (attributes, end, selfClosing) = attributes(from: nameEnd) else { unclosed = true; return nil }
         position = end
         if name == "script" || name == "style", !selfClosing { rawTextElement = name }
         return .startTag(HTMLTag(name: name, range: start..<end, attributes: attributes, selfClosing: selfClosing))

@@ -35,7 +35,7 @@ public struct HTMLText: Sendable {
         var skippingRawText = false
         for token in HTMLLexer(bytes, collectsAttributes: false) {
             switch token {
-            case .text(let range):
+            case .text(let range), .unclosedTag(let range):
                 if !skippingRawText { decoder.decode(bytes[range], appendingTo: &output) }
             case .startTag(let tag):
                 skippingRawText = (tag.name == "script" || tag.name == "style") && !tag.selfClosing

@@ -11,6 +11,9 @@ public enum HTMLToken: Sendable, Hashable {
     case endTag(name: String, range: Range<Int>)
     /// `<!-- ... -->`, `<!DOCTYPE ...>`, `<?...?>`, `<![CDATA[...]]>`.
     case other(Range<Int>)
+    /// A start or end tag the input ends inside, through to the end of the input. Browsers drop
+    /// it; a page the fragment is pasted into would close it, so the rewriter must neutralise it.
+    case unclosedTag(Range<Int>)
 }
 
 public struct HTMLTag: Sendable, Hashable {
