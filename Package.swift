@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "ParseTests", dependencies: ["Parse", "FeedModel"],
                     resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(name: "MarkupTests", dependencies: ["Markup"], swiftSettings: strictSettings),
-        .testTarget(name: "ConvertTests", dependencies: ["Convert", "FeedModel", "Markup"],
+        .testTarget(name: "ConvertTests", dependencies: ["Convert", "FeedModel", "Markup", "Yams"],
                     swiftSettings: strictSettings),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "FeedModel", "CrawlerTestKit"],
                     swiftSettings: strictSettings),

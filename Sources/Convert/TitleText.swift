@@ -89,6 +89,7 @@ public enum TitleText {
     }
 
     static let replacedCharacters: Set<Character> = [":", "/", "\\", "?", "*", "“", "”", "<", ">", "|", "[", "]"]
+    static let replacedScalars = Set(replacedCharacters.flatMap(\.unicodeScalars))
 
     /// The YAML value for `title:`: mapped, then quoted.
     public static func quoted(_ title: String) -> String {
@@ -96,11 +97,15 @@ public enum TitleText {
     }
 
     static func quotedByCharacter(_ title: String) -> String {
-        let mapped = String(title.map { replacedCharacters.contains($0) ? "_" : $0 })
-        if mapped.contains("'") && !mapped.contains("\"") {
+        // By scalar: `\` followed by a combining mark is one Character, and left in a
+        // double-quoted string it would start an escape YAML refuses.
+        let scalars = title.unicodeScalars.map { replacedScalars.contains($0) ? "_" : $0 }
+        let mapped = YAMLScalar.yamlSafe(String(String.UnicodeScalarView(scalars)))
+        // By bytes: `'` or `"` followed by a combining mark is a Character of its own.
+        if mapped.utf8.contains(UInt8(ascii: "'")) && !mapped.utf8.contains(UInt8(ascii: "\"")) {
             return "\"" + mapped + "\""
         }
-        return "'" + mapped.replacingAll("'", with: "''") + "'"
+        return "'" + YAMLScalar.doublingApostrophes(mapped) + "'"
     }
 
     /// `quoted` for an all-ASCII title, byte by byte: there every character is one byte (a title
@@ -111,6 +116,9 @@ public enum TitleText {
         var apostrophes = 0, doubleQuotes = false
         for byte in title.utf8 {
             guard byte < 0x80 else { return nil }
+            // As YAMLScalar.yamlSafe: line breaks become spaces, controls YAML refuses are dropped.
+            if byte == 0x0A || byte == 0x0D { mapped.append(UInt8(ascii: " ")); continue }
+            if (byte < 0x20 && byte != 0x09) || byte == 0x7F { continue }
             switch byte {
             case UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "\\"), UInt8(ascii: "?"), UInt8(ascii: "*"),
                  UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "["), UInt8(ascii: "]"):

@@ -4,10 +4,47 @@ enum YAMLScalar {
         isPlainSafe(value) ? value : singleQuoted(value)
     }
 
-    /// `'…'` with each `'` doubled: reads back as exactly `value`, whatever it holds, except
-    /// line breaks, which the title and author rules have already folded.
+    /// `'…'` with each `'` doubled: reads back as `value` whatever it holds, once what YAML
+    /// cannot carry in one line is taken out (`yamlSafe`). Image URLs, categories and links
+    /// come straight from a feed, so a `\n---\n` in one must not end the front matter.
     static func singleQuoted(_ value: String) -> String {
-        "'" + value.replacingAll("'", with: "''") + "'"
+        "'" + doublingApostrophes(yamlSafe(value)) + "'"
+    }
+
+    /// Each `'` scalar doubled. By scalar, not Character: `'` followed by a combining mark is one
+    /// Character that compares unequal to `'`, and an undoubled quote ends the YAML string.
+    static func doublingApostrophes(_ value: String) -> String {
+        guard value.utf8.contains(UInt8(ascii: "'")) else { return value }
+        var scalars = String.UnicodeScalarView()
+        for scalar in value.unicodeScalars {
+            scalars.append(scalar)
+            if scalar == "'" { scalars.append(scalar) }
+        }
+        return String(scalars)
+    }
+
+    /// Line breaks (LF, CR, NEL, U+2028, U+2029) become spaces; characters YAML does not allow in
+    /// a document (C0 and C1 controls but tab, DEL, noncharacters) and the BOM are dropped.
+    static func yamlSafe(_ value: String) -> String {
+        guard value.unicodeScalars.contains(where: { !isPrintableInLine($0) }) else { return value }
+        var scalars = String.UnicodeScalarView()
+        for scalar in value.unicodeScalars {
+            if isPrintableInLine(scalar) { scalars.append(scalar) } else if isLineBreak(scalar) { scalars.append(" ") }
+        }
+        return String(scalars)
+    }
+
+    static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
+        [0x0A, 0x0D, 0x85, 0x2028, 0x2029].contains(scalar.value)
+    }
+
+    /// YAML's printable set, less line breaks and the BOM.
+    static func isPrintableInLine(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x20...0x7E, 0xA0...0x2027, 0x202A...0xD7FF, 0xE000...0xFEFE, 0xFF00...0xFFFD, 0x10000...0x10FFFF:
+            return !scalar.properties.isNoncharacterCodePoint
+        default: return false
+        }
     }
 
     static let indicatorStarts: Set<Character> = ["-", "?", ":", ",", "[", "]", "{", "}", "#", "&", "*", "!", "|",
@@ -15,10 +52,13 @@ enum YAMLScalar {
     static let reservedWords: Set<String> = ["true", "false", "yes", "no", "on", "off", "null", "~"]
 
     static func isPlainSafe(_ value: String) -> Bool {
-        guard let first = value.first, let last = value.last else { return false }
-        if first.isWhitespace || last.isWhitespace || last == ":" { return false }
-        if indicatorStarts.contains(first) { return false }
-        if containsControl(value) { return false }
+        // By scalar: `'` followed by a combining mark is one Character, yet YAML sees the quote.
+        guard let first = value.unicodeScalars.first, let last = value.unicodeScalars.last else { return false }
+        if first.properties.isWhitespace || last.properties.isWhitespace || last == ":" { return false }
+        if indicatorStarts.contains(Character(first)) || first.properties.generalCategory == .nonspacingMark {
+            return false
+        }
+        if containsControl(value) || value.unicodeScalars.contains(where: { !isPrintableInLine($0) }) { return false }
         if containsColonSpaceOrSpaceHash(value) { return false }
         if reservedWords.contains(value.lowercased()) { return false }
         return !looksLikeNumber(value) && !looksLikeDate(value)
