@@ -2,6 +2,7 @@ public import Logging
 internal import Foundation
 internal import Synchronization
 internal import Glibc
+internal import FeedModel
 
 /// Writes one logfmt line per event: `ts= level= event= feed= ...`, with the keys operators
 /// scan for first in a fixed order and the rest sorted, so lines line up in a terminal.
@@ -36,7 +37,9 @@ public struct LogfmtHandler: LogHandler {
         let line = format == .json
             ? LogJSON.format(level: event.level, event: event.message.description, metadata: merged, time: time)
             : Self.format(level: event.level, event: event.message.description, metadata: merged, time: time)
-        sink.write(journalPriorities ? "<\(Self.syslogPriority(event.level))>" + line : line)
+        // Redacted as a whole line: a password can hide in any value, or in an error message.
+        let safe = SecretRedaction.redact(line)
+        sink.write(journalPriorities ? "<\(Self.syslogPriority(event.level))>" + safe : safe)
     }
 
     /// syslog priorities: 3 error, 4 warning, 5 notice, 6 info, 7 debug.

@@ -99,5 +99,5 @@ struct Once: AsyncParsableCommand {
 }
 
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    FileHandle.standardError.write(Data((SecretRedaction.redact(message) + "\n").utf8))
 }

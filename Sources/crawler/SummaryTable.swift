@@ -1,4 +1,5 @@
 import CrawlerApp
+import FeedModel
 
 /// The human summary `crawler once` prints on stdout: one line per feed, then the total.
 enum SummaryTable {
@@ -19,7 +20,7 @@ enum SummaryTable {
         lines.append("total: \(summary.reports.count) feeds, \(succeeded) ok, \(summary.failed) failed; "
                      + "\(summary.new) new documents, \(summary.duplicates) duplicates; "
                      + "\(kilobytes(summary.bytes)) in \(summary.milliseconds) ms → \(storePath)")
-        return lines.joined(separator: "\n")
+        return SecretRedaction.redact(lines.joined(separator: "\n"))
     }
 
     private static func kilobytes(_ bytes: Int) -> String {

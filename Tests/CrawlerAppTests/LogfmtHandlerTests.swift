@@ -1,4 +1,5 @@
 import CrawlerApp
+import FeedModel
 import Logging
 import Testing
 
@@ -23,5 +24,19 @@ import Testing
         #expect(line(["feed": "say \"hi\" \\o/"]) == "level=info event=fetch feed=\"say \\\"hi\\\" \\\\o/\"")
         #expect(line(["feed": "two\r\nlines"]) == "level=info event=fetch feed=\"two\\r\\nlines\"")
         #expect(line(["feed": "para\u{2029}graph"]) == "level=info event=fetch feed=\"para\u{2029}graph\"")
+    }
+}
+
+@Suite struct SecretRedactionTests {
+    @Test(arguments: [
+        ("url=http://user:s3cret@host/feed", "url=http://user:***@host/feed"),
+        ("postgresql://crawler:p@ss@db:5432/feeds failed", "postgresql://crawler:***@db:5432/feeds failed"),
+        ("host=db password=s3cret user=x", "host=db password=*** user=x"),
+        ("https://h/feed?a=1&PASSWORD=s3cret&b=2", "https://h/feed?a=1&PASSWORD=***&b=2"),
+        ("mailto:a@b and http://user@host/", "mailto:a@b and http://user@host/"),
+        ("nothing here", "nothing here"),
+    ])
+    func passwordsNeverReachOutput(input: String, expected: String) {
+        #expect(SecretRedaction.redact(input) == expected)
     }
 }

@@ -1,0 +1,79 @@
+/// Takes secrets out of text before it reaches a log line, a summary or an error message:
+/// the password of `scheme://user:password@host` URLs (feeds and database URLs alike) and the
+/// value of `password=` in connection strings and query strings. One helper for every output.
+public enum SecretRedaction {
+    public static let mask = "***"
+
+    public static func redact(_ text: String) -> String {
+        // Most lines hold neither marker: leave them untouched at the cost of two byte scans.
+        let bytes = Array(text.utf8)
+        guard bytes.contains(UInt8(ascii: "@")) || containsPasswordKey(bytes) else { return text }
+        return String(decoding: redactPasswordKeys(redactUserInfo(bytes)), as: UTF8.self)
+    }
+
+    /// `://user:secret@` → `://user:***@`; the user name stays, it helps to tell feeds apart.
+    static func redactUserInfo(_ bytes: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            guard startsScheme(bytes, at: index) else { output.append(bytes[index]); index += 1; continue }
+            output += bytes[index..<(index + 3)]
+            index += 3
+            var end = index
+            while end < bytes.count, !endsAuthority(bytes[end]) { end += 1 }
+            // The last `@` of the authority ends the user info (a password may hold `@` too).
+            guard let at = lastAt(bytes, index, end),
+                  let colon = bytes[index..<at].firstIndex(of: UInt8(ascii: ":")) else { continue }
+            output += bytes[index...colon]
+            output += Array(mask.utf8)
+            index = at
+        }
+        return output
+    }
+
+    static func redactPasswordKeys(_ bytes: [UInt8]) -> [UInt8] {
+        guard containsPasswordKey(bytes) else { return bytes }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            guard passwordKey(bytes, at: index) else { output.append(bytes[index]); index += 1; continue }
+            output += bytes[index..<(index + key.count)]
+            output += Array(mask.utf8)
+            index += key.count
+            while index < bytes.count, !endsValue(bytes[index]) { index += 1 }
+        }
+        return output
+    }
+
+    private static let key = Array("password=".utf8)
+
+    private static func containsPasswordKey(_ bytes: [UInt8]) -> Bool {
+        bytes.indices.contains { passwordKey(bytes, at: $0) }
+    }
+
+    private static func passwordKey(_ bytes: [UInt8], at index: Int) -> Bool {
+        guard index + key.count <= bytes.count, bytes[index] | 0x20 == UInt8(ascii: "p") else { return false }
+        return zip(bytes[index..<(index + key.count)], key).allSatisfy { $0 | 0x20 == $1 | 0x20 }
+    }
+
+    private static func startsScheme(_ bytes: [UInt8], at index: Int) -> Bool {
+        index + 3 <= bytes.count && bytes[index] == UInt8(ascii: ":") && bytes[index + 1] == UInt8(ascii: "/")
+            && bytes[index + 2] == UInt8(ascii: "/")
+    }
+
+    private static func lastAt(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int? {
+        bytes[start..<end].lastIndex(of: UInt8(ascii: "@"))
+    }
+
+    /// Where an authority ends: its path, query or fragment, or the end of the URL in running text.
+    private static func endsAuthority(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") || endsValue(byte)
+    }
+
+    private static func endsValue(_ byte: UInt8) -> Bool {
+        byte <= 0x20 || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+            || byte == UInt8(ascii: ";")
+    }
+}

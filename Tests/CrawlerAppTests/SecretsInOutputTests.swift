@@ -1,0 +1,31 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// A feed URL with credentials: the password must reach neither the logs nor the summary.
+@Suite struct SecretsInOutputTests {
+    let folder = TemporaryFolder()
+
+    @Test func aFeedPasswordIsRedactedInLogsAndSummary() throws {
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/private" ? ServedResponse(status: 500, text: "no")
+                : ServedResponse(text: GoldenDocument.rssFeed(items: []))
+        }
+        let secretURL = server.url("/private").replacingOccurrences(of: "http://", with: "http://reader:s3cret-pw@")
+        try folder.write("""
+            store: ./out
+            feeds:
+              - url: \(server.url("/healthy"))
+                name: healthy
+              - url: \(secretURL)
+                name: private
+            """, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once", "--log-level", "debug"], in: folder.path)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("ok    healthy"))
+        #expect(run.stdout.contains("FAIL  private"))
+        #expect(!run.stdout.contains("s3cret-pw"))
+        #expect(!run.stderr.contains("s3cret-pw"))
+        #expect(run.stderr.contains("reader:***@"))
+    }
+}
