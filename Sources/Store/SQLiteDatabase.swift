@@ -1,4 +1,5 @@
 internal import CSQLite
+internal import Glibc
 
 /// A SQLite connection: the only holder of `sqlite3*`. Not Sendable; one owner at a time.
 final class SQLiteDatabase {
@@ -7,6 +8,7 @@ final class SQLiteDatabase {
 
     init(path: String, readOnly: Bool = false) throws(StoreError) {
         var connection: OpaquePointer?
+        let creating = !readOnly && access(path, F_OK) != 0
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         guard sqlite3_open_v2(path, &connection, flags, nil) == SQLITE_OK, let connection else {
             let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
@@ -15,6 +17,9 @@ final class SQLiteDatabase {
         }
         handle = connection
         self.path = path
+        // The index holds feed URLs (perhaps with credentials): 0600 from the start. SQLite gives
+        // its -wal and -shm files the main file's mode, so they follow.
+        if creating { chmod(path, 0o600) }
         sqlite3_busy_timeout(handle, 5000)
     }
 

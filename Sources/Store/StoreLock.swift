@@ -6,7 +6,9 @@ final class StoreLock {
     private let descriptor: Int32
 
     init(path: String) throws(StoreError) {
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // 0600: only the crawler's user may hold or read it. O_NOFOLLOW: a planted `lock`
+        // symlink must not make us truncate the file it points at.
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw .io(path: path, operation: "open lock", errno: errno) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = StoreLock.readHolder(descriptor)

@@ -27,5 +27,10 @@ import Testing
         #expect(!run.stdout.contains("s3cret-pw"))
         #expect(!run.stderr.contains("s3cret-pw"))
         #expect(run.stderr.contains("reader:***@"))
+        // The index keeps the URL: only the crawler's user may read it, and the lock likewise.
+        for file in ["out/index.sqlite", "out/lock"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: folder.path + "/" + file)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(file)")
+        }
     }
 }
