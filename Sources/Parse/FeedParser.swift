@@ -18,6 +18,9 @@ public enum FeedParser {
         guard bytes.count <= maximumDocumentSize else {
             throw .malformed("document of \(bytes.count) bytes is larger than the \(maximumDocumentSize) we read")
         }
+        if let offset = StartTagGuard.firstAbsurdTag(in: bytes) {
+            throw .malformed("the start tag at byte \(offset) has more than \(StartTagGuard.maximumAttributes) attributes")
+        }
         let (encoding, claimsUTF8) = CharsetDetector.plan(for: bytes, httpCharset: httpCharset)
         let repaired = EntityRepair.repair(bytes) ?? bytes
         guard claimsUTF8 else { return try parseXML(repaired, url: url, encoding: encoding) }

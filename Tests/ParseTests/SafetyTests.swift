@@ -46,3 +46,33 @@ import Testing
         #expect(feed.map { $0.items.count <= 1 } ?? true)
     }
 }
+
+/// One start tag with hundreds of thousands of attributes made libxml2 2.9 spend 70 s on its
+/// duplicate check; such a document is refused before libxml2 sees it.
+@Suite struct AbsurdStartTagTests {
+    static func feed(attributes: Int, value: String = "") -> [UInt8] {
+        let attributeText = (0..<attributes).map { " a\($0)=\"\(value)\"" }.joined()
+        return Array("""
+            <?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+            <!-- don't --><item\(attributeText)><title>x</title></item></channel></rss>
+            """.utf8)
+    }
+
+    @Test(arguments: ["", ">", "'"])
+    func aTagWithTooManyAttributesIsRefusedNamingIt(value: String) {
+        #expect {
+            try FeedParser.parse(Self.feed(attributes: 300_000, value: value), url: "u")
+        } throws: { error in
+            "\(error)".contains("has more than 2000 attributes")
+        }
+    }
+
+    @Test func manyOrdinaryAttributesAndCDATAPass() throws {
+        let feed = try FeedParser.parse(Self.feed(attributes: 50), url: "u")
+        #expect(feed.items.count == 1)
+        let text = String(repeating: "<b a=b '", count: 3000)
+        let cdata = "<rss version=\"2.0\"><channel><title>t</title><item><title>c</title><description><![CDATA[\(text)]]>"
+            + "</description></item></channel></rss>"
+        #expect(try FeedParser.parse(Array(cdata.utf8), url: "u").items.count == 1)
+    }
+}
