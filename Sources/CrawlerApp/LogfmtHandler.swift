@@ -77,6 +77,8 @@ public struct LogfmtHandler: LogHandler {
             case "\\": escaped += "\\\\"
             case "\n": escaped += "\\n"
             case "\r": escaped += "\\r"
+            // A feed's title or a server's header may carry terminal escapes: never raw on a tty.
+            case _ where isControl(scalar): escaped += "\\u" + hex4(scalar.value)
             default: escaped.unicodeScalars.append(scalar)
             }
         }
@@ -88,8 +90,18 @@ public struct LogfmtHandler: LogHandler {
     private static func needsQuotes(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
         case " ", "=", "\"", "\\", "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}": return true
-        default: return false
+        default: return isControl(scalar)
         }
+    }
+
+    /// C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+
+    private static func hex4(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
 }

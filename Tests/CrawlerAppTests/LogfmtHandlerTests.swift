@@ -23,7 +23,12 @@ import Testing
         #expect(line(["feed": "a=b"]) == "level=info event=fetch feed=\"a=b\"")
         #expect(line(["feed": "say \"hi\" \\o/"]) == "level=info event=fetch feed=\"say \\\"hi\\\" \\\\o/\"")
         #expect(line(["feed": "two\r\nlines"]) == "level=info event=fetch feed=\"two\\r\\nlines\"")
-        #expect(line(["feed": "para\u{2029}graph"]) == "level=info event=fetch feed=\"para\u{2029}graph\"")
+        #expect(line(["feed": "para\u{2029}graph"]) == "level=info event=fetch feed=\"para\\u2029graph\"")
+    }
+
+    @Test func terminalEscapesAndControlsNeverReachTheLineRaw() {
+        #expect(line(["feed": "\u{1B}[31mred"]) == "level=info event=fetch feed=\"\\u001b[31mred\"")
+        #expect(line(["feed": "del\u{7F}c1\u{9B}"]) == "level=info event=fetch feed=\"del\\u007fc1\\u009b\"")
     }
 }
 
