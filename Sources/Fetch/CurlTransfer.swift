@@ -91,10 +91,12 @@ final class CurlTransfer {
     }
 
     private func setConditionalHeaders(_ conditional: ConditionalHeaders) {
-        if let etag = conditional.etag {
+        // A validator is the server's own text sent back: one with a CR, LF or other control in it
+        // would split our request (header injection), so it is not sent and the fetch is a full one.
+        if let etag = conditional.etag, HeaderText.isSafeValue(etag) {
             headerList = curl_slist_append(headerList, "If-None-Match: \(etag)")
         }
-        if let lastModified = conditional.lastModified {
+        if let lastModified = conditional.lastModified, HeaderText.isSafeValue(lastModified) {
             headerList = curl_slist_append(headerList, "If-Modified-Since: \(lastModified)")
         }
         if headerList != nil {

@@ -2,6 +2,12 @@
 /// every line of every response, where String and Foundation character sets cost more than the
 /// transfer itself on a 304.
 enum HeaderText {
+    /// Whether `value` may be sent as a header value: visible ASCII and above, spaces and tabs,
+    /// never CR, LF, NUL or another control.
+    static func isSafeValue(_ value: String) -> Bool {
+        value.utf8.allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }
+    }
+
     /// The bytes without leading and trailing spaces, tabs, CR and LF, as text.
     static func trimmed<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         guard let first = bytes.firstIndex(where: { !isFraming($0) }),

@@ -109,3 +109,19 @@ import Testing
         #expect(answer.cache.etag == "W/\"x y\"")
     }
 }
+
+/// A validator with a bare CR (or LF, or NUL) would split the request it is sent back in.
+@Suite struct HostileValidatorTests {
+    @Test(arguments: ["\"a\"\rX-Injected: 1", "\"a\"\nX-Injected: 1", "\"a\u{0}b\""])
+    func aValidatorWithControlsIsNotSentBack(validator: String) async throws {
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: "<rss/>") }
+        let request = FetchRequest(feed: "a", url: server.url("/a"),
+                                   conditional: ConditionalHeaders(etag: validator, lastModified: validator))
+        let results = try await fetchBesideAHealthyFeed([request])
+        #expect(response(results["a"])?.status == 200)
+        let sent = try #require(server.requests.first { $0.path == "/a" })
+        #expect(sent.headers["if-none-match"] == nil)
+        #expect(sent.headers["if-modified-since"] == nil)
+        #expect(sent.headers["x-injected"] == nil)
+    }
+}
