@@ -5,8 +5,9 @@ public enum DocumentPath {
     public static func problem(with pattern: String) -> String? {
         let components = pattern.split(separator: "/", omittingEmptySubsequences: false)
         guard let name = components.last, name.contains("{hash}") else { return "the file name must contain {hash}" }
-        if pattern.hasPrefix("/") || components.contains("..") || components.contains("") {
-            return "must be a relative path inside the store, without .. or empty parts"
+        // "." too: `./tmp/{hash}.md` is `tmp/{hash}.md`, the folder emptied on every start.
+        if pattern.hasPrefix("/") || components.contains("..") || components.contains(".") || components.contains("") {
+            return "must be a relative path inside the store, without ., .. or empty parts"
         }
         if ["tmp", "index.sqlite", "lock"].contains(String(components[0])) || components.count < 2 {
             return "must start with a folder of its own (e.g. posts/), not tmp, index.sqlite or lock"

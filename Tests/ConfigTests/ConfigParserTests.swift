@@ -155,6 +155,8 @@ import Testing
         ("document_path: posts/{year}/{slug}.md\nfeeds: []\n", "document_path", 1),
         ("document_path: posts/{year}/all.md\nfeeds: []\n", "document_path", 1),
         ("document_path: tmp/{hash}.md\nfeeds: []\n", "document_path", 1),
+        ("document_path: ./tmp/{hash}.md\nfeeds: []\n", "document_path", 1),
+        ("document_path: posts/./{hash}.md\nfeeds: []\n", "document_path", 1),
     ])
     func rejectsBadOutputSettings(yaml: String, key: String, line: Int) {
         do {
