@@ -57,8 +57,17 @@ enum JSONFeedParser {
         return (object["author"] as? [String: Any]).flatMap { string($0["name"]) }
     }
 
+    /// JSON may carry any character as `\u0000`; XML never does. Dropping the ones XML 1.0
+    /// forbids gives JSON feeds the same text an XML feed could (a NUL was cut short by libpq).
     private static func string(_ value: Any?) -> String? {
         guard let text = value as? String, !text.isEmpty else { return nil }
-        return text
+        guard text.unicodeScalars.contains(where: isForbidden) else { return text }
+        let kept = String(String.UnicodeScalarView(text.unicodeScalars.filter { !isForbidden($0) }))
+        return kept.isEmpty ? nil : kept
+    }
+
+    private static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r")
+            || scalar.value == 0xFFFE || scalar.value == 0xFFFF
     }
 }

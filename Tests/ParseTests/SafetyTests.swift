@@ -76,3 +76,15 @@ import Testing
         #expect(try FeedParser.parse(Array(cdata.utf8), url: "u").items.count == 1)
     }
 }
+
+/// JSON can spell any character; what XML forbids never reaches an item from a JSON Feed either.
+@Suite struct JSONControlCharacterTests {
+    @Test func nulAndOtherControlsAreDropped() throws {
+        let json = #"{"version":"https://jsonfeed.org/version/1.1","title":"t\u0000","items":[{"id":"1","title":"a\u0000b\u0007c","content_html":"<p>x\u0000y\u001b[31m</p>\n"}]}"#
+        let feed = try FeedParser.parse(Array(json.utf8), url: "https://example.org/feed.json")
+        let item = try #require(feed.items.first)
+        #expect(feed.title == "t")
+        #expect(item.title == "abc")
+        #expect(item.contentHTML == "<p>xy[31m</p>\n")
+    }
+}
