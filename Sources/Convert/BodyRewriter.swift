@@ -27,13 +27,23 @@ struct BodyRewriter {
             case .text(let range), .endTag(_, let range), .other(let range):
                 if !insideScript { output += bytes[range] }
             case .unclosedTag(let range) where sanitize:
-                // The page after the body would close this tag: keep its text, not its markup.
-                if !insideScript { output += Array("&lt;".utf8) + bytes[(range.lowerBound + 1)...] }
+                // The page after the body would close this tag (or one begun inside it): keep the
+                // text, not the markup, by writing every `<` of it as `&lt;`.
+                if !insideScript { output += Self.escapingLessThan(bytes[range]) }
             case .unclosedTag(let range):
                 if !insideScript { output += bytes[range] }
             }
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    static func escapingLessThan(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + 16)
+        for byte in bytes {
+            if byte == UInt8(ascii: "<") { output += Array("&lt;".utf8) } else { output.append(byte) }
+        }
+        return output
     }
 
     private func rewrite(_ tag: HTMLTag, in bytes: [UInt8]) -> [UInt8] {

@@ -34,3 +34,12 @@ import Testing
         #expect(rewriter.rewrite(once) == once)
     }
 }
+
+@Suite struct UnclosedTagRewriteTests {
+    @Test func everyLessThanOfATagLeftOpenIsEscaped() {
+        let rewriter = BodyRewriter(base: nil, sanitize: true)
+        #expect(rewriter.rewrite("<p>a</p><x <img src=x onerror=alert(1) ")
+                == "<p>a</p>&lt;x &lt;img src=x onerror=alert(1) ")
+        #expect(BodyRewriter(base: nil, sanitize: false).rewrite("<p>a</p><x <img") == "<p>a</p><x <img")
+    }
+}

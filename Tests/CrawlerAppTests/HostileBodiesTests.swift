@@ -37,8 +37,10 @@ import Testing
         #expect(stored.contains { $0.contains("<p>fine</p>") })
         // Sanitized: the page after the body cannot close the dangling tag into markup.
         for run in Self.runs.values {
-            let document = stored.first { $0.contains("&lt;" + run.dropFirst()) }
+            let escaped = "&lt;" + run.dropFirst()
+            let document = stored.first { $0.contains(escaped + escaped) }
             #expect(document != nil, "no document holds the escaped run \(run)")
+            #expect(document?.contains(run) == false, "a raw \(run) is left for the page to close")
         }
     }
 }
