@@ -50,7 +50,18 @@ public struct DocumentRenderer: Sendable {
 
     func image(for item: Item) -> String? {
         [item.bodyImage, item.mediaImage, feed.image, defaultImage]
-            .lazy.compactMap { $0 }.first { !$0.isEmpty }
+            .lazy.compactMap { $0 }.first(where: Self.isPlainWebURL)
+    }
+
+    /// Header images are plain http(s) URLs: themes put them into HTML attributes and CSS
+    /// `url(...)` as they are, so a `javascript:` URL or one with a quote, bracket, backslash or
+    /// white space in it (a real URL percent-encodes those) is skipped for the next candidate.
+    static func isPlainWebURL(_ value: String) -> Bool {
+        let lower = value.prefix(8).lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else { return false }
+        let refused: Set<UInt8> = [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: ">"),
+                                   UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "("), UInt8(ascii: ")")]
+        return value.utf8.count > 8 && value.utf8.allSatisfy { $0 > 0x20 && $0 != 0x7F && !refused.contains($0) }
     }
 
     /// The channel title, or the feed's name when the channel has none.

@@ -135,3 +135,17 @@ import Testing
             == "4330304fff0c31e1b1531c511b9bc15c035fb0bcf140f4590fd5735ac2bdd38b")
     }
 }
+
+@Suite struct HeaderImageTests {
+    @Test(arguments: ["javascript:alert(1)", "data:image/png;base64,AAAA", "https://x.example/a\".png",
+                      "https://x.example/a'onerror='x", "https://x.example/a b.png", "https://x.example/a\n---\nb",
+                      "ftp://x.example/a.png", "https://", "//x.example/a.png", "https://x.example/a).png"])
+    func anImageThatIsNotAPlainWebURLGivesWayToTheNext(hostile: String) {
+        #expect(!DocumentRenderer.isPlainWebURL(hostile))
+    }
+
+    @Test func plainWebURLsAreKept() {
+        #expect(DocumentRenderer.isPlainWebURL("https://n.sinaimg.cn/finance/a%20b.jpg?x=1&y=2#f"))
+        #expect(DocumentRenderer.isPlainWebURL("HTTP://example.org/a.png"))
+    }
+}

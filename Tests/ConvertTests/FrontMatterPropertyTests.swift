@@ -56,7 +56,8 @@ import Yams
                                   author: Self.randomString(&random))
             var item = Item(title: Self.randomString(&random) + "x", link: "https://example.org/" + Self.randomString(&random),
                             published: Self.date, contentHTML: "<p>body</p>")
-            item.bodyImage = "https://example.org/i" + Self.randomString(&random)
+            // Half the rounds a plain URL, half a hostile one that must be left out.
+            item.bodyImage = "https://example.org/i" + (round.isMultiple(of: 2) ? "/\(round).png" : Self.randomString(&random))
             let renderer = DocumentRenderer(feed: feed, channelTitle: "c", format: format)
             let text = renderer.render(item, firstSeen: Self.date).text
             let fields = renderer.fields(for: item, firstSeen: Self.date)
@@ -64,7 +65,10 @@ import Yams
                 Issue.record("round \(round): the front matter does not parse:\n\(text)")
                 continue
             }
-            #expect(Set(parsed.keys) == Self.keys[profile], "round \(round): \(text)")
+            // A hostile image gives way to none (DocumentRenderer.isPlainWebURL): then no image key.
+            let imageKeys: Set<String> = ["headimg", "thumbnail", "images", "image"]
+            let expected = fields.image == nil ? Self.keys[profile]!.subtracting(imageKeys) : Self.keys[profile]!
+            #expect(Set(parsed.keys) == expected, "round \(round): \(text)")
             let image = fields.image.map(YAMLScalar.yamlSafe)
             switch profile {
             case .hexo:
