@@ -44,7 +44,6 @@ import Testing
         "max-age-negative": [("Cache-Control", "max-age=\(hugeNegative)")],
         "expires-far": [("Expires", "Sat, 01 Jan 99999 00:00:00 GMT")],
         "expires-past": [("Expires", "Thu, 01 Jan 1970 00:00:00 GMT")],
-        "length-lie": [("Content-Length-Hint", huge)],
     ]
 
     static let hostileFailures: [String: ServedResponse] = [
