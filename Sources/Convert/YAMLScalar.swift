@@ -26,6 +26,8 @@ enum YAMLScalar {
     /// Line breaks (LF, CR, NEL, U+2028, U+2029) become spaces; characters YAML does not allow in
     /// a document (C0 and C1 controls but tab, DEL, noncharacters) and the BOM are dropped.
     static func yamlSafe(_ value: String) -> String {
+        // Printable ASCII needs no scalar walk: the usual URL, category and author.
+        if value.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 }) { return value }
         guard value.unicodeScalars.contains(where: { !isPrintableInLine($0) }) else { return value }
         var scalars = String.UnicodeScalarView()
         for scalar in value.unicodeScalars {
@@ -58,14 +60,14 @@ enum YAMLScalar {
         if indicatorStarts.contains(Character(first)) || first.properties.generalCategory == .nonspacingMark {
             return false
         }
-        if containsControl(value) || value.unicodeScalars.contains(where: { !isPrintableInLine($0) }) { return false }
+        if containsControl(value) { return false }
         if containsColonSpaceOrSpaceHash(value) { return false }
         if reservedWords.contains(value.lowercased()) { return false }
         return !looksLikeNumber(value) && !looksLikeDate(value)
     }
 
-    /// Whether any scalar is a control character (category Cc). ASCII ones are answered from the
-    /// bytes: looking up every scalar's category for every author and category of every
+    /// Whether any scalar is a control character (category Cc) or one YAML cannot carry on one line. ASCII is
+    /// answered from the bytes: looking up every scalar's category for every author and category of every
     /// document was ~1% of a cold pass.
     static func containsControl(_ value: String) -> Bool {
         var hasNonASCII = false
@@ -73,7 +75,10 @@ enum YAMLScalar {
             if byte < 0x20 || byte == 0x7F { return true }
             if byte >= 0x80 { hasNonASCII = true }
         }
-        return hasNonASCII && value.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        // Beyond ASCII, also what YAML cannot carry on one line (U+2028, the BOM, noncharacters).
+        return hasNonASCII && value.unicodeScalars.contains {
+            $0.properties.generalCategory == .control || !isPrintableInLine($0)
+        }
     }
 
     /// `value.contains(": ") || value.contains(" #")`, by bytes when `value` is ASCII: the same
