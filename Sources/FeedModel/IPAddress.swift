@@ -16,14 +16,18 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// without brackets (a zone such as `%eth0` is ignored). nil for a host name.
     public init?(literal host: some StringProtocol) {
         var text = Substring(host)
-        if text.hasPrefix("["), text.hasSuffix("]") { text = text.dropFirst().dropLast() }
-        if let zone = text.firstIndex(of: "%") { text = text[..<zone] }
-        if let v4 = Self.parseIPv4(text) {
-            bytes = v4
-        } else if text.contains(":"), let v6 = Self.parseIPv6(text) {
+        if text.utf8.first == UInt8(ascii: "["), text.utf8.last == UInt8(ascii: "]") { text = text.dropFirst().dropLast() }
+        if let zone = text.utf8.firstIndex(of: UInt8(ascii: "%")) { text = text[..<zone] }
+        if let dotted = Self.dottedDecimal(text.utf8) {
+            bytes = dotted
+        } else if text.utf8.contains(UInt8(ascii: ":")) {
+            guard let v6 = Self.parseIPv6(Array(text.utf8)) else { return nil }
             bytes = v6
         } else {
-            return nil
+            // Every other IPv4 spelling starts with a digit; a host name mostly does not.
+            guard let first = text.utf8.first, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9"),
+                  let v4 = Self.parseIPv4(text) else { return nil }
+            bytes = v4
         }
     }
 
@@ -59,6 +63,32 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         return result
     }
 
+    /// The usual a.b.c.d, read from the bytes: libcurl reports every peer this way, once per
+    /// request. nil sends anything else (a leading zero is octal) to the general reader.
+    static func dottedDecimal(_ text: some Sequence<UInt8>) -> [UInt8]? {
+        var result: [UInt8] = []
+        result.reserveCapacity(4)
+        var value = 0, digits = 0
+        for byte in text {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, result.count < 3 else { return nil }
+                result.append(UInt8(value))
+                value = 0
+                digits = 0
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                guard !(digits == 1 && value == 0) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+                guard value <= 255 else { return nil }
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0, result.count == 3 else { return nil }
+        result.append(UInt8(value))
+        return result
+    }
+
     private static func parseIPv4Part(_ part: Substring) -> UInt64? {
         guard !part.isEmpty, part.count <= 34 else { return nil }
         let lower = part.lowercased()
@@ -69,50 +99,56 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         return UInt64(lower, radix: 10)
     }
 
-    /// Eight groups of hex, `::` for a run of zero groups, and an optional dotted IPv4 tail.
-    static func parseIPv6(_ text: Substring) -> [UInt8]? {
-        let halves = splitOnDoubleColon(text)
-        guard halves.count <= 2 else { return nil }
-        guard let head = groups(halves[0], allowsIPv4Tail: halves.count == 1) else { return nil }
-        guard halves.count == 2 else { return head.count == 16 ? head : nil }
-        guard let tail = groups(halves[1], allowsIPv4Tail: true), head.count + tail.count <= 14 else { return nil }
-        return head + [UInt8](repeating: 0, count: 16 - head.count - tail.count) + tail
-    }
-
-    /// The text between `::` separators (more than two pieces: not an address).
-    private static func splitOnDoubleColon(_ text: Substring) -> [Substring] {
-        var halves: [Substring] = []
-        var start = text.startIndex, index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(after: index)
-            if text[index] == ":", next < text.endIndex, text[next] == ":" {
-                halves.append(text[start..<index])
-                start = text.index(after: next)
-                index = start
-            } else {
-                index = next
-            }
-        }
-        return halves + [text[start...]]
-    }
-
-    private static func groups(_ text: Substring, allowsIPv4Tail: Bool) -> [UInt8]? {
-        guard !text.isEmpty else { return [] }
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+    /// Eight groups of hex, `::` once for a run of zero groups, and an optional dotted IPv4 tail.
+    static func parseIPv6(_ text: [UInt8]) -> [UInt8]? {
         var bytes: [UInt8] = []
-        for (index, part) in parts.enumerated() {
-            if index == parts.count - 1, allowsIPv4Tail, part.contains(".") {
-                // Only the dotted-quad form here: inet_pton accepts no other.
-                guard part.split(separator: ".", omittingEmptySubsequences: false).count == 4,
-                      part.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-                      let v4 = parseIPv4(part) else { return nil }
-                bytes += v4
-                continue
-            }
-            guard (1...4).contains(part.count), let value = UInt16(part, radix: 16) else { return nil }
-            bytes += [UInt8(value >> 8), UInt8(value & 0xFF)]
+        bytes.reserveCapacity(16)
+        var gap: Int?
+        var index = 0
+        if text.starts(with: "::".utf8) {
+            gap = 0
+            index = 2
+        } else if text.first == UInt8(ascii: ":") {
+            return nil
         }
-        return bytes.count <= 16 ? bytes : nil
+        while index < text.count {
+            let start = index
+            var value = 0
+            while index < text.count, let digit = hexValue(text[index]) {
+                value = value * 16 + digit
+                index += 1
+                guard index - start <= 4 else { return nil }
+            }
+            if index < text.count, text[index] == UInt8(ascii: ".") {
+                // The tail: only the dotted-quad form, as inet_pton accepts.
+                guard let tail = dottedDecimal(text[start...]) else { return nil }
+                bytes += tail
+                break
+            }
+            guard index > start else { return nil }
+            bytes += [UInt8(value >> 8), UInt8(value & 0xFF)]
+            guard index < text.count else { break }
+            guard text[index] == UInt8(ascii: ":"), index + 1 < text.count else { return nil }
+            index += 1
+            if text[index] == UInt8(ascii: ":") {
+                guard gap == nil else { return nil }
+                gap = bytes.count
+                index += 1
+            }
+        }
+        guard let gap else { return bytes.count == 16 ? bytes : nil }
+        guard bytes.count <= 14 else { return nil }
+        bytes.insert(contentsOf: [UInt8](repeating: 0, count: 16 - bytes.count), at: gap)
+        return bytes
+    }
+
+    private static func hexValue(_ byte: UInt8) -> Int? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return Int(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return Int(byte - UInt8(ascii: "a")) + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return Int(byte - UInt8(ascii: "A")) + 10
+        default: return nil
+        }
     }
 
     /// RFC 5952 text: lower-case, leading zeros dropped, the longest run of two or more zero

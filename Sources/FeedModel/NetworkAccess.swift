@@ -69,12 +69,13 @@ public struct Endpoint: Sendable, Hashable {
         if let address = IPAddress(literal: authority.host) {
             return [Endpoint(address: address, port: authority.port)]
         }
-        guard authority.host.lowercased() == "localhost" else { return [] }
+        guard authority.host.utf8.count == 9, authority.host.lowercased() == "localhost" else { return [] }
         return ["127.0.0.1", "::1"].compactMap { IPAddress(literal: $0) }.map { Endpoint(address: $0, port: authority.port) }
     }
 }
 
-/// The scheme, host and port of an http(s) URL, read without a full URL parser.
+/// The scheme, host and port of an http(s) URL, read from its bytes without a full URL parser:
+/// it runs for every feed on every pass.
 public struct URLAuthority: Sendable, Hashable {
     public var scheme: String
     /// As written, without user info or port; an IPv6 literal keeps its brackets.
@@ -84,28 +85,48 @@ public struct URLAuthority: Sendable, Hashable {
 
     /// `defaultPort`, when given, replaces the scheme's (a proxy's port is 1080 unless written).
     public init?(_ url: String, defaultPort: Int? = nil) {
-        guard let separator = url.firstRange(of: "://") else { return nil }
-        scheme = url[..<separator.lowerBound].lowercased()
-        let rest = url[separator.upperBound...]
-        var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" && $0 != "\\" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        var portText: Substring = ""
-        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
-            host = String(authority[...close])
-            portText = authority[authority.index(after: close)...].drop { $0 == ":" }
-        } else if let colon = authority.lastIndex(of: ":") {
-            host = String(authority[..<colon])
-            portText = authority[authority.index(after: colon)...]
-        } else {
-            host = String(authority)
+        let bytes = url.utf8
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), bytes[colon...].starts(with: "://".utf8) else {
+            return nil
         }
-        if portText.isEmpty {
-            guard let known = defaultPort ?? ["http": 80, "https": 443][scheme] else { return nil }
-            port = known
-        } else {
-            guard let number = Int(portText), (0...65535).contains(number) else { return nil }
+        scheme = String(url[..<colon]).lowercased()
+        var start = bytes.index(colon, offsetBy: 3)
+        let end = bytes[start...].firstIndex { Self.endsAuthority($0) } ?? bytes.endIndex
+        if let at = bytes[start..<end].lastIndex(of: UInt8(ascii: "@")) { start = bytes.index(after: at) }
+        var hostEnd = end, portStart: String.Index?
+        if bytes[start..<end].first == UInt8(ascii: "["), let close = bytes[start..<end].firstIndex(of: UInt8(ascii: "]")) {
+            hostEnd = bytes.index(after: close)
+            if hostEnd < end, bytes[hostEnd] == UInt8(ascii: ":") { portStart = bytes.index(after: hostEnd) }
+        } else if let portColon = bytes[start..<end].lastIndex(of: UInt8(ascii: ":")) {
+            hostEnd = portColon
+            portStart = bytes.index(after: portColon)
+        }
+        host = String(url[start..<hostEnd])
+        if let portStart, portStart < end {
+            guard let number = Self.port(bytes[portStart..<end]) else { return nil }
             port = number
+        } else {
+            guard let known = defaultPort ?? Self.defaultPort(scheme) else { return nil }
+            port = known
         }
+    }
+
+    private static func endsAuthority(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") || byte == UInt8(ascii: "\\")
+    }
+
+    private static func defaultPort(_ scheme: String) -> Int? {
+        scheme == "http" ? 80 : scheme == "https" ? 443 : nil
+    }
+
+    private static func port(_ digits: Substring.UTF8View) -> Int? {
+        var value = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            guard value <= 65535 else { return nil }
+        }
+        return value
     }
 
     /// True for the schemes a discovered or imported feed may use.
