@@ -95,6 +95,15 @@ import Testing
         #expect(refused.stderr.contains("refused: \(hop) resolves to"), "\(refused.stderr)")
     }
 
+    /// Only feeds.yaml may name a file; a server's redirect to one is not followed, allowed or not.
+    @Test(arguments: [false, true])
+    func aRedirectToAFileIsNotFollowed(allow: Bool) throws {
+        let (run, stored) = try crawl(redirecting(to: "file:///etc/passwd", allow: allow))
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("feed=hostile status=error"), "\(run.stderr)")
+        #expect(!stored.contains { $0.contains("root:") })
+    }
+
     /// `*.localhost` resolves to loopback (libcurl answers it itself, as RFC 6761 asks), so it stands
     /// for any host name a DNS server (or a rebinding attack) points at a private address.
     @Test func aConfiguredHostNameThatResolvesToLoopbackIsRefusedUnlessAllowed() throws {
