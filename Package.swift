@@ -79,6 +79,7 @@ let package = Package(
                 dependencies: ["FeedModel", "Fleet"],
                 swiftSettings: strictSettings),
 
+        .testTarget(name: "FeedModelTests", dependencies: ["FeedModel"], swiftSettings: strictSettings),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "FeedModel"],
                     swiftSettings: strictSettings),
         .testTarget(name: "ParseTests", dependencies: ["Parse", "FeedModel"],

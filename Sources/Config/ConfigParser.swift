@@ -18,10 +18,11 @@ public struct ConfigParser: Sendable {
                              "document_path", "feeds",
                              "host_gap", "hosts", "low_speed_limit", "low_speed_time", "max_redirects", "proxy",
                              "revalidate_after", "adopt_redirect_after", "host_backoff_feeds",
-                             "adaptive", "min_interval", "max_interval", "max_backoff", "database", "lease"]
+                             "adaptive", "min_interval", "max_interval", "max_backoff", "database", "lease",
+                             "allow_private_networks"]
     static let feedKeys = ["url", "name", "categories", "author", "image", "interval", "adaptive",
                            "min_interval", "max_interval",
-                           "item_categories", "sanitize", "tls_verify"]
+                           "item_categories", "sanitize", "tls_verify", "allow_private_networks"]
 
     /// No rules: every scalar is text that the readers convert themselves, and `MappingReader`
     /// tells YAML's null apart by value. Yams' default resolver tries seven regular expressions
@@ -71,6 +72,8 @@ public struct ConfigParser: Sendable {
         defaults.adaptive = try reader.bool("adaptive") ?? false
         defaults.minInterval = try reader.duration("min_interval")
         defaults.maxInterval = try reader.duration("max_interval")
+        defaults.allowPrivateNetworks = try reader.bool("allow_private_networks") ?? false
+        config.allowPrivateNetworks = defaults.allowPrivateNetworks
         config.feeds = try parseFeeds(reader.node("feeds"), defaults: defaults)
         return config
     }
@@ -132,6 +135,7 @@ public struct ConfigParser: Sendable {
         feed.itemCategories = try reader.bool("item_categories") ?? false
         feed.sanitize = try reader.bool("sanitize") ?? true
         feed.verifyTLS = try reader.bool("tls_verify") ?? true
+        feed.allowPrivateNetworks = try reader.bool("allow_private_networks") ?? defaults.allowPrivateNetworks
         return feed
     }
 

@@ -42,6 +42,7 @@ public struct FeedsFileEditor: Sendable {
         if !feed.categories.isEmpty {
             text += "\(indent)  categories: [\(feed.categories.map(YAMLText.quoted).joined(separator: ", "))]\n"
         }
+        if feed.allowPrivateNetworks { text += "\(indent)  allow_private_networks: true\n" }
         return text
     }
 

@@ -7,8 +7,10 @@ enum FetchPlan: Equatable {
 
     static func plan(_ feed: FeedConfig, state: FeedState?, config: CrawlerConfig, now: Timestamp) -> FetchPlan {
         // State belongs to a URL: a feed whose configured URL changed starts afresh.
+        // Trust follows the URL the operator wrote, not one a redirect made us adopt.
+        let access = NetworkAccess.operatorURL(feed.url, allowsPrivateNetworks: feed.allowPrivateNetworks)
         guard let state, state.url == feed.url else {
-            return .fetch(FetchRequest(feed: feed.name, url: feed.url, verifyTLS: feed.verifyTLS),
+            return .fetch(FetchRequest(feed: feed.name, url: feed.url, verifyTLS: feed.verifyTLS, access: access),
                           unconditionalBecause: nil)
         }
         if state.gone {
@@ -18,7 +20,7 @@ enum FetchPlan: Equatable {
             return .skip("the server asked us to wait (Retry-After) until \(notBefore.secondsSince1970)")
         }
         let url = state.adoptedURL ?? feed.url
-        var request = FetchRequest(feed: feed.name, url: url, verifyTLS: feed.verifyTLS)
+        var request = FetchRequest(feed: feed.name, url: url, verifyTLS: feed.verifyTLS, access: access)
         // Some servers keep answering 304 to validators that never change: now and then, ask afresh.
         let lastFresh = state.lastUnconditional?.secondsSince1970 ?? state.lastFetch?.secondsSince1970 ?? 0
         if !state.validators.isEmpty && Double(now.secondsSince1970 - lastFresh) >= config.revalidateAfter {

@@ -3,15 +3,21 @@ internal import Fetch
 
 /// One plain GET through the fetch engine, for commands that inspect a single URL.
 public enum SingleFetch {
+    /// How to allow a refused address from the command line, for the refusal message.
+    public static let commandLineHint = "pass --allow-private-networks, or set allow_private_networks: true, to allow it"
+
     public enum Result: Sendable {
         case success(FetchResponse)
         case failure(String)
     }
 
-    /// Any HTTP response is a success here; only a transport failure is not.
-    public static func getAnyStatus(_ url: String, userAgent: String = CrawlerConfig.defaultUserAgent) async -> Result {
+    /// Any HTTP response is a success here; only a transport failure is not. Without `access`,
+    /// `url` is one the operator wrote, and private networks are not allowed.
+    public static func getAnyStatus(_ url: String, userAgent: String = CrawlerConfig.defaultUserAgent,
+                                    access: NetworkAccess? = nil) async -> Result {
         let engine = FetchEngine(settings: FetchSettings(userAgent: userAgent))
-        guard let result = await engine.fetchAll([FetchRequest(feed: url, url: url)]).first else { return .failure("no result") }
+        let request = FetchRequest(feed: url, url: url, access: access)
+        guard let result = await engine.fetchAll([request]).first else { return .failure("no result") }
         switch result.outcome {
         case .failure(let failure): return .failure(failure.message)
         case .response(let response): return .success(response)
@@ -19,8 +25,9 @@ public enum SingleFetch {
     }
 
     /// A 2xx response is a success; any other status is a failure naming it.
-    public static func get(_ url: String, userAgent: String = CrawlerConfig.defaultUserAgent) async -> Result {
-        let result = await getAnyStatus(url, userAgent: userAgent)
+    public static func get(_ url: String, userAgent: String = CrawlerConfig.defaultUserAgent,
+                           access: NetworkAccess? = nil) async -> Result {
+        let result = await getAnyStatus(url, userAgent: userAgent, access: access)
         if case .success(let response) = result, !(200..<300).contains(response.status) {
             return .failure("HTTP \(response.status)")
         }

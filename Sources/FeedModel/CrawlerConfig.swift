@@ -42,6 +42,9 @@ public struct CrawlerConfig: Sendable, Hashable {
     /// A PostgreSQL URL: feed state, dedupe and documents shared by a fleet of crawlers.
     /// nil: the local store alone (one machine).
     public var database: String?
+    /// The global `allow_private_networks:` (each feed may override it); `add` and `import-opml`
+    /// honour it too.
+    public var allowPrivateNetworks = false
     /// Seconds a fleet node holds the feeds and hosts it claimed before others may take them over.
     public var lease: Double = 120
 

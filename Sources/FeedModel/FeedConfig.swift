@@ -23,6 +23,9 @@ public struct FeedConfig: Sendable, Hashable, Codable {
     public var sanitize: Bool
     /// False only with an explicit `tls_verify: false` in feeds.yaml; the crawler logs it on every pass.
     public var verifyTLS: Bool = true
+    /// `allow_private_networks: true` (here or globally): this feed may reach loopback and private
+    /// addresses through redirects and host names, not only the address its URL is written with.
+    public var allowPrivateNetworks: Bool = false
     /// 1-based line in feeds.yaml where this feed is declared (0 when not from a file).
     public var line: Int
 
@@ -38,5 +41,26 @@ public struct FeedConfig: Sendable, Hashable, Codable {
         self.itemCategories = itemCategories
         self.sanitize = sanitize
         self.line = line
+    }
+}
+
+extension FeedConfig {
+    /// Settings added after a fleet database first stored feeds may be missing from its rows:
+    /// they take their defaults rather than fail the whole list.
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try values.decode(String.self, forKey: .name), url: try values.decode(String.self, forKey: .url),
+                  categories: try values.decode([String].self, forKey: .categories),
+                  author: try values.decodeIfPresent(String.self, forKey: .author),
+                  image: try values.decodeIfPresent(String.self, forKey: .image),
+                  interval: try values.decode(Double.self, forKey: .interval),
+                  itemCategories: try values.decode(Bool.self, forKey: .itemCategories),
+                  sanitize: try values.decode(Bool.self, forKey: .sanitize),
+                  line: try values.decode(Int.self, forKey: .line))
+        adaptive = try values.decodeIfPresent(Bool.self, forKey: .adaptive) ?? false
+        minInterval = try values.decodeIfPresent(Double.self, forKey: .minInterval)
+        maxInterval = try values.decodeIfPresent(Double.self, forKey: .maxInterval)
+        verifyTLS = try values.decodeIfPresent(Bool.self, forKey: .verifyTLS) ?? true
+        allowPrivateNetworks = try values.decodeIfPresent(Bool.self, forKey: .allowPrivateNetworks) ?? false
     }
 }

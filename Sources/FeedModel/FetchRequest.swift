@@ -20,12 +20,16 @@ public struct FetchRequest: Sendable, Hashable {
     public var conditional: ConditionalHeaders
     /// False only when the operator opted this feed out of TLS verification in feeds.yaml.
     public var verifyTLS: Bool
+    /// Which addresses the transfer may reach; by default those of a URL the operator wrote,
+    /// without `allow_private_networks`.
+    public var access: NetworkAccess
 
     public init(feed: String, url: String, conditional: ConditionalHeaders = ConditionalHeaders(),
-                verifyTLS: Bool = true) {
+                verifyTLS: Bool = true, access: NetworkAccess? = nil) {
         self.feed = feed
         self.url = url
         self.conditional = conditional
         self.verifyTLS = verifyTLS
+        self.access = access ?? .operatorURL(url, allowsPrivateNetworks: false)
     }
 }

@@ -79,6 +79,8 @@ public struct FetchFailure: Sendable, Error, Hashable {
              badURL = "bad_url", cancelled, other
         /// Not attempted: the host asked every client to wait (Retry-After on many of its feeds).
         case deferred
+        /// Not connected: the address is loopback, private or otherwise special (see `NetworkAccess`).
+        case refused
     }
     public var kind: Kind
     /// Human reason, e.g. libcurl's message.

@@ -10,6 +10,7 @@ final class CurlMulti {
     private var running: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private let handles: CurlHandlePool
     private let waker: CurlWaker
+    private let proxies: [Endpoint]
 
     init?(settings: FetchSettings, waker: CurlWaker) {
         curlGlobalInit()
@@ -18,6 +19,7 @@ final class CurlMulti {
         self.settings = settings
         handles = CurlHandlePool(capacity: settings.concurrency)
         self.waker = waker
+        proxies = ProxyEndpoints.of(settings)
         waker.attach(handle)
         // The admission queue enforces per-host limits itself; these bound the connections libcurl keeps.
         crawler_multi_set_long(handle, CURLMOPT_MAX_TOTAL_CONNECTIONS, settings.concurrency)
@@ -80,7 +82,7 @@ final class CurlMulti {
             deliver(.failed(request, .other, "libcurl could not create a handle"))
             return
         }
-        let transfer = CurlTransfer(request: request, host: host, handle: easy, settings: settings)
+        let transfer = CurlTransfer(request: request, host: host, handle: easy, settings: settings, proxies: proxies)
         running[easy] = transfer
         curl_multi_add_handle(handle, easy)
     }

@@ -45,6 +45,10 @@ extension CurlTransfer {
     }
 
     private func failure(for code: CURLcode, milliseconds: Int) -> FetchResult {
+        // Before anything else: a refused prerequest reads as "aborted by callback", a cancel.
+        if let refusal {
+            return .failed(request, .refused, refusal, milliseconds: milliseconds)
+        }
         if exceededBodyLimit || code == CURLE_FILESIZE_EXCEEDED {
             return .failed(request, .tooLarge, "body larger than \(maxBodyBytes) bytes; transfer cut",
                            milliseconds: milliseconds)

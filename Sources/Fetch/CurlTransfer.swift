@@ -17,13 +17,19 @@ final class CurlTransfer {
     private(set) var headers: [String: String] = [:]
     private(set) var redirects: [Redirect] = []
     private(set) var exceededBodyLimit = false
+    /// Why a connection was refused by the address check, if one was.
+    var refusal: String?
+    /// Proxies the operator named by address: allowed whatever their range.
+    let proxies: [Endpoint]
     private var responseStatus = 0
     private var responseURL: String
     let startedAt = MonotonicClock.milliseconds()
 
     /// `handle` must be new or reset: every option this transfer does not set is at its default.
-    init(request: FetchRequest, host: String, handle: UnsafeMutableRawPointer, settings: FetchSettings) {
+    init(request: FetchRequest, host: String, handle: UnsafeMutableRawPointer, settings: FetchSettings,
+         proxies: [Endpoint]) {
         self.request = request
+        self.proxies = proxies
         self.host = host
         self.handle = handle
         self.maxBodyBytes = settings.maxBodyBytes
@@ -32,6 +38,7 @@ final class CurlTransfer {
         configureLimits(settings)
         configureIdentity(settings)
         configureCallbacks()
+        configureAccess()
         setConditionalHeaders(request.conditional)
     }
 
@@ -48,7 +55,8 @@ final class CurlTransfer {
         crawler_easy_set_string(handle, CURLOPT_ACCEPT_ENCODING, "")
         crawler_easy_set_long(handle, CURLOPT_FOLLOWLOCATION, 1)
         crawler_easy_set_long(handle, CURLOPT_MAXREDIRS, settings.maxRedirects)
-        crawler_easy_set_string(handle, CURLOPT_PROTOCOLS_STR, "http,https,file")
+        // file:// only for a URL the operator wrote; never for a discovered or imported one.
+        crawler_easy_set_string(handle, CURLOPT_PROTOCOLS_STR, request.access.allowsFiles ? "http,https,file" : "http,https")
         // A server must never redirect us to file:// or anything but the web.
         crawler_easy_set_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         crawler_easy_set_long(handle, CURLOPT_NOSIGNAL, 1)

@@ -11,7 +11,9 @@ struct Add: AsyncParsableCommand {
         abstract: "Add a feed to feeds.yaml, given its URL or the URL of a page that links to it.",
         discussion: """
             A page is searched for <link rel="alternate"> feeds; the first one that parses is added. \
-            The feed is fetched and parsed before anything is written.
+            The feed is fetched and parsed before anything is written. A feed the page links to must be \
+            http:// or https://, and neither it nor a redirect may lead to a loopback or private address \
+            unless --allow-private-networks is given (or allow_private_networks: true is set in the file).
             """
     )
 
@@ -27,22 +29,30 @@ struct Add: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The configuration file to add to.")
     var config: String = "feeds.yaml"
 
+    @Flag(name: .long, help: "Let the page's feed link and redirects lead to loopback and private addresses; the feed is added with allow_private_networks: true.")
+    var allowPrivateNetworks = false
+
     func run() async throws {
         let configFile = try ConfigFile.load(config)
-        let (feedURL, feed) = try await discover(url, userAgent: configFile.config.userAgent)
+        let allowed = allowPrivateNetworks || configFile.config.allowPrivateNetworks
+        let (feedURL, feed) = try await discover(url, userAgent: configFile.config.userAgent, allowPrivate: allowed)
         guard !configFile.contains(url: feedURL) else {
             print("\(feedURL) is already in \(config)")
             return
         }
         let chosenName = configFile.uniqueName(name ?? defaultName(for: feedURL), taken: [])
-        try configFile.append([FeedConfig(name: chosenName, url: feedURL, categories: categories)],
-                              comment: "Added by crawler add")
+        var entry = FeedConfig(name: chosenName, url: feedURL, categories: categories)
+        // The file's own global setting already covers it; the flag is for this feed alone.
+        entry.allowPrivateNetworks = allowPrivateNetworks && !configFile.config.allowPrivateNetworks
+        try configFile.append([entry], comment: "Added by crawler add")
         print("added \(chosenName)  \(feedURL)  (\(feed.kind.rawValue), \"\(feed.title)\", \(feed.items.count) items)")
     }
 
-    /// The feed at `url`, or the first feed the page at `url` advertises that parses.
-    private func discover(_ url: String, userAgent: String) async throws -> (String, Feed) {
-        let response = try await fetch(url, userAgent: userAgent)
+    /// The feed at `url`, or the first feed the page at `url` advertises that parses. The page's
+    /// links are someone else's: http(s) only, and no private address unless allowed.
+    private func discover(_ url: String, userAgent: String, allowPrivate: Bool) async throws -> (String, Feed) {
+        let typed = NetworkAccess.operatorURL(url, allowsPrivateNetworks: allowPrivate, hint: SingleFetch.commandLineHint)
+        let response = try await fetch(url, userAgent: userAgent, access: typed)
         if let feed = try? FeedParser.parse(response.body, url: response.finalURL, httpCharset: response.charset) {
             return (response.finalURL == url ? url : response.finalURL, feed)
         }
@@ -51,17 +61,22 @@ struct Add: AsyncParsableCommand {
             printError("crawler: \(url) is neither a feed nor a page that links to one")
             throw ExitCode.failure
         }
+        let linked = NetworkAccess.discovered(from: url, allowsPrivateNetworks: allowPrivate, hint: SingleFetch.commandLineHint)
         for candidate in candidates {
-            guard let page = try? await fetch(candidate, userAgent: userAgent),
+            guard URLAuthority.isWeb(candidate) else {
+                printError("crawler: refused: \(url) links to \(candidate); a linked feed must be http:// or https://")
+                continue
+            }
+            guard let page = try? await fetch(candidate, userAgent: userAgent, access: linked),
                   let feed = try? FeedParser.parse(page.body, url: page.finalURL, httpCharset: page.charset) else { continue }
             return (candidate, feed)
         }
-        printError("crawler: \(url) links to \(candidates.joined(separator: ", ")), but none of them parses as a feed")
+        printError("crawler: \(url) links to \(candidates.joined(separator: ", ")), but none of them could be added")
         throw ExitCode.failure
     }
 
-    private func fetch(_ url: String, userAgent: String) async throws -> FetchResponse {
-        switch await SingleFetch.get(url, userAgent: userAgent) {
+    private func fetch(_ url: String, userAgent: String, access: NetworkAccess) async throws -> FetchResponse {
+        switch await SingleFetch.get(url, userAgent: userAgent, access: access) {
         case .success(let response): return response
         case .failure(let reason):
             printError("crawler: \(url): \(reason)")

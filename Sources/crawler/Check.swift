@@ -58,7 +58,8 @@ struct ProbeVerdict {
     let text: String
 
     static func of(_ feed: FeedConfig, userAgent: String) async -> ProbeVerdict {
-        switch await SingleFetch.getAnyStatus(feed.url, userAgent: userAgent) {
+        let access = NetworkAccess.operatorURL(feed.url, allowsPrivateNetworks: feed.allowPrivateNetworks)
+        switch await SingleFetch.getAnyStatus(feed.url, userAgent: userAgent, access: access) {
         case .failure(let reason):
             return ProbeVerdict(ok: false, text: reason)
         case .success(let response) where !(200..<300).contains(response.status):

@@ -11,7 +11,9 @@ struct ImportOPML: ParsableCommand {
         discussion: """
             Feeds already configured (same URL) are skipped. The new ones are appended at the end of \
             the feeds: list under a comment naming the file; everything else in feeds.yaml stays as it is. \
-            OPML folders become categories.
+            OPML folders become categories. An outline whose xmlUrl is not http:// or https://, or is a \
+            loopback or private address (unless --allow-private-networks), is reported and skipped; the \
+            others are added, and the exit status is 1.
             """
     )
 
@@ -23,6 +25,9 @@ struct ImportOPML: ParsableCommand {
 
     @Flag(name: .long, help: "Show what would be added without writing.")
     var dryRun = false
+
+    @Flag(name: .long, help: "Accept xmlUrls written as loopback or private addresses.")
+    var allowPrivateNetworks = false
 
     func run() throws {
         let configFile = try ConfigFile.load(config)
@@ -39,7 +44,14 @@ struct ImportOPML: ParsableCommand {
         }
         var added: [FeedConfig] = []
         var skipped = 0
-        for outline in outlines {
+        var refused = 0
+        let allowPrivate = allowPrivateNetworks || configFile.config.allowPrivateNetworks
+        for (index, outline) in outlines.enumerated() {
+            if let problem = OutlineCheck.problem(with: outline.feedURL, allowPrivate: allowPrivate) {
+                printError("crawler: \(file): outline \(index + 1) (\"\(outline.title)\"): \(problem); skipped")
+                refused += 1
+                continue
+            }
             guard !configFile.contains(url: outline.feedURL), !added.contains(where: { $0.url == outline.feedURL }) else {
                 skipped += 1
                 continue
@@ -52,7 +64,27 @@ struct ImportOPML: ParsableCommand {
         if !added.isEmpty && !dryRun {
             try configFile.append(added, comment: "Imported from \((file as NSString).lastPathComponent)")
         }
-        print("\(dryRun ? "would add" : "added") \(added.count) feeds to \(config); \(skipped) already there")
+        print("\(dryRun ? "would add" : "added") \(added.count) feeds to \(config); \(skipped) already there"
+            + (refused > 0 ? "; \(refused) refused" : ""))
+        if refused > 0 { throw ExitStatus.someFeedsFailed }
+    }
+}
+
+/// What is wrong with an imported xmlUrl: the file is someone else's, so it may name neither a
+/// local file nor, unless allowed, a loopback or private address (a host name that resolves to
+/// one is refused when the feed is fetched).
+enum OutlineCheck {
+    static func problem(with url: String, allowPrivate: Bool) -> String? {
+        guard URLAuthority.isWeb(url), let authority = URLAuthority(url) else {
+            return "refused: xmlUrl '\(url)' is not an http:// or https:// URL"
+        }
+        guard !allowPrivate else { return nil }
+        for endpoint in Endpoint.addressed(by: url) {
+            guard let range = SpecialAddress.range(of: endpoint.address) else { continue }
+            return "refused: \(url) is \(authority.host), a private address (\(range.rawValue); "
+                + "pass --allow-private-networks to allow it)"
+        }
+        return nil
     }
 }
 

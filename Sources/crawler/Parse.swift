@@ -17,6 +17,9 @@ struct Parse: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
+    @Flag(name: .long, help: "Let redirects and host names lead to loopback and private addresses.")
+    var allowPrivateNetworks = false
+
     /// For bench/parse: parse the loaded bytes this many times and print timings, not the feed.
     @Option(name: .long, help: .hidden)
     var bench: Int?
@@ -39,7 +42,9 @@ struct Parse: AsyncParsableCommand {
 
     private func load() async throws -> ([UInt8], String, String?) {
         if source.hasPrefix("http://") || source.hasPrefix("https://") {
-            switch await SingleFetch.get(source) {
+            let access = NetworkAccess.operatorURL(source, allowsPrivateNetworks: allowPrivateNetworks,
+                                                   hint: SingleFetch.commandLineHint)
+            switch await SingleFetch.get(source, access: access) {
             case .success(let response): return (response.body, response.finalURL, response.charset)
             case .failure(let reason):
                 printError("crawler: \(source): \(reason)")

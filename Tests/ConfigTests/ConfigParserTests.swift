@@ -94,6 +94,24 @@ import Testing
         #expect(shortLease?.message.contains("at least twice the timeout") == true)
     }
 
+    @Test func readsAllowPrivateNetworksGloballyAndPerFeedTheFeedWinning() throws {
+        let config = try parser.parse("""
+            allow_private_networks: true
+            feeds:
+              - url: http://intranet.example/a
+              - url: http://intranet.example/b
+                allow_private_networks: false
+            """)
+        #expect(config.allowPrivateNetworks)
+        #expect(config.feeds.map(\.allowPrivateNetworks) == [true, false])
+        let defaults = try parser.parse("feeds:\n  - url: http://a.example/x\n  - url: http://b.example/y\n    allow_private_networks: yes\n")
+        #expect(!defaults.allowPrivateNetworks)
+        #expect(defaults.feeds.map(\.allowPrivateNetworks) == [false, true])
+        let bad = error("feeds:\n  - url: http://a.example/x\n    allow_private_networks: maybe\n")
+        #expect(bad?.key == "feeds[0].allow_private_networks")
+        #expect(bad?.line == 3)
+    }
+
     @Test func rejectsAFeedWithoutURL() {
         let problem = error("feeds:\n  - name: nameless\n")
         #expect(problem?.key == "feeds[0].url")

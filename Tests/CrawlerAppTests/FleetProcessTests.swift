@@ -4,14 +4,15 @@ import Foundation
 import Testing
 
 /// Several `crawler` processes sharing one real PostgreSQL, crawling a loopback farm whose feeds
-/// sit on many host names (`hN.localhost`, which libcurl resolves to 127.0.0.1 itself).
+/// sit on many host names (`hN.localhost`, which libcurl resolves to 127.0.0.1 itself: a loopback
+/// address reached by name, so the farm's feeds need `allow_private_networks`).
 @Suite(.serialized) struct FleetProcessTests {
     let folder = TemporaryFolder()
 
     private func config(_ farm: FeedFarm, server: LoopbackHTTPServer, database: String, hosts: Int,
                         extra: [String] = []) -> String {
         var lines = ["store: ./store", "database: \(database)", "concurrency: 8", "per_host_concurrency: 2",
-                     "host_gap: 0s", "timeout: 2s", "lease: 6s"] + extra + ["feeds:"]
+                     "host_gap: 0s", "timeout: 2s", "lease: 6s", "allow_private_networks: true"] + extra + ["feeds:"]
         for number in 0..<farm.feeds {
             lines += ["  - url: http://h\(number % hosts).localhost:\(server.port)/feed/\(number).xml",
                       "    name: feed-\(number)", "    categories: [Farm]"]

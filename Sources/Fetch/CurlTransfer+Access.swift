@@ -1,0 +1,50 @@
+internal import CCurl
+internal import FeedModel
+
+/// The address check of `NetworkAccess`, on the addresses libcurl really uses: every socket it
+/// opens (before connecting: nothing is sent to a refused address) and every request it is
+/// about to send (a connection kept from another transfer opens no socket, and may have been
+/// opened for a feed allowed to reach what this one may not).
+extension CurlTransfer {
+    func configureAccess() {
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        crawler_easy_set_pointer(handle, CURLOPT_OPENSOCKETDATA, me)
+        crawler_easy_set_opensocket_callback(handle) { context, _, address in
+            guard let context, let address else { return CURL_SOCKET_BAD }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+            return transfer.openSocket(address)
+        }
+        crawler_easy_set_pointer(handle, CURLOPT_PREREQDATA, me)
+        crawler_easy_set_prereq_callback(handle) { context, primaryIP, _, primaryPort, _ in
+            guard let context else { return CURL_PREREQFUNC_ABORT }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+            // No address (a file:// read): nothing was connected.
+            guard let primaryIP, let address = IPAddress(literal: String(cString: primaryIP)) else {
+                return CURL_PREREQFUNC_OK
+            }
+            return transfer.mayUse(address, port: Int(primaryPort)) ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT
+        }
+    }
+
+    private func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var port: Int32 = 0
+        let count = Int(crawler_sockaddr_peer(address, &bytes, &port))
+        // Another family (a Unix socket) has no IP address to judge.
+        if count > 0, let peer = IPAddress(bytes: Array(bytes.prefix(count))), !mayUse(peer, port: Int(port)) {
+            return CURL_SOCKET_BAD
+        }
+        return crawler_open_socket(address)
+    }
+
+    /// Records why, when the answer is no: the transfer then fails with this message.
+    private func mayUse(_ address: IPAddress, port: Int) -> Bool {
+        guard let range = request.access.refusal(address: address, port: port),
+              !proxies.contains(Endpoint(address: address, port: port)) else { return true }
+        var effective: UnsafeMutablePointer<CChar>?
+        crawler_easy_get_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
+        let url = effective.map { String(cString: $0) } ?? request.url
+        refusal = request.access.refusalMessage(url: url, address: address, range: range)
+        return false
+    }
+}

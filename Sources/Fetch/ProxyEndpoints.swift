@@ -1,0 +1,17 @@
+internal import FeedModel
+internal import Glibc
+
+/// The proxies libcurl may connect to in place of a feed's server: the configured `proxy:`, else
+/// those of the standard environment variables (which libcurl reads itself). Behind a proxy the
+/// crawler sees only the proxy's address, never the server's, so a proxy the operator wrote as an
+/// address or as `localhost` is always reachable; what lies beyond it is the proxy's to refuse.
+enum ProxyEndpoints {
+    static func of(_ settings: FetchSettings) -> [Endpoint] {
+        let variables = ["http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]
+        let proxies = settings.proxy.map { [$0] } ?? variables.compactMap { getenv($0).map { String(cString: $0) } }
+        // libcurl's default proxy port is 1080, whatever the scheme; a proxy without one is http.
+        return proxies.filter { !$0.isEmpty }.flatMap {
+            Endpoint.addressed(by: $0.contains("://") ? $0 : "http://" + $0, defaultPort: 1080)
+        }
+    }
+}
