@@ -78,7 +78,7 @@ public struct LogfmtHandler: LogHandler {
             case "\n": escaped += "\\n"
             case "\r": escaped += "\\r"
             // A feed's title or a server's header may carry terminal escapes: never raw on a tty.
-            case _ where isControl(scalar): escaped += "\\u" + hex4(scalar.value)
+            case _ where TerminalText.isUnsafe(scalar): escaped += TerminalText.escape(scalar)
             default: escaped.unicodeScalars.append(scalar)
             }
         }
@@ -90,20 +90,9 @@ public struct LogfmtHandler: LogHandler {
     private static func needsQuotes(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
         case " ", "=", "\"", "\\", "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}": return true
-        default: return isControl(scalar)
+        default: return TerminalText.isUnsafe(scalar)
         }
     }
-
-    /// C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
-    }
-
-    private static func hex4(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-    }
-
 }
 
 public enum LogFormat: String, Sendable, CaseIterable {
@@ -127,13 +116,9 @@ enum LogJSON {
             case "\n": output += "\\n"
             case "\r": output += "\\r"
             case "\t": output += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
+            // JSON requires only C0 escaped; the rest of the terminal's set is escaped as in logfmt.
+            case _ where TerminalText.isUnsafe(scalar): output += TerminalText.escape(scalar)
+            default: output.unicodeScalars.append(scalar)
             }
         }
         return output + "\""

@@ -31,13 +31,13 @@ struct Add: AsyncParsableCommand {
         let configFile = try ConfigFile.load(config)
         let (feedURL, feed) = try await discover(url, userAgent: configFile.config.userAgent)
         guard !configFile.contains(url: feedURL) else {
-            print("\(feedURL) is already in \(config)")
+            printOutput("\(feedURL) is already in \(config)")
             return
         }
         let chosenName = configFile.uniqueName(name ?? defaultName(for: feedURL), taken: [])
         try configFile.append([FeedConfig(name: chosenName, url: feedURL, categories: categories)],
                               comment: "Added by crawler add")
-        print("added \(chosenName)  \(feedURL)  (\(feed.kind.rawValue), \"\(feed.title)\", \(feed.items.count) items)")
+        printOutput("added \(chosenName)  \(feedURL)  (\(feed.kind.rawValue), \"\(feed.title)\", \(feed.items.count) items)")
     }
 
     /// The feed at `url`, or the first feed the page at `url` advertises that parses.
