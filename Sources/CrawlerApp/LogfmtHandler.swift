@@ -100,11 +100,30 @@ public enum LogFormat: String, Sendable, CaseIterable {
 }
 
 /// One JSON object per line, same keys as logfmt: `{"ts":...,"level":...,"event":...,...}`.
+/// Counts, sizes, times and statuses are JSON numbers, so a log pipeline can sum and compare them.
 enum LogJSON {
+    /// Keys that name or describe something: strings even when they hold only digits (a feed
+    /// named `2024`), so each keeps one type in every line.
+    static let textKeys: Set<String> = ["feed", "node", "url", "error", "config", "store", "database", "reason",
+                                        "from", "to", "listen", "why", "path", "host", "etag", "next"]
+
     static func format(level: Logger.Level, event: String, metadata: Logger.Metadata, time: String) -> String {
-        var fields = [("ts", time), ("level", "\(level)"), ("event", event)]
-        for key in metadata.keys.sorted() { fields.append((key, "\(metadata[key]!)")) }
-        return "{" + fields.map { "\(quoted($0.0)):\(quoted($0.1))" }.joined(separator: ",") + "}"
+        var line = "{\"ts\":" + quoted(time) + ",\"level\":" + quoted("\(level)") + ",\"event\":" + quoted(event)
+        for key in metadata.keys.sorted() {
+            let value = "\(metadata[key]!)"
+            line += "," + quoted(key) + ":" + (!textKeys.contains(key) && isNumber(value) ? value : quoted(value))
+        }
+        return line + "}"
+    }
+
+    /// A decimal as the crawler writes counts and seconds (`-12`, `0.25`): valid JSON as it stands.
+    static func isNumber(_ text: String) -> Bool {
+        var bytes = Substring(text).utf8[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        let digits = { (part: Substring.UTF8View.SubSequence) in !part.isEmpty && part.allSatisfy { (0x30...0x39).contains($0) } }
+        let parts = bytes.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, digits(whole), whole.count == 1 || whole.first != UInt8(ascii: "0") else { return false }
+        return parts.count == 1 || digits(parts[1])
     }
 
     static func quoted(_ text: String) -> String {
