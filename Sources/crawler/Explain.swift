@@ -58,8 +58,8 @@ extension Explain {
         }
         var state = status.state
         state?.nextDue = status.nextDue
-        printOutput(ExplainText.render(name: status.feed.config.name, configured: status.feed.config, state: state, recent: [],
-                                 now: WallClock.now()))
+        printOutput(ExplainText.render(name: status.feed.config.name, configured: status.feed.config, state: state,
+                                       recent: [], now: WallClock.now()))
         printOutput(FleetStatusText.holder(status))
     }
 }

@@ -33,7 +33,7 @@ struct FeedsCommand: ParsableCommand {
             do {
                 let outcome = try database.syncFeeds(FleetFeedList.from(settings))
                 printOutput("\(database.displayURL): \(outcome.added.count) added, \(outcome.changed.count) changed, "
-                      + "\(outcome.removed.count) removed, \(outcome.unchanged) unchanged")
+                            + "\(outcome.removed.count) removed, \(outcome.unchanged) unchanged")
                 for name in outcome.removed { printOutput("  removed: \(name)") }
             } catch {
                 printError("crawler: \(error)")

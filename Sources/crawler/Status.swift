@@ -42,7 +42,7 @@ extension Status {
             let statuses = try database.feedStatuses()
             let nodes = try database.nodes()
             printOutput(json ? FleetStatusText.json(statuses, nodes: nodes)
-                  : FleetStatusText.table(statuses, nodes: nodes, now: WallClock.now()))
+                        : FleetStatusText.table(statuses, nodes: nodes, now: WallClock.now()))
         } catch {
             printError("crawler: \(error)")
             throw ExitStatus.storeUnavailable

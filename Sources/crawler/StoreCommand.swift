@@ -74,7 +74,7 @@ extension StoreCommand {
             if !store.recovery.isEmpty {
                 let recovery = store.recovery
                 printOutput("recovered after an unclean stop: removed \(recovery.removedTemporaryFiles) temp files, "
-                      + "completed \(recovery.completedDocuments) and forgot \(recovery.forgottenDocuments) pending documents")
+                            + "completed \(recovery.completedDocuments) and forgot \(recovery.forgottenDocuments) pending documents")
             }
             let report: DocumentStore.VerifyReport
             do {
@@ -85,7 +85,7 @@ extension StoreCommand {
             }
             report.problems.forEach { printOutput($0) }
             printOutput("verified \(report.checked) documents in \(store.root): "
-                  + (report.problems.isEmpty ? "no problems" : "\(report.problems.count) problems"))
+                        + (report.problems.isEmpty ? "no problems" : "\(report.problems.count) problems"))
             if !report.problems.isEmpty { throw ExitCode.failure }
         }
     }
@@ -108,7 +108,7 @@ extension StoreCommand {
                 let report = try store.rebuildIndex()
                 report.skipped.forEach { printOutput("skipped \($0)") }
                 printOutput("indexed \(report.indexed) documents in \(store.root)"
-                      + (report.skipped.isEmpty ? "" : "; skipped \(report.skipped.count) files"))
+                            + (report.skipped.isEmpty ? "" : "; skipped \(report.skipped.count) files"))
             } catch {
                 printError("crawler: \(error)")
                 throw ExitStatus.storeUnavailable
