@@ -59,12 +59,29 @@ public struct FeedsFileEditor: Sendable {
     }
 }
 
-/// YAML scalars written by the editor: plain when safe, single-quoted otherwise.
+/// YAML scalars written by the editor: plain when safe, single-quoted otherwise, double-quoted
+/// with escapes when the value holds a control, DEL, C1, separator or bidi override (an OPML
+/// title may): YAML refuses C1 raw, and the file stays readable in any editor.
 enum YAMLText {
     static func quoted(_ value: String) -> String {
+        if value.unicodeScalars.contains(where: TerminalText.isUnsafe) { return doubleQuoted(value) }
         let safe = !value.isEmpty && value.allSatisfy { $0.isLetter || $0.isNumber || "-_./:?=&%+~@".contains($0) }
             && !value.hasPrefix("-") && !value.hasPrefix("@") && !value.contains(": ") && !value.hasSuffix(":")
         return safe ? value : "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    private static func doubleQuoted(_ value: String) -> String {
+        var output = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            // YAML's \uXXXX is JSON's, which is TerminalText's.
+            case _ where TerminalText.isUnsafe(scalar): output += TerminalText.escape(scalar)
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        return output + "\""
     }
 }
 

@@ -25,13 +25,16 @@ public enum OPMLWriter {
 
     static func escape(_ text: String) -> String {
         var output = ""
-        for character in text {
-            switch character {
+        // By scalar: a C1 control or bidi override (an imported title may hold one) goes out as a
+        // character reference, the same text to a reader and nothing a terminal acts on.
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": output += "&amp;"
             case "<": output += "&lt;"
             case ">": output += "&gt;"
             case "\"": output += "&quot;"
-            default: output.append(character)
+            case _ where TerminalText.isUnsafe(scalar): output += "&#x" + String(scalar.value, radix: 16) + ";"
+            default: output.unicodeScalars.append(scalar)
             }
         }
         return output

@@ -78,7 +78,7 @@ public struct LogfmtHandler: LogHandler {
             case "\n": escaped += "\\n"
             case "\r": escaped += "\\r"
             // A feed's title or a server's header may carry terminal escapes: never raw on a tty.
-            case _ where isControl(scalar): escaped += "\\u" + hex4(scalar.value)
+            case _ where TerminalText.isUnsafe(scalar): escaped += TerminalText.escape(scalar)
             default: escaped.unicodeScalars.append(scalar)
             }
         }
@@ -90,20 +90,9 @@ public struct LogfmtHandler: LogHandler {
     private static func needsQuotes(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
         case " ", "=", "\"", "\\", "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}": return true
-        default: return isControl(scalar)
+        default: return TerminalText.isUnsafe(scalar)
         }
     }
-
-    /// C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
-    }
-
-    private static func hex4(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-    }
-
 }
 
 public enum LogFormat: String, Sendable, CaseIterable {
@@ -111,11 +100,30 @@ public enum LogFormat: String, Sendable, CaseIterable {
 }
 
 /// One JSON object per line, same keys as logfmt: `{"ts":...,"level":...,"event":...,...}`.
+/// Counts, sizes, times and statuses are JSON numbers, so a log pipeline can sum and compare them.
 enum LogJSON {
+    /// Keys that name or describe something: strings even when they hold only digits (a feed
+    /// named `2024`), so each keeps one type in every line.
+    static let textKeys: Set<String> = ["feed", "node", "url", "error", "config", "store", "database", "reason",
+                                        "from", "to", "listen", "why", "path", "host", "etag", "next"]
+
     static func format(level: Logger.Level, event: String, metadata: Logger.Metadata, time: String) -> String {
-        var fields = [("ts", time), ("level", "\(level)"), ("event", event)]
-        for key in metadata.keys.sorted() { fields.append((key, "\(metadata[key]!)")) }
-        return "{" + fields.map { "\(quoted($0.0)):\(quoted($0.1))" }.joined(separator: ",") + "}"
+        var line = "{\"ts\":" + quoted(time) + ",\"level\":" + quoted("\(level)") + ",\"event\":" + quoted(event)
+        for key in metadata.keys.sorted() {
+            let value = "\(metadata[key]!)"
+            line += "," + quoted(key) + ":" + (!textKeys.contains(key) && isNumber(value) ? value : quoted(value))
+        }
+        return line + "}"
+    }
+
+    /// A decimal as the crawler writes counts and seconds (`-12`, `0.25`): valid JSON as it stands.
+    static func isNumber(_ text: String) -> Bool {
+        var bytes = Substring(text).utf8[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        let digits = { (part: Substring.UTF8View.SubSequence) in !part.isEmpty && part.allSatisfy { (0x30...0x39).contains($0) } }
+        let parts = bytes.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, digits(whole), whole.count == 1 || whole.first != UInt8(ascii: "0") else { return false }
+        return parts.count == 1 || digits(parts[1])
     }
 
     static func quoted(_ text: String) -> String {
@@ -127,13 +135,9 @@ enum LogJSON {
             case "\n": output += "\\n"
             case "\r": output += "\\r"
             case "\t": output += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
+            // JSON requires only C0 escaped; the rest of the terminal's set is escaped as in logfmt.
+            case _ where TerminalText.isUnsafe(scalar): output += TerminalText.escape(scalar)
+            default: output.unicodeScalars.append(scalar)
             }
         }
         return output + "\""

@@ -2,7 +2,8 @@ internal import Glibc
 internal import Foundation
 
 /// Serves `/metrics` (Prometheus text format) and `/healthz` over plain HTTP on one address,
-/// for `crawler run --metrics 127.0.0.1:9108`. One short request per connection.
+/// for `crawler run --metrics 127.0.0.1:9108`. One short request per connection; the
+/// connections themselves are `MetricsConnections`' concern.
 public final class MetricsServer: Sendable {
     public let port: Int
     private let listener: Int32
@@ -28,13 +29,15 @@ public final class MetricsServer: Sendable {
         socketAddress.sin_family = sa_family_t(AF_INET)
         socketAddress.sin_port = port.bigEndian
         guard inet_pton(AF_INET, String(address[..<colon]), &socketAddress.sin_addr) == 1 else { throw .address(address) }
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        // Non-blocking: the connections' thread accepts only when poll says a client waits.
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+                                    | Int32(SOCK_NONBLOCK.rawValue), 0)
         var reuse: Int32 = 1
         setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
         let bound = withUnsafePointer(to: &socketAddress) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard descriptor >= 0, bound == 0, listen(descriptor, 16) == 0 else {
+        guard descriptor >= 0, bound == 0, listen(descriptor, 128) == 0 else {
             let code = errno
             close(descriptor)
             throw .socket(address, code)
@@ -45,47 +48,40 @@ public final class MetricsServer: Sendable {
         }
         self.port = Int(UInt16(bigEndian: socketAddress.sin_port))
         listener = descriptor
-        let thread = Thread { Self.serve(descriptor, metrics: metrics, storeFolder: storeFolder) }
+        let responder = MetricsResponder(metrics: metrics, storeFolder: storeFolder)
+        let thread = Thread { MetricsConnections(listener: descriptor, responder: responder).run() }
         thread.name = "crawler-metrics"
         thread.start()
     }
+}
 
-    private static func serve(_ listener: Int32, metrics: CrawlerMetrics, storeFolder: String?) {
-        while true {
-            let connection = accept(listener, nil, nil)
-            if connection < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            respond(on: connection, metrics: metrics, storeFolder: storeFolder)
-            close(connection)
-        }
-    }
+/// The answer to one request line: the metrics, the health check, or a pointer to them.
+struct MetricsResponder: Sendable {
+    let metrics: CrawlerMetrics
+    let storeFolder: String?
 
-    private static func respond(on connection: Int32, metrics: CrawlerMetrics, storeFolder: String?) {
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
-        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var buffer = [UInt8](repeating: 0, count: 2048)
-        let count = recv(connection, &buffer, buffer.count, 0)
-        guard count > 0 else { return }
-        let requestLine = String(decoding: buffer[..<count], as: UTF8.self).prefix(while: { $0 != "\r" && $0 != "\n" })
-        let path = requestLine.split(separator: " ").dropFirst().first.map(String.init) ?? "/"
-        let (status, type, body): (String, String, String)
+    func response(toRequestLine line: [UInt8]) -> [UInt8] {
+        let path = String(decoding: line, as: UTF8.self).split(separator: " ").dropFirst().first.map(String.init) ?? "/"
         switch path {
         case "/metrics":
-            (status, type, body) = ("200 OK", "text/plain; version=0.0.4", metrics.exposition())
+            return Self.response("200 OK", "text/plain; version=0.0.4", metrics.exposition())
         case "/healthz":
             // A fleet node (no store folder) keeps documents in the database; its loop's liveness says it all.
             let writable = storeFolder.map { access($0 + "/tmp", W_OK) == 0 } ?? true
             let healthy = metrics.schedulerAlive && writable
             let store = storeFolder == nil ? "in the shared database" : writable ? "writable" : "not writable"
             let detail = "scheduler \(metrics.schedulerAlive ? "alive" : "stalled"), store \(store)\n"
-            (status, type, body) = (healthy ? "200 OK" : "503 Service Unavailable", "text/plain", detail)
+            return Self.response(healthy ? "200 OK" : "503 Service Unavailable", "text/plain", detail)
         default:
-            (status, type, body) = ("404 Not Found", "text/plain", "try /metrics or /healthz\n")
+            return Self.response("404 Not Found", "text/plain", "try /metrics or /healthz\n")
         }
-        let response = "HTTP/1.1 \(status)\r\nContent-Type: \(type)\r\nContent-Length: \(body.utf8.count)\r\n"
-            + "Connection: close\r\n\r\n" + body
-        _ = response.withCString { send(connection, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// For a request line longer than any path this server knows, refused before it is read whole.
+    static let requestLineTooLong = response("414 URI Too Long", "text/plain", "the request line is too long\n")
+
+    static func response(_ status: String, _ type: String, _ body: String) -> [UInt8] {
+        Array(("HTTP/1.1 \(status)\r\nContent-Type: \(type)\r\nContent-Length: \(body.utf8.count)\r\n"
+            + "Connection: close\r\n\r\n" + body).utf8)
     }
 }

@@ -21,31 +21,47 @@ public struct DocumentCursor: Sendable, Hashable, Codable {
 /// Documents from the shared database, with the time the fleet stored them.
 public struct FleetDocumentPage: Sendable {
     public var documents: [Document]
+    /// Rows that cannot be written as files (see `DocumentRowCheck`); the cursor is past them too.
+    public var refused: [RefusedDocumentRow]
     /// Where the next page starts (unchanged when this page is empty).
     public var cursor: DocumentCursor
+
+    public var isEmpty: Bool { documents.isEmpty && refused.isEmpty }
+}
+
+/// A `documents` row `posts sync` does not write, named by its key, and why.
+public struct RefusedDocumentRow: Sendable, Hashable, CustomStringConvertible {
+    public var hash16: String
+    public var reason: String
+
+    public var description: String { "the documents row with hash16 '\(hash16)' is not written: \(reason)" }
 }
 
 extension FleetDatabase {
     /// Up to `limit` documents after `cursor`, oldest first.
     public func documents(after cursor: DocumentCursor, limit: Int) throws(FleetError) -> FleetDocumentPage {
         let rows = try connection.query("""
-            SELECT hash, date, body, feed, item, xid::text AS xid, seq FROM documents
+            SELECT hash16, hash, bytes, date, body, feed, item, xid::text AS xid, seq FROM documents
             WHERE (xid, seq) > ($1::xid8, $2::bigint) AND xid < pg_snapshot_xmin(pg_current_snapshot())
             ORDER BY xid, seq LIMIT $3::integer
             """, [cursor.transaction, "\(cursor.sequence)", "\(limit)"])
-        var next = cursor
-        var documents: [Document] = []
+        var page = FleetDocumentPage(documents: [], refused: [], cursor: cursor)
         for record in rows.records {
-            guard let hash = record["hash"], let date = record["date"].flatMap(Int64.init), let body = record["body"],
-                  let feed = record["feed"], let item = record["item"], let xid = record["xid"],
-                  let seq = record["seq"].flatMap(Int64.init) else {
+            guard let hash16 = record["hash16"], let hash = record["hash"], let date = record["date"].flatMap(Int64.init),
+                  let body = record["body"], let feed = record["feed"], let item = record["item"],
+                  let xid = record["xid"], let seq = record["seq"].flatMap(Int64.init) else {
                 throw .malformed("a documents row with a NULL column")
             }
-            documents.append(Document(feed: feed, itemIdentity: item, contentHash: hash,
-                                      date: Timestamp(secondsSince1970: date), text: body))
-            next = DocumentCursor(transaction: xid, sequence: seq)
+            page.cursor = DocumentCursor(transaction: xid, sequence: seq)
+            if let reason = DocumentRowCheck.problem(hash16: hash16, hash: hash, bytes: record["bytes"].flatMap(Int.init),
+                                                     body: body) {
+                page.refused.append(RefusedDocumentRow(hash16: hash16, reason: reason))
+                continue
+            }
+            page.documents.append(Document(feed: feed, itemIdentity: item, contentHash: hash,
+                                           date: Timestamp(secondsSince1970: date), text: body))
         }
-        return FleetDocumentPage(documents: documents, cursor: next)
+        return page
     }
 
     public func documentCount() throws(FleetError) -> Int {

@@ -37,7 +37,7 @@ struct Add: AsyncParsableCommand {
         let allowed = allowPrivateNetworks || configFile.config.allowPrivateNetworks
         let (feedURL, feed) = try await discover(url, userAgent: configFile.config.userAgent, allowPrivate: allowed)
         guard !configFile.contains(url: feedURL) else {
-            print("\(feedURL) is already in \(config)")
+            printOutput("\(feedURL) is already in \(config)")
             return
         }
         let chosenName = configFile.uniqueName(name ?? defaultName(for: feedURL), taken: [])
@@ -45,7 +45,7 @@ struct Add: AsyncParsableCommand {
         // The file's own global setting already covers it; the flag is for this feed alone.
         entry.allowPrivateNetworks = allowPrivateNetworks && !configFile.config.allowPrivateNetworks
         try configFile.append([entry], comment: "Added by crawler add")
-        print("added \(chosenName)  \(feedURL)  (\(feed.kind.rawValue), \"\(feed.title)\", \(feed.items.count) items)")
+        printOutput("added \(chosenName)  \(feedURL)  (\(feed.kind.rawValue), \"\(feed.title)\", \(feed.items.count) items)")
     }
 
     /// The feed at `url`, or the first feed the page at `url` advertises that parses. The page's

@@ -20,13 +20,13 @@ struct Check: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try ConfigFile.load(config).config
-        print("\(config): \(settings.feeds.count) feeds, valid")
+        printOutput("\(config): \(settings.feeds.count) feeds, valid")
         var problems = 0
         if let storeProblem = Self.storeProblem(settings.storePath) {
-            print("store \(settings.storePath): \(storeProblem)")
+            printOutput("store \(settings.storePath): \(storeProblem)")
             problems += 1
         } else {
-            print("store \(settings.storePath): writable")
+            printOutput("store \(settings.storePath): writable")
         }
         if probe { problems += await probeFeeds(settings) }
         if problems > 0 { throw ExitCode.failure }
@@ -46,7 +46,7 @@ struct Check: AsyncParsableCommand {
         for feed in settings.feeds {
             let verdict = await ProbeVerdict.of(feed, userAgent: settings.userAgent)
             if !verdict.ok { problems += 1 }
-            print("\(verdict.ok ? "ok  " : "FAIL")  \(feed.name)  \(verdict.text)")
+            printOutput("\(verdict.ok ? "ok  " : "FAIL")  \(feed.name)  \(verdict.text)")
         }
         return problems
     }

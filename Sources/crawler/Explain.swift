@@ -38,7 +38,7 @@ struct Explain: ParsableCommand {
             printError("crawler: no feed named or at '\(feed)' in \(location.config) or the store")
             throw ExitStatus.configError
         }
-        print(ExplainText.render(name: name, configured: configured, state: state, recent: recent, now: WallClock.now()))
+        printOutput(ExplainText.render(name: name, configured: configured, state: state, recent: recent, now: WallClock.now()))
     }
 }
 
@@ -58,9 +58,9 @@ extension Explain {
         }
         var state = status.state
         state?.nextDue = status.nextDue
-        print(ExplainText.render(name: status.feed.config.name, configured: status.feed.config, state: state, recent: [],
-                                 now: WallClock.now()))
-        print(FleetStatusText.holder(status))
+        printOutput(ExplainText.render(name: status.feed.config.name, configured: status.feed.config, state: state,
+                                       recent: [], now: WallClock.now()))
+        printOutput(FleetStatusText.holder(status))
     }
 }
 

@@ -32,9 +32,9 @@ struct FeedsCommand: ParsableCommand {
             let database = try FleetSetup.open(settings)
             do {
                 let outcome = try database.syncFeeds(FleetFeedList.from(settings))
-                print("\(database.displayURL): \(outcome.added.count) added, \(outcome.changed.count) changed, "
-                      + "\(outcome.removed.count) removed, \(outcome.unchanged) unchanged")
-                for name in outcome.removed { print("  removed: \(name)") }
+                printOutput("\(database.displayURL): \(outcome.added.count) added, \(outcome.changed.count) changed, "
+                            + "\(outcome.removed.count) removed, \(outcome.unchanged) unchanged")
+                for name in outcome.removed { printOutput("  removed: \(name)") }
             } catch {
                 printError("crawler: \(error)")
                 throw ExitStatus.storeUnavailable
@@ -58,7 +58,9 @@ struct PostsCommand: ParsableCommand {
                 DIR becomes an ordinary store (the files as `crawler once` writes them, and their \
                 index), so `crawler store verify --store DIR` checks it and a Hexo site builds from it. \
                 Each batch is written durably before the cursor in DIR/fleet-cursor.json moves: an \
-                interrupted sync resumes where it stopped, and running it again writes only what is new.
+                interrupted sync resumes where it stopped, and running it again writes only what is new. \
+                A row whose hash is not 64 lower-case hex digits, or that disagrees with itself, is not \
+                written: it is named and the sync goes on, exiting with status 1.
                 """
         )
 
@@ -85,12 +87,16 @@ struct PostsCommand: ParsableCommand {
                 throw ExitStatus.storeUnavailable
             }
             var cursor = cursorFile.read()
-            var written = 0, present = 0
+            var written = 0, present = 0, refused = 0
             do {
                 while true {
                     let page = try database.documents(after: cursor, limit: max(1, batch))
-                    guard !page.documents.isEmpty else { break }
-                    let outcome = try store.store(page.documents, storedAt: WallClock.now())
+                    guard !page.isEmpty else { break }
+                    // Named as they come, so an interrupted sync has said what it passed over.
+                    for row in page.refused { printError("crawler: posts sync: \(row)") }
+                    refused += page.refused.count
+                    let outcome = page.documents.isEmpty ? .init(stored: [], duplicates: 0)
+                        : try store.store(page.documents, storedAt: WallClock.now())
                     try cursorFile.write(page.cursor)
                     cursor = page.cursor
                     written += outcome.stored.count
@@ -100,7 +106,9 @@ struct PostsCommand: ParsableCommand {
                 printError("crawler: posts sync stopped after \(written) documents: \(error)")
                 throw ExitStatus.storeUnavailable
             }
-            print("\(folder): \(written) documents written, \(present) already there")
+            printOutput("\(folder): \(written) documents written, \(present) already there"
+                        + (refused > 0 ? "; \(refused) rows not written (named above)" : ""))
+            if refused > 0 { throw ExitCode.failure }
         }
     }
 }

@@ -60,11 +60,11 @@ struct ImportOPML: ParsableCommand {
                                              taken: Set(added.map(\.name)))
             added.append(FeedConfig(name: name, url: outline.feedURL, categories: outline.categories))
         }
-        for feed in added { print("add   \(feed.name)  \(feed.url)") }
+        for feed in added { printOutput("add   \(feed.name)  \(feed.url)") }
         if !added.isEmpty && !dryRun {
             try configFile.append(added, comment: "Imported from \((file as NSString).lastPathComponent)")
         }
-        print("\(dryRun ? "would add" : "added") \(added.count) feeds to \(config); \(skipped) already there"
+        printOutput("\(dryRun ? "would add" : "added") \(added.count) feeds to \(config); \(skipped) already there"
             + (refused > 0 ? "; \(refused) refused" : ""))
         if refused > 0 { throw ExitStatus.someFeedsFailed }
     }

@@ -33,7 +33,7 @@ struct Once: AsyncParsableCommand {
         if settings.database != nil { return try await runInFleet(settings, logger: logger) }
         let feeds = try selectFeeds(settings.feeds, logger: logger)
         let summary = try await crawl(feeds, settings: settings, logger: logger)
-        print(SummaryTable.render(summary, storePath: settings.storePath))
+        printOutput(SummaryTable.render(summary, storePath: settings.storePath))
         // The store was closed as `crawl` returned; all that is left is freeing the pass's reports
         // and the configuration object by object (~2 ms at 1,000 feeds), which the exit does at once.
         ProcessEnd.now(summary.failed > 0 ? ExitStatus.someFeedsFailed : .success)
@@ -84,7 +84,7 @@ struct Once: AsyncParsableCommand {
             printError("crawler: \(error)")
             throw ExitStatus.storeUnavailable
         }
-        print(SummaryTable.render(summary, storePath: database.displayURL))
+        printOutput(SummaryTable.render(summary, storePath: database.displayURL))
         if summary.failed > 0 { throw ExitStatus.someFeedsFailed }
     }
 
@@ -96,8 +96,4 @@ struct Once: AsyncParsableCommand {
         printError("crawler: no feed named or at '\(wanted)' in \(config); feeds: \(names)")
         throw ExitStatus.configError
     }
-}
-
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data((SecretRedaction.redact(message) + "\n").utf8))
 }

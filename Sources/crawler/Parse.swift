@@ -27,7 +27,7 @@ struct Parse: AsyncParsableCommand {
     func run() async throws {
         let (bytes, url, charset) = try await load()
         if let bench {
-            print(ParseBenchmark.run(bytes, url: url, charset: charset, times: max(bench, 1)))
+            printOutput(ParseBenchmark.run(bytes, url: url, charset: charset, times: max(bench, 1)))
             return
         }
         let feed: Feed
@@ -37,7 +37,7 @@ struct Parse: AsyncParsableCommand {
             printError("crawler: \(source): \(error)")
             throw ExitCode.failure
         }
-        print(json ? FeedJSON.render(feed) : FeedTable.render(feed))
+        printOutput(json ? FeedJSON.render(feed) : FeedTable.render(feed))
     }
 
     private func load() async throws -> ([UInt8], String, String?) {

@@ -31,7 +31,7 @@ struct Status: ParsableCommand {
             printError("crawler: \(error)")
             throw ExitStatus.storeUnavailable
         }
-        print(json ? StatusJSON.render(states) : StatusTable.render(states, now: WallClock.now()))
+        printOutput(json ? StatusJSON.render(states) : StatusTable.render(states, now: WallClock.now()))
     }
 }
 
@@ -41,8 +41,8 @@ extension Status {
         do {
             let statuses = try database.feedStatuses()
             let nodes = try database.nodes()
-            print(json ? FleetStatusText.json(statuses, nodes: nodes)
-                  : FleetStatusText.table(statuses, nodes: nodes, now: WallClock.now()))
+            printOutput(json ? FleetStatusText.json(statuses, nodes: nodes)
+                        : FleetStatusText.table(statuses, nodes: nodes, now: WallClock.now()))
         } catch {
             printError("crawler: \(error)")
             throw ExitStatus.storeUnavailable

@@ -73,8 +73,8 @@ extension StoreCommand {
             let store = try location.open()
             if !store.recovery.isEmpty {
                 let recovery = store.recovery
-                print("recovered after an unclean stop: removed \(recovery.removedTemporaryFiles) temp files, "
-                      + "completed \(recovery.completedDocuments) and forgot \(recovery.forgottenDocuments) pending documents")
+                printOutput("recovered after an unclean stop: removed \(recovery.removedTemporaryFiles) temp files, "
+                            + "completed \(recovery.completedDocuments) and forgot \(recovery.forgottenDocuments) pending documents")
             }
             let report: DocumentStore.VerifyReport
             do {
@@ -83,9 +83,9 @@ extension StoreCommand {
                 printError("crawler: \(error)")
                 throw ExitStatus.storeUnavailable
             }
-            report.problems.forEach { print($0) }
-            print("verified \(report.checked) documents in \(store.root): "
-                  + (report.problems.isEmpty ? "no problems" : "\(report.problems.count) problems"))
+            report.problems.forEach { printOutput($0) }
+            printOutput("verified \(report.checked) documents in \(store.root): "
+                        + (report.problems.isEmpty ? "no problems" : "\(report.problems.count) problems"))
             if !report.problems.isEmpty { throw ExitCode.failure }
         }
     }
@@ -106,9 +106,9 @@ extension StoreCommand {
             let store = try location.open(setAsideBrokenIndex: true)
             do {
                 let report = try store.rebuildIndex()
-                report.skipped.forEach { print("skipped \($0)") }
-                print("indexed \(report.indexed) documents in \(store.root)"
-                      + (report.skipped.isEmpty ? "" : "; skipped \(report.skipped.count) files"))
+                report.skipped.forEach { printOutput("skipped \($0)") }
+                printOutput("indexed \(report.indexed) documents in \(store.root)"
+                            + (report.skipped.isEmpty ? "" : "; skipped \(report.skipped.count) files"))
             } catch {
                 printError("crawler: \(error)")
                 throw ExitStatus.storeUnavailable

@@ -1,4 +1,4 @@
-import CrawlerApp
+@testable import CrawlerApp
 import FeedModel
 import Logging
 import Testing
@@ -29,6 +29,20 @@ import Testing
     @Test func terminalEscapesAndControlsNeverReachTheLineRaw() {
         #expect(line(["feed": "\u{1B}[31mred"]) == "level=info event=fetch feed=\"\\u001b[31mred\"")
         #expect(line(["feed": "del\u{7F}c1\u{9B}"]) == "level=info event=fetch feed=\"del\\u007fc1\\u009b\"")
+        #expect(line(["feed": "bidi\u{202E}exe\u{2066}"]) == "level=info event=fetch feed=\"bidi\\u202eexe\\u2066\"")
+    }
+
+    @Test func jsonNumbersAreOnlyWhatJSONReadsAsNumbers() {
+        for number in ["0", "200", "-3", "0.25", "1234567"] { #expect(LogJSON.isNumber(number), "\(number)") }
+        for text in ["", "-", "007", "1.", ".5", "1e5", "12a", "NaN", "+1", "1.2.3"] { #expect(!LogJSON.isNumber(text), "\(text)") }
+    }
+
+    @Test func jsonLinesEscapeWhatATerminalActsOnToo() {
+        let sink = LineSink()
+        let logger = Logger(label: "test") { _ in LogfmtHandler(level: .debug, sink: sink, format: .json) }
+        logger.info("fetch", metadata: ["feed": "\u{1B}]0;x\u{07}\u{9B}\u{202E}\u{2028}"])
+        let line = sink.captured.first ?? ""
+        #expect(line.contains(#""feed":"\u001b]0;x\u0007\u009b\u202e\u2028""#), "\(line)")
     }
 }
 

@@ -166,7 +166,7 @@ import Testing
         try slow.execute("BEGIN")
         try slow.query("""
             INSERT INTO documents (hash16, hash, path, date, bytes, body, feed, item, node)
-            VALUES ('cc00000000000000', 'cc', 'p', 0, 4, 'late', 'f', 'late', 'slow')
+            VALUES ('cc00000000000000', 'cc\(String(repeating: "0", count: 62))', 'p', 0, 4, 'late', 'f', 'late', 'slow')
             """)
         _ = try store.store([document("aa", item: "1"), document("bb", item: "2")], storedAt: Timestamp(secondsSince1970: 1))
         let first = try database.documents(after: .start, limit: 100)

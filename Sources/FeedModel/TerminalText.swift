@@ -1,0 +1,37 @@
+/// Text from feeds and servers made safe for a terminal: a title, an ETag or an error message may
+/// carry escape sequences (`ESC ]0;...BEL` retitles the window, `ESC [2J` clears it, C1's `CSI`
+/// does the same in one byte) or bidirectional overrides that make a line read other than it is.
+/// One rule for every log line and every command's output: such scalars are written as `\uXXXX`.
+public enum TerminalText {
+    /// C0 and C1 controls, DEL, the Unicode line and paragraph separators, and the bidirectional
+    /// embeddings, overrides (U+202A–202E) and isolates (U+2066–2069).
+    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0..<0x20, 0x7F...0x9F, 0x2028...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
+    }
+
+    /// `\u001b` for ESC: what JSON would write, so escaped JSON output stays the same JSON.
+    public static func escape(_ scalar: Unicode.Scalar) -> String {
+        let digits = String(scalar.value, radix: 16)
+        return "\\u" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    /// `text` with every unsafe scalar escaped, except the line feeds and tabs that lay out a
+    /// command's output (a carriage return could overwrite what was printed, so it is escaped).
+    public static func escapingControls(_ text: String) -> String {
+        // Most output holds nothing to escape: one scan, no copy.
+        guard text.unicodeScalars.contains(where: { isUnsafe($0) && $0 != "\n" && $0 != "\t" }) else { return text }
+        var output = ""
+        output.reserveCapacity(text.utf8.count + 16)
+        for scalar in text.unicodeScalars {
+            if isUnsafe(scalar) && scalar != "\n" && scalar != "\t" {
+                output += escape(scalar)
+            } else {
+                output.unicodeScalars.append(scalar)
+            }
+        }
+        return output
+    }
+}
