@@ -26,12 +26,14 @@ enum ElementPolicy {
 
     static let void: Set<String> = ["br", "col", "hr", "img", "source", "wbr"]
 
+    /// No `id` or `name`: an element so named becomes a global of the page (`window.CONFIG`), which a
+    /// theme's own scripts may read and trust.
     static let globalAttributes: Set<String> = [
-        "class", "id", "title", "lang", "dir", "style", "align", "valign", "width", "height",
+        "class", "title", "lang", "dir", "style", "align", "valign", "width", "height",
     ]
 
     static let elementAttributes: [String: Set<String>] = [
-        "a": ["href", "name", "rel", "hreflang", "type", "referrerpolicy"],
+        "a": ["href", "rel", "hreflang", "type", "referrerpolicy"],
         "img": ["src", "srcset", "sizes", "alt", "loading", "decoding", "referrerpolicy", "border", "hspace",
                 "vspace"],
         "source": ["src", "srcset", "sizes", "type", "media"],

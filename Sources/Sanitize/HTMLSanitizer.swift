@@ -1,3 +1,5 @@
+internal import Markup
+
 /// The allowlist sanitizer for item bodies, on gumbo's HTML5 parser (the algorithm browsers run).
 ///
 /// A body with nothing to remove keeps every byte; any other body is rebuilt from the cleaned tree.
@@ -12,7 +14,7 @@ public struct HTMLSanitizer: Sendable {
 
     public func sanitize(_ html: String) -> String {
         // Without `<` or `&` there is no markup and nothing a parser would decode.
-        guard html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else { return html }
+        guard html.containsUTF8(UInt8(ascii: "<")) || html.containsUTF8(UInt8(ascii: "&")) else { return html }
         let source = Array(html.utf8)
         let mayKeepBytes = !Self.mentionsMarker(source) && !Self.hasBodyTag(source)
         let rebuilt = GumboTree.with(source + Self.endMarker) { root -> String? in

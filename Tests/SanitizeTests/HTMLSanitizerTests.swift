@@ -41,6 +41,7 @@ import Testing
         ("<p title=\"a&quot;b\" style=\"color:red\" data-x=1>&lt;t&gt;</p><font color=red face=x>f</font>",
          "<p title=\"a&quot;b\" style=\"color:red\">&lt;t&gt;</p><font color=\"red\" face=\"x\">f</font>"),
         ("<o:p>word</o:p><center>c</center>", "word<center>c</center>"),
+        ("<p id=CONFIG>a</p><a name=x href=\"#y\">b</a>", "<p>a</p><a href=\"#y\">b</a>"),
     ])
     func rebuildsABodyWithSomethingToRemove(_ html: String, _ expected: String) {
         #expect(sanitizer.sanitize(html) == expected)
