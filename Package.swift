@@ -39,7 +39,7 @@ let package = Package(
         // Pure HTML lexing shared by Parse (text, first image) and Convert (body rewrites).
         .target(name: "Markup", swiftSettings: strictSettings),
         // The allowlist sanitizer for item bodies, on gumbo's HTML5 tree (pure).
-        .target(name: "Sanitize", dependencies: ["CGumbo"], swiftSettings: strictSettings),
+        .target(name: "Sanitize", dependencies: ["CGumbo", "Markup"], swiftSettings: strictSettings),
         .target(name: "Config",
                 dependencies: ["FeedModel", "Yams"],
                 swiftSettings: strictSettings),
@@ -74,6 +74,8 @@ let package = Package(
 
         // Benchmarks (bench/): built with the package, run by the scripts beside them.
         .executableTarget(name: "store-bench", dependencies: ["Store", "FeedModel"], path: "bench/StoreBench",
+                          swiftSettings: strictSettings),
+        .executableTarget(name: "sanitize-bench", dependencies: ["Sanitize"], path: "bench/sanitize/SanitizeBench",
                           swiftSettings: strictSettings),
         .executableTarget(name: "fetch-bench", dependencies: ["Fetch", "FeedModel"], path: "bench/fetch/FetchBench",
                           swiftSettings: strictSettings),
