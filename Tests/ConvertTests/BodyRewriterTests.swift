@@ -1,4 +1,5 @@
 @testable import Convert
+import FeedModel
 import Testing
 
 @Suite struct BodyRewriterTests {
@@ -37,5 +38,29 @@ import Testing
         #expect(rewriter.rewrite("<p>a</p><x <img src=x onerror=alert(1) ")
                 == "<p>a</p>&lt;x &lt;img src=x onerror=alert(1) ")
         #expect(BodyRewriter(base: nil, escapesUnclosedTag: false).rewrite("<p>a</p><x <img") == "<p>a</p><x <img")
+    }
+}
+
+@Suite struct SanitizedBodyTests {
+    func body(_ html: String, link: String = "https://example.org/news/a.html", sanitize: Bool) -> String {
+        let feed = FeedConfig(name: "demo", url: "https://example.org/feed", sanitize: sanitize)
+        var item = Item(title: "t", link: link, contentHTML: html)
+        item.baseURL = link
+        return DocumentRenderer(feed: feed, channelTitle: "demo").body(for: item)
+    }
+
+    @Test func sanitizeOnRemovesWhatTheAllowlistRefusesAfterTheByteRewrites() {
+        #expect(body("<p onclick=x>a</p><script>s()</script><img src=b.png>", sanitize: true)
+                == "<p>a</p><img src=\"https://example.org/news/b.png\" referrerpolicy=\"no-referrer\">")
+    }
+
+    @Test func sanitizeOffKeepsTheBodyAsItIsApartFromTheByteRewrites() {
+        #expect(body("<p onclick=x>a</p><script>s()</script>", sanitize: false) == "<p onclick=x>a</p><script>s()</script>")
+    }
+
+    @Test func aLinkRelativeToAJavaScriptItemLinkStaysRelative() {
+        let html = "<a href=\"x\">a</a>"
+        #expect(body(html, link: "javascript://%0Aalert(1)//", sanitize: true) == html)
+        #expect(body(html, link: "javascript://%0Aalert(1)//", sanitize: false) == html)
     }
 }
