@@ -9,7 +9,7 @@ struct CleanHTMLWriter {
     func html(of root: GumboNodeView) -> String {
         var writer = self
         writer.output.reserveCapacity(1024)
-        for child in root.children { writer.append(child) }
+        for child in root.children { writer.append(child, depth: 1) }
         return writer.output
     }
 
@@ -21,9 +21,10 @@ struct CleanHTMLWriter {
         return URLPolicy.allows(attribute.value, dataImage: element == "img" && attribute.name == "src")
     }
 
-    private mutating func append(_ node: GumboNodeView) {
+    private mutating func append(_ node: GumboNodeView, depth: Int) {
         switch node.kind {
-        case .element: writeElement(node)
+        case .element where depth > ElementPolicy.maximumDepth: appendText(of: node)
+        case .element: writeElement(node, depth: depth)
         case .text: output += Self.escaped(node.text)
         case .whitespace: output += node.text
         case .comment:
@@ -33,14 +34,14 @@ struct CleanHTMLWriter {
         }
     }
 
-    private mutating func writeElement(_ node: GumboNodeView) {
+    private mutating func writeElement(_ node: GumboNodeView, depth: Int) {
         // Also gone: a tag whose unquoted value or attribute name took the end marker in (`<a href=x`),
         // which the page after the body would have closed instead.
         guard node.isHTML, !Array(node.originalTag).containsCaseInsensitive(Self.markerName) else { return }
         let name = node.name
         guard !ElementPolicy.droppedWithContent.contains(name) else { return }
         guard ElementPolicy.allowed.contains(name) else {
-            for child in node.children { append(child) }   // an unknown or harmless wrapper: keep its content
+            for child in node.children { append(child, depth: depth) }   // an unknown or harmless wrapper: keep its content
             return
         }
         if name == "style" {
@@ -54,8 +55,21 @@ struct CleanHTMLWriter {
         if name == "pre", let first = children.first, first.kind != .element, first.text.hasPrefix("\n") {
             output += "\n"
         }
-        for child in children { append(child) }
+        for child in children { append(child, depth: depth + 1) }
         output += "</" + name + ">"
+    }
+
+    /// The text of an element nested too deep, without recursing: what a kept element's text would be.
+    private mutating func appendText(of node: GumboNodeView) {
+        var pending = [node]
+        while let next = pending.popLast() {
+            switch next.kind {
+            case .text, .whitespace: output += Self.escaped(next.text)
+            case .element where next.isHTML && next.name != "style" && !ElementPolicy.droppedWithContent.contains(next.name):
+                pending += next.children.reversed()
+            default: break
+            }
+        }
     }
 
     private mutating func writeStartTag(_ node: GumboNodeView, name: String) {

@@ -24,6 +24,10 @@ enum ElementPolicy {
         "map", "area", "track", "menuitem", "isindex", "bgsound", "portal", "fencedframe", "slot", "listing",
     ]
 
+    /// Deeper elements are written as their text alone. Chromium nests no deeper than 512 (it makes
+    /// deeper ones siblings, gumbo does not), and the walks over the tree recurse once per level.
+    static let maximumDepth = 128
+
     static let void: Set<String> = ["br", "col", "hr", "img", "source", "wbr"]
 
     /// No `id` or `name`: an element so named becomes a global of the page (`window.CONFIG`), which a

@@ -1,20 +1,23 @@
-// Sanitize: item body HTML + base URL → the same bytes when nothing must go, else HTML rebuilt from
+// Sanitize: item body HTML (its URLs made absolute) → the same bytes when nothing must go, else HTML rebuilt from
 // what an allowlist keeps of gumbo's HTML5 tree. Pure; no gumbo pointer leaves this module, and every
 // gumbo output is destroyed before the call that parsed it returns.
 internal import CGumbo
 
 /// One parse of an item body, as browsers parse the children of a `<div>`; read only inside `with`.
 enum GumboTree {
-    /// nil when gumbo returns no tree (it only fails to when memory runs out).
+    /// nil when gumbo returns no tree.
     static func with<Result>(_ bytes: [UInt8], _ body: (GumboNodeView) -> Result) -> Result? {
-        var options = crawler_gumbo_div_fragment_options()
-        return bytes.withUnsafeBufferPointer { buffer -> Result? in
-            let parsed = buffer.withMemoryRebound(to: CChar.self) { chars in
-                gumbo_parse_with_options(&options, chars.baseAddress, chars.count)
+        var arena = crawler_gumbo_arena(head: nil)
+        return withUnsafeMutablePointer(to: &arena) { arena -> Result? in
+            // The whole tree lives in the arena: freeing it destroys the output.
+            defer { crawler_gumbo_arena_free(arena) }
+            var options = crawler_gumbo_div_fragment_options(arena)
+            let parsed = bytes.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { chars in
+                    gumbo_parse_with_options(&options, chars.baseAddress, chars.count)
+                }
             }
-            guard let output = parsed else { return nil }
-            defer { gumbo_destroy_output(&options, output) }
-            guard let root = output.pointee.root else { return nil }
+            guard let root = parsed?.pointee.root else { return nil }
             return body(GumboNodeView(root))
         }
     }

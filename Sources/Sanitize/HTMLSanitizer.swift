@@ -16,6 +16,8 @@ public struct HTMLSanitizer: Sendable {
         // Without `<` or `&` there is no markup and nothing a parser would decode.
         guard html.containsUTF8(UInt8(ascii: "<")) || html.containsUTF8(UInt8(ascii: "&")) else { return html }
         let source = Array(html.utf8)
+        // Too costly for gumbo to parse: the text alone, which needs no tree.
+        if ParseCost.isExcessive(source) { return CleanHTMLWriter.escaped(HTMLText.html.text(of: html)) }
         let mayKeepBytes = !Self.mentionsMarker(source) && !Self.hasBodyTag(source)
         let rebuilt = GumboTree.with(source + Self.endMarker) { root -> String? in
             if mayKeepBytes, SafetyCheck.isClean(root, endMarker: Self.endMarker) { return nil }

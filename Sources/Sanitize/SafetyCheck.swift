@@ -8,16 +8,17 @@ struct SafetyCheck {
         // `<html …>` inside the body adds its attributes to the page's root element.
         guard root.attributeCount == 0 else { return false }
         var check = SafetyCheck(endMarker: endMarker)
-        return check.allClean(root.children, inStyle: false) && check.sawEndMarker
+        return check.allClean(root.children, inStyle: false, depth: 1) && check.sawEndMarker
     }
 
-    private mutating func allClean(_ nodes: [GumboNodeView], inStyle: Bool) -> Bool {
-        nodes.allSatisfy { isClean($0, inStyle: inStyle) }
+    private mutating func allClean(_ nodes: [GumboNodeView], inStyle: Bool, depth: Int) -> Bool {
+        nodes.allSatisfy { isClean($0, inStyle: inStyle, depth: depth) }
     }
 
-    private mutating func isClean(_ node: GumboNodeView, inStyle: Bool) -> Bool {
+    private mutating func isClean(_ node: GumboNodeView, inStyle: Bool, depth: Int) -> Bool {
         switch node.kind {
         case .element:
+            guard depth <= ElementPolicy.maximumDepth else { return false }
             if node.isHTML, node.originalTag.elementsEqual(endMarker) {
                 sawEndMarker = true
                 return node.children.isEmpty
@@ -28,7 +29,7 @@ struct SafetyCheck {
                   node.attributes.allSatisfy({ CleanHTMLWriter.keeps($0, on: name) }) else { return false }
             // A style the input ended inside swallows the page after it.
             if name == "style" && !node.hasEndTag { return false }
-            return allClean(node.children, inStyle: name == "style")
+            return allClean(node.children, inStyle: name == "style", depth: depth + 1)
         case .text:
             // A start tag the tree builder ignored (it may act in the page) leaves its source in a text run.
             return inStyle || !Self.hasTagStart(node.originalText)
