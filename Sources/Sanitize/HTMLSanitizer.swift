@@ -19,15 +19,15 @@ public struct HTMLSanitizer: Sendable {
         // Too costly for gumbo to parse: the text alone, which needs no tree.
         if ParseCost.isExcessive(source) { return CleanHTMLWriter.escaped(HTMLText.html.text(of: html)) }
         let mayKeepBytes = !Self.mentionsMarker(source) && !Self.hasBodyTag(source)
-        let rebuilt = GumboTree.with(source + Self.endMarker) { root -> String? in
-            if mayKeepBytes, SafetyCheck.isClean(root, endMarker: Self.endMarker) { return nil }
-            return CleanHTMLWriter().html(of: root)
+        // The check parses the body with its text runs shortened (the same elements, attributes and
+        // comments, far fewer characters for gumbo); only a body with something to remove is parsed whole.
+        if mayKeepBytes, GumboTree.with(TextRuns.shortened(source) + Self.endMarker, {
+            SafetyCheck.isClean($0, endMarker: Self.endMarker)
+        }) == true {
+            return html
         }
-        switch rebuilt {
-        case .some(.none): return html
-        case .some(.some(let clean)): return clean
-        case .none: return CleanHTMLWriter.escaped(html)   // no tree: keep the text, not the markup
-        }
+        // No tree (gumbo only fails when memory runs out): keep the text, not the markup.
+        return GumboTree.with(source + Self.endMarker) { CleanHTMLWriter().html(of: $0) } ?? CleanHTMLWriter.escaped(html)
     }
 
     /// An element no feed writes, placed after the body.
