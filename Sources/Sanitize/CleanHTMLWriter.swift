@@ -41,7 +41,8 @@ struct CleanHTMLWriter {
         let name = node.name
         guard !ElementPolicy.droppedWithContent.contains(name) else { return }
         guard ElementPolicy.allowed.contains(name) else {
-            for child in node.children { append(child, depth: depth) }   // an unknown or harmless wrapper: keep its content
+            // An unknown or harmless wrapper (`<font>`, `<o:p>`, `<form>`): keep its content.
+            for child in node.children { append(child, depth: depth) }
             return
         }
         if name == "style" {
@@ -65,7 +66,8 @@ struct CleanHTMLWriter {
         while let next = pending.popLast() {
             switch next.kind {
             case .text, .whitespace: output += Self.escaped(next.text)
-            case .element where next.isHTML && next.name != "style" && !ElementPolicy.droppedWithContent.contains(next.name):
+            case .element where next.isHTML && next.name != "style"
+                && !ElementPolicy.droppedWithContent.contains(next.name):
                 pending += next.children.reversed()
             default: break
             }

@@ -9,6 +9,7 @@ internal import Markup
 ///
 /// URLs are judged as they stand: the caller has made relative ones absolute against an http(s)
 /// base (never against any other), and a relative one left over resolves against the page itself.
+/// A body too costly for gumbo (`ParseCost`) is reduced to its text.
 public struct HTMLSanitizer: Sendable {
     public init() {}
 
@@ -27,7 +28,8 @@ public struct HTMLSanitizer: Sendable {
             return html
         }
         // No tree (gumbo only fails when memory runs out): keep the text, not the markup.
-        return GumboTree.with(source + Self.endMarker) { CleanHTMLWriter().html(of: $0) } ?? CleanHTMLWriter.escaped(html)
+        return GumboTree.with(source + Self.endMarker) { CleanHTMLWriter().html(of: $0) }
+            ?? CleanHTMLWriter.escaped(html)
     }
 
     /// An element no feed writes, placed after the body.
@@ -45,7 +47,8 @@ public struct HTMLSanitizer: Sendable {
         while let found = source.firstIndexCaseInsensitive(of: needle, from: from) {
             let next = found + needle.count
             if next == source.count { return true }
-            if [0x09, 0x0A, 0x0C, 0x0D, 0x20, UInt8(ascii: "/"), UInt8(ascii: ">")].contains(source[next]) { return true }
+            let endsName: [UInt8] = [0x09, 0x0A, 0x0C, 0x0D, 0x20, UInt8(ascii: "/"), UInt8(ascii: ">")]
+            if endsName.contains(source[next]) { return true }
             from = next
         }
         return false
