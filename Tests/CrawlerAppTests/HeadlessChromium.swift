@@ -39,7 +39,7 @@ struct HeadlessChromium {
                              "--user-data-dir=" + profile, "--virtual-time-budget=\(budgetMilliseconds)",
                              "--dump-dom", url]
         process.standardOutput = FileHandle.nullDevice
-        // A file, not a pipe: chromium's helper processes may hold the pipe open after it exits.
+        // A file, not a pipe: chromium's child processes may hold the pipe open after it exits.
         let log = profile + ".stderr"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: log)
