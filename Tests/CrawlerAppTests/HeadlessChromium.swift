@@ -21,8 +21,9 @@ struct HeadlessChromium {
     }
 
     init() throws(Failure) {
-        let candidates = [ProcessInfo.processInfo.environment["CRAWLER_TEST_CHROMIUM"], "/usr/bin/chromium",
-                          "/usr/bin/chromium-browser"].compactMap { $0 }
+        // CRAWLER_TEST_CHROMIUM, when set, is the only candidate.
+        let candidates = ProcessInfo.processInfo.environment["CRAWLER_TEST_CHROMIUM"].map { [$0] }
+            ?? ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         guard let found = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) else {
             throw .notInstalled
         }
