@@ -31,11 +31,15 @@ let package = Package(
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq",
                        providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CGumbo", pkgConfig: "gumbo",
+                       providers: [.apt(["libgumbo-dev"])]),
 
         // Stages: each depends on FeedModel and its own C module only.
         .target(name: "FeedModel", swiftSettings: strictSettings),
         // Pure HTML lexing shared by Parse (text, first image) and Convert (body rewrites).
         .target(name: "Markup", swiftSettings: strictSettings),
+        // The allowlist sanitizer for item bodies, on gumbo's HTML5 tree (pure).
+        .target(name: "Sanitize", dependencies: ["CGumbo", "Markup"], swiftSettings: strictSettings),
         .target(name: "Config",
                 dependencies: ["FeedModel", "Yams"],
                 swiftSettings: strictSettings),
@@ -46,7 +50,7 @@ let package = Package(
                 dependencies: ["FeedModel", "Markup", "CLibXML2"],
                 swiftSettings: strictSettings),
         .target(name: "Convert",
-                dependencies: ["FeedModel", "Markup", .product(name: "Crypto", package: "swift-crypto"),
+                dependencies: ["FeedModel", "Markup", "Sanitize", .product(name: "Crypto", package: "swift-crypto"),
                                .product(name: "Mustache", package: "swift-mustache")],
                 swiftSettings: strictSettings),
         .target(name: "Store",
@@ -71,6 +75,8 @@ let package = Package(
         // Benchmarks (bench/): built with the package, run by the scripts beside them.
         .executableTarget(name: "store-bench", dependencies: ["Store", "FeedModel"], path: "bench/StoreBench",
                           swiftSettings: strictSettings),
+        .executableTarget(name: "sanitize-bench", dependencies: ["Sanitize"], path: "bench/sanitize/SanitizeBench",
+                          swiftSettings: strictSettings),
         .executableTarget(name: "fetch-bench", dependencies: ["Fetch", "FeedModel"], path: "bench/fetch/FetchBench",
                           swiftSettings: strictSettings),
 
@@ -85,6 +91,7 @@ let package = Package(
         .testTarget(name: "ParseTests", dependencies: ["Parse", "FeedModel"],
                     resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(name: "MarkupTests", dependencies: ["Markup"], swiftSettings: strictSettings),
+        .testTarget(name: "SanitizeTests", dependencies: ["Sanitize"], swiftSettings: strictSettings),
         .testTarget(name: "ConvertTests", dependencies: ["Convert", "FeedModel", "Markup", "Yams"],
                     swiftSettings: strictSettings),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "FeedModel", "CrawlerTestKit"],

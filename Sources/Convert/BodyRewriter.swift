@@ -1,12 +1,18 @@
 internal import Markup
 
-/// The three body rewrites of SPEC.md, applied without re-serialising the HTML: every byte
-/// outside the touched attributes is copied as it was. Each rewrite is idempotent.
+/// The byte-preserving body rewrites of SPEC.md (absolute URLs, referrerpolicy on images): every
+/// byte outside the touched attributes is copied as it was. Each rewrite is idempotent. Removing
+/// active content is `HTMLSanitizer`'s job, on the HTML5 tree, after these.
 struct BodyRewriter {
-    /// Base for relative URLs; nil leaves them relative.
+    /// Base for relative URLs; nil, or a base that is not http(s), leaves them relative.
     let base: String?
-    /// Remove scripts, `on*=` handlers and `javascript:` URLs.
-    let sanitize: Bool
+    /// Write a tag the body ends inside as text (the page after the body would close it).
+    let escapesUnclosedTag: Bool
+
+    init(base: String?, escapesUnclosedTag: Bool) {
+        self.base = URLResolver.webBase(base)
+        self.escapesUnclosedTag = escapesUnclosedTag
+    }
 
     static let urlAttributes: Set<String> = ["src", "href"]
 
@@ -15,23 +21,18 @@ struct BodyRewriter {
         let bytes = Array(html.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count + 256)
-        var insideScript = false
         for token in HTMLLexer(bytes) {
             switch token {
-            case .startTag(let tag) where sanitize && tag.name == "script":
-                insideScript = !tag.selfClosing
-            case .endTag(let name, _) where sanitize && name == "script":
-                insideScript = false
             case .startTag(let tag):
                 output += rewrite(tag, in: bytes)
             case .text(let range), .endTag(_, let range), .other(let range):
-                if !insideScript { output += bytes[range] }
-            case .unclosedTag(let range) where sanitize:
+                output += bytes[range]
+            case .unclosedTag(let range) where escapesUnclosedTag:
                 // The page after the body would close this tag (or one begun inside it): keep the
                 // text, not the markup, by writing every `<` of it as `&lt;`.
-                if !insideScript { output += Self.escapingLessThan(bytes[range]) }
+                output += Self.escapingLessThan(bytes[range])
             case .unclosedTag(let range):
-                if !insideScript { output += bytes[range] }
+                output += bytes[range]
             }
         }
         return String(decoding: output, as: UTF8.self)
@@ -50,13 +51,7 @@ struct BodyRewriter {
         var output: [UInt8] = []
         var cursor = tag.range.lowerBound
         for attribute in tag.attributes {
-            if sanitize && (isEventHandler(attribute) || isJavaScriptURL(attribute, in: bytes)) {
-                // Drop the attribute and the white space before it.
-                var start = attribute.range.lowerBound
-                while start > cursor, isSpace(bytes[start - 1]) { start -= 1 }
-                output += bytes[cursor..<start]
-                cursor = attribute.range.upperBound
-            } else if Self.urlAttributes.contains(attribute.name), let valueRange = attribute.valueRange {
+            if Self.urlAttributes.contains(attribute.name), let valueRange = attribute.valueRange {
                 let value = String(decoding: bytes[valueRange], as: UTF8.self)
                 let absolute = absoluteURL(value)
                 guard absolute != value else { continue }
@@ -81,20 +76,4 @@ struct BodyRewriter {
         guard let base, !value.isEmpty, !URLResolver.hasScheme(value.trimmingASCIISpaces()) else { return value }
         return URLResolver.resolve(value, against: base)
     }
-
-    private func isEventHandler(_ attribute: HTMLAttribute) -> Bool {
-        attribute.name.hasPrefix("on") && attribute.name.count > 2
-    }
-
-    private func isJavaScriptURL(_ attribute: HTMLAttribute, in bytes: [UInt8]) -> Bool {
-        guard let valueRange = attribute.valueRange else { return false }
-        // Browsers ignore white space and control characters inside the scheme: "java\tscript:".
-        let value = EntityDecoder.xml.decode(bytes[valueRange]).unicodeScalars
-            .filter { $0.value > 0x20 }.map(Character.init)
-        return String(value).lowercased().hasPrefix("javascript:")
-    }
-}
-
-@inline(__always) private func isSpace(_ byte: UInt8) -> Bool {
-    byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C
 }

@@ -2,6 +2,7 @@
 // its content hash and identity. Pure: no clock, no disk; the caller passes "now".
 public import FeedModel
 internal import Markup
+internal import Sanitize
 
 public struct DocumentRenderer: Sendable {
     public var feed: FeedConfig
@@ -31,8 +32,15 @@ public struct DocumentRenderer: Sendable {
         DocumentFields(
             title: TitleText.normalise(item.title), categories: categories(for: item), author: author(for: item),
             image: image(for: item), date: item.published ?? item.updated ?? firstSeen,
-            body: BodyRewriter(base: item.baseURL, sanitize: feed.sanitize).rewrite(normalisedNewlines(item.contentHTML)),
+            body: body(for: item),
             link: item.link, feedName: feed.name, channelTitle: channelTitle)
+    }
+
+    /// SPEC.md's body rewrites; with `sanitize` on (the default), what the allowlist removes too.
+    func body(for item: Item) -> String {
+        let rewritten = BodyRewriter(base: item.baseURL, escapesUnclosedTag: feed.sanitize)
+            .rewrite(normalisedNewlines(item.contentHTML))
+        return feed.sanitize ? HTMLSanitizer().sanitize(rewritten) : rewritten
     }
 
     func categories(for item: Item) -> [String] {

@@ -18,6 +18,14 @@ public enum URLResolver {
         }
     }
 
+    /// `base` when it is an http(s) URL, else nil: a relative reference resolved against any other
+    /// base (`javascript://%0Aalert(1)//`) would take that base's scheme.
+    public static func webBase(_ base: String?) -> String? {
+        guard let base else { return nil }
+        let scheme = base.utf8.prefix(8).map { $0 | 0x20 }
+        return scheme.starts(with: "http://".utf8) || scheme.starts(with: "https://".utf8) ? base : nil
+    }
+
     /// True when `text` starts with `scheme:`.
     public static func hasScheme(_ text: String) -> Bool {
         // Bytes, not Characters: this runs for every link of every item.

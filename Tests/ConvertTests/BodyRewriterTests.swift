@@ -1,8 +1,9 @@
 @testable import Convert
+import FeedModel
 import Testing
 
 @Suite struct BodyRewriterTests {
-    let rewriter = BodyRewriter(base: "https://example.org/news/item.html", sanitize: true)
+    let rewriter = BodyRewriter(base: "https://example.org/news/item.html", escapesUnclosedTag: true)
 
     @Test func makesRelativeURLsAbsoluteAndKeepsEverythingElse() {
         let html = "<p class=x>Hi <a href=\"../about\">us</a></p>\n<!-- c --><style>p{}</style>"
@@ -18,14 +19,10 @@ import Testing
         #expect(rewriter.rewrite(already) == already)
     }
 
-    @Test func removesActiveContent() {
-        let html = "<p onclick=\"steal()\">a</p><script>evil()</script><a href=\"java\tscript:x()\">b</a>"
-        #expect(rewriter.rewrite(html) == "<p>a</p><a>b</a>")
-    }
-
-    @Test func keepsActiveContentWhenSanitizeIsOff() {
-        let html = "<p onclick=\"f()\">a</p><script>g()</script>"
-        #expect(BodyRewriter(base: nil, sanitize: false).rewrite(html) == html)
+    @Test func neverResolvesAgainstABaseThatIsNotHTTP() {
+        let rewriter = BodyRewriter(base: "javascript://%0Aalert(1)//", escapesUnclosedTag: true)
+        #expect(rewriter.rewrite("<a href=\"x\">a</a>") == "<a href=\"x\">a</a>")
+        #expect(rewriter.rewrite("<a href=\"#top\">a</a>") == "<a href=\"#top\">a</a>")
     }
 
     @Test func isIdempotent() {
@@ -37,9 +34,33 @@ import Testing
 
 @Suite struct UnclosedTagRewriteTests {
     @Test func everyLessThanOfATagLeftOpenIsEscaped() {
-        let rewriter = BodyRewriter(base: nil, sanitize: true)
+        let rewriter = BodyRewriter(base: nil, escapesUnclosedTag: true)
         #expect(rewriter.rewrite("<p>a</p><x <img src=x onerror=alert(1) ")
                 == "<p>a</p>&lt;x &lt;img src=x onerror=alert(1) ")
-        #expect(BodyRewriter(base: nil, sanitize: false).rewrite("<p>a</p><x <img") == "<p>a</p><x <img")
+        #expect(BodyRewriter(base: nil, escapesUnclosedTag: false).rewrite("<p>a</p><x <img") == "<p>a</p><x <img")
+    }
+}
+
+@Suite struct SanitizedBodyTests {
+    func body(_ html: String, link: String = "https://example.org/news/a.html", sanitize: Bool) -> String {
+        let feed = FeedConfig(name: "demo", url: "https://example.org/feed", sanitize: sanitize)
+        var item = Item(title: "t", link: link, contentHTML: html)
+        item.baseURL = link
+        return DocumentRenderer(feed: feed, channelTitle: "demo").body(for: item)
+    }
+
+    @Test func sanitizeOnRemovesWhatTheAllowlistRefusesAfterTheByteRewrites() {
+        #expect(body("<p onclick=x>a</p><script>s()</script><img src=b.png>", sanitize: true)
+                == "<p>a</p><img src=\"https://example.org/news/b.png\" referrerpolicy=\"no-referrer\">")
+    }
+
+    @Test func sanitizeOffKeepsTheBodyAsItIsApartFromTheByteRewrites() {
+        #expect(body("<p onclick=x>a</p><script>s()</script>", sanitize: false) == "<p onclick=x>a</p><script>s()</script>")
+    }
+
+    @Test func aLinkRelativeToAJavaScriptItemLinkStaysRelative() {
+        let html = "<a href=\"x\">a</a>"
+        #expect(body(html, link: "javascript://%0Aalert(1)//", sanitize: true) == html)
+        #expect(body(html, link: "javascript://%0Aalert(1)//", sanitize: false) == html)
     }
 }

@@ -43,4 +43,27 @@ import Testing
             #expect(document?.contains(run) == false, "a raw \(run) is left for the page to close")
         }
     }
+
+    /// Gumbo's tree builder: nesting overflowed the stack, and both took seconds of CPU per item.
+    static let costly = ["nested": String(repeating: "<div>", count: 60_000) + "deep text",
+                         "attributes": "<p " + (0..<50_000).map { "a\($0)" }.joined(separator: " ") + ">many</p>"]
+
+    @Test func bodiesTooCostlyToParseAreStoredAsTextBesideAHealthyFeed() throws {
+        let server = try LoopbackHTTPServer { request in
+            let name = String(request.path.dropFirst())
+            return ServedResponse(text: Self.feed(title: name, body: Self.costly[name] ?? "<p>fine</p>"))
+        }
+        let names = ["healthy"] + Self.costly.keys.sorted()
+        let feeds = names.map { "  - url: \(server.url("/" + $0))\n    name: \($0)\n" }.joined()
+        try folder.write("store: ./out\nfeeds:\n" + feeds, to: "feeds.yaml")
+        let start = ContinuousClock.now
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "stderr: \(run.stderr.suffix(1000))")
+        #expect(ContinuousClock.now - start < .seconds(10))
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.count == names.count)
+        #expect(stored.contains { $0.contains("<p>fine</p>") })
+        #expect(stored.contains { $0.contains("\ndeep text  \n") })
+        #expect(stored.contains { $0.contains("\nmany  \n") })
+    }
 }

@@ -1,0 +1,120 @@
+/// Writes what the allowlist keeps of a parsed body as HTML that parses back to the same elements:
+/// text and attribute values escaped, attribute values quoted, every kept element closed.
+struct CleanHTMLWriter {
+    private var output = ""
+
+    /// The name of `HTMLSanitizer.endMarker`.
+    static let markerName = Array("crawler-end-of-body".utf8)
+
+    func html(of root: GumboNodeView) -> String {
+        var writer = self
+        writer.output.reserveCapacity(1024)
+        for child in root.children { writer.append(child, depth: 1) }
+        return writer.output
+    }
+
+    /// Whether an attribute stays on a kept element: allowed there, and holding an allowed URL if it holds one.
+    static func keeps(_ attribute: (name: String, value: String, namespaced: Bool), on element: String) -> Bool {
+        guard !attribute.namespaced, ElementPolicy.allows(attribute: attribute.name, on: element) else { return false }
+        if attribute.name == "srcset" { return URLPolicy.allowsSourceSet(attribute.value) }
+        guard ElementPolicy.urlAttributes.contains(attribute.name) else { return true }
+        return URLPolicy.allows(attribute.value, dataImage: element == "img" && attribute.name == "src")
+    }
+
+    private mutating func append(_ node: GumboNodeView, depth: Int) {
+        switch node.kind {
+        case .element where depth > ElementPolicy.maximumDepth: appendText(of: node)
+        case .element: writeElement(node, depth: depth)
+        case .text: output += Self.escaped(node.text)
+        case .whitespace: output += node.text
+        case .comment:
+            let text = node.text
+            if Self.isPlainComment(text) { output += "<!--" + text + "-->" }
+        case .other: break
+        }
+    }
+
+    private mutating func writeElement(_ node: GumboNodeView, depth: Int) {
+        // Also gone: a tag whose unquoted value or attribute name took the end marker in (`<a href=x`),
+        // which the page after the body would have closed instead.
+        guard node.isHTML, !Array(node.originalTag).containsCaseInsensitive(Self.markerName) else { return }
+        let name = node.name
+        guard !ElementPolicy.droppedWithContent.contains(name) else { return }
+        guard ElementPolicy.allowed.contains(name) else {
+            // An unknown or harmless wrapper (`<font>`, `<o:p>`, `<form>`): keep its content.
+            for child in node.children { append(child, depth: depth) }
+            return
+        }
+        if name == "style" {
+            writeStyle(node)
+            return
+        }
+        writeStartTag(node, name: name)
+        if ElementPolicy.void.contains(name) { return }
+        let children = node.children
+        // The parser drops a newline right after <pre>; write one back so a leading one survives.
+        if name == "pre", let first = children.first, first.kind != .element, first.text.hasPrefix("\n") {
+            output += "\n"
+        }
+        for child in children { append(child, depth: depth + 1) }
+        output += "</" + name + ">"
+    }
+
+    /// The text of an element nested too deep, without recursing: what a kept element's text would be.
+    private mutating func appendText(of node: GumboNodeView) {
+        var pending = [node]
+        while let next = pending.popLast() {
+            switch next.kind {
+            case .text, .whitespace: output += Self.escaped(next.text)
+            case .element where next.isHTML && next.name != "style"
+                && !ElementPolicy.droppedWithContent.contains(next.name):
+                pending += next.children.reversed()
+            default: break
+            }
+        }
+    }
+
+    private mutating func writeStartTag(_ node: GumboNodeView, name: String) {
+        output += "<" + name
+        for attribute in node.attributes where Self.keeps(attribute, on: name) {
+            output += " " + attribute.name + "=\"" + Self.escaped(attribute.value, quote: true) + "\""
+        }
+        output += ">"
+    }
+
+    /// A stylesheet is raw text: kept only when closed in the source and unable to close itself early.
+    private mutating func writeStyle(_ node: GumboNodeView) {
+        guard node.hasEndTag else { return }
+        let css = node.children.map(\.text).joined()
+        guard !Array(css.utf8).containsCaseInsensitive(Array("</style".utf8)) else { return }
+        writeStartTag(node, name: "style")
+        output += css + "</style>"
+    }
+
+    /// A comment that reads the same wherever it lands: no brackets, no `--`, no dash at either end.
+    static func isPlainComment(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        let dash = UInt8(ascii: "-")
+        return bytes.first != dash && bytes.last != dash
+            && !bytes.contains(UInt8(ascii: "<")) && !bytes.contains(UInt8(ascii: ">"))
+            && !zip(bytes, bytes.dropFirst()).contains { $0 == dash && $1 == dash }
+    }
+
+    static func escaped(_ text: String, quote: Bool = false) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<")
+            || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") }) else { return text }
+        // Bytes, not Characters: a combining mark after `<` would hide it from a Character comparison.
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(text.utf8.count + 16)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): escaped += "&amp;".utf8
+            case UInt8(ascii: "<"): escaped += "&lt;".utf8
+            case UInt8(ascii: ">"): escaped += "&gt;".utf8
+            case UInt8(ascii: "\"") where quote: escaped += "&quot;".utf8
+            default: escaped.append(byte)
+            }
+        }
+        return String(decoding: escaped, as: UTF8.self)
+    }
+}

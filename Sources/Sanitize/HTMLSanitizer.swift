@@ -1,0 +1,81 @@
+internal import Markup
+
+/// The allowlist sanitizer for item bodies, on gumbo's HTML5 parser (the algorithm browsers run).
+///
+/// A body with nothing to remove keeps every byte; any other body is rebuilt from the cleaned tree.
+/// The body is parsed as the children of a `<div>`, as the document template places it, with an end
+/// marker after it: a body that ends inside a tag, a comment or a raw-text element swallows the
+/// marker as it would swallow the page after it, and is rebuilt too.
+///
+/// URLs are judged as they stand: the caller has made relative ones absolute against an http(s)
+/// base (never against any other), and a relative one left over resolves against the page itself.
+/// A body too costly for gumbo (`ParseCost`) is reduced to its text.
+public struct HTMLSanitizer: Sendable {
+    public init() {}
+
+    public func sanitize(_ html: String) -> String {
+        // Without `<` or `&` there is no markup and nothing a parser would decode.
+        guard html.containsUTF8(UInt8(ascii: "<")) || html.containsUTF8(UInt8(ascii: "&")) else { return html }
+        let source = Array(html.utf8)
+        // Too costly for gumbo to parse: the text alone, which needs no tree.
+        if ParseCost.isExcessive(source) { return CleanHTMLWriter.escaped(HTMLText.html.text(of: html)) }
+        let mayKeepBytes = !Self.mentionsMarker(source) && !Self.hasBodyTag(source)
+        // The check parses the body with its text runs shortened (the same elements, attributes and
+        // comments, far fewer characters for gumbo); only a body with something to remove is parsed whole.
+        if mayKeepBytes, GumboTree.with(TextRuns.shortened(source) + Self.endMarker, {
+            SafetyCheck.isClean($0, endMarker: Self.endMarker)
+        }) == true {
+            return html
+        }
+        // No tree (gumbo only fails when memory runs out): keep the text, not the markup.
+        return GumboTree.with(source + Self.endMarker) { CleanHTMLWriter().html(of: $0) }
+            ?? CleanHTMLWriter.escaped(html)
+    }
+
+    /// An element no feed writes, placed after the body.
+    static let endMarker = Array("<crawler-end-of-body>".utf8)
+
+    private static func mentionsMarker(_ source: [UInt8]) -> Bool {
+        source.containsCaseInsensitive(CleanHTMLWriter.markerName)
+    }
+
+    /// In the page, `<body …>` inside the body adds its attributes (`onload`…) to the page's own
+    /// `<body>`; parsed alone as a fragment it is dropped without a trace, so only a rebuild is safe.
+    private static func hasBodyTag(_ source: [UInt8]) -> Bool {
+        let needle = Array("<body".utf8)
+        var from = 0
+        while let found = source.firstIndexCaseInsensitive(of: needle, from: from) {
+            let next = found + needle.count
+            if next == source.count { return true }
+            let endsName: [UInt8] = [0x09, 0x0A, 0x0C, 0x0D, 0x20, UInt8(ascii: "/"), UInt8(ascii: ">")]
+            if endsName.contains(source[next]) { return true }
+            from = next
+        }
+        return false
+    }
+}
+
+extension Array where Element == UInt8 {
+    func containsCaseInsensitive(_ needle: [UInt8]) -> Bool {
+        firstIndexCaseInsensitive(of: needle, from: 0) != nil
+    }
+
+    /// ASCII case-insensitive search; `needle` is lower case.
+    func firstIndexCaseInsensitive(of needle: [UInt8], from: Int) -> Int? {
+        guard let first = needle.first, count >= needle.count else { return nil }
+        var index = from
+        while index + needle.count <= count {
+            if self[index] | 0x20 == first {
+                var matched = 1
+                while matched < needle.count, Self.lower(self[index + matched]) == needle[matched] { matched += 1 }
+                if matched == needle.count { return index }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func lower(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+    }
+}

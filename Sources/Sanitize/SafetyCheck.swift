@@ -1,0 +1,52 @@
+/// Whether a parsed body may be kept byte for byte: every element and attribute allowed, every URL
+/// allowed, nothing the parser dropped, and the end marker found where the body's end left it.
+struct SafetyCheck {
+    let endMarker: [UInt8]
+    private(set) var sawEndMarker = false
+
+    static func isClean(_ root: GumboNodeView, endMarker: [UInt8]) -> Bool {
+        // `<html …>` inside the body adds its attributes to the page's root element.
+        guard root.attributeCount == 0 else { return false }
+        var check = SafetyCheck(endMarker: endMarker)
+        return check.allClean(root.children, inStyle: false, depth: 1) && check.sawEndMarker
+    }
+
+    private mutating func allClean(_ nodes: [GumboNodeView], inStyle: Bool, depth: Int) -> Bool {
+        nodes.allSatisfy { isClean($0, inStyle: inStyle, depth: depth) }
+    }
+
+    private mutating func isClean(_ node: GumboNodeView, inStyle: Bool, depth: Int) -> Bool {
+        switch node.kind {
+        case .element:
+            guard depth <= ElementPolicy.maximumDepth else { return false }
+            if node.isHTML, node.originalTag.elementsEqual(endMarker) {
+                sawEndMarker = true
+                return node.children.isEmpty
+            }
+            guard node.isHTML else { return false }
+            let name = node.name
+            guard ElementPolicy.allowed.contains(name),
+                  node.attributes.allSatisfy({ CleanHTMLWriter.keeps($0, on: name) }) else { return false }
+            // A style the input ended inside swallows the page after it.
+            if name == "style" && !node.hasEndTag { return false }
+            return allClean(node.children, inStyle: name == "style", depth: depth + 1)
+        case .text:
+            // A start tag the tree builder ignored (it may act in the page) leaves its source in a text run.
+            return inStyle || !Self.hasTagStart(node.originalText)
+        case .whitespace, .comment:
+            return true
+        case .other:
+            return false
+        }
+    }
+
+    private static func hasTagStart(_ source: UnsafeRawBufferPointer) -> Bool {
+        guard source.count > 1 else { return false }
+        for index in 0..<(source.count - 1) where source[index] == UInt8(ascii: "<") {
+            let next = source[index + 1], lower = next | 0x20
+            if (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")) || next == UInt8(ascii: "!")
+                || next == UInt8(ascii: "?") { return true }
+        }
+        return false
+    }
+}
