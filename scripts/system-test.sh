@@ -261,6 +261,13 @@ timer_ran() {
     [ -n "$pass" ] && [ "$result" = success ] && [ -n "$triggered" ] && [ "$triggered" != n/a ]
 }
 
+no_sigsys() {  # nothing the units started (the crawler, /bin/kill) met the system call filter
+    local killed
+    killed=$(in_machine journalctl --no-pager -o cat | grep 'status=31/SYS' || true)
+    echo "${killed:-no process killed by SIGSYS}"
+    [ -z "$killed" ]
+}
+
 # --- run --------------------------------------------------------------------------------------
 
 prepare_base
@@ -279,6 +286,7 @@ check "crawler status as root reads the store in /var/lib/private/crawler" statu
 check "systemctl stop crawler: exit 0 within TimeoutStopSec" stopped
 check "crawler-once.timer fires and crawler-once.service runs a pass" timer_ran
 check "crawler status as root after the timer's pass" status_as_root alpha beta
+check "the journal shows no SIGSYS" no_sigsys
 
 echo
 echo "system-test: $checks checks, $failures failed"
