@@ -8,7 +8,7 @@ RELEASE = .build/release/crawler
 # symbols (a tenth of a 304 pass over 1,000 feeds), and runs where the toolchain is not installed.
 RELEASE_BUILD = $(SWIFT) build -c release --static-swift-stdlib
 
-.PHONY: run deps build demo crawl test install clean
+.PHONY: run deps build demo crawl test install system-test clean
 
 run: demo crawl
 
@@ -33,6 +33,11 @@ test: deps
 # Binary, systemd units and /etc/crawler/feeds.yaml (PREFIX=/usr/local, DESTDIR= for packaging).
 install: build
 	@scripts/install.sh
+
+# The installed units under a real systemd: boots Debian in systemd-nspawn (root; the first run
+# downloads its root into .system-test/). Minutes, so not part of `make test`.
+system-test: build
+	@scripts/system-test.sh
 
 clean:
 	rm -rf .build examples/demo/store store

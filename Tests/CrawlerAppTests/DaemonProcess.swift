@@ -8,9 +8,9 @@ final class DaemonProcess: Sendable {
     private let lines = LineBuffer()
 
     init(arguments: [String] = ["run", "--log-level", "debug", "--startup-spread", "0s"], in folder: String,
-         environment: [String: String] = [:]) throws {
+         environment: [String: String] = [:], executable: String = CrawlerProcess.binary) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CrawlerProcess.binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
