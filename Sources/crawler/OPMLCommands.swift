@@ -52,19 +52,22 @@ struct ImportOPML: ParsableCommand {
                 refused += 1
                 continue
             }
-            guard !configFile.contains(url: outline.feedURL), !added.contains(where: { $0.url == outline.feedURL }) else {
+            let key = URLIdentity.key(outline.feedURL)
+            guard configFile.feed(at: outline.feedURL) == nil, !added.contains(where: { URLIdentity.key($0.url) == key }) else {
                 skipped += 1
                 continue
             }
-            let name = configFile.uniqueName(outline.title.isEmpty ? defaultName(for: outline.feedURL) : outline.title,
-                                             taken: Set(added.map(\.name)))
-            added.append(FeedConfig(name: name, url: outline.feedURL, categories: outline.categories))
+            let title = outline.title.isEmpty ? FeedURLNaming.defaultName(for: outline.feedURL) : outline.title
+            var feed = FeedConfig(name: configFile.uniqueName(title, taken: Set(added.map(\.name))),
+                                  url: outline.feedURL, categories: outline.categories)
+            feed.siteURL = outline.siteURL.flatMap { URLAuthority.isWeb($0) ? $0 : nil }
+            added.append(feed)
         }
         for feed in added { printOutput("add   \(feed.name)  \(feed.url)") }
         if !added.isEmpty && !dryRun {
             try configFile.append(added, comment: "Imported from \((file as NSString).lastPathComponent)")
         }
-        printOutput("\(dryRun ? "would add" : "added") \(added.count) feeds to \(config); \(skipped) already there"
+        printOutput("\(dryRun ? "would add" : "added") \(counted(added.count, "feed")) to \(config); \(skipped) already there"
             + (refused > 0 ? "; \(refused) refused" : ""))
         if refused > 0 { throw ExitStatus.someFeedsFailed }
     }
@@ -75,9 +78,13 @@ struct ImportOPML: ParsableCommand {
 /// one is refused when the feed is fetched).
 enum OutlineCheck {
     static func problem(with url: String, allowPrivate: Bool) -> String? {
+        if let problem = FeedURLNaming.problem(with: url), url.contains(" ") {
+            return "refused: xmlUrl \(problem)"
+        }
         guard URLAuthority.isWeb(url), let authority = URLAuthority(url) else {
             return "refused: xmlUrl '\(url)' is not an http:// or https:// URL"
         }
+        if let problem = FeedURLNaming.problem(with: url) { return "refused: xmlUrl \(problem)" }
         guard !allowPrivate else { return nil }
         for endpoint in Endpoint.addressed(by: url) {
             guard let range = SpecialAddress.range(of: endpoint.address) else { continue }
@@ -98,6 +105,9 @@ struct ExportOPML: ParsableCommand {
     var config: String = "feeds.yaml"
 
     func run() throws {
-        print(OPMLWriter.document(for: try ConfigFile.load(config).config.feeds), terminator: "")
+        let settings = try ConfigFile.load(config).config
+        // Disabled feeds are subscriptions too; the file's order is kept.
+        let feeds = (settings.feeds + settings.disabledFeeds).sorted { $0.line < $1.line }
+        print(OPMLWriter.document(for: feeds), terminator: "")
     }
 }
