@@ -66,15 +66,27 @@ struct Add: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let linked = NetworkAccess.discovered(from: url, allowsPrivateNetworks: allowPrivate, hint: SingleFetch.commandLineHint)
+        // A link that did not work is worth a line, but not an error line when a later one does.
+        var passedOver: [String] = []
         for candidate in candidates {
             guard URLAuthority.isWeb(candidate) else {
                 printError("crawler: refused: \(url) links to \(candidate); a linked feed must be http:// or https://")
                 continue
             }
-            guard let page = try? await fetch(candidate, userAgent: userAgent, access: linked),
-                  let feed = try? FeedParser.parse(page.body, url: page.finalURL, httpCharset: page.charset) else { continue }
-            return (candidate, feed)
+            switch await SingleFetch.get(candidate, userAgent: userAgent, access: linked) {
+            case .failure(let reason):
+                passedOver.append("\(candidate): \(reason)")
+            case .success(let page):
+                do {
+                    let feed = try FeedParser.parse(page.body, url: page.finalURL, httpCharset: page.charset)
+                    for note in passedOver { printOutput("passed over \(note)") }
+                    return (candidate, feed)
+                } catch {
+                    passedOver.append("\(candidate): \(error)")
+                }
+            }
         }
+        for note in passedOver { printError("crawler: \(note)") }
         printError("crawler: \(url) links to \(candidates.joined(separator: ", ")), but none of them could be added")
         throw ExitCode.failure
     }

@@ -83,3 +83,29 @@ import Testing
         #expect(try crawler(["list", "--config", "unnamed.yaml"]).stdout.hasPrefix(name + "  " + url))
     }
 }
+
+/// `add` on a page whose first feed link is broken: the working one is added, and the broken one
+/// is mentioned on stdout, not as an error line under a success.
+@Suite struct AddPassedOverTests {
+    let folder = TemporaryFolder()
+
+    @Test func aBrokenFeedLinkBeforeAWorkingOneIsNoErrorLine() throws {
+        let feed = GoldenDocument.rssFeed(items: [])
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/blog/": return ServedResponse(contentType: "text/html", text: """
+                <link rel="alternate" type="application/rss+xml" href="/missing.xml">
+                <link rel="alternate" type="application/rss+xml" href="/feed.xml">
+                """)
+            case "/feed.xml": return ServedResponse(text: feed)
+            default: return ServedResponse(status: 404, text: "")
+            }
+        }
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["add", server.url("/blog/")], in: folder.path)
+        #expect(run.status == 0)
+        #expect(run.stderr.isEmpty, "\(run.stderr)")
+        #expect(run.stdout == "passed over \(server.url("/missing.xml")): HTTP 404\n"
+                + "added 127.0.0.1:\(server.port)/feed.xml  \(server.url("/feed.xml"))  (rss2, \"新浪财经－国內\", 0 items)\n")
+    }
+}
