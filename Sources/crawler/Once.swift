@@ -63,28 +63,40 @@ struct Once: AsyncParsableCommand {
                 "forgotten": "\(store.recovery.forgottenDocuments)",
             ])
         }
-        let held = try holds(feeds, in: store)
+        if force { try liftHolds(feeds, in: store) }
         let pipeline = try Pipeline(config: settings, logger: logger)
         let signals = SignalWatcher()  // Ctrl-C stops transfers in flight and keeps what is stored
-        let progress = ProgressLine(total: feeds.count - held.count)
+        let progress = ProgressLine(total: feeds.count)
         let summary = await pipeline.runOnce(feeds: feeds, store: store, isCancelled: { signals.shutdownRequested },
                                              progress: progress.record)
         progress.finish()
-        // A hold that ended between this look and the pass's own is a fetch, reported as such.
-        let fetched = Set(summary.reports.map(\.feed))
-        return (summary, held.filter { !fetched.contains($0.feed) })
+        return (summary, try holds(on: feeds, notIn: summary, store: store))
     }
 
-    /// The feeds the pass will leave out, and why; with --force, none: their holds are lifted in
-    /// the store first, and the servers' answers this time decide the next ones.
-    private func holds(_ feeds: [FeedConfig], in store: DocumentStore) throws -> [FeedHold] {
+    /// Why the feeds the pass left out were held back. Read after the pass, and only for the
+    /// feeds without a report (usually none): a pass over every feed reads no state twice.
+    private func holds(on feeds: [FeedConfig], notIn summary: PassSummary, store: DocumentStore) throws -> [FeedHold] {
+        let fetched = Set(summary.reports.map(\.feed))
+        let missing = feeds.filter { !fetched.contains($0.name) }
+        guard !missing.isEmpty else { return [] }
+        do {
+            let states = try store.feedStates(missing.map(\.name))
+            let now = WallClock.now()
+            return missing.compactMap { FeedHold.of($0, state: states[$0.name], now: now) }
+        } catch {
+            printError("crawler: \(error)")
+            throw ExitStatus.storeUnavailable
+        }
+    }
+
+    /// --force: the holds are lifted in the store before the pass, and the servers' answers this
+    /// time decide the next ones.
+    private func liftHolds(_ feeds: [FeedConfig], in store: DocumentStore) throws {
         do {
             let states = try store.feedStates(feeds.map(\.name))
             let now = WallClock.now()
-            let held = feeds.compactMap { FeedHold.of($0, state: states[$0.name], now: now) }
-            guard force else { return held }
-            try store.save(held.compactMap { states[$0.feed] }.map(FeedHold.lifted))
-            return []
+            let held = feeds.filter { FeedHold.of($0, state: states[$0.name], now: now) != nil }
+            try store.save(held.compactMap { states[$0.name] }.map(FeedHold.lifted))
         } catch {
             printError("crawler: \(error)")
             throw ExitStatus.storeUnavailable

@@ -66,4 +66,18 @@ import Testing
         // The hold is gone with the answer that replaced it.
         #expect(try crawler(["once"]).stdout.contains("total: 2 feeds, 2 ok, 0 failed; "))
     }
+
+    @Test func aGoneFeedIsListedAsSkippedOnLaterPasses() throws {
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/gone" ? ServedResponse(status: 410, text: "gone") : ServedResponse(text: GoldenDocument.rssFeed(items: []))
+        }
+        try folder.write(config(server, names: ["gone", "healthy"]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).stdout.contains("FAIL  gone     HTTP 410 Gone"))
+        let later = try crawler(["once"])
+        #expect(later.status == 0)
+        #expect(later.stdout.contains(/skip  gone     the server answered 410 Gone at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ; change its url in the configuration to poll it again; --force fetches it now/),
+                "\(later.stdout)")
+        #expect(later.stdout.contains("ok    healthy  200"))
+        #expect(server.requests.filter { $0.path == "/gone" }.count == 1)
+    }
 }
