@@ -11,7 +11,9 @@ struct ImportOPML: ParsableCommand {
         discussion: """
             Feeds already configured (same URL) are skipped. The new ones are appended at the end of \
             the feeds: list under a comment naming the file; everything else in feeds.yaml stays as it is. \
-            OPML folders become categories. An outline whose xmlUrl is not http:// or https://, or is a \
+            Nested OPML folders become categories, outermost first; an outline's htmlUrl is kept as site_url. \
+            Duplicates are found under any spelling of a URL (scheme and host case, default port, fragment). \
+            An outline whose xmlUrl is not http:// or https://, or is a \
             loopback or private address (unless --allow-private-networks), is reported and skipped; the \
             others are added, and the exit status is 1.
             """
@@ -78,13 +80,14 @@ struct ImportOPML: ParsableCommand {
 /// one is refused when the feed is fetched).
 enum OutlineCheck {
     static func problem(with url: String, allowPrivate: Bool) -> String? {
-        if let problem = FeedURLNaming.problem(with: url), url.contains(" ") {
-            return "refused: xmlUrl \(problem)"
-        }
+        // What feeds.yaml cannot hold (a space...) first: refused here, it costs one outline; found
+        // when the new file is checked, it stopped the whole import.
+        let unwritable = FeedURLNaming.problem(with: url)
+        if let unwritable, url.contains(" ") { return "refused: xmlUrl \(unwritable)" }
         guard URLAuthority.isWeb(url), let authority = URLAuthority(url) else {
             return "refused: xmlUrl '\(url)' is not an http:// or https:// URL"
         }
-        if let problem = FeedURLNaming.problem(with: url) { return "refused: xmlUrl \(problem)" }
+        if let unwritable { return "refused: xmlUrl \(unwritable)" }
         guard !allowPrivate else { return nil }
         for endpoint in Endpoint.addressed(by: url) {
             guard let range = SpecialAddress.range(of: endpoint.address) else { continue }
@@ -98,7 +101,11 @@ enum OutlineCheck {
 struct ExportOPML: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export-opml",
-        abstract: "Print the configured feeds as OPML, for any feed reader."
+        abstract: "Print the configured feeds as OPML, for any feed reader.",
+        discussion: """
+            A feed's categories become nested folders and its site_url the outline's htmlUrl, as \
+            import-opml reads them back. Feeds with enabled: false are exported too.
+            """
     )
 
     @Option(name: .shortAndLong, help: "The configuration file.")
