@@ -130,9 +130,12 @@ struct Once: AsyncParsableCommand {
         guard !feed.isEmpty else { return feeds }
         var chosen: [FeedConfig] = []
         for wanted in feed {
-            if let match = feeds.first(where: { $0.name == wanted || $0.url == wanted }) {
+            // A URL may be given in any spelling of it (HTTP://Example.org:80/feed#top).
+            let key = URLIdentity.key(wanted)
+            let named = { (candidate: FeedConfig) in candidate.name == wanted || URLIdentity.key(candidate.url) == key }
+            if let match = feeds.first(where: named) {
                 if !chosen.contains(match) { chosen.append(match) }
-            } else if let off = disabled.first(where: { $0.name == wanted || $0.url == wanted }) {
+            } else if let off = disabled.first(where: named) {
                 printError("crawler: \(config):\(off.line): the feed '\(off.name)' is disabled (enabled: false)")
                 throw ExitStatus.configError
             } else {

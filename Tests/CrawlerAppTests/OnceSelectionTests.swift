@@ -24,6 +24,8 @@ import Testing
         #expect(run.stdout.contains("ok    b  200"))
         #expect(run.stdout.contains("total: 2 feeds, 2 ok, 0 failed; 0 new documents"))
         #expect(Set(server.requests.map(\.path)) == ["/a", "/b"])
+        let byURL = try crawler(["once", "--feed", server.url("/c").replacingOccurrences(of: "http:", with: "HTTP:") + "#top"])
+        #expect(byURL.stdout.contains("ok    c  200"), "\(byURL.stderr)")
         let unknown = try crawler(["once", "--feed", "a", "--feed", "nosuch"])
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("crawler: no feed named or at 'nosuch' in feeds.yaml; feeds: a, b, c"))
