@@ -4,6 +4,9 @@
 /// their case apart). Used to refuse duplicates in feeds.yaml, `add` and `import-opml`.
 public enum URLIdentity {
     public static func key(_ url: String) -> String {
+        // Most URLs are written canonically: one scan of their bytes, no copy. A config of
+        // thousands of feeds checks every one of them at each start and reload.
+        if isCanonical(url.utf8) { return url }
         guard let separator = url.range(of: "://") else { return url }
         let scheme = url[..<separator.lowerBound].lowercased()
         var rest = url[separator.upperBound...]
@@ -21,5 +24,28 @@ public enum URLIdentity {
         }
         let tail = rest[authorityEnd...]
         return scheme + "://" + user + host + (tail.hasPrefix("/") ? "" : "/") + tail
+    }
+
+    /// Lower-case scheme and authority without a port, a path, no fragment.
+    private static func isCanonical(_ bytes: String.UTF8View) -> Bool {
+        var part = 0  // 0: scheme, 1: "//", 2: authority, 3: the rest
+        var slashes = 0
+        for byte in bytes {
+            switch part {
+            case 0:
+                if byte == UInt8(ascii: ":") { part = 1 } else if (65...90).contains(byte) { return false }
+            case 1:
+                guard byte == UInt8(ascii: "/") else { return false }
+                slashes += 1
+                if slashes == 2 { part = 2 }
+            case 2:
+                if byte == UInt8(ascii: "/") { part = 3 }
+                else if byte == UInt8(ascii: ":") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
+                    || (65...90).contains(byte) { return false }
+            default:
+                if byte == UInt8(ascii: "#") { return false }
+            }
+        }
+        return part == 3
     }
 }
