@@ -22,7 +22,7 @@ public struct ConfigParser: Sendable {
                              "allow_private_networks"]
     static let feedKeys = ["url", "name", "categories", "author", "image", "interval", "adaptive",
                            "min_interval", "max_interval",
-                           "item_categories", "sanitize", "tls_verify", "allow_private_networks"]
+                           "item_categories", "sanitize", "tls_verify", "allow_private_networks", "enabled", "site_url"]
 
     /// No rules: every scalar is text that the readers convert themselves, and `MappingReader`
     /// tells YAML's null apart by value. Yams' default resolver tries seven regular expressions
@@ -74,38 +74,43 @@ public struct ConfigParser: Sendable {
         defaults.maxInterval = try reader.duration("max_interval")
         defaults.allowPrivateNetworks = try reader.bool("allow_private_networks") ?? false
         config.allowPrivateNetworks = defaults.allowPrivateNetworks
-        config.feeds = try parseFeeds(reader.node("feeds"), defaults: defaults)
+        let feeds = try parseFeeds(reader.node("feeds"), defaults: defaults)
+        config.feeds = feeds.filter(\.enabled).map(\.0)
+        config.disabledFeeds = feeds.filter { !$0.enabled }.map(\.0)
         return config
     }
 
-    private func parseFeeds(_ node: Node?, defaults: FeedConfig) throws(ConfigError) -> [FeedConfig] {
+    /// Every entry, enabled or not: a disabled feed still holds its name and URL.
+    private func parseFeeds(_ node: Node?, defaults: FeedConfig) throws(ConfigError) -> [(FeedConfig, enabled: Bool)] {
         guard let node else { throw error(line: 0, key: "feeds", "missing; list the feeds to crawl under `feeds:`") }
         guard let sequence = node.sequence else {
             throw error(at: node, key: "feeds", "must be a list (each entry starting with `- url: ...`)")
         }
-        var feeds: [FeedConfig] = []
+        var feeds: [(FeedConfig, enabled: Bool)] = []
         var seenNames: [String: Int] = [:]
         var seenURLs: [String: Int] = [:]
         feeds.reserveCapacity(sequence.count)
         seenNames.reserveCapacity(sequence.count)
         seenURLs.reserveCapacity(sequence.count)
         for (index, entry) in sequence.enumerated() {
-            let feed = try parseFeed(entry, index: index, defaults: defaults)
-            if let first = seenURLs[feed.url] {
+            let (feed, enabled) = try parseFeed(entry, index: index, defaults: defaults)
+            let identity = URLIdentity.key(feed.url)
+            if let first = seenURLs[identity] {
                 throw error(at: entry, key: "feeds[\(index)].url", "duplicate of the feed on line \(first): \(feed.url)")
             }
             if let first = seenNames[feed.name] {
                 throw error(at: entry, key: "feeds[\(index)].name",
                             "name '\(feed.name)' is already used by the feed on line \(first); names must be unique")
             }
-            seenURLs[feed.url] = feed.line
+            seenURLs[identity] = feed.line
             seenNames[feed.name] = feed.line
-            feeds.append(feed)
+            feeds.append((feed, enabled))
         }
         return feeds
     }
 
-    private func parseFeed(_ node: Node, index: Int, defaults: FeedConfig) throws(ConfigError) -> FeedConfig {
+    private func parseFeed(_ node: Node, index: Int,
+                           defaults: FeedConfig) throws(ConfigError) -> (FeedConfig, enabled: Bool) {
         let path = "feeds[\(index)]"
         guard let mapping = node.mapping else {
             throw error(at: node, key: path, "each feed must be a mapping with at least `url:`")
@@ -116,8 +121,7 @@ public struct ConfigParser: Sendable {
             throw error(at: node, key: "\(path).url", "missing; every feed needs a url")
         }
         guard let parsed = FeedURL(url) else {
-            throw error(at: reader.node("url") ?? node, key: "\(path).url",
-                        "'\(url)' is not an http://, https:// or file:// URL")
+            throw error(at: reader.node("url") ?? node, key: "\(path).url", FeedURL.problem(with: url))
         }
         var feed = FeedConfig(name: try reader.string("name") ?? parsed.defaultName, url: url,
                               line: node.mark?.line ?? 0)
@@ -136,7 +140,8 @@ public struct ConfigParser: Sendable {
         feed.sanitize = try reader.bool("sanitize") ?? true
         feed.verifyTLS = try reader.bool("tls_verify") ?? true
         feed.allowPrivateNetworks = try reader.bool("allow_private_networks") ?? defaults.allowPrivateNetworks
-        return feed
+        feed.siteURL = try reader.string("site_url")
+        return (feed, try reader.bool("enabled") ?? true)
     }
 
     /// `output: hexo | hugo | jekyll | template` (+ `template: FILE`) and `document_path:`.

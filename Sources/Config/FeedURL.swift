@@ -30,10 +30,31 @@ struct FeedURL {
         return nil
     }
 
+    /// Why `text` is not a feed URL, for the message that refuses it.
+    static func problem(with text: String) -> String {
+        if text.unicodeScalars.contains(where: { $0 == " " || $0 == "\t" }) {
+            return "'\(text)' contains a space; write a space in a URL as %20"
+        }
+        return "'\(text)' is not an http://, https:// or file:// URL"
+    }
+
     /// host + path without a trailing slash, e.g. `rsshub.example/sina/finance`.
     var defaultName: String {
         var name = host + path
         while name.hasSuffix("/") { name.removeLast() }
         return name.isEmpty ? "feed" : name
+    }
+}
+
+/// The names and comparisons feeds.yaml uses for URLs, for the commands that add feeds to it.
+public enum FeedURLNaming {
+    /// The name a feed gets when feeds.yaml gives it none: host (with its port) + path.
+    public static func defaultName(for url: String) -> String {
+        FeedURL(url)?.defaultName ?? url
+    }
+
+    /// Why `url` cannot be a feed's url in feeds.yaml, or nil when it can.
+    public static func problem(with url: String) -> String? {
+        FeedURL(url) == nil ? FeedURL.problem(with: url) : nil
     }
 }

@@ -12,14 +12,21 @@ public struct FeedsFileEditor: Sendable {
     }
 
     public enum Failure: Error, CustomStringConvertible {
+        /// The file as it is does not load.
         case invalid(ConfigError)
-        case feedsNotLast(line: Int)
+        /// A new entry would not load; named by its feed, as its line is in no file.
+        case invalidEntry(FeedConfig, ConfigError)
+        case feedsNotLast(file: String, line: Int)
 
         public var description: String {
             switch self {
             case .invalid(let error): return "\(error)"
-            case .feedsNotLast(let line):
-                return "feeds: (line \(line)) must be the last setting in the file to append to it; move it to the end"
+            case .invalidEntry(let feed, let error):
+                let key = error.key.split(separator: ".").dropFirst().joined(separator: ".")
+                return "\(error.file): cannot add '\(feed.name)' (\(feed.url)): "
+                    + (key.isEmpty ? "" : "\(key): ") + "\(error.message); the file is left as it was"
+            case .feedsNotLast(let file, let line):
+                return "\(file):\(line): feeds: must be the last setting in the file to append to it; move it to the end"
             }
         }
     }
@@ -32,8 +39,20 @@ public struct FeedsFileEditor: Sendable {
         if !text.contains("feeds:") { lines += "feeds:\n" }
         lines = lines.replacingOccurrences(ofLine: "feeds: []", with: "feeds:")
         lines += "\(indent)# \(comment)\n"
-        for feed in feeds { lines += entry(for: feed, indent: indent) }
-        do { _ = try parser.parse(lines) } catch { throw .invalid(error) }
+        var firstLines: [(line: Int, feed: FeedConfig)] = []
+        var line = lines.utf8.count(where: { $0 == UInt8(ascii: "\n") }) + 1
+        for feed in feeds {
+            let text = entry(for: feed, indent: indent)
+            firstLines.append((line, feed))
+            line += text.utf8.count(where: { $0 == UInt8(ascii: "\n") })
+            lines += text
+        }
+        do {
+            _ = try parser.parse(lines)
+        } catch {
+            guard let culprit = firstLines.last(where: { $0.line <= error.line }) else { throw .invalid(error) }
+            throw .invalidEntry(culprit.feed, error)
+        }
         return lines
     }
 
@@ -42,6 +61,7 @@ public struct FeedsFileEditor: Sendable {
         if !feed.categories.isEmpty {
             text += "\(indent)  categories: [\(feed.categories.map(YAMLText.quoted).joined(separator: ", "))]\n"
         }
+        if let site = feed.siteURL { text += "\(indent)  site_url: \(YAMLText.quoted(site))\n" }
         if feed.allowPrivateNetworks { text += "\(indent)  allow_private_networks: true\n" }
         return text
     }
@@ -51,7 +71,7 @@ public struct FeedsFileEditor: Sendable {
         guard let root = try? Yams.compose(yaml: text), let mapping = root.mapping else { return "  " }
         let keys = Array(mapping.keys)
         if let last = keys.last, last.string != "feeds", let feedsKey = keys.first(where: { $0.string == "feeds" }) {
-            throw .feedsNotLast(line: feedsKey.mark?.line ?? 0)
+            throw .feedsNotLast(file: parser.fileName, line: feedsKey.mark?.line ?? 0)
         }
         guard let first = mapping["feeds"]?.sequence?.first, let column = first.mark?.column else { return "  " }
         // The mark points at the item's first key; the dash sits two columns before it.

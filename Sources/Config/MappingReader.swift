@@ -99,6 +99,13 @@ struct MappingReader {
     func duration(_ key: String, allowZero: Bool = false) throws(ConfigError) -> Double? {
         guard let text = try string(key) else { return nil }
         if allowZero, ["0", "0s", "0ms"].contains(text.trimmingSpaces()) { return 0 }
+        // newsboat's reload-time is minutes, ours were seconds: `interval: 30` meant two
+        // different things to two readers, so a number needs its unit.
+        let bare = text.trimmingSpaces()
+        if !bare.isEmpty, bare.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) {
+            throw parser.error(at: node(key)!, key: qualified(key),
+                               "'\(text)' has no unit; write \(bare)s or \(bare)m (seconds or minutes)")
+        }
         guard let seconds = DurationParser.seconds(text) else {
             throw parser.error(at: node(key)!, key: qualified(key),
                                "'\(text)' is not a duration; use forms like 45s, 15m, 2h, 1d")

@@ -1,26 +1,53 @@
 public import FeedModel
 
-/// Writes the configured feeds as OPML 2.0, grouped by their first category, for any feed reader.
+/// Writes the configured feeds as OPML 2.0 for any feed reader: a feed's categories become
+/// nested folders (`[Tech, Rust]` sits in Rust inside Tech), as `import-opml` reads them back;
+/// a feed's `site_url` is its `htmlUrl`.
 public enum OPMLWriter {
     public static func document(for feeds: [FeedConfig], title: String = "crawler subscriptions") -> String {
         var lines = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<opml version=\"2.0\">",
                      "  <head><title>\(escape(title))</title></head>", "  <body>"]
-        var groups: [(String?, [FeedConfig])] = []
-        for feed in feeds {
-            let folder = feed.categories.first
-            if let index = groups.firstIndex(where: { $0.0 == folder }) { groups[index].1.append(feed) } else { groups.append((folder, [feed])) }
-        }
-        for (folder, members) in groups {
-            let indent = folder == nil ? "    " : "      "
-            if let folder { lines.append("    <outline text=\"\(escape(folder))\" title=\"\(escape(folder))\">") }
-            for feed in members {
-                lines.append("\(indent)<outline type=\"rss\" text=\"\(escape(feed.name))\" title=\"\(escape(feed.name))\" "
-                             + "xmlUrl=\"\(escape(feed.url))\"/>")
-            }
-            if folder != nil { lines.append("    </outline>") }
-        }
+        var root = Folder(title: "")
+        for feed in feeds { root.insert(feed, path: feed.categories[...]) }
+        root.write(into: &lines, depth: 2)
         lines += ["  </body>", "</opml>"]
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Feeds and subfolders in the order they first appear in feeds.yaml.
+    private struct Folder {
+        enum Member {
+            case feed(FeedConfig)
+            case folder(Folder)
+        }
+
+        var title: String
+        var members: [Member] = []
+
+        mutating func insert(_ feed: FeedConfig, path: ArraySlice<String>) {
+            guard let next = path.first else { return members.append(.feed(feed)) }
+            let index = members.firstIndex { if case .folder(let folder) = $0 { folder.title == next } else { false } }
+                ?? { members.append(.folder(Folder(title: next))); return members.count - 1 }()
+            guard case .folder(var folder) = members[index] else { return }
+            folder.insert(feed, path: path.dropFirst())
+            members[index] = .folder(folder)
+        }
+
+        func write(into lines: inout [String], depth: Int) {
+            let indent = String(repeating: "  ", count: depth)
+            for member in members {
+                switch member {
+                case .feed(let feed):
+                    let site = feed.siteURL.map { " htmlUrl=\"\(escape($0))\"" } ?? ""
+                    lines.append("\(indent)<outline type=\"rss\" text=\"\(escape(feed.name))\" title=\"\(escape(feed.name))\" "
+                                 + "xmlUrl=\"\(escape(feed.url))\"\(site)/>")
+                case .folder(let folder):
+                    lines.append("\(indent)<outline text=\"\(escape(folder.title))\" title=\"\(escape(folder.title))\">")
+                    folder.write(into: &lines, depth: depth + 1)
+                    lines.append("\(indent)</outline>")
+                }
+            }
+        }
     }
 
     static func escape(_ text: String) -> String {

@@ -13,12 +13,7 @@ enum FetchPlan: Equatable {
             return .fetch(FetchRequest(feed: feed.name, url: feed.url, verifyTLS: feed.verifyTLS, access: access),
                           unconditionalBecause: nil)
         }
-        if state.gone {
-            return .skip("the server answered 410 Gone; change its url in the configuration to poll it again")
-        }
-        if let notBefore = state.notBefore, notBefore > now {
-            return .skip("the server asked us to wait (Retry-After) until \(notBefore.secondsSince1970)")
-        }
+        if let hold = FeedHold.of(feed, state: state, now: now) { return .skip(hold.reason) }
         let url = state.adoptedURL ?? feed.url
         var request = FetchRequest(feed: feed.name, url: url, verifyTLS: feed.verifyTLS, access: access)
         // Some servers keep answering 304 to validators that never change: now and then, ask afresh.

@@ -18,7 +18,10 @@ public final class ProgressLine {
         new += report.new
         failed += report.succeeded ? 0 : 1
         // The line is built only for a terminal: under systemd or a pipe this runs per feed for nothing.
-        if enabled { draw("[\(done)/\(total) feeds] \(new) new documents, \(failed) failed") }
+        if enabled {
+            draw("[\(done)/\(total) \(total == 1 ? "feed" : "feeds")] \(new) new \(new == 1 ? "document" : "documents"), "
+                 + "\(failed) failed")
+        }
     }
 
     public func finish() {

@@ -23,6 +23,9 @@ public struct CrawlerConfig: Sendable, Hashable {
     /// Where each document goes, relative to the store: `{year}`, `{month}`, `{day}`, `{hash}`.
     public var documentPath: String = OutputProfile.hexo.defaultDocumentPath
     public var feeds: [FeedConfig]
+    /// Feeds written with `enabled: false`: kept in the file (and in `crawler list`, the duplicate
+    /// checks and OPML exports), never crawled.
+    public var disabledFeeds: [FeedConfig] = []
     /// Minimum seconds between two requests to one host (unless a host rule says otherwise).
     public var hostGap: Double = 0.2
     /// Politeness overrides for hosts matching a pattern; the first match wins.

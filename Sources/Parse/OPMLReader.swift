@@ -10,21 +10,40 @@ public struct OPMLOutline: Sendable, Hashable {
     public var categories: [String]
 }
 
+/// Why a file gave no subscriptions.
+public enum OPMLError: Error, Sendable, Hashable, CustomStringConvertible {
+    case empty
+    case notXML
+    case notOPML(root: String)
+
+    public var description: String {
+        switch self {
+        case .empty: return "not an OPML file: it is empty"
+        case .notXML: return "not an OPML file: it is not XML"
+        case .notOPML(let root): return "not an OPML file: root element is <\(root)>, not <opml>"
+        }
+    }
+}
+
 /// Reads the subscription lists every feed reader exports (OPML 1.0/2.0): every outline with an
 /// `xmlUrl`, at any depth, with the folders it sits in as categories.
 public enum OPMLReader {
-    public static func read(_ bytes: [UInt8]) throws(ParseError) -> [OPMLOutline] {
-        guard !bytes.isEmpty else { throw .empty }
+    public static func read(_ original: [UInt8]) throws(OPMLError) -> [OPMLOutline] {
+        guard !original.isEmpty else { throw .empty }
+        // Exporters write `xmlUrl="...?a=1&b=2"` with a bare `&`, which libxml2's recovery turns
+        // into `?a=1=2`: the feeds' own repair makes it `&amp;` first, and `&nbsp;` a character.
+        let bytes = EntityRepair.repair(original) ?? original
         silenceLibxml2OnThisThread()
         let document: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
                 xmlReadMemory($0, Int32(clamping: buffer.count), "opml.xml", nil, XMLFeedReader.options)
             }
         }
-        guard let document, let root = xmlDocGetRootElement(document) else { throw .malformed("not XML") }
+        guard let document else { throw .notXML }
         defer { xmlFreeDoc(document) }
+        guard let root = xmlDocGetRootElement(document) else { throw .notXML }
         let tree = XMLTreeCopier(resolvesBase: false).copy(root)
-        guard tree.name.lowercased() == "opml" else { throw .notAFeed(root: tree.name) }
+        guard tree.name.lowercased() == "opml" else { throw .notOPML(root: tree.name) }
         var outlines: [OPMLOutline] = []
         for body in tree.elements where body.name == "body" {
             collect(body.elements, folders: [], into: &outlines)

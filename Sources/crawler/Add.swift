@@ -29,6 +29,9 @@ struct Add: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The configuration file to add to.")
     var config: String = "feeds.yaml"
 
+    @Flag(name: .long, help: "Find and check the feed, and show what would be added, without writing.")
+    var dryRun = false
+
     @Flag(name: .long, help: "Let the page's feed link and redirects lead to loopback and private addresses; the feed is added with allow_private_networks: true.")
     var allowPrivateNetworks = false
 
@@ -36,16 +39,17 @@ struct Add: AsyncParsableCommand {
         let configFile = try ConfigFile.load(config)
         let allowed = allowPrivateNetworks || configFile.config.allowPrivateNetworks
         let (feedURL, feed) = try await discover(url, userAgent: configFile.config.userAgent, allowPrivate: allowed)
-        guard !configFile.contains(url: feedURL) else {
-            printOutput("\(feedURL) is already in \(config)")
+        if let existing = configFile.feed(at: feedURL) {
+            printOutput("\(feedURL) is already in \(config) (line \(existing.line), name \(existing.name))")
             return
         }
-        let chosenName = configFile.uniqueName(name ?? defaultName(for: feedURL), taken: [])
+        let chosenName = configFile.uniqueName(name ?? FeedURLNaming.defaultName(for: feedURL), taken: [])
         var entry = FeedConfig(name: chosenName, url: feedURL, categories: categories)
         // The file's own global setting already covers it; the flag is for this feed alone.
         entry.allowPrivateNetworks = allowPrivateNetworks && !configFile.config.allowPrivateNetworks
-        try configFile.append([entry], comment: "Added by crawler add")
-        printOutput("added \(chosenName)  \(feedURL)  (\(feed.kind.rawValue), \"\(feed.title)\", \(feed.items.count) items)")
+        if !dryRun { try configFile.append([entry], comment: "Added by crawler add") }
+        printOutput("\(dryRun ? "would add" : "added") \(chosenName)  \(feedURL)  "
+                    + "(\(feed.kind.rawValue), \"\(feed.title)\", \(counted(feed.items.count, "item")))")
     }
 
     /// The feed at `url`, or the first feed the page at `url` advertises that parses. The page's
@@ -62,15 +66,27 @@ struct Add: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let linked = NetworkAccess.discovered(from: url, allowsPrivateNetworks: allowPrivate, hint: SingleFetch.commandLineHint)
+        // A link that did not work is worth a line, but not an error line when a later one does.
+        var passedOver: [String] = []
         for candidate in candidates {
             guard URLAuthority.isWeb(candidate) else {
                 printError("crawler: refused: \(url) links to \(candidate); a linked feed must be http:// or https://")
                 continue
             }
-            guard let page = try? await fetch(candidate, userAgent: userAgent, access: linked),
-                  let feed = try? FeedParser.parse(page.body, url: page.finalURL, httpCharset: page.charset) else { continue }
-            return (candidate, feed)
+            switch await SingleFetch.get(candidate, userAgent: userAgent, access: linked) {
+            case .failure(let reason):
+                passedOver.append("\(candidate): \(reason)")
+            case .success(let page):
+                do {
+                    let feed = try FeedParser.parse(page.body, url: page.finalURL, httpCharset: page.charset)
+                    for note in passedOver { printOutput("passed over \(note)") }
+                    return (candidate, feed)
+                } catch {
+                    passedOver.append("\(candidate): \(error)")
+                }
+            }
         }
+        for note in passedOver { printError("crawler: \(note)") }
         printError("crawler: \(url) links to \(candidates.joined(separator: ", ")), but none of them could be added")
         throw ExitCode.failure
     }

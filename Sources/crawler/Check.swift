@@ -20,7 +20,8 @@ struct Check: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try ConfigFile.load(config).config
-        printOutput("\(config): \(settings.feeds.count) feeds, valid")
+        let disabled = settings.disabledFeeds.isEmpty ? "" : " (and \(settings.disabledFeeds.count) disabled)"
+        printOutput("\(config): \(counted(settings.feeds.count, "feed"))\(disabled), valid")
         var problems = 0
         if let storeProblem = Self.storeProblem(settings.storePath) {
             printOutput("store \(settings.storePath): \(storeProblem)")
@@ -68,7 +69,7 @@ struct ProbeVerdict {
             let moved = response.finalURL != feed.url ? "; redirects to \(response.finalURL)" : ""
             do {
                 let parsed = try FeedParser.parse(response.body, url: response.finalURL, httpCharset: response.charset)
-                return ProbeVerdict(ok: true, text: "\(parsed.kind.rawValue), \(parsed.items.count) items\(moved)")
+                return ProbeVerdict(ok: true, text: "\(parsed.kind.rawValue), \(counted(parsed.items.count, "item"))\(moved)")
             } catch {
                 let hint = FeedDiscovery.candidates(inPage: response.body, pageURL: response.finalURL).first
                     .map { "; the page links to the feed \($0)" } ?? ""

@@ -27,8 +27,11 @@ struct ConfigFile {
         do {
             let updated = try editor.appending(feeds, to: text, comment: comment)
             try Data(updated.utf8).write(to: url, options: .atomic)
+        } catch let failure as FeedsFileEditor.Failure {
+            printError("crawler: \(failure)")
+            throw ExitStatus.configError
         } catch {
-            printError("crawler: \(path): \(error)")
+            printError("crawler: cannot write \(path): \(error.localizedDescription)")
             throw ExitStatus.configError
         }
     }
@@ -38,22 +41,18 @@ struct ConfigFile {
         let base = preferred.isEmpty ? "feed" : preferred
         var candidate = base
         var number = 2
-        while taken.contains(candidate) || config.feeds.contains(where: { $0.name == candidate }) {
+        let configured = Set((config.feeds + config.disabledFeeds).map(\.name))
+        while taken.contains(candidate) || configured.contains(candidate) {
             candidate = "\(base)-\(number)"
             number += 1
         }
         return candidate
     }
 
-    func contains(url: String) -> Bool {
-        config.feeds.contains { $0.url == url }
+    /// The configured feed (enabled or not) at `url`, written the same or differently
+    /// (`HTTP://Example.org:80/feed#top` is `http://example.org/feed`).
+    func feed(at url: String) -> FeedConfig? {
+        let key = URLIdentity.key(url)
+        return (config.feeds + config.disabledFeeds).first { URLIdentity.key($0.url) == key }
     }
-}
-
-/// host + path, the default feed name (as in feeds.yaml).
-func defaultName(for url: String) -> String {
-    guard let components = URLComponents(string: url), let host = components.host else { return url }
-    var name = host + components.path
-    while name.hasSuffix("/") { name.removeLast() }
-    return name
 }

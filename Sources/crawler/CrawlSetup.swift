@@ -17,7 +17,8 @@ enum CrawlSetup {
             return settings
         } catch {
             logger.error("config", metadata: ["error": "\(error)", "config": "\(path)"])
-            printError("crawler: \(path): \(error)")
+            // A ConfigError names the file (and line) itself.
+            printError(error is ConfigError ? "crawler: \(error)" : "crawler: \(path): \(error)")
             throw ExitStatus.configError
         }
     }

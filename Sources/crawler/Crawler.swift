@@ -10,13 +10,16 @@ struct Crawler: AsyncParsableCommand {
             Settings and the list of feeds live in feeds.yaml. Documents go to the store folder it \
             names, one file per item, never twice.
             """,
-        subcommands: [Run.self, Once.self, Status.self, Explain.self, Check.self, Add.self, ImportOPML.self,
-                      ExportOPML.self, Parse.self, StoreCommand.self, FeedsCommand.self, PostsCommand.self]
+        version: "crawler \(CrawlerVersion.current)",
+        subcommands: [Run.self, Once.self, Status.self, Explain.self, Check.self, List.self, Init.self, Add.self,
+                      ImportOPML.self, ExportOPML.self, Parse.self, StoreCommand.self, FeedsCommand.self,
+                      PostsCommand.self]
     )
 
     /// ArgumentParser's own `main`, except that a command that succeeded ends with `ProcessEnd`.
     /// Failures exit as before, with ArgumentParser's messages.
     static func main() async {
+        HelpTopic.refuseUnknown(CommandLine.arguments.dropFirst())
         do {
             var command = try await asyncParseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -47,4 +50,30 @@ enum ExitStatus {
     static let someFeedsFailed = ExitCode(1)
     static let configError = ExitCode(2)
     static let storeUnavailable = ExitCode(3)
+}
+
+/// `crawler help NAME` for a NAME that is no command printed the overview and exited 0, so a
+/// typo looked like an answer: it is refused, naming the commands there are.
+enum HelpTopic {
+    static func refuseUnknown(_ arguments: ArraySlice<String>) {
+        guard arguments.first == "help", let problem = problem(Array(arguments.dropFirst())) else { return }
+        printError("crawler: help: \(problem)")
+        ProcessEnd.now(ExitCode.validationFailure)
+    }
+
+    /// What is wrong with the command path `words`, or nil when each word names a subcommand.
+    static func problem(_ words: [String]) -> String? {
+        var subcommands = Crawler.configuration.subcommands
+        var path = "crawler"
+        // A word past a command without subcommands is left to that command's own help.
+        for word in words where !word.hasPrefix("-") && !subcommands.isEmpty {
+            let names = subcommands.map { $0._commandName }
+            guard let index = names.firstIndex(of: word) else {
+                return "'\(path) \(word)' is not a command; commands: \(names.joined(separator: ", "))"
+            }
+            subcommands = subcommands[index].configuration.subcommands
+            path += " " + word
+        }
+        return nil
+    }
 }

@@ -32,7 +32,7 @@ enum FeedJSON {
 /// The readable form of `crawler parse`.
 enum FeedTable {
     static func render(_ feed: Feed) -> String {
-        var lines = ["\(feed.kind.rawValue)  \(feed.title)  \(feed.link ?? "")", "\(feed.items.count) items:"]
+        var lines = ["\(feed.kind.rawValue)  \(feed.title)  \(feed.link ?? "")", "\(counted(feed.items.count, "item")):"]
         for item in feed.items {
             let date = (item.published ?? item.updated).map(\.rfc3339) ?? "(no date)"
             lines.append("  \(date)  \(item.title.prefix(70))  \(item.link ?? "")")

@@ -106,7 +106,7 @@ struct PostsCommand: ParsableCommand {
                 printError("crawler: posts sync stopped after \(written) documents: \(error)")
                 throw ExitStatus.storeUnavailable
             }
-            printOutput("\(folder): \(written) documents written, \(present) already there"
+            printOutput("\(folder): \(counted(written, "document")) written, \(present) already there"
                         + (refused > 0 ? "; \(refused) rows not written (named above)" : ""))
             if refused > 0 { throw ExitCode.failure }
         }

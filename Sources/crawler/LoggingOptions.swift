@@ -10,6 +10,16 @@ struct LoggingOptions: ParsableArguments {
     @Option(name: .long, help: "Log line format: logfmt or json.")
     var logFormat: String = "logfmt"
 
+    /// Checked while the command line is read, so a wrong value is named with the command's own usage.
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
+            throw ValidationError("--log-level '\(logLevel)' is not one of: debug, info, notice, warning, error")
+        }
+        guard LogFormat(rawValue: logFormat.lowercased()) != nil else {
+            throw ValidationError("--log-format '\(logFormat)' is not logfmt or json")
+        }
+    }
+
     func makeLogger() throws -> Logger {
         guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
             throw ValidationError("--log-level must be one of: debug, info, notice, warning, error")

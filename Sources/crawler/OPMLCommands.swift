@@ -11,7 +11,9 @@ struct ImportOPML: ParsableCommand {
         discussion: """
             Feeds already configured (same URL) are skipped. The new ones are appended at the end of \
             the feeds: list under a comment naming the file; everything else in feeds.yaml stays as it is. \
-            OPML folders become categories. An outline whose xmlUrl is not http:// or https://, or is a \
+            Nested OPML folders become categories, outermost first; an outline's htmlUrl is kept as site_url. \
+            Duplicates are found under any spelling of a URL (scheme and host case, default port, fragment). \
+            An outline whose xmlUrl is not http:// or https://, or is a \
             loopback or private address (unless --allow-private-networks), is reported and skipped; the \
             others are added, and the exit status is 1.
             """
@@ -52,19 +54,22 @@ struct ImportOPML: ParsableCommand {
                 refused += 1
                 continue
             }
-            guard !configFile.contains(url: outline.feedURL), !added.contains(where: { $0.url == outline.feedURL }) else {
+            let key = URLIdentity.key(outline.feedURL)
+            guard configFile.feed(at: outline.feedURL) == nil, !added.contains(where: { URLIdentity.key($0.url) == key }) else {
                 skipped += 1
                 continue
             }
-            let name = configFile.uniqueName(outline.title.isEmpty ? defaultName(for: outline.feedURL) : outline.title,
-                                             taken: Set(added.map(\.name)))
-            added.append(FeedConfig(name: name, url: outline.feedURL, categories: outline.categories))
+            let title = outline.title.isEmpty ? FeedURLNaming.defaultName(for: outline.feedURL) : outline.title
+            var feed = FeedConfig(name: configFile.uniqueName(title, taken: Set(added.map(\.name))),
+                                  url: outline.feedURL, categories: outline.categories)
+            feed.siteURL = outline.siteURL.flatMap { URLAuthority.isWeb($0) ? $0 : nil }
+            added.append(feed)
         }
         for feed in added { printOutput("add   \(feed.name)  \(feed.url)") }
         if !added.isEmpty && !dryRun {
             try configFile.append(added, comment: "Imported from \((file as NSString).lastPathComponent)")
         }
-        printOutput("\(dryRun ? "would add" : "added") \(added.count) feeds to \(config); \(skipped) already there"
+        printOutput("\(dryRun ? "would add" : "added") \(counted(added.count, "feed")) to \(config); \(skipped) already there"
             + (refused > 0 ? "; \(refused) refused" : ""))
         if refused > 0 { throw ExitStatus.someFeedsFailed }
     }
@@ -75,9 +80,14 @@ struct ImportOPML: ParsableCommand {
 /// one is refused when the feed is fetched).
 enum OutlineCheck {
     static func problem(with url: String, allowPrivate: Bool) -> String? {
+        // What feeds.yaml cannot hold (a space...) first: refused here, it costs one outline; found
+        // when the new file is checked, it stopped the whole import.
+        let unwritable = FeedURLNaming.problem(with: url)
+        if let unwritable, url.contains(" ") { return "refused: xmlUrl \(unwritable)" }
         guard URLAuthority.isWeb(url), let authority = URLAuthority(url) else {
             return "refused: xmlUrl '\(url)' is not an http:// or https:// URL"
         }
+        if let unwritable { return "refused: xmlUrl \(unwritable)" }
         guard !allowPrivate else { return nil }
         for endpoint in Endpoint.addressed(by: url) {
             guard let range = SpecialAddress.range(of: endpoint.address) else { continue }
@@ -91,13 +101,20 @@ enum OutlineCheck {
 struct ExportOPML: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export-opml",
-        abstract: "Print the configured feeds as OPML, for any feed reader."
+        abstract: "Print the configured feeds as OPML, for any feed reader.",
+        discussion: """
+            A feed's categories become nested folders and its site_url the outline's htmlUrl, as \
+            import-opml reads them back. Feeds with enabled: false are exported too.
+            """
     )
 
     @Option(name: .shortAndLong, help: "The configuration file.")
     var config: String = "feeds.yaml"
 
     func run() throws {
-        print(OPMLWriter.document(for: try ConfigFile.load(config).config.feeds), terminator: "")
+        let settings = try ConfigFile.load(config).config
+        // Disabled feeds are subscriptions too; the file's order is kept.
+        let feeds = (settings.feeds + settings.disabledFeeds).sorted { $0.line < $1.line }
+        print(OPMLWriter.document(for: feeds), terminator: "")
     }
 }

@@ -11,7 +11,9 @@ struct Once: AsyncParsableCommand {
         commandName: "once",
         abstract: "Fetch every feed once, store what is new, print a summary, and exit.",
         discussion: """
-            Exit status: 0 when every feed succeeded, 1 when some failed (the others are stored), \
+            A feed the server asked to wait (Retry-After) or that answered 410 Gone is held back: it is \
+            listed as skipped, with the reason and the time, and --force fetches it anyway. \
+            Exit status: 0 when every feed fetched succeeded, 1 when some failed (the others are stored), \
             2 on a configuration error (nothing is fetched), 3 when the store cannot be opened.
             """
     )
@@ -19,8 +21,11 @@ struct Once: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The configuration file.")
     var config: String = "feeds.yaml"
 
-    @Option(name: .long, help: "Only this feed: its name or its URL.")
-    var feed: String?
+    @Option(name: .long, help: "Only this feed: its name or its URL (repeat for several).")
+    var feed: [String] = []
+
+    @Flag(name: .long, help: "Fetch held-back feeds (Retry-After, 410 Gone) anyway.")
+    var force = false
 
     @Option(name: .long, help: "This node's name in a fleet (with `database:`); default HOSTNAME:PID.")
     var node: String?
@@ -31,17 +36,18 @@ struct Once: AsyncParsableCommand {
         let logger = try logging.makeLogger()
         let settings = try CrawlSetup.load(config, logger: logger)
         if settings.database != nil { return try await runInFleet(settings, logger: logger) }
-        let feeds = try selectFeeds(settings.feeds, logger: logger)
-        let summary = try await crawl(feeds, settings: settings, logger: logger)
-        printOutput(SummaryTable.render(summary, storePath: settings.storePath))
+        let feeds = try selectFeeds(settings.feeds, disabled: settings.disabledFeeds)
+        let (summary, held) = try await crawl(feeds, settings: settings, logger: logger)
+        printOutput(SummaryTable.render(summary, skipped: held, storePath: settings.storePath))
         // The store was closed as `crawl` returned; all that is left is freeing the pass's reports
         // and the configuration object by object (~2 ms at 1,000 feeds), which the exit does at once.
         ProcessEnd.now(summary.failed > 0 ? ExitStatus.someFeedsFailed : .success)
     }
 
     /// One pass over `feeds`, in a store opened here and closed on return (its last reference
-    /// goes with this function's locals).
-    private func crawl(_ feeds: [FeedConfig], settings: CrawlerConfig, logger: Logger) async throws -> PassSummary {
+    /// goes with this function's locals), and the feeds it left out as held back.
+    private func crawl(_ feeds: [FeedConfig], settings: CrawlerConfig,
+                       logger: Logger) async throws -> (PassSummary, [FeedHold]) {
         let store: DocumentStore
         do {
             store = try DocumentStore(config: settings)
@@ -57,19 +63,51 @@ struct Once: AsyncParsableCommand {
                 "forgotten": "\(store.recovery.forgottenDocuments)",
             ])
         }
+        if force { try liftHolds(feeds, in: store) }
         let pipeline = try Pipeline(config: settings, logger: logger)
         let signals = SignalWatcher()  // Ctrl-C stops transfers in flight and keeps what is stored
         let progress = ProgressLine(total: feeds.count)
         let summary = await pipeline.runOnce(feeds: feeds, store: store, isCancelled: { signals.shutdownRequested },
                                              progress: progress.record)
         progress.finish()
-        return summary
+        return (summary, try holds(on: feeds, notIn: summary, store: store))
+    }
+
+    /// Why the feeds the pass left out were held back. Read after the pass, and only for the
+    /// feeds without a report (usually none): a pass over every feed reads no state twice.
+    private func holds(on feeds: [FeedConfig], notIn summary: PassSummary, store: DocumentStore) throws -> [FeedHold] {
+        let fetched = Set(summary.reports.map(\.feed))
+        let missing = feeds.filter { !fetched.contains($0.name) }
+        guard !missing.isEmpty else { return [] }
+        do {
+            let states = try store.feedStates(missing.map(\.name))
+            let now = WallClock.now()
+            return missing.compactMap { FeedHold.of($0, state: states[$0.name], now: now) }
+        } catch {
+            printError("crawler: \(error)")
+            throw ExitStatus.storeUnavailable
+        }
+    }
+
+    /// --force: the holds are lifted in the store before the pass, and the servers' answers this
+    /// time decide the next ones.
+    private func liftHolds(_ feeds: [FeedConfig], in store: DocumentStore) throws {
+        do {
+            let states = try store.feedStates(feeds.map(\.name))
+            let now = WallClock.now()
+            let held = feeds.filter { FeedHold.of($0, state: states[$0.name], now: now) != nil }
+            try store.save(held.compactMap { states[$0.name] }.map(FeedHold.lifted))
+        } catch {
+            printError("crawler: \(error)")
+            throw ExitStatus.storeUnavailable
+        }
     }
 
     /// One node's share: claim and crawl due feeds until none is left unclaimed.
     private func runInFleet(_ settings: CrawlerConfig, logger: Logger) async throws {
-        if feed != nil {
-            printError("crawler: --feed is not available with a shared database: feeds are claimed, not chosen")
+        if !feed.isEmpty || force {
+            printError("crawler: \(feed.isEmpty ? "--force" : "--feed") is not available with a shared database: "
+                       + "feeds are claimed, not chosen")
             throw ExitStatus.configError
         }
         let database = try FleetSetup.open(settings, node: node, logger: logger)
@@ -88,12 +126,24 @@ struct Once: AsyncParsableCommand {
         if summary.failed > 0 { throw ExitStatus.someFeedsFailed }
     }
 
-    private func selectFeeds(_ feeds: [FeedConfig], logger: Logger) throws -> [FeedConfig] {
-        guard let wanted = feed else { return feeds }
-        let chosen = feeds.filter { $0.name == wanted || $0.url == wanted }
-        guard chosen.isEmpty else { return chosen }
-        let names = feeds.map(\.name).joined(separator: ", ")
-        printError("crawler: no feed named or at '\(wanted)' in \(config); feeds: \(names)")
-        throw ExitStatus.configError
+    private func selectFeeds(_ feeds: [FeedConfig], disabled: [FeedConfig]) throws -> [FeedConfig] {
+        guard !feed.isEmpty else { return feeds }
+        var chosen: [FeedConfig] = []
+        for wanted in feed {
+            // A URL may be given in any spelling of it (HTTP://Example.org:80/feed#top).
+            let key = URLIdentity.key(wanted)
+            let named = { (candidate: FeedConfig) in candidate.name == wanted || URLIdentity.key(candidate.url) == key }
+            if let match = feeds.first(where: named) {
+                if !chosen.contains(match) { chosen.append(match) }
+            } else if let off = disabled.first(where: named) {
+                printError("crawler: \(config):\(off.line): the feed '\(off.name)' is disabled (enabled: false)")
+                throw ExitStatus.configError
+            } else {
+                let names = feeds.map(\.name).joined(separator: ", ")
+                printError("crawler: no feed named or at '\(wanted)' in \(config); feeds: \(names)")
+                throw ExitStatus.configError
+            }
+        }
+        return chosen
     }
 }

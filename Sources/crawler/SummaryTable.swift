@@ -2,9 +2,10 @@ import CrawlerApp
 import FeedModel
 
 /// The human summary `crawler once` prints on stdout: one line per feed, then the total.
+/// Held-back feeds are listed too: a feed asked for and left out must not vanish from it.
 enum SummaryTable {
-    static func render(_ summary: PassSummary, storePath: String) -> String {
-        let width = min(40, summary.reports.map(\.feed.count).max() ?? 4)
+    static func render(_ summary: PassSummary, skipped: [FeedHold] = [], storePath: String) -> String {
+        let width = min(40, (summary.reports.map(\.feed.count) + skipped.map(\.feed.count)).max() ?? 4)
         var lines: [String] = []
         for report in summary.reports {
             let name = report.feed.padding(to: width)
@@ -13,12 +14,17 @@ enum SummaryTable {
             } else {
                 let status = report.httpStatus.map(String.init) ?? "-"
                 lines.append("ok    \(name)  \(status)  \(report.new) new, \(report.duplicates) dup, "
-                             + "\(report.items) items, \(kilobytes(report.bytes)), \(report.milliseconds) ms")
+                             + "\(counted(report.items, "item")), \(kilobytes(report.bytes)), \(report.milliseconds) ms")
             }
         }
+        for hold in skipped {
+            lines.append("skip  \(hold.feed.padding(to: width))  \(hold.reason); --force fetches it now")
+        }
         let succeeded = summary.reports.count - summary.failed
-        lines.append("total: \(summary.reports.count) feeds, \(succeeded) ok, \(summary.failed) failed; "
-                     + "\(summary.new) new documents, \(summary.duplicates) duplicates; "
+        let held = skipped.isEmpty ? "" : ", \(skipped.count) skipped"
+        lines.append("total: \(counted(summary.reports.count + skipped.count, "feed")), \(succeeded) ok, "
+                     + "\(summary.failed) failed\(held); "
+                     + "\(counted(summary.new, "new document")), \(counted(summary.duplicates, "duplicate")); "
                      + "\(kilobytes(summary.bytes)) in \(summary.milliseconds) ms → \(storePath)")
         return lines.joined(separator: "\n")  // redacted and escaped as it is printed
     }

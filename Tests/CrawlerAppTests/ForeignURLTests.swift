@@ -74,9 +74,9 @@ import Testing
         #expect(allowed.status == 0, "\(allowed.stderr)")
         #expect(!allowed.stderr.contains("private address"))
         let text = try #require(folder.read("feeds.yaml"))
-        #expect(text.contains("- url: http://feeds.localhost:\(other.port)/feed.xml\n    name: feeds.localhost/feed.xml\n"
+        #expect(text.contains("- url: http://feeds.localhost:\(other.port)/feed.xml\n    name: feeds.localhost:\(other.port)/feed.xml\n"
             + "    allow_private_networks: true\n"), "\(text)")
-        let once = try crawler(["once", "--feed", "feeds.localhost/feed.xml"])
+        let once = try crawler(["once", "--feed", "feeds.localhost:\(other.port)/feed.xml"])
         #expect(once.status == 0, "\(once.stderr)")
     }
 
@@ -102,7 +102,7 @@ import Testing
             + "169.254.169.254, a private address (link-local; pass --allow-private-networks to allow it); skipped"))
         #expect(run.stderr.contains("outline 4 (\"Gopher\"): refused: xmlUrl 'gopher://example.org/feed'"))
         #expect(run.stdout.contains("add   Good  https://good.example/feed.xml"))
-        #expect(run.stdout.contains("\(dryRun ? "would add" : "added") 1 feeds to feeds.yaml; 0 already there; 3 refused"))
+        #expect(run.stdout.contains("\(dryRun ? "would add" : "added") 1 feed to feeds.yaml; 0 already there; 3 refused"))
         let text = try #require(folder.read("feeds.yaml"))
         #expect(text.contains("- url: https://good.example/feed.xml") == !dryRun)
         #expect(!text.contains("passwd") && !text.contains("169.254"))

@@ -74,7 +74,7 @@ import Testing
         try folder.write("feeds: []\n", to: "feeds.yaml")
         let run = try crawler(["add", server.url("/blog/"), "--categories", "Blogs", "Friends"])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("(atom10, \"A Blog\", 1 items)"))
+        #expect(run.stdout.contains("(atom10, \"A Blog\", 1 item)"))
         let text = try #require(folder.read("feeds.yaml"))
         #expect(text.contains("- url: \(server.url("/blog/atom.xml"))"))
         #expect(text.contains("categories: [Blogs, Friends]"))

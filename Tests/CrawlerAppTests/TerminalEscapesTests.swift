@@ -71,8 +71,9 @@ import Testing
 
     @Test func addOnceExplainAndStatusShowEscapesNotRawControls() throws {
         let server = try serve()
-        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/healthy.xml"))\n    name: healthy\n",
-                         to: "feeds.yaml")
+        // The test's servers are on loopback, which an imported xmlUrl may only name when allowed.
+        try folder.write("store: ./out\nallow_private_networks: true\nfeeds:\n  - url: \(server.url("/healthy.xml"))\n"
+                         + "    name: healthy\n", to: "feeds.yaml")
         // OPML from another reader names the feed: its title reaches feeds.yaml, the summary and status.
         try folder.write("""
             <?xml version="1.0"?><opml version="2.0"><body>

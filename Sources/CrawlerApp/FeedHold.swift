@@ -1,0 +1,31 @@
+public import FeedModel
+
+/// Why a configured feed is not fetched now: the server asked for a pause (Retry-After on a 429
+/// or 503, remembered as `notBefore`) or answered 410 Gone. A pass leaves such a feed out, and
+/// `crawler once` names it with this reason; `--force` lifts the hold. Pure.
+public struct FeedHold: Sendable, Hashable {
+    public var feed: String
+    public var reason: String
+
+    /// The hold on `feed`, if its state (which belongs to the URL it was saved for) has one.
+    public static func of(_ feed: FeedConfig, state: FeedState?, now: Timestamp) -> FeedHold? {
+        guard let state, state.url == feed.url else { return nil }
+        if state.gone {
+            let when = state.lastFetch.map { " at \($0.rfc3339)" } ?? ""
+            return FeedHold(feed: feed.name, reason: "the server answered 410 Gone\(when); "
+                + "change its url in the configuration to poll it again")
+        }
+        if let notBefore = state.notBefore, notBefore > now {
+            return FeedHold(feed: feed.name, reason: "the server asked us to wait (Retry-After) until \(notBefore.rfc3339)")
+        }
+        return nil
+    }
+
+    /// `state` without its hold: the next fetch's answer decides whether there is a new one.
+    public static func lifted(_ state: FeedState) -> FeedState {
+        var state = state
+        state.gone = false
+        state.notBefore = nil
+        return state
+    }
+}

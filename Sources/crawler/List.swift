@@ -1,0 +1,50 @@
+import ArgumentParser
+import Config
+import FeedModel
+
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the configured feeds, one line each: name, URL, interval, categories.",
+        discussion: "Read from feeds.yaml alone (nothing is fetched, the store is not opened); feeds with enabled: false are marked disabled."
+    )
+
+    @Option(name: .shortAndLong, help: "The configuration file.")
+    var config: String = "feeds.yaml"
+
+    func run() throws {
+        let settings = try ConfigFile.load(config).config
+        printOutput(FeedList.render(enabled: settings.feeds, disabled: settings.disabledFeeds))
+    }
+}
+
+/// The lines of `crawler list`, in the order of the file.
+enum FeedList {
+    static func render(enabled: [FeedConfig], disabled: [FeedConfig]) -> String {
+        let off = Set(disabled.map(\.name))
+        let feeds = (enabled + disabled).sorted { $0.line < $1.line }
+        let nameWidth = min(40, feeds.map(\.name.count).max() ?? 0)
+        let urlWidth = min(80, feeds.map(\.url.count).max() ?? 0)
+        var lines = feeds.map { feed in
+            var columns = [feed.name.padding(to: nameWidth), feed.url.padding(to: urlWidth),
+                           "every " + interval(feed.interval)]
+            if !feed.categories.isEmpty { columns.append("[" + feed.categories.joined(separator: ", ") + "]") }
+            if off.contains(feed.name) { columns.append("disabled") }
+            return columns.joined(separator: "  ")
+        }
+        let disabledNote = disabled.isEmpty ? "" : " (\(disabled.count) disabled)"
+        lines.append(counted(feeds.count, "feed") + disabledNote)
+        return lines.joined(separator: "\n")
+    }
+
+    /// In the form feeds.yaml takes: 45s, 30m, 1h30m, 2d.
+    static func interval(_ seconds: Double) -> String {
+        var rest = Int(seconds.rounded())
+        var text = ""
+        for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] where rest >= size {
+            text += "\(rest / size)\(unit)"
+            rest %= size
+        }
+        return text.isEmpty ? "0s" : text
+    }
+}

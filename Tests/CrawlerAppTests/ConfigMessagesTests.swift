@@ -1,0 +1,45 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// What feeds.yaml's mistakes look like to the operator, through the real binary. Nothing is
+/// fetched from a file that does not load, the healthy feed beside the mistake included.
+@Suite struct ConfigMessagesTests {
+    let folder = TemporaryFolder()
+
+    private func crawler(_ arguments: [String]) throws -> CrawlerProcess.Run {
+        try CrawlerProcess.run(arguments, in: folder.path)
+    }
+
+    private func refused(_ yaml: String, with message: String) throws {
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: [])) }
+        try folder.write(yaml.replacingOccurrences(of: "SERVER/", with: server.url("/")), to: "feeds.yaml")
+        for command in [["once"], ["check"]] {
+            let run = try crawler(command)
+            #expect(run.status == 2)
+            let printed = run.stderr.split(separator: "\n").filter { $0.hasPrefix("crawler: ") }
+            #expect(printed == ["crawler: " + message[...]], "\(run.stderr)")
+        }
+        #expect(server.requests.isEmpty)
+        #expect(folder.files(under: "store").isEmpty)
+    }
+
+    @Test func aNumberWithoutUnitIsRefusedWithAHint() throws {
+        try refused("store: ./store\ninterval: 30\nfeeds:\n  - url: SERVER/healthy\n",
+                    with: "feeds.yaml:2: interval: '30' has no unit; write 30s or 30m (seconds or minutes)")
+        try refused("feeds:\n  - url: SERVER/healthy\n    interval: 90\n",
+                    with: "feeds.yaml:3: feeds[0].interval: '90' has no unit; write 90s or 90m (seconds or minutes)")
+    }
+
+    @Test func aURLWithASpaceIsNamedForTheSpace() throws {
+        try refused("feeds:\n  - url: SERVER/healthy\n  - url: http://example.org/my feed.xml\n",
+                    with: "feeds.yaml:3: feeds[1].url: 'http://example.org/my feed.xml' contains a space; "
+                        + "write a space in a URL as %20")
+    }
+
+    @Test func oneFeedWrittenTwoWaysIsADuplicate() throws {
+        try refused("feeds:\n  - url: SERVER/healthy\n    name: a\n  - url: HTTP://Example.org:80/feed#top\n"
+                        + "    name: b\n  - url: http://example.org/feed\n    name: c\n",
+                    with: "feeds.yaml:6: feeds[2].url: duplicate of the feed on line 4: http://example.org/feed")
+    }
+}

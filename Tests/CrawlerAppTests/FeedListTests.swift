@@ -1,0 +1,111 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// `enabled: false`, `crawler list`, `crawler init` and `add --dry-run`, through the real binary.
+@Suite struct FeedListTests {
+    let folder = TemporaryFolder()
+
+    private func crawler(_ arguments: [String]) throws -> CrawlerProcess.Run {
+        try CrawlerProcess.run(arguments, in: folder.path)
+    }
+
+    @Test func aDisabledFeedStaysInTheFileAndIsNeverFetched() throws {
+        let server = try LoopbackHTTPServer { _ in
+            ServedResponse(text: GoldenDocument.rssFeed(items: []))
+        }
+        try folder.write("""
+            store: ./store
+            feeds:
+              - url: \(server.url("/off"))
+                name: off
+                enabled: false
+              - url: \(server.url("/on"))
+                name: on
+                categories: [News]
+                interval: 2h
+            """, to: "feeds.yaml")
+        let once = try crawler(["once"])
+        #expect(once.status == 0)
+        #expect(once.stdout.contains("ok    on  200"))
+        #expect(once.stdout.contains("total: 1 feed, 1 ok, 0 failed; "))
+        #expect(server.requests.map(\.path) == ["/on"])
+        let list = try crawler(["list"])
+        #expect(list.status == 0)
+        let width = server.url("/off").count
+        #expect(list.stdout == """
+            off  \(server.url("/off").padding(toLength: width, withPad: " ", startingAt: 0))  every 30m  disabled
+            on   \(server.url("/on").padding(toLength: width, withPad: " ", startingAt: 0))  every 2h  [News]
+            2 feeds (1 disabled)
+
+            """)
+        #expect(try crawler(["check"]).stdout.contains("feeds.yaml: 1 feed (and 1 disabled), valid"))
+        let asked = try crawler(["once", "--feed", "off"])
+        #expect(asked.status == 2)
+        #expect(asked.stderr.contains("crawler: feeds.yaml:3: the feed 'off' is disabled (enabled: false)"))
+        #expect(server.requests.map(\.path) == ["/on"])
+        #expect(try crawler(["add", server.url("/off")]).stdout.contains("is already in feeds.yaml (line 3, name off)"))
+    }
+
+    @Test func initWritesAStarterFileThatLoadsAndTakesFeeds() throws {
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: [])) }
+        let run = try crawler(["init"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("wrote feeds.yaml"))
+        let starter = try #require(folder.read("feeds.yaml"))
+        #expect(starter.contains("# How often each feed is polled"))
+        #expect(try crawler(["check"]).stdout.contains("feeds.yaml: 0 feeds, valid"))
+        let again = try crawler(["init"])
+        #expect(again.status == 2)
+        #expect(again.stderr == "crawler: feeds.yaml already exists; it is left as it is (pass --config PATH for a new file)\n")
+        #expect(folder.read("feeds.yaml") == starter)
+        #expect(try crawler(["add", server.url("/feed.xml")]).status == 0)
+        #expect(try crawler(["once"]).stdout.contains("total: 1 feed, 1 ok, 0 failed; "))
+    }
+
+    /// `add` names a feed as feeds.yaml would by default (host with its port, then path), says
+    /// nothing on stderr when it succeeds, and writes nothing with --dry-run.
+    @Test func addDryRunShowsTheEntryAndWritesNothing() throws {
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: [])) }
+        try folder.write("store: ./store\nfeeds: []\n", to: "feeds.yaml")
+        let url = server.url("/feed.xml")
+        let name = "127.0.0.1:\(server.port)/feed.xml"
+        let dry = try crawler(["add", url, "--dry-run"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout == "would add \(name)  \(url)  (rss2, \"新浪财经－国內\", 0 items)\n", "\(dry.stdout)")
+        #expect(folder.read("feeds.yaml") == "store: ./store\nfeeds: []\n")
+        let added = try crawler(["add", url])
+        #expect(added.status == 0)
+        #expect(added.stderr.isEmpty, "\(added.stderr)")
+        #expect(added.stdout == "added \(name)  \(url)  (rss2, \"新浪财经－国內\", 0 items)\n")
+        #expect(folder.read("feeds.yaml")?.contains("  - url: \(url)\n    name: \(name)\n") == true)
+        try folder.write("store: ./store\nfeeds:\n  - url: \(url)\n", to: "unnamed.yaml")
+        #expect(try crawler(["list", "--config", "unnamed.yaml"]).stdout.hasPrefix(name + "  " + url))
+    }
+}
+
+/// `add` on a page whose first feed link is broken: the working one is added, and the broken one
+/// is mentioned on stdout, not as an error line under a success.
+@Suite struct AddPassedOverTests {
+    let folder = TemporaryFolder()
+
+    @Test func aBrokenFeedLinkBeforeAWorkingOneIsNoErrorLine() throws {
+        let feed = GoldenDocument.rssFeed(items: [])
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/blog/": return ServedResponse(contentType: "text/html", text: """
+                <link rel="alternate" type="application/rss+xml" href="/missing.xml">
+                <link rel="alternate" type="application/rss+xml" href="/feed.xml">
+                """)
+            case "/feed.xml": return ServedResponse(text: feed)
+            default: return ServedResponse(status: 404, text: "")
+            }
+        }
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["add", server.url("/blog/")], in: folder.path)
+        #expect(run.status == 0)
+        #expect(run.stderr.isEmpty, "\(run.stderr)")
+        #expect(run.stdout == "passed over \(server.url("/missing.xml")): HTTP 404\n"
+                + "added 127.0.0.1:\(server.port)/feed.xml  \(server.url("/feed.xml"))  (rss2, \"新浪财经－国內\", 0 items)\n")
+    }
+}

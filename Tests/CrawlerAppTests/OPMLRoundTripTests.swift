@@ -1,0 +1,122 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// OPML from other readers in, and back out, through the real binary.
+@Suite struct OPMLRoundTripTests {
+    let folder = TemporaryFolder()
+
+    private func crawler(_ arguments: [String]) throws -> CrawlerProcess.Run {
+        try CrawlerProcess.run(arguments, in: folder.path)
+    }
+
+    static let nested = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <opml version="2.0"><head><title>export</title></head><body>
+        <outline text="Tech" title="Tech">
+          <outline text="Rust" title="Rust">
+            <outline type="rss" text="Rust Blog" xmlUrl="https://blog.rust-lang.org/feed.xml" htmlUrl="https://blog.rust-lang.org/"/>
+          </outline>
+          <outline type="rss" text="LWN" xmlUrl="https://lwn.net/headlines/newrss" htmlUrl="https://lwn.net/"/>
+        </outline>
+        <outline type="rss" text="Debian" xmlUrl="https://www.debian.org/News/news"/>
+        </body></opml>
+        """
+
+    @Test func nestedFoldersAndSiteLinksSurviveImportExportImport() throws {
+        try folder.write(Self.nested, to: "subs.opml")
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        #expect(try crawler(["import-opml", "subs.opml"]).status == 0)
+        let text = try #require(folder.read("feeds.yaml"))
+        #expect(text.contains("""
+              - url: https://blog.rust-lang.org/feed.xml
+                name: 'Rust Blog'
+                categories: [Tech, Rust]
+                site_url: https://blog.rust-lang.org/
+            """))
+        let exported = try crawler(["export-opml"])
+        #expect(exported.status == 0)
+        #expect(exported.stdout.contains("""
+                <outline text="Tech" title="Tech">
+                  <outline text="Rust" title="Rust">
+                    <outline type="rss" text="Rust Blog" title="Rust Blog" xmlUrl="https://blog.rust-lang.org/feed.xml" htmlUrl="https://blog.rust-lang.org/"/>
+                  </outline>
+                  <outline type="rss" text="LWN" title="LWN" xmlUrl="https://lwn.net/headlines/newrss" htmlUrl="https://lwn.net/"/>
+                </outline>
+                <outline type="rss" text="Debian" title="Debian" xmlUrl="https://www.debian.org/News/news"/>
+            """), "\(exported.stdout)")
+        try folder.write(exported.stdout, to: "out.opml")
+        try folder.write("feeds: []\n", to: "again.yaml")
+        #expect(try crawler(["import-opml", "out.opml", "--config", "again.yaml"]).status == 0)
+        #expect(try crawler(["export-opml", "--config", "again.yaml"]).stdout == exported.stdout)
+        #expect(folder.read("again.yaml")?.contains("categories: [Tech, Rust]\n    site_url: https://blog.rust-lang.org/") == true)
+    }
+
+    /// Real exports write `xmlUrl="...?a=1&b=2"`; the feed is fetched with its query intact,
+    /// and the healthy outline beside it is stored too.
+    @Test func aBareAmpersandInAnXmlUrlIsKept() throws {
+        let golden = try GoldenDocument.all()
+        let body = GoldenDocument.rssFeed(items: [golden[0].rssItem])
+        let other = GoldenDocument.rssFeed(items: [golden[1].rssItem])
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/feed?a=1&b=2": return ServedResponse(text: body)
+            case "/healthy": return ServedResponse(text: other)
+            default: return ServedResponse(status: 404, text: "")
+            }
+        }
+        try folder.write("""
+            <opml version="1.0"><body>
+            <outline text="Query" xmlUrl="\(server.url("/feed?a=1&b=2"))"/>
+            <outline text="Healthy" xmlUrl="\(server.url("/healthy"))"/>
+            </body></opml>
+            """, to: "subs.opml")
+        try folder.write("store: ./store\nallow_private_networks: true\nfeeds: []\n", to: "feeds.yaml")
+        let imported = try crawler(["import-opml", "subs.opml"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("add   Query  \(server.url("/feed?a=1&b=2"))"))
+        let once = try crawler(["once"])
+        #expect(once.status == 0, "\(once.stdout)")
+        #expect(once.stdout.contains("ok    Query    200  1 new"))
+        #expect(once.stdout.contains("ok    Healthy  200  1 new"))
+        #expect(folder.files(under: "store/posts").count == 2)
+    }
+
+    @Test func aFileThatIsNotOPMLIsNamedForWhatItIs() throws {
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        try folder.write(GoldenDocument.rssFeed(items: []), to: "feed.xml")
+        let run = try crawler(["import-opml", "feed.xml"])
+        #expect(run.status == 1)
+        #expect(run.stderr == "crawler: feed.xml: not an OPML file: root element is <rss>, not <opml>\n")
+        #expect(folder.read("feeds.yaml") == "feeds: []\n")
+    }
+
+    /// An xmlUrl feeds.yaml could not hold is refused by itself, named by its outline; before, the
+    /// whole import stopped on a line of a file that was never written.
+    @Test func anOutlineWithASpaceInItsURLIsRefusedAlone() throws {
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        try folder.write("""
+            <opml version="1.0"><body>
+            <outline text="Spaced" xmlUrl="https://example.org/my feed.xml"/>
+            <outline text="Healthy" xmlUrl="https://example.org/feed.xml"/>
+            </body></opml>
+            """, to: "subs.opml")
+        let run = try crawler(["import-opml", "subs.opml"])
+        #expect(run.status == 1)
+        #expect(run.stderr == "crawler: subs.opml: outline 1 (\"Spaced\"): refused: xmlUrl 'https://example.org/my feed.xml' "
+                + "contains a space; write a space in a URL as %20; skipped\n")
+        #expect(run.stdout.contains("added 1 feed to feeds.yaml; 0 already there; 1 refused"))
+        #expect(try crawler(["list"]).stdout.contains("Healthy  https://example.org/feed.xml  every 30m"))
+    }
+
+    @Test func anOutlineAlreadyConfiguredUnderAnotherSpellingIsSkipped() throws {
+        try folder.write("feeds:\n  - url: https://lwn.net/headlines/newrss\n", to: "feeds.yaml")
+        try folder.write("""
+            <opml version="1.0"><body>
+            <outline text="LWN" xmlUrl="HTTPS://LWN.net:443/headlines/newrss#top"/>
+            </body></opml>
+            """, to: "subs.opml")
+        let run = try crawler(["import-opml", "subs.opml"])
+        #expect(run.stdout.contains("added 0 feeds to feeds.yaml; 1 already there"))
+    }
+}
