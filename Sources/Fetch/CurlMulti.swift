@@ -37,14 +37,15 @@ final class CurlMulti {
 
     /// Runs every request, calling `deliver` as each finishes (or is deferred).
     /// Returns early, reporting what ran as cancelled, once `isCancelled` turns true.
-    /// While `backlogIsFull`, nothing new starts: the consumer has enough unread bodies.
-    func run(_ requests: [FetchRequest], isCancelled: () -> Bool, backlogIsFull: () -> Bool,
+    /// While `backlogIsFull` (asked with the bytes the transfers in flight hold), nothing new
+    /// starts: the consumer has enough bodies to work on.
+    func run(_ requests: [FetchRequest], isCancelled: () -> Bool, backlogIsFull: (Int) -> Bool,
              deliver: (FetchResult) -> Void) {
         var queue = AdmissionQueue(settings: settings)
         let start = MonotonicClock.milliseconds()
         for request in requests { queue.enqueue(request, now: start) }
         while !isCancelled() {
-            let wait = backlogIsFull() ? nil : startAllowed(&queue, deliver: deliver)
+            let wait = backlogIsFull(inFlightBytes) ? nil : startAllowed(&queue, deliver: deliver)
             if running.isEmpty && queue.isEmpty { return }
             var stillRunning: Int32 = 0
             curl_multi_perform(handle, &stillRunning)
@@ -58,6 +59,11 @@ final class CurlMulti {
             let elapsed = Int(MonotonicClock.milliseconds() - transfer.startedAt)
             deliver(.failed(transfer.request, .cancelled, "cancelled by shutdown", milliseconds: elapsed))
         }
+    }
+
+    /// Body bytes received so far by the transfers in flight.
+    private var inFlightBytes: Int {
+        running.values.reduce(0) { $0 + $1.body.count }
     }
 
     /// Starts what the queue allows; returns how long until more may start (nil: when one ends).
