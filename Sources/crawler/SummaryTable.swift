@@ -12,8 +12,11 @@ enum SummaryTable {
                 lines.append("FAIL  \(name)  \(error)")
             } else {
                 let status = report.httpStatus.map(String.init) ?? "-"
-                lines.append("ok    \(name)  \(status)  \(report.new) new, \(report.duplicates) dup, "
-                             + "\(report.items) items, \(kilobytes(report.bytes)), \(report.milliseconds) ms")
+                var line = "ok    \(name)  \(status)  \(report.new) new, \(report.duplicates) dup, "
+                    + "\(report.items) items, \(kilobytes(report.bytes)), \(report.milliseconds) ms"
+                if let cut = report.cut { line += ", cut at \(cut)" }
+                if report.held > 0 { line += ", \(report.held) held for a later day (max_documents_per_day)" }
+                lines.append(line)
             }
         }
         let succeeded = summary.reports.count - summary.failed
