@@ -24,7 +24,7 @@ public struct Pipeline {
 
     /// Runs one pass over `feeds` into `store`. Once `isCancelled` turns true (shutdown), the
     /// transfers in flight stop, so do the parses, and the pass returns with what it finished.
-    /// `heartbeat` is called at least once a second while the pass waits for a parse (a daemon
+    /// `heartbeat` is called every 100 ms while the pass waits for a parse (a daemon
     /// pings its watchdog there), and `progress` once per feed reported.
     public func runOnce(feeds: [FeedConfig], store: any CrawlStore,
                         isCancelled: @escaping @Sendable () -> Bool = { false },
@@ -64,7 +64,7 @@ public struct Pipeline {
         // back in the order they arrived.
         func takeOne() async {
             // A parse is bounded by its time limit, not by the watchdog's patience.
-            while !(await reading.oldestFinishes(within: .seconds(1))) { heartbeat() }
+            while !(await reading.oldestFinishes(within: .milliseconds(100))) { heartbeat() }
             guard let ((processor, decided), output) = await reading.next() else { return }
             let name = processor.feed.name
             // Shut down mid-parse: like a transfer cut by shutdown, the feed is neither stored nor reported.

@@ -28,8 +28,12 @@ public enum FeedParser {
         if let offset = StartTagGuard.firstAbsurdTag(in: bytes) {
             throw .malformed("the start tag at byte \(offset) has more than \(StartTagGuard.maximumAttributes) attributes")
         }
+        // Each pass over the whole document is linear, but a large one takes a while: the limits
+        // are asked between them too.
+        if let reason = limits.stopReason() { throw .cut(reason) }
         let (encoding, claimsUTF8) = CharsetDetector.plan(for: bytes, httpCharset: httpCharset)
         let repaired = EntityRepair.repair(bytes) ?? bytes
+        if let reason = limits.stopReason() { throw .cut(reason) }
         guard claimsUTF8 else { return try parseXML(repaired, url: url, encoding: encoding, limits: limits) }
         // libxml2 checks UTF-8 as it reads and stops at the first invalid byte; so read first,
         // and check the bytes only when the reader stopped (a whole pass saved on every good feed).
@@ -38,6 +42,7 @@ public enum FeedParser {
                                   limits: limits) {
             return feed
         }
+        if let reason = limits.stopReason() { throw .cut(reason) }
         let checked = CharsetDetector.checkingUTF8(repaired, encoding: encoding)
         return try parseXML(checked.bytes, url: url, encoding: checked.encoding, limits: limits)
     }

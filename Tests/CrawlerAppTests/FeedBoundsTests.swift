@@ -124,3 +124,18 @@ import Testing
         #expect(run.stdout.contains("1 failed"))
     }
 }
+
+extension FeedBoundsTests {
+    /// With a backlog bound smaller than any one body, the crawler stores what it holds before
+    /// taking more: every feed is stored, one after another, and nothing waits forever.
+    @Test func aBacklogBoundSmallerThanOneBodyStillStoresEveryFeed() throws {
+        let names = (0..<4).map { "wide\($0)" }
+        let server = try Self.server(Dictionary(uniqueKeysWithValues: names.map { ($0, Self.feed($0, items: 100, bodyBytes: 2000)) }))
+        let feeds = (["healthy"] + names).map { "  - url: \(server.url("/" + $0))\n    name: \($0)\n" }.joined()
+        try folder.write("store: ./out\nconcurrency: 4\nmax_backlog_bytes: 1KB\nfeeds:\n" + feeds, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "stderr: \(run.stderr.suffix(1500))")
+        #expect(documents(mentioning: "healthy").count == 1)
+        for name in names { #expect(documents(mentioning: name).count == 100, "\(name)") }
+    }
+}
