@@ -25,7 +25,7 @@ public enum FeedParser {
         guard bytes.count <= maximumDocumentSize else {
             throw .malformed("document of \(bytes.count) bytes is larger than the \(maximumDocumentSize) we read")
         }
-        if let offset = StartTagGuard.firstAbsurdTag(in: bytes) {
+        if let offset = StartTagGuard.firstAbsurdTag(in: bytes, shouldStop: { limits.stopReason() != nil }) {
             throw .malformed("the start tag at byte \(offset) has more than \(StartTagGuard.maximumAttributes) attributes")
         }
         // Each pass over the whole document is linear, but a large one takes a while: the limits
