@@ -19,10 +19,12 @@ public struct ConfigParser: Sendable {
                              "host_gap", "hosts", "low_speed_limit", "low_speed_time", "max_redirects", "proxy",
                              "revalidate_after", "adopt_redirect_after", "host_backoff_feeds",
                              "adaptive", "min_interval", "max_interval", "max_backoff", "database", "lease",
-                             "allow_private_networks"]
+                             "allow_private_networks",
+                             "max_items", "max_documents_per_day", "parse_time_limit", "max_backlog_bytes"]
     static let feedKeys = ["url", "name", "categories", "author", "image", "interval", "adaptive",
                            "min_interval", "max_interval",
-                           "item_categories", "sanitize", "tls_verify", "allow_private_networks", "enabled", "site_url"]
+                           "item_categories", "sanitize", "tls_verify", "allow_private_networks", "enabled", "site_url",
+                           "max_items", "max_documents_per_day", "parse_time_limit"]
 
     /// No rules: every scalar is text that the readers convert themselves, and `MappingReader`
     /// tells YAML's null apart by value. Yams' default resolver tries seven regular expressions
@@ -141,6 +143,10 @@ public struct ConfigParser: Sendable {
         feed.verifyTLS = try reader.bool("tls_verify") ?? true
         feed.allowPrivateNetworks = try reader.bool("allow_private_networks") ?? defaults.allowPrivateNetworks
         feed.siteURL = try reader.string("site_url")
+        // Left nil when not set here: the crawler-wide value applies (see CrawlerConfig.bounds(for:)).
+        feed.maxItems = try reader.positiveInt("max_items")
+        feed.maxDocumentsPerDay = try reader.positiveInt("max_documents_per_day")
+        feed.parseTimeLimit = try reader.duration("parse_time_limit")
         return (feed, try reader.bool("enabled") ?? true)
     }
 
@@ -179,6 +185,10 @@ public struct ConfigParser: Sendable {
         config.revalidateAfter = try reader.duration("revalidate_after") ?? config.revalidateAfter
         config.adoptRedirectAfter = try reader.positiveInt("adopt_redirect_after") ?? config.adoptRedirectAfter
         config.hostBackoffFeeds = try reader.positiveInt("host_backoff_feeds") ?? config.hostBackoffFeeds
+        config.maxItems = try reader.positiveInt("max_items") ?? config.maxItems
+        config.maxDocumentsPerDay = try reader.positiveInt("max_documents_per_day") ?? config.maxDocumentsPerDay
+        config.parseTimeLimit = try reader.duration("parse_time_limit") ?? config.parseTimeLimit
+        config.maxBacklogBytes = try reader.size("max_backlog_bytes") ?? config.maxBacklogBytes
     }
 
     /// `database:` and `lease:`, the settings of a fleet sharing one PostgreSQL database.

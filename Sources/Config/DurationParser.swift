@@ -1,4 +1,4 @@
-/// Parses operator-friendly durations and sizes: `45s`, `15m`, `2h`, `1d`, `1h30m`; `512KB`, `32MB`.
+/// Parses operator-friendly durations and sizes: `250ms`, `45s`, `15m`, `2h`, `1d`, `1h30m`; `512KB`, `32MB`.
 enum DurationParser {
     /// Seconds, or nil when the text is not a positive duration.
     static func seconds(_ text: String, allowZero: Bool = false) -> Double? {
@@ -6,10 +6,19 @@ enum DurationParser {
         var total = 0.0
         var number = ""
         var sawUnit = false
-        for character in text.trimmingSpaces() {
+        let characters = Array(text.trimmingSpaces().lowercased())
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            index += 1
             if character.isNumber || character == "." {
                 number.append(character)
-            } else if let unit = units[Character(character.lowercased())], let value = Double(number) {
+            } else if var unit = units[character], let value = Double(number) {
+                // "ms": milliseconds, for time limits well under a second.
+                if character == "m", index < characters.count, characters[index] == "s" {
+                    unit = 0.001
+                    index += 1
+                }
                 total += value * unit
                 number = ""
                 sawUnit = true

@@ -74,6 +74,7 @@ public final class Daemon {
         let signals = self.signals
         // A long pass (thousands of feeds due at once) must not look like a hang to systemd.
         let summary = await pipeline.runOnce(feeds: feeds, store: store, isCancelled: { signals.shutdownRequested },
+                                             heartbeat: { self.keepWatchdogHappy() },
                                              progress: { _ in self.keepWatchdogHappy() })
         for report in summary.reports {
             // A feed whose state could not be decided is retried after its interval.

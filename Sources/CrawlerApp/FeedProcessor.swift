@@ -13,12 +13,16 @@ final class PassContext {
     let store: any CrawlStore
     let format: OutputFormat
     let logger: Logger
+    /// The pass's shutdown flag: a feed being parsed stops at it too.
+    let isCancelled: @Sendable () -> Bool
 
-    init(config: CrawlerConfig, store: any CrawlStore, format: OutputFormat, logger: Logger) {
+    init(config: CrawlerConfig, store: any CrawlStore, format: OutputFormat, logger: Logger,
+         isCancelled: @escaping @Sendable () -> Bool = { false }) {
         self.config = config
         self.store = store
         self.format = format
         self.logger = logger
+        self.isCancelled = isCancelled
     }
 }
 
@@ -33,6 +37,7 @@ struct FeedProcessor {
     var store: any CrawlStore { context.store }
     var format: OutputFormat { context.format }
     var logger: Logger { context.logger }
+    var bounds: FeedBounds { config.bounds(for: feed) }
 
     /// A feed read and converted, whose documents wait to be stored with other feeds' in one batch.
     struct Prepared {
@@ -43,6 +48,8 @@ struct FeedProcessor {
         /// Validators and body fingerprint to keep once the documents are safely stored (not the
         /// whole response: its body would wait in memory with the batch for nothing).
         var response: KeptResponse?
+        /// New documents held back by the daily budget (`StoreBatch`): not stored, not seen.
+        var held = 0
     }
 
     /// Phase 1a, on the store's owner: what the response means for the feed, before any parsing.
@@ -88,7 +95,8 @@ struct FeedProcessor {
 
     /// Reads this feed's bodies (phase 1b); Sendable, so it may run on any thread.
     var reader: FeedReader {
-        FeedReader(feed: feed, defaultImage: config.defaultImage, format: format, now: now)
+        FeedReader(feed: feed, defaultImage: config.defaultImage, format: format, now: now, bounds: bounds,
+                   clock: { WallClock.milliseconds() }, isCancelled: context.isCancelled)
     }
 
     /// Phase 1c, back on the owner: the decision and, if a body was read, what it gave.
@@ -97,6 +105,7 @@ struct FeedProcessor {
         guard let reading, let response = decided.toRead else { return prepared }
         prepared.report.status = reading.status
         prepared.report.items = reading.items
+        prepared.report.cut = reading.cut?.rawValue
         prepared.hints = reading.hints
         prepared.documents = reading.documents
         if prepared.report.succeeded {
@@ -111,15 +120,23 @@ struct FeedProcessor {
     func complete(_ prepared: Prepared, newDocuments: [Document], storeError: StoreError?) -> FeedReport {
         var report = prepared.report
         var state = prepared.state
-        if let response = prepared.response {
-            if let storeError {
-                // Nothing of this batch is marked seen, so a later pass stores it.
-                report.status = .failed("store: \(storeError)")
-            } else {
-                report.new = newDocuments.count
-                report.duplicates = prepared.documents.count - newDocuments.count
-                report.storedPaths = newDocuments.map(store.relativePath(for:))
-                state.documents += newDocuments.count
+        if let storeError, prepared.response != nil || !prepared.documents.isEmpty {
+            // Nothing of this batch is marked seen, so a later pass stores it.
+            report.status = .failed("store: \(storeError)")
+        } else if storeError == nil {
+            // A feed cut at its time limit failed, but the documents it gave by then are stored.
+            report.new = newDocuments.count
+            report.duplicates = prepared.documents.count - newDocuments.count
+            report.storedPaths = newDocuments.map(store.relativePath(for:))
+            state.documents += newDocuments.count
+            let before = state.storedToday?.documents(on: now) ?? 0
+            state.storedToday = (state.storedToday ?? DailyCount(day: 0, documents: 0)).adding(newDocuments.count, at: now)
+            report.held = prepared.held
+            // Logged once per feed per day: by the pass that reached the budget, not by those after.
+            if prepared.held > 0, before < bounds.maxDocumentsPerDay { report.dailyBudgetReached = bounds.maxDocumentsPerDay }
+            // Validators of a body whose items were held back would make the next fetch a 304,
+            // and those items would never come back.
+            if let response = prepared.response, prepared.held == 0 {
                 state.validators = response.validators
                 state.bodyFingerprint = response.bodyFingerprint
             }

@@ -11,6 +11,11 @@ struct FeedReader: Sendable {
     let format: OutputFormat
     /// When the documents are first seen (their `firstSeen` date when the feed gives none).
     let now: Timestamp
+    let bounds: FeedBounds
+    /// The clock `parse_time_limit` is measured on (milliseconds) and the shutdown flag: the
+    /// caller's, asked between chunks and items, so that parsing itself reads no clock.
+    let clock: @Sendable () -> Int64
+    let isCancelled: @Sendable () -> Bool
 
     struct Reading: Sendable {
         var status: FeedReport.Status
@@ -18,20 +23,56 @@ struct FeedReader: Sendable {
         /// The response's hints plus what the document itself says (ttl, sy:updatePeriod, skip...).
         var hints: ServerHints
         var documents: [Document] = []
+        /// Why not every item was read or converted; nil when all were.
+        var cut: ParseCut?
     }
 
+    /// Parse and conversion share one time budget, which starts here (not when the body was queued).
     func read(_ response: FetchResponse, hints: ServerHints) -> Reading {
-        let parsed: Feed
+        let limits = ParseLimits(maxItems: bounds.maxItems,
+                                 deadline: clock() + Int64((bounds.parseTimeLimit * 1000).rounded(.up)),
+                                 now: clock, isCancelled: isCancelled)
+        let parsed: LimitedFeed
         do {
-            parsed = try FeedParser.parse(response.body, url: response.finalURL, httpCharset: response.charset)
+            parsed = try FeedParser.parse(response.body, url: response.finalURL, httpCharset: response.charset,
+                                          limits: limits)
+        } catch .cut(let reason) {
+            var reading = Reading(status: .failed(""), hints: hints, cut: reason)
+            reading.status = status(of: reading)
+            return reading
         } catch {
             return Reading(status: .failed("\(error)"), hints: hints)
         }
-        var reading = Reading(status: .ok(response.status), items: parsed.items.count, hints: hints)
-        ServerHintsReader.add(parsed, to: &reading.hints)
-        let renderer = DocumentRenderer(feed: feed, channelTitle: parsed.title, defaultImage: defaultImage,
+        var reading = Reading(status: .ok(response.status), items: parsed.feed.items.count, hints: hints,
+                              cut: parsed.cut)
+        ServerHintsReader.add(parsed.feed, to: &reading.hints)
+        let renderer = DocumentRenderer(feed: feed, channelTitle: parsed.feed.title, defaultImage: defaultImage,
                                         format: format)
-        reading.documents = parsed.items.map { renderer.render($0, firstSeen: now) }
+        reading.documents.reserveCapacity(parsed.feed.items.count)
+        for item in parsed.feed.items {
+            if let reason = limits.stopReason() {
+                reading.cut = reason
+                break
+            }
+            reading.documents.append(renderer.render(item, firstSeen: now))
+        }
+        reading.status = status(of: reading)
         return reading
+    }
+
+    /// A feed cut at its time limit failed (and is backed off); one cut at `max_items` did not.
+    private func status(of reading: Reading) -> FeedReport.Status {
+        guard reading.cut == .timeLimit else { return reading.status }
+        return .failed("cut at the time limit (parse_time_limit: \(Self.describe(bounds.parseTimeLimit))) "
+            + "after \(reading.items) items; the \(reading.documents.count) converted by then are kept")
+    }
+
+    /// A duration as feeds.yaml writes it: 1ms, 10s, 2m.
+    static func describe(_ seconds: Double) -> String {
+        if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
+        if seconds < 60 || seconds.truncatingRemainder(dividingBy: 60) != 0 {
+            return seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(seconds)s"
+        }
+        return "\(Int(seconds / 60))m"
     }
 }

@@ -17,6 +17,12 @@ public struct FeedReport: Sendable {
     public var items: Int = 0
     public var new: Int = 0
     public var duplicates: Int = 0
+    /// Why the feed's items were not all read (`max_items`, `time_limit`); nil when they were.
+    public var cut: String?
+    /// New documents left for a later day by `max_documents_per_day`.
+    public var held = 0
+    /// The daily budget, when this pass reached it (logged once per feed per day).
+    public var dailyBudgetReached: Int?
     /// The content was known unchanged (a 304, or a body identical to the last one) and not parsed.
     public var unchanged = false
     /// Paths (relative to the store) of the documents stored in this pass.

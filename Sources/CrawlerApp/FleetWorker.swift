@@ -108,11 +108,12 @@ public final class FleetWorker {
         let leases = LeaseWatch(database: database, lease: config.lease, hosts: hosts, logger: logger)
         let signals = self.signals
         let summary = await pipeline.runOnce(feeds: claims.map(\.feed.config), store: store,
-                                             isCancelled: { signals.shutdownRequested || leases.lost }) { report in
+                                             isCancelled: { signals.shutdownRequested || leases.lost },
+                                             heartbeat: { keepWatchdogHappy() }, progress: { report in
             leases.renewIfDue()
             metrics?.record(report)
             keepWatchdogHappy()
-        }
+        })
         // A feed claimed but not fetched (cancelled, or skipped by its own state) must not be claimed
         // again at once, in a loop.
         let fetched = Set(summary.reports.map(\.feed))

@@ -12,11 +12,34 @@ struct OrderedWork<Context, Output: Sendable> {
         case ready(Output)
     }
 
-    /// Set by a job as it ends, so the owner can take finished work without waiting for any.
+    /// Set by a job as it ends, so the owner can take finished work without waiting for any, or
+    /// wait for it a while and do something else meanwhile.
     private final class Finished: Sendable {
         private let flag = Atomic<Bool>(false)
-        func set() { flag.store(true, ordering: .releasing) }
+        private let waiter = Mutex<CheckedContinuation<Void, Never>?>(nil)
+
+        func set() {
+            flag.store(true, ordering: .releasing)
+            waiter.withLock { $0.take() }?.resume()
+        }
+
         var isSet: Bool { flag.load(ordering: .acquiring) }
+
+        /// Returns once set, or once the waiting task is cancelled.
+        func wait() async {
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    let resumeNow = waiter.withLock { waiting -> Bool in
+                        if isSet || Task.isCancelled { return true }
+                        waiting = continuation
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
+                }
+            } onCancel: {
+                waiter.withLock { $0.take() }?.resume()
+            }
+        }
     }
 
     init(limit: Int) {
@@ -51,6 +74,24 @@ struct OrderedWork<Context, Output: Sendable> {
     /// Adds a result that needs no work, to keep its place in the order.
     mutating func add(_ context: Context, ready: Output) {
         queue.append((context, .ready(ready)))
+    }
+
+    /// Waits at most `limit` for the oldest entry's job; true once it has finished (or nothing waits).
+    func oldestFinishes(within limit: Duration) async -> Bool {
+        guard case .running(_, let finished)? = queue.first?.slot, !finished.isSet else { return true }
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await finished.wait()
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return false
+            }
+            let first = await group.next() ?? true
+            group.cancelAll()
+            return first
+        }
     }
 
     /// The oldest entry, once its job has finished; nil when nothing waits.

@@ -23,22 +23,30 @@ public struct Pipeline {
     }
 
     /// Runs one pass over `feeds` into `store`. Once `isCancelled` turns true (shutdown), the
-    /// transfers in flight stop and the pass returns with what it finished.
+    /// transfers in flight stop, so do the parses, and the pass returns with what it finished.
+    /// `heartbeat` is called every 100 ms while the pass waits for a parse (a daemon
+    /// pings its watchdog there), and `progress` once per feed reported.
     public func runOnce(feeds: [FeedConfig], store: any CrawlStore,
                         isCancelled: @escaping @Sendable () -> Bool = { false },
+                        heartbeat: () -> Void = {},
                         progress: (FeedReport) -> Void = { _ in }) async -> PassSummary {
         let started = WallClock.milliseconds()
         let byName = Dictionary(feeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let (requests, states) = plan(feeds, store: store)
         let engine = FetchEngine(settings: FetchSettings(config))
-        let context = PassContext(config: config, store: store, format: format, logger: logger)
+        let context = PassContext(config: config, store: store, format: format, logger: logger, isCancelled: isCancelled)
         var reports: [FeedReport] = []
         reports.reserveCapacity(requests.count)
         var batch = StoreBatch()
         var writer = BatchWriter(store: store)
         var reading = OrderedWork<(FeedProcessor, FeedProcessor.Decided), FeedReader.Reading?>(limit: readersInFlight)
+        let results = engine.fetch(requests, isCancelled: isCancelled)
+        // Bytes each feed holds against the fetch backlog: its body until it is read, then its
+        // documents until they are stored and the feed reported.
+        var held: [String: Int] = [:]
         func deliver(_ finished: [FeedReport]) {
             for report in finished {
+                results.release(held.removeValue(forKey: report.feed) ?? 0)
                 log(report)
                 reports.append(report)
                 progress(report)
@@ -55,15 +63,48 @@ public struct Pipeline {
         // decides and batches, and the writer's threads store the batches before; results come
         // back in the order they arrived.
         func takeOne() async {
+            // A parse is bounded by its time limit, not by the watchdog's patience.
+            while !(await reading.oldestFinishes(within: .milliseconds(100))) { heartbeat() }
             guard let ((processor, decided), output) = await reading.next() else { return }
-            batch.add(processor.prepared(decided, reading: output), processor: processor)
+            let name = processor.feed.name
+            // Shut down mid-parse: like a transfer cut by shutdown, the feed is neither stored nor reported.
+            if output?.cut == .shutdown {
+                results.release(held.removeValue(forKey: name) ?? 0)
+                return
+            }
+            let prepared = processor.prepared(decided, reading: output)
+            let documentBytes = prepared.documents.reduce(0) { $0 + $1.text.utf8.count }
+            results.hold(documentBytes)
+            results.release(held[name] ?? 0)
+            held[name] = documentBytes
+            batch.add(prepared, processor: processor)
             // An idle writer takes what there is: a pass's first batch no longer waits for 32
             // feeds to be parsed before storing starts. A busy one lets the batch grow.
             if batch.isFull || (writer.isIdle && batch.hasDocuments) { await flush() }
         }
-        for await result in engine.fetch(requests, isCancelled: isCancelled) {
-            guard let feed = byName[result.request.feed] else { continue }
+        // Over the backlog's bound the engine starts nothing new: finish work here rather than
+        // wait for results that cannot come.
+        func relieveBacklog() async {
+            while results.isOverByteLimit {
+                if !reading.isEmpty {
+                    await takeOne()
+                } else if !batch.isEmpty {
+                    await flush()
+                } else if !writer.isIdle {
+                    deliver(await writer.finishOldest())
+                } else {
+                    return
+                }
+            }
+        }
+        for await result in results {
+            heartbeat()
+            guard let feed = byName[result.request.feed] else {
+                results.release(result.heldBytes)
+                continue
+            }
             if case .failure(let failure) = result.outcome, failure.kind == .cancelled { continue }
+            held[feed.name, default: 0] += result.heldBytes
             let processor = FeedProcessor(feed: feed, now: clock(), context: context)
             let decided = processor.decide(result, previous: states[feed.name])
             if let response = decided.toRead {
@@ -75,6 +116,7 @@ public struct Pipeline {
             // Finished feeds go on to the batch at once, so a slow feed in the window holds nothing up.
             while reading.isFull || reading.oldestIsFinished { await takeOne() }
             while writer.hasFinished { deliver(await writer.finishOldest()) }
+            await relieveBacklog()
         }
         while !reading.isEmpty { await takeOne() }
         if !batch.isEmpty { await flush() }
@@ -144,6 +186,14 @@ public struct Pipeline {
             "dup": "\(report.duplicates)", "url": "\(report.url)",
             "next": "\(report.nextDue.map(\.rfc3339) ?? "never")",
         ]
+        if let cut = report.cut { metadata["cut"] = "\(cut)" }
+        if report.held > 0 { metadata["held"] = "\(report.held)" }
+        if let limit = report.dailyBudgetReached {
+            logger.notice("budget_reached", metadata: [
+                "feed": "\(report.feed)", "limit": "\(limit)", "held": "\(report.held)",
+                "reason": "max_documents_per_day reached; the feed's other new items wait for a later day",
+            ])
+        }
         if let reason = report.nextReason { metadata["why"] = "\(reason)" }
         defer { logTransition(report) }
         if let error = report.error {

@@ -20,6 +20,7 @@ struct StoreBatch {
     private var feedsWithDocuments = 0
     private var oldest: Int64?
     private var staged: Result<StagedDocuments, StoreError>?
+    private var budgetsApplied = false
 
     var isEmpty: Bool { waiting.isEmpty }
     var hasDocuments: Bool { documentCount > 0 }
@@ -43,14 +44,44 @@ struct StoreBatch {
     /// Readies the waiting documents for `flush` (see `CrawlStore.stage`); a failure is kept
     /// for `flush` to report against every feed of the batch.
     mutating func stage(in store: any CrawlStore) {
+        do {
+            try applyDailyBudgets(in: store)
+        } catch {
+            staged = .failure(error)
+            return
+        }
         let documents = waiting.flatMap(\.prepared.documents)
         guard !documents.isEmpty else { return }
         staged = Result { () throws(StoreError) in try store.stage(documents) }
     }
 
+    /// Holds back, feed by feed, the new documents past its `max_documents_per_day`, in document
+    /// order (the newest are kept). They are neither stored nor marked seen, and the feed keeps no
+    /// validators (`FeedProcessor.complete`), so a later fetch offers them again, on a later day.
+    /// The store is asked which documents it has only for a feed that could pass its budget.
+    private mutating func applyDailyBudgets(in store: any CrawlStore) throws(StoreError) {
+        guard !budgetsApplied else { return }
+        budgetsApplied = true
+        for index in waiting.indices {
+            let (processor, prepared) = waiting[index]
+            let room = max(0, processor.bounds.maxDocumentsPerDay - (prepared.state.storedToday?.documents(on: processor.now) ?? 0))
+            guard prepared.documents.count > room else { continue }
+            let stored = try store.storedHashes(among: prepared.documents.map(\.shortHash))
+            var fresh = 0
+            let kept = prepared.documents.filter { document in
+                if stored.contains(document.shortHash) { return true }
+                fresh += 1
+                return fresh <= room
+            }
+            waiting[index].prepared.documents = kept
+            waiting[index].prepared.held = max(0, fresh - room)
+            documentCount -= prepared.documents.count - kept.count
+        }
+    }
+
     /// Stores every waiting document at once and completes each feed; returns their reports.
     mutating func flush(into store: any CrawlStore, at now: Timestamp) -> [FeedReport] {
-        defer { waiting = []; documentCount = 0; feedsWithDocuments = 0; oldest = nil; staged = nil }
+        defer { waiting = []; documentCount = 0; feedsWithDocuments = 0; oldest = nil; staged = nil; budgetsApplied = false }
         if staged == nil { stage(in: store) }
         var storeError: StoreError?
         var stored: Set<String> = []

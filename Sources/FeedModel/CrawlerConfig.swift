@@ -48,6 +48,15 @@ public struct CrawlerConfig: Sendable, Hashable {
     /// The global `allow_private_networks:` (each feed may override it); `add` and `import-opml`
     /// honour it too.
     public var allowPrivateNetworks = false
+    /// Items taken from one fetch of a feed: the first ones in document order (feeds list newest first).
+    public var maxItems: Int = 1000
+    /// New documents stored per feed per UTC day; the rest wait, unseen, for a later day.
+    public var maxDocumentsPerDay: Int = 2000
+    /// Seconds the parse and conversion of one fetch may take before the feed is cut.
+    public var parseTimeLimit: Double = 10
+    /// Bytes of fetched bodies (then of their documents) waiting to be parsed and stored, past
+    /// which no new transfer starts.
+    public var maxBacklogBytes: Int = 256 << 20
     /// Seconds a fleet node holds the feeds and hosts it claimed before others may take them over.
     public var lease: Double = 120
 
@@ -69,6 +78,28 @@ public struct CrawlerConfig: Sendable, Hashable {
     }
 
     public static let defaultUserAgent = "crawler/0.1 (+https://example.org/about-our-crawler)"
+}
+
+/// What one fetch of a feed may cost: its own settings, else the crawler-wide ones.
+public struct FeedBounds: Sendable, Hashable {
+    public var maxItems: Int
+    public var maxDocumentsPerDay: Int
+    /// Seconds.
+    public var parseTimeLimit: Double
+
+    public init(maxItems: Int, maxDocumentsPerDay: Int, parseTimeLimit: Double) {
+        self.maxItems = maxItems
+        self.maxDocumentsPerDay = maxDocumentsPerDay
+        self.parseTimeLimit = parseTimeLimit
+    }
+}
+
+extension CrawlerConfig {
+    public func bounds(for feed: FeedConfig) -> FeedBounds {
+        FeedBounds(maxItems: feed.maxItems ?? maxItems,
+                   maxDocumentsPerDay: feed.maxDocumentsPerDay ?? maxDocumentsPerDay,
+                   parseTimeLimit: feed.parseTimeLimit ?? parseTimeLimit)
+    }
 }
 
 /// Politeness for a host or a family of hosts (`*.tumblr.com` is one service, one budget).

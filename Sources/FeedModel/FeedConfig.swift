@@ -21,6 +21,12 @@ public struct FeedConfig: Sendable, Hashable, Codable {
     public var itemCategories: Bool
     /// Remove active content (scripts, `on*=` handlers, `javascript:` URLs) from bodies.
     public var sanitize: Bool
+    /// Bounds on the work of one fetch; nil: the crawler-wide value (`CrawlerConfig.bounds(for:)`).
+    /// Optional so that a configuration stored by an older crawler still reads.
+    public var maxItems: Int?
+    public var maxDocumentsPerDay: Int?
+    /// Seconds.
+    public var parseTimeLimit: Double?
     /// False only with an explicit `tls_verify: false` in feeds.yaml; the crawler logs it on every pass.
     public var verifyTLS: Bool = true
     /// `allow_private_networks: true` (here or globally): this feed may reach loopback and private

@@ -26,7 +26,8 @@ public struct FeedState: Sendable, Hashable, Codable {
     public var lastUnconditional: Timestamp?
     /// Retry-After: the feed must not be fetched before this time.
     public var notBefore: Timestamp?
-
+    /// New documents stored on one UTC day, for `max_documents_per_day` (nil: none yet).
+    public var storedToday: DailyCount?
 
     public init(feed: String, url: String, validators: ConditionalHeaders = ConditionalHeaders(),
                 lastFetch: Timestamp? = nil, lastStatus: Int? = nil, lastError: String? = nil,
@@ -42,5 +43,31 @@ public struct FeedState: Sendable, Hashable, Codable {
         self.nextReason = nil
         self.adaptiveInterval = nil
         self.documents = documents
+    }
+}
+
+/// Documents stored on one UTC day.
+public struct DailyCount: Sendable, Hashable, Codable {
+    /// Days since 1970-01-01, UTC.
+    public var day: Int64
+    public var documents: Int
+
+    public init(day: Int64, documents: Int) {
+        self.day = day
+        self.documents = documents
+    }
+
+    public static func day(of time: Timestamp) -> Int64 {
+        time.secondsSince1970 >= 0 ? time.secondsSince1970 / 86400 : (time.secondsSince1970 - 86399) / 86400
+    }
+
+    /// Documents stored on the day of `time`.
+    public func documents(on time: Timestamp) -> Int {
+        day == Self.day(of: time) ? documents : 0
+    }
+
+    /// `count` more documents stored at `time`.
+    public func adding(_ count: Int, at time: Timestamp) -> DailyCount {
+        DailyCount(day: Self.day(of: time), documents: documents(on: time) + count)
     }
 }

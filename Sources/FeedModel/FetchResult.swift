@@ -19,6 +19,13 @@ public struct FetchResult: Sendable {
         self.milliseconds = milliseconds
     }
 
+    /// The memory this result holds for its consumer: its body's bytes (`FetchResults` counts them
+    /// against the backlog until the consumer releases them).
+    public var heldBytes: Int {
+        if case .response(let response) = outcome { return response.body.count }
+        return 0
+    }
+
     /// A transfer that gave no HTTP response; the message is prefixed with the URL it concerns.
     public static func failed(_ request: FetchRequest, _ kind: FetchFailure.Kind, _ message: String,
                               milliseconds: Int = 0, retryAfter: Int? = nil) -> FetchResult {

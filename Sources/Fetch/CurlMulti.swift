@@ -39,14 +39,32 @@ final class CurlMulti {
 
     /// Runs every request, calling `deliver` as each finishes (or is deferred).
     /// Returns early, reporting what ran as cancelled, once `isCancelled` turns true.
-    /// While `backlogIsFull`, nothing new starts: the consumer has enough unread bodies.
-    func run(_ requests: [FetchRequest], isCancelled: () -> Bool, backlogIsFull: () -> Bool,
+    /// While `backlogIsFull` (asked with the bytes the transfers in flight hold), nothing new
+    /// starts, and transfers in flight pause rather than grow, all but one: the consumer has
+    /// enough bodies to work on, and the one goes on so that something finishes.
+    func run(_ requests: [FetchRequest], isCancelled: () -> Bool, backlogIsFull: (Int) -> Bool,
              deliver: (FetchResult) -> Void) {
         var queue = AdmissionQueue(settings: settings)
         let start = MonotonicClock.milliseconds()
         for request in requests { queue.enqueue(request, now: start) }
+        withoutActuallyEscaping(backlogIsFull) { backlogIsFull in
+            memoryIsFull = backlogIsFull
+            defer { memoryIsFull = nil }
+            loop(&queue, isCancelled: isCancelled, deliver: deliver)
+        }
+        for transfer in running.values {
+            let elapsed = Int(MonotonicClock.milliseconds() - transfer.startedAt)
+            deliver(.failed(transfer.request, .cancelled, "cancelled by shutdown", milliseconds: elapsed))
+        }
+    }
+
+    /// Set for the length of `run`: the caller's bound on bodies held plus bodies in flight.
+    private var memoryIsFull: ((Int) -> Bool)?
+
+    private func loop(_ queue: inout AdmissionQueue, isCancelled: () -> Bool, deliver: (FetchResult) -> Void) {
         while !isCancelled() {
-            let wait = backlogIsFull() ? nil : startAllowed(&queue, deliver: deliver)
+            resumePausedIfRoom()
+            let wait = memoryIsFull?(inFlightBytes) == true ? nil : startAllowed(&queue, deliver: deliver)
             if running.isEmpty && queue.isEmpty { return }
             var stillRunning: Int32 = 0
             curl_multi_perform(handle, &stillRunning)
@@ -54,12 +72,31 @@ final class CurlMulti {
             if running.isEmpty && queue.isEmpty { return }
             // Something ended: a slot may be free, so admit before sleeping.
             if finished > 0 { continue }
+            // Paused transfers wait for the consumer, who wakes this poll when it releases memory.
             curl_multi_poll(handle, nil, 0, Int32(min(wait ?? 1000, 1000)), nil)
         }
-        for transfer in running.values {
-            let elapsed = Int(MonotonicClock.milliseconds() - transfer.startedAt)
-            deliver(.failed(transfer.request, .cancelled, "cancelled by shutdown", milliseconds: elapsed))
+    }
+
+    /// A transfer may keep a chunk while memory allows, or when every other transfer is paused.
+    private func admits(_ transfer: CurlTransfer, chunk: Int) -> Bool {
+        guard let memoryIsFull, memoryIsFull(inFlightBytes + chunk) else { return true }
+        return !running.values.contains { $0 !== transfer && !$0.isPaused }
+    }
+
+    /// Resumes the paused transfers once there is room, or one of them when none runs.
+    private func resumePausedIfRoom() {
+        let paused = running.values.filter(\.isPaused)
+        guard !paused.isEmpty else { return }
+        if memoryIsFull?(inFlightBytes) != true {
+            for transfer in paused { transfer.resume() }
+        } else if !running.values.contains(where: { !$0.isPaused }) {
+            paused.max { $0.body.count < $1.body.count }?.resume()
         }
+    }
+
+    /// Body bytes received so far by the transfers in flight.
+    private var inFlightBytes: Int {
+        running.values.reduce(0) { $0 + $1.body.count }
     }
 
     /// Starts what the queue allows; returns how long until more may start (nil: when one ends).
@@ -83,6 +120,7 @@ final class CurlMulti {
             return
         }
         let transfer = CurlTransfer(request: request, host: host, handle: easy, settings: settings, proxies: proxies)
+        transfer.admitsChunk = { [unowned self] transfer, chunk in self.admits(transfer, chunk: chunk) }
         running[easy] = transfer
         curl_multi_add_handle(handle, easy)
     }

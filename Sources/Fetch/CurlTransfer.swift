@@ -21,6 +21,10 @@ final class CurlTransfer {
     var refusal: String?
     /// Proxies the operator named by address: allowed whatever their range.
     let proxies: [Endpoint]
+    /// Asked before a chunk is kept, with its size: false pauses the transfer (libcurl keeps the
+    /// chunk and hands it over again on `resume`). Set by `CurlMulti`, which bounds memory.
+    var admitsChunk: (CurlTransfer, Int) -> Bool = { _, _ in true }
+    private(set) var isPaused = false
     private var responseStatus = 0
     private var responseURL: String
     let startedAt = MonotonicClock.milliseconds()
@@ -117,8 +121,19 @@ final class CurlTransfer {
             exceededBodyLimit = true
             return 0  // makes libcurl abort the transfer with CURLE_WRITE_ERROR
         }
+        guard admitsChunk(self, chunk.count) else {
+            isPaused = true
+            return Int(CURL_WRITEFUNC_PAUSE)
+        }
         body.append(contentsOf: chunk)
         return chunk.count
+    }
+
+    /// Lets a paused transfer go on. libcurl may hand over the chunk it kept at once, from here.
+    func resume() {
+        guard isPaused else { return }
+        isPaused = false
+        curl_easy_pause(handle, CURLPAUSE_RECV_CONT)
     }
 
     /// Called for every header line of every response, so it works on the bytes: no String of the

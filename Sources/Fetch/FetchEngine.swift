@@ -20,7 +20,7 @@ public final class FetchEngine: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: FetchResult.self)
         let cancelled = CancellationFlag()
         let waker = CurlWaker()
-        let backlog = Backlog(limit: settings.maxBacklog, waker: waker)
+        let backlog = Backlog(limit: settings.maxBacklog, byteLimit: settings.maxBacklogBytes, waker: waker)
         continuation.onTermination = { _ in
             cancelled.set()
             waker.wake()
@@ -28,8 +28,9 @@ public final class FetchEngine: Sendable {
         let settings = self.settings
         let thread = Thread {
             if let multi = CurlMulti(settings: settings, waker: waker) {
-                multi.run(requests, isCancelled: { cancelled.isSet || isCancelled() }, backlogIsFull: { backlog.isFull }) {
-                    backlog.added()
+                multi.run(requests, isCancelled: { cancelled.isSet || isCancelled() },
+                          backlogIsFull: { backlog.isFull(inFlightBytes: $0) }) {
+                    backlog.added(bytes: $0.heldBytes)
                     continuation.yield($0)
                 }
             } else {

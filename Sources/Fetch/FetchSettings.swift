@@ -24,6 +24,9 @@ public struct FetchSettings: Sendable, Hashable {
     public var hostBackoffFeeds: Int
     /// Results (bodies) that may wait unread before the engine stops starting transfers.
     public var maxBacklog: Int = 64
+    /// Bytes of bodies handed over and not yet released by the consumer, plus bytes received by
+    /// the transfers in flight, past which no new transfer starts (`max_backlog_bytes`).
+    public var maxBacklogBytes: Int = 256 << 20
 
     public init(userAgent: String = CrawlerConfig.defaultUserAgent, timeout: Double = 30,
                 connectTimeout: Double = 10, maxBodyBytes: Int = 32 << 20, concurrency: Int = 32,
@@ -51,6 +54,7 @@ public struct FetchSettings: Sendable, Hashable {
                   maxRedirects: config.maxRedirects, lowSpeedBytesPerSecond: config.lowSpeedBytesPerSecond,
                   lowSpeedSeconds: max(1, Int(config.lowSpeedTime.rounded())), proxy: config.proxy,
                   hostRules: config.hostRules, hostBackoffFeeds: config.hostBackoffFeeds)
+        maxBacklogBytes = config.maxBacklogBytes
     }
 
     /// The politeness budget `host` draws from, and the key that names that budget.

@@ -76,6 +76,17 @@ public final class FleetStore: CrawlStore {
         return .init(stored: stored, duplicates: documents.count - stored.count)
     }
 
+    public func storedHashes(among shorts: [String]) throws(StoreError) -> Set<String> {
+        guard !shorts.isEmpty else { return [] }
+        do {
+            let rows = try database.connection.query("SELECT hash16 FROM documents WHERE hash16 = ANY($1::text[])",
+                                                     [PostgresArray.literal(shorts)])
+            return Set(rows.rows.compactMap { $0.first ?? nil })
+        } catch {
+            throw .database(message: "\(error)")
+        }
+    }
+
     public func relativePath(for document: Document) -> String {
         layout.relativePath(for: document)
     }

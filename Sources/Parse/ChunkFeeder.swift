@@ -46,7 +46,10 @@ struct ChunkFeeder {
 
     /// Any error stops the stream (a namespace error leaves the document well-formed but not
     /// the tree), as it stops libxml2's own streaming reader.
+    /// The caller's limits (time, shutdown) are asked before each chunk: libxml2 itself runs
+    /// no callback of ours between its chunks, and an item may be long.
     private mutating func push(_ start: UnsafePointer<CChar>, count: Int) {
+        if stream.pointee.stopIfAsked() { return }
         if xmlParseChunk(context, start, Int32(count), 0) != 0 { failed = true }
     }
 }

@@ -9,34 +9,48 @@ public enum FeedParser {
     ///   - url: the document's URL, the base for relative links.
     ///   - httpCharset: the charset the server named in Content-Type, if any.
     public static func parse(_ bytes: [UInt8], url: String, httpCharset: String? = nil) throws(ParseError) -> Feed {
+        try parse(bytes, url: url, httpCharset: httpCharset, limits: .unlimited).feed
+    }
+
+    /// Parses within `limits`: at most `maxItems` items (the first in document order), and only
+    /// while the caller's deadline and shutdown allow. A cut feed holds the items read until then.
+    public static func parse(_ bytes: [UInt8], url: String, httpCharset: String? = nil,
+                             limits: ParseLimits) throws(ParseError) -> LimitedFeed {
         guard let first = bytes.first(where: { !isSpace($0) && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }) else {
             throw .empty
         }
         if first == UInt8(ascii: "{") {
-            return try JSONFeedParser.parse(bytes, url: url)
+            return try JSONFeedParser.parse(bytes, url: url, limits: limits)
         }
         guard bytes.count <= maximumDocumentSize else {
             throw .malformed("document of \(bytes.count) bytes is larger than the \(maximumDocumentSize) we read")
         }
-        if let offset = StartTagGuard.firstAbsurdTag(in: bytes) {
+        if let offset = StartTagGuard.firstAbsurdTag(in: bytes, shouldStop: { limits.stopReason() != nil }) {
             throw .malformed("the start tag at byte \(offset) has more than \(StartTagGuard.maximumAttributes) attributes")
         }
+        // Each pass over the whole document is linear, but a large one takes a while: the limits
+        // are asked between them too.
+        if let reason = limits.stopReason() { throw .cut(reason) }
         let (encoding, claimsUTF8) = CharsetDetector.plan(for: bytes, httpCharset: httpCharset)
         let repaired = EntityRepair.repair(bytes) ?? bytes
-        guard claimsUTF8 else { return try parseXML(repaired, url: url, encoding: encoding) }
+        if let reason = limits.stopReason() { throw .cut(reason) }
+        guard claimsUTF8 else { return try parseXML(repaired, url: url, encoding: encoding, limits: limits) }
         // libxml2 checks UTF-8 as it reads and stops at the first invalid byte; so read first,
         // and check the bytes only when the reader stopped (a whole pass saved on every good feed).
         // The stream reads CDATA sections itself on this path only: they must be UTF-8.
-        if let feed = try readXML(repaired, url: url, encoding: encoding, treeFallback: false, readsCDATA: true) {
+        if let feed = try readXML(repaired, url: url, encoding: encoding, treeFallback: false, readsCDATA: true,
+                                  limits: limits) {
             return feed
         }
+        if let reason = limits.stopReason() { throw .cut(reason) }
         let checked = CharsetDetector.checkingUTF8(repaired, encoding: encoding)
-        return try parseXML(checked.bytes, url: url, encoding: checked.encoding)
+        return try parseXML(checked.bytes, url: url, encoding: checked.encoding, limits: limits)
     }
 
     /// Reads with libxml2's recovering fallback: always a feed, or an error.
-    private static func parseXML(_ bytes: [UInt8], url: String, encoding: String?) throws(ParseError) -> Feed {
-        guard let feed = try readXML(bytes, url: url, encoding: encoding, treeFallback: true) else {
+    private static func parseXML(_ bytes: [UInt8], url: String, encoding: String?,
+                                 limits: ParseLimits) throws(ParseError) -> LimitedFeed {
+        guard let feed = try readXML(bytes, url: url, encoding: encoding, treeFallback: true, limits: limits) else {
             throw .malformed("the reader stopped early")  // not reached: the fallback reads what it can
         }
         return feed
@@ -46,14 +60,18 @@ public enum FeedParser {
     public static let maximumDocumentSize = 256 << 20
 
     /// The feed; nil only without `treeFallback`, when the streaming pass stopped early.
-    private static func readXML(_ bytes: [UInt8], url: String, encoding: String?,
-                                treeFallback: Bool, readsCDATA: Bool = false) throws(ParseError) -> Feed? {
+    private static func readXML(_ bytes: [UInt8], url: String, encoding: String?, treeFallback: Bool,
+                                readsCDATA: Bool = false, limits: ParseLimits) throws(ParseError) -> LimitedFeed? {
         var feed: Feed?
         var rootName = ""
         var rss = RSSAdapter(feedURL: url)
         var atom = AtomAdapter(feedURL: url)
+        var cut: ParseCut?
         let outcome = XMLFeedReader.read(bytes, url: url, encoding: encoding, treeFallback: treeFallback,
-                                         readsCDATA: readsCDATA) { event in
+                                         readsCDATA: readsCDATA, shouldStop: {
+            if cut == nil { cut = limits.stopReason() }
+            return cut != nil
+        }) { event in
             switch event {
             case .root(let root):
                 rootName = root.name
@@ -66,15 +84,21 @@ public enum FeedParser {
                 else { rss.apply(channelElement: element, to: &current) }
                 feed = current
             case .item(let element):
-                guard feed != nil else { return }
+                guard feed != nil, cut == nil else { return }
+                // One item more than wanted: the feed is cut here (an adapter never sees it).
+                guard feed!.items.count < limits.maxItems else {
+                    cut = .maxItems
+                    return
+                }
                 let item = feed!.kind.isAtom ? atom.item(from: element) : rss.item(from: element)
                 feed!.items.append(finish(item))
             }
         }
         if outcome == .streamStopped { return nil }
-        guard outcome == .complete else { throw .malformed("no XML element found") }
+        if outcome == .cut, rootName.isEmpty { throw .cut(cut ?? limits.stopReason() ?? .timeLimit) }
+        guard outcome == .complete || outcome == .cut else { throw .malformed("no XML element found") }
         guard let feed else { throw .notAFeed(root: rootName) }
-        return feed
+        return LimitedFeed(feed: feed, cut: cut)
     }
 
     /// The dialect, from the root element alone.

@@ -4,7 +4,7 @@ internal import Markup
 
 /// JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1).
 enum JSONFeedParser {
-    static func parse(_ bytes: [UInt8], url: String) throws(ParseError) -> Feed {
+    static func parse(_ bytes: [UInt8], url: String, limits: ParseLimits = .unlimited) throws(ParseError) -> LimitedFeed {
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: Data(bytes))
@@ -19,10 +19,20 @@ enum JSONFeedParser {
                         description: string(root["description"]), language: string(root["language"]),
                         image: string(root["icon"]) ?? string(root["favicon"]))
         let feedAuthor = author(of: root)
+        // The whole document is decoded at once; the limits apply between its items.
+        var cut: ParseCut?
         for case let entry as [String: Any] in root["items"] as? [Any] ?? [] {
+            guard feed.items.count < limits.maxItems else {
+                cut = .maxItems
+                break
+            }
+            if let reason = limits.stopReason() {
+                cut = reason
+                break
+            }
             feed.items.append(FeedParser.finish(item(from: entry, feedURL: url, feedAuthor: feedAuthor)))
         }
-        return feed
+        return LimitedFeed(feed: feed, cut: cut)
     }
 
     private static func item(from entry: [String: Any], feedURL: String, feedAuthor: String?) -> Item {

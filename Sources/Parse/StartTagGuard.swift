@@ -8,11 +8,18 @@ enum StartTagGuard {
     static let maximumAttributes = 2_000
 
     /// The byte offset of the first start tag with more than `maximumAttributes` attributes.
-    static func firstAbsurdTag(in bytes: [UInt8]) -> Int? {
+    /// `shouldStop` is asked every megabyte (this scan visits every byte); once it says yes, the
+    /// scan gives up and finds nothing: the caller stops too.
+    static func firstAbsurdTag(in bytes: [UInt8], shouldStop: () -> Bool = { false }) -> Int? {
         bytes.withUnsafeBufferPointer { buffer in
             var index = 0, tagStart = -1, equals = 0
             var quote: UInt8 = 0
+            var nextCheck = 1 << 20
             while index < buffer.count {
+                if index >= nextCheck {
+                    if shouldStop() { return nil }
+                    nextCheck = index + 1 << 20
+                }
                 let byte = buffer[index]
                 if quote != 0 {
                     if byte == quote { quote = 0 }

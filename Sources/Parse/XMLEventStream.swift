@@ -15,6 +15,8 @@ internal import Markup
 /// exclusivity check (6% of a parse). It does not own the parser context; `read` frees it.
 struct XMLEventStream {
     private let visit: (XMLFeedEvent) -> Void
+    /// Asked between chunks and after each item: true stops the stream there (the caller's limits).
+    private let shouldStop: () -> Bool
     private let resolvesBase: Bool
     private let context: xmlParserCtxtPtr
     private var namespaces = NamespaceTable()
@@ -43,8 +45,9 @@ struct XMLEventStream {
     private var pendingSection: Range<Int>?
 
     private init(context: xmlParserCtxtPtr, document: UnsafeBufferPointer<UInt8>, sections: [Range<Int>],
-                 resolvesBase: Bool, visit: @escaping (XMLFeedEvent) -> Void) {
+                 resolvesBase: Bool, shouldStop: @escaping () -> Bool, visit: @escaping (XMLFeedEvent) -> Void) {
         self.context = context
+        self.shouldStop = shouldStop
         self.document = document
         self.sections = sections
         self.resolvesBase = resolvesBase
@@ -59,8 +62,11 @@ struct XMLEventStream {
     /// encoding detection), the options, then the forced encoding.
     ///
     /// With `readsCDATA` (for a document in UTF-8 only), CDATA sections reach libxml2 as markers.
+    /// `shouldStop` is asked before each chunk and after each item; once it says yes, the stream
+    /// stops there and returns false, as after an error: the caller knows which it was.
     static func read(_ bytes: [UInt8], url: String, encoding: String?, options: Int32, resolvesBase: Bool,
-                     readsCDATA: Bool = false, visit: (XMLFeedEvent) -> Void) -> Bool {
+                     readsCDATA: Bool = false, shouldStop: () -> Bool = { false },
+                     visit: (XMLFeedEvent) -> Void) -> Bool {
         var handler = makeEventHandler()
         return bytes.withUnsafeBufferPointer { buffer in
             let head = min(4, buffer.count)
@@ -78,9 +84,9 @@ struct XMLEventStream {
                 if let encoding, let converter = xmlFindCharEncodingHandler(encoding) {
                     _ = xmlSwitchToEncoding(context, converter)
                 }
-                return withoutActuallyEscaping(visit) { visit in
+                return withoutActuallyEscaping(visit) { visit in withoutActuallyEscaping(shouldStop) { shouldStop in
                     var stream = XMLEventStream(context: context, document: buffer, sections: sections,
-                                                resolvesBase: resolvesBase, visit: visit)
+                                                resolvesBase: resolvesBase, shouldStop: shouldStop, visit: visit)
                     return withUnsafeMutablePointer(to: &stream) { stream in
                         context.pointee._private = UnsafeMutableRawPointer(stream)
                         defer { context.pointee._private = nil }
@@ -96,7 +102,7 @@ struct XMLEventStream {
                         feeder.feed(base + offset, count: characters.count - offset)
                         return feeder.finish()
                     }
-                }
+                } }
             }
         }
     }
@@ -228,6 +234,12 @@ struct XMLEventStream {
         return true
     }
 
+    /// Stops the stream if the caller's limits say so; true once it is stopped, for any reason.
+    mutating func stopIfAsked() -> Bool {
+        if !stoppedOnError, shouldStop() { stop() }
+        return stoppedOnError
+    }
+
     private mutating func stop() {
         guard !stoppedOnError else { return }
         stoppedOnError = true
@@ -259,7 +271,10 @@ struct XMLEventStream {
     }
 
     private mutating func deliver(_ element: XMLElementValue) {
-        defer { holdsNestedItem = false }
+        defer {
+            holdsNestedItem = false
+            if XMLFeedReader.isItem(element.name) { _ = stopIfAsked() }
+        }
         guard holdsNestedItem else {
             visit(XMLFeedReader.isItem(element.name) ? .item(element) : .channelElement(element))
             return

@@ -28,34 +28,46 @@ enum XMLFeedReader {
         case complete, noRoot
         /// The stream stopped early and `treeFallback` was off.
         case streamStopped
+        /// `shouldStop` said so: what was delivered is all there is.
+        case cut
     }
 
     /// Calls `visit` for each event. `encoding` overrides the document's own declaration (nil:
     /// libxml2 detects it). Without `treeFallback`, a document the stream cannot finish is left
     /// to the caller, who may want to read it differently.
+    /// `shouldStop` is asked between chunks of the document and after each item; once it says
+    /// yes, reading ends there (`.cut`), with no fallback.
     static func read(_ bytes: [UInt8], url: String, encoding: String?, treeFallback: Bool,
-                     readsCDATA: Bool = false, visit: (XMLFeedEvent) -> Void) -> Outcome {
+                     readsCDATA: Bool = false, shouldStop: () -> Bool = { false },
+                     visit: (XMLFeedEvent) -> Void) -> Outcome {
         silenceLibxml2OnThisThread()
         let resolvesBase = mentionsXMLBase(bytes)
         var sawRoot = false
         var itemsDelivered = 0
+        var stopped = false
         let finished = XMLEventStream.read(bytes, url: url, encoding: encoding, options: options,
-                                           resolvesBase: resolvesBase, readsCDATA: readsCDATA) { event in
+                                           resolvesBase: resolvesBase, readsCDATA: readsCDATA,
+                                           shouldStop: { stopped = stopped || shouldStop(); return stopped }) { event in
             if case .root = event { sawRoot = true }
             if case .item = event { itemsDelivered += 1 }
             visit(event)
         }
         if finished { return sawRoot ? .complete : .noRoot }
+        if stopped || shouldStop() { return .cut }
         guard treeFallback else { return .streamStopped }
         var itemsToSkip = itemsDelivered
         let copier = XMLTreeCopier(resolvesBase: resolvesBase)
-        let treeHadRoot = tree(bytes, url: url, encoding: encoding, copier: copier) { event in
+        let treeHadRoot = tree(bytes, url: url, encoding: encoding, copier: copier, shouldStop: {
+            stopped = stopped || shouldStop()
+            return stopped
+        }) { event in
             switch event {
             case .root where sawRoot: return
             case .item where itemsToSkip > 0: itemsToSkip -= 1
             default: visit(event)
             }
         }
+        if stopped { return .cut }
         return treeHadRoot || sawRoot ? .complete : .noRoot
     }
 
@@ -77,8 +89,9 @@ enum XMLFeedReader {
     }
 
     /// The recovering pass over a whole tree.
+    /// `shouldStop` is asked before each element of the channel is copied.
     static func tree(_ bytes: [UInt8], url: String, encoding: String?, copier: XMLTreeCopier,
-                             visit: (XMLFeedEvent) -> Void) -> Bool {
+                     shouldStop: () -> Bool = { false }, visit: (XMLFeedEvent) -> Void) -> Bool {
         let document: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { characters in
                 xmlReadMemory(characters, Int32(clamping: buffer.count), url, encoding, options)
@@ -89,18 +102,19 @@ enum XMLFeedReader {
         guard let root = xmlDocGetRootElement(document) else { return false }
         let rootName = String(cString: root.pointee.name)
         visit(.root(copier.shallowCopy(root)))
-        visitChildren(of: root, depth: 1, rootName: rootName, copier: copier, visit: visit)
+        visitChildren(of: root, depth: 1, rootName: rootName, copier: copier, shouldStop: shouldStop, visit: visit)
         return true
     }
 
     private static func visitChildren(of parent: xmlNodePtr, depth: Int, rootName: String, copier: XMLTreeCopier,
-                                      visit: (XMLFeedEvent) -> Void) {
+                                      shouldStop: () -> Bool, visit: (XMLFeedEvent) -> Void) {
         var child = parent.pointee.children
-        while let node = child {
+        while let node = child, !shouldStop() {
             if node.pointee.type == XML_ELEMENT_NODE {
                 let name = String(cString: node.pointee.name)
                 if isChannel(name, depth: depth, rootName: rootName) {
-                    visitChildren(of: node, depth: depth + 1, rootName: rootName, copier: copier, visit: visit)
+                    visitChildren(of: node, depth: depth + 1, rootName: rootName, copier: copier,
+                                  shouldStop: shouldStop, visit: visit)
                 } else {
                     deliver(node, copier: copier, visit: visit)
                 }

@@ -17,6 +17,8 @@ public protocol CrawlStore: AnyObject {
     /// earlier batch runs on another; false, that the two are never apart.
     var stagesAhead: Bool { get }
     func stage(_ documents: [Document]) throws(StoreError) -> StagedDocuments
+    /// Which of these short hashes are stored already. May be asked where `stage` may run.
+    func storedHashes(among shorts: [String]) throws(StoreError) -> Set<String>
     /// Stores a batch made ready by `stage`, durably.
     func store(_ staged: StagedDocuments, storedAt: Timestamp) throws(StoreError) -> DocumentStore.Outcome
     /// Where the document lives (or will live) relative to the store's root, for the logs.

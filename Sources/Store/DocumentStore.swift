@@ -86,6 +86,12 @@ public final class DocumentStore {
         try index.contains(shortHash: String(hash.prefix(16)))
     }
 
+    /// Which of `shorts` are stored. Asked on the staging side (see `stage`), through its connection.
+    public func storedHashes(among shorts: [String]) throws(StoreError) -> Set<String> {
+        if stagingConnection == nil { stagingConnection = try SQLiteDatabase(path: index.database.path, readOnly: true) }
+        return try StoredHashes.among(shorts, in: stagingConnection!)
+    }
+
     /// Stores the documents not already present, as one durable batch (`stage`, then `store`).
     public func store(_ documents: [Document], storedAt: Timestamp) throws(StoreError) -> Outcome {
         try store(stage(documents, lookingUpIn: index.database), storedAt: storedAt)

@@ -9,7 +9,8 @@ final class FeedStateTable {
     static let columns = """
         url, etag, last_modified, last_fetch, last_status, last_error, consecutive_errors,
         next_due, documents, next_reason, adaptive_interval, feed, gone, pending_redirect,
-        pending_redirect_count, adopted_url, body_fingerprint, last_unconditional, not_before
+        pending_redirect_count, adopted_url, body_fingerprint, last_unconditional, not_before,
+        stored_day, stored_day_documents
         """
 
     init(database: SQLiteDatabase) throws(StoreError) {
@@ -19,8 +20,8 @@ final class FeedStateTable {
             INSERT INTO feed_state (feed, url, etag, last_modified, last_fetch, last_status, last_error,
                                     consecutive_errors, next_due, documents, next_reason, adaptive_interval,
                                     gone, pending_redirect, pending_redirect_count, adopted_url, body_fingerprint,
-                                    last_unconditional, not_before)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+                                    last_unconditional, not_before, stored_day, stored_day_documents)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
             ON CONFLICT (feed) DO UPDATE SET url = excluded.url, etag = excluded.etag,
                 last_modified = excluded.last_modified, last_fetch = excluded.last_fetch,
                 last_status = excluded.last_status, last_error = excluded.last_error,
@@ -29,7 +30,8 @@ final class FeedStateTable {
                 adaptive_interval = excluded.adaptive_interval, gone = excluded.gone,
                 pending_redirect = excluded.pending_redirect, pending_redirect_count = excluded.pending_redirect_count,
                 adopted_url = excluded.adopted_url, body_fingerprint = excluded.body_fingerprint,
-                last_unconditional = excluded.last_unconditional, not_before = excluded.not_before
+                last_unconditional = excluded.last_unconditional, not_before = excluded.not_before,
+                stored_day = excluded.stored_day, stored_day_documents = excluded.stored_day_documents
             """)
     }
 
@@ -76,6 +78,7 @@ final class FeedStateTable {
         state.bodyFingerprint = row.text(16)
         state.lastUnconditional = row.integer(17).map(Timestamp.init(secondsSince1970:))
         state.notBefore = row.integer(18).map(Timestamp.init(secondsSince1970:))
+        if let day = row.integer(19) { state.storedToday = DailyCount(day: day, documents: Int(row.integer(20) ?? 0)) }
         return state
     }
 
@@ -89,6 +92,7 @@ final class FeedStateTable {
             .text(state.pendingRedirect), .integer(Int64(state.pendingRedirectCount)), .text(state.adoptedURL),
             .text(state.bodyFingerprint), .integer(state.lastUnconditional?.secondsSince1970),
             .integer(state.notBefore?.secondsSince1970),
+            .integer(state.storedToday?.day), .integer(state.storedToday.map { Int64($0.documents) }),
         ])
     }
 }

@@ -7,7 +7,7 @@
 /// hash order; documents go in by rowid (appended) and provenance by feed (a feed's items sit
 /// together), and the second commit of a batch touches only `pending`.
 enum IndexSchema {
-    static let version = 5
+    static let version = 6
 
     static let storedDocumentCount = "SELECT (SELECT count(*) FROM documents) - (SELECT count(*) FROM pending)"
 
@@ -36,7 +36,8 @@ enum IndexSchema {
             consecutive_errors INTEGER NOT NULL DEFAULT 0, next_due INTEGER,
             documents INTEGER NOT NULL DEFAULT 0, next_reason TEXT, adaptive_interval REAL,
             gone INTEGER NOT NULL DEFAULT 0, pending_redirect TEXT, pending_redirect_count INTEGER NOT NULL DEFAULT 0,
-            adopted_url TEXT, body_fingerprint TEXT, last_unconditional INTEGER, not_before INTEGER
+            adopted_url TEXT, body_fingerprint TEXT, last_unconditional INTEGER, not_before INTEGER,
+            stored_day INTEGER, stored_day_documents INTEGER
         ) WITHOUT ROWID;
         """
 
@@ -83,5 +84,7 @@ enum IndexSchema {
             DROP TABLE provenance;
             ALTER TABLE provenance_5 RENAME TO provenance;
             """,
+        // The day's count of new documents, for max_documents_per_day.
+        5: "ALTER TABLE feed_state ADD COLUMN stored_day INTEGER; ALTER TABLE feed_state ADD COLUMN stored_day_documents INTEGER;",
     ]
 }

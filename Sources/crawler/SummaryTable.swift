@@ -13,8 +13,11 @@ enum SummaryTable {
                 lines.append("FAIL  \(name)  \(error)")
             } else {
                 let status = report.httpStatus.map(String.init) ?? "-"
-                lines.append("ok    \(name)  \(status)  \(report.new) new, \(report.duplicates) dup, "
-                             + "\(counted(report.items, "item")), \(kilobytes(report.bytes)), \(report.milliseconds) ms")
+                var line = "ok    \(name)  \(status)  \(report.new) new, \(report.duplicates) dup, "
+                    + "\(counted(report.items, "item")), \(kilobytes(report.bytes)), \(report.milliseconds) ms"
+                if let cut = report.cut { line += ", cut at \(cut)" }
+                if report.held > 0 { line += ", \(report.held) held for a later day (max_documents_per_day)" }
+                lines.append(line)
             }
         }
         for hold in skipped {

@@ -1,0 +1,141 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// The work one feed may cause in a pass: items taken from one fetch, new documents a day, and
+/// the time its parse and conversion may take. Through the real binary, each beside a healthy feed.
+@Suite struct FeedBoundsTests {
+    let folder = TemporaryFolder()
+
+    /// An RSS feed of `count` items, newest first, each with a body of `bodyBytes` bytes.
+    static func feed(_ name: String, items count: Int, bodyBytes: Int = 40) -> String {
+        let body = String(repeating: "x", count: bodyBytes)
+        var text = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0"><channel><title>\(name)</title><link>https://example.org/</link>
+
+            """
+        text.reserveCapacity(count * (bodyBytes + 200))
+        for index in 0..<count {
+            text += "<item><title>\(name) \(index)</title><guid>\(name)-\(index)</guid>"
+                + "<link>https://example.org/\(name)/\(index)</link><description>\(body) \(index)</description></item>\n"
+        }
+        return text + "</channel></rss>\n"
+    }
+
+    /// Serves `feeds` by path (`/name`); anything else is a one-item healthy feed.
+    static func server(_ feeds: [String: String]) throws -> LoopbackHTTPServer {
+        let bodies = feeds.mapValues { Array($0.utf8) }
+        let healthy = Array(feed("healthy", items: 1).utf8)
+        return try LoopbackHTTPServer { request in
+            ServedResponse(headers: [("Content-Type", "application/rss+xml")],
+                           body: bodies[String(request.path.dropFirst())] ?? healthy)
+        }
+    }
+
+    /// The titles of the stored documents of feed `name` (its items are titled "name N").
+    func documents(mentioning name: String) -> Set<String> {
+        let titles = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }.compactMap { text in
+            text.split(separator: "\n").first { $0.hasPrefix("title: ") }
+                .map { $0.dropFirst(7).trimmingCharacters(in: CharacterSet(charactersIn: "'\"")) }
+        }
+        return Set(titles.filter { $0.hasPrefix(name + " ") })
+    }
+
+    func fetchLines(_ stderr: String, feed: String) -> [LogLine] {
+        stderr.split(separator: "\n").map { LogLine(String($0)) }.filter { $0["event"] == "fetch" && $0["feed"] == feed }
+    }
+
+    @Test func maxItemsKeepsTheFirstItemsInDocumentOrderAndSaysTheFeedWasCut() throws {
+        let server = try Self.server(["big": Self.feed("big", items: 5000)])
+        try folder.write("""
+            store: ./out
+            feeds:
+              - url: \(server.url("/healthy"))
+                name: healthy
+              - url: \(server.url("/big"))
+                name: big
+                max_items: 100
+            """, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "stderr: \(run.stderr.suffix(1500))")
+        let big = documents(mentioning: "big")
+        #expect(big.count == 100)
+        #expect(big.contains("big 0") && big.contains("big 99"))
+        #expect(!big.contains("big 100"))
+        #expect(documents(mentioning: "healthy").count == 1)
+        let line = fetchLines(run.stderr, feed: "big").first
+        #expect(line?["cut"] == "max_items", "stderr: \(run.stderr.suffix(1500))")
+        #expect(line?["new"] == "100")
+        #expect(fetchLines(run.stderr, feed: "healthy").first?["cut"] == nil)
+    }
+
+    @Test func dailyBudgetStoresUpToItsLimitAndLeavesTheRestForALaterDay() throws {
+        let server = try Self.server(["busy": Self.feed("busy", items: 30)])
+        try folder.write("""
+            store: ./out
+            feeds:
+              - url: \(server.url("/healthy"))
+                name: healthy
+              - url: \(server.url("/busy"))
+                name: busy
+                max_documents_per_day: 10
+            """, to: "feeds.yaml")
+        let first = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(first.status == 0, "stderr: \(first.stderr.suffix(1500))")
+        let busy = documents(mentioning: "busy")
+        #expect(busy.count == 10)
+        #expect(busy.contains("busy 0") && busy.contains("busy 9"))
+        #expect(documents(mentioning: "healthy").count == 1)
+        let budgetLines = first.stderr.split(separator: "\n").map { LogLine(String($0)) }.filter { $0["event"] == "budget_reached" }
+        #expect(budgetLines.count == 1, "stderr: \(first.stderr.suffix(1500))")
+        #expect(budgetLines.first?["feed"] == "busy" && budgetLines.first?["limit"] == "10")
+        #expect(fetchLines(first.stderr, feed: "busy").first?["held"] == "20")
+
+        // The same day: nothing new for it, said on its fetch line, and the budget is not logged again.
+        let second = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(second.status == 0, "stderr: \(second.stderr.suffix(1500))")
+        #expect(documents(mentioning: "busy").count == 10)
+        #expect(!second.stderr.contains("event=budget_reached"))
+        let line = fetchLines(second.stderr, feed: "busy").first
+        #expect(line?["new"] == "0" && line?["held"] == "20", "stderr: \(second.stderr.suffix(1500))")
+    }
+
+    @Test func aFeedPastItsParseTimeLimitIsCutAndReportedWhileTheOthersAreStored() throws {
+        let server = try Self.server(["slow": Self.feed("slow", items: 20_000, bodyBytes: 200)])
+        try folder.write("""
+            store: ./out
+            feeds:
+              - url: \(server.url("/healthy"))
+                name: healthy
+              - url: \(server.url("/slow"))
+                name: slow
+                parse_time_limit: 1ms
+            """, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 1, "stderr: \(run.stderr.suffix(1500))")
+        #expect(documents(mentioning: "healthy").count == 1)
+        #expect(documents(mentioning: "slow").count < 20_000)
+        let line = fetchLines(run.stderr, feed: "slow").first
+        #expect(line?["cut"] == "time_limit", "stderr: \(run.stderr.suffix(1500))")
+        #expect(line?["error"]?.contains("1ms") == true)
+        #expect(run.stdout.contains("FAIL  slow"), "stdout: \(run.stdout)")
+        #expect(run.stdout.contains("time limit"))
+        #expect(run.stdout.contains("1 failed"))
+    }
+}
+
+extension FeedBoundsTests {
+    /// With a backlog bound smaller than any one body, the crawler stores what it holds before
+    /// taking more: every feed is stored, one after another, and nothing waits forever.
+    @Test func aBacklogBoundSmallerThanOneBodyStillStoresEveryFeed() throws {
+        let names = (0..<4).map { "wide\($0)" }
+        let server = try Self.server(Dictionary(uniqueKeysWithValues: names.map { ($0, Self.feed($0, items: 100, bodyBytes: 2000)) }))
+        let feeds = (["healthy"] + names).map { "  - url: \(server.url("/" + $0))\n    name: \($0)\n" }.joined()
+        try folder.write("store: ./out\nconcurrency: 4\nmax_backlog_bytes: 1KB\nfeeds:\n" + feeds, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "stderr: \(run.stderr.suffix(1500))")
+        #expect(documents(mentioning: "healthy").count == 1)
+        for name in names { #expect(documents(mentioning: name).count == 100, "\(name)") }
+    }
+}
