@@ -91,6 +91,9 @@ struct PostsCommand: ParsableCommand {
                     let page = try database.documents(after: cursor, limit: max(1, batch))
                     guard !page.documents.isEmpty else { break }
                     let outcome = try store.store(page.documents, storedAt: WallClock.now())
+                    // A document the store refused (its folder a link, or on another filesystem) is
+                    // not written: the cursor must not pass it.
+                    if let refusal = outcome.refused.values.first { throw refusal }
                     try cursorFile.write(page.cursor)
                     cursor = page.cursor
                     written += outcome.stored.count
