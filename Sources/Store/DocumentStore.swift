@@ -183,7 +183,7 @@ public final class DocumentStore {
         guard !pending.isEmpty else { return (0, 0) }
         let synced = !durable || (try? root.syncFileSystem()) != nil
         let located = pending.map { (document: $0, file: root.locate($0.path)) }
-        let inPlace = located.filter { synced && $0.file.map { $0.folder.size(of: $0.name) } == $0.document.bytes }
+        let inPlace = located.filter { synced && $0.file.flatMap { $0.folder.size(of: $0.name) } == $0.document.bytes }
         let inPlaceHashes = Set(inPlace.map(\.document.shortHash))
         let missing = located.filter { !inPlaceHashes.contains($0.document.shortHash) }
         for entry in missing { _ = entry.file.map { $0.folder.remove($0.name) } }
