@@ -49,6 +49,11 @@ final class StoreFolder: Sendable {
 
     private func child(_ name: String, creating: Bool) throws(StoreError) -> StoreFolder {
         let childPath = path + "/" + name
+        // Layouts cannot name them (Config refuses them); checked here too, since ".." is the
+        // one name openat would resolve to outside the folder.
+        guard name != "..", name != "." else {
+            throw .refused(path: childPath, reason: "leads out of its folder; the store uses no '.' or '..' names")
+        }
         let flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
         var opened = Glibc.openat(descriptor, name, flags)
         if opened < 0 && errno == ENOENT && creating {
@@ -73,7 +78,7 @@ final class StoreFolder: Sendable {
         }
         guard UInt64(info.st_dev) == device else {
             close(opened)
-            throw .refused(path: childPath, reason: "is on another filesystem than the store \(path): the store's "
+            throw .refused(path: childPath, reason: "is on another filesystem than the rest of the store: the store's "
                            + "syncfs would not make documents there durable (keep the store on one filesystem)")
         }
         return StoreFolder(descriptor: opened, path: childPath, device: device)
