@@ -23,20 +23,21 @@ static inline int crawler_syncfs(int fd) {
 #define AT_EMPTY_PATH 0x1000
 #endif
 
-// An unnamed file on the filesystem of `folder` (O_TMPFILE): it gets a name only when linked,
+// An unnamed file in the folder open as `folder` (O_TMPFILE): it gets a name only when linked,
 // so a crash leaves nothing behind, and putting it in place costs one directory entry where a
 // temp file costs three changes (its entry, the entry's removal, the new entry).
-static inline int crawler_open_unnamed(const char *folder) {
-    return open(folder, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+static inline int crawler_open_unnamed(int folder) {
+    return openat(folder, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
 }
 
-// Names an unnamed file; fails with EEXIST if the name is taken. Directly (AT_EMPTY_PATH) when
-// the process may (CAP_DAC_READ_SEARCH), else through /proc, which costs a path walk per file.
-static inline int crawler_link_unnamed(int fd, const char *path, int through_proc) {
-    if (!through_proc) return linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH);
+// Names an unnamed file `name` in the folder open as `folder`; fails with EEXIST if the name is
+// taken (even by a symbolic link: linkat never follows the new name). Directly (AT_EMPTY_PATH)
+// when the process may (CAP_DAC_READ_SEARCH), else through /proc, which costs a path walk per file.
+static inline int crawler_link_unnamed(int fd, int folder, const char *name, int through_proc) {
+    if (!through_proc) return linkat(fd, "", folder, name, AT_EMPTY_PATH);
     char source[40];
     snprintf(source, sizeof source, "/proc/self/fd/%d", fd);
-    return linkat(AT_FDCWD, source, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
+    return linkat(AT_FDCWD, source, folder, name, AT_SYMLINK_FOLLOW);
 }
 
 // Raises the soft limit on open files to the hard one: a store batch holds one descriptor per

@@ -85,17 +85,23 @@ struct StoreBatch {
         if staged == nil { stage(in: store) }
         var storeError: StoreError?
         var stored: Set<String> = []
+        var refused: [String: StoreError] = [:]
         do {
             if let staged = try staged?.get() {
-                stored = Set(try store.store(staged, storedAt: now).stored.map(\.shortHash))
+                let outcome = try store.store(staged, storedAt: now)
+                stored = Set(outcome.stored.map(\.shortHash))
+                refused = outcome.refused
             }
         } catch {
             storeError = error
         }
-        // Each new document counts for the first feed in the batch that carried it.
+        // Each new document counts for the first feed in the batch that carried it. A feed with a
+        // document the store refused fails alone (its state keeps no validators, so it is fetched
+        // whole again); the rest of the batch is stored.
         var reports = waiting.map { entry in
             let new = entry.prepared.documents.filter { stored.remove($0.shortHash) != nil }
-            return entry.processor.complete(entry.prepared, newDocuments: new, storeError: storeError)
+            let error = storeError ?? entry.prepared.documents.lazy.compactMap { refused[$0.shortHash] }.first
+            return entry.processor.complete(entry.prepared, newDocuments: new, storeError: error)
         }
         // After the documents, never before: validators must not outlive the content they describe.
         do {

@@ -70,6 +70,10 @@ public struct DocumentLayout: Sendable, Hashable {
         String(relativePath[..<(relativePath.lastIndex(of: "/") ?? relativePath.startIndex)])
     }
 
+    static func fileName(of relativePath: String) -> String {
+        String(relativePath[(relativePath.lastIndex(of: "/").map(relativePath.index(after:)) ?? relativePath.startIndex)...])
+    }
+
     /// The short hash in a document's file name: its last run of 16 lower-case hex digits.
     static func shortHash(ofFileName name: Substring) -> String? {
         let characters = Array(name)

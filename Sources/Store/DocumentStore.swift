@@ -2,10 +2,13 @@
 // are one SQLite database beside them. README.md "The store" gives the layout and the order
 // of writes that makes a crash harmless.
 public import FeedModel
+internal import Glibc
 
 /// An open store: holds the lock, the index, and writes documents. Not Sendable: one owner.
 public final class DocumentStore {
     public let root: String
+    /// The root, open: everything beneath it is reached from here (see `StoreFolder`).
+    let folder: StoreFolder
     private let lock: StoreLock
     private let index: DocumentIndex
     private let writer: DocumentWriter
@@ -30,10 +33,14 @@ public final class DocumentStore {
         public var stored: [Document]
         /// Documents whose content hash was already in the store (or earlier in the same batch).
         public var duplicates: Int
+        /// Documents not stored because the store refused their folder (a symbolic link, another
+        /// filesystem), by short hash: their feeds failed, the rest of the batch did not.
+        public var refused: [String: StoreError]
 
-        public init(stored: [Document], duplicates: Int) {
+        public init(stored: [Document], duplicates: Int, refused: [String: StoreError] = [:]) {
             self.stored = stored
             self.duplicates = duplicates
+            self.refused = refused
         }
     }
 
@@ -49,18 +56,18 @@ public final class DocumentStore {
         self.layout = layout
         self.checksHexoGrammar = checksHexoGrammar
         root = path
-        try FileSystem.makeFolders(path)
-        lock = try StoreLock(path: path + "/lock")
-        let temporary = path + "/tmp"
-        try FileSystem.makeFolders(temporary)
-        index = try Self.openIndex(path + "/index.sqlite", setAsideBroken: setAsideBrokenIndex)
-        writer = DocumentWriter(root: path, temporaryFolder: temporary, layout: layout, durable: durable)
+        folder = try StoreFolder.root(path)
+        lock = try StoreLock(in: folder)
+        let temporary = try folder.folder("tmp")
+        index = try Self.openIndex(try IndexFile.path(in: folder), setAsideBroken: setAsideBrokenIndex)
+        writer = DocumentWriter(root: folder, temporaryFolder: temporary, layout: layout, durable: durable)
         if !durable {
             index.synchronousMode = "OFF"
             try index.database.execute("PRAGMA synchronous=OFF")
         }
-        var recovery = Recovery(removedTemporaryFiles: FileSystem.emptyFolder(temporary))
-        (recovery.completedDocuments, recovery.forgottenDocuments) = try Self.resolvePending(index: index, root: path)
+        var recovery = Recovery(removedTemporaryFiles: temporary.removeFiles())
+        (recovery.completedDocuments, recovery.forgottenDocuments) = try Self.resolvePending(
+            index: index, root: folder, durable: durable)
         self.recovery = recovery
     }
 
@@ -75,8 +82,10 @@ public final class DocumentStore {
             return try DocumentIndex(path: path)
         } catch {
             guard setAsideBroken else { throw error }
-            for suffix in ["", "-wal", "-shm"] {
-                _ = try? FileSystem.rename(path + suffix, to: path + ".broken" + suffix)
+            for suffix in ["", "-wal", "-shm"] where access(path + suffix, F_OK) == 0 {
+                guard rename(path + suffix, path + ".broken" + suffix) == 0 else {
+                    throw .io(path: path + suffix, operation: "set aside", errno: errno)
+                }
             }
             return try DocumentIndex(path: path)
         }
@@ -113,7 +122,7 @@ public final class DocumentStore {
     private func stage(_ documents: [Document], lookingUpIn database: SQLiteDatabase) throws(StoreError) -> StagedDocuments {
         var seen = try StoredHashes.among(documents.map(\.shortHash), in: database)
         let fresh = documents.filter { seen.insert($0.shortHash).inserted }
-        return StagedDocuments(documents: documents, prepared: try writer.prepare(fresh), writer: writer)
+        return StagedDocuments(documents: documents, preparation: try writer.prepare(fresh), writer: writer)
     }
 
     /// Stores a staged batch durably:
@@ -127,6 +136,7 @@ public final class DocumentStore {
     public func store(_ staged: StagedDocuments, storedAt: Timestamp) throws(StoreError) -> Outcome {
         let isAhead = staged.isAhead
         var prepared = staged.take()
+        let refused = staged.refused
         if isAhead {
             let storedMeanwhile: Set<String>
             do {
@@ -138,7 +148,9 @@ public final class DocumentStore {
             writer.discard(prepared.filter { storedMeanwhile.contains($0.document.shortHash) }[...])
             prepared.removeAll { storedMeanwhile.contains($0.document.shortHash) }
         }
-        guard !prepared.isEmpty else { return Outcome(stored: [], duplicates: staged.documents.count) }
+        guard !prepared.isEmpty else {
+            return Outcome(stored: [], duplicates: staged.documents.count - refusedCount(staged), refused: refused)
+        }
         do {
             // Staged ahead, the files were synced there; a sync here would wait for the next
             // batch's files being written meanwhile.
@@ -151,22 +163,38 @@ public final class DocumentStore {
         do {
             try writer.publish(prepared)
         } catch {
-            _ = try? Self.resolvePending(index: index, root: root)
+            // Not one document of the batch is stored: the names given were taken back, so the
+            // pending rows go too, and the next pass stores the batch again. (If this fails as
+            // well, the rows stay pending and the next open settles them.)
+            try? index.forget(prepared.map(\.document.shortHash))
             throw error
         }
         try index.markStored(prepared.map(\.document.shortHash))
         let stored = prepared.map(\.document)
-        return Outcome(stored: stored, duplicates: staged.documents.count - stored.count)
+        return Outcome(stored: stored, duplicates: staged.documents.count - stored.count - refusedCount(staged),
+                       refused: refused)
     }
 
-    /// Settles every pending row: stored if its file is in place and whole, forgotten otherwise.
-    private static func resolvePending(index: DocumentIndex, root: String) throws(StoreError) -> (Int, Int) {
+    /// How many of the batch's documents (duplicates included) were refused.
+    private func refusedCount(_ staged: StagedDocuments) -> Int {
+        staged.refused.isEmpty ? 0 : staged.documents.filter { staged.refused[$0.shortHash] != nil }.count
+    }
+
+    /// Settles every pending row a crash left: stored if its file is in place, whole and durable
+    /// (a crash between the link and its sync leaves a name no power cut is sure to keep, so the
+    /// filesystem is synced first), forgotten otherwise, its file removed.
+    private static func resolvePending(index: DocumentIndex, root: StoreFolder,
+                                       durable: Bool) throws(StoreError) -> (Int, Int) {
         let pending = try index.pendingDocuments()
         guard !pending.isEmpty else { return (0, 0) }
-        let inPlace = pending.filter { FileSystem.size(of: root + "/" + $0.path) == $0.bytes }
-        let missing = pending.filter { FileSystem.size(of: root + "/" + $0.path) != $0.bytes }
-        try index.markStored(inPlace.map(\.shortHash))
-        try index.forget(missing.map(\.shortHash))
+        let synced = !durable || (try? root.syncFileSystem()) != nil
+        let located = pending.map { (document: $0, file: root.locate($0.path)) }
+        let inPlace = located.filter { synced && $0.file.flatMap { $0.folder.size(of: $0.name) } == $0.document.bytes }
+        let inPlaceHashes = Set(inPlace.map(\.document.shortHash))
+        let missing = located.filter { !inPlaceHashes.contains($0.document.shortHash) }
+        for entry in missing { _ = entry.file.map { $0.folder.remove($0.name) } }
+        try index.markStored(inPlace.map(\.document.shortHash))
+        try index.forget(missing.map(\.document.shortHash))
         return (inPlace.count, missing.count)
     }
 
@@ -233,8 +261,8 @@ extension DocumentStore {
     /// Records documents in the index as if their files had been written (no files are).
     @_spi(Benchmark) public func recordInIndexOnly(_ documents: [Document], storedAt: Timestamp) throws(StoreError) {
         let prepared = documents.map {
-            PreparedDocument(document: $0, relativePath: layout.relativePath(for: $0), staged: .temporary(path: ""),
-                             bytes: $0.text.utf8.count)
+            PreparedDocument(document: $0, relativePath: layout.relativePath(for: $0), staged: .temporary(name: ""),
+                             bytes: $0.text.utf8.count, folder: nil, name: "")
         }
         try index.recordPending(prepared, storedAt: storedAt)
         try index.markStored(prepared.map(\.document.shortHash))

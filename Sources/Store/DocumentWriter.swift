@@ -8,6 +8,10 @@ struct PreparedDocument {
     let relativePath: String
     let staged: StagedFile
     let bytes: Int
+    /// The folder the document is named in (nil only for the benchmark's index-only rows), and
+    /// its name there.
+    let folder: StoreFolder?
+    let name: String
 }
 
 /// Where a prepared document's bytes wait for their name.
@@ -15,15 +19,15 @@ enum StagedFile {
     /// An open unnamed file on the store's filesystem (O_TMPFILE).
     case unnamed(descriptor: Int32)
     /// A temp file in the store's `tmp` folder, where no unnamed file could be made.
-    case temporary(path: String)
+    case temporary(name: String)
 }
 
 /// Puts document files on disk so that none is ever half-written under its final name:
 /// unnamed (or temp) files → one filesystem sync for the whole batch → links (or renames) →
 /// one more sync for the folders.
 struct DocumentWriter {
-    let root: String
-    let temporaryFolder: String
+    let root: StoreFolder
+    let temporaryFolder: StoreFolder
     let layout: DocumentLayout
     /// False only in benchmarks, to measure what durability costs.
     var durable = true
@@ -32,7 +36,7 @@ struct DocumentWriter {
     /// Unnamed files use descriptors below this; past it, documents go to temp files.
     var descriptorLimit = FileSystem.descriptorsForUnnamedFiles
 
-    init(root: String, temporaryFolder: String, layout: DocumentLayout, durable: Bool = true) {
+    init(root: StoreFolder, temporaryFolder: StoreFolder, layout: DocumentLayout, durable: Bool = true) {
         self.root = root
         self.temporaryFolder = temporaryFolder
         self.layout = layout
@@ -40,44 +44,58 @@ struct DocumentWriter {
         unnamedLinking = FileSystem.unnamedFileLinking(in: temporaryFolder)
     }
 
-    /// Writes every document. On failure nothing of the batch is left behind.
-    func prepare(_ documents: [Document]) throws(StoreError) -> [PreparedDocument] {
+    /// A batch's documents on disk, and those whose folder the store refuses (a symbolic link,
+    /// another filesystem), by short hash: the rest of the batch goes on without them.
+    struct Preparation {
         var prepared: [PreparedDocument] = []
-        var folders: Set<String> = []
+        var refused: [String: StoreError] = [:]
+    }
+
+    /// Writes every document whose folder can be used. On failure nothing of the batch is left behind.
+    func prepare(_ documents: [Document]) throws(StoreError) -> Preparation {
+        var preparation = Preparation()
+        var folders: [String: Result<StoreFolder, StoreError>] = [:]
         do {
             for document in documents {
                 let relativePath = layout.relativePath(for: document)
-                let folder = root + "/" + DocumentLayout.folder(of: relativePath)
-                if folders.insert(folder).inserted { try FileSystem.makeFolders(folder) }
-                prepared.append(PreparedDocument(document: document, relativePath: relativePath,
-                                                 staged: try stage(document, in: folder),
-                                                 bytes: document.text.utf8.count))
+                let folderPath = DocumentLayout.folder(of: relativePath)
+                let opened = folders[folderPath] ?? Result { () throws(StoreError) in try root.folder(folderPath) }
+                folders[folderPath] = opened
+                switch opened {
+                case .failure(let error):
+                    preparation.refused[document.shortHash] = error
+                case .success(let folder):
+                    let name = DocumentLayout.fileName(of: relativePath)
+                    preparation.prepared.append(PreparedDocument(
+                        document: document, relativePath: relativePath, staged: try stage(document, in: folder),
+                        bytes: document.text.utf8.count, folder: folder, name: name))
+                }
             }
         } catch {
-            discard(prepared[...])
+            discard(preparation.prepared[...])
             throw error
         }
-        return prepared
+        return preparation
     }
 
     /// An unnamed file in the document's own folder; a temp file when that fails (a filesystem
     /// without O_TMPFILE, or descriptors running short: two staged batches of 2,000 documents
     /// hold 4,000 open).
-    private func stage(_ document: Document, in folder: String) throws(StoreError) -> StagedFile {
+    private func stage(_ document: Document, in folder: StoreFolder) throws(StoreError) -> StagedFile {
         if unnamedLinking != nil,
            let descriptor = try FileSystem.writeUnnamedFile(document.text, in: folder, below: descriptorLimit) {
             return .unnamed(descriptor: descriptor)
         }
-        let temporary = temporaryPath(for: document)
-        try FileSystem.writeFile(document.text, to: temporary)
-        return .temporary(path: temporary)
+        let temporary = temporaryName(for: document)
+        try FileSystem.writeFile(document.text, named: temporary, in: temporaryFolder)
+        return .temporary(name: temporary)
     }
 
-    /// A temp file's path, never used before by this process: the same document may sit in two
+    /// A temp file's name, never used before by this process: the same document may sit in two
     /// batches, one staged while the other is being stored, and must not share a temp file.
-    private func temporaryPath(for document: Document) -> String {
+    private func temporaryName(for document: Document) -> String {
         let serial = Self.temporaryFiles.wrappingAdd(1, ordering: .relaxed).newValue
-        return temporaryFolder + "/" + document.shortHash + "-" + String(serial) + ".tmp"
+        return document.shortHash + "-" + String(serial) + ".tmp"
     }
 
     private static let temporaryFiles = Atomic<UInt64>(0)
@@ -85,36 +103,46 @@ struct DocumentWriter {
     /// Makes every staged file's content durable with one syncfs instead of one fsync each.
     func makeDurable() throws(StoreError) {
         guard durable else { return }
-        try FileSystem.syncFileSystem(containing: temporaryFolder)
+        try root.syncFileSystem()
     }
 
     /// Gives the durable files their names, then makes the names durable: one syncfs commits
     /// every touched folder at once, where an fsync per folder costs a journal commit each.
-    /// On failure, lets go of every file not yet named (the caller must not `discard` again).
+    /// On failure (a link refused, a sync that reports a lost write), takes back every name it
+    /// gave, as far as the disk lets it, and lets go of every file (the caller must not `discard`
+    /// again): a name whose sync failed may not survive a power cut, so it must not count as stored.
     func publish(_ prepared: [PreparedDocument]) throws(StoreError) {
-        for (position, entry) in prepared.enumerated() {
-            do {
+        var named = 0
+        do {
+            for entry in prepared {
                 try name(entry)
-            } catch {
-                discard(prepared[position...])
-                throw error
+                named += 1
+                if case .unnamed(let descriptor) = entry.staged { FileSystem.close(descriptor) }
             }
-            if case .unnamed(let descriptor) = entry.staged { FileSystem.close(descriptor) }
+            if durable { try root.syncFileSystem() }
+        } catch {
+            discard(prepared[named...])
+            unname(prepared[..<named])
+            throw error
         }
-        guard durable else { return }
-        try FileSystem.syncFileSystem(containing: root)
     }
 
     private func name(_ entry: PreparedDocument) throws(StoreError) {
-        let destination = root + "/" + entry.relativePath
+        guard let folder = entry.folder else { return }
         switch entry.staged {
         case .unnamed(let descriptor):
-            try FileSystem.link(unnamed: descriptor, to: destination,
-                                replacingVia: temporaryPath(for: entry.document),
+            try FileSystem.link(unnamed: descriptor, as: entry.name, in: folder,
+                                replacingVia: temporaryName(for: entry.document), in: temporaryFolder,
                                 linking: unnamedLinking ?? .throughProc)
-        case .temporary(let path):
-            try FileSystem.rename(path, to: destination)
+        case .temporary(let name):
+            try FileSystem.rename(name, in: temporaryFolder, to: entry.name, in: folder)
         }
+    }
+
+    /// Removes the names of files already named. One that cannot be removed (a read-only disk)
+    /// stays, unindexed: the next store of its document replaces it with the same bytes.
+    func unname(_ named: ArraySlice<PreparedDocument>) {
+        for entry in named { entry.folder?.remove(entry.name) }
     }
 
     /// Closes unnamed files (the kernel frees those never linked) and removes temp files.
@@ -122,7 +150,7 @@ struct DocumentWriter {
         for entry in prepared {
             switch entry.staged {
             case .unnamed(let descriptor): FileSystem.close(descriptor)
-            case .temporary(let path): FileSystem.remove(path)
+            case .temporary(let name): temporaryFolder.remove(name)
             }
         }
     }

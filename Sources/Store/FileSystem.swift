@@ -1,8 +1,10 @@
 internal import Glibc
 internal import CLinux
 
-/// Thin, error-checked wrappers over the POSIX calls the store needs.
+/// Error-checked file calls on the store's folders, by descriptor (see `StoreFolder`): the
+/// calls that can fail on a failing disk go through `SystemCalls`.
 enum FileSystem {
+    /// Creates the folders of `path` (the store's root, as configured), links followed.
     static func makeFolders(_ path: String) throws(StoreError) {
         var partial = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
@@ -13,21 +15,24 @@ enum FileSystem {
         }
     }
 
-    /// Writes `text` as UTF-8 to a new file, then closes it (no sync: the caller syncs a batch
-    /// at once). A failed write removes the file.
-    static func writeFile(_ text: String, to path: String) throws(StoreError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// Writes `text` as UTF-8 to the new file `name` in `folder`, then closes it (no sync: the
+    /// caller syncs a batch at once). Never opens an existing name (O_EXCL), so never a planted
+    /// link. A failed write removes the file.
+    static func writeFile(_ text: String, named name: String, in folder: StoreFolder) throws(StoreError) {
+        let path = folder.path + "/" + name
+        let descriptor = SystemCalls.openat(folder.descriptor, name,
+                                            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .io(path: path, operation: "create", errno: errno) }
         do {
             try writeAll(text, to: descriptor, naming: path)
         } catch {
             Glibc.close(descriptor)
-            unlink(path)
+            folder.remove(name)
             throw error
         }
         guard Glibc.close(descriptor) == 0 else {
             let code = errno
-            unlink(path)
+            folder.remove(name)
             throw .io(path: path, operation: "close", errno: code)
         }
     }
@@ -36,15 +41,20 @@ enum FileSystem {
     /// file can be made there (no O_TMPFILE), or only with a descriptor numbered `limit` or more:
     /// descriptors are numbered lowest first, so that keeps the rest free for sockets and SQLite.
     /// A failed write closes it.
-    static func writeUnnamedFile(_ text: String, in folder: String, below limit: Int32) throws(StoreError) -> Int32? {
-        let descriptor = crawler_open_unnamed(folder)
-        guard descriptor >= 0 else { return nil }
+    static func writeUnnamedFile(_ text: String, in folder: StoreFolder, below limit: Int32) throws(StoreError) -> Int32? {
+        let descriptor = SystemCalls.openUnnamed(in: folder.descriptor)
+        guard descriptor >= 0 else {
+            // A filesystem without unnamed files says so (EOPNOTSUPP, EISDIR); one that cannot
+            // take a new file at all must fail the batch, not fall back to a temp file.
+            guard [ENOSPC, EDQUOT, EROFS, EIO].contains(errno) else { return nil }
+            throw .io(path: folder.path + "/(new document)", operation: "create", errno: errno)
+        }
         guard descriptor < limit else {
             Glibc.close(descriptor)
             return nil
         }
         do {
-            try writeAll(text, to: descriptor, naming: folder + "/(new document)")
+            try writeAll(text, to: descriptor, naming: folder.path + "/(new document)")
         } catch {
             Glibc.close(descriptor)
             throw error
@@ -59,7 +69,7 @@ enum FileSystem {
         text.withUTF8 { bytes in
             var written = 0
             while written < bytes.count {
-                let result = write(descriptor, bytes.baseAddress.map { $0 + written }, bytes.count - written)
+                let result = SystemCalls.write(descriptor, bytes.baseAddress.map { $0 + written }, bytes.count - written)
                 if result < 0 {
                     if errno == EINTR { continue }
                     failure = .io(path: path, operation: "write", errno: errno)
@@ -74,34 +84,34 @@ enum FileSystem {
     /// How this process can name an unnamed file (see `unnamedFileLinking`).
     enum UnnamedLinking: Sendable {
         case direct, throughProc
-
-        fileprivate var throughProc: Int32 { self == .throughProc ? 1 : 0 }
     }
 
-    /// Names an unnamed file `destination`. A file already there (one whose index commit a power
-    /// cut lost) is replaced as a rename replaces it, atomically, through a link at `spare`.
-    static func link(unnamed descriptor: Int32, to destination: String, replacingVia spare: String,
-                     linking: UnnamedLinking) throws(StoreError) {
-        if crawler_link_unnamed(descriptor, destination, linking.throughProc) == 0 { return }
-        guard errno == EEXIST else { throw .io(path: destination, operation: "link into place", errno: errno) }
-        unlink(spare)
-        guard crawler_link_unnamed(descriptor, spare, linking.throughProc) == 0 else {
-            throw .io(path: spare, operation: "link", errno: errno)
+    /// Names an unnamed file `name` in `folder`. A file already there (one whose index commit a
+    /// power cut lost) is replaced as a rename replaces it, atomically, through a link at `spare`
+    /// in `spareFolder`.
+    static func link(unnamed descriptor: Int32, as name: String, in folder: StoreFolder,
+                     replacingVia spare: String, in spareFolder: StoreFolder, linking: UnnamedLinking) throws(StoreError) {
+        let throughProc = linking == .throughProc
+        if SystemCalls.linkUnnamed(descriptor, into: folder.descriptor, as: name, throughProc: throughProc) == 0 { return }
+        guard errno == EEXIST else { throw .io(path: folder.path + "/" + name, operation: "link into place", errno: errno) }
+        spareFolder.remove(spare)
+        guard SystemCalls.linkUnnamed(descriptor, into: spareFolder.descriptor, as: spare, throughProc: throughProc) == 0 else {
+            throw .io(path: spareFolder.path + "/" + spare, operation: "link", errno: errno)
         }
-        try rename(spare, to: destination)
+        try rename(spare, in: spareFolder, to: name, in: folder)
     }
 
     /// Whether `folder`'s filesystem makes unnamed files (O_TMPFILE) and how this process can
     /// link them, if at all; tried once with an empty file.
-    static func unnamedFileLinking(in folder: String) -> UnnamedLinking? {
-        let descriptor = crawler_open_unnamed(folder)
+    static func unnamedFileLinking(in folder: StoreFolder) -> UnnamedLinking? {
+        let descriptor = crawler_open_unnamed(folder.descriptor)
         guard descriptor >= 0 else { return nil }
         defer { Glibc.close(descriptor) }
-        let probe = folder + "/unnamed-file-probe"
+        let probe = "unnamed-file-probe"
         for linking in [UnnamedLinking.direct, .throughProc] {
-            unlink(probe)
-            if crawler_link_unnamed(descriptor, probe, linking.throughProc) == 0 {
-                unlink(probe)
+            unlinkat(folder.descriptor, probe, 0)
+            if crawler_link_unnamed(descriptor, folder.descriptor, probe, linking == .throughProc ? 1 : 0) == 0 {
+                unlinkat(folder.descriptor, probe, 0)
                 return linking
             }
         }
@@ -117,32 +127,15 @@ enum FileSystem {
         Glibc.close(descriptor)
     }
 
-    static func syncFileSystem(containing path: String) throws(StoreError) {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .io(path: path, operation: "open folder", errno: errno) }
-        defer { close(descriptor) }
-        guard crawler_syncfs(descriptor) == 0 else { throw .io(path: path, operation: "syncfs", errno: errno) }
-    }
-
-    static func rename(_ source: String, to destination: String) throws(StoreError) {
-        guard Glibc.rename(source, destination) == 0 else {
-            throw .io(path: destination, operation: "rename into place", errno: errno)
+    static func rename(_ source: String, in from: StoreFolder, to destination: String, in to: StoreFolder) throws(StoreError) {
+        guard SystemCalls.renameat(from.descriptor, source, to.descriptor, destination) == 0 else {
+            throw .io(path: to.path + "/" + destination, operation: "rename into place", errno: errno)
         }
     }
 
-    static func remove(_ path: String) {
-        unlink(path)
-    }
-
-    /// Size in bytes of a regular file, nil when there is none.
-    static func size(of path: String) -> Int? {
-        var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return Int(info.st_size)
-    }
-
-    static func read(_ path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    /// The bytes of the regular file `name` in `folder` (not a link to one); nil when unreadable.
+    static func read(_ name: String, in folder: StoreFolder) -> [UInt8]? {
+        let descriptor = Glibc.openat(folder.descriptor, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
@@ -153,25 +146,5 @@ enum FileSystem {
             guard count > 0 else { return count == 0 ? bytes : nil }
             bytes += chunk[..<count]
         }
-    }
-
-    /// Names in a folder (not . and ..), with whether each is a folder.
-    static func entries(of folder: String) -> [(name: String, isFolder: Bool)] {
-        guard let directory = opendir(folder) else { return [] }
-        defer { closedir(directory) }
-        var result: [(String, Bool)] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            guard name != ".", name != ".." else { continue }
-            result.append((name, entry.pointee.d_type == UInt8(DT_DIR)))
-        }
-        return result.sorted { $0.0 < $1.0 }
-    }
-
-    /// Removes every file in `folder` (temp files left by a crash); returns how many.
-    static func emptyFolder(_ folder: String) -> Int {
-        entries(of: folder).filter { !$0.isFolder && unlink(folder + "/" + $0.name) == 0 }.count
     }
 }

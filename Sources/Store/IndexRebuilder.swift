@@ -12,8 +12,8 @@ extension DocumentStore {
     public func rebuildIndex() throws(StoreError) -> RebuildReport {
         var report = RebuildReport()
         var rows: [IndexedDocument] = []
-        for file in DocumentFiles.list(root: root, layout: layout) {
-            guard let bytes = FileSystem.read(root + "/" + file.path) else {
+        for file in DocumentFiles.list(root: folder, layout: layout) {
+            guard let located = folder.locate(file.path), let bytes = FileSystem.read(located.name, in: located.folder) else {
                 report.skipped.append("\(file.path): unreadable")
                 continue
             }

@@ -10,6 +10,7 @@ final class SQLiteDatabase {
         var connection: OpaquePointer?
         let creating = !readOnly && access(path, F_OK) != 0
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
+            | SQLITE_OPEN_NOFOLLOW
         guard sqlite3_open_v2(path, &connection, flags, nil) == SQLITE_OK, let connection else {
             let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close(connection)

@@ -10,18 +10,22 @@ public final class StagedDocuments: @unchecked Sendable {
     /// Every document of the batch, duplicates included.
     public let documents: [Document]
     private var prepared: [PreparedDocument]
+    /// Documents the store would not write, by short hash, with why (see `DocumentWriter.Preparation`).
+    let refused: [String: StoreError]
     private let writer: DocumentWriter?
 
     /// Documents a store has nothing to write ahead for.
     public init(documents: [Document]) {
         self.documents = documents
         prepared = []
+        refused = [:]
         writer = nil
     }
 
-    init(documents: [Document], prepared: [PreparedDocument], writer: DocumentWriter) {
+    init(documents: [Document], preparation: DocumentWriter.Preparation, writer: DocumentWriter) {
         self.documents = documents
-        self.prepared = prepared
+        prepared = preparation.prepared
+        refused = preparation.refused
         self.writer = writer
     }
 

@@ -3,6 +3,9 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Another process holds the store's lock.
     case locked(path: String, holder: String)
     case io(path: String, operation: String, errno: Int32)
+    /// A path beneath the store the store will not use: a symbolic link, a folder on another
+    /// filesystem. The reason says what is wrong and what to do.
+    case refused(path: String, reason: String)
     case index(path: String, message: String)
     /// The fleet's shared database failed; the message names it.
     case database(message: String)
@@ -13,6 +16,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             return "store \(path) is in use by another crawler (\(holder)); stop it or use another store"
         case let .io(path, operation, code):
             return "\(operation) \(path): \(String(cString: strerrorText(code)))"
+        case let .refused(path, reason):
+            return "\(path) \(reason)"
         case let .index(path, message):
             return "index \(path): \(message)"
         case let .database(message):

@@ -19,15 +19,16 @@ extension DocumentStore {
             indexedPaths.insert(document.path)
             report.problems += problems(of: document)
         }
-        for file in DocumentFiles.list(root: root, layout: layout) where !indexedPaths.contains(file.path) {
+        for file in DocumentFiles.list(root: folder, layout: layout) where !indexedPaths.contains(file.path) {
             report.problems.append("\(file.path): a document file the index does not know (run rebuild-index)")
         }
         return report
     }
 
     private func problems(of document: IndexedDocument) -> [String] {
-        let path = root + "/" + document.path
-        guard let bytes = FileSystem.read(path) else { return ["\(document.path): indexed but missing"] }
+        guard let file = folder.locate(document.path), let bytes = FileSystem.read(file.name, in: file.folder) else {
+            return ["\(document.path): indexed but missing"]
+        }
         var problems: [String] = []
         if bytes.count != document.bytes {
             problems.append("\(document.path): \(bytes.count) bytes on disk, \(document.bytes) recorded")
@@ -53,18 +54,21 @@ enum DocumentFiles {
         let shortHash: String
     }
 
-    static func list(root: String, layout: DocumentLayout) -> [File] {
+    /// Links are not followed (nor listed): nothing outside the store is read as a document.
+    static func list(root: StoreFolder, layout: DocumentLayout) -> [File] {
         var files: [File] = []
-        walk(root: root, relative: layout.topFolder, into: &files)
+        if let top = try? root.folder(layout.topFolder, creating: false) {
+            walk(top, relative: layout.topFolder, into: &files)
+        }
         return files
     }
 
-    private static func walk(root: String, relative: String, into files: inout [File]) {
-        for entry in FileSystem.entries(of: root + "/" + relative) {
+    private static func walk(_ folder: StoreFolder, relative: String, into files: inout [File]) {
+        for entry in folder.entries() {
             let path = relative + "/" + entry.name
-            if entry.isFolder {
-                walk(root: root, relative: path, into: &files)
-            } else if let short = DocumentLayout.shortHash(ofFileName: Substring(entry.name)) {
+            if entry.kind == .folder, let child = try? folder.folder(entry.name, creating: false) {
+                walk(child, relative: path, into: &files)
+            } else if entry.kind == .file, let short = DocumentLayout.shortHash(ofFileName: Substring(entry.name)) {
                 files.append(File(path: path, shortHash: short))
             }
         }

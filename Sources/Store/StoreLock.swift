@@ -5,11 +5,15 @@ internal import Glibc
 final class StoreLock {
     private let descriptor: Int32
 
-    init(path: String) throws(StoreError) {
+    init(in root: StoreFolder) throws(StoreError) {
+        let path = root.path + "/lock"
         // 0600: only the crawler's user may hold or read it. O_NOFOLLOW: a planted `lock`
         // symlink must not make us truncate the file it points at.
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard descriptor >= 0 else { throw .io(path: path, operation: "open lock", errno: errno) }
+        descriptor = openat(root.descriptor, "lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else {
+            guard errno == ELOOP else { throw .io(path: path, operation: "open lock", errno: errno) }
+            throw .refused(path: path, reason: "is a symbolic link; the store follows no link beneath its root (remove it)")
+        }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = StoreLock.readHolder(descriptor)
             close(descriptor)

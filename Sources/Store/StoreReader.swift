@@ -16,11 +16,11 @@ public final class StoreReader {
 
     public init(path: String) throws(StoreError) {
         root = path
-        let indexPath = path + "/index.sqlite"
-        guard FileSystem.size(of: indexPath) != nil else {
+        let indexPath = path + "/" + IndexFile.name
+        guard let folder = try? StoreFolder.root(path, creating: false), folder.kind(of: IndexFile.name) != nil else {
             throw .index(path: indexPath, message: "no store here yet (run `crawler once` or `crawler run` first)")
         }
-        database = try SQLiteDatabase(path: indexPath, readOnly: true)
+        database = try SQLiteDatabase(path: try IndexFile.path(in: folder), readOnly: true)
         let version = try database.integer("PRAGMA user_version")
         guard version == IndexSchema.version else {
             throw .index(path: indexPath, message: "the index is schema version \(version), not \(IndexSchema.version); "

@@ -97,6 +97,9 @@ struct PostsCommand: ParsableCommand {
                     refused += page.refused.count
                     let outcome = page.documents.isEmpty ? .init(stored: [], duplicates: 0)
                         : try store.store(page.documents, storedAt: WallClock.now())
+                    // A document the store refused (its folder a link, or on another filesystem) is
+                    // not written: the cursor must not pass it.
+                    if let refusal = outcome.refused.values.first { throw refusal }
                     try cursorFile.write(page.cursor)
                     cursor = page.cursor
                     written += outcome.stored.count

@@ -15,7 +15,8 @@ import Testing
 
     private func writer(_ linking: FileSystem.UnnamedLinking?) throws -> DocumentWriter {
         try FileManager.default.createDirectory(atPath: root + "/tmp", withIntermediateDirectories: true)
-        var writer = DocumentWriter(root: root, temporaryFolder: root + "/tmp", layout: .standard)
+        let folder = try StoreFolder.root(root)
+        var writer = DocumentWriter(root: folder, temporaryFolder: try folder.folder("tmp"), layout: .standard)
         writer.unnamedLinking = linking
         return writer
     }
@@ -28,11 +29,11 @@ import Testing
     @Test(arguments: [FileSystem.UnnamedLinking.direct, .throughProc, nil])
     func writesEveryDocumentUnderItsName(linking: FileSystem.UnnamedLinking?) throws {
         // This filesystem (the test's temp folder) must offer unnamed files, or the test proves nothing.
-        let probed = FileSystem.unnamedFileLinking(in: NSTemporaryDirectory())
+        let probed = FileSystem.unnamedFileLinking(in: try StoreFolder.root(NSTemporaryDirectory(), creating: false))
         try #require(probed != nil)
         if linking == .direct && probed == .throughProc { return }   // not permitted to this process
         let writer = try writer(linking)
-        let prepared = try writer.prepare([document("aa", text: "first ✓"), document("bb", text: String(repeating: "b", count: 70_000))])
+        let prepared = try writer.prepare([document("aa", text: "first ✓"), document("bb", text: String(repeating: "b", count: 70_000))]).prepared
         let staged = prepared.map { if case .unnamed = $0.staged { true } else { false } }
         #expect(staged == [linking != nil, linking != nil])
         // Nothing is visible under a final name before `publish`.
@@ -45,11 +46,11 @@ import Testing
     }
 
     @Test func anUnnamedFileReplacesAnUnindexedFileAlreadyThere() throws {
-        let writer = try writer(FileSystem.unnamedFileLinking(in: NSTemporaryDirectory()))
+        let writer = try writer(FileSystem.unnamedFileLinking(in: try StoreFolder.root(NSTemporaryDirectory(), creating: false)))
         try #require(writer.unnamedLinking != nil)
         try FileManager.default.createDirectory(atPath: root + "/posts/2022/02", withIntermediateDirectories: true)
         #expect(FileManager.default.createFile(atPath: root + "/posts/2022/02/aa00000000000000.md", contents: Data("old".utf8)))
-        let prepared = try writer.prepare([document("aa", text: "whole document")])
+        let prepared = try writer.prepare([document("aa", text: "whole document")]).prepared
         try writer.makeDurable()
         try writer.publish(prepared)
         #expect(contents("aa") == "whole document")
@@ -57,10 +58,10 @@ import Testing
     }
 
     @Test func pastItsDescriptorLimitABatchGoesToTempFiles() throws {
-        var writer = try writer(FileSystem.unnamedFileLinking(in: NSTemporaryDirectory()))
+        var writer = try writer(FileSystem.unnamedFileLinking(in: try StoreFolder.root(NSTemporaryDirectory(), creating: false)))
         try #require(writer.unnamedLinking != nil)
         writer.descriptorLimit = 0
-        let prepared = try writer.prepare([document("aa", text: "a"), document("bb", text: "b")])
+        let prepared = try writer.prepare([document("aa", text: "a"), document("bb", text: "b")]).prepared
         #expect(prepared.allSatisfy { if case .temporary = $0.staged { true } else { false } })
         try writer.makeDurable()
         try writer.publish(prepared)
@@ -72,8 +73,8 @@ import Testing
     /// files must not be one file, or naming the first would take (or truncate) the second's.
     @Test func twoTempFilesOfOneDocumentAreApart() throws {
         let writer = try writer(nil)
-        let first = try writer.prepare([document("aa", text: "same text")])
-        let second = try writer.prepare([document("aa", text: "same text")])
+        let first = try writer.prepare([document("aa", text: "same text")]).prepared
+        let second = try writer.prepare([document("aa", text: "same text")]).prepared
         try writer.publish(first)
         try writer.publish(second)
         #expect(contents("aa") == "same text")
@@ -81,8 +82,8 @@ import Testing
     }
 
     @Test func discardedFilesLeaveNothingBehind() throws {
-        let writer = try writer(FileSystem.unnamedFileLinking(in: NSTemporaryDirectory()))
-        let prepared = try writer.prepare([document("aa", text: "a"), document("bb", text: "b")])
+        let writer = try writer(FileSystem.unnamedFileLinking(in: try StoreFolder.root(NSTemporaryDirectory(), creating: false)))
+        let prepared = try writer.prepare([document("aa", text: "a"), document("bb", text: "b")]).prepared
         writer.discard(prepared[...])
         #expect(contents("aa") == nil)
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/posts/2022/02").isEmpty)

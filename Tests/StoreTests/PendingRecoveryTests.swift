@@ -22,8 +22,8 @@ import Testing
     private func interruptBatch(_ documents: [Document], inPlace: Set<String>) throws {
         let index = try DocumentIndex(path: folder + "/index.sqlite")
         let prepared = documents.map {
-            PreparedDocument(document: $0, relativePath: layout.relativePath(for: $0), staged: .temporary(path: ""),
-                             bytes: $0.text.utf8.count)
+            PreparedDocument(document: $0, relativePath: layout.relativePath(for: $0), staged: .temporary(name: ""),
+                             bytes: $0.text.utf8.count, folder: nil, name: "")
         }
         try index.recordPending(prepared, storedAt: now)
         for entry in prepared where inPlace.contains(entry.document.shortHash) {

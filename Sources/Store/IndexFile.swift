@@ -1,0 +1,21 @@
+internal import Glibc
+
+/// Where SQLite finds the index. SQLite opens files by path, so it is given the root's real
+/// path (links resolved: the operator's choice) with the index's name, and told to refuse links
+/// (SQLITE_OPEN_NOFOLLOW refuses one anywhere in the path, and SQLite always opens its -wal and
+/// -shm files with O_NOFOLLOW); a planted `index.sqlite` link is named in a clear error first.
+enum IndexFile {
+    static let name = "index.sqlite"
+
+    static func path(in root: StoreFolder) throws(StoreError) -> String {
+        for suffix in ["", "-wal", "-shm"] where root.kind(of: name + suffix) == .link {
+            throw .refused(path: root.path + "/" + name + suffix,
+                           reason: "is a symbolic link; the store follows no link beneath its root (remove it)")
+        }
+        guard let real = realpath(root.path, nil) else {
+            throw .io(path: root.path, operation: "resolve", errno: errno)
+        }
+        defer { free(real) }
+        return String(cString: real) + "/" + name
+    }
+}

@@ -1,0 +1,82 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// A disk that fails mid-batch, through the real binary: `CRAWLER_FAULT` makes one of the
+/// store's calls fail as a failing disk would (EIO from a sync, ENOSPC or EDQUOT from a write
+/// or a link, EROFS once the filesystem turns read-only). Whatever fails, nothing is reported or
+/// recorded stored that is not durable, the crawl goes on, and a pass on a healthy disk then
+/// stores every item exactly once: none twice, none missing, none counted as a duplicate.
+@Suite struct FailingDiskTests {
+    let folder = TemporaryFolder()
+    /// Two feeds of four items each: the healthy one and the one whose batch the fault hits
+    /// may share a batch or not, as the fetches fall.
+    let farm = FeedFarm(feeds: 2, itemsPerFeed: 4)
+
+    private struct PassCounts {
+        var new = 0, duplicates = 0
+    }
+
+    private func counts(_ run: CrawlerProcess.Run) -> PassCounts {
+        guard let match = run.stdout.firstMatch(of: /(\d+) new documents, (\d+) duplicates/) else { return PassCounts() }
+        return PassCounts(new: Int(match.1) ?? -1, duplicates: Int(match.2) ?? -1)
+    }
+
+    /// One pass with `fault`, then one without; checks the promises above, and that the failing
+    /// pass logged `message` once for each feed it failed and for no other.
+    private func failThenRecover(fault: String, message: String) throws {
+        let server = try farm.server()
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+
+        let failing = try CrawlerProcess.run(["once"], in: folder.path, shellPrefix: "export CRAWLER_FAULT='\(fault)';")
+        #expect(failing.status == 1, "\(failing.stderr)")
+        let errors = failing.stderr.split(separator: "\n").map { LogLine(String($0)) }.filter { $0["level"] == "error" }
+        #expect(!errors.isEmpty && errors.count <= farm.feeds, "\(failing.stderr)")
+        #expect(errors.allSatisfy { $0["event"] == "fetch" && $0["error"]?.contains(message) == true }, "\(failing.stderr)")
+        let first = counts(failing)
+        #expect(first.new < farm.distinctItems)
+
+        let clean = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(clean.status == 0, "\(clean.stderr)")
+        let second = counts(clean)
+        // A document the failed pass left named but not durable would come back as a duplicate.
+        #expect(second.duplicates == 0, "\(clean.stdout)")
+        #expect(first.new + second.new == farm.distinctItems, "\(failing.stdout)\(clean.stdout)")
+
+        let titles = folder.files(under: "store/posts").compactMap { folder.read("store/posts/" + $0) }
+            .compactMap { $0.split(separator: "\n").first { $0.hasPrefix("title: ") } }
+        #expect(titles.count == farm.distinctItems)
+        #expect(Set(titles).count == farm.distinctItems)
+        let verify = try CrawlerProcess.run(["store", "verify"], in: folder.path)
+        #expect(verify.status == 0, "\(verify.stdout)")
+        #expect(folder.files(under: "store/tmp").isEmpty)
+    }
+
+    @Test func anEIOFromTheSyncAfterTheLinksStoresNothingOfTheBatch() throws {
+        // The first syncfs makes a batch's contents durable; from the second on, every one fails.
+        try failThenRecover(fault: "syncfs:EIO:2+", message: "Input/output error")
+    }
+
+    @Test func anEIOFromTheSyncOfTheContentsStoresNothingOfTheBatch() throws {
+        try failThenRecover(fault: "syncfs:EIO:1+", message: "Input/output error")
+    }
+
+    @Test func noSpaceForALinkMidBatchStoresNothingOfTheBatch() throws {
+        try failThenRecover(fault: "link:ENOSPC:3+", message: "No space left on device")
+    }
+
+    @Test func noSpaceForAWriteStoresNothingOfTheBatch() throws {
+        try failThenRecover(fault: "write:ENOSPC:3+", message: "No space left on device")
+    }
+
+    @Test func anExhaustedQuotaStoresNothingOfTheBatch() throws {
+        try failThenRecover(fault: "write:EDQUOT:2+", message: "quota exceeded")
+    }
+
+    @Test func aFilesystemTurnedReadOnlyMidBatchStoresNothingOfTheBatch() throws {
+        // From the third link on, nothing can be changed: not even the names already given can
+        // be taken back, so they stay behind, unindexed, for the next pass to replace.
+        try failThenRecover(fault: "link:EROFS:3+,unlink:EROFS:1+,rename:EROFS:1+",
+                            message: "Read-only file system")
+    }
+}

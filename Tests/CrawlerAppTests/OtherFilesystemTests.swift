@@ -1,0 +1,74 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// A document folder that is a mount point: one syncfs of the store would not make its documents
+/// durable, so the store refuses it. Needs root (to mount a tmpfs), as the crawler's tests run here.
+@Suite(.enabled(if: TemporaryMount.isPermitted, "mounting a tmpfs needs root"))
+struct OtherFilesystemTests {
+    let folder = TemporaryFolder()
+
+    @Test func aDocumentFolderOnAnotherFilesystemIsRefusedAndTheOtherFeedIsStored() throws {
+        let server = try LoopbackHTTPServer { request in
+            let year = request.path.hasSuffix("old.xml") ? "2022" : "2026"
+            let item = """
+                <item><title>Story of \(year)</title><link>https://example.org/\(year)</link>
+                <pubDate>01 Dec \(year) 10:00:00 GMT</pubDate><description>Body of \(year).</description></item>
+                """
+            return ServedResponse(text: GoldenDocument.rssFeed(items: [item]))
+        }
+        try folder.write("""
+            store: ./store
+            feeds:
+              - url: \(server.url("/old.xml"))
+                name: old
+              - url: \(server.url("/new.xml"))
+                name: new
+            """, to: "feeds.yaml")
+        try FileManager.default.createDirectory(atPath: folder.file("store/posts/2022"), withIntermediateDirectories: true)
+        let mount = try TemporaryMount(at: folder.file("store/posts/2022"))
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        let mounted = FileManager.default.enumerator(atPath: mount.path)?.allObjects.count ?? -1
+        mount.unmount()
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("FAIL  old") && run.stdout.contains("ok    new"), "\(run.stdout)")
+        #expect(run.stderr.contains("store/posts/2022 is on another filesystem than the rest of the store"), "\(run.stderr)")
+        #expect(mounted == 0, "documents were written on the other filesystem")
+        #expect(folder.files(under: "store/posts/2026/12").count == 1)
+    }
+}
+
+/// A tmpfs mounted for one test, unmounted by `unmount` or when released.
+final class TemporaryMount {
+    let path: String
+    private var mounted = true
+
+    init(at path: String) throws {
+        self.path = path
+        guard Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "crawler-test", path]) else {
+            throw CocoaError(.fileWriteNoPermission)
+        }
+    }
+
+    func unmount() {
+        if mounted { _ = Self.run("/bin/umount", [path]) }
+        mounted = false
+    }
+
+    deinit { unmount() }
+
+    static let isPermitted: Bool = {
+        let probe = TemporaryFolder(prefix: "crawler-mount-probe")
+        return (try? TemporaryMount(at: probe.path)) != nil
+    }()
+
+    private static func run(_ tool: String, _ arguments: [String]) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+}
