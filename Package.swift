@@ -108,3 +108,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The whole-path fuzzer (scripts/fuzz-feed-path.sh): only with CRAWLER_FUZZ=1, so ordinary builds
+// and CI skip it.
+if Context.environment["CRAWLER_FUZZ"] != nil {
+    package.targets.append(.executableTarget(
+        name: "feed-path-fuzz",
+        dependencies: ["CrawlerApp", "Fetch", "Convert", "FeedModel", "Schedule"],
+        path: "Fuzz/FeedPathFuzz", swiftSettings: strictSettings))
+}
