@@ -96,7 +96,7 @@ struct FeedProcessor {
     /// Reads this feed's bodies (phase 1b); Sendable, so it may run on any thread.
     var reader: FeedReader {
         FeedReader(feed: feed, defaultImage: config.defaultImage, format: format, now: now, bounds: bounds,
-                   clock: { WallClock.milliseconds() }, isCancelled: context.isCancelled)
+                   clock: { WallClock.threadCPUMilliseconds() }, isCancelled: context.isCancelled)
     }
 
     /// Phase 1c, back on the owner: the decision and, if a body was read, what it gave.

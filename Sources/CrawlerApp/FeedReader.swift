@@ -12,8 +12,9 @@ struct FeedReader: Sendable {
     /// When the documents are first seen (their `firstSeen` date when the feed gives none).
     let now: Timestamp
     let bounds: FeedBounds
-    /// The clock `parse_time_limit` is measured on (milliseconds) and the shutdown flag: the
-    /// caller's, asked between chunks and items, so that parsing itself reads no clock.
+    /// The clock `parse_time_limit` is measured on (milliseconds; the CPU time of the thread that
+    /// reads, which `read` never leaves) and the shutdown flag: the caller's, asked between chunks
+    /// and items, so that parsing itself reads no clock.
     let clock: @Sendable () -> Int64
     let isCancelled: @Sendable () -> Bool
 

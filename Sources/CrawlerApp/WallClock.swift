@@ -12,6 +12,14 @@ public enum WallClock {
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
+
+    /// CPU time of the calling thread: what `parse_time_limit` measures, so that feeds read side
+    /// by side on a busy machine are not cut for the time they waited for a core.
+    static func threadCPUMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
 }
 
 /// RFC 3339 UTC with milliseconds, for log lines: `2026-11-23T19:30:31.123Z`.
