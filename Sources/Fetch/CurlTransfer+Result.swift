@@ -10,6 +10,7 @@ extension CurlTransfer {
             ? FetchResult(request: request, outcome: .response(response()), milliseconds: elapsed)
             : failure(for: code, milliseconds: elapsed)
         result.timings = timings()
+        result.waitMilliseconds = waited
         return result
     }
 

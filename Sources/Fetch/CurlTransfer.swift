@@ -23,12 +23,19 @@ final class CurlTransfer {
     let proxies: [Endpoint]
     private var responseStatus = 0
     private var responseURL: String
+    /// Made when the transfer is added to libcurl, which is when it starts: nothing queues it
+    /// after our own admission (see `AdmissionQueue`).
     let startedAt = MonotonicClock.milliseconds()
+    /// Milliseconds it waited in the admission queue before starting.
+    let waited: Int
+    /// Set once a connection is ready and the request about to be sent.
+    var connected = false
 
     /// `handle` must be new or reset: every option this transfer does not set is at its default.
-    init(request: FetchRequest, host: String, handle: UnsafeMutableRawPointer, settings: FetchSettings,
-         proxies: [Endpoint]) {
+    init(request: FetchRequest, host: String, waited: Int, handle: UnsafeMutableRawPointer,
+         settings: FetchSettings, proxies: [Endpoint]) {
         self.request = request
+        self.waited = waited
         self.proxies = proxies
         self.host = host
         self.handle = handle
@@ -64,8 +71,10 @@ final class CurlTransfer {
         crawler_easy_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout * 1000))
         crawler_easy_set_long(handle, CURLOPT_LOW_SPEED_LIMIT, settings.lowSpeedBytesPerSecond)
         crawler_easy_set_long(handle, CURLOPT_LOW_SPEED_TIME, settings.lowSpeedSeconds)
-        // Prefer waiting for an HTTP/2 connection to multiplex on over opening another one.
-        crawler_easy_set_long(handle, CURLOPT_PIPEWAIT, 1)
+        // HTTP/2 over TLS when the server offers it (ALPN), HTTP/1.1 otherwise. No PIPEWAIT: it
+        // parked transfers inside libcurl while a first connection to their host was pending, on
+        // a clock already running (a stalled first feed timed out the others before they began).
+        // The admission queue does that wait instead, off the clock.
         crawler_easy_set_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
         crawler_easy_set_long(handle, CURLOPT_DNS_CACHE_TIMEOUT, 300)
         crawler_easy_set_offset(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(settings.maxBodyBytes))
