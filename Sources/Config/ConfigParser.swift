@@ -19,10 +19,11 @@ public struct ConfigParser: Sendable {
                              "host_gap", "hosts", "low_speed_limit", "low_speed_time", "max_redirects", "proxy",
                              "revalidate_after", "adopt_redirect_after", "host_backoff_feeds",
                              "adaptive", "min_interval", "max_interval", "max_backoff", "database", "lease",
-                             "allow_private_networks"]
+                             "allow_private_networks"] + RequestSettingsParser.globalKeys
     static let feedKeys = ["url", "name", "categories", "author", "image", "interval", "adaptive",
                            "min_interval", "max_interval",
                            "item_categories", "sanitize", "tls_verify", "allow_private_networks"]
+        + RequestSettingsParser.feedKeys
 
     /// No rules: every scalar is text that the readers convert themselves, and `MappingReader`
     /// tells YAML's null apart by value. Yams' default resolver tries seven regular expressions
@@ -59,6 +60,9 @@ public struct ConfigParser: Sendable {
         config.concurrency = try reader.positiveInt("concurrency") ?? config.concurrency
         config.perHostConcurrency = try reader.positiveInt("per_host_concurrency") ?? config.perHostConcurrency
         config.userAgent = try reader.string("user_agent") ?? config.userAgent
+        if !RequestSettingsParser.isSafe(config.userAgent) {
+            throw error(at: reader.node("user_agent")!, key: "user_agent", "must be one line of text")
+        }
         config.timeout = try reader.duration("timeout") ?? config.timeout
         config.connectTimeout = try reader.duration("connect_timeout") ?? config.connectTimeout
         config.maxBodyBytes = try reader.size("max_body_size") ?? config.maxBodyBytes
@@ -74,6 +78,7 @@ public struct ConfigParser: Sendable {
         defaults.maxInterval = try reader.duration("max_interval")
         defaults.allowPrivateNetworks = try reader.bool("allow_private_networks") ?? false
         config.allowPrivateNetworks = defaults.allowPrivateNetworks
+        defaults.request = try RequestSettingsParser(parser: self).global(reader)
         config.feeds = try parseFeeds(reader.node("feeds"), defaults: defaults)
         return config
     }
@@ -136,6 +141,7 @@ public struct ConfigParser: Sendable {
         feed.sanitize = try reader.bool("sanitize") ?? true
         feed.verifyTLS = try reader.bool("tls_verify") ?? true
         feed.allowPrivateNetworks = try reader.bool("allow_private_networks") ?? defaults.allowPrivateNetworks
+        feed.request = try RequestSettingsParser(parser: self).feed(reader, defaults: defaults.request)
         return feed
     }
 
@@ -196,7 +202,7 @@ public struct ConfigParser: Sendable {
         }
     }
 
-    private func resolve(path: String) -> String {
+    func resolve(path: String) -> String {
         if path.hasPrefix("/") { return path }
         let relative = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
         return baseDirectory.hasSuffix("/") ? baseDirectory + relative : baseDirectory + "/" + relative

@@ -26,6 +26,8 @@ public struct FeedConfig: Sendable, Hashable, Codable {
     /// `allow_private_networks: true` (here or globally): this feed may reach loopback and private
     /// addresses through redirects and host names, not only the address its URL is written with.
     public var allowPrivateNetworks: Bool = false
+    /// Headers, cookies, credentials, user agent, proxy, CA file and cache/403 handling of its requests.
+    public var request = RequestSettings()
     /// 1-based line in feeds.yaml where this feed is declared (0 when not from a file).
     public var line: Int
 
@@ -62,5 +64,6 @@ extension FeedConfig {
         maxInterval = try values.decodeIfPresent(Double.self, forKey: .maxInterval)
         verifyTLS = try values.decodeIfPresent(Bool.self, forKey: .verifyTLS) ?? true
         allowPrivateNetworks = try values.decodeIfPresent(Bool.self, forKey: .allowPrivateNetworks) ?? false
+        request = try values.decodeIfPresent(RequestSettings.self, forKey: .request) ?? RequestSettings()
     }
 }

@@ -83,12 +83,14 @@ final class CurlMulti {
 
     private func start(_ request: FetchRequest, host: String, waited: Int, opens origin: String?,
                        queue: inout AdmissionQueue, deliver: (FetchResult) -> Void) {
-        guard let easy = handles.take() else {
+        let problem = Credentials.problem(with: request)
+        guard problem == nil, let easy = handles.take() else {
             queue.finished(host: host)
             if let origin { queue.firstConnectionSettled(origin: origin) }
-            deliver(.failed(request, .other, "libcurl could not create a handle"))
+            deliver(.failed(request, .other, problem ?? "libcurl could not create a handle"))
             return
         }
+        let proxies = request.settings.proxy.map(ProxyEndpoints.of(proxy:)) ?? self.proxies
         let transfer = CurlTransfer(request: request, host: host, waited: waited, handle: easy, settings: settings,
                                     proxies: proxies)
         running[easy] = transfer
@@ -130,7 +132,9 @@ final class CurlMulti {
     private func deferHostIfThrottled(_ result: FetchResult, host: String, queue: inout AdmissionQueue,
                                       deliver: (FetchResult) -> Void) {
         guard case .response(let response) = result.outcome else { return }
-        guard response.status == 429 || response.status == 503 else {
+        let throttled = response.status == 429 || response.status == 503
+            || (response.status == 403 && result.request.settings.throttleOn403)
+        guard throttled else {
             queue.answered(host: host)
             return
         }

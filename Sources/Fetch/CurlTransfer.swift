@@ -46,7 +46,7 @@ final class CurlTransfer {
         configureIdentity(settings)
         configureCallbacks()
         configureAccess()
-        setConditionalHeaders(request.conditional)
+        setHeaders(request.conditional)
     }
 
     /// The handle is the pool's again by now (reset, so it points at neither of these).
@@ -81,12 +81,21 @@ final class CurlTransfer {
     }
 
     private func configureIdentity(_ settings: FetchSettings) {
-        crawler_easy_set_string(handle, CURLOPT_USERAGENT, settings.userAgent)
+        let own = request.settings
+        crawler_easy_set_string(handle, CURLOPT_USERAGENT, own.userAgent ?? settings.userAgent)
         // Without an explicit proxy libcurl reads http_proxy, https_proxy and no_proxy itself.
-        if let proxy = settings.proxy { crawler_easy_set_string(handle, CURLOPT_PROXY, proxy) }
+        if let proxy = own.proxy ?? settings.proxy { crawler_easy_set_string(handle, CURLOPT_PROXY, proxy) }
+        // Added to the system's CAs: libcurl keeps its default CA folder (/etc/ssl/certs) beside it.
+        if let caFile = own.caFile { crawler_easy_set_string(handle, CURLOPT_CAINFO, caFile) }
         if !request.verifyTLS {
             crawler_easy_set_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
             crawler_easy_set_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
+        }
+        // Sent to the feed's own host only: libcurl drops credentials on a redirect to another one.
+        if let auth = own.basicAuth, let password = Credentials.password(of: auth) {
+            crawler_easy_set_long(handle, CURLOPT_HTTPAUTH, crawler_auth_basic)
+            crawler_easy_set_string(handle, CURLOPT_USERNAME, auth.username)
+            crawler_easy_set_string(handle, CURLOPT_PASSWORD, password)
         }
     }
 
@@ -107,14 +116,26 @@ final class CurlTransfer {
         }
     }
 
-    private func setConditionalHeaders(_ conditional: ConditionalHeaders) {
+    private func setHeaders(_ conditional: ConditionalHeaders) {
         // A validator is the server's own text sent back: one with a CR, LF or other control in it
         // would split our request (header injection), so it is not sent and the fetch is a full one.
-        if let etag = conditional.etag, HeaderText.isSafeValue(etag) {
-            headerList = curl_slist_append(headerList, "If-None-Match: \(etag)")
+        // A feed that ignores cache headers sends none: its server's validators are not believed.
+        if !request.settings.ignoreCacheHeaders {
+            if let etag = conditional.etag, HeaderText.isSafeValue(etag) {
+                headerList = curl_slist_append(headerList, "If-None-Match: \(etag)")
+            }
+            if let lastModified = conditional.lastModified, HeaderText.isSafeValue(lastModified) {
+                headerList = curl_slist_append(headerList, "If-Modified-Since: \(lastModified)")
+            }
         }
-        if let lastModified = conditional.lastModified, HeaderText.isSafeValue(lastModified) {
-            headerList = curl_slist_append(headerList, "If-Modified-Since: \(lastModified)")
+        // The feed's own headers (checked for controls when feeds.yaml was read). Cookies go as a
+        // header rather than CURLOPT_COOKIE: libcurl drops a Cookie header on a redirect to
+        // another host, as it drops credentials.
+        for field in request.settings.headers {
+            headerList = curl_slist_append(headerList, "\(field.name): \(field.value)")
+        }
+        if let cookies = request.settings.cookies {
+            headerList = curl_slist_append(headerList, "Cookie: \(cookies)")
         }
         if headerList != nil {
             crawler_easy_set_slist(handle, CURLOPT_HTTPHEADER, headerList)
