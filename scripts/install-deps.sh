@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the crawler builds against (and python3 for the demo server,
-# postgresql for the fleet tests, which start a throwaway cluster of their own).
+# postgresql for the fleet tests, which start a throwaway cluster of their own, and nginx-light and
+# openssl for the HTTPS tests, which start nginx with a CA and certificate they make).
 # Installs only what is missing, so it is quick on a machine that already has them.
 set -euo pipefail
-packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev libpq-dev postgresql pkg-config python3 systemd)
+packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev libpq-dev postgresql nginx-light openssl pkg-config python3 systemd)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
