@@ -130,6 +130,28 @@ import Testing
         #expect(first.contains("retry after 120 s") == throttle, "\(first)")
     }
 
+    /// A redirect to another host (here another port) takes neither the credentials nor the cookies along.
+    @Test func credentialsAndCookiesStayWithTheFeedsOwnHost() throws {
+        let elsewhere = try LoopbackHTTPServer { _ in ServedResponse(text: Self.channel("moved")) }
+        let redirector = try LoopbackHTTPServer { _ in .redirect(302, to: elsewhere.url("/moved.xml")) }
+        let run = try crawl("""
+            feeds:
+              - url: \(redirector.url("/start.xml"))
+                name: moved
+                allow_private_networks: true
+                cookies: {session: abc}
+                basic_auth: {username: reader, password: secret}
+              - url: \(server.url("/healthy.xml"))
+                name: healthy
+            """)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(redirector.requests.first?.headers["authorization"] != nil)
+        #expect(redirector.requests.first?.headers["cookie"] == "session=abc")
+        let moved = elsewhere.requests.first?.headers ?? [:]
+        #expect(elsewhere.requests.count == 1)
+        #expect(moved["authorization"] == nil && moved["cookie"] == nil, "\(moved)")
+    }
+
     /// The proxy is a loopback server that answers for any URL it is asked for.
     @Test func aFeedsOwnProxyCarriesItsRequests() throws {
         let run = try crawl("""
