@@ -83,4 +83,14 @@ import Testing
         #expect(stored.contains { $0.contains("the body of only") })
         #expect(server.accessLog.map(\.tlsProtocol) == [version], "\(server.accessLog)")
     }
+
+    /// A missing CA file is a mistake in feeds.yaml, reported with its line before anything is fetched.
+    @Test func anUnreadableCAFileIsAConfigurationError() throws {
+        try folder.write("store: ./out\nfeeds:\n  - url: https://127.0.0.1:1/feed.xml\n    ca_file: certs/missing.pem\n",
+                         to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("feeds.yaml:3") && run.stderr.contains("feeds[0].ca_file"), "\(run.stderr)")
+        #expect(run.stderr.contains("cannot read the CA file \(folder.path)/certs/missing.pem"), "\(run.stderr)")
+    }
 }
