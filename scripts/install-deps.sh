@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the crawler builds against (and python3 for the demo server,
 # postgresql for the fleet tests, which start a throwaway cluster of their own, chromium for the
-# test that opens stored documents in a browser, and systemd and strace for the tests of the shipped units).
+# test that opens stored documents in a browser, systemd and strace for the tests of the shipped
+# units, and nginx-light and openssl for the HTTPS tests, which start nginx with a CA they make).
 # Installs only what is missing, so it is quick on a machine that already has them.
 set -euo pipefail
-packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev libpq-dev libgumbo-dev chromium postgresql pkg-config python3 systemd strace)
+packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev libpq-dev libgumbo-dev chromium postgresql nginx-light openssl pkg-config python3 systemd strace)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

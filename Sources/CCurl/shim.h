@@ -80,4 +80,7 @@ static inline CURLcode crawler_easy_get_pointer(CURL *handle, CURLINFO info, voi
 static inline CURLMcode crawler_multi_set_long(CURLM *handle, CURLMoption option, long value) {
     return curl_multi_setopt(handle, option, value);
 }
+/* CURLAUTH_BASIC is a cast expression Swift does not import. */
+static const long crawler_auth_basic = (long)CURLAUTH_BASIC;
+
 #endif

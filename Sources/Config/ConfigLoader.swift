@@ -29,6 +29,17 @@ public enum ConfigLoader {
             }
             config.output = .template(String(decoding: data, as: UTF8.self))
         }
+        try checkCAFiles(config, path: path)
         return config
+    }
+
+    /// A `ca_file:` that cannot be read is a mistake in the file, reported before anything is
+    /// fetched rather than as every one of its feeds failing.
+    private static func checkCAFiles(_ config: CrawlerConfig, path: String) throws(ConfigError) {
+        for (index, feed) in config.feeds.enumerated() {
+            guard let caFile = feed.request.caFile, !FileManager.default.isReadableFile(atPath: caFile) else { continue }
+            throw ConfigError(file: path, line: feed.line, key: "feeds[\(index)].ca_file",
+                              message: "cannot read the CA file \(caFile) (a PEM file of certificate authorities)")
+        }
     }
 }

@@ -21,10 +21,12 @@ public struct ConfigParser: Sendable {
                              "adaptive", "min_interval", "max_interval", "max_backoff", "database", "lease",
                              "allow_private_networks",
                              "max_items", "max_documents_per_day", "parse_time_limit", "max_backlog_bytes"]
+        + RequestSettingsParser.globalKeys
     static let feedKeys = ["url", "name", "categories", "author", "image", "interval", "adaptive",
                            "min_interval", "max_interval",
                            "item_categories", "sanitize", "tls_verify", "allow_private_networks", "enabled", "site_url",
                            "max_items", "max_documents_per_day", "parse_time_limit"]
+        + RequestSettingsParser.feedKeys
 
     /// No rules: every scalar is text that the readers convert themselves, and `MappingReader`
     /// tells YAML's null apart by value. Yams' default resolver tries seven regular expressions
@@ -61,6 +63,9 @@ public struct ConfigParser: Sendable {
         config.concurrency = try reader.positiveInt("concurrency") ?? config.concurrency
         config.perHostConcurrency = try reader.positiveInt("per_host_concurrency") ?? config.perHostConcurrency
         config.userAgent = try reader.string("user_agent") ?? config.userAgent
+        if !RequestSettingsParser.isSafe(config.userAgent) {
+            throw error(at: reader.node("user_agent")!, key: "user_agent", "must be one line of text")
+        }
         config.timeout = try reader.duration("timeout") ?? config.timeout
         config.connectTimeout = try reader.duration("connect_timeout") ?? config.connectTimeout
         config.maxBodyBytes = try reader.size("max_body_size") ?? config.maxBodyBytes
@@ -76,6 +81,7 @@ public struct ConfigParser: Sendable {
         defaults.maxInterval = try reader.duration("max_interval")
         defaults.allowPrivateNetworks = try reader.bool("allow_private_networks") ?? false
         config.allowPrivateNetworks = defaults.allowPrivateNetworks
+        defaults.request = try RequestSettingsParser(parser: self).global(reader)
         let feeds = try parseFeeds(reader.node("feeds"), defaults: defaults)
         config.feeds = feeds.filter(\.enabled).map(\.0)
         config.disabledFeeds = feeds.filter { !$0.enabled }.map(\.0)
@@ -147,6 +153,7 @@ public struct ConfigParser: Sendable {
         feed.maxItems = try reader.positiveInt("max_items")
         feed.maxDocumentsPerDay = try reader.positiveInt("max_documents_per_day")
         feed.parseTimeLimit = try reader.duration("parse_time_limit")
+        feed.request = try RequestSettingsParser(parser: self).feed(reader, defaults: defaults.request)
         return (feed, try reader.bool("enabled") ?? true)
     }
 
@@ -211,7 +218,7 @@ public struct ConfigParser: Sendable {
         }
     }
 
-    private func resolve(path: String) -> String {
+    func resolve(path: String) -> String {
         if path.hasPrefix("/") { return path }
         let relative = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
         return baseDirectory.hasSuffix("/") ? baseDirectory + relative : baseDirectory + "/" + relative

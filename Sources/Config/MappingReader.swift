@@ -139,7 +139,7 @@ struct MappingReader {
         }
     }
 
-    private func qualified(_ key: String) -> String {
+    func qualified(_ key: String) -> String {
         path.isEmpty ? key : "\(path).\(key)"
     }
 }

@@ -57,6 +57,7 @@ struct FeedProcessor {
     func decide(_ result: FetchResult, previous stored: FeedState?) -> Decided {
         var report = FeedReport(feed: feed.name, url: feed.url, status: .failed("not processed"))
         report.milliseconds = result.milliseconds
+        report.waitMilliseconds = result.waitMilliseconds
         var hints = ServerHints()
         var previous = stored ?? FeedState(feed: feed.name, url: feed.url)
         if previous.url != feed.url { previous = FeedState(feed: feed.name, url: feed.url, documents: previous.documents) }

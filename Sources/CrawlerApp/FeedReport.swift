@@ -14,6 +14,8 @@ public struct FeedReport: Sendable {
     public var status: Status
     public var bytes: Int = 0
     public var milliseconds: Int = 0
+    /// Time spent queued for a slot before the transfer started (not part of `milliseconds`).
+    public var waitMilliseconds: Int = 0
     public var items: Int = 0
     public var new: Int = 0
     public var duplicates: Int = 0

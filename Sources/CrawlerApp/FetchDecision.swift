@@ -32,12 +32,14 @@ struct FetchDecision {
             if let wait = failure.retryAfter { decision.backOff(seconds: wait, now: now) }
         case .response(let response):
             decision.followRedirects(response.redirects, finalURL: response.finalURL, config: config)
-            decision.judge(response, conditional: !result.request.conditional.isEmpty, now: now)
+            decision.judge(response, conditional: !result.request.conditional.isEmpty,
+                           throttleOn403: result.request.settings.throttleOn403, now: now)
         }
         return decision
     }
 
-    private mutating func judge(_ response: FetchResponse, conditional: Bool, now: Timestamp) {
+    /// `throttleOn403`: the feed's host answers its rate limit with 403 (`throttle_on_403: true`).
+    private mutating func judge(_ response: FetchResponse, conditional: Bool, throttleOn403: Bool, now: Timestamp) {
         switch response.status {
         case 304:
             // Servers may rotate validators on a 304; keep the newest, byte for byte.
@@ -59,13 +61,20 @@ struct FetchDecision {
             // The message stays the plain status; the `feed_gone` log line says it is no longer polled.
             action = .failed("HTTP 410 Gone")
         case 429, 503:
-            let wait = response.cache.retryAfter
-            if let wait { backOff(seconds: wait, now: now) }
-            action = .failed("HTTP \(response.status) \(HTTPStatusText.reason(response.status))"
-                + (wait.map { "; retry after \($0) s" } ?? ""))
+            throttled(response, now: now)
+        case 403 where throttleOn403:
+            throttled(response, now: now)
         default:
             action = .failed("HTTP \(response.status) \(HTTPStatusText.reason(response.status))")
         }
+    }
+
+    /// The server asked us to slow down: its Retry-After, if any, holds the feed back.
+    private mutating func throttled(_ response: FetchResponse, now: Timestamp) {
+        let wait = response.cache.retryAfter
+        if let wait { backOff(seconds: wait, now: now) }
+        action = .failed("HTTP \(response.status) \(HTTPStatusText.reason(response.status))"
+            + (wait.map { "; retry after \($0) s" } ?? ""))
     }
 
     /// A 301/308 is believed only once it has been seen on several fetches in a row; a temporary

@@ -10,12 +10,13 @@ enum FetchPlan: Equatable {
         // Trust follows the URL the operator wrote, not one a redirect made us adopt.
         let access = NetworkAccess.operatorURL(feed.url, allowsPrivateNetworks: feed.allowPrivateNetworks)
         guard let state, state.url == feed.url else {
-            return .fetch(FetchRequest(feed: feed.name, url: feed.url, verifyTLS: feed.verifyTLS, access: access),
-                          unconditionalBecause: nil)
+            return .fetch(FetchRequest(feed: feed.name, url: feed.url, verifyTLS: feed.verifyTLS, access: access,
+                                       settings: feed.request), unconditionalBecause: nil)
         }
         if let hold = FeedHold.of(feed, state: state, now: now) { return .skip(hold.reason) }
         let url = state.adoptedURL ?? feed.url
-        var request = FetchRequest(feed: feed.name, url: url, verifyTLS: feed.verifyTLS, access: access)
+        var request = FetchRequest(feed: feed.name, url: url, verifyTLS: feed.verifyTLS, access: access,
+                                   settings: feed.request)
         // Some servers keep answering 304 to validators that never change: now and then, ask afresh.
         let lastFresh = state.lastUnconditional?.secondsSince1970 ?? state.lastFetch?.secondsSince1970 ?? 0
         if !state.validators.isEmpty && Double(now.secondsSince1970 - lastFresh) >= config.revalidateAfter {

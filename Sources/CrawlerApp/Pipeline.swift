@@ -182,7 +182,8 @@ public struct Pipeline {
         }
         var metadata: Logger.Metadata = [
             "feed": "\(report.feed)", "status": "\(report.httpStatus.map(String.init) ?? "error")",
-            "bytes": "\(report.bytes)", "ms": "\(report.milliseconds)", "new": "\(report.new)",
+            "bytes": "\(report.bytes)", "ms": "\(report.milliseconds)", "wait_ms": "\(report.waitMilliseconds)",
+            "new": "\(report.new)",
             "dup": "\(report.duplicates)", "url": "\(report.url)",
             "next": "\(report.nextDue.map(\.rfc3339) ?? "never")",
         ]

@@ -34,6 +34,8 @@ public struct FeedConfig: Sendable, Hashable, Codable {
     public var allowPrivateNetworks: Bool = false
     /// The site the feed belongs to (`site_url:`, an OPML outline's `htmlUrl`), kept for exports.
     public var siteURL: String?
+    /// Headers, cookies, credentials, user agent, proxy, CA file and cache/403 handling of its requests.
+    public var request = RequestSettings()
     /// 1-based line in feeds.yaml where this feed is declared (0 when not from a file).
     public var line: Int
 
@@ -71,5 +73,6 @@ extension FeedConfig {
         verifyTLS = try values.decodeIfPresent(Bool.self, forKey: .verifyTLS) ?? true
         allowPrivateNetworks = try values.decodeIfPresent(Bool.self, forKey: .allowPrivateNetworks) ?? false
         siteURL = try values.decodeIfPresent(String.self, forKey: .siteURL)
+        request = try values.decodeIfPresent(RequestSettings.self, forKey: .request) ?? RequestSettings()
     }
 }

@@ -23,13 +23,16 @@ public struct FetchRequest: Sendable, Hashable {
     /// Which addresses the transfer may reach; by default those of a URL the operator wrote,
     /// without `allow_private_networks`.
     public var access: NetworkAccess
+    /// The feed's own headers, cookies, credentials, user agent, proxy and trust.
+    public var settings: RequestSettings
 
     public init(feed: String, url: String, conditional: ConditionalHeaders = ConditionalHeaders(),
-                verifyTLS: Bool = true, access: NetworkAccess? = nil) {
+                verifyTLS: Bool = true, access: NetworkAccess? = nil, settings: RequestSettings = RequestSettings()) {
         self.feed = feed
         self.url = url
         self.conditional = conditional
         self.verifyTLS = verifyTLS
         self.access = access ?? .operatorURL(url, allowsPrivateNetworks: false)
+        self.settings = settings
     }
 }

@@ -2,8 +2,11 @@
 public struct FetchResult: Sendable {
     public var request: FetchRequest
     public var outcome: Outcome
-    /// Wall time of the transfer in milliseconds.
+    /// Wall time of the transfer in milliseconds, from its start (not from when it was queued).
     public var milliseconds: Int
+    /// Milliseconds it waited for a slot (the global cap, its host's concurrency, gap or first
+    /// connection) before it started; not part of `milliseconds`, nor of the timeout.
+    public var waitMilliseconds: Int = 0
     /// Where the time went, as libcurl measured it (zero for a transfer that never started).
     public var timings: TransferTimings = TransferTimings()
 

@@ -2,11 +2,21 @@ internal import FeedModel
 
 /// Requests waiting to start, grouped by host budget and taken round-robin, so many feeds on
 /// one host are spread over time while other hosts proceed. Decides only; never touches libcurl.
+///
+/// This is the only queue a request waits in: what it hands out is added to libcurl at once and
+/// may connect at once (libcurl's timeout counts from then), so time spent here is reported apart
+/// (`waited`) and never eats into a transfer's `timeout`. Waiting for an HTTP/2 connection to
+/// share is done here too, not by libcurl's PIPEWAIT: the first transfer to an https origin
+/// opens its connection alone, and the origin's other transfers start once it is open (sharing
+/// it when the server speaks HTTP/2) or failed.
 struct AdmissionQueue {
     /// What to do next, as seen at one instant.
     enum Next {
-        case start(FetchRequest, host: String)
-        /// Nothing may start now; try again after this many milliseconds (nil: when a transfer ends).
+        /// `waited`: milliseconds since it was queued. `opens`: the https origin whose first
+        /// connection this transfer makes; tell `firstConnectionSettled(origin:)` once it is up or failed.
+        case start(FetchRequest, host: String, waited: Int64, opens: String?)
+        /// Nothing may start now; try again after this many milliseconds (nil: when a transfer
+        /// ends or a connection opens).
         case wait(Int64?)
     }
 
@@ -17,6 +27,10 @@ struct AdmissionQueue {
     private var rotation: [String] = []
     private var cursor = 0
     private(set) var count = 0
+    /// https origins whose first connection is being made: their other transfers wait for it.
+    private var opening: Set<String> = []
+    /// https origins with a connection made in this batch: their transfers start freely.
+    private var opened: Set<String> = []
 
     init(settings: FetchSettings) {
         self.settings = settings
@@ -31,7 +45,7 @@ struct AdmissionQueue {
             waiting[key] = HostLine()
             rotation.append(key)
         }
-        waiting[key]?.append(request)
+        waiting[key]?.append(.init(request: request, since: now, origin: HostName.httpsOrigin(of: request.url)))
         count += 1
     }
 
@@ -47,17 +61,34 @@ struct AdmissionQueue {
                 cursor += 1
                 continue
             }
-            guard delay == 0, let request = waiting[key]?.popFirst() else {
+            guard delay == 0, let head = waiting[key]?.first else {
                 soonest = min(soonest ?? delay, delay)
                 cursor += 1
                 continue
             }
+            let origin = head.origin
+            if let origin, opening.contains(origin) {
+                cursor += 1
+                continue
+            }
+            _ = waiting[key]?.popFirst()
             count -= 1
             gates[key]?.started(now: now)
             if waiting[key]?.isEmpty == true { removeLine(at: cursor) } else { cursor += 1 }
-            return .start(request, host: key)
+            let opens = origin.flatMap { opened.contains($0) ? nil : $0 }
+            if let opens { opening.insert(opens) }
+            return .start(head.request, host: key, waited: max(0, now - head.since), opens: opens)
         }
         return .wait(soonest)
+    }
+
+    /// The first connection to `origin` is up (TLS and protocol agreed), or its transfer ended
+    /// without one: the origin's other transfers may start. On an HTTP/2 connection libcurl
+    /// multiplexes them; after a failure each tries on its own, at once rather than one by one
+    /// (a server whose handshake stalls would otherwise cost its feeds a connect timeout each).
+    mutating func firstConnectionSettled(origin: String) {
+        opening.remove(origin)
+        opened.insert(origin)
     }
 
     mutating func finished(host: String) {
@@ -79,7 +110,7 @@ struct AdmissionQueue {
         if cursor > index { cursor -= 1 }
         let dropped = line.remaining
         count -= dropped.count
-        return dropped
+        return dropped.map(\.request)
     }
 
     private mutating func removeLine(at index: Int) {
@@ -90,17 +121,26 @@ struct AdmissionQueue {
 
 /// One host's waiting requests; a head index instead of removeFirst keeps popping O(1).
 private struct HostLine {
-    private var requests: [FetchRequest] = []
+    struct Waiting {
+        var request: FetchRequest
+        /// When it was queued (milliseconds on the queue's clock).
+        var since: Int64
+        /// Its https origin, if it has one (see `HostName.httpsOrigin`).
+        var origin: String?
+    }
+
+    private var requests: [Waiting] = []
     private var head = 0
 
     var isEmpty: Bool { head >= requests.count }
-    var remaining: [FetchRequest] { Array(requests[head...]) }
+    var remaining: [Waiting] { Array(requests[head...]) }
+    var first: Waiting? { head < requests.count ? requests[head] : nil }
 
-    mutating func append(_ request: FetchRequest) {
-        requests.append(request)
+    mutating func append(_ waiting: Waiting) {
+        requests.append(waiting)
     }
 
-    mutating func popFirst() -> FetchRequest? {
+    mutating func popFirst() -> Waiting? {
         guard head < requests.count else { return nil }
         head += 1
         return requests[head - 1]

@@ -11,6 +11,8 @@ final class CurlMulti {
     private let handles: CurlHandlePool
     private let waker: CurlWaker
     private let proxies: [Endpoint]
+    /// Transfers making the first connection to an https origin, which the queue waits on.
+    private var opening: [UnsafeMutableRawPointer: String] = [:]
 
     init?(settings: FetchSettings, waker: CurlWaker) {
         curlGlobalInit()
@@ -21,8 +23,10 @@ final class CurlMulti {
         self.waker = waker
         proxies = ProxyEndpoints.of(settings)
         waker.attach(handle)
-        // The admission queue enforces per-host limits itself; these bound the connections libcurl keeps.
-        crawler_multi_set_long(handle, CURLMOPT_MAX_TOTAL_CONNECTIONS, settings.concurrency)
+        // The admission queue enforces the global and per-host limits itself, and a transfer needs
+        // one connection at most, so no connection cap is set here: libcurl would hold transfers
+        // over it in a pending list of its own, their timeout running (see AdmissionQueue).
+        // This bounds only the idle connections kept for reuse.
         crawler_multi_set_long(handle, CURLMOPT_MAXCONNECTS, settings.concurrency)
         crawler_multi_set_long(handle, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
     }
@@ -54,7 +58,9 @@ final class CurlMulti {
         }
         for transfer in running.values {
             let elapsed = Int(MonotonicClock.milliseconds() - transfer.startedAt)
-            deliver(.failed(transfer.request, .cancelled, "cancelled by shutdown", milliseconds: elapsed))
+            var result = FetchResult.failed(transfer.request, .cancelled, "cancelled by shutdown", milliseconds: elapsed)
+            result.waitMilliseconds = transfer.waited
+            deliver(result)
         }
     }
 
@@ -68,9 +74,9 @@ final class CurlMulti {
             if running.isEmpty && queue.isEmpty { return }
             var stillRunning: Int32 = 0
             curl_multi_perform(handle, &stillRunning)
-            let finished = collectFinished(&queue, deliver: deliver)
+            let finished = collectFinished(&queue, deliver: deliver) + noteConnected(&queue)
             if running.isEmpty && queue.isEmpty { return }
-            // Something ended: a slot may be free, so admit before sleeping.
+            // Something ended or a first connection opened: more may start, so admit before sleeping.
             if finished > 0 { continue }
             // Paused transfers wait for the consumer, who wakes this poll when it releases memory.
             curl_multi_poll(handle, nil, 0, Int32(min(wait ?? 1000, 1000)), nil)
@@ -105,24 +111,39 @@ final class CurlMulti {
             switch queue.next(now: MonotonicClock.milliseconds()) {
             case .wait(let delay):
                 return delay
-            case .start(let request, let host):
-                start(request, host: host, queue: &queue, deliver: deliver)
+            case .start(let request, let host, let waited, let opens):
+                start(request, host: host, waited: Int(waited), opens: opens, queue: &queue, deliver: deliver)
             }
         }
         return nil
     }
 
-    private func start(_ request: FetchRequest, host: String, queue: inout AdmissionQueue,
-                       deliver: (FetchResult) -> Void) {
-        guard let easy = handles.take() else {
+    private func start(_ request: FetchRequest, host: String, waited: Int, opens origin: String?,
+                       queue: inout AdmissionQueue, deliver: (FetchResult) -> Void) {
+        let problem = Credentials.problem(with: request)
+        guard problem == nil, let easy = handles.take() else {
             queue.finished(host: host)
-            deliver(.failed(request, .other, "libcurl could not create a handle"))
+            if let origin { queue.firstConnectionSettled(origin: origin) }
+            deliver(.failed(request, .other, problem ?? "libcurl could not create a handle"))
             return
         }
-        let transfer = CurlTransfer(request: request, host: host, handle: easy, settings: settings, proxies: proxies)
+        let proxies = request.settings.proxy.map(ProxyEndpoints.of(proxy:)) ?? self.proxies
+        let transfer = CurlTransfer(request: request, host: host, waited: waited, handle: easy, settings: settings,
+                                    proxies: proxies)
         transfer.admitsChunk = { [unowned self] transfer, chunk in self.admits(transfer, chunk: chunk) }
         running[easy] = transfer
+        if let origin { opening[easy] = origin }
         curl_multi_add_handle(handle, easy)
+    }
+
+    /// Tells the queue which first connections to an https origin are now up; returns how many.
+    private func noteConnected(_ queue: inout AdmissionQueue) -> Int {
+        let ready = opening.filter { running[$0.key]?.connected == true }
+        for (easy, origin) in ready {
+            opening.removeValue(forKey: easy)
+            queue.firstConnectionSettled(origin: origin)
+        }
+        return ready.count
     }
 
     private func collectFinished(_ queue: inout AdmissionQueue, deliver: (FetchResult) -> Void) -> Int {
@@ -136,6 +157,7 @@ final class CurlMulti {
             let result = transfer.finish(code: code)
             handles.give(easy)
             queue.finished(host: transfer.host)
+            if let origin = opening.removeValue(forKey: easy) { queue.firstConnectionSettled(origin: origin) }
             deliver(result)
             deferHostIfThrottled(result, host: transfer.host, queue: &queue, deliver: deliver)
             finished += 1
@@ -148,7 +170,9 @@ final class CurlMulti {
     private func deferHostIfThrottled(_ result: FetchResult, host: String, queue: inout AdmissionQueue,
                                       deliver: (FetchResult) -> Void) {
         guard case .response(let response) = result.outcome else { return }
-        guard response.status == 429 || response.status == 503 else {
+        let throttled = response.status == 429 || response.status == 503
+            || (response.status == 403 && result.request.settings.throttleOn403)
+        guard throttled else {
             queue.answered(host: host)
             return
         }

@@ -20,9 +20,12 @@ extension CurlTransfer {
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
             // No address (a file:// read): nothing was connected.
             guard let primaryIP, let address = IPAddress(literal: String(cString: primaryIP)) else {
+                transfer.connected = true
                 return CURL_PREREQFUNC_OK
             }
-            return transfer.mayUse(address, port: Int(primaryPort)) ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT
+            guard transfer.mayUse(address, port: Int(primaryPort)) else { return CURL_PREREQFUNC_ABORT }
+            transfer.connected = true
+            return CURL_PREREQFUNC_OK
         }
     }
 

@@ -10,6 +10,7 @@ extension CurlTransfer {
             ? FetchResult(request: request, outcome: .response(response()), milliseconds: elapsed)
             : failure(for: code, milliseconds: elapsed)
         result.timings = timings()
+        result.waitMilliseconds = waited
         return result
     }
 
@@ -23,6 +24,12 @@ extension CurlTransfer {
         let finalURL = effective.map { String(cString: $0) } ?? request.url
         // file:// transfers have no status line; a readable file is a 200.
         if status == 0 && finalURL.hasPrefix("file:") { status = 200 }
+        // Validators and freshness a feed does not believe are dropped as received, so nothing
+        // downstream sends them back or schedules by them; an unchanged body is still noticed
+        // by its fingerprint.
+        let headers = request.settings.ignoreCacheHeaders
+            ? self.headers.filter { !["etag", "last-modified", "cache-control", "expires"].contains($0.key) }
+            : self.headers
         var response = FetchResponse(status: status, finalURL: finalURL, headers: headers, body: body,
                                      wireBytes: Int(wireBytes))
         response.redirects = redirects
@@ -54,7 +61,13 @@ extension CurlTransfer {
                            milliseconds: milliseconds)
         }
         let detail = String(cString: errorBuffer)
-        let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        var message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        if code == CURLE_PEER_FAILED_VERIFICATION {
+            message = "TLS: the server's certificate is not trusted (\(message)); if a private CA signed it, "
+                + "name that CA's PEM file in ca_file: (for this feed or globally)"
+        } else if code == CURLE_SSL_CACERT_BADFILE {
+            message = "TLS: cannot read the CA file \(request.settings.caFile ?? "") (\(message))"
+        }
         return .failed(request, CurlErrorKind.kind(of: code), message, milliseconds: milliseconds)
     }
 }

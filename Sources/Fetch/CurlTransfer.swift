@@ -27,12 +27,19 @@ final class CurlTransfer {
     private(set) var isPaused = false
     private var responseStatus = 0
     private var responseURL: String
+    /// Made when the transfer is added to libcurl, which is when it starts: nothing queues it
+    /// after our own admission (see `AdmissionQueue`).
     let startedAt = MonotonicClock.milliseconds()
+    /// Milliseconds it waited in the admission queue before starting.
+    let waited: Int
+    /// Set once a connection is ready and the request about to be sent.
+    var connected = false
 
     /// `handle` must be new or reset: every option this transfer does not set is at its default.
-    init(request: FetchRequest, host: String, handle: UnsafeMutableRawPointer, settings: FetchSettings,
-         proxies: [Endpoint]) {
+    init(request: FetchRequest, host: String, waited: Int, handle: UnsafeMutableRawPointer,
+         settings: FetchSettings, proxies: [Endpoint]) {
         self.request = request
+        self.waited = waited
         self.proxies = proxies
         self.host = host
         self.handle = handle
@@ -43,7 +50,7 @@ final class CurlTransfer {
         configureIdentity(settings)
         configureCallbacks()
         configureAccess()
-        setConditionalHeaders(request.conditional)
+        setHeaders(request.conditional)
     }
 
     /// The handle is the pool's again by now (reset, so it points at neither of these).
@@ -68,20 +75,31 @@ final class CurlTransfer {
         crawler_easy_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout * 1000))
         crawler_easy_set_long(handle, CURLOPT_LOW_SPEED_LIMIT, settings.lowSpeedBytesPerSecond)
         crawler_easy_set_long(handle, CURLOPT_LOW_SPEED_TIME, settings.lowSpeedSeconds)
-        // Prefer waiting for an HTTP/2 connection to multiplex on over opening another one.
-        crawler_easy_set_long(handle, CURLOPT_PIPEWAIT, 1)
+        // HTTP/2 over TLS when the server offers it (ALPN), HTTP/1.1 otherwise. No PIPEWAIT: it
+        // parked transfers inside libcurl while a first connection to their host was pending, on
+        // a clock already running (a stalled first feed timed out the others before they began).
+        // The admission queue does that wait instead, off the clock.
         crawler_easy_set_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
         crawler_easy_set_long(handle, CURLOPT_DNS_CACHE_TIMEOUT, 300)
         crawler_easy_set_offset(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(settings.maxBodyBytes))
     }
 
     private func configureIdentity(_ settings: FetchSettings) {
-        crawler_easy_set_string(handle, CURLOPT_USERAGENT, settings.userAgent)
+        let own = request.settings
+        crawler_easy_set_string(handle, CURLOPT_USERAGENT, own.userAgent ?? settings.userAgent)
         // Without an explicit proxy libcurl reads http_proxy, https_proxy and no_proxy itself.
-        if let proxy = settings.proxy { crawler_easy_set_string(handle, CURLOPT_PROXY, proxy) }
+        if let proxy = own.proxy ?? settings.proxy { crawler_easy_set_string(handle, CURLOPT_PROXY, proxy) }
+        // Added to the system's CAs: libcurl keeps its default CA folder (/etc/ssl/certs) beside it.
+        if let caFile = own.caFile { crawler_easy_set_string(handle, CURLOPT_CAINFO, caFile) }
         if !request.verifyTLS {
             crawler_easy_set_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
             crawler_easy_set_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
+        }
+        // Sent to the feed's own host only: libcurl drops credentials on a redirect to another one.
+        if let auth = own.basicAuth, let password = Credentials.password(of: auth) {
+            crawler_easy_set_long(handle, CURLOPT_HTTPAUTH, crawler_auth_basic)
+            crawler_easy_set_string(handle, CURLOPT_USERNAME, auth.username)
+            crawler_easy_set_string(handle, CURLOPT_PASSWORD, password)
         }
     }
 
@@ -102,14 +120,26 @@ final class CurlTransfer {
         }
     }
 
-    private func setConditionalHeaders(_ conditional: ConditionalHeaders) {
+    private func setHeaders(_ conditional: ConditionalHeaders) {
         // A validator is the server's own text sent back: one with a CR, LF or other control in it
         // would split our request (header injection), so it is not sent and the fetch is a full one.
-        if let etag = conditional.etag, HeaderText.isSafeValue(etag) {
-            headerList = curl_slist_append(headerList, "If-None-Match: \(etag)")
+        // A feed that ignores cache headers sends none: its server's validators are not believed.
+        if !request.settings.ignoreCacheHeaders {
+            if let etag = conditional.etag, HeaderText.isSafeValue(etag) {
+                headerList = curl_slist_append(headerList, "If-None-Match: \(etag)")
+            }
+            if let lastModified = conditional.lastModified, HeaderText.isSafeValue(lastModified) {
+                headerList = curl_slist_append(headerList, "If-Modified-Since: \(lastModified)")
+            }
         }
-        if let lastModified = conditional.lastModified, HeaderText.isSafeValue(lastModified) {
-            headerList = curl_slist_append(headerList, "If-Modified-Since: \(lastModified)")
+        // The feed's own headers (checked for controls when feeds.yaml was read). Cookies go as a
+        // header rather than CURLOPT_COOKIE: libcurl drops a Cookie header on a redirect to
+        // another host, as it drops credentials.
+        for field in request.settings.headers {
+            headerList = curl_slist_append(headerList, "\(field.name): \(field.value)")
+        }
+        if let cookies = request.settings.cookies {
+            headerList = curl_slist_append(headerList, "Cookie: \(cookies)")
         }
         if headerList != nil {
             crawler_easy_set_slist(handle, CURLOPT_HTTPHEADER, headerList)

@@ -20,6 +20,23 @@ enum HostName {
         }
     }
 
+    /// `https://host:port` (lower-cased, the port always written) for an https URL, nil for any
+    /// other: the origin libcurl keeps one HTTP/2 connection to. Plain http never multiplexes
+    /// here (HTTP/2 is asked for over TLS only), so it has no origin to wait for.
+    static func httpsOrigin(of url: String) -> String? {
+        guard url.utf8.count > 8, url.utf8.prefix(8).map({ $0 | 0x20 }) == Array("https://".utf8) else { return nil }
+        var url = url
+        return url.withUTF8 { bytes in
+            guard let authority = authorityRange(in: bytes) else { return nil }
+            var from = authority.lowerBound
+            if let at = bytes[authority].lastIndex(of: UInt8(ascii: "@")) { from = at + 1 }
+            let hostAndPort = String(decoding: bytes[from..<authority.upperBound], as: UTF8.self).lowercased()
+            let host = hostRange(in: bytes, authority: authority)
+            let hasPort = host.upperBound < authority.upperBound
+            return "https://" + hostAndPort + (hasPort ? "" : ":443")
+        }
+    }
+
     /// After `://`, up to the first `/`, `?` or `#`.
     private static func authorityRange(in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         guard bytes.count >= 3, let start = (0...(bytes.count - 3)).first(where: {

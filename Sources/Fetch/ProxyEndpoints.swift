@@ -9,9 +9,13 @@ enum ProxyEndpoints {
     static func of(_ settings: FetchSettings) -> [Endpoint] {
         let variables = ["http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]
         let proxies = settings.proxy.map { [$0] } ?? variables.compactMap { getenv($0).map { String(cString: $0) } }
+        return proxies.flatMap(of(proxy:))
+    }
+
+    /// The endpoints of one proxy URL (a feed's own `proxy:`).
+    static func of(proxy: String) -> [Endpoint] {
+        guard !proxy.isEmpty else { return [] }
         // libcurl's default proxy port is 1080, whatever the scheme; a proxy without one is http.
-        return proxies.filter { !$0.isEmpty }.flatMap {
-            Endpoint.addressed(by: $0.contains("://") ? $0 : "http://" + $0, defaultPort: 1080)
-        }
+        return Endpoint.addressed(by: proxy.contains("://") ? proxy : "http://" + proxy, defaultPort: 1080)
     }
 }

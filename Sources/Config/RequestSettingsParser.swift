@@ -1,0 +1,135 @@
+internal import FeedModel
+internal import Yams
+
+/// The keys that shape a feed's requests: `headers:`, `cookies:`, `basic_auth:`, `user_agent:`,
+/// `proxy:`, `ca_file:`, `ignore_cache_headers:` and `throttle_on_403:`. Globally they are each
+/// feed's defaults (a feed's own headers are added to the global ones, a name it repeats replaced);
+/// cookies and credentials belong to one feed only. Every value that becomes part of a request is
+/// refused here if it could split it (a line break or another control character).
+struct RequestSettingsParser {
+    let parser: ConfigParser
+
+    static let globalKeys = ["headers", "ca_file", "ignore_cache_headers", "throttle_on_403"]
+    static let feedKeys = ["headers", "cookies", "basic_auth", "user_agent", "proxy", "ca_file",
+                           "ignore_cache_headers", "throttle_on_403"]
+
+    func global(_ reader: MappingReader) throws(ConfigError) -> RequestSettings {
+        var settings = RequestSettings()
+        settings.headers = try headers(reader) ?? []
+        settings.caFile = try reader.string("ca_file").map(parser.resolve(path:))
+        settings.ignoreCacheHeaders = try reader.bool("ignore_cache_headers") ?? false
+        settings.throttleOn403 = try reader.bool("throttle_on_403") ?? false
+        return settings
+    }
+
+    func feed(_ reader: MappingReader, defaults: RequestSettings) throws(ConfigError) -> RequestSettings {
+        var settings = defaults
+        if let own = try headers(reader) {
+            let replaced = Set(own.map { $0.name.lowercased() })
+            settings.headers = defaults.headers.filter { !replaced.contains($0.name.lowercased()) } + own
+        }
+        settings.cookies = try cookies(reader)
+        settings.basicAuth = try basicAuth(reader)
+        settings.userAgent = try headerValue(reader, "user_agent")
+        settings.proxy = try reader.string("proxy")
+        settings.caFile = try reader.string("ca_file").map(parser.resolve(path:)) ?? defaults.caFile
+        settings.ignoreCacheHeaders = try reader.bool("ignore_cache_headers") ?? defaults.ignoreCacheHeaders
+        settings.throttleOn403 = try reader.bool("throttle_on_403") ?? defaults.throttleOn403
+        return settings
+    }
+
+    /// `headers: {X-Api-Key: abc, Accept-Language: de}`, in the order written.
+    private func headers(_ reader: MappingReader) throws(ConfigError) -> [HeaderField]? {
+        guard let node = reader.node("headers"), !MappingReader.isNull(node) else { return nil }
+        let key = reader.qualified("headers")
+        guard let mapping = node.mapping else {
+            throw parser.error(at: node, key: key, "must be a mapping of header names to values, e.g. {X-Api-Key: abc}")
+        }
+        var fields: [HeaderField] = []
+        for (name, value) in mapping {
+            guard let name = name.scalar?.string, Self.isToken(name) else {
+                throw parser.error(at: name, key: key, "'\(name.scalar?.string ?? "?")' is not a header name "
+                                   + "(letters, digits and -, no spaces or colons)")
+            }
+            guard let text = value.scalar?.string, Self.isSafe(text) else {
+                throw parser.error(at: value, key: "\(key).\(name)", "must be one line of text")
+            }
+            fields.append(HeaderField(name: name, value: text))
+        }
+        return fields
+    }
+
+    /// `cookies: "a=1; b=2"` or `cookies: {a: 1, b: 2}`: one `Cookie:` header either way.
+    private func cookies(_ reader: MappingReader) throws(ConfigError) -> String? {
+        guard let node = reader.node("cookies"), !MappingReader.isNull(node) else { return nil }
+        let key = reader.qualified("cookies")
+        if let scalar = node.scalar {
+            guard Self.isSafe(scalar.string) else { throw parser.error(at: node, key: key, "must be one line of text") }
+            return scalar.string
+        }
+        guard let mapping = node.mapping else {
+            throw parser.error(at: node, key: key, "must be a string (\"a=1; b=2\") or a mapping ({a: 1, b: 2})")
+        }
+        var pairs: [String] = []
+        for (name, value) in mapping {
+            guard let name = name.scalar?.string, Self.isToken(name) else {
+                throw parser.error(at: name, key: key, "'\(name.scalar?.string ?? "?")' is not a cookie name")
+            }
+            guard let text = value.scalar?.string, Self.isSafe(text), !text.contains(";") else {
+                throw parser.error(at: value, key: "\(key).\(name)", "must be one line of text without ';'")
+            }
+            pairs.append("\(name)=\(text)")
+        }
+        return pairs.joined(separator: "; ")
+    }
+
+    /// `basic_auth: {username: u, password: p}` or `{username: u, password_env: FEED_PASSWORD}`.
+    private func basicAuth(_ reader: MappingReader) throws(ConfigError) -> BasicAuth? {
+        guard let node = reader.node("basic_auth"), !MappingReader.isNull(node) else { return nil }
+        let key = reader.qualified("basic_auth")
+        guard let mapping = node.mapping else {
+            throw parser.error(at: node, key: key, "must be a mapping with username: and password: or password_env:")
+        }
+        let auth = MappingReader(parser: parser, mapping: mapping, path: key)
+        try auth.rejectUnknownKeys(allowed: ["username", "password", "password_env"])
+        guard let username = try auth.string("username") else {
+            throw parser.error(at: node, key: "\(key).username", "missing; basic_auth needs a username")
+        }
+        guard Self.isSafe(username), !username.contains(":") else {
+            throw parser.error(at: auth.node("username") ?? node, key: "\(key).username",
+                               "must be one line of text without ':'")
+        }
+        switch (try auth.string("password"), try auth.string("password_env")) {
+        case (let password?, nil):
+            guard Self.isSafe(password) else {
+                throw parser.error(at: auth.node("password") ?? node, key: "\(key).password", "must be one line of text")
+            }
+            return BasicAuth(username: username, password: .literal(password))
+        case (nil, let variable?):
+            return BasicAuth(username: username, password: .environment(variable))
+        default:
+            throw parser.error(at: node, key: key, "needs exactly one of password: or password_env: "
+                               + "(the name of an environment variable holding the password)")
+        }
+    }
+
+    private func headerValue(_ reader: MappingReader, _ key: String) throws(ConfigError) -> String? {
+        guard let value = try reader.string(key) else { return nil }
+        guard Self.isSafe(value) else {
+            throw parser.error(at: reader.node(key)!, key: reader.qualified(key), "must be one line of text")
+        }
+        return value
+    }
+
+    /// No control characters: a line break would end the header and start another.
+    static func isSafe(_ text: String) -> Bool {
+        !text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }
+    }
+
+    /// An HTTP token (RFC 9110): what a header or cookie name may be made of.
+    static func isToken(_ text: String) -> Bool {
+        !text.isEmpty && text.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "!#$%&'*+-.^_`|~".unicodeScalars.contains($0))
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// Feeds over HTTPS from Debian's nginx on 127.0.0.1, with a CA and certificate the test makes,
+/// fetched by the real binary: HTTP/2 with one connection per host, a private CA trusted through
+/// `ca_file:`, an untrusted certificate named in a clear error, HTTP/1.1-only and TLS 1.2/1.3 servers.
+@Suite(.serialized) struct HTTPSTests {
+    let folder = TemporaryFolder()
+
+    static func channel(_ name: String) -> String {
+        """
+        <rss version="2.0"><channel><title>\(name)</title><link>https://example.org/</link>
+        <item><title>\(name) item</title><guid>\(name)</guid><description>the body of \(name)</description></item>
+        </channel></rss>
+        """
+    }
+
+    /// An nginx serving `/NAME.xml` for each name.
+    private func nginx(_ options: NginxServer.Options = .init(), serving names: [String]) throws -> NginxServer {
+        let server = try NginxServer(options)
+        for name in names { try server.serve(Self.channel(name), at: "/\(name).xml") }
+        return server
+    }
+
+    private func crawl(_ text: String) throws -> (CrawlerProcess.Run, [String]) {
+        try folder.write("store: ./out\nhost_gap: 0s\n" + text, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        return (run, folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) })
+    }
+
+    private func feed(_ server: NginxServer, _ name: String, extra: String = "") -> String {
+        "  - url: \(server.url("/\(name).xml"))\n    name: \(name)\n" + extra
+    }
+
+    @Test func feedsOfOneHostAreFetchedOverHTTP2OnOneConnection() throws {
+        let names = ["one", "two", "three"]
+        let server = try nginx(serving: names)
+        let (run, stored) = try crawl("ca_file: \(server.certificates.caFile)\nfeeds:\n"
+                                          + names.map { feed(server, $0) }.joined())
+        #expect(run.status == 0, "\(run.stderr)")
+        for name in names { #expect(stored.contains { $0.contains("the body of \(name)") }, "\(name): \(run.stderr)") }
+        let log = server.accessLog
+        #expect(log.count == 3)
+        #expect(log.allSatisfy { $0.serverProtocol == "HTTP/2.0" && $0.status == 200 }, "\(log)")
+        #expect(Set(log.map(\.connection)).count == 1, "one connection for the host: \(log)")
+        #expect(log.map(\.connectionRequests).sorted() == [1, 2, 3], "\(log)")
+    }
+
+    /// The untrusted feed's CA is another one: its failure says why and names the feed, the feed
+    /// whose own `ca_file:` names its CA is stored.
+    @Test func anUntrustedCertificateIsAClearErrorNamingTheFeed() throws {
+        let trusted = try nginx(serving: ["trusted"])
+        let untrusted = try nginx(serving: ["untrusted"])
+        let (run, stored) = try crawl("feeds:\n" + feed(trusted, "trusted", extra: "    ca_file: \(trusted.certificates.caFile)\n")
+                                          + feed(untrusted, "untrusted"))
+        #expect(run.status == 1)
+        #expect(stored.contains { $0.contains("the body of trusted") }, "\(run.stderr)")
+        #expect(!stored.contains { $0.contains("the body of untrusted") })
+        let line = run.stderr.split(separator: "\n").map { LogLine(String($0)) }
+            .first { $0["event"] == "fetch" && $0["feed"] == "untrusted" }
+        let error = line?["error"] ?? ""
+        #expect(error.contains(untrusted.url("/untrusted.xml")), "\(run.stderr)")
+        #expect(error.contains("certificate is not trusted"), "\(error)")
+        #expect(error.contains("ca_file"), "\(error)")
+        #expect(untrusted.accessLog.isEmpty, "no request reaches a server whose certificate failed")
+    }
+
+    @Test func aServerWithoutHTTP2IsFetchedOverHTTP11() throws {
+        let server = try nginx(.init(http2: false), serving: ["old", "older"])
+        let (run, stored) = try crawl("ca_file: \(server.certificates.caFile)\nfeeds:\n"
+                                          + feed(server, "old") + feed(server, "older"))
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(stored.count == 2, "\(run.stderr)")
+        #expect(server.accessLog.map(\.serverProtocol) == ["HTTP/1.1", "HTTP/1.1"], "\(server.accessLog)")
+    }
+
+    @Test(arguments: ["TLSv1.2", "TLSv1.3"])
+    func aServerSpeakingOneTLSVersionIsFetched(version: String) throws {
+        let server = try nginx(.init(tlsProtocols: version), serving: ["only"])
+        let (run, stored) = try crawl("ca_file: \(server.certificates.caFile)\nfeeds:\n" + feed(server, "only"))
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(stored.contains { $0.contains("the body of only") })
+        #expect(server.accessLog.map(\.tlsProtocol) == [version], "\(server.accessLog)")
+    }
+
+    /// A missing CA file is a mistake in feeds.yaml, reported with its line before anything is fetched.
+    @Test func anUnreadableCAFileIsAConfigurationError() throws {
+        try folder.write("store: ./out\nfeeds:\n  - url: https://127.0.0.1:1/feed.xml\n    ca_file: certs/missing.pem\n",
+                         to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("feeds.yaml:3") && run.stderr.contains("feeds[0].ca_file"), "\(run.stderr)")
+        #expect(run.stderr.contains("cannot read the CA file \(folder.path)/certs/missing.pem"), "\(run.stderr)")
+    }
+}

@@ -1,0 +1,169 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// A feed's own request settings, as the server receives them from the real binary: headers,
+/// cookies, basic auth (from the file or the environment, never logged), user agent, proxy,
+/// ignored cache headers and 403 taken as throttling. A feed without them sits beside each and
+/// must be stored, sending none of them.
+@Suite struct RequestSettingsTests {
+    let folder = TemporaryFolder()
+    let server: LoopbackHTTPServer
+
+    static func channel(_ name: String) -> String {
+        """
+        <rss version="2.0"><channel><title>\(name)</title><link>https://example.org/</link>
+        <item><title>\(name) item</title><guid>\(name)</guid><description>the body of \(name)</description></item>
+        </channel></rss>
+        """
+    }
+
+    init() throws {
+        server = try LoopbackHTTPServer { request in
+            let name = String(request.path.split(separator: "/").last?.prefix { $0 != "." } ?? "")
+            if name.hasPrefix("limited") { return ServedResponse(status: 403, headers: [("Retry-After", "120")]) }
+            if name == "locked", request.headers["authorization"] == nil { return ServedResponse(status: 401, text: "") }
+            var response = ServedResponse(text: Self.channel(name))
+            response.headers += [("ETag", "\"v1\""), ("Cache-Control", "max-age=86400")]
+            return response
+        }
+    }
+
+    private func crawl(_ yaml: String, shellPrefix: String? = nil) throws -> CrawlerProcess.Run {
+        try folder.write("store: ./out\nhost_gap: 0s\n" + yaml, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path, shellPrefix: shellPrefix)
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.contains { $0.contains("the body of healthy") }, "the healthy feed was not stored: \(run.stderr)")
+        return run
+    }
+
+    private func request(_ name: String) -> ReceivedRequest? {
+        server.requests.last { $0.path.hasSuffix("/\(name).xml") }
+    }
+
+    private func fetchLine(_ run: CrawlerProcess.Run, feed: String) -> LogLine? {
+        run.stderr.split(separator: "\n").map { LogLine(String($0)) }.last { $0["event"] == "fetch" && $0["feed"] == feed }
+    }
+
+    @Test func aFeedsHeadersCookiesCredentialsAndUserAgentReachItsServerOnly() throws {
+        let run = try crawl("""
+            headers: {X-Global: everyone}
+            feeds:
+              - url: \(server.url("/custom.xml"))
+                name: custom
+                headers: {X-Api-Key: key-1, X-Global: mine}
+                cookies: {session: abc, lang: en}
+                user_agent: custom-agent/2
+                basic_auth: {username: reader, password_env: CRAWLER_TEST_FEED_PASSWORD}
+              - url: \(server.url("/healthy.xml"))
+                name: healthy
+            """, shellPrefix: "export CRAWLER_TEST_FEED_PASSWORD='s3cret-from-env';")
+        #expect(run.status == 0, "\(run.stderr)")
+        let custom = request("custom")?.headers ?? [:]
+        #expect(custom["x-api-key"] == "key-1")
+        #expect(custom["x-global"] == "mine")
+        #expect(custom["cookie"] == "session=abc; lang=en")
+        #expect(custom["user-agent"] == "custom-agent/2")
+        #expect(custom["authorization"] == "Basic " + Data("reader:s3cret-from-env".utf8).base64EncodedString())
+        let healthy = request("healthy")?.headers ?? [:]
+        #expect(healthy["x-global"] == "everyone")
+        #expect(healthy["x-api-key"] == nil && healthy["cookie"] == nil && healthy["authorization"] == nil)
+        #expect(healthy["user-agent"]?.hasPrefix("crawler/") == true)
+        #expect(!(run.stderr + run.stdout).contains("s3cret"))
+    }
+
+    /// A refused password (401) is a failure naming the feed; the password is in no output.
+    @Test func aPasswordNeverReachesTheLogOrSummary() throws {
+        let run = try crawl("""
+            feeds:
+              - url: \(server.url("/locked.xml"))
+                name: locked
+                basic_auth: {username: reader, password: "pa55-in-the-file"}
+              - url: \(server.url("/unset.xml"))
+                name: unset
+                basic_auth: {username: reader, password_env: CRAWLER_TEST_UNSET_PASSWORD}
+              - url: \(server.url("/healthy.xml"))
+                name: healthy
+            """)
+        #expect(request("locked")?.headers["authorization"] != nil)
+        #expect(!(run.stderr + run.stdout).contains("pa55"), "\(run.stderr)")
+        let unset = fetchLine(run, feed: "unset")?["error"] ?? ""
+        #expect(unset.contains("CRAWLER_TEST_UNSET_PASSWORD") && unset.contains("not set"), "\(run.stderr)")
+        #expect(request("unset") == nil, "nothing is sent without the password")
+    }
+
+    /// The server's ETag and max-age are not believed: the second pass asks afresh (and the next
+    /// check is the configured interval, not the server's day); the feed beside sends its validator.
+    @Test func ignoredCacheHeadersAreNeitherSentBackNorBelieved() throws {
+        let yaml = """
+            feeds:
+              - url: \(server.url("/liar.xml"))
+                name: liar
+                ignore_cache_headers: true
+                interval: 10m
+              - url: \(server.url("/healthy.xml"))
+                name: healthy
+                interval: 10m
+            """
+        let first = try crawl(yaml)
+        #expect(fetchLine(first, feed: "liar")?["why"] == "configured interval 10m", "\(first.stderr)")
+        #expect(fetchLine(first, feed: "healthy")?["why"]?.contains("max-age") == true, "\(first.stderr)")
+        _ = try crawl(yaml)
+        #expect(request("liar")?.headers["if-none-match"] == nil)
+        #expect(request("healthy")?.headers["if-none-match"] == "\"v1\"")
+    }
+
+    /// Three feeds of a host that answers its rate limit with 403: with `throttle_on_403` the
+    /// second one makes the host wait (host_backoff_feeds: 2), so the third is not asked.
+    @Test(arguments: [true, false])
+    func a403IsThrottlingOnlyWhenTheFeedSaysSo(throttle: Bool) throws {
+        let feeds = (1...3).map { "  - url: \(server.url("/limited\($0).xml"))\n    name: limited\($0)\n" }
+        let run = try crawl("throttle_on_403: \(throttle)\nhost_backoff_feeds: 2\nper_host_concurrency: 1\n"
+                                + "feeds:\n" + feeds.joined()
+                                + "  - url: http://localhost:\(server.port)/healthy.xml\n    name: healthy\n")
+        #expect(run.status == 1)
+        let asked = server.requests.filter { $0.path.contains("/limited") }.count
+        #expect(asked == (throttle ? 2 : 3), "\(run.stderr)")
+        let third = fetchLine(run, feed: "limited3")?["error"] ?? ""
+        #expect(third.contains("throttled several feeds") == throttle, "\(third)")
+        let first = fetchLine(run, feed: "limited1")?["error"] ?? ""
+        #expect(first.contains("retry after 120 s") == throttle, "\(first)")
+    }
+
+    /// A redirect to another host (here another port) takes neither the credentials nor the cookies along.
+    @Test func credentialsAndCookiesStayWithTheFeedsOwnHost() throws {
+        let elsewhere = try LoopbackHTTPServer { _ in ServedResponse(text: Self.channel("moved")) }
+        let redirector = try LoopbackHTTPServer { _ in .redirect(302, to: elsewhere.url("/moved.xml")) }
+        let run = try crawl("""
+            feeds:
+              - url: \(redirector.url("/start.xml"))
+                name: moved
+                allow_private_networks: true
+                cookies: {session: abc}
+                basic_auth: {username: reader, password: secret}
+              - url: \(server.url("/healthy.xml"))
+                name: healthy
+            """)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(redirector.requests.first?.headers["authorization"] != nil)
+        #expect(redirector.requests.first?.headers["cookie"] == "session=abc")
+        let moved = elsewhere.requests.first?.headers ?? [:]
+        #expect(elsewhere.requests.count == 1)
+        #expect(moved["authorization"] == nil && moved["cookie"] == nil, "\(moved)")
+    }
+
+    /// The proxy is a loopback server that answers for any URL it is asked for.
+    @Test func aFeedsOwnProxyCarriesItsRequests() throws {
+        let run = try crawl("""
+            feeds:
+              - url: http://feeds.proxied.example/proxied.xml
+                name: proxied
+                proxy: http://127.0.0.1:\(server.port)
+              - url: \(server.url("/healthy.xml"))
+                name: healthy
+            """)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(server.requests.contains { $0.path == "http://feeds.proxied.example/proxied.xml" }, "\(server.requests.map(\.path))")
+        #expect(request("healthy")?.path == "/healthy.xml", "the feed beside goes direct")
+    }
+}
