@@ -16,7 +16,7 @@ extension Daemon {
     }
 
     func initialDue(for feed: FeedConfig, state: FeedState?, now: Timestamp) -> Timestamp? {
-        guard let state, state.url == feed.url else { return spread(feed, from: now) }
+        guard let state, state.belongs(to: feed.url) else { return spread(feed, from: now) }
         if state.gone { return nil }
         guard let due = state.nextDue, due > now else { return spread(feed, from: now) }
         return due

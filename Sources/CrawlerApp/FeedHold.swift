@@ -9,7 +9,7 @@ public struct FeedHold: Sendable, Hashable {
 
     /// The hold on `feed`, if its state (which belongs to the URL it was saved for) has one.
     public static func of(_ feed: FeedConfig, state: FeedState?, now: Timestamp) -> FeedHold? {
-        guard let state, state.url == feed.url else { return nil }
+        guard let state, state.belongs(to: feed.url) else { return nil }
         if state.gone {
             let when = state.lastFetch.map { " at \($0.rfc3339)" } ?? ""
             return FeedHold(feed: feed.name, reason: "the server answered 410 Gone\(when); "

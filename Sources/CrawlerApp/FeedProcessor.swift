@@ -60,7 +60,7 @@ struct FeedProcessor {
         report.waitMilliseconds = result.waitMilliseconds
         var hints = ServerHints()
         var previous = stored ?? FeedState(feed: feed.name, url: feed.url)
-        if previous.url != feed.url { previous = FeedState(feed: feed.name, url: feed.url, documents: previous.documents) }
+        if !previous.belongs(to: feed.url) { previous = FeedState(feed: feed.name, url: feed.url, documents: previous.documents) }
         let decision = FetchDecision.decide(result, state: previous, config: config, now: now)
         log(decision.notes, result: result)
         if case .response(let response) = result.outcome {

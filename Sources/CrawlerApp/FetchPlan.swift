@@ -9,7 +9,7 @@ enum FetchPlan: Equatable {
         // State belongs to a URL: a feed whose configured URL changed starts afresh.
         // Trust follows the URL the operator wrote, not one a redirect made us adopt.
         let access = NetworkAccess.operatorURL(feed.url, allowsPrivateNetworks: feed.allowPrivateNetworks)
-        guard let state, state.url == feed.url else {
+        guard let state, state.belongs(to: feed.url) else {
             return .fetch(FetchRequest(feed: feed.name, url: feed.url, verifyTLS: feed.verifyTLS, access: access,
                                        settings: feed.request), unconditionalBecause: nil)
         }

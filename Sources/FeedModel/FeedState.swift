@@ -71,3 +71,11 @@ public struct DailyCount: Sendable, Hashable, Codable {
         DailyCount(day: Self.day(of: time), documents: documents(on: time) + count)
     }
 }
+
+extension FeedState {
+    /// Whether this state belongs to the feed at `url`. The store keeps URLs without their
+    /// passwords, so both sides are compared that way: a changed password is not a changed feed.
+    public func belongs(to url: String) -> Bool {
+        self.url == url || SecretRedaction.redact(self.url) == SecretRedaction.redact(url)
+    }
+}

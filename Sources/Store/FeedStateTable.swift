@@ -84,9 +84,11 @@ final class FeedStateTable {
 
     func save(_ state: FeedState) throws(StoreError) {
         try upsert.run([
-            .text(state.feed), .text(state.url), .text(state.validators.etag), .text(state.validators.lastModified),
+            // Without passwords: the index outlives the feeds.yaml line, and copies of it travel.
+            .text(state.feed), .text(SecretRedaction.redact(state.url)), .text(state.validators.etag),
+            .text(state.validators.lastModified),
             .integer(state.lastFetch?.secondsSince1970), .integer(state.lastStatus.map { Int64($0) }),
-            .text(state.lastError), .integer(Int64(state.consecutiveErrors)),
+            .text(state.lastError.map(SecretRedaction.redact)), .integer(Int64(state.consecutiveErrors)),
             .integer(state.nextDue?.secondsSince1970), .integer(Int64(state.documents)),
             .text(state.nextReason), .real(state.adaptiveInterval), .integer(state.gone ? 1 : 0),
             .text(state.pendingRedirect), .integer(Int64(state.pendingRedirectCount)), .text(state.adoptedURL),

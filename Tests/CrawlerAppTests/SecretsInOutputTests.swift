@@ -33,4 +33,36 @@ import Testing
             #expect(mode == 0o600, "\(file)")
         }
     }
+
+    /// The index keeps each feed's URL to notice a changed one; it keeps it without the password,
+    /// and the feed is still known as the same one on the next pass (its validators are sent back).
+    @Test func theIndexKeepsNoPasswordAndTheFeedIsStillRecognised() throws {
+        let server = try LoopbackHTTPServer { request in
+            ServedResponse.conditional(request, etag: "\"v1\"", lastModified: nil,
+                                       text: GoldenDocument.rssFeed(items: []))
+        }
+        let secretURL = server.url("/private").replacingOccurrences(of: "http://", with: "http://reader:s3cret-pw@")
+        try folder.write("""
+            store: ./out
+            feeds:
+              - url: \(server.url("/healthy"))
+                name: healthy
+              - url: \(secretURL)
+                name: private
+            """, to: "feeds.yaml")
+        for _ in 0..<2 {
+            let run = try CrawlerProcess.run(["once"], in: folder.path)
+            #expect(run.status == 0)
+            #expect(run.stdout.contains("ok    healthy"))
+        }
+        let second = server.requests.filter { $0.path == "/private" }.last
+        #expect(second?.headers["if-none-match"] == "\"v1\"")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path + "/out")
+            .filter { $0.hasPrefix("index.sqlite") }
+        #expect(!files.isEmpty)
+        for file in files {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/out/" + file))
+            #expect(bytes.range(of: Data("s3cret-pw".utf8)) == nil, "\(file) holds the password")
+        }
+    }
 }
