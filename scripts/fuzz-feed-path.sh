@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 seconds="${1:-1800}"; shift || true
 out=.build-fuzz-path
 mkdir -p "$out/corpus" "$out/crashes" "$out/seeds"
-CRAWLER_FUZZ=1 swift build --scratch-path "$out/build" --sanitize=fuzzer --sanitize=address \
+# -Xswiftc: SwiftPM's --sanitize=fuzzer instruments C targets only; the Swift modules need it too.
+CRAWLER_FUZZ=1 swift build --scratch-path "$out/build" --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address \
     --product feed-path-fuzz 2>&1 | grep -E "error|Compiling|Build" | grep -v "Cannot export" || true
 binary="$out/build/debug/feed-path-fuzz"
 [ -x "$binary" ] || { echo "fuzz-feed-path: the build failed" >&2; exit 1; }
