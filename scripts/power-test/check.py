@@ -42,6 +42,10 @@ else:
     missing = sorted(reported - whole_titles)
     if missing:
         problems.append("%d of %d documents reported stored are missing after the cut: %s" % (len(missing), len(reported), missing[:5]))
+    indexed_titles = {d["title"] for d in before["documents"] if d.get("indexed")}
+    unindexed = sorted(reported - indexed_titles - set(missing))
+    if unindexed:
+        problems.append("%d documents reported stored are not settled in the index after the cut: %s" % (len(unindexed), unindexed[:5]))
     if before["index"]["integrity"] != "ok":
         problems.append("index after the cut: integrity_check says %s" % before["index"]["integrity"])
 
@@ -60,6 +64,8 @@ else:
     if not all(d["whole"] for d in after["documents"]): problems.append("a torn document after the final pass")
     if after["index"]["integrity"] != "ok":
         problems.append("index after the final pass: integrity_check says %s" % after["index"]["integrity"])
+    if after["index"].get("pending"):
+        problems.append("%s documents still pending in the index after the final pass" % after["index"]["pending"])
     if after["index"].get("documents") != len(after["documents"]):
         problems.append("index lists %s documents, the folder holds %d" % (after["index"].get("documents"), len(after["documents"])))
 
@@ -74,7 +80,8 @@ summary = {
     "reported": len(reported),
     "before": len(before["documents"]) if before else None,
     "after": len(after["documents"]) if after else None,
-    "recovery": recovery.group(0) if recovery else "none",
+    "pending_at_cut": before["index"].get("pending") if before else None,
+    "recovery": recovery.group(0).strip() if recovery else "none",
     # the round an unsynced file said after the cut, beside the last round started
     "unsynced_canary": "%s of %s" % (canary.group(1) if canary else "?", last_round[-1] if last_round else "?"),
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """In the guest: what the store holds, printed as one JSON line the host checks.
 
-For every file under posts/: its path, its title, and whether it is whole (SPEC.md: it starts
-with "\\n---\\n" and ends with "\\n</div>\\n" and twelve spaces). The index is checked with SQLite's
-own integrity_check on a copy (index.sqlite with its -wal), so the crawler still finds the store
-exactly as the cut left it.
+For every file under posts/: its path, its title, whether it is whole (SPEC.md: it starts with
+"\\n---\\n" and ends with "\\n</div>\\n" and twelve spaces) and whether the index lists it as stored
+(in `documents`, not `pending`). The index is read, and checked with SQLite's own integrity_check,
+on a copy (index.sqlite with its -wal, replayed as SQLite does), so the crawler still finds the
+store exactly as the cut left it.
 """
 import json, os, shutil, sqlite3, sys
 
@@ -31,6 +32,11 @@ if os.path.exists(os.path.join(store, "index.sqlite")):
         db = sqlite3.connect("/tmp/index-copy/index.sqlite")
         index["integrity"] = "; ".join(row[0] for row in db.execute("PRAGMA integrity_check"))
         index["documents"] = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        index["pending"] = db.execute("SELECT count(*) FROM pending").fetchone()[0]
+        settled = {row[0] for row in db.execute(
+            "SELECT path FROM documents WHERE short NOT IN (SELECT short FROM pending)")}
+        for document in documents:
+            document["indexed"] = document["path"] in settled
         db.close()
     except sqlite3.Error as error:
         index["integrity"] = "error: %s" % error
