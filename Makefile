@@ -2,13 +2,14 @@
 #   make run    install the Debian packages, build release, crawl the offline demo, then feeds.yaml once
 #   make test   build and run the whole test suite
 CONFIG ?= feeds.yaml
+CUTS ?= 30
 SWIFT ?= swift
 RELEASE = .build/release/crawler
 # Swift's own libraries linked in: the binary starts in a few ms instead of resolving thousands of
 # symbols (a tenth of a 304 pass over 1,000 feeds), and runs where the toolchain is not installed.
 RELEASE_BUILD = $(SWIFT) build -c release --static-swift-stdlib
 
-.PHONY: run deps build demo crawl test install system-test clean
+.PHONY: run deps build demo crawl test install system-test power-test clean
 
 run: demo crawl
 
@@ -38,6 +39,11 @@ install: build
 # downloads its root into .system-test/). Minutes, so not part of `make test`.
 system-test: build
 	@scripts/system-test.sh
+
+# Real power cuts: QEMU killed mid-crawl, then the store checked after the next boot (root; the
+# first run installs a kernel into a copy of the system test's root, in .power-test/). CUTS=30.
+power-test: build
+	@CUTS=$(CUTS) scripts/power-test.sh
 
 clean:
 	rm -rf .build examples/demo/store store

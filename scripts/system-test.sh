@@ -10,10 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 cache="${SYSTEM_TEST_CACHE:-$repo/.system-test}"
-mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-# What a server running the crawler has: the libraries it links, procps for the /bin/kill of
-# ExecReload= (minbase has no kill), python3 for the loopback feed server.
-packages="systemd,systemd-sysv,dbus,ca-certificates,libcurl4,libxml2,libsqlite3-0,libpq5,procps,python3"
+. scripts/debian-root.sh
 base="$cache/bookworm"       # the cached debootstrap root, never booted
 root="$cache/machine"        # a fresh copy of it per run, with the crawler installed
 machine="crawler-system-test"
@@ -59,20 +56,6 @@ wait_for() {
         [ $SECONDS -lt $deadline ] || return 1
         sleep 0.5
     done
-}
-
-prepare_base() {
-    if [ "$(cat "$base/.system-test-packages" 2>/dev/null)" = "$packages" ]; then return; fi
-    echo "== debootstrap bookworm into $base (once; from $mirror)"
-    rm -rf "$base" "$base.partial"
-    mkdir -p "$cache"
-    if ! debootstrap --variant=minbase --include="$packages" bookworm "$base.partial" "$mirror" \
-            > "$cache/debootstrap.log" 2>&1; then
-        tail -20 "$cache/debootstrap.log"
-        exit 2
-    fi
-    echo "$packages" > "$base.partial/.system-test-packages"
-    mv "$base.partial" "$base"
 }
 
 feeds_config() {  # feeds_config NAME=FILE...: /etc/crawler/feeds.yaml with those feeds
@@ -270,7 +253,7 @@ no_sigsys() {  # nothing the units started (the crawler, /bin/kill) met the syst
 
 # --- run --------------------------------------------------------------------------------------
 
-prepare_base
+debian_root "$base" "$debian_root_packages"
 echo "== machine root: $root (make install DESTDIR=$root)"
 prepare_machine
 echo "== systemd-nspawn --boot --machine=$machine (boot log: $cache/boot.log)"
