@@ -58,7 +58,7 @@ public final class NginxServer: Sendable {
         self.folder = folder
         var attempt = 0
         while true {
-            let port = Self.freePort()
+            let port = LoopbackPort.unused()
             let pid = try Self.start(folder: folder, options: options, certificates: self.certificates, port: port)
             if Self.waitUntilListening(port: port, pid: pid) {
                 self.port = port
@@ -206,22 +206,5 @@ public final class NginxServer: Sendable {
                 connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
-    }
-
-    /// A port nothing listens on now (the kernel's choice for a socket bound to port 0).
-    private static func freePort() -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) }
-        }
-        _ = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -66,7 +66,7 @@ public final class PostgresServer: Sendable {
         if geteuid() == 0 { chown(folder, postgresUID() ?? 0, gid_t(0)) }
         try run(asUser + [bin + "/initdb", "-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8",
                           "--no-locale"])
-        let port = freePort()
+        let port = LoopbackPort.unused()
         try run(asUser + [bin + "/pg_ctl", "-D", data, "-l", folder + "/server.log", "-w", "-o",
                           "-h 127.0.0.1 -p \(port) -k \(folder) -F -c max_connections=300", "start"])
         let stop = asUser + [bin + "/pg_ctl", "-D", data, "-m", "immediate", "stop"]
@@ -124,23 +124,5 @@ public final class PostgresServer: Sendable {
             let output = FileManager.default.contents(atPath: log).map { String(decoding: $0, as: UTF8.self) } ?? ""
             throw .command(command.joined(separator: " "), output: output)
         }
-    }
-
-    /// A port nothing listens on now (the kernel's choice for a socket bound to port 0).
-    private static func freePort() -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) }
-        }
-        _ = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
