@@ -109,10 +109,10 @@ public final class FleetWorker {
         let signals = self.signals
         let summary = await pipeline.runOnce(feeds: claims.map(\.feed.config), store: store,
                                              isCancelled: { signals.shutdownRequested || leases.lost },
-                                             heartbeat: { keepWatchdogHappy() }, progress: { report in
+                                             heartbeat: { self.keepWatchdogHappy() }, progress: { report in
             leases.renewIfDue()
-            metrics?.record(report)
-            keepWatchdogHappy()
+            self.metrics?.record(report)
+            self.keepWatchdogHappy()
         })
         // A feed claimed but not fetched (cancelled, or skipped by its own state) must not be claimed
         // again at once, in a loop.
