@@ -53,6 +53,22 @@ import Testing
         #expect(failedHealthy.isEmpty, "healthy fetches failed: \(failedHealthy.prefix(3).map(\.fields))")
         #expect(timedOut.allSatisfy { $0["error"] != nil })
         #expect(folder.files(under: "store/posts").count == farm.distinctItems)
+
+        // Fetched → durable: a feed's `fetch` line is written once its batch is stored. The
+        // n-th line of a feed belongs to its n-th request.
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var latencies: [Double] = []
+        for (path, requests) in byPath {
+            let name = "feed-" + (path.split(separator: "/").last?.split(separator: ".").first ?? "")
+            let logged = daemon.logLines.filter { $0["event"] == "fetch" && $0["feed"] == name }
+                .compactMap { $0["ts"].flatMap(format.date(from:))?.timeIntervalSince1970 }
+            latencies += zip(logged, requests.map(\.receivedAt).sorted()).map { $0 - $1 }
+        }
+        latencies.sort()
+        #expect(latencies.count >= 7 * farm.feeds)
+        let slowest = latencies.last ?? .infinity
+        #expect(slowest < 2.0, "fetched to stored took up to \(slowest) s (p50 \(latencies[latencies.count / 2]) s)")
     }
 
     /// `crawler status` and /metrics show the queue while the daemon works: one host allowed one
