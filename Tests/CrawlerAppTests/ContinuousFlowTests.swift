@@ -121,4 +121,37 @@ import Testing
         #expect(!after.stdout.contains("\"daemon\""))
         #expect(folder.files(under: "store/posts").count == farm.distinctItems)
     }
+
+    /// One fetch engine for the daemon's life: polls of a host, before and after a reload, share
+    /// one HTTPS connection (nginx's own log says so); a reload adds and removes feeds in the
+    /// running queue, and a removed feed is polled no more.
+    @Test func pollsAndReloadsKeepOneConnectionToAHost() throws {
+        let server = try NginxServer()
+        for name in ["one", "two", "three"] { try server.serve(HTTPSTests.channel(name), at: "/\(name).xml") }
+        func config(_ names: [String]) -> String {
+            (["store: ./store", "interval: 1s", "host_gap: 0s", "ca_file: \(server.certificates.caFile)", "feeds:"]
+                + names.flatMap { ["  - url: \(server.url("/\($0).xml"))", "    name: \($0)"] })
+                .joined(separator: "\n") + "\n"
+        }
+        try folder.write(config(["one", "two"]), to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        #expect(daemon.waitFor(3) { $0["event"] == "fetch" && $0["feed"] == "two" }.count >= 3)
+
+        try folder.write(config(["one", "three"]), to: "feeds.yaml")
+        daemon.signal(SIGHUP)
+        let applied = daemon.waitFor { $0["event"] == "config_reload" }
+        #expect(applied.first?["added"] == "1" && applied.first?["removed"] == "1", "\(applied.map(\.fields))")
+        #expect(daemon.waitFor(3) { $0["event"] == "fetch" && $0["feed"] == "three" }.count >= 3)
+        let twoBefore = server.accessLog.filter { $0.path == "/two.xml" }.count
+        usleep(2_500_000)
+        #expect(daemon.terminate().status == 0)
+
+        let log = server.accessLog
+        #expect(log.filter { $0.path == "/two.xml" }.count <= twoBefore, "a removed feed is not polled")
+        #expect(log.count >= 8)
+        #expect(log.allSatisfy { $0.serverProtocol == "HTTP/2.0" && ($0.status == 200 || $0.status == 304) }, "\(log)")
+        #expect(Set(log.map(\.connection)).count == 1, "one connection for the daemon's life: \(log)")
+        #expect(folder.files(under: "store/posts").count == 3)
+    }
 }
