@@ -3,6 +3,7 @@ internal import Config
 internal import Store
 internal import Schedule
 internal import Logging
+internal import Fetch
 
 extension Daemon {
     /// Due times from the store; feeds never fetched (or overdue) are spread over the first
@@ -60,9 +61,13 @@ extension Daemon {
         let names = Set(fresh.feeds.map(\.name))
         let removed = old.keys.filter { !names.contains($0) }
         for name in removed { queue.remove(name) }
+        // The engine (and its connections) lives as long as the process: its own settings wait for a restart.
+        let engineKept = FetchSettings(fresh) != FetchSettings(config)
         replaceConfig(fresh)
         flow.reconfigure(pipeline)
-        logReload(["status": "applied", "feeds": "\(fresh.feeds.count)", "added": "\(added)",
-                   "removed": "\(removed.count)", "changed": "\(changed)"], warning: false)
+        var metadata: Logger.Metadata = ["status": "applied", "feeds": "\(fresh.feeds.count)", "added": "\(added)",
+                                         "removed": "\(removed.count)", "changed": "\(changed)"]
+        if engineKept { metadata["restart_needed"] = "concurrency, timeouts, proxy, host rules and user agent apply at the next start" }
+        logReload(metadata, warning: engineKept)
     }
 }
