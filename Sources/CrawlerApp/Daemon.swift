@@ -13,7 +13,11 @@ internal import Glibc
 /// due; each is rescheduled when its report comes back. A stalled server holds its own feeds only.
 public final class Daemon {
     private let configPath: String
-    private(set) var config: CrawlerConfig
+    private(set) var config: CrawlerConfig {
+        didSet { feedsByName = Self.byName(config.feeds) }
+    }
+    /// The configured feeds by name: looked up for every feed that falls due and every report.
+    private var feedsByName: [String: FeedConfig]
     let logger: Logger
     private let signals: SignalWatcher
     private let notifier: SystemdNotifier
@@ -40,6 +44,7 @@ public final class Daemon {
         self.metrics = metrics
         self.startupSpread = startupSpread
         self.config = config
+        feedsByName = Self.byName(config.feeds)
         self.logger = logger
         self.signals = signals
         notifier = SystemdNotifier(environment: environment)
@@ -90,8 +95,7 @@ public final class Daemon {
         let now = WallClock.now()
         let due = queue.popDue(at: now)
         guard !due.isEmpty else { return }
-        let byName = Dictionary(config.feeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let feeds = due.compactMap { byName[$0.feed] }
+        let feeds = due.compactMap { feedsByName[$0.feed] }
         let submittedAt = WallClock.wallMilliseconds()
         for entry in due { submitted[entry.feed] = (entry.due, submittedAt) }
         let held = await flow.submit(feeds)
@@ -115,7 +119,7 @@ public final class Daemon {
         }
         // A feed removed by a reload while it was being fetched is not scheduled again; a feed
         // whose state could not be decided is retried after a minute.
-        if config.feeds.contains(where: { $0.name == report.feed }) {
+        if feedsByName[report.feed] != nil {
             if let next = report.nextDue ?? (report.state?.gone == true ? nil : WallClock.now().adding(60)) {
                 queue.schedule(report.feed, at: next)
             }
@@ -152,6 +156,10 @@ public final class Daemon {
     private func keepWatchdogHappy() {
         metrics?.tick()
         watchdog.pingIfDue()
+    }
+
+    private static func byName(_ feeds: [FeedConfig]) -> [String: FeedConfig] {
+        Dictionary(feeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     private func statusLine() -> String {
