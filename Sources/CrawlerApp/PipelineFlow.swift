@@ -97,6 +97,12 @@ public final class PipelineFlow {
         return feeds.filter { !planned.contains($0.name) }
     }
 
+    /// Waits for the store's batches in flight and delivers their reports: the store (and its
+    /// connection) is the caller's until the next `step`.
+    public func settle() async {
+        deliver(await writer.finishAll())
+    }
+
     /// Nothing more will be submitted: `step` returns false once everything submitted is reported.
     public func close() {
         session.close()
