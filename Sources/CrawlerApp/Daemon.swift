@@ -57,10 +57,16 @@ public final class Daemon {
         let pipeline: Pipeline
         do {
             store = try DocumentStore(config: config)
-            pipeline = try Pipeline(config: config, logger: logger)
         } catch {
             logger.error("store", metadata: ["error": "\(error)", "store": "\(config.storePath)"])
             return 3
+        }
+        do {
+            pipeline = try Pipeline(config: config, logger: logger)
+        } catch {
+            // Checked when the configuration was loaded; kept as an error rather than a crash.
+            logger.error("config", metadata: ["error": "\(error)", "config": "\(configPath)"])
+            return 2
         }
         logRecovery(store.recovery)
         let signals = self.signals
