@@ -1,4 +1,5 @@
 internal import Prometheus
+internal import Store
 internal import Synchronization
 internal import Glibc
 
@@ -13,6 +14,13 @@ public final class CrawlerMetrics: Sendable {
     private let failing: Gauge
     private let latency: ValueHistogram
     private let lag: Gauge
+    private let queued: Gauge
+    private let due: Gauge
+    private let inFlight: Gauge
+    private let waiting: Gauge
+    private let lateness: [String: Gauge]
+    private let hostsWaiting: Gauge
+    private let longestHostWait: Gauge
     /// Monotonic milliseconds of the scheduler loop's last turn, for /healthz.
     private let lastTick = Atomic<Int64>(0)
 
@@ -38,7 +46,22 @@ public final class CrawlerMetrics: Sendable {
             descriptor: name("fetch_duration", "seconds", "Time from request to complete response."),
             buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30])
         lag = registry.makeGauge(
-            descriptor: name("queue_lag", "seconds", "How late the most overdue feed of the last pass was fetched."))
+            descriptor: name("queue_lag", "seconds", "How late the latest fetch started after it was due."))
+        queued = registry.makeGauge(descriptor: name("queue_feeds", "", "Feeds waiting in the due-queue."))
+        due = registry.makeGauge(descriptor: name("queue_due", "", "Feeds in the due-queue that are due now."))
+        inFlight = registry.makeGauge(descriptor: name("transfers_in_flight", "", "Transfers running."))
+        waiting = registry.makeGauge(
+            descriptor: name("transfers_waiting", "", "Requests waiting for a transfer slot or their host's politeness."))
+        var lateness: [String: Gauge] = [:]
+        for quantile in ["0.5", "0.99"] {
+            lateness[quantile] = registry.makeGauge(
+                descriptor: name("queue_lateness", "seconds", "Due to transfer started, over the recent fetches."),
+                labels: [("quantile", quantile)])
+        }
+        self.lateness = lateness
+        hostsWaiting = registry.makeGauge(descriptor: name("hosts_waiting", "", "Hosts with requests held back."))
+        longestHostWait = registry.makeGauge(
+            descriptor: name("host_wait_max", "seconds", "The longest a request has waited for its host."))
     }
 
     func record(_ report: FeedReport) {
@@ -57,6 +80,17 @@ public final class CrawlerMetrics: Sendable {
 
     func setQueueLag(seconds: Double) {
         lag.set(max(0, seconds))
+    }
+
+    func setQueue(_ runtime: DaemonRuntime) {
+        queued.set(Double(runtime.scheduled))
+        due.set(Double(runtime.due))
+        inFlight.set(Double(runtime.inFlight))
+        waiting.set(Double(runtime.waiting))
+        lateness["0.5"]?.set(Double(runtime.latenessP50) / 1000)
+        lateness["0.99"]?.set(Double(runtime.latenessP99) / 1000)
+        hostsWaiting.set(Double(runtime.hosts.count))
+        longestHostWait.set(Double(runtime.hosts.map(\.oldestMilliseconds).max() ?? 0) / 1000)
     }
 
     func tick() {

@@ -3,16 +3,22 @@ internal import Config
 internal import Store
 internal import Schedule
 internal import Logging
+internal import Fetch
 
 extension Daemon {
     /// Due times from the store; feeds never fetched (or overdue) are spread over the first
     /// minute so a restart does not burst every feed at once. Gone feeds stay unscheduled.
-    func loadSchedule(from store: DocumentStore, now: Timestamp) {
-        var schedule: [String: Timestamp] = [:]
+    /// Returns the states read, so the flow need not read them again.
+    func loadSchedule(from store: DocumentStore, now: Timestamp) -> [String: FeedState?] {
+        let names = config.feeds.map(\.name)
+        let read = (try? store.feedStates(names)) ?? Pipeline.statesOneByOne(names, store: store)
+        var states: [String: FeedState?] = [:]
         for feed in config.feeds {
-            schedule[feed.name] = initialDue(for: feed, state: try? store.feedState(feed.name), now: now)
+            let state = read[feed.name]
+            states[feed.name] = .some(state)
+            if let due = initialDue(for: feed, state: state, now: now) { queue.schedule(feed.name, at: due) }
         }
-        replaceSchedule(schedule)
+        return states
     }
 
     func initialDue(for feed: FeedConfig, state: FeedState?, now: Timestamp) -> Timestamp? {
@@ -28,32 +34,40 @@ extension Daemon {
     }
 
     /// SIGHUP: re-read feeds.yaml. A broken file is rejected and the running config kept;
-    /// otherwise added feeds start, removed ones stop, and changed ones take their new settings.
-    func reload(store: DocumentStore) {
+    /// otherwise added feeds start, removed ones stop, and changed ones take their new settings,
+    /// all in the running queue: the fetch engine and its connections stay.
+    func reload(flow: PipelineFlow) async {
         let fresh: CrawlerConfig
+        let pipeline: Pipeline
         do {
             fresh = try ConfigLoader.load(path: configPathForReload)
-            _ = try Pipeline(config: fresh, logger: Logger(label: "check"))  // the template must compile
+            pipeline = try Pipeline(config: fresh, logger: logger)  // the template must compile
         } catch {
             logReload(["status": "rejected", "error": "\(error)"], warning: true)
             return
         }
         let old = Dictionary(currentFeeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let now = WallClock.now()
-        var schedule = currentSchedule
+        let touched = fresh.feeds.filter { old[$0.name] != $0 }
+        let states = await flow.states(of: touched)
         var added = 0, changed = 0
-        for feed in fresh.feeds {
-            if let previous = old[feed.name], previous == feed { continue }
+        for feed in touched {
             if old[feed.name] == nil { added += 1 } else { changed += 1 }
+            // A feed being fetched is scheduled when its report comes back.
+            guard submitted[feed.name] == nil else { continue }
             // New and changed feeds (a new URL also revives a gone feed) are due soon.
-            schedule[feed.name] = initialDue(for: feed, state: try? store.feedState(feed.name), now: now)
-                ?? now.adding(0)
+            queue.schedule(feed.name, at: initialDue(for: feed, state: states[feed.name], now: now) ?? now)
         }
         let names = Set(fresh.feeds.map(\.name))
-        let removed = old.keys.filter { !names.contains($0) }.count
-        for name in schedule.keys where !names.contains(name) { schedule[name] = nil }
-        replaceConfig(fresh, schedule: schedule)
-        logReload(["status": "applied", "feeds": "\(fresh.feeds.count)", "added": "\(added)",
-                   "removed": "\(removed)", "changed": "\(changed)"], warning: false)
+        let removed = old.keys.filter { !names.contains($0) }
+        for name in removed { queue.remove(name) }
+        // The engine (and its connections) lives as long as the process: its own settings wait for a restart.
+        let engineKept = FetchSettings(fresh) != FetchSettings(config)
+        replaceConfig(fresh)
+        flow.reconfigure(pipeline)
+        var metadata: Logger.Metadata = ["status": "applied", "feeds": "\(fresh.feeds.count)", "added": "\(added)",
+                                         "removed": "\(removed.count)", "changed": "\(changed)"]
+        if engineKept { metadata["restart_needed"] = "concurrency, timeouts, proxy, host rules and user agent apply at the next start" }
+        logReload(metadata, warning: engineKept)
     }
 }

@@ -7,18 +7,32 @@ internal import Glibc
 
 /// `crawler run`: polls every feed when it is due, for months, until SIGTERM. State lives in the
 /// store, so a restart neither re-polls everything at once nor forgets a feed.
+///
+/// Continuous, not in passes: feeds wait in a due-queue by the time they are next due, and are
+/// handed to one long-lived pipeline flow (one fetch engine for the process's life) as they fall
+/// due; each is rescheduled when its report comes back. A stalled server holds its own feeds only.
 public final class Daemon {
     private let configPath: String
-    private(set) var config: CrawlerConfig
-    private let logger: Logger
+    private(set) var config: CrawlerConfig {
+        didSet { feedsByName = Self.byName(config.feeds) }
+    }
+    /// The configured feeds by name: looked up for every feed that falls due and every report.
+    private var feedsByName: [String: FeedConfig]
+    let logger: Logger
     private let signals: SignalWatcher
     private let notifier: SystemdNotifier
     private var watchdog: WatchdogPinger
-    private var dueTimes: [String: Timestamp] = [:]
-    private var totals = (passes: 0, fetches: 0, new: 0, failures: 0)
+    var queue = DueQueue()
+    /// Feeds handed to the flow and not reported yet: when each was due, and when (wall-clock
+    /// milliseconds) it was submitted.
+    var submitted: [String: (due: Timestamp, at: Int64)] = [:]
+    var lateness = LatenessWindow()
+    private var totals = (fetches: 0, new: 0, failures: 0)
+    private var summary = PeriodSummary()
     /// Consecutive failures per feed, as of its last fetch (for the failing-feeds gauge).
     private var errorsByFeed: [String: Int] = [:]
     private let metrics: CrawlerMetrics?
+    private var publishedAt: Int64 = 0
 
     /// Feeds due at start (or added by a reload) are spread over this many seconds, or their
     /// interval if shorter, so a restart does not burst every feed at once.
@@ -30,6 +44,7 @@ public final class Daemon {
         self.metrics = metrics
         self.startupSpread = startupSpread
         self.config = config
+        feedsByName = Self.byName(config.feeds)
         self.logger = logger
         self.signals = signals
         notifier = SystemdNotifier(environment: environment)
@@ -39,59 +54,108 @@ public final class Daemon {
     /// Runs until a shutdown signal; returns the process exit status.
     public func run() async -> Int32 {
         let store: DocumentStore
+        let pipeline: Pipeline
         do {
             store = try DocumentStore(config: config)
         } catch {
             logger.error("store", metadata: ["error": "\(error)", "store": "\(config.storePath)"])
             return 3
         }
+        do {
+            pipeline = try Pipeline(config: config, logger: logger)
+        } catch {
+            // Checked when the configuration was loaded; kept as an error rather than a crash.
+            logger.error("config", metadata: ["error": "\(error)", "config": "\(configPath)"])
+            return 2
+        }
         logRecovery(store.recovery)
-        loadSchedule(from: store, now: WallClock.now())
+        let signals = self.signals
+        let flow = pipeline.flow(store: store, isCancelled: { signals.shutdownRequested },
+                                 heartbeat: { [unowned self] in keepWatchdogHappy() },
+                                 report: { [unowned self] in record($0) })
+        flow.remember(loadSchedule(from: store, now: WallClock.now()))
         logger.info("startup", metadata: ["feeds": "\(config.feeds.count)", "store": "\(config.storePath)",
                                           "pid": "\(getpid())", "config": "\(configPath)"])
         notifier.ready(status: statusLine())
         while !signals.shutdownRequested {
-            if signals.takeReloadRequest() { reload(store: store) }
-            let due = dueFeeds(at: WallClock.now())
-            if due.isEmpty {
-                try? await Task.sleep(for: .milliseconds(sleepMilliseconds(now: WallClock.now())))
-            } else {
-                await poll(due, store: store)
-            }
+            if signals.takeReloadRequest() { await reload(flow: flow) }
+            await submitDue(to: flow)
+            // Returns on the next result, or within a quarter second on the flow's tick.
+            guard await flow.step() else { break }
             keepWatchdogHappy()
+            publishIfDue(flow: flow)
         }
+        // Transfers in flight stop (the engine sees the shutdown); what was read is stored.
+        flow.close()
+        while await flow.step() {}
+        RuntimeFile.remove(storePath: config.storePath)
         notifier.stopping(status: "shutting down")
-        logger.info("shutdown", metadata: ["passes": "\(totals.passes)", "fetches": "\(totals.fetches)",
-                                           "new": "\(totals.new)", "failed": "\(totals.failures)"])
+        logger.info("shutdown", metadata: ["fetches": "\(totals.fetches)", "new": "\(totals.new)",
+                                           "failed": "\(totals.failures)"])
         return 0
     }
 
-    private func poll(_ feeds: [FeedConfig], store: DocumentStore) async {
+    /// Hands the feeds due now to the flow, earliest first. A feed held back by its state (gone,
+    /// or asked to wait) is not fetched; it is looked at again when its hold ends, or in a minute.
+    private func submitDue(to flow: PipelineFlow) async {
         let now = WallClock.now()
-        let lateness = feeds.compactMap { dueTimes[$0.name] }.map { Double(now.secondsSince1970 - $0.secondsSince1970) }
-        metrics?.setQueueLag(seconds: lateness.max() ?? 0)
-        guard let pipeline = try? Pipeline(config: config, logger: logger) else { return }
-        let signals = self.signals
-        // A long pass (thousands of feeds due at once) must not look like a hang to systemd.
-        let summary = await pipeline.runOnce(feeds: feeds, store: store, isCancelled: { signals.shutdownRequested },
-                                             heartbeat: { self.keepWatchdogHappy() },
-                                             progress: { _ in self.keepWatchdogHappy() })
-        for report in summary.reports {
-            // A feed whose state could not be decided is retried after its interval.
-            dueTimes[report.feed] = report.nextDue
-                ?? (report.state?.gone == true ? nil : WallClock.now().adding(60))
+        let due = queue.popDue(at: now)
+        guard !due.isEmpty else { return }
+        let feeds = due.compactMap { feedsByName[$0.feed] }
+        let submittedAt = WallClock.wallMilliseconds()
+        for entry in due { submitted[entry.feed] = (entry.due, submittedAt) }
+        let held = await flow.submit(feeds)
+        let states = held.isEmpty ? [:] : await flow.states(of: held)
+        for feed in held {
+            submitted[feed.name] = nil
+            if let state = states[feed.name], state.gone { continue }
+            let until = states[feed.name]?.notBefore.flatMap { $0 > now ? $0 : nil }
+            queue.schedule(feed.name, at: until ?? now.adding(60))
         }
-        for report in summary.reports {
-            metrics?.record(report)
-            errorsByFeed[report.feed] = report.state?.consecutiveErrors ?? 0
+    }
+
+    /// A feed's report: reschedule it, and count it.
+    private func record(_ report: FeedReport) {
+        if let (due, at) = submitted.removeValue(forKey: report.feed) {
+            // Due → started: late in being handed over, then the wait for a transfer slot.
+            let handedOver = max(0, at - due.secondsSince1970 * 1000)
+            let late = handedOver + Int64(report.waitMilliseconds)
+            lateness.add(milliseconds: late)
+            metrics?.setQueueLag(seconds: Double(late) / 1000)
         }
+        // A feed removed by a reload while it was being fetched is not scheduled again; a feed
+        // whose state could not be decided is retried after a minute.
+        if feedsByName[report.feed] != nil {
+            if let next = report.nextDue ?? (report.state?.gone == true ? nil : WallClock.now().adding(60)) {
+                queue.schedule(report.feed, at: next)
+            }
+        }
+        metrics?.record(report)
+        errorsByFeed[report.feed] = report.state?.consecutiveErrors ?? 0
+        totals.fetches += 1
+        totals.new += report.new
+        if !report.succeeded { totals.failures += 1 }
+        summary.add(report)
+    }
+
+    /// Every few seconds: the queue's figures to /metrics, systemd and the store's runtime file
+    /// (`crawler status` reads it); once a minute, a `pass` line summing up the minute.
+    private func publishIfDue(flow: PipelineFlow) {
+        let now = WallClock.milliseconds()
+        guard now - publishedAt >= 2000 else { return }
+        publishedAt = now
+        let runtime = runtimeFigures(flow: flow)
+        metrics?.setQueue(runtime)
         metrics?.setFeeds(total: config.feeds.count,
                           failing: errorsByFeed.values.filter { $0 >= PollBoundsDefaults.failingAfter }.count)
-        totals.passes += 1
-        totals.fetches += summary.reports.count
-        totals.new += summary.new
-        totals.failures += summary.failed
+        RuntimeFile.write(runtime, storePath: config.storePath)
         notifier.status(statusLine())
+        if let line = summary.takeIfDue(now: now) {
+            logger.info("pass", metadata: line.merging([
+                "queued": "\(runtime.scheduled)", "in_flight": "\(runtime.inFlight)",
+                "lateness_p50_ms": "\(runtime.latenessP50)", "lateness_p99_ms": "\(runtime.latenessP99)",
+            ]) { $1 })
+        }
     }
 
     /// Pings the watchdog at half its interval, as systemd recommends.
@@ -100,36 +164,21 @@ public final class Daemon {
         watchdog.pingIfDue()
     }
 
-    /// Feeds due now, earliest first.
-    private func dueFeeds(at now: Timestamp) -> [FeedConfig] {
-        config.feeds.filter { feed in dueTimes[feed.name].map { $0 <= now } ?? false }
-            .sorted { dueTimes[$0.name]! < dueTimes[$1.name]! }
-    }
-
-    /// Until the next feed is due, at most one second, so signals are seen promptly.
-    private func sleepMilliseconds(now: Timestamp) -> Int {
-        guard let next = dueTimes.values.min() else { return 1000 }
-        return Int(max(50, min(1000, (next.secondsSince1970 - now.secondsSince1970) * 1000)))
+    private static func byName(_ feeds: [FeedConfig]) -> [String: FeedConfig] {
+        Dictionary(feeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     private func statusLine() -> String {
-        let waiting = dueTimes.count
-        return "\(config.feeds.count) feeds (\(waiting) scheduled), \(totals.fetches) fetches, "
+        "\(config.feeds.count) feeds (\(queue.count) scheduled, \(submitted.count) in flight), \(totals.fetches) fetches, "
             + "\(totals.new) new documents, \(totals.failures) failures"
     }
 
     // Seams for Daemon+Schedule.swift.
     var configPathForReload: String { configPath }
     var currentFeeds: [FeedConfig] { config.feeds }
-    var currentSchedule: [String: Timestamp] { dueTimes }
 
-    func replaceSchedule(_ schedule: [String: Timestamp]) {
-        dueTimes = schedule
-    }
-
-    func replaceConfig(_ fresh: CrawlerConfig, schedule: [String: Timestamp]) {
+    func replaceConfig(_ fresh: CrawlerConfig) {
         config = fresh
-        dueTimes = schedule
         let names = Set(fresh.feeds.map(\.name))
         errorsByFeed = errorsByFeed.filter { names.contains($0.key) }
         notifier.status(statusLine())

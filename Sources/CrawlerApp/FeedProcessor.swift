@@ -5,9 +5,10 @@ internal import Convert
 internal import Store
 internal import Schedule
 
-/// What every feed of a pass shares. One per pass, referenced by each `FeedProcessor`: copied
-/// into each, it made every processor a kilobyte, and a batch of 512 waiting feeds moved and
-/// page-faulted its way through megabytes on a 304 pass.
+/// What every feed of a pass (or of a daemon's flow, until a reload) shares. One per pass or
+/// flow, referenced by each `FeedProcessor`: copied into each, it made every processor a
+/// kilobyte, and a batch of 512 waiting feeds moved and page-faulted its way through megabytes on
+/// a 304 pass.
 final class PassContext {
     let config: CrawlerConfig
     let store: any CrawlStore

@@ -14,17 +14,17 @@ internal import Synchronization
 /// this node's settings.
 public final class FleetWorker {
     private let configPath: String
-    private var config: CrawlerConfig
-    private var pipeline: Pipeline
-    private let database: FleetDatabase
-    private let store: FleetStore
-    private let logger: Logger
-    private let signals: SignalWatcher
-    private let notifier: SystemdNotifier
+    var config: CrawlerConfig
+    var pipeline: Pipeline
+    let database: FleetDatabase
+    let store: FleetStore
+    let logger: Logger
+    let signals: SignalWatcher
+    let notifier: SystemdNotifier
     private var watchdog: WatchdogPinger
-    private let metrics: CrawlerMetrics?
+    let metrics: CrawlerMetrics?
     private var lastHeartbeat: Int64 = 0
-    private var totals = (passes: 0, fetches: 0, new: 0, failures: 0)
+    var totals = (passes: 0, fetches: 0, new: 0, failures: 0)
 
     public init(configPath: String, config: CrawlerConfig, database: FleetDatabase, logger: Logger,
                 signals: SignalWatcher, environment: [String: String], metrics: CrawlerMetrics? = nil)
@@ -74,20 +74,9 @@ public final class FleetWorker {
             return 3
         }
         notifier.ready(status: statusLine())
+        // One flow at a time, for as long as this node holds its leases (see FleetWorker+Flow).
         while !signals.shutdownRequested {
-            if signals.takeReloadRequest() { reload() }
-            do {
-                try heartbeat(force: false)
-                if try await pass() == nil {
-                    let wait = try database.secondsUntilClaimable() ?? 1
-                    try? await Task.sleep(for: .milliseconds(Int(min(1, max(0.05, wait)) * 1000)))
-                }
-            } catch {
-                // The database is away (restart, network): keep trying; nothing local is lost.
-                logger.error("database", metadata: ["error": "\(error)", "node": "\(database.node)"])
-                try? await Task.sleep(for: .seconds(1))
-            }
-            keepWatchdogHappy()
+            await crawlContinuously()
         }
         notifier.stopping(status: "shutting down")
         try? database.releaseLeases()
@@ -109,10 +98,10 @@ public final class FleetWorker {
         let signals = self.signals
         let summary = await pipeline.runOnce(feeds: claims.map(\.feed.config), store: store,
                                              isCancelled: { signals.shutdownRequested || leases.lost },
-                                             heartbeat: { keepWatchdogHappy() }, progress: { report in
+                                             heartbeat: { self.keepWatchdogHappy() }, progress: { report in
             leases.renewIfDue()
-            metrics?.record(report)
-            keepWatchdogHappy()
+            self.metrics?.record(report)
+            self.keepWatchdogHappy()
         })
         // A feed claimed but not fetched (cancelled, or skipped by its own state) must not be claimed
         // again at once, in a loop.
@@ -129,13 +118,13 @@ public final class FleetWorker {
 
     /// Enough hosts to keep every transfer slot busy, and per host only as many feeds as its gap
     /// lets finish well within the lease.
-    private var limits: ClaimLimits {
+    var limits: ClaimLimits {
         let perHost = config.hostGap > 0 ? Int(config.lease / 3 / config.hostGap) : 200
         return ClaimLimits(hosts: config.concurrency * 2, feedsPerHost: max(1, min(200, perHost)),
                            feeds: max(64, config.concurrency * 8), lease: config.lease)
     }
 
-    private func heartbeat(force: Bool) throws(FleetError) {
+    func heartbeat(force: Bool) throws(FleetError) {
         let now = WallClock.milliseconds()
         guard force || now - lastHeartbeat >= 10_000 else { return }
         try database.heartbeat(hostname: Self.hostname, pid: getpid())
@@ -143,7 +132,7 @@ public final class FleetWorker {
     }
 
     /// SIGHUP: this node's own settings from the file (feeds live in the database).
-    private func reload() {
+    func reload() {
         do {
             var fresh = try ConfigLoader.load(path: configPath)
             fresh.database = config.database
@@ -155,12 +144,12 @@ public final class FleetWorker {
         }
     }
 
-    private func keepWatchdogHappy() {
+    func keepWatchdogHappy() {
         metrics?.tick()
         watchdog.pingIfDue()
     }
 
-    private func statusLine() -> String {
+    func statusLine() -> String {
         "node \(database.node): \(totals.fetches) fetches, \(totals.new) new documents, \(totals.failures) failures"
     }
 
@@ -180,7 +169,7 @@ private final class LeaseWatch: Sendable {
     nonisolated(unsafe) private let database: FleetDatabase
     private let lease: Double
     private let hosts: Int
-    private let logger: Logger
+    let logger: Logger
 
     init(database: FleetDatabase, lease: Double, hosts: Int, logger: Logger) {
         self.database = database

@@ -5,13 +5,14 @@ internal import Fetch
 public import Convert
 public import Store
 
-/// One pass over a set of feeds: fetch them all concurrently, and as each response arrives,
-/// parse, convert, dedupe and store it, then record the feed's new state.
+/// The stages in their order: fetch feeds concurrently, and as each response arrives, parse,
+/// convert, dedupe and store it, then record the feed's new state. In one pass (`runOnce`), or
+/// continuously as feeds fall due (`flow`, which `PipelineFlow` keeps moving).
 public struct Pipeline {
     public var config: CrawlerConfig
     public var logger: Logger
     public var clock: @Sendable () -> Timestamp
-    private let format: OutputFormat
+    let format: OutputFormat
 
     /// Fails only when the configured output template does not compile.
     public init(config: CrawlerConfig, logger: Logger,
@@ -22,105 +23,25 @@ public struct Pipeline {
         format = try OutputFormat(config.output)
     }
 
-    /// Runs one pass over `feeds` into `store`. Once `isCancelled` turns true (shutdown), the
-    /// transfers in flight stop, so do the parses, and the pass returns with what it finished.
-    /// `heartbeat` is called every 100 ms while the pass waits for a parse (a daemon
-    /// pings its watchdog there), and `progress` once per feed reported.
+    /// Runs one pass over `feeds` into `store`: a flow that is given every feed at once and
+    /// closed, then drained. Once `isCancelled` turns true (shutdown), the transfers in flight
+    /// stop, so do the parses, and the pass returns with what it finished. `heartbeat` is called
+    /// every 100 ms while the pass waits for a parse (a daemon pings its watchdog there), and
+    /// `progress` once per feed reported.
     public func runOnce(feeds: [FeedConfig], store: any CrawlStore,
                         isCancelled: @escaping @Sendable () -> Bool = { false },
-                        heartbeat: () -> Void = {},
-                        progress: (FeedReport) -> Void = { _ in }) async -> PassSummary {
+                        heartbeat: @escaping () -> Void = {},
+                        progress: @escaping (FeedReport) -> Void = { _ in }) async -> PassSummary {
         let started = WallClock.milliseconds()
-        let byName = Dictionary(feeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let (requests, states) = plan(feeds, store: store)
-        let engine = FetchEngine(settings: FetchSettings(config))
-        let context = PassContext(config: config, store: store, format: format, logger: logger, isCancelled: isCancelled)
         var reports: [FeedReport] = []
-        reports.reserveCapacity(requests.count)
-        var batch = StoreBatch()
-        var writer = BatchWriter(store: store)
-        var reading = OrderedWork<(FeedProcessor, FeedProcessor.Decided), FeedReader.Reading?>(limit: readersInFlight)
-        let results = engine.fetch(requests, isCancelled: isCancelled)
-        // Bytes each feed holds against the fetch backlog: its body until it is read, then its
-        // documents until they are stored and the feed reported.
-        var held: [String: Int] = [:]
-        func deliver(_ finished: [FeedReport]) {
-            for report in finished {
-                results.release(held.removeValue(forKey: report.feed) ?? 0)
-                log(report)
-                reports.append(report)
-                progress(report)
-            }
+        reports.reserveCapacity(feeds.count)
+        let flow = flow(store: store, isCancelled: isCancelled, heartbeat: heartbeat) { report in
+            reports.append(report)
+            progress(report)
         }
-        // A batch's reports are delivered before a batch beyond the writer's capacity starts: a
-        // progress callback may use the store's connection (the fleet renews its leases there).
-        func flush() async {
-            if writer.isFull { deliver(await writer.finishOldest()) }
-            writer.start(batch, at: clock())
-            batch = StoreBatch()
-        }
-        // Bodies are parsed and converted on the pool, two or more at once, while this task
-        // decides and batches, and the writer's threads store the batches before; results come
-        // back in the order they arrived.
-        func takeOne() async {
-            // A parse is bounded by its time limit, not by the watchdog's patience.
-            while !(await reading.oldestFinishes(within: .milliseconds(100))) { heartbeat() }
-            guard let ((processor, decided), output) = await reading.next() else { return }
-            let name = processor.feed.name
-            // Shut down mid-parse: like a transfer cut by shutdown, the feed is neither stored nor reported.
-            if output?.cut == .shutdown {
-                results.release(held.removeValue(forKey: name) ?? 0)
-                return
-            }
-            let prepared = processor.prepared(decided, reading: output)
-            let documentBytes = prepared.documents.reduce(0) { $0 + $1.text.utf8.count }
-            results.hold(documentBytes)
-            results.release(held[name] ?? 0)
-            held[name] = documentBytes
-            batch.add(prepared, processor: processor)
-            // An idle writer takes what there is: a pass's first batch no longer waits for 32
-            // feeds to be parsed before storing starts. A busy one lets the batch grow.
-            if batch.isFull || (writer.isIdle && batch.hasDocuments) { await flush() }
-        }
-        // Over the backlog's bound the engine starts nothing new: finish work here rather than
-        // wait for results that cannot come.
-        func relieveBacklog() async {
-            while results.isOverByteLimit {
-                if !reading.isEmpty {
-                    await takeOne()
-                } else if !batch.isEmpty {
-                    await flush()
-                } else if !writer.isIdle {
-                    deliver(await writer.finishOldest())
-                } else {
-                    return
-                }
-            }
-        }
-        for await result in results {
-            heartbeat()
-            guard let feed = byName[result.request.feed] else {
-                results.release(result.heldBytes)
-                continue
-            }
-            if case .failure(let failure) = result.outcome, failure.kind == .cancelled { continue }
-            held[feed.name, default: 0] += result.heldBytes
-            let processor = FeedProcessor(feed: feed, now: clock(), context: context)
-            let decided = processor.decide(result, previous: states[feed.name])
-            if let response = decided.toRead {
-                let reader = processor.reader, hints = decided.prepared.hints
-                reading.add((processor, decided)) { reader.read(response, hints: hints) }
-            } else {
-                reading.add((processor, decided), ready: nil)
-            }
-            // Finished feeds go on to the batch at once, so a slow feed in the window holds nothing up.
-            while reading.isFull || reading.oldestIsFinished { await takeOne() }
-            while writer.hasFinished { deliver(await writer.finishOldest()) }
-            await relieveBacklog()
-        }
-        while !reading.isEmpty { await takeOne() }
-        if !batch.isEmpty { await flush() }
-        deliver(await writer.finishAll())
+        await flow.submit(feeds)
+        flow.close()
+        while await flow.step() {}
         reports = Self.inConfigOrder(reports, feeds: feeds)
         let summary = PassSummary(reports: reports, milliseconds: Int(WallClock.milliseconds() - started))
         logger.info("pass", metadata: [
@@ -130,14 +51,19 @@ public struct Pipeline {
         return summary
     }
 
-    /// The requests of this pass, and the states they were planned from (kept for deciding on
-    /// the responses, so each state is read once; a feed without one has none yet); feeds that
-    /// must not be fetched now are logged and left out.
-    private func plan(_ feeds: [FeedConfig], store: any CrawlStore) -> ([FetchRequest], [String: FeedState]) {
+    /// The stages for feeds submitted as they fall due (`PipelineFlow`), over one fetch session.
+    /// `report` hears of each feed once its documents and state are stored.
+    public func flow(store: any CrawlStore, isCancelled: @escaping @Sendable () -> Bool = { false },
+                     heartbeat: @escaping () -> Void = {},
+                     report: @escaping (FeedReport) -> Void) -> PipelineFlow {
+        PipelineFlow(pipeline: self, store: store, isCancelled: isCancelled, heartbeat: heartbeat, report: report)
+    }
+
+    /// The requests for `feeds`, planned from their states (a feed without one has none yet);
+    /// feeds that must not be fetched now are logged and left out.
+    func plan(_ feeds: [FeedConfig], states: [String: FeedState]) -> [FetchRequest] {
         let now = clock()
         var requests: [FetchRequest] = []
-        // Read at once; should that fail, feed by feed, so one unreadable state costs one feed.
-        let states = (try? store.feedStates(feeds.map(\.name))) ?? Self.statesOneByOne(feeds, store: store)
         for feed in feeds {
             switch FetchPlan.plan(feed, state: states[feed.name], config: config, now: now) {
             case .skip(let reason):
@@ -152,12 +78,13 @@ public struct Pipeline {
                 requests.append(request)
             }
         }
-        return (requests, states)
+        return requests
     }
 
-    private static func statesOneByOne(_ feeds: [FeedConfig], store: any CrawlStore) -> [String: FeedState] {
+    /// States read one by one, when reading them at once failed: one unreadable state costs one feed.
+    static func statesOneByOne(_ names: [String], store: any CrawlStore) -> [String: FeedState] {
         var states: [String: FeedState] = [:]
-        for feed in feeds { states[feed.name] = (try? store.feedState(feed.name)) ?? nil }
+        for name in names { states[name] = (try? store.feedState(name)) ?? nil }
         return states
     }
 
@@ -174,7 +101,7 @@ public struct Pipeline {
         return order.map { reports[$0] }
     }
 
-    private func log(_ report: FeedReport) {
+    func log(_ report: FeedReport) {
         // Unchanged feeds are logged at debug level only; their metadata is built only if shown.
         if report.error == nil && report.unchanged && logger.logLevel > .debug {
             logTransition(report)

@@ -12,8 +12,9 @@ struct StoreBatch {
     /// Feeds with nothing to store (a 304, an unchanged body, an error) cost only their state's
     /// row, so they count against a higher limit: 5,000 304s took 156 transactions at 32 each.
     static let feedLimit = 512
-    /// ...or once the oldest has waited this long, so a slow pass still stores as it goes.
-    static let waitLimitMilliseconds: Int64 = 2000
+    /// ...or once the oldest has waited this long: a daemon's fetch is durable within about two
+    /// seconds (this, plus the store's own time), however few feeds come with it.
+    static let waitLimitMilliseconds: Int64 = 1000
 
     private var waiting: [(processor: FeedProcessor, prepared: FeedProcessor.Prepared)] = []
     private var documentCount = 0

@@ -29,7 +29,7 @@ struct AdmissionQueue {
     private(set) var count = 0
     /// https origins whose first connection is being made: their other transfers wait for it.
     private var opening: Set<String> = []
-    /// https origins with a connection made in this batch: their transfers start freely.
+    /// https origins with a connection made in this session: their transfers start freely.
     private var opened: Set<String> = []
 
     init(settings: FetchSettings) {
@@ -38,15 +38,29 @@ struct AdmissionQueue {
 
     var isEmpty: Bool { count == 0 }
 
-    mutating func enqueue(_ request: FetchRequest, now: Int64) {
+    /// Queues `request`; when its host asked every client to wait and that wait is not over,
+    /// queues nothing and returns the host and the milliseconds left.
+    @discardableResult
+    mutating func enqueue(_ request: FetchRequest, now: Int64) -> (host: String, pause: Int64)? {
         let (key, rule) = settings.politeness(forHost: HostName.of(request.url))
         if gates[key] == nil { gates[key] = HostGate(rule: rule, now: now) }
+        if let until = gates[key]?.pausedUntil, until > now { return (key, until - now) }
         if waiting[key] == nil {
             waiting[key] = HostLine()
             rotation.append(key)
         }
         waiting[key]?.append(.init(request: request, since: now, origin: HostName.httpsOrigin(of: request.url)))
         count += 1
+        return nil
+    }
+
+    /// Hosts with requests waiting, most waiting first, at most `limit`.
+    func hostWaits(now: Int64, limit: Int) -> [HostWait] {
+        let all = waiting.compactMap { key, line in
+            line.first.map { HostWait(host: key, waiting: line.count, oldestMilliseconds: max(0, now - $0.since)) }
+        }
+        return Array(all.sorted { ($0.waiting, $0.oldestMilliseconds, $1.host) > ($1.waiting, $1.oldestMilliseconds, $0.host) }
+            .prefix(limit))
     }
 
     /// The next request allowed to start, visiting hosts round-robin from where the last one left off.
@@ -133,6 +147,7 @@ private struct HostLine {
     private var head = 0
 
     var isEmpty: Bool { head >= requests.count }
+    var count: Int { requests.count - head }
     var remaining: [Waiting] { Array(requests[head...]) }
     var first: Waiting? { head < requests.count ? requests[head] : nil }
 

@@ -41,20 +41,20 @@ final class CurlMulti {
         curl_multi_cleanup(handle)
     }
 
-    /// Runs every request, calling `deliver` as each finishes (or is deferred).
-    /// Returns early, reporting what ran as cancelled, once `isCancelled` turns true.
+    /// Runs every request the inbox hands over, calling `deliver` as each finishes (or is
+    /// deferred), until the inbox is closed and nothing is left. Returns early, reporting what
+    /// ran as cancelled, once `isCancelled` turns true.
     /// While `backlogIsFull` (asked with the bytes the transfers in flight hold), nothing new
     /// starts, and transfers in flight pause rather than grow, all but one: the consumer has
     /// enough bodies to work on, and the one goes on so that something finishes.
-    func run(_ requests: [FetchRequest], isCancelled: () -> Bool, backlogIsFull: (Int) -> Bool,
-             deliver: (FetchResult) -> Void) {
+    /// `publish` hears the engine's load every half second or so while it runs.
+    func run(_ inbox: RequestInbox, isCancelled: () -> Bool, backlogIsFull: (Int) -> Bool,
+             publish: (EngineLoad) -> Void, deliver: (FetchResult) -> Void) {
         var queue = AdmissionQueue(settings: settings)
-        let start = MonotonicClock.milliseconds()
-        for request in requests { queue.enqueue(request, now: start) }
         withoutActuallyEscaping(backlogIsFull) { backlogIsFull in
             memoryIsFull = backlogIsFull
             defer { memoryIsFull = nil }
-            loop(&queue, isCancelled: isCancelled, deliver: deliver)
+            loop(&queue, inbox: inbox, isCancelled: isCancelled, publish: publish, deliver: deliver)
         }
         for transfer in running.values {
             let elapsed = Int(MonotonicClock.milliseconds() - transfer.startedAt)
@@ -62,25 +62,55 @@ final class CurlMulti {
             result.waitMilliseconds = transfer.waited
             deliver(result)
         }
+        publish(EngineLoad())
     }
 
     /// Set for the length of `run`: the caller's bound on bodies held plus bodies in flight.
     private var memoryIsFull: ((Int) -> Bool)?
+    private var publishedAt: Int64 = 0
 
-    private func loop(_ queue: inout AdmissionQueue, isCancelled: () -> Bool, deliver: (FetchResult) -> Void) {
+    private func loop(_ queue: inout AdmissionQueue, inbox: RequestInbox, isCancelled: () -> Bool,
+                      publish: (EngineLoad) -> Void, deliver: (FetchResult) -> Void) {
         while !isCancelled() {
+            let (incoming, closed) = inbox.takeWaiting()
+            admit(incoming, to: &queue, deliver: deliver)
             resumePausedIfRoom()
             let wait = memoryIsFull?(inFlightBytes) == true ? nil : startAllowed(&queue, deliver: deliver)
-            if running.isEmpty && queue.isEmpty { return }
+            publishIfDue(queue, publish: publish)
+            if running.isEmpty && queue.isEmpty {
+                if closed { return }
+                // Idle: a submit wakes this poll at once.
+                curl_multi_poll(handle, nil, 0, Int32(min(wait ?? 1000, 1000)), nil)
+                continue
+            }
             var stillRunning: Int32 = 0
             curl_multi_perform(handle, &stillRunning)
             let finished = collectFinished(&queue, deliver: deliver) + noteConnected(&queue)
-            if running.isEmpty && queue.isEmpty { return }
             // Something ended or a first connection opened: more may start, so admit before sleeping.
             if finished > 0 { continue }
             // Paused transfers wait for the consumer, who wakes this poll when it releases memory.
             curl_multi_poll(handle, nil, 0, Int32(min(wait ?? 1000, 1000)), nil)
         }
+    }
+
+    /// Queues new requests; one for a host that asked every client to wait is deferred at once.
+    private func admit(_ requests: [FetchRequest], to queue: inout AdmissionQueue, deliver: (FetchResult) -> Void) {
+        guard !requests.isEmpty else { return }
+        let now = MonotonicClock.milliseconds()
+        for request in requests {
+            guard let (host, pause) = queue.enqueue(request, now: now) else { continue }
+            let seconds = Int((pause + 999) / 1000)
+            deliver(.failed(request, .deferred, "not fetched; \(host) asked every client to wait \(seconds) s more",
+                            retryAfter: seconds))
+        }
+    }
+
+    private func publishIfDue(_ queue: AdmissionQueue, publish: (EngineLoad) -> Void) {
+        let now = MonotonicClock.milliseconds()
+        guard now - publishedAt >= 500 else { return }
+        publishedAt = now
+        publish(EngineLoad(inFlight: running.count, waiting: queue.count,
+                           hosts: queue.hostWaits(now: now, limit: HostWait.shown)))
     }
 
     /// A transfer may keep a chunk while memory allows, or when every other transfer is paused.

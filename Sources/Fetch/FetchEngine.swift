@@ -1,14 +1,20 @@
 public import FeedModel
-internal import Foundation
 internal import Synchronization
 
-/// Fetches batches of feeds over one libcurl multi handle on a thread of its own,
-/// and hands back results as transfers finish.
+/// Fetches feeds over one libcurl multi handle on a thread of its own, and hands back results
+/// as transfers finish: a batch at once (`fetch`), or requests as they come (`start`).
 public final class FetchEngine: Sendable {
     public let settings: FetchSettings
 
     public init(settings: FetchSettings) {
         self.settings = settings
+    }
+
+    /// A session that takes requests until closed. `isCancelled` is polled at least once a
+    /// second: once true, the transfers in flight stop (each reported as cancelled). Dropping
+    /// the events' stream stops them at once.
+    public func start(isCancelled: @escaping @Sendable () -> Bool = { false }) -> FetchSession {
+        FetchSession(settings: settings, isCancelled: isCancelled)
     }
 
     /// Queues every request; they start as the global cap and each host's politeness allow, and
@@ -17,32 +23,10 @@ public final class FetchEngine: Sendable {
     /// `isCancelled` is also polled, at least once a second: a daemon's shutdown sets it.
     public func fetch(_ requests: [FetchRequest],
                       isCancelled: @escaping @Sendable () -> Bool = { false }) -> FetchResults {
-        let (stream, continuation) = AsyncStream.makeStream(of: FetchResult.self)
-        let cancelled = CancellationFlag()
-        let waker = CurlWaker()
-        let backlog = Backlog(limit: settings.maxBacklog, byteLimit: settings.maxBacklogBytes, waker: waker)
-        continuation.onTermination = { _ in
-            cancelled.set()
-            waker.wake()
-        }
-        let settings = self.settings
-        let thread = Thread {
-            if let multi = CurlMulti(settings: settings, waker: waker) {
-                multi.run(requests, isCancelled: { cancelled.isSet || isCancelled() },
-                          backlogIsFull: { backlog.isFull(inFlightBytes: $0) }) {
-                    backlog.added(bytes: $0.heldBytes)
-                    continuation.yield($0)
-                }
-            } else {
-                for request in requests {
-                    continuation.yield(.failed(request, .other, "libcurl could not create a multi handle"))
-                }
-            }
-            continuation.finish()
-        }
-        thread.name = "crawler-fetch"
-        thread.start()
-        return FetchResults(stream: stream, backlog: backlog)
+        let session = start(isCancelled: isCancelled)
+        session.submit(requests)
+        session.close()
+        return session.events
     }
 
     /// Fetches everything and returns the results in request order. Convenient for small batches.

@@ -1,14 +1,15 @@
 public import FeedModel
 internal import Synchronization
 
-/// The results of one batch, in the order transfers finish. The engine starts no new transfer while
+/// The results of a batch or session, in the order transfers finish. The engine starts no new transfer while
 /// `FetchSettings.maxBacklog` results wait unread, or while the bytes of bodies handed over and
 /// not yet released, plus those of the transfers in flight, reach `maxBacklogBytes`: so a slow
 /// consumer (parse, store) holds a bounded amount of memory instead of every body of the batch.
 public struct FetchResults: AsyncSequence, Sendable {
     public typealias Element = FetchResult
-    let stream: AsyncStream<FetchResult>
+    let stream: AsyncStream<FetchEvent>
     let backlog: Backlog
+    let tickPending: TickFlag
 
     /// The consumer is done with `bytes` of a result's `heldBytes` (or of memory it counted in
     /// their place with `hold`). Every held byte must be released, or the engine stops starting.
@@ -25,17 +26,38 @@ public struct FetchResults: AsyncSequence, Sendable {
     public var isOverByteLimit: Bool { backlog.isOverByteLimit }
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(base: stream.makeAsyncIterator(), backlog: backlog)
+        Iterator(events: makeEventIterator())
+    }
+
+    /// Results and ticks (`FetchSession.tick`), for a consumer that also keeps time.
+    public func makeEventIterator() -> EventIterator {
+        EventIterator(base: stream.makeAsyncIterator(), backlog: backlog, tickPending: tickPending)
     }
 
     public struct Iterator: AsyncIteratorProtocol {
-        var base: AsyncStream<FetchResult>.Iterator
-        let backlog: Backlog
+        var events: EventIterator
 
         public mutating func next() async -> FetchResult? {
-            let result = await base.next()
-            if result != nil { backlog.taken() }
-            return result
+            while let event = await events.next() {
+                if case .result(let result) = event { return result }
+            }
+            return nil
+        }
+    }
+
+    public struct EventIterator: AsyncIteratorProtocol {
+        var base: AsyncStream<FetchEvent>.Iterator
+        let backlog: Backlog
+        let tickPending: TickFlag
+
+        public mutating func next() async -> FetchEvent? {
+            let event = await base.next()
+            switch event {
+            case .result?: backlog.taken()
+            case .tick?: tickPending.lower()
+            case nil: break
+            }
+            return event
         }
     }
 }

@@ -126,3 +126,21 @@ extension FleetDatabase {
             """, [PostgresArray.literal(feeds), node, "\(seconds)"])
     }
 }
+
+extension FleetDatabase {
+    /// Gives back these hosts and this node's feeds on them, as `releaseLeases` does for all:
+    /// a node crawling continuously returns a host once its claimed feeds are all done, while
+    /// it goes on with others.
+    public func releaseLeases(hosts: [String]) throws(FleetError) {
+        guard !hosts.isEmpty else { return }
+        try connection.query("""
+            WITH released AS (
+                UPDATE hosts SET lease_node = NULL, lease_until = NULL,
+                    available_at = clock_timestamp() + make_interval(secs => gap)
+                WHERE lease_node = $1 AND host = ANY($2::text[])
+            )
+            UPDATE feed_state s SET lease_node = NULL, lease_until = NULL FROM feeds f
+            WHERE f.name = s.feed AND s.lease_node = $1 AND f.host = ANY($2::text[])
+            """, [node, PostgresArray.literal(hosts)])
+    }
+}

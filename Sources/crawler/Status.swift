@@ -22,8 +22,10 @@ struct Status: ParsableCommand {
         if location.store == nil, let fleet = location.fleetSettings() { return try runInFleet(fleet) }
         let reader: StoreReader
         let states: [FeedState]
+        let path: String
         do {
-            reader = try StoreReader(path: try location.path())
+            path = try location.path()
+            reader = try StoreReader(path: path)
             states = try reader.allFeedStates()
         } catch let exit as ExitCode {
             throw exit
@@ -31,7 +33,13 @@ struct Status: ParsableCommand {
             printError("crawler: \(error)")
             throw ExitStatus.storeUnavailable
         }
-        printOutput(json ? StatusJSON.render(states) : StatusTable.render(states, now: WallClock.now()))
+        let daemon = DaemonStatusText.running(storePath: path, now: WallClock.now())
+        if json {
+            printOutput(StatusJSON.render(states, daemon: daemon))
+        } else {
+            let table = StatusTable.render(states, now: WallClock.now())
+            printOutput(daemon.map { DaemonStatusText.lines($0) + "\n\n" + table } ?? table)
+        }
     }
 }
 
@@ -85,7 +93,7 @@ enum StatusTable {
 }
 
 enum StatusJSON {
-    static func render(_ states: [FeedState]) -> String {
+    static func render(_ states: [FeedState], daemon: DaemonRuntime? = nil) -> String {
         let feeds: [[String: Any]] = states.map { state in
             [
                 "feed": state.feed, "url": state.url,
@@ -97,7 +105,9 @@ enum StatusJSON {
                 "next_reason": state.nextReason.map { $0 as Any } ?? NSNull(), "documents": state.documents,
             ]
         }
-        let data = (try? JSONSerialization.data(withJSONObject: ["feeds": feeds], options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        var object: [String: Any] = ["feeds": feeds]
+        if let daemon { object["daemon"] = DaemonStatusText.json(daemon) }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -8,7 +8,9 @@ struct CrawlerProcess {
         var stderr: String
     }
 
+    /// The binary beside the tests, or `CRAWLER_BINARY` (to run a test against another build).
     static var binary: String {
+        if let chosen = ProcessInfo.processInfo.environment["CRAWLER_BINARY"], !chosen.isEmpty { return chosen }
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var folder = executable.deletingLastPathComponent()
         // Tests run from <build>/crawlerPackageTests.xctest or from inside a bundle below <build>.

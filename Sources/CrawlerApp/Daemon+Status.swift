@@ -1,0 +1,54 @@
+internal import FeedModel
+internal import Schedule
+internal import Store
+internal import Fetch
+internal import Logging
+internal import Glibc
+
+extension Daemon {
+    /// The queue as it stands: for /metrics, systemd and `crawler status`.
+    func runtimeFigures(flow: PipelineFlow) -> DaemonRuntime {
+        let now = WallClock.now()
+        let load = flow.engineLoad
+        return DaemonRuntime(
+            pid: getpid(), updated: now, feeds: config.feeds.count, scheduled: queue.count,
+            due: queue.dueCount(at: now), submitted: submitted.count, inFlight: load.inFlight,
+            waiting: load.waiting, latenessP50: lateness.percentile(0.5), latenessP99: lateness.percentile(0.99),
+            latenessSamples: lateness.count,
+            hosts: load.hosts.map { .init(host: $0.host, waiting: $0.waiting, oldestMilliseconds: $0.oldestMilliseconds) })
+    }
+}
+
+/// The daemon's `pass` line: no passes any more, so once a minute it sums up the fetches
+/// reported since the last one, with the same keys a pass had.
+struct PeriodSummary {
+    static let periodMilliseconds: Int64 = 60_000
+    private var startedAt = WallClock.milliseconds()
+    private var feeds = 0, failed = 0, new = 0, duplicates = 0, bytes = 0
+
+    mutating func add(_ report: FeedReport) {
+        feeds += 1
+        if !report.succeeded { failed += 1 }
+        new += report.new
+        duplicates += report.duplicates
+        bytes += report.bytes
+    }
+
+    /// The line's metadata once a period has passed (and starts the next one); nil before.
+    mutating func takeIfDue(now: Int64) -> Logger.Metadata? {
+        guard now - startedAt >= Self.periodMilliseconds else { return nil }
+        let line: Logger.Metadata = ["feeds": "\(feeds)", "failed": "\(failed)", "new": "\(new)",
+                                     "dup": "\(duplicates)", "bytes": "\(bytes)", "ms": "\(now - startedAt)"]
+        self = PeriodSummary()
+        return line
+    }
+}
+
+extension WallClock {
+    /// Milliseconds since 1970 (not monotonic): to compare with due times, which are wall-clock.
+    static func wallMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+}

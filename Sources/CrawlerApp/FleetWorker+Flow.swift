@@ -1,0 +1,141 @@
+internal import FeedModel
+internal import Fleet
+internal import Logging
+internal import Synchronization
+
+/// `crawler run` on a fleet node: the daemon's continuous flow, fed by claims. Claims are made
+/// whenever the flow has room; a host's lease is given back as soon as the feeds claimed on it
+/// are all reported (so other nodes may take it after its gap), and the leases still held are
+/// renewed every third of the lease. The database is used only while the flow's store batches
+/// are settled: the connection is the store's too.
+extension FleetWorker {
+    /// Runs one flow until shutdown, or until a lease lapsed (another node may be on that host:
+    /// the flow's transfers stop and everything this node holds is given back).
+    func crawlContinuously() async {
+        let node = FleetNode(worker: self)
+        let lost = LapsedFlag()
+        let signals = self.signals
+        let flow = pipeline.flow(store: store, isCancelled: { signals.shutdownRequested || lost.isSet },
+                                 heartbeat: { [unowned self] in keepWatchdogHappy() },
+                                 report: { [unowned self] report in
+            node.reported(report.feed)
+            metrics?.record(report)
+            totals.fetches += 1
+            totals.new += report.new
+            if !report.succeeded { totals.failures += 1 }
+        })
+        var nextClaim: Int64 = 0
+        var lastRenewal = WallClock.milliseconds()
+        while !signals.shutdownRequested && !lost.isSet {
+            if signals.takeReloadRequest() {
+                reload()
+                flow.reconfigure(pipeline)
+            }
+            let now = WallClock.milliseconds()
+            let claimDue = flow.inFlight < limits.feeds / 2 && now >= nextClaim
+            let renewalDue = now - lastRenewal >= Int64(config.lease * 1000 / 3)
+            if claimDue || renewalDue || node.hasHostsToRelease {
+                await flow.settle()
+                do {
+                    try heartbeat(force: false)
+                    try node.releaseFinishedHosts()
+                    if renewalDue {
+                        lastRenewal = now
+                        if try !node.renew(lease: config.lease) { lost.set() }
+                    }
+                    if claimDue && !lost.isSet, try await !node.claim(into: flow) {
+                        // Nothing claimable: look again when something may be, within a second.
+                        let wait = try database.secondsUntilClaimable() ?? 1
+                        nextClaim = now + Int64(min(1, max(0.05, wait)) * 1000)
+                    }
+                } catch {
+                    // The database is away (restart, network): keep trying; nothing local is lost.
+                    logger.error("database", metadata: ["error": "\(error)", "node": "\(database.node)"])
+                    nextClaim = now + 1000
+                }
+            }
+            guard await flow.step() else { break }
+            keepWatchdogHappy()
+        }
+        // Transfers in flight stop; what was read is stored; then every lease goes back.
+        flow.close()
+        while await flow.step() {}
+        do {
+            try database.postpone(node.outstandingFeeds, seconds: 60)
+            try database.releaseLeases()
+        } catch {
+            logger.error("database", metadata: ["error": "\(error)", "node": "\(database.node)"])
+        }
+        notifier.status(statusLine())
+    }
+}
+
+/// What this node holds: the feeds claimed and not yet reported, by host, and the hosts whose
+/// feeds are all done, to give back.
+private final class FleetNode {
+    private unowned let worker: FleetWorker
+    private var feedsByHost: [String: Set<String>] = [:]
+    private var hostOfFeed: [String: String] = [:]
+    private var finishedHosts: Set<String> = []
+
+    init(worker: FleetWorker) {
+        self.worker = worker
+    }
+
+    var hasHostsToRelease: Bool { !finishedHosts.isEmpty }
+    var outstandingFeeds: [String] { Array(hostOfFeed.keys) }
+
+    func reported(_ feed: String) {
+        guard let host = hostOfFeed.removeValue(forKey: feed) else { return }
+        feedsByHost[host]?.remove(feed)
+        if feedsByHost[host]?.isEmpty == true {
+            feedsByHost[host] = nil
+            finishedHosts.insert(host)
+        }
+    }
+
+    func releaseFinishedHosts() throws(FleetError) {
+        guard !finishedHosts.isEmpty else { return }
+        try worker.database.releaseLeases(hosts: Array(finishedHosts))
+        finishedHosts = []
+    }
+
+    /// Extends the leases; false when fewer hosts are held than this node has feeds on.
+    func renew(lease: Double) throws(FleetError) -> Bool {
+        let held = try worker.database.renewLeases(lease: lease)
+        guard held < feedsByHost.count else { return true }
+        worker.logger.warning("lease_lost", metadata: [
+            "node": "\(worker.database.node)", "held": "\(held)", "claimed": "\(feedsByHost.count)",
+            "reason": "a lease lapsed before it was renewed; stopping this node's transfers and starting afresh"])
+        return false
+    }
+
+    /// Claims due feeds and hands them to the flow; true when any were claimed. Feeds their state
+    /// holds back are postponed, and a host left without feeds is given back.
+    func claim(into flow: PipelineFlow) async throws(FleetError) -> Bool {
+        let claims = try worker.database.claim(worker.limits)
+        guard !claims.isEmpty else { return false }
+        worker.logger.debug("claim", metadata: ["node": "\(worker.database.node)", "feeds": "\(claims.count)",
+                                                "hosts": "\(Set(claims.map(\.feed.host)).count)"])
+        var states: [String: FeedState?] = [:]
+        for claim in claims {
+            let name = claim.feed.config.name
+            states[name] = .some(claim.state)
+            hostOfFeed[name] = claim.feed.host
+            feedsByHost[claim.feed.host, default: []].insert(name)
+        }
+        // The claim's state is the fleet's latest (another node may have fetched the feed since).
+        flow.remember(states)
+        let held = await flow.submit(claims.map(\.feed.config))
+        try worker.database.postpone(held.map(\.name), seconds: 60)
+        for feed in held { reported(feed.name) }
+        worker.totals.passes += 1
+        return true
+    }
+}
+
+private final class LapsedFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func set() { flag.store(true, ordering: .releasing) }
+    var isSet: Bool { flag.load(ordering: .acquiring) }
+}

@@ -1,0 +1,219 @@
+public import FeedModel
+internal import Fetch
+internal import Store
+internal import Logging
+
+/// The stages for feeds that come as they fall due, for as long as the owner runs: one fetch
+/// session (its connections kept across polls), and each result decided, read, converted and
+/// batched for the store as it arrives. A feed whose server stalls holds only its own transfer.
+///
+/// `Pipeline` orders the stages; this keeps them moving. `submit` hands feeds to the fetch
+/// session, `step` waits for one result (or a tick, four a second) and carries everything ready
+/// one stage on; reports come out of `report` once their batch is stored.
+/// Not Sendable: one task owns it, as it owns the store.
+public final class PipelineFlow {
+    private var pipeline: Pipeline
+    private var context: PassContext
+    private let store: any CrawlStore
+    private let session: FetchSession
+    private var events: FetchResults.EventIterator
+    private let ticker: Task<Void, Never>
+    private var reading: OrderedWork<(FeedProcessor, FeedProcessor.Decided), FeedReader.Reading?>
+    private var batch = StoreBatch()
+    private var writer: BatchWriter
+    /// Bytes each feed holds against the fetch backlog: its body until it is read, then its
+    /// documents until they are stored and the feed reported.
+    private var held: [String: Int] = [:]
+    /// Feeds submitted and not yet come back from the fetch session.
+    private var submitted: [String: FeedConfig] = [:]
+    /// Each feed's state as last saved (nil: it has none), so a feed due again is planned without
+    /// reading the store, whose connection a batch in flight may be using.
+    private var states: [String: FeedState?] = [:]
+    private let heartbeat: () -> Void
+    private let report: (FeedReport) -> Void
+
+    init(pipeline: Pipeline, store: any CrawlStore, isCancelled: @escaping @Sendable () -> Bool,
+         heartbeat: @escaping () -> Void, report: @escaping (FeedReport) -> Void) {
+        self.pipeline = pipeline
+        self.store = store
+        self.heartbeat = heartbeat
+        self.report = report
+        context = PassContext(config: pipeline.config, store: store, format: pipeline.format, logger: pipeline.logger,
+                              isCancelled: isCancelled)
+        session = FetchEngine(settings: FetchSettings(pipeline.config)).start(isCancelled: isCancelled)
+        events = session.events.makeEventIterator()
+        reading = OrderedWork(limit: pipeline.readersInFlight)
+        writer = BatchWriter(store: store)
+        let session = self.session
+        // Wakes `step` when no result comes, so batches are flushed and due feeds submitted on time.
+        ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                session.tick()
+            }
+        }
+    }
+
+    deinit {
+        ticker.cancel()
+        session.close()
+    }
+
+    /// Feeds submitted whose results have not come back.
+    public var inFlight: Int { submitted.count }
+
+    /// What the fetch engine was doing at its last look.
+    var engineLoad: EngineLoad { session.load }
+
+    /// States already known (read by the owner before the flow started), so they are not read again.
+    public func remember(_ known: [String: FeedState?]) {
+        states.merge(known) { _, new in new }
+    }
+
+    /// The states of `feeds`, read from the store only for those not known yet (waiting for the
+    /// store's batches in flight first: the store has one owner at a time).
+    public func states(of feeds: [FeedConfig]) async -> [String: FeedState] {
+        let unknown = feeds.map(\.name).filter { states[$0] == nil }
+        if !unknown.isEmpty {
+            deliver(await writer.finishAll())
+            let read = (try? store.feedStates(unknown)) ?? Pipeline.statesOneByOne(unknown, store: store)
+            for name in unknown { states[name] = .some(read[name]) }
+        }
+        var known: [String: FeedState] = [:]
+        for feed in feeds { if let state = states[feed.name] ?? nil { known[feed.name] = state } }
+        return known
+    }
+
+    /// Plans `feeds` and hands their requests to the fetch session; returns those not fetched
+    /// now (held back by their state: gone, or asked to wait), which were logged.
+    @discardableResult
+    public func submit(_ feeds: [FeedConfig]) async -> [FeedConfig] {
+        guard !feeds.isEmpty else { return [] }
+        let known = await states(of: feeds)
+        let requests = pipeline.plan(feeds, states: known)
+        let planned = Set(requests.map(\.feed))
+        for feed in feeds where planned.contains(feed.name) { submitted[feed.name] = feed }
+        session.submit(requests)
+        return feeds.filter { !planned.contains($0.name) }
+    }
+
+    /// Waits for the store's batches in flight and delivers their reports: the store (and its
+    /// connection) is the caller's until the next `step`.
+    public func settle() async {
+        deliver(await writer.finishAll())
+    }
+
+    /// Nothing more will be submitted: `step` returns false once everything submitted is reported.
+    public func close() {
+        session.close()
+    }
+
+    /// New settings from a reload: feeds read from now on use them. The fetch session keeps its
+    /// own (connections, limits) for the process's life.
+    public func reconfigure(_ fresh: Pipeline) {
+        pipeline = fresh
+        context = PassContext(config: fresh.config, store: store, format: fresh.format, logger: fresh.logger,
+                              isCancelled: context.isCancelled)
+    }
+
+    /// Waits for the next result or tick and moves everything ready one stage on. False once the
+    /// session has ended (closed and done, or shut down) and all it gave is stored and reported.
+    public func step() async -> Bool {
+        guard let event = await events.next() else {
+            await drain()
+            return false
+        }
+        heartbeat()
+        if case .result(let result) = event { accept(result) }
+        // Finished feeds go on to the batch at once, so a slow feed in the window holds nothing up.
+        while reading.isFull || reading.oldestIsFinished { await takeOne() }
+        while writer.hasFinished { deliver(await writer.finishOldest()) }
+        await relieveBacklog()
+        // A small batch is not kept waiting for company: stored within about a second of its first feed.
+        if batch.isFull { await flush() }
+        return true
+    }
+
+    private func accept(_ result: FetchResult) {
+        guard let feed = submitted.removeValue(forKey: result.request.feed) else {
+            session.events.release(result.heldBytes)
+            return
+        }
+        // Cut by shutdown: neither stored nor reported.
+        if case .failure(let failure) = result.outcome, failure.kind == .cancelled { return }
+        held[feed.name, default: 0] += result.heldBytes
+        let processor = FeedProcessor(feed: feed, now: pipeline.clock(), context: context)
+        let decided = processor.decide(result, previous: states[feed.name] ?? nil)
+        if let response = decided.toRead {
+            let reader = processor.reader, hints = decided.prepared.hints
+            reading.add((processor, decided)) { reader.read(response, hints: hints) }
+        } else {
+            reading.add((processor, decided), ready: nil)
+        }
+    }
+
+    /// Everything parsed is batched, every batch stored, every report delivered.
+    private func drain() async {
+        while !reading.isEmpty { await takeOne() }
+        if !batch.isEmpty { await flush() }
+        deliver(await writer.finishAll())
+        ticker.cancel()
+    }
+
+    private func deliver(_ finished: [FeedReport]) {
+        for finishedReport in finished {
+            session.events.release(held.removeValue(forKey: finishedReport.feed) ?? 0)
+            if let state = finishedReport.state { states[finishedReport.feed] = .some(state) }
+            pipeline.log(finishedReport)
+            report(finishedReport)
+        }
+    }
+
+    // A batch's reports are delivered before a batch beyond the writer's capacity starts: a
+    // report callback may use the store's connection (the fleet renews its leases there).
+    private func flush() async {
+        if writer.isFull { deliver(await writer.finishOldest()) }
+        writer.start(batch, at: pipeline.clock())
+        batch = StoreBatch()
+    }
+
+    // Bodies are parsed and converted on the pool, two or more at once, while this task decides
+    // and batches, and the writer's threads store the batches before; results come back in the
+    // order they arrived.
+    private func takeOne() async {
+        // A parse is bounded by its time limit, not by the watchdog's patience.
+        while !(await reading.oldestFinishes(within: .milliseconds(100))) { heartbeat() }
+        guard let ((processor, decided), output) = await reading.next() else { return }
+        let name = processor.feed.name
+        // Shut down mid-parse: like a transfer cut by shutdown, the feed is neither stored nor reported.
+        if output?.cut == .shutdown {
+            session.events.release(held.removeValue(forKey: name) ?? 0)
+            return
+        }
+        let prepared = processor.prepared(decided, reading: output)
+        let documentBytes = prepared.documents.reduce(0) { $0 + $1.text.utf8.count }
+        session.events.hold(documentBytes)
+        session.events.release(held[name] ?? 0)
+        held[name] = documentBytes
+        batch.add(prepared, processor: processor)
+        // An idle writer takes what there is: a first batch does not wait for 32 feeds to be
+        // parsed before storing starts. A busy one lets the batch grow.
+        if batch.isFull || (writer.isIdle && batch.hasDocuments) { await flush() }
+    }
+
+    // Over the backlog's bound the engine starts nothing new: finish work here rather than wait
+    // for results that cannot come.
+    private func relieveBacklog() async {
+        while session.events.isOverByteLimit {
+            if !reading.isEmpty {
+                await takeOne()
+            } else if !batch.isEmpty {
+                await flush()
+            } else if !writer.isIdle {
+                deliver(await writer.finishOldest())
+            } else {
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+public import FeedModel
+internal import Glibc
+
+/// What a running daemon is doing, published in its store as `runtime` every few seconds so
+/// `crawler status` (which only reads) can show the queue: feeds scheduled and due, transfers in
+/// flight, lateness, and the hosts holding requests back. Not durable and not part of the
+/// documents: lost or stale, it only means status shows less.
+public struct DaemonRuntime: Sendable, Hashable {
+    public var pid: Int32
+    /// When this was written.
+    public var updated: Timestamp
+    public var feeds: Int
+    /// Feeds waiting in the due-queue, and how many of them are due now.
+    public var scheduled: Int
+    public var due: Int
+    /// Feeds handed to the fetch engine and not reported yet; transfers running; requests waiting for a slot.
+    public var submitted: Int
+    public var inFlight: Int
+    public var waiting: Int
+    /// Due → transfer started, over the recent fetches (milliseconds).
+    public var latenessP50: Int64
+    public var latenessP99: Int64
+    public var latenessSamples: Int
+    public var hosts: [HostRow]
+
+    public struct HostRow: Sendable, Hashable {
+        public var host: String
+        public var waiting: Int
+        public var oldestMilliseconds: Int64
+
+        public init(host: String, waiting: Int, oldestMilliseconds: Int64) {
+            self.host = host
+            self.waiting = waiting
+            self.oldestMilliseconds = oldestMilliseconds
+        }
+    }
+
+    public init(pid: Int32, updated: Timestamp, feeds: Int, scheduled: Int, due: Int, submitted: Int, inFlight: Int,
+                waiting: Int, latenessP50: Int64, latenessP99: Int64, latenessSamples: Int, hosts: [HostRow]) {
+        self.pid = pid
+        self.updated = updated
+        self.feeds = feeds
+        self.scheduled = scheduled
+        self.due = due
+        self.submitted = submitted
+        self.inFlight = inFlight
+        self.waiting = waiting
+        self.latenessP50 = latenessP50
+        self.latenessP99 = latenessP99
+        self.latenessSamples = latenessSamples
+        self.hosts = hosts
+    }
+
+    /// One `key value` per line; a host per `host` line (host names hold no spaces).
+    var text: String {
+        var lines = ["pid \(pid)", "updated \(updated.secondsSince1970)", "feeds \(feeds)", "scheduled \(scheduled)",
+                     "due \(due)", "submitted \(submitted)", "in_flight \(inFlight)", "waiting \(waiting)",
+                     "lateness_p50_ms \(latenessP50)", "lateness_p99_ms \(latenessP99)",
+                     "lateness_samples \(latenessSamples)"]
+        lines += hosts.map { "host \($0.host) \($0.waiting) \($0.oldestMilliseconds)" }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    init?(text: String) {
+        var values: [String: Int64] = [:]
+        var hosts: [HostRow] = []
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count == 4, fields[0] == "host", let waiting = Int(fields[2]), let oldest = Int64(fields[3]) {
+                hosts.append(HostRow(host: String(fields[1]), waiting: waiting, oldestMilliseconds: oldest))
+            } else if fields.count == 2, let value = Int64(fields[1]) {
+                values[String(fields[0])] = value
+            }
+        }
+        func int(_ key: String) -> Int? { values[key].map { Int(truncatingIfNeeded: $0) } }
+        guard let pid = values["pid"], let updated = values["updated"], let feeds = int("feeds"),
+              let scheduled = int("scheduled"), let due = int("due"), let submitted = int("submitted"),
+              let inFlight = int("in_flight"), let waiting = int("waiting"), let p50 = values["lateness_p50_ms"],
+              let p99 = values["lateness_p99_ms"], let samples = int("lateness_samples") else { return nil }
+        self.init(pid: Int32(truncatingIfNeeded: pid), updated: Timestamp(secondsSince1970: updated), feeds: feeds,
+                  scheduled: scheduled, due: due, submitted: submitted, inFlight: inFlight, waiting: waiting,
+                  latenessP50: p50, latenessP99: p99, latenessSamples: samples, hosts: hosts)
+    }
+}
+
+/// The store's `runtime` file: written whole to a temporary name and renamed, so a reader sees
+/// the last complete one. Not synced: it describes the moment, not the store.
+public enum RuntimeFile {
+    static let name = "runtime"
+
+    public static func write(_ runtime: DaemonRuntime, storePath: String) {
+        let path = storePath + "/" + name
+        let temporary = path + ".tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard descriptor >= 0 else { return }
+        let bytes = Array(runtime.text.utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        guard written == bytes.count else {
+            unlink(temporary)
+            return
+        }
+        rename(temporary, path)
+    }
+
+    /// On a clean shutdown: no daemon runs on this store any more.
+    public static func remove(storePath: String) {
+        unlink(storePath + "/" + name)
+    }
+
+    /// The last runtime published in the store at `storePath`, if any.
+    public static func read(storePath: String) -> DaemonRuntime? {
+        let descriptor = open(storePath + "/" + name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while bytes.count < 65536 {
+            let count = Glibc.read(descriptor, &chunk, chunk.count)
+            guard count > 0 else { break }
+            bytes += chunk[..<count]
+        }
+        return DaemonRuntime(text: String(decoding: bytes, as: UTF8.self))
+    }
+}

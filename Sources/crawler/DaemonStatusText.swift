@@ -1,0 +1,48 @@
+import FeedModel
+import Foundation
+import Store
+
+/// The running daemon's queue, as `crawler status` shows it above the feeds: read from the
+/// runtime file the daemon refreshes in its store every few seconds.
+enum DaemonStatusText {
+    /// The published runtime, if a daemon on this store is alive and wrote it recently.
+    static func running(storePath: String, now: Timestamp) -> DaemonRuntime? {
+        guard let runtime = RuntimeFile.read(storePath: storePath),
+              now.secondsSince1970 - runtime.updated.secondsSince1970 <= 30,
+              kill(runtime.pid, 0) == 0 || errno == EPERM else { return nil }
+        return runtime
+    }
+
+    static func lines(_ runtime: DaemonRuntime) -> String {
+        var lines = [
+            "daemon:    pid \(runtime.pid), \(runtime.feeds) feeds",
+            "queue:     \(runtime.scheduled) scheduled, \(runtime.due) due now, \(runtime.submitted) being fetched",
+            "transfers: \(runtime.inFlight) in flight, \(runtime.waiting) waiting for a slot or their host",
+            "lateness:  p50 \(seconds(runtime.latenessP50)), p99 \(seconds(runtime.latenessP99)) "
+                + "(due → started, last \(runtime.latenessSamples) fetches)",
+        ]
+        if !runtime.hosts.isEmpty {
+            lines.append("host waits: " + runtime.hosts.map {
+                "\($0.host) \($0.waiting) (oldest \(seconds($0.oldestMilliseconds)))"
+            }.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ runtime: DaemonRuntime) -> [String: Any] {
+        [
+            "pid": Int(runtime.pid), "updated": runtime.updated.rfc3339, "feeds": runtime.feeds,
+            "queue_length": runtime.scheduled, "due": runtime.due, "submitted": runtime.submitted,
+            "in_flight": runtime.inFlight, "waiting": runtime.waiting,
+            "lateness_p50_ms": Int(runtime.latenessP50), "lateness_p99_ms": Int(runtime.latenessP99),
+            "lateness_samples": runtime.latenessSamples,
+            "host_waits": runtime.hosts.map {
+                ["host": $0.host, "waiting": $0.waiting, "oldest_ms": Int($0.oldestMilliseconds)] as [String: Any]
+            },
+        ]
+    }
+
+    private static func seconds(_ milliseconds: Int64) -> String {
+        String(format: "%.1fs", Double(milliseconds) / 1000)
+    }
+}

@@ -1,0 +1,157 @@
+import CrawlerApp
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// `crawler run` keeps every healthy feed on its interval while other feeds' servers stall: a
+/// stalled transfer holds its own slot, never the rest of the daemon.
+@Suite struct ContinuousFlowTests {
+    let folder = TemporaryFolder()
+
+    /// 20 healthy feeds every 2 s beside 2 feeds whose server answers only after 12 s (timeout 4 s).
+    /// Gaps are measured from the healthy server's own request log.
+    @Test func healthyFeedsKeepTheirIntervalWhileOthersStall() throws {
+        let farm = FeedFarm(feeds: 20, itemsPerFeed: 2)
+        let healthy = try farm.server()
+        let stalled = try LoopbackHTTPServer { _ in ServedResponse(text: "<rss/>", delay: 12) }
+        defer { stalled.stop() }
+        var lines = ["store: ./store", "interval: 2s", "timeout: 4s", "concurrency: 16", "per_host_concurrency: 16",
+                     "host_gap: 0s", "feeds:"]
+        for number in 0..<farm.feeds {
+            lines += ["  - url: \(healthy.url("/feed/\(number).xml"))", "    name: feed-\(number)"]
+        }
+        for number in 0..<2 { lines += ["  - url: \(stalled.url("/stall/\(number).xml"))", "    name: stall-\(number)"] }
+        try folder.write(lines.joined(separator: "\n") + "\n", to: "feeds.yaml")
+
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        #expect(daemon.waitFor(where: { $0["event"] == "startup" }).count == 1)
+        let started = Date()
+        // Both stalled feeds fail at their timeout at least once, so the stall was really there.
+        let timedOut = daemon.waitFor(2, timeout: 20) { $0["event"] == "fetch" && $0["feed"]?.hasPrefix("stall-") == true }
+        #expect(timedOut.count >= 2)
+        let remaining = 20 - Date().timeIntervalSince(started)
+        if remaining > 0 { usleep(UInt32(remaining * 1_000_000)) }
+        #expect(daemon.terminate().status == 0)
+
+        let byPath = Dictionary(grouping: healthy.requests, by: \.path)
+        #expect(byPath.count == farm.feeds)
+        var gaps: [Double] = []
+        for requests in byPath.values {
+            let times = requests.map(\.receivedAt).sorted()
+            // 20 s at 2 s is ten polls; seven leaves room for start-up and a loaded machine.
+            #expect(times.count >= 7, "a healthy feed was polled \(times.count) times in 20 s")
+            gaps += zip(times.dropFirst(), times).map { $0 - $1 }
+        }
+        gaps.sort()
+        let p90 = gaps.isEmpty ? .infinity : gaps[min(gaps.count - 1, Int(Double(gaps.count) * 0.9))]
+        #expect(p90 < 3.0, "healthy poll gap p90 \(p90) s, interval 2 s (gaps: \(gaps.suffix(10)))")
+
+        let failedHealthy = daemon.logLines.filter {
+            $0["event"] == "fetch" && $0["feed"]?.hasPrefix("feed-") == true && $0["error"] != nil
+        }
+        #expect(failedHealthy.isEmpty, "healthy fetches failed: \(failedHealthy.prefix(3).map(\.fields))")
+        #expect(timedOut.allSatisfy { $0["error"] != nil })
+        #expect(folder.files(under: "store/posts").count == farm.distinctItems)
+
+        // Fetched → durable: a feed's `fetch` line is written once its batch is stored. The
+        // n-th line of a feed belongs to its n-th request.
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var latencies: [Double] = []
+        for (path, requests) in byPath {
+            let name = "feed-" + (path.split(separator: "/").last?.split(separator: ".").first ?? "")
+            let logged = daemon.logLines.filter { $0["event"] == "fetch" && $0["feed"] == name }
+                .compactMap { $0["ts"].flatMap(format.date(from:))?.timeIntervalSince1970 }
+            latencies += zip(logged, requests.map(\.receivedAt).sorted()).map { $0 - $1 }
+        }
+        latencies.sort()
+        #expect(latencies.count >= 7 * farm.feeds)
+        let slowest = latencies.last ?? .infinity
+        #expect(slowest < 2.0, "fetched to stored took up to \(slowest) s (p50 \(latencies[latencies.count / 2]) s)")
+    }
+
+    /// `crawler status` and /metrics show the queue while the daemon works: one host allowed one
+    /// transfer at a time, whose server stalls, so its other feeds wait for it.
+    @Test func statusAndMetricsShowTheQueueTransfersAndHostWaits() async throws {
+        let farm = FeedFarm(feeds: 1, itemsPerFeed: 2)
+        let healthy = try farm.server()
+        let stalled = try LoopbackHTTPServer { _ in ServedResponse(text: "<rss/>", delay: 30) }
+        defer { stalled.stop() }
+        var lines = ["store: ./store", "interval: 1h", "timeout: 20s", "per_host_concurrency: 1", "host_gap: 0s",
+                     "feeds:", "  - url: \(healthy.url("/feed/0.xml"))", "    name: healthy"]
+        for number in 0..<3 { lines += ["  - url: \(stalled.url("/stall/\(number).xml"))", "    name: stall-\(number)"] }
+        try folder.write(lines.joined(separator: "\n") + "\n", to: "feeds.yaml")
+        let daemon = try DaemonProcess(arguments: ["run", "--startup-spread", "0s", "--metrics", "127.0.0.1:0"],
+                                       in: folder.path)
+        defer { _ = daemon.terminate() }
+        let port = try #require(daemon.waitFor { $0["event"] == "metrics" }.first?["port"])
+        #expect(daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "healthy" }.first?["new"] == "2")
+        usleep(2_600_000)  // the daemon publishes its queue every 2 s
+
+        let status = try CrawlerProcess.run(["status", "--json"], in: folder.path)
+        #expect(status.status == 0, "\(status.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        let running = try #require(object?["daemon"] as? [String: Any], "no daemon in \(status.stdout)")
+        #expect(running["queue_length"] as? Int == 1)  // the healthy feed, due again in an hour
+        #expect(running["submitted"] as? Int == 3)
+        #expect(running["in_flight"] as? Int == 1)
+        #expect(running["waiting"] as? Int == 2)
+        #expect(running["lateness_samples"] as? Int == 1)
+        #expect((running["lateness_p99_ms"] as? Int).map { $0 < 2000 } == true)
+        let hosts = try #require(running["host_waits"] as? [[String: Any]])
+        #expect(hosts.first?["host"] as? String == "127.0.0.1")
+        #expect(hosts.first?["waiting"] as? Int == 2)
+        let table = try CrawlerProcess.run(["status"], in: folder.path)
+        #expect(table.stdout.contains("transfers: 1 in flight, 2 waiting for a slot or their host"))
+        #expect(table.stdout.contains("host waits: 127.0.0.1 2 (oldest "))
+
+        guard case .success(let response) = await SingleFetch.getAnyStatus("http://127.0.0.1:\(port)/metrics") else {
+            Issue.record("no /metrics")
+            return
+        }
+        let metrics = String(decoding: response.body, as: UTF8.self)
+        for line in ["crawler_transfers_in_flight 1", "crawler_transfers_waiting 2", "crawler_queue_feeds 1",
+                     "crawler_hosts_waiting 1", "crawler_queue_lateness_seconds{quantile=\"0.99\"}"] {
+            #expect(metrics.contains(line), "missing \(line)")
+        }
+
+        #expect(daemon.terminate().status == 0)
+        let after = try CrawlerProcess.run(["status", "--json"], in: folder.path)
+        #expect(!after.stdout.contains("\"daemon\""))
+        #expect(folder.files(under: "store/posts").count == farm.distinctItems)
+    }
+
+    /// One fetch engine for the daemon's life: polls of a host, before and after a reload, share
+    /// one HTTPS connection (nginx's own log says so); a reload adds and removes feeds in the
+    /// running queue, and a removed feed is polled no more.
+    @Test func pollsAndReloadsKeepOneConnectionToAHost() throws {
+        let server = try NginxServer()
+        for name in ["one", "two", "three"] { try server.serve(HTTPSTests.channel(name), at: "/\(name).xml") }
+        func config(_ names: [String]) -> String {
+            (["store: ./store", "interval: 1s", "host_gap: 0s", "ca_file: \(server.certificates.caFile)", "feeds:"]
+                + names.flatMap { ["  - url: \(server.url("/\($0).xml"))", "    name: \($0)"] })
+                .joined(separator: "\n") + "\n"
+        }
+        try folder.write(config(["one", "two"]), to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        #expect(daemon.waitFor(3) { $0["event"] == "fetch" && $0["feed"] == "two" }.count >= 3)
+
+        try folder.write(config(["one", "three"]), to: "feeds.yaml")
+        daemon.signal(SIGHUP)
+        let applied = daemon.waitFor { $0["event"] == "config_reload" }
+        #expect(applied.first?["added"] == "1" && applied.first?["removed"] == "1", "\(applied.map(\.fields))")
+        #expect(daemon.waitFor(3) { $0["event"] == "fetch" && $0["feed"] == "three" }.count >= 3)
+        let twoBefore = server.accessLog.filter { $0.path == "/two.xml" }.count
+        usleep(2_500_000)
+        #expect(daemon.terminate().status == 0)
+
+        let log = server.accessLog
+        #expect(log.filter { $0.path == "/two.xml" }.count <= twoBefore, "a removed feed is not polled")
+        #expect(log.count >= 8)
+        #expect(log.allSatisfy { $0.serverProtocol == "HTTP/2.0" && ($0.status == 200 || $0.status == 304) }, "\(log)")
+        #expect(Set(log.map(\.connection)).count == 1, "one connection for the daemon's life: \(log)")
+        #expect(folder.files(under: "store/posts").count == 3)
+    }
+}

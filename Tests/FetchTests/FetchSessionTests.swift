@@ -1,0 +1,74 @@
+import CrawlerTestKit
+import FeedModel
+@testable import Fetch
+import Testing
+
+/// A long-lived session: requests submitted as they come, over one multi handle, until closed.
+@Suite struct FetchSessionTests {
+    @Test func requestsSubmittedLaterAreFetchedBesideAStalledOneAndCloseEndsTheSession() async throws {
+        let healthy = try LoopbackHTTPServer { _ in ServedResponse(text: healthyFeed) }
+        let stalled = try LoopbackHTTPServer { _ in ServedResponse(text: healthyFeed, delay: 10) }
+        defer { stalled.stop() }
+        var settings = testSettings
+        settings.timeout = 5
+        settings.lowSpeedSeconds = 60
+        let session = FetchEngine(settings: settings).start()
+        var events = session.events.makeEventIterator()
+        session.submit([FetchRequest(feed: "stalled", url: stalled.url("/s.xml"))])
+        var results: [String: FetchResult] = [:]
+        // Three rounds of healthy requests, each submitted once the last came back. The stalled
+        // one comes back when it times out: on a loaded machine, that may be before the last round.
+        for round in 0..<3 {
+            session.submit([FetchRequest(feed: "healthy-\(round)", url: healthy.url("/\(round).xml"))])
+            while case .result(let result)? = await events.next() {
+                results[result.request.feed] = result
+                if result.request.feed.hasPrefix("healthy") { break }
+            }
+        }
+        session.tick()
+        var sawTick = false
+        session.close()
+        while let event = await events.next() {
+            switch event {
+            case .result(let result): results[result.request.feed] = result
+            case .tick: sawTick = true
+            }
+        }
+        #expect(sawTick, "a tick asked for comes through")
+        #expect(Set(results.keys) == ["healthy-0", "healthy-1", "healthy-2", "stalled"])
+        for round in 0..<3 { #expect(response(results["healthy-\(round)"])?.status == 200) }
+        #expect(failure(results["stalled"])?.kind == .timeout)
+        #expect(healthy.requests.count == 3)
+    }
+}
+
+extension AdmissionQueueTests {
+    @Test func aRequestForAHostThatAskedEveryoneToWaitIsNotQueued() {
+        var settings = FetchSettings(perHostConcurrency: 4, hostGap: 0, hostBackoffFeeds: 1)
+        settings.hostRules = []
+        var queue = AdmissionQueue(settings: settings)
+        queue.enqueue(FetchRequest(feed: "a", url: "http://h.example/a"), now: 0)
+        _ = queue.next(now: 0)
+        queue.finished(host: "h.example")
+        #expect(queue.throttled(host: "h.example", feed: "a", retryAfter: 30, now: 1000).isEmpty)
+        let refused = queue.enqueue(FetchRequest(feed: "b", url: "http://h.example/b"), now: 2000)
+        #expect(refused?.host == "h.example" && refused?.pause == 29_000)
+        #expect(queue.isEmpty)
+        #expect(queue.enqueue(FetchRequest(feed: "b", url: "http://h.example/b"), now: 31_000) == nil)
+        #expect(queue.count == 1)
+    }
+
+    @Test func hostWaitsListTheBusiestHostsFirst() {
+        var settings = FetchSettings(perHostConcurrency: 1, hostGap: 0)
+        settings.hostRules = []
+        var queue = AdmissionQueue(settings: settings)
+        for name in ["a1", "a2", "a3"] { queue.enqueue(FetchRequest(feed: name, url: "http://a.example/\(name)"), now: 0) }
+        for name in ["b1", "b2"] { queue.enqueue(FetchRequest(feed: name, url: "http://b.example/\(name)"), now: 500) }
+        _ = queue.next(now: 1000)
+        _ = queue.next(now: 1000)
+        let waits = queue.hostWaits(now: 2000, limit: 10)
+        #expect(waits == [HostWait(host: "a.example", waiting: 2, oldestMilliseconds: 2000),
+                          HostWait(host: "b.example", waiting: 1, oldestMilliseconds: 1500)])
+        #expect(queue.hostWaits(now: 2000, limit: 1).count == 1)
+    }
+}
