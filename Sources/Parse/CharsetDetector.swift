@@ -60,8 +60,8 @@ enum CharsetDetector {
         if labels.all.allSatisfy({ $0 == "UTF-8" }) {
             return Plan(encoding: labels.http == nil ? nil : "UTF-8", claimsUTF8: true)
         }
-        let check = UTF8Check(bytes)
-        if check.isValid { return planForValidUTF8(bytes, labels: labels, hasMultibyte: check.multibyte > 0) }
+        let validity = UTF8Check.validity(bytes)
+        if validity.isValid { return planForValidUTF8(bytes, labels: labels, hasMultibyte: validity.hasMultibyte) }
         let readable = labels.all.filter { $0 != "UTF-8" && LegacyDecoding.decodes(bytes, as: $0) }
         if let chosen = readable.first {
             // Two labels that both read: the detector breaks the tie (KOI8-R declared, ISO-8859-1 served).
@@ -69,7 +69,7 @@ enum CharsetDetector {
             let encoding = detected.flatMap { readable.contains($0) ? $0 : nil } ?? chosen
             return Plan(encoding: encoding, claimsUTF8: false, reason: labels.reason("the bytes read as \(encoding)", for: encoding))
         }
-        if labels.all.contains("UTF-8"), check.isMostlyUTF8 {
+        if labels.all.contains("UTF-8"), UTF8Check(bytes).isMostlyUTF8 {
             return Plan(encoding: "UTF-8", claimsUTF8: false, bytes: UTF8Check.replacingInvalid(bytes),
                         reason: labels.reason("mostly UTF-8", for: "UTF-8"))
         }

@@ -13,11 +13,15 @@ enum LegacyDecoding {
         return true
     }
 
-    /// True when every byte sequence is a character of `encoding`; a document cut inside its last
-    /// character still counts.
+    /// How much of a document is checked: a wrong label shows in the first characters (the
+    /// title), and a whole pass through iconv costs as much as the parse of a CJK feed.
+    static let sampleSize = 64 << 10
+
+    /// True when every byte sequence of the document's first `sampleSize` bytes is a character of
+    /// `encoding`; a sample cut inside its last character still counts.
     static func decodes(_ bytes: [UInt8], as encoding: String) -> Bool {
         guard let converter = Converter(from: encoding) else { return false }
-        return converter.convert(bytes, keeping: false) != nil
+        return converter.convert(Array(bytes.prefix(sampleSize)), keeping: false) != nil
     }
 
     /// The bytes in UTF-8, or nil if they are not all `encoding`.

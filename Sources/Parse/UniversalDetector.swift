@@ -4,7 +4,7 @@ internal import CUchardet
 /// detector (uchardet), and the feed's language when the detector has no answer or a doubtful one.
 enum UniversalDetector {
     /// More than enough text for the detector: it settles within a few kilobytes of non-ASCII.
-    static let sampleSize = 1 << 20
+    static let sampleSize = 256 << 10
 
     /// The encoding to read `bytes` in; always one iconv can read them in, WINDOWS-1252 at worst
     /// (every byte but five is a character there: the reader replaces the rest).
