@@ -77,27 +77,35 @@ enum CharsetDetector {
         return Plan(encoding: guess, claimsUTF8: false, reason: labels.reason("detected", for: guess))
     }
 
-    /// Valid UTF-8 under a label that says otherwise. Plain ASCII reads the same in every label
-    /// but the 7-bit ones (ISO-2022-JP escapes Japanese into ASCII bytes) and the impossible ones.
+    /// Valid UTF-8 under a label that says otherwise. Plain ASCII reads the same in every label but
+    /// the 7-bit ones (ISO-2022-JP escapes Japanese into ASCII bytes), so it is read as UTF-8, on
+    /// the fast path, and only a label no ASCII text can be in (`bogus`, UTF-16) is worth a note.
     private static func planForValidUTF8(_ bytes: [UInt8], labels: Labels, hasMultibyte: Bool) -> Plan {
-        if !hasMultibyte, let label = labels.all.first(where: { $0 != "UTF-8" && LegacyDecoding.isSupported($0) }),
-           !label.hasPrefix("UTF-16"), !label.hasPrefix("UTF-32"), !label.hasPrefix("UCS") {
-            return Plan(encoding: label, claimsUTF8: false)
+        if hasMultibyte {
+            return Plan(encoding: "UTF-8", claimsUTF8: true, reason: labels.reason("the bytes are valid UTF-8", for: "UTF-8"))
         }
+        // Converted here: their escapes are control characters the repairs would drop.
+        if let sevenBit = labels.all.first(where: { label in ["ISO-2022", "HZ", "UTF-7"].contains { label.hasPrefix($0) } }),
+           let converted = LegacyDecoding.utf8(bytes[...], from: sevenBit) {
+            return Plan(encoding: "UTF-8", claimsUTF8: true, bytes: converted)
+        }
+        let impossible = labels.all.contains { $0.hasPrefix("UTF-16") || $0.hasPrefix("UTF-32") || $0.hasPrefix("UCS")
+            || !LegacyDecoding.isSupported($0) }
         return Plan(encoding: "UTF-8", claimsUTF8: true,
-                    reason: labels.reason(hasMultibyte ? "the bytes are valid UTF-8" : "ASCII bytes", for: "UTF-8"))
+                    reason: impossible ? "ASCII bytes (\(labels.described))" : nil)
     }
 
     /// A UTF-8 claim the reader could not finish on: a few broken bytes replaced, or, when most are
     /// not UTF-8, what the detector says they are.
-    static func checkingUTF8(_ bytes: [UInt8], encoding: String?) -> Plan {
+    static func checkingUTF8(_ bytes: [UInt8], encoding: String?, httpCharset: String?) -> Plan {
         let check = UTF8Check(bytes)
         if check.isValid { return Plan(encoding: encoding, claimsUTF8: false) }
         if check.isMostlyUTF8 {
             return Plan(encoding: "UTF-8", claimsUTF8: false, bytes: UTF8Check.replacingInvalid(bytes))
         }
         let guess = UniversalDetector.guess(bytes, language: UniversalDetector.languageHint(in: bytes))
-        return Plan(encoding: guess, claimsUTF8: false, reason: "detected (labelled UTF-8 but not UTF-8)")
+        return Plan(encoding: guess, claimsUTF8: false,
+                    reason: Labels(bytes: bytes, httpCharset: httpCharset).reason("detected", for: guess))
     }
 
     /// UTF-16 or UTF-32, from the byte order mark or the NULs around the first `<`: the iconv name,
@@ -152,7 +160,7 @@ enum CharsetDetector {
         return true
     }
 
-    /// The encoding named in the XML declaration, lower-cased, if any.
+    /// The encoding named in the XML declaration, as written, if any.
     static func declared(in bytes: [UInt8]) -> String? {
         let head = String(decoding: bytes.prefix(200), as: UTF8.self)
         guard head.hasPrefix("<?xml") || head.dropFirst().hasPrefix("<?xml"),
@@ -160,6 +168,6 @@ enum CharsetDetector {
               let start = head[..<end.lowerBound].firstRange(of: "encoding=") else { return nil }
         let rest = head[start.upperBound..<end.lowerBound]
         guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
-        return rest.dropFirst().prefix(while: { $0 != quote }).lowercased()
+        return String(rest.dropFirst().prefix(while: { $0 != quote }))
     }
 }

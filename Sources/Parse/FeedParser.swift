@@ -50,7 +50,7 @@ public enum FeedParser {
             return feed
         }
         if let reason = limits.stopReason() { throw .cut(reason) }
-        let checked = CharsetDetector.checkingUTF8(repaired, encoding: plan.encoding)
+        let checked = CharsetDetector.checkingUTF8(repaired, encoding: plan.encoding, httpCharset: httpCharset)
         notes.note(checked)
         if checked.bytes != nil { notes.recovered = "invalid UTF-8 bytes replaced" }
         return try parseXML(checked.bytes ?? repaired, url: url, encoding: checked.encoding, limits: limits, notes: notes)
