@@ -67,12 +67,14 @@ enum StartTagGuard {
 
     /// The index just past a comment, CDATA section or processing instruction starting at `index`.
     private static func endOfUnparsedSection(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
+        guard let start = buffer.baseAddress else { return nil }
         for section in sections where starts(buffer, with: section.open, at: index) {
             var look = index + section.open.count
-            while look < buffer.count {
-                if buffer[look] == section.close[0], starts(buffer, with: section.close, at: look) {
-                    return look + section.close.count
-                }
+            // CDATA bodies are most of many feeds: memchr to each candidate end, not byte by byte.
+            while look < buffer.count,
+                  let found = memchr(start + look, Int32(section.close[0]), buffer.count - look) {
+                look = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - start
+                if starts(buffer, with: section.close, at: look) { return look + section.close.count }
                 look += 1
             }
             return buffer.count
