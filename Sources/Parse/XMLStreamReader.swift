@@ -122,7 +122,9 @@ enum XMLFeedReader {
     private static func describe(_ error: xmlErrorPtr?) -> String {
         guard let error, let message = error.pointee.message else { return "not well-formed" }
         let text = String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
-        return error.pointee.line > 0 ? "line \(error.pointee.line): \(text)" : text
+        let line = error.pointee.line
+        // Some of libxml2's messages end with their line already ("... in tag title line 12").
+        return line > 0 && !text.hasSuffix("line \(line)") ? "line \(line): \(text)" : text
     }
 
     private static func visitChildren(of parent: xmlNodePtr, depth: Int, rootName: String, copier: XMLTreeCopier,
