@@ -14,14 +14,15 @@ import Testing
         return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>\(name)</title>\(body)</channel></rss>"
     }
 
-    @Test func aTruncatedDocumentIsLoggedAsRecoveredBesideAHealthyFeed() throws {
+    @Test func brokenDocumentsAndDatesAreLoggedAndStoredBesideAHealthyFeed() throws {
         let truncated = String(Self.feed("cut", items: 3).dropLast(40))
         let server = try LoopbackHTTPServer { request in
             request.path == "/cut" ? ServedResponse(text: truncated)
                 : request.path == "/undated" ? ServedResponse(text: Self.feed("undated", items: 3, date: "sometime soon"))
+                : request.path == "/future" ? ServedResponse(text: Self.feed("future", items: 1, date: "Thu, 01 Jan 2099 00:00:00 GMT"))
                 : ServedResponse(text: Self.feed("healthy", items: 2))
         }
-        try folder.write("store: ./out\nfeeds:\n" + ["cut", "undated", "healthy"].map {
+        try folder.write("store: ./out\nfeeds:\n" + ["cut", "undated", "future", "healthy"].map {
             "  - url: \(server.url("/" + $0))\n    name: \($0)\n"
         }.joined(), to: "feeds.yaml")
         let run = try CrawlerProcess.run(["once"], in: folder.path)
@@ -39,5 +40,9 @@ import Testing
         #expect(stored.contains { $0.contains("title: 'healthy 1'") })
         #expect(stored.contains { $0.contains("title: 'cut 1'") })
         #expect(stored.contains { $0.contains("title: 'undated 2'") })
+        // A date decades ahead is a mistake: the item is dated when it was fetched.
+        let future = try #require(stored.first { $0.contains("title: 'future 0'") })
+        #expect(!future.contains("2099"))
+        #expect(future.contains(" \(Calendar(identifier: .gregorian).component(.year, from: Date())) "))
     }
 }
