@@ -33,6 +33,8 @@ let package = Package(
                        providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CGumbo", pkgConfig: "gumbo",
                        providers: [.apt(["libgumbo-dev"])]),
+        .systemLibrary(name: "CUchardet", pkgConfig: "uchardet",
+                       providers: [.apt(["libuchardet-dev"])]),
 
         // Stages: each depends on FeedModel and its own C module only.
         .target(name: "FeedModel", swiftSettings: strictSettings),
@@ -47,7 +49,7 @@ let package = Package(
                 dependencies: ["FeedModel", "CCurl"], exclude: ["README.md"],
                 swiftSettings: strictSettings),
         .target(name: "Parse",
-                dependencies: ["FeedModel", "Markup", "CLibXML2"],
+                dependencies: ["FeedModel", "Markup", "CLibXML2", "CUchardet"],
                 swiftSettings: strictSettings),
         .target(name: "Convert",
                 dependencies: ["FeedModel", "Markup", "Sanitize", .product(name: "Crypto", package: "swift-crypto"),

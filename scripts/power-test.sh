@@ -29,7 +29,7 @@ cache="${POWER_TEST_CACHE:-$repo/.power-test}"
 base="${SYSTEM_TEST_CACHE:-$repo/.system-test}/bookworm"
 root="$cache/root"
 disk="$cache/disk.raw"
-kernel_packages="linux-image-amd64 initramfs-tools libgumbo1"
+kernel_packages="linux-image-amd64 initramfs-tools libgumbo1 libuchardet0"
 binary="$repo/.build/release/crawler"
 
 for tool in qemu-system-x86_64 mkfs.ext4 debootstrap python3; do

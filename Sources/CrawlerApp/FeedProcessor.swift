@@ -108,6 +108,7 @@ struct FeedProcessor {
         prepared.report.status = reading.status
         prepared.report.items = reading.items
         prepared.report.cut = reading.cut?.rawValue
+        prepared.report.parseNotes = reading.notes.logMetadata
         prepared.hints = reading.hints
         prepared.documents = reading.documents
         if prepared.report.succeeded {

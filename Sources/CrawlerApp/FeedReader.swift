@@ -26,6 +26,8 @@ struct FeedReader: Sendable {
         var documents: [Document] = []
         /// Why not every item was read or converted; nil when all were.
         var cut: ParseCut?
+        /// What the parse noticed about the document (labels overridden, markup recovered).
+        var notes = ParseNotes()
     }
 
     /// Parse and conversion share one time budget, which starts here (not when the body was queued).
@@ -33,10 +35,11 @@ struct FeedReader: Sendable {
         let limits = ParseLimits(maxItems: bounds.maxItems,
                                  deadline: clock() + Int64((bounds.parseTimeLimit * 1000).rounded(.up)),
                                  now: clock, isCancelled: isCancelled)
-        let parsed: LimitedFeed
+        var parsed: LimitedFeed
         do {
             parsed = try FeedParser.parse(response.body, url: response.finalURL, httpCharset: response.charset,
                                           limits: limits)
+            parsed.feed = FutureDates.clamped(parsed.feed, now: now)
         } catch .cut(let reason) {
             var reading = Reading(status: .failed(""), hints: hints, cut: reason)
             reading.status = status(of: reading)
@@ -45,7 +48,7 @@ struct FeedReader: Sendable {
             return Reading(status: .failed("\(error)"), hints: hints)
         }
         var reading = Reading(status: .ok(response.status), items: parsed.feed.items.count, hints: hints,
-                              cut: parsed.cut)
+                              cut: parsed.cut, notes: parsed.notes)
         ServerHintsReader.add(parsed.feed, to: &reading.hints)
         let renderer = DocumentRenderer(feed: feed, channelTitle: parsed.feed.title, defaultImage: defaultImage,
                                         format: format)

@@ -25,6 +25,8 @@ public struct FeedReport: Sendable {
     public var held = 0
     /// The daily budget, when this pass reached it (logged once per feed per day).
     public var dailyBudgetReached: Int?
+    /// What the parse noticed about the document, as log keys and values (`ParseNotes.logMetadata`).
+    public var parseNotes: [(key: String, value: String)] = []
     /// The content was known unchanged (a 304, or a body identical to the last one) and not parsed.
     public var unchanged = false
     /// Paths (relative to the store) of the documents stored in this pass.

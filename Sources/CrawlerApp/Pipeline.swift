@@ -115,6 +115,8 @@ public struct Pipeline {
             "next": "\(report.nextDue.map(\.rfc3339) ?? "never")",
         ]
         if let cut = report.cut { metadata["cut"] = "\(cut)" }
+        for (key, value) in report.parseNotes { metadata[key] = "\(value)" }
+        if !report.parseNotes.isEmpty { logParseWarnings(report) }
         if report.held > 0 { metadata["held"] = "\(report.held)" }
         if let limit = report.dailyBudgetReached {
             logger.notice("budget_reached", metadata: [

@@ -1,18 +1,26 @@
 internal import FeedModel
 internal import Markup
+internal import Foundation  // base64
 
 /// Maps Atom 1.0 and 0.3 elements onto Feed and Item values.
 struct AtomAdapter {
     let feedURL: String
+    /// Atom 1.0's and 0.3's namespaces, and the root's when it is neither (Atom with no namespace).
+    let core: [String]
     /// The feed's own author: RFC 4287 says it applies to entries that name none.
     private(set) var feedAuthor: String?
+    private(set) var unreadableDates = UnreadableDates()
 
-    init(feedURL: String) {
+    init(feedURL: String, rootNamespace: String = Namespaces.atom10) {
         self.feedURL = feedURL
+        core = Namespaces.atom.contains(rootNamespace) ? Namespaces.atom : Namespaces.atom + [rootNamespace]
     }
 
     mutating func apply(channelElement element: XMLElementValue, to feed: inout Feed) {
-        guard Namespaces.atom.contains(element.namespace) else { return }
+        if element.namespace == Namespaces.dublinCore, element.name == "title", feed.title.isEmpty {
+            feed.title = FieldText.plain(element.text)
+        }
+        guard core.contains(element.namespace) else { return }
         let base = element.base ?? feedURL
         switch element.name {
         case "title": feed.title = AtomText.plain(element)
@@ -26,29 +34,34 @@ struct AtomAdapter {
                 feed.image = FieldText.nonEmpty(element.text.trimmingASCIISpaces())
                     .map { URLResolver.resolve($0, against: base) } ?? feed.image
             }
-        case "author": feedAuthor = Self.name(of: element)
+        case "author": feedAuthor = name(of: element)
         default: break
         }
     }
 
-    private static func name(of author: XMLElementValue) -> String? {
-        author.first("name", in: Namespaces.atom).flatMap { FieldText.nonEmpty(FieldText.plain($0.text).trimmingASCIISpaces()) }
+    private func name(of author: XMLElementValue) -> String? {
+        author.first("name", in: core).flatMap { FieldText.nonEmpty(FieldText.plain($0.text).trimmingASCIISpaces()) }
     }
 
-    func item(from element: XMLElementValue) -> Item {
+    mutating func item(from element: XMLElementValue) -> Item {
         var item = Item()
-        let atom = Namespaces.atom
+        let atom = core
         item.id = element.first("id", in: atom).flatMap { FieldText.nonEmpty($0.text.trimmingASCIISpaces()) }
-        item.title = element.first("title", in: atom).map(AtomText.plain) ?? ""
+        item.title = ItemFallbacks.title(element, core: atom, plain: AtomText.plain)
         let links = element.all("link", in: atom)
-        let alternate = links.first { ($0.attribute("rel") ?? "alternate") == "alternate" } ?? links.first
         let base = element.base ?? feedURL
-        item.link = alternate?.attribute("href").map { URLResolver.resolve($0, against: base) }
-        item.author = element.first("author", in: atom).flatMap(Self.name(of:)) ?? feedAuthor
-        item.published = date("published", in: element) ?? date("issued", in: element) ?? date("created", in: element)
-        item.updated = date("updated", in: element) ?? date("modified", in: element)
+        item.link = links.first(where: ItemFallbacks.isAlternate)?.attribute("href").flatMap(FieldText.nonEmpty)
+            .map { URLResolver.resolve($0, against: base) }
+        item.author = element.first("author", in: atom).flatMap(name(of:))
+            ?? ItemFallbacks.personName(element.first("creator", in: Namespaces.dublinCore))
+            ?? ItemFallbacks.personName(element.first("author", in: Namespaces.itunes)) ?? feedAuthor
+        // dc:date is the item's date: it fills `published`, as in RSS.
+        item.published = ItemFallbacks.date(in: element, [("published", atom), ("issued", atom), ("created", atom),
+                                                          ("date", [Namespaces.dublinCore])], unreadable: &unreadableDates)
+        item.updated = ItemFallbacks.date(in: element, [("updated", atom), ("modified", atom)], unreadable: &unreadableDates)
+        // The term is the category; the label only its display text.
         item.categories = element.all("category", in: atom)
-            .compactMap { FieldText.nonEmpty(($0.attribute("label") ?? $0.attribute("term") ?? "").trimmingASCIISpaces()) }
+            .compactMap { FieldText.nonEmpty(($0.attribute("term") ?? $0.attribute("label") ?? "").trimmingASCIISpaces()) }
         let content = element.first("content", in: atom).map(AtomText.html(of:)) ?? ""
         let summary = element.first("summary", in: atom).map(AtomText.html(of:))
         item.contentHTML = content.isEmpty ? (summary ?? "") : content
@@ -59,19 +72,21 @@ struct AtomAdapter {
                                                  length: link.attribute("length").flatMap(MediaFields.length)))
             }
         }
-        MediaFields.apply(element, to: &item)
-        item.baseURL = element.base ?? item.link ?? feedURL
+        MediaFields.apply(element, core: Namespaces.rssCore, to: &item)
+        item.baseURL = element.base ?? item.link ?? FieldText.nonEmpty(feedURL)
         return item
     }
 
-    private func date(_ name: String, in element: XMLElementValue) -> Timestamp? {
-        element.first(name, in: Namespaces.atom).flatMap { DateParser.parse($0.text) }
-    }
 }
 
 /// Atom's text constructs: type="text" (plain), "html" (escaped markup), "xhtml" (inline markup).
 enum AtomText {
     static func html(of element: XMLElementValue) -> String {
+        // Atom 0.3's mode="base64": the content's bytes, encoded.
+        if element.attribute("mode")?.lowercased() == "base64" {
+            let decoded = Data(base64Encoded: element.text, options: .ignoreUnknownCharacters).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            return element.attribute("type")?.lowercased().contains("html") == true ? decoded : MarkupEscaping.text(decoded)
+        }
         switch element.attribute("type")?.lowercased() {
         case "xhtml", "application/xhtml+xml":
             // The wrapping <div> belongs to Atom, not to the content.
@@ -89,6 +104,7 @@ enum AtomText {
     }
 
     static func plain(_ element: XMLElementValue) -> String {
+        if element.attribute("mode")?.lowercased() == "base64" { return HTMLText.html.text(of: html(of: element)) }
         switch element.attribute("type")?.lowercased() {
         case "html", "text/html", "xhtml", "application/xhtml+xml":
             return HTMLText.html.text(of: html(of: element))

@@ -1,41 +1,141 @@
-/// Decides which encoding libxml2 should read a document in: the byte order mark first,
-/// then the HTTP charset, then the document's own declaration; and, when the chosen encoding
-/// is UTF-8 but the bytes are not, what they most likely are instead.
+/// Decides which encoding libxml2 reads a document in, by evidence: a byte order mark first; then
+/// bytes that are valid UTF-8, whatever the labels say (servers default to ISO-8859-1 and
+/// templates copy declarations); then the HTTP charset and the document's declaration when the
+/// bytes read in them; else the universal detector, with the feed's language as a hint.
 enum CharsetDetector {
-    /// The encoding to force on libxml2 (nil: it follows the declaration), and whether that
-    /// is UTF-8 on someone's word, so the bytes may turn out not to be (see `checkingUTF8`).
-    static func plan(for bytes: [UInt8], httpCharset: String?) -> (encoding: String?, claimsUTF8: Bool) {
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return ("UTF-8", true) }
-        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return (nil, false) }  // libxml2 reads UTF-16 BOMs itself
-        if let httpCharset, !httpCharset.isEmpty {
-            let label = normalised(httpCharset)
-            return (label, label == "UTF-8")
-        }
-        guard let declared = declared(in: bytes), declared != "utf-8", declared != "utf8" else { return (nil, true) }
-        // A declared GB2312 or Big5 is read as its superset: feeds use the extra characters anyway.
-        let label = normalised(declared)
-        return (label.lowercased() == declared ? nil : label, false)
+    /// What to hand libxml2, and why, when the labels said something else.
+    struct Plan {
+        /// The encoding to force (nil: libxml2 follows the document: a UTF-16 BOM, or no label).
+        var encoding: String?
+        /// UTF-8 on the labels' word: libxml2 checks the bytes as it reads, and only a document it
+        /// cannot finish is checked here (`checkingUTF8`), which saves a pass over every good feed.
+        var claimsUTF8: Bool
+        /// Bytes to read instead of the document's (UTF-32, converted to UTF-8).
+        var bytes: [UInt8]?
+        /// Set when the decision overrode a label: says the evidence and the labels.
+        var reason: String?
     }
 
-    /// UTF-8 as claimed; a few broken bytes replaced; or, when most are not UTF-8, the likely truth.
-    static func checkingUTF8(_ bytes: [UInt8], encoding: String?) -> (bytes: [UInt8], encoding: String?) {
+    /// The labels a document came with, normalised; nil where there was none.
+    struct Labels {
+        var http: String?
+        var declared: String?
+        /// As the server and the document wrote them, for the log.
+        private let rawHTTP: String?, rawDeclared: String?
+
+        init(bytes: [UInt8], httpCharset: String?) {
+            rawHTTP = httpCharset.flatMap { $0.isEmpty ? nil : String($0.prefix(40)) }
+            rawDeclared = CharsetDetector.declared(in: bytes).map { String($0.prefix(40)) }
+            http = rawHTTP.map(CharsetDetector.normalised)
+            declared = rawDeclared.map(CharsetDetector.normalised)
+        }
+
+        var all: [String] { [http, declared].compactMap { $0 } }
+
+        /// "http ISO-8859-1, declared bogus", for the log.
+        var described: String {
+            [rawHTTP.map { "http \($0)" }, rawDeclared.map { "declared \($0)" }].compactMap { $0 }.joined(separator: ", ")
+        }
+
+        /// Why `encoding` was chosen, or nil when no label said otherwise.
+        func reason(_ evidence: String, for encoding: String) -> String? {
+            all.contains { $0 != encoding } ? "\(evidence) (\(described))" : nil
+        }
+    }
+
+    static func plan(for bytes: [UInt8], httpCharset: String?) -> Plan {
+        let labels = Labels(bytes: bytes, httpCharset: httpCharset)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            return Plan(encoding: "UTF-8", claimsUTF8: true, reason: labels.reason("byte order mark", for: "UTF-8"))
+        }
+        // UTF-16 and UTF-32 are read as UTF-8, converted here: the repairs work on ASCII bytes.
+        if let (encoding, skip) = wideEncoding(bytes) {
+            guard let converted = LegacyDecoding.utf8(bytes.dropFirst(skip), from: encoding) else {
+                return Plan(encoding: nil, claimsUTF8: false)  // broken: libxml2 reads what it can
+            }
+            let family = String(encoding.prefix(6))
+            return Plan(encoding: "UTF-8", claimsUTF8: true, bytes: converted,
+                        reason: labels.all.contains { !$0.hasPrefix(family) } ? "\(family) bytes (\(labels.described))" : nil)
+        }
+        if labels.all.allSatisfy({ $0 == "UTF-8" }) {
+            return Plan(encoding: labels.http == nil ? nil : "UTF-8", claimsUTF8: true)
+        }
+        let validity = UTF8Check.validity(bytes)
+        if validity.isValid { return planForValidUTF8(bytes, labels: labels, hasMultibyte: validity.hasMultibyte) }
+        let readable = labels.all.filter { $0 != "UTF-8" && LegacyDecoding.decodes(bytes, as: $0) }
+        if let chosen = readable.first {
+            // Two labels that both read: the detector breaks the tie (KOI8-R declared, ISO-8859-1 served).
+            let detected = Set(readable).count > 1 ? UniversalDetector.detect(bytes) : nil
+            let encoding = detected.flatMap { readable.contains($0) ? $0 : nil } ?? chosen
+            return Plan(encoding: encoding, claimsUTF8: false, reason: labels.reason("the bytes read as \(encoding)", for: encoding))
+        }
+        if labels.all.contains("UTF-8"), UTF8Check(bytes).isMostlyUTF8 {
+            return Plan(encoding: "UTF-8", claimsUTF8: false, bytes: UTF8Check.replacingInvalid(bytes),
+                        reason: labels.reason("mostly UTF-8", for: "UTF-8"))
+        }
+        let guess = UniversalDetector.guess(bytes, language: UniversalDetector.languageHint(in: bytes))
+        return Plan(encoding: guess, claimsUTF8: false, reason: labels.reason("detected", for: guess))
+    }
+
+    /// Valid UTF-8 under a label that says otherwise. Plain ASCII reads the same in every label but
+    /// the 7-bit ones (ISO-2022-JP escapes Japanese into ASCII bytes), so it is read as UTF-8, on
+    /// the fast path, and only a label no ASCII text can be in (`bogus`, UTF-16) is worth a note.
+    private static func planForValidUTF8(_ bytes: [UInt8], labels: Labels, hasMultibyte: Bool) -> Plan {
+        if hasMultibyte {
+            return Plan(encoding: "UTF-8", claimsUTF8: true, reason: labels.reason("the bytes are valid UTF-8", for: "UTF-8"))
+        }
+        // Converted here: their escapes are control characters the repairs would drop.
+        if let sevenBit = labels.all.first(where: { label in ["ISO-2022", "HZ", "UTF-7"].contains { label.hasPrefix($0) } }),
+           let converted = LegacyDecoding.utf8(bytes[...], from: sevenBit) {
+            return Plan(encoding: "UTF-8", claimsUTF8: true, bytes: converted)
+        }
+        let impossible = labels.all.contains { $0.hasPrefix("UTF-16") || $0.hasPrefix("UTF-32") || $0.hasPrefix("UCS")
+            || !LegacyDecoding.isSupported($0) }
+        return Plan(encoding: "UTF-8", claimsUTF8: true,
+                    reason: impossible ? "ASCII bytes (\(labels.described))" : nil)
+    }
+
+    /// A UTF-8 claim the reader could not finish on: a few broken bytes replaced, or, when most are
+    /// not UTF-8, what the detector says they are.
+    static func checkingUTF8(_ bytes: [UInt8], encoding: String?, httpCharset: String?) -> Plan {
         let check = UTF8Check(bytes)
-        if check.isValid { return (bytes, encoding) }
-        if check.isMostlyUTF8 { return (UTF8Check.replacingInvalid(bytes), "UTF-8") }
-        // Chinese feeds that send GBK under a UTF-8 label are the common case.
-        return (bytes, isStructurallyGB18030(bytes) ? "GB18030" : "WINDOWS-1252")
+        if check.isValid { return Plan(encoding: encoding, claimsUTF8: false) }
+        if check.isMostlyUTF8 {
+            return Plan(encoding: "UTF-8", claimsUTF8: false, bytes: UTF8Check.replacingInvalid(bytes))
+        }
+        let guess = UniversalDetector.guess(bytes, language: UniversalDetector.languageHint(in: bytes))
+        return Plan(encoding: guess, claimsUTF8: false,
+                    reason: Labels(bytes: bytes, httpCharset: httpCharset).reason("detected", for: guess))
+    }
+
+    /// UTF-16 or UTF-32, from the byte order mark or the NULs around the first `<`: the iconv name,
+    /// and how many bytes of mark to skip.
+    private static func wideEncoding(_ bytes: [UInt8]) -> (String, Int)? {
+        let head = Array(bytes.prefix(4))
+        switch head {
+        case [0x00, 0x00, 0xFE, 0xFF]: return ("UTF-32BE", 4)
+        case [0xFF, 0xFE, 0x00, 0x00]: return ("UTF-32LE", 4)
+        case [0x00, 0x00, 0x00, 0x3C]: return ("UTF-32BE", 0)
+        case [0x3C, 0x00, 0x00, 0x00]: return ("UTF-32LE", 0)
+        case [0x00, 0x3C, 0x00, 0x3F]: return ("UTF-16BE", 0)
+        case [0x3C, 0x00, 0x3F, 0x00]: return ("UTF-16LE", 0)
+        default: break
+        }
+        if head.starts(with: [0xFE, 0xFF]) { return ("UTF-16BE", 2) }
+        if head.starts(with: [0xFF, 0xFE]) { return ("UTF-16LE", 2) }
+        return nil
     }
 
     /// Maps labels that libiconv spells differently; GB2312 and GBK are subsets of GB18030.
     static func normalised(_ label: String) -> String {
         switch label.lowercased() {
-        case "gb2312", "gbk", "x-gbk", "cp936", "gb_2312-80": return "GB18030"
+        case "gb2312", "gbk", "x-gbk", "cp936", "gb_2312-80", "gb18030": return "GB18030"
         case "big5", "big5-hkscs", "x-big5": return "BIG5-HKSCS"
-        case "latin1", "iso-8859-1", "us-ascii": return "WINDOWS-1252"
+        case "latin1", "iso-8859-1", "iso8859-1", "us-ascii", "ascii", "windows-1252", "cp1252": return "WINDOWS-1252"
         case "utf8", "utf-8": return "UTF-8"
         case "shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "windows-31j", "cp932": return "CP932"
-        case "euc-kr", "ks_c_5601-1987": return "CP949"
-        default: return label
+        case "euc-kr", "ks_c_5601-1987", "uhc", "cp949": return "CP949"
+        default: return label.uppercased()
         }
     }
 
@@ -60,7 +160,7 @@ enum CharsetDetector {
         return true
     }
 
-    /// The encoding named in the XML declaration, lower-cased, if any.
+    /// The encoding named in the XML declaration, as written, if any.
     static func declared(in bytes: [UInt8]) -> String? {
         let head = String(decoding: bytes.prefix(200), as: UTF8.self)
         guard head.hasPrefix("<?xml") || head.dropFirst().hasPrefix("<?xml"),
@@ -68,6 +168,6 @@ enum CharsetDetector {
               let start = head[..<end.lowerBound].firstRange(of: "encoding=") else { return nil }
         let rest = head[start.upperBound..<end.lowerBound]
         guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
-        return rest.dropFirst().prefix(while: { $0 != quote }).lowercased()
+        return String(rest.dropFirst().prefix(while: { $0 != quote }))
     }
 }

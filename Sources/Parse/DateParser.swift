@@ -51,7 +51,7 @@ public enum DateParser {
         guard let year = scanner.number(digits: 4), scanner.skip(oneOf: "-/"),
               let month = scanner.number(maxDigits: 2), scanner.skip(oneOf: "-/"),
               let day = scanner.number(maxDigits: 2) else { return nil }
-        guard scanner.skip(oneOf: "T ") else {
+        guard scanner.skip(oneOf: "Tt ") else {  // RFC 3339 allows a lower-case t and z
             return scanner.atEnd ? Timestamp(year: year, month: month, day: day) : nil
         }
         guard let hour = scanner.number(maxDigits: 2), scanner.skip(oneOf: ":"),
@@ -189,7 +189,7 @@ public enum DateParser {
     static func zoneOffset(_ zone: String) -> Int? {
         var trimmed = zone.utf8.split(separator: 0x20).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
         if trimmed.isEmpty { return 0 }
-        if trimmed == "Z" { return 0 }
+        if trimmed == "Z" || trimmed == "z" { return 0 }
         // ASCII upper case by bytes; `uppercased()` is Unicode-aware and slow for three letters.
         let upper = String(decoding: trimmed.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 32 : $0 }, as: UTF8.self)
         if let first = upper.utf8.first, first != UInt8(ascii: "+"), first != UInt8(ascii: "-"),

@@ -3,7 +3,8 @@ internal import CLibXML2
 /// Makes the commonest breakage of real feeds well-formed before libxml2 sees it, because
 /// the streaming pass stops at the first error and libxml2's recovery drops what follows:
 /// - HTML entities that XML does not define (`&nbsp;` → `&#160;`), bare ampersands
-///   (`Tom & Jerry` → `&amp;`) and references to characters XML forbids (`&#0;` → `&#xFFFD;`);
+///   (`Tom & Jerry` → `&amp;`) and character references XML forbids or browsers read
+///   otherwise (`CharacterReference`);
 /// - control characters XML forbids (U+0001…U+001F but TAB, LF, CR), which are dropped;
 /// - the DOCTYPE, dropped whole: a feed needs no DTD, and without it no entity the document
 ///   declares can be expanded (XXE, billion laughs); its references become visible text.
@@ -101,8 +102,8 @@ enum EntityRepair {
         }
         let name = UnsafeBufferPointer(rebasing: input[(index + 1)..<end])
         if name[0] == UInt8(ascii: "#") {
-            if !isAllowedCharacterReference(name) {
-                writer.replace(index..<(end + 1), with: Array("&#xFFFD;".utf8))
+            if let replacement = CharacterReference.replacement(for: name) {
+                writer.replace(index..<(end + 1), with: replacement)
             }
         } else if !isXMLEntity(name) {
             if let entry = htmlEntityLookup(Array(name) + [0]) {
@@ -119,17 +120,6 @@ enum EntityRepair {
         case 2: return (name[0] == UInt8(ascii: "l") || name[0] == UInt8(ascii: "g")) && name[1] == UInt8(ascii: "t")
         case 3: return name.elementsEqual("amp".utf8)
         case 4: return name.elementsEqual("quot".utf8) || name.elementsEqual("apos".utf8)
-        default: return false
-        }
-    }
-
-    /// `#123` or `#x1F`: true when it names a character XML 1.0 allows.
-    private static func isAllowedCharacterReference(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        let isHex = name.count > 1 && (name[1] == UInt8(ascii: "x") || name[1] == UInt8(ascii: "X"))
-        let digits = String(decoding: name.dropFirst(isHex ? 2 : 1), as: UTF8.self)
-        guard let value = UInt32(digits, radix: isHex ? 16 : 10) else { return false }
-        switch value {
-        case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
         default: return false
         }
     }

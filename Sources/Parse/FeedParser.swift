@@ -31,28 +31,40 @@ public enum FeedParser {
         // Each pass over the whole document is linear, but a large one takes a while: the limits
         // are asked between them too.
         if let reason = limits.stopReason() { throw .cut(reason) }
-        let (encoding, claimsUTF8) = CharsetDetector.plan(for: bytes, httpCharset: httpCharset)
-        let repaired = EntityRepair.repair(bytes) ?? bytes
+        let plan = CharsetDetector.plan(for: bytes, httpCharset: httpCharset)
+        var notes = ParseNotes()
+        notes.note(plan)
+        let input = plan.bytes ?? bytes
+        if plan.bytes != nil, !plan.claimsUTF8 { notes.recovered = "invalid UTF-8 bytes replaced" }
+        let repaired = EntityRepair.repair(input) ?? input
         if let reason = limits.stopReason() { throw .cut(reason) }
-        guard claimsUTF8 else { return try parseXML(repaired, url: url, encoding: encoding, limits: limits) }
+        guard plan.claimsUTF8 else {
+            return try parseXML(repaired, url: url, encoding: plan.encoding, limits: limits, notes: notes)
+        }
         // libxml2 checks UTF-8 as it reads and stops at the first invalid byte; so read first,
         // and check the bytes only when the reader stopped (a whole pass saved on every good feed).
         // The stream reads CDATA sections itself on this path only: they must be UTF-8.
-        if let feed = try readXML(repaired, url: url, encoding: encoding, treeFallback: false, readsCDATA: true,
-                                  limits: limits) {
+        if var feed = try readXML(repaired, url: url, encoding: plan.encoding, treeFallback: false, readsCDATA: true,
+                                  limits: limits, notes: &notes) {
+            feed.notes = notes
             return feed
         }
         if let reason = limits.stopReason() { throw .cut(reason) }
-        let checked = CharsetDetector.checkingUTF8(repaired, encoding: encoding)
-        return try parseXML(checked.bytes, url: url, encoding: checked.encoding, limits: limits)
+        let checked = CharsetDetector.checkingUTF8(repaired, encoding: plan.encoding, httpCharset: httpCharset)
+        notes.note(checked)
+        if checked.bytes != nil { notes.recovered = "invalid UTF-8 bytes replaced" }
+        return try parseXML(checked.bytes ?? repaired, url: url, encoding: checked.encoding, limits: limits, notes: notes)
     }
 
     /// Reads with libxml2's recovering fallback: always a feed, or an error.
     private static func parseXML(_ bytes: [UInt8], url: String, encoding: String?,
-                                 limits: ParseLimits) throws(ParseError) -> LimitedFeed {
-        guard let feed = try readXML(bytes, url: url, encoding: encoding, treeFallback: true, limits: limits) else {
+                                 limits: ParseLimits, notes: ParseNotes) throws(ParseError) -> LimitedFeed {
+        var notes = notes
+        guard var feed = try readXML(bytes, url: url, encoding: encoding, treeFallback: true, limits: limits,
+                                     notes: &notes) else {
             throw .malformed("the reader stopped early")  // not reached: the fallback reads what it can
         }
+        feed.notes = notes
         return feed
     }
 
@@ -61,14 +73,19 @@ public enum FeedParser {
 
     /// The feed; nil only without `treeFallback`, when the streaming pass stopped early.
     private static func readXML(_ bytes: [UInt8], url: String, encoding: String?, treeFallback: Bool,
-                                readsCDATA: Bool = false, limits: ParseLimits) throws(ParseError) -> LimitedFeed? {
+                                readsCDATA: Bool = false, limits: ParseLimits,
+                                notes: inout ParseNotes) throws(ParseError) -> LimitedFeed? {
         var feed: Feed?
         var rootName = ""
-        var rss = RSSAdapter(feedURL: url)
-        var atom = AtomAdapter(feedURL: url)
+        // With no http(s) base (a local file), relative links stay relative: `file:///…` would
+        // point at the reader's own disk.
+        let webURL = URLResolver.webBase(url) ?? ""
+        var rss = RSSAdapter(feedURL: webURL)
+        var atom = AtomAdapter(feedURL: webURL)
         var cut: ParseCut?
         let outcome = XMLFeedReader.read(bytes, url: url, encoding: encoding, treeFallback: treeFallback,
-                                         readsCDATA: readsCDATA, shouldStop: {
+                                         readsCDATA: readsCDATA, recovered: { notes.recovered = notes.recovered ?? $0 },
+                                         shouldStop: {
             if cut == nil { cut = limits.stopReason() }
             return cut != nil
         }) { event in
@@ -76,7 +93,9 @@ public enum FeedParser {
             case .root(let root):
                 rootName = root.name
                 feed = kind(of: root).map { Feed(kind: $0, language: root.attribute("lang")) }
-                if let base = root.base { rss = RSSAdapter(feedURL: base); atom = AtomAdapter(feedURL: base) }
+                let base = root.base ?? webURL
+                rss = RSSAdapter(feedURL: base, rootNamespace: root.namespace)
+                atom = AtomAdapter(feedURL: base, rootNamespace: root.namespace)
             case .channelElement(let element):
                 guard var current = feed else { return }
                 if current.kind == .rss1, element.namespace == Namespaces.rss090 { current.kind = .rss09x }
@@ -98,6 +117,9 @@ public enum FeedParser {
         if outcome == .cut, rootName.isEmpty { throw .cut(cut ?? limits.stopReason() ?? .timeLimit) }
         guard outcome == .complete || outcome == .cut else { throw .malformed("no XML element found") }
         guard let feed else { throw .notAFeed(root: rootName) }
+        let dates = feed.kind.isAtom ? atom.unreadableDates : rss.unreadableDates
+        notes.unreadableDate = dates.first
+        notes.unreadableDates = dates.count
         return LimitedFeed(feed: feed, cut: cut)
     }
 

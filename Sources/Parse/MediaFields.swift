@@ -3,9 +3,9 @@ internal import Markup
 
 /// Enclosures and Media RSS: where podcasts and photo feeds keep their files and images.
 enum MediaFields {
-    static func apply(_ element: XMLElementValue, to item: inout Item) {
+    static func apply(_ element: XMLElementValue, core: [String], to item: inout Item) {
         let base = element.base ?? item.link
-        for enclosure in element.all("enclosure", in: Namespaces.rssCore) {
+        for enclosure in element.all("enclosure", in: core) {
             guard let url = enclosure.attribute("url").flatMap(FieldText.nonEmpty) else { continue }
             item.enclosures.append(Enclosure(url: URLResolver.resolve(url, against: base), type: enclosure.attribute("type"),
                                              length: enclosure.attribute("length").flatMap(length)))
@@ -14,7 +14,8 @@ enum MediaFields {
         let hasMedia = element.hasChild(in: Namespaces.media)
         let contents = hasMedia ? mediaContents(element) : []
         // media:content is listed too (once per URL): many podcast and video feeds have nothing else.
-        for content in contents {
+        // An image is the item's picture, not a file to download (audio and video stay enclosures).
+        for content in contents where !isImage(content) {
             guard let url = content.attribute("url").flatMap(FieldText.nonEmpty)
                 .map({ URLResolver.resolve($0, against: base) }),
                   !item.enclosures.contains(where: { $0.url == url }) else { continue }
@@ -22,6 +23,7 @@ enum MediaFields {
                                              length: content.attribute("fileSize").flatMap(length)))
         }
         let image = (hasMedia ? thumbnail(element) ?? imageContent(contents) : nil)
+            ?? element.first("image", in: Namespaces.itunes)?.attribute("href").flatMap(FieldText.nonEmpty)
             ?? item.enclosures.first { $0.type?.hasPrefix("image/") == true }?.url
         item.mediaImage = image.map { URLResolver.resolve($0, against: base) }
     }
@@ -44,10 +46,13 @@ enum MediaFields {
     }
 
     private static func imageContent(_ contents: [XMLElementValue]) -> String? {
-        for content in contents {
-            let isImage = content.attribute("medium") == "image" || content.attribute("type")?.hasPrefix("image/") == true
-            if isImage, let url = content.attribute("url"), !url.isEmpty { return url }
+        for content in contents where isImage(content) {
+            if let url = content.attribute("url"), !url.isEmpty { return url }
         }
         return nil
+    }
+
+    private static func isImage(_ content: XMLElementValue) -> Bool {
+        content.attribute("medium")?.lowercased() == "image" || content.attribute("type")?.lowercased().hasPrefix("image/") == true
     }
 }

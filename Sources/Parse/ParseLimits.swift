@@ -44,4 +44,5 @@ public enum ParseCut: String, Sendable, Hashable {
 public struct LimitedFeed: Sendable {
     public var feed: Feed
     public var cut: ParseCut?
+    public var notes = ParseNotes()
 }

@@ -4,6 +4,16 @@ internal import Markup
 /// Maps RSS 0.9x / 1.0 / 2.0 elements (and the modules they carry) onto Feed and Item values.
 struct RSSAdapter {
     let feedURL: String
+    /// Where RSS's own elements live: no namespace, RSS 1.0's, RSS 0.9's, and whatever namespace
+    /// the root element was given (RSS 2.0 published under a default namespace, or a prefix).
+    let core: [String]
+    private(set) var unreadableDates = UnreadableDates()
+
+    init(feedURL: String, rootNamespace: String = Namespaces.none) {
+        self.feedURL = feedURL
+        let foreign = !Namespaces.rssCore.contains(rootNamespace) && rootNamespace != Namespaces.rdf
+        core = foreign ? Namespaces.rssCore + [rootNamespace] : Namespaces.rssCore
+    }
 
     func apply(channelElement element: XMLElementValue, to feed: inout Feed) {
         switch element.namespace {
@@ -13,7 +23,7 @@ struct RSSAdapter {
             }
         case Namespaces.syndication, Namespaces.dublinCore, Namespaces.itunes:
             applyModule(element, to: &feed)
-        case let namespace where Namespaces.rssCore.contains(namespace):
+        case let namespace where core.contains(namespace):
             applyCore(element, to: &feed)
         default:
             break
@@ -30,15 +40,15 @@ struct RSSAdapter {
         case "ttl": feed.ttlMinutes = ServerNumber.integer(text.trimmingASCIISpaces(), in: -1...ServerNumber.maxSeconds / 60)
             .flatMap { $0 >= 0 ? $0 : nil }
         case "image":
-            feed.image = element.first("url", in: Namespaces.rssCore)
+            feed.image = element.first("url", in: core)
                 .flatMap { FieldText.nonEmpty($0.text.trimmingASCIISpaces()) }
                 .map { URLResolver.resolve($0, against: feedURL) } ?? feed.image
         case "skipHours":
-            feed.skipHours = element.all("hour", in: Namespaces.rssCore)
+            feed.skipHours = element.all("hour", in: core)
                 .compactMap { Int($0.text.trimmingASCIISpaces()) }.filter { (0...24).contains($0) }
                 .map { $0 % 24 }  // some feeds count 1-24
         case "skipDays":
-            feed.skipDays = element.all("day", in: Namespaces.rssCore).compactMap { FieldText.nonEmpty($0.text.trimmingASCIISpaces()) }
+            feed.skipDays = element.all("day", in: core).compactMap { FieldText.nonEmpty($0.text.trimmingASCIISpaces()) }
         default: break
         }
     }
@@ -51,37 +61,37 @@ struct RSSAdapter {
         case (Namespaces.syndication, "updateFrequency"): feed.updateFrequency = ServerNumber.integer(text.trimmingASCIISpaces(), in: 0...1_000_000)
             .flatMap { $0 > 0 ? $0 : nil }
         case (Namespaces.dublinCore, "language"): feed.language = feed.language ?? FieldText.nonEmpty(text)
+        case (Namespaces.dublinCore, "title"): feed.title = feed.title.isEmpty ? FieldText.plain(element.text) : feed.title
         case (Namespaces.itunes, "image"):
             feed.image = feed.image ?? element.attribute("href").flatMap(FieldText.nonEmpty)
         default: break
         }
     }
 
-    func item(from element: XMLElementValue) -> Item {
+    mutating func item(from element: XMLElementValue) -> Item {
         var item = Item()
-        let core = Namespaces.rssCore
-        item.title = element.first("title", in: core).map { FieldText.plain($0.text) } ?? ""
+        item.title = ItemFallbacks.title(element, core: core)
         applyIdentity(element, to: &item)
-        item.author = personName(element.first("author", in: core))
-            ?? personName(element.first("creator", in: Namespaces.dublinCore))
-            ?? personName(element.first("author", in: Namespaces.itunes))
-        item.published = date(element.first("pubDate", in: core)) ?? date(element.first("date", in: Namespaces.dublinCore))
-            ?? date(element.first("issued", in: Namespaces.dcTerms)) ?? date(element.first("published", in: Namespaces.atom10))
-        item.updated = date(element.first("updated", in: Namespaces.atom10)) ?? date(element.first("modified", in: Namespaces.dcTerms))
+        item.author = ItemFallbacks.author(element, core: core)
+        // dc:date is the item's date: it fills `published`, in every dialect.
+        item.published = ItemFallbacks.date(in: element, [("pubDate", core), ("date", [Namespaces.dublinCore]),
+                                                          ("issued", [Namespaces.dcTerms]), ("published", [Namespaces.atom10])],
+                                            unreadable: &unreadableDates)
+        item.updated = ItemFallbacks.date(in: element, [("updated", [Namespaces.atom10]), ("modified", [Namespaces.dcTerms])],
+                                          unreadable: &unreadableDates)
         item.categories = (element.all("category", in: core) + element.all("subject", in: Namespaces.dublinCore))
             .compactMap { FieldText.nonEmpty(FieldText.plain($0.text).trimmingASCIISpaces()) }
         let description = element.first("description", in: core).map(FieldText.html(of:))
         let encoded = element.first("encoded", in: Namespaces.content).map(FieldText.html(of:))
         item.contentHTML = (encoded?.isEmpty == false ? encoded : description) ?? ""
         if let encoded, !encoded.isEmpty { item.summary = description.flatMap(FieldText.nonEmpty) }
-        MediaFields.apply(element, to: &item)
-        item.baseURL = element.base ?? item.link ?? feedURL
+        MediaFields.apply(element, core: core, to: &item)
+        item.baseURL = element.base ?? item.link ?? FieldText.nonEmpty(feedURL)
         return item
     }
 
     /// guid (or rdf:about) and link; a permalink guid is the link when there is no other.
     private func applyIdentity(_ element: XMLElementValue, to item: inout Item) {
-        let core = Namespaces.rssCore
         let guid = element.first("guid", in: core)
         item.id = guid.flatMap { FieldText.nonEmpty($0.text.trimmingASCIISpaces()) }
             ?? element.attributes.first(where: { $0.name == "about" && $0.namespace == Namespaces.rdf })?.value
@@ -94,16 +104,7 @@ struct RSSAdapter {
         }
     }
 
-    private func personName(_ element: XMLElementValue?) -> String? {
-        element.flatMap { FieldText.nonEmpty(FieldText.personName($0.text)) }
-    }
-
-    private func date(_ element: XMLElementValue?) -> Timestamp? {
-        element.flatMap { DateParser.parse($0.text) }
-    }
-
     private func alternateAtomLink(_ element: XMLElementValue) -> String? {
-        element.all("link", in: Namespaces.atom10)
-            .first { ($0.attribute("rel") ?? "alternate") == "alternate" }?.attribute("href")
+        element.all("link", in: Namespaces.atom10).first(where: ItemFallbacks.isAlternate)?.attribute("href")
     }
 }

@@ -1,3 +1,5 @@
+internal import Foundation  // memchr
+
 /// Finds a start tag with more attributes than any real feed carries, before libxml2 sees it:
 /// libxml2 2.9 checks each attribute against every earlier one of its tag, so one tag with
 /// 300,000 attributes took 70 s. One pass over the bytes, quote-aware so that `>` inside an
@@ -15,10 +17,21 @@ enum StartTagGuard {
             var index = 0, tagStart = -1, equals = 0
             var quote: UInt8 = 0
             var nextCheck = 1 << 20
+            guard let start = buffer.baseAddress else { return nil }
             while index < buffer.count {
                 if index >= nextCheck {
                     if shouldStop() { return nil }
                     nextCheck = index + 1 << 20
+                }
+                // Outside a tag only a `<` matters: libc's memchr finds it several times faster
+                // than a loop over every byte of the text (a third of a parse before).
+                if tagStart < 0 {
+                    let searched = min(buffer.count, nextCheck) - index
+                    guard let found = memchr(start + index, Int32(UInt8(ascii: "<")), searched) else {
+                        index += searched
+                        continue
+                    }
+                    index = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - start
                 }
                 let byte = buffer[index]
                 if quote != 0 {
@@ -54,12 +67,14 @@ enum StartTagGuard {
 
     /// The index just past a comment, CDATA section or processing instruction starting at `index`.
     private static func endOfUnparsedSection(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
+        guard let start = buffer.baseAddress else { return nil }
         for section in sections where starts(buffer, with: section.open, at: index) {
             var look = index + section.open.count
-            while look < buffer.count {
-                if buffer[look] == section.close[0], starts(buffer, with: section.close, at: look) {
-                    return look + section.close.count
-                }
+            // CDATA bodies are most of many feeds: memchr to each candidate end, not byte by byte.
+            while look < buffer.count,
+                  let found = memchr(start + look, Int32(section.close[0]), buffer.count - look) {
+                look = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - start
+                if starts(buffer, with: section.close, at: look) { return look + section.close.count }
                 look += 1
             }
             return buffer.count

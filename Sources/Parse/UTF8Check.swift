@@ -37,6 +37,27 @@ struct UTF8Check {
 
     var isValid: Bool { invalid == 0 }
 
+    /// Whether the bytes are all UTF-8 and hold any non-ASCII character, stopping at the first
+    /// invalid byte: a document in another encoding shows one within its first characters.
+    static func validity(_ bytes: [UInt8]) -> (isValid: Bool, hasMultibyte: Bool) {
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = 0
+            var hasMultibyte = false
+            while index < buffer.count {
+                index = skipASCII(buffer, from: index)
+                guard index < buffer.count else { break }
+                if buffer[index] < 0x80 { index += 1; continue }
+                let length = sequenceLength(buffer, at: index)
+                if length == 0 {
+                    return (index + 4 > buffer.count && isTruncatedTail(buffer, from: index), hasMultibyte)
+                }
+                hasMultibyte = true
+                index += length
+            }
+            return (true, hasMultibyte)
+        }
+    }
+
     /// Past a run of ASCII, eight bytes at a time.
     @inline(__always) private static func skipASCII(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var index = start

@@ -24,6 +24,11 @@ enum XMLFeedReader {
         | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue
         | XML_PARSE_COMPACT.rawValue)
 
+    /// A forced encoding (the evidence's) overrides the declaration, which may name no encoding at all.
+    static func options(forcing encoding: String?) -> Int32 {
+        encoding == nil ? options : options | Int32(bitPattern: XML_PARSE_IGNORE_ENC.rawValue)
+    }
+
     enum Outcome {
         case complete, noRoot
         /// The stream stopped early and `treeFallback` was off.
@@ -38,14 +43,15 @@ enum XMLFeedReader {
     /// `shouldStop` is asked between chunks of the document and after each item; once it says
     /// yes, reading ends there (`.cut`), with no fallback.
     static func read(_ bytes: [UInt8], url: String, encoding: String?, treeFallback: Bool,
-                     readsCDATA: Bool = false, shouldStop: () -> Bool = { false },
+                     readsCDATA: Bool = false, recovered: (String) -> Void = { _ in },
+                     shouldStop: () -> Bool = { false },
                      visit: (XMLFeedEvent) -> Void) -> Outcome {
         silenceLibxml2OnThisThread()
         let resolvesBase = mentionsXMLBase(bytes)
         var sawRoot = false
         var itemsDelivered = 0
         var stopped = false
-        let finished = XMLEventStream.read(bytes, url: url, encoding: encoding, options: options,
+        let finished = XMLEventStream.read(bytes, url: url, encoding: encoding, options: options(forcing: encoding),
                                            resolvesBase: resolvesBase, readsCDATA: readsCDATA,
                                            shouldStop: { stopped = stopped || shouldStop(); return stopped }) { event in
             if case .root = event { sawRoot = true }
@@ -57,7 +63,7 @@ enum XMLFeedReader {
         guard treeFallback else { return .streamStopped }
         var itemsToSkip = itemsDelivered
         let copier = XMLTreeCopier(resolvesBase: resolvesBase)
-        let treeHadRoot = tree(bytes, url: url, encoding: encoding, copier: copier, shouldStop: {
+        let treeHadRoot = tree(bytes, url: url, encoding: encoding, copier: copier, recovered: recovered, shouldStop: {
             stopped = stopped || shouldStop()
             return stopped
         }) { event in
@@ -90,13 +96,19 @@ enum XMLFeedReader {
 
     /// The recovering pass over a whole tree.
     /// `shouldStop` is asked before each element of the channel is copied.
+    /// `recovered` is told libxml2's last error when the document was not well-formed.
     static func tree(_ bytes: [UInt8], url: String, encoding: String?, copier: XMLTreeCopier,
+                     recovered: (String) -> Void = { _ in },
                      shouldStop: () -> Bool = { false }, visit: (XMLFeedEvent) -> Void) -> Bool {
+        guard let context = xmlNewParserCtxt() else { return false }
+        defer { xmlFreeParserCtxt(context) }
         let document: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { characters in
-                xmlReadMemory(characters, Int32(clamping: buffer.count), url, encoding, options)
+                xmlCtxtReadMemory(context, characters, Int32(clamping: buffer.count), url, encoding,
+                                  options(forcing: encoding))
             }
         }
+        if context.pointee.wellFormed == 0 { recovered(describe(xmlCtxtGetLastError(context))) }
         guard let document else { return false }
         defer { xmlFreeDoc(document) }
         guard let root = xmlDocGetRootElement(document) else { return false }
@@ -104,6 +116,15 @@ enum XMLFeedReader {
         visit(.root(copier.shallowCopy(root)))
         visitChildren(of: root, depth: 1, rootName: rootName, copier: copier, shouldStop: shouldStop, visit: visit)
         return true
+    }
+
+    /// "line 12: Opening and ending tag mismatch: b and channel", for the log and `parse`.
+    private static func describe(_ error: xmlErrorPtr?) -> String {
+        guard let error, let message = error.pointee.message else { return "not well-formed" }
+        let text = String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
+        let line = error.pointee.line
+        // Some of libxml2's messages end with their line already ("... in tag title line 12").
+        return line > 0 && !text.hasSuffix("line \(line)") ? "line \(line): \(text)" : text
     }
 
     private static func visitChildren(of parent: xmlNodePtr, depth: Int, rootName: String, copier: XMLTreeCopier,

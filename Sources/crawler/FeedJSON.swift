@@ -4,10 +4,12 @@ import Parse
 
 /// The `crawler parse --json` contract: every field present, null or [] when missing.
 enum FeedJSON {
-    static func render(_ feed: Feed) -> String {
+    /// `notes`: what the parse noticed about the document (`ParseNotes.logMetadata`), as an object.
+    static func render(_ feed: Feed, notes: [(key: String, value: String)] = []) -> String {
         let object: [String: Any] = [
             "feed": ["title": feed.title, "link": nullable(feed.link), "kind": feed.kind.rawValue] as [String: Any],
             "items": feed.items.map(item),
+            "notes": Dictionary(notes.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }),
         ]
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         else { return "{}" }

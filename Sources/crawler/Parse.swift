@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 import CrawlerApp
 import FeedModel
 import Foundation
@@ -7,15 +8,29 @@ import Parse
 struct Parse: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parse",
-        abstract: "Parse one feed (a file or a URL) and show what the crawler reads from it.",
-        discussion: "Nothing is stored. With --json, prints one JSON object: {\"feed\": {...}, \"items\": [...]}."
+        abstract: "Parse one feed (a file, - for standard input, or a URL) and show what the crawler reads from it.",
+        discussion: """
+            Nothing is stored. With --json, prints one JSON object: {"feed": {...}, "items": [...], "notes": {...}}. \
+            Notes (an encoding label overridden, a broken document recovered, unreadable dates) go to \
+            standard error in the table form.
+            """
     )
 
-    @Argument(help: "A feed file, or an http(s):// URL to fetch.")
+    @Argument(help: "A feed file, - for standard input, or an http(s):// URL to fetch.")
     var source: String
 
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Read a saved file as if served with this Content-Type header (its charset counts).",
+                                            valueName: "header"))
+    var contentType: String?
+
+    @Flag(name: .long, help: "Print the documents that would be stored, in the output profile of --config.")
+    var render = false
+
+    @Option(name: .shortAndLong, help: "The configuration file whose output profile --render uses.")
+    var config: String = "feeds.yaml"
 
     @Flag(name: .long, help: "Let redirects and host names lead to loopback and private addresses.")
     var allowPrivateNetworks = false
@@ -30,17 +45,54 @@ struct Parse: AsyncParsableCommand {
             printOutput(ParseBenchmark.run(bytes, url: url, charset: charset, times: max(bench, 1)))
             return
         }
-        let feed: Feed
+        var parsed: LimitedFeed
         do {
-            feed = try FeedParser.parse(bytes, url: url, httpCharset: charset)
+            parsed = try FeedParser.parse(bytes, url: url, httpCharset: charset, limits: .unlimited)
         } catch {
             printError("crawler: \(source): \(error)")
             throw ExitCode.failure
         }
-        printOutput(json ? FeedJSON.render(feed) : FeedTable.render(feed))
+        parsed.feed = FutureDates.clamped(parsed.feed, now: WallClock.now())
+        if render {
+            try printDocuments(parsed.feed, url: url)
+            return
+        }
+        if json {
+            printOutput(FeedJSON.render(parsed.feed, notes: parsed.notes.logMetadata))
+            return
+        }
+        for (key, value) in parsed.notes.logMetadata { printError("crawler: \(source): \(key): \(value)") }
+        printOutput(FeedTable.render(parsed.feed))
+    }
+
+    /// Each document as the store would write it, separated by a line naming its identity.
+    private func printDocuments(_ feed: Feed, url: String) throws {
+        let settings: CrawlerConfig
+        if FileManager.default.fileExists(atPath: config) {
+            do { settings = try ConfigLoader.load(path: config) } catch {
+                printError("crawler: \(error)")
+                throw ExitCode(2)
+            }
+        } else {
+            settings = CrawlerConfig(storePath: ".")
+        }
+        let documents = try DocumentPreview.render(feed, source: url, config: settings, now: WallClock.now())
+        printOutput(documents.map { "==> \($0.itemIdentity) <==\n\($0.text)" }.joined(separator: "\n"))
     }
 
     private func load() async throws -> ([UInt8], String, String?) {
+        let (bytes, url, served) = try await loadBytes()
+        // A saved response replayed with its header: the header's charset, as the crawler would see it.
+        guard let contentType else { return (bytes, url, served) }
+        let charset = FetchResponse(status: 200, finalURL: url, headers: ["content-type": contentType], body: [],
+                                    wireBytes: 0).charset
+        return (bytes, url, charset)
+    }
+
+    private func loadBytes() async throws -> ([UInt8], String, String?) {
+        if source == "-" {
+            return ([UInt8](FileHandle.standardInput.readDataToEndOfFile()), "", nil)
+        }
         if source.hasPrefix("http://") || source.hasPrefix("https://") {
             let access = NetworkAccess.operatorURL(source, allowsPrivateNetworks: allowPrivateNetworks,
                                                    hint: SingleFetch.commandLineHint)

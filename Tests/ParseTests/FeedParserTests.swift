@@ -40,7 +40,7 @@ import Testing
         #expect(entry.contentHTML == "<p>Hello <img src=\"pics/cat.png\"/> world</p>")
         #expect(entry.bodyImage == "https://blog.example.net/pics/cat.png")
         #expect(entry.published == Timestamp(year: 2022, month: 2, day: 16, hour: 8))
-        #expect(entry.categories == ["Pets"])
+        #expect(entry.categories == ["pets"], "the term; the label is only its display text")
         let plain = try #require(feed.items.last)
         #expect(plain.title == "Plain <text> title")
         #expect(plain.contentHTML == "1 &lt; 2 &amp; true")

@@ -1,0 +1,33 @@
+internal import Logging
+public import Parse
+
+extension ParseNotes {
+    /// The keys the fetch line carries for a document that was not what it said it was.
+    public var logMetadata: [(key: String, value: String)] {
+        var pairs: [(key: String, value: String)] = []
+        if let charset { pairs.append(("charset", charset)) }
+        if let charsetReason { pairs.append(("charset_reason", charsetReason)) }
+        if let recovered { pairs.append(("recovered", recovered)) }
+        if let unreadableDate {
+            pairs.append(("unreadable_date", unreadableDate))
+            pairs.append(("unreadable_dates", "\(unreadableDates)"))
+        }
+        return pairs
+    }
+}
+
+extension Pipeline {
+    /// One warning per feed and pass for a broken document or unreadable dates (not one per item):
+    /// the items are stored as read, and the feed's owner may want to hear of it.
+    func logParseWarnings(_ report: FeedReport) {
+        let notes = Dictionary(report.parseNotes, uniquingKeysWith: { first, _ in first })
+        if let recovered = notes["recovered"] {
+            logger.warning("document_recovered", metadata: ["feed": "\(report.feed)", "recovered": "\(recovered)",
+                                                             "url": "\(report.url)"])
+        }
+        if let date = notes["unreadable_date"] {
+            logger.warning("date_unreadable", metadata: ["feed": "\(report.feed)", "date": "\(date)",
+                                                         "count": "\(notes["unreadable_dates"] ?? "1")"])
+        }
+    }
+}

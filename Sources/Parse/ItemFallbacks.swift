@@ -1,0 +1,67 @@
+internal import FeedModel
+internal import Markup
+
+/// Fields an item may carry in several places, and the order they are looked for in: the
+/// dialect's own element first, then the modules feeds use instead.
+enum ItemFallbacks {
+    /// The dialect's title, else `dc:title`, else `media:title` (directly or in a `media:group`).
+    static func title(_ element: XMLElementValue, core: [String], plain: (XMLElementValue) -> String = { FieldText.plain($0.text) }) -> String {
+        if let title = element.first("title", in: core).map(plain), !title.trimmingASCIISpaces().isEmpty { return title }
+        if let title = element.first("title", in: Namespaces.dublinCore).map({ FieldText.plain($0.text) }),
+           !title.trimmingASCIISpaces().isEmpty { return title }
+        let media = element.first("title", in: Namespaces.media)
+            ?? element.first("group", in: Namespaces.media)?.first("title", in: Namespaces.media)
+        return media.map { FieldText.plain($0.text) } ?? ""
+    }
+
+    /// RSS `<author>` (an address, or a name in child elements), else `dc:creator`, else `itunes:author`.
+    static func author(_ element: XMLElementValue, core: [String]) -> String? {
+        personName(element.first("author", in: core))
+            ?? personName(element.first("creator", in: Namespaces.dublinCore))
+            ?? personName(element.first("author", in: Namespaces.itunes))
+    }
+
+    /// A person element's name: its `name` child when it has children (`<author><name>Jane</name>
+    /// <email>…</email></author>`: not their concatenated text), else its text.
+    static func personName(_ element: XMLElementValue?) -> String? {
+        guard let element else { return nil }
+        if element.hasElementChildren {
+            let name = element.elements.first { $0.name == "name" } ?? element.elements.first
+            return name.flatMap { FieldText.nonEmpty(FieldText.personName($0.text)) }
+        }
+        return FieldText.nonEmpty(FieldText.personName(element.text))
+    }
+
+    /// The first of `candidates` (name, namespaces) that holds a readable date. When some hold
+    /// text and none reads, the first such text goes to `unreadable`, for the log.
+    static func date(in element: XMLElementValue, _ candidates: [(String, [String])],
+                     unreadable: inout UnreadableDates) -> Timestamp? {
+        var failed: String?
+        for (name, namespaces) in candidates {
+            guard let child = element.first(name, in: namespaces) else { continue }
+            if let date = DateParser.parse(child.text) { return date }
+            let text = child.text.trimmingASCIISpaces()
+            if failed == nil, !text.isEmpty { failed = text }
+        }
+        if let failed { unreadable.add(failed) }
+        return nil
+    }
+
+    /// RFC 4287: an entry's link is its `alternate` one (or one with no rel), never `self`,
+    /// `related`, `enclosure`, `via`, `license`, `edit`...
+    static func isAlternate(_ link: XMLElementValue) -> Bool {
+        let rel = link.attribute("rel")?.trimmingASCIISpaces().lowercased() ?? "alternate"
+        return rel == "alternate" || rel.isEmpty || rel == "http://www.iana.org/assignments/relation/alternate"
+    }
+}
+
+/// Dates no format could read, across a feed's items: the first for the log, and how many.
+struct UnreadableDates {
+    private(set) var first: String?
+    private(set) var count = 0
+
+    mutating func add(_ text: String) {
+        if first == nil { first = String(text.prefix(80)) }
+        count += 1
+    }
+}

@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+internal import Glibc
+#endif
+
+/// Asks iconv (the library libxml2 decodes with) whether bytes read as an encoding, and converts
+/// the encodings libxml2 cannot be told to read (UTF-32). Only for documents that are not UTF-8:
+/// a pass over the bytes, never kept.
+enum LegacyDecoding {
+    /// Whether iconv knows the encoding at all (`bogus`, `u16` and the like are not encodings).
+    static func isSupported(_ encoding: String) -> Bool {
+        guard let converter = Converter(from: encoding) else { return false }
+        _ = converter
+        return true
+    }
+
+    /// How much of a document is checked: a wrong label shows in the first characters (the
+    /// title), and a whole pass through iconv costs as much as the parse of a CJK feed.
+    static let sampleSize = 64 << 10
+
+    /// True when every byte sequence of the document's first `sampleSize` bytes is a character of
+    /// `encoding`; a sample cut inside its last character still counts.
+    static func decodes(_ bytes: [UInt8], as encoding: String) -> Bool {
+        guard let converter = Converter(from: encoding) else { return false }
+        return converter.convert(Array(bytes.prefix(sampleSize)), keeping: false) != nil
+    }
+
+    /// The bytes in UTF-8, or nil if they are not all `encoding`.
+    static func utf8(_ bytes: ArraySlice<UInt8>, from encoding: String) -> [UInt8]? {
+        Converter(from: encoding)?.convert(Array(bytes), keeping: true)
+    }
+
+    /// One iconv descriptor, closed when done.
+    private final class Converter {
+        private let descriptor: iconv_t
+
+        init?(from encoding: String) {
+            let opened = iconv_open("UTF-8", encoding)
+            guard let opened, Int(bitPattern: opened) != -1 else { return nil }
+            descriptor = opened
+        }
+
+        deinit { iconv_close(descriptor) }
+
+        /// The converted bytes (empty unless `keeping`), or nil at the first byte that is no character.
+        func convert(_ bytes: [UInt8], keeping: Bool) -> [UInt8]? {
+            var output: [UInt8] = []
+            if keeping { output.reserveCapacity(bytes.count + bytes.count / 2) }
+            var scratch = [UInt8](repeating: 0, count: 64 << 10)
+            var input = bytes
+            let ok = input.withUnsafeMutableBufferPointer { inBuffer -> Bool in
+                scratch.withUnsafeMutableBufferPointer { outBuffer -> Bool in
+                    var inPointer: UnsafeMutablePointer<CChar>? = inBuffer.baseAddress.map {
+                        UnsafeMutableRawPointer($0).assumingMemoryBound(to: CChar.self)
+                    }
+                    var inLeft = inBuffer.count
+                    while inLeft > 0 {
+                        var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress!)
+                            .assumingMemoryBound(to: CChar.self)
+                        var outLeft = outBuffer.count
+                        let result = iconv(descriptor, &inPointer, &inLeft, &outPointer, &outLeft)
+                        if keeping { output.append(contentsOf: outBuffer[0..<(outBuffer.count - outLeft)]) }
+                        if result == -1 {
+                            switch errno {
+                            case E2BIG: continue
+                            case EINVAL: return true  // cut inside the last character
+                            default: return false
+                            }
+                        }
+                    }
+                    return true
+                }
+            }
+            return ok ? output : nil
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// Encodings decided by the bytes, not by labels that lie: each document is served by a loopback
+/// server with the headers real servers send, read by the real binary, beside a healthy feed.
+@Suite struct EncodingEvidenceTests {
+    let folder = TemporaryFolder()
+
+    struct Case {
+        var name: String
+        var contentType: String
+        var body: [UInt8]
+        /// The item title that must be stored, decoded right.
+        var title: String
+    }
+
+    static func rss(declaring encoding: String?, title: String, language: String? = nil) -> String {
+        let declaration = encoding.map { "<?xml version=\"1.0\" encoding=\"\($0)\"?>\n" } ?? ""
+        let lang = language.map { "<language>\($0)</language>" } ?? ""
+        return declaration + """
+            <rss version="2.0"><channel><title>feed</title><link>https://example.org/</link>\(lang)
+            <item><title>\(title)</title><guid>https://example.org/1</guid><link>https://example.org/1</link>
+            <description>body</description></item></channel></rss>
+            """
+    }
+
+    static func encoded(_ text: String, _ encoding: String.Encoding) -> [UInt8] {
+        Array(text.data(using: encoding)!)
+    }
+
+    /// Legacy encodings Foundation cannot write: bytes through iconv(1).
+    static func iconv(_ text: String, to encoding: String) throws -> [UInt8] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")
+        process.arguments = ["-f", "UTF-8", "-t", encoding]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Array(data)
+    }
+
+    static let russian = "Новости дня, правительство обсудило бюджет и налоги на следующий год"
+    static let japanese = "東京の天気は晴れ、明日は雨が降るでしょう。今日のニュースをお伝えします"
+    static let chinese = "抓实对一把手和领导班子监督，新浪财经报道今日要闻"
+
+    static func cases() throws -> [Case] {
+        let cafe = "Café déjà vu – crème brûlée 中文"
+        return [
+            Case(name: "utf8-served-latin1", contentType: "text/xml; charset=ISO-8859-1",
+                 body: Array(rss(declaring: "UTF-8", title: cafe).utf8), title: cafe),
+            Case(name: "utf8-declared-latin1", contentType: "text/xml",
+                 body: Array(rss(declaring: "ISO-8859-1", title: cafe).utf8), title: cafe),
+            Case(name: "koi8r-undeclared", contentType: "text/xml",
+                 body: try iconv(rss(declaring: nil, title: russian, language: "ru"), to: "KOI8-R"), title: russian),
+            Case(name: "eucjp-undeclared", contentType: "application/rss+xml",
+                 body: try iconv(rss(declaring: nil, title: japanese, language: "ja"), to: "EUC-JP"), title: japanese),
+            Case(name: "gbk-undeclared", contentType: "text/xml",
+                 body: try iconv(rss(declaring: nil, title: chinese), to: "GBK"), title: chinese),
+            Case(name: "bogus-declared", contentType: "text/xml",
+                 body: Array(rss(declaring: "bogus", title: cafe).utf8), title: cafe),
+            Case(name: "u16-declared", contentType: "text/xml",
+                 body: Array(rss(declaring: "u16", title: "plain ascii title").utf8), title: "plain ascii title"),
+            Case(name: "utf32le-bom", contentType: "text/xml",
+                 body: [0xFF, 0xFE, 0x00, 0x00] + (try iconv(rss(declaring: "UTF-32", title: cafe), to: "UTF-32LE")),
+                 title: cafe),
+        ]
+    }
+
+    @Test func encodingsAreDecidedByTheBytesBesideAHealthyFeed() throws {
+        let cases = try Self.cases()
+        let healthy = Case(name: "healthy", contentType: "application/rss+xml; charset=utf-8",
+                           body: Array(Self.rss(declaring: "UTF-8", title: "healthy title").utf8), title: "healthy title")
+        let all = [healthy] + cases
+        let byPath = Dictionary(uniqueKeysWithValues: all.map { ("/" + $0.name, $0) })
+        let server = try LoopbackHTTPServer { request in
+            let served = byPath[request.path] ?? healthy
+            return ServedResponse(headers: [("Content-Type", served.contentType)], body: served.body)
+        }
+        let feeds = all.map { "  - url: \(server.url("/" + $0.name))\n    name: \($0.name)\n" }.joined()
+        try folder.write("store: ./out\nfeeds:\n" + feeds, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "stderr: \(run.stderr.suffix(2000))")
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        for served in all {
+            #expect(stored.contains { $0.contains("title: '" + served.title + "'") },
+                    "\(served.name): title not stored as \(served.title)\n\(run.stderr.suffix(3000))")
+        }
+    }
+
+    @Test func theFetchLineSaysWhichCharsetWonWhenTheLabelsDisagreed() throws {
+        let cafe = "Café"
+        let server = try LoopbackHTTPServer { request in
+            if request.path == "/lying" {
+                return ServedResponse(headers: [("Content-Type", "text/xml; charset=ISO-8859-1")],
+                                      body: Array(Self.rss(declaring: "UTF-8", title: cafe).utf8))
+            }
+            return ServedResponse(text: Self.rss(declaring: "UTF-8", title: "healthy"))
+        }
+        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/lying"))\n    name: lying\n"
+            + "  - url: \(server.url("/healthy"))\n    name: healthy\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0)
+        let lines = run.stderr.split(separator: "\n")
+        let lying = try #require(lines.first { $0.contains("event=fetch") && $0.contains("feed=lying") })
+        #expect(lying.contains("charset=UTF-8"))
+        #expect(lying.contains("charset_reason="))
+        #expect(lying.contains("ISO-8859-1"))
+        let healthy = try #require(lines.first { $0.contains("event=fetch") && $0.contains("feed=healthy") })
+        #expect(!healthy.contains("charset_reason="), "labels that agree need no explanation")
+    }
+}

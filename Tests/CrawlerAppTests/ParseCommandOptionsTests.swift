@@ -1,0 +1,88 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// `crawler parse` on saved responses: replayed with their Content-Type, read from standard
+/// input, rendered as the store would write them, and saying what was wrong with them.
+@Suite struct ParseCommandOptionsTests {
+    let folder = TemporaryFolder()
+
+    static let utf8Feed = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <rss version="2.0"><channel><title>Café</title><link>https://example.org/</link>
+        <item><title>Crème brûlée</title><guid>https://example.org/1</guid><link>https://example.org/1</link>
+        <pubDate>Wed, 16 Feb 2022 23:50:43 GMT</pubDate><description>&lt;p&gt;body&lt;/p&gt;</description></item>
+        </channel></rss>
+        """
+
+    func json(_ run: CrawlerProcess.Run) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    }
+
+    func firstTitle(_ object: [String: Any]) -> String? {
+        ((object["items"] as? [[String: Any]])?.first)?["title"] as? String
+    }
+
+    @Test func contentTypeReplaysASavedResponseWithItsCharset() throws {
+        // Saved in KOI8-R with no declaration: only the header says what it is.
+        let russian = "Новости дня"
+        let text = "<rss version=\"2.0\"><channel><title>t</title><item><title>\(russian)</title></item></channel></rss>"
+        try folder.write(text, to: "utf8.xml")
+        let koi8 = try EncodingEvidenceTests.iconv(text, to: "KOI8-R")
+        try Data(koi8).write(to: URL(fileURLWithPath: folder.path + "/koi8.xml"))
+        let replayed = try CrawlerProcess.run(["parse", "koi8.xml", "--json", "--content-type", "text/xml; charset=KOI8-R"],
+                                              in: folder.path)
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+        #expect(firstTitle(try json(replayed)) == russian)
+        // A lying header over UTF-8 bytes: the bytes win, and the notes say so.
+        let lying = try CrawlerProcess.run(["parse", "utf8.xml", "--json", "--content-type", "text/xml; charset=ISO-8859-1"],
+                                           in: folder.path)
+        let object = try json(lying)
+        #expect(firstTitle(object) == russian)
+        let notes = try #require(object["notes"] as? [String: String])
+        #expect(notes["charset"] == "UTF-8")
+        #expect(notes["charset_reason"]?.contains("http ISO-8859-1") == true)
+    }
+
+    @Test func aDashReadsStandardInput() throws {
+        try folder.write(Self.utf8Feed, to: "feed.xml")
+        let run = try CrawlerProcess.run(["parse", "-", "--json"], in: folder.path, shellPrefix: "exec 0< feed.xml;")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(firstTitle(try json(run)) == "Crème brûlée")
+    }
+
+    @Test func renderPrintsTheDocumentThatWouldBeStored() throws {
+        try folder.write(Self.utf8Feed, to: "feed.xml")
+        try folder.write("store: ./out\nfeeds: []\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["parse", "feed.xml", "--render"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("\n---\ntitle: 'Crème brûlée'\n"))
+        #expect(run.stdout.contains("\ndate: Wed, 16 Feb 2022 23:50:43 GMT\n"))
+        #expect(run.stdout.contains("<p>body</p>"))
+        #expect(folder.files(under: "out").isEmpty, "nothing is stored")
+    }
+
+    @Test func aBrokenDocumentIsSaidToBeBroken() throws {
+        try folder.write(String(Self.utf8Feed.dropLast(30)), to: "cut.xml")
+        let table = try CrawlerProcess.run(["parse", "cut.xml"], in: folder.path)
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("Crème brûlée"))
+        #expect(table.stderr.contains("recovered: ") && table.stderr.contains("line"), "\(table.stderr)")
+        try folder.write(Self.utf8Feed, to: "whole.xml")
+        let healthy = try CrawlerProcess.run(["parse", "whole.xml"], in: folder.path)
+        #expect(!healthy.stderr.contains("recovered"))
+    }
+
+    @Test func relativeLinksOfALocalFileStayRelative() throws {
+        try folder.write("""
+            <rss version="2.0"><channel><title>t</title><link>/</link>
+            <item><title>a</title><link>posts/1.html</link><description>&lt;img src="img/1.png"&gt;</description></item>
+            </channel></rss>
+            """, to: "feed.xml")
+        let run = try CrawlerProcess.run(["parse", "feed.xml", "--json"], in: folder.path)
+        let item = try #require((try json(run)["items"] as? [[String: Any]])?.first)
+        #expect(item["link"] as? String == "posts/1.html")
+        #expect(item["image"] as? String == "img/1.png")
+        #expect(!run.stdout.contains("file://"))
+    }
+}
