@@ -27,6 +27,7 @@ doc="$root/usr/share/doc/crawler"
 install -m 0644 packaging/copyright "$doc/copyright"
 gzip -9n -c packaging/changelog > "$doc/changelog.gz"
 chmod 0644 "$doc/changelog.gz"
+install -D -m 0644 packaging/lintian-overrides "$root/usr/share/lintian/overrides/crawler"
 
 # dpkg-shlibdeps reads debian/control, so it gets a minimal one beside the staged root.
 mkdir -p "$stage/debian"

@@ -35,7 +35,8 @@ def paragraphs(text):
 
 def option_names(argument):
     names = []
-    for name in argument.get("names") or []:
+    # -c before --config, as --help lists them.
+    for name in sorted(argument.get("names") or [], key=lambda name: name["kind"] != "short"):
         prefix = {"long": "--", "short": "-", "longWithSingleDash": "-"}[name["kind"]]
         names.append(prefix + name["name"])
     return names
@@ -58,7 +59,8 @@ def synopsis_part(argument):
 
 
 def visible(items):
-    return [item for item in items or [] if item.get("shouldDisplay", True)]
+    # `help` is swift-argument-parser's own command: `crawler help X` is `crawler X --help`.
+    return [item for item in items or [] if item.get("shouldDisplay", True) and item.get("commandName") != "help"]
 
 
 def page(command, path, date, version):

@@ -10,7 +10,7 @@ public struct OutputFormat: Sendable {
 
     private let kind: Kind
 
-    /// A template that does not compile, with where: `post.mustache:3:12: the section ... is never closed`.
+    /// A template that does not compile, with where: `post.mustache:3:12: template error: {{#link}} is never closed ...`.
     public struct TemplateError: Error, CustomStringConvertible {
         /// The template's file, when it came from one.
         public let file: String?
@@ -18,7 +18,7 @@ public struct OutputFormat: Sendable {
         public let column: Int
         public let message: String
         public var description: String {
-            "\(file ?? "template"):\(line):\(column): \(message)"
+            "\(file ?? "template"):\(line):\(column): template error: \(message)"
         }
     }
 

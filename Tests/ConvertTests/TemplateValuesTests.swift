@@ -51,8 +51,8 @@ import Yams
                 return error.description
             }
         }
-        #expect(error("a\nb {{#open}} never closed\n") == "post.mustache:2:3: {{#open}} is never closed (no {{/open}})")
-        #expect(error("{{#a}}\n  {{/b}}") .hasPrefix("post.mustache:2:3: this closing tag does not match the section that is open"))
+        #expect(error("a\nb {{#open}} never closed\n") == "post.mustache:2:3: template error: {{#open}} is never closed (no {{/open}})")
+        #expect(error("{{#a}}\n  {{/b}}") .hasPrefix("post.mustache:2:6: template error: this closing tag does not match the section that is open"))
         #expect(error("x\n{{title") .hasPrefix("post.mustache:2:"))
         #expect(error("{{#a}}{{/a}}") == "compiled")
     }

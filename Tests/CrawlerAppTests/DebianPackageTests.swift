@@ -74,6 +74,6 @@ import Testing
         #expect(top.contains("\\fBcrawler\\-once\\fR(1)"))
         #expect(folder.read("docs/completions/crawler.bash")?.contains("complete") == true)
         #expect(folder.read("docs/completions/_crawler")?.hasPrefix("#compdef crawler") == true)
-        #expect(folder.read("docs/completions/crawler.fish")?.contains("complete -c crawler") == true)
+        #expect(folder.read("docs/completions/crawler.fish")?.contains("complete -c 'crawler'") == true)
     }
 }

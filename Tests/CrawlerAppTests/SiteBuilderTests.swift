@@ -68,7 +68,7 @@ import Testing
         let rendered = try #require(folder.read(page(lookalike)))
         #expect(rendered.contains("<p>First paragraph.</p>\n\n<p>A *starred* word, _underscores_ and 2 * 3 * 4.</p>\n"))
         #expect(rendered.contains("\n    an indented line that Markdown would make code\n# a line that Markdown"))
-        #expect(rendered.contains("Braces &#123;&#123; .Title &#125;&#125; &#123;&#123;&lt; shortcode &gt;&#125;&#125;"))
+        #expect(rendered.contains("Braces &#123;&#123; .Title &#125;&#125; &#123;&#123;< shortcode >&#125;&#125; &#123;% raw %&#125;"))
     }
 
     @Test func hugoRendersStoredHTMLDocumentsUnchanged() throws {
