@@ -38,11 +38,13 @@ depends="$(cd "$stage" && dpkg-shlibdeps -O --ignore-missing-info -e root/usr/bi
 
 mkdir -p "$root/DEBIAN"
 echo /etc/crawler/feeds.yaml > "$root/DEBIAN/conffiles"
+# What `dpkg --verify` checks the installed files against.
+(cd "$root" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z | xargs -0 md5sum) > "$root/DEBIAN/md5sums"
 size="$(du -sk --exclude=DEBIAN "$root" | cut -f1)"
 sed -e "s|@VERSION@|$version|" -e "s|@ARCH@|$arch|" -e "s|@MAINTAINER@|$maintainer|" \
     -e "s|@SIZE@|$size|" -e "s|@DEPENDS@|$depends, procps|" packaging/control.in > "$root/DEBIAN/control"
 find "$root" -type d -exec chmod 0755 {} +
-chmod 0644 "$root/DEBIAN/control" "$root/DEBIAN/conffiles"
+chmod 0644 "$root/DEBIAN/control" "$root/DEBIAN/conffiles" "$root/DEBIAN/md5sums"
 package="$output/crawler_${version}_${arch}.deb"
 dpkg-deb --root-owner-group -Z"${DEB_COMPRESSION:-xz}" --build "$root" "$package" >/dev/null
 echo "built $package"

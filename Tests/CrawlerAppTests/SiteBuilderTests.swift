@@ -76,6 +76,7 @@ import Testing
         try crawl(output: "hugo", store: "./store")
         let documents = folder.files(under: "store/posts").map { "store/posts/" + $0 }
         #expect(documents.allSatisfy { $0.hasSuffix(".html") }, "\(documents)")
+        #expect(try CrawlerProcess.run(["store", "verify"], in: folder.path).status == 0)
         // The store's posts/ mounted as the site's content/posts, as the README shows.
         try folder.write("""
             baseURL = "http://example.org/"
