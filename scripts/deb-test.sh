@@ -76,6 +76,7 @@ has_files() {
     grep -q '^ExecStart=/usr/bin/crawler run' "$root/lib/systemd/system/crawler.service" || { echo "ExecStart not /usr/bin"; return 1; }
     zcat "$root/usr/share/man/man1/crawler-once.1.gz" | grep -q -- '\\-\\-feed' || { echo "crawler-once.1 lacks --feed"; return 1; }
 }
+verifies() { in_root dpkg --verify crawler; }
 keeps_edited_conffile() {
     echo "# edited by the operator" >> "$root/etc/crawler/feeds.yaml"
     in_root dpkg -i --force-confold /tmp/crawler.deb >/dev/null
@@ -94,6 +95,7 @@ check "crawler --version" prints_version
 check "crawler check --config /etc/crawler/feeds.yaml" checks_config
 check "/etc/crawler/feeds.yaml is a conffile" lists_conffile
 check "binary, man pages, completions, units and docs are installed" has_files
+check "dpkg --verify finds every file as packaged" verifies
 check "an edited feeds.yaml survives a reinstall" keeps_edited_conffile
 check "dpkg -r keeps feeds.yaml, dpkg -P removes it" removes_and_purges
 [ $failures -eq 0 ] && echo "deb-test: all passed" || { echo "deb-test: $failures failed"; exit 1; }
