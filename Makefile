@@ -9,7 +9,7 @@ RELEASE = .build/release/crawler
 # symbols (a tenth of a 304 pass over 1,000 feeds), and runs where the toolchain is not installed.
 RELEASE_BUILD = $(SWIFT) build -c release --static-swift-stdlib
 
-.PHONY: run deps build demo crawl test install system-test power-test clean
+.PHONY: run deps build demo crawl test install deb deb-test system-test power-test clean
 
 run: demo crawl
 
@@ -31,9 +31,19 @@ crawl: build
 test: deps
 	$(SWIFT) test
 
-# Binary, systemd units and /etc/crawler/feeds.yaml (PREFIX=/usr/local, DESTDIR= for packaging).
+# Binary, man pages, completions, systemd units and /etc/crawler/feeds.yaml (PREFIX=/usr/local,
+# DESTDIR= for packaging).
 install: build
 	@scripts/install.sh
+
+# crawler_VERSION_ARCH.deb in this folder (dpkg-deb; Debian's dpkg-dev for dpkg-shlibdeps).
+deb: build
+	@scripts/build-deb.sh
+
+# The .deb installed with apt into a clean debootstrap root (root; the first run downloads the
+# root into .system-test/), crawler --version and check run there, lintian. Not part of `make test`.
+deb-test: deb
+	@scripts/deb-test.sh
 
 # The installed units under a real systemd: boots Debian in systemd-nspawn (root; the first run
 # downloads its root into .system-test/). Minutes, so not part of `make test`.

@@ -28,6 +28,7 @@ public enum ConfigLoader {
                 throw ConfigError(file: path, line: 0, key: "template", message: "cannot read the template \(templatePath)")
             }
             config.output = .template(String(decoding: data, as: UTF8.self))
+            config.templatePath = templatePath
         }
         try checkCAFiles(config, path: path)
         return config

@@ -181,6 +181,10 @@ public struct ConfigParser: Sendable {
             throw error(at: reader.node("document_path") ?? reader.node("output")!, key: "document_path",
                         "'\(config.documentPath)' \(problem)")
         }
+        if let problem = MarkdownDocumentPath.problem(config.documentPath, output: config.output) {
+            throw error(at: reader.node("document_path") ?? reader.node("output")!, key: "document_path",
+                        "'\(config.documentPath)' \(problem)")
+        }
     }
 
     private func parseFetchLimits(_ reader: MappingReader, into config: inout CrawlerConfig) throws(ConfigError) {

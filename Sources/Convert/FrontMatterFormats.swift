@@ -16,8 +16,9 @@ enum HexoFormat {
     }
 }
 
-/// Hugo: YAML front matter, RFC 3339 date, `images` for social cards. Braces in the body are
-/// escaped because Hugo reads `{{< >}}` in content as shortcodes.
+/// Hugo: YAML front matter, RFC 3339 date, `images` for social cards, written to `.html` content
+/// files (Hugo renders those as they are, no Markdown). Braces in the body are escaped because
+/// Hugo reads `{{< >}}` in content as shortcodes.
 enum HugoFormat {
     static func text(for fields: DocumentFields) -> String {
         var lines = ["---", "title: " + YAMLScalar.singleQuoted(fields.title),
@@ -50,18 +51,3 @@ enum JekyllFormat {
         return iso.prefix(10) + " " + iso.dropFirst(11).prefix(8) + " +0000"
     }
 }
-
-/// The values a Mustache template sees. `{{title}}` escapes HTML; `{{{body}}}` writes it raw.
-enum TemplateValues {
-    static func values(for fields: DocumentFields) -> [String: Any] {
-        [
-            "title": fields.title, "title_yaml": YAMLScalar.singleQuoted(fields.title),
-            "author": fields.author, "author_yaml": YAMLScalar.singleQuoted(fields.author),
-            "categories": fields.categories.map { ["name": $0, "name_yaml": YAMLScalar.singleQuoted($0)] },
-            "image": fields.image as Any, "link": fields.link as Any,
-            "date_rfc1123": HTTPDate.format(fields.date), "date_rfc3339": fields.date.rfc3339,
-            "body": fields.body, "feed": fields.feedName, "channel": fields.channelTitle,
-        ]
-    }
-}
-

@@ -10,9 +10,16 @@ public struct OutputFormat: Sendable {
 
     private let kind: Kind
 
+    /// A template that does not compile, with where: `post.mustache:3:12: template error: {{#link}} is never closed ...`.
     public struct TemplateError: Error, CustomStringConvertible {
+        /// The template's file, when it came from one.
+        public let file: String?
+        public let line: Int
+        public let column: Int
         public let message: String
-        public var description: String { "template: \(message)" }
+        public var description: String {
+            "\(file ?? "template"):\(line):\(column): template error: \(message)"
+        }
     }
 
     public static let hexo = OutputFormat(kind: .hexo)
@@ -21,8 +28,9 @@ public struct OutputFormat: Sendable {
         self.kind = kind
     }
 
-    /// Compiles the profile; a template that does not parse is an error naming the problem.
-    public init(_ profile: OutputProfile) throws(TemplateError) {
+    /// Compiles the profile; a template that does not parse is an error naming the file (when
+    /// `templateFile` is given), the line and column, and the problem.
+    public init(_ profile: OutputProfile, templateFile: String? = nil) throws(TemplateError) {
         switch profile {
         case .hexo: kind = .hexo
         case .hugo: kind = .hugo
@@ -31,7 +39,7 @@ public struct OutputFormat: Sendable {
             do {
                 kind = .template(try MustacheTemplate(string: text))
             } catch {
-                throw TemplateError(message: "\(error)")
+                throw TemplateProblem.error(error, text: text, file: templateFile)
             }
         }
     }

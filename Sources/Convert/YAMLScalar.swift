@@ -132,3 +132,35 @@ enum YAMLScalar {
         return parts.allSatisfy { !$0.isEmpty && $0.count <= 4 && $0.allSatisfy { $0.isASCII && $0.isNumber } }
     }
 }
+
+extension YAMLScalar {
+    /// `"…"` with YAML's escapes: reads back as `value` exactly, line breaks included, on one line.
+    /// Characters YAML does not allow in a document are written as `\u` escapes too.
+    static func doubleQuoted(_ value: String) -> String {
+        var output = "\""
+        output.reserveCapacity(value.utf8.count + 16)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\t": output += "\\t"
+            case "\r": output += "\\r"
+            default:
+                if isPrintableInLine(scalar) && scalar.value != 0x09 {
+                    output.unicodeScalars.append(scalar)
+                } else if scalar.value <= 0xFFFF {
+                    output += "\\u" + hex(scalar.value, digits: 4)
+                } else {
+                    output += "\\U" + hex(scalar.value, digits: 8)
+                }
+            }
+        }
+        return output + "\""
+    }
+
+    private static func hex(_ value: UInt32, digits: Int) -> String {
+        let text = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text
+    }
+}

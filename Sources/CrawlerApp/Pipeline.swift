@@ -20,7 +20,7 @@ public struct Pipeline {
         self.config = config
         self.logger = logger
         self.clock = clock
-        format = try OutputFormat(config.output)
+        format = try OutputFormat(config.output, templateFile: config.templatePath)
     }
 
     /// Runs one pass over `feeds` into `store`: a flow that is given every feed at once and

@@ -20,6 +20,8 @@ public struct CrawlerConfig: Sendable, Hashable {
     public var defaultImage: String?
     /// The front-matter dialect documents are written in.
     public var output: OutputProfile = .hexo
+    /// The file `output: template` was read from, for errors that point into it.
+    public var templatePath: String?
     /// Where each document goes, relative to the store: `{year}`, `{month}`, `{day}`, `{hash}`.
     public var documentPath: String = OutputProfile.hexo.defaultDocumentPath
     public var feeds: [FeedConfig]

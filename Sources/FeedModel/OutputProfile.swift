@@ -19,10 +19,12 @@ public enum OutputProfile: Sendable, Hashable {
     }
 
     /// Where documents go in the store when feeds.yaml names no `document_path`: Jekyll only
-    /// reads posts named `YYYY-MM-DD-title.ext`.
+    /// reads posts named `YYYY-MM-DD-title.ext`. Hugo and Jekyll get `.html`, which both take as
+    /// it is: in a `.md` file they would run Markdown over the feed's HTML and change the post.
     public var defaultDocumentPath: String {
         switch self {
         case .jekyll: return "_posts/{year}-{month}-{day}-{hash}.html"
+        case .hugo: return "posts/{year}/{month}/{hash}.html"
         default: return "posts/{year}/{month}/{hash}.md"
         }
     }

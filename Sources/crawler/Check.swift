@@ -3,6 +3,7 @@ import Config
 import CrawlerApp
 import FeedModel
 import Foundation
+import Logging
 import Parse
 
 struct Check: AsyncParsableCommand {
@@ -20,6 +21,7 @@ struct Check: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try ConfigFile.load(config).config
+        try Self.compileTemplate(settings)
         let disabled = settings.disabledFeeds.isEmpty ? "" : " (and \(settings.disabledFeeds.count) disabled)"
         printOutput("\(config): \(counted(settings.feeds.count, "feed"))\(disabled), valid")
         var problems = 0
@@ -31,6 +33,16 @@ struct Check: AsyncParsableCommand {
         }
         if probe { problems += await probeFeeds(settings) }
         if problems > 0 { throw ExitCode.failure }
+    }
+
+    /// `output: template`: the template must compile, or `check` names the file, line and column.
+    static func compileTemplate(_ settings: CrawlerConfig) throws {
+        do {
+            _ = try Pipeline(config: settings, logger: Logger(label: "check", factory: { _ in SwiftLogNoOpLogHandler() }))
+        } catch {
+            printError("crawler: \(error)")
+            throw ExitStatus.configError
+        }
     }
 
     /// Why the store folder (or the folder it would be created in) cannot be written, if it cannot.

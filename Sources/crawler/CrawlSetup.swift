@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLinux
 import Config
+import Convert
 import CrawlerApp
 import FeedModel
 import Logging
@@ -17,8 +18,9 @@ enum CrawlSetup {
             return settings
         } catch {
             logger.error("config", metadata: ["error": "\(error)", "config": "\(path)"])
-            // A ConfigError names the file (and line) itself.
-            printError(error is ConfigError ? "crawler: \(error)" : "crawler: \(path): \(error)")
+            // A ConfigError names the file (and line) itself; a template error its template's.
+            let placed = error is ConfigError || (error as? OutputFormat.TemplateError)?.file != nil
+            printError(placed ? "crawler: \(error)" : "crawler: \(path): \(error)")
             throw ExitStatus.configError
         }
     }

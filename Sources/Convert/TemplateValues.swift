@@ -1,0 +1,31 @@
+internal import FeedModel
+
+/// The values a Mustache template sees. `{{title}}` escapes HTML; `{{{body}}}` writes it raw.
+/// Every string has a `_yaml` twin that YAML reads back as the same string, so a template can
+/// put any value into front matter without knowing what a feed may send.
+enum TemplateValues {
+    static func values(for fields: DocumentFields) -> [String: Any] {
+        var values: [String: Any] = [
+            "categories": fields.categories.map { ["name": $0, "name_yaml": YAMLScalar.singleQuoted($0)] },
+        ]
+        func add(_ name: String, _ value: String?) {
+            // A value the item lacks is left out, not set to nil: Mustache then renders it empty
+            // and treats it as false in `{{#link}}…{{/link}}`, where a boxed nil printed "nil".
+            guard let value else { return }
+            values[name] = value
+            values[name + "_yaml"] = YAMLScalar.singleQuoted(value)
+        }
+        add("title", fields.title)
+        add("author", fields.author)
+        add("image", fields.image)
+        add("link", fields.link)
+        add("date_rfc1123", HTTPDate.format(fields.date))
+        add("date_rfc3339", fields.date.rfc3339)
+        add("feed", fields.feedName)
+        add("channel", fields.channelTitle)
+        values["body"] = fields.body
+        // The body keeps its line breaks, so its YAML form is double-quoted with escapes.
+        values["body_yaml"] = YAMLScalar.doubleQuoted(fields.body)
+        return values
+    }
+}

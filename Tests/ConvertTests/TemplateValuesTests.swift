@@ -1,0 +1,59 @@
+@testable import Convert
+import FeedModel
+import Testing
+import Yams
+
+@Suite struct TemplateValuesTests {
+    let date = Timestamp(year: 2022, month: 2, day: 16, hour: 23, minute: 50, second: 43)!
+
+    /// Values a feed can send that break a YAML line written as it is.
+    private func hostileFields(link: String? = "https://x.example/a?b=1&c='2'#top",
+                               image: String? = "https://x.example/i.png") -> DocumentFields {
+        DocumentFields(title: "It's: a #title - \"quoted\"", categories: ["C#: news", "- list"], author: "@me, 'you'",
+                       image: image, date: date, body: "<p>one</p>\n\n  two: \"x\" \\ \t\u{2028}\u{FEFF}end",
+                       link: link, feedName: "yes", channelTitle: "[channel]: {x}")
+    }
+
+    @Test func everyStringValueHasAYAMLTwinThatReadsBackAsTheSameString() throws {
+        let values = TemplateValues.values(for: hostileFields())
+        let strings = values.filter { !$0.key.hasSuffix("_yaml") && $0.value is String }
+        #expect(Set(strings.keys) == ["title", "author", "image", "link", "date_rfc1123", "date_rfc3339", "body",
+                                      "feed", "channel"])
+        for (name, value) in strings {
+            let yaml = try #require(values[name + "_yaml"] as? String, "\(name)_yaml")
+            #expect(!yaml.contains("\n"), "\(name)_yaml is one line")
+            let read = try #require(try Yams.load(yaml: "key: " + yaml) as? [String: Any], "\(name)_yaml: \(yaml)")
+            let expected = name == "body" ? value as? String : YAMLScalar.yamlSafe(value as? String ?? "")
+            #expect(read["key"] as? String == expected, "\(name)_yaml: \(yaml)")
+        }
+        let categories = try #require(values["categories"] as? [[String: String]])
+        for category in categories {
+            let read = try Yams.load(yaml: "key: " + (category["name_yaml"] ?? "")) as? [String: Any]
+            #expect(read?["key"] as? String == category["name"])
+        }
+    }
+
+    @Test func aMissingLinkOrImageIsAbsentSoItRendersEmptyAndIsFalse() throws {
+        let template = "[{{link}}][{{{image_yaml}}}]{{#link}}L{{/link}}{{^image}}no image{{/image}}"
+        let format = try OutputFormat(.template(template))
+        var fields = hostileFields(link: nil, image: nil)
+        #expect(format.text(for: fields) == "[][]no image")
+        fields.link = "https://x.example/"
+        #expect(format.text(for: fields) == "[https://x.example/][]Lno image")
+    }
+
+    @Test func aTemplateErrorNamesTheLineAndColumnOfTheTagAtFault() {
+        func error(_ text: String) -> String {
+            do {
+                _ = try OutputFormat(.template(text), templateFile: "post.mustache")
+                return "compiled"
+            } catch {
+                return error.description
+            }
+        }
+        #expect(error("a\nb {{#open}} never closed\n") == "post.mustache:2:3: template error: {{#open}} is never closed (no {{/open}})")
+        #expect(error("{{#a}}\n  {{/b}}") .hasPrefix("post.mustache:2:6: template error: this closing tag does not match the section that is open"))
+        #expect(error("x\n{{title") .hasPrefix("post.mustache:2:"))
+        #expect(error("{{#a}}{{/a}}") == "compiled")
+    }
+}

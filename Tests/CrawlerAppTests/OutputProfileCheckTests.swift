@@ -1,0 +1,86 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// `output: template` and the site profiles as an operator meets them: `check` before a crawl,
+/// and the documents `once` writes.
+@Suite struct OutputProfileCheckTests {
+    let folder = TemporaryFolder()
+
+    private func crawler(_ arguments: [String]) throws -> CrawlerProcess.Run {
+        try CrawlerProcess.run(arguments, in: folder.path)
+    }
+
+    @Test func checkCompilesTheTemplateAndNamesTheFileLineAndColumnOfAnError() throws {
+        try folder.write("---\ntitle: {{{title_yaml}}}\n  {{#link}}source: {{{link_yaml}}}\n---\n{{{body}}}\n",
+                         to: "post.mustache")
+        try folder.write("output: template\ntemplate: post.mustache\nfeeds: []\n", to: "feeds.yaml")
+        let expected = folder.file("post.mustache") + ":3:3: template error: {{#link}} is never closed (no {{/link}})"
+        let check = try crawler(["check"])
+        #expect(check.status == 2)
+        #expect(check.stderr.contains("crawler: " + expected), "\(check.stderr)")
+        let once = try crawler(["once"])
+        #expect(once.status == 2)
+        #expect(once.stderr.contains("crawler: " + expected), "\(once.stderr)")
+
+        try folder.write("---\ntitle: {{{title_yaml}}}\n{{#link}}source: {{{link_yaml}}}{{/link}}\n---\n{{{body}}}\n",
+                         to: "post.mustache")
+        let fixed = try crawler(["check"])
+        #expect(fixed.status == 0, "\(fixed.stderr)")
+    }
+
+    @Test func aMissingLinkOrImageRendersEmptyAndIsFalseInSections() throws {
+        let bare = GoldenDocument.rssFeed(items: ["""
+            <item><guid>bare-1</guid><title>No link, no image</title>
+            <pubDate>Wed, 16 Feb 2022 10:00:00 +0000</pubDate><description>just text</description></item>
+            """], channelTitle: "Bare: a 'quoted' #channel")
+        let full = GoldenDocument.rssFeed(items: ["""
+            <item><guid>full-1</guid><title>With both</title><link>https://full.example/a?x=1&amp;y=2</link>
+            <pubDate>Wed, 16 Feb 2022 11:00:00 +0000</pubDate>
+            <description><![CDATA[<p>text <img src="https://full.example/a.png"></p>]]></description></item>
+            """], channelTitle: "Full")
+        let server = try LoopbackHTTPServer { request in ServedResponse(text: request.path == "/bare" ? bare : full) }
+        try folder.write("""
+            ---
+            title: {{{title_yaml}}}
+            link: [{{link}}]
+            image: [{{image}}]
+            {{#link}}source: {{{link_yaml}}}{{/link}}{{^link}}source: none{{/link}}
+            {{#image}}cover: {{{image_yaml}}}{{/image}}
+            channel: {{{channel_yaml}}}
+            feed: {{{feed_yaml}}}
+            ---
+            {{{body}}}
+
+            """, to: "post.mustache")
+        try folder.write("""
+            output: template
+            template: post.mustache
+            feeds:
+              - url: \(server.url("/bare"))
+                name: bare
+              - url: \(server.url("/full"))
+                name: full
+            """, to: "feeds.yaml")
+        let run = try crawler(["once"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let documents = folder.files(under: "store/posts").compactMap { folder.read("store/posts/" + $0) }
+        let bareText = try #require(documents.first { $0.contains("No link, no image") })
+        #expect(bareText.contains("link: []\nimage: []\nsource: none\n\nchannel: 'Bare: a ''quoted'' #channel'\nfeed: 'bare'\n"),
+                "\(bareText)")
+        #expect(!bareText.contains("nil"))
+        let fullText = try #require(documents.first { $0.contains("With both") })
+        #expect(fullText.contains("link: [https://full.example/a?x=1&amp;y=2]\nimage: [https://full.example/a.png]\n"
+                                  + "source: 'https://full.example/a?x=1&y=2'\ncover: 'https://full.example/a.png'\n"),
+                "\(fullText)")
+    }
+
+    @Test func aHugoOrJekyllDocumentPathEndingInMdIsRefused() throws {
+        try folder.write("output: hugo\ndocument_path: posts/{year}/{hash}.md\nfeeds: []\n", to: "feeds.yaml")
+        let run = try crawler(["check"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("feeds.yaml:2: document_path: 'posts/{year}/{hash}.md' is a Markdown file: "
+                                    + "Hugo would run Markdown over the feed's HTML and change the post; end it in .html"),
+                "\(run.stderr)")
+    }
+}
