@@ -122,6 +122,7 @@ public struct Pipeline {
         if !batch.isEmpty { await flush() }
         deliver(await writer.finishAll())
         reports = Self.inConfigOrder(reports, feeds: feeds)
+        applyRetention(to: reports, feeds: byName, store: store)
         let summary = PassSummary(reports: reports, milliseconds: Int(WallClock.milliseconds() - started))
         logger.info("pass", metadata: [
             "feeds": "\(reports.count)", "failed": "\(summary.failed)", "new": "\(summary.new)",

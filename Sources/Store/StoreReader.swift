@@ -4,7 +4,8 @@ public import FeedModel
 /// SQLite's WAL lets this see the last committed state at any moment.
 public final class StoreReader {
     public let root: String
-    private let database: SQLiteDatabase
+    let folder: StoreFolder
+    let database: SQLiteDatabase
     private let feedStates: FeedStateTable
 
     /// A document as `crawler explain` lists it.
@@ -17,10 +18,12 @@ public final class StoreReader {
     public init(path: String) throws(StoreError) {
         root = path
         let indexPath = path + "/" + IndexFile.name
-        guard let folder = try? StoreFolder.root(path, creating: false), folder.kind(of: IndexFile.name) != nil else {
+        guard let opened = try? StoreFolder.root(path, creating: false), opened.kind(of: IndexFile.name) != nil else {
             throw .index(path: indexPath, message: "no store here yet (run `crawler once` or `crawler run` first)")
         }
-        database = try SQLiteDatabase(path: try IndexFile.path(in: folder), readOnly: true)
+        folder = opened
+        database = try SQLiteDatabase(path: try IndexFile.path(in: folder), readOnly: true,
+                                      immutable: IndexFile.needsImmutableRead(in: folder))
         let version = try database.integer("PRAGMA user_version")
         guard version == IndexSchema.version else {
             throw .index(path: indexPath, message: "the index is schema version \(version), not \(IndexSchema.version); "
