@@ -19,7 +19,7 @@ extension DocumentStore {
 extension StoreReader {
     public func verify(layout: DocumentLayout, checksHexoGrammar: Bool) throws(StoreError) -> DocumentStore.VerifyReport {
         try StoreVerifier(folder: folder, database: database, layouts: KnownLayouts(current: layout, database: database),
-                          checksHexoGrammar: checksHexoGrammar).run()
+                          checksHexoGrammar: checksHexoGrammar, indexIsNew: isNew).run()
     }
 }
 
@@ -31,9 +31,11 @@ struct StoreVerifier {
     let database: SQLiteDatabase
     let layouts: KnownLayouts
     let checksHexoGrammar: Bool
+    /// No tables yet: every document file is unknown.
+    var indexIsNew = false
 
     func run() throws(StoreError) -> DocumentStore.VerifyReport {
-        let (indexed, pending, forgotten) = try database.reading { () throws(StoreError) in
+        let (indexed, pending, forgotten) = indexIsNew ? ([], [], []) : try database.reading { () throws(StoreError) in
             (try DocumentIndex.documents(in: database),
              Set(try DocumentIndex.documents(where: "short IN (SELECT short FROM pending)", in: database).map(\.shortHash)),
              try Tombstones.shorts(in: database))

@@ -6,7 +6,9 @@ public final class StoreReader {
     public let root: String
     let folder: StoreFolder
     let database: SQLiteDatabase
-    private let feedStates: FeedStateTable
+    private let feedStates: FeedStateTable?
+    /// The index has no tables yet: nothing was ever stored.
+    let isNew: Bool
 
     /// A document as `crawler explain` lists it.
     public struct RecentDocument: Sendable, Hashable {
@@ -25,26 +27,30 @@ public final class StoreReader {
         database = try SQLiteDatabase(path: try IndexFile.path(in: folder), readOnly: true,
                                       immutable: IndexFile.needsImmutableRead(in: folder))
         let version = try database.integer("PRAGMA user_version")
-        guard version == IndexSchema.version else {
+        // An index with no tables yet (a crawler stopped as it created the store) holds nothing.
+        let tables = try database.integer("SELECT count(*) FROM sqlite_master")
+        isNew = version == 0 && tables == 0
+        guard version == IndexSchema.version || isNew else {
             throw .index(path: indexPath, message: "the index is schema version \(version), not \(IndexSchema.version); "
                          + "it is upgraded when the crawler next opens the store (`crawler once`, or a restart of `crawler run`)")
         }
-        feedStates = try FeedStateTable(database: database)
+        feedStates = isNew ? nil : try FeedStateTable(database: database)
     }
 
     public func allFeedStates() throws(StoreError) -> [FeedState] {
-        try feedStates.all()
+        try feedStates?.all() ?? []
     }
 
     public func feedState(_ feed: String) throws(StoreError) -> FeedState? {
-        try feedStates.state(of: feed)
+        try feedStates?.state(of: feed)
     }
 
     public func documentCount() throws(StoreError) -> Int {
-        Int(try database.integer(IndexSchema.storedDocumentCount))
+        isNew ? 0 : Int(try database.integer(IndexSchema.storedDocumentCount))
     }
 
     public func recentDocuments(feed: String, limit: Int = 5) throws(StoreError) -> [RecentDocument] {
+        guard !isNew else { return [] }
         let statement = try database.prepare("""
             SELECT documents.path, provenance.stored_at, provenance.revises FROM provenance
             JOIN documents ON documents.short = provenance.short

@@ -25,6 +25,20 @@ import Testing
 
     private var documents: [String] { folder.files(under: "store/posts") }
 
+    @Test func anIndexACrawlerStoppedBeforeItHadTablesIsAnEmptyStore() throws {
+        // What a kill between creating index.sqlite and writing its schema leaves.
+        try FileManager.default.createDirectory(atPath: folder.file("store/posts"), withIntermediateDirectories: true)
+        try folder.write("", to: "store/index.sqlite")
+        let server = try farm.server()
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        let empty = try crawler(["store", "verify"])
+        #expect(empty.status == 0, "\(empty.stdout)\(empty.stderr)")
+        #expect(empty.stdout.contains("verified 0 documents"))
+        #expect(try crawler(["status"]).status == 0)
+        #expect(try crawler(["once"]).status == 0)
+        #expect(try crawler(["store", "verify"]).stdout.contains("verified 6 documents"))
+    }
+
     @Test func aSameSizeEditIsFoundAsCorrupt() throws {
         let server = try crawled()
         _ = server
