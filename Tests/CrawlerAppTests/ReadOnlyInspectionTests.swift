@@ -53,9 +53,10 @@ import Testing
     @Test func aReadOnlyCopyIsInspectedByItsOwnerAndByAnotherUser() throws {
         try crawledStore(try farm.server())
         let copy = try readOnlyCopy(named: "copy")
+        // Nobody first: a reader that can write the folder (root) leaves an -shm file behind.
         #expect(!FileManager.default.fileExists(atPath: copy + "/store/index.sqlite-shm"))
-        #expect(try inspect(in: copy, asNobody: false) == [])
         #expect(try inspect(in: copy, asNobody: true) == [])
+        #expect(try inspect(in: copy, asNobody: false) == [])
     }
 
     @Test func whileRunHoldsTheStoreItAndASnapshotOfItAreInspected() throws {

@@ -13,11 +13,16 @@ import Testing
         try CrawlerProcess.run(arguments, in: folder.path)
     }
 
-    private func crawled(documentPath: String? = nil) throws -> LoopbackHTTPServer {
-        let server = try farm.server()
-        var config = farm.config(server: server)
-        if let documentPath { config = config.replacingOccurrences(of: "feeds:\n", with: "document_path: \(documentPath)\nfeeds:\n") }
-        try folder.write(config, to: "feeds.yaml")
+    /// The farm's feeds, each body different from the last, so every pass parses them again
+    /// (an unchanged body is not parsed, and would prove nothing about the index).
+    private func crawled() throws -> LoopbackHTTPServer {
+        let farm = self.farm, served = SharedNumber(0)
+        let server = try LoopbackHTTPServer { request in
+            let number = Int(request.path.dropFirst("/feed/".count).prefix(while: \.isNumber)) ?? 0
+            served.value += 1
+            return ServedResponse(text: farm.document(feed: number) + "<!-- \(served.value) -->")
+        }
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
         let once = try crawler(["once"])
         #expect(once.status == 0, "\(once.stderr)")
         return server
@@ -41,7 +46,7 @@ import Testing
 
     @Test func aSameSizeEditIsFoundAsCorrupt() throws {
         let server = try crawled()
-        _ = server
+        defer { withExtendedLifetime(server) {} }
         let victim = try #require(documents.first)
         let path = folder.file("store/posts/" + victim)
         let text = try #require(folder.read("store/posts/" + victim))
@@ -60,7 +65,8 @@ import Testing
     }
 
     @Test func aTruncatedCopiedAndUnknownFileEachGetTheirAdvice() throws {
-        _ = try crawled()
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
         let files = documents
         let truncated = files[0], copied = files[1], moved = files[2]
         try Data("\n---\ntitle: cut".utf8).write(to: URL(fileURLWithPath: folder.file("store/posts/" + truncated)))
@@ -80,7 +86,8 @@ import Testing
     }
 
     @Test func changingTheDocumentPathAndRebuildingKeepsTheOldDocumentsIndexed() throws {
-        _ = try crawled()
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
         #expect(documents.count == 6)
         let config = try #require(folder.read("feeds.yaml"))
         try folder.write(config.replacingOccurrences(of: "feeds:\n", with: "document_path: archive/{year}/{hash}.md\nfeeds:\n"),
@@ -96,7 +103,8 @@ import Testing
     }
 
     @Test func rebuildRejectsAMisplacedCopyNamingBothAndKeepsTheOriginal() throws {
-        _ = try crawled()
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
         let original = try #require(documents.first)
         let name = String(original.split(separator: "/").last!)
         try FileManager.default.createDirectory(atPath: folder.file("store/posts/2000/01"), withIntermediateDirectories: true)
