@@ -78,7 +78,7 @@ extension DocumentStore {
         var strays: [(short: String, path: String)] = []
         var unmatched: [String] = []
         for target in targets {
-            if Self.isHash(target) {
+            if Self.isContentHash(target) {
                 let short = String(target.prefix(16))
                 if byShort[short] != nil { shorts.insert(short) } else { unmatched.append("\(target): no document has this hash") }
                 continue
@@ -105,7 +105,8 @@ extension DocumentStore {
         return (shorts, strays, unmatched)
     }
 
-    static func isHash(_ text: String) -> Bool {
+    /// 16 or 64 lower-case hex digits: a content hash as `forget` takes it.
+    public static func isContentHash(_ text: String) -> Bool {
         (text.count == 16 || text.count == 64) && text.allSatisfy { $0.isHexDigit && !$0.isUppercase }
     }
 

@@ -44,6 +44,7 @@ extension StoreCommand {
         }
 
         func run() throws {
+            if location.store == nil, let fleet = location.fleetSettings() { return try runInFleet(fleet) }
             let selection = DocumentStore.ForgetSelection(targets: targets, feed: feed, before: before.flatMap(ForgetDate.parse),
                                                           missing: missing)
             let store = try location.open()
