@@ -32,6 +32,9 @@ extension DocumentStore {
         public var strays: [String] = []
         /// Targets that name no document, each with why.
         public var unmatched: [String] = []
+        /// Files forgotten by the index that could not be removed, each with why (`verify` names
+        /// them too; forgetting the file again removes it).
+        public var unremoved: [String] = []
     }
 
     /// Forgets every document that matches all the criteria given. With `dryRun`, only says which.
@@ -44,7 +47,7 @@ extension DocumentStore {
             report.unmatched = resolved.unmatched
             report.strays = resolved.strays.map(\.path)
             chosen = chosen.filter { resolved.shorts.contains($0.shortHash) }
-            if !dryRun { try bury(strays: resolved.strays, at: time) }
+            if !dryRun { report.unremoved += try bury(strays: resolved.strays, at: time) }
         }
         if let feed = selection.feed {
             var shorts: Set<String> = []
@@ -58,17 +61,30 @@ extension DocumentStore {
         report.forgotten = chosen
         guard !dryRun, !chosen.isEmpty else { return report }
         try Tombstones.bury(chosen.map { (short: $0.shortHash, path: $0.path) }, at: time, in: indexDatabase)
-        for document in chosen { _ = folder.locate(document.path).map { $0.folder.remove($0.name) } }
+        report.unremoved += removeFiles(chosen.map(\.path))
         try folder.syncFileSystem()
         return report
     }
 
     /// A file the index does not know, named by a target: its hash gets a tombstone, its file goes.
-    private func bury(strays: [(short: String, path: String)], at time: Timestamp) throws(StoreError) {
-        guard !strays.isEmpty else { return }
+    private func bury(strays: [(short: String, path: String)], at time: Timestamp) throws(StoreError) -> [String] {
+        guard !strays.isEmpty else { return [] }
         try Tombstones.bury(strays, at: time, in: indexDatabase)
-        for stray in strays { _ = folder.locate(stray.path).map { $0.folder.remove($0.name) } }
+        let unremoved = removeFiles(strays.map(\.path))
         try folder.syncFileSystem()
+        return unremoved
+    }
+
+    /// Unlinks each file there is; returns a line for each that could not go.
+    func removeFiles(_ paths: [String]) -> [String] {
+        var failures: [String] = []
+        for path in paths {
+            guard let file = folder.locate(path), file.folder.kind(of: file.name) != nil else { continue }
+            if !file.folder.remove(file.name) {
+                failures.append("\(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        return failures
     }
 
     private func resolve(_ targets: [String], among documents: [IndexedDocument])

@@ -26,7 +26,8 @@ extension DocumentStore {
         }
         guard !past.isEmpty else { return [] }
         try Tombstones.bury(past.map { (short: $0.short, path: $0.path) }, at: now, in: indexDatabase)
-        for document in past { _ = folder.locate(document.path).map { $0.folder.remove($0.name) } }
+        // A file that cannot go is named by `verify` (forgotten, yet on disk).
+        _ = removeFiles(past.map(\.path))
         try folder.syncFileSystem()
         return past.map(\.path)
     }

@@ -59,9 +59,11 @@ extension StoreCommand {
             report.forgotten.forEach { printOutput("\(verb) \($0.path)") }
             report.strays.forEach { printOutput("\(dryRun ? "would remove" : "removed") \($0) (not indexed)") }
             report.unmatched.forEach { printError("crawler: forget: \($0)") }
+            report.unremoved.forEach { printError("crawler: forget: could not remove \($0); it stays forgotten, "
+                                                  + "and `crawler store forget` of the file again removes it") }
             printOutput("\(verb) \(report.forgotten.count) documents in \(store.root)"
                         + (dryRun || report.forgotten.isEmpty ? "" : "; they will not be stored again"))
-            if !report.unmatched.isEmpty { throw ExitCode.failure }
+            if !report.unmatched.isEmpty || !report.unremoved.isEmpty { throw ExitCode.failure }
         }
     }
 }

@@ -106,6 +106,30 @@ import Testing
         #expect(!documents.contains(victim))
     }
 
+    @Test func aFileThatCannotBeRemovedStaysForgottenAndTheAdviceRemovesIt() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
+        try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        let victim = try #require(documents.first)
+        let failing = try CrawlerProcess.run(["store", "forget", "store/posts/" + victim], in: folder.path,
+                                             shellPrefix: "export CRAWLER_FAULT='unlink:EIO:1';")
+        #expect(failing.status == 1)
+        #expect(failing.stderr.contains("could not remove posts/\(victim): Input/output error"), "\(failing.stderr)")
+        #expect(documents.contains(victim))
+
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.status == 1)
+        let advice = "posts/\(victim): forgotten, yet on disk; remove it: crawler store forget posts/\(victim)"
+        #expect(verify.stdout.contains(advice), "\(verify.stdout)")
+        // The advice, as printed (a path relative to the store), does it.
+        let again = try crawler(["store", "forget", "posts/" + victim])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("removed posts/\(victim) (not indexed)"))
+        #expect(try crawler(["store", "verify"]).status == 0)
+        #expect(try crawler(["once"]).stdout.contains("0 new documents"))
+        #expect(documents.count == 3)
+    }
+
     @Test func forgetByHashAndAnUnknownTargetIsNamed() throws {
         let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
         try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")
