@@ -48,7 +48,12 @@ final class DocumentIndex {
         }
         if version == 0 {
             // Only a new index is written to here: opening an existing one must work on a full disk.
-            try database.execute(IndexSchema.create + ForgetSchema.step + "PRAGMA user_version = \(IndexSchema.version);")
+            // One transaction: a crawler killed here leaves no tables, or all of them and the version.
+            try database.transaction { () throws(StoreError) in
+                try database.execute(IndexSchema.create)
+                try ForgetSchema.add(to: database)
+                try database.execute("PRAGMA user_version = \(IndexSchema.version);")
+            }
         }
         containsShort = try database.prepare("SELECT 1 FROM documents WHERE short = ?1")
         insertDocument = try database.prepare(

@@ -20,16 +20,23 @@ public final class StoreReader {
     public init(path: String) throws(StoreError) {
         root = path
         let indexPath = path + "/" + IndexFile.name
-        guard let opened = try? StoreFolder.root(path, creating: false), opened.kind(of: IndexFile.name) != nil else {
+        guard let opened = try? StoreFolder.root(path, creating: false) else {
             throw .index(path: indexPath, message: "no store here yet (run `crawler once` or `crawler run` first)")
         }
         folder = opened
+        guard opened.kind(of: IndexFile.name) != nil else {
+            // A crawler stopped before it created the index: nothing was stored.
+            database = try SQLiteDatabase(path: ":memory:", readOnly: true)
+            isNew = true
+            feedStates = nil
+            return
+        }
         database = try SQLiteDatabase(path: try IndexFile.path(in: folder), readOnly: true,
                                       immutable: IndexFile.needsImmutableRead(in: folder))
         let version = try database.integer("PRAGMA user_version")
-        // An index with no tables yet (a crawler stopped as it created the store) holds nothing.
-        let tables = try database.integer("SELECT count(*) FROM sqlite_master")
-        isNew = version == 0 && tables == 0
+        // Version 0: a crawler stopped while creating the index; its version is written in the
+        // same transaction as its tables, so nothing was stored yet.
+        isNew = version == 0
         guard version == IndexSchema.version || isNew else {
             throw .index(path: indexPath, message: "the index is schema version \(version), not \(IndexSchema.version); "
                          + "it is upgraded when the crawler next opens the store (`crawler once`, or a restart of `crawler run`)")

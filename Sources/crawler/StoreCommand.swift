@@ -75,6 +75,10 @@ extension StoreCommand {
 
         func run() throws {
             let settings = try location.settings()
+            guard FileManager.default.fileExists(atPath: settings.storePath) else {
+                printOutput("verified 0 documents in \(settings.storePath): no problems (there is no store here yet)")
+                return
+            }
             let report: DocumentStore.VerifyReport
             let root: String
             do {

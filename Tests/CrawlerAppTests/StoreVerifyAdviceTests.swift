@@ -44,6 +44,43 @@ import Testing
         #expect(try crawler(["store", "verify"]).stdout.contains("verified 6 documents"))
     }
 
+    /// A kill between creating the index's tables and writing its version: before the creation
+    /// was one transaction, the `documents` table (and its digest column) could be left behind.
+    @Test(arguments: ["", ", digest TEXT"])
+    func anIndexLeftHalfCreatedIsCompletedByTheNextPass(digestColumn: String) throws {
+        try FileManager.default.createDirectory(atPath: folder.file("store"), withIntermediateDirectories: true)
+        let create = Process()
+        create.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        create.arguments = ["-c", """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1]); db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY, short TEXT NOT NULL UNIQUE, path TEXT NOT NULL, "
+                       "date INTEGER NOT NULL, bytes INTEGER NOT NULL\(digestColumn))")
+            db.commit(); db.close()
+            """, folder.file("store/index.sqlite")]
+        try create.run()
+        create.waitUntilExit()
+        #expect(create.terminationStatus == 0)
+        let server = try farm.server()
+        defer { withExtendedLifetime(server) {} }
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        #expect(try crawler(["store", "verify"]).stdout.contains("verified 0 documents"))
+        let once = try crawler(["once"])
+        #expect(once.status == 0, "\(once.stderr)")
+        #expect(try crawler(["store", "verify"]).stdout.contains("verified 6 documents in"))
+    }
+
+    @Test func aStoreWithoutAnIndexYetHasNothingToVerify() throws {
+        try FileManager.default.createDirectory(atPath: folder.file("store/tmp"), withIntermediateDirectories: true)
+        try folder.write("store: ./store\nfeeds: []\n", to: "feeds.yaml")
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.status == 0, "\(verify.stderr)")
+        #expect(verify.stdout.contains("verified 0 documents"))
+        #expect(try crawler(["status"]).status == 0)
+        try folder.write("store: ./nothing\nfeeds: []\n", to: "feeds.yaml")
+        #expect(try crawler(["store", "verify"]).stdout.contains("no problems (there is no store here yet)"))
+    }
+
     @Test func aSameSizeEditIsFoundAsCorrupt() throws {
         let server = try crawled()
         defer { withExtendedLifetime(server) {} }
