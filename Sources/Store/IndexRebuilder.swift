@@ -26,8 +26,32 @@ extension DocumentStore {
         var report = RebuildReport()
         let layouts = KnownLayouts(current: layout, database: indexDatabase)
         let previous = Dictionary((try? indexedDocuments())?.map { ($0.shortHash, $0.path) } ?? [], uniquingKeysWith: { a, _ in a })
+        var rows: [IndexedDocument] = []
+        for copies in candidates(layouts: layouts, report: &report) {
+            let short = copies[0].row.shortHash
+            let original = copies.first { $0.row.path == previous[short] } ?? copies.first { $0.inPlace } ?? copies[0]
+            rows.append(original.row)
+            for copy in copies where copy.row.path != original.row.path {
+                let why = copy.inPlace ? "a second copy" : "a misplaced copy (its date puts it at "
+                    + layouts.expectedPath(date: copy.row.date, shortHash: short) + ")"
+                report.rejected.append("\(copy.row.path): \(why) of \(original.row.path), which is kept")
+            }
+            if !original.inPlace {
+                report.misplaced.append("\(original.row.path): its date puts it at "
+                                        + layouts.expectedPath(date: original.row.date, shortHash: short)
+                                        + "; indexed where it is (no copy is in place)")
+            }
+        }
+        try replaceDocuments(with: rows)
+        report.indexed = rows.count
+        return report
+    }
+
+    /// Every document file read, grouped by hash (first seen first); files that are no
+    /// document, or were forgotten, go to the report instead.
+    private func candidates(layouts: KnownLayouts, report: inout RebuildReport) -> [[Candidate]] {
         let forgotten = (try? Tombstones.shorts(in: indexDatabase)) ?? []
-        var candidates: [String: [Candidate]] = [:]
+        var groups: [String: [Candidate]] = [:]
         var order: [String] = []
         for file in DocumentFiles.list(root: folder) {
             guard !forgotten.contains(file.shortHash) else {
@@ -43,31 +67,13 @@ extension DocumentStore {
                 let date = checksHexoGrammar ? try StoredDocumentReader.date(of: text) : try StoredDocumentReader.anyDate(in: text)
                 let row = IndexedDocument(shortHash: file.shortHash, path: file.path, date: date, bytes: bytes.count,
                                           digest: FileDigest.of(bytes))
-                if candidates[file.shortHash] == nil { order.append(file.shortHash) }
-                candidates[file.shortHash, default: []].append(
+                if groups[file.shortHash] == nil { order.append(file.shortHash) }
+                groups[file.shortHash, default: []].append(
                     Candidate(row: row, inPlace: layouts.isInPlace(file.path, date: date, shortHash: file.shortHash)))
             } catch {
                 report.skipped.append("\(file.path): \(error)")
             }
         }
-        var rows: [IndexedDocument] = []
-        for short in order {
-            let copies = candidates[short] ?? []
-            let original = copies.first { $0.row.path == previous[short] } ?? copies.first { $0.inPlace } ?? copies[0]
-            rows.append(original.row)
-            for copy in copies where copy.row.path != original.row.path {
-                let why = copy.inPlace ? "a second copy" : "a misplaced copy (its date puts it at "
-                    + layouts.expectedPath(date: copy.row.date, shortHash: short) + ")"
-                report.rejected.append("\(copy.row.path): \(why) of \(original.row.path), which is kept")
-            }
-            if !original.inPlace {
-                report.misplaced.append("\(original.row.path): its date puts it at "
-                                        + layouts.expectedPath(date: original.row.date, shortHash: short)
-                                        + "; indexed where it is (the only copy)")
-            }
-        }
-        try replaceDocuments(with: rows)
-        report.indexed = rows.count
-        return report
+        return order.compactMap { groups[$0] }
     }
 }
