@@ -1,6 +1,7 @@
 import ArgumentParser
 import CrawlerApp
 import FeedModel
+import Foundation
 import Parse
 import Store
 
@@ -47,6 +48,11 @@ extension StoreCommand {
             if location.store == nil, let fleet = location.fleetSettings() { return try runInFleet(fleet) }
             let selection = DocumentStore.ForgetSelection(targets: targets, feed: feed, before: before.flatMap(ForgetDate.parse),
                                                           missing: missing)
+            // Opening a store creates it; there is nothing to forget in one that is not there.
+            guard FileManager.default.fileExists(atPath: try location.path() + "/index.sqlite") else {
+                printError("crawler: forget: no store at \(try location.path()) (run `crawler once` first)")
+                throw ExitStatus.storeUnavailable
+            }
             let store = try location.open()
             let report: DocumentStore.ForgetReport
             do {

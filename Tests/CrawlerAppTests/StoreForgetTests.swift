@@ -142,6 +142,11 @@ import Testing
         #expect(forget.stderr.contains("0123456789abcdef: no document has this hash"))
         #expect(documents.count == 3)
         #expect(try crawler(["store", "forget"]).status == 64)
+        // A store that is not there is not created to forget nothing in it.
+        let nowhere = try crawler(["store", "forget", hash, "--store", "nowhere"])
+        #expect(nowhere.status == 3)
+        #expect(nowhere.stderr.contains("no store at nowhere"))
+        #expect(!FileManager.default.fileExists(atPath: folder.file("nowhere")))
     }
 }
 
