@@ -56,7 +56,7 @@ let package = Package(
                                .product(name: "Mustache", package: "swift-mustache")],
                 swiftSettings: strictSettings),
         .target(name: "Store",
-                dependencies: ["FeedModel", "CSQLite", "CLinux"],
+                dependencies: ["FeedModel", "CSQLite", "CLinux", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strictSettings),
         // Past one machine: feed state, dedupe and documents shared in PostgreSQL.
         .target(name: "Fleet",

@@ -20,12 +20,12 @@ public struct ConfigParser: Sendable {
                              "revalidate_after", "adopt_redirect_after", "host_backoff_feeds",
                              "adaptive", "min_interval", "max_interval", "max_backoff", "database", "lease",
                              "allow_private_networks",
-                             "max_items", "max_documents_per_day", "parse_time_limit", "max_backlog_bytes"]
+                             "max_items", "max_documents_per_day", "parse_time_limit", "max_backlog_bytes", "keep"]
         + RequestSettingsParser.globalKeys
     static let feedKeys = ["url", "name", "categories", "author", "image", "interval", "adaptive",
                            "min_interval", "max_interval",
                            "item_categories", "sanitize", "tls_verify", "allow_private_networks", "enabled", "site_url",
-                           "max_items", "max_documents_per_day", "parse_time_limit"]
+                           "max_items", "max_documents_per_day", "parse_time_limit", "keep"]
         + RequestSettingsParser.feedKeys
 
     /// No rules: every scalar is text that the readers convert themselves, and `MappingReader`
@@ -153,6 +153,7 @@ public struct ConfigParser: Sendable {
         feed.maxItems = try reader.positiveInt("max_items")
         feed.maxDocumentsPerDay = try reader.positiveInt("max_documents_per_day")
         feed.parseTimeLimit = try reader.duration("parse_time_limit")
+        feed.keep = try reader.retention("keep")
         feed.request = try RequestSettingsParser(parser: self).feed(reader, defaults: defaults.request)
         return (feed, try reader.bool("enabled") ?? true)
     }
@@ -200,6 +201,7 @@ public struct ConfigParser: Sendable {
         config.maxDocumentsPerDay = try reader.positiveInt("max_documents_per_day") ?? config.maxDocumentsPerDay
         config.parseTimeLimit = try reader.duration("parse_time_limit") ?? config.parseTimeLimit
         config.maxBacklogBytes = try reader.size("max_backlog_bytes") ?? config.maxBacklogBytes
+        config.keep = try reader.retention("keep")
     }
 
     /// `database:` and `lease:`, the settings of a fleet sharing one PostgreSQL database.

@@ -54,6 +54,8 @@ public struct CrawlerConfig: Sendable, Hashable {
     public var maxItems: Int = 1000
     /// New documents stored per feed per UTC day; the rest wait, unseen, for a later day.
     public var maxDocumentsPerDay: Int = 2000
+    /// The global `keep:`; nil keeps every document.
+    public var keep: Retention?
     /// Seconds the parse and conversion of one fetch may take before the feed is cut.
     public var parseTimeLimit: Double = 10
     /// Bytes of fetched bodies (then of their documents) waiting to be parsed and stored, past

@@ -25,6 +25,8 @@ public struct FeedConfig: Sendable, Hashable, Codable {
     /// Optional so that a configuration stored by an older crawler still reads.
     public var maxItems: Int?
     public var maxDocumentsPerDay: Int?
+    /// `keep:` for this feed; nil: the global one (see CrawlerConfig.retention(for:)).
+    public var keep: Retention?
     /// Seconds.
     public var parseTimeLimit: Double?
     /// False only with an explicit `tls_verify: false` in feeds.yaml; the crawler logs it on every pass.

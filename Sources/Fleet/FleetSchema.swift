@@ -55,6 +55,17 @@ enum FleetSchema {
             seen_at timestamptz NOT NULL
         );
         """,
+        // `crawler store forget` on the fleet: a forgotten document's hash and item, never stored again.
+        """
+        CREATE TABLE tombstones (
+            hash16 text PRIMARY KEY,
+            feed text NOT NULL,
+            item text NOT NULL,
+            path text NOT NULL,
+            forgotten_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX tombstones_item ON tombstones (feed, item);
+        """,
     ]
 
     /// Applies every migration the database lacks; refuses a database newer than this crawler.

@@ -128,7 +128,9 @@ public final class FleetStore: CrawlStore {
             SELECT i.hash16, i.hash, i.path, i.date, i.bytes, i.body, i.feed, i.item,
                    (SELECT d.hash16 FROM documents d WHERE d.feed = i.feed AND d.item = i.item ORDER BY d.seq DESC LIMIT 1),
                    $1
-            FROM incoming i ORDER BY i.ord
+            FROM incoming i
+            WHERE NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.hash16 = i.hash16 OR (t.feed = i.feed AND t.item = i.item))
+            ORDER BY i.ord
             ON CONFLICT (hash16) DO NOTHING
             RETURNING hash16
             """

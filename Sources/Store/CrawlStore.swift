@@ -23,6 +23,8 @@ public protocol CrawlStore: AnyObject {
     func store(_ staged: StagedDocuments, storedAt: Timestamp) throws(StoreError) -> DocumentStore.Outcome
     /// Where the document lives (or will live) relative to the store's root, for the logs.
     func relativePath(for document: Document) -> String
+    /// Forgets the feed's documents past `keep:`; returns their paths.
+    func applyRetention(_ keep: Retention, feed: String, now: Timestamp) throws(StoreError) -> [String]
 }
 
 extension CrawlStore {
@@ -42,6 +44,11 @@ extension CrawlStore {
 
     public func store(_ staged: StagedDocuments, storedAt: Timestamp) throws(StoreError) -> DocumentStore.Outcome {
         try store(staged.documents, storedAt: storedAt)
+    }
+
+    /// A store without files of its own (the fleet's) keeps everything.
+    public func applyRetention(_ keep: Retention, feed: String, now: Timestamp) throws(StoreError) -> [String] {
+        []
     }
 
     /// One save after another, for a store without a cheaper way.

@@ -6,6 +6,8 @@ public struct IndexedDocument: Sendable, Hashable {
     public var path: String
     public var date: Timestamp
     public var bytes: Int
+    /// SHA-256 of the file's bytes, hex; nil for documents stored before it was recorded.
+    public var digest: String? = nil
 }
 
 /// The dedupe index and feed state, in SQLite (WAL, synchronous=FULL). Lookups are B-tree
@@ -46,11 +48,16 @@ final class DocumentIndex {
         }
         if version == 0 {
             // Only a new index is written to here: opening an existing one must work on a full disk.
-            try database.execute(IndexSchema.create + "PRAGMA user_version = \(IndexSchema.version);")
+            // One transaction: a crawler killed here leaves no tables, or all of them and the version.
+            try database.transaction { () throws(StoreError) in
+                try database.execute(IndexSchema.create)
+                try ForgetSchema.add(to: database)
+                try database.execute("PRAGMA user_version = \(IndexSchema.version);")
+            }
         }
         containsShort = try database.prepare("SELECT 1 FROM documents WHERE short = ?1")
         insertDocument = try database.prepare(
-            "INSERT OR REPLACE INTO documents (short, path, date, bytes) VALUES (?1, ?2, ?3, ?4)")
+            "INSERT OR REPLACE INTO documents (short, path, date, bytes, digest) VALUES (?1, ?2, ?3, ?4, ?5)")
         // The revision link is read from `items` before `recordLatest` moves it on.
         insertProvenance = try database.prepare("""
             INSERT OR REPLACE INTO provenance (feed, item, short, hash, stored_at, revises) VALUES (?1, ?2, ?3, ?4, ?5,
@@ -91,7 +98,7 @@ final class DocumentIndex {
                 let short = SQLiteStatement.Value.text(document.shortHash)
                 let feed = SQLiteStatement.Value.text(document.feed), item = SQLiteStatement.Value.text(document.itemIdentity)
                 try insertDocument.run([short, .text(entry.relativePath), .integer(document.date.secondsSince1970),
-                                        .integer(Int64(entry.bytes))])
+                                        .integer(Int64(entry.bytes)), .text(FileDigest.of(document.text))])
                 try insertProvenance.run([feed, item, short, .text(document.contentHash), .integer(storedAt.secondsSince1970)])
                 try recordLatest.run([feed, item, short])
                 try insertPending.run([short, feed, item, .integer(Int64(position))])
@@ -149,12 +156,18 @@ final class DocumentIndex {
 
     /// Every document, in hash order (for verify and rebuild comparisons).
     func documents(where condition: String = "1") throws(StoreError) -> [IndexedDocument] {
-        let statement = try database.prepare("SELECT short, path, date, bytes FROM documents WHERE \(condition) ORDER BY short")
+        try Self.documents(where: condition, in: database)
+    }
+
+    /// The same through any connection (a read-only one for `verify`).
+    static func documents(where condition: String = "1", in database: SQLiteDatabase) throws(StoreError) -> [IndexedDocument] {
+        let statement = try database.prepare(
+            "SELECT short, path, date, bytes, digest FROM documents WHERE \(condition) ORDER BY short")
         var rows: [IndexedDocument] = []
         try statement.run([]) { row in
             rows.append(IndexedDocument(shortHash: row.text(0) ?? "", path: row.text(1) ?? "",
                                         date: Timestamp(secondsSince1970: row.integer(2) ?? 0),
-                                        bytes: Int(row.integer(3) ?? 0)))
+                                        bytes: Int(row.integer(3) ?? 0), digest: row.text(4)))
         }
         return rows
     }
@@ -164,7 +177,7 @@ final class DocumentIndex {
             try database.execute("DELETE FROM documents; DELETE FROM pending;")
             for row in rows {
                 try insertDocument.run([.text(row.shortHash), .text(row.path), .integer(row.date.secondsSince1970),
-                                        .integer(Int64(row.bytes))])
+                                        .integer(Int64(row.bytes)), .text(row.digest)])
             }
             try database.execute("""
                 DELETE FROM provenance WHERE short NOT IN (SELECT short FROM documents);

@@ -69,7 +69,12 @@ public final class DocumentStore {
         (recovery.completedDocuments, recovery.forgottenDocuments) = try Self.resolvePending(
             index: index, root: folder, durable: durable)
         self.recovery = recovery
+        // Best effort: a store that cannot record it still crawls; rebuild-index falls back to the defaults.
+        try? KnownLayouts.record(layout, in: index.database)
     }
+
+    /// The store's own connection to the index, for the extensions in other files.
+    var indexDatabase: SQLiteDatabase { index.database }
 
     deinit {
         // Before the index's own connection: SQLite checkpoints the WAL into the database when
@@ -121,6 +126,8 @@ public final class DocumentStore {
 
     private func stage(_ documents: [Document], lookingUpIn database: SQLiteDatabase) throws(StoreError) -> StagedDocuments {
         var seen = try StoredHashes.among(documents.map(\.shortHash), in: database)
+        // Forgotten documents count as seen: `store forget` keeps them from coming back.
+        seen.formUnion(try Tombstones.forgotten(documents, in: database))
         let fresh = documents.filter { seen.insert($0.shortHash).inserted }
         return StagedDocuments(documents: documents, preparation: try writer.prepare(fresh), writer: writer)
     }

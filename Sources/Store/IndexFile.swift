@@ -18,4 +18,12 @@ enum IndexFile {
         defer { free(real) }
         return String(cString: real) + "/" + name
     }
+
+    /// Whether a reader must open the index immutable: SQLite reads a WAL database through its
+    /// -shm file, and creates one if there is none. When there is none and the folder cannot be
+    /// written (a read-only copy, a snapshot, another user's store), no writer is around (a writer
+    /// keeps one while it has the index open), so the file is complete as it is.
+    static func needsImmutableRead(in root: StoreFolder) -> Bool {
+        root.kind(of: name + "-shm") == nil && faccessat(root.descriptor, ".", W_OK, 0) != 0
+    }
 }

@@ -1,18 +1,63 @@
 internal import FeedModel
 
-/// Rebuilds the `documents` table from the files alone: for a lost or damaged index. Feed state,
-/// provenance and revision links are kept when the old index still has them for a document.
+/// Rebuilds the `documents` table from the files alone: for a lost or damaged index, or after
+/// `document_path:` changed. Every folder of the store is walked, so documents in any layout the
+/// store has used are found. Of two files with one hash, one is the original (the one the old
+/// index names, else the one in place for its date) and the other is rejected, naming both.
+/// Feed state, provenance, revision links and tombstones are kept where the old index has them;
+/// a forgotten document's file is not indexed again.
 extension DocumentStore {
     public struct RebuildReport: Sendable {
         public var indexed = 0
-        /// Files that are not documents in the format, left out of the index.
+        /// Files that are not documents in the format, or were forgotten, left out of the index.
         public var skipped: [String] = []
+        /// Copies left out because another file holds the same document, each naming both.
+        public var rejected: [String] = []
+        /// Documents indexed where their date does not put them (moved by hand, the only copy).
+        public var misplaced: [String] = []
+    }
+
+    private struct Candidate {
+        let row: IndexedDocument
+        let inPlace: Bool
     }
 
     public func rebuildIndex() throws(StoreError) -> RebuildReport {
         var report = RebuildReport()
+        let layouts = KnownLayouts(current: layout, database: indexDatabase)
+        let previous = Dictionary((try? indexedDocuments())?.map { ($0.shortHash, $0.path) } ?? [], uniquingKeysWith: { a, _ in a })
         var rows: [IndexedDocument] = []
-        for file in DocumentFiles.list(root: folder, layout: layout) {
+        for copies in candidates(layouts: layouts, report: &report) {
+            let short = copies[0].row.shortHash
+            let original = copies.first { $0.row.path == previous[short] } ?? copies.first { $0.inPlace } ?? copies[0]
+            rows.append(original.row)
+            for copy in copies where copy.row.path != original.row.path {
+                let why = copy.inPlace ? "a second copy" : "a misplaced copy (its date puts it at "
+                    + layouts.expectedPath(date: copy.row.date, shortHash: short) + ")"
+                report.rejected.append("\(copy.row.path): \(why) of \(original.row.path), which is kept")
+            }
+            if !original.inPlace {
+                report.misplaced.append("\(original.row.path): its date puts it at "
+                                        + layouts.expectedPath(date: original.row.date, shortHash: short)
+                                        + "; indexed where it is (no copy is in place)")
+            }
+        }
+        try replaceDocuments(with: rows)
+        report.indexed = rows.count
+        return report
+    }
+
+    /// Every document file read, grouped by hash (first seen first); files that are no
+    /// document, or were forgotten, go to the report instead.
+    private func candidates(layouts: KnownLayouts, report: inout RebuildReport) -> [[Candidate]] {
+        let forgotten = (try? Tombstones.shorts(in: indexDatabase)) ?? []
+        var groups: [String: [Candidate]] = [:]
+        var order: [String] = []
+        for file in DocumentFiles.list(root: folder) {
+            guard !forgotten.contains(file.shortHash) else {
+                report.skipped.append("\(file.path): forgotten (crawler store forget \(file.path) removes the file)")
+                continue
+            }
             guard let located = folder.locate(file.path), let bytes = FileSystem.read(located.name, in: located.folder) else {
                 report.skipped.append("\(file.path): unreadable")
                 continue
@@ -20,13 +65,15 @@ extension DocumentStore {
             do {
                 let text = String(decoding: bytes, as: UTF8.self)
                 let date = checksHexoGrammar ? try StoredDocumentReader.date(of: text) : try StoredDocumentReader.anyDate(in: text)
-                rows.append(IndexedDocument(shortHash: file.shortHash, path: file.path, date: date, bytes: bytes.count))
+                let row = IndexedDocument(shortHash: file.shortHash, path: file.path, date: date, bytes: bytes.count,
+                                          digest: FileDigest.of(bytes))
+                if groups[file.shortHash] == nil { order.append(file.shortHash) }
+                groups[file.shortHash, default: []].append(
+                    Candidate(row: row, inPlace: layouts.isInPlace(file.path, date: date, shortHash: file.shortHash)))
             } catch {
                 report.skipped.append("\(file.path): \(error)")
             }
         }
-        try replaceDocuments(with: rows)
-        report.indexed = rows.count
-        return report
+        return order.compactMap { groups[$0] }
     }
 }

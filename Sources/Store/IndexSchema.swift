@@ -7,7 +7,7 @@
 /// hash order; documents go in by rowid (appended) and provenance by feed (a feed's items sit
 /// together), and the second commit of a batch touches only `pending`.
 enum IndexSchema {
-    static let version = 6
+    static let version = 7
 
     static let storedDocumentCount = "SELECT (SELECT count(*) FROM documents) - (SELECT count(*) FROM pending)"
 
@@ -86,5 +86,6 @@ enum IndexSchema {
             """,
         // The day's count of new documents, for max_documents_per_day.
         5: "ALTER TABLE feed_state ADD COLUMN stored_day INTEGER; ALTER TABLE feed_state ADD COLUMN stored_day_documents INTEGER;",
+        6: ForgetSchema.step,
     ]
 }

@@ -6,12 +6,16 @@ final class SQLiteDatabase {
     private let handle: OpaquePointer
     let path: String
 
-    init(path: String, readOnly: Bool = false) throws(StoreError) {
+    /// Read-only connections open by URI: `mode=ro`, or with `immutable`, `immutable=1`, which
+    /// reads the file as it is, without the -shm file a WAL database otherwise needs (and cannot
+    /// create in a folder the reader may not write).
+    init(path: String, readOnly: Bool = false, immutable: Bool = false) throws(StoreError) {
         var connection: OpaquePointer?
         let creating = !readOnly && access(path, F_OK) != 0
-        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
-            | SQLITE_OPEN_NOFOLLOW
-        guard sqlite3_open_v2(path, &connection, flags, nil) == SQLITE_OK, let connection else {
+        let flags = (readOnly ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+            | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW
+        let name = readOnly ? Self.uri(path, query: immutable ? "immutable=1" : "mode=ro") : path
+        guard sqlite3_open_v2(name, &connection, flags, nil) == SQLITE_OK, let connection else {
             let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close(connection)
             throw .index(path: path, message: message)
@@ -26,6 +30,20 @@ final class SQLiteDatabase {
 
     deinit {
         sqlite3_close_v2(handle)
+    }
+
+    /// `file:` URI of an absolute path: the three characters a URI gives meaning to are escaped.
+    private static func uri(_ path: String, query: String) -> String {
+        var escaped = ""
+        for character in path {
+            switch character {
+            case "%": escaped += "%25"
+            case "?": escaped += "%3f"
+            case "#": escaped += "%23"
+            default: escaped.append(character)
+            }
+        }
+        return "file:" + escaped + "?" + query
     }
 
     func execute(_ sql: String) throws(StoreError) {

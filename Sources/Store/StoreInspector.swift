@@ -1,53 +1,107 @@
 internal import FeedModel
 
-/// `verify` and `rebuild-index`: the store checked against, or rebuilt from, its documents.
+/// `verify`: the store checked against its documents. Reads only (no lock, no writes), so it
+/// runs on a read-only copy, as another user, and while a crawler stores documents (those of a
+/// batch still pending are passed over).
 extension DocumentStore {
     public struct VerifyReport: Sendable {
         public var checked = 0
-        /// One line per problem, each naming the file.
+        /// One line per problem, each naming the file, what is wrong and the command that fixes it.
         public var problems: [String] = []
     }
 
-    /// Every indexed document must exist, be whole (its size), carry its hash as its name and
-    /// parse as the format; every document file must be indexed.
     public func verify() throws(StoreError) -> VerifyReport {
-        var report = VerifyReport()
-        let indexed = try indexedDocuments()
+        try StoreVerifier(folder: folder, database: indexDatabase, layouts: KnownLayouts(current: layout, database: indexDatabase),
+                          checksHexoGrammar: checksHexoGrammar).run()
+    }
+}
+
+extension StoreReader {
+    public func verify(layout: DocumentLayout, checksHexoGrammar: Bool) throws(StoreError) -> DocumentStore.VerifyReport {
+        try StoreVerifier(folder: folder, database: database, layouts: KnownLayouts(current: layout, database: database),
+                          checksHexoGrammar: checksHexoGrammar, indexIsNew: isNew).run()
+    }
+}
+
+/// Every indexed document must exist, be whole and unedited (its size and digest), carry its
+/// hash as its name, be where its date puts it, and parse as the format; every document file
+/// must be indexed.
+struct StoreVerifier {
+    let folder: StoreFolder
+    let database: SQLiteDatabase
+    let layouts: KnownLayouts
+    let checksHexoGrammar: Bool
+    /// No tables yet: every document file is unknown.
+    var indexIsNew = false
+
+    func run() throws(StoreError) -> DocumentStore.VerifyReport {
+        let (indexed, pending, forgotten) = indexIsNew ? ([], [], []) : try database.reading { () throws(StoreError) in
+            (try DocumentIndex.documents(in: database),
+             Set(try DocumentIndex.documents(where: "short IN (SELECT short FROM pending)", in: database).map(\.shortHash)),
+             try Tombstones.shorts(in: database))
+        }
+        var report = DocumentStore.VerifyReport()
         var indexedPaths: Set<String> = []
+        var byShort: [String: IndexedDocument] = [:]
         for document in indexed {
-            report.checked += 1
             indexedPaths.insert(document.path)
+            byShort[document.shortHash] = document
+            guard !pending.contains(document.shortHash) else { continue }
+            report.checked += 1
             report.problems += problems(of: document)
         }
-        for file in DocumentFiles.list(root: folder, layout: layout) where !indexedPaths.contains(file.path) {
-            report.problems.append("\(file.path): a document file the index does not know (run rebuild-index)")
+        for file in DocumentFiles.list(root: folder) where !indexedPaths.contains(file.path) {
+            if let original = byShort[file.shortHash] {
+                report.problems.append("\(file.path): misplaced: a second copy of \(original.path), the indexed one; "
+                                       + "remove this copy: rm '\(folder.path)/\(file.path)'")
+            } else if forgotten.contains(file.shortHash) {
+                report.problems.append("\(file.path): forgotten, yet on disk; remove it: crawler store forget \(file.path)")
+            } else {
+                report.problems.append("\(file.path): unknown: a document file the index does not know; "
+                                       + "index it: crawler store rebuild-index")
+            }
         }
         return report
     }
 
     private func problems(of document: IndexedDocument) -> [String] {
-        guard let file = folder.locate(document.path), let bytes = FileSystem.read(file.name, in: file.folder) else {
-            return ["\(document.path): indexed but missing"]
+        let path = document.path
+        guard let file = folder.locate(path), let bytes = FileSystem.read(file.name, in: file.folder) else {
+            return ["\(path): missing: in the index, not on disk; deleted on purpose? keep it from coming back: "
+                    + "crawler store forget --missing (else restore the file)"]
         }
-        var problems: [String] = []
+        let corruptFix = "; restore it from a backup, keep it as it is: crawler store rebuild-index, "
+            + "or drop it: crawler store forget \(path)"
         if bytes.count != document.bytes {
-            problems.append("\(document.path): \(bytes.count) bytes on disk, \(document.bytes) recorded")
+            return ["\(path): corrupt: \(bytes.count) bytes on disk, \(document.bytes) recorded (truncated or edited)" + corruptFix]
         }
-        if DocumentLayout.shortHash(ofFileName: document.path.split(separator: "/").last ?? "") != document.shortHash {
-            problems.append("\(document.path): file name does not match hash \(document.shortHash)")
+        if let digest = document.digest, FileDigest.of(bytes) != digest {
+            return ["\(path): corrupt: its content differs from what was stored (edited, same size)" + corruptFix]
         }
-        guard checksHexoGrammar else { return problems }
+        if DocumentLayout.shortHash(ofFileName: Substring(DocumentLayout.fileName(of: path))) != document.shortHash {
+            return ["\(path): misplaced: its name does not hold its hash \(document.shortHash); "
+                    + "rebuild the index from the files: crawler store rebuild-index"]
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let date: Timestamp
         do {
-            let date = try StoredDocumentReader.date(of: String(decoding: bytes, as: UTF8.self))
-            if date != document.date { problems.append("\(document.path): date differs from the index") }
+            date = checksHexoGrammar ? try StoredDocumentReader.date(of: text) : try StoredDocumentReader.anyDate(in: text)
         } catch {
-            problems.append("\(document.path): \(error)")
+            return ["\(path): corrupt: \(error)" + corruptFix]
         }
-        return problems
+        if date != document.date {
+            return ["\(path): corrupt: its date differs from the index" + corruptFix]
+        }
+        if !layouts.isInPlace(path, date: date, shortHash: document.shortHash) {
+            let expected = layouts.expectedPath(date: date, shortHash: document.shortHash)
+            return ["\(path): misplaced: its date puts it at \(expected); move it there, then: crawler store rebuild-index"]
+        }
+        return []
     }
 }
 
-/// The document files under `posts/`, found by walking the folders.
+/// The document files of a store, found by walking every folder beneath its root but `tmp`,
+/// whatever layout put them there (the layout may have changed since).
 enum DocumentFiles {
     struct File {
         let path: String
@@ -55,10 +109,10 @@ enum DocumentFiles {
     }
 
     /// Links are not followed (nor listed): nothing outside the store is read as a document.
-    static func list(root: StoreFolder, layout: DocumentLayout) -> [File] {
+    static func list(root: StoreFolder) -> [File] {
         var files: [File] = []
-        if let top = try? root.folder(layout.topFolder, creating: false) {
-            walk(top, relative: layout.topFolder, into: &files)
+        for entry in root.entries() where entry.kind == .folder && entry.name != "tmp" {
+            if let top = try? root.folder(entry.name, creating: false) { walk(top, relative: entry.name, into: &files) }
         }
         return files
     }

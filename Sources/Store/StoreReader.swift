@@ -4,8 +4,11 @@ public import FeedModel
 /// SQLite's WAL lets this see the last committed state at any moment.
 public final class StoreReader {
     public let root: String
-    private let database: SQLiteDatabase
-    private let feedStates: FeedStateTable
+    let folder: StoreFolder
+    let database: SQLiteDatabase
+    private let feedStates: FeedStateTable?
+    /// The index has no tables yet: nothing was ever stored.
+    let isNew: Bool
 
     /// A document as `crawler explain` lists it.
     public struct RecentDocument: Sendable, Hashable {
@@ -17,31 +20,44 @@ public final class StoreReader {
     public init(path: String) throws(StoreError) {
         root = path
         let indexPath = path + "/" + IndexFile.name
-        guard let folder = try? StoreFolder.root(path, creating: false), folder.kind(of: IndexFile.name) != nil else {
+        guard let opened = try? StoreFolder.root(path, creating: false) else {
             throw .index(path: indexPath, message: "no store here yet (run `crawler once` or `crawler run` first)")
         }
-        database = try SQLiteDatabase(path: try IndexFile.path(in: folder), readOnly: true)
+        folder = opened
+        guard opened.kind(of: IndexFile.name) != nil else {
+            // A crawler stopped before it created the index: nothing was stored.
+            database = try SQLiteDatabase(path: ":memory:", readOnly: true)
+            isNew = true
+            feedStates = nil
+            return
+        }
+        database = try SQLiteDatabase(path: try IndexFile.path(in: folder), readOnly: true,
+                                      immutable: IndexFile.needsImmutableRead(in: folder))
         let version = try database.integer("PRAGMA user_version")
-        guard version == IndexSchema.version else {
+        // Version 0: a crawler stopped while creating the index; its version is written in the
+        // same transaction as its tables, so nothing was stored yet.
+        isNew = version == 0
+        guard version == IndexSchema.version || isNew else {
             throw .index(path: indexPath, message: "the index is schema version \(version), not \(IndexSchema.version); "
                          + "it is upgraded when the crawler next opens the store (`crawler once`, or a restart of `crawler run`)")
         }
-        feedStates = try FeedStateTable(database: database)
+        feedStates = isNew ? nil : try FeedStateTable(database: database)
     }
 
     public func allFeedStates() throws(StoreError) -> [FeedState] {
-        try feedStates.all()
+        try feedStates?.all() ?? []
     }
 
     public func feedState(_ feed: String) throws(StoreError) -> FeedState? {
-        try feedStates.state(of: feed)
+        try feedStates?.state(of: feed)
     }
 
     public func documentCount() throws(StoreError) -> Int {
-        Int(try database.integer(IndexSchema.storedDocumentCount))
+        isNew ? 0 : Int(try database.integer(IndexSchema.storedDocumentCount))
     }
 
     public func recentDocuments(feed: String, limit: Int = 5) throws(StoreError) -> [RecentDocument] {
+        guard !isNew else { return [] }
         let statement = try database.prepare("""
             SELECT documents.path, provenance.stored_at, provenance.revises FROM provenance
             JOIN documents ON documents.short = provenance.short

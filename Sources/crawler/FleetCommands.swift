@@ -87,7 +87,7 @@ struct PostsCommand: ParsableCommand {
                 throw ExitStatus.storeUnavailable
             }
             var cursor = cursorFile.read()
-            var written = 0, present = 0, refused = 0
+            var written = 0, present = 0, refused = 0, forgotten = 0
             do {
                 while true {
                     let page = try database.documents(after: cursor, limit: max(1, batch))
@@ -105,11 +105,13 @@ struct PostsCommand: ParsableCommand {
                     written += outcome.stored.count
                     present += outcome.duplicates
                 }
+                forgotten = try PostsTombstones.apply(database.forgottenHashes(), to: store)
             } catch {
                 printError("crawler: posts sync stopped after \(written) documents: \(error)")
                 throw ExitStatus.storeUnavailable
             }
             printOutput("\(folder): \(counted(written, "document")) written, \(present) already there"
+                        + (forgotten > 0 ? ", \(forgotten) forgotten" : "")
                         + (refused > 0 ? "; \(refused) rows not written (named above)" : ""))
             if refused > 0 { throw ExitCode.failure }
         }

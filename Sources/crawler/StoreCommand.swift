@@ -8,8 +8,8 @@ import FeedModel
 struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
-        abstract: "Check the store, or rebuild its index from the documents.",
-        subcommands: [Verify.self, RebuildIndex.self]
+        abstract: "Check the store, rebuild its index from the documents, or forget documents for good.",
+        subcommands: [Verify.self, RebuildIndex.self, Forget.self]
     )
 }
 
@@ -63,28 +63,36 @@ extension StoreCommand {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify",
-            abstract: "Check every document against the index: present, whole, named by its hash, in the format.",
-            discussion: "Exit status 0 when the store is clean, 1 when a problem was found (each is printed)."
+            abstract: "Check every document against the index: present, unedited, in its place, in the format.",
+            discussion: """
+                Each problem is printed with the command that fixes it: missing (indexed, not on disk), \
+                corrupt (edited or truncated), misplaced (moved or copied), unknown (not indexed). Reads \
+                only and takes no lock. Exit status 0 when the store is clean, 1 when a problem was found.
+                """
         )
 
         @OptionGroup var location: StoreLocation
 
         func run() throws {
-            let store = try location.open()
-            if !store.recovery.isEmpty {
-                let recovery = store.recovery
-                printOutput("recovered after an unclean stop: removed \(recovery.removedTemporaryFiles) temp files, "
-                            + "completed \(recovery.completedDocuments) and forgot \(recovery.forgottenDocuments) pending documents")
+            let settings = try location.settings()
+            guard FileManager.default.fileExists(atPath: settings.storePath) else {
+                printOutput("verified 0 documents in \(settings.storePath): no problems (there is no store here yet)")
+                return
             }
             let report: DocumentStore.VerifyReport
+            let root: String
             do {
-                report = try store.verify()
+                // Read-only and lock-free: works on a read-only copy, as another user, beside `crawler run`.
+                let reader = try StoreReader(path: settings.storePath)
+                root = reader.root
+                report = try reader.verify(layout: DocumentLayout(pattern: settings.documentPath) ?? .standard,
+                                           checksHexoGrammar: settings.output == .hexo)
             } catch {
                 printError("crawler: \(error)")
                 throw ExitStatus.storeUnavailable
             }
             report.problems.forEach { printOutput($0) }
-            printOutput("verified \(report.checked) documents in \(store.root): "
+            printOutput("verified \(report.checked) documents in \(root): "
                         + (report.problems.isEmpty ? "no problems" : "\(report.problems.count) problems"))
             if !report.problems.isEmpty { throw ExitCode.failure }
         }
@@ -107,8 +115,11 @@ extension StoreCommand {
             do {
                 let report = try store.rebuildIndex()
                 report.skipped.forEach { printOutput("skipped \($0)") }
+                report.rejected.forEach { printOutput("rejected \($0)") }
+                report.misplaced.forEach { printOutput("misplaced \($0)") }
                 printOutput("indexed \(report.indexed) documents in \(store.root)"
-                            + (report.skipped.isEmpty ? "" : "; skipped \(report.skipped.count) files"))
+                            + (report.skipped.isEmpty ? "" : "; skipped \(report.skipped.count) files")
+                            + (report.rejected.isEmpty ? "" : "; rejected \(report.rejected.count) copies"))
             } catch {
                 printError("crawler: \(error)")
                 throw ExitStatus.storeUnavailable

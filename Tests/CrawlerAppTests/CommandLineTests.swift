@@ -23,7 +23,7 @@ import Testing
         #expect(run.stderr.contains("crawler: help: 'crawler nosuch' is not a command; commands: run, once, "))
         let nested = try crawler(["help", "store", "nosuch"])
         #expect(nested.status == 64)
-        #expect(nested.stderr.contains("crawler: help: 'crawler store nosuch' is not a command; commands: verify, rebuild-index"))
+        #expect(nested.stderr.contains("crawler: help: 'crawler store nosuch' is not a command; commands: verify, rebuild-index, forget"))
         let known = try crawler(["help", "once"])
         #expect(known.status == 0)
         #expect(known.stdout.contains("USAGE: crawler once"))

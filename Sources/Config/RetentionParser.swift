@@ -1,0 +1,20 @@
+internal import FeedModel
+
+extension MappingReader {
+    /// `keep: 500` (the newest documents) or `keep: 90d` (a duration).
+    func retention(_ key: String) throws(ConfigError) -> Retention? {
+        guard let text = try string(key)?.trimmingSpaces() else { return nil }
+        if !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            guard let count = Int(text), count > 0 else {
+                throw parser.error(at: node(key)!, key: qualified(key),
+                                   "'\(text)' keeps nothing; give a count above 0 (keep: 500) or an age (keep: 90d)")
+            }
+            return .newest(count)
+        }
+        guard let seconds = DurationParser.seconds(text), seconds > 0 else {
+            throw parser.error(at: node(key)!, key: qualified(key),
+                               "'\(text)' is neither a count (keep: 500) nor an age (keep: 90d, 12h)")
+        }
+        return .within(seconds: seconds)
+    }
+}

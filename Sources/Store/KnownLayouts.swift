@@ -1,0 +1,44 @@
+public import FeedModel
+internal import Glibc
+
+/// Every layout a store's documents may be in: the current `document_path`, each one the store
+/// was opened with before (the `layouts` table), and the profiles' defaults. A file is in place
+/// when one of them puts a document of its date and hash exactly where it is; a file elsewhere
+/// was moved or copied by hand.
+struct KnownLayouts {
+    let current: DocumentLayout
+    let all: [DocumentLayout]
+
+    static let defaults = ["posts/{year}/{month}/{hash}.md", "posts/{year}/{month}/{hash}.html",
+                           OutputProfile.jekyll.defaultDocumentPath]
+
+    init(current: DocumentLayout, database: SQLiteDatabase) {
+        self.current = current
+        var patterns = [current.pattern]
+        // An index from before layouts were recorded has no table: the defaults stand in.
+        try? database.prepare("SELECT pattern FROM layouts ORDER BY first_used").run([]) { row in
+            if let pattern = row.text(0) { patterns.append(pattern) }
+        }
+        var seen: Set<String> = []
+        all = (patterns + Self.defaults).filter { seen.insert($0).inserted }.compactMap(DocumentLayout.init(pattern:))
+    }
+
+    func isInPlace(_ path: String, date: Timestamp, shortHash: String) -> Bool {
+        all.contains { $0.relativePath(date: date, shortHash: shortHash) == path }
+    }
+
+    /// Where the current layout puts it, for advice.
+    func expectedPath(date: Timestamp, shortHash: String) -> String {
+        current.relativePath(date: date, shortHash: shortHash)
+    }
+
+    /// Records the current layout the first time the store is opened with it. Read first, so
+    /// that opening a store on a full disk writes nothing.
+    static func record(_ layout: DocumentLayout, in database: SQLiteDatabase) throws(StoreError) {
+        var known = false
+        try database.prepare("SELECT 1 FROM layouts WHERE pattern = ?1").run([.text(layout.pattern)]) { _ in known = true }
+        guard !known else { return }
+        try database.prepare("INSERT OR IGNORE INTO layouts (pattern, first_used) VALUES (?1, ?2)")
+            .run([.text(layout.pattern), .integer(Int64(time(nil)))])
+    }
+}

@@ -1,0 +1,149 @@
+public import FeedModel
+internal import Glibc
+
+/// `store forget`: documents removed for good. The index is changed first (one transaction: a
+/// tombstone per document, its rows gone), then the files are unlinked and one syncfs makes that
+/// durable. A crash between the two leaves a file the index has forgotten: `verify` names it and
+/// `store forget FILE` removes it; the tombstone already keeps it from being stored again.
+extension DocumentStore {
+    public struct ForgetSelection: Sendable {
+        /// Files (a path inside the store, relative to it or not) or hashes (16 or 64 hex digits).
+        public var targets: [String] = []
+        public var feed: String?
+        /// Documents dated before this.
+        public var before: Timestamp?
+        /// Documents the index lists whose file is gone (deleted by hand).
+        public var missing = false
+
+        public init(targets: [String] = [], feed: String? = nil, before: Timestamp? = nil, missing: Bool = false) {
+            self.targets = targets
+            self.feed = feed
+            self.before = before
+            self.missing = missing
+        }
+
+        var isEmpty: Bool { targets.isEmpty && feed == nil && before == nil && !missing }
+    }
+
+    public struct ForgetReport: Sendable {
+        /// Indexed documents forgotten, with their paths.
+        public var forgotten: [IndexedDocument] = []
+        /// Files the index did not know (forgotten before, or never indexed) now gone too.
+        public var strays: [String] = []
+        /// Targets that name no document, each with why.
+        public var unmatched: [String] = []
+        /// Files forgotten by the index that could not be removed, each with why (`verify` names
+        /// them too; forgetting the file again removes it).
+        public var unremoved: [String] = []
+    }
+
+    /// Forgets every document that matches all the criteria given. With `dryRun`, only says which.
+    public func forget(_ selection: ForgetSelection, at time: Timestamp, dryRun: Bool = false) throws(StoreError) -> ForgetReport {
+        var report = ForgetReport()
+        guard !selection.isEmpty else { return report }
+        var chosen = try indexedDocuments()
+        if !selection.targets.isEmpty {
+            let resolved = resolve(selection.targets, among: chosen)
+            report.unmatched = resolved.unmatched
+            report.strays = resolved.strays.map(\.path)
+            chosen = chosen.filter { resolved.shorts.contains($0.shortHash) }
+            if !dryRun { report.unremoved += try bury(strays: resolved.strays, at: time) }
+        }
+        if let feed = selection.feed {
+            var shorts: Set<String> = []
+            try indexDatabase.prepare("SELECT short FROM provenance WHERE feed = ?1").run([.text(feed)]) { row in
+                row.text(0).map { _ = shorts.insert($0) }
+            }
+            chosen = chosen.filter { shorts.contains($0.shortHash) }
+        }
+        if let before = selection.before { chosen = chosen.filter { $0.date < before } }
+        if selection.missing { chosen = chosen.filter { folder.locate($0.path).flatMap { $0.folder.size(of: $0.name) } == nil } }
+        report.forgotten = chosen
+        guard !dryRun, !chosen.isEmpty else { return report }
+        try Tombstones.bury(chosen.map { (short: $0.shortHash, path: $0.path) }, at: time, in: indexDatabase)
+        report.unremoved += removeFiles(chosen.map(\.path))
+        try folder.syncFileSystem()
+        return report
+    }
+
+    /// A file the index does not know, named by a target: its hash gets a tombstone, its file goes.
+    private func bury(strays: [(short: String, path: String)], at time: Timestamp) throws(StoreError) -> [String] {
+        guard !strays.isEmpty else { return [] }
+        try Tombstones.bury(strays, at: time, in: indexDatabase)
+        let unremoved = removeFiles(strays.map(\.path))
+        try folder.syncFileSystem()
+        return unremoved
+    }
+
+    /// Unlinks each file there is; returns a line for each that could not go.
+    func removeFiles(_ paths: [String]) -> [String] {
+        var failures: [String] = []
+        for path in paths {
+            guard let file = folder.locate(path), file.folder.kind(of: file.name) != nil else { continue }
+            if !file.folder.remove(file.name) {
+                failures.append("\(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        return failures
+    }
+
+    private func resolve(_ targets: [String], among documents: [IndexedDocument])
+        -> (shorts: Set<String>, strays: [(short: String, path: String)], unmatched: [String]) {
+        let byShort = Dictionary(documents.map { ($0.shortHash, $0) }, uniquingKeysWith: { first, _ in first })
+        var shorts: Set<String> = []
+        var strays: [(short: String, path: String)] = []
+        var unmatched: [String] = []
+        for target in targets {
+            if Self.isContentHash(target) {
+                let short = String(target.prefix(16))
+                if byShort[short] != nil { shorts.insert(short) } else { unmatched.append("\(target): no document has this hash") }
+                continue
+            }
+            guard let path = relativePath(ofFile: target) else {
+                unmatched.append("\(target): not a file in the store \(root)")
+                continue
+            }
+            guard let short = DocumentLayout.shortHash(ofFileName: Substring(DocumentLayout.fileName(of: path))) else {
+                unmatched.append("\(target): not a document (its name holds no 16-digit hash)")
+                continue
+            }
+            if let document = byShort[short], document.path == path {
+                shorts.insert(short)
+            } else if byShort[short] != nil {
+                unmatched.append("\(target): a copy of \(byShort[short]!.path), which is the indexed one; "
+                                 + "remove the copy, or forget \(byShort[short]!.path)")
+            } else if folder.locate(path).flatMap({ $0.folder.kind(of: $0.name) }) == .file {
+                strays.append((short, path))
+            } else {
+                unmatched.append("\(target): no such document")
+            }
+        }
+        return (shorts, strays, unmatched)
+    }
+
+    /// 16 or 64 lower-case hex digits: a content hash as `forget` takes it.
+    public static func isContentHash(_ text: String) -> Bool {
+        (text.count == 16 || text.count == 64) && text.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    }
+
+    /// The path of `target` relative to the store's root: it may be given relative to the current
+    /// folder, absolute, or relative to the root.
+    private func relativePath(ofFile target: String) -> String? {
+        if let resolved = Self.realPath(target), let rootPath = Self.realPath(root) {
+            let prefix = rootPath.hasSuffix("/") ? rootPath : rootPath + "/"
+            return resolved.hasPrefix(prefix) ? String(resolved.dropFirst(prefix.count)) : nil
+        }
+        // Not there (deleted by hand, or given relative to the root).
+        let trimmed = target.hasPrefix("./") ? String(target.dropFirst(2)) : target
+        if !trimmed.hasPrefix("/"), !trimmed.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
+            if folder.locate(trimmed) != nil { return trimmed }
+        }
+        return nil
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let real = realpath(path, nil) else { return nil }
+        defer { free(real) }
+        return String(cString: real)
+    }
+}

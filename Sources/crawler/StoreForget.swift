@@ -1,0 +1,87 @@
+import ArgumentParser
+import CrawlerApp
+import FeedModel
+import Foundation
+import Parse
+import Store
+
+extension StoreCommand {
+    struct Forget: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "forget",
+            abstract: "Remove documents for good: their files go and they are never stored again.",
+            discussion: """
+                Selects the documents matching every criterion given: FILE or HASH arguments, --feed, \
+                --before, --missing. Each leaves a tombstone (its content hash and its item's identity), \
+                so the next fetch neither stores it again nor stores a new version of the item. \
+                --missing makes deletions by hand stick (see `crawler store verify`).
+                """
+        )
+
+        @OptionGroup var location: StoreLocation
+
+        @Argument(help: "Document files (as paths) or content hashes (16 or 64 hex digits).")
+        var targets: [String] = []
+
+        @Option(help: "Only the documents of this feed (by name).")
+        var feed: String?
+
+        @Option(help: "Only documents dated before this day (YYYY-MM-DD, UTC) or time (RFC 3339).")
+        var before: String?
+
+        @Flag(help: "Only documents the index lists whose file is gone.")
+        var missing = false
+
+        @Flag(name: .customLong("dry-run"), help: "Say what would be forgotten, change nothing.")
+        var dryRun = false
+
+        func validate() throws {
+            if targets.isEmpty && feed == nil && before == nil && !missing {
+                throw ValidationError("say what to forget: FILE or HASH arguments, --feed NAME, --before DATE or --missing")
+            }
+            if let before, ForgetDate.parse(before) == nil {
+                throw ValidationError("--before '\(before)' is not a date; write 2026-01-31 or 2026-01-31T12:00:00Z")
+            }
+        }
+
+        func run() throws {
+            if location.store == nil, let fleet = location.fleetSettings() { return try runInFleet(fleet) }
+            let selection = DocumentStore.ForgetSelection(targets: targets, feed: feed, before: before.flatMap(ForgetDate.parse),
+                                                          missing: missing)
+            // Opening a store creates it; there is nothing to forget in one that is not there.
+            guard FileManager.default.fileExists(atPath: try location.path() + "/index.sqlite") else {
+                printError("crawler: forget: no store at \(try location.path()) (run `crawler once` first)")
+                throw ExitStatus.storeUnavailable
+            }
+            let store = try location.open()
+            let report: DocumentStore.ForgetReport
+            do {
+                report = try store.forget(selection, at: WallClock.now(), dryRun: dryRun)
+            } catch {
+                printError("crawler: \(error)")
+                throw ExitStatus.storeUnavailable
+            }
+            let verb = dryRun ? "would forget" : "forgot"
+            report.forgotten.forEach { printOutput("\(verb) \($0.path)") }
+            report.strays.forEach { printOutput("\(dryRun ? "would remove" : "removed") \($0) (not indexed)") }
+            report.unmatched.forEach { printError("crawler: forget: \($0)") }
+            report.unremoved.forEach { printError("crawler: forget: could not remove \($0); it stays forgotten, "
+                                                  + "and `crawler store forget` of the file again removes it") }
+            printOutput("\(verb) \(report.forgotten.count) documents in \(store.root)"
+                        + (dryRun || report.forgotten.isEmpty ? "" : "; they will not be stored again"))
+            if !report.unmatched.isEmpty || !report.unremoved.isEmpty { throw ExitCode.failure }
+        }
+    }
+}
+
+/// `--before`: a UTC day, or an RFC 3339 time.
+enum ForgetDate {
+    static func parse(_ text: String) -> Timestamp? {
+        let parts = text.split(separator: "-", maxSplits: 2)
+        if parts.count == 3, parts[0].count == 4, parts[2].count == 2,
+           let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) {
+            return Timestamp(year: year, month: month, day: day)
+        }
+        return DateParser.parse(text)
+    }
+}

@@ -1,0 +1,77 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// `keep:`: after each pass a feed's documents past the bound are forgotten (files gone,
+/// tombstoned), so the items still in the feed are not stored again; a feed without it keeps all.
+@Suite struct RetentionTests {
+    let folder = TemporaryFolder()
+    let farm = FeedFarm(feeds: 3, itemsPerFeed: 5)
+
+    private func crawler(_ arguments: [String]) throws -> CrawlerProcess.Run {
+        try CrawlerProcess.run(arguments, in: folder.path)
+    }
+
+    private func documents(containing text: String) -> [String] {
+        folder.files(under: "store/posts").filter { folder.read("store/posts/" + $0)?.contains(text) == true }
+    }
+
+    @Test func aCountAndAnAgeKeepOnlyWhatTheySayAndTheRestStaysGone() throws {
+        let served = SharedNumber(0)
+        let farm = self.farm
+        let server = try LoopbackHTTPServer { request in
+            let number = Int(request.path.dropFirst("/feed/".count).prefix(while: \.isNumber)) ?? 0
+            return ServedResponse(text: farm.document(feed: number) + "<!-- \(served.value) -->")
+        }
+        try folder.write("""
+            store: ./store
+            host_gap: 0s
+            feeds:
+              - url: \(server.url("/feed/0.xml"))
+                name: counted
+                keep: 2
+              - url: \(server.url("/feed/1.xml"))
+                name: aged
+                keep: 90d
+              - url: \(server.url("/feed/2.xml"))
+                name: healthy
+
+            """, to: "feeds.yaml")
+        let once = try crawler(["once"])
+        #expect(once.status == 0, "\(once.stderr)")
+        let retention = once.stderr.split(separator: "\n").map { LogLine(String($0)) }.filter { $0["event"] == "retention" }
+        #expect(retention.count == 2, "\(once.stderr)")
+        #expect(retention.contains { $0["feed"] == "counted" && $0["forgotten"] == "3" && $0["keep"] == "2" })
+        #expect(retention.contains { $0["feed"] == "aged" && $0["forgotten"] == "5" && $0["keep"] == "90d" })
+        // Feed 0's items are dated 1-5 Feb 2022: the two newest stay.
+        let counted = documents(containing: "from feed 0.")
+        #expect(counted.count == 2)
+        #expect(documents(containing: "Story 4 of feed 0").count == 1 && documents(containing: "Story 3 of feed 0").count == 1)
+        #expect(documents(containing: "from feed 1.").isEmpty)
+        #expect(documents(containing: "from feed 2.").count == 5)
+        #expect(try crawler(["store", "verify"]).status == 0)
+
+        // The next pass parses the feeds again (their bodies changed) and, with room for one
+        // more, still stores none of the forgotten items.
+        served.value += 1
+        try folder.write(try #require(folder.read("feeds.yaml")).replacingOccurrences(of: "keep: 2", with: "keep: 3"),
+                         to: "feeds.yaml")
+        let again = try crawler(["once"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("0 new documents"), "\(again.stdout)")
+        #expect(documents(containing: "from feed 0.").count == 2)
+        #expect(documents(containing: "from feed 1.").isEmpty)
+        #expect(documents(containing: "from feed 2.").count == 5)
+    }
+
+    @Test func aKeepThatKeepsNothingOrIsNoAmountIsRefusedWithItsLine() throws {
+        try folder.write("store: ./store\nkeep: 0\nfeeds:\n  - url: https://example.org/a.xml\n", to: "feeds.yaml")
+        let zero = try crawler(["check"])
+        #expect(zero.status == 2)
+        #expect(zero.stderr.contains("feeds.yaml:2: keep: '0' keeps nothing"), "\(zero.stderr)")
+        try folder.write("store: ./store\nfeeds:\n  - url: https://example.org/a.xml\n    keep: soon\n", to: "feeds.yaml")
+        let word = try crawler(["check"])
+        #expect(word.status == 2)
+        #expect(word.stderr.contains("feeds.yaml:4: feeds[0].keep: 'soon' is neither a count"), "\(word.stderr)")
+    }
+}

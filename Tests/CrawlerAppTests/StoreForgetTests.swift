@@ -1,0 +1,163 @@
+import CrawlerTestKit
+import Foundation
+import Synchronization
+import Testing
+
+/// `store forget`: a forgotten document's file goes, and neither the same text nor a new version
+/// of its item is stored again; a file deleted by hand shows in `verify` until `--missing`
+/// makes the deletion stick. Each test keeps a healthy feed beside the forgotten documents.
+@Suite struct StoreForgetTests {
+    let folder = TemporaryFolder()
+
+    private func crawler(_ arguments: [String]) throws -> CrawlerProcess.Run {
+        try CrawlerProcess.run(arguments, in: folder.path)
+    }
+
+    private var documents: [String] { folder.files(under: "store/posts") }
+
+    /// Feed 0's first item gets new text when `edition` goes up (same guid, same link). Its body
+    /// differs on every request, so each pass parses it rather than skipping an unchanged body.
+    private func server(edition: SharedNumber, farm: FeedFarm) throws -> LoopbackHTTPServer {
+        let served = SharedNumber(0)
+        return try LoopbackHTTPServer { request in
+            guard request.path == "/feed/0.xml" else { return ServedResponse(text: farm.document(feed: 1)) }
+            let text = farm.document(feed: 0).replacingOccurrences(
+                of: "Body of story 0 from feed 0.", with: "Body of story 0 from feed 0, edition \(edition.value).")
+            served.value += 1
+            return ServedResponse(text: text + "<!-- \(served.value) -->")
+        }
+    }
+
+    private func config(_ server: LoopbackHTTPServer) -> String {
+        "store: ./store\nhost_gap: 0s\nfeeds:\n  - url: \(server.url("/feed/0.xml"))\n    name: news\n"
+            + "  - url: \(server.url("/feed/1.xml"))\n    name: healthy\n"
+    }
+
+    @Test func aForgottenDocumentStaysGoneByHashAndByItemIdentity() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 3)
+        let edition = SharedNumber(1)
+        try folder.write(config(try server(edition: edition, farm: farm)), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        let before = documents
+        #expect(before.count == 6)
+        let story = try #require(before.first { folder.read("store/posts/" + $0)?.contains("edition 1") == true })
+
+        let forget = try crawler(["store", "forget", "store/posts/" + story])
+        #expect(forget.status == 0, "\(forget.stderr)")
+        #expect(forget.stdout.contains("forgot posts/\(story)"))
+        #expect(forget.stdout.contains("forgot 1 documents"))
+        #expect(!documents.contains(story))
+        #expect(try crawler(["store", "verify"]).status == 0)
+
+        // The same text again: not stored.
+        let again = try crawler(["once"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("0 new documents"))
+        #expect(documents == before.filter { $0 != story })
+
+        // A new version of the same item (same guid, new text): not stored either.
+        edition.value = 2
+        #expect(try crawler(["once"]).stdout.contains("0 new documents"))
+        #expect(documents.count == 5)
+        #expect(!documents.contains { folder.read("store/posts/" + $0)?.contains("edition 2") == true })
+        #expect(try crawler(["store", "verify"]).status == 0)
+    }
+
+    @Test func forgetByFeedAndDateLeavesTheOtherFeedsDocuments() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 4)
+        try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        #expect(documents.count == 8)
+        // Feed 0's items are dated 1-4 Feb 2022, feed 1's 2-5 Feb.
+        let dry = try crawler(["store", "forget", "--feed", "news", "--before", "2022-02-03", "--dry-run"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains("would forget 2 documents"))
+        #expect(documents.count == 8)
+        let forget = try crawler(["store", "forget", "--feed", "news", "--before", "2022-02-03"])
+        #expect(forget.stdout.contains("forgot 2 documents"), "\(forget.stdout)\(forget.stderr)")
+        #expect(documents.count == 6)
+        #expect(try crawler(["store", "forget", "--feed", "healthy"]).stdout.contains("forgot 4 documents"))
+        #expect(documents.count == 2)
+        #expect(try crawler(["once"]).stdout.contains("0 new documents"))
+        #expect(documents.count == 2)
+        let status = try crawler(["status"])
+        #expect(status.status == 0)
+    }
+
+    @Test func aFileDeletedByHandShowsInVerifyAndForgetMissingMakesItStick() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
+        try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        let victim = try #require(documents.first)
+        try FileManager.default.removeItem(atPath: folder.file("store/posts/" + victim))
+
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("posts/\(victim): missing: in the index, not on disk"))
+        #expect(verify.stdout.contains("crawler store forget --missing"))
+
+        let forget = try crawler(["store", "forget", "--missing"])
+        #expect(forget.stdout.contains("forgot posts/\(victim)"), "\(forget.stdout)\(forget.stderr)")
+        #expect(try crawler(["store", "verify"]).status == 0)
+        // Neither a rebuilt index nor the next fetch brings it back; the healthy documents stay.
+        #expect(try crawler(["store", "rebuild-index"]).stdout.contains("indexed 3 documents"))
+        #expect(try crawler(["once"]).stdout.contains("0 new documents"))
+        #expect(documents.count == 3)
+        #expect(!documents.contains(victim))
+    }
+
+    @Test func aFileThatCannotBeRemovedStaysForgottenAndTheAdviceRemovesIt() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
+        try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        let victim = try #require(documents.first)
+        let failing = try CrawlerProcess.run(["store", "forget", "store/posts/" + victim], in: folder.path,
+                                             shellPrefix: "export CRAWLER_FAULT='unlink:EIO:1';")
+        #expect(failing.status == 1)
+        #expect(failing.stderr.contains("could not remove posts/\(victim): Input/output error"), "\(failing.stderr)")
+        #expect(documents.contains(victim))
+
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.status == 1)
+        let advice = "posts/\(victim): forgotten, yet on disk; remove it: crawler store forget posts/\(victim)"
+        #expect(verify.stdout.contains(advice), "\(verify.stdout)")
+        // The advice, as printed (a path relative to the store), does it.
+        let again = try crawler(["store", "forget", "posts/" + victim])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("removed posts/\(victim) (not indexed)"))
+        #expect(try crawler(["store", "verify"]).status == 0)
+        #expect(try crawler(["once"]).stdout.contains("0 new documents"))
+        #expect(documents.count == 3)
+    }
+
+    @Test func forgetByHashAndAnUnknownTargetIsNamed() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
+        try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        let victim = try #require(documents.first)
+        let hash = String(victim.split(separator: "/").last!.prefix(16))
+        let forget = try crawler(["store", "forget", hash, "0123456789abcdef"])
+        #expect(forget.status == 1)
+        #expect(forget.stdout.contains("forgot 1 documents"))
+        #expect(forget.stderr.contains("0123456789abcdef: no document has this hash"))
+        #expect(documents.count == 3)
+        #expect(try crawler(["store", "forget"]).status == 64)
+        // A store that is not there is not created to forget nothing in it.
+        let nowhere = try crawler(["store", "forget", hash, "--store", "nowhere"])
+        #expect(nowhere.status == 3)
+        #expect(nowhere.stderr.contains("no store at nowhere"))
+        #expect(!FileManager.default.fileExists(atPath: folder.file("nowhere")))
+    }
+}
+
+/// A number a loopback server's handler reads and a test changes.
+final class SharedNumber: Sendable {
+    private let storage: Mutex<Int>
+
+    init(_ value: Int) { storage = Mutex(value) }
+
+    var value: Int {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
+    }
+}

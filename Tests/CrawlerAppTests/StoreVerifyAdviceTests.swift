@@ -1,0 +1,162 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// `store verify` finds each kind of problem, the healthy documents beside it pass, and each
+/// problem comes with the command that fixes it; `rebuild-index` finds documents in any layout
+/// the store has used and keeps the original of two copies.
+@Suite struct StoreVerifyAdviceTests {
+    let folder = TemporaryFolder()
+    let farm = FeedFarm(feeds: 2, itemsPerFeed: 3)
+
+    private func crawler(_ arguments: [String]) throws -> CrawlerProcess.Run {
+        try CrawlerProcess.run(arguments, in: folder.path)
+    }
+
+    /// The farm's feeds, each body different from the last, so every pass parses them again
+    /// (an unchanged body is not parsed, and would prove nothing about the index).
+    private func crawled() throws -> LoopbackHTTPServer {
+        let farm = self.farm, served = SharedNumber(0)
+        let server = try LoopbackHTTPServer { request in
+            let number = Int(request.path.dropFirst("/feed/".count).prefix(while: \.isNumber)) ?? 0
+            served.value += 1
+            return ServedResponse(text: farm.document(feed: number) + "<!-- \(served.value) -->")
+        }
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        let once = try crawler(["once"])
+        #expect(once.status == 0, "\(once.stderr)")
+        return server
+    }
+
+    private var documents: [String] { folder.files(under: "store/posts") }
+
+    @Test func anIndexACrawlerStoppedBeforeItHadTablesIsAnEmptyStore() throws {
+        // What a kill between creating index.sqlite and writing its schema leaves.
+        try FileManager.default.createDirectory(atPath: folder.file("store/posts"), withIntermediateDirectories: true)
+        try folder.write("", to: "store/index.sqlite")
+        let server = try farm.server()
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        let empty = try crawler(["store", "verify"])
+        #expect(empty.status == 0, "\(empty.stdout)\(empty.stderr)")
+        #expect(empty.stdout.contains("verified 0 documents"))
+        #expect(try crawler(["status"]).status == 0)
+        #expect(try crawler(["once"]).status == 0)
+        #expect(try crawler(["store", "verify"]).stdout.contains("verified 6 documents"))
+    }
+
+    /// A kill between creating the index's tables and writing its version: before the creation
+    /// was one transaction, the `documents` table (and its digest column) could be left behind.
+    @Test(arguments: ["", ", digest TEXT"])
+    func anIndexLeftHalfCreatedIsCompletedByTheNextPass(digestColumn: String) throws {
+        try FileManager.default.createDirectory(atPath: folder.file("store"), withIntermediateDirectories: true)
+        let create = Process()
+        create.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        create.arguments = ["-c", """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1]); db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY, short TEXT NOT NULL UNIQUE, path TEXT NOT NULL, "
+                       "date INTEGER NOT NULL, bytes INTEGER NOT NULL\(digestColumn))")
+            db.commit(); db.close()
+            """, folder.file("store/index.sqlite")]
+        try create.run()
+        create.waitUntilExit()
+        #expect(create.terminationStatus == 0)
+        let server = try farm.server()
+        defer { withExtendedLifetime(server) {} }
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        #expect(try crawler(["store", "verify"]).stdout.contains("verified 0 documents"))
+        let once = try crawler(["once"])
+        #expect(once.status == 0, "\(once.stderr)")
+        #expect(try crawler(["store", "verify"]).stdout.contains("verified 6 documents in"))
+    }
+
+    @Test func aStoreWithoutAnIndexYetHasNothingToVerify() throws {
+        try FileManager.default.createDirectory(atPath: folder.file("store/tmp"), withIntermediateDirectories: true)
+        try folder.write("store: ./store\nfeeds: []\n", to: "feeds.yaml")
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.status == 0, "\(verify.stderr)")
+        #expect(verify.stdout.contains("verified 0 documents"))
+        #expect(try crawler(["status"]).status == 0)
+        try folder.write("store: ./nothing\nfeeds: []\n", to: "feeds.yaml")
+        #expect(try crawler(["store", "verify"]).stdout.contains("no problems (there is no store here yet)"))
+    }
+
+    @Test func aSameSizeEditIsFoundAsCorrupt() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let victim = try #require(documents.first)
+        let path = folder.file("store/posts/" + victim)
+        let text = try #require(folder.read("store/posts/" + victim))
+        let edited = text.replacingOccurrences(of: "Lorem", with: "LOREM")
+        #expect(edited.utf8.count == text.utf8.count && edited != text)
+        try Data(edited.utf8).write(to: URL(fileURLWithPath: path))
+
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("posts/\(victim): corrupt: its content differs from what was stored"))
+        #expect(verify.stdout.contains("crawler store forget posts/\(victim)"))
+        #expect(verify.stdout.contains("verified 6 documents") && verify.stdout.contains(": 1 problems"))
+        // Keeping the edit is one of the fixes offered.
+        #expect(try crawler(["store", "rebuild-index"]).status == 0)
+        #expect(try crawler(["store", "verify"]).status == 0)
+    }
+
+    @Test func aTruncatedCopiedAndUnknownFileEachGetTheirAdvice() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let files = documents
+        let truncated = files[0], copied = files[1], moved = files[2]
+        try Data("\n---\ntitle: cut".utf8).write(to: URL(fileURLWithPath: folder.file("store/posts/" + truncated)))
+        try FileManager.default.createDirectory(atPath: folder.file("store/posts/1999/01"), withIntermediateDirectories: true)
+        let copyName = String(copied.split(separator: "/").last!)
+        try FileManager.default.copyItem(atPath: folder.file("store/posts/" + copied), toPath: folder.file("store/posts/1999/01/" + copyName))
+        try FileManager.default.moveItem(atPath: folder.file("store/posts/" + moved), toPath: folder.file("store/posts/1999/" + "0123456789abcdef.md"))
+
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("posts/\(truncated): corrupt: 15 bytes on disk"))
+        #expect(verify.stdout.contains("posts/1999/01/\(copyName): misplaced: a second copy of posts/\(copied)"))
+        #expect(verify.stdout.contains("posts/\(moved): missing:"))
+        #expect(verify.stdout.contains("posts/1999/0123456789abcdef.md: unknown: a document file the index does not know; "
+                                       + "index it: crawler store rebuild-index"))
+        #expect(verify.stdout.contains(": 4 problems"), "\(verify.stdout)")
+    }
+
+    @Test func changingTheDocumentPathAndRebuildingKeepsTheOldDocumentsIndexed() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        #expect(documents.count == 6)
+        let config = try #require(folder.read("feeds.yaml"))
+        try folder.write(config.replacingOccurrences(of: "feeds:\n", with: "document_path: archive/{year}/{hash}.md\nfeeds:\n"),
+                         to: "feeds.yaml")
+        let rebuild = try crawler(["store", "rebuild-index"])
+        #expect(rebuild.status == 0, "\(rebuild.stderr)")
+        #expect(rebuild.stdout.contains("indexed 6 documents"), "\(rebuild.stdout)")
+        #expect(!rebuild.stdout.contains("misplaced"))
+        let again = try crawler(["once"])
+        #expect(again.stdout.contains("0 new documents"), "\(again.stdout)")
+        #expect(folder.files(under: "store/archive").isEmpty)
+        #expect(try crawler(["store", "verify"]).status == 0)
+    }
+
+    @Test func rebuildRejectsAMisplacedCopyNamingBothAndKeepsTheOriginal() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let original = try #require(documents.first)
+        let name = String(original.split(separator: "/").last!)
+        try FileManager.default.createDirectory(atPath: folder.file("store/posts/2000/01"), withIntermediateDirectories: true)
+        // Sorted first, so a walk in name order meets the copy before the original.
+        try FileManager.default.copyItem(atPath: folder.file("store/posts/" + original), toPath: folder.file("store/posts/2000/01/" + name))
+        try Data("not a database".utf8).write(to: URL(fileURLWithPath: folder.file("store/index.sqlite")))
+        try? FileManager.default.removeItem(atPath: folder.file("store/index.sqlite-wal"))
+
+        let rebuild = try crawler(["store", "rebuild-index"])
+        #expect(rebuild.status == 0, "\(rebuild.stderr)")
+        #expect(rebuild.stdout.contains("indexed 6 documents"))
+        #expect(rebuild.stdout.contains("rejected posts/2000/01/\(name): a misplaced copy (its date puts it at posts/\(original)) "
+                                        + "of posts/\(original), which is kept"), "\(rebuild.stdout)")
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.stdout.contains("posts/2000/01/\(name): misplaced: a second copy of posts/\(original)"))
+        #expect(try crawler(["once"]).stdout.contains("0 new documents"))
+    }
+}
