@@ -33,6 +33,8 @@ let package = Package(
                        providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CGumbo", pkgConfig: "gumbo",
                        providers: [.apt(["libgumbo-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
 
         // Stages: each depends on FeedModel and its own C module only.
         .target(name: "FeedModel", swiftSettings: strictSettings),
@@ -54,7 +56,7 @@ let package = Package(
                                .product(name: "Mustache", package: "swift-mustache")],
                 swiftSettings: strictSettings),
         .target(name: "Store",
-                dependencies: ["FeedModel", "CSQLite", "CLinux"],
+                dependencies: ["FeedModel", "CSQLite", "CLinux", "CZlib"],
                 swiftSettings: strictSettings),
         // Past one machine: feed state, dedupe and documents shared in PostgreSQL.
         .target(name: "Fleet",

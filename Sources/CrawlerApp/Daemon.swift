@@ -46,6 +46,12 @@ public final class Daemon {
             return 3
         }
         logRecovery(store.recovery)
+        do {
+            try StoreProfile.check(store, config: config)
+        } catch {
+            logger.error("store_profile", metadata: ["error": "\(error)", "store": "\(config.storePath)"])
+            return 2
+        }
         loadSchedule(from: store, now: WallClock.now())
         logger.info("startup", metadata: ["feeds": "\(config.feeds.count)", "store": "\(config.storePath)",
                                           "pid": "\(getpid())", "config": "\(configPath)"])

@@ -26,6 +26,8 @@ struct FeedReader: Sendable {
         var documents: [Document] = []
         /// Why not every item was read or converted; nil when all were.
         var cut: ParseCut?
+        /// The identity used instead of the feed's own when its items' identities were not unique.
+        var identityFallback: String?
     }
 
     /// Parse and conversion share one time budget, which starts here (not when the body was queued).
@@ -57,6 +59,7 @@ struct FeedReader: Sendable {
             }
             reading.documents.append(renderer.render(item, firstSeen: now))
         }
+        reading.identityFallback = IdentityFallback.apply(to: &reading.documents)
         reading.status = status(of: reading)
         return reading
     }

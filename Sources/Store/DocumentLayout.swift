@@ -50,7 +50,13 @@ public struct DocumentLayout: Sendable, Hashable {
     var topFolder: String { String(pattern.prefix(while: { $0 != "/" })) }
 
     public func relativePath(for document: Document) -> String {
-        let fields = UTCDateFields(document.date)
+        relativePath(date: document.date, shortHash: document.shortHash)
+    }
+
+    /// The path of the document named `shortHash` dated `date`: a replaced document keeps the
+    /// short hash of its first version, so its path does not change with its text.
+    public func relativePath(date: Timestamp, shortHash: String) -> String {
+        let fields = UTCDateFields(date)
         func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
         var path = ""
         path.reserveCapacity(pattern.utf8.count + 16)
@@ -60,7 +66,7 @@ public struct DocumentLayout: Sendable, Hashable {
             case .year: path += String(fields.year)
             case .month: path += pad(fields.month)
             case .day: path += pad(fields.day)
-            case .hash: path += document.shortHash
+            case .hash: path += shortHash
             }
         }
         return path

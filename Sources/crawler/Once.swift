@@ -63,6 +63,13 @@ struct Once: AsyncParsableCommand {
                 "forgotten": "\(store.recovery.forgottenDocuments)",
             ])
         }
+        do {
+            try StoreProfile.check(store, config: settings)
+        } catch {
+            logger.error("store_profile", metadata: ["error": "\(error)"])
+            printError("crawler: \(error)")
+            throw ExitStatus.configError
+        }
         if force { try liftHolds(feeds, in: store) }
         let pipeline = try Pipeline(config: settings, logger: logger)
         let signals = SignalWatcher()  // Ctrl-C stops transfers in flight and keeps what is stored

@@ -8,8 +8,8 @@ import FeedModel
 struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
-        abstract: "Check the store, or rebuild its index from the documents.",
-        subcommands: [Verify.self, RebuildIndex.self]
+        abstract: "Check the store, rebuild its index from the documents, or render the documents again.",
+        subcommands: [Verify.self, RebuildIndex.self, Rerender.self]
     )
 }
 
