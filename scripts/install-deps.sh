@@ -5,7 +5,7 @@
 # units, and nginx-light and openssl for the HTTPS tests, which start nginx with a CA they make).
 # Installs only what is missing, so it is quick on a machine that already has them.
 set -euo pipefail
-packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev libpq-dev libgumbo-dev chromium postgresql nginx-light openssl pkg-config python3 systemd strace)
+packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev libpq-dev libgumbo-dev zlib1g-dev chromium postgresql nginx-light openssl pkg-config python3 systemd strace)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
