@@ -149,7 +149,7 @@ public final class Daemon {
         guard !recovery.isEmpty else { return }
         logger.warning("store_recovery", metadata: [
             "removed_temp_files": "\(recovery.removedTemporaryFiles)", "completed": "\(recovery.completedDocuments)",
-            "forgotten": "\(recovery.forgottenDocuments)",
+            "forgotten": "\(recovery.forgottenDocuments)", "rewrites_finished": "\(recovery.finishedRewrites)",
         ])
     }
 }

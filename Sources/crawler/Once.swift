@@ -61,6 +61,7 @@ struct Once: AsyncParsableCommand {
                 "removed_temp_files": "\(store.recovery.removedTemporaryFiles)",
                 "completed": "\(store.recovery.completedDocuments)",
                 "forgotten": "\(store.recovery.forgottenDocuments)",
+                "rewrites_finished": "\(store.recovery.finishedRewrites)",
             ])
         }
         do {

@@ -74,7 +74,8 @@ extension StoreCommand {
             if !store.recovery.isEmpty {
                 let recovery = store.recovery
                 printOutput("recovered after an unclean stop: removed \(recovery.removedTemporaryFiles) temp files, "
-                            + "completed \(recovery.completedDocuments) and forgot \(recovery.forgottenDocuments) pending documents")
+                            + "completed \(recovery.completedDocuments) and forgot \(recovery.forgottenDocuments) pending documents"
+                            + (recovery.finishedRewrites > 0 ? ", finished \(recovery.finishedRewrites) rewrites" : ""))
             }
             let report: DocumentStore.VerifyReport
             do {
