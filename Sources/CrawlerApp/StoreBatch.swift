@@ -128,15 +128,15 @@ private struct Revised {
     init() {}
 
     init(_ outcome: DocumentStore.Outcome) {
-        replaced = Set(outcome.replaced.map { $0.feed + "\n" + $0.itemIdentity })
-        recorded = Set(outcome.recorded.map { $0.feed + "\n" + $0.itemIdentity })
+        replaced = Set(outcome.replaced.map { $0.feed + "\n" + $0.shortHash })
+        recorded = Set(outcome.recorded.map { $0.feed + "\n" + $0.shortHash })
     }
 
     /// Replaced documents are not duplicates: they are moved from that count to `replaced`.
     mutating func count(_ documents: [Document], into report: inout FeedReport) {
         guard !replaced.isEmpty || !recorded.isEmpty else { return }
-        report.replaced = documents.filter { replaced.remove($0.feed + "\n" + $0.itemIdentity) != nil }.count
-        report.versionsRecorded = documents.filter { recorded.remove($0.feed + "\n" + $0.itemIdentity) != nil }.count
+        report.replaced = documents.filter { replaced.remove($0.feed + "\n" + $0.shortHash) != nil }.count
+        report.versionsRecorded = documents.filter { recorded.remove($0.feed + "\n" + $0.shortHash) != nil }.count
         report.duplicates = max(0, report.duplicates - report.replaced)
     }
 }

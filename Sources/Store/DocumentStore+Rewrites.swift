@@ -51,8 +51,10 @@ extension DocumentStore {
         var items: Set<String> = [], files: Set<String> = []
         var replacements: [(RevisionIndex.Rewrite, String)] = [], replaced: [Document] = [], kept: [Document] = []
         for document in candidates where items.insert(document.feed + "\n" + document.itemIdentity).inserted {
+            // Another link under this identity is another story: it is stored on a later pass, by
+            // `RevisionPlan`, under the guid-and-link identity; never written over this one.
             guard let file = try index.revisions.file(of: document.feed, item: document.itemIdentity),
-                  file.hash != document.contentHash else { continue }
+                  file.hash != document.contentHash, RevisionPlan.isSameStory(file, document) else { continue }
             guard document.revisions == .replace else {
                 kept.append(document)
                 continue
@@ -61,7 +63,8 @@ extension DocumentStore {
             replacements.append((RevisionIndex.Rewrite(
                 document: file.document, temp: "", path: file.path, oldPath: file.path, date: document.date,
                 bytes: document.text.utf8.count, feed: document.feed, item: document.itemIdentity,
-                hash: document.contentHash, source: document.source.map(SourceCoding.encode)), document.text))
+                hash: document.contentHash, link: document.source?.item.link,
+                source: document.source.map(SourceCoding.encode)), document.text))
             replaced.append(document)
         }
         try performRewrites(replacements)

@@ -13,8 +13,8 @@ final class RevisionIndex {
     init(database: SQLiteDatabase) throws(StoreError) {
         self.database = database
         upsertItemFile = try database.prepare("""
-            INSERT INTO item_files (feed, item, document, hash) VALUES (?1, ?2, ?3, ?4)
-            ON CONFLICT (feed, item) DO UPDATE SET document = excluded.document, hash = excluded.hash
+            INSERT INTO item_files (feed, item, document, hash, link) VALUES (?1, ?2, ?3, ?4, ?5)
+            ON CONFLICT (feed, item) DO UPDATE SET document = excluded.document, hash = excluded.hash, link = excluded.link
             """)
         upsertSource = try database.prepare(
             "INSERT OR REPLACE INTO sources (document, feed, item, data) VALUES (?1, ?2, ?3, ?4)")
@@ -28,7 +28,7 @@ final class RevisionIndex {
     /// The document an item lives in, by its feed and identity, through any connection.
     static func prepareLookup(on database: SQLiteDatabase) throws(StoreError) -> SQLiteStatement {
         try database.prepare("""
-            SELECT item_files.document, item_files.hash, documents.path FROM item_files
+            SELECT item_files.document, item_files.hash, documents.path, item_files.link FROM item_files
             JOIN documents ON documents.short = item_files.document WHERE feed = ?1 AND item = ?2
             """)
     }
@@ -37,12 +37,14 @@ final class RevisionIndex {
         let document: String
         let hash: String
         let path: String
+        let link: String?
     }
 
     static func file(of feed: String, item: String, using lookup: SQLiteStatement) throws(StoreError) -> ItemFile? {
         var found: ItemFile?
         try lookup.run([.text(feed), .text(item)]) { row in
-            found = ItemFile(document: row.text(0) ?? "", hash: row.text(1) ?? "", path: row.text(2) ?? "")
+            found = ItemFile(document: row.text(0) ?? "", hash: row.text(1) ?? "", path: row.text(2) ?? "",
+                             link: row.text(3))
         }
         return found
     }
@@ -54,7 +56,7 @@ final class RevisionIndex {
     /// A new document (inside the caller's transaction): its item now lives in it, and its source values are kept.
     func recordNew(_ document: Document) throws(StoreError) {
         try upsertItemFile.run([.text(document.feed), .text(document.itemIdentity), .text(document.shortHash),
-                                .text(document.contentHash)])
+                                .text(document.contentHash), .text(document.source?.item.link)])
         if let source = document.source {
             try upsertSource.run([.text(document.shortHash), .text(document.feed), .text(document.itemIdentity),
                                   .blob(SourceCoding.encode(source))])
@@ -94,19 +96,21 @@ final class RevisionIndex {
         var feed: String?
         var item: String?
         var hash: String?
+        var link: String?
         var source: [UInt8]?
     }
 
     func recordRewrites(_ rewrites: [Rewrite]) throws(StoreError) {
         let insert = try database.prepare("""
-            INSERT OR REPLACE INTO rewrites (document, temp, path, old_path, date, bytes, feed, item, hash, data, position)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+            INSERT OR REPLACE INTO rewrites (document, temp, path, old_path, date, bytes, feed, item, hash, link, data, position)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
             """)
         try database.transaction { () throws(StoreError) in
             for (position, rewrite) in rewrites.enumerated() {
                 try insert.run([.text(rewrite.document), .text(rewrite.temp), .text(rewrite.path), .text(rewrite.oldPath),
                                 .integer(rewrite.date.secondsSince1970), .integer(Int64(rewrite.bytes)),
-                                .text(rewrite.feed), .text(rewrite.item), .text(rewrite.hash), .blob(rewrite.source),
+                                .text(rewrite.feed), .text(rewrite.item), .text(rewrite.hash), .text(rewrite.link),
+                                .blob(rewrite.source),
                                 .integer(Int64(position))])
             }
         }
@@ -115,13 +119,13 @@ final class RevisionIndex {
     func pendingRewrites() throws(StoreError) -> [Rewrite] {
         var rows: [Rewrite] = []
         let select = try database.prepare("""
-            SELECT document, temp, path, old_path, date, bytes, feed, item, hash, data FROM rewrites ORDER BY position
+            SELECT document, temp, path, old_path, date, bytes, feed, item, hash, link, data FROM rewrites ORDER BY position
             """)
         try select.run([]) { row in
             rows.append(Rewrite(document: row.text(0) ?? "", temp: row.text(1) ?? "", path: row.text(2) ?? "",
                                 oldPath: row.text(3) ?? "", date: Timestamp(secondsSince1970: row.integer(4) ?? 0),
                                 bytes: Int(row.integer(5) ?? 0), feed: row.text(6), item: row.text(7),
-                                hash: row.text(8), source: row.blob(9)))
+                                hash: row.text(8), link: row.text(9), source: row.blob(10)))
         }
         return rows
     }
@@ -136,7 +140,7 @@ final class RevisionIndex {
                 try updateDocument.run([document, .text(rewrite.path), .integer(rewrite.date.secondsSince1970),
                                         .integer(Int64(rewrite.bytes))])
                 if let feed = rewrite.feed, let item = rewrite.item, let hash = rewrite.hash {
-                    try upsertItemFile.run([.text(feed), .text(item), document, .text(hash)])
+                    try upsertItemFile.run([.text(feed), .text(item), document, .text(hash), .text(rewrite.link)])
                     if let source = rewrite.source { try upsertSource.run([document, .text(feed), .text(item), .blob(source)]) }
                 }
                 try done.run([document])

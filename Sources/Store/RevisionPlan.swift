@@ -13,9 +13,10 @@ enum RevisionPlan {
         let lookup = try RevisionIndex.prepareLookup(on: database)
         return try database.reading { () throws(StoreError) in
             var plain: [Document] = [], revisions: [Document] = []
-            for document in documents {
+            for original in documents {
+                var document = original
                 guard document.revisions != .new,
-                      let file = try RevisionIndex.file(of: document.feed, item: document.itemIdentity, using: lookup) else {
+                      let file = try file(of: &document, using: lookup) else {
                     plain.append(document)
                     continue
                 }
@@ -23,6 +24,24 @@ enum RevisionPlan {
             }
             return (plain, revisions)
         }
+    }
+
+    /// The file `document`'s item lives in. An identity whose file holds another link is another
+    /// story under a reused guid (the same guid in two polls, never in one document, escapes
+    /// `IdentityFallback`): the document takes the guid-and-link identity instead, so `replace`
+    /// never overwrites that story.
+    private static func file(of document: inout Document,
+                             using lookup: SQLiteStatement) throws(StoreError) -> RevisionIndex.ItemFile? {
+        guard let file = try RevisionIndex.file(of: document.feed, item: document.itemIdentity, using: lookup) else { return nil }
+        guard !isSameStory(file, document), let link = document.source?.item.link else { return file }
+        document.itemIdentity += "\n" + link
+        return try RevisionIndex.file(of: document.feed, item: document.itemIdentity, using: lookup)
+    }
+
+    /// False when the file holds an item with another link than the document's (both known).
+    static func isSameStory(_ file: RevisionIndex.ItemFile, _ document: Document) -> Bool {
+        guard let stored = file.link, !stored.isEmpty, let link = document.source?.item.link, !link.isEmpty else { return true }
+        return stored == link
     }
 
     /// The short hashes of the documents (of feeds not under `new`) whose item has a file now.

@@ -1,8 +1,9 @@
 /// The index's tables for revisions and re-rendering, added by one self-contained migration step
 /// (`migration`) and created with the rest in a new index (`create`):
 /// - `item_files`: per feed and item identity, the document whose file holds the item (its
-///   short hash names the file, so the path stays when the text changes) and the content hash
-///   of the version in it now.
+///   short hash names the file, so the path stays when the text changes), the content hash
+///   of the version in it now, and its link (a different link under the same identity is
+///   another story: see `RevisionPlan`).
 /// - `item_versions`: later versions of an item seen under `replace` or `keep-first`, and
 ///   whether they were written.
 /// - `sources`: each document's source values, compressed (`SourceCoding`), for `rerender`.
@@ -12,7 +13,7 @@
 enum RevisionTables {
     static let create = """
         CREATE TABLE IF NOT EXISTS item_files (
-            feed TEXT NOT NULL, item TEXT NOT NULL, document TEXT NOT NULL, hash TEXT NOT NULL,
+            feed TEXT NOT NULL, item TEXT NOT NULL, document TEXT NOT NULL, hash TEXT NOT NULL, link TEXT,
             PRIMARY KEY (feed, item)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS item_files_document ON item_files (document);
@@ -26,7 +27,7 @@ enum RevisionTables {
         CREATE TABLE IF NOT EXISTS rewrites (
             document TEXT PRIMARY KEY, temp TEXT NOT NULL, path TEXT NOT NULL, old_path TEXT NOT NULL,
             date INTEGER NOT NULL, bytes INTEGER NOT NULL,
-            feed TEXT, item TEXT, hash TEXT, data BLOB, position INTEGER NOT NULL
+            feed TEXT, item TEXT, hash TEXT, link TEXT, data BLOB, position INTEGER NOT NULL
         );
         CREATE TABLE IF NOT EXISTS store_profile (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 

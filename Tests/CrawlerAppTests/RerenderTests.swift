@@ -52,6 +52,16 @@ import Testing
         #expect(rerun.contains("rewrote 0 of 6 documents") && rerun.contains("(0 moved, 6 already up to date)"), "\(rerun)")
     }
 
+    @Test func theDaemonRefusesAChangedOutputAtStartToo() throws {
+        let hexo = try storeWithHexoDocuments()
+        try folder.write(feeds.config(["news", "healthy"], global: "output: jekyll\n"), to: "feeds.yaml")
+        let daemon = try crawler(["run"])
+        #expect(daemon.status == 2)
+        let line = daemon.stderr.split(separator: "\n").map { LogLine(String($0)) }.first { $0["event"] == "store_profile" }
+        #expect(line?["error"]?.contains("Run `crawler store rerender`") == true, "\(daemon.stderr)")
+        #expect(folder.documents() == hexo)
+    }
+
     @Test func aChangedDocumentPathMovesEveryDocument() throws {
         let before = try storeWithHexoDocuments()
         try folder.write(feeds.config(["news", "healthy"], global: "document_path: articles/{year}-{month}-{day}-{hash}.md\n"),

@@ -116,6 +116,25 @@ import Testing
         expectHealthyStored()
     }
 
+    @Test func aGuidReusedForAnotherStoryInALaterPollOverwritesNothing() throws {
+        try folder.write(feeds.config(["reuse", "healthy"]), to: "feeds.yaml")
+        feeds.serve("reuse", items: [Feed.item(guid: "slot", title: "Monday", body: "monday story",
+                                               link: "https://example.org/monday")])
+        #expect(try once().status == 0)
+        // The same guid, one poll later, for a different story (another link).
+        feeds.serve("reuse", items: [Feed.item(guid: "slot", title: "Tuesday", body: "tuesday story",
+                                               link: "https://example.org/tuesday")])
+        #expect(try once().status == 0)
+        feeds.serve("reuse", items: [Feed.item(guid: "slot", title: "Tuesday", body: "tuesday story, corrected",
+                                               link: "https://example.org/tuesday")])
+        #expect(try once().status == 0)
+        let texts = Array(folder.documents().values)
+        #expect(texts.count == 3)
+        #expect(texts.contains { $0.contains("monday story") })
+        #expect(texts.contains { $0.contains("tuesday story, corrected") })
+        expectHealthyStored()
+    }
+
     @Test func identityLinkTellsItemsApartByTheirLink() throws {
         try folder.write(feeds.config(["links", "healthy"], perFeed: ["links": "identity: link"]), to: "feeds.yaml")
         // The guid changes with every edit here; the link does not.
