@@ -110,8 +110,12 @@ extension DocumentStore {
     /// Step 3 for listed rewrites; safe to repeat: a temp file already renamed is not there.
     private static func publishRewrites(_ rows: [RevisionIndex.Rewrite], root: StoreFolder, temporary: StoreFolder,
                                         durable: Bool) throws(StoreError) {
+        var folders: [String: StoreFolder] = [:]
         for row in rows where temporary.kind(of: row.temp) == .file {
-            let target = try root.folder(DocumentLayout.folder(of: row.path))
+            let path = DocumentLayout.folder(of: row.path)
+            let target: StoreFolder
+            if let opened = folders[path] { target = opened } else { target = try root.folder(path) }
+            folders[path] = target
             try FileSystem.rename(row.temp, in: temporary, to: DocumentLayout.fileName(of: row.path), in: target)
         }
         if durable { try root.syncFileSystem() }

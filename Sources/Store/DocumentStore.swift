@@ -141,7 +141,9 @@ public final class DocumentStore {
     ///    documents the batch before stored meanwhile are dropped first);
     /// 2. the index records them, and lists them as pending (one transaction);
     /// 3. each is linked (or renamed) under its name, then one more syncfs;
-    /// 4. the index drops them from its pending list (one small transaction).
+    /// 4. the index drops them from its pending list (one small transaction);
+    /// 5. items stored before with other content are rewritten in place, or only recorded, by
+    ///    their feed's `revisions:` (`storeRevisions`, in the same order of writes).
     /// A crash anywhere leaves either nothing, or pending rows that `init` resolves by looking
     /// for the named file. No document is ever half-written under its final name.
     public func store(_ staged: StagedDocuments, storedAt: Timestamp) throws(StoreError) -> Outcome {

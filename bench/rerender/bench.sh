@@ -19,9 +19,9 @@ write_config() {
     } > "$work/feeds.yaml"
 }
 write_config "output: hexo"
-sleep 1
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/0.xml" -o /dev/null && break; sleep 0.2; done
 start=$(date +%s.%N)
-.build/release/crawler once --config "$work/feeds.yaml" --log-level error > /dev/null
+.build/release/crawler once --config "$work/feeds.yaml" --log-level error > "$work/once.out" || { tail -3 "$work/once.out"; exit 1; }
 cold=$(echo "$(date +%s.%N) - $start" | bc)
 documents=$(find "$work/store/posts" -type f | wc -l)
 write_config "output: hugo"
