@@ -62,6 +62,21 @@ import Testing
         #expect(folder.documents() == hexo)
     }
 
+    @Test func aReloadThatChangesTheOutputIsRejectedAndTheDaemonGoesOn() throws {
+        try folder.write(feeds.config(["news", "healthy"], global: "interval: 1h\n"), to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "healthy" }
+        let before = folder.documents()
+        try folder.write(feeds.config(["news", "healthy"], global: "interval: 1h\noutput: hugo\n"), to: "feeds.yaml")
+        daemon.signal(SIGHUP)
+        let reload = daemon.waitFor { $0["event"] == "config_reload" }
+        #expect(reload.first?["status"] == "rejected")
+        #expect(reload.first?["error"]?.contains("run `crawler store rerender`") == true)
+        #expect(daemon.terminate().status == 0)
+        #expect(folder.documents() == before)
+    }
+
     @Test func aChangedDocumentPathMovesEveryDocument() throws {
         let before = try storeWithHexoDocuments()
         try folder.write(feeds.config(["news", "healthy"], global: "document_path: articles/{year}-{month}-{day}-{hash}.md\n"),
