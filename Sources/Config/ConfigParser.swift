@@ -20,12 +20,13 @@ public struct ConfigParser: Sendable {
                              "revalidate_after", "adopt_redirect_after", "host_backoff_feeds",
                              "adaptive", "min_interval", "max_interval", "max_backoff", "database", "lease",
                              "allow_private_networks",
-                             "max_items", "max_documents_per_day", "parse_time_limit", "max_backlog_bytes", "keep"]
+                             "max_items", "max_documents_per_day", "parse_time_limit", "max_backlog_bytes", "keep",
+                             "revisions", "identity"]
         + RequestSettingsParser.globalKeys
     static let feedKeys = ["url", "name", "categories", "author", "image", "interval", "adaptive",
                            "min_interval", "max_interval",
                            "item_categories", "sanitize", "tls_verify", "allow_private_networks", "enabled", "site_url",
-                           "max_items", "max_documents_per_day", "parse_time_limit", "keep"]
+                           "max_items", "max_documents_per_day", "parse_time_limit", "keep", "revisions", "identity"]
         + RequestSettingsParser.feedKeys
 
     /// No rules: every scalar is text that the readers convert themselves, and `MappingReader`
@@ -82,6 +83,8 @@ public struct ConfigParser: Sendable {
         defaults.allowPrivateNetworks = try reader.bool("allow_private_networks") ?? false
         config.allowPrivateNetworks = defaults.allowPrivateNetworks
         defaults.request = try RequestSettingsParser(parser: self).global(reader)
+        defaults.revisions = try reader.revisions(default: .replace)
+        defaults.identity = try reader.identity(default: .guid)
         let feeds = try parseFeeds(reader.node("feeds"), defaults: defaults)
         config.feeds = feeds.filter(\.enabled).map(\.0)
         config.disabledFeeds = feeds.filter { !$0.enabled }.map(\.0)
@@ -155,6 +158,8 @@ public struct ConfigParser: Sendable {
         feed.parseTimeLimit = try reader.duration("parse_time_limit")
         feed.keep = try reader.retention("keep")
         feed.request = try RequestSettingsParser(parser: self).feed(reader, defaults: defaults.request)
+        feed.revisions = try reader.revisions(default: defaults.revisions)
+        feed.identity = try reader.identity(default: defaults.identity)
         return (feed, try reader.bool("enabled") ?? true)
     }
 

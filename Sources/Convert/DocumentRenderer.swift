@@ -22,9 +22,13 @@ public struct DocumentRenderer: Sendable {
     /// Renders one item. `firstSeen` dates items that carry no date of their own.
     public func render(_ item: Item, firstSeen: Timestamp) -> Document {
         let fields = self.fields(for: item, firstSeen: firstSeen)
-        return Document(feed: feed.name, itemIdentity: item.identity,
-                        contentHash: ContentHash.compute(title: fields.title, bodyHTML: item.contentHTML),
-                        date: fields.date, text: format.text(for: fields))
+        let hash = ContentHash.compute(title: fields.title, bodyHTML: item.contentHTML)
+        var document = Document(feed: feed.name,
+                                itemIdentity: ItemIdentity.of(item, rule: feed.identity, title: fields.title, contentHash: hash),
+                                contentHash: hash, date: fields.date, text: format.text(for: fields))
+        document.revisions = feed.revisions
+        document.source = SourceValues(item: item, channelTitle: channelTitle, firstSeen: firstSeen)
+        return document
     }
 
     /// The values SPEC.md decides for an item, before any dialect formats them.

@@ -46,6 +46,13 @@ extension Daemon {
             logReload(["status": "rejected", "error": "\(error)"], warning: true)
             return
         }
+        // Documents in two formats or layouts must not mix: that takes a rerender, not a reload.
+        guard StoreProfile.fingerprint(of: fresh) == StoreProfile.fingerprint(of: config) else {
+            let reason = "output:, template: or document_path: changed; stop the crawler, run `crawler store rerender`, "
+                + "then start it again"
+            logReload(["status": "rejected", "error": "\(reason)"], warning: true)
+            return
+        }
         let old = Dictionary(currentFeeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let now = WallClock.now()
         let touched = fresh.feeds.filter { old[$0.name] != $0 }

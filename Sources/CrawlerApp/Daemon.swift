@@ -69,6 +69,12 @@ public final class Daemon {
             return 2
         }
         logRecovery(store.recovery)
+        do {
+            try StoreProfile.check(store, config: config)
+        } catch {
+            logger.error("store_profile", metadata: ["error": "\(error)", "store": "\(config.storePath)"])
+            return 2
+        }
         let signals = self.signals
         let flow = pipeline.flow(store: store, isCancelled: { signals.shutdownRequested },
                                  heartbeat: { [unowned self] in keepWatchdogHappy() },
@@ -192,7 +198,7 @@ public final class Daemon {
         guard !recovery.isEmpty else { return }
         logger.warning("store_recovery", metadata: [
             "removed_temp_files": "\(recovery.removedTemporaryFiles)", "completed": "\(recovery.completedDocuments)",
-            "forgotten": "\(recovery.forgottenDocuments)",
+            "forgotten": "\(recovery.forgottenDocuments)", "rewrites_finished": "\(recovery.finishedRewrites)",
         ])
     }
 }

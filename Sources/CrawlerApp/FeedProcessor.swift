@@ -111,6 +111,12 @@ struct FeedProcessor {
         prepared.report.parseNotes = reading.notes.logMetadata
         prepared.hints = reading.hints
         prepared.documents = reading.documents
+        if let fallback = reading.identityFallback {
+            logger.warning("identity_fallback", metadata: [
+                "feed": "\(feed.name)", "identity": "\(feed.identity.rawValue)", "instead": "\(fallback)",
+                "reason": "two different items share one identity in the same document",
+            ])
+        }
         if prepared.report.succeeded {
             prepared.response = KeptResponse(validators: response.validators, bodyFingerprint: response.bodyFingerprint)
         }

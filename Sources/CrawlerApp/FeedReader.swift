@@ -28,6 +28,8 @@ struct FeedReader: Sendable {
         var cut: ParseCut?
         /// What the parse noticed about the document (labels overridden, markup recovered).
         var notes = ParseNotes()
+        /// The identity used instead of the feed's own when its items' identities were not unique.
+        var identityFallback: String?
     }
 
     /// Parse and conversion share one time budget, which starts here (not when the body was queued).
@@ -60,6 +62,7 @@ struct FeedReader: Sendable {
             }
             reading.documents.append(renderer.render(item, firstSeen: now))
         }
+        reading.identityFallback = IdentityFallback.apply(to: &reading.documents)
         reading.status = status(of: reading)
         return reading
     }

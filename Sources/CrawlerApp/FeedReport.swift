@@ -19,6 +19,10 @@ public struct FeedReport: Sendable {
     public var items: Int = 0
     public var new: Int = 0
     public var duplicates: Int = 0
+    /// Documents rewritten in place because their item changed (`revisions: replace`), and later
+    /// versions only recorded (`keep-first`).
+    public var replaced: Int = 0
+    public var versionsRecorded: Int = 0
     /// Why the feed's items were not all read (`max_items`, `time_limit`); nil when they were.
     public var cut: String?
     /// New documents left for a later day by `max_documents_per_day`.

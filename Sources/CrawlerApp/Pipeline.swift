@@ -119,6 +119,8 @@ public struct Pipeline {
         for (key, value) in report.parseNotes { metadata[key] = "\(value)" }
         if !report.parseNotes.isEmpty { logParseWarnings(report) }
         if report.held > 0 { metadata["held"] = "\(report.held)" }
+        if report.replaced > 0 { metadata["replaced"] = "\(report.replaced)" }
+        if report.versionsRecorded > 0 { metadata["versions_recorded"] = "\(report.versionsRecorded)" }
         if let limit = report.dailyBudgetReached {
             logger.notice("budget_reached", metadata: [
                 "feed": "\(report.feed)", "limit": "\(limit)", "held": "\(report.held)",

@@ -86,11 +86,13 @@ struct StoreBatch {
         if staged == nil { stage(in: store) }
         var storeError: StoreError?
         var stored: Set<String> = []
+        var revised = Revised()
         var refused: [String: StoreError] = [:]
         do {
             if let staged = try staged?.get() {
                 let outcome = try store.store(staged, storedAt: now)
                 stored = Set(outcome.stored.map(\.shortHash))
+                revised = Revised(outcome)
                 refused = outcome.refused
             }
         } catch {
@@ -102,7 +104,9 @@ struct StoreBatch {
         var reports = waiting.map { entry in
             let new = entry.prepared.documents.filter { stored.remove($0.shortHash) != nil }
             let error = storeError ?? entry.prepared.documents.lazy.compactMap { refused[$0.shortHash] }.first
-            return entry.processor.complete(entry.prepared, newDocuments: new, storeError: error)
+            var report = entry.processor.complete(entry.prepared, newDocuments: new, storeError: error)
+            if error == nil { revised.count(entry.prepared.documents, into: &report) }
+            return report
         }
         // After the documents, never before: validators must not outlive the content they describe.
         do {
@@ -114,5 +118,26 @@ struct StoreBatch {
             }
         }
         return reports
+    }
+}
+
+/// A batch's revisions, counted for the feed that carried each.
+private struct Revised {
+    var replaced: Set<String> = []
+    var recorded: Set<String> = []
+
+    init() {}
+
+    init(_ outcome: DocumentStore.Outcome) {
+        replaced = Set(outcome.replaced.map { $0.feed + "\n" + $0.shortHash })
+        recorded = Set(outcome.recorded.map { $0.feed + "\n" + $0.shortHash })
+    }
+
+    /// Replaced documents are not duplicates: they are moved from that count to `replaced`.
+    mutating func count(_ documents: [Document], into report: inout FeedReport) {
+        guard !replaced.isEmpty || !recorded.isEmpty else { return }
+        report.replaced = documents.filter { replaced.remove($0.feed + "\n" + $0.shortHash) != nil }.count
+        report.versionsRecorded = documents.filter { recorded.remove($0.feed + "\n" + $0.shortHash) != nil }.count
+        report.duplicates = max(0, report.duplicates - report.replaced)
     }
 }

@@ -13,6 +13,10 @@ public struct Document: Sendable, Hashable {
     public var date: Timestamp
     /// The complete file text, exactly as it is written.
     public var text: String
+    /// What the store does when the item is already stored with other content.
+    public var revisions: RevisionPolicy = .new
+    /// The values the document was rendered from, kept by the store for re-rendering.
+    public var source: SourceValues?
 
     public init(feed: String, itemIdentity: String, contentHash: String, date: Timestamp, text: String) {
         self.feed = feed

@@ -38,6 +38,10 @@ public struct FeedConfig: Sendable, Hashable, Codable {
     public var siteURL: String?
     /// Headers, cookies, credentials, user agent, proxy, CA file and cache/403 handling of its requests.
     public var request = RequestSettings()
+    /// An edited item: rewritten in place (the default), a new document, or only recorded.
+    public var revisions: RevisionPolicy = .replace
+    /// What tells the feed's items apart.
+    public var identity: ItemIdentityRule = .guid
     /// 1-based line in feeds.yaml where this feed is declared (0 when not from a file).
     public var line: Int
 
@@ -76,5 +80,7 @@ extension FeedConfig {
         allowPrivateNetworks = try values.decodeIfPresent(Bool.self, forKey: .allowPrivateNetworks) ?? false
         siteURL = try values.decodeIfPresent(String.self, forKey: .siteURL)
         request = try values.decodeIfPresent(RequestSettings.self, forKey: .request) ?? RequestSettings()
+        revisions = try values.decodeIfPresent(RevisionPolicy.self, forKey: .revisions) ?? .replace
+        identity = try values.decodeIfPresent(ItemIdentityRule.self, forKey: .identity) ?? .guid
     }
 }

@@ -21,6 +21,8 @@ final class DocumentIndex {
     private let insertPending: SQLiteStatement
     private let deletePending: SQLiteStatement
     private let feedState: FeedStateTable
+    /// Revisions, kept source values, rewrites and the output profile.
+    let revisions: RevisionIndex
     /// FULL normally; OFF in benchmarks measuring what durability costs.
     var synchronousMode = "FULL"
 
@@ -71,6 +73,7 @@ final class DocumentIndex {
             "INSERT OR REPLACE INTO pending (short, feed, item, position) VALUES (?1, ?2, ?3, ?4)")
         deletePending = try database.prepare("DELETE FROM pending WHERE short = ?1")
         feedState = try FeedStateTable(database: database)
+        revisions = try RevisionIndex(database: database)
     }
 
     func contains(shortHash: String) throws(StoreError) -> Bool {
@@ -102,6 +105,7 @@ final class DocumentIndex {
                 try insertProvenance.run([feed, item, short, .text(document.contentHash), .integer(storedAt.secondsSince1970)])
                 try recordLatest.run([feed, item, short])
                 try insertPending.run([short, feed, item, .integer(Int64(position))])
+                try revisions.recordNew(document)
             }
         }
     }
@@ -139,6 +143,7 @@ final class DocumentIndex {
                 try deleteDocument.run([.text(row.short)])
                 try deletePending.run([.text(row.short)])
             }
+            try revisions.forget(rows.map(\.short))
         }
     }
 
@@ -182,7 +187,7 @@ final class DocumentIndex {
             try database.execute("""
                 DELETE FROM provenance WHERE short NOT IN (SELECT short FROM documents);
                 DELETE FROM items WHERE short NOT IN (SELECT short FROM documents);
-                """)
+                """ + RevisionIndex.dropOrphans)
         }
     }
 

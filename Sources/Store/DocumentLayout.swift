@@ -53,7 +53,9 @@ public struct DocumentLayout: Sendable, Hashable {
         relativePath(date: document.date, shortHash: document.shortHash)
     }
 
-    func relativePath(date: Timestamp, shortHash: String) -> String {
+    /// The path of the document named `shortHash` dated `date`: a replaced document keeps the
+    /// short hash of its first version, so its path does not change with its text.
+    public func relativePath(date: Timestamp, shortHash: String) -> String {
         let fields = UTCDateFields(date)
         func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
         var path = ""

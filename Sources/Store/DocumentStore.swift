@@ -10,8 +10,8 @@ public final class DocumentStore {
     /// The root, open: everything beneath it is reached from here (see `StoreFolder`).
     let folder: StoreFolder
     private let lock: StoreLock
-    private let index: DocumentIndex
-    private let writer: DocumentWriter
+    let index: DocumentIndex
+    let writer: DocumentWriter
     /// `stage`'s own read-only connection to the index, opened on first use.
     private var stagingConnection: SQLiteDatabase?
     /// What opening the store had to repair after an unclean stop.
@@ -24,6 +24,8 @@ public final class DocumentStore {
         public var completedDocuments = 0
         /// Pending documents whose rename had not happened: forgotten, so a later pass stores them.
         public var forgottenDocuments = 0
+        /// Rewrites (replacements, re-renders) a crash interrupted, finished from their durable temp files.
+        public var finishedRewrites = 0
 
         public var isEmpty: Bool { self == Recovery() }
     }
@@ -36,6 +38,10 @@ public final class DocumentStore {
         /// Documents not stored because the store refused their folder (a symbolic link, another
         /// filesystem), by short hash: their feeds failed, the rest of the batch did not.
         public var refused: [String: StoreError]
+        /// Documents whose item was stored with other content, rewritten in place (`revisions: replace`).
+        public var replaced: [Document] = []
+        /// Later versions only recorded, not written (`revisions: keep-first`).
+        public var recorded: [Document] = []
 
         public init(stored: [Document], duplicates: Int, refused: [String: StoreError] = [:]) {
             self.stored = stored
@@ -65,7 +71,10 @@ public final class DocumentStore {
             index.synchronousMode = "OFF"
             try index.database.execute("PRAGMA synchronous=OFF")
         }
+        // Before the temp files go: an interrupted rewrite's new text waits in one of them.
+        let finishedRewrites = try Self.finishRewrites(index: index, root: folder, temporary: temporary, durable: durable)
         var recovery = Recovery(removedTemporaryFiles: temporary.removeFiles())
+        recovery.finishedRewrites = finishedRewrites
         (recovery.completedDocuments, recovery.forgottenDocuments) = try Self.resolvePending(
             index: index, root: folder, durable: durable)
         self.recovery = recovery
@@ -125,11 +134,15 @@ public final class DocumentStore {
     }
 
     private func stage(_ documents: [Document], lookingUpIn database: SQLiteDatabase) throws(StoreError) -> StagedDocuments {
-        var seen = try StoredHashes.among(documents.map(\.shortHash), in: database)
-        // Forgotten documents count as seen: `store forget` keeps them from coming back.
-        seen.formUnion(try Tombstones.forgotten(documents, in: database))
-        let fresh = documents.filter { seen.insert($0.shortHash).inserted }
-        return StagedDocuments(documents: documents, preparation: try writer.prepare(fresh), writer: writer)
+        let (plain, revisions) = try RevisionPlan.split(documents, in: database)
+        // Forgotten documents count as seen: `store forget` keeps them from coming back, as a new
+        // document or as a revision of the item it was.
+        let forgotten = try Tombstones.forgotten(plain + revisions, in: database)
+        var seen = try StoredHashes.among(plain.map(\.shortHash), in: database)
+        seen.formUnion(forgotten)
+        let fresh = plain.filter { seen.insert($0.shortHash).inserted }
+        return StagedDocuments(documents: documents, preparation: try writer.prepare(fresh), writer: writer,
+                               revisions: revisions.filter { !forgotten.contains($0.shortHash) })
     }
 
     /// Stores a staged batch durably:
@@ -137,13 +150,15 @@ public final class DocumentStore {
     ///    documents the batch before stored meanwhile are dropped first);
     /// 2. the index records them, and lists them as pending (one transaction);
     /// 3. each is linked (or renamed) under its name, then one more syncfs;
-    /// 4. the index drops them from its pending list (one small transaction).
+    /// 4. the index drops them from its pending list (one small transaction);
+    /// 5. items stored before with other content are rewritten in place, or only recorded, by
+    ///    their feed's `revisions:` (`storeRevisions`, in the same order of writes).
     /// A crash anywhere leaves either nothing, or pending rows that `init` resolves by looking
     /// for the named file. No document is ever half-written under its final name.
     public func store(_ staged: StagedDocuments, storedAt: Timestamp) throws(StoreError) -> Outcome {
         let isAhead = staged.isAhead
         var prepared = staged.take()
-        let refused = staged.refused
+        var revisions = staged.revisions
         if isAhead {
             let storedMeanwhile: Set<String>
             do {
@@ -154,9 +169,21 @@ public final class DocumentStore {
             }
             writer.discard(prepared.filter { storedMeanwhile.contains($0.document.shortHash) }[...])
             prepared.removeAll { storedMeanwhile.contains($0.document.shortHash) }
+            // An item the batch before stored meanwhile is a revision now, not a second document.
+            let late: Set<String>
+            do {
+                late = try RevisionPlan.itemsWithFiles(prepared.map(\.document), in: index.database)
+            } catch {
+                writer.discard(prepared[...])
+                throw error
+            }
+            let isLate = { (entry: PreparedDocument) in late.contains(entry.document.shortHash) }
+            writer.discard(prepared.filter(isLate)[...])
+            revisions += prepared.filter(isLate).map(\.document)
+            prepared.removeAll(where: isLate)
         }
         guard !prepared.isEmpty else {
-            return Outcome(stored: [], duplicates: staged.documents.count - refusedCount(staged), refused: refused)
+            return try outcome(stored: [], revisions: revisions, of: staged, storedAt: storedAt)
         }
         do {
             // Staged ahead, the files were synced there; a sync here would wait for the next
@@ -177,9 +204,18 @@ public final class DocumentStore {
             throw error
         }
         try index.markStored(prepared.map(\.document.shortHash))
-        let stored = prepared.map(\.document)
-        return Outcome(stored: stored, duplicates: staged.documents.count - stored.count - refusedCount(staged),
-                       refused: refused)
+        return try outcome(stored: prepared.map(\.document), revisions: revisions, of: staged, storedAt: storedAt)
+    }
+
+    /// Stores the batch's revisions (after its new documents) and says what became of the batch.
+    private func outcome(stored: [Document], revisions: [Document], of staged: StagedDocuments,
+                         storedAt: Timestamp) throws(StoreError) -> Outcome {
+        let revised = try storeRevisions(revisions, storedAt: storedAt)
+        var outcome = Outcome(stored: stored, duplicates: staged.documents.count - stored.count - revised.replaced.count
+                                - refusedCount(staged), refused: staged.refused)
+        outcome.replaced = revised.replaced
+        outcome.recorded = revised.recorded
+        return outcome
     }
 
     /// How many of the batch's documents (duplicates included) were refused.

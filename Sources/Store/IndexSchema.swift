@@ -7,7 +7,7 @@
 /// hash order; documents go in by rowid (appended) and provenance by feed (a feed's items sit
 /// together), and the second commit of a batch touches only `pending`.
 enum IndexSchema {
-    static let version = 7
+    static let version = 8
 
     static let storedDocumentCount = "SELECT (SELECT count(*) FROM documents) - (SELECT count(*) FROM pending)"
 
@@ -39,7 +39,7 @@ enum IndexSchema {
             adopted_url TEXT, body_fingerprint TEXT, last_unconditional INTEGER, not_before INTEGER,
             stored_day INTEGER, stored_day_documents INTEGER
         ) WITHOUT ROWID;
-        """
+        """ + RevisionTables.create
 
     /// Steps from each older version to the next, applied in order on open.
     static let migrations: [Int: String] = [
@@ -86,6 +86,9 @@ enum IndexSchema {
             """,
         // The day's count of new documents, for max_documents_per_day.
         5: "ALTER TABLE feed_state ADD COLUMN stored_day INTEGER; ALTER TABLE feed_state ADD COLUMN stored_day_documents INTEGER;",
+        // Forgotten documents' tombstones and the layouts the store has used (see ForgetSchema).
         6: ForgetSchema.step,
+        // Revisions in place, kept source values and re-rendering (see RevisionTables).
+        7: RevisionTables.migration,
     ]
 }

@@ -113,6 +113,7 @@ final class SQLiteStatement {
         case text(String?)
         case integer(Int64?)
         case real(Double?)
+        case blob([UInt8]?)
     }
 
     /// Binds `values` to ?1, ?2... and steps once per row, handing each row to `row`.
@@ -125,7 +126,8 @@ final class SQLiteStatement {
             case .text(let text?): crawler_sqlite_bind_text(handle, index, text, -1)
             case .integer(let number?): sqlite3_bind_int64(handle, index, number)
             case .real(let number?): sqlite3_bind_double(handle, index, number)
-            case .text(nil), .integer(nil), .real(nil): sqlite3_bind_null(handle, index)
+            case .blob(let bytes?): crawler_sqlite_bind_blob(handle, index, bytes, Int32(bytes.count))
+            case .text(nil), .integer(nil), .real(nil), .blob(nil): sqlite3_bind_null(handle, index)
             }
         }
         while true {
@@ -149,5 +151,11 @@ final class SQLiteStatement {
 
     func integer(_ column: Int32) -> Int64? {
         sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+    }
+
+    func blob(_ column: Int32) -> [UInt8]? {
+        let count = Int(sqlite3_column_bytes(handle, column))
+        guard let pointer = sqlite3_column_blob(handle, column) else { return nil }
+        return Array(UnsafeRawBufferPointer(start: pointer, count: count))
     }
 }

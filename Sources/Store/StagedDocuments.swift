@@ -12,6 +12,8 @@ public final class StagedDocuments: @unchecked Sendable {
     private var prepared: [PreparedDocument]
     /// Documents the store would not write, by short hash, with why (see `DocumentWriter.Preparation`).
     let refused: [String: StoreError]
+    /// Documents whose item is stored with other content: replaced or recorded, not written anew.
+    let revisions: [Document]
     private let writer: DocumentWriter?
 
     /// Documents a store has nothing to write ahead for.
@@ -19,13 +21,16 @@ public final class StagedDocuments: @unchecked Sendable {
         self.documents = documents
         prepared = []
         refused = [:]
+        revisions = []
         writer = nil
     }
 
-    init(documents: [Document], preparation: DocumentWriter.Preparation, writer: DocumentWriter) {
+    init(documents: [Document], preparation: DocumentWriter.Preparation, writer: DocumentWriter,
+         revisions: [Document] = []) {
         self.documents = documents
         prepared = preparation.prepared
         refused = preparation.refused
+        self.revisions = revisions
         self.writer = writer
     }
 

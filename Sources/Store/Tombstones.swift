@@ -38,6 +38,7 @@ enum Tombstones {
             INSERT OR REPLACE INTO tombstone_items (feed, item, short)
                 SELECT feed, item, short FROM provenance WHERE short = ?1
                 UNION SELECT feed, item, short FROM items WHERE short = ?1
+                UNION SELECT feed, item, document FROM item_files WHERE document = ?1
             """)
         let recount = try database.prepare("""
             UPDATE feed_state SET documents = max(0, documents - 1)
@@ -46,6 +47,10 @@ enum Tombstones {
         var removals: [SQLiteStatement] = []
         for table in ["provenance", "items", "pending", "documents"] {
             removals.append(try database.prepare("DELETE FROM \(table) WHERE short = ?1"))
+        }
+        // A revised item's file and kept source values go with its document.
+        for table in ["item_files", "sources"] {
+            removals.append(try database.prepare("DELETE FROM \(table) WHERE document = ?1"))
         }
         try database.transaction { () throws(StoreError) in
             for document in documents {

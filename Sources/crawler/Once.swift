@@ -61,7 +61,15 @@ struct Once: AsyncParsableCommand {
                 "removed_temp_files": "\(store.recovery.removedTemporaryFiles)",
                 "completed": "\(store.recovery.completedDocuments)",
                 "forgotten": "\(store.recovery.forgottenDocuments)",
+                "rewrites_finished": "\(store.recovery.finishedRewrites)",
             ])
+        }
+        do {
+            try StoreProfile.check(store, config: settings)
+        } catch {
+            logger.error("store_profile", metadata: ["error": "\(error)"])
+            printError("crawler: \(error)")
+            throw ExitStatus.configError
         }
         if force { try liftHolds(feeds, in: store) }
         let pipeline = try Pipeline(config: settings, logger: logger)

@@ -8,8 +8,8 @@ import FeedModel
 struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
-        abstract: "Check the store, rebuild its index from the documents, or forget documents for good.",
-        subcommands: [Verify.self, RebuildIndex.self, Forget.self]
+        abstract: "Check the store, rebuild its index, forget documents for good, or render them again.",
+        subcommands: [Verify.self, RebuildIndex.self, Forget.self, Rerender.self]
     )
 }
 

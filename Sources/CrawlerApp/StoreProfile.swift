@@ -1,0 +1,48 @@
+public import FeedModel
+public import Store
+
+/// The output settings documents are written with (`output:`, `template:`, `document_path:`),
+/// recorded in the store so a change is noticed before a crawl would mix two formats or two
+/// layouts in one folder.
+public enum StoreProfile {
+    /// The settings as one line, the template by a hash of its text.
+    public static func fingerprint(of config: CrawlerConfig) -> String {
+        var text = "output: \(config.output.name), document_path: \(config.documentPath)"
+        if case .template(let template) = config.output { text += ", template: fnv1a-\(fnv1a(template))" }
+        return text
+    }
+
+    public struct Mismatch: Error, CustomStringConvertible {
+        public let store: String
+        public let documents: Int
+        public let recorded: String
+        public let current: String
+
+        public var description: String {
+            "the store \(store) holds \(documents) documents written with \(recorded); the configuration now says "
+                + "\(current). Run `crawler store rerender` to rewrite them with the new settings (or put the old "
+                + "settings back); nothing was fetched"
+        }
+    }
+
+    /// Records the settings of an empty store (or one from before they were recorded); throws
+    /// when a store with documents was written with other settings.
+    public static func check(_ store: DocumentStore, config: CrawlerConfig) throws -> Void {
+        let current = fingerprint(of: config)
+        let recorded = try store.recordedProfile()
+        guard recorded != current else { return }
+        let documents = try store.documentCount()
+        guard let recorded, documents > 0 else { return try store.recordProfile(current) }
+        throw Mismatch(store: store.root, documents: documents, recorded: recorded, current: current)
+    }
+
+    /// FNV-1a, 64 bits, as hex: a change of the template's text, not a secret.
+    private static func fnv1a(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+}

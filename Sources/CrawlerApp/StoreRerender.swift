@@ -1,0 +1,111 @@
+public import FeedModel
+public import Store
+internal import Convert
+internal import Dispatch
+
+/// `crawler store rerender`: every document written again from its kept source values with the
+/// current output profile, template, document_path and feed settings. Works through the store
+/// in hash order, a batch at a time, each batch rewritten durably (`DocumentStore.rewrite`):
+/// killed, it is simply run again; documents already as they should be are left alone.
+public struct StoreRerender {
+    public let config: CrawlerConfig
+    public let store: DocumentStore
+    public var feed: String?
+    public var dryRun = false
+    static let batchSize = 500
+
+    public init(config: CrawlerConfig, store: DocumentStore, feed: String? = nil, dryRun: Bool = false) {
+        self.config = config
+        self.store = store
+        self.feed = feed
+        self.dryRun = dryRun
+    }
+
+    public struct Report: Sendable {
+        public var examined = 0
+        public var rewritten = 0
+        /// Of those rewritten, the documents that changed path.
+        public var moved = 0
+        public var unchanged = 0
+        /// Documents stored before source values were kept: left as they are.
+        public var withoutSource = 0
+        /// Documents of feeds no longer in the configuration, by feed: left as they are.
+        public var unknownFeeds: [String: Int] = [:]
+    }
+
+    public func run(progress: (Report) -> Void = { _ in }) throws -> Report {
+        let format = try OutputFormat(config.output)
+        var feeds: [String: FeedConfig] = [:]
+        for feed in config.feeds + config.disabledFeeds { feeds[feed.name] = feed }
+        var report = Report()
+        var after = ""
+        while true {
+            let rows = try store.storedSources(feed: feed, after: after, limit: Self.batchSize)
+            guard let last = rows.last else { break }
+            after = last.document.shortHash
+            var renderable: [(DocumentStore.StoredSource, SourceValues, FeedConfig)] = []
+            for row in rows {
+                report.examined += 1
+                guard let source = row.source, let name = row.feed else {
+                    report.withoutSource += 1
+                    continue
+                }
+                guard let feedConfig = feeds[name] else {
+                    report.unknownFeeds[name, default: 0] += 1
+                    continue
+                }
+                renderable.append((row, source, feedConfig))
+            }
+            let rewrites = render(renderable, format: format, layout: store.layout)
+            let changing = store.changing(rewrites)
+            if !dryRun { try store.rewrite(changing) }
+            report.rewritten += changing.count
+            report.moved += changing.filter { $0.path != $0.oldPath }.count
+            report.unchanged += rewrites.count - changing.count
+            progress(report)
+        }
+        // Only a whole store rewritten is in the new profile.
+        if !dryRun, feed == nil { try store.recordProfile(StoreProfile.fingerprint(of: config)) }
+        return report
+    }
+
+    /// Renders a batch on every core: rendering (sanitizing above all) is most of a rerender's CPU.
+    private func render(_ rows: [(DocumentStore.StoredSource, SourceValues, FeedConfig)], format: OutputFormat,
+                        layout: DocumentLayout) -> [DocumentStore.DocumentRewrite] {
+        let results = RenderedBatch(count: rows.count)
+        let defaultImage = config.defaultImage
+        DispatchQueue.concurrentPerform(iterations: rows.count) { index in
+            let (row, source, feed) = rows[index]
+            let renderer = DocumentRenderer(feed: feed, channelTitle: source.channelTitle, defaultImage: defaultImage,
+                                            format: format)
+            let document = renderer.render(source.item, firstSeen: source.firstSeen)
+            let path = layout.relativePath(date: document.date, shortHash: row.document.shortHash)
+            results.set(index, DocumentStore.DocumentRewrite(shortHash: row.document.shortHash, oldPath: row.document.path,
+                                                             path: path, text: document.text, date: document.date))
+        }
+        return results.values
+    }
+}
+
+/// The slots of a batch rendered in parallel: each index is written once, by one iteration,
+/// and read only after `concurrentPerform` returns. Unchecked for that reason alone; a buffer,
+/// not an array property, so the writes are not exclusive accesses to one value.
+private final class RenderedBatch: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<DocumentStore.DocumentRewrite?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func set(_ index: Int, _ value: DocumentStore.DocumentRewrite) {
+        slots[index] = value
+    }
+
+    var values: [DocumentStore.DocumentRewrite] { slots.compactMap { $0 } }
+}

@@ -1,0 +1,165 @@
+public import FeedModel
+internal import Synchronization
+
+/// Rewriting documents that exist: a replaced item's new version, a re-rendered document. The
+/// same order as storing, so a crash leaves each document whole, old or new:
+/// 1. each new text goes to a temp file in `tmp/`, then one syncfs;
+/// 2. the index lists the rewrites (`rewrites`, one transaction);
+/// 3. each temp file is renamed over the document's path (or to its new path), one syncfs;
+///    a moved document's old file is removed only then, and synced again;
+/// 4. the index takes the new paths, sizes and versions and drops the rewrites.
+/// Opening the store finishes step 3 and 4 for every listed rewrite (`finishRewrites`).
+extension DocumentStore {
+    /// A document's new text and place, for `rewrite`.
+    public struct DocumentRewrite: Sendable {
+        public var shortHash: String
+        public var oldPath: String
+        public var path: String
+        public var text: String
+        public var date: Timestamp
+
+        public init(shortHash: String, oldPath: String, path: String, text: String, date: Timestamp) {
+            self.shortHash = shortHash
+            self.oldPath = oldPath
+            self.path = path
+            self.text = text
+            self.date = date
+        }
+    }
+
+    /// The rewrites that would change something: a new path, or a text other than the file's.
+    public func changing(_ rewrites: [DocumentRewrite]) -> [DocumentRewrite] {
+        rewrites.filter { rewrite in
+            guard rewrite.path == rewrite.oldPath, let file = folder.locate(rewrite.path),
+                  let bytes = FileSystem.read(file.name, in: file.folder) else { return true }
+            return !bytes.elementsEqual(rewrite.text.utf8)
+        }
+    }
+
+    /// Rewrites the documents durably (see the type's comment).
+    public func rewrite(_ rewrites: [DocumentRewrite]) throws(StoreError) {
+        try performRewrites(rewrites.map { rewrite in
+            (RevisionIndex.Rewrite(document: rewrite.shortHash, temp: "", path: rewrite.path, oldPath: rewrite.oldPath,
+                                   date: rewrite.date, bytes: rewrite.text.utf8.count), rewrite.text)
+        })
+    }
+
+    /// Replaces or records the revisions of a batch; returns the documents written and those only recorded.
+    func storeRevisions(_ candidates: [Document],
+                        storedAt: Timestamp) throws(StoreError) -> (replaced: [Document], recorded: [Document]) {
+        guard !candidates.isEmpty else { return ([], []) }
+        var items: Set<String> = [], files: Set<String> = []
+        var replacements: [(RevisionIndex.Rewrite, String)] = [], replaced: [Document] = [], kept: [Document] = []
+        for document in candidates where items.insert(document.feed + "\n" + document.itemIdentity).inserted {
+            // Another link under this identity is another story: it is stored on a later pass, by
+            // `RevisionPlan`, under the guid-and-link identity; never written over this one.
+            guard let file = try index.revisions.file(of: document.feed, item: document.itemIdentity),
+                  file.hash != document.contentHash, RevisionPlan.isSameStory(file, document) else { continue }
+            guard document.revisions == .replace else {
+                kept.append(document)
+                continue
+            }
+            guard files.insert(file.document).inserted else { continue }
+            replacements.append((RevisionIndex.Rewrite(
+                document: file.document, temp: "", path: file.path, oldPath: file.path, date: document.date,
+                bytes: document.text.utf8.count, feed: document.feed, item: document.itemIdentity,
+                hash: document.contentHash, link: document.source?.item.link,
+                source: document.source.map(SourceCoding.encode)), document.text))
+            replaced.append(document)
+        }
+        try performRewrites(replacements)
+        try index.database.transaction { () throws(StoreError) in
+            for document in replaced + kept {
+                try index.revisions.recordVersion(feed: document.feed, item: document.itemIdentity, hash: document.contentHash,
+                                                  seenAt: storedAt, written: document.revisions == .replace)
+            }
+        }
+        return (replaced, kept)
+    }
+
+    private func performRewrites(_ rewrites: [(RevisionIndex.Rewrite, String)]) throws(StoreError) {
+        guard !rewrites.isEmpty else { return }
+        let temporary = writer.temporaryFolder
+        // What an earlier failure left listed goes first: its temp file must not be orphaned.
+        let leftover = try index.revisions.pendingRewrites()
+        if !leftover.isEmpty {
+            try Self.publishRewrites(leftover, root: folder, temporary: temporary, durable: writer.durable)
+            try index.revisions.applyRewrites(leftover)
+        }
+        var rows: [RevisionIndex.Rewrite] = []
+        do {
+            for (rewrite, text) in rewrites {
+                var row = rewrite
+                row.temp = "rewrite-" + row.document + "-" + String(Self.rewriteSerial.wrappingAdd(1, ordering: .relaxed).newValue) + ".tmp"
+                row.digest = FileDigest.of(text)
+                try FileSystem.writeFile(text, named: row.temp, in: temporary)
+                rows.append(row)
+            }
+            try writer.makeDurable()
+            try index.revisions.recordRewrites(rows)
+        } catch {
+            for row in rows { temporary.remove(row.temp) }
+            throw error
+        }
+        // From here on the rewrites are listed: a failure leaves them for the next open to finish.
+        try Self.publishRewrites(rows, root: folder, temporary: temporary, durable: writer.durable)
+        try index.revisions.applyRewrites(rows)
+    }
+
+    private static let rewriteSerial = Atomic<UInt64>(0)
+
+    /// Step 3 for listed rewrites; safe to repeat: a temp file already renamed is not there.
+    private static func publishRewrites(_ rows: [RevisionIndex.Rewrite], root: StoreFolder, temporary: StoreFolder,
+                                        durable: Bool) throws(StoreError) {
+        var folders: [String: StoreFolder] = [:]
+        for row in rows where temporary.kind(of: row.temp) == .file {
+            let path = DocumentLayout.folder(of: row.path)
+            let target: StoreFolder
+            if let opened = folders[path] { target = opened } else { target = try root.folder(path) }
+            folders[path] = target
+            try FileSystem.rename(row.temp, in: temporary, to: DocumentLayout.fileName(of: row.path), in: target)
+        }
+        if durable { try root.syncFileSystem() }
+        // The old name goes only once the new one is durable: never neither.
+        let moved = rows.filter { $0.oldPath != $0.path }
+        guard !moved.isEmpty else { return }
+        for row in moved { if let old = root.locate(row.oldPath) { old.folder.remove(old.name) } }
+        if durable { try root.syncFileSystem() }
+    }
+
+    /// Finishes the rewrites a crash interrupted; returns how many.
+    static func finishRewrites(index: DocumentIndex, root: StoreFolder, temporary: StoreFolder,
+                               durable: Bool) throws(StoreError) -> Int {
+        let rows = try index.revisions.pendingRewrites()
+        guard !rows.isEmpty else { return 0 }
+        try publishRewrites(rows, root: root, temporary: temporary, durable: durable)
+        try index.revisions.applyRewrites(rows)
+        return rows.count
+    }
+}
+
+/// Kept source values and the output profile, for `crawler store rerender`.
+extension DocumentStore {
+    /// A document and what it was rendered from (nil when stored before source values were kept).
+    public struct StoredSource: Sendable {
+        public let document: IndexedDocument
+        public let feed: String?
+        public let source: SourceValues?
+    }
+
+    /// Up to `limit` documents after the short hash `after`, in hash order; of one feed if named.
+    public func storedSources(feed: String?, after: String, limit: Int) throws(StoreError) -> [StoredSource] {
+        try index.revisions.sourceRows(feed: feed, after: after, limit: limit).map { row in
+            StoredSource(document: row.document, feed: row.feed, source: row.data.flatMap(SourceCoding.decode))
+        }
+    }
+
+    /// The output settings the documents were written with, as recorded (nil: none recorded yet).
+    public func recordedProfile() throws(StoreError) -> String? {
+        try index.revisions.profile()
+    }
+
+    public func recordProfile(_ profile: String) throws(StoreError) {
+        try index.revisions.recordProfile(profile)
+    }
+}

@@ -1,0 +1,191 @@
+internal import FeedModel
+
+/// The index's side of revisions and re-rendering (tables in `RevisionTables`): which file each
+/// item lives in, the versions seen, the kept source values, pending rewrites and the profile.
+/// Statements are prepared once, on the index's own connection. Not Sendable: one owner.
+final class RevisionIndex {
+    private let database: SQLiteDatabase
+    private let upsertItemFile: SQLiteStatement
+    private let upsertSource: SQLiteStatement
+    private let insertVersion: SQLiteStatement
+    private let lookupFile: SQLiteStatement
+
+    init(database: SQLiteDatabase) throws(StoreError) {
+        self.database = database
+        upsertItemFile = try database.prepare("""
+            INSERT INTO item_files (feed, item, document, hash, link) VALUES (?1, ?2, ?3, ?4, ?5)
+            ON CONFLICT (feed, item) DO UPDATE SET document = excluded.document, hash = excluded.hash, link = excluded.link
+            """)
+        upsertSource = try database.prepare(
+            "INSERT OR REPLACE INTO sources (document, feed, item, data) VALUES (?1, ?2, ?3, ?4)")
+        insertVersion = try database.prepare("""
+            INSERT INTO item_versions (feed, item, hash, seen_at, written) VALUES (?1, ?2, ?3, ?4, ?5)
+            ON CONFLICT (feed, item, hash) DO UPDATE SET written = max(written, excluded.written)
+            """)
+        lookupFile = try Self.prepareLookup(on: database)
+    }
+
+    /// The document an item lives in, by its feed and identity, through any connection.
+    static func prepareLookup(on database: SQLiteDatabase) throws(StoreError) -> SQLiteStatement {
+        try database.prepare("""
+            SELECT item_files.document, item_files.hash, documents.path, item_files.link FROM item_files
+            JOIN documents ON documents.short = item_files.document WHERE feed = ?1 AND item = ?2
+            """)
+    }
+
+    struct ItemFile {
+        let document: String
+        let hash: String
+        let path: String
+        let link: String?
+    }
+
+    static func file(of feed: String, item: String, using lookup: SQLiteStatement) throws(StoreError) -> ItemFile? {
+        var found: ItemFile?
+        try lookup.run([.text(feed), .text(item)]) { row in
+            found = ItemFile(document: row.text(0) ?? "", hash: row.text(1) ?? "", path: row.text(2) ?? "",
+                             link: row.text(3))
+        }
+        return found
+    }
+
+    func file(of feed: String, item: String) throws(StoreError) -> ItemFile? {
+        try Self.file(of: feed, item: item, using: lookupFile)
+    }
+
+    /// A new document (inside the caller's transaction): its item now lives in it, and its source values are kept.
+    func recordNew(_ document: Document) throws(StoreError) {
+        try upsertItemFile.run([.text(document.feed), .text(document.itemIdentity), .text(document.shortHash),
+                                .text(document.contentHash), .text(document.source?.item.link)])
+        if let source = document.source {
+            try upsertSource.run([.text(document.shortHash), .text(document.feed), .text(document.itemIdentity),
+                                  .blob(SourceCoding.encode(source))])
+        }
+    }
+
+    func recordVersion(feed: String, item: String, hash: String, seenAt: Timestamp, written: Bool) throws(StoreError) {
+        try insertVersion.run([.text(feed), .text(item), .text(hash), .integer(seenAt.secondsSince1970),
+                               .integer(written ? 1 : 0)])
+    }
+
+    /// Undone documents take their item links and source values with them.
+    func forget(_ shorts: [String]) throws(StoreError) {
+        let dropFiles = try database.prepare("DELETE FROM item_files WHERE document = ?1")
+        let dropSources = try database.prepare("DELETE FROM sources WHERE document = ?1")
+        for short in shorts {
+            try dropFiles.run([.text(short)])
+            try dropSources.run([.text(short)])
+        }
+    }
+
+    static let dropOrphans = """
+        DELETE FROM item_files WHERE document NOT IN (SELECT short FROM documents);
+        DELETE FROM sources WHERE document NOT IN (SELECT short FROM documents);
+        """
+
+    // MARK: Pending rewrites
+
+    struct Rewrite {
+        var document: String
+        var temp: String
+        var path: String
+        var oldPath: String
+        var date: Timestamp
+        var bytes: Int
+        /// SHA-256 of the new text, for `verify` (set when its temp file is written).
+        var digest: String?
+        /// For a replacement: the item, its new content hash and source values.
+        var feed: String?
+        var item: String?
+        var hash: String?
+        var link: String?
+        var source: [UInt8]?
+    }
+
+    func recordRewrites(_ rewrites: [Rewrite]) throws(StoreError) {
+        let insert = try database.prepare("""
+            INSERT OR REPLACE INTO rewrites (document, temp, path, old_path, date, bytes, feed, item, hash, link, data, position, digest)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+            """)
+        try database.transaction { () throws(StoreError) in
+            for (position, rewrite) in rewrites.enumerated() {
+                try insert.run([.text(rewrite.document), .text(rewrite.temp), .text(rewrite.path), .text(rewrite.oldPath),
+                                .integer(rewrite.date.secondsSince1970), .integer(Int64(rewrite.bytes)),
+                                .text(rewrite.feed), .text(rewrite.item), .text(rewrite.hash), .text(rewrite.link),
+                                .blob(rewrite.source),
+                                .integer(Int64(position)), .text(rewrite.digest)])
+            }
+        }
+    }
+
+    func pendingRewrites() throws(StoreError) -> [Rewrite] {
+        var rows: [Rewrite] = []
+        let select = try database.prepare("""
+            SELECT document, temp, path, old_path, date, bytes, feed, item, hash, link, data, digest FROM rewrites ORDER BY position
+            """)
+        try select.run([]) { row in
+            rows.append(Rewrite(document: row.text(0) ?? "", temp: row.text(1) ?? "", path: row.text(2) ?? "",
+                                oldPath: row.text(3) ?? "", date: Timestamp(secondsSince1970: row.integer(4) ?? 0),
+                                bytes: Int(row.integer(5) ?? 0), feed: row.text(6), item: row.text(7),
+                                digest: row.text(11), hash: row.text(8), link: row.text(9), source: row.blob(10)))
+        }
+        return rows
+    }
+
+    /// The files are in place: the index follows them, and the rewrites are done.
+    func applyRewrites(_ rewrites: [Rewrite]) throws(StoreError) {
+        let updateDocument = try database.prepare("UPDATE documents SET path = ?2, date = ?3, bytes = ?4, digest = ?5 WHERE short = ?1")
+        let done = try database.prepare("DELETE FROM rewrites WHERE document = ?1")
+        try database.transaction { () throws(StoreError) in
+            for rewrite in rewrites {
+                let document = SQLiteStatement.Value.text(rewrite.document)
+                try updateDocument.run([document, .text(rewrite.path), .integer(rewrite.date.secondsSince1970),
+                                        .integer(Int64(rewrite.bytes)), .text(rewrite.digest)])
+                if let feed = rewrite.feed, let item = rewrite.item, let hash = rewrite.hash {
+                    try upsertItemFile.run([.text(feed), .text(item), document, .text(hash), .text(rewrite.link)])
+                    if let source = rewrite.source { try upsertSource.run([document, .text(feed), .text(item), .blob(source)]) }
+                }
+                try done.run([document])
+            }
+        }
+    }
+
+    // MARK: Sources and profile
+
+    struct SourceRow {
+        let document: IndexedDocument
+        let feed: String?
+        let item: String?
+        let data: [UInt8]?
+    }
+
+    /// Documents after `after` in hash order, with their source values where kept.
+    func sourceRows(feed: String?, after: String, limit: Int) throws(StoreError) -> [SourceRow] {
+        let select = try database.prepare("""
+            SELECT documents.short, documents.path, documents.date, documents.bytes, sources.feed, sources.item, sources.data
+            FROM documents LEFT JOIN sources ON sources.document = documents.short
+            WHERE documents.short > ?1 AND (?2 IS NULL OR sources.feed = ?2)
+              AND documents.short NOT IN (SELECT short FROM pending)
+            ORDER BY documents.short LIMIT ?3
+            """)
+        var rows: [SourceRow] = []
+        try select.run([.text(after), .text(feed), .integer(Int64(limit))]) { row in
+            rows.append(SourceRow(
+                document: IndexedDocument(shortHash: row.text(0) ?? "", path: row.text(1) ?? "",
+                                          date: Timestamp(secondsSince1970: row.integer(2) ?? 0),
+                                          bytes: Int(row.integer(3) ?? 0)),
+                feed: row.text(4), item: row.text(5), data: row.blob(6)))
+        }
+        return rows
+    }
+
+    func profile() throws(StoreError) -> String? {
+        var value: String?
+        try database.prepare("SELECT value FROM store_profile WHERE key = 'output'").run([]) { value = $0.text(0) }
+        return value
+    }
+
+    func recordProfile(_ value: String) throws(StoreError) {
+        try database.prepare("INSERT OR REPLACE INTO store_profile (key, value) VALUES ('output', ?1)").run([.text(value)])
+    }
+}

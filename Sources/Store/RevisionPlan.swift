@@ -1,0 +1,59 @@
+internal import FeedModel
+
+/// Which documents of a batch are revisions of items the store holds: looked up by feed and
+/// item identity (`item_files`) before any content-hash dedupe, since under `replace` the file
+/// is named after the item's first version, not the one it holds now.
+enum RevisionPlan {
+    /// The batch without the documents whose item's file holds this very version (duplicates),
+    /// and, apart, those whose item's file holds another version (revisions). Documents of
+    /// feeds with `revisions: new` are all plain.
+    static func split(_ documents: [Document],
+                      in database: SQLiteDatabase) throws(StoreError) -> (plain: [Document], revisions: [Document]) {
+        guard documents.contains(where: { $0.revisions != .new }) else { return (documents, []) }
+        let lookup = try RevisionIndex.prepareLookup(on: database)
+        return try database.reading { () throws(StoreError) in
+            var plain: [Document] = [], revisions: [Document] = []
+            for original in documents {
+                var document = original
+                guard document.revisions != .new,
+                      let file = try file(of: &document, using: lookup) else {
+                    plain.append(document)
+                    continue
+                }
+                if file.hash != document.contentHash { revisions.append(document) }
+            }
+            return (plain, revisions)
+        }
+    }
+
+    /// The file `document`'s item lives in. An identity whose file holds another link is another
+    /// story under a reused guid (the same guid in two polls, never in one document, escapes
+    /// `IdentityFallback`): the document takes the guid-and-link identity instead, so `replace`
+    /// never overwrites that story.
+    private static func file(of document: inout Document,
+                             using lookup: SQLiteStatement) throws(StoreError) -> RevisionIndex.ItemFile? {
+        guard let file = try RevisionIndex.file(of: document.feed, item: document.itemIdentity, using: lookup) else { return nil }
+        guard !isSameStory(file, document), let link = document.source?.item.link else { return file }
+        document.itemIdentity += "\n" + link
+        return try RevisionIndex.file(of: document.feed, item: document.itemIdentity, using: lookup)
+    }
+
+    /// False when the file holds an item with another link than the document's (both known).
+    static func isSameStory(_ file: RevisionIndex.ItemFile, _ document: Document) -> Bool {
+        guard let stored = file.link, !stored.isEmpty, let link = document.source?.item.link, !link.isEmpty else { return true }
+        return stored == link
+    }
+
+    /// The short hashes of the documents (of feeds not under `new`) whose item has a file now.
+    static func itemsWithFiles(_ documents: [Document], in database: SQLiteDatabase) throws(StoreError) -> Set<String> {
+        let candidates = documents.filter { $0.revisions != .new }
+        guard !candidates.isEmpty else { return [] }
+        let lookup = try RevisionIndex.prepareLookup(on: database)
+        var found: Set<String> = []
+        for document in candidates
+        where try RevisionIndex.file(of: document.feed, item: document.itemIdentity, using: lookup) != nil {
+            found.insert(document.shortHash)
+        }
+        return found
+    }
+}

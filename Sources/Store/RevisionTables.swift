@@ -1,0 +1,44 @@
+/// The index's tables for revisions and re-rendering, added by one self-contained migration step
+/// (`migration`) and created with the rest in a new index (`create`):
+/// - `item_files`: per feed and item identity, the document whose file holds the item (its
+///   short hash names the file, so the path stays when the text changes), the content hash
+///   of the version in it now, and its link (a different link under the same identity is
+///   another story: see `RevisionPlan`).
+/// - `item_versions`: later versions of an item seen under `replace` or `keep-first`, and
+///   whether they were written.
+/// - `sources`: each document's source values, compressed (`SourceCoding`), for `rerender`.
+/// - `rewrites`: documents being rewritten (a replacement or a re-render): their new text waits,
+///   durable, in a temp file; opening the store finishes what a crash interrupted.
+/// - `store_profile`: the output settings the documents were written with.
+enum RevisionTables {
+    static let create = """
+        CREATE TABLE IF NOT EXISTS item_files (
+            feed TEXT NOT NULL, item TEXT NOT NULL, document TEXT NOT NULL, hash TEXT NOT NULL, link TEXT,
+            PRIMARY KEY (feed, item)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS item_files_document ON item_files (document);
+        CREATE TABLE IF NOT EXISTS item_versions (
+            feed TEXT NOT NULL, item TEXT NOT NULL, hash TEXT NOT NULL, seen_at INTEGER NOT NULL,
+            written INTEGER NOT NULL, PRIMARY KEY (feed, item, hash)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS sources (
+            document TEXT PRIMARY KEY, feed TEXT NOT NULL, item TEXT NOT NULL, data BLOB NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS rewrites (
+            document TEXT PRIMARY KEY, temp TEXT NOT NULL, path TEXT NOT NULL, old_path TEXT NOT NULL,
+            date INTEGER NOT NULL, bytes INTEGER NOT NULL,
+            feed TEXT, item TEXT, hash TEXT, link TEXT, data BLOB, position INTEGER NOT NULL, digest TEXT
+        );
+        CREATE TABLE IF NOT EXISTS store_profile (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+        """
+
+    /// From the schema before revisions: every item's latest document becomes the file it lives in.
+    static let migration = create + """
+        INSERT OR IGNORE INTO item_files (feed, item, document, hash)
+            SELECT items.feed, items.item, items.short, provenance.hash FROM items
+            JOIN provenance ON provenance.feed = items.feed AND provenance.item = items.item
+                AND provenance.short = items.short;
+
+        """
+}

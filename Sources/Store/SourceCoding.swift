@@ -1,0 +1,112 @@
+internal import CZlib
+internal import FeedModel
+
+/// An item's source values (`SourceValues`) as the index keeps them: the fields, each
+/// length-prefixed, deflated by zlib. Layout: a version byte (1), the payload's length (4 bytes,
+/// little-endian), then zlib's stream. The version lets the field list grow.
+enum SourceCoding {
+    static let version: UInt8 = 1
+
+    static func encode(_ source: SourceValues) -> [UInt8] {
+        var payload: [UInt8] = []
+        payload.reserveCapacity(source.item.contentHTML.utf8.count + 512)
+        let item = source.item
+        for text in [item.id, item.title, item.link, item.author, item.published.map(decimal), item.updated.map(decimal),
+                     item.contentHTML, item.bodyImage, item.mediaImage, item.baseURL, source.channelTitle,
+                     decimal(source.firstSeen)] {
+            append(text, to: &payload)
+        }
+        appendNumber(UInt64(item.categories.count), to: &payload)
+        for category in item.categories { append(category, to: &payload) }
+        return [version] + littleEndian(UInt32(payload.count)) + deflate(payload)
+    }
+
+    static func decode(_ bytes: [UInt8]) -> SourceValues? {
+        guard bytes.count > 5, bytes[0] == version else { return nil }
+        let length = Int(bytes[1]) | Int(bytes[2]) << 8 | Int(bytes[3]) << 16 | Int(bytes[4]) << 24
+        guard let payload = inflate(Array(bytes[5...]), length: length) else { return nil }
+        var reader = Reader(bytes: payload)
+        var fields: [String?] = []
+        for _ in 0..<12 {
+            guard let field = reader.text() else { return nil }
+            fields.append(field)
+        }
+        guard let count = reader.number() else { return nil }
+        var categories: [String] = []
+        for _ in 0..<count {
+            guard let category = reader.text() ?? nil else { return nil }
+            categories.append(category)
+        }
+        var item = Item(id: fields[0], title: fields[1] ?? "", link: fields[2], author: fields[3],
+                        published: fields[4].flatMap(timestamp), updated: fields[5].flatMap(timestamp),
+                        categories: categories, contentHTML: fields[6] ?? "", mediaImage: fields[8], baseURL: fields[9])
+        item.bodyImage = fields[7]
+        return SourceValues(item: item, channelTitle: fields[10] ?? "",
+                            firstSeen: fields[11].flatMap(timestamp) ?? Timestamp(secondsSince1970: 0))
+    }
+
+    private static func decimal(_ timestamp: Timestamp) -> String { String(timestamp.secondsSince1970) }
+    private static func timestamp(_ text: String) -> Timestamp? { Int64(text).map(Timestamp.init(secondsSince1970:)) }
+
+    /// nil as 0; a text as its length + 1, then its UTF-8.
+    private static func append(_ text: String?, to payload: inout [UInt8]) {
+        guard let text else { return appendNumber(0, to: &payload) }
+        appendNumber(UInt64(text.utf8.count) + 1, to: &payload)
+        payload.append(contentsOf: text.utf8)
+    }
+
+    private static func appendNumber(_ value: UInt64, to payload: inout [UInt8]) {
+        var value = value
+        while value >= 0x80 {
+            payload.append(UInt8(value & 0x7F) | 0x80)
+            value >>= 7
+        }
+        payload.append(UInt8(value))
+    }
+
+    private static func littleEndian(_ value: UInt32) -> [UInt8] {
+        [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value >> 16 & 0xFF), UInt8(value >> 24)]
+    }
+
+    private struct Reader {
+        let bytes: [UInt8]
+        var offset = 0
+
+        mutating func number() -> UInt64? {
+            var value: UInt64 = 0, shift: UInt64 = 0
+            while offset < bytes.count, shift < 64 {
+                let byte = bytes[offset]
+                offset += 1
+                value |= UInt64(byte & 0x7F) << shift
+                if byte < 0x80 { return value }
+                shift += 7
+            }
+            return nil
+        }
+
+        /// The next field: `.some(nil)` for a nil one, nil when the bytes run out.
+        mutating func text() -> String?? {
+            guard let prefix = number() else { return nil }
+            guard prefix > 0 else { return .some(nil) }
+            let count = Int(prefix - 1)
+            guard count <= bytes.count - offset else { return nil }
+            defer { offset += count }
+            return .some(String(decoding: bytes[offset..<(offset + count)], as: UTF8.self))
+        }
+    }
+
+    private static func deflate(_ input: [UInt8]) -> [UInt8] {
+        var bound = compressBound(uLong(input.count))
+        var output = [UInt8](repeating: 0, count: Int(bound))
+        let status = compress2(&output, &bound, input, uLong(input.count), 6)
+        precondition(status == Z_OK, "zlib compress2 failed (\(status)) with a buffer of compressBound's size")
+        return Array(output[..<Int(bound)])
+    }
+
+    private static func inflate(_ input: [UInt8], length: Int) -> [UInt8]? {
+        var size = uLongf(length)
+        var output = [UInt8](repeating: 0, count: max(length, 1))
+        guard uncompress(&output, &size, input, uLong(input.count)) == Z_OK, Int(size) == length else { return nil }
+        return Array(output[..<length])
+    }
+}

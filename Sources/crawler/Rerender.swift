@@ -1,0 +1,72 @@
+import ArgumentParser
+import CrawlerApp
+import FeedModel
+import Foundation
+import Glibc
+import Store
+
+extension StoreCommand {
+    struct Rerender: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rerender",
+            abstract: "Write every document again from its stored source values, with the current settings.",
+            discussion: """
+                Uses the current output:, template:, document_path: and each feed's settings. A document \
+                whose path changes is moved (the new file is durable before the old one goes). Crash-safe: \
+                killed, run it again and it finishes. Documents already as they should be are not touched.
+                """
+        )
+
+        @OptionGroup var location: StoreLocation
+
+        @Option(name: .long, help: "Only the documents of this feed (by name).")
+        var feed: String?
+
+        @Flag(name: .long, help: "Say what would be rewritten, write nothing.")
+        var dryRun = false
+
+        func run() throws {
+            let settings = try location.settings()
+            let store = try location.open()
+            if store.recovery.finishedRewrites > 0 {
+                printOutput("recovered after an unclean stop: finished \(store.recovery.finishedRewrites) rewrites")
+            }
+            let progress = RerenderProgress()
+            let report: StoreRerender.Report
+            do {
+                report = try StoreRerender(config: settings, store: store, feed: feed, dryRun: dryRun).run(progress: progress.draw)
+            } catch {
+                progress.finish()
+                printError("crawler: \(error)")
+                throw ExitStatus.storeUnavailable
+            }
+            progress.finish()
+            if report.withoutSource > 0 {
+                printOutput("left \(report.withoutSource) documents as they are: stored before source values were kept")
+            }
+            for (name, count) in report.unknownFeeds.sorted(by: { $0.key < $1.key }) {
+                printOutput("left \(count) documents of feed '\(name)' as they are: it is not in the configuration")
+            }
+            printOutput((dryRun ? "would rewrite" : "rewrote") + " \(report.rewritten) of \(report.examined) documents in "
+                        + "\(store.root) (\(report.moved) moved, \(report.unchanged) already up to date)")
+        }
+    }
+}
+
+/// The live line on a terminal while documents are rewritten; nothing off a terminal.
+private final class RerenderProgress {
+    private let enabled = isatty(STDERR_FILENO) == 1
+
+    func draw(_ report: StoreRerender.Report) {
+        guard enabled else { return }
+        write("\r\u{1B}[K[\(report.examined) documents] \(report.rewritten) rewritten, \(report.moved) moved")
+    }
+
+    func finish() {
+        if enabled { write("\r\u{1B}[K") }
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}

@@ -1,0 +1,115 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// `crawler store rerender` and the check that refuses to mix formats, through the real binary.
+@Suite struct RerenderTests {
+    let folder = TemporaryFolder()
+    let feeds: RevisionFeedServer
+
+    init() throws {
+        feeds = try RevisionFeedServer()
+        feeds.serve("healthy", items: [RevisionFeedServer.item(guid: "h1", title: "Healthy", body: "steady text")])
+        feeds.serve("news", items: (1...5).map {
+            RevisionFeedServer.item(guid: "n\($0)", title: "Story \($0)", body: "story number \($0)",
+                                    date: "Wed, 0\($0) Dec 2026 10:00:00 +0000")
+        })
+    }
+
+    private func crawler(_ arguments: [String]) throws -> CrawlerProcess.Run {
+        try CrawlerProcess.run(arguments, in: folder.path)
+    }
+
+    private func storeWithHexoDocuments() throws -> [String: String] {
+        try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        let documents = folder.documents()
+        #expect(documents.count == 6)
+        return documents
+    }
+
+    @Test func aChangedOutputIsRefusedUntilTheStoreIsRerendered() throws {
+        let hexo = try storeWithHexoDocuments()
+        try folder.write(feeds.config(["news", "healthy"], global: "output: hugo\n"), to: "feeds.yaml")
+        let refused = try crawler(["once"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("holds 6 documents written with output: hexo"))
+        #expect(refused.stderr.contains("Run `crawler store rerender`"))
+        #expect(folder.documents() == hexo)
+
+        let rerender = try crawler(["store", "rerender"])
+        #expect(rerender.status == 0, "\(rerender.stderr)")
+        #expect(rerender.stdout.contains("rewrote 6 of 6 documents"))
+        let hugo = folder.documents()
+        #expect(Set(hugo.keys) == Set(hexo.keys))
+        #expect(hugo.values.allSatisfy { $0.contains("draft: false") })
+        #expect(hugo.values.contains { $0.contains("steady text") })
+
+        let again = try crawler(["once"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("0 new documents"))
+        let rerun = try crawler(["store", "rerender"]).stdout
+        #expect(rerun.contains("rewrote 0 of 6 documents") && rerun.contains("(0 moved, 6 already up to date)"), "\(rerun)")
+    }
+
+    @Test func theDaemonRefusesAChangedOutputAtStartToo() throws {
+        let hexo = try storeWithHexoDocuments()
+        try folder.write(feeds.config(["news", "healthy"], global: "output: jekyll\n"), to: "feeds.yaml")
+        let daemon = try crawler(["run"])
+        #expect(daemon.status == 2)
+        let line = daemon.stderr.split(separator: "\n").map { LogLine(String($0)) }.first { $0["event"] == "store_profile" }
+        #expect(line?["error"]?.contains("Run `crawler store rerender`") == true, "\(daemon.stderr)")
+        #expect(folder.documents() == hexo)
+    }
+
+    @Test func aReloadThatChangesTheOutputIsRejectedAndTheDaemonGoesOn() throws {
+        try folder.write(feeds.config(["news", "healthy"], global: "interval: 1h\n"), to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "healthy" }
+        let before = folder.documents()
+        try folder.write(feeds.config(["news", "healthy"], global: "interval: 1h\noutput: hugo\n"), to: "feeds.yaml")
+        daemon.signal(SIGHUP)
+        let reload = daemon.waitFor { $0["event"] == "config_reload" }
+        #expect(reload.first?["status"] == "rejected")
+        #expect(reload.first?["error"]?.contains("run `crawler store rerender`") == true)
+        #expect(daemon.terminate().status == 0)
+        #expect(folder.documents() == before)
+    }
+
+    @Test func aChangedDocumentPathMovesEveryDocument() throws {
+        let before = try storeWithHexoDocuments()
+        try folder.write(feeds.config(["news", "healthy"], global: "document_path: articles/{year}-{month}-{day}-{hash}.md\n"),
+                         to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 2)
+        let rerender = try crawler(["store", "rerender"])
+        #expect(rerender.stdout.contains("rewrote 6 of 6 documents in ") && rerender.stdout.contains("(6 moved"),
+                "\(rerender.stdout)")
+        #expect(folder.documents(under: "posts").isEmpty)
+        let moved = folder.documents(under: "articles")
+        #expect(moved.count == 6)
+        #expect(Set(moved.values) == Set(before.values))
+        #expect(moved.keys.contains { $0.hasPrefix("articles/2026-12-01-") })
+        #expect(try crawler(["store", "verify"]).status == 0)
+        #expect(try crawler(["once"]).stdout.contains("0 new documents"))
+    }
+
+    @Test func dryRunSaysWhatWouldChangeAndWritesNothing() throws {
+        let before = try storeWithHexoDocuments()
+        try folder.write(feeds.config(["news", "healthy"], global: "output: jekyll\n"), to: "feeds.yaml")
+        let dry = try crawler(["store", "rerender", "--dry-run"])
+        #expect(dry.stdout.contains("would rewrite 6 of 6 documents"), "\(dry.stdout)")
+        #expect(folder.documents() == before)
+        #expect(try crawler(["once"]).status == 2)
+    }
+
+    @Test func oneFeedCanBeRerenderedAlone() throws {
+        _ = try storeWithHexoDocuments()
+        try folder.write(feeds.config(["news", "healthy"], perFeed: ["news": "categories: [Renamed]"]), to: "feeds.yaml")
+        let rerender = try crawler(["store", "rerender", "--feed", "news"])
+        #expect(rerender.stdout.contains("rewrote 5 of 5 documents"), "\(rerender.stdout)")
+        let texts = Array(folder.documents().values)
+        #expect(texts.filter { $0.contains("Renamed") }.count == 5)
+        #expect(texts.contains { $0.contains("steady text") && !$0.contains("Renamed") })
+    }
+}

@@ -1,0 +1,108 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// Killed while rewriting documents (a `replace`, a `rerender`): after recovery every document is
+/// its old or its new version, whole, in exactly one file. `CRAWLER_FAULT=rename:KILL:N` kills
+/// the process at its Nth rename, the step that puts a rewritten document in place; N runs over
+/// every rename the command makes, and one more so that the last lands after all of them.
+@Suite struct RevisionCrashTests {
+    let folder = TemporaryFolder()
+    let feeds: RevisionFeedServer
+    static let stories = 6
+
+    init() throws {
+        feeds = try RevisionFeedServer()
+        feeds.serve("healthy", items: [RevisionFeedServer.item(guid: "h1", title: "Healthy", body: "steady text")])
+        serveNews(version: "first")
+    }
+
+    private func serveNews(version: String) {
+        feeds.serve("news", items: (1...Self.stories).map {
+            RevisionFeedServer.item(guid: "n\($0)", title: "Story \($0)", body: "\(version) version of story \($0)",
+                                    date: "Wed, 0\($0) Dec 2026 10:00:00 +0000")
+        })
+    }
+
+    private func run(_ arguments: [String], in store: String, fault: String? = nil) throws -> CrawlerProcess.Run {
+        try CrawlerProcess.run(arguments + ["--config", store + ".yaml"], in: folder.path,
+                               shellPrefix: fault.map { "export CRAWLER_FAULT='\($0)';" })
+    }
+
+    /// Each document by the short hash in its file name (all files under the store's folders).
+    private func documentsByHash(in store: String) -> [String: [String]] {
+        var byHash: [String: [String]] = [:]
+        for file in folder.files(under: store) where file.hasSuffix(".md") {
+            let name = file.split(separator: "/").last.map(String.init) ?? file
+            let hash = String(name.dropLast(3).suffix(16))
+            byHash[hash, default: []].append(folder.read(store + "/" + file) ?? "")
+        }
+        return byHash
+    }
+
+    private func copyStore(_ from: String, to: String, config: String) throws {
+        try? FileManager.default.removeItem(atPath: folder.file(to))
+        try FileManager.default.copyItem(atPath: folder.file(from), toPath: folder.file(to))
+        try folder.write(config.replacingOccurrences(of: "store: ./store", with: "store: ./\(to)"), to: to + ".yaml")
+    }
+
+    /// Every document is one whole file holding its old or its new text, never both, never neither.
+    private func expectOldOrNew(_ store: String, old: [String: [String]], new: [String: [String]], round: Int) {
+        let now = documentsByHash(in: store)
+        #expect(Set(now.keys) == Set(old.keys), "round \(round)")
+        for (hash, texts) in now {
+            #expect(texts.count == 1, "round \(round): \(hash) in \(texts.count) files")
+            #expect(texts.allSatisfy { $0 == old[hash]?.first || $0 == new[hash]?.first }, "round \(round): \(hash) torn")
+        }
+    }
+
+    @Test func killedDuringAReplaceEachDocumentIsOldOrNewAndTheNextPassFinishes() throws {
+        let config = feeds.config(["news", "healthy"])
+        try folder.write(config, to: "store.yaml")
+        #expect(try run(["once"], in: "store").status == 0)
+        let old = documentsByHash(in: "store")
+        serveNews(version: "second")
+        try copyStore("store", to: "finished", config: config)
+        #expect(try run(["once"], in: "finished").status == 0)
+        let new = documentsByHash(in: "finished")
+        #expect(new.values.filter { $0.first?.contains("second version") == true }.count == Self.stories)
+
+        var killed = 0
+        for round in 1...(Self.stories + 1) {
+            try copyStore("store", to: "crashed", config: config)
+            let crashed = try run(["once"], in: "crashed", fault: "rename:KILL:\(round)")
+            if crashed.status == SIGKILL { killed += 1 }
+            #expect(try run(["store", "verify"], in: "crashed").status == 0, "round \(round)")
+            expectOldOrNew("crashed", old: old, new: new, round: round)
+            #expect(try run(["once"], in: "crashed").status == 0)
+            #expect(documentsByHash(in: "crashed") == new, "round \(round)")
+        }
+        #expect(killed == Self.stories)
+    }
+
+    @Test func killedDuringRerenderEachDocumentIsOldOrNewAndARerunFinishes() throws {
+        let config = feeds.config(["news", "healthy"])
+        try folder.write(config, to: "store.yaml")
+        #expect(try run(["once"], in: "store").status == 0)
+        let old = documentsByHash(in: "store")
+        let hugo = feeds.config(["news", "healthy"], global: "output: hugo\ndocument_path: content/{year}/{hash}.md\n")
+        try copyStore("store", to: "finished", config: hugo)
+        #expect(try run(["store", "rerender"], in: "finished").status == 0)
+        let new = documentsByHash(in: "finished")
+        #expect(new.count == Self.stories + 1)
+
+        var killed = 0
+        for round in 1...(Self.stories + 2) {
+            try copyStore("store", to: "crashed", config: hugo)
+            let crashed = try run(["store", "rerender"], in: "crashed", fault: "rename:KILL:\(round)")
+            if crashed.status == SIGKILL { killed += 1 }
+            #expect(try run(["store", "verify"], in: "crashed").status == 0, "round \(round)")
+            expectOldOrNew("crashed", old: old, new: new, round: round)
+            let rerun = try run(["store", "rerender"], in: "crashed")
+            #expect(rerun.status == 0, "round \(round): \(rerun.stderr)")
+            #expect(documentsByHash(in: "crashed") == new, "round \(round)")
+            #expect(try run(["once"], in: "crashed").stdout.contains("0 new documents"), "round \(round)")
+        }
+        #expect(killed == Self.stories + 1)
+    }
+}

@@ -1,0 +1,157 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// `revisions:` and `identity:` through the real binary on a real store: an edited item is one
+/// document rewritten in place by default, and never overwrites a different story.
+@Suite struct RevisionTests {
+    let folder = TemporaryFolder()
+    let feeds: RevisionFeedServer
+
+    init() throws {
+        feeds = try RevisionFeedServer()
+        // The healthy feed beside every test: its one document must always be stored.
+        feeds.serve("healthy", items: [RevisionFeedServer.item(guid: "h1", title: "Healthy", body: "steady text")])
+    }
+
+    private typealias Feed = RevisionFeedServer
+
+    private func once() throws -> CrawlerProcess.Run {
+        try CrawlerProcess.run(["once"], in: folder.path)
+    }
+
+    private func expectHealthyStored() {
+        #expect(folder.documents().values.contains { $0.contains("steady text") })
+    }
+
+    @Test func anEditedItemRewritesItsOneDocumentInPlace() throws {
+        try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version"),
+                                    Feed.item(guid: "b", title: "Other", body: "other story")])
+        #expect(try once().status == 0)
+        let before = folder.documents()
+        let path = try #require(before.first { $0.value.contains("first version") }?.key)
+
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version"),
+                                    Feed.item(guid: "b", title: "Other", body: "other story")])
+        let second = try once()
+        #expect(second.status == 0, "\(second.stderr)")
+        let after = folder.documents()
+        #expect(after.count == before.count)
+        #expect(after[path]?.contains("second version") == true)
+        #expect(!after.values.contains { $0.contains("first version") })
+        #expect(after.filter { $0.key != path } == before.filter { $0.key != path })
+        let line = second.stderr.split(separator: "\n").map { LogLine(String($0)) }
+            .first { $0["event"] == "fetch" && $0["feed"] == "news" }
+        #expect(line?["replaced"] == "1")
+        #expect(try CrawlerProcess.run(["store", "verify"], in: folder.path).status == 0)
+        expectHealthyStored()
+    }
+
+    @Test func aCounterInTheBodyMakesNoNewPostPerPoll() throws {
+        try folder.write(feeds.config(["counter", "healthy"]), to: "feeds.yaml")
+        for views in 1...4 {
+            feeds.serve("counter", items: [Feed.item(guid: "c", title: "Popular", body: "read \(views) times")])
+            #expect(try once().status == 0)
+        }
+        let documents = folder.documents()
+        #expect(documents.count == 2)
+        #expect(documents.values.contains { $0.contains("read 4 times") })
+        expectHealthyStored()
+    }
+
+    @Test func revisionsNewStoresEveryVersionAsItsOwnDocument() throws {
+        try folder.write(feeds.config(["news", "healthy"], perFeed: ["news": "revisions: new"]), to: "feeds.yaml")
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version")])
+        #expect(try once().status == 0)
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version")])
+        #expect(try once().status == 0)
+        let texts = Array(folder.documents().values)
+        #expect(texts.count == 3)
+        #expect(texts.contains { $0.contains("first version") } && texts.contains { $0.contains("second version") })
+        expectHealthyStored()
+    }
+
+    @Test func keepFirstRecordsLaterVersionsAndWritesNone() throws {
+        try folder.write(feeds.config(["news", "healthy"], global: "revisions: keep-first\n"), to: "feeds.yaml")
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version")])
+        #expect(try once().status == 0)
+        let before = folder.documents()
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version")])
+        let second = try once()
+        #expect(second.status == 0)
+        #expect(folder.documents() == before)
+        let line = second.stderr.split(separator: "\n").map { LogLine(String($0)) }
+            .first { $0["event"] == "fetch" && $0["feed"] == "news" }
+        #expect(line?["versions_recorded"] == "1")
+        #expect(line?["new"] == "0")
+        expectHealthyStored()
+    }
+
+    @Test func duplicateGuidsFallBackToASaferIdentityAndOverwriteNoOtherStory() throws {
+        try folder.write(feeds.config(["careless", "healthy"]), to: "feeds.yaml")
+        // One guid for two different stories: replace must not make them one document.
+        feeds.serve("careless", items: [
+            Feed.item(guid: "same", title: "Morning", body: "morning story", link: "https://example.org/morning"),
+            Feed.item(guid: "same", title: "Evening", body: "evening story", link: "https://example.org/evening"),
+        ])
+        let first = try once()
+        #expect(first.status == 0)
+        #expect(folder.documents().count == 3)
+        let fallback = first.stderr.split(separator: "\n").map { LogLine(String($0)) }
+            .first { $0["event"] == "identity_fallback" }
+        #expect(fallback?["feed"] == "careless")
+        #expect(fallback?["instead"] == "guid+link")
+
+        feeds.serve("careless", items: [
+            Feed.item(guid: "same", title: "Morning", body: "morning story, corrected", link: "https://example.org/morning"),
+            Feed.item(guid: "same", title: "Evening", body: "evening story", link: "https://example.org/evening"),
+        ])
+        #expect(try once().status == 0)
+        let texts = Array(folder.documents().values)
+        #expect(texts.count == 3)
+        #expect(texts.contains { $0.contains("morning story, corrected") })
+        #expect(texts.contains { $0.contains("evening story") })
+        #expect(!texts.contains { $0.contains("morning story</p>") })
+        expectHealthyStored()
+    }
+
+    @Test func aGuidReusedForAnotherStoryInALaterPollOverwritesNothing() throws {
+        try folder.write(feeds.config(["reuse", "healthy"]), to: "feeds.yaml")
+        feeds.serve("reuse", items: [Feed.item(guid: "slot", title: "Monday", body: "monday story",
+                                               link: "https://example.org/monday")])
+        #expect(try once().status == 0)
+        // The same guid, one poll later, for a different story (another link).
+        feeds.serve("reuse", items: [Feed.item(guid: "slot", title: "Tuesday", body: "tuesday story",
+                                               link: "https://example.org/tuesday")])
+        #expect(try once().status == 0)
+        feeds.serve("reuse", items: [Feed.item(guid: "slot", title: "Tuesday", body: "tuesday story, corrected",
+                                               link: "https://example.org/tuesday")])
+        #expect(try once().status == 0)
+        let texts = Array(folder.documents().values)
+        #expect(texts.count == 3)
+        #expect(texts.contains { $0.contains("monday story") })
+        #expect(texts.contains { $0.contains("tuesday story, corrected") })
+        expectHealthyStored()
+    }
+
+    @Test func identityLinkTellsItemsApartByTheirLink() throws {
+        try folder.write(feeds.config(["links", "healthy"], perFeed: ["links": "identity: link"]), to: "feeds.yaml")
+        // The guid changes with every edit here; the link does not.
+        feeds.serve("links", items: [Feed.item(guid: "v1", title: "Story", body: "first", link: "https://example.org/s")])
+        #expect(try once().status == 0)
+        feeds.serve("links", items: [Feed.item(guid: "v2", title: "Story", body: "second", link: "https://example.org/s")])
+        #expect(try once().status == 0)
+        let texts = Array(folder.documents().values)
+        #expect(texts.count == 2)
+        #expect(texts.contains { $0.contains("<p>second</p>") })
+        expectHealthyStored()
+    }
+
+    @Test func anUnknownRevisionsValueIsAConfigurationErrorWithItsLine() throws {
+        try folder.write(feeds.config(["news"], perFeed: ["news": "revisions: sometimes"]), to: "feeds.yaml")
+        let run = try once()
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("feeds.yaml:5: feeds[0].revisions: 'sometimes' is not one of replace, new, keep-first"))
+    }
+}

@@ -1,0 +1,47 @@
+import FeedModel
+import Foundation
+@testable import Store
+import Testing
+
+/// The index side of revisions: source values survive their compression whole, and an index from
+/// before revisions is upgraded with each item's latest document as the file it lives in.
+@Suite struct RevisionIndexTests {
+    let folder = NSTemporaryDirectory() + "revision-index-test-" + UUID().uuidString
+
+    @Test func sourceValuesComeBackExactlyAsStored() throws {
+        var item = Item(id: "guid-1", title: "标题 <b>", link: "https://example.org/a", author: nil,
+                        published: Timestamp(secondsSince1970: 1_700_000_000), updated: nil,
+                        categories: ["金融", "", "a\u{0}b"], contentHTML: String(repeating: "<p>正文 body</p>", count: 200),
+                        mediaImage: "https://example.org/i.png", baseURL: nil)
+        item.bodyImage = "https://example.org/b.png"
+        let source = SourceValues(item: item, channelTitle: "Channel", firstSeen: Timestamp(secondsSince1970: 42))
+        let encoded = SourceCoding.encode(source)
+        #expect(SourceCoding.decode(encoded) == source)
+        // Compressed: far smaller than the body it holds.
+        #expect(encoded.count * 4 < item.contentHTML.utf8.count)
+        #expect(SourceCoding.decode(Array(encoded.dropLast(3))) == nil)
+    }
+
+    @Test func anIndexFromBeforeRevisionsIsUpgradedWithEachItemsLatestDocument() throws {
+        let path = folder + ".sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let database = try SQLiteDatabase(path: path)
+            // The version 6 tables a store of the previous release has, with one item stored twice.
+            try database.execute(IndexSchema.create.components(separatedBy: "CREATE TABLE IF NOT EXISTS item_files")[0] + """
+                INSERT INTO documents (short, path, date, bytes) VALUES ('aa00000000000000', 'posts/a.md', 0, 1),
+                    ('bb00000000000000', 'posts/b.md', 0, 1);
+                INSERT INTO provenance VALUES ('f', 'item', 'aa00000000000000', 'aa-full', 0, NULL),
+                    ('f', 'item', 'bb00000000000000', 'bb-full', 1, 'aa00000000000000');
+                INSERT INTO items VALUES ('f', 'item', 'bb00000000000000');
+                PRAGMA user_version = 6;
+                """)
+        }
+        let index = try DocumentIndex(path: path)
+        #expect(try index.database.integer("PRAGMA user_version") == Int64(IndexSchema.version))
+        let file = try index.revisions.file(of: "f", item: "item")
+        #expect(file?.document == "bb00000000000000")
+        #expect(file?.hash == "bb-full")
+        #expect(file?.path == "posts/b.md")
+    }
+}
