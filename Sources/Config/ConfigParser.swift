@@ -20,7 +20,7 @@ public struct ConfigParser: Sendable {
                              "revalidate_after", "adopt_redirect_after", "host_backoff_feeds",
                              "adaptive", "min_interval", "max_interval", "max_backoff", "database", "lease",
                              "allow_private_networks",
-                             "max_items", "max_documents_per_day", "parse_time_limit", "max_backlog_bytes"]
+                             "max_items", "max_documents_per_day", "parse_time_limit", "max_backlog_bytes", "notify"]
         + RequestSettingsParser.globalKeys
     static let feedKeys = ["url", "name", "categories", "author", "image", "interval", "adaptive",
                            "min_interval", "max_interval",
@@ -82,6 +82,8 @@ public struct ConfigParser: Sendable {
         defaults.allowPrivateNetworks = try reader.bool("allow_private_networks") ?? false
         config.allowPrivateNetworks = defaults.allowPrivateNetworks
         defaults.request = try RequestSettingsParser(parser: self).global(reader)
+        config.notify = try NotifyParser(parser: self, allowPrivateNetworks: config.allowPrivateNetworks)
+            .parse(reader.node("notify"))
         let feeds = try parseFeeds(reader.node("feeds"), defaults: defaults)
         config.feeds = feeds.filter(\.enabled).map(\.0)
         config.disabledFeeds = feeds.filter { !$0.enabled }.map(\.0)

@@ -8,6 +8,7 @@ extension Daemon {
     /// Due times from the store; feeds never fetched (or overdue) are spread over the first
     /// minute so a restart does not burst every feed at once. Gone feeds stay unscheduled.
     func loadSchedule(from store: DocumentStore, now: Timestamp) {
+        store.adoptRenamedFeeds(config.feeds, logger: logger)
         var schedule: [String: Timestamp] = [:]
         for feed in config.feeds {
             schedule[feed.name] = initialDue(for: feed, state: try? store.feedState(feed.name), now: now)
@@ -30,7 +31,7 @@ extension Daemon {
     /// SIGHUP: re-read feeds.yaml. A broken file is rejected and the running config kept;
     /// otherwise added feeds start, removed ones stop, and changed ones take their new settings.
     func reload(store: DocumentStore) {
-        let fresh: CrawlerConfig
+        var fresh: CrawlerConfig
         do {
             fresh = try ConfigLoader.load(path: configPathForReload)
             _ = try Pipeline(config: fresh, logger: Logger(label: "check"))  // the template must compile
@@ -38,6 +39,8 @@ extension Daemon {
             logReload(["status": "rejected", "error": "\(error)"], warning: true)
             return
         }
+        fresh = RestartSettings.keepingRunning(fresh, running: config, logger: logger)
+        store.adoptRenamedFeeds(fresh.feeds, logger: logger)
         let old = Dictionary(currentFeeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let now = WallClock.now()
         var schedule = currentSchedule

@@ -10,7 +10,7 @@ internal import Glibc
 public final class Daemon {
     private let configPath: String
     private(set) var config: CrawlerConfig
-    private let logger: Logger
+    let logger: Logger
     private let signals: SignalWatcher
     private let notifier: SystemdNotifier
     private var watchdog: WatchdogPinger
@@ -19,6 +19,7 @@ public final class Daemon {
     /// Consecutive failures per feed, as of its last fetch (for the failing-feeds gauge).
     private var errorsByFeed: [String: Int] = [:]
     private let metrics: CrawlerMetrics?
+    private let alerts: AlertNotifier
 
     /// Feeds due at start (or added by a reload) are spread over this many seconds, or their
     /// interval if shorter, so a restart does not burst every feed at once.
@@ -32,6 +33,7 @@ public final class Daemon {
         self.config = config
         self.logger = logger
         self.signals = signals
+        alerts = AlertNotifier(config: config, logger: logger)
         notifier = SystemdNotifier(environment: environment)
         watchdog = WatchdogPinger(notifier: notifier, environment: environment)
     }
@@ -43,6 +45,8 @@ public final class Daemon {
             store = try DocumentStore(config: config)
         } catch {
             logger.error("store", metadata: ["error": "\(error)", "store": "\(config.storePath)"])
+            alerts.record(storeError: "\(error)")
+            await alerts.flush()
             return 3
         }
         logRecovery(store.recovery)
@@ -58,8 +62,10 @@ public final class Daemon {
             } else {
                 await poll(due, store: store)
             }
+            await alerts.sendIfDue()
             keepWatchdogHappy()
         }
+        await alerts.flush()
         notifier.stopping(status: "shutting down")
         logger.info("shutdown", metadata: ["passes": "\(totals.passes)", "fetches": "\(totals.fetches)",
                                            "new": "\(totals.new)", "failed": "\(totals.failures)"])
@@ -87,6 +93,7 @@ public final class Daemon {
         }
         metrics?.setFeeds(total: config.feeds.count,
                           failing: errorsByFeed.values.filter { $0 >= PollBoundsDefaults.failingAfter }.count)
+        alerts.record(summary)
         totals.passes += 1
         totals.fetches += summary.reports.count
         totals.new += summary.new
@@ -129,6 +136,7 @@ public final class Daemon {
 
     func replaceConfig(_ fresh: CrawlerConfig, schedule: [String: Timestamp]) {
         config = fresh
+        alerts.update(fresh)
         dueTimes = schedule
         let names = Set(fresh.feeds.map(\.name))
         errorsByFeed = errorsByFeed.filter { names.contains($0.key) }

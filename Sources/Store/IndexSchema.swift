@@ -7,7 +7,7 @@
 /// hash order; documents go in by rowid (appended) and provenance by feed (a feed's items sit
 /// together), and the second commit of a batch touches only `pending`.
 enum IndexSchema {
-    static let version = 6
+    static let version = 7
 
     static let storedDocumentCount = "SELECT (SELECT count(*) FROM documents) - (SELECT count(*) FROM pending)"
 
@@ -37,7 +37,7 @@ enum IndexSchema {
             documents INTEGER NOT NULL DEFAULT 0, next_reason TEXT, adaptive_interval REAL,
             gone INTEGER NOT NULL DEFAULT 0, pending_redirect TEXT, pending_redirect_count INTEGER NOT NULL DEFAULT 0,
             adopted_url TEXT, body_fingerprint TEXT, last_unconditional INTEGER, not_before INTEGER,
-            stored_day INTEGER, stored_day_documents INTEGER
+            stored_day INTEGER, stored_day_documents INTEGER, last_new INTEGER, new_item_gaps TEXT
         ) WITHOUT ROWID;
         """
 
@@ -86,5 +86,7 @@ enum IndexSchema {
             """,
         // The day's count of new documents, for max_documents_per_day.
         5: "ALTER TABLE feed_state ADD COLUMN stored_day INTEGER; ALTER TABLE feed_state ADD COLUMN stored_day_documents INTEGER;",
+        // When new documents last came and the gaps between them, for silent-feed alerts.
+        6: "ALTER TABLE feed_state ADD COLUMN last_new INTEGER; ALTER TABLE feed_state ADD COLUMN new_item_gaps TEXT;",
     ]
 }
