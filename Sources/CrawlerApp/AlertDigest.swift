@@ -10,8 +10,6 @@ public struct AlertDigest: Sendable {
     /// Events dropped because `pending` was full (a network outage fails every feed at once).
     public private(set) var dropped = 0
     private var lastSent: Timestamp?
-    /// Feeds already reported silent, so a silence is told once, not at every fetch.
-    private var silent: Set<String> = []
 
     /// A digest holds at most this many events; the rest are counted.
     static let maximumEvents = 1000
@@ -57,12 +55,12 @@ public struct AlertDigest: Sendable {
         return event
     }
 
-    private mutating func silence(_ report: FeedReport, now: Timestamp) -> AlertEvent? {
-        guard let state = report.state, report.succeeded, let silence = FeedSilence.of(state, now: now) else {
-            if report.succeeded { silent.remove(report.feed) }
-            return nil
-        }
-        guard silent.insert(report.feed).inserted else { return nil }
+    /// A silence is told once: by the fetch that finds the feed silent when the fetch before did
+    /// not. Judged from the state alone, so neither a restart nor a `once` run each half hour
+    /// tells it again.
+    private func silence(_ report: FeedReport, now: Timestamp) -> AlertEvent? {
+        guard let state = report.state, report.succeeded, let silence = FeedSilence.of(state, now: now) else { return nil }
+        if let before = report.previousFetch, FeedSilence.of(state, now: before) != nil { return nil }
         return AlertEvent(kind: .feedSilent, feed: report.feed, url: report.url, time: now, silence: silence)
     }
 

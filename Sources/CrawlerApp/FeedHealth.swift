@@ -33,7 +33,13 @@ public enum FeedHealth: Sendable, Hashable {
         }
     }
 
-    /// One word (two for a silence: how long), for the table and the JSON.
+    /// The state's name alone, for JSON (`quiet_seconds` says how long a silence is).
+    public var name: String {
+        if case .silent = self { return "silent" }
+        return word { _ in "" }
+    }
+
+    /// One word (two for a silence: how long), for the table.
     public func word(_ duration: (Int64) -> String) -> String {
         switch self {
         case .ok: return "ok"

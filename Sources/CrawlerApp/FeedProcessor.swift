@@ -69,6 +69,7 @@ struct FeedProcessor {
             hints = ServerHintsReader.hints(from: response, feed: nil, now: now)
         }
         report.previousErrors = previous.consecutiveErrors
+        report.previousFetch = previous.lastFetch
         var toRead: FetchResponse?
         switch decision.action {
         case .unchanged:

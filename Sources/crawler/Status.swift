@@ -116,7 +116,7 @@ enum StatusJSON {
         let feeds: [[String: Any]] = rows.map { row in
             let state = row.state
             var object: [String: Any] = [
-                "feed": row.name, "url": state?.url ?? row.url, "health": row.health.word { "\($0)s" },
+                "feed": row.name, "url": state?.url ?? row.url, "health": row.health.name,
                 "last_fetch": state?.lastFetch.map { $0.rfc3339 as Any } ?? NSNull(),
                 "last_status": state?.lastStatus.map { $0 as Any } ?? NSNull(),
                 "last_error": state?.lastError.map { $0 as Any } ?? NSNull(),

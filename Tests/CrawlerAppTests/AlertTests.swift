@@ -128,6 +128,7 @@ import Testing
             let store = try DocumentStore(config: CrawlerConfig(storePath: folder.file("store")))
             var state = try #require(try store.feedState("good"))
             state.lastNew = now.adding(-30 * 86_400)
+            state.lastFetch = now.adding(-25 * 86_400)  // quiet for 5 days then: not yet silent
             state.newItemGaps = [86_400, 86_400, 90_000, 80_000]
             try store.save(state)
         }
@@ -137,6 +138,10 @@ import Testing
         #expect(events.first?["feed"] as? String == "good")
         #expect(events.first?["usual_gap_seconds"] as? Int == 86_400)
         #expect(events.first?["quiet_seconds"] as? Int ?? 0 >= 30 * 86_400)
+        // Told once: the next run finds it as silent as the last one did.
+        try FileManager.default.removeItem(atPath: folder.file("alert.json"))
+        #expect(try crawler(["once"]).status == 0)
+        #expect(folder.read("alert.json") == nil)
         let status = try crawler(["status"])
         #expect(status.status == 0)
         let good = status.stdout.split(separator: "\n").first { $0.hasPrefix("good ") }
