@@ -25,6 +25,8 @@ public final class FleetWorker {
     private let metrics: CrawlerMetrics?
     private var lastHeartbeat: Int64 = 0
     private var totals = (passes: 0, fetches: 0, new: 0, failures: 0)
+    /// The alerts of the feeds this node crawled (`notify:`).
+    public let alerts: AlertNotifier
 
     public init(configPath: String, config: CrawlerConfig, database: FleetDatabase, logger: Logger,
                 signals: SignalWatcher, environment: [String: String], metrics: CrawlerMetrics? = nil)
@@ -35,6 +37,7 @@ public final class FleetWorker {
         self.logger = logger
         self.signals = signals
         self.metrics = metrics
+        alerts = AlertNotifier(config: config, logger: logger)
         pipeline = try Pipeline(config: config, logger: logger)
         store = FleetStore(database: database, layout: DocumentLayout(pattern: config.documentPath) ?? .standard)
         notifier = SystemdNotifier(environment: environment)
@@ -87,8 +90,10 @@ public final class FleetWorker {
                 logger.error("database", metadata: ["error": "\(error)", "node": "\(database.node)"])
                 try? await Task.sleep(for: .seconds(1))
             }
+            await alerts.sendIfDue()
             keepWatchdogHappy()
         }
+        await alerts.flush()
         notifier.stopping(status: "shutting down")
         try? database.releaseLeases()
         logger.info("shutdown", metadata: ["node": "\(database.node)", "passes": "\(totals.passes)",
@@ -119,6 +124,7 @@ public final class FleetWorker {
         let fetched = Set(summary.reports.map(\.feed))
         try database.postpone(claims.map(\.feed.config.name).filter { !fetched.contains($0) }, seconds: 60)
         try database.releaseLeases()
+        alerts.record(summary)
         totals.passes += 1
         totals.fetches += summary.reports.count
         totals.new += summary.new
@@ -146,9 +152,11 @@ public final class FleetWorker {
     private func reload() {
         do {
             var fresh = try ConfigLoader.load(path: configPath)
-            fresh.database = config.database
+            _ = try Pipeline(config: fresh, logger: logger)  // the template must compile
+            fresh = RestartSettings.keepingRunning(fresh, running: config, logger: logger)
             pipeline = try Pipeline(config: fresh, logger: logger)
             config = fresh
+            alerts.update(fresh)
             logger.info("config_reload", metadata: ["status": "applied", "node": "\(database.node)"])
         } catch {
             logger.warning("config_reload", metadata: ["status": "rejected", "error": "\(error)"])

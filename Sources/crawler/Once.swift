@@ -126,6 +126,7 @@ struct Once: AsyncParsableCommand {
             printError("crawler: \(error)")
             throw ExitStatus.storeUnavailable
         }
+        await worker.alerts.flush()
         printOutput(SummaryTable.render(summary, storePath: database.displayURL))
         if summary.failed > 0 { throw ExitStatus.someFeedsFailed }
     }

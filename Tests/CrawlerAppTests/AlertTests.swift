@@ -179,3 +179,33 @@ import Testing
         #expect(try crawler(["check"]).stderr.contains("feeds.yaml:2: notify.comand: unknown key 'comand' (did you mean 'command'?)"))
     }
 }
+
+/// A fleet node sends the alerts of the feeds it crawled, as a single machine does.
+@Suite(.serialized) struct FleetAlertTests {
+    let folder = TemporaryFolder()
+
+    @Test func aFleetNodeSendsTheDigestOfItsPass() throws {
+        let servers = try AlertTests.Servers()
+        defer { servers.server.stop() }
+        let database = try PostgresServer.shared().makeDatabase()
+        try folder.write("""
+            store: ./store
+            database: \(database)
+            user_agent: test (ops@example.org)
+            notify:
+              command: cat > alert.json
+            feeds:
+              - url: \(servers.server.url("/good.xml"))
+                name: good
+              - url: \(servers.server.url("/gone.xml"))
+                name: gone
+            """, to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        let once = try CrawlerProcess.run(["once", "--node", "n1"], in: folder.path)
+        #expect(once.status == 1, "\(once.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(try #require(folder.read("alert.json")).utf8)) as? [String: Any]
+        let events = try #require(object?["events"] as? [[String: Any]])
+        #expect(events.map { $0["event"] as? String } == ["feed_gone"])
+        #expect(once.stdout.contains("good"))
+    }
+}
