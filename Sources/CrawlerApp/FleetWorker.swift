@@ -153,6 +153,8 @@ public final class FleetWorker {
         do {
             var fresh = try ConfigLoader.load(path: configPath)
             _ = try Pipeline(config: fresh, logger: logger)  // the template must compile
+            // The database may come from CRAWLER_DATABASE_URL rather than the file: kept as it is.
+            fresh.database = config.database
             fresh = RestartSettings.keepingRunning(fresh, running: config, logger: logger)
             pipeline = try Pipeline(config: fresh, logger: logger)
             config = fresh
