@@ -31,10 +31,13 @@ struct Status: ParsableCommand {
         // Without a configuration file, `--store` alone shows what the store holds.
         var settings: CrawlerConfig?
         if FileManager.default.fileExists(atPath: location.config) || location.store == nil { settings = try location.settings() }
-        let states: [FeedState]
+        var states: [FeedState] = []
         do {
-            let reader = try StoreReader(path: try location.path())
-            states = try reader.allFeedStates()
+            let path = try location.path()
+            // Before the first crawl there is no store: every configured feed is simply never fetched.
+            if settings == nil || FileManager.default.fileExists(atPath: path) {
+                states = try StoreReader(path: path).allFeedStates()
+            }
         } catch let exit as ExitCode {
             throw exit
         } catch {

@@ -66,6 +66,15 @@ import Testing
         #expect(none.stdout == "no failing feeds\n")
     }
 
+    @Test func statusBeforeTheFirstCrawlListsEveryFeedAsNeverFetched() throws {
+        try folder.write(config([("a", "https://example.org/a.xml"), ("b", "https://example.org/b.xml")]), to: "feeds.yaml")
+        let status = try crawler(["status"])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(line(status.stdout, of: "a")?.contains("never fetched") == true)
+        #expect(line(status.stdout, of: "b")?.contains("never fetched") == true)
+        #expect(!FileManager.default.fileExists(atPath: folder.file("store")))
+    }
+
     @Test func renamingAFeedKeepsItsState() throws {
         let server = try Self.server()
         try folder.write(config([("a", server.url("/a.xml")), ("b", server.url("/b.xml"))]), to: "feeds.yaml")
