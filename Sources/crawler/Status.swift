@@ -61,15 +61,21 @@ struct Status: ParsableCommand {
 extension Status {
     private func runInFleet(_ settings: CrawlerConfig) throws {
         let database = try FleetSetup.open(settings)
+        let now = WallClock.now()
+        let attention: Bool
         do {
-            let statuses = try database.feedStatuses()
+            var statuses = try database.feedStatuses()
             let nodes = try database.nodes()
+            let failingNow = { (status: FleetFeedStatus) in FeedHealth.of(status.state, now: now).needsAttention }
+            attention = statuses.contains(where: failingNow)
+            if failing { statuses = statuses.filter(failingNow) }
             printOutput(json ? FleetStatusText.json(statuses, nodes: nodes)
-                        : FleetStatusText.table(statuses, nodes: nodes, now: WallClock.now()))
+                        : FleetStatusText.table(statuses, nodes: nodes, now: now))
         } catch {
             printError("crawler: \(error)")
             throw ExitStatus.storeUnavailable
         }
+        if attention { throw ExitStatus.someFeedsFailed }
     }
 }
 

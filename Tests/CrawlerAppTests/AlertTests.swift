@@ -207,5 +207,10 @@ import Testing
         let events = try #require(object?["events"] as? [[String: Any]])
         #expect(events.map { $0["event"] as? String } == ["feed_gone"])
         #expect(once.stdout.contains("good"))
+        // The fleet's status is a monitoring check too.
+        let status = try CrawlerProcess.run(["status", "--failing"], in: folder.path)
+        #expect(status.status == 1)
+        let rows = status.stdout.split(separator: "\n").filter { !$0.hasPrefix("node ") && !$0.isEmpty }
+        #expect(rows.count == 2 && rows[1].hasPrefix("gone "), "\(status.stdout)")
     }
 }
