@@ -94,11 +94,19 @@ public final class AlertNotifier {
 enum AlertPayload {
     static func json(_ events: [AlertEvent], dropped: Int, now: Timestamp) -> String {
         let object: [String: Any] = [
-            "crawler": ProcessInfo.processInfo.hostName, "time": now.rfc3339,
+            "crawler": hostName, "time": now.rfc3339,
             "events": events.map(\.fields), "dropped": dropped,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// This machine's name as gethostname(2) says, without a DNS lookup (which
+    /// `ProcessInfo.hostName` may make) that could stall a digest.
+    static var hostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 

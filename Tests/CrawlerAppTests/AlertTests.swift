@@ -84,6 +84,8 @@ import Testing
         #expect(failing.first?["event"] as? String == "feed_failing")
         #expect(failing.first?["feed"] as? String == "bad")
         #expect(failing.first?["errors"] as? Int == 5)
+        #expect(try JSONSerialization.jsonObject(with: Data(sent.utf8)) as? [String: Any] != nil)
+        #expect(sent.contains("\"crawler\":\"\(ProcessInfo.processInfo.hostName.split(separator: ".").first ?? "")"))
         #expect((failing.first?["error"] as? String)?.contains("HTTP 500") == true)
         #expect(servers.posted == [sent])
         // The healthy feed beside it was stored all along.
