@@ -119,6 +119,8 @@ enum CommandRunner {
         process.arguments = ["-c", command]
         let stdin = Pipe()
         process.standardInput = stdin
+        // Its stdout would mix with `once`'s summary; its stderr goes to ours (the journal).
+        process.standardOutput = FileHandle.nullDevice
         // A command that exits without reading its stdin must cost an EPIPE, not the crawler.
         signal(SIGPIPE, SIG_IGN)
         do {
@@ -137,6 +139,8 @@ enum CommandRunner {
         while process.isRunning && Date() < deadline { usleep(10_000) }
         if process.isRunning {
             process.terminate()
+            // The shell's own children too, where it has a process group of its own.
+            kill(-process.processIdentifier, SIGKILL)
             return "`\(command)` still running after \(Int(timeout))s; stopped"
         }
         let status = process.terminationStatus

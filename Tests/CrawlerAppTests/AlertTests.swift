@@ -118,6 +118,22 @@ import Testing
         #expect(folder.files(under: "store/posts").count == 2)
     }
 
+    @Test func aCommandThatFailsOrHangsIsLoggedAndTheCrawlGoesOn() throws {
+        let servers = try Servers()
+        try folder.write(config(servers, notify: ["command: cat > /dev/null; exit 3"], feeds: ["good", "gone"]),
+                         to: "feeds.yaml")
+        let failed = try crawler(["once"])
+        #expect(failed.status == 1)
+        let line = failed.stderr.split(separator: "\n").first { $0.contains("event=notify_failed") }
+        #expect(line?.contains("exited with status 3") == true, "\(failed.stderr)")
+        #expect(line?.contains("to=command") == true)
+        try folder.write(config(servers, notify: ["command: sleep 30"], feeds: ["good", "gone"])
+            .replacingOccurrences(of: "store: ./store", with: "store: ./store\ntimeout: 1s"), to: "feeds.yaml")
+        let hung = try crawler(["once", "--force"])
+        #expect(hung.stderr.contains("`sleep 30` still running after 1s; stopped"), "\(hung.stderr)")
+        #expect(folder.files(under: "store/posts").count == 2)
+    }
+
     @Test func aFeedQuietForFarLongerThanItsRhythmIsSilentInTheDigestAndInStatus() throws {
         let servers = try Servers()
         servers.shared.broken.store(false, ordering: .relaxed)
