@@ -11,11 +11,15 @@ public enum FeedRenames {
     }
 
     static func adopt(_ feeds: [FeedConfig], index: DocumentIndex) throws(StoreError) -> [Rename] {
-        let states = try index.allStates()
-        let named = Set(states.map(\.feed))
+        // Names first, undecoded: at every start of a crawl, and almost always nothing to do.
+        var named = Set<String>()
+        try index.database.prepare("SELECT feed FROM feed_state").run([]) { row in
+            if let feed = row.text(0) { named.insert(feed) }
+        }
         let configured = Set(feeds.map(\.name))
-        var orphans = states.filter { !configured.contains($0.feed) }
-        guard !orphans.isEmpty else { return [] }
+        guard named.contains(where: { !configured.contains($0) }),
+              feeds.contains(where: { !named.contains($0.name) }) else { return [] }
+        var orphans = try index.allStates().filter { !configured.contains($0.feed) }
         var renames: [Rename] = []
         for feed in feeds where !named.contains(feed.name) {
             guard let found = orphans.firstIndex(where: { $0.belongs(to: feed.url) }) else { continue }
