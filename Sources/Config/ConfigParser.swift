@@ -21,7 +21,7 @@ public struct ConfigParser: Sendable {
                              "adaptive", "min_interval", "max_interval", "max_backoff", "database", "lease",
                              "allow_private_networks",
                              "max_items", "max_documents_per_day", "parse_time_limit", "max_backlog_bytes", "keep",
-                             "revisions", "identity"]
+                             "revisions", "identity", "notify"]
         + RequestSettingsParser.globalKeys
     static let feedKeys = ["url", "name", "categories", "author", "image", "interval", "adaptive",
                            "min_interval", "max_interval",
@@ -85,6 +85,8 @@ public struct ConfigParser: Sendable {
         defaults.request = try RequestSettingsParser(parser: self).global(reader)
         defaults.revisions = try reader.revisions(default: .replace)
         defaults.identity = try reader.identity(default: .guid)
+        config.notify = try NotifyParser(parser: self, allowPrivateNetworks: config.allowPrivateNetworks)
+            .parse(reader.node("notify"))
         let feeds = try parseFeeds(reader.node("feeds"), defaults: defaults)
         config.feeds = feeds.filter(\.enabled).map(\.0)
         config.disabledFeeds = feeds.filter { !$0.enabled }.map(\.0)

@@ -10,6 +10,7 @@ extension Daemon {
     /// minute so a restart does not burst every feed at once. Gone feeds stay unscheduled.
     /// Returns the states read, so the flow need not read them again.
     func loadSchedule(from store: DocumentStore, now: Timestamp) -> [String: FeedState?] {
+        store.adoptRenamedFeeds(config.feeds, logger: logger)
         let names = config.feeds.map(\.name)
         let read = (try? store.feedStates(names)) ?? Pipeline.statesOneByOne(names, store: store)
         var states: [String: FeedState?] = [:]
@@ -36,8 +37,8 @@ extension Daemon {
     /// SIGHUP: re-read feeds.yaml. A broken file is rejected and the running config kept;
     /// otherwise added feeds start, removed ones stop, and changed ones take their new settings,
     /// all in the running queue: the fetch engine and its connections stay.
-    func reload(flow: PipelineFlow) async {
-        let fresh: CrawlerConfig
+    func reload(flow: PipelineFlow, store: DocumentStore) async {
+        var fresh: CrawlerConfig
         let pipeline: Pipeline
         do {
             fresh = try ConfigLoader.load(path: configPathForReload)
@@ -53,6 +54,8 @@ extension Daemon {
             logReload(["status": "rejected", "error": "\(reason)"], warning: true)
             return
         }
+        fresh = RestartSettings.keepingRunning(fresh, running: config, logger: logger)
+        store.adoptRenamedFeeds(fresh.feeds, logger: logger)
         let old = Dictionary(currentFeeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let now = WallClock.now()
         let touched = fresh.feeds.filter { old[$0.name] != $0 }

@@ -33,6 +33,9 @@ public final class Daemon {
     private var errorsByFeed: [String: Int] = [:]
     private let metrics: CrawlerMetrics?
     private var publishedAt: Int64 = 0
+    private let alerts: AlertNotifier
+    /// Reports since the loop last handed them to `alerts` (a batch's store failure is one event).
+    private var unalerted: [FeedReport] = []
 
     /// Feeds due at start (or added by a reload) are spread over this many seconds, or their
     /// interval if shorter, so a restart does not burst every feed at once.
@@ -47,6 +50,7 @@ public final class Daemon {
         feedsByName = Self.byName(config.feeds)
         self.logger = logger
         self.signals = signals
+        alerts = AlertNotifier(config: config, logger: logger)
         notifier = SystemdNotifier(environment: environment)
         watchdog = WatchdogPinger(notifier: notifier, environment: environment)
     }
@@ -59,6 +63,8 @@ public final class Daemon {
             store = try DocumentStore(config: config)
         } catch {
             logger.error("store", metadata: ["error": "\(error)", "store": "\(config.storePath)"])
+            alerts.record(storeError: "\(error)")
+            await alerts.flush()
             return 3
         }
         do {
@@ -84,10 +90,13 @@ public final class Daemon {
                                           "pid": "\(getpid())", "config": "\(configPath)"])
         notifier.ready(status: statusLine())
         while !signals.shutdownRequested {
-            if signals.takeReloadRequest() { await reload(flow: flow) }
+            if signals.takeReloadRequest() { await reload(flow: flow, store: store) }
             await submitDue(to: flow)
             // Returns on the next result, or within a quarter second on the flow's tick.
             guard await flow.step() else { break }
+            alerts.record(unalerted)
+            unalerted = []
+            await alerts.sendIfDue()
             keepWatchdogHappy()
             publishIfDue(flow: flow)
         }
@@ -95,6 +104,8 @@ public final class Daemon {
         flow.close()
         while await flow.step() {}
         RuntimeFile.remove(storePath: config.storePath)
+        alerts.record(unalerted)
+        await alerts.flush()
         notifier.stopping(status: "shutting down")
         logger.info("shutdown", metadata: ["fetches": "\(totals.fetches)", "new": "\(totals.new)",
                                            "failed": "\(totals.failures)"])
@@ -138,6 +149,7 @@ public final class Daemon {
         }
         metrics?.record(report)
         errorsByFeed[report.feed] = report.state?.consecutiveErrors ?? 0
+        unalerted.append(report)
         totals.fetches += 1
         totals.new += report.new
         if !report.succeeded { totals.failures += 1 }
@@ -185,6 +197,7 @@ public final class Daemon {
 
     func replaceConfig(_ fresh: CrawlerConfig) {
         config = fresh
+        alerts.update(fresh)
         let names = Set(fresh.feeds.map(\.name))
         errorsByFeed = errorsByFeed.filter { names.contains($0.key) }
         notifier.status(statusLine())

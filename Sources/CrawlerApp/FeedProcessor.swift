@@ -70,6 +70,7 @@ struct FeedProcessor {
             hints = ServerHintsReader.hints(from: response, feed: nil, now: now)
         }
         report.previousErrors = previous.consecutiveErrors
+        report.previousFetch = previous.lastFetch
         var toRead: FetchResponse?
         switch decision.action {
         case .unchanged:
@@ -138,6 +139,7 @@ struct FeedProcessor {
             report.duplicates = prepared.documents.count - newDocuments.count
             report.storedPaths = newDocuments.map(store.relativePath(for:))
             state.documents += newDocuments.count
+            if !newDocuments.isEmpty { state.noteNewDocuments(at: now) }
             let before = state.storedToday?.documents(on: now) ?? 0
             state.storedToday = (state.storedToday ?? DailyCount(day: 0, documents: 0)).adding(newDocuments.count, at: now)
             report.held = prepared.held

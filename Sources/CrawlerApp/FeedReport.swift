@@ -40,6 +40,8 @@ public struct FeedReport: Sendable {
     public var nextReason: String?
     /// Failures in a row before this fetch, to tell "recovered" and "failing" transitions.
     public var previousErrors = 0
+    /// When the feed was fetched before this fetch, to tell when a silence began.
+    public var previousFetch: Timestamp?
     /// The feed's state after this fetch, as saved.
     public var state: FeedState? {
         get { savedState?.state }

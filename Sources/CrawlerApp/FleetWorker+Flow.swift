@@ -23,6 +23,7 @@ extension FleetWorker {
             totals.fetches += 1
             totals.new += report.new
             if !report.succeeded { totals.failures += 1 }
+            unalerted.append(report)
         })
         var nextClaim: Int64 = 0
         var lastRenewal = WallClock.milliseconds()
@@ -55,11 +56,16 @@ extension FleetWorker {
                 }
             }
             guard await flow.step() else { break }
+            alerts.record(unalerted)
+            unalerted = []
+            await alerts.sendIfDue()
             keepWatchdogHappy()
         }
         // Transfers in flight stop; what was read is stored; then every lease goes back.
         flow.close()
         while await flow.step() {}
+        alerts.record(unalerted)
+        unalerted = []
         do {
             try database.postpone(node.outstandingFeeds, seconds: 60)
             try database.releaseLeases()

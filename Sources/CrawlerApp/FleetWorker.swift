@@ -25,6 +25,10 @@ public final class FleetWorker {
     let metrics: CrawlerMetrics?
     private var lastHeartbeat: Int64 = 0
     var totals = (passes: 0, fetches: 0, new: 0, failures: 0)
+    /// The alerts of the feeds this node crawled (`notify:`).
+    public let alerts: AlertNotifier
+    /// Reports the flow has given since the loop last handed them to `alerts`.
+    var unalerted: [FeedReport] = []
 
     public init(configPath: String, config: CrawlerConfig, database: FleetDatabase, logger: Logger,
                 signals: SignalWatcher, environment: [String: String], metrics: CrawlerMetrics? = nil)
@@ -35,6 +39,7 @@ public final class FleetWorker {
         self.logger = logger
         self.signals = signals
         self.metrics = metrics
+        alerts = AlertNotifier(config: config, logger: logger)
         pipeline = try Pipeline(config: config, logger: logger)
         store = FleetStore(database: database, layout: DocumentLayout(pattern: config.documentPath) ?? .standard)
         notifier = SystemdNotifier(environment: environment)
@@ -78,6 +83,7 @@ public final class FleetWorker {
         while !signals.shutdownRequested {
             await crawlContinuously()
         }
+        await alerts.flush()
         notifier.stopping(status: "shutting down")
         try? database.releaseLeases()
         logger.info("shutdown", metadata: ["node": "\(database.node)", "passes": "\(totals.passes)",
@@ -108,6 +114,7 @@ public final class FleetWorker {
         let fetched = Set(summary.reports.map(\.feed))
         try database.postpone(claims.map(\.feed.config.name).filter { !fetched.contains($0) }, seconds: 60)
         try database.releaseLeases()
+        alerts.record(summary)
         totals.passes += 1
         totals.fetches += summary.reports.count
         totals.new += summary.new
@@ -135,9 +142,13 @@ public final class FleetWorker {
     func reload() {
         do {
             var fresh = try ConfigLoader.load(path: configPath)
+            _ = try Pipeline(config: fresh, logger: logger)  // the template must compile
+            // The database may come from CRAWLER_DATABASE_URL rather than the file: kept as it is.
             fresh.database = config.database
+            fresh = RestartSettings.keepingRunning(fresh, running: config, logger: logger)
             pipeline = try Pipeline(config: fresh, logger: logger)
             config = fresh
+            alerts.update(fresh)
             logger.info("config_reload", metadata: ["status": "applied", "node": "\(database.node)"])
         } catch {
             logger.warning("config_reload", metadata: ["status": "rejected", "error": "\(error)"])

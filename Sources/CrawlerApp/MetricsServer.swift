@@ -14,7 +14,7 @@ public final class MetricsServer: Sendable {
 
         public var description: String {
             switch self {
-            case .address(let text): return "--metrics: '\(text)' is not HOST:PORT with an IPv4 host (e.g. 127.0.0.1:9108)"
+            case .address(let text): return "--metrics: '\(text)' is not HOST:PORT with an IP address (e.g. 127.0.0.1:9108 or [::1]:9108)"
             case .socket(let text, let code): return "--metrics \(text): \(String(cString: strerror(code)))"
             }
         }
@@ -22,31 +22,18 @@ public final class MetricsServer: Sendable {
 
     /// Listens on `address` (`HOST:PORT`; port 0 picks a free one).
     public init(address: String, metrics: CrawlerMetrics, storeFolder: String?) throws(Failure) {
-        guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]) else {
-            throw .address(address)
-        }
-        var socketAddress = sockaddr_in()
-        socketAddress.sin_family = sa_family_t(AF_INET)
-        socketAddress.sin_port = port.bigEndian
-        guard inet_pton(AF_INET, String(address[..<colon]), &socketAddress.sin_addr) == 1 else { throw .address(address) }
+        guard let endpoint = ListenAddress(address) else { throw .address(address) }
         // Non-blocking: the connections' thread accepts only when poll says a client waits.
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        let descriptor = socket(endpoint.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
                                     | Int32(SOCK_NONBLOCK.rawValue), 0)
         var reuse: Int32 = 1
         setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
-        let bound = withUnsafePointer(to: &socketAddress) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard descriptor >= 0, bound == 0, listen(descriptor, 128) == 0 else {
+        guard descriptor >= 0, endpoint.bind(descriptor) == 0, listen(descriptor, 128) == 0 else {
             let code = errno
             close(descriptor)
             throw .socket(address, code)
         }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        withUnsafeMutablePointer(to: &socketAddress) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(descriptor, $0, &length) }
-        }
-        self.port = Int(UInt16(bigEndian: socketAddress.sin_port))
+        self.port = ListenAddress.port(of: descriptor)
         listener = descriptor
         let responder = MetricsResponder(metrics: metrics, storeFolder: storeFolder)
         let thread = Thread { MetricsConnections(listener: descriptor, responder: responder).run() }

@@ -12,11 +12,14 @@ public enum SingleFetch {
     }
 
     /// Any HTTP response is a success here; only a transport failure is not. Without `access`,
-    /// `url` is one the operator wrote, and private networks are not allowed.
+    /// `url` is one the operator wrote, and private networks are not allowed. With `config`, the
+    /// transfer has a crawl's settings (timeouts, proxy, max_body_size, user agent...) and
+    /// `request` a feed's own (headers, credentials...); without, the defaults.
     public static func getAnyStatus(_ url: String, userAgent: String = CrawlerConfig.defaultUserAgent,
+                                    config: CrawlerConfig? = nil, request own: RequestSettings = RequestSettings(),
                                     access: NetworkAccess? = nil) async -> Result {
-        let engine = FetchEngine(settings: FetchSettings(userAgent: userAgent))
-        let request = FetchRequest(feed: url, url: url, access: access)
+        let engine = FetchEngine(settings: config.map(FetchSettings.init) ?? FetchSettings(userAgent: userAgent))
+        let request = FetchRequest(feed: url, url: url, access: access, settings: own)
         guard let result = await engine.fetchAll([request]).first else { return .failure("no result") }
         switch result.outcome {
         case .failure(let failure): return .failure(failure.message)
@@ -26,8 +29,8 @@ public enum SingleFetch {
 
     /// A 2xx response is a success; any other status is a failure naming it.
     public static func get(_ url: String, userAgent: String = CrawlerConfig.defaultUserAgent,
-                           access: NetworkAccess? = nil) async -> Result {
-        let result = await getAnyStatus(url, userAgent: userAgent, access: access)
+                           config: CrawlerConfig? = nil, access: NetworkAccess? = nil) async -> Result {
+        let result = await getAnyStatus(url, userAgent: userAgent, config: config, access: access)
         if case .success(let response) = result, !(200..<300).contains(response.status) {
             return .failure("HTTP \(response.status)")
         }

@@ -1,5 +1,6 @@
 public import FeedModel
 public import Store
+public import Logging
 
 extension DocumentStore {
     /// Opens the store a configuration names, laid out as it says.
@@ -8,5 +9,19 @@ extension DocumentStore {
         let layout = DocumentLayout(pattern: config.documentPath) ?? .standard
         try self.init(path: config.storePath, layout: layout, checksHexoGrammar: config.output == .hexo,
                       setAsideBrokenIndex: setAsideBrokenIndex)
+    }
+}
+
+extension DocumentStore {
+    /// Moves renamed feeds' state to their new names, saying so in the log. Should that fail, the
+    /// renamed feeds start afresh (their items are deduplicated by content still).
+    public func adoptRenamedFeeds(_ feeds: [FeedConfig], logger: Logger) {
+        do {
+            for rename in try adoptRenamedFeeds(feeds) {
+                logger.notice("feed_renamed", metadata: ["feed": "\(rename.to)", "from": "\(rename.from)"])
+            }
+        } catch {
+            logger.warning("feed_renamed", metadata: ["error": "\(error)"])
+        }
     }
 }

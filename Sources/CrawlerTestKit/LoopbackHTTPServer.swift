@@ -12,6 +12,8 @@ public struct ReceivedRequest: Sendable {
     public var headers: [String: String]
     /// Wall-clock seconds when the request's head had arrived.
     public var receivedAt: Double
+    /// The body a Content-Length announced (a webhook's POST); empty for a GET.
+    public var body: [UInt8] = []
 }
 
 /// What the server should answer.
@@ -131,7 +133,7 @@ public final class LoopbackHTTPServer: Sendable {
             buffer += chunk[..<count]
             if buffer.count > 64 * 1024 { return nil }
         }
-        let head = String(decoding: buffer, as: UTF8.self).components(separatedBy: "\r\n")
+        let head = String(decoding: buffer[..<buffer.headerEnd], as: UTF8.self).components(separatedBy: "\r\n")
         let requestLine = head[0].split(separator: " ")
         guard requestLine.count >= 2 else { return nil }
         var headers: [String: String] = [:]
@@ -139,8 +141,17 @@ public final class LoopbackHTTPServer: Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        return ReceivedRequest(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers,
-                               receivedAt: Date().timeIntervalSince1970)
+        var request = ReceivedRequest(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers,
+                                      receivedAt: Date().timeIntervalSince1970)
+        guard let length = headers["content-length"].flatMap({ Int($0) }), length > 0, length <= 1 << 20 else { return request }
+        var body = Array(buffer[(buffer.headerEnd + 4)...])
+        while body.count < length {
+            let count = recv(connection, &chunk, chunk.count, 0)
+            guard count > 0 else { return nil }
+            body += chunk[..<count]
+        }
+        request.body = Array(body.prefix(length))
+        return request
     }
 
     private func send(_ response: ServedResponse, on connection: Int32) -> Bool {
@@ -207,6 +218,15 @@ struct BodySender {
 }
 
 extension [UInt8] {
+    /// Where the blank line after the head starts (only when `containsHeaderEnd`).
+    var headerEnd: Int {
+        guard count >= 4 else { return count }
+        for index in 0...(count - 4) where self[index] == 13 && self[index + 1] == 10 && self[index + 2] == 13 && self[index + 3] == 10 {
+            return index
+        }
+        return count
+    }
+
     var containsHeaderEnd: Bool {
         guard count >= 4 else { return false }
         for index in 0...(count - 4) where self[index] == 13 && self[index + 1] == 10 && self[index + 2] == 13 && self[index + 3] == 10 {

@@ -61,6 +61,8 @@ public struct CrawlerConfig: Sendable, Hashable {
     /// Bytes of fetched bodies (then of their documents) waiting to be parsed and stored, past
     /// which no new transfer starts.
     public var maxBacklogBytes: Int = 256 << 20
+    /// Where alerts go (`notify:`); nil: nowhere but the log.
+    public var notify: NotifySettings?
     /// Seconds a fleet node holds the feeds and hosts it claimed before others may take them over.
     public var lease: Double = 120
 

@@ -28,6 +28,15 @@ public struct FeedState: Sendable, Hashable, Codable {
     public var notBefore: Timestamp?
     /// New documents stored on one UTC day, for `max_documents_per_day` (nil: none yet).
     public var storedToday: DailyCount?
+    /// When a fetch last brought new documents, and the gaps (seconds) between the last few such
+    /// fetches: the feed's own rhythm, against which a long silence is judged.
+    public var lastNew: Timestamp?
+    public var newItemGaps: [Int64] {
+        get { recentGaps ?? [] }
+        set { recentGaps = newValue.isEmpty ? nil : newValue }
+    }
+    /// Optional so that states saved (as JSON, by a fleet) before it existed still decode.
+    private var recentGaps: [Int64]?
 
     public init(feed: String, url: String, validators: ConditionalHeaders = ConditionalHeaders(),
                 lastFetch: Timestamp? = nil, lastStatus: Int? = nil, lastError: String? = nil,
@@ -77,5 +86,18 @@ extension FeedState {
     /// passwords, so both sides are compared that way: a changed password is not a changed feed.
     public func belongs(to url: String) -> Bool {
         self.url == url || SecretRedaction.redact(self.url) == SecretRedaction.redact(url)
+    }
+}
+
+extension FeedState {
+    /// Gaps kept: enough for a median that one odd week does not move.
+    public static let keptGaps = 8
+
+    /// Records that a fetch at `time` brought new documents.
+    public mutating func noteNewDocuments(at time: Timestamp) {
+        if let last = lastNew, time > last {
+            newItemGaps = Array((newItemGaps + [time.secondsSince1970 - last.secondsSince1970]).suffix(Self.keptGaps))
+        }
+        lastNew = time
     }
 }

@@ -25,6 +25,8 @@ public struct FetchRequest: Sendable, Hashable {
     public var access: NetworkAccess
     /// The feed's own headers, cookies, credentials, user agent, proxy and trust.
     public var settings: RequestSettings
+    /// A body to POST (an alert's JSON) instead of a GET; its Content-Type goes in `settings.headers`.
+    public var postBody: String?
 
     public init(feed: String, url: String, conditional: ConditionalHeaders = ConditionalHeaders(),
                 verifyTLS: Bool = true, access: NetworkAccess? = nil, settings: RequestSettings = RequestSettings()) {

@@ -56,8 +56,13 @@ extension CurlTransfer {
         if let refusal {
             return .failed(request, .refused, refusal, milliseconds: milliseconds)
         }
-        if exceededBodyLimit || code == CURLE_FILESIZE_EXCEEDED {
-            return .failed(request, .tooLarge, "body larger than \(maxBodyBytes) bytes; transfer cut",
+        if !exceededBodyLimit && code == CURLE_FILESIZE_EXCEEDED {
+            // libcurl refused on the header alone: nothing of the body was read.
+            return .failed(request, .tooLarge, "Content-Length announces \(announcedLength().map(String.init) ?? "more than \(maxBodyBytes)") "
+                           + "bytes, over max_body_size \(maxBodyBytes); not fetched", milliseconds: milliseconds)
+        }
+        if exceededBodyLimit {
+            return .failed(request, .tooLarge, "body larger than \(maxBodyBytes) bytes (max_body_size); transfer cut",
                            milliseconds: milliseconds)
         }
         let detail = String(cString: errorBuffer)
@@ -69,5 +74,13 @@ extension CurlTransfer {
             message = "TLS: cannot read the CA file \(request.settings.caFile ?? "") (\(message))"
         }
         return .failed(request, CurlErrorKind.kind(of: code), message, milliseconds: milliseconds)
+    }
+
+    /// The body size the response's Content-Length announced, if it did.
+    private func announcedLength() -> Int64? {
+        if let header = headers["content-length"], let length = Int64(header) { return length }
+        var length: curl_off_t = -1
+        crawler_easy_get_offset(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length)
+        return length > 0 ? Int64(length) : nil
     }
 }

@@ -82,6 +82,11 @@ final class CurlTransfer {
         crawler_easy_set_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
         crawler_easy_set_long(handle, CURLOPT_DNS_CACHE_TIMEOUT, 300)
         crawler_easy_set_offset(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(settings.maxBodyBytes))
+        if let body = request.postBody {
+            // Copied by libcurl, so the body need not outlive this call; the size comes first.
+            crawler_easy_set_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.utf8.count))
+            crawler_easy_set_string(handle, CURLOPT_COPYPOSTFIELDS, body)
+        }
     }
 
     private func configureIdentity(_ settings: FetchSettings) {

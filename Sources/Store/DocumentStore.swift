@@ -297,6 +297,12 @@ public final class DocumentStore {
     public func allFeedStates() throws(StoreError) -> [FeedState] {
         try index.allStates()
     }
+
+    /// Moves the state of feeds renamed in the configuration to their new names (`FeedRenames`).
+    @discardableResult
+    public func adoptRenamedFeeds(_ feeds: [FeedConfig]) throws(StoreError) -> [FeedRenames.Rename] {
+        try FeedRenames.adopt(feeds, index: index)
+    }
 }
 
 // Entry points for `bench/StoreBench` only: the index without document files.

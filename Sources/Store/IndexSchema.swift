@@ -7,7 +7,7 @@
 /// hash order; documents go in by rowid (appended) and provenance by feed (a feed's items sit
 /// together), and the second commit of a batch touches only `pending`.
 enum IndexSchema {
-    static let version = 8
+    static let version = 9
 
     static let storedDocumentCount = "SELECT (SELECT count(*) FROM documents) - (SELECT count(*) FROM pending)"
 
@@ -37,7 +37,7 @@ enum IndexSchema {
             documents INTEGER NOT NULL DEFAULT 0, next_reason TEXT, adaptive_interval REAL,
             gone INTEGER NOT NULL DEFAULT 0, pending_redirect TEXT, pending_redirect_count INTEGER NOT NULL DEFAULT 0,
             adopted_url TEXT, body_fingerprint TEXT, last_unconditional INTEGER, not_before INTEGER,
-            stored_day INTEGER, stored_day_documents INTEGER
+            stored_day INTEGER, stored_day_documents INTEGER, last_new INTEGER, new_item_gaps TEXT
         ) WITHOUT ROWID;
         """ + RevisionTables.create
 
@@ -90,5 +90,7 @@ enum IndexSchema {
         6: ForgetSchema.step,
         // Revisions in place, kept source values and re-rendering (see RevisionTables).
         7: RevisionTables.migration,
+        // When new documents last came and the gaps between them, for silent-feed alerts.
+        8: "ALTER TABLE feed_state ADD COLUMN last_new INTEGER; ALTER TABLE feed_state ADD COLUMN new_item_gaps TEXT;",
     ]
 }

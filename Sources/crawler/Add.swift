@@ -38,7 +38,7 @@ struct Add: AsyncParsableCommand {
     func run() async throws {
         let configFile = try ConfigFile.load(config)
         let allowed = allowPrivateNetworks || configFile.config.allowPrivateNetworks
-        let (feedURL, feed) = try await discover(url, userAgent: configFile.config.userAgent, allowPrivate: allowed)
+        let (feedURL, feed) = try await discover(url, config: configFile.config, allowPrivate: allowed)
         if let existing = configFile.feed(at: feedURL) {
             printOutput("\(feedURL) is already in \(config) (line \(existing.line), name \(existing.name))")
             return
@@ -54,9 +54,9 @@ struct Add: AsyncParsableCommand {
 
     /// The feed at `url`, or the first feed the page at `url` advertises that parses. The page's
     /// links are someone else's: http(s) only, and no private address unless allowed.
-    private func discover(_ url: String, userAgent: String, allowPrivate: Bool) async throws -> (String, Feed) {
+    private func discover(_ url: String, config: CrawlerConfig, allowPrivate: Bool) async throws -> (String, Feed) {
         let typed = NetworkAccess.operatorURL(url, allowsPrivateNetworks: allowPrivate, hint: SingleFetch.commandLineHint)
-        let response = try await fetch(url, userAgent: userAgent, access: typed)
+        let response = try await fetch(url, config: config, access: typed)
         if let feed = try? FeedParser.parse(response.body, url: response.finalURL, httpCharset: response.charset) {
             return (response.finalURL == url ? url : response.finalURL, feed)
         }
@@ -73,7 +73,7 @@ struct Add: AsyncParsableCommand {
                 printError("crawler: refused: \(url) links to \(candidate); a linked feed must be http:// or https://")
                 continue
             }
-            switch await SingleFetch.get(candidate, userAgent: userAgent, access: linked) {
+            switch await SingleFetch.get(candidate, config: config, access: linked) {
             case .failure(let reason):
                 passedOver.append("\(candidate): \(reason)")
             case .success(let page):
@@ -91,8 +91,8 @@ struct Add: AsyncParsableCommand {
         throw ExitCode.failure
     }
 
-    private func fetch(_ url: String, userAgent: String, access: NetworkAccess) async throws -> FetchResponse {
-        switch await SingleFetch.get(url, userAgent: userAgent, access: access) {
+    private func fetch(_ url: String, config: CrawlerConfig, access: NetworkAccess) async throws -> FetchResponse {
+        switch await SingleFetch.get(url, config: config, access: access) {
         case .success(let response): return response
         case .failure(let reason):
             printError("crawler: \(url): \(reason)")

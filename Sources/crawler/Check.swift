@@ -57,7 +57,7 @@ struct Check: AsyncParsableCommand {
     private func probeFeeds(_ settings: CrawlerConfig) async -> Int {
         var problems = 0
         for feed in settings.feeds {
-            let verdict = await ProbeVerdict.of(feed, userAgent: settings.userAgent)
+            let verdict = await ProbeVerdict.of(feed, config: settings)
             if !verdict.ok { problems += 1 }
             printOutput("\(verdict.ok ? "ok  " : "FAIL")  \(feed.name)  \(verdict.text)")
         }
@@ -70,9 +70,10 @@ struct ProbeVerdict {
     let ok: Bool
     let text: String
 
-    static func of(_ feed: FeedConfig, userAgent: String) async -> ProbeVerdict {
+    /// Fetched as a crawl would: the same transfer settings, and the feed's own.
+    static func of(_ feed: FeedConfig, config: CrawlerConfig) async -> ProbeVerdict {
         let access = NetworkAccess.operatorURL(feed.url, allowsPrivateNetworks: feed.allowPrivateNetworks)
-        switch await SingleFetch.getAnyStatus(feed.url, userAgent: userAgent, access: access) {
+        switch await SingleFetch.getAnyStatus(feed.url, config: config, request: feed.request, access: access) {
         case .failure(let reason):
             return ProbeVerdict(ok: false, text: reason)
         case .success(let response) where !(200..<300).contains(response.status):

@@ -15,6 +15,7 @@ enum CrawlSetup {
         do {
             let settings = FleetSetup.applyingEnvironment(try ConfigLoader.load(path: path))
             _ = try Pipeline(config: settings, logger: logger)
+            warnAboutDefaultUserAgent(settings, logger: logger)
             return settings
         } catch {
             logger.error("config", metadata: ["error": "\(error)", "config": "\(path)"])
@@ -23,5 +24,17 @@ enum CrawlSetup {
             printError(placed ? "crawler: \(error)" : "crawler: \(path): \(error)")
             throw ExitStatus.configError
         }
+    }
+
+    /// Site owners who see a crawler misbehave look for whom to tell in its user agent; ours
+    /// names no one until the operator sets it. Once per start, so it is seen and not drowned.
+    private static func warnAboutDefaultUserAgent(_ settings: CrawlerConfig, logger: Logger) {
+        guard settings.userAgent == CrawlerConfig.defaultUserAgent else { return }
+        let reason = "the default user agent names no contact; set user_agent: to a contact "
+            + "(e.g. \"mycrawler/1.0 (+https://example.net/bot; ops@example.net)\") so site owners can reach you"
+        logger.warning("user_agent", metadata: [
+            "user_agent": "\(settings.userAgent)",
+            "reason": "\(reason)",
+        ])
     }
 }

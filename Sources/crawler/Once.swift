@@ -38,6 +38,9 @@ struct Once: AsyncParsableCommand {
         if settings.database != nil { return try await runInFleet(settings, logger: logger) }
         let feeds = try selectFeeds(settings.feeds, disabled: settings.disabledFeeds)
         let (summary, held) = try await crawl(feeds, settings: settings, logger: logger)
+        let alerts = AlertNotifier(config: settings, logger: logger)
+        alerts.record(summary)
+        await alerts.flush()
         printOutput(SummaryTable.render(summary, skipped: held, storePath: settings.storePath))
         // The store was closed as `crawl` returned; all that is left is freeing the pass's reports
         // and the configuration object by object (~2 ms at 1,000 feeds), which the exit does at once.
@@ -71,6 +74,7 @@ struct Once: AsyncParsableCommand {
             printError("crawler: \(error)")
             throw ExitStatus.configError
         }
+        store.adoptRenamedFeeds(settings.feeds, logger: logger)
         if force { try liftHolds(feeds, in: store) }
         let pipeline = try Pipeline(config: settings, logger: logger)
         let signals = SignalWatcher()  // Ctrl-C stops transfers in flight and keeps what is stored
@@ -130,6 +134,7 @@ struct Once: AsyncParsableCommand {
             printError("crawler: \(error)")
             throw ExitStatus.storeUnavailable
         }
+        await worker.alerts.flush()
         printOutput(SummaryTable.render(summary, storePath: database.displayURL))
         if summary.failed > 0 { throw ExitStatus.someFeedsFailed }
     }

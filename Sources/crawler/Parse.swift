@@ -29,7 +29,7 @@ struct Parse: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the documents that would be stored, in the output profile of --config.")
     var render = false
 
-    @Option(name: .shortAndLong, help: "The configuration file whose output profile --render uses.")
+    @Option(name: .shortAndLong, help: "The configuration whose output profile --render uses, and whose transfer settings (timeouts, proxy, max_body_size, user agent) a URL is fetched with, if the file exists.")
     var config: String = "feeds.yaml"
 
     @Flag(name: .long, help: "Let redirects and host names lead to loopback and private addresses.")
@@ -96,7 +96,8 @@ struct Parse: AsyncParsableCommand {
         if source.hasPrefix("http://") || source.hasPrefix("https://") {
             let access = NetworkAccess.operatorURL(source, allowsPrivateNetworks: allowPrivateNetworks,
                                                    hint: SingleFetch.commandLineHint)
-            switch await SingleFetch.get(source, access: access) {
+            let settings = FileManager.default.fileExists(atPath: config) ? try ConfigFile.load(config).config : nil
+            switch await SingleFetch.get(source, config: settings, access: access) {
             case .success(let response): return (response.body, response.finalURL, response.charset)
             case .failure(let reason):
                 printError("crawler: \(source): \(reason)")

@@ -9,8 +9,13 @@ import Config
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show every feed's state from the store: last fetch, status, errors, next due, documents.",
-        discussion: "Safe to run while `crawler run` is working on the same store."
+        abstract: "Show every configured feed's health and state: last fetch, status, errors, next due, documents, last error.",
+        discussion: """
+            Feeds never fetched yet are listed too, and feeds still in the store but no longer configured are \
+            marked removed. Safe to run while `crawler run` is working on the same store; it writes nothing. \
+            Exit status: 0 when no feed is failing or gone, 1 when some are (for monitoring checks), \
+            3 when the store cannot be read.
+            """
     )
 
     @OptionGroup var location: StoreLocation
@@ -18,59 +23,86 @@ struct Status: ParsableCommand {
     @Flag(name: .long, help: "Print JSON: one object with a `feeds` array.")
     var json = false
 
+    @Flag(name: .long, help: "Only the feeds failing (5 or more failures in a row) or gone (410).")
+    var failing = false
+
     func run() throws {
         if location.store == nil, let fleet = location.fleetSettings() { return try runInFleet(fleet) }
-        let reader: StoreReader
-        let states: [FeedState]
+        // Without a configuration file, `--store` alone shows what the store holds.
+        var settings: CrawlerConfig?
+        if FileManager.default.fileExists(atPath: location.config) || location.store == nil { settings = try location.settings() }
+        var states: [FeedState] = []
         let path: String
         do {
             path = try location.path()
-            reader = try StoreReader(path: path)
-            states = try reader.allFeedStates()
+            // Before the first crawl there is no store: every configured feed is simply never fetched.
+            if settings == nil || FileManager.default.fileExists(atPath: path) {
+                states = try StoreReader(path: path).allFeedStates()
+            }
         } catch let exit as ExitCode {
             throw exit
         } catch {
             printError("crawler: \(error)")
             throw ExitStatus.storeUnavailable
         }
-        let daemon = DaemonStatusText.running(storePath: path, now: WallClock.now())
+        let now = WallClock.now()
+        var rows = settings.map { StatusRows.build($0, states: states, now: now) }
+            ?? states.map { StatusRow(name: $0.feed, url: $0.url, state: $0, health: FeedHealth.of($0, now: now)) }
+        let attention = rows.contains { $0.health.needsAttention }
+        if failing { rows = rows.filter { $0.health.needsAttention } }
+        // A running daemon's queue (from its runtime file) comes first.
+        let daemon = DaemonStatusText.running(storePath: path, now: now)
         if json {
-            printOutput(StatusJSON.render(states, daemon: daemon))
+            printOutput(StatusJSON.render(rows, daemon: daemon))
         } else {
-            let table = StatusTable.render(states, now: WallClock.now())
+            let table = rows.isEmpty && failing ? "no failing feeds" : StatusTable.render(rows, now: now)
             printOutput(daemon.map { DaemonStatusText.lines($0) + "\n\n" + table } ?? table)
         }
+        if attention { throw ExitStatus.someFeedsFailed }
     }
 }
 
 extension Status {
     private func runInFleet(_ settings: CrawlerConfig) throws {
         let database = try FleetSetup.open(settings)
+        let now = WallClock.now()
+        let attention: Bool
         do {
-            let statuses = try database.feedStatuses()
+            var statuses = try database.feedStatuses()
             let nodes = try database.nodes()
+            let failingNow = { (status: FleetFeedStatus) in FeedHealth.of(status.state, now: now).needsAttention }
+            attention = statuses.contains(where: failingNow)
+            if failing { statuses = statuses.filter(failingNow) }
             printOutput(json ? FleetStatusText.json(statuses, nodes: nodes)
-                        : FleetStatusText.table(statuses, nodes: nodes, now: WallClock.now()))
+                        : FleetStatusText.table(statuses, nodes: nodes, now: now))
         } catch {
             printError("crawler: \(error)")
             throw ExitStatus.storeUnavailable
         }
+        if attention { throw ExitStatus.someFeedsFailed }
     }
 }
 
 enum StatusTable {
-    static func render(_ states: [FeedState], now: Timestamp) -> String {
-        let header = ["FEED", "LAST FETCH", "STATUS", "ERRORS", "NEXT DUE", "DOCS"]
-        let rows = states.map { state in
-            [state.feed, state.lastFetch.map { ago($0, now: now) } ?? "never",
-             state.gone ? "410 gone" : state.lastError.map { _ in "\(state.lastStatus.map(String.init) ?? "error")" }
-                ?? state.lastStatus.map(String.init) ?? "-",
-             "\(state.consecutiveErrors)", state.nextDue.map { until($0, now: now) } ?? "never", "\(state.documents)"]
+    static func render(_ rows: [StatusRow], now: Timestamp) -> String {
+        let header = ["FEED", "HEALTH", "LAST FETCH", "STATUS", "ERRORS", "NEXT DUE", "DOCS", "LAST ERROR"]
+        let lines = rows.map { row in
+            let state = row.state
+            return [row.name, row.health.word(words), state?.lastFetch.map { ago($0, now: now) } ?? "never",
+                    state.map(statusText) ?? "-", state.map { "\($0.consecutiveErrors)" } ?? "-",
+                    state?.nextDue.map { until($0, now: now) } ?? "-", state.map { "\($0.documents)" } ?? "-",
+                    state?.lastError ?? ""]
         }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        return ([header] + rows).map { row in
-            row.enumerated().map { $1.padding(to: widths[$0]) }.joined(separator: "  ")
+        let widths = header.indices.map { column in ([header] + lines).map { $0[column].count }.max() ?? 0 }
+        return ([header] + lines).map { line in
+            String(line.enumerated().map { $1.padding(to: widths[$0]) }.joined(separator: "  ").reversed()
+                .drop(while: { $0 == " " }).reversed())
         }.joined(separator: "\n")
+    }
+
+    private static func statusText(_ state: FeedState) -> String {
+        if state.gone { return "410 gone" }
+        return state.lastStatus.map(String.init) ?? (state.lastError == nil ? "-" : "error")
     }
 
     static func ago(_ time: Timestamp, now: Timestamp) -> String {
@@ -93,17 +125,21 @@ enum StatusTable {
 }
 
 enum StatusJSON {
-    static func render(_ states: [FeedState], daemon: DaemonRuntime? = nil) -> String {
-        let feeds: [[String: Any]] = states.map { state in
-            [
-                "feed": state.feed, "url": state.url,
-                "last_fetch": state.lastFetch.map { $0.rfc3339 as Any } ?? NSNull(),
-                "last_status": state.lastStatus.map { $0 as Any } ?? NSNull(),
-                "last_error": state.lastError.map { $0 as Any } ?? NSNull(),
-                "consecutive_errors": state.consecutiveErrors, "gone": state.gone,
-                "next_due": state.nextDue.map { $0.rfc3339 as Any } ?? NSNull(),
-                "next_reason": state.nextReason.map { $0 as Any } ?? NSNull(), "documents": state.documents,
+    static func render(_ rows: [StatusRow], daemon: DaemonRuntime? = nil) -> String {
+        let feeds: [[String: Any]] = rows.map { row in
+            let state = row.state
+            var object: [String: Any] = [
+                "feed": row.name, "url": state?.url ?? row.url, "health": row.health.name,
+                "last_fetch": state?.lastFetch.map { $0.rfc3339 as Any } ?? NSNull(),
+                "last_status": state?.lastStatus.map { $0 as Any } ?? NSNull(),
+                "last_error": state?.lastError.map { $0 as Any } ?? NSNull(),
+                "consecutive_errors": state?.consecutiveErrors ?? 0, "gone": state?.gone ?? false,
+                "next_due": state?.nextDue.map { $0.rfc3339 as Any } ?? NSNull(),
+                "next_reason": state?.nextReason.map { $0 as Any } ?? NSNull(), "documents": state?.documents ?? 0,
+                "last_new": state?.lastNew.map { $0.rfc3339 as Any } ?? NSNull(),
             ]
+            if case .silent(let silence) = row.health { object["quiet_seconds"] = Int(silence.quietSeconds) }
+            return object
         }
         var object: [String: Any] = ["feeds": feeds]
         if let daemon { object["daemon"] = DaemonStatusText.json(daemon) }

@@ -1,0 +1,154 @@
+public import FeedModel
+public import Logging
+internal import Fetch
+internal import Foundation
+internal import Glibc
+
+/// Sends alert digests where `notify:` says: a command's stdin and/or a webhook's POST body,
+/// the same JSON for both. Without `notify:` it does nothing (the log has the events already).
+/// Owned by one task (the daemon's loop, or `once`), which calls it between passes.
+public final class AlertNotifier {
+    private var settings: NotifySettings?
+    private var fetch: FetchSettings
+    private var digest: AlertDigest
+    private let logger: Logger
+
+    public init(config: CrawlerConfig, logger: Logger) {
+        settings = config.notify
+        fetch = FetchSettings(config)
+        digest = AlertDigest(interval: config.notify?.interval ?? 3600)
+        self.logger = logger
+    }
+
+    /// A reload's new `notify:` settings; events already pending stay.
+    public func update(_ config: CrawlerConfig) {
+        settings = config.notify
+        fetch = FetchSettings(config)
+        digest.interval = config.notify?.interval ?? 3600
+    }
+
+    /// Notes what a pass had to say; nothing is sent here.
+    public func record(_ summary: PassSummary, now: Timestamp = WallClock.now()) {
+        record(summary.reports, now: now)
+    }
+
+    /// The same for reports as they come (the daemon's flow has no passes).
+    public func record(_ reports: [FeedReport], now: Timestamp = WallClock.now()) {
+        guard settings != nil, !reports.isEmpty else { return }
+        digest.record(reports, now: now)
+    }
+
+    /// Notes a store that failed outside a pass (it could not be opened).
+    public func record(storeError: String, now: Timestamp = WallClock.now()) {
+        guard settings != nil else { return }
+        digest.record(storeError: storeError, now: now)
+    }
+
+    /// Sends the pending events if a digest is due.
+    public func sendIfDue(now: Timestamp = WallClock.now()) async {
+        guard settings != nil, digest.isDue(at: now) else { return }
+        await send(now: now)
+    }
+
+    /// Sends the pending events now (at the end of `once`, or at shutdown).
+    public func flush(now: Timestamp = WallClock.now()) async {
+        guard settings != nil, !digest.pending.isEmpty else { return }
+        await send(now: now)
+    }
+
+    private func send(now: Timestamp) async {
+        guard let settings else { return }
+        let (events, dropped) = digest.take(at: now)
+        let payload = AlertPayload.json(events, dropped: dropped, now: now)
+        if let command = settings.command {
+            report(CommandRunner.run(command, input: payload, timeout: fetch.timeout), to: "command", events: events.count)
+        }
+        if let webhook = settings.webhook {
+            report(await post(payload, to: webhook, settings: settings), to: SecretRedaction.redact(webhook),
+                   events: events.count)
+        }
+    }
+
+    private func report(_ problem: String?, to target: String, events: Int) {
+        if let problem {
+            logger.error("notify_failed", metadata: ["to": "\(target)", "events": "\(events)", "error": "\(problem)"])
+        } else {
+            logger.info("notify_sent", metadata: ["to": "\(target)", "events": "\(events)"])
+        }
+    }
+
+    /// POSTs through the fetch engine, with the crawl's transfer settings and address rules.
+    private func post(_ payload: String, to url: String, settings: NotifySettings) async -> String? {
+        let access = NetworkAccess.operatorURL(url, allowsPrivateNetworks: settings.allowPrivateNetworks,
+                                               hint: "set allow_private_networks: true under notify: to allow it")
+        var own = RequestSettings()
+        // No "Expect: 100-continue" round trip: many webhook receivers never answer it.
+        own.headers = [HeaderField(name: "Content-Type", value: "application/json"), HeaderField(name: "Expect", value: "")]
+        var request = FetchRequest(feed: "notify", url: url, access: access, settings: own)
+        request.postBody = payload
+        guard let result = await FetchEngine(settings: fetch).fetchAll([request]).first else { return "no result" }
+        switch result.outcome {
+        case .failure(let failure): return failure.message
+        case .response(let response):
+            return (200..<300).contains(response.status) ? nil : "HTTP \(response.status)"
+        }
+    }
+}
+
+/// The digest's JSON (README, "Alerts").
+enum AlertPayload {
+    static func json(_ events: [AlertEvent], dropped: Int, now: Timestamp) -> String {
+        let object: [String: Any] = [
+            "crawler": hostName, "time": now.rfc3339,
+            "events": events.map(\.fields), "dropped": dropped,
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// This machine's name as gethostname(2) says, without a DNS lookup (which
+    /// `ProcessInfo.hostName` may make) that could stall a digest.
+    static var hostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// Runs the `notify: command:` with `/bin/sh -c`, the payload on its stdin.
+enum CommandRunner {
+    /// nil when it exited 0; else why not.
+    static func run(_ command: String, input: String, timeout: Double) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let stdin = Pipe()
+        process.standardInput = stdin
+        // Its stdout would mix with `once`'s summary; its stderr goes to ours (the journal).
+        process.standardOutput = FileHandle.nullDevice
+        // A command that exits without reading its stdin must cost an EPIPE, not the crawler.
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            try process.run()
+        } catch {
+            return "cannot start /bin/sh: \(error)"
+        }
+        // Written from another thread: a command that does not read must not block the crawler.
+        let writer = stdin.fileHandleForWriting
+        let bytes = Data(input.utf8)
+        Thread.detachNewThread {
+            try? writer.write(contentsOf: bytes)
+            try? writer.close()
+        }
+        let deadline = Date().addingTimeInterval(max(timeout, 1))
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            process.terminate()
+            // The shell's own children too, where it has a process group of its own.
+            kill(-process.processIdentifier, SIGKILL)
+            return "`\(command)` still running after \(Int(timeout))s; stopped"
+        }
+        let status = process.terminationStatus
+        return status == 0 ? nil : "`\(command)` exited with status \(status)"
+    }
+}

@@ -1,0 +1,172 @@
+import CrawlerApp
+import CrawlerTestKit
+import FeedModel
+import Foundation
+import Testing
+
+/// The rough edges an operator meets in `status`, reloads, renames, the user agent, `--metrics` and the
+/// one-URL commands, through the real binary.
+@Suite struct OperatorPolishTests {
+    let folder = TemporaryFolder()
+
+    private func crawler(_ arguments: [String]) throws -> CrawlerProcess.Run {
+        try CrawlerProcess.run(arguments, in: folder.path)
+    }
+
+    private static func server() throws -> LoopbackHTTPServer {
+        try LoopbackHTTPServer { request in
+            switch request.path.split(separator: "?").first.map(String.init) {
+            case "/a.xml": return ServedResponse(text: AlertTests.rss(["a1", "a2"]))
+            case "/b.xml": return ServedResponse(text: AlertTests.rss(["b1"]))
+            case "/big.xml": return ServedResponse(text: AlertTests.rss((0..<200).map { "big-item-\($0)" }))
+            case "/slow.xml": return ServedResponse(text: AlertTests.rss(["s1"]), delay: 4)
+            case "/bad.xml": return ServedResponse(status: 500, text: "oops")
+            default: return ServedResponse(status: 404, text: "")
+            }
+        }
+    }
+
+    private func config(_ feeds: [(String, String)], extra: [String] = []) -> String {
+        var lines = ["store: ./store", "user_agent: test (ops@example.org)"] + extra + ["feeds:"]
+        for (name, url) in feeds { lines += ["  - url: \(url)", "    name: \(name)"] }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func line(_ text: String, of feed: String) -> String? {
+        text.split(separator: "\n").map(String.init).first { $0.hasPrefix(feed + " ") }
+    }
+
+    @Test func statusListsTheConfiguredFeedsWithTheLastErrorAndExitsOneWhenSomeFail() throws {
+        let server = try Self.server()
+        try folder.write(config([("good", server.url("/a.xml")), ("bad", server.url("/bad.xml")),
+                                 ("old", server.url("/b.xml"))]), to: "feeds.yaml")
+        for _ in 1...5 { _ = try crawler(["once"]) }
+        try folder.write(config([("good", server.url("/a.xml")), ("bad", server.url("/bad.xml")),
+                                 ("fresh", server.url("/b.xml?new"))]), to: "feeds.yaml")
+        let status = try crawler(["status"])
+        #expect(status.status == 1, "\(status.stderr)")
+        #expect(status.stdout.hasPrefix("FEED "))
+        #expect(status.stdout.contains("LAST ERROR"))
+        #expect(line(status.stdout, of: "good")?.contains(" ok ") == true)
+        let bad = try #require(line(status.stdout, of: "bad"))
+        #expect(bad.contains(" failing "))
+        #expect(bad.hasSuffix("HTTP 500 Internal Server Error"))
+        #expect(line(status.stdout, of: "fresh")?.contains("never fetched") == true)
+        #expect(line(status.stdout, of: "old")?.contains("removed") == true)
+
+        let failing = try crawler(["status", "--failing"])
+        #expect(failing.status == 1)
+        #expect(failing.stdout.split(separator: "\n").count == 2)
+        #expect(line(failing.stdout, of: "bad") != nil)
+
+        try folder.write(config([("good", server.url("/a.xml"))]), to: "feeds.yaml")
+        #expect(try crawler(["status"]).status == 0)
+        let none = try crawler(["status", "--failing"])
+        #expect(none.status == 0)
+        #expect(none.stdout == "no failing feeds\n")
+    }
+
+    @Test func statusBeforeTheFirstCrawlListsEveryFeedAsNeverFetched() throws {
+        try folder.write(config([("a", "https://example.org/a.xml"), ("b", "https://example.org/b.xml")]), to: "feeds.yaml")
+        let status = try crawler(["status"])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(line(status.stdout, of: "a")?.contains("never fetched") == true)
+        #expect(line(status.stdout, of: "b")?.contains("never fetched") == true)
+        #expect(!FileManager.default.fileExists(atPath: folder.file("store")))
+    }
+
+    @Test func renamingAFeedKeepsItsState() throws {
+        let server = try Self.server()
+        try folder.write(config([("a", server.url("/a.xml")), ("b", server.url("/b.xml"))]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).stdout.contains("3 new"))
+        try folder.write(config([("renamed", server.url("/a.xml")), ("b", server.url("/b.xml"))]), to: "feeds.yaml")
+        let again = try crawler(["once"])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("0 new"))
+        let status = try crawler(["status", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        let feeds = try #require(object?["feeds"] as? [[String: Any]])
+        #expect(feeds.compactMap { $0["feed"] as? String }.sorted() == ["b", "renamed"])
+        #expect(feeds.first { $0["feed"] as? String == "renamed" }?["documents"] as? Int == 2)
+    }
+
+    @Test func theDefaultUserAgentIsWarnedAboutUntilAContactIsSet() throws {
+        let server = try Self.server()
+        try folder.write("store: ./store\nfeeds:\n  - url: \(server.url("/a.xml"))\n    name: a\n", to: "feeds.yaml")
+        let run = try crawler(["once"])
+        #expect(run.status == 0)
+        let warnings = run.stderr.split(separator: "\n").filter { $0.contains("event=user_agent") }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains("level=warning") == true)
+        #expect(warnings.first?.contains("set user_agent: to a contact") == true)
+        try folder.write(config([("a", server.url("/a.xml"))]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).stderr.contains("event=user_agent") == false)
+    }
+
+    @Test func metricsListenOnIPv6() throws {
+        let server = try Self.server()
+        try folder.write(config([("a", server.url("/a.xml"))]), to: "feeds.yaml")
+        let daemon = try DaemonProcess(arguments: ["run", "--startup-spread", "0s", "--metrics", "[::1]:0"], in: folder.path)
+        defer { _ = daemon.terminate() }
+        let port = try #require(daemon.waitFor { $0["event"] == "metrics" }.first?["port"].flatMap { Int($0) })
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-sf", "http://[::1]:\(port)/metrics"]
+        let out = Pipe()
+        curl.standardOutput = out
+        try curl.run()
+        curl.waitUntilExit()
+        #expect(curl.terminationStatus == 0)
+        #expect(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("# TYPE"))
+        #expect(daemon.terminate().status == 0)
+    }
+
+    @Test func aContentLengthOverTheLimitIsReportedAsAnnounced() throws {
+        let server = try Self.server()
+        try folder.write(config([("a", server.url("/a.xml")), ("big", server.url("/big.xml"))],
+                                extra: ["max_body_size: 4KB"]), to: "feeds.yaml")
+        let run = try crawler(["once"])
+        #expect(run.status == 1)
+        let size = AlertTests.rss((0..<200).map { "big-item-\($0)" }).utf8.count
+        #expect(run.stderr.contains("Content-Length announces \(size) bytes, over max_body_size 4096"))
+        #expect(folder.files(under: "store/posts").count == 2)
+    }
+
+    @Test func checkProbeAddAndParseUseTheCrawlsTransferSettings() throws {
+        let server = try Self.server()
+        try folder.write(config([("a", server.url("/a.xml")), ("slow", server.url("/slow.xml"))],
+                                extra: ["timeout: 1s", "connect_timeout: 1s", "allow_private_networks: true"]),
+                         to: "feeds.yaml")
+        let probe = try crawler(["check", "--probe"])
+        #expect(probe.status == 1)
+        #expect(probe.stdout.contains("ok    a  rss2, 2 items"))
+        #expect(probe.stdout.contains("FAIL  slow  \(server.url("/slow.xml")): Operation timed out after 1"))
+        let add = try crawler(["add", server.url("/slow.xml?again")])
+        #expect(add.status == 1)
+        #expect(add.stderr.contains("Operation timed out"))
+        let parse = try crawler(["parse", server.url("/slow.xml")])
+        #expect(parse.status == 1)
+        #expect(parse.stderr.contains("Operation timed out"))
+        #expect(try crawler(["parse", server.url("/a.xml")]).status == 0)
+    }
+    @Test func sighupWithANewStoreSaysRestartNeededAndKeepsTheOldStore() throws {
+        let server = try Self.server()
+        try folder.write(config([("a", server.url("/a.xml"))], extra: ["interval: 1h"]), to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "a" }
+        try folder.write(config([("a", server.url("/a.xml")), ("b", server.url("/b.xml"))], extra: ["interval: 1h"])
+            .replacingOccurrences(of: "store: ./store", with: "store: ./elsewhere"), to: "feeds.yaml")
+        daemon.signal(SIGHUP)
+        let restart = daemon.waitFor { $0["event"] == "restart_needed" }
+        #expect(restart.first?["key"] == "store")
+        #expect(restart.first?["level"] == "warning")
+        let reason = restart.first?["reason"] ?? ""
+        #expect(reason.hasPrefix("store: changed; the running crawler keeps /"))
+        #expect(reason.hasSuffix("/store until it is restarted"))
+        #expect(daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "b" }.first?["new"] == "1")
+        #expect(daemon.terminate().status == 0)
+        #expect(folder.files(under: "store/posts").count == 3)
+        #expect(!FileManager.default.fileExists(atPath: folder.file("elsewhere")))
+    }
+}
