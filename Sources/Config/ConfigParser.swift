@@ -21,12 +21,12 @@ public struct ConfigParser: Sendable {
                              "adaptive", "min_interval", "max_interval", "max_backoff", "database", "lease",
                              "allow_private_networks",
                              "max_items", "max_documents_per_day", "parse_time_limit", "max_backlog_bytes"]
-        + RequestSettingsParser.globalKeys
+        + RequestSettingsParser.globalKeys + RulesParser.keys
     static let feedKeys = ["url", "name", "categories", "author", "image", "interval", "adaptive",
                            "min_interval", "max_interval",
                            "item_categories", "sanitize", "tls_verify", "allow_private_networks", "enabled", "site_url",
                            "max_items", "max_documents_per_day", "parse_time_limit"]
-        + RequestSettingsParser.feedKeys
+        + RequestSettingsParser.feedKeys + RulesParser.keys + ArticleSettingsParser.keys
 
     /// No rules: every scalar is text that the readers convert themselves, and `MappingReader`
     /// tells YAML's null apart by value. Yams' default resolver tries seven regular expressions
@@ -82,6 +82,7 @@ public struct ConfigParser: Sendable {
         defaults.allowPrivateNetworks = try reader.bool("allow_private_networks") ?? false
         config.allowPrivateNetworks = defaults.allowPrivateNetworks
         defaults.request = try RequestSettingsParser(parser: self).global(reader)
+        defaults.rules = try RulesParser(parser: self).parse(reader)
         let feeds = try parseFeeds(reader.node("feeds"), defaults: defaults)
         config.feeds = feeds.filter(\.enabled).map(\.0)
         config.disabledFeeds = feeds.filter { !$0.enabled }.map(\.0)
@@ -154,6 +155,8 @@ public struct ConfigParser: Sendable {
         feed.maxDocumentsPerDay = try reader.positiveInt("max_documents_per_day")
         feed.parseTimeLimit = try reader.duration("parse_time_limit")
         feed.request = try RequestSettingsParser(parser: self).feed(reader, defaults: defaults.request)
+        feed.rules = try RulesParser(parser: self).parse(reader).after(defaults.rules)
+        feed.article = try ArticleSettingsParser(parser: self).parse(reader)
         return (feed, try reader.bool("enabled") ?? true)
     }
 

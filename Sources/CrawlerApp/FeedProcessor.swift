@@ -109,6 +109,7 @@ struct FeedProcessor {
         prepared.report.cut = reading.cut?.rawValue
         prepared.hints = reading.hints
         prepared.documents = reading.documents
+        for dropped in reading.dropped { dropped.log(feed: feed.name, to: logger) }
         if prepared.report.succeeded {
             prepared.response = KeptResponse(validators: response.validators, bodyFingerprint: response.bodyFingerprint)
         }

@@ -40,6 +40,7 @@ public struct Pipeline {
         var batch = StoreBatch()
         var writer = BatchWriter(store: store)
         var reading = OrderedWork<(FeedProcessor, FeedProcessor.Decided), FeedReader.Reading?>(limit: readersInFlight)
+        var fullContent = FullContentWork()
         let results = engine.fetch(requests, isCancelled: isCancelled)
         // Bytes each feed holds against the fetch backlog: its body until it is read, then its
         // documents until they are stored and the feed reported.
@@ -77,6 +78,10 @@ public struct Pipeline {
             results.hold(documentBytes)
             results.release(held[name] ?? 0)
             held[name] = documentBytes
+            if let source = output?.source, !prepared.documents.isEmpty {
+                fullContent.add(prepared, processor: processor, source: source)
+                return
+            }
             batch.add(prepared, processor: processor)
             // An idle writer takes what there is: a pass's first batch no longer waits for 32
             // feeds to be parsed before storing starts. A busy one lets the batch grow.
@@ -121,6 +126,14 @@ public struct Pipeline {
         while !reading.isEmpty { await takeOne() }
         if !batch.isEmpty { await flush() }
         deliver(await writer.finishAll())
+        if !fullContent.isEmpty, !isCancelled() {
+            // Every feed's own transfer is done and no batch is in flight: now the pages.
+            for entry in await fullContent.complete(store: store, config: config, logger: logger, now: clock()) {
+                batch.add(entry.prepared, processor: entry.processor)
+            }
+            if !batch.isEmpty { await flush() }
+            deliver(await writer.finishAll())
+        }
         reports = Self.inConfigOrder(reports, feeds: feeds)
         let summary = PassSummary(reports: reports, milliseconds: Int(WallClock.milliseconds() - started))
         logger.info("pass", metadata: [

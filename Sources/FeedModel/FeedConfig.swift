@@ -36,6 +36,10 @@ public struct FeedConfig: Sendable, Hashable, Codable {
     public var siteURL: String?
     /// Headers, cookies, credentials, user agent, proxy, CA file and cache/403 handling of its requests.
     public var request = RequestSettings()
+    /// `block:`, `keep:` and `rewrite:`, the global ones first.
+    public var rules = ItemRules()
+    /// `full_content:`, `content_selector:`, `remove:`.
+    public var article = ArticleSettings()
     /// 1-based line in feeds.yaml where this feed is declared (0 when not from a file).
     public var line: Int
 
@@ -74,5 +78,7 @@ extension FeedConfig {
         allowPrivateNetworks = try values.decodeIfPresent(Bool.self, forKey: .allowPrivateNetworks) ?? false
         siteURL = try values.decodeIfPresent(String.self, forKey: .siteURL)
         request = try values.decodeIfPresent(RequestSettings.self, forKey: .request) ?? RequestSettings()
+        rules = try values.decodeIfPresent(ItemRules.self, forKey: .rules) ?? ItemRules()
+        article = try values.decodeIfPresent(ArticleSettings.self, forKey: .article) ?? ArticleSettings()
     }
 }
