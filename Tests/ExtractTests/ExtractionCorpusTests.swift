@@ -10,7 +10,7 @@ import Testing
 /// Extraction must find at least 95% of that text, and at most 5% of what it returns may be
 /// anything else.
 @Suite struct ExtractionCorpusTests {
-    static let pages = ["news", "blog", "sina-gbk", "portal-br"]
+    static let pages = ["news", "news-blocks", "blog", "sina-gbk", "portal-br", "netease"]
 
     static func fixture(_ name: String, _ ext: String) throws -> Data {
         let url = try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: ext))
