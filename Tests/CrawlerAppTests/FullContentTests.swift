@@ -56,7 +56,8 @@ import Testing
     static func server(_ site: Site) throws -> LoopbackHTTPServer {
         try LoopbackHTTPServer { request in
             let base = site.base.withLock { $0 }
-            switch request.path {
+            // A query string tells pages of the same article apart.
+            switch request.path.prefix(while: { $0 != "?" }) {
             case "/healthy":
                 return ServedResponse(text: feed("healthy", base: base, items: [("Healthy item", "/healthy-page", true)]))
             case "/summaries":
@@ -65,6 +66,8 @@ import Testing
                     ("Flaky story", "/articles/flaky", true),
                     ("Private story", base.replacingOccurrences(of: "127.0.0.1", with: "127.0.0.2") + "/articles/storm", false),
                 ]))
+            case "/busy":
+                return ServedResponse(text: feed("busy", base: base, items: (1...5).map { ("Busy \($0)", "/articles/storm?\($0)", true) }))
             case "/selected":
                 return ServedResponse(text: feed("selected", base: base, items: [("Selected story", "/articles/storm", true)]))
             case "/articles/storm":
@@ -172,5 +175,29 @@ import Testing
         #expect(run.status == 2)
         #expect(run.stderr.contains("feeds.yaml:5: feeds[0].content_selector: 'div:first-child' is not a CSS selector"),
                 "\(run.stderr)")
+    }
+
+    @Test func pagesOfOneHostKeepItsGap() throws {
+        let site = Site()
+        let server = try Self.server(site)
+        site.base.withLock { $0 = "http://127.0.0.1:\(server.port)" }
+        try folder.write("""
+            store: ./out
+            host_gap: 300ms
+            feeds:
+              - url: \(server.url("/healthy"))
+                name: healthy
+              - url: \(server.url("/busy"))
+                name: busy
+                full_content: true
+            """, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "stderr: \(run.stderr.suffix(2000))")
+        #expect(documents().filter { $0.key.hasPrefix("Busy ") && $0.value.contains(Self.paragraphs[1]) }.count == 5)
+        let times = server.requests.filter { $0.path.hasPrefix("/articles/") }.map(\.receivedAt).sorted()
+        #expect(times.count == 5)
+        // Read where the server's thread takes each request, which lags a send by a few ms either way.
+        let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
+        #expect(gaps.allSatisfy { $0 >= 0.27 }, "gaps between page requests: \(gaps)")
     }
 }
