@@ -29,14 +29,15 @@ struct PageCleaner {
     private func clean(children node: PageNode, ancestors: inout [HTMLElement], usingHints: Bool) {
         ancestors.append(HTMLElement(name: node.name, attributes: node.attributes))
         defer { ancestors.removeLast() }
-        for child in node.elements {
+        // One pass that keeps what stays: removing children one by one from a page of 100,000
+        // siblings would be quadratic.
+        node.keepChildren { child in
             let shallow = HTMLElement(name: child.name, attributes: child.attributes)
-            if remove.contains(where: { $0.matches(shallow, ancestors: ancestors) })
-                || (usingHints && isUnwanted(child)) {
-                node.remove(child)
-            } else {
-                clean(children: child, ancestors: &ancestors, usingHints: usingHints)
+            if remove.contains(where: { $0.matches(shallow, ancestors: ancestors) }) || (usingHints && isUnwanted(child)) {
+                return false
             }
+            clean(children: child, ancestors: &ancestors, usingHints: usingHints)
+            return true
         }
     }
 
@@ -61,12 +62,10 @@ struct PageCleaner {
     /// Inside the chosen block: lists and blocks that are mostly links (share bars, "more
     /// stories"), empty blocks, and blocks whose hints say they are not the article.
     static func tidy(_ node: PageNode) {
-        for child in node.elements {
-            if shouldDrop(child) {
-                node.remove(child)
-            } else {
-                tidy(child)
-            }
+        node.keepChildren { child in
+            if shouldDrop(child) { return false }
+            tidy(child)
+            return true
         }
     }
 

@@ -107,8 +107,12 @@ final class PageNode {
                                              "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
                                              "table", "td", "th", "tr", "ul", "br"]
 
-    func remove(_ child: PageNode) {
-        children.removeAll { if case .element(let node) = $0 { return node === child } else { return false } }
+    /// Keeps the text and the child elements `keep` says yes to, in one pass.
+    func keepChildren(_ keep: (PageNode) -> Bool) {
+        children = children.filter { child in
+            if case .element(let node) = child { return keep(node) }
+            return true
+        }
     }
 
     /// Back to values, for writing out.

@@ -68,6 +68,12 @@ import Testing
                 ]))
             case "/busy":
                 return ServedResponse(text: feed("busy", base: base, items: (1...5).map { ("Busy \($0)", "/articles/storm?\($0)", true) }))
+            case "/hostile":
+                return ServedResponse(text: feed("hostile", base: base, items: [("Hostile story", "/articles/hostile", true)]))
+            case "/articles/hostile":
+                return ServedResponse(contentType: "text/html; charset=utf-8", text: page("Hostile story", paragraphs: paragraphs + [
+                    "A link <a href=\"javascript:alert(1)\">that runs script</a> and <img src=\"/x.png\" onerror=\"alert(2)\"> an image, with an old-name in it.",
+                ]))
             case "/selected":
                 return ServedResponse(text: feed("selected", base: base, items: [("Selected story", "/articles/storm", true)]))
             case "/articles/storm":
@@ -199,5 +205,31 @@ import Testing
         // Read where the server's thread takes each request, which lags a send by a few ms either way.
         let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
         #expect(gaps.allSatisfy { $0 >= 0.27 }, "gaps between page requests: \(gaps)")
+    }
+
+    @Test func aPagesArticleGoesThroughTheRewritesAndTheSanitizerLikeAFeedsBody() throws {
+        let site = Site()
+        let server = try Self.server(site)
+        site.base.withLock { $0 = "http://127.0.0.1:\(server.port)" }
+        try folder.write("""
+            store: ./out
+            feeds:
+              - url: \(server.url("/healthy"))
+                name: healthy
+              - url: \(server.url("/hostile"))
+                name: hostile
+                full_content: true
+                rewrite:
+                  'old-name': 'new-name'
+            """, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "stderr: \(run.stderr.suffix(2000))")
+        let stored = documents()
+        #expect(stored["Healthy item"] != nil)
+        let story = try #require(stored["Hostile story"], "stderr: \(run.stderr.suffix(2000))")
+        #expect(story.contains(Self.paragraphs[0]))
+        #expect(story.contains("with an new-name in it"), "\(story)")
+        #expect(!story.contains("javascript:") && !story.contains("onerror") && !story.contains("alert("), "\(story)")
+        #expect(story.contains("referrerpolicy=\"no-referrer\""))
     }
 }

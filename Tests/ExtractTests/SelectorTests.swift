@@ -68,4 +68,14 @@ import Testing
             try ArticleExtractor(contentSelector: try CSSSelector("#missing")).extract(root, url: "https://example.org/")
         }
     }
+
+    @Test func aPageOfTensOfThousandsOfSiblingsIsReadInOnePass() throws {
+        let noise = String(repeating: "<nav><a href=\"/x\">x</a></nav><div class=\"ad\">buy</div>", count: 25_000)
+        let html = "<html><body>" + noise + "<div class=\"post\"><p>" + String(repeating: "Words of the article, ", count: 20)
+            + "</p><p>" + String(repeating: "More words, and more, ", count: 20) + "</p></div></body></html>"
+        let root = HTMLPageReader.read(Array(html.utf8), url: "https://example.org/", httpCharset: "utf-8").root
+        let article = try ArticleExtractor().extract(root, url: "https://example.org/")
+        #expect(article.text.hasPrefix("Words of the article"))
+        #expect(!article.text.contains("buy"))
+    }
 }
