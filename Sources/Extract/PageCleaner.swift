@@ -4,11 +4,12 @@ internal import Markup
 struct PageCleaner {
     let remove: [CSSSelector]
 
-    /// Never content, whatever their class says.
-    static let droppedElements: Set<String> = ["script", "style", "noscript", "template", "iframe", "form", "button",
-                                               "input", "select", "textarea", "nav", "aside", "footer", "header",
-                                               "svg", "math", "object", "embed", "link", "meta", "canvas", "dialog",
-                                               "label", "menu"]
+    /// Never content, whatever a selector or class says.
+    static let inactiveElements: Set<String> = ["script", "style", "noscript", "template", "iframe", "form", "button",
+                                                "input", "select", "textarea", "object", "embed", "link", "meta",
+                                                "canvas", "dialog"]
+    /// Not content unless a selector picks them.
+    static let droppedElements: Set<String> = ["nav", "aside", "footer", "header", "svg", "math", "label", "menu"]
     /// Class or id words of comment sections: dropped even inside the article.
     static let commentWords: Set<Substring> = ["comment", "comments", "disqus", "respond", "replies", "reply", "pinglun"]
     /// Words of blocks that are usually not the article (dropped unless they hold a lot of prose).
@@ -33,7 +34,8 @@ struct PageCleaner {
         // siblings would be quadratic.
         node.keepChildren { child in
             let shallow = HTMLElement(name: child.name, attributes: child.attributes)
-            if remove.contains(where: { $0.matches(shallow, ancestors: ancestors) }) || (usingHints && isUnwanted(child)) {
+            if Self.inactiveElements.contains(child.name) || remove.contains(where: { $0.matches(shallow, ancestors: ancestors) })
+                || (usingHints && isUnwanted(child)) {
                 return false
             }
             clean(children: child, ancestors: &ancestors, usingHints: usingHints)

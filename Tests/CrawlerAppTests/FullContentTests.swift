@@ -202,9 +202,12 @@ import Testing
         #expect(documents().filter { $0.key.hasPrefix("Busy ") && $0.value.contains(Self.paragraphs[1]) }.count == 5)
         let times = server.requests.filter { $0.path.hasPrefix("/articles/") }.map(\.receivedAt).sorted()
         #expect(times.count == 5)
-        // Read where the server's thread takes each request, which lags a send by a few ms either way.
+        // Read where the server's thread takes each request, which on a loaded machine lags the
+        // crawler's send by tens of ms either way: so the span of all the gaps, where one lag
+        // counts once, must hold the budget to 10%, and no single gap may be near zero.
         let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
-        #expect(gaps.allSatisfy { $0 >= 0.27 }, "gaps between page requests: \(gaps)")
+        #expect(gaps.reduce(0, +) >= 0.9 * 4 * 0.3, "gaps between page requests: \(gaps)")
+        #expect(gaps.allSatisfy { $0 >= 0.15 }, "gaps between page requests: \(gaps)")
     }
 
     @Test func aPagesArticleGoesThroughTheRewritesAndTheSanitizerLikeAFeedsBody() throws {

@@ -48,7 +48,7 @@ import Testing
 @Suite struct SelectorExtractionTests {
     static let html = """
         <html><body><nav>Menu</nav><div class="story"><p>First paragraph of the story.</p>
-        <div class="inline-promo">Subscribe now</div><p>Second <a href="/more">paragraph</a>.</p>
+        <div class="inline-promo">Subscribe now</div><script>var tracking = 1;</script><p>Second <a href="/more">paragraph</a>.</p>
         <img src="pics/a.jpg"></div><div class="story"><p>Third part.</p></div></body></html>
         """
 
@@ -58,6 +58,7 @@ import Testing
                                          remove: [try CSSSelector(".inline-promo")])
         let article = try extractor.extract(root, url: "https://example.org/news/1")
         #expect(article.text == "First paragraph of the story. Second paragraph. Third part.")
+        #expect(!article.html.contains("<script") && !article.html.contains("tracking"))
         #expect(article.html.contains("href=\"https://example.org/more\""))
         #expect(article.html.contains("src=\"https://example.org/news/pics/a.jpg\""))
     }
