@@ -3,6 +3,7 @@ internal import Fetch
 internal import Convert
 internal import Store
 internal import Logging
+internal import Synchronization
 
 /// The pass's `full_content: true` feeds, set aside once read: their new items' pages are fetched
 /// after every feed's own transfer has finished, so article requests (one per new item, 50 for a
@@ -29,9 +30,10 @@ struct FullContentWork {
     }
 
     /// Fetches and extracts the new items' pages and renders their documents again; the store
-    /// must have no batch in flight (its lookups run on this thread).
-    func complete(store: any CrawlStore, config: CrawlerConfig, logger: Logger,
-                  now: Timestamp) async -> [Entry] {
+    /// must have no batch in flight (its lookups run on this thread). `heartbeat` is called every
+    /// 100 ms while the pages are fetched, as while a feed is parsed (a daemon's watchdog).
+    func complete(store: any CrawlStore, config: CrawlerConfig, logger: Logger, now: Timestamp,
+                  isCancelled: @escaping @Sendable () -> Bool, heartbeat: () -> Void) async -> [Entry] {
         var entries = self.entries
         var requests: [FetchRequest] = []
         var readers: [String: ArticleFetch] = [:]
@@ -47,12 +49,13 @@ struct FullContentWork {
             }
         }
         guard !requests.isEmpty else { return entries }
-        let engine = FetchEngine(settings: FetchSettings(config))
+        let results = await Self.fetch(requests, config: config, isCancelled: isCancelled, heartbeat: heartbeat)
         var failed: [Int: Set<Int>] = [:]
-        for result in await engine.fetchAll(requests) {
+        for result in results {
             let key = result.request.feed
             guard let reader = readers[key], let slash = key.firstIndex(of: "/"),
                   let entryIndex = Int(key[..<slash]), let index = Int(key[key.index(after: slash)...]) else { continue }
+            if case .failure(let failure) = result.outcome, failure.kind == .cancelled { continue }
             let entry = entries[entryIndex]
             let item = entry.source.items[index]
             switch reader.read(result) {
@@ -78,4 +81,28 @@ struct FullContentWork {
         }
         return entries
     }
+
+    private static func fetch(_ requests: [FetchRequest], config: CrawlerConfig,
+                              isCancelled: @escaping @Sendable () -> Bool, heartbeat: () -> Void) async -> [FetchResult] {
+        let engine = FetchEngine(settings: FetchSettings(config))
+        let done = FinishedFlag()
+        let fetching = Task {
+            var results: [FetchResult] = []
+            for await result in engine.fetch(requests, isCancelled: isCancelled) { results.append(result) }
+            done.set()
+            return results
+        }
+        while !done.isSet {
+            heartbeat()
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return await fetching.value
+    }
+}
+
+/// Set once the pages' transfers are all done.
+private final class FinishedFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func set() { flag.store(true, ordering: .releasing) }
+    var isSet: Bool { flag.load(ordering: .acquiring) }
 }

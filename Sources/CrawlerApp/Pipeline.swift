@@ -128,8 +128,12 @@ public struct Pipeline {
         deliver(await writer.finishAll())
         if !fullContent.isEmpty, !isCancelled() {
             // Every feed's own transfer is done and no batch is in flight: now the pages.
-            for entry in await fullContent.complete(store: store, config: config, logger: logger, now: clock()) {
+            let entries = await fullContent.complete(store: store, config: config, logger: logger, now: clock(),
+                                                     isCancelled: isCancelled, heartbeat: heartbeat)
+            // Shut down while the pages were fetched: like a transfer cut by shutdown, not stored nor reported.
+            for entry in entries where !isCancelled() {
                 batch.add(entry.prepared, processor: entry.processor)
+                if batch.isFull { await flush() }
             }
             if !batch.isEmpty { await flush() }
             deliver(await writer.finishAll())
