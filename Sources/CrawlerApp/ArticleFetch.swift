@@ -65,6 +65,12 @@ public struct ArticleFetch: Sendable {
             guard (200..<300).contains(response.status) else {
                 return .failed("\(result.request.url): HTTP \(response.status)")
             }
+            // A PDF, an image or a video behind the link has no article to read.
+            let type = (response.headers["content-type"] ?? "").split(separator: ";").first
+                .map { String($0).trimmingASCIISpaces().lowercased() } ?? ""
+            guard type.isEmpty || type == "text/html" || type == "application/xhtml+xml" else {
+                return .failed("\(response.finalURL): not an HTML page (\(type))")
+            }
             return Self.extract(response.body, url: response.finalURL, charset: response.charset, settings: feed.article)
         }
     }

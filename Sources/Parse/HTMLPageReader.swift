@@ -23,8 +23,13 @@ public enum HTMLPageReader {
     public static func read(_ bytes: [UInt8], url: String, httpCharset: String?) -> Page {
         crawler_xml_silence_errors()
         var input = bytes
-        let encoding = self.encoding(of: bytes, httpCharset: httpCharset)
-        if encoding == "UTF-8", !UTF8Check(bytes).isValid { input = UTF8Check.replacingInvalid(bytes) }
+        var encoding = self.encoding(of: bytes, httpCharset: httpCharset)
+        if encoding == "UTF-8" {
+            // Chinese sites that send GBK under a UTF-8 label are common: what the bytes are wins.
+            let checked = CharsetDetector.checkingUTF8(bytes, encoding: encoding)
+            input = checked.bytes
+            encoding = checked.encoding ?? encoding
+        }
         let document: htmlDocPtr? = input.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { characters in
                 htmlReadMemory(characters.baseAddress, Int32(clamping: characters.count), url, encoding, options)

@@ -65,6 +65,7 @@ import Testing
                     ("Storm story", "/articles/storm", true),
                     ("Flaky story", "/articles/flaky", true),
                     ("Private story", base.replacingOccurrences(of: "127.0.0.1", with: "127.0.0.2") + "/articles/storm", false),
+                    ("Report", "/files/report.pdf", false),
                 ]))
             case "/busy":
                 return ServedResponse(text: feed("busy", base: base, items: (1...5).map { ("Busy \($0)", "/articles/storm?\($0)", true) }))
@@ -78,6 +79,8 @@ import Testing
                 return ServedResponse(text: feed("selected", base: base, items: [("Selected story", "/articles/storm", true)]))
             case "/articles/storm":
                 return ServedResponse(contentType: "text/html; charset=utf-8", text: page("Storm story", paragraphs: paragraphs))
+            case "/files/report.pdf":
+                return ServedResponse(headers: [("Content-Type", "application/pdf")], body: Array("%PDF-1.7 not a page".utf8))
             case "/articles/flaky":
                 if site.failuresLeft.withLock({ left in defer { left -= 1 }; return left > 0 }) {
                     return ServedResponse(status: 503, body: [])
@@ -130,6 +133,9 @@ import Testing
         let failed = first.stderr.split(separator: "\n").map { LogLine(String($0)) }.filter { $0["event"] == "article_failed" }
         #expect(failed.first { $0["url"]?.hasSuffix("/articles/flaky") == true }?["kept"] == "retry_later")
         #expect(failed.first { $0["item"]?.contains("127.0.0.2") == true }?["kept"] == "feed_body")
+        #expect(stored["Report"]?.contains("Only a summary of Report.") == true)
+        #expect(failed.first { $0["url"]?.hasSuffix("/files/report.pdf") == true }?["error"]?.contains("not an HTML page (application/pdf)") == true,
+                "stderr: \(first.stderr.suffix(2000))")
         // Pages only after every feed's own request.
         let paths = server.requests.map(\.path)
         let lastFeed = paths.lastIndex { $0 == "/healthy" || $0 == "/summaries" } ?? 0
@@ -140,7 +146,7 @@ import Testing
         #expect(second.status == 0, "stderr: \(second.stderr.suffix(2000))")
         stored = documents()
         #expect(stored["Flaky story"]?.contains("The flaky page finally answered") == true, "stderr: \(second.stderr.suffix(2000))")
-        #expect(stored.count == 4)
+        #expect(stored.count == 5)
         // Items already stored are not fetched again.
         #expect(server.requests.map(\.path).filter { $0 == "/articles/storm" }.count == 1)
     }

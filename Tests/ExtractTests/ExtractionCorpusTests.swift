@@ -70,6 +70,12 @@ import Testing
         #expect(read.root.text.contains("café"))
     }
 
+    @Test func gbkSentAsUTF8IsReadAsWhatItIs() {
+        let read = HTMLPageReader.read(Self.unlabelledGBKPage(), url: "https://example.org/", httpCharset: "utf-8")
+        #expect(read.encoding == "GB18030")
+        #expect(read.root.text.contains("中国人民银行召开货币政策委员会季度例会"))
+    }
+
     @Test func unlabelledGBKIsDetected() {
         let read = HTMLPageReader.read(Self.unlabelledGBKPage(), url: "https://example.org/", httpCharset: nil)
         #expect(read.encoding == "GB18030")
