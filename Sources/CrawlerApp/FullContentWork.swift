@@ -8,6 +8,7 @@ internal import Synchronization
 /// The pass's `full_content: true` feeds, set aside once read: their new items' pages are fetched
 /// after every feed's own transfer has finished, so article requests (one per new item, 50 for a
 /// busy feed) never hold a feed up; they still wait their turn at each host like any request.
+/// Each feed goes on to be stored as soon as its own pages are back.
 /// A page that fails leaves its item out of this pass, unseen, with the feed's validators unsaved,
 /// so a later pass fetches the feed and tries the page again; once the item is a day old (or
 /// when it has no date to tell), the feed's own body is stored instead.
@@ -16,6 +17,9 @@ struct FullContentWork {
         var prepared: FeedProcessor.Prepared
         var processor: FeedProcessor
         var source: FeedReader.Source
+        /// Pages not back yet, and items to leave out for a later pass.
+        var pending = 0
+        var retried: Set<Int> = []
     }
 
     private(set) var entries: [Entry] = []
@@ -29,11 +33,13 @@ struct FullContentWork {
         entries.append(Entry(prepared: prepared, processor: processor, source: source))
     }
 
-    /// Fetches and extracts the new items' pages and renders their documents again; the store
-    /// must have no batch in flight (its lookups run on this thread). `heartbeat` is called every
-    /// 100 ms while the pages are fetched, as while a feed is parsed (a daemon's watchdog).
+    /// Fetches and extracts the new items' pages, renders their documents again, and hands each
+    /// feed to `ready` once its pages are back. The store must have no batch in flight when this
+    /// starts (its lookups run on this thread). `tick` is called every 100 ms meanwhile (a
+    /// daemon's watchdog, and reporting the feeds stored since).
     func complete(store: any CrawlStore, config: CrawlerConfig, logger: Logger, now: Timestamp,
-                  isCancelled: @escaping @Sendable () -> Bool, heartbeat: () -> Void) async -> [Entry] {
+                  isCancelled: @escaping @Sendable () -> Bool, tick: () async -> Void,
+                  ready: (Entry) async -> Void) async {
         var entries = self.entries
         var requests: [FetchRequest] = []
         var readers: [String: ArticleFetch] = [:]
@@ -46,63 +52,81 @@ struct FullContentWork {
                 let key = "\(entryIndex)/\(index)"
                 requests.append(fetcher.request(key: key, link: link))
                 readers[key] = fetcher
+                entries[entryIndex].pending += 1
             }
         }
-        guard !requests.isEmpty else { return entries }
-        let results = await Self.fetch(requests, config: config, isCancelled: isCancelled, heartbeat: heartbeat)
-        var failed: [Int: Set<Int>] = [:]
-        for result in results {
-            let key = result.request.feed
-            guard let reader = readers[key], let slash = key.firstIndex(of: "/"),
-                  let entryIndex = Int(key[..<slash]), let index = Int(key[key.index(after: slash)...]) else { continue }
-            if case .failure(let failure) = result.outcome, failure.kind == .cancelled { continue }
-            let entry = entries[entryIndex]
-            let item = entry.source.items[index]
-            switch reader.read(result) {
-            case .article(let article):
-                let rules = ItemRuleSet(entry.processor.feed.rules)
-                entries[entryIndex].prepared.documents[index] = entry.source.renderer.render(
-                    item, firstSeen: entry.source.firstSeen, rewrites: rules.rewrites, article: article)
-            case .failed(let reason):
-                let age = now.secondsSince1970 - (item.published ?? item.updated ?? now).secondsSince1970
-                let retries = (item.published ?? item.updated) != nil && age < Self.retryWindow
-                logger.warning("article_failed", metadata: [
-                    "feed": "\(entry.processor.feed.name)", "item": "\(item.identity)", "url": "\(result.request.url)",
-                    "error": "\(reason)", "kept": "\(retries ? "retry_later" : "feed_body")",
-                ])
-                if retries { failed[entryIndex, default: []].insert(index) }
-            }
-        }
-        for (entryIndex, indices) in failed {
-            // Left out unseen; without the validators the next fetch reads the feed again.
-            entries[entryIndex].prepared.documents = entries[entryIndex].prepared.documents.enumerated()
-                .filter { !indices.contains($0.offset) }.map(\.element)
-            entries[entryIndex].prepared.response = nil
-        }
-        return entries
-    }
-
-    private static func fetch(_ requests: [FetchRequest], config: CrawlerConfig,
-                              isCancelled: @escaping @Sendable () -> Bool, heartbeat: () -> Void) async -> [FetchResult] {
+        for entry in entries where entry.pending == 0 { await ready(entry) }
+        guard !requests.isEmpty else { return }
+        let inbox = ResultInbox()
         let engine = FetchEngine(settings: FetchSettings(config))
-        let done = FinishedFlag()
         let fetching = Task {
-            var results: [FetchResult] = []
-            for await result in engine.fetch(requests, isCancelled: isCancelled) { results.append(result) }
-            done.set()
-            return results
+            for await result in engine.fetch(requests, isCancelled: isCancelled) { inbox.add(result) }
+            inbox.finish()
         }
-        while !done.isSet {
-            heartbeat()
+        defer { fetching.cancel() }
+        while true {
+            let finished = inbox.isFinished
+            for result in inbox.take() {
+                let key = result.request.feed
+                guard let reader = readers[key], let slash = key.firstIndex(of: "/"),
+                      let entryIndex = Int(key[..<slash]), let index = Int(key[key.index(after: slash)...]) else { continue }
+                if case .failure(let failure) = result.outcome, failure.kind == .cancelled { continue }
+                apply(reader.read(result), to: &entries[entryIndex], index: index, url: result.request.url,
+                      logger: logger, now: now)
+                entries[entryIndex].pending -= 1
+                if entries[entryIndex].pending == 0 { await ready(Self.finished(entries[entryIndex])) }
+            }
+            if finished { return }
+            await tick()
             try? await Task.sleep(for: .milliseconds(100))
         }
-        return await fetching.value
+    }
+
+    private func apply(_ outcome: ArticleFetch.Outcome, to entry: inout Entry, index: Int, url: String,
+                       logger: Logger, now: Timestamp) {
+        let item = entry.source.items[index]
+        switch outcome {
+        case .article(let article):
+            let rules = ItemRuleSet(entry.processor.feed.rules)
+            entry.prepared.documents[index] = entry.source.renderer.render(
+                item, firstSeen: entry.source.firstSeen, rewrites: rules.rewrites, article: article)
+        case .failed(let reason):
+            let dated = item.published ?? item.updated
+            let retries = dated.map { now.secondsSince1970 - $0.secondsSince1970 < Self.retryWindow } ?? false
+            logger.warning("article_failed", metadata: [
+                "feed": "\(entry.processor.feed.name)", "item": "\(item.identity)", "url": "\(url)",
+                "error": "\(reason)", "kept": "\(retries ? "retry_later" : "feed_body")",
+            ])
+            if retries { entry.retried.insert(index) }
+        }
+    }
+
+    /// Items whose page is to be retried are left out, unseen; without the validators the next
+    /// fetch reads the feed again.
+    private static func finished(_ entry: Entry) -> Entry {
+        guard !entry.retried.isEmpty else { return entry }
+        var entry = entry
+        entry.prepared.documents = entry.prepared.documents.enumerated()
+            .filter { !entry.retried.contains($0.offset) }.map(\.element)
+        entry.prepared.response = nil
+        return entry
     }
 }
 
-/// Set once the pages' transfers are all done.
-private final class FinishedFlag: Sendable {
-    private let flag = Atomic<Bool>(false)
-    func set() { flag.store(true, ordering: .releasing) }
-    var isSet: Bool { flag.load(ordering: .acquiring) }
+/// Results handed over from the task that reads the engine's stream.
+private final class ResultInbox: Sendable {
+    private let results = Mutex<[FetchResult]>([])
+    private let done = Atomic<Bool>(false)
+
+    func add(_ result: FetchResult) { results.withLock { $0.append(result) } }
+    func finish() { done.store(true, ordering: .releasing) }
+    /// Read before `take`, so that a result added just before the end is not missed.
+    var isFinished: Bool { done.load(ordering: .acquiring) }
+
+    func take() -> [FetchResult] {
+        results.withLock { taken in
+            defer { taken = [] }
+            return taken
+        }
+    }
 }

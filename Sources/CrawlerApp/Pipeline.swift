@@ -128,12 +128,17 @@ public struct Pipeline {
         deliver(await writer.finishAll())
         if !fullContent.isEmpty, !isCancelled() {
             // Every feed's own transfer is done and no batch is in flight: now the pages.
-            let entries = await fullContent.complete(store: store, config: config, logger: logger, now: clock(),
-                                                     isCancelled: isCancelled, heartbeat: heartbeat)
-            // Shut down while the pages were fetched: like a transfer cut by shutdown, not stored nor reported.
-            for entry in entries where !isCancelled() {
+            func tick() async {
+                heartbeat()
+                if writer.isIdle && !batch.isEmpty { await flush() }
+                while writer.hasFinished { deliver(await writer.finishOldest()) }
+            }
+            await fullContent.complete(store: store, config: config, logger: logger, now: clock(),
+                                       isCancelled: isCancelled, tick: tick) { entry in
+                // Shut down while the pages were fetched: like a transfer cut by shutdown, not stored nor reported.
+                guard !isCancelled() else { return }
                 batch.add(entry.prepared, processor: entry.processor)
-                if batch.isFull { await flush() }
+                if batch.isFull || writer.isIdle { await flush() }
             }
             if !batch.isEmpty { await flush() }
             deliver(await writer.finishAll())
