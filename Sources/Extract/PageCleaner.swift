@@ -75,6 +75,9 @@ struct PageCleaner {
         switch node.name {
         case "img", "picture", "video", "audio", "source", "br", "hr", "figure":
             return false
+        case "h1":
+            // The headline: the document's title already says it.
+            return true
         case "ul", "ol", "div", "section", "table", "p", "dl":
             let hasMedia = node.descendants().contains { ["img", "picture", "video"].contains($0.name) }
             if node.textWeight == 0 { return !hasMedia }

@@ -79,4 +79,13 @@ import Testing
         #expect(article.text.hasPrefix("Words of the article"))
         #expect(!article.text.contains("buy"))
     }
+
+    @Test func theHeadlineInsideTheArticleIsLeftToTheTitle() throws {
+        let html = "<html><body><div class=\"post\"><h1>The headline</h1><p>" + String(repeating: "Words of the article, ", count: 20)
+            + "</p><h2>A section</h2><p>" + String(repeating: "More words, and more, ", count: 20) + "</p></div></body></html>"
+        let root = HTMLPageReader.read(Array(html.utf8), url: "https://example.org/", httpCharset: "utf-8").root
+        let article = try ArticleExtractor().extract(root, url: "https://example.org/")
+        #expect(!article.html.contains("<h1") && !article.text.contains("The headline"))
+        #expect(article.html.contains("<h2>A section</h2>"))
+    }
 }
