@@ -49,7 +49,10 @@ public struct ArticleExtractor: Sendable {
             chosen = best
         }
         for node in chosen { node.measure() }
-        if contentSelector == nil { for node in chosen { PageCleaner.tidy(node) } }
+        if contentSelector == nil {
+            let headlines = chosen.flatMap { [$0] + $0.descendants() }.filter { $0.name == "h1" }.count
+            for node in chosen { PageCleaner.tidy(node, dropsHeadline: headlines == 1) }
+        }
         let text = chosen.map(\.text).joined(separator: " ")
         guard !text.isEmpty else { throw .noContent }
         let writer = HTMLWriter(base: url)

@@ -63,10 +63,12 @@ struct PageCleaner {
 
     /// Inside the chosen block: lists and blocks that are mostly links (share bars, "more
     /// stories"), empty blocks, and blocks whose hints say they are not the article.
-    static func tidy(_ node: PageNode) {
+    /// `dropsHeadline`: the block's one `<h1>` is the headline, which the document's title
+    /// already says (several are the sections of a page that uses h1 for them, and stay).
+    static func tidy(_ node: PageNode, dropsHeadline: Bool) {
         node.keepChildren { child in
-            if shouldDrop(child) { return false }
-            tidy(child)
+            if shouldDrop(child) || (dropsHeadline && child.name == "h1") { return false }
+            tidy(child, dropsHeadline: dropsHeadline)
             return true
         }
     }
@@ -75,9 +77,6 @@ struct PageCleaner {
         switch node.name {
         case "img", "picture", "video", "audio", "source", "br", "hr", "figure":
             return false
-        case "h1":
-            // The headline: the document's title already says it.
-            return true
         case "ul", "ol", "div", "section", "table", "p", "dl":
             let hasMedia = node.descendants().contains { ["img", "picture", "video"].contains($0.name) }
             if node.textWeight == 0 { return !hasMedia }

@@ -87,5 +87,9 @@ import Testing
         let article = try ArticleExtractor().extract(root, url: "https://example.org/")
         #expect(!article.html.contains("<h1") && !article.text.contains("The headline"))
         #expect(article.html.contains("<h2>A section</h2>"))
+        let sections = html.replacingOccurrences(of: "<h2>A section</h2>", with: "<h1>A section</h1>")
+        let kept = try ArticleExtractor().extract(HTMLPageReader.read(Array(sections.utf8), url: "https://example.org/",
+                                                                      httpCharset: "utf-8").root, url: "https://example.org/")
+        #expect(kept.html.contains("<h1>The headline</h1>") && kept.html.contains("<h1>A section</h1>"))
     }
 }
