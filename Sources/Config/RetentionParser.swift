@@ -3,6 +3,8 @@ internal import FeedModel
 extension MappingReader {
     /// `keep: 500` (the newest documents) or `keep: 90d` (a duration).
     func retention(_ key: String) throws(ConfigError) -> Retention? {
+        // `keep:` as a list is the item rules' (RulesParser); as a plain value, retention.
+        if let list = node(key), list.sequence != nil { return nil }
         guard let text = try string(key)?.trimmingSpaces() else { return nil }
         if !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) {
             guard let count = Int(text), count > 0 else {
@@ -13,7 +15,8 @@ extension MappingReader {
         }
         guard let seconds = DurationParser.seconds(text), seconds > 0 else {
             throw parser.error(at: node(key)!, key: qualified(key),
-                               "'\(text)' is neither a count (keep: 500) nor an age (keep: 90d, 12h)")
+                               "'\(text)' is neither a count (keep: 500) nor an age (keep: 90d, 12h) "
+                               + "nor a list of rules (keep: [{title: \"(?i)markets\"}])")
         }
         return .within(seconds: seconds)
     }

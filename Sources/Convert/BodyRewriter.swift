@@ -50,23 +50,34 @@ struct BodyRewriter {
     private func rewrite(_ tag: HTMLTag, in bytes: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []
         var cursor = tag.range.lowerBound
+        let lazySource = tag.name == "img" ? LazyImage.source(of: tag, in: bytes) : nil
         for attribute in tag.attributes {
             if Self.urlAttributes.contains(attribute.name), let valueRange = attribute.valueRange {
                 let value = String(decoding: bytes[valueRange], as: UTF8.self)
-                let absolute = absoluteURL(value)
+                let wanted = attribute.name == "src" ? lazySource ?? value : value
+                let absolute = absoluteURL(wanted)
                 guard absolute != value else { continue }
                 output += bytes[cursor..<valueRange.lowerBound]
                 output += Array(absolute.utf8)
                 cursor = valueRange.upperBound
             }
         }
-        if tag.name == "img", !tag.attributes.contains(where: { $0.name == "referrerpolicy" }) {
+        if tag.name == "img" {
+            var added = ""
+            if let lazySource, !tag.attributes.contains(where: { $0.name == "src" }) {
+                added += " src=\"\(LazyImage.quoted(absoluteURL(lazySource)))\""
+            }
             // Image hosts refuse hot-linked images that carry a Referer.
-            let afterName = tag.range.lowerBound + 1 + tag.name.utf8.count
-            let insertAt = max(cursor, tag.attributes.last?.range.upperBound ?? afterName)
-            output += bytes[cursor..<insertAt]
-            output += Array(" referrerpolicy=\"no-referrer\"".utf8)
-            cursor = insertAt
+            if !tag.attributes.contains(where: { $0.name == "referrerpolicy" }) {
+                added += " referrerpolicy=\"no-referrer\""
+            }
+            if !added.isEmpty {
+                let afterName = tag.range.lowerBound + 1 + tag.name.utf8.count
+                let insertAt = max(cursor, tag.attributes.last?.range.upperBound ?? afterName)
+                output += bytes[cursor..<insertAt]
+                output += Array(added.utf8)
+                cursor = insertAt
+            }
         }
         output += bytes[cursor..<tag.range.upperBound]
         return output

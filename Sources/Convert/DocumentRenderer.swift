@@ -19,9 +19,13 @@ public struct DocumentRenderer: Sendable {
         self.format = format
     }
 
-    /// Renders one item. `firstSeen` dates items that carry no date of their own.
-    public func render(_ item: Item, firstSeen: Timestamp) -> Document {
-        let fields = self.fields(for: item, firstSeen: firstSeen)
+    /// Renders one item. `firstSeen` dates items that carry no date of their own. `rewrites`
+    /// (the feed's `rewrite:` rules) and `article` (the page's extracted text, for `full_content`)
+    /// change the body only: the hash stays the feed item's, so an item is the same document
+    /// whichever body it got and whatever the rules said at the time.
+    public func render(_ item: Item, firstSeen: Timestamp, rewrites: BodyRewrites? = nil,
+                       article: ArticleBody? = nil) -> Document {
+        let fields = self.fields(for: item, firstSeen: firstSeen, rewrites: rewrites, article: article)
         let hash = ContentHash.compute(title: fields.title, bodyHTML: item.contentHTML)
         var document = Document(feed: feed.name,
                                 itemIdentity: ItemIdentity.of(item, rule: feed.identity, title: fields.title, contentHash: hash),
@@ -32,18 +36,21 @@ public struct DocumentRenderer: Sendable {
     }
 
     /// The values SPEC.md decides for an item, before any dialect formats them.
-    public func fields(for item: Item, firstSeen: Timestamp) -> DocumentFields {
+    public func fields(for item: Item, firstSeen: Timestamp, rewrites: BodyRewrites? = nil,
+                       article: ArticleBody? = nil) -> DocumentFields {
         DocumentFields(
             title: TitleText.normalise(item.title), categories: categories(for: item), author: author(for: item),
             image: image(for: item), date: item.published ?? item.updated ?? firstSeen,
-            body: body(for: item),
+            body: body(for: item, rewrites: rewrites, article: article),
             link: item.link, feedName: feed.name, channelTitle: channelTitle)
     }
 
     /// SPEC.md's body rewrites; with `sanitize` on (the default), what the allowlist removes too.
-    func body(for item: Item) -> String {
-        let rewritten = BodyRewriter(base: item.baseURL, escapesUnclosedTag: feed.sanitize)
-            .rewrite(normalisedNewlines(item.contentHTML))
+    func body(for item: Item, rewrites: BodyRewrites? = nil, article: ArticleBody? = nil) -> String {
+        var html = normalisedNewlines(article?.html ?? item.contentHTML)
+        if let rewrites, !rewrites.isEmpty { html = rewrites.apply(html) }
+        let rewritten = BodyRewriter(base: article?.url ?? item.baseURL, escapesUnclosedTag: feed.sanitize)
+            .rewrite(html)
         return feed.sanitize ? HTMLSanitizer().sanitize(rewritten) : rewritten
     }
 

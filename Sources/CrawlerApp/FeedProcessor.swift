@@ -118,6 +118,7 @@ struct FeedProcessor {
                 "reason": "two different items share one identity in the same document",
             ])
         }
+        for dropped in reading.dropped { dropped.log(feed: feed.name, to: logger) }
         if prepared.report.succeeded {
             prepared.response = KeptResponse(validators: response.validators, bodyFingerprint: response.bodyFingerprint)
         }

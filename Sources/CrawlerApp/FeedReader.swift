@@ -30,6 +30,18 @@ struct FeedReader: Sendable {
         var notes = ParseNotes()
         /// The identity used instead of the feed's own when its items' identities were not unique.
         var identityFallback: String?
+        /// Items the feed's `block:`/`keep:` rules left out, and why.
+        var dropped: [DroppedItem] = []
+        /// `full_content` feeds only: what the documents were rendered from, to render them again
+        /// with their pages' content.
+        var source: Source?
+    }
+
+    /// The items behind a reading's documents (one each, in order) and how they were rendered.
+    struct Source: Sendable {
+        var items: [Item] = []
+        var renderer: DocumentRenderer
+        var firstSeen: Timestamp
     }
 
     /// Parse and conversion share one time budget, which starts here (not when the body was queued).
@@ -55,12 +67,19 @@ struct FeedReader: Sendable {
         let renderer = DocumentRenderer(feed: feed, channelTitle: parsed.feed.title, defaultImage: defaultImage,
                                         format: format)
         reading.documents.reserveCapacity(parsed.feed.items.count)
+        let rules = feed.rules.isEmpty ? nil : ItemRuleSet(feed.rules)
+        if feed.article.fullContent { reading.source = Source(renderer: renderer, firstSeen: now) }
         for item in parsed.feed.items {
             if let reason = limits.stopReason() {
                 reading.cut = reason
                 break
             }
-            reading.documents.append(renderer.render(item, firstSeen: now))
+            if let drop = rules?.drop(item) {
+                reading.dropped.append(DroppedItem(item: item, reason: drop.reason))
+                continue
+            }
+            reading.documents.append(renderer.render(item, firstSeen: now, rewrites: rules?.rewrites))
+            reading.source?.items.append(item)
         }
         reading.identityFallback = IdentityFallback.apply(to: &reading.documents)
         reading.status = status(of: reading)

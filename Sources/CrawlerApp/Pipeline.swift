@@ -43,7 +43,6 @@ public struct Pipeline {
         flow.close()
         while await flow.step() {}
         reports = Self.inConfigOrder(reports, feeds: feeds)
-        applyRetention(to: reports, feeds: byName, store: store)
         let summary = PassSummary(reports: reports, milliseconds: Int(WallClock.milliseconds() - started))
         logger.info("pass", metadata: [
             "feeds": "\(reports.count)", "failed": "\(summary.failed)", "new": "\(summary.new)",

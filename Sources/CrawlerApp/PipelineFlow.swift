@@ -29,6 +29,13 @@ public final class PipelineFlow {
     /// Each feed's state as last saved (nil: it has none), so a feed due again is planned without
     /// reading the store, whose connection a batch in flight may be using.
     private var states: [String: FeedState?] = [:]
+    /// `full_content` feeds waiting for their items' pages.
+    private var articles = FullContentWork()
+    /// Feeds with `keep:` reported since the store was last free: pruned when the writer is idle.
+    private var retentionDue: [String: FeedConfig] = [:]
+    private var retentionFeeds: [String: FeedConfig] = [:]
+    /// `close` was called: the session is closed once nothing more can be submitted to it.
+    private var closing = false
     private let heartbeat: () -> Void
     private let report: (FeedReport) -> Void
 
@@ -104,8 +111,15 @@ public final class PipelineFlow {
     }
 
     /// Nothing more will be submitted: `step` returns false once everything submitted is reported.
+    /// The session itself stays open while a feed may still ask for its items' pages.
     public func close() {
-        session.close()
+        closing = true
+        closeSessionIfDone()
+    }
+
+    private func closeSessionIfDone() {
+        guard closing else { return }
+        if context.isCancelled() || (submitted.isEmpty && reading.isEmpty && articles.isEmpty) { session.close() }
     }
 
     /// New settings from a reload: feeds read from now on use them. The fetch session keeps its
@@ -131,10 +145,13 @@ public final class PipelineFlow {
         await relieveBacklog()
         // A small batch is not kept waiting for company: stored within about a second of its first feed.
         if batch.isFull { await flush() }
+        if writer.isIdle { pruneRetention() }
+        closeSessionIfDone()
         return true
     }
 
     private func accept(_ result: FetchResult) {
+        if FullContentWork.isPage(result) { return acceptPage(result) }
         guard let feed = submitted.removeValue(forKey: result.request.feed) else {
             session.events.release(result.heldBytes)
             return
@@ -142,6 +159,7 @@ public final class PipelineFlow {
         // Cut by shutdown: neither stored nor reported.
         if case .failure(let failure) = result.outcome, failure.kind == .cancelled { return }
         held[feed.name, default: 0] += result.heldBytes
+        if pipeline.config.retention(for: feed) != nil { retentionFeeds[feed.name] = feed }
         let processor = FeedProcessor(feed: feed, now: pipeline.clock(), context: context)
         let decided = processor.decide(result, previous: states[feed.name] ?? nil)
         if let response = decided.toRead {
@@ -155,8 +173,12 @@ public final class PipelineFlow {
     /// Everything parsed is batched, every batch stored, every report delivered.
     private func drain() async {
         while !reading.isEmpty { await takeOne() }
+        for entry in articles.abandon() {
+            session.events.release(held.removeValue(forKey: entry.processor.feed.name) ?? 0)
+        }
         if !batch.isEmpty { await flush() }
         deliver(await writer.finishAll())
+        pruneRetention()
         ticker.cancel()
     }
 
@@ -164,6 +186,7 @@ public final class PipelineFlow {
         for finishedReport in finished {
             session.events.release(held.removeValue(forKey: finishedReport.feed) ?? 0)
             if let state = finishedReport.state { states[finishedReport.feed] = .some(state) }
+            if let feed = retentionFeeds.removeValue(forKey: finishedReport.feed) { retentionDue[feed.name] = feed }
             pipeline.log(finishedReport)
             report(finishedReport)
         }
@@ -195,6 +218,9 @@ public final class PipelineFlow {
         session.events.hold(documentBytes)
         session.events.release(held[name] ?? 0)
         held[name] = documentBytes
+        if let source = output?.source, !prepared.documents.isEmpty {
+            return await setAside(prepared, processor: processor, source: source)
+        }
         batch.add(prepared, processor: processor)
         // An idle writer takes what there is: a first batch does not wait for 32 feeds to be
         // parsed before storing starts. A busy one lets the batch grow.
@@ -215,5 +241,36 @@ public final class PipelineFlow {
                 return
             }
         }
+    }
+
+    // MARK: full_content and keep:
+
+    /// A `full_content` feed waits for the pages of its new items (those the store does not hold:
+    /// looked up once the batches in flight are done, as the store has one user at a time).
+    private func setAside(_ prepared: FeedProcessor.Prepared, processor: FeedProcessor,
+                          source: FeedReader.Source) async {
+        deliver(await writer.finishAll())
+        let stored = (try? store.storedHashes(among: prepared.documents.map(\.shortHash))) ?? []
+        let (requests, ready) = articles.add(prepared, processor: processor, source: source, stored: stored,
+                                             config: pipeline.config)
+        if let ready { batch.add(ready.prepared, processor: ready.processor) }
+        session.submit(requests)
+    }
+
+    private func acceptPage(_ result: FetchResult) {
+        session.events.release(result.heldBytes)
+        // Cut by shutdown: its feed is abandoned when the flow drains.
+        if case .failure(let failure) = result.outcome, failure.kind == .cancelled { return }
+        guard let entry = articles.accept(result, logger: pipeline.logger, now: pipeline.clock()) else { return }
+        batch.add(entry.prepared, processor: entry.processor)
+    }
+
+    /// `keep:` for the feeds reported since the last time; the writer must be idle.
+    private func pruneRetention() {
+        guard !retentionDue.isEmpty else { return }
+        pipeline.applyRetention(to: Array(retentionDue.values), store: store)
+        // Their document counts changed under the states kept here: read them again when next due.
+        for name in retentionDue.keys { states[name] = nil }
+        retentionDue = [:]
     }
 }

@@ -42,6 +42,10 @@ public struct FeedConfig: Sendable, Hashable, Codable {
     public var revisions: RevisionPolicy = .replace
     /// What tells the feed's items apart.
     public var identity: ItemIdentityRule = .guid
+    /// `block:`, `keep:` (a list) and `rewrite:`, the global ones first.
+    public var rules = ItemRules()
+    /// `full_content:`, `content_selector:`, `remove:`.
+    public var article = ArticleSettings()
     /// 1-based line in feeds.yaml where this feed is declared (0 when not from a file).
     public var line: Int
 
@@ -82,5 +86,7 @@ extension FeedConfig {
         request = try values.decodeIfPresent(RequestSettings.self, forKey: .request) ?? RequestSettings()
         revisions = try values.decodeIfPresent(RevisionPolicy.self, forKey: .revisions) ?? .replace
         identity = try values.decodeIfPresent(ItemIdentityRule.self, forKey: .identity) ?? .guid
+        rules = try values.decodeIfPresent(ItemRules.self, forKey: .rules) ?? ItemRules()
+        article = try values.decodeIfPresent(ArticleSettings.self, forKey: .article) ?? ArticleSettings()
     }
 }

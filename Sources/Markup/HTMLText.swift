@@ -50,15 +50,25 @@ public struct HTMLText: Sendable {
         return output
     }
 
-    /// The decoded `src` of the first `<img>` with a non-empty one, as written (maybe relative).
+    /// The decoded source of the first `<img>` with a non-empty one, as written (maybe relative).
+    /// A lazily loaded image's real address (`data-src`, `data-original`) wins over its `src`,
+    /// a placeholder; an image with only a `srcset` gives its first candidate.
     public func firstImageSource(in html: String) -> String? {
         guard html.utf8.count > 4, Self.mayHoldImageTag(html) else { return nil }
         let bytes = Array(html.utf8)
         for case .startTag(let tag) in HTMLLexer(bytes) where tag.name == "img" {
-            guard let source = tag.attributes.first(where: { $0.name == "src" }),
-                  let valueRange = source.valueRange else { continue }
-            let value = decoder.decode(bytes[valueRange]).trimmingASCIISpaces()
-            if !value.isEmpty { return value }
+            func value(_ name: String) -> String? {
+                guard let attribute = tag.attributes.first(where: { $0.name == name }),
+                      let valueRange = attribute.valueRange else { return nil }
+                let value = decoder.decode(bytes[valueRange]).trimmingASCIISpaces()
+                return value.isEmpty ? nil : value
+            }
+            if let source = value("data-src") ?? value("data-original") ?? value("data-lazy-src") ?? value("src") {
+                return source
+            }
+            if let first = value("srcset")?.split(whereSeparator: { $0 == " " || $0 == "," }).first {
+                return String(first)
+            }
         }
         return nil
     }

@@ -12,7 +12,7 @@ struct Crawler: AsyncParsableCommand {
             """,
         version: "crawler \(CrawlerVersion.current)",
         subcommands: [Run.self, Once.self, Status.self, Explain.self, Check.self, List.self, Init.self, Add.self,
-                      ImportOPML.self, ExportOPML.self, Parse.self, StoreCommand.self, FeedsCommand.self,
+                      ImportOPML.self, ExportOPML.self, Parse.self, Preview.self, StoreCommand.self, FeedsCommand.self,
                       PostsCommand.self]
     )
 

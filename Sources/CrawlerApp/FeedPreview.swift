@@ -1,0 +1,96 @@
+public import FeedModel
+internal import Fetch
+internal import Parse
+internal import Convert
+
+/// `crawler preview FEED`: one fetch of a feed taken through the same rules, extraction and
+/// conversion as a crawl, with nothing stored and no state saved. Says what would be stored and
+/// what the rules drop, and why.
+public struct FeedPreview: Sendable {
+    public let feed: FeedConfig
+    public let config: CrawlerConfig
+
+    public init(feed: FeedConfig, config: CrawlerConfig) {
+        self.feed = feed
+        self.config = config
+    }
+
+    public struct Entry: Sendable {
+        public var title: String
+        public var link: String?
+        /// The document as it would be written; nil when the rules drop the item.
+        public var document: Document?
+        /// Why the rules drop it.
+        public var dropped: String?
+        /// `full_content`: why the page could not be used (the feed's body stands in).
+        public var articleProblem: String?
+    }
+
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        case fetch(String)
+        case parse(String)
+
+        public var description: String {
+            switch self {
+            case .fetch(let reason): return "fetch: \(reason)"
+            case .parse(let reason): return "parse: \(reason)"
+            }
+        }
+    }
+
+    /// The first `limit` items of the feed, in its order.
+    public func run(limit: Int, now: Timestamp) async throws(Failure) -> [Entry] {
+        let access = NetworkAccess.operatorURL(feed.url, allowsPrivateNetworks: feed.allowPrivateNetworks)
+        let request = FetchRequest(feed: feed.name, url: feed.url, verifyTLS: feed.verifyTLS, access: access,
+                                   settings: feed.request)
+        guard let result = await FetchEngine(settings: FetchSettings(config)).fetchAll([request]).first else {
+            throw .fetch("no result")
+        }
+        let response: FetchResponse
+        switch result.outcome {
+        case .failure(let failure): throw .fetch(failure.message)
+        case .response(let got): response = got
+        }
+        guard (200..<300).contains(response.status) else { throw .fetch("HTTP \(response.status)") }
+        let parsed: Feed
+        do {
+            parsed = try FeedParser.parse(response.body, url: response.finalURL, httpCharset: response.charset)
+        } catch {
+            throw .parse("\(error)")
+        }
+        let items = Array(parsed.items.prefix(limit))
+        let rules = ItemRuleSet(feed.rules)
+        var entries = items.map { item in
+            Entry(title: item.title, link: item.link, document: nil, dropped: rules.drop(item)?.reason)
+        }
+        var articles: [String: ArticleFetch.Outcome] = [:]
+        if feed.article.fullContent {
+            let links = items.indices.compactMap { index in
+                entries[index].dropped == nil ? items[index].link.map { (key: "\(index)", url: $0) } : nil
+            }
+            articles = await ArticleFetch(feed: feed, config: config).fetch(links)
+        }
+        let renderer = DocumentRenderer(feed: feed, channelTitle: parsed.title, defaultImage: config.defaultImage,
+                                        format: try format())
+        for (index, item) in items.enumerated() where entries[index].dropped == nil {
+            var article: ArticleBody?
+            if feed.article.fullContent {
+                switch articles["\(index)"] {
+                case .article(let body): article = body
+                case .failed(let reason): entries[index].articleProblem = reason
+                case nil: entries[index].articleProblem = "the item has no link"
+                }
+            }
+            entries[index].document = renderer.render(item, firstSeen: now, rewrites: rules.rewrites, article: article)
+        }
+        return entries
+    }
+
+    private func format() throws(Failure) -> OutputFormat {
+        do {
+            return try OutputFormat(config.output)
+        } catch {
+            throw .parse("output template: \(error)")
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import CrawlerApp
+import FeedModel
+import Foundation
+
+struct Preview: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preview",
+        abstract: "Fetch one feed and show the documents its rules and extraction would store, storing nothing.",
+        discussion: """
+            Prints each of the first --items items: the document that would be written, or why the rules \
+            drop it. --rule adds a rule to the feed's own for this run: block:FIELD=REGEX or keep:FIELD=REGEX \
+            (FIELD: title, content, author, link, categories); repeat it for more. Nothing is stored and no \
+            feed state is saved. Exit status 1 when the feed cannot be fetched or read.
+            """
+    )
+
+    @Argument(help: "The feed, by name or URL, as in feeds.yaml.")
+    var feed: String
+
+    @Option(name: .shortAndLong, help: "The configuration file.")
+    var config: String = "feeds.yaml"
+
+    @Option(name: .long, help: "How many of the feed's items to show (its first ones).")
+    var items: Int = 10
+
+    @Option(name: .long, parsing: .singleValue, help: "An extra rule: block:FIELD=REGEX or keep:FIELD=REGEX.")
+    var rule: [String] = []
+
+    func validate() throws {
+        guard items > 0 else { throw ValidationError("--items must be a whole number above 0") }
+        for text in rule { _ = try Self.parseRule(text) }
+    }
+
+    func run() async throws {
+        let settings = try ConfigFile.load(config).config
+        guard var chosen = (settings.feeds + settings.disabledFeeds).first(where: { $0.name == feed || $0.url == feed }) else {
+            printError("crawler: no feed named '\(feed)' in \(config) (see `crawler list`)")
+            throw ExitStatus.configError
+        }
+        for text in rule {
+            let (kind, added) = try Self.parseRule(text)
+            if kind == "block" { chosen.rules.block.append(added) } else { chosen.rules.keep.append(added) }
+        }
+        let entries: [FeedPreview.Entry]
+        do {
+            entries = try await FeedPreview(feed: chosen, config: settings).run(limit: items, now: WallClock.now())
+        } catch {
+            printError("crawler: \(chosen.name): \(error)")
+            throw ExitStatus.someFeedsFailed
+        }
+        printOutput(Self.render(entries, feed: chosen.name))
+    }
+
+    /// `block:title=(?i)sponsored` → ("block", a one-field rule).
+    static func parseRule(_ text: String) throws -> (String, ItemRule) {
+        let usage = "--rule '\(text)': write block:FIELD=REGEX or keep:FIELD=REGEX "
+            + "(FIELD: \(ItemRule.fields.joined(separator: ", ")))"
+        guard let colon = text.firstIndex(of: ":"), let equals = text[colon...].firstIndex(of: "=") else {
+            throw ValidationError(usage)
+        }
+        let kind = String(text[..<colon]), field = String(text[text.index(after: colon)..<equals])
+        let pattern = String(text[text.index(after: equals)...])
+        guard kind == "block" || kind == "keep", ItemRule.fields.contains(field), !pattern.isEmpty else {
+            throw ValidationError(usage)
+        }
+        do {
+            _ = try Regex(pattern)
+        } catch {
+            throw ValidationError("--rule '\(text)': '\(pattern)' is not a valid regular expression: \(error)")
+        }
+        return (kind, ItemRule(conditions: [.init(field: field, pattern: pattern)], place: "--rule"))
+    }
+
+    static func render(_ entries: [FeedPreview.Entry], feed: String) -> String {
+        var lines: [String] = []
+        for (index, entry) in entries.enumerated() {
+            let heading = "--- item \(index + 1): \(entry.title)" + (entry.link.map { " <\($0)>" } ?? "")
+            lines.append(heading)
+            if let dropped = entry.dropped {
+                lines.append("dropped: \(dropped)")
+                continue
+            }
+            if let problem = entry.articleProblem { lines.append("article: not used (\(problem)); the feed's body is kept") }
+            if let document = entry.document { lines.append(document.text) }
+        }
+        let stored = entries.filter { $0.document != nil }.count
+        lines.append("\(feed): \(counted(entries.count, "item")) shown, \(stored) would be stored, "
+                     + "\(entries.count - stored) dropped by rules; nothing was stored")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,44 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// `crawler preview FEED`: what would be stored, and what the rules drop and why; nothing stored.
+@Suite struct PreviewCommandTests {
+    let folder = TemporaryFolder()
+
+    @Test func showsTheDocumentsAndTheDroppedItemsAndStoresNothing() throws {
+        let site = FullContentTests.Site()
+        let server = try FullContentTests.server(site)
+        site.base.withLock { $0 = "http://127.0.0.1:\(server.port)" }
+        try folder.write("""
+            store: ./out
+            feeds:
+              - url: \(server.url("/healthy"))
+                name: healthy
+              - url: \(server.url("/summaries"))
+                name: summaries
+                full_content: true
+                block:
+                  - title: "^Private"
+            """, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["preview", "summaries", "--items", "3", "--rule", "block:title=^Flaky"],
+                                         in: folder.path)
+        #expect(run.status == 0, "stderr: \(run.stderr.suffix(1500))")
+        #expect(run.stdout.contains("--- item 1: Storm story"))
+        #expect(run.stdout.contains("title: 'Storm story'"), "\(run.stdout)")
+        #expect(run.stdout.contains(FullContentTests.paragraphs[1]))
+        #expect(run.stdout.contains("dropped: block rule title=~/^Flaky/ (--rule)"))
+        #expect(run.stdout.contains("dropped: block rule title=~/^Private/ (feeds.yaml:9)"), "\(run.stdout)")
+        #expect(run.stdout.contains("summaries: 3 items shown, 1 would be stored, 2 dropped by rules; nothing was stored"))
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/out"), "the store must stay untouched")
+        #expect(!server.requests.contains { $0.path == "/healthy" })
+    }
+
+    @Test func aBadRuleIsAUsageError() throws {
+        try folder.write("feeds:\n  - url: http://127.0.0.1:9/feed\n    name: f\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["preview", "f", "--rule", "block:titel=x"], in: folder.path)
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("write block:FIELD=REGEX or keep:FIELD=REGEX"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/out"))
+    }
+}
