@@ -26,8 +26,8 @@ public enum HTMLPageReader {
         var encoding = self.encoding(of: bytes, httpCharset: httpCharset)
         if encoding == "UTF-8" {
             // Chinese sites that send GBK under a UTF-8 label are common: what the bytes are wins.
-            let checked = CharsetDetector.checkingUTF8(bytes, encoding: encoding)
-            input = checked.bytes
+            let checked = CharsetDetector.checkingUTF8(bytes, encoding: encoding, httpCharset: httpCharset)
+            input = checked.bytes ?? bytes
             encoding = checked.encoding ?? encoding
         }
         let document: htmlDocPtr? = input.withUnsafeBufferPointer { buffer in
@@ -50,7 +50,7 @@ public enum HTMLPageReader {
         if let declared = metaCharset(in: bytes) { return CharsetDetector.normalised(declared) }
         let check = UTF8Check(bytes)
         if check.isValid || check.isMostlyUTF8 { return "UTF-8" }
-        return CharsetDetector.isStructurallyGB18030(bytes) ? "GB18030" : "WINDOWS-1252"
+        return UniversalDetector.guess(bytes, language: nil)
     }
 
     /// `<meta charset="gbk">` or `<meta http-equiv="Content-Type" content="text/html; charset=gbk">`

@@ -1,4 +1,4 @@
-public import FeedModel
+internal import FeedModel
 internal import Glibc
 
 /// Every layout a store's documents may be in: the current `document_path`, each one the store

@@ -126,8 +126,8 @@ final class RevisionIndex {
         try select.run([]) { row in
             rows.append(Rewrite(document: row.text(0) ?? "", temp: row.text(1) ?? "", path: row.text(2) ?? "",
                                 oldPath: row.text(3) ?? "", date: Timestamp(secondsSince1970: row.integer(4) ?? 0),
-                                bytes: Int(row.integer(5) ?? 0), feed: row.text(6), item: row.text(7),
-                                digest: row.text(11), hash: row.text(8), link: row.text(9), source: row.blob(10)))
+                                bytes: Int(row.integer(5) ?? 0), digest: row.text(11), feed: row.text(6), item: row.text(7),
+                                hash: row.text(8), link: row.text(9), source: row.blob(10)))
         }
         return rows
     }

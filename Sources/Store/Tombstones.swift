@@ -1,4 +1,4 @@
-public import FeedModel
+internal import FeedModel
 
 /// What `store forget` leaves behind: a forgotten document's short hash, and the (feed, item)
 /// identities it was stored for, so neither the same text nor a new version of the same item
