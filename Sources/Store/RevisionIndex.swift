@@ -78,6 +78,24 @@ final class RevisionIndex {
         }
     }
 
+    /// Rewrites listed and not finished, by document: where each is going.
+    static func rewritesInProgress(in database: SQLiteDatabase) throws(StoreError) -> [String: (path: String, oldPath: String)] {
+        var rows: [String: (path: String, oldPath: String)] = [:]
+        try database.prepare("SELECT document, path, old_path FROM rewrites").run([]) { row in
+            if let document = row.text(0) { rows[document] = (row.text(1) ?? "", row.text(2) ?? "") }
+        }
+        return rows
+    }
+
+    /// Documents whose file holds a later version of their item than the one that named it.
+    static func replacedDocuments(in database: SQLiteDatabase) throws(StoreError) -> Set<String> {
+        var shorts: Set<String> = []
+        try database.prepare("SELECT document FROM item_files WHERE substr(hash, 1, 16) != document").run([]) { row in
+            if let short = row.text(0) { shorts.insert(short) }
+        }
+        return shorts
+    }
+
     static let dropOrphans = """
         DELETE FROM item_files WHERE document NOT IN (SELECT short FROM documents);
         DELETE FROM sources WHERE document NOT IN (SELECT short FROM documents);

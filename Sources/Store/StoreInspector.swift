@@ -35,22 +35,26 @@ struct StoreVerifier {
     var indexIsNew = false
 
     func run() throws(StoreError) -> DocumentStore.VerifyReport {
-        let (indexed, pending, forgotten) = indexIsNew ? ([], [], []) : try database.reading { () throws(StoreError) in
+        let (indexed, pending, forgotten, replaced) = indexIsNew ? ([], [], [], []) : try database.reading { () throws(StoreError) in
             (try DocumentIndex.documents(in: database),
              Set(try DocumentIndex.documents(where: "short IN (SELECT short FROM pending)", in: database).map(\.shortHash)),
-             try Tombstones.shorts(in: database))
+             try Tombstones.shorts(in: database), try RevisionIndex.replacedDocuments(in: database))
         }
+        // A rewrite a crash interrupted is finished when the store is next opened for writing:
+        // until then its document may be old or new, in its old place or its new one.
+        let rewriting = indexIsNew ? [:] : try RevisionIndex.rewritesInProgress(in: database)
         var report = DocumentStore.VerifyReport()
         var indexedPaths: Set<String> = []
         var byShort: [String: IndexedDocument] = [:]
         for document in indexed {
             indexedPaths.insert(document.path)
             byShort[document.shortHash] = document
-            guard !pending.contains(document.shortHash) else { continue }
+            guard !pending.contains(document.shortHash), rewriting[document.shortHash] == nil else { continue }
             report.checked += 1
-            report.problems += problems(of: document)
+            report.problems += problems(of: document, replaced: replaced.contains(document.shortHash))
         }
-        for file in DocumentFiles.list(root: folder) where !indexedPaths.contains(file.path) {
+        let rewritten = Set(rewriting.values.map { $0.path })
+        for file in DocumentFiles.list(root: folder) where !indexedPaths.contains(file.path) && !rewritten.contains(file.path) {
             if let original = byShort[file.shortHash] {
                 report.problems.append("\(file.path): misplaced: a second copy of \(original.path), the indexed one; "
                                        + "remove this copy: rm '\(folder.path)/\(file.path)'")
@@ -64,7 +68,8 @@ struct StoreVerifier {
         return report
     }
 
-    private func problems(of document: IndexedDocument) -> [String] {
+    /// `replaced`: the file holds a later version of its item, dated anew, under its first name and path.
+    private func problems(of document: IndexedDocument, replaced: Bool) -> [String] {
         let path = document.path
         guard let file = folder.locate(path), let bytes = FileSystem.read(file.name, in: file.folder) else {
             return ["\(path): missing: in the index, not on disk; deleted on purpose? keep it from coming back: "
@@ -92,7 +97,7 @@ struct StoreVerifier {
         if date != document.date {
             return ["\(path): corrupt: its date differs from the index" + corruptFix]
         }
-        if !layouts.isInPlace(path, date: date, shortHash: document.shortHash) {
+        if !replaced, !layouts.isInPlace(path, date: date, shortHash: document.shortHash) {
             let expected = layouts.expectedPath(date: date, shortHash: document.shortHash)
             return ["\(path): misplaced: its date puts it at \(expected); move it there, then: crawler store rebuild-index"]
         }

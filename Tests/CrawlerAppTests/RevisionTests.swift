@@ -154,4 +154,35 @@ import Testing
         #expect(run.status == 2)
         #expect(run.stderr.contains("feeds.yaml:5: feeds[0].revisions: 'sometimes' is not one of replace, new, keep-first"))
     }
+
+    /// A revision whose date moved to another month stays in its file: `verify` must not call it
+    /// misplaced, nor its new text corrupt.
+    @Test func aRevisionDatedInAnotherMonthVerifiesClean() throws {
+        try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version",
+                                              date: "Mon, 30 Nov 2026 23:00:00 +0000")])
+        #expect(try once().status == 0)
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version, longer than the first",
+                                              date: "Wed, 02 Dec 2026 10:00:00 +0000")])
+        #expect(try once().status == 0)
+        #expect(folder.documents().count == 2)
+        let verify = try CrawlerProcess.run(["store", "verify"], in: folder.path)
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        expectHealthyStored()
+    }
+
+    /// A forgotten item stays forgotten when it comes back edited: no new document, no rewrite.
+    @Test func aForgottenItemIsNotRevivedByItsNextVersion() throws {
+        try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version")])
+        #expect(try once().status == 0)
+        let path = try #require(folder.documents().first { $0.value.contains("first version") }?.key)
+        let forget = try CrawlerProcess.run(["store", "forget", path], in: folder.path)
+        #expect(forget.status == 0, "\(forget.stderr)")
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version")])
+        #expect(try once().status == 0)
+        #expect(!folder.documents().values.contains { $0.contains("version") })
+        #expect(try CrawlerProcess.run(["store", "verify"], in: folder.path).status == 0)
+        expectHealthyStored()
+    }
 }

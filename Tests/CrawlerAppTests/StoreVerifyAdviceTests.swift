@@ -133,9 +133,17 @@ import Testing
         #expect(rebuild.status == 0, "\(rebuild.stderr)")
         #expect(rebuild.stdout.contains("indexed 6 documents"), "\(rebuild.stdout)")
         #expect(!rebuild.stdout.contains("misplaced"))
+        #expect(try crawler(["store", "verify"]).status == 0)
+        // Two layouts are not mixed silently: crawling waits for the documents to move.
+        let refused = try crawler(["once"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("crawler store rerender"), "\(refused.stderr)")
+        #expect(folder.files(under: "store/archive").isEmpty)
+        let rerender = try crawler(["store", "rerender"])
+        #expect(rerender.status == 0, "\(rerender.stderr)")
+        #expect(folder.files(under: "store/archive").count == 6)
         let again = try crawler(["once"])
         #expect(again.stdout.contains("0 new documents"), "\(again.stdout)")
-        #expect(folder.files(under: "store/archive").isEmpty)
         #expect(try crawler(["store", "verify"]).status == 0)
     }
 

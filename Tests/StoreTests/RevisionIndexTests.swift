@@ -28,7 +28,9 @@ import Testing
         do {
             let database = try SQLiteDatabase(path: path)
             // The version 6 tables a store of the previous release has, with one item stored twice.
-            try database.execute(IndexSchema.create.components(separatedBy: "CREATE TABLE IF NOT EXISTS item_files")[0] + """
+            let version6 = IndexSchema.create.components(separatedBy: "CREATE TABLE IF NOT EXISTS item_files")[0]
+                .replacingOccurrences(of: ", last_new INTEGER, new_item_gaps TEXT", with: "")
+            try database.execute(version6 + """
                 INSERT INTO documents (short, path, date, bytes) VALUES ('aa00000000000000', 'posts/a.md', 0, 1),
                     ('bb00000000000000', 'posts/b.md', 0, 1);
                 INSERT INTO provenance VALUES ('f', 'item', 'aa00000000000000', 'aa-full', 0, NULL),
