@@ -7,6 +7,9 @@ struct AtomAdapter {
     let feedURL: String
     /// Atom 1.0's and 0.3's namespaces, and the root's when it is neither (Atom with no namespace).
     let core: [String]
+    /// Where an entry's dates are looked for, in order: built once, not twice per entry.
+    private let publishedCandidates: [(String, [String])]
+    private let updatedCandidates: [(String, [String])]
     /// The feed's own author: RFC 4287 says it applies to entries that name none.
     private(set) var feedAuthor: String?
     private(set) var unreadableDates = UnreadableDates()
@@ -14,6 +17,8 @@ struct AtomAdapter {
     init(feedURL: String, rootNamespace: String = Namespaces.atom10) {
         self.feedURL = feedURL
         core = Namespaces.atom.contains(rootNamespace) ? Namespaces.atom : Namespaces.atom + [rootNamespace]
+        publishedCandidates = [("published", core), ("issued", core), ("created", core), ("date", [Namespaces.dublinCore])]
+        updatedCandidates = [("updated", core), ("modified", core)]
     }
 
     mutating func apply(channelElement element: XMLElementValue, to feed: inout Feed) {
@@ -56,9 +61,8 @@ struct AtomAdapter {
             ?? ItemFallbacks.personName(element.first("creator", in: Namespaces.dublinCore))
             ?? ItemFallbacks.personName(element.first("author", in: Namespaces.itunes)) ?? feedAuthor
         // dc:date is the item's date: it fills `published`, as in RSS.
-        item.published = ItemFallbacks.date(in: element, [("published", atom), ("issued", atom), ("created", atom),
-                                                          ("date", [Namespaces.dublinCore])], unreadable: &unreadableDates)
-        item.updated = ItemFallbacks.date(in: element, [("updated", atom), ("modified", atom)], unreadable: &unreadableDates)
+        item.published = ItemFallbacks.date(in: element, publishedCandidates, unreadable: &unreadableDates)
+        item.updated = ItemFallbacks.date(in: element, updatedCandidates, unreadable: &unreadableDates)
         // The term is the category; the label only its display text.
         item.categories = element.all("category", in: atom)
             .compactMap { FieldText.nonEmpty(($0.attribute("term") ?? $0.attribute("label") ?? "").trimmingASCIISpaces()) }

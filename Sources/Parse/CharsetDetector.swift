@@ -77,6 +77,17 @@ enum CharsetDetector {
         return Plan(encoding: guess, claimsUTF8: false, reason: labels.reason("detected", for: guess))
     }
 
+    /// A document in a legacy encoding, converted to UTF-8 here when every byte reads, with the
+    /// iconv that libxml2 would convert it with chunk by chunk: it then takes the UTF-8 path,
+    /// where the stream reads CDATA sections and escaped text itself (libxml2 reads those byte by
+    /// byte). The plan's encoding and reason stay for the notes. A document that does not convert
+    /// whole keeps its plan: libxml2 reads what it can.
+    static func readingAsUTF8(_ plan: Plan, bytes: [UInt8]) -> Plan {
+        guard !plan.claimsUTF8, plan.bytes == nil, let encoding = plan.encoding,
+              let converted = LegacyDecoding.utf8(bytes[...], from: encoding) else { return plan }
+        return Plan(encoding: "UTF-8", claimsUTF8: true, bytes: converted, reason: plan.reason)
+    }
+
     /// Valid UTF-8 under a label that says otherwise. Plain ASCII reads the same in every label but
     /// the 7-bit ones (ISO-2022-JP escapes Japanese into ASCII bytes), so it is read as UTF-8, on
     /// the fast path, and only a label no ASCII text can be in (`bogus`, UTF-16) is worth a note.

@@ -31,9 +31,10 @@ public enum FeedParser {
         // Each pass over the whole document is linear, but a large one takes a while: the limits
         // are asked between them too.
         if let reason = limits.stopReason() { throw .cut(reason) }
-        let plan = CharsetDetector.plan(for: bytes, httpCharset: httpCharset)
+        let decided = CharsetDetector.plan(for: bytes, httpCharset: httpCharset)
         var notes = ParseNotes()
-        notes.note(plan)
+        notes.note(decided)
+        let plan = CharsetDetector.readingAsUTF8(decided, bytes: bytes)
         let input = plan.bytes ?? bytes
         if plan.bytes != nil, !plan.claimsUTF8 { notes.recovered = "invalid UTF-8 bytes replaced" }
         let repaired = EntityRepair.repair(input) ?? input

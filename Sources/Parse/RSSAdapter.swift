@@ -7,12 +7,18 @@ struct RSSAdapter {
     /// Where RSS's own elements live: no namespace, RSS 1.0's, RSS 0.9's, and whatever namespace
     /// the root element was given (RSS 2.0 published under a default namespace, or a prefix).
     let core: [String]
+    /// Where an item's dates are looked for, in order: built once, not twice per item.
+    private let publishedCandidates: [(String, [String])]
+    private let updatedCandidates: [(String, [String])]
     private(set) var unreadableDates = UnreadableDates()
 
     init(feedURL: String, rootNamespace: String = Namespaces.none) {
         self.feedURL = feedURL
         let foreign = !Namespaces.rssCore.contains(rootNamespace) && rootNamespace != Namespaces.rdf
         core = foreign ? Namespaces.rssCore + [rootNamespace] : Namespaces.rssCore
+        publishedCandidates = [("pubDate", core), ("date", [Namespaces.dublinCore]), ("issued", [Namespaces.dcTerms]),
+                               ("published", [Namespaces.atom10])]
+        updatedCandidates = [("updated", [Namespaces.atom10]), ("modified", [Namespaces.dcTerms])]
     }
 
     func apply(channelElement element: XMLElementValue, to feed: inout Feed) {
@@ -74,11 +80,8 @@ struct RSSAdapter {
         applyIdentity(element, to: &item)
         item.author = ItemFallbacks.author(element, core: core)
         // dc:date is the item's date: it fills `published`, in every dialect.
-        item.published = ItemFallbacks.date(in: element, [("pubDate", core), ("date", [Namespaces.dublinCore]),
-                                                          ("issued", [Namespaces.dcTerms]), ("published", [Namespaces.atom10])],
-                                            unreadable: &unreadableDates)
-        item.updated = ItemFallbacks.date(in: element, [("updated", [Namespaces.atom10]), ("modified", [Namespaces.dcTerms])],
-                                          unreadable: &unreadableDates)
+        item.published = ItemFallbacks.date(in: element, publishedCandidates, unreadable: &unreadableDates)
+        item.updated = ItemFallbacks.date(in: element, updatedCandidates, unreadable: &unreadableDates)
         item.categories = (element.all("category", in: core) + element.all("subject", in: Namespaces.dublinCore))
             .compactMap { FieldText.nonEmpty(FieldText.plain($0.text).trimmingASCIISpaces()) }
         let description = element.first("description", in: core).map(FieldText.html(of:))

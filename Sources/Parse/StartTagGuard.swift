@@ -13,51 +13,55 @@ enum StartTagGuard {
     /// `shouldStop` is asked every megabyte (this scan visits every byte); once it says yes, the
     /// scan gives up and finds nothing: the caller stops too.
     static func firstAbsurdTag(in bytes: [UInt8], shouldStop: () -> Bool = { false }) -> Int? {
-        bytes.withUnsafeBufferPointer { buffer in
-            var index = 0, tagStart = -1, equals = 0
-            var quote: UInt8 = 0
-            var nextCheck = 1 << 20
-            guard let start = buffer.baseAddress else { return nil }
-            while index < buffer.count {
-                if index >= nextCheck {
-                    if shouldStop() { return nil }
-                    nextCheck = index + 1 << 20
-                }
-                // Outside a tag only a `<` matters: libc's memchr finds it several times faster
-                // than a loop over every byte of the text (a third of a parse before).
-                if tagStart < 0 {
-                    let searched = min(buffer.count, nextCheck) - index
-                    guard let found = memchr(start + index, Int32(UInt8(ascii: "<")), searched) else {
-                        index += searched
-                        continue
-                    }
-                    index = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - start
-                }
-                let byte = buffer[index]
-                if quote != 0 {
-                    if byte == quote { quote = 0 }
-                } else if byte == UInt8(ascii: "<") {
-                    if let end = endOfUnparsedSection(buffer, at: index) {
-                        index = end
-                        tagStart = -1
-                        continue
-                    }
-                    tagStart = index
-                    equals = 0
-                } else if tagStart >= 0 {
-                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-                        quote = byte
-                    } else if byte == UInt8(ascii: "=") {
-                        equals += 1
-                        if equals > maximumAttributes { return tagStart }
-                    } else if byte == UInt8(ascii: ">") {
-                        tagStart = -1
-                    }
-                }
-                index += 1
+        bytes.withUnsafeBufferPointer { firstAbsurdTag(in: $0, shouldStop: shouldStop) }
+    }
+
+    /// Kept out of line: inlined into the parser's entry, its loop kept its state on the stack.
+    @inline(never)
+    private static func firstAbsurdTag(in buffer: UnsafeBufferPointer<UInt8>, shouldStop: () -> Bool) -> Int? {
+        var index = 0, tagStart = -1, equals = 0
+        var quote: UInt8 = 0
+        var nextCheck = 1 << 20
+        guard let start = buffer.baseAddress else { return nil }
+        while index < buffer.count {
+            if index >= nextCheck {
+                if shouldStop() { return nil }
+                nextCheck = index + 1 << 20
             }
-            return nil
+            // Outside a tag only a `<` matters, and inside a quoted value only its closing quote:
+            // libc's memchr finds them several times faster than a loop over every byte.
+            if tagStart < 0 || quote != 0 {
+                let searched = min(buffer.count, nextCheck) - index
+                guard let found = memchr(start + index, Int32(tagStart < 0 ? UInt8(ascii: "<") : quote), searched) else {
+                    index += searched
+                    continue
+                }
+                index = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - start
+            }
+            let byte = buffer[index]
+            if quote != 0 {
+                if byte == quote { quote = 0 }
+            } else if byte == UInt8(ascii: "<") {
+                if let end = endOfUnparsedSection(buffer, at: index) {
+                    index = end
+                    tagStart = -1
+                    continue
+                }
+                tagStart = index
+                equals = 0
+            } else if tagStart >= 0 {
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                    quote = byte
+                } else if byte == UInt8(ascii: "=") {
+                    equals += 1
+                    if equals > maximumAttributes { return tagStart }
+                } else if byte == UInt8(ascii: ">") {
+                    tagStart = -1
+                }
+            }
+            index += 1
         }
+        return nil
     }
 
     private static let sections: [(open: [UInt8], close: [UInt8])] = [
@@ -67,7 +71,9 @@ enum StartTagGuard {
 
     /// The index just past a comment, CDATA section or processing instruction starting at `index`.
     private static func endOfUnparsedSection(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
-        guard let start = buffer.baseAddress else { return nil }
+        // Every section opens with `<!` or `<?`; most `<` open a tag, and leave at one look.
+        guard let start = buffer.baseAddress, index + 1 < buffer.count,
+              buffer[index + 1] == UInt8(ascii: "!") || buffer[index + 1] == UInt8(ascii: "?") else { return nil }
         for section in sections where starts(buffer, with: section.open, at: index) {
             var look = index + section.open.count
             // CDATA bodies are most of many feeds: memchr to each candidate end, not byte by byte.
