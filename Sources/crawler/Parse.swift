@@ -42,7 +42,8 @@ struct Parse: AsyncParsableCommand {
     func run() async throws {
         let (bytes, url, charset) = try await load()
         if let bench {
-            printOutput(ParseBenchmark.run(bytes, url: url, charset: charset, times: max(bench, 1)))
+            printOutput(ParseBenchmark.run(bytes, url: url, charset: charset, times: max(bench, 1),
+                                           render: render ? CrawlerConfig(storePath: ".") : nil))
             return
         }
         var parsed: LimitedFeed
@@ -116,16 +117,28 @@ struct Parse: AsyncParsableCommand {
 /// Times the real parser on bytes already in memory, in CPU seconds (other work on the machine
 /// does not count against it); the median keeps one slow run from counting.
 enum ParseBenchmark {
-    static func run(_ bytes: [UInt8], url: String, charset: String?, times: Int) -> String {
-        var seconds: [Double] = []
+    /// With `render`, each run also converts the items into documents as a pass would (the
+    /// default output profile), timed apart: bench/fetch's profile of a farm splits the two.
+    static func run(_ bytes: [UInt8], url: String, charset: String?, times: Int, render: CrawlerConfig?) -> String {
+        var seconds: [Double] = [], rendering: [Double] = []
         var items = 0
         for _ in 0..<times {
             let start = cpuSeconds()
-            items = (try? FeedParser.parse(bytes, url: url, httpCharset: charset))?.items.count ?? -1
-            seconds.append(cpuSeconds() - start)
+            let feed = try? FeedParser.parse(bytes, url: url, httpCharset: charset)
+            items = feed?.items.count ?? -1
+            let parsed = cpuSeconds()
+            seconds.append(parsed - start)
+            guard let render, let feed else { continue }
+            _ = try? DocumentPreview.render(feed, source: url, config: render, now: WallClock.now())
+            rendering.append(cpuSeconds() - parsed)
         }
-        let median = seconds.sorted()[seconds.count / 2]
-        return "{\"bytes\": \(bytes.count), \"items\": \(items), \"median_cpu_seconds\": \(median), \"runs\": \(times)}"
+        var json = "{\"bytes\": \(bytes.count), \"items\": \(items), \"median_cpu_seconds\": \(median(seconds))"
+        if !rendering.isEmpty { json += ", \"render_median_cpu_seconds\": \(median(rendering))" }
+        return json + ", \"runs\": \(times)}"
+    }
+
+    private static func median(_ values: [Double]) -> Double {
+        values.sorted()[values.count / 2]
     }
 
     private static func cpuSeconds() -> Double {

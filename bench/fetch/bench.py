@@ -17,6 +17,7 @@ import tempfile
 import time
 
 from farm import FIXED_HTTP_DATE, Farm, cleanup
+from realistic import LATER_HTTP_DATE, RealisticFarm
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CRAWLER = os.path.join(HERE, "..", "..", ".build", "release", "crawler")
@@ -27,6 +28,9 @@ TIMEOUT, LOW_SPEED_TIME = 15, 5
 # A 304 pass lasts 40-100 ms, within this VM's noise: after the first one (the table's "second
 # (304)" row), each tool but newsboat makes this many more, all 304s, for a median of its own.
 REPEATS_304 = 5
+# The If-Modified-Since date curl and the engine send on their 304 passes (the realistic farm has no single mtime).
+IMS_DATE = FIXED_HTTP_DATE
+NEWSBOAT_COLD_ONLY_AT = []
 
 
 def summary_statuses(stdout):
@@ -79,7 +83,7 @@ def run_crawler(work, urls, store_root):
     return cold, warm
 
 
-def run_newsboat(work, urls):
+def run_newsboat(work, urls, cold_only=False):
     home = os.path.join(work, "home")
     os.makedirs(home, exist_ok=True)
     with open(os.path.join(work, "urls"), "w") as out:
@@ -92,7 +96,7 @@ def run_newsboat(work, urls):
     cold = timed(command, work, env)
     with sqlite3.connect(cache) as db:
         cold["docs"] = db.execute("select count(*) from rss_item").fetchone()[0]
-    warm = timed(command, work, env)
+    warm = None if cold_only else timed(command, work, env)
     os.remove(cache)
     return cold, warm
 
@@ -112,7 +116,7 @@ def run_curl(work, urls):
 
     def ok(codes=("200", "304")):
         return sum(1 for line in open(out) if line.strip() in codes)
-    conditional = ["-H", f"If-Modified-Since: {FIXED_HTTP_DATE}"]
+    conditional = ["-H", f"If-Modified-Since: {IMS_DATE}"]
     for extra in ([], conditional):
         result = run(extra)
         result["ok"] = ok()
@@ -130,7 +134,7 @@ def run_engine(work, urls):
 
     def ok(run, codes=("200", "304")):
         return sum(int(n) for code, n in re.findall(r" (\d{3})=(\d+)", run["stdout"]) if code in codes)
-    conditional = ["--if-modified-since", FIXED_HTTP_DATE]
+    conditional = ["--if-modified-since", IMS_DATE]
     for extra in ([], conditional):
         result = timed([ENGINE, listing] + extra, work)
         result["ok"] = ok(result)
@@ -160,11 +164,11 @@ def one_round(farm, count, scratch, tools):
         row["crawler_tmpfs"] = run_crawler(work, urls, shm)
         os.rmdir(shm)
     if "newsboat" in tools:
-        row["newsboat"] = run_newsboat(work, urls)
+        row["newsboat"] = run_newsboat(work, urls, count in NEWSBOAT_COLD_ONLY_AT)
     row["curl"] = run_curl(work, urls)
     row["engine"] = run_engine(work, urls)
     for runs in row.values():
-        for run in runs:
+        for run in filter(None, runs):
             run.pop("stderr", None)
             run.pop("stdout", None)
     return row
@@ -179,17 +183,19 @@ def summarize(count, rows):
     present = [tool for tool in TOOLS if tool in rows[0]]
     for phase, name in ((0, "cold (200)"), (1, "second (304)")):
         tools = {tool: {key: median(rows, tool, phase, key) for key in ("wall", "cpu", "rss_mb")}
-                 for tool in present}
+                 for tool in present if rows[0][tool][phase] is not None}
         rates = {tool: count / values["wall"] for tool, values in tools.items()}
         boat = tools.get("newsboat")
-        for tool in present:
+        for tool in tools:
             values = tools[tool]
             versus = f"{rates[tool] / (count / boat['wall']):.1f}×" if boat else "n/a"
             memory = f"{values['rss_mb'] / boat['rss_mb']:.2f}×" if boat else "n/a"
             lines.append(f"| {count} | {name} | {tool} | {rates[tool]:.0f} | {values['cpu']:.2f} | "
                          f"{values['rss_mb']:.0f} | {versus} | {rates[tool] / rates['curl']:.2f}× | {memory} |")
+    stored = {tool: [row[tool][0]["docs"] for row in rows] for tool in present if "docs" in rows[0][tool][0]}
+    lines.append(f"<!-- N={count}, documents stored per cold pass: {stored} -->")
     repeated = {tool: statistics.median(statistics.median(row[tool][1]["repeats_wall"]) for row in rows)
-                for tool in present if "repeats_wall" in rows[0][tool][1]}
+                for tool in present if rows[0][tool][1] and "repeats_wall" in rows[0][tool][1]}
     for tool, wall in repeated.items():
         least = min(row[tool][1]["repeats_min_304s"] for row in rows)
         lines.append(f"| {count} | 304, median of {REPEATS_304} more ({least} 304s or more) | {tool} | "
@@ -237,6 +243,10 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--runs-large", type=int, default=3, help="runs at the largest size")
     parser.add_argument("--faults", type=int, default=1000)
+    parser.add_argument("--realistic", metavar="DIR", help="use the realistic farm of ../shared/bench/gen_feeds.py "
+                        "in DIR (generated there first unless it holds enough feeds) instead of farm.py's")
+    parser.add_argument("--newsboat-cold-only-at", default="", help="sizes at which newsboat makes its cold pass "
+                        "only (its 304 pass at 5,000 feeds takes half an hour); no 304 ratio against it then")
     parser.add_argument("--skip-slow-at", default="", help="sizes at which the fsync-bound crawler pass and "
                         "newsboat are left out, e.g. 5000")
     parser.add_argument("--skip-newsboat-at", default="", help="sizes at which only newsboat is left out "
@@ -245,9 +255,17 @@ def main():
     sizes = [int(size) for size in args.sizes.split(",")]
     args.skip_slow_at = [int(size) for size in args.skip_slow_at.split(",") if size]
     args.skip_newsboat_at = [int(size) for size in args.skip_newsboat_at.split(",") if size]
+    global NEWSBOAT_COLD_ONLY_AT, IMS_DATE
+    NEWSBOAT_COLD_ONLY_AT = [int(size) for size in args.newsboat_cold_only_at.split(",") if size]
     scratch = tempfile.mkdtemp(prefix="crawler-fetch-bench-")
-    farm = Farm(scratch, max(sizes + [args.faults]))
-    results = {"sizes": {}, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    if args.realistic:
+        if args.faults:
+            parser.error("--faults needs farm.py's farm: pass --faults 0 with --realistic")
+        farm, IMS_DATE = RealisticFarm(scratch, max(sizes), args.realistic), LATER_HTTP_DATE
+    else:
+        farm = Farm(scratch, max(sizes + [args.faults]))
+    results = {"sizes": {}, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+               "farm": "realistic" if args.realistic else "uniform", "load": os.getloadavg()}
     try:
         results["median_feed_bytes"] = farm.generate()
         farm.start()
@@ -260,8 +278,9 @@ def main():
             rows = [one_round(farm, count, scratch, tools) for _ in range(runs)]
             results["sizes"][count] = rows
             save(results)
-            table += summarize(count, rows)
-            print("\n".join(table[-2 * len(rows[0]):]), flush=True)
+            lines = summarize(count, rows)
+            table += lines
+            print("\n".join(lines), flush=True)
         if args.faults:
             results["faults"] = faults(farm, args.faults, scratch)
             print(json.dumps(results["faults"]), flush=True)
