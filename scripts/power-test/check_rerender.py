@@ -11,7 +11,10 @@ old and new text and path, by the hash its file name carries. Between them:
 - "recovered" (once the store was opened to write): every document in exactly one file, old or new;
   all new if the host saw the rerender report its end before the cut.
 """
-import json, re, sys
+import json, os, re, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import items  # noqa: E402
 
 
 def inspections(log):
@@ -51,8 +54,10 @@ else:
                 return name
         return None
 
-    if len(old) != len(start["documents"]) or not all(d["whole"] for d in start["documents"]):
-        problems.append("the store before the rerender is not one whole file per document")
+    if len(old) != items.FEEDS * items.RERENDER_ITEMS or len(old) != len(start["documents"]) \
+            or not all(d["whole"] for d in start["documents"]):
+        problems.append("the store before the rerender is not one whole file for each of the %d items (%d files, %d hashes)"
+                        % (items.FEEDS * items.RERENDER_ITEMS, len(start["documents"]), len(old)))
     if len(new) != len(after["documents"]) or set(new) != set(old):
         problems.append("after the rerun: %d files for %d documents (%d before the rerender)"
                         % (len(after["documents"]), len(new), len(old)))

@@ -39,18 +39,19 @@ def main():
             except ValueError:
                 self.send_error(404)
                 return
-            if args.rounds is not None:
-                rounds = range(args.rounds + 1)
-            else:
-                with open("/run/powercut-round") as f:
-                    current = int(f.read())
-                rounds = [current - 1, current] if current > 0 else [current]
-            if args.scenario == "replace":
-                body = items.rss_replace(args.cut, feed, rounds, rounds[-1]).encode()
-            elif args.scenario == "rerender":
+            if args.scenario == "rerender":
                 body = items.rss_rerender(feed).encode()
             else:
-                body = items.rss(args.cut, feed, rounds).encode()
+                if args.rounds is not None:
+                    rounds = range(args.rounds + 1)
+                else:
+                    with open("/run/powercut-round") as f:
+                        current = int(f.read())
+                    rounds = [current - 1, current] if current > 0 else [current]
+                if args.scenario == "replace":
+                    body = items.rss_replace(args.cut, feed, rounds, rounds[-1]).encode()
+                else:
+                    body = items.rss(args.cut, feed, rounds).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/rss+xml")
             self.send_header("Content-Length", str(len(body)))
