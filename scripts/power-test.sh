@@ -151,7 +151,7 @@ one_cut() {
     sleep "$delay"
     stop_machine  # the power cut: SIGKILL, the guest's RAM and page cache gone with the process
     crawled=$((SECONDS - started))
-    rounds=$(grep -a '^powercut round=' "$crawl_log" | tail -1 | cut -d= -f2)
+    rounds=$(grep -a '^powercut round=' "$crawl_log" | tail -1 | cut -d= -f2 | tr -d '\r')  # the console ends lines with CR LF
     [ "$scenario" = rerender ] || echo "$cut ${rounds:-0}" >> "$cache/$scenario.history"
     boot "$verify_init" "$verify_log" "$args powercut.rounds=${rounds:-0}"
     until_line "$verify_log" '^powercut done' 900 || true
