@@ -5,7 +5,15 @@
 # to check the store as the cut left it (every document whose fetch line reached the host is there
 # and whole, nothing torn under a final name, the index passes integrity_check, `crawler store
 # verify` is clean), and after a final pass (exactly one document per distinct item, the index
-# matching the files). CUTS=30 by default. Prints PASS/FAIL per cut; exits 1 on any FAIL.
+# matching the files). Two more scenarios run the same way, each on a disk of its own:
+# - replace: items edited every round (`revisions: replace` rewrites them in place); after a cut
+#   every document is whole, one per item, at a version the feed served and at least the version
+#   a fetch line acknowledged (check_replace.py);
+# - rerender: `crawler store rerender` between two output profiles (Hexo under posts/, Hugo under
+#   content/), cut at a random moment; after recovery every document is its old or its new text,
+#   whole, in exactly one place, and a rerun makes every one new (check_rerender.py).
+# CUTS=30 per scenario by default, POWER_TEST_SCENARIOS="once replace rerender" picks them.
+# Prints PASS/FAIL per cut; exits 1 on any FAIL.
 #
 # Why the kill is a power cut: the guest's page cache is guest RAM, i.e. memory of the QEMU
 # process. With cache=writeback the host sees only what the guest kernel wrote out to the virtual
@@ -22,6 +30,7 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 . scripts/debian-root.sh
 cuts="${CUTS:-30}"
+scenarios="${POWER_TEST_SCENARIOS:-once replace rerender}"
 window="${POWER_TEST_WINDOW:-8}"       # seconds after the first stored feed within which power goes
 # tcg by default: KVM under a nested hypervisor often cannot run a guest (see README); POWER_TEST_ACCEL=kvm
 accel="${POWER_TEST_ACCEL:-tcg}"
@@ -56,20 +65,27 @@ prepare_root() {
     mv "$root.partial" "$root"
 }
 
-# A fresh disk: the root with this build's crawler, the guest scripts and an empty store.
+# A fresh disk for SCENARIO: the root with this build's crawler, the guest scripts, its
+# configurations and an empty store.
 prepare_disk() {
     install -m 0755 "$binary" "$root/usr/local/bin/crawler"
     rm -rf "$root/powercut" "$root/var/lib/crawler"
     mkdir -p "$root/powercut" "$root/var/lib/crawler"
     cp scripts/power-test/*.sh scripts/power-test/*.py "$root/powercut/"
-    python3 - "$root/powercut/feeds.yaml" <<'PY'
+    python3 - "$root/powercut" "$1" <<'PY'
 import sys
 sys.path.insert(0, "scripts/power-test")
 import items
-with open(sys.argv[1], "w") as f:
-    f.write("store: /var/lib/crawler/store\ninterval: 1s\ntimeout: 20s\nhost_gap: 0s\nper_host_concurrency: 8\nfeeds:\n")
-    for n in range(items.FEEDS):
-        f.write("  - url: http://127.0.0.1:8080/feed/%d\n    name: feed-%d\n" % (n, n))
+folder, scenario = sys.argv[1:3]
+def config(name, settings=""):
+    with open("%s/%s" % (folder, name), "w") as f:
+        f.write("store: /var/lib/crawler/store\ninterval: 1s\ntimeout: 20s\nhost_gap: 0s\nper_host_concurrency: 8\n")
+        f.write(settings + "feeds:\n")
+        for n in range(items.FEEDS):
+            f.write("  - url: http://127.0.0.1:8080/feed/%d\n    name: feed-%d\n" % (n, n))
+config("feeds.yaml", "revisions: replace\n" if scenario == "replace" else "")
+config("rerender-hexo.yaml", "output: hexo\n")
+config("rerender-hugo.yaml", "output: hugo\ndocument_path: content/{year}/{hash}.html\n")
 PY
     rm -f "$disk"
     mkfs.ext4 -q -F -d "$root" "$disk" 3G
@@ -105,40 +121,74 @@ until_line() {
     done
 }
 
-prepare_root
-echo "== $disk: this build's crawler, $cuts cuts, accelerator $accel"
-prepare_disk
-: > "$cache/history"
-failures=0; reported_total=0; started=$SECONDS
-for cut in $(seq "$cuts"); do
-    cut_started=$SECONDS
-    crawl_log="$cache/cut-$cut.crawl.log"; verify_log="$cache/cut-$cut.verify.log"
-    boot crawl.sh "$crawl_log" "powercut.cut=$cut"
-    if ! until_line "$crawl_log" 'event=fetch.*level=info\|level=info.*event=fetch' 300; then
-        echo "FAIL  cut $cut: no feed reported stored within 300 s (log: $crawl_log)"
-        failures=$((failures + 1)); stop_machine; break
+
+# One cut of SCENARIO, numbered CUT: boot, wait for the moment the scenario's work is under way,
+# cut the power a random while later, boot the disk again to check. Sets `delay` and `detail`;
+# returns 1 on a failure.
+rerender_window="${POWER_TEST_RERENDER_WINDOW:-20}"
+one_cut() {
+    local scenario="$1" cut="$2" crawl_log="$cache/$1-cut-$2.crawl.log" verify_log="$cache/$1-cut-$2.verify.log"
+    local started=$SECONDS crawl_init=crawl.sh verify_init=verify.sh ready wait_for=300 spread="$window"
+    local args="powercut.cut=$cut powercut.scenario=$scenario" rounds verdict=0 crawled
+    case "$scenario" in
+        # The first stored feed; with replace, the first feed whose edited items were replaced.
+        once) ready='event=fetch.*level=info\|level=info.*event=fetch' ;;
+        replace) ready='event=fetch.*replaced=\|replaced=.*event=fetch' ;;
+        # The store rerendered to Hugo on odd cuts and back to Hexo on even ones.
+        rerender) ready='^powercut rerender-start'; crawl_init=rerender.sh; verify_init=rerender-verify.sh
+                  wait_for=900; spread="$rerender_window"
+                  args="$args powercut.target=$([ $((cut % 2)) -eq 1 ] && echo hugo || echo hexo)" ;;
+    esac
+    boot "$crawl_init" "$crawl_log" "$args"
+    qemu_crashed=0
+    if ! until_line "$crawl_log" "$ready" "$wait_for"; then
+        # QEMU itself dying before the guest wrote a byte (a segfault of TCG, seen on a loaded host)
+        # says nothing of the crawler: the caller runs the cut again.
+        if [ ! -s "$crawl_log" ] && ! kill -0 "$qemu_pid" 2>/dev/null; then qemu_crashed=1; fi
+        detail="the work did not start within $wait_for s (log: $crawl_log)"; stop_machine; return 1
     fi
-    delay=$(python3 -c "import random; print('%.2f' % random.uniform(0, $window))")
+    delay=$(python3 -c "import random; print('%.2f' % random.uniform(0, $spread))")
     sleep "$delay"
     stop_machine  # the power cut: SIGKILL, the guest's RAM and page cache gone with the process
-    rounds=$(grep -a '^powercut round=' "$crawl_log" | tail -1 | cut -d= -f2)
-    echo "$cut ${rounds:-0}" >> "$cache/history"
-    crawled=$((SECONDS - cut_started))
-    boot verify.sh "$verify_log" "powercut.cut=$cut powercut.rounds=${rounds:-0}"
-    until_line "$verify_log" '^powercut done' 600 || true
+    crawled=$((SECONDS - started))
+    rounds=$(grep -a '^powercut round=' "$crawl_log" | tail -1 | cut -d= -f2 | tr -d '\r')  # the console ends lines with CR LF
+    [ "$scenario" = rerender ] || echo "$cut ${rounds:-0}" >> "$cache/$scenario.history"
+    boot "$verify_init" "$verify_log" "$args powercut.rounds=${rounds:-0}"
+    until_line "$verify_log" '^powercut done' 900 || true
     sleep 0.5; stop_machine
-    verdict=0
-    result=$(python3 scripts/power-test/check.py "$cut" "$crawl_log" "$verify_log" "$cache/history") || verdict=$?
-    reported=$(printf '%s\n' "$result" | head -1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["reported"])' 2>/dev/null || echo 0)
-    reported_total=$((reported_total + reported))
-    if [ $verdict -eq 0 ]; then
-        echo "PASS  cut $cut: power cut ${delay}s after the first stored feed, round $rounds; crawl ${crawled}s, verify $((SECONDS - cut_started - crawled))s; $result"
-    else
-        failures=$((failures + 1))
-        echo "FAIL  cut $cut (logs: $crawl_log, $verify_log)"
-        printf '%s\n' "$result" | sed 's/^/      /'
-    fi
+    case "$scenario" in
+        once) detail=$(python3 scripts/power-test/check.py "$cut" "$crawl_log" "$verify_log" "$cache/once.history") || verdict=$? ;;
+        replace) detail=$(python3 scripts/power-test/check_replace.py "$cut" "$crawl_log" "$verify_log" "$cache/replace.history") || verdict=$? ;;
+        rerender) detail=$(python3 scripts/power-test/check_rerender.py "$crawl_log" "$verify_log") || verdict=$?
+                  # A rerender that ran to its end before the cut tells how long one takes: the next
+                  # cuts fall within that time (and a little after it).
+                  local ms; ms=$(sed -n 's/^powercut rerender-exit=0 ms=\([0-9]*\).*/\1/p' "$crawl_log")
+                  [ -z "$ms" ] || rerender_window=$(python3 -c "print('%.1f' % ($ms * 1.2 / 1000))") ;;
+    esac
+    detail="power cut ${delay}s in, round ${rounds:-0}; crawl ${crawled}s, verify $((SECONDS - started - crawled))s; $detail"
+    [ $verdict -eq 0 ] || detail="$detail (logs: $crawl_log, $verify_log)"
+    return $verdict
+}
+
+prepare_root
+status=0; summary=""
+for scenario in $scenarios; do
+    echo "== $scenario: $disk with this build's crawler, $cuts cuts, accelerator $accel"
+    prepare_disk "$scenario"
+    : > "$cache/$scenario.history"
+    failures=0; started=$SECONDS
+    for cut in $(seq "$cuts"); do
+        if one_cut "$scenario" "$cut" || { [ "$qemu_crashed" = 1 ] && echo "QEMU crashed at boot; cut $cut again" &&
+                                           one_cut "$scenario" "$cut"; }; then
+            echo "PASS  $scenario cut $cut: $detail"
+        else
+            failures=$((failures + 1))
+            echo "FAIL  $scenario cut $cut: $detail" | sed '2,$s/^/      /'
+        fi
+    done
+    summary="$summary
+power-test $scenario: $cuts cuts, $failures failed, $((SECONDS - started)) s"
+    [ $failures -eq 0 ] || status=1
 done
-echo
-echo "power-test: $cuts cuts, $failures failed, $reported_total documents reported stored before the cuts, $((SECONDS - started)) s"
-[ $failures -eq 0 ]
+echo "$summary"
+exit $status

@@ -12,6 +12,14 @@ public enum StoreProfile {
         return text
     }
 
+    /// Whether documents are held to Hexo's grammar (SPEC.md): the configuration says Hexo and so
+    /// did the settings they were written with. Until a rerender to Hexo has run to its end (not run
+    /// yet, or cut by a crash or power cut) documents are in the profile recorded before, whole in
+    /// theirs; calling them corrupt would advise forgetting them.
+    public static func holdsHexoGrammar(config: CrawlerConfig, recorded: String?) -> Bool {
+        config.output == .hexo && (recorded.map { $0.hasPrefix("output: hexo,") } ?? true)
+    }
+
     public struct Mismatch: Error, CustomStringConvertible {
         public let store: String
         public let documents: Int

@@ -85,8 +85,9 @@ extension StoreCommand {
                 // Read-only and lock-free: works on a read-only copy, as another user, beside `crawler run`.
                 let reader = try StoreReader(path: settings.storePath)
                 root = reader.root
+                let hexo = StoreProfile.holdsHexoGrammar(config: settings, recorded: reader.recordedProfile())
                 report = try reader.verify(layout: DocumentLayout(pattern: settings.documentPath) ?? .standard,
-                                           checksHexoGrammar: settings.output == .hexo)
+                                           checksHexoGrammar: hexo)
             } catch {
                 printError("crawler: \(error)")
                 throw ExitStatus.storeUnavailable

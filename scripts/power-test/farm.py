@@ -6,6 +6,9 @@ so the crawl script moves to the next round by rewriting that file). A round's f
 items, the previous round's (already stored: duplicates) and one item every feed shares (stored
 once across feeds). With --all the feeds hold every item of every round up to --rounds, so a final
 pass can store whatever a cut lost. No Last-Modified or ETag: every fetch gets a fresh body.
+
+--scenario replace adds items edited every round (version = the round; with --all, the last
+round's version); --scenario rerender serves a fixed set of items (the store to re-render).
 """
 import argparse, fcntl, http.server, socket, struct
 
@@ -26,6 +29,7 @@ def main():
     parser.add_argument("--cut", type=int, required=True)
     parser.add_argument("--rounds", type=int, help="serve every round up to this one (the final pass)")
     parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--scenario", default="once", choices=["once", "replace", "rerender"])
     args = parser.parse_args()
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -35,13 +39,19 @@ def main():
             except ValueError:
                 self.send_error(404)
                 return
-            if args.rounds is not None:
-                rounds = range(args.rounds + 1)
+            if args.scenario == "rerender":
+                body = items.rss_rerender(feed).encode()
             else:
-                with open("/run/powercut-round") as f:
-                    current = int(f.read())
-                rounds = [current - 1, current] if current > 0 else [current]
-            body = items.rss(args.cut, feed, rounds).encode()
+                if args.rounds is not None:
+                    rounds = range(args.rounds + 1)
+                else:
+                    with open("/run/powercut-round") as f:
+                        current = int(f.read())
+                    rounds = [current - 1, current] if current > 0 else [current]
+                if args.scenario == "replace":
+                    body = items.rss_replace(args.cut, feed, rounds, rounds[-1]).encode()
+                else:
+                    body = items.rss(args.cut, feed, rounds).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/rss+xml")
             self.send_header("Content-Length", str(len(body)))
