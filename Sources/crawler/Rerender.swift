@@ -26,6 +26,7 @@ extension StoreCommand {
         var dryRun = false
 
         func run() throws {
+            if location.store == nil, let fleet = location.fleetSettings() { return try runInFleet(fleet) }
             let settings = try location.settings()
             let store = try location.open()
             if store.recovery.finishedRewrites > 0 {
@@ -54,7 +55,7 @@ extension StoreCommand {
 }
 
 /// The live line on a terminal while documents are rewritten; nothing off a terminal.
-private final class RerenderProgress {
+final class RerenderProgress {
     private let enabled = isatty(STDERR_FILENO) == 1
 
     func draw(_ report: StoreRerender.Report) {
