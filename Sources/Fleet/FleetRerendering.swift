@@ -56,7 +56,7 @@ extension FleetDatabase {
     public func rerender(_ rows: [FleetRerendered]) throws(FleetError) -> Int {
         guard !rows.isEmpty else { return 0 }
         return try connection.query("""
-            UPDATE documents d SET body = x.body, bytes = x.bytes, date = x.date, path = x.path, updated_at = now(),
+            UPDATE documents d SET body = x.body, bytes = x.bytes, date = x.date, placed = NULL, path = x.path, updated_at = now(),
                 node = $1, xid = pg_current_xact_id(), seq = nextval('documents_seq_seq')
             FROM unnest($2::text[], $3::text[], $4::text[], $5::integer[], $6::bigint[], $7::text[])
                 AS x (hash16, version, body, bytes, date, path)

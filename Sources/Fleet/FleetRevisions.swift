@@ -11,7 +11,8 @@ internal import Store
 /// is a compare-and-set on the version the node looked up, so two nodes (one of them with a lapsed
 /// lease) never write over each other's version: the second finds the row changed and records its
 /// version instead. The documents row gets a new transaction id and sequence, so `posts sync`'s
-/// cursor passes it again and writes the new text over the file it already has.
+/// cursor passes it again and writes the new text over the file it already has. Its `date` is the
+/// new version's; `placed` keeps the date that placed the file, which stays where it is.
 enum FleetRevisionPlan {
     struct Key: Hashable {
         var feed: String
@@ -108,9 +109,9 @@ extension FleetDatabase {
         guard !revisions.isEmpty else { return [] }
         let documents = revisions.map(\.document)
         let rows = try connection.query("""
-            WITH x (feed, item, document, prev, hash, link, body, bytes, source, replace) AS (
+            WITH x (feed, item, document, prev, hash, link, body, bytes, source, replace, date) AS (
                 SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                                     $8::text[], $9::integer[], $10::text[], $11::boolean[])
+                                     $8::text[], $9::integer[], $10::text[], $11::boolean[], $12::bigint[])
             ), moved AS (
                 UPDATE item_files f SET hash = x.hash, link = x.link, version = f.version + 1, updated_at = now()
                 FROM x WHERE x.replace AND f.feed = x.feed AND f.item = x.item AND f.document = x.document AND f.hash = x.prev
@@ -118,6 +119,7 @@ extension FleetDatabase {
                 RETURNING f.feed, f.item, f.document, f.version
             ), rewritten AS (
                 UPDATE documents d SET body = x.body, bytes = x.bytes, current_hash = x.hash, source = decode(x.source, 'hex'),
+                    date = x.date, placed = coalesce(d.placed, d.date),  -- the file stays where it is
                     version = m.version, updated_at = now(), node = $1,
                     xid = pg_current_xact_id(), seq = nextval('documents_seq_seq')
                 FROM moved m JOIN x ON x.feed = m.feed AND x.item = m.item
@@ -137,7 +139,8 @@ extension FleetDatabase {
                   PostgresArray.literal(documents.map(\.text)),
                   PostgresArray.literal(documents.map { Int64($0.text.utf8.count) }),
                   PostgresArray.literal(documents.map { FleetRevisionPlan.hex($0.source) }),
-                  PostgresArray.literal(documents.map { $0.revisions == .replace })])
+                  PostgresArray.literal(documents.map { $0.revisions == .replace }),
+                  PostgresArray.literal(documents.map { $0.date.secondsSince1970 })])
         return Set(rows.records.compactMap { record in
             record["feed"].flatMap { feed in record["item"].map { FleetRevisionPlan.Key(feed: feed, item: $0) } }
         })

@@ -92,6 +92,7 @@ enum FleetSchema {
         ALTER TABLE documents ADD COLUMN version integer NOT NULL DEFAULT 1;
         ALTER TABLE documents ADD COLUMN updated_at timestamptz;
         ALTER TABLE documents ADD COLUMN source bytea;          -- the item's source values (Store's SourceCoding)
+        ALTER TABLE documents ADD COLUMN placed bigint;         -- the date that placed the file (path); NULL: date
         INSERT INTO item_files (feed, item, document, hash)
             SELECT DISTINCT ON (feed, item) feed, item, hash16, hash FROM documents ORDER BY feed, item, seq DESC;
         """,

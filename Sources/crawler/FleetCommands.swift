@@ -97,18 +97,21 @@ struct PostsCommand: ParsableCommand {
                     // Named as they come, so an interrupted sync has said what it passed over.
                     for row in page.refused { printError("crawler: posts sync: \(row)") }
                     refused += page.refused.count
-                    let (fresh, rewrites) = try PostsRevisions.split(page.documents, in: store)
+                    let (fresh, rewrites) = try PostsRevisions.split(page, in: store)
                     let outcome = fresh.isEmpty ? .init(stored: [], duplicates: 0)
                         : try store.store(fresh, storedAt: WallClock.now())
                     // A document the store refused (its folder a link, or on another filesystem) is
                     // not written: the cursor must not pass it.
                     if let refusal = outcome.refused.values.first { throw refusal }
                     try store.rewrite(rewrites)
-                    rewritten += rewrites.count
                     try cursorFile.write(page.cursor)
                     cursor = page.cursor
+                    // A replaced document new to DIR is stored, then dated anew: written, not rewritten.
+                    let justStored = Set(outcome.stored.map(\.shortHash))
+                    let overwritten = rewrites.filter { !justStored.contains($0.shortHash) }.count
                     written += outcome.stored.count
-                    present += outcome.duplicates + page.documents.count - fresh.count - rewrites.count
+                    rewritten += overwritten
+                    present += outcome.duplicates + page.documents.count - fresh.count - overwritten
                 }
                 forgotten = try PostsTombstones.apply(database.forgottenHashes(), to: store)
             } catch {

@@ -102,6 +102,34 @@ import Testing
         expectHealthy()
     }
 
+    @Test func aReplacementDatedAnewKeepsItsFilesPlaceInEveryFolder() throws {
+        try configure()
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version",
+                                              date: "Mon, 02 Nov 2026 10:00:00 +0000")])
+        _ = try pass(node: "a")
+        #expect(try sync().stdout.contains("2 documents written"))
+        let path = try #require(copies().first { $0.value.contains("first version") }?.key)
+        #expect(path.hasPrefix("2026/11/"))
+
+        // The edit carries a new date (as a feed with only an updated date does): the URL stays.
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version",
+                                              date: "Wed, 02 Dec 2026 10:00:00 +0000")])
+        _ = try pass(node: "b")
+        #expect(try sync().stdout.contains("0 documents written, 0 already there, 1 rewritten"))
+        #expect(copies().count == 2)
+        #expect(copies()[path]?.contains("second version") == true)
+        #expect(copies()[path]?.contains("date: Wed, 02 Dec 2026") == true)
+        let fresh = try CrawlerProcess.run(["posts", "sync", "fresh"], in: folder.path)
+        #expect(fresh.stdout.contains("2 documents written"), "\(fresh.stdout)\(fresh.stderr)")
+        #expect(folder.read("fresh/posts/" + path) == copies()[path])
+        for store in ["copy", "fresh"] {
+            let verify = try CrawlerProcess.run(["store", "verify", "--store", store], in: folder.path)
+            #expect(verify.status == 0, "\(store): \(verify.stdout)")
+        }
+        expectHealthy()
+    }
+
     @Test func keepFirstRecordsLaterVersionsWithoutWritingThem() throws {
         try configure(perFeed: ["news": "revisions: keep-first"])
         #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
