@@ -22,8 +22,8 @@ import Testing
         observer = try PostgresConnection(url: database)
     }
 
-    private func configure(perFeed: [String: String] = [:]) throws {
-        try folder.write(feeds.config(["news", "healthy"], global: "database: \(database)\n", perFeed: perFeed),
+    private func configure(global: String = "", perFeed: [String: String] = [:]) throws {
+        try folder.write(feeds.config(["news", "healthy"], global: "database: \(database)\n" + global, perFeed: perFeed),
                          to: "feeds.yaml")
     }
 
@@ -193,6 +193,48 @@ import Testing
         let texts = copies()
         #expect(texts.count == 3)
         #expect(texts.values.filter { $0.contains("Rendered again") }.count == 2)
+        let verify = try CrawlerProcess.run(["store", "verify", "--store", "copy"], in: folder.path)
+        #expect(verify.status == 0, "\(verify.stdout)")
+        expectHealthy()
+
+        // Another document_path: every row takes its new place, and every file moves to it.
+        try configure(global: "document_path: articles/{year}-{month}-{day}-{hash}.md\n",
+                      perFeed: ["news": "categories: [Rendered again]"])
+        let moved = try CrawlerProcess.run(["store", "rerender"], in: folder.path)
+        #expect(moved.stdout.contains("rewrote 3 of 3 documents"), "\(moved.stdout)\(moved.stderr)")
+        #expect(moved.stdout.contains("3 moved"), "\(moved.stdout)")
+        #expect(try sync().stdout.contains("0 documents written, 0 already there, 3 rewritten"))
+        #expect(folder.files(under: "copy/posts").isEmpty)
+        #expect(folder.files(under: "copy/articles").count == 3)
+        #expect(folder.files(under: "copy/articles").contains { folder.read("copy/articles/" + $0)?.contains("steady text") == true })
+        let moves = try CrawlerProcess.run(["store", "verify", "--store", "copy"], in: folder.path)
+        #expect(moves.status == 0, "\(moves.stdout)")
+    }
+
+    @Test func aPostsSyncKilledWhileWritingAReplacementLeavesOneWholeVersion() throws {
+        try configure()
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version")])
+        _ = try pass(node: "a")
+        #expect(try sync().stdout.contains("2 documents written"))
+        let path = try #require(copies().first { $0.value.contains("first version") }?.key)
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version")])
+        _ = try pass(node: "b")
+
+        // Killed at the rename that puts the new text over the file.
+        let killed = try CrawlerProcess.run(["posts", "sync", "copy"], in: folder.path,
+                                            shellPrefix: "export CRAWLER_FAULT='rename:KILL:1';")
+        #expect(killed.status == SIGKILL, "\(killed.stdout)\(killed.stderr)")
+        #expect(copies().count == 2)
+        #expect(copies()[path]?.contains("first version") == true)
+        #expect(copies()[path]?.contains("</p>") == true)
+
+        // The next run finishes the listed rewrite, and the cursor has not passed the row.
+        let resumed = try sync()
+        #expect(resumed.stdout.contains("0 documents written, 1 already there"), "\(resumed.stdout)")
+        #expect(copies().count == 2)
+        #expect(copies()[path]?.contains("second version") == true)
+        #expect(!copies().values.contains { $0.contains("first version") })
         let verify = try CrawlerProcess.run(["store", "verify", "--store", "copy"], in: folder.path)
         #expect(verify.status == 0, "\(verify.stdout)")
         expectHealthy()
