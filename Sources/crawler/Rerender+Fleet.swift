@@ -17,14 +17,7 @@ extension StoreCommand.Rerender {
             throw ExitStatus.storeUnavailable
         }
         progress.finish()
-        if report.withoutSource > 0 {
-            printOutput("left \(report.withoutSource) documents as they are: stored before source values were kept")
-        }
-        for (name, count) in report.unknownFeeds.sorted(by: { $0.key < $1.key }) {
-            printOutput("left \(count) documents of feed '\(name)' as they are: it is not in the configuration")
-        }
-        printOutput((dryRun ? "would rewrite" : "rewrote") + " \(report.rewritten) of \(report.examined) documents in "
-                    + "\(database.displayURL) (\(report.moved) moved, \(report.unchanged) already up to date)"
-                    + (dryRun || report.rewritten == 0 ? "" : "; posts sync writes them to its folder"))
+        say(report, in: database.displayURL,
+            then: dryRun || report.rewritten == 0 ? "" : "; posts sync writes them to its folder")
     }
 }

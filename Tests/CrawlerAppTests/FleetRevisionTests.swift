@@ -53,6 +53,11 @@ import Testing
         return texts
     }
 
+    /// The news feed's fetch line of a pass.
+    private func fetchLine(_ run: CrawlerProcess.Run) -> LogLine? {
+        run.stderr.split(separator: "\n").map { LogLine(String($0)) }.first { $0["event"] == "fetch" && $0["feed"] == "news" }
+    }
+
     private func expectHealthy() {
         #expect(copies().values.contains { $0.contains("steady text") })
     }
@@ -71,8 +76,7 @@ import Testing
         feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version"),
                                     Feed.item(guid: "b", title: "Other", body: "other story")])
         let second = try pass(node: "b")
-        let line = second.stderr.split(separator: "\n").map { LogLine(String($0)) }
-            .first { $0["event"] == "fetch" && $0["feed"] == "news" }
+        let line = fetchLine(second)
         #expect(line?["replaced"] == "1", "\(second.stderr)")
         let rows = try bodies()
         #expect(rows.count == 3)
@@ -138,8 +142,7 @@ import Testing
         #expect(try sync().stdout.contains("2 documents written"))
         feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version")])
         let second = try pass(node: "b")
-        let line = second.stderr.split(separator: "\n").map { LogLine(String($0)) }
-            .first { $0["event"] == "fetch" && $0["feed"] == "news" }
+        let line = fetchLine(second)
         #expect(line?["versions_recorded"] == "1", "\(second.stderr)")
         let rows = try bodies()
         #expect(rows.count == 2)
