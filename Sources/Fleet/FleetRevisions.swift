@@ -78,13 +78,18 @@ enum FleetRevisionPlan {
 
     /// A source's bytes as `decode($n, 'hex')` takes them.
     static func hex(_ source: SourceValues?) -> String? {
-        source.map { SourceCoding.encode($0).map(hexDigits).joined() }
+        guard let source else { return nil }
+        let bytes = SourceCoding.encode(source)
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
-    private static func hexDigits(_ byte: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
-    }
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
 extension FleetDatabase {
