@@ -1,7 +1,7 @@
 internal import CZlib
 public import FeedModel
 
-/// An item's source values (`SourceValues`) as the index keeps them: the fields, each
+/// An item's source values (`SourceValues`) as the index keeps them (and the fleet's `documents.source`): the fields, each
 /// length-prefixed, deflated by zlib. Layout: a version byte (1), the payload's length (4 bytes,
 /// little-endian), then zlib's stream. The version lets the field list grow.
 public enum SourceCoding {
