@@ -56,7 +56,8 @@ public struct StoreRerender {
                 }
                 renderable.append((row, source, feedConfig))
             }
-            let rewrites = render(renderable, format: format, layout: store.layout)
+            let rewrites = Self.render(renderable.map { ($0.0.document.shortHash, $0.0.document.path, $0.1, $0.2) },
+                                       format: format, layout: store.layout, defaultImage: config.defaultImage)
             let changing = store.changing(rewrites)
             if !dryRun { try store.rewrite(changing) }
             report.rewritten += changing.count
@@ -70,17 +71,17 @@ public struct StoreRerender {
     }
 
     /// Renders a batch on every core: rendering (sanitizing above all) is most of a rerender's CPU.
-    private func render(_ rows: [(DocumentStore.StoredSource, SourceValues, FeedConfig)], format: OutputFormat,
-                        layout: DocumentLayout) -> [DocumentStore.DocumentRewrite] {
+    /// Each row: the document's short hash and path now, its source values and its feed's settings.
+    static func render(_ rows: [(shortHash: String, path: String, source: SourceValues, feed: FeedConfig)],
+                       format: OutputFormat, layout: DocumentLayout, defaultImage: String?) -> [DocumentStore.DocumentRewrite] {
         let results = RenderedBatch(count: rows.count)
-        let defaultImage = config.defaultImage
         DispatchQueue.concurrentPerform(iterations: rows.count) { index in
-            let (row, source, feed) = rows[index]
+            let (shortHash, oldPath, source, feed) = rows[index]
             let renderer = DocumentRenderer(feed: feed, channelTitle: source.channelTitle, defaultImage: defaultImage,
                                             format: format)
             let document = renderer.render(source.item, firstSeen: source.firstSeen)
-            let path = layout.relativePath(date: document.date, shortHash: row.document.shortHash)
-            results.set(index, DocumentStore.DocumentRewrite(shortHash: row.document.shortHash, oldPath: row.document.path,
+            let path = layout.relativePath(date: document.date, shortHash: shortHash)
+            results.set(index, DocumentStore.DocumentRewrite(shortHash: shortHash, oldPath: oldPath,
                                                              path: path, text: document.text, date: document.date))
         }
         return results.values

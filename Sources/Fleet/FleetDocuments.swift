@@ -25,8 +25,17 @@ public struct FleetDocumentPage: Sendable {
     public var refused: [RefusedDocumentRow]
     /// Where the next page starts (unchanged when this page is empty).
     public var cursor: DocumentCursor
+    /// The documents that hold a later version of their item than the one that named them, by hash16.
+    public var revised: [String: RevisedDocument] = [:]
 
     public var isEmpty: Bool { documents.isEmpty && refused.isEmpty }
+}
+
+/// A row replaced by a later version of its item (`revisions: replace`): the file keeps the place
+/// its first version's date gave it, and holds the content hash `current`.
+public struct RevisedDocument: Sendable, Hashable {
+    public var placed: Timestamp
+    public var current: String
 }
 
 /// A `documents` row `posts sync` does not write, named by its key, and why.
@@ -41,7 +50,7 @@ extension FleetDatabase {
     /// Up to `limit` documents after `cursor`, oldest first.
     public func documents(after cursor: DocumentCursor, limit: Int) throws(FleetError) -> FleetDocumentPage {
         let rows = try connection.query("""
-            SELECT hash16, hash, bytes, date, body, feed, item, xid::text AS xid, seq FROM documents
+            SELECT hash16, hash, bytes, date, body, feed, item, xid::text AS xid, seq, placed, current_hash FROM documents
             WHERE (xid, seq) > ($1::xid8, $2::bigint) AND xid < pg_snapshot_xmin(pg_current_snapshot())
             ORDER BY xid, seq LIMIT $3::integer
             """, [cursor.transaction, "\(cursor.sequence)", "\(limit)"])
@@ -60,6 +69,10 @@ extension FleetDatabase {
             }
             page.documents.append(Document(feed: feed, itemIdentity: item, contentHash: hash,
                                            date: Timestamp(secondsSince1970: date), text: body))
+            if let current = record["current_hash"], current != hash {
+                let placed = record["placed"].flatMap(Int64.init) ?? date
+                page.revised[hash16] = RevisedDocument(placed: Timestamp(secondsSince1970: placed), current: current)
+            }
         }
         return page
     }

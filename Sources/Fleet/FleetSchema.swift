@@ -66,6 +66,36 @@ enum FleetSchema {
         );
         CREATE INDEX tombstones_item ON tombstones (feed, item);
         """,
+        // Revisions (`revisions: replace | keep-first`) and `store rerender` on the fleet: see FleetRevisions.
+        """
+        CREATE TABLE item_files (
+            feed text NOT NULL,
+            item text NOT NULL,
+            document text NOT NULL,         -- hash16 of the documents row (and file) the item lives in
+            hash text NOT NULL,             -- content hash of the version in it now: the compare-and-set key
+            link text,                      -- another link under the same identity is another story
+            version integer NOT NULL DEFAULT 1,
+            updated_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (feed, item)
+        );
+        CREATE INDEX item_files_document ON item_files (document);
+        CREATE TABLE item_versions (
+            feed text NOT NULL,
+            item text NOT NULL,
+            hash text NOT NULL,
+            written boolean NOT NULL,       -- false: recorded only (keep-first, or another node's version won)
+            node text NOT NULL,
+            seen_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (feed, item, hash)
+        );
+        ALTER TABLE documents ADD COLUMN current_hash text;     -- the version in body now; NULL: hash's own
+        ALTER TABLE documents ADD COLUMN version integer NOT NULL DEFAULT 1;
+        ALTER TABLE documents ADD COLUMN updated_at timestamptz;
+        ALTER TABLE documents ADD COLUMN source bytea;          -- the item's source values (Store's SourceCoding)
+        ALTER TABLE documents ADD COLUMN placed bigint;         -- the date that placed the file (path); NULL: date
+        INSERT INTO item_files (feed, item, document, hash)
+            SELECT DISTINCT ON (feed, item) feed, item, hash16, hash FROM documents ORDER BY feed, item, seq DESC;
+        """,
     ]
 
     /// Applies every migration the database lacks; refuses a database newer than this crawler.

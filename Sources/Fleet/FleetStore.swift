@@ -4,6 +4,7 @@ public import Store
 /// The fleet's `CrawlStore`: documents and feed state in PostgreSQL. A document is stored once
 /// across the fleet: its short hash is the primary key and every insert is insert-if-absent, so
 /// two nodes storing the same item at once end with one row, and each learns whether it was first.
+/// An edited item of a `replace` feed rewrites its row instead (see `FleetRevisionPlan`).
 public final class FleetStore: CrawlStore {
     private let database: FleetDatabase
     private let layout: DocumentLayout
@@ -59,21 +60,29 @@ public final class FleetStore: CrawlStore {
         var seen: Set<String> = []
         let fresh = documents.filter { seen.insert($0.shortHash).inserted }
         guard !fresh.isEmpty else { return .init(stored: [], duplicates: documents.count) }
-        // Two nodes inserting overlapping hashes in different orders would each wait for the
-        // other's row (a deadlock PostgreSQL breaks by failing one): every node inserts in hash order.
-        let ordered = fresh.sorted { $0.shortHash < $1.shortHash }
         var inserted: Set<String> = []
+        var replaced: Set<FleetRevisionPlan.Key> = []
+        let split: FleetRevisionPlan.Split
         do {
-            // Parameters per statement are capped (65,535); 8 per document.
+            // Items of `replace`/`keep-first` feeds that have a row are revisions, not new documents.
+            split = try FleetRevisionPlan.split(fresh) { keys throws(FleetError) in try database.itemFiles(keys) }
+            // Two nodes inserting overlapping hashes in different orders would each wait for the
+            // other's row (a deadlock PostgreSQL breaks by failing one): every node inserts in hash order.
+            let ordered = split.inserts.sorted { $0.shortHash < $1.shortHash }
+            // Parameters per statement are capped (65,535); 11 per document.
             for start in stride(from: 0, to: ordered.count, by: 1000) {
                 let chunk = Array(ordered[start..<min(start + 1000, ordered.count)])
-                inserted.formUnion(try insert(chunk))
+                inserted.formUnion(try retryingDeadlock { () throws(FleetError) in try insert(chunk) })
             }
+            replaced = try retryingDeadlock { () throws(FleetError) in try database.apply(split.revisions) }
         } catch {
             throw .database(message: "\(error)")
         }
-        let stored = fresh.filter { inserted.contains($0.shortHash) }
-        return .init(stored: stored, duplicates: documents.count - stored.count)
+        var outcome = DocumentStore.Outcome(stored: split.inserts.filter { inserted.contains($0.shortHash) }, duplicates: 0)
+        outcome.replaced = split.revisions.map(\.document).filter { replaced.contains(FleetRevisionPlan.key($0)) }
+        outcome.recorded = split.revisions.map(\.document).filter { $0.revisions == .keepFirst }
+        outcome.duplicates = documents.count - outcome.stored.count
+        return outcome
     }
 
     public func storedHashes(among shorts: [String]) throws(StoreError) -> Set<String> {
@@ -91,14 +100,13 @@ public final class FleetStore: CrawlStore {
         layout.relativePath(for: document)
     }
 
-    /// One insert statement; retried when PostgreSQL chose it as a deadlock's victim (which
-    /// hash order prevents among nodes, but not against anything else writing the table).
-    private func insert(_ documents: [Document]) throws(FleetError) -> [String] {
+    /// Runs `body` again when PostgreSQL chose it as a deadlock's victim (which hash order
+    /// prevents among nodes, but not against anything else writing the tables).
+    private func retryingDeadlock<T>(_ body: () throws(FleetError) -> T) throws(FleetError) -> T {
         var attempt = 0
         while true {
             do {
-                return try database.connection.query(insertSQL(count: documents.count), insertParameters(documents))
-                    .rows.compactMap { $0[0] }
+                return try body()
             } catch let error {
                 attempt += 1
                 guard case .query(_, let state, _) = error, state == "40P01", attempt < 3 else { throw error }
@@ -106,33 +114,58 @@ public final class FleetStore: CrawlStore {
         }
     }
 
+    /// One insert statement: the new documents, insert-if-absent, and the items that now live in
+    /// them (`item_files`: a `new` feed's item moves to its latest document, as on one machine; an
+    /// item under `replace`/`keep-first` keeps the row it has, should another node have given it one).
+    private func insert(_ documents: [Document]) throws(FleetError) -> [String] {
+        try database.connection.query(insertSQL(count: documents.count), insertParameters(documents)).rows.compactMap { $0[0] }
+    }
+
     private func insertParameters(_ documents: [Document]) -> [String?] {
         var parameters: [String?] = [database.node]
         for document in documents {
             parameters += [document.shortHash, document.contentHash, layout.relativePath(for: document),
                            "\(document.date.secondsSince1970)", "\(document.text.utf8.count)", document.text,
-                           document.feed, document.itemIdentity]
+                           document.feed, document.itemIdentity, document.source?.item.link,
+                           FleetRevisionPlan.hex(document.source), document.revisions == .new ? "t" : "f"]
         }
         return parameters
     }
 
     private func insertSQL(count: Int) -> String {
         let rows = (0..<count).map { row in
-            let base = 2 + row * 8
+            let base = 2 + row * 11
             return "($\(base), $\(base + 1), $\(base + 2), $\(base + 3)::bigint, $\(base + 4)::integer, "
-                + "$\(base + 5), $\(base + 6), $\(base + 7), \(row))"
+                + "$\(base + 5), $\(base + 6), $\(base + 7), $\(base + 8)::text, $\(base + 9)::text, $\(base + 10)::boolean, \(row))"
         }
         return """
-            WITH incoming (hash16, hash, path, date, bytes, body, feed, item, ord) AS (VALUES \(rows.joined(separator: ", ")))
-            INSERT INTO documents (hash16, hash, path, date, bytes, body, feed, item, revises, node)
-            SELECT i.hash16, i.hash, i.path, i.date, i.bytes, i.body, i.feed, i.item,
-                   (SELECT d.hash16 FROM documents d WHERE d.feed = i.feed AND d.item = i.item ORDER BY d.seq DESC LIMIT 1),
-                   $1
-            FROM incoming i
-            WHERE NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.hash16 = i.hash16 OR (t.feed = i.feed AND t.item = i.item))
-            ORDER BY i.ord
-            ON CONFLICT (hash16) DO NOTHING
-            RETURNING hash16
+            WITH incoming (hash16, hash, path, date, bytes, body, feed, item, link, source, plain, ord) AS (
+                VALUES \(rows.joined(separator: ", "))
+            ), stored AS (
+                INSERT INTO documents (hash16, hash, path, date, bytes, body, feed, item, revises, node, source)
+                SELECT i.hash16, i.hash, i.path, i.date, i.bytes, i.body, i.feed, i.item,
+                       (SELECT d.hash16 FROM documents d WHERE d.feed = i.feed AND d.item = i.item ORDER BY d.seq DESC LIMIT 1),
+                       $1, decode(i.source, 'hex')
+                FROM incoming i
+                WHERE NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.hash16 = i.hash16 OR (t.feed = i.feed AND t.item = i.item))
+                ORDER BY i.ord
+                ON CONFLICT (hash16) DO NOTHING
+                RETURNING hash16
+            ), latest AS (
+                INSERT INTO item_files (feed, item, document, hash, link)
+                SELECT DISTINCT ON (i.feed, i.item) i.feed, i.item, i.hash16, i.hash, i.link
+                FROM incoming i JOIN stored s ON s.hash16 = i.hash16 WHERE i.plain
+                ORDER BY i.feed, i.item, i.ord DESC
+                ON CONFLICT (feed, item) DO UPDATE SET document = excluded.document, hash = excluded.hash,
+                    link = excluded.link, version = 1, updated_at = now()
+            ), first AS (
+                INSERT INTO item_files (feed, item, document, hash, link)
+                SELECT DISTINCT ON (i.feed, i.item) i.feed, i.item, i.hash16, i.hash, i.link
+                FROM incoming i JOIN stored s ON s.hash16 = i.hash16 WHERE NOT i.plain
+                ORDER BY i.feed, i.item, i.ord
+                ON CONFLICT (feed, item) DO NOTHING
+            )
+            SELECT hash16 FROM stored
             """
     }
 }

@@ -15,6 +15,8 @@ extension FleetDatabase {
         let sql = dryRun ? "SELECT hash16, path FROM documents WHERE \(condition) ORDER BY path" : """
             WITH gone AS (
                 DELETE FROM documents WHERE \(condition) RETURNING hash16, feed, item, path
+            ), unlinked AS (
+                DELETE FROM item_files f USING gone WHERE f.document = gone.hash16
             ), buried AS (
                 INSERT INTO tombstones (hash16, feed, item, path) SELECT hash16, feed, item, path FROM gone
                 ON CONFLICT (hash16) DO NOTHING

@@ -4,6 +4,11 @@ enum PostgresArray {
         "{" + values.map(quoted).joined(separator: ",") + "}"
     }
 
+    /// Texts or NULLs.
+    static func literal(_ values: [String?]) -> String {
+        "{" + values.map { $0.map(quoted) ?? "NULL" }.joined(separator: ",") + "}"
+    }
+
     static func literal(_ values: [Double]) -> String {
         "{" + values.map { "\($0)" }.joined(separator: ",") + "}"
     }

@@ -17,6 +17,9 @@ extension DocumentStore {
         public var path: String
         public var text: String
         public var date: Timestamp
+        /// For a later version of an item (`posts sync` bringing a fleet's replacement): the item
+        /// and the version's content hash, so the index knows the file holds a revision.
+        public var revision: (feed: String, item: String, contentHash: String)?
 
         public init(shortHash: String, oldPath: String, path: String, text: String, date: Timestamp) {
             self.shortHash = shortHash
@@ -40,7 +43,8 @@ extension DocumentStore {
     public func rewrite(_ rewrites: [DocumentRewrite]) throws(StoreError) {
         try performRewrites(rewrites.map { rewrite in
             (RevisionIndex.Rewrite(document: rewrite.shortHash, temp: "", path: rewrite.path, oldPath: rewrite.oldPath,
-                                   date: rewrite.date, bytes: rewrite.text.utf8.count), rewrite.text)
+                                   date: rewrite.date, bytes: rewrite.text.utf8.count, feed: rewrite.revision?.feed,
+                                   item: rewrite.revision?.item, hash: rewrite.revision?.contentHash), rewrite.text)
         })
     }
 

@@ -1,13 +1,13 @@
 internal import CZlib
-internal import FeedModel
+public import FeedModel
 
-/// An item's source values (`SourceValues`) as the index keeps them: the fields, each
+/// An item's source values (`SourceValues`) as the index keeps them (and the fleet's `documents.source`): the fields, each
 /// length-prefixed, deflated by zlib. Layout: a version byte (1), the payload's length (4 bytes,
 /// little-endian), then zlib's stream. The version lets the field list grow.
-enum SourceCoding {
+public enum SourceCoding {
     static let version: UInt8 = 1
 
-    static func encode(_ source: SourceValues) -> [UInt8] {
+    public static func encode(_ source: SourceValues) -> [UInt8] {
         var payload: [UInt8] = []
         payload.reserveCapacity(source.item.contentHTML.utf8.count + 512)
         let item = source.item
@@ -21,7 +21,7 @@ enum SourceCoding {
         return [version] + littleEndian(UInt32(payload.count)) + deflate(payload)
     }
 
-    static func decode(_ bytes: [UInt8]) -> SourceValues? {
+    public static func decode(_ bytes: [UInt8]) -> SourceValues? {
         guard bytes.count > 5, bytes[0] == version else { return nil }
         let length = Int(bytes[1]) | Int(bytes[2]) << 8 | Int(bytes[3]) << 16 | Int(bytes[4]) << 24
         guard let payload = inflate(Array(bytes[5...]), length: length) else { return nil }

@@ -59,6 +59,8 @@ struct PostsCommand: ParsableCommand {
                 index), so `crawler store verify --store DIR` checks it and a Hexo site builds from it. \
                 Each batch is written durably before the cursor in DIR/fleet-cursor.json moves: an \
                 interrupted sync resumes where it stopped, and running it again writes only what is new. \
+                A document a node replaced (revisions: replace) or store rerender rendered again is \
+                written over its file, crash-safe, keeping its name. \
                 A row whose hash is not 64 lower-case hex digits, or that disagrees with itself, is not \
                 written: it is named and the sync goes on, exiting with status 1.
                 """
@@ -87,7 +89,7 @@ struct PostsCommand: ParsableCommand {
                 throw ExitStatus.storeUnavailable
             }
             var cursor = cursorFile.read()
-            var written = 0, present = 0, refused = 0, forgotten = 0
+            var written = 0, present = 0, refused = 0, forgotten = 0, rewritten = 0
             do {
                 while true {
                     let page = try database.documents(after: cursor, limit: max(1, batch))
@@ -95,15 +97,21 @@ struct PostsCommand: ParsableCommand {
                     // Named as they come, so an interrupted sync has said what it passed over.
                     for row in page.refused { printError("crawler: posts sync: \(row)") }
                     refused += page.refused.count
-                    let outcome = page.documents.isEmpty ? .init(stored: [], duplicates: 0)
-                        : try store.store(page.documents, storedAt: WallClock.now())
+                    let (fresh, rewrites) = try PostsRevisions.split(page, in: store)
+                    let outcome = fresh.isEmpty ? .init(stored: [], duplicates: 0)
+                        : try store.store(fresh, storedAt: WallClock.now())
                     // A document the store refused (its folder a link, or on another filesystem) is
                     // not written: the cursor must not pass it.
                     if let refusal = outcome.refused.values.first { throw refusal }
+                    try store.rewrite(rewrites)
                     try cursorFile.write(page.cursor)
                     cursor = page.cursor
+                    // A replaced document new to DIR is stored, then dated anew: written, not rewritten.
+                    let justStored = Set(outcome.stored.map(\.shortHash))
+                    let overwritten = rewrites.filter { !justStored.contains($0.shortHash) }.count
                     written += outcome.stored.count
-                    present += outcome.duplicates
+                    rewritten += overwritten
+                    present += outcome.duplicates + page.documents.count - fresh.count - overwritten
                 }
                 forgotten = try PostsTombstones.apply(database.forgottenHashes(), to: store)
             } catch {
@@ -111,6 +119,7 @@ struct PostsCommand: ParsableCommand {
                 throw ExitStatus.storeUnavailable
             }
             printOutput("\(folder): \(counted(written, "document")) written, \(present) already there"
+                        + (rewritten > 0 ? ", \(rewritten) rewritten" : "")
                         + (forgotten > 0 ? ", \(forgotten) forgotten" : "")
                         + (refused > 0 ? "; \(refused) rows not written (named above)" : ""))
             if refused > 0 { throw ExitCode.failure }

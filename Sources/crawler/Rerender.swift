@@ -26,6 +26,7 @@ extension StoreCommand {
         var dryRun = false
 
         func run() throws {
+            if location.store == nil, let fleet = location.fleetSettings() { return try runInFleet(fleet) }
             let settings = try location.settings()
             let store = try location.open()
             if store.recovery.finishedRewrites > 0 {
@@ -41,6 +42,11 @@ extension StoreCommand {
                 throw ExitStatus.storeUnavailable
             }
             progress.finish()
+            say(report, in: store.root)
+        }
+
+        /// What was rewritten, and what was left as it is and why.
+        func say(_ report: StoreRerender.Report, in place: String, then next: String = "") {
             if report.withoutSource > 0 {
                 printOutput("left \(report.withoutSource) documents as they are: stored before source values were kept")
             }
@@ -48,13 +54,13 @@ extension StoreCommand {
                 printOutput("left \(count) documents of feed '\(name)' as they are: it is not in the configuration")
             }
             printOutput((dryRun ? "would rewrite" : "rewrote") + " \(report.rewritten) of \(report.examined) documents in "
-                        + "\(store.root) (\(report.moved) moved, \(report.unchanged) already up to date)")
+                        + "\(place) (\(report.moved) moved, \(report.unchanged) already up to date)" + next)
         }
     }
 }
 
 /// The live line on a terminal while documents are rewritten; nothing off a terminal.
-private final class RerenderProgress {
+final class RerenderProgress {
     private let enabled = isatty(STDERR_FILENO) == 1
 
     func draw(_ report: StoreRerender.Report) {

@@ -1,0 +1,45 @@
+import FeedModel
+import Fleet
+import Store
+
+/// `posts sync`: a fleet row passed again by the cursor (a node replaced its item's text, or
+/// `store rerender` rendered it again) is written over the file the folder already has, with the
+/// store's crash-safe rewrite (temp file, sync, listed, renamed): the file keeps its name, and
+/// moves only when its place under the folder's layout changed. A replaced item's file stays
+/// where its first version's date put it (`RevisedDocument.placed`), as on one machine, and the
+/// index records that it holds a later version, so `store verify` accepts it there.
+enum PostsRevisions {
+    /// The page's documents the folder does not hold (to store), and the rewrites that bring the
+    /// files it holds (and replaced ones just stored) to the row's text, date and place.
+    static func split(_ page: FleetDocumentPage,
+                      in store: DocumentStore) throws -> (fresh: [Document], rewrites: [DocumentStore.DocumentRewrite]) {
+        var fresh: [Document] = [], candidates: [DocumentStore.DocumentRewrite] = [], datedAnew: Set<String> = []
+        let stored = try store.storedHashes(among: page.documents.map(\.shortHash))
+        for document in page.documents {
+            let revised = page.revised[document.shortHash]
+            let placed = revised?.placed ?? document.date
+            var rewrite = DocumentStore.DocumentRewrite(
+                shortHash: document.shortHash, oldPath: "",
+                path: store.layout.relativePath(date: placed, shortHash: document.shortHash),
+                text: document.text, date: document.date)
+            rewrite.revision = revised.map { (document.feed, document.itemIdentity, $0.current) }
+            if stored.contains(document.shortHash), let held = try store.indexedDocument(shortHash: document.shortHash) {
+                rewrite.oldPath = held.path
+                if held.date != document.date { datedAnew.insert(document.shortHash) }
+                candidates.append(rewrite)
+                continue
+            }
+            // Stored where its first version's date puts it, then dated anew by the rewrite.
+            var placedDocument = document
+            placedDocument.date = placed
+            fresh.append(placedDocument)
+            if placed != document.date {
+                rewrite.oldPath = rewrite.path
+                datedAnew.insert(document.shortHash)
+                candidates.append(rewrite)
+            }
+        }
+        let changing = Set(store.changing(candidates).map(\.shortHash))
+        return (fresh, candidates.filter { changing.contains($0.shortHash) || datedAnew.contains($0.shortHash) })
+    }
+}

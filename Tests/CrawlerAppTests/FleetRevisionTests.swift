@@ -1,0 +1,245 @@
+import CrawlerTestKit
+import Fleet
+import Foundation
+import Testing
+
+/// `revisions:` and `store rerender` on the fleet, through the real binary on a real PostgreSQL:
+/// an edited item revises its one documents row (whichever node fetches it), `posts sync` writes
+/// the new text over the file it has, and re-rendered rows reach the folder the same way.
+@Suite(.serialized) struct FleetRevisionTests {
+    let folder = TemporaryFolder()
+    let feeds: RevisionFeedServer
+    let database: String
+    let observer: PostgresConnection
+
+    private typealias Feed = RevisionFeedServer
+
+    init() throws {
+        feeds = try RevisionFeedServer()
+        // The healthy feed beside every test: its one document must always be stored and synced.
+        feeds.serve("healthy", items: [Feed.item(guid: "h1", title: "Healthy", body: "steady text")])
+        database = try PostgresServer.shared().makeDatabase()
+        observer = try PostgresConnection(url: database)
+    }
+
+    private func configure(global: String = "", perFeed: [String: String] = [:]) throws {
+        try folder.write(feeds.config(["news", "healthy"], global: "database: \(database)\n" + global, perFeed: perFeed),
+                         to: "feeds.yaml")
+    }
+
+    /// One pass on node `node` after every feed is made due.
+    private func pass(node: String) throws -> CrawlerProcess.Run {
+        // Due now, on a host free now (the feeds share 127.0.0.1, which just had its gap).
+        try observer.execute("UPDATE feed_state SET next_due = now(); UPDATE hosts SET available_at = '-infinity'")
+        let run = try CrawlerProcess.run(["once", "--node", node], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("2 feeds"), "\(run.stdout)")
+        return run
+    }
+
+    private func sync() throws -> CrawlerProcess.Run {
+        let run = try CrawlerProcess.run(["posts", "sync", "copy"], in: folder.path)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        return run
+    }
+
+    private func bodies() throws -> [String] {
+        try observer.query("SELECT body FROM documents ORDER BY hash16").rows.compactMap { $0[0] }
+    }
+
+    private func copies() -> [String: String] {
+        var texts: [String: String] = [:]
+        for file in folder.files(under: "copy/posts") { texts[file] = folder.read("copy/posts/" + file) }
+        return texts
+    }
+
+    /// The news feed's fetch line of a pass.
+    private func fetchLine(_ run: CrawlerProcess.Run) -> LogLine? {
+        run.stderr.split(separator: "\n").map { LogLine(String($0)) }.first { $0["event"] == "fetch" && $0["feed"] == "news" }
+    }
+
+    private func expectHealthy() {
+        #expect(copies().values.contains { $0.contains("steady text") })
+    }
+
+    @Test func anEditedItemIsReplacedOnceInTheDatabaseAndInTheSyncedPosts() throws {
+        try configure()
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version"),
+                                    Feed.item(guid: "b", title: "Other", body: "other story")])
+        _ = try pass(node: "a")
+        #expect(try sync().stdout.contains("3 documents written"))
+        let before = copies()
+        let path = try #require(before.first { $0.value.contains("first version") }?.key)
+
+        // Another node fetches the edited item: the row is revised, not duplicated.
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version"),
+                                    Feed.item(guid: "b", title: "Other", body: "other story")])
+        let second = try pass(node: "b")
+        let line = fetchLine(second)
+        #expect(line?["replaced"] == "1", "\(second.stderr)")
+        let rows = try bodies()
+        #expect(rows.count == 3)
+        #expect(rows.contains { $0.contains("second version") })
+        #expect(!rows.contains { $0.contains("first version") })
+        let file = try observer.query("SELECT version FROM item_files WHERE feed = 'news' AND item = 'a'")
+        #expect(file.value(0, "version") == "2")
+
+        // A third pass with the same text changes nothing.
+        _ = try pass(node: "a")
+        #expect(try observer.query("SELECT version FROM item_files WHERE feed = 'news' AND item = 'a'").value(0, "version") == "2")
+
+        let synced = try sync()
+        #expect(synced.stdout.contains("0 documents written, 0 already there, 1 rewritten"), "\(synced.stdout)")
+        let after = copies()
+        #expect(after.count == before.count)
+        #expect(after[path]?.contains("second version") == true)
+        #expect(!after.values.contains { $0.contains("first version") })
+        #expect(after.filter { $0.key != path } == before.filter { $0.key != path })
+        // Synced again, and into a fresh folder: the same files.
+        #expect(try sync().stdout.contains("0 documents written"))
+        let fresh = try CrawlerProcess.run(["posts", "sync", "fresh"], in: folder.path)
+        #expect(fresh.stdout.contains("3 documents written"), "\(fresh.stdout)\(fresh.stderr)")
+        for (name, text) in after { #expect(folder.read("fresh/posts/" + name) == text) }
+        let verify = try CrawlerProcess.run(["store", "verify", "--store", "copy"], in: folder.path)
+        #expect(verify.status == 0, "\(verify.stdout)")
+        expectHealthy()
+    }
+
+    @Test func aReplacementDatedAnewKeepsItsFilesPlaceInEveryFolder() throws {
+        try configure()
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version",
+                                              date: "Mon, 02 Nov 2026 10:00:00 +0000")])
+        _ = try pass(node: "a")
+        #expect(try sync().stdout.contains("2 documents written"))
+        let path = try #require(copies().first { $0.value.contains("first version") }?.key)
+        #expect(path.hasPrefix("2026/11/"))
+
+        // The edit carries a new date (as a feed with only an updated date does): the URL stays.
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version",
+                                              date: "Wed, 02 Dec 2026 10:00:00 +0000")])
+        _ = try pass(node: "b")
+        #expect(try sync().stdout.contains("0 documents written, 0 already there, 1 rewritten"))
+        #expect(copies().count == 2)
+        #expect(copies()[path]?.contains("second version") == true)
+        #expect(copies()[path]?.contains("date: Wed, 02 Dec 2026") == true)
+        let fresh = try CrawlerProcess.run(["posts", "sync", "fresh"], in: folder.path)
+        #expect(fresh.stdout.contains("2 documents written"), "\(fresh.stdout)\(fresh.stderr)")
+        #expect(folder.read("fresh/posts/" + path) == copies()[path])
+        for store in ["copy", "fresh"] {
+            let verify = try CrawlerProcess.run(["store", "verify", "--store", store], in: folder.path)
+            #expect(verify.status == 0, "\(store): \(verify.stdout)")
+        }
+        expectHealthy()
+    }
+
+    @Test func keepFirstRecordsLaterVersionsWithoutWritingThem() throws {
+        try configure(perFeed: ["news": "revisions: keep-first"])
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version")])
+        _ = try pass(node: "a")
+        #expect(try sync().stdout.contains("2 documents written"))
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version")])
+        let second = try pass(node: "b")
+        let line = fetchLine(second)
+        #expect(line?["versions_recorded"] == "1", "\(second.stderr)")
+        let rows = try bodies()
+        #expect(rows.count == 2)
+        #expect(rows.contains { $0.contains("first version") })
+        #expect(!rows.contains { $0.contains("second version") })
+        let versions = try observer.query("SELECT written FROM item_versions WHERE feed = 'news' AND item = 'a'")
+        #expect(versions.rows == [["f"]])
+        #expect(try sync().stdout.contains("0 documents written, 0 already there"))
+        #expect(copies().values.contains { $0.contains("first version") })
+        expectHealthy()
+    }
+
+    @Test func aGuidReusedForAnotherStoryNeverOverwritesTheFirst() throws {
+        try configure()
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        feeds.serve("news", items: [Feed.item(guid: "7", title: "Old story", body: "old story text",
+                                              link: "https://example.org/old")])
+        _ = try pass(node: "a")
+        feeds.serve("news", items: [Feed.item(guid: "7", title: "New story", body: "new story text",
+                                              link: "https://example.org/new")])
+        _ = try pass(node: "b")
+        let rows = try bodies()
+        #expect(rows.count == 3)
+        #expect(rows.contains { $0.contains("old story text") })
+        #expect(rows.contains { $0.contains("new story text") })
+        #expect(try sync().stdout.contains("3 documents written"))
+        expectHealthy()
+    }
+
+    @Test func rerenderRewritesTheRowsAndPostsSyncBringsThemDown() throws {
+        try configure()
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "story text"),
+                                    Feed.item(guid: "b", title: "Other", body: "other text")])
+        _ = try pass(node: "a")
+        #expect(try sync().stdout.contains("3 documents written"))
+
+        try configure(perFeed: ["news": "categories: [Rendered again]"])
+        let dry = try CrawlerProcess.run(["store", "rerender", "--dry-run"], in: folder.path)
+        #expect(dry.stdout.contains("would rewrite 2 of 3 documents"), "\(dry.stdout)\(dry.stderr)")
+        #expect(try !bodies().contains { $0.contains("Rendered again") })
+        let rerender = try CrawlerProcess.run(["store", "rerender"], in: folder.path)
+        #expect(rerender.status == 0, "\(rerender.stderr)")
+        #expect(rerender.stdout.contains("rewrote 2 of 3 documents"), "\(rerender.stdout)")
+        #expect(try bodies().filter { $0.contains("Rendered again") }.count == 2)
+        let again = try CrawlerProcess.run(["store", "rerender"], in: folder.path)
+        #expect(again.stdout.contains("rewrote 0 of 3 documents"), "\(again.stdout)")
+
+        let synced = try sync()
+        #expect(synced.stdout.contains("0 documents written, 0 already there, 2 rewritten"), "\(synced.stdout)")
+        let texts = copies()
+        #expect(texts.count == 3)
+        #expect(texts.values.filter { $0.contains("Rendered again") }.count == 2)
+        let verify = try CrawlerProcess.run(["store", "verify", "--store", "copy"], in: folder.path)
+        #expect(verify.status == 0, "\(verify.stdout)")
+        expectHealthy()
+
+        // Another document_path: every row takes its new place, and every file moves to it.
+        try configure(global: "document_path: articles/{year}-{month}-{day}-{hash}.md\n",
+                      perFeed: ["news": "categories: [Rendered again]"])
+        let moved = try CrawlerProcess.run(["store", "rerender"], in: folder.path)
+        #expect(moved.stdout.contains("rewrote 3 of 3 documents"), "\(moved.stdout)\(moved.stderr)")
+        #expect(moved.stdout.contains("3 moved"), "\(moved.stdout)")
+        #expect(try sync().stdout.contains("0 documents written, 0 already there, 3 rewritten"))
+        #expect(folder.files(under: "copy/posts").isEmpty)
+        #expect(folder.files(under: "copy/articles").count == 3)
+        #expect(folder.files(under: "copy/articles").contains { folder.read("copy/articles/" + $0)?.contains("steady text") == true })
+        let moves = try CrawlerProcess.run(["store", "verify", "--store", "copy"], in: folder.path)
+        #expect(moves.status == 0, "\(moves.stdout)")
+    }
+
+    @Test func aPostsSyncKilledWhileWritingAReplacementLeavesOneWholeVersion() throws {
+        try configure()
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version")])
+        _ = try pass(node: "a")
+        #expect(try sync().stdout.contains("2 documents written"))
+        let path = try #require(copies().first { $0.value.contains("first version") }?.key)
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version")])
+        _ = try pass(node: "b")
+
+        // Killed at the rename that puts the new text over the file.
+        let killed = try CrawlerProcess.run(["posts", "sync", "copy"], in: folder.path,
+                                            shellPrefix: "export CRAWLER_FAULT='rename:KILL:1';")
+        #expect(killed.status == SIGKILL, "\(killed.stdout)\(killed.stderr)")
+        #expect(copies().count == 2)
+        #expect(copies()[path]?.contains("first version") == true)
+        #expect(copies()[path]?.contains("</p>") == true)
+
+        // The next run finishes the listed rewrite, and the cursor has not passed the row.
+        let resumed = try sync()
+        #expect(resumed.stdout.contains("0 documents written, 1 already there"), "\(resumed.stdout)")
+        #expect(copies().count == 2)
+        #expect(copies()[path]?.contains("second version") == true)
+        #expect(!copies().values.contains { $0.contains("first version") })
+        let verify = try CrawlerProcess.run(["store", "verify", "--store", "copy"], in: folder.path)
+        #expect(verify.status == 0, "\(verify.stdout)")
+        expectHealthy()
+    }
+}
