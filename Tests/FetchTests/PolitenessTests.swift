@@ -14,6 +14,13 @@ import Testing
         var peak: Int { state.withLock { $0.peak } }
     }
 
+    /// A daemon's shutdown, as the engine polls it.
+    final class ShutdownFlag: Sendable {
+        private let value = Atomic<Bool>(false)
+        func set() { value.store(true, ordering: .releasing) }
+        var isSet: Bool { value.load(ordering: .acquiring) }
+    }
+
     @Test func noMoreThanTheHostCapAreInFlightToOneHost() async throws {
         let meter = Concurrency()
         let server = try LoopbackHTTPServer { _ in
@@ -64,7 +71,10 @@ import Testing
         #expect(received == 40)
     }
 
-    @Test func cancellingStopsTransfersInFlightWithinASecond() async throws {
+    /// The consumer gives up: the engine hangs up every transfer in flight, as the server sees
+    /// it, while each answer is still held back (20 s). Waited for with a bound below that
+    /// answer, so a loaded machine makes the test slower, never wrong.
+    @Test func cancellingStopsTransfersInFlight() async throws {
         let server = try LoopbackHTTPServer { _ in ServedResponse(text: "late", delay: 20) }
         var settings = testSettings
         settings.timeout = 60
@@ -72,15 +82,41 @@ import Testing
         let requests = (1...4).map { FetchRequest(feed: "s\($0)", url: server.url("/s\($0)")) }
         let stream = FetchEngine(settings: settings).fetch(requests)
         let consumer = Task {
-            var kinds: [FetchFailure.Kind] = []
-            for await result in stream { if let problem = failure(result) { kinds.append(problem.kind) } }
-            return kinds
+            var received = 0
+            for await _ in stream { received += 1 }
+            return received
         }
-        try await Task.sleep(for: .milliseconds(300))
-        let cancelledAt = ContinuousClock.now
+        for _ in 0..<200 where server.requests.count < 4 { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(server.requests.count == 4)
         consumer.cancel()
-        _ = await consumer.value
-        // The engine wakes at once; the margin is for a loaded CI machine, not for the engine.
-        #expect(ContinuousClock.now - cancelledAt < .seconds(2))
+        #expect(await consumer.value == 0)
+        for _ in 0..<150 where server.hungUp.count < 4 { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(Set(server.hungUp) == Set(requests.map { "/\($0.feed)" }))
+    }
+
+    /// Told by the transfers' own end: each one in flight when the shutdown flag goes up comes
+    /// back cut by shutdown, none with the server's answer (held back 20 s), and the results end.
+    /// No wall clock is raced: a loaded machine only makes the same ends come later.
+    @Test func aShutdownEndsEveryTransferInFlightAsCancelled() async throws {
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: "late", delay: 20) }
+        var settings = testSettings
+        settings.timeout = 60
+        settings.lowSpeedSeconds = 60
+        let shutdown = ShutdownFlag()
+        let requests = (1...4).map { FetchRequest(feed: "s\($0)", url: server.url("/s\($0)")) }
+        let stream = FetchEngine(settings: settings).fetch(requests) { shutdown.isSet }
+        // Every transfer is in flight once the server holds its request.
+        for _ in 0..<200 where server.requests.count < 4 { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(server.requests.count == 4)
+        shutdown.set()
+        var results: [String: FetchResult] = [:]
+        for await result in stream { results[result.request.feed] = result }
+        #expect(Set(results.keys) == Set(requests.map(\.feed)))
+        for result in results.values {
+            #expect(failure(result)?.kind == .cancelled, "\(result.request.feed): \(result.outcome)")
+            #expect(failure(result)?.message == "\(result.request.url): cancelled by shutdown")
+            // The transfer's own time: cut long before the server would have answered.
+            #expect(result.milliseconds < 20_000)
+        }
     }
 }
