@@ -5,6 +5,11 @@ extension MappingReader {
     func retention(_ key: String) throws(ConfigError) -> Retention? {
         // `keep:` as a list is the item rules' (RulesParser); as a plain value, retention.
         if let list = node(key), list.sequence != nil { return nil }
+        // A rule written without its `- ` is a mapping: say what each shape means.
+        if let mapping = node(key), mapping.mapping != nil {
+            throw parser.error(at: mapping, key: qualified(key), "is a mapping; write a value to keep documents "
+                               + "(keep: 500, keep: 90d) or a list of rules to keep items (keep: [{title: \"(?i)markets\"}])")
+        }
         guard let text = try string(key)?.trimmingSpaces() else { return nil }
         if !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) {
             guard let count = Int(text), count > 0 else {
@@ -12,6 +17,10 @@ extension MappingReader {
                                    "'\(text)' keeps nothing; give a count above 0 (keep: 500) or an age (keep: 90d)")
             }
             return .newest(count)
+        }
+        if DurationParser.seconds(text, allowZero: true) == 0 {
+            throw parser.error(at: node(key)!, key: qualified(key),
+                               "'\(text)' keeps nothing; give a count above 0 (keep: 500) or an age (keep: 90d)")
         }
         guard let seconds = DurationParser.seconds(text), seconds > 0 else {
             throw parser.error(at: node(key)!, key: qualified(key),
