@@ -81,4 +81,35 @@ import Testing
         #expect(storeErrors.map { $0["feeds"] as? Int ?? 0 }.reduce(0, +) == storeFailures.count, "\(storeErrors)")
         #expect(storeErrors.first?["error"] as? String == storeFailures.first?["error"])
     }
+
+    @Test func aHangingAlertCommandDoesNotHoldUpTheFeedsPolls() throws {
+        let servers = try AlertTests.Servers()
+        try folder.write("""
+            store: ./store
+            interval: 2s
+            timeout: 10s
+            notify:
+              command: sleep 30
+            feeds:
+              - url: \(servers.server.url("/good.xml"))
+                name: good
+              - url: \(servers.server.url("/gone.xml"))
+                name: gone
+
+            """, to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        // The gone feed's event goes at once, to a command that never ends until stopped.
+        let stopped = daemon.waitFor(timeout: 30) { $0["event"] == "notify_failed" }
+        #expect(stopped.first?["error"] == "`sleep 30` still running after 10s; stopped", "\(stopped.map(\.fields))")
+        daemon.waitFor(daemon.logLines.filter { $0["event"] == "fetch" && $0["feed"] == "good" }.count + 1, timeout: 5) {
+            $0["event"] == "fetch" && $0["feed"] == "good"
+        }
+        #expect(daemon.terminate().status == 0)
+        let times = servers.server.requests.filter { $0.path == "/good.xml" }.map(\.receivedAt).sorted()
+        let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
+        // Polled every 2 s while the command hung for 10 s.
+        #expect(times.count >= 5, "\(times.count) polls")
+        #expect((gaps.max() ?? .infinity) < 6, "good's poll gaps \(gaps)")
+    }
 }
