@@ -30,3 +30,21 @@ extension MappingReader {
         return .within(seconds: seconds)
     }
 }
+
+extension ConfigParser {
+    /// A fleet's store (`database:`) keeps every document: `keep:` as retention would be ignored
+    /// there without a word, so it is refused with its line. `keep:` rules (a list) are fine.
+    func refuseRetentionInFleet(_ reader: MappingReader, database: String?) throws(ConfigError) {
+        guard database != nil else { return }
+        var readers = [reader]
+        for (index, entry) in (reader.node("feeds")?.sequence ?? []).enumerated() {
+            guard let mapping = entry.mapping else { continue }
+            readers.append(MappingReader(parser: self, mapping: mapping, path: "feeds[\(index)]"))
+        }
+        for each in readers {
+            guard let node = each.node("keep"), node.scalar != nil, !MappingReader.isNull(node) else { continue }
+            throw error(at: node, key: each.qualified("keep"), "a fleet's store (database:) keeps every document; "
+                        + "retention works on a local store only: remove it, or forget documents with `crawler store forget`")
+        }
+    }
+}

@@ -65,6 +65,26 @@ import Testing
                 "\(zero.stderr)")
     }
 
+    @Test func retentionInAFleetIsRefusedRatherThanIgnored() throws {
+        try folder.write("""
+            database: postgresql://crawler@127.0.0.1:5432/crawler
+            keep:
+              - title: "(?i)markets"
+            feeds:
+              - url: http://127.0.0.1:9/a.xml
+                name: a
+              - url: http://127.0.0.1:9/b.xml
+                name: b
+                keep: 90d
+
+            """, to: "feeds.yaml")
+        let refused = try crawler(["check"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("feeds.yaml:9: feeds[1].keep: a fleet's store (database:) keeps every document; "
+                                        + "retention works on a local store only: remove it, or forget documents with `crawler store forget`"),
+                "\(refused.stderr)")
+    }
+
     @Test func retentionPrunesWhileTheDaemonRunsAndStatusCountsWhatIsLeft() throws {
         let broken = try AlertTests.Servers()
         let server = try farm.server()
