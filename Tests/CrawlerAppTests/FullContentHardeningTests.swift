@@ -34,6 +34,17 @@ import Testing
                 ]))
             case "/stall":
                 return ServedResponse(contentType: "text/html", text: "<p>late</p>", delay: 30)
+            case "/twins":
+                // Two different stories under one guid: told apart by their links.
+                return ServedResponse(text: """
+                    <?xml version="1.0"?><rss version="2.0"><channel><title>twins</title><link>\(base)/</link>
+                    <item><title>First twin</title><guid isPermaLink="false">same</guid><link>\(base)/twin/1</link><description>Only a summary.</description></item>
+                    <item><title>Second twin</title><guid isPermaLink="false">same</guid><link>\(base)/twin/2</link><description>Only another summary.</description></item>
+                    </channel></rss>
+                    """)
+            case "/twin/1", "/twin/2":
+                return ServedResponse(contentType: "text/html; charset=utf-8", text: FullContentTests.page(
+                    "Twin \(request.path.suffix(1))", paragraphs: FullContentTests.paragraphs.map { "Twin \(request.path.suffix(1)): " + $0 }))
             case "/linkless":
                 return ServedResponse(text: """
                     <?xml version="1.0"?><rss version="2.0"><channel><title>linkless</title>
@@ -121,6 +132,31 @@ import Testing
         #expect(!daemon.logLines.contains { $0["event"] == "fetch" && $0["feed"] == "huge" })
         #expect(stored("Huge story") == nil)
         #expect(stored("Healthy item") != nil)
+    }
+
+    @Test func itemsSharingAGuidKeepTheirOwnIdentityWithTheirArticles() throws {
+        let server = try Self.server()
+        try folder.write("""
+            store: ./store
+            feeds:
+              - url: \(server.url("/healthy"))
+                name: healthy
+              - url: \(server.url("/twins"))
+                name: twins
+                full_content: true
+            """, to: "feeds.yaml")
+        let first = try once()
+        #expect(first.finished && first.status == 0, "\(first.log.suffix(5).map(\.fields))")
+        #expect(stored("First twin")?.contains("Twin 1: " + FullContentTests.paragraphs[0]) == true)
+        #expect(stored("Second twin")?.contains("Twin 2: " + FullContentTests.paragraphs[0]) == true)
+        #expect(stored("Healthy item") != nil)
+        // Read again, neither is new nor a revision of the other.
+        let second = try once()
+        #expect(second.finished && second.status == 0)
+        #expect(!second.log.contains { $0["event"] == "revision" || $0["event"] == "revised" }, "\(second.log.map(\.fields))")
+        #expect(second.log.first { $0["event"] == "fetch" && $0["feed"] == "twins" }?["new"] == "0")
+        #expect(stored("First twin") != nil && stored("Second twin") != nil)
+        #expect(try CrawlerProcess.run(["store", "verify"], in: folder.path).status == 0)
     }
 
     @Test func onceFinishesWhenEveryPageFailsAFeedHasNoLinksOrEveryItemIsStored() throws {
