@@ -134,6 +134,30 @@ import Testing
         #expect(stored("Healthy item") != nil)
     }
 
+    @Test func onceInterruptedWhileAHugePageIsReadStopsPromptlyAndStoresNoHalfFeed() throws {
+        let server = try Self.server()
+        try folder.write("""
+            store: ./store
+            feeds:
+              - url: \(server.url("/healthy"))
+                name: healthy
+              - url: \(server.url("/huge"))
+                name: huge
+                full_content: true
+            """, to: "feeds.yaml")
+        let once = try DaemonProcess(arguments: ["once", "--log-level", "debug"], in: folder.path)
+        defer { _ = once.terminate() }
+        for _ in 0..<300 where !server.requests.contains(where: { $0.path == "/huge-page" }) { usleep(100_000) }
+        #expect(server.requests.contains { $0.path == "/huge-page" })
+        usleep(1_500_000)
+        once.signal(SIGINT)
+        let start = Date()
+        while once.process.isRunning && Date().timeIntervalSince(start) < 30 { usleep(20_000) }
+        #expect(Date().timeIntervalSince(start) < 5, "once took \(Date().timeIntervalSince(start)) s to stop")
+        #expect(!once.process.isRunning)
+        #expect(stored("Huge story") == nil)
+    }
+
     @Test func itemsSharingAGuidKeepTheirOwnIdentityWithTheirArticles() throws {
         let server = try Self.server()
         try folder.write("""
