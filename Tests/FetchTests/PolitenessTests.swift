@@ -71,13 +71,44 @@ import Testing
         #expect(received == 40)
     }
 
-    /// The consumer gives up: the engine hangs up every transfer in flight, as the server sees
-    /// it, while each answer is still held back (20 s). Waited for with a bound below that
-    /// answer, so a loaded machine makes the test slower, never wrong.
+    /// Runs `action` once, on the server's thread, when the `count`th request has arrived: a
+    /// test's own task may wait long on a loaded machine, the server's thread does not.
+    final class OnArrival: Sendable {
+        private let state = Mutex<(seen: Int, action: (@Sendable () -> Void)?)>((0, nil))
+        let count: Int
+
+        init(count: Int) { self.count = count }
+
+        /// Runs at once when the requests have all arrived already.
+        func then(_ action: @escaping @Sendable () -> Void) {
+            let arrivedAlready = state.withLock { state -> Bool in
+                state.action = action
+                return state.seen >= count
+            }
+            if arrivedAlready { action() }
+        }
+
+        func arrived() {
+            let action = state.withLock { state -> (@Sendable () -> Void)? in
+                state.seen += 1
+                return state.seen == count ? state.action : nil
+            }
+            action?()
+        }
+    }
+
+    /// The consumer gives up once every transfer is in flight: the engine hangs up each one, as
+    /// the server sees it, while its answer is still held back (20 s). No wall clock is raced:
+    /// a loaded machine makes the test slower, never wrong.
     @Test func cancellingStopsTransfersInFlight() async throws {
-        let server = try LoopbackHTTPServer { _ in ServedResponse(text: "late", delay: 20) }
+        let arrival = OnArrival(count: 4)
+        let server = try LoopbackHTTPServer { _ in
+            arrival.arrived()
+            return ServedResponse(text: "late", delay: 20)
+        }
         var settings = testSettings
         settings.timeout = 60
+        settings.connectTimeout = 30
         settings.lowSpeedSeconds = 60
         let requests = (1...4).map { FetchRequest(feed: "s\($0)", url: server.url("/s\($0)")) }
         let stream = FetchEngine(settings: settings).fetch(requests)
@@ -86,29 +117,29 @@ import Testing
             for await _ in stream { received += 1 }
             return received
         }
-        for _ in 0..<200 where server.requests.count < 4 { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(server.requests.count == 4)
-        consumer.cancel()
+        arrival.then { consumer.cancel() }
         #expect(await consumer.value == 0)
-        for _ in 0..<150 where server.hungUp.count < 4 { try await Task.sleep(for: .milliseconds(100)) }
+        for _ in 0..<300 where server.hungUp.count < 4 { try await Task.sleep(for: .milliseconds(100)) }
         #expect(Set(server.hungUp) == Set(requests.map { "/\($0.feed)" }))
     }
 
-    /// Told by the transfers' own end: each one in flight when the shutdown flag goes up comes
-    /// back cut by shutdown, none with the server's answer (held back 20 s), and the results end.
-    /// No wall clock is raced: a loaded machine only makes the same ends come later.
+    /// Told by the transfers' own end: each one in flight when the shutdown flag goes up (on the
+    /// fourth request's arrival) comes back cut by shutdown, none with the server's answer (held
+    /// back 20 s), and the results end.
     @Test func aShutdownEndsEveryTransferInFlightAsCancelled() async throws {
-        let server = try LoopbackHTTPServer { _ in ServedResponse(text: "late", delay: 20) }
+        let shutdown = ShutdownFlag()
+        let arrival = OnArrival(count: 4)
+        arrival.then { shutdown.set() }
+        let server = try LoopbackHTTPServer { _ in
+            arrival.arrived()
+            return ServedResponse(text: "late", delay: 20)
+        }
         var settings = testSettings
         settings.timeout = 60
+        settings.connectTimeout = 30
         settings.lowSpeedSeconds = 60
-        let shutdown = ShutdownFlag()
         let requests = (1...4).map { FetchRequest(feed: "s\($0)", url: server.url("/s\($0)")) }
         let stream = FetchEngine(settings: settings).fetch(requests) { shutdown.isSet }
-        // Every transfer is in flight once the server holds its request.
-        for _ in 0..<200 where server.requests.count < 4 { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(server.requests.count == 4)
-        shutdown.set()
         var results: [String: FetchResult] = [:]
         for await result in stream { results[result.request.feed] = result }
         #expect(Set(results.keys) == Set(requests.map(\.feed)))
