@@ -111,12 +111,20 @@ import Testing
         settings.connectTimeout = 30
         settings.lowSpeedSeconds = 60
         let requests = (1...4).map { FetchRequest(feed: "s\($0)", url: server.url("/s\($0)")) }
-        let stream = FetchEngine(settings: settings).fetch(requests)
+        let session = FetchEngine(settings: settings).start()
+        let events = session.events
+        let waiting = ShutdownFlag()
         let consumer = Task {
             var received = 0
-            for await _ in stream { received += 1 }
+            // Set just before it waits for the first result, with no suspension in between: a
+            // cancel from then on ends the wait on the cancelling thread, whatever the pool does.
+            waiting.set()
+            for await _ in events { received += 1 }
             return received
         }
+        while !waiting.isSet { try await Task.sleep(for: .milliseconds(10)) }
+        session.submit(requests)
+        session.close()
         arrival.then { consumer.cancel() }
         #expect(await consumer.value == 0)
         for _ in 0..<300 where server.hungUp.count < 4 { try await Task.sleep(for: .milliseconds(100)) }
