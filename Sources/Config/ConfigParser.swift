@@ -89,6 +89,7 @@ public struct ConfigParser: Sendable {
             .parse(reader.node("notify"))
         defaults.rules = try RulesParser(parser: self).parse(reader)
         let feeds = try parseFeeds(reader.node("feeds"), defaults: defaults)
+        try refuseRetentionInFleet(reader, database: config.database)
         config.feeds = feeds.filter(\.enabled).map(\.0)
         config.disabledFeeds = feeds.filter { !$0.enabled }.map(\.0)
         return config

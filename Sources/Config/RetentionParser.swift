@@ -5,6 +5,11 @@ extension MappingReader {
     func retention(_ key: String) throws(ConfigError) -> Retention? {
         // `keep:` as a list is the item rules' (RulesParser); as a plain value, retention.
         if let list = node(key), list.sequence != nil { return nil }
+        // A rule written without its `- ` is a mapping: say what each shape means.
+        if let mapping = node(key), mapping.mapping != nil {
+            throw parser.error(at: mapping, key: qualified(key), "is a mapping; write a value to keep documents "
+                               + "(keep: 500, keep: 90d) or a list of rules to keep items (keep: [{title: \"(?i)markets\"}])")
+        }
         guard let text = try string(key)?.trimmingSpaces() else { return nil }
         if !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) {
             guard let count = Int(text), count > 0 else {
@@ -13,11 +18,33 @@ extension MappingReader {
             }
             return .newest(count)
         }
+        if DurationParser.seconds(text, allowZero: true) == 0 {
+            throw parser.error(at: node(key)!, key: qualified(key),
+                               "'\(text)' keeps nothing; give a count above 0 (keep: 500) or an age (keep: 90d)")
+        }
         guard let seconds = DurationParser.seconds(text), seconds > 0 else {
             throw parser.error(at: node(key)!, key: qualified(key),
                                "'\(text)' is neither a count (keep: 500) nor an age (keep: 90d, 12h) "
                                + "nor a list of rules (keep: [{title: \"(?i)markets\"}])")
         }
         return .within(seconds: seconds)
+    }
+}
+
+extension ConfigParser {
+    /// A fleet's store (`database:`) keeps every document: `keep:` as retention would be ignored
+    /// there without a word, so it is refused with its line. `keep:` rules (a list) are fine.
+    func refuseRetentionInFleet(_ reader: MappingReader, database: String?) throws(ConfigError) {
+        guard database != nil else { return }
+        var readers = [reader]
+        for (index, entry) in (reader.node("feeds")?.sequence ?? []).enumerated() {
+            guard let mapping = entry.mapping else { continue }
+            readers.append(MappingReader(parser: self, mapping: mapping, path: "feeds[\(index)]"))
+        }
+        for each in readers {
+            guard let node = each.node("keep"), node.scalar != nil, !MappingReader.isNull(node) else { continue }
+            throw error(at: node, key: each.qualified("keep"), "a fleet's store (database:) keeps every document; "
+                        + "retention works on a local store only: remove it, or forget documents with `crawler store forget`")
+        }
     }
 }

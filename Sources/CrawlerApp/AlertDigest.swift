@@ -29,8 +29,15 @@ public struct AlertDigest: Sendable {
             add(event)
         }
         if let first = storeFailures.first {
-            add(AlertEvent(kind: .storeError, time: now, error: first.error, count: storeFailures.count))
+            addStoreError(AlertEvent(kind: .storeError, time: now, error: first.error, count: storeFailures.count))
         }
+    }
+
+    /// A store that fails keeps failing: under `run` every batch (often one feed each) would be
+    /// an event of its own, a thousand a digest. The digest holds one, counting every feed.
+    private mutating func addStoreError(_ event: AlertEvent) {
+        guard let index = pending.firstIndex(where: { $0.kind == .storeError }) else { return add(event) }
+        pending[index].count = (pending[index].count ?? 0) + (event.count ?? 0)
     }
 
     /// The store could not be opened or written outside a pass (the daemon cannot start).

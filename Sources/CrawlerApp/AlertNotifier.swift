@@ -3,6 +3,7 @@ public import Logging
 internal import Fetch
 internal import Foundation
 internal import Glibc
+internal import Synchronization
 
 /// Sends alert digests where `notify:` says: a command's stdin and/or a webhook's POST body,
 /// the same JSON for both. Without `notify:` it does nothing (the log has the events already).
@@ -44,32 +45,51 @@ public final class AlertNotifier {
         digest.record(storeError: storeError, now: now)
     }
 
-    /// Sends the pending events if a digest is due.
+    /// Starts sending the pending events if a digest is due, and returns: a command or webhook
+    /// that hangs (until `timeout:`) must not hold up the crawl. One digest is sent at a time.
     public func sendIfDue(now: Timestamp = WallClock.now()) async {
-        guard settings != nil, digest.isDue(at: now) else { return }
-        await send(now: now)
+        guard settings != nil, digest.isDue(at: now), !(sending?.done.isSet == false) else { return }
+        sending = start(now: now)
     }
 
-    /// Sends the pending events now (at the end of `once`, or at shutdown).
+    /// Sends the pending events now (at the end of `once`, or at shutdown), after the digest
+    /// still being sent.
     public func flush(now: Timestamp = WallClock.now()) async {
-        guard settings != nil, !digest.pending.isEmpty else { return }
-        await send(now: now)
+        await sending?.task.value
+        sending = nil
+        guard settings != nil, !digest.pending.isEmpty, let started = start(now: now) else { return }
+        await started.task.value
     }
 
-    private func send(now: Timestamp) async {
-        guard let settings else { return }
+    /// The digest being sent, and whether it is done.
+    private var sending: (task: Task<Void, Never>, done: SendFlag)?
+
+    private func start(now: Timestamp) -> (task: Task<Void, Never>, done: SendFlag)? {
+        guard let settings else { return nil }
         let (events, dropped) = digest.take(at: now)
         let payload = AlertPayload.json(events, dropped: dropped, now: now)
+        let fetch = self.fetch, logger = self.logger, count = events.count
+        let done = SendFlag()
+        let task = Task.detached {
+            await AlertNotifier.deliver(payload, events: count, settings: settings, fetch: fetch, logger: logger)
+            done.set()
+        }
+        return (task, done)
+    }
+
+    private static func deliver(_ payload: String, events: Int, settings: NotifySettings, fetch: FetchSettings,
+                                logger: Logger) async {
         if let command = settings.command {
-            report(CommandRunner.run(command, input: payload, timeout: fetch.timeout), to: "command", events: events.count)
+            report(CommandRunner.run(command, input: payload, timeout: fetch.timeout), to: "command",
+                   events: events, logger: logger)
         }
         if let webhook = settings.webhook {
-            report(await post(payload, to: webhook, settings: settings), to: SecretRedaction.redact(webhook),
-                   events: events.count)
+            report(await post(payload, to: webhook, settings: settings, fetch: fetch),
+                   to: SecretRedaction.redact(webhook), events: events, logger: logger)
         }
     }
 
-    private func report(_ problem: String?, to target: String, events: Int) {
+    private static func report(_ problem: String?, to target: String, events: Int, logger: Logger) {
         if let problem {
             logger.error("notify_failed", metadata: ["to": "\(target)", "events": "\(events)", "error": "\(problem)"])
         } else {
@@ -78,7 +98,8 @@ public final class AlertNotifier {
     }
 
     /// POSTs through the fetch engine, with the crawl's transfer settings and address rules.
-    private func post(_ payload: String, to url: String, settings: NotifySettings) async -> String? {
+    private static func post(_ payload: String, to url: String, settings: NotifySettings,
+                             fetch: FetchSettings) async -> String? {
         let access = NetworkAccess.operatorURL(url, allowsPrivateNetworks: settings.allowPrivateNetworks,
                                                hint: "set allow_private_networks: true under notify: to allow it")
         var own = RequestSettings()
@@ -93,6 +114,13 @@ public final class AlertNotifier {
             return (200..<300).contains(response.status) ? nil : "HTTP \(response.status)"
         }
     }
+}
+
+/// Set by a digest's sending task when it is done.
+private final class SendFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func set() { flag.store(true, ordering: .releasing) }
+    var isSet: Bool { flag.load(ordering: .acquiring) }
 }
 
 /// The digest's JSON (README, "Alerts").

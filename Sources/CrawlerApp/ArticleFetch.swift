@@ -60,7 +60,8 @@ public struct ArticleFetch: Sendable {
     func read(_ result: FetchResult) -> Outcome {
         switch result.outcome {
         case .failure(let failure):
-            return .failed("\(result.request.url): \(failure.message)")
+            // The engine's message names the URL already.
+            return .failed(failure.message)
         case .response(let response):
             guard (200..<300).contains(response.status) else {
                 return .failed("\(result.request.url): HTTP \(response.status)")

@@ -49,8 +49,14 @@ extension Daemon {
         }
         // Documents in two formats or layouts must not mix: that takes a rerender, not a reload.
         guard StoreProfile.fingerprint(of: fresh) == StoreProfile.fingerprint(of: config) else {
-            let reason = "output:, template: or document_path: changed; stop the crawler, run `crawler store rerender`, "
-                + "then start it again"
+            var reason = StoreProfile.changes(from: config, to: fresh).joined(separator: ", ") + " changed; "
+            // A new store takes the new settings from its first document: a restart, no rerender.
+            if fresh.storePath != config.storePath {
+                reason += "so did store:, which takes a restart too: stop the crawler and start it again; nothing was applied"
+            } else {
+                reason += "documents in two formats or layouts must not mix in one store: stop the crawler, "
+                    + "run `crawler store rerender`, then start it again; nothing was applied"
+            }
             logReload(["status": "rejected", "error": "\(reason)"], warning: true)
             return
         }

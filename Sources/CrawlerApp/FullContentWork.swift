@@ -55,19 +55,52 @@ struct FullContentWork {
         return (requests, nil)
     }
 
-    /// One page's result, read into its item's document; returns its feed's entry once that was
-    /// the feed's last page.
-    mutating func accept(_ result: FetchResult, logger: Logger, now: Timestamp) -> Entry? {
+    /// A page read (and its item rendered with the article) off the flow's task: a page may be
+    /// tens of megabytes, and reading it must not stop the flow's other feeds.
+    struct Page: Sendable {
+        var id: Int
+        var index: Int
+        var url: String
+        var outcome: Outcome
+
+        enum Outcome: Sendable {
+            case document(Document)
+            case failed(String)
+        }
+    }
+
+    /// The work of reading one page's result, for the concurrency pool; nil when no feed waits
+    /// for it (its feed was abandoned).
+    func reading(_ result: FetchResult) -> (@Sendable () -> Page)? {
         let key = result.request.feed.dropFirst(Self.prefix.count)
         guard let slash = key.firstIndex(of: "/"), let id = Int(key[..<slash]),
-              let index = Int(key[key.index(after: slash)...]), var entry = entries[id] else { return nil }
-        apply(entry.fetcher.read(result), to: &entry, index: index, url: result.request.url, logger: logger, now: now)
+              let index = Int(key[key.index(after: slash)...]), let entry = entries[id],
+              entry.source.items.indices.contains(index) else { return nil }
+        let fetcher = entry.fetcher, item = entry.source.items[index], source = entry.source
+        let rules = entry.processor.feed.rules
+        return {
+            switch fetcher.read(result) {
+            case .article(let article):
+                let document = source.renderer.render(item, firstSeen: source.firstSeen,
+                                                      rewrites: ItemRuleSet(rules).rewrites, article: article)
+                return Page(id: id, index: index, url: result.request.url, outcome: .document(document))
+            case .failed(let reason):
+                return Page(id: id, index: index, url: result.request.url, outcome: .failed(reason))
+            }
+        }
+    }
+
+    /// One page read into its item's document; returns its feed's entry once that was the
+    /// feed's last page.
+    mutating func accept(_ page: Page, logger: Logger, now: Timestamp) -> Entry? {
+        guard var entry = entries[page.id] else { return nil }
+        apply(page, to: &entry, logger: logger, now: now)
         entry.pending -= 1
         guard entry.pending == 0 else {
-            entries[id] = entry
+            entries[page.id] = entry
             return nil
         }
-        entries[id] = nil
+        entries[page.id] = nil
         return Self.finished(entry)
     }
 
@@ -78,22 +111,19 @@ struct FullContentWork {
         return Array(entries.values)
     }
 
-    private func apply(_ outcome: ArticleFetch.Outcome, to entry: inout Entry, index: Int, url: String,
-                       logger: Logger, now: Timestamp) {
-        let item = entry.source.items[index]
-        switch outcome {
-        case .article(let article):
-            let rules = ItemRuleSet(entry.processor.feed.rules)
-            entry.prepared.documents[index] = entry.source.renderer.render(
-                item, firstSeen: entry.source.firstSeen, rewrites: rules.rewrites, article: article)
+    private func apply(_ page: Page, to entry: inout Entry, logger: Logger, now: Timestamp) {
+        let item = entry.source.items[page.index]
+        switch page.outcome {
+        case .document(let document):
+            entry.prepared.documents[page.index] = document
         case .failed(let reason):
             let dated = item.published ?? item.updated
             let retries = dated.map { now.secondsSince1970 - $0.secondsSince1970 < Self.retryWindow } ?? false
             logger.warning("article_failed", metadata: [
-                "feed": "\(entry.processor.feed.name)", "item": "\(item.identity)", "url": "\(url)",
+                "feed": "\(entry.processor.feed.name)", "item": "\(item.identity)", "url": "\(page.url)",
                 "error": "\(reason)", "kept": "\(retries ? "retry_later" : "feed_body")",
             ])
-            if retries { entry.retried.insert(index) }
+            if retries { entry.retried.insert(page.index) }
         }
     }
 

@@ -31,6 +31,8 @@ public final class PipelineFlow {
     private var states: [String: FeedState?] = [:]
     /// `full_content` feeds waiting for their items' pages.
     private var articles = FullContentWork()
+    /// Their pages being read on the pool, each with the bytes its body holds against the backlog.
+    private var pages: OrderedWork<Int, FullContentWork.Page>
     /// Feeds with `keep:` reported since the store was last free: pruned when the writer is idle.
     private var retentionDue: [String: FeedConfig] = [:]
     private var retentionFeeds: [String: FeedConfig] = [:]
@@ -50,6 +52,7 @@ public final class PipelineFlow {
         session = FetchEngine(settings: FetchSettings(pipeline.config)).start(isCancelled: isCancelled)
         events = session.events.makeEventIterator()
         reading = OrderedWork(limit: pipeline.readersInFlight)
+        pages = OrderedWork(limit: pipeline.readersInFlight)
         writer = BatchWriter(store: store)
         let session = self.session
         // Wakes `step` when no result comes, so batches are flushed and due feeds submitted on time.
@@ -141,6 +144,7 @@ public final class PipelineFlow {
         if case .result(let result) = event { accept(result) }
         // Finished feeds go on to the batch at once, so a slow feed in the window holds nothing up.
         while reading.isFull || reading.oldestIsFinished { await takeOne() }
+        while pages.oldestIsFinished { await takePage() }
         while writer.hasFinished { deliver(await writer.finishOldest()) }
         await relieveBacklog()
         // A small batch is not kept waiting for company: stored within about a second of its first feed.
@@ -258,10 +262,18 @@ public final class PipelineFlow {
     }
 
     private func acceptPage(_ result: FetchResult) {
-        session.events.release(result.heldBytes)
         // Cut by shutdown: its feed is abandoned when the flow drains.
-        if case .failure(let failure) = result.outcome, failure.kind == .cancelled { return }
-        guard let entry = articles.accept(result, logger: pipeline.logger, now: pipeline.clock()) else { return }
+        if case .failure(let failure) = result.outcome, failure.kind == .cancelled {
+            return session.events.release(result.heldBytes)
+        }
+        guard let read = articles.reading(result) else { return session.events.release(result.heldBytes) }
+        pages.add(result.heldBytes, job: read)
+    }
+
+    private func takePage() async {
+        guard let (bytes, page) = await pages.next() else { return }
+        session.events.release(bytes)
+        guard let entry = articles.accept(page, logger: pipeline.logger, now: pipeline.clock()) else { return }
         batch.add(entry.prepared, processor: entry.processor)
     }
 

@@ -20,6 +20,23 @@ public enum StoreProfile {
         config.output == .hexo && (recorded.map { $0.hasPrefix("output: hexo,") } ?? true)
     }
 
+    /// The settings of the fingerprint that differ, as the operator wrote them (for a reload's reason).
+    public static func changes(from running: CrawlerConfig, to fresh: CrawlerConfig) -> [String] {
+        var changes: [String] = []
+        if running.output.name != fresh.output.name {
+            changes.append("output: (\(running.output.name) → \(fresh.output.name))")
+        } else if running.output != fresh.output {
+            changes.append("template:")
+        }
+        // A path that only follows its output's default is told by the output's change.
+        let followsOutput = running.documentPath == running.output.defaultDocumentPath
+            && fresh.documentPath == fresh.output.defaultDocumentPath
+        if running.documentPath != fresh.documentPath && !followsOutput {
+            changes.append("document_path: (\(running.documentPath) → \(fresh.documentPath))")
+        }
+        return changes
+    }
+
     public struct Mismatch: Error, CustomStringConvertible {
         public let store: String
         public let documents: Int

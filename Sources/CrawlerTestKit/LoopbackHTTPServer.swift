@@ -48,6 +48,7 @@ public final class LoopbackHTTPServer: Sendable {
     private let listener: Int32
     private let handler: Handler
     private let log = Mutex<[ReceivedRequest]>([])
+    private let leftEarly = Mutex<[String]>([])
     private let stopped = Atomic<Bool>(false)
 
     public enum ServerError: Error {
@@ -93,6 +94,10 @@ public final class LoopbackHTTPServer: Sendable {
     /// Every request received so far, in arrival order.
     public var requests: [ReceivedRequest] { log.withLock { $0 } }
 
+    /// The paths of requests whose client hung up while the server still held back its answer
+    /// (`delay`): the client stopped that transfer before it could end any other way.
+    public var hungUp: [String] { leftEarly.withLock { $0 } }
+
     /// Stops accepting connections; idempotent. Only shuts the socket down: the accept thread closes
     /// it once it has left accept(), so the descriptor number cannot be reused by another server's
     /// socket while this server's thread still accepts on it.
@@ -119,9 +124,27 @@ public final class LoopbackHTTPServer: Sendable {
         while let request = readRequest(connection) {
             log.withLock { $0.append(request) }
             let response = handler(request)
-            if response.delay > 0 { Thread.sleep(forTimeInterval: response.delay) }
+            if response.delay > 0, !hold(connection, seconds: response.delay) {
+                leftEarly.withLock { $0.append(request.path) }
+                return
+            }
             guard send(response, on: connection), request.headers["connection"]?.lowercased() != "close" else { return }
         }
+    }
+
+    /// Waits `seconds`, or less when the client hangs up meanwhile; false when it did.
+    private func hold(_ connection: Int32, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while case let left = deadline.timeIntervalSinceNow, left > 0 {
+            var watched = pollfd(fd: connection, events: Int16(POLLIN), revents: 0)
+            guard poll(&watched, 1, Int32(min(left, 0.2) * 1000) + 1) > 0 else { continue }
+            var byte: UInt8 = 0
+            let peeked = recv(connection, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+            if peeked == 0 || (peeked < 0 && errno != EAGAIN && errno != EINTR) { return false }
+            // Bytes of a next request wait: keep holding without spinning on them.
+            Thread.sleep(forTimeInterval: min(max(left, 0), 0.05))
+        }
+        return true
     }
 
     private func readRequest(_ connection: Int32) -> ReceivedRequest? {

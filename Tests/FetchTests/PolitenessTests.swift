@@ -14,6 +14,13 @@ import Testing
         var peak: Int { state.withLock { $0.peak } }
     }
 
+    /// A daemon's shutdown, as the engine polls it.
+    final class ShutdownFlag: Sendable {
+        private let value = Atomic<Bool>(false)
+        func set() { value.store(true, ordering: .releasing) }
+        var isSet: Bool { value.load(ordering: .acquiring) }
+    }
+
     @Test func noMoreThanTheHostCapAreInFlightToOneHost() async throws {
         let meter = Concurrency()
         let server = try LoopbackHTTPServer { _ in
@@ -64,23 +71,91 @@ import Testing
         #expect(received == 40)
     }
 
-    @Test func cancellingStopsTransfersInFlightWithinASecond() async throws {
-        let server = try LoopbackHTTPServer { _ in ServedResponse(text: "late", delay: 20) }
+    /// Runs `action` once, on the server's thread, when the `count`th request has arrived: a
+    /// test's own task may wait long on a loaded machine, the server's thread does not.
+    final class OnArrival: Sendable {
+        private let state = Mutex<(seen: Int, action: (@Sendable () -> Void)?)>((0, nil))
+        let count: Int
+
+        init(count: Int) { self.count = count }
+
+        /// Runs at once when the requests have all arrived already.
+        func then(_ action: @escaping @Sendable () -> Void) {
+            let arrivedAlready = state.withLock { state -> Bool in
+                state.action = action
+                return state.seen >= count
+            }
+            if arrivedAlready { action() }
+        }
+
+        func arrived() {
+            let action = state.withLock { state -> (@Sendable () -> Void)? in
+                state.seen += 1
+                return state.seen == count ? state.action : nil
+            }
+            action?()
+        }
+    }
+
+    /// The consumer gives up once every transfer is in flight: the engine hangs up each one, as
+    /// the server sees it, while its answer is still held back (20 s). No wall clock is raced:
+    /// a loaded machine makes the test slower, never wrong.
+    @Test func cancellingStopsTransfersInFlight() async throws {
+        let arrival = OnArrival(count: 4)
+        let server = try LoopbackHTTPServer { _ in
+            arrival.arrived()
+            return ServedResponse(text: "late", delay: 20)
+        }
         var settings = testSettings
         settings.timeout = 60
+        settings.connectTimeout = 30
         settings.lowSpeedSeconds = 60
         let requests = (1...4).map { FetchRequest(feed: "s\($0)", url: server.url("/s\($0)")) }
-        let stream = FetchEngine(settings: settings).fetch(requests)
+        let session = FetchEngine(settings: settings).start()
+        let events = session.events
+        let waiting = ShutdownFlag()
         let consumer = Task {
-            var kinds: [FetchFailure.Kind] = []
-            for await result in stream { if let problem = failure(result) { kinds.append(problem.kind) } }
-            return kinds
+            var received = 0
+            // Set just before it waits for the first result, with no suspension in between: a
+            // cancel from then on ends the wait on the cancelling thread, whatever the pool does.
+            waiting.set()
+            for await _ in events { received += 1 }
+            return received
         }
-        try await Task.sleep(for: .milliseconds(300))
-        let cancelledAt = ContinuousClock.now
-        consumer.cancel()
-        _ = await consumer.value
-        // The engine wakes at once; the margin is for a loaded CI machine, not for the engine.
-        #expect(ContinuousClock.now - cancelledAt < .seconds(2))
+        while !waiting.isSet { try await Task.sleep(for: .milliseconds(10)) }
+        session.submit(requests)
+        session.close()
+        arrival.then { consumer.cancel() }
+        #expect(await consumer.value == 0)
+        for _ in 0..<300 where server.hungUp.count < 4 { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(Set(server.hungUp) == Set(requests.map { "/\($0.feed)" }))
+    }
+
+    /// Told by the transfers' own end: each one in flight when the shutdown flag goes up (on the
+    /// fourth request's arrival) comes back cut by shutdown, none with the server's answer (held
+    /// back 20 s), and the results end.
+    @Test func aShutdownEndsEveryTransferInFlightAsCancelled() async throws {
+        let shutdown = ShutdownFlag()
+        let arrival = OnArrival(count: 4)
+        arrival.then { shutdown.set() }
+        let server = try LoopbackHTTPServer { _ in
+            arrival.arrived()
+            return ServedResponse(text: "late", delay: 20)
+        }
+        var settings = testSettings
+        settings.timeout = 60
+        settings.connectTimeout = 30
+        settings.lowSpeedSeconds = 60
+        let requests = (1...4).map { FetchRequest(feed: "s\($0)", url: server.url("/s\($0)")) }
+        let stream = FetchEngine(settings: settings).fetch(requests) { shutdown.isSet }
+        var results: [String: FetchResult] = [:]
+        for await result in stream { results[result.request.feed] = result }
+        #expect(Set(results.keys) == Set(requests.map(\.feed)))
+        for result in results.values {
+            #expect(failure(result)?.kind == .cancelled, "\(result.request.feed): \(result.outcome)")
+            #expect(failure(result)?.message == "\(result.request.url): cancelled by shutdown")
+            // The transfer's own time: cut long before the server would have answered.
+            #expect(result.milliseconds < 20_000)
+        }
     }
 }
