@@ -19,6 +19,10 @@ struct FullContentWork {
         /// Pages not back yet, and items to leave out for a later fetch.
         var pending = 0
         var retried: Set<Int> = []
+        /// The pages read, by item: a document rendered again (its images kept) keeps its page.
+        var articles: [Int: ArticleBody] = [:]
+        /// Short hashes of the feed's documents the store held when the feed was set aside.
+        var stored: Set<String> = []
     }
 
     private var entries: [Int: Entry] = [:]
@@ -41,7 +45,7 @@ struct FullContentWork {
     mutating func add(_ prepared: FeedProcessor.Prepared, processor: FeedProcessor, source: FeedReader.Source,
                       stored: Set<String>, config: CrawlerConfig) -> (requests: [FetchRequest], ready: Entry?) {
         var entry = Entry(prepared: prepared, processor: processor, source: source,
-                          fetcher: ArticleFetch(feed: processor.feed, config: config))
+                          fetcher: ArticleFetch(feed: processor.feed, config: config), stored: stored)
         let id = nextID
         var requests: [FetchRequest] = []
         for (index, document) in prepared.documents.enumerated() where !stored.contains(document.shortHash) {
@@ -56,7 +60,7 @@ struct FullContentWork {
     }
 
     /// One page's result, read into its item's document; returns its feed's entry once that was
-    /// the feed's last page.
+    /// the feed's last page (its items to retry still in it: see `finished`).
     mutating func accept(_ result: FetchResult, logger: Logger, now: Timestamp) -> Entry? {
         let key = result.request.feed.dropFirst(Self.prefix.count)
         guard let slash = key.firstIndex(of: "/"), let id = Int(key[..<slash]),
@@ -68,7 +72,7 @@ struct FullContentWork {
             return nil
         }
         entries[id] = nil
-        return Self.finished(entry)
+        return entry
     }
 
     /// Shut down with pages outstanding: these feeds are neither stored nor reported, like a
@@ -83,6 +87,7 @@ struct FullContentWork {
         let item = entry.source.items[index]
         switch outcome {
         case .article(let article):
+            entry.articles[index] = article
             let rules = ItemRuleSet(entry.processor.feed.rules)
             entry.prepared.documents[index] = entry.source.renderer.render(
                 item, firstSeen: entry.source.firstSeen, rewrites: rules.rewrites, article: article)
@@ -99,7 +104,7 @@ struct FullContentWork {
 
     /// Items whose page is to be retried are left out, unseen; without the validators the next
     /// fetch reads the feed again.
-    private static func finished(_ entry: Entry) -> Entry {
+    static func finished(_ entry: Entry) -> Entry {
         guard !entry.retried.isEmpty else { return entry }
         var entry = entry
         entry.prepared.documents = entry.prepared.documents.enumerated()

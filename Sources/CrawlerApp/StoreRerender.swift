@@ -56,7 +56,8 @@ public struct StoreRerender {
                 }
                 renderable.append((row, source, feedConfig))
             }
-            let rewrites = render(renderable, format: format, layout: store.layout)
+            let images = try keptImages(renderable.map { ($0.0.document.shortHash, $0.2) })
+            let rewrites = render(renderable, images: images, format: format, layout: store.layout)
             let changing = store.changing(rewrites)
             if !dryRun { try store.rewrite(changing) }
             report.rewritten += changing.count
@@ -69,16 +70,26 @@ public struct StoreRerender {
         return report
     }
 
+    /// `images: local`: the kept copies of each document's images (remote URL → their URL), read
+    /// from the store, so the documents point at them again without fetching anything. Source
+    /// values keep the remote URLs; an image never kept stays remote.
+    private func keptImages(_ rows: [(short: String, feed: FeedConfig)]) throws -> [[String: String]] {
+        try rows.map { row in
+            guard row.feed.article.localImages else { return [:] }
+            return try store.keptAssets(forDocument: row.short).mapValues { config.assetsURL + $0 }
+        }
+    }
+
     /// Renders a batch on every core: rendering (sanitizing above all) is most of a rerender's CPU.
-    private func render(_ rows: [(DocumentStore.StoredSource, SourceValues, FeedConfig)], format: OutputFormat,
-                        layout: DocumentLayout) -> [DocumentStore.DocumentRewrite] {
+    private func render(_ rows: [(DocumentStore.StoredSource, SourceValues, FeedConfig)], images: [[String: String]],
+                        format: OutputFormat, layout: DocumentLayout) -> [DocumentStore.DocumentRewrite] {
         let results = RenderedBatch(count: rows.count)
         let defaultImage = config.defaultImage
         DispatchQueue.concurrentPerform(iterations: rows.count) { index in
             let (row, source, feed) = rows[index]
             let renderer = DocumentRenderer(feed: feed, channelTitle: source.channelTitle, defaultImage: defaultImage,
                                             format: format)
-            let document = renderer.render(source.item, firstSeen: source.firstSeen)
+            let document = renderer.render(source.item, firstSeen: source.firstSeen, images: images[index])
             let path = layout.relativePath(date: document.date, shortHash: row.document.shortHash)
             results.set(index, DocumentStore.DocumentRewrite(shortHash: row.document.shortHash, oldPath: row.document.path,
                                                              path: path, text: document.text, date: document.date))
