@@ -26,11 +26,17 @@ import Testing
             + items.joined() + "</channel></rss>\n"
     }
 
+    /// A second loopback server: another port, so not the feeds' own (trusted) address.
+    static let imageHost: LoopbackHTTPServer? = try? LoopbackHTTPServer { request in
+        guard request.path == "/img/private.gif" else { return ServedResponse(status: 404, body: []) }
+        return ServedResponse(headers: [("Content-Type", "image/gif")], body: privateGIF)
+    }
+
     /// The feeds and images; `/hot/` images need the article's URL as Referer.
     static func server(base: @escaping @Sendable () -> String) throws -> LoopbackHTTPServer {
-        try LoopbackHTTPServer { request in
+        let privateBase = "http://127.0.0.1:\(try #require(imageHost).port)"
+        return try LoopbackHTTPServer { request in
             let base = base()
-            let privateBase = base.replacingOccurrences(of: "127.0.0.1", with: "127.0.0.2")
             switch request.path {
             case "/healthy":
                 return ServedResponse(text: feed([item("Healthy item", link: base + "/h", body: "<p>Plain healthy text.</p>")]))
@@ -53,8 +59,6 @@ import Testing
                 return ServedResponse(headers: [("Content-Type", "image/png")], body: huge)
             case "/img/fake.png":
                 return ServedResponse(headers: [("Content-Type", "image/png")], body: Array("<html><body>Not found</body></html>".utf8))
-            case "/img/private.gif":
-                return ServedResponse(headers: [("Content-Type", "image/gif")], body: privateGIF)
             case "/hot/guarded.jpg":
                 guard request.headers["referer"]?.hasPrefix(base + "/posts/") == true else { return ServedResponse(status: 403, body: []) }
                 return ServedResponse(headers: [("Content-Type", "image/jpeg")], body: guarded)
@@ -146,7 +150,7 @@ import Testing
         // Refused images: the post keeps the remote URLs, each refusal logged with feed and URL.
         let refusals = try #require(stored["Refusals"])
         #expect(refusals.contains("\(base.value)/img/huge.png") && refusals.contains("\(base.value)/img/fake.png"))
-        #expect(refusals.contains("127.0.0.2"))
+        #expect(refusals.contains("/img/private.gif"))
         let refused = run.stderr.split(separator: "\n").map { LogLine(String($0)) }.filter { $0["event"] == "image_refused" }
         func refusal(_ suffix: String) -> LogLine? { refused.first { $0["url"]?.hasSuffix(suffix) == true } }
         #expect(refusal("/img/huge.png")?["error"]?.contains("max_image_size") == true, "\(run.stderr.suffix(3000))")
