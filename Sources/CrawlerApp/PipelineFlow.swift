@@ -284,7 +284,8 @@ public final class PipelineFlow {
             return batch.add(FullContentWork.finished(entry).prepared, processor: entry.processor)
         }
         deliver(await writer.finishAll())
-        let (requests, ready) = images.add(entry) { urls in (try? files.keptAssets(for: urls)) ?? [:] }
+        let feed = entry.processor.feed.name
+        let (requests, ready) = images.add(entry) { urls in (try? files.keptAssets(for: urls, feed: feed)) ?? [:] }
         if let ready { await storeImages(ready, in: files) }
         session.submit(requests)
     }

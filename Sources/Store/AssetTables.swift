@@ -13,7 +13,7 @@ enum AssetTables {
             PRIMARY KEY (feed, item, url)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS document_assets_asset ON document_assets (asset);
-        CREATE INDEX IF NOT EXISTS document_assets_url ON document_assets (url);
+        CREATE INDEX IF NOT EXISTS document_assets_url ON document_assets (url, feed);
         """
 
     /// The rows of items whose document is stored.

@@ -78,15 +78,16 @@ extension DocumentStore {
         return file.folder.kind(of: file.name) == .file
     }
 
-    /// Assets already kept for these remote URLs (by any item), whose files are there: a URL
-    /// seen before is not fetched again.
-    public func keptAssets(for urls: [String]) throws(StoreError) -> [String: String] {
+    /// Assets already kept for these remote URLs by the feed's own items, whose files are
+    /// there: a URL the feed showed before is not fetched again. Only the feed's own: another
+    /// feed may reach addresses this one may not (`allow_private_networks`).
+    public func keptAssets(for urls: [String], feed: String) throws(StoreError) -> [String: String] {
         guard !urls.isEmpty else { return [:] }
-        let lookup = try indexDatabase.prepare("SELECT asset FROM document_assets WHERE url = ?1 LIMIT 1")
+        let lookup = try indexDatabase.prepare("SELECT asset FROM document_assets WHERE url = ?1 AND feed = ?2 LIMIT 1")
         var found: [String: String] = [:]
         for url in urls {
             var asset: String?
-            try lookup.run([.text(url)]) { row in asset = row.text(0) }
+            try lookup.run([.text(url), .text(feed)]) { row in asset = row.text(0) }
             if let asset, hasAsset(asset) { found[url] = asset }
         }
         return found

@@ -199,6 +199,30 @@ import Testing
         #expect(missing.stdout.contains("assets/\(photo): missing"), "\(missing.stdout)")
     }
 
+    /// Source values keep the remote URLs; rerender maps them to the kept assets again, from the
+    /// store, without fetching an image.
+    @Test func rerenderPointsAtTheKeptAssetsWithoutFetchingThemAgain() throws {
+        let base = LockedText()
+        let server = try Self.server(base: { base.value })
+        base.value = "http://127.0.0.1:\(server.port)"
+        try writeConfig(server)
+        #expect(try crawler(["once"]).status == 0)
+        let photo = try #require(asset(holding: Self.photo))
+        let imageRequests = server.requests.filter { $0.path.hasPrefix("/img/") || $0.path.hasPrefix("/hot/") }.count
+        let config = try #require(folder.read("feeds.yaml"))
+        try folder.write(config.replacingOccurrences(of: "max_image_size: 1MB", with: "max_image_size: 1MB\nassets_url: https://cdn.example/media/"),
+                         to: "feeds.yaml")
+        let rerender = try crawler(["store", "rerender"])
+        #expect(rerender.status == 0, "\(rerender.stderr)")
+        let first = try #require(documents()["First post"])
+        #expect(first.contains("src=\"https://cdn.example/media/\(photo)\""), "\(first)")
+        #expect(first.contains("headimg: 'https://cdn.example/media/\(photo)'"))
+        #expect(!first.contains("/img/photo.png"))
+        #expect(documents()["Refusals"]?.contains("\(base.value)/img/huge.png") == true)
+        #expect(server.requests.filter { $0.path.hasPrefix("/img/") || $0.path.hasPrefix("/hot/") }.count == imageRequests)
+        #expect(try crawler(["store", "verify"]).status == 0)
+    }
+
     /// Killed at each rename that puts an image in place: no document ever points at a missing
     /// asset, and the next pass stores every post with its images.
     @Test func killedWhileStoringImagesNoDocumentPointsAtAMissingAsset() throws {
