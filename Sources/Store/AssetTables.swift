@@ -23,4 +23,13 @@ enum AssetTables {
         JOIN documents d ON d.short = f.document
         WHERE d.short NOT IN (SELECT short FROM pending)
         """
+
+    /// Assets that must stay: those of stored documents, and those of items neither stored nor
+    /// forgotten yet (a document on its way to the store, whose images were kept first).
+    static let kept = """
+        SELECT asset FROM (\(live))
+        UNION SELECT a.asset FROM document_assets a
+        WHERE NOT EXISTS (SELECT 1 FROM item_files f WHERE f.feed = a.feed AND f.item = a.item)
+          AND NOT EXISTS (SELECT 1 FROM tombstone_items t WHERE t.feed = a.feed AND t.item = a.item)
+        """
 }

@@ -146,13 +146,14 @@ extension DocumentStore {
         return assets
     }
 
-    /// Removes those of `candidates` no stored document uses any more (after a forget), with
+    /// Removes those of `candidates` no stored document uses any more (after a forget or `keep:`),
+    /// and no document on its way to the store either, with
     /// their rows; returns the paths removed. The document goes first, then its asset: a crash
     /// between leaves an unreferenced asset, never a document without its image.
     func removeUnused(_ candidates: Set<String>) throws(StoreError) -> [String] {
         guard !candidates.isEmpty else { return [] }
         var live: Set<String> = []
-        try indexDatabase.prepare(AssetTables.live).run([]) { row in row.text(3).map { _ = live.insert($0) } }
+        try indexDatabase.prepare(AssetTables.kept).run([]) { row in row.text(0).map { _ = live.insert($0) } }
         let unused = candidates.subtracting(live).sorted()
         guard !unused.isEmpty else { return [] }
         let drop = try indexDatabase.prepare("DELETE FROM document_assets WHERE asset = ?1")

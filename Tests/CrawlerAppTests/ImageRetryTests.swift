@@ -70,4 +70,49 @@ import Testing
         #expect(FileManager.default.contents(atPath: folder.file("out/assets/" + name)) == Data(Self.png))
         #expect(texts().count == 3)
     }
+
+    /// `keep:` forgets a post past the bound, and with it the image only that post used.
+    @Test func retentionRemovesTheImagesOfForgottenPosts() throws {
+        let site = Site()
+        let older: [UInt8] = Array("GIF89a older".utf8), newer: [UInt8] = Array("GIF89a newer".utf8)
+        let server = try LoopbackHTTPServer { request in
+            let base = site.base.withLock { $0 }
+            switch request.path {
+            case "/healthy": return ServedResponse(text: Self.feed(base, [("healthy", "<p>Healthy text.</p>")]))
+            case "/news":
+                return ServedResponse(text: """
+                    <?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>\(base)/</link>
+                    <item><title>Older</title><link>\(base)/p/1</link><pubDate>Sun, 01 Nov 2026 10:00:00 +0000</pubDate>
+                    <description><![CDATA[<p>Older</p><img src="\(base)/older.gif">]]></description></item>
+                    <item><title>Newer</title><link>\(base)/p/2</link><pubDate>Mon, 02 Nov 2026 10:00:00 +0000</pubDate>
+                    <description><![CDATA[<p>Newer</p><img src="\(base)/newer.gif">]]></description></item>
+                    </channel></rss>
+                    """)
+            case "/older.gif": return ServedResponse(headers: [("Content-Type", "image/gif")], body: older)
+            case "/newer.gif": return ServedResponse(headers: [("Content-Type", "image/gif")], body: newer)
+            default: return ServedResponse(status: 404, body: [])
+            }
+        }
+        site.base.withLock { $0 = "http://127.0.0.1:\(server.port)" }
+        try folder.write("""
+            store: ./out
+            host_gap: 0s
+            feeds:
+              - url: \(server.url("/healthy"))
+                name: healthy
+              - url: \(server.url("/news"))
+                name: news
+                images: local
+                keep: 1
+            """, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
+        let texts = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(texts.contains { $0.contains("Healthy text.") })
+        #expect(texts.contains { $0.contains("Newer") } && !texts.contains { $0.contains("Older") })
+        let assets = folder.files(under: "out/assets")
+        #expect(assets.count == 1, "\(assets)")
+        #expect(assets.first.flatMap { FileManager.default.contents(atPath: folder.file("out/assets/" + $0)) } == Data(newer))
+        #expect(try CrawlerProcess.run(["store", "verify"], in: folder.path).status == 0)
+    }
 }
