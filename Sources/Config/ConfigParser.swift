@@ -22,12 +22,13 @@ public struct ConfigParser: Sendable {
                              "allow_private_networks",
                              "max_items", "max_documents_per_day", "parse_time_limit", "max_backlog_bytes", "keep",
                              "revisions", "identity", "notify"]
-        + RequestSettingsParser.globalKeys + RulesParser.keys.filter { $0 != "keep" }
+        + RequestSettingsParser.globalKeys + RulesParser.keys.filter { $0 != "keep" } + ImageSettingsParser.globalKeys
     static let feedKeys = ["url", "name", "categories", "author", "image", "interval", "adaptive",
                            "min_interval", "max_interval",
                            "item_categories", "sanitize", "tls_verify", "allow_private_networks", "enabled", "site_url",
                            "max_items", "max_documents_per_day", "parse_time_limit", "keep", "revisions", "identity"]
         + RequestSettingsParser.feedKeys + RulesParser.keys.filter { $0 != "keep" } + ArticleSettingsParser.keys
+        + ImageSettingsParser.feedKeys
 
     /// No rules: every scalar is text that the readers convert themselves, and `MappingReader`
     /// tells YAML's null apart by value. Yams' default resolver tries seven regular expressions
@@ -88,6 +89,8 @@ public struct ConfigParser: Sendable {
         config.notify = try NotifyParser(parser: self, allowPrivateNetworks: config.allowPrivateNetworks)
             .parse(reader.node("notify"))
         defaults.rules = try RulesParser(parser: self).parse(reader)
+        try ImageSettingsParser(parser: self).parse(reader, into: &defaults.article, defaults: ArticleSettings())
+        config.assetsURL = try ImageSettingsParser(parser: self).assetsURL(reader) ?? config.assetsURL
         let feeds = try parseFeeds(reader.node("feeds"), defaults: defaults)
         try refuseRetentionInFleet(reader, database: config.database)
         config.feeds = feeds.filter(\.enabled).map(\.0)
@@ -166,6 +169,7 @@ public struct ConfigParser: Sendable {
         feed.identity = try reader.identity(default: defaults.identity)
         feed.rules = try RulesParser(parser: self).parse(reader).after(defaults.rules)
         feed.article = try ArticleSettingsParser(parser: self).parse(reader)
+        try ImageSettingsParser(parser: self).parse(reader, into: &feed.article, defaults: defaults.article)
         return (feed, try reader.bool("enabled") ?? true)
     }
 

@@ -22,10 +22,16 @@ public struct DocumentRenderer: Sendable {
     /// Renders one item. `firstSeen` dates items that carry no date of their own. `rewrites`
     /// (the feed's `rewrite:` rules) and `article` (the page's extracted text, for `full_content`)
     /// change the body only: the hash stays the feed item's, so an item is the same document
-    /// whichever body it got and whatever the rules said at the time.
+    /// whichever body it got and whatever the rules said at the time. `images` (remote URL → the
+    /// kept copy's URL, `images: local`) points the body's images and the header image at the
+    /// copies; the hash stays the same for them too.
     public func render(_ item: Item, firstSeen: Timestamp, rewrites: BodyRewrites? = nil,
-                       article: ArticleBody? = nil) -> Document {
-        let fields = self.fields(for: item, firstSeen: firstSeen, rewrites: rewrites, article: article)
+                       article: ArticleBody? = nil, images: [String: String] = [:]) -> Document {
+        var fields = self.fields(for: item, firstSeen: firstSeen, rewrites: rewrites, article: article)
+        if !images.isEmpty {
+            fields.body = ImageReferences.rewrite(fields.body, map: images)
+            fields.image = fields.image.map { images[$0] ?? $0 }
+        }
         let hash = ContentHash.compute(title: fields.title, bodyHTML: item.contentHTML)
         var document = Document(feed: feed.name,
                                 itemIdentity: ItemIdentity.of(item, rule: feed.identity, title: fields.title, contentHash: hash),

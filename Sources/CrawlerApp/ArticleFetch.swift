@@ -34,7 +34,10 @@ public struct ArticleFetch: Sendable {
         settings.userAgent = feed.request.userAgent
         settings.proxy = feed.request.proxy
         settings.caFile = feed.request.caFile
-        return FetchRequest(feed: key, url: link, verifyTLS: feed.verifyTLS, access: access, settings: settings)
+        var request = FetchRequest(feed: key, url: link, verifyTLS: feed.verifyTLS, access: access, settings: settings)
+        // Behind the feeds: a feed's fetch never waits for its items' pages.
+        request.priority = .page
+        return request
     }
 
     /// Fetches the pages of `links` (key → URL) at once and reads each.

@@ -68,7 +68,7 @@ struct FeedReader: Sendable {
                                         format: format)
         reading.documents.reserveCapacity(parsed.feed.items.count)
         let rules = feed.rules.isEmpty ? nil : ItemRuleSet(feed.rules)
-        if feed.article.fullContent { reading.source = Source(renderer: renderer, firstSeen: now) }
+        if feed.article.fullContent || feed.article.localImages { reading.source = Source(renderer: renderer, firstSeen: now) }
         for item in parsed.feed.items {
             if let reason = limits.stopReason() {
                 reading.cut = reason

@@ -19,6 +19,10 @@ struct FullContentWork {
         /// Pages not back yet, and items to leave out for a later fetch.
         var pending = 0
         var retried: Set<Int> = []
+        /// The pages read, by item: a document rendered again (its images kept) keeps its page.
+        var articles: [Int: ArticleBody] = [:]
+        /// Short hashes of the feed's documents the store held when the feed was set aside.
+        var stored: Set<String> = []
     }
 
     private var entries: [Int: Entry] = [:]
@@ -41,7 +45,7 @@ struct FullContentWork {
     mutating func add(_ prepared: FeedProcessor.Prepared, processor: FeedProcessor, source: FeedReader.Source,
                       stored: Set<String>, config: CrawlerConfig) -> (requests: [FetchRequest], ready: Entry?) {
         var entry = Entry(prepared: prepared, processor: processor, source: source,
-                          fetcher: ArticleFetch(feed: processor.feed, config: config))
+                          fetcher: ArticleFetch(feed: processor.feed, config: config), stored: stored)
         let id = nextID
         var requests: [FetchRequest] = []
         for (index, document) in prepared.documents.enumerated() where !stored.contains(document.shortHash) {
@@ -64,7 +68,7 @@ struct FullContentWork {
         var outcome: Outcome
 
         enum Outcome: Sendable {
-            case document(Document)
+            case document(Document, ArticleBody)
             case failed(String)
         }
     }
@@ -83,7 +87,7 @@ struct FullContentWork {
             case .article(let article):
                 let document = source.renderer.render(item, firstSeen: source.firstSeen,
                                                       rewrites: ItemRuleSet(rules).rewrites, article: article)
-                return Page(id: id, index: index, url: result.request.url, outcome: .document(document))
+                return Page(id: id, index: index, url: result.request.url, outcome: .document(document, article))
             case .failed(let reason):
                 return Page(id: id, index: index, url: result.request.url, outcome: .failed(reason))
             }
@@ -91,7 +95,7 @@ struct FullContentWork {
     }
 
     /// One page read into its item's document; returns its feed's entry once that was the
-    /// feed's last page.
+    /// feed's last page (its items to retry still in it: see `finished`).
     mutating func accept(_ page: Page, logger: Logger, now: Timestamp) -> Entry? {
         guard var entry = entries[page.id] else { return nil }
         apply(page, to: &entry, logger: logger, now: now)
@@ -101,7 +105,7 @@ struct FullContentWork {
             return nil
         }
         entries[page.id] = nil
-        return Self.finished(entry)
+        return entry
     }
 
     /// Shut down with pages outstanding: these feeds are neither stored nor reported, like a
@@ -114,7 +118,8 @@ struct FullContentWork {
     private func apply(_ page: Page, to entry: inout Entry, logger: Logger, now: Timestamp) {
         let item = entry.source.items[page.index]
         switch page.outcome {
-        case .document(let document):
+        case .document(let document, let article):
+            entry.articles[page.index] = article
             entry.prepared.documents[page.index] = document
         case .failed(let reason):
             let dated = item.published ?? item.updated
@@ -129,7 +134,7 @@ struct FullContentWork {
 
     /// Items whose page is to be retried are left out, unseen; without the validators the next
     /// fetch reads the feed again.
-    private static func finished(_ entry: Entry) -> Entry {
+    static func finished(_ entry: Entry) -> Entry {
         guard !entry.retried.isEmpty else { return entry }
         var entry = entry
         entry.prepared.documents = entry.prepared.documents.enumerated()

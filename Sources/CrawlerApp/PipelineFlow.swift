@@ -33,6 +33,8 @@ public final class PipelineFlow {
     private var articles = FullContentWork()
     /// Their pages being read on the pool, each with the bytes its body holds against the backlog.
     private var pages: OrderedWork<Int, FullContentWork.Page>
+    /// `images: local` feeds waiting for their documents' images.
+    private var images = ImageWork()
     /// Feeds with `keep:` reported since the store was last free: pruned when the writer is idle.
     private var retentionDue: [String: FeedConfig] = [:]
     private var retentionFeeds: [String: FeedConfig] = [:]
@@ -122,7 +124,7 @@ public final class PipelineFlow {
 
     private func closeSessionIfDone() {
         guard closing else { return }
-        if context.isCancelled() || (submitted.isEmpty && reading.isEmpty && articles.isEmpty) { session.close() }
+        if context.isCancelled() || (submitted.isEmpty && reading.isEmpty && articles.isEmpty && images.isEmpty) { session.close() }
     }
 
     /// New settings from a reload: feeds read from now on use them. The fetch session keeps its
@@ -141,7 +143,7 @@ public final class PipelineFlow {
             return false
         }
         heartbeat()
-        if case .result(let result) = event { accept(result) }
+        if case .result(let result) = event { await accept(result) }
         // Finished feeds go on to the batch at once, so a slow feed in the window holds nothing up.
         while reading.isFull || reading.oldestIsFinished { await takeOne() }
         while pages.oldestIsFinished { await takePage() }
@@ -154,8 +156,9 @@ public final class PipelineFlow {
         return true
     }
 
-    private func accept(_ result: FetchResult) {
+    private func accept(_ result: FetchResult) async {
         if FullContentWork.isPage(result) { return acceptPage(result) }
+        if ImageWork.isImage(result) { return await acceptImage(result) }
         guard let feed = submitted.removeValue(forKey: result.request.feed) else {
             session.events.release(result.heldBytes)
             return
@@ -179,6 +182,9 @@ public final class PipelineFlow {
         while !reading.isEmpty { await takeOne() }
         for entry in articles.abandon() {
             session.events.release(held.removeValue(forKey: entry.processor.feed.name) ?? 0)
+        }
+        for job in images.abandon() {
+            session.events.release(held.removeValue(forKey: job.entry.processor.feed.name) ?? 0)
         }
         if !batch.isEmpty { await flush() }
         deliver(await writer.finishAll())
@@ -250,14 +256,20 @@ public final class PipelineFlow {
     // MARK: full_content and keep:
 
     /// A `full_content` feed waits for the pages of its new items (those the store does not hold:
-    /// looked up once the batches in flight are done, as the store has one user at a time).
+    /// looked up once the batches in flight are done, as the store has one user at a time), then
+    /// an `images: local` feed for their images.
     private func setAside(_ prepared: FeedProcessor.Prepared, processor: FeedProcessor,
                           source: FeedReader.Source) async {
         deliver(await writer.finishAll())
         let stored = (try? store.storedHashes(among: prepared.documents.map(\.shortHash))) ?? []
+        guard processor.feed.article.fullContent else {
+            let fetcher = ArticleFetch(feed: processor.feed, config: pipeline.config)
+            return await keepImages(FullContentWork.Entry(prepared: prepared, processor: processor, source: source,
+                                                          fetcher: fetcher, stored: stored))
+        }
         let (requests, ready) = articles.add(prepared, processor: processor, source: source, stored: stored,
                                              config: pipeline.config)
-        if let ready { batch.add(ready.prepared, processor: ready.processor) }
+        if let ready { await keepImages(ready) }
         session.submit(requests)
     }
 
@@ -274,7 +286,49 @@ public final class PipelineFlow {
         guard let (bytes, page) = await pages.next() else { return }
         session.events.release(bytes)
         guard let entry = articles.accept(page, logger: pipeline.logger, now: pipeline.clock()) else { return }
-        batch.add(entry.prepared, processor: entry.processor)
+        await keepImages(entry)
+    }
+
+    /// `images: local` on a store that keeps files: the feed waits for its images (see
+    /// `ImageWork`). Otherwise, and for the fleet's store, it goes on to the batch as it is.
+    private func keepImages(_ entry: FullContentWork.Entry) async {
+        guard entry.processor.feed.article.localImages, let files = store as? DocumentStore else {
+            return batch.add(FullContentWork.finished(entry).prepared, processor: entry.processor)
+        }
+        deliver(await writer.finishAll())
+        let feed = entry.processor.feed.name
+        let (requests, ready) = images.add(entry) { urls in (try? files.keptAssets(for: urls, feed: feed)) ?? [:] }
+        if let ready { await storeImages(ready, in: files) }
+        session.submit(requests)
+    }
+
+    private func acceptImage(_ result: FetchResult) async {
+        session.events.release(result.heldBytes)
+        if case .failure(let failure) = result.outcome, failure.kind == .cancelled { return }
+        let (requests, done) = images.accept(result)
+        session.submit(requests)
+        if let done, let files = store as? DocumentStore { await storeImages(done, in: files) }
+    }
+
+    /// The images first, durably, then the documents pointing at them go to the batch. Images
+    /// that cannot be stored leave the documents with their remote URLs.
+    private func storeImages(_ job: ImageWork.Job, in files: DocumentStore) async {
+        var finished = ImageWork.finish(job, assetsURL: pipeline.config.assetsURL, logger: pipeline.logger,
+                                        now: pipeline.clock())
+        if !finished.references.isEmpty {
+            deliver(await writer.finishAll())
+            do {
+                try files.keep(finished.assets, references: finished.references)
+            } catch {
+                pipeline.logger.error("images_not_stored", metadata: [
+                    "feed": "\(job.entry.processor.feed.name)", "error": "\(error)",
+                ])
+                var original = job.entry
+                original.retried = finished.entry.retried
+                finished.entry = original
+            }
+        }
+        batch.add(FullContentWork.finished(finished.entry).prepared, processor: finished.entry.processor)
     }
 
     /// `keep:` for the feeds reported since the last time; the writer must be idle.

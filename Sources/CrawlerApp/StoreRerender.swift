@@ -56,8 +56,10 @@ public struct StoreRerender {
                 }
                 renderable.append((row, source, feedConfig))
             }
+            let images = try keptImages(renderable.map { ($0.0.document.shortHash, $0.2) })
             let rewrites = Self.render(renderable.map { ($0.0.document.shortHash, $0.0.document.path, $0.1, $0.2) },
-                                       format: format, layout: store.layout, defaultImage: config.defaultImage)
+                                       format: format, layout: store.layout, defaultImage: config.defaultImage,
+                                       images: images)
             let changing = store.changing(rewrites)
             if !dryRun { try store.rewrite(changing) }
             report.rewritten += changing.count
@@ -70,16 +72,29 @@ public struct StoreRerender {
         return report
     }
 
+    /// `images: local`: the kept copies of each document's images (remote URL → their URL), read
+    /// from the store, so the documents point at them again without fetching anything. Source
+    /// values keep the remote URLs; an image never kept stays remote.
+    private func keptImages(_ rows: [(short: String, feed: FeedConfig)]) throws -> [[String: String]] {
+        try rows.map { row in
+            guard row.feed.article.localImages else { return [:] }
+            return try store.keptAssets(forDocument: row.short).mapValues { config.assetsURL + $0 }
+        }
+    }
+
     /// Renders a batch on every core: rendering (sanitizing above all) is most of a rerender's CPU.
-    /// Each row: the document's short hash and path now, its source values and its feed's settings.
+    /// Each row: the document's short hash and path now, its source values and its feed's settings;
+    /// `images`, by row, the kept copies of its images (none: the remote URLs stay).
     static func render(_ rows: [(shortHash: String, path: String, source: SourceValues, feed: FeedConfig)],
-                       format: OutputFormat, layout: DocumentLayout, defaultImage: String?) -> [DocumentStore.DocumentRewrite] {
+                       format: OutputFormat, layout: DocumentLayout, defaultImage: String?,
+                       images: [[String: String]] = []) -> [DocumentStore.DocumentRewrite] {
         let results = RenderedBatch(count: rows.count)
         DispatchQueue.concurrentPerform(iterations: rows.count) { index in
             let (shortHash, oldPath, source, feed) = rows[index]
             let renderer = DocumentRenderer(feed: feed, channelTitle: source.channelTitle, defaultImage: defaultImage,
                                             format: format)
-            let document = renderer.render(source.item, firstSeen: source.firstSeen)
+            let kept = images.indices.contains(index) ? images[index] : [:]
+            let document = renderer.render(source.item, firstSeen: source.firstSeen, images: kept)
             let path = layout.relativePath(date: document.date, shortHash: shortHash)
             results.set(index, DocumentStore.DocumentRewrite(shortHash: shortHash, oldPath: oldPath,
                                                              path: path, text: document.text, date: document.date))

@@ -18,6 +18,8 @@ public struct CrawlerConfig: Sendable, Hashable {
     public var maxBodyBytes: Int
     /// Last-resort image for documents whose item and feed have none.
     public var defaultImage: String?
+    /// `assets_url:`: what a kept image's name is appended to in documents (`images: local`).
+    public var assetsURL = "/assets/"
     /// The front-matter dialect documents are written in.
     public var output: OutputProfile = .hexo
     /// The file `output: template` was read from, for errors that point into it.

@@ -27,6 +27,10 @@ public struct FetchRequest: Sendable, Hashable {
     public var settings: RequestSettings
     /// A body to POST (an alert's JSON) instead of a GET; its Content-Type goes in `settings.headers`.
     public var postBody: String?
+    /// Feeds go before the pages and images their items ask for (see `FetchPriority`).
+    public var priority = FetchPriority.feed
+    /// A cap below the session's `max_body_size` for this transfer (an image's `max_image_size`).
+    public var maxBodyBytes: Int?
 
     public init(feed: String, url: String, conditional: ConditionalHeaders = ConditionalHeaders(),
                 verifyTLS: Bool = true, access: NetworkAccess? = nil, settings: RequestSettings = RequestSettings()) {
@@ -37,4 +41,13 @@ public struct FetchRequest: Sendable, Hashable {
         self.access = access ?? .operatorURL(url, allowsPrivateNetworks: false)
         self.settings = settings
     }
+}
+
+/// Which requests a host's free slots go to first: a feed's own fetch is never kept waiting by
+/// the article pages and images its items ask for (they obey the same host budgets).
+public enum FetchPriority: Int, Sendable, Hashable, Comparable {
+    case feed = 0
+    case page = 1
+
+    public static func < (lhs: FetchPriority, rhs: FetchPriority) -> Bool { lhs.rawValue < rhs.rawValue }
 }

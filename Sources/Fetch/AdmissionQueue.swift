@@ -51,6 +51,7 @@ struct AdmissionQueue {
         }
         waiting[key]?.append(.init(request: request, since: now, origin: HostName.httpsOrigin(of: request.url)))
         count += 1
+        if request.priority == .feed { feedsWaiting += 1 }
         return nil
     }
 
@@ -63,14 +64,30 @@ struct AdmissionQueue {
             .prefix(limit))
     }
 
-    /// The next request allowed to start, visiting hosts round-robin from where the last one left off.
+    /// The next request allowed to start, visiting hosts round-robin from where the last one left
+    /// off: first only the hosts with a feed waiting, so a slot goes to a feed before any page or
+    /// image (`FetchPriority`), then every host.
     mutating func next(now: Int64) -> Next {
+        if feedsWaiting > 0, case .start(let request, let host, let waited, let opens) = next(now: now, feedsOnly: true) {
+            return .start(request, host: host, waited: waited, opens: opens)
+        }
+        return next(now: now, feedsOnly: false)
+    }
+
+    /// Requests of `FetchPriority.feed` waiting.
+    private var feedsWaiting = 0
+
+    private mutating func next(now: Int64, feedsOnly: Bool) -> Next {
         var soonest: Int64?
         var visited = 0
         while visited < rotation.count {
             if cursor >= rotation.count { cursor = 0 }
             let key = rotation[cursor]
             visited += 1
+            if feedsOnly, waiting[key]?.first?.request.priority != .feed {
+                cursor += 1
+                continue
+            }
             guard let delay = gates[key]?.delayBeforeStart(now: now) else {
                 cursor += 1
                 continue
@@ -87,6 +104,7 @@ struct AdmissionQueue {
             }
             _ = waiting[key]?.popFirst()
             count -= 1
+            if head.request.priority == .feed { feedsWaiting -= 1 }
             gates[key]?.started(now: now)
             if waiting[key]?.isEmpty == true { removeLine(at: cursor) } else { cursor += 1 }
             let opens = origin.flatMap { opened.contains($0) ? nil : $0 }
@@ -124,6 +142,7 @@ struct AdmissionQueue {
         if cursor > index { cursor -= 1 }
         let dropped = line.remaining
         count -= dropped.count
+        feedsWaiting -= dropped.filter { $0.request.priority == .feed }.count
         return dropped.map(\.request)
     }
 
@@ -133,7 +152,7 @@ struct AdmissionQueue {
     }
 }
 
-/// One host's waiting requests; a head index instead of removeFirst keeps popping O(1).
+/// One host's waiting requests, feeds ahead of pages and images, each kind in the order queued.
 private struct HostLine {
     struct Waiting {
         var request: FetchRequest
@@ -143,21 +162,40 @@ private struct HostLine {
         var origin: String?
     }
 
-    private var requests: [Waiting] = []
-    private var head = 0
+    private var feeds = FIFO()
+    private var pages = FIFO()
 
-    var isEmpty: Bool { head >= requests.count }
-    var count: Int { requests.count - head }
-    var remaining: [Waiting] { Array(requests[head...]) }
-    var first: Waiting? { head < requests.count ? requests[head] : nil }
+    var isEmpty: Bool { feeds.isEmpty && pages.isEmpty }
+    var count: Int { feeds.count + pages.count }
+    var remaining: [Waiting] { feeds.remaining + pages.remaining }
+    var first: Waiting? { feeds.first ?? pages.first }
 
     mutating func append(_ waiting: Waiting) {
-        requests.append(waiting)
+        if waiting.request.priority == .feed { feeds.append(waiting) } else { pages.append(waiting) }
     }
 
     mutating func popFirst() -> Waiting? {
-        guard head < requests.count else { return nil }
-        head += 1
-        return requests[head - 1]
+        feeds.popFirst() ?? pages.popFirst()
+    }
+
+    /// A head index instead of removeFirst keeps popping O(1).
+    private struct FIFO {
+        private var requests: [Waiting] = []
+        private var head = 0
+
+        var isEmpty: Bool { head >= requests.count }
+        var count: Int { requests.count - head }
+        var remaining: [Waiting] { Array(requests[head...]) }
+        var first: Waiting? { head < requests.count ? requests[head] : nil }
+
+        mutating func append(_ waiting: Waiting) {
+            requests.append(waiting)
+        }
+
+        mutating func popFirst() -> Waiting? {
+            guard head < requests.count else { return nil }
+            head += 1
+            return requests[head - 1]
+        }
     }
 }

@@ -43,7 +43,7 @@ final class CurlTransfer {
         self.proxies = proxies
         self.host = host
         self.handle = handle
-        self.maxBodyBytes = settings.maxBodyBytes
+        self.maxBodyBytes = min(request.maxBodyBytes ?? settings.maxBodyBytes, settings.maxBodyBytes)
         responseURL = request.url
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         configureLimits(settings)
@@ -81,7 +81,7 @@ final class CurlTransfer {
         // The admission queue does that wait instead, off the clock.
         crawler_easy_set_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
         crawler_easy_set_long(handle, CURLOPT_DNS_CACHE_TIMEOUT, 300)
-        crawler_easy_set_offset(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(settings.maxBodyBytes))
+        crawler_easy_set_offset(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBodyBytes))
         if let body = request.postBody {
             // Copied by libcurl, so the body need not outlive this call; the size comes first.
             crawler_easy_set_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.utf8.count))

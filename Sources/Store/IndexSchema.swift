@@ -7,7 +7,7 @@
 /// hash order; documents go in by rowid (appended) and provenance by feed (a feed's items sit
 /// together), and the second commit of a batch touches only `pending`.
 enum IndexSchema {
-    static let version = 9
+    static let version = 10
 
     static let storedDocumentCount = "SELECT (SELECT count(*) FROM documents) - (SELECT count(*) FROM pending)"
 
@@ -39,7 +39,7 @@ enum IndexSchema {
             adopted_url TEXT, body_fingerprint TEXT, last_unconditional INTEGER, not_before INTEGER,
             stored_day INTEGER, stored_day_documents INTEGER, last_new INTEGER, new_item_gaps TEXT
         ) WITHOUT ROWID;
-        """ + RevisionTables.create
+        """ + RevisionTables.create + AssetTables.create
 
     /// Steps from each older version to the next, applied in order on open.
     static let migrations: [Int: String] = [
@@ -92,5 +92,7 @@ enum IndexSchema {
         7: RevisionTables.migration,
         // When new documents last came and the gaps between them, for silent-feed alerts.
         8: "ALTER TABLE feed_state ADD COLUMN last_new INTEGER; ALTER TABLE feed_state ADD COLUMN new_item_gaps TEXT;",
+        // Which kept images (`images: local`) each item's document uses (see AssetTables).
+        9: AssetTables.create,
     ]
 }

@@ -35,6 +35,8 @@ extension DocumentStore {
         /// Files forgotten by the index that could not be removed, each with why (`verify` names
         /// them too; forgetting the file again removes it).
         public var unremoved: [String] = []
+        /// Kept images no remaining document uses, removed with the documents.
+        public var removedAssets: [String] = []
     }
 
     /// Forgets every document that matches all the criteria given. With `dryRun`, only says which.
@@ -60,9 +62,11 @@ extension DocumentStore {
         if selection.missing { chosen = chosen.filter { folder.locate($0.path).flatMap { $0.folder.size(of: $0.name) } == nil } }
         report.forgotten = chosen
         guard !dryRun, !chosen.isEmpty else { return report }
+        let assets = try assets(usedBy: chosen.map(\.shortHash))
         try Tombstones.bury(chosen.map { (short: $0.shortHash, path: $0.path) }, at: time, in: indexDatabase)
         report.unremoved += removeFiles(chosen.map(\.path))
         try folder.syncFileSystem()
+        report.removedAssets = try removeUnused(assets)
         return report
     }
 

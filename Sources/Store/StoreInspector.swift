@@ -8,6 +8,9 @@ extension DocumentStore {
         public var checked = 0
         /// One line per problem, each naming the file, what is wrong and the command that fixes it.
         public var problems: [String] = []
+        /// Kept images checked, and those no stored document uses (not problems).
+        public var assetsChecked = 0
+        public var unreferencedAssets: [String] = []
     }
 
     public func verify() throws(StoreError) -> VerifyReport {
@@ -65,6 +68,12 @@ struct StoreVerifier {
                                        + "index it: crawler store rebuild-index")
             }
         }
+        if !indexIsNew {
+            let assets = try AssetCheck(folder: folder, database: database).run()
+            report.assetsChecked = assets.checked
+            report.problems += assets.problems
+            report.unreferencedAssets = assets.unreferenced
+        }
         return report
     }
 
@@ -116,7 +125,7 @@ enum DocumentFiles {
     /// Links are not followed (nor listed): nothing outside the store is read as a document.
     static func list(root: StoreFolder) -> [File] {
         var files: [File] = []
-        for entry in root.entries() where entry.kind == .folder && entry.name != "tmp" {
+        for entry in root.entries() where entry.kind == .folder && entry.name != "tmp" && entry.name != "assets" {
             if let top = try? root.folder(entry.name, creating: false) { walk(top, relative: entry.name, into: &files) }
         }
         return files

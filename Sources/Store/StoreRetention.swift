@@ -25,10 +25,13 @@ extension DocumentStore {
             past = rows.filter { $0.date < cutoff }[...]
         }
         guard !past.isEmpty else { return [] }
+        let assets = try assets(usedBy: past.map(\.short))
         try Tombstones.bury(past.map { (short: $0.short, path: $0.path) }, at: now, in: indexDatabase)
         // A file that cannot go is named by `verify` (forgotten, yet on disk).
         _ = removeFiles(past.map(\.path))
         try folder.syncFileSystem()
+        // Kept images no remaining document uses go after the documents (a crash between leaves them unreferenced).
+        _ = try removeUnused(assets)
         return past.map(\.path)
     }
 }

@@ -93,7 +93,11 @@ extension StoreCommand {
                 throw ExitStatus.storeUnavailable
             }
             report.problems.forEach { printOutput($0) }
-            printOutput("verified \(report.checked) documents in \(root): "
+            report.unreferencedAssets.forEach {
+                printOutput("\($0): unreferenced: no stored document uses it (a crawler stopped between storing it and its document?)")
+            }
+            let assets = report.assetsChecked > 0 ? " and \(report.assetsChecked) assets" : ""
+            printOutput("verified \(report.checked) documents\(assets) in \(root): "
                         + (report.problems.isEmpty ? "no problems" : "\(report.problems.count) problems"))
             if !report.problems.isEmpty { throw ExitCode.failure }
         }

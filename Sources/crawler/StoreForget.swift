@@ -63,6 +63,7 @@ extension StoreCommand {
             }
             let verb = dryRun ? "would forget" : "forgot"
             report.forgotten.forEach { printOutput("\(verb) \($0.path)") }
+            report.removedAssets.forEach { printOutput("removed \($0) (no remaining document uses it)") }
             report.strays.forEach { printOutput("\(dryRun ? "would remove" : "removed") \($0) (not indexed)") }
             report.unmatched.forEach { printError("crawler: forget: \($0)") }
             report.unremoved.forEach { printError("crawler: forget: could not remove \($0); it stays forgotten, "
