@@ -28,6 +28,9 @@ struct Tally {
 func tally(_ results: FetchResults) async -> Tally {
     var tally = Tally()
     for await result in results {
+        // Nothing is kept: give the body's bytes back to the backlog bound at once, or the engine
+        // stops starting transfers once the bodies seen reach it (a large farm's cold pass hung so).
+        results.release(result.heldBytes)
         switch result.outcome {
         case .response(let response):
             tally.statuses[response.status, default: 0] += 1
