@@ -2,17 +2,8 @@
 import FeedModel
 import Testing
 
-@Suite struct ConfigParserTests {
-    let parser = ConfigParser(fileName: "feeds.yaml", baseDirectory: "/srv/crawler")
-
-    private func error(_ yaml: String) -> ConfigError? {
-        do {
-            _ = try parser.parse(yaml)
-            return nil
-        } catch {
-            return error
-        }
-    }
+@Suite struct ConfigParserTests: ParsesConfig {
+    let parser = Self.testParser
 
     @Test func readsEveryDocumentedKey() throws {
         let config = try parser.parse("""

@@ -4,17 +4,8 @@ import Testing
 
 /// `images:`, `max_image_size:` (global defaults, a feed's own over them) and `assets_url:`;
 /// every mistake names its line.
-@Suite struct ImageSettingsConfigTests {
-    let parser = ConfigParser(fileName: "feeds.yaml", baseDirectory: "/srv/crawler")
-
-    private func error(_ yaml: String) -> ConfigError? {
-        do {
-            _ = try parser.parse(yaml)
-            return nil
-        } catch {
-            return error
-        }
-    }
+@Suite struct ImageSettingsConfigTests: ParsesConfig {
+    let parser = Self.testParser
 
     @Test func globalImageSettingsAreEachFeedsDefault() throws {
         let config = try parser.parse("""

@@ -3,17 +3,8 @@ import FeedModel
 import Testing
 
 /// headers, cookies, basic_auth, user_agent, proxy, ca_file, ignore_cache_headers, throttle_on_403.
-@Suite struct RequestSettingsConfigTests {
-    let parser = ConfigParser(fileName: "feeds.yaml", baseDirectory: "/srv/crawler")
-
-    private func error(_ yaml: String) -> ConfigError? {
-        do {
-            _ = try parser.parse(yaml)
-            return nil
-        } catch {
-            return error
-        }
-    }
+@Suite struct RequestSettingsConfigTests: ParsesConfig {
+    let parser = Self.testParser
 
     @Test func readsThemGloballyAndPerFeedTheFeedWinning() throws {
         let config = try parser.parse("""

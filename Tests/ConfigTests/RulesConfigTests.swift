@@ -4,17 +4,8 @@ import Testing
 
 /// `block:`, `keep:` and `rewrite:`: global rules come before a feed's own, and every mistake
 /// names its line.
-@Suite struct RulesConfigTests {
-    let parser = ConfigParser(fileName: "feeds.yaml", baseDirectory: "/srv/crawler")
-
-    private func error(_ yaml: String) -> ConfigError? {
-        do {
-            _ = try parser.parse(yaml)
-            return nil
-        } catch {
-            return error
-        }
-    }
+@Suite struct RulesConfigTests: ParsesConfig {
+    let parser = Self.testParser
 
     @Test func readsGlobalRulesBeforeAFeedsOwn() throws {
         let config = try parser.parse("""
