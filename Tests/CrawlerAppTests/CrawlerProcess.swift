@@ -22,6 +22,20 @@ struct CrawlerProcess {
         return "crawler"
     }
 
+    /// The binary, reachable by users other than root (tests that run it as `nobody`, as the units'
+    /// DynamicUser= does): SwiftPM may create the build folders 0750, so each folder above the
+    /// binary gets its search bit for others. Nothing is made readable or writable.
+    static var binaryForAnyone: String {
+        let path = binary
+        var folder = URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent()
+        while folder.path.contains("/.build") {
+            var info = stat()
+            if stat(folder.path, &info) == 0, info.st_mode & 0o001 == 0 { chmod(folder.path, (info.st_mode & 0o7777) | 0o011) }
+            folder.deleteLastPathComponent()
+        }
+        return path
+    }
+
     /// Runs to completion in `folder`. `shellPrefix` (e.g. `ulimit -f 2;`) runs in bash before exec.
     static func run(_ arguments: [String], in folder: String, shellPrefix: String? = nil,
                     executable: String? = nil) throws -> Run {

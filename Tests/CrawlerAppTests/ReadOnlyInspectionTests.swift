@@ -15,7 +15,7 @@ import Testing
         let commands = [["status"], ["explain", "feed-0"], ["store", "verify"], ["parse", "feed.xml"]]
         for command in commands {
             let run = asNobody
-                ? try CrawlerProcess.run(["--reuid=nobody", "--regid=nogroup", "--clear-groups", CrawlerProcess.binary] + command,
+                ? try CrawlerProcess.run(["--reuid=nobody", "--regid=nogroup", "--clear-groups", CrawlerProcess.binaryForAnyone] + command,
                                          in: place, executable: "/usr/bin/setpriv")
                 : try CrawlerProcess.run(command, in: place)
             let expected = command[0] == "store" ? "verified 6 documents" : command[0] == "parse" ? "Story 0 of feed 0" : "feed-0"

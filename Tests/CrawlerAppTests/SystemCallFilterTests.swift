@@ -71,7 +71,7 @@ import Testing
     /// `crawler --help` (the Swift runtime alone).
     private func traceHelp() throws -> [(String, Set<String>)] {
         let trace = folder.file("help.trace")
-        let run = try CrawlerProcess.run(SyscallTrace.arguments(output: trace) + [CrawlerProcess.binary, "--help"],
+        let run = try CrawlerProcess.run(SyscallTrace.arguments(output: trace) + [CrawlerProcess.binaryForAnyone, "--help"],
                                          in: folder.path, executable: SyscallTrace.strace)
         #expect(run.status == 0, "\(run.stderr)")
         return [("--help", SyscallTrace.syscalls(in: folder.read("help.trace") ?? ""))]
@@ -85,7 +85,7 @@ import Testing
                                 store: "./once-store"), to: "once.yaml")
         let trace = folder.file("once.trace")
         let run = try CrawlerProcess.run(SyscallTrace.arguments(output: trace)
-                                         + [CrawlerProcess.binary, "once", "--config", "once.yaml"],
+                                         + [CrawlerProcess.binaryForAnyone, "once", "--config", "once.yaml"],
                                          in: folder.path, executable: SyscallTrace.strace)
         #expect(run.status == 1, "\(run.stderr)")  // the missing feed fails; the healthy one is stored
         #expect(folder.files(under: "once-store/posts").count == farm.distinctItems, "\(run.stderr)")
@@ -103,7 +103,7 @@ import Testing
         let trace = folder.file("run.trace")
         let daemon = try DaemonProcess(
             arguments: SyscallTrace.arguments(output: trace)
-                + [CrawlerProcess.binary, "run", "--config", "feeds.yaml", "--startup-spread", "0s"],
+                + [CrawlerProcess.binaryForAnyone, "run", "--config", "feeds.yaml", "--startup-spread", "0s"],
             in: folder.path, environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "400000"],
             executable: SyscallTrace.strace)
         guard let crawler = SyscallTrace.tracee(trace: trace) else {
