@@ -8,9 +8,7 @@ import Testing
     let folder = TemporaryFolder()
 
     @Test func theDaemonStoresFullArticlesAndStopsCleanlyWhileAPageIsSlow() throws {
-        let site = FullContentTests.Site()
-        let base = try FullContentTests.server(site)
-        site.base.withLock { $0 = "http://127.0.0.1:\(base.port)" }
+        let base = try FullContentTests.server()
         // A second site whose one page takes far longer than the test waits.
         let slowSite = FullContentTests.Site()
         let slow = try LoopbackHTTPServer { request in

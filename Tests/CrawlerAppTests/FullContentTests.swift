@@ -53,8 +53,9 @@ import Testing
         return formatter.string(from: date)
     }
 
-    static func server(_ site: Site) throws -> LoopbackHTTPServer {
-        try LoopbackHTTPServer { request in
+    /// The site on 127.0.0.1, its pages' links pointing back at it.
+    static func server(_ site: Site = Site()) throws -> LoopbackHTTPServer {
+        let server = try LoopbackHTTPServer { request in
             let base = site.base.withLock { $0 }
             // A query string tells pages of the same article apart.
             switch request.path.prefix(while: { $0 != "?" }) {
@@ -91,6 +92,8 @@ import Testing
                 return ServedResponse(status: 404, body: [])
             }
         }
+        site.base.withLock { $0 = "http://127.0.0.1:\(server.port)" }
+        return server
     }
 
     func documents() -> [String: String] {
@@ -104,9 +107,7 @@ import Testing
     }
 
     @Test func newItemsGetTheirPagesArticleAndAFailedPageIsRetriedOnALaterPass() throws {
-        let site = Site()
-        let server = try Self.server(site)
-        site.base.withLock { $0 = "http://127.0.0.1:\(server.port)" }
+        let server = try Self.server()
         try folder.write("""
             store: ./out
             feeds:
@@ -152,9 +153,7 @@ import Testing
     }
 
     @Test func contentSelectorAndRemoveChooseThePartsOfThePage() throws {
-        let site = Site()
-        let server = try Self.server(site)
-        site.base.withLock { $0 = "http://127.0.0.1:\(server.port)" }
+        let server = try Self.server()
         try folder.write("""
             store: ./out
             feeds:
@@ -190,9 +189,7 @@ import Testing
     }
 
     @Test func pagesOfOneHostKeepItsGap() throws {
-        let site = Site()
-        let server = try Self.server(site)
-        site.base.withLock { $0 = "http://127.0.0.1:\(server.port)" }
+        let server = try Self.server()
         try folder.write("""
             store: ./out
             host_gap: 300ms
@@ -217,9 +214,7 @@ import Testing
     }
 
     @Test func aPagesArticleGoesThroughTheRewritesAndTheSanitizerLikeAFeedsBody() throws {
-        let site = Site()
-        let server = try Self.server(site)
-        site.base.withLock { $0 = "http://127.0.0.1:\(server.port)" }
+        let server = try Self.server()
         try folder.write("""
             store: ./out
             feeds:

@@ -7,9 +7,7 @@ import Testing
     let folder = TemporaryFolder()
 
     @Test func showsTheDocumentsAndTheDroppedItemsAndStoresNothing() throws {
-        let site = FullContentTests.Site()
-        let server = try FullContentTests.server(site)
-        site.base.withLock { $0 = "http://127.0.0.1:\(server.port)" }
+        let server = try FullContentTests.server()
         try folder.write("""
             store: ./out
             feeds:
