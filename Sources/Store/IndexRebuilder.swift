@@ -22,12 +22,15 @@ extension DocumentStore {
         let inPlace: Bool
     }
 
-    public func rebuildIndex() throws(StoreError) -> RebuildReport {
+    /// `checksHexoGrammar` (the store's own setting when nil) says whether a file must be Hexo's
+    /// grammar to be a document; the caller knows whether the store's files were written as Hexo.
+    public func rebuildIndex(checksHexoGrammar hexo: Bool? = nil) throws(StoreError) -> RebuildReport {
         var report = RebuildReport()
+        let hexo = hexo ?? checksHexoGrammar
         let layouts = KnownLayouts(current: layout, database: indexDatabase)
         let previous = Dictionary((try? indexedDocuments())?.map { ($0.shortHash, $0.path) } ?? [], uniquingKeysWith: { a, _ in a })
         var rows: [IndexedDocument] = []
-        for copies in candidates(layouts: layouts, report: &report) {
+        for copies in candidates(layouts: layouts, hexo: hexo, report: &report) {
             let short = copies[0].row.shortHash
             let original = copies.first { $0.row.path == previous[short] } ?? copies.first { $0.inPlace } ?? copies[0]
             rows.append(original.row)
@@ -49,7 +52,7 @@ extension DocumentStore {
 
     /// Every document file read, grouped by hash (first seen first); files that are no
     /// document, or were forgotten, go to the report instead.
-    private func candidates(layouts: KnownLayouts, report: inout RebuildReport) -> [[Candidate]] {
+    private func candidates(layouts: KnownLayouts, hexo: Bool, report: inout RebuildReport) -> [[Candidate]] {
         let forgotten = (try? Tombstones.shorts(in: indexDatabase)) ?? []
         var groups: [String: [Candidate]] = [:]
         var order: [String] = []
@@ -64,7 +67,7 @@ extension DocumentStore {
             }
             do {
                 let text = String(decoding: bytes, as: UTF8.self)
-                let date = checksHexoGrammar ? try StoredDocumentReader.date(of: text) : try StoredDocumentReader.anyDate(in: text)
+                let date = hexo ? try StoredDocumentReader.date(of: text) : try StoredDocumentReader.anyDate(in: text)
                 let row = IndexedDocument(shortHash: file.shortHash, path: file.path, date: date, bytes: bytes.count,
                                           digest: FileDigest.of(bytes))
                 if groups[file.shortHash] == nil { order.append(file.shortHash) }

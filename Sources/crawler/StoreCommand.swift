@@ -116,9 +116,13 @@ extension StoreCommand {
         @OptionGroup var location: StoreLocation
 
         func run() throws {
+            let settings = try location.settings()
             let store = try location.open(setAsideBrokenIndex: true)
             do {
-                let report = try store.rebuildIndex()
+                // Documents written by another profile (a rerender not run yet, or cut short) are
+                // documents still: Hexo's grammar holds only where the store says it wrote Hexo.
+                let hexo = StoreProfile.holdsHexoGrammar(config: settings, recorded: try store.recordedProfile())
+                let report = try store.rebuildIndex(checksHexoGrammar: hexo)
                 report.skipped.forEach { printOutput("skipped \($0)") }
                 report.rejected.forEach { printOutput("rejected \($0)") }
                 report.misplaced.forEach { printOutput("misplaced \($0)") }

@@ -92,4 +92,21 @@ import Testing
         #expect(pass.status == 0)
         #expect(pass.stdout.contains("0 new documents"))
     }
+
+    /// The index lost before the rerender back to Hexo has run: rebuilt from the files, every
+    /// Hugo document is indexed, not skipped as "not Hexo", and the rerender then finds them all.
+    @Test func rebuildIndexBeforeTheRerenderBackToHexoKeepsEveryDocument() throws {
+        try hugoStore()
+        try folder.write(hexo, to: "feeds.yaml")
+        let rebuilt = try crawler(["store", "rebuild-index"])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        #expect(rebuilt.stdout.contains("indexed \(Self.stories + 1) documents"), "\(rebuilt.stdout)")
+        #expect(!rebuilt.stdout.contains("skipped"), "\(rebuilt.stdout)")
+        #expect(try crawler(["store", "verify"]).status == 0)
+
+        #expect(try crawler(["store", "rerender"]).status == 0)
+        #expect(documents().count == Self.stories + 1)
+        #expect(documents().keys.allSatisfy { $0.hasPrefix("posts/") })
+        #expect(try crawler(["store", "verify"]).status == 0)
+    }
 }
