@@ -9,19 +9,26 @@ public struct HTMLLexer: Sequence, IteratorProtocol {
     private var position = 0
     /// Set after `<script>` or `<style>`: their content is raw text up to the matching end tag.
     private var rawTextElement: String?
-    /// False when the caller only wants text (HTMLText): tags still end where they end, but
-    /// their attributes are not collected, which spares a few allocations per tag.
-    private let collectsAttributes: Bool
+    /// Whose attributes are collected. A caller that only wants text (HTMLText) or one tag's
+    /// attributes (the first image) spares the others a few allocations per tag; their tags
+    /// still end where they end.
+    private let collects: AttributeCollection
     /// Set when the markup at `position` is a tag that never ends: every later `<` lies inside it.
     private var unclosed = false
 
-    public init(_ bytes: [UInt8]) {
-        self.init(bytes, collectsAttributes: true)
+    enum AttributeCollection {
+        case all, none
+        /// Only the attributes of tags with this (lower-case) name.
+        case only(String)
     }
 
-    init(_ bytes: [UInt8], collectsAttributes: Bool) {
+    public init(_ bytes: [UInt8]) {
+        self.init(bytes, collecting: .all)
+    }
+
+    init(_ bytes: [UInt8], collecting: AttributeCollection) {
         self.bytes = bytes
-        self.collectsAttributes = collectsAttributes
+        self.collects = collecting
     }
 
     public mutating func next() -> HTMLToken? {
@@ -61,10 +68,19 @@ public struct HTMLLexer: Sequence, IteratorProtocol {
             return .endTag(name: name, range: start..<position)
         }
         guard let (name, nameEnd) = tagName(from: start + 1) else { return nil }
-        guard let (attributes, end, selfClosing) = attributes(from: nameEnd) else { unclosed = true; return nil }
+        guard let (attributes, end, selfClosing) = attributes(from: nameEnd, collecting: collectsAttributes(of: name))
+        else { unclosed = true; return nil }
         position = end
         if name == "script" || name == "style", !selfClosing { rawTextElement = name }
         return .startTag(HTMLTag(name: name, range: start..<end, attributes: attributes, selfClosing: selfClosing))
+    }
+
+    private func collectsAttributes(of tag: String) -> Bool {
+        switch collects {
+        case .all: return true
+        case .none: return false
+        case .only(let name): return tag == name
+        }
     }
 
     private func tagName(from start: Int) -> (String, Int)? {
@@ -75,7 +91,7 @@ public struct HTMLLexer: Sequence, IteratorProtocol {
     }
 
     /// Reads attributes up to `>`; nil when the tag never closes (then the `<` is text).
-    private func attributes(from start: Int) -> ([HTMLAttribute], Int, Bool)? {
+    private func attributes(from start: Int, collecting: Bool) -> ([HTMLAttribute], Int, Bool)? {
         var index = start
         var result: [HTMLAttribute] = []
         while index < bytes.count {
@@ -85,14 +101,15 @@ public struct HTMLLexer: Sequence, IteratorProtocol {
             if byte == UInt8(ascii: "/"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ">") {
                 return (result, index + 2, true)
             }
-            guard let (attribute, end) = attribute(from: index) else { return nil }
-            if collectsAttributes { result.append(attribute) }
+            guard let (attribute, end) = attribute(from: index, named: collecting) else { return nil }
+            if collecting { result.append(attribute) }
             index = end
         }
         return nil
     }
 
-    private func attribute(from start: Int) -> (HTMLAttribute, Int)? {
+    /// The attribute at `start` and the index past it; its name is read only when `named`.
+    private func attribute(from start: Int, named: Bool) -> (HTMLAttribute, Int)? {
         var index = start
         while index < bytes.count, !isSpace(bytes[index]), bytes[index] != UInt8(ascii: "="),
               bytes[index] != UInt8(ascii: ">") {
@@ -100,7 +117,7 @@ public struct HTMLLexer: Sequence, IteratorProtocol {
             index += 1
         }
         if index == start { index += 1 }  // a stray character: skip it as a nameless attribute
-        let name = collectsAttributes ? lowercasedName(start..<index) : ""
+        let name = named ? lowercasedName(start..<index) : ""
         var look = index
         while look < bytes.count, isSpace(bytes[look]) { look += 1 }
         guard look < bytes.count, bytes[look] == UInt8(ascii: "=") else {

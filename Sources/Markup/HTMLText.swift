@@ -33,7 +33,7 @@ public struct HTMLText: Sendable {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count / 2)
         var skippingRawText = false
-        for token in HTMLLexer(bytes, collectsAttributes: false) {
+        for token in HTMLLexer(bytes, collecting: .none) {
             switch token {
             case .text(let range), .unclosedTag(let range):
                 if !skippingRawText { decoder.decode(bytes[range], appendingTo: &output) }
@@ -56,7 +56,7 @@ public struct HTMLText: Sendable {
     public func firstImageSource(in html: String) -> String? {
         guard html.utf8.count > 4, Self.mayHoldImageTag(html) else { return nil }
         let bytes = Array(html.utf8)
-        for case .startTag(let tag) in HTMLLexer(bytes) where tag.name == "img" {
+        for case .startTag(let tag) in HTMLLexer(bytes, collecting: .only("img")) where tag.name == "img" {
             func value(_ name: String) -> String? {
                 guard let attribute = tag.attributes.first(where: { $0.name == name }),
                       let valueRange = attribute.valueRange else { return nil }
@@ -74,7 +74,7 @@ public struct HTMLText: Sendable {
     }
 
     /// False when `<img` appears nowhere, in any case: every img start tag begins so. Spares
-    /// most image-less bodies the lexer, which collects every tag's attributes on this path.
+    /// most image-less bodies the lexer.
     private static func mayHoldImageTag(_ html: String) -> Bool {
         html.utf8.withContiguousStorageIfAvailable { bytes in
             var index = ByteSearch.index(of: UInt8(ascii: "<"), in: UnsafeRawBufferPointer(bytes), from: 0)
