@@ -37,25 +37,9 @@ enum EscapedText {
         return references > 0
     }
 
-    /// Past the words (eight bytes) that hold no `&`, no `>` and no control character but TAB and LF.
+    /// Past the blocks that hold no `&`, no `>` and no control character but TAB and LF.
     private static func skipPlain(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        let raw = UnsafeRawBufferPointer(text)
-        var index = start
-        while index + 8 <= text.count {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            if ByteScan.hasByte(word, UInt8(ascii: "&")) || ByteScan.hasByte(word, UInt8(ascii: ">")) { break }
-            if ByteScan.hasLess(word, than: 0x20), holdsControlOtherThanTabOrLineFeed(word) { break }
-            index += 8
-        }
-        return index
-    }
-
-    private static func holdsControlOtherThanTabOrLineFeed(_ word: UInt64) -> Bool {
-        for shift in stride(from: 0, to: 64, by: 8) {
-            let byte = UInt8(truncatingIfNeeded: word >> UInt64(shift))
-            if byte < 0x20, byte != 0x09, byte != 0x0A { return true }
-        }
-        return false
+        ByteScan.skip(text, from: start, until: UInt8(ascii: "&"), UInt8(ascii: ">"), carriageReturnIsPlain: false)
     }
 
     /// The text with its references replaced; for text `isDecodable` accepted.
