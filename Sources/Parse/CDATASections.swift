@@ -72,20 +72,18 @@ enum CDATASections {
     /// The `>` closing a start tag, past any in its quoted attribute values; nil at a `<` first
     /// (a broken tag, left to libxml2).
     private static func endOfStartTag(from start: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        var quote: UInt8?
-        for index in start..<bytes.count {
-            let byte = bytes[index]
-            if let open = quote {
-                if byte == open { quote = nil }
-            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-                quote = byte
-            } else if byte == UInt8(ascii: ">") {
-                return index
-            } else if byte == UInt8(ascii: "<") {
-                return nil
+        var index = start
+        while true {
+            index = ByteScan.firstIndex(ofAny: UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ">"), UInt8(ascii: "<"),
+                                        UInt8(ascii: "<"), in: bytes, from: index)
+            guard index < bytes.count else { return nil }
+            switch bytes[index] {
+            case UInt8(ascii: ">"): return index
+            case UInt8(ascii: "<"): return nil
+            default:  // a quote: its value ends at the same quote, whatever lies between
+                index = memchrIndex(of: bytes[index], in: bytes, from: index + 1) + 1
             }
         }
-        return nil
     }
 
     private static func isNameStart(_ byte: UInt8) -> Bool {

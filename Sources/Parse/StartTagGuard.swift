@@ -29,14 +29,21 @@ enum StartTagGuard {
                 nextCheck = index + 1 << 20
             }
             // Outside a tag only a `<` matters, and inside a quoted value only its closing quote:
-            // libc's memchr finds them several times faster than a loop over every byte.
+            // libc's memchr finds them several times faster than a loop over every byte. Inside a
+            // tag, a vector search goes to the next byte of the five that matter there.
+            let searched = min(buffer.count, nextCheck) - index
             if tagStart < 0 || quote != 0 {
-                let searched = min(buffer.count, nextCheck) - index
                 guard let found = memchr(start + index, Int32(tagStart < 0 ? UInt8(ascii: "<") : quote), searched) else {
                     index += searched
                     continue
                 }
                 index = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - start
+            } else {
+                let span = UnsafeBufferPointer(rebasing: buffer[index..<(index + searched)])
+                let found = ByteScan.firstIndex(ofAny: UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "="),
+                                                UInt8(ascii: ">"), UInt8(ascii: "<"), in: span, from: 0)
+                index += found
+                if found == searched { continue }
             }
             let byte = buffer[index]
             if quote != 0 {

@@ -9,7 +9,7 @@ import Testing
     /// control character, multi-byte UTF-8 (bytes above 0x80 fooled the word scan's quick test).
     private func documents() -> [[UInt8]] {
         var generator = SystemRandomNumberGenerator()
-        let alphabet: [UInt8] = Array("ab <>&]-\t\n\r".utf8) + [0x00, 0x01, 0x0B, 0x1F, 0x20, 0x7F, 0x80, 0xA0, 0xE4, 0xBF, 0xFF]
+        let alphabet: [UInt8] = Array("ab <>&]-=\"'\t\n\r".utf8) + [0x00, 0x01, 0x0B, 0x1F, 0x20, 0x7F, 0x80, 0xA0, 0xE4, 0xBF, 0xFF]
         return (0..<400).map { round in
             let count = Int.random(in: 0...80, using: &generator)
             // Half the documents are mostly plain, so that scans cross whole blocks.
@@ -42,6 +42,18 @@ import Testing
                 checkSkip(bytes, from: start, stopsAt: { $0 == UInt8(ascii: "]") }) {
                     ByteScan.skip($0, from: start, until: UInt8(ascii: "]"))
                 }
+            }
+        }
+    }
+
+    @Test func firstIndexOfAnyFindsTheFirstOfTheFive() {
+        let set: [UInt8] = Array("\"'=><".utf8)
+        for bytes in documents() {
+            for start in [0, min(2, bytes.count), bytes.count] {
+                let found = bytes.withUnsafeBufferPointer {
+                    ByteScan.firstIndex(ofAny: set[0], set[1], set[2], set[3], set[4], in: $0, from: start)
+                }
+                #expect(found == (bytes[start...].firstIndex(where: set.contains) ?? bytes.count), "\(bytes) from \(start)")
             }
         }
     }
