@@ -64,4 +64,12 @@ static inline long crawler_open_file_limit(void) {
 static inline void crawler_limit_malloc_arenas(int count) {
     mallopt(M_ARENA_MAX, count);
 }
+
+// Fixes the size above which malloc maps a block of its own (and unmaps it when freed) at
+// `bytes`. By default glibc raises that size each time such a block is freed, up to 32 MB, so
+// a daemon that has read one large feed body keeps every later body in its heap, where freed
+// bodies leave holes that stay resident: 7 MB more over a few polls of 10,000 feeds.
+static inline void crawler_fix_malloc_mmap_threshold(int bytes) {
+    mallopt(M_MMAP_THRESHOLD, bytes);
+}
 #endif

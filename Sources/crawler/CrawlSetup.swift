@@ -10,7 +10,6 @@ import Logging
 /// template compiles. Either problem is a configuration error (exit 2), logged and printed.
 enum CrawlSetup {
     static func load(_ path: String, logger: Logger) throws -> CrawlerConfig {
-        crawler_limit_malloc_arenas(2)
         crawler_raise_open_file_limit()
         do {
             let settings = FleetSetup.applyingEnvironment(try ConfigLoader.load(path: path))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLinux
 import Glibc
 
 @main
@@ -19,6 +20,9 @@ struct Crawler: AsyncParsableCommand {
     /// ArgumentParser's own `main`, except that a command that succeeded ends with `ProcessEnd`.
     /// Failures exit as before, with ArgumentParser's messages.
     static func main() async {
+        // First, before the first task starts a thread: every thread that allocates before the
+        // cap is set gets an arena of its own, and the daemon kept their freed memory (15 MB).
+        crawler_limit_malloc_arenas(2)
         HelpTopic.refuseUnknown(CommandLine.arguments.dropFirst())
         do {
             var command = try await asyncParseAsRoot()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLinux
 import Config
 import CrawlerApp
 import FeedModel
@@ -32,6 +33,7 @@ struct Run: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
+        crawler_fix_malloc_mmap_threshold(128 << 10)  // glibc's own starting value, kept for good
         let logger = try logging.makeLogger()
         let signals = SignalWatcher()
         let settings = try CrawlSetup.load(config, logger: logger)
