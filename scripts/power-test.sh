@@ -10,7 +10,8 @@
 #   every document is whole, one per item, at a version the feed served and at least the version
 #   a fetch line acknowledged (check_replace.py);
 # - rerender: `crawler store rerender` between two output profiles (Hexo under posts/, Hugo under
-#   content/), cut at a random moment; after recovery every document is its old or its new text,
+#   content/), cut at a random moment after its first new file appeared (its writing and renaming,
+#   not its start-up); after recovery every document is its old or its new text,
 #   whole, in exactly one place, and a rerun makes every one new (check_rerender.py).
 # CUTS=30 per scenario by default, POWER_TEST_SCENARIOS="once replace rerender" picks them.
 # Prints PASS/FAIL per cut; exits 1 on any FAIL.
@@ -125,7 +126,7 @@ until_line() {
 # One cut of SCENARIO, numbered CUT: boot, wait for the moment the scenario's work is under way,
 # cut the power a random while later, boot the disk again to check. Sets `delay` and `detail`;
 # returns 1 on a failure.
-rerender_window="${POWER_TEST_RERENDER_WINDOW:-20}"
+rerender_window="${POWER_TEST_RERENDER_WINDOW:-3}"  # seconds; adapts once a rerender ends before its cut
 one_cut() {
     local scenario="$1" cut="$2" crawl_log="$cache/$1-cut-$2.crawl.log" verify_log="$cache/$1-cut-$2.verify.log"
     local started=$SECONDS crawl_init=crawl.sh verify_init=verify.sh ready wait_for=300 spread="$window"
@@ -135,7 +136,8 @@ one_cut() {
         once) ready='event=fetch.*level=info\|level=info.*event=fetch' ;;
         replace) ready='event=fetch.*replaced=\|replaced=.*event=fetch' ;;
         # The store rerendered to Hugo on odd cuts and back to Hexo on even ones.
-        rerender) ready='^powercut rerender-start'; crawl_init=rerender.sh; verify_init=rerender-verify.sh
+        # The rerender's first new file: its writing and renaming, not its start-up, are what a cut tests.
+        rerender) ready='^powercut rerender-writing'; crawl_init=rerender.sh; verify_init=rerender-verify.sh
                   wait_for=900; spread="$rerender_window"
                   args="$args powercut.target=$([ $((cut % 2)) -eq 1 ] && echo hugo || echo hexo)" ;;
     esac
@@ -162,10 +164,11 @@ one_cut() {
         once) detail=$(python3 scripts/power-test/check.py "$cut" "$crawl_log" "$verify_log" "$cache/once.history") || verdict=$? ;;
         replace) detail=$(python3 scripts/power-test/check_replace.py "$cut" "$crawl_log" "$verify_log" "$cache/replace.history") || verdict=$? ;;
         rerender) detail=$(python3 scripts/power-test/check_rerender.py "$crawl_log" "$verify_log") || verdict=$?
-                  # A rerender that ran to its end before the cut tells how long one takes: the next
-                  # cuts fall within that time (and a little after it).
-                  local ms; ms=$(sed -n 's/^powercut rerender-exit=0 ms=\([0-9]*\).*/\1/p' "$crawl_log")
-                  [ -z "$ms" ] || rerender_window=$(python3 -c "print('%.1f' % ($ms * 1.2 / 1000))") ;;
+                  # A rerender that ran to its end before the cut tells how long its writing takes
+                  # (first new file to its exit): the next cuts fall within that time (and a little
+                  # after it).
+                  local ms; ms=$(sed -n 's/^powercut rerender-exit=0 .*writing_ms=\([0-9]*\).*/\1/p' "$crawl_log")
+                  [ -z "$ms" ] || rerender_window=$(python3 -c "print('%.1f' % (max($ms, 500) * 1.2 / 1000))") ;;
     esac
     detail="power cut ${delay}s in, round ${rounds:-0}; crawl ${crawled}s, verify $((SECONDS - started - crawled))s; $detail"
     [ $verdict -eq 0 ] || detail="$detail (logs: $crawl_log, $verify_log)"
