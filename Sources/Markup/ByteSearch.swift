@@ -9,14 +9,19 @@ public enum ByteSearch {
         var index = start
         while index + 16 <= bytes.count {
             let hit = bytes.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self) .== pattern
-            if any(hit) {
-                // The first true lane, from the lanes as two words: no byte loop over the block.
-                let lanes = unsafeBitCast(SIMD16<UInt8>(repeating: 0).replacing(with: 0xFF, where: hit), to: (UInt64, UInt64).self)
-                return index + (lanes.0 != 0 ? lanes.0.trailingZeroBitCount : 64 + lanes.1.trailingZeroBitCount) / 8
-            }
+            if any(hit) { return index + firstTrueLane(hit) }
             index += 16
         }
         while index < bytes.count, bytes[index] != byte { index += 1 }
         return index
+    }
+
+    /// The position of the first true lane of a block's comparison, read from the lanes as two
+    /// words: where bytes of interest lie close together (escaped HTML has a reference every few
+    /// bytes), a search goes straight to each one, with no byte loop over the block.
+    @inlinable @inline(__always)
+    public static func firstTrueLane(_ hit: SIMDMask<SIMD16<Int8>>) -> Int {
+        let lanes = unsafeBitCast(SIMD16<UInt8>(repeating: 0).replacing(with: 0xFF, where: hit), to: (UInt64, UInt64).self)
+        return (lanes.0 != 0 ? lanes.0.trailingZeroBitCount : 64 + lanes.1.trailingZeroBitCount) / 8
     }
 }

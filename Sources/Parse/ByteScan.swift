@@ -1,3 +1,5 @@
+internal import Markup
+
 /// Skips runs of uninteresting bytes sixteen at a time: one vector compare per block (SSE2,
 /// which every x86-64 has) instead of a test per byte. The pre-passes over a whole document
 /// spent more time than libxml2 did, byte by byte, and still a fifth of a parse eight at a time.
@@ -20,7 +22,7 @@ enum ByteScan {
             let control = (block .< Block(repeating: 0x20)) .& (block .!= Block(repeating: 0x09))
                 .& (block .!= Block(repeating: 0x0A)) .& (block .!= third)
             let hit = (block .== firstBlock) .| (block .== secondBlock) .| control
-            if any(hit) { return index + firstSet(hit) }
+            if any(hit) { return index + ByteSearch.firstTrueLane(hit) }
             index += Block.scalarCount
         }
         return index
@@ -34,7 +36,7 @@ enum ByteScan {
         var index = start
         while index + Block.scalarCount <= buffer.count {
             let hit = raw.loadUnaligned(fromByteOffset: index, as: Block.self) .== pattern
-            if any(hit) { return index + firstSet(hit) }
+            if any(hit) { return index + ByteSearch.firstTrueLane(hit) }
             index += Block.scalarCount
         }
         return index
@@ -53,7 +55,7 @@ enum ByteScan {
             let block = raw.loadUnaligned(fromByteOffset: index, as: Block.self)
             let hit = (block .== blocks.0) .| (block .== blocks.1) .| (block .== blocks.2) .| (block .== blocks.3)
                 .| (block .== blocks.4)
-            if any(hit) { return index + firstSet(hit) }
+            if any(hit) { return index + ByteSearch.firstTrueLane(hit) }
             index += Block.scalarCount
         }
         while index < buffer.count {
@@ -62,13 +64,5 @@ enum ByteScan {
             index += 1
         }
         return index
-    }
-
-    /// The position of the first true lane: where bytes of interest lie close together (escaped
-    /// HTML has a reference every few bytes), the caller goes straight to each one.
-    @inline(__always)
-    static func firstSet(_ hit: SIMDMask<SIMD16<Int8>>) -> Int {
-        let lanes = unsafeBitCast(Block(repeating: 0).replacing(with: 0xFF, where: hit), to: (UInt64, UInt64).self)
-        return (lanes.0 != 0 ? lanes.0.trailingZeroBitCount : 64 + lanes.1.trailingZeroBitCount) / 8
     }
 }

@@ -37,7 +37,8 @@ enum EscapedText {
         return references > 0
     }
 
-    /// Past the blocks that hold no `&`, no `>` and no control character but TAB and LF.
+    /// The index of the next `&`, `>` or control character but TAB and LF, or of the last few
+    /// bytes, fewer than a block.
     private static func skipPlain(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         ByteScan.skip(text, from: start, until: UInt8(ascii: "&"), UInt8(ascii: ">"), carriageReturnIsPlain: false)
     }
