@@ -32,17 +32,26 @@ extension StoreCommand {
             if store.recovery.finishedRewrites > 0 {
                 printOutput("recovered after an unclean stop: finished \(store.recovery.finishedRewrites) rewrites")
             }
+            let report = try withProgress {
+                try StoreRerender(config: settings, store: store, feed: feed, dryRun: dryRun).run(progress: $0)
+            }
+            say(report, in: store.root)
+        }
+
+        /// Runs a rerender with the live line on a terminal; a failure is printed and ends the
+        /// command as "store unavailable", whether the documents are files or fleet rows.
+        func withProgress(_ rerender: (@escaping (StoreRerender.Report) -> Void) throws -> StoreRerender.Report) throws
+            -> StoreRerender.Report {
             let progress = RerenderProgress()
-            let report: StoreRerender.Report
             do {
-                report = try StoreRerender(config: settings, store: store, feed: feed, dryRun: dryRun).run(progress: progress.draw)
+                let report = try rerender(progress.draw)
+                progress.finish()
+                return report
             } catch {
                 progress.finish()
                 printError("crawler: \(error)")
                 throw ExitStatus.storeUnavailable
             }
-            progress.finish()
-            say(report, in: store.root)
         }
 
         /// What was rewritten, and what was left as it is and why.
