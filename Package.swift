@@ -37,6 +37,8 @@ let package = Package(
                        providers: [.apt(["libuchardet-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
 
         // Stages: each depends on FeedModel and its own C module only.
         .target(name: "FeedModel", swiftSettings: strictSettings),
@@ -58,7 +60,7 @@ let package = Package(
                                .product(name: "Mustache", package: "swift-mustache")],
                 swiftSettings: strictSettings),
         .target(name: "Store",
-                dependencies: ["FeedModel", "CSQLite", "CLinux", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
+                dependencies: ["FeedModel", "CSQLite", "CLinux", "CZlib", "CZstd", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strictSettings),
         // Past one machine: feed state, dedupe and documents shared in PostgreSQL.
         .target(name: "Fleet",

@@ -1,4 +1,5 @@
 internal import Crypto
+internal import FeedModel
 internal import Foundation
 internal import Markup
 
@@ -22,14 +23,7 @@ public enum ContentHash {
         var input = Array(title.utf8)
         input.append(0x0A)
         input += canonicallyComposed(foldedBody)
-        let hexDigits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: input) {
-            hex.append(hexDigits[Int(byte >> 4)])
-            hex.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        return Hex.lowercase(SHA256.hash(data: input))
     }
 
     /// NFC. Foundation's normalisation costs more than everything else in the hash, so text that

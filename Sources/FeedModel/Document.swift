@@ -16,7 +16,14 @@ public struct Document: Sendable, Hashable {
     /// What the store does when the item is already stored with other content.
     public var revisions: RevisionPolicy = .new
     /// The values the document was rendered from, kept by the store for re-rendering.
-    public var source: SourceValues?
+    public var source: SourceValues? {
+        get { sourceBox?.values }
+        set { sourceBox = newValue.map(SourceBox.init) }
+    }
+
+    /// Behind one reference: documents are copied between the stages and through the store's
+    /// batches, and the item's dozen strings inline made each copy a dozen retains and releases.
+    private var sourceBox: SourceBox?
 
     public init(feed: String, itemIdentity: String, contentHash: String, date: Timestamp, text: String) {
         self.feed = feed
@@ -25,5 +32,20 @@ public struct Document: Sendable, Hashable {
         shortHash = String(contentHash.prefix(16))
         self.date = date
         self.text = text
+    }
+}
+
+/// `Document.source`'s storage. Immutable, so sharing it between copies is safe.
+private final class SourceBox: Sendable, Hashable {
+    let values: SourceValues
+
+    init(_ values: SourceValues) {
+        self.values = values
+    }
+
+    static func == (lhs: SourceBox, rhs: SourceBox) -> Bool { lhs.values == rhs.values }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(values)
     }
 }

@@ -79,17 +79,8 @@ enum FleetRevisionPlan {
     /// A source's bytes as `decode($n, 'hex')` takes them.
     static func hex(_ source: SourceValues?) -> String? {
         guard let source else { return nil }
-        let bytes = SourceCoding.encode(source)
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(hexDigits[Int(byte >> 4)])
-            text.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        return Hex.lowercase(SourceCoding.encode(source))
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
 extension FleetDatabase {

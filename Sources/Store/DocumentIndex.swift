@@ -103,11 +103,11 @@ final class DocumentIndex {
                 let short = SQLiteStatement.Value.text(document.shortHash)
                 let feed = SQLiteStatement.Value.text(document.feed), item = SQLiteStatement.Value.text(document.itemIdentity)
                 try insertDocument.run([short, .text(entry.relativePath), .integer(document.date.secondsSince1970),
-                                        .integer(Int64(entry.bytes)), .text(FileDigest.of(document.text))])
+                                        .integer(Int64(entry.bytes)), .text(entry.digest)])
                 try insertProvenance.run([feed, item, short, .text(document.contentHash), .integer(storedAt.secondsSince1970)])
                 try recordLatest.run([feed, item, short])
                 try insertPending.run([short, feed, item, .integer(Int64(position))])
-                try revisions.recordNew(document)
+                try revisions.recordNew(document, source: entry.source)
             }
         }
     }

@@ -311,7 +311,7 @@ extension DocumentStore {
     @_spi(Benchmark) public func recordInIndexOnly(_ documents: [Document], storedAt: Timestamp) throws(StoreError) {
         let prepared = documents.map {
             PreparedDocument(document: $0, relativePath: layout.relativePath(for: $0), staged: .temporary(name: ""),
-                             bytes: $0.text.utf8.count, folder: nil, name: "")
+                             folder: nil, name: "")
         }
         try index.recordPending(prepared, storedAt: storedAt)
         try index.markStored(prepared.map(\.document.shortHash))

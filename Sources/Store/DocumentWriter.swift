@@ -12,6 +12,22 @@ struct PreparedDocument {
     /// its name there.
     let folder: StoreFolder?
     let name: String
+    /// SHA-256 of the file (for `verify`) and the compressed source values (for `rerender`):
+    /// worked out while staging, so the store's writer records them without holding its
+    /// transaction open for them.
+    let digest: String
+    let source: [UInt8]?
+
+    init(document: Document, relativePath: String, staged: StagedFile, folder: StoreFolder?, name: String) {
+        self.document = document
+        self.relativePath = relativePath
+        self.staged = staged
+        self.folder = folder
+        self.name = name
+        bytes = document.text.utf8.count
+        digest = FileDigest.of(document.text)
+        source = document.source.map(SourceCoding.encode)
+    }
 }
 
 /// Where a prepared document's bytes wait for their name.
@@ -68,7 +84,7 @@ struct DocumentWriter {
                     let name = DocumentLayout.fileName(of: relativePath)
                     preparation.prepared.append(PreparedDocument(
                         document: document, relativePath: relativePath, staged: try stage(document, in: folder),
-                        bytes: document.text.utf8.count, folder: folder, name: name))
+                        folder: folder, name: name))
                 }
             }
         } catch {

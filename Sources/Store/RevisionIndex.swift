@@ -53,13 +53,14 @@ final class RevisionIndex {
         try Self.file(of: feed, item: item, using: lookupFile)
     }
 
-    /// A new document (inside the caller's transaction): its item now lives in it, and its source values are kept.
-    func recordNew(_ document: Document) throws(StoreError) {
+    /// A new document (inside the caller's transaction): its item now lives in it, and its source
+    /// values (`SourceCoding`, encoded by the caller) are kept.
+    func recordNew(_ document: Document, source: [UInt8]?) throws(StoreError) {
         try upsertItemFile.run([.text(document.feed), .text(document.itemIdentity), .text(document.shortHash),
                                 .text(document.contentHash), .text(document.source?.item.link)])
-        if let source = document.source {
+        if let source {
             try upsertSource.run([.text(document.shortHash), .text(document.feed), .text(document.itemIdentity),
-                                  .blob(SourceCoding.encode(source))])
+                                  .blob(source)])
         }
     }
 

@@ -2,10 +2,15 @@ internal import CZlib
 public import FeedModel
 
 /// An item's source values (`SourceValues`) as the index keeps them (and the fleet's `documents.source`): the fields, each
-/// length-prefixed, deflated by zlib. Layout: a version byte (1), the payload's length (4 bytes,
-/// little-endian), then zlib's stream. The version lets the field list grow.
+/// length-prefixed, compressed. Layout: a version byte, the payload's length (4 bytes,
+/// little-endian), then the compressed payload: version 2 is a zstd frame, version 1 (stores
+/// written before 2026-12-03) zlib's stream. The version also lets the field list grow.
 public enum SourceCoding {
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
+    static let zlibVersion: UInt8 = 1
+    /// zstd's fastest regular level: every new document is encoded on the store's writer, and
+    /// zlib's default level there was a fifth of a cold pass's CPU, for about 4% smaller blobs.
+    static let level: Int32 = 1
 
     public static func encode(_ source: SourceValues) -> [UInt8] {
         var payload: [UInt8] = []
@@ -18,13 +23,19 @@ public enum SourceCoding {
         }
         appendNumber(UInt64(item.categories.count), to: &payload)
         for category in item.categories { append(category, to: &payload) }
-        return [version] + littleEndian(UInt32(payload.count)) + deflate(payload)
+        return [version] + littleEndian(UInt32(payload.count)) + ZstdContexts.compress(payload, level: level)
     }
 
     public static func decode(_ bytes: [UInt8]) -> SourceValues? {
-        guard bytes.count > 5, bytes[0] == version else { return nil }
+        guard bytes.count > 5 else { return nil }
         let length = Int(bytes[1]) | Int(bytes[2]) << 8 | Int(bytes[3]) << 16 | Int(bytes[4]) << 24
-        guard let payload = inflate(Array(bytes[5...]), length: length) else { return nil }
+        let payload: [UInt8]?
+        switch bytes[0] {
+        case version: payload = ZstdContexts.decompress(bytes[5...], length: length)
+        case zlibVersion: payload = inflate(Array(bytes[5...]), length: length)
+        default: return nil
+        }
+        guard let payload else { return nil }
         var reader = Reader(bytes: payload)
         var fields: [String?] = []
         for _ in 0..<12 {
@@ -95,13 +106,7 @@ public enum SourceCoding {
         }
     }
 
-    private static func deflate(_ input: [UInt8]) -> [UInt8] {
-        var bound = compressBound(uLong(input.count))
-        var output = [UInt8](repeating: 0, count: Int(bound))
-        let status = compress2(&output, &bound, input, uLong(input.count), 6)
-        precondition(status == Z_OK, "zlib compress2 failed (\(status)) with a buffer of compressBound's size")
-        return Array(output[..<Int(bound)])
-    }
+    /// Version 1's blobs, in stores and fleets written before zstd.
 
     private static func inflate(_ input: [UInt8], length: Int) -> [UInt8]? {
         var size = uLongf(length)

@@ -53,7 +53,7 @@ import Testing
 
         let fields = try run("/usr/bin/dpkg-deb", ["-f", path, "Package", "Version", "Depends"])
         #expect(fields.stdout.contains("Package: crawler\nVersion: 0."), "\(fields.stdout)")
-        for library in ["libc6", "libcurl4", "libxml2", "libsqlite3-0", "libpq5", "procps"] {
+        for library in ["libc6", "libcurl4", "libxml2", "libsqlite3-0", "libpq5", "libzstd1", "procps"] {
             #expect(fields.stdout.contains(library), "Depends lacks \(library): \(fields.stdout)")
         }
         #expect(try run("/usr/bin/dpkg-deb", ["-I", path, "conffiles"]).stdout == "/etc/crawler/feeds.yaml\n")

@@ -23,7 +23,7 @@ import Testing
         let index = try DocumentIndex(path: folder + "/index.sqlite")
         let prepared = documents.map {
             PreparedDocument(document: $0, relativePath: layout.relativePath(for: $0), staged: .temporary(name: ""),
-                             bytes: $0.text.utf8.count, folder: nil, name: "")
+                             folder: nil, name: "")
         }
         try index.recordPending(prepared, storedAt: now)
         for entry in prepared where inPlace.contains(entry.document.shortHash) {

@@ -20,6 +20,22 @@ import Testing
         // Compressed: far smaller than the body it holds.
         #expect(encoded.count * 4 < item.contentHTML.utf8.count)
         #expect(SourceCoding.decode(Array(encoded.dropLast(3))) == nil)
+        #expect(SourceCoding.decode([9] + encoded.dropFirst()) == nil)
+    }
+
+    /// Stores and fleets written before zstd hold zlib blobs (version 1): `rerender` still reads them.
+    @Test func zlibBlobsOfEarlierStoresStillDecode() throws {
+        let version1: [UInt8] = [
+            0x01, 0x28, 0x00, 0x00, 0x00, 0x78, 0x9c, 0x63, 0x4a, 0x67, 0x0a, 0x61, 0x60, 0xe0, 0x36, 0x34, 0x37, 0x80,
+            0x02, 0x06, 0x6e, 0x9b, 0x02, 0xbb, 0xfc, 0x9c, 0x14, 0x1b, 0xfd, 0x02, 0x3b, 0x06, 0x06, 0x06, 0x26, 0x67,
+            0x66, 0x13, 0x23, 0x46, 0xa6, 0x64, 0x00, 0x8f, 0xcd, 0x07, 0x14,
+        ]
+        let item = Item(id: "g", title: "T", link: nil, author: nil, published: Timestamp(secondsSince1970: 1_700_000_000),
+                        updated: nil, categories: ["c"], contentHTML: "<p>old</p>", mediaImage: nil, baseURL: nil)
+        let expected = SourceValues(item: item, channelTitle: "C", firstSeen: Timestamp(secondsSince1970: 42))
+        #expect(SourceCoding.decode(version1) == expected)
+        #expect(SourceCoding.encode(expected).first == 2)
+        #expect(SourceCoding.decode(SourceCoding.encode(expected)) == expected)
     }
 
     @Test func anIndexFromBeforeRevisionsIsUpgradedWithEachItemsLatestDocument() throws {

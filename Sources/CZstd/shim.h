@@ -1,0 +1,4 @@
+#ifndef CRAWLER_CZSTD_SHIM_H
+#define CRAWLER_CZSTD_SHIM_H
+#include <zstd.h>
+#endif
