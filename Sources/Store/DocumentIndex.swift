@@ -145,7 +145,7 @@ final class DocumentIndex {
                 try deleteDocument.run([.text(row.short)])
                 try deletePending.run([.text(row.short)])
             }
-            try revisions.forget(rows.map(\.short))
+            try revisions.forget(rows.map { ($0.feed, $0.item, $0.short) })
         }
     }
 

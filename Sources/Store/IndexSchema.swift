@@ -7,7 +7,7 @@
 /// hash order; documents go in by rowid (appended) and provenance by feed (a feed's items sit
 /// together), and the second commit of a batch touches only `pending`.
 enum IndexSchema {
-    static let version = 10
+    static let version = 11
 
     static let storedDocumentCount = "SELECT (SELECT count(*) FROM documents) - (SELECT count(*) FROM pending)"
 
@@ -94,5 +94,7 @@ enum IndexSchema {
         8: "ALTER TABLE feed_state ADD COLUMN last_new INTEGER; ALTER TABLE feed_state ADD COLUMN new_item_gaps TEXT;",
         // Which kept images (`images: local`) each item's document uses (see AssetTables).
         9: AssetTables.create,
+        // item_files loses its index by document (see RevisionTables).
+        10: "DROP INDEX IF EXISTS item_files_document;",
     ]
 }

@@ -70,12 +70,12 @@ final class RevisionIndex {
     }
 
     /// Undone documents take their item links and source values with them.
-    func forget(_ shorts: [String]) throws(StoreError) {
-        let dropFiles = try database.prepare("DELETE FROM item_files WHERE document = ?1")
-        let dropSources = try database.prepare("DELETE FROM sources WHERE document = ?1")
-        for short in shorts {
-            try dropFiles.run([.text(short)])
-            try dropSources.run([.text(short)])
+    func forget(_ documents: [(feed: String, item: String, short: String)]) throws(StoreError) {
+        let dropFile = try database.prepare("DELETE FROM item_files WHERE feed = ?1 AND item = ?2 AND document = ?3")
+        let dropSource = try database.prepare("DELETE FROM sources WHERE document = ?1")
+        for document in documents {
+            try dropFile.run([.text(document.feed), .text(document.item), .text(document.short)])
+            try dropSource.run([.text(document.short)])
         }
     }
 

@@ -3,7 +3,9 @@
 /// - `item_files`: per feed and item identity, the document whose file holds the item (its
 ///   short hash names the file, so the path stays when the text changes), the content hash
 ///   of the version in it now, and its link (a different link under the same identity is
-///   another story: see `RevisionPlan`).
+///   another story: see `RevisionPlan`). No index by document: a cold pass's random hashes
+///   dirtied its pages all over in every batch, a third of the index's writes; the rare lookups by
+///   document (`store forget`) scan the table.
 /// - `item_versions`: later versions of an item seen under `replace` or `keep-first`, and
 ///   whether they were written.
 /// - `sources`: each document's source values, compressed (`SourceCoding`), for `rerender`.
@@ -16,7 +18,6 @@ enum RevisionTables {
             feed TEXT NOT NULL, item TEXT NOT NULL, document TEXT NOT NULL, hash TEXT NOT NULL, link TEXT,
             PRIMARY KEY (feed, item)
         ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS item_files_document ON item_files (document);
         CREATE TABLE IF NOT EXISTS item_versions (
             feed TEXT NOT NULL, item TEXT NOT NULL, hash TEXT NOT NULL, seen_at INTEGER NOT NULL,
             written INTEGER NOT NULL, PRIMARY KEY (feed, item, hash)

@@ -42,12 +42,15 @@ import Testing
         #expect(store.recovery.forgottenDocuments == 2)
         #expect(try store.documentCount() == 2)
         #expect(try store.revisedHash(of: short("bb")) == short("aa"))
+        // dd's item lives in no file now: its link went with it.
+        #expect(try store.index.revisions.file(of: "f", item: "new") == nil)
         // The item's latest is bb again: cc, stored anew, revises bb; dd is new again.
         let outcome = try store.store([document("cc", item: "story"), document("dd", item: "new")], storedAt: now)
         #expect(outcome.stored.count == 2)
         #expect(try store.revisedHash(of: short("cc")) == short("bb"))
         #expect(try store.revisedHash(of: short("dd")) == nil)
         #expect(try store.documentCount() == 4)
+        #expect(try store.index.revisions.file(of: "f", item: "new")?.document == short("dd"))
     }
 
     @Test func aForgottenDocumentLeavesNoRevisionPointingAtIt() throws {

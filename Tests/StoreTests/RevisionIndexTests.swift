@@ -62,4 +62,19 @@ import Testing
         #expect(file?.hash == "bb-full")
         #expect(file?.path == "posts/b.md")
     }
+
+    /// Version 10's index of item_files by document cost a third of a cold pass's index writes.
+    @Test func version11DropsTheIndexOfItemFilesByDocument() throws {
+        let path = folder + ".sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let indexCount = "SELECT count(*) FROM sqlite_schema WHERE name = 'item_files_document'"
+        do {
+            let index = try DocumentIndex(path: path)
+            try index.database.execute("CREATE INDEX item_files_document ON item_files (document); PRAGMA user_version = 10;")
+            #expect(try index.database.integer(indexCount) == 1)
+        }
+        let index = try DocumentIndex(path: path)
+        #expect(try index.database.integer("PRAGMA user_version") == 11)
+        #expect(try index.database.integer(indexCount) == 0)
+    }
 }
