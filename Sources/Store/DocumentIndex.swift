@@ -131,6 +131,7 @@ final class DocumentIndex {
         let deleteProvenance = try database.prepare("DELETE FROM provenance WHERE feed = ?1 AND item = ?2 AND short = ?3")
         let deleteDocument = try database.prepare("DELETE FROM documents WHERE short = ?1")
         try database.transaction { () throws(StoreError) in
+            var undone: [(feed: String, item: String, short: String, revised: String?)] = []
             for row in rows.reversed() {
                 let key: [SQLiteStatement.Value] = [.text(row.feed), .text(row.item), .text(row.short)]
                 var previous: String?
@@ -144,8 +145,9 @@ final class DocumentIndex {
                 try deleteProvenance.run(key)
                 try deleteDocument.run([.text(row.short)])
                 try deletePending.run([.text(row.short)])
+                undone.append((row.feed, row.item, row.short, previous))
             }
-            try revisions.forget(rows.map { ($0.feed, $0.item, $0.short) })
+            try revisions.forget(undone)
         }
     }
 

@@ -69,13 +69,23 @@ final class RevisionIndex {
                                .integer(written ? 1 : 0)])
     }
 
-    /// Undone documents take their item links and source values with them.
-    func forget(_ documents: [(feed: String, item: String, short: String)]) throws(StoreError) {
+    /// Undone documents (in the order undone) take their source values with them, and their
+    /// item's file goes back to the document each revised, as `items` does (none: the item had
+    /// no file before). A document revised by one undone is undone too when its own row is gone
+    /// from `provenance` by then, and gets no file back.
+    func forget(_ documents: [(feed: String, item: String, short: String, revised: String?)]) throws(StoreError) {
         let dropFile = try database.prepare("DELETE FROM item_files WHERE feed = ?1 AND item = ?2 AND document = ?3")
         let dropSource = try database.prepare("DELETE FROM sources WHERE document = ?1")
+        let restoreFile = try database.prepare("""
+            INSERT OR IGNORE INTO item_files (feed, item, document, hash)
+                SELECT feed, item, short, hash FROM provenance WHERE feed = ?1 AND item = ?2 AND short = ?3
+            """)
         for document in documents {
             try dropFile.run([.text(document.feed), .text(document.item), .text(document.short)])
             try dropSource.run([.text(document.short)])
+            if let revised = document.revised {
+                try restoreFile.run([.text(document.feed), .text(document.item), .text(revised)])
+            }
         }
     }
 

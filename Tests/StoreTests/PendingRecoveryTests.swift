@@ -42,8 +42,10 @@ import Testing
         #expect(store.recovery.forgottenDocuments == 2)
         #expect(try store.documentCount() == 2)
         #expect(try store.revisedHash(of: short("bb")) == short("aa"))
-        // dd's item lives in no file now: its link went with it.
+        // dd's item lives in no file now: its link went with it. The story's file is bb's again
+        // (cc revised bb and was undone).
         #expect(try store.index.revisions.file(of: "f", item: "new") == nil)
+        #expect(try store.index.revisions.file(of: "f", item: "story")?.document == short("bb"))
         // The item's latest is bb again: cc, stored anew, revises bb; dd is new again.
         let outcome = try store.store([document("cc", item: "story"), document("dd", item: "new")], storedAt: now)
         #expect(outcome.stored.count == 2)
@@ -62,6 +64,7 @@ import Testing
         #expect(store.recovery.forgottenDocuments == 1)
         #expect(try store.revisedHash(of: short("cc")) == short("aa"))
         #expect(try store.documentCount() == 2)
+        #expect(try store.index.revisions.file(of: "f", item: "story")?.document == short("cc"))
     }
 
     @Test func anIndexOfVersion4IsUpgradedWithItsPendingBatch() throws {
