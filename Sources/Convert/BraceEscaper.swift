@@ -5,15 +5,17 @@ internal import Markup
 enum BraceEscaper {
     static func escape(_ text: String) -> String {
         guard text.containsUTF8(UInt8(ascii: "{")) || text.containsUTF8(UInt8(ascii: "}")) else { return text }
-        var output = ""
+        // By bytes: a brace is one ASCII byte, never part of a longer UTF-8 sequence. (Appending
+        // scalar by scalar was 4% of a cold pass on the realistic farm, where code and CSS abound.)
+        var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count + 64)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "{": output += "&#123;"
-            case "}": output += "&#125;"
-            default: output.unicodeScalars.append(scalar)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "{"): output.append(contentsOf: "&#123;".utf8)
+            case UInt8(ascii: "}"): output.append(contentsOf: "&#125;".utf8)
+            default: output.append(byte)
             }
         }
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 }

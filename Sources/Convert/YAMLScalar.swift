@@ -62,7 +62,7 @@ enum YAMLScalar {
         }
         if containsControl(value) { return false }
         if containsColonSpaceOrSpaceHash(value) { return false }
-        if reservedWords.contains(value.lowercased()) { return false }
+        if value.utf8.count <= 5, reservedWords.contains(value.lowercased()) { return false }
         return !looksLikeNumber(value) && !looksLikeDate(value)
     }
 
@@ -81,10 +81,10 @@ enum YAMLScalar {
         }
     }
 
-    /// `value.contains(": ") || value.contains(" #")`, by bytes when `value` is ASCII: the same
-    /// answer there, without Foundation's Unicode-aware search.
+    /// Whether `value` holds `: ` or ` #`, by bytes, as YAML reads them: a space followed by a
+    /// combining mark is one Character to Swift but still a space to YAML. (UTF-8 never has an
+    /// ASCII byte inside a longer sequence, so any text can be searched this way.)
     static func containsColonSpaceOrSpaceHash(_ value: String) -> Bool {
-        guard value.utf8.allSatisfy({ $0 < 0x80 }) else { return value.contains(": ") || value.contains(" #") }
         var previous: UInt8 = 0
         for byte in value.utf8 {
             if previous == UInt8(ascii: ":") && byte == UInt8(ascii: " ") { return true }
@@ -96,6 +96,11 @@ enum YAMLScalar {
 
     /// YAML 1.1 and 1.2 numbers: ints, floats, hex, octal, .inf, .nan, with _ separators.
     static func looksLikeNumber(_ value: String) -> Bool {
+        // Whatever the scan below accepts starts with a sign, a dot, a digit or `_`; most
+        // categories and authors do not.
+        guard let first = value.utf8.first,
+              first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: ".")
+                || first == UInt8(ascii: "_") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return false }
         let lower = value.lowercased()
         if [".inf", "-.inf", "+.inf", ".nan"].contains(lower) { return true }
         var body = Substring(lower)
@@ -127,6 +132,10 @@ enum YAMLScalar {
 
     /// A YAML timestamp starts with YYYY-M-D.
     static func looksLikeDate(_ value: String) -> Bool {
+        let utf8 = value.utf8
+        guard utf8.count >= 8, utf8.prefix(4).allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            return false
+        }
         let parts = value.prefix(while: { $0 != "T" && $0 != "t" && $0 != " " }).split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4 else { return false }
         return parts.allSatisfy { !$0.isEmpty && $0.count <= 4 && $0.allSatisfy { $0.isASCII && $0.isNumber } }

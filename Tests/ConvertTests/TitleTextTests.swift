@@ -124,6 +124,17 @@ import Testing
         }
     }
 
+    /// Beyond ASCII too the bytes decide, as YAML reads them: a space followed by a combining mark
+    /// is one Character to Swift, and still `: ` to YAML, so such a value is quoted.
+    @Test func plainSafetyBeyondASCIIFollowsTheBytes() {
+        for (value, holds) in [("新闻: 今日", true), ("café #1", true), ("a: \u{301}b", true), ("新浪财经", false),
+                               ("a:\u{A0}b", false), ("#标签", false)] {
+            #expect(YAMLScalar.containsColonSpaceOrSpaceHash(value) == holds, "\(value)")
+        }
+        #expect(YAMLScalar.plainOrQuoted("a: \u{301}b") == "'a: \u{301}b'")
+        #expect(YAMLScalar.plainOrQuoted("新浪财经") == "新浪财经")
+    }
+
     /// Every ASCII sample, plus C1 controls (U+0080…U+009F) and other non-ASCII text, which the
     /// byte check hands on to the scalar properties.
     @Test func controlCharactersByBytesEqualScalarProperties() {
