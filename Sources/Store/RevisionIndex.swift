@@ -71,8 +71,8 @@ final class RevisionIndex {
 
     /// Undone documents (in the order undone) take their source values with them, and their
     /// item's file goes back to the document each revised, as `items` does (none: the item had
-    /// no file before). A document revised by one undone is undone too when its own row is gone
-    /// from `provenance` by then, and gets no file back.
+    /// no file before). A revised document that this same call undoes has lost its `provenance`
+    /// row already and gives no file back; the document it revised in turn does.
     func forget(_ documents: [(feed: String, item: String, short: String, revised: String?)]) throws(StoreError) {
         let dropFile = try database.prepare("DELETE FROM item_files WHERE feed = ?1 AND item = ?2 AND document = ?3")
         let dropSource = try database.prepare("DELETE FROM sources WHERE document = ?1")
