@@ -34,6 +34,6 @@ enum ZstdContexts {
             ZSTD_decompressDCtx(context.pointer, &output, length, input.baseAddress, input.count)
         }
         guard ZSTD_isError(size) == 0, size == length else { return nil }
-        return Array(output[..<length])
+        return length == 0 ? [] : output
     }
 }
