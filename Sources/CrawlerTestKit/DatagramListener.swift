@@ -18,10 +18,9 @@ public final class DatagramListener: Sendable {
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard bound == 0 else {
-            close(descriptor)
-            throw LoopbackHTTPServer.ServerError.socket(errno)
-        }
+        // No close here: a class whose initializer throws once its properties are set still
+        // runs its deinit, which closes the socket.
+        guard bound == 0 else { throw LoopbackHTTPServer.ServerError.socket(errno) }
     }
 
     deinit {

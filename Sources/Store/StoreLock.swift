@@ -6,22 +6,30 @@ final class StoreLock {
     private let descriptor: Int32
 
     init(in root: StoreFolder) throws(StoreError) {
+        descriptor = try Self.acquire(in: root)
+        let pid = "\(getpid())\n"
+        ftruncate(descriptor, 0)
+        _ = pid.withCString { pwrite(descriptor, $0, strlen($0), 0) }
+    }
+
+    /// The locked descriptor. A refusal closes it here, before `self` holds it: a class whose
+    /// initializer throws once its properties are set still runs its deinit, which would close
+    /// the number a second time (by then perhaps another thread's file).
+    private static func acquire(in root: StoreFolder) throws(StoreError) -> Int32 {
         let path = root.path + "/lock"
         // 0600: only the crawler's user may hold or read it. O_NOFOLLOW: a planted `lock`
         // symlink must not make us truncate the file it points at.
-        descriptor = openat(root.descriptor, "lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        let descriptor = openat(root.descriptor, "lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else {
             guard errno == ELOOP else { throw .io(path: path, operation: "open lock", errno: errno) }
             throw .refused(path: path, reason: "is a symbolic link; the store follows no link beneath its root (remove it)")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let holder = StoreLock.readHolder(descriptor)
+            let holder = readHolder(descriptor)
             close(descriptor)
             throw .locked(path: path, holder: holder)
         }
-        let pid = "\(getpid())\n"
-        ftruncate(descriptor, 0)
-        _ = pid.withCString { pwrite(descriptor, $0, strlen($0), 0) }
+        return descriptor
     }
 
     deinit {
