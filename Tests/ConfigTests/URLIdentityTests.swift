@@ -1,4 +1,4 @@
-import Config
+@testable import Config
 import Testing
 
 @Suite struct URLIdentityTests {
@@ -11,6 +11,8 @@ import Testing
         ("http://example.org?q=1", "http://example.org/?q=1"),
         ("http://User@Example.org:80/f", "http://User@example.org/f"),
         ("http://[::1]:80/f", "http://[::1]/f"),
+        ("HTTP://127.0.0.1:8080/f", "http://127.0.0.1:8080/f"),
+        ("http://Example.org:8080", "http://example.org:8080/"),
     ])
     func spellingsOfOneFeedCompareEqual(written: String, same: String) {
         #expect(URLIdentity.key(written) == URLIdentity.key(same))
@@ -22,8 +24,22 @@ import Testing
         ("http://example.org:8080/feed.xml", "http://example.org/feed.xml"),
         ("https://example.org:80/feed.xml", "https://example.org/feed.xml"),
         ("http://example.org/feed.xml?a=1", "http://example.org/feed.xml?a=2"),
+        ("http://127.0.0.1:8080/f", "http://127.0.0.1:8081/f"),
+        ("http://example.org:080/f", "http://example.org/f"),
     ])
     func differentFeedsStayDifferent(one: String, other: String) {
         #expect(URLIdentity.key(one) != URLIdentity.key(other))
+    }
+
+    /// The byte scan that skips the general case must never skip a URL the general case changes.
+    @Test(arguments: [
+        "http://example.org/f", "http://example.org:80/f", "https://example.org:80/f", "http://example.org:443/f",
+        "https://example.org:443/f", "http://example.org:8080/f", "http://example.org:080/f", "http://example.org:/f",
+        "http://example.org:8o/f", "http://example.org:123456/f", "http://u:p@example.org:8080/f",
+        "http://[::1]:8080/f", "http://example.org:8080?x=1", "http://example.org:8080/f#x", "ftp://example.org:21/f",
+        "http://EXAMPLE.org:8080/f", "Http://example.org:80/f", "http://example.org:8080/F?Q#",
+    ])
+    func theFastPathAgreesWithTheGeneralCase(url: String) {
+        #expect(URLIdentity.key(url) == URLIdentity.normalized(url))
     }
 }
