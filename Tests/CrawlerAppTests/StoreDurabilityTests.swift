@@ -23,11 +23,16 @@ import Testing
         let farm = FeedFarm(feeds: 80, itemsPerFeed: 6, sharedItems: 2)
         let server = try farm.server()
         try folder.write(farm.config(server: server), to: "feeds.yaml")
-        // Time one whole pass (into another store) so the kills land inside passes on any machine.
-        try folder.write(farm.config(server: server, store: "./timing-store"), to: "timing.yaml")
-        let started = Date()
-        _ = try crawler(["once", "--config", "timing.yaml"])
-        let passMicroseconds = UInt32(min(5.0, Date().timeIntervalSince(started)) * 1_000_000)
+        // Time whole passes (into other stores) so the kills land inside passes on any machine:
+        // the faster of two, since the first may also pay for loading the binary from disk.
+        var passSeconds = 5.0
+        for timing in ["timing-store", "timing-store-2"] {
+            try folder.write(farm.config(server: server, store: "./" + timing), to: "timing.yaml")
+            let started = Date()
+            _ = try crawler(["once", "--config", "timing.yaml"])
+            passSeconds = min(passSeconds, Date().timeIntervalSince(started))
+        }
+        let passMicroseconds = UInt32(passSeconds * 1_000_000)
         var generator = SystemRandomNumberGenerator()
         var interruptedMidPass = 0, partWritten = 0, recoveries = 0
         for round in 0..<Self.kills {
