@@ -126,3 +126,18 @@ public final class PostgresServer: Sendable {
         }
     }
 }
+
+extension PostgresServer {
+    /// `posts sync` takes rows only from transactions older than every one still open in the
+    /// cluster (so none is skipped); the suites running beside share this server, and an open
+    /// transaction of theirs holds rows back. Waits (up to 30 s) until the documents of
+    /// `database` are all past that horizon, so a test's sync sees every row its passes stored.
+    public static func waitUntilDocumentsAreSyncable(in database: String) throws {
+        let connection = try PostgresConnection(url: database)
+        let sql = "SELECT coalesce(max(xid) < pg_snapshot_xmin(pg_current_snapshot()), true) FROM documents"
+        for _ in 0..<600 {
+            if try connection.query(sql).rows.first?[0] == "t" { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+}

@@ -23,6 +23,7 @@ import Testing
         #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
         let first = try CrawlerProcess.run(["once", "--node", "a"], in: folder.path)
         #expect(first.status == 0, "\(first.stderr)")
+        try PostgresServer.waitUntilDocumentsAreSyncable(in: database)
         #expect(try CrawlerProcess.run(["posts", "sync", "copy"], in: folder.path).stdout.contains("6 documents written"))
 
         let forget = try CrawlerProcess.run(["store", "forget", "--feed", "feed-1"], in: folder.path)
@@ -43,6 +44,7 @@ import Testing
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("0 new documents, 6 duplicates"), "\(again.stdout)")
         #expect(try observer.query("SELECT count(*) AS n FROM documents").value(0, "n") == "3")
+        try PostgresServer.waitUntilDocumentsAreSyncable(in: database)
         #expect(try CrawlerProcess.run(["posts", "sync", "copy"], in: folder.path).stdout.contains("0 documents written"))
 
         let file = try CrawlerProcess.run(["store", "forget", "copy/posts/x.md"], in: folder.path)

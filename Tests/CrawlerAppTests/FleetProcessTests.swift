@@ -115,6 +115,7 @@ import Testing
         #expect(explained.stdout.contains("last status: 200"))
         #expect(explained.stdout.contains("host budget h0.localhost"))
 
+        try PostgresServer.waitUntilDocumentsAreSyncable(in: database)
         let synced = try CrawlerProcess.run(["posts", "sync", "posts-copy"], in: folder.path)
         #expect(synced.status == 0, "\(synced.stderr)")
         #expect(synced.stdout.contains("\(farm.distinctItems) documents written"))

@@ -38,21 +38,10 @@ import Testing
     }
 
     private func sync() throws -> CrawlerProcess.Run {
-        try waitUntilSyncable()
+        try PostgresServer.waitUntilDocumentsAreSyncable(in: database)
         let run = try CrawlerProcess.run(["posts", "sync", "copy"], in: folder.path)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         return run
-    }
-
-    /// `posts sync` takes rows only from transactions older than every one still open in the
-    /// cluster (so none is skipped); the suites running beside share this PostgreSQL server, and
-    /// an open transaction of theirs holds rows back. Waits (up to 30 s) until it holds none.
-    private func waitUntilSyncable() throws {
-        let sql = "SELECT coalesce(max(xid) < pg_snapshot_xmin(pg_current_snapshot()), true) FROM documents"
-        for _ in 0..<600 {
-            if try observer.query(sql).rows.first?[0] == "t" { return }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
     }
 
     private func bodies() throws -> [String] {
@@ -237,6 +226,7 @@ import Testing
         _ = try pass(node: "b")
 
         // Killed at the rename that puts the new text over the file.
+        try PostgresServer.waitUntilDocumentsAreSyncable(in: database)
         let killed = try CrawlerProcess.run(["posts", "sync", "copy"], in: folder.path,
                                             shellPrefix: "export CRAWLER_FAULT='rename:KILL:1';")
         #expect(killed.status == SIGKILL, "\(killed.stdout)\(killed.stderr)")

@@ -43,6 +43,7 @@ import Testing
                 """, [hash16, hash, "\(bytes ?? body.utf8.count)", body, "planted-" + hash16])
         }
 
+        try PostgresServer.waitUntilDocumentsAreSyncable(in: database)
         let synced = try CrawlerProcess.run(["posts", "sync", "site/posts-copy"], in: folder.path)
         #expect(synced.status == 1, "\(synced.stdout)\(synced.stderr)")
         #expect(synced.stdout.contains("\(farm.distinctItems) documents written"), "\(synced.stdout)")
