@@ -41,26 +41,33 @@ final class CurlMulti {
         curl_multi_cleanup(handle)
     }
 
-    /// Runs every request the inbox hands over, calling `deliver` as each finishes (or is
-    /// deferred), until the inbox is closed and nothing is left. Returns early, reporting what
-    /// ran as cancelled, once `isCancelled` turns true.
+    /// Runs every request the inbox hands over, calling `deliver` with those that finished (or
+    /// were deferred) in each turn of the loop, until the inbox is closed and nothing is left.
+    /// One call per turn, not per result: each call wakes the consumer's thread, and a pass of a
+    /// thousand quick 304s woke it about a thousand times. Returns early, reporting what ran as
+    /// cancelled, once `isCancelled` turns true.
     /// While `backlogIsFull` (asked with the bytes the transfers in flight hold), nothing new
     /// starts, and transfers in flight pause rather than grow, all but one: the consumer has
     /// enough bodies to work on, and the one goes on so that something finishes.
     /// `publish` hears the engine's load every half second or so while it runs.
     func run(_ inbox: RequestInbox, isCancelled: () -> Bool, backlogIsFull: (Int) -> Bool,
-             publish: (EngineLoad) -> Void, deliver: (FetchResult) -> Void) {
+             publish: (EngineLoad) -> Void, deliver: ([FetchResult]) -> Void) {
         var queue = AdmissionQueue(settings: settings)
-        withoutActuallyEscaping(backlogIsFull) { backlogIsFull in
-            memoryIsFull = backlogIsFull
-            defer { memoryIsFull = nil }
-            loop(&queue, inbox: inbox, isCancelled: isCancelled, publish: publish, deliver: deliver)
-        }
-        for transfer in running.values {
-            let elapsed = Int(MonotonicClock.milliseconds() - transfer.startedAt)
-            var result = FetchResult.failed(transfer.request, .cancelled, "cancelled by shutdown", milliseconds: elapsed)
-            result.waitMilliseconds = transfer.waited
-            deliver(result)
+        withoutActuallyEscaping(deliver) { deliver in
+            let ready = ResultTurn(deliver: deliver)
+            withoutActuallyEscaping(backlogIsFull) { backlogIsFull in
+                memoryIsFull = backlogIsFull
+                defer { memoryIsFull = nil }
+                loop(&queue, inbox: inbox, isCancelled: isCancelled, publish: publish, ready: ready)
+            }
+            for transfer in running.values {
+                let elapsed = Int(MonotonicClock.milliseconds() - transfer.startedAt)
+                var result = FetchResult.failed(transfer.request, .cancelled, "cancelled by shutdown",
+                                                milliseconds: elapsed)
+                result.waitMilliseconds = transfer.waited
+                ready.add(result)
+            }
+            ready.hand()
         }
         publish(EngineLoad())
     }
@@ -70,8 +77,10 @@ final class CurlMulti {
     private var publishedAt: Int64 = 0
 
     private func loop(_ queue: inout AdmissionQueue, inbox: RequestInbox, isCancelled: () -> Bool,
-                      publish: (EngineLoad) -> Void, deliver: (FetchResult) -> Void) {
+                      publish: (EngineLoad) -> Void, ready: ResultTurn) {
+        let deliver = { (result: FetchResult) in ready.add(result) }
         while !isCancelled() {
+            defer { ready.hand() }  // after a turn that goes on without waiting, and at the end
             let (incoming, closed) = inbox.takeWaiting()
             admit(incoming, to: &queue, deliver: deliver)
             resumePausedIfRoom()
@@ -80,7 +89,7 @@ final class CurlMulti {
             if running.isEmpty && queue.isEmpty {
                 if closed { return }
                 // Idle: a submit wakes this poll at once.
-                curl_multi_poll(handle, nil, 0, Int32(min(wait ?? 1000, 1000)), nil)
+                pause(upTo: wait, handing: ready)
                 continue
             }
             var stillRunning: Int32 = 0
@@ -89,8 +98,15 @@ final class CurlMulti {
             // Something ended or a first connection opened: more may start, so admit before sleeping.
             if finished > 0 { continue }
             // Paused transfers wait for the consumer, who wakes this poll when it releases memory.
-            curl_multi_poll(handle, nil, 0, Int32(min(wait ?? 1000, 1000)), nil)
+            pause(upTo: wait, handing: ready)
         }
+    }
+
+    /// Hands over the turn's results first (none may wait out the poll), then waits up to `wait`
+    /// milliseconds (a second at most) for a socket, a timer of libcurl's, or a wake-up.
+    private func pause(upTo wait: Int64?, handing ready: ResultTurn) {
+        ready.hand()
+        curl_multi_poll(handle, nil, 0, Int32(min(wait ?? 1000, 1000)), nil)
     }
 
     /// Queues new requests; one for a host that asked every client to wait is deferred at once.
@@ -224,4 +240,24 @@ private let curlGlobalInitialised: Bool = {
 
 private func curlGlobalInit() {
     _ = curlGlobalInitialised
+}
+
+/// The results of one turn of the engine's loop, handed to the consumer together.
+private final class ResultTurn {
+    private var results: [FetchResult] = []
+    private let deliver: ([FetchResult]) -> Void
+
+    init(deliver: @escaping ([FetchResult]) -> Void) {
+        self.deliver = deliver
+    }
+
+    func add(_ result: FetchResult) {
+        results.append(result)
+    }
+
+    func hand() {
+        guard !results.isEmpty else { return }
+        deliver(results)
+        results.removeAll(keepingCapacity: true)
+    }
 }

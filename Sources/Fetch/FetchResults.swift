@@ -7,7 +7,7 @@ internal import Synchronization
 /// consumer (parse, store) holds a bounded amount of memory instead of every body of the batch.
 public struct FetchResults: AsyncSequence, Sendable {
     public typealias Element = FetchResult
-    let stream: AsyncStream<FetchEvent>
+    let stream: AsyncStream<Delivery>
     let backlog: Backlog
     let tickPending: TickFlag
 
@@ -45,19 +45,33 @@ public struct FetchResults: AsyncSequence, Sendable {
         }
     }
 
+    /// Hands out the results of a delivery one at a time; each counts as read when handed out,
+    /// and is let go of then (a result holds its body).
     public struct EventIterator: AsyncIteratorProtocol {
-        var base: AsyncStream<FetchEvent>.Iterator
+        var base: AsyncStream<Delivery>.Iterator
         let backlog: Backlog
         let tickPending: TickFlag
+        /// The rest of the last delivery, last first.
+        var waiting: [FetchResult] = []
+
+        init(base: AsyncStream<Delivery>.Iterator, backlog: Backlog, tickPending: TickFlag) {
+            self.base = base
+            self.backlog = backlog
+            self.tickPending = tickPending
+        }
 
         public mutating func next() async -> FetchEvent? {
-            let event = await base.next()
-            switch event {
-            case .result?: backlog.taken()
-            case .tick?: tickPending.lower()
-            case nil: break
+            while waiting.isEmpty {
+                switch await base.next() {
+                case .results(let results)?: waiting = results.reversed()
+                case .tick?:
+                    tickPending.lower()
+                    return .tick
+                case nil: return nil
+                }
             }
-            return event
+            backlog.taken()
+            return .result(waiting.removeLast())
         }
     }
 }

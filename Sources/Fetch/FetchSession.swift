@@ -12,13 +12,13 @@ public final class FetchSession: Sendable {
     public let events: FetchResults
     private let inbox = RequestInbox()
     private let waker: CurlWaker
-    private let continuation: AsyncStream<FetchEvent>.Continuation
+    private let continuation: AsyncStream<Delivery>.Continuation
     private let tickPending: TickFlag
     private let published = LoadBoard()
 
     init(settings: FetchSettings, isCancelled: @escaping @Sendable () -> Bool) {
         self.settings = settings
-        let (stream, continuation) = AsyncStream.makeStream(of: FetchEvent.self)
+        let (stream, continuation) = AsyncStream.makeStream(of: Delivery.self)
         let cancelled = CancellationFlag()
         let waker = CurlWaker()
         let backlog = Backlog(limit: settings.maxBacklog, byteLimit: settings.maxBacklogBytes, waker: waker)
@@ -36,16 +36,17 @@ public final class FetchSession: Sendable {
             if let multi = CurlMulti(settings: settings, waker: waker) {
                 multi.run(inbox, isCancelled: { cancelled.isSet || isCancelled() },
                           backlogIsFull: { backlog.isFull(inFlightBytes: $0) },
-                          publish: { published.post($0) }) {
-                    backlog.added(bytes: $0.heldBytes)
-                    continuation.yield(.result($0))
+                          publish: { published.post($0) }) { results in
+                    for result in results { backlog.added(bytes: result.heldBytes) }
+                    continuation.yield(.results(results))
                 }
             } else {
                 // Nothing can be fetched: every request, now and later, fails at once.
                 while case let (requests, closed) = inbox.takeWaiting(), !(closed && requests.isEmpty) {
-                    for request in requests {
-                        continuation.yield(.result(.failed(request, .other, "libcurl could not create a multi handle")))
-                    }
+                    guard !requests.isEmpty else { continue }
+                    let failed = requests.map { FetchResult.failed($0, .other, "libcurl could not create a multi handle") }
+                    for _ in failed { backlog.added(bytes: 0) }
+                    continuation.yield(.results(failed))
                 }
             }
             continuation.finish()
@@ -80,6 +81,13 @@ public final class FetchSession: Sendable {
 
     /// What the engine was doing at its last look (published at most every half second).
     public var load: EngineLoad { published.last }
+}
+
+/// What the engine's thread puts on the stream: the results of one turn of its loop together,
+/// so a consumer waiting for them wakes once for all of them.
+enum Delivery: Sendable {
+    case results([FetchResult])
+    case tick
 }
 
 /// What a session's consumer receives.
