@@ -78,7 +78,7 @@ final class CurlMulti {
 
     private func loop(_ queue: inout AdmissionQueue, inbox: RequestInbox, isCancelled: () -> Bool,
                       publish: (EngineLoad) -> Void, ready: ResultTurn) {
-        let deliver = { (result: FetchResult) in ready.add(result) }
+        let deliver = ready.add
         while !isCancelled() {
             defer { ready.hand() }  // after a turn that goes on without waiting, and at the end
             let (incoming, closed) = inbox.takeWaiting()

@@ -107,7 +107,6 @@ public enum SourceCoding {
     }
 
     /// Version 1's blobs, in stores and fleets written before zstd.
-
     private static func inflate(_ input: [UInt8], length: Int) -> [UInt8]? {
         var size = uLongf(length)
         var output = [UInt8](repeating: 0, count: max(length, 1))
