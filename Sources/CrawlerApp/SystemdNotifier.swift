@@ -19,19 +19,30 @@ public struct SystemdNotifier: Sendable {
         return micros / 1_000_000
     }
 
-    public func ready(status: String) { send("READY=1\nSTATUS=\(status)") }
+    /// systemd reads its socket at once. One that is not read (a stuck manager) fills its queue,
+    /// and a plain send would then block the daemon for good: a change of state waits for room at
+    /// most `stateChangeWait`, a ping or a status line not at all (the queue already holds one).
+    static let stateChangeWait = 1.0
+
+    public func ready(status: String) { send("READY=1\nSTATUS=\(status)", waitingUpTo: Self.stateChangeWait) }
     public func status(_ text: String) { send("STATUS=\(text)") }
     public func watchdog() { send("WATCHDOG=1") }
-    public func stopping(status: String) { send("STOPPING=1\nSTATUS=\(status)") }
-    public func reloading() { send("RELOADING=1") }
+    public func stopping(status: String) { send("STOPPING=1\nSTATUS=\(status)", waitingUpTo: Self.stateChangeWait) }
+    public func reloading() { send("RELOADING=1", waitingUpTo: Self.stateChangeWait) }
 
-    /// Sends one datagram; failures are ignored, as sd_notify's callers usually do.
+    /// Sends one datagram, waiting up to `seconds` for room in the socket's queue; failures are
+    /// ignored, as sd_notify's callers usually do.
     @discardableResult
-    public func send(_ message: String) -> Bool {
+    public func send(_ message: String, waitingUpTo seconds: Double = 0) -> Bool {
         guard let socketPath else { return false }
         let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
+        var wait = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
+        if seconds > 0, setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size)) != 0 {
+            return false
+        }
+        let flags = Int32(MSG_NOSIGNAL) | (seconds > 0 ? 0 : Int32(MSG_DONTWAIT))
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         var pathBytes = Array(socketPath.utf8)
@@ -46,7 +57,7 @@ public struct SystemdNotifier: Sendable {
         let sent = message.withCString { text in
             withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(descriptor, text, strlen(text), Int32(MSG_NOSIGNAL), $0, length)
+                    sendto(descriptor, text, strlen(text), flags, $0, length)
                 }
             }
         }

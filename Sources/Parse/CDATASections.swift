@@ -19,16 +19,23 @@ enum CDATASections {
     /// The processing instruction's target; `<?crawler-cdata?>` stands for the next section.
     static let marker = "crawler-cdata"
     static let markerBytes: [UInt8] = Array("<?\(marker)?>".utf8)
+    private static let stopCheckBytes = 1 << 20
 
     /// Each section's whole markup, `<![CDATA[` to `]]>`, and each escaped text's range, in
     /// document order; nil when the stream must read the document as it is: a DOCTYPE (its
     /// subset may hold such text), a section that never ends, or a processing instruction that
-    /// already uses the marker's target.
-    static func find(in bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
+    /// already uses the marker's target. Also nil once `shouldStop` says so: it is asked each
+    /// megabyte, since the scan of a large document takes a while (seconds in a debug build).
+    static func find(in bytes: UnsafeBufferPointer<UInt8>, shouldStop: () -> Bool = { false }) -> [Range<Int>]? {
         let raw = UnsafeRawBufferPointer(bytes)
         var sections: [Range<Int>] = []
         var index = ByteSearch.index(of: UInt8(ascii: "<"), in: raw, from: 0)
+        var nextCheck = stopCheckBytes
         while index + 1 < bytes.count {
+            if index >= nextCheck {
+                if shouldStop() { return nil }
+                nextCheck = index + stopCheckBytes
+            }
             var next = index + 1
             if bytes[index + 1] == UInt8(ascii: "!") {
                 if starts(bytes, at: index, with: "<![CDATA[") {

@@ -70,7 +70,7 @@ struct XMLEventStream {
         var handler = makeEventHandler()
         return bytes.withUnsafeBufferPointer { buffer in
             let head = min(4, buffer.count)
-            var sections = readsCDATA ? CDATASections.find(in: buffer) ?? [] : []
+            var sections = readsCDATA ? CDATASections.find(in: buffer, shouldStop: shouldStop) ?? [] : []
             if let first = sections.first, first.lowerBound < head { sections = [] }
             return buffer.withMemoryRebound(to: CChar.self) { characters in
                 guard let base = characters.baseAddress,

@@ -35,6 +35,9 @@ import Testing
             if socket.receive(timeout: 0.1) == "WATCHDOG=1" { pings += 1 }
         }
         let parsedMeanwhile = daemon.logLines.contains { $0["event"] == "fetch" && $0["feed"] == "long" }
+        // systemd reads its socket at once; so does the test while the daemon stops.
+        let drain = Thread { while socket.receive(timeout: 0.5) != nil || daemon.process.isRunning {} }
+        drain.start()
         let stop = daemon.terminate()
         #expect(!parsedMeanwhile, "the feed was read within the window: make it longer")
         #expect(pings >= 3, "\(pings) watchdog pings in 2 s of parsing (one is due every 0.2 s)")

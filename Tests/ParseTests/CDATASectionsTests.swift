@@ -128,4 +128,17 @@ import Testing
         #expect(escapedRanges(bytes).count == 1)
         expectSameAsLibxml2(bytes, finishes: false)
     }
+
+    @Test func theScanOfALargeDocumentStopsWhenTheCallerSays() {
+        let item = "<item><description><![CDATA[<p>body</p>]]></description></item>"
+        let bytes = rss(String(repeating: item, count: 60_000))  // 3.8 MB
+        var asked = 0
+        let stopped = bytes.withUnsafeBufferPointer { CDATASections.find(in: $0, shouldStop: { asked += 1; return true }) }
+        #expect(stopped == nil)
+        #expect(asked == 1)
+        asked = 0
+        let whole = bytes.withUnsafeBufferPointer { CDATASections.find(in: $0, shouldStop: { asked += 1; return false }) }
+        #expect(whole?.count == 60_000)
+        #expect(asked == 3)
+    }
 }
