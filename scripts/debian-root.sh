@@ -18,4 +18,4 @@ debian_root() {
 
 # What a server running the crawler has: the libraries it links, procps for the /bin/kill of
 # ExecReload= (minbase has no kill), python3 for the loopback feed server.
-debian_root_packages="systemd,systemd-sysv,dbus,ca-certificates,libcurl4,libxml2,libsqlite3-0,libpq5,libuchardet0,procps,python3"
+debian_root_packages="systemd,systemd-sysv,dbus,ca-certificates,libcurl4,libxml2,libsqlite3-0,libpq5,libgumbo1,libuchardet0,procps,python3"
