@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The built `crawler` binary, run as users and scripts run it.
 struct CrawlerProcess {
@@ -41,15 +42,29 @@ struct CrawlerProcess {
                     executable: String? = nil) throws -> Run {
         let process = make(arguments, in: folder, shellPrefix: shellPrefix)
         if let executable { process.executableURL = URL(fileURLWithPath: executable) }
+        return try collect(process)
+    }
+
+    /// Runs `process` to completion with its output collected. Both pipes are read at once: read
+    /// one after the other, a child that fills the second (64 KB of log lines) while the first is
+    /// still open would wait on the test for good.
+    static func collect(_ process: Process) throws -> Run {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let stderr = Mutex(Data())
+        let reader = err.fileHandleForReading
+        let drained = DispatchSemaphore(value: 0)
+        Thread {
+            stderr.withLock { $0 = reader.readDataToEndOfFile() }
+            drained.signal()
+        }.start()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
         process.waitUntilExit()
         return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+                   stderr: String(decoding: stderr.withLock { $0 }, as: UTF8.self))
     }
 
     /// Starts without waiting; output is discarded.

@@ -115,9 +115,10 @@ import Testing
         let out = Pipe()
         curl.standardOutput = out
         try curl.run()
+        let metrics = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         curl.waitUntilExit()
         #expect(curl.terminationStatus == 0)
-        #expect(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("# TYPE"))
+        #expect(metrics.contains("# TYPE"))
         #expect(daemon.terminate().status == 0)
     }
 
