@@ -88,8 +88,9 @@ import Testing
         let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
         // Timed where the server's thread reads each request: on a loaded 2-core machine that
         // lags the crawler's send by up to ~25 ms either way (gaps of 0.978–1.006 s measured
-        // with both cores busy). Two nodes fetching at once would show gaps near zero.
-        #expect(gaps.allSatisfy { $0 >= 0.95 }, "gaps between requests to h0: \(gaps)")
+        // with both cores busy), more on a slower one. Two nodes fetching at once would show
+        // gaps near zero.
+        #expect(gaps.allSatisfy { $0 >= 0.8 }, "gaps between requests to h0: \(gaps)")
     }
 
     @Test func postsSyncWritesTheSameFilesAsOneMachine() throws {

@@ -41,7 +41,8 @@ import Testing
         usleep(200_000)
         let scraped = scrape(port)
         #expect(scraped?.status == 200)
-        #expect((scraped?.seconds ?? 99) < 1, "the scrape took \(scraped?.seconds ?? -1) s")
+        // Behind the silent clients it would wait out their 5 s read deadlines.
+        #expect((scraped?.seconds ?? 99) < 3, "the scrape took \(scraped?.seconds ?? -1) s")
         #expect(daemon.waitFor { $0["event"] == "fetch" && $0["new"] == "2" }.count == 1)
         #expect(folder.files(under: "store/posts").count == farm.distinctItems)
         // The last one connected is still held, until its read deadline passes: then it is closed.

@@ -88,11 +88,13 @@ import Testing
     }
 
     @Test func aSecondCrawlerOnTheSameStoreExitsAtOnceNamingTheFirst() throws {
-        let slow = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: []), delay: 3) }
+        // The first crawler holds the store until it is terminated: its feed answers in a minute.
+        let slow = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: []), delay: 60) }
         try folder.write("store: ./store\nfeeds:\n  - url: \(slow.url("/feed"))\n", to: "feeds.yaml")
         let first = try CrawlerProcess.start(["once"], in: folder.path)
         defer { first.terminate(); first.waitUntilExit() }
-        for _ in 0..<100 where slow.requests.isEmpty { usleep(20_000) }
+        for _ in 0..<750 where slow.requests.isEmpty { usleep(20_000) }
+        try #require(!slow.requests.isEmpty, "the first crawler never asked for its feed")
         let second = try crawler(["once"])
         #expect(second.status == 3)
         #expect(second.stderr.contains("in use by another crawler (pid \(first.processIdentifier))"))

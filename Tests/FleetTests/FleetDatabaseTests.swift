@@ -85,7 +85,8 @@ import Testing
         try a.releaseLeases()
         #expect(try b.claim(limits).isEmpty)  // feed-1 is due, but its host is within its gap
         let wait = try #require(try b.secondsUntilClaimable())
-        #expect(wait > 1 && wait <= 2)
+        // Most of the 2 s gap is left (three round trips to a loaded cluster took some of it).
+        #expect(wait > 0.5 && wait <= 2)
         Thread.sleep(forTimeInterval: wait + 0.1)
         #expect(try b.claim(limits).map(\.feed.config.name) == (first[0].feed.config.name == "feed-0" ? ["feed-1"] : ["feed-0"]))
     }
