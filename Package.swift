@@ -90,7 +90,7 @@ let package = Package(
 
         // Test support: a real loopback HTTP server and fixture helpers.
         .target(name: "CrawlerTestKit",
-                dependencies: ["FeedModel", "Fleet"],
+                dependencies: ["FeedModel", "Fleet", "CLinux"],
                 swiftSettings: strictSettings),
 
         .testTarget(name: "FeedModelTests", dependencies: ["FeedModel"], swiftSettings: strictSettings),

@@ -72,4 +72,13 @@ static inline void crawler_limit_malloc_arenas(int count) {
 static inline void crawler_fix_malloc_mmap_threshold(int bytes) {
     mallopt(M_MMAP_THRESHOLD, bytes);
 }
+
+#include <spawn.h>
+
+// Closes every descriptor from `lowest` up in a child started with posix_spawn (glibc 2.34).
+extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int lowest);
+
+static inline int crawler_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
+}
 #endif

@@ -1,5 +1,6 @@
 internal import Foundation
 internal import Glibc
+internal import CLinux
 
 /// Debian's nginx on 127.0.0.1 with TLS, serving files from a folder: the real HTTPS (and HTTP/2)
 /// server the tests fetch from. Everything it writes (config, pid, logs, temp files) stays in a
@@ -166,6 +167,9 @@ public final class NginxServer: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, folder.file("stderr.log"), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else the test process has open: a pipe another test is reading would not see
+        // its end while this long-lived server held a copy of its write end.
+        crawler_spawn_close_from(&actions, 3)
         var arguments = command.map { strdup($0) } + [nil]
         defer { arguments.forEach { free($0) } }
         // The test runner's threads block signals, and a child inherits the mask: without this,

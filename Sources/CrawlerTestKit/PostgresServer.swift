@@ -2,6 +2,7 @@ internal import Foundation
 internal import Glibc
 internal import Synchronization
 internal import Fleet
+internal import CLinux
 
 /// A throwaway PostgreSQL cluster on 127.0.0.1 for the tests, from Debian's `postgresql` package:
 /// initialised in a temp folder on first use, one per test process, stopped when the process
@@ -112,6 +113,9 @@ public final class PostgresServer: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else the test process has open: a pipe another test is reading would not see
+        // its end while this long-lived server held a copy of its write end.
+        crawler_spawn_close_from(&actions, 3)
         var arguments = command.map { strdup($0) } + [nil]
         defer { arguments.forEach { free($0) } }
         var pid: pid_t = 0

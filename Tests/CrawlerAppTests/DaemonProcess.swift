@@ -35,7 +35,7 @@ final class DaemonProcess: Sendable {
         thread.start()
     }
 
-    var logLines: [LogLine] { lines.all.map(LogLine.init) }
+    var logLines: [LogLine] { lines.all }
 
     /// Waits until `count` log lines match, or the timeout passes; returns the matches.
     @discardableResult
@@ -64,10 +64,15 @@ final class DaemonProcess: Sendable {
     }
 }
 
+/// The daemon's log lines, each read into its fields once as it comes (`waitFor` asks every
+/// 20 ms: parsing them all again each time cost up to half a core of a loaded machine).
 final class LineBuffer: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = Mutex<[LogLine]>([])
 
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    func append(_ line: String) {
+        let parsed = LogLine(line)
+        lines.withLock { $0.append(parsed) }
+    }
 
-    var all: [String] { lines.withLock { $0 } }
+    var all: [LogLine] { lines.withLock { $0 } }
 }
