@@ -62,8 +62,9 @@ struct XMLEventStream {
     /// encoding detection), the options, then the forced encoding.
     ///
     /// With `readsCDATA` (for a document in UTF-8 only), CDATA sections reach libxml2 as markers.
-    /// `shouldStop` is asked before each chunk and after each item; once it says yes, the stream
-    /// stops there and returns false, as after an error: the caller knows which it was.
+    /// `shouldStop` is asked before each chunk, after each item and at each megabyte of the scan
+    /// for CDATA sections; once it says yes, the stream stops there and returns false, as after an
+    /// error: the caller knows which it was.
     static func read(_ bytes: [UInt8], url: String, encoding: String?, options: Int32, resolvesBase: Bool,
                      readsCDATA: Bool = false, shouldStop: () -> Bool = { false },
                      visit: (XMLFeedEvent) -> Void) -> Bool {
