@@ -61,11 +61,12 @@ public struct Pipeline {
 
     /// The requests for `feeds`, planned from their states (a feed without one has none yet);
     /// feeds that must not be fetched now are logged and left out.
-    func plan(_ feeds: [FeedConfig], states: [String: FeedState]) -> [FetchRequest] {
+    func plan(_ feeds: [FeedConfig], state: (String) -> FeedState?) -> [FetchRequest] {
         let now = clock()
         var requests: [FetchRequest] = []
+        requests.reserveCapacity(feeds.count)
         for feed in feeds {
-            switch FetchPlan.plan(feed, state: states[feed.name], config: config, now: now) {
+            switch FetchPlan.plan(feed, state: state(feed.name), config: config, now: now) {
             case .skip(let reason):
                 logger.info("skip", metadata: ["feed": "\(feed.name)", "reason": "\(reason)"])
             case .fetch(let request, let unconditionalReason):

@@ -85,15 +85,20 @@ public final class PipelineFlow {
     /// The states of `feeds`, read from the store only for those not known yet (waiting for the
     /// store's batches in flight first: the store has one owner at a time).
     public func states(of feeds: [FeedConfig]) async -> [String: FeedState] {
-        let unknown = feeds.map(\.name).filter { states[$0] == nil }
-        if !unknown.isEmpty {
-            deliver(await writer.finishAll())
-            let read = (try? store.feedStates(unknown)) ?? Pipeline.statesOneByOne(unknown, store: store)
-            for name in unknown { states[name] = .some(read[name]) }
-        }
+        await readStates(of: feeds)
         var known: [String: FeedState] = [:]
         for feed in feeds { if let state = states[feed.name] ?? nil { known[feed.name] = state } }
         return known
+    }
+
+    /// Makes `states` hold an entry (nil: no state) for each of `feeds`.
+    private func readStates(of feeds: [FeedConfig]) async {
+        let unknown = feeds.map(\.name).filter { states[$0] == nil }
+        guard !unknown.isEmpty else { return }
+        deliver(await writer.finishAll())
+        let read = (try? store.feedStates(unknown)) ?? Pipeline.statesOneByOne(unknown, store: store)
+        states.reserveCapacity(states.count + unknown.count)
+        for name in unknown { states[name] = .some(read[name]) }
     }
 
     /// Plans `feeds` and hands their requests to the fetch session; returns those not fetched
@@ -101,9 +106,12 @@ public final class PipelineFlow {
     @discardableResult
     public func submit(_ feeds: [FeedConfig]) async -> [FeedConfig] {
         guard !feeds.isEmpty else { return [] }
-        let known = await states(of: feeds)
-        let requests = pipeline.plan(feeds, states: known)
+        await readStates(of: feeds)
+        // Planned from `states` itself: a dictionary of copied states, built per call, cost
+        // as much as planning (page faults of its growing storage included).
+        let requests = pipeline.plan(feeds) { [states] name in states[name] ?? nil }
         let planned = Set(requests.map(\.feed))
+        submitted.reserveCapacity(submitted.count + requests.count)
         for feed in feeds where planned.contains(feed.name) { submitted[feed.name] = feed }
         session.submit(requests)
         return feeds.filter { !planned.contains($0.name) }

@@ -12,10 +12,11 @@ enum RevisionPlan {
         guard documents.contains(where: { $0.revisions != .new }) else { return (documents, []) }
         let lookup = try RevisionIndex.prepareLookup(on: database)
         return try database.reading { () throws(StoreError) in
+            let withFiles = try feedsWithFiles(documents, in: database)
             var plain: [Document] = [], revisions: [Document] = []
             for original in documents {
                 var document = original
-                guard document.revisions != .new,
+                guard document.revisions != .new, withFiles.contains(document.feed),
                       let file = try file(of: &document, using: lookup) else {
                     plain.append(document)
                     continue
@@ -46,13 +47,28 @@ enum RevisionPlan {
 
     /// The short hashes of the documents (of feeds not under `new`) whose item has a file now.
     static func itemsWithFiles(_ documents: [Document], in database: SQLiteDatabase) throws(StoreError) -> Set<String> {
-        let candidates = documents.filter { $0.revisions != .new }
+        let revisable = documents.filter { $0.revisions != .new }
+        let withFiles = try feedsWithFiles(revisable, in: database)
+        let candidates = revisable.filter { withFiles.contains($0.feed) }
         guard !candidates.isEmpty else { return [] }
         let lookup = try RevisionIndex.prepareLookup(on: database)
         var found: Set<String> = []
         for document in candidates
         where try RevisionIndex.file(of: document.feed, item: document.itemIdentity, using: lookup) != nil {
             found.insert(document.shortHash)
+        }
+        return found
+    }
+
+    /// The feeds of `documents` (under `replace` or `keep-first`) with any item in a file: one
+    /// lookup per feed, so a new feed's items (a cold pass: all of them) are not looked up one by one.
+    private static func feedsWithFiles(_ documents: [Document], in database: SQLiteDatabase) throws(StoreError) -> Set<String> {
+        let feeds = Set(documents.lazy.filter { $0.revisions != .new }.map(\.feed))
+        guard !feeds.isEmpty else { return [] }
+        let anyFile = try database.prepare("SELECT 1 FROM item_files WHERE feed = ?1 LIMIT 1")
+        var found: Set<String> = []
+        for feed in feeds {
+            try anyFile.run([.text(feed)]) { _ in found.insert(feed) }
         }
         return found
     }

@@ -119,6 +119,38 @@ import Testing
         #expect(try store.documentCount() == 3)
     }
 
+    private func version(_ item: String, _ hash: String, feed: String) -> Document {
+        var document = document(hash, feed: feed)
+        document.itemIdentity = item
+        document.revisions = .replace
+        return document
+    }
+
+    // Revisions are looked up item by item only in feeds that have an item in a file: a feed
+    // with none (a new feed) is asked once. A batch mixing the two kinds keeps both right.
+    @Test func aRevisionIsFoundBesideAFeedWithNoFilesInTheSameBatch() throws {
+        let store = try DocumentStore(path: folder)
+        _ = try store.store([version("x", "aa", feed: "old")], storedAt: now)
+        let outcome = try store.store([version("y", "bb", feed: "new"), version("x", "cc", feed: "old")], storedAt: now)
+        #expect(outcome.stored.map(\.shortHash) == ["bb00000000000000"])
+        #expect(outcome.replaced.map(\.shortHash) == ["cc00000000000000"])
+        #expect(postFiles().sorted() == ["aa00000000000000.md", "bb00000000000000.md"])
+    }
+
+    // Staged while its feed had no file yet, an item's second version is found a revision when it
+    // is stored after the batch that gave the feed its first file: one file for the item, not two.
+    @Test func anItemStoredByTheBatchBeforeMakesTheStagedNextVersionARevision() throws {
+        let store = try DocumentStore(path: folder)
+        let first = try store.stage([version("x", "aa", feed: "new")])
+        let second = try store.stage([version("x", "bb", feed: "new"), version("y", "cc", feed: "new")])
+        _ = try store.store(first, storedAt: now)
+        let outcome = try store.store(second, storedAt: now)
+        #expect(outcome.stored.map(\.shortHash) == ["cc00000000000000"])
+        #expect(outcome.replaced.map(\.shortHash) == ["bb00000000000000"])
+        #expect(postFiles().sorted() == ["aa00000000000000.md", "cc00000000000000.md"])
+        #expect(try store.documentCount() == 2)
+    }
+
     @Test func closingAStoreThatStagedLeavesNoWriteAheadLog() throws {
         do {
             let store = try DocumentStore(path: folder)
