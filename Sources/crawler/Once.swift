@@ -35,7 +35,7 @@ struct Once: AsyncParsableCommand {
 
     func run() async throws {
         // A pass's peak memory: 100 → 95 MB over the realistic farm's 1,000 feeds. 1 MB rather than
-        // glibc's 128 KB, which returned and took back the heap's top at every other batch.
+        // glibc's 128 KB, at which the heap's top went back and forth some 200 times a pass.
         crawler_fix_malloc_trim_threshold(1 << 20)
         let logger = try logging.makeLogger()
         let settings = try CrawlSetup.load(config, logger: logger)
