@@ -47,9 +47,8 @@ enum RevisionPlan {
 
     /// The short hashes of the documents (of feeds not under `new`) whose item has a file now.
     static func itemsWithFiles(_ documents: [Document], in database: SQLiteDatabase) throws(StoreError) -> Set<String> {
-        let revisable = documents.filter { $0.revisions != .new }
-        let withFiles = try feedsWithFiles(revisable, in: database)
-        let candidates = revisable.filter { withFiles.contains($0.feed) }
+        let withFiles = try feedsWithFiles(documents, in: database)
+        let candidates = documents.filter { $0.revisions != .new && withFiles.contains($0.feed) }
         guard !candidates.isEmpty else { return [] }
         let lookup = try RevisionIndex.prepareLookup(on: database)
         var found: Set<String> = []
