@@ -54,28 +54,3 @@ public struct HTMLSanitizer: Sendable {
         return false
     }
 }
-
-extension Array where Element == UInt8 {
-    func containsCaseInsensitive(_ needle: [UInt8]) -> Bool {
-        firstIndexCaseInsensitive(of: needle, from: 0) != nil
-    }
-
-    /// ASCII case-insensitive search; `needle` is lower case.
-    func firstIndexCaseInsensitive(of needle: [UInt8], from: Int) -> Int? {
-        guard let first = needle.first, count >= needle.count else { return nil }
-        var index = from
-        while index + needle.count <= count {
-            if self[index] | 0x20 == first {
-                var matched = 1
-                while matched < needle.count, Self.lower(self[index + matched]) == needle[matched] { matched += 1 }
-                if matched == needle.count { return index }
-            }
-            index += 1
-        }
-        return nil
-    }
-
-    private static func lower(_ byte: UInt8) -> UInt8 {
-        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-    }
-}
