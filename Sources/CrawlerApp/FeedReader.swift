@@ -69,8 +69,9 @@ struct FeedReader: Sendable {
         reading.documents.reserveCapacity(parsed.feed.items.count)
         let rules = feed.rules.isEmpty ? nil : ItemRuleSet(feed.rules)
         if feed.article.fullContent || feed.article.localImages { reading.source = Source(renderer: renderer, firstSeen: now) }
+        var check = PacedLimitCheck(limits)
         for item in parsed.feed.items {
-            if let reason = limits.stopReason() {
+            if let reason = check.stopReason() {
                 reading.cut = reason
                 break
             }

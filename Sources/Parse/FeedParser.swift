@@ -84,10 +84,11 @@ public enum FeedParser {
         var rss = RSSAdapter(feedURL: webURL)
         var atom = AtomAdapter(feedURL: webURL)
         var cut: ParseCut?
+        var check = PacedLimitCheck(limits)
         let outcome = XMLFeedReader.read(bytes, url: url, encoding: encoding, treeFallback: treeFallback,
                                          readsCDATA: readsCDATA, recovered: { notes.recovered = notes.recovered ?? $0 },
                                          shouldStop: {
-            if cut == nil { cut = limits.stopReason() }
+            if cut == nil { cut = check.stopReason() }
             return cut != nil
         }) { event in
             switch event {

@@ -21,12 +21,13 @@ enum JSONFeedParser {
         let feedAuthor = author(of: root)
         // The whole document is decoded at once; the limits apply between its items.
         var cut: ParseCut?
+        var check = PacedLimitCheck(limits)
         for case let entry as [String: Any] in root["items"] as? [Any] ?? [] {
             guard feed.items.count < limits.maxItems else {
                 cut = .maxItems
                 break
             }
-            if let reason = limits.stopReason() {
+            if let reason = check.stopReason() {
                 cut = reason
                 break
             }

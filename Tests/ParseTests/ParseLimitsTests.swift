@@ -39,6 +39,16 @@ import Testing
         #expect(parsed.feed.items.first?.title == "item 0")
     }
 
+    /// The time limit's clock is a system call: it is read every eighth item, not at each.
+    @Test func theClockIsReadEveryFewItems() throws {
+        let clock = SteppingClock()
+        let parsed = try FeedParser.parse(Self.rss(items: 400), url: "https://x/",
+                                          limits: ParseLimits(deadline: .max, now: { clock.read() }))
+        #expect(parsed.cut == nil && parsed.feed.items.count == 400)
+        let reads = clock.read() - 1
+        #expect(reads >= 400 / 8 && reads < 400 / 4, "\(reads) readings")
+    }
+
     @Test func shutdownStopsTheParse() throws {
         let clock = SteppingClock()
         let parsed = try FeedParser.parse(Self.rss(items: 100), url: "https://x/",
