@@ -51,7 +51,7 @@ public struct LimitedFeed: Sendable {
 /// time limit's clock (the reading thread's CPU time) is a system call each time, ~90 of them a
 /// feed, where eight items take well under a millisecond to read or convert.
 public struct PacedLimitCheck {
-    public let limits: ParseLimits
+    private let limits: ParseLimits
     private let interval: Int
     private var calls = 0
 

@@ -15,7 +15,7 @@ enum ParseCost {
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
         "track", "wbr", "image", "keygen", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup",
         "rb", "rt", "rp", "rtc", "tbody", "thead", "tfoot", "colgroup", "caption", "html", "head", "body",
-    ].map { packed(Array($0.utf8)[...]) })
+    ].map { packed($0.utf8) })
 
     static func isExcessive(_ source: [UInt8]) -> Bool {
         source.withUnsafeBufferPointer { bytes in
@@ -46,12 +46,8 @@ enum ParseCost {
     }
 
     /// Up to eight bytes of a name, lower case, one per byte of a word (longer names always nest).
-    private static func packed(_ name: Slice<UnsafeBufferPointer<UInt8>>) -> UInt64 {
+    private static func packed(_ name: some Collection<UInt8>) -> UInt64 {
         name.prefix(8).reduce(0) { $0 << 8 | UInt64($1 | ($1 >= 0x41 && $1 <= 0x5A ? 0x20 : 0)) }
-    }
-
-    private static func packed(_ name: ArraySlice<UInt8>) -> UInt64 {
-        Array(name).withUnsafeBufferPointer { packed($0[...]) }
     }
 
     /// Where a start tag's attributes end; nil when there are more than `attributeLimit`.
