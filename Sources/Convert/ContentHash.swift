@@ -20,10 +20,12 @@ public enum ContentHash {
     }
 
     private static func digest(title: String, foldedBody: [UInt8]) -> String {
-        var input = Array(title.utf8)
-        input.append(0x0A)
-        input += canonicallyComposed(foldedBody)
-        return Hex.lowercase(SHA256.hash(data: input))
+        var hasher = SHA256()
+        var title = title
+        title.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        hasher.update(data: [0x0A])
+        canonicallyComposed(foldedBody).withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return Hex.lowercase(hasher.finalize())
     }
 
     /// NFC. Foundation's normalisation costs more than everything else in the hash, so text that

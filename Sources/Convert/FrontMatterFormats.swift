@@ -3,16 +3,18 @@ internal import FeedModel
 /// The golden format of ../shared/format/SPEC.md, byte for byte.
 enum HexoFormat {
     static func text(for fields: DocumentFields) -> String {
-        var lines = ["", "---", "title: " + TitleText.quoted(fields.title), "categories: "]
-        lines += fields.categories.map { " - " + YAMLScalar.plainOrQuoted(BraceEscaper.escape($0)) }
+        var text = BraceEscapedText(capacity: fields.body.utf8.count + 512)
+        text.append("\n---\ntitle: ", TitleText.quoted(fields.title), "\ncategories: \n")
+        for category in fields.categories {
+            text.append(" - ", YAMLScalar.plainOrQuoted(BraceEscaper.escape(category)), "\n")
+        }
         let image = fields.image.map(YAMLScalar.singleQuoted)
-        if let image { lines.append("headimg: " + image) }
-        lines.append("author: " + YAMLScalar.plainOrQuoted(BraceEscaper.escape(fields.author)))
-        lines.append("comments: false")
-        lines.append("date: " + HTTPDate.format(fields.date))
-        if let image { lines.append("thumbnail: " + image) }
-        lines += ["---", "", "<div>   ", fields.body + "  ", "</div>", "            "]
-        return BraceEscaper.escape(lines.joined(separator: "\n"))
+        if let image { text.append("headimg: ", image, "\n") }
+        text.append("author: ", YAMLScalar.plainOrQuoted(BraceEscaper.escape(fields.author)), "\n")
+        text.append("comments: false\ndate: ", HTTPDate.format(fields.date), "\n")
+        if let image { text.append("thumbnail: ", image, "\n") }
+        text.append("---\n\n<div>   \n", fields.body, "  \n</div>\n            ")
+        return text.string
     }
 }
 

@@ -111,10 +111,44 @@ import Testing
     }
 
     @Test func quotingByBytesEqualsQuotingByCharacter() {
-        for sample in Self.samples {
-            #expect(TitleText.quotedASCII(sample) == TitleText.quotedByCharacter(sample), "\(Array(sample.utf8))")
+        for sample in Self.samples + Self.unicodeSamples {
+            #expect(TitleText.quoted(sample) == Self.quotedByCharacter(sample), "\(Array(sample.utf8))")
         }
-        #expect(TitleText.quotedASCII("café") == nil)
+    }
+
+    /// Titles beyond ASCII: every scalar `quoted` treats apart, next to combining marks, quotes and
+    /// the replaced characters, plus random strings over the whole code space.
+    static let unicodeSamples: [String] = {
+        let special: [UInt32] = [0x85, 0x9F, 0xA0, 0xAD, 0x300, 0x2028, 0x2029, 0x201C, 0x201D, 0x2019, 0xFEFF, 0xFDD0,
+                                 0xFFFE, 0xFFFF, 0xFFFD, 0x1FFFE, 0x10FFFF, 0x1F600, 0xE000, 0xD7FF, 0x4E2D]
+        let scalars = special.compactMap(Unicode.Scalar.init)
+        var samples = scalars.flatMap { scalar in
+            ["a\(scalar)b", "\(scalar)", "'\(scalar)", "\"\(scalar)'", "\\\(scalar)", "It's \(scalar) \"x\"", ":\(scalar)"]
+        }
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let length = Int.random(in: 0...12, using: &random)
+            let picked = (0..<length).map { _ -> Unicode.Scalar in
+                switch Int.random(in: 0..<4, using: &random) {
+                case 0: return Unicode.Scalar(UInt8.random(in: 0..<0x80, using: &random))
+                case 1: return scalars.randomElement(using: &random)!
+                default: return Unicode.Scalar(UInt32.random(in: 0x80...0x10FFFF, using: &random)) ?? "\u{FFFD}"
+                }
+            }
+            samples.append(String(String.UnicodeScalarView(picked)))
+        }
+        return samples
+    }()
+
+    /// The rule as written first, scalar by scalar: the 13 characters mapped, then what YAML
+    /// cannot carry taken out, then quoted.
+    static func quotedByCharacter(_ title: String) -> String {
+        let scalars = title.unicodeScalars.map { TitleText.replacedScalars.contains($0) ? "_" : $0 }
+        let mapped = YAMLScalar.yamlSafe(String(String.UnicodeScalarView(scalars)))
+        if mapped.utf8.contains(UInt8(ascii: "'")) && !mapped.utf8.contains(UInt8(ascii: "\"")) {
+            return "\"" + mapped + "\""
+        }
+        return "'" + YAMLScalar.doublingApostrophes(mapped) + "'"
     }
 
     @Test func plainSafetyByBytesEqualsFoundationsSearch() {
