@@ -117,24 +117,40 @@ struct XMLElementValue: Sendable {
     }
 }
 
+/// XML text and attribute escaping, by bytes: `&`, `<`, `>` and `"` are ASCII and never part of a
+/// longer UTF-8 sequence. (By Character, grapheme breaking made this 1.6% of a cold pass over
+/// Atom feeds, and a `<` followed by a combining mark, one Character, went unescaped.)
 enum MarkupEscaping {
-    static func text(_ text: String) -> String {
-        guard text.contains(where: { $0 == "&" || $0 == "<" || $0 == ">" }) else { return text }
-        var output = ""
-        output.reserveCapacity(text.utf8.count + 16)
-        for character in text {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            default: output.append(character)
+    static func text(_ text: String) -> String { escaped(text, quotes: false) }
+
+    static func attribute(_ value: String) -> String { escaped(value, quotes: true) }
+
+    private static func escaped(_ text: String, quotes: Bool) -> String {
+        var copy = text
+        let escaped = copy.withUTF8 { input -> String? in
+            guard input.contains(where: { reference(for: $0, quotes: quotes) != nil }) else { return nil }
+            var output: [UInt8] = []
+            output.reserveCapacity(input.count + 16)
+            for byte in input {
+                if let reference = reference(for: byte, quotes: quotes) {
+                    reference.withUTF8Buffer { output.append(contentsOf: $0) }
+                } else {
+                    output.append(byte)
+                }
             }
+            return String(decoding: output, as: UTF8.self)
         }
-        return output
+        return escaped ?? text
     }
 
-    static func attribute(_ value: String) -> String {
-        text(value).replacingAll("\"", with: "&quot;")
+    @inline(__always) private static func reference(for byte: UInt8, quotes: Bool) -> StaticString? {
+        switch byte {
+        case UInt8(ascii: "&"): return "&amp;"
+        case UInt8(ascii: "<"): return "&lt;"
+        case UInt8(ascii: ">"): return "&gt;"
+        case UInt8(ascii: "\""): return quotes ? "&quot;" : nil
+        default: return nil
+        }
     }
 }
 

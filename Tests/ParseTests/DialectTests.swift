@@ -82,6 +82,19 @@ import Testing
         #expect(entry.contentHTML == "<p>escaped</p>")
     }
 
+    /// XHTML content is written back as markup: its text and attribute values escaped again,
+    /// scalar by scalar (a `<` followed by a combining mark too), everything else as it came.
+    @Test func xhtmlContentIsEscapedAgainByScalar() throws {
+        let feed = try Fixture.parse(text: """
+            <feed xmlns="http://www.w3.org/2005/Atom"><entry><id>a</id>
+            <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p title="say &quot;hi&quot; &amp; &lt;go&gt;">\
+            a &amp; b &lt; c &gt; d "q" 中文 &lt;\u{301}x</p><br/></div></content></entry></feed>
+            """)
+        #expect(feed.items.first?.contentHTML == """
+            <p title="say &quot;hi&quot; &amp; &lt;go&gt;">a &amp; b &lt; c &gt; d "q" 中文 &lt;\u{301}x</p><br/>
+            """)
+    }
+
     @Test func readsJSONFeed10() throws {
         let feed = try Fixture.parse("feed-v1.json")
         let item = try #require(feed.items.first)
