@@ -5,7 +5,9 @@ public enum Hex {
     @inlinable
     public static func lowercase<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
         var text: [UInt8] = []
-        text.reserveCapacity(bytes.underestimatedCount * 2)
+        // A digest reports no count: without room for a SHA-256's 64 digits, the array would
+        // grow seven times on the way.
+        text.reserveCapacity(max(bytes.underestimatedCount, 32) * 2)
         for byte in bytes {
             text.append(digit(byte >> 4))
             text.append(digit(byte & 0x0F))

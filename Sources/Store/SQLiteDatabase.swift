@@ -99,10 +99,12 @@ final class SQLiteDatabase {
 final class SQLiteStatement {
     private let handle: OpaquePointer
     private unowned let database: SQLiteDatabase
+    private let parameterCount: Int
 
     init(handle: OpaquePointer, database: SQLiteDatabase) {
         self.handle = handle
         self.database = database
+        parameterCount = Int(sqlite3_bind_parameter_count(handle))
     }
 
     deinit {
@@ -119,7 +121,9 @@ final class SQLiteStatement {
     /// Binds `values` to ?1, ?2... and steps once per row, handing each row to `row`.
     func run(_ values: [Value], row: ((SQLiteStatement) -> Void)? = nil) throws(StoreError) {
         sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
+        // Every use binds every parameter (nil as NULL), so the previous values need clearing
+        // only when fewer are given.
+        if values.count < parameterCount { sqlite3_clear_bindings(handle) }
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             switch value {
