@@ -3,11 +3,14 @@
 ceilings of that pass on this machine.
 
 Usage: bench/fetch/farm_profile.py FARM_DIR [--count 1000] [--runs 3] [--files 45000 --disk DIR]
+       [--crawler PATH ...]
 
 1. Parse and convert: every feed of the farm's first COUNT, read from disk by `crawler parse FILE
    --bench RUNS --render` (release build): the parser's and the conversion's CPU seconds, medians
    of RUNS, summed by dialect and by encoding (from the farm's manifest.tsv). The sum over two
-   cores is the fastest a cold pass could parse and convert the farm here.
+   cores is the fastest a cold pass could parse and convert the farm here. Given several
+   `--crawler` builds (a previous one first), each feed is read by each build in turn and the
+   totals are compared, so both meet the machine in the same minutes.
 2. File creation: FILES unnamed files (O_TMPFILE, then linkat) of the farm's mean document size,
    written into one folder under DIR, a syncfs every 2,000, as the store writes a batch:
    the fastest the disk takes the documents, before any index."""
@@ -25,16 +28,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CRAWLER = os.path.join(HERE, "..", "..", ".build", "release", "crawler")
 
 
-def parse_and_convert(farm, count, runs):
+def parse_and_convert(farm, count, runs, crawlers=(CRAWLER,)):
     with open(os.path.join(farm, "manifest.tsv")) as rows:
         feeds = list(csv.DictReader(rows, delimiter="\t"))[:count]
     groups = {}
     total = {"feeds": 0, "bytes": 0, "items": 0, "parse": 0.0, "render": 0.0}
+    builds = {crawler: {"parse": 0.0, "render": 0.0} for crawler in crawlers}
     for row in feeds:
         path = os.path.join(farm, "feeds", row["file"])
-        out = subprocess.run([CRAWLER, "parse", path, "--bench", str(runs), "--render"], capture_output=True,
-                             text=True)
-        result = json.loads(out.stdout) if out.returncode == 0 else {"items": 0, "median_cpu_seconds": 0.0}
+        for crawler in crawlers:
+            out = subprocess.run([crawler, "parse", path, "--bench", str(runs), "--render"], capture_output=True,
+                                 text=True)
+            result = json.loads(out.stdout) if out.returncode == 0 else {"items": 0, "median_cpu_seconds": 0.0}
+            builds[crawler]["parse"] += result["median_cpu_seconds"]
+            builds[crawler]["render"] += result.get("render_median_cpu_seconds", 0.0)
         sample = {"feeds": 1, "bytes": int(row["bytes"]), "items": max(result["items"], 0),
                   "parse": result["median_cpu_seconds"], "render": result.get("render_median_cpu_seconds", 0.0)}
         malformed = "malformed" if row["malformed"] != "0" else "well-formed"
@@ -44,7 +51,7 @@ def parse_and_convert(farm, count, runs):
                 group[field] += value
         for field, value in sample.items():
             total[field] += value
-    return total, groups
+    return total, groups, builds
 
 
 def file_creation(folder, files, size):
@@ -77,9 +84,11 @@ def main():
     parser.add_argument("--size", type=int, default=2500, help="bytes per document for the file creation ceiling")
     parser.add_argument("--disk", default=tempfile.gettempdir(), help="a folder on the disk the store would use")
     parser.add_argument("--skip-parse", action="store_true")
+    parser.add_argument("--crawler", action="append", help="a crawler binary (repeat to compare builds; "
+                        "the groups are the last one's)")
     args = parser.parse_args()
     if not args.skip_parse:
-        total, groups = parse_and_convert(args.farm, args.count, args.runs)
+        total, groups, builds = parse_and_convert(args.farm, args.count, args.runs, args.crawler or [CRAWLER])
         print("| group | feeds | MB | items | parse CPU s | convert CPU s | parse MB/s | µs per item converted |")
         print("|---|---|---|---|---|---|---|---|")
         for name, group in sorted(groups.items()) + [("all", total)]:
@@ -90,6 +99,11 @@ def main():
         both = total["parse"] + total["render"]
         print(f"parse + convert: {both:.2f} CPU s; on two cores at best {both / 2:.2f} s = "
               f"{args.count / (both / 2):.0f} feeds/s")
+        if len(builds) > 1:
+            first = next(iter(builds.values()))
+            for crawler, build in builds.items():
+                print(f"{crawler}: parse {build['parse']:.2f} CPU s ({build['parse'] / first['parse']:.2f}×), "
+                      f"convert {build['render']:.2f} CPU s ({build['render'] / first['render']:.2f}×)")
     if args.files:
         folder = tempfile.mkdtemp(dir=args.disk, prefix="crawler-file-ceiling-")
         seconds, syncing = file_creation(os.path.join(folder, "posts"), args.files, args.size)
