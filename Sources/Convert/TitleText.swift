@@ -146,7 +146,7 @@ public enum TitleText {
     /// One scalar beyond ASCII, as YAMLScalar.yamlSafe maps it: the curly double quotes become `_`,
     /// line breaks a space, what YAML cannot carry (C1 controls, the BOM, noncharacters) nothing.
     private static func appendMapped(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, to mapped: inout [UInt8]) {
-        var value = UInt32(bytes.first! & (0xFF >> (bytes.count + 1)))
+        var value = UInt32(bytes[bytes.startIndex] & (0xFF >> (bytes.count + 1)))  // the lead byte's payload bits
         for byte in bytes.dropFirst() { value = value << 6 | UInt32(byte & 0x3F) }
         guard let scalar = Unicode.Scalar(value) else { return }
         if replacedScalars.contains(scalar) {
