@@ -29,7 +29,7 @@ public struct HTMLWriter: Sendable {
     private func write(_ node: HTMLNode, to output: inout String) {
         switch node {
         case .text(let text):
-            output += Self.escaped(text, quotes: false)
+            output += HTMLEscaping.text(text)
         case .element(let element):
             output += "<" + element.name
             for attribute in element.attributes where Self.isWritable(attribute.name) {
@@ -37,13 +37,13 @@ public struct HTMLWriter: Sendable {
                 if Self.urlAttributes.contains(attribute.name), let base, !value.isEmpty {
                     value = URLResolver.resolve(value, against: base)
                 }
-                output += " " + attribute.name + "=\"" + Self.escaped(value, quotes: true) + "\""
+                output += " " + attribute.name + "=\"" + HTMLEscaping.attribute(value) + "\""
             }
             output += ">"
             guard !Self.voidElements.contains(element.name) else { return }
             if Self.rawTextElements.contains(element.name) {
                 // Never kept by extraction; written as text if a caller asks, so it cannot run.
-                output += Self.escaped(element.text, quotes: false)
+                output += HTMLEscaping.text(element.text)
             } else {
                 for child in element.children { write(child, to: &output) }
             }
@@ -58,20 +58,5 @@ public struct HTMLWriter: Sendable {
                 && byte != UInt8(ascii: ">") && byte != UInt8(ascii: "/") && byte != UInt8(ascii: "=")
                 && byte != UInt8(ascii: "<")
         }
-    }
-
-    static func escaped(_ text: String, quotes: Bool) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"" where quotes: output += "&quot;"
-            default: output.append(character)
-            }
-        }
-        return output
     }
 }

@@ -89,7 +89,7 @@ enum AtomText {
         // Atom 0.3's mode="base64": the content's bytes, encoded.
         if element.attribute("mode")?.lowercased() == "base64" {
             let decoded = Data(base64Encoded: element.text, options: .ignoreUnknownCharacters).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            return element.attribute("type")?.lowercased().contains("html") == true ? decoded : MarkupEscaping.text(decoded)
+            return element.attribute("type")?.lowercased().contains("html") == true ? decoded : HTMLEscaping.text(decoded)
         }
         switch element.attribute("type")?.lowercased() {
         case "xhtml", "application/xhtml+xml":
@@ -103,7 +103,7 @@ enum AtomText {
         case .none where element.hasElementChildren:
             return element.innerMarkup
         default:
-            return MarkupEscaping.text(element.text)
+            return HTMLEscaping.text(element.text)
         }
     }
 

@@ -48,7 +48,7 @@ enum JSONFeedParser {
         if let html = string(entry["content_html"]), !html.isEmpty {
             item.contentHTML = html
         } else if let text = string(entry["content_text"]) {
-            item.contentHTML = MarkupEscaping.text(text)
+            item.contentHTML = HTMLEscaping.text(text)
         }
         item.summary = string(entry["summary"])
         item.mediaImage = string(entry["image"]) ?? string(entry["banner_image"])

@@ -1,3 +1,5 @@
+internal import Markup
+
 /// A copied XML element subtree: plain Swift values, no libxml2 pointers.
 struct XMLElementValue: Sendable {
     enum Child: Sendable {
@@ -97,7 +99,7 @@ struct XMLElementValue: Sendable {
         var output = ""
         for child in children {
             switch child {
-            case .text(let text): output += MarkupEscaping.text(text)
+            case .text(let text): output += HTMLEscaping.text(text)
             case .element(let element): element.appendMarkup(to: &output)
             }
         }
@@ -107,50 +109,13 @@ struct XMLElementValue: Sendable {
     private func appendMarkup(to output: inout String) {
         output += "<" + name
         for attribute in attributes {
-            output += " \(attribute.name)=\"\(MarkupEscaping.attribute(attribute.value))\""
+            output += " \(attribute.name)=\"\(HTMLEscaping.attribute(attribute.value))\""
         }
         guard !children.isEmpty else {
             output += "/>"
             return
         }
         output += ">" + innerMarkup + "</" + name + ">"
-    }
-}
-
-/// XML text and attribute escaping, by bytes: `&`, `<`, `>` and `"` are ASCII and never part of a
-/// longer UTF-8 sequence. (By Character, grapheme breaking made this 1.6% of a cold pass over
-/// Atom feeds, and a `<` followed by a combining mark, one Character, went unescaped.)
-enum MarkupEscaping {
-    static func text(_ text: String) -> String { escaped(text, quotes: false) }
-
-    static func attribute(_ value: String) -> String { escaped(value, quotes: true) }
-
-    private static func escaped(_ text: String, quotes: Bool) -> String {
-        var copy = text
-        let escaped = copy.withUTF8 { input -> String? in
-            guard input.contains(where: { reference(for: $0, quotes: quotes) != nil }) else { return nil }
-            var output: [UInt8] = []
-            output.reserveCapacity(input.count + 16)
-            for byte in input {
-                if let reference = reference(for: byte, quotes: quotes) {
-                    reference.withUTF8Buffer { output.append(contentsOf: $0) }
-                } else {
-                    output.append(byte)
-                }
-            }
-            return String(decoding: output, as: UTF8.self)
-        }
-        return escaped ?? text
-    }
-
-    @inline(__always) private static func reference(for byte: UInt8, quotes: Bool) -> StaticString? {
-        switch byte {
-        case UInt8(ascii: "&"): return "&amp;"
-        case UInt8(ascii: "<"): return "&lt;"
-        case UInt8(ascii: ">"): return "&gt;"
-        case UInt8(ascii: "\""): return quotes ? "&quot;" : nil
-        default: return nil
-        }
     }
 }
 

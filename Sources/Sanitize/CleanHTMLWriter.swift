@@ -1,3 +1,5 @@
+internal import Markup
+
 /// Writes what the allowlist keeps of a parsed body as HTML that parses back to the same elements:
 /// text and attribute values escaped, attribute values quoted, every kept element closed.
 struct CleanHTMLWriter {
@@ -25,7 +27,7 @@ struct CleanHTMLWriter {
         switch node.kind {
         case .element where depth > ElementPolicy.maximumDepth: appendText(of: node)
         case .element: writeElement(node, depth: depth)
-        case .text: output += Self.escaped(node.text)
+        case .text: output += HTMLEscaping.text(node.text)
         case .whitespace: output += node.text
         case .comment:
             let text = node.text
@@ -65,7 +67,7 @@ struct CleanHTMLWriter {
         var pending = [node]
         while let next = pending.popLast() {
             switch next.kind {
-            case .text, .whitespace: output += Self.escaped(next.text)
+            case .text, .whitespace: output += HTMLEscaping.text(next.text)
             case .element where next.isHTML && next.name != "style"
                 && !ElementPolicy.droppedWithContent.contains(next.name):
                 pending += next.children.reversed()
@@ -77,7 +79,7 @@ struct CleanHTMLWriter {
     private mutating func writeStartTag(_ node: GumboNodeView, name: String) {
         output += "<" + name
         for attribute in node.attributes where Self.keeps(attribute, on: name) {
-            output += " " + attribute.name + "=\"" + Self.escaped(attribute.value, quote: true) + "\""
+            output += " " + attribute.name + "=\"" + HTMLEscaping.attribute(attribute.value) + "\""
         }
         output += ">"
     }
@@ -98,23 +100,5 @@ struct CleanHTMLWriter {
         return bytes.first != dash && bytes.last != dash
             && !bytes.contains(UInt8(ascii: "<")) && !bytes.contains(UInt8(ascii: ">"))
             && !zip(bytes, bytes.dropFirst()).contains { $0 == dash && $1 == dash }
-    }
-
-    static func escaped(_ text: String, quote: Bool = false) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<")
-            || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") }) else { return text }
-        // Bytes, not Characters: a combining mark after `<` would hide it from a Character comparison.
-        var escaped: [UInt8] = []
-        escaped.reserveCapacity(text.utf8.count + 16)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): escaped += "&amp;".utf8
-            case UInt8(ascii: "<"): escaped += "&lt;".utf8
-            case UInt8(ascii: ">"): escaped += "&gt;".utf8
-            case UInt8(ascii: "\"") where quote: escaped += "&quot;".utf8
-            default: escaped.append(byte)
-            }
-        }
-        return String(decoding: escaped, as: UTF8.self)
     }
 }

@@ -18,7 +18,7 @@ public struct HTMLSanitizer: Sendable {
         guard html.containsUTF8(UInt8(ascii: "<")) || html.containsUTF8(UInt8(ascii: "&")) else { return html }
         let source = Array(html.utf8)
         // Too costly for gumbo to parse: the text alone, which needs no tree.
-        if ParseCost.isExcessive(source) { return CleanHTMLWriter.escaped(HTMLText.html.text(of: html)) }
+        if ParseCost.isExcessive(source) { return HTMLEscaping.text(HTMLText.html.text(of: html)) }
         let mayKeepBytes = !Self.mentionsMarker(source) && !Self.hasBodyTag(source)
         // The check parses the body with its text runs shortened (the same elements, attributes and
         // comments, far fewer characters for gumbo); only a body with something to remove is parsed whole.
@@ -29,7 +29,7 @@ public struct HTMLSanitizer: Sendable {
         }
         // No tree (gumbo only fails when memory runs out): keep the text, not the markup.
         return GumboTree.with(source + Self.endMarker) { CleanHTMLWriter().html(of: $0) }
-            ?? CleanHTMLWriter.escaped(html)
+            ?? HTMLEscaping.text(html)
     }
 
     /// An element no feed writes, placed after the body.

@@ -1,0 +1,38 @@
+/// Text and attribute values escaped for HTML and XML, by bytes: `&`, `<`, `>` and `"` are ASCII
+/// and never part of a longer UTF-8 sequence. (By Character, a `<` followed by a combining mark
+/// is one Character that compares unequal to `<` and went out unescaped; grapheme breaking also
+/// made escaping 1.6% of a cold pass over Atom feeds.)
+public enum HTMLEscaping {
+    public static func text(_ text: String) -> String { escaped(text, quotes: false) }
+
+    /// For a value written between double quotes.
+    public static func attribute(_ value: String) -> String { escaped(value, quotes: true) }
+
+    private static func escaped(_ text: String, quotes: Bool) -> String {
+        var copy = text
+        let escaped = copy.withUTF8 { input -> String? in
+            guard input.contains(where: { reference(for: $0, quotes: quotes) != nil }) else { return nil }
+            var output: [UInt8] = []
+            output.reserveCapacity(input.count + 16)
+            for byte in input {
+                if let reference = reference(for: byte, quotes: quotes) {
+                    reference.withUTF8Buffer { output.append(contentsOf: $0) }
+                } else {
+                    output.append(byte)
+                }
+            }
+            return String(decoding: output, as: UTF8.self)
+        }
+        return escaped ?? text
+    }
+
+    @inline(__always) private static func reference(for byte: UInt8, quotes: Bool) -> StaticString? {
+        switch byte {
+        case UInt8(ascii: "&"): return "&amp;"
+        case UInt8(ascii: "<"): return "&lt;"
+        case UInt8(ascii: ">"): return "&gt;"
+        case UInt8(ascii: "\""): return quotes ? "&quot;" : nil
+        default: return nil
+        }
+    }
+}
