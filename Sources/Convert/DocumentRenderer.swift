@@ -102,15 +102,6 @@ public struct DocumentRenderer: Sendable {
 }
 
 extension String {
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        guard contains(target) else { return self }
-        var output = ""
-        for character in self {
-            if character == target { output += replacement } else { output.append(character) }
-        }
-        return output
-    }
-
     /// CRLF and lone CR become LF. (Swift treats "\r\n" as one Character.)
     func replacingOccurrencesOfCRLF() -> String {
         var output = String.UnicodeScalarView()

@@ -27,11 +27,19 @@ public enum ContentLinks {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// The URL as an attribute value again: `&` escaped, and the quote that encloses it.
+    /// The URL as an attribute value again: `&` escaped, and the quote that encloses it. By bytes:
+    /// a quote followed by a combining mark is one Character, and must still not end the value.
     private static func escaped(_ url: String, quotedBy quote: UInt8) -> [UInt8] {
-        var text = url.replacingAll("&", with: "&amp;")
-        if quote == UInt8(ascii: "'") { text = text.replacingAll("'", with: "&#39;") }
-        if quote == UInt8(ascii: "\"") { text = text.replacingAll("\"", with: "&quot;") }
-        return Array(text.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(url.utf8.count)
+        for byte in url.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): output += "&amp;".utf8
+            case UInt8(ascii: "'") where quote == byte: output += "&#39;".utf8
+            case UInt8(ascii: "\"") where quote == byte: output += "&quot;".utf8
+            default: output.append(byte)
+            }
+        }
+        return output
     }
 }

@@ -118,14 +118,3 @@ struct XMLElementValue: Sendable {
         output += ">" + innerMarkup + "</" + name + ">"
     }
 }
-
-extension String {
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        guard contains(target) else { return self }
-        var output = ""
-        for character in self {
-            if character == target { output += replacement } else { output.append(character) }
-        }
-        return output
-    }
-}

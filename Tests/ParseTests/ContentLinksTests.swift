@@ -14,4 +14,12 @@ import Testing
         #expect(ContentLinks.resolving(html, against: "https://example.org/") == html)
         #expect(ContentLinks.resolving(html, against: nil) == html)
     }
+
+    /// The enclosing quote is escaped wherever it stands: a combining mark after it makes one
+    /// Character with it, and the value must still not end there.
+    @Test func theEnclosingQuoteIsEscapedBeforeACombiningMark() {
+        let html = "<a href=\"x&quot;&#x301;y&amp;z\">l</a><a href='q&#39;&#x301;'>m</a>"
+        #expect(ContentLinks.resolving(html, against: "https://example.org/") ==
+            "<a href=\"https://example.org/x&quot;\u{301}y&amp;z\">l</a><a href='https://example.org/q&#39;\u{301}'>m</a>")
+    }
 }
