@@ -11,12 +11,17 @@ internal import CLibXML2
 /// CDATA sections and comments keep every byte but forbidden control characters.
 enum EntityRepair {
     /// The repaired bytes, or nil when nothing needed repair (the common case costs one scan).
-    static func repair(_ bytes: [UInt8]) -> [UInt8]? {
+    /// `predefinedAsNumbers` also writes XML's five named references as numbers (`&lt;` →
+    /// `&#60;`), for libxml2's recovering parser: once it has met an error, libxml2 2.9
+    /// (`xmlParseReference`) drops every named reference in text that follows, so one stray
+    /// `<br>` would strip the escaped markup and ampersands from every later item. Character
+    /// references are read before that check and survive.
+    static func repair(_ bytes: [UInt8], predefinedAsNumbers: Bool = false) -> [UInt8]? {
         // In UTF-16 every ASCII byte has a zero beside it; byte-wise repair would corrupt it.
         guard !bytes.prefix(4).contains(0), !bytes.starts(with: [0xFF, 0xFE]), !bytes.starts(with: [0xFE, 0xFF])
         else { return nil }
         return bytes.withUnsafeBufferPointer { input in
-            var writer = RepairWriter(input: input)
+            var writer = RepairWriter(input: input, predefinedAsNumbers: predefinedAsNumbers)
             var index = 0
             while index < input.count {
                 index = ByteScan.skip(input, from: index, until: ASCII.lessThan, ASCII.ampersand)
@@ -105,7 +110,9 @@ enum EntityRepair {
             if let replacement = CharacterReference.replacement(for: name) {
                 writer.replace(index..<(end + 1), with: replacement)
             }
-        } else if !isXMLEntity(name) {
+        } else if let number = predefinedNumber(name) {
+            if writer.predefinedAsNumbers { writer.replace(index..<(end + 1), with: number) }
+        } else {
             if let entry = htmlEntityLookup(Array(name) + [0]) {
                 writer.replace(index..<(end + 1), with: Array("&#\(entry.pointee.value);".utf8))
             } else {
@@ -115,12 +122,17 @@ enum EntityRepair {
         return end + 1
     }
 
-    private static func isXMLEntity(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// The numeric form of one of XML's five named references, or nil for any other name.
+    private static func predefinedNumber(_ name: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         switch name.count {
-        case 2: return (name[0] == UInt8(ascii: "l") || name[0] == UInt8(ascii: "g")) && name[1] == UInt8(ascii: "t")
-        case 3: return name.elementsEqual("amp".utf8)
-        case 4: return name.elementsEqual("quot".utf8) || name.elementsEqual("apos".utf8)
-        default: return false
+        case 2 where name[1] == UInt8(ascii: "t"):
+            if name[0] == UInt8(ascii: "l") { return Array("&#60;".utf8) }
+            return name[0] == UInt8(ascii: "g") ? Array("&#62;".utf8) : nil
+        case 3: return name.elementsEqual("amp".utf8) ? Array("&#38;".utf8) : nil
+        case 4:
+            if name.elementsEqual("quot".utf8) { return Array("&#34;".utf8) }
+            return name.elementsEqual("apos".utf8) ? Array("&#39;".utf8) : nil
+        default: return nil
         }
     }
 
@@ -144,12 +156,14 @@ enum EntityRepair {
 /// Builds the repaired copy lazily: nothing is allocated until the first replacement.
 private struct RepairWriter {
     let input: UnsafeBufferPointer<UInt8>
+    let predefinedAsNumbers: Bool
     private var output: [UInt8] = []
     private var copiedUpTo = 0
     private var replaced = false
 
-    init(input: UnsafeBufferPointer<UInt8>) {
+    init(input: UnsafeBufferPointer<UInt8>, predefinedAsNumbers: Bool) {
         self.input = input
+        self.predefinedAsNumbers = predefinedAsNumbers
     }
 
     mutating func replace(_ range: Range<Int>, with replacement: [UInt8]) {

@@ -63,7 +63,8 @@ enum XMLFeedReader {
         guard treeFallback else { return .streamStopped }
         var itemsToSkip = itemsDelivered
         let copier = XMLTreeCopier(resolvesBase: resolvesBase)
-        let treeHadRoot = tree(bytes, url: url, encoding: encoding, copier: copier, recovered: recovered, shouldStop: {
+        let recoverable = EntityRepair.repair(bytes, predefinedAsNumbers: true) ?? bytes
+        let treeHadRoot = tree(recoverable, url: url, encoding: encoding, copier: copier, recovered: recovered, shouldStop: {
             stopped = stopped || shouldStop()
             return stopped
         }) { event in
