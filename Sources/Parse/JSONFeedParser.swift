@@ -5,12 +5,7 @@ internal import Markup
 /// JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1).
 enum JSONFeedParser {
     static func parse(_ bytes: [UInt8], url: String, limits: ParseLimits = .unlimited) throws(ParseError) -> LimitedFeed {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(bytes))
-        } catch {
-            throw .malformed("invalid JSON: \(error.localizedDescription)")
-        }
+        let object = try jsonObject(bytes)
         guard let root = object as? [String: Any] else { throw .notAFeed(root: "JSON value") }
         guard (root["version"] as? String)?.contains("jsonfeed.org") == true || root["items"] is [Any] else {
             throw .notAFeed(root: "JSON object without version or items")
@@ -34,6 +29,21 @@ enum JSONFeedParser {
             feed.items.append(FeedParser.finish(item(from: entry, feedURL: url, feedAuthor: feedAuthor)))
         }
         return LimitedFeed(feed: feed, cut: cut)
+    }
+
+    /// The document's value; a document that does not parse is mended (`JSONRepair`) and read
+    /// again, and one that still does not parse is reported with JSONSerialization's reason.
+    private static func jsonObject(_ bytes: [UInt8]) throws(ParseError) -> Any {
+        do {
+            return try JSONSerialization.jsonObject(with: Data(bytes))
+        } catch {
+            guard let mended = JSONRepair.repair(bytes), let object = try? JSONSerialization.jsonObject(with: Data(mended))
+            else {
+                let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+                throw .malformed("invalid JSON: \(reason ?? error.localizedDescription)")
+            }
+            return object
+        }
     }
 
     private static func item(from entry: [String: Any], feedURL: String, feedAuthor: String?) -> Item {
