@@ -6,11 +6,18 @@ public enum DateParser {
     public static func parse(_ raw: String) -> Timestamp? {
         let text = normalise(raw)
         guard !text.isEmpty else { return nil }
+        let date: Timestamp?
         if let first = text.unicodeScalars.first, ("0"..."9").contains(first), let iso = parseISO(text) {
-            return iso
+            date = iso
+        } else {
+            date = parseRFC1123(text) ?? parseRFC822(text)
         }
-        return parseRFC1123(text) ?? parseRFC822(text)
+        return date.flatMap { $0 >= earliest ? $0 : nil }
     }
+
+    /// Years before 1000 are placeholders (`0000-01-01`) or typing mistakes, and the site
+    /// generators read a year of fewer than four digits as a recent one (`99` as 1999).
+    static let earliest = Timestamp(year: 1000, month: 1, day: 1)!
 
     /// Trims, folds white space, and turns CJK date markers (2022年02月16日) into ISO separators.
     /// Works on scalars: grapheme breaking would cost more than the rest of the parse.

@@ -44,6 +44,7 @@ import Testing
     @Test func readsTwoDigitYearsIntoTheRightCentury() {
         #expect(DateParser.parse("Fri, 01 Jan 99 00:00:00 GMT") == Timestamp(year: 1999, month: 1, day: 1))
         #expect(DateParser.parse("1 jan 05 00:00 gmt") == Timestamp(year: 2005, month: 1, day: 1))
+        #expect(DateParser.parse("1000-01-01") == Timestamp(year: 1000, month: 1, day: 1))
     }
 
     @Test func readsDateOnlyAndMinutePrecision() {
@@ -54,7 +55,9 @@ import Testing
     @Test(arguments: ["", "yesterday", "32 Feb 2022 10:00:00 GMT", "2022-13-01", "Wed, 16 Foo 2022 10:00 GMT",
                       "2022-02-16T25:00:00Z", "16 Feb 2022 10:00:00 XYZ", "16 Feb 2022 10:00:00 IST",
                       "29 Feb 2022 10:00:00 GMT", "16 Feb 202 10:00 GMT", "Feb 16 2022 13:00 PM", "2022-02-16T10:00:00+25:00",
-                      "16/02/2022", "1645055443", "16 Feb 2022 10:00:00 +08:00:99"])
+                      "16/02/2022", "1645055443", "16 Feb 2022 10:00:00 +08:00:99",
+                      // Before the year 1000: placeholders and typing mistakes, read by site generators as recent.
+                      "0099-06-01T00:00:00Z", "0000-01-01", "Sat, 01 Jan 0001 00:00:00 GMT", "0999-12-31T23:59:59Z"])
     func refusesWhatItCannotReadWithCertainty(text: String) {
         #expect(DateParser.parse(text) == nil)
     }
