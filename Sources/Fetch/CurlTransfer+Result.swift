@@ -72,6 +72,9 @@ extension CurlTransfer {
                 + "name that CA's PEM file in ca_file: (for this feed or globally)"
         } else if code == CURLE_SSL_CACERT_BADFILE {
             message = "TLS: cannot read the CA file \(request.settings.caFile ?? "") (\(message))"
+        } else if code == CURLE_OUT_OF_MEMORY, readingHeaders {
+            // libcurl's code for a header line over its 100 KB limit (CURL_MAX_HTTP_HEADER).
+            message = "response header too large: a header line over libcurl's limit of 100 KB"
         }
         return .failed(request, CurlErrorKind.kind(of: code), message, milliseconds: milliseconds)
     }

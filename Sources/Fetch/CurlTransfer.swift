@@ -26,6 +26,8 @@ final class CurlTransfer {
     var admitsChunk: (CurlTransfer, Int) -> Bool = { _, _ in true }
     private(set) var isPaused = false
     private var responseStatus = 0
+    /// Between a status line and the blank line that ends its header block.
+    private(set) var readingHeaders = false
     private var responseURL: String
     /// Made when the transfer is added to libcurl, which is when it starts: nothing queues it
     /// after our own admission (see `AdmissionQueue`).
@@ -179,8 +181,10 @@ final class CurlTransfer {
             noteRedirectIfFollowed()
             headers = [:]
             responseStatus = HeaderText.statusCode(ofStatusLine: line)
+            readingHeaders = true
             return
         }
+        if line.allSatisfy({ $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) { readingHeaders = false }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
         let name = HeaderText.lowercasedName(line[..<colon])
         // Values are kept byte-exact (ETag quotes and all); only the framing white space goes.
