@@ -66,4 +66,21 @@ import Testing
         #expect(stored.contains { $0.contains("\ndeep text  \n") })
         #expect(stored.contains { $0.contains("\nmany  \n") })
     }
+
+    /// libcurl refuses a header line over 100 KB with its "Out of memory" code: the log says
+    /// what the server did, not a problem the host does not have.
+    @Test func anOversizedHeaderLineIsNamedAsSuchBesideAHealthyFeed() throws {
+        let server = try LoopbackHTTPServer { request in
+            let body = Array(Self.feed(title: String(request.path.dropFirst()), body: "<p>fine</p>").utf8)
+            guard request.path == "/padded" else { return ServedResponse(status: 200, headers: [], body: body) }
+            return ServedResponse(status: 200, headers: [("X-Pad", String(repeating: "a", count: 200_000))], body: body)
+        }
+        let feeds = ["healthy", "padded"].map { "  - url: \(server.url("/" + $0))\n    name: \($0)\n" }.joined()
+        try folder.write("store: ./out\nfeeds:\n" + feeds, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.contains { $0.contains("title: 'healthy item'") })
+        let padded = try #require(run.stderr.split(separator: "\n").first { $0.contains("feed=padded") })
+        #expect(padded.contains("header line over") && !padded.contains("Out of memory"), "\(padded)")
+    }
 }

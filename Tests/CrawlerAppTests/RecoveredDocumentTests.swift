@@ -20,9 +20,10 @@ import Testing
             request.path == "/cut" ? ServedResponse(text: truncated)
                 : request.path == "/undated" ? ServedResponse(text: Self.feed("undated", items: 3, date: "sometime soon"))
                 : request.path == "/future" ? ServedResponse(text: Self.feed("future", items: 1, date: "Thu, 01 Jan 2099 00:00:00 GMT"))
+                : request.path == "/ancient" ? ServedResponse(text: Self.feed("ancient", items: 1, date: "0099-06-01T00:00:00Z"))
                 : ServedResponse(text: Self.feed("healthy", items: 2))
         }
-        try folder.write("store: ./out\nfeeds:\n" + ["cut", "undated", "future", "healthy"].map {
+        try folder.write("store: ./out\nfeeds:\n" + ["cut", "undated", "future", "ancient", "healthy"].map {
             "  - url: \(server.url("/" + $0))\n    name: \($0)\n"
         }.joined(), to: "feeds.yaml")
         let run = try CrawlerProcess.run(["once"], in: folder.path)
@@ -44,5 +45,74 @@ import Testing
         let future = try #require(stored.first { $0.contains("title: 'future 0'") })
         #expect(!future.contains("2099"))
         #expect(future.contains(" \(Calendar(identifier: .gregorian).component(.year, from: Date())) "))
+        // A year of two digits would read as 1999 to every site generator: the date is refused.
+        let ancient = try #require(lines.first { $0.contains("event=fetch ") && $0.contains("feed=ancient") })
+        #expect(ancient.contains("unreadable_date=0099-06-01T00:00:00Z"), "\(ancient)")
+        let old = try #require(stored.first { $0.contains("title: 'ancient 0'") })
+        #expect(old.contains(" \(Calendar(identifier: .gregorian).component(.year, from: Date())) "), "\(old)")
+    }
+
+    /// libxml2 2.9 stops expanding `&lt;` `&gt;` `&amp;` `&quot;` `&apos;` once it knows a
+    /// document is broken: one raw `<br>` early on must not strip them from every later item.
+    @Test func predefinedEntitiesSurviveAnEarlierMarkupError() throws {
+        let broken = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Broken</title>"
+            + "<item><guid>first</guid><title>first</title><description>one <br> raw tag</description></item>"
+            + "<item><guid>http://x.example/?p=1&amp;q=2</guid><title>Tom &amp; Jerry &lt;3 &quot;x&quot; &apos;y&apos;</title>"
+            + "<description>&lt;p&gt;Hi &amp;amp; bye&lt;/p&gt;<![CDATA[ kept &lt; ]]></description></item></channel></rss>"
+        let atom = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Atom</title>"
+            + "<entry><id>a1</id><title>a &lt; b</title><content type=\"html\">x <b> y</content></entry>"
+            + "<entry><id>a2</id><title>c &amp; d</title><content type=\"html\">&lt;em&gt;E&lt;/em&gt;</content></entry></feed>"
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/broken" ? ServedResponse(text: broken)
+                : request.path == "/atom" ? ServedResponse(text: atom)
+                : ServedResponse(text: Self.feed("healthy", items: 2))
+        }
+        try folder.write("store: ./out\nfeeds:\n" + ["broken", "atom", "healthy"].map {
+            "  - url: \(server.url("/" + $0))\n    name: \($0)\n"
+        }.joined(), to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr.suffix(1500))")
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.contains { $0.contains("title: 'healthy 1'") })
+        let second = try #require(stored.first { $0.contains("Jerry") }, "\(stored)")
+        #expect(second.contains("title: 'Tom & Jerry _3 \"x\" ''y'''"), "\(second)")
+        // As the same item reads in a well-formed document.
+        #expect(second.contains("<p>Hi &amp; bye</p>"), "\(second)")
+        #expect(second.contains("</p> kept &lt;"), "\(second)")
+        let entry = try #require(stored.first { $0.contains("title: 'c & d'") }, "\(stored)")
+        #expect(entry.contains("<em>E</em>"), "\(entry)")
+    }
+
+    /// What browsers' JSON.parse takes, a JSON Feed must not lose all its items over: a string
+    /// cut inside an emoji (a lone surrogate escape), a byte that is not UTF-8, a number too
+    /// large for a Double in a field nobody reads. JSON that stays broken says where and why.
+    @Test func jsonFeedsKeepTheirItemsOverOneUnreadableValue() throws {
+        func feed(_ first: [UInt8]) -> [UInt8] {
+            Array("{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"J\",\"items\":[{\"id\":\"1\",\"title\":\"".utf8)
+                + first + [0x22]
+                + Array(",\"_ext\":{\"n\":1e400}},{\"id\":\"2\",\"title\":\"fine \\ud83d\\ude00\",\"content_text\":\"y\"}]}".utf8)
+        }
+        let bodies: [String: [UInt8]] = [
+            "/surrogate": feed(Array("cut \\ud83d here".utf8)),
+            "/latin1": feed(Array("caf".utf8) + [0xE9]),
+            "/broken": Array("{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"1\" \"title\":1}]}".utf8),
+        ]
+        let server = try LoopbackHTTPServer { request in
+            if let body = bodies[request.path] {
+                return ServedResponse(status: 200, headers: [("Content-Type", "application/feed+json")], body: body)
+            }
+            return ServedResponse(text: Self.feed("healthy", items: 2))
+        }
+        try folder.write("store: ./out\nfeeds:\n" + ["surrogate", "latin1", "broken", "healthy"].map {
+            "  - url: \(server.url("/" + $0))\n    name: \($0)\n"
+        }.joined(), to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.contains { $0.contains("title: 'healthy 1'") })
+        #expect(stored.contains { $0.contains("title: 'cut \u{FFFD} here'") }, "\(run.stderr.suffix(2000))")
+        #expect(stored.contains { $0.contains("title: 'caf\u{FFFD}'") }, "\(run.stderr.suffix(2000))")
+        #expect(stored.contains { $0.contains("title: 'fine 😀'") }, "\(stored)")
+        let broken = try #require(run.stderr.split(separator: "\n").first { $0.contains("feed=broken") })
+        #expect(broken.contains("invalid JSON") && broken.contains("character"), "\(broken)")
     }
 }
