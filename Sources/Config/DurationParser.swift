@@ -1,7 +1,19 @@
 /// Parses operator-friendly durations and sizes: `250ms`, `45s`, `15m`, `2h`, `1d`, `1h30m`; `512KB`, `32MB`.
 enum DurationParser {
-    /// Seconds, or nil when the text is not a positive duration.
+    /// The longest duration and the largest size feeds.yaml takes: far beyond any use, and well
+    /// inside the integers (milliseconds, microseconds, bytes) the values become.
+    static let maximumSeconds = 36_500 * 86_400.0
+    static let maximumSecondsText = "36500d (100 years)"
+    static let maximumBytes = Double(1 << 40)
+    static let maximumBytesText = "1TB"
+
+    /// Seconds, or nil when the text is not a positive duration of at most `maximumSeconds`.
     static func seconds(_ text: String, allowZero: Bool = false) -> Double? {
+        unboundedSeconds(text, allowZero: allowZero).flatMap { $0 <= maximumSeconds ? $0 : nil }
+    }
+
+    /// Seconds, whatever their number, or nil when the text is not a positive duration.
+    static func unboundedSeconds(_ text: String, allowZero: Bool = false) -> Double? {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
         var total = 0.0
         var number = ""
@@ -31,19 +43,30 @@ enum DurationParser {
             guard !sawUnit, let value = Double(number) else { return nil }
             total += value
         }
+        guard total.isFinite else { return nil }
         return total > 0 || (allowZero && sawUnit && total == 0) ? total : nil
     }
 
+    /// Bytes, or nil when the text is not a positive size of at most `maximumBytes`.
     static func bytes(_ text: String) -> Int? {
+        unboundedBytes(text).flatMap { $0 <= maximumBytes ? Int($0) : nil }
+    }
+
+    /// Bytes, whatever their number, or nil when the text is not a positive size.
+    static func unboundedBytes(_ text: String) -> Double? {
         let trimmed = text.trimmingSpaces().uppercased()
         let units: [(String, Int)] = [("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("B", 1)]
-        for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
-            guard let value = Double(String(trimmed.dropLast(suffix.count)).trimmingSpaces()),
-                  value > 0 else { return nil }
-            return Int(value * Double(factor))
+        // Digits only: Double() would also read "inf", "nan" and hexadecimal.
+        func number(_ text: Substring) -> Double? {
+            let digits = String(text).trimmingSpaces()
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) else { return nil }
+            return Double(digits)
         }
-        guard let value = Int(trimmed), value > 0 else { return nil }
-        return value
+        let factor = units.first { trimmed.hasSuffix($0.0) }
+        guard let value = number(trimmed.dropLast(factor?.0.count ?? 0)), value > 0 else { return nil }
+        // Without a unit, a whole number of bytes.
+        if factor == nil, value.rounded() != value { return nil }
+        return value * Double(factor?.1 ?? 1)
     }
 }
 

@@ -106,20 +106,32 @@ struct MappingReader {
             throw parser.error(at: node(key)!, key: qualified(key),
                                "'\(text)' has no unit; write \(bare)s or \(bare)m (seconds or minutes)")
         }
-        guard let seconds = DurationParser.seconds(text) else {
+        guard let seconds = DurationParser.unboundedSeconds(text) else {
             throw parser.error(at: node(key)!, key: qualified(key),
                                "'\(text)' is not a duration; use forms like 45s, 15m, 2h, 1d")
         }
+        try refuseBeyondMaximum(key, text, seconds)
         return seconds
     }
 
     func size(_ key: String) throws(ConfigError) -> Int? {
         guard let text = try string(key) else { return nil }
-        guard let bytes = DurationParser.bytes(text) else {
+        guard let bytes = DurationParser.unboundedBytes(text) else {
             throw parser.error(at: node(key)!, key: qualified(key),
                                "'\(text)' is not a size; use forms like 512KB, 32MB")
         }
-        return bytes
+        guard bytes <= DurationParser.maximumBytes else {
+            throw parser.error(at: node(key)!, key: qualified(key),
+                               "'\(text)' is larger than \(DurationParser.maximumBytesText)")
+        }
+        return Int(bytes)
+    }
+
+    /// A duration past any use is a mistake, and would not fit the integers it becomes.
+    func refuseBeyondMaximum(_ key: String, _ text: String, _ seconds: Double) throws(ConfigError) {
+        guard seconds > DurationParser.maximumSeconds else { return }
+        throw parser.error(at: node(key)!, key: qualified(key),
+                           "'\(text)' is longer than \(DurationParser.maximumSecondsText)")
     }
 
     func positiveInt(_ key: String) throws(ConfigError) -> Int? {

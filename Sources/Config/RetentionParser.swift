@@ -22,11 +22,12 @@ extension MappingReader {
             throw parser.error(at: node(key)!, key: qualified(key),
                                "'\(text)' keeps nothing; give a count above 0 (keep: 500) or an age (keep: 90d)")
         }
-        guard let seconds = DurationParser.seconds(text), seconds > 0 else {
+        guard let seconds = DurationParser.unboundedSeconds(text), seconds > 0 else {
             throw parser.error(at: node(key)!, key: qualified(key),
                                "'\(text)' is neither a count (keep: 500) nor an age (keep: 90d, 12h) "
                                + "nor a list of rules (keep: [{title: \"(?i)markets\"}])")
         }
+        try refuseBeyondMaximum(key, text, seconds)
         return .within(seconds: seconds)
     }
 }

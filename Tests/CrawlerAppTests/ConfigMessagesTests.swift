@@ -42,4 +42,19 @@ import Testing
                         + "    name: b\n  - url: http://example.org/feed\n    name: c\n",
                     with: "feeds.yaml:6: feeds[2].url: duplicate of the feed on line 4: http://example.org/feed")
     }
+
+    /// Numbers too large for the crawler's integers trapped (SIGILL) in `check`, `once` and a
+    /// daemon's reload; they are mistakes in the file like any other.
+    @Test func sizesAndDurationsBeyondAnyUseAreRefused() throws {
+        try refused("max_body_size: 8589934592GB\nfeeds:\n  - url: SERVER/healthy\n",
+                    with: "feeds.yaml:1: max_body_size: '8589934592GB' is larger than 1TB")
+        try refused("max_backlog_bytes: infMB\nfeeds:\n  - url: SERVER/healthy\n",
+                    with: "feeds.yaml:1: max_backlog_bytes: 'infMB' is not a size; use forms like 512KB, 32MB")
+        try refused("host_gap: 99999999999999999999d\nfeeds:\n  - url: SERVER/healthy\n",
+                    with: "feeds.yaml:1: host_gap: '99999999999999999999d' is longer than 36500d (100 years)")
+        try refused("feeds:\n  - url: SERVER/healthy\n    parse_time_limit: 40000d\n",
+                    with: "feeds.yaml:3: feeds[0].parse_time_limit: '40000d' is longer than 36500d (100 years)")
+        try refused("feeds:\n  - url: SERVER/healthy\n    keep: 99999999999999999999d\n",
+                    with: "feeds.yaml:3: feeds[0].keep: '99999999999999999999d' is longer than 36500d (100 years)")
+    }
 }
