@@ -14,7 +14,10 @@ struct FeedURL {
         let rest = text.utf8[text.utf8.index(schemeEnd, offsetBy: 3)...]
         let hostEnd = rest.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") })
             ?? rest.endIndex
-        host = String(text[rest.startIndex..<hostEnd])
+        // user:password@ is no part of the host: a name made from it would print the password.
+        let authority = text.utf8[rest.startIndex..<hostEnd]
+        let hostStart = authority.lastIndex(of: UInt8(ascii: "@")).map { authority.index(after: $0) } ?? rest.startIndex
+        host = String(text[hostStart..<hostEnd])
         guard scheme == "file" || !host.isEmpty else { return nil }
         let pathEnd = rest[hostEnd...].firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") })
             ?? rest.endIndex

@@ -65,4 +65,29 @@ import Testing
             #expect(bytes.range(of: Data("s3cret-pw".utf8)) == nil, "\(file) holds the password")
         }
     }
+
+    /// A feed without `name:` is named after its URL: after its host and path, never the
+    /// password before the host, in the logs, the tables, the index or feeds.yaml (`add`).
+    @Test func aNameTakenFromTheURLLeavesTheCredentialsOut() throws {
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: [])) }
+        let secretURL = server.url("/private").replacingOccurrences(of: "http://", with: "http://reader:s3cret-pw@")
+        let addedURL = server.url("/added").replacingOccurrences(of: "http://", with: "http://adder:0th3r-pw@")
+        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/healthy"))\n    name: healthy\n"
+                         + "  - url: \(secretURL)\n", to: "feeds.yaml")
+        let added = try CrawlerProcess.run(["add", addedURL], in: folder.path)
+        #expect(added.status == 0, "\(added.stderr)")
+        var printed = added.stdout + added.stderr
+        for command in [["once"], ["list"], ["status"], ["explain", "127.0.0.1:\(server.port)/private"]] {
+            let run = try CrawlerProcess.run(command, in: folder.path)
+            #expect(run.status == 0, "\(command): \(run.stderr.suffix(800))")
+            printed += run.stdout + run.stderr
+        }
+        #expect(printed.contains("127.0.0.1:\(server.port)/private"))
+        #expect(printed.contains("127.0.0.1:\(server.port)/added"))
+        #expect(!printed.contains("s3cret-pw") && !printed.contains("0th3r-pw"), "\(printed)")
+        let yaml = try #require(folder.read("feeds.yaml"))
+        #expect(!yaml.contains("name: adder"), "\(yaml)")
+        let index = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/out/index.sqlite"))
+        #expect(index.range(of: Data("s3cret-pw".utf8)) == nil)
+    }
 }
