@@ -20,14 +20,17 @@ struct ConfigFile {
         }
     }
 
-    /// Appends `feeds` (already checked for duplicates) and writes the file atomically.
+    /// Appends `feeds` (already checked for duplicates) and writes the file whole again.
     func append(_ feeds: [FeedConfig], comment: String) throws {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let editor = FeedsFileEditor(parser: ConfigParser(fileName: path, baseDirectory: url.deletingLastPathComponent().path))
         do {
             let updated = try editor.appending(feeds, to: text, comment: comment)
-            try Data(updated.utf8).write(to: url, options: .atomic)
+            try FileReplacement.replace(path, with: Array(updated.utf8))
         } catch let failure as FeedsFileEditor.Failure {
+            printError("crawler: \(failure)")
+            throw ExitStatus.configError
+        } catch let failure as FileReplacement.Failure {
             printError("crawler: \(failure)")
             throw ExitStatus.configError
         } catch {

@@ -43,6 +43,27 @@ import Testing
         #expect(try crawler(["import-opml", "subs.opml"]).stdout.contains("added 0 feeds"))
     }
 
+    /// feeds.yaml may hold passwords and cookies: an import writes it whole again, with the
+    /// mode and owner it had, and through the link when feeds.yaml is one.
+    @Test func importKeepsTheFilesModeAndWritesThroughALink() throws {
+        try FileManager.default.createDirectory(atPath: folder.path + "/etc", withIntermediateDirectories: true)
+        try folder.write(Self.existing + "\n", to: "etc/real.yaml")
+        chmod(folder.path + "/etc/real.yaml", 0o640)
+        let asRoot = getuid() == 0
+        if asRoot { chown(folder.path + "/etc/real.yaml", 0, 65534) }
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/feeds.yaml", withDestinationPath: "etc/real.yaml")
+        try folder.write(Self.opml, to: "subs.opml")
+        let run = try crawler(["import-opml", "subs.opml"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let link = try? FileManager.default.destinationOfSymbolicLink(atPath: folder.path + "/feeds.yaml")
+        #expect(link == "etc/real.yaml")
+        #expect(folder.read("etc/real.yaml")?.contains("https://blog.rust-lang.org/feed.xml") == true)
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder.path + "/etc/real.yaml")
+        #expect(attributes[.posixPermissions] as? Int == 0o640)
+        #expect(!asRoot || attributes[.groupOwnerAccountID] as? Int == 65534)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/etc") == ["real.yaml"])
+    }
+
     @Test func exportedOPMLImportsBackToTheSameFeeds() throws {
         try folder.write(Self.existing + "\n  - url: https://example.org/a.xml\n    name: a\n    categories: [News]\n",
                          to: "feeds.yaml")
