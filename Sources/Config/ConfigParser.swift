@@ -141,8 +141,14 @@ public struct ConfigParser: Sendable {
         guard let parsed = FeedURL(url) else {
             throw error(at: reader.node("url") ?? node, key: "\(path).url", FeedURL.problem(with: url))
         }
-        var feed = FeedConfig(name: try reader.string("name") ?? parsed.defaultName, url: url,
-                              line: node.mark?.line ?? 0)
+        let name = try reader.string("name") ?? parsed.defaultName
+        // The name heads rows of `list` and `status` and names the feed in every log line.
+        if name.allSatisfy({ $0 == " " }) || name.unicodeScalars.contains(where: TerminalText.isUnsafe) {
+            throw error(at: reader.node("name") ?? node, key: "\(path).name",
+                        name.allSatisfy({ $0 == " " }) ? "is empty; give the feed a name or leave name: out"
+                            : "must be one line of text, without control characters")
+        }
+        var feed = FeedConfig(name: name, url: url, line: node.mark?.line ?? 0)
         feed.categories = try reader.stringList("categories") ?? []
         feed.author = try reader.string("author")
         feed.image = try reader.string("image")

@@ -32,12 +32,16 @@ public struct FeedsFileEditor: Sendable {
     }
 
     /// The new file text with `feeds` appended under a `# comment` line.
-    public func appending(_ feeds: [FeedConfig], to text: String, comment: String) throws(Failure) -> String {
-        do { _ = try parser.parse(text) } catch { throw .invalid(error) }
+    public func appending(_ feeds: [FeedConfig], to original: String, comment: String) throws(Failure) -> String {
+        do { _ = try parser.parse(original) } catch { throw .invalid(error) }
+        // Edited with LF line ends (a String takes CR LF for one Character, which no "\n" split
+        // finds), written back with the file's own.
+        let crlf = original.contains("\r\n")
+        let text = crlf ? original.replacingOccurrences(of: "\r\n", with: "\n") : original
         let indent = try itemIndent(in: text)
-        var lines = text.hasSuffix("\n") || text.isEmpty ? text : text + "\n"
+        var lines = Self.withoutDocumentEnd(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
         if !text.contains("feeds:") { lines += "feeds:\n" }
-        lines = lines.replacingOccurrences(ofLine: "feeds: []", with: "feeds:")
+        lines = Self.openingEmptyFeedsList(lines)
         lines += "\(indent)# \(comment)\n"
         var firstLines: [(line: Int, feed: FeedConfig)] = []
         var line = lines.utf8.count(where: { $0 == UInt8(ascii: "\n") }) + 1
@@ -53,7 +57,26 @@ public struct FeedsFileEditor: Sendable {
             guard let culprit = firstLines.last(where: { $0.line <= error.line }) else { throw .invalid(error) }
             throw .invalidEntry(culprit.feed, error)
         }
-        return lines
+        return crlf ? lines.replacingOccurrences(of: "\n", with: "\r\n") : lines
+    }
+
+    /// `feeds: []`, `feeds: [ ]` or `feeds: []  # none yet` as `feeds:`, comment kept, for items to follow.
+    static func openingEmptyFeedsList(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            guard line.hasPrefix("feeds:") else { return String(line) }
+            let value = line.dropFirst("feeds:".count).split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+            guard value[0].filter({ $0 != " " && $0 != "\t" }) == "[]" else { return String(line) }
+            return "feeds:" + (value.count > 1 ? "  #" + value[1] : "")
+        }.joined(separator: "\n")
+    }
+
+    /// The text without a closing `...` (YAML's end of document), which new items cannot follow.
+    static func withoutDocumentEnd(_ text: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let last = lines.lastIndex(where: { !$0.trimmingSuffixSpaces().isEmpty }),
+              lines[last].trimmingSuffixSpaces() == "..." else { return text }
+        lines.remove(at: last)
+        return lines.joined(separator: "\n")
     }
 
     private func entry(for feed: FeedConfig, indent: String) -> String {
@@ -73,9 +96,12 @@ public struct FeedsFileEditor: Sendable {
         if let last = keys.last, last.string != "feeds", let feedsKey = keys.first(where: { $0.string == "feeds" }) {
             throw .feedsNotLast(file: parser.fileName, line: feedsKey.mark?.line ?? 0)
         }
-        guard let first = mapping["feeds"]?.sequence?.first, let column = first.mark?.column else { return "  " }
-        // The mark points at the item's first key; the dash sits two columns before it.
-        return String(repeating: " ", count: max(0, column - 3))
+        guard let first = mapping["feeds"]?.sequence?.first, let line = first.mark?.line else { return "  " }
+        // The mark points at the item's first key; the dash is the first thing on its line
+        // (`- url:` or `-   url:`), and new items start in its column.
+        let text = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard line >= 1, line <= text.count else { return "  " }
+        return String(text[line - 1].prefix(while: { $0 == " " }))
     }
 }
 
@@ -85,10 +111,14 @@ public struct FeedsFileEditor: Sendable {
 enum YAMLText {
     static func quoted(_ value: String) -> String {
         if value.unicodeScalars.contains(where: TerminalText.isUnsafe) { return doubleQuoted(value) }
-        let safe = !value.isEmpty && value.allSatisfy { $0.isLetter || $0.isNumber || "-_./:?=&%+~@".contains($0) }
-            && !value.hasPrefix("-") && !value.hasPrefix("@") && !value.contains(": ") && !value.hasSuffix(":")
+        let safe = value.first.map { $0.isLetter || $0.isNumber } == true
+            && value.allSatisfy { $0.isLetter || $0.isNumber || "-_./:?=&%+~@".contains($0) }
+            && !value.contains(": ") && !value.hasSuffix(":") && !readsAsAnotherType.contains(value.lowercased())
         return safe ? value : "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
     }
+
+    /// Plain words YAML reads as null or a boolean, in feeds.yaml or in any other YAML reader.
+    private static let readsAsAnotherType: Set<String> = ["null", "true", "false", "yes", "no", "on", "off", "y", "n"]
 
     private static func doubleQuoted(_ value: String) -> String {
         var output = "\""
@@ -106,11 +136,6 @@ enum YAMLText {
 }
 
 extension String {
-    func replacingOccurrences(ofLine line: String, with replacement: String) -> String {
-        split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.trimmingSuffixSpaces() == line ? replacement : String($0) }.joined(separator: "\n")
-    }
-
     func replacingOccurrences(of target: String, with replacement: String) -> String {
         split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }

@@ -81,7 +81,10 @@ struct MappingReader {
 
     func stringList(_ key: String) throws(ConfigError) -> [String]? {
         guard let node = node(key) else { return nil }
-        if let scalar = node.scalar { return scalar.string.isEmpty ? [] : [scalar.string] }
+        if let scalar = node.scalar {
+            if Self.isNull(scalar) { return nil }
+            return scalar.string.isEmpty ? [] : [scalar.string]
+        }
         guard let sequence = node.sequence else {
             throw parser.error(at: node, key: qualified(key), "must be a list, e.g. [news, tech]")
         }

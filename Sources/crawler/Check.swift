@@ -51,6 +51,10 @@ struct Check: AsyncParsableCommand {
         while !FileManager.default.fileExists(atPath: folder.path) && folder.path != "/" {
             folder.deleteLastPathComponent()
         }
+        var isFolder: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder)
+        // The store, or the nearest folder it would be made in: a file there stops both.
+        guard isFolder.boolValue else { return "\(folder.path) is a file, not a folder" }
         return FileManager.default.isWritableFile(atPath: folder.path) ? nil : "\(folder.path) is not writable"
     }
 

@@ -57,4 +57,12 @@ import Testing
         try refused("feeds:\n  - url: SERVER/healthy\n    keep: 99999999999999999999d\n",
                     with: "feeds.yaml:3: feeds[0].keep: '99999999999999999999d' is longer than 36500d (100 years)")
     }
+
+    /// A name heads rows of `list` and `status` and names the feed in every log line.
+    @Test func blankNamesAndNamesOverSeveralLinesAreRefused() throws {
+        try refused("feeds:\n  - url: SERVER/healthy\n    name: \"  \"\n",
+                    with: "feeds.yaml:3: feeds[0].name: is empty; give the feed a name or leave name: out")
+        try refused("feeds:\n  - url: SERVER/healthy\n    name: \"a\\nb\"\n",
+                    with: "feeds.yaml:3: feeds[0].name: must be one line of text, without control characters")
+    }
 }
