@@ -7,30 +7,39 @@ public enum OPMLWriter {
     public static func document(for feeds: [FeedConfig], title: String = "crawler subscriptions") -> String {
         var lines = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<opml version=\"2.0\">",
                      "  <head><title>\(escape(title))</title></head>", "  <body>"]
-        var root = Folder(title: "")
+        let root = Folder(title: "")
         for feed in feeds { root.insert(feed, path: feed.categories[...]) }
         root.write(into: &lines, depth: 2)
         lines += ["  </body>", "</opml>"]
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Feeds and subfolders in the order they first appear in feeds.yaml.
-    private struct Folder {
+    /// Feeds and subfolders in the order they first appear in feeds.yaml. A class: each feed
+    /// goes into its folder where it is, rather than into a copy written back (a copy of every
+    /// feed of that folder, for each feed).
+    private final class Folder {
         enum Member {
             case feed(FeedConfig)
             case folder(Folder)
         }
 
-        var title: String
-        var members: [Member] = []
+        let title: String
+        private(set) var members: [Member] = []
+        private var subfolders: [String: Folder] = [:]
 
-        mutating func insert(_ feed: FeedConfig, path: ArraySlice<String>) {
+        init(title: String) {
+            self.title = title
+        }
+
+        func insert(_ feed: FeedConfig, path: ArraySlice<String>) {
             guard let next = path.first else { return members.append(.feed(feed)) }
-            let index = members.firstIndex { if case .folder(let folder) = $0 { folder.title == next } else { false } }
-                ?? { members.append(.folder(Folder(title: next))); return members.count - 1 }()
-            guard case .folder(var folder) = members[index] else { return }
+            let folder = subfolders[next] ?? {
+                let folder = Folder(title: next)
+                subfolders[next] = folder
+                members.append(.folder(folder))
+                return folder
+            }()
             folder.insert(feed, path: path.dropFirst())
-            members[index] = .folder(folder)
         }
 
         func write(into lines: inout [String], depth: Int) {

@@ -43,7 +43,8 @@ struct Add: AsyncParsableCommand {
             printOutput("\(feedURL) is already in \(config) (line \(existing.line), name \(existing.name))")
             return
         }
-        let chosenName = configFile.uniqueName(name ?? FeedURLNaming.defaultName(for: feedURL), taken: [])
+        let chosenName = ConfigFile.uniqueName(name ?? FeedURLNaming.defaultName(for: feedURL),
+                                               taken: Set((configFile.config.feeds + configFile.config.disabledFeeds).map(\.name)))
         var entry = FeedConfig(name: chosenName, url: feedURL, categories: categories)
         // The file's own global setting already covers it; the flag is for this feed alone.
         entry.allowPrivateNetworks = allowPrivateNetworks && !configFile.config.allowPrivateNetworks

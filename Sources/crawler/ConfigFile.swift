@@ -39,13 +39,12 @@ struct ConfigFile {
         }
     }
 
-    /// A name not used by any configured feed: `preferred`, else `preferred-2`, `-3`...
-    func uniqueName(_ preferred: String, taken: Set<String>) -> String {
+    /// A name not in `taken`: `preferred`, else `preferred-2`, `-3`...
+    static func uniqueName(_ preferred: String, taken: Set<String>) -> String {
         let base = preferred.isEmpty ? "feed" : preferred
         var candidate = base
         var number = 2
-        let configured = Set((config.feeds + config.disabledFeeds).map(\.name))
-        while taken.contains(candidate) || configured.contains(candidate) {
+        while taken.contains(candidate) {
             candidate = "\(base)-\(number)"
             number += 1
         }

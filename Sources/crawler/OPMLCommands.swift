@@ -48,20 +48,25 @@ struct ImportOPML: ParsableCommand {
         var skipped = 0
         var refused = 0
         let allowPrivate = allowPrivateNetworks || configFile.config.allowPrivateNetworks
+        let configured = configFile.config.feeds + configFile.config.disabledFeeds
+        // Kept up to date as outlines are added: one lookup each, however long the lists.
+        var knownURLs = Set(configured.map { URLIdentity.key($0.url) })
+        var takenNames = Set(configured.map(\.name))
         for (index, outline) in outlines.enumerated() {
             if let problem = OutlineCheck.problem(with: outline.feedURL, allowPrivate: allowPrivate) {
                 printError("crawler: \(file): outline \(index + 1) (\"\(outline.title)\"): \(problem); skipped")
                 refused += 1
                 continue
             }
-            let key = URLIdentity.key(outline.feedURL)
-            guard configFile.feed(at: outline.feedURL) == nil, !added.contains(where: { URLIdentity.key($0.url) == key }) else {
+            guard knownURLs.insert(URLIdentity.key(outline.feedURL)).inserted else {
                 skipped += 1
                 continue
             }
-            let title = outline.title.isEmpty ? FeedURLNaming.defaultName(for: outline.feedURL) : outline.title
-            var feed = FeedConfig(name: configFile.uniqueName(title, taken: Set(added.map(\.name))),
-                                  url: outline.feedURL, categories: outline.categories)
+            let title = Self.oneLine(outline.title)
+            let name = ConfigFile.uniqueName(title.isEmpty ? FeedURLNaming.defaultName(for: outline.feedURL) : title,
+                                             taken: takenNames)
+            takenNames.insert(name)
+            var feed = FeedConfig(name: name, url: outline.feedURL, categories: outline.categories)
             feed.siteURL = outline.siteURL.flatMap { URLAuthority.isWeb($0) ? $0 : nil }
             added.append(feed)
         }
@@ -72,6 +77,17 @@ struct ImportOPML: ParsableCommand {
         printOutput("\(dryRun ? "would add" : "added") \(counted(added.count, "feed")) to \(config); \(skipped) already there"
             + (refused > 0 ? "; \(refused) refused" : ""))
         if refused > 0 { throw ExitStatus.someFeedsFailed }
+    }
+}
+
+extension ImportOPML {
+    /// A title as a feed name: someone else's file may break it over lines or hide controls in it.
+    static func oneLine(_ title: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in title.unicodeScalars {
+            scalars.append(TerminalText.isUnsafe(scalar) ? " " : scalar)
+        }
+        return String(scalars).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
     }
 }
 

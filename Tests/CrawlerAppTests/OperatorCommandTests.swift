@@ -64,6 +64,51 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/etc") == ["real.yaml"])
     }
 
+    /// Titles YAML would read as something else (`%`, null, a boolean), or broken over lines,
+    /// become the names they were; files with CR LF, `feeds: [ ]`, a comment or `...` take them.
+    @Test func importWritesNamesThatReadBackAsWrittenIntoAnyLayout() throws {
+        let opml = """
+            <?xml version="1.0"?><opml version="2.0"><body>
+            <outline text="%pct" xmlUrl="https://a.example/1"/><outline text="null" xmlUrl="https://a.example/2"/>
+            <outline text="~" xmlUrl="https://a.example/3"/><outline text="Yes" xmlUrl="https://a.example/4"/>
+            <outline text="two&#10;lines" xmlUrl="https://a.example/5"/>
+            </body></opml>
+            """
+        try folder.write(opml, to: "subs.opml")
+        let layouts = ["feeds: [ ]   # none yet\n", "store: ./s\r\nfeeds: []\r\n", "feeds:\n-   url: https://b.example/x\n...\n"]
+        for layout in layouts {
+            try folder.write(layout, to: "feeds.yaml")
+            let run = try crawler(["import-opml", "subs.opml"])
+            #expect(run.status == 0, "\(layout): \(run.stderr)")
+            let list = try crawler(["list"])
+            #expect(list.status == 0, "\(layout): \(list.stderr)")
+            let names = list.stdout.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
+            for name in ["%pct", "null", "~", "Yes", "two"] { #expect(names.contains(name), "\(layout): \(list.stdout)") }
+            #expect(list.stdout.contains("two lines"), "\(list.stdout)")
+            let text = try #require(folder.read("feeds.yaml"))
+            if layout.contains("\r\n") { #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "\(text)") }
+        }
+    }
+
+    /// `categories: null` is no categories, as null is no value for every other key.
+    @Test func nullCategoriesAreNoCategories() throws {
+        try folder.write("feeds:\n  - url: https://a.example/1\n    name: one\n    categories: null\n"
+                         + "  - url: https://a.example/2\n    name: two\n    categories: ~\n", to: "feeds.yaml")
+        let list = try crawler(["list"])
+        #expect(list.status == 0)
+        #expect(!list.stdout.contains("null") && !list.stdout.contains("~"), "\(list.stdout)")
+        #expect(!(try crawler(["export-opml"]).stdout.contains("text=\"null\"")))
+    }
+
+    /// `check` said "writable" of a store path that is a file; `once` then failed.
+    @Test func checkRefusesAStorePathThatIsAFile() throws {
+        try folder.write("store: ./store\nfeeds:\n  - url: https://a.example/1\n", to: "feeds.yaml")
+        try folder.write("not a folder\n", to: "store")
+        let run = try crawler(["check"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("store \(folder.path)/store: \(folder.path)/store is a file, not a folder"), "\(run.stdout)")
+    }
+
     @Test func exportedOPMLImportsBackToTheSameFeeds() throws {
         try folder.write(Self.existing + "\n  - url: https://example.org/a.xml\n    name: a\n    categories: [News]\n",
                          to: "feeds.yaml")
