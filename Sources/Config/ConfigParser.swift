@@ -263,6 +263,10 @@ public struct ConfigParser: Sendable {
         switch problem {
         case let .scanner(_, message, mark, _), let .parser(_, message, mark, _), let .composer(_, message, mark, _):
             return error(line: mark.line, key: "", "YAML syntax: \(message) (column \(mark.column))")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return error(line: context.mark.line, key: duplicates.first ?? "",
+                         "given more than once in one mapping (\(keys)); keep one")
         default:
             return error(line: 0, key: "", "YAML syntax: \(problem)")
         }

@@ -28,6 +28,11 @@ extension StoreCommand {
         func run() throws {
             if location.store == nil, let fleet = location.fleetSettings() { return try runInFleet(fleet) }
             let settings = try location.settings()
+            // A documents' feed must be configured to be rendered; a misspelt one would rewrite nothing, silently.
+            if let feed, !(settings.feeds + settings.disabledFeeds).contains(where: { $0.name == feed }) {
+                printError("crawler: no feed named '\(feed)' in \(location.config) (see `crawler list`)")
+                throw ExitCode.failure
+            }
             let store = try location.open()
             if store.recovery.finishedRewrites > 0 {
                 printOutput("recovered after an unclean stop: finished \(store.recovery.finishedRewrites) rewrites")

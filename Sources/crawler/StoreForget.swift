@@ -66,11 +66,15 @@ extension StoreCommand {
             report.removedAssets.forEach { printOutput("removed \($0) (no remaining document uses it)") }
             report.strays.forEach { printOutput("\(dryRun ? "would remove" : "removed") \($0) (not indexed)") }
             report.unmatched.forEach { printError("crawler: forget: \($0)") }
+            // A removed feed's documents may still be forgotten by its name, so the name is not
+            // checked against feeds.yaml; a name that matches nothing is said to.
+            let nothingOfFeed = feed != nil && report.forgotten.isEmpty
+            if let feed, nothingOfFeed { printError("crawler: forget: no stored document of a feed named '\(feed)' matches") }
             report.unremoved.forEach { printError("crawler: forget: could not remove \($0); it stays forgotten, "
                                                   + "and `crawler store forget` of the file again removes it") }
             printOutput("\(verb) \(report.forgotten.count) documents in \(store.root)"
                         + (dryRun || report.forgotten.isEmpty ? "" : "; they will not be stored again"))
-            if !report.unmatched.isEmpty || !report.unremoved.isEmpty { throw ExitCode.failure }
+            if !report.unmatched.isEmpty || !report.unremoved.isEmpty || nothingOfFeed { throw ExitCode.failure }
         }
     }
 }

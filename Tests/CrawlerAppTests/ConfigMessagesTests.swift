@@ -65,4 +65,9 @@ import Testing
         try refused("feeds:\n  - url: SERVER/healthy\n    name: \"a\\nb\"\n",
                     with: "feeds.yaml:3: feeds[0].name: must be one line of text, without control characters")
     }
+
+    @Test func aKeyGivenTwiceIsNamedWithItsLine() throws {
+        try refused("feeds:\n  - url: SERVER/healthy\n    name: a\n    name: b\n",
+                    with: "feeds.yaml:3: name: given more than once in one mapping ('name'); keep one")
+    }
 }

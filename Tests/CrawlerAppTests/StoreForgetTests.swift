@@ -148,6 +148,21 @@ import Testing
         #expect(nowhere.stderr.contains("no store at nowhere"))
         #expect(!FileManager.default.fileExists(atPath: folder.file("nowhere")))
     }
+    /// A misspelt --feed matched nothing and said "0 of 0", exit 0, as if the work were done.
+    @Test func aFeedNameThatMatchesNothingIsSaidToForForgetAndRerender() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 3)
+        try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        let stored = documents
+        let forget = try crawler(["store", "forget", "--feed", "nwes"])
+        #expect(forget.status == 1)
+        #expect(forget.stderr.contains("no stored document of a feed named 'nwes' matches"), "\(forget.stderr)")
+        let rerender = try crawler(["store", "rerender", "--feed", "nwes"])
+        #expect(rerender.status == 1)
+        #expect(rerender.stderr.contains("no feed named 'nwes' in feeds.yaml"), "\(rerender.stderr)")
+        #expect(documents == stored)
+        #expect(try crawler(["store", "rerender", "--feed", "news"]).status == 0)
+    }
 }
 
 /// A number a loopback server's handler reads and a test changes.
