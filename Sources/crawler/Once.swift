@@ -41,20 +41,24 @@ struct Once: AsyncParsableCommand {
         let settings = try CrawlSetup.load(config, logger: logger)
         if settings.database != nil { return try await runInFleet(settings, logger: logger) }
         let feeds = try selectFeeds(settings.feeds, disabled: settings.disabledFeeds)
-        let (summary, held) = try await crawl(feeds, settings: settings, logger: logger)
+        let (summary, held, stopped) = try await crawl(feeds, settings: settings, logger: logger)
         let alerts = AlertNotifier(config: settings, logger: logger)
         alerts.record(summary)
         await alerts.flush()
-        printOutput(SummaryTable.render(summary, skipped: held, storePath: settings.storePath))
+        // After a shutdown, neither reported nor held: cut before they were stored.
+        let accounted = Set(summary.reports.map(\.feed) + held.map(\.feed))
+        let interrupted = stopped ? feeds.map(\.name).filter { !accounted.contains($0) } : []
+        printOutput(SummaryTable.render(summary, skipped: held, interrupted: interrupted, storePath: settings.storePath))
         // The store was closed as `crawl` returned; all that is left is freeing the pass's reports
         // and the configuration object by object (~2 ms at 1,000 feeds), which the exit does at once.
-        ProcessEnd.now(summary.failed > 0 ? ExitStatus.someFeedsFailed : .success)
+        ProcessEnd.now(summary.failed > 0 || !interrupted.isEmpty ? ExitStatus.someFeedsFailed : .success)
     }
 
     /// One pass over `feeds`, in a store opened here and closed on return (its last reference
-    /// goes with this function's locals), and the feeds it left out as held back.
+    /// goes with this function's locals), the feeds it left out as held back, and whether a
+    /// shutdown cut it short.
     private func crawl(_ feeds: [FeedConfig], settings: CrawlerConfig,
-                       logger: Logger) async throws -> (PassSummary, [FeedHold]) {
+                       logger: Logger) async throws -> (PassSummary, [FeedHold], stopped: Bool) {
         let store: DocumentStore
         do {
             store = try DocumentStore(config: settings)
@@ -86,7 +90,7 @@ struct Once: AsyncParsableCommand {
         let summary = await pipeline.runOnce(feeds: feeds, store: store, isCancelled: { signals.shutdownRequested },
                                              progress: progress.record)
         progress.finish()
-        return (summary, try holds(on: feeds, notIn: summary, store: store))
+        return (summary, try holds(on: feeds, notIn: summary, store: store), signals.shutdownRequested)
     }
 
     /// Why the feeds the pass left out were held back. Read after the pass, and only for the

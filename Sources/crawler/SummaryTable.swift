@@ -4,8 +4,9 @@ import FeedModel
 /// The human summary `crawler once` prints on stdout: one line per feed, then the total.
 /// Held-back feeds are listed too: a feed asked for and left out must not vanish from it.
 enum SummaryTable {
-    static func render(_ summary: PassSummary, skipped: [FeedHold] = [], storePath: String) -> String {
-        let width = min(40, (summary.reports.map(\.feed.count) + skipped.map(\.feed.count)).max() ?? 4)
+    static func render(_ summary: PassSummary, skipped: [FeedHold] = [], interrupted: [String] = [],
+                       storePath: String) -> String {
+        let width = min(40, (summary.reports.map(\.feed.count) + skipped.map(\.feed.count) + interrupted.map(\.count)).max() ?? 4)
         var lines: [String] = []
         for report in summary.reports {
             let name = report.feed.padding(to: width)
@@ -23,9 +24,13 @@ enum SummaryTable {
         for hold in skipped {
             lines.append("skip  \(hold.feed.padding(to: width))  \(hold.reason); --force fetches it now")
         }
+        for feed in interrupted {
+            lines.append("stop  \(feed.padding(to: width))  interrupted by the shutdown before it was stored; the next pass fetches it")
+        }
         let succeeded = summary.reports.count - summary.failed
-        let held = skipped.isEmpty ? "" : ", \(skipped.count) skipped"
-        lines.append("total: \(counted(summary.reports.count + skipped.count, "feed")), \(succeeded) ok, "
+        let held = (skipped.isEmpty ? "" : ", \(skipped.count) skipped")
+            + (interrupted.isEmpty ? "" : ", \(interrupted.count) interrupted")
+        lines.append("total: \(counted(summary.reports.count + skipped.count + interrupted.count, "feed")), \(succeeded) ok, "
                      + "\(summary.failed) failed\(held); "
                      + "\(counted(summary.new, "new document")), \(counted(summary.duplicates, "duplicate")); "
                      + "\(kilobytes(summary.bytes)) in \(summary.milliseconds) ms → \(storePath)")

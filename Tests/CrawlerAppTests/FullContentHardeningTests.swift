@@ -145,7 +145,9 @@ import Testing
                 name: huge
                 full_content: true
             """, to: "feeds.yaml")
-        let once = try DaemonProcess(arguments: ["once", "--log-level", "debug"], in: folder.path)
+        // Through a shell only to keep the summary: `exec` leaves the signal to the crawler itself.
+        let once = try DaemonProcess(arguments: ["-c", "exec '\(CrawlerProcess.binary)' once --log-level debug > summary.txt"],
+                                     in: folder.path, executable: "/bin/sh")
         defer { _ = once.terminate() }
         for _ in 0..<300 where !server.requests.contains(where: { $0.path == "/huge-page" }) { usleep(100_000) }
         #expect(server.requests.contains { $0.path == "/huge-page" })
@@ -156,6 +158,11 @@ import Testing
         #expect(Date().timeIntervalSince(start) < 5, "once took \(Date().timeIntervalSince(start)) s to stop")
         #expect(!once.process.isRunning)
         #expect(stored("Huge story") == nil)
+        // The summary says which feed the shutdown cut, and the exit status that the pass is not whole.
+        #expect(once.process.terminationStatus == 1)
+        let summary = folder.read("summary.txt") ?? ""
+        #expect(summary.contains("stop  huge"), "\(summary)")
+        #expect(summary.contains("1 interrupted"), "\(summary)")
     }
 
     @Test func itemsSharingAGuidKeepTheirOwnIdentityWithTheirArticles() throws {
