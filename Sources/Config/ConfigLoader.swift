@@ -5,9 +5,13 @@ internal import Foundation
 public enum ConfigLoader {
     public static func load(path: String) throws(ConfigError) -> CrawlerConfig {
         let url = URL(fileURLWithPath: path).standardizedFileURL
-        guard FileManager.default.fileExists(atPath: url.path) else {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
             throw ConfigError(file: path, line: 0, key: "",
                               message: "no such file; write one (see feeds.yaml in the README) or pass --config PATH")
+        }
+        guard !isFolder.boolValue else {
+            throw ConfigError(file: path, line: 0, key: "", message: "is a folder; pass the feeds.yaml inside it with --config PATH")
         }
         let text: String
         do {

@@ -70,4 +70,12 @@ import Testing
         try refused("feeds:\n  - url: SERVER/healthy\n    name: a\n    name: b\n",
                     with: "feeds.yaml:3: name: given more than once in one mapping ('name'); keep one")
     }
+
+    @Test func aConfigurationThatIsAFolderIsSaidToBeOne() throws {
+        try FileManager.default.createDirectory(atPath: folder.path + "/feeds.yaml", withIntermediateDirectories: true)
+        let run = try crawler(["check"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("crawler: feeds.yaml: is a folder; pass the feeds.yaml inside it with --config PATH"),
+                "\(run.stderr)")
+    }
 }
