@@ -11,24 +11,18 @@ public enum FeedRenames {
     }
 
     static func adopt(_ feeds: [FeedConfig], index: DocumentIndex) throws(StoreError) -> [Rename] {
-        // Names first, undecoded: at every start of a crawl, and almost always nothing to do.
-        var named = Set<String>()
-        try index.database.prepare("SELECT feed FROM feed_state").run([]) { row in
-            if let feed = row.text(0) { named.insert(feed) }
+        // Names and URLs first, the states undecoded: at every start of a crawl, and almost
+        // always nothing to do.
+        var urls: [String: String] = [:]
+        try index.database.prepare("SELECT feed, url FROM feed_state").run([]) { row in
+            if let feed = row.text(0) { urls[feed] = row.text(1) ?? "" }
         }
-        let configured = Set(feeds.map(\.name))
-        guard named.contains(where: { !configured.contains($0) }),
-              feeds.contains(where: { !named.contains($0.name) }) else { return [] }
-        var orphans = try index.allStates().filter { !configured.contains($0.feed) }
-        var renames: [Rename] = []
-        for feed in feeds where !named.contains(feed.name) {
-            guard let found = orphans.firstIndex(where: { $0.belongs(to: feed.url) }) else { continue }
-            renames.append(Rename(from: orphans[found].feed, to: feed.name))
-            orphans.remove(at: found)
-        }
+        let renames = try orphansAdopted(feeds, urls: urls, index: index) + exchanged(feeds, urls: urls)
         guard !renames.isEmpty else { return [] }
         try index.database.transaction { () throws(StoreError) in
-            for rename in renames {
+            // Through names no feed has, so that names traded in a cycle do not meet.
+            let parked = renames.map { Rename(from: $0.from, to: "\u{1}renaming " + $0.from) }
+            for rename in parked + parked.map({ Rename(from: $0.to, to: to(of: $0.from, in: renames)) }) {
                 for table in ["feed_state", "provenance", "items", "pending"] {
                     let statement = try index.database.prepare("UPDATE OR REPLACE \(table) SET feed = ?1 WHERE feed = ?2")
                     try statement.run([.text(rename.to), .text(rename.from)])
@@ -36,5 +30,49 @@ public enum FeedRenames {
             }
         }
         return renames
+    }
+
+    private static func to(of from: String, in renames: [Rename]) -> String {
+        renames.first { $0.from == from }!.to
+    }
+
+    /// A name no longer configured, taken over by the configured feed at its URL that has no state.
+    private static func orphansAdopted(_ feeds: [FeedConfig], urls: [String: String],
+                                       index: DocumentIndex) throws(StoreError) -> [Rename] {
+        let configured = Set(feeds.map(\.name))
+        guard urls.keys.contains(where: { !configured.contains($0) }),
+              feeds.contains(where: { urls[$0.name] == nil }) else { return [] }
+        var orphans = try index.allStates().filter { !configured.contains($0.feed) }
+        var renames: [Rename] = []
+        for feed in feeds where urls[feed.name] == nil {
+            guard let found = orphans.firstIndex(where: { $0.belongs(to: feed.url) }) else { continue }
+            renames.append(Rename(from: orphans[found].feed, to: feed.name))
+            orphans.remove(at: found)
+        }
+        return renames
+    }
+
+    /// Configured feeds that traded names (a swap, or a longer rotation): each name's history
+    /// goes to the feed now at its URL. Only whole cycles: a history given away is always
+    /// replaced by another, never dropped; a feed merely moved to a new URL keeps its own.
+    static func exchanged(_ feeds: [FeedConfig], urls: [String: String]) -> [Rename] {
+        let moved = feeds.filter { feed in urls[feed.name].map { !belongs($0, to: feed.url) } ?? false }
+        guard moved.count > 1 else { return [] }
+        let configured = Set(feeds.map(\.name))
+        var renames: [Rename] = moved.compactMap { feed in
+            guard let previous = urls.first(where: { $0.key != feed.name && configured.contains($0.key)
+                && belongs($0.value, to: feed.url) })?.key else { return nil }
+            return Rename(from: previous, to: feed.name)
+        }
+        while true {
+            let givers = Set(renames.map(\.from)), takers = Set(renames.map(\.to))
+            let whole = renames.filter { takers.contains($0.from) && givers.contains($0.to) }
+            if whole.count == renames.count { return renames }
+            renames = whole
+        }
+    }
+
+    private static func belongs(_ stored: String, to url: String) -> Bool {
+        stored == url || SecretRedaction.redact(stored) == SecretRedaction.redact(url)
     }
 }

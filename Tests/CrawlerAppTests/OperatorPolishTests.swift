@@ -90,6 +90,27 @@ import Testing
         #expect(feeds.first { $0["feed"] as? String == "renamed" }?["documents"] as? Int == 2)
     }
 
+    /// Two feeds that trade names take each other's history, as a renamed feed takes its own:
+    /// `keep: 1` on the name that now fetches b.xml forgets none of a.xml's documents.
+    @Test func feedsThatSwapNamesKeepTheirOwnDocuments() throws {
+        let server = try Self.server()
+        try folder.write(config([("a", server.url("/a.xml")), ("b", server.url("/b.xml"))]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).stdout.contains("3 new"))
+        let stored = folder.files(under: "store/posts").sorted()
+        try folder.write(config([("b", server.url("/a.xml")), ("a", server.url("/b.xml"))]) + "    keep: 1\n",
+                         to: "feeds.yaml")
+        let again = try crawler(["once", "--force"])
+        #expect(again.status == 0, "\(again.stderr.suffix(800))")
+        #expect(again.stdout.contains("0 new"))
+        #expect(again.stderr.contains("event=feed_renamed"), "\(again.stderr.suffix(800))")
+        #expect(folder.files(under: "store/posts").sorted() == stored)
+        let status = try crawler(["status", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        let feeds = try #require(object?["feeds"] as? [[String: Any]])
+        #expect(feeds.first { $0["feed"] as? String == "b" }?["documents"] as? Int == 2, "\(feeds)")
+        #expect(feeds.first { $0["feed"] as? String == "a" }?["documents"] as? Int == 1, "\(feeds)")
+    }
+
     @Test func theDefaultUserAgentIsWarnedAboutUntilAContactIsSet() throws {
         let server = try Self.server()
         try folder.write("store: ./store\nfeeds:\n  - url: \(server.url("/a.xml"))\n    name: a\n", to: "feeds.yaml")
