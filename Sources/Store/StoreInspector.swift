@@ -63,6 +63,9 @@ struct StoreVerifier {
                                        + "remove this copy: rm '\(folder.path)/\(file.path)'")
             } else if forgotten.contains(file.shortHash) {
                 report.problems.append("\(file.path): forgotten, yet on disk; remove it: crawler store forget \(file.path)")
+            } else if let unreadable = unreadable(file.path) {
+                report.problems.append("\(file.path): unknown: a file the index does not know, and not a document "
+                                       + "(\(unreadable)); restore it from a backup, or move it out of the store")
             } else {
                 report.problems.append("\(file.path): unknown: a document file the index does not know; "
                                        + "index it: crawler store rebuild-index")
@@ -84,8 +87,19 @@ struct StoreVerifier {
             return ["\(path): missing: in the index, not on disk; deleted on purpose? keep it from coming back: "
                     + "crawler store forget --missing (else restore the file)"]
         }
-        let corruptFix = "; restore it from a backup, keep it as it is: crawler store rebuild-index, "
-            + "or drop it: crawler store forget \(path)"
+        let text = String(decoding: bytes, as: UTF8.self)
+        let date: Timestamp
+        let corruptFix: String
+        do {
+            date = try readDate(text)
+            corruptFix = "; restore it from a backup, keep it as it is: crawler store rebuild-index (a later store "
+                + "rerender writes it again), or drop it: crawler store forget \(path)"
+        } catch {
+            // rebuild-index passes over what does not read as a document: not a fix to offer.
+            let sizes = bytes.count == document.bytes ? "" : "\(bytes.count) bytes on disk, \(document.bytes) recorded, and "
+            return ["\(path): corrupt: \(sizes)it no longer reads as a document (\(error)); restore it from a backup, "
+                    + "or drop it: crawler store forget \(path)"]
+        }
         if bytes.count != document.bytes {
             return ["\(path): corrupt: \(bytes.count) bytes on disk, \(document.bytes) recorded (truncated or edited)" + corruptFix]
         }
@@ -96,13 +110,6 @@ struct StoreVerifier {
             return ["\(path): misplaced: its name does not hold its hash \(document.shortHash); "
                     + "rebuild the index from the files: crawler store rebuild-index"]
         }
-        let text = String(decoding: bytes, as: UTF8.self)
-        let date: Timestamp
-        do {
-            date = checksHexoGrammar ? try StoredDocumentReader.date(of: text) : try StoredDocumentReader.anyDate(in: text)
-        } catch {
-            return ["\(path): corrupt: \(error)" + corruptFix]
-        }
         if date != document.date {
             return ["\(path): corrupt: its date differs from the index" + corruptFix]
         }
@@ -111,6 +118,24 @@ struct StoreVerifier {
             return ["\(path): misplaced: its date puts it at \(expected); move it there, then: crawler store rebuild-index"]
         }
         return []
+    }
+}
+
+extension StoreVerifier {
+    /// The date a document file holds, read as `rebuild-index` reads it.
+    func readDate(_ text: String) throws(StoredDocumentReader.Problem) -> Timestamp {
+        checksHexoGrammar ? try StoredDocumentReader.date(of: text) : try StoredDocumentReader.anyDate(in: text)
+    }
+
+    /// Why the file at `path` is not a document `rebuild-index` would take, or nil when it is one.
+    func unreadable(_ path: String) -> String? {
+        guard let file = folder.locate(path), let bytes = FileSystem.read(file.name, in: file.folder) else { return nil }
+        do {
+            _ = try readDate(String(decoding: bytes, as: UTF8.self))
+            return nil
+        } catch {
+            return "\(error)"
+        }
     }
 }
 

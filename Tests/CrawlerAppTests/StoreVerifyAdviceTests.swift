@@ -167,4 +167,31 @@ import Testing
         #expect(verify.stdout.contains("posts/2000/01/\(name): misplaced: a second copy of posts/\(original)"))
         #expect(try crawler(["once"]).stdout.contains("0 new documents"))
     }
+
+    /// Each fix `verify` offers works: a file that no longer reads as a document is not sent to
+    /// `rebuild-index` (which passes it over, and `verify` then sent it back), and keeping an
+    /// edit says that `rerender` writes the document again.
+    @Test func theAdviceForAFileThatNoLongerReadsAsADocumentLeadsOutOfTheLoop() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let files = documents
+        let appended = files[0], edited = files[1]
+        let text = try #require(folder.read("store/posts/" + appended))
+        try folder.write(text + "a note added by hand\n", to: "store/posts/" + appended)
+        let other = try #require(folder.read("store/posts/" + edited))
+        try folder.write(other.replacingOccurrences(of: "Lorem", with: "Lorem, edited,"), to: "store/posts/" + edited)
+
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.status == 1)
+        let appendedLine = try #require(verify.stdout.split(separator: "\n").first { $0.contains(appended) })
+        #expect(appendedLine.contains("no longer reads as a document"), "\(appendedLine)")
+        #expect(!appendedLine.contains("rebuild-index"), "\(appendedLine)")
+        let editedLine = try #require(verify.stdout.split(separator: "\n").first { $0.contains(edited) })
+        #expect(editedLine.contains("crawler store rebuild-index (a later store rerender writes it again)"), "\(editedLine)")
+        // Once out of the index, the appended file is not offered to rebuild-index either.
+        #expect(try crawler(["store", "rebuild-index"]).status == 0)
+        let again = try crawler(["store", "verify"])
+        let unknown = try #require(again.stdout.split(separator: "\n").first { $0.contains(appended) }, "\(again.stdout)")
+        #expect(!unknown.contains("rebuild-index"), "\(unknown)")
+    }
 }
