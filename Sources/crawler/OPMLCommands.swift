@@ -81,11 +81,12 @@ struct ImportOPML: ParsableCommand {
 }
 
 extension ImportOPML {
-    /// A title as a feed name: someone else's file may break it over lines or hide controls in it.
+    /// A title as a feed name: someone else's file may break it over lines (other controls it
+    /// holds are shown escaped wherever the name is printed).
     static func oneLine(_ title: String) -> String {
         var scalars = String.UnicodeScalarView()
         for scalar in title.unicodeScalars {
-            scalars.append(TerminalText.isUnsafe(scalar) ? " " : scalar)
+            scalars.append(FeedNames.breaksLines(scalar) ? " " : scalar)
         }
         return String(scalars).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
     }

@@ -63,7 +63,7 @@ import Testing
         try refused("feeds:\n  - url: SERVER/healthy\n    name: \"  \"\n",
                     with: "feeds.yaml:3: feeds[0].name: is empty; give the feed a name or leave name: out")
         try refused("feeds:\n  - url: SERVER/healthy\n    name: \"a\\nb\"\n",
-                    with: "feeds.yaml:3: feeds[0].name: must be one line of text, without control characters")
+                    with: "feeds.yaml:3: feeds[0].name: must be one line of text, without line breaks, tabs or other C0 controls")
     }
 
     @Test func aKeyGivenTwiceIsNamedWithItsLine() throws {
