@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the crawler builds against (and python3 for the demo server,
 # postgresql for the fleet tests, which start a throwaway cluster of their own, chromium for the
-# test that opens stored documents in a browser, systemd and strace for the tests of the shipped
+# test that opens stored documents in a browser, nodejs and node-marked for its Markdown pass as
+# Hexo renders it, systemd and strace for the tests of the shipped
 # units, nginx-light and openssl for the HTTPS tests, which start nginx with a CA they make, hugo
 # and jekyll for the tests that build sites from stored documents, dpkg-dev for `make deb`).
 # Installs only what is missing, so it is quick on a machine that already has them.
 set -euo pipefail
-packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev libpq-dev libgumbo-dev libuchardet-dev zlib1g-dev libzstd-dev chromium postgresql nginx-light openssl pkg-config python3 systemd strace hugo jekyll dpkg-dev)
+packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev libpq-dev libgumbo-dev libuchardet-dev zlib1g-dev libzstd-dev chromium nodejs node-marked postgresql nginx-light openssl pkg-config python3 systemd strace hugo jekyll dpkg-dev)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -23,23 +23,46 @@ struct BraceEscapedText {
     var string: String { String(decoding: bytes, as: UTF8.self) }
 
     mutating func append(_ pieces: String...) {
-        for piece in pieces { append(piece) }
+        for piece in pieces { append(piece, markdownToo: false) }
     }
 
-    /// By bytes: a brace is one ASCII byte, never part of a longer UTF-8 sequence; the runs
-    /// between braces are copied whole.
-    private mutating func append(_ piece: String) {
+    /// A body Hexo renders as Markdown: besides the braces, the backtick and square brackets.
+    /// The HTML block the body opens ends at its first blank line, and Markdown reads what follows:
+    /// a code span could cut a tag the sanitizer passed (`` `<a title="`<img onerror=...>`">` ``),
+    /// and `[text](javascript:...)` or `[1]: javascript:...` would make links. As references they are
+    /// the same text to a browser and no syntax to Markdown.
+    mutating func appendMarkdownBody(_ body: String) {
+        append(body, markdownToo: true)
+    }
+
+    /// By bytes: each character escaped is one ASCII byte, never part of a longer UTF-8
+    /// sequence; the runs between them are copied whole.
+    private mutating func append(_ piece: String, markdownToo: Bool) {
         var piece = piece
         piece.withUTF8 { input in
             var runStart = 0
-            for (index, byte) in input.enumerated() where byte == UInt8(ascii: "{") || byte == UInt8(ascii: "}") {
+            for (index, byte) in input.enumerated() {
+                guard let reference = Self.reference(for: byte, markdownToo: markdownToo) else { continue }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
-                bytes.append(contentsOf: byte == UInt8(ascii: "{") ? Self.openReference : Self.closeReference)
+                bytes.append(contentsOf: reference)
                 runStart = index + 1
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart...]))
         }
     }
 
+    @inline(__always) private static func reference(for byte: UInt8, markdownToo: Bool) -> [UInt8]? {
+        switch byte {
+        case UInt8(ascii: "{"): return openReference
+        case UInt8(ascii: "}"): return closeReference
+        case UInt8(ascii: "`") where markdownToo: return backtickReference
+        case UInt8(ascii: "[") where markdownToo: return openBracketReference
+        case UInt8(ascii: "]") where markdownToo: return closeBracketReference
+        default: return nil
+        }
+    }
+
     private static let openReference = Array("&#123;".utf8), closeReference = Array("&#125;".utf8)
+    private static let backtickReference = Array("&#96;".utf8)
+    private static let openBracketReference = Array("&#91;".utf8), closeBracketReference = Array("&#93;".utf8)
 }

@@ -13,7 +13,9 @@ enum HexoFormat {
         text.append("author: ", YAMLScalar.plainOrQuoted(BraceEscaper.escape(fields.author)), "\n")
         text.append("comments: false\ndate: ", HTTPDate.format(fields.date), "\n")
         if let image { text.append("thumbnail: ", image, "\n") }
-        text.append("---\n\n<div>   \n", fields.body, "  \n</div>\n            ")
+        text.append("---\n\n<div>   \n")
+        text.appendMarkdownBody(fields.body)
+        text.append("  \n</div>\n            ")
         return text.string
     }
 }

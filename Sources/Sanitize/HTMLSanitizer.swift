@@ -19,7 +19,7 @@ public struct HTMLSanitizer: Sendable {
         let source = Array(html.utf8)
         // Too costly for gumbo to parse: the text alone, which needs no tree.
         if ParseCost.isExcessive(source) { return HTMLEscaping.text(HTMLText.html.text(of: html)) }
-        let mayKeepBytes = !Self.mentionsMarker(source) && !Self.hasBodyTag(source)
+        let mayKeepBytes = !Self.mentionsMarker(source) && !Self.hasPageTag(source)
         // The check parses the body with its text runs shortened (the same elements, attributes and
         // comments, far fewer characters for gumbo); only a body with something to remove is parsed whole.
         if mayKeepBytes, GumboTree.with(TextRuns.shortened(source) + Self.endMarker, {
@@ -40,9 +40,14 @@ public struct HTMLSanitizer: Sendable {
     }
 
     /// In the page, `<body …>` inside the body adds its attributes (`onload`…) to the page's own
-    /// `<body>`; parsed alone as a fragment it is dropped without a trace, so only a rebuild is safe.
-    private static func hasBodyTag(_ source: [UInt8]) -> Bool {
-        let needle = Array("<body".utf8)
+    /// `<body>`, and `<frameset …>` before any text replaces it; parsed alone as a fragment either
+    /// is dropped without a trace, so only a rebuild is safe.
+    private static func hasPageTag(_ source: [UInt8]) -> Bool {
+        hasStartTag("<body", in: source) || hasStartTag("<frameset", in: source)
+    }
+
+    private static func hasStartTag(_ name: String, in source: [UInt8]) -> Bool {
+        let needle = Array(name.utf8)
         var from = 0
         while let found = source.firstIndexCaseInsensitive(of: needle, from: from) {
             let next = found + needle.count

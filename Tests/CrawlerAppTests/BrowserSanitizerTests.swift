@@ -38,6 +38,8 @@ import Testing
                                                                    encoding: .utf8)
             frames.append("/doc/\(number).html")
         }
+        // And as Hexo shows a post: its body rendered as Markdown.
+        frames += try renderedAsMarkdown(documents, in: www).map { "/doc/\($0).html" }
         let page = frames.map { "<iframe src=\"\($0)\"></iframe>" }.joined(separator: "\n")
         try page.write(toFile: www + "/frames.html", atomically: false, encoding: .utf8)
         try chromium.load(server.url("/frames.html"), profile: folder.file("chromium"))
@@ -54,6 +56,28 @@ import Testing
         let ran = corpus.vectors.filter { pinged.contains(String($0.number)) }
         let list = ran.map { "  \($0.number): \($0.link.map { "link=" + $0 + " " } ?? "")\($0.body)" }
         #expect(ran.count == 0, "\(ran.count) of \(corpus.vectors.count) vectors ran script:\n\(list.joined(separator: "\n"))")
+    }
+
+    /// Each document's body as Hexo's Markdown renderer turns it into HTML (Tests/BrowserVectors/
+    /// hexo-markdown.js, Debian's marked), written as pages for the harness; their names.
+    private func renderedAsMarkdown(_ documents: [(Int, String)], in www: String) throws -> [String] {
+        var arguments = [XSSCorpus.folder + "/hexo-markdown.js"]
+        for (number, text) in documents {
+            try text.write(toFile: www + "/doc/\(number).md", atomically: false, encoding: .utf8)
+            arguments += [www + "/doc/\(number).md", www + "/doc/\(number)-md.html"]
+        }
+        let node = Process()
+        node.executableURL = URL(fileURLWithPath: "/usr/bin/node")
+        node.arguments = arguments
+        try node.run()
+        node.waitUntilExit()
+        #expect(node.terminationStatus == 0, "node could not render the documents as Markdown")
+        return try documents.map { number, _ in
+            let rendered = try String(contentsOfFile: www + "/doc/\(number)-md.html", encoding: .utf8)
+            try (HeadlessChromium.interactionScript + rendered).write(toFile: www + "/doc/\(number)-md.html",
+                                                                       atomically: false, encoding: .utf8)
+            return "\(number)-md"
+        }
     }
 
     /// Pages not made by the crawler that must ping: one per way the harness makes script run.

@@ -12,8 +12,9 @@ struct XSSCorpus {
 
     let vectors: [Vector]
 
-    static let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../BrowserVectors/xss-vectors.txt").standardizedFileURL
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../BrowserVectors").standardizedFileURL.path
+    static let file = URL(fileURLWithPath: folder + "/xss-vectors.txt")
 
     init() throws {
         let text = try String(contentsOf: Self.file, encoding: .utf8)
