@@ -236,4 +236,28 @@ import Testing
         #expect(!story.contains("javascript:") && !story.contains("onerror") && !story.contains("alert("), "\(story)")
         #expect(story.contains("referrerpolicy=\"no-referrer\""))
     }
+
+    /// The feed's `headers:` (an API key, say) go with its own host's pages only: an item may
+    /// link to any host, and that host must not receive them.
+    @Test func theFeedsHeadersStayWithTheFeedsOwnHost() throws {
+        let elsewhere = try LoopbackHTTPServer { _ in
+            ServedResponse(text: Self.page("Away", paragraphs: Self.paragraphs))
+        }
+        let away = elsewhere.url("/away-story")
+        let site = Site()
+        let home = try LoopbackHTTPServer { request in
+            guard request.path == "/feed.xml" else { return ServedResponse(text: Self.page("Home", paragraphs: Self.paragraphs)) }
+            return ServedResponse(text: Self.feed("home", base: site.base.withLock { $0 }, items: [
+                (title: "Home story", path: "/home-story", dated: true), (title: "Away story", path: away, dated: true)]))
+        }
+        site.base.withLock { $0 = String(home.url("/").dropLast()) }
+        try folder.write("store: ./store\nallow_private_networks: true\nfeeds:\n  - url: \(home.url("/feed.xml"))\n"
+                         + "    name: home\n    full_content: true\n    headers: {X-Secret: feed-key-123}\n",
+                         to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr.suffix(800))")
+        #expect(elsewhere.requests.contains { $0.path == "/away-story" })
+        #expect(elsewhere.requests.allSatisfy { $0.headers["x-secret"] == nil }, "\(elsewhere.requests)")
+        #expect(home.requests.contains { $0.path == "/home-story" && $0.headers["x-secret"] == "feed-key-123" }, "\(home.requests.map { ($0.path, $0.headers["x-secret"]) })")
+    }
 }
