@@ -48,7 +48,7 @@ public struct DocumentRenderer: Sendable {
             title: TitleText.normalise(item.title), categories: categories(for: item), author: author(for: item),
             image: image(for: item), date: item.published ?? item.updated ?? firstSeen,
             body: body(for: item, rewrites: rewrites, article: article),
-            link: item.link, feedName: feed.name, channelTitle: channelTitle)
+            link: item.link.flatMap { Self.isWebLink($0) ? $0 : nil }, feedName: feed.name, channelTitle: channelTitle)
     }
 
     /// SPEC.md's body rewrites; with `sanitize` on (the default), what the allowlist removes too.
@@ -81,6 +81,13 @@ public struct DocumentRenderer: Sendable {
     /// Header images are plain http(s) URLs: themes put them into HTML attributes and CSS
     /// `url(...)` as they are, so a `javascript:` URL or one with a quote, bracket, backslash or
     /// white space in it (a real URL percent-encodes those) is skipped for the next candidate.
+    /// An item's link as `source:` and a template's `link`, which themes put in an `href`: http(s)
+    /// only (a `javascript:` link would run when clicked), on one line.
+    static func isWebLink(_ value: String) -> Bool {
+        let lower = value.prefix(8).lowercased()
+        return (lower.hasPrefix("http://") || lower.hasPrefix("https://")) && !value.utf8.contains { $0 < 0x20 || $0 == 0x7F }
+    }
+
     static func isPlainWebURL(_ value: String) -> Bool {
         let lower = value.prefix(8).lowercased()
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else { return false }

@@ -85,4 +85,22 @@ import Testing
         #expect(item["image"] as? String == "img/1.png")
         #expect(!run.stdout.contains("file://"))
     }
+
+    /// Themes put `source:` (Hugo, Jekyll) and a template's `link` in an `href`: a `javascript:`
+    /// item link would run when a reader clicks it, so only an http(s) link is written.
+    @Test func onlyWebLinksBecomeTheDocumentsSource() throws {
+        let feed = """
+            <rss version="2.0"><channel><title>t</title>
+            <item><title>hostile</title><guid>h</guid><link>javascript:alert(document.domain)//</link></item>
+            <item><title>fine</title><guid>f</guid><link>https://example.org/fine</link></item></channel></rss>
+            """
+        try folder.write(feed, to: "feed.xml")
+        for output in ["hugo", "jekyll"] {
+            try folder.write("output: \(output)\nfeeds:\n  - url: https://example.org/feed\n", to: "\(output).yaml")
+            let run = try CrawlerProcess.run(["parse", "feed.xml", "--render", "--config", "\(output).yaml"], in: folder.path)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(!run.stdout.contains("javascript:"), "\(output): \(run.stdout)")
+            #expect(run.stdout.contains("source: 'https://example.org/fine'"), "\(output): \(run.stdout)")
+        }
+    }
 }
