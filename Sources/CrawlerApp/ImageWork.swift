@@ -31,10 +31,21 @@ struct ImageWork {
         var refused: [String: String] = [:]
         var failed: [String: String] = [:]
         var pending = 0
+
+        var fetchedBytes: Int { fetched.values.reduce(0) { $0 + $1.bytes.count } }
     }
 
     private var jobs: [Int: Job] = [:]
     private var nextID = 0
+    /// Bytes of fetched images waiting, across jobs, for their feed's last image; at most `limit`
+    /// (`max_backlog_bytes`): past it, an image fails for now and its post waits for the feed's
+    /// next fetch, which finds the images kept this time and fetches the next ones.
+    private var heldBytes = 0
+    private let limit: Int
+
+    init(limit: Int) {
+        self.limit = limit
+    }
 
     var isEmpty: Bool { jobs.isEmpty }
 
@@ -84,7 +95,11 @@ struct ImageWork {
               let attempt = ImageFetch.Attempt(rawValue: parts[2]) else { return ([], nil) }
         let url = job.urls[parts[1]]
         switch job.fetcher.read(result, attempt: attempt) {
+        case .image(let bytes, _) where heldBytes + bytes.count > limit:
+            job.failed[url] = "images waiting to be stored reached max_backlog_bytes (\(limit) bytes); "
+                + "the next fetch of the feed takes it"
         case .image(let bytes, let fileExtension):
+            heldBytes += bytes.count
             job.fetched[url] = DocumentStore.NewAsset(bytes: bytes, fileExtension: fileExtension)
         case .tryNextReferer:
             if let next = ImageFetch.Attempt(rawValue: attempt.rawValue + 1) {
@@ -104,12 +119,16 @@ struct ImageWork {
             return ([], nil)
         }
         jobs[parts[0]] = nil
+        heldBytes -= job.fetchedBytes
         return ([], job)
     }
 
     /// Shut down with images outstanding: these feeds are neither stored nor reported.
     mutating func abandon() -> [Job] {
-        defer { jobs = [:] }
+        defer {
+            jobs = [:]
+            heldBytes = 0
+        }
         return Array(jobs.values)
     }
 

@@ -34,7 +34,7 @@ public final class PipelineFlow {
     /// Their pages being read on the pool, each with the bytes its body holds against the backlog.
     private var pages: OrderedWork<Int, FullContentWork.Page>
     /// `images: local` feeds waiting for their documents' images.
-    private var images = ImageWork()
+    private var images: ImageWork
     /// Feeds with `keep:` reported since the store was last free: pruned when the writer is idle.
     private var retentionDue: [String: FeedConfig] = [:]
     private var retentionFeeds: [String: FeedConfig] = [:]
@@ -55,6 +55,7 @@ public final class PipelineFlow {
         events = session.events.makeEventIterator()
         reading = OrderedWork(limit: pipeline.readersInFlight)
         pages = OrderedWork(limit: pipeline.readersInFlight)
+        images = ImageWork(limit: pipeline.config.maxBacklogBytes)
         writer = BatchWriter(store: store)
         let session = self.session
         // Wakes `step` when no result comes, so batches are flushed and due feeds submitted on time.

@@ -256,6 +256,45 @@ import Testing
             }
         }
     }
+
+    /// Images wait in memory until their feed's last one is back: beyond `max_backlog_bytes` of
+    /// them, the rest fail for now and their posts wait for the feed's next fetch, which finds
+    /// the images kept so far and fetches the next ones. A hostile feed of a hundred 10 MB images
+    /// held a gigabyte.
+    @Test func imagesHeldForStoringAreBoundedByTheBacklog() throws {
+        let now = FullContentTests.rfc1123(Date())
+        let site = FullContentTests.Site()
+        let server = try LoopbackHTTPServer { request in
+            if request.path == "/many" {
+                let base = site.base.withLock { $0 }
+                let items = (0..<6).map { number in
+                    "<item><title>Big \(number)</title><guid>big-\(number)</guid><pubDate>\(now)</pubDate>"
+                        + "<description><![CDATA[<p>\(number)</p><img src=\"\(base)/img/\(number).png\">]]></description></item>"
+                }
+                return ServedResponse(text: Self.feed(items))
+            }
+            if request.path.hasPrefix("/img/") {
+                let number = UInt8(request.path.dropFirst(5).prefix { $0.isNumber }) ?? 0
+                return ServedResponse(headers: [("Content-Type", "image/png")],
+                                      body: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, number] + [UInt8](repeating: 7, count: 2 << 20))
+            }
+            return ServedResponse(text: Self.feed([Self.item("Healthy item", link: "http://x.example/h", body: "<p>fine</p>")]))
+        }
+        site.base.withLock { $0 = String(server.url("/").dropLast()) }
+        try folder.write("store: ./out\nhost_gap: 0s\nmax_backlog_bytes: 5MB\nfeeds:\n  - url: \(server.url("/healthy"))\n"
+                         + "    name: healthy\n  - url: \(server.url("/many"))\n    name: many\n    images: local\n",
+                         to: "feeds.yaml")
+        let first = try crawler(["once"])
+        #expect(first.stderr.contains("event=image_failed") && first.stderr.contains("max_backlog_bytes"),
+                "\(first.stderr.suffix(1500))")
+        #expect(documents()["Healthy item"] != nil)
+        let storedFirst = documents().keys.filter { $0.hasPrefix("Big") }.count
+        #expect(storedFirst >= 1 && storedFirst < 6, "\(documents().keys.sorted())")
+        for _ in 0..<4 where documents().keys.filter({ $0.hasPrefix("Big") }).count < 6 { _ = try crawler(["once"]) }
+        let posts = documents().filter { $0.key.hasPrefix("Big") }
+        #expect(posts.count == 6, "\(documents().keys.sorted())")
+        #expect(posts.values.allSatisfy { !$0.contains("/img/") }, "a post kept its remote image URL")
+    }
 }
 
 /// Text set once the server knows its port, read by its handler.
