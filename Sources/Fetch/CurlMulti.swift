@@ -223,7 +223,7 @@ final class CurlMulti {
             return
         }
         let now = MonotonicClock.milliseconds()
-        let wait = response.cache.retryAfter
+        let wait = response.cache.retryAfter.map { min($0, settings.maxHostPauseSeconds) }
         for request in queue.throttled(host: host, feed: result.request.feed, retryAfter: wait, now: now) {
             let reason = "not fetched; \(host) throttled several feeds in a row"
                 + (wait.map { " and asked to wait \($0) s (Retry-After)" } ?? "")

@@ -22,6 +22,9 @@ public struct FetchSettings: Sendable, Hashable {
     public var hostRules: [HostRule]
     /// Distinct throttled feeds (429/503) of one host after which that whole host waits.
     public var hostBackoffFeeds: Int
+    /// The longest a whole host waits when it throttled that many (`max_backoff`): its other feeds
+    /// never asked to wait, so a Retry-After of years from one route must not hold them that long.
+    public var maxHostPauseSeconds = 6 * 3600
     /// Results (bodies) that may wait unread before the engine stops starting transfers.
     public var maxBacklog: Int = 64
     /// Bytes of bodies handed over and not yet released by the consumer, plus bytes received by
@@ -55,6 +58,7 @@ public struct FetchSettings: Sendable, Hashable {
                   lowSpeedSeconds: max(1, Int(config.lowSpeedTime.rounded())), proxy: config.proxy,
                   hostRules: config.hostRules, hostBackoffFeeds: config.hostBackoffFeeds)
         maxBacklogBytes = config.maxBacklogBytes
+        maxHostPauseSeconds = max(1, Int(min(config.maxBackoff, Double(ServerNumber.maxSeconds))))
     }
 
     /// The politeness budget `host` draws from, and the key that names that budget.

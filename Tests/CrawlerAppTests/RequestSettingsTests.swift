@@ -22,6 +22,7 @@ import Testing
         server = try LoopbackHTTPServer { request in
             let name = String(request.path.split(separator: "/").last?.prefix { $0 != "." } ?? "")
             if name.hasPrefix("limited") { return ServedResponse(status: 403, headers: [("Retry-After", "120")]) }
+            if name.hasPrefix("forever") { return ServedResponse(status: 503, headers: [("Retry-After", "99999999999")]) }
             if name == "locked", request.headers["authorization"] == nil { return ServedResponse(status: 401, text: "") }
             var response = ServedResponse(text: Self.channel(name))
             response.headers += [("ETag", "\"v1\""), ("Cache-Control", "max-age=86400")]
@@ -128,6 +129,19 @@ import Testing
         #expect(third.contains("throttled several feeds") == throttle, "\(third)")
         let first = fetchLine(run, feed: "limited1")?["error"] ?? ""
         #expect(first.contains("retry after 120 s") == throttle, "\(first)")
+    }
+
+    /// A host that throttles several feeds makes its other feeds wait too, but no longer than
+    /// `max_backoff`: a Retry-After of years from the throttled ones held feeds the server never
+    /// throttled for ten years, across restarts.
+    @Test func aHostsPauseOfItsOtherFeedsIsCappedAtMaxBackoff() throws {
+        let feeds = (1...3).map { "  - url: \(server.url("/forever\($0).xml"))\n    name: forever\($0)\n" }
+        let run = try crawl("host_backoff_feeds: 2\nper_host_concurrency: 1\nmax_backoff: 1h\nfeeds:\n" + feeds.joined()
+                                + "  - url: http://localhost:\(server.port)/healthy.xml\n    name: healthy\n")
+        let third = fetchLine(run, feed: "forever3")
+        #expect(third?["error"]?.contains("asked to wait 3600 s") == true, "\(run.stderr)")
+        let next = try #require(third?["next"].flatMap { ISO8601DateFormatter().date(from: $0) })
+        #expect(next.timeIntervalSinceNow < 3700, "\(third?["next"] ?? "")")
     }
 
     /// A redirect to another host (here another port) takes neither the credentials nor the cookies along.
