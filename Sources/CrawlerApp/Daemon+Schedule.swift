@@ -26,7 +26,15 @@ extension Daemon {
         guard let state, state.belongs(to: feed.url) else { return spread(feed, from: now) }
         if state.gone { return nil }
         guard let due = state.nextDue, due > now else { return spread(feed, from: now) }
-        return due
+        // A due time set by the configured interval alone follows a shorter one at once; a wait a
+        // server asked for (max-age, Retry-After, skipHours), a back-off after errors and an adaptive
+        // interval stay as they were.
+        guard !feed.adaptive, state.consecutiveErrors == 0, (state.notBefore.map { $0 <= now } ?? true),
+              state.nextReason?.hasPrefix("configured interval") == true, state.nextReason?.contains(";") == false,
+              let last = state.lastFetch else { return due }
+        let configured = last.adding(feed.interval)
+        guard configured < due else { return due }
+        return configured > now ? configured : spread(feed, from: now)
     }
 
     private func spread(_ feed: FeedConfig, from now: Timestamp) -> Timestamp {

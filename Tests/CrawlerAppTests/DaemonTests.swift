@@ -66,6 +66,25 @@ import Testing
         #expect(daemon.terminate().status == 0)
     }
 
+    /// A feed's interval made shorter applies at the reload: its next fetch is at most the new
+    /// interval after its last, not when the old interval would have brought it.
+    @Test func aShorterIntervalTakesEffectAtTheReload() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
+        let server = try farm.server()
+        try folder.write(config([("a", server.url("/feed/0.xml")), ("b", server.url("/feed/1.xml"))], interval: "1h"),
+                         to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        daemon.waitFor(2) { $0["event"] == "fetch" }
+        try folder.write(config([("a", server.url("/feed/0.xml")), ("b", server.url("/feed/1.xml"))], interval: "3s"),
+                         to: "feeds.yaml")
+        daemon.signal(SIGHUP)
+        #expect(daemon.waitFor { $0["event"] == "config_reload" }.first?["status"] == "applied")
+        let again = daemon.waitFor(4, timeout: 20) { $0["event"] == "fetch" }
+        #expect(again.count >= 4, "\(daemon.logLines.suffix(6).map(\.fields))")
+        #expect(daemon.terminate().status == 0)
+    }
+
     @Test func statusAndExplainReadTheStoreWhileTheDaemonRuns() throws {
         let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
         let server = try farm.server()
