@@ -48,7 +48,32 @@ struct MetricsResponder: Sendable {
     let storeFolder: String?
 
     func response(toRequestLine line: [UInt8]) -> [UInt8] {
-        let path = String(decoding: line, as: UTF8.self).split(separator: " ").dropFirst().first.map(String.init) ?? "/"
+        let words = String(decoding: line, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\r" })
+        let method = words.first.map(String.init) ?? ""
+        guard method == "GET" || method == "HEAD" else {
+            return Self.response("405 Method Not Allowed", "text/plain", "only GET and HEAD\n")
+        }
+        let response = respond(toPath: words.dropFirst().first.map(Self.path(of:)) ?? "/")
+        return method == "HEAD" ? Self.withoutBody(response) : response
+    }
+
+    /// The path of an origin-form (`/metrics?x=1`, a scraper's `params:`) or absolute-form target.
+    static func path(of target: Substring) -> String {
+        var target = target
+        if let scheme = target.range(of: "://") {
+            target = target[scheme.upperBound...].drop { $0 != "/" }
+        }
+        return String(target.prefix { $0 != "?" && $0 != "#" })
+    }
+
+    static func withoutBody(_ response: [UInt8]) -> [UInt8] {
+        let end: [UInt8] = Array("\r\n\r\n".utf8)
+        guard let index = (0...(response.count - end.count)).first(where: { response[$0..<($0 + end.count)].elementsEqual(end) })
+        else { return response }
+        return Array(response[..<(index + end.count)])
+    }
+
+    private func respond(toPath path: String) -> [UInt8] {
         switch path {
         case "/metrics":
             return Self.response("200 OK", "text/plain; version=0.0.4", metrics.exposition())

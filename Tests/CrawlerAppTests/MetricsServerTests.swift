@@ -51,6 +51,26 @@ import Testing
         #expect(Date().timeIntervalSince(start) < 7)
     }
 
+    /// What scrapers send besides a plain GET: a query (`params:`), the absolute form, HEAD, a
+    /// request line without a version; other methods are refused.
+    @Test func requestsAsScrapersWriteThemAreAnswered() throws {
+        let farm = FeedFarm(feeds: 1, itemsPerFeed: 2)
+        let server = try farm.server()
+        let (daemon, port) = try startDaemon(server, farm: farm)
+        defer { _ = daemon.terminate() }
+        func ask(_ line: String) -> String {
+            guard let client = RawClient(port: port) else { return "" }
+            client.send(Array((line + "\r\nHost: 127.0.0.1\r\n\r\n").utf8))
+            return client.receive(timeout: 5).text
+        }
+        #expect(ask("GET /metrics?target=x HTTP/1.1").hasPrefix("HTTP/1.1 200 "))
+        #expect(ask("GET http://127.0.0.1:\(port)/metrics HTTP/1.1").hasPrefix("HTTP/1.1 200 "))
+        #expect(ask("GET /healthz").hasPrefix("HTTP/1.1 200 "))
+        let head = ask("HEAD /metrics HTTP/1.1")
+        #expect(head.hasPrefix("HTTP/1.1 200 ") && head.hasSuffix("\r\n\r\n"), "\(head.suffix(80))")
+        #expect(ask("POST /metrics HTTP/1.1").hasPrefix("HTTP/1.1 405 "))
+    }
+
     @Test func aRequestOfAMegabyteIsRefusedWithoutGrowingTheDaemon() throws {
         let farm = FeedFarm(feeds: 1, itemsPerFeed: 2)
         let server = try farm.server()
