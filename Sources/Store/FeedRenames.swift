@@ -44,6 +44,8 @@ public enum FeedRenames {
               feeds.contains(where: { urls[$0.name] == nil }) else { return [] }
         var orphans = try index.allStates().filter { !configured.contains($0.feed) }
         var renames: [Rename] = []
+        // The most recently fetched first: a URL renamed twice left two orphans, and the latest is its history.
+        orphans.sort { ($0.lastFetch?.secondsSince1970 ?? .min) > ($1.lastFetch?.secondsSince1970 ?? .min) }
         for feed in feeds where urls[feed.name] == nil {
             guard let found = orphans.firstIndex(where: { $0.belongs(to: feed.url) }) else { continue }
             renames.append(Rename(from: orphans[found].feed, to: feed.name))
