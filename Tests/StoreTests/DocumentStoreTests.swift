@@ -16,17 +16,17 @@ import Testing
     /// URL takes the latest history, and two configured feeds that traded names each take the other's.
     @Test func renamesTakeTheLatestOrphanAndNamesTradedInACycle() throws {
         let store = try DocumentStore(path: folder)
-        try store.save([FeedState(feed: "old", url: "https://a.example/x", lastFetch: now, documents: 1),
-                        FeedState(feed: "older", url: "https://a.example/x", lastFetch: Timestamp(secondsSince1970: now.secondsSince1970 - 3600), documents: 2),
+        try store.save([FeedState(feed: "zeta", url: "https://a.example/x", lastFetch: now, documents: 1),
+                        FeedState(feed: "alpha", url: "https://a.example/x", lastFetch: Timestamp(secondsSince1970: now.secondsSince1970 - 3600), documents: 2),
                         FeedState(feed: "p", url: "https://p.example/", documents: 3),
                         FeedState(feed: "q", url: "https://q.example/", documents: 4)])
         let renames = try store.adoptRenamedFeeds([FeedConfig(name: "new", url: "https://a.example/x"),
                                                    FeedConfig(name: "p", url: "https://q.example/"),
                                                    FeedConfig(name: "q", url: "https://p.example/")])
-        #expect(Set(renames) == [FeedRenames.Rename(from: "old", to: "new"), FeedRenames.Rename(from: "q", to: "p"),
+        #expect(Set(renames) == [FeedRenames.Rename(from: "zeta", to: "new"), FeedRenames.Rename(from: "q", to: "p"),
                                  FeedRenames.Rename(from: "p", to: "q")])
-        let states = try store.feedStates(["new", "older", "p", "q"])
-        #expect(states["new"]?.documents == 1 && states["older"]?.documents == 2)
+        let states = try store.feedStates(["new", "alpha", "p", "q"])
+        #expect(states["new"]?.documents == 1 && states["alpha"]?.documents == 2)
         #expect(states["p"]?.documents == 4 && states["p"]?.url == "https://q.example/")
         #expect(states["q"]?.documents == 3 && states["q"]?.url == "https://p.example/")
     }
