@@ -24,6 +24,12 @@ enum TemplateValues {
         add("feed", fields.feedName)
         add("channel", fields.channelTitle)
         values["body"] = fields.body
+        // For a site that runs a template engine or Markdown over its content (Hugo's shortcodes,
+        // Liquid, Nunjucks, any `.md` file): braces, backticks and square brackets as references,
+        // as in a Hexo document, so the feed's text cannot act as either.
+        var inert = BraceEscapedText(capacity: fields.body.utf8.count + 64)
+        inert.appendMarkdownBody(fields.body)
+        values["body_inert"] = inert.string
         // The body keeps its line breaks, so its YAML form is double-quoted with escapes.
         values["body_yaml"] = YAMLScalar.doubleQuoted(fields.body)
         return values

@@ -74,6 +74,15 @@ import Testing
             """)
     }
 
+    /// For sites that run a template engine or Markdown over content: the body inert to both.
+    @Test func bodyInertHasBracesBackticksAndBracketsAsReferences() throws {
+        var item = item()
+        item.contentHTML = "<p>{{< param \"apiKey\" >}} `code` [x](javascript:y)</p>"
+        let format = try OutputFormat(.template("{{{body_inert}}}"))
+        let text = DocumentRenderer(feed: feed, channelTitle: "x", format: format).render(item, firstSeen: date).text
+        #expect(text == "<p>&#123;&#123;< param \"apiKey\" >&#125;&#125; &#96;code&#96; &#91;x&#93;(javascript:y)</p>")
+    }
+
     @Test func aBrokenTemplateIsAnErrorBeforeAnythingIsRendered() {
         #expect(throws: OutputFormat.TemplateError.self) { try OutputFormat(.template("{{#open}} never closed")) }
     }
