@@ -30,6 +30,7 @@ enum TemplateValues {
         var inert = BraceEscapedText(capacity: fields.body.utf8.count + 64)
         inert.appendMarkdownBody(fields.body)
         values["body_inert"] = inert.string
+        values["body_inert_yaml"] = YAMLScalar.doubleQuoted(inert.string)
         // The body keeps its line breaks, so its YAML form is double-quoted with escapes.
         values["body_yaml"] = YAMLScalar.doubleQuoted(fields.body)
         return values

@@ -18,12 +18,12 @@ import Yams
         let values = TemplateValues.values(for: hostileFields())
         let strings = values.filter { !$0.key.hasSuffix("_yaml") && $0.value is String }
         #expect(Set(strings.keys) == ["title", "author", "image", "link", "date_rfc1123", "date_rfc3339", "body",
-                                      "feed", "channel"])
+                                      "body_inert", "feed", "channel"])
         for (name, value) in strings {
             let yaml = try #require(values[name + "_yaml"] as? String, "\(name)_yaml")
             #expect(!yaml.contains("\n"), "\(name)_yaml is one line")
             let read = try #require(try Yams.load(yaml: "key: " + yaml) as? [String: Any], "\(name)_yaml: \(yaml)")
-            let expected = name == "body" ? value as? String : YAMLScalar.yamlSafe(value as? String ?? "")
+            let expected = name.hasPrefix("body") ? value as? String : YAMLScalar.yamlSafe(value as? String ?? "")
             #expect(read["key"] as? String == expected, "\(name)_yaml: \(yaml)")
         }
         let categories = try #require(values["categories"] as? [[String: String]])
