@@ -8,6 +8,18 @@ import Testing
 @Suite struct DaemonTests {
     let folder = TemporaryFolder()
 
+    private func twoFeeds(_ server: LoopbackHTTPServer, interval: String) -> String {
+        config([("a", server.url("/feed/0.xml")), ("b", server.url("/feed/1.xml"))], interval: interval)
+    }
+
+    /// The daemon over feeds a and b of the farm, every hour, once both have been fetched.
+    private func daemonWithTwoFeedsFetched(_ server: LoopbackHTTPServer) throws -> DaemonProcess {
+        try folder.write(twoFeeds(server, interval: "1h"), to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        daemon.waitFor(2) { $0["event"] == "fetch" }
+        return daemon
+    }
+
     private func config(_ feeds: [(name: String, url: String)], interval: String = "1s") -> String {
         var lines = ["store: ./store", "interval: \(interval)", "timeout: 5s", "feeds:"]
         for feed in feeds { lines += ["  - url: \(feed.url)", "    name: \(feed.name)"] }
@@ -69,15 +81,10 @@ import Testing
     /// A feed's interval made shorter applies at the reload: its next fetch is at most the new
     /// interval after its last, not when the old interval would have brought it.
     @Test func aShorterIntervalTakesEffectAtTheReload() throws {
-        let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
-        let server = try farm.server()
-        try folder.write(config([("a", server.url("/feed/0.xml")), ("b", server.url("/feed/1.xml"))], interval: "1h"),
-                         to: "feeds.yaml")
-        let daemon = try DaemonProcess(in: folder.path)
+        let server = try FeedFarm(feeds: 2, itemsPerFeed: 2).server()
+        let daemon = try daemonWithTwoFeedsFetched(server)
         defer { _ = daemon.terminate() }
-        daemon.waitFor(2) { $0["event"] == "fetch" }
-        try folder.write(config([("a", server.url("/feed/0.xml")), ("b", server.url("/feed/1.xml"))], interval: "3s"),
-                         to: "feeds.yaml")
+        try folder.write(twoFeeds(server, interval: "3s"), to: "feeds.yaml")
         daemon.signal(SIGHUP)
         #expect(daemon.waitFor { $0["event"] == "config_reload" }.first?["status"] == "applied")
         let again = daemon.waitFor(4, timeout: 20) { $0["event"] == "fetch" }
@@ -86,13 +93,9 @@ import Testing
     }
 
     @Test func statusAndExplainReadTheStoreWhileTheDaemonRuns() throws {
-        let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
-        let server = try farm.server()
-        try folder.write(config([("a", server.url("/feed/0.xml")), ("b", server.url("/feed/1.xml"))], interval: "1h"),
-                         to: "feeds.yaml")
-        let daemon = try DaemonProcess(in: folder.path)
+        let server = try FeedFarm(feeds: 2, itemsPerFeed: 2).server()
+        let daemon = try daemonWithTwoFeedsFetched(server)
         defer { _ = daemon.terminate() }
-        daemon.waitFor(2) { $0["event"] == "fetch" }
         let status = try CrawlerProcess.run(["status", "--json"], in: folder.path)
         #expect(status.status == 0, "\(status.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
