@@ -142,12 +142,8 @@ public struct ConfigParser: Sendable {
             throw error(at: reader.node("url") ?? node, key: "\(path).url", FeedURL.problem(with: url))
         }
         let name = try reader.string("name") ?? parsed.defaultName
-        // The name heads rows of `list` and `status` and names the feed in every log line: a line
-        // break or tab would start rows of its own. Other controls are shown escaped.
-        if name.allSatisfy({ $0 == " " }) || name.unicodeScalars.contains(where: FeedNames.breaksLines) {
-            throw error(at: reader.node("name") ?? node, key: "\(path).name",
-                        name.allSatisfy({ $0 == " " }) ? "is empty; give the feed a name or leave name: out"
-                            : "must be one line of text, without line breaks, tabs or other C0 controls")
+        if let problem = FeedNames.problem(with: name) {
+            throw error(at: reader.node("name") ?? node, key: "\(path).name", problem)
         }
         var feed = FeedConfig(name: name, url: url, line: node.mark?.line ?? 0)
         feed.categories = try reader.stringList("categories") ?? []
@@ -274,8 +270,16 @@ public struct ConfigParser: Sendable {
     }
 }
 
-/// What a feed's name may not hold.
+/// What a feed's name may not hold. The name heads rows of `list` and `status` and names the
+/// feed in every log line: a line break or tab would start rows of its own. Other controls are
+/// shown escaped wherever the name is printed.
 public enum FeedNames {
+    static func problem(with name: String) -> String? {
+        if name.allSatisfy({ $0 == " " }) { return "is empty; give the feed a name or leave name: out" }
+        guard name.unicodeScalars.contains(where: breaksLines) else { return nil }
+        return "must be one line of text, without line breaks, tabs or other C0 controls"
+    }
+
     /// C0 controls (line breaks and tabs among them), DEL, and Unicode's line and paragraph separators.
     public static func breaksLines(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029
