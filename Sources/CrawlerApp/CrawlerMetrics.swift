@@ -21,8 +21,10 @@ public final class CrawlerMetrics: Sendable {
     private let lateness: [String: Gauge]
     private let hostsWaiting: Gauge
     private let longestHostWait: Gauge
-    /// Monotonic milliseconds of the scheduler loop's last turn, for /healthz.
-    private let lastTick = Atomic<Int64>(0)
+    /// Monotonic milliseconds of the scheduler loop's last turn, for /healthz. It starts at
+    /// creation: a daemon still opening its store and loading state has the same 30 s to turn
+    /// its loop as a running one, rather than being reported stalled before it began.
+    private let lastTick = Atomic<Int64>(WallClock.milliseconds())
 
     static let statusClasses = ["2xx", "3xx", "4xx", "5xx", "error"]
 
