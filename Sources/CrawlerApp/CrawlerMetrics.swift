@@ -67,6 +67,7 @@ public final class CrawlerMetrics: Sendable {
     }
 
     func record(_ report: FeedReport) {
+        guard report.deferral == nil else { return }  // not fetched: no transfer to count
         let statusClass = report.httpStatus.map { "\(min(5, max(2, $0 / 100)))xx" } ?? "error"
         fetches[statusClass]?.increment()
         bytes.increment(by: Int64(report.bytes))

@@ -28,7 +28,7 @@ struct PeriodSummary {
 
     mutating func add(_ report: FeedReport) {
         feeds += 1
-        if !report.succeeded { failed += 1 }
+        if report.error != nil { failed += 1 }
         new += report.new
         duplicates += report.duplicates
         bytes += report.bytes

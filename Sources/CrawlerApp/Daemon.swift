@@ -154,7 +154,7 @@ public final class Daemon {
         unalerted.append(report)
         totals.fetches += 1
         totals.new += report.new
-        if !report.succeeded { totals.failures += 1 }
+        if report.error != nil { totals.failures += 1 }
         summary.add(report)
     }
 

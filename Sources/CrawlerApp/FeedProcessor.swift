@@ -78,6 +78,8 @@ struct FeedProcessor {
             report.unchanged = true
         case .failed(let reason):
             report.status = .failed(reason)
+        case .deferred(let reason):
+            report.status = .deferred(reason)
         case .ingest:
             if case .response(let response) = result.outcome { toRead = response }
         }
@@ -153,9 +155,11 @@ struct FeedProcessor {
                 state.bodyFingerprint = response.bodyFingerprint
             }
         }
-        state.lastStatus = report.httpStatus
-        state.lastError = report.error
-        state.consecutiveErrors = report.succeeded ? 0 : state.consecutiveErrors + 1
+        if report.deferral == nil {  // a feed its host held back keeps its last fetch's record
+            state.lastStatus = report.httpStatus
+            state.lastError = report.error
+            state.consecutiveErrors = report.succeeded ? 0 : state.consecutiveErrors + 1
+        }
         report.state = state
         schedule(&report, hints: prepared.hints)
         return report
@@ -164,7 +168,7 @@ struct FeedProcessor {
     /// Decides when the feed is due next and records why (the batch saves the state).
     private func schedule(_ report: inout FeedReport, hints: ServerHints) {
         guard var state = report.state else { return }
-        let outcome: FetchOutcome = state.gone ? .gone
+        let outcome: FetchOutcome = state.gone ? .gone : report.deferral != nil ? .deferred
             : !report.succeeded ? .failed : report.unchanged ? .unchanged : .updated(newItems: report.new)
         var hints = hints
         // A Retry-After the decision recorded wins over any backoff.

@@ -6,6 +6,8 @@ public struct FeedReport: Sendable {
         /// HTTP response that was processed (200) or skipped as unchanged (304).
         case ok(Int)
         case failed(String)
+        /// Not fetched: its host asked every client to wait. Neither a success nor a failure.
+        case deferred(String)
     }
 
     public var feed: String
@@ -66,6 +68,12 @@ public struct FeedReport: Sendable {
         if case .failed(let reason) = status { return reason }
         return nil
     }
+
+    /// Why the feed was not fetched, when its host held it back.
+    public var deferral: String? {
+        if case .deferred(let reason) = status { return reason }
+        return nil
+    }
 }
 
 /// The whole pass: every feed's report plus totals.
@@ -73,7 +81,8 @@ public struct PassSummary: Sendable {
     public var reports: [FeedReport]
     public var milliseconds: Int
 
-    public var failed: Int { reports.filter { !$0.succeeded }.count }
+    public var failed: Int { reports.filter { $0.error != nil }.count }
+    public var deferred: Int { reports.filter { $0.deferral != nil }.count }
     public var new: Int { reports.reduce(0) { $0 + $1.new } }
     public var duplicates: Int { reports.reduce(0) { $0 + $1.duplicates } }
     public var bytes: Int { reports.reduce(0) { $0 + $1.bytes } }

@@ -9,6 +9,9 @@ struct FetchDecision {
         /// Nothing new (304, or the same body as last time): no parse, no write.
         case unchanged(String)
         case failed(String)
+        /// Not fetched: the host asked every client to wait. Not the feed's failure; only its
+        /// wait (`notBefore`) is recorded.
+        case deferred(String)
     }
 
     /// Something worth one log line: an adopted redirect, a feed that went away, a back-off.
@@ -27,6 +30,10 @@ struct FetchDecision {
         var decision = FetchDecision(action: .failed("not processed"), state: previous)
         decision.state.lastFetch = now
         switch result.outcome {
+        case .failure(let failure) where failure.kind == .deferred:
+            decision.state.lastFetch = previous.lastFetch
+            decision.action = .deferred(failure.message)
+            if let wait = failure.retryAfter { decision.backOff(seconds: wait, now: now) }
         case .failure(let failure):
             decision.action = .failed(failure.message)
             if let wait = failure.retryAfter { decision.backOff(seconds: wait, now: now) }

@@ -22,7 +22,7 @@ extension FleetWorker {
             metrics?.record(report)
             totals.fetches += 1
             totals.new += report.new
-            if !report.succeeded { totals.failures += 1 }
+            if report.error != nil { totals.failures += 1 }
             unalerted.append(report)
         })
         var nextClaim: Int64 = 0

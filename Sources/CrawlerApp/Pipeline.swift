@@ -44,10 +44,12 @@ public struct Pipeline {
         while await flow.step() {}
         reports = Self.inConfigOrder(reports, feeds: feeds)
         let summary = PassSummary(reports: reports, milliseconds: Int(WallClock.milliseconds() - started))
-        logger.info("pass", metadata: [
+        var line: Logger.Metadata = [
             "feeds": "\(reports.count)", "failed": "\(summary.failed)", "new": "\(summary.new)",
             "dup": "\(summary.duplicates)", "bytes": "\(summary.bytes)", "ms": "\(summary.milliseconds)",
-        ])
+        ]
+        if summary.deferred > 0 { line["deferred"] = "\(summary.deferred)" }
+        logger.info("pass", metadata: line)
         return summary
     }
 
@@ -129,7 +131,12 @@ public struct Pipeline {
         }
         if let reason = report.nextReason { metadata["why"] = "\(reason)" }
         defer { logTransition(report) }
-        if let error = report.error {
+        if let deferral = report.deferral {
+            // Not a failure of the feed's: its host asked every client to wait.
+            metadata["status"] = "deferred"
+            metadata["reason"] = "\(deferral)"
+            logger.notice("fetch", metadata: metadata)
+        } else if let error = report.error {
             metadata["error"] = "\(error)"
             // The feed's failures are warnings; our own disk failing is an error.
             if error.hasPrefix("store:") { logger.error("fetch", metadata: metadata) } else { logger.warning("fetch", metadata: metadata) }

@@ -66,4 +66,6 @@ public enum FetchOutcome: Sendable, Hashable {
     case gone
     /// Anything else that did not work (status, transport, parse, store).
     case failed
+    /// Not fetched: the feed's host asked every client to wait (Retry-After on its other feeds).
+    case deferred
 }

@@ -25,6 +25,9 @@ public enum SchedulePolicy {
         case .failed:
             return afterFailure(at: now, bounds: bounds, hints: hints, errors: max(1, consecutiveErrors),
                                 previousAdaptive: previousAdaptive, jitter: jitter)
+        case .deferred:
+            return afterDeferral(at: now, bounds: bounds, hints: hints, previousAdaptive: previousAdaptive,
+                                 jitter: jitter)
         case .updated, .unchanged:
             return afterSuccess(outcome, at: now, bounds: bounds, hints: hints, previousAdaptive: previousAdaptive,
                                 jitter: jitter)
@@ -45,6 +48,16 @@ public enum SchedulePolicy {
             reason = "failure \(errors) in a row: server asked to retry after \(Duration.words(retryAfter.seconds(since: now)))"
         }
         return NextCheck(due: due, adaptiveInterval: previousAdaptive, reason: reason)
+    }
+
+    /// Not the feed's failure: it waits for its host (its Retry-After, or a first failure's short
+    /// retry when the host named no time), spread a little so the host's feeds do not return at once.
+    private static func afterDeferral(at now: Timestamp, bounds: PollBounds, hints: ServerHints,
+                                      previousAdaptive: Double?, jitter: Double) -> NextCheck {
+        let spread = min(bounds.interval, 300) * 0.2 * jitter
+        let wait = max(hints.retryAfter.map { $0.seconds(since: now) } ?? min(bounds.interval, 300), 0) + spread
+        return NextCheck(due: now.adding(wait), adaptiveInterval: previousAdaptive,
+                         reason: "not fetched: its host asked every client to wait; retry in \(Duration.words(wait))")
     }
 
     private static func afterSuccess(_ outcome: FetchOutcome, at now: Timestamp, bounds: PollBounds,

@@ -12,6 +12,8 @@ enum SummaryTable {
             let name = report.feed.padding(to: width)
             if let error = report.error {
                 lines.append("FAIL  \(name)  \(error)")
+            } else if let deferral = report.deferral {
+                lines.append("wait  \(name)  \(deferral)")
             } else {
                 let status = report.httpStatus.map(String.init) ?? "-"
                 var line = "ok    \(name)  \(status)  \(report.new) new, \(report.duplicates) dup, "
@@ -27,8 +29,9 @@ enum SummaryTable {
         for feed in interrupted {
             lines.append("stop  \(feed.padding(to: width))  interrupted by the shutdown before it was stored; the next pass fetches it")
         }
-        let succeeded = summary.reports.count - summary.failed
-        let held = (skipped.isEmpty ? "" : ", \(skipped.count) skipped")
+        let succeeded = summary.reports.count - summary.failed - summary.deferred
+        let held = (summary.deferred == 0 ? "" : ", \(summary.deferred) deferred")
+            + (skipped.isEmpty ? "" : ", \(skipped.count) skipped")
             + (interrupted.isEmpty ? "" : ", \(interrupted.count) interrupted")
         lines.append("total: \(counted(summary.reports.count + skipped.count + interrupted.count, "feed")), \(succeeded) ok, "
                      + "\(summary.failed) failed\(held); "

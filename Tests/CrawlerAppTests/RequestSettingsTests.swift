@@ -125,7 +125,7 @@ import Testing
         #expect(run.status == 1)
         let asked = server.requests.filter { $0.path.contains("/limited") }.count
         #expect(asked == (throttle ? 2 : 3), "\(run.stderr)")
-        let third = fetchLine(run, feed: "limited3")?["error"] ?? ""
+        let third = fetchLine(run, feed: "limited3").flatMap { $0["reason"] ?? $0["error"] } ?? ""
         #expect(third.contains("throttled several feeds") == throttle, "\(third)")
         let first = fetchLine(run, feed: "limited1")?["error"] ?? ""
         #expect(first.contains("retry after 120 s") == throttle, "\(first)")
@@ -139,9 +139,32 @@ import Testing
         let run = try crawl("host_backoff_feeds: 2\nper_host_concurrency: 1\nmax_backoff: 1h\nfeeds:\n" + feeds.joined()
                                 + "  - url: http://localhost:\(server.port)/healthy.xml\n    name: healthy\n")
         let third = fetchLine(run, feed: "forever3")
-        #expect(third?["error"]?.contains("asked to wait 3600 s") == true, "\(run.stderr)")
+        #expect(third?["reason"]?.contains("asked to wait 3600 s") == true, "\(run.stderr)")
         let next = try #require(third?["next"].flatMap { ISO8601DateFormatter().date(from: $0) })
         #expect(next.timeIntervalSinceNow < 3700, "\(third?["next"] ?? "")")
+    }
+
+    /// A feed held back because its host asked every client to wait was never fetched: it is not
+    /// a failure of its own (no failure in a row, no `failing` alert later, no exit status 1), its
+    /// last fetch is not now, and it waits for the host, with that as the reason.
+    @Test func aFeedItsHostHeldBackIsNotCountedAsFailing() throws {
+        let feeds = (1...2).map { "  - url: \(server.url("/forever\($0).xml"))\n    name: forever\($0)\n" }
+        let run = try crawl("host_backoff_feeds: 2\nper_host_concurrency: 1\nmax_backoff: 1h\nfeeds:\n" + feeds.joined()
+                                + "  - url: \(server.url("/calm.xml"))\n    name: calm\n"
+                                + "  - url: http://localhost:\(server.port)/healthy.xml\n    name: healthy\n")
+        #expect(request("calm") == nil, "the held-back feed was fetched")
+        let line = try #require(fetchLine(run, feed: "calm"), "\(run.stderr)")
+        #expect(line["level"] == "notice" && line["status"] == "deferred", "\(line)")
+        #expect(line["why"]?.contains("asked every client to wait") == true, "\(line)")
+        #expect(line["why"]?.contains("failure") == false, "\(line)")
+        let row = run.stdout.split(separator: "\n").first { $0.contains(" calm ") }
+        #expect(row?.hasPrefix("wait  ") == true, "\(run.stdout)")
+        #expect(run.stdout.contains("2 failed, 1 deferred"), "\(run.stdout)")
+        let status = try CrawlerProcess.run(["status"], in: folder.path)
+        let calm = status.stdout.split(separator: "\n").first { $0.hasPrefix("calm ") }.map(String.init) ?? ""
+        #expect(calm.contains(" never ") && !calm.contains("retrying"), "\(status.stdout)")
+        // The throttled ones did fail, in a row.
+        #expect(fetchLine(run, feed: "forever2")?["why"]?.contains("failure 1 in a row") == true)
     }
 
     /// A redirect to another host (here another port) takes neither the credentials nor the cookies along.

@@ -53,6 +53,17 @@ import Testing
         #expect(check.reason.contains("retry after 2h"))
     }
 
+    /// Held back by its host: it waits for the host's time, or a first failure's short retry when
+    /// the host named none, whatever its own failures in a row; spread by up to a fifth of that retry.
+    @Test func aDeferredFeedWaitsForItsHostNotForItsBackoff() {
+        let later = Timestamp(secondsSince1970: now.secondsSince1970 + 120)
+        let held = next(.deferred, hints: ServerHints(retryAfter: later), errors: 6, jitter: 0)
+        #expect(held.due == later)
+        #expect(held.reason.hasPrefix("not fetched: its host asked every client to wait"), "\(held.reason)")
+        #expect(wait(next(.deferred, errors: 6, jitter: 0)) == 300)
+        #expect(wait(next(.deferred, errors: 6, jitter: 0.999))! <= 360)
+    }
+
     @Test func aGoneFeedIsNeverDue() {
         #expect(next(.gone).due == nil)
     }
