@@ -25,16 +25,22 @@ struct SafetyCheck {
             }
             guard node.isHTML else { return false }
             let name = node.name
+            // A `<` in a value is text to a browser, but a tag to Markdown once it has read the tag
+            // around it as text (Hexo, after a blank line, a `\`, a fence or an indent): rewritten as `&lt;`.
             guard ElementPolicy.allowed.contains(name),
-                  node.attributes.allSatisfy({ CleanHTMLWriter.keeps($0, on: name) }) else { return false }
+                  node.attributes.allSatisfy({ CleanHTMLWriter.keeps($0, on: name) && !$0.value.utf8.contains(UInt8(ascii: "<")) })
+            else { return false }
             // A style the input ended inside swallows the page after it.
             if name == "style" && !node.hasEndTag { return false }
             return allClean(node.children, inStyle: name == "style", depth: depth + 1)
         case .text:
             // A start tag the tree builder ignored (it may act in the page) leaves its source in a text run.
             return inStyle || !Self.hasTagStart(node.originalText)
-        case .whitespace, .comment:
+        case .whitespace:
             return true
+        case .comment:
+            // The same test as a rebuild's: a comment Markdown reads as text must hold no tag.
+            return CleanHTMLWriter.isPlainComment(node.text)
         case .other:
             return false
         }

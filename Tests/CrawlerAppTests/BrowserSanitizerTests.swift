@@ -40,6 +40,9 @@ import Testing
         }
         // And as Hexo shows a post: its body rendered as Markdown.
         frames += try renderedAsMarkdown(documents, in: www).map { "/doc/\($0).html" }
+        // The controls again, last: a page cut short before its last frames ran would hide vectors.
+        let lastControls = try writeControls(in: www, ping: server.url, suffix: "-last")
+        frames += lastControls.map { "/doc/\($0).html" }
         let page = frames.map { "<iframe src=\"\($0)\"></iframe>" }.joined(separator: "\n")
         try page.write(toFile: www + "/frames.html", atomically: false, encoding: .utf8)
         try chromium.load(server.url("/frames.html"), profile: folder.file("chromium"))
@@ -50,7 +53,7 @@ import Testing
             request.path.range(of: "/ran/").map { String(request.path[$0.upperBound...].prefix { $0 != "/" && $0 != "?" }) }
         })
         // The harness can see a script run: plain, on a handler, on a javascript: link.
-        for control in controls {
+        for control in controls + lastControls {
             #expect(pinged.contains(control), "control \(control) did not run: the harness cannot see script run")
         }
         let ran = corpus.vectors.filter { pinged.contains(String($0.number)) }
@@ -81,11 +84,11 @@ import Testing
     }
 
     /// Pages not made by the crawler that must ping: one per way the harness makes script run.
-    private func writeControls(in www: String, ping: (String) -> String) throws -> [String] {
+    private func writeControls(in www: String, ping: (String) -> String, suffix: String = "") throws -> [String] {
         let controls = [
-            "control-script": "<script>fetch('\(ping("/ran/control-script"))')</script>",
-            "control-handler": "<div onmouseover=\"fetch('\(ping("/ran/control-handler"))')\">x</div>",
-            "control-link": "<a href=\"javascript:fetch('\(ping("/ran/control-link"))')\">x</a>",
+            "control-script\(suffix)": "<script>fetch('\(ping("/ran/control-script\(suffix)"))')</script>",
+            "control-handler\(suffix)": "<div onmouseover=\"fetch('\(ping("/ran/control-handler\(suffix)"))')\">x</div>",
+            "control-link\(suffix)": "<a href=\"javascript:fetch('\(ping("/ran/control-link\(suffix)"))')\">x</a>",
         ]
         for (name, body) in controls {
             try (HeadlessChromium.interactionScript + body).write(toFile: www + "/doc/\(name).html", atomically: false,

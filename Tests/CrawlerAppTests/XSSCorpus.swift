@@ -4,7 +4,7 @@ import Foundation
 struct XSSCorpus {
     struct Vector {
         var number: Int
-        /// The item body, with PING standing for the URL that tells the vector ran.
+        /// The item body, with PING standing for the URL that tells the vector ran (RELPING for its path).
         var body: String
         /// The item's link, when the vector needs one of its own (a base that is not http).
         var link: String?
@@ -36,9 +36,12 @@ struct XSSCorpus {
     func jsonFeed(ping: (Int) -> String, itemLink: (Int) -> String) throws -> Data {
         let items: [[String: String]] = vectors.map { vector in
             let url = ping(vector.number)
+            // RELPING: the same URL without scheme and host, where a Markdown renderer would turn
+            // an http:// URL into a link and so break the tag the vector smuggles.
+            let body = vector.body.replacingOccurrences(of: "RELPING", with: "/ran/\(vector.number)")
             return ["id": "vector-\(vector.number)", "title": "vector-\(vector.number)",
                     "url": vector.link.map { $0.replacingOccurrences(of: "PING", with: url) } ?? itemLink(vector.number),
-                    "content_html": vector.body.replacingOccurrences(of: "PING", with: url)]
+                    "content_html": body.replacingOccurrences(of: "PING", with: url)]
         }
         let feed: [String: Any] = ["version": "https://jsonfeed.org/version/1.1", "title": "vectors", "items": items]
         return try JSONSerialization.data(withJSONObject: feed)
