@@ -80,12 +80,28 @@ enum EntityRepair {
         return input.count
     }
 
-    /// The end of `<!DOCTYPE ...>`, past an internal subset `[...]` if there is one.
+    /// The end of `<!DOCTYPE ...>`, past an internal subset `[...]` if there is one. Quoted values,
+    /// comments and instructions are passed whole: a `]` or `>` in them ends nothing. A quote left
+    /// open would take the whole document: then the first `>` outside brackets ends it, as before.
     private static func doctypeEnd(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let end = doctypeEnd(input, from: start, passingQuoted: true)
+        return end < input.count ? end : doctypeEnd(input, from: start, passingQuoted: false)
+    }
+
+    private static func doctypeEnd(_ input: UnsafeBufferPointer<UInt8>, from start: Int, passingQuoted: Bool) -> Int {
         var index = start
         var inSubset = false
         while index < input.count {
             switch input[index] {
+            case UInt8(ascii: "\"") where passingQuoted, UInt8(ascii: "'") where passingQuoted:
+                index = after(input[index], in: input, from: index + 1)
+                continue
+            case UInt8(ascii: "<") where passingQuoted && starts(input, at: index, with: "<!--"):
+                index = after("-->", in: input, from: index + 4)
+                continue
+            case UInt8(ascii: "<") where passingQuoted && starts(input, at: index, with: "<?"):
+                index = after("?>", in: input, from: index + 2)
+                continue
             case UInt8(ascii: "["): inSubset = true
             case UInt8(ascii: "]"): inSubset = false
             case ASCII.greaterThan where !inSubset: return index + 1
@@ -94,6 +110,20 @@ enum EntityRepair {
             index += 1
         }
         return input.count
+    }
+
+    /// Just past the first `byte` at or after `start` (the end of the input if there is none).
+    private static func after(_ byte: UInt8, in input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        while index < input.count, input[index] != byte { index += 1 }
+        return min(index + 1, input.count)
+    }
+
+    /// Just past the first `terminator` at or after `start` (the end of the input if there is none).
+    private static func after(_ terminator: StaticString, in input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        while index < input.count, !starts(input, at: index, with: terminator) { index += 1 }
+        return min(index + terminator.utf8CodeUnitCount, input.count)
     }
 
     /// Checks the reference at `index` and rewrites it when XML would reject it.

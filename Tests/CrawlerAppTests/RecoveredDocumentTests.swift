@@ -83,6 +83,35 @@ import Testing
         #expect(entry.contains("<em>E</em>"), "\(entry)")
     }
 
+    /// A DOCTYPE is dropped before parsing (no entity of a server's is ever expanded); one whose
+    /// internal subset holds `]` or `>` in a quoted value, a comment or an instruction is dropped
+    /// whole, not cut there, which left a well-formed feed unreadable.
+    @Test func aDoctypeWithBracketsInItsValuesIsDroppedWhole() throws {
+        let subsets = [
+            "quoted": "[ <!ENTITY note \"see [1] > here\"> ]",
+            "apostrophe": "[ <!ENTITY note 'see ]> here'> ]",
+            "comment": "[ <!-- ] > --> <!ENTITY a \"b\"> ]",
+            "instruction": "[ <?pi ] > ?> ]",
+            "external": "SYSTEM \"http://127.0.0.1:9/a>b].dtd\"",
+        ]
+        let server = try LoopbackHTTPServer { request in
+            let name = String(request.path.dropFirst())
+            guard let subset = subsets[name] else { return ServedResponse(text: Self.feed("healthy", items: 2)) }
+            return ServedResponse(text: Self.feed(name, items: 2)
+                .replacingOccurrences(of: "<rss ", with: "<!DOCTYPE rss \(subset)>\n<rss "))
+        }
+        try folder.write("store: ./out\nfeeds:\n" + (subsets.keys.sorted() + ["healthy"]).map {
+            "  - url: \(server.url("/" + $0))\n    name: \($0)\n"
+        }.joined(), to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr.suffix(1500))")
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        for name in subsets.keys.sorted() + ["healthy"] {
+            #expect(stored.contains { $0.contains("title: '\(name) 1'") }, "\(name): \(run.stdout)")
+        }
+        #expect(!run.stderr.contains("recovered"), "a well-formed document was read as broken: \(run.stderr)")
+    }
+
     /// What browsers' JSON.parse takes, a JSON Feed must not lose all its items over: a string
     /// cut inside an emoji (a lone surrogate escape), a byte that is not UTF-8, a number too
     /// large for a Double in a field nobody reads. JSON that stays broken says where and why.
