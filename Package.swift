@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "FeedModel"],
                     swiftSettings: strictSettings),
         .testTarget(name: "CrawlerAppTests",
-                    dependencies: ["CrawlerApp", "FeedModel", "Config", "Store", "Schedule", "CrawlerTestKit", "crawler", "Fleet",
+                    dependencies: ["CrawlerApp", "FeedModel", "Config", "Store", "Schedule", "CrawlerTestKit", "crawler", "Fleet", "CLinux",
                                    .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strictSettings),
     ],

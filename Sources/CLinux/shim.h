@@ -88,4 +88,7 @@ extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *
 static inline int crawler_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest) {
     return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
 }
+// The access list (ACL) of feeds.yaml, kept when the file is written whole again.
+#include <sys/xattr.h>
+
 #endif

@@ -6,14 +6,23 @@ import Foundation
 /// feeds.yaml as text, for the commands that add feeds to it.
 struct ConfigFile {
     let path: String
-    let text: String
+    /// The file as read: a new copy is written only over these same bytes.
+    let bytes: [UInt8]
     let config: CrawlerConfig
+
+    private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// The text without its byte order mark, if it had one; the mark is written back with it.
+    var text: String { String(decoding: hasByteOrderMark ? Array(bytes.dropFirst(3)) : bytes, as: UTF8.self) }
+    private var hasByteOrderMark: Bool { bytes.starts(with: Self.byteOrderMark) }
 
     static func load(_ path: String) throws -> ConfigFile {
         do {
             let config = try ConfigLoader.load(path: path)
-            let text = try String(contentsOfFile: path, encoding: .utf8)
-            return ConfigFile(path: path, text: text, config: config)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw FileReplacement.Failure(description: "cannot read \(path)")
+            }
+            return ConfigFile(path: path, bytes: [UInt8](data), config: config)
         } catch {
             printError("crawler: \(error)")
             throw ExitStatus.configError
@@ -26,7 +35,8 @@ struct ConfigFile {
         let editor = FeedsFileEditor(parser: ConfigParser(fileName: path, baseDirectory: url.deletingLastPathComponent().path))
         do {
             let updated = try editor.appending(feeds, to: text, comment: comment)
-            try FileReplacement.replace(path, with: Array(updated.utf8))
+            try FileReplacement.replace(path, expecting: bytes,
+                                        with: (hasByteOrderMark ? Self.byteOrderMark : []) + Array(updated.utf8))
         } catch let failure as FeedsFileEditor.Failure {
             printError("crawler: \(failure)")
             throw ExitStatus.configError

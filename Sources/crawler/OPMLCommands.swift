@@ -70,10 +70,11 @@ struct ImportOPML: ParsableCommand {
             feed.siteURL = outline.siteURL.flatMap { URLAuthority.isWeb($0) ? $0 : nil }
             added.append(feed)
         }
-        for feed in added { printOutput("add   \(feed.name)  \(feed.url)") }
         if !added.isEmpty && !dryRun {
             try configFile.append(added, comment: "Imported from \((file as NSString).lastPathComponent)")
         }
+        // Listed once written: a file that could not be replaced adds nothing.
+        for feed in added { printOutput("add   \(feed.name)  \(feed.url)") }
         printOutput("\(dryRun ? "would add" : "added") \(counted(added.count, "feed")) to \(config); \(skipped) already there"
             + (refused > 0 ? "; \(refused) refused" : ""))
         if refused > 0 { throw ExitStatus.someFeedsFailed }

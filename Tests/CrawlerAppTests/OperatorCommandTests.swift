@@ -1,3 +1,4 @@
+import CLinux
 import CrawlerTestKit
 import Foundation
 import Testing
@@ -62,6 +63,95 @@ import Testing
         #expect(attributes[.posixPermissions] as? Int == 0o640)
         #expect(!asRoot || attributes[.groupOwnerAccountID] as? Int == 65534)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/etc") == ["real.yaml"])
+    }
+
+    /// What a new copy of feeds.yaml could not keep (a hard link, a read-only mode, an owner and
+    /// group a service reads it through) is refused with nothing written; its access list and its
+    /// byte order mark are kept.
+    @Test func importRefusesWhatANewCopyWouldLoseAndKeepsTheRest() throws {
+        try folder.write(Self.opml, to: "subs.opml")
+        let original = Self.existing + "\n"
+        try folder.write(original, to: "feeds.yaml")
+        link(folder.file("feeds.yaml"), folder.file("linked.yaml"))
+        var run = try crawler(["import-opml", "subs.opml"])
+        #expect(run.status == 2 && run.stderr.contains("2 hard links"), "\(run.stderr)")
+        #expect(folder.read("feeds.yaml") == original && !run.stdout.contains("add "), "\(run.stdout)")
+        unlink(folder.file("linked.yaml"))
+        chmod(folder.file("feeds.yaml"), 0o444)
+        run = try crawler(["import-opml", "subs.opml"])
+        #expect(run.status == 2 && run.stderr.contains("read-only (mode 444)"), "\(run.stderr)")
+        #expect(folder.read("feeds.yaml") == original)
+
+        // A byte order mark and an access list (user 4321 may read) stay.
+        try folder.write("\u{FEFF}" + original, to: "feeds.yaml")
+        chmod(folder.file("feeds.yaml"), 0o640)
+        let acl: [UInt8] = [2, 0, 0, 0] + Self.aclEntry(0x01, 6, 0xFFFF_FFFF) + Self.aclEntry(0x02, 4, 4321)
+            + Self.aclEntry(0x04, 4, 0xFFFF_FFFF) + Self.aclEntry(0x10, 4, 0xFFFF_FFFF) + Self.aclEntry(0x20, 0, 0xFFFF_FFFF)
+        let set = setxattr(folder.file("feeds.yaml"), "system.posix_acl_access", acl, acl.count, 0)
+        run = try crawler(["import-opml", "subs.opml"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let bytes = try #require(FileManager.default.contents(atPath: folder.file("feeds.yaml")))
+        #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]) && bytes.dropFirst(3).first != 0xEF)
+        #expect(String(decoding: bytes, as: UTF8.self).contains("https://blog.rust-lang.org/feed.xml"))
+        if set == 0 {  // a filesystem with access lists
+            var kept = [UInt8](repeating: 0, count: 256)
+            let size = getxattr(folder.file("feeds.yaml"), "system.posix_acl_access", &kept, kept.count)
+            #expect(size == acl.count && Array(kept.prefix(max(0, size))) == acl, "the access list was lost")
+        }
+    }
+
+    /// One entry of a POSIX access list as Linux stores it: tag, permissions, id (little-endian).
+    private static func aclEntry(_ tag: UInt16, _ permissions: UInt16, _ id: UInt32) -> [UInt8] {
+        withUnsafeBytes(of: tag.littleEndian, Array.init) + withUnsafeBytes(of: permissions.littleEndian, Array.init)
+            + withUnsafeBytes(of: id.littleEndian, Array.init)
+    }
+
+    /// A user in feeds.yaml's group (mode 0660, owned by root) may not replace it with a copy of
+    /// their own, which the group's service could no longer read.
+    @Test func importByAnotherUserRefusesToTakeTheFileOver() throws {
+        guard getuid() == 0 else { return }  // needs root to set up the owners
+        try folder.write(Self.opml, to: "subs.opml")
+        let original = Self.existing + "\n"
+        try folder.write(original, to: "feeds.yaml")
+        chown(folder.path, 0, 1234)
+        chmod(folder.path, 0o775)
+        chown(folder.file("feeds.yaml"), 0, 1234)
+        chmod(folder.file("feeds.yaml"), 0o660)
+        chmod(folder.file("subs.opml"), 0o644)
+        let run = try CrawlerProcess.run(["--reuid=65534", "--regid=65534", "--groups=1234", "--",
+                                          CrawlerProcess.binaryForAnyone, "import-opml", "subs.opml"],
+                                         in: folder.path, executable: "/usr/bin/setpriv")
+        #expect(run.status == 2 && run.stderr.contains("its owner and group (0:1234)"), "\(run.stderr)")
+        #expect(folder.read("feeds.yaml") == original)
+        var info = stat()
+        #expect(stat(folder.file("feeds.yaml"), &info) == 0 && info.st_uid == 0 && info.st_gid == 1234)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["feeds.yaml", "subs.opml"])
+    }
+
+    /// Two imports at once: each adds its feeds, or says the file changed under it and writes
+    /// nothing; never do both succeed with one's feeds lost.
+    @Test func importsAtOnceNeverLoseAnEntry() throws {
+        for round in 0..<8 {
+            try folder.write(Self.existing + "\n", to: "feeds.yaml")
+            for side in ["a", "b"] {
+                try folder.write("<opml version=\"2.0\"><body><outline text=\"\(side)\" xmlUrl=\"https://\(side).example/\(round)\"/>"
+                                 + "</body></opml>", to: "\(side).opml")
+            }
+            // Started together by one shell, each side's status and messages kept in files.
+            let side = { (name: String) in
+                "('\(CrawlerProcess.binary)' import-opml \(name).opml > \(name).out 2> \(name).err; echo $? > \(name).status) &"
+            }
+            _ = try CrawlerProcess.run(["-c", side("a") + side("b") + " wait"], in: folder.path, executable: "/bin/bash")
+            let text = folder.read("feeds.yaml") ?? ""
+            for name in ["a", "b"] {
+                let status = folder.read("\(name).status")?.trimmingCharacters(in: .whitespacesAndNewlines)
+                let stderr = folder.read("\(name).err") ?? ""
+                let stored = text.contains("https://\(name).example/\(round)")
+                let refused = !stored && stderr.contains("changed while this command ran")
+                #expect(status == "0" ? stored : (status == "2" && refused),
+                        "round \(round), \(name): status \(status ?? "?"), \(stderr)\n\(text)")
+            }
+        }
     }
 
     /// Titles YAML would read as something else (`%`, null, a boolean), or broken over lines,
