@@ -106,6 +106,23 @@ enum CharsetDetector {
                     reason: impossible ? "ASCII bytes (\(labels.described))" : nil)
     }
 
+    /// JSON is UTF-8 (RFC 8259), but a feed from a legacy system may be in its own charset: bytes
+    /// that are not UTF-8 are read in the server's charset when they read in it, else in the
+    /// detector's guess, unless most of them are UTF-8 (a few broken bytes: `JSONRepair` replaces them).
+    static func jsonPlan(for bytes: [UInt8], httpCharset: String?) -> Plan {
+        let check = UTF8Check(bytes)
+        guard !check.isValid else { return Plan(encoding: "UTF-8", claimsUTF8: true) }
+        let labels = Labels(bytes: [], httpCharset: httpCharset)
+        if let label = labels.http, label != "UTF-8", let converted = LegacyDecoding.utf8(bytes[...], from: label) {
+            return Plan(encoding: label, claimsUTF8: true, bytes: converted, reason: "the bytes are not UTF-8 (http \(label))")
+        }
+        guard !check.isMostlyUTF8 else { return Plan(encoding: "UTF-8", claimsUTF8: true) }
+        let guess = UniversalDetector.guess(bytes, language: nil)
+        guard let converted = LegacyDecoding.utf8(bytes[...], from: guess) else { return Plan(encoding: "UTF-8", claimsUTF8: true) }
+        return Plan(encoding: guess, claimsUTF8: true, bytes: converted,
+                    reason: "the bytes are not UTF-8; detected" + (labels.http.map { " (http \($0))" } ?? ""))
+    }
+
     /// A UTF-8 claim the reader could not finish on: a few broken bytes replaced, or, when most are
     /// not UTF-8, what the detector says they are.
     static func checkingUTF8(_ bytes: [UInt8], encoding: String?, httpCharset: String?) -> Plan {

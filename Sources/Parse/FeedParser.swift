@@ -20,7 +20,7 @@ public enum FeedParser {
             throw .empty
         }
         if first == UInt8(ascii: "{") {
-            return try JSONFeedParser.parse(bytes, url: url, limits: limits)
+            return try JSONFeedParser.parse(bytes, url: url, httpCharset: httpCharset, limits: limits)
         }
         guard bytes.count <= maximumDocumentSize else {
             throw .malformed("document of \(bytes.count) bytes is larger than the \(maximumDocumentSize) we read")

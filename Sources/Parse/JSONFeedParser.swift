@@ -4,8 +4,10 @@ internal import Markup
 
 /// JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1).
 enum JSONFeedParser {
-    static func parse(_ bytes: [UInt8], url: String, limits: ParseLimits = .unlimited) throws(ParseError) -> LimitedFeed {
-        let object = try jsonObject(bytes)
+    static func parse(_ bytes: [UInt8], url: String, httpCharset: String? = nil,
+                      limits: ParseLimits = .unlimited) throws(ParseError) -> LimitedFeed {
+        var notes = ParseNotes()
+        let object = try jsonObject(bytes, httpCharset: httpCharset, notes: &notes)
         guard let root = object as? [String: Any] else { throw .notAFeed(root: "JSON value") }
         guard (root["version"] as? String)?.contains("jsonfeed.org") == true || root["items"] is [Any] else {
             throw .notAFeed(root: "JSON object without version or items")
@@ -28,20 +30,28 @@ enum JSONFeedParser {
             }
             feed.items.append(FeedParser.finish(item(from: entry, feedURL: url, feedAuthor: feedAuthor)))
         }
-        return LimitedFeed(feed: feed, cut: cut)
+        return LimitedFeed(feed: feed, cut: cut, notes: notes)
     }
 
     /// The document's value; a document that does not parse is mended (`JSONRepair`) and read
     /// again, and one that still does not parse is reported with JSONSerialization's reason.
-    private static func jsonObject(_ bytes: [UInt8]) throws(ParseError) -> Any {
+    /// The document's value: read as it is (the common case, one pass), else in the charset its
+    /// bytes are in if they are not UTF-8, else mended (`JSONRepair`), which the notes say.
+    private static func jsonObject(_ bytes: [UInt8], httpCharset: String?,
+                                   notes: inout ParseNotes) throws(ParseError) -> Any {
+        if let object = try? JSONSerialization.jsonObject(with: Data(bytes)) { return object }
+        let plan = CharsetDetector.jsonPlan(for: bytes, httpCharset: httpCharset)
+        notes.note(plan)
+        let text = plan.bytes ?? bytes
         do {
-            return try JSONSerialization.jsonObject(with: Data(bytes))
+            return try JSONSerialization.jsonObject(with: Data(text))
         } catch {
-            guard let mended = JSONRepair.repair(bytes), let object = try? JSONSerialization.jsonObject(with: Data(mended))
+            guard let mended = JSONRepair.repair(text), let object = try? JSONSerialization.jsonObject(with: Data(mended))
             else {
                 let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
                 throw .malformed("invalid JSON: \(reason ?? error.localizedDescription)")
             }
+            notes.recovered = "invalid JSON mended (a lone surrogate, a byte that is not UTF-8, or a number out of range)"
             return object
         }
     }

@@ -113,33 +113,42 @@ import Testing
     }
 
     /// What browsers' JSON.parse takes, a JSON Feed must not lose all its items over: a string
-    /// cut inside an emoji (a lone surrogate escape), a byte that is not UTF-8, a number too
-    /// large for a Double in a field nobody reads. JSON that stays broken says where and why.
+    /// cut inside an emoji (a lone surrogate escape), a number too large for a Double in a field
+    /// nobody reads. Text in a legacy charset (labelled or not) is read in it, not replaced, so two
+    /// items differing in an accent stay two. JSON that stays broken says where and why.
     @Test func jsonFeedsKeepTheirItemsOverOneUnreadableValue() throws {
         func feed(_ first: [UInt8]) -> [UInt8] {
             Array("{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"J\",\"items\":[{\"id\":\"1\",\"title\":\"".utf8)
                 + first + [0x22]
                 + Array(",\"_ext\":{\"n\":1e400}},{\"id\":\"2\",\"title\":\"fine \\ud83d\\ude00\",\"content_text\":\"y\"}]}".utf8)
         }
+        let accents = Array("{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"a\",\"title\":\"Prix caf".utf8)
+            + [0xE9] + Array("\",\"content_html\":\"<p>co".utf8) + [0xFB] + Array("te 2 ".utf8) + [0x80]
+            + Array("</p>\"},{\"id\":\"b\",\"title\":\"Prix caf".utf8) + [0xE8] + Array("\",\"content_html\":\"<p>co".utf8)
+            + [0xFB] + Array("te 2 ".utf8) + [0xA3] + Array("</p>\"}]}".utf8)
         let bodies: [String: [UInt8]] = [
             "/surrogate": feed(Array("cut \\ud83d here".utf8)),
             "/latin1": feed(Array("caf".utf8) + [0xE9]),
+            "/labelled": accents,
             "/broken": Array("{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"1\" \"title\":1}]}".utf8),
         ]
         let server = try LoopbackHTTPServer { request in
             if let body = bodies[request.path] {
-                return ServedResponse(status: 200, headers: [("Content-Type", "application/feed+json")], body: body)
+                let type = request.path == "/labelled" ? "application/feed+json; charset=windows-1252" : "application/feed+json"
+                return ServedResponse(status: 200, headers: [("Content-Type", type)], body: body)
             }
             return ServedResponse(text: Self.feed("healthy", items: 2))
         }
-        try folder.write("store: ./out\nfeeds:\n" + ["surrogate", "latin1", "broken", "healthy"].map {
+        try folder.write("store: ./out\nfeeds:\n" + ["surrogate", "latin1", "labelled", "broken", "healthy"].map {
             "  - url: \(server.url("/" + $0))\n    name: \($0)\n"
         }.joined(), to: "feeds.yaml")
         let run = try CrawlerProcess.run(["once"], in: folder.path)
         let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
         #expect(stored.contains { $0.contains("title: 'healthy 1'") })
         #expect(stored.contains { $0.contains("title: 'cut \u{FFFD} here'") }, "\(run.stderr.suffix(2000))")
-        #expect(stored.contains { $0.contains("title: 'caf\u{FFFD}'") }, "\(run.stderr.suffix(2000))")
+        #expect(stored.contains { $0.contains("title: 'café'") }, "\(run.stderr.suffix(2000))")
+        #expect(stored.contains { $0.contains("title: 'Prix café'") && $0.contains("<p>coûte 2 €</p>") }, "\(stored)")
+        #expect(stored.contains { $0.contains("title: 'Prix cafè'") && $0.contains("<p>coûte 2 £</p>") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'fine 😀'") }, "\(stored)")
         let broken = try #require(run.stderr.split(separator: "\n").first { $0.contains("feed=broken") })
         #expect(broken.contains("invalid JSON") && broken.contains("character"), "\(broken)")
