@@ -11,17 +11,20 @@ internal import CLibXML2
 /// CDATA sections and comments keep every byte but forbidden control characters.
 enum EntityRepair {
     /// The repaired bytes, or nil when nothing needed repair (the common case costs one scan).
-    /// `predefinedAsNumbers` also writes XML's five named references as numbers (`&lt;` →
-    /// `&#60;`), for libxml2's recovering parser: once it has met an error, libxml2 2.9
-    /// (`xmlParseReference`) drops every named reference in text that follows, so one stray
-    /// `<br>` would strip the escaped markup and ampersands from every later item. Character
-    /// references are read before that check and survive.
-    static func repair(_ bytes: [UInt8], predefinedAsNumbers: Bool = false) -> [UInt8]? {
+    /// `recovering`, for libxml2's recovering parser, once a document is known to be broken:
+    /// - XML's five named references are written as numbers (`&lt;` → `&#60;`): once it has met
+    ///   an error, libxml2 2.9 (`xmlParseReference`) drops every named reference in text that
+    ///   follows, so one stray `<br>` would strip the escaped markup and ampersands from every
+    ///   later item. Character references are read before that check and survive.
+    /// - HTML's void tags written unclosed in an item's text (`<br>`, `<img src="…">`) are closed
+    ///   (`<br/>`): libxml2 nests everything after one inside it, and past 256 levels drops the
+    ///   rest, so a feed of 300 items with a raw `<br>` each kept 254.
+    static func repair(_ bytes: [UInt8], recovering: Bool = false) -> [UInt8]? {
         // In UTF-16 every ASCII byte has a zero beside it; byte-wise repair would corrupt it.
         guard !bytes.prefix(4).contains(0), !bytes.starts(with: [0xFF, 0xFE]), !bytes.starts(with: [0xFE, 0xFF])
         else { return nil }
         return bytes.withUnsafeBufferPointer { input in
-            var writer = RepairWriter(input: input, predefinedAsNumbers: predefinedAsNumbers)
+            var writer = RepairWriter(input: input, recovering: recovering)
             var index = 0
             while index < input.count {
                 index = ByteScan.skip(input, from: index, until: ASCII.lessThan, ASCII.ampersand)
@@ -48,7 +51,9 @@ enum EntityRepair {
     private static func afterMarkup(at index: Int, writer: inout RepairWriter) -> Int {
         let input = writer.input
         // Only `<!` opens a section to look into; most `<` open a tag: one look for those.
-        guard index + 1 < input.count, input[index + 1] == UInt8(ascii: "!") else { return index + 1 }
+        guard index + 1 < input.count, input[index + 1] == UInt8(ascii: "!") else {
+            return writer.recovering ? afterVoidTag(at: index, writer: &writer) : index + 1
+        }
         if starts(input, at: index, with: "<![CDATA[") {
             return afterProtected(from: index + 9, terminator: "]]>", writer: &writer)
         }
@@ -62,6 +67,41 @@ enum EntityRepair {
         }
         return index + 1
     }
+
+    /// Past `<br>`, `<hr>`, `<img …>` or `<wbr>` at `index`, closed (`<br/>`) if it was not. A tag
+    /// holding a reference, a control or another `<` is left for the main scan (just past the `<`);
+    /// the look stops at the next `<`, so every byte is looked at once however the tags are broken.
+    private static func afterVoidTag(at index: Int, writer: inout RepairWriter) -> Int {
+        let input = writer.input
+        var nameEnd = index + 1
+        while nameEnd < input.count, nameEnd - index <= 4, (input[nameEnd] | 0x20) >= UInt8(ascii: "a"),
+              (input[nameEnd] | 0x20) <= UInt8(ascii: "z") { nameEnd += 1 }
+        let name = input[(index + 1)..<nameEnd].map { $0 | 0x20 }
+        guard Self.voidTags.contains(name), nameEnd < input.count,
+              [ASCII.greaterThan, UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"),
+               UInt8(ascii: "/")].contains(input[nameEnd]) else { return index + 1 }
+        var end = nameEnd
+        var quote: UInt8?
+        while end < input.count {
+            let byte = input[end]
+            if byte == ASCII.lessThan || byte == ASCII.ampersand || isForbiddenControl(byte) { return index + 1 }
+            if let open = quote {
+                if byte == open { quote = nil }
+            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                quote = byte
+            } else if byte == ASCII.greaterThan {
+                if input[end - 1] != UInt8(ascii: "/") { writer.replace(end..<(end + 1), with: Self.selfClosing) }
+                return end + 1
+            }
+            end += 1
+        }
+        return index + 1
+    }
+
+    /// Only HTML's void elements no feed dialect has an element of its own by (RSS has `<link>`
+    /// and `<source>`, Atom `<link>`).
+    private static let voidTags: Set<[UInt8]> = [Array("br".utf8), Array("hr".utf8), Array("img".utf8), Array("wbr".utf8)]
+    private static let selfClosing = Array("/>".utf8)
 
     /// Copies a protected section up to and including `terminator`, dropping forbidden controls.
     private static func afterProtected(from start: Int, terminator: StaticString, writer: inout RepairWriter) -> Int {
@@ -141,7 +181,7 @@ enum EntityRepair {
                 writer.replace(index..<(end + 1), with: replacement)
             }
         } else if let number = predefinedNumber(name) {
-            if writer.predefinedAsNumbers { writer.replace(index..<(end + 1), with: number) }
+            if writer.recovering { writer.replace(index..<(end + 1), with: number) }
         } else {
             if let entry = htmlEntityLookup(Array(name) + [0]) {
                 writer.replace(index..<(end + 1), with: Array("&#\(entry.pointee.value);".utf8))
@@ -186,14 +226,14 @@ enum EntityRepair {
 /// Builds the repaired copy lazily: nothing is allocated until the first replacement.
 private struct RepairWriter {
     let input: UnsafeBufferPointer<UInt8>
-    let predefinedAsNumbers: Bool
+    let recovering: Bool
     private var output: [UInt8] = []
     private var copiedUpTo = 0
     private var replaced = false
 
-    init(input: UnsafeBufferPointer<UInt8>, predefinedAsNumbers: Bool) {
+    init(input: UnsafeBufferPointer<UInt8>, recovering: Bool) {
         self.input = input
-        self.predefinedAsNumbers = predefinedAsNumbers
+        self.recovering = recovering
     }
 
     mutating func replace(_ range: Range<Int>, with replacement: [UInt8]) {

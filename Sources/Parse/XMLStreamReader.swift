@@ -63,8 +63,12 @@ enum XMLFeedReader {
         guard treeFallback else { return .streamStopped }
         var itemsToSkip = itemsDelivered
         let copier = XMLTreeCopier(resolvesBase: resolvesBase)
-        let recoverable = EntityRepair.repair(bytes, predefinedAsNumbers: true) ?? bytes
-        let treeHadRoot = tree(recoverable, url: url, encoding: encoding, copier: copier, recovered: recovered, shouldStop: {
+        let recoverable = EntityRepair.repair(bytes, recovering: true) ?? bytes
+        var treeRecovered = false
+        let treeHadRoot = tree(recoverable, url: url, encoding: encoding, copier: copier, recovered: {
+            treeRecovered = true
+            recovered($0)
+        }, shouldStop: {
             stopped = stopped || shouldStop()
             return stopped
         }) { event in
@@ -75,6 +79,8 @@ enum XMLFeedReader {
             }
         }
         if stopped { return .cut }
+        // What stopped the stream, the recovering repair mended: its void tags were left open.
+        if !treeRecovered { recovered("unclosed HTML tags (<br>, <hr>, <img>, <wbr>) read as closed") }
         return treeHadRoot || sawRoot ? .complete : .noRoot
     }
 

@@ -83,6 +83,30 @@ import Testing
         #expect(entry.contains("<em>E</em>"), "\(entry)")
     }
 
+    /// A raw `<br>` or `<img>` in every item's description: libxml2's recovery nested each item in
+    /// the one before, and past 256 levels dropped the rest (254 of 300 items were stored).
+    @Test func unclosedVoidTagsInEveryItemLoseNoItem() throws {
+        let items = (0..<300).map {
+            "<item><title>v\($0)</title><guid>v-\($0)</guid><description>line<br>two <IMG src=\"/i\($0).png\" alt='a>b'> "
+                + "<hr/>three</description></item>"
+        }.joined()
+        let broken = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>V</title>\(items)</channel></rss>"
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/broken" ? ServedResponse(text: broken) : ServedResponse(text: Self.feed("healthy", items: 2))
+        }
+        try folder.write("store: ./out\nfeeds:\n" + ["broken", "healthy"].map {
+            "  - url: \(server.url("/" + $0))\n    name: \($0)\n"
+        }.joined(), to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr.suffix(1500))")
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.contains { $0.contains("title: 'healthy 1'") })
+        #expect(stored.count == 302, "\(run.stdout)")
+        let last = try #require(stored.first { $0.contains("title: v299\n") || $0.contains("title: 'v299'") }, "\(run.stdout)")
+        #expect(last.contains("line<br") && last.contains("two") && last.contains("three") && last.contains("i299.png"), "\(last)")
+        #expect(run.stderr.contains("unclosed HTML tags"), "\(run.stderr.suffix(1500))")
+    }
+
     /// A DOCTYPE is dropped before parsing (no entity of a server's is ever expanded); one whose
     /// internal subset holds `]` or `>` in a quoted value, a comment or an instruction is dropped
     /// whole, not cut there, which left a well-formed feed unreadable.
