@@ -14,6 +14,21 @@ import Testing
         return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>\(name)</title>\(body)</channel></rss>"
     }
 
+    /// `once` over the `documents` (each served at /NAME and configured as feed NAME) and a
+    /// healthy feed, which must be stored: the run and the documents stored.
+    private func crawl(_ documents: [String: String]) throws -> (run: CrawlerProcess.Run, stored: [String]) {
+        let server = try LoopbackHTTPServer { request in
+            ServedResponse(text: documents[String(request.path.dropFirst())] ?? Self.feed("healthy", items: 2))
+        }
+        try folder.write("store: ./out\nfeeds:\n" + (documents.keys.sorted() + ["healthy"]).map {
+            "  - url: \(server.url("/" + $0))\n    name: \($0)\n"
+        }.joined(), to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.contains { $0.contains("title: 'healthy 1'") }, "\(run.stderr.suffix(1500))")
+        return (run, stored)
+    }
+
     @Test func brokenDocumentsAndDatesAreLoggedAndStoredBesideAHealthyFeed() throws {
         let truncated = String(Self.feed("cut", items: 3).dropLast(40))
         let server = try LoopbackHTTPServer { request in
@@ -62,18 +77,8 @@ import Testing
         let atom = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Atom</title>"
             + "<entry><id>a1</id><title>a &lt; b</title><content type=\"html\">x <b> y</content></entry>"
             + "<entry><id>a2</id><title>c &amp; d</title><content type=\"html\">&lt;em&gt;E&lt;/em&gt;</content></entry></feed>"
-        let server = try LoopbackHTTPServer { request in
-            request.path == "/broken" ? ServedResponse(text: broken)
-                : request.path == "/atom" ? ServedResponse(text: atom)
-                : ServedResponse(text: Self.feed("healthy", items: 2))
-        }
-        try folder.write("store: ./out\nfeeds:\n" + ["broken", "atom", "healthy"].map {
-            "  - url: \(server.url("/" + $0))\n    name: \($0)\n"
-        }.joined(), to: "feeds.yaml")
-        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        let (run, stored) = try crawl(["broken": broken, "atom": atom])
         #expect(run.status == 0, "\(run.stderr.suffix(1500))")
-        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
-        #expect(stored.contains { $0.contains("title: 'healthy 1'") })
         let second = try #require(stored.first { $0.contains("Jerry") }, "\(stored)")
         #expect(second.contains("title: 'Tom & Jerry _3 \"x\" ''y'''"), "\(second)")
         // As the same item reads in a well-formed document.
@@ -91,16 +96,8 @@ import Testing
                 + "<hr/>three</description></item>"
         }.joined()
         let broken = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>V</title>\(items)</channel></rss>"
-        let server = try LoopbackHTTPServer { request in
-            request.path == "/broken" ? ServedResponse(text: broken) : ServedResponse(text: Self.feed("healthy", items: 2))
-        }
-        try folder.write("store: ./out\nfeeds:\n" + ["broken", "healthy"].map {
-            "  - url: \(server.url("/" + $0))\n    name: \($0)\n"
-        }.joined(), to: "feeds.yaml")
-        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        let (run, stored) = try crawl(["broken": broken])
         #expect(run.status == 0, "\(run.stderr.suffix(1500))")
-        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
-        #expect(stored.contains { $0.contains("title: 'healthy 1'") })
         #expect(stored.count == 302, "\(run.stdout)")
         let last = try #require(stored.first { $0.contains("title: v299\n") || $0.contains("title: 'v299'") }, "\(run.stdout)")
         #expect(last.contains("line<br") && last.contains("two") && last.contains("three") && last.contains("i299.png"), "\(last)")
@@ -118,18 +115,10 @@ import Testing
             "instruction": "[ <?pi ] > ?> ]",
             "external": "SYSTEM \"http://127.0.0.1:9/a>b].dtd\"",
         ]
-        let server = try LoopbackHTTPServer { request in
-            let name = String(request.path.dropFirst())
-            guard let subset = subsets[name] else { return ServedResponse(text: Self.feed("healthy", items: 2)) }
-            return ServedResponse(text: Self.feed(name, items: 2)
-                .replacingOccurrences(of: "<rss ", with: "<!DOCTYPE rss \(subset)>\n<rss "))
-        }
-        try folder.write("store: ./out\nfeeds:\n" + (subsets.keys.sorted() + ["healthy"]).map {
-            "  - url: \(server.url("/" + $0))\n    name: \($0)\n"
-        }.joined(), to: "feeds.yaml")
-        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        let (run, stored) = try crawl(Dictionary(uniqueKeysWithValues: subsets.map { name, subset in
+            (name, Self.feed(name, items: 2).replacingOccurrences(of: "<rss ", with: "<!DOCTYPE rss \(subset)>\n<rss "))
+        }))
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr.suffix(1500))")
-        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
         for name in subsets.keys.sorted() + ["healthy"] {
             #expect(stored.contains { $0.contains("title: '\(name) 1'") }, "\(name): \(run.stdout)")
         }
