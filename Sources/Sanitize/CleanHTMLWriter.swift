@@ -84,11 +84,13 @@ struct CleanHTMLWriter {
         output += ">"
     }
 
-    /// A stylesheet is raw text: kept only when closed in the source and unable to close itself early.
+    /// A stylesheet is raw text: kept only when closed in the source, unable to close itself early,
+    /// and holding no `<` (no CSS needs one), which Markdown would read as a tag once it has read
+    /// the `<style>` before it as text (Hexo, after a `\`, a fence or an indent).
     private mutating func writeStyle(_ node: GumboNodeView) {
         guard node.hasEndTag else { return }
         let css = node.children.map(\.text).joined()
-        guard !Array(css.utf8).containsCaseInsensitive(Array("</style".utf8)) else { return }
+        guard !css.utf8.contains(UInt8(ascii: "<")) else { return }
         writeStartTag(node, name: "style")
         output += css + "</style>"
     }

@@ -34,8 +34,9 @@ struct SafetyCheck {
             if name == "style" && !node.hasEndTag { return false }
             return allClean(node.children, inStyle: name == "style", depth: depth + 1)
         case .text:
-            // A start tag the tree builder ignored (it may act in the page) leaves its source in a text run.
-            return inStyle || !Self.hasTagStart(node.originalText)
+            // A start tag the tree builder ignored (it may act in the page) leaves its source in a text
+            // run; in a stylesheet any `<` is rewritten (`CleanHTMLWriter.writeStyle`).
+            return inStyle ? !node.originalText.contains(UInt8(ascii: "<")) : !Self.hasTagStart(node.originalText)
         case .whitespace:
             return true
         case .comment:
