@@ -61,7 +61,7 @@ enum EntityRepair {
             return afterProtected(from: index + 4, terminator: "-->", writer: &writer)
         }
         if starts(input, at: index, with: "<!DOCTYPE") || starts(input, at: index, with: "<!doctype") {
-            let end = doctypeEnd(input, from: index + 9)
+            let end = doctypeEnd(input, from: index + 9, writer: &writer)
             writer.replace(index..<end, with: [])
             return end
         }
@@ -120,12 +120,21 @@ enum EntityRepair {
         return input.count
     }
 
-    /// The end of `<!DOCTYPE ...>`, past an internal subset `[...]` if there is one. Quoted values,
-    /// comments and instructions are passed whole: a `]` or `>` in them ends nothing. A quote left
-    /// open would take the whole document: then the first `>` outside brackets ends it, as before.
-    private static func doctypeEnd(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        let end = doctypeEnd(input, from: start, passingQuoted: true)
-        return end < input.count ? end : doctypeEnd(input, from: start, passingQuoted: false)
+    /// The end of `<!DOCTYPE ...>`, past an internal subset `[...]` if there is one. In the subset,
+    /// quoted values, comments and instructions are passed whole: a `]` or `>` in them ends
+    /// nothing. Outside it the first `>` ends it, as it always did: a quote left open there
+    /// (`SYSTEM 'rss.dtd>`) would run on to the next apostrophe in the text. One left open in the
+    /// subset that would take the whole document gets the plain rule too.
+    /// Once a careful look has run to the end of the document, later DOCTYPEs get the plain rule:
+    /// each would run to the end again, and a document of them took quadratic time.
+    private static func doctypeEnd(_ input: UnsafeBufferPointer<UInt8>, from start: Int,
+                                   writer: inout RepairWriter) -> Int {
+        if !writer.doctypeRanOut {
+            let end = doctypeEnd(input, from: start, passingQuoted: true)
+            if end < input.count { return end }
+            writer.doctypeRanOut = true
+        }
+        return doctypeEnd(input, from: start, passingQuoted: false)
     }
 
     private static func doctypeEnd(_ input: UnsafeBufferPointer<UInt8>, from start: Int, passingQuoted: Bool) -> Int {
@@ -133,13 +142,13 @@ enum EntityRepair {
         var inSubset = false
         while index < input.count {
             switch input[index] {
-            case UInt8(ascii: "\"") where passingQuoted, UInt8(ascii: "'") where passingQuoted:
+            case UInt8(ascii: "\"") where passingQuoted && inSubset, UInt8(ascii: "'") where passingQuoted && inSubset:
                 index = after(input[index], in: input, from: index + 1)
                 continue
-            case UInt8(ascii: "<") where passingQuoted && starts(input, at: index, with: "<!--"):
+            case UInt8(ascii: "<") where passingQuoted && inSubset && starts(input, at: index, with: "<!--"):
                 index = after("-->", in: input, from: index + 4)
                 continue
-            case UInt8(ascii: "<") where passingQuoted && starts(input, at: index, with: "<?"):
+            case UInt8(ascii: "<") where passingQuoted && inSubset && starts(input, at: index, with: "<?"):
                 index = after("?>", in: input, from: index + 2)
                 continue
             case UInt8(ascii: "["): inSubset = true
@@ -227,6 +236,8 @@ enum EntityRepair {
 private struct RepairWriter {
     let input: UnsafeBufferPointer<UInt8>
     let recovering: Bool
+    /// A DOCTYPE's careful look ran to the end of the document (`EntityRepair.doctypeEnd`).
+    var doctypeRanOut = false
     private var output: [UInt8] = []
     private var copiedUpTo = 0
     private var replaced = false
