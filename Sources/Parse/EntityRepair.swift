@@ -90,12 +90,27 @@ enum EntityRepair {
             } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
                 quote = byte
             } else if byte == ASCII.greaterThan {
-                if input[end - 1] != UInt8(ascii: "/") { writer.replace(end..<(end + 1), with: Self.selfClosing) }
+                let closedLater = endTag(of: name, in: input, after: end + 1)  // `<br></br>`, as XHTML writes it
+                if input[end - 1] != UInt8(ascii: "/") && !closedLater {
+                    writer.replace(end..<(end + 1), with: Self.selfClosing)
+                }
                 return end + 1
             }
             end += 1
         }
         return index + 1
+    }
+
+    /// Whether `</name>` follows at `start`, after white space only.
+    private static func endTag(of name: [UInt8], in input: UnsafeBufferPointer<UInt8>, after start: Int) -> Bool {
+        var index = start
+        while index < input.count, [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
+            .contains(input[index]) { index += 1 }
+        guard index + 2 + name.count < input.count, input[index] == ASCII.lessThan, input[index + 1] == UInt8(ascii: "/")
+        else { return false }
+        let tagged = input[(index + 2)..<(index + 2 + name.count)].map { $0 | 0x20 }
+        let after = input[index + 2 + name.count]
+        return tagged == name && (after == ASCII.greaterThan || after == UInt8(ascii: " "))
     }
 
     /// Only HTML's void elements no feed dialect has an element of its own by (RSS has `<link>`

@@ -96,9 +96,16 @@ import Testing
                 + "<hr/>three</description></item>"
         }.joined()
         let broken = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>V</title>\(items)</channel></rss>"
-        let (run, stored) = try crawl(["broken": broken])
+        // Void tags closed as XHTML writes them, after a raw one: left as they are.
+        let entries = (1...4).map { "<entry><id>urn:\($0)</id><title>x\($0)</title>" + ($0 == 1 ? "<summary>line<br>two</summary>"
+            : "<content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\"><p>a<br></br>b</p>"
+              + "<p><img src=\"https://example.org/x.png\" alt=\"x\"></img></p></div></content>") + "</entry>" }
+        let atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>A</title><id>urn:a</id>\(entries.joined())</feed>"
+        let (run, stored) = try crawl(["broken": broken, "atom": atom])
         #expect(run.status == 0, "\(run.stderr.suffix(1500))")
-        #expect(stored.count == 302, "\(run.stdout)")
+        #expect(stored.count == 306, "\(run.stdout)")
+        let xhtml = try #require(stored.first { $0.contains("title: 'x4'") || $0.contains("title: x4\n") }, "\(run.stdout)")
+        #expect(xhtml.contains("<p>a<br") && xhtml.contains("b</p>") && xhtml.contains("x.png"), "\(xhtml)")
         let last = try #require(stored.first { $0.contains("title: v299\n") || $0.contains("title: 'v299'") }, "\(run.stdout)")
         #expect(last.contains("line<br") && last.contains("two") && last.contains("three") && last.contains("i299.png"), "\(last)")
         #expect(run.stderr.contains("unclosed HTML tags"), "\(run.stderr.suffix(1500))")
