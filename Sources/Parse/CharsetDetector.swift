@@ -108,15 +108,18 @@ enum CharsetDetector {
 
     /// JSON is UTF-8 (RFC 8259), but a feed from a legacy system may be in its own charset: bytes
     /// that are not UTF-8 are read in the server's charset when they read in it, else in the
-    /// detector's guess, unless most of them are UTF-8 (a few broken bytes: `JSONRepair` replaces them).
+    /// detector's guess. Text that is mostly UTF-8, or holds surrogates encoded as UTF-8 (CESU-8,
+    /// as Java and MySQL's utf8mb3 write emoji), is UTF-8 with a few broken bytes, whatever the
+    /// label says: `JSONRepair` replaces them.
     static func jsonPlan(for bytes: [UInt8], httpCharset: String?) -> Plan {
         let check = UTF8Check(bytes)
-        guard !check.isValid else { return Plan(encoding: "UTF-8", claimsUTF8: true) }
+        guard !check.isValid, !check.isMostlyUTF8, !UTF8Check.hasEncodedSurrogate(bytes) else {
+            return Plan(encoding: "UTF-8", claimsUTF8: true)
+        }
         let labels = Labels(bytes: [], httpCharset: httpCharset)
         if let label = labels.http, label != "UTF-8", let converted = LegacyDecoding.utf8(bytes[...], from: label) {
             return Plan(encoding: label, claimsUTF8: true, bytes: converted, reason: "the bytes are not UTF-8 (http \(label))")
         }
-        guard !check.isMostlyUTF8 else { return Plan(encoding: "UTF-8", claimsUTF8: true) }
         let guess = UniversalDetector.guess(bytes, language: nil)
         guard let converted = LegacyDecoding.utf8(bytes[...], from: guess) else { return Plan(encoding: "UTF-8", claimsUTF8: true) }
         return Plan(encoding: guess, claimsUTF8: true, bytes: converted,

@@ -69,6 +69,11 @@ struct UTF8Check {
         return index
     }
 
+    /// A surrogate written as three UTF-8 bytes (`ED A0…BF xx`): CESU-8, UTF-8's kin, not a legacy charset.
+    static func hasEncodedSurrogate(_ bytes: [UInt8]) -> Bool {
+        zip(bytes, bytes.dropFirst()).contains { $0 == 0xED && (0xA0...0xBF).contains($1) }
+    }
+
     /// A few stray bytes in a document that is otherwise UTF-8 are damage, not another encoding.
     var isMostlyUTF8: Bool { invalid * 4 <= multibyte }
 

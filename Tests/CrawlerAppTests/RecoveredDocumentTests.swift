@@ -147,7 +147,12 @@ import Testing
             + [0xE9] + Array("\",\"content_html\":\"<p>co".utf8) + [0xFB] + Array("te 2 ".utf8) + [0x80]
             + Array("</p>\"},{\"id\":\"b\",\"title\":\"Prix caf".utf8) + [0xE8] + Array("\",\"content_html\":\"<p>co".utf8)
             + [0xFB] + Array("te 2 ".utf8) + [0xA3] + Array("</p>\"}]}".utf8)
+        // UTF-8 with a stray Latin-1 word, served as Latin-1; and a CESU-8 emoji (as Java writes one).
+        let mostly = Array("{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"m\",\"title\":\"Café crème\",".utf8)
+            + Array("\"content_html\":\"<p>Grüße ".utf8) + [0xE9, 0x74, 0xE9] + Array("</p>\"},{\"id\":\"c\",\"title\":\"Zürich ".utf8)
+            + [0xED, 0xA0, 0xBD, 0xED, 0xB8, 0x80] + Array("\"}]}".utf8)
         let bodies: [String: [UInt8]] = [
+            "/mostly": mostly,
             "/surrogate": feed(Array("cut \\ud83d here".utf8)),
             "/latin1": feed(Array("caf".utf8) + [0xE9]),
             "/labelled": accents,
@@ -155,12 +160,13 @@ import Testing
         ]
         let server = try LoopbackHTTPServer { request in
             if let body = bodies[request.path] {
-                let type = request.path == "/labelled" ? "application/feed+json; charset=windows-1252" : "application/feed+json"
+                let type = ["/labelled", "/mostly"].contains(request.path) ? "application/feed+json; charset=windows-1252"
+                    : "application/feed+json"
                 return ServedResponse(status: 200, headers: [("Content-Type", type)], body: body)
             }
             return ServedResponse(text: Self.feed("healthy", items: 2))
         }
-        try folder.write("store: ./out\nfeeds:\n" + ["surrogate", "latin1", "labelled", "broken", "healthy"].map {
+        try folder.write("store: ./out\nfeeds:\n" + ["surrogate", "latin1", "labelled", "mostly", "broken", "healthy"].map {
             "  - url: \(server.url("/" + $0))\n    name: \($0)\n"
         }.joined(), to: "feeds.yaml")
         let run = try CrawlerProcess.run(["once"], in: folder.path)
@@ -170,6 +176,8 @@ import Testing
         #expect(stored.contains { $0.contains("title: 'café'") }, "\(run.stderr.suffix(2000))")
         #expect(stored.contains { $0.contains("title: 'Prix café'") && $0.contains("<p>coûte 2 €</p>") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'Prix cafè'") && $0.contains("<p>coûte 2 £</p>") }, "\(stored)")
+        #expect(stored.contains { $0.contains("title: 'Café crème'") && $0.contains("<p>Grüße \u{FFFD}t\u{FFFD}</p>") }, "\(stored)")
+        #expect(stored.contains { $0.contains("title: 'Zürich \u{FFFD}") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'fine 😀'") }, "\(stored)")
         let broken = try #require(run.stderr.split(separator: "\n").first { $0.contains("feed=broken") })
         #expect(broken.contains("invalid JSON") && broken.contains("character"), "\(broken)")
