@@ -21,6 +21,8 @@ public enum FeedHealth: Sendable, Hashable {
         if state.gone { return .gone }
         if state.consecutiveErrors >= PollBoundsDefaults.failingAfter { return .failing(errors: state.consecutiveErrors) }
         if state.consecutiveErrors > 0 { return .retrying(errors: state.consecutiveErrors) }
+        // A state without a fetch: planned, and held back by its host so far.
+        if state.lastFetch == nil { return .neverFetched }
         if let silence = FeedSilence.of(state, now: now) { return .silent(silence) }
         return .ok
     }

@@ -23,6 +23,7 @@ import Testing
             let name = String(request.path.split(separator: "/").last?.prefix { $0 != "." } ?? "")
             if name.hasPrefix("limited") { return ServedResponse(status: 403, headers: [("Retry-After", "120")]) }
             if name.hasPrefix("forever") { return ServedResponse(status: 503, headers: [("Retry-After", "99999999999")]) }
+            if name.hasPrefix("busy") { return ServedResponse(status: 429, text: "") }
             if name == "locked", request.headers["authorization"] == nil { return ServedResponse(status: 401, text: "") }
             var response = ServedResponse(text: Self.channel(name))
             response.headers += [("ETag", "\"v1\""), ("Cache-Control", "max-age=86400")]
@@ -162,9 +163,24 @@ import Testing
         #expect(run.stdout.contains("2 failed, 1 deferred"), "\(run.stdout)")
         let status = try CrawlerProcess.run(["status"], in: folder.path)
         let calm = status.stdout.split(separator: "\n").first { $0.hasPrefix("calm ") }.map(String.init) ?? ""
-        #expect(calm.contains(" never ") && !calm.contains("retrying"), "\(status.stdout)")
+        #expect(calm.contains("never fetched") && !calm.contains("retrying"), "\(status.stdout)")
         // The throttled ones did fail, in a row.
         #expect(fetchLine(run, feed: "forever2")?["why"]?.contains("failure 1 in a row") == true)
+    }
+
+    /// Held back behind feeds that throttle its host (429, no Retry-After), a feed goes first on
+    /// the next pass, stalest first, instead of behind them again on every pass.
+    @Test func aFeedItsHostHeldBackGoesFirstNextTime() throws {
+        let yaml = "host_backoff_feeds: 2\nper_host_concurrency: 1\nfeeds:\n"
+            + (1...2).map { "  - url: \(server.url("/busy\($0).xml"))\n    name: busy\($0)\n" }.joined()
+            + "  - url: \(server.url("/calm.xml"))\n    name: calm\n"
+            + "  - url: http://localhost:\(server.port)/healthy.xml\n    name: healthy\n"
+        let first = try crawl(yaml)
+        #expect(fetchLine(first, feed: "calm")?["status"] == "deferred", "\(first.stderr)")
+        #expect(request("calm") == nil)
+        let second = try crawl(yaml)
+        #expect(fetchLine(second, feed: "calm")?["status"] == "200", "\(second.stderr)")
+        #expect(request("calm") != nil)
     }
 
     /// A redirect to another host (here another port) takes neither the credentials nor the cookies along.
