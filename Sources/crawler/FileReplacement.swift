@@ -84,9 +84,10 @@ enum FileReplacement {
         // Another owner or group would change who may read the file: only its owner or root may
         // write the copy (an editor would quietly take it over).
         if fchown(descriptor, old.st_uid, old.st_gid) != 0 {
+            let who = getuid() == old.st_uid ? "root (its group is one you are not in)" : "the file's owner, or as root"
             return Failure(description: "cannot give the new copy of \(target) its owner and group "
                            + "(\(old.st_uid):\(old.st_gid)) as user \(getuid()): \(reason()); nothing was written "
-                           + "(run the command as the file's owner, or as root)")
+                           + "(run the command as \(who))")
         }
         guard fchmod(descriptor, old.st_mode & 0o7777) == 0 else {
             return Failure(description: "cannot write \(path): \(reason())")
