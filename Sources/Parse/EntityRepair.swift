@@ -135,37 +135,64 @@ enum EntityRepair {
         return input.count
     }
 
-    /// The end of `<!DOCTYPE ...>`, past an internal subset `[...]` if there is one. In the subset,
-    /// quoted values, comments and instructions are passed whole: a `]` or `>` in them ends
-    /// nothing. Outside it the first `>` ends it, as it always did: a quote left open there
-    /// (`SYSTEM 'rss.dtd>`) would run on to the next apostrophe in the text. One left open in the
-    /// subset that would take the whole document gets the plain rule too.
-    /// Once a careful look has run to the end of the document, later DOCTYPEs get the plain rule:
-    /// each would run to the end again, and a document of them took quadratic time.
+    /// The end of `<!DOCTYPE ...>`, past an internal subset `[...]` if there is one. Quoted values,
+    /// comments and instructions are passed whole: a `]` or `>` in them ends nothing. A literal
+    /// outside the subset (a SYSTEM or PUBLIC id) holding a line break or a `<` was left open
+    /// (`SYSTEM 'rss.dtd>`): then, as for a look that runs to the end of the document, the first
+    /// `>` outside brackets ends it, the rule this always had.
+    /// Once a careful look has run to the end, later DOCTYPEs get the plain rule at once: each
+    /// would run to the end again, and a document of them took quadratic time.
     private static func doctypeEnd(_ input: UnsafeBufferPointer<UInt8>, from start: Int,
                                    writer: inout RepairWriter) -> Int {
         if !writer.doctypeRanOut {
-            let end = doctypeEnd(input, from: start, passingQuoted: true)
-            if end < input.count { return end }
-            writer.doctypeRanOut = true
+            switch carefulDoctypeEnd(input, from: start) {
+            case .end(let end): return end
+            case .openLiteral: break
+            case .ranOut: writer.doctypeRanOut = true
+            }
         }
-        return doctypeEnd(input, from: start, passingQuoted: false)
+        return plainDoctypeEnd(input, from: start)
     }
 
-    private static func doctypeEnd(_ input: UnsafeBufferPointer<UInt8>, from start: Int, passingQuoted: Bool) -> Int {
+    private enum CarefulEnd {
+        case end(Int), openLiteral, ranOut
+    }
+
+    private static func carefulDoctypeEnd(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> CarefulEnd {
         var index = start
         var inSubset = false
         while index < input.count {
             switch input[index] {
-            case UInt8(ascii: "\"") where passingQuoted && inSubset, UInt8(ascii: "'") where passingQuoted && inSubset:
-                index = after(input[index], in: input, from: index + 1)
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                let quote = input[index]
+                var close = index + 1
+                while close < input.count, input[close] != quote {
+                    if !inSubset, input[close] == ASCII.lessThan || input[close] == UInt8(ascii: "\n") { return .openLiteral }
+                    close += 1
+                }
+                index = close + 1
                 continue
-            case UInt8(ascii: "<") where passingQuoted && inSubset && starts(input, at: index, with: "<!--"):
+            case UInt8(ascii: "<") where inSubset && starts(input, at: index, with: "<!--"):
                 index = after("-->", in: input, from: index + 4)
                 continue
-            case UInt8(ascii: "<") where passingQuoted && inSubset && starts(input, at: index, with: "<?"):
+            case UInt8(ascii: "<") where inSubset && starts(input, at: index, with: "<?"):
                 index = after("?>", in: input, from: index + 2)
                 continue
+            case UInt8(ascii: "["): inSubset = true
+            case UInt8(ascii: "]"): inSubset = false
+            case ASCII.greaterThan where !inSubset: return .end(index + 1)
+            default: break
+            }
+            index += 1
+        }
+        return .ranOut
+    }
+
+    private static func plainDoctypeEnd(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        var inSubset = false
+        while index < input.count {
+            switch input[index] {
             case UInt8(ascii: "["): inSubset = true
             case UInt8(ascii: "]"): inSubset = false
             case ASCII.greaterThan where !inSubset: return index + 1

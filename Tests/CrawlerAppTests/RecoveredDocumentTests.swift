@@ -121,6 +121,7 @@ import Testing
             "comment": "[ <!-- ] > --> <!ENTITY a \"b\"> ]",
             "instruction": "[ <?pi ] > ?> ]",
             "unbalanced": "SYSTEM 'rss.dtd",
+            "external": "SYSTEM \"http://127.0.0.1:9/a>b[c.dtd\"",
         ]
         let (run, stored) = try crawl(Dictionary(uniqueKeysWithValues: subsets.map { name, subset in
             (name, Self.feed(name, items: 2).replacingOccurrences(of: "<rss ", with: "<!DOCTYPE rss \(subset)>\n<rss ")
