@@ -69,8 +69,8 @@ enum EntityRepair {
     }
 
     /// Past `<br>`, `<hr>`, `<img …>` or `<wbr>` at `index`, closed (`<br/>`) if it was not. A tag
-    /// holding a reference, a control or another `<` is left for the main scan (just past the `<`);
-    /// the look stops at the next `<`, so every byte is looked at once however the tags are broken.
+    /// holding a control or another `<` is left open, the main scan going on from there; the look
+    /// stops at the next `<`, so every byte is looked at once however the tags are broken.
     private static func afterVoidTag(at index: Int, writer: inout RepairWriter) -> Int {
         let input = writer.input
         var nameEnd = index + 1
@@ -84,13 +84,20 @@ enum EntityRepair {
         var quote: UInt8?
         while end < input.count {
             let byte = input[end]
-            if byte == ASCII.lessThan || byte == ASCII.ampersand || isForbiddenControl(byte) { return index + 1 }
+            // What the main scan handles (a tag, a control) is left to it, from here: the references
+            // before it are repaired already, in order, as the writer needs.
+            if byte == ASCII.lessThan || isForbiddenControl(byte) { return end }
+            if byte == ASCII.ampersand {  // `src="…?w=1&amp;ssl=1"`: repaired as anywhere else
+                end = afterReference(at: end, writer: &writer)
+                continue
+            }
             if let open = quote {
                 if byte == open { quote = nil }
             } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
                 quote = byte
             } else if byte == ASCII.greaterThan {
-                let closedLater = endTag(of: name, in: input, after: end + 1)  // `<br></br>`, as XHTML writes it
+                // `<br></br>`, as XHTML writes it; XML's names are case-sensitive, so `<BR></br>` is not.
+                let closedLater = endTag(of: Array(input[(index + 1)..<nameEnd]), in: input, after: end + 1)
                 if input[end - 1] != UInt8(ascii: "/") && !closedLater {
                     writer.replace(end..<(end + 1), with: Self.selfClosing)
                 }
@@ -98,19 +105,19 @@ enum EntityRepair {
             }
             end += 1
         }
-        return index + 1
+        return end
     }
 
-    /// Whether `</name>` follows at `start`, after white space only.
+    /// Whether `</name>` (as written) follows at `start`, after white space only.
     private static func endTag(of name: [UInt8], in input: UnsafeBufferPointer<UInt8>, after start: Int) -> Bool {
         var index = start
         while index < input.count, [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
             .contains(input[index]) { index += 1 }
         guard index + 2 + name.count < input.count, input[index] == ASCII.lessThan, input[index + 1] == UInt8(ascii: "/")
         else { return false }
-        let tagged = input[(index + 2)..<(index + 2 + name.count)].map { $0 | 0x20 }
         let after = input[index + 2 + name.count]
-        return tagged == name && (after == ASCII.greaterThan || after == UInt8(ascii: " "))
+        return input[(index + 2)..<(index + 2 + name.count)].elementsEqual(name)
+            && (after == ASCII.greaterThan || after == UInt8(ascii: " "))
     }
 
     /// Only HTML's void elements no feed dialect has an element of its own by (RSS has `<link>`
