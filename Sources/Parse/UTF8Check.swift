@@ -69,9 +69,21 @@ struct UTF8Check {
         return index
     }
 
-    /// A surrogate written as three UTF-8 bytes (`ED A0…BF xx`): CESU-8, UTF-8's kin, not a legacy charset.
+    /// A surrogate pair written as two three-byte sequences (`ED A0…AF 80…BF ED B0…BF 80…BF`):
+    /// CESU-8, UTF-8's kin, not a legacy charset. The whole pair: `ED B3` alone is "ні" in
+    /// windows-1251, and "í" before a no-break space in windows-1252.
     static func hasEncodedSurrogate(_ bytes: [UInt8]) -> Bool {
-        zip(bytes, bytes.dropFirst()).contains { $0 == 0xED && (0xA0...0xBF).contains($1) }
+        guard bytes.count >= 6 else { return false }
+        return (0...(bytes.count - 6)).contains { index in
+            bytes[index] == 0xED && isSurrogate(bytes[index + 1], bytes[index + 2], high: true)
+                && bytes[index + 3] == 0xED && isSurrogate(bytes[index + 4], bytes[index + 5], high: false)
+        }
+    }
+
+    /// The two bytes after `ED` of a high (`A0…AF`) or low (`B0…BF`) surrogate.
+    private static func isSurrogate(_ second: UInt8, _ third: UInt8, high: Bool) -> Bool {
+        let range: ClosedRange<UInt8> = high ? 0xA0...0xAF : 0xB0...0xBF
+        return range.contains(second) && (0x80...0xBF).contains(third)
     }
 
     /// A few stray bytes in a document that is otherwise UTF-8 are damage, not another encoding.

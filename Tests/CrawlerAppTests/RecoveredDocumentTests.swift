@@ -152,8 +152,12 @@ import Testing
         let mostly = Array("{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"m\",\"title\":\"Café crème\",".utf8)
             + Array("\"content_html\":\"<p>Grüße ".utf8) + [0xE9, 0x74, 0xE9] + Array("</p>\"},{\"id\":\"c\",\"title\":\"Zürich ".utf8)
             + [0xED, 0xA0, 0xBD, 0xED, 0xB8, 0x80] + Array("\"}]}".utf8)
+        // windows-1251 Ukrainian, whose "ні" is ED B3, as half a CESU-8 surrogate is.
+        let ukrainian = Array("{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"u\",\"title\":\"".utf8)
+            + [0xCD, 0xEE, 0xE2, 0xE8, 0xED, 0xE8, 0x20, 0xED, 0xB3] + Array("\"}]}".utf8)
         let bodies: [String: [UInt8]] = [
             "/mostly": mostly,
+            "/ukrainian": ukrainian,
             "/surrogate": feed(Array("cut \\ud83d here".utf8)),
             "/latin1": feed(Array("caf".utf8) + [0xE9]),
             "/labelled": accents,
@@ -162,12 +166,12 @@ import Testing
         let server = try LoopbackHTTPServer { request in
             if let body = bodies[request.path] {
                 let type = ["/labelled", "/mostly"].contains(request.path) ? "application/feed+json; charset=windows-1252"
-                    : "application/feed+json"
+                    : request.path == "/ukrainian" ? "application/feed+json; charset=windows-1251" : "application/feed+json"
                 return ServedResponse(status: 200, headers: [("Content-Type", type)], body: body)
             }
             return ServedResponse(text: Self.feed("healthy", items: 2))
         }
-        try folder.write("store: ./out\nfeeds:\n" + ["surrogate", "latin1", "labelled", "mostly", "broken", "healthy"].map {
+        try folder.write("store: ./out\nfeeds:\n" + ["surrogate", "latin1", "labelled", "mostly", "ukrainian", "broken", "healthy"].map {
             "  - url: \(server.url("/" + $0))\n    name: \($0)\n"
         }.joined(), to: "feeds.yaml")
         let run = try CrawlerProcess.run(["once"], in: folder.path)
@@ -179,6 +183,7 @@ import Testing
         #expect(stored.contains { $0.contains("title: 'Prix cafè'") && $0.contains("<p>coûte 2 £</p>") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'Café crème'") && $0.contains("<p>Grüße \u{FFFD}t\u{FFFD}</p>") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'Zürich \u{FFFD}") }, "\(stored)")
+        #expect(stored.contains { $0.contains("title: Новини ні") || $0.contains("title: 'Новини ні'") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'fine 😀'") }, "\(stored)")
         let broken = try #require(run.stderr.split(separator: "\n").first { $0.contains("feed=broken") })
         #expect(broken.contains("invalid JSON") && broken.contains("character"), "\(broken)")
