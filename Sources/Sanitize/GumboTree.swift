@@ -54,8 +54,6 @@ struct GumboNodeView {
 
     /// The start tag as written in the source (empty when the parser made the element up).
     var originalTag: UnsafeRawBufferPointer { node.pointee.v.element.original_tag.bytes }
-    /// The end tag as written in the source (empty when the element was not closed by its own).
-    var originalEndTag: UnsafeRawBufferPointer { node.pointee.v.element.original_end_tag.bytes }
     /// False when the element was closed by the end of the input or by another tag.
     var hasEndTag: Bool { node.pointee.v.element.original_end_tag.length > 0 }
 

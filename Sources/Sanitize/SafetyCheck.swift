@@ -25,11 +25,8 @@ struct SafetyCheck {
             }
             guard node.isHTML else { return false }
             let name = node.name
-            // A `<` inside a tag's source (a value, a repeated attribute the tree keeps one of, an end
-            // tag's attributes) is text to a browser, but a tag to Markdown once it has read the tag
-            // around it as text (Hexo, after a blank line, a `\`, a fence or an indent): rebuilt.
-            guard ElementPolicy.allowed.contains(name), !Self.holdsTagStart(node.originalTag),
-                  !Self.holdsTagStart(node.originalEndTag),
+            // (A `<` inside a tag's source was looked for before the parse: `TagSource`.)
+            guard ElementPolicy.allowed.contains(name),
                   node.attributes.allSatisfy({ CleanHTMLWriter.keeps($0, on: name) }) else { return false }
             // A style the input ended inside swallows the page after it.
             if name == "style" && !node.hasEndTag { return false }
@@ -46,11 +43,6 @@ struct SafetyCheck {
         case .other:
             return false
         }
-    }
-
-    /// A `<` in a tag's source past its own.
-    private static func holdsTagStart(_ tag: UnsafeRawBufferPointer) -> Bool {
-        tag.dropFirst().contains(UInt8(ascii: "<"))
     }
 
     private static func hasTagStart(_ source: UnsafeRawBufferPointer) -> Bool {
