@@ -98,7 +98,7 @@ enum EntityRepair {
             } else if byte == ASCII.greaterThan {
                 // `<br></br>`, as XHTML writes it; XML's names are case-sensitive, so `<BR></br>` is not.
                 let closedLater = endTag(of: Array(input[(index + 1)..<nameEnd]), in: input, after: end + 1)
-                if input[end - 1] != UInt8(ascii: "/") && !closedLater {
+                if !closesItself(input, before: end, after: nameEnd) && !closedLater {
                     writer.replace(end..<(end + 1), with: Self.selfClosing)
                 }
                 return end + 1
@@ -106,6 +106,14 @@ enum EntityRepair {
             end += 1
         }
         return end
+    }
+
+    /// Whether the tag ends `/>`, white space allowed between (`<br/ >`).
+    private static func closesItself(_ input: UnsafeBufferPointer<UInt8>, before end: Int, after nameEnd: Int) -> Bool {
+        var index = end - 1
+        while index >= nameEnd, [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
+            .contains(input[index]) { index -= 1 }
+        return index >= nameEnd && input[index] == UInt8(ascii: "/")
     }
 
     /// Whether `</name>` (as written) follows at `start`, after white space only.
@@ -147,15 +155,15 @@ enum EntityRepair {
     /// outside the subset (a SYSTEM or PUBLIC id) holding a line break or a `<` was left open
     /// (`SYSTEM 'rss.dtd>`): then, as for a look that runs to the end of the document, the first
     /// `>` outside brackets ends it, the rule this always had.
-    /// Once a careful look has run to the end, later DOCTYPEs get the plain rule at once: each
-    /// would run to the end again, and a document of them took quadratic time.
+    /// Once a careful look has failed (run to the end, or to a literal left open), later DOCTYPEs
+    /// get the plain rule at once: each would look as far again, and a document of them took
+    /// quadratic time.
     private static func doctypeEnd(_ input: UnsafeBufferPointer<UInt8>, from start: Int,
                                    writer: inout RepairWriter) -> Int {
         if !writer.doctypeRanOut {
             switch carefulDoctypeEnd(input, from: start) {
             case .end(let end): return end
-            case .openLiteral: break
-            case .ranOut: writer.doctypeRanOut = true
+            case .openLiteral, .ranOut: writer.doctypeRanOut = true  // the next would look as far again
             }
         }
         return plainDoctypeEnd(input, from: start)

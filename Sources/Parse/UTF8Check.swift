@@ -69,21 +69,24 @@ struct UTF8Check {
         return index
     }
 
-    /// A surrogate pair written as two three-byte sequences (`ED A0…AF 80…BF ED B0…BF 80…BF`):
-    /// CESU-8, UTF-8's kin, not a legacy charset. The whole pair: `ED B3` alone is "ні" in
-    /// windows-1251, and "í" before a no-break space in windows-1252.
-    static func hasEncodedSurrogate(_ bytes: [UInt8]) -> Bool {
-        guard bytes.count >= 6 else { return false }
-        return (0...(bytes.count - 6)).contains { index in
-            bytes[index] == 0xED && isSurrogate(bytes[index + 1], bytes[index + 2], high: true)
-                && bytes[index + 3] == 0xED && isSurrogate(bytes[index + 4], bytes[index + 5], high: false)
+    /// Whether every byte that starts no UTF-8 sequence starts a surrogate written as UTF-8
+    /// (`ED A0…BF 80…BF`): CESU-8, UTF-8's kin, not a legacy charset. A surrogate's first two
+    /// bytes alone are no evidence: `ED B3` is "ні" in windows-1251, followed by a letter or a space.
+    static func brokenOnlyBySurrogates(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = 0
+            var sawSurrogate = false
+            while index < buffer.count {
+                if buffer[index] < 0x80 { index += 1; continue }
+                let length = sequenceLength(buffer, at: index)
+                if length > 0 { index += length; continue }
+                guard index + 2 < buffer.count, buffer[index] == 0xED, (0xA0...0xBF).contains(buffer[index + 1]),
+                      (0x80...0xBF).contains(buffer[index + 2]) else { return false }
+                sawSurrogate = true
+                index += 3
+            }
+            return sawSurrogate
         }
-    }
-
-    /// The two bytes after `ED` of a high (`A0…AF`) or low (`B0…BF`) surrogate.
-    private static func isSurrogate(_ second: UInt8, _ third: UInt8, high: Bool) -> Bool {
-        let range: ClosedRange<UInt8> = high ? 0xA0...0xAF : 0xB0...0xBF
-        return range.contains(second) && (0x80...0xBF).contains(third)
     }
 
     /// A few stray bytes in a document that is otherwise UTF-8 are damage, not another encoding.
