@@ -77,9 +77,8 @@ enum EntityRepair {
         while nameEnd < input.count, nameEnd - index <= 4, (input[nameEnd] | 0x20) >= UInt8(ascii: "a"),
               (input[nameEnd] | 0x20) <= UInt8(ascii: "z") { nameEnd += 1 }
         let name = input[(index + 1)..<nameEnd].map { $0 | 0x20 }
-        guard Self.voidTags.contains(name), nameEnd < input.count,
-              [ASCII.greaterThan, UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"),
-               UInt8(ascii: "/")].contains(input[nameEnd]) else { return index + 1 }
+        guard Self.voidTags.contains(name), nameEnd < input.count, ASCII.space.contains(input[nameEnd])
+                || input[nameEnd] == ASCII.greaterThan || input[nameEnd] == UInt8(ascii: "/") else { return index + 1 }
         var end = nameEnd
         var quote: UInt8?
         while end < input.count {
@@ -111,16 +110,14 @@ enum EntityRepair {
     /// Whether the tag ends `/>`, white space allowed between (`<br/ >`).
     private static func closesItself(_ input: UnsafeBufferPointer<UInt8>, before end: Int, after nameEnd: Int) -> Bool {
         var index = end - 1
-        while index >= nameEnd, [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
-            .contains(input[index]) { index -= 1 }
+        while index >= nameEnd, ASCII.space.contains(input[index]) { index -= 1 }
         return index >= nameEnd && input[index] == UInt8(ascii: "/")
     }
 
     /// Whether `</name>` (as written) follows at `start`, after white space only.
     private static func endTag(of name: [UInt8], in input: UnsafeBufferPointer<UInt8>, after start: Int) -> Bool {
         var index = start
-        while index < input.count, [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
-            .contains(input[index]) { index += 1 }
+        while index < input.count, ASCII.space.contains(input[index]) { index += 1 }
         guard index + 2 + name.count < input.count, input[index] == ASCII.lessThan, input[index + 1] == UInt8(ascii: "/")
         else { return false }
         let after = input[index + 2 + name.count]
@@ -216,13 +213,6 @@ enum EntityRepair {
             index += 1
         }
         return input.count
-    }
-
-    /// Just past the first `byte` at or after `start` (the end of the input if there is none).
-    private static func after(_ byte: UInt8, in input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        var index = start
-        while index < input.count, input[index] != byte { index += 1 }
-        return min(index + 1, input.count)
     }
 
     /// Just past the first `terminator` at or after `start` (the end of the input if there is none).
@@ -326,4 +316,5 @@ private enum ASCII {
     static let greaterThan = UInt8(ascii: ">")
     static let ampersand = UInt8(ascii: "&")
     static let escapedAmpersand = Array("&amp;".utf8)
+    static let space: [UInt8] = [0x20, 0x09, 0x0A, 0x0D]
 }
