@@ -108,20 +108,19 @@ enum CharsetDetector {
 
     /// JSON is UTF-8 (RFC 8259), but a feed from a legacy system may be in its own charset: bytes
     /// that are not UTF-8 are read in the server's charset when they read in it, else in the
-    /// detector's guess. It stays UTF-8, its few broken bytes replaced by `JSONRepair`, when the
-    /// server says UTF-8, when it has as many UTF-8 characters beyond ASCII as broken bytes
-    /// (text in a legacy charset has almost none; a feed is short, so no stricter ratio) whatever
-    /// the label says, or when its only broken
-    /// bytes are surrogates written as UTF-8 (CESU-8, as Java and MySQL's utf8mb3 write emoji, or
-    /// half of one where a string was cut).
+    /// detector's guess. It stays UTF-8, its few broken bytes replaced by `JSONRepair`, when most
+    /// of it is UTF-8 (four characters beyond ASCII to a broken byte, as for XML: legacy CJK or
+    /// Thai text forms UTF-8 sequences by chance, one in two), whatever the label says, or when its
+    /// only broken bytes are surrogates written as UTF-8 (CESU-8, as Java and MySQL's utf8mb3
+    /// write emoji, or half of one where a string was cut). A `charset=utf-8` label alone decides
+    /// nothing: servers send it by default in front of Windows-1252.
     static func jsonPlan(for bytes: [UInt8], httpCharset: String?) -> Plan {
         let check = UTF8Check(bytes)
-        let labels = Labels(bytes: [], httpCharset: httpCharset)
-        guard !check.isValid, check.multibyte < check.invalid, labels.http != "UTF-8",
-              !UTF8Check.brokenOnlyBySurrogates(bytes) else {
+        guard !check.isValid, !check.isMostlyUTF8, !UTF8Check.brokenOnlyBySurrogates(bytes) else {
             return Plan(encoding: "UTF-8", claimsUTF8: true)
         }
-        if let label = labels.http, let converted = LegacyDecoding.utf8(bytes[...], from: label) {
+        let labels = Labels(bytes: [], httpCharset: httpCharset)
+        if let label = labels.http, label != "UTF-8", let converted = LegacyDecoding.utf8(bytes[...], from: label) {
             return Plan(encoding: label, claimsUTF8: true, bytes: converted, reason: "the bytes are not UTF-8 (http \(label))")
         }
         let guess = UniversalDetector.guess(bytes, language: nil)

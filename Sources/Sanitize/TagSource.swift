@@ -36,29 +36,43 @@ enum TagSource {
         return nil
     }
 
-    /// Past the tag's `>`, following HTML's rule for values: a quote right after `=` (white space
-    /// between allowed) opens one, which only its own quote closes.
+    /// Where in a tag the look is, as HTML's tokenizer has it (names and the spaces between them
+    /// are one state here: neither holds a `<` either way).
+    private enum State {
+        case names, beforeValue, unquoted, quoted(UInt8)
+    }
+
+    /// Past the tag's `>`, following HTML's rule for values: a quote opens one only where a value
+    /// starts (after `=`, white space allowed between); an unquoted value runs to white space or
+    /// `>`, quotes and `=` in it included (`x=y="`); a quoted one ends at its own quote only.
     private static func tagEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> TagEnd {
         var index = start
-        var quote: UInt8?
-        var afterEquals = false
+        var state = State.names
         while index < bytes.count {
             let byte = bytes[index]
             index += 1
-            if let open = quote {
-                if byte == open { quote = nil } else if byte == UInt8(ascii: "<") { return .hidesTagStart }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: ">"): return .end(index)
-            case UInt8(ascii: "<"): return .hidesTagStart
-            case UInt8(ascii: "="): afterEquals = true
-            case UInt8(ascii: "\"") where afterEquals, UInt8(ascii: "'") where afterEquals: quote = byte
-            case 0x09, 0x0A, 0x0C, 0x0D, 0x20: break
-            default: afterEquals = false
+            if byte == UInt8(ascii: "<") { return .hidesTagStart }
+            switch state {
+            case .quoted(let quote):
+                if byte == quote { state = .names }
+            case .beforeValue:
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") { state = .quoted(byte) }
+                else if byte == UInt8(ascii: ">") { return .end(index) }
+                else if !isSpace(byte) { state = .unquoted }
+            case .unquoted:
+                if byte == UInt8(ascii: ">") { return .end(index) }
+                if isSpace(byte) { state = .names }
+            case .names:
+                if byte == UInt8(ascii: ">") { return .end(index) }
+                if byte == UInt8(ascii: "=") { state = .beforeValue }
             }
         }
-        return quote == nil ? .end(index) : .hidesTagStart
+        if case .quoted = state { return .hidesTagStart }
+        return .end(index)
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D
     }
 
     private static func isLetter(_ byte: UInt8) -> Bool {

@@ -150,7 +150,7 @@ import Testing
             + Array("</p>\"},{\"id\":\"b\",\"title\":\"Prix caf".utf8) + [0xE8] + Array("\",\"content_html\":\"<p>co".utf8)
             + [0xFB] + Array("te 2 ".utf8) + [0xA3] + Array("</p>\"}]}".utf8)
         // UTF-8 with a stray Latin-1 word, served as Latin-1; and a CESU-8 emoji (as Java writes one).
-        let mostly = Array("{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"m\",\"title\":\"Café crème\",".utf8)
+        let mostly = Array("{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"m\",\"title\":\"Café crème brûlée, naïve Zoë\",".utf8)
             + Array("\"content_html\":\"<p>Grüße ".utf8) + [0xE9, 0x74, 0xE9] + Array("</p>\"}]}".utf8)
         let cesu = Array("{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"c\",\"title\":\"Zürich ".utf8)
             + [0xED, 0xA0, 0xBD, 0xED, 0xB8, 0x80] + Array("\"}]}".utf8)
@@ -160,7 +160,20 @@ import Testing
         // UTF-8 with half an emoji where a string was cut (as Java writes it), served as UTF-8.
         let cut = Array("{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"h\",\"title\":\"Café ok ".utf8)
             + [0xED, 0xA0, 0xBD] + Array("\"}]}".utf8)
+        // Legacy text whose bytes form UTF-8 sequences by chance, one in two, under its right label;
+        // and Windows-1252 under the `charset=utf-8` servers send by default.
+        func legacy(_ id: String, _ title: [UInt8]) -> [UInt8] {
+            Array("{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"\(id)\",\"title\":\"".utf8)
+                + title + Array("\"}]}".utf8)
+        }
+        let thai = legacy("th", [161, 195, 216, 167, 224, 183, 190, 32, 195, 182, 194, 185, 181, 236, 32, 202, 216, 162, 192, 210, 190])
+        let gbk = legacy("zh", [205, 188, 198, 172, 208, 194, 206, 197])  // 图片新闻
+        let defaultLabel = legacy("fr", Array("Caf".utf8) + [0xE9] + Array(" cr".utf8) + [0xE8] + Array("me br".utf8) + [0xFB]
+                                    + Array("l".utf8) + [0xE9] + Array("e ".utf8) + [0xE0] + Array(" Paris".utf8))
         let bodies: [String: [UInt8]] = [
+            "/thai": thai,
+            "/gbk": gbk,
+            "/default-label": defaultLabel,
             "/cut": cut,
             "/cesu": cesu,
             "/mostly": mostly,
@@ -174,12 +187,14 @@ import Testing
             if let body = bodies[request.path] {
                 let type = ["/labelled", "/mostly"].contains(request.path) ? "application/feed+json; charset=windows-1252"
                     : request.path == "/ukrainian" ? "application/feed+json; charset=windows-1251"
-                    : request.path == "/cut" ? "application/feed+json; charset=utf-8" : "application/feed+json"
+                    : ["/cut", "/default-label"].contains(request.path) ? "application/feed+json; charset=utf-8"
+                    : request.path == "/thai" ? "application/feed+json; charset=windows-874"
+                    : request.path == "/gbk" ? "application/feed+json; charset=gbk" : "application/feed+json"
                 return ServedResponse(status: 200, headers: [("Content-Type", type)], body: body)
             }
             return ServedResponse(text: Self.feed("healthy", items: 2))
         }
-        try folder.write("store: ./out\nfeeds:\n" + ["surrogate", "latin1", "labelled", "mostly", "cesu", "ukrainian", "cut", "broken", "healthy"].map {
+        try folder.write("store: ./out\nfeeds:\n" + ["surrogate", "latin1", "labelled", "mostly", "cesu", "ukrainian", "cut", "thai", "gbk", "default-label", "broken", "healthy"].map {
             "  - url: \(server.url("/" + $0))\n    name: \($0)\n"
         }.joined(), to: "feeds.yaml")
         let run = try CrawlerProcess.run(["once"], in: folder.path)
@@ -189,9 +204,13 @@ import Testing
         #expect(stored.contains { $0.contains("title: 'café'") }, "\(run.stderr.suffix(2000))")
         #expect(stored.contains { $0.contains("title: 'Prix café'") && $0.contains("<p>coûte 2 €</p>") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'Prix cafè'") && $0.contains("<p>coûte 2 £</p>") }, "\(stored)")
-        #expect(stored.contains { $0.contains("title: 'Café crème'") && $0.contains("<p>Grüße \u{FFFD}t\u{FFFD}</p>") }, "\(stored)")
+        #expect(stored.contains { $0.contains("title: 'Café crème brûlée, naïve Zoë'") && $0.contains("<p>Grüße \u{FFFD}t\u{FFFD}</p>") },
+                "\(stored)")
         #expect(stored.contains { $0.contains("title: 'Zürich \u{FFFD}") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'Café ok \u{FFFD}") }, "\(stored)")
+        #expect(stored.contains { $0.contains("กรุงเทพ รถยนต์ สุขภาพ") }, "\(stored)")
+        #expect(stored.contains { $0.contains("图片新闻") }, "\(stored)")
+        #expect(stored.contains { $0.contains("Café crème brûlée à Paris") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: Новини ні") || $0.contains("title: 'Новини ні'") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'fine 😀'") }, "\(stored)")
         let broken = try #require(run.stderr.split(separator: "\n").first { $0.contains("feed=broken") })
