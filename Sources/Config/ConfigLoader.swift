@@ -4,6 +4,12 @@ internal import Foundation
 /// Reads feeds.yaml from disk and parses it; the only file access in this module.
 public enum ConfigLoader {
     public static func load(path: String) throws(ConfigError) -> CrawlerConfig {
+        try loadFile(path: path).config
+    }
+
+    /// The configuration and the bytes it was read from, for the commands that write the file
+    /// again (only over those same bytes).
+    public static func loadFile(path: String) throws(ConfigError) -> (config: CrawlerConfig, bytes: [UInt8]) {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
@@ -14,12 +20,14 @@ public enum ConfigLoader {
             throw ConfigError(file: path, line: 0, key: "", message: "is a folder; pass the feeds.yaml inside it with --config PATH")
         }
         let text: String
+        let bytes: [UInt8]
         do {
             let data = try Data(contentsOf: url)
             guard let decoded = String(data: data, encoding: .utf8) else {
                 throw ConfigError(file: path, line: 0, key: "", message: "is not UTF-8 text")
             }
             text = decoded
+            bytes = [UInt8](data)
         } catch let problem as ConfigError {
             throw problem
         } catch {
@@ -35,7 +43,7 @@ public enum ConfigLoader {
             config.templatePath = templatePath
         }
         try checkCAFiles(config, path: path)
-        return config
+        return (config, bytes)
     }
 
     /// A `ca_file:` that cannot be read is a mistake in the file, reported before anything is

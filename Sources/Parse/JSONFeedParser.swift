@@ -33,10 +33,9 @@ enum JSONFeedParser {
         return LimitedFeed(feed: feed, cut: cut, notes: notes)
     }
 
-    /// The document's value; a document that does not parse is mended (`JSONRepair`) and read
-    /// again, and one that still does not parse is reported with JSONSerialization's reason.
     /// The document's value: read as it is (the common case, one pass), else in the charset its
-    /// bytes are in if they are not UTF-8, else mended (`JSONRepair`), which the notes say.
+    /// bytes are in if they are not UTF-8, else mended (`JSONRepair`), which the notes say; one
+    /// that still does not parse is reported with JSONSerialization's reason.
     private static func jsonObject(_ bytes: [UInt8], httpCharset: String?,
                                    notes: inout ParseNotes) throws(ParseError) -> Any {
         if let object = try? JSONSerialization.jsonObject(with: Data(bytes)) { return object }

@@ -18,11 +18,8 @@ struct ConfigFile {
 
     static func load(_ path: String) throws -> ConfigFile {
         do {
-            let config = try ConfigLoader.load(path: path)
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw FileReplacement.Failure(description: "cannot read \(path)")
-            }
-            return ConfigFile(path: path, bytes: [UInt8](data), config: config)
+            let (config, bytes) = try ConfigLoader.loadFile(path: path)
+            return ConfigFile(path: path, bytes: bytes, config: config)
         } catch {
             printError("crawler: \(error)")
             throw ExitStatus.configError
