@@ -171,8 +171,9 @@ struct FeedProcessor {
         let outcome: FetchOutcome = state.gone ? .gone : report.deferral != nil ? .deferred
             : !report.succeeded ? .failed : report.unchanged ? .unchanged : .updated(newItems: report.new)
         var hints = hints
-        // A Retry-After the decision recorded wins over any backoff.
-        if let notBefore = state.notBefore, notBefore > now { hints.retryAfter = notBefore }
+        // A Retry-After the decision recorded wins over any backoff. This response's own stays in
+        // the hints as the server sent it (the policy holds it to max_backoff and says so).
+        if let notBefore = state.notBefore, notBefore > now, hints.retryAfter == nil { hints.retryAfter = notBefore }
         let bounds = PollBounds(interval: feed.interval, minimum: feed.minInterval, maximum: feed.maxInterval,
                                 adaptive: feed.adaptive, maxBackoff: config.maxBackoff)
         let check = SchedulePolicy.next(after: outcome, at: now, bounds: bounds,

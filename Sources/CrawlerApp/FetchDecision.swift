@@ -33,20 +33,22 @@ struct FetchDecision {
         case .failure(let failure) where failure.kind == .deferred:
             decision.state.lastFetch = previous.lastFetch
             decision.action = .deferred(failure.message)
-            if let wait = failure.retryAfter { decision.backOff(seconds: wait, now: now) }
+            if let wait = failure.retryAfter { decision.backOff(seconds: wait, now: now, cap: config.maxBackoff) }
         case .failure(let failure):
             decision.action = .failed(failure.message)
-            if let wait = failure.retryAfter { decision.backOff(seconds: wait, now: now) }
+            if let wait = failure.retryAfter { decision.backOff(seconds: wait, now: now, cap: config.maxBackoff) }
         case .response(let response):
             decision.followRedirects(response.redirects, finalURL: response.finalURL, config: config)
             decision.judge(response, conditional: !result.request.conditional.isEmpty,
-                           throttleOn403: result.request.settings.throttleOn403, now: now)
+                           throttleOn403: result.request.settings.throttleOn403, now: now, cap: config.maxBackoff)
         }
         return decision
     }
 
     /// `throttleOn403`: the feed's host answers its rate limit with 403 (`throttle_on_403: true`).
-    private mutating func judge(_ response: FetchResponse, conditional: Bool, throttleOn403: Bool, now: Timestamp) {
+    /// `cap`: `max_backoff`, the longest a server's Retry-After holds the feed back.
+    private mutating func judge(_ response: FetchResponse, conditional: Bool, throttleOn403: Bool, now: Timestamp,
+                                cap: Double) {
         switch response.status {
         case 304:
             // Servers may rotate validators on a 304; keep the newest, byte for byte.
@@ -68,18 +70,18 @@ struct FetchDecision {
             // The message stays the plain status; the `feed_gone` log line says it is no longer polled.
             action = .failed("HTTP 410 Gone")
         case 429, 503:
-            throttled(response, now: now)
+            throttled(response, now: now, cap: cap)
         case 403 where throttleOn403:
-            throttled(response, now: now)
+            throttled(response, now: now, cap: cap)
         default:
             action = .failed("HTTP \(response.status) \(HTTPStatusText.reason(response.status))")
         }
     }
 
     /// The server asked us to slow down: its Retry-After, if any, holds the feed back.
-    private mutating func throttled(_ response: FetchResponse, now: Timestamp) {
+    private mutating func throttled(_ response: FetchResponse, now: Timestamp, cap: Double) {
         let wait = response.cache.retryAfter
-        if let wait { backOff(seconds: wait, now: now) }
+        if let wait { backOff(seconds: wait, now: now, cap: cap) }
         action = .failed("HTTP \(response.status) \(HTTPStatusText.reason(response.status))"
             + (wait.map { "; retry after \($0) s" } ?? ""))
     }
@@ -105,8 +107,9 @@ struct FetchDecision {
         state.pendingRedirectCount = 0
     }
 
-    private mutating func backOff(seconds: Int, now: Timestamp) {
-        state.notBefore = now.adding(Double(seconds))
+    /// The server's number is kept in the note (the log says what it asked); the hold is at most `cap`.
+    private mutating func backOff(seconds: Int, now: Timestamp, cap: Double) {
+        state.notBefore = now.adding(min(Double(seconds), cap))
         notes.append(.retryAfter(seconds: seconds))
     }
 }

@@ -44,18 +44,23 @@ public enum SchedulePolicy {
         if errors >= bounds.failingAfter { reason += " (failing)" }
         var due = now.adding(wait)
         if let retryAfter = hints.retryAfter, retryAfter > due {
-            due = retryAfter
-            reason = "failure \(errors) in a row: server asked to retry after \(Duration.words(retryAfter.seconds(since: now)))"
+            let asked = retryAfter.seconds(since: now)
+            due = now.adding(min(asked, bounds.maxBackoff))
+            reason = "failure \(errors) in a row: server asked to retry after \(Duration.words(asked))"
+            if asked > bounds.maxBackoff { reason += ", capped at max_backoff \(Duration.words(bounds.maxBackoff))" }
         }
         return NextCheck(due: due, adaptiveInterval: previousAdaptive, reason: reason)
     }
 
     /// Not the feed's failure: it waits for its host (its Retry-After, or a first failure's short
     /// retry when the host named no time), spread a little so the host's feeds do not return at once.
+    /// Like a failure's, the wait a server asks for is held to `max_backoff`: no answer of one
+    /// server stops a feed for years.
     private static func afterDeferral(at now: Timestamp, bounds: PollBounds, hints: ServerHints,
                                       previousAdaptive: Double?, jitter: Double) -> NextCheck {
         let spread = min(bounds.interval, 300) * 0.2 * jitter
-        let wait = max(hints.retryAfter.map { $0.seconds(since: now) } ?? min(bounds.interval, 300), 0) + spread
+        let asked = hints.retryAfter.map { $0.seconds(since: now) } ?? min(bounds.interval, 300)
+        let wait = min(max(asked, 0), bounds.maxBackoff) + spread
         return NextCheck(due: now.adding(wait), adaptiveInterval: previousAdaptive,
                          reason: "not fetched: its host asked every client to wait; retry in \(Duration.words(wait))")
     }

@@ -145,6 +145,20 @@ import Testing
         #expect(next.timeIntervalSinceNow < 3700, "\(third?["next"] ?? "")")
     }
 
+    /// The feed's own Retry-After is held to `max_backoff` too: one answer of `99999999999` kept
+    /// the feed unpolled for ten years, across restarts, and `explain` said so.
+    @Test func aFeedsOwnRetryAfterIsCappedAtMaxBackoff() throws {
+        let run = try crawl("max_backoff: 1h\nfeeds:\n  - url: \(server.url("/forever.xml"))\n    name: forever\n"
+                                + "  - url: \(server.url("/healthy.xml"))\n    name: healthy\n")
+        let line = try #require(fetchLine(run, feed: "forever"), "\(run.stderr)")
+        let next = try #require(line["next"].flatMap { ISO8601DateFormatter().date(from: $0) }, "\(line)")
+        #expect(next.timeIntervalSinceNow < 3700 && next.timeIntervalSinceNow > 3000, "\(line)")
+        #expect(line["why"]?.contains("capped at max_backoff 1h") == true, "\(line)")
+        let explain = try CrawlerProcess.run(["explain", "forever"], in: folder.path)
+        #expect(!explain.stdout.contains("year"), "\(explain.stdout)")
+        #expect(explain.stdout.contains("retry after 3600 s") || explain.stdout.contains("1h"), "\(explain.stdout)")
+    }
+
     /// A feed held back because its host asked every client to wait was never fetched: it is not
     /// a failure of its own (no failure in a row, no `failing` alert later, no exit status 1), its
     /// last fetch is not now, and it waits for the host, with that as the reason.
