@@ -19,6 +19,8 @@ enum EntityRepair {
     /// - HTML's void tags written unclosed in an item's text (`<br>`, `<img src="…">`) are closed
     ///   (`<br/>`): libxml2 nests everything after one inside it, and past 256 levels drops the
     ///   rest, so a feed of 300 items with a raw `<br>` each kept 254.
+    /// - In an item's text fields, what raw HTML opened and never closed (`<p>`, `<li>`) is closed
+    ///   as an HTML parser would (`FieldBalance`), for the same reason.
     static func repair(_ bytes: [UInt8], recovering: Bool = false) -> [UInt8]? {
         // In UTF-16 every ASCII byte has a zero beside it; byte-wise repair would corrupt it.
         guard !bytes.prefix(4).contains(0), !bytes.starts(with: [0xFF, 0xFE]), !bytes.starts(with: [0xFE, 0xFF])
@@ -52,7 +54,7 @@ enum EntityRepair {
         let input = writer.input
         // Only `<!` opens a section to look into; most `<` open a tag: one look for those.
         guard index + 1 < input.count, input[index + 1] == UInt8(ascii: "!") else {
-            return writer.recovering ? afterVoidTag(at: index, writer: &writer) : index + 1
+            return writer.recovering ? afterTag(at: index, writer: &writer) : index + 1
         }
         if starts(input, at: index, with: "<![CDATA[") {
             return afterProtected(from: index + 9, terminator: "]]>", writer: &writer)
@@ -65,6 +67,29 @@ enum EntityRepair {
             writer.replace(index..<end, with: [])
             return end
         }
+        return index + 1
+    }
+
+    /// For the recovering parser, past the `<` of a tag: a void one closed (`afterVoidTag`), and
+    /// the tags of an item's text fields balanced (`FieldBalance`), the end tags they imply
+    /// written before them. The main scan goes on inside the tag, repairing its references.
+    private static func afterTag(at index: Int, writer: inout RepairWriter) -> Int {
+        let input = writer.input
+        let isEnd = index + 1 < input.count && input[index + 1] == UInt8(ascii: "/")
+        let nameStart = index + (isEnd ? 2 : 1)
+        let nameEnd = FieldBalance.nameEnd(input, from: nameStart)
+        guard nameEnd > nameStart else { return index + 1 }
+        let name = input[nameStart..<nameEnd]
+        if isEnd {
+            writer.insert(writer.fields.end(name), at: index)
+            return index + 1
+        }
+        if nameEnd - nameStart <= 3, Self.voidTags.contains(name.map { $0 | 0x20 }) {
+            return afterVoidTag(at: index, writer: &writer)
+        }
+        guard writer.fields.isOpen || FieldBalance.isField(name),
+              let closesItself = FieldBalance.closesItself(input, after: nameEnd) else { return index + 1 }
+        writer.insert(writer.fields.start(name, closesItself: closesItself), at: index)
         return index + 1
     }
 
@@ -285,6 +310,8 @@ private struct RepairWriter {
     let recovering: Bool
     /// A DOCTYPE's careful look ran to the end of the document (`EntityRepair.doctypeEnd`).
     var doctypeRanOut = false
+    /// The recovering pass's count of what an item's text field opened.
+    var fields = FieldBalance()
     private var output: [UInt8] = []
     private var copiedUpTo = 0
     private var replaced = false
@@ -302,6 +329,10 @@ private struct RepairWriter {
         output.append(contentsOf: input[copiedUpTo..<range.lowerBound])
         output.append(contentsOf: replacement)
         copiedUpTo = range.upperBound
+    }
+
+    mutating func insert(_ bytes: [UInt8], at index: Int) {
+        if !bytes.isEmpty { replace(index..<index, with: bytes) }
     }
 
     consuming func finish() -> [UInt8]? {

@@ -79,8 +79,8 @@ enum XMLFeedReader {
             }
         }
         if stopped { return .cut }
-        // What stopped the stream, the recovering repair mended: its void tags were left open.
-        if !treeRecovered { recovered("unclosed HTML tags (<br>, <hr>, <img>, <wbr>) read as closed") }
+        // What stopped the stream, the recovering repair mended: HTML tags left open in the items' text.
+        if !treeRecovered { recovered("unclosed HTML tags in the items' text (<br>, <p>, <li>...) read as closed") }
         return treeHadRoot || sawRoot ? .complete : .noRoot
     }
 

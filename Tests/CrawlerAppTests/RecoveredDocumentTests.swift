@@ -112,6 +112,33 @@ import Testing
         #expect(run.stderr.contains("unclosed HTML tags"), "\(run.stderr.suffix(1500))")
     }
 
+    /// Raw HTML whose paragraphs and list entries are never closed, in every item's text: libxml2's
+    /// recovery closes only one element per end tag, so each item sank three levels under the one
+    /// before and past 256 the rest was dropped (85 of 100 items stored). An item's text fields
+    /// now close what they opened; markup that closes itself, or is balanced, is left as it is.
+    @Test func unclosedParagraphsInEveryItemLoseNoItem() throws {
+        let items = (0..<100).map {
+            "<item><title>p\($0)</title><guid>p-\($0)</guid>" + ($0 % 2 == 0
+                ? "<description><p>one \($0)<p class=\"a>b\">two <b>bold</b><ul><li>first<li>second</ul>three</description>"
+                : "<content:encoded><div><p>full \($0)<p>text</div></content:encoded>") + "</item>"
+        }.joined()
+        let broken = "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">"
+            + "<channel><title>P</title>\(items)</channel></rss>"
+        let summaries = (0..<150).map { "<entry><id>urn:\($0)</id><title>s\($0)</title><summary>a<p>b\($0)<p>c</summary></entry>" }
+        let atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>A</title><id>urn:a</id>\(summaries.joined())</feed>"
+        let (run, stored) = try crawl(["broken": broken, "atom": atom])
+        #expect(run.status == 0, "\(run.stderr.suffix(1500))")
+        #expect(stored.count == 252, "\(run.stdout)")
+        let even = try #require(stored.first { $0.contains("title: 'p98'") }, "\(run.stdout)")
+        for text in ["<p>one 98</p>", "two <b>bold</b>", "<li>first</li><li>second</li>", "three</p>"] {
+            #expect(even.contains(text), "\(text): \(even)")
+        }
+        let odd = try #require(stored.first { $0.contains("title: 'p99'") }, "\(run.stdout)")
+        #expect(odd.contains("<p>full 99</p><p>text</p></div>"), "\(odd)")
+        #expect(stored.contains { $0.contains("<p>b149</p><p>c</p>") && $0.contains("title: 's149'") }, "\(run.stdout)")
+        #expect(run.stderr.contains("unclosed HTML tags"), "\(run.stderr.suffix(1500))")
+    }
+
     /// A DOCTYPE is dropped before parsing (no entity of a server's is ever expanded); one whose
     /// internal subset holds `]` or `>` in a quoted value, a comment or an instruction is dropped
     /// whole, not cut there, which left a well-formed feed unreadable.
