@@ -23,7 +23,7 @@ public enum FeedRenames {
             // Through names no feed has, so that names traded in a cycle do not meet.
             let parked = renames.map { Rename(from: $0.from, to: "\u{1}renaming " + $0.from) }
             for rename in parked + parked.map({ Rename(from: $0.to, to: to(of: $0.from, in: renames)) }) {
-                for table in ["feed_state", "provenance", "items", "pending"] {
+                for table in tables {
                     let statement = try index.database.prepare("UPDATE OR REPLACE \(table) SET feed = ?1 WHERE feed = ?2")
                     try statement.run([.text(rename.to), .text(rename.from)])
                 }
@@ -31,6 +31,13 @@ public enum FeedRenames {
         }
         return renames
     }
+
+    /// Every table that names a feed: its state, its documents' provenance, its items and their
+    /// versions (so an edit still rewrites its document), the source values `rerender` reads, the
+    /// rewrites in flight, the items forgotten for good and the kept images. A table left out
+    /// kept its rows under the old name, where nothing looks for them.
+    static let tables = ["feed_state", "provenance", "items", "pending", "item_files", "item_versions", "sources",
+                         "rewrites", "tombstone_items", "document_assets"]
 
     private static func to(of from: String, in renames: [Rename]) -> String {
         renames.first { $0.from == from }!.to

@@ -185,4 +185,37 @@ import Testing
         #expect(try CrawlerProcess.run(["store", "verify"], in: folder.path).status == 0)
         expectHealthyStored()
     }
+
+    /// A feed renamed in feeds.yaml (same URL) takes all its history: an edited item still rewrites
+    /// its document, a forgotten one stays forgotten, and `rerender` finds its documents under the
+    /// new name. Only its state, provenance and items moved with it: the edit became a second post,
+    /// the forgotten item came back, and a rerender to Hugo left its documents in Hexo.
+    @Test func aRenamedFeedKeepsItsRevisionsTombstonesAndSources() throws {
+        try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version"),
+                                    Feed.item(guid: "b", title: "Gone", body: "forget me")])
+        #expect(try once().status == 0)
+        let forgotten = try #require(folder.documents().first { $0.value.contains("forget me") }?.key)
+        #expect(try CrawlerProcess.run(["store", "forget", forgotten], in: folder.path).status == 0)
+        try folder.write(feeds.config(["news", "healthy"]).replacingOccurrences(of: "name: news", with: "name: renamed"),
+                         to: "feeds.yaml")
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version"),
+                                    Feed.item(guid: "b", title: "Gone", body: "forget me, edited")])
+        let second = try once()
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("event=feed_renamed"), "\(second.stderr)")
+        let documents = folder.documents()
+        #expect(documents.count == 2, "\(documents.keys)")
+        #expect(documents.values.contains { $0.contains("second version") })
+        #expect(!documents.values.contains { $0.contains("first version") || $0.contains("forget me") })
+        let dryRun = try CrawlerProcess.run(["store", "rerender", "--feed", "renamed", "--dry-run"], in: folder.path)
+        #expect(dryRun.stdout.contains("of 1 document"), "\(dryRun.stdout)")
+        try folder.write("output: hugo\n" + (folder.read("feeds.yaml") ?? ""), to: "feeds.yaml")
+        let rerender = try CrawlerProcess.run(["store", "rerender"], in: folder.path)
+        #expect(rerender.status == 0 && !rerender.stdout.contains("not in the configuration"), "\(rerender.stdout)")
+        let rendered = folder.documents()
+        #expect(rendered.count == 2 && rendered.keys.allSatisfy { $0.hasSuffix(".html") }, "\(rendered.keys)")
+        #expect(try CrawlerProcess.run(["store", "verify"], in: folder.path).status == 0)
+        expectHealthyStored()
+    }
 }
