@@ -49,16 +49,30 @@ struct StoreVerifier {
         var report = DocumentStore.VerifyReport()
         var indexedPaths: Set<String> = []
         var byShort: [String: IndexedDocument] = [:]
+        // Documents not on disk, by short hash: the place of their line among the problems.
+        var missing: [String: Int] = [:]
         for document in indexed {
             indexedPaths.insert(document.path)
             byShort[document.shortHash] = document
             guard !pending.contains(document.shortHash), rewriting[document.shortHash] == nil else { continue }
             report.checked += 1
-            report.problems += problems(of: document, replaced: replaced.contains(document.shortHash))
+            guard let found = problems(of: document, replaced: replaced.contains(document.shortHash)) else {
+                missing[document.shortHash] = report.problems.count
+                report.problems.append("\(document.path): missing: in the index, not on disk; deleted on purpose? keep it "
+                                       + "from coming back: crawler store forget --missing (else restore the file)")
+                continue
+            }
+            report.problems += found
         }
         let rewritten = Set(rewriting.values.map { $0.path })
         for file in DocumentFiles.list(root: folder) where !indexedPaths.contains(file.path) && !rewritten.contains(file.path) {
-            if let original = byShort[file.shortHash] {
+            if let original = byShort[file.shortHash], let line = missing.removeValue(forKey: file.shortHash) {
+                // Moved by hand: its only copy. Forgetting the missing one and removing this "copy"
+                // would delete it for good.
+                report.problems[line] = "\(original.path): moved to \(file.path), its only copy; move it back: "
+                    + "mv '\(folder.path)/\(file.path)' '\(folder.path)/\(original.path)', "
+                    + "or index it where it is: crawler store rebuild-index"
+            } else if let original = byShort[file.shortHash] {
                 report.problems.append("\(file.path): misplaced: a second copy of \(original.path), the indexed one; "
                                        + "remove this copy: rm '\(folder.path)/\(file.path)'")
             } else if forgotten.contains(file.shortHash) {
@@ -81,12 +95,10 @@ struct StoreVerifier {
     }
 
     /// `replaced`: the file holds a later version of its item, dated anew, under its first name and path.
-    private func problems(of document: IndexedDocument, replaced: Bool) -> [String] {
+    /// nil: the document is not on disk.
+    private func problems(of document: IndexedDocument, replaced: Bool) -> [String]? {
         let path = document.path
-        guard let file = folder.locate(path), let bytes = FileSystem.read(file.name, in: file.folder) else {
-            return ["\(path): missing: in the index, not on disk; deleted on purpose? keep it from coming back: "
-                    + "crawler store forget --missing (else restore the file)"]
-        }
+        guard let file = folder.locate(path), let bytes = FileSystem.read(file.name, in: file.folder) else { return nil }
         let text = String(decoding: bytes, as: UTF8.self)
         let date: Timestamp
         let corruptFix: String

@@ -122,6 +122,33 @@ import Testing
         #expect(verify.stdout.contains(": 4 problems"), "\(verify.stdout)")
     }
 
+    /// A document moved by hand to another folder is its only copy: verify says to move it back
+    /// (or index it where it is), not to forget it and remove "the second copy", which together
+    /// deleted it for good. Following the advice leaves the store clean with every document.
+    @Test func aDocumentMovedByHandIsToldToMoveBackNotToBeRemoved() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let files = documents
+        let moved = files[0], name = String(files[0].split(separator: "/").last!)
+        try FileManager.default.createDirectory(atPath: folder.file("store/posts/1999/01"), withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: folder.file("store/posts/" + moved), toPath: folder.file("store/posts/1999/01/" + name))
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.status == 1)
+        #expect(!verify.stdout.contains("forget") && !verify.stdout.contains("rm "), "\(verify.stdout)")
+        #expect(verify.stdout.contains("posts/\(moved): moved to posts/1999/01/\(name), its only copy"), "\(verify.stdout)")
+        #expect(verify.stdout.contains(": 1 problem"), "\(verify.stdout)")
+        let command = try #require(verify.stdout.split(separator: "\n").first { $0.contains("moved to") }?
+            .components(separatedBy: "move it back: ").last, "\(verify.stdout)")
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", String(command.split(separator: ",").first ?? "")]
+        try shell.run()
+        shell.waitUntilExit()
+        let again = try crawler(["store", "verify"])
+        #expect(again.status == 0, "\(command)\n\(again.stdout)")
+        #expect(documents.count == 6)
+    }
+
     @Test func changingTheDocumentPathAndRebuildingKeepsTheOldDocumentsIndexed() throws {
         let server = try crawled()
         defer { withExtendedLifetime(server) {} }
