@@ -19,7 +19,7 @@ public struct HTMLSanitizer: Sendable {
         let source = Array(html.utf8)
         // Too costly for gumbo to parse: the text alone, which needs no tree.
         if ParseCost.isExcessive(source) { return HTMLEscaping.text(HTMLText.html.text(of: html)) }
-        let mayKeepBytes = !Self.mentionsMarker(source) && !Self.hasPageTag(source) && !TagSource.hidesTagStart(source)
+        let mayKeepBytes = !Self.mentionsMarker(source) && !Self.hasPageTag(source) && !TagSource.mustRebuild(source)
         // The check parses the body with its text runs shortened (the same elements, attributes and
         // comments, far fewer characters for gumbo); only a body with something to remove is parsed whole.
         if mayKeepBytes, GumboTree.with(TextRuns.shortened(source) + Self.endMarker, {

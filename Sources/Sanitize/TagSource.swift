@@ -5,14 +5,24 @@
 /// drops tags without a trace (an end tag nothing opened, a `<tr>` outside a table, the second of
 /// two attributes of one name), and their source with them.
 enum TagSource {
-    static func hidesTagStart(_ source: [UInt8]) -> Bool {
+    /// Whether the body's source must be rebuilt: a `<` inside a tag's source (or inside a
+    /// declaration or bogus comment, `<!DOCTYPE …>`, `<?…>`, `</1…>`, which the tree keeps no
+    /// trace of and Markdown may read as text), or a `>` inside a quoted value. The sanitizer's
+    /// check parses a copy with its text runs after each `>` shortened (`TextRuns`); a run inside
+    /// a value would be cut too, and the value checked (a `srcset`'s URLs) would not be the one kept.
+    static func mustRebuild(_ source: [UInt8]) -> Bool {
         source.withUnsafeBufferPointer { bytes in
             var index = 0
             while index < bytes.count {
-                guard let start = nextTagStart(bytes, from: index) else { return false }
-                switch tagEnd(bytes, from: start) {
-                case .hidesTagStart: return true
-                case .end(let end): index = end
+                guard let start = nextMarkup(bytes, from: index) else { return false }
+                let end: TagEnd
+                switch start {
+                case .tag(let after): end = tagEnd(bytes, from: after)
+                case .bogus(let after): end = bogusEnd(bytes, from: after)
+                }
+                switch end {
+                case .mustRebuild: return true
+                case .end(let next): index = next
                 }
             }
             return false
@@ -20,55 +30,105 @@ enum TagSource {
     }
 
     private enum TagEnd {
-        case end(Int), hidesTagStart
+        case end(Int), mustRebuild
     }
 
-    /// Just past the name's first letter of the next `<name` or `</name`, if any.
-    private static func nextTagStart(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+    private enum Markup {
+        /// Just past the name's first letter of `<name` or `</name`.
+        case tag(Int)
+        /// Just past `<!` (not a comment), `<?` or `</` and a byte that is not a letter: HTML's
+        /// bogus comment (a DOCTYPE in a body is dropped the same way), which ends at the next `>`.
+        case bogus(Int)
+    }
+
+    /// The next tag or bogus comment at or after `start`. Comments (`<!--`) are left to the tree's
+    /// check: one that is not plain text is rebuilt.
+    private static func nextMarkup(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Markup? {
         var index = start
         while index < bytes.count {
-            guard bytes[index] == UInt8(ascii: "<") else { index += 1; continue }
-            var next = index + 1
-            if next < bytes.count, bytes[next] == UInt8(ascii: "/") { next += 1 }
-            if next < bytes.count, isLetter(bytes[next]) { return next + 1 }
+            guard bytes[index] == UInt8(ascii: "<"), index + 1 < bytes.count else { index += 1; continue }
+            let next = bytes[index + 1]
+            if isLetter(next) { return .tag(index + 2) }
+            if next == UInt8(ascii: "/"), index + 2 < bytes.count {
+                let after = bytes[index + 2]
+                if isLetter(after) { return .tag(index + 3) }
+                if after != UInt8(ascii: ">") { return .bogus(index + 2) }
+            }
+            if next == UInt8(ascii: "?") { return .bogus(index + 2) }
+            if next == UInt8(ascii: "!"), !starts(bytes, at: index + 2, with: "--") { return .bogus(index + 2) }
             index += 1
         }
         return nil
     }
 
-    /// Where in a tag the look is, as HTML's tokenizer has it (names and the spaces between them
-    /// are one state here: neither holds a `<` either way).
-    private enum State {
-        case names, beforeValue, unquoted, quoted(UInt8)
+    private static func bogusEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> TagEnd {
+        var index = start
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "<") { return .mustRebuild }
+            if bytes[index] == UInt8(ascii: ">") { return .end(index + 1) }
+            index += 1
+        }
+        return .end(index)
     }
 
-    /// Past the tag's `>`, following HTML's rule for values: a quote opens one only where a value
-    /// starts (after `=`, white space allowed between); an unquoted value runs to white space or
-    /// `>`, quotes and `=` in it included (`x=y="`); a quoted one ends at its own quote only.
+    /// Where in a tag the look is: HTML's tokenizer states from the tag name to the tag's end.
+    private enum State {
+        case tagName, beforeName, name, afterName, beforeValue, quoted(UInt8), afterQuoted, unquoted, selfClosing
+    }
+
+    /// Past the tag's `>`, as HTML's tokenizer reads it. The states that matter: a quote opens a
+    /// value only where a value starts (after `=`, white space allowed between); an unquoted value
+    /// runs to white space or `>`, quotes and `=` in it included (`x=y="`); a quoted one ends at
+    /// its own quote only; and an `=` where a name starts is that name's first character
+    /// (`</b =x=">"` is one attribute `=x` holding `>`), not the start of a value.
     private static func tagEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> TagEnd {
         var index = start
-        var state = State.names
+        var state = State.tagName
         while index < bytes.count {
             let byte = bytes[index]
             index += 1
-            if byte == UInt8(ascii: "<") { return .hidesTagStart }
-            switch state {
-            case .quoted(let quote):
-                if byte == quote { state = .names }
-            case .beforeValue:
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") { state = .quoted(byte) }
-                else if byte == UInt8(ascii: ">") { return .end(index) }
-                else if !isSpace(byte) { state = .unquoted }
-            case .unquoted:
-                if byte == UInt8(ascii: ">") { return .end(index) }
-                if isSpace(byte) { state = .names }
-            case .names:
-                if byte == UInt8(ascii: ">") { return .end(index) }
-                if byte == UInt8(ascii: "=") { state = .beforeValue }
+            if byte == UInt8(ascii: "<") { return .mustRebuild }
+            if case .quoted(let quote) = state {
+                if byte == UInt8(ascii: ">") { return .mustRebuild }
+                if byte == quote { state = .afterQuoted }
+                continue
             }
+            if byte == UInt8(ascii: ">") { return .end(index) }  // in every state but a quoted value
+            state = next(after: byte, in: state)
         }
-        if case .quoted = state { return .hidesTagStart }
+        if case .quoted = state { return .mustRebuild }
         return .end(index)
+    }
+
+    private static func next(after byte: UInt8, in state: State) -> State {
+        let space = isSpace(byte), slash = byte == UInt8(ascii: "/"), equals = byte == UInt8(ascii: "=")
+        switch state {
+        case .tagName:
+            return space ? .beforeName : slash ? .selfClosing : .tagName
+        case .beforeName, .selfClosing, .afterQuoted:
+            // After a value's closing quote or a stray `/`, HTML reads the byte again as before a name.
+            if space { return .beforeName }
+            if slash { return .selfClosing }
+            return .name  // `=` included: it starts a name here
+        case .name:
+            return space ? .afterName : slash ? .selfClosing : equals ? .beforeValue : .name
+        case .afterName:
+            return space ? .afterName : slash ? .selfClosing : equals ? .beforeValue : .name
+        case .beforeValue:
+            if space { return .beforeValue }
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") { return .quoted(byte) }
+            return .unquoted
+        case .unquoted:
+            return space ? .beforeName : .unquoted
+        case .quoted:
+            return state
+        }
+    }
+
+    private static func starts(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, with prefix: StaticString) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        return bytes[index..<(index + count)].elementsEqual(UnsafeBufferPointer(start: prefix.utf8Start, count: count))
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool {

@@ -34,6 +34,9 @@ import Testing
         ("<img src=\"data:image/svg+xml,x\"><img src=\"data:image/gif;base64,R0lGOD==\">",
          "<img><img src=\"data:image/gif;base64,R0lGOD==\">"),
         ("<img srcset=\"https://a/1.png 1x, javascript:alert(1) 2x\">", "<img>"),
+        // A `>` in the value: the check's shortened copy cut the run after it, and with it the bad URL.
+        ("<p><img src=\"https://e.com/a.png\" srcset=\"https://e.com/a.png>, javascript:alert(1) 2x\"></p>",
+         "<p><img src=\"https://e.com/a.png\"></p>"),
         ("<form action=x><button formaction=\"javascript:alert(1)\">b</button><input></form>t", "t"),
         ("<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>", ""),
         ("<!--><img src=x onerror=alert(1)> -->", "<!----><img src=\"x\"> --&gt;"),
