@@ -117,16 +117,26 @@ enum CharsetDetector {
     static func jsonPlan(for bytes: [UInt8], httpCharset: String?) -> Plan {
         let check = UTF8Check(bytes)
         guard !check.isValid, !check.isMostlyUTF8, !UTF8Check.brokenOnlyBySurrogates(bytes) else {
-            return Plan(encoding: "UTF-8", claimsUTF8: true)
+            return Plan(encoding: "UTF-8", claimsUTF8: true, bytes: UTF8Check.joiningSurrogatePairs(bytes))
         }
         let labels = Labels(bytes: [], httpCharset: httpCharset)
-        if let label = labels.http, label != "UTF-8", let converted = LegacyDecoding.utf8(bytes[...], from: label) {
-            return Plan(encoding: label, claimsUTF8: true, bytes: converted, reason: "the bytes are not UTF-8 (http \(label))")
+        // A label is believed over a few bytes its charset lacks (damage, replaced: two, or one in
+        // fifty of the bytes beyond ASCII), not over many.
+        if let label = labels.http, label != "UTF-8", let (converted, replaced) = LegacyDecoding.utf8Replacing(bytes, from: label),
+           replaced <= max(2, (check.invalid + check.multibyte) / 50) {
+            return Plan(encoding: label, claimsUTF8: true, bytes: converted,
+                        reason: "the bytes are not UTF-8 (http \(label))" + Self.replacedNote(replaced, label))
         }
         let guess = UniversalDetector.guess(bytes, language: nil)
-        guard let converted = LegacyDecoding.utf8(bytes[...], from: guess) else { return Plan(encoding: "UTF-8", claimsUTF8: true) }
-        return Plan(encoding: guess, claimsUTF8: true, bytes: converted,
-                    reason: "the bytes are not UTF-8; detected" + (labels.http.map { " (http \($0))" } ?? ""))
+        guard let (converted, replaced) = LegacyDecoding.utf8Replacing(bytes, from: guess) else {
+            return Plan(encoding: "UTF-8", claimsUTF8: true)
+        }
+        return Plan(encoding: guess, claimsUTF8: true, bytes: converted, reason: "the bytes are not UTF-8; detected"
+                        + (labels.http.map { " (http \($0))" } ?? "") + Self.replacedNote(replaced, guess))
+    }
+
+    private static func replacedNote(_ replaced: Int, _ encoding: String) -> String {
+        replaced == 0 ? "" : "; \(replaced) byte\(replaced == 1 ? "" : "s") not in \(encoding) replaced"
     }
 
     /// A UTF-8 claim the reader could not finish on: a few broken bytes replaced, or, when most are

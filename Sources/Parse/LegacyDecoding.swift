@@ -29,6 +29,15 @@ enum LegacyDecoding {
         Converter(from: encoding)?.convert(Array(bytes), keeping: true)
     }
 
+    /// The bytes in UTF-8, each byte that is no character of `encoding` written as U+FFFD, and
+    /// how many were; nil only when iconv does not know the encoding.
+    static func utf8Replacing(_ bytes: [UInt8], from encoding: String) -> (bytes: [UInt8], replaced: Int)? {
+        guard let converter = Converter(from: encoding) else { return nil }
+        var replaced = 0
+        guard let converted = converter.convert(bytes, keeping: true, replaced: &replaced) else { return nil }
+        return (converted, replaced)
+    }
+
     /// One iconv descriptor, closed when done.
     private final class Converter {
         private let descriptor: iconv_t
@@ -43,6 +52,19 @@ enum LegacyDecoding {
 
         /// The converted bytes (empty unless `keeping`), or nil at the first byte that is no character.
         func convert(_ bytes: [UInt8], keeping: Bool) -> [UInt8]? {
+            var replaced: Int?
+            return convert(bytes, keeping: keeping, replacing: &replaced)
+        }
+
+        /// As above, but each byte that is no character is written as U+FFFD and counted.
+        func convert(_ bytes: [UInt8], keeping: Bool, replaced: inout Int) -> [UInt8]? {
+            var count: Int? = 0
+            defer { replaced = count ?? 0 }
+            return convert(bytes, keeping: keeping, replacing: &count)
+        }
+
+        /// `replacing`: nil stops at the first byte that is no character; a count replaces each and counts it.
+        private func convert(_ bytes: [UInt8], keeping: Bool, replacing: inout Int?) -> [UInt8]? {
             var output: [UInt8] = []
             if keeping { output.reserveCapacity(bytes.count + bytes.count / 2) }
             var scratch = [UInt8](repeating: 0, count: 64 << 10)
@@ -62,8 +84,15 @@ enum LegacyDecoding {
                         if result == -1 {
                             switch errno {
                             case E2BIG: continue
-                            case EINVAL: return true  // cut inside the last character
-                            default: return false
+                            case EINVAL where replacing == nil: return true  // cut inside the last character
+                            default:
+                                guard let count = replacing else { return false }
+                                // The byte is no character (or the document ends inside one): U+FFFD, and on.
+                                replacing = count + 1
+                                if keeping { output += [0xEF, 0xBF, 0xBD] }
+                                inPointer = inPointer.map { $0 + 1 }
+                                inLeft -= 1
+                                _ = iconv(descriptor, nil, nil, nil, nil)
                             }
                         }
                     }

@@ -89,6 +89,33 @@ struct UTF8Check {
         }
     }
 
+    /// Each surrogate pair written as UTF-8 (`ED A0…AF xx ED B0…BF xx`, CESU-8, as Java and MySQL's
+    /// utf8mb3 write characters beyond the BMP) as the one character it stands for; nil when there
+    /// is none. Replacing their bytes instead made every emoji the same three U+FFFD, and items
+    /// told apart by one emoji the same item. A half without its other half is left as it is.
+    static func joiningSurrogatePairs(_ bytes: [UInt8]) -> [UInt8]? {
+        var output: [UInt8] = []
+        var copied = 0
+        var index = 0
+        while index + 5 < bytes.count {
+            guard bytes[index] == 0xED, (0xA0...0xAF).contains(bytes[index + 1]), bytes[index + 2] & 0xC0 == 0x80,
+                  bytes[index + 3] == 0xED, (0xB0...0xBF).contains(bytes[index + 4]), bytes[index + 5] & 0xC0 == 0x80
+            else { index += 1; continue }
+            let high = UInt32(bytes[index + 1] & 0x0F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+            let low = UInt32(bytes[index + 4] & 0x0F) << 6 | UInt32(bytes[index + 5] & 0x3F)
+            let scalar = 0x10000 + (high << 10 | low)
+            if output.isEmpty { output.reserveCapacity(bytes.count) }
+            output.append(contentsOf: bytes[copied..<index])
+            output += [0xF0 | UInt8(scalar >> 18), 0x80 | UInt8(scalar >> 12 & 0x3F),
+                       0x80 | UInt8(scalar >> 6 & 0x3F), 0x80 | UInt8(scalar & 0x3F)]
+            index += 6
+            copied = index
+        }
+        guard copied > 0 else { return nil }
+        output.append(contentsOf: bytes[copied...])
+        return output
+    }
+
     /// A few stray bytes in a document that is otherwise UTF-8 are damage, not another encoding.
     var isMostlyUTF8: Bool { invalid * 4 <= multibyte }
 

@@ -197,7 +197,19 @@ import Testing
         let gbk = legacy("zh", [205, 188, 198, 172, 208, 194, 206, 197])  // 图片新闻
         let defaultLabel = legacy("fr", Array("Caf".utf8) + [0xE9] + Array(" cr".utf8) + [0xE8] + Array("me br".utf8) + [0xFB]
                                     + Array("l".utf8) + [0xE9] + Array("e ".utf8) + [0xE0] + Array(" Paris".utf8))
+        // Two items told apart by their CESU-8 emoji alone; GBK and windows-1251 under their right
+        // labels with one byte neither charset has (only that byte may be replaced).
+        let emoji = Array("{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"e1\",\"title\":\"Café rating ".utf8)
+            + [0xED, 0xA0, 0xBD, 0xED, 0xB8, 0x80] + Array("\"},{\"id\":\"e2\",\"title\":\"Café rating ".utf8)
+            + [0xED, 0xA0, 0xBD, 0xED, 0xB8, 0xA1] + Array("\"}]}".utf8)
+        let gbkStray = Array("{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"g1\",\"title\":\"".utf8)
+            + [205, 188, 198, 172] + Array("\"},{\"id\":\"g2\",\"title\":\"".utf8) + [208, 194, 206, 197]
+            + Array("\"},{\"id\":\"g3\",\"title\":\"x".utf8) + [0xFF] + Array("\"}]}".utf8)
+        let cyrillicStray = legacy("ru", [0xCF, 0xF0, 0xE8, 0xE2, 0xE5, 0xF2, 0x20, 0x98])
         let bodies: [String: [UInt8]] = [
+            "/emoji": emoji,
+            "/gbk-stray": gbkStray,
+            "/cyrillic-stray": cyrillicStray,
             "/thai": thai,
             "/gbk": gbk,
             "/default-label": defaultLabel,
@@ -213,7 +225,8 @@ import Testing
         let server = try LoopbackHTTPServer { request in
             if let body = bodies[request.path] {
                 let type = ["/labelled", "/mostly"].contains(request.path) ? "application/feed+json; charset=windows-1252"
-                    : request.path == "/ukrainian" ? "application/feed+json; charset=windows-1251"
+                    : ["/ukrainian", "/cyrillic-stray"].contains(request.path) ? "application/feed+json; charset=windows-1251"
+                    : request.path == "/gbk-stray" ? "application/feed+json; charset=gbk"
                     : ["/cut", "/default-label"].contains(request.path) ? "application/feed+json; charset=utf-8"
                     : request.path == "/thai" ? "application/feed+json; charset=windows-874"
                     : request.path == "/gbk" ? "application/feed+json; charset=gbk" : "application/feed+json"
@@ -221,7 +234,8 @@ import Testing
             }
             return ServedResponse(text: Self.feed("healthy", items: 2))
         }
-        try folder.write("store: ./out\nfeeds:\n" + ["surrogate", "latin1", "labelled", "mostly", "cesu", "ukrainian", "cut", "thai", "gbk", "default-label", "broken", "healthy"].map {
+        try folder.write("store: ./out\nfeeds:\n" + ["surrogate", "latin1", "labelled", "mostly", "cesu", "ukrainian", "cut", "thai", "gbk", "default-label", "broken",
+                                         "emoji", "gbk-stray", "cyrillic-stray", "healthy"].map {
             "  - url: \(server.url("/" + $0))\n    name: \($0)\n"
         }.joined(), to: "feeds.yaml")
         let run = try CrawlerProcess.run(["once"], in: folder.path)
@@ -233,7 +247,11 @@ import Testing
         #expect(stored.contains { $0.contains("title: 'Prix cafè'") && $0.contains("<p>coûte 2 £</p>") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'Café crème brûlée, naïve Zoë'") && $0.contains("<p>Grüße \u{FFFD}t\u{FFFD}</p>") },
                 "\(stored)")
-        #expect(stored.contains { $0.contains("title: 'Zürich \u{FFFD}") }, "\(stored)")
+        #expect(stored.contains { $0.contains("title: 'Zürich 😀'") }, "\(stored)")
+        #expect(stored.contains { $0.contains("title: 'Café rating 😀'") }, "\(stored)")
+        #expect(stored.contains { $0.contains("title: 'Café rating 😡'") }, "\(stored)")
+        #expect(stored.contains { $0.contains("title: '图片'") } && stored.contains { $0.contains("title: '新闻'") }, "\(stored)")
+        #expect(stored.contains { $0.contains("title: 'Привет \u{FFFD}'") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'Café ok \u{FFFD}") }, "\(stored)")
         #expect(stored.contains { $0.contains("กรุงเทพ รถยนต์ สุขภาพ") }, "\(stored)")
         #expect(stored.contains { $0.contains("图片新闻") }, "\(stored)")
