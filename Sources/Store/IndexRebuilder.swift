@@ -29,8 +29,16 @@ extension DocumentStore {
         let hexo = hexo ?? checksHexoGrammar
         let layouts = KnownLayouts(current: layout, database: indexDatabase)
         let previous = Dictionary((try? indexedDocuments())?.map { ($0.shortHash, $0.path) } ?? [], uniquingKeysWith: { a, _ in a })
+        let listing = DocumentFiles.list(root: folder)
+        // The documents behind a link would be dropped from the index as if deleted.
+        if let link = listing.links.first {
+            throw .refused(path: folder.path + "/" + link, reason: "is a symbolic link, which the store never follows; "
+                           + "nothing was rebuilt: put what it points to in its place (rm it, then mv the folder "
+                           + "or file here) and run rebuild-index again"
+                           + (listing.links.count > 1 ? " (\(listing.links.count - 1) more links: crawler store verify)" : ""))
+        }
         var rows: [IndexedDocument] = []
-        for copies in candidates(layouts: layouts, hexo: hexo, report: &report) {
+        for copies in candidates(listing.files, layouts: layouts, hexo: hexo, report: &report) {
             let short = copies[0].row.shortHash
             let original = copies.first { $0.row.path == previous[short] } ?? copies.first { $0.inPlace } ?? copies[0]
             rows.append(original.row)
@@ -52,11 +60,12 @@ extension DocumentStore {
 
     /// Every document file read, grouped by hash (first seen first); files that are no
     /// document, or were forgotten, go to the report instead.
-    private func candidates(layouts: KnownLayouts, hexo: Bool, report: inout RebuildReport) -> [[Candidate]] {
+    private func candidates(_ files: [DocumentFiles.File], layouts: KnownLayouts, hexo: Bool,
+                            report: inout RebuildReport) -> [[Candidate]] {
         let forgotten = (try? Tombstones.shorts(in: indexDatabase)) ?? []
         var groups: [String: [Candidate]] = [:]
         var order: [String] = []
-        for file in DocumentFiles.list(root: folder) {
+        for file in files {
             guard !forgotten.contains(file.shortHash) else {
                 report.skipped.append("\(file.path): forgotten (crawler store forget \(file.path) removes the file)")
                 continue

@@ -47,6 +47,8 @@ struct StoreVerifier {
         // until then its document may be old or new, in its old place or its new one.
         let rewriting = indexIsNew ? [:] : try RevisionIndex.rewritesInProgress(in: database)
         var report = DocumentStore.VerifyReport()
+        let listing = DocumentFiles.list(root: folder)
+        var behindLinks: [String: Int] = [:]
         var indexedPaths: Set<String> = []
         var byShort: [String: IndexedDocument] = [:]
         // Documents not on disk, by short hash: the place of their line among the problems.
@@ -57,6 +59,10 @@ struct StoreVerifier {
             guard !pending.contains(document.shortHash), rewriting[document.shortHash] == nil else { continue }
             report.checked += 1
             guard let found = problems(of: document, replaced: replaced.contains(document.shortHash)) else {
+                if let link = listing.link(above: document.path) {
+                    behindLinks[link, default: 0] += 1
+                    continue
+                }
                 missing[document.shortHash] = report.problems.count
                 report.problems.append("\(document.path): missing: in the index, not on disk; deleted on purpose? keep it "
                                        + "from coming back: crawler store forget --missing (else restore the file)")
@@ -65,7 +71,13 @@ struct StoreVerifier {
             report.problems += found
         }
         let rewritten = Set(rewriting.values.map { $0.path })
-        for file in DocumentFiles.list(root: folder) where !indexedPaths.contains(file.path) && !rewritten.contains(file.path) {
+        for link in listing.links {
+            let count = behindLinks[link] ?? 0
+            report.problems.append("\(link): a symbolic link, which the store never follows"
+                                   + (count > 0 ? " (\(count) indexed document\(count == 1 ? " is" : "s are") behind it)" : "")
+                                   + "; put what it points to in its place: rm it, then mv the folder or file here")
+        }
+        for file in listing.files where !indexedPaths.contains(file.path) && !rewritten.contains(file.path) {
             if let original = byShort[file.shortHash], let line = missing.removeValue(forKey: file.shortHash) {
                 // Moved by hand: its only copy. Forgetting the missing one and removing this "copy"
                 // would delete it for good.
@@ -159,23 +171,49 @@ enum DocumentFiles {
         let shortHash: String
     }
 
-    /// Links are not followed (nor listed): nothing outside the store is read as a document.
-    static func list(root: StoreFolder) -> [File] {
+    struct Listing {
         var files: [File] = []
-        for entry in root.entries() where entry.kind == .folder && entry.name != "tmp" && entry.name != "assets" {
-            if let top = try? root.folder(entry.name, creating: false) { walk(top, relative: entry.name, into: &files) }
+        /// Links found in the document folders (to a folder, or where a document's name is):
+        /// not followed, so what they point to is no document of the store.
+        var links: [String] = []
+
+        /// The link `path` lies behind (or is), if any.
+        func link(above path: String) -> String? {
+            links.first { path == $0 || path.hasPrefix($0 + "/") }
         }
-        return files
     }
 
-    private static func walk(_ folder: StoreFolder, relative: String, into files: inout [File]) {
+    /// Links are not followed: nothing outside the store is read as a document. They are listed,
+    /// for `verify` to name and `rebuild-index` to refuse, since the documents behind one would
+    /// look deleted.
+    static func list(root: StoreFolder) -> Listing {
+        var listing = Listing()
+        for entry in root.entries() where entry.name != "tmp" && entry.name != "assets" {
+            if entry.kind == .folder, let top = try? root.folder(entry.name, creating: false) {
+                walk(top, relative: entry.name, into: &listing)
+            } else if entry.kind == .link, isDocumentFolder(entry.name) {
+                listing.links.append(entry.name)
+            }
+        }
+        return listing
+    }
+
+    private static func walk(_ folder: StoreFolder, relative: String, into listing: inout Listing) {
         for entry in folder.entries() {
             let path = relative + "/" + entry.name
             if entry.kind == .folder, let child = try? folder.folder(entry.name, creating: false) {
-                walk(child, relative: path, into: &files)
+                walk(child, relative: path, into: &listing)
             } else if entry.kind == .file, let short = DocumentLayout.shortHash(ofFileName: Substring(entry.name)) {
-                files.append(File(path: path, shortHash: short))
+                listing.files.append(File(path: path, shortHash: short))
+            } else if entry.kind == .link {
+                listing.links.append(path)
             }
         }
+    }
+
+    /// A link at the store's top is named only where documents go (`posts`, `_posts`...), not
+    /// for anything an operator keeps beside them.
+    private static func isDocumentFolder(_ name: String) -> Bool {
+        !name.hasPrefix(".") && !name.contains(".")
     }
 }

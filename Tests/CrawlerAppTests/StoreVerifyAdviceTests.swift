@@ -149,6 +149,30 @@ import Testing
         #expect(documents.count == 6)
     }
 
+    /// A folder of documents replaced by a link to a copy of it: verify named only "missing"
+    /// documents (and offered to forget them), and rebuild-index silently indexed none of them,
+    /// dropping their provenance. Both now name the link; rebuild-index writes nothing while it is there.
+    @Test func aLinkInsideTheStoreIsNamedAndRebuildingWaitsForItToGo() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let month = String(documents[0].split(separator: "/").prefix(2).joined(separator: "/"))
+        let inMonth = documents.filter { $0.hasPrefix(month + "/") }.count
+        let elsewhere = folder.file("elsewhere")
+        try FileManager.default.moveItem(atPath: folder.file("store/posts/" + month), toPath: elsewhere)
+        try FileManager.default.createSymbolicLink(atPath: folder.file("store/posts/" + month), withDestinationPath: elsewhere)
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("posts/\(month): a symbolic link"), "\(verify.stdout)")
+        #expect(!verify.stdout.contains("forget"), "\(verify.stdout)")
+        let rebuild = try crawler(["store", "rebuild-index"])
+        #expect(rebuild.status != 0)
+        #expect(rebuild.stderr.contains("posts/\(month)") && rebuild.stderr.contains("symbolic link"), "\(rebuild.stderr)")
+        try FileManager.default.removeItem(atPath: folder.file("store/posts/" + month))
+        try FileManager.default.moveItem(atPath: elsewhere, toPath: folder.file("store/posts/" + month))
+        #expect(try crawler(["store", "verify"]).status == 0)
+        #expect(inMonth > 0 && documents.count == 6)
+    }
+
     @Test func changingTheDocumentPathAndRebuildingKeepsTheOldDocumentsIndexed() throws {
         let server = try crawled()
         defer { withExtendedLifetime(server) {} }
