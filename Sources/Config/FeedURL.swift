@@ -8,7 +8,8 @@ struct FeedURL {
     // checks thousands of URLs at every start.
     init?(_ text: String) {
         let bytes = text.utf8
-        guard !bytes.contains(UInt8(ascii: " ")), let schemeEnd = Self.firstSchemeSeparator(in: bytes) else { return nil }
+        guard !bytes.contains(where: { $0 <= UInt8(ascii: " ") || $0 == 0x7F }),
+              let schemeEnd = Self.firstSchemeSeparator(in: bytes) else { return nil }
         scheme = String(text[..<schemeEnd]).lowercased()
         guard ["http", "https", "file"].contains(scheme) else { return nil }
         let rest = text.utf8[text.utf8.index(schemeEnd, offsetBy: 3)...]
@@ -35,10 +36,25 @@ struct FeedURL {
 
     /// Why `text` is not a feed URL, for the message that refuses it.
     static func problem(with text: String) -> String {
-        if text.unicodeScalars.contains(where: { $0 == " " || $0 == "\t" }) {
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return "'\(escaped(text))' holds a line break or another control character; write it as %0A, %09..."
+        }
+        if text.unicodeScalars.contains(" ") {
             return "'\(text)' contains a space; write a space in a URL as %20"
         }
         return "'\(text)' is not an http://, https:// or file:// URL"
+    }
+
+    /// Controls written as escapes, so that the message stays one line.
+    private static func escaped(_ text: String) -> String {
+        text.unicodeScalars.map { scalar -> String in
+            switch scalar {
+            case "\n": return "\\n"
+            case "\t": return "\\t"
+            case "\r": return "\\r"
+            default: return scalar.value < 0x20 || scalar.value == 0x7F ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+            }
+        }.joined()
     }
 
     /// host + path without a trailing slash, e.g. `rsshub.example/sina/finance`.

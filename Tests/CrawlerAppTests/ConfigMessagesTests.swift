@@ -37,6 +37,17 @@ import Testing
                         + "write a space in a URL as %20")
     }
 
+    /// A line break or tab in a URL (`"\\n"` in YAML, `&#10;` in an imported OPML) passed the check,
+    /// and `list` printed the URL across two lines. It is refused, shown escaped.
+    @Test func aURLWithALineBreakOrTabIsRefused() throws {
+        try refused("feeds:\n  - url: SERVER/healthy\n  - url: \"http://example.org/a\\nb.xml\"\n",
+                    with: "feeds.yaml:3: feeds[1].url: 'http://example.org/a\\nb.xml' holds a line break or another "
+                        + "control character; write it as %0A, %09...")
+        try refused("feeds:\n  - url: SERVER/healthy\n  - url: \"http://example.org/a\\tb.xml\"\n",
+                    with: "feeds.yaml:3: feeds[1].url: 'http://example.org/a\\tb.xml' holds a line break or another "
+                        + "control character; write it as %0A, %09...")
+    }
+
     @Test func oneFeedWrittenTwoWaysIsADuplicate() throws {
         try refused("feeds:\n  - url: SERVER/healthy\n    name: a\n  - url: HTTP://Example.org:80/feed#top\n"
                         + "    name: b\n  - url: http://example.org/feed\n    name: c\n",
