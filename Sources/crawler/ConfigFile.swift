@@ -48,13 +48,21 @@ struct ConfigFile {
 
     /// A name not in `taken`: `preferred`, else `preferred-2`, `-3`...
     static func uniqueName(_ preferred: String, taken: Set<String>) -> String {
+        var counters: [String: Int] = [:]
+        return uniqueName(preferred, taken: taken, counters: &counters)
+    }
+
+    /// `counters`: for names given in turn, the number each base got to, so that the thousandth
+    /// feed of one title does not count up from 2 again (an OPML of 20,000 took 39 s).
+    static func uniqueName(_ preferred: String, taken: Set<String>, counters: inout [String: Int]) -> String {
         let base = preferred.isEmpty ? "feed" : preferred
         var candidate = base
-        var number = 2
+        var number = counters[base] ?? 2
         while taken.contains(candidate) {
             candidate = "\(base)-\(number)"
             number += 1
         }
+        counters[base] = number
         return candidate
     }
 

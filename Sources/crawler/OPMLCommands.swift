@@ -52,6 +52,7 @@ struct ImportOPML: ParsableCommand {
         // Kept up to date as outlines are added: one lookup each, however long the lists.
         var knownURLs = Set(configured.map { URLIdentity.key($0.url) })
         var takenNames = Set(configured.map(\.name))
+        var counters: [String: Int] = [:]
         for (index, outline) in outlines.enumerated() {
             if let problem = OutlineCheck.problem(with: outline.feedURL, allowPrivate: allowPrivate) {
                 printError("crawler: \(file): outline \(index + 1) (\"\(outline.title)\"): \(problem); skipped")
@@ -64,7 +65,7 @@ struct ImportOPML: ParsableCommand {
             }
             let title = Self.oneLine(outline.title)
             let name = ConfigFile.uniqueName(title.isEmpty ? FeedURLNaming.defaultName(for: outline.feedURL) : title,
-                                             taken: takenNames)
+                                             taken: takenNames, counters: &counters)
             takenNames.insert(name)
             var feed = FeedConfig(name: name, url: outline.feedURL, categories: outline.categories)
             feed.siteURL = outline.siteURL.flatMap { URLAuthority.isWeb($0) ? $0 : nil }
@@ -83,13 +84,16 @@ struct ImportOPML: ParsableCommand {
 
 extension ImportOPML {
     /// A title as a feed name: someone else's file may break it over lines (other controls it
-    /// holds are shown escaped wherever the name is printed).
+    /// holds are shown escaped wherever the name is printed). A byte order mark is dropped (YAML
+    /// drops it too, and a name of one was empty), and a title of nothing visible is no name.
     static func oneLine(_ title: String) -> String {
         var scalars = String.UnicodeScalarView()
-        for scalar in title.unicodeScalars {
-            scalars.append(FeedNames.breaksLines(scalar) ? " " : scalar)
+        for scalar in title.unicodeScalars where scalar != "\u{FEFF}" {
+            scalars.append(FeedNames.breaksLines(scalar) || scalar.properties.isWhitespace ? " " : scalar)
         }
-        return String(scalars).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        let name = String(scalars).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        let visible = name.unicodeScalars.contains { !$0.properties.isWhitespace && $0.properties.generalCategory != .format }
+        return visible ? name : ""
     }
 }
 

@@ -52,6 +52,29 @@ import Testing
         #expect(folder.read("again.yaml")?.contains("categories: [Tech, Rust]\n    site_url: https://blog.rust-lang.org/") == true)
     }
 
+    /// A title of nothing visible (a byte order mark, spaces) names the feed by its URL instead,
+    /// and a byte order mark inside a title is dropped: one such outline stopped the whole import
+    /// ("name: is empty"), nothing added. Many outlines of one title are numbered in turn.
+    @Test func invisibleTitlesAndManyOfOneTitleAreNamedAndImported() throws {
+        let repeated = (1...30).map { "<outline text=\"Same\" xmlUrl=\"https://s.example/\($0).xml\"/>" }.joined()
+        try folder.write("""
+            <opml version="2.0"><body><outline text="&#xFEFF;" xmlUrl="https://b.example/feed.xml"/>\
+            <outline text="&#xFEFF;Tech &#x200B; " xmlUrl="https://t.example/feed.xml"/>\
+            <outline text="   " xmlUrl="https://w.example/news/"/>\(repeated)</body></opml>
+            """, to: "subs.opml")
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        let run = try crawler(["import-opml", "subs.opml"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("added 33 feeds"), "\(run.stdout)")
+        let rows = try crawler(["list"]).stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        for (name, url) in [("b.example/feed.xml", "https://b.example/feed.xml"), ("w.example/news", "https://w.example/news/"),
+                            ("Same-30", "https://s.example/30.xml")] {
+            #expect(rows.contains { $0.first == name && $0.contains(url) }, "\(name): \(rows)")
+        }
+        #expect(!(folder.read("feeds.yaml") ?? "").unicodeScalars.contains("\u{FEFF}"))
+        #expect(try crawler(["check"]).status == 0)
+    }
+
     /// Real exports write `xmlUrl="...?a=1&b=2"`; the feed is fetched with its query intact,
     /// and the healthy outline beside it is stored too.
     @Test func aBareAmpersandInAnXmlUrlIsKept() throws {
