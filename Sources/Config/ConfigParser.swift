@@ -147,6 +147,11 @@ public struct ConfigParser: Sendable {
         }
         var feed = FeedConfig(name: name, url: url, line: node.mark?.line ?? 0)
         feed.categories = try reader.stringList("categories") ?? []
+        // A category heads a line of the front matter and an OPML folder: no line break or control.
+        if feed.categories.contains(where: { $0.unicodeScalars.contains(where: FeedNames.breaksLines) }) {
+            throw error(at: reader.node("categories") ?? node, key: "\(path).categories",
+                        "each must be one line of text, without line breaks, tabs or other C0 controls")
+        }
         feed.author = try reader.string("author")
         feed.image = try reader.string("image")
         feed.interval = try reader.duration("interval") ?? defaults.interval

@@ -69,6 +69,8 @@ public enum OPMLWriter {
             case "<": output += "&lt;"
             case ">": output += "&gt;"
             case "\"": output += "&quot;"
+            // XML has no C0 control but these three, not even as a reference.
+            case _ where scalar.value < 0x20 && !["\t", "\n", "\r"].contains(scalar): output += "\u{FFFD}"
             case _ where TerminalText.isUnsafe(scalar): output += "&#x" + String(scalar.value, radix: 16) + ";"
             default: output.unicodeScalars.append(scalar)
             }

@@ -48,6 +48,14 @@ import Testing
                         + "control character; write it as %0A, %09...")
     }
 
+    /// A control character in a category (`add --categories` took one) made `export-opml` write
+    /// `&#x1;`, which no XML reader accepts.
+    @Test func aCategoryWithAControlCharacterIsRefused() throws {
+        try refused("feeds:\n  - url: SERVER/healthy\n    categories: [\"ok\", \"a\\u0001b\"]\n",
+                    with: "feeds.yaml:3: feeds[0].categories: each must be one line of text, without line breaks, "
+                        + "tabs or other C0 controls")
+    }
+
     @Test func oneFeedWrittenTwoWaysIsADuplicate() throws {
         try refused("feeds:\n  - url: SERVER/healthy\n    name: a\n  - url: HTTP://Example.org:80/feed#top\n"
                         + "    name: b\n  - url: http://example.org/feed\n    name: c\n",
