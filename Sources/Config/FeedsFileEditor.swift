@@ -31,8 +31,10 @@ public struct FeedsFileEditor: Sendable {
         }
     }
 
-    /// The new file text with `feeds` appended under a `# comment` line.
-    public func appending(_ feeds: [FeedConfig], to original: String, comment: String) throws(Failure) -> String {
+    /// The new file text with `feeds` appended under a `# comment` line; those named in
+    /// `disabled` with `enabled: false`.
+    public func appending(_ feeds: [FeedConfig], disabled: Set<String> = [], to original: String,
+                          comment: String) throws(Failure) -> String {
         do { _ = try parser.parse(original) } catch { throw .invalid(error) }
         // Edited with LF line ends (a String takes CR LF for one Character, which no "\n" split
         // finds), written back with the file's own.
@@ -46,7 +48,7 @@ public struct FeedsFileEditor: Sendable {
         var firstLines: [(line: Int, feed: FeedConfig)] = []
         var line = lines.utf8.count(where: { $0 == UInt8(ascii: "\n") }) + 1
         for feed in feeds {
-            let text = entry(for: feed, indent: indent)
+            let text = entry(for: feed, enabled: !disabled.contains(feed.name), indent: indent)
             firstLines.append((line, feed))
             line += text.utf8.count(where: { $0 == UInt8(ascii: "\n") })
             lines += text
@@ -79,13 +81,14 @@ public struct FeedsFileEditor: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    private func entry(for feed: FeedConfig, indent: String) -> String {
+    private func entry(for feed: FeedConfig, enabled: Bool, indent: String) -> String {
         var text = "\(indent)- url: \(YAMLText.quoted(feed.url))\n\(indent)  name: \(YAMLText.quoted(feed.name))\n"
         if !feed.categories.isEmpty {
             text += "\(indent)  categories: [\(feed.categories.map(YAMLText.quoted).joined(separator: ", "))]\n"
         }
         if let site = feed.siteURL { text += "\(indent)  site_url: \(YAMLText.quoted(site))\n" }
         if feed.allowPrivateNetworks { text += "\(indent)  allow_private_networks: true\n" }
+        if !enabled { text += "\(indent)  enabled: false\n" }
         return text
     }
 

@@ -2,12 +2,15 @@ public import FeedModel
 
 /// Writes the configured feeds as OPML 2.0 for any feed reader: a feed's categories become
 /// nested folders (`[Tech, Rust]` sits in Rust inside Tech), as `import-opml` reads them back;
-/// a feed's `site_url` is its `htmlUrl`.
+/// a feed's `site_url` is its `htmlUrl`; a feed with `enabled: false` is a commented-out outline
+/// (OPML 2.0's `isComment="true"`).
 public enum OPMLWriter {
-    public static func document(for feeds: [FeedConfig], title: String = "crawler subscriptions") -> String {
+    /// `disabled`: the names of the feeds written with `enabled: false`.
+    public static func document(for feeds: [FeedConfig], disabled: Set<String> = [],
+                                title: String = "crawler subscriptions") -> String {
         var lines = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<opml version=\"2.0\">",
                      "  <head><title>\(escape(title))</title></head>", "  <body>"]
-        let root = Folder(title: "")
+        let root = Folder(title: "", disabled: disabled)
         for feed in feeds { root.insert(feed, path: feed.categories[...]) }
         root.write(into: &lines, depth: 2)
         lines += ["  </body>", "</opml>"]
@@ -24,17 +27,19 @@ public enum OPMLWriter {
         }
 
         let title: String
+        let disabled: Set<String>
         private(set) var members: [Member] = []
         private var subfolders: [String: Folder] = [:]
 
-        init(title: String) {
+        init(title: String, disabled: Set<String>) {
             self.title = title
+            self.disabled = disabled
         }
 
         func insert(_ feed: FeedConfig, path: ArraySlice<String>) {
             guard let next = path.first else { return members.append(.feed(feed)) }
             let folder = subfolders[next] ?? {
-                let folder = Folder(title: next)
+                let folder = Folder(title: next, disabled: disabled)
                 subfolders[next] = folder
                 members.append(.folder(folder))
                 return folder
@@ -48,8 +53,9 @@ public enum OPMLWriter {
                 switch member {
                 case .feed(let feed):
                     let site = feed.siteURL.map { " htmlUrl=\"\(escape($0))\"" } ?? ""
+                    let comment = disabled.contains(feed.name) ? " isComment=\"true\"" : ""
                     lines.append("\(indent)<outline type=\"rss\" text=\"\(escape(feed.name))\" title=\"\(escape(feed.name))\" "
-                                 + "xmlUrl=\"\(escape(feed.url))\"\(site)/>")
+                                 + "xmlUrl=\"\(escape(feed.url))\"\(site)\(comment)/>")
                 case .folder(let folder):
                     lines.append("\(indent)<outline text=\"\(escape(folder.title))\" title=\"\(escape(folder.title))\">")
                     folder.write(into: &lines, depth: depth + 1)

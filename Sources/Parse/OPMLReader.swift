@@ -8,6 +8,8 @@ public struct OPMLOutline: Sendable, Hashable {
     public var siteURL: String?
     /// Folder titles above it, outermost first, then its own `category` attribute's parts.
     public var categories: [String]
+    /// Commented out (`isComment="true"`, on it or a folder above it): a subscription kept, not followed.
+    public var isComment = false
 }
 
 /// Why a file gave no subscriptions.
@@ -51,16 +53,20 @@ public enum OPMLReader {
         return outlines
     }
 
-    private static func collect(_ elements: [XMLElementValue], folders: [String], into outlines: inout [OPMLOutline]) {
+    private static func collect(_ elements: [XMLElementValue], folders: [String], commented: Bool = false,
+                                into outlines: inout [OPMLOutline]) {
         for outline in elements where outline.name == "outline" {
             let title = outline.attribute("title") ?? outline.attribute("text") ?? ""
+            let isComment = commented || outline.attribute("isComment")?.trimmingASCIISpaces().lowercased() == "true"
             if let feedURL = outline.attribute("xmlUrl") ?? outline.attribute("xmlurl"), !feedURL.isEmpty {
                 let own = (outline.attribute("category") ?? "").split(whereSeparator: { $0 == "," || $0 == "/" })
                     .map { String($0).trimmingASCIISpaces() }.filter { !$0.isEmpty }
                 outlines.append(OPMLOutline(title: title, feedURL: feedURL.trimmingASCIISpaces(),
-                                            siteURL: outline.attribute("htmlUrl"), categories: folders + own))
+                                            siteURL: outline.attribute("htmlUrl"), categories: folders + own,
+                                            isComment: isComment))
             }
-            collect(outline.elements, folders: title.isEmpty ? folders : folders + [title], into: &outlines)
+            collect(outline.elements, folders: title.isEmpty ? folders : folders + [title], commented: isComment,
+                    into: &outlines)
         }
     }
 }

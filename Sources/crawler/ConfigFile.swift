@@ -27,11 +27,11 @@ struct ConfigFile {
     }
 
     /// Appends `feeds` (already checked for duplicates) and writes the file whole again.
-    func append(_ feeds: [FeedConfig], comment: String) throws {
+    func append(_ feeds: [FeedConfig], disabled: Set<String> = [], comment: String) throws {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let editor = FeedsFileEditor(parser: ConfigParser(fileName: path, baseDirectory: url.deletingLastPathComponent().path))
         do {
-            let updated = try editor.appending(feeds, to: text, comment: comment)
+            let updated = try editor.appending(feeds, disabled: disabled, to: text, comment: comment)
             try FileReplacement.replace(path, expecting: bytes,
                                         with: (hasByteOrderMark ? Self.byteOrderMark : []) + Array(updated.utf8))
         } catch let failure as FeedsFileEditor.Failure {

@@ -45,6 +45,7 @@ struct ImportOPML: ParsableCommand {
             throw ExitCode.failure
         }
         var added: [FeedConfig] = []
+        var commentedOut: Set<String> = []
         var skipped = 0
         var refused = 0
         let allowPrivate = allowPrivateNetworks || configFile.config.allowPrivateNetworks
@@ -69,13 +70,14 @@ struct ImportOPML: ParsableCommand {
             takenNames.insert(name)
             var feed = FeedConfig(name: name, url: outline.feedURL, categories: outline.categories)
             feed.siteURL = outline.siteURL.flatMap { URLAuthority.isWeb($0) ? $0 : nil }
+            if outline.isComment { commentedOut.insert(name) }
             added.append(feed)
         }
         if !added.isEmpty && !dryRun {
-            try configFile.append(added, comment: "Imported from \((file as NSString).lastPathComponent)")
+            try configFile.append(added, disabled: commentedOut, comment: "Imported from \((file as NSString).lastPathComponent)")
         }
         // Listed once written: a file that could not be replaced adds nothing.
-        for feed in added { printOutput("add   \(feed.name)  \(feed.url)") }
+        for feed in added { printOutput("add   \(feed.name)  \(feed.url)" + (commentedOut.contains(feed.name) ? "  (disabled)" : "")) }
         printOutput("\(dryRun ? "would add" : "added") \(counted(added.count, "feed")) to \(config); \(skipped) already there"
             + (refused > 0 ? "; \(refused) refused" : ""))
         if refused > 0 { throw ExitStatus.someFeedsFailed }
@@ -126,7 +128,8 @@ struct ExportOPML: ParsableCommand {
         abstract: "Print the configured feeds as OPML, for any feed reader.",
         discussion: """
             A feed's categories become nested folders and its site_url the outline's htmlUrl, as \
-            import-opml reads them back. Feeds with enabled: false are exported too.
+            import-opml reads them back. Feeds with enabled: false are exported too, commented out \
+            (isComment="true"), and import-opml adds such outlines with enabled: false.
             """
     )
 
@@ -137,6 +140,6 @@ struct ExportOPML: ParsableCommand {
         let settings = try ConfigFile.load(config).config
         // Disabled feeds are subscriptions too; the file's order is kept.
         let feeds = (settings.feeds + settings.disabledFeeds).sorted { $0.line < $1.line }
-        print(OPMLWriter.document(for: feeds), terminator: "")
+        print(OPMLWriter.document(for: feeds, disabled: Set(settings.disabledFeeds.map(\.name))), terminator: "")
     }
 }

@@ -52,6 +52,30 @@ import Testing
         #expect(folder.read("again.yaml")?.contains("categories: [Tech, Rust]\n    site_url: https://blog.rust-lang.org/") == true)
     }
 
+    /// A feed with `enabled: false` goes out as OPML 2.0's commented-out outline (`isComment`),
+    /// and comes back disabled: it went out like any other and came back enabled.
+    @Test func aDisabledFeedStaysDisabledThroughExportAndImport() throws {
+        try folder.write("""
+            feeds:
+              - url: https://a.example/feed.xml
+                name: on
+              - url: https://b.example/feed.xml
+                name: off
+                enabled: false
+
+            """, to: "feeds.yaml")
+        let exported = try crawler(["export-opml"])
+        #expect(exported.stdout.contains("text=\"off\" title=\"off\" xmlUrl=\"https://b.example/feed.xml\" isComment=\"true\"/>"),
+                "\(exported.stdout)")
+        #expect(!exported.stdout.contains("text=\"on\" title=\"on\" xmlUrl=\"https://a.example/feed.xml\" isComment"))
+        try folder.write(exported.stdout, to: "out.opml")
+        try folder.write("feeds: []\n", to: "again.yaml")
+        #expect(try crawler(["import-opml", "out.opml", "--config", "again.yaml"]).status == 0)
+        #expect(try crawler(["export-opml", "--config", "again.yaml"]).stdout == exported.stdout)
+        let listed = try crawler(["list", "--config", "again.yaml"]).stdout
+        #expect(listed.split(separator: "\n").first { $0.hasPrefix("off ") }?.contains("disabled") == true, "\(listed)")
+    }
+
     /// A title of nothing visible (a byte order mark, spaces) names the feed by its URL instead,
     /// and a byte order mark inside a title is dropped: one such outline stopped the whole import
     /// ("name: is empty"), nothing added. Many outlines of one title are numbered in turn.
