@@ -19,7 +19,7 @@ struct Explain: ParsableCommand {
     func run() throws {
         if location.store == nil, let fleet = location.fleetSettings() { return try runInFleet(fleet) }
         let settings = try? ConfigLoader.load(path: location.config)
-        let configured = settings?.feeds.first { $0.name == feed || $0.url == feed }
+        let configured = settings.flatMap { ($0.feeds + $0.disabledFeeds).first(where: matches) }
         let name = configured?.name ?? feed
         let reader: StoreReader
         let state: FeedState?
@@ -43,11 +43,16 @@ struct Explain: ParsableCommand {
 }
 
 extension Explain {
+    /// By name, or by URL written any way that names the same feed, as `once --feed` finds it.
+    private func matches(_ candidate: FeedConfig) -> Bool {
+        candidate.name == feed || URLIdentity.key(candidate.url) == URLIdentity.key(feed)
+    }
+
     private func runInFleet(_ settings: CrawlerConfig) throws {
         let database = try FleetSetup.open(settings)
         let status: FleetFeedStatus?
         do {
-            status = try database.feedStatuses().first { $0.feed.config.name == feed || $0.feed.config.url == feed }
+            status = try database.feedStatuses().first { matches($0.feed.config) }
         } catch {
             printError("crawler: \(error)")
             throw ExitStatus.storeUnavailable

@@ -90,6 +90,21 @@ import Testing
         #expect(feeds.first { $0["feed"] as? String == "renamed" }?["documents"] as? Int == 2)
     }
 
+    /// `explain` finds a feed by its URL written any way `once --feed` takes (case, default port,
+    /// fragment), and a disabled feed by its name.
+    @Test func explainFindsAFeedByItsURLWrittenAnotherWay() throws {
+        let server = try Self.server()
+        try folder.write(config([("a", server.url("/a.xml")), ("b", server.url("/b.xml"))])
+                            + "    enabled: false\n", to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        let other = server.url("/a.xml").replacingOccurrences(of: "http://", with: "HTTP://") + "#top"
+        let explained = try crawler(["explain", other])
+        #expect(explained.status == 0, "\(explained.stderr)")
+        #expect(explained.stdout.hasPrefix("feed:        a\n"), "\(explained.stdout)")
+        let disabled = try crawler(["explain", "b"])
+        #expect(disabled.status == 0 && disabled.stdout.hasPrefix("feed:        b\n"), "\(disabled.stdout)\(disabled.stderr)")
+    }
+
     /// Two feeds that trade names take each other's history, as a renamed feed takes its own:
     /// `keep: 1` on the name that now fetches b.xml forgets none of a.xml's documents.
     @Test func feedsThatSwapNamesKeepTheirOwnDocuments() throws {
