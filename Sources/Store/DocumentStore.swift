@@ -11,6 +11,8 @@ public final class DocumentStore {
     let folder: StoreFolder
     private let lock: StoreLock
     let index: DocumentIndex
+    /// Where an index that could not be opened was set aside (`setAsideBrokenIndex`), if one was.
+    public let brokenIndexKeptAs: String?
     let writer: DocumentWriter
     /// `stage`'s own read-only connection to the index, opened on first use.
     private var stagingConnection: SQLiteDatabase?
@@ -65,7 +67,7 @@ public final class DocumentStore {
         folder = try StoreFolder.root(path)
         lock = try StoreLock(in: folder)
         let temporary = try folder.folder("tmp")
-        index = try Self.openIndex(try IndexFile.path(in: folder), setAsideBroken: setAsideBrokenIndex)
+        (index, brokenIndexKeptAs) = try Self.openIndex(try IndexFile.path(in: folder), setAsideBroken: setAsideBrokenIndex)
         writer = DocumentWriter(root: folder, temporaryFolder: temporary, layout: layout, durable: durable)
         if !durable {
             index.synchronousMode = "OFF"
@@ -91,17 +93,25 @@ public final class DocumentStore {
         stagingConnection = nil
     }
 
-    private static func openIndex(_ path: String, setAsideBroken: Bool) throws(StoreError) -> DocumentIndex {
+    /// The index, and where an unreadable one was set aside (nil: none was).
+    private static func openIndex(_ path: String, setAsideBroken: Bool) throws(StoreError) -> (DocumentIndex, String?) {
         do {
-            return try DocumentIndex(path: path)
+            return (try DocumentIndex(path: path), nil)
         } catch {
             guard setAsideBroken else { throw error }
+            // Beside any set aside before, never over it: it may be the one a backup is made from.
+            var aside = path + ".broken"
+            var number = 2
+            while ["", "-wal", "-shm"].contains(where: { access(aside + $0, F_OK) == 0 }) {
+                aside = path + ".broken-\(number)"
+                number += 1
+            }
             for suffix in ["", "-wal", "-shm"] where access(path + suffix, F_OK) == 0 {
-                guard rename(path + suffix, path + ".broken" + suffix) == 0 else {
+                guard rename(path + suffix, aside + suffix) == 0 else {
                     throw .io(path: path + suffix, operation: "set aside", errno: errno)
                 }
             }
-            return try DocumentIndex(path: path)
+            return (try DocumentIndex(path: path), aside)
         }
     }
 

@@ -109,7 +109,7 @@ extension StoreCommand {
             abstract: "Rebuild the index of documents from the document files alone.",
             discussion: """
                 Feed state and provenance are kept where the old index is readable; an unreadable \
-                index is renamed to index.sqlite.broken and replaced.
+                index is renamed to index.sqlite.broken (or .broken-2, ... beside an earlier one) and replaced.
                 """
         )
 
@@ -129,6 +129,7 @@ extension StoreCommand {
                 printOutput("indexed \(report.indexed) documents in \(store.root)"
                             + (report.skipped.isEmpty ? "" : "; skipped \(report.skipped.count) files")
                             + (report.rejected.isEmpty ? "" : "; rejected \(report.rejected.count) copies"))
+                if let aside = store.brokenIndexKeptAs { printOutput("the unreadable index is kept as \(aside)") }
             } catch {
                 printError("crawler: \(error)")
                 throw ExitStatus.storeUnavailable

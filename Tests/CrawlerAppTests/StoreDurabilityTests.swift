@@ -118,6 +118,15 @@ import Testing
         #expect(try crawler(["store", "verify"]).status == 0)
         let again = try crawler(["once"])
         #expect(again.stdout.contains("0 new documents, \(farm.distinctItems) duplicates"))
+        #expect(rebuild.stdout.contains("the unreadable index is kept as \(folder.file("store/index.sqlite.broken"))"),
+                "\(rebuild.stdout)")
+        // A second broken index is kept beside the first, which was overwritten before.
+        try Data("broken again".utf8).write(to: URL(fileURLWithPath: folder.file("store/index.sqlite")))
+        try? FileManager.default.removeItem(atPath: folder.file("store/index.sqlite-wal"))
+        let second = try crawler(["store", "rebuild-index"])
+        #expect(second.stdout.contains("kept as \(folder.file("store/index.sqlite.broken-2"))"), "\(second.stdout)")
+        #expect(folder.read("store/index.sqlite.broken") == "not a database")
+        #expect(folder.read("store/index.sqlite.broken-2") == "broken again")
     }
 
     /// The documents table as `sqlite3` would print it, read through the store's own API.
