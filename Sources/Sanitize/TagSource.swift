@@ -5,7 +5,7 @@
 /// drops tags without a trace (an end tag nothing opened, a `<tr>` outside a table, the second of
 /// two attributes of one name), and their source with them.
 enum TagSource {
-    /// Whether the body's source must be rebuilt: a `<` inside a tag's source (or inside a
+    /// Whether the body's source must be rebuilt: a `<` or a line break inside a tag's source (or a `<` inside a
     /// declaration or bogus comment, `<!DOCTYPE …>`, `<?…>`, `</1…>`, which the tree keeps no
     /// trace of and Markdown may read as text), or a `>` inside a quoted value. The sanitizer's
     /// check parses a copy with its text runs after each `>` shortened (`TextRuns`); a run inside
@@ -87,7 +87,10 @@ enum TagSource {
         while index < bytes.count {
             let byte = bytes[index]
             index += 1
-            if byte == UInt8(ascii: "<") { return .mustRebuild }
+            // A line break in a tag: to Markdown a blank line ends the HTML block there, inside a
+            // quoted value too, which the browser then reads on into the next value's text. The
+            // rebuilt tag is one line, its values' line breaks written as references.
+            if byte == UInt8(ascii: "<") || byte == 0x0A || byte == 0x0D { return .mustRebuild }
             if case .quoted(let quote) = state {
                 if byte == UInt8(ascii: ">") { return .mustRebuild }
                 if byte == quote { state = .afterQuoted }
