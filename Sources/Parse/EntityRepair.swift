@@ -20,7 +20,7 @@ enum EntityRepair {
     ///   (`<br/>`): libxml2 nests everything after one inside it, and past 256 levels drops the
     ///   rest, so a feed of 300 items with a raw `<br>` each kept 254.
     /// - In an item's text fields, what raw HTML opened and never closed (`<p>`, `<li>`) is closed
-    ///   as an HTML parser would (`FieldBalance`), for the same reason.
+    ///   at the field's end (`FieldBalance`), for the same reason.
     static func repair(_ bytes: [UInt8], recovering: Bool = false) -> [UInt8]? {
         // In UTF-16 every ASCII byte has a zero beside it; byte-wise repair would corrupt it.
         guard !bytes.prefix(4).contains(0), !bytes.starts(with: [0xFF, 0xFE]), !bytes.starts(with: [0xFE, 0xFF])

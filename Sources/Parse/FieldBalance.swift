@@ -4,10 +4,12 @@
 /// closing it instead, and the item's end tag the field: every later item sank a level or more
 /// under the one before, and past 256 levels libxml2 dropped the rest of the feed.
 ///
-/// Within a field, as an HTML parser reads it: a `<p>` or `<li>` right inside another closes it;
-/// an end tag closes what was opened after the element it names; and the field's end tag closes
-/// everything still open in it. The repair only writes end tags, before the tag that implies them;
-/// it never removes one. A stray end tag (naming nothing open) is counted as libxml2 reads it.
+/// Within a field: an end tag closes what was opened after the element it names, and the field's
+/// end tag closes everything still open in it. The repair only writes end tags, before the tag
+/// that implies them; it never removes one. A stray end tag (naming nothing open) is counted as
+/// libxml2 reads it. HTML's rule that a `<p>` ends an open `<p>` is not applied: markup that is
+/// balanced as XML (`<p><p>a</p></p>`) would lose its own end tags to it, and the stray ones
+/// then closed the field, the item and the channel.
 struct FieldBalance {
     private var field: [UInt8]?
     private var open: [[UInt8]] = []
@@ -26,16 +28,11 @@ struct FieldBalance {
             return []
         }
         guard !closesItself else { return [] }
-        var closes: [UInt8] = []
-        if let top = open.last, top.elementsEqual(name), Self.closedByItself.contains(top) {
-            closes = Self.endTag(top)
-            open.removeLast()
-        }
         open.append(Array(name))
         // Past libxml2's own limit the document is cut whatever is written here; stop counting
         // rather than search an ever longer list at every end tag.
         if open.count > Self.maxOpen { reset() }
-        return closes
+        return []
     }
 
     /// The end tags to write before the end tag `name`.
@@ -65,8 +62,6 @@ struct FieldBalance {
     }
 
     private static let fields = ["description", "content:encoded", "summary", "content"].map { Array($0.utf8) }
-    /// HTML's elements that a second one of their kind ends (`<p>a<p>b`, `<li>a<li>b`).
-    private static let closedByItself = ["p", "li", "P", "LI"].map { Array($0.utf8) }
     private static let maxOpen = 512
 
     /// Past the tag name starting at `start`: letters, digits, `:`, `_`, `.`, `-` and every
