@@ -115,11 +115,18 @@ enum CharsetDetector {
     /// write emoji, or half of one where a string was cut). A `charset=utf-8` label alone decides
     /// nothing: servers send it by default in front of Windows-1252.
     static func jsonPlan(for bytes: [UInt8], httpCharset: String?) -> Plan {
+        let labels = Labels(bytes: [], httpCharset: httpCharset)
+        // Text in these reads as ASCII bytes (UTF-16's NULs, ISO-2022-JP's escape sequences) that
+        // pass for UTF-8: their label alone decides.
+        if let label = labels.http, isNotASCIICompatible(label),
+           let (converted, replaced) = LegacyDecoding.utf8Replacing(bytes, from: label) {
+            return Plan(encoding: label, claimsUTF8: true, bytes: converted,
+                        reason: "http \(label)" + Self.replacedNote(replaced, label))
+        }
         let check = UTF8Check(bytes)
         guard !check.isValid, !check.isMostlyUTF8, !UTF8Check.brokenOnlyBySurrogates(bytes) else {
             return Plan(encoding: "UTF-8", claimsUTF8: true, bytes: UTF8Check.joiningSurrogatePairs(bytes))
         }
-        let labels = Labels(bytes: [], httpCharset: httpCharset)
         // A label is believed over a few bytes its charset lacks (damage, replaced: two, or one in
         // fifty of the bytes beyond ASCII), not over many.
         if let label = labels.http, label != "UTF-8", let (converted, replaced) = LegacyDecoding.utf8Replacing(bytes, from: label),
@@ -133,6 +140,10 @@ enum CharsetDetector {
         }
         return Plan(encoding: guess, claimsUTF8: true, bytes: converted, reason: "the bytes are not UTF-8; detected"
                         + (labels.http.map { " (http \($0))" } ?? "") + Self.replacedNote(replaced, guess))
+    }
+
+    private static func isNotASCIICompatible(_ label: String) -> Bool {
+        ["UTF-16", "UTF-32", "UCS-2", "UCS-4", "UTF-7", "ISO-2022", "HZ"].contains { label.hasPrefix($0) }
     }
 
     private static func replacedNote(_ replaced: Int, _ encoding: String) -> String {

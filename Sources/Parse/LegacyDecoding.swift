@@ -32,20 +32,31 @@ enum LegacyDecoding {
     /// The bytes in UTF-8, each byte that is no character of `encoding` written as U+FFFD, and
     /// how many were; nil only when iconv does not know the encoding.
     static func utf8Replacing(_ bytes: [UInt8], from encoding: String) -> (bytes: [UInt8], replaced: Int)? {
-        guard let converter = Converter(from: encoding) else { return nil }
+        guard let converter = Converter(from: encoding, unit: unitSize(of: encoding)) else { return nil }
         var replaced = 0
         guard let converted = converter.convert(bytes, keeping: true, replaced: &replaced) else { return nil }
         return (converted, replaced)
     }
 
+    /// Bytes to a code unit: a bad UTF-16 unit is skipped whole, or every unit after it is misread.
+    private static func unitSize(of encoding: String) -> Int {
+        let name = encoding.uppercased()
+        if name.hasPrefix("UTF-16") || name.hasPrefix("UCS-2") { return 2 }
+        if name.hasPrefix("UTF-32") || name.hasPrefix("UCS-4") { return 4 }
+        return 1
+    }
+
     /// One iconv descriptor, closed when done.
     private final class Converter {
         private let descriptor: iconv_t
+        /// Bytes skipped past one that is no character.
+        private let unit: Int
 
-        init?(from encoding: String) {
+        init?(from encoding: String, unit: Int = 1) {
             let opened = iconv_open("UTF-8", encoding)
             guard let opened, Int(bitPattern: opened) != -1 else { return nil }
             descriptor = opened
+            self.unit = unit
         }
 
         deinit { iconv_close(descriptor) }
@@ -87,12 +98,13 @@ enum LegacyDecoding {
                             case EINVAL where replacing == nil: return true  // cut inside the last character
                             default:
                                 guard let count = replacing else { return false }
-                                // The byte is no character (or the document ends inside one): U+FFFD, and on.
+                                // The unit is no character (or the document ends inside one): U+FFFD,
+                                // and on, in the shift state it was read in (ISO-2022-JP, UTF-7 keep theirs).
                                 replacing = count + 1
                                 if keeping { output += [0xEF, 0xBF, 0xBD] }
-                                inPointer = inPointer.map { $0 + 1 }
-                                inLeft -= 1
-                                _ = iconv(descriptor, nil, nil, nil, nil)
+                                let skipped = min(unit, inLeft)
+                                inPointer = inPointer.map { $0 + skipped }
+                                inLeft -= skipped
                             }
                         }
                     }

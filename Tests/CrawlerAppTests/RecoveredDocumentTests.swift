@@ -215,7 +215,22 @@ import Testing
             + [205, 188, 198, 172] + Array("\"},{\"id\":\"g2\",\"title\":\"".utf8) + [208, 194, 206, 197]
             + Array("\"},{\"id\":\"g3\",\"title\":\"x".utf8) + [0xFF] + Array("\"}]}".utf8)
         let cyrillicStray = legacy("ru", [0xCF, 0xF0, 0xE8, 0xE2, 0xE5, 0xF2, 0x20, 0x98])
+        // ISO-2022-JP (seven bits, shift sequences), whole and with a stray byte after its first
+        // character; UTF-16 with a lone surrogate.
+        let japanese = legacy("ja", [27, 36, 66, 37, 70, 37, 45, 37, 57, 37, 72, 27, 40, 66])
+        let japaneseStray = legacy("jb", [27, 36, 66, 37, 70, 0x80, 37, 45, 37, 57, 37, 72, 27, 40, 66])
+        func utf16LE(_ text: String) -> [UInt8] {
+            var bytes: [UInt8] = []
+            for unit in text.utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+            return bytes
+        }
+        let lone: [UInt8] = [0x00, 0xD8]
+        let wide = utf16LE("{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"w\",\"title\":\"wide a")
+            + lone + utf16LE("b\"}]}")
         let bodies: [String: [UInt8]] = [
+            "/japanese": japanese,
+            "/japanese-stray": japaneseStray,
+            "/wide": wide,
             "/emoji": emoji,
             "/gbk-stray": gbkStray,
             "/cyrillic-stray": cyrillicStray,
@@ -236,6 +251,8 @@ import Testing
                 let type = ["/labelled", "/mostly"].contains(request.path) ? "application/feed+json; charset=windows-1252"
                     : ["/ukrainian", "/cyrillic-stray"].contains(request.path) ? "application/feed+json; charset=windows-1251"
                     : request.path == "/gbk-stray" ? "application/feed+json; charset=gbk"
+                    : request.path.hasPrefix("/japanese") ? "application/feed+json; charset=iso-2022-jp"
+                    : request.path == "/wide" ? "application/feed+json; charset=utf-16le"
                     : ["/cut", "/default-label"].contains(request.path) ? "application/feed+json; charset=utf-8"
                     : request.path == "/thai" ? "application/feed+json; charset=windows-874"
                     : request.path == "/gbk" ? "application/feed+json; charset=gbk" : "application/feed+json"
@@ -244,7 +261,7 @@ import Testing
             return ServedResponse(text: Self.feed("healthy", items: 2))
         }
         try folder.write("store: ./out\nfeeds:\n" + ["surrogate", "latin1", "labelled", "mostly", "cesu", "ukrainian", "cut", "thai", "gbk", "default-label", "broken",
-                                         "emoji", "gbk-stray", "cyrillic-stray", "healthy"].map {
+                                         "emoji", "gbk-stray", "cyrillic-stray", "japanese", "japanese-stray", "wide", "healthy"].map {
             "  - url: \(server.url("/" + $0))\n    name: \($0)\n"
         }.joined(), to: "feeds.yaml")
         let run = try CrawlerProcess.run(["once"], in: folder.path)
@@ -261,6 +278,9 @@ import Testing
         #expect(stored.contains { $0.contains("title: 'Café rating 😡'") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: '图片'") } && stored.contains { $0.contains("title: '新闻'") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'Привет \u{FFFD}'") }, "\(stored)")
+        #expect(stored.contains { $0.contains("title: 'テキスト'") }, "\(stored)")
+        #expect(stored.contains { $0.contains("title: 'テ\u{FFFD}キスト'") }, "\(stored)")
+        #expect(stored.contains { $0.contains("title: 'wide a\u{FFFD}b'") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'Café ok \u{FFFD}") }, "\(stored)")
         #expect(stored.contains { $0.contains("กรุงเทพ รถยนต์ สุขภาพ") }, "\(stored)")
         #expect(stored.contains { $0.contains("图片新闻") }, "\(stored)")
