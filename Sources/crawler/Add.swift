@@ -38,13 +38,21 @@ struct Add: AsyncParsableCommand {
     func run() async throws {
         let configFile = try ConfigFile.load(config)
         let allowed = allowPrivateNetworks || configFile.config.allowPrivateNetworks
+        let configured = configFile.config.feeds + configFile.config.disabledFeeds
+        // `--name ''` asks for no name: the default, as the help says (it was `feed`).
+        let name = self.name.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
+        // A name asked for is the operator's choice: refused when taken, not quietly numbered.
+        if let name, let holder = configured.first(where: { $0.name == name }) {
+            printError("crawler: the name '\(TerminalText.escapingControls(name))' is already used by the feed on line "
+                       + "\(holder.line) of \(config); choose another with --name")
+            throw ExitStatus.configError
+        }
         let (feedURL, feed) = try await discover(url, config: configFile.config, allowPrivate: allowed)
         if let existing = configFile.feed(at: feedURL) {
             printOutput("\(feedURL) is already in \(config) (line \(existing.line), name \(existing.name))")
             return
         }
-        let chosenName = ConfigFile.uniqueName(name ?? FeedURLNaming.defaultName(for: feedURL),
-                                               taken: Set((configFile.config.feeds + configFile.config.disabledFeeds).map(\.name)))
+        let chosenName = ConfigFile.uniqueName(name ?? FeedURLNaming.defaultName(for: feedURL), taken: Set(configured.map(\.name)))
         var entry = FeedConfig(name: chosenName, url: feedURL, categories: categories)
         // The file's own global setting already covers it; the flag is for this feed alone.
         entry.allowPrivateNetworks = allowPrivateNetworks && !configFile.config.allowPrivateNetworks

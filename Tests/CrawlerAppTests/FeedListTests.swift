@@ -45,6 +45,15 @@ import Testing
         #expect(asked.stderr.contains("crawler: feeds.yaml:3: the feed 'off' is disabled (enabled: false)"))
         #expect(server.requests.map(\.path) == ["/on"])
         #expect(try crawler(["add", server.url("/off")]).stdout.contains("is already in feeds.yaml (line 3, name off)"))
+        // A name asked for and taken is refused, not silently changed to `on-2`.
+        let before = folder.read("feeds.yaml")
+        let taken = try crawler(["add", server.url("/other"), "--name", "on"])
+        #expect(taken.status == 2)
+        #expect(taken.stderr == "crawler: the name 'on' is already used by the feed on line 6 of feeds.yaml; "
+                    + "choose another with --name\n", "\(taken.stderr)")
+        #expect(folder.read("feeds.yaml") == before)
+        let unnamed = try crawler(["add", server.url("/other"), "--name", ""])
+        #expect(unnamed.stdout.hasPrefix("added 127.0.0.1:\(server.port)/other  "), "\(unnamed.stdout)\(unnamed.stderr)")
     }
 
     @Test func initWritesAStarterFileThatLoadsAndTakesFeeds() throws {
