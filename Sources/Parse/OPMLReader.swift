@@ -56,7 +56,9 @@ public enum OPMLReader {
     private static func collect(_ elements: [XMLElementValue], folders: [String], commented: Bool = false,
                                 into outlines: inout [OPMLOutline]) {
         for outline in elements where outline.name == "outline" {
-            let title = outline.attribute("title") ?? outline.attribute("text") ?? ""
+            // Exporters write an empty title="" beside the text="…" they mean.
+            let title = [outline.attribute("title"), outline.attribute("text")].compactMap { $0 }
+                .first { !$0.trimmingASCIISpaces().isEmpty } ?? ""
             let isComment = commented || outline.attribute("isComment")?.trimmingASCIISpaces().lowercased() == "true"
             if let feedURL = outline.attribute("xmlUrl") ?? outline.attribute("xmlurl"), !feedURL.isEmpty {
                 let own = (outline.attribute("category") ?? "").split(whereSeparator: { $0 == "," || $0 == "/" })

@@ -80,6 +80,12 @@ import Testing
     /// and a byte order mark inside a title is dropped: one such outline stopped the whole import
     /// ("name: is empty"), nothing added. Many outlines of one title are numbered in turn.
     @Test func invisibleTitlesAndManyOfOneTitleAreNamedAndImported() throws {
+        // An empty title beside the text is no title: the folder keeps its name as a category.
+        try folder.write("<opml version=\"2.0\"><body><outline title=\"\" text=\"Folder\"><outline title=\"\" text=\"Inner\" "
+                         + "xmlUrl=\"https://f.example/feed.xml\"/></outline></body></opml>", to: "folder.opml")
+        try folder.write("feeds: []\n", to: "folder.yaml")
+        #expect(try crawler(["import-opml", "folder.opml", "--config", "folder.yaml"]).status == 0)
+        #expect(folder.read("folder.yaml")?.contains("name: Inner\n    categories: [Folder]") == true, "\(folder.read("folder.yaml") ?? "")")
         let repeated = (1...30).map { "<outline text=\"Same\" xmlUrl=\"https://s.example/\($0).xml\"/>" }.joined()
         try folder.write("""
             <opml version="2.0"><body><outline text="&#xFEFF;" xmlUrl="https://b.example/feed.xml"/>\
