@@ -29,12 +29,12 @@ extension DocumentStore {
         let hexo = hexo ?? checksHexoGrammar
         let layouts = KnownLayouts(current: layout, database: indexDatabase)
         let previous = Dictionary((try? indexedDocuments())?.map { ($0.shortHash, $0.path) } ?? [], uniquingKeysWith: { a, _ in a })
-        let listing = DocumentFiles.list(root: folder)
+        let listing = DocumentFiles.list(root: folder, layouts: layouts)
         // The documents behind a link would be dropped from the index as if deleted.
         if let link = listing.links.first {
             throw .refused(path: folder.path + "/" + link, reason: "is a symbolic link, which the store never follows; "
-                           + "nothing was rebuilt: put what it points to in its place (rm it, then mv the folder "
-                           + "or file here) and run rebuild-index again"
+                           + "nothing was rebuilt: remove it (rm), put the folder or file it stood for in its place "
+                           + "(mv, if it is elsewhere) and run rebuild-index again"
                            + (listing.links.count > 1 ? " (\(listing.links.count - 1) more links: crawler store verify)" : ""))
         }
         var rows: [IndexedDocument] = []

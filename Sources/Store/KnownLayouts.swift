@@ -27,6 +27,16 @@ struct KnownLayouts {
         all.contains { $0.relativePath(date: date, shortHash: shortHash) == path }
     }
 
+    /// Whether a name at the store's top is where some layout puts documents (any name but the
+    /// store's own files, for a layout whose first folder is a date).
+    func mayHoldDocuments(top name: String) -> Bool {
+        all.contains { layout in
+            layout.topFolder.contains("{") ? !Self.storeFiles.contains { name.hasPrefix($0) } : layout.topFolder == name
+        }
+    }
+
+    private static let storeFiles = ["index.sqlite", "lock", "runtime", "tmp", "assets"]
+
     /// Where the current layout puts it, for advice.
     func expectedPath(date: Timestamp, shortHash: String) -> String {
         current.relativePath(date: date, shortHash: shortHash)

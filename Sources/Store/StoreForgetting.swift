@@ -59,7 +59,15 @@ extension DocumentStore {
             chosen = chosen.filter { shorts.contains($0.shortHash) }
         }
         if let before = selection.before { chosen = chosen.filter { $0.date < before } }
-        if selection.missing { chosen = chosen.filter { folder.locate($0.path).flatMap { $0.folder.size(of: $0.name) } == nil } }
+        if selection.missing {
+            // Behind a link the documents look gone, and would be forgotten for good.
+            let layouts = KnownLayouts(current: layout, database: indexDatabase)
+            if let link = DocumentFiles.list(root: folder, layouts: layouts).links.first {
+                throw .refused(path: folder.path + "/" + link, reason: "is a symbolic link, which the store never follows: "
+                               + "the documents behind it look missing; nothing was forgotten (crawler store verify)")
+            }
+            chosen = chosen.filter { folder.locate($0.path).flatMap { $0.folder.size(of: $0.name) } == nil }
+        }
         report.forgotten = chosen
         guard !dryRun, !chosen.isEmpty else { return report }
         let assets = try assets(usedBy: chosen.map(\.shortHash))

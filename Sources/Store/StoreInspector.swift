@@ -47,46 +47,31 @@ struct StoreVerifier {
         // until then its document may be old or new, in its old place or its new one.
         let rewriting = indexIsNew ? [:] : try RevisionIndex.rewritesInProgress(in: database)
         var report = DocumentStore.VerifyReport()
-        let listing = DocumentFiles.list(root: folder)
-        var behindLinks: [String: Int] = [:]
-        var indexedPaths: Set<String> = []
-        var byShort: [String: IndexedDocument] = [:]
-        // Documents not on disk, by short hash: the place of their line among the problems.
-        var missing: [String: Int] = [:]
+        let listing = DocumentFiles.list(root: folder, layouts: layouts)
+        var seen = Seen()
         for document in indexed {
-            indexedPaths.insert(document.path)
-            byShort[document.shortHash] = document
+            seen.indexedPaths.insert(document.path)
+            seen.byShort[document.shortHash] = document
             guard !pending.contains(document.shortHash), rewriting[document.shortHash] == nil else { continue }
             report.checked += 1
             guard let found = problems(of: document, replaced: replaced.contains(document.shortHash)) else {
                 if let link = listing.link(above: document.path) {
-                    behindLinks[link, default: 0] += 1
-                    continue
+                    seen.behindLink[document.shortHash] = link
+                } else {
+                    seen.missing.insert(document.shortHash)
                 }
-                missing[document.shortHash] = report.problems.count
-                report.problems.append("\(document.path): missing: in the index, not on disk; deleted on purpose? keep it "
-                                       + "from coming back: crawler store forget --missing (else restore the file)")
                 continue
             }
             report.problems += found
         }
+        report.problems += linkProblems(listing.links, seen: seen)
         let rewritten = Set(rewriting.values.map { $0.path })
-        for link in listing.links {
-            let count = behindLinks[link] ?? 0
-            report.problems.append("\(link): a symbolic link, which the store never follows"
-                                   + (count > 0 ? " (\(count) indexed document\(count == 1 ? " is" : "s are") behind it)" : "")
-                                   + "; put what it points to in its place: rm it, then mv the folder or file here")
-        }
-        for file in listing.files where !indexedPaths.contains(file.path) && !rewritten.contains(file.path) {
-            if let original = byShort[file.shortHash], let line = missing.removeValue(forKey: file.shortHash) {
-                // Moved by hand: its only copy. Forgetting the missing one and removing this "copy"
-                // would delete it for good.
-                report.problems[line] = "\(original.path): moved to \(file.path), its only copy; move it back: "
-                    + "mv '\(folder.path)/\(file.path)' '\(folder.path)/\(original.path)', "
-                    + "or index it where it is: crawler store rebuild-index"
-            } else if let original = byShort[file.shortHash] {
-                report.problems.append("\(file.path): misplaced: a second copy of \(original.path), the indexed one; "
-                                       + "remove this copy: rm '\(folder.path)/\(file.path)'")
+        var copiesOfMissing: [String: [String]] = [:]
+        for file in listing.files where !seen.indexedPaths.contains(file.path) && !rewritten.contains(file.path) {
+            if seen.missing.contains(file.shortHash) {
+                copiesOfMissing[file.shortHash, default: []].append(file.path)
+            } else if let original = seen.byShort[file.shortHash] {
+                report.problems.append(secondCopy(file.path, of: original, behind: seen.behindLink[file.shortHash]))
             } else if forgotten.contains(file.shortHash) {
                 report.problems.append("\(file.path): forgotten, yet on disk; remove it: crawler store forget \(file.path)")
             } else if let unreadable = unreadable(file.path) {
@@ -97,6 +82,9 @@ struct StoreVerifier {
                                        + "index it: crawler store rebuild-index")
             }
         }
+        for document in indexed where seen.missing.contains(document.shortHash) {
+            report.problems += missingProblems(document, copies: copiesOfMissing[document.shortHash] ?? [])
+        }
         if !indexIsNew {
             let assets = try AssetCheck(folder: folder, database: database).run()
             report.assetsChecked = assets.checked
@@ -104,6 +92,68 @@ struct StoreVerifier {
             report.unreferencedAssets = assets.unreferenced
         }
         return report
+    }
+
+    /// What the look over the indexed documents found, for the look over the files.
+    private struct Seen {
+        var indexedPaths: Set<String> = []
+        var byShort: [String: IndexedDocument] = [:]
+        /// Indexed, not on disk: by short hash.
+        var missing: Set<String> = []
+        /// Not reachable: behind a link among the documents (short hash → the link).
+        var behindLink: [String: String] = [:]
+    }
+
+    private func linkProblems(_ links: [String], seen: Seen) -> [String] {
+        links.map { link in
+            let count = seen.behindLink.values.count { $0 == link }
+            return "\(link): a symbolic link, which the store never follows"
+                + (count > 0 ? " (\(count) indexed document\(count == 1 ? " is" : "s are") behind it)" : "")
+                + "; remove it (rm), and put the folder or file it stood for in its place (mv, if it is elsewhere); "
+                + "until then nothing behind it is forgotten or indexed anew"
+        }
+    }
+
+    /// A file holding an indexed document that is somewhere else. Behind a link, the file may be
+    /// what the link points to, the only copy: never to be removed on this word.
+    private func secondCopy(_ path: String, of original: IndexedDocument, behind link: String?) -> String {
+        if let link {
+            return "\(path): the same document as \(original.path), which is behind the link \(link); perhaps what "
+                + "the link points to: keep it, and see the link's own line"
+        }
+        return "\(path): misplaced: a second copy of \(original.path), the indexed one; remove this copy: rm \(shell(path))"
+    }
+
+    /// An indexed document not on disk: missing, or moved by hand (one copy or several elsewhere in
+    /// the store). Forgetting it as missing and removing the "second copy" would delete it for good.
+    private func missingProblems(_ document: IndexedDocument, copies: [String]) -> [String] {
+        guard !copies.isEmpty else {
+            return ["\(document.path): missing: in the index, not on disk; deleted on purpose? keep it from coming back: "
+                    + "crawler store forget --missing (else restore the file)"]
+        }
+        // The copy holding what was stored (its size and digest), else the first.
+        let kept = copies.first { holdsStored(document, at: $0) } ?? copies[0]
+        let back = "mkdir -p \(shell(DocumentLayout.folder(of: document.path))) && mv \(shell(kept)) \(shell(document.path))"
+        let only = copies.count == 1 ? ", its only copy" : ""
+        var lines = ["\(document.path): moved to \(kept)\(only); move it back: \(back), "
+                     + "or index it where it is: crawler store rebuild-index"]
+        for other in copies where other != kept {
+            let same = holdsStored(document, at: other) ? "the same bytes" : "other bytes than were stored"
+            lines.append("\(other): another copy of the moved \(document.path) (\(same)); once that is back, "
+                         + "remove this one: rm \(shell(other))")
+        }
+        return lines
+    }
+
+    private func holdsStored(_ document: IndexedDocument, at path: String) -> Bool {
+        guard let file = folder.locate(path), let bytes = FileSystem.read(file.name, in: file.folder),
+              bytes.count == document.bytes else { return false }
+        return document.digest.map { FileDigest.of(bytes) == $0 } ?? true
+    }
+
+    /// `path` in the store, quoted for a POSIX shell (a `'` in the store's path included).
+    private func shell(_ path: String) -> String {
+        "'" + (folder.path + "/" + path).replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// `replaced`: the file holds a later version of its item, dated anew, under its first name and path.
@@ -184,14 +234,15 @@ enum DocumentFiles {
     }
 
     /// Links are not followed: nothing outside the store is read as a document. They are listed,
-    /// for `verify` to name and `rebuild-index` to refuse, since the documents behind one would
-    /// look deleted.
-    static func list(root: StoreFolder) -> Listing {
+    /// for `verify` to name and `rebuild-index` and `forget --missing` to refuse, since the
+    /// documents behind one would look deleted. At the store's top, only a link where a layout the
+    /// store has used puts documents (`posts`, `blog.posts`...) counts.
+    static func list(root: StoreFolder, layouts: KnownLayouts) -> Listing {
         var listing = Listing()
         for entry in root.entries() where entry.name != "tmp" && entry.name != "assets" {
             if entry.kind == .folder, let top = try? root.folder(entry.name, creating: false) {
                 walk(top, relative: entry.name, into: &listing)
-            } else if entry.kind == .link, isDocumentFolder(entry.name) {
+            } else if entry.kind == .link, layouts.mayHoldDocuments(top: entry.name) {
                 listing.links.append(entry.name)
             }
         }
@@ -211,9 +262,4 @@ enum DocumentFiles {
         }
     }
 
-    /// A link at the store's top is named only where documents go (`posts`, `_posts`...), not
-    /// for anything an operator keeps beside them.
-    private static func isDocumentFolder(_ name: String) -> Bool {
-        !name.hasPrefix(".") && !name.contains(".")
-    }
 }

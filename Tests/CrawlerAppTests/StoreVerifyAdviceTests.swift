@@ -147,6 +147,17 @@ import Testing
         let again = try crawler(["store", "verify"])
         #expect(again.status == 0, "\(command)\n\(again.stdout)")
         #expect(documents.count == 6)
+
+        // Moved, and an edited copy left elsewhere first in the listing: the copy that holds what
+        // was stored is the one to move back, whichever comes first.
+        try FileManager.default.createDirectory(atPath: folder.file("store/posts/1998/01"), withIntermediateDirectories: true)
+        try (folder.read("store/posts/" + moved)! + "edited\n").write(toFile: folder.file("store/posts/1998/01/" + name),
+                                                                     atomically: false, encoding: .utf8)
+        try FileManager.default.moveItem(atPath: folder.file("store/posts/" + moved), toPath: folder.file("store/posts/1999/01/" + name))
+        let twice = try crawler(["store", "verify"])
+        #expect(twice.stdout.contains("posts/\(moved): moved to posts/1999/01/\(name); move it back"), "\(twice.stdout)")
+        #expect(twice.stdout.contains("posts/1998/01/\(name): another copy of the moved posts/\(moved) (other bytes"),
+                "\(twice.stdout)")
     }
 
     /// A folder of documents replaced by a link to a copy of it: verify named only "missing"
@@ -171,6 +182,18 @@ import Testing
         try FileManager.default.moveItem(atPath: elsewhere, toPath: folder.file("store/posts/" + month))
         #expect(try crawler(["store", "verify"]).status == 0)
         #expect(inMonth > 0 && documents.count == 6)
+
+        // A link to a folder inside the store: the files it points to are the only copies, never
+        // "second copies" to remove; and `forget --missing` forgets nothing behind it.
+        try FileManager.default.createDirectory(atPath: folder.file("store/posts/1999"), withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: folder.file("store/posts/" + month), toPath: folder.file("store/posts/1999/07"))
+        try FileManager.default.createSymbolicLink(atPath: folder.file("store/posts/" + month),
+                                                   withDestinationPath: folder.file("store/posts/1999/07"))
+        let inside = try crawler(["store", "verify"])
+        #expect(!inside.stdout.contains("rm ") && inside.stdout.contains("behind the link posts/\(month)"), "\(inside.stdout)")
+        let forget = try crawler(["store", "forget", "--missing"])
+        #expect(forget.status != 0 && forget.stderr.contains("symbolic link"), "\(forget.stdout)\(forget.stderr)")
+        #expect(folder.files(under: "store/posts/1999/07").count == inMonth)
     }
 
     @Test func changingTheDocumentPathAndRebuildingKeepsTheOldDocumentsIndexed() throws {
