@@ -48,14 +48,22 @@ struct StoreLocation: ParsableArguments {
         return loaded
     }
 
+    /// The store, with feeds renamed in feeds.yaml since the last crawl taken up first, as a
+    /// crawl would: otherwise a command would act on the old name (`rerender` left the renamed
+    /// feed's documents as "not in the configuration", `forget --feed NEW` found nothing).
     func open(setAsideBrokenIndex: Bool = false) throws -> DocumentStore {
         let settings = try settings()
+        let store: DocumentStore
         do {
-            return try DocumentStore(config: settings, setAsideBrokenIndex: setAsideBrokenIndex)
+            store = try DocumentStore(config: settings, setAsideBrokenIndex: setAsideBrokenIndex)
+            for rename in try store.adoptRenamedFeeds(settings.feeds) {
+                printOutput("renamed feed '\(rename.from)' to '\(rename.to)' (its documents and history go with it)")
+            }
         } catch {
             printError("crawler: \(error)")
             throw ExitStatus.storeUnavailable
         }
+        return store
     }
 }
 

@@ -90,6 +90,24 @@ import Testing
         #expect(feeds.first { $0["feed"] as? String == "renamed" }?["documents"] as? Int == 2)
     }
 
+    /// A rename and a new output in one edit, then `store rerender` before any crawl: the rename
+    /// is taken up by the store command itself. The renamed feed's documents were left in the old
+    /// format as "not in the configuration", and the store recorded the new one: two formats mixed.
+    @Test func aStoreCommandTakesUpARenameMadeSinceTheLastCrawl() throws {
+        let server = try Self.server()
+        try folder.write(config([("a", server.url("/a.xml")), ("b", server.url("/b.xml"))]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).stdout.contains("3 new"))
+        try folder.write(config([("renamed", server.url("/a.xml")), ("b", server.url("/b.xml"))], extra: ["output: hugo"]),
+                         to: "feeds.yaml")
+        let rerender = try crawler(["store", "rerender"])
+        #expect(rerender.status == 0, "\(rerender.stderr)")
+        #expect(!rerender.stdout.contains("not in the configuration"), "\(rerender.stdout)")
+        #expect(rerender.stdout.contains("renamed feed 'a' to 'renamed'"), "\(rerender.stdout)")
+        let files = folder.files(under: "store/posts")
+        #expect(files.count == 3 && files.allSatisfy { $0.hasSuffix(".html") }, "\(files)")
+        #expect(try crawler(["store", "verify"]).status == 0)
+    }
+
     /// `explain` finds a feed by its URL written any way `once --feed` takes (case, default port,
     /// fragment), and a disabled feed by its name.
     @Test func explainFindsAFeedByItsURLWrittenAnotherWay() throws {
