@@ -54,7 +54,10 @@ struct ImportOPML: ParsableCommand {
         var knownURLs = Set(configured.map { URLIdentity.key($0.url) })
         var takenNames = Set(configured.map(\.name))
         var counters: [String: Int] = [:]
+        // A feed listed both live and commented out is live, whichever comes first.
+        let live = Set(outlines.filter { !$0.isComment }.map { URLIdentity.key($0.feedURL) })
         for (index, outline) in outlines.enumerated() {
+            if outline.isComment, live.contains(URLIdentity.key(outline.feedURL)) { continue }
             if let problem = OutlineCheck.problem(with: outline.feedURL, allowPrivate: allowPrivate) {
                 printError("crawler: \(file): outline \(index + 1) (\"\(outline.title)\"): \(problem); skipped")
                 refused += 1
@@ -68,7 +71,9 @@ struct ImportOPML: ParsableCommand {
             let name = ConfigFile.uniqueName(title.isEmpty ? FeedURLNaming.defaultName(for: outline.feedURL) : title,
                                              taken: takenNames, counters: &counters)
             takenNames.insert(name)
-            var feed = FeedConfig(name: name, url: outline.feedURL, categories: outline.categories)
+            // Folder titles become categories, which hold no line break or control either.
+            let categories = outline.categories.map(Self.oneLine).filter { !$0.isEmpty }
+            var feed = FeedConfig(name: name, url: outline.feedURL, categories: categories)
             feed.siteURL = outline.siteURL.flatMap { URLAuthority.isWeb($0) ? $0 : nil }
             if outline.isComment { commentedOut.insert(name) }
             added.append(feed)

@@ -74,6 +74,17 @@ import Testing
         #expect(try crawler(["export-opml", "--config", "again.yaml"]).stdout == exported.stdout)
         let listed = try crawler(["list", "--config", "again.yaml"]).stdout
         #expect(listed.split(separator: "\n").first { $0.hasPrefix("off ") }?.contains("disabled") == true, "\(listed)")
+        // Listed commented out first and live after: live. A folder title with a tab or a line
+        // separator is a category still (it stopped the whole import).
+        try folder.write("""
+            <opml version="2.0"><body><outline text="x" xmlUrl="https://c.example/f.xml" isComment="true"/>\
+            <outline text="News&#9;Daily&#x2028;"><outline text="x" xmlUrl="https://c.example/f.xml"/></outline></body></opml>
+            """, to: "both.opml")
+        try folder.write("feeds: []\n", to: "both.yaml")
+        let both = try crawler(["import-opml", "both.opml", "--config", "both.yaml"])
+        #expect(both.status == 0, "\(both.stdout)\(both.stderr)")
+        let text = folder.read("both.yaml") ?? ""
+        #expect(!text.contains("enabled: false") && text.contains("categories: ['News Daily']"), "\(text)")
     }
 
     /// A title of nothing visible (a byte order mark, spaces) names the feed by its URL instead,
