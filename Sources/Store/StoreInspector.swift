@@ -135,8 +135,8 @@ struct StoreVerifier {
         let kept = copies.first { holdsStored(document, at: $0) } ?? copies[0]
         let back = "mkdir -p \(shell(DocumentLayout.folder(of: document.path))) && mv \(shell(kept)) \(shell(document.path))"
         let only = copies.count == 1 ? ", its only copy" : ""
-        var lines = ["\(document.path): moved to \(kept)\(only); move it back: \(back), "
-                     + "or index it where it is: crawler store rebuild-index"]
+        // Only back: indexed where it lies, it would be misplaced for its date, another problem.
+        var lines = ["\(document.path): moved to \(kept)\(only); move it back: \(back)"]
         for other in copies where other != kept {
             let same = holdsStored(document, at: other) ? "the same bytes" : "other bytes than were stored"
             lines.append("\(other): another copy of the moved \(document.path) (\(same)); once that is back, "
