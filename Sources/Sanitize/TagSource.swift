@@ -17,7 +17,10 @@ enum TagSource {
                 guard let start = nextMarkup(bytes, from: index) else { return false }
                 let end: TagEnd
                 switch start {
-                case .tag(let after): end = tagEnd(bytes, from: after)
+                case .tag(let open, let after):
+                    end = tagEnd(bytes, from: after)
+                    // Read as a tag by HTML, it must be one to Markdown too (`MarkdownTagRule`).
+                    if case .end(let next) = end, !MarkdownTagRule.accepts(bytes[open..<next]) { return true }
                 case .bogus(let after): end = bogusEnd(bytes, from: after)
                 }
                 switch end {
@@ -34,8 +37,8 @@ enum TagSource {
     }
 
     private enum Markup {
-        /// Just past the name's first letter of `<name` or `</name`.
-        case tag(Int)
+        /// The `<` of `<name` or `</name`, and just past the name's first letter.
+        case tag(Int, Int)
         /// Just past `<!` (not a comment), `<?` or `</` and a byte that is not a letter: HTML's
         /// bogus comment (a DOCTYPE in a body is dropped the same way), which ends at the next `>`.
         case bogus(Int)
@@ -48,10 +51,10 @@ enum TagSource {
         while index < bytes.count {
             guard bytes[index] == UInt8(ascii: "<"), index + 1 < bytes.count else { index += 1; continue }
             let next = bytes[index + 1]
-            if isLetter(next) { return .tag(index + 2) }
+            if isLetter(next) { return .tag(index, index + 2) }
             if next == UInt8(ascii: "/"), index + 2 < bytes.count {
                 let after = bytes[index + 2]
-                if isLetter(after) { return .tag(index + 3) }
+                if isLetter(after) { return .tag(index, index + 3) }
                 if after != UInt8(ascii: ">") { return .bogus(index + 2) }
             }
             if next == UInt8(ascii: "?") { return .bogus(index + 2) }
@@ -61,10 +64,11 @@ enum TagSource {
         return nil
     }
 
+    /// A backslash too: Markdown may not take it for a declaration, and its escapes then move the `>`.
     private static func bogusEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> TagEnd {
         var index = start
         while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "<") { return .mustRebuild }
+            if bytes[index] == UInt8(ascii: "<") || bytes[index] == UInt8(ascii: "\\") { return .mustRebuild }
             if bytes[index] == UInt8(ascii: ">") { return .end(index + 1) }
             index += 1
         }
