@@ -81,16 +81,59 @@ enum EntityRepair {
         guard nameEnd > nameStart else { return index + 1 }
         let name = input[nameStart..<nameEnd]
         if isEnd {
-            writer.insert(writer.fields.end(name), at: index)
-            return index + 1
+            let close = endTagClose(input, after: nameEnd)
+            let fieldEndFollows = { (field: [UInt8]) in Self.anotherEnd(of: field, in: input, after: index + 1) }
+            switch writer.fields.end(name, droppable: close != nil, fieldEndFollows: fieldEndFollows) {
+            case .keep(let closing):
+                writer.insert(closing, at: index)
+                return index + 1
+            case .drop:
+                let end = close ?? index + 1
+                writer.replace(index..<end, with: [])
+                return end
+            }
         }
         if nameEnd - nameStart <= 3, Self.voidTags.contains(name.map { $0 | 0x20 }) {
-            return afterVoidTag(at: index, writer: &writer)
+            let end = afterVoidTag(at: index, writer: &writer)
+            // `<br></br>`, left open for its own end tag: libxml2 counts it, so the field does.
+            if writer.fields.isOpen, end > index + 1, input[end - 1] == ASCII.greaterThan,
+               !closesItself(input, before: end - 1, after: nameEnd), !writer.closedLast {
+                _ = writer.fields.start(name, closesItself: false)
+            }
+            return end
         }
         guard writer.fields.isOpen || FieldBalance.isField(name),
               let closesItself = FieldBalance.closesItself(input, after: nameEnd) else { return index + 1 }
         writer.insert(writer.fields.start(name, closesItself: closesItself), at: index)
         return index + 1
+    }
+
+    /// Whether another `</field>` comes before the item's or entry's next boundary (or the next
+    /// field of that name): then this one ends an element inside the field, as libxml2 counts
+    /// (`<span>a</content> b</content>`). Each look stops where the next field starts at the
+    /// latest, so the looks of a document add up to one pass.
+    private static func anotherEnd(of field: [UInt8], in input: UnsafeBufferPointer<UInt8>, after start: Int) -> Bool {
+        var index = start
+        while index < input.count {
+            index = ByteScan.skip(input, from: index, until: ASCII.lessThan)
+            guard index + 1 < input.count else { return false }
+            let isEnd = input[index + 1] == UInt8(ascii: "/")
+            let nameStart = index + (isEnd ? 2 : 1)
+            let nameEnd = FieldBalance.nameEnd(input, from: nameStart)
+            let name = input[nameStart..<nameEnd]
+            if name.elementsEqual(field) { return isEnd }  // a new field of that name: this one has ended
+            if FieldBalance.isBoundary(name) { return false }
+            index += 1
+        }
+        return false
+    }
+
+    /// Just past the `>` of an end tag whose name ends at `nameEnd` (white space allowed before
+    /// it), or nil when something else comes first.
+    private static func endTagClose(_ input: UnsafeBufferPointer<UInt8>, after nameEnd: Int) -> Int? {
+        var index = nameEnd
+        while index < input.count, ASCII.space.contains(input[index]) { index += 1 }
+        return index < input.count && input[index] == ASCII.greaterThan ? index + 1 : nil
     }
 
     /// Past `<br>`, `<hr>`, `<img …>` or `<wbr>` at `index`, closed (`<br/>`) if it was not. A tag
@@ -122,9 +165,8 @@ enum EntityRepair {
             } else if byte == ASCII.greaterThan {
                 // `<br></br>`, as XHTML writes it; XML's names are case-sensitive, so `<BR></br>` is not.
                 let closedLater = endTag(of: Array(input[(index + 1)..<nameEnd]), in: input, after: end + 1)
-                if !closesItself(input, before: end, after: nameEnd) && !closedLater {
-                    writer.replace(end..<(end + 1), with: Self.selfClosing)
-                }
+                writer.closedLast = !closesItself(input, before: end, after: nameEnd) && !closedLater
+                if writer.closedLast { writer.replace(end..<(end + 1), with: Self.selfClosing) }
                 return end + 1
             }
             end += 1
@@ -312,6 +354,8 @@ private struct RepairWriter {
     var doctypeRanOut = false
     /// The recovering pass's count of what an item's text field opened.
     var fields = FieldBalance()
+    /// The last void tag looked at was closed by the repair (`<br>` → `<br/>`).
+    var closedLast = false
     private var output: [UInt8] = []
     private var copiedUpTo = 0
     private var replaced = false

@@ -4,18 +4,26 @@
 /// closing it instead, and the item's end tag the field: every later item sank a level or more
 /// under the one before, and past 256 levels libxml2 dropped the rest of the feed.
 ///
-/// Within a field: an end tag closes what was opened after the element it names, and the field's
-/// end tag closes everything still open in it. The repair only writes end tags, before the tag
-/// that implies them; it never removes one. A stray end tag (naming nothing open) is counted as
-/// libxml2 reads it. HTML's rule that a `<p>` ends an open `<p>` is not applied: markup that is
-/// balanced as XML (`<p><p>a</p></p>`) would lose its own end tags to it, and the stray ones
-/// then closed the field, the item and the channel.
+/// The count follows libxml2's own: a start tag opens, any end tag closes the innermost, so
+/// markup balanced in number (`<p><p>a</p></p>`, even `<b>a<i>b</b>c</i>`) is left as it is.
+/// What the field leaves open is closed before its end tag. A stray end tag with nothing open in
+/// the field (`x<br> </summary> y`), which libxml2 would take for the field's own, is dropped, as
+/// HTML drops it; one of the feed's own structure (`</item>`) still ends the field. Past 200
+/// levels, as HTML does, a `<p>` or `<li>` ends the one it stands in, or one list of 300 entries
+/// never closed would pass libxml2's limit within a single item.
 struct FieldBalance {
     private var field: [UInt8]?
     private var open: [[UInt8]] = []
 
     /// Inside a text field: its start tags matter.
     var isOpen: Bool { field != nil }
+
+    enum EndTag {
+        /// Kept, with these end tags written before it.
+        case keep(closing: [UInt8])
+        /// A stray one, to drop.
+        case drop
+    }
 
     static func isField(_ name: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         fields.contains { $0.elementsEqual(name) }
@@ -28,28 +36,38 @@ struct FieldBalance {
             return []
         }
         guard !closesItself else { return [] }
+        var closes: [UInt8] = []
+        if open.count >= Self.deep, let top = open.last, top.elementsEqual(name), Self.endedBySibling.contains(top) {
+            closes = Self.endTag(top)
+            open.removeLast()
+        }
         open.append(Array(name))
-        // Past libxml2's own limit the document is cut whatever is written here; stop counting
-        // rather than search an ever longer list at every end tag.
+        // Past libxml2's own limit the document is cut whatever is written here.
         if open.count > Self.maxOpen { reset() }
-        return []
+        return closes
     }
 
-    /// The end tags to write before the end tag `name`.
-    mutating func end(_ name: Slice<UnsafeBufferPointer<UInt8>>) -> [UInt8] {
-        guard let field else { return [] }
-        if let depth = open.lastIndex(where: { $0.elementsEqual(name) }) {
-            let closes = open[(depth + 1)...].reversed().flatMap(Self.endTag)
-            open.removeSubrange(depth...)
-            return closes
+    /// What to do with the end tag `name`; `droppable`: its `>` was found, so it can be dropped
+    /// whole; `fieldEndFollows`: whether another end tag of the field comes before the item ends.
+    mutating func end(_ name: Slice<UnsafeBufferPointer<UInt8>>, droppable: Bool,
+                      fieldEndFollows: ([UInt8]) -> Bool) -> EndTag {
+        guard let field else { return .keep(closing: []) }
+        guard let top = open.last else {
+            if field.elementsEqual(name) || !droppable || Self.structure.contains(where: { $0.elementsEqual(name) }) {
+                reset()
+                return .keep(closing: [])
+            }
+            return .drop
         }
-        if field.elementsEqual(name) || open.isEmpty {
+        // The field's end tag with elements open: it ends the field, unless another follows (then
+        // libxml2's count balances without help, as for a stray end tag inside the field).
+        if field.elementsEqual(name), !top.elementsEqual(name), !fieldEndFollows(field) {
             let closes = open.reversed().flatMap(Self.endTag)
             reset()
-            return closes
+            return .keep(closing: closes)
         }
         open.removeLast()
-        return []
+        return .keep(closing: [])
     }
 
     private mutating func reset() {
@@ -62,6 +80,16 @@ struct FieldBalance {
     }
 
     private static let fields = ["description", "content:encoded", "summary", "content"].map { Array($0.utf8) }
+    /// The feed's own elements: an end tag of one, stray in a field, ends the field.
+    private static let structure = ["item", "entry", "channel", "feed", "rss", "rdf:RDF"].map { Array($0.utf8) }
+    private static let endedBySibling = ["p", "li"].map { Array($0.utf8) }
+    /// Where an item or entry begins or ends: a field's own end tag is looked for only up to there.
+    private static let boundaries = ["item", "entry", "channel", "feed"].map { Array($0.utf8) }
+
+    static func isBoundary(_ name: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        boundaries.contains { $0.elementsEqual(name) }
+    }
+    private static let deep = 200
     private static let maxOpen = 512
 
     /// Past the tag name starting at `start`: letters, digits, `:`, `_`, `.`, `-` and every
