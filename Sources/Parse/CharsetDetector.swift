@@ -117,8 +117,8 @@ enum CharsetDetector {
     static func jsonPlan(for bytes: [UInt8], httpCharset: String?) -> Plan {
         let labels = Labels(bytes: [], httpCharset: httpCharset)
         // Text in these reads as ASCII bytes (UTF-16's NULs, ISO-2022-JP's escape sequences) that
-        // pass for UTF-8: their label alone decides.
-        if let label = labels.http, isNotASCIICompatible(label),
+        // pass for UTF-8: their label decides, when the bytes can be in it at all.
+        if let label = labels.http, fits(bytes, notASCIICompatible: label),
            let (converted, replaced) = LegacyDecoding.utf8Replacing(bytes, from: label) {
             return Plan(encoding: label, claimsUTF8: true, bytes: converted,
                         reason: "http \(label)" + Self.replacedNote(replaced, label))
@@ -142,8 +142,13 @@ enum CharsetDetector {
                         + (labels.http.map { " (http \($0))" } ?? "") + Self.replacedNote(replaced, guess))
     }
 
-    private static func isNotASCIICompatible(_ label: String) -> Bool {
-        ["UTF-16", "UTF-32", "UCS-2", "UCS-4", "UTF-7", "ISO-2022", "HZ"].contains { label.hasPrefix($0) }
+    /// UTF-16 and UTF-32 JSON holds NULs beside its ASCII punctuation; ISO-2022 text holds escape
+    /// sequences and no byte beyond ASCII. A UTF-8 feed under either label (a wrong one) has
+    /// neither, and is read as UTF-8. (UTF-7 is not followed: ASCII JSON would pass for it.)
+    private static func fits(_ bytes: [UInt8], notASCIICompatible label: String) -> Bool {
+        if ["UTF-16", "UTF-32", "UCS-2", "UCS-4"].contains(where: { label.hasPrefix($0) }) { return bytes.contains(0) }
+        if label.hasPrefix("ISO-2022") { return bytes.contains(0x1B) && !bytes.contains { $0 >= 0x80 } }
+        return false
     }
 
     private static func replacedNote(_ replaced: Int, _ encoding: String) -> String {

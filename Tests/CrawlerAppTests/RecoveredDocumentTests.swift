@@ -235,7 +235,10 @@ import Testing
         let lone: [UInt8] = [0x00, 0xD8]
         let wide = utf16LE("{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"w\",\"title\":\"wide a")
             + lone + utf16LE("b\"}]}")
+        // UTF-8 with a lone surrogate escape (so not read at the first try) under a wrong 7-bit label.
+        let mislabelled = legacy("ml", Array("こんにちは \\ud83d".utf8))
         let bodies: [String: [UInt8]] = [
+            "/mislabelled": mislabelled,
             "/japanese": japanese,
             "/japanese-stray": japaneseStray,
             "/wide": wide,
@@ -259,7 +262,8 @@ import Testing
                 let type = ["/labelled", "/mostly"].contains(request.path) ? "application/feed+json; charset=windows-1252"
                     : ["/ukrainian", "/cyrillic-stray"].contains(request.path) ? "application/feed+json; charset=windows-1251"
                     : request.path == "/gbk-stray" ? "application/feed+json; charset=gbk"
-                    : request.path.hasPrefix("/japanese") ? "application/feed+json; charset=iso-2022-jp"
+                    : request.path.hasPrefix("/japanese") || request.path == "/mislabelled"
+                        ? "application/feed+json; charset=iso-2022-jp"
                     : request.path == "/wide" ? "application/feed+json; charset=utf-16le"
                     : ["/cut", "/default-label"].contains(request.path) ? "application/feed+json; charset=utf-8"
                     : request.path == "/thai" ? "application/feed+json; charset=windows-874"
@@ -269,7 +273,7 @@ import Testing
             return ServedResponse(text: Self.feed("healthy", items: 2))
         }
         try folder.write("store: ./out\nfeeds:\n" + ["surrogate", "latin1", "labelled", "mostly", "cesu", "ukrainian", "cut", "thai", "gbk", "default-label", "broken",
-                                         "emoji", "gbk-stray", "cyrillic-stray", "japanese", "japanese-stray", "wide", "healthy"].map {
+                                         "emoji", "gbk-stray", "cyrillic-stray", "japanese", "japanese-stray", "wide", "mislabelled", "healthy"].map {
             "  - url: \(server.url("/" + $0))\n    name: \($0)\n"
         }.joined(), to: "feeds.yaml")
         let run = try CrawlerProcess.run(["once"], in: folder.path)
@@ -289,6 +293,7 @@ import Testing
         #expect(stored.contains { $0.contains("title: 'テキスト'") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'テ\u{FFFD}キスト'") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'wide a\u{FFFD}b'") }, "\(stored)")
+        #expect(stored.contains { $0.contains("title: 'こんにちは \u{FFFD}'") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'Café ok \u{FFFD}") }, "\(stored)")
         #expect(stored.contains { $0.contains("กรุงเทพ รถยนต์ สุขภาพ") }, "\(stored)")
         #expect(stored.contains { $0.contains("图片新闻") }, "\(stored)")
