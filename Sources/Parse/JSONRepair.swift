@@ -3,7 +3,9 @@
 /// - bytes that are not UTF-8 become U+FFFD, as they do in XML feeds;
 /// - a surrogate escape without its partner (`"\ud83d"`: a string cut inside an emoji by a
 ///   JavaScript `substring`) becomes `\ufffd`;
-/// - a number beyond a Double's range (`1e400`) becomes `null`: there is no value to keep.
+/// - a number beyond a Double's range (`1e400`) becomes `null`: there is no value to keep;
+/// - a control character written raw inside a string (a line break, a tab, an escape byte), as
+///   templates that print JSON by hand do, is escaped (`\n`, `\u001b`).
 /// Only asked after a document failed to parse; anything else stays broken and is reported.
 enum JSONRepair {
     /// The mended bytes, or nil when none of these mistakes was found.
@@ -14,6 +16,17 @@ enum JSONRepair {
         scan.run()
         if scan.changed { return scan.output }
         return bytes == original ? nil : bytes
+    }
+
+    private static func escaped(control byte: UInt8) -> [UInt8] {
+        switch byte {
+        case 0x0A: return Array("\\n".utf8)
+        case 0x0D: return Array("\\r".utf8)
+        case 0x09: return Array("\\t".utf8)
+        default:
+            let hex = String(byte, radix: 16)
+            return Array(("\\u00" + (hex.count == 1 ? "0" : "") + hex).utf8)
+        }
     }
 
     private struct Scan {
@@ -51,6 +64,12 @@ enum JSONRepair {
                     output.append(byte)
                     index += 1
                     return
+                }
+                if byte < 0x20 {
+                    output.append(contentsOf: JSONRepair.escaped(control: byte))
+                    changed = true
+                    index += 1
+                    continue
                 }
                 guard byte == UInt8(ascii: "\\"), index + 1 < input.count else {
                     output.append(byte)

@@ -237,8 +237,11 @@ import Testing
             + lone + utf16LE("b\"}]}")
         // UTF-8 with a lone surrogate escape (so not read at the first try) under a wrong 7-bit label.
         let mislabelled = legacy("ml", Array("こんにちは \\ud83d".utf8))
+        // A line break and a tab written raw in a string, as hand-made templates print them.
+        let raw = legacy("rw", Array("line one\nline\ttwo".utf8))
         let bodies: [String: [UInt8]] = [
             "/mislabelled": mislabelled,
+            "/raw": raw,
             "/japanese": japanese,
             "/japanese-stray": japaneseStray,
             "/wide": wide,
@@ -273,7 +276,7 @@ import Testing
             return ServedResponse(text: Self.feed("healthy", items: 2))
         }
         try folder.write("store: ./out\nfeeds:\n" + ["surrogate", "latin1", "labelled", "mostly", "cesu", "ukrainian", "cut", "thai", "gbk", "default-label", "broken",
-                                         "emoji", "gbk-stray", "cyrillic-stray", "japanese", "japanese-stray", "wide", "mislabelled", "healthy"].map {
+                                         "emoji", "gbk-stray", "cyrillic-stray", "japanese", "japanese-stray", "wide", "mislabelled", "raw", "healthy"].map {
             "  - url: \(server.url("/" + $0))\n    name: \($0)\n"
         }.joined(), to: "feeds.yaml")
         let run = try CrawlerProcess.run(["once"], in: folder.path)
@@ -294,6 +297,8 @@ import Testing
         #expect(stored.contains { $0.contains("title: 'テ\u{FFFD}キスト'") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'wide a\u{FFFD}b'") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'こんにちは \u{FFFD}'") }, "\(stored)")
+        #expect(stored.contains { $0.contains("title: 'line one line two'") || $0.contains("title: 'line one line\ttwo'") },
+                "\(stored)")
         #expect(stored.contains { $0.contains("title: 'Café ok \u{FFFD}") }, "\(stored)")
         #expect(stored.contains { $0.contains("กรุงเทพ รถยนต์ สุขภาพ") }, "\(stored)")
         #expect(stored.contains { $0.contains("图片新闻") }, "\(stored)")
