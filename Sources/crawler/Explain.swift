@@ -26,8 +26,13 @@ struct Explain: ParsableCommand {
         let recent: [StoreReader.RecentDocument]
         do {
             reader = try StoreReader(path: try location.path())
-            state = try reader.feedState(name)
-            recent = try reader.recentDocuments(feed: name)
+            // A feed renamed since the last crawl: its old name's state, as `status` shows it.
+            let renamed = try settings.flatMap { settings in
+                StatusRows.build(settings, states: try reader.allFeedStates(), now: WallClock.now())
+                    .first { $0.name == name }?.state
+            }
+            state = try renamed ?? reader.feedState(name)
+            recent = try reader.recentDocuments(feed: state?.feed ?? name)
         } catch let exit as ExitCode {
             throw exit
         } catch {

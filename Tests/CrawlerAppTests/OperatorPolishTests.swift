@@ -99,6 +99,9 @@ import Testing
         #expect(try crawler(["once"]).stdout.contains("3 new"))
         try folder.write(config([("renamed", server.url("/a.xml")), ("b", server.url("/b.xml"))], extra: ["output: hugo"]),
                          to: "feeds.yaml")
+        // `explain` (which writes nothing) shows the old name's history under the new one.
+        let explained = try crawler(["explain", "renamed"])
+        #expect(!explained.stdout.contains("never fetched") && explained.stdout.contains("documents:   2 stored"), "\(explained.stdout)")
         let rerender = try crawler(["store", "rerender"])
         #expect(rerender.status == 0, "\(rerender.stderr)")
         #expect(!rerender.stdout.contains("not in the configuration"), "\(rerender.stdout)")
