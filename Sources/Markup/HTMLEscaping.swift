@@ -5,9 +5,10 @@
 public enum HTMLEscaping {
     public static func text(_ text: String) -> String { escaped(text, quotes: false) }
 
-    /// For a value written between double quotes. Line breaks too: a post's body is Markdown to
-    /// Hexo, where a blank line inside a value ends the HTML block and leaves the value open, so
-    /// the browser reads the next value's text as attributes (`onerror=…`).
+    /// For a value written between double quotes. Line breaks, `~` and `|` too: a post's body is
+    /// Markdown to Hexo, where a blank line inside a value ends the HTML block, and strikethrough
+    /// and tables split the source at `~` and `|`, each leaving the value open, so the browser
+    /// reads the next value's text as attributes (`onerror=…`).
     public static func attribute(_ value: String) -> String { escaped(value, quotes: true) }
 
     private static func escaped(_ text: String, quotes: Bool) -> String {
@@ -34,6 +35,8 @@ public enum HTMLEscaping {
         case UInt8(ascii: "<"): return "&lt;"
         case UInt8(ascii: ">"): return "&gt;"
         case UInt8(ascii: "\""): return quotes ? "&quot;" : nil
+        case UInt8(ascii: "~"): return quotes ? "&#126;" : nil
+        case UInt8(ascii: "|"): return quotes ? "&#124;" : nil
         case UInt8(ascii: "\n"): return quotes ? "&#10;" : nil
         case UInt8(ascii: "\r"): return quotes ? "&#13;" : nil
         default: return nil

@@ -95,6 +95,9 @@ enum TagSource {
             // quoted value too, which the browser then reads on into the next value's text. The
             // rebuilt tag is one line, its values' line breaks written as references.
             if byte == UInt8(ascii: "<") || byte == 0x0A || byte == 0x0D { return .mustRebuild }
+            // Marked's strikethrough and table rules split the raw source at `~` and `|` before
+            // tags are read: one inside a tag cuts it in two. Rebuilt values write them as references.
+            if byte == UInt8(ascii: "~") || byte == UInt8(ascii: "|") { return .mustRebuild }
             if case .quoted(let quote) = state {
                 if byte == UInt8(ascii: ">") { return .mustRebuild }
                 if byte == quote { state = .afterQuoted }
