@@ -8,7 +8,8 @@
 /// markup balanced in number (`<p><p>a</p></p>`, even `<b>a<i>b</b>c</i>`) is left as it is.
 /// What the field leaves open is closed before its end tag. A stray end tag with nothing open in
 /// the field (`x<br> </summary> y`), which libxml2 would take for the field's own, is dropped, as
-/// HTML drops it; one of the feed's own structure (`</item>`) still ends the field. Past 200
+/// HTML drops it, when the field's own end tag follows; otherwise (a mistyped `</descripton>`),
+/// and for one of the feed's own structure (`</item>`), it ends the field. Past 200
 /// levels, as HTML does, a `<p>` or `<li>` ends the one it stands in, or one list of 300 entries
 /// never closed would pass libxml2's limit within a single item.
 struct FieldBalance {
@@ -53,7 +54,10 @@ struct FieldBalance {
                       fieldEndFollows: ([UInt8]) -> Bool) -> EndTag {
         guard let field else { return .keep(closing: []) }
         guard let top = open.last else {
-            if field.elementsEqual(name) || !droppable || Self.structure.contains(where: { $0.elementsEqual(name) }) {
+            // Stray only if the field's own end tag still comes: otherwise it is the field's end
+            // mistyped (`</descripton>`), which libxml2 takes for it.
+            if field.elementsEqual(name) || !droppable || Self.structure.contains(where: { $0.elementsEqual(name) })
+                || !fieldEndFollows(field) {
                 reset()
                 return .keep(closing: [])
             }

@@ -76,6 +76,12 @@ enum JSONRepair {
                     index += 1
                     continue
                 }
+                if input[index + 1] < 0x20 {  // a backslash before a raw line break: the break, escaped
+                    output.append(contentsOf: JSONRepair.escaped(control: input[index + 1]))
+                    changed = true
+                    index += 2
+                    continue
+                }
                 if input[index + 1] == UInt8(ascii: "u"), let unit = hexUnit(at: index + 2) {
                     surrogate(unit)
                 } else {

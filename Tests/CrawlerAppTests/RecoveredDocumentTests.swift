@@ -139,10 +139,14 @@ import Testing
             + "<item><title>s2</title><guid>s-2</guid><description>x<br> </summary> y2</description></item>"
             + "<item><title>s3</title><guid>s-3</guid><description><ul>" + String(repeating: "<li>e", count: 300)
             + "</ul> z3</description></item>"
+            // A mistyped end tag of the field: libxml2 takes it for the field's, and so does the repair.
+            + "<item><title>s4</title><guid>s-4</guid><description>t4</descripton><pubDate>Mon, 01 Jan 2024 00:00:00 GMT"
+            + "</pubDate></item>"
             + "</channel></rss>"
         let (run, stored) = try crawl(["broken": broken, "atom": atom, "balanced": balanced])
         #expect(run.status == 0, "\(run.stderr.suffix(1500))")
-        #expect(stored.count == 265, "\(run.stdout)")
+        #expect(stored.count == 266, "\(run.stdout)")
+        #expect(stored.contains { $0.contains("title: 's4'") && $0.contains("date: Mon, 01 Jan 2024") }, "\(run.stdout)")
         #expect(stored.contains { $0.contains("title: 'b9'") && $0.contains("c9") && $0.contains("<b>m <i>n") && $0.contains(" o</") }, "\(run.stdout)")
         #expect(stored.contains { $0.contains("title: 's2'") && $0.contains("y2") }, "\(run.stdout)")
         #expect(stored.contains { $0.contains("title: 's3'") && $0.contains("z3") }, "\(run.stdout)")
@@ -238,7 +242,7 @@ import Testing
         // UTF-8 with a lone surrogate escape (so not read at the first try) under a wrong 7-bit label.
         let mislabelled = legacy("ml", Array("こんにちは \\ud83d".utf8))
         // A line break and a tab written raw in a string, as hand-made templates print them.
-        let raw = legacy("rw", Array("line one\nline\ttwo".utf8))
+        let raw = legacy("rw", Array("line one\nline\ttwo \\\nthree".utf8))
         let bodies: [String: [UInt8]] = [
             "/mislabelled": mislabelled,
             "/raw": raw,
@@ -297,7 +301,7 @@ import Testing
         #expect(stored.contains { $0.contains("title: 'テ\u{FFFD}キスト'") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'wide a\u{FFFD}b'") }, "\(stored)")
         #expect(stored.contains { $0.contains("title: 'こんにちは \u{FFFD}'") }, "\(stored)")
-        #expect(stored.contains { $0.contains("title: 'line one line two'") || $0.contains("title: 'line one line\ttwo'") },
+        #expect(stored.contains { $0.contains("title: 'line one line two three'") },
                 "\(stored)")
         #expect(stored.contains { $0.contains("title: 'Café ok \u{FFFD}") }, "\(stored)")
         #expect(stored.contains { $0.contains("กรุงเทพ รถยนต์ สุขภาพ") }, "\(stored)")
