@@ -28,14 +28,14 @@ extension DocumentStore {
         var report = RebuildReport()
         let hexo = hexo ?? checksHexoGrammar
         let layouts = KnownLayouts(current: layout, database: indexDatabase)
-        let previous = Dictionary((try? indexedDocuments())?.map { ($0.shortHash, $0.path) } ?? [], uniquingKeysWith: { a, _ in a })
-        let listing = DocumentFiles.list(root: folder, layouts: layouts)
-        // The documents behind a link would be dropped from the index as if deleted.
-        if let link = listing.links.first {
-            throw .refused(path: folder.path + "/" + link, reason: "is a symbolic link, which the store never follows; "
-                           + "nothing was rebuilt: remove it (rm), put the folder or file it stood for in its place "
-                           + "(mv, if it is elsewhere) and run rebuild-index again"
-                           + (listing.links.count > 1 ? " (\(listing.links.count - 1) more links: crawler store verify)" : ""))
+        let indexed = (try? indexedDocuments()) ?? []
+        let previous = Dictionary(indexed.map { ($0.shortHash, $0.path) }, uniquingKeysWith: { first, _ in first })
+        let listing = DocumentFiles.list(root: folder, layouts: layouts, indexedTops: DocumentFiles.tops(of: indexed))
+        // The documents behind a link (or a folder it cannot enter) would be dropped from the index as if deleted.
+        if let barrier = listing.barriers.first {
+            throw .refused(path: folder.path + "/" + barrier.path, reason: "is \(barrier.what); nothing was rebuilt: "
+                           + "see crawler store verify for what to do, then run rebuild-index again"
+                           + (listing.barriers.count > 1 ? " (\(listing.barriers.count - 1) more)" : ""))
         }
         var rows: [IndexedDocument] = []
         for copies in candidates(listing.files, layouts: layouts, hexo: hexo, report: &report) {

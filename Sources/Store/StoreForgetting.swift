@@ -62,9 +62,10 @@ extension DocumentStore {
         if selection.missing {
             // Behind a link the documents look gone, and would be forgotten for good.
             let layouts = KnownLayouts(current: layout, database: indexDatabase)
-            if let link = DocumentFiles.list(root: folder, layouts: layouts).links.first {
-                throw .refused(path: folder.path + "/" + link, reason: "is a symbolic link, which the store never follows: "
-                               + "the documents behind it look missing; nothing was forgotten (crawler store verify)")
+            let listing = DocumentFiles.list(root: folder, layouts: layouts, indexedTops: DocumentFiles.tops(of: chosen))
+            if let barrier = listing.barriers.first {
+                throw .refused(path: folder.path + "/" + barrier.path, reason: "is \(barrier.what): the documents behind "
+                               + "it look missing; nothing was forgotten (crawler store verify)")
             }
             chosen = chosen.filter { folder.locate($0.path).flatMap { $0.folder.size(of: $0.name) } == nil }
         }

@@ -47,7 +47,7 @@ struct StoreVerifier {
         // until then its document may be old or new, in its old place or its new one.
         let rewriting = indexIsNew ? [:] : try RevisionIndex.rewritesInProgress(in: database)
         var report = DocumentStore.VerifyReport()
-        let listing = DocumentFiles.list(root: folder, layouts: layouts)
+        let listing = DocumentFiles.list(root: folder, layouts: layouts, indexedTops: DocumentFiles.tops(of: indexed))
         var seen = Seen()
         for document in indexed {
             seen.indexedPaths.insert(document.path)
@@ -55,8 +55,8 @@ struct StoreVerifier {
             guard !pending.contains(document.shortHash), rewriting[document.shortHash] == nil else { continue }
             report.checked += 1
             guard let found = problems(of: document, replaced: replaced.contains(document.shortHash)) else {
-                if let link = listing.link(above: document.path) {
-                    seen.behindLink[document.shortHash] = link
+                if let barrier = listing.barrier(above: document.path) {
+                    seen.behindLink[document.shortHash] = barrier.path
                 } else {
                     seen.missing.insert(document.shortHash)
                 }
@@ -64,7 +64,7 @@ struct StoreVerifier {
             }
             report.problems += found
         }
-        report.problems += linkProblems(listing.links, seen: seen)
+        report.problems += barrierProblems(listing.barriers, seen: seen)
         let rewritten = Set(rewriting.values.map { $0.path })
         var copiesOfMissing: [String: [String]] = [:]
         for file in listing.files where !seen.indexedPaths.contains(file.path) && !rewritten.contains(file.path) {
@@ -104,13 +104,15 @@ struct StoreVerifier {
         var behindLink: [String: String] = [:]
     }
 
-    private func linkProblems(_ links: [String], seen: Seen) -> [String] {
-        links.map { link in
-            let count = seen.behindLink.values.count { $0 == link }
-            return "\(link): a symbolic link, which the store never follows"
+    private func barrierProblems(_ barriers: [DocumentFiles.Barrier], seen: Seen) -> [String] {
+        barriers.map { barrier in
+            let count = seen.behindLink.values.count { $0 == barrier.path }
+            let fix = barrier.what == DocumentFiles.linkText
+                ? "remove it (rm), and put the folder or file it stood for in its place (mv, if it is elsewhere)"
+                : "put its documents on the store's own filesystem, readable by the crawler"
+            return "\(barrier.path): \(barrier.what)"
                 + (count > 0 ? " (\(count) indexed document\(count == 1 ? " is" : "s are") behind it)" : "")
-                + "; remove it (rm), and put the folder or file it stood for in its place (mv, if it is elsewhere); "
-                + "until then nothing behind it is forgotten or indexed anew"
+                + "; \(fix); until then nothing behind it is forgotten or indexed anew"
         }
     }
 
@@ -221,45 +223,72 @@ enum DocumentFiles {
         let shortHash: String
     }
 
+    /// What the store does not look behind: a link, or a folder it cannot enter (on another
+    /// filesystem, not readable).
+    struct Barrier {
+        let path: String
+        /// "a symbolic link, which the store never follows", or why the folder cannot be entered.
+        let what: String
+    }
+
     struct Listing {
         var files: [File] = []
-        /// Links found in the document folders (to a folder, or where a document's name is):
-        /// not followed, so what they point to is no document of the store.
-        var links: [String] = []
+        /// In the document folders: the documents behind one would look deleted.
+        var barriers: [Barrier] = []
 
-        /// The link `path` lies behind (or is), if any.
-        func link(above path: String) -> String? {
-            links.first { path == $0 || path.hasPrefix($0 + "/") }
+        /// The barrier `path` lies behind (or is), if any.
+        func barrier(above path: String) -> Barrier? {
+            barriers.first { path == $0.path || path.hasPrefix($0.path + "/") }
         }
     }
 
-    /// Links are not followed: nothing outside the store is read as a document. They are listed,
-    /// for `verify` to name and `rebuild-index` and `forget --missing` to refuse, since the
-    /// documents behind one would look deleted. At the store's top, only a link where a layout the
-    /// store has used puts documents (`posts`, `blog.posts`...) counts.
-    static func list(root: StoreFolder, layouts: KnownLayouts) -> Listing {
+    /// Links are not followed: nothing outside the store is read as a document. They, and folders
+    /// that cannot be entered, are listed for `verify` to name and `rebuild-index` and `forget
+    /// --missing` to refuse, since the documents behind one would look deleted. At the store's top,
+    /// only one where a layout the store has used puts documents (`posts`, `blog.posts`...), or
+    /// where an indexed document lies (`indexedTops`), counts.
+    static func list(root: StoreFolder, layouts: KnownLayouts, indexedTops: Set<String> = []) -> Listing {
         var listing = Listing()
         for entry in root.entries() where entry.name != "tmp" && entry.name != "assets" {
-            if entry.kind == .folder, let top = try? root.folder(entry.name, creating: false) {
-                walk(top, relative: entry.name, into: &listing)
-            } else if entry.kind == .link, layouts.mayHoldDocuments(top: entry.name) {
-                listing.links.append(entry.name)
+            let counts = layouts.mayHoldDocuments(top: entry.name) || indexedTops.contains(entry.name)
+            if entry.kind == .folder {
+                enter(root, entry.name, relative: entry.name, counts: counts, into: &listing)
+            } else if entry.kind == .link, counts {
+                listing.barriers.append(Barrier(path: entry.name, what: linkText))
             }
         }
         return listing
     }
 
+    static let linkText = "a symbolic link, which the store never follows"
+
+    private static func enter(_ parent: StoreFolder, _ name: String, relative: String, counts: Bool,
+                              into listing: inout Listing) {
+        do {
+            walk(try parent.folder(name, creating: false), relative: relative, into: &listing)
+        } catch {
+            guard counts else { return }
+            let why = if case let .refused(_, reason) = error { reason } else { "\(error)" }
+            listing.barriers.append(Barrier(path: relative, what: "a folder the store cannot enter (\(why))"))
+        }
+    }
+
     private static func walk(_ folder: StoreFolder, relative: String, into listing: inout Listing) {
         for entry in folder.entries() {
             let path = relative + "/" + entry.name
-            if entry.kind == .folder, let child = try? folder.folder(entry.name, creating: false) {
-                walk(child, relative: path, into: &listing)
+            if entry.kind == .folder {
+                enter(folder, entry.name, relative: path, counts: true, into: &listing)
             } else if entry.kind == .file, let short = DocumentLayout.shortHash(ofFileName: Substring(entry.name)) {
                 listing.files.append(File(path: path, shortHash: short))
             } else if entry.kind == .link {
-                listing.links.append(path)
+                listing.barriers.append(Barrier(path: path, what: linkText))
             }
         }
+    }
+
+    /// The first folders of indexed paths, for `list`.
+    static func tops(of documents: [IndexedDocument]) -> Set<String> {
+        Set(documents.map { String($0.path.prefix { $0 != "/" }) })
     }
 
 }

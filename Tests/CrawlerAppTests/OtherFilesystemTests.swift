@@ -38,6 +38,38 @@ struct OtherFilesystemTests {
     }
 }
 
+extension OtherFilesystemTests {
+    /// Documents stored, then their folder put on another filesystem (its files copied onto a
+    /// tmpfs mounted over it): verify called them missing and offered `forget --missing`, which
+    /// forgot them for good, and rebuild-index indexed none. Now verify names the folder, and
+    /// both commands refuse while it is there.
+    @Test func documentsOnAnotherFilesystemAreNeitherForgottenNorDroppedFromTheIndex() throws {
+        let server = try LoopbackHTTPServer { _ in
+            ServedResponse(text: GoldenDocument.rssFeed(items: ["<item><title>Kept</title><link>https://example.org/k</link>"
+                + "<pubDate>01 Dec 2022 10:00:00 GMT</pubDate><description>Body.</description></item>"]))
+        }
+        try folder.write("store: ./store\nfeeds:\n  - url: \(server.url("/feed.xml"))\n    name: feed\n", to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        let files = folder.files(under: "store/posts/2022/12")
+        #expect(files.count == 1)
+        let saved = folder.file("saved")
+        try FileManager.default.copyItem(atPath: folder.file("store/posts/2022/12"), toPath: saved)
+        let mount = try TemporaryMount(at: folder.file("store/posts/2022"))
+        defer { mount.unmount() }
+        try FileManager.default.createDirectory(atPath: mount.path + "/12", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: saved + "/" + files[0], toPath: mount.path + "/12/" + files[0])
+        let verify = try CrawlerProcess.run(["store", "verify"], in: folder.path)
+        #expect(verify.stdout.contains("posts/2022: a folder the store cannot enter"), "\(verify.stdout)")
+        #expect(!verify.stdout.contains("forget --missing"), "\(verify.stdout)")
+        let forget = try CrawlerProcess.run(["store", "forget", "--missing"], in: folder.path)
+        #expect(forget.status != 0 && forget.stderr.contains("cannot enter"), "\(forget.stdout)\(forget.stderr)")
+        let rebuild = try CrawlerProcess.run(["store", "rebuild-index"], in: folder.path)
+        #expect(rebuild.status != 0 && rebuild.stderr.contains("nothing was rebuilt"), "\(rebuild.stdout)\(rebuild.stderr)")
+        mount.unmount()
+        #expect(try CrawlerProcess.run(["store", "verify"], in: folder.path).status == 0)
+    }
+}
+
 /// A tmpfs mounted for one test, unmounted by `unmount` or when released.
 final class TemporaryMount {
     let path: String
