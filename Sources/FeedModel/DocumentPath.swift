@@ -9,8 +9,10 @@ public enum DocumentPath {
         if pattern.hasPrefix("/") || components.contains("..") || components.contains(".") || components.contains("") {
             return "must be a relative path inside the store, without ., .. or empty parts"
         }
-        if ["tmp", "index.sqlite", "lock"].contains(String(components[0])) || components.count < 2 {
-            return "must start with a folder of its own (e.g. posts/), not tmp, index.sqlite or lock"
+        // The store's own names: kept images go to assets/, which the documents' walks pass over.
+        let first = String(components[0])
+        if ["tmp", "assets", "lock", "runtime"].contains(first) || first.hasPrefix("index.sqlite") || components.count < 2 {
+            return "must start with a folder of its own (e.g. posts/), not tmp, assets, lock, runtime or index.sqlite"
         }
         let known = ["{year}", "{month}", "{day}", "{hash}"]
         var rest = pattern

@@ -56,6 +56,16 @@ import Testing
                         + "tabs or other C0 controls")
     }
 
+    /// Documents under the store's own `assets/` were stored, then indexed by no rebuild (its walk
+    /// passes over assets/): rebuild-index emptied the index. The store's own names are refused.
+    @Test func aDocumentPathInTheStoresOwnFoldersIsRefused() throws {
+        for first in ["assets", "runtime", "index.sqlite-wal"] {
+            try refused("document_path: \(first)/{year}/{hash}.md\nfeeds:\n  - url: SERVER/healthy\n",
+                        with: "feeds.yaml:1: document_path: '\(first)/{year}/{hash}.md' must start with a folder of its own "
+                            + "(e.g. posts/), not tmp, assets, lock, runtime or index.sqlite")
+        }
+    }
+
     @Test func oneFeedWrittenTwoWaysIsADuplicate() throws {
         try refused("feeds:\n  - url: SERVER/healthy\n    name: a\n  - url: HTTP://Example.org:80/feed#top\n"
                         + "    name: b\n  - url: http://example.org/feed\n    name: c\n",
