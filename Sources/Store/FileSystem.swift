@@ -134,10 +134,14 @@ enum FileSystem {
     }
 
     /// The bytes of the regular file `name` in `folder` (not a link to one); nil when unreadable.
+    /// nil too for anything but a regular file: a FIFO at a document's name would block the read
+    /// (opened without blocking, then refused by its type).
     static func read(_ name: String, in folder: StoreFolder) -> [UInt8]? {
-        let descriptor = Glibc.openat(folder.descriptor, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        let descriptor = Glibc.openat(folder.descriptor, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {

@@ -73,7 +73,7 @@ struct StoreVerifier {
             } else if let original = seen.byShort[file.shortHash] {
                 report.problems.append(secondCopy(file.path, of: original, behind: seen.behindLink[file.shortHash]))
             } else if forgotten.contains(file.shortHash) {
-                report.problems.append("\(file.path): forgotten, yet on disk; remove it: crawler store forget \(file.path)")
+                report.problems.append("\(file.path): forgotten, yet on disk; remove it: crawler store forget \(quoted(file.path))")
             } else if let unreadable = unreadable(file.path) {
                 report.problems.append("\(file.path): unknown: a file the index does not know, and not a document "
                                        + "(\(unreadable)); restore it from a backup, or move it out of the store")
@@ -133,8 +133,13 @@ struct StoreVerifier {
             return ["\(document.path): missing: in the index, not on disk; deleted on purpose? keep it from coming back: "
                     + "crawler store forget --missing (else restore the file)"]
         }
-        // The copy holding what was stored (its size and digest), else the first.
-        let kept = copies.first { holdsStored(document, at: $0) } ?? copies[0]
+        // The copy holding what was stored (its size and digest). With none, nothing is to be
+        // removed on this word: the copies may hold an edit someone wants.
+        guard let kept = copies.first(where: { holdsStored(document, at: $0) }) else {
+            return ["\(document.path): not on disk; copies elsewhere in the store hold other bytes than were stored "
+                    + "(edited?): \(copies.joined(separator: ", ")); compare them and put the one to keep back: "
+                    + "mkdir -p \(shell(DocumentLayout.folder(of: document.path))) && mv \(shell(copies[0])) \(shell(document.path))"]
+        }
         let back = "mkdir -p \(shell(DocumentLayout.folder(of: document.path))) && mv \(shell(kept)) \(shell(document.path))"
         let only = copies.count == 1 ? ", its only copy" : ""
         // Only back: indexed where it lies, it would be misplaced for its date, another problem.
@@ -153,9 +158,28 @@ struct StoreVerifier {
         return document.digest.map { FileDigest.of(bytes) == $0 } ?? true
     }
 
-    /// `path` in the store, quoted for a POSIX shell (a `'` in the store's path included).
+    /// `path` in the store, quoted for a POSIX shell.
     private func shell(_ path: String) -> String {
-        "'" + (folder.path + "/" + path).replacingOccurrences(of: "'", with: "'\\''") + "'"
+        quoted(folder.path + "/" + path)
+    }
+
+    /// Quoted for the shell the advice is pasted into: `'…'` with a `'` written `'\''`; a path
+    /// holding a control character as bash's `$'…'`, in which each control is an escape (inside
+    /// plain quotes a pasted tab or escape byte named another folder).
+    private func quoted(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
+        var escaped = "$'"
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\", "'": escaped += "\\" + String(scalar)
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                escaped += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped + "'"
     }
 
     /// `replaced`: the file holds a later version of its item, dated anew, under its first name and path.
@@ -169,12 +193,12 @@ struct StoreVerifier {
         do {
             date = try readDate(text)
             corruptFix = "; restore it from a backup, keep it as it is: crawler store rebuild-index (a later store "
-                + "rerender writes it again), or drop it: crawler store forget \(path)"
+                + "rerender writes it again), or drop it: crawler store forget \(quoted(path))"
         } catch {
             // rebuild-index passes over what does not read as a document: not a fix to offer.
             let sizes = bytes.count == document.bytes ? "" : "\(bytes.count) bytes on disk, \(document.bytes) recorded, and "
             return ["\(path): corrupt: \(sizes)it no longer reads as a document (\(error)); restore it from a backup, "
-                    + "or drop it: crawler store forget \(path)"]
+                    + "or drop it: crawler store forget \(quoted(path))"]
         }
         if bytes.count != document.bytes {
             return ["\(path): corrupt: \(bytes.count) bytes on disk, \(document.bytes) recorded (truncated or edited)" + corruptFix]

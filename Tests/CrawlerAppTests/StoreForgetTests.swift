@@ -119,7 +119,7 @@ import Testing
 
         let verify = try crawler(["store", "verify"])
         #expect(verify.status == 1)
-        let advice = "posts/\(victim): forgotten, yet on disk; remove it: crawler store forget posts/\(victim)"
+        let advice = "posts/\(victim): forgotten, yet on disk; remove it: crawler store forget 'posts/\(victim)'"
         #expect(verify.stdout.contains(advice), "\(verify.stdout)")
         // The advice, as printed (a path relative to the store), does it.
         let again = try crawler(["store", "forget", "posts/" + victim])

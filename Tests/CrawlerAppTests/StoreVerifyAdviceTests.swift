@@ -94,7 +94,7 @@ import Testing
         let verify = try crawler(["store", "verify"])
         #expect(verify.status == 1)
         #expect(verify.stdout.contains("posts/\(victim): corrupt: its content differs from what was stored"))
-        #expect(verify.stdout.contains("crawler store forget posts/\(victim)"))
+        #expect(verify.stdout.contains("crawler store forget 'posts/\(victim)'"))
         #expect(verify.stdout.contains("verified 6 documents") && verify.stdout.contains(": 1 problems"))
         // Keeping the edit is one of the fixes offered.
         #expect(try crawler(["store", "rebuild-index"]).status == 0)
@@ -158,6 +158,21 @@ import Testing
         #expect(twice.stdout.contains("posts/\(moved): moved to posts/1999/01/\(name); move it back"), "\(twice.stdout)")
         #expect(twice.stdout.contains("posts/1998/01/\(name): another copy of the moved posts/\(moved) (other bytes"),
                 "\(twice.stdout)")
+
+        // No copy holds what was stored (both edited): nothing is to be removed on verify's word.
+        try (folder.read("store/posts/1999/01/" + name)! + "mine\n").write(toFile: folder.file("store/posts/1999/01/" + name),
+                                                                           atomically: false, encoding: .utf8)
+        let edited = try crawler(["store", "verify"])
+        #expect(edited.stdout.contains("posts/\(moved): not on disk; copies elsewhere in the store hold other bytes"),
+                "\(edited.stdout)")
+        #expect(!edited.stdout.contains("rm "), "\(edited.stdout)")
+
+        // A FIFO where a document should be: verify reads nothing from it, and does not wait.
+        try FileManager.default.removeItem(atPath: folder.file("store/posts/1998/01/" + name))
+        try FileManager.default.removeItem(atPath: folder.file("store/posts/1999/01/" + name))
+        #expect(mkfifo(folder.file("store/posts/" + moved), 0o644) == 0)
+        let fifo = try crawler(["store", "verify"])
+        #expect(fifo.status == 1 && fifo.stdout.contains("posts/\(moved)"), "\(fifo.stdout)")
     }
 
     /// A folder of documents replaced by a link to a copy of it: verify named only "missing"
