@@ -33,7 +33,7 @@ extension StoreCommand {
                 printError("crawler: no feed named '\(feed)' in \(location.config) (see `crawler list`)")
                 throw ExitCode.failure
             }
-            let store = try location.open()
+            let store = try location.open(dryRun: dryRun)
             if store.recovery.finishedRewrites > 0 {
                 printOutput("recovered after an unclean stop: finished \(store.recovery.finishedRewrites) rewrites")
             }

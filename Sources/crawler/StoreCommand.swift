@@ -50,13 +50,16 @@ struct StoreLocation: ParsableArguments {
 
     /// The store, with feeds renamed in feeds.yaml since the last crawl taken up first, as a
     /// crawl would: otherwise a command would act on the old name (`rerender` left the renamed
-    /// feed's documents as "not in the configuration", `forget --feed NEW` found nothing).
-    func open(setAsideBrokenIndex: Bool = false) throws -> DocumentStore {
+    /// feed's documents as "not in the configuration", `forget --feed NEW` found nothing). Not for
+    /// a dry run (it writes nothing), nor for a store named by `--store`, which feeds.yaml may not
+    /// describe.
+    func open(setAsideBrokenIndex: Bool = false, dryRun: Bool = false) throws -> DocumentStore {
         let settings = try settings()
         let store: DocumentStore
         do {
             store = try DocumentStore(config: settings, setAsideBrokenIndex: setAsideBrokenIndex)
-            for rename in try store.adoptRenamedFeeds(settings.feeds) {
+            let renames = dryRun || self.store != nil ? [] : try store.adoptRenamedFeeds(settings.feeds)
+            for rename in renames {
                 printOutput("renamed feed '\(rename.from)' to '\(rename.to)' (its documents and history go with it)")
             }
         } catch {
