@@ -123,6 +123,11 @@ struct StoreVerifier {
             return "\(path): the same document as \(original.path), which is behind the link \(link); perhaps what "
                 + "the link points to: keep it, and see the link's own line"
         }
+        // Only a copy of the same bytes is removed on verify's word: another may be someone's edit.
+        guard holdsStored(original, at: path) else {
+            return "\(path): misplaced: a copy of \(original.path), the indexed one, with other bytes (edited?); "
+                + "compare the two, keep the one you want at \(original.path) and remove the other by hand"
+        }
         return "\(path): misplaced: a second copy of \(original.path), the indexed one; remove this copy: rm \(shell(path))"
     }
 
@@ -137,17 +142,19 @@ struct StoreVerifier {
         // removed on this word: the copies may hold an edit someone wants.
         guard let kept = copies.first(where: { holdsStored(document, at: $0) }) else {
             return ["\(document.path): not on disk; copies elsewhere in the store hold other bytes than were stored "
-                    + "(edited?): \(copies.joined(separator: ", ")); compare them and put the one to keep back: "
-                    + "mkdir -p \(shell(DocumentLayout.folder(of: document.path))) && mv \(shell(copies[0])) \(shell(document.path))"]
+                    + "(edited?): \(copies.joined(separator: ", ")); compare them, move the one to keep to "
+                    + "\(document.path) and remove the others by hand"]
         }
         let back = "mkdir -p \(shell(DocumentLayout.folder(of: document.path))) && mv \(shell(kept)) \(shell(document.path))"
         let only = copies.count == 1 ? ", its only copy" : ""
         // Only back: indexed where it lies, it would be misplaced for its date, another problem.
         var lines = ["\(document.path): moved to \(kept)\(only); move it back: \(back)"]
         for other in copies where other != kept {
-            let same = holdsStored(document, at: other) ? "the same bytes" : "other bytes than were stored"
-            lines.append("\(other): another copy of the moved \(document.path) (\(same)); once that is back, "
-                         + "remove this one: rm \(shell(other))")
+            lines.append(holdsStored(document, at: other)
+                ? "\(other): another copy of the moved \(document.path) (the same bytes); once that is back, "
+                    + "remove this one: rm \(shell(other))"
+                : "\(other): another copy of the moved \(document.path), with other bytes than were stored (edited?); "
+                    + "compare it with the one moved back, and keep or remove it by hand")
         }
         return lines
     }
@@ -163,23 +170,22 @@ struct StoreVerifier {
         quoted(folder.path + "/" + path)
     }
 
-    /// Quoted for the shell the advice is pasted into: `'…'` with a `'` written `'\''`; a path
-    /// holding a control character as bash's `$'…'`, in which each control is an escape (inside
-    /// plain quotes a pasted tab or escape byte named another folder).
+    /// Quoted for a POSIX shell, where the advice is pasted: `'…'`, a `'` written `'\''`, and a
+    /// control character as `$(printf '\ooo')` between quoted parts (inside plain quotes a pasted
+    /// tab or escape byte named another folder; bash's `$'…'` is not in dash).
     private func quoted(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-            return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-        }
-        var escaped = "$'"
+        var output = "'"
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\", "'": escaped += "\\" + String(scalar)
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                escaped += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-            default: escaped.unicodeScalars.append(scalar)
+            if scalar == "'" {
+                output += "'\\''"
+            } else if scalar.value < 0x20 || scalar.value == 0x7F {
+                let octal = String(scalar.value, radix: 8)
+                output += "'\"$(printf '\\" + String(repeating: "0", count: 3 - octal.count) + octal + "')\"'"
+            } else {
+                output.unicodeScalars.append(scalar)
             }
         }
-        return escaped + "'"
+        return output + "'"
     }
 
     /// `replaced`: the file holds a later version of its item, dated anew, under its first name and path.

@@ -148,6 +148,17 @@ import Testing
         #expect(again.status == 0, "\(command)\n\(again.stdout)")
         #expect(documents.count == 6)
 
+        // An edited copy beside the indexed one, in place: a copy with other bytes is not removed
+        // on verify's word (it may be someone's edit).
+        try FileManager.default.createDirectory(atPath: folder.file("store/posts/1997/01"), withIntermediateDirectories: true)
+        try (folder.read("store/posts/" + moved)! + "edit\n").write(toFile: folder.file("store/posts/1997/01/" + name),
+                                                                   atomically: false, encoding: .utf8)
+        let beside = try crawler(["store", "verify"])
+        #expect(beside.stdout.contains("posts/1997/01/\(name): misplaced: a copy of posts/\(moved), the indexed one, with other bytes"),
+                "\(beside.stdout)")
+        #expect(!beside.stdout.contains("rm "), "\(beside.stdout)")
+        try FileManager.default.removeItem(atPath: folder.file("store/posts/1997/01/" + name))
+
         // Moved, and an edited copy left elsewhere first in the listing: the copy that holds what
         // was stored is the one to move back, whichever comes first.
         try FileManager.default.createDirectory(atPath: folder.file("store/posts/1998/01"), withIntermediateDirectories: true)
@@ -156,7 +167,7 @@ import Testing
         try FileManager.default.moveItem(atPath: folder.file("store/posts/" + moved), toPath: folder.file("store/posts/1999/01/" + name))
         let twice = try crawler(["store", "verify"])
         #expect(twice.stdout.contains("posts/\(moved): moved to posts/1999/01/\(name); move it back"), "\(twice.stdout)")
-        #expect(twice.stdout.contains("posts/1998/01/\(name): another copy of the moved posts/\(moved) (other bytes"),
+        #expect(twice.stdout.contains("posts/1998/01/\(name): another copy of the moved posts/\(moved), with other bytes"),
                 "\(twice.stdout)")
 
         // No copy holds what was stored (both edited): nothing is to be removed on verify's word.
