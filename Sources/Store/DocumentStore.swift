@@ -310,8 +310,9 @@ public final class DocumentStore {
 
     /// Moves the state of feeds renamed in the configuration to their new names (`FeedRenames`).
     @discardableResult
-    public func adoptRenamedFeeds(_ feeds: [FeedConfig]) throws(StoreError) -> [FeedRenames.Rename] {
-        try FeedRenames.adopt(feeds, index: index)
+    /// `applying: false`: which renames a real run would take up, nothing written.
+    public func adoptRenamedFeeds(_ feeds: [FeedConfig], applying: Bool = true) throws(StoreError) -> [FeedRenames.Rename] {
+        try FeedRenames.adopt(feeds, index: index, applying: applying)
     }
 }
 

@@ -10,7 +10,8 @@ public enum FeedRenames {
         public var to: String
     }
 
-    static func adopt(_ feeds: [FeedConfig], index: DocumentIndex) throws(StoreError) -> [Rename] {
+    /// `applying: false` only says which renames there are (for a dry run).
+    static func adopt(_ feeds: [FeedConfig], index: DocumentIndex, applying: Bool = true) throws(StoreError) -> [Rename] {
         // Names and URLs first, the states undecoded: at every start of a crawl, and almost
         // always nothing to do.
         var urls: [String: String] = [:]
@@ -18,7 +19,7 @@ public enum FeedRenames {
             if let feed = row.text(0) { urls[feed] = row.text(1) ?? "" }
         }
         let renames = try orphansAdopted(feeds, urls: urls, index: index) + exchanged(feeds, urls: urls)
-        guard !renames.isEmpty else { return [] }
+        guard !renames.isEmpty, applying else { return renames }
         try index.database.transaction { () throws(StoreError) in
             // Through names no feed has, so that names traded in a cycle do not meet.
             let parked = renames.map { Rename(from: $0.from, to: "\u{1}renaming " + $0.from) }

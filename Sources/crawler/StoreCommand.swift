@@ -31,6 +31,14 @@ struct StoreLocation: ParsableArguments {
         return try settings().storePath
     }
 
+    /// Whether feeds.yaml describes the store in use: no `--store`, or one naming its own store.
+    private func describesStore(_ settings: CrawlerConfig) throws -> Bool {
+        guard let store else { return true }
+        guard let configured = try? ConfigLoader.load(path: config).storePath else { return false }
+        return URL(fileURLWithPath: store).resolvingSymlinksInPath().path
+            == URL(fileURLWithPath: configured).resolvingSymlinksInPath().path
+    }
+
     /// The configuration, with `--store` applied.
     func settings() throws -> CrawlerConfig {
         var loaded: CrawlerConfig
@@ -51,16 +59,17 @@ struct StoreLocation: ParsableArguments {
     /// The store, with feeds renamed in feeds.yaml since the last crawl taken up first, as a
     /// crawl would: otherwise a command would act on the old name (`rerender` left the renamed
     /// feed's documents as "not in the configuration", `forget --feed NEW` found nothing). Not for
-    /// a dry run (it writes nothing), nor for a store named by `--store`, which feeds.yaml may not
-    /// describe.
+    /// a store `--store` names other than feeds.yaml's, which the file may not describe; a dry run
+    /// writes nothing, and says which renames a real run takes up first.
     func open(setAsideBrokenIndex: Bool = false, dryRun: Bool = false) throws -> DocumentStore {
         let settings = try settings()
         let store: DocumentStore
         do {
             store = try DocumentStore(config: settings, setAsideBrokenIndex: setAsideBrokenIndex)
-            let renames = dryRun || self.store != nil ? [] : try store.adoptRenamedFeeds(settings.feeds)
-            for rename in renames {
-                printOutput("renamed feed '\(rename.from)' to '\(rename.to)' (its documents and history go with it)")
+            guard try describesStore(settings) else { return store }
+            for rename in try store.adoptRenamedFeeds(settings.feeds, applying: !dryRun) {
+                printOutput(dryRun ? "a real run first renames feed '\(rename.from)' to '\(rename.to)'; shown here as it is now"
+                                   : "renamed feed '\(rename.from)' to '\(rename.to)' (its documents and history go with it)")
             }
         } catch {
             printError("crawler: \(error)")

@@ -102,8 +102,9 @@ import Testing
         // `explain` (which writes nothing) shows the old name's history under the new one.
         let explained = try crawler(["explain", "renamed"])
         #expect(!explained.stdout.contains("never fetched") && explained.stdout.contains("documents:   2 stored"), "\(explained.stdout)")
-        // A dry run writes nothing, the rename included.
-        #expect(try !crawler(["store", "rerender", "--dry-run"]).stdout.contains("renamed feed"))
+        // A dry run writes nothing, the rename included, and says so.
+        let dry = try crawler(["store", "rerender", "--dry-run"]).stdout
+        #expect(!dry.contains("renamed feed") && dry.contains("a real run first renames feed 'a' to 'renamed'"), "\(dry)")
         let rerender = try crawler(["store", "rerender"])
         #expect(rerender.status == 0, "\(rerender.stderr)")
         #expect(!rerender.stdout.contains("not in the configuration"), "\(rerender.stdout)")
