@@ -83,7 +83,7 @@ enum EntityRepair {
         if isEnd {
             let close = endTagClose(input, after: nameEnd)
             let fieldEndFollows = { (field: [UInt8]) in Self.anotherEnd(of: field, in: input, after: index + 1) }
-            switch writer.fields.end(name, droppable: close != nil, fieldEndFollows: fieldEndFollows) {
+            switch writer.fields.end(name, at: index, droppable: close != nil, fieldEndFollows: fieldEndFollows) {
             case .keep(let closing):
                 writer.insert(closing, at: index)
                 return index + 1
@@ -110,22 +110,24 @@ enum EntityRepair {
 
     /// Whether another `</field>` comes before the item's or entry's next boundary (or the next
     /// field of that name): then this one ends an element inside the field, as libxml2 counts
-    /// (`<span>a</content> b</content>`). Each look stops where the next field starts at the
-    /// latest, so the looks of a document add up to one pass.
-    private static func anotherEnd(of field: [UInt8], in input: UnsafeBufferPointer<UInt8>, after start: Int) -> Bool {
+    /// (`<span>a</content> b</content>`). With where the look stopped: the answer holds for any
+    /// tag before that (`FieldBalance` keeps it, so that a field of many stray end tags is looked
+    /// through once, not once for each).
+    private static func anotherEnd(of field: [UInt8], in input: UnsafeBufferPointer<UInt8>,
+                                   after start: Int) -> (follows: Bool, stop: Int) {
         var index = start
         while index < input.count {
             index = ByteScan.skip(input, from: index, until: ASCII.lessThan)
-            guard index + 1 < input.count else { return false }
+            guard index + 1 < input.count else { return (false, input.count) }
             let isEnd = input[index + 1] == UInt8(ascii: "/")
             let nameStart = index + (isEnd ? 2 : 1)
             let nameEnd = FieldBalance.nameEnd(input, from: nameStart)
             let name = input[nameStart..<nameEnd]
-            if name.elementsEqual(field) { return isEnd }  // a new field of that name: this one has ended
-            if FieldBalance.isBoundary(name) { return false }
+            if name.elementsEqual(field) { return (isEnd, index) }  // a new field of that name: this one has ended
+            if FieldBalance.isBoundary(name) { return (false, index) }
             index += 1
         }
-        return false
+        return (false, input.count)
     }
 
     /// Just past the `>` of an end tag whose name ends at `nameEnd` (white space allowed before

@@ -15,6 +15,8 @@
 struct FieldBalance {
     private var field: [UInt8]?
     private var open: [[UInt8]] = []
+    /// The last look for the field's own end tag: its answer holds for every tag before `stop`.
+    private var look: (follows: Bool, stop: Int)?
 
     /// Inside a text field: its start tags matter.
     var isOpen: Bool { field != nil }
@@ -48,16 +50,17 @@ struct FieldBalance {
         return closes
     }
 
-    /// What to do with the end tag `name`; `droppable`: its `>` was found, so it can be dropped
-    /// whole; `fieldEndFollows`: whether another end tag of the field comes before the item ends.
-    mutating func end(_ name: Slice<UnsafeBufferPointer<UInt8>>, droppable: Bool,
-                      fieldEndFollows: ([UInt8]) -> Bool) -> EndTag {
+    /// What to do with the end tag `name` at `position`; `droppable`: its `>` was found, so it can
+    /// be dropped whole; `fieldEndFollows`: whether another end tag of the field comes before the
+    /// item ends, and where that look stopped.
+    mutating func end(_ name: Slice<UnsafeBufferPointer<UInt8>>, at position: Int, droppable: Bool,
+                      fieldEndFollows lookFor: ([UInt8]) -> (follows: Bool, stop: Int)) -> EndTag {
         guard let field else { return .keep(closing: []) }
         guard let top = open.last else {
             // Stray only if the field's own end tag still comes: otherwise it is the field's end
             // mistyped (`</descripton>`), which libxml2 takes for it.
             if field.elementsEqual(name) || !droppable || Self.structure.contains(where: { $0.elementsEqual(name) })
-                || !fieldEndFollows(field) {
+                || !fieldEndFollows(field, at: position, lookFor: lookFor) {
                 reset()
                 return .keep(closing: [])
             }
@@ -65,7 +68,7 @@ struct FieldBalance {
         }
         // The field's end tag with elements open: it ends the field, unless another follows (then
         // libxml2's count balances without help, as for a stray end tag inside the field).
-        if field.elementsEqual(name), !top.elementsEqual(name), !fieldEndFollows(field) {
+        if field.elementsEqual(name), !top.elementsEqual(name), !fieldEndFollows(field, at: position, lookFor: lookFor) {
             let closes = open.reversed().flatMap(Self.endTag)
             reset()
             return .keep(closing: closes)
@@ -74,9 +77,19 @@ struct FieldBalance {
         return .keep(closing: [])
     }
 
+    /// The look for the field's own end tag, made once for all the tags before where it stopped.
+    private mutating func fieldEndFollows(_ field: [UInt8], at position: Int,
+                                          lookFor: ([UInt8]) -> (follows: Bool, stop: Int)) -> Bool {
+        if let look, position < look.stop { return look.follows }
+        let found = lookFor(field)
+        look = found
+        return found.follows
+    }
+
     private mutating func reset() {
         field = nil
         open = []
+        look = nil
     }
 
     private static func endTag(_ name: [UInt8]) -> [UInt8] {
