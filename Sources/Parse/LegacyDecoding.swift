@@ -33,9 +33,7 @@ enum LegacyDecoding {
     /// how many were; nil only when iconv does not know the encoding.
     static func utf8Replacing(_ bytes: [UInt8], from encoding: String) -> (bytes: [UInt8], replaced: Int)? {
         guard let converter = Converter(from: encoding, unit: unitSize(of: encoding)) else { return nil }
-        var replaced = 0
-        guard let converted = converter.convert(bytes, keeping: true, replaced: &replaced) else { return nil }
-        return (converted, replaced)
+        return converter.convert(bytes, keeping: true, replacing: true)
     }
 
     /// Bytes to a code unit: a bad UTF-16 unit is skipped whole, or every unit after it is misread.
@@ -63,19 +61,13 @@ enum LegacyDecoding {
 
         /// The converted bytes (empty unless `keeping`), or nil at the first byte that is no character.
         func convert(_ bytes: [UInt8], keeping: Bool) -> [UInt8]? {
-            var replaced: Int?
-            return convert(bytes, keeping: keeping, replacing: &replaced)
+            convert(bytes, keeping: keeping, replacing: false)?.bytes
         }
 
-        /// As above, but each byte that is no character is written as U+FFFD and counted.
-        func convert(_ bytes: [UInt8], keeping: Bool, replaced: inout Int) -> [UInt8]? {
-            var count: Int? = 0
-            defer { replaced = count ?? 0 }
-            return convert(bytes, keeping: keeping, replacing: &count)
-        }
-
-        /// `replacing`: nil stops at the first byte that is no character; a count replaces each and counts it.
-        private func convert(_ bytes: [UInt8], keeping: Bool, replacing: inout Int?) -> [UInt8]? {
+        /// With `replacing`, each unit that is no character is written as U+FFFD and counted,
+        /// instead of ending the conversion.
+        func convert(_ bytes: [UInt8], keeping: Bool, replacing: Bool) -> (bytes: [UInt8], replaced: Int)? {
+            var replaced = 0
             var output: [UInt8] = []
             if keeping { output.reserveCapacity(bytes.count + bytes.count / 2) }
             var scratch = [UInt8](repeating: 0, count: 64 << 10)
@@ -95,12 +87,12 @@ enum LegacyDecoding {
                         if result == -1 {
                             switch errno {
                             case E2BIG: continue
-                            case EINVAL where replacing == nil: return true  // cut inside the last character
+                            case EINVAL where !replacing: return true  // cut inside the last character
                             default:
-                                guard let count = replacing else { return false }
+                                guard replacing else { return false }
                                 // The unit is no character (or the document ends inside one): U+FFFD,
                                 // and on, in the shift state it was read in (ISO-2022-JP, UTF-7 keep theirs).
-                                replacing = count + 1
+                                replaced += 1
                                 if keeping { output += [0xEF, 0xBF, 0xBD] }
                                 let skipped = min(unit, inLeft)
                                 inPointer = inPointer.map { $0 + skipped }
@@ -111,7 +103,7 @@ enum LegacyDecoding {
                     return true
                 }
             }
-            return ok ? output : nil
+            return ok ? (output, replaced) : nil
         }
     }
 }

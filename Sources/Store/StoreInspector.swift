@@ -56,7 +56,7 @@ struct StoreVerifier {
             report.checked += 1
             guard let found = problems(of: document, replaced: replaced.contains(document.shortHash)) else {
                 if let barrier = listing.barrier(above: document.path) {
-                    seen.behindLink[document.shortHash] = barrier.path
+                    seen.behindBarrier[document.shortHash] = barrier.path
                 } else {
                     seen.missing.insert(document.shortHash)
                 }
@@ -71,7 +71,7 @@ struct StoreVerifier {
             if seen.missing.contains(file.shortHash) {
                 copiesOfMissing[file.shortHash, default: []].append(file.path)
             } else if let original = seen.byShort[file.shortHash] {
-                report.problems.append(secondCopy(file.path, of: original, behind: seen.behindLink[file.shortHash]))
+                report.problems.append(secondCopy(file.path, of: original, behind: seen.behindBarrier[file.shortHash]))
             } else if forgotten.contains(file.shortHash) {
                 report.problems.append("\(file.path): forgotten, yet on disk; remove it: crawler store forget \(quoted(file.path))")
             } else if let unreadable = unreadable(file.path) {
@@ -100,14 +100,14 @@ struct StoreVerifier {
         var byShort: [String: IndexedDocument] = [:]
         /// Indexed, not on disk: by short hash.
         var missing: Set<String> = []
-        /// Not reachable: behind a link among the documents (short hash → the link).
-        var behindLink: [String: String] = [:]
+        /// Not reachable: behind a link or a folder the store cannot enter (short hash → its path).
+        var behindBarrier: [String: String] = [:]
     }
 
     private func barrierProblems(_ barriers: [DocumentFiles.Barrier], seen: Seen) -> [String] {
         barriers.map { barrier in
-            let count = seen.behindLink.values.count { $0 == barrier.path }
-            let fix = barrier.what == DocumentFiles.linkText
+            let count = seen.behindBarrier.values.count { $0 == barrier.path }
+            let fix = barrier.isLink
                 ? "remove it (rm), and put the folder or file it stood for in its place (mv, if it is elsewhere)"
                 : "put its documents on the store's own filesystem, readable by the crawler"
             return "\(barrier.path): \(barrier.what)"
@@ -257,6 +257,8 @@ enum DocumentFiles {
     /// filesystem, not readable).
     struct Barrier {
         let path: String
+        /// A link (else a folder the store cannot enter).
+        let isLink: Bool
         /// "a symbolic link, which the store never follows", or why the folder cannot be entered.
         let what: String
     }
@@ -284,13 +286,13 @@ enum DocumentFiles {
             if entry.kind == .folder {
                 enter(root, entry.name, relative: entry.name, counts: counts, into: &listing)
             } else if entry.kind == .link, counts {
-                listing.barriers.append(Barrier(path: entry.name, what: linkText))
+                listing.barriers.append(Barrier(path: entry.name, isLink: true, what: linkText))
             }
         }
         return listing
     }
 
-    static let linkText = "a symbolic link, which the store never follows"
+    private static let linkText = "a symbolic link, which the store never follows"
 
     private static func enter(_ parent: StoreFolder, _ name: String, relative: String, counts: Bool,
                               into listing: inout Listing) {
@@ -299,7 +301,7 @@ enum DocumentFiles {
         } catch {
             guard counts else { return }
             let why = if case let .refused(_, reason) = error { reason } else { "\(error)" }
-            listing.barriers.append(Barrier(path: relative, what: "a folder the store cannot enter (\(why))"))
+            listing.barriers.append(Barrier(path: relative, isLink: false, what: "a folder the store cannot enter (\(why))"))
         }
     }
 
@@ -311,7 +313,7 @@ enum DocumentFiles {
             } else if entry.kind == .file, let short = DocumentLayout.shortHash(ofFileName: Substring(entry.name)) {
                 listing.files.append(File(path: path, shortHash: short))
             } else if entry.kind == .link {
-                listing.barriers.append(Barrier(path: path, what: linkText))
+                listing.barriers.append(Barrier(path: path, isLink: true, what: linkText))
             }
         }
     }
