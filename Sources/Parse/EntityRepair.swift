@@ -96,10 +96,7 @@ enum EntityRepair {
         if nameEnd - nameStart <= 3, Self.voidTags.contains(name.map { $0 | 0x20 }) {
             let end = afterVoidTag(at: index, writer: &writer)
             // `<br></br>`, left open for its own end tag: libxml2 counts it, so the field does.
-            if writer.fields.isOpen, end > index + 1, input[end - 1] == ASCII.greaterThan,
-               !closesItself(input, before: end - 1, after: nameEnd), !writer.closedLast {
-                _ = writer.fields.start(name, closesItself: false)
-            }
+            if writer.fields.isOpen, writer.voidLeftOpen { _ = writer.fields.start(name, closesItself: false) }
             return end
         }
         guard writer.fields.isOpen || FieldBalance.isField(name),
@@ -143,6 +140,7 @@ enum EntityRepair {
     /// stops at the next `<`, so every byte is looked at once however the tags are broken.
     private static func afterVoidTag(at index: Int, writer: inout RepairWriter) -> Int {
         let input = writer.input
+        writer.voidLeftOpen = false
         var nameEnd = index + 1
         while nameEnd < input.count, nameEnd - index <= 4, (input[nameEnd] | 0x20) >= UInt8(ascii: "a"),
               (input[nameEnd] | 0x20) <= UInt8(ascii: "z") { nameEnd += 1 }
@@ -167,8 +165,9 @@ enum EntityRepair {
             } else if byte == ASCII.greaterThan {
                 // `<br></br>`, as XHTML writes it; XML's names are case-sensitive, so `<BR></br>` is not.
                 let closedLater = endTag(of: Array(input[(index + 1)..<nameEnd]), in: input, after: end + 1)
-                writer.closedLast = !closesItself(input, before: end, after: nameEnd) && !closedLater
-                if writer.closedLast { writer.replace(end..<(end + 1), with: Self.selfClosing) }
+                let selfClosed = closesItself(input, before: end, after: nameEnd)
+                writer.voidLeftOpen = !selfClosed && closedLater
+                if !selfClosed && !closedLater { writer.replace(end..<(end + 1), with: Self.selfClosing) }
                 return end + 1
             }
             end += 1
@@ -356,8 +355,8 @@ private struct RepairWriter {
     var doctypeRanOut = false
     /// The recovering pass's count of what an item's text field opened.
     var fields = FieldBalance()
-    /// The last void tag looked at was closed by the repair (`<br>` → `<br/>`).
-    var closedLast = false
+    /// The last void tag looked at was left open for its own end tag (`<br></br>`).
+    var voidLeftOpen = false
     private var output: [UInt8] = []
     private var copiedUpTo = 0
     private var replaced = false
