@@ -31,16 +31,14 @@ struct StoreLocation: ParsableArguments {
         return try settings().storePath
     }
 
-    /// Whether feeds.yaml describes the store in use: no `--store`, or one naming its own store.
-    private func describesStore(_ settings: CrawlerConfig) throws -> Bool {
-        guard let store else { return true }
-        guard let configured = try? ConfigLoader.load(path: config).storePath else { return false }
-        return URL(fileURLWithPath: store).resolvingSymlinksInPath().path
-            == URL(fileURLWithPath: configured).resolvingSymlinksInPath().path
-    }
-
     /// The configuration, with `--store` applied.
     func settings() throws -> CrawlerConfig {
+        try loadedSettings().settings
+    }
+
+    /// The configuration with `--store` applied, and whether it describes that store: no
+    /// `--store`, or one naming the file's own store (links resolved).
+    private func loadedSettings() throws -> (settings: CrawlerConfig, describesStore: Bool) {
         var loaded: CrawlerConfig
         do {
             loaded = try ConfigLoader.load(path: config)
@@ -50,10 +48,13 @@ struct StoreLocation: ParsableArguments {
                 printError("crawler: \(error)")
                 throw ExitStatus.configError
             }
-            loaded = CrawlerConfig(storePath: store)
+            return (CrawlerConfig(storePath: store), false)
         }
-        if let store { loaded.storePath = store }
-        return loaded
+        guard let store else { return (loaded, true) }
+        let same = URL(fileURLWithPath: store).resolvingSymlinksInPath().path
+            == URL(fileURLWithPath: loaded.storePath).resolvingSymlinksInPath().path
+        loaded.storePath = store
+        return (loaded, same)
     }
 
     /// The store, with feeds renamed in feeds.yaml since the last crawl taken up first, as a
@@ -62,11 +63,11 @@ struct StoreLocation: ParsableArguments {
     /// a store `--store` names other than feeds.yaml's, which the file may not describe; a dry run
     /// writes nothing, and says which renames a real run takes up first.
     func open(setAsideBrokenIndex: Bool = false, dryRun: Bool = false) throws -> DocumentStore {
-        let settings = try settings()
+        let (settings, describesStore) = try loadedSettings()
         let store: DocumentStore
         do {
             store = try DocumentStore(config: settings, setAsideBrokenIndex: setAsideBrokenIndex)
-            guard try describesStore(settings) else { return store }
+            guard describesStore else { return store }
             for rename in try store.adoptRenamedFeeds(settings.feeds, applying: !dryRun) {
                 printOutput(dryRun ? "a real run first renames feed '\(rename.from)' to '\(rename.to)'; shown here as it is now"
                                    : "renamed feed '\(rename.from)' to '\(rename.to)' (its documents and history go with it)")
