@@ -100,7 +100,7 @@ enum EntityRepair {
             return end
         }
         guard writer.fields.isOpen || FieldBalance.isField(name),
-              let closesItself = FieldBalance.closesItself(input, after: nameEnd) else { return index + 1 }
+              let closesItself = FieldBalance.closesItself(input, name: nameStart..<nameEnd) else { return index + 1 }
         writer.insert(writer.fields.start(name, closesItself: closesItself), at: index)
         return index + 1
     }

@@ -124,26 +124,62 @@ struct FieldBalance {
             || byte == UInt8(ascii: "-")
     }
 
-    /// Whether the start tag whose name ends at `nameEnd` closes itself (`/>`); nil when no `>`
-    /// ends it before the next `<` (a broken tag, left uncounted). A quote opens a value only
-    /// right after `=`, so an apostrophe in a broken tag does not hide its end.
-    static func closesItself(_ input: UnsafeBufferPointer<UInt8>, after nameEnd: Int) -> Bool? {
-        var index = nameEnd
-        var quote: UInt8?
-        var last: UInt8 = 0
+    /// Whether the start tag named `name` closes itself (`/>`), read as libxml2 reads it; nil when
+    /// libxml2 opens no element for it. libxml2 opens one for a well-formed tag, and for one whose
+    /// only fault is a last attribute without a value (`<td nowrap>`). Any other fault ends the
+    /// element as soon as it is made (`<p align=center>`, `<video controls src="v">`,
+    /// `<a href="x"title="y">`, a `<` inside a value), and a name that does not start as XML's
+    /// names do is text (`x <- y`, `I <3 it`). Counting those as open wrote end tags that closed
+    /// the field, the item and the channel: the rest of the feed was lost.
+    /// Every look stops at the next `<`, so a run of broken tags is read once.
+    static func closesItself(_ input: UnsafeBufferPointer<UInt8>, name: Range<Int>) -> Bool? {
+        // Names beyond ASCII are left uncounted: XML's rules for them are not worth copying here.
+        guard isNameStart(input[name.lowerBound]), !input[name].contains(where: { $0 >= 0x80 }) else { return nil }
+        var index = skipBlanks(input, from: name.upperBound)
         while index < input.count {
-            let byte = input[index]
-            if byte == UInt8(ascii: "<") { return nil }
-            if let open = quote {
-                if byte == open { quote = nil }
-            } else if (byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")) && last == UInt8(ascii: "=") {
-                quote = byte
-            } else if byte == UInt8(ascii: ">") {
-                return last == UInt8(ascii: "/")
+            if let end = tagEnd(input, at: index) { return end }
+            guard isNameStart(input[index]) else { return nil }
+            index = skipBlanks(input, from: nameEnd(input, from: index))
+            guard index < input.count, input[index] == UInt8(ascii: "=") else {
+                // An attribute without a value: libxml2 still opens the element if the tag ends here.
+                return index < input.count ? tagEnd(input, at: index) : nil
             }
-            if quote != nil || !(byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D) { last = byte }
+            index = skipBlanks(input, from: index + 1)
+            guard index < input.count, input[index] == UInt8(ascii: "\"") || input[index] == UInt8(ascii: "'") else {
+                return nil
+            }
+            let quote = input[index]
             index += 1
+            while index < input.count, input[index] != quote {
+                if input[index] == UInt8(ascii: "<") { return nil }
+                index += 1
+            }
+            guard index + 1 < input.count else { return nil }
+            if let end = tagEnd(input, at: index + 1) { return end }
+            // Attributes need white space between them.
+            let next = skipBlanks(input, from: index + 1)
+            guard next > index + 1 else { return nil }
+            index = next
         }
         return nil
+    }
+
+    /// At `>`: false; at `/>`: true (the tag closes itself); nil anywhere else.
+    private static func tagEnd(_ input: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool? {
+        if input[index] == UInt8(ascii: ">") { return false }
+        if input[index] == UInt8(ascii: "/"), index + 1 < input.count, input[index + 1] == UInt8(ascii: ">") { return true }
+        return nil
+    }
+
+    private static func isNameStart(_ byte: UInt8) -> Bool {
+        (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
+            || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":")
+    }
+
+    private static func skipBlanks(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        while index < input.count, input[index] == 0x20 || input[index] == 0x09 || input[index] == 0x0A
+            || input[index] == 0x0D { index += 1 }
+        return index
     }
 }
