@@ -88,6 +88,19 @@ extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *
 static inline int crawler_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest) {
     return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
 }
+#include <linux/stat.h>
+#include <sys/syscall.h>
+
+// The mount that the file open as `fd` lies on (statx's STATX_MNT_ID, Linux 5.8): a bind mount
+// beneath the store has the store's device number, but a mount of its own. -1 when unknown.
+static inline int crawler_mount_id(int fd, unsigned long long *id) {
+    struct statx info;
+    if (syscall(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &info) != 0) return -1;
+    if (!(info.stx_mask & STATX_MNT_ID)) return -1;
+    *id = info.stx_mnt_id;
+    return 0;
+}
+
 // The access list (ACL) of feeds.yaml, kept when the file is written whole again.
 #include <sys/xattr.h>
 

@@ -1,10 +1,13 @@
 internal import Glibc
+internal import CLinux
 
 /// A folder of the store, open by descriptor. Every name beneath the store's root is reached
 /// from the root's descriptor one component at a time, with O_NOFOLLOW: a symbolic link planted
 /// anywhere under the root (`posts/2026/12 → /elsewhere`, `tmp → /home`) is refused, never
 /// followed out of the store. A folder on another filesystem than the root (a mount point under
 /// it) is refused too: the one syncfs that makes a batch durable covers the root's filesystem only.
+/// So is a bind mount, even of a folder of the same filesystem: what it shows may lie outside the
+/// store, and `verify` took a mirror of the documents for second copies to remove.
 ///
 /// The root itself is opened by its path, links and all: the operator chose it, and systemd's
 /// state directories are links (`/var/lib/crawler → private/crawler`).
@@ -13,11 +16,14 @@ final class StoreFolder: Sendable {
     /// The folder's path as the operator knows it, for messages.
     let path: String
     let device: UInt64
+    /// The root's mount, where the kernel tells it.
+    let mount: UInt64?
 
-    private init(descriptor: Int32, path: String, device: UInt64) {
+    private init(descriptor: Int32, path: String, device: UInt64, mount: UInt64?) {
         self.descriptor = descriptor
         self.path = path
         self.device = device
+        self.mount = mount
     }
 
     deinit {
@@ -35,7 +41,7 @@ final class StoreFolder: Sendable {
             close(descriptor)
             throw .io(path: path, operation: "stat", errno: code)
         }
-        return StoreFolder(descriptor: descriptor, path: path, device: UInt64(info.st_dev))
+        return StoreFolder(descriptor: descriptor, path: path, device: UInt64(info.st_dev), mount: Self.mountID(descriptor))
     }
 
     /// The folder `relative` (`posts/2022/02`) beneath this one, created if missing and `creating`.
@@ -81,7 +87,17 @@ final class StoreFolder: Sendable {
             throw .refused(path: childPath, reason: "is on another filesystem than the rest of the store: the store's "
                            + "syncfs would not make documents there durable (keep the store on one filesystem)")
         }
-        return StoreFolder(descriptor: opened, path: childPath, device: device)
+        if let mount, let own = Self.mountID(opened), own != mount {
+            close(opened)
+            throw .refused(path: childPath, reason: "is a mount point (a bind mount, or another filesystem): what it "
+                           + "shows may lie outside the store (keep the store on one filesystem, with nothing mounted in it)")
+        }
+        return StoreFolder(descriptor: opened, path: childPath, device: device, mount: mount)
+    }
+
+    private static func mountID(_ descriptor: Int32) -> UInt64? {
+        var id: UInt64 = 0
+        return crawler_mount_id(descriptor, &id) == 0 ? id : nil
     }
 
     enum Kind: Sendable { case file, folder, link, other }

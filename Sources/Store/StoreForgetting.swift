@@ -35,6 +35,8 @@ extension DocumentStore {
         /// Files forgotten by the index that could not be removed, each with why (`verify` names
         /// them too; forgetting the file again removes it).
         public var unremoved: [String] = []
+        /// Indexed documents not at their paths but elsewhere in the store, left as they are (`--missing`).
+        public var moved: [String] = []
         /// Kept images no remaining document uses, removed with the documents.
         public var removedAssets: [String] = []
     }
@@ -68,6 +70,11 @@ extension DocumentStore {
                                + "it look missing; nothing was forgotten (crawler store verify)")
             }
             chosen = chosen.filter { folder.locate($0.path).flatMap { $0.folder.size(of: $0.name) } == nil }
+            // Moved by hand, not missing: forgotten, its file elsewhere would be a stray that
+            // verify advised removing, the only copy.
+            let elsewhere = Set(listing.files.map(\.shortHash))
+            report.moved = chosen.filter { elsewhere.contains($0.shortHash) }.map(\.path)
+            chosen = chosen.filter { !elsewhere.contains($0.shortHash) }
         }
         report.forgotten = chosen
         guard !dryRun, !chosen.isEmpty else { return report }
@@ -120,7 +127,8 @@ extension DocumentStore {
                 unmatched.append("\(target): not a document (its name holds no 16-digit hash)")
                 continue
             }
-            if let document = byShort[short], document.path == path {
+            // Byte for byte: String's == takes a decomposed "é" for the composed one, another file.
+            if let document = byShort[short], document.path.utf8.elementsEqual(path.utf8) {
                 shorts.insert(short)
             } else if byShort[short] != nil {
                 unmatched.append("\(target): a copy of \(byShort[short]!.path), which is the indexed one; "

@@ -50,7 +50,7 @@ struct StoreVerifier {
         let listing = DocumentFiles.list(root: folder, layouts: layouts, indexedTops: DocumentFiles.tops(of: indexed))
         var seen = Seen()
         for document in indexed {
-            seen.indexedPaths.insert(document.path)
+            seen.indexedPaths.insert(Array(document.path.utf8))
             seen.byShort[document.shortHash] = document
             guard !pending.contains(document.shortHash), rewriting[document.shortHash] == nil else { continue }
             report.checked += 1
@@ -65,21 +65,23 @@ struct StoreVerifier {
             report.problems += found
         }
         report.problems += barrierProblems(listing.barriers, seen: seen)
-        let rewritten = Set(rewriting.values.map { $0.path })
+        let rewritten = Set(rewriting.values.map { Array($0.path.utf8) })
         var copiesOfMissing: [String: [String]] = [:]
-        for file in listing.files where !seen.indexedPaths.contains(file.path) && !rewritten.contains(file.path) {
+        for file in listing.files {
+            let bytes = Array(file.path.utf8)
+            guard !seen.indexedPaths.contains(bytes), !rewritten.contains(bytes) else { continue }
             if seen.missing.contains(file.shortHash) {
                 copiesOfMissing[file.shortHash, default: []].append(file.path)
             } else if let original = seen.byShort[file.shortHash] {
                 report.problems.append(secondCopy(file.path, of: original, behind: seen.behindBarrier[file.shortHash]))
             } else if forgotten.contains(file.shortHash) {
-                report.problems.append("\(file.path): forgotten, yet on disk; remove it: crawler store forget \(quoted(file.path))")
+                report.problems.append("\(file.path): forgotten, yet on disk; remove it: \(command("forget", quoted(file.path)))")
             } else if let unreadable = unreadable(file.path) {
                 report.problems.append("\(file.path): unknown: a file the index does not know, and not a document "
                                        + "(\(unreadable)); restore it from a backup, or move it out of the store")
             } else {
                 report.problems.append("\(file.path): unknown: a document file the index does not know; "
-                                       + "index it: crawler store rebuild-index")
+                                       + "index it: \(command("rebuild-index"))")
             }
         }
         for document in indexed where seen.missing.contains(document.shortHash) {
@@ -96,7 +98,9 @@ struct StoreVerifier {
 
     /// What the look over the indexed documents found, for the look over the files.
     private struct Seen {
-        var indexedPaths: Set<String> = []
+        /// Byte for byte: String's == takes a decomposed "é" (a folder copied from macOS) for the
+        /// composed one, and the moved documents were called missing.
+        var indexedPaths: Set<[UInt8]> = []
         var byShort: [String: IndexedDocument] = [:]
         /// Indexed, not on disk: by short hash.
         var missing: Set<String> = []
@@ -136,7 +140,7 @@ struct StoreVerifier {
     private func missingProblems(_ document: IndexedDocument, copies: [String]) -> [String] {
         guard !copies.isEmpty else {
             return ["\(document.path): missing: in the index, not on disk; deleted on purpose? keep it from coming back: "
-                    + "crawler store forget --missing (else restore the file)"]
+                    + "\(command("forget", "--missing")) (else restore the file)"]
         }
         // The copy holding what was stored (its size and digest). With none, nothing is to be
         // removed on this word: the copies may hold an edit someone wants.
@@ -162,7 +166,9 @@ struct StoreVerifier {
     private func holdsStored(_ document: IndexedDocument, at path: String) -> Bool {
         guard let file = folder.locate(path), let bytes = FileSystem.read(file.name, in: file.folder),
               bytes.count == document.bytes else { return false }
-        return document.digest.map { FileDigest.of(bytes) == $0 } ?? true
+        // Without a digest (indexed before digests were kept) a copy of the same size may be an edit.
+        guard let digest = document.digest else { return false }
+        return FileDigest.of(bytes) == digest
     }
 
     /// `path` in the store, quoted for a POSIX shell.
@@ -170,22 +176,41 @@ struct StoreVerifier {
         quoted(folder.path + "/" + path)
     }
 
-    /// Quoted for a POSIX shell, where the advice is pasted: `'…'`, a `'` written `'\''`, and a
-    /// control character as `$(printf '\ooo')` between quoted parts (inside plain quotes a pasted
-    /// tab or escape byte named another folder; bash's `$'…'` is not in dash).
+    /// A store command for this store: `--store` names it, since the advice may be followed
+    /// elsewhere than where verify ran (a copy verified by `--store` had `forget` act on the
+    /// store of the feeds.yaml in the folder).
+    private func command(_ subcommand: String, _ arguments: String...) -> String {
+        (["crawler store", subcommand, "--store", quoted(folder.path)] + arguments).joined(separator: " ")
+    }
+
+    /// Quoted for a POSIX shell, where the advice is pasted: `'…'`, a `'` written `'\\''`, and
+    /// control characters as `$(printf '\\ooo…')` between quoted parts (inside plain quotes a
+    /// pasted tab or escape byte named another folder; bash's `$'…'` is not in dash). The
+    /// character after them goes into the same printf: a command substitution drops the line
+    /// breaks it ends with, and `rm` then named another file. Line breaks at the very end stay
+    /// inside the quotes, as they are.
     private func quoted(_ text: String) -> String {
         var output = "'"
+        var controls: [UInt8] = []
         for scalar in text.unicodeScalars {
-            if scalar == "'" {
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                controls.append(UInt8(scalar.value))
+            } else if !controls.isEmpty {
+                output += "'\"$(printf '" + (controls + Array(String(scalar).utf8)).map(Self.octal).joined() + "')\"'"
+                controls = []
+            } else if scalar == "'" {
                 output += "'\\''"
-            } else if scalar.value < 0x20 || scalar.value == 0x7F {
-                let octal = String(scalar.value, radix: 8)
-                output += "'\"$(printf '\\" + String(repeating: "0", count: 3 - octal.count) + octal + "')\"'"
             } else {
                 output.unicodeScalars.append(scalar)
             }
         }
+        output += String(decoding: controls, as: UTF8.self)
         return output + "'"
+    }
+
+    private static func octal(_ byte: UInt8) -> String {
+        let digits = String(byte, radix: 8)
+        return "\\" + String(repeating: "0", count: 3 - digits.count) + digits
     }
 
     /// `replaced`: the file holds a later version of its item, dated anew, under its first name and path.
@@ -198,13 +223,13 @@ struct StoreVerifier {
         let corruptFix: String
         do {
             date = try readDate(text)
-            corruptFix = "; restore it from a backup, keep it as it is: crawler store rebuild-index (a later store "
-                + "rerender writes it again), or drop it: crawler store forget \(quoted(path))"
+            corruptFix = "; restore it from a backup, keep it as it is: \(command("rebuild-index")) (a later store "
+                + "rerender writes it again), or drop it: \(command("forget", quoted(path)))"
         } catch {
             // rebuild-index passes over what does not read as a document: not a fix to offer.
             let sizes = bytes.count == document.bytes ? "" : "\(bytes.count) bytes on disk, \(document.bytes) recorded, and "
             return ["\(path): corrupt: \(sizes)it no longer reads as a document (\(error)); restore it from a backup, "
-                    + "or drop it: crawler store forget \(quoted(path))"]
+                    + "or drop it: \(command("forget", quoted(path)))"]
         }
         if bytes.count != document.bytes {
             return ["\(path): corrupt: \(bytes.count) bytes on disk, \(document.bytes) recorded (truncated or edited)" + corruptFix]
@@ -214,14 +239,14 @@ struct StoreVerifier {
         }
         if DocumentLayout.shortHash(ofFileName: Substring(DocumentLayout.fileName(of: path))) != document.shortHash {
             return ["\(path): misplaced: its name does not hold its hash \(document.shortHash); "
-                    + "rebuild the index from the files: crawler store rebuild-index"]
+                    + "rebuild the index from the files: \(command("rebuild-index"))"]
         }
         if date != document.date {
             return ["\(path): corrupt: its date differs from the index" + corruptFix]
         }
         if !replaced, !layouts.isInPlace(path, date: date, shortHash: document.shortHash) {
             let expected = layouts.expectedPath(date: date, shortHash: document.shortHash)
-            return ["\(path): misplaced: its date puts it at \(expected); move it there, then: crawler store rebuild-index"]
+            return ["\(path): misplaced: its date puts it at \(expected); move it there, then: \(command("rebuild-index"))"]
         }
         return []
     }

@@ -26,8 +26,14 @@ struct StoreLocation: ParsableArguments {
         return loaded?.database == nil ? nil : loaded
     }
 
+    /// `--store` as an absolute path: verify's advice names it, to be followed from anywhere
+    /// (relative, `--store=-s` made `rm '-s/…'`).
+    private var storeFolder: String? {
+        store.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+    }
+
     func path() throws -> String {
-        if let store { return store }
+        if let store = storeFolder { return store }
         return try settings().storePath
     }
 
@@ -44,13 +50,13 @@ struct StoreLocation: ParsableArguments {
             loaded = try ConfigLoader.load(path: config)
         } catch {
             // --store alone is enough when there is no configuration file.
-            guard let store, !FileManager.default.fileExists(atPath: config) else {
+            guard let store = storeFolder, !FileManager.default.fileExists(atPath: config) else {
                 printError("crawler: \(error)")
                 throw ExitStatus.configError
             }
             return (CrawlerConfig(storePath: store), false)
         }
-        guard let store else { return (loaded, true) }
+        guard let store = storeFolder else { return (loaded, true) }
         let same = URL(fileURLWithPath: store).resolvingSymlinksInPath().path
             == URL(fileURLWithPath: loaded.storePath).resolvingSymlinksInPath().path
         loaded.storePath = store

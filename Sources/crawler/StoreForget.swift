@@ -64,6 +64,9 @@ extension StoreCommand {
             let verb = dryRun ? "would forget" : "forgot"
             report.forgotten.forEach { printOutput("\(verb) \($0.path)") }
             report.removedAssets.forEach { printOutput("removed \($0) (no remaining document uses it)") }
+            report.moved.forEach {
+                printOutput("kept \($0): not missing but moved elsewhere in the store (crawler store verify says how to move it back)")
+            }
             report.strays.forEach { printOutput("\(dryRun ? "would remove" : "removed") \($0) (not indexed)") }
             report.unmatched.forEach { printError("crawler: forget: \($0)") }
             // A removed feed's documents may still be forgotten by its name, so the name is not

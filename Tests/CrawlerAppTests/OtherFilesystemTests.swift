@@ -70,7 +70,40 @@ extension OtherFilesystemTests {
     }
 }
 
-/// A tmpfs mounted for one test, unmounted by `unmount` or when released.
+extension OtherFilesystemTests {
+    /// A bind mount has the store's device number: the store entered it. The document folder
+    /// bound at another folder of the store made verify call every document a second copy to
+    /// remove (removing them emptied the store); an empty folder bound over a document folder
+    /// made every document missing, `forget --missing` forgot them and rebuild-index dropped them.
+    @Test func aBindMountInsideTheStoreIsNeitherEnteredNorTakenForDeletedDocuments() throws {
+        let server = try LoopbackHTTPServer { _ in
+            ServedResponse(text: GoldenDocument.rssFeed(items: ["<item><title>Kept</title><link>https://example.org/k</link>"
+                + "<pubDate>01 Dec 2022 10:00:00 GMT</pubDate><description>Body.</description></item>"]))
+        }
+        try folder.write("store: ./store\nfeeds:\n  - url: \(server.url("/feed.xml"))\n    name: feed\n", to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        try FileManager.default.createDirectory(atPath: folder.file("store/mirror"), withIntermediateDirectories: true)
+        let mirror = try TemporaryMount(binding: folder.file("store/posts"), at: folder.file("store/mirror"))
+        let mirrored = try CrawlerProcess.run(["store", "verify"], in: folder.path)
+        mirror.unmount()
+        #expect(mirrored.status == 0 && !mirrored.stdout.contains("rm "), "\(mirrored.stdout)")
+
+        try FileManager.default.createDirectory(atPath: folder.file("empty"), withIntermediateDirectories: true)
+        let over = try TemporaryMount(binding: folder.file("empty"), at: folder.file("store/posts/2022"))
+        defer { over.unmount() }
+        let verify = try CrawlerProcess.run(["store", "verify"], in: folder.path)
+        #expect(verify.stdout.contains("posts/2022: a folder the store cannot enter") && verify.stdout.contains("mount point"),
+                "\(verify.stdout)")
+        #expect(!verify.stdout.contains("forget --missing"), "\(verify.stdout)")
+        #expect(try CrawlerProcess.run(["store", "forget", "--missing"], in: folder.path).status != 0)
+        #expect(try CrawlerProcess.run(["store", "rebuild-index"], in: folder.path).status != 0)
+        over.unmount()
+        #expect(try CrawlerProcess.run(["store", "verify"], in: folder.path).status == 0)
+        #expect(folder.files(under: "store/posts/2022/12").count == 1)
+    }
+}
+
+/// A tmpfs (or a bind mount) mounted for one test, unmounted by `unmount` or when released.
 final class TemporaryMount {
     let path: String
     private var mounted = true
@@ -80,6 +113,11 @@ final class TemporaryMount {
         guard Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "crawler-test", path]) else {
             throw CocoaError(.fileWriteNoPermission)
         }
+    }
+
+    init(binding source: String, at path: String) throws {
+        self.path = path
+        guard Self.run("/bin/mount", ["--bind", source, path]) else { throw CocoaError(.fileWriteNoPermission) }
     }
 
     func unmount() {

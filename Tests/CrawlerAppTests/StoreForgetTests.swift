@@ -94,7 +94,7 @@ import Testing
         let verify = try crawler(["store", "verify"])
         #expect(verify.status == 1)
         #expect(verify.stdout.contains("posts/\(victim): missing: in the index, not on disk"))
-        #expect(verify.stdout.contains("crawler store forget --missing"))
+        #expect(verify.stdout.contains("crawler store forget --store '\(folder.file("store"))' --missing"), "\(verify.stdout)")
 
         let forget = try crawler(["store", "forget", "--missing"])
         #expect(forget.stdout.contains("forgot posts/\(victim)"), "\(forget.stdout)\(forget.stderr)")
@@ -119,7 +119,7 @@ import Testing
 
         let verify = try crawler(["store", "verify"])
         #expect(verify.status == 1)
-        let advice = "posts/\(victim): forgotten, yet on disk; remove it: crawler store forget 'posts/\(victim)'"
+        let advice = "posts/\(victim): forgotten, yet on disk; remove it: crawler store forget --store '\(folder.file("store"))' 'posts/\(victim)'"
         #expect(verify.stdout.contains(advice), "\(verify.stdout)")
         // The advice, as printed (a path relative to the store), does it.
         let again = try crawler(["store", "forget", "posts/" + victim])
@@ -145,7 +145,7 @@ import Testing
         // A store that is not there is not created to forget nothing in it.
         let nowhere = try crawler(["store", "forget", hash, "--store", "nowhere"])
         #expect(nowhere.status == 3)
-        #expect(nowhere.stderr.contains("no store at nowhere"))
+        #expect(nowhere.stderr.contains("no store at \(folder.file("nowhere"))"), "\(nowhere.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.file("nowhere")))
     }
     /// A misspelt --feed matched nothing and said "0 of 0", exit 0, as if the work were done.

@@ -94,7 +94,7 @@ import Testing
         let verify = try crawler(["store", "verify"])
         #expect(verify.status == 1)
         #expect(verify.stdout.contains("posts/\(victim): corrupt: its content differs from what was stored"))
-        #expect(verify.stdout.contains("crawler store forget 'posts/\(victim)'"))
+        #expect(verify.stdout.contains("crawler store forget --store '\(folder.file("store"))' 'posts/\(victim)'"), "\(verify.stdout)")
         #expect(verify.stdout.contains("verified 6 documents") && verify.stdout.contains(": 1 problems"))
         // Keeping the edit is one of the fixes offered.
         #expect(try crawler(["store", "rebuild-index"]).status == 0)
@@ -118,7 +118,7 @@ import Testing
         #expect(verify.stdout.contains("posts/1999/01/\(copyName): misplaced: a second copy of posts/\(copied)"))
         #expect(verify.stdout.contains("posts/\(moved): missing:"))
         #expect(verify.stdout.contains("posts/1999/0123456789abcdef.md: unknown: a document file the index does not know; "
-                                       + "index it: crawler store rebuild-index"))
+                                       + "index it: crawler store rebuild-index --store '\(folder.file("store"))'"), "\(verify.stdout)")
         #expect(verify.stdout.contains(": 4 problems"), "\(verify.stdout)")
     }
 
@@ -287,11 +287,126 @@ import Testing
         #expect(appendedLine.contains("no longer reads as a document"), "\(appendedLine)")
         #expect(!appendedLine.contains("rebuild-index"), "\(appendedLine)")
         let editedLine = try #require(verify.stdout.split(separator: "\n").first { $0.contains(edited) })
-        #expect(editedLine.contains("crawler store rebuild-index (a later store rerender writes it again)"), "\(editedLine)")
+        #expect(editedLine.contains("crawler store rebuild-index --store '\(folder.file("store"))' (a later store rerender writes it again)"), "\(editedLine)")
         // Once out of the index, the appended file is not offered to rebuild-index either.
         #expect(try crawler(["store", "rebuild-index"]).status == 0)
         let again = try crawler(["store", "verify"])
         let unknown = try #require(again.stdout.split(separator: "\n").first { $0.contains(appended) }, "\(again.stdout)")
         #expect(!unknown.contains("rebuild-index"), "\(unknown)")
+    }
+}
+
+/// Advice followed literally, with `sh`, where it used to delete the only copy of a document or an edit.
+extension StoreVerifyAdviceTests {
+    private func runShell(_ command: String) throws {
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", command]
+        try shell.run()
+        shell.waitUntilExit()
+    }
+
+    private func advice(_ verify: CrawlerProcess.Run, for path: String, after marker: String) throws -> String {
+        let line = try #require(verify.stdout.split(separator: "\n").first { $0.hasPrefix(path + ":") }, "\(verify.stdout)")
+        return try #require(line.components(separatedBy: marker).last, "\(line)")
+    }
+
+    /// One document deleted, another moved by hand: `forget --missing` forgot both, and verify then
+    /// called the moved one's file forgotten and advised removing it, the only copy.
+    @Test func forgettingTheMissingKeepsADocumentMovedElsewhere() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let files = documents
+        let name = String(files[1].split(separator: "/").last!)
+        try FileManager.default.removeItem(atPath: folder.file("store/posts/" + files[0]))
+        try FileManager.default.createDirectory(atPath: folder.file("store/posts/old"), withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: folder.file("store/posts/" + files[1]), toPath: folder.file("store/posts/old/" + name))
+        let forget = try crawler(["store", "forget", "--missing"])
+        #expect(forget.status == 0, "\(forget.stderr)")
+        #expect(forget.stdout.contains("forgot posts/\(files[0])") && !forget.stdout.contains("forgot posts/\(files[1])"),
+                "\(forget.stdout)")
+        #expect(forget.stdout.contains("kept posts/\(files[1]): not missing but moved"), "\(forget.stdout)")
+        let verify = try crawler(["store", "verify"])
+        try runShell(try advice(verify, for: "posts/" + files[1], after: "move it back: "))
+        #expect(try crawler(["store", "verify"]).status == 0)
+        #expect(documents.count == 5)
+    }
+
+    /// A copy in a folder whose name ends in a line break, the indexed file edited: the quoted
+    /// `rm` ran `printf '\012'` in a command substitution, which drops a final line break, and
+    /// removed the edited original instead of the copy.
+    @Test func theAdviceForAPathWithALineBreakRemovesThatPath() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let file = try #require(documents.first)
+        let folderPath = String(file.split(separator: "/").dropLast().joined(separator: "/"))
+        let name = String(file.split(separator: "/").last!)
+        let broken = "store/posts/" + folderPath + "\n"
+        try FileManager.default.createDirectory(atPath: folder.file(broken), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: folder.file("store/posts/" + file), toPath: folder.file(broken + "/" + name))
+        let edited = try #require(folder.read("store/posts/" + file)) + "my edit\n"
+        try folder.write(edited, to: "store/posts/" + file)
+        let verify = try crawler(["store", "verify"])
+        let line = try #require(verify.stdout.components(separatedBy: "remove this copy: ").last?.split(separator: "\n").first,
+                                "\(verify.stdout)")
+        try runShell(String(line))
+        #expect(folder.read("store/posts/" + file) == edited)
+        #expect(!FileManager.default.fileExists(atPath: folder.file(broken + "/" + name)))
+    }
+
+    /// verify of a copy named by `--store` printed `crawler store forget 'posts/…'`: run where
+    /// feeds.yaml names the live store, it forgot and deleted the live store's intact document.
+    @Test func theAdviceForAStoreNamedByOptionNamesThatStore() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let file = try #require(documents.first)
+        try FileManager.default.copyItem(atPath: folder.file("store"), toPath: folder.file("snapshot"))
+        try folder.write("cut", to: "snapshot/posts/" + file)
+        let verify = try crawler(["store", "verify", "--store", "snapshot"])
+        let forget = try advice(verify, for: "posts/" + file, after: "or drop it: ")
+        #expect(forget.hasPrefix("crawler store forget "), "\(forget)")
+        try runShell("cd '\(folder.path)' && '\(CrawlerProcess.binary)'" + forget.dropFirst("crawler".count))
+        #expect(folder.read("store/posts/" + file) != nil)
+        #expect(try crawler(["store", "verify"]).status == 0)
+        let snapshot = try crawler(["store", "verify", "--store", "snapshot"])
+        #expect(snapshot.status == 0, "\(snapshot.stdout)")
+    }
+
+    /// A folder renamed to the decomposed spelling of its name (as macOS writes "é"): String's ==
+    /// took each file for the indexed one, verify called every document missing, and forgetting
+    /// the missing, then removing the "forgotten" files, deleted them all.
+    @Test func aFolderRenamedToAnotherSpellingOfItsNameHoldsMovedDocuments() throws {
+        let server = try farm.server()
+        try folder.write(farm.config(server: server).replacingOccurrences(of: "store: ./store", with:
+            "store: ./store\ndocument_path: \"caf\u{E9}/{year}/{hash}.md\""), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        try FileManager.default.moveItem(atPath: folder.file("store/caf\u{E9}"), toPath: folder.file("store/cafe\u{301}"))
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.stdout.contains("moved to cafe\u{301}/") && !verify.stdout.contains("missing"), "\(verify.stdout)")
+        let forget = try crawler(["store", "forget", "--missing"])
+        #expect(forget.stdout.contains("forgot 0 documents"), "\(forget.stdout)")
+        #expect(folder.files(under: "store/cafe\u{301}").count == 6)
+    }
+
+    /// A store indexed before digests were kept: a copy of the same size was taken for the same
+    /// bytes, and an edit of that size was given `rm` advice.
+    @Test func withoutADigestACopyOfTheSameSizeIsNotCalledTheSame() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let file = try #require(documents.first)
+        let name = String(file.split(separator: "/").last!)
+        let sql = Process()
+        sql.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        sql.arguments = ["-c", "import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute('UPDATE documents SET digest=NULL'); d.commit()",
+                         folder.file("store/index.sqlite")]
+        try sql.run()
+        sql.waitUntilExit()
+        try FileManager.default.createDirectory(atPath: folder.file("store/posts/copy"), withIntermediateDirectories: true)
+        let text = try #require(folder.read("store/posts/" + file))
+        try folder.write(text.replacingOccurrences(of: "Lorem", with: "LOREM"), to: "store/posts/copy/" + name)
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.stdout.contains("posts/copy/\(name): misplaced: a copy of posts/\(file), the indexed one, with other bytes"),
+                "\(verify.stdout)")
+        #expect(!verify.stdout.contains("rm "), "\(verify.stdout)")
     }
 }
