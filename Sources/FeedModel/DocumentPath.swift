@@ -14,6 +14,17 @@ public enum DocumentPath {
         if ["tmp", "assets", "lock", "runtime"].contains(first) || first.hasPrefix("index.sqlite") || components.count < 2 {
             return "must start with a folder of its own (e.g. posts/), not tmp, assets, lock, runtime or index.sqlite"
         }
+        // The hash is found in a document's name as a run of 16 hex digits: a digit or letter of
+        // one beside it (`{day}{hash}`, `feed{hash}`) made every document unreadable to verify,
+        // forget and rebuild-index, which then dropped them all from the index.
+        if let hash = name.firstRange(of: "{hash}") {
+            let before = name[..<hash.lowerBound], after = name[hash.upperBound...]
+            if before.last?.isHexDigit == true || before.hasSuffix("}") || after.first?.isHexDigit == true
+                || after.hasPrefix("{") {
+                return "needs a character other than a hex digit or a placeholder on each side of {hash} "
+                    + "(e.g. {day}-{hash}.md), so that a document's name shows where its hash starts and ends"
+            }
+        }
         let known = ["{year}", "{month}", "{day}", "{hash}"]
         var rest = pattern
         for token in known { rest = rest.split(separator: token, omittingEmptySubsequences: false).joined() }

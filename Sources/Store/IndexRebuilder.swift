@@ -13,6 +13,8 @@ extension DocumentStore {
         public var skipped: [String] = []
         /// Copies left out because another file holds the same document, each naming both.
         public var rejected: [String] = []
+        /// Indexed files that no longer read as documents, kept in the index as they are.
+        public var kept: [String] = []
         /// Documents indexed where their date does not put them (moved by hand, the only copy).
         public var misplaced: [String] = []
     }
@@ -38,7 +40,8 @@ extension DocumentStore {
                            + (listing.barriers.count > 1 ? " (\(listing.barriers.count - 1) more)" : ""))
         }
         var rows: [IndexedDocument] = []
-        for copies in candidates(listing.files, layouts: layouts, hexo: hexo, report: &report) {
+        let byShort = Dictionary(indexed.map { ($0.shortHash, $0) }, uniquingKeysWith: { first, _ in first })
+        for copies in candidates(listing.files, indexed: byShort, layouts: layouts, hexo: hexo, report: &report) {
             let short = copies[0].row.shortHash
             let original = copies.first { $0.row.path == previous[short] } ?? copies.first { $0.inPlace } ?? copies[0]
             rows.append(original.row)
@@ -60,8 +63,11 @@ extension DocumentStore {
 
     /// Every document file read, grouped by hash (first seen first); files that are no
     /// document, or were forgotten, go to the report instead.
-    private func candidates(_ files: [DocumentFiles.File], layouts: KnownLayouts, hexo: Bool,
-                            report: inout RebuildReport) -> [[Candidate]] {
+    /// A file the old index names at its path is kept with its indexed date even when it no
+    /// longer reads as a document (edited by hand, or a template's front matter without a YAML
+    /// date): left out, its item's history went with it, and the next crawl wrote over the edit.
+    private func candidates(_ files: [DocumentFiles.File], indexed: [String: IndexedDocument], layouts: KnownLayouts,
+                            hexo: Bool, report: inout RebuildReport) -> [[Candidate]] {
         let forgotten = (try? Tombstones.shorts(in: indexDatabase)) ?? []
         var groups: [String: [Candidate]] = [:]
         var order: [String] = []
@@ -76,7 +82,14 @@ extension DocumentStore {
             }
             do {
                 let text = String(decoding: bytes, as: UTF8.self)
-                let date = hexo ? try StoredDocumentReader.date(of: text) : try StoredDocumentReader.anyDate(in: text)
+                let date: Timestamp
+                do {
+                    date = hexo ? try StoredDocumentReader.date(of: text) : try StoredDocumentReader.anyDate(in: text)
+                } catch {
+                    guard let old = indexed[file.shortHash], old.path.utf8.elementsEqual(file.path.utf8) else { throw error }
+                    report.kept.append("\(file.path): kept with its indexed date, though it no longer reads as a document (\(error))")
+                    date = old.date
+                }
                 let row = IndexedDocument(shortHash: file.shortHash, path: file.path, date: date, bytes: bytes.count,
                                           digest: FileDigest.of(bytes))
                 if groups[file.shortHash] == nil { order.append(file.shortHash) }

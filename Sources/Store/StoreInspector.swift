@@ -220,16 +220,17 @@ struct StoreVerifier {
         guard let file = folder.locate(path), let bytes = FileSystem.read(file.name, in: file.folder) else { return nil }
         let text = String(decoding: bytes, as: UTF8.self)
         let date: Timestamp
-        let corruptFix: String
+        let corruptFix = "; restore it from a backup, keep it as it is: \(command("rebuild-index")) (a later store "
+            + "rerender writes it again), or drop it: \(command("forget", quoted(path)))"
         do {
             date = try readDate(text)
-            corruptFix = "; restore it from a backup, keep it as it is: \(command("rebuild-index")) (a later store "
-                + "rerender writes it again), or drop it: \(command("forget", quoted(path)))"
         } catch {
-            // rebuild-index passes over what does not read as a document: not a fix to offer.
+            // What was stored, unchanged, is not corrupt whatever its grammar: a template's front
+            // matter may hold no YAML date (TOML's `date =`), and a file kept by rebuild-index.
+            if bytes.count == document.bytes, let digest = document.digest, FileDigest.of(bytes) == digest { return [] }
+            // rebuild-index keeps an indexed file that does not read as a document, as it is.
             let sizes = bytes.count == document.bytes ? "" : "\(bytes.count) bytes on disk, \(document.bytes) recorded, and "
-            return ["\(path): corrupt: \(sizes)it no longer reads as a document (\(error)); restore it from a backup, "
-                    + "or drop it: \(command("forget", quoted(path)))"]
+            return ["\(path): corrupt: \(sizes)it no longer reads as a document (\(error))" + corruptFix]
         }
         if bytes.count != document.bytes {
             return ["\(path): corrupt: \(bytes.count) bytes on disk, \(document.bytes) recorded (truncated or edited)" + corruptFix]

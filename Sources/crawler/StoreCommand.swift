@@ -151,6 +151,7 @@ extension StoreCommand {
                 let hexo = StoreProfile.holdsHexoGrammar(config: settings, recorded: try store.recordedProfile())
                 let report = try store.rebuildIndex(checksHexoGrammar: hexo)
                 report.skipped.forEach { printOutput("skipped \($0)") }
+                report.kept.forEach { printOutput($0) }
                 report.rejected.forEach { printOutput("rejected \($0)") }
                 report.misplaced.forEach { printOutput("misplaced \($0)") }
                 printOutput("indexed \(report.indexed) documents in \(store.root)"

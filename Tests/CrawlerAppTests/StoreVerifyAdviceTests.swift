@@ -268,9 +268,10 @@ import Testing
         #expect(try crawler(["once"]).stdout.contains("0 new documents"))
     }
 
-    /// Each fix `verify` offers works: a file that no longer reads as a document is not sent to
-    /// `rebuild-index` (which passes it over, and `verify` then sent it back), and keeping an
-    /// edit says that `rerender` writes the document again.
+    /// Each fix `verify` offers works, and keeping an edit says that `rerender` writes the
+    /// document again. A file that no longer reads as a document (a line added after its end) is
+    /// kept by `rebuild-index` with its indexed date: it was left out, its item's history with it,
+    /// and the next crawl wrote the feed's version over the edit.
     @Test func theAdviceForAFileThatNoLongerReadsAsADocumentLeadsOutOfTheLoop() throws {
         let server = try crawled()
         defer { withExtendedLifetime(server) {} }
@@ -285,14 +286,16 @@ import Testing
         #expect(verify.status == 1)
         let appendedLine = try #require(verify.stdout.split(separator: "\n").first { $0.contains(appended) })
         #expect(appendedLine.contains("no longer reads as a document"), "\(appendedLine)")
-        #expect(!appendedLine.contains("rebuild-index"), "\(appendedLine)")
+        #expect(appendedLine.contains("keep it as it is: crawler store rebuild-index"), "\(appendedLine)")
         let editedLine = try #require(verify.stdout.split(separator: "\n").first { $0.contains(edited) })
         #expect(editedLine.contains("crawler store rebuild-index --store '\(folder.file("store"))' (a later store rerender writes it again)"), "\(editedLine)")
-        // Once out of the index, the appended file is not offered to rebuild-index either.
-        #expect(try crawler(["store", "rebuild-index"]).status == 0)
+        let rebuild = try crawler(["store", "rebuild-index"])
+        #expect(rebuild.stdout.contains("posts/\(appended): kept with its indexed date"), "\(rebuild.stdout)")
+        #expect(rebuild.stdout.contains("indexed 6 documents"), "\(rebuild.stdout)")
         let again = try crawler(["store", "verify"])
-        let unknown = try #require(again.stdout.split(separator: "\n").first { $0.contains(appended) }, "\(again.stdout)")
-        #expect(!unknown.contains("rebuild-index"), "\(unknown)")
+        #expect(again.status == 0, "\(again.stdout)")
+        #expect(try crawler(["once"]).stdout.contains("0 new documents"))
+        #expect(folder.read("store/posts/" + appended) == text + "a note added by hand\n")
     }
 }
 
@@ -408,5 +411,21 @@ extension StoreVerifyAdviceTests {
         #expect(verify.stdout.contains("posts/copy/\(name): misplaced: a copy of posts/\(file), the indexed one, with other bytes"),
                 "\(verify.stdout)")
         #expect(!verify.stdout.contains("rm "), "\(verify.stdout)")
+    }
+
+    /// A template whose front matter holds no YAML `date:` line (Hugo's TOML): verify called every
+    /// untouched document corrupt and advised forgetting it, and rebuild-index dropped them all.
+    @Test func documentsOfATemplateWithoutAYAMLDateAreNeitherCorruptNorDropped() throws {
+        let server = try farm.server()
+        try folder.write("+++\ntitle = \"{{title}}\"\ndate = {{date_rfc3339}}\n+++\n{{{body_inert}}}\n", to: "post.mustache")
+        try folder.write(farm.config(server: server).replacingOccurrences(of: "store: ./store", with:
+            "store: ./store\noutput: template\ntemplate: post.mustache\ndocument_path: \"posts/{year}/{hash}.md\""), to: "feeds.yaml")
+        let once = try crawler(["once"])
+        #expect(once.status == 0, "\(once.stderr)")
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.status == 0 && verify.stdout.contains("verified 6 documents"), "\(verify.stdout)")
+        let rebuild = try crawler(["store", "rebuild-index"])
+        #expect(rebuild.stdout.contains("indexed 6 documents"), "\(rebuild.stdout)")
+        #expect(try crawler(["store", "verify"]).status == 0)
     }
 }
