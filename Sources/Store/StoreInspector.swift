@@ -132,6 +132,11 @@ struct StoreVerifier {
             return "\(path): misplaced: a copy of \(original.path), the indexed one, with other bytes (edited?); "
                 + "compare the two, keep the one you want at \(original.path) and remove the other by hand"
         }
+        // The indexed file edited since: this copy may be the backup to restore it from.
+        guard holdsStored(original, at: original.path) else {
+            return "\(path): holds what was stored at \(original.path), which has other bytes now; to restore it: "
+                + "cp \(shell(path)) \(shell(original.path)); once \(original.path) is as you want it, remove this copy by hand"
+        }
         return "\(path): misplaced: a second copy of \(original.path), the indexed one; remove this copy: rm \(shell(path))"
     }
 

@@ -336,9 +336,9 @@ extension StoreVerifyAdviceTests {
     }
 
     /// A copy in a folder whose name ends in a line break, the indexed file edited: the quoted
-    /// `rm` ran `printf '\012'` in a command substitution, which drops a final line break, and
-    /// removed the edited original instead of the copy.
-    @Test func theAdviceForAPathWithALineBreakRemovesThatPath() throws {
+    /// path ran `printf '\\012'` in a command substitution, which drops a final line break, so
+    /// the advice named the edited original instead of the copy (`rm` deleted the edit).
+    @Test func theAdviceForAPathWithALineBreakNamesThatPath() throws {
         let server = try crawled()
         defer { withExtendedLifetime(server) {} }
         let file = try #require(documents.first)
@@ -346,15 +346,16 @@ extension StoreVerifyAdviceTests {
         let name = String(file.split(separator: "/").last!)
         let broken = "store/posts/" + folderPath + "\n"
         try FileManager.default.createDirectory(atPath: folder.file(broken), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: folder.file("store/posts/" + file), toPath: folder.file(broken + "/" + name))
-        let edited = try #require(folder.read("store/posts/" + file)) + "my edit\n"
-        try folder.write(edited, to: "store/posts/" + file)
+        let stored = try #require(folder.read("store/posts/" + file))
+        try folder.write(stored, to: broken + "/" + name)
+        try folder.write(stored + "my edit\n", to: "store/posts/" + file)
         let verify = try crawler(["store", "verify"])
-        let line = try #require(verify.stdout.components(separatedBy: "remove this copy: ").last?.split(separator: "\n").first,
-                                "\(verify.stdout)")
-        try runShell(String(line))
-        #expect(folder.read("store/posts/" + file) == edited)
-        #expect(!FileManager.default.fileExists(atPath: folder.file(broken + "/" + name)))
+        let line = try #require(verify.stdout.split(separator: "\n").first { $0.contains("to restore it: ") }, "\(verify.stdout)")
+        let restore = try #require(line.components(separatedBy: "to restore it: ").last?.components(separatedBy: "; ").first)
+        #expect(restore.contains("printf"), "\(restore)")
+        try runShell(restore)
+        #expect(folder.read("store/posts/" + file) == stored, "\(restore)")
+        #expect(folder.read(broken + "/" + name) == stored)
     }
 
     /// verify of a copy named by `--store` printed `crawler store forget 'posts/…'`: run where
@@ -427,5 +428,24 @@ extension StoreVerifyAdviceTests {
         let rebuild = try crawler(["store", "rebuild-index"])
         #expect(rebuild.stdout.contains("indexed 6 documents"), "\(rebuild.stdout)")
         #expect(try crawler(["store", "verify"]).status == 0)
+    }
+
+    /// A backup copied beside a document, then the document edited: verify told to restore the
+    /// document from a backup, and to remove the backup as a second copy, the only file holding
+    /// what was stored.
+    @Test func aBackupOfAnEditedDocumentIsNotToBeRemoved() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let file = try #require(documents.first)
+        let stored = try #require(folder.read("store/posts/" + file))
+        let backup = "store/posts/" + file.replacingOccurrences(of: ".md", with: ".md.orig")
+        try folder.write(stored, to: backup)
+        try folder.write(stored + "edited\n", to: "store/posts/" + file)
+        let verify = try crawler(["store", "verify"])
+        #expect(!verify.stdout.contains("rm "), "\(verify.stdout)")
+        let line = try #require(verify.stdout.split(separator: "\n").first { $0.hasPrefix(String(backup.dropFirst("store/".count))) },
+                                "\(verify.stdout)")
+        try runShell(try #require(line.components(separatedBy: "to restore it: ").last?.components(separatedBy: ";").first))
+        #expect(folder.read("store/posts/" + file) == stored)
     }
 }
