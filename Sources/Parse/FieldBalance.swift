@@ -1,5 +1,5 @@
-/// Raw HTML in an item's text fields (`<description>`, `<content:encoded>`, Atom's `<summary>` and
-/// `<content>`), balanced for libxml2's recovering parser. Its recovery ends one element per end
+/// Raw HTML in an item's text fields (`<title>`, `<description>`, `<content:encoded>`, Atom's
+/// `<summary>` and `<content>`), balanced for libxml2's recovering parser. Its recovery ends one element per end
 /// tag, whatever the tag's name, so a `<p>` or `<li>` never closed left the field's own end tag
 /// closing it instead, and the item's end tag the field: every later item sank a level or more
 /// under the one before, and past 256 levels libxml2 dropped the rest of the feed.
@@ -96,7 +96,7 @@ struct FieldBalance {
         Array("</".utf8) + name + [UInt8(ascii: ">")]
     }
 
-    private static let fields = ["description", "content:encoded", "summary", "content"].map { Array($0.utf8) }
+    private static let fields = ["description", "content:encoded", "summary", "content", "title"].map { Array($0.utf8) }
     /// The feed's own elements: an end tag of one, stray in a field, ends the field.
     private static let structure = ["item", "entry", "channel", "feed", "rss", "rdf:RDF"].map { Array($0.utf8) }
     private static let endedBySibling = ["p", "li"].map { Array($0.utf8) }

@@ -149,8 +149,14 @@ extension DocumentStore {
 
     /// The path of `target` relative to the store's root: it may be given relative to the current
     /// folder, absolute, or relative to the root.
+    /// The file's own name is not resolved: a link named is the link, not the document it points
+    /// to (which `forget` forgot and deleted).
     private func relativePath(ofFile target: String) -> String? {
-        if let resolved = Self.realPath(target), let rootPath = Self.realPath(root) {
+        let name = DocumentLayout.fileName(of: target)
+        let parent = target.hasSuffix("/" + name) ? String(target.dropLast(name.count + 1)) : "."
+        if !name.isEmpty, name != ".", name != "..", let parentPath = Self.realPath(parent.isEmpty ? "/" : parent),
+           Self.exists(target), let rootPath = Self.realPath(root) {
+            let resolved = (parentPath.hasSuffix("/") ? parentPath : parentPath + "/") + name
             let prefix = rootPath.hasSuffix("/") ? rootPath : rootPath + "/"
             return resolved.hasPrefix(prefix) ? String(resolved.dropFirst(prefix.count)) : nil
         }
@@ -160,6 +166,12 @@ extension DocumentStore {
             if folder.locate(trimmed) != nil { return trimmed }
         }
         return nil
+    }
+
+    /// Something is at `path` (a link counts, whatever it points to).
+    private static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
     }
 
     private static func realPath(_ path: String) -> String? {

@@ -185,6 +185,21 @@ import Testing
         }
     }
 
+    /// A title with raw HTML left open (`Breaking: <b>news`): its end tag closed the `<b>`, the
+    /// item's link and date went into the title, and past 254 items the rest were lost.
+    @Test func aTitleLeavingATagOpenKeepsItsItemWhole() throws {
+        let items = (0..<300).map {
+            "<item><title>Breaking: <b>news \($0)</title><link>https://example.org/\($0)</link><guid>b-\($0)</guid>"
+                + "<pubDate>01 Jan 2024 00:00:00 GMT</pubDate><description>d\($0)</description></item>"
+        }.joined()
+        let broken = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title>\(items)</channel></rss>"
+        let (run, stored) = try crawl(["titles": broken])
+        #expect(run.status == 0, "\(run.stderr.suffix(1500))")
+        #expect(stored.count == 302, "\(run.stdout)")
+        #expect(stored.contains { $0.contains("title: 'Breaking_ news 299'") && $0.contains("d299") && $0.contains("01 Jan 2024") },
+                "\(run.stdout)")
+    }
+
     /// A DOCTYPE is dropped before parsing (no entity of a server's is ever expanded); one whose
     /// internal subset holds `]` or `>` in a quoted value, a comment or an instruction is dropped
     /// whole, not cut there, which left a well-formed feed unreadable.

@@ -448,4 +448,17 @@ extension StoreVerifyAdviceTests {
         try runShell(try #require(line.components(separatedBy: "to restore it: ").last?.components(separatedBy: ";").first))
         #expect(folder.read("store/posts/" + file) == stored)
     }
+
+    /// `forget` given a link inside the store resolved it, and forgot and deleted the document it
+    /// points to (verify calls such a link one it never follows).
+    @Test func forgettingALinkLeavesTheDocumentItPointsTo() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let file = try #require(documents.first)
+        let link = "store/posts/" + String(file.split(separator: "/").dropLast().joined(separator: "/")) + "/aaaaaaaaaaaaaaaa.md"
+        try FileManager.default.createSymbolicLink(atPath: folder.file(link), withDestinationPath: folder.file("store/posts/" + file))
+        let forget = try crawler(["store", "forget", folder.file(link)])
+        #expect(forget.status != 0 && forget.stdout.contains("forgot 0 documents"), "\(forget.stdout)\(forget.stderr)")
+        #expect(folder.read("store/posts/" + file) != nil)
+    }
 }
