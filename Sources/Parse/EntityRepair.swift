@@ -54,7 +54,12 @@ enum EntityRepair {
         let input = writer.input
         // Only `<!` opens a section to look into; most `<` open a tag: one look for those.
         guard index + 1 < input.count, input[index + 1] == UInt8(ascii: "!") else {
-            return writer.recovering ? afterTag(at: index, writer: &writer) : index + 1
+            guard writer.recovering else { return index + 1 }
+            // An instruction is read raw to its `?>`, as libxml2 reads it: a tag inside one
+            // (`<?php echo "<p>"; ?>` in an item's text) opens nothing.
+            if index + 1 < input.count, input[index + 1] == UInt8(ascii: "?"),
+               let end = writer.instructionEnd(after: index + 2) { return end }
+            return afterTag(at: index, writer: &writer)
         }
         if starts(input, at: index, with: "<![CDATA[") {
             return afterProtected(from: index + 9, terminator: "]]>", writer: &writer)
@@ -357,6 +362,8 @@ private struct RepairWriter {
     var fields = FieldBalance()
     /// The last void tag looked at was left open for its own end tag (`<br></br>`).
     var voidLeftOpen = false
+    /// No instruction's `?>` lies past the last one looked for (`instructionEnd`).
+    private var instructionsRanOut = false
     private var output: [UInt8] = []
     private var copiedUpTo = 0
     private var replaced = false
@@ -374,6 +381,19 @@ private struct RepairWriter {
         output.append(contentsOf: input[copiedUpTo..<range.lowerBound])
         output.append(contentsOf: replacement)
         copiedUpTo = range.upperBound
+    }
+
+    /// Just past the `?>` that ends an instruction whose body starts at `start`; nil when none
+    /// follows. Once a look has run to the end, none follows any later `<?` either: not looked again.
+    mutating func instructionEnd(after start: Int) -> Int? {
+        guard !instructionsRanOut else { return nil }
+        var index = start
+        while index + 1 < input.count {
+            if input[index] == UInt8(ascii: "?"), input[index + 1] == UInt8(ascii: ">") { return index + 2 }
+            index += 1
+        }
+        instructionsRanOut = true
+        return nil
     }
 
     mutating func insert(_ bytes: [UInt8], at index: Int) {

@@ -200,6 +200,23 @@ import Testing
                 "\(run.stdout)")
     }
 
+    /// A processing instruction holding a tag in an item's text (`<?php echo "<p>"; ?>`): the
+    /// `<p>` inside was counted open, and the end tag written for it closed the item and the
+    /// channel (2 of 5 items read).
+    @Test func aTagInsideAnInstructionOpensNothing() throws {
+        let items = (0..<20).map {
+            "<item><title>i\($0)</title><guid>i-\($0)</guid><description>one <?php echo \"<p>\"; ?> two\($0)</description>"
+                + "<pubDate>01 Jan 2024 00:00:00 GMT</pubDate></item>"
+        }.joined()
+        let broken = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title>"
+            + "<item><title>first</title><guid>f</guid><description>a raw <br> breaks it</description></item>"
+            + items + "<item><title>open</title><guid>o</guid><description>a <? never ended</description></item>"
+            + "</channel></rss>"
+        let (run, stored) = try crawl(["instructions": broken])
+        #expect(run.status == 0, "\(run.stderr.suffix(1500))")
+        #expect(stored.filter { $0.contains("two") && $0.contains("01 Jan 2024") }.count == 20, "\(run.stdout)")
+    }
+
     /// A DOCTYPE is dropped before parsing (no entity of a server's is ever expanded); one whose
     /// internal subset holds `]` or `>` in a quoted value, a comment or an instruction is dropped
     /// whole, not cut there, which left a well-formed feed unreadable.

@@ -305,6 +305,7 @@ extension StoreVerifyAdviceTests {
         let shell = Process()
         shell.executableURL = URL(fileURLWithPath: "/bin/sh")
         shell.arguments = ["-c", command]
+        shell.standardOutput = FileHandle.nullDevice
         try shell.run()
         shell.waitUntilExit()
     }
