@@ -39,17 +39,24 @@ struct OtherFilesystemTests {
 }
 
 extension OtherFilesystemTests {
-    /// Documents stored, then their folder put on another filesystem (its files copied onto a
-    /// tmpfs mounted over it): verify called them missing and offered `forget --missing`, which
-    /// forgot them for good, and rebuild-index indexed none. Now verify names the folder, and
-    /// both commands refuse while it is there.
-    @Test func documentsOnAnotherFilesystemAreNeitherForgottenNorDroppedFromTheIndex() throws {
+    /// One feed of one item, dated December 2022, crawled into `store`.
+    private func storedOneDocument() throws -> LoopbackHTTPServer {
         let server = try LoopbackHTTPServer { _ in
             ServedResponse(text: GoldenDocument.rssFeed(items: ["<item><title>Kept</title><link>https://example.org/k</link>"
                 + "<pubDate>01 Dec 2022 10:00:00 GMT</pubDate><description>Body.</description></item>"]))
         }
         try folder.write("store: ./store\nfeeds:\n  - url: \(server.url("/feed.xml"))\n    name: feed\n", to: "feeds.yaml")
         #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        return server
+    }
+
+    /// Documents stored, then their folder put on another filesystem (its files copied onto a
+    /// tmpfs mounted over it): verify called them missing and offered `forget --missing`, which
+    /// forgot them for good, and rebuild-index indexed none. Now verify names the folder, and
+    /// both commands refuse while it is there.
+    @Test func documentsOnAnotherFilesystemAreNeitherForgottenNorDroppedFromTheIndex() throws {
+        let server = try storedOneDocument()
+        defer { withExtendedLifetime(server) {} }
         let files = folder.files(under: "store/posts/2022/12")
         #expect(files.count == 1)
         let saved = folder.file("saved")
@@ -76,12 +83,8 @@ extension OtherFilesystemTests {
     /// remove (removing them emptied the store); an empty folder bound over a document folder
     /// made every document missing, `forget --missing` forgot them and rebuild-index dropped them.
     @Test func aBindMountInsideTheStoreIsNeitherEnteredNorTakenForDeletedDocuments() throws {
-        let server = try LoopbackHTTPServer { _ in
-            ServedResponse(text: GoldenDocument.rssFeed(items: ["<item><title>Kept</title><link>https://example.org/k</link>"
-                + "<pubDate>01 Dec 2022 10:00:00 GMT</pubDate><description>Body.</description></item>"]))
-        }
-        try folder.write("store: ./store\nfeeds:\n  - url: \(server.url("/feed.xml"))\n    name: feed\n", to: "feeds.yaml")
-        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        let server = try storedOneDocument()
+        defer { withExtendedLifetime(server) {} }
         try FileManager.default.createDirectory(atPath: folder.file("store/mirror"), withIntermediateDirectories: true)
         let mirror = try TemporaryMount(binding: folder.file("store/posts"), at: folder.file("store/mirror"))
         let mirrored = try CrawlerProcess.run(["store", "verify"], in: folder.path)
