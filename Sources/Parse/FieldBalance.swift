@@ -1,8 +1,9 @@
 /// Raw HTML in an item's text fields (`<title>`, `<description>`, `<content:encoded>`, Atom's
-/// `<summary>` and `<content>`), balanced for libxml2's recovering parser. Its recovery ends one element per end
-/// tag, whatever the tag's name, so a `<p>` or `<li>` never closed left the field's own end tag
-/// closing it instead, and the item's end tag the field: every later item sank a level or more
-/// under the one before, and past 256 levels libxml2 dropped the rest of the feed.
+/// `<summary>` and `<content>`), balanced for libxml2's recovering parser. Its recovery ends one
+/// element per end tag, whatever the tag's name, so a `<p>` or `<li>` never closed left the
+/// field's own end tag closing it instead, and the item's end tag the field: every later item
+/// sank a level or more under the one before, and past 256 levels libxml2 dropped the rest of
+/// the feed.
 ///
 /// The count follows libxml2's own: a start tag opens, any end tag closes the innermost, so
 /// markup balanced in number (`<p><p>a</p></p>`, even `<b>a<i>b</b>c</i>`) is left as it is.

@@ -31,7 +31,7 @@ extension DocumentStore {
         let hexo = hexo ?? checksHexoGrammar
         let layouts = KnownLayouts(current: layout, database: indexDatabase)
         let indexed = (try? indexedDocuments()) ?? []
-        let previous = Dictionary(indexed.map { ($0.shortHash, $0.path) }, uniquingKeysWith: { first, _ in first })
+        let previous = Dictionary(indexed.map { ($0.shortHash, $0) }, uniquingKeysWith: { first, _ in first })
         let listing = DocumentFiles.list(root: folder, layouts: layouts, indexedTops: DocumentFiles.tops(of: indexed))
         // The documents behind a link (or a folder it cannot enter) would be dropped from the index as if deleted.
         if let barrier = listing.barriers.first {
@@ -40,12 +40,13 @@ extension DocumentStore {
                            + (listing.barriers.count > 1 ? " (\(listing.barriers.count - 1) more)" : ""))
         }
         var rows: [IndexedDocument] = []
-        let byShort = Dictionary(indexed.map { ($0.shortHash, $0) }, uniquingKeysWith: { first, _ in first })
-        for copies in candidates(listing.files, indexed: byShort, layouts: layouts, hexo: hexo, report: &report) {
+        for copies in candidates(listing.files, indexed: previous, layouts: layouts, hexo: hexo, report: &report) {
             let short = copies[0].row.shortHash
-            let original = copies.first { $0.row.path == previous[short] } ?? copies.first { $0.inPlace } ?? copies[0]
+            let indexedPath = previous[short]?.path.utf8
+            let original = copies.first { indexedPath?.elementsEqual($0.row.path.utf8) == true }
+                ?? copies.first { $0.inPlace } ?? copies[0]
             rows.append(original.row)
-            for copy in copies where copy.row.path != original.row.path {
+            for copy in copies where !copy.row.path.utf8.elementsEqual(original.row.path.utf8) {
                 let why = copy.inPlace ? "a second copy" : "a misplaced copy (its date puts it at "
                     + layouts.expectedPath(date: copy.row.date, shortHash: short) + ")"
                 report.rejected.append("\(copy.row.path): \(why) of \(original.row.path), which is kept")

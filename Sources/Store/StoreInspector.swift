@@ -188,8 +188,8 @@ struct StoreVerifier {
         (["crawler store", subcommand, "--store", quoted(folder.path)] + arguments).joined(separator: " ")
     }
 
-    /// Quoted for a POSIX shell, where the advice is pasted: `'…'`, a `'` written `'\\''`, and
-    /// control characters as `$(printf '\\ooo…')` between quoted parts (inside plain quotes a
+    /// Quoted for a POSIX shell, where the advice is pasted: `'…'`, a `'` written `'\''`, and
+    /// control characters as `$(printf '\ooo…')` between quoted parts (inside plain quotes a
     /// pasted tab or escape byte named another folder; bash's `$'…'` is not in dash). The
     /// character after them goes into the same printf: a command substitution drops the line
     /// breaks it ends with, and `rm` then named another file. Line breaks at the very end stay
