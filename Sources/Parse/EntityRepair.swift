@@ -87,6 +87,16 @@ enum EntityRepair {
         let name = input[nameStart..<nameEnd]
         if isEnd {
             let close = endTagClose(input, after: nameEnd)
+            // A void tag's end tag outside a text field, its tag closed here (`<br>two</br>`): stray,
+            // it would end the element around it, and the item after that.
+            if !writer.fields.isOpen, let close, nameEnd - nameStart <= 3, Self.voidTags.contains(name.map { $0 | 0x20 }) {
+                if writer.voidsLeftOpen > 0 {
+                    writer.voidsLeftOpen -= 1
+                } else {
+                    writer.replace(index..<close, with: [])
+                }
+                return close
+            }
             let fieldEndFollows = { (field: [UInt8]) in Self.anotherEnd(of: field, in: input, after: index + 1) }
             switch writer.fields.end(name, at: index, droppable: close != nil, fieldEndFollows: fieldEndFollows) {
             case .keep(let closing):
@@ -102,6 +112,7 @@ enum EntityRepair {
             let end = afterVoidTag(at: index, writer: &writer)
             // `<br></br>`, left open for its own end tag: libxml2 counts it, so the field does.
             if writer.fields.isOpen, writer.voidLeftOpen { _ = writer.fields.start(name, closesItself: false) }
+            if !writer.fields.isOpen, writer.voidLeftOpen { writer.voidsLeftOpen += 1 }
             return end
         }
         guard writer.fields.isOpen || FieldBalance.isField(name),
@@ -362,6 +373,8 @@ private struct RepairWriter {
     var fields = FieldBalance()
     /// The last void tag looked at was left open for its own end tag (`<br></br>`).
     var voidLeftOpen = false
+    /// Void tags outside text fields left open for their own end tags (`<br></br>`), not yet ended.
+    var voidsLeftOpen = 0
     /// No instruction's `?>` lies past the last one looked for (`instructionEnd`).
     private var instructionsRanOut = false
     private var output: [UInt8] = []

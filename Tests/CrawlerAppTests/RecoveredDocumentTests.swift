@@ -217,6 +217,22 @@ import Testing
         #expect(stored.filter { $0.contains("two") && $0.contains("01 Jan 2024") }.count == 20, "\(run.stdout)")
     }
 
+    /// `<br>` and its end tag apart, outside the text fields (`<itunes:summary>one<br>two</br>`),
+    /// well-formed until a raw `<br>` elsewhere broke the document: the repair closed the `<br>`,
+    /// and its end tag, stray then, closed the summary, the item and the channel (2 of 5 items).
+    @Test func aVoidTagsEndTagApartFromItOutsideTheTextLosesNothing() throws {
+        let items = (0..<20).map {
+            "<item><title>v\($0)</title><guid>v-\($0)</guid><itunes:summary>one<br>two</br> <BR></BR></itunes:summary>"
+                + "<description>\($0 == 10 ? "a raw <br> breaks it" : "fine")</description>"
+                + "<pubDate>01 Jan 2024 00:00:00 GMT</pubDate></item>"
+        }.joined()
+        let broken = "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\">"
+            + "<channel><title>T</title>\(items)</channel></rss>"
+        let (run, stored) = try crawl(["voids": broken])
+        #expect(run.status == 0, "\(run.stderr.suffix(1500))")
+        #expect(stored.filter { $0.contains("01 Jan 2024") }.count == 20, "\(run.stdout)")
+    }
+
     /// A DOCTYPE is dropped before parsing (no entity of a server's is ever expanded); one whose
     /// internal subset holds `]` or `>` in a quoted value, a comment or an instruction is dropped
     /// whole, not cut there, which left a well-formed feed unreadable.
