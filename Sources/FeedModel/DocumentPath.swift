@@ -25,11 +25,36 @@ public enum DocumentPath {
                     + "(e.g. {day}-{hash}.md), so that a document's name shows where its hash starts and ends"
             }
         }
+        if Self.longestHexRun(besides: name) >= 16 {
+            return "may not make another run of 16 hex digits in the file name besides {hash}'s"
+        }
         let known = ["{year}", "{month}", "{day}", "{hash}"]
         var rest = pattern
         for token in known { rest = rest.split(separator: token, omittingEmptySubsequences: false).joined() }
         if rest.contains("{") || rest.contains("}") { return "knows only \(known.joined(separator: ", "))" }
         if components[0].contains("{") { return "its first folder must be a fixed name (e.g. posts/)" }
         return nil
+    }
+
+    /// The most hex digits in a row the file name's other parts can make: a literal run, and the
+    /// digits of the date placeholders (a document's hash is read as the last run of 16).
+    static func longestHexRun(besides name: Substring) -> Int {
+        let widths = ["{year}": 4, "{month}": 2, "{day}": 2]
+        var longest = 0, run = 0
+        var rest = name[...]
+        while let first = rest.first {
+            if rest.hasPrefix("{hash}") {
+                run = 0
+                rest = rest.dropFirst("{hash}".count)
+            } else if let placeholder = widths.first(where: { rest.hasPrefix($0.key) }) {
+                run += placeholder.value
+                rest = rest.dropFirst(placeholder.key.count)
+            } else {
+                run = first.isHexDigit ? run + 1 : 0
+                rest = rest.dropFirst()
+            }
+            longest = max(longest, run)
+        }
+        return longest
     }
 }

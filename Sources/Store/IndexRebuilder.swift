@@ -62,6 +62,12 @@ extension DocumentStore {
         return report
     }
 
+    /// Text that still begins as the format's documents do: an edit, not an empty or binary file
+    /// (a crash, a full disk), which kept would have verify call the store clean.
+    private static func looksEdited(_ bytes: [UInt8], hexo: Bool) -> Bool {
+        !bytes.isEmpty && !bytes.contains(0) && (!hexo || bytes.starts(with: "\n---\n".utf8))
+    }
+
     /// Every document file read, grouped by hash (first seen first); files that are no
     /// document, or were forgotten, go to the report instead.
     /// A file the old index names at its path is kept with its indexed date even when it no
@@ -87,7 +93,8 @@ extension DocumentStore {
                 do {
                     date = hexo ? try StoredDocumentReader.date(of: text) : try StoredDocumentReader.anyDate(in: text)
                 } catch {
-                    guard let old = indexed[file.shortHash], old.path.utf8.elementsEqual(file.path.utf8) else { throw error }
+                    guard let old = indexed[file.shortHash], old.path.utf8.elementsEqual(file.path.utf8),
+                          Self.looksEdited(bytes, hexo: hexo) else { throw error }
                     report.kept.append("\(file.path): kept with its indexed date, though it no longer reads as a document (\(error))")
                     date = old.date
                 }

@@ -24,7 +24,7 @@ struct KnownLayouts {
     }
 
     func isInPlace(_ path: String, date: Timestamp, shortHash: String) -> Bool {
-        all.contains { $0.relativePath(date: date, shortHash: shortHash) == path }
+        all.contains { $0.relativePath(date: date, shortHash: shortHash).utf8.elementsEqual(path.utf8) }
     }
 
     /// Whether a name at the store's top is where some layout puts documents (any name but the

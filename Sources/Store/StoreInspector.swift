@@ -132,10 +132,19 @@ struct StoreVerifier {
             return "\(path): misplaced: a copy of \(original.path), the indexed one, with other bytes (edited?); "
                 + "compare the two, keep the one you want at \(original.path) and remove the other by hand"
         }
-        // The indexed file edited since: this copy may be the backup to restore it from.
+        // The indexed file edited since: this copy may be the backup to restore it from. The
+        // restore sets the edited text aside first: a plain cp over it lost the edit.
         guard holdsStored(original, at: original.path) else {
-            return "\(path): holds what was stored at \(original.path), which has other bytes now; to restore it: "
+            let aside = shell(original.path + ".edited")
+            return "\(path): holds what was stored at \(original.path), which has other bytes now; to restore it, "
+                + "keeping the edited text as \(original.path).edited: cp \(shell(original.path)) \(aside) && "
                 + "cp \(shell(path)) \(shell(original.path)); once \(original.path) is as you want it, remove this copy by hand"
+        }
+        // The indexed one is itself out of place (this copy may be the one in place): its own line
+        // says to move it over this one and rebuild, after which removing "the copy" removed it.
+        guard layouts.isInPlace(original.path, date: original.date, shortHash: original.shortHash) else {
+            return "\(path): a second copy of \(original.path), the indexed one, which is itself misplaced; "
+                + "follow that one's line first, then verify again"
         }
         return "\(path): misplaced: a second copy of \(original.path), the indexed one; remove this copy: rm \(shell(path))"
     }
@@ -347,6 +356,20 @@ enum DocumentFiles {
                 listing.barriers.append(Barrier(path: path, isLink: true, what: linkText))
             }
         }
+    }
+
+    /// The hashes named by files where the store keeps no documents (its top, `assets/`): a
+    /// document moved there by hand is not missing.
+    static func outsideDocumentFolders(root: StoreFolder) -> Set<String> {
+        var listing = Listing()
+        for entry in root.entries() {
+            if entry.kind == .file, let short = DocumentLayout.shortHash(ofFileName: Substring(entry.name)) {
+                listing.files.append(File(path: entry.name, shortHash: short))
+            } else if entry.kind == .folder, entry.name == "assets" {
+                enter(root, entry.name, relative: entry.name, counts: false, into: &listing)
+            }
+        }
+        return Set(listing.files.map(\.shortHash))
     }
 
     /// The first folders of indexed paths, for `list`.

@@ -166,6 +166,8 @@ import Testing
         ("document_path: posts/{year}/{day}{hash}.md\nfeeds: []\n", "document_path", 1),
         ("document_path: posts/{year}/feed{hash}.md\nfeeds: []\n", "document_path", 1),
         ("document_path: posts/{hash}e.md\nfeeds: []\n", "document_path", 1),
+        ("document_path: posts/{hash}-0123456789abcdef.md\nfeeds: []\n", "document_path", 1),
+        ("document_path: posts/{hash}.{year}{month}{day}{year}{month}{day}.md\nfeeds: []\n", "document_path", 1),
         ("document_path: tmp/{hash}.md\nfeeds: []\n", "document_path", 1),
         ("document_path: ./tmp/{hash}.md\nfeeds: []\n", "document_path", 1),
         ("document_path: posts/./{hash}.md\nfeeds: []\n", "document_path", 1),

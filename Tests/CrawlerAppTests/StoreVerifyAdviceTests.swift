@@ -310,6 +310,12 @@ extension StoreVerifyAdviceTests {
         shell.waitUntilExit()
     }
 
+    /// The commands of a "to restore it" line: from its first `cp` to the `;` after them.
+    private func restoreCommand(_ line: String) throws -> String {
+        let commands = try #require(line.range(of: ": cp "), "\(line)")
+        return "cp " + (line[commands.upperBound...].components(separatedBy: "; once").first ?? "")
+    }
+
     private func advice(_ verify: CrawlerProcess.Run, for path: String, after marker: String) throws -> String {
         let line = try #require(verify.stdout.split(separator: "\n").first { $0.hasPrefix(path + ":") }, "\(verify.stdout)")
         return try #require(line.components(separatedBy: marker).last, "\(line)")
@@ -351,11 +357,12 @@ extension StoreVerifyAdviceTests {
         try folder.write(stored, to: broken + "/" + name)
         try folder.write(stored + "my edit\n", to: "store/posts/" + file)
         let verify = try crawler(["store", "verify"])
-        let line = try #require(verify.stdout.split(separator: "\n").first { $0.contains("to restore it: ") }, "\(verify.stdout)")
-        let restore = try #require(line.components(separatedBy: "to restore it: ").last?.components(separatedBy: "; ").first)
+        let line = try #require(verify.stdout.split(separator: "\n").first { $0.contains("to restore it") }, "\(verify.stdout)")
+        let restore = try restoreCommand(String(line))
         #expect(restore.contains("printf"), "\(restore)")
         try runShell(restore)
         #expect(folder.read("store/posts/" + file) == stored, "\(restore)")
+        #expect(folder.read("store/posts/" + file + ".edited") == stored + "my edit\n")
         #expect(folder.read(broken + "/" + name) == stored)
     }
 
@@ -446,8 +453,9 @@ extension StoreVerifyAdviceTests {
         #expect(!verify.stdout.contains("rm "), "\(verify.stdout)")
         let line = try #require(verify.stdout.split(separator: "\n").first { $0.hasPrefix(String(backup.dropFirst("store/".count))) },
                                 "\(verify.stdout)")
-        try runShell(try #require(line.components(separatedBy: "to restore it: ").last?.components(separatedBy: ";").first))
+        try runShell(try restoreCommand(String(line)))
         #expect(folder.read("store/posts/" + file) == stored)
+        #expect(folder.read("store/posts/" + file + ".edited") == stored + "edited\n")
     }
 
     /// `forget` given a link inside the store resolved it, and forgot and deleted the document it
@@ -461,5 +469,55 @@ extension StoreVerifyAdviceTests {
         let forget = try crawler(["store", "forget", folder.file(link)])
         #expect(forget.status != 0 && forget.stdout.contains("forgot 0 documents"), "\(forget.stdout)\(forget.stderr)")
         #expect(folder.read("store/posts/" + file) != nil)
+    }
+
+    /// The indexed file out of place (indexed where it was moved), and a copy put back in place:
+    /// the copy was "a second copy: rm" while the indexed one's line said to move it over the
+    /// copy and rebuild; followed in order, the rm removed the only copy.
+    @Test func aCopyInPlaceOfAMisplacedIndexedDocumentIsNotToBeRemoved() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let file = try #require(documents.first)
+        let name = String(file.split(separator: "/").last!)
+        try FileManager.default.createDirectory(atPath: folder.file("store/posts/old"), withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: folder.file("store/posts/" + file), toPath: folder.file("store/posts/old/" + name))
+        #expect(try crawler(["store", "rebuild-index"]).stdout.contains("misplaced posts/old/\(name)"))
+        try FileManager.default.copyItem(atPath: folder.file("store/posts/old/" + name), toPath: folder.file("store/posts/" + file))
+        let verify = try crawler(["store", "verify"])
+        #expect(!verify.stdout.contains("rm "), "\(verify.stdout)")
+        let move = try advice(verify, for: "posts/old/" + name, after: "move it there, then: ")
+        try FileManager.default.removeItem(atPath: folder.file("store/posts/old/" + name))
+        try runShell("cd '\(folder.path)' && '\(CrawlerProcess.binary)'" + move.dropFirst("crawler".count))
+        #expect(try crawler(["store", "verify"]).status == 0)
+        #expect(folder.read("store/posts/" + file) != nil)
+    }
+
+    /// `rebuild-index` keeps an edited file that no longer reads as a document, but not an empty
+    /// or binary one (a crash, a full disk): kept, verify called the store clean.
+    @Test func rebuildingDropsAnEmptyOrBinaryDocumentItCannotRead() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let files = documents
+        try folder.write("", to: "store/posts/" + files[0])
+        try Data([0x67, 0x00, 0x00]).write(to: URL(fileURLWithPath: folder.file("store/posts/" + files[1])))
+        let rebuild = try crawler(["store", "rebuild-index"])
+        #expect(rebuild.stdout.contains("indexed 4 documents"), "\(rebuild.stdout)")
+        #expect(!rebuild.stdout.contains("kept with its indexed date"), "\(rebuild.stdout)")
+        #expect(try crawler(["store", "verify"]).status == 1)
+    }
+
+    /// A document moved to the store's top or into `assets/` is not missing: `forget --missing`
+    /// forgot it, and verify then advised removing the file as forgotten.
+    @Test func forgettingTheMissingKeepsADocumentMovedToTheTopOrAssets() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let files = documents
+        let top = String(files[0].split(separator: "/").last!), kept = String(files[1].split(separator: "/").last!)
+        try FileManager.default.moveItem(atPath: folder.file("store/posts/" + files[0]), toPath: folder.file("store/" + top))
+        try FileManager.default.createDirectory(atPath: folder.file("store/assets/x"), withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: folder.file("store/posts/" + files[1]), toPath: folder.file("store/assets/x/" + kept))
+        let forget = try crawler(["store", "forget", "--missing"])
+        #expect(forget.stdout.contains("forgot 0 documents"), "\(forget.stdout)")
+        #expect(forget.stdout.contains("kept posts/\(files[0])") && forget.stdout.contains("kept posts/\(files[1])"), "\(forget.stdout)")
     }
 }
