@@ -64,6 +64,11 @@ extension DocumentStore {
                 continue
             }
             guard files.insert(file.document).inserted else { continue }
+            // Edited by hand since it was stored: the version is recorded, never written over the edit.
+            guard try !isEditedByHand(file) else {
+                kept.append(document)
+                continue
+            }
             replacements.append((RevisionIndex.Rewrite(
                 document: file.document, temp: "", path: file.path, oldPath: file.path, date: document.date,
                 bytes: document.text.utf8.count, feed: document.feed, item: document.itemIdentity,
@@ -73,12 +78,22 @@ extension DocumentStore {
         }
         try performRewrites(replacements)
         try index.database.transaction { () throws(StoreError) in
-            for document in replaced + kept {
+            for (document, written) in replaced.map({ ($0, true) }) + kept.map({ ($0, false) }) {
                 try index.revisions.recordVersion(feed: document.feed, item: document.itemIdentity, hash: document.contentHash,
-                                                  seenAt: storedAt, written: document.revisions == .replace)
+                                                  seenAt: storedAt, written: written)
             }
         }
         return (replaced, kept)
+    }
+
+    /// Whether the file holding an item's document has other bytes than the index recorded for it
+    /// (its size, and its digest where one was kept).
+    private func isEditedByHand(_ file: RevisionIndex.ItemFile) throws(StoreError) -> Bool {
+        guard DocumentStore.isContentHash(file.document),
+              let recorded = try index.documents(where: "short = '\(file.document)'").first,
+              let located = folder.locate(recorded.path), let bytes = FileSystem.read(located.name, in: located.folder)
+        else { return false }
+        return bytes.count != recorded.bytes || recorded.digest.map { FileDigest.of(bytes) != $0 } == true
     }
 
     private func performRewrites(_ rewrites: [(RevisionIndex.Rewrite, String)]) throws(StoreError) {

@@ -48,6 +48,26 @@ import Testing
         expectHealthyStored()
     }
 
+    /// A document edited by hand, then a new version of its item: the replacement wrote over the
+    /// edit without a word. The version is recorded; the edit stays.
+    @Test func aNewVersionIsNotWrittenOverADocumentEditedByHand() throws {
+        try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version")])
+        #expect(try once().status == 0)
+        let path = try #require(folder.documents().first { $0.value.contains("first version") }?.key)
+        let edited = try #require(folder.read("store/" + path)).replacingOccurrences(of: "first version", with: "corrected by hand")
+        try folder.write(edited, to: "store/" + path)
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version")])
+        let second = try once()
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(folder.read("store/" + path) == edited)
+        #expect(!folder.documents().values.contains { $0.contains("second version") })
+        let line = second.stderr.split(separator: "\n").map { LogLine(String($0)) }
+            .first { $0["event"] == "fetch" && $0["feed"] == "news" }
+        #expect(line?["versions_recorded"] == "1", "\(second.stderr)")
+        expectHealthyStored()
+    }
+
     @Test func aCounterInTheBodyMakesNoNewPostPerPoll() throws {
         try folder.write(feeds.config(["counter", "healthy"]), to: "feeds.yaml")
         for views in 1...4 {
