@@ -83,7 +83,12 @@ enum EntityRepair {
         let isEnd = index + 1 < input.count && input[index + 1] == UInt8(ascii: "/")
         let nameStart = index + (isEnd ? 2 : 1)
         let nameEnd = FieldBalance.nameEnd(input, from: nameStart)
-        guard nameEnd > nameStart else { return index + 1 }
+        guard nameEnd > nameStart else {
+            // `</ b>`, `</>` in an item's text: libxml2 ends whatever element is open there (the
+            // field, then the item) at the `</`, whatever follows. Written as text, it ends nothing.
+            if isEnd, writer.fields.isOpen { writer.replace(index..<(index + 1), with: Array("&#60;".utf8)) }
+            return index + 1
+        }
         let name = input[nameStart..<nameEnd]
         if isEnd {
             let close = endTagClose(input, after: nameEnd)
@@ -117,7 +122,11 @@ enum EntityRepair {
         }
         guard writer.fields.isOpen || FieldBalance.isField(name),
               let closesItself = FieldBalance.closesItself(input, name: nameStart..<nameEnd) else { return index + 1 }
-        writer.insert(writer.fields.start(name, closesItself: closesItself), at: index)
+        guard let closing = writer.fields.start(name, closesItself: closesItself) else {
+            writer.replace(index..<(index + 1), with: Array("&#60;".utf8))
+            return index + 1
+        }
+        writer.insert(closing, at: index)
         return index + 1
     }
 

@@ -11,8 +11,9 @@
 /// the field (`x<br> </summary> y`), which libxml2 would take for the field's own, is dropped, as
 /// HTML drops it, when the field's own end tag follows; otherwise (a mistyped `</descripton>`),
 /// and for one of the feed's own structure (`</item>`), it ends the field. Past 200
-/// levels, as HTML does, a `<p>` or `<li>` ends the one it stands in, or one list of 300 entries
-/// never closed would pass libxml2's limit within a single item.
+/// levels, as HTML does, a `<p>`, `<li>`, `<td>`... ends the one it stands in, or one list of 300
+/// entries never closed would pass libxml2's limit within a single item; past 240, any start tag
+/// is written as text.
 struct FieldBalance {
     private var field: [UInt8]?
     private var open: [[UInt8]] = []
@@ -33,22 +34,32 @@ struct FieldBalance {
         fields.contains { $0.elementsEqual(name) }
     }
 
-    /// The end tags to write before the start tag `name`.
-    mutating func start(_ name: Slice<UnsafeBufferPointer<UInt8>>, closesItself: Bool) -> [UInt8] {
+    /// The end tags to write before the start tag `name`; nil when the tag is to be written as
+    /// text: past `deepest` levels in one field, where libxml2's limit of 256 in the whole
+    /// document would cut the feed (`<div>` 300 times, a table of unclosed `<td>`).
+    mutating func start(_ name: Slice<UnsafeBufferPointer<UInt8>>, closesItself: Bool) -> [UInt8]? {
         guard field != nil else {
             if !closesItself, Self.isField(name) { field = Array(name) }
             return []
         }
         guard !closesItself else { return [] }
         var closes: [UInt8] = []
-        if open.count >= Self.deep, let top = open.last, top.elementsEqual(name), Self.endedBySibling.contains(top) {
+        if open.count >= Self.deep, let top = open.last, Self.sameName(top, name),
+           Self.endedBySibling.contains(top.map(Self.lowercased)) {
             closes = Self.endTag(top)
             open.removeLast()
         }
+        guard open.count < Self.deepest else { return nil }
         open.append(Array(name))
-        // Past libxml2's own limit the document is cut whatever is written here.
-        if open.count > Self.maxOpen { reset() }
         return closes
+    }
+
+    private static func sameName(_ one: [UInt8], _ other: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        one.count == other.count && zip(one, other).allSatisfy { lowercased($0) == lowercased($1) }
+    }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }
 
     /// What to do with the end tag `name` at `position`; `droppable`: its `>` was found, so it can
@@ -100,7 +111,8 @@ struct FieldBalance {
     private static let fields = ["description", "content:encoded", "summary", "content", "title"].map { Array($0.utf8) }
     /// The feed's own elements: an end tag of one, stray in a field, ends the field.
     private static let structure = ["item", "entry", "channel", "feed", "rss", "rdf:RDF"].map { Array($0.utf8) }
-    private static let endedBySibling = ["p", "li"].map { Array($0.utf8) }
+    /// HTML's elements that a sibling ends (`<td>a<td>b`), in any case.
+    private static let endedBySibling = ["p", "li", "td", "tr", "th", "dt", "dd", "option"].map { Array($0.utf8) }
     /// Where an item or entry begins or ends: a field's own end tag is looked for only up to there.
     private static let boundaries = ["item", "entry", "channel", "feed"].map { Array($0.utf8) }
 
@@ -108,7 +120,8 @@ struct FieldBalance {
         boundaries.contains { $0.elementsEqual(name) }
     }
     private static let deep = 200
-    private static let maxOpen = 512
+    /// Levels a field may open: with the feed's own (rss, channel, item, field) and a margin, under 256.
+    private static let deepest = 240
 
     /// Past the tag name starting at `start`: letters, digits, `:`, `_`, `.`, `-` and every
     /// byte beyond ASCII, as XML's names.
@@ -134,20 +147,20 @@ struct FieldBalance {
     /// the field, the item and the channel: the rest of the feed was lost.
     /// Every look stops at the next `<`, so a run of broken tags is read once.
     static func closesItself(_ input: UnsafeBufferPointer<UInt8>, name: Range<Int>) -> Bool? {
-        // Names beyond ASCII are left uncounted: XML's rules for them are not worth copying here.
-        guard isNameStart(input[name.lowerBound]), !input[name].contains(where: { $0 >= 0x80 }) else { return nil }
-        var index = skipBlanks(input, from: name.upperBound)
+        guard isNameStart(input, at: name.lowerBound) else { return nil }
+        var index = skipBlanks(input, from: wholeNameEnd(input, from: name.lowerBound))
         while index < input.count {
             if let end = tagEnd(input, at: index) { return end }
-            guard isNameStart(input[index]) else { return nil }
-            index = skipBlanks(input, from: nameEnd(input, from: index))
+            guard isNameStart(input, at: index) else { return nil }
+            index = skipBlanks(input, from: wholeNameEnd(input, from: index))
             guard index < input.count, input[index] == UInt8(ascii: "=") else {
                 // An attribute without a value: libxml2 still opens the element if the tag ends here.
                 return index < input.count ? tagEnd(input, at: index) : nil
             }
             index = skipBlanks(input, from: index + 1)
             guard index < input.count, input[index] == UInt8(ascii: "\"") || input[index] == UInt8(ascii: "'") else {
-                return nil
+                // No value at all (`<a href=>`): libxml2 complains, and the tag still ends there.
+                return index < input.count ? tagEnd(input, at: index) : nil
             }
             let quote = input[index]
             index += 1
@@ -172,10 +185,31 @@ struct FieldBalance {
         return nil
     }
 
-    private static func isNameStart(_ byte: UInt8) -> Bool {
-        (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
-            || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":")
+    /// Past a name starting at `start`, however long (`nameEnd` stops at 64 bytes).
+    private static func wholeNameEnd(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var end = start
+        while end < input.count, isNameByte(input[end]) { end += 1 }
+        return end
     }
+
+    /// Whether a name may start at `index`, as XML's NameStartChar (libxml2 follows the fifth
+    /// edition): a letter, `_`, `:`, or a character beyond ASCII in its ranges (`<café>`, `<三体>`).
+    private static func isNameStart(_ input: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        let byte = input[index]
+        guard byte >= 0x80 else {
+            return (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":")
+        }
+        var decoder = UTF8()
+        var bytes = input[index..<min(input.count, index + 4)].makeIterator()
+        guard case .scalarValue(let scalar) = decoder.decode(&bytes) else { return false }
+        return nameStartRanges.contains { $0.contains(scalar.value) }
+    }
+
+    private static let nameStartRanges: [ClosedRange<UInt32>] = [
+        0xC0...0xD6, 0xD8...0xF6, 0xF8...0x2FF, 0x370...0x37D, 0x37F...0x1FFF, 0x200C...0x200D, 0x2070...0x218F,
+        0x2C00...0x2FEF, 0x3001...0xD7FF, 0xF900...0xFDCF, 0xFDF0...0xFFFD, 0x10000...0xEFFFF,
+    ]
 
     private static func skipBlanks(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var index = start
