@@ -147,10 +147,11 @@ struct DocumentWriter {
         guard let folder = entry.folder else { return }
         switch entry.staged {
         case .unnamed(let descriptor):
-            try FileSystem.link(unnamed: descriptor, as: entry.name, in: folder,
+            try FileSystem.link(unnamed: descriptor, holding: entry.document.text, as: entry.name, in: folder,
                                 replacingVia: temporaryName(for: entry.document), in: temporaryFolder,
                                 linking: unnamedLinking ?? .throughProc)
         case .temporary(let name):
+            _ = try FileSystem.setAside(entry.name, in: folder, unless: entry.document.text)
             try FileSystem.rename(name, in: temporaryFolder, to: entry.name, in: folder)
         }
     }

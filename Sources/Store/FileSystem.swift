@@ -86,19 +86,40 @@ enum FileSystem {
         case direct, throughProc
     }
 
-    /// Names an unnamed file `name` in `folder`. A file already there (one whose index commit a
-    /// power cut lost) is replaced as a rename replaces it, atomically, through a link at `spare`
-    /// in `spareFolder`.
-    static func link(unnamed descriptor: Int32, as name: String, in folder: StoreFolder,
+    /// Names an unnamed file holding `text` `name` in `folder`. A file already there with the same
+    /// bytes (one whose index commit a power cut lost) is replaced as a rename replaces it,
+    /// atomically, through a link at `spare` in `spareFolder`; one with other bytes is set aside.
+    static func link(unnamed descriptor: Int32, holding text: String, as name: String, in folder: StoreFolder,
                      replacingVia spare: String, in spareFolder: StoreFolder, linking: UnnamedLinking) throws(StoreError) {
         let throughProc = linking == .throughProc
         if SystemCalls.linkUnnamed(descriptor, into: folder.descriptor, as: name, throughProc: throughProc) == 0 { return }
         guard errno == EEXIST else { throw .io(path: folder.path + "/" + name, operation: "link into place", errno: errno) }
+        if try setAside(name, in: folder, unless: text),
+           SystemCalls.linkUnnamed(descriptor, into: folder.descriptor, as: name, throughProc: throughProc) == 0 { return }
         spareFolder.remove(spare)
         guard SystemCalls.linkUnnamed(descriptor, into: spareFolder.descriptor, as: spare, throughProc: throughProc) == 0 else {
             throw .io(path: spareFolder.path + "/" + spare, operation: "link", errno: errno)
         }
         try rename(spare, in: spareFolder, to: name, in: folder)
+    }
+
+    /// A file at `name` with other bytes than `text` (an edit the index lost track of, say after
+    /// a rebuild-index that could not read it) is kept as `NAME.edited` (`.edited-2`... when taken)
+    /// instead of being replaced; true when it was moved.
+    static func setAside(_ name: String, in folder: StoreFolder, unless text: String) throws(StoreError) -> Bool {
+        guard folder.kind(of: name) == .file, let bytes = read(name, in: folder), !bytes.elementsEqual(text.utf8) else {
+            return false
+        }
+        for suffix in [""] + (2...99).map({ "-\($0)" }) {
+            let aside = name + ".edited" + suffix
+            if Glibc.linkat(folder.descriptor, name, folder.descriptor, aside, 0) == 0 {
+                folder.remove(name)
+                return true
+            }
+            guard errno == EEXIST else { throw .io(path: folder.path + "/" + aside, operation: "set aside", errno: errno) }
+        }
+        throw .refused(path: folder.path + "/" + name, reason: "has other bytes than the document to store there, "
+                       + "and 99 copies set aside beside it already; move them out of the store")
     }
 
     /// Whether `folder`'s filesystem makes unnamed files (O_TMPFILE) and how this process can

@@ -84,8 +84,16 @@ struct StoreVerifier {
                                        + "index it: \(command("rebuild-index"))")
             }
         }
+        let outside = seen.missing.isEmpty ? [] : DocumentFiles.outsideDocumentFolders(root: folder)
         for document in indexed where seen.missing.contains(document.shortHash) {
-            report.problems += missingProblems(document, copies: copiesOfMissing[document.shortHash] ?? [])
+            let copies = copiesOfMissing[document.shortHash] ?? []
+            guard !copies.isEmpty || !outside.contains(document.shortHash) else {
+                // `forget --missing` keeps it: not missing, yet not where the store looks for documents.
+                report.problems.append("\(document.path): not on disk; a file named with its hash is at the store's top "
+                                       + "or under assets/: move it back to \(document.path) by hand")
+                continue
+            }
+            report.problems += missingProblems(document, copies: copies)
         }
         if !indexIsNew {
             let assets = try AssetCheck(folder: folder, database: database).run()
@@ -135,10 +143,12 @@ struct StoreVerifier {
         // The indexed file edited since: this copy may be the backup to restore it from. The
         // restore sets the edited text aside first: a plain cp over it lost the edit.
         guard holdsStored(original, at: original.path) else {
+            // Never over an existing file: a second backup's line, or this copy being the `.edited` one.
             let aside = shell(original.path + ".edited")
             return "\(path): holds what was stored at \(original.path), which has other bytes now; to restore it, "
-                + "keeping the edited text as \(original.path).edited: cp \(shell(original.path)) \(aside) && "
-                + "cp \(shell(path)) \(shell(original.path)); once \(original.path) is as you want it, remove this copy by hand"
+                + "keeping the edited text as \(original.path).edited: [ ! -e \(aside) ] && cp \(shell(original.path)) "
+                + "\(aside) && cp \(shell(path)) \(shell(original.path)); once \(original.path) is as you want it, "
+                + "remove this copy by hand"
         }
         // The indexed one is itself out of place (this copy may be the one in place): its own line
         // says to move it over this one and rebuild, after which removing "the copy" removed it.
@@ -235,7 +245,7 @@ struct StoreVerifier {
         let text = String(decoding: bytes, as: UTF8.self)
         let date: Timestamp
         let corruptFix = "; restore it from a backup, keep it as it is: \(command("rebuild-index")) (a later store "
-            + "rerender writes it again), or drop it: \(command("forget", quoted(path)))"
+            + "rerender, or a new version of its item, writes it again), or drop it: \(command("forget", quoted(path)))"
         do {
             date = try readDate(text)
         } catch {

@@ -288,7 +288,7 @@ import Testing
         #expect(appendedLine.contains("no longer reads as a document"), "\(appendedLine)")
         #expect(appendedLine.contains("keep it as it is: crawler store rebuild-index"), "\(appendedLine)")
         let editedLine = try #require(verify.stdout.split(separator: "\n").first { $0.contains(edited) })
-        #expect(editedLine.contains("crawler store rebuild-index --store '\(folder.file("store"))' (a later store rerender writes it again)"), "\(editedLine)")
+        #expect(editedLine.contains("crawler store rebuild-index --store '\(folder.file("store"))' (a later store rerender, or a new version of its item, writes it again)"), "\(editedLine)")
         let rebuild = try crawler(["store", "rebuild-index"])
         #expect(rebuild.stdout.contains("posts/\(appended): kept with its indexed date"), "\(rebuild.stdout)")
         #expect(rebuild.stdout.contains("indexed 6 documents"), "\(rebuild.stdout)")
@@ -310,10 +310,10 @@ extension StoreVerifyAdviceTests {
         shell.waitUntilExit()
     }
 
-    /// The commands of a "to restore it" line: from its first `cp` to the `;` after them.
+    /// The commands of a "to restore it" line: from its test that the aside name is free to the `;` after them.
     private func restoreCommand(_ line: String) throws -> String {
-        let commands = try #require(line.range(of: ": cp "), "\(line)")
-        return "cp " + (line[commands.upperBound...].components(separatedBy: "; once").first ?? "")
+        let commands = try #require(line.range(of: ".edited: [ "), "\(line)")
+        return "[ " + (line[commands.upperBound...].components(separatedBy: "; once").first ?? "")
     }
 
     private func advice(_ verify: CrawlerProcess.Run, for path: String, after marker: String) throws -> String {
@@ -519,5 +519,36 @@ extension StoreVerifyAdviceTests {
         let forget = try crawler(["store", "forget", "--missing"])
         #expect(forget.stdout.contains("forgot 0 documents"), "\(forget.stdout)")
         #expect(forget.stdout.contains("kept posts/\(files[0])") && forget.stdout.contains("kept posts/\(files[1])"), "\(forget.stdout)")
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.stdout.contains("posts/\(files[0]): not on disk; a file named with its hash is at the store's top")
+                && !verify.stdout.contains("forget --missing"), "\(verify.stdout)")
+    }
+
+    /// An edited file rebuild-index left out (it no longer began as a document), then its item
+    /// stored again: the new document replaced the edit at its path. The edit is set aside as
+    /// `NAME.edited`; and restoring from a backup twice never writes over that.
+    @Test func storingOverAnUnindexedEditSetsTheEditAside() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let file = try #require(documents.first)
+        let stored = try #require(folder.read("store/posts/" + file))
+        let edited = String(stored.dropFirst()) + "my edit\n"
+        try folder.write(edited, to: "store/posts/" + file)
+        #expect(try crawler(["store", "rebuild-index"]).stdout.contains("skipped posts/\(file)"))
+        #expect(try crawler(["once"]).status == 0)
+        #expect(folder.read("store/posts/" + file) == stored)
+        #expect(folder.read("store/posts/" + file + ".edited") == edited)
+
+        // Two backups, each with its restore line: run both, the edit stays set aside.
+        try folder.write(stored, to: "store/posts/" + file + ".orig")
+        try folder.write(stored, to: "store/posts/" + file + ".bak")
+        try folder.write(stored + "second edit\n", to: "store/posts/" + file)
+        try FileManager.default.removeItem(atPath: folder.file("store/posts/" + file + ".edited"))
+        let verify = try crawler(["store", "verify"])
+        let lines = verify.stdout.split(separator: "\n").filter { $0.contains("to restore it") }
+        #expect(lines.count == 2, "\(verify.stdout)")
+        for line in lines { try? runShell(try restoreCommand(String(line))) }
+        #expect(folder.read("store/posts/" + file) == stored)
+        #expect(folder.read("store/posts/" + file + ".edited") == stored + "second edit\n")
     }
 }
