@@ -57,7 +57,8 @@ enum EntityRepair {
             guard writer.recovering else { return index + 1 }
             // An instruction is read raw to its `?>`, as libxml2 reads it: a tag inside one
             // (`<?php echo "<p>"; ?>` in an item's text) opens nothing.
-            if index + 1 < input.count, input[index + 1] == UInt8(ascii: "?"),
+            // Only with a target name: after a bare `<?` (`<?= … ?>`) libxml2 reads on as content.
+            if index + 2 < input.count, input[index + 1] == UInt8(ascii: "?"), FieldBalance.isNameStart(input, at: index + 2),
                let end = writer.instructionEnd(after: index + 2) { return end }
             return afterTag(at: index, writer: &writer)
         }
@@ -85,8 +86,16 @@ enum EntityRepair {
         let nameEnd = FieldBalance.nameEnd(input, from: nameStart)
         guard nameEnd > nameStart else {
             // `</ b>`, `</>` in an item's text: libxml2 ends whatever element is open there (the
-            // field, then the item) at the `</`, whatever follows. Written as text, it ends nothing.
-            if isEnd, writer.fields.isOpen { writer.replace(index..<(index + 1), with: Array("&#60;".utf8)) }
+            // field, then the item) at the `</`, whatever follows. Written as text, it ends
+            // nothing; unless it is the field's own end, mistyped (`</ title>`).
+            if isEnd, writer.fields.isOpen {
+                let fieldEndFollows = { (field: [UInt8]) in Self.anotherEnd(of: field, in: input, after: index + 1) }
+                if let closing = writer.fields.namelessEnd(at: index, fieldEndFollows: fieldEndFollows) {
+                    writer.insert(closing, at: index)
+                } else {
+                    writer.replace(index..<(index + 1), with: Array("&#60;".utf8))
+                }
+            }
             return index + 1
         }
         let name = input[nameStart..<nameEnd]

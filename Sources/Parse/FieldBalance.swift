@@ -12,7 +12,7 @@
 /// HTML drops it, when the field's own end tag follows; otherwise (a mistyped `</descripton>`),
 /// and for one of the feed's own structure (`</item>`), it ends the field. Past 200
 /// levels, as HTML does, a `<p>`, `<li>`, `<td>`... ends the one it stands in, or one list of 300
-/// entries never closed would pass libxml2's limit within a single item; past 240, any start tag
+/// entries never closed would pass libxml2's limit within a single item; past 250, any start tag
 /// is written as text.
 struct FieldBalance {
     private var field: [UInt8]?
@@ -89,6 +89,17 @@ struct FieldBalance {
         return .keep(closing: [])
     }
 
+    /// `</ b>` or `</>` at `position` in a field, which libxml2 takes for the end of whatever is
+    /// open: nil when the field's own end tag still follows (then it is to be written as text, and
+    /// ends nothing); otherwise it is the field's end, mistyped (`</ title>`), and what the field
+    /// left open is closed before it.
+    mutating func namelessEnd(at position: Int, fieldEndFollows lookFor: ([UInt8]) -> (follows: Bool, stop: Int)) -> [UInt8]? {
+        guard let field, !fieldEndFollows(field, at: position, lookFor: lookFor) else { return nil }
+        let closes = open.reversed().flatMap(Self.endTag)
+        reset()
+        return closes
+    }
+
     /// The look for the field's own end tag, made once for all the tags before where it stopped.
     private mutating func fieldEndFollows(_ field: [UInt8], at position: Int,
                                           lookFor: ([UInt8]) -> (follows: Bool, stop: Int)) -> Bool {
@@ -120,8 +131,8 @@ struct FieldBalance {
         boundaries.contains { $0.elementsEqual(name) }
     }
     private static let deep = 200
-    /// Levels a field may open: with the feed's own (rss, channel, item, field) and a margin, under 256.
-    private static let deepest = 240
+    /// Levels a field may open: with the feed's own (rss, channel, item, field), under 256.
+    private static let deepest = 250
 
     /// Past the tag name starting at `start`: letters, digits, `:`, `_`, `.`, `-` and every
     /// byte beyond ASCII, as XML's names.
@@ -185,24 +196,40 @@ struct FieldBalance {
         return nil
     }
 
-    /// Past a name starting at `start`, however long (`nameEnd` stops at 64 bytes).
+    /// Past a name starting at `start`, however long (`nameEnd` stops at 64 bytes), ending where
+    /// XML's names do: at a character beyond ASCII that names may not hold (`<三体—黑暗森林>`, a
+    /// no-break space), as libxml2 ends it.
     private static func wholeNameEnd(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var end = start
-        while end < input.count, isNameByte(input[end]) { end += 1 }
+        while end < input.count, isNameByte(input[end]) {
+            guard input[end] >= 0x80 else { end += 1; continue }
+            guard let (scalar, length) = scalar(in: input, at: end), isNameCharacter(scalar.value) else { break }
+            end += length
+        }
         return end
+    }
+
+    private static func scalar(in input: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar, Int)? {
+        var decoder = UTF8()
+        var bytes = input[index..<min(input.count, index + 4)].makeIterator()
+        guard case .scalarValue(let scalar) = decoder.decode(&bytes) else { return nil }
+        return (scalar, UTF8.width(scalar))
+    }
+
+    private static func isNameCharacter(_ value: UInt32) -> Bool {
+        value == 0xB7 || (0x300...0x36F).contains(value) || (0x203F...0x2040).contains(value)
+            || nameStartRanges.contains { $0.contains(value) }
     }
 
     /// Whether a name may start at `index`, as XML's NameStartChar (libxml2 follows the fifth
     /// edition): a letter, `_`, `:`, or a character beyond ASCII in its ranges (`<café>`, `<三体>`).
-    private static func isNameStart(_ input: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+    static func isNameStart(_ input: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         let byte = input[index]
         guard byte >= 0x80 else {
             return (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
                 || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":")
         }
-        var decoder = UTF8()
-        var bytes = input[index..<min(input.count, index + 4)].makeIterator()
-        guard case .scalarValue(let scalar) = decoder.decode(&bytes) else { return false }
+        guard let (scalar, _) = scalar(in: input, at: index) else { return false }
         return nameStartRanges.contains { $0.contains(scalar.value) }
     }
 
