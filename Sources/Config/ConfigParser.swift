@@ -93,8 +93,10 @@ public struct ConfigParser: Sendable {
         config.assetsURL = try ImageSettingsParser(parser: self).assetsURL(reader) ?? config.assetsURL
         let feeds = try parseFeeds(reader.node("feeds"), defaults: defaults)
         try refuseRetentionInFleet(reader, database: config.database)
-        config.feeds = feeds.filter(\.enabled).map(\.0)
-        config.disabledFeeds = feeds.filter { !$0.enabled }.map(\.0)
+        config.feeds.reserveCapacity(feeds.count)
+        for (feed, enabled) in feeds {
+            if enabled { config.feeds.append(feed) } else { config.disabledFeeds.append(feed) }
+        }
         return config
     }
 
