@@ -245,7 +245,16 @@ public final class DocumentStore {
         let inPlace = located.filter { synced && $0.file.flatMap { $0.folder.size(of: $0.name) } == $0.document.bytes }
         let inPlaceHashes = Set(inPlace.map(\.document.shortHash))
         let missing = located.filter { !inPlaceHashes.contains($0.document.shortHash) }
-        for entry in missing { _ = entry.file.map { $0.folder.remove($0.name) } }
+        for entry in missing {
+            guard let file = entry.file, let size = file.folder.size(of: file.name) else { continue }
+            // Of another size than the document: not ours (ours are named only once whole), but a
+            // file that was there before, an edit the crash came before setting aside.
+            if size == entry.document.bytes {
+                file.folder.remove(file.name)
+            } else {
+                _ = try? FileSystem.setAside(file.name, in: file.folder, unless: "")
+            }
+        }
         try index.markStored(inPlace.map(\.document.shortHash))
         try index.forget(missing.map(\.document.shortHash))
         return (inPlace.count, missing.count)

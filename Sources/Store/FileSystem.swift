@@ -122,6 +122,13 @@ enum FileSystem {
                        + "and 99 copies set aside beside it already; move them out of the store")
     }
 
+    /// Whether `name` is one `setAside` gives (`….edited`, `….edited-7`).
+    static func isSetAside(_ name: String) -> Bool {
+        guard let range = name.ranges(of: ".edited").last else { return false }
+        let suffix = name[range.upperBound...]
+        return suffix.isEmpty || (suffix.first == "-" && suffix.dropFirst().allSatisfy(\.isNumber) && suffix.count > 1)
+    }
+
     /// Whether `folder`'s filesystem makes unnamed files (O_TMPFILE) and how this process can
     /// link them, if at all; tried once with an empty file.
     static func unnamedFileLinking(in folder: StoreFolder) -> UnnamedLinking? {

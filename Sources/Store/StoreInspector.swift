@@ -11,6 +11,8 @@ extension DocumentStore {
         /// Kept images checked, and those no stored document uses (not problems).
         public var assetsChecked = 0
         public var unreferencedAssets: [String] = []
+        /// Edits set aside (`NAME.edited`), not problems: for the operator to compare and keep or remove.
+        public var setAside: [String] = []
     }
 
     public func verify() throws(StoreError) -> VerifyReport {
@@ -65,6 +67,7 @@ struct StoreVerifier {
             report.problems += found
         }
         report.problems += barrierProblems(listing.barriers, seen: seen)
+        report.setAside = listing.setAside
         let rewritten = Set(rewriting.values.map { Array($0.path.utf8) })
         var copiesOfMissing: [String: [String]] = [:]
         for file in listing.files {
@@ -315,6 +318,9 @@ enum DocumentFiles {
 
     struct Listing {
         var files: [File] = []
+        /// Edits set aside (`NAME.edited`) when their document was stored again: never documents,
+        /// never copies to remove.
+        var setAside: [String] = []
         /// In the document folders: the documents behind one would look deleted.
         var barriers: [Barrier] = []
 
@@ -360,6 +366,8 @@ enum DocumentFiles {
             let path = relative + "/" + entry.name
             if entry.kind == .folder {
                 enter(folder, entry.name, relative: path, counts: true, into: &listing)
+            } else if entry.kind == .file, FileSystem.isSetAside(entry.name) {
+                listing.setAside.append(path)
             } else if entry.kind == .file, let short = DocumentLayout.shortHash(ofFileName: Substring(entry.name)) {
                 listing.files.append(File(path: path, shortHash: short))
             } else if entry.kind == .link {

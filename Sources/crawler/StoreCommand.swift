@@ -120,6 +120,10 @@ extension StoreCommand {
                 throw ExitStatus.storeUnavailable
             }
             report.problems.forEach { printOutput($0) }
+            report.setAside.forEach {
+                printOutput("\($0): an edit set aside when its document was stored again; compare it with the document "
+                            + "and keep what you want by hand (not a problem)")
+            }
             report.unreferencedAssets.forEach {
                 printOutput("\($0): unreferenced: no stored document uses it (a crawler stopped between storing it and its document?)")
             }

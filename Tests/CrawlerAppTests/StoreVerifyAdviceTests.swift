@@ -538,6 +538,9 @@ extension StoreVerifyAdviceTests {
         #expect(try crawler(["once"]).status == 0)
         #expect(folder.read("store/posts/" + file) == stored)
         #expect(folder.read("store/posts/" + file + ".edited") == edited)
+        // Set aside, the edit is no document: verify names it without advice to remove it.
+        let aside = try crawler(["store", "verify"])
+        #expect(aside.status == 0 && aside.stdout.contains("posts/\(file).edited: an edit set aside"), "\(aside.stdout)")
 
         // Two backups, each with its restore line: run both, the edit stays set aside.
         try folder.write(stored, to: "store/posts/" + file + ".orig")
@@ -550,5 +553,28 @@ extension StoreVerifyAdviceTests {
         for line in lines { try? runShell(try restoreCommand(String(line))) }
         #expect(folder.read("store/posts/" + file) == stored)
         #expect(folder.read("store/posts/" + file + ".edited") == stored + "second edit\n")
+    }
+
+    /// An unindexed edit at a document's path, and a crash just before the document was linked
+    /// there: the next start took the pending document for missing and removed the file at its
+    /// path, the edit. It is set aside instead; and a document forgotten later leaves its
+    /// set-aside edit alone (verify advised `forget` for it, which deleted it).
+    @Test func aCrashBeforeStoringOverAnEditKeepsTheEdit() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let file = try #require(documents.first)
+        let stored = try #require(folder.read("store/posts/" + file))
+        let edited = "my own text\n"
+        try folder.write(edited, to: "store/posts/" + file)
+        #expect(try crawler(["store", "rebuild-index"]).stdout.contains("skipped posts/\(file)"))
+        let killed = try CrawlerProcess.run(["once"], in: folder.path, shellPrefix: "export CRAWLER_FAULT='link:KILL:1';")
+        #expect(killed.status != 0)
+        #expect(try crawler(["once"]).status == 0)
+        #expect(folder.read("store/posts/" + file) == stored)
+        #expect(folder.read("store/posts/" + file + ".edited") == edited)
+        #expect(try crawler(["store", "forget", "posts/" + file]).status == 0)
+        let verify = try crawler(["store", "verify"])
+        #expect(!verify.stdout.contains(".edited: forgotten"), "\(verify.stdout)")
+        #expect(folder.read("store/posts/" + file + ".edited") == edited)
     }
 }
