@@ -101,10 +101,11 @@ enum EntityRepair {
         let name = input[nameStart..<nameEnd]
         if isEnd {
             let close = endTagClose(input, after: nameEnd)
-            // A void tag's end tag outside a text field, its tag closed here (`<br>two</br>`): stray,
-            // it would end the element around it, and the item after that.
-            if !writer.fields.isOpen, let close, nameEnd - nameStart <= 3, Self.voidTags.contains(name.map { $0 | 0x20 }) {
-                if writer.voidsLeftOpen > 0 {
+            // A void tag's end tag whose tag was closed here (`<br>two</br>`): stray, it would end
+            // the element around it, and the item after that. Left open (`<br></br>`), it stays.
+            if let close, nameEnd - nameStart <= 3, Self.voidTags.contains(name.map { $0 | 0x20 }),
+               !(writer.fields.isOpen && writer.fields.innermostIs(name)) {
+                if !writer.fields.isOpen, writer.voidsLeftOpen > 0 {
                     writer.voidsLeftOpen -= 1
                 } else {
                     writer.replace(index..<close, with: [])
@@ -123,7 +124,7 @@ enum EntityRepair {
             }
         }
         if nameEnd - nameStart <= 3, Self.voidTags.contains(name.map { $0 | 0x20 }) {
-            let end = afterVoidTag(at: index, writer: &writer)
+            let end = afterVoidTag(at: index, writer: &writer, mayLeaveOpen: !writer.fields.isFull)
             // `<br></br>`, left open for its own end tag: libxml2 counts it, so the field does.
             if writer.fields.isOpen, writer.voidLeftOpen { _ = writer.fields.start(name, closesItself: false) }
             if !writer.fields.isOpen, writer.voidLeftOpen { writer.voidsLeftOpen += 1 }
@@ -150,15 +151,53 @@ enum EntityRepair {
         while index < input.count {
             index = ByteScan.skip(input, from: index, until: ASCII.lessThan)
             guard index + 1 < input.count else { return (false, input.count) }
+            guard input[index] == ASCII.lessThan else { index += 1; continue }
+            // What libxml2 reads raw ends nothing: a tag in CDATA, a comment or an instruction.
+            if let end = rawSectionEnd(input, at: index) {
+                index = end
+                continue
+            }
             let isEnd = input[index + 1] == UInt8(ascii: "/")
             let nameStart = index + (isEnd ? 2 : 1)
             let nameEnd = FieldBalance.nameEnd(input, from: nameStart)
+            // `</ description>`: the field's own end, mistyped with a space.
+            if isEnd, nameEnd == nameStart, spacedEndNames(field, in: input, at: nameStart) { return (true, index) }
             let name = input[nameStart..<nameEnd]
-            if name.elementsEqual(field) { return (isEnd, index) }  // a new field of that name: this one has ended
+            // A start tag of the field's name is an element inside it (HTML's `<summary>` in
+            // Atom's): only the item's boundary ends the look.
+            if isEnd, name.elementsEqual(field) { return (true, index) }
             if FieldBalance.isBoundary(name) { return (false, index) }
             index += 1
         }
         return (false, input.count)
+    }
+
+    /// Whether white space and then `field`'s name follow `start` (just past a `</`).
+    private static func spacedEndNames(_ field: [UInt8], in input: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        var index = start
+        while index < input.count, ASCII.space.contains(input[index]) { index += 1 }
+        guard index > start else { return false }
+        return input[index..<min(input.count, index + field.count)].elementsEqual(field)
+            && FieldBalance.nameEnd(input, from: index) == index + field.count
+    }
+
+    /// Past the CDATA section, comment or instruction (with a target name) at `index`; nil when
+    /// none starts there. One left open runs to the end.
+    private static func rawSectionEnd(_ input: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
+        let terminator: StaticString
+        let bodyStart: Int
+        if starts(input, at: index, with: "<![CDATA[") {
+            (terminator, bodyStart) = ("]]>", index + 9)
+        } else if starts(input, at: index, with: "<!--") {
+            (terminator, bodyStart) = ("-->", index + 4)
+        } else if index + 2 < input.count, input[index + 1] == UInt8(ascii: "?"), FieldBalance.isNameStart(input, at: index + 2) {
+            (terminator, bodyStart) = ("?>", index + 2)
+        } else {
+            return nil
+        }
+        var end = bodyStart
+        while end < input.count, !starts(input, at: end, with: terminator) { end += 1 }
+        return min(input.count, end + terminator.utf8CodeUnitCount)
     }
 
     /// Just past the `>` of an end tag whose name ends at `nameEnd` (white space allowed before
@@ -172,7 +211,9 @@ enum EntityRepair {
     /// Past `<br>`, `<hr>`, `<img …>` or `<wbr>` at `index`, closed (`<br/>`) if it was not. A tag
     /// holding a control or another `<` is left open, the main scan going on from there; the look
     /// stops at the next `<`, so every byte is looked at once however the tags are broken.
-    private static func afterVoidTag(at index: Int, writer: inout RepairWriter) -> Int {
+    /// `mayLeaveOpen`: a void tag whose own end tag follows may stay open for it (a field at its
+    /// depth limit cannot count it, so there it is closed, and its end tag dropped as stray).
+    private static func afterVoidTag(at index: Int, writer: inout RepairWriter, mayLeaveOpen: Bool) -> Int {
         let input = writer.input
         writer.voidLeftOpen = false
         var nameEnd = index + 1
@@ -200,8 +241,9 @@ enum EntityRepair {
                 // `<br></br>`, as XHTML writes it; XML's names are case-sensitive, so `<BR></br>` is not.
                 let closedLater = endTag(of: Array(input[(index + 1)..<nameEnd]), in: input, after: end + 1)
                 let selfClosed = closesItself(input, before: end, after: nameEnd)
-                writer.voidLeftOpen = !selfClosed && closedLater
-                if !selfClosed && !closedLater { writer.replace(end..<(end + 1), with: Self.selfClosing) }
+                let leftOpen = closedLater && mayLeaveOpen
+                writer.voidLeftOpen = !selfClosed && leftOpen
+                if !selfClosed && !leftOpen { writer.replace(end..<(end + 1), with: Self.selfClosing) }
                 return end + 1
             }
             end += 1

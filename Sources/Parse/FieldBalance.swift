@@ -23,6 +23,15 @@ struct FieldBalance {
     /// Inside a text field: its start tags matter.
     var isOpen: Bool { field != nil }
 
+    /// A field as deep as it may go: a void tag cannot be left open for its end tag.
+    var isFull: Bool { field != nil && open.count >= Self.deepest }
+
+    /// Whether the innermost open element is named `name` (any case): a void tag left open for
+    /// its end tag (`<br></br>`), which that end tag closes; any other void end tag is stray.
+    func innermostIs(_ name: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        open.last.map { Self.sameName($0, name) } ?? false
+    }
+
     enum EndTag {
         /// Kept, with these end tags written before it.
         case keep(closing: [UInt8])
@@ -203,7 +212,10 @@ struct FieldBalance {
         var end = start
         while end < input.count, isNameByte(input[end]) {
             guard input[end] >= 0x80 else { end += 1; continue }
-            guard let (scalar, length) = scalar(in: input, at: end), isNameCharacter(scalar.value) else { break }
+            // Bytes that are not UTF-8 (a feed in another charset than it says, read by libxml2 in
+            // the one guessed): taken as a name's, as most letters of single-byte charsets are.
+            guard let (scalar, length) = scalar(in: input, at: end) else { end += 1; continue }
+            guard isNameCharacter(scalar.value) else { break }
             end += length
         }
         return end
@@ -229,7 +241,8 @@ struct FieldBalance {
             return (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
                 || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":")
         }
-        guard let (scalar, _) = scalar(in: input, at: index) else { return false }
+        // Not UTF-8: as in `wholeNameEnd`, most such bytes are letters in the charset libxml2 reads.
+        guard let (scalar, _) = scalar(in: input, at: index) else { return true }
         return nameStartRanges.contains { $0.contains(scalar.value) }
     }
 

@@ -272,6 +272,52 @@ import Testing
         }
     }
 
+    /// Round four: the look for a field's own end read tags inside CDATA, comments and
+    /// instructions (`<!-- <item> -->`), and stopped at HTML's `<summary>` inside Atom's; `</ b>`
+    /// was then taken for the field's end. `a </ b> c</ description>`: the first `</ ` was. And
+    /// `<br></br>` at the depth limit was neither counted nor written as text.
+    @Test func theLookForAFieldsEndPassesOverWhatLibxml2ReadsRaw() throws {
+        let bodies = ["a </ b> <!-- <item> --> d", "a </ b> <![CDATA[<description>]]> d", "a </ b> <?x <item> ?> d",
+                      String(repeating: "<div>", count: 250) + "x<br></br>y" + String(repeating: "</div>", count: 250)]
+        let items = (0..<24).map {
+            "<item><title>r\($0)</title><guid>r-\($0)</guid><pubDate>01 Jan 2024 00:00:00 GMT</pubDate><description>"
+                + ($0 == 23 ? "a </ b> c end\($0)</ description>" : bodies[$0 % bodies.count] + " end\($0)</description>") + "</item>"
+        }.joined()
+        let broken = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>R</title><description>a <br> here</description>"
+            + items + "</channel></rss>"
+        let entries = (0..<10).map {
+            "<entry><id>urn:s\($0)</id><title>s\($0)</title><updated>2024-01-01T00:00:00Z</updated>"
+                + "<summary type=\"html\">a </ b> <details><summary>More</summary>text</details> end\($0)</summary></entry>"
+        }.joined()
+        let atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>A<br></title><id>urn:a</id>\(entries)</feed>"
+        let (run, stored) = try crawl(["raw": broken, "atom": atom])
+        #expect(run.status == 0, "\(run.stderr.suffix(1500))")
+        for index in 0..<24 {
+            #expect(stored.contains { $0.contains("title: 'r\(index)'") && $0.contains("01 Jan 2024") && $0.contains("end\(index)") },
+                    "r\(index): \(run.stdout)")
+        }
+        for index in 0..<10 {
+            #expect(stored.contains { $0.contains("title: 's\(index)'") && $0.contains("end\(index)") }, "s\(index): \(run.stdout)")
+        }
+    }
+
+    /// A feed in windows-1252 that says UTF-8 (`café <pé>b`): the repair, which reads the raw
+    /// bytes, took `é` for no name character and left `<pé>` uncounted, while libxml2, reading
+    /// the charset guessed, opened it: past 254 items the rest were lost.
+    @Test func namesInAnotherCharsetThanTheFeedSaysAreCounted() throws {
+        let items = (0..<300).map {
+            "<item><title>w\($0)</title><guid>w-\($0)</guid><pubDate>01 Jan 2024 00:00:00 GMT</pubDate>"
+                + "<description>caf\u{E9} <p\u{E9}>b end\($0)</description></item>"
+        }.joined()
+        let text = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>W</title>"
+            + "<description>a <br> here</description>\(items)</channel></rss>"
+        try Data(text.unicodeScalars.map { UInt8($0.value) }).write(to: URL(fileURLWithPath: folder.file("cp1252.xml")))
+        let run = try CrawlerProcess.run(["parse", "cp1252.xml", "--render"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr.suffix(800))")
+        #expect(run.stdout.components(separatedBy: "==> w-").count - 1 == 300, "\(run.stderr.suffix(800))")
+        #expect(run.stdout.contains("end299"))
+    }
+
     /// Markup nested past libxml2's 256 levels within one item's text, in any tags (a table of
     /// unclosed cells, `<P>` in capitals, 260 `<div>`): the rest of the feed was lost.
     @Test func markupNestedTooDeepInOneItemLosesNoOtherItem() throws {
