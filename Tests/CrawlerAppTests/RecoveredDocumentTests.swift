@@ -301,6 +301,24 @@ import Testing
         }
     }
 
+    /// A comment never closed in one item's text: libxml2's recovery took the rest of the feed
+    /// for it (and was quadratic over many of them). It is written as text.
+    @Test func aCommentNeverClosedLosesNoLaterItem() throws {
+        let items = (0..<20).map {
+            "<item><title>c\($0)</title><guid>c-\($0)</guid><pubDate>01 Jan 2024 00:00:00 GMT</pubDate><description>"
+                + ($0 == 3 ? "a <!-- never closed" : "fine") + " end\($0)</description></item>"
+        }.joined()
+        let broken = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>C</title><description>a <br> here</description>"
+            + items + "</channel></rss>"
+        let (run, stored) = try crawl(["comments": broken])
+        #expect(run.status == 0, "\(run.stderr.suffix(1500))")
+        // (Item 3's own text after its `<!--` is a comment to HTML, and not shown.)
+        for index in 0..<20 {
+            #expect(stored.contains { $0.contains("title: 'c\(index)'") && (index == 3 || $0.contains("end\(index)")) },
+                    "c\(index): \(run.stdout)")
+        }
+    }
+
     /// A feed in windows-1252 that says UTF-8 (`café <pé>b`): the repair, which reads the raw
     /// bytes, took `é` for no name character and left `<pé>` uncounted, while libxml2, reading
     /// the charset guessed, opened it: past 254 items the rest were lost.
