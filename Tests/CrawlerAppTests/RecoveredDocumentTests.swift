@@ -14,6 +14,13 @@ import Testing
         return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>\(name)</title>\(body)</channel></rss>"
     }
 
+    /// An RSS feed of `items` that a raw `<br>` in the channel's description makes broken: the
+    /// recovering repair reads all of it.
+    static func brokenFeed(_ title: String, items: String) -> String {
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>\(title)</title><description>a <br> here</description>"
+            + items + "</channel></rss>"
+    }
+
     /// `once` over the `documents` (each served at /NAME and configured as feed NAME) and a
     /// healthy feed, which must be stored: the run and the documents stored.
     private func crawl(_ documents: [String: String]) throws -> (run: CrawlerProcess.Run, stored: [String]) {
@@ -245,8 +252,7 @@ import Testing
             "<item><title>n\($0)</title><description>\(shapes[$0 % shapes.count]) end\($0)</description>"
                 + "<guid>n-\($0)</guid><pubDate>\(String(format: "%02d", $0 + 1)) Jan 2024 00:00:00 GMT</pubDate></item>"
         }.joined()
-        let broken = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>N</title><description>a <br> here</description>"
-            + items + "</channel></rss>"
+        let broken = Self.brokenFeed("N", items: items)
         let (run, stored) = try crawl(["names": broken])
         #expect(run.status == 0, "\(run.stderr.suffix(1500))")
         for index in 0..<21 {
@@ -262,8 +268,7 @@ import Testing
             "<item><title>T\($0)</ title><link>https://example.org/\($0)</link><guid>s-\($0)</guid>"
                 + "<pubDate>01 Jan 2024 00:00:00 GMT</pubDate><description>body \($0) <b>x</ description></item>"
         }.joined()
-        let broken = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>S</title><description>a <br> here</description>"
-            + items + "</channel></rss>"
+        let broken = Self.brokenFeed("S", items: items)
         let (run, stored) = try crawl(["spaced": broken])
         #expect(run.status == 0, "\(run.stderr.suffix(1500))")
         for index in 0..<10 {
@@ -283,8 +288,7 @@ import Testing
             "<item><title>r\($0)</title><guid>r-\($0)</guid><pubDate>01 Jan 2024 00:00:00 GMT</pubDate><description>"
                 + ($0 == 23 ? "a </ b> c end\($0)</ description>" : bodies[$0 % bodies.count] + " end\($0)</description>") + "</item>"
         }.joined()
-        let broken = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>R</title><description>a <br> here</description>"
-            + items + "</channel></rss>"
+        let broken = Self.brokenFeed("R", items: items)
         let entries = (0..<10).map {
             "<entry><id>urn:s\($0)</id><title>s\($0)</title><updated>2024-01-01T00:00:00Z</updated>"
                 + "<summary type=\"html\">a </ b> <details><summary>More</summary>text</details> end\($0)</summary></entry>"
@@ -308,8 +312,7 @@ import Testing
             "<item><title>c\($0)</title><guid>c-\($0)</guid><pubDate>01 Jan 2024 00:00:00 GMT</pubDate><description>"
                 + ($0 == 3 ? "a <!-- never closed" : "fine") + " end\($0)</description></item>"
         }.joined()
-        let broken = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>C</title><description>a <br> here</description>"
-            + items + "</channel></rss>"
+        let broken = Self.brokenFeed("C", items: items)
         let (run, stored) = try crawl(["comments": broken])
         #expect(run.status == 0, "\(run.stderr.suffix(1500))")
         // (Item 3's own text after its `<!--` is a comment to HTML, and not shown.)
@@ -346,8 +349,7 @@ import Testing
             "<item><title>d\($0)</title><guid>d-\($0)</guid><description>\($0 < deep.count ? deep[$0] : "plain") end\($0)"
                 + "</description><pubDate>01 Jan 2024 00:00:00 GMT</pubDate></item>"
         }.joined()
-        let broken = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>D</title><description>a <br> here</description>"
-            + items + "</channel></rss>"
+        let broken = Self.brokenFeed("D", items: items)
         let (run, stored) = try crawl(["deep": broken])
         #expect(run.status == 0, "\(run.stderr.suffix(1500))")
         for index in 0..<20 {
