@@ -65,7 +65,7 @@ extension DocumentStore {
             }
             guard files.insert(file.document).inserted else { continue }
             // Edited by hand since it was stored: the version is recorded, never written over the edit.
-            guard try !isEditedByHand(file) else {
+            guard try !isEditedByHand(document: file.document) else {
                 kept.append(document)
                 continue
             }
@@ -86,13 +86,19 @@ extension DocumentStore {
         return (replaced, kept)
     }
 
-    /// Whether the file holding an item's document has other bytes than the index recorded for it
-    /// (its size, and its digest where one was kept).
-    private func isEditedByHand(_ file: RevisionIndex.ItemFile) throws(StoreError) -> Bool {
-        guard DocumentStore.isContentHash(file.document),
-              let recorded = try index.documents(where: "short = '\(file.document)'").first,
-              let located = folder.locate(recorded.path), let bytes = FileSystem.read(located.name, in: located.folder)
-        else { return false }
+    private func isEditedByHand(document short: String) throws(StoreError) -> Bool {
+        guard DocumentStore.isContentHash(short), let recorded = try index.documents(where: "short = '\(short)'").first else {
+            return false
+        }
+        return isEditedByHand(recorded)
+    }
+
+    /// Whether the document's file has other bytes than the index recorded for it (its size, and
+    /// its digest where one was kept): an edit, never to be written over by a later version.
+    public func isEditedByHand(_ recorded: IndexedDocument) -> Bool {
+        guard let located = folder.locate(recorded.path), let bytes = FileSystem.read(located.name, in: located.folder) else {
+            return false
+        }
         return bytes.count != recorded.bytes || recorded.digest.map { FileDigest.of(bytes) != $0 } == true
     }
 

@@ -97,7 +97,10 @@ struct PostsCommand: ParsableCommand {
                     // Named as they come, so an interrupted sync has said what it passed over.
                     for row in page.refused { printError("crawler: posts sync: \(row)") }
                     refused += page.refused.count
-                    let (fresh, rewrites) = try PostsRevisions.split(page, in: store)
+                    let (fresh, rewrites, edited) = try PostsRevisions.split(page, in: store)
+                    for path in edited {
+                        printError("crawler: posts sync: kept \(path): edited by hand, the fleet's version is not written over it")
+                    }
                     let outcome = fresh.isEmpty ? .init(stored: [], duplicates: 0)
                         : try store.store(fresh, storedAt: WallClock.now())
                     // A document the store refused (its folder a link, or on another filesystem) is

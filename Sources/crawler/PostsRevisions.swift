@@ -11,9 +11,11 @@ import Store
 enum PostsRevisions {
     /// The page's documents the folder does not hold (to store), and the rewrites that bring the
     /// files it holds (and replaced ones just stored) to the row's text, date and place.
-    static func split(_ page: FleetDocumentPage,
-                      in store: DocumentStore) throws -> (fresh: [Document], rewrites: [DocumentStore.DocumentRewrite]) {
+    /// A file edited by hand in the folder is never written over: its path comes back in `edited`.
+    static func split(_ page: FleetDocumentPage, in store: DocumentStore) throws
+        -> (fresh: [Document], rewrites: [DocumentStore.DocumentRewrite], edited: [String]) {
         var fresh: [Document] = [], candidates: [DocumentStore.DocumentRewrite] = [], datedAnew: Set<String> = []
+        var edited: [String] = []
         let stored = try store.storedHashes(among: page.documents.map(\.shortHash))
         for document in page.documents {
             let revised = page.revised[document.shortHash]
@@ -24,6 +26,10 @@ enum PostsRevisions {
                 text: document.text, date: document.date)
             rewrite.revision = revised.map { (document.feed, document.itemIdentity, $0.current) }
             if stored.contains(document.shortHash), let held = try store.indexedDocument(shortHash: document.shortHash) {
+                if store.isEditedByHand(held) {
+                    edited.append(held.path)
+                    continue
+                }
                 rewrite.oldPath = held.path
                 if held.date != document.date { datedAnew.insert(document.shortHash) }
                 candidates.append(rewrite)
@@ -40,6 +46,6 @@ enum PostsRevisions {
             }
         }
         let changing = Set(store.changing(candidates).map(\.shortHash))
-        return (fresh, candidates.filter { changing.contains($0.shortHash) || datedAnew.contains($0.shortHash) })
+        return (fresh, candidates.filter { changing.contains($0.shortHash) || datedAnew.contains($0.shortHash) }, edited)
     }
 }

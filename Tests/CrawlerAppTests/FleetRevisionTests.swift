@@ -107,6 +107,25 @@ import Testing
         expectHealthy()
     }
 
+    /// A synced post edited by hand in the folder, then its item replaced in the fleet: `posts
+    /// sync` wrote the new version over the edit. It keeps the edit and says so.
+    @Test func postsSyncNeverWritesAReplacementOverAHandEdit() throws {
+        try configure()
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version")])
+        _ = try pass(node: "a")
+        #expect(try sync().stdout.contains("2 documents written"))
+        let path = try #require(copies().first { $0.value.contains("first version") }?.key)
+        let edited = try #require(folder.read("copy/posts/" + path)).replacingOccurrences(of: "first version", with: "fixed by hand")
+        try folder.write(edited, to: "copy/posts/" + path)
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version")])
+        _ = try pass(node: "b")
+        let synced = try sync()
+        #expect(synced.status == 0, "\(synced.stderr)")
+        #expect(synced.stderr.contains("kept posts/\(path): edited by hand"), "\(synced.stderr)")
+        #expect(folder.read("copy/posts/" + path) == edited)
+    }
+
     @Test func aReplacementDatedAnewKeepsItsFilesPlaceInEveryFolder() throws {
         try configure()
         #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
