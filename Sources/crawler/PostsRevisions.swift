@@ -15,7 +15,7 @@ enum PostsRevisions {
     static func split(_ page: FleetDocumentPage, in store: DocumentStore) throws
         -> (fresh: [Document], rewrites: [DocumentStore.DocumentRewrite], edited: [String]) {
         var fresh: [Document] = [], candidates: [DocumentStore.DocumentRewrite] = [], datedAnew: Set<String> = []
-        var edited: [String] = []
+        var held: [String: IndexedDocument] = [:]
         let stored = try store.storedHashes(among: page.documents.map(\.shortHash))
         for document in page.documents {
             let revised = page.revised[document.shortHash]
@@ -25,13 +25,10 @@ enum PostsRevisions {
                 path: store.layout.relativePath(date: placed, shortHash: document.shortHash),
                 text: document.text, date: document.date)
             rewrite.revision = revised.map { (document.feed, document.itemIdentity, $0.current) }
-            if stored.contains(document.shortHash), let held = try store.indexedDocument(shortHash: document.shortHash) {
-                if store.isEditedByHand(held) {
-                    edited.append(held.path)
-                    continue
-                }
-                rewrite.oldPath = held.path
-                if held.date != document.date { datedAnew.insert(document.shortHash) }
+            if stored.contains(document.shortHash), let indexed = try store.indexedDocument(shortHash: document.shortHash) {
+                held[document.shortHash] = indexed
+                rewrite.oldPath = indexed.path
+                if indexed.date != document.date { datedAnew.insert(document.shortHash) }
                 candidates.append(rewrite)
                 continue
             }
@@ -46,6 +43,15 @@ enum PostsRevisions {
             }
         }
         let changing = Set(store.changing(candidates).map(\.shortHash))
-        return (fresh, candidates.filter { changing.contains($0.shortHash) || datedAnew.contains($0.shortHash) }, edited)
+        var rewrites: [DocumentStore.DocumentRewrite] = [], edited: [String] = []
+        for rewrite in candidates where changing.contains(rewrite.shortHash) || datedAnew.contains(rewrite.shortHash) {
+            // Only a file about to be written is read again for an edit.
+            if let indexed = held[rewrite.shortHash], store.isEditedByHand(indexed) {
+                edited.append(indexed.path)
+            } else {
+                rewrites.append(rewrite)
+            }
+        }
+        return (fresh, rewrites, edited)
     }
 }

@@ -59,6 +59,16 @@ import Testing
         run.stderr.split(separator: "\n").map { LogLine(String($0)) }.first { $0["event"] == "fetch" && $0["feed"] == "news" }
     }
 
+    /// Node a's pass over the news feed's one story, synced into `copy`: the story's post path.
+    private func syncedFirstVersion() throws -> String {
+        try configure()
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version")])
+        _ = try pass(node: "a")
+        #expect(try sync().stdout.contains("2 documents written"))
+        return try #require(copies().first { $0.value.contains("first version") }?.key)
+    }
+
     private func expectHealthy() {
         #expect(copies().values.contains { $0.contains("steady text") })
     }
@@ -110,12 +120,7 @@ import Testing
     /// A synced post edited by hand in the folder, then its item replaced in the fleet: `posts
     /// sync` wrote the new version over the edit. It keeps the edit and says so.
     @Test func postsSyncNeverWritesAReplacementOverAHandEdit() throws {
-        try configure()
-        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
-        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version")])
-        _ = try pass(node: "a")
-        #expect(try sync().stdout.contains("2 documents written"))
-        let path = try #require(copies().first { $0.value.contains("first version") }?.key)
+        let path = try syncedFirstVersion()
         let edited = try #require(folder.read("copy/posts/" + path)).replacingOccurrences(of: "first version", with: "fixed by hand")
         try folder.write(edited, to: "copy/posts/" + path)
         feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version")])
@@ -235,12 +240,7 @@ import Testing
     }
 
     @Test func aPostsSyncKilledWhileWritingAReplacementLeavesOneWholeVersion() throws {
-        try configure()
-        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
-        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version")])
-        _ = try pass(node: "a")
-        #expect(try sync().stdout.contains("2 documents written"))
-        let path = try #require(copies().first { $0.value.contains("first version") }?.key)
+        let path = try syncedFirstVersion()
         feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version")])
         _ = try pass(node: "b")
 
