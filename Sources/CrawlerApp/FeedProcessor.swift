@@ -29,10 +29,19 @@ final class PassContext {
 
 /// Turns one fetch result into stored documents and a new feed state. The decision itself is
 /// `FetchDecision` (pure); this type carries it out and says what happened.
-struct FeedProcessor {
+/// A class, though nothing in it changes: a processor travels with its feed through every stage
+/// (decided, read, batched, stored), and each copy of a struct holding the feed's settings was a
+/// memcpy and a retain per field.
+final class FeedProcessor {
     let feed: FeedConfig
     let now: Timestamp
     let context: PassContext
+
+    init(feed: FeedConfig, now: Timestamp, context: PassContext) {
+        self.feed = feed
+        self.now = now
+        self.context = context
+    }
 
     var config: CrawlerConfig { context.config }
     var store: any CrawlStore { context.store }
