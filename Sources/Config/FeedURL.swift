@@ -1,3 +1,5 @@
+internal import FeedModel
+
 /// Just enough URL understanding to validate a feed URL and derive its default name.
 struct FeedURL {
     let scheme: String
@@ -35,7 +37,10 @@ struct FeedURL {
     }
 
     /// Why `text` is not a feed URL, for the message that refuses it.
-    static func problem(with text: String) -> String {
+    static func problem(with written: String) -> String {
+        // The message is printed and logged: a password that makes the URL invalid (a space in
+        // it) must not be.
+        let text = SecretRedaction.redactURL(written)
         if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             return "'\(escaped(text))' holds a line break or another control character; write it as %0A, %09..."
         }

@@ -24,12 +24,22 @@ struct RequestSettingsParser {
 
     func feed(_ reader: MappingReader, defaults: RequestSettings) throws(ConfigError) -> RequestSettings {
         var settings = defaults
-        if let own = try headers(reader) {
-            let replaced = Set(own.map { $0.name.lowercased() })
-            settings.headers = defaults.headers.filter { !replaced.contains($0.name.lowercased()) } + own
-        }
+        let own = try headers(reader) ?? []
         settings.cookies = try cookies(reader)
         settings.basicAuth = try basicAuth(reader)
+        // A feed's own value wins over a global one: its own header of a name, and its own
+        // credentials and cookies over global Authorization and Cookie headers (libcurl would
+        // send the header and not the credentials). Both given for one feed is a mistake to name.
+        var replaced = Set(own.map { $0.name.lowercased() })
+        if settings.basicAuth != nil {
+            try refuseBoth(own, "authorization", "basic_auth", reader)
+            replaced.insert("authorization")
+        }
+        if settings.cookies != nil {
+            try refuseBoth(own, "cookie", "cookies", reader)
+            replaced.insert("cookie")
+        }
+        settings.headers = defaults.headers.filter { !replaced.contains($0.name.lowercased()) } + own
         settings.userAgent = try headerValue(reader, "user_agent")
         settings.proxy = try reader.string("proxy")
         settings.caFile = try reader.string("ca_file").map(parser.resolve(path:)) ?? defaults.caFile
@@ -37,6 +47,18 @@ struct RequestSettingsParser {
         settings.throttleOn403 = try reader.bool("throttle_on_403") ?? defaults.throttleOn403
         return settings
     }
+
+    private func refuseBoth(_ own: [HeaderField], _ header: String, _ key: String,
+                            _ reader: MappingReader) throws(ConfigError) {
+        guard let field = own.first(where: { $0.name.lowercased() == header }) else { return }
+        throw parser.error(at: reader.node("headers") ?? reader.node(key)!, key: reader.qualified("headers"),
+                           "gives a \(field.name) header and \(key): too; keep one of them")
+    }
+
+    /// Headers that frame the request or name its host: libcurl writes them from the URL and the
+    /// body, and one given here would contradict them (a request smuggled past a proxy).
+    static let framingHeaders: Set<String> = ["host", "content-length", "transfer-encoding", "connection", "upgrade",
+                                              "te", "trailer", "keep-alive", "proxy-connection", "expect"]
 
     /// `headers: {X-Api-Key: abc, Accept-Language: de}`, in the order written.
     private func headers(_ reader: MappingReader) throws(ConfigError) -> [HeaderField]? {
@@ -50,6 +72,10 @@ struct RequestSettingsParser {
             guard let name = name.scalar?.string, Self.isToken(name) else {
                 throw parser.error(at: name, key: key, "'\(name.scalar?.string ?? "?")' is not a header name "
                                    + "(letters, digits and -, no spaces or colons)")
+            }
+            guard !Self.framingHeaders.contains(name.lowercased()) else {
+                throw parser.error(at: value, key: "\(key).\(name)",
+                                   "is written by the crawler itself from the URL and the request; it cannot be set")
             }
             guard let text = value.scalar?.string, Self.isSafe(text) else {
                 throw parser.error(at: value, key: "\(key).\(name)", "must be one line of text")

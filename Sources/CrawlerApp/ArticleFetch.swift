@@ -81,7 +81,8 @@ public struct ArticleFetch: Sendable {
             guard type.isEmpty || type == "text/html" || type == "application/xhtml+xml" else {
                 return .failed("\(response.finalURL): not an HTML page (\(type))")
             }
-            return Self.extract(response.body, url: response.finalURL, charset: response.charset, settings: feed.article)
+            return Self.extract(response.body, url: URLUserInfo.removed(from: response.finalURL), charset: response.charset,
+                                settings: feed.article)
         }
     }
 

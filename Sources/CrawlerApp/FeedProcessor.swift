@@ -206,11 +206,19 @@ final class FeedProcessor {
         return Double(UInt64(truncatingIfNeeded: hasher.finalize()) >> 11) * 0x1p-53
     }
 
+    static let notAdoptedReason = "the feed sends credentials, cookies or headers, which must not go to another "
+        + "origin; if the feed has moved there for good, change its url in the configuration"
+
     private func log(_ notes: [FetchDecision.Note], result: FetchResult) {
         for note in notes {
             switch note {
             case .adoptedRedirect(let from, let to):
                 logger.notice("redirect_adopted", metadata: ["feed": "\(feed.name)", "from": "\(from)", "to": "\(to)"])
+            case .redirectNotAdopted(let to):
+                logger.notice("redirect_not_adopted", metadata: [
+                    "feed": "\(feed.name)", "to": "\(to)",
+                    "reason": "\(Self.notAdoptedReason)",
+                ])
             case .gone:
                 logger.warning("feed_gone", metadata: [
                     "feed": "\(feed.name)", "url": "\(result.request.url)",

@@ -51,8 +51,9 @@ struct FeedReader: Sendable {
                                  now: clock, isCancelled: isCancelled)
         var parsed: LimitedFeed
         do {
-            parsed = try FeedParser.parse(response.body, url: response.finalURL, httpCharset: response.charset,
-                                          limits: limits)
+            // Relative links resolve against the feed's URL without its password: they are published.
+            parsed = try FeedParser.parse(response.body, url: URLUserInfo.removed(from: response.finalURL),
+                                          httpCharset: response.charset, limits: limits)
             parsed.feed = FutureDates.clamped(parsed.feed, now: now)
         } catch .cut(let reason) {
             var reading = Reading(status: .failed(""), hints: hints, cut: reason)

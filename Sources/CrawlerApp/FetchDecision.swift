@@ -17,6 +17,8 @@ struct FetchDecision {
     /// Something worth one log line: an adopted redirect, a feed that went away, a back-off.
     enum Note: Equatable {
         case adoptedRedirect(from: String, to: String)
+        /// A permanent redirect to another origin, not followed for good: the feed sends credentials.
+        case redirectNotAdopted(to: String)
         case gone
         case retryAfter(seconds: Int)
     }
@@ -38,7 +40,8 @@ struct FetchDecision {
             decision.action = .failed(failure.message)
             if let wait = failure.retryAfter { decision.backOff(seconds: wait, now: now, cap: config.maxBackoff) }
         case .response(let response):
-            decision.followRedirects(response.redirects, finalURL: response.finalURL, config: config)
+            decision.followRedirects(response.redirects, finalURL: response.finalURL, request: result.request,
+                                     config: config)
             decision.judge(response, conditional: !result.request.conditional.isEmpty,
                            throttleOn403: result.request.settings.throttleOn403, now: now, cap: config.maxBackoff)
         }
@@ -88,23 +91,33 @@ struct FetchDecision {
 
     /// A 301/308 is believed only once it has been seen on several fetches in a row; a temporary
     /// redirect (302/303/307) or none at all starts the count again.
-    private mutating func followRedirects(_ redirects: [Redirect], finalURL: String, config: CrawlerConfig) {
+    /// The URLs kept have no user info: the password is the operator's, in feeds.yaml (where a new
+    /// one is taken from), not the state's. A feed that sends credentials, cookies or headers
+    /// never moves to another origin for good: libcurl keeps them from the other host on each
+    /// redirect, but a request made there directly would carry them all.
+    private mutating func followRedirects(_ redirects: [Redirect], finalURL: String, request: FetchRequest,
+                                          config: CrawlerConfig) {
         guard !redirects.isEmpty, redirects.allSatisfy(\.isPermanent) else {
             state.pendingRedirect = nil
             state.pendingRedirectCount = 0
             return
         }
-        if state.pendingRedirect == finalURL {
+        let target = URLUserInfo.removed(from: finalURL)
+        if state.pendingRedirect == target {
             state.pendingRedirectCount += 1
         } else {
-            state.pendingRedirect = finalURL
+            state.pendingRedirect = target
             state.pendingRedirectCount = 1
         }
-        guard state.pendingRedirectCount >= config.adoptRedirectAfter, state.adoptedURL != finalURL else { return }
-        notes.append(.adoptedRedirect(from: state.adoptedURL ?? state.url, to: finalURL))
-        state.adoptedURL = finalURL
+        guard state.pendingRedirectCount >= config.adoptRedirectAfter, state.adoptedURL != target else { return }
         state.pendingRedirect = nil
         state.pendingRedirectCount = 0
+        let sendsSecrets = request.settings.sendsSecrets || URLUserInfo.has(request.url)
+        guard !sendsSecrets || URLAuthority.sameOrigin(target, request.url) else {
+            return notes.append(.redirectNotAdopted(to: target))
+        }
+        notes.append(.adoptedRedirect(from: state.adoptedURL ?? state.url, to: target))
+        state.adoptedURL = target
     }
 
     /// The server's number is kept in the note (the log says what it asked); the hold is at most `cap`.

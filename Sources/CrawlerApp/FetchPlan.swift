@@ -14,7 +14,7 @@ enum FetchPlan: Equatable {
                                        settings: feed.request), unconditionalBecause: nil)
         }
         if let hold = FeedHold.of(feed, state: state, now: now) { return .skip(hold.reason) }
-        let url = state.adoptedURL ?? feed.url
+        let url = requestURL(feed, adopted: state.adoptedURL)
         var request = FetchRequest(feed: feed.name, url: url, verifyTLS: feed.verifyTLS, access: access,
                                    settings: feed.request)
         // Some servers keep answering 304 to validators that never change: now and then, ask afresh.
@@ -24,5 +24,16 @@ enum FetchPlan: Equatable {
         }
         request.conditional = state.validators
         return .fetch(request, unconditionalBecause: nil)
+    }
+
+    /// Where a feed is asked for: the URL a permanent redirect led to, once adopted, with the
+    /// password the configuration gives now; but the configured URL when the adopted one is on
+    /// another origin and the feed sends credentials, cookies or headers (a state adopted so
+    /// before that was refused, see `FetchDecision`).
+    static func requestURL(_ feed: FeedConfig, adopted: String?) -> String {
+        guard let adopted else { return feed.url }
+        let target = URLUserInfo.removed(from: adopted)
+        if URLAuthority.sameOrigin(target, feed.url) { return URLUserInfo.carried(from: feed.url, to: target) }
+        return feed.request.sendsSecrets || URLUserInfo.has(feed.url) ? feed.url : target
     }
 }

@@ -92,6 +92,10 @@ public struct URLAuthority: Sendable, Hashable {
         scheme = String(url[..<colon]).lowercased()
         var start = bytes.index(colon, offsetBy: 3)
         let end = bytes[start...].firstIndex { Self.endsAuthority($0) } ?? bytes.endIndex
+        // libcurl reads `http://a.example\@b.example/` as user `a.example\` at b.example; a
+        // browser as a.example with the path `\@b.example/`. Read either way, a check made on one
+        // reading (whose host a page is on) would let a request go to the other.
+        guard !bytes[start..<end].contains(UInt8(ascii: "\\")) else { return nil }
         if let at = bytes[start..<end].lastIndex(of: UInt8(ascii: "@")) { start = bytes.index(after: at) }
         var hostEnd = end, portStart: String.Index?
         if bytes[start..<end].first == UInt8(ascii: "["), let close = bytes[start..<end].firstIndex(of: UInt8(ascii: "]")) {
@@ -111,8 +115,15 @@ public struct URLAuthority: Sendable, Hashable {
         }
     }
 
+    /// Where libcurl ends an authority.
     private static func endsAuthority(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") || byte == UInt8(ascii: "\\")
+        byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
+    }
+
+    /// Same scheme, host (in any case) and port: where a feed's credentials may go.
+    public static func sameOrigin(_ one: String, _ other: String) -> Bool {
+        guard let one = URLAuthority(one), let other = URLAuthority(other) else { return false }
+        return one.scheme == other.scheme && one.host.lowercased() == other.host.lowercased() && one.port == other.port
     }
 
     private static func defaultPort(_ scheme: String) -> Int? {

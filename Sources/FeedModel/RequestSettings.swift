@@ -22,6 +22,10 @@ public struct RequestSettings: Sendable, Hashable, Codable {
     public init() {}
 
     public var isEmpty: Bool { self == RequestSettings() }
+
+    /// Sends what only the feed's own server should see: headers (an API key, a token), cookies
+    /// or a password.
+    public var sendsSecrets: Bool { !headers.isEmpty || cookies != nil || basicAuth != nil }
 }
 
 /// One extra request header.

@@ -11,7 +11,20 @@ public enum SecretRedaction {
         return String(decoding: redactPasswordKeys(redactUserInfo(bytes)), as: UTF8.self)
     }
 
+    /// One URL and nothing else (a config value): its user info is found as libcurl finds it,
+    /// white space and all, which running text cannot be searched for.
+    public static func redactURL(_ url: String) -> String {
+        guard let range = URLUserInfo.range(in: url) else { return redact(url) }
+        let bytes = Array(url.utf8)
+        let info = bytes[range.lowerBound..<(range.upperBound - 1)]
+        var output = Array(bytes[..<range.lowerBound])
+        if let colon = info.firstIndex(of: UInt8(ascii: ":")) { output += bytes[range.lowerBound...colon] }
+        output += Array(mask.utf8) + bytes[(range.upperBound - 1)...]
+        return String(decoding: output, as: UTF8.self)
+    }
+
     /// `://user:secret@` → `://user:***@`; the user name stays, it helps to tell feeds apart.
+    /// User info without a password is masked whole (`://***@`): it may be a token.
     static func redactUserInfo(_ bytes: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
@@ -23,9 +36,8 @@ public enum SecretRedaction {
             var end = index
             while end < bytes.count, !endsAuthority(bytes[end]) { end += 1 }
             // The last `@` of the authority ends the user info (a password may hold `@` too).
-            guard let at = lastAt(bytes, index, end),
-                  let colon = bytes[index..<at].firstIndex(of: UInt8(ascii: ":")) else { continue }
-            output += bytes[index...colon]
+            guard let at = lastAt(bytes, index, end) else { continue }
+            if let colon = bytes[index..<at].firstIndex(of: UInt8(ascii: ":")) { output += bytes[index...colon] }
             output += Array(mask.utf8)
             index = at
         }
@@ -67,9 +79,10 @@ public enum SecretRedaction {
         bytes[start..<end].lastIndex(of: UInt8(ascii: "@"))
     }
 
-    /// Where an authority ends: its path, query or fragment, or the end of the URL in running text.
+    /// Where an authority ends: its path, query or fragment, or white space in running text. Not
+    /// at `&`, `;` or a quote, which a password may hold unencoded (libcurl sends it as written).
     private static func endsAuthority(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") || endsValue(byte)
+        byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") || byte <= 0x20
     }
 
     private static func endsValue(_ byte: UInt8) -> Bool {

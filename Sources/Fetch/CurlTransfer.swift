@@ -139,13 +139,15 @@ final class CurlTransfer {
                 headerList = curl_slist_append(headerList, "If-Modified-Since: \(lastModified)")
             }
         }
-        // The feed's own headers (checked for controls when feeds.yaml was read). Cookies go as a
-        // header rather than CURLOPT_COOKIE: libcurl drops a Cookie header on a redirect to
-        // another host, as it drops credentials.
-        for field in request.settings.headers {
+        // The feed's own headers, checked for controls when feeds.yaml was read, and checked again
+        // here: a Referer is an item's link, someone else's text, and a line break in it would
+        // add headers and requests of the feed author's choosing. Cookies go as a header rather
+        // than CURLOPT_COOKIE: libcurl drops a Cookie header on a redirect to another host, as it
+        // drops credentials.
+        for field in request.settings.headers where HeaderText.isSafeName(field.name) && HeaderText.isSafeValue(field.value) {
             headerList = curl_slist_append(headerList, "\(field.name): \(field.value)")
         }
-        if let cookies = request.settings.cookies {
+        if let cookies = request.settings.cookies, HeaderText.isSafeValue(cookies) {
             headerList = curl_slist_append(headerList, "Cookie: \(cookies)")
         }
         if headerList != nil {

@@ -8,6 +8,11 @@ enum HeaderText {
         value.utf8.allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }
     }
 
+    /// Whether `name` may be sent as a header name: an HTTP token (no space, colon or control).
+    static func isSafeName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }
+    }
+
     /// The bytes without leading and trailing spaces, tabs, CR and LF, as text.
     static func trimmed<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         guard let first = bytes.firstIndex(where: { !isFraming($0) }),

@@ -52,7 +52,11 @@ import Testing
         ("postgresql://crawler:p@ss@db:5432/feeds failed", "postgresql://crawler:***@db:5432/feeds failed"),
         ("host=db password=s3cret user=x", "host=db password=*** user=x"),
         ("https://h/feed?a=1&PASSWORD=s3cret&b=2", "https://h/feed?a=1&PASSWORD=***&b=2"),
-        ("mailto:a@b and http://user@host/", "mailto:a@b and http://user@host/"),
+        ("mailto:a@b and http://user@host/", "mailto:a@b and http://***@host/"),
+        // A password may hold `&`, `;` and quotes as written; a token alone is user info too.
+        ("url=http://alice:PW&AMP-SECRET@127.0.0.1:18081/f1.xml", "url=http://alice:***@127.0.0.1:18081/f1.xml"),
+        ("url=\"http://alice:p;w'x\"y@host/\" next", "url=\"http://alice:***@host/\" next"),
+        ("url=http://TOKENONLY-SECRET@host/feed", "url=http://***@host/feed"),
         ("nothing here", "nothing here"),
     ])
     func passwordsNeverReachOutput(input: String, expected: String) {

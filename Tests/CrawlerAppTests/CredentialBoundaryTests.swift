@@ -1,0 +1,202 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// A feed's credentials, cookies and headers reach its own server only, whatever a server or a
+/// feed's author does: a permanent redirect adopted for good, an item link that libcurl and a
+/// browser read differently, a line break in a link sent as a Referer, a password in the feed's
+/// URL. Through the real binary; two servers on loopback are two origins (their ports differ),
+/// and a healthy feed beside each hostile one must be stored.
+@Suite struct CredentialBoundaryTests {
+    let folder = TemporaryFolder()
+    let home: LoopbackHTTPServer
+    let elsewhere: LoopbackHTTPServer
+
+    static func channel(_ name: String, items: String = "") -> String {
+        """
+        <rss version="2.0"><channel><title>\(name)</title><link>https://example.org/</link>
+        <item><title>\(name) item</title><guid>\(name)</guid><description>the body of \(name)</description></item>
+        \(items)</channel></rss>
+        """
+    }
+
+    init() throws {
+        let other = try LoopbackHTTPServer { request in
+            if request.path.hasSuffix(".png") { return ServedResponse(status: 403, text: "") }
+            return ServedResponse(text: Self.channel("elsewhere"))
+        }
+        elsewhere = other
+        home = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/moved.xml": return ServedResponse(status: 308, headers: [("Location", other.url("/moved.xml"))])
+            case "/old.xml": return ServedResponse(status: 301, headers: [("Location", "/new.xml")])
+            default:
+                let name = String(request.path.dropFirst().prefix { $0 != "." })
+                return ServedResponse(text: Self.channel(name, items: Self.extraItems[name] ?? ""))
+            }
+        }
+    }
+
+    static let extraItems: [String: String] = [
+        "new": "<item><title>relative</title><guid>rel</guid><link>rel-page</link>"
+            + "<description><![CDATA[<p>see <img src=\"pic.png\"></p>]]></description></item>",
+    ]
+
+    private func crawl(_ yaml: String) throws -> CrawlerProcess.Run {
+        try folder.write("store: ./out\nhost_gap: 0s\nadopt_redirect_after: 2\n" + yaml, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.contains { $0.contains("the body of healthy") }, "the healthy feed was not stored: \(run.stderr)")
+        return run
+    }
+
+    private var healthy: String { "  - url: \(home.url("/healthy.xml"))\n    name: healthy\n" }
+
+    private func storeBytes() -> [UInt8] {
+        ["out/index.sqlite", "out/index.sqlite-wal"].flatMap { name in
+            FileManager.default.contents(atPath: folder.file(name)).map { [UInt8]($0) } ?? []
+        }
+    }
+
+    /// A feed that moved for good (308) to another origin was fetched there directly once the
+    /// redirect was adopted, with its password, cookie and API key: libcurl drops them on each
+    /// redirect, but nothing stood in the way of a request made to the new origin itself.
+    @Test func aFeedsSecretsNeverGoToTheOriginItWasRedirectedTo() throws {
+        let yaml = """
+            feeds:
+              - url: \(home.url("/moved.xml"))
+                name: moved
+                allow_private_networks: true
+                basic_auth: {username: bob, password: BASIC-SECRET}
+                cookies: "session=COOKIE-SECRET"
+                headers: {X-Api-Key: KEY-SECRET}
+
+            """ + healthy
+        var runs: [CrawlerProcess.Run] = []
+        for _ in 0..<3 { runs.append(try crawl(yaml)) }
+        // Other headers follow a redirect (the README says so); credentials and cookies never.
+        let leaked = elsewhere.requests.filter { request in
+            ["authorization", "cookie"].contains { request.headers[$0] != nil }
+        }
+        #expect(leaked.isEmpty, "\(leaked.map(\.headers))")
+        #expect(home.requests.filter { $0.path == "/moved.xml" }.count == 3)
+        #expect(runs[1].stderr.contains("event=redirect_not_adopted"), "\(runs[1].stderr)")
+        #expect(!runs.contains { $0.stderr.contains("event=redirect_adopted") })
+    }
+
+    /// The password in a feed's URL went wherever the URL went: into the index with an adopted
+    /// redirect (and a new password in feeds.yaml was then never used), into published documents
+    /// through relative links resolved against it, and into Referer headers.
+    @Test func aPasswordInTheFeedURLStaysInFeedsYAML() throws {
+        func yaml(_ password: String) -> String {
+            "feeds:\n  - url: \(home.url("/old.xml").replacingOccurrences(of: "://", with: "://alice:\(password)@"))\n"
+                + "    name: private\n" + healthy
+        }
+        for _ in 0..<3 { _ = try crawl(yaml("PW-ONE")) }
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }.joined()
+        #expect(stored.contains("127.0.0.1:\(home.port)/pic.png"), "\(stored)")
+        #expect(!stored.contains("PW-ONE"), "\(stored)")
+        #expect(!String(decoding: storeBytes(), as: UTF8.self).contains("PW-ONE"))
+        _ = try crawl(yaml("PW-TWO"))
+        let last = try #require(home.requests.last { $0.path == "/new.xml" })
+        #expect(last.headers["authorization"] == "Basic " + Data("alice:PW-TWO".utf8).base64EncodedString())
+        #expect(home.requests.filter { $0.path == "/old.xml" }.count == 2, "the redirect was not adopted")
+    }
+
+    /// `http://home\@elsewhere/` is a page on `home` to a browser (and to the check that decides
+    /// whether the feed's headers go with the request) and a request to `elsewhere` to libcurl:
+    /// the feed's API key went to whoever wrote the item.
+    @Test func anItemLinkReadTwoWaysGetsNoneOfTheFeedsHeaders() throws {
+        let served = try LoopbackHTTPServer { [folder] _ in
+            ServedResponse(text: (try? String(contentsOfFile: folder.file("tricky.xml"), encoding: .utf8)) ?? "")
+        }
+        // The feed's own host, as far as anything reading up to the backslash can tell.
+        let tricky = "http://127.0.0.1:\(served.port)\\@127.0.0.1:\(elsewhere.port)/page"
+        try folder.write(Self.channel("tricky", items: "<item><title>t</title><guid>t</guid><link>\(tricky)</link></item>"),
+                         to: "tricky.xml")
+        _ = try crawl("""
+            feeds:
+              - url: \(served.url("/tricky.xml"))
+                name: tricky
+                allow_private_networks: true
+                full_content: true
+                headers: {X-Api-Key: FD-KEY-SECRET}
+
+            """ + healthy)
+        #expect(!elsewhere.requests.contains { $0.headers["x-api-key"] != nil }, "\(elsewhere.requests.map(\.headers))")
+    }
+
+    /// An image refused twice is asked for with the item's link as Referer. A line break in that
+    /// link (`&#13;&#10;` in the feed) became a header of the feed author's choosing, and a
+    /// second request behind it.
+    @Test func aLineBreakInALinkNeverReachesARequest() throws {
+        let image = elsewhere.url("/pic.png")
+        let items = "<item><title>t</title><guid>crlf</guid>"
+            + "<link>\(home.url("/p"))&#13;&#10;X-Injected: yes&#13;&#10;&#13;&#10;GET /smuggled HTTP/1.1</link>"
+            + "<description><![CDATA[<img src=\"\(image)\">]]></description></item>"
+        try folder.write(Self.channel("crlf", items: items), to: "crlf.xml")
+        let served = try LoopbackHTTPServer { _ in
+            ServedResponse(text: (try? String(contentsOfFile: folder.file("crlf.xml"), encoding: .utf8)) ?? "")
+        }
+        _ = try crawl("""
+            feeds:
+              - url: \(served.url("/crlf.xml"))
+                name: crlf
+                allow_private_networks: true
+                images: local
+
+            """ + healthy)
+        let asked = elsewhere.requests.filter { $0.path.hasSuffix("pic.png") }
+        #expect(asked.count == 3, "\(asked.map(\.headers))")
+        #expect(!elsewhere.requests.contains { $0.headers["x-injected"] != nil || $0.path.contains("smuggled") },
+                "\(elsewhere.requests.map { ($0.path, $0.headers) })")
+    }
+
+    /// `&`, `;` and quotes may stand unencoded in a URL's password, and ended the search for it:
+    /// the password was printed, logged and kept in the index.
+    @Test func aPasswordWithPunctuationIsMasked() throws {
+        let url = home.url("/punct.xml").replacingOccurrences(of: "://", with: "://alice:PW&AMP;SEMI'Q@")
+        let run = try crawl("feeds:\n  - url: \"\(url)\"\n    name: punct\n" + healthy)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(home.requests.last { $0.path == "/punct.xml" }?.headers["authorization"] != nil)
+        let status = try CrawlerProcess.run(["status"], in: folder.path)
+        for output in [run.stdout, run.stderr, status.stdout, status.stderr, String(decoding: storeBytes(), as: UTF8.self)] {
+            #expect(!output.contains("AMP;SEMI"), "\(output)")
+        }
+    }
+
+    /// The README promises that a feed's own value wins: a global Authorization header was sent
+    /// instead of the feed's basic_auth, and both Cookie headers went.
+    @Test func aFeedsOwnCredentialsWinOverGlobalHeaders() throws {
+        let run = try crawl("""
+            headers: {Authorization: Bearer GLOBAL-TOKEN, Cookie: g=GLOBAL}
+            feeds:
+              - url: \(home.url("/own.xml"))
+                name: own
+                basic_auth: {username: reader, password: OWN}
+                cookies: "s=OWN-COOKIE"
+
+            """ + healthy)
+        #expect(run.status == 0, "\(run.stderr)")
+        let own = try #require(home.requests.last { $0.path == "/own.xml" })
+        #expect(own.headers["authorization"] == "Basic " + Data("reader:OWN".utf8).base64EncodedString())
+        #expect(own.headers["cookie"] == "s=OWN-COOKIE")
+        #expect(home.requests.last { $0.path == "/healthy.xml" }?.headers["authorization"] == "Bearer GLOBAL-TOKEN")
+    }
+
+    /// Headers that frame the request are libcurl's to write; Content-Length or Transfer-Encoding
+    /// given by hand contradict the request they go with. So is one feed giving a header and the
+    /// setting that writes it.
+    @Test(arguments: [
+        ("headers: {Content-Length: \"0\"}", "headers.Content-Length: is written by the crawler itself"),
+        ("headers: {Transfer-Encoding: chunked}", "headers.Transfer-Encoding: is written by the crawler itself"),
+        ("headers: {Authorization: Bearer x}\n    basic_auth: {username: u, password: p}",
+         "gives a Authorization header and basic_auth: too"),
+    ])
+    func headersTheCrawlerWritesAreRefused(_ setting: String, _ message: String) throws {
+        try folder.write("store: ./out\nfeeds:\n  - url: \(home.url("/x.xml"))\n    \(setting)\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["check"], in: folder.path)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains(message), "\(run.stderr)")
+    }
+}
