@@ -17,6 +17,8 @@ public struct FeedsFileEditor: Sendable {
         /// A new entry would not load; named by its feed, as its line is in no file.
         case invalidEntry(FeedConfig, ConfigError)
         case feedsNotLast(file: String, line: Int)
+        /// `feeds:` written as a flow list, under a quoted key, or in a file that is one flow mapping.
+        case notBlockList(file: String, line: Int)
 
         public var description: String {
             switch self {
@@ -27,58 +29,84 @@ public struct FeedsFileEditor: Sendable {
                     + (key.isEmpty ? "" : "\(key): ") + "\(error.message); the file is left as it was"
             case .feedsNotLast(let file, let line):
                 return "\(file):\(line): feeds: must be the last setting in the file to append to it; move it to the end"
+            case .notBlockList(let file, let line):
+                return "\(file):\(line): feeds: is not a block list (`feeds:` at the start of a line, each feed below "
+                    + "it as `- url: ...`), which is what new feeds are appended to; write it so, or add the feed by hand; "
+                    + "the file is left as it was"
             }
         }
     }
 
+    /// Where the new entries go, read from the file's YAML: the items' indentation, and the line
+    /// of the `feeds` key itself when it must be opened for them (`feeds: []`), or nil for none.
+    struct Layout {
+        var indent = "  "
+        var hasFeedsKey = false
+        var lineToOpen: Int?
+    }
+
     /// The new file text with `feeds` appended under a `# comment` line; those named in
-    /// `disabled` with `enabled: false`.
+    /// `disabled` with `enabled: false`. Every line of the file keeps its bytes and its own line
+    /// end, but the `feeds: []` line opened for the new items and a closing `...`; the new lines
+    /// take the file's usual end (CR LF when most of its lines have one).
     public func appending(_ feeds: [FeedConfig], disabled: Set<String> = [], to original: String,
                           comment: String) throws(Failure) -> String {
         do { _ = try parser.parse(original) } catch { throw .invalid(error) }
-        // Edited with LF line ends (a String takes CR LF for one Character, which no "\n" split
-        // finds), written back with the file's own.
-        let crlf = original.contains("\r\n")
-        let text = crlf ? original.replacingOccurrences(of: "\r\n", with: "\n") : original
-        let indent = try itemIndent(in: text)
-        var lines = Self.withoutDocumentEnd(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
-        if !text.contains("feeds:") { lines += "feeds:\n" }
-        lines = Self.openingEmptyFeedsList(lines)
-        lines += "\(indent)# \(comment)\n"
-        var firstLines: [(line: Int, feed: FeedConfig)] = []
-        var line = lines.utf8.count(where: { $0 == UInt8(ascii: "\n") }) + 1
-        for feed in feeds {
-            let text = entry(for: feed, enabled: !disabled.contains(feed.name), indent: indent)
-            firstLines.append((line, feed))
-            line += text.utf8.count(where: { $0 == UInt8(ascii: "\n") })
-            lines += text
+        let layout = try layout(of: original)
+        // Split on LF scalars (a String takes CR LF for one Character); a line keeps its CR.
+        var lines = original.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let crlf = lines.dropLast().filter { $0.hasSuffix("\r") }.count * 2 > lines.count - 1
+        let end = crlf ? "\r" : ""
+        if let last = lines.last, !last.isEmpty {
+            lines[lines.count - 1] = last.hasSuffix("\r") || !crlf ? last : last + end
+            lines.append("")
         }
+        Self.dropDocumentEnd(&lines)
+        if let line = layout.lineToOpen { lines[line - 1] = Self.opened(lines[line - 1]) }
+        var added = layout.hasFeedsKey ? [] : ["feeds:" + end]
+        added.append("\(layout.indent)# \(Self.oneLine(comment))" + end)
+        var firstLines: [(line: Int, feed: FeedConfig)] = []
+        for feed in feeds {
+            firstLines.append((lines.count + added.count, feed))
+            added += entry(for: feed, enabled: !disabled.contains(feed.name), indent: layout.indent)
+                .split(separator: "\n").map { String($0) + end }
+        }
+        lines.insert(contentsOf: added, at: lines.count - 1)
+        let text = lines.joined(separator: "\n")
         do {
-            _ = try parser.parse(lines)
+            _ = try parser.parse(text)
         } catch {
             guard let culprit = firstLines.last(where: { $0.line <= error.line }) else { throw .invalid(error) }
             throw .invalidEntry(culprit.feed, error)
         }
-        return crlf ? lines.replacingOccurrences(of: "\n", with: "\r\n") : lines
+        return text
     }
 
-    /// `feeds: []`, `feeds: [ ]` or `feeds: []  # none yet` as `feeds:`, comment kept, for items to follow.
-    static func openingEmptyFeedsList(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            guard line.hasPrefix("feeds:") else { return String(line) }
-            let value = line.dropFirst("feeds:".count).split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
-            guard value[0].filter({ $0 != " " && $0 != "\t" }) == "[]" else { return String(line) }
-            return "feeds:" + (value.count > 1 ? "  #" + value[1] : "")
-        }.joined(separator: "\n")
+    /// `feeds: []`, `feeds: [ ]`, `feeds: ~` or `feeds: []  # none yet` as `feeds:`, comment and
+    /// line end kept, for items to follow.
+    static func opened(_ line: String) -> String {
+        let carriageReturn = line.hasSuffix("\r") ? "\r" : ""
+        let content = line.hasSuffix("\r") ? String(line.dropLast()) : line
+        let value = content.dropFirst("feeds:".count).split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+        return "feeds:" + (value.count > 1 ? "  #" + value[1] : "") + carriageReturn
     }
 
-    /// The text without a closing `...` (YAML's end of document), which new items cannot follow.
-    static func withoutDocumentEnd(_ text: String) -> String {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let last = lines.lastIndex(where: { !$0.trimmingSuffixSpaces().isEmpty }),
-              lines[last].trimmingSuffixSpaces() == "..." else { return text }
+    /// A one-line comment: a line break in it (an OPML file's name may hold one) would start
+    /// lines of YAML of its own, feeds included.
+    static func oneLine(_ text: String) -> String {
+        var output = ""
+        for scalar in text.unicodeScalars {
+            if TerminalText.isUnsafe(scalar) { output += TerminalText.escape(scalar) } else { output.unicodeScalars.append(scalar) }
+        }
+        return output
+    }
+
+    /// Without a closing `...` (YAML's end of document), which new items cannot follow.
+    static func dropDocumentEnd(_ lines: inout [String]) {
+        let bare = { (line: String) in line.unicodeScalars.last == "\r" ? Substring(line.dropLast()) : Substring(line) }
+        guard let last = lines.lastIndex(where: { !bare($0).trimmingSuffixSpaces().isEmpty }),
+              bare(lines[last]).trimmingSuffixSpaces() == "..." else { return }
         lines.remove(at: last)
-        return lines.joined(separator: "\n")
     }
 
     private func entry(for feed: FeedConfig, enabled: Bool, indent: String) -> String {
@@ -92,19 +120,37 @@ public struct FeedsFileEditor: Sendable {
         return text
     }
 
-    /// The indentation of existing `- url:` items, checking that `feeds:` is the last top-level key.
-    private func itemIndent(in text: String) throws(Failure) -> String {
-        guard let root = try? Yams.compose(yaml: text), let mapping = root.mapping else { return "  " }
+    /// The layout the new entries follow, checking that `feeds:` is the last top-level key and
+    /// a block list (or empty, or nothing yet) that items can be appended to.
+    private func layout(of text: String) throws(Failure) -> Layout {
+        // Read from where things are, not from the nodes' styles (Yams 5 takes them from the
+        // collection's end event, and gets them wrong).
+        guard let root = try? Yams.compose(yaml: text), let mapping = root.mapping else { return Layout() }
         let keys = Array(mapping.keys)
-        if let last = keys.last, last.string != "feeds", let feedsKey = keys.first(where: { $0.string == "feeds" }) {
-            throw .feedsNotLast(file: parser.fileName, line: feedsKey.mark?.line ?? 0)
+        guard let feedsKey = keys.first(where: { $0.string == "feeds" }), let value = mapping["feeds"] else { return Layout() }
+        let line = feedsKey.mark?.line ?? 0
+        if keys.last?.string != "feeds" { throw .feedsNotLast(file: parser.fileName, line: line) }
+        let fileLines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let keyLine = line >= 1 && line <= fileLines.count ? fileLines[line - 1] : ""
+        var layout = Layout(hasFeedsKey: true)
+        // A block list: its first item on a later line, which starts with its dash (`- url:` or
+        // `-   url:`; the mark points at the item's first key), and new items start in its column.
+        if let first = value.sequence?.first, let itemLine = first.mark?.line, itemLine > line,
+           itemLine <= fileLines.count, fileLines[itemLine - 1].drop(while: { $0 == " " }).first == "-" {
+            layout.indent = String(fileLines[itemLine - 1].prefix(while: { $0 == " " }))
+            return layout
         }
-        guard let first = mapping["feeds"]?.sequence?.first, let line = first.mark?.line else { return "  " }
-        // The mark points at the item's first key; the dash is the first thing on its line
-        // (`- url:` or `-   url:`), and new items start in its column.
-        let text = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard line >= 1, line <= text.count else { return "  " }
-        return String(text[line - 1].prefix(while: { $0 == " " }))
+        // Empty: nothing after the key (items can follow), or `[]`/`~` on the key's own line.
+        let written = keyLine.hasPrefix("feeds:") ? keyLine.dropFirst("feeds:".count)
+            .split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
+            .filter { $0 != " " && $0 != "\t" && $0 != "\r" } : nil
+        switch written {
+        case ""? where value.scalar != nil: return layout
+        case "[]"?, "~"?, "null"?:
+            layout.lineToOpen = line
+            return layout
+        default: throw .notBlockList(file: parser.fileName, line: line)
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 /// When two feed URLs name the same feed though written differently: scheme and host are
 /// case-insensitive, `:80` and `:443` are the defaults of http and https, an empty path is `/`,
-/// and a fragment never reaches the server. Path and query stay as written (servers may tell
+/// a fragment never reaches the server, and an escaped unreserved character (`%7E`) is the
+/// character. Path and query stay otherwise as written (servers may tell
 /// their case apart). Used to refuse duplicates in feeds.yaml, `add` and `import-opml`.
 public enum URLIdentity {
     public static func key(_ url: String) -> String {
@@ -26,8 +27,49 @@ public enum URLIdentity {
         if let defaultPort = defaultPort(of: scheme), host.hasSuffix(defaultPort) {
             host.removeLast(defaultPort.count)
         }
-        let tail = rest[authorityEnd...]
+        let tail = percentNormalized(rest[authorityEnd...])
         return scheme + "://" + user + host + (tail.hasPrefix("/") ? "" : "/") + tail
+    }
+
+    /// RFC 3986, 6.2.2: `%7E` and `%7e` are `~` (an unreserved character means the same encoded or
+    /// not), and other escapes are compared in upper case.
+    static func percentNormalized(_ text: Substring) -> String {
+        var bytes = Array(text.utf8)[...]
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        while let byte = bytes.popFirst() {
+            guard byte == UInt8(ascii: "%"), bytes.count >= 2,
+                  let high = hexValue(bytes[bytes.startIndex]), let low = hexValue(bytes[bytes.startIndex + 1]) else {
+                output.append(byte)
+                continue
+            }
+            let decoded = high << 4 | low
+            bytes = bytes.dropFirst(2)
+            if isUnreserved(decoded) {
+                output.append(decoded)
+            } else {
+                output += [UInt8(ascii: "%"), hexDigit(high), hexDigit(low)]
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "A") + value - 10
+    }
+
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || "-._~".utf8.contains(byte)
     }
 
     private static func defaultPort(of scheme: String) -> String? {
@@ -66,7 +108,8 @@ public enum URLIdentity {
                     return false
                 }
             default:
-                if byte == UInt8(ascii: "#") { return false }
+                // A fragment goes, and escapes are normalized (`percentNormalized`).
+                if byte == UInt8(ascii: "#") || byte == UInt8(ascii: "%") { return false }
             }
         }
         return part == 4

@@ -28,6 +28,9 @@ public final class Daemon {
     /// Feeds handed to the flow and not reported yet: when each was due, and when (wall-clock
     /// milliseconds) it was submitted.
     var submitted: [String: (due: Timestamp, at: Int64)] = [:]
+    /// Feeds whose settings a reload changed while they were being fetched: their report is the
+    /// old settings' (the old URL's 410 or Retry-After), so the new ones decide when they are due.
+    var changedInFlight: Set<String> = []
     var lateness = LatenessWindow()
     private var totals = (fetches: 0, new: 0, failures: 0)
     private var summary = PeriodSummary()
@@ -144,8 +147,12 @@ public final class Daemon {
         }
         // A feed removed by a reload while it was being fetched is not scheduled again; a feed
         // whose state could not be decided is retried after a minute.
-        if feedPositions[report.feed] != nil {
-            if let next = report.nextDue ?? (report.state?.gone == true ? nil : WallClock.now().adding(60)) {
+        if let position = feedPositions[report.feed] {
+            if changedInFlight.remove(report.feed) != nil {
+                let now = WallClock.now()
+                let due = initialDue(for: config.feeds[position], state: report.state, now: now)
+                if let due { queue.schedule(report.feed, at: due) }
+            } else if let next = report.nextDue ?? (report.state?.gone == true ? nil : WallClock.now().adding(60)) {
                 queue.schedule(report.feed, at: next)
             }
         }

@@ -160,7 +160,7 @@ public final class LineSink: Sendable {
 
     func write(_ line: String) {
         if toStandardError {
-            FileHandle.standardError.write(Data(((Self.erasesProgress ? "\r\u{1B}[K" : "") + line + "\n").utf8))
+            StandardError.write((Self.erasesProgress ? "\r\u{1B}[K" : "") + line + "\n")
         } else {
             lines.withLock { $0.append(line) }
         }
@@ -168,4 +168,18 @@ public final class LineSink: Sendable {
 
     /// The lines captured so far (memory sinks only).
     public var captured: [String] { lines.withLock { $0 } }
+}
+
+/// Writes to stderr, and goes on when it cannot: Foundation's FileHandle traps on a write error,
+/// and with SIGPIPE ignored a closed pipe is one.
+public enum StandardError {
+    public static func write(_ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            bytes = bytes.dropFirst(written)
+        }
+    }
 }

@@ -102,10 +102,13 @@ final class MetricsConnections {
             return
         }
         connection.received += chunk[..<count]
-        if let end = connection.received.firstIndex(of: UInt8(ascii: "\n")) {
-            respond(&connection, with: responder.response(toRequestLine: Array(connection.received[..<end])), now: now)
-        } else if connection.received.count > Self.maximumRequestLine {
+        // The line's own length decides, wherever the read that ended it stopped: a 10 KB line
+        // arriving in 4 KB reads ends after 8 KB were received without an end.
+        let end = connection.received.firstIndex(of: UInt8(ascii: "\n"))
+        if (end ?? connection.received.count) > Self.maximumRequestLine {
             respond(&connection, with: MetricsResponder.requestLineTooLong, now: now)
+        } else if let end {
+            respond(&connection, with: responder.response(toRequestLine: Array(connection.received[..<end])), now: now)
         }
     }
 

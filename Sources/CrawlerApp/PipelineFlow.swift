@@ -118,6 +118,12 @@ public final class PipelineFlow {
         return feeds.filter { !planned.contains($0.name) }
     }
 
+    /// Feeds removed by a reload: those still waiting for a transfer are not fetched (nor
+    /// reported); a transfer already started finishes, and its documents are stored.
+    public func withdraw(_ feeds: Set<String>) {
+        session.withdraw(feeds.filter { submitted[$0] != nil })
+    }
+
     /// Waits for the store's batches in flight and delivers their reports: the store (and its
     /// connection) is the caller's until the next `step`.
     public func settle() async {

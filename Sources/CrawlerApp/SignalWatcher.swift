@@ -27,6 +27,13 @@ public final class SignalWatcher: Sendable {
         sources = installed
     }
 
+    /// For the daemon, before its first log line: a closed log pipe (`crawler run | tee`, tee
+    /// gone) loses the log, not the crawl; the user signals mean nothing here, and their default
+    /// action would end it without a word.
+    public static func ignoreSignalsThatWouldEndADaemon() {
+        for number in [SIGPIPE, SIGUSR1, SIGUSR2] { signal(number, SIG_IGN) }
+    }
+
     public var shutdownRequested: Bool { flags.shutdown.load(ordering: .acquiring) }
 
     public func requestShutdown() { flags.shutdown.store(true, ordering: .releasing) }

@@ -78,8 +78,9 @@ public struct FetchResponse: Sendable {
         return nil
     }
 
+    /// As the engine read them (`cache`): a Last-Modified far in the future is none.
     public var validators: ConditionalHeaders {
-        ConditionalHeaders(etag: headers["etag"], lastModified: headers["last-modified"])
+        ConditionalHeaders(etag: cache.etag, lastModified: cache.lastModified)
     }
 }
 

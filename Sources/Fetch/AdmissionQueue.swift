@@ -146,6 +146,27 @@ struct AdmissionQueue {
         return dropped.map(\.request)
     }
 
+    /// Takes the waiting requests of `feeds` out of the queue and returns them. (A feed's pages
+    /// and images, asked for once the feed was fetched, go on: they are keyed by their item.)
+    mutating func withdraw(_ feeds: Set<String>) -> [FetchRequest] {
+        guard !feeds.isEmpty else { return [] }
+        var taken: [FetchRequest] = []
+        for index in rotation.indices.reversed() {
+            let key = rotation[index]
+            guard let removed = waiting[key]?.removeAll(where: { $0.request.priority == .feed && feeds.contains($0.request.feed) }), !removed.isEmpty else {
+                continue
+            }
+            taken += removed.map(\.request)
+            count -= removed.count
+            feedsWaiting -= removed.filter { $0.request.priority == .feed }.count
+            if waiting[key]?.isEmpty == true {
+                removeLine(at: index)
+                if cursor > index { cursor -= 1 }
+            }
+        }
+        return taken.reversed()
+    }
+
     private mutating func removeLine(at index: Int) {
         waiting.removeValue(forKey: rotation[index])
         rotation.remove(at: index)
@@ -178,6 +199,10 @@ private struct HostLine {
         feeds.popFirst() ?? pages.popFirst()
     }
 
+    mutating func removeAll(where shouldGo: (Waiting) -> Bool) -> [Waiting] {
+        feeds.removeAll(where: shouldGo) + pages.removeAll(where: shouldGo)
+    }
+
     /// A head index instead of removeFirst keeps popping O(1).
     private struct FIFO {
         private var requests: [Waiting] = []
@@ -196,6 +221,15 @@ private struct HostLine {
             guard head < requests.count else { return nil }
             head += 1
             return requests[head - 1]
+        }
+
+        mutating func removeAll(where shouldGo: (Waiting) -> Bool) -> [Waiting] {
+            let waiting = requests[head...]
+            let gone = waiting.filter(shouldGo)
+            guard !gone.isEmpty else { return [] }
+            requests = waiting.filter { !shouldGo($0) }
+            head = 0
+            return gone
         }
     }
 }

@@ -5,7 +5,7 @@ internal import FeedModel
 enum CacheHintParser {
     /// `now` is the wall clock in seconds since 1970, to turn HTTP dates into delays.
     static func hints(from headers: [String: String], now: Int64) -> CacheHints {
-        CacheHints(etag: headers["etag"], lastModified: headers["last-modified"],
+        CacheHints(etag: headers["etag"], lastModified: headers["last-modified"].flatMap { validator($0, now: now) },
                    maxAge: headers["cache-control"].flatMap(maxAge(in:)),
                    expiresIn: headers["expires"].flatMap { secondsUntil(date: $0, now: now) },
                    retryAfter: headers["retry-after"].flatMap { retryAfter($0, now: now) })
@@ -17,6 +17,15 @@ enum CacheHintParser {
             guard pair.count == 2, pair[0].trimmingSpaces().lowercased() == "max-age" else { continue }
             return ServerNumber.integer(pair[1].trimmingSpaces().trimmingQuotes(), in: 0...ServerNumber.maxSeconds)
         }
+        return nil
+    }
+
+    /// A Last-Modified more than a day ahead of our clock is no validator: sent back as
+    /// If-Modified-Since, it makes every later change "not modified" to a server that compares
+    /// dates, and the feed would look fine while it went unread. One that is not a date at all
+    /// is kept: servers that compare the text as an opaque token still answer it.
+    static func validator(_ lastModified: String, now: Int64) -> String? {
+        guard let ahead = secondsUntil(date: lastModified, now: now), ahead > 86_400 else { return lastModified }
         return nil
     }
 

@@ -83,6 +83,10 @@ final class CurlMulti {
             defer { ready.hand() }  // after a turn that goes on without waiting, and at the end
             let (incoming, closed) = inbox.takeWaiting()
             admit(incoming, to: &queue, deliver: deliver)
+            // After the admission: a request submitted just before its feed was withdrawn goes too.
+            for request in queue.withdraw(inbox.takeWithdrawn()) {
+                deliver(.failed(request, .cancelled, "withdrawn: its feed was removed from the configuration"))
+            }
             resumePausedIfRoom()
             let wait = memoryIsFull?(inFlightBytes) == true ? nil : startAllowed(&queue, deliver: deliver)
             publishIfDue(queue, publish: publish)

@@ -66,6 +66,14 @@ public final class FetchSession: Sendable {
         waker.wake()
     }
 
+    /// The requests of `feeds` still waiting for a transfer slot are not fetched (each comes back
+    /// as cancelled); transfers already started finish. For feeds a reload removed.
+    public func withdraw(_ feeds: Set<String>) {
+        guard !feeds.isEmpty else { return }
+        inbox.withdraw(feeds)
+        waker.wake()
+    }
+
     /// No more requests: the session finishes once the submitted ones are done.
     public func close() {
         inbox.close()
@@ -131,9 +139,22 @@ public struct HostWait: Sendable, Hashable {
 /// Requests handed from any thread to the engine's thread.
 final class RequestInbox: Sendable {
     private let state = Mutex<(requests: [FetchRequest], closed: Bool)>(([], false))
+    private let withdrawn = Mutex<Set<String>>([])
 
     func add(_ requests: [FetchRequest]) {
         state.withLock { $0.requests += requests }
+    }
+
+    func withdraw(_ feeds: Set<String>) {
+        withdrawn.withLock { $0.formUnion(feeds) }
+    }
+
+    /// The feeds withdrawn since the last call.
+    func takeWithdrawn() -> Set<String> {
+        withdrawn.withLock { feeds in
+            defer { feeds = [] }
+            return feeds
+        }
     }
 
     func close() {

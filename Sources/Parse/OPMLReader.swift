@@ -30,17 +30,23 @@ public enum OPMLError: Error, Sendable, Hashable, CustomStringConvertible {
 /// Reads the subscription lists every feed reader exports (OPML 1.0/2.0): every outline with an
 /// `xmlUrl`, at any depth, with the folders it sits in as categories.
 public enum OPMLReader {
-    public static func read(_ original: [UInt8]) throws(OPMLError) -> [OPMLOutline] {
+    /// `damaged` hears libxml2's last error when the file was not well-formed: its recovery
+    /// reads what it can, and drops the rest (an outline with a raw `<` in a title, everything
+    /// nested deeper than 256 levels) without a trace.
+    public static func read(_ original: [UInt8], damaged: (String) -> Void = { _ in }) throws(OPMLError) -> [OPMLOutline] {
         guard !original.isEmpty else { throw .empty }
         // Exporters write `xmlUrl="...?a=1&b=2"` with a bare `&`, which libxml2's recovery turns
         // into `?a=1=2`: the feeds' own repair makes it `&amp;` first, and `&nbsp;` a character.
         let bytes = EntityRepair.repair(original) ?? original
         silenceLibxml2OnThisThread()
+        guard let context = xmlNewParserCtxt() else { throw .notXML }
+        defer { xmlFreeParserCtxt(context) }
         let document: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                xmlReadMemory($0, Int32(clamping: buffer.count), "opml.xml", nil, XMLFeedReader.options)
+                xmlCtxtReadMemory(context, $0, Int32(clamping: buffer.count), "opml.xml", nil, XMLFeedReader.options)
             }
         }
+        if context.pointee.wellFormed == 0 { damaged(XMLFeedReader.describe(xmlCtxtGetLastError(context))) }
         guard let document else { throw .notXML }
         defer { xmlFreeDoc(document) }
         guard let root = xmlDocGetRootElement(document) else { throw .notXML }

@@ -126,7 +126,7 @@ enum XMLFeedReader {
     }
 
     /// "line 12: Opening and ending tag mismatch: b and channel", for the log and `parse`.
-    private static func describe(_ error: xmlErrorPtr?) -> String {
+    static func describe(_ error: xmlErrorPtr?) -> String {
         guard let error, let message = error.pointee.message else { return "not well-formed" }
         let text = String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
         let line = error.pointee.line

@@ -56,7 +56,7 @@ struct Add: AsyncParsableCommand {
         var entry = FeedConfig(name: chosenName, url: feedURL, categories: categories)
         // The file's own global setting already covers it; the flag is for this feed alone.
         entry.allowPrivateNetworks = allowPrivateNetworks && !configFile.config.allowPrivateNetworks
-        if !dryRun { try configFile.append([entry], comment: "Added by crawler add") }
+        try configFile.append([entry], comment: "Added by crawler add", dryRun: dryRun)
         printOutput("\(dryRun ? "would add" : "added") \(chosenName)  \(feedURL)  "
                     + "(\(feed.kind.rawValue), \"\(feed.title)\", \(counted(feed.items.count, "item")))")
     }

@@ -27,11 +27,13 @@ struct ConfigFile {
     }
 
     /// Appends `feeds` (already checked for duplicates) and writes the file whole again.
-    func append(_ feeds: [FeedConfig], disabled: Set<String> = [], comment: String) throws {
+    /// `dryRun`: the edit is made and checked as for real, and not written.
+    func append(_ feeds: [FeedConfig], disabled: Set<String> = [], comment: String, dryRun: Bool = false) throws {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let editor = FeedsFileEditor(parser: ConfigParser(fileName: path, baseDirectory: url.deletingLastPathComponent().path))
         do {
             let updated = try editor.appending(feeds, disabled: disabled, to: text, comment: comment)
+            if dryRun { return }
             try FileReplacement.replace(path, expecting: bytes,
                                         with: (hasByteOrderMark ? Self.byteOrderMark : []) + Array(updated.utf8))
         } catch let failure as FeedsFileEditor.Failure {

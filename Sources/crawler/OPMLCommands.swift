@@ -12,10 +12,12 @@ struct ImportOPML: ParsableCommand {
             Feeds already configured (same URL) are skipped. The new ones are appended at the end of \
             the feeds: list under a comment naming the file; everything else in feeds.yaml stays as it is. \
             Nested OPML folders become categories, outermost first; an outline's htmlUrl is kept as site_url. \
-            Duplicates are found under any spelling of a URL (scheme and host case, default port, fragment). \
+            Duplicates are found under these spellings of a URL: scheme and host case, default port, \
+            fragment, percent-escapes (%7E is ~); not under a host's punycode and Unicode forms. \
             An outline whose xmlUrl is not http:// or https://, or is a \
             loopback or private address (unless --allow-private-networks), is reported and skipped; the \
-            others are added, and the exit status is 1.
+            others are added, and the exit status is 1. So it is when the file is not well-formed XML: \
+            what could be read is added, and outlines after the damage may be missing.
             """
     )
 
@@ -38,8 +40,9 @@ struct ImportOPML: ParsableCommand {
             throw ExitCode.failure
         }
         let outlines: [OPMLOutline]
+        var damage: String?
         do {
-            outlines = try OPMLReader.read([UInt8](data))
+            outlines = try OPMLReader.read([UInt8](data)) { damage = $0 }
         } catch {
             printError("crawler: \(file): \(error)")
             throw ExitCode.failure
@@ -78,14 +81,19 @@ struct ImportOPML: ParsableCommand {
             if outline.isComment { commentedOut.insert(name) }
             added.append(feed)
         }
-        if !added.isEmpty && !dryRun {
-            try configFile.append(added, disabled: commentedOut, comment: "Imported from \((file as NSString).lastPathComponent)")
+        if !added.isEmpty {
+            try configFile.append(added, disabled: commentedOut, comment: "Imported from \((file as NSString).lastPathComponent)",
+                                  dryRun: dryRun)
         }
         // Listed once written: a file that could not be replaced adds nothing.
         for feed in added { printOutput("add   \(feed.name)  \(feed.url)" + (commentedOut.contains(feed.name) ? "  (disabled)" : "")) }
         printOutput("\(dryRun ? "would add" : "added") \(counted(added.count, "feed")) to \(config); \(skipped) already there"
             + (refused > 0 ? "; \(refused) refused" : ""))
-        if refused > 0 { throw ExitStatus.someFeedsFailed }
+        // libxml2's recovery read what it could; what it could not is lost without a trace.
+        if let damage {
+            printError("crawler: \(file): not well-formed XML (\(damage)); outlines after it may be missing: check the file")
+        }
+        if refused > 0 || damage != nil { throw ExitStatus.someFeedsFailed }
     }
 }
 

@@ -1,3 +1,4 @@
+import CrawlerApp
 import FeedModel
 import Foundation
 
@@ -12,5 +13,5 @@ func printOutput(_ text: String) {
 }
 
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((TerminalText.escapingControls(SecretRedaction.redact(message)) + "\n").utf8))
+    StandardError.write(TerminalText.escapingControls(SecretRedaction.redact(message)) + "\n")
 }

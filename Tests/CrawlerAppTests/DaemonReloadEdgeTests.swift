@@ -1,0 +1,127 @@
+import CrawlerTestKit
+import Foundation
+import Synchronization
+import Testing
+
+/// The daemon where a stranger broke it: a reload that changes or removes feeds while they are
+/// being fetched, a log pipe that closes, a signal it has no use for, a server clock in the
+/// far future. Through the real binary, each with a healthy feed that must be stored.
+@Suite struct DaemonReloadEdgeTests {
+    let folder = TemporaryFolder()
+
+    static func channel(_ name: String) -> String {
+        """
+        <rss version="2.0"><channel><title>\(name)</title><link>https://example.org/</link>
+        <item><title>\(name) item</title><guid>\(name)</guid><description>the body of \(name)</description></item>
+        </channel></rss>
+        """
+    }
+
+    private func name(of request: ReceivedRequest) -> String {
+        String(request.path.dropFirst().prefix { $0 != "." })
+    }
+
+    private func write(_ feeds: [(String, String)], interval: String = "1h", extra: String = "") throws {
+        var lines = ["store: ./store", "interval: \(interval)", "timeout: 10s", "host_gap: 0s", extra, "feeds:"]
+        for (name, url) in feeds { lines += ["  - url: \(url)", "    name: \(name)"] }
+        try folder.write(lines.joined(separator: "\n") + "\n", to: "feeds.yaml")
+    }
+
+    private func storedBodies() -> String {
+        folder.files(under: "store/posts").compactMap { folder.read("store/posts/" + $0) }.joined()
+    }
+
+    /// The old URL's answer came back after the reload (410 Gone, after 3 s) and was taken for the
+    /// new URL's: `next=never`, and the new URL was not asked for until a restart.
+    @Test func aURLChangedWhileItsFeedIsFetchedIsAskedForAtOnce() throws {
+        let server = try LoopbackHTTPServer { request in
+            if request.path == "/slowgone.xml" { return ServedResponse(status: 410, text: "", delay: 3) }
+            return ServedResponse(text: Self.channel(String(request.path.dropFirst().prefix { $0 != "." })))
+        }
+        try write([("moved", server.url("/slowgone.xml")), ("healthy", server.url("/healthy.xml"))])
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        let deadline = Date().addingTimeInterval(10)
+        while !server.requests.contains(where: { $0.path == "/slowgone.xml" }) && Date() < deadline { usleep(20_000) }
+        try write([("moved", server.url("/goodnew.xml")), ("healthy", server.url("/healthy.xml"))])
+        daemon.signal(SIGHUP)
+        #expect(daemon.waitFor { $0["event"] == "config_reload" }.first?["status"] == "applied")
+        let fetched = daemon.waitFor(timeout: 10) { $0["event"] == "fetch" && $0["feed"] == "moved" && $0["status"] == "200" }
+        #expect(!fetched.isEmpty, "\(daemon.logLines.filter { $0["feed"] == "moved" }.map(\.fields))")
+        #expect(server.requests.contains { $0.path == "/goodnew.xml" })
+        #expect(storedBodies().contains("the body of healthy"))
+    }
+
+    /// Feeds removed by a reload went on being fetched, and stored, for as long as the engine's
+    /// queue of them lasted (944 fetches in 7 s after removing 1,000 feeds).
+    @Test func removedFeedsStillWaitingForASlotAreNotFetched() throws {
+        let server = try LoopbackHTTPServer { request in
+            ServedResponse(text: Self.channel(String(request.path.dropFirst().prefix { $0 != "." })), delay: 0.25)
+        }
+        let many = (0..<40).map { ("f\($0)", server.url("/f\($0).xml")) }
+        try write([("healthy", server.url("/healthy.xml"))] + many, extra: "per_host_concurrency: 1")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        daemon.waitFor { $0["event"] == "fetch" }
+        try write([("healthy", server.url("/healthy.xml"))], extra: "per_host_concurrency: 1")
+        daemon.signal(SIGHUP)
+        #expect(daemon.waitFor { $0["event"] == "config_reload" }.first?["status"] == "applied")
+        let reloaded = Date().timeIntervalSince1970
+        usleep(2_000_000)
+        let after = server.requests.filter { $0.receivedAt > reloaded && self.name(of: $0).hasPrefix("f") }
+        // The one transfer under way when the reload came may finish; no other starts.
+        #expect(after.count <= 1, "\(after.map(\.path))")
+        #expect(storedBodies().contains("the body of healthy"))
+    }
+
+    /// SIGPIPE (the log's reader gone: `crawler run | tee`, tee killed) and SIGUSR1/SIGUSR2 ended
+    /// the daemon at once, without a shutdown line and with its runtime file left behind.
+    @Test func aClosedLogPipeOrAUserSignalDoesNotEndTheDaemon() throws {
+        let server = try LoopbackHTTPServer { request in
+            ServedResponse(text: Self.channel(String(request.path.dropFirst().prefix { $0 != "." })))
+        }
+        try write([("healthy", server.url("/healthy.xml"))], interval: "1s")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CrawlerProcess.binary)
+        process.arguments = ["run", "--log-level", "debug", "--startup-spread", "0s"]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        let log = Pipe()
+        process.standardError = log
+        process.standardOutput = log
+        try process.run()
+        try log.fileHandleForReading.close()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        // Running: it has asked for the feed (and written log lines into the closed pipe).
+        let deadline = Date().addingTimeInterval(10)
+        while server.requests.isEmpty && Date() < deadline { usleep(20_000) }
+        kill(process.processIdentifier, SIGUSR1)
+        kill(process.processIdentifier, SIGUSR2)
+        let before = server.requests.count
+        usleep(2_500_000)
+        #expect(process.isRunning)
+        #expect(server.requests.count > before, "polling stopped")
+        #expect(storedBodies().contains("the body of healthy"))
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+    }
+
+    /// A Last-Modified in year 9999, once: sent back as If-Modified-Since on every poll after,
+    /// it made a server that compares dates answer 304 to every change, and the feed looked ok.
+    @Test func aLastModifiedFarAheadIsNoValidator() throws {
+        let served = Atomic<Int>(0)
+        let server = try LoopbackHTTPServer { request in
+            var response = ServedResponse(text: Self.channel(String(request.path.dropFirst().prefix { $0 != "." })))
+            if request.path == "/future.xml", served.add(1, ordering: .relaxed).oldValue == 0 {
+                response.headers.append(("Last-Modified", "Fri, 31 Dec 9999 23:59:59 GMT"))
+            }
+            return response
+        }
+        try write([("future", server.url("/future.xml")), ("healthy", server.url("/healthy.xml"))])
+        for _ in 0..<2 { _ = try CrawlerProcess.run(["once"], in: folder.path) }
+        let asked = server.requests.filter { $0.path == "/future.xml" }
+        #expect(asked.count == 2)
+        #expect(asked.last?.headers["if-modified-since"] == nil, "\(asked.map(\.headers))")
+        #expect(storedBodies().contains("the body of healthy"))
+    }
+}

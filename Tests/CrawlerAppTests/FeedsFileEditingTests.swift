@@ -1,0 +1,135 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// `add` and `import-opml` edit the operator's feeds.yaml: they append the new feeds and change
+/// nothing else, say so when they cannot, and never let someone else's file add what it did not
+/// list. Through the real binary, on files written the ways people write them.
+@Suite struct FeedsFileEditingTests {
+    let folder = TemporaryFolder()
+
+    private func crawler(_ arguments: [String]) throws -> CrawlerProcess.Run {
+        try CrawlerProcess.run(arguments, in: folder.path)
+    }
+
+    static let oneOutline = """
+        <opml version="2.0"><body><outline text="New" xmlUrl="https://example.com/new.xml"/></body></opml>
+        """
+
+    private func bytes(_ name: String) -> [UInt8] {
+        FileManager.default.contents(atPath: "\(folder.path)/\(name)").map { [UInt8]($0) } ?? []
+    }
+
+    /// The OPML file's name goes into the comment above the imported feeds. A name with a line
+    /// break wrote the rest of itself into feeds.yaml as a feed of its own: a `file://` URL (which
+    /// import-opml refuses from the file's outlines) that `check --probe` then read.
+    @Test func anOPMLFileNameCannotAddFeeds() throws {
+        // No `/` in a file's name: YAML's `\x2f` writes it.
+        let name = "subs.opml\n  - url: \"file:\\x2f\\x2f\\x2fetc\\x2fhostname\"\n    name: local\n  #"
+        try folder.write(Self.oneOutline, to: name)
+        try folder.write("feeds:\n  - url: https://a.example/x\n    name: a\n", to: "feeds.yaml")
+        let run = try crawler(["import-opml", name])
+        #expect(run.status == 0, "\(run.stderr)")
+        let listed = try crawler(["list"])
+        #expect(!listed.stdout.contains("local") && !listed.stdout.contains("file://"), "\(listed.stdout)")
+        #expect(listed.stdout.contains("https://example.com/new.xml"))
+        let text = try #require(folder.read("feeds.yaml"))
+        #expect(text.contains("  # Imported from subs.opml\\u000a  - url: \"file:\\x2f\\x2f\\x2fetc\\x2fhostname\"\\u000a"),
+                "\(text)")
+    }
+
+    /// libxml2's recovery drops what it cannot read (an unescaped `<` in a title, an unquoted
+    /// attribute, folders nested past 256 levels) and the import said "added 2 feeds" for a file
+    /// of three. The damage is named, with its line, and the exit status is 1.
+    @Test func aMalformedOPMLFileIsReportedWithTheFeedsItYielded() throws {
+        try folder.write("""
+            <opml version="2.0"><body>
+            <outline text="one" xmlUrl="https://example.com/1"/>
+            <outline text="a<b" xmlUrl="https://example.com/2"/>
+            <outline text="three" xmlUrl="https://example.com/3"/>
+            </body></opml>
+
+            """, to: "broken.opml")
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        let run = try crawler(["import-opml", "broken.opml"])
+        #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("broken.opml: not well-formed XML (") && run.stderr.contains("line 3"), "\(run.stderr)")
+        #expect(run.stderr.contains("outlines after it may be missing"), "\(run.stderr)")
+        #expect(folder.read("feeds.yaml")?.contains("https://example.com/1") == true)
+    }
+
+    /// Only the line where the `feeds` key itself starts is opened for the new items: a line of a
+    /// quoted value that reads `feeds: []` is part of that value and stays as it was.
+    @Test func onlyTheFeedsKeyIsOpened() throws {
+        let original = "user_agent: \"bot/1.0 (see\nfeeds: []\nfor details)\"\nfeeds: []  # none yet\n"
+        try folder.write(original, to: "feeds.yaml")
+        try folder.write(Self.oneOutline, to: "one.opml")
+        let run = try crawler(["import-opml", "one.opml"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let text = try #require(folder.read("feeds.yaml"))
+        #expect(text.hasPrefix("user_agent: \"bot/1.0 (see\nfeeds: []\nfor details)\"\nfeeds:  # none yet\n"), "\(text)")
+        #expect(try crawler(["list"]).stdout.contains("https://example.com/new.xml"))
+    }
+
+    /// feeds.yaml written as a flow list, as JSON, or with a quoted key is valid, and `check`
+    /// takes it; the editor appends to block lists only. It said "YAML syntax: did not find
+    /// expected key" and blamed the new feed, or "given more than once" for a key given once;
+    /// and `--dry-run` said "would add 1 feed" for the edit that then failed.
+    @Test(arguments: [
+        "feeds: [ {url: \"https://a.example/x\"} ]\n",
+        "{\"store\": \"./s\", \"feeds\": []}",
+        "\"feeds\": []\n",
+        "feeds:\n  []\n",
+    ])
+    func aFeedsListTheEditorCannotAppendToIsNamedAndADryRunSaysSo(_ original: String) throws {
+        let server = try LoopbackHTTPServer { _ in
+            ServedResponse(text: "<rss version=\"2.0\"><channel><title>t</title><item><title>i</title></item></channel></rss>")
+        }
+        try folder.write(original, to: "feeds.yaml")
+        try folder.write(Self.oneOutline, to: "one.opml")
+        #expect(try crawler(["check"]).status == 0)
+        for arguments in [["import-opml", "one.opml", "--dry-run"], ["import-opml", "one.opml"],
+                          ["add", server.url("/other.xml"), "--dry-run"]] {
+            let run = try crawler(arguments)
+            #expect(run.status == 2, "\(arguments): \(run.stdout)\(run.stderr)")
+            #expect(run.stderr.contains("feeds.yaml:1: feeds: is not a block list"), "\(arguments): \(run.stderr)")
+            #expect(!run.stdout.contains("would add") && !run.stdout.contains("added"), "\(run.stdout)")
+        }
+        #expect(folder.read("feeds.yaml") == original)
+    }
+
+    /// One line pasted from Windows made the editor write every line back with CR LF: the whole
+    /// file changed in a diff. Each line keeps its own end; the new ones take the file's usual one.
+    @Test func eachLineKeepsItsOwnLineEnd() throws {
+        let original = "store: ./s\r\n# pasted\nfeeds:\n  - url: https://a.example/x\n    name: a\n"
+        try folder.write(original, to: "feeds.yaml")
+        try folder.write(Self.oneOutline, to: "one.opml")
+        #expect(try crawler(["import-opml", "one.opml"]).status == 0)
+        let written = bytes("feeds.yaml")
+        #expect(written.starts(with: Array(original.utf8)))
+        #expect(!written.dropFirst(original.utf8.count).contains(UInt8(ascii: "\r")))
+        #expect(try crawler(["list"]).stdout.contains("https://example.com/new.xml"))
+    }
+
+    /// And a file written with CR LF throughout gets CR LF lines added.
+    @Test func aCRLFFileGetsCRLFLines() throws {
+        let original = "store: ./s\r\nfeeds:\r\n  - url: https://a.example/x\r\n    name: a\r\n"
+        try folder.write(original, to: "feeds.yaml")
+        try folder.write(Self.oneOutline, to: "one.opml")
+        #expect(try crawler(["import-opml", "one.opml"]).status == 0)
+        let text = String(decoding: bytes("feeds.yaml"), as: UTF8.self)
+        #expect(text.hasPrefix(original))
+        #expect(!text.unicodeScalars.split(separator: "\n").dropLast().contains { $0.last != "\r" }, "\(text)")
+    }
+
+    /// The same feed written with a percent-encoded unreserved character (`%7E` for `~`) is the
+    /// same feed (RFC 3986, 6.2.2.2): it was imported a second time.
+    @Test func percentEncodedUnreservedCharactersAreTheSameURL() throws {
+        try folder.write("feeds:\n  - url: https://example.com/~user/feed\n    name: user\n", to: "feeds.yaml")
+        try folder.write("""
+            <opml version="2.0"><body><outline text="Same" xmlUrl="https://example.com/%7euser/feed"/></body></opml>
+            """, to: "same.opml")
+        let run = try crawler(["import-opml", "same.opml"])
+        #expect(run.stdout.contains("added 0 feeds to feeds.yaml; 1 already there"), "\(run.stdout)\(run.stderr)")
+    }
+}
