@@ -50,6 +50,13 @@ import Testing
         return run
     }
 
+    /// A server answering every request with the folder's file `name` as it is then.
+    private func serving(_ name: String) throws -> LoopbackHTTPServer {
+        try LoopbackHTTPServer { [folder] _ in
+            ServedResponse(text: (try? String(contentsOfFile: folder.file(name), encoding: .utf8)) ?? "")
+        }
+    }
+
     private var healthy: String { "  - url: \(home.url("/healthy.xml"))\n    name: healthy\n" }
 
     private func storeBytes() -> [UInt8] {
@@ -107,9 +114,7 @@ import Testing
     /// whether the feed's headers go with the request) and a request to `elsewhere` to libcurl:
     /// the feed's API key went to whoever wrote the item.
     @Test func anItemLinkReadTwoWaysGetsNoneOfTheFeedsHeaders() throws {
-        let served = try LoopbackHTTPServer { [folder] _ in
-            ServedResponse(text: (try? String(contentsOfFile: folder.file("tricky.xml"), encoding: .utf8)) ?? "")
-        }
+        let served = try serving("tricky.xml")
         // The feed's own host, as far as anything reading up to the backslash can tell.
         let tricky = "http://127.0.0.1:\(served.port)\\@127.0.0.1:\(elsewhere.port)/page"
         try folder.write(Self.channel("tricky", items: "<item><title>t</title><guid>t</guid><link>\(tricky)</link></item>"),
@@ -135,9 +140,7 @@ import Testing
             + "<link>\(home.url("/p"))&#13;&#10;X-Injected: yes&#13;&#10;&#13;&#10;GET /smuggled HTTP/1.1</link>"
             + "<description><![CDATA[<img src=\"\(image)\">]]></description></item>"
         try folder.write(Self.channel("crlf", items: items), to: "crlf.xml")
-        let served = try LoopbackHTTPServer { _ in
-            ServedResponse(text: (try? String(contentsOfFile: folder.file("crlf.xml"), encoding: .utf8)) ?? "")
-        }
+        let served = try serving("crlf.xml")
         _ = try crawl("""
             feeds:
               - url: \(served.url("/crlf.xml"))
