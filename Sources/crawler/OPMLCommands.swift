@@ -142,7 +142,10 @@ struct ExportOPML: ParsableCommand {
         discussion: """
             A feed's categories become nested folders and its site_url the outline's htmlUrl, as \
             import-opml reads them back. Feeds with enabled: false are exported too, commented out \
-            (isComment="true"), and import-opml adds such outlines with enabled: false.
+            (isComment="true"), and import-opml adds such outlines with enabled: false. URLs are written \
+            as configured, a password in one included (another reader needs it to fetch the feed): keep \
+            the file as private as feeds.yaml. Settings OPML has no place for (interval, headers, \
+            credentials given as basic_auth:, rules) are not exported.
             """
     )
 
