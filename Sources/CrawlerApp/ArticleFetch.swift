@@ -29,9 +29,10 @@ public struct ArticleFetch: Sendable {
         let access = NetworkAccess.discovered(from: feed.url, allowsPrivateNetworks: feed.allowPrivateNetworks,
                                               hint: NetworkAccess.configHint)
         var settings = RequestSettings()
-        // The feed's headers (an API key, perhaps) go to the feed's own host only: an item may link
-        // anywhere. Its cookies and credentials are for the feed alone.
-        if Self.sameHost(link, feed.url) { settings.headers = feed.request.headers }
+        // The feed's headers (an API key, perhaps) go to the feed's own origin only (not over plain
+        // http from an https feed): an item may link anywhere, and the engine keeps them from the
+        // hops of a redirect elsewhere. Its cookies and credentials are for the feed alone.
+        if URLAuthority.keepsSecrets(from: feed.url, to: link) { settings.headers = feed.request.headers }
         settings.userAgent = feed.request.userAgent
         settings.proxy = feed.request.proxy
         settings.caFile = feed.request.caFile
@@ -39,11 +40,6 @@ public struct ArticleFetch: Sendable {
         // Behind the feeds: a feed's fetch never waits for its items' pages.
         request.priority = .page
         return request
-    }
-
-    static func sameHost(_ link: String, _ feedURL: String) -> Bool {
-        guard let page = URLAuthority(link), let feed = URLAuthority(feedURL) else { return false }
-        return page.host.lowercased() == feed.host.lowercased() && page.port == feed.port
     }
 
     /// Fetches the pages of `links` (key → URL) at once and reads each.

@@ -113,7 +113,7 @@ struct FetchDecision {
         state.pendingRedirect = nil
         state.pendingRedirectCount = 0
         let sendsSecrets = request.settings.sendsSecrets || URLUserInfo.has(request.url)
-        guard !sendsSecrets || URLAuthority.sameOrigin(target, request.url) else {
+        guard !sendsSecrets || URLAuthority.keepsSecrets(from: request.url, to: target) else {
             return notes.append(.redirectNotAdopted(to: target))
         }
         notes.append(.adoptedRedirect(from: state.adoptedURL ?? state.url, to: target))

@@ -33,7 +33,7 @@ enum FetchPlan: Equatable {
     static func requestURL(_ feed: FeedConfig, adopted: String?) -> String {
         guard let adopted else { return feed.url }
         let target = URLUserInfo.removed(from: adopted)
-        if URLAuthority.sameOrigin(target, feed.url) { return URLUserInfo.carried(from: feed.url, to: target) }
+        if URLAuthority.keepsSecrets(from: feed.url, to: target) { return URLUserInfo.carried(from: feed.url, to: target) }
         return feed.request.sendsSecrets || URLUserInfo.has(feed.url) ? feed.url : target
     }
 }

@@ -120,10 +120,14 @@ public struct URLAuthority: Sendable, Hashable {
         byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
     }
 
-    /// Same scheme, host (in any case) and port: where a feed's credentials may go.
-    public static func sameOrigin(_ one: String, _ other: String) -> Bool {
-        guard let one = URLAuthority(one), let other = URLAuthority(other) else { return false }
-        return one.scheme == other.scheme && one.host.lowercased() == other.host.lowercased() && one.port == other.port
+    /// Where a feed's credentials, cookies and headers may follow it from `url`: the same origin
+    /// (scheme, host in any case, port), or the same host moved from http to https on the default
+    /// ports (an upgrade: what went in clear goes encrypted).
+    public static func keepsSecrets(from url: String, to target: String) -> Bool {
+        guard let from = URLAuthority(url), let to = URLAuthority(target),
+              from.host.lowercased() == to.host.lowercased() else { return false }
+        if from.scheme == to.scheme { return from.port == to.port }
+        return from.scheme == "http" && from.port == 80 && to.scheme == "https" && to.port == 443
     }
 
     private static func defaultPort(_ scheme: String) -> Int? {

@@ -177,13 +177,30 @@ final class CurlMulti {
             deliver(.failed(request, .other, problem ?? "libcurl could not create a handle"))
             return
         }
-        let proxies = request.settings.proxy.map(ProxyEndpoints.of(proxy:)) ?? self.proxies
-        let transfer = CurlTransfer(request: request, host: host, waited: waited, handle: easy, settings: settings,
-                                    proxies: proxies)
+        launch(CurlTransfer(request: request, host: host, waited: waited, handle: easy, settings: settings,
+                            proxies: proxies(for: request)), opens: origin)
+    }
+
+    /// A redirect the engine follows itself (`CurlTransfer.onward`), on a handle of its own.
+    private func startHop(_ request: FetchRequest, chain: RedirectChain, host: String, queue: inout AdmissionQueue,
+                          deliver: (FetchResult) -> Void) {
+        guard let easy = handles.take() else {
+            queue.finished(host: host)
+            return deliver(.failed(chain.original, .other, "libcurl could not create a handle"))
+        }
+        launch(CurlTransfer(request: request, host: host, waited: chain.waited, handle: easy, settings: settings,
+                            proxies: proxies(for: request), chain: chain), opens: nil)
+    }
+
+    private func proxies(for request: FetchRequest) -> [Endpoint] {
+        request.settings.proxy.map(ProxyEndpoints.of(proxy:)) ?? proxies
+    }
+
+    private func launch(_ transfer: CurlTransfer, opens origin: String?) {
         transfer.admitsChunk = { [unowned self] transfer, chunk in self.admits(transfer, chunk: chunk) }
-        running[easy] = transfer
-        if let origin { opening[easy] = origin }
-        curl_multi_add_handle(handle, easy)
+        running[transfer.handle] = transfer
+        if let origin { opening[transfer.handle] = origin }
+        curl_multi_add_handle(handle, transfer.handle)
     }
 
     /// Tells the queue which first connections to an https origin are now up; returns how many.
@@ -204,10 +221,24 @@ final class CurlMulti {
                   let transfer = running.removeValue(forKey: easy) else { continue }
             let code = message.pointee.data.result
             curl_multi_remove_handle(handle, easy)
-            let result = transfer.finish(code: code)
+            let onward = code == CURLE_OK ? transfer.onward(status: transfer.status, maxRedirects: settings.maxRedirects) : .done
+            var result = transfer.finish(code: code)
             handles.give(easy)
-            queue.finished(host: transfer.host)
             if let origin = opening.removeValue(forKey: easy) { queue.firstConnectionSettled(origin: origin) }
+            switch onward {
+            case .hop(let request, let chain):
+                // The next hop holds the request's slot and its host's budget until it ends.
+                startHop(request, chain: chain, host: transfer.host, queue: &queue, deliver: deliver)
+                finished += 1
+                continue
+            case .tooMany(let limit):
+                result = .failed(transfer.submitted, .other, "Maximum (\(limit)) redirects followed",
+                                 milliseconds: result.milliseconds)
+                result.waitMilliseconds = transfer.waited
+            case .done:
+                break
+            }
+            queue.finished(host: transfer.host)
             deliver(result)
             deferHostIfThrottled(result, host: transfer.host, queue: &queue, deliver: deliver)
             finished += 1

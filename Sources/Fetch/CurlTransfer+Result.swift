@@ -7,16 +7,22 @@ extension CurlTransfer {
     func finish(code: CURLcode) -> FetchResult {
         let elapsed = Int(MonotonicClock.milliseconds() - startedAt)
         var result = code == CURLE_OK
-            ? FetchResult(request: request, outcome: .response(response()), milliseconds: elapsed)
+            ? FetchResult(request: submitted, outcome: .response(response()), milliseconds: elapsed)
             : failure(for: code, milliseconds: elapsed)
         result.timings = timings()
         result.waitMilliseconds = waited
         return result
     }
 
-    private func response() -> FetchResponse {
+    /// The status of the answer libcurl finished with (0 for none).
+    var status: Int {
         var status = 0
         crawler_easy_get_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return status
+    }
+
+    private func response() -> FetchResponse {
+        var status = self.status
         var wireBytes: curl_off_t = 0
         crawler_easy_get_offset(handle, CURLINFO_SIZE_DOWNLOAD_T, &wireBytes)
         var effective: UnsafeMutablePointer<CChar>?
@@ -32,7 +38,7 @@ extension CurlTransfer {
             : self.headers
         var response = FetchResponse(status: status, finalURL: finalURL, headers: headers, body: body,
                                      wireBytes: Int(wireBytes))
-        response.redirects = redirects
+        response.redirects = allRedirects
         response.cache = CacheHintParser.hints(from: headers, now: Int64(time(nil)))
         if (200..<300).contains(status) { response.bodyFingerprint = BodyFingerprint.of(body) }
         return response
@@ -54,15 +60,15 @@ extension CurlTransfer {
     private func failure(for code: CURLcode, milliseconds: Int) -> FetchResult {
         // Before anything else: a refused prerequest reads as "aborted by callback", a cancel.
         if let refusal {
-            return .failed(request, .refused, refusal, milliseconds: milliseconds)
+            return .failed(submitted, .refused, refusal, milliseconds: milliseconds)
         }
         if !exceededBodyLimit && code == CURLE_FILESIZE_EXCEEDED {
             // libcurl refused on the header alone: nothing of the body was read.
-            return .failed(request, .tooLarge, "Content-Length announces \(announcedLength().map(String.init) ?? "more than \(maxBodyBytes)") "
+            return .failed(submitted, .tooLarge, "Content-Length announces \(announcedLength().map(String.init) ?? "more than \(maxBodyBytes)") "
                            + "bytes, over max_body_size \(maxBodyBytes); not fetched", milliseconds: milliseconds)
         }
         if exceededBodyLimit {
-            return .failed(request, .tooLarge, "body larger than \(maxBodyBytes) bytes (max_body_size); transfer cut",
+            return .failed(submitted, .tooLarge, "body larger than \(maxBodyBytes) bytes (max_body_size); transfer cut",
                            milliseconds: milliseconds)
         }
         let detail = String(cString: errorBuffer)
@@ -76,7 +82,7 @@ extension CurlTransfer {
             // libcurl's code for a header line over its 100 KB limit (CURL_MAX_HTTP_HEADER).
             message = "response header too large: a header line over libcurl's limit of 100 KB"
         }
-        return .failed(request, CurlErrorKind.kind(of: code), message, milliseconds: milliseconds)
+        return .failed(submitted, CurlErrorKind.kind(of: code), message, milliseconds: milliseconds)
     }
 
     /// The body size the response's Content-Length announced, if it did.

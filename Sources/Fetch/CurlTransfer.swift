@@ -5,7 +5,10 @@ internal import FeedModel
 /// while it runs. The handle goes back to the pool (which resets it) once the result is read.
 /// Not Sendable: it lives and dies on the engine's thread.
 final class CurlTransfer {
+    /// What this transfer asks for: the request as submitted, or a hop of its redirects.
     let request: FetchRequest
+    /// Set on a hop the engine follows itself (see `followsRedirectsItself`).
+    let chain: RedirectChain?
     /// The politeness budget this transfer draws from.
     let host: String
     let handle: UnsafeMutableRawPointer
@@ -30,8 +33,8 @@ final class CurlTransfer {
     private(set) var readingHeaders = false
     private var responseURL: String
     /// Made when the transfer is added to libcurl, which is when it starts: nothing queues it
-    /// after our own admission (see `AdmissionQueue`).
-    let startedAt = MonotonicClock.milliseconds()
+    /// after our own admission (see `AdmissionQueue`). A hop counts from its request's start.
+    let startedAt: Int64
     /// Milliseconds it waited in the admission queue before starting.
     let waited: Int
     /// Set once a connection is ready and the request about to be sent.
@@ -39,9 +42,11 @@ final class CurlTransfer {
 
     /// `handle` must be new or reset: every option this transfer does not set is at its default.
     init(request: FetchRequest, host: String, waited: Int, handle: UnsafeMutableRawPointer,
-         settings: FetchSettings, proxies: [Endpoint]) {
+         settings: FetchSettings, proxies: [Endpoint], chain: RedirectChain? = nil) {
         self.request = request
-        self.waited = waited
+        self.chain = chain
+        self.waited = chain?.waited ?? waited
+        startedAt = chain?.startedAt ?? MonotonicClock.milliseconds()
         self.proxies = proxies
         self.host = host
         self.handle = handle
@@ -66,7 +71,7 @@ final class CurlTransfer {
         crawler_easy_set_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         // Empty string: offer every encoding this libcurl can decode (gzip, deflate, br, zstd).
         crawler_easy_set_string(handle, CURLOPT_ACCEPT_ENCODING, "")
-        crawler_easy_set_long(handle, CURLOPT_FOLLOWLOCATION, 1)
+        crawler_easy_set_long(handle, CURLOPT_FOLLOWLOCATION, followsRedirectsItself ? 0 : 1)
         crawler_easy_set_long(handle, CURLOPT_MAXREDIRS, settings.maxRedirects)
         // file:// only for a URL the operator wrote; never for a discovered or imported one.
         crawler_easy_set_string(handle, CURLOPT_PROTOCOLS_STR, request.access.allowsFiles ? "http,https,file" : "http,https")

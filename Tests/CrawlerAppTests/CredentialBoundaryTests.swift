@@ -30,6 +30,9 @@ import Testing
             switch request.path {
             case "/moved.xml": return ServedResponse(status: 308, headers: [("Location", other.url("/moved.xml"))])
             case "/old.xml": return ServedResponse(status: 301, headers: [("Location", "/new.xml")])
+            case "/hop.xml": return ServedResponse(status: 302, headers: [("Location", other.url("/away.xml"))])
+            case "/same.xml": return ServedResponse(status: 301, headers: [("Location", "/same-target.xml")])
+            case "/loop.xml": return ServedResponse(status: 302, headers: [("Location", "/loop.xml")])
             default:
                 let name = String(request.path.dropFirst().prefix { $0 != "." })
                 return ServedResponse(text: Self.channel(name, items: Self.extraItems[name] ?? ""))
@@ -81,14 +84,45 @@ import Testing
             """ + healthy
         var runs: [CrawlerProcess.Run] = []
         for _ in 0..<3 { runs.append(try crawl(yaml)) }
-        // Other headers follow a redirect (the README says so); credentials and cookies never.
         let leaked = elsewhere.requests.filter { request in
-            ["authorization", "cookie"].contains { request.headers[$0] != nil }
+            ["authorization", "cookie", "x-api-key"].contains { request.headers[$0] != nil }
         }
         #expect(leaked.isEmpty, "\(leaked.map(\.headers))")
         #expect(home.requests.filter { $0.path == "/moved.xml" }.count == 3)
         #expect(runs[1].stderr.contains("event=redirect_not_adopted"), "\(runs[1].stderr)")
         #expect(!runs.contains { $0.stderr.contains("event=redirect_adopted") })
+    }
+
+    /// libcurl, following a redirect, sends a request's own headers to whatever host the server
+    /// names (it drops only credentials and cookies): a feed's API key went to the other origin on
+    /// every fetch. The engine follows such a feed's redirects itself, and what is the feed's
+    /// stays on its origin; the feed itself is still followed and stored.
+    @Test func aFeedsHeadersStayOnItsOriginThroughRedirects() throws {
+        let run = try crawl("""
+            feeds:
+              - url: \(home.url("/hop.xml"))
+                name: hop
+                allow_private_networks: true
+                headers: {X-Api-Key: HOP-KEY}
+                cookies: "session=HOP-COOKIE"
+                basic_auth: {username: bob, password: HOP-PASSWORD}
+              - url: \(home.url("/same.xml"))
+                name: same
+                headers: {X-Api-Key: SAME-KEY}
+              - url: \(home.url("/loop.xml"))
+                name: loop
+                headers: {X-Api-Key: LOOP-KEY}
+
+            """ + healthy)
+        let away = try #require(elsewhere.requests.first { $0.path == "/away.xml" })
+        #expect(away.headers["x-api-key"] == nil && away.headers["cookie"] == nil && away.headers["authorization"] == nil,
+                "\(away.headers)")
+        #expect(home.requests.first { $0.path == "/hop.xml" }?.headers["x-api-key"] == "HOP-KEY")
+        #expect(home.requests.first { $0.path == "/same-target.xml" }?.headers["x-api-key"] == "SAME-KEY")
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }.joined()
+        #expect(stored.contains("the body of elsewhere") && stored.contains("the body of same-target"))
+        #expect(run.stdout.contains("Maximum (5) redirects followed"), "\(run.stdout)")
+        #expect(home.requests.filter { $0.path == "/loop.xml" }.count == 6)
     }
 
     /// The password in a feed's URL went wherever the URL went: into the index with an adopted
