@@ -174,7 +174,8 @@ public struct ConfigParser: Sendable {
         feed.maxDocumentsPerDay = try reader.positiveInt("max_documents_per_day")
         feed.parseTimeLimit = try reader.duration("parse_time_limit")
         feed.keep = try reader.retention("keep")
-        feed.request = try RequestSettingsParser(parser: self).feed(reader, defaults: defaults.request)
+        feed.request = try RequestSettingsParser(parser: self).feed(reader, defaults: defaults.request,
+                                                                     urlHasCredentials: URLUserInfo.has(url))
         feed.revisions = try reader.revisions(default: defaults.revisions)
         feed.identity = try reader.identity(default: defaults.identity)
         feed.rules = try RulesParser(parser: self).parse(reader).after(defaults.rules)

@@ -22,6 +22,9 @@ struct FeedURL {
         let hostStart = authority.lastIndex(of: UInt8(ascii: "@")).map { authority.index(after: $0) } ?? rest.startIndex
         host = String(text[hostStart..<hostEnd])
         guard scheme == "file" || !host.isEmpty else { return nil }
+        // Read as libcurl reads it: a `#`, `?` or `/` in a password ends the host there, and what
+        // is left of it (`reader:Xy7`) is no host and port.
+        guard scheme == "file" || URLAuthority(text) != nil else { return nil }
         let pathEnd = rest[hostEnd...].firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") })
             ?? rest.endIndex
         path = String(text[hostEnd..<pathEnd])
@@ -47,7 +50,16 @@ struct FeedURL {
         if text.unicodeScalars.contains(" ") {
             return "'\(text)' contains a space; write a space in a URL as %20"
         }
+        if FeedURL.hasUnreadableAuthority(written) {
+            return "'\(text)': its host and port cannot be read (a #, ? or / in a user name or password ends "
+                + "the host: write them as %23, %3F and %2F)"
+        }
         return "'\(text)' is not an http://, https:// or file:// URL"
+    }
+
+    private static func hasUnreadableAuthority(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        return (lowered.hasPrefix("http://") || lowered.hasPrefix("https://")) && URLAuthority(text) == nil
     }
 
     /// Controls written as escapes, so that the message stays one line.

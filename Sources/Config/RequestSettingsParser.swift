@@ -22,7 +22,10 @@ struct RequestSettingsParser {
         return settings
     }
 
-    func feed(_ reader: MappingReader, defaults: RequestSettings) throws(ConfigError) -> RequestSettings {
+    /// `urlHasCredentials`: the feed's URL holds a user and password, which a global
+    /// Authorization header would replace as basic_auth's would.
+    func feed(_ reader: MappingReader, defaults: RequestSettings,
+              urlHasCredentials: Bool = false) throws(ConfigError) -> RequestSettings {
         var settings = defaults
         let own = try headers(reader) ?? []
         settings.cookies = try cookies(reader)
@@ -35,6 +38,7 @@ struct RequestSettingsParser {
             try refuseBoth(own, "authorization", "basic_auth", reader)
             replaced.insert("authorization")
         }
+        if urlHasCredentials { replaced.insert("authorization") }
         if settings.cookies != nil {
             try refuseBoth(own, "cookie", "cookies", reader)
             replaced.insert("cookie")
@@ -70,8 +74,9 @@ struct RequestSettingsParser {
         var fields: [HeaderField] = []
         for (name, value) in mapping {
             guard let name = name.scalar?.string, Self.isToken(name) else {
-                throw parser.error(at: name, key: key, "'\(name.scalar?.string ?? "?")' is not a header name "
-                                   + "(letters, digits and -, no spaces or colons)")
+                // Not shown: `Authorization: Bearer …` written as a name holds the token.
+                throw parser.error(at: name, key: key, "a name here is not a header name (letters, digits and -, "
+                                   + "no spaces, colons or =); write each header as `Name: value`")
             }
             guard !Self.framingHeaders.contains(name.lowercased()) else {
                 throw parser.error(at: value, key: "\(key).\(name)",
@@ -99,7 +104,8 @@ struct RequestSettingsParser {
         var pairs: [String] = []
         for (name, value) in mapping {
             guard let name = name.scalar?.string, Self.isToken(name) else {
-                throw parser.error(at: name, key: key, "'\(name.scalar?.string ?? "?")' is not a cookie name")
+                throw parser.error(at: name, key: key, "a name here is not a cookie name (letters, digits and -, "
+                                   + "no spaces or =); write each cookie as `name: value`")
             }
             guard let text = value.scalar?.string, Self.isSafe(text), !text.contains(";") else {
                 throw parser.error(at: value, key: "\(key).\(name)", "must be one line of text without ';'")

@@ -14,13 +14,23 @@ public enum SecretRedaction {
     /// One URL and nothing else (a config value): its user info is found as libcurl finds it,
     /// white space and all, which running text cannot be searched for.
     public static func redactURL(_ url: String) -> String {
-        guard let range = URLUserInfo.range(in: url) else { return redact(url) }
+        guard let range = URLUserInfo.range(in: url) ?? looseUserInfo(in: url) else { return redact(url) }
         let bytes = Array(url.utf8)
         let info = bytes[range.lowerBound..<(range.upperBound - 1)]
         var output = Array(bytes[..<range.lowerBound])
         if let colon = info.firstIndex(of: UInt8(ascii: ":")) { output += bytes[range.lowerBound...colon] }
         output += Array(mask.utf8) + bytes[(range.upperBound - 1)...]
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// In a URL whose password holds `#`, `?` or `/` (which libcurl and `URLUserInfo` take for
+    /// the end of the host): up to its last `@`, when what comes before has a `:`.
+    private static func looseUserInfo(in url: String) -> Range<Int>? {
+        let bytes = Array(url.utf8)
+        guard let scheme = url.utf8.firstRange(of: "://".utf8).map({ url.utf8.distance(from: url.utf8.startIndex, to: $0.upperBound) }),
+              let at = bytes.lastIndex(of: UInt8(ascii: "@")), at > scheme,
+              bytes[scheme..<at].contains(UInt8(ascii: ":")) else { return nil }
+        return scheme..<(at + 1)
     }
 
     /// `://user:secret@` → `://user:***@`; the user name stays, it helps to tell feeds apart.
@@ -37,7 +47,8 @@ public enum SecretRedaction {
             while end < bytes.count, !endsAuthority(bytes[end]) { end += 1 }
             // The last `@` of the authority ends the user info (a password may hold `@` too).
             guard let at = lastAt(bytes, index, end) else { continue }
-            if let colon = bytes[index..<at].firstIndex(of: UInt8(ascii: ":")) { output += bytes[index...colon] }
+            // `token:@` (an empty password) is a token as user name: masked whole too.
+            if let colon = bytes[index..<at].firstIndex(of: UInt8(ascii: ":")), colon + 1 < at { output += bytes[index...colon] }
             output += Array(mask.utf8)
             index = at
         }

@@ -1,4 +1,6 @@
+@testable import CrawlerApp
 import CrawlerTestKit
+import FeedModel
 import Foundation
 import Testing
 
@@ -221,6 +223,37 @@ import Testing
         #expect(home.requests.last { $0.path == "/healthy.xml" }?.headers["authorization"] == "Bearer GLOBAL-TOKEN")
     }
 
+    /// A password holding `#`, `?` or `/` ends the URL's host where libcurl reads it, and what is
+    /// left (`reader:Xy7`) is no host: the feed failed on every pass, and since the redaction ended
+    /// the host at the same place, the password was printed, logged and kept in the index. The
+    /// URL is refused when feeds.yaml is read, without showing the password; so is a header name
+    /// that is really a whole header, value and all.
+    @Test(arguments: [
+        ("  - url: 'https://reader:Xy7#kQ9-PWSECRET@127.0.0.1:9/feed'", "write them as %23, %3F and %2F"),
+        ("  - url: 'https://reader:ab/PWSECRET2@127.0.0.1:9/feed'", "write them as %23, %3F and %2F"),
+        ("  - url: https://a.example/feed\n    headers: {\"Authorization: Bearer PWSECRET3\": x}", "is not a header name"),
+        ("  - url: https://a.example/feed\n    cookies: {\"session PWSECRET4\": x}", "is not a cookie name"),
+    ])
+    func aSecretInAnUnreadableSettingIsNotShown(_ feed: String, _ message: String) throws {
+        try folder.write("store: ./out\nfeeds:\n\(feed)\n", to: "feeds.yaml")
+        for command in [["check"], ["once"]] {
+            let run = try CrawlerProcess.run(command, in: folder.path)
+            #expect(run.status == 2, "\(command): \(run.stderr)")
+            #expect(run.stderr.contains(message), "\(run.stderr)")
+            #expect(!(run.stdout + run.stderr).contains("SECRET"), "\(run.stderr)")
+        }
+    }
+
+    /// A password in the feed's URL is the feed's own credentials, as basic_auth is: a global
+    /// Authorization header went instead of it.
+    @Test func aPasswordInTheURLWinsOverAGlobalAuthorizationHeader() throws {
+        let url = home.url("/urlpw.xml").replacingOccurrences(of: "://", with: "://u2:URLPW@")
+        let run = try crawl("headers: {Authorization: Bearer GLOBAL}\nfeeds:\n  - url: \(url)\n    name: urlpw\n" + healthy)
+        #expect(run.status == 0, "\(run.stderr)")
+        let sent = home.requests.last { $0.path == "/urlpw.xml" }?.headers["authorization"]
+        #expect(sent == "Basic " + Data("u2:URLPW".utf8).base64EncodedString(), "\(sent ?? "none")")
+    }
+
     /// Headers that frame the request are libcurl's to write; Content-Length or Transfer-Encoding
     /// given by hand contradict the request they go with. So is one feed giving a header and the
     /// setting that writes it.
@@ -235,5 +268,25 @@ import Testing
         let run = try CrawlerProcess.run(["check"], in: folder.path)
         #expect(run.status == 2)
         #expect(run.stderr.contains(message), "\(run.stderr)")
+    }
+}
+
+/// Which item pages get the feed's headers: pure, no network.
+@Suite struct ArticleHeaderTests {
+    /// An https feed's headers went in clear to an `http://` link on its host and port: whoever
+    /// writes an item chose the scheme, and anyone on the path read the token.
+    @Test(arguments: [
+        ("https://feeds.example/rss", "https://feeds.example/post/1", true),
+        ("https://feeds.example/rss", "http://feeds.example:443/post/1", false),
+        ("https://feeds.example/rss", "http://feeds.example/post/1", false),
+        ("http://feeds.example/rss", "https://feeds.example/post/1", true),
+        ("https://feeds.example/rss", "https://feeds.example:8443/post/1", false),
+        ("https://feeds.example/rss", "https://other.example/post/1", false),
+    ])
+    func aPageGetsTheFeedsHeadersOnItsOriginOnly(_ feedURL: String, _ link: String, _ sent: Bool) {
+        var feed = FeedConfig(name: "f", url: feedURL)
+        feed.request.headers = [HeaderField(name: "X-Api-Key", value: "k")]
+        let request = ArticleFetch(feed: feed, config: CrawlerConfig(storePath: "/srv/store")).request(key: "p", link: link)
+        #expect(request.settings.headers.isEmpty == !sent)
     }
 }

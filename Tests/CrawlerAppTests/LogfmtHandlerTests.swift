@@ -57,6 +57,7 @@ import Testing
         ("url=http://alice:PW&AMP-SECRET@127.0.0.1:18081/f1.xml", "url=http://alice:***@127.0.0.1:18081/f1.xml"),
         ("url=\"http://alice:p;w'x\"y@host/\" next", "url=\"http://alice:***@host/\" next"),
         ("url=http://TOKENONLY-SECRET@host/feed", "url=http://***@host/feed"),
+        ("url=http://ghp_TOKEN:@host/feed", "url=http://***@host/feed"),
         ("nothing here", "nothing here"),
     ])
     func passwordsNeverReachOutput(input: String, expected: String) {
