@@ -112,7 +112,7 @@ public struct FeedsFileEditor: Sendable {
     private func entry(for feed: FeedConfig, enabled: Bool, indent: String) -> String {
         var text = "\(indent)- url: \(YAMLText.quoted(feed.url))\n\(indent)  name: \(YAMLText.quoted(feed.name))\n"
         if !feed.categories.isEmpty {
-            text += "\(indent)  categories: [\(feed.categories.map(YAMLText.quoted).joined(separator: ", "))]\n"
+            text += "\(indent)  categories: [\(feed.categories.map(YAMLText.quotedInFlow).joined(separator: ", "))]\n"
         }
         if let site = feed.siteURL { text += "\(indent)  site_url: \(YAMLText.quoted(site))\n" }
         if feed.allowPrivateNetworks { text += "\(indent)  allow_private_networks: true\n" }
@@ -164,6 +164,19 @@ enum YAMLText {
             && value.allSatisfy { $0.isLetter || $0.isNumber || "-_./:?=&%+~@".contains($0) }
             && !value.contains(": ") && !value.hasSuffix(":") && !readsAsAnotherType.contains(value.lowercased())
         return safe ? value : "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    /// In a flow list (`[a, b]`), where `,`, `[`, `]`, `{`, `}` and `:` followed by anything end or
+    /// split a plain value (`a:?` is refused there): plain only for letters, digits, spaces
+    /// inside, `-`, `_`, `.` and `/`.
+    static func quotedInFlow(_ value: String) -> String {
+        let plain = quoted(value)
+        guard !plain.hasPrefix("'"), !plain.hasPrefix("\""),
+              value.allSatisfy({ $0.isLetter || $0.isNumber || "-_./ ".contains($0) }), value.last != " " else {
+            return plain.hasPrefix("'") || plain.hasPrefix("\"") ? plain
+                : "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+        }
+        return plain
     }
 
     /// Plain words YAML reads as null or a boolean, in feeds.yaml or in any other YAML reader.

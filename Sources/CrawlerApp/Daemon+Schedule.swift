@@ -77,24 +77,19 @@ extension Daemon {
         var added = 0, changed = 0
         for feed in touched {
             if old[feed.name] == nil { added += 1 } else { changed += 1 }
-            // A feed being fetched is scheduled when its report comes back, by its new settings.
-            guard submitted[feed.name] == nil else {
-                changedInFlight.insert(feed.name)
-                continue
-            }
-            // New and changed feeds (a new URL also revives a gone feed) are due soon.
+            // New and changed feeds (a new URL also revives a gone feed) are due soon; one whose
+            // old transfer is still out waits for it (`submitDue`).
             queue.schedule(feed.name, at: initialDue(for: feed, state: states[feed.name], now: now) ?? now)
         }
         let names = Set(fresh.feeds.map(\.name))
         let removed = old.keys.filter { !names.contains($0) }
         for name in removed { queue.remove(name) }
-        // Removed ones waiting in the engine for a slot go now: removing feeds that hammer a host
-        // must stop the traffic, not let a queue of a thousand requests drain first.
-        flow.withdraw(Set(removed))
-        for name in removed {
-            submitted[name] = nil
-            changedInFlight.remove(name)
-        }
+        // What was submitted under settings that are no more is not fetched, or its answer not
+        // kept: removing feeds that hammer a host stops the traffic at once, rather than after a
+        // queue of a thousand requests drained, and a changed URL is asked for, not the old one.
+        let stale = Set(removed + touched.map(\.name)).filter { submitted[$0] != nil }
+        flow.discard(stale)
+        for name in stale { submitted[name] = nil }
         // The engine (and its connections) lives as long as the process: its own settings wait for a restart.
         let engineKept = FetchSettings(fresh) != FetchSettings(config)
         replaceConfig(fresh)

@@ -28,9 +28,6 @@ public final class Daemon {
     /// Feeds handed to the flow and not reported yet: when each was due, and when (wall-clock
     /// milliseconds) it was submitted.
     var submitted: [String: (due: Timestamp, at: Int64)] = [:]
-    /// Feeds whose settings a reload changed while they were being fetched: their report is the
-    /// old settings' (the old URL's 410 or Retry-After), so the new ones decide when they are due.
-    var changedInFlight: Set<String> = []
     var lateness = LatenessWindow()
     private var totals = (fetches: 0, new: 0, failures: 0)
     private var summary = PeriodSummary()
@@ -121,7 +118,15 @@ public final class Daemon {
     /// or asked to wait) is not fetched; it is looked at again when its hold ends, or in a minute.
     private func submitDue(to flow: PipelineFlow) async {
         let now = WallClock.now()
-        let due = queue.popDue(at: now)
+        var due = queue.popDue(at: now)
+        guard !due.isEmpty else { return }
+        // A feed whose old transfer (before a reload renamed it, re-added it or changed its URL)
+        // is still out is looked at again in a second.
+        due.removeAll { entry in
+            guard let position = feedPositions[entry.feed], flow.isInFlight(config.feeds[position]) else { return false }
+            queue.schedule(entry.feed, at: now.adding(1))
+            return true
+        }
         guard !due.isEmpty else { return }
         let feeds = due.compactMap { feedPositions[$0.feed].map { config.feeds[$0] } }
         let submittedAt = WallClock.wallMilliseconds()
@@ -147,12 +152,8 @@ public final class Daemon {
         }
         // A feed removed by a reload while it was being fetched is not scheduled again; a feed
         // whose state could not be decided is retried after a minute.
-        if let position = feedPositions[report.feed] {
-            if changedInFlight.remove(report.feed) != nil {
-                let now = WallClock.now()
-                let due = initialDue(for: config.feeds[position], state: report.state, now: now)
-                if let due { queue.schedule(report.feed, at: due) }
-            } else if let next = report.nextDue ?? (report.state?.gone == true ? nil : WallClock.now().adding(60)) {
+        if feedPositions[report.feed] != nil {
+            if let next = report.nextDue ?? (report.state?.gone == true ? nil : WallClock.now().adding(60)) {
                 queue.schedule(report.feed, at: next)
             }
         }

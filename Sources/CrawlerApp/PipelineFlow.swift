@@ -26,6 +26,10 @@ public final class PipelineFlow {
     private var held: [String: Int] = [:]
     /// Feeds submitted and not yet come back from the fetch session.
     private var submitted: [String: FeedConfig] = [:]
+    /// Their URLs, each with how many of them are out.
+    private var submittedURLs: [String: Int] = [:]
+    /// Submitted feeds whose answer is thrown away when it comes (`discard`).
+    private var discarded: Set<String> = []
     /// Each feed's state as last saved (nil: it has none), so a feed due again is planned without
     /// reading the store, whose connection a batch in flight may be using.
     private var states: [String: FeedState?] = [:]
@@ -113,15 +117,29 @@ public final class PipelineFlow {
         let requests = pipeline.plan(feeds) { [states] name in states[name] ?? nil }
         let planned = Set(requests.map(\.feed))
         submitted.reserveCapacity(submitted.count + requests.count)
-        for feed in feeds where planned.contains(feed.name) { submitted[feed.name] = feed }
+        for feed in feeds where planned.contains(feed.name) {
+            submitted[feed.name] = feed
+            submittedURLs[feed.url, default: 0] += 1
+        }
         session.submit(requests)
         return feeds.filter { !planned.contains($0.name) }
     }
 
-    /// Feeds removed by a reload: those still waiting for a transfer are not fetched (nor
-    /// reported); a transfer already started finishes, and its documents are stored.
-    public func withdraw(_ feeds: Set<String>) {
-        session.withdraw(feeds.filter { submitted[$0] != nil })
+    /// Whether `feed`, or another feed at its URL, is out being fetched: a feed a reload renamed,
+    /// re-added or gave a new URL waits for its old transfer, so that a server never gets the same
+    /// feed twice at once.
+    public func isInFlight(_ feed: FeedConfig) -> Bool {
+        submitted[feed.name] != nil || submittedURLs[feed.url, default: 0] > 0
+    }
+
+    /// Feeds a reload removed, renamed or changed, as they were submitted: those still waiting for
+    /// a transfer are not fetched, and the answer of one already under way is thrown away when it
+    /// comes; none of them is stored or reported. (Stored under its old name or settings, the
+    /// answer would credit a feed that is no more, or outlive the change it was made before.)
+    public func discard(_ feeds: Set<String>) {
+        let out = feeds.filter { submitted[$0] != nil }
+        discarded.formUnion(out)
+        session.withdraw(out)
     }
 
     /// Waits for the store's batches in flight and delivers their reports: the store (and its
@@ -178,6 +196,9 @@ public final class PipelineFlow {
             session.events.release(result.heldBytes)
             return
         }
+        submittedURLs[feed.url, default: 1] -= 1
+        if submittedURLs[feed.url] == 0 { submittedURLs[feed.url] = nil }
+        if discarded.remove(feed.name) != nil { return session.events.release(result.heldBytes) }
         // Cut by shutdown: neither stored nor reported.
         if case .failure(let failure) = result.outcome, failure.kind == .cancelled { return }
         held[feed.name, default: 0] += result.heldBytes

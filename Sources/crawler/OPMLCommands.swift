@@ -16,8 +16,9 @@ struct ImportOPML: ParsableCommand {
             fragment, percent-escapes (%7E is ~); not under a host's punycode and Unicode forms. \
             An outline whose xmlUrl is not http:// or https://, or is a \
             loopback or private address (unless --allow-private-networks), is reported and skipped; the \
-            others are added, and the exit status is 1. So it is when the file is not well-formed XML: \
-            what could be read is added, and outlines after the damage may be missing.
+            others are added, and the exit status is 1. A file that is not well-formed XML adds nothing \
+            (libxml2 reads around the damage and loses or cuts short what follows it): the error names \
+            the line, and the exit status is 1.
             """
     )
 
@@ -81,6 +82,13 @@ struct ImportOPML: ParsableCommand {
             if outline.isComment { commentedOut.insert(name) }
             added.append(feed)
         }
+        // libxml2's recovery reads what it can of a damaged file and drops the rest without a trace,
+        // and an attribute cut short reads as a URL cut short: nothing of such a file is written.
+        if let damage {
+            printError("crawler: \(file): not well-formed XML (\(damage)); outlines after it may be missing or cut "
+                       + "short: nothing was added; fix the file and import it again")
+            throw ExitStatus.someFeedsFailed
+        }
         if !added.isEmpty {
             try configFile.append(added, disabled: commentedOut, comment: "Imported from \((file as NSString).lastPathComponent)",
                                   dryRun: dryRun)
@@ -89,11 +97,7 @@ struct ImportOPML: ParsableCommand {
         for feed in added { printOutput("add   \(feed.name)  \(feed.url)" + (commentedOut.contains(feed.name) ? "  (disabled)" : "")) }
         printOutput("\(dryRun ? "would add" : "added") \(counted(added.count, "feed")) to \(config); \(skipped) already there"
             + (refused > 0 ? "; \(refused) refused" : ""))
-        // libxml2's recovery read what it could; what it could not is lost without a trace.
-        if let damage {
-            printError("crawler: \(file): not well-formed XML (\(damage)); outlines after it may be missing: check the file")
-        }
-        if refused > 0 || damage != nil { throw ExitStatus.someFeedsFailed }
+        if refused > 0 { throw ExitStatus.someFeedsFailed }
     }
 }
 

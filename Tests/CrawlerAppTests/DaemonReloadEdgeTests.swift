@@ -74,6 +74,41 @@ import Testing
         #expect(storedBodies().contains("the body of healthy"))
     }
 
+    /// A feed removed and added back, or renamed, while its server took 3 s to answer was asked
+    /// for again at once: two requests for one feed at the same time, and the old one's answer,
+    /// stored under the old name, credited a feed that was no more.
+    @Test(arguments: [["removed", "back"], ["renamed"]])
+    func aFeedIsNeverAskedForTwiceAtOnceAcrossReloads(_ steps: [String]) throws {
+        let server = try LoopbackHTTPServer { request in
+            ServedResponse(text: Self.channel(String(request.path.dropFirst().prefix { $0 != "." })),
+                           delay: request.path == "/slow.xml" ? 3 : 0)
+        }
+        let healthy = ("healthy", server.url("/healthy.xml"))
+        try write([("slow", server.url("/slow.xml")), healthy])
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        let deadline = Date().addingTimeInterval(10)
+        while !server.requests.contains(where: { $0.path == "/slow.xml" }) && Date() < deadline { usleep(20_000) }
+        for (index, step) in steps.enumerated() {
+            switch step {
+            case "removed": try write([healthy])
+            case "back": try write([("slow", server.url("/slow.xml")), healthy])
+            default: try write([("slow-renamed", server.url("/slow.xml")), healthy])
+            }
+            daemon.signal(SIGHUP)
+            daemon.waitFor(index + 1) { $0["event"] == "config_reload" && $0["status"] == "applied" }
+        }
+        let second = Date().addingTimeInterval(12)
+        while server.requests.filter({ $0.path == "/slow.xml" }).count < 2 && Date() < second { usleep(50_000) }
+        let asked = server.requests.filter { $0.path == "/slow.xml" }.map(\.receivedAt)
+        #expect(asked.count == 2, "\(asked)")
+        if asked.count == 2 { #expect(asked[1] - asked[0] >= 2.9, "asked again after \(asked[1] - asked[0]) s") }
+        let name = steps == ["renamed"] ? "slow-renamed" : "slow"
+        #expect(daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == name && $0["new"] == "1" }.count == 1,
+                "\(daemon.logLines.filter { $0["event"] == "fetch" }.map(\.fields))")
+        #expect(storedBodies().contains("the body of healthy"))
+    }
+
     /// SIGPIPE (the log's reader gone: `crawler run | tee`, tee killed) and SIGUSR1/SIGUSR2 ended
     /// the daemon at once, without a shutdown line and with its runtime file left behind.
     @Test func aClosedLogPipeOrAUserSignalDoesNotEndTheDaemon() throws {

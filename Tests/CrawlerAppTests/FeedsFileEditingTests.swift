@@ -40,22 +40,46 @@ import Testing
 
     /// libxml2's recovery drops what it cannot read (an unescaped `<` in a title, an unquoted
     /// attribute, folders nested past 256 levels) and the import said "added 2 feeds" for a file
-    /// of three. The damage is named, with its line, and the exit status is 1.
-    @Test func aMalformedOPMLFileIsReportedWithTheFeedsItYielded() throws {
-        try folder.write("""
-            <opml version="2.0"><body>
-            <outline text="one" xmlUrl="https://example.com/1"/>
-            <outline text="a<b" xmlUrl="https://example.com/2"/>
-            <outline text="three" xmlUrl="https://example.com/3"/>
-            </body></opml>
+    /// of three; an attribute cut short by the end of a truncated file was added as a URL cut
+    /// short. The damage is named, with its line, nothing is added, and the exit status is 1.
+    @Test(arguments: [
+        """
+        <opml version="2.0"><body>
+        <outline text="one" xmlUrl="https://example.com/1"/>
+        <outline text="a<b" xmlUrl="https://example.com/2"/>
+        <outline text="three" xmlUrl="https://example.com/3"/>
+        </body></opml>
 
-            """, to: "broken.opml")
+        """,
+        """
+        <?xml version="1.0"?>
+        <opml version="2.0"><body>
+        <outline text="ok" xmlUrl="https://example.com/1"/>
+        <outline text="T" xmlUrl="https://feeds.exam
+        """,
+    ])
+    func aMalformedOPMLFileAddsNothingAndSaysWhere(_ opml: String) throws {
+        try folder.write(opml, to: "broken.opml")
         try folder.write("feeds: []\n", to: "feeds.yaml")
         let run = try crawler(["import-opml", "broken.opml"])
         #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
-        #expect(run.stderr.contains("broken.opml: not well-formed XML (") && run.stderr.contains("line 3"), "\(run.stderr)")
-        #expect(run.stderr.contains("outlines after it may be missing"), "\(run.stderr)")
-        #expect(folder.read("feeds.yaml")?.contains("https://example.com/1") == true)
+        #expect(run.stderr.contains("broken.opml: not well-formed XML (") && run.stderr.contains("line "), "\(run.stderr)")
+        #expect(run.stderr.contains("nothing was added"), "\(run.stderr)")
+        #expect(folder.read("feeds.yaml") == "feeds: []\n")
+    }
+
+    /// A folder title (a category) with `:` and `?` went into the flow list `[...]` plain, where
+    /// YAML refuses it: the whole import stopped.
+    @Test func aCategoryYAMLReadsAsSyntaxIsQuoted() throws {
+        try folder.write("""
+            <opml><body><outline text="a:?"><outline text="n" xmlUrl="https://z.example.org/f"/></outline>
+            <outline text="x, [y]: {z}"><outline text="m" xmlUrl="https://z.example.org/g"/></outline></body></opml>
+            """, to: "cat.opml")
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        let run = try crawler(["import-opml", "cat.opml"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let exported = try crawler(["export-opml"]).stdout
+        #expect(exported.contains("<outline text=\"a:?\"") && exported.contains("<outline text=\"x, [y]: {z}\""), "\(exported)")
     }
 
     /// Only the line where the `feeds` key itself starts is opened for the new items: a line of a
