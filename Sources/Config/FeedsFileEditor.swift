@@ -48,31 +48,30 @@ public struct FeedsFileEditor: Sendable {
     /// The new file text with `feeds` appended under a `# comment` line; those named in
     /// `disabled` with `enabled: false`. Every line of the file keeps its bytes and its own line
     /// end, but the `feeds: []` line opened for the new items and a closing `...`; the new lines
-    /// take the file's usual end (CR LF when most of its lines have one).
+    /// take the file's usual end (LF, CR LF or CR: what most of its lines end with).
     public func appending(_ feeds: [FeedConfig], disabled: Set<String> = [], to original: String,
                           comment: String) throws(Failure) -> String {
         do { _ = try parser.parse(original) } catch { throw .invalid(error) }
         let layout = try layout(of: original)
-        // Split on LF scalars (a String takes CR LF for one Character); a line keeps its CR.
-        var lines = original.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let crlf = lines.dropLast().filter { $0.hasSuffix("\r") }.count * 2 > lines.count - 1
-        let end = crlf ? "\r" : ""
-        if let last = lines.last, !last.isEmpty {
-            lines[lines.count - 1] = last.hasSuffix("\r") || !crlf ? last : last + end
-            lines.append("")
+        var lines = Self.lines(of: original)
+        let end = ["\n", "\r\n", "\r"].max { kind, other in
+            lines.filter { $0.end == kind }.count < lines.filter { $0.end == other }.count
+        } ?? "\n"
+        if let last = lines.last, last.end.isEmpty {
+            if last.content.isEmpty { lines.removeLast() } else { lines[lines.count - 1].end = end }
         }
         Self.dropDocumentEnd(&lines)
-        if let line = layout.lineToOpen { lines[line - 1] = Self.opened(lines[line - 1]) }
-        var added = layout.hasFeedsKey ? [] : ["feeds:" + end]
-        added.append("\(layout.indent)# \(Self.oneLine(comment))" + end)
+        if let line = layout.lineToOpen { lines[line - 1].content = Self.opened(lines[line - 1].content) }
+        if !layout.hasFeedsKey { lines.append(Line(content: "feeds:", end: end)) }
+        lines.append(Line(content: "\(layout.indent)# \(Self.oneLine(comment))", end: end))
         var firstLines: [(line: Int, feed: FeedConfig)] = []
         for feed in feeds {
-            firstLines.append((lines.count + added.count, feed))
-            added += entry(for: feed, enabled: !disabled.contains(feed.name), indent: layout.indent)
-                .split(separator: "\n").map { String($0) + end }
+            firstLines.append((lines.count + 1, feed))
+            for text in entry(for: feed, enabled: !disabled.contains(feed.name), indent: layout.indent).split(separator: "\n") {
+                lines.append(Line(content: String(text), end: end))
+            }
         }
-        lines.insert(contentsOf: added, at: lines.count - 1)
-        let text = lines.joined(separator: "\n")
+        let text = lines.map { $0.content + $0.end }.joined()
         do {
             _ = try parser.parse(text)
         } catch {
@@ -82,13 +81,43 @@ public struct FeedsFileEditor: Sendable {
         return text
     }
 
-    /// `feeds: []`, `feeds: [ ]`, `feeds: ~` or `feeds: []  # none yet` as `feeds:`, comment and
-    /// line end kept, for items to follow.
+    /// A line of the file and the break that ends it ("" for a last line without one).
+    struct Line {
+        var content: String
+        var end: String
+    }
+
+    /// The file's lines as libyaml counts them, so that its marks' line numbers find them: LF,
+    /// CR LF, CR, NEL, LS and PS each end one.
+    static func lines(of text: String) -> [Line] {
+        var lines: [Line] = []
+        var content = String.UnicodeScalarView()
+        let scalars = Array(text.unicodeScalars)
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            index += 1
+            switch scalar {
+            case "\r" where index < scalars.count && scalars[index] == "\n":
+                index += 1
+                lines.append(Line(content: String(content), end: "\r\n"))
+            case "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}":
+                lines.append(Line(content: String(content), end: String(scalar)))
+            default:
+                content.append(scalar)
+                continue
+            }
+            content = String.UnicodeScalarView()
+        }
+        lines.append(Line(content: String(content), end: ""))
+        return lines
+    }
+
+    /// `feeds: []`, `feeds: [ ]`, `feeds: ~` or `feeds: []  # none yet` as `feeds:`, comment
+    /// kept, for items to follow.
     static func opened(_ line: String) -> String {
-        let carriageReturn = line.hasSuffix("\r") ? "\r" : ""
-        let content = line.hasSuffix("\r") ? String(line.dropLast()) : line
-        let value = content.dropFirst("feeds:".count).split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
-        return "feeds:" + (value.count > 1 ? "  #" + value[1] : "") + carriageReturn
+        let value = line.dropFirst("feeds:".count).split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+        return "feeds:" + (value.count > 1 ? "  #" + value[1] : "")
     }
 
     /// A one-line comment: a line break in it (an OPML file's name may hold one) would start
@@ -102,10 +131,9 @@ public struct FeedsFileEditor: Sendable {
     }
 
     /// Without a closing `...` (YAML's end of document), which new items cannot follow.
-    static func dropDocumentEnd(_ lines: inout [String]) {
-        let bare = { (line: String) in line.unicodeScalars.last == "\r" ? Substring(line.dropLast()) : Substring(line) }
-        guard let last = lines.lastIndex(where: { !bare($0).trimmingSuffixSpaces().isEmpty }),
-              bare(lines[last]).trimmingSuffixSpaces() == "..." else { return }
+    static func dropDocumentEnd(_ lines: inout [Line]) {
+        guard let last = lines.lastIndex(where: { !$0.content[...].trimmingSuffixSpaces().isEmpty }),
+              lines[last].content[...].trimmingSuffixSpaces() == "..." else { return }
         lines.remove(at: last)
     }
 
@@ -130,7 +158,7 @@ public struct FeedsFileEditor: Sendable {
         guard let feedsKey = keys.first(where: { $0.string == "feeds" }), let value = mapping["feeds"] else { return Layout() }
         let line = feedsKey.mark?.line ?? 0
         if keys.last?.string != "feeds" { throw .feedsNotLast(file: parser.fileName, line: line) }
-        let fileLines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let fileLines = Self.lines(of: text).map(\.content)
         let keyLine = line >= 1 && line <= fileLines.count ? fileLines[line - 1] : ""
         var layout = Layout(hasFeedsKey: true)
         // A block list: its first item on a later line, which starts with its dash (`- url:` or
@@ -143,7 +171,7 @@ public struct FeedsFileEditor: Sendable {
         // Empty: nothing after the key (items can follow), or `[]`/`~` on the key's own line.
         let written = keyLine.hasPrefix("feeds:") ? keyLine.dropFirst("feeds:".count)
             .split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
-            .filter { $0 != " " && $0 != "\t" && $0 != "\r" } : nil
+            .filter { $0 != " " && $0 != "\t" } : nil
         switch written {
         case ""? where value.scalar != nil: return layout
         case "[]"?, "~"?, "null"?:

@@ -146,6 +146,25 @@ import Testing
         #expect(!text.unicodeScalars.split(separator: "\n").dropLast().contains { $0.last != "\r" }, "\(text)")
     }
 
+    /// libyaml ends a line at a lone CR, NEL, LS or PS too; the editor counted LF only, so the
+    /// lines of YAML's marks were the wrong ones, and valid files were refused as no block list.
+    @Test(arguments: [
+        "store: ./s\rfeeds:\r  - url: https://a.example/x\r    name: a\r",
+        "# note\rstore: ./s\nfeeds:\n  - url: https://a.example/x\n    name: a\n",
+        "user_agent: \"a\u{85}b\"\nfeeds: []\n",
+        "user_agent: \"a\u{2028}b\"\nfeeds:\n  - url: https://a.example/x\n    name: a\n",
+    ])
+    func everyLineBreakYAMLKnowsIsALineBreak(_ original: String) throws {
+        try folder.write(original, to: "feeds.yaml")
+        try folder.write(Self.oneOutline, to: "one.opml")
+        let run = try crawler(["import-opml", "one.opml"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let text = try #require(folder.read("feeds.yaml"))
+        #expect(text.hasPrefix(original.replacingOccurrences(of: "feeds: []", with: "feeds:")), "\(text.debugDescription)")
+        #expect(try crawler(["check"]).status == 0)
+        #expect(try crawler(["list"]).stdout.contains("https://example.com/new.xml"))
+    }
+
     /// The same feed written with a percent-encoded unreserved character (`%7E` for `~`) is the
     /// same feed (RFC 3986, 6.2.2.2): it was imported a second time.
     @Test func percentEncodedUnreservedCharactersAreTheSameURL() throws {
