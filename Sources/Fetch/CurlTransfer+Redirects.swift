@@ -15,10 +15,27 @@ struct RedirectChain {
 }
 
 extension CurlTransfer {
-    /// A request with something to keep on its origin; one with a body is left to libcurl (the
-    /// webhooks', which carry nothing of a feed's).
+    /// A request with something to keep on its origin, and every later hop of one (so that the
+    /// chain's length and time stay bounded as one transfer's); one with a body is left to
+    /// libcurl (the webhooks', which carry nothing of a feed's).
     var followsRedirectsItself: Bool {
-        request.postBody == nil && (request.settings.sendsSecrets || URLUserInfo.has(request.url))
+        chain != nil || (request.postBody == nil && Self.hasSecrets(request))
+    }
+
+    /// Credentials, cookies, a password in the URL, or headers of the feed's own (an Accept the
+    /// engine writes for images is none).
+    static func hasSecrets(_ request: FetchRequest) -> Bool {
+        let settings = request.settings
+        return settings.cookies != nil || settings.basicAuth != nil || URLUserInfo.has(request.url)
+            || settings.headers.contains { !Self.harmless.contains($0.name.lowercased()) }
+    }
+
+    /// Headers that follow a request anywhere: what it accepts, and where it was linked from.
+    static let harmless: Set<String> = ["accept", "referer"]
+
+    /// Milliseconds left of the request's `timeout` for this hop: the chain is one transfer.
+    func timeLeft(of timeout: Double) -> Int {
+        Int(timeout * 1000) - Int(MonotonicClock.milliseconds() - startedAt)
     }
 
     /// The request as submitted, which its result names.
@@ -46,12 +63,14 @@ extension CurlTransfer {
         let chain = RedirectChain(original: submitted, redirects: allRedirects + [hop], startedAt: startedAt,
                                   waited: waited)
         guard chain.redirects.count <= maxRedirects else { return .tooMany(maxRedirects) }
-        var next = request
-        if URLAuthority.keepsSecrets(from: request.url, to: target) {
-            next.url = URLUserInfo.carried(from: request.url, to: target)
+        // Judged against the feed's own origin, not the hop's: a chain that comes back home gets
+        // the secrets back.
+        var next = submitted
+        if URLAuthority.keepsSecrets(from: submitted.url, to: target) {
+            next.url = URLUserInfo.carried(from: submitted.url, to: target)
         } else {
             next.url = URLUserInfo.removed(from: target)
-            next.settings.headers = []
+            next.settings.headers = submitted.settings.headers.filter { Self.harmless.contains($0.name.lowercased()) }
             next.settings.cookies = nil
             next.settings.basicAuth = nil
         }

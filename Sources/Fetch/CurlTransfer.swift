@@ -78,7 +78,9 @@ final class CurlTransfer {
         // A server must never redirect us to file:// or anything but the web.
         crawler_easy_set_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         crawler_easy_set_long(handle, CURLOPT_NOSIGNAL, 1)
-        crawler_easy_set_long(handle, CURLOPT_TIMEOUT_MS, Int(settings.timeout * 1000))
+        // A hop of a redirect chain the engine follows gets what is left of the request's time
+        // (one millisecond at least, which libcurl then reports as a timeout).
+        crawler_easy_set_long(handle, CURLOPT_TIMEOUT_MS, chain == nil ? Int(settings.timeout * 1000) : max(1, timeLeft(of: settings.timeout)))
         crawler_easy_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout * 1000))
         crawler_easy_set_long(handle, CURLOPT_LOW_SPEED_LIMIT, settings.lowSpeedBytesPerSecond)
         crawler_easy_set_long(handle, CURLOPT_LOW_SPEED_TIME, settings.lowSpeedSeconds)

@@ -2,6 +2,7 @@
 import CrawlerTestKit
 import FeedModel
 import Foundation
+import Synchronization
 import Testing
 
 /// A feed's credentials, cookies and headers reach its own server only, whatever a server or a
@@ -23,8 +24,15 @@ import Testing
     }
 
     init() throws {
+        let homePort = Mutex(0)
         let other = try LoopbackHTTPServer { request in
             if request.path.hasSuffix(".png") { return ServedResponse(status: 403, text: "") }
+            if request.path == "/bounce.xml" {
+                return ServedResponse(status: 302, headers: [("Location", "http://127.0.0.1:\(homePort.withLock { $0 })/back.xml")])
+            }
+            if request.path.hasPrefix("/d"), let hop = Int(request.path.dropFirst(2).prefix { $0 != "." }), hop < 6 {
+                return ServedResponse(status: 302, headers: [("Location", "/d\(hop + 1).xml")])
+            }
             return ServedResponse(text: Self.channel("elsewhere"))
         }
         elsewhere = other
@@ -35,11 +43,18 @@ import Testing
             case "/hop.xml": return ServedResponse(status: 302, headers: [("Location", other.url("/away.xml"))])
             case "/same.xml": return ServedResponse(status: 301, headers: [("Location", "/same-target.xml")])
             case "/loop.xml": return ServedResponse(status: 302, headers: [("Location", "/loop.xml")])
+            case "/chain.xml": return ServedResponse(status: 302, headers: [("Location", other.url("/d1.xml"))])
+            case "/start.xml": return ServedResponse(status: 302, headers: [("Location", other.url("/bounce.xml"))])
+            case "/back.xml" where request.headers["x-api-key"] != "BACK-KEY": return ServedResponse(status: 401, text: "")
+            case "/slow1.xml", "/slow2.xml", "/slow3.xml":
+                let next = Int(request.path.dropFirst(5).prefix(1))! + 1
+                return ServedResponse(status: 302, headers: [("Location", "/slow\(next).xml")], delay: 0.8)
             default:
                 let name = String(request.path.dropFirst().prefix { $0 != "." })
                 return ServedResponse(text: Self.channel(name, items: Self.extraItems[name] ?? ""))
             }
         }
+        homePort.withLock { $0 = home.port }
     }
 
     static let extraItems: [String: String] = [
@@ -125,6 +140,36 @@ import Testing
         #expect(stored.contains("the body of elsewhere") && stored.contains("the body of same-target"))
         #expect(run.stdout.contains("Maximum (5) redirects followed"), "\(run.stdout)")
         #expect(home.requests.filter { $0.path == "/loop.xml" }.count == 6)
+    }
+
+    /// Each hop the engine followed got a fresh `timeout` and, once the secrets were left behind,
+    /// libcurl followed the rest with a fresh `max_redirects`: 3 slow hops outlived a 2 s timeout,
+    /// and 6 redirects passed a limit of 5. A chain that came back to the feed's origin went
+    /// without the feed's key there (401): the feed's own origin decides, not the last hop's.
+    @Test func aRedirectChainIsOneTransferAndComesHomeWithItsSecrets() throws {
+        let run = try crawl("""
+            timeout: 2s
+            feeds:
+              - url: \(home.url("/slow1.xml"))
+                name: slow
+                headers: {X-Api-Key: SLOW-KEY}
+              - url: \(home.url("/chain.xml"))
+                name: chain
+                allow_private_networks: true
+                headers: {X-Api-Key: CHAIN-KEY}
+              - url: \(home.url("/start.xml"))
+                name: back
+                allow_private_networks: true
+                headers: {X-Api-Key: BACK-KEY}
+
+            """ + healthy)
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.contains("slow") && $0.contains("timed out") }, "\(run.stdout)")
+        #expect(lines.contains { $0.contains("chain") && $0.contains("Maximum (5) redirects followed") }, "\(run.stdout)")
+        #expect(!elsewhere.requests.contains { $0.path == "/d6.xml" })
+        #expect(home.requests.last { $0.path == "/back.xml" }?.headers["x-api-key"] == "BACK-KEY")
+        #expect(!elsewhere.requests.contains { $0.headers["x-api-key"] != nil })
+        #expect(folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }.joined().contains("the body of back"))
     }
 
     /// The password in a feed's URL went wherever the URL went: into the index with an adopted
