@@ -158,13 +158,13 @@ struct AdmissionQueue {
             }
             taken += removed.map(\.request)
             count -= removed.count
-            feedsWaiting -= removed.filter { $0.request.priority == .feed }.count
+            feedsWaiting -= removed.count
             if waiting[key]?.isEmpty == true {
                 removeLine(at: index)
                 if cursor > index { cursor -= 1 }
             }
         }
-        return taken.reversed()
+        return taken
     }
 
     private mutating func removeLine(at index: Int) {

@@ -19,19 +19,8 @@ extension CurlTransfer {
     /// chain's length and time stay bounded as one transfer's); one with a body is left to
     /// libcurl (the webhooks', which carry nothing of a feed's).
     var followsRedirectsItself: Bool {
-        chain != nil || (request.postBody == nil && Self.hasSecrets(request))
+        chain != nil || (request.postBody == nil && (request.settings.sendsSecrets || URLUserInfo.has(request.url)))
     }
-
-    /// Credentials, cookies, a password in the URL, or headers of the feed's own (an Accept the
-    /// engine writes for images is none).
-    static func hasSecrets(_ request: FetchRequest) -> Bool {
-        let settings = request.settings
-        return settings.cookies != nil || settings.basicAuth != nil || URLUserInfo.has(request.url)
-            || settings.headers.contains { !Self.harmless.contains($0.name.lowercased()) }
-    }
-
-    /// Headers that follow a request anywhere: what it accepts, and where it was linked from.
-    static let harmless: Set<String> = ["accept", "referer"]
 
     /// Milliseconds left of the request's `timeout` for this hop: the chain is one transfer.
     func timeLeft(of timeout: Double) -> Int {
@@ -70,7 +59,9 @@ extension CurlTransfer {
             next.url = URLUserInfo.carried(from: submitted.url, to: target)
         } else {
             next.url = URLUserInfo.removed(from: target)
-            next.settings.headers = submitted.settings.headers.filter { Self.harmless.contains($0.name.lowercased()) }
+            next.settings.headers = submitted.settings.headers.filter {
+                RequestSettings.harmlessHeaders.contains($0.name.lowercased())
+            }
             next.settings.cookies = nil
             next.settings.basicAuth = nil
         }
