@@ -219,7 +219,7 @@ public struct ConfigParser: Sendable {
         config.lowSpeedBytesPerSecond = try reader.size("low_speed_limit") ?? config.lowSpeedBytesPerSecond
         config.lowSpeedTime = try reader.duration("low_speed_time") ?? config.lowSpeedTime
         config.maxRedirects = try reader.positiveInt("max_redirects") ?? config.maxRedirects
-        config.proxy = try reader.string("proxy")
+        config.proxy = try RequestSettingsParser(parser: self).proxy(reader)
         config.revalidateAfter = try reader.duration("revalidate_after") ?? config.revalidateAfter
         config.adoptRedirectAfter = try reader.positiveInt("adopt_redirect_after") ?? config.adoptRedirectAfter
         config.hostBackoffFeeds = try reader.positiveInt("host_backoff_feeds") ?? config.hostBackoffFeeds

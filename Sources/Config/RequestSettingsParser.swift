@@ -45,7 +45,7 @@ struct RequestSettingsParser {
         }
         settings.headers = defaults.headers.filter { !replaced.contains($0.name.lowercased()) } + own
         settings.userAgent = try headerValue(reader, "user_agent")
-        settings.proxy = try reader.string("proxy")
+        settings.proxy = try proxy(reader)
         settings.caFile = try reader.string("ca_file").map(parser.resolve(path:)) ?? defaults.caFile
         settings.ignoreCacheHeaders = try reader.bool("ignore_cache_headers") ?? defaults.ignoreCacheHeaders
         settings.throttleOn403 = try reader.bool("throttle_on_403") ?? defaults.throttleOn403
@@ -145,6 +145,19 @@ struct RequestSettingsParser {
         }
     }
 
+    /// `proxy:` (per feed, or global): a URL whose host and port can be read (libcurl's error for
+    /// one it cannot read repeats it, password and all), one line.
+    func proxy(_ reader: MappingReader) throws(ConfigError) -> String? {
+        guard let value = try reader.string("proxy"), !value.isEmpty else { return nil }
+        let url = value.contains("://") ? value : "http://" + value
+        guard Self.isSafe(value), !value.contains(" "), URLAuthority(url, defaultPort: 1080) != nil else {
+            throw parser.error(at: reader.node("proxy")!, key: reader.qualified("proxy"),
+                               "'\(SecretRedaction.redactURL(url))': its host and port cannot be read (a #, ? or / "
+                               + "in a user name or password ends the host: write them as %23, %3F and %2F)")
+        }
+        return value
+    }
+
     private func headerValue(_ reader: MappingReader, _ key: String) throws(ConfigError) -> String? {
         guard let value = try reader.string(key) else { return nil }
         guard Self.isSafe(value) else {
@@ -153,9 +166,10 @@ struct RequestSettingsParser {
         return value
     }
 
-    /// No control characters: a line break would end the header and start another.
+    /// No control characters (C0, DEL, C1 with NEL, the line and paragraph separators): a line
+    /// break would end the header and start another.
     static func isSafe(_ text: String) -> Bool {
-        !text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }
+        !text.unicodeScalars.contains { $0 != "\t" && TerminalText.isUnsafe($0) }
     }
 
     /// An HTTP token (RFC 9110): what a header or cookie name may be made of.

@@ -23,14 +23,9 @@ public struct RequestSettings: Sendable, Hashable, Codable {
 
     public var isEmpty: Bool { self == RequestSettings() }
 
-    /// Sends what only the feed's own server should see: headers (an API key, a token; not the
-    /// Accept and Referer the crawler writes for images), cookies or a password.
-    public var sendsSecrets: Bool {
-        cookies != nil || basicAuth != nil || headers.contains { !Self.harmlessHeaders.contains($0.name.lowercased()) }
-    }
-
-    /// Headers that may follow a request anywhere: what it accepts, and where it was linked from.
-    public static let harmlessHeaders: Set<String> = ["accept", "referer"]
+    /// Sends what only the feed's own server should see: headers (an API key, a token; any
+    /// header, as the operator's Referer or Accept may carry one too), cookies or a password.
+    public var sendsSecrets: Bool { !headers.isEmpty || cookies != nil || basicAuth != nil }
 }
 
 /// One extra request header.

@@ -59,9 +59,7 @@ extension CurlTransfer {
             next.url = URLUserInfo.carried(from: submitted.url, to: target)
         } else {
             next.url = URLUserInfo.removed(from: target)
-            next.settings.headers = submitted.settings.headers.filter {
-                RequestSettings.harmlessHeaders.contains($0.name.lowercased())
-            }
+            next.settings.headers = []
             next.settings.cookies = nil
             next.settings.basicAuth = nil
         }

@@ -1,11 +1,15 @@
+internal import FeedModel
+
 /// Byte-level helpers for header lines: header names and framing are ASCII, and these run for
 /// every line of every response, where String and Foundation character sets cost more than the
 /// transfer itself on a 304.
 enum HeaderText {
     /// Whether `value` may be sent as a header value: visible ASCII and above, spaces and tabs,
-    /// never CR, LF, NUL or another control.
+    /// never CR, LF, NUL or another control (C1 and its NEL, the line and paragraph separators
+    /// included, which some readers take for line breaks).
     static func isSafeValue(_ value: String) -> Bool {
         value.utf8.allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }
+            && !value.unicodeScalars.contains { $0.value >= 0x80 && TerminalText.isUnsafe($0) }
     }
 
     /// Whether `name` may be sent as a header name: an HTTP token (no space, colon or control).

@@ -96,7 +96,7 @@ import Testing
                 allow_private_networks: true
                 basic_auth: {username: bob, password: BASIC-SECRET}
                 cookies: "session=COOKIE-SECRET"
-                headers: {X-Api-Key: KEY-SECRET}
+                headers: {X-Api-Key: KEY-SECRET, Referer: "https://intranet.example/?token=REFTOKEN"}
 
             """ + healthy
         var runs: [CrawlerProcess.Run] = []
@@ -105,6 +105,8 @@ import Testing
             ["authorization", "cookie", "x-api-key"].contains { request.headers[$0] != nil }
         }
         #expect(leaked.isEmpty, "\(leaked.map(\.headers))")
+        // The operator's own Referer (which may carry a token) stays home too.
+        #expect(!elsewhere.requests.contains { $0.headers["referer"]?.contains("REFTOKEN") == true })
         #expect(home.requests.filter { $0.path == "/moved.xml" }.count == 3)
         #expect(runs[1].stderr.contains("event=redirect_not_adopted"), "\(runs[1].stderr)")
         #expect(!runs.contains { $0.stderr.contains("event=redirect_adopted") })
@@ -220,6 +222,8 @@ import Testing
         let items = "<item><title>t</title><guid>crlf</guid>"
             + "<link>\(home.url("/p"))&#13;&#10;X-Injected: yes&#13;&#10;&#13;&#10;GET /smuggled HTTP/1.1</link>"
             + "<description><![CDATA[<img src=\"\(image)\">]]></description></item>"
+            + "<item><title>n</title><guid>nel</guid><link>\(home.url("/q"))\u{85}X-Nel: one</link>"
+            + "<description><![CDATA[<img src=\"\(elsewhere.url("/pic2.png"))\">]]></description></item>"
         try folder.write(Self.channel("crlf", items: items), to: "crlf.xml")
         let served = try serving("crlf.xml")
         _ = try crawl("""
@@ -230,8 +234,10 @@ import Testing
                 images: local
 
             """ + healthy)
-        let asked = elsewhere.requests.filter { $0.path.hasSuffix("pic.png") }
-        #expect(asked.count == 3, "\(asked.map(\.headers))")
+        let asked = elsewhere.requests.filter { $0.path.hasSuffix(".png") }
+        #expect(asked.count == 6, "\(asked.map(\.headers))")
+        // NEL (U+0085) is a line break to some readers: no header value carries one either.
+        #expect(!elsewhere.requests.contains { $0.headers.values.contains { $0.unicodeScalars.contains("\u{85}") } })
         #expect(!elsewhere.requests.contains { $0.headers["x-injected"] != nil || $0.path.contains("smuggled") },
                 "\(elsewhere.requests.map { ($0.path, $0.headers) })")
     }
@@ -278,6 +284,10 @@ import Testing
         ("  - url: 'https://reader:ab/PWSECRET2@127.0.0.1:9/feed'", "write them as %23, %3F and %2F"),
         ("  - url: https://a.example/feed\n    headers: {\"Authorization: Bearer PWSECRET3\": x}", "is not a header name"),
         ("  - url: https://a.example/feed\n    cookies: {\"session PWSECRET4\": x}", "is not a cookie name"),
+        // libcurl's error for a proxy it cannot read repeats it: every pass printed, logged and indexed it.
+        ("  - url: https://a.example/feed\n    proxy: \"http://proxyuser:S3cr/tPWSECRET5@127.0.0.1:9\"",
+         "write them as %23, %3F and %2F"),
+        ("  - url: https://a.example/feed\nproxy: \"gp:Glob#PWSECRET6@127.0.0.1:9\"", "write them as %23, %3F and %2F"),
     ])
     func aSecretInAnUnreadableSettingIsNotShown(_ feed: String, _ message: String) throws {
         try folder.write("store: ./out\nfeeds:\n\(feed)\n", to: "feeds.yaml")
