@@ -72,7 +72,17 @@ extension Daemon {
         store.adoptRenamedFeeds(fresh.feeds, logger: logger)
         let old = Dictionary(currentFeeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let now = WallClock.now()
-        let touched = fresh.feeds.filter { old[$0.name] != $0 }
+        // Where a feed's entry sits in the file is no setting: a line added above it changes none.
+        let touched = fresh.feeds.filter { feed in old[feed.name].map { !$0.hasSameSettings(as: feed) } ?? true }
+        let names = Set(fresh.feeds.map(\.name))
+        let removed = old.keys.filter { !names.contains($0) }
+        // What was submitted under settings that are no more is not fetched, or its answer not
+        // kept: removing feeds that hammer a host stops the traffic at once, rather than after a
+        // queue of a thousand requests drained, and a changed URL is asked for, not the old one.
+        // (Before the states are read: a rename moved them in the store.)
+        let stale = Set(removed + touched.map(\.name))
+        flow.discard(stale)
+        for name in stale { submitted[name] = nil }
         let states = await flow.states(of: touched)
         var added = 0, changed = 0
         for feed in touched {
@@ -81,15 +91,7 @@ extension Daemon {
             // old transfer is still out waits for it (`submitDue`).
             queue.schedule(feed.name, at: initialDue(for: feed, state: states[feed.name], now: now) ?? now)
         }
-        let names = Set(fresh.feeds.map(\.name))
-        let removed = old.keys.filter { !names.contains($0) }
         for name in removed { queue.remove(name) }
-        // What was submitted under settings that are no more is not fetched, or its answer not
-        // kept: removing feeds that hammer a host stops the traffic at once, rather than after a
-        // queue of a thousand requests drained, and a changed URL is asked for, not the old one.
-        let stale = Set(removed + touched.map(\.name)).filter { submitted[$0] != nil }
-        flow.discard(stale)
-        for name in stale { submitted[name] = nil }
         // The engine (and its connections) lives as long as the process: its own settings wait for a restart.
         let engineKept = FetchSettings(fresh) != FetchSettings(config)
         replaceConfig(fresh)

@@ -129,17 +129,30 @@ public final class PipelineFlow {
     /// re-added or gave a new URL waits for its old transfer, so that a server never gets the same
     /// feed twice at once.
     public func isInFlight(_ feed: FeedConfig) -> Bool {
-        submitted[feed.name] != nil || submittedURLs[feed.url, default: 0] > 0
+        submitted[feed.name] != nil || held[feed.name] != nil || submittedURLs[feed.url, default: 0] > 0
     }
 
     /// Feeds a reload removed, renamed or changed, as they were submitted: those still waiting for
     /// a transfer are not fetched, and the answer of one already under way is thrown away when it
     /// comes; none of them is stored or reported. (Stored under its old name or settings, the
     /// answer would credit a feed that is no more, or outlive the change it was made before.)
+    /// A feed past its own transfer (its body being read, its pages or images fetched) is dropped
+    /// before its documents go to the store (`dropsDiscarded`).
     public func discard(_ feeds: Set<String>) {
-        let out = feeds.filter { submitted[$0] != nil }
+        let out = feeds.filter { submitted[$0] != nil || held[$0] != nil }
         discarded.formUnion(out)
-        session.withdraw(out)
+        session.withdraw(out.filter { submitted[$0] != nil })
+        // Their states as this flow last saw them may belong to another feed now (a rename moved
+        // them in the store): read again when next needed.
+        for name in feeds { states[name] = nil }
+    }
+
+    /// True, having let go of the feed's bytes, when `name` was discarded: nothing of it is
+    /// stored or reported.
+    private func dropsDiscarded(_ name: String) -> Bool {
+        guard discarded.remove(name) != nil else { return false }
+        session.events.release(held.removeValue(forKey: name) ?? 0)
+        return true
     }
 
     /// Waits for the store's batches in flight and delivers their reports: the store (and its
@@ -230,6 +243,8 @@ public final class PipelineFlow {
 
     private func deliver(_ finished: [FeedReport]) {
         for finishedReport in finished {
+            // Discarded after its documents went to the store: stored, so reported.
+            discarded.remove(finishedReport.feed)
             session.events.release(held.removeValue(forKey: finishedReport.feed) ?? 0)
             if let state = finishedReport.state { states[finishedReport.feed] = .some(state) }
             if let feed = retentionFeeds.removeValue(forKey: finishedReport.feed) { retentionDue[feed.name] = feed }
@@ -264,6 +279,7 @@ public final class PipelineFlow {
         session.events.hold(documentBytes)
         session.events.release(held[name] ?? 0)
         held[name] = documentBytes
+        if dropsDiscarded(name) { return }
         if let source = output?.source, !prepared.documents.isEmpty {
             return await setAside(prepared, processor: processor, source: source)
         }
@@ -328,6 +344,7 @@ public final class PipelineFlow {
     /// `images: local` on a store that keeps files: the feed waits for its images (see
     /// `ImageWork`). Otherwise, and for the fleet's store, it goes on to the batch as it is.
     private func keepImages(_ entry: FullContentWork.Entry) async {
+        if dropsDiscarded(entry.processor.feed.name) { return }
         guard entry.processor.feed.article.localImages, let files = store as? DocumentStore else {
             return batch.add(FullContentWork.finished(entry).prepared, processor: entry.processor)
         }
@@ -364,6 +381,7 @@ public final class PipelineFlow {
                 finished.entry = original
             }
         }
+        if dropsDiscarded(finished.entry.processor.feed.name) { return }
         batch.add(FullContentWork.finished(finished.entry).prepared, processor: finished.entry.processor)
     }
 

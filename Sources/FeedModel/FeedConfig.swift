@@ -90,3 +90,12 @@ extension FeedConfig {
         article = try values.decodeIfPresent(ArticleSettings.self, forKey: .article) ?? ArticleSettings()
     }
 }
+
+extension FeedConfig {
+    /// Equal but for where its entry sits in feeds.yaml (`line`).
+    public func hasSameSettings(as other: FeedConfig) -> Bool {
+        var placed = other
+        placed.line = line
+        return placed == self
+    }
+}

@@ -109,6 +109,75 @@ import Testing
         #expect(storedBodies().contains("the body of healthy"))
     }
 
+    /// A feed's entry moved down a line (a comment added above it) counted as a changed feed: its
+    /// answer, 3 s under way, was thrown away and it was asked for again.
+    @Test func aFeedMovedInTheFileIsNoChangedFeed() throws {
+        let server = try LoopbackHTTPServer { request in
+            ServedResponse(text: Self.channel(String(request.path.dropFirst().prefix { $0 != "." })),
+                           delay: request.path == "/slow.xml" ? 3 : 0)
+        }
+        let feeds = [("slow", server.url("/slow.xml")), ("healthy", server.url("/healthy.xml"))]
+        try write(feeds)
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        let deadline = Date().addingTimeInterval(10)
+        while !server.requests.contains(where: { $0.path == "/slow.xml" }) && Date() < deadline { usleep(20_000) }
+        try write(feeds, extra: "# a note above the feeds\n# and another: the feeds move down a line")
+        daemon.signal(SIGHUP)
+        let reload = daemon.waitFor { $0["event"] == "config_reload" }.first
+        #expect(reload?["status"] == "applied" && reload?["changed"] == "0", "\(reload?.fields ?? [:])")
+        #expect(daemon.waitFor(timeout: 8) { $0["event"] == "fetch" && $0["feed"] == "slow" }.first?["new"] == "1")
+        #expect(server.requests.filter { $0.path == "/slow.xml" }.count == 1)
+        #expect(storedBodies().contains("the body of healthy"))
+    }
+
+    /// Renamed while its items' pages were being fetched (`full_content`), a feed's documents were
+    /// stored and reported under the old name, and the new name's count stayed at 0.
+    @Test func aFeedRenamedWhileItsPagesAreFetchedIsStoredUnderItsNewName() throws {
+        let server = try LoopbackHTTPServer { request in
+            if request.path.hasPrefix("/article") {
+                return ServedResponse(status: 200, contentType: "text/html; charset=utf-8",
+                                      text: "<html><body><article><p>the page of \(request.path)</p></article></body></html>",
+                                      delay: 2)
+            }
+            let name = String(request.path.dropFirst().prefix { $0 != "." })
+            guard name == "paged" else { return ServedResponse(text: Self.channel(name)) }
+            return ServedResponse(text: """
+                <rss version="2.0"><channel><title>paged</title><link>https://example.org/</link>
+                <item><title>one</title><guid>one</guid><link>\(request.headers["host"].map { "http://\($0)" } ?? "")/article1</link></item>
+                </channel></rss>
+                """)
+        }
+        func feeds(_ name: String) -> String {
+            """
+            store: ./store
+            interval: 1h
+            host_gap: 0s
+            feeds:
+              - url: \(server.url("/paged.xml"))
+                name: \(name)
+                full_content: true
+              - url: \(server.url("/healthy.xml"))
+                name: healthy
+
+            """
+        }
+        try folder.write(feeds("before"), to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        let deadline = Date().addingTimeInterval(10)
+        while !server.requests.contains(where: { $0.path == "/article1" }) && Date() < deadline { usleep(20_000) }
+        try folder.write(feeds("after"), to: "feeds.yaml")
+        daemon.signal(SIGHUP)
+        #expect(daemon.waitFor { $0["event"] == "config_reload" }.first?["status"] == "applied")
+        #expect(!daemon.waitFor(timeout: 8) { $0["event"] == "fetch" && $0["feed"] == "after" && $0["new"] == "1" }.isEmpty,
+                "\(daemon.logLines.filter { $0["event"] == "fetch" }.map(\.fields))")
+        #expect(!daemon.logLines.contains { $0["event"] == "fetch" && $0["feed"] == "before" })
+        let status = try CrawlerProcess.run(["status", "--json"], in: folder.path).stdout
+        #expect(status.contains("\"documents\":1,\"feed\":\"after\""), "\(status)")
+        #expect(storedBodies().contains("the body of healthy"))
+    }
+
     /// SIGPIPE (the log's reader gone: `crawler run | tee`, tee killed) and SIGUSR1/SIGUSR2 ended
     /// the daemon at once, without a shutdown line and with its runtime file left behind.
     @Test func aClosedLogPipeOrAUserSignalDoesNotEndTheDaemon() throws {

@@ -151,8 +151,8 @@ import Testing
     @Test(arguments: [
         "store: ./s\rfeeds:\r  - url: https://a.example/x\r    name: a\r",
         "# note\rstore: ./s\nfeeds:\n  - url: https://a.example/x\n    name: a\n",
-        "user_agent: \"a\u{85}b\"\nfeeds: []\n",
-        "user_agent: \"a\u{2028}b\"\nfeeds:\n  - url: https://a.example/x\n    name: a\n",
+        "# a note\u{85}# and another\nfeeds: []\n",
+        "# a note\u{2028}# and another\nfeeds:\n  - url: https://a.example/x\n    name: a\n",
     ])
     func everyLineBreakYAMLKnowsIsALineBreak(_ original: String) throws {
         try folder.write(original, to: "feeds.yaml")
