@@ -195,16 +195,13 @@ enum YAMLText {
     }
 
     /// In a flow list (`[a, b]`), where `,`, `[`, `]`, `{`, `}` and `:` followed by anything end or
-    /// split a plain value (`a:?` is refused there): plain only for letters, digits, spaces
-    /// inside, `-`, `_`, `.` and `/`.
+    /// split a plain value (`a:?` is refused there): plain only for letters, digits, `-`, `_`,
+    /// `.` and `/`.
     static func quotedInFlow(_ value: String) -> String {
-        let plain = quoted(value)
-        guard !plain.hasPrefix("'"), !plain.hasPrefix("\""),
-              value.allSatisfy({ $0.isLetter || $0.isNumber || "-_./ ".contains($0) }), value.last != " " else {
-            return plain.hasPrefix("'") || plain.hasPrefix("\"") ? plain
-                : "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
-        }
-        return plain
+        let written = quoted(value)
+        let isQuoted = written.first == "'" || written.first == "\""
+        guard !isQuoted, !value.allSatisfy({ $0.isLetter || $0.isNumber || "-_./".contains($0) }) else { return written }
+        return "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
     }
 
     /// Plain words YAML reads as null or a boolean, in feeds.yaml or in any other YAML reader.
