@@ -71,7 +71,7 @@ extension CurlTransfer {
             return .failed(submitted, .tooLarge, "body larger than \(maxBodyBytes) bytes (max_body_size); transfer cut",
                            milliseconds: milliseconds)
         }
-        let detail = String(cString: errorBuffer)
+        let detail = Self.withoutProxyText(String(cString: errorBuffer))
         var message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
         if code == CURLE_PEER_FAILED_VERIFICATION {
             message = "TLS: the server's certificate is not trusted (\(message)); if a private CA signed it, "
@@ -83,6 +83,16 @@ extension CurlTransfer {
             message = "response header too large: a header line over libcurl's limit of 100 KB"
         }
         return .failed(submitted, CurlErrorKind.kind(of: code), message, milliseconds: milliseconds)
+    }
+
+    /// libcurl's messages about a proxy quote it, password and all, and cut the quote off at
+    /// 256 bytes (where a long password ends no `@` the redaction could find): the quoted text
+    /// goes, whatever proxy it names (one from the environment is checked by no one before).
+    static func withoutProxyText(_ message: String) -> String {
+        guard message.lowercased().contains("proxy"), let open = message.firstIndex(of: "'") else { return message }
+        let rest = message[message.index(after: open)...]
+        let close = rest.firstIndex(of: "'").map { message.index(after: $0) } ?? message.endIndex
+        return String(message[..<open]) + "the proxy" + message[close...]
     }
 
     /// The body size the response's Content-Length announced, if it did.

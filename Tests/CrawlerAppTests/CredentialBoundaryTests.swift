@@ -288,6 +288,9 @@ import Testing
         ("  - url: https://a.example/feed\n    proxy: \"http://proxyuser:S3cr/tPWSECRET5@127.0.0.1:9\"",
          "write them as %23, %3F and %2F"),
         ("  - url: https://a.example/feed\nproxy: \"gp:Glob#PWSECRET6@127.0.0.1:9\"", "write them as %23, %3F and %2F"),
+        ("  - url: https://a.example/feed\n    proxy: \"http://u:PWSECRET7\\tx@127.0.0.1:9\"", "write them as %23, %3F and %2F"),
+        ("  - url: https://a.example/feed\nnotify: {webhook: \"http://hu:HOOK/PWSECRET8@127.0.0.1:9/x\"}",
+         "is not an http(s) URL"),
     ])
     func aSecretInAnUnreadableSettingIsNotShown(_ feed: String, _ message: String) throws {
         try folder.write("store: ./out\nfeeds:\n\(feed)\n", to: "feeds.yaml")
@@ -296,6 +299,25 @@ import Testing
             #expect(run.status == 2, "\(command): \(run.stderr)")
             #expect(run.stderr.contains(message), "\(run.stderr)")
             #expect(!(run.stdout + run.stderr).contains("SECRET"), "\(run.stderr)")
+        }
+    }
+
+    /// libcurl's error for a proxy it cannot use quotes the proxy, cut at 256 bytes: a long
+    /// password, or one from the environment (which nothing checks before), was printed, logged
+    /// and indexed whole.
+    @Test func aProxysPasswordIsNeverRepeatedFromLibcurl() throws {
+        let long = String(repeating: "LONGSECRET", count: 30)
+        try folder.write("store: ./out\nfeeds:\n  - url: \(home.url("/proxied.xml"))\n    name: proxied\n"
+                         + "    proxy: \"ftp://u:\(long)@127.0.0.1:9\"\n", to: "feeds.yaml")
+        let configured = try CrawlerProcess.run(["once", "--log-level", "debug"], in: folder.path)
+        try folder.write("store: ./out\nfeeds:\n  - url: \(home.url("/proxied.xml"))\n    name: proxied\n", to: "feeds.yaml")
+        let environment = try CrawlerProcess.run(["once", "--log-level", "debug"], in: folder.path,
+                                                 shellPrefix: "export http_proxy='http://u:ENV/SLASHSECRET@127.0.0.1:9';")
+        let status = try CrawlerProcess.run(["status"], in: folder.path)
+        for run in [configured, environment] { #expect(run.status == 1, "\(run.stdout)\(run.stderr)") }
+        for output in [configured.stdout, configured.stderr, environment.stdout, environment.stderr, status.stdout,
+                       String(decoding: storeBytes(), as: UTF8.self)] {
+            #expect(!output.contains("SECRET"), "\(output)")
         }
     }
 
