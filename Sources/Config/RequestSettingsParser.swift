@@ -151,7 +151,8 @@ struct RequestSettingsParser {
         guard let value = try reader.string("proxy"), !value.isEmpty else { return nil }
         let url = value.contains("://") ? value : "http://" + value
         guard Self.isSafe(value), !value.contains(where: { $0 == " " || $0 == "\t" }),
-              URLAuthority(url, defaultPort: 1080) != nil else {
+              let authority = URLAuthority(url, defaultPort: 1080), !authority.host.isEmpty,
+              authority.host.first != "[" || authority.host.last == "]" else {
             throw parser.error(at: reader.node("proxy")!, key: reader.qualified("proxy"),
                                "'\(SecretRedaction.redactURL(url))': its host and port cannot be read (a #, ? or / "
                                + "in a user name or password ends the host: write them as %23, %3F and %2F)")

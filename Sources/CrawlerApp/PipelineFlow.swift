@@ -366,6 +366,8 @@ public final class PipelineFlow {
     /// The images first, durably, then the documents pointing at them go to the batch. Images
     /// that cannot be stored leave the documents with their remote URLs.
     private func storeImages(_ job: ImageWork.Job, in files: DocumentStore) async {
+        // Before the images are kept: nothing of a discarded feed goes to the store.
+        if dropsDiscarded(job.entry.processor.feed.name) { return }
         var finished = ImageWork.finish(job, assetsURL: pipeline.config.assetsURL, logger: pipeline.logger,
                                         now: pipeline.clock())
         if !finished.references.isEmpty {
@@ -381,7 +383,6 @@ public final class PipelineFlow {
                 finished.entry = original
             }
         }
-        if dropsDiscarded(finished.entry.processor.feed.name) { return }
         batch.add(FullContentWork.finished(finished.entry).prepared, processor: finished.entry.processor)
     }
 

@@ -289,6 +289,8 @@ import Testing
          "write them as %23, %3F and %2F"),
         ("  - url: https://a.example/feed\nproxy: \"gp:Glob#PWSECRET6@127.0.0.1:9\"", "write them as %23, %3F and %2F"),
         ("  - url: https://a.example/feed\n    proxy: \"http://u:PWSECRET7\\tx@127.0.0.1:9\"", "write them as %23, %3F and %2F"),
+        ("  - url: https://a.example/feed\n    proxy: \"http://:13128\"", "its host and port cannot be read"),
+        ("  - url: https://a.example/feed\n    proxy: \"http://[::1\"", "its host and port cannot be read"),
         ("  - url: https://a.example/feed\nnotify: {webhook: \"http://hu:HOOK/PWSECRET8@127.0.0.1:9/x\"}",
          "is not an http(s) URL"),
     ])

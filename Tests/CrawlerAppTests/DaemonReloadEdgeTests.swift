@@ -178,6 +178,52 @@ import Testing
         #expect(storedBodies().contains("the body of healthy"))
     }
 
+    /// Removed while its images were being fetched (`images: local`), a feed's images were kept
+    /// all the same: assets no document uses, which `store verify` then listed.
+    @Test func aFeedRemovedWhileItsImagesAreFetchedKeepsNoAssets() throws {
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 0, count: 64)
+        let server = try LoopbackHTTPServer { request in
+            if request.path.hasPrefix("/img") {
+                return ServedResponse(status: 200, headers: [("Content-Type", "image/png")], body: png, delay: 2)
+            }
+            let name = String(request.path.dropFirst().prefix { $0 != "." })
+            guard name == "pictured" else { return ServedResponse(text: Self.channel(name)) }
+            let host = request.headers["host"].map { "http://\($0)" } ?? ""
+            return ServedResponse(text: """
+                <rss version="2.0"><channel><title>pictured</title><link>https://example.org/</link>
+                <item><title>one</title><guid>one</guid>
+                <description><![CDATA[<img src="\(host)/img1.png">]]></description></item>
+                </channel></rss>
+                """)
+        }
+        let healthy = ("healthy", server.url("/healthy.xml"))
+        try folder.write("""
+            store: ./store
+            interval: 1h
+            host_gap: 0s
+            feeds:
+              - url: \(server.url("/pictured.xml"))
+                name: pictured
+                images: local
+              - url: \(server.url("/healthy.xml"))
+                name: healthy
+
+            """, to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        let deadline = Date().addingTimeInterval(10)
+        while !server.requests.contains(where: { $0.path == "/img1.png" }) && Date() < deadline { usleep(20_000) }
+        try write([healthy])
+        daemon.signal(SIGHUP)
+        #expect(daemon.waitFor { $0["event"] == "config_reload" }.first?["status"] == "applied")
+        usleep(3_000_000)
+        #expect(daemon.terminate().status == 0)
+        #expect(folder.files(under: "store/assets").isEmpty, "\(folder.files(under: "store/assets"))")
+        let verify = try CrawlerProcess.run(["store", "verify"], in: folder.path)
+        #expect(verify.status == 0 && !verify.stdout.contains("unreferenced"), "\(verify.stdout)")
+        #expect(storedBodies().contains("the body of healthy"))
+    }
+
     /// SIGPIPE (the log's reader gone: `crawler run | tee`, tee killed) and SIGUSR1/SIGUSR2 ended
     /// the daemon at once, without a shutdown line and with its runtime file left behind.
     @Test func aClosedLogPipeOrAUserSignalDoesNotEndTheDaemon() throws {
