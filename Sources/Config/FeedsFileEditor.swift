@@ -52,8 +52,8 @@ public struct FeedsFileEditor: Sendable {
     public func appending(_ feeds: [FeedConfig], disabled: Set<String> = [], to original: String,
                           comment: String) throws(Failure) -> String {
         do { _ = try parser.parse(original) } catch { throw .invalid(error) }
-        let layout = try layout(of: original)
         var lines = Self.lines(of: original)
+        let layout = try layout(of: original, lines: lines.map(\.content))
         let end = ["\n", "\r\n", "\r"].max { kind, other in
             lines.filter { $0.end == kind }.count < lines.filter { $0.end == other }.count
         } ?? "\n"
@@ -150,7 +150,8 @@ public struct FeedsFileEditor: Sendable {
 
     /// The layout the new entries follow, checking that `feeds:` is the last top-level key and
     /// a block list (or empty, or nothing yet) that items can be appended to.
-    private func layout(of text: String) throws(Failure) -> Layout {
+    /// `fileLines`: the text's lines as libyaml counts them (`lines(of:)`), without their ends.
+    private func layout(of text: String, lines fileLines: [String]) throws(Failure) -> Layout {
         // Read from where things are, not from the nodes' styles (Yams 5 takes them from the
         // collection's end event, and gets them wrong).
         guard let root = try? Yams.compose(yaml: text), let mapping = root.mapping else { return Layout() }
@@ -158,7 +159,6 @@ public struct FeedsFileEditor: Sendable {
         guard let feedsKey = keys.first(where: { $0.string == "feeds" }), let value = mapping["feeds"] else { return Layout() }
         let line = feedsKey.mark?.line ?? 0
         if keys.last?.string != "feeds" { throw .feedsNotLast(file: parser.fileName, line: line) }
-        let fileLines = Self.lines(of: text).map(\.content)
         let keyLine = line >= 1 && line <= fileLines.count ? fileLines[line - 1] : ""
         var layout = Layout(hasFeedsKey: true)
         // A block list: its first item on a later line, which starts with its dash (`- url:` or
