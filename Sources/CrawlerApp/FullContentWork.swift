@@ -115,6 +115,14 @@ struct FullContentWork {
         return Array(entries.values)
     }
 
+    /// Feeds a reload removed or changed: their entries go, and the start of their pages' keys is
+    /// returned, so the pages still waiting for a slot are withdrawn (one under way is ignored).
+    mutating func abandon(feeds: Set<String>) -> (feeds: Set<String>, keyPrefixes: [String]) {
+        let ids = entries.filter { feeds.contains($0.value.processor.feed.name) }.map(\.key)
+        let names = Set(ids.compactMap { entries.removeValue(forKey: $0)?.processor.feed.name })
+        return (names, ids.map { "\(Self.prefix)\($0)/" })
+    }
+
     private func apply(_ page: Page, to entry: inout Entry, logger: Logger, now: Timestamp) {
         let item = entry.source.items[page.index]
         switch page.outcome {

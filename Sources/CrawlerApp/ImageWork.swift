@@ -132,6 +132,19 @@ struct ImageWork {
         return Array(jobs.values)
     }
 
+    /// Feeds a reload removed or changed: their jobs go (with the bytes of their images), and the
+    /// start of their images' keys is returned, so the images still waiting for a slot are withdrawn.
+    mutating func abandon(feeds: Set<String>) -> (feeds: Set<String>, keyPrefixes: [String]) {
+        let ids = jobs.filter { feeds.contains($0.value.entry.processor.feed.name) }.map(\.key)
+        var names: Set<String> = []
+        for id in ids {
+            guard let job = jobs.removeValue(forKey: id) else { continue }
+            heldBytes -= job.fetchedBytes
+            names.insert(job.entry.processor.feed.name)
+        }
+        return (names, ids.map { "\(Self.prefix)\($0)/" })
+    }
+
     /// What a finished job stores: the images its kept documents use, the rows naming them, and
     /// the entry with those documents pointing at `assetsURL` + their names.
     struct Finished {

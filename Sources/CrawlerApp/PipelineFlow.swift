@@ -138,10 +138,17 @@ public final class PipelineFlow {
     /// answer would credit a feed that is no more, or outlive the change it was made before.)
     /// A feed past its own transfer (its body being read, its pages or images fetched) is dropped
     /// before its documents go to the store (`dropsDiscarded`).
+    /// A feed waiting for its pages or images is dropped at once, and those still waiting for a
+    /// slot are not asked for.
     public func discard(_ feeds: Set<String>) {
-        let out = feeds.filter { submitted[$0] != nil || held[$0] != nil }
+        var out = feeds.filter { submitted[$0] != nil || held[$0] != nil }
+        let pages = articles.abandon(feeds: out), pictures = images.abandon(feeds: out)
+        for name in pages.feeds.union(pictures.feeds) {
+            session.events.release(held.removeValue(forKey: name) ?? 0)
+            out.remove(name)
+        }
         discarded.formUnion(out)
-        session.withdraw(out.filter { submitted[$0] != nil })
+        session.withdraw(out.filter { submitted[$0] != nil }, keyPrefixes: Set(pages.keyPrefixes + pictures.keyPrefixes))
         // Their states as this flow last saw them may belong to another feed now (a rename moved
         // them in the store): read again when next needed.
         for name in feeds { states[name] = nil }

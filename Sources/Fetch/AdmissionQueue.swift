@@ -146,19 +146,18 @@ struct AdmissionQueue {
         return dropped.map(\.request)
     }
 
-    /// Takes the waiting requests of `feeds` out of the queue and returns them. (A feed's pages
-    /// and images, asked for once the feed was fetched, go on: they are keyed by their item.)
-    mutating func withdraw(_ feeds: Set<String>) -> [FetchRequest] {
-        guard !feeds.isEmpty else { return [] }
+    /// Takes the waiting requests `withdrawal` covers out of the queue and returns them.
+    mutating func withdraw(_ withdrawal: Withdrawal) -> [FetchRequest] {
+        guard !withdrawal.isEmpty else { return [] }
         var taken: [FetchRequest] = []
         for index in rotation.indices.reversed() {
             let key = rotation[index]
-            guard let removed = waiting[key]?.removeAll(where: { $0.request.priority == .feed && feeds.contains($0.request.feed) }), !removed.isEmpty else {
+            guard let removed = waiting[key]?.removeAll(where: { withdrawal.covers($0.request) }), !removed.isEmpty else {
                 continue
             }
             taken += removed.map(\.request)
             count -= removed.count
-            feedsWaiting -= removed.count
+            feedsWaiting -= removed.filter { $0.request.priority == .feed }.count
             if waiting[key]?.isEmpty == true {
                 removeLine(at: index)
                 if cursor > index { cursor -= 1 }

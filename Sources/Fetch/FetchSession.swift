@@ -66,11 +66,13 @@ public final class FetchSession: Sendable {
         waker.wake()
     }
 
-    /// The requests of `feeds` still waiting for a transfer slot are not fetched (each comes back
+    /// The requests of `feeds`, and those whose key starts with one of `keyPrefixes` (the pages
+    /// and images of a feed), still waiting for a transfer slot are not fetched (each comes back
     /// as cancelled); transfers already started finish. For feeds a reload removed.
-    public func withdraw(_ feeds: Set<String>) {
-        guard !feeds.isEmpty else { return }
-        inbox.withdraw(feeds)
+    public func withdraw(_ feeds: Set<String>, keyPrefixes: Set<String> = []) {
+        let withdrawal = Withdrawal(keys: feeds, prefixes: keyPrefixes)
+        guard !withdrawal.isEmpty else { return }
+        inbox.withdraw(withdrawal)
         waker.wake()
     }
 
@@ -139,21 +141,21 @@ public struct HostWait: Sendable, Hashable {
 /// Requests handed from any thread to the engine's thread.
 final class RequestInbox: Sendable {
     private let state = Mutex<(requests: [FetchRequest], closed: Bool)>(([], false))
-    private let withdrawn = Mutex<Set<String>>([])
+    private let withdrawn = Mutex<Withdrawal>(Withdrawal())
 
     func add(_ requests: [FetchRequest]) {
         state.withLock { $0.requests += requests }
     }
 
-    func withdraw(_ feeds: Set<String>) {
-        withdrawn.withLock { $0.formUnion(feeds) }
+    func withdraw(_ withdrawal: Withdrawal) {
+        withdrawn.withLock { $0.add(withdrawal) }
     }
 
-    /// The feeds withdrawn since the last call.
-    func takeWithdrawn() -> Set<String> {
-        withdrawn.withLock { feeds in
-            defer { feeds = [] }
-            return feeds
+    /// What was withdrawn since the last call.
+    func takeWithdrawn() -> Withdrawal {
+        withdrawn.withLock { withdrawal in
+            defer { withdrawal = Withdrawal() }
+            return withdrawal
         }
     }
 
@@ -184,4 +186,22 @@ final class TickFlag: Sendable {
     /// True if it was down (the caller should send a tick).
     func raise() -> Bool { !flag.exchange(true, ordering: .acquiringAndReleasing) }
     func lower() { flag.store(false, ordering: .releasing) }
+}
+
+/// Requests to take out of the queue: by key (a feed's name), or by the start of their key
+/// (the pages and images of one feed's items, keyed by item).
+struct Withdrawal: Sendable {
+    var keys: Set<String> = []
+    var prefixes: Set<String> = []
+
+    var isEmpty: Bool { keys.isEmpty && prefixes.isEmpty }
+
+    mutating func add(_ other: Withdrawal) {
+        keys.formUnion(other.keys)
+        prefixes.formUnion(other.prefixes)
+    }
+
+    func covers(_ request: FetchRequest) -> Bool {
+        keys.contains(request.feed) || prefixes.contains { request.feed.hasPrefix($0) }
+    }
 }

@@ -178,6 +178,50 @@ import Testing
         #expect(storedBodies().contains("the body of healthy"))
     }
 
+    /// A feed removed while its items' pages waited for the host's one slot: every page was still
+    /// asked for, one after another, and what came back thrown away.
+    @Test func aRemovedFeedsWaitingPagesAreNotAskedFor() throws {
+        let server = try LoopbackHTTPServer { request in
+            if request.path.hasPrefix("/article") {
+                return ServedResponse(status: 200, contentType: "text/html; charset=utf-8",
+                                      text: "<html><body><article><p>the page of \(request.path)</p></article></body></html>",
+                                      delay: 1.5)
+            }
+            let name = String(request.path.dropFirst().prefix { $0 != "." })
+            guard name == "paged" else { return ServedResponse(text: Self.channel(name)) }
+            let host = request.headers["host"].map { "http://\($0)" } ?? ""
+            let items = (1...5).map { "<item><title>\($0)</title><guid>\($0)</guid><link>\(host)/article\($0)</link></item>" }
+            return ServedResponse(text: "<rss version=\"2.0\"><channel><title>paged</title>\(items.joined())</channel></rss>")
+        }
+        let healthy = ("healthy", server.url("/healthy.xml"))
+        try folder.write("""
+            store: ./store
+            interval: 1h
+            host_gap: 0s
+            per_host_concurrency: 1
+            feeds:
+              - url: \(server.url("/healthy.xml"))
+                name: healthy
+              - url: \(server.url("/paged.xml"))
+                name: paged
+                full_content: true
+
+            """, to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        let deadline = Date().addingTimeInterval(10)
+        while !server.requests.contains(where: { $0.path.hasPrefix("/article") }) && Date() < deadline { usleep(20_000) }
+        try write([healthy])
+        daemon.signal(SIGHUP)
+        #expect(daemon.waitFor { $0["event"] == "config_reload" }.first?["status"] == "applied")
+        usleep(4_000_000)
+        let pages = server.requests.filter { $0.path.hasPrefix("/article") }.map(\.path)
+        #expect(pages.count == 1, "\(pages)")
+        #expect(daemon.terminate().status == 0)
+        #expect(folder.files(under: "store/posts").count == 1)
+        #expect(storedBodies().contains("the body of healthy"))
+    }
+
     /// Removed while its images were being fetched (`images: local`), a feed's images were kept
     /// all the same: assets no document uses, which `store verify` then listed.
     @Test func aFeedRemovedWhileItsImagesAreFetchedKeepsNoAssets() throws {
