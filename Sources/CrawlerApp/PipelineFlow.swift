@@ -142,6 +142,12 @@ public final class PipelineFlow {
     /// slot are not asked for.
     public func discard(_ feeds: Set<String>) {
         var out = feeds.filter { submitted[$0] != nil || held[$0] != nil }
+        // The server may have been asked already: the log says what became of it.
+        for name in out.sorted() {
+            pipeline.logger.info("fetch_discarded", metadata: [
+                "feed": "\(name)", "reason": "removed, renamed or changed by a reload while it was fetched",
+            ])
+        }
         let pages = articles.abandon(feeds: out), pictures = images.abandon(feeds: out)
         for name in pages.feeds.union(pictures.feeds) {
             session.events.release(held.removeValue(forKey: name) ?? 0)

@@ -217,6 +217,7 @@ import Testing
         usleep(4_000_000)
         let pages = server.requests.filter { $0.path.hasPrefix("/article") }.map(\.path)
         #expect(pages.count == 1, "\(pages)")
+        #expect(daemon.logLines.contains { $0["event"] == "fetch_discarded" && $0["feed"] == "paged" })
         #expect(daemon.terminate().status == 0)
         #expect(folder.files(under: "store/posts").count == 1)
         #expect(storedBodies().contains("the body of healthy"))
