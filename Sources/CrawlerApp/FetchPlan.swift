@@ -1,4 +1,4 @@
-internal import FeedModel
+public import FeedModel
 
 /// Whether and how to fetch a feed this pass, from its configuration and remembered state. Pure.
 enum FetchPlan: Equatable {
@@ -35,5 +35,14 @@ enum FetchPlan: Equatable {
         let target = URLUserInfo.removed(from: adopted)
         if URLAuthority.keepsSecrets(from: feed.url, to: target) { return URLUserInfo.carried(from: feed.url, to: target) }
         return feed.request.sendsSecrets || URLUserInfo.has(feed.url) ? feed.url : target
+    }
+}
+
+/// Where the next fetch of a feed goes, for `crawler explain`: its configured URL, or the one a
+/// permanent redirect led to once adopted (`FetchPlan.requestURL`).
+public enum FetchedURL {
+    public static func of(_ feed: FeedConfig, state: FeedState?) -> String {
+        guard let state, state.belongs(to: feed.url) else { return feed.url }
+        return FetchPlan.requestURL(feed, adopted: state.adoptedURL)
     }
 }

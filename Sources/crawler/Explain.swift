@@ -80,6 +80,9 @@ enum ExplainText {
         var lines = ["feed:        \(name)"]
         lines.append("url:         \(configured?.url ?? state?.url ?? "?")"
                      + (configured == nil ? "   (no longer in the configuration)" : ""))
+        if let configured, let state, state.belongs(to: configured.url) {
+            lines += redirects(configured, state: state)
+        }
         if let configured { lines.append("interval:    \(StatusTable.words(Int64(configured.interval))) (configured)") }
         guard let state else {
             lines.append("state:       never fetched; due within a minute of the daemon's start")
@@ -103,5 +106,20 @@ enum ExplainText {
                          + (document.revises.map { "  (revises \($0))" } ?? ""))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A feed that moved for good is asked for where it went: the operator sees which URL that is,
+    /// and one it is still moving to.
+    private static func redirects(_ feed: FeedConfig, state: FeedState) -> [String] {
+        var lines: [String] = []
+        let fetched = FetchedURL.of(feed, state: state)
+        if fetched != feed.url {
+            lines.append("fetched at:  \(fetched)   (a permanent redirect, adopted; the url above is no longer asked)")
+        }
+        if let pending = state.pendingRedirect, state.pendingRedirectCount > 0, pending != state.adoptedURL {
+            let times = state.pendingRedirectCount == 1 ? "once" : "\(state.pendingRedirectCount) fetches in a row"
+            lines.append("moving to:   \(pending)   (a permanent redirect, seen \(times); adopted after adopt_redirect_after)")
+        }
+        return lines
     }
 }

@@ -36,6 +36,36 @@ import Testing
         text.split(separator: "\n").map(String.init).first { $0.hasPrefix(feed + " ") }
     }
 
+    /// A feed that moved for good was asked for at its new URL once the redirect was adopted, and
+    /// `explain` still showed only the configured one: the operator could not tell where it went.
+    @Test func explainShowsWhereAMovedFeedIsAskedFor() throws {
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/old.xml": return ServedResponse(status: 308, headers: [("Location", "/new.xml")])
+            case "/new.xml": return ServedResponse(text: AlertTests.rss(["n1"]))
+            case "/gone-soon.xml": return ServedResponse(status: 301, headers: [("Location", "/next.xml")])
+            case "/next.xml": return ServedResponse(text: AlertTests.rss(["x1"]))
+            default: return ServedResponse(text: AlertTests.rss(["h1"]))
+            }
+        }
+        try folder.write(config([("moved", server.url("/old.xml")), ("healthy", server.url("/healthy.xml"))],
+                                extra: ["adopt_redirect_after: 2", "interval: 1s"]), to: "feeds.yaml")
+        for _ in 1...2 {
+            _ = try crawler(["once"])
+            usleep(1_100_000)
+        }
+        let moved = try crawler(["explain", "moved"]).stdout
+        #expect(moved.contains("fetched at:  \(server.url("/new.xml"))"), "\(moved)")
+        try folder.write(config([("moved", server.url("/gone-soon.xml")), ("healthy", server.url("/healthy.xml"))],
+                                extra: ["adopt_redirect_after: 2", "interval: 1s"]), to: "feeds.yaml")
+        _ = try crawler(["once"])
+        let moving = try crawler(["explain", "moved"]).stdout
+        #expect(!moving.contains("fetched at:"), "\(moving)")
+        #expect(moving.contains("moving to:   \(server.url("/next.xml"))"), "\(moving)")
+        #expect(moving.contains("seen once"), "\(moving)")
+        #expect(try crawler(["explain", "healthy"]).stdout.contains("documents:   1 stored"))
+    }
+
     @Test func statusListsTheConfiguredFeedsWithTheLastErrorAndExitsOneWhenSomeFail() throws {
         let server = try Self.server()
         try folder.write(config([("good", server.url("/a.xml")), ("bad", server.url("/bad.xml")),
