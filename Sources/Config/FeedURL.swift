@@ -51,8 +51,8 @@ struct FeedURL {
             return "'\(text)' contains a space; write a space in a URL as %20"
         }
         if FeedURL.hasUnreadableAuthority(written) {
-            return "'\(text)': its host and port cannot be read (a #, ? or / in a user name or password ends "
-                + "the host: write them as %23, %3F and %2F)"
+            return "'\(text)': its host and port cannot be read (a #, ?, / or @ in a user name or password ends "
+                + "the host: write them as %23, %3F, %2F and %40)"
         }
         return "'\(text)' is not an http://, https:// or file:// URL"
     }

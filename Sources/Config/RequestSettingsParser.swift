@@ -154,8 +154,8 @@ struct RequestSettingsParser {
               let authority = URLAuthority(url, defaultPort: 1080), !authority.host.isEmpty,
               authority.host.first != "[" || authority.host.last == "]" else {
             throw parser.error(at: reader.node("proxy")!, key: reader.qualified("proxy"),
-                               "'\(SecretRedaction.redactURL(url))': its host and port cannot be read (a #, ? or / "
-                               + "in a user name or password ends the host: write them as %23, %3F and %2F)")
+                               "'\(SecretRedaction.redactURL(url))': its host and port cannot be read (a #, ?, / or @ "
+                               + "in a user name or password ends the host: write them as %23, %3F, %2F and %40)")
         }
         return value
     }

@@ -96,7 +96,11 @@ public struct URLAuthority: Sendable, Hashable {
         // browser as a.example with the path `\@b.example/`. Read either way, a check made on one
         // reading (whose host a page is on) would let a request go to the other.
         guard !bytes[start..<end].contains(UInt8(ascii: "\\")) else { return nil }
-        if let at = bytes[start..<end].lastIndex(of: UInt8(ascii: "@")) { start = bytes.index(after: at) }
+        if let at = bytes[start..<end].lastIndex(of: UInt8(ascii: "@")) {
+            // A second `@` (unencoded in a password): libcurl refuses the URL.
+            guard !bytes[start..<at].contains(UInt8(ascii: "@")) else { return nil }
+            start = bytes.index(after: at)
+        }
         var hostEnd = end, portStart: String.Index?
         if bytes[start..<end].first == UInt8(ascii: "["), let close = bytes[start..<end].firstIndex(of: UInt8(ascii: "]")) {
             hostEnd = bytes.index(after: close)

@@ -14,7 +14,9 @@ public enum SecretRedaction {
     /// One URL and nothing else (a config value): its user info is found as libcurl finds it,
     /// white space and all, which running text cannot be searched for.
     public static func redactURL(_ url: String) -> String {
-        guard let range = URLUserInfo.range(in: url) ?? looseUserInfo(in: url) else { return redact(url) }
+        guard let range = URLUserInfo.range(in: url) ?? looseUserInfo(in: url) ?? misspeltUserInfo(in: url) else {
+            return redact(url)
+        }
         let bytes = Array(url.utf8)
         let info = bytes[range.lowerBound..<(range.upperBound - 1)]
         var output = Array(bytes[..<range.lowerBound])
@@ -31,6 +33,25 @@ public enum SecretRedaction {
               let at = bytes.lastIndex(of: UInt8(ascii: "@")), at > scheme,
               bytes[scheme..<at].contains(UInt8(ascii: ":")) else { return nil }
         return scheme..<(at + 1)
+    }
+
+    /// In a URL whose scheme lost a character of its `://` (`http:/u:pw@host`, `https:u:pw@host`,
+    /// `http//u:pw@host`), which is refused and so printed: from past the scheme and its slashes
+    /// up to the last `@`, when that holds a `:` before any `/` (else it is a path, `a/b@2x.png`).
+    private static func misspeltUserInfo(in url: String) -> Range<Int>? {
+        let bytes = Array(url.utf8)
+        guard !url.contains("://"), let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { return nil }
+        var start = bytes.prefix { isSchemeByte($0) }.count
+        while start < at, [UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "\\")].contains(bytes[start]) { start += 1 }
+        let info = bytes[start..<at]
+        guard let colon = info.firstIndex(of: UInt8(ascii: ":")),
+              info.firstIndex(of: UInt8(ascii: "/")).map({ colon < $0 }) ?? true else { return nil }
+        return start..<(at + 1)
+    }
+
+    private static func isSchemeByte(_ byte: UInt8) -> Bool {
+        (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
     }
 
     /// `://user:secret@` → `://user:***@`; the user name stays, it helps to tell feeds apart.

@@ -78,6 +78,10 @@ extension CurlTransfer {
                 + "name that CA's PEM file in ca_file: (for this feed or globally)"
         } else if code == CURLE_SSL_CACERT_BADFILE {
             message = "TLS: cannot read the CA file \(request.settings.caFile ?? "") (\(message))"
+        } else if code == CURLE_OPERATION_TIMEDOUT, chain != nil {
+            // libcurl's message counts this hop alone; the timeout is the whole chain's.
+            message = "Operation timed out after \(milliseconds) milliseconds, "
+                + "\(allRedirects.count) redirect\(allRedirects.count == 1 ? "" : "s") included"
         } else if code == CURLE_OUT_OF_MEMORY, readingHeaders {
             // libcurl's code for a header line over its 100 KB limit (CURL_MAX_HTTP_HEADER).
             message = "response header too large: a header line over libcurl's limit of 100 KB"
@@ -86,13 +90,12 @@ extension CurlTransfer {
     }
 
     /// libcurl's messages about a proxy quote it, password and all, and cut the quote off at
-    /// 256 bytes (where a long password ends no `@` the redaction could find): the quoted text
-    /// goes, whatever proxy it names (one from the environment is checked by no one before).
+    /// 256 bytes (where a long password ends no `@` the redaction could find): everything from
+    /// the quote on goes, whatever proxy it names (one from the environment is checked by no one
+    /// before). Not only up to the next quote: a password may hold one.
     static func withoutProxyText(_ message: String) -> String {
         guard message.lowercased().contains("proxy"), let open = message.firstIndex(of: "'") else { return message }
-        let rest = message[message.index(after: open)...]
-        let close = rest.firstIndex(of: "'").map { message.index(after: $0) } ?? message.endIndex
-        return String(message[..<open]) + "the proxy" + message[close...]
+        return String(message[..<open]) + "the proxy"
     }
 
     /// The body size the response's Content-Length announced, if it did.

@@ -95,6 +95,10 @@ final class CurlTransfer {
             // Copied by libcurl, so the body need not outlive this call; the size comes first.
             crawler_easy_set_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.utf8.count))
             crawler_easy_set_string(handle, CURLOPT_COPYPOSTFIELDS, body)
+            // A webhook that moved (301, 302: http to https, a new path) gets the body again; by
+            // default libcurl, like a browser, asks the new place with a bodiless GET and the
+            // digest is lost. A 303 says the POST was taken: its GET is right.
+            crawler_easy_set_long(handle, CURLOPT_POSTREDIR, Int(CURL_REDIR_POST_301 | CURL_REDIR_POST_302))
         }
     }
 

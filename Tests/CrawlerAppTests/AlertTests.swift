@@ -42,6 +42,10 @@ import Testing
                     // A webhook that sends the crawler on to another loopback address.
                     let port = request.headers["host"]?.split(separator: ":").last ?? "80"
                     return ServedResponse(status: 307, headers: [("Location", "http://127.0.0.2:\(port)/hook")], body: [])
+                case "/moved-hook", "/found-hook":
+                    // A webhook moved (http to https, a new path): 301 and 302 turn a POST into a GET.
+                    return ServedResponse(status: request.path == "/moved-hook" ? 301 : 302,
+                                          headers: [("Location", "/hook")], body: [])
                 case "/hook":
                     shared.hooks.withLock { $0.append(String(decoding: request.body, as: UTF8.self)) }
                     return ServedResponse(status: 204, text: "")
@@ -100,6 +104,20 @@ import Testing
         #expect(recovered.map { $0["event"] as? String } == ["feed_recovered"])
         #expect(recovered.first?["after"] as? Int == 6)
         #expect(servers.posted.count == 2)
+    }
+
+    /// A webhook that answered 301 or 302 was asked again with a GET and no body (libcurl's
+    /// default, as browsers do), and `notify_sent` was logged: the digest was lost for good.
+    @Test(arguments: ["/moved-hook", "/found-hook"])
+    func aWebhookThatMovedStillGetsTheDigest(_ path: String) throws {
+        let servers = try Servers()
+        try folder.write(config(servers, notify: ["webhook: \(servers.server.url(path))", "allow_private_networks: true"],
+                                feeds: ["good", "gone"]), to: "feeds.yaml")
+        let run = try crawler(["once"])
+        #expect(run.stderr.contains("event=notify_sent"), "\(run.stderr)")
+        let posted = try #require(servers.posted.first)
+        #expect(try events(in: posted).first?["event"] as? String == "feed_gone", "\(servers.posted)")
+        #expect(folder.files(under: "store/posts").count == 2)
     }
 
     @Test func aWebhookLeadingToAPrivateAddressIsRefusedAndTheCommandStillRuns() throws {
