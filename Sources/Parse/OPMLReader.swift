@@ -32,18 +32,24 @@ public enum OPMLError: Error, Sendable, Hashable, CustomStringConvertible {
 public enum OPMLReader {
     /// `damaged` hears libxml2's last error when the file was not well-formed: its recovery
     /// reads what it can, and drops the rest (an outline with a raw `<` in a title, everything
-    /// nested deeper than 256 levels) without a trace.
-    public static func read(_ original: [UInt8], damaged: (String) -> Void = { _ in }) throws(OPMLError) -> [OPMLOutline] {
+    /// nested deeper than 256 levels) without a trace. `recoded` hears why the file was read in
+    /// another encoding than its declaration's.
+    public static func read(_ original: [UInt8], damaged: (String) -> Void = { _ in },
+                            recoded: (String) -> Void = { _ in }) throws(OPMLError) -> [OPMLOutline] {
         guard !original.isEmpty else { throw .empty }
+        // Encoded as feeds are: by the bytes' evidence (exporters copy a template's declaration).
+        let plan = CharsetDetector.readingAsUTF8(CharsetDetector.plan(for: original, httpCharset: nil), bytes: original)
+        if let reason = plan.reason { recoded("read as \(plan.encoding ?? "its declaration says"): \(reason)") }
         // Exporters write `xmlUrl="...?a=1&b=2"` with a bare `&`, which libxml2's recovery turns
         // into `?a=1=2`: the feeds' own repair makes it `&amp;` first, and `&nbsp;` a character.
-        let bytes = EntityRepair.repair(original) ?? original
+        let input = plan.bytes ?? original
+        let bytes = EntityRepair.repair(input) ?? input
         silenceLibxml2OnThisThread()
         guard let context = xmlNewParserCtxt() else { throw .notXML }
         defer { xmlFreeParserCtxt(context) }
         let document: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                xmlCtxtReadMemory(context, $0, Int32(clamping: buffer.count), "opml.xml", nil, XMLFeedReader.options)
+                xmlCtxtReadMemory(context, $0, Int32(clamping: buffer.count), "opml.xml", plan.encoding, XMLFeedReader.options)
             }
         }
         if context.pointee.wellFormed == 0 { damaged(XMLFeedReader.describe(xmlCtxtGetLastError(context))) }

@@ -43,7 +43,8 @@ struct ImportOPML: ParsableCommand {
         let outlines: [OPMLOutline]
         var damage: String?
         do {
-            outlines = try OPMLReader.read([UInt8](data)) { damage = $0 }
+            outlines = try OPMLReader.read([UInt8](data), damaged: { damage = $0 },
+                                           recoded: { printError("crawler: \(file): \($0)") })
         } catch {
             printError("crawler: \(file): \(error)")
             throw ExitCode.failure

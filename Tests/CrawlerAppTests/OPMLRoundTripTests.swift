@@ -146,6 +146,35 @@ import Testing
         #expect(folder.files(under: "store/posts").count == 2)
     }
 
+    /// An export labelled ISO-8859-1 (or Windows-1252) whose bytes are UTF-8, as exporters that
+    /// copy a template write: every title beyond ASCII came in garbled (`ä¸\u{AD}æ\u{96}\u{87}`),
+    /// without a word. Read by the bytes' evidence, as feeds are, and said so.
+    @Test func anExportMislabelledAsLatin1IsReadAsTheUTF8ItIs() throws {
+        let opml = """
+            <?xml version="1.0" encoding="ISO-8859-1"?>
+            <opml version="2.0"><body>
+            <outline text="Nachrichten für Köln" xmlUrl="https://news.example/koeln.xml"/>
+            <outline text="中文新闻" xmlUrl="https://news.example/zh.xml"/>
+            </body></opml>
+            """
+        try folder.write(opml, to: "subs.opml")
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        let run = try crawler(["import-opml", "subs.opml"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let text = try #require(folder.read("feeds.yaml"))
+        #expect(text.contains("name: 'Nachrichten für Köln'"), "\(text)")
+        #expect(text.contains("中文新闻"), "\(text)")
+        #expect(run.stderr.contains("read as UTF-8") && run.stderr.contains("ISO-8859-1"), "\(run.stderr)")
+        // A file that is what it says stays so: Latin-1 bytes under a Latin-1 label.
+        var latin1 = Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><opml version=\"2.0\"><body>".utf8)
+        latin1 += Array("<outline text=\"Caf".utf8) + [0xE9] + Array("\" xmlUrl=\"https://cafe.example/f.xml\"/></body></opml>".utf8)
+        try Data(latin1).write(to: URL(fileURLWithPath: folder.file("latin1.opml")))
+        let plain = try crawler(["import-opml", "latin1.opml"])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(try #require(folder.read("feeds.yaml")).contains("Café"))
+        #expect(!plain.stderr.contains("read as"), "\(plain.stderr)")
+    }
+
     @Test func aFileThatIsNotOPMLIsNamedForWhatItIs() throws {
         try folder.write("feeds: []\n", to: "feeds.yaml")
         try folder.write(GoldenDocument.rssFeed(items: []), to: "feed.xml")
