@@ -103,6 +103,8 @@ public struct ConfigParser: Sendable {
     /// Every entry, enabled or not: a disabled feed still holds its name and URL.
     private func parseFeeds(_ node: Node?, defaults: FeedConfig) throws(ConfigError) -> [(FeedConfig, enabled: Bool)] {
         guard let node else { throw error(line: 0, key: "feeds", "missing; list the feeds to crawl under `feeds:`") }
+        // `feeds:` with nothing under it (its last feed deleted) is an empty list, as `feeds: []` is.
+        if MappingReader.isNull(node) { return [] }
         guard let sequence = node.sequence else {
             throw error(at: node, key: "feeds", "must be a list (each entry starting with `- url: ...`)")
         }

@@ -19,6 +19,8 @@ public struct FeedsFileEditor: Sendable {
         case feedsNotLast(file: String, line: Int)
         /// `feeds:` written as a flow list, under a quoted key, or in a file that is one flow mapping.
         case notBlockList(file: String, line: Int)
+        /// The edited file loads, but not with the feeds it had and the new ones.
+        case notReadBack(file: String)
 
         public var description: String {
             switch self {
@@ -29,6 +31,9 @@ public struct FeedsFileEditor: Sendable {
                     + (key.isEmpty ? "" : "\(key): ") + "\(error.message); the file is left as it was"
             case .feedsNotLast(let file, let line):
                 return "\(file):\(line): feeds: must be the last setting in the file to append to it; move it to the end"
+            case .notReadBack(let file):
+                return "\(file): the new feeds would not be read as written (the file's layout is one the editor "
+                    + "does not know); add them by hand; the file is left as it was"
             case .notBlockList(let file, let line):
                 return "\(file):\(line): feeds: is not a block list (`feeds:` at the start of a line, each feed below "
                     + "it as `- url: ...`), which is what new feeds are appended to; write it so, or add the feed by hand; "
@@ -51,7 +56,8 @@ public struct FeedsFileEditor: Sendable {
     /// take the file's usual end (LF, CR LF or CR: what most of its lines end with).
     public func appending(_ feeds: [FeedConfig], disabled: Set<String> = [], to original: String,
                           comment: String) throws(Failure) -> String {
-        do { _ = try parser.parse(original) } catch { throw .invalid(error) }
+        let before: CrawlerConfig
+        do { before = try parser.parse(original) } catch { throw .invalid(error) }
         var lines = Self.lines(of: original)
         let layout = try layout(of: original, lines: lines.map(\.content))
         let end = ["\n", "\r\n", "\r"].max { kind, other in
@@ -72,11 +78,17 @@ public struct FeedsFileEditor: Sendable {
             }
         }
         let text = lines.map { $0.content + $0.end }.joined()
+        let after: CrawlerConfig
         do {
-            _ = try parser.parse(text)
+            after = try parser.parse(text)
         } catch {
             guard let culprit = firstLines.last(where: { $0.line <= error.line }) else { throw .invalid(error) }
             throw .invalidEntry(culprit.feed, error)
+        }
+        // Read back, the file must list what it did and the new feeds, as they were written.
+        let listed = { (feeds: [FeedConfig]) in feeds.map { [$0.name, $0.url] }.sorted { $0.lexicographicallyPrecedes($1) } }
+        guard listed(after.feeds + after.disabledFeeds) == listed(before.feeds + before.disabledFeeds + feeds) else {
+            throw .notReadBack(file: parser.fileName)
         }
         return text
     }
@@ -130,11 +142,20 @@ public struct FeedsFileEditor: Sendable {
         return output
     }
 
-    /// Without a closing `...` (YAML's end of document), which new items cannot follow.
+    /// Without a closing `...` (YAML's end of document), which new items cannot follow: the last
+    /// line that is one (white space or a comment may follow it on its line), with nothing but
+    /// blank lines and comments after it.
     static func dropDocumentEnd(_ lines: inout [Line]) {
-        guard let last = lines.lastIndex(where: { !$0.content[...].trimmingSuffixSpaces().isEmpty }),
-              lines[last].content[...].trimmingSuffixSpaces() == "..." else { return }
+        guard let last = lines.lastIndex(where: { !isBlankOrComment($0.content) }),
+              lines[last].content.hasPrefix("...") else { return }
+        let rest = lines[last].content.dropFirst(3)
+        guard rest.first.map({ $0 == " " || $0 == "\t" }) ?? true, isBlankOrComment(String(rest)) else { return }
         lines.remove(at: last)
+    }
+
+    private static func isBlankOrComment(_ line: String) -> Bool {
+        let text = line.drop { $0 == " " || $0 == "\t" }
+        return text.isEmpty || text.first == "#"
     }
 
     private func entry(for feed: FeedConfig, enabled: Bool, indent: String) -> String {
@@ -156,16 +177,19 @@ public struct FeedsFileEditor: Sendable {
         // collection's end event, and gets them wrong).
         guard let root = try? Yams.compose(yaml: text), let mapping = root.mapping else { return Layout() }
         let keys = Array(mapping.keys)
-        guard let feedsKey = keys.first(where: { $0.string == "feeds" }), let value = mapping["feeds"] else { return Layout() }
+        // By the key's text: a tag on it (`!!str feeds:`) is still the key the configuration reads.
+        guard let (feedsKey, value) = mapping.first(where: { $0.key.string == "feeds" }) else { return Layout() }
         let line = feedsKey.mark?.line ?? 0
         if keys.last?.string != "feeds" { throw .feedsNotLast(file: parser.fileName, line: line) }
         let keyLine = line >= 1 && line <= fileLines.count ? fileLines[line - 1] : ""
         var layout = Layout(hasFeedsKey: true)
-        // A block list: its first item on a later line, which starts with its dash (`- url:` or
-        // `-   url:`; the mark points at the item's first key), and new items start in its column.
+        // A block list: its first item on a later line, and its dash on the first line after the
+        // key that starts with one (`- url:`, `-   url:`, or `-` alone with the key below it: the
+        // mark points at the item's first key); new items start in the dash's column.
         if let first = value.sequence?.first, let itemLine = first.mark?.line, itemLine > line,
-           itemLine <= fileLines.count, fileLines[itemLine - 1].drop(while: { $0 == " " }).first == "-" {
-            layout.indent = String(fileLines[itemLine - 1].prefix(while: { $0 == " " }))
+           itemLine <= fileLines.count,
+           let dash = fileLines[line..<itemLine].first(where: { $0.drop(while: { $0 == " " }).first == "-" }) {
+            layout.indent = String(dash.prefix(while: { $0 == " " }))
             return layout
         }
         // Empty: nothing after the key (items can follow), or `[]`/`~` on the key's own line.
@@ -186,12 +210,17 @@ public struct FeedsFileEditor: Sendable {
 /// with escapes when the value holds a control, DEL, C1, separator or bidi override (an OPML
 /// title may): YAML refuses C1 raw, and the file stays readable in any editor.
 enum YAMLText {
+    /// Decided scalar by scalar: a Character (a grapheme cluster) that starts with a letter may
+    /// hold a comma or a quote after it (U+0D4E prepends itself to the next character), and one
+    /// that starts with a quote may be a quote and a combining mark.
     static func quoted(_ value: String) -> String {
-        if value.unicodeScalars.contains(where: TerminalText.isUnsafe) { return doubleQuoted(value) }
-        let safe = value.first.map { $0.isLetter || $0.isNumber } == true
-            && value.allSatisfy { $0.isLetter || $0.isNumber || "-_./:?=&%+~@".contains($0) }
-            && !value.contains(": ") && !value.hasSuffix(":") && !readsAsAnotherType.contains(value.lowercased())
-        return safe ? value : "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+        let scalars = value.unicodeScalars
+        if scalars.contains(where: TerminalText.isUnsafe) { return doubleQuoted(value) }
+        let safe = scalars.first.map(isLetterOrDigit) == true
+            && scalars.allSatisfy { isLetterOrDigit($0) || isMark($0) || "-_./:?=&%+~@".unicodeScalars.contains($0) }
+            && value.utf8.firstRange(of: ": ".utf8) == nil && value.utf8.last != UInt8(ascii: ":")
+            && !readsAsAnotherType.contains(value.lowercased())
+        return safe ? value : singleQuoted(value)
     }
 
     /// In a flow list (`[a, b]`), where `,`, `[`, `]`, `{`, `}` and `:` followed by anything end or
@@ -199,9 +228,28 @@ enum YAMLText {
     /// `.` and `/`.
     static func quotedInFlow(_ value: String) -> String {
         let written = quoted(value)
-        let isQuoted = written.first == "'" || written.first == "\""
-        guard !isQuoted, !value.allSatisfy({ $0.isLetter || $0.isNumber || "-_./".contains($0) }) else { return written }
-        return "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+        guard let first = written.unicodeScalars.first, first != "'", first != "\"" else { return written }
+        let plain = value.unicodeScalars.allSatisfy { isLetterOrDigit($0) || isMark($0) || "-_./".unicodeScalars.contains($0) }
+        return plain ? written : singleQuoted(value)
+    }
+
+    private static func singleQuoted(_ value: String) -> String {
+        "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    private static func isLetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .decimalNumber, .letterNumber, .otherNumber: true
+        default: false
+        }
+    }
+
+    private static func isMark(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: true
+        default: false
+        }
     }
 
     /// Plain words YAML reads as null or a boolean, in feeds.yaml or in any other YAML reader.

@@ -52,10 +52,10 @@ public enum OPMLWriter {
             for member in members {
                 switch member {
                 case .feed(let feed):
-                    let site = feed.siteURL.map { " htmlUrl=\"\(escape($0))\"" } ?? ""
+                    let site = feed.siteURL.map { " htmlUrl=\"\(escape(urlText($0)))\"" } ?? ""
                     let comment = disabled.contains(feed.name) ? " isComment=\"true\"" : ""
                     lines.append("\(indent)<outline type=\"rss\" text=\"\(escape(feed.name))\" title=\"\(escape(feed.name))\" "
-                                 + "xmlUrl=\"\(escape(feed.url))\"\(site)\(comment)/>")
+                                 + "xmlUrl=\"\(escape(urlText(feed.url)))\"\(site)\(comment)/>")
                 case .folder(let folder):
                     lines.append("\(indent)<outline text=\"\(escape(folder.title))\" title=\"\(escape(folder.title))\">")
                     folder.write(into: &lines, depth: depth + 1)
@@ -63,6 +63,16 @@ public enum OPMLWriter {
                 }
             }
         }
+    }
+
+    /// A URL holding a character XML cannot (U+FFFE, U+FFFF) goes percent-encoded: the same URL
+    /// to a server, where U+FFFD in its place would be another.
+    static func urlText(_ url: String) -> String {
+        guard url.unicodeScalars.contains(where: { $0 == "\u{FFFE}" || $0 == "\u{FFFF}" }) else { return url }
+        return url.unicodeScalars.map { scalar in
+            guard scalar == "\u{FFFE}" || scalar == "\u{FFFF}" else { return String(scalar) }
+            return String(scalar).utf8.map { "%" + String($0, radix: 16, uppercase: true) }.joined()
+        }.joined()
     }
 
     static func escape(_ text: String) -> String {
@@ -75,8 +85,9 @@ public enum OPMLWriter {
             case "<": output += "&lt;"
             case ">": output += "&gt;"
             case "\"": output += "&quot;"
-            // XML has no C0 control but these three, not even as a reference.
+            // XML has no C0 control but these three, nor U+FFFE and U+FFFF, not even as a reference.
             case _ where scalar.value < 0x20 && !["\t", "\n", "\r"].contains(scalar): output += "\u{FFFD}"
+            case "\u{FFFE}", "\u{FFFF}": output += "\u{FFFD}"
             case _ where TerminalText.isUnsafe(scalar): output += "&#x" + String(scalar.value, radix: 16) + ";"
             default: output.unicodeScalars.append(scalar)
             }

@@ -1,8 +1,10 @@
 /// When two feed URLs name the same feed though written differently: scheme and host are
-/// case-insensitive, `:80` and `:443` are the defaults of http and https, an empty path is `/`,
-/// a fragment never reaches the server, and an escaped unreserved character (`%7E`) is the
-/// character. Path and query stay otherwise as written (servers may tell
-/// their case apart). Used to refuse duplicates in feeds.yaml, `add` and `import-opml`.
+/// case-insensitive, `:80` and `:443` are the defaults of http and https (however many zeros
+/// lead them), a host's final dot is the root DNS adds anyway, an empty path is `/`, `.` and `..`
+/// segments are resolved (libcurl asks for `/a/../f` as `/f`), a fragment never reaches the
+/// server, and an escaped unreserved character (`%7E`) is the character. Path and query stay
+/// otherwise as written (servers may tell their case apart). Used to refuse duplicates in
+/// feeds.yaml, `add` and `import-opml`.
 public enum URLIdentity {
     public static func key(_ url: String) -> String {
         // Most URLs are written canonically: one scan of their bytes, no copy. A config of
@@ -23,12 +25,41 @@ public enum URLIdentity {
             user = authority[...at]
             authority = authority[authority.index(after: at)...]
         }
-        var host = authority.lowercased()
-        if let defaultPort = defaultPort(of: scheme), host.hasSuffix(defaultPort) {
-            host.removeLast(defaultPort.count)
-        }
+        let host = hostAndPort(percentNormalized(authority).lowercased(), scheme: scheme)
         let tail = percentNormalized(rest[authorityEnd...])
-        return scheme + "://" + user + host + (tail.hasPrefix("/") ? "" : "/") + tail
+        let queryStart = tail.firstIndex(of: "?") ?? tail.endIndex
+        let path = removingDotSegments(String(tail[..<queryStart]))
+        return scheme + "://" + user + host + (path.hasPrefix("/") ? "" : "/") + path + tail[queryStart...]
+    }
+
+    /// The host without a final dot, and its port only when it is not the scheme's default,
+    /// written without leading zeros.
+    private static func hostAndPort(_ authority: String, scheme: String) -> String {
+        var name = Substring(authority), port = ""
+        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]"),
+           let number = Int(authority[authority.index(after: colon)...]) {
+            name = authority[..<colon]
+            port = defaultPort(of: scheme) == ":\(number)" ? "" : ":\(number)"
+        }
+        while name.count > 1, name.hasSuffix(".") { name.removeLast() }
+        return name + port
+    }
+
+    /// RFC 3986, 5.2.4, for an absolute path: `.` segments go, `..` takes the one before with it.
+    static func removingDotSegments(_ path: String) -> String {
+        guard path.contains("/.") else { return path }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        var output: [Substring] = []
+        for (index, segment) in segments.enumerated() {
+            let isLast = index == segments.count - 1
+            if segment == "." || segment == ".." {
+                if segment == "..", output.count > 1 { output.removeLast() }
+                if isLast { output.append("") }
+                continue
+            }
+            output.append(segment)
+        }
+        return output.joined(separator: "/")
     }
 
     /// RFC 3986, 6.2.2: `%7E` and `%7e` are `~` (an unreserved character means the same encoded or
@@ -87,6 +118,7 @@ public enum URLIdentity {
         var part = 0  // 0: scheme, 1: "//", 2: host, 3: port, 4: the rest
         var slashes = 0
         var port: (digits: Int, value: Int) = (0, 0)
+        var previous: UInt8 = 0
         for byte in bytes {
             switch part {
             case 0:
@@ -96,33 +128,41 @@ public enum URLIdentity {
                 slashes += 1
                 if slashes == 2 { part = 2 }
             case 2, 3:
+                // A host's final dot (`example.org./`) is left to `normalized`.
+                if part == 2, byte == UInt8(ascii: "/") || byte == UInt8(ascii: ":"), previous == UInt8(ascii: ".") {
+                    return false
+                }
                 if byte == UInt8(ascii: "/") {
                     guard part == 2 || !isDefault(port, in: bytes) else { return false }
                     part = 4
                 } else if part == 2 && byte == UInt8(ascii: ":") {
                     part = 3
                 } else if part == 3 {
-                    guard (48...57).contains(byte), port.digits < 5 else { return false }
+                    // A leading zero (`:0443`) is the port without it: left to `normalized`.
+                    guard (48...57).contains(byte), port.digits < 5, port.digits > 0 || byte != 48 else { return false }
                     port = (port.digits + 1, port.value * 10 + Int(byte - 48))
                 } else if isRare(inHost: byte) {
                     return false
                 }
             default:
-                // A fragment goes, and escapes are normalized (`percentNormalized`).
+                // A fragment goes, escapes are normalized (`percentNormalized`), and a segment
+                // that starts with a dot may be `.` or `..`.
                 if byte == UInt8(ascii: "#") || byte == UInt8(ascii: "%") { return false }
+                if byte == UInt8(ascii: "."), previous == UInt8(ascii: "/") { return false }
             }
+            previous = byte
         }
         return part == 4
     }
 
     private static func isRare(inHost byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: "@"), UInt8(ascii: "["), 65...90: true
+        case UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: "@"), UInt8(ascii: "["), UInt8(ascii: "%"), 65...90: true
         default: false
         }
     }
 
-    /// Whether `port` (as written: `:080` is not `:80`) is the default of the URL's scheme.
+    /// Whether `port` is the default of the URL's scheme (one written with a leading zero went to `normalized`).
     private static func isDefault(_ port: (digits: Int, value: Int), in bytes: String.UTF8View) -> Bool {
         let scheme = bytes.prefix { $0 != UInt8(ascii: ":") }
         if port == (2, 80) { return scheme.elementsEqual("http".utf8) }

@@ -67,7 +67,7 @@ struct Add: AsyncParsableCommand {
         let typed = NetworkAccess.operatorURL(url, allowsPrivateNetworks: allowPrivate, hint: SingleFetch.commandLineHint)
         let response = try await fetch(url, config: config, access: typed)
         if let feed = try? FeedParser.parse(response.body, url: response.finalURL, httpCharset: response.charset) {
-            return (response.finalURL == url ? url : response.finalURL, feed)
+            return (Self.lastingURL(url, redirects: response.redirects), feed)
         }
         let candidates = FeedDiscovery.candidates(inPage: response.body, pageURL: response.finalURL)
         guard !candidates.isEmpty else {
@@ -98,6 +98,17 @@ struct Add: AsyncParsableCommand {
         for note in passedOver { printError("crawler: \(note)") }
         printError("crawler: \(url) links to \(candidates.joined(separator: ", ")), but none of them could be added")
         throw ExitCode.failure
+    }
+
+    /// Where permanent redirects (301, 308) from `url` lead, up to the first temporary one: a
+    /// 302 or 307 may point at a signed, expiring address or one node of a balancer.
+    static func lastingURL(_ url: String, redirects: [Redirect]) -> String {
+        var lasting = url
+        for redirect in redirects {
+            guard redirect.isPermanent else { break }
+            lasting = redirect.to
+        }
+        return lasting
     }
 
     private func fetch(_ url: String, config: CrawlerConfig, access: NetworkAccess) async throws -> FetchResponse {

@@ -13,6 +13,14 @@ import Testing
         ("http://[::1]:80/f", "http://[::1]/f"),
         ("HTTP://127.0.0.1:8080/f", "http://127.0.0.1:8080/f"),
         ("http://Example.org:8080", "http://example.org:8080/"),
+        // libcurl reads the port as a number: `:080` asks port 80 (its Host header says `:80`).
+        ("http://example.org:080/f", "http://example.org/f"),
+        ("https://example.org:0443/f", "https://example.org/f"),
+        ("http://example.org:08080/f", "http://example.org:8080/f"),
+        ("https://example.org./f", "https://example.org/f"),
+        ("https://exa%6Dple.org/f", "https://example.org/f"),
+        ("https://example.org/a/./b/../f?x=/../y", "https://example.org/a/f?x=/../y"),
+        ("https://example.org/a/..", "https://example.org/"),
     ])
     func spellingsOfOneFeedCompareEqual(written: String, same: String) {
         #expect(URLIdentity.key(written) == URLIdentity.key(same))
@@ -25,7 +33,6 @@ import Testing
         ("https://example.org:80/feed.xml", "https://example.org/feed.xml"),
         ("http://example.org/feed.xml?a=1", "http://example.org/feed.xml?a=2"),
         ("http://127.0.0.1:8080/f", "http://127.0.0.1:8081/f"),
-        ("http://example.org:080/f", "http://example.org/f"),
     ])
     func differentFeedsStayDifferent(one: String, other: String) {
         #expect(URLIdentity.key(one) != URLIdentity.key(other))
@@ -38,6 +45,8 @@ import Testing
         "http://example.org:8o/f", "http://example.org:123456/f", "http://u:p@example.org:8080/f",
         "http://[::1]:8080/f", "http://example.org:8080?x=1", "http://example.org:8080/f#x", "ftp://example.org:21/f",
         "http://EXAMPLE.org:8080/f", "Http://example.org:80/f", "http://example.org:8080/F?Q#",
+        "http://example.org:0/f", "http://example.org./f", "http://example.org.:8080/f", "http://ex%41mple.org/f",
+        "http://example.org/./f", "http://example.org/a/../f", "http://example.org/.well-known/f", "http://example.org/a/..",
     ])
     func theFastPathAgreesWithTheGeneralCase(url: String) {
         #expect(URLIdentity.key(url) == URLIdentity.normalized(url))

@@ -175,4 +175,116 @@ import Testing
         let run = try crawler(["import-opml", "same.opml"])
         #expect(run.stdout.contains("added 0 feeds to feeds.yaml; 1 already there"), "\(run.stdout)\(run.stderr)")
     }
+    /// Files that load as they are, and that the editor must append to: a `feeds` key with a tag
+    /// (`added 1 feed` was said, and the feed went under a second `feeds:` no reader sees), a first
+    /// item whose key starts below its dash (refused as no block list), a document end followed
+    /// by a comment or a tab (refused, blaming the new feed), and a `feeds:` left empty.
+    @Test(arguments: [
+        "store: ./s\n!!str feeds:\n  - url: https://a.example/f\n",
+        "feeds:\n  -\n    url: \"https://a.example/f\"\n",
+        "feeds:\n  - # first\n    url: \"https://a.example/f\"\n",
+        "feeds:\n  - url: https://a.example/f\n... # end\n",
+        "feeds:\n  - url: https://a.example/f\n...\t\n",
+        "feeds:\n  - url: https://a.example/f\n...\n# trailing comment\n",
+        "store: ./s\nfeeds:\n",
+        "store: ./s\nfeeds: ~\n",
+    ])
+    func aValidFileIsAppendedToAndEveryFeedInItIsRead(_ original: String) throws {
+        try folder.write(original, to: "feeds.yaml")
+        try folder.write(Self.oneOutline, to: "one.opml")
+        #expect(try crawler(["check"]).status == 0)
+        let run = try crawler(["import-opml", "one.opml"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let listed = try crawler(["list"]).stdout
+        #expect(listed.contains("https://example.com/new.xml"), "\(listed)\n\(folder.read("feeds.yaml") ?? "")")
+        #expect(listed.contains("https://a.example/f") == original.contains("a.example"), "\(listed)")
+    }
+
+    /// Quoting was decided on Characters (grapheme clusters): a title that starts with a combining
+    /// mark was taken for quoted already, and a prepended letter (U+0D4E) swallowed the comma
+    /// after it; one folder became two categories, a raw bidi override or NEL went into the file,
+    /// or a raw C1 control made the whole import fail.
+    @Test(arguments: ["Tech\u{0D4E},Injected", "\u{0301}\u{202E}evil", "\u{0301}\u{0080}x", "\u{0301}\u{0085}x: y"])
+    func aCategoryIsQuotedByItsScalars(_ folderTitle: String) throws {
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        let escaped = folderTitle.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value)
+            ? "&#x\(String($0.value, radix: 16));" : String($0) }.joined()
+        try folder.write("""
+            <opml version="2.0"><body><outline text="\(escaped)">
+            <outline text="n" xmlUrl="https://example.com/n.xml"/></outline></body></opml>
+            """, to: "cat.opml")
+        let run = try crawler(["import-opml", "cat.opml"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let text = try #require(folder.read("feeds.yaml"))
+        #expect(!text.unicodeScalars.contains { [0x80, 0x85, 0x202E].contains($0.value) }, "\(text.debugDescription)")
+        let exported = try crawler(["export-opml"]).stdout
+        #expect(exported.contains("https://example.com/n.xml"))
+        #expect(!exported.contains("text=\"Injected\""), "\(exported)")
+    }
+
+    /// A name that ends in a prepended letter and a space: `added aൎ ` was said, `aൎ` stored.
+    @Test func aNameIsWrittenAsGiven() throws {
+        let server = try LoopbackHTTPServer { _ in
+            ServedResponse(text: "<rss version=\"2.0\"><channel><title>t</title><item><title>i</title></item></channel></rss>")
+        }
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        for name in ["a\u{0D4E} ", "b\u{0D4E}:"] {
+            let run = try crawler(["add", server.url("/\(name.unicodeScalars.first!).xml"), "--name", name,
+                                   "--allow-private-networks"])
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+        let text = try #require(folder.read("feeds.yaml"))
+        #expect(text.contains("name: 'a\u{0D4E} '") && text.contains("name: 'b\u{0D4E}:'"), "\(text)")
+        #expect(try crawler(["check"]).status == 0)
+    }
+
+    /// The same URL as libcurl asks for it: a default port written with a leading zero, dot
+    /// segments, a host's trailing dot or a percent-encoded letter in the host. Each was imported
+    /// again, and fetched twice.
+    @Test func spellingsOfOneURLAreOneFeed() throws {
+        try folder.write("feeds:\n  - url: https://Example.org/f\n    name: f\n", to: "feeds.yaml")
+        let urls = ["https://example.org:0443/f", "https://example.org/./f", "https://example.org/a/../f",
+                    "https://example.org./f", "https://exa%6dple.org/f"]
+        try folder.write("<opml version=\"2.0\"><body>"
+                         + urls.enumerated().map { "<outline text=\"s\($0.offset)\" xmlUrl=\"\($0.element)\"/>" }.joined()
+                         + "</body></opml>", to: "same.opml")
+        let run = try crawler(["import-opml", "same.opml"])
+        #expect(run.stdout.contains("added 0 feeds to feeds.yaml; 5 already there"), "\(run.stdout)\(run.stderr)")
+    }
+
+    /// XML has no place for U+FFFE, U+FFFF or a lone control: a name holding one made an export
+    /// that was not well-formed, and its import added nothing.
+    @Test func anExportIsWellFormedWhateverTheNames() throws {
+        try folder.write("feeds:\n  - url: \"https://a.example/\\uFFFF\"\n    name: \"n\\uFFFE\"\n    categories: [\"c\\uFFFF\"]\n",
+                         to: "feeds.yaml")
+        let exported = try crawler(["export-opml"])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        try folder.write(exported.stdout, to: "out.opml")
+        try folder.write("feeds: []\n", to: "other.yaml")
+        let run = try CrawlerProcess.run(["import-opml", "out.opml", "--config", "other.yaml"], in: folder.path)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("added 1 feed"), "\(run.stdout)")
+    }
+    /// `add` wrote where a temporary redirect (302, 307) led: a signed, expiring CDN address or
+    /// one node of a balancer, pinned in feeds.yaml. A permanent one (301, 308) is followed.
+    @Test func addWritesWhereOnlyAPermanentRedirectLeads() throws {
+        let rss = "<rss version=\"2.0\"><channel><title>t</title><item><title>i</title></item></channel></rss>"
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/temporary.xml": return ServedResponse(status: 302, headers: [("Location", "/signed.xml?expires=1&sig=abc")])
+            case "/moved.xml": return ServedResponse(status: 301, headers: [("Location", "/new.xml")])
+            case "/new.xml": return ServedResponse(status: 307, headers: [("Location", "/node7.xml")])
+            default: return ServedResponse(text: rss)
+            }
+        }
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        let temporary = try crawler(["add", server.url("/temporary.xml"), "--allow-private-networks"])
+        #expect(temporary.status == 0, "\(temporary.stderr)")
+        let moved = try crawler(["add", server.url("/moved.xml"), "--allow-private-networks"])
+        #expect(moved.status == 0, "\(moved.stderr)")
+        let text = try #require(folder.read("feeds.yaml"))
+        #expect(text.contains("- url: \(server.url("/temporary.xml"))"), "\(text)")
+        #expect(text.contains("- url: \(server.url("/new.xml"))"), "\(text)")
+        #expect(!text.contains("signed") && !text.contains("node7"), "\(text)")
+    }
 }
