@@ -10,7 +10,10 @@ public enum ConfigLoader {
     /// The configuration and the bytes it was read from, for the commands that write the file
     /// again (only over those same bytes).
     public static func loadFile(path: String) throws(ConfigError) -> (config: CrawlerConfig, bytes: [UInt8]) {
-        let url = URL(fileURLWithPath: path).standardizedFileURL
+        // As the kernel reads the path, as the commands that write the file do: `link/../feeds.yaml`
+        // is beside the link's target, where a path simplified as text (as Foundation's are) would
+        // find another file.
+        let url = URL(fileURLWithPath: resolved(path) ?? path)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
             throw ConfigError(file: path, line: 0, key: "",
@@ -33,7 +36,7 @@ public enum ConfigLoader {
         } catch {
             throw ConfigError(file: path, line: 0, key: "", message: "cannot read: \(error.localizedDescription)")
         }
-        let parser = ConfigParser(fileName: path, baseDirectory: url.deletingLastPathComponent().path)
+        let parser = ConfigParser(fileName: path, baseDirectory: folder(of: path))
         var config = try parser.parse(text)
         if case .template(let templatePath) = config.output {
             guard let data = FileManager.default.contents(atPath: templatePath) else {
@@ -44,6 +47,19 @@ public enum ConfigLoader {
         }
         try checkCAFiles(config, path: path)
         return (config, bytes)
+    }
+
+    /// The folder holding the file, resolved by the kernel: relative paths in it start there.
+    public static func folder(of path: String) -> String {
+        let written = (path as NSString).deletingLastPathComponent
+        return resolved(written.isEmpty ? "." : written)
+            ?? URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path
+    }
+
+    private static func resolved(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// A `ca_file:` that cannot be read is a mistake in the file, reported before anything is

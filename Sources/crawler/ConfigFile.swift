@@ -29,8 +29,7 @@ struct ConfigFile {
     /// Appends `feeds` (already checked for duplicates) and writes the file whole again.
     /// `dryRun`: the edit is made and checked as for real, and not written.
     func append(_ feeds: [FeedConfig], disabled: Set<String> = [], comment: String, dryRun: Bool = false) throws {
-        let url = URL(fileURLWithPath: path).standardizedFileURL
-        let editor = FeedsFileEditor(parser: ConfigParser(fileName: path, baseDirectory: url.deletingLastPathComponent().path))
+        let editor = FeedsFileEditor(parser: ConfigParser(fileName: path, baseDirectory: ConfigLoader.folder(of: path)))
         do {
             let updated = try editor.appending(feeds, disabled: disabled, to: text, comment: comment)
             if dryRun { return }

@@ -49,7 +49,15 @@ enum FileReplacement {
     private static func replace(_ target: String, like old: stat, readFrom current: Int32,
                                 with bytes: [UInt8]) throws(Failure) {
         let folder = (target as NSString).deletingLastPathComponent
-        let temporary = folder + "/." + (target as NSString).lastPathComponent + ".new-\(getpid())"
+        let prefix = "." + (target as NSString).lastPathComponent + ".new-"
+        // New copies are made under the lock held here only: any copy there is left over from an
+        // edit that was killed, and one with this process's number (a container's PIDs repeat)
+        // would refuse this one.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        where name.hasPrefix(prefix) && !name.dropFirst(prefix.count).isEmpty && name.dropFirst(prefix.count).allSatisfy(\.isNumber) {
+            unlink(folder + "/" + name)
+        }
+        let temporary = folder + "/" + prefix + "\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else {
             throw Failure(description: "cannot write \(target): the folder \(folder) does not let a new copy be "

@@ -287,4 +287,35 @@ import Testing
         #expect(text.contains("- url: \(server.url("/new.xml"))"), "\(text)")
         #expect(!text.contains("signed") && !text.contains("node7"), "\(text)")
     }
+    /// A copy left by an edit that was killed before its rename (`.feeds.yaml.new-PID`) stayed
+    /// for good, and refused every later edit by a process with that number ("does not let a new
+    /// copy be made beside it (File exists)"), which in a container is every edit.
+    @Test func copiesLeftByAKilledEditAreCleared() throws {
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        for pid in [1, 2, 77] { try folder.write("half", to: ".feeds.yaml.new-\(pid)") }
+        try folder.write("mine", to: ".feeds.yaml.new-notes")
+        try folder.write(Self.oneOutline, to: "one.opml")
+        let run = try crawler(["import-opml", "one.opml"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".feeds.yaml.new-") }
+        #expect(left == [".feeds.yaml.new-notes"], "\(left)")
+    }
+    /// `--config link/../feeds.yaml`, the link to a folder elsewhere: read as text (`./feeds.yaml`)
+    /// but written where the kernel finds it (beside the link's target), so `import-opml` said
+    /// the file changed while it ran, or wrote another file than the one it read.
+    @Test func aConfigPathThroughALinkIsOneFile() throws {
+        try FileManager.default.createDirectory(atPath: folder.file("a/b"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: folder.file("lnk"), withDestinationPath: folder.file("a/b"))
+        try folder.write("store: ./inner-store\nfeeds:\n  - url: https://inner.example/f\n    name: inner\n", to: "a/feeds.yaml")
+        try folder.write("feeds:\n  - url: https://outer.example/f\n    name: outer\n", to: "feeds.yaml")
+        let listed = try crawler(["list", "--config", "lnk/../feeds.yaml"])
+        #expect(listed.stdout.contains("inner") && !listed.stdout.contains("outer"), "\(listed.stdout)")
+        try folder.write(Self.oneOutline, to: "one.opml")
+        let run = try crawler(["import-opml", "one.opml", "--config", "lnk/../feeds.yaml"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(folder.read("a/feeds.yaml")?.contains("https://example.com/new.xml") == true)
+        #expect(folder.read("feeds.yaml")?.contains("https://example.com/new.xml") == false)
+        let checked = try crawler(["check", "--config", "lnk/../feeds.yaml"])
+        #expect(checked.stdout.contains(folder.file("a/inner-store")) || checked.stdout.contains("a/inner-store"), "\(checked.stdout)")
+    }
 }
