@@ -30,36 +30,51 @@ enum Tombstones {
     /// In one transaction: each document gets a tombstone (its hash and every item it was stored
     /// for) and leaves the index; its feeds' document counts go down. Shorts with no row (a file
     /// the index did not know) get a tombstone too.
+    ///
+    /// Set by set, through a temporary table of the shorts: `provenance`, `items` and
+    /// `item_files` have no index by document (each would cost every batch of a crawl writes
+    /// all over it), so a statement per document scanned each table once per document, and
+    /// forgetting 1,000 documents of a 50,000-document store took 25 s. Each is scanned once now.
     static func bury(_ documents: [(short: String, path: String)], at time: Timestamp,
                      in database: SQLiteDatabase) throws(StoreError) {
-        let tombstone = try database.prepare(
-            "INSERT OR REPLACE INTO tombstones (short, path, forgotten_at) VALUES (?1, ?2, ?3)")
-        let items = try database.prepare("""
-            INSERT OR REPLACE INTO tombstone_items (feed, item, short)
-                SELECT feed, item, short FROM provenance WHERE short = ?1
-                UNION SELECT feed, item, short FROM items WHERE short = ?1
-                UNION SELECT feed, item, document FROM item_files WHERE document = ?1
+        guard !documents.isEmpty else { return }
+        try database.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS forgetting (short TEXT PRIMARY KEY, path TEXT NOT NULL) WITHOUT ROWID;
             """)
-        let recount = try database.prepare("""
-            UPDATE feed_state SET documents = max(0, documents - 1)
-            WHERE feed IN (SELECT DISTINCT feed FROM provenance WHERE short = ?1)
-            """)
-        var removals: [SQLiteStatement] = []
-        for table in ["provenance", "items", "pending", "documents"] {
-            removals.append(try database.prepare("DELETE FROM \(table) WHERE short = ?1"))
-        }
-        // A revised item's file and kept source values go with its document.
-        for table in ["item_files", "sources"] {
-            removals.append(try database.prepare("DELETE FROM \(table) WHERE document = ?1"))
-        }
+        let add = try database.prepare("INSERT OR REPLACE INTO temp.forgetting (short, path) VALUES (?1, ?2)")
         try database.transaction { () throws(StoreError) in
-            for document in documents {
-                let short = SQLiteStatement.Value.text(document.short)
-                try tombstone.run([short, .text(document.path), .integer(time.secondsSince1970)])
-                try items.run([short])
-                try recount.run([short])
-                for removal in removals { try removal.run([short]) }
-            }
+            try database.execute("DELETE FROM temp.forgetting;")
+            for document in documents { try add.run([.text(document.short), .text(document.path)]) }
+            let stamp = try database.prepare(
+                "INSERT OR REPLACE INTO tombstones (short, path, forgotten_at) SELECT short, path, ?1 FROM temp.forgetting")
+            try stamp.run([.integer(time.secondsSince1970)])
+            try database.execute(Self.buryingSQL)
         }
     }
+
+    private static let chosen = "(SELECT short FROM temp.forgetting)"
+
+    /// Every item the documents were stored for gets a tombstone; each feed's count goes down by
+    /// the documents it held among them; then their rows go, a revised item's file and kept source
+    /// values with them.
+    private static let buryingSQL = """
+        INSERT OR REPLACE INTO tombstone_items (feed, item, short)
+            SELECT feed, item, short FROM provenance WHERE short IN \(chosen)
+            UNION SELECT feed, item, short FROM items WHERE short IN \(chosen)
+            UNION SELECT feed, item, document FROM item_files WHERE document IN \(chosen);
+        CREATE TEMP TABLE IF NOT EXISTS forgotten_counts (feed TEXT PRIMARY KEY, documents INTEGER NOT NULL) WITHOUT ROWID;
+        DELETE FROM temp.forgotten_counts;
+        INSERT INTO temp.forgotten_counts (feed, documents)
+            SELECT feed, count(DISTINCT short) FROM provenance WHERE short IN \(chosen) GROUP BY feed;
+        UPDATE feed_state SET documents = max(0, documents
+            - (SELECT documents FROM temp.forgotten_counts WHERE forgotten_counts.feed = feed_state.feed))
+            WHERE feed IN (SELECT feed FROM temp.forgotten_counts);
+        DELETE FROM provenance WHERE short IN \(chosen);
+        DELETE FROM items WHERE short IN \(chosen);
+        DELETE FROM pending WHERE short IN \(chosen);
+        DELETE FROM documents WHERE short IN \(chosen);
+        DELETE FROM item_files WHERE document IN \(chosen);
+        DELETE FROM sources WHERE document IN \(chosen);
+        DELETE FROM temp.forgetting;
+        """
 }
