@@ -31,6 +31,9 @@ public struct StoreRerender {
         public var withoutSource = 0
         /// Documents of feeds no longer in the configuration, by feed: left as they are.
         public var unknownFeeds: [String: Int] = [:]
+        /// Files edited by hand, or of someone else's where a document moved to, kept beside it as
+        /// `NAME.edited`, relative to the store.
+        public var keptAside: [String] = []
     }
 
     public func run(progress: (Report) -> Void = { _ in }) throws -> Report {
@@ -61,7 +64,7 @@ public struct StoreRerender {
                                        format: format, layout: store.layout, defaultImage: config.defaultImage,
                                        images: images)
             let changing = store.changing(rewrites)
-            if !dryRun { try store.rewrite(changing) }
+            if !dryRun { report.keptAside += try store.rewrite(changing) }
             report.rewritten += changing.count
             report.moved += changing.filter { $0.path != $0.oldPath }.count
             report.unchanged += rewrites.count - changing.count

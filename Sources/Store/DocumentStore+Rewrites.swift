@@ -39,13 +39,29 @@ extension DocumentStore {
         }
     }
 
-    /// Rewrites the documents durably (see the type's comment).
-    public func rewrite(_ rewrites: [DocumentRewrite]) throws(StoreError) {
+    /// Rewrites the documents durably (see the type's comment). A document edited by hand since
+    /// it was stored, and a file of someone else's where a document moves to, are kept beside
+    /// as `NAME.edited` (as storing does): returns those names, relative to the store.
+    @discardableResult
+    public func rewrite(_ rewrites: [DocumentRewrite]) throws(StoreError) -> [String] {
+        var kept: [String] = []
+        for rewrite in rewrites {
+            if DocumentStore.isContentHash(rewrite.shortHash),
+               let recorded = try index.documents(where: "short = '\(rewrite.shortHash)'").first,
+               recorded.path == rewrite.oldPath, isEditedByHand(recorded), let file = folder.locate(rewrite.oldPath) {
+                kept.append(DocumentLayout.folder(of: rewrite.oldPath) + "/" + (try FileSystem.keepCopy(file.name, in: file.folder)))
+            }
+            if rewrite.path != rewrite.oldPath, let file = folder.locate(rewrite.path), file.folder.kind(of: file.name) == .file,
+               FileSystem.read(file.name, in: file.folder).map({ !$0.elementsEqual(rewrite.text.utf8) }) ?? true {
+                kept.append(DocumentLayout.folder(of: rewrite.path) + "/" + (try FileSystem.keepCopy(file.name, in: file.folder)))
+            }
+        }
         try performRewrites(rewrites.map { rewrite in
             (RevisionIndex.Rewrite(document: rewrite.shortHash, temp: "", path: rewrite.path, oldPath: rewrite.oldPath,
                                    date: rewrite.date, bytes: rewrite.text.utf8.count, feed: rewrite.revision?.feed,
                                    item: rewrite.revision?.item, hash: rewrite.revision?.contentHash), rewrite.text)
         })
+        return kept
     }
 
     /// Replaces or records the revisions of a batch; returns the documents written and those only recorded.

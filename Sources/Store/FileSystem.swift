@@ -122,6 +122,18 @@ enum FileSystem {
                        + "and 99 copies set aside beside it already; move them out of the store")
     }
 
+    /// A second name for the file at `name`, `NAME.edited` (`.edited-2`... when taken), so that
+    /// what replaces or removes `name` next leaves it in the store; returns that name.
+    static func keepCopy(_ name: String, in folder: StoreFolder) throws(StoreError) -> String {
+        for suffix in [""] + (2...99).map({ "-\($0)" }) {
+            let aside = name + ".edited" + suffix
+            if Glibc.linkat(folder.descriptor, name, folder.descriptor, aside, 0) == 0 { return aside }
+            guard errno == EEXIST else { throw .io(path: folder.path + "/" + aside, operation: "set aside", errno: errno) }
+        }
+        throw .refused(path: folder.path + "/" + name, reason: "has other bytes than the document to store there, "
+                       + "and 99 copies set aside beside it already; move them out of the store")
+    }
+
     /// Whether `name` is one `setAside` gives (`….edited`, `….edited-7`).
     static func isSetAside(_ name: String) -> Bool {
         guard let range = name.ranges(of: ".edited").last else { return false }

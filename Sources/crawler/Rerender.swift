@@ -69,6 +69,10 @@ extension StoreCommand {
             }
             printOutput((dryRun ? "would rewrite" : "rewrote") + " \(report.rewritten) of \(report.examined) documents in "
                         + "\(place) (\(report.moved) moved, \(report.unchanged) already up to date)" + next)
+            if !report.keptAside.isEmpty {
+                printOutput("kept \(report.keptAside.count) files edited by hand or not the store's, beside the documents "
+                            + "written in their place: " + report.keptAside.map(TerminalText.escapingControls).joined(separator: ", "))
+            }
         }
     }
 }

@@ -53,6 +53,29 @@ import Testing
         #expect(rerun.contains("rewrote 0 of 6 documents") && rerun.contains("(0 moved, 6 already up to date)"), "\(rerun)")
     }
 
+    /// The site owner's own edits went: a post corrected by hand was rewritten (in place, or to
+    /// its new name, the edited file deleted), and a file the owner had put where a document moved
+    /// was written over; `verify` then found nothing wrong. Storing keeps such a file beside the
+    /// document as `NAME.edited`; so does a rerender now, and says so.
+    @Test func theOwnersEditsAndFilesAreKeptBesideTheRewrittenDocuments() throws {
+        let hexo = try storeWithHexoDocuments()
+        let paths = hexo.keys.sorted()
+        let edited = paths[0], blocker = paths[1].replacingOccurrences(of: ".md", with: ".html")
+        try folder.write(hexo[edited]! + "\nOWNER EDIT\n", to: "store/" + edited)
+        try folder.write("the owner's own page\n", to: "store/" + blocker)
+        try folder.write(feeds.config(["news", "healthy"], global: "output: hugo\n"), to: "feeds.yaml")
+        let rerender = try crawler(["store", "rerender"])
+        #expect(rerender.status == 0, "\(rerender.stderr)")
+        #expect(rerender.stdout.contains("kept 2 files"), "\(rerender.stdout)")
+        let everything = folder.files(under: "store/posts").compactMap { folder.read("store/posts/" + $0) }
+        #expect(everything.contains { $0.contains("OWNER EDIT") }, "\(folder.files(under: "store/posts"))")
+        #expect(everything.contains { $0 == "the owner's own page\n" })
+        #expect(folder.read("store/" + blocker)?.contains("draft: false") == true)
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.status == 0, "\(verify.stdout)")
+        #expect(verify.stdout.contains(".edited"), "\(verify.stdout)")
+    }
+
     @Test func theDaemonRefusesAChangedOutputAtStartToo() throws {
         let hexo = try storeWithHexoDocuments()
         try folder.write(feeds.config(["news", "healthy"], global: "output: jekyll\n"), to: "feeds.yaml")
