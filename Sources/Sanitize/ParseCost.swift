@@ -1,13 +1,19 @@
 internal import Markup
 
-/// Bodies gumbo cannot parse in good time, told from their tags alone. Its tree builder searches
-/// the stack of open elements at every start tag, and each new attribute of a tag is compared with
-/// every earlier one: 60,000 nested `<div>` took 7 s, one tag of 50,000 attributes 6 s (Chromium
-/// stops nesting at 512). Such a body is not given to gumbo.
+/// Bodies gumbo cannot parse in good time or room, told from their tags alone. Its tree builder
+/// searches the stack of open elements at every start tag, and each new attribute of a tag is
+/// compared with every earlier one: 60,000 nested `<div>` took 7 s, one tag of 50,000 attributes
+/// 6 s (Chromium stops nesting at 512); and its tree takes about a hundred times the bytes of a
+/// body that is all tags (`<p>x` eight million times: 3 GB). Such a body is not given to gumbo.
 enum ParseCost {
-    /// Start tags of elements that need an end tag, less end tags: an upper estimate of nesting.
+    /// The elements open at once, as the tree builder keeps them: an end tag closes an element
+    /// only when one of its name is open (with what was opened after it); any other end tag is
+    /// ignored, as HTML ignores it. (Counting every end tag as closing one let `<div>x</span>`
+    /// repeated nest 40,000 deep unseen: 6 s for 320 KB, quadratic.)
     static let depthLimit = 2_000
     static let attributeLimit = 256
+    /// Tags in one body: an article has hundreds, a long one a few thousand.
+    static let tagLimit = 100_000
 
     /// Elements that never nest into themselves (void ones, and those an end tag may be left off),
     /// by their names packed into a word (`packed`): a body's every start tag is looked up here.
@@ -19,7 +25,8 @@ enum ParseCost {
 
     static func isExcessive(_ source: [UInt8]) -> Bool {
         source.withUnsafeBufferPointer { bytes in
-            var depth = 0
+            var open = OpenElements()
+            var tags = 0
             var index = ByteSearch.index(of: UInt8(ascii: "<"), in: UnsafeRawBufferPointer(bytes), from: 0)
             while index + 1 < bytes.count {
                 let closing = bytes[index + 1] == UInt8(ascii: "/")
@@ -27,14 +34,20 @@ enum ParseCost {
                 var nameEnd = nameStart
                 while nameEnd < bytes.count, isNameByte(bytes[nameEnd]) { nameEnd += 1 }
                 var next = index + 1
+                if nameEnd > nameStart {
+                    tags += 1
+                    if tags > tagLimit { return true }
+                }
                 if nameEnd > nameStart, closing {
-                    depth = max(0, depth - 1)
+                    open.close(packed(bytes[nameStart..<nameEnd]))
                     next = nameEnd
                 } else if nameEnd > nameStart {
                     let name = bytes[nameStart..<nameEnd]
-                    if name.count > 8 || !notNesting.contains(packed(name)) {
-                        depth += 1
-                        if depth > depthLimit { return true }
+                    // Longer names always nest: eight bytes of them stand for the name here.
+                    let key = packed(name)
+                    if name.count > 8 || !notNesting.contains(key) {
+                        open.open(key)
+                        if open.depth > depthLimit { return true }
                     }
                     guard let tagEnd = endOfAttributes(bytes, from: nameEnd) else { return true }
                     next = tagEnd
@@ -42,6 +55,29 @@ enum ParseCost {
                 index = ByteSearch.index(of: UInt8(ascii: "<"), in: UnsafeRawBufferPointer(bytes), from: next)
             }
             return false
+        }
+    }
+
+    /// The stack of open elements, with how many of each name are open, so that an end tag with
+    /// nothing to close costs one lookup, and each element is pushed and popped once.
+    private struct OpenElements {
+        private var stack: [UInt64] = []
+        private var counts: [UInt64: Int] = [:]
+
+        var depth: Int { stack.count }
+
+        mutating func open(_ name: UInt64) {
+            stack.append(name)
+            counts[name, default: 0] += 1
+        }
+
+        /// Pops up to and including the innermost open element named `name`, if there is one.
+        mutating func close(_ name: UInt64) {
+            guard counts[name, default: 0] > 0 else { return }
+            while let top = stack.popLast() {
+                counts[top, default: 1] -= 1
+                if top == name { return }
+            }
         }
     }
 

@@ -45,8 +45,15 @@ import Testing
     }
 
     /// Gumbo's tree builder: nesting overflowed the stack, and both took seconds of CPU per item.
+    /// End tags that close nothing nest as deep (the estimate counted each as closing one: 780 KB
+    /// of `<div>x</span>` took 13 s, quadratic, and 2 MB of `<p>` `<b>x</p>` eight minutes, past
+    /// `parse_time_limit` and SIGTERM); a body of nothing but tags made a tree of a hundred times
+    /// its size (32 MB of `<p>x`: 3 GB).
     static let costly = ["nested": String(repeating: "<div>", count: 60_000) + "deep text",
-                         "attributes": "<p " + (0..<50_000).map { "a\($0)" }.joined(separator: " ") + ">many</p>"]
+                         "attributes": "<p " + (0..<50_000).map { "a\($0)" }.joined(separator: " ") + ">many</p>",
+                         "stray-ends": String(repeating: "<div>x</span>", count: 60_000) + "stray text",
+                         "unclosed-bold": "<p>" + String(repeating: "<b>x</p>", count: 60_000) + "bold text",
+                         "dense": String(repeating: "<p>x", count: 150_000) + "<p>dense text"]
 
     @Test func bodiesTooCostlyToParseAreStoredAsTextBesideAHealthyFeed() throws {
         let server = try LoopbackHTTPServer { request in
@@ -65,6 +72,11 @@ import Testing
         #expect(stored.contains { $0.contains("<p>fine</p>") })
         #expect(stored.contains { $0.contains("\ndeep text  \n") })
         #expect(stored.contains { $0.contains("\nmany  \n") })
+        for text in ["stray text", "bold text", "dense text"] {
+            let document = stored.first { $0.contains(text) }
+            #expect(document != nil && document?.contains("<div>x") == false && document?.contains("<b>x") == false
+                    && document?.contains("<p>x</p><p>x") == false, "\(text): \(document?.prefix(300) ?? "none")")
+        }
     }
 
     /// libcurl refuses a header line over 100 KB with its "Out of memory" code: the log says
