@@ -134,14 +134,23 @@ extension DocumentStore {
 
 extension DocumentStore {
     /// The assets the items of these documents use: asked before they are forgotten.
+    /// Set by set, through a temporary table of the shorts: `item_files` has no index by document
+    /// (see `Tombstones.bury`), and a lookup per document scanned it once per document (`keep:`
+    /// forgetting 1,000 of a feed's 40,000 documents: 15.6 s).
     func assets(usedBy shorts: [String]) throws(StoreError) -> Set<String> {
+        guard !shorts.isEmpty else { return [] }
+        try indexDatabase.execute("CREATE TEMP TABLE IF NOT EXISTS asset_users (short TEXT PRIMARY KEY) WITHOUT ROWID;")
+        let add = try indexDatabase.prepare("INSERT OR IGNORE INTO temp.asset_users (short) VALUES (?1)")
         let lookup = try indexDatabase.prepare("""
-            SELECT a.asset FROM document_assets a JOIN item_files f ON f.feed = a.feed AND f.item = a.item
-            WHERE f.document = ?1
+            SELECT DISTINCT a.asset FROM item_files f JOIN document_assets a ON a.feed = f.feed AND a.item = f.item
+            WHERE f.document IN (SELECT short FROM temp.asset_users)
             """)
         var assets: Set<String> = []
-        for short in shorts {
-            try lookup.run([.text(short)]) { row in row.text(0).map { _ = assets.insert($0) } }
+        try indexDatabase.transaction { () throws(StoreError) in
+            try indexDatabase.execute("DELETE FROM temp.asset_users;")
+            for short in shorts { try add.run([.text(short)]) }
+            try lookup.run([]) { row in row.text(0).map { _ = assets.insert($0) } }
+            try indexDatabase.execute("DELETE FROM temp.asset_users;")
         }
         return assets
     }
