@@ -243,8 +243,9 @@ public struct ConfigParser: Sendable {
             config.database = database
         }
         config.lease = try reader.duration("lease") ?? config.lease
-        // Leases are renewed between transfers, so one transfer must fit well inside a lease.
-        if config.lease < 2 * config.timeout {
+        // Leases are renewed between transfers, so one transfer must fit well inside a lease; a
+        // crawler without a database holds none.
+        if config.database != nil || reader.node("lease") != nil, config.lease < 2 * config.timeout {
             let message = "\(Int(config.lease))s must be at least twice the timeout (\(Int(config.timeout))s): "
                 + "a node renews its leases between transfers"
             guard let node = reader.node("lease") ?? reader.node("timeout") else { throw error(line: 0, key: "lease", message) }

@@ -22,6 +22,12 @@ enum FleetSetup {
                        + "or \(environmentKey)")
             throw ExitStatus.configError
         }
+        // A database from the environment: feeds.yaml's check of the lease did not know of it.
+        guard settings.lease >= 2 * settings.timeout else {
+            printError("crawler: lease: \(Int(settings.lease))s must be at least twice the timeout (\(Int(settings.timeout))s) "
+                       + "in a fleet: a node renews its leases between transfers; set lease: in the configuration")
+            throw ExitStatus.configError
+        }
         do {
             return try FleetDatabase(url: url, node: node ?? FleetDatabase.defaultNodeName())
         } catch {

@@ -24,6 +24,17 @@ import Testing
         #expect(folder.files(under: "store").isEmpty)
     }
 
+    /// A `timeout:` over 60 s (the README's advice for huge feeds) was refused for a fleet's
+    /// `lease:` by a crawler with no `database:`; a fleet's lease is still checked against it.
+    @Test func aLongTimeoutNeedsALeaseOnlyInAFleet() throws {
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: [])) }
+        try folder.write("store: ./store\ntimeout: 90s\nfeeds:\n  - url: \(server.url("/healthy"))\n", to: "feeds.yaml")
+        let checked = try crawler(["check"])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        try refused("store: ./store\ndatabase: postgresql://crawler@127.0.0.1:9/crawler\ntimeout: 90s\nfeeds:\n  - url: SERVER/healthy\n",
+                    with: "feeds.yaml:3: lease: 120s must be at least twice the timeout (90s): a node renews its leases between transfers")
+    }
+
     @Test func aNumberWithoutUnitIsRefusedWithAHint() throws {
         try refused("store: ./store\ninterval: 30\nfeeds:\n  - url: SERVER/healthy\n",
                     with: "feeds.yaml:2: interval: '30' has no unit; write 30s or 30m (seconds or minutes)")
