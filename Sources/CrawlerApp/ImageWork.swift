@@ -31,6 +31,8 @@ struct ImageWork {
         var refused: [String: String] = [:]
         var failed: [String: String] = [:]
         var pending = 0
+        /// Documents with more images than `perDocument`, and how many stayed remote.
+        var capped: [Int: Int] = [:]
 
         var fetchedBytes: Int { fetched.values.reduce(0) { $0 + $1.bytes.count } }
     }
@@ -52,6 +54,10 @@ struct ImageWork {
     /// Feed names never start with a control character: an image's key cannot be a feed's.
     private static let prefix = "\u{1}image/"
 
+    /// Images kept of one document, at most: an item is someone else's text, and 3,000 `<img>`
+    /// in one were 3,000 requests to whatever host it named. The rest stay remote.
+    static let perDocument = 64
+
     static func isImage(_ result: FetchResult) -> Bool {
         result.request.feed.hasPrefix(prefix)
     }
@@ -66,7 +72,12 @@ struct ImageWork {
             let fields = entry.source.renderer.fields(for: item, firstSeen: entry.source.firstSeen,
                                                       rewrites: rules.rewrites, article: entry.articles[index])
             var urls = ImageReferences.sources(in: fields.body)
-            if let image = fields.image, !urls.contains(image) { urls.append(image) }
+            // The header image first: it heads the post, and stays among the ones kept.
+            if let image = fields.image, !urls.contains(image) { urls.insert(image, at: 0) }
+            if urls.count > Self.perDocument {
+                job.capped[index] = urls.count - Self.perDocument
+                urls = Array(urls.prefix(Self.perDocument))
+            }
             guard !urls.isEmpty else { continue }
             job.uses[index] = urls
             for url in urls where job.articles[url] == nil {
@@ -160,6 +171,12 @@ struct ImageWork {
         for (index, urls) in job.uses.sorted(by: { $0.key < $1.key }) {
             let item = job.entry.source.items[index]
             let document = job.entry.prepared.documents[index]
+            if let remote = job.capped[index] {
+                logger.info("images_capped", metadata: [
+                    "feed": "\(feed.name)", "item": "\(document.itemIdentity)", "kept": "\(perDocument)",
+                    "remote": "\(remote)",
+                ])
+            }
             for url in urls {
                 guard let reason = job.refused[url] ?? job.failed[url] else { continue }
                 logger.warning(job.refused[url] != nil ? "image_refused" : "image_failed", metadata: [

@@ -297,6 +297,35 @@ import Testing
     }
 }
 
+extension LocalImagesTests {
+    /// An item of 3,000 distinct `<img src>` made 3,000 requests (to whatever host the item names,
+    /// slowed only by politeness): a post keeps at most `ImageWork.perDocument` images locally,
+    /// the rest stay remote, and the log says so.
+    @Test func aDocumentKeepsAtMostSixtyFourImagesLocally() throws {
+        let site = FullContentTests.Site()
+        let server = try LoopbackHTTPServer { request in
+            if request.path == "/swarm" {
+                let base = site.base.withLock { $0 }
+                let images = (0..<200).map { "<img src=\"\(base)/img/\($0).png\">" }.joined()
+                return ServedResponse(text: Self.feed([Self.item("Swarm", link: "http://x.example/s", body: "<p>many</p>" + images)]))
+            }
+            if request.path.hasPrefix("/img/") { return ServedResponse(headers: [("Content-Type", "image/png")], body: Self.photo) }
+            return ServedResponse(text: Self.feed([Self.item("Healthy item", link: "http://x.example/h", body: "<p>fine</p>")]))
+        }
+        site.base.withLock { $0 = String(server.url("/").dropLast()) }
+        try folder.write("store: ./out\nhost_gap: 0s\nfeeds:\n  - url: \(server.url("/healthy"))\n"
+                         + "    name: healthy\n  - url: \(server.url("/swarm"))\n    name: swarm\n    images: local\n",
+                         to: "feeds.yaml")
+        let run = try crawler(["once"])
+        #expect(run.status == 0, "\(run.stderr.suffix(1000))")
+        #expect(server.requests.filter { $0.path.hasPrefix("/img/") }.count == 64)
+        #expect(run.stderr.contains("event=images_capped"), "\(run.stderr.suffix(1500))")
+        let post = try #require(documents()["Swarm"])
+        #expect(post.contains("/img/199.png") && !post.contains("/img/0.png"))
+        #expect(documents()["Healthy item"] != nil)
+    }
+}
+
 /// Text set once the server knows its port, read by its handler.
 final class LockedText: @unchecked Sendable {
     private let lock = NSLock()
