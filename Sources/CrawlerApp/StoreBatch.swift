@@ -56,9 +56,10 @@ struct StoreBatch {
         staged = Result { () throws(StoreError) in try store.stage(documents) }
     }
 
-    /// Holds back, feed by feed, the new documents past its `max_documents_per_day`, in document
-    /// order (the newest are kept). They are neither stored nor marked seen, and the feed keeps no
-    /// validators (`FeedProcessor.complete`), so a later fetch offers them again, on a later day.
+    /// Holds back, feed by feed, the new documents past its `max_documents_per_day`: the newest are
+    /// kept, by date (in document order among equal dates), whatever order the feed lists them in.
+    /// They are neither stored nor marked seen, and the feed keeps no validators
+    /// (`FeedProcessor.complete`), so a later fetch offers them again, on a later day.
     /// The store is asked which documents it has only for a feed that could pass its budget.
     private mutating func applyDailyBudgets(in store: any CrawlStore) throws(StoreError) {
         guard !budgetsApplied else { return }
@@ -68,14 +69,13 @@ struct StoreBatch {
             let room = max(0, processor.bounds.maxDocumentsPerDay - (prepared.state.storedToday?.documents(on: processor.now) ?? 0))
             guard prepared.documents.count > room else { continue }
             let stored = try store.storedHashes(among: prepared.documents.map(\.shortHash))
-            var fresh = 0
-            let kept = prepared.documents.filter { document in
-                if stored.contains(document.shortHash) { return true }
-                fresh += 1
-                return fresh <= room
-            }
+            let fresh = prepared.documents.enumerated().filter { !stored.contains($0.element.shortHash) }
+            let newest = fresh.sorted { ($0.element.date, -$0.offset) > ($1.element.date, -$1.offset) }.prefix(room)
+            let chosen = Set(newest.map(\.offset))
+            let kept = prepared.documents.enumerated().filter { stored.contains($0.element.shortHash) || chosen.contains($0.offset) }
+                .map(\.element)
             waiting[index].prepared.documents = kept
-            waiting[index].prepared.held = max(0, fresh - room)
+            waiting[index].prepared.held = max(0, fresh.count - room)
             documentCount -= prepared.documents.count - kept.count
         }
     }

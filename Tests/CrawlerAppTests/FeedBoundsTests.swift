@@ -101,6 +101,31 @@ import Testing
         #expect(line?["new"] == "0" && line?["held"] == "20", "stderr: \(second.stderr.suffix(1500))")
     }
 
+    /// The budget kept the first new items in document order: for a feed that lists its oldest
+    /// first, the oldest, with the newest held back (the README says newest first).
+    @Test func theDailyBudgetKeepsTheNewestItemsWhateverTheirOrder() throws {
+        let items = (1...5).map { day in
+            "<item><title>dated \(day)</title><guid>dated-\(day)</guid><link>https://example.org/d/\(day)</link>"
+                + "<pubDate>Tue, 0\(day) Dec 2026 10:00:00 +0000</pubDate><description>day \(day)</description></item>"
+        }
+        let oldestFirst = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title><link>https://example.org/</link>"
+            + items.joined() + "</channel></rss>"
+        let server = try Self.server(["dated": oldestFirst])
+        try folder.write("""
+            store: ./out
+            feeds:
+              - url: \(server.url("/healthy"))
+                name: healthy
+              - url: \(server.url("/dated"))
+                name: dated
+                max_documents_per_day: 2
+            """, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "stderr: \(run.stderr.suffix(1500))")
+        #expect(documents(mentioning: "dated") == ["dated 4", "dated 5"])
+        #expect(documents(mentioning: "healthy").count == 1)
+    }
+
     @Test func aFeedPastItsParseTimeLimitIsCutAndReportedWhileTheOthersAreStored() throws {
         let server = try Self.server(["slow": Self.feed("slow", items: 20_000, bodyBytes: 200)])
         try folder.write("""
