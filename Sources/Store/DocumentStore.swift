@@ -221,6 +221,10 @@ public final class DocumentStore {
     private func outcome(stored: [Document], revisions: [Document], of staged: StagedDocuments,
                          storedAt: Timestamp) throws(StoreError) -> Outcome {
         let revised = try storeRevisions(revisions, storedAt: storedAt)
+        let written = Set(stored.map(\.shortHash)), revising = Set(revisions.map(\.shortHash))
+        try index.revisions.linkDuplicates(staged.documents.filter {
+            !written.contains($0.shortHash) && !revising.contains($0.shortHash) && staged.refused[$0.shortHash] == nil
+        })
         var outcome = Outcome(stored: stored, duplicates: staged.documents.count - stored.count - revised.replaced.count
                                 - refusedCount(staged), refused: staged.refused)
         outcome.replaced = revised.replaced

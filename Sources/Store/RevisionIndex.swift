@@ -53,6 +53,28 @@ final class RevisionIndex {
         try Self.file(of: feed, item: item, using: lookupFile)
     }
 
+    /// Items a batch found stored already (the same text from another feed, or under another
+    /// identity of the same feed): each now lives in that document too, so that its next version
+    /// corrects the document instead of being stored as a second post. Items with a file of their
+    /// own keep it; a document forgotten since is linked to nothing.
+    func linkDuplicates(_ documents: [Document]) throws(StoreError) {
+        var missing: [Document] = []
+        for document in documents where try file(of: document.feed, item: document.itemIdentity) == nil {
+            missing.append(document)
+        }
+        guard !missing.isEmpty else { return }
+        let link = try database.prepare("""
+            INSERT OR IGNORE INTO item_files (feed, item, document, hash, link)
+                SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM documents WHERE short = ?3)
+            """)
+        try database.transaction { () throws(StoreError) in
+            for document in missing {
+                try link.run([.text(document.feed), .text(document.itemIdentity), .text(document.shortHash),
+                              .text(document.contentHash), .text(document.source?.item.link)])
+            }
+        }
+    }
+
     /// A new document (inside the caller's transaction): its item now lives in it, and its source
     /// values (`SourceCoding`, encoded by the caller) are kept.
     func recordNew(_ document: Document, source: [UInt8]?) throws(StoreError) {

@@ -50,6 +50,41 @@ import Testing
 
     /// A document edited by hand, then a new version of its item: the replacement wrote over the
     /// edit without a word. The version is recorded; the edit stays.
+    /// A story two feeds carry is stored once (the second feed's copy is a duplicate); edited in
+    /// the second feed, it became a second post, as no file was known for that feed's item. So
+    /// did every old item of a feed whose `identity:` changed, at its next edit.
+    @Test func aCrossPostedItemEditedInTheOtherFeedIsCorrectedNotPostedTwice() throws {
+        try folder.write(feeds.config(["first", "second", "healthy"]), to: "feeds.yaml")
+        let story = Feed.item(guid: "c1", title: "Cross Title", body: "cross body", link: "https://example.org/c1")
+        feeds.serve("first", items: [story])
+        feeds.serve("second", items: [story])
+        let run = try once()
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(folder.documents().count == 2)
+        feeds.serve("second", items: [Feed.item(guid: "c1", title: "Cross Title (updated)", body: "cross body updated",
+                                                link: "https://example.org/c1")])
+        let edited = try once()
+        #expect(edited.status == 0, "\(edited.stderr)")
+        let posts = folder.documents().values.filter { $0.contains("Cross Title") }
+        #expect(posts.count == 1, "\(posts)")
+        #expect(posts.first?.contains("cross body updated") == true)
+        expectHealthyStored()
+
+        // The same for a feed whose identity changed, once its body was read with the item unchanged
+        // (another item came): the item's next edit corrects it.
+        try folder.write(feeds.config(["first", "second", "healthy"], perFeed: ["first": "identity: link"]), to: "feeds.yaml")
+        feeds.serve("first", items: [story, Feed.item(guid: "c2", title: "Another", body: "another story")])
+        let relinked = try CrawlerProcess.run(["once", "--force"], in: folder.path)
+        #expect(relinked.status == 0)
+        #expect(relinked.stderr.contains("feed=first") && relinked.stderr.contains("dup=1"), "\(relinked.stderr)")
+        feeds.serve("first", items: [Feed.item(guid: "c1", title: "Cross Title again", body: "cross body again",
+                                               link: "https://example.org/c1"),
+                                     Feed.item(guid: "c2", title: "Another", body: "another story")])
+        let again = try CrawlerProcess.run(["once", "--force"], in: folder.path)
+        #expect(again.status == 0)
+        #expect(folder.documents().values.filter { $0.contains("Cross Title") }.count == 1, "\(folder.documents().values)")
+    }
+
     @Test func aNewVersionIsNotWrittenOverADocumentEditedByHand() throws {
         try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
         feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version")])
