@@ -50,9 +50,21 @@ public enum StoreProfile {
         }
     }
 
+    public struct InterruptedRerender: Error, CustomStringConvertible {
+        public let store: String
+        public let profile: String
+
+        public var description: String {
+            "a `crawler store rerender` of \(store) (to \(profile)) was cut short: some documents are written with the "
+                + "old settings, some with the new, some perhaps under both names. Run `crawler store rerender` again "
+                + "to finish it; nothing was fetched"
+        }
+    }
+
     /// Records the settings of an empty store (or one from before they were recorded); throws
-    /// when a store with documents was written with other settings.
+    /// when a store with documents was written with other settings, or is still half rewritten.
     public static func check(_ store: DocumentStore, config: CrawlerConfig) throws -> Void {
+        if let profile = store.interruptedRerender() { throw InterruptedRerender(store: store.root, profile: profile) }
         let current = fingerprint(of: config)
         let recorded = try store.recordedProfile()
         guard recorded != current else { return }

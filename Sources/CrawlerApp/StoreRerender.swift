@@ -38,6 +38,7 @@ public struct StoreRerender {
 
     public func run(progress: (Report) -> Void = { _ in }) throws -> Report {
         let format = try OutputFormat(config.output)
+        if !dryRun { try store.markRerendering(StoreProfile.fingerprint(of: config)) }
         var feeds: [String: FeedConfig] = [:]
         for feed in config.feeds + config.disabledFeeds { feeds[feed.name] = feed }
         var report = Report()
@@ -72,6 +73,7 @@ public struct StoreRerender {
         }
         // Only a whole store rewritten is in the new profile.
         if !dryRun, feed == nil { try store.recordProfile(StoreProfile.fingerprint(of: config)) }
+        if !dryRun { try store.markRerendering(nil) }
         return report
     }
 

@@ -203,4 +203,15 @@ extension DocumentStore {
     public func recordProfile(_ profile: String) throws(StoreError) {
         try index.revisions.recordProfile(profile)
     }
+
+    /// A rerender starting (its settings) or done (nil): one cut short leaves the documents in two
+    /// profiles, which `verify` reports and crawls refuse until a rerender runs to its end.
+    public func markRerendering(_ profile: String?) throws(StoreError) {
+        try index.revisions.markRerendering(profile)
+    }
+
+    /// The settings of a rerender cut short (this store's writer is the caller: none runs now).
+    public func interruptedRerender() -> String? {
+        RevisionIndex.rerendering(in: index.database)
+    }
 }

@@ -239,4 +239,20 @@ final class RevisionIndex {
     func recordProfile(_ value: String) throws(StoreError) {
         try database.prepare("INSERT OR REPLACE INTO store_profile (key, value) VALUES ('output', ?1)").run([.text(value)])
     }
+
+    /// A `store rerender` under way or cut short: the settings it writes the documents with (nil: none).
+    static func rerendering(in database: SQLiteDatabase) -> String? {
+        var value: String?
+        try? database.prepare("SELECT value FROM store_profile WHERE key = 'rerendering'").run([]) { value = $0.text(0) }
+        return value
+    }
+
+    func markRerendering(_ profile: String?) throws(StoreError) {
+        if let profile {
+            try database.prepare("INSERT OR REPLACE INTO store_profile (key, value) VALUES ('rerendering', ?1)")
+                .run([.text(profile)])
+        } else {
+            try database.execute("DELETE FROM store_profile WHERE key = 'rerendering';")
+        }
+    }
 }

@@ -17,7 +17,7 @@ let EFBIG = Glibc.EFBIG
 /// The calls that put documents on disk, each able to fail on demand: `CRAWLER_FAULT` names
 /// which call fails, with which error, from which invocation on, e.g.
 /// `CRAWLER_FAULT=syncfs:EIO:2` (the second syncfs fails), `link:ENOSPC:3+` (the third link and
-/// every later one), `rename:KILL:2` (the process is killed at the second rename), several rules
+/// every later one), `rename:KILL:2` (the process is killed at the second rename; `STOP` pauses it there), several rules
 /// separated by commas. Read once, when the first store opens;
 /// inert when unset (one load of a nil per call).
 ///
@@ -35,8 +35,14 @@ enum SystemCalls {
     /// `errno` set and -1 returned when the plan says this invocation of `call` fails.
     @inline(__always) private static func injected(_ call: Call) -> Bool {
         guard let faults, let code = faults.failure(of: call) else { return false }
-        // `KILL` stands for a crash at exactly this call: tests of recovery use it.
+        // `KILL` stands for a crash at exactly this call: tests of recovery use it. `STOP` pauses
+        // the process there (SIGSTOP), lock held, for a test to look at the store mid-way; the
+        // call is then made as usual once the test sends SIGCONT.
         if code == FaultPlan.kill { Glibc.kill(getpid(), SIGKILL) }
+        if code == FaultPlan.stop {
+            Glibc.kill(getpid(), SIGSTOP)
+            return false
+        }
         errno = code
         return true
     }
@@ -102,11 +108,13 @@ final class FaultPlan: Sendable {
 
     private static let codes: [String: Int32] = [
         "EIO": EIO, "ENOSPC": ENOSPC, "EDQUOT": EDQUOT, "EROFS": EROFS, "EACCES": EACCES, "EPERM": EPERM,
-        "KILL": kill,
+        "KILL": kill, "STOP": stop,
     ]
 
     /// Not an errno: the process is killed (SIGKILL) at that call, before it is made.
     static let kill: Int32 = -9
+    /// Not an errno: the process stops itself (SIGSTOP) at that call, then makes it.
+    static let stop: Int32 = -19
 
     private static func rule(_ text: String) -> Rule? {
         let parts = text.split(separator: ":").map(String.init)

@@ -34,6 +34,14 @@ extension StoreCommand {
                 throw ExitCode.failure
             }
             let store = try location.open(dryRun: dryRun)
+            // One feed's documents in another profile than the rest would be a store of two formats.
+            if let feed, !dryRun, let recorded = try? store.recordedProfile(),
+               recorded != StoreProfile.fingerprint(of: settings) {
+                printError("crawler: the store holds documents written with \(recorded), and the configuration says "
+                           + "\(StoreProfile.fingerprint(of: settings)): --feed \(feed) would leave it in two formats; "
+                           + "rerender the whole store (without --feed), or put the old settings back")
+                throw ExitStatus.configError
+            }
             if store.recovery.finishedRewrites > 0 {
                 printOutput("recovered after an unclean stop: finished \(store.recovery.finishedRewrites) rewrites")
             }

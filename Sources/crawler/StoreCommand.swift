@@ -108,10 +108,12 @@ extension StoreCommand {
             }
             let report: DocumentStore.VerifyReport
             let root: String
+            var rerender: (profile: String, holder: Int32?)?
             do {
                 // Read-only and lock-free: works on a read-only copy, as another user, beside `crawler run`.
                 let reader = try StoreReader(path: settings.storePath)
                 root = reader.root
+                rerender = reader.rerendering().map { ($0, reader.lockHolder()) }
                 let hexo = StoreProfile.holdsHexoGrammar(config: settings, recorded: reader.recordedProfile())
                 report = try reader.verify(layout: DocumentLayout(pattern: settings.documentPath) ?? .standard,
                                            checksHexoGrammar: hexo)
@@ -119,7 +121,19 @@ extension StoreCommand {
                 printError("crawler: \(error)")
                 throw ExitStatus.storeUnavailable
             }
-            report.problems.forEach { printOutput($0) }
+            if let rerender, let pid = rerender.holder {
+                // Documents move under it as it goes: what the files say now is not what they will say.
+                printOutput("\(root): a `crawler store rerender` is under way (pid \(pid)), rewriting and moving documents; "
+                            + "run verify again when it has finished")
+                throw ExitStatus.storeUnavailable
+            }
+            var problems = report.problems
+            if let rerender {
+                problems.append("\(root): a `crawler store rerender` (to \(rerender.profile)) was cut short: some documents "
+                                + "are written with the old settings, some with the new, some perhaps under both names; "
+                                + "run `crawler store rerender` again to finish it")
+            }
+            problems.forEach { printOutput($0) }
             report.setAside.forEach {
                 printOutput("\($0): an edit set aside when its document was stored again; compare it with the document "
                             + "and keep what you want by hand (not a problem)")
@@ -129,8 +143,8 @@ extension StoreCommand {
             }
             let assets = report.assetsChecked > 0 ? " and \(report.assetsChecked) assets" : ""
             printOutput("verified \(report.checked) documents\(assets) in \(root): "
-                        + (report.problems.isEmpty ? "no problems" : "\(report.problems.count) problems"))
-            if !report.problems.isEmpty { throw ExitCode.failure }
+                        + (problems.isEmpty ? "no problems" : "\(problems.count) problems"))
+            if !problems.isEmpty { throw ExitCode.failure }
         }
     }
 

@@ -68,8 +68,8 @@ struct CrawlerProcess {
     }
 
     /// Starts without waiting; output is discarded.
-    static func start(_ arguments: [String], in folder: String) throws -> Process {
-        let process = make(arguments, in: folder, shellPrefix: nil)
+    static func start(_ arguments: [String], in folder: String, shellPrefix: String? = nil) throws -> Process {
+        let process = make(arguments, in: folder, shellPrefix: shellPrefix)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

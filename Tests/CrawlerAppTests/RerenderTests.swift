@@ -127,6 +127,17 @@ import Testing
         #expect(try crawler(["once"]).status == 2)
     }
 
+    /// `--feed` after a change of output turned that feed's documents alone into the new format:
+    /// a store of two formats that nothing reported, and crawls went on writing the old one.
+    @Test func oneFeedIsNotRerenderedIntoAnotherFormat() throws {
+        let before = try storeWithHexoDocuments()
+        try folder.write(feeds.config(["news", "healthy"], global: "output: hugo\n"), to: "feeds.yaml")
+        let refused = try crawler(["store", "rerender", "--feed", "news"])
+        #expect(refused.status == 2, "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.stderr.contains("would leave it in two formats"), "\(refused.stderr)")
+        #expect(folder.documents() == before)
+    }
+
     @Test func oneFeedCanBeRerenderedAlone() throws {
         _ = try storeWithHexoDocuments()
         try folder.write(feeds.config(["news", "healthy"], perFeed: ["news": "categories: [Renamed]"]), to: "feeds.yaml")
