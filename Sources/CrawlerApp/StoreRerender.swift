@@ -100,7 +100,10 @@ public struct StoreRerender {
                                             format: format)
             let kept = images.indices.contains(index) ? images[index] : [:]
             let document = renderer.render(source.item, firstSeen: source.firstSeen, images: kept)
-            let path = layout.relativePath(date: document.date, shortHash: shortHash)
+            // Where it is, when that is a place of this layout: a replaced document keeps its first
+            // version's place, and a post's URL never changes with its text (or its new date).
+            let placed = layout.relativePath(date: document.date, shortHash: shortHash)
+            let path = placed != oldPath && layout.holds(oldPath, shortHash: shortHash) ? oldPath : placed
             results.set(index, DocumentStore.DocumentRewrite(shortHash: shortHash, oldPath: oldPath,
                                                              path: path, text: document.text, date: document.date))
         }

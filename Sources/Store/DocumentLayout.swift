@@ -72,6 +72,31 @@ public struct DocumentLayout: Sendable, Hashable {
         return path
     }
 
+    /// Whether `path` is a place this layout gives the document named `shortHash`, for some date:
+    /// a replaced document stays where its first version was put (its date may have changed since).
+    public func holds(_ path: String, shortHash: String) -> Bool {
+        var rest = Substring(path)
+        func digits(_ count: Int?) -> Bool {
+            let run = rest.prefix { $0.isASCII && $0.isNumber }
+            guard !run.isEmpty, count.map({ run.count == $0 }) ?? true else { return false }
+            rest = rest.dropFirst(run.count)
+            return true
+        }
+        for part in parts {
+            switch part {
+            case .literal(let text):
+                guard rest.hasPrefix(text) else { return false }
+                rest = rest.dropFirst(text.count)
+            case .year: guard digits(nil) else { return false }
+            case .month, .day: guard digits(2) else { return false }
+            case .hash:
+                guard rest.hasPrefix(shortHash) else { return false }
+                rest = rest.dropFirst(shortHash.count)
+            }
+        }
+        return rest.isEmpty
+    }
+
     static func folder(of relativePath: String) -> String {
         String(relativePath[..<(relativePath.lastIndex(of: "/") ?? relativePath.startIndex)])
     }

@@ -85,6 +85,24 @@ import Testing
         #expect(folder.documents().values.filter { $0.contains("Cross Title") }.count == 1, "\(folder.documents().values)")
     }
 
+    /// A replaced post keeps its first version's place; a rerender (no setting changed) moved the
+    /// ones whose date had changed since to their new date's folder, and their URLs broke.
+    @Test func aRerenderKeepsAReDatedPostWhereItIs() throws {
+        try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
+        feeds.serve("news", items: [Feed.item(guid: "d1", title: "Dated", body: "first", date: "Sun, 01 Nov 2026 10:00:00 +0000")])
+        #expect(try once().status == 0)
+        let placed = try #require(folder.documents().first { $0.value.contains("first") }?.key)
+        feeds.serve("news", items: [Feed.item(guid: "d1", title: "Dated again", body: "second",
+                                              date: "Fri, 15 Jan 2027 10:00:00 +0000")])
+        #expect(try CrawlerProcess.run(["once", "--force"], in: folder.path).status == 0)
+        #expect(folder.documents()[placed]?.contains("second") == true, "\(folder.documents().keys)")
+        let rerender = try CrawlerProcess.run(["store", "rerender"], in: folder.path)
+        #expect(rerender.stdout.contains("(0 moved"), "\(rerender.stdout)")
+        #expect(folder.documents()[placed]?.contains("second") == true, "\(folder.documents().keys)")
+        #expect(try CrawlerProcess.run(["store", "verify"], in: folder.path).status == 0)
+        expectHealthyStored()
+    }
+
     @Test func aNewVersionIsNotWrittenOverADocumentEditedByHand() throws {
         try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
         feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version")])
