@@ -67,7 +67,13 @@ public final class DocumentStore {
         folder = try StoreFolder.root(path)
         lock = try StoreLock(in: folder)
         let temporary = try folder.folder("tmp")
-        (index, brokenIndexKeptAs) = try Self.openIndex(try IndexFile.path(in: folder), setAsideBroken: setAsideBrokenIndex)
+        let indexPath = try IndexFile.path(in: folder)
+        // A new index beside documents would take none of them for stored: every item again.
+        if !setAsideBrokenIndex, access(indexPath, F_OK) != 0, Self.holdsFiles(folder, under: layout.topFolder) {
+            throw .refused(path: indexPath, reason: "is missing, and the store holds documents under \(layout.topFolder)/: "
+                           + "a crawl now would store every item again; run `crawler store rebuild-index` to index them first")
+        }
+        (index, brokenIndexKeptAs) = try Self.openIndex(indexPath, setAsideBroken: setAsideBrokenIndex)
         writer = DocumentWriter(root: folder, temporaryFolder: temporary, layout: layout, durable: durable)
         if !durable {
             index.synchronousMode = "OFF"
@@ -82,6 +88,19 @@ public final class DocumentStore {
         self.recovery = recovery
         // Best effort: a store that cannot record it still crawls; rebuild-index falls back to the defaults.
         try? KnownLayouts.record(layout, in: index.database)
+    }
+
+    /// Whether the folder `top` holds a file at any depth (stops at the first found).
+    private static func holdsFiles(_ root: StoreFolder, under top: String) -> Bool {
+        guard let start = try? root.folder(top, creating: false) else { return false }
+        var folders = [start]
+        while let folder = folders.popLast() {
+            for entry in folder.entries() {
+                if entry.kind == .file { return true }
+                if entry.kind == .folder, let inner = try? folder.folder(entry.name, creating: false) { folders.append(inner) }
+            }
+        }
+        return false
     }
 
     /// The store's own connection to the index, for the extensions in other files.

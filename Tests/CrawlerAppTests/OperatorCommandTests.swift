@@ -297,6 +297,10 @@ import Testing
         #expect(text.hasPrefix("---\nlayout: post\ntitle: '"))
         #expect(try crawler(["store", "verify"]).status == 0)
         try? FileManager.default.removeItem(atPath: folder.file("site/index.sqlite"))
+        // Without its index, a crawl started a new one beside the documents and stored every item again.
+        let refused = try crawler(["once"])
+        #expect(refused.status == 3 && refused.stderr.contains("run `crawler store rebuild-index`"), "\(refused.stderr)")
+        #expect(folder.files(under: "site/_posts").count == 2)
         #expect(try crawler(["store", "rebuild-index"]).stdout.contains("indexed 2 documents"))
         #expect(try crawler(["once"]).stdout.contains("0 new, 2 dup"))
     }
