@@ -115,7 +115,8 @@ struct Add: AsyncParsableCommand {
         switch await SingleFetch.get(url, config: config, access: access) {
         case .success(let response): return response
         case .failure(let reason):
-            printError("crawler: \(url): \(reason)")
+            // The reason names the URL already when it is the transfer's own.
+            printError("crawler: " + (reason.hasPrefix(url) ? reason : "\(url): \(reason)"))
             throw ExitCode.failure
         }
     }

@@ -17,10 +17,22 @@ struct Init: ParsableCommand {
             printError("crawler: \(config) already exists; it is left as it is (pass --config PATH for a new file)")
             throw ExitStatus.configError
         }
+        // A link to nothing (fileExists follows links): the file would be made at its target.
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: config) {
+            printError("crawler: \(config) is a symbolic link to \(target), which does not exist; it is left as it is "
+                       + "(remove the link, or pass --config PATH for a new file)")
+            throw ExitStatus.configError
+        }
+        let folder = (config as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) || !isFolder.boolValue {
+            printError("crawler: cannot write \(config): the folder \(folder) does not exist; make it first")
+            throw ExitCode.failure
+        }
         do {
             try Data(StarterConfig.text.utf8).write(to: URL(fileURLWithPath: config), options: .withoutOverwriting)
         } catch {
-            printError("crawler: cannot write \(config): \(error.localizedDescription)")
+            printError("crawler: cannot write \(config): \(String(cString: strerror(errno)))")
             throw ExitCode.failure
         }
         printOutput("wrote \(config); add feeds with `crawler add URL` or `crawler import-opml FILE`, "

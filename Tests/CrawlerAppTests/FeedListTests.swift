@@ -72,6 +72,20 @@ import Testing
         #expect(try crawler(["once"]).stdout.contains("total: 1 feed, 1 ok, 0 failed; "))
     }
 
+    /// A link to nothing was "a file with the same name already exists" (exit 1), a folder that
+    /// does not exist "The file doesn't exist"; `add` said the URL twice.
+    @Test func initAndAddNameWhatIsWrong() throws {
+        try FileManager.default.createSymbolicLink(atPath: folder.file("dangling.yaml"), withDestinationPath: "/nonexistent/x")
+        let dangling = try crawler(["init", "--config", "dangling.yaml"])
+        #expect(dangling.status == 2 && dangling.stderr.contains("is a symbolic link to /nonexistent/x, which does not exist"),
+                "\(dangling.stderr)")
+        let missing = try crawler(["init", "--config", "no/such/feeds.yaml"])
+        #expect(missing.status == 1 && missing.stderr.contains("the folder no/such does not exist"), "\(missing.stderr)")
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        let bad = try crawler(["add", "not a url"])
+        #expect(bad.stderr.components(separatedBy: "not a url").count == 2, "\(bad.stderr)")
+    }
+
     /// `add` names a feed as feeds.yaml would by default (host with its port, then path), says
     /// nothing on stderr when it succeeds, and writes nothing with --dry-run.
     @Test func addDryRunShowsTheEntryAndWritesNothing() throws {
