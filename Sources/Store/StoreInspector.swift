@@ -1,3 +1,4 @@
+internal import Glibc
 internal import FeedModel
 
 /// `verify`: the store checked against its documents. Reads only (no lock, no writes), so it
@@ -244,7 +245,15 @@ struct StoreVerifier {
     /// nil: the document is not on disk.
     private func problems(of document: IndexedDocument, replaced: Bool) -> [String]? {
         let path = document.path
-        guard let file = folder.locate(path), let bytes = FileSystem.read(file.name, in: file.folder) else { return nil }
+        guard let file = folder.locate(path), let bytes = FileSystem.read(file.name, in: file.folder) else {
+            // There, but not readable by this user (a store of root's read by another): not missing.
+            if let located = folder.locate(path), located.folder.kind(of: located.name) == .file,
+               Glibc.faccessat(located.folder.descriptor, located.name, R_OK, 0) != 0, errno == EACCES {
+                return ["\(path): cannot read it (permission denied for user \(getuid())); run verify as the user "
+                        + "the crawler runs as, or as root"]
+            }
+            return nil
+        }
         let text = String(decoding: bytes, as: UTF8.self)
         let date: Timestamp
         let corruptFix = "; restore it from a backup, keep it as it is: \(command("rebuild-index")) (a later store "

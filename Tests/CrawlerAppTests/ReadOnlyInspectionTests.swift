@@ -59,6 +59,19 @@ import Testing
         #expect(try inspect(in: copy, asNobody: false) == [])
     }
 
+    /// A document another user may not read was reported as missing, with advice to forget it.
+    @Test func aDocumentThisUserCannotReadIsNotCalledMissing() throws {
+        try crawledStore(try farm.server())
+        let copy = try readOnlyCopy(named: "copy")
+        let document = try #require(folder.files(under: "copy/store/posts").first)
+        chmod(copy + "/store/posts/" + document, 0o600)
+        let verify = try CrawlerProcess.run(["--reuid=nobody", "--regid=nogroup", "--clear-groups", CrawlerProcess.binaryForAnyone,
+                                             "store", "verify"], in: copy, executable: "/usr/bin/setpriv")
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("posts/\(document): cannot read it (permission denied"), "\(verify.stdout)")
+        #expect(!verify.stdout.contains("not on disk") && !verify.stdout.contains("missing"), "\(verify.stdout)")
+    }
+
     @Test func whileRunHoldsTheStoreItAndASnapshotOfItAreInspected() throws {
         let server = try farm.server()
         try crawledStore(server)
