@@ -80,8 +80,9 @@ extension DocumentStore {
                 continue
             }
             guard files.insert(file.document).inserted else { continue }
-            // Edited by hand since it was stored: the version is recorded, never written over the edit.
-            guard try !isEditedByHand(document: file.document) else {
+            // Edited by hand since it was stored, or deleted: the version is recorded, never written
+            // over the edit, and a post the site owner removed does not come back.
+            guard try !isEditedByHand(document: file.document), folder.locate(file.path).map({ $0.folder.kind(of: $0.name) == .file }) ?? false else {
                 kept.append(document)
                 continue
             }

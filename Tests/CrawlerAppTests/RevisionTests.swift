@@ -103,6 +103,22 @@ import Testing
         expectHealthyStored()
     }
 
+    /// A post the site owner deleted came back with its item's next edit.
+    @Test func aPostDeletedByHandDoesNotComeBackWithTheNextVersion() throws {
+        try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
+        feeds.serve("news", items: [Feed.item(guid: "g", title: "Gone", body: "first")])
+        #expect(try once().status == 0)
+        let path = try #require(folder.documents().first { $0.value.contains("first") }?.key)
+        try FileManager.default.removeItem(atPath: folder.file("store/" + path))
+        feeds.serve("news", items: [Feed.item(guid: "g", title: "Gone", body: "second")])
+        let run = try CrawlerProcess.run(["once", "--force"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!folder.documents().values.contains { $0.contains("Gone") }, "\(folder.documents().keys)")
+        let verify = try CrawlerProcess.run(["store", "verify"], in: folder.path)
+        #expect(verify.stdout.contains("not on disk"), "\(verify.stdout)")
+        expectHealthyStored()
+    }
+
     @Test func aNewVersionIsNotWrittenOverADocumentEditedByHand() throws {
         try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
         feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version")])
