@@ -14,8 +14,17 @@ public enum FeedParser {
 
     /// Parses within `limits`: at most `maxItems` items (the first in document order), and only
     /// while the caller's deadline and shutdown allow. A cut feed holds the items read until then.
-    public static func parse(_ bytes: [UInt8], url: String, httpCharset: String? = nil,
+    public static func parse(_ original: [UInt8], url: String, httpCharset: String? = nil,
                              limits: ParseLimits) throws(ParseError) -> LimitedFeed {
+        // A byte order mark written twice (a template's and the server's): libxml2 skips one, and the
+        // second stands before the first tag as text.
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        var bytes = original
+        if bytes.count >= 6, bytes[0..<3].elementsEqual(bom), bytes[3..<6].elementsEqual(bom) {
+            var start = 3
+            while bytes.count >= start + 6, bytes[(start + 3)..<(start + 6)].elementsEqual(bom) { start += 3 }
+            bytes = Array(bytes[start...])
+        }
         guard let first = bytes.first(where: { !isSpace($0) && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }) else {
             throw .empty
         }

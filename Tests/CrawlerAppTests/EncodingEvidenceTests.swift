@@ -66,6 +66,9 @@ import Testing
                  body: Array(rss(declaring: "bogus", title: cafe).utf8), title: cafe),
             Case(name: "u16-declared", contentType: "text/xml",
                  body: Array(rss(declaring: "u16", title: "plain ascii title").utf8), title: "plain ascii title"),
+            // A byte order mark written twice (a template's and a server's): "no XML element found".
+            Case(name: "double-bom", contentType: "text/xml",
+                 body: [0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF] + Array(rss(declaring: "UTF-8", title: cafe).utf8), title: cafe),
             Case(name: "utf32le-bom", contentType: "text/xml",
                  body: [0xFF, 0xFE, 0x00, 0x00] + (try iconv(rss(declaring: "UTF-32", title: cafe), to: "UTF-32LE")),
                  title: cafe),
