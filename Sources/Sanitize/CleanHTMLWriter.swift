@@ -43,8 +43,10 @@ struct CleanHTMLWriter {
         let name = node.name
         guard !ElementPolicy.droppedWithContent.contains(name) else { return }
         guard ElementPolicy.allowed.contains(name) else {
-            // An unknown or harmless wrapper (`<font>`, `<o:p>`, `<form>`): keep its content.
-            for child in node.children { append(child, depth: depth) }
+            // An unknown or harmless wrapper (`<font>`, `<o:p>`, `<form>`): keep its content. One
+            // level deeper all the same, so that `maximumDepth` bounds the recursion: 80,000
+            // nested `<p.x>` overflowed the thread's stack.
+            for child in node.children { append(child, depth: depth + 1) }
             return
         }
         if name == "style" {

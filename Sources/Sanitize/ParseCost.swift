@@ -14,43 +14,51 @@ enum ParseCost {
     static let attributeLimit = 256
     /// Tags in one body: an article has hundreds, a long one a few thousand.
     static let tagLimit = 100_000
+    /// Attributes in one body: each is a node of gumbo's tree too (26,000 tags of 250 attributes
+    /// each took 1.3 GB).
+    static let attributeTotalLimit = 200_000
 
-    /// Elements that never nest into themselves (void ones, and those an end tag may be left off),
-    /// by their names packed into a word (`packed`): a body's every start tag is looked up here.
+    /// Elements that never nest into themselves (void ones, those a start tag of their own name
+    /// closes, and table parts, which the tree builder ignores outside a table), by their names'
+    /// hash (`key`): a body's every start tag is looked up here. Not `rt`, `rp`, `rb`, `rtc`: they
+    /// close each other only inside a `<ruby>`, and `<rt>x` repeated nested 96,000 deep (33 s);
+    /// nor `option`, `optgroup`, which nest under any other element.
     private static let notNesting: Set<UInt64> = Set([
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-        "track", "wbr", "image", "keygen", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup",
-        "rb", "rt", "rp", "rtc", "tbody", "thead", "tfoot", "colgroup", "caption", "html", "head", "body",
-    ].map { packed($0.utf8) })
+        "track", "wbr", "image", "keygen", "p", "li", "dt", "dd", "tr", "td", "th",
+        "tbody", "thead", "tfoot", "colgroup", "caption", "html", "head", "body",
+    ].map { key(Array($0.utf8)[...]) })
 
     static func isExcessive(_ source: [UInt8]) -> Bool {
         source.withUnsafeBufferPointer { bytes in
             var open = OpenElements()
-            var tags = 0
+            var tags = 0, attributes = 0
             var index = ByteSearch.index(of: UInt8(ascii: "<"), in: UnsafeRawBufferPointer(bytes), from: 0)
             while index + 1 < bytes.count {
                 let closing = bytes[index + 1] == UInt8(ascii: "/")
                 let nameStart = index + (closing ? 2 : 1)
-                var nameEnd = nameStart
-                while nameEnd < bytes.count, isNameByte(bytes[nameEnd]) { nameEnd += 1 }
                 var next = index + 1
-                if nameEnd > nameStart {
+                // A tag starts with an ASCII letter; its name then runs, as the tokenizer reads it, to
+                // white space, `/` or `>` (`<p.x>` is the element `p.x`, not a `p`).
+                if nameStart < bytes.count, isLetter(bytes[nameStart]) {
+                    var nameEnd = nameStart
+                    while nameEnd < bytes.count, !endsName(bytes[nameEnd]) { nameEnd += 1 }
                     tags += 1
                     if tags > tagLimit { return true }
-                }
-                if nameEnd > nameStart, closing {
-                    open.close(packed(bytes[nameStart..<nameEnd]))
-                    next = nameEnd
-                } else if nameEnd > nameStart {
-                    let name = bytes[nameStart..<nameEnd]
-                    // Longer names always nest: eight bytes of them stand for the name here.
-                    let key = packed(name)
-                    if name.count > 8 || !notNesting.contains(key) {
-                        open.open(key)
-                        if open.depth > depthLimit { return true }
+                    let name = key(bytes[nameStart..<nameEnd])
+                    if closing {
+                        open.close(name)
+                        next = nameEnd
+                    } else {
+                        if !notNesting.contains(name) {
+                            open.open(name)
+                            if open.depth > depthLimit { return true }
+                        }
+                        guard let (tagEnd, count) = endOfAttributes(bytes, from: nameEnd) else { return true }
+                        attributes += count
+                        if attributes > attributeTotalLimit { return true }
+                        next = tagEnd
                     }
-                    guard let tagEnd = endOfAttributes(bytes, from: nameEnd) else { return true }
-                    next = tagEnd
                 }
                 index = ByteSearch.index(of: UInt8(ascii: "<"), in: UnsafeRawBufferPointer(bytes), from: next)
             }
@@ -81,13 +89,18 @@ enum ParseCost {
         }
     }
 
-    /// Up to eight bytes of a name, lower case, one per byte of a word (longer names always nest).
-    private static func packed(_ name: some Collection<UInt8>) -> UInt64 {
-        name.prefix(8).reduce(0) { $0 << 8 | UInt64($1 | ($1 >= 0x41 && $1 <= 0x5A ? 0x20 : 0)) }
+    /// A name, ASCII letters in lower case, as a 64-bit FNV-1a hash (the whole name: two long names
+    /// that share a start are two elements).
+    private static func key(_ name: Slice<UnsafeBufferPointer<UInt8>>) -> UInt64 {
+        name.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1 | ($1 >= 0x41 && $1 <= 0x5A ? 0x20 : 0))) &* 0x100_0000_01b3 }
     }
 
-    /// Where a start tag's attributes end; nil when there are more than `attributeLimit`.
-    private static func endOfAttributes(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+    private static func key(_ name: ArraySlice<UInt8>) -> UInt64 {
+        name.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1 | ($1 >= 0x41 && $1 <= 0x5A ? 0x20 : 0))) &* 0x100_0000_01b3 }
+    }
+
+    /// Where a start tag's attributes end, and how many it has; nil when more than `attributeLimit`.
+    private static func endOfAttributes(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (Int, Int)? {
         var index = start, count = 0
         while index < bytes.count, bytes[index] != UInt8(ascii: ">") {
             if isSpace(bytes[index]) || bytes[index] == UInt8(ascii: "/") { index += 1; continue }
@@ -109,14 +122,16 @@ enum ParseCost {
                 while index < bytes.count, !isSpace(bytes[index]), bytes[index] != UInt8(ascii: ">") { index += 1 }
             }
         }
-        return index
+        return (index, count)
     }
 
-    private static func isNameByte(_ byte: UInt8) -> Bool {
+    private static func isLetter(_ byte: UInt8) -> Bool {
         let lower = byte | 0x20
-        return (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z"))
-            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ":")
+        return lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")
+    }
+
+    private static func endsName(_ byte: UInt8) -> Bool {
+        isSpace(byte) || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">")
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool {
