@@ -53,10 +53,12 @@ final class RevisionIndex {
         try Self.file(of: feed, item: item, using: lookupFile)
     }
 
-    /// Items a batch found stored already (the same text from another feed, or under another
-    /// identity of the same feed): each now lives in that document too, so that its next version
-    /// corrects the document instead of being stored as a second post. Items with a file of their
-    /// own keep it; a document forgotten since is linked to nothing.
+    /// Items a batch found stored already under another identity of the same feed (its `identity:`
+    /// changed, or fell back to guid and link): each now lives in that document too, so that its
+    /// next version corrects the document instead of being stored as a second post. Never a
+    /// document another feed stored: a feed that copies another's item and then edits it would
+    /// write its text into that feed's post. Items with a file of their own keep it; a document
+    /// forgotten since is linked to nothing.
     func linkDuplicates(_ documents: [Document]) throws(StoreError) {
         var missing: [Document] = []
         for document in documents where try file(of: document.feed, item: document.itemIdentity) == nil {
@@ -66,6 +68,7 @@ final class RevisionIndex {
         let link = try database.prepare("""
             INSERT OR IGNORE INTO item_files (feed, item, document, hash, link)
                 SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM documents WHERE short = ?3)
+                AND EXISTS (SELECT 1 FROM provenance WHERE short = ?3 AND feed = ?1)
             """)
         try database.transaction { () throws(StoreError) in
             for document in missing {
