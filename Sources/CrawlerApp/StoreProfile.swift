@@ -12,6 +12,13 @@ public enum StoreProfile {
         return text
     }
 
+    /// The `document_path:` a fingerprint names.
+    public static func documentPath(in fingerprint: String) -> String? {
+        guard let start = fingerprint.range(of: ", document_path: ") else { return nil }
+        let rest = fingerprint[start.upperBound...]
+        return String(rest[..<(rest.range(of: ", template: ")?.lowerBound ?? rest.endIndex)])
+    }
+
     /// Whether documents are held to Hexo's grammar (SPEC.md): the configuration says Hexo and so
     /// did the settings they were written with. Until a rerender to Hexo has run to its end (not run
     /// yet, or cut by a crash or power cut) documents are in the profile recorded before, whole in

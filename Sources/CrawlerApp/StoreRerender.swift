@@ -38,11 +38,17 @@ public struct StoreRerender {
 
     public func run(progress: (Report) -> Void = { _ in }) throws -> Report {
         let format = try OutputFormat(config.output)
-        if !dryRun { try store.markRerendering(StoreProfile.fingerprint(of: config)) }
+        if !dryRun, feed == nil { try store.markRerendering(StoreProfile.fingerprint(of: config)) }
         var feeds: [String: FeedConfig] = [:]
         for feed in config.feeds + config.disabledFeeds { feeds[feed.name] = feed }
         var report = Report()
         var after = ""
+        // Under the `document_path:` the documents were placed with, a replaced one stays where its
+        // first version was put; a new pattern places every document anew.
+        let samePattern = (try store.recordedProfile()).map {
+            StoreProfile.documentPath(in: $0) == config.documentPath
+        } ?? true
+        let keepsPlace = samePattern ? try store.replacedDocuments() : []
         while true {
             let rows = try store.storedSources(feed: feed, after: after, limit: Self.batchSize)
             guard let last = rows.last else { break }
@@ -63,7 +69,7 @@ public struct StoreRerender {
             let images = try keptImages(renderable.map { ($0.0.document.shortHash, $0.2) })
             let rewrites = Self.render(renderable.map { ($0.0.document.shortHash, $0.0.document.path, $0.1, $0.2) },
                                        format: format, layout: store.layout, defaultImage: config.defaultImage,
-                                       images: images)
+                                       images: images, keepingPlaceOf: keepsPlace)
             let changing = store.changing(rewrites)
             if !dryRun { report.keptAside += try store.rewrite(changing) }
             report.rewritten += changing.count
@@ -73,7 +79,7 @@ public struct StoreRerender {
         }
         // Only a whole store rewritten is in the new profile.
         if !dryRun, feed == nil { try store.recordProfile(StoreProfile.fingerprint(of: config)) }
-        if !dryRun { try store.markRerendering(nil) }
+        if !dryRun, feed == nil { try store.markRerendering(nil) }
         return report
     }
 
@@ -92,7 +98,7 @@ public struct StoreRerender {
     /// `images`, by row, the kept copies of its images (none: the remote URLs stay).
     static func render(_ rows: [(shortHash: String, path: String, source: SourceValues, feed: FeedConfig)],
                        format: OutputFormat, layout: DocumentLayout, defaultImage: String?,
-                       images: [[String: String]] = []) -> [DocumentStore.DocumentRewrite] {
+                       images: [[String: String]] = [], keepingPlaceOf replaced: Set<String> = []) -> [DocumentStore.DocumentRewrite] {
         let results = RenderedBatch(count: rows.count)
         DispatchQueue.concurrentPerform(iterations: rows.count) { index in
             let (shortHash, oldPath, source, feed) = rows[index]
@@ -100,10 +106,11 @@ public struct StoreRerender {
                                             format: format)
             let kept = images.indices.contains(index) ? images[index] : [:]
             let document = renderer.render(source.item, firstSeen: source.firstSeen, images: kept)
-            // Where it is, when that is a place of this layout: a replaced document keeps its first
-            // version's place, and a post's URL never changes with its text (or its new date).
+            // A replaced document keeps its first version's place (its date may have changed
+            // since): a post's URL never changes with its text.
             let placed = layout.relativePath(date: document.date, shortHash: shortHash)
-            let path = placed != oldPath && layout.holds(oldPath, shortHash: shortHash) ? oldPath : placed
+            let path = placed != oldPath && replaced.contains(shortHash) && layout.holds(oldPath, shortHash: shortHash)
+                ? oldPath : placed
             results.set(index, DocumentStore.DocumentRewrite(shortHash: shortHash, oldPath: oldPath,
                                                              path: path, text: document.text, date: document.date))
         }

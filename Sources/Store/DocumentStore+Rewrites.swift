@@ -211,6 +211,11 @@ extension DocumentStore {
         try index.revisions.markRerendering(profile)
     }
 
+    /// The documents that hold a later version of their item than the one they were named for.
+    public func replacedDocuments() throws(StoreError) -> Set<String> {
+        try RevisionIndex.replacedDocuments(in: index.database)
+    }
+
     /// The settings of a rerender cut short (this store's writer is the caller: none runs now).
     public func interruptedRerender() -> String? {
         RevisionIndex.rerendering(in: index.database)

@@ -69,7 +69,7 @@ public final class DocumentStore {
         let temporary = try folder.folder("tmp")
         let indexPath = try IndexFile.path(in: folder)
         // A new index beside documents would take none of them for stored: every item again.
-        if !setAsideBrokenIndex, access(indexPath, F_OK) != 0, Self.holdsFiles(folder, under: layout.topFolder) {
+        if !setAsideBrokenIndex, Self.isEmptyFile(indexPath), Self.holdsFiles(folder, under: layout.topFolder) {
             throw .refused(path: indexPath, reason: "is missing, and the store holds documents under \(layout.topFolder)/: "
                            + "a crawl now would store every item again; run `crawler store rebuild-index` to index them first")
         }
@@ -88,6 +88,14 @@ public final class DocumentStore {
         self.recovery = recovery
         // Best effort: a store that cannot record it still crawls; rebuild-index falls back to the defaults.
         try? KnownLayouts.record(layout, in: index.database)
+    }
+
+    /// No index, or an empty one with nothing in a WAL beside it (a failed copy, a full disk):
+    /// SQLite would start a new index in either.
+    private static func isEmptyFile(_ path: String) -> Bool {
+        var info = stat(), wal = stat()
+        guard stat(path, &info) == 0 else { return true }
+        return info.st_size == 0 && (stat(path + "-wal", &wal) != 0 || wal.st_size == 0)
     }
 
     /// Whether the folder `top` holds a file at any depth (stops at the first found).

@@ -13,10 +13,29 @@ extension StoreReader {
         RevisionIndex.rerendering(in: database)
     }
 
-    /// The process holding the store's lock now, by the PID it wrote there, if it is alive.
+    /// The process holding the store's lock now, as the kernel's table of locks (`/proc/locks`)
+    /// says: the PID written in the lock file may be a dead writer's, reused by another process.
+    /// Read, not taken: a probe with flock could make a crawl starting that instant find the
+    /// store in use.
     public func lockHolder() -> Int32? {
-        guard let text = try? String(contentsOfFile: root + "/lock", encoding: .utf8),
-              let pid = Int32(text.trimmingCharacters(where: { $0 == "\n" || $0 == " " })), pid > 0 else { return nil }
-        return kill(pid, 0) == 0 || errno == EPERM ? pid : nil
+        var info = stat()
+        guard stat(root + "/lock", &info) == 0,
+              let table = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else { return nil }
+        let device = UInt64(info.st_dev)
+        let major = ((device >> 8) & 0xfff) | ((device >> 32) & ~0xfff)
+        let minor = (device & 0xff) | ((device >> 12) & ~0xff)
+        let file = String(format: "%02x:%02x:%llu", major, minor, UInt64(info.st_ino))
+        // On an overlay the table may name the upper filesystem's device: the inode with the PID the
+        // lock file holds is enough there.
+        let written = (try? String(contentsOfFile: root + "/lock", encoding: .utf8))
+            .flatMap { Int32($0.trimmingCharacters(where: { $0 == "\n" || $0 == " " })) }
+        for line in table.split(separator: "\n") {
+            // `1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF`
+            let fields = line.split(separator: " ")
+            guard fields.count >= 6, fields[1] == "FLOCK", fields[3] == "WRITE", let pid = Int32(fields[4]) else { continue }
+            if fields[5] == file { return pid }
+            if pid == written, fields[5].split(separator: ":").last == "\(info.st_ino)"[...] { return pid }
+        }
+        return nil
     }
 }

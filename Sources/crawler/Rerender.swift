@@ -34,6 +34,11 @@ extension StoreCommand {
                 throw ExitCode.failure
             }
             let store = try location.open(dryRun: dryRun)
+            if feed != nil, !dryRun, let cut = store.interruptedRerender() {
+                printError("crawler: a `crawler store rerender` of the whole store (to \(cut)) was cut short; run it again "
+                           + "without --feed to finish it")
+                throw ExitStatus.configError
+            }
             // One feed's documents in another profile than the rest would be a store of two formats.
             if let feed, !dryRun, let recorded = try? store.recordedProfile(),
                recorded != StoreProfile.fingerprint(of: settings) {

@@ -301,6 +301,10 @@ import Testing
         let refused = try crawler(["once"])
         #expect(refused.status == 3 && refused.stderr.contains("run `crawler store rebuild-index`"), "\(refused.stderr)")
         #expect(folder.files(under: "site/_posts").count == 2)
+        // An empty index (a failed copy, a full disk) is no index either.
+        try folder.write("", to: "site/index.sqlite")
+        let empty = try crawler(["once"])
+        #expect(empty.status == 3 && empty.stderr.contains("run `crawler store rebuild-index`"), "\(empty.stderr)")
         #expect(try crawler(["store", "rebuild-index"]).stdout.contains("indexed 2 documents"))
         #expect(try crawler(["once"]).stdout.contains("0 new, 2 dup"))
     }

@@ -118,6 +118,17 @@ import Testing
         #expect(try crawler(["once"]).stdout.contains("0 new documents"))
     }
 
+    /// `{month}` to `{day}`: every old path still fit the new pattern's shape, and nothing moved.
+    @Test func aPatternOfTheSameShapeMovesEveryDocument() throws {
+        _ = try storeWithHexoDocuments()
+        try folder.write(feeds.config(["news", "healthy"], global: "document_path: posts/{year}/{day}/{hash}.md\n"),
+                         to: "feeds.yaml")
+        let rerender = try crawler(["store", "rerender"])
+        #expect(rerender.stdout.contains("(6 moved"), "\(rerender.stdout)")
+        #expect(folder.documents().keys.contains { $0.hasPrefix("posts/2026/01/") }, "\(folder.documents().keys)")
+        #expect(try crawler(["store", "verify"]).status == 0)
+    }
+
     @Test func dryRunSaysWhatWouldChangeAndWritesNothing() throws {
         let before = try storeWithHexoDocuments()
         try folder.write(feeds.config(["news", "healthy"], global: "output: jekyll\n"), to: "feeds.yaml")
