@@ -150,7 +150,10 @@ struct RequestSettingsParser {
     func proxy(_ reader: MappingReader) throws(ConfigError) -> String? {
         guard let value = try reader.string("proxy"), !value.isEmpty else { return nil }
         let url = value.contains("://") ? value : "http://" + value
-        guard Self.isSafe(value), !value.contains(where: { $0 == " " || $0 == "\t" }),
+        // `http:/u:pw@host`: a scheme that lost a slash, which the `http://` put in front would hide.
+        let misspelt = !value.contains("://") && value.prefix { $0.isLetter || $0.isNumber || "+.-".contains($0) }.count > 0
+            && value.drop { $0.isLetter || $0.isNumber || "+.-".contains($0) }.hasPrefix(":/")
+        guard Self.isSafe(value), !misspelt, !value.contains(where: { $0 == " " || $0 == "\t" }),
               let authority = URLAuthority(url, defaultPort: 1080), !authority.host.isEmpty,
               authority.host.first != "[" || authority.host.last == "]" else {
             throw parser.error(at: reader.node("proxy")!, key: reader.qualified("proxy"),

@@ -26,10 +26,12 @@ public enum URLIdentity {
             authority = authority[authority.index(after: at)...]
         }
         let host = hostAndPort(percentNormalized(authority).lowercased(), scheme: scheme)
-        let tail = percentNormalized(rest[authorityEnd...])
+        // Dot segments as libcurl resolves them, before escapes are decoded: it sends `%2e%2e` as
+        // written, which a server may not read as `..`.
+        let tail = rest[authorityEnd...]
         let queryStart = tail.firstIndex(of: "?") ?? tail.endIndex
-        let path = removingDotSegments(String(tail[..<queryStart]))
-        return scheme + "://" + user + host + (path.hasPrefix("/") ? "" : "/") + path + tail[queryStart...]
+        let path = percentNormalized(Substring(removingDotSegments(String(tail[..<queryStart]))))
+        return scheme + "://" + user + host + (path.hasPrefix("/") ? "" : "/") + path + percentNormalized(tail[queryStart...])
     }
 
     /// The host without a final dot, and its port only when it is not the scheme's default,

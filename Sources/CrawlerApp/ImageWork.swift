@@ -72,8 +72,12 @@ struct ImageWork {
             let fields = entry.source.renderer.fields(for: item, firstSeen: entry.source.firstSeen,
                                                       rewrites: rules.rewrites, article: entry.articles[index])
             var urls = ImageReferences.sources(in: fields.body)
-            // The header image first: it heads the post, and stays among the ones kept.
-            if let image = fields.image, !urls.contains(image) { urls.insert(image, at: 0) }
+            // The header image first: it heads the post, and stays among the ones kept (wherever the
+            // sanitizer put it in the body).
+            if let image = fields.image {
+                urls.removeAll { $0 == image }
+                urls.insert(image, at: 0)
+            }
             if urls.count > Self.perDocument {
                 job.capped[index] = urls.count - Self.perDocument
                 urls = Array(urls.prefix(Self.perDocument))

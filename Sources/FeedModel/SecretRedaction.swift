@@ -38,14 +38,22 @@ public enum SecretRedaction {
     /// In a URL whose scheme lost a character of its `://` (`http:/u:pw@host`, `https:u:pw@host`,
     /// `http//u:pw@host`), which is refused and so printed: from past the scheme and its slashes
     /// up to the last `@`, when that holds a `:` before any `/` (else it is a path, `a/b@2x.png`).
+    /// Only what comes before the query or fragment is looked at (a `://` there is another URL's),
+    /// and user info without a `:` is masked whole, as a token, when it holds no `/`.
     private static func misspeltUserInfo(in url: String) -> Range<Int>? {
-        let bytes = Array(url.utf8)
-        guard !url.contains("://"), let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { return nil }
+        let all = Array(url.utf8)
+        let bytes = all.prefix { $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+        guard bytes.firstRange(of: Array("://".utf8)) == nil, let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { return nil }
         var start = bytes.prefix { isSchemeByte($0) }.count
+        guard start < bytes.count, bytes[start] == UInt8(ascii: ":") || bytes[start] == UInt8(ascii: "/") else { return nil }
         while start < at, [UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "\\")].contains(bytes[start]) { start += 1 }
         let info = bytes[start..<at]
-        guard let colon = info.firstIndex(of: UInt8(ascii: ":")),
-              info.firstIndex(of: UInt8(ascii: "/")).map({ colon < $0 }) ?? true else { return nil }
+        guard !info.isEmpty else { return nil }
+        if let colon = info.firstIndex(of: UInt8(ascii: ":")) {
+            guard info.firstIndex(of: UInt8(ascii: "/")).map({ colon < $0 }) ?? true else { return nil }
+        } else if info.contains(UInt8(ascii: "/")) {
+            return nil
+        }
         return start..<(at + 1)
     }
 

@@ -102,11 +102,19 @@ struct Add: AsyncParsableCommand {
 
     /// Where permanent redirects (301, 308) from `url` lead, up to the first temporary one: a
     /// 302 or 307 may point at a signed, expiring address or one node of a balancer.
+    /// A URL's password goes with it on its own origin (the check fetch sent it there); a move
+    /// elsewhere is not followed for such a URL, as the crawl itself would not adopt it.
     static func lastingURL(_ url: String, redirects: [Redirect]) -> String {
         var lasting = url
         for redirect in redirects {
             guard redirect.isPermanent else { break }
-            lasting = redirect.to
+            let target = URLUserInfo.removed(from: redirect.to)
+            if URLUserInfo.has(lasting) {
+                guard URLAuthority.keepsSecrets(from: lasting, to: target) else { break }
+                lasting = URLUserInfo.carried(from: lasting, to: target)
+            } else {
+                lasting = redirect.to
+            }
         }
         return lasting
     }

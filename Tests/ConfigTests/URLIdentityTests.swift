@@ -33,6 +33,8 @@ import Testing
         ("https://example.org:80/feed.xml", "https://example.org/feed.xml"),
         ("http://example.org/feed.xml?a=1", "http://example.org/feed.xml?a=2"),
         ("http://127.0.0.1:8080/f", "http://127.0.0.1:8081/f"),
+        // libcurl sends `%2e%2e` as written, not as `..`.
+        ("https://example.org/a/%2e%2e/f", "https://example.org/f"),
     ])
     func differentFeedsStayDifferent(one: String, other: String) {
         #expect(URLIdentity.key(one) != URLIdentity.key(other))

@@ -305,6 +305,14 @@ import Testing
         ("  - url: 'http//reader:PWSECRET13@127.0.0.1:9/feed'", "is not an http://, https:// or file:// URL"),
         ("  - url: https://a.example/feed\nnotify: {webhook: \"http:/hu:PWSECRET14@127.0.0.1/x\"}",
          "is not an http(s) URL"),
+        // Another URL in the query, a token without a password, a proxy with a lost slash.
+        ("  - url: 'http:/u:PWSECRET15@127.0.0.1:9/h.xml?next=http://x'", "is not an http://, https:// or file:// URL"),
+        ("  - url: 'http:u:PWSECRET16@127.0.0.1:9/h.xml#a://b'", "is not an http://, https:// or file:// URL"),
+        ("  - url: 'http:/TOKENSECRET17@127.0.0.1:9/h.xml'", "is not an http://, https:// or file:// URL"),
+        ("  - url: https://a.example/feed\nnotify: {webhook: \"https:/HKTOKENSECRET18@127.0.0.1:1/?r=http://x\"}",
+         "is not an http(s) URL"),
+        ("  - url: https://a.example/feed\n    proxy: \"http:/PXTOKENSECRET19@127.0.0.1:3128\"", "its host and port cannot be read"),
+        ("  - url: https://a.example/feed\n    proxy: \"http:/u:PXSECRET20@127.0.0.1:3128/?a=http://b\"", "its host and port cannot be read"),
     ])
     func aSecretInAnUnreadableSettingIsNotShown(_ feed: String, _ message: String) throws {
         try folder.write("store: ./out\nfeeds:\n\(feed)\n", to: "feeds.yaml")

@@ -282,6 +282,14 @@ import Testing
         #expect(temporary.status == 0, "\(temporary.stderr)")
         let moved = try crawler(["add", server.url("/moved.xml"), "--allow-private-networks"])
         #expect(moved.status == 0, "\(moved.stderr)")
+        // A password in the URL goes with it where it moved on its origin (it was written without,
+        // and the feed then failed with 401 on every crawl).
+        let locked = server.url("/moved.xml").replacingOccurrences(of: "://", with: "://u:MYPW@")
+        let withPassword = try CrawlerProcess.run(["add", locked, "--allow-private-networks", "--config", "other.yaml"],
+                                                  in: folder.path, shellPrefix: "printf 'feeds: []\\n' > other.yaml;")
+        #expect(withPassword.status == 0, "\(withPassword.stderr)")
+        #expect(folder.read("other.yaml")?.contains(server.url("/new.xml").replacingOccurrences(of: "://", with: "://u:MYPW@")) == true,
+                "\(folder.read("other.yaml") ?? "")")
         let text = try #require(folder.read("feeds.yaml"))
         #expect(text.contains("- url: \(server.url("/temporary.xml"))"), "\(text)")
         #expect(text.contains("- url: \(server.url("/new.xml"))"), "\(text)")
