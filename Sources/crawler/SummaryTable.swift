@@ -19,6 +19,8 @@ enum SummaryTable {
                 var line = "ok    \(name)  \(status)  \(report.new) new, \(report.duplicates) dup, "
                     + "\(counted(report.items, "item")), \(kilobytes(report.bytes)), \(report.milliseconds) ms"
                 if let cut = report.cut { line += ", cut at \(cut)" }
+                // A corrected post is no new document, and not nothing either.
+                if report.replaced > 0 { line += ", \(counted(report.replaced, "post")) corrected in place" }
                 if report.held > 0 { line += ", \(report.held) held for a later day (max_documents_per_day)" }
                 lines.append(line)
             }

@@ -36,6 +36,8 @@ import Testing
                                     Feed.item(guid: "b", title: "Other", body: "other story")])
         let second = try once()
         #expect(second.status == 0, "\(second.stderr)")
+        // The summary said "0 new, 0 dup" for it.
+        #expect(second.stdout.contains("1 post corrected in place"), "\(second.stdout)")
         let after = folder.documents()
         #expect(after.count == before.count)
         #expect(after[path]?.contains("second version") == true)
