@@ -68,7 +68,9 @@ struct StoreBatch {
             let (processor, prepared) = waiting[index]
             let room = max(0, processor.bounds.maxDocumentsPerDay - (prepared.state.storedToday?.documents(on: processor.now) ?? 0))
             guard prepared.documents.count > room else { continue }
+            // A correction of a post the store holds is no new document: it passes, uncounted.
             let stored = try store.storedHashes(among: prepared.documents.map(\.shortHash))
+                .union(store.revisingDocuments(among: prepared.documents))
             let fresh = prepared.documents.enumerated().filter { !stored.contains($0.element.shortHash) }
             let newest = fresh.sorted { ($0.element.date, -$0.offset) > ($1.element.date, -$1.offset) }.prefix(room)
             let chosen = Set(newest.map(\.offset))

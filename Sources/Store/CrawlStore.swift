@@ -4,6 +4,7 @@ public import FeedModel
 /// `DocumentStore` (files + SQLite, one machine) and the fleet's PostgreSQL store both provide it,
 /// so the pipeline never knows which one it writes to.
 public protocol CrawlStore: AnyObject {
+    func revisingDocuments(among documents: [Document]) throws(StoreError) -> Set<String>
     func feedState(_ feed: String) throws(StoreError) -> FeedState?
     /// The states of `feeds` that have one; a store that can should read them at once.
     func feedStates(_ feeds: [String]) throws(StoreError) -> [String: FeedState]
@@ -28,6 +29,12 @@ public protocol CrawlStore: AnyObject {
 }
 
 extension CrawlStore {
+    /// Which of `documents` are later versions of an item the store holds (corrections, not new
+    /// documents), by short hash. None, for a store that keeps no revisions.
+    public func revisingDocuments(among documents: [Document]) throws(StoreError) -> Set<String> {
+        []
+    }
+
     /// One read after another, for a store without a cheaper way.
     public func feedStates(_ feeds: [String]) throws(StoreError) -> [String: FeedState] {
         var states: [String: FeedState] = [:]

@@ -152,6 +152,12 @@ public final class DocumentStore {
         return try StoredHashes.among(shorts, in: stagingConnection!)
     }
 
+    /// Asked, as `storedHashes`, on the staging side.
+    public func revisingDocuments(among documents: [Document]) throws(StoreError) -> Set<String> {
+        if stagingConnection == nil { stagingConnection = try SQLiteDatabase(path: index.database.path, readOnly: true) }
+        return try RevisionPlan.itemsWithFiles(documents, in: stagingConnection!)
+    }
+
     /// Stores the documents not already present, as one durable batch (`stage`, then `store`).
     public func store(_ documents: [Document], storedAt: Timestamp) throws(StoreError) -> Outcome {
         try store(stage(documents, lookingUpIn: index.database), storedAt: storedAt)

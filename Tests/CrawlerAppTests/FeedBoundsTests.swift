@@ -1,5 +1,6 @@
 import CrawlerTestKit
 import Foundation
+import Synchronization
 import Testing
 
 /// The work one feed may cause in a pass: items taken from one fetch, new documents a day, and
@@ -110,7 +111,11 @@ import Testing
         }
         let oldestFirst = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title><link>https://example.org/</link>"
             + items.joined() + "</channel></rss>"
-        let server = try Self.server(["dated": oldestFirst])
+        let served = Mutex(oldestFirst)
+        let healthy = Self.feed("healthy", items: 1)
+        let server = try LoopbackHTTPServer { request in
+            ServedResponse(text: request.path == "/dated" ? served.withLock { $0 } : healthy)
+        }
         try folder.write("""
             store: ./out
             feeds:
@@ -124,6 +129,15 @@ import Testing
         #expect(run.status == 0, "stderr: \(run.stderr.suffix(1500))")
         #expect(documents(mentioning: "dated") == ["dated 4", "dated 5"])
         #expect(documents(mentioning: "healthy").count == 1)
+
+        // A correction of a stored post is no new document: it was held for a later day.
+        let corrected = oldestFirst.replacingOccurrences(of: "<description>day 5</description>",
+                                                          with: "<description>day 5, corrected</description>")
+        served.withLock { $0 = corrected }
+        let again = try CrawlerProcess.run(["once", "--force"], in: folder.path)
+        #expect(again.status == 0)
+        let line = fetchLines(again.stderr, feed: "dated").first
+        #expect(line?["replaced"] == "1", "\(again.stderr.suffix(1500))")
     }
 
     @Test func aFeedPastItsParseTimeLimitIsCutAndReportedWhileTheOthersAreStored() throws {
