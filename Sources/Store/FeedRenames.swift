@@ -18,7 +18,8 @@ public enum FeedRenames {
         try index.database.prepare("SELECT feed, url FROM feed_state").run([]) { row in
             if let feed = row.text(0) { urls[feed] = row.text(1) ?? "" }
         }
-        let renames = try orphansAdopted(feeds, urls: urls, index: index) + exchanged(feeds, urls: urls)
+        let adopted = try orphansAdopted(feeds, urls: urls, index: index)
+        let renames = adopted + exchanged(feeds, urls: urls) + chained(feeds, urls: urls, taken: Set(adopted.map(\.to)))
         guard !renames.isEmpty, applying else { return renames }
         try index.database.transaction { () throws(StoreError) in
             // Through names no feed has, so that names traded in a cycle do not meet.
@@ -80,6 +81,26 @@ public enum FeedRenames {
             if whole.count == renames.count { return renames }
             renames = whole
         }
+    }
+
+    /// A feed renamed while another feed took its old name in the same edit (`a` → `b` at the same
+    /// URL, and a new URL under `a`): the URL's history goes to the name now at that URL, and the
+    /// feed under the old name starts afresh, as any feed at a new URL does. Left with the name,
+    /// the history let the new URL's items pass for later versions of the old URL's posts, and
+    /// write over them.
+    static func chained(_ feeds: [FeedConfig], urls: [String: String], taken: Set<String>) -> [Rename] {
+        let configuredURL = Dictionary(feeds.map { ($0.name, $0.url) }, uniquingKeysWith: { first, _ in first })
+        var renames: [Rename] = []
+        var given: Set<String> = []
+        for feed in feeds where urls[feed.name] == nil && !taken.contains(feed.name) {
+            guard let (previous, _) = urls.first(where: { name, url in
+                !given.contains(name) && belongs(url, to: feed.url)
+                    && configuredURL[name].map { !belongs(url, to: $0) } == true
+            }) else { continue }
+            given.insert(previous)
+            renames.append(Rename(from: previous, to: feed.name))
+        }
+        return renames
     }
 
     private static func belongs(_ stored: String, to url: String) -> Bool {

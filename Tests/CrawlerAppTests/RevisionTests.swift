@@ -88,6 +88,35 @@ import Testing
         #expect(firsts.count == 1 && firsts.first?.contains("cross body again") == true, "\(folder.documents().values)")
     }
 
+    /// Renamed (same URL), while a new feed took the old name in the same edit: the old name kept
+    /// the URL's history, and the new feed's items passed for later versions of its posts (one
+    /// with a copied guid wrote over the first feed's post). The history goes with the URL.
+    @Test func aNameTakenOverInTheSameEditGetsNoneOfTheRenamedFeedsPosts() throws {
+        try folder.write(feeds.config(["victim", "healthy"]), to: "feeds.yaml")
+        feeds.serve("victim", items: [Feed.item(guid: "g1", title: "Victim story", body: "original victim text")])
+        #expect(try once().status == 0)
+        feeds.serve("hostile", items: [Feed.item(guid: "g1", title: "Victim story", body: "HACKED by hostile")])
+        try folder.write("""
+            store: ./store
+            feeds:
+              - url: \(feeds.url("victim"))
+                name: renamed
+              - url: \(feeds.url("hostile"))
+                name: victim
+              - url: \(feeds.url("healthy"))
+                name: healthy
+
+            """, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once", "--force"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("event=feed_renamed"), "\(run.stderr)")
+        let texts = folder.documents().values
+        #expect(texts.contains { $0.contains("original victim text") }, "\(texts)")
+        #expect(!texts.contains { $0.contains("HACKED") && $0.contains("Channel victim") }, "\(texts)")
+        #expect(texts.filter { $0.contains("original victim text") }.count == 1)
+        expectHealthyStored()
+    }
+
     /// A replaced post keeps its first version's place; a rerender (no setting changed) moved the
     /// ones whose date had changed since to their new date's folder, and their URLs broke.
     @Test func aRerenderKeepsAReDatedPostWhereItIs() throws {
