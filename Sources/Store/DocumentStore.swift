@@ -69,8 +69,8 @@ public final class DocumentStore {
         let temporary = try folder.folder("tmp")
         let indexPath = try IndexFile.path(in: folder)
         // A new index beside documents would take none of them for stored: every item again.
-        if !setAsideBrokenIndex, Self.isEmptyFile(indexPath), Self.holdsFiles(folder, under: layout.topFolder) {
-            throw .refused(path: indexPath, reason: "is missing, and the store holds documents under \(layout.topFolder)/: "
+        if !setAsideBrokenIndex, Self.isEmptyFile(indexPath), let top = Self.folderHoldingFiles(folder) {
+            throw .refused(path: indexPath, reason: "is missing or empty, and the store holds documents under \(top)/: "
                            + "a crawl now would store every item again; run `crawler store rebuild-index` to index them first")
         }
         (index, brokenIndexKeptAs) = try Self.openIndex(indexPath, setAsideBroken: setAsideBrokenIndex)
@@ -96,6 +96,15 @@ public final class DocumentStore {
         var info = stat(), wal = stat()
         guard stat(path, &info) == 0 else { return true }
         return info.st_size == 0 && (stat(path + "-wal", &wal) != 0 || wal.st_size == 0)
+    }
+
+    /// The first folder of the store (any layout's, not `tmp/` or `assets/`) that holds a file at
+    /// any depth: documents of an earlier `document_path:` count too.
+    private static func folderHoldingFiles(_ root: StoreFolder) -> String? {
+        for entry in root.entries() where entry.kind == .folder && entry.name != "tmp" && entry.name != "assets" {
+            if holdsFiles(root, under: entry.name) { return entry.name }
+        }
+        return nil
     }
 
     /// Whether the folder `top` holds a file at any depth (stops at the first found).
@@ -155,7 +164,7 @@ public final class DocumentStore {
     /// Asked, as `storedHashes`, on the staging side.
     public func revisingDocuments(among documents: [Document]) throws(StoreError) -> Set<String> {
         if stagingConnection == nil { stagingConnection = try SQLiteDatabase(path: index.database.path, readOnly: true) }
-        return try RevisionPlan.itemsWithFiles(documents, in: stagingConnection!)
+        return try RevisionPlan.corrections(documents, in: stagingConnection!)
     }
 
     /// Stores the documents not already present, as one durable batch (`stage`, then `store`).

@@ -45,6 +45,20 @@ enum RevisionPlan {
         return stored == link
     }
 
+    /// Of `itemsWithFiles`, those that are later versions of the same story (`isSameStory`): a
+    /// guid reused with another link is a new document, and counts against the daily budget.
+    static func corrections(_ documents: [Document], in database: SQLiteDatabase) throws(StoreError) -> Set<String> {
+        let withFiles = try itemsWithFiles(documents, in: database)
+        guard !withFiles.isEmpty else { return [] }
+        let lookup = try RevisionIndex.prepareLookup(on: database)
+        var found: Set<String> = []
+        for document in documents where withFiles.contains(document.shortHash) {
+            if let file = try RevisionIndex.file(of: document.feed, item: document.itemIdentity, using: lookup),
+               isSameStory(file, document) { found.insert(document.shortHash) }
+        }
+        return found
+    }
+
     /// The short hashes of the documents (of feeds not under `new`) whose item has a file now.
     static func itemsWithFiles(_ documents: [Document], in database: SQLiteDatabase) throws(StoreError) -> Set<String> {
         let withFiles = try feedsWithFiles(documents, in: database)

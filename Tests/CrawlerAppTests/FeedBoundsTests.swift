@@ -140,6 +140,36 @@ import Testing
         #expect(line?["replaced"] == "1", "\(again.stderr.suffix(1500))")
     }
 
+    /// A guid reused with another link is another story, so a new document: passed off as a
+    /// correction, it was not counted, and a feed churning its links passed any budget.
+    @Test func aReusedGuidWithANewLinkCountsAgainstTheBudget() throws {
+        func items(_ round: Int) -> String {
+            let entries = (1...3).map { "<item><title>churn \(round)-\($0)</title><guid>churn-\($0)</guid>"
+                + "<link>https://example.org/\(round)/\($0)</link><description>round \(round) body \($0)</description></item>" }
+            return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>" + entries.joined() + "</channel></rss>"
+        }
+        let served = Mutex(items(1))
+        let healthy = Self.feed("healthy", items: 1)
+        let server = try LoopbackHTTPServer { request in
+            ServedResponse(text: request.path == "/churn" ? served.withLock { $0 } : healthy)
+        }
+        try folder.write("""
+            store: ./out
+            feeds:
+              - url: \(server.url("/healthy"))
+                name: healthy
+              - url: \(server.url("/churn"))
+                name: churn
+                max_documents_per_day: 3
+            """, to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        #expect(documents(mentioning: "churn").count == 3)
+        served.withLock { $0 = items(2) }
+        let again = try CrawlerProcess.run(["once", "--force"], in: folder.path)
+        #expect(fetchLines(again.stderr, feed: "churn").first?["held"] == "3", "\(again.stderr.suffix(1500))")
+        #expect(documents(mentioning: "churn").count == 3)
+    }
+
     @Test func aFeedPastItsParseTimeLimitIsCutAndReportedWhileTheOthersAreStored() throws {
         let server = try Self.server(["slow": Self.feed("slow", items: 20_000, bodyBytes: 200)])
         try folder.write("""

@@ -301,6 +301,13 @@ import Testing
         let refused = try crawler(["once"])
         #expect(refused.status == 3 && refused.stderr.contains("run `crawler store rebuild-index`"), "\(refused.stderr)")
         #expect(folder.files(under: "site/_posts").count == 2)
+        // Nor with another document_path given at the same time: the documents are elsewhere.
+        try folder.write("output: jekyll\nstore: ./site\ndocument_path: blog/{year}/{hash}.html\nfeeds:\n"
+                         + "  - url: \(server.url("/feed"))\n    name: sina\n", to: "feeds.yaml")
+        let moved = try crawler(["once"])
+        #expect(moved.status == 3 && moved.stderr.contains("under _posts/"), "\(moved.stderr)")
+        try folder.write("output: jekyll\nstore: ./site\nfeeds:\n  - url: \(server.url("/feed"))\n    name: sina\n",
+                         to: "feeds.yaml")
         // An empty index (a failed copy, a full disk) is no index either.
         try folder.write("", to: "site/index.sqlite")
         let empty = try crawler(["once"])
