@@ -1,6 +1,5 @@
 import CrawlerTestKit
 import Foundation
-import Synchronization
 import Testing
 
 /// The work one feed may cause in a pass: items taken from one fetch, new documents a day, and
@@ -102,6 +101,25 @@ import Testing
         #expect(line?["new"] == "0" && line?["held"] == "20", "stderr: \(second.stderr.suffix(1500))")
     }
 
+    /// A feed `name` under `max_documents_per_day: limit` whose body the test changes (`served`),
+    /// beside a healthy feed; returns the server, which must outlive the runs.
+    private func budgetFeed(_ name: String, limit: Int, served: LockedText) throws -> LoopbackHTTPServer {
+        let healthy = Self.feed("healthy", items: 1)
+        let server = try LoopbackHTTPServer { request in
+            ServedResponse(text: request.path == "/" + name ? served.value : healthy)
+        }
+        try folder.write("""
+            store: ./out
+            feeds:
+              - url: \(server.url("/healthy"))
+                name: healthy
+              - url: \(server.url("/" + name))
+                name: \(name)
+                max_documents_per_day: \(limit)
+            """, to: "feeds.yaml")
+        return server
+    }
+
     /// The budget kept the first new items in document order: for a feed that lists its oldest
     /// first, the oldest, with the newest held back (the README says newest first).
     @Test func theDailyBudgetKeepsTheNewestItemsWhateverTheirOrder() throws {
@@ -111,20 +129,10 @@ import Testing
         }
         let oldestFirst = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title><link>https://example.org/</link>"
             + items.joined() + "</channel></rss>"
-        let served = Mutex(oldestFirst)
-        let healthy = Self.feed("healthy", items: 1)
-        let server = try LoopbackHTTPServer { request in
-            ServedResponse(text: request.path == "/dated" ? served.withLock { $0 } : healthy)
-        }
-        try folder.write("""
-            store: ./out
-            feeds:
-              - url: \(server.url("/healthy"))
-                name: healthy
-              - url: \(server.url("/dated"))
-                name: dated
-                max_documents_per_day: 2
-            """, to: "feeds.yaml")
+        let served = LockedText()
+        served.value = oldestFirst
+        let server = try budgetFeed("dated", limit: 2, served: served)
+        defer { _ = server }
         let run = try CrawlerProcess.run(["once"], in: folder.path)
         #expect(run.status == 0, "stderr: \(run.stderr.suffix(1500))")
         #expect(documents(mentioning: "dated") == ["dated 4", "dated 5"])
@@ -133,7 +141,7 @@ import Testing
         // A correction of a stored post is no new document: it was held for a later day.
         let corrected = oldestFirst.replacingOccurrences(of: "<description>day 5</description>",
                                                           with: "<description>day 5, corrected</description>")
-        served.withLock { $0 = corrected }
+        served.value = corrected
         let again = try CrawlerProcess.run(["once", "--force"], in: folder.path)
         #expect(again.status == 0)
         let line = fetchLines(again.stderr, feed: "dated").first
@@ -148,23 +156,13 @@ import Testing
                 + "<link>https://example.org/\(round)/\($0)</link><description>round \(round) body \($0)</description></item>" }
             return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>" + entries.joined() + "</channel></rss>"
         }
-        let served = Mutex(items(1))
-        let healthy = Self.feed("healthy", items: 1)
-        let server = try LoopbackHTTPServer { request in
-            ServedResponse(text: request.path == "/churn" ? served.withLock { $0 } : healthy)
-        }
-        try folder.write("""
-            store: ./out
-            feeds:
-              - url: \(server.url("/healthy"))
-                name: healthy
-              - url: \(server.url("/churn"))
-                name: churn
-                max_documents_per_day: 3
-            """, to: "feeds.yaml")
+        let served = LockedText()
+        served.value = items(1)
+        let server = try budgetFeed("churn", limit: 3, served: served)
+        defer { _ = server }
         #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
         #expect(documents(mentioning: "churn").count == 3)
-        served.withLock { $0 = items(2) }
+        served.value = items(2)
         let again = try CrawlerProcess.run(["once", "--force"], in: folder.path)
         #expect(fetchLines(again.stderr, feed: "churn").first?["held"] == "3", "\(again.stderr.suffix(1500))")
         #expect(documents(mentioning: "churn").count == 3)
