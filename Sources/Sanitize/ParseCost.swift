@@ -26,7 +26,7 @@ enum ParseCost {
 
     private static let formatting: Set<UInt64> = Set([
         "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
-    ].map { key(Array($0.utf8)[...]) })
+    ].map { key($0.utf8) })
 
     /// Elements that never nest into themselves (void ones, those a start tag of their own name
     /// closes, and table parts, which the tree builder ignores outside a table), by their names'
@@ -37,14 +37,13 @@ enum ParseCost {
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
         "track", "wbr", "image", "keygen", "p", "li", "dt", "dd", "tr", "td", "th",
         "tbody", "thead", "tfoot", "colgroup", "caption", "html", "head", "body",
-    ].map { key(Array($0.utf8)[...]) })
+    ].map { key($0.utf8) })
 
     static func isExcessive(_ source: [UInt8]) -> Bool {
         source.withUnsafeBufferPointer { bytes in
             var open = OpenElements()
+            var unclosed = UnclosedFormatting()
             var tags = 0, attributes = 0
-            // Formatting elements opened and not closed by an end tag of their name, by name.
-            var unclosed: [UInt64: Int] = [:], unclosedCount = 0, rebuilt = 0
             var index = ByteSearch.index(of: UInt8(ascii: "<"), in: UnsafeRawBufferPointer(bytes), from: 0)
             while index + 1 < bytes.count {
                 let closing = bytes[index + 1] == UInt8(ascii: "/")
@@ -58,17 +57,8 @@ enum ParseCost {
                     tags += 1
                     if tags > tagLimit { return true }
                     let name = key(bytes[nameStart..<nameEnd])
-                    rebuilt += 2 * unclosedCount
-                    if rebuilt > rebuildLimit { return true }
-                    if formatting.contains(name) {
-                        if !closing {
-                            unclosed[name, default: 0] += 1
-                            unclosedCount += 1
-                        } else if unclosed[name, default: 0] > 0 {
-                            unclosed[name, default: 0] -= 1
-                            unclosedCount -= 1
-                        }
-                    }
+                    unclosed.see(name, closing: closing)
+                    if unclosed.rebuilt > rebuildLimit { return true }
                     if closing {
                         // A formatting element's end tag leaves a block opened inside it open
                         // (the adoption agency moves the block out): `<b><div></b>` nests divs.
@@ -88,6 +78,26 @@ enum ParseCost {
                 index = ByteSearch.index(of: UInt8(ascii: "<"), in: UnsafeRawBufferPointer(bytes), from: next)
             }
             return false
+        }
+    }
+
+    /// Formatting elements opened and not closed by an end tag of their name, and what rebuilding
+    /// them could have made so far (all of them, at every tag and the text after it).
+    private struct UnclosedFormatting {
+        private var byName: [UInt64: Int] = [:]
+        private var count = 0
+        private(set) var rebuilt = 0
+
+        mutating func see(_ name: UInt64, closing: Bool) {
+            rebuilt += 2 * count
+            guard formatting.contains(name) else { return }
+            if !closing {
+                byName[name, default: 0] += 1
+                count += 1
+            } else if byName[name, default: 0] > 0 {
+                byName[name, default: 0] -= 1
+                count -= 1
+            }
         }
     }
 
@@ -123,11 +133,7 @@ enum ParseCost {
 
     /// A name, ASCII letters in lower case, as a 64-bit FNV-1a hash (the whole name: two long names
     /// that share a start are two elements).
-    private static func key(_ name: Slice<UnsafeBufferPointer<UInt8>>) -> UInt64 {
-        name.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1 | ($1 >= 0x41 && $1 <= 0x5A ? 0x20 : 0))) &* 0x100_0000_01b3 }
-    }
-
-    private static func key(_ name: ArraySlice<UInt8>) -> UInt64 {
+    private static func key(_ name: some Collection<UInt8>) -> UInt64 {
         name.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1 | ($1 >= 0x41 && $1 <= 0x5A ? 0x20 : 0))) &* 0x100_0000_01b3 }
     }
 
