@@ -45,23 +45,34 @@ extension DocumentStore {
     @discardableResult
     public func rewrite(_ rewrites: [DocumentRewrite]) throws(StoreError) -> [String] {
         var kept: [String] = []
-        for rewrite in rewrites {
-            if DocumentStore.isContentHash(rewrite.shortHash),
-               let recorded = try index.documents(where: "short = '\(rewrite.shortHash)'").first,
-               recorded.path == rewrite.oldPath, isEditedByHand(recorded), let file = folder.locate(rewrite.oldPath) {
-                kept.append(DocumentLayout.folder(of: rewrite.oldPath) + "/" + (try FileSystem.keepCopy(file.name, in: file.folder)))
-            }
-            if rewrite.path != rewrite.oldPath, let file = folder.locate(rewrite.path), file.folder.kind(of: file.name) == .file,
-               FileSystem.read(file.name, in: file.folder).map({ !$0.elementsEqual(rewrite.text.utf8) }) ?? true {
-                kept.append(DocumentLayout.folder(of: rewrite.path) + "/" + (try FileSystem.keepCopy(file.name, in: file.folder)))
-            }
-        }
+        for rewrite in rewrites { kept += try keepOwnersFiles(before: rewrite) }
         try performRewrites(rewrites.map { rewrite in
             (RevisionIndex.Rewrite(document: rewrite.shortHash, temp: "", path: rewrite.path, oldPath: rewrite.oldPath,
                                    date: rewrite.date, bytes: rewrite.text.utf8.count, feed: rewrite.revision?.feed,
                                    item: rewrite.revision?.item, hash: rewrite.revision?.contentHash), rewrite.text)
         })
         return kept
+    }
+
+    /// A second name (`NAME.edited`) for what `rewrite` would take away from the site owner: the
+    /// document's file edited by hand since it was stored, and a file at its new place that is not
+    /// this document. Linked before the rewrite is listed: a crash leaves an extra name, never a loss.
+    private func keepOwnersFiles(before rewrite: DocumentRewrite) throws(StoreError) -> [String] {
+        var kept: [String] = []
+        if DocumentStore.isContentHash(rewrite.shortHash),
+           let recorded = try index.documents(where: "short = '\(rewrite.shortHash)'").first,
+           recorded.path == rewrite.oldPath, isEditedByHand(recorded), let file = folder.locate(rewrite.oldPath) {
+            kept.append(DocumentLayout.folder(of: rewrite.oldPath) + "/" + (try FileSystem.keepCopy(file.name, in: file.folder)))
+        }
+        if rewrite.path != rewrite.oldPath, isFile(at: rewrite.path), let file = folder.locate(rewrite.path),
+           FileSystem.read(file.name, in: file.folder).map({ !$0.elementsEqual(rewrite.text.utf8) }) ?? true {
+            kept.append(DocumentLayout.folder(of: rewrite.path) + "/" + (try FileSystem.keepCopy(file.name, in: file.folder)))
+        }
+        return kept
+    }
+
+    private func isFile(at path: String) -> Bool {
+        folder.locate(path).map { $0.folder.kind(of: $0.name) == .file } ?? false
     }
 
     /// Replaces or records the revisions of a batch; returns the documents written and those only recorded.
@@ -82,7 +93,7 @@ extension DocumentStore {
             guard files.insert(file.document).inserted else { continue }
             // Edited by hand since it was stored, or deleted: the version is recorded, never written
             // over the edit, and a post the site owner removed does not come back.
-            guard try !isEditedByHand(document: file.document), folder.locate(file.path).map({ $0.folder.kind(of: $0.name) == .file }) ?? false else {
+            guard try !isEditedByHand(document: file.document), isFile(at: file.path) else {
                 kept.append(document)
                 continue
             }
