@@ -107,13 +107,23 @@ extension StoreCommand {
                 return
             }
             let report: DocumentStore.VerifyReport
-            let root: String
-            var rerender: (profile: String, holder: Int32?)?
+            let reader: StoreReader
             do {
                 // Read-only and lock-free: works on a read-only copy, as another user, beside `crawler run`.
-                let reader = try StoreReader(path: settings.storePath)
-                root = reader.root
-                rerender = reader.rerendering().map { ($0, reader.lockHolder()) }
+                reader = try StoreReader(path: settings.storePath)
+            } catch {
+                printError("crawler: \(error)")
+                throw ExitStatus.storeUnavailable
+            }
+            let root = reader.root
+            let rerender = reader.rerendering()
+            if rerender != nil, let pid = reader.lockHolder() {
+                // Documents move under it as it goes: what the files say now is not what they will say.
+                printOutput("\(root): a `crawler store rerender` is under way (pid \(pid)), rewriting and moving documents; "
+                            + "run verify again when it has finished")
+                throw ExitStatus.storeUnavailable
+            }
+            do {
                 let hexo = StoreProfile.holdsHexoGrammar(config: settings, recorded: reader.recordedProfile())
                 report = try reader.verify(layout: DocumentLayout(pattern: settings.documentPath) ?? .standard,
                                            checksHexoGrammar: hexo)
@@ -121,15 +131,9 @@ extension StoreCommand {
                 printError("crawler: \(error)")
                 throw ExitStatus.storeUnavailable
             }
-            if let rerender, let pid = rerender.holder {
-                // Documents move under it as it goes: what the files say now is not what they will say.
-                printOutput("\(root): a `crawler store rerender` is under way (pid \(pid)), rewriting and moving documents; "
-                            + "run verify again when it has finished")
-                throw ExitStatus.storeUnavailable
-            }
             var problems = report.problems
             if let rerender {
-                problems.append("\(root): a `crawler store rerender` (to \(rerender.profile)) was cut short: some documents "
+                problems.append("\(root): a `crawler store rerender` (to \(rerender)) was cut short: some documents "
                                 + "are written with the old settings, some with the new, some perhaps under both names; "
                                 + "run `crawler store rerender` again to finish it")
             }
