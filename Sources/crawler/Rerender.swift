@@ -54,6 +54,11 @@ extension StoreCommand {
                 try StoreRerender(config: settings, store: store, feed: feed, dryRun: dryRun).run(progress: $0)
             }
             say(report, in: store.root)
+            // Up to date or not, a store whose rerender was cut short is crawled again only after a real run.
+            if dryRun, let cut = store.interruptedRerender() {
+                printOutput("a `crawler store rerender` of the whole store (to \(cut)) was cut short: run it (without "
+                            + "--dry-run) to finish it; until then `once` and `run` refuse the store")
+            }
         }
 
         /// Runs a rerender with the live line on a terminal; a failure is printed and ends the

@@ -106,7 +106,10 @@ import Testing
             let verify = try run(["store", "verify"], in: "crashed")
             #expect(verify.status == (cut ? 1 : 0), "round \(round): \(verify.stdout)")
             #expect(verify.stdout.contains("was cut short") == cut, "round \(round): \(verify.stdout)")
-            #expect(try run(["store", "rerender", "--dry-run"], in: "crashed").status == 0, "round \(round)")
+            let dry = try run(["store", "rerender", "--dry-run"], in: "crashed")
+            #expect(dry.status == 0, "round \(round)")
+            // It may find every document up to date: it says a real run is still needed all the same.
+            #expect(dry.stdout.contains("was cut short: run it") == cut, "round \(round): \(dry.stdout)")
             expectOldOrNew("crashed", old: old, new: new, round: round)
             if cut {
                 try folder.write(config.replacingOccurrences(of: "store: ./store", with: "store: ./crashed"), to: "crashed.yaml")
