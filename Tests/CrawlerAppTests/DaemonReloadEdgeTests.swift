@@ -17,6 +17,23 @@ import Testing
         """
     }
 
+    /// `/paged.xml`: `items` items linking to `/article1`... on this server, each page answered
+    /// after `pageDelay` seconds; any other `/NAME.xml` is a one-item channel.
+    static func pagedServer(items: Int, pageDelay: Double) throws -> LoopbackHTTPServer {
+        try LoopbackHTTPServer { request in
+            if request.path.hasPrefix("/article") {
+                return ServedResponse(status: 200, contentType: "text/html; charset=utf-8",
+                                      text: "<html><body><article><p>the page of \(request.path)</p></article></body></html>",
+                                      delay: pageDelay)
+            }
+            let name = String(request.path.dropFirst().prefix { $0 != "." })
+            guard name == "paged" else { return ServedResponse(text: channel(name)) }
+            let host = request.headers["host"].map { "http://\($0)" } ?? ""
+            let entries = (1...items).map { "<item><title>\($0)</title><guid>\($0)</guid><link>\(host)/article\($0)</link></item>" }
+            return ServedResponse(text: "<rss version=\"2.0\"><channel><title>paged</title>\(entries.joined())</channel></rss>")
+        }
+    }
+
     private func name(of request: ReceivedRequest) -> String {
         String(request.path.dropFirst().prefix { $0 != "." })
     }
@@ -134,20 +151,7 @@ import Testing
     /// Renamed while its items' pages were being fetched (`full_content`), a feed's documents were
     /// stored and reported under the old name, and the new name's count stayed at 0.
     @Test func aFeedRenamedWhileItsPagesAreFetchedIsStoredUnderItsNewName() throws {
-        let server = try LoopbackHTTPServer { request in
-            if request.path.hasPrefix("/article") {
-                return ServedResponse(status: 200, contentType: "text/html; charset=utf-8",
-                                      text: "<html><body><article><p>the page of \(request.path)</p></article></body></html>",
-                                      delay: 2)
-            }
-            let name = String(request.path.dropFirst().prefix { $0 != "." })
-            guard name == "paged" else { return ServedResponse(text: Self.channel(name)) }
-            return ServedResponse(text: """
-                <rss version="2.0"><channel><title>paged</title><link>https://example.org/</link>
-                <item><title>one</title><guid>one</guid><link>\(request.headers["host"].map { "http://\($0)" } ?? "")/article1</link></item>
-                </channel></rss>
-                """)
-        }
+        let server = try Self.pagedServer(items: 1, pageDelay: 2)
         func feeds(_ name: String) -> String {
             """
             store: ./store
@@ -181,18 +185,7 @@ import Testing
     /// A feed removed while its items' pages waited for the host's one slot: every page was still
     /// asked for, one after another, and what came back thrown away.
     @Test func aRemovedFeedsWaitingPagesAreNotAskedFor() throws {
-        let server = try LoopbackHTTPServer { request in
-            if request.path.hasPrefix("/article") {
-                return ServedResponse(status: 200, contentType: "text/html; charset=utf-8",
-                                      text: "<html><body><article><p>the page of \(request.path)</p></article></body></html>",
-                                      delay: 1.5)
-            }
-            let name = String(request.path.dropFirst().prefix { $0 != "." })
-            guard name == "paged" else { return ServedResponse(text: Self.channel(name)) }
-            let host = request.headers["host"].map { "http://\($0)" } ?? ""
-            let items = (1...5).map { "<item><title>\($0)</title><guid>\($0)</guid><link>\(host)/article\($0)</link></item>" }
-            return ServedResponse(text: "<rss version=\"2.0\"><channel><title>paged</title>\(items.joined())</channel></rss>")
-        }
+        let server = try Self.pagedServer(items: 5, pageDelay: 1.5)
         let healthy = ("healthy", server.url("/healthy.xml"))
         try folder.write("""
             store: ./store

@@ -175,6 +175,7 @@ import Testing
         let run = try crawler(["import-opml", "same.opml"])
         #expect(run.stdout.contains("added 0 feeds to feeds.yaml; 1 already there"), "\(run.stdout)\(run.stderr)")
     }
+
     /// Files that load as they are, and that the editor must append to: a `feeds` key with a tag
     /// (`added 1 feed` was said, and the feed went under a second `feeds:` no reader sees), a first
     /// item whose key starts below its dash (refused as no block list), a document end followed
