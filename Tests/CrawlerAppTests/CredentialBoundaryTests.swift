@@ -72,8 +72,9 @@ import Testing
 
     /// A server answering every request with the folder's file `name` as it is then.
     private func serving(_ name: String) throws -> LoopbackHTTPServer {
-        try LoopbackHTTPServer { [folder] _ in
-            ServedResponse(text: (try? String(contentsOfFile: folder.file(name), encoding: .utf8)) ?? "")
+        // The path alone: a server holding the folder would keep it on disk after the test.
+        try LoopbackHTTPServer { [path = folder.file(name)] _ in
+            ServedResponse(text: (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
         }
     }
 
