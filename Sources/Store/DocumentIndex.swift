@@ -35,11 +35,13 @@ final class DocumentIndex {
         // Checkpoints every 16,384 WAL pages (64 MB) rather than 1,000: hashes are random keys, so
         // every batch dirties pages all over the B-trees, and checkpointing after each batch wrote
         // (and synced) the same pages into the database again and again.
+        var version = try database.integer("PRAGMA user_version")
+        // Before anything is set: switching to WAL would write to another program's database.
+        if version == 0 { try Self.refuseForeignTables(database, path: path) }
         try database.execute("""
             PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-16384;
             PRAGMA wal_autocheckpoint=16384;
             """)
-        var version = try database.integer("PRAGMA user_version")
         while version > 0, version < Int64(IndexSchema.version), let step = IndexSchema.migrations[Int(version)] {
             try database.transaction { () throws(StoreError) in
                 try database.execute(step + "PRAGMA user_version = \(version + 1);")
@@ -76,6 +78,27 @@ final class DocumentIndex {
         deletePending = try database.prepare("DELETE FROM pending WHERE short = ?1")
         feedState = try FeedStateTable(database: database)
         revisions = try RevisionIndex(database: database)
+    }
+
+    /// A database of version 0 is new or was left half created by a crawler killed while creating
+    /// it (before that was one transaction). One with other tables is another program's: the
+    /// crawler's tables must not go into it.
+    private static func refuseForeignTables(_ database: SQLiteDatabase, path: String) throws(StoreError) {
+        let own = Set(IndexSchema.tableNames)
+        var foreign: [String] = []
+        try database.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")
+            .run([]) { row in
+                if let name = row.text(0), !own.contains(name) { foreign.append(name) }
+            }
+        guard !foreign.isEmpty else { return }
+        throw .refused(path: path, reason: "is not a crawler index (it holds \(foreign.sorted().prefix(5).joined(separator: ", "))): "
+                       + "another program's database? Move it away, or run `crawler store rebuild-index`, "
+                       + "which keeps it beside as index.sqlite.broken and indexes the documents anew")
+    }
+
+    /// Whether no document is recorded (a new index, or one whose rows were deleted).
+    func remembersNoDocument() throws(StoreError) -> Bool {
+        try database.integer("SELECT count(*) FROM (SELECT 1 FROM documents LIMIT 1)") == 0
     }
 
     func contains(shortHash: String) throws(StoreError) -> Bool {

@@ -9,6 +9,13 @@
 enum IndexSchema {
     static let version = 11
 
+    /// Every table the index may hold, read from the statements that create them.
+    static var tableNames: [String] {
+        (create + ForgetSchema.tables).components(separatedBy: "CREATE TABLE IF NOT EXISTS ").dropFirst().map { part in
+            String(part.prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+        }
+    }
+
     static let storedDocumentCount = "SELECT (SELECT count(*) FROM documents) - (SELECT count(*) FROM pending)"
 
     static let create = """

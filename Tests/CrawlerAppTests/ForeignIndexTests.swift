@@ -1,0 +1,67 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// `index.sqlite` is the store's memory of what it holds. One that remembers nothing beside
+/// documents, or that is another program's database, was taken for a new store: every item was
+/// stored again, and the crawler's tables went into someone else's database.
+@Suite struct ForeignIndexTests {
+    let folder = TemporaryFolder()
+    let farm = FeedFarm(feeds: 2, itemsPerFeed: 3)
+
+    private func crawler(_ arguments: [String]) throws -> CrawlerProcess.Run {
+        try CrawlerProcess.run(arguments, in: folder.path)
+    }
+
+    private func sql(_ statements: String, on name: String = "store/index.sqlite") throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1]); db.executescript(sys.argv[2]); db.commit()
+            print(",".join(sorted(r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))))
+            """, folder.file(name), statements]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func anIndexThatRemembersNoDocumentBesideDocumentsIsRefused() throws {
+        let server = try farm.server()
+        defer { withExtendedLifetime(server) {} }
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        let documents = folder.files(under: "store/posts")
+        #expect(documents.count == 6)
+        _ = try sql("DELETE FROM documents; DELETE FROM provenance; DELETE FROM items; DELETE FROM feed_state;")
+        let refused = try crawler(["once"])
+        #expect(refused.status == 3 && refused.stderr.contains("run `crawler store rebuild-index`"), "\(refused.stderr)")
+        #expect(folder.files(under: "store/posts") == documents)
+        #expect(try crawler(["store", "rebuild-index"]).stdout.contains("indexed 6 documents"))
+        #expect(try crawler(["once"]).stdout.contains("0 new, 3 dup"))
+        #expect(folder.files(under: "store/posts") == documents)
+    }
+
+    @Test func anotherProgramsDatabaseIsNotWrittenTo() throws {
+        let server = try farm.server()
+        defer { withExtendedLifetime(server) {} }
+        try FileManager.default.createDirectory(atPath: folder.file("store"), withIntermediateDirectories: true)
+        let tables = try sql("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5);")
+        #expect(tables == "invoices")
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        let refused = try crawler(["once"])
+        #expect(refused.status == 3 && refused.stderr.contains("not a crawler index") && refused.stderr.contains("invoices"),
+                "\(refused.stderr)")
+        #expect(try sql("") == "invoices", "the crawler's tables went into another program's database")
+        #expect(folder.files(under: "store/posts").isEmpty)
+        // rebuild-index sets it aside, as it does an index it cannot open, and starts a new one.
+        let rebuilt = try crawler(["store", "rebuild-index"])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        #expect(try sql("", on: "store/index.sqlite.broken") == "invoices")
+        #expect(try crawler(["once"]).stdout.contains("6 new documents"))
+    }
+}
