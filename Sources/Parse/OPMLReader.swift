@@ -30,7 +30,7 @@ public enum OPMLError: Error, Sendable, Hashable, CustomStringConvertible {
 /// Reads the subscription lists every feed reader exports (OPML 1.0/2.0): every outline with an
 /// `xmlUrl`, at any depth, with the folders it sits in as categories.
 public enum OPMLReader {
-    /// `damaged` hears libxml2's last error when the file was not well-formed: its recovery
+    /// `damaged` hears libxml2's first error when the file was not well-formed: its recovery
     /// reads what it can, and drops the rest (an outline with a raw `<` in a title, everything
     /// nested deeper than 256 levels) without a trace. `recoded` hears why the file was read in
     /// another encoding than its declaration's.
@@ -47,12 +47,9 @@ public enum OPMLReader {
         silenceLibxml2OnThisThread()
         guard let context = xmlNewParserCtxt() else { throw .notXML }
         defer { xmlFreeParserCtxt(context) }
-        let document: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                xmlCtxtReadMemory(context, $0, Int32(clamping: buffer.count), "opml.xml", plan.encoding, XMLFeedReader.options)
-            }
-        }
-        if context.pointee.wellFormed == 0 { damaged(XMLFeedReader.describe(xmlCtxtGetLastError(context))) }
+        let (document, damage) = XMLFeedReader.read(bytes, with: context, url: "opml.xml", encoding: plan.encoding,
+                                                     options: XMLFeedReader.options)
+        if let damage { damaged(damage) }
         guard let document else { throw .notXML }
         defer { xmlFreeDoc(document) }
         guard let root = xmlDocGetRootElement(document) else { throw .notXML }

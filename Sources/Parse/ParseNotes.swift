@@ -5,7 +5,7 @@ public struct ParseNotes: Sendable, Hashable {
     public var charset: String?
     /// Why: the evidence, then the labels (`the bytes are valid UTF-8 (http WINDOWS-1252)`).
     public var charsetReason: String?
-    /// How a broken document was read anyway (libxml2's last error, with its line); nil when it
+    /// How a broken document was read anyway (libxml2's first error, with its line); nil when it
     /// was well-formed.
     public var recovered: String?
     /// The first date no format could read, and how many there were (each item then has no date).

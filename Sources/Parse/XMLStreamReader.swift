@@ -103,19 +103,14 @@ enum XMLFeedReader {
 
     /// The recovering pass over a whole tree.
     /// `shouldStop` is asked before each element of the channel is copied.
-    /// `recovered` is told libxml2's last error when the document was not well-formed.
+    /// `recovered` is told where libxml2 first found the document broken when the document was not well-formed.
     static func tree(_ bytes: [UInt8], url: String, encoding: String?, copier: XMLTreeCopier,
                      recovered: (String) -> Void = { _ in },
                      shouldStop: () -> Bool = { false }, visit: (XMLFeedEvent) -> Void) -> Bool {
         guard let context = xmlNewParserCtxt() else { return false }
         defer { xmlFreeParserCtxt(context) }
-        let document: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { characters in
-                xmlCtxtReadMemory(context, characters, Int32(clamping: buffer.count), url, encoding,
-                                  options(forcing: encoding))
-            }
-        }
-        if context.pointee.wellFormed == 0 { recovered(describe(xmlCtxtGetLastError(context))) }
+        let (document, damage) = read(bytes, with: context, url: url, encoding: encoding, options: options(forcing: encoding))
+        if let damage { recovered(damage) }
         guard let document else { return false }
         defer { xmlFreeDoc(document) }
         guard let root = xmlDocGetRootElement(document) else { return false }
@@ -126,10 +121,34 @@ enum XMLFeedReader {
     }
 
     /// "line 12: Opening and ending tag mismatch: b and channel", for the log and `parse`.
+    /// A whole document read with `context`, and where it first broke if it was not well-formed:
+    /// libxml2 keeps only its last error, and recovering makes more of them up to the document's
+    /// end ("Premature end of data" on the last line for an element left open on line 3).
+    static func read(_ bytes: [UInt8], with context: xmlParserCtxtPtr, url: String, encoding: String?,
+                     options: Int32) -> (document: xmlDocPtr?, damage: String?) {
+        var first = crawler_xml_first_error()
+        let document: xmlDocPtr? = withUnsafeMutablePointer(to: &first) { first in
+            crawler_xml_keep_first_error_in(context, first)
+            defer { context.pointee._private = nil }
+            return bytes.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { characters in
+                    xmlCtxtReadMemory(context, characters, Int32(clamping: buffer.count), url, encoding, options)
+                }
+            }
+        }
+        guard context.pointee.wellFormed == 0 else { return (document, nil) }
+        guard first.set != 0 else { return (document, describe(xmlCtxtGetLastError(context))) }
+        let message = withUnsafeBytes(of: first.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return (document, describe(message, line: first.line))
+    }
+
     static func describe(_ error: xmlErrorPtr?) -> String {
         guard let error, let message = error.pointee.message else { return "not well-formed" }
-        let text = String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
-        let line = error.pointee.line
+        return describe(String(cString: message), line: error.pointee.line)
+    }
+
+    private static func describe(_ message: String, line: Int32) -> String {
+        let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
         // Some of libxml2's messages end with their line already ("... in tag title line 12").
         return line > 0 && !text.hasSuffix("line \(line)") ? "line \(line): \(text)" : text
     }

@@ -68,6 +68,22 @@ import Testing
         #expect(folder.read("feeds.yaml") == "feeds: []\n")
     }
 
+    /// libxml2 keeps its last error, and recovery makes more of them to the end of the file: an
+    /// outline left open on line 3 of 505 was reported as "Premature end of data in tag opml
+    /// line 2" at line 505. The first error is the one that says where to look.
+    @Test func aDamagedOPMLFileIsReportedWhereItBreaks() throws {
+        let outlines = (1...500).map { "<outline text=\"f\($0)\" xmlUrl=\"https://example.com/\($0)\"/>" }
+        let opml = "<opml version=\"2.0\"><body>\n<outline text=\"open\">\n<outline text=\"x\" xmlUrl=\"https://example.com/x\">\n"
+            + outlines.joined(separator: "\n") + "\n</body>\n</opml>\n"
+        try folder.write(opml, to: "broken.opml")
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        let run = try crawler(["import-opml", "broken.opml"])
+        #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("line 3"), "\(run.stderr)")
+        #expect(!run.stderr.contains("Premature end of data"), "\(run.stderr)")
+        #expect(folder.read("feeds.yaml") == "feeds: []\n")
+    }
+
     /// A folder title (a category) with `:` and `?` went into the flow list `[...]` plain, where
     /// YAML refuses it: the whole import stopped.
     @Test func aCategoryYAMLReadsAsSyntaxIsQuoted() throws {
