@@ -1,6 +1,7 @@
 #ifndef CRAWLER_CGUMBO_SHIM_H
 #define CRAWLER_CGUMBO_SHIM_H
 #include <gumbo.h>
+#include <setjmp.h>
 #include <stdlib.h>
 
 // Every allocation of one parse comes from an arena that is freed in one go, so that the tree
@@ -13,13 +14,20 @@ typedef struct crawler_gumbo_chunk {
     _Alignas(16) unsigned char data[];
 } crawler_gumbo_chunk;
 
+// `limit` bounds what one parse may allocate: past it the parse is abandoned (a jump back to
+// crawler_gumbo_parse_bounded, out of gumbo, whose every allocation is in the arena and goes
+// with it). Counted in bytes asked for, so the same body is always abandoned, whatever the machine.
 typedef struct {
     crawler_gumbo_chunk *head;
+    size_t allocated, limit;
+    jmp_buf *escape;
 } crawler_gumbo_arena;
 
 static void *crawler_gumbo_allocate(void *userdata, size_t size) {
     crawler_gumbo_arena *arena = (crawler_gumbo_arena *)userdata;
     size = (size + 15) & ~(size_t)15;
+    arena->allocated += size;
+    if (arena->allocated > arena->limit && arena->escape != NULL) longjmp(*arena->escape, 1);
     crawler_gumbo_chunk *chunk = arena->head;
     if (chunk == NULL || chunk->size - chunk->used < size) {
         size_t capacity = size > 32768 ? size : 32768;
@@ -48,6 +56,22 @@ static inline void crawler_gumbo_arena_free(crawler_gumbo_arena *arena) {
         chunk = next;
     }
     arena->head = NULL;
+}
+
+// The parse, or NULL with `*exceeded` set when it would allocate more than the arena's limit.
+static inline GumboOutput *crawler_gumbo_parse_bounded(const GumboOptions *options, crawler_gumbo_arena *arena,
+                                                      const char *buffer, size_t length, int *exceeded) {
+    jmp_buf escape;
+    *exceeded = 0;
+    arena->escape = &escape;
+    if (setjmp(escape) != 0) {
+        arena->escape = NULL;
+        *exceeded = 1;
+        return NULL;
+    }
+    GumboOutput *output = gumbo_parse_with_options(options, buffer, length);
+    arena->escape = NULL;
+    return output;
 }
 
 // kGumboDefaultOptions is a global struct, which Swift 6 treats as shared mutable state: hand out

@@ -5,19 +5,28 @@ internal import CGumbo
 
 /// One parse of an item body, as browsers parse the children of a `<div>`; read only inside `with`.
 enum GumboTree {
-    /// nil when gumbo returns no tree.
+    /// What one parse may allocate: a tree of tags takes about a hundred times its body's bytes,
+    /// and formatting elements the tree builder rebuilds before every later text take more, up to
+    /// the square of a body's size (a `</b>` that cannot reach its `<b>`: 1.2 GB from 85 KB). The
+    /// cost estimate (`ParseCost`) turns most such bodies away unparsed; this holds for the rest.
+    static func memoryLimit(for bytes: Int) -> Int {
+        min(64 << 20 + 256 * bytes, 512 << 20)
+    }
+
+    /// nil when gumbo returns no tree, or would take more than `memoryLimit` to build it.
     static func with<Result>(_ bytes: [UInt8], _ body: (GumboNodeView) -> Result) -> Result? {
-        var arena = crawler_gumbo_arena(head: nil)
+        var arena = crawler_gumbo_arena(head: nil, allocated: 0, limit: memoryLimit(for: bytes.count), escape: nil)
         return withUnsafeMutablePointer(to: &arena) { arena -> Result? in
             // The whole tree lives in the arena: freeing it destroys the output.
             defer { crawler_gumbo_arena_free(arena) }
             var options = crawler_gumbo_div_fragment_options(arena)
+            var exceeded: Int32 = 0
             let parsed = bytes.withUnsafeBufferPointer { buffer in
                 buffer.withMemoryRebound(to: CChar.self) { chars in
-                    gumbo_parse_with_options(&options, chars.baseAddress, chars.count)
+                    crawler_gumbo_parse_bounded(&options, arena, chars.baseAddress, chars.count, &exceeded)
                 }
             }
-            guard let root = parsed?.pointee.root else { return nil }
+            guard exceeded == 0, let root = parsed?.pointee.root else { return nil }
             return body(GumboNodeView(root))
         }
     }

@@ -18,18 +18,25 @@ public struct HTMLSanitizer: Sendable {
         guard html.containsUTF8(UInt8(ascii: "<")) || html.containsUTF8(UInt8(ascii: "&")) else { return html }
         let source = Array(html.utf8)
         // Too costly for gumbo to parse: the text alone, which needs no tree.
-        if ParseCost.isExcessive(source) { return HTMLEscaping.text(HTMLText.html.text(of: html)) }
+        if ParseCost.isExcessive(source) { return Self.textOnly(html) }
         let mayKeepBytes = !Self.mentionsMarker(source) && !Self.hasPageTag(source) && !TagSource.mustRebuild(source)
         // The check parses the body with its text runs shortened (the same elements, attributes and
         // comments, far fewer characters for gumbo); only a body with something to remove is parsed whole.
-        if mayKeepBytes, GumboTree.with(TextRuns.shortened(source) + Self.endMarker, {
-            SafetyCheck.isClean($0, endMarker: Self.endMarker)
-        }) == true {
-            return html
+        if mayKeepBytes {
+            switch GumboTree.with(TextRuns.shortened(source) + Self.endMarker, {
+                SafetyCheck.isClean($0, endMarker: Self.endMarker)
+            }) {
+            case true?: return html
+            case nil: return Self.textOnly(html)
+            case false?: break
+            }
         }
-        // No tree (gumbo only fails when memory runs out): keep the text, not the markup.
-        return GumboTree.with(source + Self.endMarker) { CleanHTMLWriter().html(of: $0) }
-            ?? HTMLEscaping.text(html)
+        // No tree (one too big to build): keep the text, not the markup.
+        return GumboTree.with(source + Self.endMarker) { CleanHTMLWriter().html(of: $0) } ?? Self.textOnly(html)
+    }
+
+    private static func textOnly(_ html: String) -> String {
+        HTMLEscaping.text(HTMLText.html.text(of: html))
     }
 
     /// An element no feed writes, placed after the body.

@@ -28,6 +28,27 @@ enum ParseCost {
         "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
     ].map { key($0.utf8) })
 
+    /// Where an end tag's search for its element stops: an end tag meeting one of these first is
+    /// ignored. The tree builder's "scope" boundaries, for end tags of formatting and special
+    /// elements (`<b><object></b>` leaves the `b` open, to be built again before every later text:
+    /// 85 KB of them took 1.2 GB)...
+    private static let scopeBoundaries: Set<UInt64> = Set([
+        "applet", "caption", "html", "table", "td", "th", "marquee", "object", "template",
+        "mi", "mo", "mn", "ms", "mtext", "annotation-xml", "foreignobject", "desc", "title",
+    ].map { key($0.utf8) })
+
+    /// ...and its "special" elements, for every other end tag (`<span><div></span>` leaves both
+    /// open: repeated, 66,000 nested divs, each later `</p>` searching them all, 528 KB in 10 s).
+    private static let special: Set<UInt64> = scopeBoundaries.union([
+        "address", "area", "article", "aside", "base", "basefont", "bgsound", "blockquote", "body", "br",
+        "button", "center", "col", "colgroup", "dd", "details", "dir", "div", "dl", "dt", "embed", "fieldset",
+        "figcaption", "figure", "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head",
+        "header", "hgroup", "hr", "iframe", "img", "input", "keygen", "li", "link", "listing", "main", "menu",
+        "meta", "nav", "noembed", "noframes", "noscript", "ol", "p", "param", "plaintext", "pre", "script",
+        "search", "section", "select", "source", "style", "summary", "tbody", "textarea", "tfoot", "thead",
+        "tr", "track", "ul", "wbr", "xmp",
+    ].map { key($0.utf8) })
+
     /// Elements that never nest into themselves (void ones, those a start tag of their own name
     /// closes, and table parts, which the tree builder ignores outside a table), by their names'
     /// hash (`key`): a body's every start tag is looked up here. Not `rt`, `rp`, `rb`, `rtc`: they
@@ -57,14 +78,19 @@ enum ParseCost {
                     tags += 1
                     if tags > tagLimit { return true }
                     let name = key(bytes[nameStart..<nameEnd])
-                    unclosed.see(name, closing: closing)
+                    unclosed.see()
                     if unclosed.rebuilt > rebuildLimit { return true }
                     if closing {
                         // A formatting element's end tag leaves a block opened inside it open
                         // (the adoption agency moves the block out): `<b><div></b>` nests divs.
-                        if formatting.contains(name) { open.remove(name) } else { open.close(name) }
+                        if formatting.contains(name) {
+                            if open.remove(name, unlessPast: scopeBoundaries) { unclosed.close(name) }
+                        } else {
+                            open.close(name, unlessPast: special.contains(name) ? scopeBoundaries : special)
+                        }
                         next = nameEnd
                     } else {
+                        if formatting.contains(name) { unclosed.open(name) }
                         if !notNesting.contains(name) {
                             open.open(name)
                             if open.depth > depthLimit { return true }
@@ -88,21 +114,24 @@ enum ParseCost {
         private var count = 0
         private(set) var rebuilt = 0
 
-        mutating func see(_ name: UInt64, closing: Bool) {
+        mutating func see() {
             rebuilt += 2 * count
-            guard formatting.contains(name) else { return }
-            if !closing {
-                byName[name, default: 0] += 1
-                count += 1
-            } else if byName[name, default: 0] > 0 {
-                byName[name, default: 0] -= 1
-                count -= 1
-            }
+        }
+
+        mutating func open(_ name: UInt64) {
+            byName[name, default: 0] += 1
+            count += 1
+        }
+
+        mutating func close(_ name: UInt64) {
+            guard byName[name, default: 0] > 0 else { return }
+            byName[name, default: 0] -= 1
+            count -= 1
         }
     }
 
     /// The stack of open elements, with how many of each name are open, so that an end tag with
-    /// nothing to close costs one lookup, and each element is pushed and popped once.
+    /// nothing to close costs one lookup.
     private struct OpenElements {
         private var stack: [UInt64] = []
         private var counts: [UInt64: Int] = [:]
@@ -114,20 +143,35 @@ enum ParseCost {
             counts[name, default: 0] += 1
         }
 
-        /// Takes the innermost open element named `name` out, leaving those opened after it.
-        mutating func remove(_ name: UInt64) {
-            guard counts[name, default: 0] > 0, let index = stack.lastIndex(of: name) else { return }
+        /// Takes the innermost open element named `name` out, leaving those opened after it; false
+        /// when an element of `boundaries` stands above it (the end tag is ignored then). True when
+        /// none is open: a formatting element closed by a block's end tag is still on the list of
+        /// those to rebuild, which its own end tag clears.
+        mutating func remove(_ name: UInt64, unlessPast boundaries: Set<UInt64>) -> Bool {
+            guard counts[name, default: 0] > 0, let index = innermost(name, unlessPast: boundaries) else {
+                return counts[name, default: 0] == 0
+            }
             stack.remove(at: index)
             counts[name, default: 1] -= 1
+            return true
         }
 
-        /// Pops up to and including the innermost open element named `name`, if there is one.
-        mutating func close(_ name: UInt64) {
-            guard counts[name, default: 0] > 0 else { return }
-            while let top = stack.popLast() {
-                counts[top, default: 1] -= 1
-                if top == name { return }
+        /// Pops up to and including the innermost open element named `name`, unless an element of
+        /// `boundaries` stands above it.
+        mutating func close(_ name: UInt64, unlessPast boundaries: Set<UInt64>) {
+            guard counts[name, default: 0] > 0, let index = innermost(name, unlessPast: boundaries) else { return }
+            for popped in stack[index...] { counts[popped, default: 1] -= 1 }
+            stack.removeSubrange(index...)
+        }
+
+        /// The innermost `name` has at most `depthLimit` elements above it to search: deeper, the
+        /// body was refused before this tag.
+        private func innermost(_ name: UInt64, unlessPast boundaries: Set<UInt64>) -> Int? {
+            for index in stack.indices.reversed() {
+                if stack[index] == name { return index }
+                if boundaries.contains(stack[index]) { return nil }
             }
+            return nil
         }
     }
 

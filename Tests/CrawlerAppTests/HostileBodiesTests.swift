@@ -69,7 +69,18 @@ import Testing
                          "rebuilt": "<p>" + (0..<2_000).map { "<b c=\($0)>" }.joined() + String(repeating: "<p>x", count: 8_000)
                              + "rebuilt text",
                          "hidden-depth": (0..<8_000).map { "<b><i c=\($0)></b>" }.joined() + "misnested text",
-                         "block-in-bold": String(repeating: "<b><div></b>", count: 32_000) + "block text"]
+                         "block-in-bold": String(repeating: "<b><div></b>", count: 32_000) + "block text",
+                         // `</span>` stops at the `<div>` above it, unclosed: 66,000 nested, each `</p>`
+                         // then searching them all (528 KB: 10 s).
+                         "blocked-end": String(repeating: "<span><div></span>", count: 20_000)
+                             + String(repeating: "</p>", count: 30_000) + "blocked text",
+                         // A `</b>` that cannot reach its `<b>` past an `<object>` leaves it open, to be
+                         // built again before every later text: 85 KB took 1.2 GB, 171 KB over 4 GB.
+                         "out-of-reach": "<div>" + (0..<2_000).map { "<b title=\($0)><object></b></object>" }.joined()
+                             + "</div>" + String(repeating: "<p>x</p>", count: 2_000) + "reach text",
+                         // Each rebuilt element copies its attributes: 180 KB took 1 GB, 420 KB over 4 GB.
+                         "long-attribute": "<p><b title=\"" + String(repeating: "v", count: 100_000) + "\">x</p>"
+                             + String(repeating: "<p>x</p>", count: 10_000) + "long value text"]
 
     @Test func bodiesTooCostlyToParseAreStoredAsTextBesideAHealthyFeed() throws {
         let server = try LoopbackHTTPServer { request in
@@ -90,12 +101,13 @@ import Testing
         #expect(stored.contains { $0.contains("\ndeep text  \n") })
         #expect(stored.contains { $0.contains("\nmany  \n") })
         for text in ["stray text", "bold text", "dense text", "dotted text", "ruby text", "attribute text", "hidden text",
-                     "rebuilt text", "misnested text", "block text"] {
+                     "rebuilt text", "misnested text", "block text", "blocked text", "reach text", "long value text"] {
             let document = stored.first { $0.contains(text) }
             #expect(document != nil && document?.contains("<div>x") == false && document?.contains("<b>x") == false
                     && document?.contains("<p>x</p><p>x") == false && document?.contains("<rt>") == false
                     && document?.contains("<i>x") == false && document?.contains("<b>") == false
-                    && document?.contains("<b c=") == false && document?.contains("<i c=") == false,
+                    && document?.contains("<b c=") == false && document?.contains("<i c=") == false
+                    && document?.contains("<b title") == false && document?.contains("<span") == false,
                     "\(text): \(document?.prefix(300) ?? "none")")
         }
     }
