@@ -33,7 +33,44 @@ public enum ContentHash {
     /// is returned as it is; for the scalars `isComposed` accepts, that check is certain.
     static func canonicallyComposed(_ utf8: [UInt8]) -> [UInt8] {
         if isComposed(utf8) { return utf8 }
-        return Array(String(decoding: utf8, as: UTF8.self).precomposedStringWithCanonicalMapping.utf8)
+        let text = String(decoding: utf8, as: UTF8.self)
+        if let ordered = withLongRunsOrdered(text) { return ordered._nfcCodeUnits }
+        return Array(text.precomposedStringWithCanonicalMapping.utf8)
+    }
+
+    /// Combining marks longer than any real text has in a row (more than 30: Unicode's stream-safe
+    /// limit), or nil when there are none. Foundation orders such a run by swapping neighbours,
+    /// quadratic in its length (320 KB of two alternating marks after one letter took 15 s), and
+    /// past about 60 marks drops some (Python's unicodedata and the standard library's own
+    /// normaliser agree with each other, not with it). So such text is put in canonical order
+    /// first (a stable sort by combining class, which is NFC's own first step) and composed by
+    /// the standard library, in linear time; any other text is hashed as it always was.
+    static func withLongRunsOrdered(_ text: String) -> String? {
+        var run = 0
+        let hasLongRun = text.unicodeScalars.contains { scalar in
+            run = scalar.properties.canonicalCombiningClass.rawValue == 0 ? 0 : run + 1
+            return run > 30
+        }
+        guard hasLongRun else { return nil }
+        let scalars = Array(text.unicodeScalars)
+        var ordered = scalars
+        var start = 0
+        while start < scalars.count {
+            guard scalars[start].properties.canonicalCombiningClass.rawValue != 0 else { start += 1; continue }
+            var end = start + 1
+            while end < scalars.count, scalars[end].properties.canonicalCombiningClass.rawValue != 0 { end += 1 }
+            if end - start > 30 {
+                // Sorting (class, position) pairs keeps equal classes in their order.
+                let run = scalars[start..<end].enumerated()
+                    .map { (class: $0.element.properties.canonicalCombiningClass.rawValue, at: $0.offset, scalar: $0.element) }
+                    .sorted { ($0.class, $0.at) < ($1.class, $1.at) }
+                ordered.replaceSubrange(start..<end, with: run.map(\.scalar))
+            }
+            start = end
+        }
+        var result = String.UnicodeScalarView()
+        result.append(contentsOf: ordered)
+        return String(result)
     }
 
     /// Scalars that no normalisation changes and that nothing composes with: all of them below

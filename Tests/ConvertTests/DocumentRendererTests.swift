@@ -114,6 +114,24 @@ import Testing
         #expect(ContentHash.canonicallyComposed(Array("e\u{301}".utf8)) == Array("\u{E9}".utf8))
     }
 
+    /// Long runs of combining marks are put in canonical order before Foundation normalises them
+    /// (it orders them in quadratic time, and past about 60 marks not as NFC does: Python's
+    /// unicodedata and the standard library's own normaliser agree with each other, not with it).
+    /// The result must be NFC, as the standard library makes it: marks that compose with the
+    /// letter before them included, and the marks of a precomposed letter's decomposition.
+    @Test func longRunsOfMarksNormaliseAsFoundationDoes() {
+        let marks: [String] = ["\u{301}", "\u{316}", "\u{308}", "\u{327}", "\u{344}", "\u{340}", "\u{5B0}", "\u{3099}"]
+        var generator = SystemRandomNumberGenerator()
+        for base in ["a", "\u{1E09}", "\u{304B}", "\u{1100}", "\u{E9}"] {
+            for length in [31, 40, 97] {
+                let run = (0..<length).map { _ in marks.randomElement(using: &generator)! }.joined()
+                let text = base + run + "o\u{302}" + run
+                #expect(ContentHash.canonicallyComposed(Array(text.utf8)) == text._nfcCodeUnits,
+                        "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            }
+        }
+    }
+
     @Test func theRangesTakenAsComposedAreNFCWithCombiningClassZero() {
         for range in ContentHash.composedRanges {
             for value in range {

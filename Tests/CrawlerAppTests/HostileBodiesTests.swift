@@ -112,6 +112,27 @@ import Testing
         }
     }
 
+    /// A body of one letter and 300,000 combining marks has no markup, and went straight to the
+    /// content hash, whose normalisation orders marks in quadratic time (320 KB: 15 s; this one
+    /// about a minute).
+    @Test func aLongRunOfCombiningMarksIsStoredBesideAHealthyFeed() throws {
+        let marks = "a" + String(repeating: "\u{301}\u{316}", count: 150_000) + " marks end"
+        let server = try LoopbackHTTPServer { request in
+            ServedResponse(text: Self.feed(title: String(request.path.dropFirst()),
+                                           body: request.path == "/marks" ? marks : "<p>fine</p>"))
+        }
+        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/healthy"))\n    name: healthy\n"
+                         + "  - url: \(server.url("/marks"))\n    name: marks\n", to: "feeds.yaml")
+        let start = ContinuousClock.now
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "stderr: \(run.stderr.suffix(1000))")
+        #expect(ContinuousClock.now - start < .seconds(20))
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.count == 2)
+        #expect(stored.contains { $0.contains("<p>fine</p>") })
+        #expect(stored.contains { $0.contains("marks end") })
+    }
+
     /// libcurl refuses a header line over 100 KB with its "Out of memory" code: the log says
     /// what the server did, not a problem the host does not have.
     @Test func anOversizedHeaderLineIsNamedAsSuchBesideAHealthyFeed() throws {
