@@ -71,11 +71,13 @@ struct FeedReader: Sendable {
         let rules = feed.rules.isEmpty ? nil : ItemRuleSet(feed.rules)
         if feed.article.fullContent || feed.article.localImages { reading.source = Source(renderer: renderer, firstSeen: now) }
         var check = PacedLimitCheck(limits)
+        var lastWeight = 0
         for item in parsed.feed.items {
-            if let reason = check.stopReason() {
+            if let reason = check.stopReason(after: lastWeight) {
                 reading.cut = reason
                 break
             }
+            lastWeight = item.contentHTML.utf8.count + (item.summary?.utf8.count ?? 0)
             if let drop = rules?.drop(item) {
                 reading.dropped.append(DroppedItem(item: item, reason: drop.reason))
                 continue

@@ -47,21 +47,30 @@ public struct LimitedFeed: Sendable {
     public var notes = ParseNotes()
 }
 
-/// The limits asked at every `interval`-th call only, the first included. Asked per item: the
-/// time limit's clock (the reading thread's CPU time) is a system call each time, ~90 of them a
-/// feed, where eight items take well under a millisecond to read or convert.
+/// The limits asked at every `interval`-th call only, the first included, and after every
+/// `weightInterval` of work (an item's body bytes, which its conversion's time follows). Asked per
+/// item: the time limit's clock (the reading thread's CPU time) is a system call each time, ~90 of
+/// them a feed, where eight ordinary items take well under a millisecond to read or convert; eight
+/// heavy ones took seconds each, past the limit.
 public struct PacedLimitCheck {
     private let limits: ParseLimits
     private let interval: Int
+    private let weightInterval: Int
     private var calls = 0
+    private var weight = 0
 
-    public init(_ limits: ParseLimits, every interval: Int = 8) {
+    public init(_ limits: ParseLimits, every interval: Int = 8, orEvery weightInterval: Int = 32 << 10) {
         self.limits = limits
         self.interval = max(1, interval)
+        self.weightInterval = max(1, weightInterval)
     }
 
-    public mutating func stopReason() -> ParseCut? {
+    /// `weight`: the work done since the last call.
+    public mutating func stopReason(after weight: Int = 0) -> ParseCut? {
         defer { calls += 1 }
-        return calls.isMultiple(of: interval) ? limits.stopReason() : nil
+        self.weight += weight
+        guard calls.isMultiple(of: interval) || self.weight >= weightInterval else { return nil }
+        self.weight = 0
+        return limits.stopReason()
     }
 }

@@ -168,6 +168,31 @@ import Testing
         #expect(documents(mentioning: "churn").count == 3)
     }
 
+    /// The time limit was asked at every eighth item only: eight heavy bodies were converted
+    /// past it (four that took 10 s each, against a limit of 10 s, took 40 s). Asked after
+    /// every 32 KB of bodies too, the feed is cut soon after its time is up.
+    @Test func heavyItemsAreCutSoonAfterTheParseTimeLimit() throws {
+        let body = String(repeating: "<p onclick=x>heavy <b>text</b></p>\n", count: 9_000)
+        let items = (1...9).map { "<item><title>heavy \($0)</title><guid>heavy-\($0)</guid><description><![CDATA[\($0) "
+            + body + "]]></description></item>" }.joined()
+        let heavy = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>heavy</title>" + items + "</channel></rss>"
+        let server = try Self.server(["heavy": heavy])
+        try folder.write("""
+            store: ./out
+            feeds:
+              - url: \(server.url("/healthy"))
+                name: healthy
+              - url: \(server.url("/heavy"))
+                name: heavy
+                parse_time_limit: 15ms
+            """, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(documents(mentioning: "healthy").count == 1)
+        let line = fetchLines(run.stderr, feed: "heavy").first
+        #expect(line?["cut"] == "time_limit", "stderr: \(run.stderr.suffix(1500))")
+        #expect(documents(mentioning: "heavy").count < 6, "\(documents(mentioning: "heavy").sorted())")
+    }
+
     @Test func aFeedPastItsParseTimeLimitIsCutAndReportedWhileTheOthersAreStored() throws {
         let server = try Self.server(["slow": Self.feed("slow", items: 20_000, bodyBytes: 200)])
         try folder.write("""
