@@ -21,6 +21,8 @@ public struct FeedsFileEditor: Sendable {
         case notBlockList(file: String, line: Int)
         /// The edited file loads, but not with the feeds it had and the new ones.
         case notReadBack(file: String)
+        /// The edit would change how the file's own settings read (or make them fail to).
+        case changesExisting(file: String, detail: String?, lastLineUnended: Bool)
 
         public var description: String {
             switch self {
@@ -34,6 +36,12 @@ public struct FeedsFileEditor: Sendable {
             case .notReadBack(let file):
                 return "\(file): the new feeds would not be read as written (the file's layout is one the editor "
                     + "does not know); add them by hand; the file is left as it was"
+            case .changesExisting(let file, let detail, let lastLineUnended):
+                return "\(file): adding to it would change how its own settings read"
+                    + (detail.map { " (\($0))" } ?? "")
+                    + (lastLineUnended ? "; its last line has no line break, and one added there changes a `|` or `>` "
+                       + "value that ends the file: end that line yourself and run again" : "; add the feeds by hand")
+                    + "; the file is left as it was"
             case .notBlockList(let file, let line):
                 return "\(file):\(line): feeds: is not a block list (`feeds:` at the start of a line, each feed below "
                     + "it as `- url: ...`), which is what new feeds are appended to; write it so, or add the feed by hand; "
@@ -78,19 +86,50 @@ public struct FeedsFileEditor: Sendable {
             }
         }
         let text = lines.map { $0.content + $0.end }.joined()
+        let unended = original.unicodeScalars.last.map { !["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains($0) } ?? false
         let after: CrawlerConfig
         do {
             after = try parser.parse(text)
         } catch {
-            guard let culprit = firstLines.last(where: { $0.line <= error.line }) else { throw .invalid(error) }
+            guard let culprit = firstLines.last(where: { $0.line <= error.line }) else {
+                throw .changesExisting(file: parser.fileName, detail: "\(error)", lastLineUnended: unended)
+            }
             throw .invalidEntry(culprit.feed, error)
         }
-        // Read back, the file must list what it did and the new feeds, as they were written.
-        let listed = { (feeds: [FeedConfig]) in feeds.map { [$0.name, $0.url] }.sorted { $0.lexicographicallyPrecedes($1) } }
-        guard listed(after.feeds + after.disabledFeeds) == listed(before.feeds + before.disabledFeeds + feeds) else {
-            throw .notReadBack(file: parser.fileName)
+        // Read back, the file must hold what it held, setting for setting, and the new feeds as given.
+        guard Self.settingsAndFeeds(of: after, excluding: feeds) == Self.settingsAndFeeds(of: before, excluding: []) else {
+            throw .changesExisting(file: parser.fileName, detail: nil, lastLineUnended: unended)
         }
+        guard Self.readsBack(feeds, disabled: disabled, in: after) else { throw .notReadBack(file: parser.fileName) }
         return text
+    }
+
+    /// The settings and the feeds (but those named in `excluding`), as comparable values: a feed's
+    /// line is where it is, not what it says.
+    private static func settingsAndFeeds(of config: CrawlerConfig, excluding added: [FeedConfig]) -> CrawlerConfig {
+        let names = Set(added.map(\.name))
+        func kept(_ feeds: [FeedConfig]) -> [FeedConfig] {
+            feeds.filter { !names.contains($0.name) }.map { feed in
+                var feed = feed
+                feed.line = 0
+                return feed
+            }
+        }
+        var config = config
+        config.feeds = kept(config.feeds)
+        config.disabledFeeds = kept(config.disabledFeeds)
+        return config
+    }
+
+    /// Whether each new feed reads back with the name, URL, categories and site it was given, and
+    /// disabled exactly when asked.
+    private static func readsBack(_ feeds: [FeedConfig], disabled: Set<String>, in config: CrawlerConfig) -> Bool {
+        let enabled = Dictionary(config.feeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let off = Dictionary(config.disabledFeeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        return feeds.allSatisfy { feed in
+            guard let read = disabled.contains(feed.name) ? off[feed.name] : enabled[feed.name] else { return false }
+            return read.url == feed.url && read.categories == feed.categories && read.siteURL == feed.siteURL
+        }
     }
 
     /// A line of the file and the break that ends it ("" for a last line without one).
@@ -233,8 +272,17 @@ enum YAMLText {
         return plain ? written : singleQuoted(value)
     }
 
+    /// Quotes doubled scalar by scalar: a `'` joined to the character before it (after U+0D4E, a
+    /// prepended letter) is one grapheme with it, and a search by characters passed it over.
     private static func singleQuoted(_ value: String) -> String {
-        "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+        var output = String.UnicodeScalarView()
+        output.append("'")
+        for scalar in value.unicodeScalars {
+            output.append(scalar)
+            if scalar == "'" { output.append("'") }
+        }
+        output.append("'")
+        return String(output)
     }
 
     private static func isLetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
@@ -267,12 +315,6 @@ enum YAMLText {
             }
         }
         return output + "\""
-    }
-}
-
-extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }
 

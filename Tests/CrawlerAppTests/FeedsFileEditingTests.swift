@@ -255,6 +255,40 @@ import Testing
         #expect(try crawler(["check"]).status == 0)
     }
 
+    /// A quote after a prepended letter is one character with it: doubling quotes character by
+    /// character passed it over, so a folder `Newsൎ', Sponsored` became two categories (and the
+    /// read-back, comparing names and URLs only, let it through), and such a name was refused.
+    @Test func aQuoteJoinedToTheLetterBeforeItIsDoubled() throws {
+        let server = try LoopbackHTTPServer { _ in
+            ServedResponse(text: "<rss version=\"2.0\"><channel><title>t</title><item><title>i</title></item></channel></rss>")
+        }
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        try folder.write("<opml version=\"2.0\"><body><outline text=\"News\u{0D4E}', Sponsored\">"
+                         + "<outline text=\"Feed\" xmlUrl=\"https://example.org/f\"/></outline></body></opml>", to: "in.opml")
+        let imported = try crawler(["import-opml", "in.opml"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let named = try crawler(["add", server.url("/x.xml"), "--name", "X\u{0D4E}'y", "--allow-private-networks"])
+        #expect(named.status == 0, "\(named.stderr)")
+        let text = try #require(folder.read("feeds.yaml"))
+        #expect(text.contains("['News\u{0D4E}'', Sponsored']") && text.contains("name: 'X\u{0D4E}''y'"), "\(text)")
+        #expect(try crawler(["check"]).status == 0)
+    }
+
+    /// Appending needs a line break after the file's last line; where that line ends a `|` value,
+    /// the break becomes part of the value: a `block:` rule's title silently stopped matching.
+    @Test func anEditThatWouldChangeAnExistingValueIsRefused() throws {
+        let server = try LoopbackHTTPServer { _ in
+            ServedResponse(text: "<rss version=\"2.0\"><channel><title>t</title><item><title>i</title></item></channel></rss>")
+        }
+        let original = "feeds:\n  - url: https://example.org/a\n    name: a\n    block:\n      - title: |\n          Item 0"
+        try folder.write(original, to: "feeds.yaml")
+        let run = try crawler(["add", server.url("/b.xml"), "--allow-private-networks"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("would change how its own settings read") && run.stderr.contains("no line break"),
+                "\(run.stderr)")
+        #expect(folder.read("feeds.yaml") == original)
+    }
+
     /// The same URL as libcurl asks for it: a default port written with a leading zero, dot
     /// segments, a host's trailing dot or a percent-encoded letter in the host. Each was imported
     /// again, and fetched twice.
