@@ -47,6 +47,12 @@ struct Add: AsyncParsableCommand {
                        + "\(holder.line) of \(config); choose another with --name")
             throw ExitStatus.configError
         }
+        // As typed, before it is followed: a feed configured at a URL that moved for good is
+        // found at its new URL, which the file does not name.
+        if let existing = configFile.feed(at: url) {
+            printOutput("\(url) is already in \(config) (line \(existing.line), name \(existing.name))")
+            return
+        }
         let (feedURL, feed) = try await discover(url, config: configFile.config, allowPrivate: allowed)
         if let existing = configFile.feed(at: feedURL) {
             printOutput("\(feedURL) is already in \(config) (line \(existing.line), name \(existing.name))")

@@ -274,6 +274,21 @@ import Testing
         #expect(try crawler(["check"]).status == 0)
     }
 
+    /// `add` followed a permanent redirect and compared only where it led with the file: the URL
+    /// already configured, typed again, was added a second time.
+    @Test func aConfiguredURLThatMovedIsNotAddedAgain() throws {
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/old.xml" ? ServedResponse(status: 301, headers: [("Location", "/feed.xml")])
+                : ServedResponse(text: "<rss version=\"2.0\"><channel><title>t</title><item><title>i</title></item></channel></rss>")
+        }
+        let original = "feeds:\n  - url: \(server.url("/old.xml"))\n    name: mine\n    allow_private_networks: true\n"
+        try folder.write(original, to: "feeds.yaml")
+        let run = try crawler(["add", server.url("/old.xml"), "--allow-private-networks"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("is already in feeds.yaml (line 2, name mine)"), "\(run.stdout)")
+        #expect(folder.read("feeds.yaml") == original)
+    }
+
     /// Appending needs a line break after the file's last line; where that line ends a `|` value,
     /// the break becomes part of the value: a `block:` rule's title silently stopped matching.
     @Test func anEditThatWouldChangeAnExistingValueIsRefused() throws {
