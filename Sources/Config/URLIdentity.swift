@@ -38,10 +38,15 @@ public enum URLIdentity {
     /// written without leading zeros.
     private static func hostAndPort(_ authority: String, scheme: String) -> String {
         var name = Substring(authority), port = ""
-        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]"),
-           let number = Int(authority[authority.index(after: colon)...]) {
-            name = authority[..<colon]
-            port = defaultPort(of: scheme) == ":\(number)" ? "" : ":\(number)"
+        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
+            let digits = authority[authority.index(after: colon)...]
+            // An empty port is the scheme's default (RFC 3986, 3.2.3), as libcurl reads it.
+            if digits.isEmpty {
+                name = authority[..<colon]
+            } else if let number = Int(digits) {
+                name = authority[..<colon]
+                port = defaultPort(of: scheme) == ":\(number)" ? "" : ":\(number)"
+            }
         }
         while name.count > 1, name.hasSuffix(".") { name.removeLast() }
         return name + port
@@ -135,7 +140,7 @@ public enum URLIdentity {
                     return false
                 }
                 if byte == UInt8(ascii: "/") {
-                    guard part == 2 || !isDefault(port, in: bytes) else { return false }
+                    guard part == 2 || (port.digits > 0 && !isDefault(port, in: bytes)) else { return false }
                     part = 4
                 } else if part == 2 && byte == UInt8(ascii: ":") {
                     part = 3

@@ -16,6 +16,8 @@ import Testing
         // libcurl reads the port as a number: `:080` asks port 80 (its Host header says `:80`).
         ("http://example.org:080/f", "http://example.org/f"),
         ("https://example.org:0443/f", "https://example.org/f"),
+        ("https://example.org:/f", "https://example.org/f"),
+        ("http://User@Example.org:/f", "http://User@example.org/f"),
         ("http://example.org:08080/f", "http://example.org:8080/f"),
         ("https://example.org./f", "https://example.org/f"),
         ("https://exa%6Dple.org/f", "https://example.org/f"),
