@@ -34,6 +34,12 @@ public struct StoreRerender {
         /// Files edited by hand, or of someone else's where a document moved to, kept beside it as
         /// `NAME.edited`, relative to the store.
         public var keptAside: [String] = []
+        /// Documents not at their indexed path (deleted or moved by hand): left so, not written
+        /// again, relative to the store.
+        public var missing: [String] = []
+        /// The new settings were not recorded as the store's: documents of feeds no longer
+        /// configured are still in the old ones.
+        public var profileNotRecorded = false
     }
 
     public func run(progress: (Report) -> Void = { _ in }) throws -> Report {
@@ -70,16 +76,26 @@ public struct StoreRerender {
             let rewrites = Self.render(renderable.map { ($0.0.document.shortHash, $0.0.document.path, $0.1, $0.2) },
                                        format: format, layout: store.layout, defaultImage: config.defaultImage,
                                        images: images, keepingPlaceOf: keepsPlace)
-            let changing = store.changing(rewrites)
+            // A post the site owner deleted stays deleted, and one moved by hand is not written
+            // again at its old place beside the moved copy (which `verify` reports as moved).
+            let present = rewrites.filter { store.hasFile(at: $0.oldPath) }
+            report.missing += rewrites.filter { !store.hasFile(at: $0.oldPath) }.map(\.oldPath)
+            let changing = store.changing(present)
             if !dryRun { report.keptAside += try store.rewrite(changing) }
             report.rewritten += changing.count
             report.moved += changing.filter { $0.path != $0.oldPath }.count
-            report.unchanged += rewrites.count - changing.count
+            report.unchanged += present.count - changing.count
             progress(report)
         }
-        // Only a whole store rewritten is in the new profile.
-        if !dryRun, feed == nil { try store.recordProfile(StoreProfile.fingerprint(of: config)) }
-        if !dryRun, feed == nil { try store.markRerendering(nil) }
+        // Only a whole store rewritten is in the new profile: one with documents of a feed no longer
+        // configured left in the old one stays marked as half rewritten, and `once` refuses it.
+        let profile = StoreProfile.fingerprint(of: config)
+        let recorded = try store.recordedProfile()
+        report.profileNotRecorded = !report.unknownFeeds.isEmpty && recorded != nil && recorded != profile
+        if !dryRun, feed == nil, !report.profileNotRecorded {
+            try store.recordProfile(profile)
+            try store.markRerendering(nil)
+        }
         return report
     }
 

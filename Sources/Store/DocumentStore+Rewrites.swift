@@ -75,6 +75,11 @@ extension DocumentStore {
         folder.locate(path).map { $0.folder.kind(of: $0.name) == .file } ?? false
     }
 
+    /// Whether a file stands at `path` (relative to the store).
+    public func hasFile(at path: String) -> Bool {
+        isFile(at: path)
+    }
+
     /// Replaces or records the revisions of a batch; returns the documents written and those only recorded.
     func storeRevisions(_ candidates: [Document],
                         storedAt: Timestamp) throws(StoreError) -> (replaced: [Document], recorded: [Document]) {

@@ -54,6 +54,14 @@ extension StoreCommand {
                 try StoreRerender(config: settings, store: store, feed: feed, dryRun: dryRun).run(progress: $0)
             }
             say(report, in: store.root)
+            if report.profileNotRecorded {
+                let names = report.unknownFeeds.keys.sorted().map { "'\($0)'" }.joined(separator: ", ")
+                printError("crawler: the store stays half rewritten: the documents of \(names) are in the old settings. "
+                           + "Add each such feed back to \(location.config) (`enabled: false` keeps it from being fetched) "
+                           + "or forget its documents (`crawler store forget --feed NAME`), then run `crawler store rerender` "
+                           + "again; until then `once` and `run` refuse the store")
+                if !dryRun { throw ExitCode.failure }
+            }
             // Up to date or not, a store whose rerender was cut short is crawled again only after a real run.
             if dryRun, let cut = store.interruptedRerender() {
                 printOutput("a `crawler store rerender` of the whole store (to \(cut)) was cut short: run it (without "
@@ -87,6 +95,11 @@ extension StoreCommand {
             }
             printOutput((dryRun ? "would rewrite" : "rewrote") + " \(report.rewritten) of \(report.examined) documents in "
                         + "\(place) (\(report.moved) moved, \(report.unchanged) already up to date)" + next)
+            if !report.missing.isEmpty {
+                printOutput("left \(report.missing.count) documents not at their place (deleted or moved by hand) as they are, "
+                            + "not written again: " + report.missing.prefix(20).map(TerminalText.escapingControls).joined(separator: ", ")
+                            + (report.missing.count > 20 ? ", ..." : ""))
+            }
             if !report.keptAside.isEmpty {
                 printOutput("kept \(report.keptAside.count) files edited by hand or not the store's, beside the documents "
                             + "written in their place: " + report.keptAside.map(TerminalText.escapingControls).joined(separator: ", "))

@@ -149,6 +149,50 @@ import Testing
         #expect(folder.documents() == before)
     }
 
+    /// A post the site owner deleted was written again by a rerender, and one moved by hand was
+    /// written at its old place too (published twice); the dry run said neither.
+    @Test func postsDeletedOrMovedByHandAreNotWrittenAgain() throws {
+        let before = try storeWithHexoDocuments()
+        let story1 = try #require(before.first { $0.value.contains("story number 1") }?.key)
+        let story2 = try #require(before.first { $0.value.contains("story number 2") }?.key)
+        try FileManager.default.removeItem(atPath: folder.file("store/" + story1))
+        try FileManager.default.createDirectory(atPath: folder.file("store/posts/featured"), withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: folder.file("store/" + story2),
+                                         toPath: folder.file("store/posts/featured/" + (story2 as NSString).lastPathComponent))
+        try folder.write(feeds.config(["news", "healthy"], global: "output: hugo\n"), to: "feeds.yaml")
+        let dry = try crawler(["store", "rerender", "--dry-run"])
+        #expect(dry.stdout.contains("left 2 documents not at their place (deleted or moved by hand)"), "\(dry.stdout)")
+        let rerender = try crawler(["store", "rerender"])
+        #expect(rerender.status == 0, "\(rerender.stderr)")
+        #expect(rerender.stdout.contains("rewrote 4 of 6 documents"), "\(rerender.stdout)")
+        let after = folder.documents()
+        #expect(!after.values.contains { $0.contains("story number 1") }, "\(after.keys.sorted())")
+        #expect(after.values.filter { $0.contains("story number 2") }.count == 1, "\(after.keys.sorted())")
+        #expect(try crawler(["once"]).status == 0)
+        #expect(!folder.documents().values.contains { $0.contains("story number 1") })
+    }
+
+    /// A feed removed from feeds.yaml keeps its posts; a rerender into another format left them
+    /// in the old one and recorded the new: a Hugo site with a Hexo `.md` among its posts, a clean
+    /// `verify`, and crawls writing on.
+    @Test func documentsOfAFeedNoLongerConfiguredKeepTheStoreInItsOldFormat() throws {
+        _ = try storeWithHexoDocuments()
+        try folder.write(feeds.config(["healthy"], global: "output: hugo\n"), to: "feeds.yaml")
+        let rerender = try crawler(["store", "rerender"])
+        #expect(rerender.status != 0)
+        #expect(rerender.stdout.contains("left 5 documents of feed 'news' as they are"), "\(rerender.stdout)")
+        #expect(rerender.stderr.contains("stays half rewritten") && rerender.stderr.contains("forget --feed"), "\(rerender.stderr)")
+        #expect(try crawler(["once"]).status == 2)
+        #expect(try crawler(["store", "verify"]).status != 0)
+        // Back in the configuration, not fetched: the rerender finishes, and crawls go on.
+        try folder.write(feeds.config(["news", "healthy"], global: "output: hugo\n", perFeed: ["news": "enabled: false"]),
+                         to: "feeds.yaml")
+        let finished = try crawler(["store", "rerender"])
+        #expect(finished.status == 0, "\(finished.stderr)")
+        #expect(folder.documents().keys.allSatisfy { $0.hasSuffix(".html") }, "\(folder.documents().keys.sorted())")
+        #expect(try crawler(["once"]).status == 0)
+    }
+
     @Test func oneFeedCanBeRerenderedAlone() throws {
         _ = try storeWithHexoDocuments()
         try folder.write(feeds.config(["news", "healthy"], perFeed: ["news": "categories: [Renamed]"]), to: "feeds.yaml")
