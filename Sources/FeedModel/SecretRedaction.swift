@@ -1,6 +1,7 @@
 /// Takes secrets out of text before it reaches a log line, a summary or an error message:
 /// the password of `scheme://user:password@host` URLs (feeds and database URLs alike) and the
-/// value of `password=` in connection strings and query strings. One helper for every output.
+/// values of `password=`, `token=`, `api_key=` and their kin in connection strings and query
+/// strings. One helper for every output.
 public enum SecretRedaction {
     public static let mask = "***"
 
@@ -90,24 +91,41 @@ public enum SecretRedaction {
         output.reserveCapacity(bytes.count)
         var index = 0
         while index < bytes.count {
-            guard passwordKey(bytes, at: index) else { output.append(bytes[index]); index += 1; continue }
-            output += bytes[index..<(index + key.count)]
+            output.append(bytes[index])
+            index += 1
+            guard bytes[index - 1] == UInt8(ascii: "="), isSecretName(before: index - 1, in: bytes) else { continue }
             output += Array(mask.utf8)
-            index += key.count
             while index < bytes.count, !endsValue(bytes[index]) { index += 1 }
         }
         return output
     }
 
-    private static let key = Array("password=".utf8)
+    /// Names whose value is a secret, in connection strings and query strings (`password=`,
+    /// `?token=`, `&api_key=`, `client_secret=`...), as a whole name or its end.
+    private static let secretNames: Set<String> = ["pwd", "pass", "signature", "sessionid", "session"]
+    private static let secretEndings = ["password", "passwd", "token", "secret", "apikey", "api_key", "api-key",
+                                        "access_key", "secret_key", "private_key"]
+    /// Short names that are secrets in a URL's query (`?key=`, `&sig=`), and log fields elsewhere.
+    private static let queryOnlyNames: Set<String> = ["key", "sig", "auth", "sid"]
 
     private static func containsPasswordKey(_ bytes: [UInt8]) -> Bool {
-        bytes.indices.contains { passwordKey(bytes, at: $0) }
+        bytes.indices.contains { bytes[$0] == UInt8(ascii: "=") && isSecretName(before: $0, in: bytes) }
     }
 
-    private static func passwordKey(_ bytes: [UInt8], at index: Int) -> Bool {
-        guard index + key.count <= bytes.count, bytes[index] | 0x20 == UInt8(ascii: "p") else { return false }
-        return zip(bytes[index..<(index + key.count)], key).allSatisfy { $0 | 0x20 == $1 | 0x20 }
+    /// Whether the name that ends at the `=` at `equals` is a secret's.
+    private static func isSecretName(before equals: Int, in bytes: [UInt8]) -> Bool {
+        var start = equals
+        while start > 0, isNameByte(bytes[start - 1]) { start -= 1 }
+        guard start < equals, equals - start <= 40 else { return false }
+        let name = String(decoding: bytes[start..<equals].map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self)
+        if secretNames.contains(name) || secretEndings.contains(where: name.hasSuffix) { return true }
+        return start > 0 && (bytes[start - 1] == UInt8(ascii: "?") || bytes[start - 1] == UInt8(ascii: "&"))
+            && queryOnlyNames.contains(name)
+    }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
     }
 
     private static func startsScheme(_ bytes: [UInt8], at index: Int) -> Bool {

@@ -245,6 +245,21 @@ import Testing
                 "\(elsewhere.requests.map { ($0.path, $0.headers) })")
     }
 
+    /// A private feed's token in its query (`?token=`, `&api_key=`...) was printed, logged and
+    /// kept in the index: only `password=` was masked.
+    @Test func aTokenInTheQueryIsMasked() throws {
+        let url = home.url("/query.xml") + "?token=TOKEN-ONE&api_key=TOKEN-TWO&client_secret=TOKEN-THREE&key=TOKEN-FOUR&page=1"
+        let run = try crawl("feeds:\n  - url: \"\(url)\"\n    name: query\n" + healthy)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(home.requests.contains { $0.path.contains("TOKEN-ONE") })
+        let status = try CrawlerProcess.run(["status"], in: folder.path)
+        let explain = try CrawlerProcess.run(["explain", "query"], in: folder.path)
+        for output in [run.stdout, run.stderr, status.stdout, status.stderr, explain.stdout, explain.stderr,
+                       String(decoding: storeBytes(), as: UTF8.self)] {
+            #expect(!output.contains("TOKEN-"), "\(output)")
+        }
+    }
+
     /// `&`, `;` and quotes may stand unencoded in a URL's password, and ended the search for it:
     /// the password was printed, logged and kept in the index.
     @Test func aPasswordWithPunctuationIsMasked() throws {

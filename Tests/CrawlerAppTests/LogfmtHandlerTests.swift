@@ -58,6 +58,11 @@ import Testing
         ("url=\"http://alice:p;w'x\"y@host/\" next", "url=\"http://alice:***@host/\" next"),
         ("url=http://TOKENONLY-SECRET@host/feed", "url=http://***@host/feed"),
         ("url=http://ghp_TOKEN:@host/feed", "url=http://***@host/feed"),
+        // A private feed's token in its query: `password=` alone was masked.
+        ("url=http://h/f?token=T1&access_token=T2&api_key=T3&passwd=T4&x=1", "url=http://h/f?token=***&access_token=***&api_key=***&passwd=***&x=1"),
+        ("https://h/f?key=K1&sig=S1&id=7 client_secret=C1", "https://h/f?key=***&sig=***&id=7 client_secret=***"),
+        // Our own log fields named `key` are not secrets; a query's `key` is.
+        ("event=restart_needed key=store reason=x", "event=restart_needed key=store reason=x"),
         ("nothing here", "nothing here"),
     ])
     func passwordsNeverReachOutput(input: String, expected: String) {
