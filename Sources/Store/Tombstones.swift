@@ -48,11 +48,28 @@ enum Tombstones {
             let stamp = try database.prepare(
                 "INSERT OR REPLACE INTO tombstones (short, path, forgotten_at) SELECT short, path, ?1 FROM temp.forgetting")
             try stamp.run([.integer(time.secondsSince1970)])
+            try database.prepare(Self.versionsSQL).run([.integer(time.secondsSince1970)])
             try database.execute(Self.buryingSQL)
         }
     }
 
     private static let chosen = "(SELECT short FROM temp.forgetting)"
+
+    /// A document whose item was corrected in place shows its latest version's text, not the one
+    /// its hash names: every version its file held is buried too, so that text does not come back
+    /// through another feed.
+    /// (Not a text another document holds: that one stays.)
+    private static let versionsSQL = """
+        INSERT OR IGNORE INTO tombstones (short, path, forgotten_at)
+            SELECT short, path, ?1 FROM (
+                SELECT substr(versions.hash, 1, 16) AS short, forgetting.path AS path
+                FROM item_files JOIN temp.forgetting AS forgetting ON item_files.document = forgetting.short
+                JOIN item_versions AS versions ON versions.feed = item_files.feed AND versions.item = item_files.item
+                WHERE versions.written = 1
+                UNION SELECT substr(item_files.hash, 1, 16), forgetting.path
+                FROM item_files JOIN temp.forgetting AS forgetting ON item_files.document = forgetting.short)
+            WHERE short NOT IN (SELECT short FROM documents)
+        """
 
     /// Every item the documents were stored for gets a tombstone; each feed's count goes down by
     /// the documents it held among them; then their rows go, a revised item's file and kept source

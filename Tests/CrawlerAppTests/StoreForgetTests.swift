@@ -63,6 +63,29 @@ import Testing
         #expect(try crawler(["store", "verify"]).status == 0)
     }
 
+    /// A post corrected in place holds its item's latest text; forgetting it buried the first
+    /// version's hash only, and the text it showed came back through another feed.
+    @Test func forgettingAReplacedPostBuriesTheTextItShowed() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 3)
+        let edition = SharedNumber(1)
+        let server = try server(edition: edition, farm: farm)
+        let copy = try LoopbackHTTPServer { _ in
+            ServedResponse(text: farm.document(feed: 0).replacingOccurrences(
+                of: "Body of story 0 from feed 0.", with: "Body of story 0 from feed 0, edition 2."))
+        }
+        try folder.write(config(server), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        edition.value = 2
+        #expect(try crawler(["once"]).stdout.contains("1 post corrected in place"))
+        let story = try #require(documents.first { folder.read("store/posts/" + $0)?.contains("edition 2") == true })
+        #expect(try crawler(["store", "forget", "store/posts/" + story]).status == 0)
+        try folder.write(config(server) + "  - url: \(copy.url("/copy.xml"))\n    name: copy\n", to: "feeds.yaml")
+        let again = try crawler(["once"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!documents.contains { folder.read("store/posts/" + $0)?.contains("edition 2") == true }, "\(again.stdout)")
+        #expect(documents.count == 5)
+    }
+
     @Test func forgetByFeedAndDateLeavesTheOtherFeedsDocuments() throws {
         let farm = FeedFarm(feeds: 2, itemsPerFeed: 4)
         try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")
