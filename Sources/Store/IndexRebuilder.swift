@@ -1,4 +1,4 @@
-internal import FeedModel
+public import FeedModel
 
 /// Rebuilds the `documents` table from the files alone: for a lost or damaged index, or after
 /// `document_path:` changed. Every folder of the store is walked, so documents in any layout the
@@ -17,6 +17,8 @@ extension DocumentStore {
         public var kept: [String] = []
         /// Documents indexed where their date does not put them (moved by hand, the only copy).
         public var misplaced: [String] = []
+        /// Documents the old index held whose file is gone (deleted by hand): kept forgotten.
+        public var forgottenMissing: [String] = []
     }
 
     private struct Candidate {
@@ -26,7 +28,7 @@ extension DocumentStore {
 
     /// `checksHexoGrammar` (the store's own setting when nil) says whether a file must be Hexo's
     /// grammar to be a document; the caller knows whether the store's files were written as Hexo.
-    public func rebuildIndex(checksHexoGrammar hexo: Bool? = nil) throws(StoreError) -> RebuildReport {
+    public func rebuildIndex(checksHexoGrammar hexo: Bool? = nil, at time: Timestamp) throws(StoreError) -> RebuildReport {
         var report = RebuildReport()
         let hexo = hexo ?? checksHexoGrammar
         let layouts = KnownLayouts(current: layout, database: indexDatabase)
@@ -59,6 +61,13 @@ extension DocumentStore {
         }
         try replaceDocuments(with: rows)
         report.indexed = rows.count
+        // A post deleted by hand is not stored again by a crawl (its item is known); dropped from
+        // the index with its item, it was. Forgotten instead, as `forget --missing` would: a file
+        // under its hash anywhere in the store (moved, emptied, edited) is no deletion.
+        let present = Set(listing.files.map(\.shortHash)).union(DocumentFiles.outsideDocumentFolders(root: folder))
+        let missing = indexed.filter { !present.contains($0.shortHash) }
+        try Tombstones.bury(missing.map { (short: $0.shortHash, path: $0.path) }, at: time, in: indexDatabase)
+        report.forgottenMissing = missing.map(\.path)
         return report
     }
 

@@ -171,8 +171,11 @@ extension StoreCommand {
                 // Documents written by another profile (a rerender not run yet, or cut short) are
                 // documents still: Hexo's grammar holds only where the store says it wrote Hexo.
                 let hexo = StoreProfile.holdsHexoGrammar(config: settings, recorded: try store.recordedProfile())
-                let report = try store.rebuildIndex(checksHexoGrammar: hexo)
+                let report = try store.rebuildIndex(checksHexoGrammar: hexo, at: WallClock.now())
                 report.skipped.forEach { printOutput("skipped \($0)") }
+                report.forgottenMissing.forEach {
+                    printOutput("forgot \($0): in the index, no file (deleted by hand); crawls do not store it again")
+                }
                 report.kept.forEach { printOutput($0) }
                 report.rejected.forEach { printOutput("rejected \($0)") }
                 report.misplaced.forEach { printOutput("misplaced \($0)") }

@@ -129,6 +129,22 @@ import Testing
         #expect(!documents.contains(victim))
     }
 
+    /// A post deleted by hand is not stored again while the index remembers it; `rebuild-index`
+    /// dropped it from the index with its item, and the next crawl wrote it back.
+    @Test func rebuildIndexKeepsAPostDeletedByHandForgotten() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
+        try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        let victim = try #require(documents.first)
+        try FileManager.default.removeItem(atPath: folder.file("store/posts/" + victim))
+        let rebuilt = try crawler(["store", "rebuild-index"])
+        #expect(rebuilt.stdout.contains("forgot posts/\(victim): in the index, no file (deleted by hand)"), "\(rebuilt.stdout)")
+        #expect(rebuilt.stdout.contains("indexed 3 documents"))
+        #expect(try crawler(["once"]).stdout.contains("0 new documents"))
+        #expect(documents.count == 3 && !documents.contains(victim))
+        #expect(try crawler(["store", "verify"]).status == 0)
+    }
+
     @Test func aFileThatCannotBeRemovedStaysForgottenAndTheAdviceRemovesIt() throws {
         let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
         try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")

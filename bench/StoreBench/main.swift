@@ -73,5 +73,5 @@ print(String(format: "index inserts/s=%.0f at %d documents; lookup µs p50=%.1f 
 
 // Recovery: reopening the durable store (what a restart after kill -9 costs), and rebuild-index.
 let reopen = try seconds { _ = try DocumentStore(path: folder + "/durable") }
-let rebuild = try seconds { _ = try DocumentStore(path: folder + "/durable").rebuildIndex() }
+let rebuild = try seconds { _ = try DocumentStore(path: folder + "/durable").rebuildIndex(at: Timestamp(secondsSince1970: 1_700_000_000)) }
 print(String(format: "open after crash=%.3fs; rebuild-index of %d documents=%.2fs", reopen, documentCount, rebuild))
