@@ -70,10 +70,11 @@ enum FleetRevisionPlan {
         Key(feed: document.feed, item: document.itemIdentity)
     }
 
-    /// False when the row holds an item with another link than the document's (both known).
+    /// False when the row holds an item with another link than the document's (both known), as
+    /// on one machine: tracking parameters and fragments aside (`StoryLink`).
     static func isSameStory(_ file: ItemFile, _ document: Document) -> Bool {
         guard let stored = file.link, !stored.isEmpty, let link = document.source?.item.link, !link.isEmpty else { return true }
-        return stored == link
+        return stored == link || StoryLink.key(stored) == StoryLink.key(link)
     }
 
     /// A source's bytes as `decode($n, 'hex')` takes them.

@@ -40,9 +40,11 @@ enum RevisionPlan {
     }
 
     /// False when the file holds an item with another link than the document's (both known).
+    /// Links are compared without their tracking parameters and fragment: a feed that stamps each
+    /// fetch's link with a new `utm_campaign` was a new story, and a new post, on every poll.
     static func isSameStory(_ file: RevisionIndex.ItemFile, _ document: Document) -> Bool {
         guard let stored = file.link, !stored.isEmpty, let link = document.source?.item.link, !link.isEmpty else { return true }
-        return stored == link
+        return stored == link || StoryLink.key(stored) == StoryLink.key(link)
     }
 
     /// Of `itemsWithFiles`, those that are later versions of the same story (`isSameStory`): a

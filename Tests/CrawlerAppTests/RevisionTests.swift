@@ -57,6 +57,25 @@ import Testing
     /// stored (one that copied a victim's item and then edited it wrote its text into the
     /// victim's post). The old items of a feed whose `identity:` changed are its own: their next
     /// edit corrects them, once the feed's body is read with them unchanged.
+    /// A link that changes with every fetch only in its tracking parameters (`utm_campaign=c1`,
+    /// `c2`...) is the same story: each edit was taken for another story, a post per poll.
+    @Test func aLinkThatChangesOnlyInTrackingParametersIsTheSameStory() throws {
+        try folder.write(feeds.config(["views", "healthy"]), to: "feeds.yaml")
+        for round in 1...3 {
+            feeds.serve("views", items: [Feed.item(guid: "g1", title: "Counted", body: "read \(round) times",
+                                                   link: "https://example.org/post?id=7&utm_source=rss&utm_campaign=c\(round)#top")])
+            #expect(try once().status == 0)
+        }
+        let posts = folder.documents().values.filter { $0.contains("Counted") }
+        #expect(posts.count == 1 && posts.first?.contains("read 3 times") == true, "\(posts)")
+        // Another value of a parameter that is not tracking is another story.
+        feeds.serve("views", items: [Feed.item(guid: "g1", title: "Counted", body: "another page",
+                                               link: "https://example.org/post?id=8&utm_campaign=c4")])
+        #expect(try once().status == 0)
+        #expect(folder.documents().values.filter { $0.contains("Counted") }.count == 2)
+        expectHealthyStored()
+    }
+
     @Test func aCrossPostedItemEditedInTheOtherFeedLeavesTheFirstFeedsPost() throws {
         try folder.write(feeds.config(["first", "second", "healthy"]), to: "feeds.yaml")
         let story = Feed.item(guid: "c1", title: "Cross Title", body: "cross body", link: "https://example.org/c1")
