@@ -56,6 +56,8 @@ public struct FeedsFileEditor: Sendable {
         var indent = "  "
         var hasFeedsKey = false
         var lineToOpen: Int?
+        /// The line below `feeds:` that holds its empty value (`  []`), to be left a comment or blank.
+        var lineToEmpty: Int?
     }
 
     /// The new file text with `feeds` appended under a `# comment` line; those named in
@@ -76,6 +78,7 @@ public struct FeedsFileEditor: Sendable {
         }
         Self.dropDocumentEnd(&lines)
         if let line = layout.lineToOpen { lines[line - 1].content = Self.opened(lines[line - 1].content) }
+        if let line = layout.lineToEmpty { lines[line - 1].content = Self.emptied(lines[line - 1].content) }
         if !layout.hasFeedsKey { lines.append(Line(content: "feeds:", end: end)) }
         lines.append(Line(content: "\(layout.indent)# \(Self.oneLine(comment))", end: end))
         var firstLines: [(line: Int, feed: FeedConfig)] = []
@@ -164,11 +167,25 @@ public struct FeedsFileEditor: Sendable {
         return lines
     }
 
+    /// An empty list or null as written (white space and a comment aside): `[]`, `~`, `null`
+    /// in any of YAML's three spellings, `!!seq []`, `!!null`.
+    static func isEmptyValue(_ line: String) -> Bool {
+        let value = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
+            .filter { $0 != " " && $0 != "\t" }
+        return ["[]", "~", "null", "Null", "NULL", "!!seq[]", "!!null", "!!null~", "!!nullnull"].contains(value)
+    }
+
     /// `feeds: []`, `feeds: [ ]`, `feeds: ~` or `feeds: []  # none yet` as `feeds:`, comment
     /// kept, for items to follow.
     static func opened(_ line: String) -> String {
         let value = line.dropFirst("feeds:".count).split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
         return "feeds:" + (value.count > 1 ? "  #" + value[1] : "")
+    }
+
+    /// A line that held only an empty value, without it: its comment if it had one.
+    static func emptied(_ line: String) -> String {
+        let parts = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+        return parts.count > 1 ? String(line.prefix { $0 == " " || $0 == "\t" }) + "#" + parts[1] : ""
     }
 
     /// A one-line comment: a line break in it (an OPML file's name may hold one) would start
@@ -189,7 +206,9 @@ public struct FeedsFileEditor: Sendable {
               lines[last].content.hasPrefix("...") else { return }
         let rest = lines[last].content.dropFirst(3)
         guard rest.first.map({ $0 == " " || $0 == "\t" }) ?? true, isBlankOrComment(String(rest)) else { return }
-        lines.remove(at: last)
+        // A comment on that line stays, on a line of its own.
+        let comment = rest.drop { $0 == " " || $0 == "\t" }
+        if comment.isEmpty { lines.remove(at: last) } else { lines[last].content = String(comment) }
     }
 
     private static func isBlankOrComment(_ line: String) -> Bool {
@@ -236,8 +255,16 @@ public struct FeedsFileEditor: Sendable {
             .split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
             .filter { $0 != " " && $0 != "\t" } : nil
         switch written {
-        case ""? where value.scalar != nil: return layout
-        case "[]"?, "~"?, "null"?:
+        case ""?:
+            // Nothing at all, or an empty value on a line of its own below the key (`  ~`, `  []`).
+            guard let valueLine = value.mark?.line, valueLine > line, valueLine <= fileLines.count else {
+                if value.scalar != nil { return layout }
+                throw .notBlockList(file: parser.fileName, line: line)
+            }
+            guard Self.isEmptyValue(fileLines[valueLine - 1]) else { throw .notBlockList(file: parser.fileName, line: line) }
+            layout.lineToEmpty = valueLine
+            return layout
+        case let text? where Self.isEmptyValue(text):
             layout.lineToOpen = line
             return layout
         default: throw .notBlockList(file: parser.fileName, line: line)

@@ -96,11 +96,6 @@ final class DocumentIndex {
                        + "which keeps it beside as index.sqlite.broken and indexes the documents anew")
     }
 
-    /// Whether no document is recorded (a new index, or one whose rows were deleted).
-    func remembersNoDocument() throws(StoreError) -> Bool {
-        try database.integer("SELECT count(*) FROM (SELECT 1 FROM documents LIMIT 1)") == 0
-    }
-
     func contains(shortHash: String) throws(StoreError) -> Bool {
         var found = false
         try containsShort.run([.text(shortHash)]) { _ in found = true }

@@ -74,11 +74,6 @@ public final class DocumentStore {
                            + "a crawl now would store every item again; run `crawler store rebuild-index` to index them first")
         }
         (index, brokenIndexKeptAs) = try Self.openIndex(indexPath, setAsideBroken: setAsideBrokenIndex)
-        // So would one whose rows were deleted (by hand, or a restore that lost them).
-        if !setAsideBrokenIndex, try index.remembersNoDocument(), let top = Self.folderHoldingFiles(folder) {
-            throw .refused(path: indexPath, reason: "remembers no document, and the store holds documents under \(top)/: "
-                           + "a crawl now would store every item again; run `crawler store rebuild-index` to index them first")
-        }
         writer = DocumentWriter(root: folder, temporaryFolder: temporary, layout: layout, durable: durable)
         if !durable {
             index.synchronousMode = "OFF"

@@ -119,7 +119,6 @@ import Testing
         "feeds: [ {url: \"https://a.example/x\"} ]\n",
         "{\"store\": \"./s\", \"feeds\": []}",
         "\"feeds\": []\n",
-        "feeds:\n  []\n",
     ])
     func aFeedsListTheEditorCannotAppendToIsNamedAndADryRunSaysSo(_ original: String) throws {
         let server = try LoopbackHTTPServer { _ in
@@ -205,6 +204,13 @@ import Testing
         "feeds:\n  - url: https://a.example/f\n...\n# trailing comment\n",
         "store: ./s\nfeeds:\n",
         "store: ./s\nfeeds: ~\n",
+        // YAML's other spellings of null and of an empty list, and either on the line below the key
+        // (refused as no block list, or blaming the new feed for the YAML it made).
+        "store: ./s\nfeeds: NULL\n",
+        "store: ./s\nfeeds: Null  # none yet\n",
+        "store: ./s\nfeeds: !!seq []\n",
+        "store: ./s\nfeeds:\n  []\n",
+        "store: ./s\nfeeds:\n  ~  # none\n",
     ])
     func aValidFileIsAppendedToAndEveryFeedInItIsRead(_ original: String) throws {
         try folder.write(original, to: "feeds.yaml")
@@ -215,6 +221,16 @@ import Testing
         let listed = try crawler(["list"]).stdout
         #expect(listed.contains("https://example.com/new.xml"), "\(listed)\n\(folder.read("feeds.yaml") ?? "")")
         #expect(listed.contains("https://a.example/f") == original.contains("a.example"), "\(listed)")
+    }
+
+    /// A comment on the line of a closing `...` went with the `...`.
+    @Test func aCommentOnADocumentEndLineIsKept() throws {
+        try folder.write("feeds:\n  - url: https://a.example/f\n... # end of config: do not remove\n", to: "feeds.yaml")
+        try folder.write(Self.oneOutline, to: "one.opml")
+        #expect(try crawler(["import-opml", "one.opml"]).status == 0)
+        let text = try #require(folder.read("feeds.yaml"))
+        #expect(text.contains("\n# end of config: do not remove\n"), "\(text)")
+        #expect(try crawler(["list"]).stdout.contains("https://example.com/new.xml"))
     }
 
     /// Quoting was decided on Characters (grapheme clusters): a title that starts with a combining

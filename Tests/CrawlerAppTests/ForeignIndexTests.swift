@@ -2,9 +2,8 @@ import CrawlerTestKit
 import Foundation
 import Testing
 
-/// `index.sqlite` is the store's memory of what it holds. One that remembers nothing beside
-/// documents, or that is another program's database, was taken for a new store: every item was
-/// stored again, and the crawler's tables went into someone else's database.
+/// `index.sqlite` is the store's memory of what it holds. Another program's database there was
+/// taken for a new store's index: the crawler's tables went into it, and every item was stored.
 @Suite struct ForeignIndexTests {
     let folder = TemporaryFolder()
     let farm = FeedFarm(feeds: 2, itemsPerFeed: 3)
@@ -28,22 +27,6 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    @Test func anIndexThatRemembersNoDocumentBesideDocumentsIsRefused() throws {
-        let server = try farm.server()
-        defer { withExtendedLifetime(server) {} }
-        try folder.write(farm.config(server: server), to: "feeds.yaml")
-        #expect(try crawler(["once"]).status == 0)
-        let documents = folder.files(under: "store/posts")
-        #expect(documents.count == 6)
-        _ = try sql("DELETE FROM documents; DELETE FROM provenance; DELETE FROM items; DELETE FROM feed_state;")
-        let refused = try crawler(["once"])
-        #expect(refused.status == 3 && refused.stderr.contains("run `crawler store rebuild-index`"), "\(refused.stderr)")
-        #expect(folder.files(under: "store/posts") == documents)
-        #expect(try crawler(["store", "rebuild-index"]).stdout.contains("indexed 6 documents"))
-        #expect(try crawler(["once"]).stdout.contains("0 new, 3 dup"))
-        #expect(folder.files(under: "store/posts") == documents)
     }
 
     @Test func anotherProgramsDatabaseIsNotWrittenTo() throws {

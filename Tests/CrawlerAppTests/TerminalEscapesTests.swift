@@ -117,18 +117,13 @@ import Testing
 
     @Test func errorMessagesAndProbesShowAPagesLinksEscaped() throws {
         let server = try serve()
-        try folder.write("""
-            store: ./out
-            feeds:
-              - url: \(server.url("/healthy.xml"))
-                name: healthy
-              - url: \(server.url("/page.html"))
-                name: page
-            """, to: "feeds.yaml")
+        let healthy = "store: ./out\nfeeds:\n  - url: \(server.url("/healthy.xml"))\n    name: healthy\n"
+        try folder.write(healthy, to: "feeds.yaml")
         let added = try CrawlerProcess.run(["add", server.url("/page.html")], in: folder.path)
         #expect(added.status == 1)
         expectNothingRaw(added.stdout + added.stderr, "add's error")
         #expect(added.stderr.contains("/gone\\u001b]0;pwned\\u0007\\u001b[2J.xml"), "\(added.stderr)")
+        try folder.write(healthy + "  - url: \(server.url("/page.html"))\n    name: page\n", to: "feeds.yaml")
 
         let probed = try CrawlerProcess.run(["check", "--probe"], in: folder.path)
         #expect(probed.status == 1)
