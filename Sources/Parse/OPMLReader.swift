@@ -38,8 +38,17 @@ public enum OPMLReader {
                             recoded: (String) -> Void = { _ in }) throws(OPMLError) -> [OPMLOutline] {
         guard !original.isEmpty else { throw .empty }
         // Encoded as feeds are: by the bytes' evidence (exporters copy a template's declaration).
-        let plan = CharsetDetector.readingAsUTF8(CharsetDetector.plan(for: original, httpCharset: nil), bytes: original)
-        if let reason = plan.reason { recoded("read as \(plan.encoding ?? "its declaration says"): \(reason)") }
+        var decided = CharsetDetector.plan(for: original, httpCharset: nil)
+        // Labelled UTF-8 (or not at all) and not UTF-8: what a feed's reader would fall back to
+        // when libxml2 stops at the first bad byte (a Windows-1252 export under UTF-8's label).
+        if decided.claimsUTF8, decided.bytes == nil, !UTF8Check(original).isValid {
+            decided = CharsetDetector.checkingUTF8(original, encoding: decided.encoding, httpCharset: nil)
+            if decided.reason == nil, decided.bytes == nil, let guess = decided.encoding {
+                decided.reason = "detected \(guess), not the UTF-8 it is labelled or taken for"
+            }
+        }
+        let plan = CharsetDetector.readingAsUTF8(decided, bytes: original)
+        if let reason = plan.reason { recoded("read as \(decided.encoding ?? "its declaration says"): \(reason)") }
         // Exporters write `xmlUrl="...?a=1&b=2"` with a bare `&`, which libxml2's recovery turns
         // into `?a=1=2`: the feeds' own repair makes it `&amp;` first, and `&nbsp;` a character.
         let input = plan.bytes ?? original

@@ -175,6 +175,21 @@ import Testing
         #expect(!plain.stderr.contains("read as"), "\(plain.stderr)")
     }
 
+    /// Bytes that are not UTF-8 under UTF-8's label, or under none: a feed reader falls back to
+    /// what the bytes are; import-opml said "not well-formed XML" and added nothing.
+    @Test func anExportThatIsNotTheUTF8ItIsTakenForIsReadAsWhatItIs() throws {
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        let cp1252 = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\"><body><outline text=\"Caf\u{E9} \u{2013} \u{201C}x\u{201D}\">"
+            + "<outline text=\"Bl\u{F6}g \u{20AC}\" xmlUrl=\"http://example.org/a\"/></outline></body></opml>\n"
+        let bytes = try #require(cp1252.data(using: .windowsCP1252))
+        try bytes.write(to: URL(fileURLWithPath: folder.file("lie.opml")))
+        let run = try crawler(["import-opml", "lie.opml"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let text = try #require(folder.read("feeds.yaml"))
+        #expect(text.contains("Bl\u{F6}g \u{20AC}") && text.contains("Caf\u{E9} \u{2013} \u{201C}x\u{201D}"), "\(text)")
+        #expect(run.stderr.contains("read as"), "\(run.stderr)")
+    }
+
     @Test func aFileThatIsNotOPMLIsNamedForWhatItIs() throws {
         try folder.write("feeds: []\n", to: "feeds.yaml")
         try folder.write(GoldenDocument.rssFeed(items: []), to: "feed.xml")
