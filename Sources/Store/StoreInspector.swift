@@ -14,6 +14,9 @@ extension DocumentStore {
         public var unreferencedAssets: [String] = []
         /// Edits set aside (`NAME.edited`), not problems: for the operator to compare and keep or remove.
         public var setAside: [String] = []
+        /// Documents not checked: being stored or rewritten (by a running crawler, or by one that
+        /// was stopped doing so, until the store is next opened to write).
+        public var unsettled = 0
     }
 
     public func verify() throws(StoreError) -> VerifyReport {
@@ -55,7 +58,10 @@ struct StoreVerifier {
         for document in indexed {
             seen.indexedPaths.insert(Array(document.path.utf8))
             seen.byShort[document.shortHash] = document
-            guard !pending.contains(document.shortHash), rewriting[document.shortHash] == nil else { continue }
+            guard !pending.contains(document.shortHash), rewriting[document.shortHash] == nil else {
+                report.unsettled += 1
+                continue
+            }
             report.checked += 1
             guard let found = problems(of: document, replaced: replaced.contains(document.shortHash)) else {
                 if let barrier = listing.barrier(above: document.path) {

@@ -132,6 +132,17 @@ extension StoreCommand {
                 throw ExitStatus.storeUnavailable
             }
             var problems = report.problems
+            if report.unsettled > 0 {
+                if let pid = reader.lockHolder() {
+                    printOutput("\(report.unsettled) documents being stored by the crawler holding the store (pid \(pid)) "
+                                + "were not checked")
+                } else {
+                    // A crawler stopped mid-batch: not damage, but not a store to call clean either.
+                    problems.append("\(root): \(report.unsettled) documents of a batch or rewrite cut short (a kill, a power cut) "
+                                    + "were not checked; the next `crawler once` or `run` (or `crawler store rerender --dry-run`) "
+                                    + "settles them; run verify again then")
+                }
+            }
             if let rerender {
                 problems.append("\(root): a `crawler store rerender` (to \(rerender)) was cut short: some documents "
                                 + "are written with the old settings, some with the new, some perhaps under both names; "

@@ -72,10 +72,16 @@ import Testing
             try copyStore("store", to: "crashed", config: config)
             let crashed = try run(["once"], in: "crashed", fault: "rename:KILL:\(round)")
             if crashed.status == SIGKILL { killed += 1 }
-            #expect(try run(["store", "verify"], in: "crashed").status == 0, "round \(round)")
+            // Read-only, verify cannot settle the documents being rewritten: it said "verified 1
+            // documents, no problems" over a store of 600 left so; it says what they are now.
+            let verify = try run(["store", "verify"], in: "crashed")
+            let cut = crashed.status == SIGKILL
+            #expect(verify.status == (cut ? 1 : 0), "round \(round): \(verify.stdout)")
+            #expect(verify.stdout.contains("cut short (a kill, a power cut) were not checked") == cut, "round \(round): \(verify.stdout)")
             expectOldOrNew("crashed", old: old, new: new, round: round)
             #expect(try run(["once"], in: "crashed").status == 0)
             #expect(documentsByHash(in: "crashed") == new, "round \(round)")
+            #expect(try run(["store", "verify"], in: "crashed").status == 0, "round \(round)")
         }
         #expect(killed == Self.stories)
     }
