@@ -70,7 +70,10 @@ else:
         problems.append("index lists %s documents, the folder holds %d" % (after["index"].get("documents"), len(after["documents"])))
 
 for name in ("verify-before-exit", "final-once-exit", "verify-after-exit"):
-    if exits.get(name) != "0":
+    # Before the store is opened to write, verify names what a crawler or rerender stopped by the
+    # cut left unsettled (exit 1): expected, when it says so.
+    unsettled = name == "verify-before-exit" and re.search(r"cut short", verify_log) is not None
+    if exits.get(name) != "0" and not (unsettled and exits.get(name) == "1"):
         problems.append("%s=%s" % (name, exits.get(name, "missing")))
 
 recovery = re.search(r"^recovered after an unclean stop: .*$", verify_log, re.M)
