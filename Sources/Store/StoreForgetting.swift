@@ -130,9 +130,8 @@ extension DocumentStore {
             // Byte for byte: String's == takes a decomposed "é" for the composed one, another file.
             if let document = byShort[short], document.path.utf8.elementsEqual(path.utf8) {
                 shorts.insert(short)
-            } else if byShort[short] != nil {
-                unmatched.append("\(target): a copy of \(byShort[short]!.path), which is the indexed one; "
-                                 + "remove the copy, or forget \(byShort[short]!.path)")
+            } else if let document = byShort[short] {
+                unmatched.append(notTheDocument(target, path: path, document: document))
             } else if folder.locate(path).flatMap({ $0.folder.kind(of: $0.name) }) == .file {
                 strays.append((short, path))
             } else {
@@ -140,6 +139,23 @@ extension DocumentStore {
             }
         }
         return (shorts, strays, unmatched)
+    }
+
+    /// Why a file named with an indexed document's hash is not forgotten, and what to do: a copy
+    /// may go; an edit set aside (`NAME.edited`) or another file with other bytes is someone's
+    /// text, never to be removed on this word.
+    private func notTheDocument(_ target: String, path: String, document: IndexedDocument) -> String {
+        let name = DocumentLayout.fileName(of: path)
+        if name.hasSuffix(".edited") || name.range(of: #"\.edited-[0-9]+$"#, options: .regularExpression) != nil {
+            return "\(target): an edit set aside beside \(document.path) when that was written again: not a document; "
+                + "compare the two and keep what you want by hand, or forget \(document.path)"
+        }
+        let same = folder.locate(path).flatMap { FileSystem.read($0.name, in: $0.folder) }
+            .map { file in folder.locate(document.path).flatMap { FileSystem.read($0.name, in: $0.folder) } == file } ?? false
+        return same
+            ? "\(target): a copy of \(document.path), which is the indexed one; remove the copy, or forget \(document.path)"
+            : "\(target): named as \(document.path), the indexed one, with other bytes (an edit?): not a document; "
+                + "compare the two and keep what you want by hand, or forget \(document.path)"
     }
 
     /// 16 or 64 lower-case hex digits: a content hash as `forget` takes it.

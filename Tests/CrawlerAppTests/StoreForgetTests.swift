@@ -86,6 +86,26 @@ import Testing
         #expect(documents.count == 5)
     }
 
+    /// `forget` of an edit set aside (`NAME.edited`) or of a file with the document's name and
+    /// other bytes said "a copy of ...; remove the copy": following it deleted the only copy of
+    /// the site owner's edit.
+    @Test func anEditBesideADocumentIsNotCalledACopy() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
+        try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        let story = try #require(documents.first)
+        let text = try #require(folder.read("store/posts/" + story))
+        try folder.write(text + "my own note\n", to: "store/posts/" + story + ".edited")
+        let name = (story as NSString).lastPathComponent
+        try FileManager.default.createDirectory(atPath: folder.file("store/posts/mine"), withIntermediateDirectories: true)
+        try folder.write(text + "another note\n", to: "store/posts/mine/" + name)
+        let forget = try crawler(["store", "forget", "store/posts/\(story).edited", "store/posts/mine/" + name])
+        #expect(!forget.stdout.contains("a copy of") && !forget.stderr.contains("a copy of"), "\(forget.stdout)\(forget.stderr)")
+        #expect((forget.stdout + forget.stderr).contains("an edit set aside beside posts/\(story)"), "\(forget.stdout)\(forget.stderr)")
+        #expect((forget.stdout + forget.stderr).contains("with other bytes (an edit?)"), "\(forget.stdout)\(forget.stderr)")
+        #expect(folder.read("store/posts/\(story).edited") != nil && folder.read("store/posts/mine/" + name) != nil)
+    }
+
     @Test func forgetByFeedAndDateLeavesTheOtherFeedsDocuments() throws {
         let farm = FeedFarm(feeds: 2, itemsPerFeed: 4)
         try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")
