@@ -262,8 +262,9 @@ struct StoreVerifier {
         }
         let text = String(decoding: bytes, as: UTF8.self)
         let date: Timestamp
-        let corruptFix = "; restore it from a backup, keep it as it is: \(command("rebuild-index")) (a later store "
-            + "rerender, or a new version of its item, writes it again), or drop it: \(command("forget", quoted(path)))"
+        let corruptFix = "; restore it from a backup, take it as the document until a later store rerender or a new "
+            + "version of its item writes it again (without keeping the edit beside): \(command("rebuild-index")), "
+            + "or drop it: \(command("forget", quoted(path)))"
         do {
             date = try readDate(text)
         } catch {

@@ -286,7 +286,7 @@ import Testing
         #expect(verify.status == 1)
         let appendedLine = try #require(verify.stdout.split(separator: "\n").first { $0.contains(appended) })
         #expect(appendedLine.contains("no longer reads as a document"), "\(appendedLine)")
-        #expect(appendedLine.contains("keep it as it is: crawler store rebuild-index"), "\(appendedLine)")
+        #expect(appendedLine.contains("(without keeping the edit beside): crawler store rebuild-index"), "\(appendedLine)")
         let editedLine = try #require(verify.stdout.split(separator: "\n").first { $0.contains(edited) })
         #expect(editedLine.contains("crawler store rebuild-index --store '\(folder.file("store"))' (a later store rerender, or a new version of its item, writes it again)"), "\(editedLine)")
         let rebuild = try crawler(["store", "rebuild-index"])
