@@ -8,7 +8,26 @@ struct SafetyCheck {
         // `<html …>` inside the body adds its attributes to the page's root element.
         guard root.attributeCount == 0 else { return false }
         var check = SafetyCheck(endMarker: endMarker)
-        return check.allClean(root.children, inStyle: false, depth: 1) && check.sawEndMarker
+        guard check.allClean(root.children, inStyle: false, depth: 1), check.sawEndMarker else { return false }
+        return check.endsWithMarker(root)
+    }
+
+    /// Elements whose end tag may be left out: the page's next end tag closes them where they
+    /// stand, and nothing of them goes on after the body.
+    private static let closedByTheNextEndTag: Set<String> = ["p", "li", "dd", "dt", "rt", "rp", "option", "optgroup"]
+
+    /// Whether the marker is the last thing in the body, inside nothing but elements the page's
+    /// next end tag closes. An element the body left open otherwise holds the page after it or
+    /// takes the theme's end tag (`<div>`), is built again after it (`<b>`), or had the marker
+    /// moved out of it, ahead of it (`<table>`).
+    private func endsWithMarker(_ root: GumboNodeView) -> Bool {
+        var node = root
+        while let last = node.children.last(where: { $0.kind != .whitespace }), last.kind == .element, last.isHTML {
+            if last.originalTag.elementsEqual(endMarker) { return true }
+            guard Self.closedByTheNextEndTag.contains(last.name) else { return false }
+            node = last
+        }
+        return false
     }
 
     private mutating func allClean(_ nodes: [GumboNodeView], inStyle: Bool, depth: Int) -> Bool {

@@ -112,6 +112,24 @@ import Testing
         }
     }
 
+    /// A body that leaves elements open was stored byte for byte: `<div><table></div>` repeated
+    /// left every table open in the page, holding the site's own layout after the post.
+    @Test func elementsABodyLeavesOpenAreClosedInTheStoredDocument() throws {
+        let server = try LoopbackHTTPServer { request in
+            ServedResponse(text: Self.feed(title: String(request.path.dropFirst()),
+                                           body: request.path == "/open" ? String(repeating: "<div><table></div>", count: 3) + "tail"
+                                               : "<p>fine</p>"))
+        }
+        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/healthy"))\n    name: healthy\n"
+                         + "  - url: \(server.url("/open"))\n    name: open\n", to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.contains { $0.contains("<p>fine</p>") })
+        let open = try #require(stored.first { $0.contains("tail") })
+        #expect(open.components(separatedBy: "<table>").count == open.components(separatedBy: "</table>").count, "\(open)")
+        #expect(open.components(separatedBy: "<div>").count == open.components(separatedBy: "</div>").count, "\(open)")
+    }
+
     /// A body of one letter and 300,000 combining marks has no markup, and went straight to the
     /// content hash, whose normalisation orders marks in quadratic time (320 KB: 15 s; this one
     /// about a minute).
