@@ -6,6 +6,12 @@ public enum SingleFetch {
     /// How to allow a refused address from the command line, for the refusal message.
     public static let commandLineHint = "pass --allow-private-networks, or set allow_private_networks: true, to allow it"
 
+    /// A failure's reason with the URL in front, unless the reason names it already (a transfer's
+    /// own message does, with its password masked: compared so too, or the URL came out twice).
+    public static func naming(_ url: String, _ reason: String) -> String {
+        reason.hasPrefix(url) || reason.hasPrefix(SecretRedaction.redactURL(url)) ? reason : "\(url): \(reason)"
+    }
+
     public enum Result: Sendable {
         case success(FetchResponse)
         case failure(String)

@@ -129,8 +129,7 @@ struct Add: AsyncParsableCommand {
         switch await SingleFetch.get(url, config: config, access: access) {
         case .success(let response): return response
         case .failure(let reason):
-            // The reason names the URL already when it is the transfer's own.
-            printError("crawler: " + (reason.hasPrefix(url) ? reason : "\(url): \(reason)"))
+            printError("crawler: " + SingleFetch.naming(url, reason))
             throw ExitCode.failure
         }
     }

@@ -101,7 +101,7 @@ struct Parse: AsyncParsableCommand {
             switch await SingleFetch.get(source, config: settings, access: access) {
             case .success(let response): return (response.body, response.finalURL, response.charset)
             case .failure(let reason):
-                printError("crawler: \(source): \(reason)")
+                printError("crawler: " + SingleFetch.naming(source, reason))
                 throw ExitCode.failure
             }
         }

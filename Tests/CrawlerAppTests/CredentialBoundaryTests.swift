@@ -245,6 +245,20 @@ import Testing
                 "\(elsewhere.requests.map { ($0.path, $0.headers) })")
     }
 
+    /// A failure's message names the URL once: the transfer's own message starts with it, its
+    /// password masked, and the check for that compared the unmasked URL.
+    @Test func aFailureNamesAURLWithAPasswordOnce() throws {
+        let url = home.url("/loop.xml").replacingOccurrences(of: "://", with: "://alice:PW-LOOP@")
+        for arguments in [["parse", url, "--allow-private-networks"], ["add", url, "--allow-private-networks"]] {
+            try folder.write("feeds: []\n", to: "feeds.yaml")
+            let run = try CrawlerProcess.run(arguments, in: folder.path)
+            #expect(run.status != 0)
+            let masked = url.replacingOccurrences(of: "PW-LOOP", with: "***")
+            #expect(run.stderr.components(separatedBy: masked).count == 2, "\(arguments[0]): \(run.stderr)")
+            #expect(!run.stderr.contains("PW-LOOP"))
+        }
+    }
+
     /// A private feed's token in its query (`?token=`, `&api_key=`...) was printed, logged and
     /// kept in the index: only `password=` was masked.
     @Test func aTokenInTheQueryIsMasked() throws {
