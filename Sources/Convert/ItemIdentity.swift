@@ -8,7 +8,7 @@ enum ItemIdentity {
         case .guid:
             return item.identity
         case .link:
-            if let link = item.link, !link.isEmpty { return link }
+            if let link = item.link, !link.isEmpty { return StoryLink.key(link) }
             return item.identity
         case .title:
             return title.isEmpty ? item.identity : "title:" + title
@@ -26,7 +26,7 @@ public enum IdentityFallback {
     /// rule used instead, or nil when the identities were unique.
     public static func apply(to documents: inout [Document]) -> String? {
         guard hasConflict(documents.map(\.itemIdentity), documents) else { return nil }
-        let withLink = documents.map { $0.itemIdentity + "\n" + ($0.source?.item.link ?? "") }
+        let withLink = documents.map { $0.itemIdentity + "\n" + StoryLink.key($0.source?.item.link ?? "") }
         if !hasConflict(withLink, documents) {
             for index in documents.indices { documents[index].itemIdentity = withLink[index] }
             return "guid+link"

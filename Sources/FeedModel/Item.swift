@@ -39,10 +39,12 @@ public struct Item: Sendable, Hashable {
         self.baseURL = baseURL
     }
 
-    /// The item's identity, kept apart from its content hash: guid, else link, else title + date.
+    /// The item's identity, kept apart from its content hash: guid, else link (its tracking
+    /// parameters aside: a link stamped anew on every fetch was a new item, a post per poll),
+    /// else title + date.
     public var identity: String {
         if let id, !id.isEmpty { return id }
-        if let link, !link.isEmpty { return link }
+        if let link, !link.isEmpty { return StoryLink.key(link) }
         let date = published ?? updated
         return "\(title)|\(date.map { String($0.secondsSince1970) } ?? "")"
     }

@@ -51,7 +51,7 @@ enum FleetRevisionPlan {
         for index in pending.indices {
             guard let file = files[key(pending[index])], !isSameStory(file, pending[index]),
                   let link = pending[index].source?.item.link else { continue }
-            pending[index].itemIdentity += "\n" + link
+            pending[index].itemIdentity += "\n" + StoryLink.key(link)
             retold.append(index)
         }
         if !retold.isEmpty { files.merge(try lookup(retold.map { key(pending[$0]) })) { _, second in second } }
@@ -71,7 +71,7 @@ enum FleetRevisionPlan {
     }
 
     /// False when the row holds an item with another link than the document's (both known), as
-    /// on one machine: tracking parameters and fragments aside (`StoryLink`).
+    /// on one machine: tracking parameters aside (`StoryLink`).
     static func isSameStory(_ file: ItemFile, _ document: Document) -> Bool {
         guard let stored = file.link, !stored.isEmpty, let link = document.source?.item.link, !link.isEmpty else { return true }
         return stored == link || StoryLink.key(stored) == StoryLink.key(link)

@@ -35,12 +35,12 @@ enum RevisionPlan {
                              using lookup: SQLiteStatement) throws(StoreError) -> RevisionIndex.ItemFile? {
         guard let file = try RevisionIndex.file(of: document.feed, item: document.itemIdentity, using: lookup) else { return nil }
         guard !isSameStory(file, document), let link = document.source?.item.link else { return file }
-        document.itemIdentity += "\n" + link
+        document.itemIdentity += "\n" + StoryLink.key(link)
         return try RevisionIndex.file(of: document.feed, item: document.itemIdentity, using: lookup)
     }
 
     /// False when the file holds an item with another link than the document's (both known).
-    /// Links are compared without their tracking parameters and fragment: a feed that stamps each
+    /// Links are compared without their tracking parameters: a feed that stamps each
     /// fetch's link with a new `utm_campaign` was a new story, and a new post, on every poll.
     static func isSameStory(_ file: RevisionIndex.ItemFile, _ document: Document) -> Bool {
         guard let stored = file.link, !stored.isEmpty, let link = document.source?.item.link, !link.isEmpty else { return true }

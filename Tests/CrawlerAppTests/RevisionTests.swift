@@ -76,6 +76,25 @@ import Testing
         expectHealthyStored()
     }
 
+    /// Without a guid an item is known by its link: stamped anew on every fetch (escaped twice
+    /// over, as `&amp;amp;` in the feed, too), it was a new item and a new post per poll. A
+    /// fragment is no tracking: `/changelog#v1` and `#v2` under one guid are two releases.
+    @Test func aLinkStampedOnEveryFetchIsOneItemAndAFragmentIsAnother() throws {
+        try folder.write(feeds.config(["views", "releases", "healthy"]), to: "feeds.yaml")
+        for round in 1...3 {
+            let item = "<item><title>Seven</title><link>https://example.org/seven?id=7&amp;amp;utm_campaign=c\(round)"
+                + "&amp;fbclid=F\(round)</link><description>seen \(round) times</description></item>"
+            feeds.serve("views", items: [item])
+            feeds.serve("releases", items: [Feed.item(guid: "changelog", title: "Release v\(round)", body: "notes of v\(round)",
+                                                      link: "https://example.org/changelog#v\(round)")])
+            #expect(try once().status == 0)
+        }
+        let texts = Array(folder.documents().values)
+        #expect(texts.filter { $0.contains("title: Seven") || $0.contains("title: 'Seven'") }.count == 1, "\(texts)")
+        #expect(texts.filter { $0.contains("Release v") }.count == 3, "\(texts)")
+        expectHealthyStored()
+    }
+
     @Test func aCrossPostedItemEditedInTheOtherFeedLeavesTheFirstFeedsPost() throws {
         try folder.write(feeds.config(["first", "second", "healthy"]), to: "feeds.yaml")
         let story = Feed.item(guid: "c1", title: "Cross Title", body: "cross body", link: "https://example.org/c1")
