@@ -102,9 +102,9 @@ public enum SecretRedaction {
 
     /// Names whose value is a secret, in connection strings and query strings (`password=`,
     /// `?token=`, `&api_key=`, `client_secret=`...), as a whole name or its end.
-    private static let secretNames: Set<String> = ["pwd", "pass", "signature", "sessionid", "session"]
+    private static let secretNames: Set<String> = ["pwd", "pass", "sessionid", "session", "jwt"]
     private static let secretEndings = ["password", "passwd", "token", "secret", "apikey", "api_key", "api-key",
-                                        "access_key", "secret_key", "private_key"]
+                                        "access_key", "secret_key", "private_key", "signature", "credential"]
     /// Short names that are secrets in a URL's query (`?key=`, `&sig=`), and log fields elsewhere.
     private static let queryOnlyNames: Set<String> = ["key", "sig", "auth", "sid"]
 

@@ -61,6 +61,9 @@ import Testing
         // A private feed's token in its query: `password=` alone was masked.
         ("url=http://h/f?token=T1&access_token=T2&api_key=T3&passwd=T4&x=1", "url=http://h/f?token=***&access_token=***&api_key=***&passwd=***&x=1"),
         ("https://h/f?key=K1&sig=S1&id=7 client_secret=C1", "https://h/f?key=***&sig=***&id=7 client_secret=***"),
+        // A signed URL's signature and credential (S3's, Google's).
+        ("https://b/o?X-Amz-Credential=AK/x&X-Amz-Signature=S9&X-Goog-Signature=G9&jwt=J9&n=1",
+         "https://b/o?X-Amz-Credential=***&X-Amz-Signature=***&X-Goog-Signature=***&jwt=***&n=1"),
         // Our own log fields named `key` are not secrets; a query's `key` is.
         ("event=restart_needed key=store reason=x", "event=restart_needed key=store reason=x"),
         ("nothing here", "nothing here"),
