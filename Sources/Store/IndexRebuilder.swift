@@ -19,6 +19,8 @@ extension DocumentStore {
         public var misplaced: [String] = []
         /// Documents the old index held whose file is gone (deleted by hand): kept forgotten.
         public var forgottenMissing: [String] = []
+        /// Files that could not be read: the rebuild is refused.
+        var unreadable: [String] = []
     }
 
     private struct Candidate {
@@ -42,7 +44,14 @@ extension DocumentStore {
                            + (listing.barriers.count > 1 ? " (\(listing.barriers.count - 1) more)" : ""))
         }
         var rows: [IndexedDocument] = []
-        for copies in candidates(listing.files, indexed: previous, layouts: layouts, hexo: hexo, report: &report) {
+        let grouped = candidates(listing.files, indexed: previous, layouts: layouts, hexo: hexo, report: &report)
+        // A file this user cannot read would be dropped with its item's history, kept nowhere else.
+        if let unreadable = report.unreadable.first {
+            throw .refused(path: folder.path + "/" + unreadable, reason: "cannot be read by this user: nothing was rebuilt; "
+                           + "make it readable (or run as the user the crawler runs as), then run rebuild-index again"
+                           + (report.unreadable.count > 1 ? " (\(report.unreadable.count - 1) more)" : ""))
+        }
+        for copies in grouped {
             let short = copies[0].row.shortHash
             let indexedPath = previous[short]?.path.utf8
             let original = copies.first { indexedPath?.elementsEqual($0.row.path.utf8) == true }
@@ -59,22 +68,25 @@ extension DocumentStore {
                                         + "; indexed where it is (no copy is in place)")
             }
         }
-        try replaceDocuments(with: rows)
-        report.indexed = rows.count
         // A post deleted by hand is not stored again by a crawl (its item is known); dropped from
-        // the index with its item, it was. Forgotten instead, as `forget --missing` would: a file
-        // under its hash anywhere in the store (moved, emptied, edited) is no deletion.
+        // the index with its item, it was. Forgotten instead, as `forget --missing` would (before
+        // the rows go, so that its items are buried too): a file under its hash anywhere in the
+        // store (moved, emptied, edited) is no deletion.
         let present = Set(listing.files.map(\.shortHash)).union(DocumentFiles.outsideDocumentFolders(root: folder))
         let missing = indexed.filter { !present.contains($0.shortHash) }
         try Tombstones.bury(missing.map { (short: $0.shortHash, path: $0.path) }, at: time, in: indexDatabase)
         report.forgottenMissing = missing.map(\.path)
+        try replaceDocuments(with: rows)
+        report.indexed = rows.count
         return report
     }
 
     /// Text that still begins as the format's documents do: an edit, not an empty or binary file
     /// (a crash, a full disk), which kept would have verify call the store clean.
     private static func looksEdited(_ bytes: [UInt8], hexo: Bool) -> Bool {
-        !bytes.isEmpty && !bytes.contains(0) && (!hexo || bytes.starts(with: "\n---\n".utf8))
+        guard !bytes.isEmpty, !bytes.contains(0) else { return false }
+        // Its front matter whole, closed by its own `---` line: a file cut inside it is torn.
+        return !hexo || (bytes.starts(with: "\n---\n".utf8) && bytes.dropFirst(5).firstRange(of: Array("\n---\n".utf8)) != nil)
     }
 
     /// Every document file read, grouped by hash (first seen first); files that are no
@@ -93,7 +105,7 @@ extension DocumentStore {
                 continue
             }
             guard let located = folder.locate(file.path), let bytes = FileSystem.read(located.name, in: located.folder) else {
-                report.skipped.append("\(file.path): unreadable")
+                report.unreadable.append(file.path)
                 continue
             }
             do {

@@ -72,6 +72,32 @@ import Testing
         #expect(!verify.stdout.contains("not on disk") && !verify.stdout.contains("missing"), "\(verify.stdout)")
     }
 
+    /// `rebuild-index` as a user who cannot read one document skipped it "unreadable" and rebuilt
+    /// without it: its item's kept source values and history went, for good.
+    @Test func rebuildIndexRefusesAStoreWithADocumentThisUserCannotRead() throws {
+        try crawledStore(try farm.server())
+        let copy = try readOnlyCopy(named: "copy")
+        let owner = Process()
+        owner.executableURL = URL(fileURLWithPath: "/bin/chown")
+        owner.arguments = ["-R", "nobody:nogroup", copy]
+        try owner.run()
+        owner.waitUntilExit()
+        let chmodRun = Process()
+        chmodRun.executableURL = URL(fileURLWithPath: "/bin/chmod")
+        chmodRun.arguments = ["-R", "u+w", copy]
+        try chmodRun.run()
+        chmodRun.waitUntilExit()
+        let document = try #require(folder.files(under: "copy/store/posts").first)
+        chown(copy + "/store/posts/" + document, 0, 0)
+        chmod(copy + "/store/posts/" + document, 0o600)
+        let index = FileManager.default.contents(atPath: copy + "/store/index.sqlite")
+        let rebuild = try CrawlerProcess.run(["--reuid=nobody", "--regid=nogroup", "--clear-groups", CrawlerProcess.binaryForAnyone,
+                                              "store", "rebuild-index"], in: copy, executable: "/usr/bin/setpriv")
+        #expect(rebuild.status == 3, "\(rebuild.stdout)\(rebuild.stderr)")
+        #expect(rebuild.stderr.contains("cannot be read by this user: nothing was rebuilt"), "\(rebuild.stderr)")
+        #expect(FileManager.default.contents(atPath: copy + "/store/index.sqlite") == index)
+    }
+
     @Test func whileRunHoldsTheStoreItAndASnapshotOfItAreInspected() throws {
         let server = try farm.server()
         try crawledStore(server)

@@ -153,9 +153,10 @@ import Testing
     /// dropped it from the index with its item, and the next crawl wrote it back.
     @Test func rebuildIndexKeepsAPostDeletedByHandForgotten() throws {
         let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
-        try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")
+        let edition = SharedNumber(1)
+        try folder.write(config(try server(edition: edition, farm: farm)), to: "feeds.yaml")
         #expect(try crawler(["once"]).status == 0)
-        let victim = try #require(documents.first)
+        let victim = try #require(documents.first { folder.read("store/posts/" + $0)?.contains("edition 1") == true })
         try FileManager.default.removeItem(atPath: folder.file("store/posts/" + victim))
         let rebuilt = try crawler(["store", "rebuild-index"])
         #expect(rebuilt.stdout.contains("forgot posts/\(victim): in the index, no file (deleted by hand)"), "\(rebuilt.stdout)")
@@ -163,6 +164,29 @@ import Testing
         #expect(try crawler(["once"]).stdout.contains("0 new documents"))
         #expect(documents.count == 3 && !documents.contains(victim))
         #expect(try crawler(["store", "verify"]).status == 0)
+        // Nor with its item's next version: the item is forgotten, not only that text.
+        edition.value = 2
+        #expect(try crawler(["once"]).stdout.contains("0 new documents"))
+        #expect(documents.count == 3)
+    }
+
+    /// A document cut inside its front matter (a crash, a full disk) was kept by rebuild-index
+    /// "with its indexed date" as if edited by hand; verify then called the store clean, and the
+    /// item was never stored whole again.
+    @Test func rebuildIndexLeavesOutADocumentCutInsideItsFrontMatter() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
+        try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        // One of the feed whose body changes on every request: read again, its items are looked at.
+        let torn = try #require(documents.first { folder.read("store/posts/" + $0)?.contains("of feed 0") == true })
+        let whole = try #require(folder.read("store/posts/" + torn))
+        try folder.write("\n---\ntitle", to: "store/posts/" + torn)
+        let rebuilt = try crawler(["store", "rebuild-index"])
+        #expect(!rebuilt.stdout.contains("posts/\(torn): kept"), "\(rebuilt.stdout)")
+        #expect(rebuilt.stdout.contains("indexed 3 documents"), "\(rebuilt.stdout)")
+        let again = try crawler(["once"])
+        #expect(again.stdout.contains("1 new document"), "\(again.stdout)\(again.stderr)")
+        #expect(folder.read("store/posts/" + torn) == whole)
     }
 
     @Test func aFileThatCannotBeRemovedStaysForgottenAndTheAdviceRemovesIt() throws {
