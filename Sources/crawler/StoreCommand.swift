@@ -193,7 +193,7 @@ extension StoreCommand {
                 printOutput("indexed \(report.indexed) documents in \(store.root)"
                             + (report.skipped.isEmpty ? "" : "; skipped \(report.skipped.count) files")
                             + (report.rejected.isEmpty ? "" : "; rejected \(report.rejected.count) copies"))
-                if let aside = store.brokenIndexKeptAs { printOutput("the unreadable index is kept as \(aside)") }
+                if let aside = store.brokenIndexKeptAs { printOutput("the index that could not be used (unreadable, or not a crawler index) is kept as \(aside)") }
             } catch {
                 printError("crawler: \(error)")
                 throw ExitStatus.storeUnavailable

@@ -118,7 +118,7 @@ import Testing
         #expect(try crawler(["store", "verify"]).status == 0)
         let again = try crawler(["once"])
         #expect(again.stdout.contains("0 new documents, \(farm.distinctItems) duplicates"))
-        #expect(rebuild.stdout.contains("the unreadable index is kept as \(folder.file("store/index.sqlite.broken"))"),
+        #expect(rebuild.stdout.contains("the index that could not be used (unreadable, or not a crawler index) is kept as \(folder.file("store/index.sqlite.broken"))"),
                 "\(rebuild.stdout)")
         // A second broken index is kept beside the first, which was overwritten before.
         try Data("broken again".utf8).write(to: URL(fileURLWithPath: folder.file("store/index.sqlite")))
