@@ -158,7 +158,7 @@ extension StoreCommand {
             }
             let assets = report.assetsChecked > 0 ? " and \(report.assetsChecked) assets" : ""
             printOutput("verified \(report.checked) documents\(assets) in \(root): "
-                        + (problems.isEmpty ? "no problems" : "\(problems.count) problems"))
+                        + (problems.isEmpty ? "no problems" : counted(problems.count, "problem")))
             if !problems.isEmpty { throw ExitCode.failure }
         }
     }

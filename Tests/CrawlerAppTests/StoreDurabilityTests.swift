@@ -44,7 +44,11 @@ import Testing
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             let verify = try crawler(["store", "verify"])
-            #expect(verify.status == 0, "round \(round): \(verify.stdout)\(verify.stderr)")
+            // Read-only, verify names a batch the kill cut short (settled when the store is next
+            // opened to write) and nothing else.
+            let cutShortOnly = verify.status == 1 && verify.stdout.contains("were not checked")
+                && verify.stdout.contains(": 1 problem\n")
+            #expect(verify.status == 0 || cutShortOnly, "round \(round): \(verify.stdout)\(verify.stderr)")
             if verify.stdout.contains("recovered after an unclean stop") { recoveries += 1 }
             let stored = documentFiles().count
             if stored < farm.distinctItems { interruptedMidPass += 1 }
