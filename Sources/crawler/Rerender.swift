@@ -57,9 +57,10 @@ extension StoreCommand {
             if report.profileNotRecorded {
                 let names = report.unknownFeeds.keys.sorted().map { "'\($0)'" }.joined(separator: ", ")
                 printError("crawler: the store stays half rewritten: the documents of \(names) are in the old settings. "
-                           + "Add each such feed back to \(location.config) (`enabled: false` keeps it from being fetched) "
-                           + "or forget its documents (`crawler store forget --feed NAME`), then run `crawler store rerender` "
-                           + "again; until then `once` and `run` refuse the store")
+                           + "Add each such feed back to \(location.config) (`enabled: false` keeps it from being fetched), "
+                           + "then run `crawler store rerender` again; until then `once` and `run` refuse the store. "
+                           + "(`crawler store forget --feed NAME` would end it too, but takes with them the posts other "
+                           + "feeds carry as duplicates, which those feeds then never store)")
                 if !dryRun { throw ExitCode.failure }
             }
             // Up to date or not, a store whose rerender was cut short is crawled again only after a real run.
