@@ -23,10 +23,18 @@ enum ParseCost {
     /// of 50 KB. The elements that rebuilding could make, summed over the tags (open formatting
     /// elements at each tag, twice: the text after a tag is rebuilt for too), at most this many.
     static let rebuildLimit = 1_000_000
+    /// And the bytes of their tags, which each rebuilt copy carries (its attributes) into the tree
+    /// and into a rebuilt body: one `<b class="…100 KB…">` left open before 850 `<p>x` made an
+    /// 82 MB document of 117 KB; two feeds of such items aborted the process.
+    static let rebuiltBytesLimit = 32 << 20
 
     private static let formatting: Set<UInt64> = Set([
         "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
     ].map { key($0.utf8) })
+
+    private static let form = key("form".utf8)
+    fileprivate static let svg = key("svg".utf8)
+    fileprivate static let math = key("math".utf8)
 
     /// Where an end tag's search for its element stops: an end tag meeting one of these first is
     /// ignored. The tree builder's "scope" boundaries, for end tags of formatting and special
@@ -79,23 +87,31 @@ enum ParseCost {
                     if tags > tagLimit { return true }
                     let name = key(bytes[nameStart..<nameEnd])
                     unclosed.see()
-                    if unclosed.rebuilt > rebuildLimit { return true }
+                    if unclosed.rebuilt > rebuildLimit || unclosed.rebuiltBytes > rebuiltBytesLimit { return true }
                     if closing {
                         // A formatting element's end tag leaves a block opened inside it open
                         // (the adoption agency moves the block out): `<b><div></b>` nests divs.
                         if formatting.contains(name) {
                             if open.remove(name, unlessPast: scopeBoundaries) { unclosed.close(name) }
+                        } else if name == form {
+                            // `</form>` takes the form alone off the stack: `<form><div></form>` nests divs.
+                            _ = open.remove(name, unlessPast: scopeBoundaries)
                         } else {
                             open.close(name, unlessPast: special.contains(name) ? scopeBoundaries : special)
                         }
                         next = nameEnd
                     } else {
-                        if formatting.contains(name) { unclosed.open(name) }
-                        if !notNesting.contains(name) {
+                        guard let (tagEnd, count) = endOfAttributes(bytes, from: nameEnd) else { return true }
+                        // Inside `<svg>` or `<math>` every element nests (table parts too: `<svg>`
+                        // and 25,000 `<td>` took 20 s), but one that closes itself (`<path/>`).
+                        let nests = open.isForeign
+                            ? !(tagEnd > nameEnd && tagEnd < bytes.count && bytes[tagEnd - 1] == UInt8(ascii: "/"))
+                            : !notNesting.contains(name)
+                        if nests {
                             open.open(name)
                             if open.depth > depthLimit { return true }
                         }
-                        guard let (tagEnd, count) = endOfAttributes(bytes, from: nameEnd) else { return true }
+                        if formatting.contains(name) { unclosed.open(name, bytes: tagEnd - index) }
                         attributes += count
                         if attributes > attributeTotalLimit { return true }
                         next = tagEnd
@@ -110,23 +126,28 @@ enum ParseCost {
     /// Formatting elements opened and not closed by an end tag of their name, and what rebuilding
     /// them could have made so far (all of them, at every tag and the text after it).
     private struct UnclosedFormatting {
-        private var byName: [UInt64: Int] = [:]
+        /// Per name, the tag lengths of those open, innermost last.
+        private var byName: [UInt64: [Int]] = [:]
         private var count = 0
+        private var bytes = 0
         private(set) var rebuilt = 0
+        private(set) var rebuiltBytes = 0
 
         mutating func see() {
             rebuilt += 2 * count
+            rebuiltBytes += 2 * bytes
         }
 
-        mutating func open(_ name: UInt64) {
-            byName[name, default: 0] += 1
+        mutating func open(_ name: UInt64, bytes length: Int) {
+            byName[name, default: []].append(length)
             count += 1
+            bytes += length
         }
 
         mutating func close(_ name: UInt64) {
-            guard byName[name, default: 0] > 0 else { return }
-            byName[name, default: 0] -= 1
+            guard let length = byName[name]?.popLast() else { return }
             count -= 1
+            bytes -= length
         }
     }
 
@@ -137,6 +158,9 @@ enum ParseCost {
         private var counts: [UInt64: Int] = [:]
 
         var depth: Int { stack.count }
+
+        /// Inside an `<svg>` or `<math>` element.
+        var isForeign: Bool { counts[ParseCost.svg, default: 0] > 0 || counts[ParseCost.math, default: 0] > 0 }
 
         mutating func open(_ name: UInt64) {
             stack.append(name)

@@ -132,6 +132,18 @@ import Testing
         }
     }
 
+    /// Normalised piece by piece (Foundation's normalisation is quadratic in a text's length):
+    /// the pieces' NFC must be the whole text's, whatever falls at their edges.
+    @Test func composingPieceByPieceIsComposingTheWhole() {
+        let parts = ["e\u{301}", "cafe\u{301} ", "\u{1100}\u{1161}", "\u{1100}\u{1161}\u{11A8}", "\u{AC00}\u{11A8}",
+                     "a\u{316}\u{301}", "\u{E9}", " ", "x", "\u{0F73}", "\u{1E09}\u{302}", "o\u{308}\u{304}", "\u{304B}\u{3099}"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20 {
+            let text = (0..<6_000).map { _ in parts.randomElement(using: &generator)! }.joined()
+            #expect(ContentHash.canonicallyComposed(Array(text.utf8)) == Array(text.precomposedStringWithCanonicalMapping.utf8))
+        }
+    }
+
     @Test func theRangesTakenAsComposedAreNFCWithCombiningClassZero() {
         for range in ContentHash.composedRanges {
             for value in range {
