@@ -156,15 +156,22 @@ enum ParseCost {
     private struct OpenElements {
         private var stack: [UInt64] = []
         private var counts: [UInt64: Int] = [:]
+        /// `<svg>` and `<math>` elements open.
+        private var foreign = 0
 
         var depth: Int { stack.count }
 
         /// Inside an `<svg>` or `<math>` element.
-        var isForeign: Bool { counts[ParseCost.svg, default: 0] > 0 || counts[ParseCost.math, default: 0] > 0 }
+        var isForeign: Bool { foreign > 0 }
 
         mutating func open(_ name: UInt64) {
             stack.append(name)
             counts[name, default: 0] += 1
+            if Self.isForeignRoot(name) { foreign += 1 }
+        }
+
+        private static func isForeignRoot(_ name: UInt64) -> Bool {
+            name == ParseCost.svg || name == ParseCost.math
         }
 
         /// Takes the innermost open element named `name` out, leaving those opened after it; false
@@ -177,6 +184,7 @@ enum ParseCost {
             }
             stack.remove(at: index)
             counts[name, default: 1] -= 1
+            if Self.isForeignRoot(name) { foreign -= 1 }
             return true
         }
 
@@ -184,7 +192,10 @@ enum ParseCost {
         /// `boundaries` stands above it.
         mutating func close(_ name: UInt64, unlessPast boundaries: Set<UInt64>) {
             guard counts[name, default: 0] > 0, let index = innermost(name, unlessPast: boundaries) else { return }
-            for popped in stack[index...] { counts[popped, default: 1] -= 1 }
+            for popped in stack[index...] {
+                counts[popped, default: 1] -= 1
+                if Self.isForeignRoot(popped) { foreign -= 1 }
+            }
             stack.removeSubrange(index...)
         }
 
