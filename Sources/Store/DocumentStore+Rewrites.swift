@@ -64,20 +64,16 @@ extension DocumentStore {
            recorded.path == rewrite.oldPath, isEditedByHand(recorded), let file = folder.locate(rewrite.oldPath) {
             kept.append(DocumentLayout.folder(of: rewrite.oldPath) + "/" + (try FileSystem.keepCopy(file.name, in: file.folder)))
         }
-        if rewrite.path != rewrite.oldPath, isFile(at: rewrite.path), let file = folder.locate(rewrite.path),
+        if rewrite.path != rewrite.oldPath, hasFile(at: rewrite.path), let file = folder.locate(rewrite.path),
            FileSystem.read(file.name, in: file.folder).map({ !$0.elementsEqual(rewrite.text.utf8) }) ?? true {
             kept.append(DocumentLayout.folder(of: rewrite.path) + "/" + (try FileSystem.keepCopy(file.name, in: file.folder)))
         }
         return kept
     }
 
-    private func isFile(at path: String) -> Bool {
-        folder.locate(path).map { $0.folder.kind(of: $0.name) == .file } ?? false
-    }
-
     /// Whether a file stands at `path` (relative to the store).
     public func hasFile(at path: String) -> Bool {
-        isFile(at: path)
+        folder.locate(path).map { $0.folder.kind(of: $0.name) == .file } ?? false
     }
 
     /// Replaces or records the revisions of a batch; returns the documents written and those only recorded.
@@ -98,7 +94,7 @@ extension DocumentStore {
             guard files.insert(file.document).inserted else { continue }
             // Edited by hand since it was stored, or deleted: the version is recorded, never written
             // over the edit, and a post the site owner removed does not come back.
-            guard try !isEditedByHand(document: file.document), isFile(at: file.path) else {
+            guard try !isEditedByHand(document: file.document), hasFile(at: file.path) else {
                 kept.append(document)
                 continue
             }

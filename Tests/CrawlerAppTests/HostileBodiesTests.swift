@@ -128,36 +128,16 @@ import Testing
     /// Decomposed text (as macOS writes it: `cafe` and a combining accent) has no long runs of
     /// marks, and Foundation composed it in quadratic time: 2.8 MB in 12 s.
     @Test func longDecomposedTextIsStoredBesideAHealthyFeed() throws {
-        let text = String(repeating: "cafe\u{301} ", count: 500_000) + "decomposed end"
-        let server = try LoopbackHTTPServer { request in
-            ServedResponse(text: Self.feed(title: String(request.path.dropFirst()),
-                                           body: request.path == "/nfd" ? text : "<p>fine</p>"))
-        }
-        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/healthy"))\n    name: healthy\n"
-                         + "  - url: \(server.url("/nfd"))\n    name: nfd\n", to: "feeds.yaml")
-        let start = ContinuousClock.now
-        let run = try CrawlerProcess.run(["once"], in: folder.path)
-        #expect(run.status == 0, "stderr: \(run.stderr.suffix(1000))")
-        #expect(ContinuousClock.now - start < .seconds(10))
-        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
-        #expect(stored.contains { $0.contains("<p>fine</p>") })
-        #expect(stored.contains { $0.contains("decomposed end") })
+        let crawl = try crawlBesideHealthy("nfd", body: String(repeating: "cafe\u{301} ", count: 500_000) + "decomposed end")
+        #expect(crawl.duration < .seconds(10))
+        #expect(crawl.stored.contains { $0.contains("decomposed end") })
     }
 
     /// A body that leaves elements open was stored byte for byte: `<div><table></div>` repeated
     /// left every table open in the page, holding the site's own layout after the post.
     @Test func elementsABodyLeavesOpenAreClosedInTheStoredDocument() throws {
-        let server = try LoopbackHTTPServer { request in
-            ServedResponse(text: Self.feed(title: String(request.path.dropFirst()),
-                                           body: request.path == "/open" ? String(repeating: "<div><table></div>", count: 3) + "tail"
-                                               : "<p>fine</p>"))
-        }
-        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/healthy"))\n    name: healthy\n"
-                         + "  - url: \(server.url("/open"))\n    name: open\n", to: "feeds.yaml")
-        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
-        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
-        #expect(stored.contains { $0.contains("<p>fine</p>") })
-        let open = try #require(stored.first { $0.contains("tail") })
+        let crawl = try crawlBesideHealthy("open", body: String(repeating: "<div><table></div>", count: 3) + "tail")
+        let open = try #require(crawl.stored.first { $0.contains("tail") })
         #expect(open.components(separatedBy: "<table>").count == open.components(separatedBy: "</table>").count, "\(open)")
         #expect(open.components(separatedBy: "<div>").count == open.components(separatedBy: "</div>").count, "\(open)")
     }
@@ -166,21 +146,29 @@ import Testing
     /// content hash, whose normalisation orders marks in quadratic time (320 KB: 15 s; this one
     /// about a minute).
     @Test func aLongRunOfCombiningMarksIsStoredBesideAHealthyFeed() throws {
-        let marks = "a" + String(repeating: "\u{301}\u{316}", count: 150_000) + " marks end"
+        let crawl = try crawlBesideHealthy("marks", body: "a" + String(repeating: "\u{301}\u{316}", count: 150_000) + " marks end")
+        #expect(crawl.duration < .seconds(20))
+        #expect(crawl.stored.count == 2)
+        #expect(crawl.stored.contains { $0.contains("marks end") })
+    }
+
+    /// One `once` over a healthy feed and `name`, whose one item's body is `body`: the run, the
+    /// documents stored and how long it took.
+    private func crawlBesideHealthy(_ name: String, body: String) throws
+        -> (run: CrawlerProcess.Run, stored: [String], duration: Duration) {
         let server = try LoopbackHTTPServer { request in
             ServedResponse(text: Self.feed(title: String(request.path.dropFirst()),
-                                           body: request.path == "/marks" ? marks : "<p>fine</p>"))
+                                           body: request.path == "/" + name ? body : "<p>fine</p>"))
         }
         try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/healthy"))\n    name: healthy\n"
-                         + "  - url: \(server.url("/marks"))\n    name: marks\n", to: "feeds.yaml")
+                         + "  - url: \(server.url("/" + name))\n    name: \(name)\n", to: "feeds.yaml")
         let start = ContinuousClock.now
         let run = try CrawlerProcess.run(["once"], in: folder.path)
-        #expect(run.status == 0, "stderr: \(run.stderr.suffix(1000))")
-        #expect(ContinuousClock.now - start < .seconds(20))
+        let duration = ContinuousClock.now - start
         let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
-        #expect(stored.count == 2)
+        #expect(run.status == 0, "stderr: \(run.stderr.suffix(1000))")
         #expect(stored.contains { $0.contains("<p>fine</p>") })
-        #expect(stored.contains { $0.contains("marks end") })
+        return (run, stored, duration)
     }
 
     /// libcurl refuses a header line over 100 KB with its "Out of memory" code: the log says
