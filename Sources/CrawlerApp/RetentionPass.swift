@@ -12,10 +12,15 @@ extension Pipeline {
         for feed in feeds {
             guard let keep = config.retention(for: feed) else { continue }
             do {
-                let forgotten = try store.applyRetention(keep, feed: feed.name, now: now)
-                guard !forgotten.isEmpty else { continue }
-                logger.info("retention", metadata: ["feed": "\(feed.name)", "keep": "\(keep.description)",
-                                                    "forgotten": "\(forgotten.count)"])
+                let outcome = try store.applyRetention(keep, feed: feed.name, now: now)
+                guard !outcome.forgotten.isEmpty || !outcome.keptEdited.isEmpty else { continue }
+                var metadata: Logger.Metadata = ["feed": "\(feed.name)", "keep": "\(keep.description)",
+                                                 "forgotten": "\(outcome.forgotten.count)"]
+                if let first = outcome.keptEdited.first {
+                    metadata["kept_edited"] = "\(outcome.keptEdited.count)"
+                    metadata["reason"] = "edited by hand since stored (e.g. \(first)): kept; crawler store forget removes it"
+                }
+                logger.info("retention", metadata: metadata)
             } catch {
                 logger.error("retention", metadata: ["feed": "\(feed.name)", "keep": "\(keep.description)",
                                                      "error": "\(error)"])

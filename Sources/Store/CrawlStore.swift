@@ -24,8 +24,8 @@ public protocol CrawlStore: AnyObject {
     func store(_ staged: StagedDocuments, storedAt: Timestamp) throws(StoreError) -> DocumentStore.Outcome
     /// Where the document lives (or will live) relative to the store's root, for the logs.
     func relativePath(for document: Document) -> String
-    /// Forgets the feed's documents past `keep:`; returns their paths.
-    func applyRetention(_ keep: Retention, feed: String, now: Timestamp) throws(StoreError) -> [String]
+    /// Forgets the feed's documents past `keep:` (but those edited by hand).
+    func applyRetention(_ keep: Retention, feed: String, now: Timestamp) throws(StoreError) -> RetentionOutcome
 }
 
 extension CrawlStore {
@@ -54,8 +54,8 @@ extension CrawlStore {
     }
 
     /// A store without files of its own (the fleet's) keeps everything.
-    public func applyRetention(_ keep: Retention, feed: String, now: Timestamp) throws(StoreError) -> [String] {
-        []
+    public func applyRetention(_ keep: Retention, feed: String, now: Timestamp) throws(StoreError) -> RetentionOutcome {
+        RetentionOutcome()
     }
 
     /// One save after another, for a store without a cheaper way.

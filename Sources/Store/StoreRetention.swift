@@ -1,37 +1,56 @@
 public import FeedModel
 
+/// What `keep:` did to one feed's documents.
+public struct RetentionOutcome: Sendable {
+    /// The paths forgotten.
+    public var forgotten: [String] = []
+    /// Past the bound, but edited by hand since they were stored: kept, never removed unasked.
+    public var keptEdited: [String] = []
+
+    public init() {}
+}
+
 /// `keep:` applied to one feed: its documents past the bound are forgotten, as `store forget`
 /// forgets them (tombstones first, then the files, then one syncfs).
 extension DocumentStore {
-    /// The paths forgotten (none: nothing was past the bound, and nothing was written).
-    public func applyRetention(_ keep: Retention, feed: String, now: Timestamp) throws(StoreError) -> [String] {
+    /// Nothing forgotten when nothing was past the bound, and then nothing was written.
+    public func applyRetention(_ keep: Retention, feed: String, now: Timestamp) throws(StoreError) -> RetentionOutcome {
         // Newest first; a read of the feed's own provenance rows (they sit together, by feed).
         let statement = try indexDatabase.prepare("""
-            SELECT documents.short, documents.path, documents.date FROM provenance
+            SELECT documents.short, documents.path, documents.date, documents.bytes, documents.digest FROM provenance
             JOIN documents ON documents.short = provenance.short
             WHERE provenance.feed = ?1 AND provenance.short NOT IN (SELECT short FROM pending)
             ORDER BY documents.date DESC, documents.id DESC
             """)
-        var rows: [(short: String, path: String, date: Int64)] = []
+        var rows: [IndexedDocument] = []
         try statement.run([.text(feed)]) { row in
-            rows.append((row.text(0) ?? "", row.text(1) ?? "", row.integer(2) ?? 0))
+            rows.append(IndexedDocument(shortHash: row.text(0) ?? "", path: row.text(1) ?? "",
+                                        date: Timestamp(secondsSince1970: row.integer(2) ?? 0),
+                                        bytes: Int(row.integer(3) ?? 0), digest: row.text(4)))
         }
-        let past: ArraySlice<(short: String, path: String, date: Int64)>
+        let past: ArraySlice<IndexedDocument>
         switch keep {
         case .newest(let count):
             past = rows.dropFirst(count)
         case .within(let seconds):
             let cutoff = now.secondsSince1970 - Int64(min(seconds, 1e15))
-            past = rows.filter { $0.date < cutoff }[...]
+            past = rows.filter { $0.date.secondsSince1970 < cutoff }[...]
         }
-        guard !past.isEmpty else { return [] }
-        let assets = try assets(usedBy: past.map(\.short))
-        try Tombstones.bury(past.map { (short: $0.short, path: $0.path) }, at: now, in: indexDatabase)
+        var outcome = RetentionOutcome()
+        // A post the site owner edited is theirs: removing it would lose the edit with it.
+        var chosen: [IndexedDocument] = []
+        for document in past {
+            if isEditedByHand(document) { outcome.keptEdited.append(document.path) } else { chosen.append(document) }
+        }
+        guard !chosen.isEmpty else { return outcome }
+        let assets = try assets(usedBy: chosen.map(\.shortHash))
+        try Tombstones.bury(chosen.map { (short: $0.shortHash, path: $0.path) }, at: now, in: indexDatabase)
         // A file that cannot go is named by `verify` (forgotten, yet on disk).
-        _ = removeFiles(past.map(\.path))
+        _ = removeFiles(chosen.map(\.path))
         try folder.syncFileSystem()
         // Kept images no remaining document uses go after the documents (a crash between leaves them unreferenced).
         _ = try removeUnused(assets)
-        return past.map(\.path)
+        outcome.forgotten = chosen.map(\.path)
+        return outcome
     }
 }

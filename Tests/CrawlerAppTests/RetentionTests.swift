@@ -64,6 +64,33 @@ import Testing
         #expect(documents(containing: "from feed 2.").count == 5)
     }
 
+    /// `keep:` removed a post the site owner had edited with the rest, and the edit with it (every
+    /// other path that would take an edit keeps it as `NAME.edited`). Kept now, and logged.
+    @Test func aPostEditedByHandIsKeptPastTheBound() throws {
+        let served = SharedNumber(0)
+        let farm = self.farm
+        let server = try LoopbackHTTPServer { request in
+            let number = Int(request.path.dropFirst("/feed/".count).prefix(while: \.isNumber)) ?? 0
+            return ServedResponse(text: farm.document(feed: number) + "<!-- \(served.value) -->")
+        }
+        let config = { (keep: String) in "store: ./store\nhost_gap: 0s\nfeeds:\n  - url: \(server.url("/feed/0.xml"))\n    name: counted\n"
+            + keep + "  - url: \(server.url("/feed/2.xml"))\n    name: healthy\n" }
+        try folder.write(config(""), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        let oldest = try #require(documents(containing: "Story 0 of feed 0").first)
+        let text = try #require(folder.read("store/posts/" + oldest))
+        try folder.write(text + "\nA note of my own.\n", to: "store/posts/" + oldest)
+        served.value += 1
+        try folder.write(config("    keep: 2\n"), to: "feeds.yaml")
+        let once = try crawler(["once"])
+        #expect(once.status == 0, "\(once.stderr)")
+        let line = once.stderr.split(separator: "\n").map { LogLine(String($0)) }.first { $0["event"] == "retention" }
+        #expect(line?["forgotten"] == "2" && line?["kept_edited"] == "1", "\(once.stderr)")
+        #expect(folder.read("store/posts/" + oldest)?.contains("A note of my own.") == true)
+        #expect(documents(containing: "from feed 0.").count == 3)
+        #expect(documents(containing: "from feed 2.").count == 5)
+    }
+
     @Test func aKeepThatKeepsNothingOrIsNoAmountIsRefusedWithItsLine() throws {
         try folder.write("store: ./store\nkeep: 0\nfeeds:\n  - url: https://example.org/a.xml\n", to: "feeds.yaml")
         let zero = try crawler(["check"])
