@@ -31,7 +31,9 @@ public enum URLIdentity {
         let tail = rest[authorityEnd...]
         let queryStart = tail.firstIndex(of: "?") ?? tail.endIndex
         let path = percentNormalized(Substring(removingDotSegments(String(tail[..<queryStart]))))
-        return scheme + "://" + user + host + (path.hasPrefix("/") ? "" : "/") + path + percentNormalized(tail[queryStart...])
+        // An empty query (`f.xml?`) asks the same as none, to any server one would poll.
+        let query = tail[queryStart...] == "?" ? "" : percentNormalized(tail[queryStart...])
+        return scheme + "://" + user + host + (path.hasPrefix("/") ? "" : "/") + path + query
     }
 
     /// The host without a final dot, and its port only when it is not the scheme's default,
@@ -159,7 +161,7 @@ public enum URLIdentity {
             }
             previous = byte
         }
-        return part == 4
+        return part == 4 && previous != UInt8(ascii: "?")
     }
 
     private static func isRare(inHost byte: UInt8) -> Bool {

@@ -17,6 +17,8 @@ import Testing
         ("http://example.org:080/f", "http://example.org/f"),
         ("https://example.org:0443/f", "https://example.org/f"),
         ("https://example.org:/f", "https://example.org/f"),
+        ("https://example.org/f?", "https://example.org/f"),
+        ("https://example.org/f?#top", "https://example.org/f"),
         ("http://User@Example.org:/f", "http://User@example.org/f"),
         ("http://example.org:08080/f", "http://example.org:8080/f"),
         ("https://example.org./f", "https://example.org/f"),
