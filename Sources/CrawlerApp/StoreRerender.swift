@@ -78,8 +78,10 @@ public struct StoreRerender {
                                        images: images, keepingPlaceOf: keepsPlace)
             // A post the site owner deleted stays deleted, and one moved by hand is not written
             // again at its old place beside the moved copy (which `verify` reports as moved).
-            let present = rewrites.filter { store.hasFile(at: $0.oldPath) }
-            report.missing += rewrites.filter { !store.hasFile(at: $0.oldPath) }.map(\.oldPath)
+            var present: [DocumentStore.DocumentRewrite] = []
+            for rewrite in rewrites {
+                if store.hasFile(at: rewrite.oldPath) { present.append(rewrite) } else { report.missing.append(rewrite.oldPath) }
+            }
             let changing = store.changing(present)
             if !dryRun { report.keptAside += try store.rewrite(changing) }
             report.rewritten += changing.count

@@ -8,8 +8,10 @@ public enum SecretRedaction {
     public static func redact(_ text: String) -> String {
         // Most lines hold neither marker: leave them untouched at the cost of two byte scans.
         let bytes = Array(text.utf8)
-        guard bytes.contains(UInt8(ascii: "@")) || containsPasswordKey(bytes) else { return text }
-        return String(decoding: redactPasswordKeys(redactUserInfo(bytes)), as: UTF8.self)
+        let hasKey = containsSecretKey(bytes)
+        guard hasKey || bytes.contains(UInt8(ascii: "@")) else { return text }
+        let withoutUserInfo = redactUserInfo(bytes)
+        return String(decoding: hasKey ? redactSecretKeys(withoutUserInfo) : withoutUserInfo, as: UTF8.self)
     }
 
     /// One URL and nothing else (a config value): its user info is found as libcurl finds it,
@@ -85,8 +87,8 @@ public enum SecretRedaction {
         return output
     }
 
-    static func redactPasswordKeys(_ bytes: [UInt8]) -> [UInt8] {
-        guard containsPasswordKey(bytes) else { return bytes }
+    /// The values of `password=`, `token=` and their kin masked (`secretNames`, `secretEndings`).
+    static func redactSecretKeys(_ bytes: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var index = 0
@@ -108,7 +110,7 @@ public enum SecretRedaction {
     /// Short names that are secrets in a URL's query (`?key=`, `&sig=`), and log fields elsewhere.
     private static let queryOnlyNames: Set<String> = ["key", "sig", "auth", "sid"]
 
-    private static func containsPasswordKey(_ bytes: [UInt8]) -> Bool {
+    private static func containsSecretKey(_ bytes: [UInt8]) -> Bool {
         bytes.indices.contains { bytes[$0] == UInt8(ascii: "=") && isSecretName(before: $0, in: bytes) }
     }
 

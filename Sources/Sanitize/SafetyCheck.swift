@@ -2,14 +2,12 @@
 /// allowed, nothing the parser dropped, and the end marker found where the body's end left it.
 struct SafetyCheck {
     let endMarker: [UInt8]
-    private(set) var sawEndMarker = false
 
     static func isClean(_ root: GumboNodeView, endMarker: [UInt8]) -> Bool {
         // `<html …>` inside the body adds its attributes to the page's root element.
         guard root.attributeCount == 0 else { return false }
-        var check = SafetyCheck(endMarker: endMarker)
-        guard check.allClean(root.children, inStyle: false, depth: 1), check.sawEndMarker else { return false }
-        return check.endsWithMarker(root)
+        let check = SafetyCheck(endMarker: endMarker)
+        return check.allClean(root.children, inStyle: false, depth: 1) && check.endsWithMarker(root)
     }
 
     /// Elements whose end tag may be left out: the page's next end tag closes them where they
@@ -30,18 +28,15 @@ struct SafetyCheck {
         return false
     }
 
-    private mutating func allClean(_ nodes: [GumboNodeView], inStyle: Bool, depth: Int) -> Bool {
+    private func allClean(_ nodes: [GumboNodeView], inStyle: Bool, depth: Int) -> Bool {
         nodes.allSatisfy { isClean($0, inStyle: inStyle, depth: depth) }
     }
 
-    private mutating func isClean(_ node: GumboNodeView, inStyle: Bool, depth: Int) -> Bool {
+    private func isClean(_ node: GumboNodeView, inStyle: Bool, depth: Int) -> Bool {
         switch node.kind {
         case .element:
             guard depth <= ElementPolicy.maximumDepth else { return false }
-            if node.isHTML, node.originalTag.elementsEqual(endMarker) {
-                sawEndMarker = true
-                return node.children.isEmpty
-            }
+            if node.isHTML, node.originalTag.elementsEqual(endMarker) { return node.children.isEmpty }
             guard node.isHTML else { return false }
             let name = node.name
             // (A `<` inside a tag's source was looked for before the parse: `TagSource`.)
