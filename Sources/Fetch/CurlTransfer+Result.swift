@@ -82,6 +82,8 @@ extension CurlTransfer {
             // libcurl's message counts this hop alone; the timeout is the whole chain's.
             message = "Operation timed out after \(milliseconds) milliseconds, "
                 + "\(allRedirects.count) redirect\(allRedirects.count == 1 ? "" : "s") included"
+        } else if code == CURLE_COULDNT_CONNECT, let proxy {
+            message = Self.namingProxy(message, proxy: proxy)
         } else if code == CURLE_OUT_OF_MEMORY, readingHeaders {
             // libcurl's code for a header line over its 100 KB limit (CURL_MAX_HTTP_HEADER).
             message = "response header too large: a header line over libcurl's limit of 100 KB"
@@ -96,6 +98,16 @@ extension CurlTransfer {
     static func withoutProxyText(_ message: String) -> String {
         guard message.lowercased().contains("proxy"), let open = message.firstIndex(of: "'") else { return message }
         return String(message[..<open]) + "the proxy"
+    }
+
+    /// Behind a proxy, libcurl's "Failed to connect to H port P" names the proxy, not the feed's
+    /// server, and read as it is sends the operator to look at the wrong machine. Only a message
+    /// naming the proxy's own host and port is changed (`no_proxy` may have sent this one direct).
+    static func namingProxy(_ message: String, proxy: String) -> String {
+        guard let authority = URLAuthority(proxy.contains("://") ? proxy : "http://" + proxy, defaultPort: 1080),
+              message.contains("connect to \(authority.host) port \(authority.port) ") else { return message }
+        return "cannot reach the proxy at \(authority.host) port \(authority.port), so the feed's server was "
+            + "not asked: \(message)"
     }
 
     /// The body size the response's Content-Length announced, if it did.

@@ -24,6 +24,8 @@ final class CurlTransfer {
     var refusal: String?
     /// Proxies the operator named by address: allowed whatever their range.
     let proxies: [Endpoint]
+    /// The proxy libcurl goes through (feeds.yaml's, else the environment's), if any.
+    let proxy: String?
     /// Asked before a chunk is kept, with its size: false pauses the transfer (libcurl keeps the
     /// chunk and hands it over again on `resume`). Set by `CurlMulti`, which bounds memory.
     var admitsChunk: (CurlTransfer, Int) -> Bool = { _, _ in true }
@@ -48,6 +50,7 @@ final class CurlTransfer {
         self.waited = chain?.waited ?? waited
         startedAt = chain?.startedAt ?? MonotonicClock.milliseconds()
         self.proxies = proxies
+        proxy = ProxyEndpoints.inEffect(for: request.url, named: request.settings.proxy ?? settings.proxy)
         self.host = host
         self.handle = handle
         self.maxBodyBytes = min(request.maxBodyBytes ?? settings.maxBodyBytes, settings.maxBodyBytes)

@@ -12,6 +12,16 @@ enum ProxyEndpoints {
         return proxies.flatMap(of(proxy:))
     }
 
+    /// The proxy libcurl connects to for `url`: the one named, else the environment's for its
+    /// scheme (`no_proxy` is not read: only a message naming this proxy's host is attributed to it).
+    static func inEffect(for url: String, named: String?) -> String? {
+        if let named { return named.isEmpty ? nil : named }
+        let scheme = URLAuthority(url)?.scheme
+        let variables = (scheme == "https" ? ["https_proxy", "HTTPS_PROXY"] : scheme == "http" ? ["http_proxy"] : [])
+            + ["all_proxy", "ALL_PROXY"]
+        return variables.lazy.compactMap { getenv($0).map { String(cString: $0) } }.first { !$0.isEmpty }
+    }
+
     /// The endpoints of one proxy URL (a feed's own `proxy:`).
     static func of(proxy: String) -> [Endpoint] {
         guard !proxy.isEmpty else { return [] }

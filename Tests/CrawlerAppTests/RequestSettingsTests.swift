@@ -233,4 +233,26 @@ import Testing
         #expect(server.requests.contains { $0.path == "http://feeds.proxied.example/proxied.xml" }, "\(server.requests.map(\.path))")
         #expect(request("healthy")?.path == "/healthy.xml", "the feed beside goes direct")
     }
+
+    /// A proxy that cannot be reached was reported as the feed's own server refusing
+    /// ("Failed to connect to 127.0.0.1 port 9"), which sent the operator to the wrong machine.
+    /// A server refusing without a proxy is still reported as itself.
+    @Test func anUnreachableProxyIsNamedAsTheProxy() throws {
+        let run = try crawl("""
+            feeds:
+              - url: \(server.url("/behind.xml"))
+                name: behind
+                proxy: http://127.0.0.1:9
+              - url: http://127.0.0.1:9/direct.xml
+                name: direct
+              - url: \(server.url("/healthy.xml"))
+                name: healthy
+            """)
+        let behind = fetchLine(run, feed: "behind")?["error"] ?? ""
+        #expect(behind.contains("cannot reach the proxy at 127.0.0.1 port 9"), "\(run.stderr)")
+        #expect(behind.contains("the feed's server was not asked"))
+        let direct = fetchLine(run, feed: "direct")?["error"] ?? ""
+        #expect(direct.contains("Failed to connect to 127.0.0.1 port 9") && !direct.contains("proxy"), "\(direct)")
+        #expect(request("behind") == nil)
+    }
 }
