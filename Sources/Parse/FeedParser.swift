@@ -127,7 +127,10 @@ public enum FeedParser {
         if outcome == .streamStopped { return nil }
         if outcome == .cut, rootName.isEmpty { throw .cut(cut ?? limits.stopReason() ?? .timeLimit) }
         guard outcome == .complete || outcome == .cut else { throw .malformed("no XML element found") }
-        guard let feed else { throw .notAFeed(root: rootName) }
+        guard let feed else {
+            let page = rootName.lowercased() == "html" ? FeedDiscovery.candidates(inPage: bytes, pageURL: url) : []
+            throw .notAFeed(root: rootName, advertised: page)
+        }
         let dates = feed.kind.isAtom ? atom.unreadableDates : rss.unreadableDates
         notes.unreadableDate = dates.first
         notes.unreadableDates = dates.count

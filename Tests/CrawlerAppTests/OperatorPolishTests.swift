@@ -36,6 +36,27 @@ import Testing
         text.split(separator: "\n").map(String.init).first { $0.hasPrefix(feed + " ") }
     }
 
+    /// A site's home page given as its feed failed with "the document's root is <html>" alone,
+    /// while the page said where its feed is (`crawler add` found it; `once` did not say).
+    @Test func aHomePageGivenAsAFeedNamesTheFeedItAdvertises() throws {
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/home": return ServedResponse(contentType: "text/html", text: """
+                <!doctype html><html><head><link rel="alternate" type="application/rss+xml" href="/feeds/main.xml">
+                <link rel="alternate" type="application/atom+xml" href="https://example.org/atom"></head><body>hi</body></html>
+                """)
+            default: return ServedResponse(text: AlertTests.rss(["h1"]))
+            }
+        }
+        try folder.write(config([("home", server.url("/home")), ("healthy", server.url("/healthy.xml"))],
+                                extra: ["allow_private_networks: true"]), to: "feeds.yaml")
+        let run = try crawler(["once"])
+        let failure = line(run.stdout, of: "FAIL  home") ?? ""
+        #expect(failure.contains("the page names its feed at \(server.url("/feeds/main.xml")) (and 1 more): put that URL in feeds.yaml"),
+                "\(run.stdout)")
+        #expect(line(run.stdout, of: "ok    healthy") != nil, "\(run.stdout)")
+    }
+
     /// A feed that moved for good was asked for at its new URL once the redirect was adopted, and
     /// `explain` still showed only the configured one: the operator could not tell where it went.
     @Test func explainShowsWhereAMovedFeedIsAskedFor() throws {
