@@ -48,7 +48,8 @@ public struct DocumentRenderer: Sendable {
             title: TitleText.normalise(item.title), categories: categories(for: item), author: author(for: item),
             image: image(for: item), date: item.published ?? item.updated ?? firstSeen,
             body: body(for: item, rewrites: rewrites, article: article),
-            link: item.link.flatMap { Self.isWebLink($0) ? $0 : nil }, feedName: feed.name, channelTitle: channelTitle)
+            link: item.link.flatMap { Self.isWebLink($0) ? Self.attributeSafe($0) : nil }, feedName: feed.name,
+            channelTitle: channelTitle)
     }
 
     /// SPEC.md's body rewrites; with `sanitize` on (the default), what the allowlist removes too.
@@ -62,15 +63,18 @@ public struct DocumentRenderer: Sendable {
 
     func categories(for item: Item) -> [String] {
         var values = feed.categories.filter { !$0.isEmpty }
-        if values.isEmpty { values = [fallbackName] }
-        if feed.itemCategories { values += item.categories.filter { !$0.isEmpty && !values.contains($0) } }
+        if values.isEmpty { values = [FeedText.category(fallbackName)] }
+        guard feed.itemCategories else { return values }
+        for category in item.categories.lazy.filter({ !$0.isEmpty }).map(FeedText.category) where !values.contains(category) {
+            values.append(category)
+        }
         return values
     }
 
     func author(for item: Item) -> String {
         if let author = feed.author, !author.isEmpty { return author }
-        if let author = item.author.map(TitleText.normalise), !author.isEmpty { return author }
-        return fallbackName
+        if let author = item.author.map(TitleText.normalise), !author.isEmpty { return FeedText.author(author) }
+        return FeedText.author(fallbackName)
     }
 
     func image(for item: Item) -> String? {
@@ -86,6 +90,19 @@ public struct DocumentRenderer: Sendable {
     static func isWebLink(_ value: String) -> Bool {
         let lower = value.prefix(8).lowercased()
         return (lower.hasPrefix("http://") || lower.hasPrefix("https://")) && !value.utf8.contains { $0 < 0x20 || $0 == 0x7F }
+    }
+
+    /// A link as themes can put it into an attribute or a page unescaped: the characters that
+    /// would end an attribute or open a tag (which a real URL percent-encodes anyway), encoded.
+    static func attributeSafe(_ link: String) -> String {
+        let encoded: [UInt8: String] = [UInt8(ascii: " "): "%20", UInt8(ascii: "\""): "%22", UInt8(ascii: "'"): "%27",
+                                        UInt8(ascii: "<"): "%3C", UInt8(ascii: ">"): "%3E", UInt8(ascii: "`"): "%60"]
+        guard link.utf8.contains(where: { encoded[$0] != nil }) else { return link }
+        var output = ""
+        for scalar in link.unicodeScalars {
+            if scalar.isASCII, let escape = encoded[UInt8(scalar.value)] { output += escape } else { output.unicodeScalars.append(scalar) }
+        }
+        return output
     }
 
     static func isPlainWebURL(_ value: String) -> Bool {

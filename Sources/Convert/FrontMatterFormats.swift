@@ -37,7 +37,9 @@ enum HugoFormat {
 }
 
 /// Jekyll: `layout: post`, Jekyll's `YYYY-MM-DD HH:MM:SS +0000` date, `image`. Braces in the body
-/// are escaped because Liquid runs over posts.
+/// are escaped because Liquid runs over posts. The excerpt ends at `<!--more-->`, which a feed's
+/// body never holds (the sanitizer drops it): Jekyll's own divider, the first blank line, could
+/// fall inside an element the body opened and leave it open on the home page.
 enum JekyllFormat {
     static func text(for fields: DocumentFields) -> String {
         var lines = ["---", "layout: post", "title: " + YAMLScalar.singleQuoted(fields.title),
@@ -46,7 +48,7 @@ enum JekyllFormat {
                      "categories: [" + fields.categories.map(YAMLScalar.singleQuoted).joined(separator: ", ") + "]"]
         if let image = fields.image { lines.append("image: " + YAMLScalar.singleQuoted(image)) }
         if let link = fields.link { lines.append("source: " + YAMLScalar.singleQuoted(link)) }
-        lines += ["---", BraceEscaper.escape(fields.body)]
+        lines += ["excerpt_separator: '<!--more-->'", "---", BraceEscaper.escape(fields.body)]
         return lines.joined(separator: "\n") + "\n"
     }
 

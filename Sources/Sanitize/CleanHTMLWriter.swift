@@ -19,6 +19,7 @@ struct CleanHTMLWriter {
     static func keeps(_ attribute: (name: String, value: String, namespaced: Bool), on element: String) -> Bool {
         guard !attribute.namespaced, ElementPolicy.allows(attribute: attribute.name, on: element) else { return false }
         if attribute.name == "srcset" { return URLPolicy.allowsSourceSet(attribute.value) }
+        if attribute.name == "style" { return InlineStyle.isContained(attribute.value) }
         guard ElementPolicy.urlAttributes.contains(attribute.name) else { return true }
         return URLPolicy.allows(attribute.value, dataImage: element == "img" && attribute.name == "src")
     }
@@ -31,7 +32,7 @@ struct CleanHTMLWriter {
         case .whitespace: output += node.text
         case .comment:
             let text = node.text
-            if Self.isPlainComment(text) { output += "<!--" + text + "-->" }
+            if Self.keeps(comment: text) { output += "<!--" + text + "-->" }
         case .other: break
         }
     }
@@ -92,9 +93,23 @@ struct CleanHTMLWriter {
     private mutating func writeStyle(_ node: GumboNodeView) {
         guard node.hasEndTag else { return }
         let css = node.children.map(\.text).joined()
-        guard !css.utf8.contains(UInt8(ascii: "<")) else { return }
+        guard !css.utf8.contains(UInt8(ascii: "<")), InlineStyle.isContainedStylesheet(css.utf8) else { return }
         writeStartTag(node, name: "style")
         output += css + "</style>"
+    }
+
+    /// Comments kept: plain ones, but for the site's excerpt divider. Hugo's summary and Hexo's
+    /// excerpt end at the first `<!--more-->` (Hexo: any case and spacing): a feed's divider inside
+    /// an element it opened (`<font style="display:none">…<!--more-->`) left that element open
+    /// on the home page, over every later post and the footer.
+    static func keeps(comment text: String) -> Bool {
+        isPlainComment(text) && !isExcerptDivider(text)
+    }
+
+    static func isExcerptDivider(_ text: String) -> Bool {
+        let trimmed = text.utf8.drop { $0 == 0x20 || (0x09...0x0D).contains($0) }
+            .reversed().drop { $0 == 0x20 || (0x09...0x0D).contains($0) }
+        return trimmed.count == 4 && String(decoding: trimmed.reversed(), as: UTF8.self).lowercased() == "more"
     }
 
     /// A comment that reads the same wherever it lands: no brackets, no `--`, no dash at either end.

@@ -48,12 +48,15 @@ struct SafetyCheck {
         case .text:
             // A start tag the tree builder ignored (it may act in the page) leaves its source in a text
             // run; in a stylesheet any `<` is rewritten (`CleanHTMLWriter.writeStyle`).
-            return inStyle ? !node.originalText.contains(UInt8(ascii: "<")) : !Self.hasTagStart(node.originalText)
+            return inStyle
+                ? !node.originalText.contains(UInt8(ascii: "<")) && InlineStyle.isContainedStylesheet(node.originalText)
+                : !Self.hasTagStart(node.originalText)
         case .whitespace:
             return true
         case .comment:
-            // The same test as a rebuild's: a comment Markdown reads as text must hold no tag.
-            return CleanHTMLWriter.isPlainComment(node.text)
+            // The same test as a rebuild's: a comment Markdown reads as text must hold no tag,
+            // and no feed's comment is the site's excerpt divider.
+            return CleanHTMLWriter.keeps(comment: node.text)
         case .other:
             return false
         }

@@ -1,0 +1,27 @@
+/// A feed's own text for the front matter's `author` and `categories`. Themes print these
+/// values as they are: Jekyll's minima and jekyll-seo-tag put `page.author` into the page and
+/// into an attribute unescaped, so a feed's `<`, `>` and `"` become `_`, as a title's `<` and `>`
+/// do. A category is also a URL path (Hugo's `/categories/<term>/`): a `/` or `\` in it, or a
+/// value of dots alone, would reach past that folder (failing the build, or taking another
+/// page's place), so those become `_` too. Values configured in feeds.yaml are the operator's
+/// and stay as written.
+enum FeedText {
+    static func author(_ text: String) -> String {
+        mapped(text, [UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\"")])
+    }
+
+    static func category(_ text: String) -> String {
+        let value = mapped(text, [UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""),
+                                  UInt8(ascii: "/"), UInt8(ascii: "\\")])
+        // `.`, `..`, `. .`: a path segment that is no name (Hugo turns spaces into dashes).
+        let isDotsAlone = value.utf8.contains(UInt8(ascii: "."))
+            && value.utf8.allSatisfy { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "-") }
+        return isDotsAlone ? mapped(value, [UInt8(ascii: ".")]) : value
+    }
+
+    /// `text` with each of `characters` (ASCII) as `_`; all other bytes as they are.
+    private static func mapped(_ text: String, _ characters: [UInt8]) -> String {
+        guard text.utf8.contains(where: characters.contains) else { return text }
+        return String(decoding: text.utf8.map { characters.contains($0) ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,50 @@
+/// What a feed's CSS may do in the site's page: style its own text and boxes, never reach past
+/// them. A `style` attribute is kept only when each of its declarations names a property of the
+/// list below; `position`, offsets, `z-index`, `transform` and shadows (and any property not on
+/// the list) could lay a box of the feed's over the site's header or the whole page — a link
+/// the size of the window — and a negative margin could pull one up over the page before it.
+/// A `<style>` block is kept only without at-rules: in a document its braces are references,
+/// so no rule applies, but `@import url(…)` needs none and brings a stylesheet of any power.
+enum InlineStyle {
+    static func isContained(_ css: String) -> Bool {
+        // Escapes and comments can spell a property name the list does not know as one it does.
+        guard !css.utf8.contains(UInt8(ascii: "\\")), !css.contains("/*") else { return false }
+        return css.split(separator: ";").allSatisfy(isContained(declaration:))
+    }
+
+    static func isContainedStylesheet(_ css: some Sequence<UInt8>) -> Bool {
+        !css.contains(UInt8(ascii: "@"))
+    }
+
+    private static func isContained(declaration: Substring) -> Bool {
+        let text = declaration.trimmingSpaces()
+        if text.isEmpty { return true }
+        guard let colon = text.firstIndex(of: ":") else { return false }
+        let name = text[..<colon].trimmingSpaces().lowercased()
+        guard properties.contains(name) else { return false }
+        return !name.hasPrefix("margin") || !text[colon...].contains("-")
+    }
+
+    static let properties: Set<String> = [
+        "color", "background", "background-color", "background-image", "background-position", "background-repeat",
+        "background-size", "border", "border-top", "border-right", "border-bottom", "border-left", "border-color",
+        "border-style", "border-width", "border-radius", "border-collapse", "border-spacing",
+        "margin", "margin-top", "margin-right", "margin-bottom", "margin-left",
+        "padding", "padding-top", "padding-right", "padding-bottom", "padding-left",
+        "width", "height", "max-width", "max-height", "min-width", "min-height", "aspect-ratio", "object-fit",
+        "display", "float", "clear", "vertical-align", "overflow", "visibility", "opacity",
+        "font", "font-family", "font-size", "font-style", "font-weight", "font-variant", "line-height",
+        "letter-spacing", "word-spacing", "white-space", "word-break", "word-wrap", "overflow-wrap",
+        "text-align", "text-decoration", "text-indent", "text-transform", "direction", "unicode-bidi",
+        "list-style", "list-style-type", "list-style-position", "table-layout", "caption-side", "empty-cells",
+    ]
+}
+
+private extension Substring {
+    func trimmingSpaces() -> Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0C}" }
+        let start = firstIndex { !isSpace($0) } ?? endIndex
+        let end = lastIndex { !isSpace($0) }.map(index(after:)) ?? start
+        return self[start..<Swift.max(start, end)]
+    }
+}

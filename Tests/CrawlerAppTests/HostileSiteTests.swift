@@ -1,0 +1,187 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// A feed's values as a site's theme prints them: real Jekyll and Hugo builds of what `crawler
+/// once` stored, with a healthy feed beside the hostile ones, and headless Chromium for "no script".
+@Suite struct HostileSiteTests {
+    let folder = TemporaryFolder()
+
+    static func item(_ id: String, title: String, link: String? = nil, author: String? = nil, category: String? = nil,
+                     body: String = "<p>text</p>") -> String {
+        """
+        <item><title>\(title)</title><guid>\(id)</guid><link>\(link ?? "https://example.org/\(id)")</link>
+        <pubDate>Wed, 16 Feb 2022 10:00:00 +0000</pubDate>\(author.map { "<dc:creator>\($0)</dc:creator>" } ?? "")
+        \(category.map { "<category>\($0)</category>" } ?? "")<description><![CDATA[\(body)]]></description></item>
+        """
+    }
+
+    static func feed(channel: String, items: [String]) -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>\(channel)</title>
+        <link>https://example.org/</link>\(items.joined(separator: "\n"))</channel></rss>
+        """
+    }
+
+    /// Serves `feeds` by path, and the site's built pages from `site` once there is one.
+    private func serve(_ feeds: [String: String], site: @escaping @Sendable () -> String? = { nil }) throws -> LoopbackHTTPServer {
+        try LoopbackHTTPServer { request in
+            if let feed = feeds[request.path] { return ServedResponse(text: feed) }
+            let path = String(request.path.prefix { $0 != "?" })
+            if let root = site(), !path.contains(".."), let page = FileManager.default.contents(atPath: root + path) {
+                return ServedResponse(headers: [("Content-Type", "text/html; charset=utf-8")], body: [UInt8](page))
+            }
+            return ServedResponse(status: 404, contentType: "text/plain", text: "not here")
+        }
+    }
+
+    private func crawl(_ server: LoopbackHTTPServer, feeds: [String], output: String, store: String,
+                       extra: String = "") throws {
+        var yaml = "output: \(output)\nstore: \(store)\nallow_private_networks: true\n\(extra)feeds:\n"
+        for name in feeds { yaml += "  - url: \(server.url("/" + name))\n    name: \(name)\n    item_categories: true\n" }
+        try folder.write(yaml, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+    }
+
+    /// Jekyll's minima and jekyll-seo-tag print `page.author` unescaped, in the page and in a
+    /// `<meta content="…">`: a feed's author (a JSON Feed's as sent, an RSS one escaped twice, the
+    /// channel title standing in for it) ran script on every post page. So did a link in an `href`.
+    @Test func aFeedsAuthorCategoriesAndLinkRunNoScriptInAJekyllTheme() throws {
+        let chromium = try HeadlessChromium()
+        let jekyll = try SiteBuilder.jekyll()
+        let siteRoot = folder.file("site/_site")
+        let ping = "fetch('/ran/' + this.dataset.n)"
+        let json = """
+            {"version": "https://jsonfeed.org/version/1.1", "title": "JSON blog", "items": [
+             {"id": "j1", "url": "https://example.org/j1", "title": "Weekly notes", "date_published": "2022-02-16T10:00:00Z",
+              "content_html": "<p>nothing</p>", "authors": [{"name": "Jane\\"><img src=x data-n=json onerror=\\"\(ping)\\">"}]}]}
+            """
+        let rss = Self.feed(channel: "News &amp;lt;img src=x data-n=channel onerror=&amp;quot;\(ping)&amp;quot;&amp;gt;", items: [
+            Self.item("r1", title: "Plain title", author: "&amp;lt;img src=x data-n=creator onerror=&amp;quot;\(ping)&amp;quot;&amp;gt;"),
+            Self.item("r2", title: "Another", link: "https://example.org/x&quot;&gt;&lt;img src=x data-n=link onerror=&quot;\(ping)&quot;&gt;",
+                      category: "&amp;lt;img src=x data-n=category onerror=&amp;quot;\(ping)&amp;quot;&amp;gt;"),
+        ])
+        let healthy = Self.feed(channel: "Healthy", items: [Self.item("h1", title: "Healthy post", body: "<p>fine</p>")])
+        let server = try serve(["/json": json, "/rss": rss, "/healthy": healthy]) { siteRoot }
+        try crawl(server, feeds: ["json", "rss", "healthy"], output: "jekyll", store: "./site")
+        // minima's and jekyll-seo-tag's ways of printing the values, unescaped.
+        try folder.write("""
+            permalink: /:year/:month/:day/:title:output_ext
+            exclude: [index.sqlite, index.sqlite-wal, index.sqlite-shm, lock, tmp]
+            """, to: "site/_config.yml")
+        try FileManager.default.createDirectory(atPath: folder.file("site/_layouts"), withIntermediateDirectories: true)
+        try folder.write("""
+            <html><head><meta name="author" content="{{ page.author }}"></head><body>
+            <span class="p-author">{{ page.author }}</span> {{ page.categories }}
+            <a href="{{ page.source }}">source</a> {{ content }}</body></html>
+            """, to: "site/_layouts/post.html")
+        try jekyll.build(in: folder.file("site"))
+        let pages = folder.files(under: "site/_site").filter { $0.hasSuffix(".html") }
+        #expect(pages.count == 4, "\(pages)")
+        let healthyPage = try #require(pages.first { folder.read("site/_site/" + $0)?.contains("<p>fine</p>") == true })
+        var frames = pages.map { "<iframe src=\"/\($0)\"></iframe>" }
+        // A control the harness must see run: the same ping from a handler that fires.
+        try folder.write("<img src=x data-n=control onerror=\"\(ping)\">", to: "site/_site/control.html")
+        frames.append("<iframe src=\"/control.html\"></iframe>")
+        try folder.write(frames.joined(separator: "\n"), to: "site/_site/frames.html")
+        try chromium.load(server.url("/frames.html"), profile: folder.file("chromium"))
+        let ran = Set(server.requests.compactMap { $0.path.hasPrefix("/ran/") ? String($0.path.dropFirst(5)) : nil })
+        #expect(ran == ["control"], "script ran from a feed's value: \(ran.subtracting(["control"]).sorted()); healthy page \(healthyPage)")
+    }
+
+    /// Hugo makes a page of each category at `/categories/<term>/`, keeping `..`: a channel title
+    /// of `..` failed the whole build (nothing published, the healthy feed's posts included), and
+    /// `../posts/2022/02/<hash>` took the place of another feed's post.
+    @Test func hugoBuildsAndKeepsEveryPostWhateverTheFeedsCategories() throws {
+        let hugo = try SiteBuilder.hugo()
+        let healthy = Self.feed(channel: "Healthy", items: [Self.item("h1", title: "Healthy post", body: "<p>fine</p>")])
+        var feeds = ["/healthy": healthy]
+        let titles = ["..", "../about", "../../../index.xml", ". .", "../posts"]
+        for (index, title) in titles.enumerated() {
+            feeds["/dots\(index)"] = Self.feed(channel: title, items: [
+                Self.item("d\(index)", title: "Dots \(index)", category: "../posts/2022/02", body: "<p>dots \(index)</p>")])
+        }
+        let server = try serve(feeds)
+        try crawl(server, feeds: ["healthy"] + titles.indices.map { "dots\($0)" }, output: "hugo", store: "./store")
+        let documents = folder.files(under: "store/posts")
+        let healthyDocument = try #require(documents.first { folder.read("store/posts/" + $0)?.contains("<p>fine</p>") == true })
+        try FileManager.default.createDirectory(atPath: folder.file("hugo-site/layouts/_default"), withIntermediateDirectories: true)
+        try folder.write("""
+            baseURL = "http://example.org/"
+            [[module.mounts]]
+            source = "\(folder.file("store/posts"))"
+            target = "content/posts"
+            """, to: "hugo-site/hugo.toml")
+        try folder.write("POST {{ .Content }}", to: "hugo-site/layouts/_default/single.html")
+        try folder.write("LIST {{ .Title }}", to: "hugo-site/layouts/_default/list.html")
+        try hugo.build(in: folder.file("hugo-site"))
+        let page = folder.read("hugo-site/public/posts/" + healthyDocument.dropLast(".html".count) + "/index.html")
+        #expect(page?.hasPrefix("POST ") == true && page?.contains("<p>fine</p>") == true, "\(page ?? "no page")")
+        #expect(folder.read("hugo-site/public/posts/index.html")?.hasPrefix("LIST Posts") == true)
+    }
+
+    /// Hugo's summary and Hexo's excerpt end at the first `<!--more-->`, Jekyll's at the first
+    /// blank line: a feed that put either inside `<font style="display:none">` hid every later post
+    /// and the footer of the home page. The home page now holds every post's summary closed.
+    @Test func aFeedsExcerptDividerLeavesNothingOpenOnTheHomePage() throws {
+        let hugo = try SiteBuilder.hugo()
+        let jekyll = try SiteBuilder.jekyll()
+        let hiding = Self.feed(channel: "Hiding", items: [Self.item("hide", title: "Innocent",
+            body: "<p>Read this. <font style=\"display:none\">x <!--more--><!-- MORE -->\n\n</font>The end.</p>")])
+        let healthy = Self.feed(channel: "Healthy", items: [Self.item("h1", title: "Healthy post", body: "<p>fine</p>")])
+        let server = try serve(["/hiding": hiding, "/healthy": healthy])
+
+        try crawl(server, feeds: ["hiding", "healthy"], output: "hugo", store: "./store")
+        let stored = folder.files(under: "store/posts").compactMap { folder.read("store/posts/" + $0) }
+        #expect(stored.count == 2 && !stored.contains { $0.lowercased().contains("more -->") || $0.contains("<!--more") })
+        try FileManager.default.createDirectory(atPath: folder.file("hugo-site/layouts/_default"), withIntermediateDirectories: true)
+        try folder.write("""
+            baseURL = "http://example.org/"
+            disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+            [[module.mounts]]
+            source = "\(folder.file("store/posts"))"
+            target = "content/posts"
+            """, to: "hugo-site/hugo.toml")
+        try folder.write("{{ range .Site.RegularPages }}<li>{{ .Summary }}</li>{{ end }}", to: "hugo-site/layouts/index.html")
+        try folder.write("{{ .Content }}", to: "hugo-site/layouts/_default/single.html")
+        try hugo.build(in: folder.file("hugo-site"))
+        try expectBalanced(folder.read("hugo-site/public/index.html"))
+
+        try crawl(server, feeds: ["hiding", "healthy"], output: "jekyll", store: "./site")
+        try folder.write("exclude: [index.sqlite, index.sqlite-wal, index.sqlite-shm, lock, tmp]\n", to: "site/_config.yml")
+        try folder.write("---\n---\n{% for post in site.posts %}<li>{{ post.excerpt }}</li>{% endfor %}\n", to: "site/index.html")
+        try FileManager.default.createDirectory(atPath: folder.file("site/_layouts"), withIntermediateDirectories: true)
+        try folder.write("{{ content }}", to: "site/_layouts/post.html")
+        try jekyll.build(in: folder.file("site"))
+        try expectBalanced(folder.read("site/_site/index.html"))
+    }
+
+    private func expectBalanced(_ page: String?) throws {
+        let page = try #require(page)
+        #expect(page.contains("fine"), "the healthy post is missing: \(page)")
+        let opened = page.components(separatedBy: "<font").count, closed = page.components(separatedBy: "</font>").count
+        #expect(opened == closed, "a summary ends inside <font>: \(page)")
+    }
+
+    /// `@import` needs no braces (which a document writes as references), so a feed's `<style>`
+    /// could bring a stylesheet that replaced the whole page; a `style` attribute could lay a
+    /// window-sized link over it. Ordinary styling stays.
+    @Test func aFeedsStyleCannotReachPastItsPost() throws {
+        let body = """
+            <style>@import url("https://evil.example/deface.css");</style>\
+            <a href="https://evil.example/login" style="position:fixed;top:0;left:0;width:100vw;height:100vh;z-index:99">x</a>\
+            <p style="posit\\69on: fixed">escaped</p><p style="margin-top:-2000px">pulled up</p>\
+            <p style="color: red; text-align: center">kept</p>
+            """
+        let server = try serve(["/styled": Self.feed(channel: "Styled", items: [Self.item("s1", title: "Styled", body: body)]),
+                                "/healthy": Self.feed(channel: "Healthy", items: [Self.item("h1", title: "Healthy", body: "<p>fine</p>")])])
+        try crawl(server, feeds: ["styled", "healthy"], output: "hexo", store: "./store")
+        let stored = folder.files(under: "store/posts").compactMap { folder.read("store/posts/" + $0) }
+        let styled = try #require(stored.first { $0.contains("Styled") })
+        #expect(stored.contains { $0.contains("<p>fine</p>") })
+        #expect(!styled.contains("@import") && !styled.contains("position") && !styled.contains("-2000px"), "\(styled)")
+        #expect(styled.contains("<p style=\"color: red; text-align: center\">kept</p>"), "\(styled)")
+    }
+}
