@@ -14,6 +14,8 @@ enum CharsetDetector {
         var bytes: [UInt8]?
         /// Set when the decision overrode a label: says the evidence and the labels.
         var reason: String?
+        /// Bytes that are no character of `encoding`, written as U+FFFD in `bytes`.
+        var replaced = 0
     }
 
     /// The labels a document came with, normalised; nil where there was none.
@@ -69,9 +71,13 @@ enum CharsetDetector {
             let encoding = detected.flatMap { readable.contains($0) ? $0 : nil } ?? chosen
             return Plan(encoding: encoding, claimsUTF8: false, reason: labels.reason("the bytes read as \(encoding)", for: encoding))
         }
-        if labels.all.contains("UTF-8"), UTF8Check(bytes).isMostlyUTF8 {
+        let check = UTF8Check(bytes)
+        if labels.all.contains("UTF-8"), check.isMostlyUTF8 {
             return Plan(encoding: "UTF-8", claimsUTF8: false, bytes: UTF8Check.replacingInvalid(bytes),
                         reason: labels.reason("mostly UTF-8", for: "UTF-8"))
+        }
+        if let label = labels.all.first(where: { $0 != "UTF-8" && readsWithFewDamaged(bytes, as: $0, check: check) }) {
+            return Plan(encoding: label, claimsUTF8: false, reason: labels.reason("the bytes read as \(label)", for: label))
         }
         let guess = UniversalDetector.guess(bytes, language: UniversalDetector.languageHint(in: bytes))
         return Plan(encoding: guess, claimsUTF8: false, reason: labels.reason("detected", for: guess))
@@ -83,9 +89,28 @@ enum CharsetDetector {
     /// byte). The plan's encoding and reason stay for the notes. A document that does not convert
     /// whole keeps its plan: libxml2 reads what it can.
     static func readingAsUTF8(_ plan: Plan, bytes: [UInt8]) -> Plan {
-        guard !plan.claimsUTF8, plan.bytes == nil, let encoding = plan.encoding,
-              let converted = LegacyDecoding.utf8(bytes[...], from: encoding) else { return plan }
-        return Plan(encoding: "UTF-8", claimsUTF8: true, bytes: converted, reason: plan.reason)
+        guard !plan.claimsUTF8, plan.bytes == nil, let encoding = plan.encoding else { return plan }
+        if let converted = LegacyDecoding.utf8(bytes[...], from: encoding) {
+            return Plan(encoding: "UTF-8", claimsUTF8: true, bytes: converted, reason: plan.reason)
+        }
+        // A few bytes that are no character of the label (a title cut inside a character by a
+        // CMS that counts bytes) are replaced: read in its label, libxml2 stops at the first of
+        // them (Shift_JIS: 1 item of 30 read), and a guess read all 30 GBK items as Latin-1.
+        guard let (converted, replaced) = LegacyDecoding.utf8Replacing(bytes, from: encoding),
+              isFewDamaged(replaced, check: UTF8Check(bytes)) else { return plan }
+        return Plan(encoding: "UTF-8", claimsUTF8: true, bytes: converted, reason: plan.reason, replaced: replaced)
+    }
+
+    /// Whether `bytes` read as `encoding` but for a few bytes (the rule of `isFewDamaged`).
+    private static func readsWithFewDamaged(_ bytes: [UInt8], as encoding: String, check: UTF8Check) -> Bool {
+        guard let (_, replaced) = LegacyDecoding.utf8Replacing(bytes, from: encoding) else { return false }
+        return isFewDamaged(replaced, check: check)
+    }
+
+    /// A label is believed over a few bytes its charset lacks (damage: two, or one in fifty of the
+    /// bytes beyond ASCII), not over many (a wrong label).
+    static func isFewDamaged(_ replaced: Int, check: UTF8Check) -> Bool {
+        replaced <= max(2, (check.invalid + check.multibyte) / 50)
     }
 
     /// Valid UTF-8 under a label that says otherwise. Plain ASCII reads the same in every label but
@@ -127,10 +152,8 @@ enum CharsetDetector {
         guard !check.isValid, !check.isMostlyUTF8, !UTF8Check.brokenOnlyBySurrogates(bytes) else {
             return Plan(encoding: "UTF-8", claimsUTF8: true, bytes: UTF8Check.joiningSurrogatePairs(bytes))
         }
-        // A label is believed over a few bytes its charset lacks (damage, replaced: two, or one in
-        // fifty of the bytes beyond ASCII), not over many.
         if let label = labels.http, label != "UTF-8", let (converted, replaced) = LegacyDecoding.utf8Replacing(bytes, from: label),
-           replaced <= max(2, (check.invalid + check.multibyte) / 50) {
+           isFewDamaged(replaced, check: check) {
             return Plan(encoding: label, claimsUTF8: true, bytes: converted,
                         reason: "the bytes are not UTF-8 (http \(label))" + Self.replacedNote(replaced, label))
         }

@@ -46,6 +46,9 @@ public enum FeedParser {
         let plan = CharsetDetector.readingAsUTF8(decided, bytes: bytes)
         let input = plan.bytes ?? bytes
         if plan.bytes != nil, !plan.claimsUTF8 { notes.recovered = "invalid UTF-8 bytes replaced" }
+        if plan.replaced > 0, let label = decided.encoding {
+            notes.recovered = "\(plan.replaced) byte\(plan.replaced == 1 ? "" : "s") that \(plan.replaced == 1 ? "is" : "are") no \(label) replaced"
+        }
         let repaired = EntityRepair.repair(input) ?? input
         if let reason = limits.stopReason() { throw .cut(reason) }
         guard plan.claimsUTF8 else {

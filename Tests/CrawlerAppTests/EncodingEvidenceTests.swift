@@ -117,4 +117,42 @@ import Testing
         let healthy = try #require(lines.first { $0.contains("event=fetch") && $0.contains("feed=healthy") })
         #expect(!healthy.contains("charset_reason="), "labels that agree need no explanation")
     }
+
+    /// A CMS that cuts titles at a byte count leaves half a character: one such byte made the
+    /// whole GBK feed read as Windows-1252 (every item mojibake, rewritten back and forth as the
+    /// cut came and went), and a Shift_JIS one stopped libxml2 there (1 item of 30). The label is
+    /// believed over a few bytes, which are replaced, and the fetch line says so.
+    @Test func aCharacterCutInHalfCostsThatCharacterAlone() throws {
+        func feed(_ text: String, encoding: String, cutting: Bool) throws -> [UInt8] {
+            var bytes = try Self.iconv("<?xml version=\"1.0\" encoding=\"\(encoding)\"?>\n<rss version=\"2.0\"><channel><title>t</title>", to: encoding)
+            for index in 0..<30 {
+                var title = try Self.iconv("\(text) \(index)", to: encoding)
+                if cutting && index == 3 { title = Array(title.prefix(9)) }  // inside the fifth character
+                bytes += try Self.iconv("<item><guid>g\(index)</guid><title>", to: encoding) + title
+                bytes += try Self.iconv("</title><description>\(text) \(index)</description></item>\n", to: encoding)
+            }
+            return bytes + Array("</channel></rss>".utf8)
+        }
+        let served: [String: (String, [UInt8])] = [
+            "/gbk": ("text/xml; charset=GBK", try feed(Self.chinese, encoding: "GBK", cutting: true)),
+            "/sjis": ("text/xml; charset=Shift_JIS", try feed(Self.japanese, encoding: "SHIFT_JIS", cutting: true)),
+            "/healthy": ("text/xml; charset=GBK", try feed("健康", encoding: "GBK", cutting: false)),
+        ]
+        let server = try LoopbackHTTPServer { request in
+            let (type, body) = served[request.path] ?? ("text/plain", [])
+            return ServedResponse(headers: [("Content-Type", type)], body: body)
+        }
+        try folder.write("store: ./out\nfeeds:\n" + ["gbk", "sjis", "healthy"].map {
+            "  - url: \(server.url("/" + $0))\n    name: \($0)\n" }.joined(), to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.count == 90, "\(stored.count) documents\n\(run.stdout)")
+        for (text, name) in [(Self.chinese, "gbk"), (Self.japanese, "sjis"), ("健康", "healthy")] {
+            #expect(stored.filter { $0.contains(text + " 29") }.count == 1, "\(name): not read in its label\n\(run.stdout)")
+        }
+        let lines = run.stderr.split(separator: "\n")
+        let gbk = try #require(lines.first { $0.contains("event=fetch") && $0.contains("feed=gbk") })
+        #expect(gbk.contains("1 byte that is no GB18030 replaced"), "\(gbk)")
+    }
 }
