@@ -3,14 +3,16 @@ public import FeedModel
 /// Reads the dates feeds really carry. Anything it cannot read with certainty is nil:
 /// a missing date is better than a wrong one.
 public enum DateParser {
-    public static func parse(_ raw: String) -> Timestamp? {
+    /// `chinaTime`: the feed is in Chinese, whose `CST` is China Standard Time (UTC+8), not the
+    /// US's Central (UTC−6): Sina's and RSSHub's dates were 14 hours late.
+    public static func parse(_ raw: String, chinaTime: Bool = false) -> Timestamp? {
         let text = normalise(raw)
         guard !text.isEmpty else { return nil }
         let date: Timestamp?
         if let first = text.unicodeScalars.first, ("0"..."9").contains(first), let iso = parseISO(text) {
             date = iso
         } else {
-            date = parseRFC1123(text) ?? parseRFC822(text)
+            date = parseRFC1123(text) ?? parseRFC822(text, chinaTime: chinaTime)
         }
         return date.flatMap { $0 >= earliest ? $0 : nil }
     }
@@ -118,7 +120,7 @@ public enum DateParser {
     }
 
     /// Works on byte tokens: building Strings for every token cost more than the rest of a feed's parse.
-    static func parseRFC822(_ text: String) -> Timestamp? {
+    static func parseRFC822(_ text: String, chinaTime: Bool = false) -> Timestamp? {
         let bytes = Array(text.utf8)
         var tokens = bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x2C })
         // A leading weekday, in any case or length, carries nothing we need.
@@ -151,7 +153,7 @@ public enum DateParser {
             zone.removeFirst()
         }
         let zoneText = zone.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
-        guard let offset = zoneOffset(zoneText) else { return nil }
+        guard let offset = zoneOffset(zoneText, chinaTime: chinaTime) else { return nil }
         return Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
                          offsetSeconds: offset)
     }
@@ -193,12 +195,13 @@ public enum DateParser {
     ]
 
     /// Seconds east of UTC for `Z`, `+08:00`, `+0800`, `+08`, `GMT`, `GMT+8`, `EST`...; 0 for nothing; nil for unknown.
-    static func zoneOffset(_ zone: String) -> Int? {
+    static func zoneOffset(_ zone: String, chinaTime: Bool = false) -> Int? {
         var trimmed = zone.utf8.split(separator: 0x20).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
         if trimmed.isEmpty { return 0 }
         if trimmed == "Z" || trimmed == "z" { return 0 }
         // ASCII upper case by bytes; `uppercased()` is Unicode-aware and slow for three letters.
         let upper = String(decoding: trimmed.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 32 : $0 }, as: UTF8.self)
+        if chinaTime && upper == "CST" { return 480 * 60 }
         if let first = upper.utf8.first, first != UInt8(ascii: "+"), first != UInt8(ascii: "-"),
            let minutes = namedZones[upper] { return minutes * 60 }
         for prefix in ["GMT", "UTC", "UT"] where upper.hasPrefix(prefix) {

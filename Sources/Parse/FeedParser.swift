@@ -123,6 +123,7 @@ public enum FeedParser {
                     cut = .maxItems
                     return
                 }
+                rss.chinaTime = feed!.language.map { $0.lowercased().hasPrefix("zh") } ?? false
                 let item = feed!.kind.isAtom ? atom.item(from: element) : rss.item(from: element)
                 feed!.items.append(finish(item))
             }

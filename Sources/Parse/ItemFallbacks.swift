@@ -34,12 +34,12 @@ enum ItemFallbacks {
 
     /// The first of `candidates` (name, namespaces) that holds a readable date. When some hold
     /// text and none reads, the first such text goes to `unreadable`, for the log.
-    static func date(in element: XMLElementValue, _ candidates: [(String, [String])],
+    static func date(in element: XMLElementValue, _ candidates: [(String, [String])], chinaTime: Bool = false,
                      unreadable: inout UnreadableDates) -> Timestamp? {
         var failed: String?
         for (name, namespaces) in candidates {
             guard let child = element.first(name, in: namespaces) else { continue }
-            if let date = DateParser.parse(child.text) { return date }
+            if let date = DateParser.parse(child.text, chinaTime: chinaTime) { return date }
             let text = child.text.trimmingASCIISpaces()
             if failed == nil, !text.isEmpty { failed = text }
         }

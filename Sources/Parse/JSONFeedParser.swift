@@ -61,8 +61,8 @@ enum JSONFeedParser {
         item.title = string(entry["title"]).map { HTMLText.html.text(of: $0) } ?? ""
         item.link = string(entry["url"]).map { URLResolver.resolve($0, against: feedURL) }
         item.author = author(of: entry) ?? feedAuthor
-        item.published = string(entry["date_published"]).flatMap(DateParser.parse)
-        item.updated = string(entry["date_modified"]).flatMap(DateParser.parse)
+        item.published = string(entry["date_published"]).flatMap { DateParser.parse($0) }
+        item.updated = string(entry["date_modified"]).flatMap { DateParser.parse($0) }
         item.categories = (entry["tags"] as? [Any] ?? []).compactMap { $0 as? String }
         if let html = string(entry["content_html"]), !html.isEmpty {
             item.contentHTML = html

@@ -11,6 +11,8 @@ struct RSSAdapter {
     private let publishedCandidates: [(String, [String])]
     private let updatedCandidates: [(String, [String])]
     private(set) var unreadableDates = UnreadableDates()
+    /// Set from the channel's language: a Chinese feed's `CST` is China's (see `DateParser`).
+    var chinaTime = false
 
     init(feedURL: String, rootNamespace: String = Namespaces.none) {
         self.feedURL = feedURL
@@ -80,8 +82,8 @@ struct RSSAdapter {
         applyIdentity(element, to: &item)
         item.author = ItemFallbacks.author(element, core: core)
         // dc:date is the item's date: it fills `published`, in every dialect.
-        item.published = ItemFallbacks.date(in: element, publishedCandidates, unreadable: &unreadableDates)
-        item.updated = ItemFallbacks.date(in: element, updatedCandidates, unreadable: &unreadableDates)
+        item.published = ItemFallbacks.date(in: element, publishedCandidates, chinaTime: chinaTime, unreadable: &unreadableDates)
+        item.updated = ItemFallbacks.date(in: element, updatedCandidates, chinaTime: chinaTime, unreadable: &unreadableDates)
         item.categories = (element.all("category", in: core) + element.all("subject", in: Namespaces.dublinCore))
             .compactMap { FieldText.nonEmpty(FieldText.plain($0.text).trimmingASCIISpaces()) }
         let description = element.first("description", in: core).map(FieldText.html(of:))
