@@ -14,6 +14,16 @@ public enum ContentHash {
         digest(title: title, foldedBody: fold(HTMLText.html.textUTF8(of: bodyHTML)))
     }
 
+    /// SPEC.md's hash, but for an item whose body has no text (a photo, a podcast episode): its
+    /// `media` (image and enclosure URLs) tell it apart, or every "Photo of the day" after the
+    /// first was taken for a duplicate of it and never stored. Each follows a line break, which
+    /// folded text never holds, so no text can hash as a list of media.
+    public static func compute(title: String, bodyHTML: String, media: () -> [String]) -> String {
+        let folded = fold(HTMLText.html.textUTF8(of: bodyHTML))
+        guard folded.isEmpty else { return digest(title: title, foldedBody: folded) }
+        return digest(title: title, foldedBody: Array(media().map { "\n" + $0 }.joined().utf8))
+    }
+
     /// For a body that is text already.
     public static func compute(title: String, bodyText: String) -> String {
         digest(title: title, foldedBody: fold(Array(bodyText.utf8)))

@@ -32,7 +32,9 @@ public struct DocumentRenderer: Sendable {
             fields.body = ImageReferences.rewrite(fields.body, map: images)
             fields.image = fields.image.map { images[$0] ?? $0 }
         }
-        let hash = ContentHash.compute(title: fields.title, bodyHTML: item.contentHTML)
+        let hash = ContentHash.compute(title: fields.title, bodyHTML: item.contentHTML) {
+            [item.bodyImage, item.mediaImage].compactMap { $0 } + item.enclosures.map(\.url)
+        }
         var document = Document(feed: feed.name,
                                 itemIdentity: ItemIdentity.of(item, rule: feed.identity, title: fields.title, contentHash: hash),
                                 contentHash: hash, date: fields.date, text: format.text(for: fields))
