@@ -1,12 +1,18 @@
 internal import FeedModel
+internal import Markup
 
 /// The values a Mustache template sees. `{{title}}` escapes HTML; `{{{body}}}` writes it raw.
 /// Every string has a `_yaml` twin that YAML reads back as the same string, so a template can
-/// put any value into front matter without knowing what a feed may send.
+/// put any value into front matter without knowing what a feed may send, and an `_inert` twin
+/// for the page itself: HTML-escaped, with braces, backticks and square brackets as references,
+/// so that a title of `{% endif %}` cannot fail a Jekyll build (Liquid, Nunjucks and Hugo's
+/// shortcodes read `{{title}}`'s braces).
 enum TemplateValues {
     static func values(for fields: DocumentFields) -> [String: Any] {
         var values: [String: Any] = [
-            "categories": fields.categories.map { ["name": $0, "name_yaml": YAMLScalar.singleQuoted($0)] },
+            "categories": fields.categories.map {
+                ["name": $0, "name_yaml": YAMLScalar.singleQuoted($0), "name_inert": Self.inert($0)]
+            },
         ]
         func add(_ name: String, _ value: String?) {
             // A value the item lacks is left out, not set to nil: Mustache then renders it empty
@@ -14,6 +20,7 @@ enum TemplateValues {
             guard let value else { return }
             values[name] = value
             values[name + "_yaml"] = YAMLScalar.singleQuoted(value)
+            values[name + "_inert"] = Self.inert(value)
         }
         add("title", fields.title)
         add("author", fields.author)
@@ -34,5 +41,11 @@ enum TemplateValues {
         // The body keeps its line breaks, so its YAML form is double-quoted with escapes.
         values["body_yaml"] = YAMLScalar.doubleQuoted(fields.body)
         return values
+    }
+
+    static func inert(_ text: String) -> String {
+        var inert = BraceEscapedText(capacity: text.utf8.count + 16)
+        inert.appendMarkdownBody(HTMLEscaping.attribute(text))
+        return inert.string
     }
 }

@@ -184,4 +184,34 @@ import Testing
         #expect(!styled.contains("@import") && !styled.contains("position") && !styled.contains("-2000px"), "\(styled)")
         #expect(styled.contains("<p style=\"color: red; text-align: center\">kept</p>"), "\(styled)")
     }
+
+    /// A template that prints the title in the page (a by-line) let a feed's title of
+    /// `{% endif %}` fail `jekyll build` for the whole site: only `body_inert` was inert. Every
+    /// string has an `_inert` twin now.
+    @Test func aTemplatesInertValuesKeepLiquidOutOfAJekyllBuild() throws {
+        let jekyll = try SiteBuilder.jekyll()
+        let liquid = Self.feed(channel: "Liquid {% endif %}", items: [
+            Self.item("l1", title: "Breaking {% endif %} news {{ site.time }}", author: "Ann {% raw %}", body: "<p>story</p>")])
+        let healthy = Self.feed(channel: "Healthy", items: [Self.item("h1", title: "Healthy post", body: "<p>fine</p>")])
+        let server = try serve(["/liquid": liquid, "/healthy": healthy])
+        try folder.write("""
+            ---
+            layout: post
+            title: {{{title_yaml}}}
+            ---
+            <p class="byline">{{{title_inert}}} by {{{author_inert}}} in {{#categories}}{{{name_inert}}} {{/categories}}</p>
+            {{{body_inert}}}
+            """, to: "post.mustache")
+        try crawl(server, feeds: ["liquid", "healthy"], output: "template", store: "./site",
+                  extra: "template: post.mustache\ndocument_path: _posts/{year}-{month}-{day}-{hash}.html\n")
+        try folder.write("exclude: [index.sqlite, index.sqlite-wal, index.sqlite-shm, lock, tmp]\n", to: "site/_config.yml")
+        try FileManager.default.createDirectory(atPath: folder.file("site/_layouts"), withIntermediateDirectories: true)
+        try folder.write("{{ content }}", to: "site/_layouts/post.html")
+        try jekyll.build(in: folder.file("site"))
+        let pages = folder.files(under: "site/_site").compactMap { folder.read("site/_site/" + $0) }
+        #expect(pages.contains { $0.contains("<p>fine</p>") })
+        let page = try #require(pages.first { $0.contains("byline") && $0.contains("Breaking") }, "\(pages)")
+        #expect(page.contains("Breaking {% endif %} news {{ site.time }} by Ann {% raw %} in Liquid {% endif %}")
+                || page.contains("Breaking &#123;% endif %&#125; news &#123;&#123; site.time &#125;&#125;"), "\(page)")
+    }
 }
