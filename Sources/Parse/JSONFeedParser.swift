@@ -28,7 +28,7 @@ enum JSONFeedParser {
                 cut = reason
                 break
             }
-            feed.items.append(FeedParser.finish(item(from: entry, feedURL: url, feedAuthor: feedAuthor)))
+            feed.items.append(FeedParser.finish(item(from: entry, feedURL: url, feedAuthor: feedAuthor, notes: &notes)))
         }
         return LimitedFeed(feed: feed, cut: cut, notes: notes)
     }
@@ -55,14 +55,24 @@ enum JSONFeedParser {
         }
     }
 
-    private static func item(from entry: [String: Any], feedURL: String, feedAuthor: String?) -> Item {
+    private static func item(from entry: [String: Any], feedURL: String, feedAuthor: String?,
+                             notes: inout ParseNotes) -> Item {
         var item = Item()
         item.id = string(entry["id"]) ?? (entry["id"] as? NSNumber)?.stringValue
         item.title = string(entry["title"]).map { HTMLText.html.text(of: $0) } ?? ""
         item.link = string(entry["url"]).map { URLResolver.resolve($0, against: feedURL) }
         item.author = author(of: entry) ?? feedAuthor
-        item.published = string(entry["date_published"]).flatMap { DateParser.parse($0) }
-        item.updated = string(entry["date_modified"]).flatMap { DateParser.parse($0) }
+        // A date that does not read is said, as an XML feed's is: the item is dated when first seen.
+        func date(_ key: String) -> Timestamp? {
+            guard let text = string(entry[key]), !text.isEmpty else { return nil }
+            guard let date = DateParser.parse(text) else {
+                notes.noteUnreadable(date: text)
+                return nil
+            }
+            return date
+        }
+        item.published = date("date_published")
+        item.updated = date("date_modified")
         item.categories = (entry["tags"] as? [Any] ?? []).compactMap { $0 as? String }
         if let html = string(entry["content_html"]), !html.isEmpty {
             item.contentHTML = html

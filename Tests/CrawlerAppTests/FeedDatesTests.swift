@@ -31,4 +31,24 @@ import Testing
         let american = try #require(stored.first { $0.contains("en-us body") })
         #expect(american.contains("date: Thu, 17 Feb 2022 05:50:43 GMT"), "\(american)")
     }
+
+    /// A JSON Feed's date that does not read was dropped without a word (the item dated when
+    /// first seen), where an XML feed's is named on its fetch line.
+    @Test func aJSONFeedsUnreadableDateIsNamed() throws {
+        let json = """
+            {"version": "https://jsonfeed.org/version/1.1", "title": "j", "items": [
+             {"id": "1", "title": "a", "content_text": "x", "date_published": "+275760-01-01T00:00:00Z"}]}
+            """
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/json" ? ServedResponse(contentType: "application/feed+json", text: json)
+                : ServedResponse(text: Self.feed(language: "en", date: "Wed, 16 Feb 2022 23:50:43 GMT"))
+        }
+        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/json"))\n    name: json\n"
+                         + "  - url: \(server.url("/healthy"))\n    name: healthy\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let line = try #require(run.stderr.split(separator: "\n").first { $0.contains("event=fetch") && $0.contains("feed=json") })
+        #expect(line.contains("unreadable_date=+275760-01-01T00:00:00Z"), "\(line)")
+        #expect(folder.files(under: "out/posts").count == 2)
+    }
 }
