@@ -14,7 +14,7 @@ struct Status: ParsableCommand {
             Feeds never fetched yet are listed too, and feeds still in the store but no longer configured are \
             marked removed. Safe to run while `crawler run` is working on the same store; it writes nothing. \
             Exit status: 0 when no feed is failing or gone, 1 when some are (for monitoring checks), \
-            3 when the store cannot be read.
+            3 when the store cannot be read (with --failing or --store, also when there is no store there).
             """
     )
 
@@ -36,7 +36,16 @@ struct Status: ParsableCommand {
         do {
             path = try location.path()
             // Before the first crawl there is no store: every configured feed is simply never fetched.
-            if settings == nil || FileManager.default.fileExists(atPath: path) {
+            // Not for a monitoring check, nor for a store named on the command line: a mistyped path
+            // or a lost volume answered "no failing feeds" for ever.
+            if !FileManager.default.fileExists(atPath: path) {
+                let missing = "no store at \(path): nothing has been crawled there (check store: in \(location.config), or --store)"
+                if failing || location.store != nil {
+                    printError("crawler: " + missing)
+                    throw ExitStatus.storeUnavailable
+                }
+                printError("crawler: " + missing + "; every feed is listed as never fetched")
+            } else {
                 states = try StoreReader(path: path).allFeedStates()
             }
         } catch let exit as ExitCode {

@@ -94,7 +94,8 @@ extension StoreCommand {
             discussion: """
                 Each problem is printed with the command that fixes it: missing (indexed, not on disk), \
                 corrupt (edited or truncated), misplaced (moved or copied), unknown (not indexed). Reads \
-                only and takes no lock. Exit status 0 when the store is clean, 1 when a problem was found.
+                only and takes no lock. Exit status 0 when the store is clean, 1 when a problem was found, \
+                3 when there is no store at the path or it cannot be read.
                 """
         )
 
@@ -102,9 +103,10 @@ extension StoreCommand {
 
         func run() throws {
             let settings = try location.settings()
+            // A check run from cron must not pass a mistyped path or a lost volume as a clean store.
             guard FileManager.default.fileExists(atPath: settings.storePath) else {
-                printOutput("verified 0 documents in \(settings.storePath): no problems (there is no store here yet)")
-                return
+                printError("crawler: no store at \(settings.storePath): nothing to verify (check store: in \(location.config), or --store)")
+                throw ExitStatus.storeUnavailable
             }
             let report: DocumentStore.VerifyReport
             let reader: StoreReader

@@ -126,6 +126,18 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.file("store")))
     }
 
+    /// `status --failing` is the monitoring check: pointed at a store that is not there (a typo in
+    /// `store:` or `--store`, a lost volume) it said "no failing feeds" and exited 0 for ever.
+    @Test func aMonitoringCheckOnAMissingStoreFails() throws {
+        try folder.write(config([("a", "https://example.org/a.xml")]), to: "feeds.yaml")
+        let failing = try crawler(["status", "--failing"])
+        #expect(failing.status == 3 && failing.stderr.contains("no store at \(folder.file("store"))"), "\(failing.stderr)")
+        let named = try crawler(["status", "--store", folder.file("stroe")])
+        #expect(named.status == 3, "\(named.stdout)")
+        let plain = try crawler(["status"])
+        #expect(plain.status == 0 && plain.stderr.contains("every feed is listed as never fetched"), "\(plain.stderr)")
+    }
+
     @Test func renamingAFeedKeepsItsState() throws {
         let server = try Self.server()
         try folder.write(config([("a", server.url("/a.xml")), ("b", server.url("/b.xml"))]), to: "feeds.yaml")
