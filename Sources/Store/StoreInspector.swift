@@ -275,11 +275,19 @@ struct StoreVerifier {
             let sizes = bytes.count == document.bytes ? "" : "\(bytes.count) bytes on disk, \(document.bytes) recorded, and "
             return ["\(path): corrupt: \(sizes)it no longer reads as a document (\(error))" + corruptFix]
         }
+        // Still a document: most likely edited by hand, which the crawler supports. The advice that
+        // came first (rebuild-index) took the protection away, and the next version of the item
+        // wrote over the edit.
+        let changedFix = "; if you edited it, nothing needs doing: crawls and rerender keep an edit (a later version "
+            + "of its item is recorded, not written over it); if not, restore it from a backup, or drop it: "
+            + "\(command("forget", quoted(path))) (\(command("rebuild-index")) would take it as the document, and a "
+            + "later version of its item would then write over it)"
         if bytes.count != document.bytes {
-            return ["\(path): corrupt: \(bytes.count) bytes on disk, \(document.bytes) recorded (truncated or edited)" + corruptFix]
+            return ["\(path): changed: \(bytes.count) bytes on disk, \(document.bytes) recorded (edited, or truncated)"
+                    + changedFix]
         }
         if let digest = document.digest, FileDigest.of(bytes) != digest {
-            return ["\(path): corrupt: its content differs from what was stored (edited, same size)" + corruptFix]
+            return ["\(path): changed: its content differs from what was stored (edited, same size)" + changedFix]
         }
         if DocumentLayout.shortHash(ofFileName: Substring(DocumentLayout.fileName(of: path))) != document.shortHash {
             return ["\(path): misplaced: its name does not hold its hash \(document.shortHash); "

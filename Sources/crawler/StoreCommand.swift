@@ -93,7 +93,8 @@ extension StoreCommand {
             abstract: "Check every document against the index: present, unedited, in its place, in the format.",
             discussion: """
                 Each problem is printed with the command that fixes it: missing (indexed, not on disk), \
-                corrupt (edited or truncated), misplaced (moved or copied), unknown (not indexed). Reads \
+                changed (edited by hand, which crawls keep, or truncated), corrupt (no longer a document), \
+                misplaced (moved or copied), unknown (not indexed). Reads \
                 only and takes no lock. Exit status 0 when the store is clean, 1 when a problem was found, \
                 3 when there is no store at the path or it cannot be read.
                 """
