@@ -5,6 +5,7 @@ import FeedModel
 import Foundation
 import Logging
 import Parse
+import Store
 
 struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,7 +26,7 @@ struct Check: AsyncParsableCommand {
         let disabled = settings.disabledFeeds.isEmpty ? "" : " (and \(settings.disabledFeeds.count) disabled)"
         printOutput("\(config): \(counted(settings.feeds.count, "feed"))\(disabled), valid")
         var problems = 0
-        if let storeProblem = Self.storeProblem(settings.storePath) {
+        if let storeProblem = Self.storeProblem(settings.storePath) ?? Self.profileProblem(settings) {
             printOutput("store \(settings.storePath): \(storeProblem)")
             problems += 1
         } else {
@@ -55,7 +56,26 @@ struct Check: AsyncParsableCommand {
         _ = FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder)
         // The store, or the nearest folder it would be made in: a file there stops both.
         guard isFolder.boolValue else { return "\(folder.path) is a file, not a folder" }
-        return FileManager.default.isWritableFile(atPath: folder.path) ? nil : "\(folder.path) is not writable"
+        // Tried, not judged from the mode bits: root passes access(2) on /proc, where nothing can be made.
+        let probe = folder.appendingPathComponent(".crawler-check-\(getpid())").path
+        guard mkdir(probe, 0o700) == 0 else { return "\(folder.path) is not writable (\(String(cString: strerror(errno))))" }
+        rmdir(probe)
+        return nil
+    }
+
+    /// What would stop the next crawl in the store itself: documents written with other output
+    /// settings, or a rerender cut short (`once` and `run` refuse both, with exit status 2).
+    static func profileProblem(_ settings: CrawlerConfig) -> String? {
+        guard FileManager.default.fileExists(atPath: settings.storePath + "/index.sqlite"),
+              let reader = try? StoreReader(path: settings.storePath) else { return nil }
+        if let profile = reader.rerendering() {
+            return "a `crawler store rerender` (to \(profile)) was cut short; run it again before the next crawl"
+        }
+        let current = StoreProfile.fingerprint(of: settings)
+        guard let recorded = reader.recordedProfile(), recorded != current,
+              let documents = try? reader.documentCount(), documents > 0 else { return nil }
+        return "holds \(counted(documents, "document")) written with \(recorded), and the configuration says \(current): "
+            + "the next crawl refuses to start until `crawler store rerender` has rewritten them (or the old settings are back)"
     }
 
     private func probeFeeds(_ settings: CrawlerConfig) async -> Int {

@@ -83,4 +83,21 @@ import Testing
                                     + "Hugo would run Markdown over the feed's HTML and change the post; end it in .html"),
                 "\(run.stderr)")
     }
+
+    /// `check` said "valid" and "writable" after `output:` changed on a store with documents, and
+    /// the next `once` refused with exit 2; and as root it called `/proc/nostore` writable.
+    @Test func checkSaysWhatWouldStopTheNextCrawl() throws {
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: HostileBodiesTests.feed(title: "healthy", body: "<p>fine</p>")) }
+        try folder.write("store: ./store\nfeeds:\n  - url: \(server.url("/healthy"))\n    name: healthy\n", to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        #expect(try crawler(["check"]).status == 0)
+        try folder.write("output: hugo\nstore: ./store\nfeeds:\n  - url: \(server.url("/healthy"))\n    name: healthy\n", to: "feeds.yaml")
+        let check = try crawler(["check"])
+        #expect(check.status == 1 && check.stdout.contains("holds 1 document written with output: hexo"), "\(check.stdout)")
+        #expect(check.stdout.contains("crawler store rerender"))
+        #expect(try crawler(["once"]).status == 2, "the crawl refuses, as check said")
+        try folder.write("store: /proc/nostore\nfeeds:\n  - url: \(server.url("/healthy"))\n    name: healthy\n", to: "other.yaml")
+        let proc = try crawler(["check", "--config", "other.yaml"])
+        #expect(proc.status == 1 && proc.stdout.contains("/proc is not writable"), "\(proc.stdout)")
+    }
 }
