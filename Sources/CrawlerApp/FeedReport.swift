@@ -80,6 +80,8 @@ public struct FeedReport: Sendable {
 public struct PassSummary: Sendable {
     public var reports: [FeedReport]
     public var milliseconds: Int
+    /// Documents `keep:` forgot in the pass.
+    public var forgotten = 0
 
     public var failed: Int { reports.filter { $0.error != nil }.count }
     public var deferred: Int { reports.filter { $0.deferral != nil }.count }

@@ -43,12 +43,14 @@ public struct Pipeline {
         flow.close()
         while await flow.step() {}
         reports = Self.inConfigOrder(reports, feeds: feeds)
-        let summary = PassSummary(reports: reports, milliseconds: Int(WallClock.milliseconds() - started))
+        var summary = PassSummary(reports: reports, milliseconds: Int(WallClock.milliseconds() - started))
+        summary.forgotten = flow.forgottenByRetention
         var line: Logger.Metadata = [
             "feeds": "\(reports.count)", "failed": "\(summary.failed)", "new": "\(summary.new)",
             "dup": "\(summary.duplicates)", "bytes": "\(summary.bytes)", "ms": "\(summary.milliseconds)",
         ]
         if summary.deferred > 0 { line["deferred"] = "\(summary.deferred)" }
+        if summary.forgotten > 0 { line["forgotten"] = "\(summary.forgotten)" }
         logger.info("pass", metadata: line)
         return summary
     }

@@ -41,6 +41,8 @@ public final class PipelineFlow {
     private var images: ImageWork
     /// Feeds with `keep:` reported since the store was last free: pruned when the writer is idle.
     private var retentionDue: [String: FeedConfig] = [:]
+    /// Documents `keep:` forgot since the flow began, for a pass's summary.
+    public private(set) var forgottenByRetention = 0
     private var retentionFeeds: [String: FeedConfig] = [:]
     /// `close` was called: the session is closed once nothing more can be submitted to it.
     private var closing = false
@@ -402,7 +404,7 @@ public final class PipelineFlow {
     /// `keep:` for the feeds reported since the last time; the writer must be idle.
     private func pruneRetention() {
         guard !retentionDue.isEmpty else { return }
-        pipeline.applyRetention(to: Array(retentionDue.values), store: store)
+        forgottenByRetention += pipeline.applyRetention(to: Array(retentionDue.values), store: store)
         // Their document counts changed under the states kept here: read them again when next due.
         for name in retentionDue.keys { states[name] = nil }
         retentionDue = [:]

@@ -7,12 +7,16 @@ extension Pipeline {
     /// tombstoned, so an old item still in the feed is not stored again). A feed the store cannot
     /// prune is logged and pruned after its next fetch; the fetch is not failed for it. The store
     /// must have no batch in flight (the flow calls this when its writer is idle).
-    func applyRetention(to feeds: [FeedConfig], store: any CrawlStore) {
+    /// Returns how many documents were forgotten.
+    @discardableResult
+    func applyRetention(to feeds: [FeedConfig], store: any CrawlStore) -> Int {
         let now = clock()
+        var forgotten = 0
         for feed in feeds {
             guard let keep = config.retention(for: feed) else { continue }
             do {
                 let outcome = try store.applyRetention(keep, feed: feed.name, now: now)
+                forgotten += outcome.forgotten.count
                 guard !outcome.forgotten.isEmpty || !outcome.keptEdited.isEmpty else { continue }
                 var metadata: Logger.Metadata = ["feed": "\(feed.name)", "keep": "\(keep.description)",
                                                  "forgotten": "\(outcome.forgotten.count)"]
@@ -26,5 +30,6 @@ extension Pipeline {
                                                      "error": "\(error)"])
             }
         }
+        return forgotten
     }
 }

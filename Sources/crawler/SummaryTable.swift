@@ -37,7 +37,8 @@ enum SummaryTable {
             + (interrupted.isEmpty ? "" : ", \(interrupted.count) interrupted")
         lines.append("total: \(counted(summary.reports.count + skipped.count + interrupted.count, "feed")), \(succeeded) ok, "
                      + "\(summary.failed) failed\(held); "
-                     + "\(counted(summary.new, "new document")), \(counted(summary.duplicates, "duplicate")); "
+                     + "\(counted(summary.new, "new document")), \(counted(summary.duplicates, "duplicate"))"
+                     + (summary.forgotten == 0 ? "" : ", \(summary.forgotten) forgotten (keep:)") + "; "
                      + "\(kilobytes(summary.bytes)) in \(summary.milliseconds) ms → \(storePath)")
         return lines.joined(separator: "\n")  // redacted and escaped as it is printed
     }

@@ -43,6 +43,8 @@ import Testing
         #expect(retention.count == 2, "\(once.stderr)")
         #expect(retention.contains { $0["feed"] == "counted" && $0["forgotten"] == "3" && $0["keep"] == "2" })
         #expect(retention.contains { $0["feed"] == "aged" && $0["forgotten"] == "5" && $0["keep"] == "90d" })
+        // The summary says so too: an info line was all that told what keep: had removed.
+        #expect(once.stdout.contains(", 8 forgotten (keep:); "), "\(once.stdout)")
         // Feed 0's items are dated 1-5 Feb 2022: the two newest stay.
         let counted = documents(containing: "from feed 0.")
         #expect(counted.count == 2)
