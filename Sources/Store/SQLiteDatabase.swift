@@ -18,7 +18,7 @@ final class SQLiteDatabase {
         guard sqlite3_open_v2(name, &connection, flags, nil) == SQLITE_OK, let connection else {
             let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close(connection)
-            throw .index(path: path, message: message)
+            throw .index(path: path, message: Self.permissionProblem(path) ?? message)
         }
         handle = connection
         self.path = path
@@ -30,6 +30,15 @@ final class SQLiteDatabase {
 
     deinit {
         sqlite3_close_v2(handle)
+    }
+
+    /// SQLite says "unable to open database file" whatever the cause. The index is made 0600 (it
+    /// holds feed URLs, perhaps with credentials), so another user's `status` met exactly that.
+    private static func permissionProblem(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0, access(path, R_OK) != 0, errno == EACCES else { return nil }
+        return "permission denied for user \(getuid()): it is owned by user \(info.st_uid) with mode "
+            + String(info.st_mode & 0o777, radix: 8) + "; run this as that user or as root"
     }
 
     /// `file:` URI of an absolute path: the three characters a URI gives meaning to are escaped.

@@ -59,6 +59,19 @@ import Testing
         #expect(try inspect(in: copy, asNobody: false) == [])
     }
 
+    /// The index is made 0600: another user's `status` met SQLite's "unable to open database
+    /// file", which says neither that it was refused nor what to do.
+    @Test func anIndexThisUserCannotReadIsSaidToBeRefused() throws {
+        try crawledStore(try farm.server())
+        let copy = try readOnlyCopy(named: "copy")
+        chmod(copy + "/store/index.sqlite", 0o600)
+        let status = try CrawlerProcess.run(["--reuid=nobody", "--regid=nogroup", "--clear-groups", CrawlerProcess.binaryForAnyone,
+                                             "status"], in: copy, executable: "/usr/bin/setpriv")
+        #expect(status.status == 3)
+        #expect(status.stderr.contains("permission denied for user 65534: it is owned by user 0 with mode 600; "
+                                       + "run this as that user or as root"), "\(status.stderr)")
+    }
+
     /// A document another user may not read was reported as missing, with advice to forget it.
     @Test func aDocumentThisUserCannotReadIsNotCalledMissing() throws {
         try crawledStore(try farm.server())
