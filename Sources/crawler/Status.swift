@@ -99,7 +99,7 @@ enum StatusTable {
             let state = row.state
             return [row.name, row.health.word(words), state?.lastFetch.map { ago($0, now: now) } ?? "never",
                     state.map(statusText) ?? "-", state.map { "\($0.consecutiveErrors)" } ?? "-",
-                    state?.nextDue.map { until($0, now: now) } ?? "-", state.map { "\($0.documents)" } ?? "-",
+                    row.nextDue.map { until($0, now: now) } ?? "-", state.map { "\($0.documents)" } ?? "-",
                     state?.lastError ?? ""]
         }
         let widths = header.indices.map { column in ([header] + lines).map { $0[column].count }.max() ?? 0 }
@@ -143,8 +143,8 @@ enum StatusJSON {
                 "last_status": state?.lastStatus.map { $0 as Any } ?? NSNull(),
                 "last_error": state?.lastError.map { $0 as Any } ?? NSNull(),
                 "consecutive_errors": state?.consecutiveErrors ?? 0, "gone": state?.gone ?? false,
-                "next_due": state?.nextDue.map { $0.rfc3339 as Any } ?? NSNull(),
-                "next_reason": state?.nextReason.map { $0 as Any } ?? NSNull(), "documents": state?.documents ?? 0,
+                "next_due": row.nextDue.map { $0.rfc3339 as Any } ?? NSNull(),
+                "next_reason": row.nextReason.map { $0 as Any } ?? NSNull(), "documents": state?.documents ?? 0,
                 "last_new": state?.lastNew.map { $0.rfc3339 as Any } ?? NSNull(),
             ]
             if case .silent(let silence) = row.health { object["quiet_seconds"] = Int(silence.quietSeconds) }

@@ -8,6 +8,23 @@ struct StatusRow {
     var url: String
     var state: FeedState?
     var health: FeedHealth
+
+    /// When the feed is fetched next: never, for a feed disabled or removed in feeds.yaml, whatever
+    /// its state says ("now" for a removed feed made an operator wait for a fetch that never came).
+    var nextDue: Timestamp? {
+        switch health {
+        case .disabled, .removed: return nil
+        default: return state?.nextDue
+        }
+    }
+
+    var nextReason: String? {
+        switch health {
+        case .disabled: return "disabled in feeds.yaml (enabled: false)"
+        case .removed: return "no longer in feeds.yaml"
+        default: return state?.nextReason
+        }
+    }
 }
 
 enum StatusRows {

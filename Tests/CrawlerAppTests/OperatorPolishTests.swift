@@ -138,6 +138,26 @@ import Testing
         #expect(plain.status == 0 && plain.stderr.contains("every feed is listed as never fetched"), "\(plain.stderr)")
     }
 
+    /// A feed removed from feeds.yaml showed "now" as its next fetch, a disabled one "in 3m":
+    /// an operator waited for fetches that would never come.
+    @Test func aRemovedOrDisabledFeedIsDueNever() throws {
+        let server = try Self.server()
+        try folder.write(config([("a", server.url("/a.xml")), ("b", server.url("/b.xml")), ("bad", server.url("/bad.xml"))]),
+                         to: "feeds.yaml")
+        _ = try crawler(["once"])
+        try folder.write(config([("a", server.url("/a.xml"))]) + "  - url: \(server.url("/b.xml"))\n    name: b\n    enabled: false\n",
+                         to: "feeds.yaml")
+        let status = try crawler(["status"])
+        #expect(line(status.stdout, of: "a")?.contains("in ") == true, "\(status.stdout)")
+        for feed in ["b", "bad"] {
+            let row = try #require(line(status.stdout, of: feed), "\(status.stdout)")
+            #expect(!row.contains(" now ") && !row.contains(" in "), "\(row)")
+        }
+        let json = try crawler(["status", "--json"]).stdout
+        #expect(json.contains("\"next_reason\":\"no longer in feeds.yaml\""), "\(json)")
+        #expect(json.contains("\"next_reason\":\"disabled in feeds.yaml (enabled: false)\""), "\(json)")
+    }
+
     @Test func renamingAFeedKeepsItsState() throws {
         let server = try Self.server()
         try folder.write(config([("a", server.url("/a.xml")), ("b", server.url("/b.xml"))]), to: "feeds.yaml")
