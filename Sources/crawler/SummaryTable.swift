@@ -14,6 +14,11 @@ enum SummaryTable {
                 lines.append("FAIL  \(name)  \(error)")
             } else if let deferral = report.deferral {
                 lines.append("wait  \(name)  \(deferral)")
+            } else if report.unchanged {
+                // Not parsed: "0 items" read as a feed that had emptied.
+                let status = report.httpStatus.map(String.init) ?? "-"
+                let what = report.httpStatus == 304 ? "unchanged" : "unchanged (the same body as last time)"
+                lines.append("ok    \(name)  \(status)  \(what), \(kilobytes(report.bytes)), \(report.milliseconds) ms")
             } else {
                 let status = report.httpStatus.map(String.init) ?? "-"
                 var line = "ok    \(name)  \(status)  \(report.new) new, \(report.duplicates) dup, "

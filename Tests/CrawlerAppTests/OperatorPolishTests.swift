@@ -158,6 +158,22 @@ import Testing
         #expect(json.contains("\"next_reason\":\"disabled in feeds.yaml (enabled: false)\""), "\(json)")
     }
 
+    /// An unchanged feed (a 304, or the same body again) was summed up as "0 new, 0 dup, 0 items",
+    /// which reads as a feed that had emptied; it was not parsed at all.
+    @Test func anUnchangedFeedIsSaidToBeUnchanged() throws {
+        let server = try LoopbackHTTPServer { request in
+            if request.path == "/etag.xml", request.headers["if-none-match"] == "\"v1\"" { return ServedResponse(status: 304) }
+            var response = ServedResponse(text: AlertTests.rss(["e1"]))
+            if request.path == "/etag.xml" { response.headers.append(("ETag", "\"v1\"")) }
+            return response
+        }
+        try folder.write(config([("etag", server.url("/etag.xml")), ("same", server.url("/same.xml"))]), to: "feeds.yaml")
+        _ = try crawler(["once"])
+        let again = try crawler(["once", "--force"])
+        #expect(line(again.stdout, of: "ok    etag")?.contains("304  unchanged,") == true, "\(again.stdout)")
+        #expect(line(again.stdout, of: "ok    same")?.contains("200  unchanged (the same body as last time)") == true, "\(again.stdout)")
+    }
+
     @Test func renamingAFeedKeepsItsState() throws {
         let server = try Self.server()
         try folder.write(config([("a", server.url("/a.xml")), ("b", server.url("/b.xml"))]), to: "feeds.yaml")
