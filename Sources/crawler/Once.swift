@@ -48,6 +48,13 @@ struct Once: AsyncParsableCommand {
         // After a shutdown, neither reported nor held: cut before they were stored.
         let accounted = Set(summary.reports.map(\.feed) + held.map(\.feed))
         let interrupted = stopped ? feeds.map(\.name).filter { !accounted.contains($0) } : []
+        if stopped {
+            // Under a timer the journal is all there is: a pass that just ended said nothing of it.
+            var line: Logger.Metadata = ["stopped": "\(interrupted.count)",
+                                         "reason": "a shutdown signal cut the pass short; the feeds stopped were not stored, the next pass fetches them"]
+            if !interrupted.isEmpty { line["feeds"] = "\(interrupted.prefix(20).joined(separator: ","))" }
+            logger.warning("interrupted", metadata: line)
+        }
         printOutput(SummaryTable.render(summary, skipped: held, interrupted: interrupted, storePath: settings.storePath))
         // The store was closed as `crawl` returned; all that is left is freeing the pass's reports
         // and the configuration object by object (~2 ms at 1,000 feeds), which the exit does at once.

@@ -163,6 +163,9 @@ import Testing
         let summary = folder.read("summary.txt") ?? ""
         #expect(summary.contains("stop  huge"), "\(summary)")
         #expect(summary.contains("1 interrupted"), "\(summary)")
+        // And the log, which is all there is under a timer: the pass did not just end.
+        #expect(once.logLines.contains { $0["event"] == "interrupted" && $0["feeds"] == "huge" && $0["stopped"] == "1" },
+                "\(once.logLines)")
     }
 
     @Test func itemsSharingAGuidKeepTheirOwnIdentityWithTheirArticles() throws {
