@@ -28,7 +28,11 @@ enum FeedList {
         var lines = feeds.map { feed in
             var columns = [feed.name.padding(to: nameWidth), feed.url.padding(to: urlWidth),
                            "every " + interval(feed.interval)]
-            if !feed.categories.isEmpty { columns.append("[" + feed.categories.joined(separator: ", ") + "]") }
+            // A category holding a comma is quoted: `categories: News, Tech` is one category, and
+            // listed bare it looked like the two the operator meant.
+            if !feed.categories.isEmpty {
+                columns.append("[" + feed.categories.map { $0.contains(",") ? "\"\($0)\"" : $0 }.joined(separator: ", ") + "]")
+            }
             if off.contains(feed.name) { columns.append("disabled") }
             return columns.joined(separator: "  ")
         }

@@ -56,6 +56,24 @@ import Testing
         #expect(unnamed.stdout.hasPrefix("added 127.0.0.1:\(server.port)/other  "), "\(unnamed.stdout)\(unnamed.stderr)")
     }
 
+    /// `categories: News, Tech` is one category (YAML's plain scalar), and `list` showed it as
+    /// `[News, Tech]`, the two the operator meant; it is quoted now.
+    @Test func aCategoryHoldingACommaIsListedAsOne() throws {
+        try folder.write("""
+            store: ./store
+            feeds:
+              - url: https://example.org/one.xml
+                name: one
+                categories: News, Tech
+              - url: https://example.org/two.xml
+                name: two
+                categories: [News, Tech]
+            """, to: "feeds.yaml")
+        let list = try crawler(["list"])
+        #expect(list.stdout.contains("[\"News, Tech\"]"), "\(list.stdout)")
+        #expect(list.stdout.contains("[News, Tech]"), "\(list.stdout)")
+    }
+
     @Test func initWritesAStarterFileThatLoadsAndTakesFeeds() throws {
         let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: [])) }
         let run = try crawler(["init"])
