@@ -79,7 +79,10 @@ extension String {
 /// Durations for command-line options, read the same way as in feeds.yaml.
 public enum ConfigDuration {
     /// Seconds for `45s`, `15m`, `2h`, `1d`...; with `allowZero`, `0s` too.
+    /// A bare number is refused, as in feeds.yaml: `5` could mean seconds or minutes.
     public static func seconds(_ text: String, allowZero: Bool = false) -> Double? {
-        DurationParser.seconds(text, allowZero: allowZero)
+        let bare = text.trimmingSpaces()
+        if bare != "0", !bare.isEmpty, bare.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) { return nil }
+        return DurationParser.seconds(text, allowZero: allowZero)
     }
 }

@@ -119,6 +119,12 @@ struct MappingReader {
 
     func size(_ key: String) throws(ConfigError) -> Int? {
         guard let text = try string(key) else { return nil }
+        // As for durations: `max_body_size: 32` read as 32 bytes failed every feed.
+        let bare = text.trimmingSpaces()
+        if !bare.isEmpty, bare.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) {
+            throw parser.error(at: node(key)!, key: qualified(key),
+                               "'\(text)' has no unit; write \(bare)B, \(bare)KB or \(bare)MB")
+        }
         guard let bytes = DurationParser.unboundedBytes(text) else {
             throw parser.error(at: node(key)!, key: qualified(key),
                                "'\(text)' is not a size; use forms like 512KB, 32MB")

@@ -37,10 +37,10 @@ struct Run: AsyncParsableCommand {
         crawler_fix_malloc_mmap_threshold(128 << 10)  // glibc's own starting value, kept for good
         let logger = try logging.makeLogger()
         let signals = SignalWatcher()
-        let settings = try CrawlSetup.load(config, logger: logger)
         guard let spread = ConfigDuration.seconds(startupSpread, allowZero: true) else {
-            throw ValidationError("--startup-spread takes a duration such as 0s, 30s or 5m")
+            throw ValidationError("--startup-spread takes a duration with its unit, such as 0s, 30s or 5m")
         }
+        let settings = try CrawlSetup.load(config, logger: logger)
         var registry: CrawlerMetrics?
         if let metrics {
             let collected = CrawlerMetrics()

@@ -88,6 +88,11 @@ import Testing
     @Test func sizesAndDurationsBeyondAnyUseAreRefused() throws {
         try refused("max_body_size: 8589934592GB\nfeeds:\n  - url: SERVER/healthy\n",
                     with: "feeds.yaml:1: max_body_size: '8589934592GB' is larger than 1TB")
+        // Durations need their unit; sizes did not, and `max_body_size: 32` was 32 bytes (every feed failed).
+        try refused("max_body_size: 32\nfeeds:\n  - url: SERVER/healthy\n",
+                    with: "feeds.yaml:1: max_body_size: '32' has no unit; write 32B, 32KB or 32MB")
+        let spread = try crawler(["run", "--startup-spread", "5"])
+        #expect(spread.status == 64 && spread.stderr.contains("--startup-spread takes a duration with its unit"), "\(spread.stderr)")
         try refused("max_backlog_bytes: infMB\nfeeds:\n  - url: SERVER/healthy\n",
                     with: "feeds.yaml:1: max_backlog_bytes: 'infMB' is not a size; use forms like 512KB, 32MB")
         try refused("host_gap: 99999999999999999999d\nfeeds:\n  - url: SERVER/healthy\n",
