@@ -231,8 +231,8 @@ final class CurlMulti {
                 startHop(request, chain: chain, host: transfer.host, queue: &queue, deliver: deliver)
                 finished += 1
                 continue
-            case .tooMany(let limit):
-                result = .failed(transfer.submitted, .other, "Maximum (\(limit)) redirects followed",
+            case .tooMany(let limit, let hops):
+                result = .failed(transfer.submitted, .other, RedirectText.tooMany(hops, limit: limit),
                                  milliseconds: result.milliseconds)
                 result.waitMilliseconds = transfer.waited
             case .done:

@@ -38,7 +38,7 @@ extension CurlTransfer {
         case done
         case hop(FetchRequest, RedirectChain)
         /// More redirects than `max_redirects`, as libcurl would have said.
-        case tooMany(Int)
+        case tooMany(Int, [Redirect])
     }
 
     /// What follows this hop's answer (`status`, libcurl having finished the transfer).
@@ -51,7 +51,7 @@ extension CurlTransfer {
         let hop = Redirect(status: status, from: URLUserInfo.removed(from: request.url), to: URLUserInfo.removed(from: target))
         let chain = RedirectChain(original: submitted, redirects: allRedirects + [hop], startedAt: startedAt,
                                   waited: waited)
-        guard chain.redirects.count <= maxRedirects else { return .tooMany(maxRedirects) }
+        guard chain.redirects.count <= maxRedirects else { return .tooMany(maxRedirects, chain.redirects) }
         // Judged against the feed's own origin, not the hop's: a chain that comes back home gets
         // the secrets back.
         var next = submitted

@@ -82,6 +82,12 @@ extension CurlTransfer {
             // libcurl's message counts this hop alone; the timeout is the whole chain's.
             message = "Operation timed out after \(milliseconds) milliseconds, "
                 + "\(allRedirects.count) redirect\(allRedirects.count == 1 ? "" : "s") included"
+        } else if code == CURLE_TOO_MANY_REDIRECTS, !allRedirects.isEmpty {
+            message = RedirectText.tooMany(allRedirects, limit: maxRedirects)
+        } else if message.contains("HTTP/0.9") {
+            message = "the server did not answer with HTTP (no status line: another protocol on this port?)"
+        } else if code == CURLE_OPERATION_TIMEDOUT, message.hasPrefix("Operation timed out") {
+            message += " (timeout: \(timeoutText))"
         } else if code == CURLE_COULDNT_CONNECT, let proxy {
             message = Self.namingProxy(message, proxy: proxy)
         } else if code == CURLE_OUT_OF_MEMORY, readingHeaders {

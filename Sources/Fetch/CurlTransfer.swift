@@ -26,6 +26,9 @@ final class CurlTransfer {
     let proxies: [Endpoint]
     /// The proxy libcurl goes through (feeds.yaml's, else the environment's), if any.
     let proxy: String?
+    /// `timeout:` as the operator would write it, for the message of a transfer it ended.
+    let timeoutText: String
+    let maxRedirects: Int
     /// Asked before a chunk is kept, with its size: false pauses the transfer (libcurl keeps the
     /// chunk and hands it over again on `resume`). Set by `CurlMulti`, which bounds memory.
     var admitsChunk: (CurlTransfer, Int) -> Bool = { _, _ in true }
@@ -51,6 +54,8 @@ final class CurlTransfer {
         startedAt = chain?.startedAt ?? MonotonicClock.milliseconds()
         self.proxies = proxies
         proxy = ProxyEndpoints.inEffect(for: request.url, named: request.settings.proxy ?? settings.proxy)
+        maxRedirects = settings.maxRedirects
+        timeoutText = settings.timeout.rounded() == settings.timeout ? "\(Int(settings.timeout))s" : "\(settings.timeout)s"
         self.host = host
         self.handle = handle
         self.maxBodyBytes = min(request.maxBodyBytes ?? settings.maxBodyBytes, settings.maxBodyBytes)

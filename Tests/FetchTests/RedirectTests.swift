@@ -53,8 +53,8 @@ import Testing
         let results = try await fetchBesideAHealthyFeed([FetchRequest(feed: "loop", url: server.url("/loop-a"))])
         let problem = try #require(failure(results["loop"]))
         #expect(problem.kind == .protocolError)
-        #expect(problem.message.contains("redirects"))
-        #expect(problem.message.contains(server.url("/loop-a")))
+        #expect(problem.message.contains("redirect loop: \(server.url("/loop-a")) → \(server.url("/loop-b")) → \(server.url("/loop-a"))"),
+                "\(problem.message)")
         #expect(server.requests.count <= testSettings.maxRedirects + 2)
     }
 

@@ -1,0 +1,53 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// Failures as the operator reads them: what happened and which setting it met, not libcurl's words.
+@Suite struct FetchMessagesTests {
+    let folder = TemporaryFolder()
+
+    /// "Maximum (5) redirects followed" said neither where the redirects led nor that they went
+    /// round in a circle; "Operation timed out after 2001 milliseconds" did not name `timeout:`.
+    @Test func aRedirectLoopATooLongChainAndATimeoutSayWhatTheyWere() throws {
+        let server = try LoopbackHTTPServer { request in
+            let path = String(request.path.prefix { $0 != "?" })
+            switch path {
+            case "/loop1": return ServedResponse(status: 302, headers: [("Location", "/loop2")])
+            case "/loop2": return ServedResponse(status: 302, headers: [("Location", "/loop1")])
+            case "/slow": return ServedResponse(text: AlertTests.rss(["s"]), delay: 4)
+            default:
+                if path.hasPrefix("/chain"), let number = Int(path.dropFirst(6)) {
+                    return ServedResponse(status: 301, headers: [("Location", "/chain\(number + 1)")])
+                }
+                return ServedResponse(text: AlertTests.rss(["h"]))
+            }
+        }
+        try folder.write("""
+            store: ./store
+            timeout: 2s
+            max_redirects: 3
+            feeds:
+              - url: \(server.url("/loop1"))
+                name: loop
+              - url: \(server.url("/loop1?auth"))
+                name: loop-with-auth
+                basic_auth: {username: u, password: p}
+              - url: \(server.url("/chain0"))
+                name: chain
+              - url: \(server.url("/slow"))
+                name: slow
+              - url: \(server.url("/healthy"))
+                name: healthy
+            """, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        func failure(_ feed: String) -> String {
+            run.stdout.split(separator: "\n").first { $0.hasPrefix("FAIL  \(feed) ") }.map(String.init) ?? ""
+        }
+        let loop = "redirect loop: \(server.url("/loop1")) → \(server.url("/loop2")) → \(server.url("/loop1"))"
+        #expect(failure("loop").contains(loop), "\(run.stdout)")
+        #expect(failure("loop-with-auth").contains("redirect loop: "), "\(run.stdout)")
+        #expect(failure("chain").contains("more than 3 redirects (max_redirects: 3): \(server.url("/chain0")) → "), "\(run.stdout)")
+        #expect(failure("slow").contains("(timeout: 2s)"), "\(run.stdout)")
+        #expect(run.stdout.contains("ok    healthy"), "\(run.stdout)")
+    }
+}
