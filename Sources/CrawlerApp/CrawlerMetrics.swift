@@ -21,6 +21,7 @@ public final class CrawlerMetrics: Sendable {
     private let lateness: [String: Gauge]
     private let hostsWaiting: Gauge
     private let longestHostWait: Gauge
+    private let configRefused: Gauge
     /// Monotonic milliseconds of the scheduler loop's last turn, for /healthz. It starts at
     /// creation: a daemon still opening its store and loading state has the same 30 s to turn
     /// its loop as a running one, rather than being reported stalled before it began.
@@ -64,6 +65,8 @@ public final class CrawlerMetrics: Sendable {
         hostsWaiting = registry.makeGauge(descriptor: name("hosts_waiting", "", "Hosts with requests held back."))
         longestHostWait = registry.makeGauge(
             descriptor: name("host_wait_max", "seconds", "The longest a request has waited for its host."))
+        configRefused = registry.makeGauge(descriptor: name(
+            "config_reload_refused", "", "1 when the last reload refused feeds.yaml (the daemon runs the configuration read before)."))
     }
 
     func record(_ report: FeedReport) {
@@ -79,6 +82,10 @@ public final class CrawlerMetrics: Sendable {
     func setFeeds(total: Int, failing count: Int) {
         feeds.set(Double(total))
         failing.set(Double(count))
+    }
+
+    func setConfigRefused(_ refused: Bool) {
+        configRefused.set(Double(refused ? 1 : 0))
     }
 
     func setQueueLag(seconds: Double) {

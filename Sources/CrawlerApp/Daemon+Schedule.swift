@@ -52,7 +52,7 @@ extension Daemon {
             fresh = try ConfigLoader.load(path: configPathForReload)
             pipeline = try Pipeline(config: fresh, logger: logger)  // the template must compile
         } catch {
-            logReload(["status": "rejected", "error": "\(error)"], warning: true)
+            logReload(["status": "rejected", "error": "\(error)"], warning: true, refused: true)
             return
         }
         // Documents in two formats or layouts must not mix: that takes a rerender, not a reload.
@@ -65,7 +65,7 @@ extension Daemon {
                 reason += "documents in two formats or layouts must not mix in one store: stop the crawler, "
                     + "run `crawler store rerender`, then start it again; nothing was applied"
             }
-            logReload(["status": "rejected", "error": "\(reason)"], warning: true)
+            logReload(["status": "rejected", "error": "\(reason)"], warning: true, refused: true)
             return
         }
         fresh = RestartSettings.keepingRunning(fresh, running: config, logger: logger)

@@ -33,6 +33,8 @@ public final class Daemon {
     private var summary = PeriodSummary()
     /// Consecutive failures per feed, as of its last fetch (for the failing-feeds gauge).
     private var errorsByFeed: [String: Int] = [:]
+    /// When the last reload refused feeds.yaml; nil once one works (`logReload`).
+    private(set) var configRefused: Timestamp?
     private let metrics: CrawlerMetrics?
     private var publishedAt: Int64 = 0
     private let alerts: AlertNotifier
@@ -199,6 +201,7 @@ public final class Daemon {
     private func statusLine() -> String {
         "\(config.feeds.count) feeds (\(queue.count) scheduled, \(submitted.count) in flight), \(totals.fetches) fetches, "
             + "\(totals.new) new documents, \(totals.failures) failures"
+            + (configRefused == nil ? "" : "; the last reload was refused: running the configuration read before")
     }
 
     // Seams for Daemon+Schedule.swift.
@@ -213,8 +216,13 @@ public final class Daemon {
         notifier.status(statusLine())
     }
 
-    func logReload(_ metadata: Logger.Metadata, warning: Bool) {
+    /// A refused reload is kept in view until one works: in `crawler status`, /metrics and
+    /// systemd's status line. One warning line was all, and the feed just added never came.
+    func logReload(_ metadata: Logger.Metadata, warning: Bool, refused: Bool = false) {
         if warning { logger.warning("config_reload", metadata: metadata) } else { logger.info("config_reload", metadata: metadata) }
+        configRefused = refused ? WallClock.now() : nil
+        metrics?.setConfigRefused(refused)
+        notifier.status(statusLine())
     }
 
     private func logRecovery(_ recovery: DocumentStore.Recovery) {

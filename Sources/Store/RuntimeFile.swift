@@ -22,6 +22,9 @@ public struct DaemonRuntime: Sendable, Hashable {
     public var latenessP99: Int64
     public var latenessSamples: Int
     public var hosts: [HostRow]
+    /// When a reload last refused a changed feeds.yaml (nil: the running configuration is the
+    /// file's, or was at the last reload that worked).
+    public var configRefused: Timestamp?
 
     public struct HostRow: Sendable, Hashable {
         public var host: String
@@ -36,7 +39,8 @@ public struct DaemonRuntime: Sendable, Hashable {
     }
 
     public init(pid: Int32, updated: Timestamp, feeds: Int, scheduled: Int, due: Int, submitted: Int, inFlight: Int,
-                waiting: Int, latenessP50: Int64, latenessP99: Int64, latenessSamples: Int, hosts: [HostRow]) {
+                waiting: Int, latenessP50: Int64, latenessP99: Int64, latenessSamples: Int, hosts: [HostRow],
+                configRefused: Timestamp? = nil) {
         self.pid = pid
         self.updated = updated
         self.feeds = feeds
@@ -49,6 +53,7 @@ public struct DaemonRuntime: Sendable, Hashable {
         self.latenessP99 = latenessP99
         self.latenessSamples = latenessSamples
         self.hosts = hosts
+        self.configRefused = configRefused
     }
 
     /// One `key value` per line; a host per `host` line (host names hold no spaces).
@@ -57,6 +62,7 @@ public struct DaemonRuntime: Sendable, Hashable {
                      "due \(due)", "submitted \(submitted)", "in_flight \(inFlight)", "waiting \(waiting)",
                      "lateness_p50_ms \(latenessP50)", "lateness_p99_ms \(latenessP99)",
                      "lateness_samples \(latenessSamples)"]
+        if let configRefused { lines.append("config_refused \(configRefused.secondsSince1970)") }
         lines += hosts.map { "host \($0.host) \($0.waiting) \($0.oldestMilliseconds)" }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -80,6 +86,7 @@ public struct DaemonRuntime: Sendable, Hashable {
         self.init(pid: Int32(truncatingIfNeeded: pid), updated: Timestamp(secondsSince1970: updated), feeds: feeds,
                   scheduled: scheduled, due: due, submitted: submitted, inFlight: inFlight, waiting: waiting,
                   latenessP50: p50, latenessP99: p99, latenessSamples: samples, hosts: hosts)
+        configRefused = values["config_refused"].map(Timestamp.init(secondsSince1970:))
     }
 }
 

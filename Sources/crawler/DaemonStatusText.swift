@@ -21,6 +21,10 @@ enum DaemonStatusText {
             "lateness:  p50 \(seconds(runtime.latenessP50)), p99 \(seconds(runtime.latenessP99)) "
                 + "(due → started, last \(runtime.latenessSamples) fetches)",
         ]
+        if let refused = runtime.configRefused {
+            lines.append("config:    a reload refused the changed feeds.yaml at \(refused.rfc3339) (the config_reload line in the "
+                         + "log says why); the daemon runs the configuration read before")
+        }
         if !runtime.hosts.isEmpty {
             lines.append("host waits: " + runtime.hosts.map {
                 "\($0.host) \($0.waiting) (oldest \(seconds($0.oldestMilliseconds)))"
@@ -36,6 +40,7 @@ enum DaemonStatusText {
             "in_flight": runtime.inFlight, "waiting": runtime.waiting,
             "lateness_p50_ms": Int(runtime.latenessP50), "lateness_p99_ms": Int(runtime.latenessP99),
             "lateness_samples": runtime.latenessSamples,
+            "config_refused": runtime.configRefused.map { $0.rfc3339 as Any } ?? NSNull(),
             "host_waits": runtime.hosts.map {
                 ["host": $0.host, "waiting": $0.waiting, "oldest_ms": Int($0.oldestMilliseconds)] as [String: Any]
             },

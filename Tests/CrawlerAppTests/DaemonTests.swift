@@ -66,6 +66,18 @@ import Testing
         let rejected = daemon.waitFor { $0["event"] == "config_reload" }
         #expect(rejected.first?["status"] == "rejected")
         #expect(rejected.first?["error"]?.contains("feeds.yaml:3: feeds[0].intervall: unknown key") == true)
+        // Kept in view until a reload works: one warning line was all, and a feed just added never came.
+        func statusSaysRefused() throws -> Bool {
+            // By the store alone: `status` reads the (broken) feeds.yaml otherwise, and refuses it.
+            try CrawlerProcess.run(["status", "--store", folder.file("store"), "--config", folder.file("none.yaml")],
+                                   in: folder.path).stdout.contains("config:    a reload refused the changed feeds.yaml")
+        }
+        var refusedShown = false
+        for _ in 0..<50 where !refusedShown {
+            refusedShown = try statusSaysRefused()
+            if !refusedShown { usleep(200_000) }
+        }
+        #expect(refusedShown)
 
         try folder.write(config([("a", server.url("/feed/0.xml")), ("b", server.url("/feed/1.xml"))], interval: "1h"),
                          to: "feeds.yaml")
@@ -73,6 +85,12 @@ import Testing
         let applied = daemon.waitFor(2) { $0["event"] == "config_reload" }
         #expect(applied.last?["status"] == "applied")
         #expect(applied.last?["added"] == "1")
+        var cleared = false
+        for _ in 0..<50 where !cleared {
+            cleared = try !statusSaysRefused()
+            if !cleared { usleep(200_000) }
+        }
+        #expect(cleared)
         let fetchOfB = daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "b" }
         #expect(fetchOfB.first?["new"] == "2")
         #expect(daemon.terminate().status == 0)
