@@ -179,3 +179,13 @@ func editDistance(_ lhs: String, _ rhs: String) -> Int {
     }
     return previous[right.count]
 }
+
+/// The configured name closest to one mistyped on the command line, for "did you mean".
+public enum NameSuggestion {
+    public static func closest(to wanted: String, among names: [String]) -> String? {
+        let lowered = wanted.lowercased()
+        guard let best = names.min(by: { editDistance($0.lowercased(), lowered) < editDistance($1.lowercased(), lowered) })
+        else { return nil }
+        return editDistance(best.lowercased(), lowered) <= max(2, wanted.count / 3) ? best : nil
+    }
+}

@@ -167,8 +167,11 @@ struct Once: AsyncParsableCommand {
                 printError("crawler: \(config):\(off.line): the feed '\(off.name)' is disabled (enabled: false)")
                 throw ExitStatus.configError
             } else {
-                let names = feeds.map(\.name).joined(separator: ", ")
-                printError("crawler: no feed named or at '\(wanted)' in \(config); feeds: \(names)")
+                // A guess, and the names only when they are few: a thousand feeds made a wall of text.
+                let names = feeds.map(\.name)
+                let guess = NameSuggestion.closest(to: wanted, among: names).map { "; did you mean '\($0)'?" } ?? ""
+                let list = names.count <= 10 ? "; feeds: " + names.joined(separator: ", ") : " (`crawler list` shows all \(names.count))"
+                printError("crawler: no feed named or at '\(wanted)' in \(config)\(guess)\(list)")
                 throw ExitStatus.configError
             }
         }

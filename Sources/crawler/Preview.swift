@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 import CrawlerApp
 import FeedModel
 import Foundation
@@ -35,7 +36,9 @@ struct Preview: AsyncParsableCommand {
     func run() async throws {
         let settings = try ConfigFile.load(config).config
         guard var chosen = (settings.feeds + settings.disabledFeeds).first(where: { $0.name == feed || $0.url == feed }) else {
-            printError("crawler: no feed named '\(feed)' in \(config) (see `crawler list`)")
+            printError("crawler: no feed named '\(feed)' in \(config)"
+                       + (NameSuggestion.closest(to: feed, among: settings.feeds.map(\.name)).map { "; did you mean '\($0)'?" } ?? "")
+                       + " (see `crawler list`)")
             throw ExitStatus.configError
         }
         for text in rule {

@@ -92,17 +92,17 @@ extension StoreCommand {
                 printOutput("left \(report.withoutSource) documents as they are: stored before source values were kept")
             }
             for (name, count) in report.unknownFeeds.sorted(by: { $0.key < $1.key }) {
-                printOutput("left \(count) documents of feed '\(name)' as they are: it is not in the configuration")
+                printOutput("left \(counted(count, "document")) of feed '\(name)' as they are: it is not in the configuration")
             }
             printOutput((dryRun ? "would rewrite" : "rewrote") + " \(report.rewritten) of \(report.examined) documents in "
                         + "\(place) (\(report.moved) moved, \(report.unchanged) already up to date)" + next)
             if !report.missing.isEmpty {
-                printOutput("left \(report.missing.count) documents not at their place (deleted or moved by hand) as they are, "
+                printOutput("left \(counted(report.missing.count, "document")) not at their place (deleted or moved by hand) as they are, "
                             + "not written again: " + report.missing.prefix(20).map(TerminalText.escapingControls).joined(separator: ", ")
                             + (report.missing.count > 20 ? ", ..." : ""))
             }
             if !report.keptAside.isEmpty {
-                printOutput("kept \(report.keptAside.count) files edited by hand or not the store's, beside the documents "
+                printOutput("kept \(counted(report.keptAside.count, "file")) edited by hand or not the store's, beside the documents "
                             + "written in their place: " + report.keptAside.map(TerminalText.escapingControls).joined(separator: ", "))
             }
         }

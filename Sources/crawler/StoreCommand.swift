@@ -193,8 +193,8 @@ extension StoreCommand {
                 report.kept.forEach { printOutput($0) }
                 report.rejected.forEach { printOutput("rejected \($0)") }
                 report.misplaced.forEach { printOutput("misplaced \($0)") }
-                printOutput("indexed \(report.indexed) documents in \(store.root)"
-                            + (report.skipped.isEmpty ? "" : "; skipped \(report.skipped.count) files")
+                printOutput("indexed \(counted(report.indexed, "document")) in \(store.root)"
+                            + (report.skipped.isEmpty ? "" : "; skipped \(counted(report.skipped.count, "file"))")
                             + (report.rejected.isEmpty ? "" : "; rejected \(report.rejected.count) copies"))
                 if let aside = store.brokenIndexKeptAs { printOutput("the index that could not be used (unreadable, or not a crawler index) is kept as \(aside)") }
             } catch {

@@ -24,7 +24,7 @@ extension StoreCommand.Forget {
         }
         let verb = dryRun ? "would forget" : "forgot"
         forgotten.forEach { printOutput("\(verb) \($0.path)") }
-        printOutput("\(verb) \(forgotten.count) documents in \(database.displayURL)"
+        printOutput("\(verb) \(counted(forgotten.count, "document")) in \(database.displayURL)"
                     + (dryRun || forgotten.isEmpty ? "" : "; they will not be stored again (posts sync removes their files)"))
     }
 }

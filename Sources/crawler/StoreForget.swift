@@ -75,7 +75,7 @@ extension StoreCommand {
             if let feed, nothingOfFeed { printError("crawler: forget: no stored document of a feed named '\(feed)' matches") }
             report.unremoved.forEach { printError("crawler: forget: could not remove \($0); it stays forgotten, "
                                                   + "and `crawler store forget` of the file again removes it") }
-            printOutput("\(verb) \(report.forgotten.count) documents in \(store.root)"
+            printOutput("\(verb) \(counted(report.forgotten.count, "document")) in \(store.root)"
                         + (dryRun || report.forgotten.isEmpty ? "" : "; they will not be stored again"))
             if !report.unmatched.isEmpty || !report.unremoved.isEmpty || nothingOfFeed { throw ExitCode.failure }
         }

@@ -15,6 +15,18 @@ import Testing
         "store: ./store\nfeeds:\n" + names.map { "  - url: \(server.url("/" + $0))\n    name: \($0)\n" }.joined()
     }
 
+    /// A mistyped `--feed` listed every configured name (a wall of text at a thousand feeds) and
+    /// left the reader to spot the right one.
+    @Test func aMistypedFeedNameGetsAGuessNotAWallOfNames() throws {
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: [])) }
+        try folder.write(config(server, names: ["good"] + (0..<20).map { "feed-\($0)" }), to: "feeds.yaml")
+        let run = try crawler(["once", "--feed", "goood"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("no feed named or at 'goood' in feeds.yaml; did you mean 'good'? (`crawler list` shows all 21)"),
+                "\(run.stderr)")
+        #expect(!run.stderr.contains("feed-19"))
+    }
+
     @Test func twoFeedOptionsFetchBothFeedsAndNoOther() throws {
         let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: [])) }
         try folder.write(config(server, names: ["a", "b", "c"]), to: "feeds.yaml")

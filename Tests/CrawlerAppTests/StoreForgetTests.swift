@@ -45,7 +45,7 @@ import Testing
         let forget = try crawler(["store", "forget", "store/posts/" + story])
         #expect(forget.status == 0, "\(forget.stderr)")
         #expect(forget.stdout.contains("forgot posts/\(story)"))
-        #expect(forget.stdout.contains("forgot 1 documents"))
+        #expect(forget.stdout.contains("forgot 1 document in"))
         #expect(!documents.contains(story))
         #expect(try crawler(["store", "verify"]).status == 0)
 
@@ -221,7 +221,7 @@ import Testing
         let hash = String(victim.split(separator: "/").last!.prefix(16))
         let forget = try crawler(["store", "forget", hash, "0123456789abcdef"])
         #expect(forget.status == 1)
-        #expect(forget.stdout.contains("forgot 1 documents"))
+        #expect(forget.stdout.contains("forgot 1 document in"))
         #expect(forget.stderr.contains("0123456789abcdef: no document has this hash"))
         #expect(documents.count == 3)
         #expect(try crawler(["store", "forget"]).status == 64)
