@@ -52,7 +52,7 @@ import Testing
 
         let onlyGood = try crawler(["once", "--feed", "good"])
         #expect(onlyGood.status == 0)
-        #expect(onlyGood.stdout.contains("ok    good  200  0 new"))
+        #expect(onlyGood.stdout.contains("ok    good  200  unchanged (the same body as last time)"))
         #expect(!onlyGood.stdout.contains("gone"))
         #expect(!FileManager.default.fileExists(atPath: log))
     }
