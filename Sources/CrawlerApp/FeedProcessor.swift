@@ -1,3 +1,4 @@
+internal import Config
 internal import FeedModel
 internal import Fetch
 internal import Logging
@@ -213,7 +214,17 @@ final class FeedProcessor {
         for note in notes {
             switch note {
             case .adoptedRedirect(let from, let to):
-                logger.notice("redirect_adopted", metadata: ["feed": "\(feed.name)", "from": "\(from)", "to": "\(to)"])
+                var metadata: Logger.Metadata = ["feed": "\(feed.name)", "from": "\(from)", "to": "\(to)"]
+                // The validator refuses two feeds at one URL written by hand; a move made them so
+                // unseen, and one of them stored nothing but duplicates from then on.
+                let target = URLIdentity.key(to)
+                if let twin = config.feeds.first(where: { $0.name != feed.name && URLIdentity.key($0.url) == target }) {
+                    metadata["duplicate_of"] = "\(twin.name)"
+                    metadata["reason"] = "this feed now fetches the same URL as the feed '\(twin.name)': remove one of them from the configuration"
+                    logger.warning("redirect_adopted", metadata: metadata)
+                } else {
+                    logger.notice("redirect_adopted", metadata: metadata)
+                }
             case .redirectNotAdopted(let to):
                 logger.notice("redirect_not_adopted", metadata: [
                     "feed": "\(feed.name)", "to": "\(to)",

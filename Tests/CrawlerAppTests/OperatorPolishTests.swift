@@ -87,6 +87,22 @@ import Testing
         #expect(try crawler(["explain", "healthy"]).stdout.contains("documents:   1 stored"))
     }
 
+    /// A feed whose redirect was adopted came to fetch the URL of another configured feed, and
+    /// stored nothing but duplicates from then on without a word; two such feeds written by hand
+    /// are refused.
+    @Test func aRedirectAdoptedOntoAnotherFeedsURLIsSaid() throws {
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/old.xml" ? ServedResponse(status: 301, headers: [("Location", "/a.xml")])
+                : ServedResponse(text: AlertTests.rss(["a1"]))
+        }
+        try folder.write(config([("moved", server.url("/old.xml")), ("a", server.url("/a.xml"))],
+                                extra: ["adopt_redirect_after: 1"]), to: "feeds.yaml")
+        let run = try crawler(["once"])
+        let adopted = run.stderr.split(separator: "\n").map { LogLine(String($0)) }.first { $0["event"] == "redirect_adopted" }
+        #expect(adopted?["duplicate_of"] == "a", "\(run.stderr)")
+        #expect(adopted?["level"] == "warning")
+    }
+
     @Test func statusListsTheConfiguredFeedsWithTheLastErrorAndExitsOneWhenSomeFail() throws {
         let server = try Self.server()
         try folder.write(config([("good", server.url("/a.xml")), ("bad", server.url("/bad.xml")),
