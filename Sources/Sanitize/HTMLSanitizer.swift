@@ -20,6 +20,7 @@ public struct HTMLSanitizer: Sendable {
         // Too costly for gumbo to parse: the text alone, which needs no tree.
         if ParseCost.isExcessive(source) { return Self.textOnly(html) }
         let mayKeepBytes = !Self.mentionsMarker(source) && !Self.hasPageTag(source) && !TagSource.mustRebuild(source)
+            && !Self.mayHoldAtRule(source)
         // The check parses the body with its text runs shortened (the same elements, attributes and
         // comments, far fewer characters for gumbo); only a body with something to remove is parsed whole.
         if mayKeepBytes {
@@ -41,6 +42,12 @@ public struct HTMLSanitizer: Sendable {
 
     /// An element no feed writes, placed after the body.
     static let endMarker = Array("<crawler-end-of-body>".utf8)
+
+    /// A stylesheet with an at-rule (`@import` needs no braces) is dropped by a rebuild; the check
+    /// parses the body with its text runs shortened, a stylesheet's text with them, and cannot see one.
+    private static func mayHoldAtRule(_ source: [UInt8]) -> Bool {
+        source.contains(UInt8(ascii: "@")) && source.containsCaseInsensitive(Array("<style".utf8))
+    }
 
     private static func mentionsMarker(_ source: [UInt8]) -> Bool {
         source.containsCaseInsensitive(CleanHTMLWriter.markerName)

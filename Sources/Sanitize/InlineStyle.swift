@@ -22,7 +22,9 @@ enum InlineStyle {
         guard let colon = text.firstIndex(of: ":") else { return false }
         let name = text[..<colon].trimmingSpaces().lowercased()
         guard properties.contains(name) else { return false }
-        return !name.hasPrefix("margin") || !text[colon...].contains("-")
+        // A margin of plain lengths only: `-` or a function (`calc(300px * sin(270deg))` is negative
+        // too) could pull the box up over the page before it.
+        return !name.hasPrefix("margin") || !text[colon...].contains { $0 == "-" || $0 == "(" }
     }
 
     static let properties: Set<String> = [

@@ -49,7 +49,7 @@ struct SafetyCheck {
             // A start tag the tree builder ignored (it may act in the page) leaves its source in a text
             // run; in a stylesheet any `<` is rewritten (`CleanHTMLWriter.writeStyle`).
             return inStyle
-                ? !node.originalText.contains(UInt8(ascii: "<")) && InlineStyle.isContainedStylesheet(node.originalText)
+                ? !node.originalText.contains(UInt8(ascii: "<")) && InlineStyle.isContainedStylesheet(node.text.utf8)
                 : !Self.hasTagStart(node.originalText)
         case .whitespace:
             return true

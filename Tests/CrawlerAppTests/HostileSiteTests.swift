@@ -173,15 +173,22 @@ import Testing
             <style>@import url("https://evil.example/deface.css");</style>\
             <a href="https://evil.example/login" style="position:fixed;top:0;left:0;width:100vw;height:100vh;z-index:99">x</a>\
             <p style="posit\\69on: fixed">escaped</p><p style="margin-top:-2000px">pulled up</p>\
+            <p style="margin-top:calc(300px * sin(270deg))">pulled up too</p>\
             <p style="color: red; text-align: center">kept</p>
             """
-        let server = try serve(["/styled": Self.feed(channel: "Styled", items: [Self.item("s1", title: "Styled", body: body)]),
+        // Alone in an otherwise clean body (kept byte for byte) too.
+        let importOnly = "<style>@import url(https://evil.example/b.css);</style><p>clean otherwise</p>"
+        let server = try serve(["/styled": Self.feed(channel: "Styled", items: [Self.item("s1", title: "Styled", body: body),
+                                                                                Self.item("s2", title: "Clean", body: importOnly)]),
                                 "/healthy": Self.feed(channel: "Healthy", items: [Self.item("h1", title: "Healthy", body: "<p>fine</p>")])])
         try crawl(server, feeds: ["styled", "healthy"], output: "hexo", store: "./store")
         let stored = folder.files(under: "store/posts").compactMap { folder.read("store/posts/" + $0) }
-        let styled = try #require(stored.first { $0.contains("Styled") })
+        let styled = try #require(stored.first { $0.contains("title: 'Styled'") })
         #expect(stored.contains { $0.contains("<p>fine</p>") })
-        #expect(!styled.contains("@import") && !styled.contains("position") && !styled.contains("-2000px"), "\(styled)")
+        #expect(!styled.contains("@import") && !styled.contains("position") && !styled.contains("-2000px")
+                && !styled.contains("calc("), "\(styled)")
+        let clean = try #require(stored.first { $0.contains("clean otherwise") })
+        #expect(!clean.contains("@import"), "\(clean)")
         #expect(styled.contains("<p style=\"color: red; text-align: center\">kept</p>"), "\(styled)")
     }
 
