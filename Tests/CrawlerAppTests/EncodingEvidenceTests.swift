@@ -155,4 +155,35 @@ import Testing
         let gbk = try #require(lines.first { $0.contains("event=fetch") && $0.contains("feed=gbk") })
         #expect(gbk.contains("1 byte that is no GB18030 replaced"), "\(gbk)")
     }
+
+    /// Round 12 on the rule above: one broken byte in a UTF-8 feed under a server's default
+    /// `charset=ISO-8859-1` still made every item mojibake (the tolerance asked for a UTF-8 label),
+    /// and Latin-1 text labelled GBK, failing in a few places, was now read as Chinese.
+    @Test func mostlyUTF8IsUTF8AndAWrongLegacyLabelIsNotBelievedOverItsFailures() throws {
+        let french = "Le café à Paris, été – déjà vu"
+        var utf8 = Array(Self.rss(declaring: nil, title: french).utf8)
+        let body = utf8.firstIndex(of: UInt8(ascii: "y"))!  // inside "body": a lone lead byte there
+        utf8.insert(0xC3, at: body)
+        let german = "Grüße aus Köln, schön für ä ö ü Ärzte über"
+        var latin1 = Array("<?xml version=\"1.0\" encoding=\"GBK\"?><rss version=\"2.0\"><channel><title>t</title><language>de</language>".utf8)
+        for index in 0..<40 {
+            latin1 += Array("<item><guid>g\(index)</guid><title>".utf8) + Array(german.data(using: .isoLatin1)!)
+                + Array(" \(index)</title></item>".utf8)
+        }
+        latin1 += Array("</channel></rss>".utf8)
+        let frenchBytes = utf8, germanBytes = latin1
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/french" ? ServedResponse(headers: [("Content-Type", "text/xml; charset=ISO-8859-1")], body: frenchBytes)
+                : request.path == "/german" ? ServedResponse(headers: [("Content-Type", "text/xml")], body: germanBytes)
+                : ServedResponse(text: Self.rss(declaring: "UTF-8", title: "healthy title"))
+        }
+        try folder.write("store: ./out\nfeeds:\n" + ["french", "german", "healthy"].map {
+            "  - url: \(server.url("/" + $0))\n    name: \($0)\n" }.joined(), to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.contains { $0.contains("title: '\(french)'") }, "\(stored.first { $0.contains("Paris") } ?? "")")
+        #expect(stored.filter { $0.contains(german + " ") }.count == 40, "\(stored.first { $0.contains("aus") } ?? "")")
+        #expect(stored.contains { $0.contains("healthy title") })
+    }
 }
