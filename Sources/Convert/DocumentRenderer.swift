@@ -33,7 +33,7 @@ public struct DocumentRenderer: Sendable {
             fields.image = fields.image.map { images[$0] ?? $0 }
         }
         let hash = ContentHash.compute(title: fields.title, bodyHTML: item.contentHTML) {
-            [item.bodyImage, item.mediaImage].compactMap { $0 } + item.enclosures.map(\.url)
+            ([item.bodyImage, item.mediaImage].compactMap { $0 } + item.enclosures.map(\.url)).map(Self.mediaPath)
         }
         var document = Document(feed: feed.name,
                                 itemIdentity: ItemIdentity.of(item, rule: feed.identity, title: fields.title, contentHash: hash),
@@ -113,6 +113,14 @@ public struct DocumentRenderer: Sendable {
         let refused: Set<UInt8> = [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: ">"),
                                    UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "("), UInt8(ascii: ")")]
         return value.utf8.count > 8 && value.utf8.allSatisfy { $0 > 0x20 && $0 != 0x7F && !refused.contains($0) }
+    }
+
+    /// A media URL as it tells items apart: its path. A CDN's host, tracking parameters and signed
+    /// queries (`oh=`, `oe=`) change from fetch to fetch, and made a new post of every photo each time.
+    static func mediaPath(_ url: String) -> String {
+        let afterScheme = url.range(of: "://").map { url[$0.upperBound...] } ?? url[...]
+        let path = afterScheme.drop { $0 != "/" }
+        return String(path.prefix { $0 != "?" && $0 != "#" })
     }
 
     /// The channel title, or the feed's name when the channel has none.

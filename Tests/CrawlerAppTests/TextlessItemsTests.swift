@@ -40,4 +40,22 @@ import Testing
         #expect(stored.filter { $0.contains("The same text") }.count == 1, "a story with text is one item: \(run.stdout)")
         #expect(stored.count == 5, "\(run.stdout)")
     }
+
+    /// Round 12: the media URLs went into the hash whole, so a photo whose URL carried a new
+    /// `utm_*` or a CDN's signature on each fetch was a new post every time.
+    @Test func aPhotoWhoseURLChangesItsQueryIsOnePost() throws {
+        let fetches = SharedNumber(0)
+        let server = try LoopbackHTTPServer { _ in
+            fetches.value += 1
+            return ServedResponse(text: """
+                <rss version="2.0"><channel><title>photos</title><link>https://example.org/</link>
+                <item><title>Photo</title><guid>p1</guid><description><![CDATA[<img src="https://cdn\(fetches.value).example/p/cat.jpg?oh=\(fetches.value)&utm_source=x\(fetches.value)">]]></description></item>
+                </channel></rss>
+                """)
+        }
+        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/photos"))\n    name: photos\n    revisions: new\n",
+                         to: "feeds.yaml")
+        for _ in 0..<3 { #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0) }
+        #expect(folder.files(under: "out/posts").count == 1)
+    }
 }
