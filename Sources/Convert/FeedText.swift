@@ -13,10 +13,11 @@ enum FeedText {
     static func category(_ text: String) -> String {
         let value = mapped(text, [UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""),
                                   UInt8(ascii: "/"), UInt8(ascii: "\\")])
-        // `.`, `..`, `. .`: a path segment that is no name (Hugo turns spaces into dashes).
-        let isDotsAlone = value.utf8.contains(UInt8(ascii: "."))
-            && value.utf8.allSatisfy { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "-") }
-        return isDotsAlone ? mapped(value, [UInt8(ascii: ".")]) : value
+        // `.`, `..`, `..!`, `.. ` with a no-break or zero-width space: Hugo drops what a path may not
+        // hold, and a value of dots and such is a segment that is no name. Without a letter or a
+        // digit, its dots go.
+        let hasName = value.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+        return !hasName && value.utf8.contains(UInt8(ascii: ".")) ? mapped(value, [UInt8(ascii: ".")]) : value
     }
 
     /// `text` with each of `characters` (ASCII) as `_`; all other bytes as they are.

@@ -1,4 +1,5 @@
 internal import FeedModel
+internal import Foundation
 internal import Markup
 
 /// The values a Mustache template sees. `{{title}}` escapes HTML; `{{{body}}}` writes it raw.
@@ -45,7 +46,8 @@ enum TemplateValues {
 
     static func inert(_ text: String) -> String {
         var inert = BraceEscapedText(capacity: text.utf8.count + 16)
-        inert.appendMarkdownBody(HTMLEscaping.attribute(text))
+        // `'` too: a single-quoted attribute ends at one (Mustache's own `{{x}}` writes `&#39;`).
+        inert.appendMarkdownBody(HTMLEscaping.attribute(text).replacingOccurrences(of: "'", with: "&#39;"))
         return inert.string
     }
 }

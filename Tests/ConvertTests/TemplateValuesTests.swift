@@ -28,7 +28,7 @@ import Yams
         }
         for name in strings.keys where name != "body" {
             let inert = try #require(values[name + "_inert"] as? String, "\(name)_inert")
-            #expect(!inert.contains { "{}`[]<>\"".contains($0) }, "\(name)_inert: \(inert)")
+            #expect(!inert.contains { "{}`[]<>\"'".contains($0) }, "\(name)_inert: \(inert)")
         }
         let categories = try #require(values["categories"] as? [[String: String]])
         for category in categories {

@@ -98,7 +98,7 @@ import Testing
         let hugo = try SiteBuilder.hugo()
         let healthy = Self.feed(channel: "Healthy", items: [Self.item("h1", title: "Healthy post", body: "<p>fine</p>")])
         var feeds = ["/healthy": healthy]
-        let titles = ["..", "../about", "../../../index.xml", ". .", "../posts"]
+        let titles = ["..", "../about", "../../../index.xml", ". .", "../posts", "..!", "..\u{A0}", ".?.", "..\u{200B}"]
         for (index, title) in titles.enumerated() {
             feeds["/dots\(index)"] = Self.feed(channel: title, items: [
                 Self.item("d\(index)", title: "Dots \(index)", category: "../posts/2022/02", body: "<p>dots \(index)</p>")])
