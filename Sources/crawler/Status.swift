@@ -38,7 +38,7 @@ struct Status: ParsableCommand {
             // Before the first crawl there is no store: every configured feed is simply never fetched.
             // Not for a monitoring check, nor for a store named on the command line: a mistyped path
             // or a lost volume answered "no failing feeds" for ever.
-            if !FileManager.default.fileExists(atPath: path) {
+            if !StorePresence.isStore(path) {
                 let missing = "no store at \(path): nothing has been crawled there (check store: in \(location.config), or --store)"
                 if failing || location.store != nil {
                     printError("crawler: " + missing)

@@ -105,7 +105,7 @@ extension StoreCommand {
         func run() throws {
             let settings = try location.settings()
             // A check run from cron must not pass a mistyped path or a lost volume as a clean store.
-            guard FileManager.default.fileExists(atPath: settings.storePath) else {
+            guard StorePresence.isStore(settings.storePath) else {
                 printError("crawler: no store at \(settings.storePath): nothing to verify (check store: in \(location.config), or --store)")
                 throw ExitStatus.storeUnavailable
             }
@@ -202,5 +202,13 @@ extension StoreCommand {
                 throw ExitStatus.storeUnavailable
             }
         }
+    }
+}
+
+/// Whether a folder is a store: one the crawler has opened holds its index, lock or `tmp/`. An
+/// empty mount point, or the store's own `posts/` given as `--store`, passed for a clean store.
+enum StorePresence {
+    static func isStore(_ path: String) -> Bool {
+        ["index.sqlite", "lock", "tmp"].contains { FileManager.default.fileExists(atPath: path + "/" + $0) }
     }
 }

@@ -150,6 +150,10 @@ import Testing
         #expect(failing.status == 3 && failing.stderr.contains("no store at \(folder.file("store"))"), "\(failing.stderr)")
         let named = try crawler(["status", "--store", folder.file("stroe")])
         #expect(named.status == 3, "\(named.stdout)")
+        // A folder that is there but holds no store (an empty mount point, a store's posts/) too.
+        try FileManager.default.createDirectory(atPath: folder.file("empty"), withIntermediateDirectories: true)
+        #expect(try crawler(["status", "--store", folder.file("empty")]).status == 3)
+        #expect(try crawler(["store", "verify", "--store", folder.file("empty")]).status == 3)
         let plain = try crawler(["status"])
         #expect(plain.status == 0 && plain.stderr.contains("every feed is listed as never fetched"), "\(plain.stderr)")
     }
