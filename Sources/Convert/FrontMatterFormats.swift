@@ -1,4 +1,5 @@
 internal import FeedModel
+internal import Markup
 
 /// The golden format of ../shared/format/SPEC.md, byte for byte.
 enum HexoFormat {
@@ -37,9 +38,10 @@ enum HugoFormat {
 }
 
 /// Jekyll: `layout: post`, Jekyll's `YYYY-MM-DD HH:MM:SS +0000` date, `image`. Braces in the body
-/// are escaped because Liquid runs over posts. The excerpt ends at `<!--more-->`, which a feed's
-/// body never holds (the sanitizer drops it): Jekyll's own divider, the first blank line, could
-/// fall inside an element the body opened and leave it open on the home page.
+/// are escaped because Liquid runs over posts. The excerpt is written out, as the body's first
+/// words in plain text: Jekyll's own, cut at the first blank line, could fall inside an element
+/// the body opened and leave it open on the home page, and one at a divider no feed's body holds
+/// (the sanitizer drops `<!--more-->`) was the whole post.
 enum JekyllFormat {
     static func text(for fields: DocumentFields) -> String {
         var lines = ["---", "layout: post", "title: " + YAMLScalar.singleQuoted(fields.title),
@@ -48,8 +50,21 @@ enum JekyllFormat {
                      "categories: [" + fields.categories.map(YAMLScalar.singleQuoted).joined(separator: ", ") + "]"]
         if let image = fields.image { lines.append("image: " + YAMLScalar.singleQuoted(image)) }
         if let link = fields.link { lines.append("source: " + YAMLScalar.singleQuoted(link)) }
-        lines += ["excerpt_separator: '<!--more-->'", "---", BraceEscaper.escape(fields.body)]
+        lines += ["excerpt: " + YAMLScalar.singleQuoted(excerpt(of: fields.body)), "---", BraceEscaper.escape(fields.body)]
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// About the first 300 characters of the body's text, cut after a word, HTML-escaped (themes
+    /// print `post.excerpt` as it is) with braces as references.
+    static func excerpt(of body: String) -> String {
+        let words = HTMLText.html.text(of: body).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        var text = words
+        if words.count > 300 {
+            let cut = words.prefix(300)
+            let atWord = cut.lastIndex(of: " ").map { cut[..<$0] } ?? cut  // text without spaces (Chinese) is cut as it is
+            text = String(atWord) + " …"
+        }
+        return BraceEscaper.escape(HTMLEscaping.text(text))
     }
 
     static func jekyllDate(_ date: Timestamp) -> String {

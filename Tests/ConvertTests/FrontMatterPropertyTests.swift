@@ -43,7 +43,7 @@ import Yams
     static let keys: [OutputProfile: Set<String>] = [
         .hexo: ["title", "categories", "headimg", "author", "comments", "date", "thumbnail"],
         .hugo: ["title", "date", "author", "categories", "images", "source", "draft"],
-        .jekyll: ["layout", "title", "date", "author", "categories", "image", "source", "excerpt_separator"],
+        .jekyll: ["layout", "title", "date", "author", "categories", "image", "source", "excerpt"],
     ]
 
     @Test(arguments: [OutputProfile.hexo, .hugo, .jekyll])

@@ -47,7 +47,7 @@ import Testing
             categories: ['金融', '新浪财经']
             image: 'https://finance.sina.com.cn/q.png'
             source: 'https://finance.sina.com.cn/a.shtml'
-            excerpt_separator: '<!--more-->'
+            excerpt: 'Body &#123;&#123; x &#125;&#125;'
             ---
             <p>Body &#123;&#123; x &#125;&#125;</p><img src="https://finance.sina.com.cn/q.png" referrerpolicy="no-referrer">
 
