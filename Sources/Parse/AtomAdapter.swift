@@ -13,6 +13,8 @@ struct AtomAdapter {
     /// The feed's own author: RFC 4287 says it applies to entries that name none.
     private(set) var feedAuthor: String?
     private(set) var unreadableDates = UnreadableDates()
+    /// Set from the feed's language: a Chinese feed's `CST` is China's (see `DateParser`).
+    var chinaTime = false
 
     init(feedURL: String, rootNamespace: String = Namespaces.atom10) {
         self.feedURL = feedURL
@@ -61,8 +63,8 @@ struct AtomAdapter {
             ?? ItemFallbacks.personName(element.first("creator", in: Namespaces.dublinCore))
             ?? ItemFallbacks.personName(element.first("author", in: Namespaces.itunes)) ?? feedAuthor
         // dc:date is the item's date: it fills `published`, as in RSS.
-        item.published = ItemFallbacks.date(in: element, publishedCandidates, unreadable: &unreadableDates)
-        item.updated = ItemFallbacks.date(in: element, updatedCandidates, unreadable: &unreadableDates)
+        item.published = ItemFallbacks.date(in: element, publishedCandidates, chinaTime: chinaTime, unreadable: &unreadableDates)
+        item.updated = ItemFallbacks.date(in: element, updatedCandidates, chinaTime: chinaTime, unreadable: &unreadableDates)
         // The term is the category; the label only its display text.
         item.categories = element.all("category", in: atom)
             .compactMap { FieldText.nonEmpty(($0.attribute("term") ?? $0.attribute("label") ?? "").trimmingASCIISpaces()) }

@@ -1,4 +1,5 @@
 public import FeedModel
+internal import Foundation
 
 /// Reads the dates feeds really carry. Anything it cannot read with certainty is nil:
 /// a missing date is better than a wrong one.
@@ -15,6 +16,11 @@ public enum DateParser {
             date = parseRFC1123(text) ?? parseRFC822(text, chinaTime: chinaTime)
         }
         return date.flatMap { $0 >= earliest ? $0 : nil }
+    }
+
+    /// Whether a feed's language (`zh`, `zh-CN`, `zh_TW`...) makes its `CST` China's.
+    public static func isChinese(_ language: String?) -> Bool {
+        language.map { $0.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("zh") } ?? false
     }
 
     /// Years before 1000 are placeholders (`0000-01-01`) or typing mistakes, and the site

@@ -123,7 +123,8 @@ public enum FeedParser {
                     cut = .maxItems
                     return
                 }
-                rss.chinaTime = feed!.language.map { $0.lowercased().hasPrefix("zh") } ?? false
+                rss.chinaTime = DateParser.isChinese(feed!.language ?? element.attribute("lang"))
+                atom.chinaTime = rss.chinaTime
                 let item = feed!.kind.isAtom ? atom.item(from: element) : rss.item(from: element)
                 feed!.items.append(finish(item))
             }

@@ -28,7 +28,8 @@ enum JSONFeedParser {
                 cut = reason
                 break
             }
-            feed.items.append(FeedParser.finish(item(from: entry, feedURL: url, feedAuthor: feedAuthor, notes: &notes)))
+            feed.items.append(FeedParser.finish(item(from: entry, feedURL: url, feedAuthor: feedAuthor,
+                                                     chinaTime: DateParser.isChinese(feed.language), notes: &notes)))
         }
         return LimitedFeed(feed: feed, cut: cut, notes: notes)
     }
@@ -55,7 +56,7 @@ enum JSONFeedParser {
         }
     }
 
-    private static func item(from entry: [String: Any], feedURL: String, feedAuthor: String?,
+    private static func item(from entry: [String: Any], feedURL: String, feedAuthor: String?, chinaTime: Bool,
                              notes: inout ParseNotes) -> Item {
         var item = Item()
         item.id = string(entry["id"]) ?? (entry["id"] as? NSNumber)?.stringValue
@@ -65,7 +66,7 @@ enum JSONFeedParser {
         // A date that does not read is said, as an XML feed's is: the item is dated when first seen.
         func date(_ key: String) -> Timestamp? {
             guard let text = string(entry[key]), !text.isEmpty else { return nil }
-            guard let date = DateParser.parse(text) else {
+            guard let date = DateParser.parse(text, chinaTime: chinaTime) else {
                 notes.noteUnreadable(date: text)
                 return nil
             }

@@ -51,4 +51,31 @@ import Testing
         #expect(line.contains("unreadable_date=+275760-01-01T00:00:00Z"), "\(line)")
         #expect(folder.files(under: "out/posts").count == 2)
     }
+
+    /// Round 12: only RSS's `<language>` was asked; an Atom feed's `xml:lang` and a JSON Feed's
+    /// `language` left their CST as the US's.
+    @Test func anAtomOrJSONFeedInChineseReadsCSTAsChinaToo() throws {
+        let atom = """
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN"><title>t</title><id>u:1</id>
+            <entry><title>atom item</title><id>e1</id><published>Wed, 16 Feb 2022 23:50:43 CST</published>
+            <content>atom body</content></entry></feed>
+            """
+        let json = """
+            {"version": "https://jsonfeed.org/version/1.1", "title": "j", "language": "zh-CN", "items": [
+             {"id": "1", "title": "json item", "content_text": "json body", "date_published": "Wed, 16 Feb 2022 23:50:43 CST"}]}
+            """
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/atom" ? ServedResponse(contentType: "application/atom+xml", text: atom)
+                : ServedResponse(contentType: "application/feed+json", text: json)
+        }
+        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/atom"))\n    name: atom\n"
+                         + "  - url: \(server.url("/json"))\n    name: json\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        for body in ["atom body", "json body"] {
+            let document = try #require(stored.first { $0.contains(body) }, "\(run.stdout)")
+            #expect(document.contains("date: Wed, 16 Feb 2022 15:50:43 GMT"), "\(document)")
+        }
+    }
 }
