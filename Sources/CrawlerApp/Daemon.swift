@@ -222,6 +222,7 @@ public final class Daemon {
         if warning { logger.warning("config_reload", metadata: metadata) } else { logger.info("config_reload", metadata: metadata) }
         configRefused = refused ? WallClock.now() : nil
         metrics?.setConfigRefused(refused)
+        publishedAt = 0  // `crawler status` hears of it at the loop's next turn, not minutes later
         notifier.status(statusLine())
     }
 

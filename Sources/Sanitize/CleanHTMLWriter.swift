@@ -19,7 +19,7 @@ struct CleanHTMLWriter {
     static func keeps(_ attribute: (name: String, value: String, namespaced: Bool), on element: String) -> Bool {
         guard !attribute.namespaced, ElementPolicy.allows(attribute: attribute.name, on: element) else { return false }
         if attribute.name == "srcset" { return URLPolicy.allowsSourceSet(attribute.value) }
-        if attribute.name == "style" { return InlineStyle.isContained(attribute.value) }
+        if attribute.name == "style" { return InlineStyle.contained(attribute.value) != nil }
         guard ElementPolicy.urlAttributes.contains(attribute.name) else { return true }
         return URLPolicy.allows(attribute.value, dataImage: element == "img" && attribute.name == "src")
     }
@@ -82,7 +82,9 @@ struct CleanHTMLWriter {
     private mutating func writeStartTag(_ node: GumboNodeView, name: String) {
         output += "<" + name
         for attribute in node.attributes where Self.keeps(attribute, on: name) {
-            output += " " + attribute.name + "=\"" + HTMLEscaping.attribute(attribute.value) + "\""
+            // A style keeps the declarations that may stay, dropping the rest.
+            let value = attribute.name == "style" ? InlineStyle.contained(attribute.value) ?? "" : attribute.value
+            output += " " + attribute.name + "=\"" + HTMLEscaping.attribute(value) + "\""
         }
         output += ">"
     }

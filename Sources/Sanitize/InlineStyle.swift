@@ -6,10 +6,22 @@
 /// A `<style>` block is kept only without at-rules: in a document its braces are references,
 /// so no rule applies, but `@import url(…)` needs none and brings a stylesheet of any power.
 enum InlineStyle {
+    /// Whether every declaration of `css` may stay: then the attribute is kept as written.
     static func isContained(_ css: String) -> Bool {
+        contained(css) == css
+    }
+
+    /// The declarations of `css` that may stay (all of them: `css` as written), or nil for none.
+    /// One property off the list took the whole attribute with it, and WordPress's image sizes
+    /// and alignments went for a `box-sizing`.
+    static func contained(_ css: String) -> String? {
         // Escapes and comments can spell a property name the list does not know as one it does.
-        guard !css.utf8.contains(UInt8(ascii: "\\")), !css.contains("/*") else { return false }
-        return css.split(separator: ";").allSatisfy(isContained(declaration:))
+        guard !css.utf8.contains(UInt8(ascii: "\\")), !css.contains("/*") else { return nil }
+        let declarations = css.split(separator: ";", omittingEmptySubsequences: false)
+        let kept = declarations.filter(isContained(declaration:))
+        if kept.count == declarations.count { return css }
+        let written = kept.map { $0.trimmingSpaces() }.filter { !$0.isEmpty }.joined(separator: "; ")
+        return written.isEmpty ? nil : written
     }
 
     static func isContainedStylesheet(_ css: some Sequence<UInt8>) -> Bool {

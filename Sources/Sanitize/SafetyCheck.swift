@@ -41,7 +41,8 @@ struct SafetyCheck {
             let name = node.name
             // (A `<` inside a tag's source was looked for before the parse: `TagSource`.)
             guard ElementPolicy.allowed.contains(name),
-                  node.attributes.allSatisfy({ CleanHTMLWriter.keeps($0, on: name) }) else { return false }
+                  node.attributes.allSatisfy({ CleanHTMLWriter.keeps($0, on: name) }),
+                  node.attributes.allSatisfy({ $0.name != "style" || InlineStyle.isContained($0.value) }) else { return false }
             // A style the input ended inside swallows the page after it.
             if name == "style" && !node.hasEndTag { return false }
             return allClean(node.children, inStyle: name == "style", depth: depth + 1)

@@ -178,6 +178,7 @@ import Testing
             <a href="https://evil.example/login" style="position:fixed;top:0;left:0;width:100vw;height:100vh;z-index:99">x</a>\
             <p style="posit\\69on: fixed">escaped</p><p style="margin-top:-2000px">pulled up</p>\
             <p style="margin-top:calc(300px * sin(270deg))">pulled up too</p>\
+            <p style="box-sizing: border-box; width: 300px; position: absolute">sized</p>\
             <p style="color: red; text-align: center">kept</p>
             """
         // Alone in an otherwise clean body (kept byte for byte) too.
@@ -194,6 +195,8 @@ import Testing
         let clean = try #require(stored.first { $0.contains("clean otherwise") })
         #expect(!clean.contains("@import"), "\(clean)")
         #expect(styled.contains("<p style=\"color: red; text-align: center\">kept</p>"), "\(styled)")
+        // One property off the list takes only itself away (WordPress sizes images with box-sizing).
+        #expect(styled.contains("<p style=\"width: 300px\">sized</p>"), "\(styled)")
     }
 
     /// A template that prints the title in the page (a by-line) let a feed's title of
