@@ -15,14 +15,25 @@ public enum StoredDocumentReader {
     static let bodyStart = "\n---\n\n<div>   \n"
     static let closing = "  \n</div>\n            "
 
+    private static func endsWithClosingDiv(_ text: String) -> Bool {
+        text.utf8.reversed().drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }.starts(with: ">vid/<\n".utf8)
+    }
+
     /// The document's date, or the first way it departs from the format.
     public static func date(of text: String) throws(Problem) -> Timestamp {
         guard text.hasPrefix(opening) else { throw .grammar("does not start with an empty line, --- and title:") }
-        guard text.hasSuffix(closing) else { throw .grammar("does not end with </div> and twelve spaces") }
+        // The white space around the closing `</div>` is the format's, but an editor that trims
+        // trailing white space (most do, on save) made a hand edit read as a broken document.
+        guard text.hasSuffix(closing) || Self.endsWithClosingDiv(text) else {
+            throw .grammar("does not end with </div> (and twelve spaces)")
+        }
         guard !text.utf8.contains(UInt8(ascii: "{")), !text.utf8.contains(UInt8(ascii: "}")) else {
             throw .grammar("contains an unescaped brace")
         }
-        guard let end = text.firstRange(of: bodyStart) else { throw .grammar("front matter is not closed by ---") }
+        // (Without the three spaces after `<div>`, which a trimming editor takes away too.)
+        guard let end = text.firstRange(of: bodyStart) ?? text.firstRange(of: "\n---\n\n<div>") else {
+            throw .grammar("front matter is not closed by ---")
+        }
         let lines = text[text.index(after: text.startIndex)..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)
         let keys = lines.dropFirst().filter { !$0.hasPrefix(" - ") }.map { $0.prefix(while: { $0 != ":" }) }
         let expected = keys.contains("headimg")
