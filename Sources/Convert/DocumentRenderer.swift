@@ -115,12 +115,13 @@ public struct DocumentRenderer: Sendable {
         return value.utf8.count > 8 && value.utf8.allSatisfy { $0 > 0x20 && $0 != 0x7F && !refused.contains($0) }
     }
 
-    /// A media URL as it tells items apart: its path. A CDN's host, tracking parameters and signed
-    /// queries (`oh=`, `oe=`) change from fetch to fetch, and made a new post of every photo each time.
+    /// A media URL as it tells items apart: its path and query, without its host (CDNs rotate
+    /// them), its tracking parameters (`utm_*`, stamped anew on some fetches) or its fragment.
+    /// The query stays: a podcast's episodes may differ by it alone (`/download?id=2`).
     static func mediaPath(_ url: String) -> String {
         let afterScheme = url.range(of: "://").map { url[$0.upperBound...] } ?? url[...]
         let path = afterScheme.drop { $0 != "/" }
-        return String(path.prefix { $0 != "?" && $0 != "#" })
+        return StoryLink.key(String(path.prefix { $0 != "#" }))
     }
 
     /// The channel title, or the feed's name when the channel has none.
