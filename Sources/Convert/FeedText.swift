@@ -16,7 +16,10 @@ enum FeedText {
         // `.`, `..`, `..!`, `.. ` with a no-break or zero-width space: Hugo drops what a path may not
         // hold, and a value of dots and such is a segment that is no name. Without a letter or a
         // digit, its dots go.
-        let hasName = value.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+        // Letters and decimal digits as Hugo keeps them: `²`, `½`, `Ⅻ` count as neither.
+        let kept: Set<Unicode.GeneralCategory> = [.uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter,
+                                                   .otherLetter, .decimalNumber]
+        let hasName = value.unicodeScalars.contains { kept.contains($0.properties.generalCategory) }
         return !hasName && value.utf8.contains(UInt8(ascii: ".")) ? mapped(value, [UInt8(ascii: ".")]) : value
     }
 

@@ -1,5 +1,6 @@
 internal import FeedModel
 internal import Markup
+internal import Foundation
 
 /// The golden format of ../shared/format/SPEC.md, byte for byte.
 enum HexoFormat {
@@ -64,7 +65,8 @@ enum JekyllFormat {
             let atWord = cut.lastIndex(of: " ").map { cut[..<$0] } ?? cut  // text without spaces (Chinese) is cut as it is
             text = String(atWord) + " …"
         }
-        return BraceEscaper.escape(HTMLEscaping.text(text))
+        // Quotes too: a theme may put it into `content="…"`.
+        return BraceEscaper.escape(HTMLEscaping.attribute(text).replacingOccurrences(of: "'", with: "&#39;"))
     }
 
     static func jekyllDate(_ date: Timestamp) -> String {

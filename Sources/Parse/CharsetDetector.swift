@@ -100,23 +100,37 @@ enum CharsetDetector {
         // CMS that counts bytes) are replaced: read in its label, libxml2 stops at the first of
         // them (Shift_JIS: 1 item of 30 read), and a guess read all 30 GBK items as Latin-1.
         guard let (converted, replaced) = LegacyDecoding.utf8Replacing(bytes, from: encoding),
-              isBarelyDamaged(replaced, check: UTF8Check(bytes)) else { return plan }
+              isBarelyDamaged(replaced, check: UTF8Check(bytes), label: encoding, bytes: bytes) else { return plan }
         return Plan(encoding: "UTF-8", claimsUTF8: true, bytes: converted, reason: plan.reason, replaced: replaced)
     }
 
     /// Whether `bytes` read as `encoding` but for a very few bytes (`isBarelyDamaged`).
     private static func readsWithFewDamaged(_ bytes: [UInt8], as encoding: String, check: UTF8Check) -> Bool {
         guard let (_, replaced) = LegacyDecoding.utf8Replacing(bytes, from: encoding) else { return false }
-        return isBarelyDamaged(replaced, check: check)
+        return isBarelyDamaged(replaced, check: check, label: encoding, bytes: bytes)
     }
 
-    /// A legacy label over an XML feed is believed past its failures only when they are one in
-    /// two hundred of the sequences beyond ASCII (or a single one among twenty): Latin-1 text
-    /// labelled GBK fails far more often than a GBK feed with a title cut short, and its
-    /// accented letters read as Chinese in pairs.
-    static func isBarelyDamaged(_ replaced: Int, check: UTF8Check) -> Bool {
+    /// How far a legacy label over an XML feed is believed past its failures (each replaced by
+    /// U+FFFD). A Chinese, Japanese or Korean label whose language the feed also declares: two, or
+    /// one in eight of the sequences beyond ASCII (a CMS that cuts every title at a byte count). One
+    /// with no language: one in a hundred. Any other: one in two
+    /// hundred, or a single failure among twenty. Latin-1 text labelled GBK fails more often than
+    /// that, and its accented letters read as Chinese in pairs.
+    static func isBarelyDamaged(_ replaced: Int, check: UTF8Check, label: String, bytes: [UInt8]) -> Bool {
         let sequences = check.invalid + check.multibyte
-        return replaced * 200 <= sequences || (replaced == 1 && sequences >= 20)
+        if replaced == 1 && sequences >= 20 { return true }
+        guard let family = languageFamily(of: label) else { return replaced * 200 <= sequences }
+        guard let language = UniversalDetector.languageHint(in: bytes)?.lowercased() else { return replaced * 100 <= sequences }
+        return language.hasPrefix(family) ? replaced <= 2 || replaced * 8 <= sequences : replaced * 200 <= sequences
+    }
+
+    /// The language a multi-byte East Asian charset is written for.
+    static func languageFamily(of label: String) -> String? {
+        let name = label.uppercased()
+        if ["GB", "BIG5", "CP936", "CP950", "EUC-TW", "HZ"].contains(where: name.hasPrefix) { return "zh" }
+        if ["SHIFT_JIS", "SJIS", "CP932", "EUC-JP", "ISO-2022-JP", "WINDOWS-31J"].contains(where: name.hasPrefix) { return "ja" }
+        if ["EUC-KR", "CP949", "UHC", "ISO-2022-KR", "JOHAB"].contains(where: name.hasPrefix) { return "ko" }
+        return nil
     }
 
     /// A label is believed over a few bytes its charset lacks (damage: two, or one in fifty of the

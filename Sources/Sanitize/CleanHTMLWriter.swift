@@ -109,9 +109,10 @@ struct CleanHTMLWriter {
     }
 
     static func isExcerptDivider(_ text: String) -> Bool {
-        let trimmed = text.utf8.drop { $0 == 0x20 || (0x09...0x0D).contains($0) }
-            .reversed().drop { $0 == 0x20 || (0x09...0x0D).contains($0) }
-        return trimmed.count == 4 && String(decoding: trimmed.reversed(), as: UTF8.self).lowercased() == "more"
+        // Any white space, as JavaScript's `\s` in Hexo's pattern reads it: no-break and
+        // ideographic spaces too.
+        let scalars = text.unicodeScalars.drop { $0.properties.isWhitespace }.reversed().drop { $0.properties.isWhitespace }
+        return scalars.count == 4 && String(String.UnicodeScalarView(scalars.reversed())).lowercased() == "more"
     }
 
     /// A comment that reads the same wherever it lands: no brackets, no `--`, no dash at either end.
