@@ -98,7 +98,7 @@ import Testing
         let hugo = try SiteBuilder.hugo()
         let healthy = Self.feed(channel: "Healthy", items: [Self.item("h1", title: "Healthy post", body: "<p>fine</p>")])
         var feeds = ["/healthy": healthy]
-        let titles = ["..", "../about", "../../../index.xml", ". .", "../posts", "..!", "..\u{A0}", ".?.", "..\u{200B}"]
+        let titles = ["..", "../about", "../../../index.xml", ". .", "../posts", "..!", "..\u{A0}", ".?.", "..\u{200B}", "..²", "ⅰ.."]
         for (index, title) in titles.enumerated() {
             feeds["/dots\(index)"] = Self.feed(channel: title, items: [
                 Self.item("d\(index)", title: "Dots \(index)", category: "../posts/2022/02", body: "<p>dots \(index)</p>")])
@@ -129,7 +129,7 @@ import Testing
         let hugo = try SiteBuilder.hugo()
         let jekyll = try SiteBuilder.jekyll()
         let hiding = Self.feed(channel: "Hiding", items: [Self.item("hide", title: "Innocent",
-            body: "<p>Read this. <font style=\"display:none\">x <!--more--><!-- MORE -->\n\n</font>The end.</p>")])
+            body: "<p>Read this. <font style=\"display:none\">x <!--more--><!-- MORE --><!--\u{A0}more\u{3000}-->\n\n</font>The end.</p>")])
         // A long post, as a real feed has them: its excerpt is its beginning, not all of it.
         let paragraphs = (1...8).map { "<p>Paragraph \($0) of a long and ordinary article, with enough words to fill a line.</p>" }
         let healthy = Self.feed(channel: "Healthy", items: [Self.item("h1", title: "Healthy post",
@@ -138,7 +138,8 @@ import Testing
 
         try crawl(server, feeds: ["hiding", "healthy"], output: "hugo", store: "./store")
         let stored = folder.files(under: "store/posts").compactMap { folder.read("store/posts/" + $0) }
-        #expect(stored.count == 2 && !stored.contains { $0.lowercased().contains("more -->") || $0.contains("<!--more") })
+        #expect(stored.count == 2 && !stored.contains { $0.lowercased().contains("more -->") || $0.contains("<!--more")
+                                                        || $0.contains("more\u{3000}-->") })
         try FileManager.default.createDirectory(atPath: folder.file("hugo-site/layouts/_default"), withIntermediateDirectories: true)
         try folder.write("""
             baseURL = "http://example.org/"
