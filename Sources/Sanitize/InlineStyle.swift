@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// What a feed's CSS may do in the site's page: style its own text and boxes, never reach past
 /// them. A `style` attribute is kept only when each of its declarations names a property of the
 /// list below; `position`, offsets, `z-index`, `transform` and shadows (and any property not on
@@ -34,9 +36,47 @@ enum InlineStyle {
         guard let colon = text.firstIndex(of: ":") else { return false }
         let name = text[..<colon].trimmingSpaces().lowercased()
         guard properties.contains(name) else { return false }
-        // A margin of plain lengths only: `-` or a function (`calc(300px * sin(270deg))` is negative
-        // too) could pull the box up over the page before it.
-        return !name.hasPrefix("margin") || !text[colon...].contains { $0 == "-" || $0 == "(" }
+        let value = text[text.index(after: colon)...].lowercased()
+        // A margin or an indent of plain lengths only: `-` or a function (`calc(300px * sin(270deg))`
+        // is negative too) could pull the box, or its text, over the page around it.
+        if name.hasPrefix("margin") || ["text-indent", "letter-spacing", "word-spacing"].contains(name) {
+            return !value.contains { $0 == "-" || $0 == "(" }
+        }
+        // Type of a sane size: glyphs of 5,000 px on a line of no height spill over the whole page,
+        // each one a part of the link they are in.
+        if name == "font-size" || name == "line-height" { return isModestSize(value) }
+        // Text no one sees is a link no one knows they click.
+        if name == "color" { return isVisibleColour(value) }
+        return true
+    }
+
+    /// Lengths without functions or viewport units, no larger than 8 em (or a unitless 8, or 800%)
+    /// or 200 of an absolute unit.
+    private static func isModestSize(_ value: String) -> Bool {
+        guard !value.contains("("), !value.contains("-") else { return false }
+        var index = value.startIndex
+        while let start = value[index...].firstIndex(where: { $0.isASCII && ($0.isNumber || $0 == ".") }) {
+            let numberEnd = value[start...].firstIndex { !($0.isASCII && ($0.isNumber || $0 == ".")) } ?? value.endIndex
+            let unitEnd = value[numberEnd...].firstIndex { !($0.isLetter || $0 == "%") } ?? value.endIndex
+            guard let number = Double(value[start..<numberEnd]) else { return false }
+            let unit = String(value[numberEnd..<unitEnd])
+            // Sizes of the window (vw, dvh...) or its container (cqw...): as large as the page.
+            if ["v", "dv", "sv", "lv", "cq"].contains(where: unit.hasPrefix) { return false }
+            let limit: Double = ["", "em", "rem", "ex", "ch", "lh", "rlh"].contains(unit) ? 8 : unit == "%" ? 800 : 200
+            if number > limit { return false }
+            index = unitEnd
+        }
+        return true
+    }
+
+    private static func isVisibleColour(_ value: String) -> Bool {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        if trimmed.contains("transparent") || trimmed.contains("/") || trimmed.contains("rgba") || trimmed.contains("hsla") {
+            return false
+        }
+        // #RGBA and #RRGGBBAA carry an alpha.
+        if trimmed.hasPrefix("#") { return ![5, 9].contains(trimmed.count) }
+        return true
     }
 
     static let properties: Set<String> = [
@@ -46,8 +86,8 @@ enum InlineStyle {
         "margin", "margin-top", "margin-right", "margin-bottom", "margin-left",
         "padding", "padding-top", "padding-right", "padding-bottom", "padding-left",
         "width", "height", "max-width", "max-height", "min-width", "min-height", "aspect-ratio", "object-fit",
-        "display", "float", "clear", "vertical-align", "overflow", "visibility", "opacity",
-        "font", "font-family", "font-size", "font-style", "font-weight", "font-variant", "line-height",
+        "display", "float", "clear", "vertical-align", "overflow",
+        "font-family", "font-size", "font-style", "font-weight", "font-variant", "line-height",
         "letter-spacing", "word-spacing", "white-space", "word-break", "word-wrap", "overflow-wrap",
         "text-align", "text-decoration", "text-indent", "text-transform", "direction", "unicode-bidi",
         "list-style", "list-style-type", "list-style-position", "table-layout", "caption-side", "empty-cells",

@@ -180,6 +180,7 @@ import Testing
             <p style="posit\\69on: fixed">escaped</p><p style="margin-top:-2000px">pulled up</p>\
             <p style="margin-top:calc(300px * sin(270deg))">pulled up too</p>\
             <p style="box-sizing: border-box; width: 300px; position: absolute">sized</p>\
+            <a href="https://evil.example/all" style="font-size:5000px;line-height:0;text-indent:-2000px;opacity:0.01;color:transparent">all</a>\
             <p style="color: red; text-align: center">kept</p>
             """
         // Alone in an otherwise clean body (kept byte for byte) too.
@@ -198,6 +199,9 @@ import Testing
         #expect(styled.contains("<p style=\"color: red; text-align: center\">kept</p>"), "\(styled)")
         // One property off the list takes only itself away (WordPress sizes images with box-sizing).
         #expect(styled.contains("<p style=\"width: 300px\">sized</p>"), "\(styled)")
+        // Round 13: glyphs of 5,000 px on a line of no height, pulled left and made invisible,
+        // covered the window with the link using only properties on the list.
+        #expect(styled.contains("<a href=\"https://evil.example/all\" style=\"line-height:0\">all</a>"), "\(styled)")
     }
 
     /// A template that prints the title in the page (a by-line) let a feed's title of
