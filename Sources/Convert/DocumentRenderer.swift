@@ -120,7 +120,7 @@ public struct DocumentRenderer: Sendable {
     /// The query stays: a podcast's episodes may differ by it alone (`/download?id=2`).
     static func mediaPath(_ url: String) -> String {
         let afterScheme = url.range(of: "://").map { url[$0.upperBound...] } ?? url[...]
-        let path = afterScheme.drop { $0 != "/" }
+        let path = afterScheme.drop { $0 != "/" && $0 != "?" && $0 != "#" }  // the host goes, a query without a path stays
         return StoryLink.key(String(path.prefix { $0 != "#" }))
     }
 

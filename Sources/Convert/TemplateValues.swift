@@ -31,7 +31,10 @@ enum TemplateValues {
         add("date_rfc3339", fields.date.rfc3339)
         add("feed", fields.feedName)
         add("channel", fields.channelTitle)
-        values["body"] = fields.body
+        // Without its stylesheets: in a template's raw body their braces are live, and a feed's
+        // `<style>` restyled the whole site (a Hexo, Hugo or Jekyll document writes them as references).
+        let body = Self.withoutStylesheets(fields.body)
+        values["body"] = body
         // For a site that runs a template engine or Markdown over its content (Hugo's shortcodes,
         // Liquid, Nunjucks, any `.md` file): braces, backticks and square brackets as references,
         // as in a Hexo document, so the feed's text cannot act as either.
@@ -40,8 +43,19 @@ enum TemplateValues {
         values["body_inert"] = inert.string
         values["body_inert_yaml"] = YAMLScalar.doubleQuoted(inert.string)
         // The body keeps its line breaks, so its YAML form is double-quoted with escapes.
-        values["body_yaml"] = YAMLScalar.doubleQuoted(fields.body)
+        values["body_yaml"] = YAMLScalar.doubleQuoted(body)
         return values
+    }
+
+    /// `html` without its `<style>…</style>` elements (a sanitized stylesheet holds no `<`).
+    static func withoutStylesheets(_ html: String) -> String {
+        var output = "", rest = html[...]
+        while let open = rest.range(of: "<style", options: .caseInsensitive),
+              let close = rest[open.upperBound...].range(of: "</style>", options: .caseInsensitive) {
+            output += rest[..<open.lowerBound]
+            rest = rest[close.upperBound...]
+        }
+        return output + rest
     }
 
     static func inert(_ text: String) -> String {

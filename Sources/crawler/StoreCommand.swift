@@ -106,7 +106,8 @@ extension StoreCommand {
             let settings = try location.settings()
             // A check run from cron must not pass a mistyped path or a lost volume as a clean store.
             guard StorePresence.isStore(settings.storePath) else {
-                printError("crawler: no store at \(settings.storePath): nothing to verify (check store: in \(location.config), or --store)")
+                printError("crawler: no store at \(settings.storePath): nothing to verify (check store: in \(location.config), or --store)"
+                           + StorePresence.lostIndexHint(settings.storePath))
                 throw ExitStatus.storeUnavailable
             }
             let report: DocumentStore.VerifyReport
@@ -209,6 +210,16 @@ extension StoreCommand {
 /// empty mount point, or the store's own `posts/` given as `--store`, passed for a clean store.
 enum StorePresence {
     static func isStore(_ path: String) -> Bool {
-        ["index.sqlite", "lock", "tmp"].contains { FileManager.default.fileExists(atPath: path + "/" + $0) }
+        // Not `tmp/` or `lock` alone: `/` has a /tmp, and /var a /var/lock.
+        var isFolder: ObjCBool = false
+        let lockIsFile = FileManager.default.fileExists(atPath: path + "/lock", isDirectory: &isFolder) && !isFolder.boolValue
+        return FileManager.default.fileExists(atPath: path + "/index.sqlite")
+            || (lockIsFile && FileManager.default.fileExists(atPath: path + "/tmp"))
+    }
+
+    /// For a folder that is no store: what to do when it is one whose index was lost.
+    static func lostIndexHint(_ path: String) -> String {
+        guard FileManager.default.fileExists(atPath: path + "/posts") else { return "" }
+        return "; if it is a store whose index was lost, `crawler store rebuild-index --store \(path)` makes one from its documents"
     }
 }

@@ -61,4 +61,14 @@ import Yams
         #expect(error("x\n{{title") .hasPrefix("post.mustache:2:"))
         #expect(error("{{#a}}{{/a}}") == "compiled")
     }
+
+    /// A template's raw body carries no stylesheet: its braces would be live there, and a feed's
+    /// `<style>` restyled the whole site (round 13).
+    @Test func theRawBodyHoldsNoStylesheet() throws {
+        var fields = hostileFields()
+        fields.body = "<style>header{display:none}</style><p>kept</p><STYLE media=x>p{}</STYLE> end"
+        let values = TemplateValues.values(for: fields)
+        #expect(values["body"] as? String == "<p>kept</p> end")
+        #expect((values["body_inert"] as? String)?.contains("&#123;") == true)
+    }
 }

@@ -154,6 +154,11 @@ import Testing
         try FileManager.default.createDirectory(atPath: folder.file("empty"), withIntermediateDirectories: true)
         #expect(try crawler(["status", "--store", folder.file("empty")]).status == 3)
         #expect(try crawler(["store", "verify", "--store", folder.file("empty")]).status == 3)
+        // Round 13: a folder with a tmp/ or lock of its own (`/`, /var) is no store either.
+        #expect(try crawler(["status", "--failing", "--store", "/"]).status == 3)
+        try FileManager.default.createDirectory(atPath: folder.file("lost/posts/2026/12"), withIntermediateDirectories: true)
+        let lost = try crawler(["store", "verify", "--store", folder.file("lost")])
+        #expect(lost.status == 3 && lost.stderr.contains("crawler store rebuild-index --store"), "\(lost.stderr)")
         let plain = try crawler(["status"])
         #expect(plain.status == 0 && plain.stderr.contains("every feed is listed as never fetched"), "\(plain.stderr)")
     }

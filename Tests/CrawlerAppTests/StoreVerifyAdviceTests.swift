@@ -71,7 +71,9 @@ import Testing
     }
 
     @Test func aStoreWithoutAnIndexYetHasNothingToVerify() throws {
+        // A first open that stopped before its index: the lock and tmp/ are there.
         try FileManager.default.createDirectory(atPath: folder.file("store/tmp"), withIntermediateDirectories: true)
+        try folder.write("", to: "store/lock")
         try folder.write("store: ./store\nfeeds: []\n", to: "feeds.yaml")
         let verify = try crawler(["store", "verify"])
         #expect(verify.status == 0, "\(verify.stderr)")
