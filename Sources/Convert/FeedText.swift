@@ -16,12 +16,13 @@ enum FeedText {
         // `.`, `..`, `..!`, `.. ` with a no-break or zero-width space: Hugo drops what a path may not
         // hold, and a value of dots and such is a segment that is no name. Without a letter or a
         // digit, its dots go.
-        // Letters and decimal digits as Hugo keeps them: `²`, `½`, `Ⅻ` count as neither.
-        let kept: Set<Unicode.GeneralCategory> = [.uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter,
-                                                   .otherLetter, .decimalNumber]
-        let hasName = value.unicodeScalars.contains { kept.contains($0.properties.generalCategory) }
+        let hasName = value.unicodeScalars.contains { naming.contains($0.properties.generalCategory) }
         return !hasName && value.utf8.contains(UInt8(ascii: ".")) ? mapped(value, [UInt8(ascii: ".")]) : value
     }
+
+    /// Letters and decimal digits, as Hugo keeps them in a path: `²`, `½`, `Ⅻ` are neither.
+    private static let naming: Set<Unicode.GeneralCategory> = [.uppercaseLetter, .lowercaseLetter, .titlecaseLetter,
+                                                               .modifierLetter, .otherLetter, .decimalNumber]
 
     /// `text` with each of `characters` (ASCII) as `_`; all other bytes as they are.
     private static func mapped(_ text: String, _ characters: [UInt8]) -> String {
