@@ -10,7 +10,7 @@ public enum DateParser {
         let text = normalise(raw)
         guard !text.isEmpty else { return nil }
         let date: Timestamp?
-        if let first = text.unicodeScalars.first, ("0"..."9").contains(first), let iso = parseISO(text) {
+        if let first = text.unicodeScalars.first, ("0"..."9").contains(first), let iso = parseISO(text, chinaTime: chinaTime) {
             date = iso
         } else {
             date = parseRFC1123(text) ?? parseRFC822(text, chinaTime: chinaTime)
@@ -61,7 +61,7 @@ public enum DateParser {
 
     // MARK: ISO 8601 / RFC 3339 and `YYYY-MM-DD HH:MM:SS`
 
-    private static func parseISO(_ text: String) -> Timestamp? {
+    private static func parseISO(_ text: String, chinaTime: Bool) -> Timestamp? {
         var scanner = DigitScanner(text)
         guard let year = scanner.number(digits: 4), scanner.skip(oneOf: "-/"),
               let month = scanner.number(maxDigits: 2), scanner.skip(oneOf: "-/"),
@@ -78,7 +78,7 @@ public enum DateParser {
             if scanner.skip(oneOf: ".,") { scanner.skipDigits() }
         }
         _ = scanner.skip(oneOf: " ")
-        guard let offset = zoneOffset(scanner.rest) else { return nil }
+        guard let offset = zoneOffset(scanner.rest, chinaTime: chinaTime) else { return nil }
         return Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
                          offsetSeconds: offset)
     }

@@ -123,7 +123,8 @@ public enum FeedParser {
                     cut = .maxItems
                     return
                 }
-                rss.chinaTime = DateParser.isChinese(feed!.language ?? element.attribute("lang"))
+                // An entry's own language first: an English entry in a Chinese feed means the US's CST.
+                rss.chinaTime = DateParser.isChinese(element.attribute("lang") ?? feed!.language)
                 atom.chinaTime = rss.chinaTime
                 let item = feed!.kind.isAtom ? atom.item(from: element) : rss.item(from: element)
                 feed!.items.append(finish(item))

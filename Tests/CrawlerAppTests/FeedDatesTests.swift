@@ -58,7 +58,11 @@ import Testing
         let atom = """
             <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN"><title>t</title><id>u:1</id>
             <entry><title>atom item</title><id>e1</id><published>Wed, 16 Feb 2022 23:50:43 CST</published>
-            <content>atom body</content></entry></feed>
+            <content>atom body</content></entry>
+            <entry xml:lang="en-US"><title>english item</title><id>e2</id><published>Wed, 16 Feb 2022 23:50:43 CST</published>
+            <content>english body</content></entry>
+            <entry><title>iso item</title><id>e3</id><published>2022-02-16 23:50:43 CST</published>
+            <content>iso body</content></entry></feed>
             """
         let json = """
             {"version": "https://jsonfeed.org/version/1.1", "title": "j", "language": "zh-CN", "items": [
@@ -73,7 +77,10 @@ import Testing
         let run = try CrawlerProcess.run(["once"], in: folder.path)
         #expect(run.status == 0, "\(run.stderr)")
         let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
-        for body in ["atom body", "json body"] {
+        // Round 13: an ISO-style date's CST was the US's, and an entry's own language did not count.
+        let english = try #require(stored.first { $0.contains("english body") })
+        #expect(english.contains("date: Thu, 17 Feb 2022 05:50:43 GMT"), "\(english)")
+        for body in ["atom body", "json body", "iso body"] {
             let document = try #require(stored.first { $0.contains(body) }, "\(run.stdout)")
             #expect(document.contains("date: Wed, 16 Feb 2022 15:50:43 GMT"), "\(document)")
         }
