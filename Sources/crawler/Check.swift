@@ -25,6 +25,14 @@ struct Check: AsyncParsableCommand {
         try Self.compileTemplate(settings)
         let disabled = settings.disabledFeeds.isEmpty ? "" : " (and \(settings.disabledFeeds.count) disabled)"
         printOutput("\(config): \(counted(settings.feeds.count, "feed"))\(disabled), valid")
+        // `keep: 30` is a count, an easy slip for 30 days, and it forgets what it does not keep.
+        let counts = Set(settings.feeds.compactMap { feed -> Int? in
+            if case .newest(let count)? = settings.retention(for: feed) { return count }
+            return nil
+        })
+        for count in counts.sorted() {
+            printOutput("note: keep: \(count) keeps each feed's \(count) newest posts and forgets the rest; for days write keep: \(count)d")
+        }
         var problems = 0
         if let storeProblem = Self.storeProblem(settings.storePath) ?? Self.profileProblem(settings) {
             printOutput("store \(settings.storePath): \(storeProblem)")

@@ -37,6 +37,11 @@ import Testing
                 name: healthy
 
             """, to: "feeds.yaml")
+        // `check` says what a count keeps before a crawl forgets the rest (`keep: 30` for 30 days is an easy slip).
+        let check = try crawler(["check"])
+        #expect(check.stdout.contains("note: keep: 2 keeps each feed's 2 newest posts and forgets the rest; for days write keep: 2d"),
+                "\(check.stdout)")
+        #expect(!check.stdout.contains("keep: 90d keeps"))
         let once = try crawler(["once"])
         #expect(once.status == 0, "\(once.stderr)")
         let retention = once.stderr.split(separator: "\n").map { LogLine(String($0)) }.filter { $0["event"] == "retention" }
