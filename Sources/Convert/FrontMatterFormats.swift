@@ -1,6 +1,5 @@
 internal import FeedModel
 internal import Markup
-internal import Foundation
 
 /// The golden format of ../shared/format/SPEC.md, byte for byte.
 enum HexoFormat {
@@ -66,7 +65,7 @@ enum JekyllFormat {
             text = String(atWord) + " …"
         }
         // Quotes too: a theme may put it into `content="…"`.
-        return BraceEscaper.escape(HTMLEscaping.attribute(text).replacingOccurrences(of: "'", with: "&#39;"))
+        return BraceEscaper.escape(HTMLEscaping.anyQuotedAttribute(text))
     }
 
     static func jekyllDate(_ date: Timestamp) -> String {

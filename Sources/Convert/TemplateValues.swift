@@ -61,7 +61,7 @@ enum TemplateValues {
     static func inert(_ text: String) -> String {
         var inert = BraceEscapedText(capacity: text.utf8.count + 16)
         // `'` too: a single-quoted attribute ends at one (Mustache's own `{{x}}` writes `&#39;`).
-        inert.appendMarkdownBody(HTMLEscaping.attribute(text).replacingOccurrences(of: "'", with: "&#39;"))
+        inert.appendMarkdownBody(HTMLEscaping.anyQuotedAttribute(text))
         return inert.string
     }
 }

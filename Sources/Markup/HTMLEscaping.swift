@@ -11,6 +11,12 @@ public enum HTMLEscaping {
     /// reads the next value's text as attributes (`onerror=…`).
     public static func attribute(_ value: String) -> String { escaped(value, quotes: true) }
 
+    /// For a value a template or theme may write between single quotes as well: `'` too.
+    public static func anyQuotedAttribute(_ value: String) -> String {
+        let escaped = attribute(value)
+        return escaped.utf8.contains(UInt8(ascii: "'")) ? escaped.replacing("'", with: "&#39;") : escaped
+    }
+
     private static func escaped(_ text: String, quotes: Bool) -> String {
         var copy = text
         let escaped = copy.withUTF8 { input -> String? in

@@ -50,7 +50,8 @@ struct SafetyCheck {
             // A start tag the tree builder ignored (it may act in the page) leaves its source in a text
             // run; in a stylesheet any `<` is rewritten (`CleanHTMLWriter.writeStyle`).
             return inStyle
-                ? !node.originalText.contains(UInt8(ascii: "<")) && InlineStyle.isContainedStylesheet(node.text.utf8)
+                // (An at-rule cannot be seen here, in shortened text: `HTMLSanitizer.mayHoldAtRule`.)
+                ? !node.originalText.contains(UInt8(ascii: "<"))
                 : !Self.hasTagStart(node.originalText)
         case .whitespace:
             return true

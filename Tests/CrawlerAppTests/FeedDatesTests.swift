@@ -14,6 +14,15 @@ import Testing
         """
     }
 
+    /// `once` over `feeds` (served at /NAME), and the documents it stored.
+    private func crawl(_ server: LoopbackHTTPServer, feeds: [String]) throws -> (CrawlerProcess.Run, [String]) {
+        try folder.write("store: ./out\nfeeds:\n" + feeds.map { "  - url: \(server.url("/" + $0))\n    name: \($0)\n" }.joined(),
+                         to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        return (run, folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) })
+    }
+
     /// Sina's and RSSHub's Chinese feeds write China Standard Time as `CST`, which was read as the
     /// US's Central Time: every date 14 hours late (a post of 23:50 filed under the next day).
     @Test func aChineseFeedsCSTIsChinaStandardTime() throws {
@@ -21,11 +30,7 @@ import Testing
             ServedResponse(text: Self.feed(language: request.path == "/zh" ? "zh-cn" : "en-us",
                                            date: "Wed, 16 Feb 2022 23:50:43 CST"))
         }
-        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/zh"))\n    name: zh\n"
-                         + "  - url: \(server.url("/us"))\n    name: us\n", to: "feeds.yaml")
-        let run = try CrawlerProcess.run(["once"], in: folder.path)
-        #expect(run.status == 0, "\(run.stderr)")
-        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        let (_, stored) = try crawl(server, feeds: ["zh", "us"])
         let chinese = try #require(stored.first { $0.contains("zh-cn body") })
         #expect(chinese.contains("date: Wed, 16 Feb 2022 15:50:43 GMT"), "\(chinese)")
         let american = try #require(stored.first { $0.contains("en-us body") })
@@ -43,10 +48,7 @@ import Testing
             request.path == "/json" ? ServedResponse(contentType: "application/feed+json", text: json)
                 : ServedResponse(text: Self.feed(language: "en", date: "Wed, 16 Feb 2022 23:50:43 GMT"))
         }
-        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/json"))\n    name: json\n"
-                         + "  - url: \(server.url("/healthy"))\n    name: healthy\n", to: "feeds.yaml")
-        let run = try CrawlerProcess.run(["once"], in: folder.path)
-        #expect(run.status == 0, "\(run.stderr)")
+        let (run, _) = try crawl(server, feeds: ["json", "healthy"])
         let line = try #require(run.stderr.split(separator: "\n").first { $0.contains("event=fetch") && $0.contains("feed=json") })
         #expect(line.contains("unreadable_date=+275760-01-01T00:00:00Z"), "\(line)")
         #expect(folder.files(under: "out/posts").count == 2)
@@ -72,11 +74,7 @@ import Testing
             request.path == "/atom" ? ServedResponse(contentType: "application/atom+xml", text: atom)
                 : ServedResponse(contentType: "application/feed+json", text: json)
         }
-        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/atom"))\n    name: atom\n"
-                         + "  - url: \(server.url("/json"))\n    name: json\n", to: "feeds.yaml")
-        let run = try CrawlerProcess.run(["once"], in: folder.path)
-        #expect(run.status == 0, "\(run.stderr)")
-        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        let (run, stored) = try crawl(server, feeds: ["atom", "json"])
         // Round 13: an ISO-style date's CST was the US's, and an entry's own language did not count.
         let english = try #require(stored.first { $0.contains("english body") })
         #expect(english.contains("date: Thu, 17 Feb 2022 05:50:43 GMT"), "\(english)")

@@ -107,16 +107,7 @@ import Testing
         try crawl(server, feeds: ["healthy"] + titles.indices.map { "dots\($0)" }, output: "hugo", store: "./store")
         let documents = folder.files(under: "store/posts")
         let healthyDocument = try #require(documents.first { folder.read("store/posts/" + $0)?.contains("<p>fine</p>") == true })
-        try FileManager.default.createDirectory(atPath: folder.file("hugo-site/layouts/_default"), withIntermediateDirectories: true)
-        try folder.write("""
-            baseURL = "http://example.org/"
-            [[module.mounts]]
-            source = "\(folder.file("store/posts"))"
-            target = "content/posts"
-            """, to: "hugo-site/hugo.toml")
-        try folder.write("POST {{ .Content }}", to: "hugo-site/layouts/_default/single.html")
-        try folder.write("LIST {{ .Title }}", to: "hugo-site/layouts/_default/list.html")
-        try hugo.build(in: folder.file("hugo-site"))
+        try buildHugoSite(hugo, layouts: ["_default/single.html": "POST {{ .Content }}", "_default/list.html": "LIST {{ .Title }}"])
         let page = folder.read("hugo-site/public/posts/" + healthyDocument.dropLast(".html".count) + "/index.html")
         #expect(page?.hasPrefix("POST ") == true && page?.contains("<p>fine</p>") == true, "\(page ?? "no page")")
         #expect(folder.read("hugo-site/public/posts/index.html")?.hasPrefix("LIST Posts") == true)
@@ -140,17 +131,9 @@ import Testing
         let stored = folder.files(under: "store/posts").compactMap { folder.read("store/posts/" + $0) }
         #expect(stored.count == 2 && !stored.contains { $0.lowercased().contains("more -->") || $0.contains("<!--more")
                                                         || $0.contains("more\u{3000}-->") })
-        try FileManager.default.createDirectory(atPath: folder.file("hugo-site/layouts/_default"), withIntermediateDirectories: true)
-        try folder.write("""
-            baseURL = "http://example.org/"
-            disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
-            [[module.mounts]]
-            source = "\(folder.file("store/posts"))"
-            target = "content/posts"
-            """, to: "hugo-site/hugo.toml")
-        try folder.write("{{ range .Site.RegularPages }}<li>{{ .Summary }}</li>{{ end }}", to: "hugo-site/layouts/index.html")
-        try folder.write("{{ .Content }}", to: "hugo-site/layouts/_default/single.html")
-        try hugo.build(in: folder.file("hugo-site"))
+        try buildHugoSite(hugo, disabling: "[\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]",
+                          layouts: ["index.html": "{{ range .Site.RegularPages }}<li>{{ .Summary }}</li>{{ end }}",
+                                    "_default/single.html": "{{ .Content }}"])
         try expectBalanced(folder.read("hugo-site/public/index.html"))
 
         try crawl(server, feeds: ["hiding", "healthy"], output: "jekyll", store: "./site")
@@ -161,6 +144,20 @@ import Testing
         try jekyll.build(in: folder.file("site"))
         try expectBalanced(folder.read("site/_site/index.html"))
         #expect(folder.read("site/_site/index.html")?.contains("Paragraph 8") == false, "the whole post as its excerpt")
+    }
+
+    /// A Hugo site in hugo-site/ with the store's posts/ as its content/posts (as the README shows), built.
+    private func buildHugoSite(_ hugo: SiteBuilder, disabling kinds: String? = nil, layouts: [String: String]) throws {
+        try FileManager.default.createDirectory(atPath: folder.file("hugo-site/layouts/_default"), withIntermediateDirectories: true)
+        try folder.write("""
+            baseURL = "http://example.org/"
+            \(kinds.map { "disableKinds = " + $0 } ?? "")
+            [[module.mounts]]
+            source = "\(folder.file("store/posts"))"
+            target = "content/posts"
+            """, to: "hugo-site/hugo.toml")
+        for (path, text) in layouts { try folder.write(text, to: "hugo-site/layouts/" + path) }
+        try hugo.build(in: folder.file("hugo-site"))
     }
 
     private func expectBalanced(_ page: String?) throws {
