@@ -15,12 +15,22 @@ public enum StoredDocumentReader {
     static let bodyStart = "\n---\n\n<div>   \n"
     static let closing = "  \n</div>\n            "
 
+    /// The text as the crawler wrote it, from what an editor saved: Windows' line ends, a
+    /// byte-order mark, or the leading empty line dropped made a hand edit read as no document,
+    /// and `rebuild-index` then left it unprotected. (Reading only: the file keeps its bytes.)
+    static func asWritten(_ saved: String) -> String {
+        var text = saved.unicodeScalars.first == "\u{FEFF}" ? String(saved.unicodeScalars.dropFirst()) : saved
+        if text.utf8.contains(0x0D) { text = text.replacing("\r\n", with: "\n") }
+        return text.hasPrefix("---\n") ? "\n" + text : text
+    }
+
     private static func endsWithClosingDiv(_ text: String) -> Bool {
         text.utf8.reversed().drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }.starts(with: ">vid/<\n".utf8)
     }
 
     /// The document's date, or the first way it departs from the format.
-    public static func date(of text: String) throws(Problem) -> Timestamp {
+    public static func date(of written: String) throws(Problem) -> Timestamp {
+        let text = asWritten(written)
         guard text.hasPrefix(opening) else { throw .grammar("does not start with an empty line, --- and title:") }
         // The white space around the closing `</div>` is the format's, but an editor that trims
         // trailing white space (most do, on save) made a hand edit read as a broken document.
@@ -53,7 +63,8 @@ public enum StoredDocumentReader {
 extension StoredDocumentReader {
     /// The `date:` line of any dialect's front matter: RFC 1123 (Hexo), RFC 3339 (Hugo, templates),
     /// or Jekyll's `YYYY-MM-DD HH:MM:SS +0000`.
-    public static func anyDate(in text: String) throws(Problem) -> Timestamp {
+    public static func anyDate(in written: String) throws(Problem) -> Timestamp {
+        let text = StoredDocumentReader.asWritten(written)
         guard let line = text.split(separator: "\n", maxSplits: 40).first(where: { $0.hasPrefix("date: ") }) else {
             throw .grammar("no date: line in the front matter")
         }

@@ -123,6 +123,31 @@ import Testing
         #expect(verify.stdout.contains("posts/\(victim): changed:") && !verify.stdout.contains("corrupt"), "\(verify.stdout)")
     }
 
+    /// An editor on Windows saves with CRLF line ends, some add a byte-order mark, some drop a
+    /// leading empty line: each made a hand edit "corrupt", and `rebuild-index` (the advice)
+    /// left the file out of the index, so nothing protected the edit any more.
+    @Test(arguments: ["crlf", "bom", "leading line"])
+    func anEditorsLineEndsAndMarksAreAnEditNotCorruption(saving: String) throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let victim = try #require(documents.first)
+        let text = try #require(folder.read("store/posts/" + victim))
+            .replacingOccurrences(of: "Lorem", with: "Lorem (my note)")
+        let saved = switch saving {
+        case "crlf": text.replacingOccurrences(of: "\n", with: "\r\n")
+        case "bom": "\u{FEFF}" + text
+        default: String(text.dropFirst())
+        }
+        try folder.write(saved, to: "store/posts/" + victim)
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("posts/\(victim): changed:") && !verify.stdout.contains("corrupt"), "\(verify.stdout)")
+        let rebuilt = try crawler(["store", "rebuild-index"])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        let again = try crawler(["store", "verify"])
+        #expect(again.status == 0 && again.stdout.contains("verified 6 documents"), "\(again.stdout)")
+    }
+
     @Test func aTruncatedCopiedAndUnknownFileEachGetTheirAdvice() throws {
         let server = try crawled()
         defer { withExtendedLifetime(server) {} }
