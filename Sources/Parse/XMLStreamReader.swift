@@ -63,7 +63,8 @@ enum XMLFeedReader {
         guard treeFallback else { return .streamStopped }
         var itemsToSkip = itemsDelivered
         let copier = XMLTreeCopier(resolvesBase: resolvesBase)
-        let recoverable = EntityRepair.repair(bytes, recovering: true) ?? bytes
+        let quoted = AttributeRepair.repair(bytes)
+        let recoverable = EntityRepair.repair(quoted ?? bytes, recovering: true) ?? quoted ?? bytes
         var treeRecovered = false
         let treeHadRoot = tree(recoverable, url: url, encoding: encoding, copier: copier, recovered: {
             treeRecovered = true
@@ -80,7 +81,11 @@ enum XMLFeedReader {
         }
         if stopped { return .cut }
         // What stopped the stream, the recovering repair mended: HTML tags left open in the items' text.
-        if !treeRecovered { recovered("unclosed HTML tags in the items' text (<br>, <p>, <li>...) read as closed") }
+        if !treeRecovered, quoted != nil {
+            recovered("attribute values written without quotes (isPermaLink=false) read as quoted")
+        } else if !treeRecovered {
+            recovered("unclosed HTML tags in the items' text (<br>, <p>, <li>...) read as closed")
+        }
         return treeHadRoot || sawRoot ? .complete : .noRoot
     }
 

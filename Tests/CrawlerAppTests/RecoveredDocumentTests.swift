@@ -510,4 +510,31 @@ import Testing
         let broken = try #require(run.stderr.split(separator: "\n").first { $0.contains("feed=broken") })
         #expect(broken.contains("invalid JSON") && broken.contains("character"), "\(broken)")
     }
+
+    /// A guid written `isPermaLink=false` (no quotes: hand-rolled templates do) stopped libxml2
+    /// there: the item lost its guid, body and link, and its link became the channel's. Raw HTML
+    /// with a bare attribute (`<video controls>`, `<a href=…>`) in a later item did the same.
+    @Test func bareAttributeValuesCostNoItemItsFields() throws {
+        let items = (0..<3).map { number in
+            "<item><title>bare \(number)</title><guid isPermaLink=false>bare-\(number)</guid>"
+                + "<link>http://example.com/\(number)</link>"
+                + "<description>body \(number) of the story</description></item>"
+        }.joined() + "<item><title>bare html</title><guid>bare-html</guid><description>clip: "
+            + "<video controls src=clip.mp4></video> and <a href=http://example.com/x/>the page</a></description></item>"
+        let feed = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Bare</title>"
+            + "<link>http://example.com/</link>" + items + "</channel></rss>"
+        let (run, stored) = try crawl(["bare": feed])
+        #expect(run.status == 0, "\(run.stderr.suffix(1500))")
+        for number in 0..<3 {
+            let document = try #require(stored.first { $0.contains("title: 'bare \(number)'") }, "\(run.stderr.suffix(1500))")
+            #expect(document.contains("body \(number) of the story"), "\(document)")
+        }
+        let html = try #require(stored.first { $0.contains("title: bare html") || $0.contains("title: 'bare html'") })
+        #expect(html.contains("the page"), "\(html)")
+        let line = try #require(run.stderr.split(separator: "\n").first { $0.contains("event=fetch ") && $0.contains("feed=bare") })
+        #expect(line.contains("recovered="), "\(line)")
+        // Read again, nothing is new: the guids were read, so the items are the same.
+        let again = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(again.stderr.contains("event=pass new=0"), "\(again.stderr.suffix(800))")
+    }
 }
