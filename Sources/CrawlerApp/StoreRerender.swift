@@ -34,6 +34,12 @@ public struct StoreRerender {
         /// Files edited by hand, or of someone else's where a document moved to, kept beside it as
         /// `NAME.edited`, relative to the store.
         public var keptAside: [String] = []
+        /// Documents edited by hand, left as they are: the output settings are the ones they were
+        /// written with, so nothing requires taking the edit away. Relative to the store.
+        public var keptEdited: [String] = []
+        /// `--dry-run` under changed output settings: the documents edited by hand that a run would
+        /// set aside as `NAME.edited`, writing the crawler's version in their place.
+        public var wouldSetAside: [String] = []
         /// Documents not at their indexed path (deleted or moved by hand): left so, not written
         /// again, relative to the store.
         public var missing: [String] = []
@@ -55,6 +61,9 @@ public struct StoreRerender {
             StoreProfile.documentPath(in: $0) == config.documentPath
         } ?? true
         let keepsPlace = samePattern ? try store.replacedDocuments() : []
+        // A store in other output settings must be rewritten whole, edits and all (each kept as
+        // `NAME.edited`); under the same settings an edit wins over the crawler's version.
+        let outputChanges = try store.recordedProfile().map { $0 != StoreProfile.fingerprint(of: config) } ?? false
         while true {
             let rows = try store.storedSources(feed: feed, after: after, limit: Self.batchSize)
             guard let last = rows.last else { break }
@@ -83,9 +92,16 @@ public struct StoreRerender {
                 if store.hasFile(at: rewrite.oldPath) { present.append(rewrite) } else { report.missing.append(rewrite.oldPath) }
             }
             let changing = store.changing(present)
-            if !dryRun { report.keptAside += try store.rewrite(changing) }
-            report.rewritten += changing.count
-            report.moved += changing.filter { $0.path != $0.oldPath }.count
+            var writing: [DocumentStore.DocumentRewrite] = []
+            for rewrite in changing {
+                guard try store.isEditedByHand(rewrite) else { writing.append(rewrite); continue }
+                if !outputChanges { report.keptEdited.append(rewrite.oldPath); continue }
+                if dryRun { report.wouldSetAside.append(rewrite.oldPath) }
+                writing.append(rewrite)
+            }
+            if !dryRun { report.keptAside += try store.rewrite(writing) }
+            report.rewritten += writing.count
+            report.moved += writing.filter { $0.path != $0.oldPath }.count
             report.unchanged += present.count - changing.count
             progress(report)
         }

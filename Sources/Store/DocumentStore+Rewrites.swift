@@ -115,6 +115,14 @@ extension DocumentStore {
         return (replaced, kept)
     }
 
+    /// Whether the file a rewrite would replace was edited by hand since it was stored.
+    public func isEditedByHand(_ rewrite: DocumentRewrite) throws(StoreError) -> Bool {
+        guard DocumentStore.isContentHash(rewrite.shortHash),
+              let recorded = try index.documents(where: "short = '\(rewrite.shortHash)'").first,
+              recorded.path == rewrite.oldPath else { return false }
+        return isEditedByHand(recorded)
+    }
+
     private func isEditedByHand(document short: String) throws(StoreError) -> Bool {
         guard DocumentStore.isContentHash(short), let recorded = try index.documents(where: "short = '\(short)'").first else {
             return false

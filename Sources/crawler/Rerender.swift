@@ -101,6 +101,19 @@ extension StoreCommand {
                             + "not written again: " + report.missing.prefix(20).map(TerminalText.escapingControls).joined(separator: ", ")
                             + (report.missing.count > 20 ? ", ..." : ""))
             }
+            if !report.keptEdited.isEmpty {
+                let one = report.keptEdited.count == 1
+                printOutput("left \(counted(report.keptEdited.count, "document")) edited by hand as \(one ? "it is" : "they are"): "
+                            + report.keptEdited.prefix(20).map(TerminalText.escapingControls).joined(separator: ", ")
+                            + (report.keptEdited.count > 20 ? ", ..." : ""))
+            }
+            if !report.wouldSetAside.isEmpty {
+                printOutput("would set aside \(counted(report.wouldSetAside.count, "document")) edited by hand as NAME.edited "
+                            + "(the output settings changed, so the crawler's version takes \(report.wouldSetAside.count == 1 ? "its" : "their") "
+                            + "place; copy the edit back into the new document after): "
+                            + report.wouldSetAside.prefix(20).map(TerminalText.escapingControls).joined(separator: ", ")
+                            + (report.wouldSetAside.count > 20 ? ", ..." : ""))
+            }
             if !report.keptAside.isEmpty {
                 printOutput("kept \(counted(report.keptAside.count, "file")) edited by hand or not the store's, beside the documents "
                             + "written in their place: " + report.keptAside.map(TerminalText.escapingControls).joined(separator: ", "))

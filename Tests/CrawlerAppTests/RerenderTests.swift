@@ -76,6 +76,31 @@ import Testing
         #expect(verify.stdout.contains(".edited"), "\(verify.stdout)")
     }
 
+    /// Round 14: a rerender with the same output settings (after a feed's settings changed, or
+    /// just to be sure) put the crawler's version back over a post edited by hand and moved the
+    /// edit to `NAME.edited`, which the site does not publish; `verify` had promised that rerender
+    /// keeps an edit. An edit stays in place now; only a changed output (whose documents must all
+    /// be in the new format) sets it aside, and `--dry-run` names those first.
+    @Test func aRerenderWithTheSameOutputKeepsAHandEditInPlace() throws {
+        let hexo = try storeWithHexoDocuments()
+        let edited = hexo.keys.sorted()[0]
+        let mine = hexo[edited]!.replacingOccurrences(of: "story number", with: "OWNER EDIT story number")
+            .replacingOccurrences(of: "steady text", with: "OWNER EDIT steady text")
+        #expect(mine != hexo[edited]!)
+        try folder.write(mine, to: "store/" + edited)
+        let rerender = try crawler(["store", "rerender"])
+        #expect(rerender.status == 0, "\(rerender.stderr)")
+        #expect(folder.read("store/" + edited) == mine, "\(rerender.stdout)")
+        #expect(!folder.files(under: "store/posts").contains { $0.contains(".edited") }, "\(folder.files(under: "store/posts"))")
+        #expect(rerender.stdout.contains("left 1 document edited by hand as it is: " + edited), "\(rerender.stdout)")
+
+        try folder.write(feeds.config(["news", "healthy"], global: "output: hugo\n"), to: "feeds.yaml")
+        let dry = try crawler(["store", "rerender", "--dry-run"])
+        #expect(dry.stdout.contains("would set aside 1 document edited by hand as NAME.edited"), "\(dry.stdout)")
+        #expect(dry.stdout.contains(edited), "\(dry.stdout)")
+        #expect(folder.read("store/" + edited) == mine)
+    }
+
     @Test func theDaemonRefusesAChangedOutputAtStartToo() throws {
         let hexo = try storeWithHexoDocuments()
         try folder.write(feeds.config(["news", "healthy"], global: "output: jekyll\n"), to: "feeds.yaml")
