@@ -62,12 +62,15 @@ final class StoreFolder: Sendable {
         }
         let flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
         var opened = Glibc.openat(descriptor, name, flags)
+        var made = false
         if opened < 0 && errno == ENOENT && creating {
-            guard SystemCalls.mkdirat(descriptor, name) == 0 || errno == EEXIST else {
+            made = SystemCalls.mkdirat(descriptor, name) == 0
+            guard made || errno == EEXIST else {
                 throw .io(path: childPath, operation: "create folder", errno: errno)
             }
             opened = Glibc.openat(descriptor, name, flags)
         }
+        if made, opened >= 0 { giveToOwner(opened) }
         guard opened >= 0 else {
             let code = errno
             if code == ELOOP || code == ENOTDIR, kind(of: name) == .link {
@@ -93,6 +96,17 @@ final class StoreFolder: Sendable {
                            + "shows may lie outside the store (keep the store on one filesystem, with nothing mounted in it)")
         }
         return StoreFolder(descriptor: opened, path: childPath, device: device, mount: mount)
+    }
+
+    /// A folder root makes in a store of another user's (the service's, run as root to try a
+    /// feed) is given to the owner of the folder it is made in: root's own month folder made every
+    /// later pass of the service fail to write there. (Files need no such care: the service may
+    /// rename over and remove root's files in its own folders.)
+    private func giveToOwner(_ made: Int32) {
+        guard geteuid() == 0 else { return }
+        var parent = stat()
+        guard fstat(descriptor, &parent) == 0, parent.st_uid != 0 else { return }
+        _ = fchown(made, parent.st_uid, parent.st_gid)
     }
 
     private static func mountID(_ descriptor: Int32) -> UInt64? {

@@ -1,0 +1,49 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// A store the service runs as its own user (DynamicUser=, or `nobody` here) and that the
+/// operator also crawls as root (`crawler once --feed NAME` to try a feed): root's run made the
+/// month folders its own, and from then on every pass of the service failed each feed with an
+/// item of that month (`rename into place …: Permission denied`), its new items never stored.
+@Suite struct SharedStoreOwnerTests {
+    let folder = TemporaryFolder()
+    let feeds: RevisionFeedServer
+
+    init() throws {
+        feeds = try RevisionFeedServer()
+        feeds.serve("service", items: [RevisionFeedServer.item(guid: "s1", title: "Service one", body: "first story",
+                                                               date: "Sat, 01 Jun 2024 10:00:00 +0000")])
+        feeds.serve("tried", items: [RevisionFeedServer.item(guid: "t1", title: "Tried one", body: "tried story",
+                                                             date: "Wed, 15 Jan 2025 10:00:00 +0000")])
+    }
+
+    private func asService(_ arguments: [String]) throws -> CrawlerProcess.Run {
+        try CrawlerProcess.run(["--reuid=nobody", "--regid=nogroup", "--clear-groups", CrawlerProcess.binaryForAnyone]
+                               + arguments, in: folder.path, executable: "/usr/bin/setpriv")
+    }
+
+    @Test func foldersRootMakesInTheServicesStoreStayTheServices() throws {
+        chmod(folder.path, 0o755)
+        try FileManager.default.createDirectory(atPath: folder.file("store"), withIntermediateDirectories: false)
+        chown(folder.file("store"), 65534, 65534)
+        try folder.write(feeds.config(["service", "tried"]), to: "feeds.yaml")
+        let first = try asService(["once", "--feed", "service"])
+        #expect(first.status == 0, "\(first.stderr)")
+
+        let byRoot = try CrawlerProcess.run(["once", "--feed", "tried"], in: folder.path)
+        #expect(byRoot.status == 0, "\(byRoot.stderr)")
+        for made in ["store/posts/2025", "store/posts/2025/01"] {
+            var info = stat()
+            #expect(stat(folder.file(made), &info) == 0 && info.st_uid == 65534 && info.st_gid == 65534, "\(made)")
+        }
+
+        feeds.serve("service", items: [
+            RevisionFeedServer.item(guid: "s1", title: "Service one", body: "first story", date: "Sat, 01 Jun 2024 10:00:00 +0000"),
+            RevisionFeedServer.item(guid: "s2", title: "Service two", body: "second story", date: "Mon, 20 Jan 2025 10:00:00 +0000"),
+        ])
+        let again = try asService(["once"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(folder.documents().values.contains { $0.contains("second story") }, "\(again.stderr)")
+    }
+}
