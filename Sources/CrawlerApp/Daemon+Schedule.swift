@@ -10,7 +10,7 @@ extension Daemon {
     /// minute so a restart does not burst every feed at once. Gone feeds stay unscheduled.
     /// Returns the states read, so the flow need not read them again.
     func loadSchedule(from store: DocumentStore, now: Timestamp) -> [String: FeedState?] {
-        store.adoptRenamedFeeds(config.feeds, logger: logger)
+        store.adoptRenamedFeeds(config.feeds, disabled: config.disabledFeeds, logger: logger)
         let names = config.feeds.map(\.name)
         let read = (try? store.feedStates(names)) ?? Pipeline.statesOneByOne(names, store: store)
         var states: [String: FeedState?] = [:]
@@ -69,7 +69,7 @@ extension Daemon {
             return
         }
         fresh = RestartSettings.keepingRunning(fresh, running: config, logger: logger)
-        store.adoptRenamedFeeds(fresh.feeds, logger: logger)
+        store.adoptRenamedFeeds(fresh.feeds, disabled: fresh.disabledFeeds, logger: logger)
         let old = Dictionary(currentFeeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let now = WallClock.now()
         // Where a feed's entry sits in the file is no setting: a line added above it changes none.

@@ -25,6 +25,9 @@ public struct FeedReport: Sendable {
     /// versions only recorded (`keep-first`).
     public var replaced: Int = 0
     public var versionsRecorded: Int = 0
+    /// Duplicates of documents no configured feed owned (an index rebuilt, a feed moved and
+    /// renamed), now this feed's.
+    public var adopted: Int = 0
     /// Why the feed's items were not all read (`max_items`, `time_limit`); nil when they were.
     public var cut: String?
     /// New documents left for a later day by `max_documents_per_day`.

@@ -136,6 +136,7 @@ public struct Pipeline {
         if report.held > 0 { metadata["held"] = "\(report.held)" }
         if report.replaced > 0 { metadata["replaced"] = "\(report.replaced)" }
         if report.versionsRecorded > 0 { metadata["versions_recorded"] = "\(report.versionsRecorded)" }
+        if report.adopted > 0 { metadata["adopted"] = "\(report.adopted)" }
         if let limit = report.dailyBudgetReached {
             logger.notice("budget_reached", metadata: [
                 "feed": "\(report.feed)", "limit": "\(limit)", "held": "\(report.held)",

@@ -127,17 +127,22 @@ struct StoreBatch {
 private struct Revised {
     var replaced: Set<String> = []
     var recorded: Set<String> = []
+    var adopted: Set<String> = []
 
     init() {}
 
     init(_ outcome: DocumentStore.Outcome) {
         replaced = Set(outcome.replaced.map { $0.feed + "\n" + $0.shortHash })
         recorded = Set(outcome.recorded.map { $0.feed + "\n" + $0.shortHash })
+        adopted = Set(outcome.adopted.map { $0.feed + "\n" + $0.shortHash })
     }
 
     /// Replaced documents are not duplicates: they are moved from that count to `replaced`.
     mutating func count(_ documents: [Document], into report: inout FeedReport) {
-        guard !replaced.isEmpty || !recorded.isEmpty else { return }
+        guard !replaced.isEmpty || !recorded.isEmpty || !adopted.isEmpty else { return }
+        let adoptedHere = documents.filter { adopted.remove($0.feed + "\n" + $0.shortHash) != nil }.count
+        report.adopted = adoptedHere
+        report.state?.documents += adoptedHere
         report.replaced = documents.filter { replaced.remove($0.feed + "\n" + $0.shortHash) != nil }.count
         report.versionsRecorded = documents.filter { recorded.remove($0.feed + "\n" + $0.shortHash) != nil }.count
         report.duplicates = max(0, report.duplicates - report.replaced)

@@ -15,7 +15,10 @@ extension DocumentStore {
 extension DocumentStore {
     /// Moves renamed feeds' state to their new names, saying so in the log. Should that fail, the
     /// renamed feeds start afresh (their items are deduplicated by content still).
-    public func adoptRenamedFeeds(_ feeds: [FeedConfig], logger: Logger) {
+    /// `disabled`: the configuration's disabled feeds, whose documents are theirs still (see
+    /// `configuredFeeds`).
+    public func adoptRenamedFeeds(_ feeds: [FeedConfig], disabled: [FeedConfig], logger: Logger) {
+        configuredFeeds = Set((feeds + disabled).map(\.name))
         do {
             for rename in try adoptRenamedFeeds(feeds) {
                 logger.notice("feed_renamed", metadata: ["feed": "\(rename.to)", "from": "\(rename.from)"])

@@ -18,6 +18,10 @@ public final class DocumentStore {
     private var stagingConnection: SQLiteDatabase?
     /// What opening the store had to repair after an unclean stop.
     public let recovery: Recovery
+    /// The names of every feed in the configuration (enabled or not), once a crawl has said them:
+    /// a stored document none of them owns is adopted by the feed that reads it again. nil (a
+    /// store opened by a tool): nothing is adopted.
+    public var configuredFeeds: Set<String>?
 
     public struct Recovery: Sendable, Hashable {
         /// Temp files removed: documents a crash interrupted before they were durable.
@@ -44,6 +48,8 @@ public final class DocumentStore {
         public var replaced: [Document] = []
         /// Later versions only recorded, not written (`revisions: keep-first`).
         public var recorded: [Document] = []
+        /// Duplicates of documents no configured feed owned, now their reading feed's (`configuredFeeds`).
+        public var adopted: [Document] = []
 
         public init(stored: [Document], duplicates: Int, refused: [String: StoreError] = [:]) {
             self.stored = stored
@@ -264,13 +270,14 @@ public final class DocumentStore {
                          storedAt: Timestamp) throws(StoreError) -> Outcome {
         let revised = try storeRevisions(revisions, storedAt: storedAt)
         let written = Set(stored.map(\.shortHash)), revising = Set(revisions.map(\.shortHash))
-        try index.revisions.linkDuplicates(staged.documents.filter {
+        let adopted = try index.revisions.linkDuplicates(staged.documents.filter {
             !written.contains($0.shortHash) && !revising.contains($0.shortHash) && staged.refused[$0.shortHash] == nil
-        })
+        }, adoptingUnlessOwnedBy: configuredFeeds, storedAt: storedAt)
         var outcome = Outcome(stored: stored, duplicates: staged.documents.count - stored.count - revised.replaced.count
                                 - refusedCount(staged), refused: staged.refused)
         outcome.replaced = revised.replaced
         outcome.recorded = revised.recorded
+        outcome.adopted = adopted
         return outcome
     }
 

@@ -56,26 +56,48 @@ final class RevisionIndex {
     /// Items a batch found stored already under another identity of the same feed (its `identity:`
     /// changed, or fell back to guid and link): each now lives in that document too, so that its
     /// next version corrects the document instead of being stored as a second post. Never a
-    /// document another feed stored: a feed that copies another's item and then edits it would
-    /// write its text into that feed's post. Items with a file of their own keep it; a document
-    /// forgotten since is linked to nothing.
-    func linkDuplicates(_ documents: [Document]) throws(StoreError) {
+    /// document another configured feed stored: a feed that copies another's item and then edits
+    /// it would write its text into that feed's post. Items with a file of their own keep it; a
+    /// document forgotten since is linked to nothing.
+    ///
+    /// A document no feed of `configured` owns (its index lost and rebuilt from the files, or its
+    /// feed moved and renamed in one edit) is adopted: it becomes the reading feed's, as if that
+    /// feed had stored it, so its corrections replace it and `keep:` counts it. Returns those.
+    func linkDuplicates(_ documents: [Document], adoptingUnlessOwnedBy configured: Set<String>?,
+                        storedAt: Timestamp) throws(StoreError) -> [Document] {
         var missing: [Document] = []
         for document in documents where try file(of: document.feed, item: document.itemIdentity) == nil {
             missing.append(document)
         }
-        guard !missing.isEmpty else { return }
-        let link = try database.prepare("""
-            INSERT OR IGNORE INTO item_files (feed, item, document, hash, link)
-                SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM documents WHERE short = ?3)
-                AND EXISTS (SELECT 1 FROM provenance WHERE short = ?3 AND feed = ?1)
+        guard !missing.isEmpty else { return [] }
+        let owners = try database.prepare("SELECT feed FROM provenance WHERE short = ?1")
+        let exists = try database.prepare("SELECT 1 FROM documents WHERE short = ?1")
+        let adopt = try database.prepare("""
+            INSERT OR IGNORE INTO provenance (feed, item, short, hash, stored_at, revises) VALUES (?1, ?2, ?3, ?4, ?5, NULL)
             """)
+        let latest = try database.prepare("INSERT OR IGNORE INTO items (feed, item, short) VALUES (?1, ?2, ?3)")
+        var adopted: [Document] = []
         try database.transaction { () throws(StoreError) in
             for document in missing {
-                try link.run([.text(document.feed), .text(document.itemIdentity), .text(document.shortHash),
-                              .text(document.contentHash), .text(document.source?.item.link)])
+                var found = false
+                try exists.run([.text(document.shortHash)]) { _ in found = true }
+                guard found else { continue }
+                var feeds: Set<String> = []
+                try owners.run([.text(document.shortHash)]) { row in row.text(0).map { feeds.insert($0) } }
+                let feed = SQLiteStatement.Value.text(document.feed), item = SQLiteStatement.Value.text(document.itemIdentity)
+                let short = SQLiteStatement.Value.text(document.shortHash)
+                if !feeds.contains(document.feed) {
+                    guard let configured, feeds.isDisjoint(with: configured) else { continue }
+                    try adopt.run([feed, item, short, .text(document.contentHash), .integer(storedAt.secondsSince1970)])
+                    try latest.run([feed, item, short])
+                    adopted.append(document)
+                }
+                // A document adopted takes the feed's source values too: `rerender` renders it with
+                // that feed's settings, not those of a feed no longer configured.
+                try recordNew(document, source: feeds.contains(document.feed) ? nil : document.source.map(SourceCoding.encode))
             }
         }
+        return adopted
     }
 
     /// A new document (inside the caller's transaction): its item now lives in it, and its source

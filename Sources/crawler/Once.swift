@@ -89,7 +89,7 @@ struct Once: AsyncParsableCommand {
             printError("crawler: \(error)")
             throw ExitStatus.configError
         }
-        store.adoptRenamedFeeds(settings.feeds, logger: logger)
+        store.adoptRenamedFeeds(settings.feeds, disabled: settings.disabledFeeds, logger: logger)
         if force { try liftHolds(feeds, in: store) }
         let pipeline = try Pipeline(config: settings, logger: logger)
         let signals = SignalWatcher()  // Ctrl-C stops transfers in flight and keeps what is stored

@@ -1,0 +1,109 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// Documents whose feed the index no longer knows (the index lost and rebuilt from the files, or
+/// a feed moved to a new URL and renamed in one edit) are taken over by the configured feed that
+/// reads the same items: before, every later correction of such an item became a second post,
+/// and `keep:` never counted the old ones. A document a configured feed owns is never taken.
+@Suite struct AdoptedDocumentsTests {
+    let folder = TemporaryFolder()
+    let feeds: RevisionFeedServer
+
+    init() throws {
+        feeds = try RevisionFeedServer()
+    }
+
+    private func crawler(_ arguments: [String]) throws -> CrawlerProcess.Run {
+        try CrawlerProcess.run(arguments, in: folder.path)
+    }
+
+    /// Two items of `blog` (the same items whatever the feed's name), the first with `firstBody`.
+    private func serve(_ name: String, blog: String? = nil, firstBody: String) {
+        let blog = blog ?? name
+        feeds.serve(name, items: [
+            RevisionFeedServer.item(guid: "\(blog)-1", title: "First of \(blog)", body: firstBody,
+                                    date: "Sun, 01 Nov 2026 10:00:00 +0000"),
+            RevisionFeedServer.item(guid: "\(blog)-2", title: "Second of \(blog)", body: "second story of \(blog)",
+                                    date: "Mon, 02 Nov 2026 10:00:00 +0000"),
+        ])
+    }
+
+    private func fetchLine(_ run: CrawlerProcess.Run, feed: String) -> String {
+        run.stderr.split(separator: "\n").map(String.init).first { $0.contains("event=fetch ") && $0.contains("feed=\(feed) ") }
+            ?? run.stderr
+    }
+
+    /// The edit of the first item must correct its post in place, beside a healthy feed.
+    private func expectCorrectedInPlace(feed: String, run: CrawlerProcess.Run) {
+        let texts = folder.documents().values
+        #expect(texts.count == 4, "\(folder.documents().keys.sorted())\n\(run.stderr.suffix(1500))")
+        #expect(texts.contains { $0.contains("corrected story") })
+        #expect(!texts.contains { $0.contains("first story") }, "\(run.stderr.suffix(1500))")
+        #expect(fetchLine(run, feed: feed).contains("replaced=1"), "\(fetchLine(run, feed: feed))")
+        #expect(texts.contains { $0.contains("second story of healthy") })
+    }
+
+    @Test func anIndexRebuiltFromTheFilesGivesEachPostBackToItsFeed() throws {
+        serve("news", firstBody: "first story")
+        serve("healthy", firstBody: "healthy story")
+        try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        for name in ["index.sqlite", "index.sqlite-wal", "index.sqlite-shm"] {
+            try? FileManager.default.removeItem(atPath: folder.file("store/" + name))
+        }
+        let rebuilt = try crawler(["store", "rebuild-index"])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        let adopting = try crawler(["once"])
+        #expect(adopting.status == 0, "\(adopting.stderr)")
+        #expect(fetchLine(adopting, feed: "news").contains("adopted=2"), "\(fetchLine(adopting, feed: "news"))")
+
+        serve("news", firstBody: "corrected story")
+        let corrected = try crawler(["once"])
+        #expect(corrected.status == 0, "\(corrected.stderr)")
+        expectCorrectedInPlace(feed: "news", run: corrected)
+        let status = try crawler(["status"])
+        #expect(status.stdout.split(separator: "\n").contains { $0.hasPrefix("news ") && $0.split(separator: " ").last == "2" },
+                "\(status.stdout)")
+    }
+
+    @Test func aFeedMovedAndRenamedInOneEditKeepsItsPosts() throws {
+        serve("old", firstBody: "first story")
+        serve("healthy", firstBody: "healthy story")
+        try folder.write(feeds.config(["old", "healthy"]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        // The blog moved: a new URL (the same items), and the operator named the feed anew.
+        serve("moved", blog: "old", firstBody: "first story")
+        try folder.write(feeds.config(["moved", "healthy"]), to: "feeds.yaml")
+        let adopting = try crawler(["once"])
+        #expect(fetchLine(adopting, feed: "moved").contains("adopted=2"), "\(fetchLine(adopting, feed: "moved"))")
+
+        serve("moved", blog: "old", firstBody: "corrected story")
+        let corrected = try crawler(["once"])
+        expectCorrectedInPlace(feed: "moved", run: corrected)
+    }
+
+    /// A feed that carries another configured feed's items (a planet, a copycat) takes none of
+    /// its posts: its edit is its own new document, the other feed's post untouched.
+    @Test func aConfiguredFeedsPostsAreNotTaken() throws {
+        serve("original", firstBody: "first story")
+        serve("healthy", firstBody: "healthy story")
+        try folder.write(feeds.config(["original", "healthy"]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        feeds.serve("copycat", items: [
+            RevisionFeedServer.item(guid: "original-1", title: "First of original", body: "first story",
+                                    date: "Sun, 01 Nov 2026 10:00:00 +0000"),
+        ])
+        try folder.write(feeds.config(["original", "healthy", "copycat"]), to: "feeds.yaml")
+        let copied = try crawler(["once"])
+        #expect(!fetchLine(copied, feed: "copycat").contains("adopted"), "\(fetchLine(copied, feed: "copycat"))")
+        feeds.serve("copycat", items: [
+            RevisionFeedServer.item(guid: "original-1", title: "First of original", body: "defaced story",
+                                    date: "Sun, 01 Nov 2026 10:00:00 +0000"),
+        ])
+        #expect(try crawler(["once"]).status == 0)
+        let texts = folder.documents().values
+        #expect(texts.contains { $0.contains("first story") })
+        #expect(texts.contains { $0.contains("defaced story") })
+    }
+}
