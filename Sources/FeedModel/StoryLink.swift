@@ -23,3 +23,29 @@ public enum StoryLink {
         return name.hasPrefix("utm_") || trackingNames.contains(String(name))
     }
 }
+
+/// Whether an item's new version under an identity already stored is the same story (a
+/// correction) or another one told under a reused guid (stored beside it, never over it).
+public enum SameStory {
+    /// The same link (tracking parameters aside), or either unknown: the same story. Another
+    /// link is another story (a short guid reused, `latest`, `7`), unless the guid names one post
+    /// the world over (a URL, a `tag:` or `urn:` name) and the item's own date is the stored
+    /// version's: WordPress keeps a corrected post's guid (`…/?p=123`) and date while its
+    /// permalink follows the corrected title, and that correction was stored as a second post.
+    public static func holds(storedLink: String?, storedDate: Int64?, _ document: Document) -> Bool {
+        guard let stored = storedLink, !stored.isEmpty, let link = document.source?.item.link, !link.isEmpty else {
+            return true
+        }
+        if stored == link || StoryLink.key(stored) == StoryLink.key(link) { return true }
+        guard let storedDate, let item = document.source?.item, let guid = item.id, isUniversal(guid),
+              let own = item.published ?? item.updated else { return false }
+        return own.secondsSince1970 == storedDate && document.date == own
+    }
+
+    /// A guid made to name one post anywhere: an absolute URL or URI (`https://…/?p=123`,
+    /// `tag:blogger.com,1999:blog-1.post-2`, `urn:uuid:…`).
+    static func isUniversal(_ guid: String) -> Bool {
+        let lowered = guid.lowercased()
+        return lowered.contains("://") || lowered.hasPrefix("tag:") || lowered.hasPrefix("urn:")
+    }
+}

@@ -23,6 +23,8 @@ enum FleetRevisionPlan {
         var document: String
         var hash: String
         var link: String?
+        /// The date of the version in the row.
+        var date: Int64?
     }
 
     /// A later version of an item that has a row: rewrite it (`replace`) or record it (`keep-first`).
@@ -73,8 +75,7 @@ enum FleetRevisionPlan {
     /// False when the row holds an item with another link than the document's (both known), as
     /// on one machine: tracking parameters aside (`StoryLink`).
     static func isSameStory(_ file: ItemFile, _ document: Document) -> Bool {
-        guard let stored = file.link, !stored.isEmpty, let link = document.source?.item.link, !link.isEmpty else { return true }
-        return stored == link || StoryLink.key(stored) == StoryLink.key(link)
+        SameStory.holds(storedLink: file.link, storedDate: file.date, document)
     }
 
     /// A source's bytes as `decode($n, 'hex')` takes them.
@@ -89,14 +90,16 @@ extension FleetDatabase {
     func itemFiles(_ keys: [FleetRevisionPlan.Key]) throws(FleetError) -> [FleetRevisionPlan.Key: FleetRevisionPlan.ItemFile] {
         guard !keys.isEmpty else { return [:] }
         let rows = try connection.query("""
-            SELECT f.feed, f.item, f.document, f.hash, f.link FROM item_files f
+            SELECT f.feed, f.item, f.document, f.hash, f.link, d.date FROM item_files f
             JOIN unnest($1::text[], $2::text[]) AS x (feed, item) ON f.feed = x.feed AND f.item = x.item
+            LEFT JOIN documents d ON d.hash16 = f.document
             """, [PostgresArray.literal(keys.map(\.feed)), PostgresArray.literal(keys.map(\.item))])
         var files: [FleetRevisionPlan.Key: FleetRevisionPlan.ItemFile] = [:]
         for record in rows.records {
             guard let feed = record["feed"], let item = record["item"], let document = record["document"],
                   let hash = record["hash"] else { continue }
-            files[.init(feed: feed, item: item)] = .init(document: document, hash: hash, link: record["link"])
+            files[.init(feed: feed, item: item)] = .init(document: document, hash: hash, link: record["link"],
+                                                         date: record["date"].flatMap { Int64($0) })
         }
         return files
     }

@@ -28,7 +28,7 @@ final class RevisionIndex {
     /// The document an item lives in, by its feed and identity, through any connection.
     static func prepareLookup(on database: SQLiteDatabase) throws(StoreError) -> SQLiteStatement {
         try database.prepare("""
-            SELECT item_files.document, item_files.hash, documents.path, item_files.link FROM item_files
+            SELECT item_files.document, item_files.hash, documents.path, item_files.link, documents.date FROM item_files
             JOIN documents ON documents.short = item_files.document WHERE feed = ?1 AND item = ?2
             """)
     }
@@ -38,13 +38,15 @@ final class RevisionIndex {
         let hash: String
         let path: String
         let link: String?
+        /// The date of the version in the file.
+        let date: Int64?
     }
 
     static func file(of feed: String, item: String, using lookup: SQLiteStatement) throws(StoreError) -> ItemFile? {
         var found: ItemFile?
         try lookup.run([.text(feed), .text(item)]) { row in
             found = ItemFile(document: row.text(0) ?? "", hash: row.text(1) ?? "", path: row.text(2) ?? "",
-                             link: row.text(3))
+                             link: row.text(3), date: row.integer(4))
         }
         return found
     }

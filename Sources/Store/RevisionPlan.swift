@@ -39,12 +39,11 @@ enum RevisionPlan {
         return try RevisionIndex.file(of: document.feed, item: document.itemIdentity, using: lookup)
     }
 
-    /// False when the file holds an item with another link than the document's (both known).
-    /// Links are compared without their tracking parameters: a feed that stamps each
-    /// fetch's link with a new `utm_campaign` was a new story, and a new post, on every poll.
+    /// False when the file holds an item with another link than the document's (both known), and
+    /// another date (`SameStory`). Links are compared without their tracking parameters: a feed
+    /// that stamps each fetch's link with a new `utm_campaign` was a new story on every poll.
     static func isSameStory(_ file: RevisionIndex.ItemFile, _ document: Document) -> Bool {
-        guard let stored = file.link, !stored.isEmpty, let link = document.source?.item.link, !link.isEmpty else { return true }
-        return stored == link || StoryLink.key(stored) == StoryLink.key(link)
+        SameStory.holds(storedLink: file.link, storedDate: file.date, document)
     }
 
     /// Of `itemsWithFiles`, those that are later versions of the same story (`isSameStory`): a

@@ -277,20 +277,44 @@ import Testing
 
     @Test func aGuidReusedForAnotherStoryInALaterPollOverwritesNothing() throws {
         try folder.write(feeds.config(["reuse", "healthy"]), to: "feeds.yaml")
+        let monday = "Mon, 30 Nov 2026 10:00:00 +0000", tuesday = "Tue, 01 Dec 2026 10:00:00 +0000"
         feeds.serve("reuse", items: [Feed.item(guid: "slot", title: "Monday", body: "monday story",
-                                               link: "https://example.org/monday")])
+                                               link: "https://example.org/monday", date: monday)])
         #expect(try once().status == 0)
-        // The same guid, one poll later, for a different story (another link).
+        // The same guid, one poll later, for a different story (another link, another date).
         feeds.serve("reuse", items: [Feed.item(guid: "slot", title: "Tuesday", body: "tuesday story",
-                                               link: "https://example.org/tuesday")])
+                                               link: "https://example.org/tuesday", date: tuesday)])
         #expect(try once().status == 0)
         feeds.serve("reuse", items: [Feed.item(guid: "slot", title: "Tuesday", body: "tuesday story, corrected",
-                                               link: "https://example.org/tuesday")])
+                                               link: "https://example.org/tuesday", date: tuesday)])
         #expect(try once().status == 0)
         let texts = Array(folder.documents().values)
         #expect(texts.count == 3)
         #expect(texts.contains { $0.contains("monday story") })
         #expect(texts.contains { $0.contains("tuesday story, corrected") })
+        expectHealthyStored()
+    }
+
+    /// Round 14: WordPress keeps an edited post's guid (`?p=123`) and date, and its permalink
+    /// follows the corrected title: the correction became a second post, because another link
+    /// under one guid read as another story. The same guid and the same date of the feed's own
+    /// is the same story, whatever its link.
+    @Test func aCorrectedTitleThatMovesThePermalinkIsACorrection() throws {
+        try folder.write(feeds.config(["wordpress", "healthy"]), to: "feeds.yaml")
+        let posted = "Tue, 01 Dec 2026 09:30:00 +0000"
+        feeds.serve("wordpress", items: [Feed.item(guid: "https://blog.example/?p=123", title: "Helo wrold",
+                                                   body: "teh first post", link: "https://blog.example/2026/12/helo-wrold/",
+                                                   date: posted)])
+        #expect(try once().status == 0)
+        feeds.serve("wordpress", items: [Feed.item(guid: "https://blog.example/?p=123", title: "Hello world",
+                                                   body: "the first post", link: "https://blog.example/2026/12/hello-world/",
+                                                   date: posted)])
+        let corrected = try once()
+        #expect(corrected.status == 0)
+        let texts = Array(folder.documents().values)
+        #expect(texts.count == 2, "\(corrected.stderr.suffix(1500))")
+        #expect(texts.contains { $0.contains("Hello world") && $0.contains("the first post") }, "\(texts)")
+        #expect(!texts.contains { $0.contains("Helo wrold") })
         expectHealthyStored()
     }
 
