@@ -14,6 +14,19 @@ public struct HTMLSanitizer: Sendable {
     public init() {}
 
     public func sanitize(_ html: String) -> String {
+        Self.closingNoCDATA(cleaned(html))
+    }
+
+    /// Site generators' own feeds (jekyll-feed, hexo-generator-feed) put each post's content in a
+    /// CDATA section: a post that writes `]]>` (about XML, or in code) ended it there, and the
+    /// site's feed.xml was no XML for any subscriber. `]]&gt;` reads the same in text, in an
+    /// attribute's value and in a comment.
+    private static func closingNoCDATA(_ html: String) -> String {
+        guard html.containsUTF8(UInt8(ascii: "]")), html.contains("]]>") else { return html }
+        return html.replacing("]]>", with: "]]&gt;")
+    }
+
+    private func cleaned(_ html: String) -> String {
         // Without `<` or `&` there is no markup and nothing a parser would decode.
         guard html.containsUTF8(UInt8(ascii: "<")) || html.containsUTF8(UInt8(ascii: "&")) else { return html }
         let source = Array(html.utf8)

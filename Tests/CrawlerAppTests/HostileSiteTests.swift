@@ -91,6 +91,34 @@ import Testing
         #expect(ran == ["control"], "script ran from a feed's value: \(ran.subtracting(["control"]).sorted()); healthy page \(healthyPage)")
     }
 
+    /// jekyll-feed (and hexo-generator-feed) put each post's content in a CDATA section: an
+    /// ordinary post about XML that wrote `]]>` ended it, and the site's own feed.xml was no
+    /// longer XML for any subscriber. The body says `]]&gt;` now, which reads the same.
+    @Test func aBodyThatWritesTheEndOfCDATAKeepsTheSitesFeedWellFormed() throws {
+        let jekyll = try SiteBuilder.jekyll()
+        let xml = Self.feed(channel: "XML", items: [Self.item("x1", title: "About XML",
+            // `]]>` raw in the body's HTML, written inside the feed's own CDATA wrapper.
+            body: "<p>The sequence ]]]]><![CDATA[> ends a CDATA section.</p><pre>a]]]]><![CDATA[>b</pre>")])
+        let healthy = Self.feed(channel: "Healthy", items: [Self.item("h1", title: "Healthy post", body: "<p>fine</p>")])
+        let server = try serve(["/xml": xml, "/healthy": healthy])
+        try crawl(server, feeds: ["xml", "healthy"], output: "jekyll", store: "./site")
+        let stored = folder.files(under: "site/_posts").compactMap { folder.read("site/_posts/" + $0) }
+        #expect(stored.count == 2 && stored.contains { $0.contains("ends a CDATA section") }, "\(stored)")
+        #expect(!stored.contains { $0.contains("]]>") })
+        try folder.write("""
+            plugins: [jekyll-feed]
+            exclude: [index.sqlite, index.sqlite-wal, index.sqlite-shm, lock, tmp]
+            """, to: "site/_config.yml")
+        try jekyll.build(in: folder.file("site"))
+        let parse = Process()
+        parse.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        parse.arguments = ["-c", "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])", folder.file("site/_site/feed.xml")]
+        try parse.run()
+        parse.waitUntilExit()
+        #expect(parse.terminationStatus == 0, "\(folder.read("site/_site/feed.xml") ?? "no feed.xml")")
+        #expect(folder.read("site/_site/feed.xml")?.contains("Healthy post") == true)
+    }
+
     /// Hugo makes a page of each category at `/categories/<term>/`, keeping `..`: a channel title
     /// of `..` failed the whole build (nothing published, the healthy feed's posts included), and
     /// `../posts/2022/02/<hash>` took the place of another feed's post.
@@ -120,7 +148,7 @@ import Testing
         let hugo = try SiteBuilder.hugo()
         let jekyll = try SiteBuilder.jekyll()
         let hiding = Self.feed(channel: "Hiding", items: [Self.item("hide", title: "Innocent",
-            body: "<p>Read this. <font style=\"display:none\">x <!--more--><!-- MORE --><!--\u{A0}more\u{3000}-->\n\n</font>The end.</p>")])
+            body: "<p>Read this. <font style=\"display:none\">x <!--more--><!-- MORE --><!--\u{A0}more\u{3000}--><!--\u{FEFF}more-->\n\n</font>The end.</p>")])
         // A long post, as a real feed has them: its excerpt is its beginning, not all of it.
         let paragraphs = (1...8).map { "<p>Paragraph \($0) of a long and ordinary article, with enough words to fill a line.</p>" }
         let healthy = Self.feed(channel: "Healthy", items: [Self.item("h1", title: "Healthy post",
@@ -130,7 +158,7 @@ import Testing
         try crawl(server, feeds: ["hiding", "healthy"], output: "hugo", store: "./store")
         let stored = folder.files(under: "store/posts").compactMap { folder.read("store/posts/" + $0) }
         #expect(stored.count == 2 && !stored.contains { $0.lowercased().contains("more -->") || $0.contains("<!--more")
-                                                        || $0.contains("more\u{3000}-->") })
+                                                        || $0.contains("more\u{3000}-->") || $0.contains("\u{FEFF}more") })
         try buildHugoSite(hugo, disabling: "[\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]",
                           layouts: ["index.html": "{{ range .Site.RegularPages }}<li>{{ .Summary }}</li>{{ end }}",
                                     "_default/single.html": "{{ .Content }}"])
