@@ -65,9 +65,10 @@ public struct DocumentRenderer: Sendable {
 
     func categories(for item: Item) -> [String] {
         var values = feed.categories.filter { !$0.isEmpty }
-        if values.isEmpty { values = [FeedText.category(fallbackName)] }
+        // The channel title, else the feed's name (the operator's, as written): a post has a category.
+        if values.isEmpty { values = [FeedText.category(fallbackName) ?? feed.name] }
         guard feed.itemCategories else { return values }
-        for category in item.categories.lazy.filter({ !$0.isEmpty }).map(FeedText.category) where !values.contains(category) {
+        for category in item.categories.lazy.compactMap(FeedText.category) where !values.contains(category) {
             values.append(category)
         }
         return values

@@ -126,10 +126,14 @@ import Testing
         let hugo = try SiteBuilder.hugo()
         let healthy = Self.feed(channel: "Healthy", items: [Self.item("h1", title: "Healthy post", body: "<p>fine</p>")])
         var feeds = ["/healthy": healthy]
-        let titles = ["..", "../about", "../../../index.xml", ". .", "../posts", "..!", "..\u{A0}", ".?.", "..\u{200B}", "..²", "ⅰ.."]
+        // Round 14: `index.xml` (any case) is the file beside Hugo's term folders, and `!!!`, `&`,
+        // an emoji have no name left in a path (`/categories//`).
+        let titles = ["..", "../about", "../../../index.xml", ". .", "../posts", "..!", "..\u{A0}", ".?.", "..\u{200B}", "..²", "ⅰ..",
+                      "index.xml", "Index.Html", "!!!", "&amp;", "🎉"]
         for (index, title) in titles.enumerated() {
             feeds["/dots\(index)"] = Self.feed(channel: title, items: [
-                Self.item("d\(index)", title: "Dots \(index)", category: "../posts/2022/02", body: "<p>dots \(index)</p>")])
+                Self.item("d\(index)", title: "Dots \(index)", category: index % 2 == 0 ? "../posts/2022/02" : "INDEX.XML",
+                          body: "<p>dots \(index)</p>")])
         }
         let server = try serve(feeds)
         try crawl(server, feeds: ["healthy"] + titles.indices.map { "dots\($0)" }, output: "hugo", store: "./store")
@@ -139,6 +143,12 @@ import Testing
         let page = folder.read("hugo-site/public/posts/" + healthyDocument.dropLast(".html".count) + "/index.html")
         #expect(page?.hasPrefix("POST ") == true && page?.contains("<p>fine</p>") == true, "\(page ?? "no page")")
         #expect(folder.read("hugo-site/public/posts/index.html")?.hasPrefix("LIST Posts") == true)
+        // Every category a page of its own: each holds a letter or a digit.
+        let categories = documents.compactMap { folder.read("store/posts/" + $0) }.flatMap { text in
+            text.split(separator: "\n").filter { $0.hasPrefix("categories: [") }
+                .flatMap { $0.dropFirst(13).split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " '[]")) } }
+        }
+        #expect(!categories.isEmpty && categories.allSatisfy { $0.contains { $0.isLetter || $0.isNumber } }, "\(categories)")
     }
 
     /// Hugo's summary and Hexo's excerpt end at the first `<!--more-->`, Jekyll's at the first
