@@ -39,11 +39,12 @@ public struct Item: Sendable, Hashable {
         self.baseURL = baseURL
     }
 
-    /// The item's identity, kept apart from its content hash: guid, else link (its tracking
-    /// parameters aside: a link stamped anew on every fetch was a new item, a post per poll),
-    /// else title + date.
+    /// The item's identity, kept apart from its content hash: guid, else link (a URL's tracking
+    /// parameters aside, the guid's too: one stamped anew on every fetch was a new item, a post
+    /// per poll), else title + date.
     public var identity: String {
-        if let id, !id.isEmpty { return id }
+        // A permalink guid stamped anew on each fetch (`?utm_campaign=c7`) is one item still.
+        if let id, !id.isEmpty { return id.contains("://") ? StoryLink.key(id) : id }
         if let link, !link.isEmpty { return StoryLink.key(link) }
         let date = published ?? updated
         return "\(title)|\(date.map { String($0.secondsSince1970) } ?? "")"

@@ -11,16 +11,20 @@ public enum StoryLink {
         return String(link[..<question]) + (kept.isEmpty ? "" : "?" + kept.joined(separator: "&")) + link[end...]
     }
 
+    /// Click and share stamps, and the signatures CDNs put on each fetch's media URLs (Facebook's
+    /// and Instagram's `oh`/`oe`/`_nc_*`, CloudFront's `Expires`/`Signature`/`Key-Pair-Id`, S3's
+    /// `X-Amz-*`): none names another story or another image.
     private static let trackingNames: Set<String> = [
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
-        "_hsenc", "_hsmi", "mkt_tok", "ref_src", "ref_url",
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "igsh", "si", "spm",
+        "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "ref_src", "ref_url", "_ga", "_gl", "s_cid", "ncid", "ocid",
+        "oh", "oe", "expires", "signature", "key-pair-id",
     ]
 
     private static func isTracking(_ parameter: Substring) -> Bool {
         var name = (parameter.split(separator: "=", maxSplits: 1).first ?? parameter).lowercased()[...]
         // `&amp;utm_campaign=` escaped twice over in the feed reads as `amp;utm_campaign`.
         while name.hasPrefix("amp;") { name = name.dropFirst(4) }
-        return name.hasPrefix("utm_") || trackingNames.contains(String(name))
+        return name.hasPrefix("utm_") || name.hasPrefix("_nc_") || name.hasPrefix("x-amz-") || trackingNames.contains(String(name))
     }
 }
 

@@ -76,6 +76,27 @@ import Testing
         expectHealthyStored()
     }
 
+    /// Round 14: a permalink guid stamped with a new `utm_campaign` on every fetch (the link's
+    /// stamps were already left out, the guid's were not), and a photo whose CDN signs each
+    /// fetch's image URL anew (`oh=`, `oe=`, `_nc_ht=`) under a share link's `igsh=`: each fetch
+    /// was a new item, a new post per poll.
+    @Test func aGuidOrImageStampedOnEveryFetchIsOneItem() throws {
+        try folder.write(feeds.config(["stamped", "photos", "healthy"]), to: "feeds.yaml")
+        for round in 1...3 {
+            let guid = "https://example.org/story/42?utm_source=rss&amp;utm_campaign=c\(round)"
+            feeds.serve("stamped", items: ["<item><title>Stamped</title><guid isPermaLink=\"true\">\(guid)</guid>"
+                + "<description>read \(round) times</description></item>"])
+            feeds.serve("photos", items: ["<item><title></title><link>https://photos.example/p/Cx1?igsh=S\(round)</link>"
+                + "<description><![CDATA[<img src=\"https://scontent.example/v/t51/1.jpg?_nc_ht=h\(round)&oh=\(round)ab&oe=6\(round)\">]]>"
+                + "</description></item>"])
+            #expect(try once().status == 0)
+        }
+        let texts = Array(folder.documents().values)
+        #expect(texts.filter { $0.contains("Stamped") }.count == 1, "\(texts)")
+        #expect(texts.filter { $0.contains("1.jpg") }.count == 1, "\(texts)")
+        expectHealthyStored()
+    }
+
     /// Without a guid an item is known by its link: stamped anew on every fetch (escaped twice
     /// over, as `&amp;amp;` in the feed, too), it was a new item and a new post per poll. A
     /// fragment is no tracking: `/changelog#v1` and `#v2` under one guid are two releases.
