@@ -16,6 +16,8 @@ enum CharsetDetector {
         var reason: String?
         /// Bytes that are no character of `encoding`, written as U+FFFD in `bytes`.
         var replaced = 0
+        /// The failures of `encoding` were weighed already (`familyDetected`): read it whatever they are.
+        var damageJudged = false
     }
 
     /// The labels a document came with, normalised; nil where there was none.
@@ -80,7 +82,14 @@ enum CharsetDetector {
             return Plan(encoding: encoding, claimsUTF8: false, reason: labels.reason("the bytes read as \(encoding)", for: encoding))
         }
         if let label = labels.all.first(where: { $0 != "UTF-8" && readsWithFewDamaged(bytes, as: $0, check: check) }) {
+            if let sibling = cleanSibling(of: label, bytes: bytes) {
+                return Plan(encoding: sibling, claimsUTF8: false, reason: "the bytes read as \(sibling) (\(labels.described))")
+            }
             return Plan(encoding: label, claimsUTF8: false, reason: labels.reason("the bytes read as \(label)", for: label))
+        }
+        if let family = familyDetected(agreeingWith: labels, bytes: bytes, check: check) {
+            return Plan(encoding: family, claimsUTF8: false, reason: "the bytes read as \(family) (\(labels.described))",
+                        damageJudged: true)
         }
         let guess = UniversalDetector.guess(bytes, language: UniversalDetector.languageHint(in: bytes))
         return Plan(encoding: guess, claimsUTF8: false, reason: labels.reason("detected", for: guess))
@@ -100,8 +109,32 @@ enum CharsetDetector {
         // CMS that counts bytes) are replaced: read in its label, libxml2 stops at the first of
         // them (Shift_JIS: 1 item of 30 read), and a guess read all 30 GBK items as Latin-1.
         guard let (converted, replaced) = LegacyDecoding.utf8Replacing(bytes, from: encoding),
-              isBarelyDamaged(replaced, check: UTF8Check(bytes), label: encoding, bytes: bytes) else { return plan }
+              plan.damageJudged || isBarelyDamaged(replaced, check: UTF8Check(bytes), label: encoding, bytes: bytes)
+        else { return plan }
         return Plan(encoding: "UTF-8", claimsUTF8: true, bytes: converted, reason: plan.reason, replaced: replaced)
+    }
+
+    /// A label believed over its failures may still be the wrong member of the right family:
+    /// EUC-JP served as Shift_JIS reads in Shift_JIS but for a dozen characters. The detector's
+    /// encoding of the same family wins when it reads every byte.
+    private static func cleanSibling(of label: String, bytes: [UInt8]) -> String? {
+        guard let family = languageFamily(of: label), let detected = UniversalDetector.detect(bytes), detected != label,
+              languageFamily(of: detected) == family, LegacyDecoding.decodes(bytes, as: detected) else { return nil }
+        return detected
+    }
+
+    /// A Chinese, Japanese or Korean label whose failures are past what the feed's declared
+    /// language allows (a GBK feed that says `en-us`, with titles cut inside characters): when
+    /// the detector, asked without the language, finds the label's own family in the bytes, and
+    /// that encoding fails no more than once in eight sequences, the feed is read in it. A guess
+    /// led by the declared language read such a feed as Latin-1, and its stored posts were
+    /// "corrected" into mojibake.
+    private static func familyDetected(agreeingWith labels: Labels, bytes: [UInt8], check: UTF8Check) -> String? {
+        let families = Set(labels.all.compactMap(languageFamily(of:)))
+        guard !families.isEmpty, let detected = UniversalDetector.detect(bytes),
+              let family = languageFamily(of: detected), families.contains(family),
+              let (_, replaced) = LegacyDecoding.utf8Replacing(bytes, from: detected) else { return nil }
+        return replaced * 8 <= check.invalid + check.multibyte ? detected : nil
     }
 
     /// Whether `bytes` read as `encoding` but for a very few bytes (`isBarelyDamaged`).

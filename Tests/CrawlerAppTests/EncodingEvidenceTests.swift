@@ -160,6 +160,45 @@ import Testing
         #expect(gbk.contains("1 byte that is no GB18030 replaced"), "\(gbk)")
     }
 
+    /// Round 14: a GBK feed that declares `<language>en-us</language>` (a common slip) with half
+    /// its titles cut inside a character was read as Latin-1, and every post stored before was
+    /// "corrected" into mojibake; EUC-JP bytes labelled Shift_JIS were read in the label, a dozen
+    /// characters lost. The bytes' own evidence (the detector, of the label's family) decides.
+    @Test func aCJKLabelTheBytesBelieThenTheDetectorOfItsFamilyDecides() throws {
+        func feed(_ text: String, encoding: String, label: String, language: String, cuts: Set<Int>) throws -> [UInt8] {
+            var bytes = try Self.iconv("<?xml version=\"1.0\" encoding=\"\(label)\"?>\n<rss version=\"2.0\"><channel>"
+                                       + "<title>t</title><language>\(language)</language>", to: encoding)
+            for index in 0..<30 {
+                var title = try Self.iconv("\(text) \(index)", to: encoding)
+                if cuts.contains(index) { title = Array(title.prefix(9)) }
+                bytes += try Self.iconv("<item><guid>g\(index)</guid><title>", to: encoding) + title
+                bytes += try Self.iconv("</title><description>\(text) \(index)</description></item>\n", to: encoding)
+            }
+            return bytes + Array("</channel></rss>".utf8)
+        }
+        let served: [String: (String, [UInt8])] = [
+            "/english": ("text/xml; charset=GBK", try feed(Self.chinese, encoding: "GBK", label: "GBK", language: "en-us",
+                                                          cuts: Set(stride(from: 1, to: 30, by: 2)))),
+            "/mislabelled": ("text/xml; charset=Shift_JIS", try feed(Self.japanese, encoding: "EUC-JP", label: "Shift_JIS",
+                                                                    language: "ja", cuts: [])),
+            "/healthy": ("text/xml; charset=GBK", try feed("健康", encoding: "GBK", label: "GBK", language: "zh-cn", cuts: [])),
+        ]
+        let server = try LoopbackHTTPServer { request in
+            let (type, body) = served[request.path] ?? ("text/plain", [])
+            return ServedResponse(headers: [("Content-Type", type)], body: body)
+        }
+        try folder.write("store: ./out\nfeeds:\n" + ["english", "mislabelled", "healthy"].map {
+            "  - url: \(server.url("/" + $0))\n    name: \($0)\n" }.joined(), to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.filter { $0.contains(Self.chinese + " 29") }.count == 1, "\(stored.first ?? "")")
+        #expect(stored.filter { $0.contains(String(Self.chinese.prefix(4))) }.count == 30, "\(run.stderr.suffix(1500))")
+        #expect(stored.filter { $0.contains(Self.japanese + " ") }.count == 30,
+                "\(stored.first { !$0.contains("健康") && !$0.contains("抓实") } ?? "")")
+        #expect(stored.filter { $0.contains("健康") }.count == 30)
+    }
+
     /// Round 12 on the rule above: one broken byte in a UTF-8 feed under a server's default
     /// `charset=ISO-8859-1` still made every item mojibake (the tolerance asked for a UTF-8 label),
     /// and Latin-1 text labelled GBK, failing in a few places, was now read as Chinese.
