@@ -37,35 +37,11 @@ enum InlineStyle {
         let name = text[..<colon].trimmingSpaces().lowercased()
         guard properties.contains(name) else { return false }
         let value = text[text.index(after: colon)...].lowercased()
-        // A margin or an indent of plain lengths only: `-` or a function (`calc(300px * sin(270deg))`
-        // is negative too) could pull the box, or its text, over the page around it.
-        if name.hasPrefix("margin") || ["text-indent", "letter-spacing", "word-spacing"].contains(name) {
-            return !value.contains { $0 == "-" || $0 == "(" }
-        }
-        // Type of a sane size: glyphs of 5,000 px on a line of no height spill over the whole page,
-        // each one a part of the link they are in.
-        if name == "font-size" || name == "line-height" { return isModestSize(value) }
+        // Lengths within bounds, never negative, of no function (`CSSLengths`): a box's padding or
+        // its glyphs could otherwise paint over the page around the post.
+        if let kind = CSSLengths.kind(of: name), !CSSLengths.isModest(value, kind: kind) { return false }
         // Text no one sees is a link no one knows they click.
         if name == "color" { return isVisibleColour(value) }
-        return true
-    }
-
-    /// Lengths without functions or viewport units, no larger than 8 em (or a unitless 8, or 800%)
-    /// or 200 of an absolute unit.
-    private static func isModestSize(_ value: String) -> Bool {
-        guard !value.contains("("), !value.contains("-") else { return false }
-        var index = value.startIndex
-        while let start = value[index...].firstIndex(where: { $0.isASCII && ($0.isNumber || $0 == ".") }) {
-            let numberEnd = value[start...].firstIndex { !($0.isASCII && ($0.isNumber || $0 == ".")) } ?? value.endIndex
-            let unitEnd = value[numberEnd...].firstIndex { !($0.isLetter || $0 == "%") } ?? value.endIndex
-            guard let number = Double(value[start..<numberEnd]) else { return false }
-            let unit = String(value[numberEnd..<unitEnd])
-            // Sizes of the window (vw, dvh...) or its container (cqw...): as large as the page.
-            if ["v", "dv", "sv", "lv", "cq"].contains(where: unit.hasPrefix) { return false }
-            let limit: Double = ["", "em", "rem", "ex", "ch", "lh", "rlh"].contains(unit) ? 8 : unit == "%" ? 800 : 200
-            if number > limit { return false }
-            index = unitEnd
-        }
         return true
     }
 

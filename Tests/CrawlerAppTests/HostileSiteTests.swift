@@ -1,5 +1,6 @@
 import CrawlerTestKit
 import Foundation
+import Synchronization
 import Testing
 
 /// A feed's values as a site's theme prints them: real Jekyll and Hugo builds of what `crawler
@@ -239,6 +240,86 @@ import Testing
         #expect(styled.contains("<a href=\"https://evil.example/all\" style=\"line-height:0\">all</a>"), "\(styled)")
     }
 
+    /// Round 14: the bounds on font sizes were read past (`1E3px`, `50cm`, nested `8em`s), and
+    /// lengths of listed properties had none (`padding-top:3000px` on a span painted over the site's
+    /// header, `margin-top:99999999px` pushed every later post off the page). Each stored body is
+    /// laid out by Chromium under a header: nothing of it may reach over the header, or stretch the
+    /// post past a few screens. A control written as it came in must.
+    @Test func aFeedsStyleStaysInsideItsPostInABrowser() throws {
+        let chromium = try HeadlessChromium()
+        let vectors = [
+            "cm": "<p style=\"font-size:50cm;line-height:1px;color:#c00;margin:0;height:0\">X</p>",
+            "exponent": "<p style=\"font-size:1E3px;line-height:0\">X</p><p style=\"line-height:1e2\">Y</p>",
+            "nested": "<span style=\"font-size:8em\"><span style=\"font-size:8em\"><span style=\"font-size:8em\">X</span></span></span>",
+            "padding": "<p>text <span style=\"padding-top:3000px;padding-bottom:3000px;background:#0a0\">X</span></p>",
+            "tall": "<div style=\"height:1e9px\">X</div><div style=\"min-height:100in\">Y</div>",
+            "pushed": "<div style=\"margin-top:99999999px\">X</div><div style=\"border-top:5000px solid #1e3\">Y</div>",
+        ]
+        let ordinary = "<p style=\"font-size: 14px; padding: 10px; width: 300px; border: 1px solid #1e3\">ordinary</p>"
+        let items = vectors.sorted { $0.key < $1.key }.map { Self.item($0.key, title: $0.key, body: $0.value) }
+            + [Self.item("ordinary", title: "ordinary", body: ordinary)]
+        let pages = SharedPages()
+        let server = try LoopbackHTTPServer { request in
+            if request.path == "/styled" { return ServedResponse(text: Self.feed(channel: "Styled", items: items)) }
+            if request.path == "/healthy" {
+                return ServedResponse(text: Self.feed(channel: "Healthy", items: [Self.item("h1", title: "Healthy", body: "<p>fine</p>")]))
+            }
+            if let page = pages.value[request.path] { return ServedResponse(contentType: "text/html; charset=utf-8", text: page) }
+            return ServedResponse(status: 404, contentType: "text/plain", text: "not here")
+        }
+        try crawl(server, feeds: ["styled", "healthy"], output: "hexo", store: "./store")
+        let stored = folder.files(under: "store/posts").compactMap { folder.read("store/posts/" + $0) }
+        #expect(stored.contains { $0.contains("<p>fine</p>") })
+        var served: [String: String] = [:]
+        for name in vectors.keys.sorted() + ["ordinary"] {
+            let document = try #require(stored.first { $0.contains("title: '\(name)'") || $0.contains("title: \(name)\n") })
+            let body = String(document[try #require(document.range(of: "<div>"))!.lowerBound...])
+            served["/\(name).html"] = Self.laidOut(body)
+        }
+        served["/control.html"] = Self.laidOut("<div>" + vectors["padding"]! + "</div>")
+        served["/frames.html"] = (vectors.keys.sorted() + ["ordinary", "control"])
+            .map { "<iframe src=\"/\($0).html\" width=\"1000\" height=\"700\"></iframe>" }.joined(separator: "\n")
+        pages.value = served
+        try chromium.load(server.url("/frames.html"), profile: folder.file("chromium"))
+        let reports = server.requests.map { $0.path }.filter { $0.hasPrefix("/laid/") }
+        #expect(reports.contains("/laid/control/over"), "the harness saw no overflow in the control: \(reports)")
+        #expect(reports.contains("/laid/ordinary/inside"), "\(reports)")
+        for name in vectors.keys.sorted() { #expect(reports.contains("/laid/\(name)/inside"), "\(name): \(reports)") }
+        let kept = try #require(stored.first { $0.contains("ordinary</p>") })
+        #expect(kept.contains("font-size: 14px; padding: 10px; width: 300px; border: 1px solid #1e3"), "\(kept)")
+    }
+
+    /// A page as a site lays a post out: the site's header, then the body; once laid out, it says
+    /// (`/laid/NAME/inside` or `/over`) whether any box or glyph of the body reaches over the
+    /// header (a glyph's own overhang on a tight line aside), or makes the post taller than a few
+    /// screens.
+    private static func laidOut(_ body: String) -> String {
+        """
+        <!DOCTYPE html><html><body style="margin:0"><div id="header" style="height:100px">SITE HEADER</div>
+        <div id="post" style="width:800px">\(body)</div>
+        <script>
+        addEventListener('load', () => {
+          const name = location.pathname.slice(1).replace('.html', '');
+          const header = document.getElementById('header').getBoundingClientRect();
+          let over = document.getElementById('post').getBoundingClientRect().height > 3000;
+          const boxes = [];
+          for (const element of document.querySelectorAll('#post *')) boxes.push(...element.getClientRects());
+          // The glyphs themselves, which spill out of a box of no height.
+          const walker = document.createTreeWalker(document.getElementById('post'), NodeFilter.SHOW_TEXT);
+          while (walker.nextNode()) {
+            const range = document.createRange();
+            range.selectNodeContents(walker.currentNode);
+            boxes.push(...range.getClientRects());
+          }
+          for (const box of boxes) {
+            if (box.top < header.bottom - 24 || box.bottom > 3100 || box.width > 3000) over = true;
+          }
+          fetch('/laid/' + name + (over ? '/over' : '/inside'));
+        });
+        </script></body></html>
+        """
+    }
+
     /// A template that prints the title in the page (a by-line) let a feed's title of
     /// `{% endif %}` fail `jekyll build` for the whole site: only `body_inert` was inert. Every
     /// string has an `_inert` twin now.
@@ -267,5 +348,15 @@ import Testing
         let page = try #require(pages.first { $0.contains("byline") && $0.contains("Breaking") }, "\(pages)")
         #expect(page.contains("Breaking {% endif %} news {{ site.time }} by Ann {% raw %} in Liquid {% endif %}")
                 || page.contains("Breaking &#123;% endif %&#125; news &#123;&#123; site.time &#125;&#125;"), "\(page)")
+    }
+}
+
+/// Pages by path, set by a test once it has them, read by a loopback server's handler.
+final class SharedPages: Sendable {
+    private let storage = Mutex<[String: String]>([:])
+
+    var value: [String: String] {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
     }
 }
