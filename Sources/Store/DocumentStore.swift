@@ -107,7 +107,8 @@ public final class DocumentStore {
     /// The first folder of the store (any layout's, not `tmp/` or `assets/`) that holds a file at
     /// any depth: documents of an earlier `document_path:` count too.
     private static func folderHoldingFiles(_ root: StoreFolder) -> String? {
-        for entry in root.entries() where entry.kind == .folder && entry.name != "tmp" && entry.name != "assets" {
+        for entry in root.entries() where entry.kind == .folder && entry.name != "tmp" && entry.name != "assets"
+            && !KnownLayouts.isSiteOutput(entry.name) {
             if holdsFiles(root, under: entry.name) { return entry.name }
         }
         return nil

@@ -31,11 +31,20 @@ struct KnownLayouts {
     /// store's own files, for a layout whose first folder is a date).
     func mayHoldDocuments(top name: String) -> Bool {
         all.contains { layout in
-            layout.topFolder.contains("{") ? !Self.storeFiles.contains { name.hasPrefix($0) } : layout.topFolder == name
+            layout.topFolder.contains("{") ? !Self.storeFiles.contains { name.hasPrefix($0) } && !Self.isSiteOutput(name)
+                : layout.topFolder == name
         }
     }
 
     private static let storeFiles = ["index.sqlite", "lock", "runtime", "tmp", "assets"]
+
+    /// What a site generator builds or keeps beside its sources when the store is the site's
+    /// folder (Jekyll's `_site/`, Hugo's and Hexo's `public/`), and hidden folders (`.git`,
+    /// `.jekyll-cache`): Jekyll names its pages as the documents are named, and `verify` took
+    /// each for a copy of one. Never looked into, unless a layout puts documents there.
+    static func isSiteOutput(_ name: String) -> Bool {
+        name.hasPrefix(".") || ["_site", "public", "resources", "node_modules"].contains(name)
+    }
 
     /// Where the current layout puts it, for advice.
     func expectedPath(date: Timestamp, shortHash: String) -> String {

@@ -363,6 +363,7 @@ enum DocumentFiles {
         var listing = Listing()
         for entry in root.entries() where entry.name != "tmp" && entry.name != "assets" {
             let counts = layouts.mayHoldDocuments(top: entry.name) || indexedTops.contains(entry.name)
+            if entry.kind == .folder, !counts, KnownLayouts.isSiteOutput(entry.name) { continue }
             if entry.kind == .folder {
                 enter(root, entry.name, relative: entry.name, counts: counts, into: &listing)
             } else if entry.kind == .link, counts {

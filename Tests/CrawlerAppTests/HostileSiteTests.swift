@@ -120,6 +120,31 @@ import Testing
         #expect(folder.read("site/_site/feed.xml")?.contains("Healthy post") == true)
     }
 
+    /// Round 14: with the README's Jekyll layout (the store is the site's folder), the pages
+    /// Jekyll built into `_site/` (named by hash, as the posts are) were taken for copies of the
+    /// documents: `verify` failed on every one, and `forget --missing` refused a post deleted by
+    /// hand as "moved elsewhere".
+    @Test func aJekyllSitesBuiltPagesAreNoDocumentsOfTheStore() throws {
+        let jekyll = try SiteBuilder.jekyll()
+        let server = try serve(["/news": Self.feed(channel: "News", items: [Self.item("n1", title: "One", body: "<p>one</p>"),
+                                                                            Self.item("n2", title: "Two", body: "<p>two</p>")]),
+                                "/healthy": Self.feed(channel: "Healthy", items: [Self.item("h1", title: "Healthy", body: "<p>fine</p>")])])
+        try crawl(server, feeds: ["news", "healthy"], output: "jekyll", store: "./site")
+        try folder.write("""
+            permalink: /:year/:month/:day/:title:output_ext
+            exclude: [index.sqlite, index.sqlite-wal, index.sqlite-shm, lock, tmp]
+            """, to: "site/_config.yml")
+        try jekyll.build(in: folder.file("site"))
+        #expect(folder.files(under: "site/_site").contains { $0.hasSuffix(".html") })
+        let verify = try CrawlerProcess.run(["store", "verify"], in: folder.path)
+        #expect(verify.status == 0, "\(verify.stdout)")
+        let deleted = try #require(folder.files(under: "site/_posts").first)
+        try FileManager.default.removeItem(atPath: folder.file("site/_posts/" + deleted))
+        let forget = try CrawlerProcess.run(["store", "forget", "--missing"], in: folder.path)
+        #expect(forget.status == 0 && !forget.stdout.contains("moved"), "\(forget.stdout)\(forget.stderr)")
+        #expect(try CrawlerProcess.run(["store", "verify"], in: folder.path).status == 0)
+    }
+
     /// Hugo makes a page of each category at `/categories/<term>/`, keeping `..`: a channel title
     /// of `..` failed the whole build (nothing published, the healthy feed's posts included), and
     /// `../posts/2022/02/<hash>` took the place of another feed's post.
