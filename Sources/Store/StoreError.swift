@@ -1,3 +1,5 @@
+internal import Glibc
+
 /// Why the store could not do what was asked. Messages name the path involved.
 public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Another process holds the store's lock.
@@ -15,7 +17,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .locked(path, holder):
             return "store \(path) is in use by another crawler (\(holder)); stop it or use another store"
         case let .io(path, operation, code):
-            return "\(operation) \(path): \(String(cString: strerrorText(code)))"
+            let owner = code == EACCES || code == EPERM ? Self.ownerHint(path) : ""
+            return "\(operation) \(path): \(String(cString: strerrorText(code)))" + owner
         case let .refused(path, reason):
             return "\(path) \(reason)"
         case let .index(path, message):
@@ -23,6 +26,17 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .database(message):
             return message
         }
+    }
+
+    /// Whose the path is (or the folder it would be in), for a permission denied: a store made by
+    /// the service's user and crawled by hand as another (or the other way round) said only
+    /// "Permission denied".
+    private static func ownerHint(_ path: String) -> String {
+        var info = stat()
+        let folder = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+        guard stat(path, &info) == 0 || (!folder.isEmpty && stat(folder, &info) == 0) else { return "" }
+        return " for user \(geteuid()): it is owned by user \(info.st_uid) with mode \(String(info.st_mode & 0o777, radix: 8)); "
+            + "run this as that user, or as root"
     }
 
     /// True for failures a later pass may not hit again (disk full, read-only, permissions).

@@ -46,4 +46,16 @@ import Testing
         #expect(again.status == 0, "\(again.stderr)")
         #expect(folder.documents().values.contains { $0.contains("second story") }, "\(again.stderr)")
     }
+
+    /// Round 14: the other way round, the service's user on root's store was told only
+    /// `open lock …: Permission denied`; it is told whose the store is, and what to do.
+    @Test func aStoreOfAnotherUserIsNamedWithItsOwner() throws {
+        chmod(folder.path, 0o755)
+        try folder.write(feeds.config(["service"]), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        let refused = try asService(["once"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("lock: Permission denied for user 65534: it is owned by user 0 with mode 600; "
+                                        + "run this as that user, or as root"), "\(refused.stderr)")
+    }
 }
