@@ -34,7 +34,8 @@ public enum StoredDocumentReader {
         guard text.hasPrefix(opening) else { throw .grammar("does not start with an empty line, --- and title:") }
         // The white space around the closing `</div>` is the format's, but an editor that trims
         // trailing white space (most do, on save) made a hand edit read as a broken document.
-        guard text.hasSuffix(closing) || Self.endsWithClosingDiv(text) else {
+        // Nor does a note the owner added after the post, below its `</div>`, make it no document.
+        guard text.hasSuffix(closing) || Self.endsWithClosingDiv(text) || text.contains("\n</div>\n") else {
             throw .grammar("does not end with </div> (and twelve spaces)")
         }
         guard !text.utf8.contains(UInt8(ascii: "{")), !text.utf8.contains(UInt8(ascii: "}")) else {
