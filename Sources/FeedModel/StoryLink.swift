@@ -52,4 +52,20 @@ public enum SameStory {
         let lowered = guid.lowercased()
         return lowered.contains("://") || lowered.hasPrefix("tag:") || lowered.hasPrefix("urn:")
     }
+
+    /// Without a guid an item is known by its link, and a feed that gives its one item of the day
+    /// the same link every day ("word of the day") had each day's post written over the day
+    /// before's. Another title under another date of the feed's own is another day's story; a
+    /// correction keeps its date and title. `storedTitle` is read only when the rest holds.
+    public static func isAnotherDay(storedDate: Int64?, storedTitle: () -> String?, _ document: Document) -> Bool {
+        guard let item = document.source?.item, item.id?.isEmpty ?? true, let own = item.published ?? item.updated,
+              document.date == own, let storedDate, own.secondsSince1970 != storedDate,
+              let title = storedTitle() else { return false }
+        return title != item.title
+    }
+
+    /// The identity a story of another day takes beside the link's.
+    public static func dayIdentity(_ document: Document) -> String {
+        document.itemIdentity + "\n" + String(document.date.secondsSince1970)
+    }
 }

@@ -40,8 +40,9 @@ enum FleetRevisionPlan {
     }
 
     /// Splits a batch (unique short hashes) by what `item_files` holds for each document's item.
-    static func split(_ documents: [Document],
-                      lookup: ([Key]) throws(FleetError) -> [Key: ItemFile]) throws(FleetError) -> Split {
+    /// `titles`: the item titles the rows named were rendered from (`SameStory.isAnotherDay`).
+    static func split(_ documents: [Document], lookup: ([Key]) throws(FleetError) -> [Key: ItemFile],
+                      titles: ([String]) throws(FleetError) -> [String: String] = { _ in [:] }) throws(FleetError) -> Split {
         var split = Split()
         var pending = documents.filter { $0.revisions != .new }
         split.inserts = documents.filter { $0.revisions == .new }
@@ -55,6 +56,22 @@ enum FleetRevisionPlan {
                   let link = pending[index].source?.item.link else { continue }
             pending[index].itemIdentity += "\n" + StoryLink.key(link)
             retold.append(index)
+        }
+        // Another day's story under a fixed link without a guid: its titles read only for those.
+        let candidates = pending.indices.filter { index in
+            !retold.contains(index) && files[key(pending[index])].map { file in
+                SameStory.isAnotherDay(storedDate: file.date, storedTitle: { "" }, pending[index])
+            } == true
+        }
+        if !candidates.isEmpty {
+            let stored = try titles(candidates.compactMap { files[key(pending[$0])]?.document })
+            for index in candidates {
+                guard let file = files[key(pending[index])],
+                      SameStory.isAnotherDay(storedDate: file.date, storedTitle: { stored[file.document] }, pending[index])
+                else { continue }
+                pending[index].itemIdentity = SameStory.dayIdentity(pending[index])
+                retold.append(index)
+            }
         }
         if !retold.isEmpty { files.merge(try lookup(retold.map { key(pending[$0]) })) { _, second in second } }
         var items: Set<Key> = []
@@ -102,6 +119,21 @@ extension FleetDatabase {
                                                          date: record["date"].flatMap { Int64($0) })
         }
         return files
+    }
+
+    /// The titles of the item versions these rows were rendered from, by hash16.
+    func storedTitles(_ documents: [String]) throws(FleetError) -> [String: String] {
+        guard !documents.isEmpty else { return [:] }
+        let rows = try connection.query("""
+            SELECT hash16, encode(source, 'hex') AS source FROM documents WHERE hash16 = ANY($1::text[]) AND source IS NOT NULL
+            """, [PostgresArray.literal(documents)])
+        var titles: [String: String] = [:]
+        for record in rows.records {
+            guard let hash16 = record["hash16"],
+                  let source = record["source"].flatMap(FleetDatabase.bytes(hex:)).flatMap(SourceCoding.decode) else { continue }
+            titles[hash16] = source.item.title
+        }
+        return titles
     }
 
     /// Replaces (compare-and-set) or records each revision, in one statement; returns the items replaced.

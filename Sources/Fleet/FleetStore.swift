@@ -65,7 +65,8 @@ public final class FleetStore: CrawlStore {
         let split: FleetRevisionPlan.Split
         do {
             // Items of `replace`/`keep-first` feeds that have a row are revisions, not new documents.
-            split = try FleetRevisionPlan.split(fresh) { keys throws(FleetError) in try database.itemFiles(keys) }
+            split = try FleetRevisionPlan.split(fresh, lookup: { keys throws(FleetError) in try database.itemFiles(keys) },
+                                                titles: { documents throws(FleetError) in try database.storedTitles(documents) })
             // Two nodes inserting overlapping hashes in different orders would each wait for the
             // other's row (a deadlock PostgreSQL breaks by failing one): every node inserts in hash order.
             let ordered = split.inserts.sorted { $0.shortHash < $1.shortHash }

@@ -17,7 +17,7 @@ enum RevisionPlan {
             for original in documents {
                 var document = original
                 guard document.revisions != .new, withFiles.contains(document.feed),
-                      let file = try file(of: &document, using: lookup) else {
+                      let file = try file(of: &document, using: lookup, in: database) else {
                     plain.append(document)
                     continue
                 }
@@ -31,12 +31,28 @@ enum RevisionPlan {
     /// story under a reused guid (the same guid in two polls, never in one document, escapes
     /// `IdentityFallback`): the document takes the guid-and-link identity instead, so `replace`
     /// never overwrites that story.
-    private static func file(of document: inout Document,
-                             using lookup: SQLiteStatement) throws(StoreError) -> RevisionIndex.ItemFile? {
+    /// So is another day's story under a fixed link without a guid (`SameStory.isAnotherDay`).
+    private static func file(of document: inout Document, using lookup: SQLiteStatement,
+                             in database: SQLiteDatabase) throws(StoreError) -> RevisionIndex.ItemFile? {
         guard let file = try RevisionIndex.file(of: document.feed, item: document.itemIdentity, using: lookup) else { return nil }
-        guard !isSameStory(file, document), let link = document.source?.item.link else { return file }
-        document.itemIdentity += "\n" + StoryLink.key(link)
+        if !isSameStory(file, document), let link = document.source?.item.link {
+            document.itemIdentity += "\n" + StoryLink.key(link)
+        } else if SameStory.isAnotherDay(storedDate: file.date, storedTitle: { storedTitle(of: file.document, in: database) },
+                                         document) {
+            document.itemIdentity = SameStory.dayIdentity(document)
+        } else {
+            return file
+        }
         return try RevisionIndex.file(of: document.feed, item: document.itemIdentity, using: lookup)
+    }
+
+    /// The title of the item version a document was rendered from, from its kept source values.
+    private static func storedTitle(of document: String, in database: SQLiteDatabase) -> String? {
+        var title: String?
+        try? database.prepare("SELECT data FROM sources WHERE document = ?1").run([.text(document)]) { row in
+            title = row.blob(0).flatMap(SourceCoding.decode)?.item.title
+        }
+        return title
     }
 
     /// False when the file holds an item with another link than the document's (both known), and
@@ -55,7 +71,9 @@ enum RevisionPlan {
         var found: Set<String> = []
         for document in documents where withFiles.contains(document.shortHash) {
             if let file = try RevisionIndex.file(of: document.feed, item: document.itemIdentity, using: lookup),
-               isSameStory(file, document) { found.insert(document.shortHash) }
+               isSameStory(file, document),
+               !SameStory.isAnotherDay(storedDate: file.date, storedTitle: { storedTitle(of: file.document, in: database) },
+                                       document) { found.insert(document.shortHash) }
         }
         return found
     }

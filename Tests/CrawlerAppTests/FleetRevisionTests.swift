@@ -197,6 +197,28 @@ import Testing
         expectHealthy()
     }
 
+    /// As on one machine: one item a day without a guid under a fixed link is a story a day, and
+    /// a correction of the day's (its date and title kept) replaces it.
+    @Test func anItemWithoutGuidUnderAFixedLinkIsANewStoryEachDay() throws {
+        try configure()
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        func serve(_ word: String, day: Int, body: String) {
+            feeds.serve("news", items: ["<item><title>Word of the day: \(word)</title><link>https://example.org/wotd/</link>"
+                + "<pubDate>Tue, 0\(day) Dec 2026 06:00:00 +0000</pubDate><description>\(body)</description></item>"])
+        }
+        serve("apple", day: 1, body: "a fruit")
+        _ = try pass(node: "a")
+        serve("banana", day: 2, body: "a yellow fruit")
+        _ = try pass(node: "b")
+        serve("banana", day: 2, body: "a long yellow fruit")
+        _ = try pass(node: "a")
+        let rows = try bodies().filter { $0.contains("Word of the day") }
+        #expect(rows.count == 2, "\(rows)")
+        #expect(rows.contains { $0.contains("a fruit") } && rows.contains { $0.contains("a long yellow fruit") }, "\(rows)")
+        #expect(try sync().stdout.contains("3 documents written"))
+        expectHealthy()
+    }
+
     @Test func rerenderRewritesTheRowsAndPostsSyncBringsThemDown() throws {
         try configure()
         #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)

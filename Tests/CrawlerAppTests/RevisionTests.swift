@@ -339,6 +339,28 @@ import Testing
         expectHealthyStored()
     }
 
+    /// Round 14: a "word of the day" feed gives its one item no guid and the same link every
+    /// day: each day's post was taken for a correction of the day before's and written over it.
+    /// Without a guid, another title under another date of the feed's own is another story; a
+    /// correction of the day's post (its date and title kept) still replaces it.
+    @Test func anItemWithoutGuidUnderAFixedLinkIsANewStoryEachDay() throws {
+        try folder.write(feeds.config(["daily", "healthy"]), to: "feeds.yaml")
+        func serve(_ word: String, day: Int, body: String) {
+            feeds.serve("daily", items: ["<item><title>Word of the day: \(word)</title><link>https://example.org/wotd/</link>"
+                + "<pubDate>Tue, 0\(day) Dec 2026 06:00:00 +0000</pubDate><description>\(body)</description></item>"])
+        }
+        serve("apple", day: 1, body: "a fruit")
+        #expect(try once().status == 0)
+        serve("banana", day: 2, body: "a yellow fruit")
+        #expect(try once().status == 0)
+        serve("banana", day: 2, body: "a long yellow fruit")
+        #expect(try once().status == 0)
+        let texts = folder.documents().values.filter { $0.contains("Word of the day") }
+        #expect(texts.count == 2, "\(texts)")
+        #expect(texts.contains { $0.contains("a fruit") } && texts.contains { $0.contains("a long yellow fruit") }, "\(texts)")
+        expectHealthyStored()
+    }
+
     @Test func identityLinkTellsItemsApartByTheirLink() throws {
         try folder.write(feeds.config(["links", "healthy"], perFeed: ["links": "identity: link"]), to: "feeds.yaml")
         // The guid changes with every edit here; the link does not.
