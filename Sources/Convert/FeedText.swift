@@ -6,6 +6,13 @@
 /// `_` too, and a value that names nothing there is no category. Values configured in
 /// feeds.yaml are the operator's and stay as written.
 enum FeedText {
+    /// A title for Hugo's and Jekyll's front matter (Hexo's maps more, by SPEC.md): Liquid prints
+    /// `{{ page.title }}` as it is, and a title escaped twice over in the feed ran script in a
+    /// theme's `<h1>`. Only the front matter's: the content hash reads the title as the feed gave it.
+    static func title(_ text: String) -> String {
+        mapped(text, [UInt8(ascii: "<"), UInt8(ascii: ">")])
+    }
+
     static func author(_ text: String) -> String {
         mapped(text, [UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\"")])
     }

@@ -26,7 +26,7 @@ enum HexoFormat {
 /// Hugo reads `{{< >}}` in content as shortcodes.
 enum HugoFormat {
     static func text(for fields: DocumentFields) -> String {
-        var lines = ["---", "title: " + YAMLScalar.singleQuoted(fields.title),
+        var lines = ["---", "title: " + YAMLScalar.singleQuoted(FeedText.title(fields.title)),
                      "date: " + fields.date.rfc3339,
                      "author: " + YAMLScalar.singleQuoted(fields.author),
                      "categories: [" + fields.categories.map(YAMLScalar.singleQuoted).joined(separator: ", ") + "]"]
@@ -44,7 +44,7 @@ enum HugoFormat {
 /// (the sanitizer drops `<!--more-->`) was the whole post.
 enum JekyllFormat {
     static func text(for fields: DocumentFields) -> String {
-        var lines = ["---", "layout: post", "title: " + YAMLScalar.singleQuoted(fields.title),
+        var lines = ["---", "layout: post", "title: " + YAMLScalar.singleQuoted(FeedText.title(fields.title)),
                      "date: " + jekyllDate(fields.date),
                      "author: " + YAMLScalar.singleQuoted(fields.author),
                      "categories: [" + fields.categories.map(YAMLScalar.singleQuoted).joined(separator: ", ") + "]"]

@@ -60,7 +60,9 @@ import Testing
               "content_html": "<p>nothing</p>", "authors": [{"name": "Jane\\"><img src=x data-n=json onerror=\\"\(ping)\\">"}]}]}
             """
         let rss = Self.feed(channel: "News &amp;lt;img src=x data-n=channel onerror=&amp;quot;\(ping)&amp;quot;&amp;gt;", items: [
-            Self.item("r1", title: "Plain title", author: "&amp;lt;img src=x data-n=creator onerror=&amp;quot;\(ping)&amp;quot;&amp;gt;"),
+            // Round 14: a title escaped twice over, printed raw by a theme's `<h1>{{ page.title }}</h1>`.
+            Self.item("r1", title: "Plain &amp;lt;img src=x data-n=title onerror=&amp;quot;\(ping)&amp;quot;&amp;gt; title",
+                      author: "&amp;lt;img src=x data-n=creator onerror=&amp;quot;\(ping)&amp;quot;&amp;gt;"),
             Self.item("r2", title: "Another", link: "https://example.org/x&quot;&gt;&lt;img src=x data-n=link onerror=&quot;\(ping)&quot;&gt;",
                       category: "&amp;lt;img src=x data-n=category onerror=&amp;quot;\(ping)&amp;quot;&amp;gt;"),
         ])
@@ -75,7 +77,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: folder.file("site/_layouts"), withIntermediateDirectories: true)
         try folder.write("""
             <html><head><meta name="author" content="{{ page.author }}"></head><body>
-            <span class="p-author">{{ page.author }}</span> {{ page.categories }}
+            <h1>{{ page.title }}</h1><span class="p-author">{{ page.author }}</span> {{ page.categories }}
             <a href="{{ page.source }}">source</a> {{ content }}</body></html>
             """, to: "site/_layouts/post.html")
         try jekyll.build(in: folder.file("site"))
