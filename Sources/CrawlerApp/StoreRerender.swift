@@ -84,7 +84,9 @@ public struct StoreRerender {
             let images = try keptImages(renderable.map { ($0.0.document.shortHash, $0.2) })
             let rewrites = Self.render(renderable.map { ($0.0.document.shortHash, $0.0.document.path, $0.1, $0.2) },
                                        format: format, layout: store.layout, defaultImage: config.defaultImage,
-                                       images: images, keepingPlaceOf: keepsPlace)
+                                       images: images, keepingPlaceOf: keepsPlace,
+                                       published: Dictionary(renderable.map { ($0.0.document.shortHash, $0.0.document.date) },
+                                                             uniquingKeysWith: { first, _ in first }))
             // A post the site owner deleted stays deleted, and one moved by hand is not written
             // again at its old place beside the moved copy (which `verify` reports as moved).
             var present: [DocumentStore.DocumentRewrite] = []
@@ -130,9 +132,11 @@ public struct StoreRerender {
     /// Renders a batch on every core: rendering (sanitizing above all) is most of a rerender's CPU.
     /// Each row: the document's short hash and path now, its source values and its feed's settings;
     /// `images`, by row, the kept copies of its images (none: the remote URLs stay).
+    /// `published`: the dates replaced documents were published with (the index's), which they keep.
     static func render(_ rows: [(shortHash: String, path: String, source: SourceValues, feed: FeedConfig)],
                        format: OutputFormat, layout: DocumentLayout, defaultImage: String?,
-                       images: [[String: String]] = [], keepingPlaceOf replaced: Set<String> = []) -> [DocumentStore.DocumentRewrite] {
+                       images: [[String: String]] = [], keepingPlaceOf replaced: Set<String> = [],
+                       published: [String: Timestamp] = [:]) -> [DocumentStore.DocumentRewrite] {
         let results = RenderedBatch(count: rows.count)
         DispatchQueue.concurrentPerform(iterations: rows.count) { index in
             let (shortHash, oldPath, source, feed) = rows[index]
@@ -145,8 +149,14 @@ public struct StoreRerender {
             let placed = layout.relativePath(date: document.date, shortHash: shortHash)
             let path = placed != oldPath && replaced.contains(shortHash) && layout.holds(oldPath, shortHash: shortHash)
                 ? oldPath : placed
+            // And the date it was published with, which its URL may be made of (`FrontMatterDate`).
+            var (text, date) = (document.text, document.date)
+            if path == oldPath, replaced.contains(shortHash), let first = published[shortHash],
+               let redated = FrontMatterDate.keeping(first, in: text, written: date) {
+                (text, date) = (redated, first)
+            }
             results.set(index, DocumentStore.DocumentRewrite(shortHash: shortHash, oldPath: oldPath,
-                                                             path: path, text: document.text, date: document.date))
+                                                             path: path, text: text, date: date))
         }
         return results.values
     }

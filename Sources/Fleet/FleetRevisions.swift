@@ -140,6 +140,16 @@ extension FleetDatabase {
     func apply(_ revisions: [FleetRevisionPlan.Revision]) throws(FleetError) -> Set<FleetRevisionPlan.Key> {
         guard !revisions.isEmpty else { return [] }
         let documents = revisions.map(\.document)
+        // As on one machine, the post keeps the date it was published with (its URL with it).
+        let written = revisions.map { revision -> (text: String, date: Int64) in
+            let document = revision.document
+            guard let published = revision.file.date,
+                  let text = FrontMatterDate.keeping(Timestamp(secondsSince1970: published), in: document.text,
+                                                     written: document.date) else {
+                return (document.text, document.date.secondsSince1970)
+            }
+            return (text, published)
+        }
         let rows = try connection.query("""
             WITH x (feed, item, document, prev, hash, link, body, bytes, source, replace, date) AS (
                 SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
@@ -168,11 +178,11 @@ extension FleetDatabase {
                   PostgresArray.literal(revisions.map(\.file.document)), PostgresArray.literal(revisions.map(\.file.hash)),
                   PostgresArray.literal(documents.map(\.contentHash)),
                   PostgresArray.literal(documents.map { $0.source?.item.link }),
-                  PostgresArray.literal(documents.map(\.text)),
-                  PostgresArray.literal(documents.map { Int64($0.text.utf8.count) }),
+                  PostgresArray.literal(written.map(\.text)),
+                  PostgresArray.literal(written.map { Int64($0.text.utf8.count) }),
                   PostgresArray.literal(documents.map { FleetRevisionPlan.hex($0.source) }),
                   PostgresArray.literal(documents.map { $0.revisions == .replace }),
-                  PostgresArray.literal(documents.map { $0.date.secondsSince1970 })])
+                  PostgresArray.literal(written.map(\.date))])
         return Set(rows.records.compactMap { record in
             record["feed"].flatMap { feed in record["item"].map { FleetRevisionPlan.Key(feed: feed, item: $0) } }
         })

@@ -98,11 +98,15 @@ extension DocumentStore {
                 kept.append(document)
                 continue
             }
+            // The post keeps the date it was published with (`FrontMatterDate`): its URL with it.
+            let published = file.date.map(Timestamp.init(secondsSince1970:)) ?? document.date
+            let redated = FrontMatterDate.keeping(published, in: document.text, written: document.date)
+            let (date, text) = redated.map { (published, $0) } ?? (document.date, document.text)
             replacements.append((RevisionIndex.Rewrite(
-                document: file.document, temp: "", path: file.path, oldPath: file.path, date: document.date,
-                bytes: document.text.utf8.count, feed: document.feed, item: document.itemIdentity,
+                document: file.document, temp: "", path: file.path, oldPath: file.path, date: date,
+                bytes: text.utf8.count, feed: document.feed, item: document.itemIdentity,
                 hash: document.contentHash, link: document.source?.item.link,
-                source: document.source.map(SourceCoding.encode)), document.text))
+                source: document.source.map(SourceCoding.encode)), text))
             replaced.append(document)
         }
         try performRewrites(replacements)

@@ -361,6 +361,34 @@ import Testing
         expectHealthyStored()
     }
 
+    /// Round 14: a correction that came with a new pubDate rewrote the front matter's date while
+    /// the file kept its place: Jekyll's and Hexo's permalinks (`/:year/:month/:day/:title`) come
+    /// from that date, so the post's URL moved and every link to it broke. A replacement keeps the
+    /// date the post was published with.
+    @Test(arguments: ["hexo", "hugo", "jekyll"])
+    func aCorrectionWithANewDateKeepsThePostsDate(output: String) throws {
+        try folder.write(feeds.config(["dated", "healthy"], global: "output: \(output)\n"), to: "feeds.yaml")
+        feeds.serve("dated", items: [Feed.item(guid: "d1", title: "Dated", body: "first text", date: "Tue, 01 Dec 2026 10:00:00 +0000")])
+        #expect(try once().status == 0)
+        let top = output == "jekyll" ? "_posts" : "posts"
+        let before = folder.documents(under: top).filter { $0.value.contains("first text") }
+        let (path, first) = try #require(before.first)
+        feeds.serve("dated", items: [Feed.item(guid: "d1", title: "Dated", body: "corrected text",
+                                               date: "Thu, 03 Dec 2026 08:00:00 +0000")])
+        let corrected = try once()
+        #expect(corrected.status == 0)
+        let after = folder.documents(under: top).filter { $0.value.contains("Dated") }
+        #expect(after.count == 1 && after[path]?.contains("corrected text") == true, "\(after)")
+        let dateLine = { (text: String) in text.split(separator: "\n").first { $0.hasPrefix("date: ") } }
+        #expect(dateLine(after[path] ?? "") == dateLine(first), "\(after[path] ?? "")")
+        #expect(try CrawlerProcess.run(["store", "verify"], in: folder.path).status == 0)
+        #expect(folder.documents(under: top).values.contains { $0.contains("steady text") })
+        // Rendered again from its source values, it keeps that date too.
+        #expect(try CrawlerProcess.run(["store", "rerender"], in: folder.path).status == 0)
+        #expect(dateLine(folder.documents(under: top)[path] ?? "") == dateLine(first))
+        #expect(try CrawlerProcess.run(["store", "verify"], in: folder.path).status == 0)
+    }
+
     @Test func identityLinkTellsItemsApartByTheirLink() throws {
         try folder.write(feeds.config(["links", "healthy"], perFeed: ["links": "identity: link"]), to: "feeds.yaml")
         // The guid changes with every edit here; the link does not.
