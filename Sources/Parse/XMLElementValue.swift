@@ -112,12 +112,17 @@ struct XMLElementValue: Sendable {
         }
     }
 
+    static let htmlVoidElements: Set<String> = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                                                "param", "source", "track", "wbr"]
+
     private func appendMarkup(to output: inout String) {
         output += "<" + name
         for attribute in attributes {
             output += " \(attribute.name)=\"\(HTMLEscaping.attribute(attribute.value))\""
         }
-        guard !children.isEmpty else {
+        // `<video …/>` is no empty element to HTML but an open one, and everything after it (the
+        // rest of the post) became its fallback content: only HTML's void elements close themselves.
+        guard !children.isEmpty || !Self.htmlVoidElements.contains(name.lowercased()) else {
             output += "/>"
             return
         }

@@ -537,4 +537,25 @@ import Testing
         let again = try CrawlerProcess.run(["once"], in: folder.path)
         #expect(again.stderr.contains("event=pass new=0"), "\(again.stderr.suffix(800))")
     }
+
+    /// Round 15: an element with nothing in it, carried as XML (Atom `type="xhtml"`, unescaped
+    /// HTML in content:encoded), was written back as `<video …/>`: HTML knows no such thing but
+    /// for its void elements, and everything after it (the rest of the post) became the video's
+    /// fallback content, which no browser shows. Written as `<video …></video>` now.
+    @Test func anEmptyElementCarriedAsXMLSwallowsNothingAfterIt() throws {
+        let atom = """
+            <?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>X</title><id>urn:x</id>
+            <updated>2026-12-01T10:00:00Z</updated><entry><title>Video post</title><id>urn:x:1</id>
+            <updated>2026-12-01T10:00:00Z</updated><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">\
+            <p>Intro<span class="x"></span> visible one</p><video controls="controls" src="https://example.org/v.mp4"></video>\
+            <p>After video paragraph</p><div class="clear"></div><p>Last<br/>line</p></div></content></entry></feed>
+            """
+        let (run, stored) = try crawl(["xhtml": atom])
+        #expect(run.status == 0, "\(run.stderr.suffix(1500))")
+        let post = try #require(stored.first { $0.contains("Video post") })
+        #expect(post.contains("<video controls=\"controls\" src=\"https://example.org/v.mp4\"></video><p>After video paragraph</p>"),
+                "\(post)")
+        #expect(post.contains("<span class=\"x\"></span>") && post.contains("<div class=\"clear\"></div>"), "\(post)")
+        #expect(post.contains("<br") && !post.contains("</br>"), "\(post)")
+    }
 }
