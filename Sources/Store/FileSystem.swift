@@ -103,15 +103,28 @@ enum FileSystem {
         try rename(spare, in: spareFolder, to: name, in: folder)
     }
 
+    /// The name an edit is set aside under: `.NAME.edited` (`-2`... when taken). Hidden: Jekyll
+    /// published `NAME.html.edited` in `_posts/` as a second post, and Hugo copied it into the
+    /// site; all three generators pass over a name that starts with a dot.
+    static func asideName(_ name: String, suffix: String = "") -> String {
+        "." + name + ".edited" + suffix
+    }
+
+    /// `asideName` of a path's last component, for messages and commands.
+    public static func asidePath(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return asideName(path) }
+        return String(path[...slash]) + asideName(String(path[path.index(after: slash)...]))
+    }
+
     /// A file at `name` with other bytes than `text` (an edit the index lost track of, say after
-    /// a rebuild-index that could not read it) is kept as `NAME.edited` (`.edited-2`... when taken)
-    /// instead of being replaced; true when it was moved.
+    /// a rebuild-index that could not read it) is kept as `.NAME.edited` (`asideName`) instead of
+    /// being replaced; true when it was moved.
     static func setAside(_ name: String, in folder: StoreFolder, unless text: String) throws(StoreError) -> Bool {
         guard folder.kind(of: name) == .file, let bytes = read(name, in: folder), !bytes.elementsEqual(text.utf8) else {
             return false
         }
         for suffix in [""] + (2...99).map({ "-\($0)" }) {
-            let aside = name + ".edited" + suffix
+            let aside = asideName(name, suffix: suffix)
             if Glibc.linkat(folder.descriptor, name, folder.descriptor, aside, 0) == 0 {
                 folder.remove(name)
                 return true
@@ -122,11 +135,11 @@ enum FileSystem {
                        + "and 99 copies set aside beside it already; move them out of the store")
     }
 
-    /// A second name for the file at `name`, `NAME.edited` (`.edited-2`... when taken), so that
+    /// A second name for the file at `name`, `.NAME.edited` (`asideName`), so that
     /// what replaces or removes `name` next leaves it in the store; returns that name.
     static func keepCopy(_ name: String, in folder: StoreFolder) throws(StoreError) -> String {
         for suffix in [""] + (2...99).map({ "-\($0)" }) {
-            let aside = name + ".edited" + suffix
+            let aside = asideName(name, suffix: suffix)
             if Glibc.linkat(folder.descriptor, name, folder.descriptor, aside, 0) == 0 { return aside }
             guard errno == EEXIST else { throw .io(path: folder.path + "/" + aside, operation: "set aside", errno: errno) }
         }
@@ -134,7 +147,8 @@ enum FileSystem {
                        + "and 99 copies set aside beside it already; move them out of the store")
     }
 
-    /// Whether `name` is one `setAside` gives (`….edited`, `….edited-7`).
+    /// Whether `name` is one `setAside` gives (`.….edited`, `.….edited-7`; and without the dot,
+    /// as stores set edits aside before).
     static func isSetAside(_ name: String) -> Bool {
         guard let range = name.ranges(of: ".edited").last else { return false }
         let suffix = name[range.upperBound...]

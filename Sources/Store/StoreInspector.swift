@@ -154,9 +154,9 @@ struct StoreVerifier {
         // restore sets the edited text aside first: a plain cp over it lost the edit.
         guard holdsStored(original, at: original.path) else {
             // Never over an existing file: a second backup's line, or this copy being the `.edited` one.
-            let aside = shell(original.path + ".edited")
+            let aside = shell(FileSystem.asidePath(original.path))
             return "\(path): holds what was stored at \(original.path), which has other bytes now; to restore it, "
-                + "keeping the edited text as \(original.path).edited: [ ! -e \(aside) ] && cp \(shell(original.path)) "
+                + "keeping the edited text as \(FileSystem.asidePath(original.path)): [ ! -e \(aside) ] && cp \(shell(original.path)) "
                 + "\(aside) && cp \(shell(path)) \(shell(original.path)); once \(original.path) is as you want it, "
                 + "remove this copy by hand"
         }

@@ -108,7 +108,7 @@ extension StoreCommand {
                             + (report.keptEdited.count > 20 ? ", ..." : ""))
             }
             if !report.wouldSetAside.isEmpty {
-                printOutput("would set aside \(counted(report.wouldSetAside.count, "document")) edited by hand as NAME.edited "
+                printOutput("would set aside \(counted(report.wouldSetAside.count, "document")) edited by hand as .NAME.edited "
                             + "(the output settings changed, so the crawler's version takes \(report.wouldSetAside.count == 1 ? "its" : "their") "
                             + "place; copy the edit back into the new document after): "
                             + report.wouldSetAside.prefix(20).map(TerminalText.escapingControls).joined(separator: ", ")

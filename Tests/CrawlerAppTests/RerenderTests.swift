@@ -74,6 +74,9 @@ import Testing
         let verify = try crawler(["store", "verify"])
         #expect(verify.status == 0, "\(verify.stdout)")
         #expect(verify.stdout.contains(".edited"), "\(verify.stdout)")
+        // Hidden (round 15): Jekyll published `NAME.html.edited` in `_posts/` as a second post.
+        let aside = folder.files(under: "store/posts").filter { $0.contains(".edited") }
+        #expect(!aside.isEmpty && aside.allSatisfy { ($0.split(separator: "/").last ?? "").hasPrefix(".") }, "\(aside)")
     }
 
     /// Round 14: a rerender with the same output settings (after a feed's settings changed, or
@@ -96,7 +99,7 @@ import Testing
 
         try folder.write(feeds.config(["news", "healthy"], global: "output: hugo\n"), to: "feeds.yaml")
         let dry = try crawler(["store", "rerender", "--dry-run"])
-        #expect(dry.stdout.contains("would set aside 1 document edited by hand as NAME.edited"), "\(dry.stdout)")
+        #expect(dry.stdout.contains("would set aside 1 document edited by hand as .NAME.edited"), "\(dry.stdout)")
         #expect(dry.stdout.contains(edited), "\(dry.stdout)")
         #expect(folder.read("store/" + edited) == mine)
     }

@@ -414,7 +414,7 @@ extension StoreVerifyAdviceTests {
         #expect(restore.contains("printf"), "\(restore)")
         try runShell(restore)
         #expect(folder.read("store/posts/" + file) == stored, "\(restore)")
-        #expect(folder.read("store/posts/" + file + ".edited") == stored + "my edit\n")
+        #expect(folder.read("store/posts/" + Self.aside(file)) == stored + "my edit\n")
         #expect(folder.read(broken + "/" + name) == stored)
     }
 
@@ -507,7 +507,7 @@ extension StoreVerifyAdviceTests {
                                 "\(verify.stdout)")
         try runShell(try restoreCommand(String(line)))
         #expect(folder.read("store/posts/" + file) == stored)
-        #expect(folder.read("store/posts/" + file + ".edited") == stored + "edited\n")
+        #expect(folder.read("store/posts/" + Self.aside(file)) == stored + "edited\n")
     }
 
     /// `forget` given a link inside the store resolved it, and forgot and deleted the document it
@@ -589,22 +589,22 @@ extension StoreVerifyAdviceTests {
         #expect(try crawler(["store", "rebuild-index"]).stdout.contains("skipped posts/\(file)"))
         #expect(try crawler(["once"]).status == 0)
         #expect(folder.read("store/posts/" + file) == stored)
-        #expect(folder.read("store/posts/" + file + ".edited") == edited)
+        #expect(folder.read("store/posts/" + Self.aside(file)) == edited)
         // Set aside, the edit is no document: verify names it without advice to remove it.
         let aside = try crawler(["store", "verify"])
-        #expect(aside.status == 0 && aside.stdout.contains("posts/\(file).edited: an edit set aside"), "\(aside.stdout)")
+        #expect(aside.status == 0 && aside.stdout.contains("posts/\(Self.aside(file)): an edit set aside"), "\(aside.stdout)")
 
         // Two backups, each with its restore line: run both, the edit stays set aside.
         try folder.write(stored, to: "store/posts/" + file + ".orig")
         try folder.write(stored, to: "store/posts/" + file + ".bak")
         try folder.write(stored + "second edit\n", to: "store/posts/" + file)
-        try FileManager.default.removeItem(atPath: folder.file("store/posts/" + file + ".edited"))
+        try FileManager.default.removeItem(atPath: folder.file("store/posts/" + Self.aside(file)))
         let verify = try crawler(["store", "verify"])
         let lines = verify.stdout.split(separator: "\n").filter { $0.contains("to restore it") }
         #expect(lines.count == 2, "\(verify.stdout)")
         for line in lines { try? runShell(try restoreCommand(String(line))) }
         #expect(folder.read("store/posts/" + file) == stored)
-        #expect(folder.read("store/posts/" + file + ".edited") == stored + "second edit\n")
+        #expect(folder.read("store/posts/" + Self.aside(file)) == stored + "second edit\n")
     }
 
     /// An unindexed edit at a document's path, and a crash just before the document was linked
@@ -623,10 +623,19 @@ extension StoreVerifyAdviceTests {
         #expect(killed.status != 0)
         #expect(try crawler(["once"]).status == 0)
         #expect(folder.read("store/posts/" + file) == stored)
-        #expect(folder.read("store/posts/" + file + ".edited") == edited)
+        #expect(folder.read("store/posts/" + Self.aside(file)) == edited)
         #expect(try crawler(["store", "forget", "posts/" + file]).status == 0)
         let verify = try crawler(["store", "verify"])
         #expect(!verify.stdout.contains(".edited: forgotten"), "\(verify.stdout)")
-        #expect(folder.read("store/posts/" + file + ".edited") == edited)
+        #expect(folder.read("store/posts/" + Self.aside(file)) == edited)
+    }
+}
+
+extension StoreVerifyAdviceTests {
+    /// Where an edit of the document at `path` is set aside: `.NAME.edited` beside it (hidden, so
+    /// that no site generator publishes it).
+    static func aside(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." + path + ".edited" }
+        return String(path[...slash]) + "." + path[path.index(after: slash)...] + ".edited"
     }
 }
