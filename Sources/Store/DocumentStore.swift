@@ -199,6 +199,8 @@ public final class DocumentStore {
         let forgotten = try Tombstones.forgotten(plain + revisions, in: database)
         var seen = try StoredHashes.among(plain.map(\.shortHash), in: database)
         seen.formUnion(forgotten)
+        // A text this batch writes into a post it revises is that post's, not a second one.
+        seen.formUnion(revisions.map(\.shortHash))
         let fresh = plain.filter { seen.insert($0.shortHash).inserted }
         return StagedDocuments(documents: documents, preparation: try writer.prepare(fresh), writer: writer,
                                revisions: revisions.filter { !forgotten.contains($0.shortHash) })

@@ -7,7 +7,7 @@
 /// hash order; documents go in by rowid (appended) and provenance by feed (a feed's items sit
 /// together), and the second commit of a batch touches only `pending`.
 enum IndexSchema {
-    static let version = 11
+    static let version = 12
 
     /// Every table the index may hold, read from the statements that create them.
     static var tableNames: [String] {
@@ -103,5 +103,7 @@ enum IndexSchema {
         9: AssetTables.create,
         // item_files loses its index by document (see RevisionTables).
         10: "DROP INDEX IF EXISTS item_files_document;",
+        // Adopted documents and the versions replaced documents hold (see RevisionTables).
+        11: RevisionTables.adoptionMigration,
     ]
 }

@@ -78,6 +78,7 @@ final class RevisionIndex {
             INSERT OR IGNORE INTO provenance (feed, item, short, hash, stored_at, revises) VALUES (?1, ?2, ?3, ?4, ?5, NULL)
             """)
         let latest = try database.prepare("INSERT OR IGNORE INTO items (feed, item, short) VALUES (?1, ?2, ?3)")
+        let adoption = try database.prepare("INSERT OR IGNORE INTO adoptions (feed, short) VALUES (?1, ?2)")
         var adopted: [Document] = []
         try database.transaction { () throws(StoreError) in
             for document in missing {
@@ -92,6 +93,7 @@ final class RevisionIndex {
                     guard let configured, feeds.isDisjoint(with: configured) else { continue }
                     try adopt.run([feed, item, short, .text(document.contentHash), .integer(storedAt.secondsSince1970)])
                     try latest.run([feed, item, short])
+                    try adoption.run([feed, short])
                     adopted.append(document)
                 }
                 // A document adopted takes the feed's source values too: `rerender` renders it with
@@ -214,6 +216,7 @@ final class RevisionIndex {
     func applyRewrites(_ rewrites: [Rewrite]) throws(StoreError) {
         let updateDocument = try database.prepare("UPDATE documents SET path = ?2, date = ?3, bytes = ?4, digest = ?5 WHERE short = ?1")
         let done = try database.prepare("DELETE FROM rewrites WHERE document = ?1")
+        let currentVersion = try database.prepare("INSERT OR REPLACE INTO current_versions (short, document) VALUES (?1, ?2)")
         try database.transaction { () throws(StoreError) in
             for rewrite in rewrites {
                 let document = SQLiteStatement.Value.text(rewrite.document)
@@ -221,6 +224,7 @@ final class RevisionIndex {
                                         .integer(Int64(rewrite.bytes)), .text(rewrite.digest)])
                 if let feed = rewrite.feed, let item = rewrite.item, let hash = rewrite.hash {
                     try upsertItemFile.run([.text(feed), .text(item), document, .text(hash), .text(rewrite.link)])
+                    try currentVersion.run([.text(String(hash.prefix(16))), document])
                     if let source = rewrite.source { try upsertSource.run([document, .text(feed), .text(item), .blob(source)]) }
                 }
                 try done.run([document])

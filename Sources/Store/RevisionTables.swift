@@ -12,6 +12,10 @@
 /// - `rewrites`: documents being rewritten (a replacement or a re-render): their new text waits,
 ///   durable, in a temp file; opening the store finishes what a crash interrupted.
 /// - `store_profile`: the output settings the documents were written with.
+/// - `adoptions`: documents a feed adopted (`RevisionIndex.linkDuplicates`): its corrections
+///   replace them, but its `keep:` never forgets them (another feed may have stored them).
+/// - `current_versions`: the short hash of the version a replaced document holds now, for the
+///   dedupe: that text is stored, whichever feed brings it next.
 enum RevisionTables {
     static let create = """
         CREATE TABLE IF NOT EXISTS item_files (
@@ -31,6 +35,19 @@ enum RevisionTables {
             feed TEXT, item TEXT, hash TEXT, link TEXT, data BLOB, position INTEGER NOT NULL, digest TEXT
         );
         CREATE TABLE IF NOT EXISTS store_profile (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+        """ + adoptionTables
+
+    static let adoptionTables = """
+        CREATE TABLE IF NOT EXISTS adoptions (feed TEXT NOT NULL, short TEXT NOT NULL, PRIMARY KEY (feed, short)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS current_versions (short TEXT PRIMARY KEY, document TEXT NOT NULL) WITHOUT ROWID;
+
+        """
+
+    /// Schema 12: the tables above, the replaced documents' current versions filled in.
+    static let adoptionMigration = adoptionTables + """
+        INSERT OR IGNORE INTO current_versions (short, document)
+            SELECT substr(hash, 1, 16), document FROM item_files WHERE substr(hash, 1, 16) != document;
 
         """
 

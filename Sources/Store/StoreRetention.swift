@@ -15,11 +15,13 @@ public struct RetentionOutcome: Sendable {
 extension DocumentStore {
     /// Nothing forgotten when nothing was past the bound, and then nothing was written.
     public func applyRetention(_ keep: Retention, feed: String, now: Timestamp) throws(StoreError) -> RetentionOutcome {
-        // Newest first; a read of the feed's own provenance rows (they sit together, by feed).
+        // Newest first; a read of the feed's own provenance rows (they sit together, by feed). Not
+        // those it adopted: another feed may have stored them (a planet adopts a blog's posts).
         let statement = try indexDatabase.prepare("""
             SELECT documents.short, documents.path, documents.date, documents.bytes, documents.digest FROM provenance
             JOIN documents ON documents.short = provenance.short
             WHERE provenance.feed = ?1 AND provenance.short NOT IN (SELECT short FROM pending)
+                AND provenance.short NOT IN (SELECT short FROM adoptions WHERE feed = ?1)
             ORDER BY documents.date DESC, documents.id DESC
             """)
         var rows: [IndexedDocument] = []

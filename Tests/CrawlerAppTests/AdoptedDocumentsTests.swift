@@ -106,4 +106,53 @@ import Testing
         #expect(texts.contains { $0.contains("first story") })
         #expect(texts.contains { $0.contains("defaced story") })
     }
+
+    /// Round 15: after a lost index, a planet listed first (carrying a blog's items) adopted the
+    /// blog's posts, and its `keep: 1` then forgot them for good: the blog's own posts gone. An
+    /// adopted post is corrected by its adopter, but never forgotten by its `keep:`.
+    @Test func anAdoptedPostIsNeverForgottenByItsAdoptersKeep() throws {
+        serve("blog", firstBody: "first story")
+        serve("healthy", firstBody: "healthy story")
+        feeds.serve("planet", items: [
+            RevisionFeedServer.item(guid: "blog-1", title: "First of blog", body: "first story", date: "Sun, 01 Nov 2026 10:00:00 +0000"),
+            RevisionFeedServer.item(guid: "blog-2", title: "Second of blog", body: "second story of blog",
+                                    date: "Mon, 02 Nov 2026 10:00:00 +0000"),
+            RevisionFeedServer.item(guid: "own", title: "Planet's own", body: "planet news", date: "Tue, 03 Nov 2026 10:00:00 +0000"),
+        ])
+        try folder.write(feeds.config(["blog", "planet", "healthy"]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        for name in ["index.sqlite", "index.sqlite-wal", "index.sqlite-shm"] {
+            try? FileManager.default.removeItem(atPath: folder.file("store/" + name))
+        }
+        #expect(try crawler(["store", "rebuild-index"]).status == 0)
+        try folder.write(feeds.config(["planet", "blog", "healthy"], perFeed: ["planet": "keep: 1"]), to: "feeds.yaml")
+        let run = try crawler(["once"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try crawler(["once", "--force"]).status == 0)
+        let texts = folder.documents().values
+        #expect(texts.contains { $0.contains("first story") } && texts.contains { $0.contains("second story of blog") },
+                "\(run.stderr.suffix(2000))")
+        #expect(texts.contains { $0.contains("planet news") })
+    }
+
+    /// Round 15: a post two feeds carry (a blog and its category feed, a planet), corrected in
+    /// both: the feed that stored it rewrote its post, the other stored the corrected text as a
+    /// new post, two identical posts. The text a post holds now counts as stored, whichever
+    /// feed comes first in the pass.
+    @Test(arguments: [["blog", "category"], ["category", "blog"]])
+    func aSharedPostCorrectedInBothFeedsStaysOnePost(order: [String]) throws {
+        serve("blog", firstBody: "first story")
+        serve("category", blog: "blog", firstBody: "first story")
+        serve("healthy", firstBody: "healthy story")
+        try folder.write(feeds.config(["blog", "category", "healthy"]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        serve("blog", firstBody: "corrected story")
+        serve("category", blog: "blog", firstBody: "corrected story")
+        try folder.write(feeds.config(order + ["healthy"]), to: "feeds.yaml")
+        let corrected = try crawler(["once"])
+        #expect(corrected.status == 0)
+        expectCorrectedInPlace(feed: "blog", run: corrected)
+        #expect(try crawler(["once", "--force"]).status == 0)
+        #expect(folder.documents().values.filter { $0.contains("corrected story") }.count == 1)
+    }
 }

@@ -74,7 +74,27 @@ import Testing
             #expect(try index.database.integer(indexCount) == 1)
         }
         let index = try DocumentIndex(path: path)
-        #expect(try index.database.integer("PRAGMA user_version") == 11)
+        #expect(try index.database.integer("PRAGMA user_version") == IndexSchema.version)
         #expect(try index.database.integer(indexCount) == 0)
+    }
+
+    /// Version 12 records the version a replaced document holds now, for the dedupe.
+    @Test func version12RecordsTheVersionsReplacedDocumentsHold() throws {
+        let path = folder + ".sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let index = try DocumentIndex(path: path)
+            try index.database.execute("""
+                DROP TABLE adoptions; DROP TABLE current_versions;
+                INSERT INTO item_files (feed, item, document, hash) VALUES ('f', 'a', 'aa00000000000000', 'bb00000000000000ff'),
+                    ('f', 'b', 'cc00000000000000', 'cc00000000000000ff');
+                PRAGMA user_version = 11;
+                """)
+        }
+        let index = try DocumentIndex(path: path)
+        #expect(try index.database.integer("PRAGMA user_version") == 12)
+        #expect(try index.database.integer("SELECT count(*) FROM current_versions WHERE short = 'bb00000000000000'") == 1)
+        #expect(try index.database.integer("SELECT count(*) FROM current_versions") == 1)
+        #expect(try index.database.integer("SELECT count(*) FROM adoptions") == 0)
     }
 }
