@@ -15,10 +15,14 @@ public enum StoredDocumentReader {
     static let bodyStart = "\n---\n\n<div>   \n"
     static let closing = "  \n</div>\n            "
 
-    /// The text as the crawler wrote it, from what an editor saved: Windows' line ends, a
+    /// The text as the crawler wrote it, from what an editor saved (nothing for a file with zero
+    /// bytes in it): Windows' line ends, a
     /// byte-order mark, or the leading empty line dropped made a hand edit read as no document,
     /// and `rebuild-index` then left it unprotected. (Reading only: the file keeps its bytes.)
     static func asWritten(_ saved: String) -> String {
+        // Zero bytes are no one's edit but a crash's (a file's length made durable before its
+        // data): such a file must read as no document, never as a change to keep.
+        if saved.utf8.contains(0) { return "" }
         var text = saved.unicodeScalars.first == "\u{FEFF}" ? String(saved.unicodeScalars.dropFirst()) : saved
         if text.utf8.contains(0x0D) { text = text.replacing("\r\n", with: "\n") }
         return text.hasPrefix("---\n") ? "\n" + text : text

@@ -150,6 +150,24 @@ import Testing
         #expect(again.status == 0 && again.stdout.contains("verified 6 documents"), "\(again.stdout)")
     }
 
+    /// Round 15: what a crash leaves (the document, then its length made durable before its
+    /// data: zero bytes) read as an edit once a note after `</div>` did: kept for good.
+    @Test func zeroBytesACrashLeftAreNoEdit() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let files = documents
+        let padded = try #require(folder.read("store/posts/" + files[0]))
+        try Data(Array(padded.utf8) + [UInt8](repeating: 0, count: 4096)).write(to: URL(fileURLWithPath: folder.file("store/posts/" + files[0])))
+        var holed = Array(try #require(folder.read("store/posts/" + files[1])).utf8)
+        for index in (holed.count / 2)..<(holed.count / 2 + 40) { holed[index] = 0 }
+        try Data(holed).write(to: URL(fileURLWithPath: folder.file("store/posts/" + files[1])))
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.status == 1)
+        for file in files.prefix(2) {
+            #expect(verify.stdout.contains("posts/\(file): corrupt"), "\(verify.stdout)")
+        }
+    }
+
     @Test func aTruncatedCopiedAndUnknownFileEachGetTheirAdvice() throws {
         let server = try crawled()
         defer { withExtendedLifetime(server) {} }
