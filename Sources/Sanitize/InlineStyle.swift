@@ -37,6 +37,8 @@ enum InlineStyle {
         let name = text[..<colon].trimmingSpaces().lowercased()
         guard properties.contains(name) else { return false }
         let value = text[text.index(after: colon)...].lowercased()
+        // An image fetched from anywhere, without the no-referrer an `<img>` gets: a tracking pixel.
+        if value.contains("url(") || value.contains("image(") || value.contains("image-set(") { return false }
         // Lengths within bounds, never negative, of no function (`CSSLengths`): a box's padding or
         // its glyphs could otherwise paint over the page around the post.
         if let kind = CSSLengths.kind(of: name), !CSSLengths.isModest(value, kind: kind) { return false }

@@ -244,7 +244,9 @@ import Testing
             <p style="margin-top:calc(300px * sin(270deg))">pulled up too</p>\
             <p style="box-sizing: border-box; width: 300px; position: absolute">sized</p>\
             <a href="https://evil.example/all" style="font-size:5000px;line-height:0;text-indent:-2000px;opacity:0.01;color:transparent">all</a>\
-            <p style="color: red; text-align: center">kept</p>
+            <p style="color: red; text-align: center">kept</p>\
+            <p style="background:red url(https://track.example/p.png) no-repeat">pixel</p>\
+            <p style="background-image: image-set(url(https://track.example/q.png) 1x)">pixel set</p>
             """
         // Alone in an otherwise clean body (kept byte for byte) too.
         let importOnly = "<style>@import url(https://evil.example/b.css);</style><p>clean otherwise</p>"
@@ -260,6 +262,8 @@ import Testing
         let clean = try #require(stored.first { $0.contains("clean otherwise") })
         #expect(!clean.contains("@import"), "\(clean)")
         #expect(styled.contains("<p style=\"color: red; text-align: center\">kept</p>"), "\(styled)")
+        // Round 15: a background fetched from anywhere is a tracking pixel, sent with a Referer.
+        #expect(!styled.contains("track.example"), "\(styled)")
         // One property off the list takes only itself away (WordPress sizes images with box-sizing).
         #expect(styled.contains("<p style=\"width: 300px\">sized</p>"), "\(styled)")
         // Round 13: glyphs of 5,000 px on a line of no height, pulled left and made invisible,
