@@ -3,8 +3,8 @@
 /// item's text). libxml2 takes such a tag for the end of what it can read: the item lost its
 /// guid, its body and its link, and the link went to the channel instead.
 /// `isPermaLink=false` becomes `isPermaLink="false"`, `controls` becomes `controls=""`; a value
-/// runs to white space or `>` (HTML's reading), but a `/` just before `>` closes the tag, as XML
-/// writes it. Comments, CDATA sections, instructions and declarations are passed over whole.
+/// runs to white space or `>` (HTML's reading), but a `/` just before `>` closes an element that
+/// is empty by nature (`<img src=x/>`, `<enclosure url=x/>`), as XML writes it. Comments, CDATA sections, instructions and declarations are passed over whole.
 enum AttributeRepair {
     /// The repaired bytes, or nil when no tag needed it. Only on the recovering path: a
     /// well-formed document never reaches it.
@@ -26,7 +26,9 @@ enum AttributeRepair {
                     index += 1
                     continue
                 }
-                let tag = StartTag(input: input, nameEnd: FieldBalance.nameEnd(input, from: index + 1))
+                let nameEnd = FieldBalance.nameEnd(input, from: index + 1)
+                let tag = StartTag(input: input, nameEnd: nameEnd,
+                                   closesWithSlash: StartTag.closesWithSlash(input[(index + 1)..<nameEnd]))
                 let (end, edits): (Int, [StartTag.Insertion])
                 switch tag.quotedValues() {
                 case .read(let readEnd, let readEdits): (end, edits) = (readEnd, readEdits)
@@ -85,6 +87,19 @@ private struct StartTag {
 
     let input: UnsafeBufferPointer<UInt8>
     let nameEnd: Int
+    /// Whether a `/` right before `>` closes the tag (`<enclosure url=x/>`) rather than ending a
+    /// bare value (`<a href=http://e.x/dir/>`, HTML's reading: the slash is the URL's).
+    let closesWithSlash: Bool
+
+    /// HTML's void elements, a feed's own empty ones, and any namespaced one (`media:content`).
+    static func closesWithSlash(_ name: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        let lowered = String(decoding: name.map { $0 | 0x20 }, as: UTF8.self)
+        return lowered.contains(":") || selfClosing.contains(lowered)
+    }
+
+    private static let selfClosing: Set<String> = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                                                   "meta", "param", "source", "track", "wbr", "enclosure", "category",
+                                                   "content", "thumbnail"]
 
     enum Reading {
         /// Where the tag ends and the quotes it needs, in order.
@@ -122,6 +137,11 @@ private struct StartTag {
                 continue
             }
             let valueEnd = bareValueEnd(from: index)
+            // `alt=>`: a value left empty.
+            if valueEnd == index, input[index] == UInt8(ascii: ">") || input[index] == UInt8(ascii: "/") {
+                edits.append(Insertion(at: index, insert: Array("\"\"".utf8)))
+                continue
+            }
             guard valueEnd > index, !input[index..<valueEnd].contains(UInt8(ascii: "\"")) else { return .unread }
             edits.append(Insertion(at: index, insert: [UInt8(ascii: "\"")]))
             edits.append(Insertion(at: valueEnd, insert: [UInt8(ascii: "\"")]))
@@ -154,7 +174,8 @@ private struct StartTag {
               input[index] != UInt8(ascii: "<") {
             index += 1
         }
-        if index < input.count, input[index] == UInt8(ascii: ">"), index - 1 > start, input[index - 1] == UInt8(ascii: "/") {
+        if closesWithSlash, index < input.count, input[index] == UInt8(ascii: ">"), index - 1 > start,
+           input[index - 1] == UInt8(ascii: "/") {
             return index - 1
         }
         return index

@@ -520,7 +520,8 @@ import Testing
                 + "<link>http://example.com/\(number)</link>"
                 + "<description>body \(number) of the story</description></item>"
         }.joined() + "<item><title>bare html</title><guid>bare-html</guid><description>clip: "
-            + "<video controls src=clip.mp4></video> and <a href=http://example.com/x/>the page</a></description></item>"
+            + "<video controls src=clip.mp4></video> and <a href=http://example.com/x/>the page</a> "
+            + "<img src=http://example.com/a.png alt=>after</description></item>"
         let feed = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Bare</title>"
             + "<link>http://example.com/</link>" + items + "</channel></rss>"
         let (run, stored) = try crawl(["bare": feed])
@@ -531,6 +532,9 @@ import Testing
         }
         let html = try #require(stored.first { $0.contains("title: bare html") || $0.contains("title: 'bare html'") })
         #expect(html.contains("the page"), "\(html)")
+        // Round 15: the slash ending a bare URL is the URL's (HTML's reading), and `alt=>` is empty.
+        #expect(html.contains("href=\"http://example.com/x/\">the page</a>"), "\(html)")
+        #expect(html.contains("<img src=\"http://example.com/a.png\"") && html.contains("after"), "\(html)")
         let line = try #require(run.stderr.split(separator: "\n").first { $0.contains("event=fetch ") && $0.contains("feed=bare") })
         #expect(line.contains("recovered="), "\(line)")
         // Read again, nothing is new: the guids were read, so the items are the same.
