@@ -281,7 +281,7 @@ struct StoreVerifier {
         let changedFix = "; if you edited it, nothing needs doing: crawls and rerender keep an edit (a later version "
             + "of its item is recorded, not written over it); if not, restore it from a backup, or drop it: "
             + "\(command("forget", quoted(path))) (\(command("rebuild-index")) would take it as the document, and a "
-            + "later version of its item would then write over it)"
+            + "later version of its item or a rerender would then write over it)"
         if bytes.count != document.bytes {
             return ["\(path): changed: \(bytes.count) bytes on disk, \(document.bytes) recorded (edited, or truncated)"
                     + changedFix]
