@@ -5,6 +5,25 @@
 public enum HTMLEscaping {
     public static func text(_ text: String) -> String { escaped(text, quotes: false) }
 
+    /// Plain text (JSON Feed's `content_text`, a video's `media:description`) as HTML that reads as
+    /// written: a paragraph per blank-line-separated block, a `<br>` per line break (all of it on
+    /// one line before). The text between the tags is the text's own, line breaks kept, so it
+    /// folds to the same words for the content hash.
+    public static func paragraphs(_ text: String) -> String {
+        let lines = text.replacing("\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        var blocks: [[Substring]] = [[]]
+        for line in lines {
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                if !(blocks.last?.isEmpty ?? true) { blocks.append([]) }
+            } else {
+                blocks[blocks.count - 1].append(line)
+            }
+        }
+        return blocks.filter { !$0.isEmpty }
+            .map { "<p>" + $0.map { escaped(String($0), quotes: false) }.joined(separator: "<br>\n") + "</p>" }
+            .joined(separator: "\n")
+    }
+
     /// For a value written between double quotes. Line breaks, `~` and `|` too: a post's body is
     /// Markdown to Hexo, where a blank line inside a value ends the HTML block, and strikethrough
     /// and tables split the source at `~` and `|`, each leaving the value open, so the browser

@@ -79,6 +79,7 @@ struct AtomAdapter {
             }
         }
         MediaFields.apply(element, core: Namespaces.rssCore, to: &item)
+        if item.contentHTML.isEmpty, let body = MediaFields.fallbackBody(element) { item.contentHTML = body }
         item.baseURL = element.base ?? item.link ?? FieldText.nonEmpty(feedURL)
         return item
     }

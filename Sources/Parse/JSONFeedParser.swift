@@ -77,8 +77,11 @@ enum JSONFeedParser {
         item.categories = (entry["tags"] as? [Any] ?? []).compactMap { $0 as? String }
         if let html = string(entry["content_html"]), !html.isEmpty {
             item.contentHTML = html
-        } else if let text = string(entry["content_text"]) {
-            item.contentHTML = HTMLEscaping.text(text)
+        } else if let text = string(entry["content_text"]), !text.isEmpty {
+            item.contentHTML = HTMLEscaping.paragraphs(text)
+        } else if let summary = string(entry["summary"]) {
+            // No content at all: the summary is the post (it was an empty one).
+            item.contentHTML = HTMLEscaping.paragraphs(summary)
         }
         item.summary = string(entry["summary"])
         item.mediaImage = string(entry["image"]) ?? string(entry["banner_image"])

@@ -28,6 +28,18 @@ enum MediaFields {
         item.mediaImage = image.map { URLResolver.resolve($0, against: base) }
     }
 
+    /// The body of an item that has none of its own: a video's `media:description` (YouTube's
+    /// channel feeds carry nothing else), else a podcast's `itunes:summary`; plain text unless
+    /// it says `type="html"`. Every such post was stored empty.
+    static func fallbackBody(_ element: XMLElementValue) -> String? {
+        let described = element.hasChild(in: Namespaces.media)
+            ? groups(element).lazy.compactMap { $0.first("description", in: Namespaces.media) }.first : nil
+        if let description = described, let text = FieldText.nonEmpty(description.text) {
+            return description.attribute("type")?.lowercased() == "html" ? text : HTMLEscaping.paragraphs(text)
+        }
+        return (element.first("summary", in: Namespaces.itunes)?.text).flatMap(FieldText.nonEmpty).map(HTMLEscaping.paragraphs)
+    }
+
     /// A byte count; feeds write `0`, `-1`, `""` or `12 MB` for unknown, which is nil.
     static func length(_ text: String) -> Int? {
         Int(text.trimmingASCIISpaces()).flatMap { $0 > 0 ? $0 : nil }

@@ -77,7 +77,7 @@ import Testing
         #expect(feed.items[0].bodyImage == "https://json.example/x.png")
         #expect(feed.items[0].author == "Feed Author")
         #expect(feed.items[1].author == "Item Author")
-        #expect(feed.items[1].contentHTML == "1 &lt; 2")
+        #expect(feed.items[1].contentHTML == "<p>1 &lt; 2</p>")
         #expect(feed.items[1].id == "2")
     }
 

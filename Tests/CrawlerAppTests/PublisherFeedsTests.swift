@@ -1,0 +1,70 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// Feeds as publishers write them, each read through the binary beside a healthy feed: what a
+/// reader of the site would expect to find in the post.
+@Suite struct PublisherFeedsTests {
+    let folder = TemporaryFolder()
+
+    static let healthy = """
+        <?xml version="1.0"?><rss version="2.0"><channel><title>Healthy</title>
+        <item><title>Healthy post</title><guid>h1</guid><description>steady text</description></item></channel></rss>
+        """
+
+    /// `once` over `feeds` (served at /NAME, configured as feed NAME) and the healthy feed: the
+    /// stored documents' texts.
+    private func crawl(_ feeds: [String: String]) throws -> (run: CrawlerProcess.Run, stored: [String]) {
+        let server = try LoopbackHTTPServer { request in
+            ServedResponse(text: feeds[String(request.path.dropFirst())] ?? Self.healthy)
+        }
+        try folder.write("store: ./store\nfeeds:\n" + (feeds.keys.sorted() + ["healthy"]).map {
+            "  - url: \(server.url("/" + $0))\n    name: \($0)\n"
+        }.joined(), to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr.suffix(1500))")
+        let stored = folder.files(under: "store/posts").compactMap { folder.read("store/posts/" + $0) }
+        #expect(stored.contains { $0.contains("steady text") })
+        return (run, stored)
+    }
+
+    /// Round 15: a YouTube channel's feed carries a video's words in `media:description` only, a
+    /// podcast's in `itunes:summary`, a JSON Feed item may have only `summary`: each post was
+    /// stored empty. And `content_text` ran its lines and paragraphs together on one line.
+    @Test func postsWithoutAContentFieldKeepTheWordsTheFeedGives() throws {
+        let youtube = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <feed xmlns:yt="http://www.youtube.com/xml/schemas/2015" xmlns:media="http://search.yahoo.com/mrss/" xmlns="http://www.w3.org/2005/Atom">
+             <title>Channel</title><id>yt:channel:UC1</id>
+             <entry><id>yt:video:abc123</id><yt:videoId>abc123</yt:videoId><title>How we built it</title>
+              <link rel="alternate" href="https://www.youtube.com/watch?v=abc123"/><published>2026-11-30T10:00:00+00:00</published>
+              <media:group><media:title>How we built it</media:title>
+               <media:content url="https://www.youtube.com/v/abc123?version=3" type="application/x-shockwave-flash" width="640" height="390"/>
+               <media:thumbnail url="https://i2.ytimg.com/vi/abc123/hqdefault.jpg" width="480" height="360"/>
+               <media:description>In this video we build a crawler.
+
+            Chapters:
+            00:00 Intro &amp; setup
+            05:10 Parsing</media:description></media:group></entry></feed>
+            """
+        let podcast = """
+            <?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>
+            <title>Garden Talk</title><item><title>Ep 51: Roses</title><guid>ep51</guid>
+            <enclosure url="https://cdn.example/ep51.mp3" type="audio/mpeg" length="1000"/>
+            <itunes:summary>All about roses &lt;and thorns&gt;.</itunes:summary></item></channel></rss>
+            """
+        let json = """
+            {"version": "https://jsonfeed.org/version/1.1", "title": "Notes", "items": [
+             {"id": "n1", "title": "Plain text only", "content_text": "Line one\\nLine two\\n\\nSecond paragraph <b>not bold</b>"},
+             {"id": "n2", "title": "Summary only", "summary": "Just a summary"}]}
+            """
+        let (run, stored) = try crawl(["youtube": youtube, "podcast": podcast, "json": json])
+        let video = try #require(stored.first { $0.contains("How we built it") }, "\(run.stderr.suffix(1500))")
+        #expect(video.contains("<p>In this video we build a crawler.</p>") && video.contains("00:00 Intro &amp; setup<br>"), "\(video)")
+        let episode = try #require(stored.first { $0.contains("Roses") })
+        #expect(episode.contains("All about roses &lt;and thorns&gt;."), "\(episode)")
+        let text = try #require(stored.first { $0.contains("Plain text only") })
+        #expect(text.contains("<p>Line one<br>\nLine two</p>\n<p>Second paragraph &lt;b&gt;not bold&lt;/b&gt;</p>"), "\(text)")
+        #expect(stored.contains { $0.contains("<p>Just a summary</p>") })
+    }
+}
