@@ -78,7 +78,9 @@ public enum DateParser {
             if scanner.skip(oneOf: ".,") { scanner.skipDigits() }
         }
         _ = scanner.skip(oneOf: " ")
-        guard let offset = zoneOffset(scanner.rest, chinaTime: chinaTime) else { return nil }
+        guard let offset = scanner.rest.isEmpty ? localOffset(chinaTime) : zoneOffset(scanner.rest, chinaTime: chinaTime) else {
+            return nil
+        }
         return Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
                          offsetSeconds: offset)
     }
@@ -140,6 +142,11 @@ public enum DateParser {
             day = value; month = name        // Feb 16 2022 (asctime-like)
         }
         let colon = UInt8(ascii: ":")
+        // Java's Date.toString(), common on Chinese sites: Mon Dec 01 10:20:00 CST 2025.
+        if tokens.count == 5, tokens[2].contains(colon), tokens[4].count == 4, integer(tokens[4]) != nil,
+           integer(tokens[3]) == nil, !tokens[3].contains(colon) {
+            tokens = [tokens[0], tokens[1], tokens[4], tokens[2], tokens[3]]
+        }
         // asctime puts the clock before the year: Wed Feb 16 23:50:43 2022
         if tokens.count >= 4, tokens[2].contains(colon), !tokens[3].contains(colon) { tokens.swapAt(2, 3) }
         guard let day, let month, var year = integer(tokens[2]) else { return nil }
@@ -159,7 +166,9 @@ public enum DateParser {
             zone.removeFirst()
         }
         let zoneText = zone.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
-        guard let offset = zoneOffset(zoneText, chinaTime: chinaTime) else { return nil }
+        guard let offset = zoneText.isEmpty ? localOffset(chinaTime) : zoneOffset(zoneText, chinaTime: chinaTime) else {
+            return nil
+        }
         return Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
                          offsetSeconds: offset)
     }
@@ -199,6 +208,12 @@ public enum DateParser {
         "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480,
         "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600,
     ]
+
+    /// A time of day with no zone: the feed's own local time. A Chinese site's is China's (its
+    /// `2025-12-01 09:58:00` was read 8 hours late); any other is taken as UTC, as ever.
+    private static func localOffset(_ chinaTime: Bool) -> Int {
+        chinaTime ? 480 * 60 : 0
+    }
 
     /// Seconds east of UTC for `Z`, `+08:00`, `+0800`, `+08`, `GMT`, `GMT+8`, `EST`...; 0 for nothing; nil for unknown.
     static func zoneOffset(_ zone: String, chinaTime: Bool = false) -> Int? {
