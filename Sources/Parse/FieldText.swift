@@ -7,6 +7,32 @@ enum FieldText {
         HTMLText.html.text(of: text)
     }
 
+    /// An RSS title's text: the tags of HTML's inline formatting removed (`<b>`, `<em>`, a link),
+    /// anything else in angle brackets kept as written. `The history of the <blink> tag` and
+    /// `std::vector<bool>` lost their words, read as tags.
+    static func title(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "<")) else { return plain(text) }
+        var kept = ""
+        var rest = text[...]
+        while let open = rest.firstIndex(of: "<") {
+            kept += rest[..<open]
+            let tag = rest[open...]
+            let name = tag.dropFirst().drop { $0 == "/" }.prefix { $0.isASCII && $0.isLetter }.lowercased()
+            if Self.titleFormatting.contains(name), let close = tag.firstIndex(of: ">") {
+                rest = rest[rest.index(after: close)...]
+            } else {
+                kept += "&lt;"
+                rest = rest[rest.index(after: open)...]
+            }
+        }
+        return plain(kept + rest)
+    }
+
+    private static let titleFormatting: Set<String> = [
+        "a", "abbr", "b", "big", "br", "cite", "code", "del", "em", "font", "i", "ins", "kbd", "mark", "q", "s", "small",
+        "span", "strike", "strong", "sub", "sup", "tt", "u", "var",
+    ]
+
     /// RSS's `<author>` is an e-mail address, often `jane@example.org (Jane Doe)`: the name
     /// is what a reader wants; a bare address stays as it is.
     static func personName(_ text: String) -> String {

@@ -5,7 +5,7 @@ internal import Markup
 /// dialect's own element first, then the modules feeds use instead.
 enum ItemFallbacks {
     /// The dialect's title, else `dc:title`, else `media:title` (directly or in a `media:group`).
-    static func title(_ element: XMLElementValue, core: [String], plain: (XMLElementValue) -> String = { FieldText.plain($0.text) }) -> String {
+    static func title(_ element: XMLElementValue, core: [String], plain: (XMLElementValue) -> String = { FieldText.title($0.text) }) -> String {
         if let title = element.first("title", in: core).map(plain), !title.trimmingASCIISpaces().isEmpty { return title }
         if let title = element.first("title", in: Namespaces.dublinCore).map({ FieldText.plain($0.text) }),
            !title.trimmingASCIISpaces().isEmpty { return title }

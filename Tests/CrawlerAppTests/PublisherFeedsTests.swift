@@ -67,4 +67,22 @@ import Testing
         #expect(text.contains("<p>Line one<br>\nLine two</p>\n<p>Second paragraph &lt;b&gt;not bold&lt;/b&gt;</p>"), "\(text)")
         #expect(stored.contains { $0.contains("<p>Just a summary</p>") })
     }
+
+    /// Round 15: Hacker News and programming blogs name tags and types in their titles, escaped
+    /// as RSS wants: `The history of the <blink> tag` was stored as `The history of the  tag`.
+    /// Inline formatting a feed puts in a title (`<b>`) still goes.
+    @Test func aTitleThatNamesATagKeepsIt() throws {
+        try folder.write("""
+            <?xml version="1.0"?><rss version="2.0"><channel><title>HN</title>
+            <item><title>The history of the &lt;blink&gt; tag</title><guid>1</guid></item>
+            <item><title>Why std::vector&lt;bool&gt; is special</title><guid>2</guid></item>
+            <item><title>&lt;b&gt;Bold&lt;/b&gt; news &lt;a href="x"&gt;here&lt;/a&gt;</title><guid>3</guid></item>
+            </channel></rss>
+            """, to: "hn.xml")
+        let run = try CrawlerProcess.run(["parse", "hn.xml", "--json"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("\"title\":\"The history of the <blink> tag\""), "\(run.stdout)")
+        #expect(run.stdout.contains("\"title\":\"Why std::vector<bool> is special\""), "\(run.stdout)")
+        #expect(run.stdout.contains("\"title\":\"Bold news here\""), "\(run.stdout)")
+    }
 }
