@@ -24,12 +24,25 @@ final class SQLiteDatabase {
         self.path = path
         // The index holds feed URLs (perhaps with credentials): 0600 from the start. SQLite gives
         // its -wal and -shm files the main file's mode, so they follow.
-        if creating { chmod(path, 0o600) }
+        if creating {
+            chmod(path, 0o600)
+            Self.giveToFolderOwner(path)
+        }
         sqlite3_busy_timeout(handle, 5000)
     }
 
     deinit {
         sqlite3_close_v2(handle)
+    }
+
+    /// Made by root in a store of another user's (the service's): that user's, as the store is,
+    /// or the service could not open its own index. SQLite gives its -wal and -shm files the
+    /// owner of the main file when it runs as root.
+    private static func giveToFolderOwner(_ path: String) {
+        guard geteuid() == 0, let slash = path.lastIndex(of: "/") else { return }
+        var folder = stat()
+        guard stat(String(path[..<slash]), &folder) == 0, folder.st_uid != 0 else { return }
+        _ = lchown(path, folder.st_uid, folder.st_gid)
     }
 
     /// SQLite says "unable to open database file" whatever the cause. The index is made 0600 (it

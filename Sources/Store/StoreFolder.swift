@@ -100,12 +100,13 @@ final class StoreFolder: Sendable {
 
     /// A folder root makes in a store of another user's (the service's, run as root to try a
     /// feed) is given to the owner of the folder it is made in: root's own month folder made every
-    /// later pass of the service fail to write there. (Files need no such care: the service may
-    /// rename over and remove root's files in its own folders.)
-    private func giveToOwner(_ made: Int32) {
+    /// later pass of the service fail to write there; so are the lock and the index (mode 600).
+    /// (Documents need no such care: the service may rename over and remove root's files in its
+    /// own folders.)
+    func giveToOwner(_ made: Int32) {
         guard geteuid() == 0 else { return }
-        var parent = stat()
-        guard fstat(descriptor, &parent) == 0, parent.st_uid != 0 else { return }
+        var parent = stat(), own = stat()
+        guard fstat(descriptor, &parent) == 0, parent.st_uid != 0, fstat(made, &own) == 0, own.st_uid == 0 else { return }
         _ = fchown(made, parent.st_uid, parent.st_gid)
     }
 

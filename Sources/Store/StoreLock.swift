@@ -24,6 +24,7 @@ final class StoreLock {
             guard errno == ELOOP else { throw .io(path: path, operation: "open lock", errno: errno) }
             throw .refused(path: path, reason: "is a symbolic link; the store follows no link beneath its root (remove it)")
         }
+        root.giveToOwner(descriptor)
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = readHolder(descriptor)
             close(descriptor)

@@ -58,4 +58,21 @@ import Testing
         #expect(refused.stderr.contains("lock: Permission denied for user 65534: it is owned by user 0 with mode 600; "
                                         + "run this as that user, or as root"), "\(refused.stderr)")
     }
+
+    /// Round 15: in the service's store, still empty, root's first `once` made the lock and the
+    /// index its own (mode 600): every later pass of the service was refused.
+    @Test func theFilesRootMakesInTheServicesStoreStayTheServices() throws {
+        chmod(folder.path, 0o755)
+        try FileManager.default.createDirectory(atPath: folder.file("store"), withIntermediateDirectories: false)
+        chown(folder.file("store"), 65534, 65534)
+        try folder.write(feeds.config(["service", "tried"]), to: "feeds.yaml")
+        let byRoot = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(byRoot.status == 0, "\(byRoot.stderr)")
+        for made in ["store/lock", "store/index.sqlite"] {
+            var info = stat()
+            #expect(stat(folder.file(made), &info) == 0 && info.st_uid == 65534, "\(made)")
+        }
+        let service = try asService(["once"])
+        #expect(service.status == 0, "\(service.stderr)")
+    }
 }
