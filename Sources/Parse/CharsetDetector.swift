@@ -79,6 +79,9 @@ enum CharsetDetector {
             // Two labels that both read: the detector breaks the tie (KOI8-R declared, ISO-8859-1 served).
             let detected = Set(readable).count > 1 ? UniversalDetector.detect(bytes) : nil
             let encoding = detected.flatMap { readable.contains($0) ? $0 : nil } ?? chosen
+            if let declared = languageReading(of: encoding, bytes: bytes) {
+                return Plan(encoding: declared, claimsUTF8: false, reason: "the bytes read as \(declared) (\(labels.described))")
+            }
             return Plan(encoding: encoding, claimsUTF8: false, reason: labels.reason("the bytes read as \(encoding)", for: encoding))
         }
         if let label = labels.all.first(where: { $0 != "UTF-8" && readsWithFewDamaged(bytes, as: $0, check: check) }) {
@@ -87,7 +90,8 @@ enum CharsetDetector {
             }
             return Plan(encoding: label, claimsUTF8: false, reason: labels.reason("the bytes read as \(label)", for: label))
         }
-        if let family = familyDetected(agreeingWith: labels, bytes: bytes, check: check) {
+        if let family = familyDetected(agreeingWith: labels, bytes: bytes, check: check)
+            ?? multibyteLabel(labels, bytes: bytes, check: check) {
             return Plan(encoding: family, claimsUTF8: false, reason: "the bytes read as \(family) (\(labels.described))",
                         damageJudged: true)
         }
@@ -135,6 +139,42 @@ enum CharsetDetector {
               let family = languageFamily(of: detected), families.contains(family),
               let (_, replaced) = LegacyDecoding.utf8Replacing(bytes, from: detected) else { return nil }
         return replaced * 8 <= check.invalid + check.multibyte ? detected : nil
+    }
+
+    /// A CJK label whose bytes another CJK charset's also read (Big5's and EUC-KR's read in GBK,
+    /// as mojibake): the charset of the feed's declared language, when the detector finds that
+    /// language's family in the bytes and they read in it.
+    private static func languageReading(of label: String, bytes: [UInt8]) -> String? {
+        guard let labelFamily = languageFamily(of: label),
+              let language = UniversalDetector.languageHint(in: bytes)?.lowercased() else { return nil }
+        let hinted = UniversalDetector.encodings(for: language)
+        guard let first = hinted.first, let family = languageFamily(of: first),
+              family != labelFamily || (first.hasPrefix("BIG5") && !label.uppercased().hasPrefix("BIG5")),
+              let detected = UniversalDetector.detect(bytes), languageFamily(of: detected) == family else { return nil }
+        return ([detected] + hinted).first { languageFamily(of: $0) == family && LegacyDecoding.decodes(bytes, as: $0) }
+    }
+
+    /// A CJK label on a feed too short for the detector (two titles cut inside a character, the
+    /// detector says Windows-1252) that declares no language or English (a template's default):
+    /// believed when its bytes beyond ASCII come in runs, as a multi-byte charset's do and Latin
+    /// text's accents do not, and it fails no more than once in eight sequences.
+    private static func multibyteLabel(_ labels: Labels, bytes: [UInt8], check: UTF8Check) -> String? {
+        let language = UniversalDetector.languageHint(in: bytes)?.lowercased()
+        guard language == nil || language!.hasPrefix("en"), isRunsOfHighBytes(bytes),
+              let label = labels.all.first(where: { languageFamily(of: $0) != nil }),
+              let (_, replaced) = LegacyDecoding.utf8Replacing(bytes, from: label),
+              replaced * 8 <= check.invalid + check.multibyte else { return nil }
+        return label
+    }
+
+    /// Nine in ten bytes beyond ASCII have another beside them, among at least eight.
+    static func isRunsOfHighBytes(_ bytes: [UInt8]) -> Bool {
+        var high = 0, paired = 0
+        for index in bytes.indices where bytes[index] >= 0x80 {
+            high += 1
+            if (index > 0 && bytes[index - 1] >= 0x80) || (index + 1 < bytes.count && bytes[index + 1] >= 0x80) { paired += 1 }
+        }
+        return high >= 8 && paired * 10 >= high * 9
     }
 
     /// Whether `bytes` read as `encoding` but for a very few bytes (`isBarelyDamaged`).

@@ -199,6 +199,49 @@ import Testing
         #expect(stored.filter { $0.contains("健康") }.count == 30)
     }
 
+    /// Round 15: the rule above asked the detector, which calls a short GBK feed with two cut
+    /// titles Windows-1252; a Big5 or EUC-KR feed labelled GBK read as GBK without a word, though
+    /// its language said Taiwan or Korea.
+    @Test func shortOrMislabelledCJKFeedsAreReadByTheirBytes() throws {
+        func feed(_ titles: [String], body: String, encoding: String, label: String, language: String, cut: Bool) throws -> [UInt8] {
+            var bytes = try Self.iconv("<?xml version=\"1.0\" encoding=\"\(label)\"?><rss version=\"2.0\"><channel><title>T</title>"
+                                       + "<language>\(language)</language>", to: encoding)
+            for (index, title) in titles.enumerated() {
+                var encoded = try Self.iconv(title, to: encoding)
+                if cut { encoded.removeLast() }
+                bytes += try Self.iconv("<item><guid>g\(index)</guid><title>", to: encoding) + encoded
+                    + (try Self.iconv("</title><description>\(body) \(index)</description></item>", to: encoding))
+            }
+            return bytes + Array("</channel></rss>".utf8)
+        }
+        let chinese = "中国经济新闻：今年的增长率超过预期，专家表示市场信心正在恢复。"
+        let taiwanese = "臺灣經濟新聞：今年的成長率超過預期，專家表示市場信心正在恢復。"
+        let korean = "한국 경제 뉴스: 올해 성장률이 예상을 넘었고 전문가들은 시장 신뢰가 회복되고 있다고 말했다."
+        let served: [String: (String, [UInt8])] = [
+            "/short": ("text/xml; charset=GBK", try feed(["股市上涨", "新闻快讯"], body: chinese, encoding: "GBK", label: "GBK",
+                                                         language: "en-us", cut: true)),
+            "/big5": ("text/xml; charset=GBK", try feed(["臺灣新聞", "今日焦點"], body: taiwanese, encoding: "BIG5", label: "GBK",
+                                                        language: "zh-tw", cut: false)),
+            "/korean": ("text/xml; charset=GBK", try feed(["경제 뉴스", "오늘의 소식"], body: korean, encoding: "EUC-KR", label: "GBK",
+                                                          language: "ko", cut: false)),
+            "/healthy": ("text/xml; charset=GBK", try feed(["健康"], body: "健康新闻", encoding: "GBK", label: "GBK",
+                                                           language: "zh-cn", cut: false)),
+        ]
+        let server = try LoopbackHTTPServer { request in
+            let (type, body) = served[request.path] ?? ("text/plain", [])
+            return ServedResponse(headers: [("Content-Type", type)], body: body)
+        }
+        try folder.write("store: ./out\nfeeds:\n" + ["short", "big5", "korean", "healthy"].map {
+            "  - url: \(server.url("/" + $0))\n    name: \($0)\n" }.joined(), to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.filter { $0.contains(chinese + " ") }.count == 2, "\(run.stderr.suffix(2000))")
+        #expect(stored.filter { $0.contains(taiwanese + " ") }.count == 2, "\(run.stderr.suffix(2000))")
+        #expect(stored.filter { $0.contains(korean + " ") }.count == 2, "\(run.stderr.suffix(2000))")
+        #expect(stored.contains { $0.contains("健康新闻") })
+    }
+
     /// Round 12 on the rule above: one broken byte in a UTF-8 feed under a server's default
     /// `charset=ISO-8859-1` still made every item mojibake (the tolerance asked for a UTF-8 label),
     /// and Latin-1 text labelled GBK, failing in a few places, was now read as Chinese.
