@@ -52,7 +52,7 @@ public struct HTMLText: Sendable {
 
     /// The decoded source of the first `<img>` with a non-empty one, as written (maybe relative).
     /// A lazily loaded image's real address (`data-src`, `data-original`) wins over its `src`,
-    /// a placeholder; an image with only a `srcset` gives its first candidate.
+    /// a placeholder; an image with only a `srcset` gives its first candidate. A 1×1 image is skipped.
     public func firstImageSource(in html: String) -> String? {
         guard html.utf8.count > 4, Self.mayHoldImageTag(html) else { return nil }
         let bytes = Array(html.utf8)
@@ -63,6 +63,8 @@ public struct HTMLText: Sendable {
                 let value = decoder.decode(bytes[valueRange]).trimmingASCIISpaces()
                 return value.isEmpty ? nil : value
             }
+            // A tracking pixel (Medium's `/_/stat?…`, 1 by 1) is no picture of the post.
+            if ["width", "height"].contains(where: { ["0", "1", "1px"].contains(value($0) ?? "") }) { continue }
             if let source = value("data-src") ?? value("data-original") ?? value("data-lazy-src") ?? value("src") {
                 return source
             }

@@ -85,4 +85,22 @@ import Testing
         #expect(run.stdout.contains("\"title\":\"Why std::vector<bool> is special\""), "\(run.stdout)")
         #expect(run.stdout.contains("\"title\":\"Bold news here\""), "\(run.stdout)")
     }
+
+    /// Round 15: Medium ends each post with a 1×1 tracking image; a post without a picture of its
+    /// own took it for its header image.
+    @Test func aTrackingPixelIsNoPostsPicture() throws {
+        let medium = """
+            <?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Medium</title>
+            <item><title>Notes from KubeCon</title><guid>m1</guid><content:encoded><![CDATA[<p>Words only.</p>\
+            <img src="https://medium.com/_/stat?event=post.clientViewed&amp;postId=1b2c" width="1" height="1" alt="">]]></content:encoded></item>
+            <item><title>With a photo</title><guid>m2</guid><content:encoded><![CDATA[<img src="https://medium.com/_/stat?p=2" width="1" \
+            height="1"><p>Words.</p><img src="https://cdn-images-1.medium.com/max/1024/photo.jpeg">]]></content:encoded></item>
+            </channel></rss>
+            """
+        let (run, stored) = try crawl(["medium": medium])
+        let words = try #require(stored.first { $0.contains("Notes from KubeCon") }, "\(run.stderr.suffix(1500))")
+        #expect(!words.contains("headimg:") && !words.contains("thumbnail:"), "\(words)")
+        let photo = try #require(stored.first { $0.contains("With a photo") })
+        #expect(photo.contains("headimg: 'https://cdn-images-1.medium.com/max/1024/photo.jpeg'"), "\(photo)")
+    }
 }
