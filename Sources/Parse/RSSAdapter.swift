@@ -13,6 +13,8 @@ struct RSSAdapter {
     private(set) var unreadableDates = UnreadableDates()
     /// Set from the channel's language: a Chinese feed's `CST` is China's (see `DateParser`).
     var chinaTime = false
+    /// The channel's `itunes:author` or `dc:creator`: the author of items that name none.
+    var channelAuthor: String?
 
     init(feedURL: String, rootNamespace: String = Namespaces.none) {
         self.feedURL = feedURL
@@ -23,7 +25,7 @@ struct RSSAdapter {
         updatedCandidates = [("updated", [Namespaces.atom10]), ("modified", [Namespaces.dcTerms])]
     }
 
-    func apply(channelElement element: XMLElementValue, to feed: inout Feed) {
+    mutating func apply(channelElement element: XMLElementValue, to feed: inout Feed) {
         switch element.namespace {
         case Namespaces.atom10:
             if element.name == "link", feed.link == nil, (element.attribute("rel") ?? "alternate") == "alternate" {
@@ -62,7 +64,7 @@ struct RSSAdapter {
     }
 
     /// Channel fields from the syndication, Dublin Core and iTunes modules.
-    private func applyModule(_ element: XMLElementValue, to feed: inout Feed) {
+    private mutating func applyModule(_ element: XMLElementValue, to feed: inout Feed) {
         let text = element.text.trimmingASCIISpaces()
         switch (element.namespace, element.name) {
         case (Namespaces.syndication, "updatePeriod"): feed.updatePeriod = FieldText.nonEmpty(text.lowercased())
@@ -72,6 +74,10 @@ struct RSSAdapter {
         case (Namespaces.dublinCore, "title"): feed.title = feed.title.isEmpty ? FieldText.plain(element.text) : feed.title
         case (Namespaces.itunes, "image"):
             feed.image = feed.image ?? element.attribute("href").flatMap(FieldText.nonEmpty)
+        // A podcast's (or a one-author blog's) own author, for the items that name none: they
+        // were credited to the channel's title.
+        case (Namespaces.itunes, "author"), (Namespaces.dublinCore, "creator"):
+            channelAuthor = channelAuthor ?? ItemFallbacks.personName(element)
         default: break
         }
     }
@@ -80,7 +86,7 @@ struct RSSAdapter {
         var item = Item()
         item.title = ItemFallbacks.title(element, core: core)
         applyIdentity(element, to: &item)
-        item.author = ItemFallbacks.author(element, core: core)
+        item.author = ItemFallbacks.author(element, core: core) ?? channelAuthor
         // dc:date is the item's date: it fills `published`, in every dialect.
         item.published = ItemFallbacks.date(in: element, publishedCandidates, chinaTime: chinaTime, unreadable: &unreadableDates)
         item.updated = ItemFallbacks.date(in: element, updatedCandidates, chinaTime: chinaTime, unreadable: &unreadableDates)

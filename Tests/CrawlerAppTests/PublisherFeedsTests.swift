@@ -49,7 +49,8 @@ import Testing
             """
         let podcast = """
             <?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>
-            <title>Garden Talk</title><item><title>Ep 51: Roses</title><guid>ep51</guid>
+            <title>Garden Talk</title><itunes:author>Garden Talk Network</itunes:author>
+            <item><title>Ep 51: Roses</title><guid>ep51</guid>
             <enclosure url="https://cdn.example/ep51.mp3" type="audio/mpeg" length="1000"/>
             <itunes:summary>All about roses &lt;and thorns&gt;.</itunes:summary></item></channel></rss>
             """
@@ -63,6 +64,8 @@ import Testing
         #expect(video.contains("<p>In this video we build a crawler.</p>") && video.contains("00:00 Intro &amp; setup<br>"), "\(video)")
         let episode = try #require(stored.first { $0.contains("Roses") })
         #expect(episode.contains("All about roses &lt;and thorns&gt;."), "\(episode)")
+        // An episode naming no author is the podcast's author's, not its title's.
+        #expect(episode.contains("author: Garden Talk Network"), "\(episode)")
         let text = try #require(stored.first { $0.contains("Plain text only") })
         #expect(text.contains("<p>Line one<br>\nLine two</p>\n<p>Second paragraph &lt;b&gt;not bold&lt;/b&gt;</p>"), "\(text)")
         #expect(stored.contains { $0.contains("<p>Just a summary</p>") })
