@@ -122,7 +122,37 @@ public struct DocumentRenderer: Sendable {
     static func mediaPath(_ url: String) -> String {
         let afterScheme = url.range(of: "://").map { url[$0.upperBound...] } ?? url[...]
         let path = afterScheme.drop { $0 != "/" && $0 != "?" && $0 != "#" }  // the host goes, a query without a path stays
-        return StoryLink.key(String(path.prefix { $0 != "#" }))
+        return StoryLink.key(withoutCacheBuster(afterWrappedHost(String(path.prefix { $0 != "#" }))))
+    }
+
+    /// Podcast analytics services (Podtrac's `/redirect.mp3/`, Chartable's `chrt.fm/track/ID/`,
+    /// `pdst.fm/e/`) put the file's own host and path inside their path, and feeds change the
+    /// chain from one fetch to the next: only what follows the last host in the path names the
+    /// file. A segment is a host when it has a dot and ends in letters that are no file's.
+    static func afterWrappedHost(_ path: String) -> String {
+        let pathPart = path.prefix { $0 != "?" }
+        let segments = pathPart.split(separator: "/", omittingEmptySubsequences: false)
+        guard segments.count > 2,
+              let last = segments.dropLast().lastIndex(where: isHostLike) else { return path }
+        return "/" + segments[(last + 1)...].joined(separator: "/") + path[pathPart.endIndex...]
+    }
+
+    private static func isHostLike(_ segment: Substring) -> Bool {
+        let labels = segment.lowercased().split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } }),
+              let top = labels.last, top.count >= 2, top.allSatisfy(\.isLetter) else { return false }
+        return !fileExtensions.contains(String(top))
+    }
+
+    private static let fileExtensions: Set<String> = ["mp3", "m4a", "mp4", "aac", "ogg", "oga", "opus", "wav", "flac", "mov",
+                                                      "m4v", "webm", "jpg", "jpeg", "png", "gif", "webp", "avif", "pdf", "html",
+                                                      "htm", "php", "asp", "aspx", "jsp", "js", "json", "xml"]
+
+    /// Megaphone's `?updated=…` stamps a file anew without changing it.
+    static func withoutCacheBuster(_ path: String) -> String {
+        guard let question = path.firstIndex(of: "?") else { return path }
+        let kept = path[path.index(after: question)...].split(separator: "&").filter { !$0.lowercased().hasPrefix("updated=") }
+        return String(path[..<question]) + (kept.isEmpty ? "" : "?" + kept.joined(separator: "&"))
     }
 
     /// The channel title, or the feed's name when the channel has none.

@@ -97,6 +97,27 @@ import Testing
         expectHealthyStored()
     }
 
+    /// Round 15: a podcast episode without notes is known by its audio file, and podcast hosts
+    /// rewrite its URL from one fetch to the next (Podtrac's and Chartable's prefixes in either
+    /// order, Megaphone's `?updated=`): every fetch rewrote the post, or under `revisions: new`
+    /// stored it again. The file is the same, so the episode is.
+    @Test func aPodcastsRewrappedAudioURLIsTheSameEpisode() throws {
+        try folder.write(feeds.config(["podcast", "healthy"], perFeed: ["podcast": "revisions: new"]), to: "feeds.yaml")
+        let wrappings = ["https://dts.podtrac.com/redirect.mp3/chrt.fm/track/ABC/traffic.megaphone.fm/GLT123.mp3?updated=1",
+                         "https://dts.podtrac.com/redirect.mp3/pdst.fm/e/chrt.fm/track/ABC/traffic.megaphone.fm/GLT123.mp3?updated=2",
+                         "https://traffic.megaphone.fm/GLT123.mp3?updated=3"]
+        for url in wrappings {
+            feeds.serve("podcast", items: ["<item><title>Trailer</title><guid>trailer</guid>"
+                + "<enclosure url=\"\(url)\" type=\"audio/mpeg\" length=\"100\"/></item>",
+                "<item><title>Trailer</title><guid>other</guid><enclosure url=\"https://traffic.megaphone.fm/GLT124.mp3\" "
+                + "type=\"audio/mpeg\" length=\"100\"/></item>"])
+            #expect(try once().status == 0)
+        }
+        let episodes = folder.documents().values.filter { $0.contains("Trailer") }
+        #expect(episodes.count == 2, "\(episodes)")
+        expectHealthyStored()
+    }
+
     /// Without a guid an item is known by its link: stamped anew on every fetch (escaped twice
     /// over, as `&amp;amp;` in the feed, too), it was a new item and a new post per poll. A
     /// fragment is no tracking: `/changelog#v1` and `#v2` under one guid are two releases.
