@@ -84,6 +84,14 @@ enum ExplainText {
             lines += redirects(configured, state: state)
         }
         if let configured { lines.append("interval:    \(StatusTable.words(Int64(configured.interval))) (configured)") }
+        // As `status` says: a state of another url is no longer this feed's (the next pass fetches
+        // it anew); its documents are.
+        if let configured, let old = state, !old.belongs(to: configured.url) {
+            lines.append("state:       never fetched at this url: its url changed in feeds.yaml since its last fetch "
+                         + "(from \(SecretRedaction.redactURL(old.url))); fetched anew at the next pass")
+            lines.append("documents:   \(old.documents) stored")
+            return lines.joined(separator: "\n")
+        }
         guard let state else {
             lines.append("state:       never fetched; due within a minute of the daemon's start")
             return lines.joined(separator: "\n")

@@ -97,9 +97,10 @@ enum StatusTable {
         let header = ["FEED", "HEALTH", "LAST FETCH", "STATUS", "ERRORS", "NEXT DUE", "DOCS", "LAST ERROR"]
         let lines = rows.map { row in
             let state = row.state
+            let documents: Int? = state?.documents ?? row.keptDocuments
             return [row.name, row.health.word(words), state?.lastFetch.map { ago($0, now: now) } ?? "never",
                     state.map(statusText) ?? "-", state.map { "\($0.consecutiveErrors)" } ?? "-",
-                    row.nextDue.map { until($0, now: now) } ?? "-", state.map { "\($0.documents)" } ?? "-",
+                    row.nextDue.map { until($0, now: now) } ?? "-", documents.map { "\($0)" } ?? "-",
                     state?.lastError ?? ""]
         }
         let widths = header.indices.map { column in ([header] + lines).map { $0[column].count }.max() ?? 0 }
@@ -144,7 +145,7 @@ enum StatusJSON {
                 "last_error": state?.lastError.map { $0 as Any } ?? NSNull(),
                 "consecutive_errors": state?.consecutiveErrors ?? 0, "gone": state?.gone ?? false,
                 "next_due": row.nextDue.map { $0.rfc3339 as Any } ?? NSNull(),
-                "next_reason": row.nextReason.map { $0 as Any } ?? NSNull(), "documents": state?.documents ?? 0,
+                "next_reason": row.nextReason.map { $0 as Any } ?? NSNull(), "documents": state?.documents ?? row.keptDocuments ?? 0,
                 "last_new": state?.lastNew.map { $0.rfc3339 as Any } ?? NSNull(),
             ]
             if case .silent(let silence) = row.health { object["quiet_seconds"] = Int(silence.quietSeconds) }

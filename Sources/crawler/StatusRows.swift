@@ -8,6 +8,9 @@ struct StatusRow {
     var url: String
     var state: FeedState?
     var health: FeedHealth
+    /// The documents of a feed whose url changed in feeds.yaml since its last fetch: its state is
+    /// no longer its own (it is fetched anew), its documents are.
+    var keptDocuments: Int?
 
     /// When the feed is fetched next: never, for a feed disabled or removed in feeds.yaml, whatever
     /// its state says ("now" for a removed feed made an operator wait for a fetch that never came).
@@ -41,7 +44,8 @@ enum StatusRows {
         }
         var rows = config.feeds.map { feed in
             let state = state(of: feed)
-            return StatusRow(name: feed.name, url: feed.url, state: state, health: FeedHealth.of(state, now: now))
+            return StatusRow(name: feed.name, url: feed.url, state: state, health: FeedHealth.of(state, now: now),
+                             keptDocuments: state == nil ? byName[feed.name]?.documents : nil)
         }
         rows += config.disabledFeeds.map { feed in
             StatusRow(name: feed.name, url: feed.url, state: state(of: feed), health: .disabled)

@@ -59,6 +59,23 @@ import Testing
 
     /// A feed that moved for good was asked for at its new URL once the redirect was adopted, and
     /// `explain` still showed only the configured one: the operator could not tell where it went.
+    /// Round 14: after a feed's url changed in feeds.yaml, `status` listed it as never fetched
+    /// with no documents while `explain` showed the old url's fetch as its own. Both say now that
+    /// it is fetched anew at its new url, and both count its documents.
+    @Test func statusAndExplainAgreeOnAFeedWhoseURLChanged() throws {
+        let server = try Self.server()
+        try folder.write(config([("beta", server.url("/a.xml"))]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        try folder.write(config([("beta", server.url("/b.xml"))]), to: "feeds.yaml")
+        let status = try crawler(["status"])
+        let row = try #require(status.stdout.split(separator: "\n").first { $0.hasPrefix("beta ") })
+        #expect(row.contains("never fetched") && row.split(separator: " ").last == "2", "\(status.stdout)")
+        let explain = try crawler(["explain", "beta"])
+        #expect(explain.stdout.contains("never fetched at this url: its url changed in feeds.yaml since its last fetch"),
+                "\(explain.stdout)")
+        #expect(explain.stdout.contains("documents:   2 stored") && !explain.stdout.contains("last status: 200"), "\(explain.stdout)")
+    }
+
     @Test func explainShowsWhereAMovedFeedIsAskedFor() throws {
         let server = try LoopbackHTTPServer { request in
             switch request.path {
