@@ -1,3 +1,4 @@
+internal import Yams
 public import FeedModel
 
 /// Writes the configured feeds as OPML 2.0 for any feed reader: a feed's categories become
@@ -93,5 +94,25 @@ public enum OPMLWriter {
             }
         }
         return output
+    }
+}
+
+/// What each feed of feeds.yaml sets beyond what OPML carries (url, name, categories, site_url,
+/// enabled), for `export-opml` to say what it leaves behind: `interval:`, `keep:`, `revisions:`
+/// and the rest went without a word, and came back from `import-opml` as defaults.
+public enum OPMLLeftBehind {
+    static let carried: Set<String> = ["url", "name", "categories", "site_url", "enabled"]
+
+    /// By the line each feed's entry starts on (`FeedConfig.line`): the keys OPML cannot carry.
+    public static func settings(in text: String) -> [Int: [String]] {
+        guard let root = try? Yams.compose(yaml: text, ConfigParser.resolver), let feeds = root.mapping?["feeds"]?.sequence
+        else { return [:] }
+        var found: [Int: [String]] = [:]
+        for entry in feeds {
+            guard let mapping = entry.mapping else { continue }
+            let keys = Array(mapping.keys.compactMap(\.string).filter { !carried.contains($0) })
+            if !keys.isEmpty { found[entry.mark?.line ?? 0] = keys }
+        }
+        return found
     }
 }

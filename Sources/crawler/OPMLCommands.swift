@@ -150,7 +150,7 @@ struct ExportOPML: ParsableCommand {
             (isComment="true"), and import-opml adds such outlines with enabled: false. URLs are written \
             as configured, a password in one included (another reader needs it to fetch the feed): keep \
             the file as private as feeds.yaml. Settings OPML has no place for (interval, headers, \
-            credentials given as basic_auth:, rules) are not exported.
+            credentials given as basic_auth:, rules) are not exported; stderr names each feed's.
             """
     )
 
@@ -158,9 +158,16 @@ struct ExportOPML: ParsableCommand {
     var config: String = "feeds.yaml"
 
     func run() throws {
-        let settings = try ConfigFile.load(config).config
+        let file = try ConfigFile.load(config)
+        let settings = file.config
         // Disabled feeds are subscriptions too; the file's order is kept.
         let feeds = (settings.feeds + settings.disabledFeeds).sorted { $0.line < $1.line }
         print(OPMLWriter.document(for: feeds, disabled: Set(settings.disabledFeeds.map(\.name))), terminator: "")
+        let leftBehind = OPMLLeftBehind.settings(in: file.text)
+        let named = feeds.compactMap { feed in leftBehind[feed.line].map { "\(feed.name) (\($0.joined(separator: ", ")))" } }
+        guard !named.isEmpty else { return }
+        printError("crawler: OPML has no place for these feeds' own settings, which are not in the export (keep "
+                   + "\(config) for them; import-opml gives them the defaults): " + named.prefix(20).joined(separator: "; ")
+                   + (named.count > 20 ? "; and \(named.count - 20) more" : ""))
     }
 }

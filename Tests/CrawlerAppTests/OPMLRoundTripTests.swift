@@ -54,6 +54,27 @@ import Testing
 
     /// A feed with `enabled: false` goes out as OPML 2.0's commented-out outline (`isComment`),
     /// and comes back disabled: it went out like any other and came back enabled.
+    /// Round 14: a feed's `interval:`, `keep:`, `revisions:` and `author:` went without a word
+    /// in an export, and came back from `import-opml` as the defaults. The export says so, naming
+    /// each feed and setting; the OPML itself is unchanged.
+    @Test func anExportSaysWhichFeedsSettingsItLeavesBehind() throws {
+        try folder.write("""
+            feeds:
+              - url: https://example.org/a.xml
+                name: plain
+                categories: [news]
+              - url: https://example.org/b.xml
+                name: tuned
+                interval: 2h
+                keep: 10
+                revisions: new
+            """, to: "feeds.yaml")
+        let export = try crawler(["export-opml"])
+        #expect(export.status == 0)
+        #expect(export.stdout.contains("xmlUrl=\"https://example.org/b.xml\""))
+        #expect(export.stderr.contains("tuned (interval, keep, revisions)") && !export.stderr.contains("plain"), "\(export.stderr)")
+    }
+
     @Test func aDisabledFeedStaysDisabledThroughExportAndImport() throws {
         try folder.write("""
             feeds:
