@@ -100,7 +100,9 @@ enum ExplainText {
         lines.append("last status: \(state.lastStatus.map(String.init) ?? "no response")"
                      + (state.lastError.map { " — \($0)" } ?? ""))
         lines.append("errors:      \(state.consecutiveErrors) in a row")
-        if state.gone {
+        if configured == nil {
+            lines.append("next due:    never — no longer in the configuration")
+        } else if state.gone {
             lines.append("next due:    never — 410 Gone; change its url in the configuration to poll it again")
         } else {
             lines.append("next due:    " + (state.nextDue.map { "\($0.rfc3339) (\(StatusTable.until($0, now: now)))" } ?? "unscheduled"))

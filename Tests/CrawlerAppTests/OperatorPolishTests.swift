@@ -74,6 +74,10 @@ import Testing
         #expect(explain.stdout.contains("never fetched at this url: its url changed in feeds.yaml since its last fetch"),
                 "\(explain.stdout)")
         #expect(explain.stdout.contains("documents:   2 stored") && !explain.stdout.contains("last status: 200"), "\(explain.stdout)")
+        // Removed from the file, it is due never (it said "in 29m, configured interval").
+        try folder.write(config([("other", server.url("/b.xml"))]), to: "feeds.yaml")
+        let removed = try crawler(["explain", "beta"])
+        #expect(removed.stdout.contains("next due:    never — no longer in the configuration"), "\(removed.stdout)")
     }
 
     @Test func explainShowsWhereAMovedFeedIsAskedFor() throws {
