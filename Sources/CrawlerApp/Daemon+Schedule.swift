@@ -69,7 +69,7 @@ extension Daemon {
             return
         }
         fresh = RestartSettings.keepingRunning(fresh, running: config, logger: logger)
-        store.adoptRenamedFeeds(fresh.feeds, disabled: fresh.disabledFeeds, logger: logger)
+        let renames = store.adoptRenamedFeeds(fresh.feeds, disabled: fresh.disabledFeeds, logger: logger)
         let old = Dictionary(currentFeeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let now = WallClock.now()
         // Where a feed's entry sits in the file is no setting: a line added above it changes none.
@@ -85,8 +85,10 @@ extension Daemon {
         for name in stale { submitted[name] = nil }
         let states = await flow.states(of: touched)
         var added = 0, changed = 0
+        // A renamed feed is the same feed (its state and documents moved to its new name).
+        let renamedTo = Set(renames.map(\.to))
         for feed in touched {
-            if old[feed.name] == nil { added += 1 } else { changed += 1 }
+            if old[feed.name] == nil { if !renamedTo.contains(feed.name) { added += 1 } } else { changed += 1 }
             // New and changed feeds (a new URL also revives a gone feed) are due soon; one whose
             // old transfer is still out waits for it (`submitDue`).
             queue.schedule(feed.name, at: initialDue(for: feed, state: states[feed.name], now: now) ?? now)
@@ -96,8 +98,10 @@ extension Daemon {
         let engineKept = FetchSettings(fresh) != FetchSettings(config)
         replaceConfig(fresh)
         flow.reconfigure(pipeline)
+        let renamedFrom = Set(renames.map(\.from))
         var metadata: Logger.Metadata = ["status": "applied", "feeds": "\(fresh.feeds.count)", "added": "\(added)",
-                                         "removed": "\(removed.count)", "changed": "\(changed)"]
+                                         "removed": "\(removed.filter { !renamedFrom.contains($0) }.count)", "changed": "\(changed)"]
+        if !renames.isEmpty { metadata["renamed"] = "\(renames.count)" }
         if engineKept { metadata["restart_needed"] = "concurrency, timeouts, proxy, host rules and user agent apply at the next start" }
         logReload(metadata, warning: engineKept)
     }

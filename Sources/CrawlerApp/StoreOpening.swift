@@ -17,14 +17,18 @@ extension DocumentStore {
     /// renamed feeds start afresh (their items are deduplicated by content still).
     /// `disabled`: the configuration's disabled feeds, whose documents are theirs still (see
     /// `configuredFeeds`).
-    public func adoptRenamedFeeds(_ feeds: [FeedConfig], disabled: [FeedConfig], logger: Logger) {
+    @discardableResult
+    public func adoptRenamedFeeds(_ feeds: [FeedConfig], disabled: [FeedConfig], logger: Logger) -> [FeedRenames.Rename] {
         configuredFeeds = Set((feeds + disabled).map(\.name))
         do {
-            for rename in try adoptRenamedFeeds(feeds) {
+            let renames = try adoptRenamedFeeds(feeds)
+            for rename in renames {
                 logger.notice("feed_renamed", metadata: ["feed": "\(rename.to)", "from": "\(rename.from)"])
             }
+            return renames
         } catch {
             logger.warning("feed_renamed", metadata: ["error": "\(error)"])
+            return []
         }
     }
 }

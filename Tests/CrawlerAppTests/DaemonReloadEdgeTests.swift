@@ -148,6 +148,26 @@ import Testing
         #expect(storedBodies().contains("the body of healthy"))
     }
 
+    /// Round 14: a rename (same URL, new name) was logged as `feed_renamed`, then counted as one
+    /// feed added and one removed by the reload's own line.
+    @Test func aRenameIsCountedAsARenameNotAnAdditionAndARemoval() throws {
+        let server = try LoopbackHTTPServer { request in
+            ServedResponse(text: Self.channel(String(request.path.dropFirst().prefix { $0 != "." })))
+        }
+        try write([("alpha", server.url("/alpha.xml")), ("healthy", server.url("/healthy.xml"))])
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        #expect(!daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "alpha" }.isEmpty)
+        try write([("alpha2", server.url("/alpha.xml")), ("healthy", server.url("/healthy.xml")),
+                   ("delta", server.url("/delta.xml"))])
+        daemon.signal(SIGHUP)
+        let reload = daemon.waitFor { $0["event"] == "config_reload" }.first
+        #expect(reload?["added"] == "1" && reload?["removed"] == "0" && reload?["renamed"] == "1", "\(reload?.fields ?? [:])")
+        #expect(!daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "delta" }.isEmpty)
+        #expect(daemon.terminate().status == 0)
+        #expect(storedBodies().contains("the body of healthy"))
+    }
+
     /// Renamed while its items' pages were being fetched (`full_content`), a feed's documents were
     /// stored and reported under the old name, and the new name's count stayed at 0.
     @Test func aFeedRenamedWhileItsPagesAreFetchedIsStoredUnderItsNewName() throws {
