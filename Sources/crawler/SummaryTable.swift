@@ -37,12 +37,14 @@ enum SummaryTable {
             lines.append("stop  \(feed.padding(to: width))  interrupted by the shutdown before it was stored; the next pass fetches it")
         }
         let succeeded = summary.reports.count - summary.failed - summary.deferred
+        let heldForLater = summary.reports.reduce(0) { $0 + $1.held }
         let held = (summary.deferred == 0 ? "" : ", \(summary.deferred) deferred")
             + (skipped.isEmpty ? "" : ", \(skipped.count) skipped")
             + (interrupted.isEmpty ? "" : ", \(interrupted.count) interrupted")
         lines.append("total: \(counted(summary.reports.count + skipped.count + interrupted.count, "feed")), \(succeeded) ok, "
                      + "\(summary.failed) failed\(held); "
                      + "\(counted(summary.new, "new document")), \(counted(summary.duplicates, "duplicate"))"
+                     + (heldForLater == 0 ? "" : ", \(heldForLater) held for a later day (max_documents_per_day)")
                      + (summary.forgotten == 0 ? "" : ", \(summary.forgotten) forgotten (keep:)") + "; "
                      + "\(kilobytes(summary.bytes)) in \(summary.milliseconds) ms → \(storePath)")
         return lines.joined(separator: "\n")  // redacted and escaped as it is printed

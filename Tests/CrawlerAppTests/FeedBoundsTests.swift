@@ -91,6 +91,8 @@ import Testing
         #expect(budgetLines.count == 1, "stderr: \(first.stderr.suffix(1500))")
         #expect(budgetLines.first?["feed"] == "busy" && budgetLines.first?["limit"] == "10")
         #expect(fetchLines(first.stderr, feed: "busy").first?["held"] == "20")
+        // Round 14: the total line counted them nowhere.
+        #expect(first.stdout.contains("20 held for a later day (max_documents_per_day)"), "\(first.stdout)")
 
         // The same day: nothing new for it, said on its fetch line, and the budget is not logged again.
         let second = try CrawlerProcess.run(["once"], in: folder.path)
