@@ -216,6 +216,8 @@ final class RevisionIndex {
     func applyRewrites(_ rewrites: [Rewrite]) throws(StoreError) {
         let updateDocument = try database.prepare("UPDATE documents SET path = ?2, date = ?3, bytes = ?4, digest = ?5 WHERE short = ?1")
         let done = try database.prepare("DELETE FROM rewrites WHERE document = ?1")
+        // Only the text a post holds now: one it held for a while is free to be another post's.
+        let formerVersions = try database.prepare("DELETE FROM current_versions WHERE document = ?1")
         let currentVersion = try database.prepare("INSERT OR REPLACE INTO current_versions (short, document) VALUES (?1, ?2)")
         try database.transaction { () throws(StoreError) in
             for rewrite in rewrites {
@@ -224,6 +226,7 @@ final class RevisionIndex {
                                         .integer(Int64(rewrite.bytes)), .text(rewrite.digest)])
                 if let feed = rewrite.feed, let item = rewrite.item, let hash = rewrite.hash {
                     try upsertItemFile.run([.text(feed), .text(item), document, .text(hash), .text(rewrite.link)])
+                    try formerVersions.run([document])
                     try currentVersion.run([.text(String(hash.prefix(16))), document])
                     if let source = rewrite.source { try upsertSource.run([document, .text(feed), .text(item), .blob(source)]) }
                 }

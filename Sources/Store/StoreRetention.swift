@@ -17,18 +17,29 @@ extension DocumentStore {
     public func applyRetention(_ keep: Retention, feed: String, now: Timestamp) throws(StoreError) -> RetentionOutcome {
         // Newest first; a read of the feed's own provenance rows (they sit together, by feed). Not
         // those it adopted: another feed may have stored them (a planet adopts a blog's posts).
+        // A post keeps the date it was published with when its item is corrected (its URL is made
+        // of it); how recent it is counts its latest version too: a republished item was forgotten
+        // first, as the oldest, by `keep: 3`.
         let statement = try indexDatabase.prepare("""
-            SELECT documents.short, documents.path, documents.date, documents.bytes, documents.digest FROM provenance
+            SELECT documents.short, documents.path, documents.date, documents.bytes, documents.digest,
+                max(documents.date, coalesce(latest.seen, 0)) AS recency FROM provenance
             JOIN documents ON documents.short = provenance.short
+            LEFT JOIN (SELECT item_files.document AS document, max(item_versions.seen_at) AS seen FROM item_files
+                JOIN item_versions ON item_versions.feed = item_files.feed AND item_versions.item = item_files.item
+                    AND item_versions.hash = item_files.hash AND item_versions.written = 1
+                WHERE item_files.feed = ?1 GROUP BY item_files.document) AS latest ON latest.document = documents.short
             WHERE provenance.feed = ?1 AND provenance.short NOT IN (SELECT short FROM pending)
                 AND provenance.short NOT IN (SELECT short FROM adoptions WHERE feed = ?1)
-            ORDER BY documents.date DESC, documents.id DESC
+            ORDER BY recency DESC, documents.id DESC
             """)
         var rows: [IndexedDocument] = []
+        var recency: [String: Int64] = [:]
         try statement.run([.text(feed)]) { row in
-            rows.append(IndexedDocument(shortHash: row.text(0) ?? "", path: row.text(1) ?? "",
-                                        date: Timestamp(secondsSince1970: row.integer(2) ?? 0),
-                                        bytes: Int(row.integer(3) ?? 0), digest: row.text(4)))
+            let document = IndexedDocument(shortHash: row.text(0) ?? "", path: row.text(1) ?? "",
+                                           date: Timestamp(secondsSince1970: row.integer(2) ?? 0),
+                                           bytes: Int(row.integer(3) ?? 0), digest: row.text(4))
+            rows.append(document)
+            recency[document.shortHash] = row.integer(5) ?? document.date.secondsSince1970
         }
         let past: ArraySlice<IndexedDocument>
         switch keep {
@@ -36,7 +47,7 @@ extension DocumentStore {
             past = rows.dropFirst(count)
         case .within(let seconds):
             let cutoff = now.secondsSince1970 - Int64(min(seconds, 1e15))
-            past = rows.filter { $0.date.secondsSince1970 < cutoff }[...]
+            past = rows.filter { (recency[$0.shortHash] ?? $0.date.secondsSince1970) < cutoff }[...]
         }
         var outcome = RetentionOutcome()
         // A post the site owner edited is theirs: removing it would lose the edit with it.
