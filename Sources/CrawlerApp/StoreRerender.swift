@@ -60,7 +60,8 @@ public struct StoreRerender {
         let samePattern = (try store.recordedProfile()).map {
             StoreProfile.documentPath(in: $0) == config.documentPath
         } ?? true
-        let keepsPlace = samePattern ? try store.replacedDocuments() : []
+        let replacedDocuments = try store.replacedDocuments()
+        let keepsPlace = samePattern ? replacedDocuments : []
         // A store in other output settings must be rewritten whole, edits and all (each kept as
         // `NAME.edited`); under the same settings an edit wins over the crawler's version.
         let outputChanges = try store.recordedProfile().map { $0 != StoreProfile.fingerprint(of: config) } ?? false
@@ -85,7 +86,8 @@ public struct StoreRerender {
             let rewrites = Self.render(renderable.map { ($0.0.document.shortHash, $0.0.document.path, $0.1, $0.2) },
                                        format: format, layout: store.layout, defaultImage: config.defaultImage,
                                        images: images, keepingPlaceOf: keepsPlace,
-                                       published: Dictionary(renderable.map { ($0.0.document.shortHash, $0.0.document.date) },
+                                       published: Dictionary(renderable.filter { replacedDocuments.contains($0.0.document.shortHash) }
+                                                                .map { ($0.0.document.shortHash, $0.0.document.date) },
                                                              uniquingKeysWith: { first, _ in first }))
             // A post the site owner deleted stays deleted, and one moved by hand is not written
             // again at its old place beside the moved copy (which `verify` reports as moved).
@@ -144,17 +146,17 @@ public struct StoreRerender {
                                             format: format)
             let kept = images.indices.contains(index) ? images[index] : [:]
             let document = renderer.render(source.item, firstSeen: source.firstSeen, images: kept)
-            // A replaced document keeps its first version's place (its date may have changed
-            // since): a post's URL never changes with its text.
-            let placed = layout.relativePath(date: document.date, shortHash: shortHash)
-            let path = placed != oldPath && replaced.contains(shortHash) && layout.holds(oldPath, shortHash: shortHash)
-                ? oldPath : placed
-            // And the date it was published with, which its URL may be made of (`FrontMatterDate`).
+            // A replaced document keeps the date it was published with, which its URL may be made
+            // of (`FrontMatterDate`), in any output and layout: a new `document_path:` places it by
+            // that date too.
             var (text, date) = (document.text, document.date)
-            if path == oldPath, replaced.contains(shortHash), let first = published[shortHash],
-               let redated = FrontMatterDate.keeping(first, in: text, written: date) {
+            if let first = published[shortHash], let redated = FrontMatterDate.keeping(first, in: text, written: date) {
                 (text, date) = (redated, first)
             }
+            // And under the same `document_path:`, its first version's place: its URL never changes with its text.
+            let placed = layout.relativePath(date: date, shortHash: shortHash)
+            let path = placed != oldPath && replaced.contains(shortHash) && layout.holds(oldPath, shortHash: shortHash)
+                ? oldPath : placed
             results.set(index, DocumentStore.DocumentRewrite(shortHash: shortHash, oldPath: oldPath,
                                                              path: path, text: text, date: date))
         }

@@ -408,6 +408,14 @@ import Testing
         #expect(try CrawlerProcess.run(["store", "rerender"], in: folder.path).status == 0)
         #expect(dateLine(folder.documents(under: top)[path] ?? "") == dateLine(first))
         #expect(try CrawlerProcess.run(["store", "verify"], in: folder.path).status == 0)
+        // Round 16: and in another layout, placed by that date (it moved to the correction's month).
+        try folder.write(feeds.config(["dated", "healthy"], global: "output: \(output)\n"
+                                      + "document_path: \(top)/{year}/{month}/{day}/{hash}.\(output == "hexo" ? "md" : "html")\n"),
+                         to: "feeds.yaml")
+        let moved = try CrawlerProcess.run(["store", "rerender"], in: folder.path)
+        #expect(moved.status == 0, "\(moved.stdout)\(moved.stderr)")
+        let relaid = try #require(folder.documents(under: top).first { $0.value.contains("corrected text") })
+        #expect(relaid.key.hasPrefix("\(top)/2026/12/01/") && dateLine(relaid.value) == dateLine(first), "\(relaid.key)")
     }
 
     @Test func identityLinkTellsItemsApartByTheirLink() throws {
