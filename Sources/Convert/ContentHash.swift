@@ -24,6 +24,14 @@ public enum ContentHash {
         return digest(title: title, foldedBody: Array(media().map { "\n" + $0 }.joined().utf8))
     }
 
+    /// For a body that stands in for content (`Item.bodyIsDescription`): its text and its media,
+    /// each after a line break, which folded text never holds. A channel's fixed description under
+    /// a fixed title ("Sunday Service") made every video after the first a duplicate of it.
+    public static func compute(title: String, descriptionHTML: String, media: [String]) -> String {
+        let folded = fold(HTMLText.html.textUTF8(of: descriptionHTML))
+        return digest(title: title, foldedBody: folded + Array(media.map { "\n" + $0 }.joined().utf8))
+    }
+
     /// For a body that is text already.
     public static func compute(title: String, bodyText: String) -> String {
         digest(title: title, foldedBody: fold(Array(bodyText.utf8)))

@@ -32,9 +32,10 @@ public struct DocumentRenderer: Sendable {
             fields.body = ImageReferences.rewrite(fields.body, map: images)
             fields.image = fields.image.map { images[$0] ?? $0 }
         }
-        let hash = ContentHash.compute(title: fields.title, bodyHTML: item.contentHTML) {
-            ([item.bodyImage, item.mediaImage].compactMap { $0 } + item.enclosures.map(\.url)).map(Self.mediaPath)
-        }
+        let media = { ([item.bodyImage, item.mediaImage].compactMap { $0 } + item.enclosures.map(\.url)).map(Self.mediaPath) }
+        let hash = item.bodyIsDescription
+            ? ContentHash.compute(title: fields.title, descriptionHTML: item.contentHTML, media: media())
+            : ContentHash.compute(title: fields.title, bodyHTML: item.contentHTML, media: media)
         var document = Document(feed: feed.name,
                                 itemIdentity: ItemIdentity.of(item, rule: feed.identity, title: fields.title, contentHash: hash),
                                 contentHash: hash, date: fields.date, text: format.text(for: fields))

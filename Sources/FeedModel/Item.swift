@@ -19,6 +19,10 @@ public struct Item: Sendable, Hashable {
     public var enclosures: [Enclosure]
     /// Base for relative URLs in the body: xml:base, else the item link, else the feed URL.
     public var baseURL: String?
+    /// The body is a description standing in for content the item lacks (`media:description`,
+    /// `itunes:summary`, a JSON Feed summary): often the same words on every video or episode,
+    /// so its media tell items apart in the content hash too.
+    public var bodyIsDescription = false
 
     public init(id: String? = nil, title: String = "", link: String? = nil, author: String? = nil,
                 published: Timestamp? = nil, updated: Timestamp? = nil, categories: [String] = [],

@@ -79,7 +79,10 @@ struct AtomAdapter {
             }
         }
         MediaFields.apply(element, core: Namespaces.rssCore, to: &item)
-        if item.contentHTML.isEmpty, let body = MediaFields.fallbackBody(element) { item.contentHTML = body }
+        if item.contentHTML.isEmpty, let body = MediaFields.fallbackBody(element) {
+            item.contentHTML = body
+            item.bodyIsDescription = true
+        }
         item.baseURL = element.base ?? item.link ?? FieldText.nonEmpty(feedURL)
         return item
     }

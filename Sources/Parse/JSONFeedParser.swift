@@ -82,6 +82,7 @@ enum JSONFeedParser {
         } else if let summary = string(entry["summary"]) {
             // No content at all: the summary is the post (it was an empty one).
             item.contentHTML = HTMLEscaping.paragraphs(summary)
+            item.bodyIsDescription = true
         }
         item.summary = string(entry["summary"])
         item.mediaImage = string(entry["image"]) ?? string(entry["banner_image"])

@@ -97,7 +97,10 @@ struct RSSAdapter {
         item.contentHTML = (encoded?.isEmpty == false ? encoded : description) ?? ""
         if let encoded, !encoded.isEmpty { item.summary = description.flatMap(FieldText.nonEmpty) }
         MediaFields.apply(element, core: core, to: &item)
-        if item.contentHTML.isEmpty, let body = MediaFields.fallbackBody(element) { item.contentHTML = body }
+        if item.contentHTML.isEmpty, let body = MediaFields.fallbackBody(element) {
+            item.contentHTML = body
+            item.bodyIsDescription = true
+        }
         item.baseURL = element.base ?? item.link ?? FieldText.nonEmpty(feedURL)
         return item
     }

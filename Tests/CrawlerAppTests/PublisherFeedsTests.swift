@@ -106,4 +106,24 @@ import Testing
         let photo = try #require(stored.first { $0.contains("With a photo") })
         #expect(photo.contains("headimg: 'https://cdn-images-1.medium.com/max/1024/photo.jpeg'"), "\(photo)")
     }
+
+    /// Round 16: with its description standing in for a body, a channel's weekly stream ("Sunday
+    /// Service", the same words under every video) was one post: every video after the first a
+    /// duplicate of it. Such a body's videos tell them apart.
+    @Test func videosWithOneTitleAndOneDescriptionAreEachAPost() throws {
+        let entries = (1...3).map { number in
+            """
+            <entry><id>yt:video:v\(number)</id><title>Sunday Service</title>
+             <link rel="alternate" href="https://www.youtube.com/watch?v=v\(number)"/><published>2026-11-0\(number)T10:00:00+00:00</published>
+             <media:group><media:thumbnail url="https://i2.ytimg.com/vi/v\(number)/hqdefault.jpg" width="480" height="360"/>
+             <media:description>Join us live every Sunday at 10am! Subscribe and share.</media:description></media:group></entry>
+            """
+        }.joined()
+        let youtube = """
+            <?xml version="1.0" encoding="UTF-8"?><feed xmlns:media="http://search.yahoo.com/mrss/" xmlns="http://www.w3.org/2005/Atom">
+            <title>Church</title><id>yt:channel:UC2</id>\(entries)</feed>
+            """
+        let (run, stored) = try crawl(["church": youtube])
+        #expect(stored.filter { $0.contains("Sunday Service") }.count == 3, "\(run.stderr.suffix(1500))")
+    }
 }
