@@ -138,16 +138,18 @@ public struct DocumentRenderer: Sendable {
         return "/" + segments[(last + 1)...].joined(separator: "/") + path[pathPart.endIndex...]
     }
 
+    /// A segment is a host when it ends in a top-level domain podcast hosts use: `jane.doe` or an
+    /// S3 bucket `show.one` in a path are folders, and a file in each is another file.
     private static func isHostLike(_ segment: Substring) -> Bool {
         let labels = segment.lowercased().split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } }),
-              let top = labels.last, top.count >= 2, top.allSatisfy(\.isLetter) else { return false }
-        return !fileExtensions.contains(String(top))
+              let top = labels.last else { return false }
+        return topLevelDomains.contains(String(top))
     }
 
-    private static let fileExtensions: Set<String> = ["mp3", "m4a", "mp4", "aac", "ogg", "oga", "opus", "wav", "flac", "mov",
-                                                      "m4v", "webm", "jpg", "jpeg", "png", "gif", "webp", "avif", "pdf", "html",
-                                                      "htm", "php", "asp", "aspx", "jsp", "js", "json", "xml"]
+    private static let topLevelDomains: Set<String> = ["com", "net", "org", "fm", "io", "co", "me", "tv", "us", "uk", "de", "fr",
+                                                       "nl", "au", "ca", "info", "biz", "app", "dev", "cloud", "audio", "media",
+                                                       "site", "xyz", "ly", "be", "it", "es", "jp", "cn", "ru", "show", "pub", "tech"]
 
     /// Megaphone's `?updated=…` stamps a file anew without changing it.
     static func withoutCacheBuster(_ path: String) -> String {
