@@ -79,6 +79,11 @@ final class RevisionIndex {
             """)
         let latest = try database.prepare("INSERT OR IGNORE INTO items (feed, item, short) VALUES (?1, ?2, ?3)")
         let adoption = try database.prepare("INSERT OR IGNORE INTO adoptions (feed, short) VALUES (?1, ?2)")
+        // Whether a feed stored documents of its own (not adopted): then it is no feed moved to a
+        // new URL and renamed, and another feed's posts are not its to take.
+        let ownsDocuments = try database.prepare("""
+            SELECT 1 FROM provenance WHERE feed = ?1 AND short NOT IN (SELECT short FROM adoptions WHERE feed = ?1) LIMIT 1
+            """)
         var adopted: [Document] = []
         try database.transaction { () throws(StoreError) in
             for document in missing {
@@ -91,6 +96,14 @@ final class RevisionIndex {
                 let short = SQLiteStatement.Value.text(document.shortHash)
                 if !feeds.contains(document.feed) {
                     guard let configured, feeds.isDisjoint(with: configured) else { continue }
+                    // A removed feed's posts go to a feed new to the store (the same feed, moved and
+                    // renamed), never to one with posts of its own: a copycat took the original post
+                    // once its feed was unsubscribed, and wrote its own text into it.
+                    if !feeds.isEmpty {
+                        var owns = false
+                        try ownsDocuments.run([feed]) { _ in owns = true }
+                        if owns { continue }
+                    }
                     try adopt.run([feed, item, short, .text(document.contentHash), .integer(storedAt.secondsSince1970)])
                     try latest.run([feed, item, short])
                     try adoption.run([feed, short])

@@ -195,4 +195,31 @@ import Testing
         #expect(texts.contains { $0.contains("the new list") }, "\(run.stderr.suffix(1500))")
         #expect(!texts.contains { $0.contains("<p>second</p>") }, "\(run.stderr.suffix(1500))")
     }
+
+    /// Round 16: once the blog was unsubscribed, a copycat that carried its post (and posts of
+    /// its own) adopted it, then wrote its own text into the blog's file.
+    @Test func aRemovedFeedsPostsGoToNoFeedWithPostsOfItsOwn() throws {
+        serve("blog", firstBody: "original article")
+        serve("healthy", firstBody: "healthy story")
+        feeds.serve("copycat", items: [
+            RevisionFeedServer.item(guid: "blog-1", title: "First of blog", body: "original article",
+                                    date: "Sun, 01 Nov 2026 10:00:00 +0000"),
+            RevisionFeedServer.item(guid: "own", title: "Copycat's own", body: "filler", date: "Sun, 01 Nov 2026 11:00:00 +0000"),
+        ])
+        try folder.write(feeds.config(["blog", "copycat", "healthy"]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        try folder.write(feeds.config(["copycat", "healthy"]), to: "feeds.yaml")
+        feeds.serve("copycat", items: [
+            RevisionFeedServer.item(guid: "blog-1", title: "First of blog", body: "original article",
+                                    date: "Sun, 01 Nov 2026 10:00:00 +0000"),
+            RevisionFeedServer.item(guid: "own", title: "Copycat's own", body: "filler, more", date: "Sun, 01 Nov 2026 11:00:00 +0000"),
+        ])
+        let adopting = try crawler(["once"])
+        #expect(!fetchLine(adopting, feed: "copycat").contains("adopted"), "\(fetchLine(adopting, feed: "copycat"))")
+        feeds.serve("copycat", items: [
+            RevisionFeedServer.item(guid: "blog-1", title: "First of blog", body: "SPAM buy pills", date: "Sun, 01 Nov 2026 10:00:00 +0000"),
+        ])
+        #expect(try crawler(["once"]).status == 0)
+        #expect(folder.documents().values.contains { $0.contains("original article") })
+    }
 }
