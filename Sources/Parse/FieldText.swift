@@ -14,11 +14,19 @@ enum FieldText {
         guard text.utf8.contains(UInt8(ascii: "<")) else { return plain(text) }
         var kept = ""
         var rest = text[...]
+        let lowered = text.lowercased()
         while let open = rest.firstIndex(of: "<") {
             kept += rest[..<open]
             let tag = rest[open...]
-            let name = tag.dropFirst().drop { $0 == "/" }.prefix { $0.isASCII && $0.isLetter }.lowercased()
-            if Self.titleFormatting.contains(name), let close = tag.firstIndex(of: ">") {
+            let isEnd = tag.dropFirst().first == "/"
+            let nameText = tag.dropFirst(isEnd ? 2 : 1).prefix { $0.isASCII && $0.isLetter }
+            let name = nameText.lowercased()
+            let after = tag.dropFirst((isEnd ? 2 : 1) + nameText.count).first
+            // A tag as HTML writes one (`<b>`, `<a href=…>`), and closed in the title: `Iterator<I>`,
+            // `Either<A, B>` and `the <a> tag` name things.
+            let isTag = after == ">" || after == " " || after == "/"
+            let closed = isEnd || name == "br" || lowered.contains("</" + name + ">")
+            if isTag, closed, Self.titleFormatting.contains(name), let close = tag.firstIndex(of: ">") {
                 rest = rest[rest.index(after: close)...]
             } else {
                 kept += "&lt;"
