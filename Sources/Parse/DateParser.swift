@@ -20,7 +20,9 @@ public enum DateParser {
 
     /// Whether a feed's language (`zh`, `zh-CN`, `zh_TW`...) makes its `CST` China's.
     public static func isChinese(_ language: String?) -> Bool {
-        language.map { $0.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("zh") } ?? false
+        guard let lowered = language?.trimmingCharacters(in: .whitespaces).lowercased() else { return false }
+        // `cn` is no language code, but Chinese sites write it.
+        return lowered.hasPrefix("zh") || lowered == "cn" || lowered.hasPrefix("cn-") || lowered.hasPrefix("cn_")
     }
 
     /// Years before 1000 are placeholders (`0000-01-01`) or typing mistakes, and the site
@@ -144,7 +146,7 @@ public enum DateParser {
         let colon = UInt8(ascii: ":")
         // Java's Date.toString(), common on Chinese sites: Mon Dec 01 10:20:00 CST 2025.
         if tokens.count == 5, tokens[2].contains(colon), tokens[4].count == 4, integer(tokens[4]) != nil,
-           integer(tokens[3]) == nil, !tokens[3].contains(colon) {
+           let zoneStart = tokens[3].first, (zoneStart | 0x20) >= 0x61, (zoneStart | 0x20) <= 0x7A {  // CST, GMT+08:00
             tokens = [tokens[0], tokens[1], tokens[4], tokens[2], tokens[3]]
         }
         // asctime puts the clock before the year: Wed Feb 16 23:50:43 2022
