@@ -63,8 +63,8 @@ public struct HTMLText: Sendable {
                 let value = decoder.decode(bytes[valueRange]).trimmingASCIISpaces()
                 return value.isEmpty ? nil : value
             }
-            // A tracking pixel (Medium's `/_/stat?…`, 1 by 1) is no picture of the post.
-            if ["width", "height"].contains(where: { ["0", "1", "1px"].contains(value($0) ?? "") }) { continue }
+            // A tracking pixel (Medium's `/_/stat?…`, 1 by 1, or hidden) is no picture of the post.
+            if Self.isPixel(width: value("width"), height: value("height"), style: value("style")) { continue }
             if let source = value("data-src") ?? value("data-original") ?? value("data-lazy-src") ?? value("src") {
                 return source
             }
@@ -73,6 +73,22 @@ public struct HTMLText: Sendable {
             }
         }
         return nil
+    }
+
+    /// At most a pixel wide or high (`1`, `1.0`, `1px`, in its attributes or style), or hidden.
+    static func isPixel(width: String?, height: String?, style: String?) -> Bool {
+        func tiny(_ text: Substring?) -> Bool {
+            guard let text else { return false }
+            let number = String(text).trimmingASCIISpaces().lowercased().replacing("px", with: "")
+            return Double(number).map { $0 <= 1 } ?? false
+        }
+        if tiny(width.map { $0[...] }) || tiny(height.map { $0[...] }) { return true }
+        guard let style = style?.lowercased().replacing(" ", with: "") else { return false }
+        if style.contains("display:none") || style.contains("visibility:hidden") { return true }
+        return style.split(separator: ";").contains { declaration in
+            let parts = declaration.split(separator: ":", maxSplits: 1)
+            return parts.count == 2 && ["width", "height"].contains(String(parts[0])) && tiny(parts[1])
+        }
     }
 
     /// False when `<img` appears nowhere, in any case: every img start tag begins so. Spares

@@ -100,7 +100,9 @@ import Testing
             <item><title>Notes from KubeCon</title><guid>m1</guid><content:encoded><![CDATA[<p>Words only.</p>\
             <img src="https://medium.com/_/stat?event=post.clientViewed&amp;postId=1b2c" width="1" height="1" alt="">]]></content:encoded></item>
             <item><title>With a photo</title><guid>m2</guid><content:encoded><![CDATA[<img src="https://medium.com/_/stat?p=2" width="1" \
-            height="1"><p>Words.</p><img src="https://cdn-images-1.medium.com/max/1024/photo.jpeg">]]></content:encoded></item>
+            height="1"><img src="https://t.example/a.gif" width="1.0" height="1.0"><img src="https://t.example/b.gif" \
+            style="width:1px;height:1px"><img src="https://t.example/c.gif" style="display: none">\
+            <p>Words.</p><img src="https://cdn-images-1.medium.com/max/1024/photo.jpeg">]]></content:encoded></item>
             </channel></rss>
             """
         let (run, stored) = try crawl(["medium": medium])
