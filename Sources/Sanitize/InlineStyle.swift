@@ -38,13 +38,26 @@ enum InlineStyle {
         guard properties.contains(name) else { return false }
         let value = text[text.index(after: colon)...].lowercased()
         // An image fetched from anywhere, without the no-referrer an `<img>` gets: a tracking pixel.
-        if value.contains("url(") || value.contains("image(") || value.contains("image-set(") { return false }
+        if fetchesAnything(value) { return false }
         // Lengths within bounds, never negative, of no function (`CSSLengths`): a box's padding or
         // its glyphs could otherwise paint over the page around the post.
         if let kind = CSSLengths.kind(of: name), !CSSLengths.isModest(value, kind: kind) { return false }
         // Text no one sees is a link no one knows they click.
         if name == "color" { return isVisibleColour(value) }
         return true
+    }
+
+    /// `url(`, `image(` or `image-set(` as a function, not inside a name (`'Curl(y) Sans'`).
+    private static func fetchesAnything(_ value: String) -> Bool {
+        for name in ["url(", "image(", "image-set("] {
+            var search = value.startIndex
+            while let found = value[search...].range(of: name) {
+                let before = found.lowerBound == value.startIndex ? nil : value[value.index(before: found.lowerBound)]
+                if !(before.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } ?? false) { return true }
+                search = found.upperBound
+            }
+        }
+        return false
     }
 
     private static func isVisibleColour(_ value: String) -> Bool {

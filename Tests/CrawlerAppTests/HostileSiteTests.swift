@@ -246,7 +246,8 @@ import Testing
             <a href="https://evil.example/all" style="font-size:5000px;line-height:0;text-indent:-2000px;opacity:0.01;color:transparent">all</a>\
             <p style="color: red; text-align: center">kept</p>\
             <p style="background:red url(https://track.example/p.png) no-repeat">pixel</p>\
-            <p style="background-image: image-set(url(https://track.example/q.png) 1x)">pixel set</p>
+            <p style="background-image: image-set(url(https://track.example/q.png) 1x)">pixel set</p>\
+            <p style="font-family: 'Curl(y) Sans'">curly</p>
             """
         // Alone in an otherwise clean body (kept byte for byte) too.
         let importOnly = "<style>@import url(https://evil.example/b.css);</style><p>clean otherwise</p>"
@@ -264,6 +265,7 @@ import Testing
         #expect(styled.contains("<p style=\"color: red; text-align: center\">kept</p>"), "\(styled)")
         // Round 15: a background fetched from anywhere is a tracking pixel, sent with a Referer.
         #expect(!styled.contains("track.example"), "\(styled)")
+        #expect(styled.contains("font-family: 'Curl(y) Sans'"), "\(styled)")
         // One property off the list takes only itself away (WordPress sizes images with box-sizing).
         #expect(styled.contains("<p style=\"width: 300px\">sized</p>"), "\(styled)")
         // Round 13: glyphs of 5,000 px on a line of no height, pulled left and made invisible,
