@@ -144,7 +144,10 @@ private struct StartTag {
             }
             guard valueEnd > index, !input[index..<valueEnd].contains(UInt8(ascii: "\"")) else { return .unread }
             edits.append(Insertion(at: index, insert: [UInt8(ascii: "\"")]))
-            edits.append(Insertion(at: valueEnd, insert: [UInt8(ascii: "\"")]))
+            // A URL that kept its trailing slash still closes an element empty by nature.
+            let reclose = closesWithSlash && valueEnd < input.count && input[valueEnd] == UInt8(ascii: ">")
+                && valueEnd - 1 > index && input[valueEnd - 1] == UInt8(ascii: "/")
+            edits.append(Insertion(at: valueEnd, insert: reclose ? Array("\"/".utf8) : [UInt8(ascii: "\"")]))
             index = valueEnd
         }
     }
@@ -174,11 +177,22 @@ private struct StartTag {
               input[index] != UInt8(ascii: "<") {
             index += 1
         }
+        // A URL's own trailing slash (`href=http://…/post2/>`, a WordPress permalink) stays its
+        // own: the tag is closed after it (`Insertion` of the value's quote goes before the `/`
+        // only for a value that is no URL).
         if closesWithSlash, index < input.count, input[index] == UInt8(ascii: ">"), index - 1 > start,
-           input[index - 1] == UInt8(ascii: "/") {
+           input[index - 1] == UInt8(ascii: "/"), !input[start..<index].elementsEqual("/".utf8),
+           !isURL(input[start..<(index - 1)]) {
             return index - 1
         }
         return index
+    }
+
+    /// Whether a bare value is an absolute URL whose path goes on (`http://host/dir`): then a
+    /// `/` after it is the URL's.
+    private func isURL(_ value: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard let scheme = value.firstIndex(of: UInt8(ascii: ":")), value[scheme...].starts(with: "://".utf8) else { return false }
+        return value[(scheme + 3)...].contains(UInt8(ascii: "/"))
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool {

@@ -537,6 +537,15 @@ import Testing
         #expect(html.contains("<img src=\"http://example.com/a.png\"") && html.contains("after"), "\(html)")
         let line = try #require(run.stderr.split(separator: "\n").first { $0.contains("event=fetch ") && $0.contains("feed=bare") })
         #expect(line.contains("recovered="), "\(line)")
+        // Round 16: an Atom link's bare permalink keeps its trailing slash, and still closes.
+        try folder.write("""
+            <?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>urn:a</id>
+            <entry><title>Post two</title><id>urn:a:2</id><link rel=alternate href=http://example.com/2025/12/post2/>\
+            <content type="html">second &lt;b&gt;post&lt;/b&gt;</content></entry></feed>
+            """, to: "atom.xml")
+        let atom = try CrawlerProcess.run(["parse", "atom.xml", "--json"], in: folder.path)
+        #expect(atom.stdout.contains("\"link\":\"http://example.com/2025/12/post2/\"") && atom.stdout.contains("second <b>post</b>"),
+                "\(atom.stdout)")
         // Read again, nothing is new: the guids were read, so the items are the same.
         let again = try CrawlerProcess.run(["once"], in: folder.path)
         #expect(again.stderr.contains("event=pass new=0"), "\(again.stderr.suffix(800))")
