@@ -63,8 +63,8 @@ final class RevisionIndex {
     /// document forgotten since is linked to nothing.
     ///
     /// A document no feed of `configured` owns (its index lost and rebuilt from the files, or its
-    /// feed moved and renamed in one edit) is adopted: it becomes the reading feed's, as if that
-    /// feed had stored it, so its corrections replace it and `keep:` counts it. Returns those.
+    /// feed moved and renamed in one edit) is adopted (`Adoption`): it becomes the reading feed's,
+    /// so its corrections replace it (its `keep:` does not forget it). Returns those.
     func linkDuplicates(_ documents: [Document], adoptingUnlessOwnedBy configured: Set<String>?,
                         storedAt: Timestamp) throws(StoreError) -> [Document] {
         var missing: [Document] = []
@@ -72,46 +72,20 @@ final class RevisionIndex {
             missing.append(document)
         }
         guard !missing.isEmpty else { return [] }
-        let owners = try database.prepare("SELECT feed FROM provenance WHERE short = ?1")
-        let exists = try database.prepare("SELECT 1 FROM documents WHERE short = ?1")
-        let adopt = try database.prepare("""
-            INSERT OR IGNORE INTO provenance (feed, item, short, hash, stored_at, revises) VALUES (?1, ?2, ?3, ?4, ?5, NULL)
-            """)
-        let latest = try database.prepare("INSERT OR IGNORE INTO items (feed, item, short) VALUES (?1, ?2, ?3)")
-        let adoption = try database.prepare("INSERT OR IGNORE INTO adoptions (feed, short) VALUES (?1, ?2)")
-        // Whether a feed stored documents of its own (not adopted): then it is no feed moved to a
-        // new URL and renamed, and another feed's posts are not its to take.
-        let ownsDocuments = try database.prepare("""
-            SELECT 1 FROM provenance WHERE feed = ?1 AND short NOT IN (SELECT short FROM adoptions WHERE feed = ?1) LIMIT 1
-            """)
+        let adoption = try Adoption(database: database, configured: configured)
         var adopted: [Document] = []
         try database.transaction { () throws(StoreError) in
             for document in missing {
-                var found = false
-                try exists.run([.text(document.shortHash)]) { _ in found = true }
-                guard found else { continue }
-                var feeds: Set<String> = []
-                try owners.run([.text(document.shortHash)]) { row in row.text(0).map { feeds.insert($0) } }
-                let feed = SQLiteStatement.Value.text(document.feed), item = SQLiteStatement.Value.text(document.itemIdentity)
-                let short = SQLiteStatement.Value.text(document.shortHash)
-                if !feeds.contains(document.feed) {
-                    guard let configured, feeds.isDisjoint(with: configured) else { continue }
-                    // A removed feed's posts go to a feed new to the store (the same feed, moved and
-                    // renamed), never to one with posts of its own: a copycat took the original post
-                    // once its feed was unsubscribed, and wrote its own text into it.
-                    if !feeds.isEmpty {
-                        var owns = false
-                        try ownsDocuments.run([feed]) { _ in owns = true }
-                        if owns { continue }
-                    }
-                    try adopt.run([feed, item, short, .text(document.contentHash), .integer(storedAt.secondsSince1970)])
-                    try latest.run([feed, item, short])
-                    try adoption.run([feed, short])
+                guard let owners = try adoption.owners(of: document) else { continue }
+                if owners.contains(document.feed) {
+                    try recordNew(document, source: nil)
+                } else if try adoption.mayAdopt(document, from: owners) {
+                    try adoption.record(document, storedAt: storedAt)
+                    // With the feed's source values: `rerender` renders it with that feed's settings,
+                    // not those of a feed no longer configured.
+                    try recordNew(document, source: document.source.map(SourceCoding.encode))
                     adopted.append(document)
                 }
-                // A document adopted takes the feed's source values too: `rerender` renders it with
-                // that feed's settings, not those of a feed no longer configured.
-                try recordNew(document, source: feeds.contains(document.feed) ? nil : document.source.map(SourceCoding.encode))
             }
         }
         return adopted
@@ -301,5 +275,55 @@ final class RevisionIndex {
         } else {
             try database.execute("DELETE FROM store_profile WHERE key = 'rerendering';")
         }
+    }
+}
+
+/// Who owns a stored document, and whether a feed may take it over (`linkDuplicates`).
+private struct Adoption {
+    let configured: Set<String>?
+    private let exists: SQLiteStatement, owners: SQLiteStatement, ownsDocuments: SQLiteStatement
+    private let provenance: SQLiteStatement, latest: SQLiteStatement, adoptions: SQLiteStatement
+
+    init(database: SQLiteDatabase, configured: Set<String>?) throws(StoreError) {
+        self.configured = configured
+        exists = try database.prepare("SELECT 1 FROM documents WHERE short = ?1")
+        owners = try database.prepare("SELECT feed FROM provenance WHERE short = ?1")
+        ownsDocuments = try database.prepare("""
+            SELECT 1 FROM provenance WHERE feed = ?1 AND short NOT IN (SELECT short FROM adoptions WHERE feed = ?1) LIMIT 1
+            """)
+        provenance = try database.prepare("""
+            INSERT OR IGNORE INTO provenance (feed, item, short, hash, stored_at, revises) VALUES (?1, ?2, ?3, ?4, ?5, NULL)
+            """)
+        latest = try database.prepare("INSERT OR IGNORE INTO items (feed, item, short) VALUES (?1, ?2, ?3)")
+        adoptions = try database.prepare("INSERT OR IGNORE INTO adoptions (feed, short) VALUES (?1, ?2)")
+    }
+
+    /// The feeds that stored the document; nil when it is not stored (forgotten since).
+    func owners(of document: Document) throws(StoreError) -> Set<String>? {
+        var found = false
+        try exists.run([.text(document.shortHash)]) { _ in found = true }
+        guard found else { return nil }
+        var feeds: Set<String> = []
+        try owners.run([.text(document.shortHash)]) { row in row.text(0).map { feeds.insert($0) } }
+        return feeds
+    }
+
+    /// No configured feed owns it; and a removed feed's posts go only to a feed new to the store
+    /// (the same feed, moved and renamed), never to one with posts of its own: a copycat took the
+    /// original post once its feed was unsubscribed, and wrote its own text into it.
+    func mayAdopt(_ document: Document, from owners: Set<String>) throws(StoreError) -> Bool {
+        guard let configured, owners.isDisjoint(with: configured) else { return false }
+        guard !owners.isEmpty else { return true }
+        var ownsOthers = false
+        try ownsDocuments.run([.text(document.feed)]) { _ in ownsOthers = true }
+        return !ownsOthers
+    }
+
+    func record(_ document: Document, storedAt: Timestamp) throws(StoreError) {
+        let feed = SQLiteStatement.Value.text(document.feed), short = SQLiteStatement.Value.text(document.shortHash)
+        let item = SQLiteStatement.Value.text(document.itemIdentity)
+        try provenance.run([feed, item, short, .text(document.contentHash), .integer(storedAt.secondsSince1970)])
+        try latest.run([feed, item, short])
+        try adoptions.run([feed, short])
     }
 }
