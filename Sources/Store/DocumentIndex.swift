@@ -255,11 +255,12 @@ final class DocumentIndex {
 enum StoredHashes {
     /// The hashes among `shorts` that are stored (or pending), looked up in one transaction
     /// rather than taking and dropping SQLite's file locks for every lookup.
-    /// The text a replaced document holds now counts as stored: a post two feeds carry, corrected
-    /// in both, was rewritten by one and stored anew by the other.
+    /// A text a replaced document holds, or held, counts as stored: a post two feeds carry,
+    /// corrected in both, was rewritten by one and stored anew by the other (and a feed a poll
+    /// behind brought the version before).
     static func among(_ shorts: [String], in database: SQLiteDatabase) throws(StoreError) -> Set<String> {
         let lookup = try database.prepare("""
-            SELECT 1 FROM documents WHERE short = ?1 UNION ALL SELECT 1 FROM current_versions WHERE short = ?1 LIMIT 1
+            SELECT 1 FROM documents WHERE short = ?1 UNION ALL SELECT 1 FROM held_versions WHERE short = ?1 LIMIT 1
             """)
         return try database.reading { () throws(StoreError) in
             var stored: Set<String> = []

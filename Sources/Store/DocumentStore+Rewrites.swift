@@ -106,7 +106,7 @@ extension DocumentStore {
                 document: file.document, temp: "", path: file.path, oldPath: file.path, date: date,
                 bytes: text.utf8.count, feed: document.feed, item: document.itemIdentity,
                 hash: document.contentHash, link: document.source?.item.link,
-                source: document.source.map(SourceCoding.encode)), text))
+                source: document.source.map(SourceCoding.encode), versionDate: document.date), text))
             replaced.append(document)
         }
         try performRewrites(replacements)

@@ -167,6 +167,9 @@ final class RevisionIndex {
         var hash: String?
         var link: String?
         var source: [UInt8]?
+        /// The new version's own date (the document keeps the one it was published with), for
+        /// `keep:`; not kept across a crash (then the published date stands).
+        var versionDate: Timestamp?
     }
 
     func recordRewrites(_ rewrites: [Rewrite]) throws(StoreError) {
@@ -203,9 +206,7 @@ final class RevisionIndex {
     func applyRewrites(_ rewrites: [Rewrite]) throws(StoreError) {
         let updateDocument = try database.prepare("UPDATE documents SET path = ?2, date = ?3, bytes = ?4, digest = ?5 WHERE short = ?1")
         let done = try database.prepare("DELETE FROM rewrites WHERE document = ?1")
-        // Only the text a post holds now: one it held for a while is free to be another post's.
-        let formerVersions = try database.prepare("DELETE FROM current_versions WHERE document = ?1")
-        let currentVersion = try database.prepare("INSERT OR REPLACE INTO current_versions (short, document) VALUES (?1, ?2)")
+        let heldVersion = try database.prepare("INSERT OR REPLACE INTO held_versions (short, document, date) VALUES (?1, ?2, ?3)")
         try database.transaction { () throws(StoreError) in
             for rewrite in rewrites {
                 let document = SQLiteStatement.Value.text(rewrite.document)
@@ -213,8 +214,8 @@ final class RevisionIndex {
                                         .integer(Int64(rewrite.bytes)), .text(rewrite.digest)])
                 if let feed = rewrite.feed, let item = rewrite.item, let hash = rewrite.hash {
                     try upsertItemFile.run([.text(feed), .text(item), document, .text(hash), .text(rewrite.link)])
-                    try formerVersions.run([document])
-                    try currentVersion.run([.text(String(hash.prefix(16))), document])
+                    try heldVersion.run([.text(String(hash.prefix(16))), document,
+                                         .integer(rewrite.versionDate?.secondsSince1970)])
                     if let source = rewrite.source { try upsertSource.run([document, .text(feed), .text(item), .blob(source)]) }
                 }
                 try done.run([document])

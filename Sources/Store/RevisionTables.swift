@@ -14,8 +14,9 @@
 /// - `store_profile`: the output settings the documents were written with.
 /// - `adoptions`: documents a feed adopted (`RevisionIndex.linkDuplicates`): its corrections
 ///   replace them, but its `keep:` never forgets them (another feed may have stored them).
-/// - `current_versions`: the short hash of the version a replaced document holds now, for the
-///   dedupe: that text is stored, whichever feed brings it next.
+/// - `held_versions`: each version a replaced document has held (its short hash), with the item's
+///   own date of that version: for the dedupe (a feed a poll behind brings a text the post held)
+///   and for `keep:`, which ranks a corrected post by its latest version's date.
 enum RevisionTables {
     static let create = """
         CREATE TABLE IF NOT EXISTS item_files (
@@ -40,13 +41,13 @@ enum RevisionTables {
 
     static let adoptionTables = """
         CREATE TABLE IF NOT EXISTS adoptions (feed TEXT NOT NULL, short TEXT NOT NULL, PRIMARY KEY (feed, short)) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS current_versions (short TEXT PRIMARY KEY, document TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS held_versions (short TEXT PRIMARY KEY, document TEXT NOT NULL, date INTEGER) WITHOUT ROWID;
 
         """
 
     /// Schema 12: the tables above, the replaced documents' current versions filled in.
     static let adoptionMigration = adoptionTables + """
-        INSERT OR IGNORE INTO current_versions (short, document)
+        INSERT OR IGNORE INTO held_versions (short, document)
             SELECT substr(hash, 1, 16), document FROM item_files WHERE substr(hash, 1, 16) != document;
 
         """

@@ -18,16 +18,15 @@ extension DocumentStore {
         // Newest first; a read of the feed's own provenance rows (they sit together, by feed). Not
         // those it adopted: another feed may have stored them (a planet adopts a blog's posts).
         // A post keeps the date it was published with when its item is corrected (its URL is made
-        // of it); how recent it is counts its latest version too: a republished item was forgotten
-        // first, as the oldest, by `keep: 3`.
+        // of it); how recent it is counts its versions' own dates too: a republished item was
+        // forgotten first, as the oldest, by `keep: 3`. (Not the time a version came: a view
+        // counter corrects every post on every poll, and then each new post went first.)
         let statement = try indexDatabase.prepare("""
             SELECT documents.short, documents.path, documents.date, documents.bytes, documents.digest,
-                max(documents.date, coalesce(latest.seen, 0)) AS recency FROM provenance
+                max(documents.date, coalesce(latest.date, 0)) AS recency FROM provenance
             JOIN documents ON documents.short = provenance.short
-            LEFT JOIN (SELECT item_files.document AS document, max(item_versions.seen_at) AS seen FROM item_files
-                JOIN item_versions ON item_versions.feed = item_files.feed AND item_versions.item = item_files.item
-                    AND item_versions.hash = item_files.hash AND item_versions.written = 1
-                WHERE item_files.feed = ?1 GROUP BY item_files.document) AS latest ON latest.document = documents.short
+            LEFT JOIN (SELECT document, max(date) AS date FROM held_versions GROUP BY document) AS latest
+                ON latest.document = documents.short
             WHERE provenance.feed = ?1 AND provenance.short NOT IN (SELECT short FROM pending)
                 AND provenance.short NOT IN (SELECT short FROM adoptions WHERE feed = ?1)
             ORDER BY recency DESC, documents.id DESC

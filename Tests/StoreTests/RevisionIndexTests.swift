@@ -85,7 +85,7 @@ import Testing
         do {
             let index = try DocumentIndex(path: path)
             try index.database.execute("""
-                DROP TABLE adoptions; DROP TABLE current_versions;
+                DROP TABLE adoptions; DROP TABLE held_versions;
                 INSERT INTO item_files (feed, item, document, hash) VALUES ('f', 'a', 'aa00000000000000', 'bb00000000000000ff'),
                     ('f', 'b', 'cc00000000000000', 'cc00000000000000ff');
                 PRAGMA user_version = 11;
@@ -93,8 +93,8 @@ import Testing
         }
         let index = try DocumentIndex(path: path)
         #expect(try index.database.integer("PRAGMA user_version") == 12)
-        #expect(try index.database.integer("SELECT count(*) FROM current_versions WHERE short = 'bb00000000000000'") == 1)
-        #expect(try index.database.integer("SELECT count(*) FROM current_versions") == 1)
+        #expect(try index.database.integer("SELECT count(*) FROM held_versions WHERE short = 'bb00000000000000'") == 1)
+        #expect(try index.database.integer("SELECT count(*) FROM held_versions") == 1)
         #expect(try index.database.integer("SELECT count(*) FROM adoptions") == 0)
     }
 }
