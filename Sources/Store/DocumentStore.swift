@@ -275,7 +275,8 @@ public final class DocumentStore {
         let written = Set(stored.map(\.shortHash)), revising = Set(revisions.map(\.shortHash))
         let adopted = try index.revisions.linkDuplicates(staged.documents.filter {
             !written.contains($0.shortHash) && !revising.contains($0.shortHash) && staged.refused[$0.shortHash] == nil
-        }, adoptingUnlessOwnedBy: configuredFeeds, storedAt: storedAt)
+        }, adoptingUnlessOwnedBy: configuredFeeds, storedNow: stored.reduce(into: [:]) { $0[$1.feed, default: 0] += 1 },
+           storedAt: storedAt)
         var outcome = Outcome(stored: stored, duplicates: staged.documents.count - stored.count - revised.replaced.count
                                 - refusedCount(staged), refused: staged.refused)
         outcome.replaced = revised.replaced

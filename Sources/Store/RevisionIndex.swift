@@ -65,8 +65,9 @@ final class RevisionIndex {
     /// A document no feed of `configured` owns (its index lost and rebuilt from the files, or its
     /// feed moved and renamed in one edit) is adopted (`Adoption`): it becomes the reading feed's,
     /// so its corrections replace it (its `keep:` does not forget it). Returns those.
+    /// `storedNow`: by feed, how many new documents this batch stored (a moved feed's new posts).
     func linkDuplicates(_ documents: [Document], adoptingUnlessOwnedBy configured: Set<String>?,
-                        storedAt: Timestamp) throws(StoreError) -> [Document] {
+                        storedNow: [String: Int] = [:], storedAt: Timestamp) throws(StoreError) -> [Document] {
         var missing: [Document] = []
         for document in documents where try file(of: document.feed, item: document.itemIdentity) == nil {
             missing.append(document)
@@ -79,7 +80,7 @@ final class RevisionIndex {
                 guard let owners = try adoption.owners(of: document) else { continue }
                 if owners.contains(document.feed) {
                     try recordNew(document, source: nil)
-                } else if try adoption.mayAdopt(document, from: owners) {
+                } else if try adoption.mayAdopt(document, from: owners, storedNow: storedNow) {
                     try adoption.record(document, storedAt: storedAt)
                     // With the feed's source values: `rerender` renders it with that feed's settings,
                     // not those of a feed no longer configured.
@@ -282,7 +283,7 @@ final class RevisionIndex {
 /// Who owns a stored document, and whether a feed may take it over (`linkDuplicates`).
 private struct Adoption {
     let configured: Set<String>?
-    private let exists: SQLiteStatement, owners: SQLiteStatement, ownsDocuments: SQLiteStatement
+    private let exists: SQLiteStatement, owners: SQLiteStatement, ownsDocuments: SQLiteStatement, adopters: SQLiteStatement
     private let provenance: SQLiteStatement, latest: SQLiteStatement, adoptions: SQLiteStatement
 
     init(database: SQLiteDatabase, configured: Set<String>?) throws(StoreError) {
@@ -290,8 +291,9 @@ private struct Adoption {
         exists = try database.prepare("SELECT 1 FROM documents WHERE short = ?1")
         owners = try database.prepare("SELECT feed FROM provenance WHERE short = ?1")
         ownsDocuments = try database.prepare("""
-            SELECT 1 FROM provenance WHERE feed = ?1 AND short NOT IN (SELECT short FROM adoptions WHERE feed = ?1) LIMIT 1
+            SELECT count(*) FROM provenance WHERE feed = ?1 AND short NOT IN (SELECT short FROM adoptions WHERE feed = ?1)
             """)
+        adopters = try database.prepare("SELECT feed FROM adoptions WHERE short = ?1")
         provenance = try database.prepare("""
             INSERT OR IGNORE INTO provenance (feed, item, short, hash, stored_at, revises) VALUES (?1, ?2, ?3, ?4, ?5, NULL)
             """)
@@ -309,15 +311,21 @@ private struct Adoption {
         return feeds
     }
 
-    /// No configured feed owns it; and a removed feed's posts go only to a feed new to the store
-    /// (the same feed, moved and renamed), never to one with posts of its own: a copycat took the
-    /// original post once its feed was unsubscribed, and wrote its own text into it.
-    func mayAdopt(_ document: Document, from owners: Set<String>) throws(StoreError) -> Bool {
-        guard let configured, owners.isDisjoint(with: configured) else { return false }
-        guard !owners.isEmpty else { return true }
-        var ownsOthers = false
-        try ownsDocuments.run([.text(document.feed)]) { _ in ownsOthers = true }
-        return !ownsOthers
+    /// No configured feed stored it (a post whose owners only adopted it, its index lost, is every
+    /// reading feed's: a planet listed first took a blog's posts, and the blog's next correction
+    /// was a second post); and a removed feed's posts go only to a feed new to the store (the same
+    /// feed moved and renamed, its new posts of this pass aside), never to one with posts of its
+    /// own: a copycat took the original post once its feed was unsubscribed, and wrote into it.
+    func mayAdopt(_ document: Document, from owners: Set<String>, storedNow: [String: Int]) throws(StoreError) -> Bool {
+        guard let configured else { return false }
+        var adopted: Set<String> = []
+        try adopters.run([.text(document.shortHash)]) { row in row.text(0).map { adopted.insert($0) } }
+        let storedBy = owners.subtracting(adopted)
+        guard storedBy.isDisjoint(with: configured) else { return false }
+        guard !storedBy.isEmpty else { return true }
+        var owned: Int64 = 0
+        try ownsDocuments.run([.text(document.feed)]) { row in owned = row.integer(0) ?? 0 }
+        return owned <= Int64(storedNow[document.feed] ?? 0)
     }
 
     func record(_ document: Document, storedAt: Timestamp) throws(StoreError) {

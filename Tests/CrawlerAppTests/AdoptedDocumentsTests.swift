@@ -72,15 +72,26 @@ import Testing
         serve("healthy", firstBody: "healthy story")
         try folder.write(feeds.config(["old", "healthy"]), to: "feeds.yaml")
         #expect(try crawler(["once"]).status == 0)
-        // The blog moved: a new URL (the same items), and the operator named the feed anew.
-        serve("moved", blog: "old", firstBody: "first story")
+        // The blog moved: a new URL (the same items, and round 17: one new post since), and the
+        // operator named the feed anew.
+        let fresh = RevisionFeedServer.item(guid: "old-3", title: "Third of old", body: "third story",
+                                            date: "Tue, 03 Nov 2026 10:00:00 +0000")
+        feeds.serve("moved", items: [RevisionFeedServer.item(guid: "old-1", title: "First of old", body: "first story",
+                                                             date: "Sun, 01 Nov 2026 10:00:00 +0000"),
+                                     RevisionFeedServer.item(guid: "old-2", title: "Second of old", body: "second story of old",
+                                                             date: "Mon, 02 Nov 2026 10:00:00 +0000"), fresh])
         try folder.write(feeds.config(["moved", "healthy"]), to: "feeds.yaml")
         let adopting = try crawler(["once"])
         #expect(fetchLine(adopting, feed: "moved").contains("adopted=2"), "\(fetchLine(adopting, feed: "moved"))")
 
-        serve("moved", blog: "old", firstBody: "corrected story")
+        feeds.serve("moved", items: [RevisionFeedServer.item(guid: "old-1", title: "First of old", body: "corrected story",
+                                                             date: "Sun, 01 Nov 2026 10:00:00 +0000"),
+                                     RevisionFeedServer.item(guid: "old-2", title: "Second of old", body: "second story of old",
+                                                             date: "Mon, 02 Nov 2026 10:00:00 +0000"), fresh])
         let corrected = try crawler(["once"])
-        expectCorrectedInPlace(feed: "moved", run: corrected)
+        let texts = folder.documents().values
+        #expect(texts.count == 5, "\(folder.documents().keys.sorted())\n\(corrected.stderr.suffix(1500))")
+        #expect(texts.contains { $0.contains("corrected story") } && !texts.contains { $0.contains("first story") })
     }
 
     /// A feed that carries another configured feed's items (a planet, a copycat) takes none of
@@ -133,6 +144,13 @@ import Testing
         #expect(texts.contains { $0.contains("first story") } && texts.contains { $0.contains("second story of blog") },
                 "\(run.stderr.suffix(2000))")
         #expect(texts.contains { $0.contains("planet news") })
+        // Round 17: the blog's posts are its own too (the planet only adopted them): its
+        // correction corrects its post, it is no second one.
+        serve("blog", firstBody: "corrected story")
+        #expect(try crawler(["once"]).status == 0)
+        let corrected = folder.documents().values
+        #expect(corrected.contains { $0.contains("corrected story") } && !corrected.contains { $0.contains("first story") },
+                "\(corrected)")
     }
 
     /// Round 15: a post two feeds carry (a blog and its category feed, a planet), corrected in
