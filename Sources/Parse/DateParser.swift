@@ -146,7 +146,8 @@ public enum DateParser {
         let colon = UInt8(ascii: ":")
         // Java's Date.toString(), common on Chinese sites: Mon Dec 01 10:20:00 CST 2025.
         if tokens.count == 5, tokens[2].contains(colon), tokens[4].count == 4, integer(tokens[4]) != nil,
-           let zoneStart = tokens[3].first, (zoneStart | 0x20) >= 0x61, (zoneStart | 0x20) <= 0x7A {  // CST, GMT+08:00
+           let zoneStart = tokens[3].first,  // CST, GMT+08:00, +0800
+           ((zoneStart | 0x20) >= 0x61 && (zoneStart | 0x20) <= 0x7A) || zoneStart == UInt8(ascii: "+") || zoneStart == UInt8(ascii: "-") {
             tokens = [tokens[0], tokens[1], tokens[4], tokens[2], tokens[3]]
         }
         // asctime puts the clock before the year: Wed Feb 16 23:50:43 2022

@@ -24,9 +24,10 @@ enum FieldText {
             let after = tag.dropFirst((isEnd ? 2 : 1) + nameText.count).first
             // A tag as HTML writes one (`<b>`, `<a href=…>`), and closed in the title: `Iterator<I>`,
             // `Either<A, B>` and `the <a> tag` name things.
-            let isTag = after == ">" || after == " " || after == "/"
-            let closed = isEnd || name == "br" || lowered.contains("</" + name + ">")
+            let isTag = after == ">" || after == "/" || (after?.isWhitespace ?? false)
+            let closed = isEnd || name == "br" || lowered.contains("</" + name)
             if isTag, closed, Self.titleFormatting.contains(name), let close = tag.firstIndex(of: ">") {
+                if name == "br" { kept += " " }  // a line break between words is a space
                 rest = rest[rest.index(after: close)...]
             } else {
                 kept += "&lt;"

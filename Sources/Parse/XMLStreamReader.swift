@@ -82,7 +82,7 @@ enum XMLFeedReader {
         if stopped { return .cut }
         // What stopped the stream, the recovering repair mended: HTML tags left open in the items' text.
         if !treeRecovered, quoted != nil {
-            recovered("attribute values written without quotes (isPermaLink=false) read as quoted")
+            recovered("attribute values written without quotes (as in <guid isPermaLink=false>) read as quoted")
         } else if !treeRecovered {
             recovered("unclosed HTML tags in the items' text (<br>, <p>, <li>...) read as closed")
         }

@@ -47,13 +47,14 @@ enum InlineStyle {
         return true
     }
 
-    /// `url(`, `image(` or `image-set(` as a function, not inside a name (`'Curl(y) Sans'`).
+    /// `url(`, `image(` or `image-set(` as a function (vendor-prefixed too: `-webkit-image-set(`),
+    /// not inside a name (`'Curl(y) Sans'`).
     private static func fetchesAnything(_ value: String) -> Bool {
         for name in ["url(", "image(", "image-set("] {
             var search = value.startIndex
             while let found = value[search...].range(of: name) {
                 let before = found.lowerBound == value.startIndex ? nil : value[value.index(before: found.lowerBound)]
-                if !(before.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } ?? false) { return true }
+                if !(before.map { $0.isLetter || $0.isNumber || $0 == "_" } ?? false) { return true }
                 search = found.upperBound
             }
         }

@@ -42,16 +42,17 @@ import Testing
     /// (`Mon Dec 01 10:20:00 CST 2025`), common on Chinese sites, did not read at all.
     @Test func aChineseFeedsDatesWithoutAZoneAreChinasTime() throws {
         let dates = ["naive": "2025-12-01 09:58:00", "cjk": "2025年12月01日 10:20", "java": "Mon Dec 01 10:20:00 CST 2025",
-                     "javaoffset": "Mon Dec 01 10:20:00 GMT+08:00 2025"]
+                     "javaoffset": "Mon Dec 01 10:20:00 GMT+08:00 2025", "rubydate": "Mon Dec 01 10:20:00 +0800 2025"]
         let server = try LoopbackHTTPServer { request in
             let name = String(request.path.dropFirst())
             if name == "english" { return ServedResponse(text: Self.feed(language: "en-us", date: "Mon Dec 01 10:20:00 EST 2025")) }
             return ServedResponse(text: Self.feed(language: "zh-cn", date: dates[name] ?? "")
                 .replacingOccurrences(of: "zh-cn item", with: name).replacingOccurrences(of: "<guid>zh-cn", with: "<guid>" + name))
         }
-        let (run, stored) = try crawl(server, feeds: ["naive", "cjk", "java", "javaoffset", "english"])
+        let (run, stored) = try crawl(server, feeds: ["naive", "cjk", "java", "javaoffset", "rubydate", "english"])
         let expected = ["naive": "date: Mon, 01 Dec 2025 01:58:00 GMT", "cjk": "date: Mon, 01 Dec 2025 02:20:00 GMT",
-                        "java": "date: Mon, 01 Dec 2025 02:20:00 GMT", "javaoffset": "date: Mon, 01 Dec 2025 02:20:00 GMT"]
+                        "java": "date: Mon, 01 Dec 2025 02:20:00 GMT", "javaoffset": "date: Mon, 01 Dec 2025 02:20:00 GMT",
+                        "rubydate": "date: Mon, 01 Dec 2025 02:20:00 GMT"]
         for (name, line) in expected {
             let document = try #require(stored.first { $0.contains("title: \(name)") || $0.contains("title: '\(name)'") },
                                         "\(run.stderr.suffix(1500))")

@@ -247,7 +247,8 @@ import Testing
             <p style="color: red; text-align: center">kept</p>\
             <p style="background:red url(https://track.example/p.png) no-repeat">pixel</p>\
             <p style="background-image: image-set(url(https://track.example/q.png) 1x)">pixel set</p>\
-            <p style="font-family: 'Curl(y) Sans'">curly</p>
+            <p style="font-family: 'Curl(y) Sans'">curly</p>\
+            <p style='background: -webkit-image-set("https://track.example/w.png" 1x)'>webkit</p>
             """
         // Alone in an otherwise clean body (kept byte for byte) too.
         let importOnly = "<style>@import url(https://evil.example/b.css);</style><p>clean otherwise</p>"

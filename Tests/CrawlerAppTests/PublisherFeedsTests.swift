@@ -81,6 +81,7 @@ import Testing
             <item><title>Why std::vector&lt;bool&gt; is special</title><guid>2</guid></item>
             <item><title>&lt;b&gt;Bold&lt;/b&gt; news &lt;a href="x"&gt;here&lt;/a&gt;</title><guid>3</guid></item>
             <item><title>Either&lt;A, B&gt; and Iterator&lt;I&gt; if a&lt;b and c&gt;d; the &lt;a&gt; tag</title><guid>4</guid></item>
+            <item><title>Line one&lt;br&gt;Line two &lt;a\nhref="x"&gt;multi&lt;/a&gt; line</title><guid>5</guid></item>
             </channel></rss>
             """, to: "hn.xml")
         let run = try CrawlerProcess.run(["parse", "hn.xml", "--json"], in: folder.path)
@@ -90,6 +91,8 @@ import Testing
         #expect(run.stdout.contains("\"title\":\"Bold news here\""), "\(run.stdout)")
         // Round 16: one-letter type parameters and comparisons are no tags (unclosed).
         #expect(run.stdout.contains("\"title\":\"Either<A, B> and Iterator<I> if a<b and c>d; the <a> tag\""), "\(run.stdout)")
+        // Round 17: a line break between words is a space, and a tag broken over lines a tag.
+        #expect(run.stdout.contains("\"title\":\"Line one Line two multi line\""), "\(run.stdout)")
     }
 
     /// Round 15: Medium ends each post with a 1×1 tracking image; a post without a picture of its
