@@ -64,7 +64,8 @@ public struct HTMLText: Sendable {
                 return value.isEmpty ? nil : value
             }
             // A tracking pixel (Medium's `/_/stat?…`, 1 by 1, or hidden) is no picture of the post.
-            if Self.isPixel(width: value("width"), height: value("height"), style: value("style")) { continue }
+            if tag.attributes.contains(where: { $0.name == "hidden" })
+                || Self.isPixel(width: value("width"), height: value("height"), style: value("style")) { continue }
             if let source = value("data-src") ?? value("data-original") ?? value("data-lazy-src") ?? value("src") {
                 return source
             }
@@ -83,11 +84,12 @@ public struct HTMLText: Sendable {
             return Double(number).map { $0 <= 1 } ?? false
         }
         if tiny(width.map { $0[...] }) || tiny(height.map { $0[...] }) { return true }
-        guard let style = style?.lowercased().replacing(" ", with: "") else { return false }
-        if style.contains("display:none") || style.contains("visibility:hidden") { return true }
+        guard let style = style?.lowercased().replacing(" ", with: "").replacing("!important", with: "") else { return false }
+        if style.contains("display:none") || style.contains("visibility:hidden") || style.contains("opacity:0;")
+            || style.hasSuffix("opacity:0") { return true }
         return style.split(separator: ";").contains { declaration in
             let parts = declaration.split(separator: ":", maxSplits: 1)
-            return parts.count == 2 && ["width", "height"].contains(String(parts[0])) && tiny(parts[1])
+            return parts.count == 2 && ["width", "height", "max-width", "max-height"].contains(String(parts[0])) && tiny(parts[1])
         }
     }
 

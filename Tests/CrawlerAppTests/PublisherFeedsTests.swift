@@ -105,6 +105,8 @@ import Testing
             <item><title>With a photo</title><guid>m2</guid><content:encoded><![CDATA[<img src="https://medium.com/_/stat?p=2" width="1" \
             height="1"><img src="https://t.example/a.gif" width="1.0" height="1.0"><img src="https://t.example/b.gif" \
             style="width:1px;height:1px"><img src="https://t.example/c.gif" style="display: none">\
+            <img src="https://t.example/d.gif" hidden><img src="https://t.example/e.gif" style="width:1px!important">\
+            <img src="https://t.example/f.gif" style="opacity: 0">\
             <p>Words.</p><img src="https://cdn-images-1.medium.com/max/1024/photo.jpeg">]]></content:encoded></item>
             </channel></rss>
             """
