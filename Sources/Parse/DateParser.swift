@@ -9,11 +9,15 @@ public enum DateParser {
     public static func parse(_ raw: String, chinaTime: Bool = false) -> Timestamp? {
         let text = normalise(raw)
         guard !text.isEmpty else { return nil }
-        let date: Timestamp?
+        var date: Timestamp?
         if let first = text.unicodeScalars.first, ("0"..."9").contains(first), let iso = parseISO(text, chinaTime: chinaTime) {
             date = iso
         } else {
             date = parseRFC1123(text) ?? parseRFC822(text, chinaTime: chinaTime)
+        }
+        // In the site's own language (`Mo, 01 Dez 2025`, `01.12.2025 10:20`): only once the English forms failed.
+        if date == nil, let english = LocalizedDates.english(text) {
+            date = parseISO(english, chinaTime: chinaTime) ?? parseRFC1123(english) ?? parseRFC822(english, chinaTime: chinaTime)
         }
         return date.flatMap { $0 >= earliest ? $0 : nil }
     }

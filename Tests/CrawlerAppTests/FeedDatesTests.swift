@@ -62,6 +62,30 @@ import Testing
         #expect(english.contains("date: Mon, 01 Dec 2025 15:20:00 GMT"), "\(english)")
     }
 
+    /// Round 15: German, Russian and French sites write their month and day names in their own
+    /// language (and `MEZ`, and `01.12.2025`): every such date was unreadable, each post filed
+    /// under the day it was fetched.
+    @Test func datesInTheSitesOwnLanguageRead() throws {
+        let dates = ["de": "Mo, 01 Dez 2025 08:45:00 +0100", "mez": "Fr, 28 Nov 2025 17:00 MEZ",
+                     "ru": "Пн, 01 дек 2025 10:15:00 +0300", "fr": "lun., 01 déc. 2025 09:45:00 +0100",
+                     "dotted": "01.12.2025 10:20"]
+        let server = try LoopbackHTTPServer { request in
+            let name = String(request.path.dropFirst())
+            return ServedResponse(text: Self.feed(language: "xx", date: dates[name] ?? "")
+                .replacingOccurrences(of: "xx item", with: name).replacingOccurrences(of: "<guid>xx", with: "<guid>" + name))
+        }
+        let (run, stored) = try crawl(server, feeds: ["de", "mez", "ru", "fr", "dotted"])
+        let expected = ["de": "date: Mon, 01 Dec 2025 07:45:00 GMT", "mez": "date: Fri, 28 Nov 2025 16:00:00 GMT",
+                        "ru": "date: Mon, 01 Dec 2025 07:15:00 GMT", "fr": "date: Mon, 01 Dec 2025 08:45:00 GMT",
+                        "dotted": "date: Mon, 01 Dec 2025 10:20:00 GMT"]
+        for (name, line) in expected {
+            let document = try #require(stored.first { $0.contains("title: \(name)\n") || $0.contains("title: '\(name)'") },
+                                        "\(run.stderr.suffix(1500))")
+            #expect(document.contains(line), "\(name): \(document)")
+        }
+        #expect(!run.stderr.contains("unreadable_date"), "\(run.stderr.suffix(1500))")
+    }
+
     /// A JSON Feed's date that does not read was dropped without a word (the item dated when
     /// first seen), where an XML feed's is named on its fetch line.
     @Test func aJSONFeedsUnreadableDateIsNamed() throws {
