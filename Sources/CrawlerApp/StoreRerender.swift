@@ -32,13 +32,13 @@ public struct StoreRerender {
         /// Documents of feeds no longer in the configuration, by feed: left as they are.
         public var unknownFeeds: [String: Int] = [:]
         /// Files edited by hand, or of someone else's where a document moved to, kept beside it as
-        /// `NAME.edited`, relative to the store.
+        /// `.NAME.edited`, relative to the store.
         public var keptAside: [String] = []
         /// Documents edited by hand, left as they are: the output settings are the ones they were
         /// written with, so nothing requires taking the edit away. Relative to the store.
         public var keptEdited: [String] = []
         /// `--dry-run` under changed output settings: the documents edited by hand that a run would
-        /// set aside as `NAME.edited`, writing the crawler's version in their place.
+        /// set aside as `.NAME.edited`, writing the crawler's version in their place.
         public var wouldSetAside: [String] = []
         /// Documents not at their indexed path (deleted or moved by hand): left so, not written
         /// again, relative to the store.
@@ -63,7 +63,7 @@ public struct StoreRerender {
         let replacedDocuments = try store.replacedDocuments()
         let keepsPlace = samePattern ? replacedDocuments : []
         // A store in other output settings must be rewritten whole, edits and all (each kept as
-        // `NAME.edited`); under the same settings an edit wins over the crawler's version.
+        // `.NAME.edited`); under the same settings an edit wins over the crawler's version.
         let outputChanges = try store.recordedProfile().map { $0 != StoreProfile.fingerprint(of: config) } ?? false
         while true {
             let rows = try store.storedSources(feed: feed, after: after, limit: Self.batchSize)

@@ -27,7 +27,8 @@ enum FieldText {
             let isTag = after == ">" || after == "/" || (after?.isWhitespace ?? false)
             let closed = isEnd || name == "br" || lowered.contains("</" + name)
             if isTag, closed, Self.titleFormatting.contains(name), let close = tag.firstIndex(of: ">") {
-                if name == "br" { kept += " " }  // a line break between words is a space
+                // A line break between words is a space (one: `a <br> b` is not three).
+                if name == "br", !(kept.last?.isWhitespace ?? true) { kept += " " }
                 rest = rest[rest.index(after: close)...]
             } else {
                 kept += "&lt;"

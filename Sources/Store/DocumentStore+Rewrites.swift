@@ -41,7 +41,7 @@ extension DocumentStore {
 
     /// Rewrites the documents durably (see the type's comment). A document edited by hand since
     /// it was stored, and a file of someone else's where a document moves to, are kept beside
-    /// as `NAME.edited` (as storing does): returns those names, relative to the store.
+    /// as `.NAME.edited` (as storing does): returns those names, relative to the store.
     @discardableResult
     public func rewrite(_ rewrites: [DocumentRewrite]) throws(StoreError) -> [String] {
         var kept: [String] = []
@@ -54,7 +54,7 @@ extension DocumentStore {
         return kept
     }
 
-    /// A second name (`NAME.edited`) for what `rewrite` would take away from the site owner: the
+    /// A second name (`.NAME.edited`) for what `rewrite` would take away from the site owner: the
     /// document's file edited by hand since it was stored, and a file at its new place that is not
     /// this document. Linked before the rewrite is listed: a crash leaves an extra name, never a loss.
     private func keepOwnersFiles(before rewrite: DocumentRewrite) throws(StoreError) -> [String] {
@@ -106,7 +106,10 @@ extension DocumentStore {
                 document: file.document, temp: "", path: file.path, oldPath: file.path, date: date,
                 bytes: text.utf8.count, feed: document.feed, item: document.itemIdentity,
                 hash: document.contentHash, link: document.source?.item.link,
-                source: document.source.map(SourceCoding.encode), versionDate: document.date), text))
+                source: document.source.map(SourceCoding.encode),
+                // Its own date only: a fetch time (no date of its own) or an `updated` that a
+                // comment count bumps would put a post corrected on every poll first for `keep:`.
+                versionDate: document.source?.item.published == nil ? nil : document.date), text))
             replaced.append(document)
         }
         try performRewrites(replacements)

@@ -79,7 +79,12 @@ final class RevisionIndex {
             for document in missing {
                 guard let owners = try adoption.owners(of: document) else { continue }
                 if owners.contains(document.feed) {
+                    // Not to a post corrected since: its text is another now, and a new story that
+                    // came with its first text ("Developing story…") would write over it.
+                    guard try !adoption.isCorrected(document.shortHash) else { continue }
                     try recordNew(document, source: nil)
+                } else if try adoption.isContested(document, owners: owners) {
+                    continue
                 } else if try adoption.mayAdopt(document, from: owners, storedNow: storedNow) {
                     try adoption.record(document, storedAt: storedAt)
                     // With the feed's source values: `rerender` renders it with that feed's settings,
@@ -149,6 +154,8 @@ final class RevisionIndex {
     static let dropOrphans = """
         DELETE FROM item_files WHERE document NOT IN (SELECT short FROM documents);
         DELETE FROM sources WHERE document NOT IN (SELECT short FROM documents);
+        DELETE FROM held_versions WHERE document NOT IN (SELECT short FROM documents);
+        DELETE FROM adoptions WHERE short NOT IN (SELECT short FROM documents);
         """
 
     // MARK: Pending rewrites
@@ -283,7 +290,9 @@ final class RevisionIndex {
 /// Who owns a stored document, and whether a feed may take it over (`linkDuplicates`).
 private struct Adoption {
     let configured: Set<String>?
-    private let exists: SQLiteStatement, owners: SQLiteStatement, ownsDocuments: SQLiteStatement, adopters: SQLiteStatement
+    private let exists: SQLiteStatement, owners: SQLiteStatement, ownsDocuments: SQLiteStatement, corrected: SQLiteStatement
+    private let adopters: SQLiteStatement, revoke: SQLiteStatement, revokeFiles: SQLiteStatement
+    private let contest: SQLiteStatement, clearAdopters: SQLiteStatement
     private let provenance: SQLiteStatement, latest: SQLiteStatement, adoptions: SQLiteStatement
 
     init(database: SQLiteDatabase, configured: Set<String>?) throws(StoreError) {
@@ -293,7 +302,18 @@ private struct Adoption {
         ownsDocuments = try database.prepare("""
             SELECT count(*) FROM provenance WHERE feed = ?1 AND short NOT IN (SELECT short FROM adoptions WHERE feed = ?1)
             """)
+        corrected = try database.prepare("SELECT 1 FROM held_versions WHERE document = ?1 LIMIT 1")
         adopters = try database.prepare("SELECT feed FROM adoptions WHERE short = ?1")
+        revoke = try database.prepare("""
+            DELETE FROM provenance WHERE short = ?1 AND feed IN (SELECT feed FROM adoptions WHERE short = ?1);
+            """)
+        revokeFiles = try database.prepare("""
+            DELETE FROM item_files WHERE document = ?1 AND feed IN (SELECT feed FROM adoptions WHERE short = ?1)
+            """)
+        contest = try database.prepare("""
+            UPDATE adoptions SET feed = '' WHERE short = ?1 AND feed = (SELECT min(feed) FROM adoptions WHERE short = ?1);
+            """)
+        clearAdopters = try database.prepare("DELETE FROM adoptions WHERE short = ?1 AND feed != ''")
         provenance = try database.prepare("""
             INSERT OR IGNORE INTO provenance (feed, item, short, hash, stored_at, revises) VALUES (?1, ?2, ?3, ?4, ?5, NULL)
             """)
@@ -311,21 +331,40 @@ private struct Adoption {
         return feeds
     }
 
-    /// No configured feed stored it (a post whose owners only adopted it, its index lost, is every
-    /// reading feed's: a planet listed first took a blog's posts, and the blog's next correction
-    /// was a second post); and a removed feed's posts go only to a feed new to the store (the same
-    /// feed moved and renamed, its new posts of this pass aside), never to one with posts of its
-    /// own: a copycat took the original post once its feed was unsubscribed, and wrote into it.
+    /// No configured feed owns it (stored or adopted); and a removed feed's posts go only to a feed
+    /// new to the store (the same feed moved and renamed, its new posts of this pass aside), never
+    /// to one with posts of its own: a copycat took the original post once its feed was
+    /// unsubscribed, and wrote into it.
     func mayAdopt(_ document: Document, from owners: Set<String>, storedNow: [String: Int]) throws(StoreError) -> Bool {
-        guard let configured else { return false }
-        var adopted: Set<String> = []
-        try adopters.run([.text(document.shortHash)]) { row in row.text(0).map { adopted.insert($0) } }
-        let storedBy = owners.subtracting(adopted)
-        guard storedBy.isDisjoint(with: configured) else { return false }
-        guard !storedBy.isEmpty else { return true }
+        guard let configured, owners.isDisjoint(with: configured) else { return false }
+        guard !owners.isEmpty else { return true }
         var owned: Int64 = 0
         try ownsDocuments.run([.text(document.feed)]) { row in owned = row.integer(0) ?? 0 }
         return owned <= Int64(storedNow[document.feed] ?? 0)
+    }
+
+    /// A post no feed stored but one adopted, read by another feed too (after a lost index, a
+    /// blog and a copycat both carry it): it is no one's then, for good (a mark in `adoptions`
+    /// under no feed's name), or the copycat, first to read it, wrote into the blog's post. True
+    /// when the document is contested (now, or before).
+    func isContested(_ document: Document, owners: Set<String>) throws(StoreError) -> Bool {
+        var adopted: Set<String> = []
+        try adopters.run([.text(document.shortHash)]) { row in row.text(0).map { adopted.insert($0) } }
+        if adopted.contains("") { return true }
+        guard !adopted.isEmpty, owners.isSubset(of: adopted), !owners.contains(document.feed) else { return false }
+        let short = SQLiteStatement.Value.text(document.shortHash)
+        try revokeFiles.run([short])
+        try revoke.run([short])
+        try contest.run([short])
+        try clearAdopters.run([short])
+        return true
+    }
+
+    /// Whether the document was corrected in place since it was stored.
+    func isCorrected(_ short: String) throws(StoreError) -> Bool {
+        var found = false
+        try corrected.run([.text(short)]) { _ in found = true }
+        return found
     }
 
     func record(_ document: Document, storedAt: Timestamp) throws(StoreError) {

@@ -42,6 +42,7 @@ enum RevisionTables {
     static let adoptionTables = """
         CREATE TABLE IF NOT EXISTS adoptions (feed TEXT NOT NULL, short TEXT NOT NULL, PRIMARY KEY (feed, short)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS held_versions (short TEXT PRIMARY KEY, document TEXT NOT NULL, date INTEGER) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS held_versions_document ON held_versions (document, date);
 
         """
 

@@ -142,7 +142,7 @@ extension DocumentStore {
     }
 
     /// Why a file named with an indexed document's hash is not forgotten, and what to do: a copy
-    /// may go; an edit set aside (`NAME.edited`) or another file with other bytes is someone's
+    /// may go; an edit set aside (`.NAME.edited`) or another file with other bytes is someone's
     /// text, never to be removed on this word.
     private func notTheDocument(_ target: String, path: String, document: IndexedDocument) -> String {
         let name = DocumentLayout.fileName(of: path)

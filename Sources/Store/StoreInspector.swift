@@ -12,7 +12,7 @@ extension DocumentStore {
         /// Kept images checked, and those no stored document uses (not problems).
         public var assetsChecked = 0
         public var unreferencedAssets: [String] = []
-        /// Edits set aside (`NAME.edited`), not problems: for the operator to compare and keep or remove.
+        /// Edits set aside (`.NAME.edited`), not problems: for the operator to compare and keep or remove.
         public var setAside: [String] = []
         /// Documents not checked: being stored or rewritten (by a running crawler, or by one that
         /// was stopped doing so, until the store is next opened to write).
@@ -342,7 +342,7 @@ enum DocumentFiles {
 
     struct Listing {
         var files: [File] = []
-        /// Edits set aside (`NAME.edited`) when their document was stored again: never documents,
+        /// Edits set aside (`.NAME.edited`) when their document was stored again: never documents,
         /// never copies to remove.
         var setAside: [String] = []
         /// In the document folders: the documents behind one would look deleted.

@@ -23,10 +23,9 @@ extension DocumentStore {
         // counter corrects every post on every poll, and then each new post went first.)
         let statement = try indexDatabase.prepare("""
             SELECT documents.short, documents.path, documents.date, documents.bytes, documents.digest,
-                max(documents.date, coalesce(latest.date, 0)) AS recency FROM provenance
+                max(documents.date, coalesce((SELECT max(date) FROM held_versions  -- by its index on (document, date)
+                    WHERE held_versions.document = documents.short), 0)) AS recency FROM provenance
             JOIN documents ON documents.short = provenance.short
-            LEFT JOIN (SELECT document, max(date) AS date FROM held_versions GROUP BY document) AS latest
-                ON latest.document = documents.short
             WHERE provenance.feed = ?1 AND provenance.short NOT IN (SELECT short FROM pending)
                 AND provenance.short NOT IN (SELECT short FROM adoptions WHERE feed = ?1)
             ORDER BY recency DESC, documents.id DESC

@@ -92,6 +92,8 @@ enum Tombstones {
         DELETE FROM documents WHERE short IN \(chosen);
         DELETE FROM item_files WHERE document IN \(chosen);
         DELETE FROM sources WHERE document IN \(chosen);
+        DELETE FROM held_versions WHERE document IN \(chosen);
+        DELETE FROM adoptions WHERE short IN \(chosen);
         DELETE FROM temp.forgetting;
         """
 }

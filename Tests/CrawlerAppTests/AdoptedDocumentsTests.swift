@@ -144,14 +144,79 @@ import Testing
         #expect(texts.contains { $0.contains("first story") } && texts.contains { $0.contains("second story of blog") },
                 "\(run.stderr.suffix(2000))")
         #expect(texts.contains { $0.contains("planet news") })
-        // Round 17: the blog's posts are its own too (the planet only adopted them): its
-        // correction corrects its post, it is no second one.
+        // Round 18: a post two feeds carry after a lost index is neither's (a copycat first to read
+        // it wrote spam into the blog's post): the blog's correction is a post of its own, the
+        // original stays as it was.
         serve("blog", firstBody: "corrected story")
         #expect(try crawler(["once"]).status == 0)
         let corrected = folder.documents().values
-        #expect(corrected.contains { $0.contains("corrected story") } && !corrected.contains { $0.contains("first story") },
+        #expect(corrected.contains { $0.contains("corrected story") } && corrected.contains { $0.contains("first story") },
                 "\(corrected)")
     }
+
+    /// Round 18: without a pubDate of its own, a post's version was dated when it came, and a
+    /// view counter put it first again: `keep: 2` forgot the newer post instead of it.
+    @Test func aCounterOnAnUndatedPostDoesNotRankItNew() throws {
+        serve("healthy", firstBody: "healthy story")
+        func undated(_ guid: String, _ title: String, _ body: String) -> String {
+            "<item><title>\(title)</title><guid>\(guid)</guid><description>\(body)</description></item>"
+        }
+        try folder.write(feeds.config(["views", "healthy"], perFeed: ["views": "keep: 2"]), to: "feeds.yaml")
+        for (pass, items) in [[undated("a", "Post A", "a. Views: 1")],
+                              [undated("a", "Post A", "a. Views: 2"), undated("b", "Post B", "b.")],
+                              [undated("a", "Post A", "a. Views: 3"), undated("b", "Post B", "b."), undated("c", "Post C", "c.")]]
+            .enumerated() {
+            feeds.serve("views", items: items)
+            #expect(try crawler(["once"]).status == 0)
+            if pass < 2 { sleep(1) }  // each post's date is the second it came
+        }
+        let titles = folder.documents().values.compactMap { text in ["Post A", "Post B", "Post C"].first { text.contains($0) } }.sorted()
+        #expect(titles == ["Post B", "Post C"], "\(titles)")
+    }
+
+    /// Round 18: after a lost index a copycat listed first adopted the blog's post with it, then
+    /// wrote spam into it; the blog, bringing the original text, could not put it back.
+    @Test func aCopycatTakesNoContestedPostAfterALostIndex() throws {
+        serve("blog", firstBody: "my real post")
+        serve("healthy", firstBody: "healthy story")
+        feeds.serve("copycat", items: [RevisionFeedServer.item(guid: "c1", title: "First of blog", body: "my real post",
+                                                               link: "https://copy.example/1", date: "Sun, 01 Nov 2026 10:00:00 +0000")])
+        try folder.write(feeds.config(["copycat", "blog", "healthy"]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        for name in ["index.sqlite", "index.sqlite-wal", "index.sqlite-shm"] {
+            try? FileManager.default.removeItem(atPath: folder.file("store/" + name))
+        }
+        #expect(try crawler(["store", "rebuild-index"]).status == 0)
+        #expect(try crawler(["once"]).status == 0)
+        feeds.serve("copycat", items: [RevisionFeedServer.item(guid: "c1", title: "First of blog - SPAM",
+                                                               body: "my real post. Buy pills at copy.example!",
+                                                               link: "https://copy.example/1", date: "Sun, 01 Nov 2026 10:00:00 +0000")])
+        let run = try crawler(["once"])
+        #expect(!fetchLine(run, feed: "copycat").contains("replaced"), "\(fetchLine(run, feed: "copycat"))")
+        let original = folder.documents().values.filter { $0.contains("my real post") && !$0.contains("pills") }
+        #expect(original.count == 1, "\(folder.documents().values)")
+    }
+
+    /// Round 18: a breaking story's first words ("Developing story, check back") came again with
+    /// the next story: taken for the first story's old text, the new story was linked to its post,
+    /// and its correction wrote over the first story.
+    @Test func aNewStoryWithAnOldTextIsNotLinkedToAPostCorrectedSince() throws {
+        serve("healthy", firstBody: "healthy story")
+        let placeholder = { (guid: String) in
+            RevisionFeedServer.item(guid: guid, title: "Breaking news", body: "Developing story, check back for updates.")
+        }
+        let quake = RevisionFeedServer.item(guid: "g1", title: "Earthquake hits X", body: "A quake of 6.1 hit X.")
+        try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
+        for items in [[placeholder("g1")], [quake], [quake, placeholder("g2")],
+                      [quake, RevisionFeedServer.item(guid: "g2", title: "Flood in Y", body: "Water rose in Y.")]] {
+            feeds.serve("news", items: items)
+            #expect(try crawler(["once"]).status == 0)
+        }
+        let texts = folder.documents().values
+        #expect(texts.contains { $0.contains("A quake of 6.1 hit X.") } && texts.contains { $0.contains("Water rose in Y.") },
+                "\(texts)")
+    }
+
 
     /// Round 15: a post two feeds carry (a blog and its category feed, a planet), corrected in
     /// both: the feed that stored it rewrote its post, the other stored the corrected text as a
