@@ -79,7 +79,7 @@ struct MetricsResponder: Sendable {
             return Self.response("200 OK", "text/plain; version=0.0.4", metrics.exposition())
         case "/healthz":
             // A fleet node (no store folder) keeps documents in the database; its loop's liveness says it all.
-            let writable = storeFolder.map { access($0 + "/tmp", W_OK) == 0 } ?? true
+            let writable = storeFolder.map(Self.isWritable) ?? true
             let healthy = metrics.schedulerAlive && writable
             let store = storeFolder == nil ? "in the shared database" : writable ? "writable" : "not writable"
             let detail = "scheduler \(metrics.schedulerAlive ? "alive" : "stalled"), store \(store)\n"
@@ -87,6 +87,18 @@ struct MetricsResponder: Sendable {
         default:
             return Self.response("404 Not Found", "text/plain", "try /metrics or /healthz\n")
         }
+    }
+
+    /// Whether the store's `tmp/` can be written; before the daemon has first opened the store
+    /// (it has just started) there is no `tmp/` yet, and the folder that will hold it answers:
+    /// a health check in the daemon's first moments said "store not writable".
+    static func isWritable(_ store: String) -> Bool {
+        if access(store + "/tmp", W_OK) == 0 { return true }
+        guard errno == ENOENT else { return false }
+        if access(store, W_OK) == 0 { return true }
+        guard errno == ENOENT else { return false }
+        let parent = (store as NSString).deletingLastPathComponent
+        return access(parent.isEmpty ? "." : parent, W_OK) == 0
     }
 
     /// For a request line longer than any path this server knows, refused before it is read whole.
