@@ -45,6 +45,20 @@ import Testing
         return Array(data)
     }
 
+    /// `once` over the documents `served` (by path: content type and bytes), each configured as the
+    /// feed its path names: the run (which must succeed) and the documents stored.
+    private func crawl(_ served: [String: (String, [UInt8])]) throws -> (run: CrawlerProcess.Run, stored: [String]) {
+        let server = try LoopbackHTTPServer { request in
+            let (type, body) = served[request.path] ?? ("text/plain", [])
+            return ServedResponse(headers: [("Content-Type", type)], body: body)
+        }
+        try folder.write("store: ./out\nfeeds:\n" + served.keys.sorted().map { path in
+            "  - url: \(server.url(path))\n    name: \(path.dropFirst())\n" }.joined(), to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
+        return (run, folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) })
+    }
+
     static let russian = "Новости дня, правительство обсудило бюджет и налоги на следующий год"
     static let japanese = "東京の天気は晴れ、明日は雨が降るでしょう。今日のニュースをお伝えします"
     static let chinese = "抓实对一把手和领导班子监督，新浪财经报道今日要闻"
@@ -141,15 +155,7 @@ import Testing
             "/healthy": ("text/xml; charset=GBK", try feed("健康", encoding: "GBK", cutting: false)),
             "/everyone": ("text/xml; charset=GBK", try feed("新闻标题很长", encoding: "GBK", cutting: true, everyOne: true)),
         ]
-        let server = try LoopbackHTTPServer { request in
-            let (type, body) = served[request.path] ?? ("text/plain", [])
-            return ServedResponse(headers: [("Content-Type", type)], body: body)
-        }
-        try folder.write("store: ./out\nfeeds:\n" + ["gbk", "sjis", "healthy", "everyone"].map {
-            "  - url: \(server.url("/" + $0))\n    name: \($0)\n" }.joined(), to: "feeds.yaml")
-        let run = try CrawlerProcess.run(["once"], in: folder.path)
-        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
-        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        let (run, stored) = try crawl(served)
         #expect(stored.count == 120, "\(stored.count) documents\n\(run.stdout)")
         #expect(stored.filter { $0.contains("新闻") }.count == 30, "every cut title read in GBK\n\(run.stdout)")
         for (text, name) in [(Self.chinese, "gbk"), (Self.japanese, "sjis"), ("健康", "healthy")] {
@@ -183,15 +189,7 @@ import Testing
                                                                     language: "ja", cuts: [])),
             "/healthy": ("text/xml; charset=GBK", try feed("健康", encoding: "GBK", label: "GBK", language: "zh-cn", cuts: [])),
         ]
-        let server = try LoopbackHTTPServer { request in
-            let (type, body) = served[request.path] ?? ("text/plain", [])
-            return ServedResponse(headers: [("Content-Type", type)], body: body)
-        }
-        try folder.write("store: ./out\nfeeds:\n" + ["english", "mislabelled", "healthy"].map {
-            "  - url: \(server.url("/" + $0))\n    name: \($0)\n" }.joined(), to: "feeds.yaml")
-        let run = try CrawlerProcess.run(["once"], in: folder.path)
-        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
-        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        let (run, stored) = try crawl(served)
         #expect(stored.filter { $0.contains(Self.chinese + " 29") }.count == 1, "\(stored.first ?? "")")
         #expect(stored.filter { $0.contains(String(Self.chinese.prefix(4))) }.count == 30, "\(run.stderr.suffix(1500))")
         #expect(stored.filter { $0.contains(Self.japanese + " ") }.count == 30,
@@ -227,15 +225,7 @@ import Testing
             "/healthy": ("text/xml; charset=GBK", try feed(["健康"], body: "健康新闻", encoding: "GBK", label: "GBK",
                                                            language: "zh-cn", cut: false)),
         ]
-        let server = try LoopbackHTTPServer { request in
-            let (type, body) = served[request.path] ?? ("text/plain", [])
-            return ServedResponse(headers: [("Content-Type", type)], body: body)
-        }
-        try folder.write("store: ./out\nfeeds:\n" + ["short", "big5", "korean", "healthy"].map {
-            "  - url: \(server.url("/" + $0))\n    name: \($0)\n" }.joined(), to: "feeds.yaml")
-        let run = try CrawlerProcess.run(["once"], in: folder.path)
-        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
-        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        let (run, stored) = try crawl(served)
         #expect(stored.filter { $0.contains(chinese + " ") }.count == 2, "\(run.stderr.suffix(2000))")
         #expect(stored.filter { $0.contains(taiwanese + " ") }.count == 2, "\(run.stderr.suffix(2000))")
         #expect(stored.filter { $0.contains(korean + " ") }.count == 2, "\(run.stderr.suffix(2000))")

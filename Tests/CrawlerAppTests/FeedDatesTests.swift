@@ -43,23 +43,12 @@ import Testing
     @Test func aChineseFeedsDatesWithoutAZoneAreChinasTime() throws {
         let dates = ["naive": "2025-12-01 09:58:00", "cjk": "2025年12月01日 10:20", "java": "Mon Dec 01 10:20:00 CST 2025",
                      "javaoffset": "Mon Dec 01 10:20:00 GMT+08:00 2025", "rubydate": "Mon Dec 01 10:20:00 +0800 2025"]
-        let server = try LoopbackHTTPServer { request in
-            let name = String(request.path.dropFirst())
-            if name == "english" { return ServedResponse(text: Self.feed(language: "en-us", date: "Mon Dec 01 10:20:00 EST 2025")) }
-            return ServedResponse(text: Self.feed(language: "zh-cn", date: dates[name] ?? "")
-                .replacingOccurrences(of: "zh-cn item", with: name).replacingOccurrences(of: "<guid>zh-cn", with: "<guid>" + name))
-        }
-        let (run, stored) = try crawl(server, feeds: ["naive", "cjk", "java", "javaoffset", "rubydate", "english"])
-        let expected = ["naive": "date: Mon, 01 Dec 2025 01:58:00 GMT", "cjk": "date: Mon, 01 Dec 2025 02:20:00 GMT",
-                        "java": "date: Mon, 01 Dec 2025 02:20:00 GMT", "javaoffset": "date: Mon, 01 Dec 2025 02:20:00 GMT",
-                        "rubydate": "date: Mon, 01 Dec 2025 02:20:00 GMT"]
-        for (name, line) in expected {
-            let document = try #require(stored.first { $0.contains("title: \(name)") || $0.contains("title: '\(name)'") },
-                                        "\(run.stderr.suffix(1500))")
-            #expect(document.contains(line), "\(name): \(document)")
-        }
-        let english = try #require(stored.first { $0.contains("en-us body") })
-        #expect(english.contains("date: Mon, 01 Dec 2025 15:20:00 GMT"), "\(english)")
+        let english = Self.feed(language: "en-us", date: "Mon Dec 01 10:20:00 EST 2025").replacingOccurrences(of: "en-us item", with: "english")
+        let (run, stored) = try crawl(dates, language: "zh-cn", others: ["english": english])
+        try expect(stored, run, ["naive": "date: Mon, 01 Dec 2025 01:58:00 GMT", "cjk": "date: Mon, 01 Dec 2025 02:20:00 GMT",
+                                 "java": "date: Mon, 01 Dec 2025 02:20:00 GMT", "javaoffset": "date: Mon, 01 Dec 2025 02:20:00 GMT",
+                                 "rubydate": "date: Mon, 01 Dec 2025 02:20:00 GMT"])
+        try expect(stored, run, ["english": "date: Mon, 01 Dec 2025 15:20:00 GMT"])
     }
 
     /// Round 15: German, Russian and French sites write their month and day names in their own
@@ -69,21 +58,38 @@ import Testing
         let dates = ["de": "Mo, 01 Dez 2025 08:45:00 +0100", "mez": "Fr, 28 Nov 2025 17:00 MEZ",
                      "ru": "Пн, 01 дек 2025 10:15:00 +0300", "fr": "lun., 01 déc. 2025 09:45:00 +0100",
                      "dotted": "01.12.2025 10:20"]
-        let server = try LoopbackHTTPServer { request in
-            let name = String(request.path.dropFirst())
-            return ServedResponse(text: Self.feed(language: "xx", date: dates[name] ?? "")
-                .replacingOccurrences(of: "xx item", with: name).replacingOccurrences(of: "<guid>xx", with: "<guid>" + name))
+        let (run, stored) = try crawl(dates, language: "xx")
+        try expect(stored, run, ["de": "date: Mon, 01 Dec 2025 07:45:00 GMT", "mez": "date: Fri, 28 Nov 2025 16:00:00 GMT",
+                                 "ru": "date: Mon, 01 Dec 2025 07:15:00 GMT", "fr": "date: Mon, 01 Dec 2025 08:45:00 GMT",
+                                 "dotted": "date: Mon, 01 Dec 2025 10:20:00 GMT"])
+        #expect(!run.stderr.contains("unreadable_date"), "\(run.stderr.suffix(1500))")
+    }
+
+    /// Each of `dates` the one item (titled and named as its key) of a feed in `language`, crawled
+    /// with `others` (served as given): the run, and the stored documents by the feed they came from.
+    private func crawl(_ dates: [String: String], language: String,
+                       others: [String: String] = [:]) throws -> (CrawlerProcess.Run, [String: String]) {
+        var feeds = others
+        for (name, date) in dates {
+            feeds[name] = Self.feed(language: language, date: date)
+                .replacingOccurrences(of: "\(language) item", with: name).replacingOccurrences(of: "<guid>\(language)", with: "<guid>" + name)
         }
-        let (run, stored) = try crawl(server, feeds: ["de", "mez", "ru", "fr", "dotted"])
-        let expected = ["de": "date: Mon, 01 Dec 2025 07:45:00 GMT", "mez": "date: Fri, 28 Nov 2025 16:00:00 GMT",
-                        "ru": "date: Mon, 01 Dec 2025 07:15:00 GMT", "fr": "date: Mon, 01 Dec 2025 08:45:00 GMT",
-                        "dotted": "date: Mon, 01 Dec 2025 10:20:00 GMT"]
-        for (name, line) in expected {
-            let document = try #require(stored.first { $0.contains("title: \(name)\n") || $0.contains("title: '\(name)'") },
-                                        "\(run.stderr.suffix(1500))")
+        let served = feeds
+        let server = try LoopbackHTTPServer { request in ServedResponse(text: served[String(request.path.dropFirst())] ?? "") }
+        let (run, stored) = try crawl(server, feeds: feeds.keys.sorted())
+        var byName: [String: String] = [:]
+        for name in feeds.keys {
+            byName[name] = stored.first { $0.contains("title: \(name)\n") || $0.contains("title: '\(name)'") }
+        }
+        return (run, byName)
+    }
+
+    /// Each name's document holds its date line.
+    private func expect(_ stored: [String: String], _ run: CrawlerProcess.Run, _ lines: [String: String]) throws {
+        for (name, line) in lines {
+            let document = try #require(stored[name], "\(name) not stored: \(run.stderr.suffix(1500))")
             #expect(document.contains(line), "\(name): \(document)")
         }
-        #expect(!run.stderr.contains("unreadable_date"), "\(run.stderr.suffix(1500))")
     }
 
     /// A JSON Feed's date that does not read was dropped without a word (the item dated when
