@@ -61,7 +61,8 @@ extension StoreCommand {
                            + "then run `crawler store rerender` again; until then `once` and `run` refuse the store. "
                            + "(`crawler store forget --feed NAME` would end it too, but takes with them the posts other "
                            + "feeds carry as duplicates, which those feeds then never store)")
-                if !dryRun { throw ExitCode.failure }
+                // A dry run says what the run would end in: a script that checks it first must see the failure.
+                throw ExitCode.failure
             }
             // Up to date or not, a store whose rerender was cut short is crawled again only after a real run.
             if dryRun, let cut = store.interruptedRerender() {

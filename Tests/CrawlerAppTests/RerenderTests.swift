@@ -206,6 +206,9 @@ import Testing
     @Test func documentsOfAFeedNoLongerConfiguredKeepTheStoreInItsOldFormat() throws {
         _ = try storeWithHexoDocuments()
         try folder.write(feeds.config(["healthy"], global: "output: hugo\n"), to: "feeds.yaml")
+        // Round 14: the dry run said the same, and exited 0 where the run exits 1.
+        let dry = try crawler(["store", "rerender", "--dry-run"])
+        #expect(dry.status == 1 && dry.stderr.contains("stays half rewritten"), "\(dry.status) \(dry.stderr)")
         let rerender = try crawler(["store", "rerender"])
         #expect(rerender.status != 0)
         #expect(rerender.stdout.contains("left 5 documents of feed 'news' as they are"), "\(rerender.stdout)")
