@@ -28,6 +28,8 @@ public struct FeedReport: Sendable {
     /// Duplicates of documents no configured feed owned (an index rebuilt, a feed moved and
     /// renamed), now this feed's.
     public var adopted: Int = 0
+    /// The posts edited by hand that held back a later version of their item (recorded, not written).
+    public var heldByEdit: [String] = []
     /// Why the feed's items were not all read (`max_items`, `time_limit`); nil when they were.
     public var cut: String?
     /// New documents left for a later day by `max_documents_per_day`.

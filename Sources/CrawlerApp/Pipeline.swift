@@ -137,6 +137,8 @@ public struct Pipeline {
         if report.replaced > 0 { metadata["replaced"] = "\(report.replaced)" }
         if report.versionsRecorded > 0 { metadata["versions_recorded"] = "\(report.versionsRecorded)" }
         if report.adopted > 0 { metadata["adopted"] = "\(report.adopted)" }
+        // Which post an edit by hand kept from its item's correction: `versions_recorded` alone did not say.
+        if !report.heldByEdit.isEmpty { metadata["held_by_edit"] = "\(report.heldByEdit.joined(separator: ","))" }
         if let limit = report.dailyBudgetReached {
             logger.notice("budget_reached", metadata: [
                 "feed": "\(report.feed)", "limit": "\(limit)", "held": "\(report.held)",

@@ -128,6 +128,7 @@ private struct Revised {
     var replaced: Set<String> = []
     var recorded: Set<String> = []
     var adopted: Set<String> = []
+    var heldByEdit: [String: String] = [:]
 
     init() {}
 
@@ -135,11 +136,13 @@ private struct Revised {
         replaced = Set(outcome.replaced.map { $0.feed + "\n" + $0.shortHash })
         recorded = Set(outcome.recorded.map { $0.feed + "\n" + $0.shortHash })
         adopted = Set(outcome.adopted.map { $0.feed + "\n" + $0.shortHash })
+        for (document, path) in outcome.heldByEdit { heldByEdit[document.feed + "\n" + document.shortHash] = path }
     }
 
     /// Replaced documents are not duplicates: they are moved from that count to `replaced`.
     mutating func count(_ documents: [Document], into report: inout FeedReport) {
         guard !replaced.isEmpty || !recorded.isEmpty || !adopted.isEmpty else { return }
+        report.heldByEdit = documents.compactMap { heldByEdit[$0.feed + "\n" + $0.shortHash] }
         let adoptedHere = documents.filter { adopted.remove($0.feed + "\n" + $0.shortHash) != nil }.count
         report.adopted = adoptedHere
         report.state?.documents += adoptedHere

@@ -76,12 +76,14 @@ extension DocumentStore {
         folder.locate(path).map { $0.folder.kind(of: $0.name) == .file } ?? false
     }
 
-    /// Replaces or records the revisions of a batch; returns the documents written and those only recorded.
-    func storeRevisions(_ candidates: [Document],
-                        storedAt: Timestamp) throws(StoreError) -> (replaced: [Document], recorded: [Document]) {
-        guard !candidates.isEmpty else { return ([], []) }
+    /// Replaces or records the revisions of a batch; returns the documents written, those only
+    /// recorded, and of those the ones an edit by hand held back (by the edited post's path).
+    func storeRevisions(_ candidates: [Document], storedAt: Timestamp) throws(StoreError)
+        -> (replaced: [Document], recorded: [Document], heldByEdit: [(Document, String)]) {
+        guard !candidates.isEmpty else { return ([], [], []) }
         var items: Set<String> = [], files: Set<String> = []
         var replacements: [(RevisionIndex.Rewrite, String)] = [], replaced: [Document] = [], kept: [Document] = []
+        var heldByEdit: [(Document, String)] = []
         for document in candidates where items.insert(document.feed + "\n" + document.itemIdentity).inserted {
             // Another link under this identity is another story: it is stored on a later pass, by
             // `RevisionPlan`, under the guid-and-link identity; never written over this one.
@@ -96,6 +98,7 @@ extension DocumentStore {
             // over the edit, and a post the site owner removed does not come back.
             guard try !isEditedByHand(document: file.document), hasFile(at: file.path) else {
                 kept.append(document)
+                if hasFile(at: file.path) { heldByEdit.append((document, file.path)) }
                 continue
             }
             // The post keeps the date it was published with (`FrontMatterDate`): its URL with it.
@@ -119,7 +122,7 @@ extension DocumentStore {
                                                   seenAt: storedAt, written: written)
             }
         }
-        return (replaced, kept)
+        return (replaced, kept, heldByEdit)
     }
 
     /// Whether the file a rewrite would replace was edited by hand since it was stored.

@@ -50,6 +50,8 @@ public final class DocumentStore {
         public var recorded: [Document] = []
         /// Duplicates of documents no configured feed owned, now their reading feed's (`configuredFeeds`).
         public var adopted: [Document] = []
+        /// Of `recorded`, the versions an edit by hand held back, with the edited post's path.
+        public var heldByEdit: [(document: Document, path: String)] = []
 
         public init(stored: [Document], duplicates: Int, refused: [String: StoreError] = [:]) {
             self.stored = stored
@@ -281,6 +283,7 @@ public final class DocumentStore {
                                 - refusedCount(staged), refused: staged.refused)
         outcome.replaced = revised.replaced
         outcome.recorded = revised.recorded
+        outcome.heldByEdit = revised.heldByEdit.map { (document: $0.0, path: $0.1) }
         outcome.adopted = adopted
         return outcome
     }

@@ -253,6 +253,8 @@ import Testing
         let line = second.stderr.split(separator: "\n").map { LogLine(String($0)) }
             .first { $0["event"] == "fetch" && $0["feed"] == "news" }
         #expect(line?["versions_recorded"] == "1", "\(second.stderr)")
+        // Round 14: and why, with the post the edit keeps (keep-first's versions were the same line).
+        #expect(line?["held_by_edit"] == path, "\(second.stderr)")
         expectHealthyStored()
     }
 
@@ -291,7 +293,7 @@ import Testing
         #expect(folder.documents() == before)
         let line = second.stderr.split(separator: "\n").map { LogLine(String($0)) }
             .first { $0["event"] == "fetch" && $0["feed"] == "news" }
-        #expect(line?["versions_recorded"] == "1")
+        #expect(line?["versions_recorded"] == "1" && line?["held_by_edit"] == nil)
         #expect(line?["new"] == "0")
         expectHealthyStored()
     }
