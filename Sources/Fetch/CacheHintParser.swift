@@ -1,4 +1,3 @@
-internal import CCurl
 internal import FeedModel
 
 /// Reads the headers a scheduler needs: validators, freshness and Retry-After.
@@ -37,10 +36,9 @@ enum CacheHintParser {
     }
 
     private static func secondsUntil(date: String, now: Int64) -> Int? {
-        // curl_getdate reads all three HTTP date formats (RFC 1123, RFC 850, asctime).
-        let parsed = curl_getdate(date, nil)
-        guard parsed != -1 else { return nil }
-        let (delay, overflow) = Int64(parsed).subtractingReportingOverflow(now)
+        // All three HTTP date formats (RFC 1123, RFC 850, asctime).
+        guard let parsed = HTTPDate.seconds(date) else { return nil }
+        let (delay, overflow) = parsed.subtractingReportingOverflow(now)
         guard !overflow else { return nil }
         return ServerNumber.clamped(delay, to: -ServerNumber.maxSeconds...ServerNumber.maxSeconds)
     }

@@ -24,8 +24,11 @@ final class CurlTransfer {
     var refusal: String?
     /// Proxies the operator named by address: allowed whatever their range.
     let proxies: [Endpoint]
-    /// The proxy libcurl goes through (feeds.yaml's, else the environment's), if any.
-    let proxy: String?
+    /// The proxy feeds.yaml names for this transfer ("" for none), if it names one.
+    let namedProxy: String?
+    /// The proxy libcurl goes through (feeds.yaml's, else the environment's), if any: read only
+    /// for a message that names it, not for each of a pass's transfers.
+    var proxy: String? { ProxyEndpoints.inEffect(for: request.url, named: namedProxy) }
     /// `timeout:` as the operator would write it, for the message of a transfer it ended.
     let timeoutText: String
     let maxRedirects: Int
@@ -53,7 +56,7 @@ final class CurlTransfer {
         self.waited = chain?.waited ?? waited
         startedAt = chain?.startedAt ?? MonotonicClock.milliseconds()
         self.proxies = proxies
-        proxy = ProxyEndpoints.inEffect(for: request.url, named: request.settings.proxy ?? settings.proxy)
+        namedProxy = request.settings.proxy ?? settings.proxy
         maxRedirects = settings.maxRedirects
         timeoutText = settings.timeout.rounded() == settings.timeout ? "\(Int(settings.timeout))s" : "\(settings.timeout)s"
         self.host = host
