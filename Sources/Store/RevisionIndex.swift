@@ -327,7 +327,7 @@ private struct Adoption {
         try exists.run([.text(document.shortHash)]) { _ in found = true }
         guard found else { return nil }
         var feeds: Set<String> = []
-        try owners.run([.text(document.shortHash)]) { row in row.text(0).map { feeds.insert($0) } }
+        try owners.run([.text(document.shortHash)]) { row in if let feed = row.text(0) { feeds.insert(feed) } }
         return feeds
     }
 
@@ -343,15 +343,17 @@ private struct Adoption {
         return owned <= Int64(storedNow[document.feed] ?? 0)
     }
 
-    /// A post no feed stored but one adopted, read by another feed too (after a lost index, a
-    /// blog and a copycat both carry it): it is no one's then, for good (a mark in `adoptions`
-    /// under no feed's name), or the copycat, first to read it, wrote into the blog's post. True
-    /// when the document is contested (now, or before).
+    /// A post no configured feed stored but one adopted, read by another feed too (after a lost
+    /// index, a blog and a copycat both carry it; round 19: a removed feed's post, read by the
+    /// blog under its new URL and a copycat added in the same edit): it is no one's then, for good
+    /// (a mark in `adoptions` under no feed's name), or the copycat, first to read it, wrote into
+    /// the blog's post. True when the document is contested (now, or before).
     func isContested(_ document: Document, owners: Set<String>) throws(StoreError) -> Bool {
         var adopted: Set<String> = []
-        try adopters.run([.text(document.shortHash)]) { row in row.text(0).map { adopted.insert($0) } }
+        try adopters.run([.text(document.shortHash)]) { row in if let feed = row.text(0) { adopted.insert(feed) } }
         if adopted.contains("") { return true }
-        guard !adopted.isEmpty, owners.isSubset(of: adopted), !owners.contains(document.feed) else { return false }
+        let configuredOwners = configured.map { owners.intersection($0) } ?? owners
+        guard !adopted.isEmpty, configuredOwners.isSubset(of: adopted), !owners.contains(document.feed) else { return false }
         let short = SQLiteStatement.Value.text(document.shortHash)
         try revokeFiles.run([short])
         try revoke.run([short])

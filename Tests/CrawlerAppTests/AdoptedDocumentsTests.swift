@@ -322,4 +322,32 @@ import Testing
         #expect(try crawler(["once"]).status == 0)
         #expect(folder.documents().values.contains { $0.contains("original article") })
     }
+
+    /// Round 19: the blog moved and renamed in the same edit that added a copycat listed before
+    /// it: the copycat, first to read the removed feed's post, adopted it and wrote spam into it,
+    /// and the blog's own correction became a second post. Read by two new feeds, it is neither's.
+    @Test(arguments: [["copycat", "moved"], ["moved", "copycat"]])
+    func aRemovedFeedsPostTwoNewFeedsReadIsNeithers(order: [String]) throws {
+        serve("blog", firstBody: "original article")
+        serve("healthy", firstBody: "healthy story")
+        try folder.write(feeds.config(["blog", "healthy"]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        func carry(_ name: String, body: String) {
+            feeds.serve(name, items: [RevisionFeedServer.item(guid: "blog-1", title: "First of blog", body: body,
+                                                              date: "Sun, 01 Nov 2026 10:00:00 +0000")])
+        }
+        carry("copycat", body: "original article")
+        carry("moved", body: "original article")
+        try folder.write(feeds.config(order + ["healthy"]), to: "feeds.yaml")
+        let both = try crawler(["once"])
+        #expect(both.status == 0, "\(both.stderr)")
+        carry("copycat", body: "SPAM buy pills")
+        carry("moved", body: "the blog's own correction")
+        let run = try crawler(["once"])
+        #expect(!fetchLine(run, feed: "copycat").contains("replaced"), "\(fetchLine(run, feed: "copycat"))")
+        let texts = folder.documents().values
+        #expect(texts.contains { $0.contains("original article") }, "\(texts)")
+        #expect(texts.contains { $0.contains("the blog's own correction") })
+        #expect(texts.contains { $0.contains("second story of healthy") })
+    }
 }
