@@ -2,12 +2,18 @@
 /// contents skipped, character references decoded. White space is kept as written.
 public struct HTMLText: Sendable {
     public let decoder: EntityDecoder
+    /// A `<br>` is one space, with the white space around it: for one line of text (a title),
+    /// where `One<br>two` read `Onetwo`. A body's text (what the content hash reads) keeps none.
+    public let breaksAsSpaces: Bool
 
     /// XML's five and HTML 4's named references: what feeds write in their HTML.
     public static let html = HTMLText(decoder: .html)
+    /// The same, for one line of text (titles, names).
+    public static let line = HTMLText(decoder: .html, breaksAsSpaces: true)
 
-    public init(decoder: EntityDecoder) {
+    public init(decoder: EntityDecoder, breaksAsSpaces: Bool = false) {
         self.decoder = decoder
+        self.breaksAsSpaces = breaksAsSpaces
     }
 
     public func text(of html: String) -> String {
@@ -32,10 +38,13 @@ public struct HTMLText: Sendable {
         let bytes = Array(html.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count / 2)
-        var skippingRawText = false
+        var skippingRawText = false, afterBreak = false
         for token in HTMLLexer(bytes, collecting: .none) {
+            let breaks = breaksAsSpaces && Self.isBreak(token)
+            defer { afterBreak = breaks }
             switch token {
-            case .text(let range), .unclosedTag(let range):
+            case .text(var range), .unclosedTag(var range):
+                if afterBreak { range = range.drop { Self.isSpace(bytes[$0]) } }
                 if !skippingRawText { decoder.decode(bytes[range], appendingTo: &output) }
             case .startTag(let tag):
                 skippingRawText = (tag.name == "script" || tag.name == "style") && !tag.selfClosing
@@ -46,8 +55,25 @@ public struct HTMLText: Sendable {
                     output.append(contentsOf: bytes[(range.lowerBound + 9)..<(range.upperBound - 3)])
                 }
             }
+            if breaks, !output.isEmpty {
+                while let last = output.last, Self.isSpace(last) { output.removeLast() }
+                output.append(UInt8(ascii: " "))
+            }
         }
         return output
+    }
+
+    /// `<br>`, or `</br>` (which browsers read as one).
+    private static func isBreak(_ token: HTMLToken) -> Bool {
+        switch token {
+        case .startTag(let tag): return tag.name == "br"
+        case .endTag(let name, _): return name == "br"
+        default: return false
+        }
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C
     }
 
     /// The decoded source of the first `<img>` with a non-empty one, as written (maybe relative).

@@ -117,7 +117,11 @@ enum AtomText {
         if element.attribute("mode")?.lowercased() == "base64" { return HTMLText.html.text(of: html(of: element)) }
         switch element.attribute("type")?.lowercased() {
         case "html", "text/html", "xhtml", "application/xhtml+xml":
-            return HTMLText.html.text(of: html(of: element))
+            return HTMLText.line.text(of: html(of: element))
+        case .none where element.hasElementChildren:
+            // Markup written as elements in a text construct (`Five<br/>six`): its text, not
+            // its text nodes glued together.
+            return HTMLText.line.text(of: element.innerMarkup)
         default:
             return element.text
         }

@@ -2,9 +2,9 @@ internal import Markup
 
 /// Small text helpers shared by the dialect adapters.
 enum FieldText {
-    /// Plain text of a field that may carry escaped markup (RSS titles often do).
+    /// Plain text of a one-line field that may carry escaped markup (RSS titles often do).
     static func plain(_ text: String) -> String {
-        HTMLText.html.text(of: text)
+        HTMLText.line.text(of: text)
     }
 
     /// An RSS title's text: the tags of HTML's inline formatting removed (`<b>`, `<em>`, a link),
@@ -27,8 +27,8 @@ enum FieldText {
             let isTag = after == ">" || after == "/" || (after?.isWhitespace ?? false)
             let closed = isEnd || name == "br" || lowered.contains("</" + name)
             if isTag, closed, Self.titleFormatting.contains(name), let close = tag.firstIndex(of: ">") {
-                // A line break between words is a space (one: `a <br> b` is not three).
-                if name == "br", !(kept.last?.isWhitespace ?? true) { kept += " " }
+                // A line break between words is a space (one: `a <br> b` is not three): `plain`'s.
+                if name == "br" { kept += "<br>" }
                 rest = rest[rest.index(after: close)...]
             } else {
                 kept += "&lt;"

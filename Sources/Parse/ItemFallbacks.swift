@@ -5,13 +5,19 @@ internal import Markup
 /// dialect's own element first, then the modules feeds use instead.
 enum ItemFallbacks {
     /// The dialect's title, else `dc:title`, else `media:title` (directly or in a `media:group`).
-    static func title(_ element: XMLElementValue, core: [String], plain: (XMLElementValue) -> String = { FieldText.title($0.text) }) -> String {
+    static func title(_ element: XMLElementValue, core: [String], plain: (XMLElementValue) -> String = Self.rssTitle) -> String {
         if let title = element.first("title", in: core).map(plain), !title.trimmingASCIISpaces().isEmpty { return title }
         if let title = element.first("title", in: Namespaces.dublinCore).map({ FieldText.plain($0.text) }),
            !title.trimmingASCIISpaces().isEmpty { return title }
         let media = element.first("title", in: Namespaces.media)
             ?? element.first("group", in: Namespaces.media)?.first("title", in: Namespaces.media)
         return media.map { FieldText.plain($0.text) } ?? ""
+    }
+
+    /// An RSS title's text; one written with elements in it (`Line one<br/>line two`, well-formed
+    /// XML) is read from its markup, not from its text nodes glued together.
+    static func rssTitle(_ element: XMLElementValue) -> String {
+        FieldText.title(element.hasElementChildren ? element.innerMarkup : element.text)
     }
 
     /// RSS `<author>` (an address, or a name in child elements), else `dc:creator`, else `itunes:author`.

@@ -60,7 +60,7 @@ enum JSONFeedParser {
                              notes: inout ParseNotes) -> Item {
         var item = Item()
         item.id = string(entry["id"]) ?? (entry["id"] as? NSNumber)?.stringValue
-        item.title = string(entry["title"]).map { HTMLText.html.text(of: $0) } ?? ""
+        item.title = string(entry["title"]).map { HTMLText.line.text(of: $0) } ?? ""
         item.link = string(entry["url"]).map { URLResolver.resolve($0, against: feedURL) }
         item.author = author(of: entry) ?? feedAuthor
         // A date that does not read is said, as an XML feed's is: the item is dated when first seen.

@@ -95,6 +95,39 @@ import Testing
         #expect(run.stdout.contains("\"title\":\"Line one Line two multi line\""), "\(run.stdout)")
     }
 
+    /// Round 19: a line break in an Atom title (escaped HTML, XHTML, or written as an element),
+    /// in an RSS title written as an element, and in a JSON Feed title glued two words together;
+    /// one with spaces around it left two.
+    @Test func aLineBreakInATitleIsOneSpaceInEveryDialect() throws {
+        try folder.write("""
+            <?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>urn:a</id>
+            <entry><id>urn:1</id><title type="html">One&lt;br&gt;two</title></entry>
+            <entry><id>urn:2</id><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Three<br/>four</div></title></entry>
+            <entry><id>urn:3</id><title>Five<br/>six</title></entry>
+            <entry><id>urn:4</id><title type="html">Seven &lt;BR &gt; eight</title></entry>
+            </feed>
+            """, to: "atom.xml")
+        try folder.write("""
+            <?xml version="1.0"?><rss version="2.0"><channel><title>R</title>
+            <item><title>Line one<br/>line two</title><guid>1</guid></item>
+            <item><title>Line three &lt;BR &gt; line four</title><guid>2</guid></item>
+            </channel></rss>
+            """, to: "rss.xml")
+        try folder.write("""
+            {"version":"https://jsonfeed.org/version/1.1","title":"J","items":[{"id":"1","title":"Nine<br>ten","content_text":"x"}]}
+            """, to: "feed.json")
+        var titles: [String] = []
+        for file in ["atom.xml", "rss.xml", "feed.json"] {
+            let run = try CrawlerProcess.run(["parse", file, "--json"], in: folder.path)
+            #expect(run.status == 0, "\(run.stderr)")
+            titles.append(run.stdout)
+        }
+        let all = titles.joined()
+        for expected in ["One two", "Three four", "Five six", "Seven eight", "Line one line two", "Line three line four", "Nine ten"] {
+            #expect(all.contains("\"title\":\"\(expected)\""), "\(expected): \(all)")
+        }
+    }
+
     /// Round 15: Medium ends each post with a 1×1 tracking image; a post without a picture of its
     /// own took it for its header image.
     @Test func aTrackingPixelIsNoPostsPicture() throws {
