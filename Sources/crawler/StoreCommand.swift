@@ -187,6 +187,7 @@ extension StoreCommand {
                 // documents still: Hexo's grammar holds only where the store says it wrote Hexo.
                 let hexo = StoreProfile.holdsHexoGrammar(config: settings, recorded: try store.recordedProfile())
                 let report = try store.rebuildIndex(checksHexoGrammar: hexo, at: WallClock.now())
+                try recordProfile(of: report, in: store, settings: settings)
                 report.skipped.forEach { printOutput("skipped \($0)") }
                 report.forgottenMissing.forEach {
                     printOutput("forgot \($0): in the index, no file (deleted by hand); crawls do not store it again")
@@ -202,6 +203,21 @@ extension StoreCommand {
                 printError("crawler: \(error)")
                 throw ExitStatus.storeUnavailable
             }
+        }
+
+        /// A lost index took with it the settings the files were written with, and a crawl records
+        /// the configuration's in a store without them: `output: hugo` then wrote Hugo files beside
+        /// the Hexo ones. Every file where the configuration puts it (and in Hexo's grammar when it
+        /// says Hexo) was written with its settings, as far as the files can say.
+        private func recordProfile(of report: DocumentStore.RebuildReport, in store: DocumentStore,
+                                   settings: CrawlerConfig) throws {
+            guard try store.recordedProfile() == nil, report.indexed > 0 else { return }
+            guard report.misplaced.isEmpty, report.skipped.isEmpty else {
+                return printOutput("the settings the documents were written with are not recorded: not every file is "
+                                   + "where document_path: \(settings.documentPath) puts it; the next crawl records "
+                                   + "the configuration's (set output: and document_path: to the ones they were written with first)")
+            }
+            try store.recordProfile(StoreProfile.fingerprint(of: settings))
         }
     }
 }

@@ -53,6 +53,25 @@ import Testing
         #expect(rerun.contains("rewrote 0 of 6 documents") && rerun.contains("(0 moved, 6 already up to date)"), "\(rerun)")
     }
 
+    /// Round 19: an index lost and rebuilt from the files forgot the settings they were written
+    /// with: `output: hugo` then wrote Hugo files beside the Hexo ones, and `verify` found nothing
+    /// wrong. The rebuild records the configuration's settings when every file is where they put it.
+    @Test func aRebuiltIndexStillRefusesAChangedOutput() throws {
+        let hexo = try storeWithHexoDocuments()
+        for name in ["index.sqlite", "index.sqlite-wal", "index.sqlite-shm"] {
+            try? FileManager.default.removeItem(atPath: folder.file("store/" + name))
+        }
+        let rebuilt = try crawler(["store", "rebuild-index"])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        feeds.serve("healthy", items: [RevisionFeedServer.item(guid: "h1", title: "Healthy", body: "steady text"),
+                                       RevisionFeedServer.item(guid: "h2", title: "Another", body: "another text")])
+        try folder.write(feeds.config(["news", "healthy"], global: "output: hugo\n"), to: "feeds.yaml")
+        let refused = try crawler(["once"])
+        #expect(refused.status == 2, "\(refused.stderr.suffix(800))")
+        #expect(refused.stderr.contains("holds 6 documents written with output: hexo"), "\(refused.stderr.suffix(800))")
+        #expect(folder.documents() == hexo)
+    }
+
     /// The site owner's own edits went: a post corrected by hand was rewritten (in place, or to
     /// its new name, the edited file deleted), and a file the owner had put where a document moved
     /// was written over; `verify` then found nothing wrong. Storing keeps such a file beside the
