@@ -23,6 +23,9 @@ public struct Item: Sendable, Hashable {
     /// `itunes:summary`, a JSON Feed summary): often the same words on every video or episode,
     /// so its media tell items apart in the content hash too.
     public var bodyIsDescription = false
+    /// `published` was in the future and is the fetch time (`FutureDates`): no date of the
+    /// item's own, so a correction of it is no newer for `keep:` than the post it corrects.
+    public var publishedWasInFuture = false
 
     public init(id: String? = nil, title: String = "", link: String? = nil, author: String? = nil,
                 published: Timestamp? = nil, updated: Timestamp? = nil, categories: [String] = [],

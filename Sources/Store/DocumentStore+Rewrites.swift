@@ -110,9 +110,10 @@ extension DocumentStore {
                 bytes: text.utf8.count, feed: document.feed, item: document.itemIdentity,
                 hash: document.contentHash, link: document.source?.item.link,
                 source: document.source.map(SourceCoding.encode),
-                // Its own date only: a fetch time (no date of its own) or an `updated` that a
-                // comment count bumps would put a post corrected on every poll first for `keep:`.
-                versionDate: document.source?.item.published == nil ? nil : document.date), text))
+                // Its own date only: a fetch time (no date of its own, or one in the future) or an
+                // `updated` that a comment count bumps would put a post corrected on every poll
+                // first for `keep:`.
+                versionDate: Self.ownDate(of: document)), text))
             replaced.append(document)
         }
         try performRewrites(replacements)
@@ -131,6 +132,12 @@ extension DocumentStore {
               let recorded = try index.documents(where: "short = '\(rewrite.shortHash)'").first,
               recorded.path == rewrite.oldPath else { return false }
         return isEditedByHand(recorded)
+    }
+
+    /// The date a version gives itself (nil: none, or one in the future, now the fetch time).
+    private static func ownDate(of document: Document) -> Timestamp? {
+        guard let item = document.source?.item, item.published != nil, !item.publishedWasInFuture else { return nil }
+        return document.date
     }
 
     private func isEditedByHand(document short: String) throws(StoreError) -> Bool {

@@ -273,6 +273,40 @@ import Testing
         #expect(titles == [2, 3, 4], "\(run.stderr.suffix(1500))")
     }
 
+    /// Round 19: a post dated in the future takes the fetch time as its date, and each correction
+    /// of it (a view counter) took that poll's: ranked newest on every poll, it was never forgotten
+    /// by `keep: 2`, and the feed's real newer posts were forgotten in its place.
+    @Test func aFutureDatedPostACounterCorrectsIsNotRankedNewOnEachPoll() throws {
+        serve("healthy", firstBody: "healthy story")
+        func dated(_ date: Date) -> String {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+            return formatter.string(from: date)
+        }
+        let future = RevisionFeedServer.self
+        func early(views: Int) -> String {
+            future.item(guid: "early", title: "Dated 2030", body: "views: \(views)", date: "Mon, 02 Dec 2030 10:00:00 +0000")
+        }
+        try folder.write(feeds.config(["counted", "healthy"], perFeed: ["counted": "keep: 2"]), to: "feeds.yaml")
+        feeds.serve("counted", items: [early(views: 1)])
+        #expect(try crawler(["once"]).status == 0)
+        Thread.sleep(forTimeInterval: 2.1)
+        let second = future.item(guid: "b", title: "Second", body: "second post", date: dated(Date()))
+        feeds.serve("counted", items: [early(views: 2), second])
+        #expect(try crawler(["once"]).status == 0)
+        Thread.sleep(forTimeInterval: 2.1)
+        let third = future.item(guid: "c", title: "Third", body: "third post", date: dated(Date()))
+        feeds.serve("counted", items: [early(views: 3), second, third])
+        let run = try crawler(["once"])
+        #expect(run.status == 0)
+        let texts = folder.documents().values
+        #expect(texts.contains { $0.contains("second post") }, "\(run.stderr.suffix(1500))")
+        #expect(texts.contains { $0.contains("third post") })
+        #expect(!texts.contains { $0.contains("views:") })
+    }
+
     /// Round 16: a post keeps the date it was published with when its item is corrected, and
     /// `keep: 3` then forgot a republished item (the feed's newest) as its oldest, for good.
     @Test func aRepublishedItemIsNotTheOldestForKeep() throws {
