@@ -28,6 +28,8 @@ public struct FeedReport: Sendable {
     /// Duplicates of documents no configured feed owned (an index rebuilt, a feed moved and
     /// renamed), now this feed's.
     public var adopted: Int = 0
+    /// Duplicates of posts another feed had adopted, no feed's now that this one carries them too.
+    public var contested: Int = 0
     /// The posts edited by hand that held back a later version of their item (recorded, not written).
     public var heldByEdit: [String] = []
     /// Why the feed's items were not all read (`max_items`, `time_limit`); nil when they were.

@@ -137,6 +137,8 @@ public struct Pipeline {
         if report.replaced > 0 { metadata["replaced"] = "\(report.replaced)" }
         if report.versionsRecorded > 0 { metadata["versions_recorded"] = "\(report.versionsRecorded)" }
         if report.adopted > 0 { metadata["adopted"] = "\(report.adopted)" }
+        // The adoption another feed's line announced, withdrawn: neither feed writes into the post.
+        if report.contested > 0 { metadata["contested"] = "\(report.contested)" }
         // Which post an edit by hand kept from its item's correction: `versions_recorded` alone did not say.
         if !report.heldByEdit.isEmpty { metadata["held_by_edit"] = "\(report.heldByEdit.joined(separator: ","))" }
         if let limit = report.dailyBudgetReached {

@@ -128,6 +128,7 @@ private struct Revised {
     var replaced: Set<String> = []
     var recorded: Set<String> = []
     var adopted: Set<String> = []
+    var contested: Set<String> = []
     var heldByEdit: [String: String] = [:]
 
     init() {}
@@ -136,16 +137,18 @@ private struct Revised {
         replaced = Set(outcome.replaced.map { $0.feed + "\n" + $0.shortHash })
         recorded = Set(outcome.recorded.map { $0.feed + "\n" + $0.shortHash })
         adopted = Set(outcome.adopted.map { $0.feed + "\n" + $0.shortHash })
+        contested = Set(outcome.contested.map { $0.feed + "\n" + $0.shortHash })
         for (document, path) in outcome.heldByEdit { heldByEdit[document.feed + "\n" + document.shortHash] = path }
     }
 
     /// Replaced documents are not duplicates: they are moved from that count to `replaced`.
     mutating func count(_ documents: [Document], into report: inout FeedReport) {
-        guard !replaced.isEmpty || !recorded.isEmpty || !adopted.isEmpty else { return }
+        guard !replaced.isEmpty || !recorded.isEmpty || !adopted.isEmpty || !contested.isEmpty else { return }
         report.heldByEdit = documents.compactMap { heldByEdit[$0.feed + "\n" + $0.shortHash] }
         let adoptedHere = documents.filter { adopted.remove($0.feed + "\n" + $0.shortHash) != nil }.count
         report.adopted = adoptedHere
         report.state?.documents += adoptedHere
+        report.contested = documents.filter { contested.remove($0.feed + "\n" + $0.shortHash) != nil }.count
         report.replaced = documents.filter { replaced.remove($0.feed + "\n" + $0.shortHash) != nil }.count
         report.versionsRecorded = documents.filter { recorded.remove($0.feed + "\n" + $0.shortHash) != nil }.count
         report.duplicates = max(0, report.duplicates - report.replaced)

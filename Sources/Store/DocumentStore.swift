@@ -50,6 +50,9 @@ public final class DocumentStore {
         public var recorded: [Document] = []
         /// Duplicates of documents no configured feed owned, now their reading feed's (`configuredFeeds`).
         public var adopted: [Document] = []
+        /// Duplicates of documents another feed had adopted, that this reading made no feed's (two
+        /// feeds carry them: neither may write into them).
+        public var contested: [Document] = []
         /// Of `recorded`, the versions an edit by hand held back, with the edited post's path.
         public var heldByEdit: [(document: Document, path: String)] = []
 
@@ -275,7 +278,7 @@ public final class DocumentStore {
                          storedAt: Timestamp) throws(StoreError) -> Outcome {
         let revised = try storeRevisions(revisions, storedAt: storedAt)
         let written = Set(stored.map(\.shortHash)), revising = Set(revisions.map(\.shortHash))
-        let adopted = try index.revisions.linkDuplicates(staged.documents.filter {
+        let linked = try index.revisions.linkDuplicates(staged.documents.filter {
             !written.contains($0.shortHash) && !revising.contains($0.shortHash) && staged.refused[$0.shortHash] == nil
         }, adoptingUnlessOwnedBy: configuredFeeds, storedNow: stored.reduce(into: [:]) { $0[$1.feed, default: 0] += 1 },
            storedAt: storedAt)
@@ -284,7 +287,8 @@ public final class DocumentStore {
         outcome.replaced = revised.replaced
         outcome.recorded = revised.recorded
         outcome.heldByEdit = revised.heldByEdit.map { (document: $0.0, path: $0.1) }
-        outcome.adopted = adopted
+        outcome.adopted = linked.adopted
+        outcome.contested = linked.contested
         return outcome
     }
 

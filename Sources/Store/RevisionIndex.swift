@@ -64,17 +64,19 @@ final class RevisionIndex {
     ///
     /// A document no feed of `configured` owns (its index lost and rebuilt from the files, or its
     /// feed moved and renamed in one edit) is adopted (`Adoption`): it becomes the reading feed's,
-    /// so its corrections replace it (its `keep:` does not forget it). Returns those.
+    /// so its corrections replace it (its `keep:` does not forget it). Returns those, and the
+    /// documents whose adoption a second reader withdrew (`Adoption.isContested`).
     /// `storedNow`: by feed, how many new documents this batch stored (a moved feed's new posts).
     func linkDuplicates(_ documents: [Document], adoptingUnlessOwnedBy configured: Set<String>?,
-                        storedNow: [String: Int] = [:], storedAt: Timestamp) throws(StoreError) -> [Document] {
+                        storedNow: [String: Int] = [:],
+                        storedAt: Timestamp) throws(StoreError) -> (adopted: [Document], contested: [Document]) {
         var missing: [Document] = []
         for document in documents where try file(of: document.feed, item: document.itemIdentity) == nil {
             missing.append(document)
         }
-        guard !missing.isEmpty else { return [] }
+        guard !missing.isEmpty else { return ([], []) }
         let adoption = try Adoption(database: database, configured: configured)
-        var adopted: [Document] = []
+        var adopted: [Document] = [], contested: [Document] = []
         try database.transaction { () throws(StoreError) in
             for document in missing {
                 guard let owners = try adoption.owners(of: document) else { continue }
@@ -83,8 +85,8 @@ final class RevisionIndex {
                     // came with its first text ("Developing story…") would write over it.
                     guard try !adoption.isCorrected(document.shortHash) else { continue }
                     try recordNew(document, source: nil)
-                } else if try adoption.isContested(document, owners: owners) {
-                    continue
+                } else if let contest = try adoption.contest(document, owners: owners) {
+                    if contest == .now { contested.append(document) }
                 } else if try adoption.mayAdopt(document, from: owners, storedNow: storedNow) {
                     try adoption.record(document, storedAt: storedAt)
                     // With the feed's source values: `rerender` renders it with that feed's settings,
@@ -94,7 +96,7 @@ final class RevisionIndex {
                 }
             }
         }
-        return adopted
+        return (adopted, contested)
     }
 
     /// A new document (inside the caller's transaction): its item now lives in it, and its source
@@ -292,7 +294,7 @@ private struct Adoption {
     let configured: Set<String>?
     private let exists: SQLiteStatement, owners: SQLiteStatement, ownsDocuments: SQLiteStatement, corrected: SQLiteStatement
     private let adopters: SQLiteStatement, revoke: SQLiteStatement, revokeFiles: SQLiteStatement
-    private let contest: SQLiteStatement, clearAdopters: SQLiteStatement
+    private let markContested: SQLiteStatement, clearAdopters: SQLiteStatement
     private let provenance: SQLiteStatement, latest: SQLiteStatement, adoptions: SQLiteStatement
 
     init(database: SQLiteDatabase, configured: Set<String>?) throws(StoreError) {
@@ -310,7 +312,7 @@ private struct Adoption {
         revokeFiles = try database.prepare("""
             DELETE FROM item_files WHERE document = ?1 AND feed IN (SELECT feed FROM adoptions WHERE short = ?1)
             """)
-        contest = try database.prepare("""
+        markContested = try database.prepare("""
             UPDATE adoptions SET feed = '' WHERE short = ?1 AND feed = (SELECT min(feed) FROM adoptions WHERE short = ?1);
             """)
         clearAdopters = try database.prepare("DELETE FROM adoptions WHERE short = ?1 AND feed != ''")
@@ -347,19 +349,26 @@ private struct Adoption {
     /// index, a blog and a copycat both carry it; round 19: a removed feed's post, read by the
     /// blog under its new URL and a copycat added in the same edit): it is no one's then, for good
     /// (a mark in `adoptions` under no feed's name), or the copycat, first to read it, wrote into
-    /// the blog's post. True when the document is contested (now, or before).
-    func isContested(_ document: Document, owners: Set<String>) throws(StoreError) -> Bool {
+    /// the blog's post. Nil when the document is not contested.
+    func contest(_ document: Document, owners: Set<String>) throws(StoreError) -> Contest? {
         var adopted: Set<String> = []
         try adopters.run([.text(document.shortHash)]) { row in if let feed = row.text(0) { adopted.insert(feed) } }
-        if adopted.contains("") { return true }
+        if adopted.contains("") { return .before }
         let configuredOwners = configured.map { owners.intersection($0) } ?? owners
-        guard !adopted.isEmpty, configuredOwners.isSubset(of: adopted), !owners.contains(document.feed) else { return false }
+        guard !adopted.isEmpty, configuredOwners.isSubset(of: adopted), !owners.contains(document.feed) else { return nil }
         let short = SQLiteStatement.Value.text(document.shortHash)
         try revokeFiles.run([short])
         try revoke.run([short])
-        try contest.run([short])
+        try markContested.run([short])
         try clearAdopters.run([short])
-        return true
+        return .now
+    }
+
+    enum Contest {
+        /// Contested by an earlier reading: no one's already.
+        case before
+        /// This reading withdrew an adoption.
+        case now
     }
 
     /// Whether the document was corrected in place since it was stored.

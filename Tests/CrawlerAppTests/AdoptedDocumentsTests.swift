@@ -375,6 +375,8 @@ import Testing
         try folder.write(feeds.config(order + ["healthy"]), to: "feeds.yaml")
         let both = try crawler(["once"])
         #expect(both.status == 0, "\(both.stderr)")
+        // The first reader's line said adopted=1; the second's says that adoption was withdrawn.
+        #expect(fetchLine(both, feed: order[1]).contains("contested=1"), "\(fetchLine(both, feed: order[1]))")
         carry("copycat", body: "SPAM buy pills")
         carry("moved", body: "the blog's own correction")
         let run = try crawler(["once"])
