@@ -69,6 +69,7 @@ final class FeedProcessor {
         var report = FeedReport(feed: feed.name, url: feed.url, status: .failed("not processed"))
         report.milliseconds = result.milliseconds
         report.waitMilliseconds = result.waitMilliseconds
+        if result.request.url != feed.url { report.fetchedURL = URLUserInfo.removed(from: result.request.url) }
         var hints = ServerHints()
         var previous = stored ?? FeedState(feed: feed.name, url: feed.url)
         if !previous.belongs(to: feed.url) { previous = FeedState(feed: feed.name, url: feed.url, documents: previous.documents) }
@@ -169,10 +170,24 @@ final class FeedProcessor {
             state.lastStatus = report.httpStatus
             state.lastError = report.error
             state.consecutiveErrors = report.succeeded ? 0 : state.consecutiveErrors + 1
+            if !report.succeeded { dropDeadRedirect(&state) }
         }
         report.state = state
         schedule(&report, hints: prepared.hints)
         return report
+    }
+
+    /// The URL a permanent redirect led to failed as many times in a row as it took to adopt
+    /// it: the feed is asked for at its configured URL again (a site that sent everything to a
+    /// maintenance page for a while, then took the page down, had the feed failing for good while
+    /// its own URL answered fine).
+    private func dropDeadRedirect(_ state: inout FeedState) {
+        guard let adopted = state.adoptedURL, state.consecutiveErrors >= config.adoptRedirectAfter else { return }
+        state.adoptedURL = nil
+        logger.notice("redirect_dropped", metadata: [
+            "feed": "\(feed.name)", "from": "\(adopted)", "url": "\(URLUserInfo.removed(from: feed.url))",
+            "reason": "\(state.consecutiveErrors) failures in a row at the URL a permanent redirect led to; asking the configured URL again",
+        ])
     }
 
     /// Decides when the feed is due next and records why (the batch saves the state).

@@ -12,6 +12,8 @@ public struct FeedReport: Sendable {
 
     public var feed: String
     public var url: String
+    /// The URL asked instead, when it is not `url`: the one a permanent redirect led to.
+    public var fetchedURL: String?
     public var httpStatus: Int?
     public var status: Status
     public var bytes: Int = 0

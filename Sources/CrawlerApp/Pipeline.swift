@@ -130,6 +130,7 @@ public struct Pipeline {
             "dup": "\(report.duplicates)", "url": "\(report.url)",
             "next": "\(report.nextDue.map(\.rfc3339) ?? "never")",
         ]
+        if let fetched = report.fetchedURL { metadata["fetched"] = "\(fetched)" }
         if let cut = report.cut { metadata["cut"] = "\(cut)" }
         for (key, value) in report.parseNotes { metadata[key] = "\(value)" }
         if !report.parseNotes.isEmpty { logParseWarnings(report) }
@@ -173,7 +174,9 @@ public struct Pipeline {
         let errors = report.state?.consecutiveErrors ?? 0
         // Built only for a line that is written: most reports log nothing here.
         func metadata(_ extra: Logger.Metadata) -> Logger.Metadata {
-            extra.merging(["feed": "\(report.feed)", "errors": "\(errors)", "url": "\(report.url)"]) { $1 }
+            var base: Logger.Metadata = ["feed": "\(report.feed)", "errors": "\(errors)", "url": "\(report.url)"]
+            if let fetched = report.fetchedURL { base["fetched"] = "\(fetched)" }
+            return extra.merging(base) { $1 }
         }
         // feed_gone is logged where the 410 is decided (FeedProcessor).
         if report.state?.gone == true { return }

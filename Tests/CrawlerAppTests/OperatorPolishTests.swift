@@ -108,6 +108,38 @@ import Testing
         #expect(try crawler(["explain", "healthy"]).stdout.contains("documents:   1 stored"))
     }
 
+    /// Round 19: a permanent redirect once adopted was asked for ever after: its target died (404)
+    /// while the configured URL served the feed again, and every line named the configured URL,
+    /// which answered fine. Failures at the adopted URL as many times in a row as it took to adopt
+    /// it send the feed back to its configured URL; the fetch line names the URL asked.
+    @Test func aDeadAdoptedRedirectFallsBackToTheConfiguredURL() throws {
+        let flag = folder.file("moved-back")
+        let server = try LoopbackHTTPServer { request in
+            let back = FileManager.default.fileExists(atPath: flag)
+            switch request.path {
+            case "/old.xml": return back ? ServedResponse(text: AlertTests.rss(["back-home"]))
+                : ServedResponse(status: 301, headers: [("Location", "/new.xml")])
+            case "/new.xml": return back ? ServedResponse(status: 404, text: "") : ServedResponse(text: AlertTests.rss(["n1"]))
+            default: return ServedResponse(text: AlertTests.rss(["h1"]))
+            }
+        }
+        try folder.write(config([("moved", server.url("/old.xml")), ("healthy", server.url("/healthy.xml"))],
+                                extra: ["adopt_redirect_after: 2"]), to: "feeds.yaml")
+        for _ in 1...2 { _ = try crawler(["once"]) }
+        #expect(try crawler(["explain", "moved"]).stdout.contains("fetched at:  \(server.url("/new.xml"))"))
+        try folder.write("", to: "moved-back")
+        let failing = try crawler(["once"])
+        let line = failing.stderr.split(separator: "\n").map { LogLine(String($0)) }
+            .first { $0["event"] == "fetch" && $0["feed"] == "moved" }
+        #expect(line?["fetched"] == server.url("/new.xml"), "\(failing.stderr)")
+        let dropping = try crawler(["once"])
+        #expect(dropping.stderr.contains("event=redirect_dropped feed=moved"), "\(dropping.stderr)")
+        let back = try crawler(["once"])
+        #expect(back.status == 0, "\(back.stderr)")
+        #expect(folder.documents().values.contains { $0.contains("back-home") }, "\(back.stderr)")
+        #expect(folder.documents().values.contains { $0.contains("h1") })
+    }
+
     /// A feed whose redirect was adopted came to fetch the URL of another configured feed, and
     /// stored nothing but duplicates from then on without a word; two such feeds written by hand
     /// are refused.
