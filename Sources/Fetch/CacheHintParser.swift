@@ -2,12 +2,15 @@ internal import FeedModel
 
 /// Reads the headers a scheduler needs: validators, freshness and Retry-After.
 enum CacheHintParser {
-    /// `now` is the wall clock in seconds since 1970, to turn HTTP dates into delays.
+    /// `now` is the wall clock in seconds since 1970, to turn HTTP dates into delays. Expires and
+    /// a Retry-After date count from the server's own `Date` when it sends one (RFC 9111, 4.2.1):
+    /// a server whose clock ran six hours ahead asked, by ours, for six hours and five minutes.
     static func hints(from headers: [String: String], now: Int64) -> CacheHints {
-        CacheHints(etag: headers["etag"], lastModified: headers["last-modified"].flatMap { validator($0, now: now) },
-                   maxAge: headers["cache-control"].flatMap(maxAge(in:)),
-                   expiresIn: headers["expires"].flatMap { secondsUntil(date: $0, now: now) },
-                   retryAfter: headers["retry-after"].flatMap { retryAfter($0, now: now) })
+        let serverNow = headers["date"].flatMap(HTTPDate.seconds) ?? now
+        return CacheHints(etag: headers["etag"], lastModified: headers["last-modified"].flatMap { validator($0, now: now) },
+                          maxAge: headers["cache-control"].flatMap(maxAge(in:)),
+                          expiresIn: headers["expires"].flatMap { secondsUntil(date: $0, now: serverNow) },
+                          retryAfter: headers["retry-after"].flatMap { retryAfter($0, now: serverNow) })
     }
 
     static func maxAge(in cacheControl: String) -> Int? {

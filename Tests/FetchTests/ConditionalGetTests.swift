@@ -1,6 +1,7 @@
 import CrawlerTestKit
 import FeedModel
 import Fetch
+import Foundation
 import Testing
 
 @Suite struct ConditionalGetTests {
@@ -94,6 +95,33 @@ import Testing
         #expect(result.timings.total > 0)
         #expect(result.timings.firstByte <= result.timings.total)
         #expect(result.timings.connect <= result.timings.firstByte)
+    }
+
+    /// Round 19: a server whose clock ran six hours ahead sent `Expires` five minutes after its
+    /// own `Date`; read against our clock, the feed was left alone for six hours. Expires and a
+    /// Retry-After date count from the server's Date (RFC 9111, 4.2.1).
+    @Test func expiresAndRetryAfterDatesCountFromTheServersDate() async throws {
+        @Sendable func httpDate(_ offset: Int) -> String {
+            var time = time_t(Int(Date().timeIntervalSince1970) + offset), parts = tm()
+            gmtime_r(&time, &parts)
+            var buffer = [CChar](repeating: 0, count: 64)
+            let length = strftime(&buffer, buffer.count, "%a, %d %b %Y %H:%M:%S GMT", &parts)
+            return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+        let ahead = 6 * 3600
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/e"
+                ? ServedResponse(status: 200, headers: [("Date", httpDate(ahead)), ("Expires", httpDate(ahead + 300))],
+                                 body: Array("<rss/>".utf8))
+                : ServedResponse(status: 503, headers: [("Date", httpDate(ahead)), ("Retry-After", httpDate(ahead + 120))],
+                                 body: [])
+        }
+        let results = try await fetchBesideAHealthyFeed([FetchRequest(feed: "e", url: server.url("/e")),
+                                                         FetchRequest(feed: "r", url: server.url("/r"))])
+        let expires = try #require(response(results["e"])).cache.expiresIn ?? -1
+        #expect((295...305).contains(expires), "\(expires)")
+        let retry = try #require(response(results["r"])).cache.retryAfter ?? -1
+        #expect((115...125).contains(retry), "\(retry)")
     }
 
     @Test func headerNamesAreLowerCasedAndValuesKeepTheirBytesWithoutFramingSpace() async throws {
