@@ -53,6 +53,10 @@ struct FetchDecision {
     private mutating func judge(_ response: FetchResponse, conditional: Bool, throttleOn403: Bool, now: Timestamp,
                                 cap: Double) {
         switch response.status {
+        case 304 where !conditional:
+            // Nothing was asked that "not modified" answers (a broken cache before the server):
+            // taken for "unchanged", a feed that never stored anything looked healthy for good.
+            action = .failed("HTTP 304 Not Modified to a request that sent no validators (a broken cache or server)")
         case 304:
             // Servers may rotate validators on a 304; keep the newest, byte for byte.
             state.validators.etag = response.cache.etag ?? state.validators.etag

@@ -50,4 +50,25 @@ import Testing
         #expect(failure("slow").contains("(timeout: 2s)"), "\(run.stdout)")
         #expect(run.stdout.contains("ok    healthy"), "\(run.stdout)")
     }
+
+    /// Round 19: a broken cache answered 304 to the first request a feed ever made (no validators
+    /// sent): `once` said "ok, unchanged" and `status` ok, for a feed that never stored anything.
+    @Test func a304ToARequestWithoutValidatorsIsAFailure() throws {
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/stuck" ? ServedResponse(status: 304, body: []) : ServedResponse(text: AlertTests.rss(["h"]))
+        }
+        try folder.write("""
+            store: ./store
+            feeds:
+              - url: \(server.url("/stuck"))
+                name: stuck
+              - url: \(server.url("/healthy"))
+                name: healthy
+            """, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 1, "\(run.stderr)")
+        let line = run.stderr.split(separator: "\n").first { $0.contains("event=fetch ") && $0.contains("feed=stuck ") }
+        #expect(line?.contains("304 Not Modified to a request that sent no validators") == true, "\(run.stderr)")
+        #expect(folder.documents().values.contains { $0.contains("h") })
+    }
 }
