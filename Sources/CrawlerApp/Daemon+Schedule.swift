@@ -15,7 +15,7 @@ extension Daemon {
         let read = (try? store.feedStates(names)) ?? Pipeline.statesOneByOne(names, store: store)
         var states: [String: FeedState?] = [:]
         for feed in config.feeds {
-            let state = read[feed.name]
+            let state = StoredWaits.sane(read[feed.name], feed: feed, config: config, now: now, logger: logger)
             states[feed.name] = .some(state)
             if let due = initialDue(for: feed, state: state, now: now) { queue.schedule(feed.name, at: due) }
         }

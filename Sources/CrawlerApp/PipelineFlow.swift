@@ -105,7 +105,11 @@ public final class PipelineFlow {
         deliver(await writer.finishAll())
         let read = (try? store.feedStates(unknown)) ?? Pipeline.statesOneByOne(unknown, store: store)
         states.reserveCapacity(states.count + unknown.count)
-        for name in unknown { states[name] = .some(read[name]) }
+        let now = WallClock.now()
+        for feed in feeds where states[feed.name] == nil {
+            states[feed.name] = .some(StoredWaits.sane(read[feed.name], feed: feed, config: pipeline.config,
+                                                       now: now, logger: pipeline.logger))
+        }
     }
 
     /// Plans `feeds` and hands their requests to the fetch session; returns those not fetched

@@ -1,6 +1,8 @@
 import CrawlerApp
 import CrawlerTestKit
+import FeedModel
 import Foundation
+import Store
 import Synchronization
 import Testing
 
@@ -24,6 +26,36 @@ import Testing
         var lines = ["store: ./store", "interval: \(interval)", "timeout: 5s", "feeds:"]
         for feed in feeds { lines += ["  - url: \(feed.url)", "    name: \(feed.name)"] }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Round 19: a daemon whose clock ran four years ahead (a board booted before NTP) saved due
+    /// times and a Retry-After hold in 2030; with the clock right again, the feeds were not polled
+    /// for four years, and `status` said they were fine. A stored wait longer than any this feed
+    /// can be given is dropped, and said.
+    @Test func waitsStoredWhileTheClockRanAheadAreDropped() throws {
+        let farm = FeedFarm(feeds: 3, itemsPerFeed: 2)
+        let server = try farm.server()
+        try folder.write(config([("a", server.url("/feed/0.xml")), ("b", server.url("/feed/1.xml")),
+                                 ("healthy", server.url("/feed/2.xml"))], interval: "1h"), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        do {
+            let store = try DocumentStore(config: CrawlerConfig(storePath: folder.file("store")))
+            let ahead = WallClock.now().adding(4 * 365 * 86_400)
+            var a = try #require(try store.feedState("a"))
+            a.lastFetch = ahead
+            a.nextDue = ahead.adding(3600)
+            a.nextReason = "configured interval 1h"
+            var b = try #require(try store.feedState("b"))
+            b.notBefore = ahead
+            b.nextDue = ahead
+            try store.save(a)
+            try store.save(b)
+        }
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        let fetched = daemon.waitFor(2, timeout: 10) { $0["event"] == "fetch" && ($0["feed"] == "a" || $0["feed"] == "b") }
+        #expect(Set(fetched.compactMap { $0["feed"] }) == ["a", "b"], "\(daemon.logLines.suffix(20).map(\.fields))")
+        #expect(!daemon.waitFor(2, timeout: 1) { $0["event"] == "stored_wait_dropped" }.isEmpty, "\(daemon.logLines.suffix(20).map(\.fields))")
     }
 
     @Test func pollsOnScheduleBacksOffAFailingFeedAndStopsCleanly() throws {
