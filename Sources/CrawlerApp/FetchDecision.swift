@@ -35,7 +35,8 @@ struct FetchDecision {
         case .failure(let failure) where failure.kind == .deferred:
             decision.state.lastFetch = previous.lastFetch
             decision.action = .deferred(failure.message)
-            if let wait = failure.retryAfter { decision.backOff(seconds: wait, now: now, cap: config.maxBackoff) }
+            // The host's wait, not an answer of this feed's server: its line says so, no `retry_after`.
+            if let wait = failure.retryAfter { decision.state.notBefore = now.adding(min(Double(wait), config.maxBackoff)) }
         case .failure(let failure):
             decision.action = .failed(failure.message)
             if let wait = failure.retryAfter { decision.backOff(seconds: wait, now: now, cap: config.maxBackoff) }
