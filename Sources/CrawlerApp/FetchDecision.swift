@@ -65,10 +65,14 @@ struct FetchDecision {
             action = .unchanged("304 Not Modified")
         case 200..<300:
             if !conditional { state.lastUnconditional = now }
-            // No validators from the server: compare the body itself with the last one.
-            if response.validators.isEmpty, !response.bodyFingerprint.isEmpty,
-               response.bodyFingerprint == state.bodyFingerprint {
-                action = .unchanged("same body as last time (no validators sent)")
+            // The body itself compared with the last one stored: a server that sends no validators,
+            // or sends them and never honours them (a new ETag on every answer), was parsed and
+            // logged on every poll.
+            if !response.bodyFingerprint.isEmpty, response.bodyFingerprint == state.bodyFingerprint {
+                action = .unchanged(response.validators.isEmpty ? "same body as last time (no validators sent)"
+                                    : "same body as last time (its validators were not honoured)")
+                // Kept as a 304's are: a server that rotates them may honour the newest.
+                state.validators = response.validators
             } else {
                 action = .ingest
             }

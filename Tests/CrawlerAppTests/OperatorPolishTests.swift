@@ -243,13 +243,17 @@ import Testing
             if request.path == "/etag.xml", request.headers["if-none-match"] == "\"v1\"" { return ServedResponse(status: 304) }
             var response = ServedResponse(text: AlertTests.rss(["e1"]))
             if request.path == "/etag.xml" { response.headers.append(("ETag", "\"v1\"")) }
+            // Round 19: validators sent, never honoured: the body was parsed and logged on every poll.
+            if request.path == "/deaf.xml" { response.headers.append(("ETag", "\"rotating-\(UInt64.random(in: 0...UInt64.max))\"")) }
             return response
         }
-        try folder.write(config([("etag", server.url("/etag.xml")), ("same", server.url("/same.xml"))]), to: "feeds.yaml")
+        try folder.write(config([("etag", server.url("/etag.xml")), ("same", server.url("/same.xml")),
+                                 ("deaf", server.url("/deaf.xml"))]), to: "feeds.yaml")
         _ = try crawler(["once"])
         let again = try crawler(["once", "--force"])
         #expect(line(again.stdout, of: "ok    etag")?.contains("304  unchanged,") == true, "\(again.stdout)")
         #expect(line(again.stdout, of: "ok    same")?.contains("200  unchanged (the same body as last time)") == true, "\(again.stdout)")
+        #expect(line(again.stdout, of: "ok    deaf")?.contains("200  unchanged (the same body as last time)") == true, "\(again.stdout)")
     }
 
     @Test func renamingAFeedKeepsItsState() throws {
