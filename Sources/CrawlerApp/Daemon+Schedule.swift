@@ -48,6 +48,7 @@ extension Daemon {
     func reload(flow: PipelineFlow, store: DocumentStore) async {
         var fresh: CrawlerConfig
         let pipeline: Pipeline
+        let modified = modificationTime(of: configPathForReload)
         do {
             fresh = try ConfigLoader.load(path: configPathForReload)
             pipeline = try Pipeline(config: fresh, logger: logger)  // the template must compile
@@ -97,6 +98,7 @@ extension Daemon {
         // The engine (and its connections) lives as long as the process: its own settings wait for a restart.
         let engineKept = FetchSettings(fresh) != FetchSettings(config)
         replaceConfig(fresh)
+        configModified = modified
         flow.reconfigure(pipeline)
         let renamedFrom = Set(renames.map(\.from))
         var metadata: Logger.Metadata = ["status": "applied", "feeds": "\(fresh.feeds.count)", "added": "\(added)",

@@ -16,7 +16,7 @@ extension Daemon {
             waiting: load.waiting, latenessP50: lateness.percentile(0.5), latenessP99: lateness.percentile(0.99),
             latenessSamples: lateness.count,
             hosts: load.hosts.map { .init(host: $0.host, waiting: $0.waiting, oldestMilliseconds: $0.oldestMilliseconds) },
-            configRefused: configRefused)
+            configRefused: configRefused, configModified: configModified)
     }
 }
 

@@ -35,6 +35,8 @@ public final class Daemon {
     private var errorsByFeed: [String: Int] = [:]
     /// When the last reload refused feeds.yaml; nil once one works (`logReload`).
     private(set) var configRefused: Timestamp?
+    /// The configuration file's modification time when the running configuration was read.
+    var configModified: Int64?
     private let metrics: CrawlerMetrics?
     private var publishedAt: Int64 = 0
     private let alerts: AlertNotifier
@@ -48,6 +50,7 @@ public final class Daemon {
     public init(configPath: String, config: CrawlerConfig, logger: Logger, signals: SignalWatcher,
                 environment: [String: String], startupSpread: Double = 60, metrics: CrawlerMetrics? = nil) {
         self.configPath = configPath
+        configModified = modificationTime(of: configPath)
         self.metrics = metrics
         self.startupSpread = startupSpread
         self.config = config

@@ -25,6 +25,9 @@ public struct DaemonRuntime: Sendable, Hashable {
     /// When a reload last refused a changed feeds.yaml (nil: the running configuration is the
     /// file's, or was at the last reload that worked).
     public var configRefused: Timestamp?
+    /// The modification time (nanoseconds since 1970) the configuration file had when the running
+    /// configuration was read from it: a later one is an edit not applied yet.
+    public var configModified: Int64?
 
     public struct HostRow: Sendable, Hashable {
         public var host: String
@@ -40,7 +43,7 @@ public struct DaemonRuntime: Sendable, Hashable {
 
     public init(pid: Int32, updated: Timestamp, feeds: Int, scheduled: Int, due: Int, submitted: Int, inFlight: Int,
                 waiting: Int, latenessP50: Int64, latenessP99: Int64, latenessSamples: Int, hosts: [HostRow],
-                configRefused: Timestamp? = nil) {
+                configRefused: Timestamp? = nil, configModified: Int64? = nil) {
         self.pid = pid
         self.updated = updated
         self.feeds = feeds
@@ -54,6 +57,7 @@ public struct DaemonRuntime: Sendable, Hashable {
         self.latenessSamples = latenessSamples
         self.hosts = hosts
         self.configRefused = configRefused
+        self.configModified = configModified
     }
 
     /// One `key value` per line; a host per `host` line (host names hold no spaces).
@@ -63,6 +67,7 @@ public struct DaemonRuntime: Sendable, Hashable {
                      "lateness_p50_ms \(latenessP50)", "lateness_p99_ms \(latenessP99)",
                      "lateness_samples \(latenessSamples)"]
         if let configRefused { lines.append("config_refused \(configRefused.secondsSince1970)") }
+        if let configModified { lines.append("config_modified_ns \(configModified)") }
         lines += hosts.map { "host \($0.host) \($0.waiting) \($0.oldestMilliseconds)" }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -87,7 +92,15 @@ public struct DaemonRuntime: Sendable, Hashable {
                   scheduled: scheduled, due: due, submitted: submitted, inFlight: inFlight, waiting: waiting,
                   latenessP50: p50, latenessP99: p99, latenessSamples: samples, hosts: hosts)
         configRefused = values["config_refused"].map(Timestamp.init(secondsSince1970:))
+        configModified = values["config_modified_ns"]
     }
+}
+
+/// A file's modification time in nanoseconds since 1970; nil when it cannot be read.
+public func modificationTime(of path: String) -> Int64? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
 }
 
 /// The store's `runtime` file: written whole to a temporary name and renamed, so a reader sees

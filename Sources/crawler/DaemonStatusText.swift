@@ -13,7 +13,8 @@ enum DaemonStatusText {
         return runtime
     }
 
-    static func lines(_ runtime: DaemonRuntime) -> String {
+    /// `configPath`: the configuration file status read (an edit of it the daemon has not read is said).
+    static func lines(_ runtime: DaemonRuntime, configPath: String? = nil) -> String {
         var lines = [
             "daemon:    pid \(runtime.pid), \(runtime.feeds) feeds",
             "queue:     \(runtime.scheduled) scheduled, \(runtime.due) due now, \(runtime.submitted) being fetched",
@@ -24,6 +25,10 @@ enum DaemonStatusText {
         if let refused = runtime.configRefused {
             lines.append("config:    a reload refused the changed feeds.yaml at \(refused.rfc3339) (the config_reload line in the "
                          + "log says why); the daemon runs the configuration read before")
+        } else if let configPath, let read = runtime.configModified, let now = modificationTime(of: configPath), now > read {
+            // `status` lists the file's feeds: one removed there is still polled, one added not yet.
+            lines.append("config:    \(configPath) was changed after the daemon read it: the daemon runs the configuration "
+                         + "read before until a reload (systemctl reload crawler, or SIGHUP); the feeds below are the file's")
         }
         if !runtime.hosts.isEmpty {
             lines.append("host waits: " + runtime.hosts.map {

@@ -43,7 +43,8 @@ struct Explain: ParsableCommand {
             printError("crawler: no feed named or at '\(feed)' in \(location.config) or the store")
             throw ExitStatus.configError
         }
-        printOutput(ExplainText.render(name: name, configured: configured, state: state, recent: recent, now: WallClock.now()))
+        printOutput(ExplainText.render(name: name, configured: configured, state: state, recent: recent, now: WallClock.now(),
+                                       configRead: settings != nil))
     }
 }
 
@@ -75,11 +76,15 @@ extension Explain {
 }
 
 enum ExplainText {
+    /// `configRead`: a configuration was read (without one, `--store` alone, nothing says the
+    /// feed was removed: a running daemon may poll it every minute).
     static func render(name: String, configured: FeedConfig?, state: FeedState?,
-                       recent: [StoreReader.RecentDocument], now: Timestamp) -> String {
+                       recent: [StoreReader.RecentDocument], now: Timestamp, configRead: Bool = true) -> String {
         var lines = ["feed:        \(name)"]
+        let removed = configured == nil && configRead
         lines.append("url:         \(configured?.url ?? state?.url ?? "?")"
-                     + (configured == nil ? "   (no longer in the configuration)" : ""))
+                     + (removed ? "   (no longer in the configuration)"
+                        : configured == nil ? "   (no configuration read: -c names the crawler's feeds.yaml)" : ""))
         if let configured, let state, state.belongs(to: configured.url) {
             lines += redirects(configured, state: state)
         }
@@ -100,7 +105,7 @@ enum ExplainText {
         lines.append("last status: \(state.lastStatus.map(String.init) ?? "no response")"
                      + (state.lastError.map { " — \($0)" } ?? ""))
         lines.append("errors:      \(state.consecutiveErrors) in a row")
-        if configured == nil {
+        if removed {
             lines.append("next due:    never — no longer in the configuration")
         } else if state.gone {
             lines.append("next due:    never — 410 Gone; change its url in the configuration to poll it again")

@@ -30,7 +30,17 @@ struct Status: ParsableCommand {
         if location.store == nil, let fleet = location.fleetSettings() { return try runInFleet(fleet) }
         // Without a configuration file, `--store` alone shows what the store holds.
         var settings: CrawlerConfig?
-        if FileManager.default.fileExists(atPath: location.config) || location.store == nil { settings = try location.settings() }
+        if location.store != nil, FileManager.default.fileExists(atPath: location.config) {
+            // The store is named: a feeds.yaml a reload refused (when status is wanted most) only
+            // costs the configured view, not the store's.
+            do {
+                settings = try location.settings(reportingErrors: false)
+            } catch {
+                printError("crawler: \(error); listing the feeds as the store holds them")
+            }
+        } else if FileManager.default.fileExists(atPath: location.config) || location.store == nil {
+            settings = try location.settings()
+        }
         var states: [FeedState] = []
         let path: String
         do {
@@ -65,7 +75,8 @@ struct Status: ParsableCommand {
             printOutput(StatusJSON.render(rows, daemon: daemon))
         } else {
             let table = rows.isEmpty && failing ? "no failing feeds" : StatusTable.render(rows, now: now)
-            printOutput(daemon.map { DaemonStatusText.lines($0) + "\n\n" + table } ?? table)
+            let configPath = settings == nil ? nil : location.config
+            printOutput(daemon.map { DaemonStatusText.lines($0, configPath: configPath) + "\n\n" + table } ?? table)
         }
         if attention { throw ExitStatus.someFeedsFailed }
     }

@@ -37,9 +37,15 @@ struct StoreLocation: ParsableArguments {
         return try settings().storePath
     }
 
-    /// The configuration, with `--store` applied.
-    func settings() throws -> CrawlerConfig {
-        try loadedSettings().settings
+    /// The configuration, with `--store` applied. `reportingErrors: false`: a configuration
+    /// error is thrown as it is, not printed and turned into the exit status.
+    func settings(reportingErrors: Bool = true) throws -> CrawlerConfig {
+        guard reportingErrors else {
+            var loaded = try ConfigLoader.load(path: config)
+            if let store = storeFolder { loaded.storePath = store }
+            return loaded
+        }
+        return try loadedSettings().settings
     }
 
     /// The configuration with `--store` applied, and whether it describes that store: no

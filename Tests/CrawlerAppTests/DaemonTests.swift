@@ -85,6 +85,40 @@ import Testing
         #expect(folder.files(under: "store/posts").count == farm.distinctItems)
     }
 
+    /// Round 19: `status` lists feeds.yaml's feeds; edited and not reloaded, a feed removed there
+    /// (still polled) read `removed` and one added (not polled) `never fetched`, and nothing said
+    /// the daemon ran another configuration. `status --store` beside a broken feeds.yaml (a reload
+    /// refused: when status is wanted most) exited 2; it lists the store's feeds now. And `explain
+    /// --store` from elsewhere called a polled feed "no longer in the configuration".
+    @Test func statusSaysWhenFeedsYamlIsNotWhatTheDaemonRuns() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
+        let server = try farm.server()
+        try folder.write(config([("a", server.url("/feed/0.xml"))], interval: "1h"), to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "a" }
+        usleep(50_000)
+        try folder.write(config([("a", server.url("/feed/0.xml")), ("b", server.url("/feed/1.xml"))], interval: "1h"),
+                         to: "feeds.yaml")
+        var said = ""
+        for _ in 0..<50 where !said.contains("was changed after the daemon read it") {
+            said = try CrawlerProcess.run(["status"], in: folder.path).stdout
+            if !said.contains("was changed after the daemon read it") { usleep(200_000) }
+        }
+        #expect(said.contains("was changed after the daemon read it"), "\(said)")
+
+        try folder.write("feeds:\n  - url: \(server.url("/x"))\n    intervall: 5m\n", to: "feeds.yaml")
+        let byStore = try CrawlerProcess.run(["status", "--store", folder.file("store")], in: folder.path)
+        #expect(byStore.status == 0, "\(byStore.stderr)")
+        #expect(byStore.stdout.split(separator: "\n").contains { $0.hasPrefix("a ") }, "\(byStore.stdout)")
+        #expect(byStore.stderr.contains("listing the feeds as the store holds them"), "\(byStore.stderr)")
+
+        try FileManager.default.createDirectory(atPath: folder.file("elsewhere"), withIntermediateDirectories: true)
+        let explain = try CrawlerProcess.run(["explain", "a", "--store", folder.file("store")], in: folder.file("elsewhere"))
+        #expect(!explain.stdout.contains("no longer in the configuration"), "\(explain.stdout)")
+        #expect(explain.stdout.contains("no configuration read"), "\(explain.stdout)")
+    }
+
     @Test func sighupAddsFeedsAndABrokenConfigIsRejectedWhileTheOldOneRuns() throws {
         let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
         let server = try farm.server()

@@ -307,7 +307,8 @@ import Testing
         var served: [String: String] = [:]
         for name in vectors.keys.sorted() + ["ordinary"] {
             let document = try #require(stored.first { $0.contains("title: '\(name)'") || $0.contains("title: \(name)\n") })
-            let body = String(document[try #require(document.range(of: "<div>"))!.lowerBound...])
+            let start = try #require(document.range(of: "<div>"))
+            let body = String(document[start.lowerBound...])
             served["/\(name).html"] = Self.laidOut(body)
         }
         served["/control.html"] = Self.laidOut("<div>" + vectors["padding"]! + "</div>")
