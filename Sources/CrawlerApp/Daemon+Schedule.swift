@@ -42,6 +42,11 @@ extension Daemon {
         return window > 0 ? now.adding(Double.random(in: 0..<window)) : now
     }
 
+    /// Feed names for a log line: the first 20, and how many more.
+    static func names(_ names: [String]) -> String {
+        names.prefix(20).joined(separator: ",") + (names.count > 20 ? " (\(names.count - 20) more)" : "")
+    }
+
     /// SIGHUP: re-read feeds.yaml. A broken file is rejected and the running config kept;
     /// otherwise added feeds start, removed ones stop, and changed ones take their new settings,
     /// all in the running queue: the fetch engine and its connections stay.
@@ -85,11 +90,11 @@ extension Daemon {
         flow.discard(stale)
         for name in stale { submitted[name] = nil }
         let states = await flow.states(of: touched)
-        var added = 0, changed = 0
+        var added: [String] = [], changed = 0
         // A renamed feed is the same feed (its state and documents moved to its new name).
         let renamedTo = Set(renames.map(\.to))
         for feed in touched {
-            if old[feed.name] == nil { if !renamedTo.contains(feed.name) { added += 1 } } else { changed += 1 }
+            if old[feed.name] == nil { if !renamedTo.contains(feed.name) { added.append(feed.name) } } else { changed += 1 }
             // New and changed feeds (a new URL also revives a gone feed) are due soon; one whose
             // old transfer is still out waits for it (`submitDue`).
             queue.schedule(feed.name, at: initialDue(for: feed, state: states[feed.name], now: now) ?? now)
@@ -101,8 +106,12 @@ extension Daemon {
         configModified = modified
         flow.reconfigure(pipeline)
         let renamedFrom = Set(renames.map(\.from))
-        var metadata: Logger.Metadata = ["status": "applied", "feeds": "\(fresh.feeds.count)", "added": "\(added)",
-                                         "removed": "\(removed.filter { !renamedFrom.contains($0) }.count)", "changed": "\(changed)"]
+        let gone = removed.filter { !renamedFrom.contains($0) }.sorted()
+        var metadata: Logger.Metadata = ["status": "applied", "feeds": "\(fresh.feeds.count)", "added": "\(added.count)",
+                                         "removed": "\(gone.count)", "changed": "\(changed)"]
+        // Which ones: a removed feed not in flight was named nowhere else.
+        if !added.isEmpty { metadata["added_feeds"] = "\(Self.names(added))" }
+        if !gone.isEmpty { metadata["removed_feeds"] = "\(Self.names(gone))" }
         if !renames.isEmpty { metadata["renamed"] = "\(renames.count)" }
         if engineKept { metadata["restart_needed"] = "concurrency, timeouts, proxy, host rules and user agent apply at the next start" }
         logReload(metadata, warning: engineKept)

@@ -152,6 +152,8 @@ import Testing
         daemon.signal(SIGHUP)
         let applied = daemon.waitFor { $0["event"] == "config_reload" }
         #expect(applied.first?["added"] == "1" && applied.first?["removed"] == "1", "\(applied.map(\.fields))")
+        // Round 19: the counts alone named no feed (a removed one not in flight was named nowhere).
+        #expect(applied.first?["added_feeds"] == "three" && applied.first?["removed_feeds"] == "two", "\(applied.map(\.fields))")
         #expect(daemon.waitFor(3) { $0["event"] == "fetch" && $0["feed"] == "three" }.count >= 3)
         let twoBefore = server.accessLog.filter { $0.path == "/two.xml" }.count
         usleep(2_500_000)

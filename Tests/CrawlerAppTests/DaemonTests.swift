@@ -151,6 +151,7 @@ import Testing
         let applied = daemon.waitFor(2) { $0["event"] == "config_reload" }
         #expect(applied.last?["status"] == "applied")
         #expect(applied.last?["added"] == "1")
+        #expect(applied.last?["added_feeds"] == "b", "\(applied.last?.fields ?? [:])")
         var cleared = false
         for _ in 0..<50 where !cleared {
             cleared = try !statusSaysRefused()
