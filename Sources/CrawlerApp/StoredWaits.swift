@@ -13,8 +13,9 @@ enum StoredWaits {
                      logger: Logger) -> FeedState? {
         guard var state else { return nil }
         // The longest a poll can be put off: the feed's interval, its adaptive bound, a server's
-        // hint (at most a day) and a back-off or Retry-After (`max_backoff`), with their jitter.
-        let longest = max(feed.interval, feed.maxInterval ?? 0, config.maxBackoff, 86_400) * 1.25 + slackSeconds
+        // hint (at most a day, after `skipDays` has skipped six: eight) and a back-off or
+        // Retry-After (`max_backoff`), with their jitter.
+        let longest = max(feed.interval, feed.maxInterval ?? 0, config.maxBackoff, 8 * 86_400) * 1.25 + slackSeconds
         if let due = state.nextDue, due > now.adding(longest) {
             drop("next_due", until: due, feed: feed, logger: logger)
             state.nextDue = nil
