@@ -80,6 +80,19 @@ public enum StoreProfile {
         throw Mismatch(store: store.root, documents: documents, recorded: recorded, current: current)
     }
 
+    /// Whether a document's bytes begin as `output` writes them (Hexo's empty line and title,
+    /// Jekyll's `layout: post`, Hugo's `draft: false` closing the front matter). A template's
+    /// documents cannot be told: never.
+    public static func reads(_ bytes: [UInt8], as output: OutputProfile) -> Bool {
+        let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
+        switch output {
+        case .hexo: return head.hasPrefix("\n---\ntitle: ")
+        case .jekyll: return head.hasPrefix("---\nlayout: post\n")
+        case .hugo: return head.hasPrefix("---\n") && head.contains("\ndraft: false\n---\n")
+        case .template: return false
+        }
+    }
+
     /// FNV-1a, 64 bits, as hex: a change of the template's text, not a secret.
     private static func fnv1a(_ text: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -19,6 +19,11 @@ extension DocumentStore {
         public var misplaced: [String] = []
         /// Documents the old index held whose file is gone (deleted by hand): kept forgotten.
         public var forgottenMissing: [String] = []
+        /// Every indexed document is where the current `document_path:` puts it (not only where
+        /// some layout does: every output's default is known).
+        public var inCurrentLayout = true
+        /// Of `skipped`, the files that do not read as documents in the format (not forgotten ones).
+        public var notDocuments = 0
         /// Files that could not be read: the rebuild is refused.
         var unreadable: [String] = []
     }
@@ -57,6 +62,9 @@ extension DocumentStore {
             let original = copies.first { indexedPath?.elementsEqual($0.row.path.utf8) == true }
                 ?? copies.first { $0.inPlace } ?? copies[0]
             rows.append(original.row)
+            if !layouts.current.relativePath(date: original.row.date, shortHash: short).utf8.elementsEqual(original.row.path.utf8) {
+                report.inCurrentLayout = false
+            }
             for copy in copies where !copy.row.path.utf8.elementsEqual(original.row.path.utf8) {
                 let why = copy.inPlace ? "a second copy" : "a misplaced copy (its date puts it at "
                     + layouts.expectedPath(date: copy.row.date, shortHash: short) + ")"
@@ -126,6 +134,7 @@ extension DocumentStore {
                     Candidate(row: row, inPlace: layouts.isInPlace(file.path, date: date, shortHash: file.shortHash)))
             } catch {
                 report.skipped.append("\(file.path): \(error)")
+                report.notDocuments += 1
             }
         }
         return order.compactMap { groups[$0] }

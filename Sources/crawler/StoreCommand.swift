@@ -188,6 +188,7 @@ extension StoreCommand {
         func run() throws {
             let settings = try location.settings()
             let store = try location.open(setAsideBrokenIndex: true)
+            var notDocuments = 0
             do {
                 // Documents written by another profile (a rerender not run yet, or cut short) are
                 // documents still: Hexo's grammar holds only where the store says it wrote Hexo.
@@ -205,9 +206,19 @@ extension StoreCommand {
                             + (report.skipped.isEmpty ? "" : "; skipped \(counted(report.skipped.count, "file"))")
                             + (report.rejected.isEmpty ? "" : "; rejected \(report.rejected.count) copies"))
                 if let aside = store.brokenIndexKeptAs { printOutput("the index that could not be used (unreadable, or not a crawler index) is kept as \(aside)") }
+                notDocuments = report.notDocuments
             } catch {
                 printError("crawler: \(error)")
                 throw ExitStatus.storeUnavailable
+            }
+            // Files in another output's format (written before `output:` changed) left out: the
+            // next crawl would store every item again beside them. Not a success.
+            if notDocuments > 0 {
+                printError("crawler: \(counted(notDocuments, "file")) in the store did not read as documents of "
+                           + "output: \(settings.output.name) and were left out; if they were written with another output: "
+                           + "or template:, set it back in \(location.config) and run rebuild-index again (a crawl now "
+                           + "would store their items a second time)")
+                throw ExitStatus.someFeedsFailed
             }
         }
 
@@ -218,10 +229,15 @@ extension StoreCommand {
         private func recordProfile(of report: DocumentStore.RebuildReport, in store: DocumentStore,
                                    settings: CrawlerConfig) throws {
             guard try store.recordedProfile() == nil, report.indexed > 0 else { return }
-            guard report.misplaced.isEmpty, report.skipped.isEmpty else {
+            let written = try store.indexedDocuments().allSatisfy { document in
+                FileManager.default.contents(atPath: store.root + "/" + document.path)
+                    .map { StoreProfile.reads(Array($0.prefix(4096)), as: settings.output) } ?? false
+            }
+            guard report.inCurrentLayout, report.skipped.isEmpty, written else {
                 return printOutput("the settings the documents were written with are not recorded: not every file is "
-                                   + "where document_path: \(settings.documentPath) puts it; the next crawl records "
-                                   + "the configuration's (set output: and document_path: to the ones they were written with first)")
+                                   + "where document_path: \(settings.documentPath) puts it in output: \(settings.output.name)'s "
+                                   + "front matter; the next crawl records the configuration's (set output: and document_path: "
+                                   + "to the ones they were written with first)")
             }
             try store.recordProfile(StoreProfile.fingerprint(of: settings))
         }

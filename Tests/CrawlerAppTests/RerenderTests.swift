@@ -72,6 +72,50 @@ import Testing
         #expect(folder.documents() == hexo)
     }
 
+    private func loseIndex() {
+        for name in ["index.sqlite", "index.sqlite-wal", "index.sqlite-shm"] {
+            try? FileManager.default.removeItem(atPath: folder.file("store/" + name))
+        }
+    }
+
+    /// Round 20: the index lost, rebuild-index under another `output:` than the files' left every
+    /// file out ("indexed 0 documents") and exited 0, and the next crawl stored every item again
+    /// beside them; under one whose documents sit in the same places (Jekyll where Hugo's were) it
+    /// recorded the configuration's settings for Hugo's files.
+    @Test func aRebuildUnderAnotherOutputFailsOrRecordsNothing() throws {
+        try folder.write(feeds.config(["news", "healthy"], global: "output: hugo\n"), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        let hugo = folder.documents()
+        loseIndex()
+        try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
+        let underHexo = try crawler(["store", "rebuild-index"])
+        #expect(underHexo.status == 1, "\(underHexo.stdout)\(underHexo.stderr)")
+        #expect(underHexo.stderr.contains("6 files in the store did not read as documents of output: hexo"), "\(underHexo.stderr)")
+
+        loseIndex()
+        try folder.write(feeds.config(["news", "healthy"], global: "output: jekyll\ndocument_path: posts/{year}/{month}/{hash}.html\n"),
+                         to: "feeds.yaml")
+        let underJekyll = try crawler(["store", "rebuild-index"])
+        #expect(underJekyll.stdout.contains("the settings the documents were written with are not recorded"), "\(underJekyll.stdout)")
+        try folder.write(feeds.config(["news", "healthy"], global: "output: hugo\n"), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        #expect(folder.documents() == hugo)
+    }
+
+    /// Round 20: files where no `document_path:` of the configuration puts them (only where the
+    /// default did) had that document_path recorded as theirs.
+    @Test func aRebuildUnderAnotherLayoutRecordsNothing() throws {
+        _ = try storeWithHexoDocuments()
+        loseIndex()
+        try folder.write(feeds.config(["news", "healthy"], global: "document_path: posts/{year}/{hash}.md\n"), to: "feeds.yaml")
+        let rebuilt = try crawler(["store", "rebuild-index"])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        #expect(rebuilt.stdout.contains("the settings the documents were written with are not recorded"), "\(rebuilt.stdout)")
+        try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
+        let once = try crawler(["once"])
+        #expect(once.status == 0, "\(once.stderr.suffix(600))")
+    }
+
     /// The site owner's own edits went: a post corrected by hand was rewritten (in place, or to
     /// its new name, the edited file deleted), and a file the owner had put where a document moved
     /// was written over; `verify` then found nothing wrong. Storing keeps such a file beside the
