@@ -20,6 +20,7 @@ extension DocumentStore {
     @discardableResult
     public func adoptRenamedFeeds(_ feeds: [FeedConfig], disabled: [FeedConfig], logger: Logger) -> [FeedRenames.Rename] {
         configuredFeeds = Set((feeds + disabled).map(\.name))
+        enabledFeeds = Set(feeds.map(\.name))
         do {
             let renames = try adoptRenamedFeeds(feeds)
             for rename in renames {

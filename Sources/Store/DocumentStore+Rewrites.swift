@@ -94,6 +94,11 @@ extension DocumentStore {
                 continue
             }
             guard files.insert(file.document).inserted else { continue }
+            // Recorded, not written: see `adoptionUnconfirmed`.
+            guard try !adoptionUnconfirmed(file.document, adopter: document.feed) else {
+                kept.append(document)
+                continue
+            }
             // Edited by hand since it was stored, or deleted: the version is recorded, never written
             // over the edit, and a post the site owner removed does not come back.
             guard try !isEditedByHand(document: file.document), hasFile(at: file.path) else {
@@ -124,6 +129,24 @@ extension DocumentStore {
             }
         }
         return (replaced, kept, heldByEdit)
+    }
+
+    /// An adopted post (its feed removed, or its index lost) is written over by its adopter only
+    /// once every other enabled feed has answered since the adoption: a copycat first to read a
+    /// blog's post, the blog failing that one poll after a move or a lost index, wrote its own text
+    /// into it before the blog's reading could make the post no one's (`Adoption.contest`). Feeds
+    /// failing for a while (five in a row) or gone do not hold it back.
+    private func adoptionUnconfirmed(_ short: String, adopter: String) throws(StoreError) -> Bool {
+        guard let enabled = enabledFeeds,
+              let adoptedAt = try index.revisions.adoptionTime(feed: adopter, short: short) else { return false }
+        let others = Array(enabled.subtracting([adopter]))
+        let states = try feedStates(others)
+        return others.contains { name in
+            guard let state = states[name] else { return true }
+            if state.gone || state.consecutiveErrors >= 5 { return false }
+            guard let last = state.lastFetch, let status = state.lastStatus else { return true }
+            return !(last > adoptedAt && (200..<400).contains(status))
+        }
     }
 
     /// Whether the file a rewrite would replace was edited by hand since it was stored.

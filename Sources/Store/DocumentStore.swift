@@ -22,6 +22,9 @@ public final class DocumentStore {
     /// a stored document none of them owns is adopted by the feed that reads it again. nil (a
     /// store opened by a tool): nothing is adopted.
     public var configuredFeeds: Set<String>?
+    /// Those of them enabled: each must have answered since a post was adopted before its
+    /// adopter may write over it (`storeRevisions`).
+    public var enabledFeeds: Set<String>?
 
     public struct Recovery: Sendable, Hashable {
         /// Temp files removed: documents a crash interrupted before they were durable.

@@ -262,6 +262,17 @@ final class RevisionIndex {
         return rows
     }
 
+    /// When `feed` adopted the document; nil when it did not (or no longer holds it).
+    func adoptionTime(feed: String, short: String) throws(StoreError) -> Timestamp? {
+        var time: Timestamp?
+        try database.prepare("""
+            SELECT provenance.stored_at FROM adoptions JOIN provenance
+                ON provenance.feed = adoptions.feed AND provenance.short = adoptions.short
+            WHERE adoptions.feed = ?1 AND adoptions.short = ?2
+            """).run([.text(feed), .text(short)]) { row in time = row.integer(0).map(Timestamp.init(secondsSince1970:)) }
+        return time
+    }
+
     func profile() throws(StoreError) -> String? {
         var value: String?
         try database.prepare("SELECT value FROM store_profile WHERE key = 'output'").run([]) { value = $0.text(0) }

@@ -34,6 +34,13 @@ import Testing
             ?? run.stderr
     }
 
+    /// A pass a second after the adoption: every feed has answered since (round 20: only then does
+    /// an adopted post's correction write over it).
+    private func answeredSinceAdoption() {
+        Thread.sleep(forTimeInterval: 1.1)
+        #expect((try? crawler(["once"]).status) == 0)
+    }
+
     /// The edit of the first item must correct its post in place, beside a healthy feed.
     private func expectCorrectedInPlace(feed: String, run: CrawlerProcess.Run) {
         let texts = folder.documents().values
@@ -57,6 +64,7 @@ import Testing
         let adopting = try crawler(["once"])
         #expect(adopting.status == 0, "\(adopting.stderr)")
         #expect(fetchLine(adopting, feed: "news").contains("adopted=2"), "\(fetchLine(adopting, feed: "news"))")
+        answeredSinceAdoption()
 
         serve("news", firstBody: "corrected story")
         let corrected = try crawler(["once"])
@@ -83,6 +91,7 @@ import Testing
         try folder.write(feeds.config(["moved", "healthy"]), to: "feeds.yaml")
         let adopting = try crawler(["once"])
         #expect(fetchLine(adopting, feed: "moved").contains("adopted=2"), "\(fetchLine(adopting, feed: "moved"))")
+        answeredSinceAdoption()
 
         feeds.serve("moved", items: [RevisionFeedServer.item(guid: "old-1", title: "First of old", body: "corrected story",
                                                              date: "Sun, 01 Nov 2026 10:00:00 +0000"),
@@ -384,6 +393,33 @@ import Testing
         let texts = folder.documents().values
         #expect(texts.contains { $0.contains("original article") }, "\(texts)")
         #expect(texts.contains { $0.contains("the blog's own correction") })
+        #expect(texts.contains { $0.contains("second story of healthy") })
+    }
+
+    /// Round 20: the blog moved and renamed in the edit that added a copycat, and its new address
+    /// failed on that first poll: the copycat, the post's only reader, adopted it, and its next
+    /// poll wrote "HACKED" into the blog's post. An adopted post is written over only once every
+    /// other enabled feed has answered since the adoption.
+    @Test func aCopycatCannotWriteIntoAPostItAdoptedWhileTheBlogWasDown() throws {
+        serve("blog", firstBody: "original article")
+        serve("healthy", firstBody: "healthy story")
+        try folder.write(feeds.config(["blog", "healthy"]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        func carry(_ name: String, body: String) {
+            feeds.serve(name, items: [RevisionFeedServer.item(guid: "blog-1", title: "First of blog", body: body,
+                                                              date: "Sun, 01 Nov 2026 10:00:00 +0000")])
+        }
+        carry("copycat", body: "original article")
+        feeds.remove("moved")
+        try folder.write(feeds.config(["copycat", "moved", "healthy"]), to: "feeds.yaml")
+        _ = try crawler(["once"])
+        Thread.sleep(forTimeInterval: 1.1)
+        carry("copycat", body: "HACKED by copycat")
+        carry("moved", body: "original article")
+        let run = try crawler(["once"])
+        #expect(!fetchLine(run, feed: "copycat").contains("replaced"), "\(fetchLine(run, feed: "copycat"))")
+        let texts = folder.documents().values
+        #expect(texts.contains { $0.contains("original article") }, "\(texts)")
         #expect(texts.contains { $0.contains("second story of healthy") })
     }
 }

@@ -24,6 +24,11 @@ final class RevisionFeedServer: Sendable {
         texts.byName.withLock { $0[name] = GoldenDocument.rssFeed(items: items, channelTitle: "Channel \(name)") }
     }
 
+    /// NAME answers 404 from now on.
+    func remove(_ name: String) {
+        _ = texts.byName.withLock { $0.removeValue(forKey: name) }
+    }
+
     func url(_ name: String) -> String { server.url("/\(name).xml") }
 
     /// A feeds.yaml for `names`, with `global` settings above and `perFeed` lines under a feed.
