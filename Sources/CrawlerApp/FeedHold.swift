@@ -21,11 +21,14 @@ public struct FeedHold: Sendable, Hashable {
         return nil
     }
 
-    /// `state` without its hold: the next fetch's answer decides whether there is a new one.
+    /// `state` without its hold, nor what makes its next fetch skip the body (validators, the
+    /// last body's fingerprint): the next fetch's answer decides, and its body is read.
     public static func lifted(_ state: FeedState) -> FeedState {
         var state = state
         state.gone = false
         state.notBefore = nil
+        state.validators = ConditionalHeaders()
+        state.bodyFingerprint = nil
         return state
     }
 }

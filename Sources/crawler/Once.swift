@@ -25,7 +25,7 @@ struct Once: AsyncParsableCommand {
     @Option(name: .long, help: "Only this feed: its name or its URL (repeat for several).")
     var feed: [String] = []
 
-    @Flag(name: .long, help: "Fetch held-back feeds (Retry-After, 410 Gone) anyway.")
+    @Flag(name: .long, help: "Fetch held-back feeds (Retry-After, 410 Gone) anyway, and read every feed anew (no validators, an unchanged body read again): changed rules apply to the items a feed still carries.")
     var force = false
 
     @Option(name: .long, help: "This node's name in a fleet (with `database:`); default HOSTNAME:PID.")
@@ -117,13 +117,13 @@ struct Once: AsyncParsableCommand {
     }
 
     /// --force: the holds are lifted in the store before the pass, and the servers' answers this
-    /// time decide the next ones.
+    /// time decide the next ones. Every feed is read anew: without its validators or last body's
+    /// fingerprint, a rule removed since let in nothing the feed still carried (a 304, or the
+    /// same body, is never read).
     private func liftHolds(_ feeds: [FeedConfig], in store: DocumentStore) throws {
         do {
             let states = try store.feedStates(feeds.map(\.name))
-            let now = WallClock.now()
-            let held = feeds.filter { FeedHold.of($0, state: states[$0.name], now: now) != nil }
-            try store.save(held.compactMap { states[$0.name] }.map(FeedHold.lifted))
+            try store.save(feeds.compactMap { states[$0.name] }.map(FeedHold.lifted))
         } catch {
             printError("crawler: \(error)")
             throw ExitStatus.storeUnavailable

@@ -82,6 +82,27 @@ import Testing
         #expect(press?["reason"] == "block rule author=~/^PR Desk$/ categories=~/^Promo$/ (feeds.yaml:9)")
     }
 
+    /// Round 20: "change the rules and it comes in": a rule removed, the feed's unchanged body
+    /// (or a 304) brought nothing, even with --force. `once --force` reads every feed anew.
+    @Test func aRuleRemovedLetsTheItemInWithForce() throws {
+        let server = try Self.server([
+            "healthy": Self.feed("healthy", [Entry(title: "Healthy one")]),
+            "news": Self.feed("news", [Entry(title: "Election results"), Entry(title: "Sponsored: buy a car")]),
+        ])
+        func config(blocking: Bool) -> String {
+            "store: ./out\nfeeds:\n  - url: \(server.url("/healthy"))\n    name: healthy\n"
+                + "  - url: \(server.url("/news"))\n    name: news\n" + (blocking ? "    block:\n      - title: \"(?i)^sponsored\"\n" : "")
+        }
+        try folder.write(config(blocking: true), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        #expect(Set(documents().keys) == ["Healthy one", "Election results"])
+        try folder.write(config(blocking: false), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        let forced = try CrawlerProcess.run(["once", "--force"], in: folder.path)
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(Set(documents().keys) == ["Healthy one", "Election results", "Sponsored_ buy a car"], "\(forced.stdout)")
+    }
+
     @Test func withKeepRulesOnlyMatchingItemsAreStoredAndGlobalBlockRulesApplyToo() throws {
         let server = try Self.server([
             "healthy": Self.feed("healthy", [Entry(title: "Healthy one"), Entry(title: "Healthy two")]),

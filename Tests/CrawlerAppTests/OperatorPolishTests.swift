@@ -250,7 +250,7 @@ import Testing
         try folder.write(config([("etag", server.url("/etag.xml")), ("same", server.url("/same.xml")),
                                  ("deaf", server.url("/deaf.xml"))]), to: "feeds.yaml")
         _ = try crawler(["once"])
-        let again = try crawler(["once", "--force"])
+        let again = try crawler(["once"])
         #expect(line(again.stdout, of: "ok    etag")?.contains("304  unchanged,") == true, "\(again.stdout)")
         #expect(line(again.stdout, of: "ok    same")?.contains("200  unchanged (the same body as last time)") == true, "\(again.stdout)")
         #expect(line(again.stdout, of: "ok    deaf")?.contains("200  unchanged (the same body as last time)") == true, "\(again.stdout)")
