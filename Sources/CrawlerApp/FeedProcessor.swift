@@ -69,7 +69,10 @@ final class FeedProcessor {
         var report = FeedReport(feed: feed.name, url: feed.url, status: .failed("not processed"))
         report.milliseconds = result.milliseconds
         report.waitMilliseconds = result.waitMilliseconds
-        if result.request.url != feed.url { report.fetchedURL = URLUserInfo.removed(from: result.request.url) }
+        // The URL answered: an adopted redirect's, or where this fetch's redirects led.
+        var answered = result.request.url
+        if case .response(let response) = result.outcome, !response.redirects.isEmpty { answered = response.finalURL }
+        if answered != feed.url { report.fetchedURL = URLUserInfo.removed(from: answered) }
         var hints = ServerHints()
         var previous = stored ?? FeedState(feed: feed.name, url: feed.url)
         if !previous.belongs(to: feed.url) { previous = FeedState(feed: feed.name, url: feed.url, documents: previous.documents) }
@@ -249,6 +252,11 @@ final class FeedProcessor {
                 logger.warning("feed_gone", metadata: [
                     "feed": "\(feed.name)", "url": "\(result.request.url)",
                     "reason": "410 Gone; no longer polled until its url changes in the configuration",
+                ])
+            case .redirectGone(let from):
+                logger.notice("redirect_dropped", metadata: [
+                    "feed": "\(feed.name)", "from": "\(from)", "url": "\(URLUserInfo.removed(from: feed.url))",
+                    "reason": "410 Gone at the URL a permanent redirect led to; asking the configured URL again",
                 ])
             case .retryAfter(let seconds):
                 logger.info("retry_after", metadata: ["feed": "\(feed.name)", "seconds": "\(seconds)"])

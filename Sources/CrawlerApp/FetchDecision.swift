@@ -20,6 +20,8 @@ struct FetchDecision {
         /// A permanent redirect to another origin, not followed for good: the feed sends credentials.
         case redirectNotAdopted(to: String)
         case gone
+        /// 410 Gone at the URL a permanent redirect led to: the configured URL is asked again.
+        case redirectGone(from: String)
         case retryAfter(seconds: Int)
     }
 
@@ -41,8 +43,12 @@ struct FetchDecision {
             decision.action = .failed(failure.message)
             if let wait = failure.retryAfter { decision.backOff(seconds: wait, now: now, cap: config.maxBackoff) }
         case .response(let response):
-            decision.followRedirects(response.redirects, finalURL: response.finalURL, request: result.request,
-                                     config: config)
+            // A move is believed from answers that work: a redirect to a page that fails is no
+            // new home (round 20: re-adopted after each `redirect_dropped`, it flapped).
+            if (200..<300).contains(response.status) || response.status == 304 {
+                decision.followRedirects(response.redirects, finalURL: response.finalURL, request: result.request,
+                                         config: config)
+            }
             decision.judge(response, conditional: !result.request.conditional.isEmpty,
                            throttleOn403: result.request.settings.throttleOn403, now: now, cap: config.maxBackoff)
         }
@@ -76,6 +82,11 @@ struct FetchDecision {
             } else {
                 action = .ingest
             }
+        case 410 where state.adoptedURL != nil:
+            // Gone where a redirect once led: the feed's own URL is asked again, not given up.
+            notes.append(.redirectGone(from: state.adoptedURL ?? ""))
+            state.adoptedURL = nil
+            action = .failed("HTTP 410 Gone")
         case 410:
             state.gone = true
             notes.append(.gone)

@@ -140,6 +140,38 @@ import Testing
         #expect(folder.documents().values.contains { $0.contains("h1") })
     }
 
+    /// Round 20: after `redirect_dropped` the configured URL still sent its 301 to the failing
+    /// target, which was adopted again and dropped again on one fetch, and the failing lines named
+    /// only the URL that answered 301; a 410 at the adopted URL gave the feed up for good.
+    @Test func aRedirectToAFailingPageIsNotAdoptedAndTheFailingURLIsNamed() throws {
+        let gone = folder.file("gone")
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/old.xml": return ServedResponse(status: 301, headers: [("Location", "/new.xml")])
+            case "/new.xml": return ServedResponse(status: 500, text: "")
+            case "/moving.xml": return FileManager.default.fileExists(atPath: gone) ? ServedResponse(text: AlertTests.rss(["home"]))
+                : ServedResponse(status: 308, headers: [("Location", "/moved.xml")])
+            case "/moved.xml": return FileManager.default.fileExists(atPath: gone) ? ServedResponse(status: 410, text: "")
+                : ServedResponse(text: AlertTests.rss(["m1"]))
+            default: return ServedResponse(text: AlertTests.rss(["h1"]))
+            }
+        }
+        try folder.write(config([("broken", server.url("/old.xml")), ("moving", server.url("/moving.xml")),
+                                 ("healthy", server.url("/healthy.xml"))], extra: ["adopt_redirect_after: 1"]), to: "feeds.yaml")
+        let first = try crawler(["once"])
+        #expect(!first.stderr.contains("event=redirect_adopted feed=broken"), "\(first.stderr)")
+        let line = first.stderr.split(separator: "\n").map { LogLine(String($0)) }
+            .first { $0["event"] == "fetch" && $0["feed"] == "broken" }
+        #expect(line?["fetched"] == server.url("/new.xml"), "\(first.stderr)")
+        #expect(first.stderr.contains("event=redirect_adopted feed=moving"), "\(first.stderr)")
+        try folder.write("", to: "gone")
+        let goneRun = try crawler(["once"])
+        #expect(goneRun.stderr.contains("event=redirect_dropped feed=moving"), "\(goneRun.stderr)")
+        #expect(!goneRun.stderr.contains("event=feed_gone"), "\(goneRun.stderr)")
+        #expect(try crawler(["once"]).status == 1)
+        #expect(folder.documents().values.contains { $0.contains("home") })
+    }
+
     /// A feed whose redirect was adopted came to fetch the URL of another configured feed, and
     /// stored nothing but duplicates from then on without a word; two such feeds written by hand
     /// are refused.
