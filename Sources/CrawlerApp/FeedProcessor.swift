@@ -137,6 +137,7 @@ final class FeedProcessor {
         for dropped in reading.dropped { dropped.log(feed: feed.name, to: logger) }
         if prepared.report.succeeded {
             prepared.response = KeptResponse(validators: response.validators, bodyFingerprint: response.bodyFingerprint)
+            prepared.state.feedHints = ServerHintsReader.stored(reading.hints)
         }
         return prepared
     }
@@ -199,6 +200,9 @@ final class FeedProcessor {
         let outcome: FetchOutcome = state.gone ? .gone : report.deferral != nil ? .deferred
             : !report.succeeded ? .failed : report.unchanged ? .unchanged : .updated(newItems: report.new)
         var hints = hints
+        // A 304 or the same body brings no document: what the last one asked still holds
+        // (a feed's `<ttl>` and `skipDays` were forgotten after the first poll).
+        if report.unchanged { ServerHintsReader.restore(state.feedHints, into: &hints) }
         // A Retry-After the decision recorded wins over any backoff. This response's own stays in
         // the hints as the server sent it (the policy holds it to max_backoff and says so).
         if let notBefore = state.notBefore, notBefore > now, hints.retryAfter == nil { hints.retryAfter = notBefore }

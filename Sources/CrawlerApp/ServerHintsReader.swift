@@ -22,6 +22,33 @@ enum ServerHintsReader {
         hints.skipDays = Set(feed.skipDays.compactMap { days.firstIndex(of: $0.lowercased()) })
     }
 
+    /// What the feed's own document asked (not the response's headers), as kept in its state:
+    /// `ttl=180;period=3600;skip_hours=1,2;skip_days=0,6`; nil when it asked nothing.
+    static func stored(_ hints: ServerHints) -> String? {
+        var parts: [String] = []
+        if let ttl = hints.ttlMinutes { parts.append("ttl=\(ttl)") }
+        if let period = hints.updatePeriod { parts.append("period=\(Int64(period))") }
+        if !hints.skipHours.isEmpty { parts.append("skip_hours=" + hints.skipHours.sorted().map(String.init).joined(separator: ",")) }
+        if !hints.skipDays.isEmpty { parts.append("skip_days=" + hints.skipDays.sorted().map(String.init).joined(separator: ",")) }
+        return parts.isEmpty ? nil : parts.joined(separator: ";")
+    }
+
+    /// The document's requests `stored` kept, into the hints of an answer without a body.
+    static func restore(_ text: String?, into hints: inout ServerHints) {
+        for part in (text ?? "").split(separator: ";") {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2 else { continue }
+            let numbers = pair[1].split(separator: ",").compactMap { Int($0) }
+            switch pair[0] {
+            case "ttl": hints.ttlMinutes = numbers.first
+            case "period": hints.updatePeriod = numbers.first.map(Double.init)
+            case "skip_hours": hints.skipHours = Set(numbers.filter { (0..<24).contains($0) })
+            case "skip_days": hints.skipDays = Set(numbers.filter { (0..<7).contains($0) })
+            default: continue
+            }
+        }
+    }
+
     /// Seconds between updates: the period divided by how often it updates within it.
     static func updatePeriod(_ period: String?, frequency: Int?) -> Double? {
         let seconds: [String: Double] = ["hourly": 3600, "daily": 86_400, "weekly": 604_800,

@@ -10,7 +10,7 @@ final class FeedStateTable {
         url, etag, last_modified, last_fetch, last_status, last_error, consecutive_errors,
         next_due, documents, next_reason, adaptive_interval, feed, gone, pending_redirect,
         pending_redirect_count, adopted_url, body_fingerprint, last_unconditional, not_before,
-        stored_day, stored_day_documents, last_new, new_item_gaps
+        stored_day, stored_day_documents, last_new, new_item_gaps, feed_hints
         """
 
     init(database: SQLiteDatabase) throws(StoreError) {
@@ -20,9 +20,10 @@ final class FeedStateTable {
             INSERT INTO feed_state (feed, url, etag, last_modified, last_fetch, last_status, last_error,
                                     consecutive_errors, next_due, documents, next_reason, adaptive_interval,
                                     gone, pending_redirect, pending_redirect_count, adopted_url, body_fingerprint,
-                                    last_unconditional, not_before, stored_day, stored_day_documents, last_new, new_item_gaps)
+                                    last_unconditional, not_before, stored_day, stored_day_documents, last_new, new_item_gaps,
+                                    feed_hints)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-                    ?22, ?23)
+                    ?22, ?23, ?24)
             ON CONFLICT (feed) DO UPDATE SET url = excluded.url, etag = excluded.etag,
                 last_modified = excluded.last_modified, last_fetch = excluded.last_fetch,
                 last_status = excluded.last_status, last_error = excluded.last_error,
@@ -33,7 +34,7 @@ final class FeedStateTable {
                 adopted_url = excluded.adopted_url, body_fingerprint = excluded.body_fingerprint,
                 last_unconditional = excluded.last_unconditional, not_before = excluded.not_before,
                 stored_day = excluded.stored_day, stored_day_documents = excluded.stored_day_documents,
-                last_new = excluded.last_new, new_item_gaps = excluded.new_item_gaps
+                last_new = excluded.last_new, new_item_gaps = excluded.new_item_gaps, feed_hints = excluded.feed_hints
             """)
     }
 
@@ -83,6 +84,7 @@ final class FeedStateTable {
         if let day = row.integer(19) { state.storedToday = DailyCount(day: day, documents: Int(row.integer(20) ?? 0)) }
         state.lastNew = row.integer(21).map(Timestamp.init(secondsSince1970:))
         state.newItemGaps = (row.text(22) ?? "").split(separator: ",").compactMap { Int64($0) }
+        state.feedHints = row.text(23)
         return state
     }
 
@@ -102,6 +104,7 @@ final class FeedStateTable {
             .integer(state.storedToday?.day), .integer(state.storedToday.map { Int64($0.documents) }),
             .integer(state.lastNew?.secondsSince1970),
             .text(state.newItemGaps.isEmpty ? nil : state.newItemGaps.map(String.init).joined(separator: ",")),
+            .text(state.feedHints),
         ])
     }
 }

@@ -7,7 +7,7 @@
 /// hash order; documents go in by rowid (appended) and provenance by feed (a feed's items sit
 /// together), and the second commit of a batch touches only `pending`.
 enum IndexSchema {
-    static let version = 12
+    static let version = 13
 
     /// Every table the index may hold, read from the statements that create them.
     static var tableNames: [String] {
@@ -44,7 +44,7 @@ enum IndexSchema {
             documents INTEGER NOT NULL DEFAULT 0, next_reason TEXT, adaptive_interval REAL,
             gone INTEGER NOT NULL DEFAULT 0, pending_redirect TEXT, pending_redirect_count INTEGER NOT NULL DEFAULT 0,
             adopted_url TEXT, body_fingerprint TEXT, last_unconditional INTEGER, not_before INTEGER,
-            stored_day INTEGER, stored_day_documents INTEGER, last_new INTEGER, new_item_gaps TEXT
+            stored_day INTEGER, stored_day_documents INTEGER, last_new INTEGER, new_item_gaps TEXT, feed_hints TEXT
         ) WITHOUT ROWID;
         """ + RevisionTables.create + AssetTables.create
 
@@ -105,5 +105,7 @@ enum IndexSchema {
         10: "DROP INDEX IF EXISTS item_files_document;",
         // Adopted documents and the versions replaced documents hold (see RevisionTables).
         11: RevisionTables.adoptionMigration,
+        // What a feed's last body asked of its pollers, for the polls that bring no body (FeedState.feedHints).
+        12: "ALTER TABLE feed_state ADD COLUMN feed_hints TEXT;",
     ]
 }

@@ -172,6 +172,29 @@ import Testing
         #expect(folder.documents().values.contains { $0.contains("home") })
     }
 
+    /// Round 20: a feed's `<ttl>` (and skipDays) held only after the poll that read its body: every
+    /// 304 after it was scheduled by the configured interval alone, and the publisher polled
+    /// far more often than it asked.
+    @Test func aFeedsTTLStillHoldsAfterA304() throws {
+        let server = try LoopbackHTTPServer { request in
+            if request.path == "/polite.xml", request.headers["if-none-match"] == "\"p1\"" { return ServedResponse(status: 304) }
+            let text = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title><ttl>180</ttl>"
+                + "<item><title>p1</title><guid>p1</guid></item></channel></rss>"
+            return request.path == "/polite.xml"
+                ? ServedResponse(headers: [("Content-Type", "application/rss+xml"), ("ETag", "\"p1\"")], body: Array(text.utf8))
+                : ServedResponse(text: AlertTests.rss(["h1"]))
+        }
+        try folder.write(config([("polite", server.url("/polite.xml")), ("healthy", server.url("/healthy.xml"))],
+                                extra: ["interval: 10m"]), to: "feeds.yaml")
+        for pass in 1...2 {
+            let run = try crawler(["once", "--log-level", "debug"])
+            let line = run.stderr.split(separator: "\n").map { LogLine(String($0)) }
+                .first { $0["event"] == "fetch" && $0["feed"] == "polite" }
+            #expect(line?["why"]?.contains("<ttl>") == true, "pass \(pass): \(run.stderr)")
+        }
+        #expect(folder.documents().values.contains { $0.contains("h1") })
+    }
+
     /// A feed whose redirect was adopted came to fetch the URL of another configured feed, and
     /// stored nothing but duplicates from then on without a word; two such feeds written by hand
     /// are refused.

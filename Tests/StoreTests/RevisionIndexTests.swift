@@ -45,7 +45,7 @@ import Testing
             let database = try SQLiteDatabase(path: path)
             // The version 6 tables a store of the previous release has, with one item stored twice.
             let version6 = IndexSchema.create.components(separatedBy: "CREATE TABLE IF NOT EXISTS item_files")[0]
-                .replacingOccurrences(of: ", last_new INTEGER, new_item_gaps TEXT", with: "")
+                .replacingOccurrences(of: ", last_new INTEGER, new_item_gaps TEXT, feed_hints TEXT", with: "")
             try database.execute(version6 + """
                 INSERT INTO documents (short, path, date, bytes) VALUES ('aa00000000000000', 'posts/a.md', 0, 1),
                     ('bb00000000000000', 'posts/b.md', 0, 1);
@@ -70,7 +70,10 @@ import Testing
         let indexCount = "SELECT count(*) FROM sqlite_schema WHERE name = 'item_files_document'"
         do {
             let index = try DocumentIndex(path: path)
-            try index.database.execute("CREATE INDEX item_files_document ON item_files (document); PRAGMA user_version = 10;")
+            try index.database.execute("""
+                ALTER TABLE feed_state DROP COLUMN feed_hints;
+                CREATE INDEX item_files_document ON item_files (document); PRAGMA user_version = 10;
+                """)
             #expect(try index.database.integer(indexCount) == 1)
         }
         let index = try DocumentIndex(path: path)
@@ -85,16 +88,33 @@ import Testing
         do {
             let index = try DocumentIndex(path: path)
             try index.database.execute("""
-                DROP TABLE adoptions; DROP TABLE held_versions;
+                DROP TABLE adoptions; DROP TABLE held_versions; ALTER TABLE feed_state DROP COLUMN feed_hints;
                 INSERT INTO item_files (feed, item, document, hash) VALUES ('f', 'a', 'aa00000000000000', 'bb00000000000000ff'),
                     ('f', 'b', 'cc00000000000000', 'cc00000000000000ff');
                 PRAGMA user_version = 11;
                 """)
         }
         let index = try DocumentIndex(path: path)
-        #expect(try index.database.integer("PRAGMA user_version") == 12)
+        #expect(try index.database.integer("PRAGMA user_version") == IndexSchema.version)
         #expect(try index.database.integer("SELECT count(*) FROM held_versions WHERE short = 'bb00000000000000'") == 1)
         #expect(try index.database.integer("SELECT count(*) FROM held_versions") == 1)
         #expect(try index.database.integer("SELECT count(*) FROM adoptions") == 0)
+    }
+
+    /// Version 13 keeps what a feed's last body asked of its pollers, for the polls without one.
+    @Test func version13KeepsTheFeedsOwnHints() throws {
+        let path = folder + ".sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let index = try DocumentIndex(path: path)
+            try index.database.execute("""
+                ALTER TABLE feed_state DROP COLUMN feed_hints;
+                INSERT INTO feed_state (feed, url) VALUES ('f', 'http://127.0.0.1/f.xml');
+                PRAGMA user_version = 12;
+                """)
+        }
+        let index = try DocumentIndex(path: path)
+        #expect(try index.database.integer("PRAGMA user_version") == 13)
+        #expect(try index.database.integer("SELECT count(*) FROM feed_state WHERE feed = 'f' AND feed_hints IS NULL") == 1)
     }
 }
