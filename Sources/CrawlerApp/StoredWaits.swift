@@ -13,9 +13,11 @@ enum StoredWaits {
                      logger: Logger) -> FeedState? {
         guard var state else { return nil }
         // The longest a poll can be put off: the feed's interval, its adaptive bound, a server's
-        // hint (at most a day, after `skipDays` has skipped six: eight) and a back-off or
-        // Retry-After (`max_backoff`), with their jitter.
-        let longest = max(feed.interval, feed.maxInterval ?? 0, config.maxBackoff, 8 * 86_400) * 1.25 + slackSeconds
+        // hint (at most a day) or a back-off or Retry-After (`max_backoff`), with their jitter,
+        // then moved past up to six days `skipDays` skip (round 21: `interval: 7d` and six
+        // skipped days made twelve and a half, dropped as a clock's mistake).
+        let longest = max(feed.interval, feed.maxInterval ?? 0, config.maxBackoff, 86_400) * 1.25
+            + 7 * 86_400 + slackSeconds
         if let due = state.nextDue, due > now.adding(longest) {
             drop("next_due", until: due, feed: feed, logger: logger)
             state.nextDue = nil

@@ -37,7 +37,7 @@ import Testing
         let server = try farm.server()
         try folder.write(config([("a", server.url("/feed/0.xml")), ("b", server.url("/feed/1.xml")),
                                  ("healthy", server.url("/feed/2.xml")), ("weekly", server.url("/feed/3.xml"))],
-                                interval: "1h"), to: "feeds.yaml")
+                                interval: "1h") + "    interval: 7d\n", to: "feeds.yaml")
         #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
         do {
             let store = try DocumentStore(config: CrawlerConfig(storePath: folder.file("store")))
@@ -51,7 +51,8 @@ import Testing
             b.nextDue = ahead
             // Round 20: a feed whose skipDays skip six days waits that long; no clock ran ahead.
             var weekly = try #require(try store.feedState("weekly"))
-            weekly.nextDue = WallClock.now().adding(6.5 * 86_400)
+            // Round 21: with `interval: 7d` too, twelve and a half days.
+            weekly.nextDue = WallClock.now().adding(12.5 * 86_400)
             weekly.nextReason = "the feed's <skipDays> skip until Saturday"
             try store.save(a)
             try store.save(b)
