@@ -130,6 +130,7 @@ private struct Revised {
     var adopted: Set<String> = []
     var contested: Set<String> = []
     var heldByEdit: [String: String] = [:]
+    var awaiting: Set<String> = []
 
     init() {}
 
@@ -139,6 +140,7 @@ private struct Revised {
         adopted = Set(outcome.adopted.map { $0.feed + "\n" + $0.shortHash })
         contested = Set(outcome.contested.map { $0.feed + "\n" + $0.shortHash })
         for (document, path) in outcome.heldByEdit { heldByEdit[document.feed + "\n" + document.shortHash] = path }
+        awaiting = Set(outcome.awaitingAdoption.map { $0.feed + "\n" + $0.shortHash })
     }
 
     /// Replaced documents are not duplicates: they are moved from that count to `replaced`.
@@ -151,6 +153,12 @@ private struct Revised {
         report.contested = documents.filter { contested.remove($0.feed + "\n" + $0.shortHash) != nil }.count
         report.replaced = documents.filter { replaced.remove($0.feed + "\n" + $0.shortHash) != nil }.count
         report.versionsRecorded = documents.filter { recorded.remove($0.feed + "\n" + $0.shortHash) != nil }.count
+        // A correction held until an adoption is confirmed is read again at the next poll (round 21:
+        // with the validators kept, the unchanged body was never read again, the post never corrected).
+        if documents.contains(where: { awaiting.contains($0.feed + "\n" + $0.shortHash) }) {
+            report.state?.validators = ConditionalHeaders()
+            report.state?.bodyFingerprint = nil
+        }
         report.duplicates = max(0, report.duplicates - report.replaced)
     }
 }

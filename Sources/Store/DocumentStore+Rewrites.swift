@@ -79,11 +79,11 @@ extension DocumentStore {
     /// Replaces or records the revisions of a batch; returns the documents written, those only
     /// recorded, and of those the ones an edit by hand held back (by the edited post's path).
     func storeRevisions(_ candidates: [Document], storedAt: Timestamp) throws(StoreError)
-        -> (replaced: [Document], recorded: [Document], heldByEdit: [(Document, String)]) {
-        guard !candidates.isEmpty else { return ([], [], []) }
+        -> (replaced: [Document], recorded: [Document], heldByEdit: [(Document, String)], awaiting: [Document]) {
+        guard !candidates.isEmpty else { return ([], [], [], []) }
         var items: Set<String> = [], files: Set<String> = []
         var replacements: [(RevisionIndex.Rewrite, String)] = [], replaced: [Document] = [], kept: [Document] = []
-        var heldByEdit: [(Document, String)] = []
+        var heldByEdit: [(Document, String)] = [], awaiting: [Document] = []
         for document in candidates where items.insert(document.feed + "\n" + document.itemIdentity).inserted {
             // Another link under this identity is another story: it is stored on a later pass, by
             // `RevisionPlan`, under the guid-and-link identity; never written over this one.
@@ -97,6 +97,7 @@ extension DocumentStore {
             // Recorded, not written: see `adoptionUnconfirmed`.
             guard try !adoptionUnconfirmed(file.document, adopter: document.feed) else {
                 kept.append(document)
+                awaiting.append(document)
                 continue
             }
             // Edited by hand since it was stored, or deleted: the version is recorded, never written
@@ -128,7 +129,7 @@ extension DocumentStore {
                                                   seenAt: storedAt, written: written)
             }
         }
-        return (replaced, kept, heldByEdit)
+        return (replaced, kept, heldByEdit, awaiting)
     }
 
     /// An adopted post (its feed removed, or its index lost) is written over by its adopter only

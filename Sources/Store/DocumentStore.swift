@@ -56,6 +56,9 @@ public final class DocumentStore {
         /// Duplicates of documents another feed had adopted, that this reading made no feed's (two
         /// feeds carry them: neither may write into them).
         public var contested: [Document] = []
+        /// Of `recorded`, the corrections of adopted posts held until every other feed has answered
+        /// (`adoptionUnconfirmed`): their feeds must read them again, not skip an unchanged body.
+        public var awaitingAdoption: [Document] = []
         /// Of `recorded`, the versions an edit by hand held back, with the edited post's path.
         public var heldByEdit: [(document: Document, path: String)] = []
 
@@ -290,6 +293,7 @@ public final class DocumentStore {
         outcome.replaced = revised.replaced
         outcome.recorded = revised.recorded
         outcome.heldByEdit = revised.heldByEdit.map { (document: $0.0, path: $0.1) }
+        outcome.awaitingAdoption = revised.awaiting
         outcome.adopted = linked.adopted
         outcome.contested = linked.contested
         return outcome

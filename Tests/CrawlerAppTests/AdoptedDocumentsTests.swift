@@ -422,4 +422,27 @@ import Testing
         #expect(texts.contains { $0.contains("original article") }, "\(texts)")
         #expect(texts.contains { $0.contains("second story of healthy") })
     }
+
+    /// Round 21: a moved blog corrected its post at once after the move; held until every other
+    /// feed had answered since the adoption, the correction was recorded, and (the body unchanged
+    /// from then on) never read again: the post kept its old text for good.
+    @Test func aCorrectionHeldForAnAdoptionIsWrittenOnceTheOthersAnswered() throws {
+        serve("old", firstBody: "first story")
+        serve("healthy", firstBody: "healthy story")
+        try folder.write(feeds.config(["old", "healthy"]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        serve("moved", blog: "old", firstBody: "first story")
+        try folder.write(feeds.config(["moved", "healthy"]), to: "feeds.yaml")
+        let adopting = try crawler(["once"])
+        #expect(fetchLine(adopting, feed: "moved").contains("adopted=2"), "\(fetchLine(adopting, feed: "moved"))")
+        serve("moved", blog: "old", firstBody: "corrected story")
+        _ = try crawler(["once"])
+        for _ in 1...3 where !folder.documents().values.contains(where: { $0.contains("corrected story") }) {
+            Thread.sleep(forTimeInterval: 1.1)
+            _ = try crawler(["once"])
+        }
+        let texts = folder.documents().values
+        #expect(texts.contains { $0.contains("corrected story") } && !texts.contains { $0.contains("first story") }, "\(texts)")
+        #expect(texts.count == 4)
+    }
 }
