@@ -23,7 +23,7 @@ extension DocumentStore {
         /// some layout does: every output's default is known).
         public var inCurrentLayout = true
         /// Of `skipped`, the files that do not read as documents in the format (not forgotten ones).
-        public var notDocuments = 0
+        public var notDocuments: [String] = []
         /// Files that could not be read: the rebuild is refused.
         var unreadable: [String] = []
     }
@@ -134,7 +134,7 @@ extension DocumentStore {
                     Candidate(row: row, inPlace: layouts.isInPlace(file.path, date: date, shortHash: file.shortHash)))
             } catch {
                 report.skipped.append("\(file.path): \(error)")
-                report.notDocuments += 1
+                report.notDocuments.append(file.path)
             }
         }
         return order.compactMap { groups[$0] }

@@ -206,20 +206,33 @@ extension StoreCommand {
                             + (report.skipped.isEmpty ? "" : "; skipped \(counted(report.skipped.count, "file"))")
                             + (report.rejected.isEmpty ? "" : "; rejected \(report.rejected.count) copies"))
                 if let aside = store.brokenIndexKeptAs { printOutput("the index that could not be used (unreadable, or not a crawler index) is kept as \(aside)") }
-                notDocuments = report.notDocuments
+                notDocuments = Self.otherOutputs(report.notDocuments, in: store.root, settings: settings)
             } catch {
                 printError("crawler: \(error)")
                 throw ExitStatus.storeUnavailable
             }
             // Files in another output's format (written before `output:` changed) left out: the
-            // next crawl would store every item again beside them. Not a success.
+            // next crawl would store every item again beside them. Not a success. (Not files a
+            // crash left empty or cut: those are stored again by the next crawl, as they should.)
             if notDocuments > 0 {
                 printError("crawler: \(counted(notDocuments, "file")) in the store did not read as documents of "
-                           + "output: \(settings.output.name) and were left out; if they were written with another output: "
+                           + "output: \(settings.output.name) but as another output writes, and \(notDocuments == 1 ? "was" : "were") "
+                           + "left out; if they were written with another output: "
                            + "or template:, set it back in \(location.config) and run rebuild-index again (a crawl now "
                            + "would store their items a second time)")
                 throw ExitStatus.someFeedsFailed
             }
+        }
+
+        /// How many of `paths` begin as another output than the configured one writes.
+        private static func otherOutputs(_ paths: [String], in root: String, settings: CrawlerConfig) -> Int {
+            let others = [OutputProfile.hexo, .hugo, .jekyll].filter { $0 != settings.output }
+            return paths.filter { path in
+                guard let bytes = FileManager.default.contents(atPath: root + "/" + path).map({ Array($0.prefix(4096)) }) else {
+                    return false
+                }
+                return others.contains { StoreProfile.reads(bytes, as: $0) }
+            }.count
         }
 
         /// A lost index took with it the settings the files were written with, and a crawl records

@@ -102,6 +102,19 @@ import Testing
         #expect(folder.documents() == hugo)
     }
 
+    /// Round 21: a document a crash left empty is no file of another output: rebuild-index
+    /// leaves it out (the next crawl stores it again) and succeeds; it exited 1, advising a change
+    /// of `output:`.
+    @Test func aRebuildWithAnEmptiedDocumentSucceeds() throws {
+        let documents = try storeWithHexoDocuments()
+        let emptied = try #require(documents.keys.sorted().first)
+        try folder.write("", to: "store/" + emptied)
+        loseIndex()
+        let rebuilt = try crawler(["store", "rebuild-index"])
+        #expect(rebuilt.status == 0, "\(rebuilt.stdout)\(rebuilt.stderr)")
+        #expect(rebuilt.stdout.contains("indexed 5 documents"), "\(rebuilt.stdout)")
+    }
+
     /// Round 20: files where no `document_path:` of the configuration puts them (only where the
     /// default did) had that document_path recorded as theirs.
     @Test func aRebuildUnderAnotherLayoutRecordsNothing() throws {
