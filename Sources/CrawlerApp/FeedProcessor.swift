@@ -61,6 +61,9 @@ final class FeedProcessor {
         var response: KeptResponse?
         /// New documents held back by the daily budget (`StoreBatch`): not stored, not seen.
         var held = 0
+        /// A permanent redirect this fetch would adopt, and the URL adopted before: believed only
+        /// if the page it leads to reads as a feed (`complete`).
+        var adoption: (from: String, to: String, before: String?)?
     }
 
     /// Phase 1a, on the store's owner: what the response means for the feed, before any parsing.
@@ -77,7 +80,7 @@ final class FeedProcessor {
         var previous = stored ?? FeedState(feed: feed.name, url: feed.url)
         if !previous.belongs(to: feed.url) { previous = FeedState(feed: feed.name, url: feed.url, documents: previous.documents) }
         let decision = FetchDecision.decide(result, state: previous, config: config, now: now)
-        log(decision.notes, result: result)
+        log(decision.notes.filter { if case .adoptedRedirect = $0 { false } else { true } }, result: result)
         if case .response(let response) = result.outcome {
             report.httpStatus = response.status
             report.bytes = response.wireBytes
@@ -97,7 +100,10 @@ final class FeedProcessor {
         case .ingest:
             if case .response(let response) = result.outcome { toRead = response }
         }
-        let prepared = Prepared(report: report, state: decision.state, hints: hints, documents: [], response: nil)
+        var prepared = Prepared(report: report, state: decision.state, hints: hints, documents: [], response: nil)
+        for case .adoptedRedirect(let from, let to) in decision.notes {
+            prepared.adoption = (from, to, previous.adoptedURL)
+        }
         return Decided(prepared: prepared, toRead: toRead)
     }
 
@@ -174,11 +180,25 @@ final class FeedProcessor {
             state.lastStatus = report.httpStatus
             state.lastError = report.error
             state.consecutiveErrors = report.succeeded ? 0 : state.consecutiveErrors + 1
+            if let adoption = prepared.adoption { settle(adoption, report: report, state: &state) }
             if !report.succeeded { dropDeadRedirect(&state) }
         }
         report.state = state
         schedule(&report, hints: prepared.hints)
         return report
+    }
+
+    /// A redirect adopted by this fetch stands only if the page it leads to read as a feed: a 301
+    /// to a "domain for sale" page that answered 200 was adopted and dropped in one fetch, again and
+    /// again (round 21), the drop counting failures from before the adoption.
+    private func settle(_ adoption: (from: String, to: String, before: String?), report: FeedReport,
+                        state: inout FeedState) {
+        guard !report.succeeded else { return logAdopted(from: adoption.from, to: adoption.to) }
+        state.adoptedURL = adoption.before
+        logger.notice("redirect_not_adopted", metadata: [
+            "feed": "\(feed.name)", "to": "\(adoption.to)",
+            "reason": "the page it leads to did not read as the feed: \(report.error ?? "failed")",
+        ])
     }
 
     /// The URL a permanent redirect led to failed as many times in a row as it took to adopt
@@ -232,21 +252,25 @@ final class FeedProcessor {
     static let notAdoptedReason = "the feed sends credentials, cookies or headers, which must not go to another "
         + "origin; if the feed has moved there for good, change its url in the configuration"
 
+    private func logAdopted(from: String, to: String) {
+        var metadata: Logger.Metadata = ["feed": "\(feed.name)", "from": "\(from)", "to": "\(to)"]
+        // The validator refuses two feeds at one URL written by hand; a move made them so
+        // unseen, and one of them stored nothing but duplicates from then on.
+        let target = URLIdentity.key(to)
+        if let twin = config.feeds.first(where: { $0.name != feed.name && URLIdentity.key($0.url) == target }) {
+            metadata["duplicate_of"] = "\(twin.name)"
+            metadata["reason"] = "this feed now fetches the same URL as the feed '\(twin.name)': remove one of them from the configuration"
+            logger.warning("redirect_adopted", metadata: metadata)
+        } else {
+            logger.notice("redirect_adopted", metadata: metadata)
+        }
+    }
+
     private func log(_ notes: [FetchDecision.Note], result: FetchResult) {
         for note in notes {
             switch note {
             case .adoptedRedirect(let from, let to):
-                var metadata: Logger.Metadata = ["feed": "\(feed.name)", "from": "\(from)", "to": "\(to)"]
-                // The validator refuses two feeds at one URL written by hand; a move made them so
-                // unseen, and one of them stored nothing but duplicates from then on.
-                let target = URLIdentity.key(to)
-                if let twin = config.feeds.first(where: { $0.name != feed.name && URLIdentity.key($0.url) == target }) {
-                    metadata["duplicate_of"] = "\(twin.name)"
-                    metadata["reason"] = "this feed now fetches the same URL as the feed '\(twin.name)': remove one of them from the configuration"
-                    logger.warning("redirect_adopted", metadata: metadata)
-                } else {
-                    logger.notice("redirect_adopted", metadata: metadata)
-                }
+                logAdopted(from: from, to: to)
             case .redirectNotAdopted(let to):
                 logger.notice("redirect_not_adopted", metadata: [
                     "feed": "\(feed.name)", "to": "\(to)",

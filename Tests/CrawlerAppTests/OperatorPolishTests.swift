@@ -149,6 +149,8 @@ import Testing
             switch request.path {
             case "/old.xml": return ServedResponse(status: 301, headers: [("Location", "/new.xml")])
             case "/new.xml": return ServedResponse(status: 500, text: "")
+            case "/parked.xml": return ServedResponse(status: 301, headers: [("Location", "/for-sale.html")])
+            case "/for-sale.html": return ServedResponse(contentType: "text/html", text: "<html><body>This domain is for sale</body></html>")
             case "/moving.xml": return FileManager.default.fileExists(atPath: gone) ? ServedResponse(text: AlertTests.rss(["home"]))
                 : ServedResponse(status: 308, headers: [("Location", "/moved.xml")])
             case "/moved.xml": return FileManager.default.fileExists(atPath: gone) ? ServedResponse(status: 410, text: "")
@@ -157,8 +159,13 @@ import Testing
             }
         }
         try folder.write(config([("broken", server.url("/old.xml")), ("moving", server.url("/moving.xml")),
-                                 ("healthy", server.url("/healthy.xml"))], extra: ["adopt_redirect_after: 1"]), to: "feeds.yaml")
+                                 ("parked", server.url("/parked.xml")), ("healthy", server.url("/healthy.xml"))],
+                                extra: ["adopt_redirect_after: 1"]), to: "feeds.yaml")
         let first = try crawler(["once"])
+        // Round 21: a 301 to a page that answers 200 but is no feed was adopted and dropped in one fetch.
+        #expect(!first.stderr.contains("event=redirect_adopted feed=parked"), "\(first.stderr)")
+        #expect(first.stderr.contains("event=redirect_not_adopted feed=parked"), "\(first.stderr)")
+        #expect(!first.stderr.contains("event=redirect_dropped feed=parked"), "\(first.stderr)")
         #expect(!first.stderr.contains("event=redirect_adopted feed=broken"), "\(first.stderr)")
         let line = first.stderr.split(separator: "\n").map { LogLine(String($0)) }
             .first { $0["event"] == "fetch" && $0["feed"] == "broken" }
