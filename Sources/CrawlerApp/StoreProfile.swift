@@ -57,6 +57,19 @@ public enum StoreProfile {
         }
     }
 
+    /// Round 21: rebuild-index exited 1 for files of another output, and the next crawl stored
+    /// every item again beside them all the same.
+    public struct ForeignFiles: Error, CustomStringConvertible {
+        public let store: String
+        public let leftOut: String
+
+        public var description: String {
+            "the store \(store) holds \(leftOut): a crawl would store their items a second time. Set output: "
+                + "(and template:, document_path:) back to the ones they were written with and run `crawler store "
+                + "rebuild-index` again; nothing was fetched"
+        }
+    }
+
     public struct InterruptedRerender: Error, CustomStringConvertible {
         public let store: String
         public let profile: String
@@ -72,6 +85,7 @@ public enum StoreProfile {
     /// when a store with documents was written with other settings, or is still half rewritten.
     public static func check(_ store: DocumentStore, config: CrawlerConfig) throws -> Void {
         if let profile = store.interruptedRerender() { throw InterruptedRerender(store: store.root, profile: profile) }
+        if let foreign = try store.foreignFiles() { throw ForeignFiles(store: store.root, leftOut: foreign) }
         let current = fingerprint(of: config)
         let recorded = try store.recordedProfile()
         guard recorded != current else { return }

@@ -266,6 +266,16 @@ extension DocumentStore {
         try index.revisions.recordProfile(profile)
     }
 
+    /// What `rebuild-index` left out as files of another output (nil: nothing), until a rebuild
+    /// finds none: a crawl meanwhile would store their items a second time.
+    public func foreignFiles() throws(StoreError) -> String? {
+        try index.revisions.foreignFiles()
+    }
+
+    public func recordForeignFiles(_ description: String?) throws(StoreError) {
+        try index.revisions.recordForeignFiles(description)
+    }
+
     /// A rerender starting (its settings) or done (nil): one cut short leaves the documents in two
     /// profiles, which `verify` reports and crawls refuse until a rerender runs to its end.
     public func markRerendering(_ profile: String?) throws(StoreError) {

@@ -279,6 +279,21 @@ final class RevisionIndex {
         return value
     }
 
+    /// Files of another output a rebuild left out of the index (nil: none), for the crawl to refuse.
+    func foreignFiles() throws(StoreError) -> String? {
+        var value: String?
+        try database.prepare("SELECT value FROM store_profile WHERE key = 'foreign_files'").run([]) { value = $0.text(0) }
+        return value
+    }
+
+    func recordForeignFiles(_ value: String?) throws(StoreError) {
+        if let value {
+            try database.prepare("INSERT OR REPLACE INTO store_profile (key, value) VALUES ('foreign_files', ?1)").run([.text(value)])
+        } else {
+            try database.execute("DELETE FROM store_profile WHERE key = 'foreign_files';")
+        }
+    }
+
     func recordProfile(_ value: String) throws(StoreError) {
         try database.prepare("INSERT OR REPLACE INTO store_profile (key, value) VALUES ('output', ?1)").run([.text(value)])
     }

@@ -207,6 +207,8 @@ extension StoreCommand {
                             + (report.rejected.isEmpty ? "" : "; rejected \(report.rejected.count) copies"))
                 if let aside = store.brokenIndexKeptAs { printOutput("the index that could not be used (unreadable, or not a crawler index) is kept as \(aside)") }
                 notDocuments = Self.otherOutputs(report.notDocuments, in: store.root, settings: settings)
+                try store.recordForeignFiles(notDocuments == 0 ? nil
+                    : "\(counted(notDocuments, "file")) written as another output: than \(settings.output.name) left out by rebuild-index")
             } catch {
                 printError("crawler: \(error)")
                 throw ExitStatus.storeUnavailable

@@ -91,6 +91,11 @@ import Testing
         let underHexo = try crawler(["store", "rebuild-index"])
         #expect(underHexo.status == 1, "\(underHexo.stdout)\(underHexo.stderr)")
         #expect(underHexo.stderr.contains("6 files in the store did not read as documents of output: hexo"), "\(underHexo.stderr)")
+        // Round 21: the next crawl stored every item again beside them all the same.
+        let refused = try crawler(["once"])
+        #expect(refused.status == 2, "\(refused.stderr.suffix(600))")
+        #expect(refused.stderr.contains("6 files written as another output: than hexo left out by rebuild-index"), "\(refused.stderr)")
+        #expect(folder.documents() == hugo)
 
         loseIndex()
         try folder.write(feeds.config(["news", "healthy"], global: "output: jekyll\ndocument_path: posts/{year}/{month}/{hash}.html\n"),
