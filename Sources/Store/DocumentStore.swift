@@ -279,6 +279,19 @@ public final class DocumentStore {
         return try outcome(stored: prepared.map(\.document), revisions: revisions, of: staged, storedAt: storedAt)
     }
 
+    /// Whether the file of the document's post holds exactly what its feed would write: a feed
+    /// adopts only a post it would have written itself (round 21: a copycat adopted a blog's old
+    /// post the blog no longer carried, after a lost index, and rewrote it with its own author
+    /// and channel as categories). The same blog moved keeps its channel, and its posts.
+    private func holdsAlike(_ document: Document) -> Bool {
+        guard DocumentStore.isContentHash(document.shortHash),
+              let row = try? index.documents(where: "short = '\(document.shortHash)'").first,
+              let located = folder.locate(row.path), let bytes = FileSystem.read(located.name, in: located.folder) else {
+            return false
+        }
+        return bytes.elementsEqual(document.text.utf8)
+    }
+
     /// Stores the batch's revisions (after its new documents) and says what became of the batch.
     private func outcome(stored: [Document], revisions: [Document], of staged: StagedDocuments,
                          storedAt: Timestamp) throws(StoreError) -> Outcome {
@@ -287,7 +300,7 @@ public final class DocumentStore {
         let linked = try index.revisions.linkDuplicates(staged.documents.filter {
             !written.contains($0.shortHash) && !revising.contains($0.shortHash) && staged.refused[$0.shortHash] == nil
         }, adoptingUnlessOwnedBy: configuredFeeds, storedNow: stored.reduce(into: [:]) { $0[$1.feed, default: 0] += 1 },
-           storedAt: storedAt)
+           writtenAlike: holdsAlike, storedAt: storedAt)
         var outcome = Outcome(stored: stored, duplicates: staged.documents.count - stored.count - revised.replaced.count
                                 - refusedCount(staged), refused: staged.refused)
         outcome.replaced = revised.replaced

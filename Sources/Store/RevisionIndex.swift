@@ -67,8 +67,10 @@ final class RevisionIndex {
     /// so its corrections replace it (its `keep:` does not forget it). Returns those, and the
     /// documents whose adoption a second reader withdrew (`Adoption.isContested`).
     /// `storedNow`: by feed, how many new documents this batch stored (a moved feed's new posts).
+    /// `writtenAlike`: whether the post's file holds what this feed would write for the item, byte
+    /// for byte (its channel's title, its author, its settings): only such a post is adopted.
     func linkDuplicates(_ documents: [Document], adoptingUnlessOwnedBy configured: Set<String>?,
-                        storedNow: [String: Int] = [:],
+                        storedNow: [String: Int] = [:], writtenAlike: (Document) -> Bool = { _ in true },
                         storedAt: Timestamp) throws(StoreError) -> (adopted: [Document], contested: [Document]) {
         var missing: [Document] = []
         for document in documents where try file(of: document.feed, item: document.itemIdentity) == nil {
@@ -85,6 +87,10 @@ final class RevisionIndex {
                     // came with its first text ("Developing story…") would write over it.
                     guard try !adoption.isCorrected(document.shortHash) else { continue }
                     try recordNew(document, source: nil)
+                } else if !writtenAlike(document) {
+                    // A feed that would not have written the post (another channel, author or
+                    // settings: a copycat, a planet) takes no part in who holds it.
+                    continue
                 } else if let contest = try adoption.contest(document, owners: owners) {
                     if contest == .now { contested.append(document) }
                 } else if try adoption.mayAdopt(document, from: owners, storedNow: storedNow) {

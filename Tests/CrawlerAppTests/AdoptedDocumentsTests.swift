@@ -21,7 +21,7 @@ import Testing
     /// Two items of `blog` (the same items whatever the feed's name), the first with `firstBody`.
     private func serve(_ name: String, blog: String? = nil, firstBody: String) {
         let blog = blog ?? name
-        feeds.serve(name, items: [
+        feeds.serve(name, channel: "Channel \(blog)", items: [
             RevisionFeedServer.item(guid: "\(blog)-1", title: "First of \(blog)", body: firstBody,
                                     date: "Sun, 01 Nov 2026 10:00:00 +0000"),
             RevisionFeedServer.item(guid: "\(blog)-2", title: "Second of \(blog)", body: "second story of \(blog)",
@@ -84,7 +84,7 @@ import Testing
         // operator named the feed anew.
         let fresh = RevisionFeedServer.item(guid: "old-3", title: "Third of old", body: "third story",
                                             date: "Tue, 03 Nov 2026 10:00:00 +0000")
-        feeds.serve("moved", items: [RevisionFeedServer.item(guid: "old-1", title: "First of old", body: "first story",
+        feeds.serve("moved", channel: "Channel old", items: [RevisionFeedServer.item(guid: "old-1", title: "First of old", body: "first story",
                                                              date: "Sun, 01 Nov 2026 10:00:00 +0000"),
                                      RevisionFeedServer.item(guid: "old-2", title: "Second of old", body: "second story of old",
                                                              date: "Mon, 02 Nov 2026 10:00:00 +0000"), fresh])
@@ -93,7 +93,7 @@ import Testing
         #expect(fetchLine(adopting, feed: "moved").contains("adopted=2"), "\(fetchLine(adopting, feed: "moved"))")
         answeredSinceAdoption()
 
-        feeds.serve("moved", items: [RevisionFeedServer.item(guid: "old-1", title: "First of old", body: "corrected story",
+        feeds.serve("moved", channel: "Channel old", items: [RevisionFeedServer.item(guid: "old-1", title: "First of old", body: "corrected story",
                                                              date: "Sun, 01 Nov 2026 10:00:00 +0000"),
                                      RevisionFeedServer.item(guid: "old-2", title: "Second of old", body: "second story of old",
                                                              date: "Mon, 02 Nov 2026 10:00:00 +0000"), fresh])
@@ -153,13 +153,14 @@ import Testing
         #expect(texts.contains { $0.contains("first story") } && texts.contains { $0.contains("second story of blog") },
                 "\(run.stderr.suffix(2000))")
         #expect(texts.contains { $0.contains("planet news") })
-        // Round 18: a post two feeds carry after a lost index is neither's (a copycat first to read
-        // it wrote spam into the blog's post): the blog's correction is a post of its own, the
-        // original stays as it was.
+        // Round 21: the planet (its own channel) would not have written the blog's posts: it takes
+        // no part in who holds them, and the blog's correction replaces its post once every feed
+        // has answered since the adoption.
+        answeredSinceAdoption()
         serve("blog", firstBody: "corrected story")
         #expect(try crawler(["once"]).status == 0)
         let corrected = folder.documents().values
-        #expect(corrected.contains { $0.contains("corrected story") } && corrected.contains { $0.contains("first story") },
+        #expect(corrected.contains { $0.contains("corrected story") } && !corrected.contains { $0.contains("first story") },
                 "\(corrected)")
     }
 
@@ -375,9 +376,11 @@ import Testing
         serve("healthy", firstBody: "healthy story")
         try folder.write(feeds.config(["blog", "healthy"]), to: "feeds.yaml")
         #expect(try crawler(["once"]).status == 0)
+        // A mirror as exact as a copy can be: the blog's own channel, so that it would have
+        // written the post byte for byte too (one under its own channel takes no part at all).
         func carry(_ name: String, body: String) {
-            feeds.serve(name, items: [RevisionFeedServer.item(guid: "blog-1", title: "First of blog", body: body,
-                                                              date: "Sun, 01 Nov 2026 10:00:00 +0000")])
+            feeds.serve(name, channel: "Channel blog", items: [RevisionFeedServer.item(guid: "blog-1", title: "First of blog",
+                                                                                      body: body, date: "Sun, 01 Nov 2026 10:00:00 +0000")])
         }
         carry("copycat", body: "original article")
         carry("moved", body: "original article")
@@ -405,9 +408,11 @@ import Testing
         serve("healthy", firstBody: "healthy story")
         try folder.write(feeds.config(["blog", "healthy"]), to: "feeds.yaml")
         #expect(try crawler(["once"]).status == 0)
+        // A mirror as exact as a copy can be: the blog's own channel, so that it would have
+        // written the post byte for byte too (one under its own channel takes no part at all).
         func carry(_ name: String, body: String) {
-            feeds.serve(name, items: [RevisionFeedServer.item(guid: "blog-1", title: "First of blog", body: body,
-                                                              date: "Sun, 01 Nov 2026 10:00:00 +0000")])
+            feeds.serve(name, channel: "Channel blog", items: [RevisionFeedServer.item(guid: "blog-1", title: "First of blog",
+                                                                                      body: body, date: "Sun, 01 Nov 2026 10:00:00 +0000")])
         }
         carry("copycat", body: "original article")
         feeds.remove("moved")
@@ -444,5 +449,38 @@ import Testing
         let texts = folder.documents().values
         #expect(texts.contains { $0.contains("corrected story") } && !texts.contains { $0.contains("first story") }, "\(texts)")
         #expect(texts.count == 4)
+    }
+
+    /// Round 21: a copycat that adopted a blog's old post (one the blog no longer carried) after a
+    /// lost index rewrote it with its own author and channel. A feed adopts only a post it would
+    /// have written byte for byte: a copycat under its own channel never does, nor does it make the
+    /// blog's adoption contested.
+    @Test func aCopycatUnderItsOwnChannelTakesNoPartInWhoHoldsAPost() throws {
+        serve("blog", firstBody: "old post the blog dropped since")
+        serve("healthy", firstBody: "healthy story")
+        feeds.serve("copycat", items: [RevisionFeedServer.item(guid: "blog-1", title: "First of blog",
+                                                               body: "old post the blog dropped since",
+                                                               date: "Sun, 01 Nov 2026 10:00:00 +0000")])
+        try folder.write(feeds.config(["blog", "copycat", "healthy"]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        for name in ["index.sqlite", "index.sqlite-wal", "index.sqlite-shm"] {
+            try? FileManager.default.removeItem(atPath: folder.file("store/" + name))
+        }
+        #expect(try crawler(["store", "rebuild-index"]).status == 0)
+        // The blog no longer carries that post: nothing of the blog's ever contests the copycat.
+        feeds.serve("blog", channel: "Channel blog", items: [RevisionFeedServer.item(
+            guid: "blog-2", title: "Second of blog", body: "second story of blog", date: "Mon, 02 Nov 2026 10:00:00 +0000")])
+        let adopting = try crawler(["once"])
+        #expect(!fetchLine(adopting, feed: "copycat").contains("adopted"), "\(fetchLine(adopting, feed: "copycat"))")
+        for round in 1...2 {
+            Thread.sleep(forTimeInterval: 1.1)
+            feeds.serve("copycat", items: [RevisionFeedServer.item(guid: "blog-1", title: "First of blog",
+                                                                   body: "HIJACKED by copycat v\(round)",
+                                                                   date: "Sun, 01 Nov 2026 10:00:00 +0000")])
+            #expect(try crawler(["once"]).status == 0)
+        }
+        let texts = folder.documents().values
+        #expect(texts.contains { $0.contains("old post the blog dropped since") && $0.contains("Channel blog") }, "\(texts)")
+        #expect(texts.contains { $0.contains("second story of healthy") })
     }
 }

@@ -20,8 +20,9 @@ final class RevisionFeedServer: Sendable {
         }
     }
 
-    func serve(_ name: String, items: [String]) {
-        texts.byName.withLock { $0[name] = GoldenDocument.rssFeed(items: items, channelTitle: "Channel \(name)") }
+    /// `channel`: the channel's title (a moved blog keeps its own); "Channel NAME" by default.
+    func serve(_ name: String, channel: String? = nil, items: [String]) {
+        texts.byName.withLock { $0[name] = GoldenDocument.rssFeed(items: items, channelTitle: channel ?? "Channel \(name)") }
     }
 
     /// NAME answers 404 from now on.
