@@ -22,13 +22,19 @@ public struct FeedHold: Sendable, Hashable {
     }
 
     /// `state` without its hold, nor what makes its next fetch skip the body (validators, the
-    /// last body's fingerprint): the next fetch's answer decides, and its body is read.
+    /// last body's fingerprint) or go elsewhere (an adopted redirect): the next fetch's answer
+    /// decides, and its body is read.
     public static func lifted(_ state: FeedState) -> FeedState {
         var state = state
         state.gone = false
         state.notBefore = nil
         state.validators = ConditionalHeaders()
         state.bodyFingerprint = nil
+        // From its configured URL: a 308 once adopted may have led it to another site's feed
+        // (round 22), whose answers never gave a reason to leave it.
+        state.adoptedURL = nil
+        state.pendingRedirect = nil
+        state.pendingRedirectCount = 0
         return state
     }
 }

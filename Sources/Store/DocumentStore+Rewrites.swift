@@ -95,7 +95,7 @@ extension DocumentStore {
             }
             guard files.insert(file.document).inserted else { continue }
             // Recorded, not written: see `adoptionUnconfirmed`.
-            guard try !adoptionUnconfirmed(file.document, adopter: document.feed) else {
+            guard try !adoptionUnconfirmed(file.document, adopter: document.feed, now: storedAt) else {
                 kept.append(document)
                 awaiting.append(document)
                 continue
@@ -136,10 +136,13 @@ extension DocumentStore {
     /// once every other enabled feed has answered since the adoption: a copycat first to read a
     /// blog's post, the blog failing that one poll after a move or a lost index, wrote its own text
     /// into it before the blog's reading could make the post no one's (`Adoption.contest`). Feeds
-    /// failing for a while (five in a row) or gone do not hold it back.
-    private func adoptionUnconfirmed(_ short: String, adopter: String) throws(StoreError) -> Bool {
+    /// failing for a while (five in a row) or gone do not hold it back, nor does anything once a
+    /// day has passed (round 22: under `crawler run` a feed polled weekly held a moved blog's
+    /// correction for days; only an exact mirror of the blog could adopt its post by then).
+    private func adoptionUnconfirmed(_ short: String, adopter: String, now: Timestamp) throws(StoreError) -> Bool {
         guard let enabled = enabledFeeds,
-              let adoptedAt = try index.revisions.adoptionTime(feed: adopter, short: short) else { return false }
+              let adoptedAt = try index.revisions.adoptionTime(feed: adopter, short: short),
+              now.secondsSince1970 - adoptedAt.secondsSince1970 < 86_400 else { return false }
         let others = Array(enabled.subtracting([adopter]))
         let states = try feedStates(others)
         return others.contains { name in

@@ -25,7 +25,7 @@ struct Once: AsyncParsableCommand {
     @Option(name: .long, help: "Only this feed: its name or its URL (repeat for several).")
     var feed: [String] = []
 
-    @Flag(name: .long, help: "Fetch held-back feeds (Retry-After, 410 Gone) anyway, and read every feed anew (no validators, an unchanged body read again): changed rules apply to the items a feed still carries.")
+    @Flag(name: .long, help: "Fetch held-back feeds (Retry-After, 410 Gone) anyway, and read every feed anew from its configured URL (no validators, no adopted redirect, an unchanged body read again): changed rules apply to the items a feed still carries.")
     var force = false
 
     @Option(name: .long, help: "This node's name in a fleet (with `database:`); default HOSTNAME:PID.")

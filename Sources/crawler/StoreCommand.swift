@@ -208,7 +208,8 @@ extension StoreCommand {
                 if let aside = store.brokenIndexKeptAs { printOutput("the index that could not be used (unreadable, or not a crawler index) is kept as \(aside)") }
                 notDocuments = Self.otherOutputs(report.notDocuments, in: store.root, settings: settings)
                 try store.recordForeignFiles(notDocuments == 0 ? nil
-                    : "\(counted(notDocuments, "file")) written as another output: than \(settings.output.name) left out by rebuild-index")
+                    : "\(counted(notDocuments, "file")) that \(notDocuments == 1 ? "reads" : "read") as written by an output other "
+                        + "than \(settings.output.name), left out by rebuild-index")
             } catch {
                 printError("crawler: \(error)")
                 throw ExitStatus.storeUnavailable

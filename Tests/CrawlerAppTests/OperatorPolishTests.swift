@@ -202,6 +202,30 @@ import Testing
         #expect(folder.documents().values.contains { $0.contains("h1") })
     }
 
+    /// Round 22: a 308 to another site's feed (a migration pointing every old feed at one) was
+    /// adopted; with the redirect gone from the publisher's site, even `once --force` asked only
+    /// the other feed. `--force` asks each feed at its configured URL.
+    @Test func forceAsksTheConfiguredURLAgain() throws {
+        let fixed = folder.file("fixed")
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/b.xml": return FileManager.default.fileExists(atPath: fixed) ? ServedResponse(text: AlertTests.rss(["b-own"]))
+                : ServedResponse(status: 308, headers: [("Location", "/spam.xml")])
+            case "/spam.xml": return ServedResponse(text: AlertTests.rss(["casino"]))
+            default: return ServedResponse(text: AlertTests.rss(["h1"]))
+            }
+        }
+        try folder.write(config([("b", server.url("/b.xml")), ("healthy", server.url("/healthy.xml"))],
+                                extra: ["adopt_redirect_after: 1"]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).stderr.contains("event=redirect_adopted feed=b"))
+        try folder.write("", to: "fixed")
+        _ = try crawler(["once"])
+        #expect(!folder.documents().values.contains { $0.contains("b-own") })
+        let forced = try crawler(["once", "--force"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(folder.documents().values.contains { $0.contains("b-own") }, "\(forced.stderr)")
+    }
+
     /// A feed whose redirect was adopted came to fetch the URL of another configured feed, and
     /// stored nothing but duplicates from then on without a word; two such feeds written by hand
     /// are refused.
