@@ -80,6 +80,7 @@ final class FeedProcessor {
         var previous = stored ?? FeedState(feed: feed.name, url: feed.url)
         if !previous.belongs(to: feed.url) { previous = FeedState(feed: feed.name, url: feed.url, documents: previous.documents) }
         let decision = FetchDecision.decide(result, state: previous, config: config, now: now)
+        // An adoption is said once the page it leads to has been read (`settle`).
         log(decision.notes.filter { if case .adoptedRedirect = $0 { false } else { true } }, result: result)
         if case .response(let response) = result.outcome {
             report.httpStatus = response.status
