@@ -29,6 +29,14 @@ import Testing
         ])
     }
 
+    /// The blog's first item served by `name` as a mirror as exact as a copy can be: the blog's
+    /// own channel, so that it would have written the post byte for byte too (a feed under its
+    /// own channel takes no part in who holds the post).
+    private func mirror(_ name: String, body: String) {
+        feeds.serve(name, channel: "Channel blog", items: [RevisionFeedServer.item(guid: "blog-1", title: "First of blog",
+                                                                                  body: body, date: "Sun, 01 Nov 2026 10:00:00 +0000")])
+    }
+
     private func fetchLine(_ run: CrawlerProcess.Run, feed: String) -> String {
         run.stderr.split(separator: "\n").map(String.init).first { $0.contains("event=fetch ") && $0.contains("feed=\(feed) ") }
             ?? run.stderr
@@ -376,21 +384,15 @@ import Testing
         serve("healthy", firstBody: "healthy story")
         try folder.write(feeds.config(["blog", "healthy"]), to: "feeds.yaml")
         #expect(try crawler(["once"]).status == 0)
-        // A mirror as exact as a copy can be: the blog's own channel, so that it would have
-        // written the post byte for byte too (one under its own channel takes no part at all).
-        func carry(_ name: String, body: String) {
-            feeds.serve(name, channel: "Channel blog", items: [RevisionFeedServer.item(guid: "blog-1", title: "First of blog",
-                                                                                      body: body, date: "Sun, 01 Nov 2026 10:00:00 +0000")])
-        }
-        carry("copycat", body: "original article")
-        carry("moved", body: "original article")
+        mirror("copycat", body: "original article")
+        mirror("moved", body: "original article")
         try folder.write(feeds.config(order + ["healthy"]), to: "feeds.yaml")
         let both = try crawler(["once"])
         #expect(both.status == 0, "\(both.stderr)")
         // The first reader's line said adopted=1; the second's says that adoption was withdrawn.
         #expect(fetchLine(both, feed: order[1]).contains("contested=1"), "\(fetchLine(both, feed: order[1]))")
-        carry("copycat", body: "SPAM buy pills")
-        carry("moved", body: "the blog's own correction")
+        mirror("copycat", body: "SPAM buy pills")
+        mirror("moved", body: "the blog's own correction")
         let run = try crawler(["once"])
         #expect(!fetchLine(run, feed: "copycat").contains("replaced"), "\(fetchLine(run, feed: "copycat"))")
         let texts = folder.documents().values
@@ -408,19 +410,13 @@ import Testing
         serve("healthy", firstBody: "healthy story")
         try folder.write(feeds.config(["blog", "healthy"]), to: "feeds.yaml")
         #expect(try crawler(["once"]).status == 0)
-        // A mirror as exact as a copy can be: the blog's own channel, so that it would have
-        // written the post byte for byte too (one under its own channel takes no part at all).
-        func carry(_ name: String, body: String) {
-            feeds.serve(name, channel: "Channel blog", items: [RevisionFeedServer.item(guid: "blog-1", title: "First of blog",
-                                                                                      body: body, date: "Sun, 01 Nov 2026 10:00:00 +0000")])
-        }
-        carry("copycat", body: "original article")
+        mirror("copycat", body: "original article")
         feeds.remove("moved")
         try folder.write(feeds.config(["copycat", "moved", "healthy"]), to: "feeds.yaml")
         _ = try crawler(["once"])
         Thread.sleep(forTimeInterval: 1.1)
-        carry("copycat", body: "HACKED by copycat")
-        carry("moved", body: "original article")
+        mirror("copycat", body: "HACKED by copycat")
+        mirror("moved", body: "original article")
         let run = try crawler(["once"])
         #expect(!fetchLine(run, feed: "copycat").contains("replaced"), "\(fetchLine(run, feed: "copycat"))")
         let texts = folder.documents().values
