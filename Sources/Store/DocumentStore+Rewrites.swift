@@ -77,7 +77,8 @@ extension DocumentStore {
     }
 
     /// Replaces or records the revisions of a batch; returns the documents written, those only
-    /// recorded, and of those the ones an edit by hand held back (by the edited post's path).
+    /// recorded, and of those the ones an edit by hand held back (by the edited post's path) and
+    /// the corrections of adopted posts that wait for the adoption to be confirmed.
     func storeRevisions(_ candidates: [Document], storedAt: Timestamp) throws(StoreError)
         -> (replaced: [Document], recorded: [Document], heldByEdit: [(Document, String)], awaiting: [Document]) {
         guard !candidates.isEmpty else { return ([], [], [], []) }
