@@ -22,6 +22,14 @@ import Testing
         return daemon
     }
 
+    /// The daemon over feed a of the farm, every hour, once it has been fetched.
+    private func daemonWithFeedAFetched(_ server: LoopbackHTTPServer) throws -> DaemonProcess {
+        try folder.write(config([("a", server.url("/feed/0.xml"))], interval: "1h"), to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "a" }
+        return daemon
+    }
+
     private func config(_ feeds: [(name: String, url: String)], interval: String = "1s") -> String {
         var lines = ["store: ./store", "interval: \(interval)", "timeout: 5s", "feeds:"]
         for feed in feeds { lines += ["  - url: \(feed.url)", "    name: \(feed.name)"] }
@@ -101,10 +109,8 @@ import Testing
     @Test func statusSaysWhenFeedsYamlIsNotWhatTheDaemonRuns() throws {
         let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
         let server = try farm.server()
-        try folder.write(config([("a", server.url("/feed/0.xml"))], interval: "1h"), to: "feeds.yaml")
-        let daemon = try DaemonProcess(in: folder.path)
+        let daemon = try daemonWithFeedAFetched(server)
         defer { _ = daemon.terminate() }
-        daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "a" }
         usleep(50_000)
         try folder.write(config([("a", server.url("/feed/0.xml")), ("b", server.url("/feed/1.xml"))], interval: "1h"),
                          to: "feeds.yaml")
@@ -130,10 +136,8 @@ import Testing
     @Test func sighupAddsFeedsAndABrokenConfigIsRejectedWhileTheOldOneRuns() throws {
         let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
         let server = try farm.server()
-        try folder.write(config([("a", server.url("/feed/0.xml"))], interval: "1h"), to: "feeds.yaml")
-        let daemon = try DaemonProcess(in: folder.path)
+        let daemon = try daemonWithFeedAFetched(server)
         defer { _ = daemon.terminate() }
-        daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "a" }
 
         try folder.write("feeds:\n  - url: \(server.url("/x"))\n    intervall: 5m\n", to: "feeds.yaml")
         daemon.signal(SIGHUP)
