@@ -12,6 +12,7 @@ public final class CrawlerMetrics: Sendable {
     private let duplicates: Counter
     private let feeds: Gauge
     private let failing: Gauge
+    private let gone: Gauge
     private let latency: ValueHistogram
     private let lag: Gauge
     private let queued: Gauge
@@ -45,6 +46,7 @@ public final class CrawlerMetrics: Sendable {
         duplicates = registry.makeCounter(descriptor: name("duplicates", "total", "Items already in the store."))
         feeds = registry.makeGauge(descriptor: name("feeds", "", "Feeds configured."))
         failing = registry.makeGauge(descriptor: name("feeds_failing", "", "Feeds failing 5 or more times in a row."))
+        gone = registry.makeGauge(descriptor: name("feeds_gone", "", "Feeds that answered 410 Gone: not polled until their URL changes."))
         latency = registry.makeValueHistogram(
             descriptor: name("fetch_duration", "seconds", "Time from request to complete response."),
             buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30])
@@ -79,9 +81,10 @@ public final class CrawlerMetrics: Sendable {
         latency.record(Double(report.milliseconds) / 1000)
     }
 
-    func setFeeds(total: Int, failing count: Int) {
+    func setFeeds(total: Int, failing failingCount: Int, gone goneCount: Int) {
         feeds.set(Double(total))
-        failing.set(Double(count))
+        failing.set(Double(failingCount))
+        gone.set(Double(goneCount))
     }
 
     func setConfigRefused(_ refused: Bool) {

@@ -17,6 +17,7 @@ extension Daemon {
         for feed in config.feeds {
             let state = StoredWaits.sane(read[feed.name], feed: feed, config: config, now: now, logger: logger)
             states[feed.name] = .some(state)
+            noteStanding(of: feed, state)
             if let due = initialDue(for: feed, state: state, now: now) { queue.schedule(feed.name, at: due) }
         }
         return states
@@ -95,6 +96,7 @@ extension Daemon {
         let renamedTo = Set(renames.map(\.to))
         for feed in touched {
             if old[feed.name] == nil { if !renamedTo.contains(feed.name) { added.append(feed.name) } } else { changed += 1 }
+            noteStanding(of: feed, states[feed.name])
             // New and changed feeds (a new URL also revives a gone feed) are due soon; one whose
             // old transfer is still out waits for it (`submitDue`).
             queue.schedule(feed.name, at: initialDue(for: feed, state: states[feed.name], now: now) ?? now)

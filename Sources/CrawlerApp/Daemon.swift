@@ -31,8 +31,10 @@ public final class Daemon {
     var lateness = LatenessWindow()
     private var totals = (fetches: 0, new: 0, failures: 0)
     private var summary = PeriodSummary()
-    /// Consecutive failures per feed, as of its last fetch (for the failing-feeds gauge).
-    private var errorsByFeed: [String: Int] = [:]
+    /// Each feed's consecutive failures and whether it is gone, as of its last fetch: read from
+    /// the store at start (a feed backed off for hours, or gone, is not fetched again soon) and
+    /// kept from each report, for the failing and gone gauges.
+    private var standing: [String: (errors: Int, gone: Bool)] = [:]
     /// When the last reload refused feeds.yaml; nil once one works (`logReload`).
     private(set) var configRefused: Timestamp?
     /// The configuration file's modification time when the running configuration was read.
@@ -163,7 +165,7 @@ public final class Daemon {
             }
         }
         metrics?.record(report)
-        errorsByFeed[report.feed] = report.state?.consecutiveErrors ?? 0
+        standing[report.feed] = (report.state?.consecutiveErrors ?? 0, report.state?.gone ?? false)
         unalerted.append(report)
         totals.fetches += 1
         totals.new += report.new
@@ -180,7 +182,8 @@ public final class Daemon {
         let runtime = runtimeFigures(flow: flow)
         metrics?.setQueue(runtime)
         metrics?.setFeeds(total: config.feeds.count,
-                          failing: errorsByFeed.values.filter { $0 >= PollBoundsDefaults.failingAfter }.count)
+                          failing: standing.values.count { !$0.gone && $0.errors >= PollBoundsDefaults.failingAfter },
+                          gone: standing.values.count(where: \.gone))
         RuntimeFile.write(runtime, storePath: config.storePath)
         notifier.status(statusLine())
         if let line = summary.takeIfDue(now: now) {
@@ -207,6 +210,16 @@ public final class Daemon {
             + (configRefused == nil ? "" : "; the last reload was refused: running the configuration read before")
     }
 
+    /// A feed's stored state, read at start or at a reload, as the gauges count it: a state of
+    /// another URL (changed while the daemon was stopped) is the old address's, not this feed's.
+    func noteStanding(of feed: FeedConfig, _ state: FeedState?) {
+        guard let state, state.belongs(to: feed.url) else {
+            standing[feed.name] = nil
+            return
+        }
+        standing[feed.name] = (state.consecutiveErrors, state.gone)
+    }
+
     // Seams for Daemon+Schedule.swift.
     var configPathForReload: String { configPath }
     var currentFeeds: [FeedConfig] { config.feeds }
@@ -215,7 +228,7 @@ public final class Daemon {
         config = fresh
         alerts.update(fresh)
         let names = Set(fresh.feeds.map(\.name))
-        errorsByFeed = errorsByFeed.filter { names.contains($0.key) }
+        standing = standing.filter { names.contains($0.key) }
         notifier.status(statusLine())
     }
 

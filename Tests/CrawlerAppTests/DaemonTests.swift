@@ -264,4 +264,32 @@ import Testing
         #expect(health.status == 200)
         #expect(health.body.contains("scheduler alive, store writable"))
     }
+    /// Round 23: the failing-feeds gauge counted only feeds fetched since the daemon started, so
+    /// after a restart it read 0 while a feed backed off for hours was still failing, and a gone
+    /// feed (never polled again) was nowhere in /metrics.
+    @Test func failingAndGoneFeedsAreCountedFromTheStoreAtStart() async throws {
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/broken": return ServedResponse(status: 500, text: "down")
+            case "/gone": return ServedResponse(status: 410, text: "gone")
+            default: return ServedResponse(text: FeedFarm(feeds: 1, itemsPerFeed: 1).document(feed: 0))
+            }
+        }
+        let feeds = [("broken", "/broken"), ("gone", "/gone"), ("healthy", "/feed")]
+        var lines = ["store: ./store", "interval: 1h", "timeout: 5s", "feeds:"]
+        for (name, path) in feeds { lines += ["  - url: \(server.url(path))", "    name: \(name)"] }
+        try folder.write(lines.joined(separator: "\n") + "\n", to: "feeds.yaml")
+        for _ in 0..<5 { _ = try CrawlerProcess.run(["once"], in: folder.path) }
+        let polled = server.requests.count
+        let daemon = try DaemonProcess(arguments: ["run", "--startup-spread", "0s", "--metrics", "127.0.0.1:0"],
+                                       in: folder.path)
+        defer { _ = daemon.terminate() }
+        let port = try #require(daemon.waitFor { $0["event"] == "metrics" }.first?["port"])
+        usleep(2_500_000)
+        let metrics = try #require(await get("http://127.0.0.1:\(port)/metrics"))
+        #expect(metrics.body.contains("crawler_feeds 3"))
+        #expect(metrics.body.contains("crawler_feeds_failing 1"))
+        #expect(metrics.body.contains("crawler_feeds_gone 1"))
+        #expect(server.requests.count == polled, "nothing was due: the figures come from the store")
+    }
 }
