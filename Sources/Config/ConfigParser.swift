@@ -61,7 +61,7 @@ public struct ConfigParser: Sendable {
         try reader.rejectUnknownKeys(allowed: Self.globalKeys)
         let store = try reader.string("store") ?? "./store"
         var config = CrawlerConfig(storePath: resolve(path: store))
-        config.interval = try reader.duration("interval") ?? config.interval
+        config.interval = try reader.duration("interval", atLeastASecond: true) ?? config.interval
         config.concurrency = try reader.positiveInt("concurrency") ?? config.concurrency
         config.perHostConcurrency = try reader.positiveInt("per_host_concurrency") ?? config.perHostConcurrency
         config.userAgent = try reader.string("user_agent") ?? config.userAgent
@@ -79,8 +79,8 @@ public struct ConfigParser: Sendable {
         try parseFleet(reader, into: &config)
         var defaults = FeedConfig(name: "", url: "", interval: config.interval)
         defaults.adaptive = try reader.bool("adaptive") ?? false
-        defaults.minInterval = try reader.duration("min_interval")
-        defaults.maxInterval = try reader.duration("max_interval")
+        defaults.minInterval = try reader.duration("min_interval", atLeastASecond: true)
+        defaults.maxInterval = try reader.duration("max_interval", atLeastASecond: true)
         defaults.allowPrivateNetworks = try reader.bool("allow_private_networks") ?? false
         config.allowPrivateNetworks = defaults.allowPrivateNetworks
         defaults.request = try RequestSettingsParser(parser: self).global(reader)
@@ -158,10 +158,10 @@ public struct ConfigParser: Sendable {
         }
         feed.author = try reader.string("author")
         feed.image = try reader.string("image")
-        feed.interval = try reader.duration("interval") ?? defaults.interval
+        feed.interval = try reader.duration("interval", atLeastASecond: true) ?? defaults.interval
         feed.adaptive = try reader.bool("adaptive") ?? defaults.adaptive
-        feed.minInterval = try reader.duration("min_interval") ?? defaults.minInterval
-        feed.maxInterval = try reader.duration("max_interval") ?? defaults.maxInterval
+        feed.minInterval = try reader.duration("min_interval", atLeastASecond: true) ?? defaults.minInterval
+        feed.maxInterval = try reader.duration("max_interval", atLeastASecond: true) ?? defaults.maxInterval
         if let low = feed.minInterval, let high = feed.maxInterval, low > high {
             throw error(at: reader.node("min_interval") ?? node, key: "\(path).min_interval",
                         "is longer than max_interval; the bounds are the wrong way round")

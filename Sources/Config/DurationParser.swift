@@ -12,13 +12,16 @@ enum DurationParser {
         unboundedSeconds(text, allowZero: allowZero).flatMap { $0 <= maximumSeconds ? $0 : nil }
     }
 
-    /// Seconds, whatever their number, or nil when the text is not a positive duration.
+    /// Seconds, whatever their number, or nil when the text is not a positive duration. Units are
+    /// lowercase (`5M` read as minutes could have meant months), each written once, largest first
+    /// (`1h30m1h` is a slip, not two and a half hours).
     static func unboundedSeconds(_ text: String, allowZero: Bool = false) -> Double? {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
         var total = 0.0
         var number = ""
         var sawUnit = false
-        let characters = Array(text.trimmingSpaces().lowercased())
+        var lastUnit = Double.infinity
+        let characters = Array(text.trimmingSpaces())
         var index = 0
         while index < characters.count {
             let character = characters[index]
@@ -31,6 +34,8 @@ enum DurationParser {
                     unit = 0.001
                     index += 1
                 }
+                guard unit < lastUnit else { return nil }
+                lastUnit = unit
                 total += value * unit
                 number = ""
                 sawUnit = true

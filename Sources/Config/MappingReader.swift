@@ -99,7 +99,9 @@ struct MappingReader {
     }
 
     /// `allowZero` admits `0` and `0s` (e.g. no gap between requests), which a poll interval must not be.
-    func duration(_ key: String, allowZero: Bool = false) throws(ConfigError) -> Double? {
+    /// A duration; with `atLeastASecond`, one of a second or more (a poll interval of `5ms`
+    /// read as 0 s polled a feed as fast as it answered).
+    func duration(_ key: String, allowZero: Bool = false, atLeastASecond: Bool = false) throws(ConfigError) -> Double? {
         guard let text = try string(key) else { return nil }
         if allowZero, ["0", "0s", "0ms"].contains(text.trimmingSpaces()) { return 0 }
         // newsboat's reload-time is minutes, ours were seconds: `interval: 30` meant two
@@ -110,8 +112,12 @@ struct MappingReader {
                                "'\(text)' has no unit; write \(bare)s or \(bare)m (seconds or minutes)")
         }
         guard let seconds = DurationParser.unboundedSeconds(text) else {
-            throw parser.error(at: node(key)!, key: qualified(key),
-                               "'\(text)' is not a duration; use forms like 45s, 15m, 2h, 1d")
+            let zero = DurationParser.unboundedSeconds(text, allowZero: true) == 0
+            throw parser.error(at: node(key)!, key: qualified(key), zero ? "'\(text)' must be more than zero"
+                               : "'\(text)' is not a duration; use forms like 45s, 15m, 2h30m, 1d (lowercase units, each once, largest first)")
+        }
+        if atLeastASecond, seconds < 1 {
+            throw parser.error(at: node(key)!, key: qualified(key), "'\(text)' is under a second; the shortest is 1s")
         }
         try refuseBeyondMaximum(key, text, seconds)
         return seconds

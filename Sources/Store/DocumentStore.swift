@@ -86,11 +86,14 @@ public final class DocumentStore {
         let temporary = try folder.folder("tmp")
         let indexPath = try IndexFile.path(in: folder)
         // A new index beside documents would take none of them for stored: every item again.
-        if !setAsideBrokenIndex, Self.isEmptyFile(indexPath), let top = Self.folderHoldingFiles(folder) {
+        if !setAsideBrokenIndex, Self.isEmptyFile(indexPath), let top = LostIndex.folderHoldingFiles(folder) {
             throw .refused(path: indexPath, reason: "is missing or empty, and the store holds documents under \(top)/: "
                            + "a crawl now would store every item again; run `crawler store rebuild-index` to index them first")
         }
         (index, brokenIndexKeptAs) = try Self.openIndex(indexPath, setAsideBroken: setAsideBrokenIndex)
+        if !setAsideBrokenIndex, let document = try LostIndex.unindexedDocument(in: folder, database: index.database) {
+            throw LostIndex.refusal(indexPath: indexPath, document: document)
+        }
         writer = DocumentWriter(root: folder, temporaryFolder: temporary, layout: layout, durable: durable)
         if !durable {
             index.synchronousMode = "OFF"
@@ -98,7 +101,7 @@ public final class DocumentStore {
         }
         // Before the temp files go: an interrupted rewrite's new text waits in one of them.
         let finishedRewrites = try Self.finishRewrites(index: index, root: folder, temporary: temporary, durable: durable)
-        var recovery = Recovery(removedTemporaryFiles: temporary.removeFiles())
+        var recovery = Recovery(removedTemporaryFiles: temporary.removeTemporaryFiles())
         recovery.finishedRewrites = finishedRewrites
         (recovery.completedDocuments, recovery.forgottenDocuments) = try Self.resolvePending(
             index: index, root: folder, durable: durable)
@@ -113,29 +116,6 @@ public final class DocumentStore {
         var info = stat(), wal = stat()
         guard stat(path, &info) == 0 else { return true }
         return info.st_size == 0 && (stat(path + "-wal", &wal) != 0 || wal.st_size == 0)
-    }
-
-    /// The first folder of the store (any layout's, not `tmp/` or `assets/`) that holds a file at
-    /// any depth: documents of an earlier `document_path:` count too.
-    private static func folderHoldingFiles(_ root: StoreFolder) -> String? {
-        for entry in root.entries() where entry.kind == .folder && entry.name != "tmp" && entry.name != "assets"
-            && !KnownLayouts.isSiteOutput(entry.name) {
-            if holdsFiles(root, under: entry.name) { return entry.name }
-        }
-        return nil
-    }
-
-    /// Whether the folder `top` holds a file at any depth (stops at the first found).
-    private static func holdsFiles(_ root: StoreFolder, under top: String) -> Bool {
-        guard let start = try? root.folder(top, creating: false) else { return false }
-        var folders = [start]
-        while let folder = folders.popLast() {
-            for entry in folder.entries() {
-                if entry.kind == .file { return true }
-                if entry.kind == .folder, let inner = try? folder.folder(entry.name, creating: false) { folders.append(inner) }
-            }
-        }
-        return false
     }
 
     /// The store's own connection to the index, for the extensions in other files.

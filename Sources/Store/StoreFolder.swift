@@ -178,10 +178,12 @@ final class StoreFolder: Sendable {
         SystemCalls.unlinkat(descriptor, name) == 0
     }
 
-    /// Removes every entry that is not a folder (temp files a crash left); returns how many.
-    /// Links go too, as links: unlinkat never touches what they point at.
-    func removeFiles() -> Int {
-        entries().filter { $0.kind != .folder && remove($0.name) }.count
+    /// Removes the crawler's temp files a crash left (every one is named `….tmp`); returns how
+    /// many. Only those: a site folder given as the store may have a `tmp/` of its own, whose
+    /// files a first crawl removed. Links so named go too, as links: unlinkat never touches what
+    /// they point at.
+    func removeTemporaryFiles() -> Int {
+        entries().filter { $0.kind != .folder && $0.name.hasSuffix(".tmp") && remove($0.name) }.count
     }
 
     /// Flushes every dirty page of this folder's filesystem. The root's descriptor, open since

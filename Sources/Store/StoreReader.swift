@@ -44,6 +44,13 @@ public final class StoreReader {
         feedStates = isNew ? nil : try FeedStateTable(database: database)
     }
 
+    /// Refuses, as crawls do, an index that knows no document beside documents (lost or
+    /// replaced): read as it is, every feed looked never fetched, and a monitoring check passed.
+    public func checkIndexKnowsItsDocuments() throws(StoreError) {
+        guard let document = try LostIndex.unindexedDocument(in: folder, database: isNew ? nil : database) else { return }
+        throw LostIndex.refusal(indexPath: root + "/" + IndexFile.name, document: document)
+    }
+
     public func allFeedStates() throws(StoreError) -> [FeedState] {
         try feedStates?.all() ?? []
     }

@@ -26,6 +26,7 @@ struct Explain: ParsableCommand {
         let recent: [StoreReader.RecentDocument]
         do {
             reader = try StoreReader(path: try location.path())
+            try reader.checkIndexKnowsItsDocuments()
             // A feed renamed since the last crawl: its old name's state, as `status` shows it.
             let renamed = try settings.flatMap { settings in
                 StatusRows.build(settings, states: try reader.allFeedStates(), now: WallClock.now())

@@ -56,7 +56,9 @@ struct Status: ParsableCommand {
                 }
                 printError("crawler: " + missing + "; every feed is listed as never fetched")
             } else {
-                states = try StoreReader(path: path).allFeedStates()
+                let reader = try StoreReader(path: path)
+                try reader.checkIndexKnowsItsDocuments()
+                states = try reader.allFeedStates()
             }
         } catch let exit as ExitCode {
             throw exit

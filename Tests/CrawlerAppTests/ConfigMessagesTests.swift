@@ -42,6 +42,23 @@ import Testing
                     with: "feeds.yaml:3: feeds[0].interval: '90' has no unit; write 90s or 90m (seconds or minutes)")
     }
 
+    /// Round 23: `interval: 5ms` was taken (listed as "every 0s", the feed polled as fast as it
+    /// answered), `1h30m1h` read as 2h30m, and `5M` as five minutes; `0s` was "not a duration".
+    @Test func anIntervalUnderASecondOrWrittenLooselyIsRefused() throws {
+        let cases = [
+            ("feeds:\n  - url: SERVER/healthy\n    interval: 5ms\n",
+             "feeds.yaml:3: feeds[0].interval: '5ms' is under a second; the shortest is 1s"),
+            ("min_interval: 500ms\nfeeds:\n  - url: SERVER/healthy\n",
+             "feeds.yaml:1: min_interval: '500ms' is under a second; the shortest is 1s"),
+            ("interval: 1h30m1h\nfeeds:\n  - url: SERVER/healthy\n",
+             "feeds.yaml:1: interval: '1h30m1h' is not a duration; use forms like 45s, 15m, 2h30m, 1d (lowercase units, each once, largest first)"),
+            ("interval: 5M\nfeeds:\n  - url: SERVER/healthy\n",
+             "feeds.yaml:1: interval: '5M' is not a duration; use forms like 45s, 15m, 2h30m, 1d (lowercase units, each once, largest first)"),
+            ("interval: 0s\nfeeds:\n  - url: SERVER/healthy\n", "feeds.yaml:1: interval: '0s' must be more than zero"),
+        ]
+        for (yaml, message) in cases { try refused(yaml, with: message) }
+    }
+
     @Test func aURLWithASpaceIsNamedForTheSpace() throws {
         try refused("feeds:\n  - url: SERVER/healthy\n  - url: http://example.org/my feed.xml\n",
                     with: "feeds.yaml:3: feeds[1].url: 'http://example.org/my feed.xml' contains a space; "
