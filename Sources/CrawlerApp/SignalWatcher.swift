@@ -27,10 +27,10 @@ public final class SignalWatcher: Sendable {
         sources = installed
     }
 
-    /// For the daemon, before its first log line: a closed log pipe (`crawler run | tee`, tee
-    /// gone) loses the log, not the crawl; the user signals mean nothing here, and their default
-    /// action would end it without a word.
-    public static func ignoreSignalsThatWouldEndADaemon() {
+    /// For `run` and `once`, before the first log line: a closed pipe (`crawler run | tee`, tee
+    /// gone; `crawler once | head`) loses output, not the crawl, nor its exit status; the user
+    /// signals mean nothing here, and their default action would end it without a word.
+    public static func ignoreSignalsThatWouldEndACrawl() {
         for number in [SIGPIPE, SIGUSR1, SIGUSR2] { signal(number, SIG_IGN) }
     }
 

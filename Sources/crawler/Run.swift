@@ -33,7 +33,7 @@ struct Run: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        SignalWatcher.ignoreSignalsThatWouldEndADaemon()
+        SignalWatcher.ignoreSignalsThatWouldEndACrawl()
         crawler_fix_malloc_mmap_threshold(128 << 10)  // glibc's own starting value, kept for good
         let logger = try logging.makeLogger()
         let signals = SignalWatcher()

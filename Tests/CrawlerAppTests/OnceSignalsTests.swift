@@ -1,0 +1,49 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// Signals and a closed output during `crawler once`, through the real binary: only SIGTERM and
+/// SIGINT stop a pass (README), and what was fetched is stored either way.
+@Suite struct OnceSignalsTests {
+    let folder = TemporaryFolder()
+
+    /// Feeds `healthy` and `slow` (which answers after `delay` seconds).
+    private func serveFeeds(delay: Double) throws -> LoopbackHTTPServer {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
+        let server = try LoopbackHTTPServer { request in
+            let slow = request.path.hasSuffix("/1.xml")
+            return ServedResponse(text: farm.document(feed: slow ? 1 : 0), delay: slow ? delay : 0)
+        }
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        return server
+    }
+
+    /// Round 23: SIGUSR1 ended a pass at once (exit 138, no summary, no log line), though the
+    /// README says the user signals are ignored.
+    @Test func theUserSignalsDoNotEndAPass() throws {
+        let server = try serveFeeds(delay: 1.5)
+        let once = try DaemonProcess(arguments: ["once"], in: folder.path)
+        defer { _ = once.terminate() }
+        for _ in 0..<100 where server.requests.count < 2 { usleep(20_000) }
+        once.signal(SIGUSR1)
+        once.signal(SIGUSR2)
+        let start = Date()
+        while once.process.isRunning && Date().timeIntervalSince(start) < 20 { usleep(20_000) }
+        #expect(once.process.terminationReason == .exit && once.process.terminationStatus == 0)
+        #expect(folder.files(under: "store/posts").count == 4)
+    }
+
+    /// Round 23: `crawler once | head -1` stored everything, then died of SIGPIPE writing its
+    /// summary (exit 141): a timer's unit read that as a failed pass.
+    @Test func aClosedOutputPipeDoesNotFailThePass() throws {
+        _ = try serveFeeds(delay: 0.3)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "set -o pipefail; '\(CrawlerProcess.binary)' once 2>/dev/null | true"]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(folder.files(under: "store/posts").count == 4)
+    }
+}
