@@ -10,7 +10,8 @@ struct Add: AsyncParsableCommand {
         commandName: "add",
         abstract: "Add a feed to feeds.yaml, given its URL or the URL of a page that links to it.",
         discussion: """
-            A page is searched for <link rel="alternate"> feeds; the first one that parses is added. \
+            A page is searched for <link rel="alternate"> feeds; the first one that parses is added \
+            (of the first ten the page lists). \
             The feed is fetched and parsed before anything is written. A feed the page links to must be \
             http:// or https://, and neither it nor a redirect may lead to a loopback or private address \
             unless --allow-private-networks is given (or allow_private_networks: true is set in the file).
@@ -83,7 +84,8 @@ struct Add: AsyncParsableCommand {
         let linked = NetworkAccess.discovered(from: url, allowsPrivateNetworks: allowPrivate, hint: SingleFetch.commandLineHint)
         // A link that did not work is worth a line, but not an error line when a later one does.
         var passedOver: [String] = []
-        for candidate in candidates {
+        // The page is someone else's: thousands of links, each costing a timeout, kept `add` busy for hours.
+        for candidate in candidates.prefix(Self.linksTried) {
             guard URLAuthority.isWeb(candidate) else {
                 printError("crawler: refused: \(url) links to \(candidate); a linked feed must be http:// or https://")
                 continue
@@ -102,9 +104,17 @@ struct Add: AsyncParsableCommand {
             }
         }
         for note in passedOver { printError("crawler: \(note)") }
-        printError("crawler: \(url) links to \(candidates.joined(separator: ", ")), but none of them could be added")
+        if candidates.count > Self.linksTried {
+            printError("crawler: \(url) links to \(candidates.count) feeds; the first \(Self.linksTried) were tried, "
+                       + "and none could be added (add one of the others by its own URL)")
+        } else {
+            printError("crawler: \(url) links to \(candidates.joined(separator: ", ")), but none of them could be added")
+        }
         throw ExitCode.failure
     }
+
+    /// How many of a page's feed links `add` asks for, in the page's order.
+    static let linksTried = 10
 
     /// Where permanent redirects (301, 308) from `url` lead, up to the first temporary one: a
     /// 302 or 307 may point at a signed, expiring address or one node of a balancer.

@@ -149,4 +149,19 @@ import Testing
         #expect(run.stdout == "passed over \(server.url("/missing.xml")): HTTP 404\n"
                 + "added 127.0.0.1:\(server.port)/feed.xml  \(server.url("/feed.xml"))  (rss2, \"新浪财经－国內\", 0 items)\n")
     }
+    /// Round 23: a page with 2,000 feed links that do not answer kept `add` asking each in turn
+    /// (at `timeout: 30s`, some sixteen hours). The first ten are tried, and the rest named.
+    @Test func aPageWithThousandsOfFeedLinksCostsTenRequests() throws {
+        let server = try LoopbackHTTPServer { request in
+            guard request.path == "/blog/" else { return ServedResponse(status: 404, text: "") }
+            let links = (0..<2000).map { "<link rel=\"alternate\" type=\"application/rss+xml\" href=\"/dead/\($0).xml\">" }
+            return ServedResponse(contentType: "text/html", text: links.joined(separator: "\n"))
+        }
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["add", server.url("/blog/")], in: folder.path)
+        #expect(run.status == 1)
+        #expect(server.requests.count == 11, "the page and ten of its links")
+        #expect(run.stderr.contains("links to 2000 feeds; the first 10 were tried, and none could be added"), "\(run.stderr)")
+        #expect(folder.read("feeds.yaml") == "feeds: []\n")
+    }
 }
