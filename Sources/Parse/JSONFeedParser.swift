@@ -60,7 +60,10 @@ enum JSONFeedParser {
                              notes: inout ParseNotes) -> Item {
         var item = Item()
         item.id = string(entry["id"]) ?? (entry["id"] as? NSNumber)?.stringValue
-        item.title = string(entry["title"]).map { HTMLText.line.text(of: $0) } ?? ""
+        // Plain text by the JSON Feed spec, read as an RSS title is: formatting tags and `<br>` go,
+        // and `Vector<int>` or `the <script> tag` keep their words (read as HTML they lost them,
+        // and two titles that differed there became one post).
+        item.title = string(entry["title"]).map(FieldText.title) ?? ""
         item.link = string(entry["url"]).map { URLResolver.resolve($0, against: feedURL) }
         item.author = author(of: entry) ?? feedAuthor
         // A date that does not read is said, as an XML feed's is: the item is dated when first seen.

@@ -28,6 +28,26 @@ import Testing
         return (run, stored)
     }
 
+    /// Round 23: JSON Feed titles are plain text, but were read as HTML: `How to use the <script>
+    /// tag` was stored as `How to use the`, and `Faster Vector<int> sorting` and `Faster
+    /// Vector<float> sorting` (same body) both became `Faster Vector sorting`: the second was
+    /// taken for a duplicate and never stored. They read as RSS titles do.
+    @Test func aJSONFeedTitleIsPlainTextAndKeepsItsWords() throws {
+        let json = """
+            {"version":"https://jsonfeed.org/version/1.1","title":"J","items":[
+            {"id":"1","title":"How to use the <script> tag safely","content_text":"one"},
+            {"id":"2","title":"Faster Vector<int> sorting","content_text":"same body"},
+            {"id":"3","title":"Faster Vector<float> sorting","content_text":"same body"},
+            {"id":"4","title":"AT&amp;T and <b>bold</b> news","content_text":"two"}]}
+            """
+        let (run, stored) = try crawl(["json": json])
+        #expect(run.stdout.contains("4 new, 0 dup"), "\(run.stdout)")
+        for title in ["How to use the _script_ tag safely", "Faster Vector_int_ sorting", "Faster Vector_float_ sorting",
+                      "AT&T and bold news"] {
+            #expect(stored.contains { $0.contains("title: '\(title)'") }, "\(title): \(stored)")
+        }
+    }
+
     /// Round 15: a YouTube channel's feed carries a video's words in `media:description` only, a
     /// podcast's in `itunes:summary`, a JSON Feed item may have only `summary`: each post was
     /// stored empty. And `content_text` ran its lines and paragraphs together on one line.
