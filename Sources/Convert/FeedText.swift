@@ -20,12 +20,34 @@ enum FeedText {
     /// nil for a value without a letter or a decimal digit (`..`, `!!!`, `&`, `…`, an emoji): Hugo
     /// keeps only those in a path, so it is no name there (`/categories//`, or `..` reaching out
     /// of the folder). `index.xml` and `index.html` (any case) are the files Hugo writes beside
-    /// the term folders: such a term failed the whole build, so its dots become `_`.
+    /// the term folders: such a term failed the whole build, so its dots become `_`. A term's
+    /// link is `/categories/<term>/`: `#` and `?` ended the path there, and `%2e%2e` read as
+    /// `..`, so those are `_`; so is a leading dot (a hidden folder, which servers keep to
+    /// themselves). And a term is a folder name: one over 255 bytes (a 280-letter channel title)
+    /// failed the build, so a term is cut to `maximumCategoryBytes`.
     static func category(_ text: String) -> String? {
-        let value = mapped(text, [UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""),
-                                  UInt8(ascii: "/"), UInt8(ascii: "\\")])
+        var value = mapped(text, [UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "/"),
+                                  UInt8(ascii: "\\"), UInt8(ascii: "#"), UInt8(ascii: "?"), UInt8(ascii: "%")])
         guard value.unicodeScalars.contains(where: { naming.contains($0.properties.generalCategory) }) else { return nil }
-        return value.lowercased().hasPrefix("index.") ? mapped(value, [UInt8(ascii: ".")]) : value
+        if value.hasPrefix(".") { value = "_" + value.dropFirst() }
+        if value.lowercased().hasPrefix("index.") { value = mapped(value, [UInt8(ascii: ".")]) }
+        return cut(value, toBytes: maximumCategoryBytes)
+    }
+
+    /// Well under a folder name's 255 bytes, whatever Hugo or Jekyll add to it.
+    static let maximumCategoryBytes = 100
+
+    /// The longest prefix of whole characters within `bytes` bytes, without trailing spaces.
+    private static func cut(_ text: String, toBytes bytes: Int) -> String {
+        guard text.utf8.count > bytes else { return text }
+        var kept = "", count = 0
+        for character in text {
+            count += character.utf8.count
+            guard count <= bytes else { break }
+            kept.append(character)
+        }
+        while kept.last?.isWhitespace == true { kept.removeLast() }
+        return kept
     }
 
     /// Letters and decimal digits, as Hugo keeps them in a path: `²`, `½`, `Ⅻ` are neither.

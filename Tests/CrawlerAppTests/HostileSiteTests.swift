@@ -179,6 +179,42 @@ import Testing
         #expect(!categories.isEmpty && categories.allSatisfy { $0.contains { $0.isLetter || $0.isNumber } }, "\(categories)")
     }
 
+    /// Round 23: a channel title of 280 letters (every post's category) or an item's category of
+    /// 100 Chinese characters made a term folder over 255 bytes, and the whole Hugo build failed;
+    /// `C#` linked to `/categories/c#/` (the browser went to `/categories/c`), `%2e%2e` to `..`.
+    @Test func hugoBuildsWithLongCategoriesAndEachTermsLinkReachesItsPage() throws {
+        let hugo = try SiteBuilder.hugo()
+        let healthy = Self.feed(channel: "Healthy", items: [Self.item("h1", title: "Healthy post", body: "<p>fine</p>")])
+        let longTitle = String(repeating: "My very long blog name ", count: 12)
+        let categories = [String(repeating: "长", count: 100), "C#", "%2e%2e", ".hidden", "what?now"]
+        var feeds = ["/healthy": healthy, "/long": Self.feed(channel: longTitle, items: [Self.item("l1", title: "Long")])]
+        for (index, category) in categories.enumerated() {
+            feeds["/c\(index)"] = Self.feed(channel: "Feed \(index)", items: [Self.item("c\(index)", title: "Post \(index)",
+                                                                                    category: category)])
+        }
+        let server = try serve(feeds)
+        try crawl(server, feeds: ["healthy", "long"] + categories.indices.map { "c\($0)" }, output: "hugo", store: "./store")
+        try buildHugoSite(hugo, disabling: "[\"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]",
+                          layouts: ["_default/single.html": "POST {{ .Content }}",
+                                    "_default/list.html": "LIST {{ .Title }}",
+                                    "_default/terms.html": "TERMS {{ range .Data.Terms }}<a href=\"{{ .Page.RelPermalink }}\">x</a> {{ end }}"])
+        let healthyDocument = try #require(folder.files(under: "store/posts").first {
+            folder.read("store/posts/" + $0)?.contains("<p>fine</p>") == true
+        })
+        #expect(folder.read("hugo-site/public/posts/" + healthyDocument.dropLast(".html".count) + "/index.html")?
+            .contains("<p>fine</p>") == true)
+        // Every term's link, as a browser reads it (up to a `#` or `?`, `%2e` decoded), is its page.
+        let terms = try #require(folder.read("hugo-site/public/categories/index.html"))
+        let links = terms.matches(of: /href="([^"]*)"/).map { String($0.1) }
+        #expect(links.count == 2 + 2 * categories.count, "\(terms)")
+        for link in links {
+            let path = String(link.prefix { $0 != "#" && $0 != "?" })
+            let file = try #require(path.removingPercentEncoding, "\(link)")
+            #expect(path == link && !file.contains("/."), "\(link)")
+            #expect(folder.read("hugo-site/public" + file + "index.html")?.hasPrefix("LIST ") == true, "\(link)")
+        }
+    }
+
     /// Hugo's summary and Hexo's excerpt end at the first `<!--more-->`, Jekyll's at the first
     /// blank line: a feed that put either inside `<font style="display:none">` hid every later post
     /// and the footer of the home page. The home page now holds every post's summary closed.
