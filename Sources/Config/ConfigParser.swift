@@ -210,7 +210,7 @@ public struct ConfigParser: Sendable {
             throw error(at: reader.node("document_path") ?? reader.node("output")!, key: "document_path",
                         "'\(config.documentPath)' \(problem)")
         }
-        if let problem = MarkdownDocumentPath.problem(config.documentPath, output: config.output) {
+        if let problem = SiteDocumentPath.problem(config.documentPath, output: config.output) {
             throw error(at: reader.node("document_path") ?? reader.node("output")!, key: "document_path",
                         "'\(config.documentPath)' \(problem)")
         }

@@ -84,6 +84,20 @@ import Testing
                 "\(run.stderr)")
     }
 
+    /// Round 23: only Markdown was refused; Hugo renders an `.org` document with Org mode, which
+    /// made a feed's `[[javascript:alert(1)][click me]]` a working link in the site.
+    @Test func aHugoOrJekyllDocumentPathMustEndInHTML() throws {
+        for (output, path) in [("hugo", "posts/{hash}.org"), ("jekyll", "_posts/{year}-{month}-{day}-{hash}.adoc"),
+                               ("hugo", "posts/{hash}")] {
+            try folder.write("output: \(output)\ndocument_path: \(path)\nfeeds: []\n", to: "feeds.yaml")
+            let run = try crawler(["check"])
+            #expect(run.status == 2)
+            #expect(run.stderr.contains("feeds.yaml:2: document_path: '\(path)' must end in .html"), "\(run.stderr)")
+        }
+        try folder.write("output: hugo\ndocument_path: posts/{hash}.htm\nfeeds: []\n", to: "feeds.yaml")
+        #expect(try crawler(["check"]).status == 0)
+    }
+
     /// `check` said "valid" and "writable" after `output:` changed on a store with documents, and
     /// the next `once` refused with exit 2; and as root it called `/proc/nostore` writable.
     @Test func checkSaysWhatWouldStopTheNextCrawl() throws {
