@@ -86,7 +86,16 @@ struct CleanHTMLWriter {
             let value = attribute.name == "style" ? InlineStyle.contained(attribute.value) ?? "" : attribute.value
             output += " " + attribute.name + "=\"" + HTMLEscaping.attribute(value) + "\""
         }
+        if name == "img" && !Self.hasReferrerPolicy(node) { output += " referrerpolicy=\"no-referrer\"" }
         output += ">"
+    }
+
+    /// The body rewrites give every image `referrerpolicy` (image hosts refuse a hot-linked image
+    /// with a Referer, and it tells them which site shows it); one they read as a comment or a
+    /// stylesheet (`<!-->` is an empty comment to HTML, `<style>` in a `<select>` no stylesheet)
+    /// went without, so the tree's images are checked, and given it when rebuilt.
+    static func hasReferrerPolicy(_ node: GumboNodeView) -> Bool {
+        node.attributes.contains { $0.name == "referrerpolicy" }
     }
 
     /// A stylesheet is raw text: kept only when closed in the source, unable to close itself early,

@@ -45,6 +45,7 @@ struct SafetyCheck {
                   node.attributes.allSatisfy({ $0.name != "style" || InlineStyle.isContained($0.value) }) else { return false }
             // A style the input ended inside swallows the page after it.
             if name == "style" && !node.hasEndTag { return false }
+            if name == "img" && !CleanHTMLWriter.hasReferrerPolicy(node) { return false }
             return allClean(node.children, inStyle: name == "style", depth: depth + 1)
         case .text:
             // A start tag the tree builder ignored (it may act in the page) leaves its source in a text

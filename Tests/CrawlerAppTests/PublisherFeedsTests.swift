@@ -48,6 +48,25 @@ import Testing
         }
     }
 
+    /// Round 23: an image the body rewrites read as a comment or a stylesheet (`<!-->` opens and
+    /// closes an empty comment in HTML; `<style>` inside `<select>` is no stylesheet) got no
+    /// `referrerpolicy`, yet the sanitizer kept it: the site's address went to the feed's image
+    /// host as the Referer.
+    @Test func everyImageKeptGoesWithoutAReferer() throws {
+        let rss = """
+            <?xml version="1.0"?><rss version="2.0"><channel><title>Images</title><link>https://images.example/</link>
+            <item><title>Comment</title><guid>1</guid><description><![CDATA[<!--><img src="https://t.example/b.png">-->]]></description></item>
+            <item><title>Select</title><guid>2</guid><description><![CDATA[<select><style></select><img src="https://t.example/c.png"></style></select>]]></description></item>
+            </channel></rss>
+            """
+        let (_, stored) = try crawl(["images": rss])
+        for title in ["Comment", "Select"] {
+            let document = try #require(stored.first { $0.contains("title: '\(title)'") }, "\(stored)")
+            let images = document.matches(of: /<img[^>]*>/).map { String($0.0) }
+            #expect(!images.isEmpty && images.allSatisfy { $0.contains("referrerpolicy=\"no-referrer\"") }, "\(document)")
+        }
+    }
+
     /// Round 15: a YouTube channel's feed carries a video's words in `media:description` only, a
     /// podcast's in `itunes:summary`, a JSON Feed item may have only `summary`: each post was
     /// stored empty. And `content_text` ran its lines and paragraphs together on one line.
