@@ -34,8 +34,13 @@ public enum FeedParser {
         guard bytes.count <= maximumDocumentSize else {
             throw .malformed("document of \(bytes.count) bytes is larger than the \(maximumDocumentSize) we read")
         }
-        if let offset = StartTagGuard.firstAbsurdTag(in: bytes, shouldStop: { limits.stopReason() != nil }) {
+        switch StartTagGuard.problem(in: bytes, shouldStop: { limits.stopReason() != nil }) {
+        case .attributes(let offset):
             throw .malformed("the start tag at byte \(offset) has more than \(StartTagGuard.maximumAttributes) attributes")
+        case .elements:
+            throw .malformed("more than \(StartTagGuard.maximumElements) elements (markup written into the items' text, "
+                             + "not escaped): too many to read")
+        case nil: break
         }
         // Each pass over the whole document is linear, but a large one takes a while: the limits
         // are asked between them too.

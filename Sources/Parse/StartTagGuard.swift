@@ -1,25 +1,38 @@
 internal import Foundation  // memchr
 
-/// Finds a start tag with more attributes than any real feed carries, before libxml2 sees it:
-/// libxml2 2.9 checks each attribute against every earlier one of its tag, so one tag with
-/// 300,000 attributes took 70 s. One pass over the bytes, quote-aware so that `>` inside an
-/// attribute value cannot hide the rest of the tag; comments, CDATA sections and processing
-/// instructions are stepped over whole, as libxml2 reads them (a `'` in one opens no quote).
+/// Finds what would make libxml2 take minutes or gigabytes, before it sees the document, in one
+/// pass over the bytes, quote-aware so that `>` inside an attribute value cannot hide the rest of
+/// the tag; comments, CDATA sections and processing instructions are stepped over whole, as
+/// libxml2 reads them (a `'` in one opens no quote).
+/// - A start tag with more attributes than any real feed carries: libxml2 2.9 checks each
+///   attribute against every earlier one of its tag, so one tag with 300,000 attributes took 70 s.
+/// - More elements than any real feed holds: every element costs a tree node or two (some 75
+///   bytes of memory for each byte of `<p>x<li>y<br>` written as markup in an item), so a 26 MB
+///   body of them took 1.9 GB, and a few such feeds at once the whole machine.
 enum StartTagGuard {
     /// Far above the few dozen of any real element; at this many the check costs libxml2 a few ms.
     static let maximumAttributes = 2_000
+    /// Far above a real feed's (a hundred entries of XHTML content hold some 50,000): at this
+    /// many, a broken document's item of nothing else takes some 90 MB to read.
+    static let maximumElements = 250_000
 
-    /// The byte offset of the first start tag with more than `maximumAttributes` attributes.
-    /// `shouldStop` is asked every megabyte (this scan visits every byte); once it says yes, the
-    /// scan gives up and finds nothing: the caller stops too.
-    static func firstAbsurdTag(in bytes: [UInt8], shouldStop: () -> Bool = { false }) -> Int? {
-        bytes.withUnsafeBufferPointer { firstAbsurdTag(in: $0, shouldStop: shouldStop) }
+    enum Problem: Equatable {
+        /// The byte offset of the first start tag with more than `maximumAttributes` attributes.
+        case attributes(offset: Int)
+        /// More than `maximumElements` start tags.
+        case elements
+    }
+
+    /// What is wrong, first found. `shouldStop` is asked every megabyte (this scan visits every
+    /// byte); once it says yes, the scan gives up and finds nothing: the caller stops too.
+    static func problem(in bytes: [UInt8], shouldStop: () -> Bool = { false }) -> Problem? {
+        bytes.withUnsafeBufferPointer { problem(in: $0, shouldStop: shouldStop) }
     }
 
     /// Kept out of line: inlined into the parser's entry, its loop kept its state on the stack.
     @inline(never)
-    private static func firstAbsurdTag(in buffer: UnsafeBufferPointer<UInt8>, shouldStop: () -> Bool) -> Int? {
-        var index = 0, tagStart = -1, equals = 0
+    private static func problem(in buffer: UnsafeBufferPointer<UInt8>, shouldStop: () -> Bool) -> Problem? {
+        var index = 0, tagStart = -1, equals = 0, elements = 0
         var quote: UInt8 = 0
         var nextCheck = 1 << 20
         guard let start = buffer.baseAddress else { return nil }
@@ -56,12 +69,16 @@ enum StartTagGuard {
                 }
                 tagStart = index
                 equals = 0
+                if index + 1 < buffer.count, buffer[index + 1] != UInt8(ascii: "/") {
+                    elements += 1
+                    if elements > maximumElements { return .elements }
+                }
             } else if tagStart >= 0 {
                 if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
                     quote = byte
                 } else if byte == UInt8(ascii: "=") {
                     equals += 1
-                    if equals > maximumAttributes { return tagStart }
+                    if equals > maximumAttributes { return .attributes(offset: tagStart) }
                 } else if byte == UInt8(ascii: ">") {
                     tagStart = -1
                 }

@@ -44,6 +44,29 @@ import Testing
         }
     }
 
+    /// Round 23: HTML written unescaped into an item (`<p>x<li>y<br>` as markup, not text) became
+    /// a libxml2 tree and a copy of it, some 75 bytes for each byte of the body: 26 MB took 1.9 GB,
+    /// four such feeds 3.7 GB, enough to have the daemon killed with every healthy feed. Such a
+    /// document is refused before it is read, by name, and the healthy feed is stored.
+    @Test func aDocumentOfMarkupTooDenseToReadIsRefusedBesideAHealthyFeed() throws {
+        let dense = """
+            <?xml version="1.0"?><rss version="2.0"><channel><title>Dense</title><link>https://example.org/</link>
+            <item><title>Dense item</title><guid>d</guid><description>\(String(repeating: "<p>x<li>y<br>", count: 100_000))\
+            </description></item></channel></rss>
+            """
+        let server = try LoopbackHTTPServer { request in
+            ServedResponse(text: request.path == "/dense" ? dense : Self.feed(title: "healthy", body: "<p>fine</p>"))
+        }
+        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/dense"))\n    name: dense\n"
+                         + "  - url: \(server.url("/healthy"))\n    name: healthy\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 1)
+        let failure = run.stderr.split(separator: "\n").map { LogLine(String($0)) }.first { $0["feed"] == "dense" && $0["event"] == "fetch" }
+        #expect(failure?["error"]?.contains("more than 250000 elements") == true, "\(run.stderr.suffix(1500))")
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.count == 1 && stored[0].contains("<p>fine</p>"))
+    }
+
     /// Gumbo's tree builder: nesting overflowed the stack, and both took seconds of CPU per item.
     /// End tags that close nothing nest as deep (the estimate counted each as closing one: 780 KB
     /// of `<div>x</span>` took 13 s, quadratic, and 2 MB of `<p>` `<b>x</p>` eight minutes, past
