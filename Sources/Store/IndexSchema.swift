@@ -7,7 +7,7 @@
 /// hash order; documents go in by rowid (appended) and provenance by feed (a feed's items sit
 /// together), and the second commit of a batch touches only `pending`.
 enum IndexSchema {
-    static let version = 13
+    static let version = 14
 
     /// Every table the index may hold, read from the statements that create them.
     static var tableNames: [String] {
@@ -107,5 +107,7 @@ enum IndexSchema {
         11: RevisionTables.adoptionMigration,
         // What a feed's last body asked of its pollers, for the polls that bring no body (FeedState.feedHints).
         12: "ALTER TABLE feed_state ADD COLUMN feed_hints TEXT;",
+        // Posts two feeds carry, and tombstones that hold back one feed's documents only (see RevisionTables).
+        13: RevisionTables.sharingTables,
     ]
 }

@@ -9,6 +9,7 @@ final class RevisionIndex {
     private let upsertSource: SQLiteStatement
     private let insertVersion: SQLiteStatement
     private let lookupFile: SQLiteStatement
+    private let addReader: SQLiteStatement
 
     init(database: SQLiteDatabase) throws(StoreError) {
         self.database = database
@@ -23,6 +24,7 @@ final class RevisionIndex {
             ON CONFLICT (feed, item, hash) DO UPDATE SET written = max(written, excluded.written)
             """)
         lookupFile = try Self.prepareLookup(on: database)
+        addReader = try database.prepare("INSERT OR IGNORE INTO readers (short, feed) VALUES (?1, ?2)")
     }
 
     /// The document an item lives in, by its feed and identity, through any connection.
@@ -69,6 +71,8 @@ final class RevisionIndex {
     /// `storedNow`: by feed, how many new documents this batch stored (a moved feed's new posts).
     /// `writtenAlike`: whether the post's file holds what this feed would write for the item, byte
     /// for byte (its channel's title, its author, its settings): only such a post is adopted.
+    /// A post another configured feed stored is recorded as this feed's reading too (`readers`):
+    /// the storing feed's `keep:` then does not forget it.
     func linkDuplicates(_ documents: [Document], adoptingUnlessOwnedBy configured: Set<String>?,
                         storedNow: [String: Int] = [:], writtenAlike: (Document) -> Bool = { _ in true },
                         storedAt: Timestamp) throws(StoreError) -> (adopted: [Document], contested: [Document]) {
@@ -82,6 +86,10 @@ final class RevisionIndex {
         try database.transaction { () throws(StoreError) in
             for document in missing {
                 guard let owners = try adoption.owners(of: document) else { continue }
+                // Another configured feed's post, which this feed carries too: it must stay as both read it.
+                if !owners.contains(document.feed), !owners.isDisjoint(with: configured ?? owners) {
+                    try addReader.run([.text(document.shortHash), .text(document.feed)])
+                }
                 if owners.contains(document.feed) {
                     // Not to a post corrected since: its text is another now, and a new story that
                     // came with its first text ("Developing story…") would write over it.

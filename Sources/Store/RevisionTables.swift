@@ -17,6 +17,12 @@
 /// - `held_versions`: each version a replaced document has held (its short hash), with the item's
 ///   own date of that version: for the dedupe (a feed a poll behind brings a text the post held)
 ///   and for `keep:`, which ranks a corrected post by its latest version's date.
+/// - `readers`: documents another feed stored first that a feed found as its own item's text (a
+///   planet polled before the blog, a scraper before its victim): the storing feed's `keep:` does
+///   not forget them. (Its corrections still replace them: a blog's typo fix is one post, read by
+///   its planet too, and which of two feeds is the original the store cannot tell.)
+/// - `tombstone_scopes`: tombstones a feed's `keep:` made, which hold back that feed's documents
+///   only: another feed carrying the text stores it (one `store forget` made holds every feed's).
 enum RevisionTables {
     static let create = """
         CREATE TABLE IF NOT EXISTS item_files (
@@ -37,7 +43,14 @@ enum RevisionTables {
         );
         CREATE TABLE IF NOT EXISTS store_profile (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
-        """ + adoptionTables
+        """ + adoptionTables + sharingTables
+
+    /// Schema 14 (see `readers` and `tombstone_scopes` above).
+    static let sharingTables = """
+        CREATE TABLE IF NOT EXISTS readers (short TEXT NOT NULL, feed TEXT NOT NULL, PRIMARY KEY (short, feed)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS tombstone_scopes (short TEXT PRIMARY KEY, feed TEXT NOT NULL) WITHOUT ROWID;
+
+        """
 
     static let adoptionTables = """
         CREATE TABLE IF NOT EXISTS adoptions (feed TEXT NOT NULL, short TEXT NOT NULL, PRIMARY KEY (feed, short)) WITHOUT ROWID;

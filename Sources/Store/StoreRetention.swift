@@ -16,7 +16,8 @@ extension DocumentStore {
     /// Nothing forgotten when nothing was past the bound, and then nothing was written.
     public func applyRetention(_ keep: Retention, feed: String, now: Timestamp) throws(StoreError) -> RetentionOutcome {
         // Newest first; a read of the feed's own provenance rows (they sit together, by feed). Not
-        // those it adopted: another feed may have stored them (a planet adopts a blog's posts).
+        // those it adopted: another feed may have stored them (a planet adopts a blog's posts); nor
+        // those another feed carries too (`readers`): the other feed's post would go with them.
         // A post keeps the date it was published with when its item is corrected (its URL is made
         // of it); how recent it is counts its versions' own dates too: a republished item was
         // forgotten first, as the oldest, by `keep: 3`. (Not the time a version came: a view
@@ -28,6 +29,7 @@ extension DocumentStore {
             JOIN documents ON documents.short = provenance.short
             WHERE provenance.feed = ?1 AND provenance.short NOT IN (SELECT short FROM pending)
                 AND provenance.short NOT IN (SELECT short FROM adoptions WHERE feed = ?1)
+                AND provenance.short NOT IN (SELECT short FROM readers WHERE feed != ?1)
             ORDER BY recency DESC, documents.id DESC
             """)
         var rows: [IndexedDocument] = []
@@ -55,7 +57,7 @@ extension DocumentStore {
         }
         guard !chosen.isEmpty else { return outcome }
         let assets = try assets(usedBy: chosen.map(\.shortHash))
-        try Tombstones.bury(chosen.map { (short: $0.shortHash, path: $0.path) }, at: now, in: indexDatabase)
+        try Tombstones.bury(chosen.map { (short: $0.shortHash, path: $0.path) }, at: now, onlyFor: feed, in: indexDatabase)
         // A file that cannot go is named by `verify` (forgotten, yet on disk).
         _ = removeFiles(chosen.map(\.path))
         try folder.syncFileSystem()

@@ -7,13 +7,17 @@ enum Tombstones {
     /// The short hashes of `documents` that were forgotten, by hash or by item identity.
     static func forgotten(_ documents: [Document], in database: SQLiteDatabase) throws(StoreError) -> Set<String> {
         guard !documents.isEmpty, try database.integer("SELECT EXISTS (SELECT 1 FROM tombstones)") != 0 else { return [] }
-        let byHash = try database.prepare("SELECT 1 FROM tombstones WHERE short = ?1")
+        // One a feed's `keep:` made holds back that feed's documents only (`tombstone_scopes`).
+        let byHash = try database.prepare("""
+            SELECT 1 FROM tombstones WHERE short = ?1
+                AND NOT EXISTS (SELECT 1 FROM tombstone_scopes WHERE short = ?1 AND feed != ?2)
+            """)
         let byItem = try database.prepare("SELECT 1 FROM tombstone_items WHERE feed = ?1 AND item = ?2")
         return try database.reading { () throws(StoreError) in
             var found: Set<String> = []
             for document in documents {
                 var hit = false
-                try byHash.run([.text(document.shortHash)]) { _ in hit = true }
+                try byHash.run([.text(document.shortHash), .text(document.feed)]) { _ in hit = true }
                 if !hit { try byItem.run([.text(document.feed), .text(document.itemIdentity)]) { _ in hit = true } }
                 if hit { found.insert(document.shortHash) }
             }
@@ -35,7 +39,12 @@ enum Tombstones {
     /// `item_files` have no index by document (each would cost every batch of a crawl writes
     /// all over it), so a statement per document scanned each table once per document, and
     /// forgetting 1,000 documents of a 50,000-document store took 25 s. Each is scanned once now.
-    static func bury(_ documents: [(short: String, path: String)], at time: Timestamp,
+    ///
+    /// `onlyFor`: a feed's `keep:` forgets for that feed alone: its new tombstones hold back its own
+    /// documents, not another feed's with the same text (a scraper polled first stored a blog's
+    /// story, forgot it by its bound, and the blog's story was never stored), and the versions its
+    /// posts held are not buried. Without it (`store forget`), every feed is held back.
+    static func bury(_ documents: [(short: String, path: String)], at time: Timestamp, onlyFor feed: String? = nil,
                      in database: SQLiteDatabase) throws(StoreError) {
         guard !documents.isEmpty else { return }
         try database.execute("""
@@ -45,10 +54,18 @@ enum Tombstones {
         try database.transaction { () throws(StoreError) in
             try database.execute("DELETE FROM temp.forgetting;")
             for document in documents { try add.run([.text(document.short), .text(document.path)]) }
+            if let feed {
+                try database.prepare("""
+                    INSERT OR IGNORE INTO tombstone_scopes (short, feed)
+                        SELECT short, ?1 FROM temp.forgetting WHERE short NOT IN (SELECT short FROM tombstones)
+                    """).run([.text(feed)])
+            } else {
+                try database.execute("DELETE FROM tombstone_scopes WHERE short IN \(chosen);")
+            }
             let stamp = try database.prepare(
                 "INSERT OR REPLACE INTO tombstones (short, path, forgotten_at) SELECT short, path, ?1 FROM temp.forgetting")
             try stamp.run([.integer(time.secondsSince1970)])
-            try database.prepare(Self.versionsSQL).run([.integer(time.secondsSince1970)])
+            if feed == nil { try database.prepare(Self.versionsSQL).run([.integer(time.secondsSince1970)]) }
             try database.execute(Self.buryingSQL)
         }
     }
@@ -94,6 +111,7 @@ enum Tombstones {
         DELETE FROM sources WHERE document IN \(chosen);
         DELETE FROM held_versions WHERE document IN \(chosen);
         DELETE FROM adoptions WHERE short IN \(chosen);
+        DELETE FROM readers WHERE short IN \(chosen);
         DELETE FROM temp.forgetting;
         """
 }

@@ -114,7 +114,20 @@ import Testing
                 """)
         }
         let index = try DocumentIndex(path: path)
-        #expect(try index.database.integer("PRAGMA user_version") == 13)
+        #expect(try index.database.integer("PRAGMA user_version") == IndexSchema.version)
         #expect(try index.database.integer("SELECT count(*) FROM feed_state WHERE feed = 'f' AND feed_hints IS NULL") == 1)
+    }
+
+    /// Version 14 records the posts two feeds carry, and tombstones that hold back one feed only.
+    @Test func version14AddsReadersAndScopedTombstones() throws {
+        let path = folder + ".sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let index = try DocumentIndex(path: path)
+            try index.database.execute("DROP TABLE readers; DROP TABLE tombstone_scopes; PRAGMA user_version = 13;")
+        }
+        let index = try DocumentIndex(path: path)
+        #expect(try index.database.integer("PRAGMA user_version") == 14)
+        #expect(try index.database.integer("SELECT count(*) FROM readers") + index.database.integer("SELECT count(*) FROM tombstone_scopes") == 0)
     }
 }
