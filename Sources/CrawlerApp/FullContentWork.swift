@@ -9,20 +9,23 @@ internal import Logging
 /// goes on to be stored as soon as its own pages are back, while other feeds keep moving.
 /// A page that fails leaves its item out, unseen, with the feed's validators unsaved, so the
 /// feed's next fetch reads it again and tries the page again; once the item is a day old (or
-/// when it has no date to tell), the feed's own body is stored instead.
+/// when it has no date to tell), the feed's own body is stored instead. Pages not back by the
+/// feed's deadline (`SetAsideDeadline`) fail the same way.
 struct FullContentWork {
     struct Entry {
         var prepared: FeedProcessor.Prepared
         var processor: FeedProcessor
         var source: FeedReader.Source
         var fetcher: ArticleFetch
-        /// Pages not back yet, and items to leave out for a later fetch.
-        var pending = 0
+        /// Items whose pages are not back yet, and items to leave out for a later fetch.
+        var pending: Set<Int> = []
         var retried: Set<Int> = []
         /// The pages read, by item: a document rendered again (its images kept) keeps its page.
         var articles: [Int: ArticleBody] = [:]
         /// Short hashes of the feed's documents the store held when the feed was set aside.
         var stored: Set<String> = []
+        /// When its pages still out are given up on.
+        var deadline = ContinuousClock.now
     }
 
     private var entries: [Int: Entry] = [:]
@@ -45,13 +48,14 @@ struct FullContentWork {
     mutating func add(_ prepared: FeedProcessor.Prepared, processor: FeedProcessor, source: FeedReader.Source,
                       stored: Set<String>, config: CrawlerConfig) -> (requests: [FetchRequest], ready: Entry?) {
         var entry = Entry(prepared: prepared, processor: processor, source: source,
-                          fetcher: ArticleFetch(feed: processor.feed, config: config), stored: stored)
+                          fetcher: ArticleFetch(feed: processor.feed, config: config), stored: stored,
+                          deadline: SetAsideDeadline.from(now: .now, config: config))
         let id = nextID
         var requests: [FetchRequest] = []
         for (index, document) in prepared.documents.enumerated() where !stored.contains(document.shortHash) {
             guard let link = source.items[index].link, URLAuthority.isWeb(link) else { continue }
             requests.append(entry.fetcher.request(key: "\(Self.prefix)\(id)/\(index)", link: link))
-            entry.pending += 1
+            entry.pending.insert(index)
         }
         guard !requests.isEmpty else { return ([], entry) }
         nextID += 1
@@ -98,9 +102,9 @@ struct FullContentWork {
     /// feed's last page (its items to retry still in it: see `finished`).
     mutating func accept(_ page: Page, logger: Logger, now: Timestamp) -> Entry? {
         guard var entry = entries[page.id] else { return nil }
+        guard entry.pending.remove(page.index) != nil else { return nil }
         apply(page, to: &entry, logger: logger, now: now)
-        entry.pending -= 1
-        guard entry.pending == 0 else {
+        guard entry.pending.isEmpty else {
             entries[page.id] = entry
             return nil
         }
@@ -121,6 +125,29 @@ struct FullContentWork {
         let ids = entries.filter { feeds.contains($0.value.processor.feed.name) }.map(\.key)
         let names = Set(ids.compactMap { entries.removeValue(forKey: $0)?.processor.feed.name })
         return (names, ids.map { "\(Self.prefix)\($0)/" })
+    }
+
+    /// Entries past their deadline, each page still out failed as a page that failed for now, and
+    /// the start of their pages' keys, so the pages still waiting for a slot are withdrawn.
+    mutating func overdue(at instant: ContinuousClock.Instant, patience: Duration, logger: Logger,
+                          now: Timestamp) -> (entries: [Entry], keyPrefixes: [String]) {
+        let ids = entries.filter { $0.value.deadline <= instant }.map(\.key).sorted()
+        var late: [Entry] = []
+        for id in ids {
+            guard var entry = entries.removeValue(forKey: id) else { continue }
+            logger.warning("articles_overdue", metadata: [
+                "feed": "\(entry.processor.feed.name)", "waiting": "\(entry.pending.count)",
+                "error": "\(SetAsideDeadline.reason(patience, what: "its items' pages"))",
+            ])
+            for index in entry.pending.sorted() {
+                let url = entry.source.items[index].link ?? ""
+                let page = Page(id: id, index: index, url: url, outcome: .failed(SetAsideDeadline.reason(patience, what: "the page")))
+                apply(page, to: &entry, logger: logger, now: now)
+            }
+            entry.pending = []
+            late.append(entry)
+        }
+        return (late, ids.map { "\(Self.prefix)\($0)/" })
     }
 
     private func apply(_ page: Page, to entry: inout Entry, logger: Logger, now: Timestamp) {

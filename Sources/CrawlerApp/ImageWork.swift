@@ -14,7 +14,8 @@ internal import Logging
 /// every Referer refused) leaves its item out, unseen, with the feed's validators unsaved, as
 /// an article page does: the feed's next fetch tries again; once the item is a day old (or has
 /// no date to tell) it is stored with the remote URL. Nothing is ever rewritten in place later,
-/// so a crash can only cost an image fetched twice.
+/// so a crash can only cost an image fetched twice. Images not back by the feed's deadline
+/// (`SetAsideDeadline`) fail for now.
 struct ImageWork {
     struct Job {
         var entry: FullContentWork.Entry
@@ -31,6 +32,8 @@ struct ImageWork {
         var refused: [String: String] = [:]
         var failed: [String: String] = [:]
         var pending = 0
+        /// When its images still out are given up on.
+        var deadline: ContinuousClock.Instant
         /// Documents with more images than `perDocument`, and how many stayed remote.
         var capped: [Int: Int] = [:]
 
@@ -64,8 +67,9 @@ struct ImageWork {
 
     /// Sets a feed aside until its documents' images are back; `kept` tells which URLs the store
     /// has a copy of already. Returns the requests, or the job itself when it needs none.
-    mutating func add(_ entry: FullContentWork.Entry, kept: ([String]) -> [String: String]) -> (requests: [FetchRequest], ready: Job?) {
-        var job = Job(entry: entry, fetcher: ImageFetch(feed: entry.processor.feed))
+    mutating func add(_ entry: FullContentWork.Entry, deadline: ContinuousClock.Instant,
+                      kept: ([String]) -> [String: String]) -> (requests: [FetchRequest], ready: Job?) {
+        var job = Job(entry: entry, fetcher: ImageFetch(feed: entry.processor.feed), deadline: deadline)
         let rules = ItemRuleSet(entry.processor.feed.rules)
         for index in Self.documentsToKeep(entry) {
             let item = entry.source.items[index]
@@ -136,6 +140,28 @@ struct ImageWork {
         jobs[parts[0]] = nil
         heldBytes -= job.fetchedBytes
         return ([], job)
+    }
+
+    /// Jobs past their deadline, each image still out failed for now, and the start of their
+    /// images' keys, so the images still waiting for a slot are withdrawn.
+    mutating func overdue(at instant: ContinuousClock.Instant, patience: Duration, logger: Logger) -> (jobs: [Job], keyPrefixes: [String]) {
+        let ids = jobs.filter { $0.value.deadline <= instant }.map(\.key).sorted()
+        var late: [Job] = []
+        for id in ids {
+            guard var job = jobs.removeValue(forKey: id) else { continue }
+            let out = job.urls.filter {
+                job.kept[$0] == nil && job.fetched[$0] == nil && job.refused[$0] == nil && job.failed[$0] == nil
+            }
+            logger.warning("images_overdue", metadata: [
+                "feed": "\(job.entry.processor.feed.name)", "waiting": "\(out.count)",
+                "error": "\(SetAsideDeadline.reason(patience, what: "its posts' images"))",
+            ])
+            for url in out { job.failed[url] = SetAsideDeadline.reason(patience, what: "the image") }
+            job.pending = 0
+            heldBytes -= job.fetchedBytes
+            late.append(job)
+        }
+        return (late, ids.map { "\(Self.prefix)\($0)/" })
     }
 
     /// Shut down with images outstanding: these feeds are neither stored nor reported.

@@ -213,6 +213,7 @@ public final class PipelineFlow {
         while reading.isFull || reading.oldestIsFinished { await takeOne() }
         while pages.oldestIsFinished { await takePage() }
         while writer.hasFinished { deliver(await writer.finishOldest()) }
+        await giveUpOverdue()
         await relieveBacklog()
         // A small batch is not kept waiting for company: stored within about a second of its first feed.
         if batch.isFull { await flush() }
@@ -369,7 +370,8 @@ public final class PipelineFlow {
         }
         deliver(await writer.finishAll())
         let feed = entry.processor.feed.name
-        let (requests, ready) = images.add(entry) { urls in (try? files.keptAssets(for: urls, feed: feed)) ?? [:] }
+        let deadline = SetAsideDeadline.from(now: .now, config: pipeline.config)
+        let (requests, ready) = images.add(entry, deadline: deadline) { urls in (try? files.keptAssets(for: urls, feed: feed)) ?? [:] }
         if let ready { await storeImages(ready, in: files) }
         session.submit(requests)
     }
@@ -380,6 +382,20 @@ public final class PipelineFlow {
         let (requests, done) = images.accept(result)
         session.submit(requests)
         if let done, let files = store as? DocumentStore { await storeImages(done, in: files) }
+    }
+
+    /// Feeds whose pages or images are not all back by their deadline go on without them: those
+    /// still waiting for a slot are withdrawn, and an answer under way is ignored when it comes.
+    private func giveUpOverdue() async {
+        guard !articles.isEmpty || !images.isEmpty else { return }
+        let instant = ContinuousClock.now, patience = SetAsideDeadline.patience(pipeline.config)
+        let pages = articles.overdue(at: instant, patience: patience, logger: pipeline.logger, now: pipeline.clock())
+        let pictures = images.overdue(at: instant, patience: patience, logger: pipeline.logger)
+        guard !pages.entries.isEmpty || !pictures.jobs.isEmpty else { return }
+        session.withdraw([], keyPrefixes: Set(pages.keyPrefixes + pictures.keyPrefixes))
+        for entry in pages.entries { await keepImages(entry) }
+        guard let files = store as? DocumentStore else { return }
+        for job in pictures.jobs { await storeImages(job, in: files) }
     }
 
     /// The images first, durably, then the documents pointing at them go to the batch. Images
