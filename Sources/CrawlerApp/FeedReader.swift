@@ -78,6 +78,10 @@ struct FeedReader: Sendable {
                 break
             }
             lastWeight = item.contentHTML.utf8.count + (item.summary?.utf8.count ?? 0)
+            if item.isBlank {
+                reading.notes.blankItems += 1
+                continue
+            }
             if let drop = rules?.drop(item) {
                 reading.dropped.append(DroppedItem(item: item, reason: drop.reason))
                 continue

@@ -12,6 +12,7 @@ extension ParseNotes {
             pairs.append(("unreadable_date", unreadableDate))
             pairs.append(("unreadable_dates", "\(unreadableDates)"))
         }
+        if blankItems > 0 { pairs.append(("blank_items", "\(blankItems)")) }
         return pairs
     }
 }
@@ -28,6 +29,12 @@ extension Pipeline {
         if let date = notes["unreadable_date"] {
             logger.warning("date_unreadable", metadata: ["feed": "\(report.feed)", "date": "\(date)",
                                                          "count": "\(notes["unreadable_dates"] ?? "1")"])
+        }
+        if let blank = notes["blank_items"] {
+            logger.warning("items_blank", metadata: [
+                "feed": "\(report.feed)", "count": "\(blank)",
+                "reason": "no title, text, link, enclosure or image: nothing to post, not stored",
+            ])
         }
     }
 }
