@@ -146,7 +146,7 @@ public struct ConfigParser: Sendable {
             throw error(at: reader.node("url") ?? node, key: "\(path).url", FeedURL.problem(with: url))
         }
         let name = try reader.string("name") ?? parsed.defaultName
-        if let problem = FeedNames.problem(with: name) {
+        if let problem = FeedNames.problem(with: name, madeFromURL: reader.node("name") == nil) {
             throw error(at: reader.node("name") ?? node, key: "\(path).name", problem)
         }
         var feed = FeedConfig(name: name, url: url, line: node.mark?.line ?? 0)
@@ -285,8 +285,16 @@ public struct ConfigParser: Sendable {
 /// feed in every log line: a line break or tab would start rows of its own. Other controls are
 /// shown escaped wherever the name is printed.
 public enum FeedNames {
-    static func problem(with name: String) -> String? {
+    /// Far past any name worth reading; a name of megabytes was taken, and written into every
+    /// state row, document record and log line of its feed.
+    static let maximumBytes = 1_000
+
+    static func problem(with name: String, madeFromURL: Bool = false) -> String? {
         if name.allSatisfy({ $0 == " " }) { return "is empty; give the feed a name or leave name: out" }
+        if name.utf8.count > maximumBytes {
+            let made = madeFromURL ? " (made from its url's host and path: give the feed a shorter name:)" : ""
+            return "is \(name.utf8.count) bytes long; a feed's name may be \(maximumBytes) at most\(made)"
+        }
         guard name.unicodeScalars.contains(where: breaksLines) else { return nil }
         return "must be one line of text, without line breaks, tabs or other C0 controls"
     }

@@ -10,7 +10,7 @@ struct FeedURL {
     // checks thousands of URLs at every start.
     init?(_ text: String) {
         let bytes = text.utf8
-        guard !bytes.contains(where: { $0 <= UInt8(ascii: " ") || $0 == 0x7F }),
+        guard bytes.count <= Self.maximumBytes, !bytes.contains(where: { $0 <= UInt8(ascii: " ") || $0 == 0x7F }),
               let schemeEnd = Self.firstSchemeSeparator(in: bytes) else { return nil }
         scheme = String(text[..<schemeEnd]).lowercased()
         guard ["http", "https", "file"].contains(scheme) else { return nil }
@@ -39,10 +39,17 @@ struct FeedURL {
         return nil
     }
 
+    /// Far past any real feed's URL (servers refuse request lines past 8 KB): a URL of megabytes
+    /// was taken, and stored with every state and log line of its feed.
+    static let maximumBytes = 8_192
+
     /// Why `text` is not a feed URL, for the message that refuses it.
     static func problem(with written: String) -> String {
         // The message is printed and logged: a password that makes the URL invalid (a space in
         // it) must not be.
+        if written.utf8.count > maximumBytes {
+            return "'\(escaped(String(written.prefix(60))))…' is \(written.utf8.count) bytes long; a feed's url may be \(maximumBytes) at most"
+        }
         let text = SecretRedaction.redactURL(written)
         if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             return "'\(escaped(text))' holds a line break or another control character; write it as %0A, %09..."

@@ -59,6 +59,20 @@ import Testing
         for (yaml, message) in cases { try refused(yaml, with: message) }
     }
 
+    /// Round 23: a feed name of 5 MB was taken and written into every row and log line of its
+    /// feed (the index grew by 50 MB), and a URL of megabytes with it.
+    @Test func aNameOrURLOfMegabytesIsRefused() throws {
+        let long = String(repeating: "n", count: 1_001), path = String(repeating: "a", count: 1_200)
+        try refused("feeds:\n  - url: SERVER/healthy\n    name: \(long)\n",
+                    with: "feeds.yaml:3: feeds[0].name: is 1001 bytes long; a feed's name may be 1000 at most")
+        try refused("feeds:\n  - url: http://example.org/\(path)\n",
+                    with: "feeds.yaml:2: feeds[0].name: is 1212 bytes long; a feed's name may be 1000 at most "
+                        + "(made from its url's host and path: give the feed a shorter name:)")
+        let url = "http://example.org/" + String(repeating: "a", count: 9_000)
+        try refused("feeds:\n  - url: SERVER/healthy\n  - url: \(url)\n    name: huge\n",
+                    with: "feeds.yaml:3: feeds[1].url: '\(url.prefix(60))…' is 9019 bytes long; a feed's url may be 8192 at most")
+    }
+
     @Test func aURLWithASpaceIsNamedForTheSpace() throws {
         try refused("feeds:\n  - url: SERVER/healthy\n  - url: http://example.org/my feed.xml\n",
                     with: "feeds.yaml:3: feeds[1].url: 'http://example.org/my feed.xml' contains a space; "
