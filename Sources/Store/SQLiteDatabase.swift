@@ -16,7 +16,7 @@ final class SQLiteDatabase {
             | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW
         let name = readOnly ? Self.uri(path, query: immutable ? "immutable=1" : "mode=ro") : path
         guard sqlite3_open_v2(name, &connection, flags, nil) == SQLITE_OK, let connection else {
-            let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            let message = connection.map { Self.message(of: $0) } ?? "cannot open"
             sqlite3_close(connection)
             throw .index(path: path, message: Self.permissionProblem(path) ?? message)
         }
@@ -114,7 +114,18 @@ final class SQLiteDatabase {
         return value
     }
 
-    var lastError: String { String(cString: sqlite3_errmsg(handle)) }
+    var lastError: String { Self.message(of: handle) }
+
+    /// SQLite's message, with the system's reason when a system call failed: "disk I/O error"
+    /// alone did not say that the disk was full.
+    static func message(of handle: OpaquePointer) -> String {
+        let message = String(cString: sqlite3_errmsg(handle))
+        let code = sqlite3_extended_errcode(handle) & 0xFF
+        let number = sqlite3_system_errno(handle)
+        guard [SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN].contains(code), number != 0 else { return message }
+        let reason = String(cString: strerror(number))
+        return message.contains(reason) ? message : "\(message) (\(reason))"
+    }
 }
 
 /// A prepared statement; reset and re-bound for every use.

@@ -1,0 +1,40 @@
+import CrawlerTestKit
+import Foundation
+import Testing
+
+/// A store on a disk that filled up, for real (a small tmpfs): the error says the disk is full,
+/// and what was stored stays. Round 23: the index's failure read "disk I/O error", no more.
+@Suite(.enabled(if: TemporaryMount.isPermitted, "mounting a tmpfs needs root"))
+struct FullDiskTests {
+    let folder = TemporaryFolder()
+
+    @Test func aFullDiskIsNamedAsOneAndTheStoredDocumentsStay() throws {
+        let server = try LoopbackHTTPServer { request in
+            let name = request.path.dropFirst()
+            return ServedResponse(text: GoldenDocument.rssFeed(items: ["<item><title>Story of \(name)</title>"
+                + "<link>https://example.org/\(name)</link><description>Body of \(name).</description></item>"]))
+        }
+        try folder.write("store: ./store\nfeeds:\n  - url: \(server.url("/first"))\n    name: first\n", to: "feeds.yaml")
+        try FileManager.default.createDirectory(atPath: folder.file("store"), withIntermediateDirectories: true)
+        let mount = try TemporaryMount(at: folder.file("store"))
+        defer { mount.unmount() }
+        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        let stored = folder.files(under: "store/posts")
+        #expect(stored.count == 1)
+        // Everything left but a few bytes taken.
+        #expect(FileManager.default.createFile(atPath: folder.file("store/filler"), contents: nil))
+        let filler = try #require(FileHandle(forWritingAtPath: folder.file("store/filler")))
+        while (try? filler.write(contentsOf: Data(count: 4096))) != nil {}
+        try? filler.close()
+        try folder.write("store: ./store\nfeeds:\n  - url: \(server.url("/first"))\n    name: first\n"
+                         + "  - url: \(server.url("/second"))\n    name: second\n", to: "feeds.yaml")
+        let full = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(full.status != 0)
+        #expect(full.stderr.contains("No space left on device"), "\(full.stderr.suffix(1500))")
+        #expect(!full.stderr.contains("disk I/O error\"") && !full.stderr.contains("disk I/O error\n"), "\(full.stderr.suffix(1500))")
+        try FileManager.default.removeItem(atPath: folder.file("store/filler"))
+        #expect(folder.files(under: "store/posts").filter(stored.contains) == stored)
+        let verify = try CrawlerProcess.run(["store", "verify"], in: folder.path)
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    }
+}
