@@ -121,8 +121,10 @@ public struct ConfigParser: Sendable {
                 throw error(at: entry, key: "feeds[\(index)].url", "duplicate of the feed on line \(first): \(feed.url)")
             }
             if let first = seenNames[feed.name] {
-                throw error(at: entry, key: "feeds[\(index)].name",
-                            "name '\(feed.name)' is already used by the feed on line \(first); names must be unique")
+                // Two URLs apart only in their query (`?cat=1`, `?cat=2`) make one name.
+                let made = entry["name"] == nil ? " (made from its url's host and path, without the query)" : ""
+                throw error(at: entry, key: "feeds[\(index)].name", "name '\(feed.name)'\(made) is already used by the "
+                            + "feed on line \(first); names must be unique\(made.isEmpty ? "" : ": give one of them a name:")")
             }
             seenURLs[identity] = feed.line
             seenNames[feed.name] = feed.line

@@ -73,6 +73,16 @@ import Testing
                     with: "feeds.yaml:3: feeds[1].url: '\(url.prefix(60))…' is 9019 bytes long; a feed's url may be 8192 at most")
     }
 
+    /// Round 23: two URLs apart only in their query got one name, and the message spoke of a
+    /// name the operator never wrote.
+    @Test func aNameMadeTwiceFromURLsIsSaidToBeMadeFromThem() throws {
+        try refused("feeds:\n  - url: http://example.org/feed?cat=1\n  - url: http://example.org/feed?cat=2\n",
+                    with: "feeds.yaml:3: feeds[1].name: name 'example.org/feed' (made from its url's host and path, without "
+                        + "the query) is already used by the feed on line 2; names must be unique: give one of them a name:")
+        try refused("feeds:\n  - url: SERVER/a\n    name: x\n  - url: SERVER/b\n    name: x\n",
+                    with: "feeds.yaml:4: feeds[1].name: name 'x' is already used by the feed on line 2; names must be unique")
+    }
+
     @Test func aURLWithASpaceIsNamedForTheSpace() throws {
         try refused("feeds:\n  - url: SERVER/healthy\n  - url: http://example.org/my feed.xml\n",
                     with: "feeds.yaml:3: feeds[1].url: 'http://example.org/my feed.xml' contains a space; "
