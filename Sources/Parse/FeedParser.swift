@@ -34,14 +34,17 @@ public enum FeedParser {
         guard bytes.count <= maximumDocumentSize else {
             throw .malformed("document of \(bytes.count) bytes is larger than the \(maximumDocumentSize) we read")
         }
-        switch StartTagGuard.problem(in: bytes, shouldStop: { limits.stopReason() != nil }) {
+        let scan = StartTagGuard.scan(bytes, shouldStop: { limits.stopReason() != nil })
+        switch scan.problem {
         case .attributes(let offset):
             throw .malformed("the start tag at byte \(offset) has more than \(StartTagGuard.maximumAttributes) attributes")
-        case .elements:
-            throw .malformed("more than \(StartTagGuard.maximumElements) elements (markup written into the items' text, "
-                             + "not escaped): too many to read")
+        case .elementsInOneItem:
+            throw .malformed("an item of more than \(StartTagGuard.maximumElements) elements (markup written into its "
+                             + "text, not escaped): too many to read")
         case nil: break
         }
+        // A broken document is read whole, as a tree: only one of a bounded size.
+        let whole = scan.elements <= StartTagGuard.maximumElements ? nil : scan.elements
         // Each pass over the whole document is linear, but a large one takes a while: the limits
         // are asked between them too.
         if let reason = limits.stopReason() { throw .cut(reason) }
@@ -57,7 +60,7 @@ public enum FeedParser {
         let repaired = EntityRepair.repair(input) ?? input
         if let reason = limits.stopReason() { throw .cut(reason) }
         guard plan.claimsUTF8 else {
-            return try parseXML(repaired, url: url, encoding: plan.encoding, limits: limits, notes: notes)
+            return try parseXML(repaired, url: url, encoding: plan.encoding, limits: limits, notes: notes, tooLarge: whole)
         }
         // libxml2 checks UTF-8 as it reads and stops at the first invalid byte; so read first,
         // and check the bytes only when the reader stopped (a whole pass saved on every good feed).
@@ -71,16 +74,20 @@ public enum FeedParser {
         let checked = CharsetDetector.checkingUTF8(repaired, encoding: plan.encoding, httpCharset: httpCharset)
         notes.note(checked)
         if checked.bytes != nil { notes.recovered = "invalid UTF-8 bytes replaced" }
-        return try parseXML(checked.bytes ?? repaired, url: url, encoding: checked.encoding, limits: limits, notes: notes)
+        return try parseXML(checked.bytes ?? repaired, url: url, encoding: checked.encoding, limits: limits, notes: notes,
+                            tooLarge: whole)
     }
 
-    /// Reads with libxml2's recovering fallback: always a feed, or an error.
-    private static func parseXML(_ bytes: [UInt8], url: String, encoding: String?,
-                                 limits: ParseLimits, notes: ParseNotes) throws(ParseError) -> LimitedFeed {
+    /// Reads with libxml2's recovering fallback: always a feed, or an error. `tooLarge`: the
+    /// document's elements, when too many to build a tree of (it is read only if well-formed).
+    private static func parseXML(_ bytes: [UInt8], url: String, encoding: String?, limits: ParseLimits,
+                                 notes: ParseNotes, tooLarge elements: Int?) throws(ParseError) -> LimitedFeed {
         var notes = notes
-        guard var feed = try readXML(bytes, url: url, encoding: encoding, treeFallback: true, limits: limits,
+        guard var feed = try readXML(bytes, url: url, encoding: encoding, treeFallback: elements == nil, limits: limits,
                                      notes: &notes) else {
-            throw .malformed("the reader stopped early")  // not reached: the fallback reads what it can
+            if let reason = limits.stopReason() { throw .cut(reason) }
+            throw .malformed("a broken document of \(elements ?? 0) elements, more than \(StartTagGuard.maximumElements): "
+                             + "too many to read whole (libxml2's recovering parser builds it in memory)")
         }
         feed.notes = notes
         return feed

@@ -6,39 +6,49 @@ internal import Foundation  // memchr
 /// libxml2 reads them (a `'` in one opens no quote).
 /// - A start tag with more attributes than any real feed carries: libxml2 2.9 checks each
 ///   attribute against every earlier one of its tag, so one tag with 300,000 attributes took 70 s.
-/// - More elements than any real feed holds: every element costs a tree node or two (some 75
-///   bytes of memory for each byte of `<p>x<li>y<br>` written as markup in an item), so a 26 MB
-///   body of them took 1.9 GB, and a few such feeds at once the whole machine.
+/// - More elements in one item than any real item holds: every element costs a tree node or two
+///   (some 75 bytes of memory for each byte of `<p>x<li>y<br>` written as markup in an item), and
+///   an item is read whole, so a 26 MB body of them took 1.9 GB, and a few such feeds at once the
+///   whole machine. A broken document is read whole (libxml2's recovering parser builds its
+///   tree): the caller bounds its elements in all (`Scan.elements`). A well-formed one of 60,000
+///   small items (300,000 elements) is read item by item, and is no danger.
 enum StartTagGuard {
     /// Far above the few dozen of any real element; at this many the check costs libxml2 a few ms.
     static let maximumAttributes = 2_000
-    /// Far above a real feed's (a hundred entries of XHTML content hold some 50,000): at this
-    /// many, a broken document's item of nothing else takes some 90 MB to read.
+    /// Far above a real item's (a long article in XHTML holds a few thousand): at this many, a
+    /// broken document's item of nothing else takes some 90 MB to read.
     static let maximumElements = 250_000
 
     enum Problem: Equatable {
         /// The byte offset of the first start tag with more than `maximumAttributes` attributes.
         case attributes(offset: Int)
-        /// More than `maximumElements` start tags.
-        case elements
+        /// An item (or what comes before the first) with more than `maximumElements` start tags.
+        case elementsInOneItem
     }
 
-    /// What is wrong, first found. `shouldStop` is asked every megabyte (this scan visits every
-    /// byte); once it says yes, the scan gives up and finds nothing: the caller stops too.
-    static func problem(in bytes: [UInt8], shouldStop: () -> Bool = { false }) -> Problem? {
-        bytes.withUnsafeBufferPointer { problem(in: $0, shouldStop: shouldStop) }
+    struct Scan: Equatable {
+        var problem: Problem?
+        /// Start tags in the whole document (up to the problem, if there is one).
+        var elements = 0
+    }
+
+    /// What is wrong, first found, and how many elements there are. `shouldStop` is asked every
+    /// megabyte (this scan visits every byte); once it says yes, the scan gives up and finds
+    /// nothing: the caller stops too.
+    static func scan(_ bytes: [UInt8], shouldStop: () -> Bool = { false }) -> Scan {
+        bytes.withUnsafeBufferPointer { scan($0, shouldStop: shouldStop) }
     }
 
     /// Kept out of line: inlined into the parser's entry, its loop kept its state on the stack.
     @inline(never)
-    private static func problem(in buffer: UnsafeBufferPointer<UInt8>, shouldStop: () -> Bool) -> Problem? {
-        var index = 0, tagStart = -1, equals = 0, elements = 0
+    private static func scan(_ buffer: UnsafeBufferPointer<UInt8>, shouldStop: () -> Bool) -> Scan {
+        var index = 0, tagStart = -1, equals = 0, elements = 0, inItem = 0
         var quote: UInt8 = 0
         var nextCheck = 1 << 20
-        guard let start = buffer.baseAddress else { return nil }
+        guard let start = buffer.baseAddress else { return Scan() }
         while index < buffer.count {
             if index >= nextCheck {
-                if shouldStop() { return nil }
+                if shouldStop() { return Scan(elements: elements) }
                 nextCheck = index + 1 << 20
             }
             // Outside a tag only a `<` matters, and inside a quoted value only its closing quote:
@@ -71,22 +81,44 @@ enum StartTagGuard {
                 equals = 0
                 if index + 1 < buffer.count, buffer[index + 1] != UInt8(ascii: "/") {
                     elements += 1
-                    if elements > maximumElements { return .elements }
+                    inItem = startsItem(buffer, at: index) ? 1 : inItem + 1
+                    if inItem > maximumElements { return Scan(problem: .elementsInOneItem, elements: elements) }
                 }
             } else if tagStart >= 0 {
                 if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
                     quote = byte
                 } else if byte == UInt8(ascii: "=") {
                     equals += 1
-                    if equals > maximumAttributes { return .attributes(offset: tagStart) }
+                    if equals > maximumAttributes { return Scan(problem: .attributes(offset: tagStart), elements: elements) }
                 } else if byte == UInt8(ascii: ">") {
                     tagStart = -1
                 }
             }
             index += 1
         }
-        return nil
+        return Scan(elements: elements)
     }
+
+    /// Whether the start tag at `index` is an `item` or `entry`, whatever its prefix (`rss:item`).
+    private static func startsItem(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        var position = index + 1, name = position
+        while position < buffer.count, position - index < 64 {
+            let byte = buffer[position]
+            if byte == UInt8(ascii: ":") {
+                name = position + 1
+            } else if byte <= UInt8(ascii: " ") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "/") {
+                break
+            }
+            position += 1
+        }
+        switch position - name {
+        case 4: return starts(buffer, with: item, at: name)
+        case 5: return starts(buffer, with: entry, at: name)
+        default: return false
+        }
+    }
+
+    private static let item = Array("item".utf8), entry = Array("entry".utf8)
 
     private static let sections: [(open: [UInt8], close: [UInt8])] = [
         (Array("<!--".utf8), Array("-->".utf8)), (Array("<![CDATA[".utf8), Array("]]>".utf8)),

@@ -77,6 +77,44 @@ import Testing
     }
 }
 
+/// Elements are bounded where they cost memory: in one item (read whole), and in a broken
+/// document (the recovering parser builds it whole). A well-formed archive of 60,000 small items
+/// (300,000 elements) was refused by a bound on the whole document.
+@Suite struct ElementCountTests {
+    static func feed(items: Int, broken: Bool = false) -> [UInt8] {
+        var text = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>\n"
+        for index in 0..<items {
+            text += "<item><title>i\(index)</title><guid>g\(index)</guid><link>https://e.org/\(index)</link>"
+                + "<description>d\(index)\(broken && index == 0 ? "<br>" : "")</description></item>\n"
+        }
+        return Array((text + "</channel></rss>").utf8)
+    }
+
+    @Test func aWellFormedFeedOfManySmallItemsIsRead() throws {
+        #expect(try FeedParser.parse(Self.feed(items: 60_000), url: "u").items.count == 60_000)
+    }
+
+    @Test func aBrokenDocumentOfTooManyElementsIsRefusedNamingTheCount() {
+        #expect {
+            try FeedParser.parse(Self.feed(items: 60_000, broken: true), url: "u")
+        } throws: { error in
+            "\(error)".contains("a broken document of 300004 elements, more than 250000: too many to read whole")
+        }
+        // A broken one of fewer is read as ever.
+        #expect((try? FeedParser.parse(Self.feed(items: 1_000, broken: true), url: "u").items.count) == 1_000)
+    }
+
+    @Test func oneItemOfTooManyElementsIsRefused() {
+        let dense = "<rss version=\"2.0\"><channel><title>t</title><item><title>x</title><description>"
+            + String(repeating: "<p>x</p>", count: 260_000) + "</description></item></channel></rss>"
+        #expect {
+            try FeedParser.parse(Array(dense.utf8), url: "u")
+        } throws: { error in
+            "\(error)".contains("an item of more than 250000 elements")
+        }
+    }
+}
+
 /// JSON can spell any character; what XML forbids never reaches an item from a JSON Feed either.
 @Suite struct JSONControlCharacterTests {
     @Test func nulAndOtherControlsAreDropped() throws {
