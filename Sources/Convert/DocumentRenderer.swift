@@ -32,7 +32,13 @@ public struct DocumentRenderer: Sendable {
             fields.body = ImageReferences.rewrite(fields.body, map: images)
             fields.image = fields.image.map { images[$0] ?? $0 }
         }
-        let media = { ([item.bodyImage, item.mediaImage].compactMap { $0 } + item.enclosures.map(\.url)).map(Self.mediaPath) }
+        let media = {
+            let found = ([item.bodyImage, item.mediaImage].compactMap { $0 } + item.enclosures.map(\.url)).map(Self.mediaPath)
+            // No title, no text, no media: its link alone tells it from another such item (a
+            // `full_content` feed's items of nothing but a link hashed alike, one stored).
+            guard found.isEmpty, fields.title.isEmpty, let link = item.link, !link.isEmpty else { return found }
+            return [StoryLink.key(link)]
+        }
         let hash = item.bodyIsDescription
             ? ContentHash.compute(title: fields.title, descriptionHTML: item.contentHTML, media: media())
             : ContentHash.compute(title: fields.title, bodyHTML: item.contentHTML, media: media)

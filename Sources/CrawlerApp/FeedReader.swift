@@ -78,7 +78,7 @@ struct FeedReader: Sendable {
                 break
             }
             lastWeight = item.contentHTML.utf8.count + (item.summary?.utf8.count ?? 0)
-            if item.isBlank {
+            if BlankItem.isBlank(item, pageWillFill: feed.article.fullContent) {
                 reading.notes.blankItems += 1
                 continue
             }

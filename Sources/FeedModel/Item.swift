@@ -46,14 +46,6 @@ public struct Item: Sendable, Hashable {
         self.baseURL = baseURL
     }
 
-    /// Nothing a post could show: no title, no text, no link, no enclosure, no image (an empty
-    /// `<item/>`, a JSON Feed item whose fields all have the wrong types). Stored, each was an
-    /// empty post.
-    public var isBlank: Bool {
-        title.allSatisfy(\.isWhitespace) && contentHTML.allSatisfy(\.isWhitespace)
-            && (summary ?? "").allSatisfy(\.isWhitespace) && (link ?? "").isEmpty && enclosures.isEmpty && mediaImage == nil
-    }
-
     /// The item's identity, kept apart from its content hash: guid, else link (a URL's tracking
     /// parameters aside, the guid's too: one stamped anew on every fetch was a new item, a post
     /// per poll), else title + date.

@@ -68,7 +68,12 @@ struct AtomAdapter {
         // The term is the category; the label only its display text.
         item.categories = element.all("category", in: atom)
             .compactMap { FieldText.nonEmpty(($0.attribute("term") ?? $0.attribute("label") ?? "").trimmingASCIISpaces()) }
-        let content = element.first("content", in: atom).map(AtomText.html(of:)) ?? ""
+        let contentElement = element.first("content", in: atom)
+        // Content out of line (RFC 4287 4.1.3.2: `<content src="..."/>`): where the entry is, when no link says.
+        if item.link == nil, let source = contentElement?.attribute("src").flatMap(FieldText.nonEmpty) {
+            item.link = URLResolver.resolve(source, against: base)
+        }
+        let content = contentElement.map(AtomText.html(of:)) ?? ""
         let summary = element.first("summary", in: atom).map(AtomText.html(of:))
         item.contentHTML = content.isEmpty ? (summary ?? "") : content
         if !content.isEmpty { item.summary = summary.flatMap(FieldText.nonEmpty) }

@@ -64,7 +64,8 @@ enum JSONFeedParser {
         // and `Vector<int>` or `the <script> tag` keep their words (read as HTML they lost them,
         // and two titles that differed there became one post).
         item.title = string(entry["title"]).map(FieldText.title) ?? ""
-        item.link = string(entry["url"]).map { URLResolver.resolve($0, against: feedURL) }
+        // `external_url` (a page elsewhere the item is about) when the item has no page of its own.
+        item.link = (string(entry["url"]) ?? string(entry["external_url"])).map { URLResolver.resolve($0, against: feedURL) }
         item.author = author(of: entry) ?? feedAuthor
         // A date that does not read is said, as an XML feed's is: the item is dated when first seen.
         func date(_ key: String) -> Timestamp? {

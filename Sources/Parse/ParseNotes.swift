@@ -11,7 +11,7 @@ public struct ParseNotes: Sendable, Hashable {
     /// The first date no format could read, and how many there were (each item then has no date).
     public var unreadableDate: String?
     public var unreadableDates = 0
-    /// Items with nothing to show (`Item.isBlank`), left out by the crawl (not by the parse).
+    /// Items with nothing to show (`BlankItem`), left out by the crawl (not by the parse).
     public var blankItems = 0
 
     public init() {}
