@@ -159,13 +159,14 @@ public final class Daemon {
         }
         // A feed removed by a reload while it was being fetched is not scheduled again; a feed
         // whose state could not be decided is retried after a minute.
+        // Nor counted among the failing or gone feeds.
         if feedPositions[report.feed] != nil {
             if let next = report.nextDue ?? (report.state?.gone == true ? nil : WallClock.now().adding(60)) {
                 queue.schedule(report.feed, at: next)
             }
+            standing[report.feed] = (report.state?.consecutiveErrors ?? 0, report.state?.gone ?? false)
         }
         metrics?.record(report)
-        standing[report.feed] = (report.state?.consecutiveErrors ?? 0, report.state?.gone ?? false)
         unalerted.append(report)
         totals.fetches += 1
         totals.new += report.new

@@ -16,7 +16,6 @@ enum SetAsideDeadline {
     }
 
     static func reason(_ patience: Duration, what: String) -> String {
-        "\(what) not back within \(patience.components.seconds) s of being asked for (five times timeout); "
-            + "the feed's next fetch asks again"
+        "\(what) not back within \(patience.components.seconds) s of being asked for (five times timeout)"
     }
 }

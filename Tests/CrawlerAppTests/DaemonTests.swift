@@ -292,4 +292,30 @@ import Testing
         #expect(metrics.body.contains("crawler_feeds_gone 1"))
         #expect(server.requests.count == polled, "nothing was due: the figures come from the store")
     }
+
+    /// Round 24: a failing feed a reload removed was counted again by its last report, landing
+    /// after the reload: `crawler_feeds_failing` stayed 1 until a restart, while `crawler status
+    /// --failing` said there were none.
+    @Test func aFailingFeedTheReloadRemovedIsNoLongerCounted() async throws {
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/broken" ? ServedResponse(status: 500, text: "down")
+                : ServedResponse(text: FeedFarm(feeds: 1, itemsPerFeed: 1).document(feed: 0))
+        }
+        let healthy = "store: ./store\ninterval: 1s\nmax_backoff: 1s\ntimeout: 5s\nfeeds:\n  - url: \(server.url("/feed"))\n    name: healthy\n"
+        try folder.write(healthy + "  - url: \(server.url("/broken"))\n    name: broken\n", to: "feeds.yaml")
+        let daemon = try DaemonProcess(arguments: ["run", "--startup-spread", "0s", "--metrics", "127.0.0.1:0"],
+                                       in: folder.path)
+        defer { _ = daemon.terminate() }
+        let port = try #require(daemon.waitFor { $0["event"] == "metrics" }.first?["port"])
+        daemon.waitFor(6) { $0["event"] == "fetch" && $0["feed"] == "broken" }
+        usleep(2_200_000)
+        #expect(try #require(await get("http://127.0.0.1:\(port)/metrics")).body.contains("crawler_feeds_failing 1"))
+        try folder.write(healthy, to: "feeds.yaml")
+        daemon.signal(SIGHUP)
+        daemon.waitFor { $0["event"] == "config_reload" }
+        usleep(4_500_000)
+        let metrics = try #require(await get("http://127.0.0.1:\(port)/metrics"))
+        #expect(metrics.body.contains("crawler_feeds 1"))
+        #expect(metrics.body.contains("crawler_feeds_failing 0"), "\(metrics.body.split(separator: "\n").filter { $0.hasPrefix("crawler_feeds") })")
+    }
 }
