@@ -36,10 +36,12 @@ public enum FeedRenames {
 
     /// Every table that names a feed: its state, its documents' provenance, its items and their
     /// versions (so an edit still rewrites its document), the source values `rerender` reads, the
-    /// rewrites in flight, the items forgotten for good and the kept images. A table left out
-    /// kept its rows under the old name, where nothing looks for them.
+    /// rewrites in flight, the items forgotten for good, the kept images, the posts it adopted or
+    /// reads as another feed's, and the tombstones its `keep:` left. A table left out kept its rows
+    /// under the old name, where nothing looks for them (a renamed feed's `keep:` forgot the posts
+    /// it had adopted, and stored again a text it had forgotten).
     static let tables = ["feed_state", "provenance", "items", "pending", "item_files", "item_versions", "sources",
-                         "rewrites", "tombstone_items", "document_assets"]
+                         "rewrites", "tombstone_items", "document_assets", "adoptions", "readers", "tombstone_scopes"]
 
     private static func to(of from: String, in renames: [Rename]) -> String {
         renames.first { $0.from == from }!.to

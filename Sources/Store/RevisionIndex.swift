@@ -10,6 +10,7 @@ final class RevisionIndex {
     private let insertVersion: SQLiteStatement
     private let lookupFile: SQLiteStatement
     private let addReader: SQLiteStatement
+    private let addReaderOfHeld: SQLiteStatement
 
     init(database: SQLiteDatabase) throws(StoreError) {
         self.database = database
@@ -25,6 +26,11 @@ final class RevisionIndex {
             """)
         lookupFile = try Self.prepareLookup(on: database)
         addReader = try database.prepare("INSERT OR IGNORE INTO readers (short, feed) VALUES (?1, ?2)")
+        // A text a corrected post held (`held_versions`) is that post's, read by this feed too.
+        addReaderOfHeld = try database.prepare("""
+            INSERT OR IGNORE INTO readers (short, feed) SELECT document, ?2 FROM held_versions WHERE short = ?1
+                AND EXISTS (SELECT 1 FROM provenance WHERE provenance.short = held_versions.document AND feed != ?2)
+            """)
     }
 
     /// The document an item lives in, by its feed and identity, through any connection.
@@ -85,7 +91,10 @@ final class RevisionIndex {
         var adopted: [Document] = [], contested: [Document] = []
         try database.transaction { () throws(StoreError) in
             for document in missing {
-                guard let owners = try adoption.owners(of: document) else { continue }
+                guard let owners = try adoption.owners(of: document) else {
+                    try addReaderOfHeld.run([.text(document.shortHash), .text(document.feed)])
+                    continue
+                }
                 // Another configured feed's post, which this feed carries too: it must stay as both read it.
                 if !owners.contains(document.feed), !owners.isDisjoint(with: configured ?? owners) {
                     try addReader.run([.text(document.shortHash), .text(document.feed)])

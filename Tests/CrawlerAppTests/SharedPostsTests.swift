@@ -74,5 +74,37 @@ import Testing
         #expect(try once("healthy").stdout.contains("1 new, 0 dup"))
         #expect(stored().contains { $0.contains("Healthy body number 0 with words.") })
         #expect(try once("copycat").stdout.contains("0 new"), "the copycat's own bound still holds for it")
+        // Round 24: the copycat's tombstone made verify call the blog's post "forgotten, yet on
+        // disk" (its advice removed it), and rebuild-index left it out.
+        let verify = try CrawlerProcess.run(["store", "verify"], in: folder.path)
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        let rebuilt = try CrawlerProcess.run(["store", "rebuild-index"], in: folder.path)
+        #expect(rebuilt.status == 0 && !rebuilt.stdout.contains("forgotten"), "\(rebuilt.stdout)\(rebuilt.stderr)")
+        #expect(try CrawlerProcess.run(["store", "verify"], in: folder.path).status == 0)
+        #expect(try once("healthy", force: true).stdout.contains("0 new, 1 dup"))
+        #expect(stored().contains { $0.contains("Healthy body number 0 with words.") })
+    }
+
+    /// Round 24: a planet carrying a post's corrected text (a version the post holds, not the one
+    /// it was stored with) was not recorded as its reader, and the blog's `keep:` forgot the post.
+    @Test func aPostWhoseCorrectedTextAnotherFeedCarriesIsKept() throws {
+        let blog = Mutex([Self.item("b1", title: "Alpha", body: "Alpha first text.", date: "Mon, 01 Dec 2025")])
+        let server = try LoopbackHTTPServer { request in
+            guard request.path == "/planet" else { return ServedResponse(text: Self.feed("Blog", blog.withLock { $0 })) }
+            return ServedResponse(text: Self.feed("Planet", [Self.item("p1", title: "Alpha", body: "Alpha corrected text.",
+                                                                       date: "Mon, 01 Dec 2025")]))
+        }
+        let feeds = "store: ./store\nkeep: 1\nfeeds:\n  - url: \(server.url("/blog"))\n    name: blog\n"
+        try folder.write(feeds, to: "feeds.yaml")
+        _ = try once("blog")
+        blog.withLock { $0 = [Self.item("b1", title: "Alpha", body: "Alpha corrected text.", date: "Mon, 01 Dec 2025")] }
+        _ = try once("blog", force: true)
+        try folder.write(feeds + "  - url: \(server.url("/planet"))\n    name: planet\n", to: "feeds.yaml")
+        #expect(try once("planet").stdout.contains("0 new, 1 dup"))
+        blog.withLock { $0.insert(Self.item("b2", title: "Beta", body: "Beta text.", date: "Tue, 02 Dec 2025"), at: 0) }
+        let third = try once("blog", force: true)
+        #expect(!third.stderr.contains("event=retention"), "\(third.stderr)")
+        #expect(stored().contains { $0.contains("Alpha corrected text.") }, "\(stored())")
+        #expect(stored().contains { $0.contains("Beta text.") })
     }
 }

@@ -118,6 +118,22 @@ import Testing
         #expect(try index.database.integer("SELECT count(*) FROM feed_state WHERE feed = 'f' AND feed_hints IS NULL") == 1)
     }
 
+    /// A rename moves a feed's rows in every table that names a feed: one left out (`adoptions`,
+    /// `readers`, `tombstone_scopes` were) kept them under the old name (round 24).
+    @Test func aRenameMovesEveryTableThatNamesAFeed() throws {
+        let path = folder + ".sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let index = try DocumentIndex(path: path)
+        var naming: Set<String> = []
+        for table in IndexSchema.tableNames {
+            try index.database.prepare("SELECT name FROM pragma_table_info('\(table)')").run([]) { row in
+                if row.text(0) == "feed" { naming.insert(table) }
+            }
+        }
+        #expect(naming.count > 10)
+        #expect(naming == Set(FeedRenames.tables))
+    }
+
     /// Version 14 records the posts two feeds carry, and tombstones that hold back one feed only.
     @Test func version14AddsReadersAndScopedTombstones() throws {
         let path = folder + ".sqlite"
