@@ -190,6 +190,7 @@ extension DocumentStore {
         // What an earlier failure left listed goes first: its temp file must not be orphaned.
         let leftover = try index.revisions.pendingRewrites()
         if !leftover.isEmpty {
+            try Self.keepEditsMadeSince(leftover, index: index, root: folder, temporary: temporary)
             try Self.publishRewrites(leftover, root: folder, temporary: temporary, durable: writer.durable)
             try index.revisions.applyRewrites(leftover)
         }
@@ -234,11 +235,26 @@ extension DocumentStore {
         if durable { try root.syncFileSystem() }
     }
 
+    /// A rewrite a crash left listed, its new text not yet in place: the owner may have edited the
+    /// post since (a timer's next run can be half an hour away), and finishing it wrote over the
+    /// edit. The file is kept beside as `.NAME.edited` first, unless the rewrite kept it already.
+    private static func keepEditsMadeSince(_ rows: [RevisionIndex.Rewrite], index: DocumentIndex, root: StoreFolder,
+                                           temporary: StoreFolder) throws(StoreError) {
+        for row in rows where temporary.kind(of: row.temp) == .file && isContentHash(row.document) {
+            guard let recorded = try index.documents(where: "short = '\(row.document)'").first, recorded.path == row.oldPath,
+                  let file = root.locate(row.oldPath), let bytes = FileSystem.read(file.name, in: file.folder),
+                  bytes.count != recorded.bytes || recorded.digest.map({ FileDigest.of(bytes) != $0 }) == true,
+                  FileSystem.read(FileSystem.asideName(file.name), in: file.folder) != bytes else { continue }
+            _ = try FileSystem.keepCopy(file.name, in: file.folder)
+        }
+    }
+
     /// Finishes the rewrites a crash interrupted; returns how many.
     static func finishRewrites(index: DocumentIndex, root: StoreFolder, temporary: StoreFolder,
                                durable: Bool) throws(StoreError) -> Int {
         let rows = try index.revisions.pendingRewrites()
         guard !rows.isEmpty else { return 0 }
+        try keepEditsMadeSince(rows, index: index, root: root, temporary: temporary)
         try publishRewrites(rows, root: root, temporary: temporary, durable: durable)
         try index.revisions.applyRewrites(rows)
         return rows.count

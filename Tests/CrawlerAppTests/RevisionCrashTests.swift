@@ -86,6 +86,25 @@ import Testing
         #expect(killed == Self.stories)
     }
 
+    /// Round 24: killed with a correction listed and not yet in place, the post then edited by
+    /// hand before the next run: finishing the rewrite wrote over the edit, and kept no copy.
+    @Test func anEditMadeAfterACrashIsKeptBesideWhenTheRewriteIsFinished() throws {
+        try folder.write(feeds.config(["news", "healthy"]), to: "store.yaml")
+        #expect(try run(["once"], in: "store").status == 0)
+        serveNews(version: "second")
+        #expect(try run(["once"], in: "store", fault: "rename:KILL:1").status == SIGKILL)
+        let post = try #require(folder.files(under: "store/posts").first {
+            folder.read("store/posts/" + $0)?.contains("first version of story 1<") == true
+        })
+        let edited = try #require(folder.read("store/posts/" + post)).replacingOccurrences(
+            of: "first version of story 1<", with: "first version of story 1, edited by hand<")
+        try folder.write(edited, to: "store/posts/" + post)
+        #expect(try run(["once"], in: "store").status == 0)
+        let kept = folder.files(under: "store/posts").filter { $0.hasSuffix(".edited") }
+        #expect(kept.count == 1 && folder.read("store/posts/" + kept[0]) == edited, "\(folder.files(under: "store/posts"))")
+        #expect(try run(["store", "verify"], in: "store").status == 0)
+    }
+
     @Test func killedDuringRerenderEachDocumentIsOldOrNewAndARerunFinishes() throws {
         let config = feeds.config(["news", "healthy"])
         try folder.write(config, to: "store.yaml")
