@@ -26,6 +26,7 @@ extension DocumentStore {
             for rename in renames {
                 logger.notice("feed_renamed", metadata: ["feed": "\(rename.to)", "from": "\(rename.from)"])
             }
+            try dropReaders(notIn: configuredFeeds ?? [])
             return renames
         } catch {
             logger.warning("feed_renamed", metadata: ["error": "\(error)"])

@@ -381,6 +381,19 @@ public final class DocumentStore {
         try index.allStates()
     }
 
+    /// Forgets which posts feeds no longer configured read (`readers`): a removed planet held a
+    /// blog's post past the blog's `keep:` for good.
+    public func dropReaders(notIn configured: Set<String>) throws(StoreError) {
+        try index.database.transaction { () throws(StoreError) in
+            try index.database.execute("CREATE TEMP TABLE IF NOT EXISTS configured_names (name TEXT PRIMARY KEY); DELETE FROM temp.configured_names;")
+            let add = try index.database.prepare("INSERT OR IGNORE INTO temp.configured_names (name) VALUES (?1)")
+            for name in configured { try add.run([.text(name)]) }
+            try index.database.execute("""
+                DELETE FROM readers WHERE feed NOT IN (SELECT name FROM temp.configured_names); DELETE FROM temp.configured_names;
+                """)
+        }
+    }
+
     /// Moves the state of feeds renamed in the configuration to their new names (`FeedRenames`).
     @discardableResult
     /// `applying: false`: which renames a real run would take up, nothing written.

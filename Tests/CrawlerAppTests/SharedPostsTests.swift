@@ -61,6 +61,13 @@ import Testing
         #expect(!copycat.stderr.contains("event=retention"), "\(copycat.stderr)")
         #expect(stored().contains { $0.contains("Healthy body number 0 with words.") })
         #expect(try once("healthy", force: true).stdout.contains("0 new, 1 dup"))
+        // Round 24: once the blog is no longer configured, its reading holds the post no more.
+        let configured = try #require(folder.read("feeds.yaml"))
+        try folder.write(configured.components(separatedBy: "\n").filter { !$0.contains("/healthy") && !$0.contains("name: healthy") }
+                            .joined(separator: "\n"), to: "feeds.yaml")
+        let alone = try once("copycat", force: true)
+        #expect(alone.stderr.contains("event=retention") && alone.stderr.contains("forgotten=1"), "\(alone.stderr)")
+        #expect(!stored().contains { $0.contains("Healthy body number 0 with words.") })
     }
 
     /// Round 23: with `keep:`, the copycat's copy (dated before its own newer story) was forgotten
