@@ -79,7 +79,10 @@ extension DocumentStore {
         report.forgotten = chosen
         guard !dryRun, !chosen.isEmpty else { return report }
         let assets = try assets(usedBy: chosen.map(\.shortHash))
-        try Tombstones.bury(chosen.map { (short: $0.shortHash, path: $0.path) }, at: time, in: indexDatabase)
+        // Chosen by feed alone, they are that feed's to forget: another feed with the same text (the
+        // blog a copycat copied) still stores it. Named one by one, they are gone for every feed.
+        try Tombstones.bury(chosen.map { (short: $0.shortHash, path: $0.path) }, at: time,
+                            onlyFor: selection.targets.isEmpty ? selection.feed : nil, in: indexDatabase)
         report.unremoved += removeFiles(chosen.map(\.path))
         try folder.syncFileSystem()
         report.removedAssets = try removeUnused(assets)

@@ -92,6 +92,20 @@ import Testing
         #expect(stored().contains { $0.contains("Healthy body number 0 with words.") })
     }
 
+    /// Round 24: `store forget --feed copycat` forgot the copycat's copy of the blog's story for
+    /// every feed, and the blog's story never came back. Chosen by feed, it is that feed's tombstone.
+    @Test func forgettingACopycatsPostsLeavesTheBlogsStoryToTheBlog() throws {
+        _ = try serve()
+        _ = try once("copycat")
+        #expect(try once("healthy").stdout.contains("0 new, 1 dup"))
+        let forget = try CrawlerProcess.run(["store", "forget", "--feed", "copycat"], in: folder.path)
+        #expect(forget.status == 0, "\(forget.stdout)\(forget.stderr)")
+        #expect(!stored().contains { $0.contains("Healthy body number 0 with words.") })
+        #expect(try once("healthy", force: true).stdout.contains("1 new, 0 dup"))
+        #expect(stored().contains { $0.contains("Healthy body number 0 with words.") })
+        #expect(try once("copycat", force: true).stdout.contains("0 new"), "the copycat's copy stays forgotten for it")
+    }
+
     /// Round 24: a planet carrying a post's corrected text (a version the post holds, not the one
     /// it was stored with) was not recorded as its reader, and the blog's `keep:` forgot the post.
     @Test func aPostWhoseCorrectedTextAnotherFeedCarriesIsKept() throws {
