@@ -27,7 +27,7 @@ public enum ConfigLoader {
         do {
             let data = try Data(contentsOf: url)
             guard let decoded = String(data: data, encoding: .utf8) else {
-                throw ConfigError(file: path, line: 0, key: "", message: "is not UTF-8 text")
+                throw Self.notUTF8([UInt8](data), path: path)
             }
             text = decoded
             bytes = [UInt8](data)
@@ -70,5 +70,20 @@ public enum ConfigLoader {
             throw ConfigError(file: path, line: feed.line, key: "feeds[\(index)].ca_file",
                               message: "cannot read the CA file \(caFile) (a PEM file of certificate authorities)")
         }
+    }
+    /// Where the text stops being UTF-8, for the message: the line and the byte.
+    static func notUTF8(_ bytes: [UInt8], path: String) -> ConfigError {
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            return ConfigError(file: path, line: 0, key: "", message: "is UTF-16 text (as some Windows editors save it); save it as UTF-8")
+        }
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while case .valid(let scalar) = parser.parseScalar(from: &iterator) { offset += scalar.count }
+        let line = bytes[..<min(offset, bytes.count)].count { $0 == 0x0A } + 1
+        let column = offset - (bytes[..<min(offset, bytes.count)].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+        let byte = offset < bytes.count ? String(format: "0x%02X", bytes[offset]) : "a cut character"
+        return ConfigError(file: path, line: line, key: "",
+                           message: "is not UTF-8 text: \(byte) at column \(column) (Latin-1 or another legacy encoding?); save it as UTF-8")
     }
 }

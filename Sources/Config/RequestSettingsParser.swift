@@ -85,6 +85,11 @@ struct RequestSettingsParser {
             guard let text = value.scalar?.string, Self.isSafe(text) else {
                 throw parser.error(at: value, key: "\(key).\(name)", "must be one line of text")
             }
+            // Header names know no case: `X-Key` and `x-key` were both sent.
+            if let first = fields.first(where: { $0.name.lowercased() == name.lowercased() }) {
+                throw parser.error(at: value, key: "\(key).\(name)", "is the header \(first.name) again (header names "
+                                   + "know no case); give it once")
+            }
             fields.append(HeaderField(name: name, value: text))
         }
         return fields
@@ -160,8 +165,16 @@ struct RequestSettingsParser {
                                "'\(SecretRedaction.redactURL(url))': its host and port cannot be read (a #, ?, / or @ "
                                + "in a user name or password ends the host: write them as %23, %3F, %2F and %40)")
         }
+        // libcurl's own: any other failed every feed at its first fetch ("Unsupported proxy scheme").
+        let scheme = value.contains("://") ? String(value.prefix { $0 != ":" }).lowercased() : "http"
+        guard Self.proxySchemes.contains(scheme) else {
+            throw parser.error(at: reader.node("proxy")!, key: reader.qualified("proxy"), "'\(SecretRedaction.redactURL(url))': "
+                               + "\(scheme):// is no proxy scheme; use one of \(Self.proxySchemes.joined(separator: ", "))")
+        }
         return value
     }
+
+    static let proxySchemes = ["http", "https", "socks4", "socks4a", "socks5", "socks5h"]
 
     private func headerValue(_ reader: MappingReader, _ key: String) throws(ConfigError) -> String? {
         guard let value = try reader.string(key) else { return nil }

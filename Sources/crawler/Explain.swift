@@ -44,8 +44,9 @@ struct Explain: ParsableCommand {
             printError("crawler: no feed named or at '\(feed)' in \(location.config) or the store")
             throw ExitStatus.configError
         }
+        let disabled = settings?.disabledFeeds.contains(where: matches) ?? false
         printOutput(ExplainText.render(name: name, configured: configured, state: state, recent: recent, now: WallClock.now(),
-                                       configRead: settings != nil))
+                                       configRead: settings != nil, disabled: disabled))
     }
 }
 
@@ -79,8 +80,10 @@ extension Explain {
 enum ExplainText {
     /// `configRead`: a configuration was read (without one, `--store` alone, nothing says the
     /// feed was removed: a running daemon may poll it every minute).
+    /// `disabled`: `enabled: false` in the configuration (it said such a feed was due).
     static func render(name: String, configured: FeedConfig?, state: FeedState?,
-                       recent: [StoreReader.RecentDocument], now: Timestamp, configRead: Bool = true) -> String {
+                       recent: [StoreReader.RecentDocument], now: Timestamp, configRead: Bool = true,
+                       disabled: Bool = false) -> String {
         var lines = ["feed:        \(name)"]
         let removed = configured == nil && configRead
         lines.append("url:         \(configured?.url ?? state?.url ?? "?")"
@@ -99,7 +102,8 @@ enum ExplainText {
             return lines.joined(separator: "\n")
         }
         guard let state else {
-            lines.append("state:       never fetched; due within a minute of the daemon's start")
+            lines.append(disabled ? "state:       never fetched; disabled (enabled: false): not fetched until enabled"
+                         : "state:       never fetched; due within a minute of the daemon's start")
             return lines.joined(separator: "\n")
         }
         lines.append("last fetch:  " + (state.lastFetch.map { "\($0.rfc3339) (\(StatusTable.ago($0, now: now)))" } ?? "never"))
@@ -108,6 +112,8 @@ enum ExplainText {
         lines.append("errors:      \(state.consecutiveErrors) in a row")
         if removed {
             lines.append("next due:    never — no longer in the configuration")
+        } else if disabled {
+            lines.append("next due:    never — disabled (enabled: false) in the configuration")
         } else if state.gone {
             lines.append("next due:    never — 410 Gone; change its url in the configuration to poll it again")
         } else {

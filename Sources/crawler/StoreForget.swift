@@ -76,9 +76,20 @@ extension StoreCommand {
             report.unremoved.forEach { printError("crawler: forget: could not remove \($0); it stays forgotten, "
                                                   + "and `crawler store forget` of the file again removes it") }
             printOutput("\(verb) \(counted(report.forgotten.count, "document")) in \(store.root)"
-                        + (dryRun || report.forgotten.isEmpty ? "" : "; they will not be stored again"))
+                        + (report.forgotten.isEmpty ? "" : Self.afterward(feed: targets.isEmpty ? feed : nil, dryRun: dryRun)))
             if !report.unmatched.isEmpty || !report.unremoved.isEmpty || nothingOfFeed { throw ExitCode.failure }
         }
+    }
+}
+
+extension StoreCommand.Forget {
+    /// What holds the documents back after: by feed alone, that feed's tombstones only (see
+    /// `DocumentStore.forget`); it said "they will not be stored again", and another feed
+    /// carrying the same items stored them at its next pass.
+    static func afterward(feed: String?, dryRun: Bool) -> String {
+        guard let feed else { return dryRun ? "" : "; they will not be stored again" }
+        return "; \(feed) \(dryRun ? "would" : "will") not store them again (another feed with the same text may: "
+            + "forget FILE holds back every feed)"
     }
 }
 

@@ -73,6 +73,24 @@ import Testing
                     with: "feeds.yaml:3: feeds[1].url: '\(url.prefix(60))…' is 9019 bytes long; a feed's url may be 8192 at most")
     }
 
+    /// Round 25: a proxy of a scheme libcurl has not (`ftp://`) passed `check`, and every feed then
+    /// failed; a header given twice in two cases was sent twice; a Latin-1 byte was refused with
+    /// no line.
+    @Test func aProxySchemeAHeaderTwiceAndALegacyByteAreNamed() throws {
+        try refused("proxy: ftp://proxy.example:3128\nfeeds:\n  - url: SERVER/healthy\n",
+                    with: "feeds.yaml:1: proxy: 'ftp://proxy.example:3128': ftp:// is no proxy scheme; use one of "
+                        + "http, https, socks4, socks4a, socks5, socks5h")
+        try refused("feeds:\n  - url: SERVER/healthy\n    headers: {X-Key: aaa, x-key: bbb}\n",
+                    with: "feeds.yaml:3: feeds[0].headers.x-key: is the header X-Key again (header names know no case); give it once")
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: [])) }
+        let latin1 = Data("feeds:\n  - url: \(server.url("/healthy"))\n    author: Ren".utf8) + Data([0xE9]) + Data("\n".utf8)
+        try latin1.write(to: URL(fileURLWithPath: folder.file("feeds.yaml")))
+        let run = try crawler(["check"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("crawler: feeds.yaml:3: is not UTF-8 text: 0xE9 at column 16"), "\(run.stderr)")
+        #expect(server.requests.isEmpty)
+    }
+
     /// Round 23: two URLs apart only in their query got one name, and the message spoke of a
     /// name the operator never wrote.
     @Test func aNameMadeTwiceFromURLsIsSaidToBeMadeFromThem() throws {

@@ -78,6 +78,17 @@ import Testing
         try folder.write(config([("other", server.url("/b.xml"))]), to: "feeds.yaml")
         let removed = try crawler(["explain", "beta"])
         #expect(removed.stdout.contains("next due:    never — no longer in the configuration"), "\(removed.stdout)")
+        // Round 25: a disabled feed was "due within a minute", or "in 31m", where status said disabled.
+        try folder.write(config([("other", server.url("/b.xml"))]) + "  - url: \(server.url("/c.xml"))\n    name: idle\n"
+                         + "    enabled: false\n", to: "feeds.yaml")
+        let idle = try crawler(["explain", "idle"])
+        #expect(idle.stdout.contains("state:       never fetched; disabled (enabled: false): not fetched until enabled"),
+                "\(idle.stdout)")
+        #expect(try crawler(["once"]).status == 0)
+        try folder.write(config([("other", server.url("/b.xml"))]).replacingOccurrences(of: "name: other", with: "name: other\n    enabled: false")
+                         + "  - url: \(server.url("/c.xml"))\n    name: idle\n", to: "feeds.yaml")
+        let paused = try crawler(["explain", "other"])
+        #expect(paused.stdout.contains("next due:    never — disabled (enabled: false) in the configuration"), "\(paused.stdout)")
     }
 
     @Test func explainShowsWhereAMovedFeedIsAskedFor() throws {

@@ -100,6 +100,7 @@ import Testing
         #expect(try once("healthy").stdout.contains("0 new, 1 dup"))
         let forget = try CrawlerProcess.run(["store", "forget", "--feed", "copycat"], in: folder.path)
         #expect(forget.status == 0, "\(forget.stdout)\(forget.stderr)")
+        #expect(forget.stdout.contains("copycat will not store them again (another feed with the same text may"), "\(forget.stdout)")
         #expect(!stored().contains { $0.contains("Healthy body number 0 with words.") })
         #expect(try once("healthy", force: true).stdout.contains("1 new, 0 dup"))
         #expect(stored().contains { $0.contains("Healthy body number 0 with words.") })
