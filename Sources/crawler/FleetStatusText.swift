@@ -20,7 +20,7 @@ enum FleetStatusText {
                     "\(state.consecutiveErrors)", status.nextDue.map { StatusTable.until($0, now: now) } ?? "never",
                     "\(state.documents)"]
         }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].displayWidth }.max() ?? 0 }
         let table = ([header] + rows).map { row in
             row.enumerated().map { $1.padding(to: widths[$0]) }.joined(separator: "  ")
         }

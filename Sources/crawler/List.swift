@@ -23,10 +23,12 @@ enum FeedList {
     static func render(enabled: [FeedConfig], disabled: [FeedConfig]) -> String {
         let off = Set(disabled.map(\.name))
         let feeds = (enabled + disabled).sorted { $0.line < $1.line }
-        let nameWidth = min(40, feeds.map(\.name.count).max() ?? 0)
-        let urlWidth = min(80, feeds.map(\.url.count).max() ?? 0)
+        let nameWidth = min(40, feeds.map(\.name.displayWidth).max() ?? 0)
+        // Measured as printed: a password in a URL is printed as ***.
+        let urls = Dictionary(feeds.map { ($0.url, SecretRedaction.redactURL($0.url)) }, uniquingKeysWith: { first, _ in first })
+        let urlWidth = min(80, urls.values.map(\.displayWidth).max() ?? 0)
         var lines = feeds.map { feed in
-            var columns = [feed.name.padding(to: nameWidth), feed.url.padding(to: urlWidth),
+            var columns = [feed.name.padding(to: nameWidth), (urls[feed.url] ?? feed.url).padding(to: urlWidth),
                            "every " + interval(feed.interval)]
             // A category holding a comma is quoted: `categories: News, Tech` is one category, and
             // listed bare it looked like the two the operator meant.

@@ -116,7 +116,7 @@ enum StatusTable {
                     row.nextDue.map { until($0, now: now) } ?? "-", documents.map { "\($0)" } ?? "-",
                     state?.lastError ?? ""]
         }
-        let widths = header.indices.map { column in ([header] + lines).map { $0[column].count }.max() ?? 0 }
+        let widths = header.indices.map { column in ([header] + lines).map { $0[column].displayWidth }.max() ?? 0 }
         return ([header] + lines).map { line in
             String(line.enumerated().map { $1.padding(to: widths[$0]) }.joined(separator: "  ").reversed()
                 .drop(while: { $0 == " " }).reversed())

@@ -6,7 +6,8 @@ import FeedModel
 enum SummaryTable {
     static func render(_ summary: PassSummary, skipped: [FeedHold] = [], interrupted: [String] = [],
                        storePath: String) -> String {
-        let width = min(40, (summary.reports.map(\.feed.count) + skipped.map(\.feed.count) + interrupted.map(\.count)).max() ?? 4)
+        let width = min(40, (summary.reports.map(\.feed.displayWidth) + skipped.map(\.feed.displayWidth)
+                             + interrupted.map(\.displayWidth)).max() ?? 4)
         var lines: [String] = []
         for report in summary.reports {
             let name = report.feed.padding(to: width)
@@ -56,7 +57,33 @@ enum SummaryTable {
 }
 
 extension String {
+    /// Padded to `width` columns as a terminal shows the text (`displayWidth`).
     func padding(to width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
+        let shown = displayWidth
+        return shown >= width ? self : self + String(repeating: " ", count: width - shown)
+    }
+
+    /// Columns the text takes once printed: controls escaped as printing escapes them (`\u202e`,
+    /// six), East Asian wide characters two, combining marks none. Counted as characters, a
+    /// name of CJK or with an escaped control put every column after it out of line.
+    var displayWidth: Int {
+        TerminalText.escapingControls(self).unicodeScalars.reduce(0) { width, scalar in
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .enclosingMark, .format: return width
+            default: return width + (Self.isWide(scalar.value) ? 2 : 1)
+            }
+        }
+    }
+
+    /// East Asian Wide and Fullwidth (UAX #11), as wcwidth reads them, and emoji pictographs.
+    private static func isWide(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+             0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+            return true
+        default:
+            return false
+        }
     }
 }

@@ -10,6 +10,35 @@ import Testing
         try CrawlerProcess.run(arguments, in: folder.path)
     }
 
+    /// Round 25: columns were padded by characters before printing escaped a control (`\u202e`,
+    /// six columns) and redacted a URL's password, and CJK names take two columns a character:
+    /// every column after such a name was out of line, in `list`, `once` and `status`.
+    @Test func columnsLineUpWhateverTheNames() throws {
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: [])) }
+        let port = server.port
+        try folder.write("""
+            store: ./store
+            feeds:
+              - url: http://127.0.0.1:\(port)/a
+                name: ab
+              - url: http://reader:secret@127.0.0.1:\(port)/b
+                name: 日本
+              - url: http://127.0.0.1:\(port)/c
+                name: "\\u202Ex"
+            """, to: "feeds.yaml")
+        let listed = try crawler(["list"]).stdout.split(separator: "\n").map(String.init)
+        // Where "every" starts, in columns (the CJK characters here take two).
+        func column(_ line: String) -> Int {
+            (line.components(separatedBy: "every").first ?? "").unicodeScalars.reduce(0) { $0 + ((0x4E00...0x9FFF).contains($1.value) ? 2 : 1) }
+        }
+        #expect(listed[0].hasPrefix("ab       http") && listed[1].hasPrefix("日本     http://reader:***@")
+                && listed[2].hasPrefix("\\u202ex  http"), "\(listed)")
+        #expect(Set(listed.prefix(3).map(column)).count == 1, "\(listed)")
+        let once = try crawler(["once"]).stdout.split(separator: "\n").map(String.init)
+        #expect(once.contains { $0.hasPrefix("ok    ab       200") } && once.contains { $0.hasPrefix("ok    日本     200") }
+                && once.contains { $0.hasPrefix("ok    \\u202ex  200") }, "\(once)")
+    }
+
     @Test func aDisabledFeedStaysInTheFileAndIsNeverFetched() throws {
         let server = try LoopbackHTTPServer { _ in
             ServedResponse(text: GoldenDocument.rssFeed(items: []))
