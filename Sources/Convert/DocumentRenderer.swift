@@ -83,7 +83,11 @@ public struct DocumentRenderer: Sendable {
 
     func author(for item: Item) -> String {
         if let author = feed.author, !author.isEmpty { return author }
-        if let author = item.author.map(TitleText.normalise), !author.isEmpty { return FeedText.author(author) }
+        // Nothing left once written (a byte order mark alone, which YAML drops): no author, as SPEC.md's
+        // fallback reads it (it was written `author: ''`).
+        if let author = item.author.map(TitleText.normalise), !YAMLScalar.yamlSafe(author).allSatisfy(\.isWhitespace) {
+            return FeedText.author(author)
+        }
         return FeedText.author(fallbackName)
     }
 

@@ -105,8 +105,15 @@ enum YAMLScalar {
         if [".inf", "-.inf", "+.inf", ".nan"].contains(lower) { return true }
         var body = Substring(lower)
         if body.first == "+" || body.first == "-" { body = body.dropFirst() }
-        if body.hasPrefix("0x") { return body.count > 2 && body.dropFirst(2).allSatisfy(\.isHexDigit) }
-        if body.hasPrefix("0o") { return body.count > 2 && body.dropFirst(2).allSatisfy { ("0"..."7").contains($0) } }
+        // With YAML 1.1's `_` anywhere after the prefix (`0x_1F` is 31 to Psych), and binary (`0b101`
+        // was written bare, and read back as 5 by Psych and js-yaml).
+        func digits(after prefix: String, _ isDigit: (Character) -> Bool) -> Bool {
+            let rest = body.dropFirst(prefix.count)
+            return rest.contains(where: isDigit) && rest.allSatisfy { isDigit($0) || $0 == "_" }
+        }
+        if body.hasPrefix("0x") { return digits(after: "0x", \.isHexDigit) }
+        if body.hasPrefix("0o") { return digits(after: "0o") { ("0"..."7").contains($0) } }
+        if body.hasPrefix("0b") { return digits(after: "0b") { $0 == "0" || $0 == "1" } }
         guard !body.isEmpty else { return false }
         var sawDigit = false, sawDot = false, sawExponent = false
         var index = body.startIndex

@@ -27,6 +27,16 @@ import Testing
         #expect(document.text == expected)
     }
 
+    /// Round 25: an author of nothing YAML keeps (a byte order mark) was chosen over the channel
+    /// title, then written `author: ''`.
+    @Test func anAuthorOfNothingWritableFallsBackToTheChannelTitle() {
+        var bom = item()
+        bom.author = "\u{FEFF}"
+        #expect(DocumentRenderer(feed: feed, channelTitle: "Demo News").render(bom, firstSeen: date).text.contains("\nauthor: Demo News\n"))
+        bom.author = "Jane\u{FEFF}"
+        #expect(DocumentRenderer(feed: feed, channelTitle: "Demo News").render(bom, firstSeen: date).text.contains("\nauthor: 'Jane'\n"))
+    }
+
     @Test func choosesImagesInSpecOrder() {
         var configured = feed
         configured.image = "https://example.org/feed.png"

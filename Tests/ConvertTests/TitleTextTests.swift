@@ -71,7 +71,7 @@ import Testing
 }
 
 @Suite struct YAMLScalarTests {
-    @Test(arguments: ["新浪财经", "金融", "Jane Doe", "C++", "a-b", "100%"])
+    @Test(arguments: ["新浪财经", "金融", "Jane Doe", "C++", "a-b", "100%", "0b", "0x", "0bz", "0xg"])
     func plainWhenSafe(value: String) {
         #expect(YAMLScalar.plainOrQuoted(value) == value)
     }
@@ -80,6 +80,8 @@ import Testing
         ("yes", "'yes'"), ("NULL", "'NULL'"), ("123", "'123'"), ("1.5e3", "'1.5e3'"), ("2022-02-16", "'2022-02-16'"),
         ("- item", "'- item'"), ("a: b", "'a: b'"), ("a #b", "'a #b'"), ("ends:", "'ends:'"), (" lead", "' lead'"),
         ("'quoted", "'''quoted'"), ("&#123;x", "'&#123;x'"), ("@handle", "'@handle'"), ("", "''"), ("0x1F", "'0x1F'"),
+        // Round 25: binary, and `_` after a prefix, were written bare and read back as numbers.
+        ("0b101", "'0b101'"), ("-0b1_1", "'-0b1_1'"), ("0x_1F", "'0x_1F'"), ("0o1_7", "'0o1_7'"),
     ])
     func quotedWhenPlainWouldChangeMeaning(value: String, expected: String) {
         #expect(YAMLScalar.plainOrQuoted(value) == expected)
