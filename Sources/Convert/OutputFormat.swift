@@ -41,6 +41,11 @@ public struct OutputFormat: Sendable {
             } catch {
                 throw TemplateProblem.error(error, text: text, file: templateFile)
             }
+            if let unknown = UnknownName.find(in: text) {
+                throw TemplateError(file: templateFile, line: unknown.line, column: unknown.column,
+                                    message: "\(unknown.tag): no value is named \(unknown.name) (it would be empty in every "
+                                        + "document); the names are \(TemplateValues.names.subtracting(["."]).sorted().joined(separator: ", "))")
+            }
         }
     }
 

@@ -70,6 +70,43 @@ struct UnclosedSection {
     }
 }
 
+/// The first tag naming a value no document has (`TemplateValues.names`), found by the same plain
+/// scan as `UnclosedSection` (a template that changes its delimiters is not scanned). Comments,
+/// partials and settings name no value.
+struct UnknownName {
+    let tag: String
+    let name: String
+    let line: Int
+    let column: Int
+
+    static func find(in text: String) -> UnknownName? {
+        guard !text.contains("{{=") else { return nil }
+        var line = 1, column = 1
+        var rest = Substring(text)
+        while let first = rest.first {
+            if rest.hasPrefix("{{"), let end = rest.range(of: "}}") {
+                var tag = String(rest[..<end.upperBound])
+                if rest[end.upperBound...].hasPrefix("}"), tag.hasPrefix("{{{") { tag += "}" }
+                var inner = Substring(tag.dropFirst(2).dropLast(2))
+                if inner.first == "{" { inner = inner.dropFirst().dropLast(inner.last == "}" ? 1 : 0) }
+                let sigil = inner.first.map { "#^/&".contains($0) } == true
+                let skipped = inner.first.map { "!>%$<".contains($0) } == true
+                let name = (sigil ? inner.dropFirst() : inner).trimmingSpaces()
+                let head = name == "." ? "." : String(name.prefix { $0 != "." })
+                if !skipped, !name.isEmpty, !TemplateValues.names.contains(head) {
+                    return UnknownName(tag: tag, name: name, line: line, column: column)
+                }
+                column += tag.count
+                rest = rest[rest.index(rest.startIndex, offsetBy: tag.count)...]
+                continue
+            }
+            if first == "\n" { line += 1; column = 1 } else { column += 1 }
+            rest = rest.dropFirst()
+        }
+        return nil
+    }
+}
+
 extension Substring {
     func trimmingSpaces() -> String {
         String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())

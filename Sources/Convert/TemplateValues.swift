@@ -47,6 +47,14 @@ enum TemplateValues {
         return values
     }
 
+    /// Every name a template may use (outside `{{#categories}}` and inside it): any other renders
+    /// empty in every document, so a misspelt one (`{{{titel_yaml}}}`) is refused up front.
+    static let names: Set<String> = {
+        let strings = ["title", "author", "image", "link", "date_rfc1123", "date_rfc3339", "feed", "channel", "name"]
+        return Set(strings.flatMap { [$0, $0 + "_yaml", $0 + "_inert"] }
+                   + ["categories", "body", "body_inert", "body_inert_yaml", "body_yaml", "."])
+    }()
+
     /// `html` without its `<style>…</style>` elements (a sanitized stylesheet holds no `<`).
     static func withoutStylesheets(_ html: String) -> String {
         var output = "", rest = html[...]

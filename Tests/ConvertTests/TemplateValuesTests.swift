@@ -59,7 +59,11 @@ import Yams
         #expect(error("a\nb {{#open}} never closed\n") == "post.mustache:2:3: template error: {{#open}} is never closed (no {{/open}})")
         #expect(error("{{#a}}\n  {{/b}}") .hasPrefix("post.mustache:2:6: template error: this closing tag does not match the section that is open"))
         #expect(error("x\n{{title") .hasPrefix("post.mustache:2:"))
-        #expect(error("{{#a}}{{/a}}") == "compiled")
+        #expect(error("{{#link}}{{/link}}") == "compiled")
+        // Round 25: a misspelt name rendered empty in every document, and `check` said valid.
+        #expect(error("---\ntitle: {{{titel_yaml}}}\n").hasPrefix(
+            "post.mustache:2:8: template error: {{{titel_yaml}}}: no value is named titel_yaml (it would be empty in every document); the names are author,"))
+        #expect(error("{{#categories}} - {{{name_yaml}}} {{.}}{{/categories}}{{! a comment }}{{& body}}{{ title }}") == "compiled")
     }
 
     /// A template's raw body carries no stylesheet: its braces would be live there, and a feed's
