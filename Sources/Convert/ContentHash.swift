@@ -20,8 +20,11 @@ public enum ContentHash {
     /// folded text never holds, so no text can hash as a list of media.
     public static func compute(title: String, bodyHTML: String, media: () -> [String]) -> String {
         let folded = fold(HTMLText.html.textUTF8(of: bodyHTML))
-        guard folded.isEmpty else { return digest(title: title, foldedBody: folded) }
-        return digest(title: title, foldedBody: Array(media().map { "\n" + $0 }.joined().utf8))
+        // Text of nothing visible (a zero-width space) is no text: such items hashed alike.
+        guard !BlankItem.isInvisible(folded) else {
+            return digest(title: title, foldedBody: Array(media().map { "\n" + $0 }.joined().utf8))
+        }
+        return digest(title: title, foldedBody: folded)
     }
 
     /// For a body that stands in for content (`Item.bodyIsDescription`): its text and its media,

@@ -36,7 +36,7 @@ public struct DocumentRenderer: Sendable {
             let found = ([item.bodyImage, item.mediaImage].compactMap { $0 } + item.enclosures.map(\.url)).map(Self.mediaPath)
             // No title, no text, no media: its link alone tells it from another such item (a
             // `full_content` feed's items of nothing but a link hashed alike, one stored).
-            guard found.isEmpty, fields.title.isEmpty, let link = item.link, !link.isEmpty else { return found }
+            guard found.isEmpty, BlankItem.isInvisible(fields.title), let link = item.link, !link.isEmpty else { return found }
             return [StoryLink.key(link)]
         }
         let hash = item.bodyIsDescription

@@ -159,11 +159,14 @@ struct FullContentWork {
         case .failed(let reason):
             let dated = item.published ?? item.updated
             let retries = dated.map { now.secondsSince1970 - $0.secondsSince1970 < Self.retryWindow } ?? false
+            // A feed body of nothing (an item of only a link) is no post: it waits for its page
+            // (tried again at each fetch) rather than be stored empty.
+            let blank = !retries && BlankItem.isBlank(item, pageWillFill: false)
             logger.warning("article_failed", metadata: [
                 "feed": "\(entry.processor.feed.name)", "item": "\(item.identity)", "url": "\(page.url)",
-                "error": "\(reason)", "kept": "\(retries ? "retry_later" : "feed_body")",
+                "error": "\(reason)", "kept": "\(retries ? "retry_later" : blank ? "nothing_until_the_page_is_read" : "feed_body")",
             ])
-            if retries { entry.retried.insert(page.index) }
+            if retries || blank { entry.retried.insert(page.index) }
         }
     }
 

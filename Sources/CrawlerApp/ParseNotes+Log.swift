@@ -18,6 +18,9 @@ extension ParseNotes {
 }
 
 extension Pipeline {
+    static let blankReason = "no title, text, image, video, audio or enclosure (a link alone is a post only with "
+        + "full_content): nothing to post, not stored"
+
     /// One warning per feed and pass for a broken document or unreadable dates (not one per item):
     /// the items are stored as read, and the feed's owner may want to hear of it.
     func logParseWarnings(_ report: FeedReport) {
@@ -33,7 +36,7 @@ extension Pipeline {
         if let blank = notes["blank_items"] {
             logger.warning("items_blank", metadata: [
                 "feed": "\(report.feed)", "count": "\(blank)",
-                "reason": "no title, text, link, enclosure or image: nothing to post, not stored",
+                "reason": "\(Self.blankReason)",
             ])
         }
     }

@@ -190,8 +190,8 @@ extension DocumentStore {
         // What an earlier failure left listed goes first: its temp file must not be orphaned.
         let leftover = try index.revisions.pendingRewrites()
         if !leftover.isEmpty {
-            try Self.keepEditsMadeSince(leftover, index: index, root: folder, temporary: temporary)
-            try Self.publishRewrites(leftover, root: folder, temporary: temporary, durable: writer.durable)
+            let publishing = try Self.keepHandChangesMadeSince(leftover, index: index, root: folder, temporary: temporary)
+            try Self.publishRewrites(publishing, root: folder, temporary: temporary, durable: writer.durable)
             try index.revisions.applyRewrites(leftover)
         }
         var rows: [RevisionIndex.Rewrite] = []
@@ -235,18 +235,30 @@ extension DocumentStore {
         if durable { try root.syncFileSystem() }
     }
 
-    /// A rewrite a crash left listed, its new text not yet in place: the owner may have edited the
-    /// post since (a timer's next run can be half an hour away), and finishing it wrote over the
-    /// edit. The file is kept beside as `.NAME.edited` first, unless the rewrite kept it already.
-    private static func keepEditsMadeSince(_ rows: [RevisionIndex.Rewrite], index: DocumentIndex, root: StoreFolder,
-                                           temporary: StoreFolder) throws(StoreError) {
-        for row in rows where temporary.kind(of: row.temp) == .file && isContentHash(row.document) {
-            guard let recorded = try index.documents(where: "short = '\(row.document)'").first, recorded.path == row.oldPath,
-                  let file = root.locate(row.oldPath), let bytes = FileSystem.read(file.name, in: file.folder),
-                  bytes.count != recorded.bytes || recorded.digest.map({ FileDigest.of(bytes) != $0 }) == true,
+    /// A rewrite a crash left listed, its new text not yet in place: the owner may have changed the
+    /// post since (a timer's next run can be half an hour away). An edit is kept beside as
+    /// `.NAME.edited` first, unless the rewrite kept it already (finishing wrote over it); a post
+    /// deleted is left deleted, its new text dropped (finishing brought it back, as no crawl
+    /// does). Returns the rewrites to finish.
+    private static func keepHandChangesMadeSince(_ rows: [RevisionIndex.Rewrite], index: DocumentIndex, root: StoreFolder,
+                                                 temporary: StoreFolder) throws(StoreError) -> [RevisionIndex.Rewrite] {
+        var finishing: [RevisionIndex.Rewrite] = []
+        for row in rows {
+            guard temporary.kind(of: row.temp) == .file, isContentHash(row.document),
+                  let recorded = try index.documents(where: "short = '\(row.document)'").first, recorded.path == row.oldPath else {
+                finishing.append(row)
+                continue
+            }
+            guard let file = root.locate(row.oldPath), let bytes = FileSystem.read(file.name, in: file.folder) else {
+                temporary.remove(row.temp)
+                continue
+            }
+            finishing.append(row)
+            guard bytes.count != recorded.bytes || recorded.digest.map({ FileDigest.of(bytes) != $0 }) == true,
                   FileSystem.read(FileSystem.asideName(file.name), in: file.folder) != bytes else { continue }
             _ = try FileSystem.keepCopy(file.name, in: file.folder)
         }
+        return finishing
     }
 
     /// Finishes the rewrites a crash interrupted; returns how many.
@@ -254,8 +266,8 @@ extension DocumentStore {
                                durable: Bool) throws(StoreError) -> Int {
         let rows = try index.revisions.pendingRewrites()
         guard !rows.isEmpty else { return 0 }
-        try keepEditsMadeSince(rows, index: index, root: root, temporary: temporary)
-        try publishRewrites(rows, root: root, temporary: temporary, durable: durable)
+        let publishing = try keepHandChangesMadeSince(rows, index: index, root: root, temporary: temporary)
+        try publishRewrites(publishing, root: root, temporary: temporary, durable: durable)
         try index.revisions.applyRewrites(rows)
         return rows.count
     }

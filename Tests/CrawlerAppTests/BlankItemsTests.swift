@@ -68,6 +68,49 @@ import Testing
         #expect(blank.map { "\($0["feed"] ?? "")=\($0["count"] ?? "")" }.sorted() == ["json=2", "rss=6"], "\(run.stderr)")
     }
 
+    /// Round 26: items of a link and an invisible title or text (U+200B) still hashed alike, one
+    /// post for two articles; a title-less video or audio player was left out as blank; and a
+    /// link-only item whose page failed was stored as an empty post.
+    @Test func invisibleTextPlayersAndFailedPagesAreJudgedAsPostsShowThem() throws {
+        let base = Mutex("")
+        let server = try LoopbackHTTPServer { request in
+            let base = base.withLock { $0 }
+            switch request.path {
+            case "/links.xml":
+                let items = ["<item><link>\(base)/page/1</link><description>&#8203;</description></item>",
+                             "<item><link>\(base)/page/2</link><description>&#8203;</description></item>",
+                             "<item><title>&#8203;</title><link>\(base)/page/3</link></item>",
+                             "<item><title>&#8203;</title><link>\(base)/page/4</link></item>",
+                             "<item><link>\(base)/missing</link></item>"]
+                return ServedResponse(text: "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>L</title>"
+                                      + items.joined() + "</channel></rss>")
+            case "/players.xml":
+                let items = ["<item><link>\(base)/v</link><description><![CDATA[<video src=\"\(base)/v.mp4\" controls></video>]]></description></item>",
+                             "<item><link>\(base)/a</link><description><![CDATA[<audio src=\"\(base)/a.mp3\" controls></audio>]]></description></item>"]
+                return ServedResponse(text: "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>P</title>"
+                                      + items.joined() + "</channel></rss>")
+            case "/missing": return ServedResponse(status: 404, text: "gone")
+            default:
+                let number = request.path.split(separator: "/").last ?? ""
+                return ServedResponse(contentType: "text/html", text: "<html><body><article><h1>Page \(number)</h1>"
+                                      + "<p>The words of article number \(number), long enough to be read as the article.</p>"
+                                      + "</article></body></html>")
+            }
+        }
+        base.withLock { $0 = "http://127.0.0.1:\(server.port)" }
+        try folder.write("store: ./store\nfeeds:\n  - url: \(server.url("/links.xml"))\n    name: links\n    full_content: true\n"
+                         + "  - url: \(server.url("/players.xml"))\n    name: players\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        let posts = folder.files(under: "store/posts").compactMap { folder.read("store/posts/" + $0) }
+        for number in 1...4 {
+            #expect(posts.filter { $0.contains("The words of article number \(number),") }.count == 1, "page \(number): \(run.stdout)")
+        }
+        #expect(posts.filter { $0.contains("<video") || $0.contains("<audio") }.count == 2, "\(run.stderr.suffix(1500))")
+        #expect(posts.count == 6, "an empty post for the failed page: \(posts)")
+        let failed = run.stderr.split(separator: "\n").map { LogLine(String($0)) }.first { $0["event"] == "article_failed" }
+        #expect(failed?["kept"] == "nothing_until_the_page_is_read", "\(run.stderr.suffix(1500))")
+    }
+
     /// Round 24: items of nothing but a link all hashed alike (an empty title and text): a
     /// `full_content` feed fetched every page and stored the first, the rest "duplicates" of it.
     /// A link is something to post when its page is fetched; without `full_content` it is blank.

@@ -105,6 +105,25 @@ import Testing
         #expect(try run(["store", "verify"], in: "store").status == 0)
     }
 
+    /// Round 26: the same, the post deleted by hand instead: finishing the rewrite brought it
+    /// back (with its new text), where a crawl without the crash leaves a deleted post deleted.
+    @Test func aPostDeletedAfterACrashStaysDeletedWhenTheRewriteIsFinished() throws {
+        try folder.write(feeds.config(["news", "healthy"]), to: "store.yaml")
+        #expect(try run(["once"], in: "store").status == 0)
+        serveNews(version: "second")
+        #expect(try run(["once"], in: "store", fault: "rename:KILL:1").status == SIGKILL)
+        let post = try #require(folder.files(under: "store/posts").first {
+            folder.read("store/posts/" + $0)?.contains("first version of story 1<") == true
+        })
+        try FileManager.default.removeItem(atPath: folder.file("store/posts/" + post))
+        #expect(try run(["once"], in: "store").status == 0)
+        #expect(!FileManager.default.fileExists(atPath: folder.file("store/posts/" + post)))
+        #expect(!folder.files(under: "store/posts").contains { folder.read("store/posts/" + $0)?.contains("version of story 1<") == true })
+        #expect(folder.files(under: "store/tmp").isEmpty)
+        let verify = try run(["store", "verify"], in: "store")
+        #expect(verify.stdout.contains("missing"), "\(verify.stdout)")
+    }
+
     @Test func killedDuringRerenderEachDocumentIsOldOrNewAndARerunFinishes() throws {
         let config = feeds.config(["news", "healthy"])
         try folder.write(config, to: "store.yaml")
