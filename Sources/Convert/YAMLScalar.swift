@@ -51,7 +51,8 @@ enum YAMLScalar {
 
     static let indicatorStarts: Set<Character> = ["-", "?", ":", ",", "[", "]", "{", "}", "#", "&", "*", "!", "|",
                                                   ">", "'", "\"", "%", "@", "`"]
-    static let reservedWords: Set<String> = ["true", "false", "yes", "no", "on", "off", "null", "~"]
+    /// `=` is YAML 1.1's "value" key, which PyYAML fails on.
+    static let reservedWords: Set<String> = ["true", "false", "yes", "no", "on", "off", "null", "~", "="]
 
     static func isPlainSafe(_ value: String) -> Bool {
         // By scalar: `'` followed by a combining mark is one Character, yet YAML sees the quote.
@@ -106,10 +107,10 @@ enum YAMLScalar {
         var body = Substring(lower)
         if body.first == "+" || body.first == "-" { body = body.dropFirst() }
         // With YAML 1.1's `_` anywhere after the prefix (`0x_1F` is 31 to Psych), and binary (`0b101`
-        // was written bare, and read back as 5 by Psych and js-yaml).
+        // was written bare, and read back as 5 by Psych and js-yaml). Underscores alone (`0x_`) are
+        // no number, but Psych and PyYAML fail on them: quoted too.
         func digits(after prefix: String, _ isDigit: (Character) -> Bool) -> Bool {
-            let rest = body.dropFirst(prefix.count)
-            return rest.contains(where: isDigit) && rest.allSatisfy { isDigit($0) || $0 == "_" }
+            body.dropFirst(prefix.count).allSatisfy { isDigit($0) || $0 == "_" || $0 == "," } && body.count > prefix.count
         }
         if body.hasPrefix("0x") { return digits(after: "0x", \.isHexDigit) }
         if body.hasPrefix("0o") { return digits(after: "0o") { ("0"..."7").contains($0) } }
@@ -119,8 +120,9 @@ enum YAMLScalar {
         var index = body.startIndex
         while index < body.endIndex {
             let character = body[index]
-            if character.isASCII && character.isNumber || character == "_" {
-                sawDigit = sawDigit || character != "_"
+            // Psych reads `1,000` as 1000 (commas between digits, as YAML 1.1's `_`).
+            if character.isASCII && character.isNumber || character == "_" || (character == "," && sawDigit) {
+                sawDigit = sawDigit || (character != "_" && character != ",")
             } else if character == "." && !sawDot && !sawExponent {
                 sawDot = true
             } else if character == "e" && sawDigit && !sawExponent {

@@ -42,8 +42,9 @@ enum StartTagGuard {
     /// Kept out of line: inlined into the parser's entry, its loop kept its state on the stack.
     @inline(never)
     private static func scan(_ buffer: UnsafeBufferPointer<UInt8>, shouldStop: () -> Bool) -> Scan {
-        var index = 0, tagStart = -1, equals = 0, elements = 0, inItem = 0
-        var quote: UInt8 = 0
+        var index = 0, elements = 0
+        var tag = TagState()
+        var items = ItemCount()
         var nextCheck = 1 << 20
         guard let start = buffer.baseAddress else { return Scan() }
         while index < buffer.count {
@@ -55,8 +56,9 @@ enum StartTagGuard {
             // libc's memchr finds them several times faster than a loop over every byte. Inside a
             // tag, a vector search goes to the next byte of the five that matter there.
             let searched = min(buffer.count, nextCheck) - index
-            if tagStart < 0 || quote != 0 {
-                guard let found = memchr(start + index, Int32(tagStart < 0 ? UInt8(ascii: "<") : quote), searched) else {
+            if tag.start < 0 || tag.quote != 0 {
+                let wanted = tag.start < 0 ? UInt8(ascii: "<") : tag.quote
+                guard let found = memchr(start + index, Int32(wanted), searched) else {
                     index += searched
                     continue
                 }
@@ -69,34 +71,104 @@ enum StartTagGuard {
                 if found == searched { continue }
             }
             let byte = buffer[index]
-            if quote != 0 {
-                if byte == quote { quote = 0 }
+            if tag.quote != 0 {
+                if byte == tag.quote { tag.closeQuote() }
             } else if byte == UInt8(ascii: "<") {
                 if let end = endOfUnparsedSection(buffer, at: index) {
                     index = end
-                    tagStart = -1
+                    tag.end()
                     continue
                 }
-                tagStart = index
-                equals = 0
-                if index + 1 < buffer.count, buffer[index + 1] != UInt8(ascii: "/") {
+                switch markup(buffer, at: index) {
+                case .endTag:
+                    tag.begin(at: index, closing: true)
+                    items.depth -= 1
+                case .startTag(let declaration):
+                    tag.begin(at: index, closing: false)
                     elements += 1
-                    inItem = startsItem(buffer, at: index) ? 1 : inItem + 1
-                    if inItem > maximumElements { return Scan(problem: .elementsInOneItem, elements: elements) }
+                    if !items.opens(isItem: startsItem(buffer, at: index), declaration: declaration) {
+                        return Scan(problem: .elementsInOneItem, elements: elements)
+                    }
+                case .text:
+                    // `<'` or `< ` is text to libxml2, not a tag: taken for one, its quote hid
+                    // every element after it from the count.
+                    tag.end()
                 }
-            } else if tagStart >= 0 {
+            } else if tag.start >= 0 {
                 if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-                    quote = byte
+                    // Only where an attribute's value starts (after `=` and spaces) does a quote open one.
+                    if tag.valueStarts(at: index, in: buffer) { tag.quote = byte }
                 } else if byte == UInt8(ascii: "=") {
-                    equals += 1
-                    if equals > maximumAttributes { return Scan(problem: .attributes(offset: tagStart), elements: elements) }
+                    tag.equals += 1
+                    tag.equalsAt = index
+                    if tag.equals > maximumAttributes { return Scan(problem: .attributes(offset: tag.start), elements: elements) }
                 } else if byte == UInt8(ascii: ">") {
-                    tagStart = -1
+                    if !tag.closing, index > 0, buffer[index - 1] == UInt8(ascii: "/") { items.depth -= 1 }
+                    tag.end()
                 }
             }
             index += 1
         }
         return Scan(elements: elements)
+    }
+
+    /// The tag being read: where it started (-1: none), whether it is an end tag, its `=` count,
+    /// the last `=` and the quote of a value open.
+    private struct TagState {
+        var start = -1, equals = 0, equalsAt = -1
+        var closing = false
+        var quote: UInt8 = 0
+
+        mutating func begin(at index: Int, closing: Bool) {
+            self = TagState(start: index, closing: closing)
+        }
+
+        mutating func end() {
+            self = TagState()
+        }
+
+        mutating func closeQuote() {
+            quote = 0
+            equalsAt = -1
+        }
+
+        func valueStarts(at index: Int, in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+            equalsAt >= 0 && buffer[(equalsAt + 1)..<index].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        }
+    }
+
+    /// Elements counted from the start of the item being read. An item starts at the shallowest
+    /// depth an `item` or `entry` was seen at: one nested deeper in an item (`<entry/>` after
+    /// every 200,000 `<b/>`) started the count again, and an item of millions was read whole.
+    private struct ItemCount {
+        var depth = 0, itemDepth = Int.max, inItem = 0
+
+        /// Counts a start tag; false once the item holds more than `maximumElements`.
+        mutating func opens(isItem: Bool, declaration: Bool) -> Bool {
+            if isItem, depth <= itemDepth {
+                itemDepth = depth
+                inItem = 1
+            } else {
+                inItem += 1
+            }
+            // `<!DOCTYPE>` and its declarations open nothing.
+            if !declaration { depth += 1 }
+            return inItem <= maximumElements
+        }
+    }
+
+    private enum Markup { case startTag(declaration: Bool), endTag, text }
+
+    /// What a `<` that opens no comment, CDATA section or processing instruction begins: a start
+    /// tag when a name (or `!`) follows it, as libxml2 reads it, an end tag before `/`, else text.
+    private static func markup(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Markup {
+        guard index + 1 < buffer.count else { return .text }
+        let next = buffer[index + 1]
+        if next == UInt8(ascii: "/") { return .endTag }
+        if next == UInt8(ascii: "!") { return .startTag(declaration: true) }
+        let isNameStart = (next | 0x20 >= UInt8(ascii: "a") && next | 0x20 <= UInt8(ascii: "z"))
+            || next == UInt8(ascii: "_") || next == UInt8(ascii: ":") || next >= 0x80
+        return isNameStart ? .startTag(declaration: false) : .text
     }
 
     /// Whether the start tag at `index` is an `item` or `entry`, whatever its prefix (`rss:item`).

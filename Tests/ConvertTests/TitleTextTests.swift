@@ -82,6 +82,8 @@ import Testing
         ("'quoted", "'''quoted'"), ("&#123;x", "'&#123;x'"), ("@handle", "'@handle'"), ("", "''"), ("0x1F", "'0x1F'"),
         // Round 25: binary, and `_` after a prefix, were written bare and read back as numbers.
         ("0b101", "'0b101'"), ("-0b1_1", "'-0b1_1'"), ("0x_1F", "'0x_1F'"), ("0o1_7", "'0o1_7'"),
+        // Round 26: Psych reads `1,000` as 1000; `0x_` and `0b_` fail Psych and PyYAML; `=` fails PyYAML.
+        ("1,000", "'1,000'"), ("0,7", "'0,7'"), ("1,0.5", "'1,0.5'"), ("0x_", "'0x_'"), ("0b_", "'0b_'"), ("=", "'='"), ("0x1,2", "'0x1,2'"),
     ])
     func quotedWhenPlainWouldChangeMeaning(value: String, expected: String) {
         #expect(YAMLScalar.plainOrQuoted(value) == expected)

@@ -85,7 +85,7 @@ import Testing
         var text = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>\n"
         for index in 0..<items {
             text += "<item><title>i\(index)</title><guid>g\(index)</guid><link>https://e.org/\(index)</link>"
-                + "<description>d\(index)\(broken && index == 0 ? "<br>" : "")</description></item>\n"
+                + "<description>d\(index)\(broken && index == items - 1 ? "<br>" : "")</description></item>\n"
         }
         return Array((text + "</channel></rss>").utf8)
     }
@@ -102,6 +102,32 @@ import Testing
         }
         // A broken one of fewer is read as ever.
         #expect((try? FeedParser.parse(Self.feed(items: 1_000, broken: true), url: "u").items.count) == 1_000)
+    }
+
+    /// Round 26: `<'` in an item's text was read as a tag whose quote hid every element after it
+    /// from the count (26 MB: 1.9 GB), and an `<entry/>` nested in an item every 200,000 elements
+    /// started the item's count again (32 MB: 1.2 GB).
+    @Test func neitherAStrayQuoteNorANestedEntryHidesElements() {
+        let broken = "<rss version=\"2.0\"><channel><title>t</title><item><title>x <'</title><description>"
+            + String(repeating: "<p>x<li>y<br>", count: 100_000) + "</description></item></channel></rss>"
+        #expect {
+            try FeedParser.parse(Array(broken.utf8), url: "u")
+        } throws: { error in
+            "\(error)".contains("elements")
+        }
+        let nested = "<rss version=\"2.0\"><channel><title>t</title><item><title>x</title><description>"
+            + String(repeating: String(repeating: "<b/>", count: 200_000) + "<entry/>", count: 2)
+            + "</description></item></channel></rss>"
+        #expect {
+            try FeedParser.parse(Array(nested.utf8), url: "u")
+        } throws: { error in
+            "\(error)".contains("an item of more than 250000 elements")
+        }
+        // A quote after `=` is a value's, and hides its `>`; entries of a feed (Atom, prefixed) each count apart.
+        let atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title>"
+            + String(repeating: "<entry><title a='x>y'>e</title><id>i</id><content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\">"
+                     + String(repeating: "<b>w</b>", count: 10) + "</div></content></entry>", count: 30_000) + "</feed>"
+        #expect((try? FeedParser.parse(Array(atom.utf8), url: "u").items.count) == 30_000)
     }
 
     @Test func oneItemOfTooManyElementsIsRefused() {
