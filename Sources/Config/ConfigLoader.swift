@@ -80,8 +80,10 @@ public enum ConfigLoader {
         var iterator = bytes.makeIterator()
         var offset = 0
         while case .valid(let scalar) = parser.parseScalar(from: &iterator) { offset += scalar.count }
-        let line = bytes[..<min(offset, bytes.count)].count { $0 == 0x0A } + 1
-        let column = offset - (bytes[..<min(offset, bytes.count)].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+        let before = bytes[..<min(offset, bytes.count)]
+        let line = before.count { $0 == 0x0A } + 1
+        // In characters, as YAML's own messages and editors count them.
+        let column = String(decoding: before[(before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)...], as: UTF8.self).count + 1
         let byte = offset < bytes.count ? String(format: "0x%02X", bytes[offset]) : "a cut character"
         return ConfigError(file: path, line: line, key: "",
                            message: "is not UTF-8 text: \(byte) at column \(column) (Latin-1 or another legacy encoding?); save it as UTF-8")

@@ -165,6 +165,19 @@ struct RequestSettingsParser {
                                "'\(SecretRedaction.redactURL(url))': its host and port cannot be read (a #, ?, / or @ "
                                + "in a user name or password ends the host: write them as %23, %3F, %2F and %40)")
         }
+        // Without a scheme, `host:port` (after any `user:password@`): `socks5h//host:1080`,
+        // `https:host:3128` or `socks5h:` were read as host names, and every feed then failed.
+        if !value.contains("://") {
+            let hostAndPort = value.split(separator: "@").last.map(String.init) ?? value
+            let parts = hostAndPort.split(separator: ":", omittingEmptySubsequences: false)
+            let portless = parts.count == 1 && !hostAndPort.isEmpty
+            let ported = parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && parts[1].allSatisfy(\.isNumber)
+            let literal = hostAndPort.hasPrefix("[")  // an IPv6 address, [::1]:1080
+            guard !value.contains("/"), literal || portless || ported, !Self.proxySchemes.contains(String(parts[0]).lowercased()) else {
+                throw parser.error(at: reader.node("proxy")!, key: reader.qualified("proxy"), "'\(SecretRedaction.redactURL(value))' "
+                                   + "is neither host:port nor scheme://host:port (e.g. socks5h://127.0.0.1:1080)")
+            }
+        }
         // libcurl's own: any other failed every feed at its first fetch ("Unsupported proxy scheme").
         let scheme = value.contains("://") ? String(value.prefix { $0 != ":" }).lowercased() : "http"
         guard Self.proxySchemes.contains(scheme) else {

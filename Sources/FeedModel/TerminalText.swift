@@ -4,10 +4,10 @@
 /// One rule for every log line and every command's output: such scalars are written as `\uXXXX`.
 public enum TerminalText {
     /// C0 and C1 controls, DEL, the Unicode line and paragraph separators, and the bidirectional
-    /// embeddings, overrides (U+202A–202E) and isolates (U+2066–2069).
+    /// embeddings, overrides (U+202A–202E), isolates (U+2066–2069) and marks (LRM, RLM, ALM).
     public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0..<0x20, 0x7F...0x9F, 0x2028...0x202E, 0x2066...0x2069: return true
+        case 0..<0x20, 0x7F...0x9F, 0x2028...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: return true
         default: return false
         }
     }

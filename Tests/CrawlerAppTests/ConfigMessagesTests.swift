@@ -80,6 +80,13 @@ import Testing
         try refused("proxy: ftp://proxy.example:3128\nfeeds:\n  - url: SERVER/healthy\n",
                     with: "feeds.yaml:1: proxy: 'ftp://proxy.example:3128': ftp:// is no proxy scheme; use one of "
                         + "http, https, socks4, socks4a, socks5, socks5h")
+        // Round 26: without `://` a misspelt scheme was taken for a host name.
+        for typo in ["socks5h//127.0.0.1:1080", "https:127.0.0.1:3128", "socks5h:"] {
+            try refused("proxy: '\(typo)'\nfeeds:\n  - url: SERVER/healthy\n",
+                        with: "feeds.yaml:1: proxy: '\(typo)' is neither host:port nor scheme://host:port (e.g. socks5h://127.0.0.1:1080)")
+        }
+        try folder.write("proxy: proxy.example:3128\nfeeds:\n  - url: http://example.org/f\n    proxy: reader:pw@[::1]:1080\n", to: "feeds.yaml")
+        #expect(try crawler(["check"]).status == 0)
         try refused("feeds:\n  - url: SERVER/healthy\n    headers: {X-Key: aaa, x-key: bbb}\n",
                     with: "feeds.yaml:3: feeds[0].headers.x-key: is the header X-Key again (header names know no case); give it once")
         let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: [])) }
@@ -88,6 +95,10 @@ import Testing
         let run = try crawler(["check"])
         #expect(run.status == 2)
         #expect(run.stderr.contains("crawler: feeds.yaml:3: is not UTF-8 text: 0xE9 at column 16"), "\(run.stderr)")
+        // Columns count characters, as YAML's own messages do (round 26: it counted bytes).
+        let wide = Data("feeds:\n  - url: \(server.url("/healthy"))\n    author: 日本".utf8) + Data([0xFF]) + Data("\n".utf8)
+        try wide.write(to: URL(fileURLWithPath: folder.file("feeds.yaml")))
+        #expect(try crawler(["check"]).stderr.contains("feeds.yaml:3: is not UTF-8 text: 0xFF at column 15"))
         #expect(server.requests.isEmpty)
     }
 

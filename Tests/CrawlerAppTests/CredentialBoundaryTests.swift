@@ -369,7 +369,9 @@ import Testing
         let quoted = try CrawlerProcess.run(["once", "--log-level", "debug"], in: folder.path,
                                             shellPrefix: "export http_proxy=\"htpp://pu:s3cr'et-QUOTESECRET@127.0.0.1:1080\";")
         let status = try CrawlerProcess.run(["status"], in: folder.path)
-        for run in [configured, environment, quoted] { #expect(run.status == 1, "\(run.stdout)\(run.stderr)") }
+        // A configured proxy of another scheme is refused with the file (round 25), password redacted.
+        #expect(configured.status == 2 && configured.stderr.contains("ftp:// is no proxy scheme"), "\(configured.stderr)")
+        for run in [environment, quoted] { #expect(run.status == 1, "\(run.stdout)\(run.stderr)") }
         for output in [configured.stdout, configured.stderr, environment.stdout, environment.stderr, status.stdout,
                        quoted.stdout, quoted.stderr,
                        String(decoding: storeBytes(), as: UTF8.self)] {

@@ -25,6 +25,8 @@ import Testing
                 name: 日本
               - url: http://127.0.0.1:\(port)/c
                 name: "\\u202Ex"
+              - url: http://127.0.0.1:\(port)/d
+                name: "\\u200Fy"
             """, to: "feeds.yaml")
         let listed = try crawler(["list"]).stdout.split(separator: "\n").map(String.init)
         // Where "every" starts, in columns (the CJK characters here take two).
@@ -33,7 +35,8 @@ import Testing
         }
         #expect(listed[0].hasPrefix("ab       http") && listed[1].hasPrefix("日本     http://reader:***@")
                 && listed[2].hasPrefix("\\u202ex  http"), "\(listed)")
-        #expect(Set(listed.prefix(3).map(column)).count == 1, "\(listed)")
+        #expect(Set(listed.prefix(4).map(column)).count == 1, "\(listed)")
+        #expect(listed[3].hasPrefix("\\u200fy  http"), "a right-to-left mark is shown, not obeyed: \(listed)")
         let once = try crawler(["once"]).stdout.split(separator: "\n").map(String.init)
         #expect(once.contains { $0.hasPrefix("ok    ab       200") } && once.contains { $0.hasPrefix("ok    日本     200") }
                 && once.contains { $0.hasPrefix("ok    \\u202ex  200") }, "\(once)")
