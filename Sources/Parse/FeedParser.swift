@@ -34,20 +34,8 @@ public enum FeedParser {
         guard bytes.count <= maximumDocumentSize else {
             throw .malformed("document of \(bytes.count) bytes is larger than the \(maximumDocumentSize) we read")
         }
-        let scan = StartTagGuard.scan(bytes, shouldStop: { limits.stopReason() != nil })
-        switch scan.problem {
-        case .attributes(let offset):
-            throw .malformed("the start tag at byte \(offset) has more than \(StartTagGuard.maximumAttributes) attributes")
-        case .elementsInOneItem:
-            throw .malformed("an item of more than \(StartTagGuard.maximumElements) elements (markup written into its "
-                             + "text, not escaped): too many to read")
-        case nil: break
-        }
-        // A broken document is read whole, as a tree: only one of a bounded size.
-        let whole = scan.elements <= StartTagGuard.maximumElements ? nil : scan.elements
         // Each pass over the whole document is linear, but a large one takes a while: the limits
         // are asked between them too.
-        if let reason = limits.stopReason() { throw .cut(reason) }
         let decided = CharsetDetector.plan(for: bytes, httpCharset: httpCharset)
         var notes = ParseNotes()
         notes.note(decided)
@@ -58,6 +46,8 @@ public enum FeedParser {
             notes.recovered = "\(plan.replaced) byte\(plan.replaced == 1 ? "" : "s") that \(plan.replaced == 1 ? "is" : "are") no \(label) replaced"
         }
         let repaired = EntityRepair.repair(input) ?? input
+        if let reason = limits.stopReason() { throw .cut(reason) }
+        let whole = try guardMarkup(repaired, limits: limits)
         if let reason = limits.stopReason() { throw .cut(reason) }
         guard plan.claimsUTF8 else {
             return try parseXML(repaired, url: url, encoding: plan.encoding, limits: limits, notes: notes, tooLarge: whole)
@@ -76,6 +66,25 @@ public enum FeedParser {
         if checked.bytes != nil { notes.recovered = "invalid UTF-8 bytes replaced" }
         return try parseXML(checked.bytes ?? repaired, url: url, encoding: checked.encoding, limits: limits, notes: notes,
                             tooLarge: whole)
+    }
+
+    /// What `StartTagGuard` finds in the bytes libxml2 reads, converted and repaired (scanned as
+    /// they came, a UTF-16 document showed no tag at all: 31 MB took 1.2 GB). A NUL left means
+    /// libxml2 reads UTF-16 or UTF-32 itself: the NULs are set aside for the scan. Returns the
+    /// document's elements when too many to build a tree of (see `parseXML`).
+    private static func guardMarkup(_ bytes: [UInt8], limits: ParseLimits) throws(ParseError) -> Int? {
+        let scanned = bytes.contains(0) ? bytes.filter { $0 != 0 } : bytes
+        let scan = StartTagGuard.scan(scanned, shouldStop: { limits.stopReason() != nil })
+        switch scan.problem {
+        case .attributes(let offset):
+            throw .malformed("the start tag at byte \(offset) has more than \(StartTagGuard.maximumAttributes) attributes")
+        case .elementsInOneItem:
+            throw .malformed("an item of more than \(StartTagGuard.maximumElements) elements (markup written into its "
+                             + "text, not escaped): too many to read")
+        case nil:
+            // A broken document is read whole, as a tree: only one of a bounded size.
+            return scan.elements <= StartTagGuard.maximumElements ? nil : scan.elements
+        }
     }
 
     /// Reads with libxml2's recovering fallback: always a feed, or an error. `tooLarge`: the

@@ -45,6 +45,7 @@ enum StartTagGuard {
         var index = 0, elements = 0
         var tag = TagState()
         var items = ItemCount()
+        var unclosed = [Int](repeating: Int.max, count: sections.count)
         var nextCheck = 1 << 20
         guard let start = buffer.baseAddress else { return Scan() }
         while index < buffer.count {
@@ -56,13 +57,20 @@ enum StartTagGuard {
             // libc's memchr finds them several times faster than a loop over every byte. Inside a
             // tag, a vector search goes to the next byte of the five that matter there.
             let searched = min(buffer.count, nextCheck) - index
-            if tag.start < 0 || tag.quote != 0 {
-                let wanted = tag.start < 0 ? UInt8(ascii: "<") : tag.quote
-                guard let found = memchr(start + index, Int32(wanted), searched) else {
+            if tag.start < 0 {
+                guard let found = memchr(start + index, Int32(UInt8(ascii: "<")), searched) else {
                     index += searched
                     continue
                 }
                 index = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - start
+            } else if tag.quote != 0 {
+                // A value ends at its quote, or at a `<`, which no value may hold: libxml2 stops
+                // there and reads on (a quote never closed hid the whole rest from the count).
+                let span = UnsafeBufferPointer(rebasing: buffer[index..<(index + searched)])
+                let found = ByteScan.firstIndex(ofAny: tag.quote, tag.quote, tag.quote, tag.quote, UInt8(ascii: "<"),
+                                                in: span, from: 0)
+                index += found
+                if found == searched { continue }
             } else {
                 let span = UnsafeBufferPointer(rebasing: buffer[index..<(index + searched)])
                 let found = ByteScan.firstIndex(ofAny: UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "="),
@@ -71,10 +79,10 @@ enum StartTagGuard {
                 if found == searched { continue }
             }
             let byte = buffer[index]
-            if tag.quote != 0 {
-                if byte == tag.quote { tag.closeQuote() }
+            if tag.quote != 0, byte == tag.quote {
+                tag.closeQuote()
             } else if byte == UInt8(ascii: "<") {
-                if let end = endOfUnparsedSection(buffer, at: index) {
+                if let end = endOfUnparsedSection(buffer, at: index, unclosed: &unclosed) {
                     index = end
                     tag.end()
                     continue
@@ -166,9 +174,7 @@ enum StartTagGuard {
         let next = buffer[index + 1]
         if next == UInt8(ascii: "/") { return .endTag }
         if next == UInt8(ascii: "!") { return .startTag(declaration: true) }
-        let isNameStart = (next | 0x20 >= UInt8(ascii: "a") && next | 0x20 <= UInt8(ascii: "z"))
-            || next == UInt8(ascii: "_") || next == UInt8(ascii: ":") || next >= 0x80
-        return isNameStart ? .startTag(declaration: false) : .text
+        return isNameStart(next) ? .startTag(declaration: false) : .text
     }
 
     /// Whether the start tag at `index` is an `item` or `entry`, whatever its prefix (`rss:item`).
@@ -198,12 +204,20 @@ enum StartTagGuard {
     ]
 
     /// The index just past a comment, CDATA section or processing instruction starting at `index`.
-    private static func endOfUnparsedSection(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
+    /// One that never closes is no section: libxml2's recovering read (after `EntityRepair`) takes
+    /// it for text and reads the markup after it, which skipped to the end hid every element there
+    /// (a 31 MB item of `<p>x<li>y<br>` after an unclosed `<!--`: 2.3 GB). `unclosed` remembers,
+    /// by section, from where none closes, so a flood of unclosed openers stays linear. A `<?`
+    /// without a target name is no processing instruction either (libxml2 reads on as content).
+    private static func endOfUnparsedSection(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int,
+                                             unclosed: inout [Int]) -> Int? {
         // Every section opens with `<!` or `<?`; most `<` open a tag, and leave at one look.
-        guard let start = buffer.baseAddress, index + 1 < buffer.count,
+        guard let start = buffer.baseAddress, index + 2 < buffer.count,
               buffer[index + 1] == UInt8(ascii: "!") || buffer[index + 1] == UInt8(ascii: "?") else { return nil }
-        for section in sections where starts(buffer, with: section.open, at: index) {
+        if buffer[index + 1] == UInt8(ascii: "?"), !isNameStart(buffer[index + 2]) { return nil }
+        for (kind, section) in sections.enumerated() where starts(buffer, with: section.open, at: index) {
             var look = index + section.open.count
+            guard look < unclosed[kind] else { return nil }
             // CDATA bodies are most of many feeds: memchr to each candidate end, not byte by byte.
             while look < buffer.count,
                   let found = memchr(start + look, Int32(section.close[0]), buffer.count - look) {
@@ -211,9 +225,15 @@ enum StartTagGuard {
                 if starts(buffer, with: section.close, at: look) { return look + section.close.count }
                 look += 1
             }
-            return buffer.count
+            unclosed[kind] = index + section.open.count
+            return nil
         }
         return nil
+    }
+
+    static func isNameStart(_ byte: UInt8) -> Bool {
+        (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")) || byte == UInt8(ascii: "_")
+            || byte == UInt8(ascii: ":") || byte >= 0x80
     }
 
     private static func starts(_ buffer: UnsafeBufferPointer<UInt8>, with pattern: [UInt8], at index: Int) -> Bool {

@@ -130,6 +130,32 @@ import Testing
         #expect((try? FeedParser.parse(Array(atom.utf8), url: "u").items.count) == 30_000)
     }
 
+    /// Round 27: an opener that never closes (`<!--`, `<?php`, `<?=`, a quote) was skipped to the
+    /// end of the document, hiding every element after it (31 MB: 2.3 GB), and a tag of 200,000
+    /// attributes there (2 MB: 103 s); a UTF-16 document was scanned as it came, with no tag seen.
+    @Test(arguments: ["<!--", "<?php ", "<?= ", "<a href=\"x>", "<![CDATA[", "UTF-16"])
+    func nothingUnclosedOrEncodedHidesElements(opener: String) {
+        let body = opener == "UTF-16" ? "" : opener
+        let text = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title><item><title>x</title><description>"
+            + body + String(repeating: "<p>x<li>y<br>", count: 100_000) + "</description></item></channel></rss>"
+        let bytes = opener == "UTF-16" ? [0xFF, 0xFE] + Array(text.replacingOccurrences(of: "<?xml version=\"1.0\"?>", with: "")
+            .data(using: .utf16LittleEndian)!) : Array(text.utf8)
+        #expect {
+            try FeedParser.parse(bytes, url: "u")
+        } throws: { error in
+            "\(error)".contains("elements")
+        }
+        let attributes = "<rss version=\"2.0\"><channel><title>t</title><item><description>" + body
+            + "<x " + (0..<3_000).map { "a\($0)=\"\"" }.joined(separator: " ") + ">" + "</description></item></channel></rss>"
+        if opener != "UTF-16" {
+            #expect {
+                try FeedParser.parse(Array(attributes.utf8), url: "u")
+            } throws: { error in
+                "\(error)".contains("more than 2000 attributes")
+            }
+        }
+    }
+
     @Test func oneItemOfTooManyElementsIsRefused() {
         let dense = "<rss version=\"2.0\"><channel><title>t</title><item><title>x</title><description>"
             + String(repeating: "<p>x</p>", count: 260_000) + "</description></item></channel></rss>"
