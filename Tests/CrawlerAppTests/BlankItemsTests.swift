@@ -68,6 +68,14 @@ import Testing
         #expect(blank.map { "\($0["feed"] ?? "")=\($0["count"] ?? "")" }.sorted() == ["json=2", "rss=6"], "\(run.stderr)")
     }
 
+    /// An article page, numbered by the last part of its path.
+    static func article(_ path: String) -> ServedResponse {
+        let number = path.split(separator: "/").last ?? ""
+        return ServedResponse(contentType: "text/html", text: "<html><body><article><h1>Page \(number)</h1>"
+                              + "<p>The words of article number \(number), long enough to be read as the article.</p>"
+                              + "</article></body></html>")
+    }
+
     /// Round 26: items of a link and an invisible title or text (U+200B) still hashed alike, one
     /// post for two articles; a title-less video or audio player was left out as blank; and a
     /// link-only item whose page failed was stored as an empty post.
@@ -91,10 +99,7 @@ import Testing
                                       + items.joined() + "</channel></rss>")
             case "/missing": return ServedResponse(status: 404, text: "gone")
             default:
-                let number = request.path.split(separator: "/").last ?? ""
-                return ServedResponse(contentType: "text/html", text: "<html><body><article><h1>Page \(number)</h1>"
-                                      + "<p>The words of article number \(number), long enough to be read as the article.</p>"
-                                      + "</article></body></html>")
+                return Self.article(request.path)
             }
         }
         base.withLock { $0 = "http://127.0.0.1:\(server.port)" }
@@ -133,10 +138,7 @@ import Testing
                     {"version":"https://jsonfeed.org/version/1.1","title":"J","items":[{"id":"x","external_url":"\(base)/page/5"}]}
                     """)
             default:
-                let number = request.path.split(separator: "/").last ?? ""
-                return ServedResponse(contentType: "text/html", text: "<html><body><article><h1>Page \(number)</h1>"
-                                      + "<p>The words of article number \(number), long enough to be read as the article.</p>"
-                                      + "</article></body></html>")
+                return Self.article(request.path)
             }
         }
         base.withLock { $0 = "http://127.0.0.1:\(server.port)" }

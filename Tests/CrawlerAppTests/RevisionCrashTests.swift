@@ -86,16 +86,22 @@ import Testing
         #expect(killed == Self.stories)
     }
 
-    /// Round 24: killed with a correction listed and not yet in place, the post then edited by
-    /// hand before the next run: finishing the rewrite wrote over the edit, and kept no copy.
-    @Test func anEditMadeAfterACrashIsKeptBesideWhenTheRewriteIsFinished() throws {
+    /// The store killed at its first rename, a correction of each story listed and not yet in
+    /// place; returns the path (under `store/posts`) of story 1's post, still its first version.
+    private func killedWithACorrectionListed() throws -> String {
         try folder.write(feeds.config(["news", "healthy"]), to: "store.yaml")
         #expect(try run(["once"], in: "store").status == 0)
         serveNews(version: "second")
         #expect(try run(["once"], in: "store", fault: "rename:KILL:1").status == SIGKILL)
-        let post = try #require(folder.files(under: "store/posts").first {
+        return try #require(folder.files(under: "store/posts").first {
             folder.read("store/posts/" + $0)?.contains("first version of story 1<") == true
         })
+    }
+
+    /// Round 24: killed with a correction listed and not yet in place, the post then edited by
+    /// hand before the next run: finishing the rewrite wrote over the edit, and kept no copy.
+    @Test func anEditMadeAfterACrashIsKeptBesideWhenTheRewriteIsFinished() throws {
+        let post = try killedWithACorrectionListed()
         let edited = try #require(folder.read("store/posts/" + post)).replacingOccurrences(
             of: "first version of story 1<", with: "first version of story 1, edited by hand<")
         try folder.write(edited, to: "store/posts/" + post)
@@ -108,13 +114,7 @@ import Testing
     /// Round 26: the same, the post deleted by hand instead: finishing the rewrite brought it
     /// back (with its new text), where a crawl without the crash leaves a deleted post deleted.
     @Test func aPostDeletedAfterACrashStaysDeletedWhenTheRewriteIsFinished() throws {
-        try folder.write(feeds.config(["news", "healthy"]), to: "store.yaml")
-        #expect(try run(["once"], in: "store").status == 0)
-        serveNews(version: "second")
-        #expect(try run(["once"], in: "store", fault: "rename:KILL:1").status == SIGKILL)
-        let post = try #require(folder.files(under: "store/posts").first {
-            folder.read("store/posts/" + $0)?.contains("first version of story 1<") == true
-        })
+        let post = try killedWithACorrectionListed()
         try FileManager.default.removeItem(atPath: folder.file("store/posts/" + post))
         #expect(try run(["once"], in: "store").status == 0)
         #expect(!FileManager.default.fileExists(atPath: folder.file("store/posts/" + post)))
