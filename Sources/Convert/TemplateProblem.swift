@@ -36,8 +36,41 @@ enum TemplateProblem {
     }
 }
 
-/// The first section tag (`{{#name}}`, `{{^name}}`) with no matching `{{/name}}`, found by a plain
-/// scan of `{{…}}` tags (a template that changes its delimiters is not scanned).
+/// The `{{…}}` tags of a template (`{{{…}}}` whole), with the line and column each starts at, by
+/// a plain scan; nil for a template that changes its delimiters (`{{=<% %>=}}`), which is not scanned.
+struct TemplateTag {
+    let text: String
+    let line: Int
+    let column: Int
+
+    /// Between the braces.
+    var inner: Substring {
+        let inner = text.dropFirst(2).dropLast(2)
+        return inner.first == "{" ? inner.dropFirst().dropLast(inner.last == "}" ? 1 : 0) : inner
+    }
+
+    static func all(in text: String) -> [TemplateTag]? {
+        guard !text.contains("{{=") else { return nil }
+        var tags: [TemplateTag] = []
+        var line = 1, column = 1
+        var rest = Substring(text)
+        while let first = rest.first {
+            if rest.hasPrefix("{{"), let end = rest.range(of: "}}") {
+                var tag = String(rest[..<end.upperBound])
+                if tag.hasPrefix("{{{"), rest[end.upperBound...].hasPrefix("}") { tag += "}" }
+                tags.append(TemplateTag(text: tag, line: line, column: column))
+                column += tag.count
+                rest = rest.dropFirst(tag.count)
+                continue
+            }
+            if first == "\n" { line += 1; column = 1 } else { column += 1 }
+            rest = rest.dropFirst()
+        }
+        return tags
+    }
+}
+
+/// The first section tag (`{{#name}}`, `{{^name}}`) with no matching `{{/name}}`.
 struct UnclosedSection {
     let tag: String
     let name: String
@@ -45,34 +78,22 @@ struct UnclosedSection {
     let column: Int
 
     static func find(in text: String) -> UnclosedSection? {
-        guard !text.contains("{{=") else { return nil }
         var open: [UnclosedSection] = []
-        var line = 1, column = 1
-        var rest = Substring(text)
-        while let first = rest.first {
-            if rest.hasPrefix("{{"), let end = rest.range(of: "}}") {
-                let tag = String(rest[..<end.upperBound])
-                let inner = tag.dropFirst(2).dropLast(2)
-                let name = inner.dropFirst().trimmingSpaces()
-                if inner.first == "#" || inner.first == "^" {
-                    open.append(UnclosedSection(tag: tag, name: name, line: line, column: column))
-                } else if inner.first == "/", open.last?.name == name {
-                    open.removeLast()
-                }
-                column += tag.count
-                rest = rest[end.upperBound...]
-                continue
+        for tag in TemplateTag.all(in: text) ?? [] {
+            let inner = tag.inner
+            let name = inner.dropFirst().trimmingSpaces()
+            if inner.first == "#" || inner.first == "^" {
+                open.append(UnclosedSection(tag: tag.text, name: name, line: tag.line, column: tag.column))
+            } else if inner.first == "/", open.last?.name == name {
+                open.removeLast()
             }
-            if first == "\n" { line += 1; column = 1 } else { column += 1 }
-            rest = rest.dropFirst()
         }
         return open.first
     }
 }
 
-/// The first tag naming a value no document has (`TemplateValues.names`), found by the same plain
-/// scan as `UnclosedSection` (a template that changes its delimiters is not scanned). Comments,
-/// partials and settings name no value.
+/// The first tag naming a value no document has (`TemplateValues.names`). Comments, partials and
+/// settings name no value.
 struct UnknownName {
     let tag: String
     let name: String
@@ -80,28 +101,14 @@ struct UnknownName {
     let column: Int
 
     static func find(in text: String) -> UnknownName? {
-        guard !text.contains("{{=") else { return nil }
-        var line = 1, column = 1
-        var rest = Substring(text)
-        while let first = rest.first {
-            if rest.hasPrefix("{{"), let end = rest.range(of: "}}") {
-                var tag = String(rest[..<end.upperBound])
-                if rest[end.upperBound...].hasPrefix("}"), tag.hasPrefix("{{{") { tag += "}" }
-                var inner = Substring(tag.dropFirst(2).dropLast(2))
-                if inner.first == "{" { inner = inner.dropFirst().dropLast(inner.last == "}" ? 1 : 0) }
-                let sigil = inner.first.map { "#^/&".contains($0) } == true
-                let skipped = inner.first.map { "!>%$<".contains($0) } == true
-                let name = (sigil ? inner.dropFirst() : inner).trimmingSpaces()
-                let head = name == "." ? "." : String(name.prefix { $0 != "." })
-                if !skipped, !name.isEmpty, !TemplateValues.names.contains(head) {
-                    return UnknownName(tag: tag, name: name, line: line, column: column)
-                }
-                column += tag.count
-                rest = rest[rest.index(rest.startIndex, offsetBy: tag.count)...]
-                continue
+        for tag in TemplateTag.all(in: text) ?? [] {
+            let inner = tag.inner
+            guard let first = inner.first, !"!>%$<".contains(first) else { continue }
+            let name = ("#^/&".contains(first) ? inner.dropFirst() : inner).trimmingSpaces()
+            let head = name == "." ? "." : String(name.prefix { $0 != "." })
+            if !name.isEmpty, !TemplateValues.names.contains(head) {
+                return UnknownName(tag: tag.text, name: name, line: tag.line, column: tag.column)
             }
-            if first == "\n" { line += 1; column = 1 } else { column += 1 }
-            rest = rest.dropFirst()
         }
         return nil
     }
