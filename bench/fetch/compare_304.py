@@ -24,11 +24,17 @@ def config(farm):
     return "\n".join(lines) + "\n"
 
 
-def main():
-    rounds, builds = int(sys.argv[1]), sys.argv[2:]
+def started_farm():
+    """farm.py's 1,000 feeds, generated into $FARM (or /tmp/crawler-bench-farm) and served."""
     farm = Farm(os.environ.get("FARM", "/tmp/crawler-bench-farm"), FEEDS)
     farm.generate()
     farm.start()
+    return farm
+
+
+def main():
+    rounds, builds = int(sys.argv[1]), [os.path.abspath(build) for build in sys.argv[2:]]
+    farm = started_farm()
     try:
         base = "/dev/shm/crawler-compare-304"
         shutil.rmtree(base, ignore_errors=True)

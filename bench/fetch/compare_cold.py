@@ -12,15 +12,12 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare_304 import FEEDS, config  # noqa: E402
-from farm import Farm  # noqa: E402
+from compare_304 import config, started_farm  # noqa: E402
 
 
 def main():
-    rounds, builds = int(sys.argv[1]), sys.argv[2:]
-    farm = Farm(os.environ.get("FARM", "/tmp/crawler-bench-farm"), FEEDS)
-    farm.generate()
-    farm.start()
+    rounds, builds = int(sys.argv[1]), [os.path.abspath(build) for build in sys.argv[2:]]
+    farm = started_farm()
     try:
         folder = "/dev/shm/crawler-compare-cold"
         os.makedirs(folder, exist_ok=True)
