@@ -22,7 +22,10 @@ import Testing
                 ("quick", "<p>Quick</p><img src=\"\(base)/quick.png\">"), ("stalled", "<p>Stalled</p>" + stalled),
             ]))
             case "/articles":
-                return ServedResponse(text: ImageRetryTests.feed(base, (0..<40).map { ("paged-\($0)", "<p>Summary.</p>") }))
+                // Its pages on another host name: queued before the quick image on one host, they
+                // held its slots past the deadline.
+                let pages = base.replacingOccurrences(of: "127.0.0.1", with: "localhost")
+                return ServedResponse(text: ImageRetryTests.feed(pages, (0..<40).map { ("paged-\($0)", "<p>Summary.</p>") }))
             case "/quick.png": return ServedResponse(headers: [("Content-Type", "image/png")], body: Self.png)
             case let path where path.hasPrefix("/p/paged-"):
                 return ServedResponse(contentType: "text/html", text: "<html><body><article><p>Late page.</p></article></body></html>",
