@@ -16,9 +16,19 @@ public struct FeedHold: Sendable, Hashable {
                 + "change its url in the configuration to poll it again")
         }
         if let notBefore = state.notBefore, notBefore > now {
-            return FeedHold(feed: feed.name, reason: "the server asked us to wait (Retry-After) until \(notBefore.rfc3339)")
+            return FeedHold(feed: feed.name, reason: waitReason(feed, state: state, until: notBefore))
         }
         return nil
+    }
+
+    /// Whose wait it is: the feed's own throttled answer, or its host's (other feeds of the host
+    /// were throttled and the feed was not asked; its last answer stays what it was).
+    private static func waitReason(_ feed: FeedConfig, state: FeedState, until: Timestamp) -> String {
+        if [429, 503, 403].contains(state.lastStatus) {
+            return "the server asked us to wait (Retry-After) until \(until.rfc3339)"
+        }
+        let host = URLAuthority(state.adoptedURL ?? feed.url)?.host.lowercased() ?? "its host"
+        return "\(host) asked every client to wait (Retry-After, to another of its feeds) until \(until.rfc3339)"
     }
 
     /// `state` without its hold, nor what makes its next fetch skip the body (validators, the

@@ -43,6 +43,26 @@ import Testing
         #expect(unknown.stderr.contains("crawler: no feed named or at 'nosuch' in feeds.yaml; feeds: a, b, c"))
     }
 
+    /// A feed its host held back (two other feeds of the host answered 429) never heard from its
+    /// server: its skip line said "the server asked us to wait" all the same. It names the host.
+    @Test func aFeedItsHostHeldBackSaysItWasTheHostThatAsked() throws {
+        let feed = GoldenDocument.rssFeed(items: [])
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/quiet" ? ServedResponse(text: feed) : .throttled(429, retryAfter: "3600")
+        }
+        try folder.write("host_backoff_feeds: 2\nper_host_concurrency: 1\n"
+                         + config(server, names: ["busy1", "busy2", "quiet"]), to: "feeds.yaml")
+        let first = try crawler(["once"])
+        #expect(first.status == 1)
+        #expect(!server.requests.contains { $0.path == "/quiet" }, "\(first.stderr)")
+
+        let asked = try crawler(["once", "--feed", "quiet"])
+        #expect(asked.stdout.contains(/skip  quiet  127\.0\.0\.1 asked every client to wait \(Retry-After, to another of its feeds\) until \d{4}-/),
+                "\(asked.stdout)")
+        let own = try crawler(["once", "--feed", "busy1"])
+        #expect(own.stdout.contains("skip  busy1  the server asked us to wait (Retry-After) until "), "\(own.stdout)")
+    }
+
     /// A 429 with Retry-After holds the feed back for an hour: `once --feed` says so, with the
     /// time, instead of `total: 0 feeds`; a plain `once` lists it; `--force` fetches it.
     @Test func aFeedHeldBackByRetryAfterIsSkippedWithItsReasonAndForceFetchesIt() throws {
