@@ -96,17 +96,40 @@ public enum SecretRedaction {
             output.append(bytes[index])
             index += 1
             guard bytes[index - 1] == UInt8(ascii: "="), isSecretName(before: index - 1, in: bytes) else { continue }
+            // libpq reads `password = x` as `password=x`.
+            while index < bytes.count, bytes[index] == UInt8(ascii: " ") { output.append(bytes[index]); index += 1 }
             output += Array(mask.utf8)
-            while index < bytes.count, !endsValue(bytes[index]) { index += 1 }
+            index = valueEnd(bytes, from: index)
         }
         return output
     }
 
+    /// Where the value starting at `start` ends. A value in single quotes (libpq's way to write a
+    /// password holding a space or a quote, `password='it\'s x'`) ends at its closing quote; any
+    /// other at white space or a separator, or at the `: ` after a URL an error message quotes.
+    private static func valueEnd(_ bytes: [UInt8], from start: Int) -> Int {
+        var index = start
+        if index < bytes.count, bytes[index] == UInt8(ascii: "'") {
+            index += 1
+            while index < bytes.count, bytes[index] != UInt8(ascii: "'") {
+                index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+            }
+            return min(index + 1, bytes.count)
+        }
+        while index < bytes.count, !endsValue(bytes[index]) {
+            if bytes[index] == UInt8(ascii: ":"), index + 1 == bytes.count || bytes[index + 1] == UInt8(ascii: " ") { break }
+            index += 1
+        }
+        return index
+    }
+
     /// Names whose value is a secret, in connection strings and query strings (`password=`,
     /// `?token=`, `&api_key=`, `client_secret=`...), as a whole name or its end.
-    private static let secretNames: Set<String> = ["pwd", "pass", "sessionid", "session", "jwt"]
+    private static let secretNames: Set<String> = ["pwd", "pass", "session", "jwt"]
+    /// `sessionid` and `sessid` as endings: Java's `;jsessionid=`, PHP's `PHPSESSID=`.
     private static let secretEndings = ["password", "passwd", "token", "secret", "apikey", "api_key", "api-key",
-                                        "access_key", "secret_key", "private_key", "signature", "credential"]
+                                        "access_key", "secret_key", "private_key", "signature", "credential",
+                                        "sessionid", "sessid"]
     /// Short names that are secrets in a URL's query (`?key=`, `&sig=`), and log fields elsewhere.
     private static let queryOnlyNames: Set<String> = ["key", "sig", "auth", "sid"]
 
@@ -114,15 +137,35 @@ public enum SecretRedaction {
         bytes.indices.contains { bytes[$0] == UInt8(ascii: "=") && isSecretName(before: $0, in: bytes) }
     }
 
-    /// Whether the name that ends at the `=` at `equals` is a secret's.
+    /// Whether the name that ends at the `=` at `equals` (spaces between allowed, as libpq allows
+    /// them) is a secret's. A name is read percent-decoded: a server reads `t%6fken=` as `token=`.
     private static func isSecretName(before equals: Int, in bytes: [UInt8]) -> Bool {
-        var start = equals
-        while start > 0, isNameByte(bytes[start - 1]) { start -= 1 }
-        guard start < equals, equals - start <= 40 else { return false }
-        let name = String(decoding: bytes[start..<equals].map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self)
+        var end = equals
+        while end > 0, bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        var start = end
+        while start > 0, isNameByte(bytes[start - 1]) || bytes[start - 1] == UInt8(ascii: "%") { start -= 1 }
+        guard start < end, end - start <= 60 else { return false }
+        let name = String(decoding: percentDecoded(bytes[start..<end]).map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 },
+                          as: UTF8.self)
         if secretNames.contains(name) || secretEndings.contains(where: name.hasSuffix) { return true }
         return start > 0 && (bytes[start - 1] == UInt8(ascii: "?") || bytes[start - 1] == UInt8(ascii: "&"))
             && queryOnlyNames.contains(name)
+    }
+
+    private static func percentDecoded(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        guard bytes.contains(UInt8(ascii: "%")) else { return Array(bytes) }
+        var output: [UInt8] = [], index = bytes.startIndex
+        while index < bytes.endIndex {
+            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.endIndex,
+               let value = UInt8(String(decoding: bytes[(index + 1)...(index + 2)], as: UTF8.self), radix: 16) {
+                output.append(value)
+                index += 3
+            } else {
+                output.append(bytes[index])
+                index += 1
+            }
+        }
+        return output
     }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {

@@ -64,6 +64,14 @@ import Testing
         // A signed URL's signature and credential (S3's, Google's).
         ("https://b/o?X-Amz-Credential=AK/x&X-Amz-Signature=S9&X-Goog-Signature=G9&jwt=J9&n=1",
          "https://b/o?X-Amz-Credential=***&X-Amz-Signature=***&X-Goog-Signature=***&jwt=***&n=1"),
+        // libpq's quoted values and spaces around `=` (round 28: printed whole, or after the mask).
+        ("host=h user=x password='QUOTED SECRET1': refused", "host=h user=x password=***: refused"),
+        ("host=h password='it\\'s SECRET3' user=x", "host=h password=*** user=x"),
+        ("host=h user=x password = SPACED_SECRET2 port=1", "host=h user=x password = *** port=1"),
+        // A session in a path parameter, a name written percent-encoded; the `: ` after a URL stays.
+        ("http://h/feed;jsessionid=S1: Failed to connect", "http://h/feed;jsessionid=***: Failed to connect"),
+        ("http://h/f?t%6fken=T2&PHPSESSID=P2 next", "http://h/f?t%6fken=***&PHPSESSID=*** next"),
+        ("http://h/f?token=T3: Failed to connect", "http://h/f?token=***: Failed to connect"),
         // Our own log fields named `key` are not secrets; a query's `key` is.
         ("event=restart_needed key=store reason=x", "event=restart_needed key=store reason=x"),
         ("nothing here", "nothing here"),
