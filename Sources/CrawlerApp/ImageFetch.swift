@@ -57,8 +57,14 @@ struct ImageFetch: Sendable {
             guard let authority = URLAuthority(url) else { return nil }
             let port = authority.port == (authority.scheme == "https" ? 443 : 80) ? "" : ":\(authority.port)"
             return "\(authority.scheme)://\(authority.host)\(port)/"
-        case .article: return article
+        case .article: return article.map(refererForm)
         }
+    }
+
+    /// A URL as a Referer may carry it: without its fragment or user info (RFC 9110, 10.1.3).
+    private static func refererForm(_ url: String) -> String {
+        let withoutFragment = url.firstIndex(of: "#").map { String(url[..<$0]) } ?? url
+        return URLUserInfo.removed(from: withoutFragment)
     }
 
     /// What a fetched image means. Pure.

@@ -26,6 +26,18 @@ public enum URLResolver {
         return scheme.starts(with: "http://".utf8) || scheme.starts(with: "https://".utf8) ? base : nil
     }
 
+    /// What a feed's own relative links resolve against: `webBase` without its query and
+    /// fragment. Only an empty or fragment-only reference keeps its base's query (RFC 3986), and
+    /// such a link names the feed document itself: with the query kept, a token in the feed's URL
+    /// (`?token=`) went into every post's `source:` and out as the Referer of its images.
+    public static func documentBase(_ url: String?) -> String? {
+        guard let base = webBase(url) else { return nil }
+        guard let end = base.utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else {
+            return base
+        }
+        return String(base[..<end])
+    }
+
     /// True when `text` starts with `scheme:`.
     public static func hasScheme(_ text: String) -> Bool {
         // Bytes, not Characters: this runs for every link of every item.

@@ -112,8 +112,8 @@ public enum FeedParser {
         var feed: Feed?
         var rootName = ""
         // With no http(s) base (a local file), relative links stay relative: `file:///…` would
-        // point at the reader's own disk.
-        let webURL = URLResolver.webBase(url) ?? ""
+        // point at the reader's own disk. Nor do they take the feed URL's query (a token).
+        let webURL = URLResolver.documentBase(url) ?? ""
         var rss = RSSAdapter(feedURL: webURL)
         var atom = AtomAdapter(feedURL: webURL)
         var cut: ParseCut?

@@ -28,7 +28,9 @@ enum JSONFeedParser {
                 cut = reason
                 break
             }
-            feed.items.append(FeedParser.finish(item(from: entry, feedURL: url, feedAuthor: feedAuthor,
+            // Resolved as an XML feed's links are (`URLResolver.documentBase`): a local file's stay
+            // relative, and none takes the feed URL's query.
+            feed.items.append(FeedParser.finish(item(from: entry, feedURL: URLResolver.documentBase(url) ?? "", feedAuthor: feedAuthor,
                                                      chinaTime: DateParser.isChinese(feed.language), notes: &notes)))
         }
         return LimitedFeed(feed: feed, cut: cut, notes: notes)

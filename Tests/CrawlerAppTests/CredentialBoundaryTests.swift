@@ -245,6 +245,31 @@ import Testing
                 "\(elsewhere.requests.map { ($0.path, $0.headers) })")
     }
 
+    /// A token in the feed's query went wherever a fragment-only item link took it: `#comments`
+    /// resolved to the feed's URL, query and all, into the post's `source:` and, as the Referer of
+    /// a refused image, to the image's host (fragment included, which no Referer may carry).
+    @Test func aTokenInTheFeedsQueryStaysOutOfPostsAndReferers() throws {
+        let items = "<item><title>comments</title><guid>c1</guid><link>#comments</link>"
+            + "<description><![CDATA[<p>see</p><img src=\"\(elsewhere.url("/pic.png"))\">]]></description></item>"
+        try folder.write(Self.channel("tokened", items: items), to: "tokened.xml")
+        let served = try serving("tokened.xml")
+        _ = try crawl("""
+            output: hugo
+            feeds:
+              - url: \(served.url("/tokened.xml?token=FEED-TOKEN-SECRET"))
+                name: tokened
+                allow_private_networks: true
+                images: local
+
+            """ + healthy)
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }.joined()
+        #expect(stored.contains("source: 'http://127.0.0.1:\(served.port)/tokened.xml#comments'"), "\(stored)")
+        #expect(!stored.contains("FEED-TOKEN-SECRET"), "\(stored)")
+        let referers = elsewhere.requests.filter { $0.path == "/pic.png" }.compactMap { $0.headers["referer"] }
+        #expect(referers.contains("http://127.0.0.1:\(served.port)/tokened.xml"), "\(referers)")
+        #expect(!referers.contains { $0.contains("FEED-TOKEN") || $0.contains("#") }, "\(referers)")
+    }
+
     /// A failure's message names the URL once: the transfer's own message starts with it, its
     /// password masked, and the check for that compared the unmasked URL.
     @Test func aFailureNamesAURLWithAPasswordOnce() throws {

@@ -84,6 +84,14 @@ import Testing
         #expect(item["link"] as? String == "posts/1.html")
         #expect(item["image"] as? String == "img/1.png")
         #expect(!run.stdout.contains("file://"))
+        // A JSON Feed's as well (round 28: `file:///…` links and images).
+        try folder.write(#"{"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": [{"id": "1", "#
+                         + #""url": "posts/1.html", "content_html": "<img src=\"img/1.png\"> <a href=\"x.html\">x</a>"}]}"#,
+                         to: "feed.json")
+        let json = try CrawlerProcess.run(["parse", "feed.json", "--json"], in: folder.path)
+        let entry = try #require((try self.json(json)["items"] as? [[String: Any]])?.first)
+        #expect(entry["link"] as? String == "posts/1.html", "\(json.stdout)")
+        #expect(!json.stdout.contains("file://"), "\(json.stdout)")
     }
 
     /// Themes put `source:` (Hugo, Jekyll) and a template's `link` in an `href`: a `javascript:`
