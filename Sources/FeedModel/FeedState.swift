@@ -71,7 +71,8 @@ public struct DailyCount: Sendable, Hashable, Codable {
     }
 
     public static func day(of time: Timestamp) -> Int64 {
-        time.secondsSince1970 >= 0 ? time.secondsSince1970 / 86400 : (time.secondsSince1970 - 86399) / 86400
+        let (quotient, remainder) = time.secondsSince1970.quotientAndRemainder(dividingBy: 86400)
+        return remainder < 0 ? quotient - 1 : quotient
     }
 
     /// Documents stored on the day of `time`.

@@ -18,9 +18,11 @@ public struct UTCDateFields: Sendable, Hashable {
     public var weekday: Int
 
     public init(_ timestamp: Timestamp) {
-        let seconds = timestamp.secondsSince1970
-        let days = Int(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400)
-        let secondOfDay = Int(seconds - Int64(days) * 86400)
+        // Floor division without `seconds - 86399`, which overflowed (a trap) near Int64.min: a
+        // date a database row or a feed can hold.
+        let (quotient, remainder) = timestamp.secondsSince1970.quotientAndRemainder(dividingBy: 86400)
+        let days = Int(remainder < 0 ? quotient - 1 : quotient)
+        let secondOfDay = Int(remainder < 0 ? remainder + 86400 : remainder)
         hour = secondOfDay / 3600
         minute = secondOfDay % 3600 / 60
         second = secondOfDay % 60

@@ -62,16 +62,16 @@ extension FleetDatabase {
                 throw .malformed("a documents row with a NULL column")
             }
             page.cursor = DocumentCursor(transaction: xid, sequence: seq)
+            let placed = record["placed"].flatMap(Int64.init)
             if let reason = DocumentRowCheck.problem(hash16: hash16, hash: hash, bytes: record["bytes"].flatMap(Int.init),
-                                                     body: body) {
+                                                     body: body, dates: [date] + (placed.map { [$0] } ?? [])) {
                 page.refused.append(RefusedDocumentRow(hash16: hash16, reason: reason))
                 continue
             }
             page.documents.append(Document(feed: feed, itemIdentity: item, contentHash: hash,
                                            date: Timestamp(secondsSince1970: date), text: body))
             if let current = record["current_hash"], current != hash {
-                let placed = record["placed"].flatMap(Int64.init) ?? date
-                page.revised[hash16] = RevisedDocument(placed: Timestamp(secondsSince1970: placed), current: current)
+                page.revised[hash16] = RevisedDocument(placed: Timestamp(secondsSince1970: placed ?? date), current: current)
             }
         }
         return page
