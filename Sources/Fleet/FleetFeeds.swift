@@ -1,4 +1,5 @@
 public import FeedModel
+public import Store
 
 /// A feed as the fleet keeps it: its settings and the politeness budget (host) it draws from.
 public struct FleetFeed: Sendable, Hashable {
@@ -20,6 +21,8 @@ public struct FeedsSyncOutcome: Sendable, Hashable {
     /// Settings changed (a new URL also makes the feed due now and revives a gone feed).
     public var changed: [String] = []
     public var removed: [String] = []
+    /// Same URL, new name: the feed keeps its state, documents and items' history.
+    public var renamed: [FeedRenames.Rename] = []
     public var unchanged = 0
 }
 
@@ -42,6 +45,7 @@ extension FleetDatabase {
             return try FleetJSON.encode(config)
         }
         return try connection.transaction { () throws(FleetError) in
+            let renamed = try renameFeeds(feeds.map(\.config))
             let rows = try connection.query(upsertFeeds, [
                 PostgresArray.literal(feeds.map(\.config.name)), PostgresArray.literal(feeds.map(\.config.url)),
                 PostgresArray.literal(feeds.map(\.host)), PostgresArray.literal(configs),
@@ -72,9 +76,45 @@ extension FleetDatabase {
             outcome.removed = try connection.query("DELETE FROM feeds WHERE NOT (name = ANY($1::text[])) RETURNING name",
                                                    [PostgresArray.literal(feeds.map(\.config.name))])
                 .rows.compactMap { $0[0] }.sorted()
+            outcome.renamed = renamed
             return outcome
         }
     }
+
+    /// Feeds renamed in the file (a name no longer there, its URL now under a name the database
+    /// does not have) take their rows along: renamed as a removal and an addition, a feed lost its
+    /// validators and its items' history, and its next corrections became new posts beside the old.
+    private func renameFeeds(_ configs: [FeedConfig]) throws(FleetError) -> [FeedRenames.Rename] {
+        let pairs = try connection.query("""
+            SELECT f.name AS old, i.name AS new FROM feeds f JOIN unnest($1::text[], $2::text[]) AS i(name, url) ON i.url = f.url
+            WHERE NOT (f.name = ANY($1::text[])) AND NOT EXISTS (SELECT 1 FROM feeds g WHERE g.name = i.name)
+            ORDER BY f.position
+            """, [PostgresArray.literal(configs.map(\.name)), PostgresArray.literal(configs.map(\.url))])
+        var renames: [FeedRenames.Rename] = []
+        for record in pairs.records {
+            guard let old = record["old"], let new = record["new"],
+                  !renames.contains(where: { $0.from == old || $0.to == new }) else { continue }
+            renames.append(FeedRenames.Rename(from: old, to: new))
+        }
+        for rename in renames {
+            // What an earlier feed of the new name left is no history of this one.
+            try connection.query("DELETE FROM feed_state WHERE feed = $1", [rename.to])
+            for (table, key) in Self.renamedTables {
+                // Rows an earlier feed of the new name left under the same key stay where they are.
+                let clash = key.map { "t.\($0) = u.\($0)" }.joined(separator: " AND ")
+                try connection.query("""
+                    UPDATE \(table) t SET feed = $2 WHERE feed = $1
+                    \(key.isEmpty ? "" : "AND NOT EXISTS (SELECT 1 FROM \(table) u WHERE u.feed = $2 AND \(clash))")
+                    """, [rename.from, rename.to])
+            }
+            try connection.query("UPDATE feeds SET name = $2 WHERE name = $1", [rename.from, rename.to])
+        }
+        return renames
+    }
+
+    /// Every table naming a feed, with the rest of its primary key when the feed is part of it.
+    static let renamedTables: [(String, [String])] = [("feed_state", []), ("documents", []), ("tombstones", []),
+                                                      ("item_files", ["item"]), ("item_versions", ["item", "hash"])]
 
     /// Every feed in the database, in the order of the file they were synced from.
     public func feeds() throws(FleetError) -> [FleetFeed] {

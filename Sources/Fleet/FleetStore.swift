@@ -37,23 +37,42 @@ public final class FleetStore: CrawlStore {
         try save([state])
     }
 
-    /// The states of a batch's feeds in one statement: one round trip for up to a batch of feeds.
+    /// The states of a batch's feeds, in one transaction of two statements. A state is saved only
+    /// while it is still this node's to save: the feed's lease is this node's (a node whose lease
+    /// lapsed while it was away wrote its stale timeout over the state of the node that took the
+    /// feed over), and the feed is still at the URL the state is for (a 410 from the old URL,
+    /// answered after `feeds sync` moved the feed, marked the new URL gone for good).
     public func save(_ states: [FeedState]) throws(StoreError) {
         guard !states.isEmpty else { return }
         do {
-            try database.connection.query("""
-                UPDATE feed_state s SET state = x.state::jsonb, next_due = coalesce(to_timestamp(x.due), 'infinity'),
-                    gone = x.gone, last_node = $1
-                FROM unnest($2::text[], $3::text[], $4::bigint[], $5::boolean[]) AS x(feed, state, due, gone)
-                WHERE s.feed = x.feed
-                """, [database.node, PostgresArray.literal(states.map(\.feed)),
-                      PostgresArray.literal(try states.map { state throws(FleetError) in try FleetJSON.encode(state) }),
-                      PostgresArray.literal(states.map { $0.nextDue?.secondsSince1970 }),
-                      PostgresArray.literal(states.map(\.gone))])
-            for state in states { claimedStates[state.feed] = state }
+            try database.connection.transaction { () throws(FleetError) in
+                let urls = try configuredURLs(of: states.map(\.feed))
+                let current = states.filter { state in urls[state.feed].map(state.belongs(to:)) ?? false }
+                guard !current.isEmpty else { return }
+                try database.connection.query("""
+                    UPDATE feed_state s SET state = x.state::jsonb, next_due = coalesce(to_timestamp(x.due), 'infinity'),
+                        gone = x.gone, last_node = $1
+                    FROM unnest($2::text[], $3::text[], $4::bigint[], $5::boolean[]) AS x(feed, state, due, gone)
+                    WHERE s.feed = x.feed AND s.lease_node = $1
+                    """, [database.node, PostgresArray.literal(current.map(\.feed)),
+                          PostgresArray.literal(try current.map { state throws(FleetError) in try FleetJSON.encode(state) }),
+                          PostgresArray.literal(current.map { $0.nextDue?.secondsSince1970 }),
+                          PostgresArray.literal(current.map(\.gone))])
+            }
+            for state in states { claimedStates[state.feed] = nil }
         } catch {
             throw .database(message: "\(error)")
         }
+    }
+
+    /// The URL each feed is configured at now, its row locked until the save commits (a `feeds
+    /// sync` moving it waits).
+    private func configuredURLs(of feeds: [String]) throws(FleetError) -> [String: String] {
+        let rows = try database.connection.query("SELECT name, url FROM feeds WHERE name = ANY($1::text[]) FOR SHARE",
+                                                 [PostgresArray.literal(feeds)])
+        var urls: [String: String] = [:]
+        for record in rows.records { if let name = record["name"], let url = record["url"] { urls[name] = url } }
+        return urls
     }
 
     public func store(_ documents: [Document], storedAt: Timestamp) throws(StoreError) -> DocumentStore.Outcome {

@@ -8,6 +8,11 @@ public enum FeedRenames {
     public struct Rename: Sendable, Hashable {
         public var from: String
         public var to: String
+
+        public init(from: String, to: String) {
+            self.from = from
+            self.to = to
+        }
     }
 
     /// `applying: false` only says which renames there are (for a dry run).

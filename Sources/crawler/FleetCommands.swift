@@ -32,8 +32,10 @@ struct FeedsCommand: ParsableCommand {
             let database = try FleetSetup.open(settings)
             do {
                 let outcome = try database.syncFeeds(FleetFeedList.from(settings))
+                let renamed = outcome.renamed.isEmpty ? "" : "\(outcome.renamed.count) renamed, "
                 printOutput("\(database.displayURL): \(outcome.added.count) added, \(outcome.changed.count) changed, "
-                            + "\(outcome.removed.count) removed, \(outcome.unchanged) unchanged")
+                            + "\(renamed)\(outcome.removed.count) removed, \(outcome.unchanged) unchanged")
+                for rename in outcome.renamed { printOutput("  renamed: \(rename.from) → \(rename.to)") }
                 for name in outcome.removed { printOutput("  removed: \(name)") }
             } catch {
                 printError("crawler: \(error)")

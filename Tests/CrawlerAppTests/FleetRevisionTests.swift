@@ -59,6 +59,25 @@ import Testing
         run.stderr.split(separator: "\n").map { LogLine(String($0)) }.first { $0["event"] == "fetch" && $0["feed"] == "news" }
     }
 
+    /// A feed renamed in feeds.yaml (same URL, new name) was a removal and an addition to `feeds
+    /// sync`: its validators and its items' history went, and its next correction became a second
+    /// post beside the first (round 28). It is renamed, and corrects its post in place.
+    @Test func aRenamedFeedCorrectsItsPostInPlace() throws {
+        _ = try syncedFirstVersion()
+        try folder.write(folder.read("feeds.yaml")!.replacingOccurrences(of: "name: news\n", with: "name: news-renamed\n"),
+                         to: "feeds.yaml")
+        let synced = try CrawlerProcess.run(["feeds", "sync"], in: folder.path)
+        #expect(synced.stdout.contains("1 renamed, 0 removed") && synced.stdout.contains("renamed: news → news-renamed"),
+                "\(synced.stdout)")
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version")])
+        let run = try pass(node: "b")
+        let line = run.stderr.split(separator: "\n").map { LogLine(String($0)) }
+            .first { $0["event"] == "fetch" && $0["feed"] == "news-renamed" }
+        #expect(line?["new"] == "0" && line?["replaced"] == "1", "\(run.stderr)")
+        let news = try bodies().filter { !$0.contains("steady text") }
+        #expect(news.count == 1 && news.first?.contains("second version") == true, "\(news)")
+    }
+
     /// Node a's pass over the news feed's one story, synced into `copy`: the story's post path.
     private func syncedFirstVersion() throws -> String {
         try configure()

@@ -98,8 +98,10 @@ import Testing
         var state = FeedState(feed: "feed-0", url: "https://a.example/0.xml")
         state.validators = ConditionalHeaders(etag: "\"v1\"", lastModified: nil)
         state.nextDue = Timestamp(secondsSince1970: 0)
+        // Saved only by the node holding the feed's lease.
         try store.save(state)
-        _ = try database.claim(limits)
+        #expect(try database.claim(limits).first?.state == nil)
+        try store.save(state)
         try database.releaseLeases()
         let claimed = try database.claim(limits)
         #expect(claimed.first?.state?.validators.etag == "\"v1\"")
@@ -111,6 +113,25 @@ import Testing
         #expect(try database.claim(limits).isEmpty)
     }
 
+    /// A state saved for the URL the feed had when it was claimed: after `feeds sync` moved the
+    /// feed, the old URL's answer (a 410 here) is not saved over the new URL's fresh start.
+    @Test func aStateForAURLTheFeedNoLongerHasIsNotSaved() throws {
+        let database = try FleetDatabase(url: url, node: "a")
+        _ = try database.syncFeeds([feed(0)])
+        let store = FleetStore(database: database, layout: .standard)
+        _ = try database.claim(limits)
+        var moved = feed(0)
+        moved.config.url = "https://a.example/moved.xml"
+        _ = try database.syncFeeds([moved])
+        var state = FeedState(feed: "feed-0", url: "https://a.example/0.xml")
+        state.gone = true
+        try store.save(state)
+        try database.releaseLeases()
+        let claimed = try database.claim(limits)
+        #expect(claimed.map(\.feed.config.url) == ["https://a.example/moved.xml"])
+        #expect(claimed.first?.state == nil)
+    }
+
     @Test func aBatchOfStatesIsSavedInOneStatement() throws {
         let database = try FleetDatabase(url: url, node: "a")
         _ = try database.syncFeeds([feed(0), feed(1), feed(2)])
@@ -120,9 +141,12 @@ import Testing
         states[0].nextDue = Timestamp(secondsSince1970: 0)
         states[1].gone = true
         states[2].nextDue = Timestamp(secondsSince1970: Int64(Date().timeIntervalSince1970) + 3600)
+        _ = try database.claim(limits)
         let before = database.connection.roundTrips
         try store.save(states)
-        #expect(database.connection.roundTrips == before + 1)
+        // One transaction (BEGIN, the URLs, the update, COMMIT) whatever the batch's size.
+        #expect(database.connection.roundTrips == before + 4)
+        try database.releaseLeases()
         let claimed = try database.claim(limits)
         #expect(claimed.map(\.feed.config.name) == ["feed-0"])
         #expect(claimed.first?.state?.validators.etag == "\"x,{y}\"")
