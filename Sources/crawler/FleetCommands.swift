@@ -99,9 +99,12 @@ struct PostsCommand: ParsableCommand {
                     // Named as they come, so an interrupted sync has said what it passed over.
                     for row in page.refused { printError("crawler: posts sync: \(row)") }
                     refused += page.refused.count
-                    let (fresh, rewrites, edited) = try PostsRevisions.split(page, in: store)
+                    let (fresh, rewrites, edited, deleted) = try PostsRevisions.split(page, in: store)
                     for path in edited {
                         printError("crawler: posts sync: kept \(path): edited by hand, the fleet's version is not written over it")
+                    }
+                    for path in deleted {
+                        printError("crawler: posts sync: left \(path) deleted: deleted by hand, the fleet's version does not bring it back")
                     }
                     let outcome = fresh.isEmpty ? .init(stored: [], duplicates: 0)
                         : try store.store(fresh, storedAt: WallClock.now())

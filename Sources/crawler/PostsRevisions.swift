@@ -12,8 +12,9 @@ enum PostsRevisions {
     /// The page's documents the folder does not hold (to store), and the rewrites that bring the
     /// files it holds (and replaced ones just stored) to the row's text, date and place.
     /// A file edited by hand in the folder is never written over: its path comes back in `edited`.
+    /// Nor is one deleted by hand brought back (`deleted`), as no crawl brings one back.
     static func split(_ page: FleetDocumentPage, in store: DocumentStore) throws
-        -> (fresh: [Document], rewrites: [DocumentStore.DocumentRewrite], edited: [String]) {
+        -> (fresh: [Document], rewrites: [DocumentStore.DocumentRewrite], edited: [String], deleted: [String]) {
         var fresh: [Document] = [], candidates: [DocumentStore.DocumentRewrite] = [], datedAnew: Set<String> = []
         var held: [String: IndexedDocument] = [:]
         let stored = try store.storedHashes(among: page.documents.map(\.shortHash))
@@ -43,15 +44,17 @@ enum PostsRevisions {
             }
         }
         let changing = Set(store.changing(candidates).map(\.shortHash))
-        var rewrites: [DocumentStore.DocumentRewrite] = [], edited: [String] = []
+        var rewrites: [DocumentStore.DocumentRewrite] = [], edited: [String] = [], deleted: [String] = []
         for rewrite in candidates where changing.contains(rewrite.shortHash) || datedAnew.contains(rewrite.shortHash) {
             // Only a file about to be written is read again for an edit.
-            if let indexed = held[rewrite.shortHash], store.isEditedByHand(indexed) {
+            if let indexed = held[rewrite.shortHash], !store.hasFile(at: indexed.path) {
+                deleted.append(indexed.path)
+            } else if let indexed = held[rewrite.shortHash], store.isEditedByHand(indexed) {
                 edited.append(indexed.path)
             } else {
                 rewrites.append(rewrite)
             }
         }
-        return (fresh, rewrites, edited)
+        return (fresh, rewrites, edited, deleted)
     }
 }

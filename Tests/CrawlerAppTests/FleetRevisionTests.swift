@@ -150,6 +150,18 @@ import Testing
         #expect(folder.read("copy/posts/" + path) == edited)
     }
 
+    /// A synced post deleted by hand, then its item replaced in the fleet: `posts sync` brought
+    /// it back (round 28), where a crawl on one machine leaves it deleted. It leaves it, and says so.
+    @Test func postsSyncNeverBringsBackAPostDeletedByHand() throws {
+        let path = try syncedFirstVersion()
+        try FileManager.default.removeItem(atPath: folder.file("copy/posts/" + path))
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version")])
+        _ = try pass(node: "b")
+        let synced = try sync()
+        #expect(synced.stderr.contains("left posts/\(path) deleted: deleted by hand"), "\(synced.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("copy/posts/" + path)))
+    }
+
     @Test func aReplacementDatedAnewKeepsItsFilesPlaceInEveryFolder() throws {
         try configure()
         #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
