@@ -36,6 +36,9 @@ public final class FleetWorker {
         self.configPath = configPath
         self.config = config
         self.database = database
+        // Every line of this node's own names it, the pipeline's fetch and pass lines included.
+        var logger = logger
+        logger[metadataKey: "node"] = "\(database.node)"
         self.logger = logger
         self.signals = signals
         self.metrics = metrics

@@ -50,5 +50,9 @@ import Testing
         let fetches = node.logLines.filter { $0["event"] == "fetch" && $0["feed"]?.hasPrefix("feed-") == true }
         #expect(fetches.filter { $0["error"] != nil }.isEmpty, "\(fetches.filter { $0["error"] != nil }.prefix(3).map(\.fields))")
         #expect(fetches.compactMap { $0["new"].flatMap(Int.init) }.reduce(0, +) == farm.distinctItems)
+        // Every line of the node's own names it (fetch and pass lines did not).
+        let own = node.logLines.filter { $0["event"] != "user_agent" }  // the configuration's, before the node starts
+        #expect(own.contains { $0["event"] == "fetch" } && own.allSatisfy { $0["node"] == "node-1" },
+                "\(own.filter { $0["node"] == nil }.prefix(3).map(\.fields))")
     }
 }
