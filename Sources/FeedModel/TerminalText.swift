@@ -18,6 +18,18 @@ public enum TerminalText {
         return "\\u" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
+    /// A value a server sent, for a place in one line of output (a title, a link): its line feeds
+    /// and tabs escaped too. Left raw, a channel title `Blog&#10;ok    bank  ...` printed a line of
+    /// the feed author's choosing under `crawler parse`, `add` and `preview`.
+    public static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+        var output = ""
+        for scalar in text.unicodeScalars {
+            if isUnsafe(scalar) { output += escape(scalar) } else { output.unicodeScalars.append(scalar) }
+        }
+        return output
+    }
+
     /// `text` with every unsafe scalar escaped, except the line feeds and tabs that lay out a
     /// command's output (a carriage return could overwrite what was printed, so it is escaped).
     public static func escapingControls(_ text: String) -> String {

@@ -64,8 +64,8 @@ struct Add: AsyncParsableCommand {
         // The file's own global setting already covers it; the flag is for this feed alone.
         entry.allowPrivateNetworks = allowPrivateNetworks && !configFile.config.allowPrivateNetworks
         try configFile.append([entry], comment: "Added by crawler add", dryRun: dryRun)
-        printOutput("\(dryRun ? "would add" : "added") \(chosenName)  \(feedURL)  "
-                    + "(\(feed.kind.rawValue), \"\(feed.title)\", \(counted(feed.items.count, "item")))")
+        printOutput("\(dryRun ? "would add" : "added") \(TerminalText.oneLine(chosenName))  \(TerminalText.oneLine(feedURL))  "
+                    + "(\(feed.kind.rawValue), \"\(TerminalText.oneLine(feed.title))\", \(counted(feed.items.count, "item")))")
     }
 
     /// The feed at `url`, or the first feed the page at `url` advertises that parses. The page's
@@ -86,20 +86,21 @@ struct Add: AsyncParsableCommand {
         var passedOver: [String] = []
         // The page is someone else's: thousands of links, each costing a timeout, kept `add` busy for hours.
         for candidate in candidates.prefix(Self.linksTried) {
+            let shown = TerminalText.oneLine(candidate)  // the page's, line breaks and all
             guard URLAuthority.isWeb(candidate) else {
-                printError("crawler: refused: \(url) links to \(candidate); a linked feed must be http:// or https://")
+                printError("crawler: refused: \(url) links to \(shown); a linked feed must be http:// or https://")
                 continue
             }
             switch await SingleFetch.get(candidate, config: config, access: linked) {
             case .failure(let reason):
-                passedOver.append("\(candidate): \(reason)")
+                passedOver.append("\(shown): \(TerminalText.oneLine(reason))")
             case .success(let page):
                 do {
                     let feed = try FeedParser.parse(page.body, url: page.finalURL, httpCharset: page.charset)
                     for note in passedOver { printOutput("passed over \(note)") }
                     return (candidate, feed)
                 } catch {
-                    passedOver.append("\(candidate): \(error)")
+                    passedOver.append("\(shown): \(TerminalText.oneLine("\(error)"))")
                 }
             }
         }

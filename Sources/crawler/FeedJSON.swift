@@ -34,10 +34,11 @@ enum FeedJSON {
 /// The readable form of `crawler parse`.
 enum FeedTable {
     static func render(_ feed: Feed) -> String {
-        var lines = ["\(feed.kind.rawValue)  \(feed.title)  \(feed.link ?? "")", "\(counted(feed.items.count, "item")):"]
+        let line = TerminalText.oneLine
+        var lines = ["\(feed.kind.rawValue)  \(line(feed.title))  \(line(feed.link ?? ""))", "\(counted(feed.items.count, "item")):"]
         for item in feed.items {
             let date = (item.published ?? item.updated).map(\.rfc3339) ?? "(no date)"
-            lines.append("  \(date)  \(item.title.prefix(70))  \(item.link ?? "")")
+            lines.append("  \(date)  \(line(String(item.title.prefix(70))))  \(line(item.link ?? ""))")
         }
         return lines.joined(separator: "\n")
     }

@@ -78,7 +78,8 @@ struct Preview: AsyncParsableCommand {
     static func render(_ entries: [FeedPreview.Entry], feed: String) -> String {
         var lines: [String] = []
         for (index, entry) in entries.enumerated() {
-            let heading = "--- item \(index + 1): \(entry.title)" + (entry.link.map { " <\($0)>" } ?? "")
+            let heading = "--- item \(index + 1): \(TerminalText.oneLine(entry.title))"
+                + (entry.link.map { " <\(TerminalText.oneLine($0))>" } ?? "")
             lines.append(heading)
             if let dropped = entry.dropped {
                 lines.append("dropped: \(dropped)")

@@ -131,4 +131,25 @@ import Testing
         #expect(probed.stdout.contains("ok    healthy"), "\(probed.stdout)")
         #expect(probed.stdout.contains("/gone\\u001b]0;pwned\\u0007\\u001b[2J.xml"), "\(probed.stdout)")
     }
+
+    /// A line feed in a title or a link (`&#10;`) went out raw: `parse`, `add` and `preview` printed
+    /// a line of the feed author's choosing (round 28). One-line values show it escaped.
+    @Test func aLineFeedInATitleOrLinkForgesNoLineOfOutput() throws {
+        let forged = """
+            <rss version="2.0"><channel><title>Nice blog&#10;ok    bank  rss2, 999 items (FORGED)</title>
+            <link>https://example.org/</link><item><title>x&#10;FORGED ITEM</title><guid>1</guid>
+            <link>https://example.org/a&#10;FORGED LINK</link><description>hi</description></item></channel></rss>
+            """
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: forged) }
+        try folder.write(forged, to: "forged.xml")
+        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/forged.xml"))\n    name: forged\n", to: "feeds.yaml")
+        let runs = [try CrawlerProcess.run(["parse", "forged.xml"], in: folder.path),
+                    try CrawlerProcess.run(["add", server.url("/other.xml"), "--dry-run"], in: folder.path),
+                    try CrawlerProcess.run(["preview", "forged"], in: folder.path)]
+        for run in runs {
+            let lines = (run.stdout + run.stderr).split(separator: "\n")
+            #expect(!lines.contains { $0.hasPrefix("ok    bank") || $0.hasPrefix("FORGED") }, "\(run.stdout)\(run.stderr)")
+        }
+        #expect(runs[0].stdout.contains("Nice blog\\u000aok    bank"), "\(runs[0].stdout)")
+    }
 }
