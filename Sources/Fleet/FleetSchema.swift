@@ -96,6 +96,10 @@ enum FleetSchema {
         INSERT INTO item_files (feed, item, document, hash)
             SELECT DISTINCT ON (feed, item) feed, item, hash16, hash FROM documents ORDER BY feed, item, seq DESC;
         """,
+        // Every text a post holds or has held counts as stored (see FleetStore's insert): found by its hash.
+        """
+        CREATE INDEX item_versions_written ON item_versions (hash) WHERE written;
+        """,
     ]
 
     /// Applies every migration the database lacks; refuses a database newer than this crawler.

@@ -86,6 +86,9 @@ public final class FleetStore: CrawlStore {
             // Items of `replace`/`keep-first` feeds that have a row are revisions, not new documents.
             split = try FleetRevisionPlan.split(fresh, lookup: { keys throws(FleetError) in try database.itemFiles(keys) },
                                                 titles: { documents throws(FleetError) in try database.storedTitles(documents) })
+            // Revisions first: a text one writes into its post is stored, and another feed's copy of
+            // it in the same batch is a duplicate, not a second post (see the insert's condition).
+            replaced = try retryingDeadlock { () throws(FleetError) in try database.apply(split.revisions) }
             // Two nodes inserting overlapping hashes in different orders would each wait for the
             // other's row (a deadlock PostgreSQL breaks by failing one): every node inserts in hash order.
             let ordered = split.inserts.sorted { $0.shortHash < $1.shortHash }
@@ -94,7 +97,6 @@ public final class FleetStore: CrawlStore {
                 let chunk = Array(ordered[start..<min(start + 1000, ordered.count)])
                 inserted.formUnion(try retryingDeadlock { () throws(FleetError) in try insert(chunk) })
             }
-            replaced = try retryingDeadlock { () throws(FleetError) in try database.apply(split.revisions) }
         } catch {
             throw .database(message: "\(error)")
         }
@@ -168,6 +170,9 @@ public final class FleetStore: CrawlStore {
                        $1, decode(i.source, 'hex')
                 FROM incoming i
                 WHERE NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.hash16 = i.hash16 OR (t.feed = i.feed AND t.item = i.item))
+                    -- A text a corrected post holds or has held is stored (another feed's copy of the
+                    -- correction became a second post beside it).
+                    AND NOT EXISTS (SELECT 1 FROM item_versions v WHERE v.hash = i.hash AND v.written)
                 ORDER BY i.ord
                 ON CONFLICT (hash16) DO NOTHING
                 RETURNING hash16

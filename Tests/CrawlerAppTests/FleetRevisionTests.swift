@@ -78,6 +78,25 @@ import Testing
         #expect(news.count == 1 && news.first?.contains("second version") == true, "\(news)")
     }
 
+    /// A story two feeds carry, corrected in both: the second feed's copy of the correction was a
+    /// new post beside the corrected one (round 28). Every text a post holds or has held counts as
+    /// stored, in the fleet as on one machine.
+    @Test func aCorrectionTwoFeedsCarryStaysOnePost() throws {
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version")])
+        feeds.serve("mirror", items: [Feed.item(guid: "m", title: "Story", body: "first version")])
+        try folder.write(feeds.config(["news", "mirror", "healthy"], global: "database: \(database)\n"), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        for body in ["first version", "second version"] {
+            feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: body)])
+            feeds.serve("mirror", items: [Feed.item(guid: "m", title: "Story", body: body)])
+            try observer.execute("UPDATE feed_state SET next_due = now(); UPDATE hosts SET available_at = '-infinity'")
+            let run = try CrawlerProcess.run(["once", "--node", "a"], in: folder.path)
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+        let stories = try bodies().filter { !$0.contains("steady text") }
+        #expect(stories.count == 1 && stories.first?.contains("second version") == true, "\(stories)")
+    }
+
     /// Node a's pass over the news feed's one story, synced into `copy`: the story's post path.
     private func syncedFirstVersion() throws -> String {
         try configure()

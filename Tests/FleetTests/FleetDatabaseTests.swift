@@ -29,9 +29,9 @@ import Testing
         _ = try FleetDatabase(url: url, node: "a")
         _ = try FleetDatabase(url: url, node: "b")  // a second start applies nothing twice
         let admin = try PostgresConnection(url: url)
-        #expect(try admin.query("SELECT count(*) AS n FROM crawler_schema").value(0, "n") == "3")
+        #expect(try admin.query("SELECT count(*) AS n FROM crawler_schema").value(0, "n") == "4")
         try admin.query("INSERT INTO crawler_schema (version) VALUES (99)")
-        #expect(throws: FleetError.schemaTooNew(found: 99, known: 3)) { try FleetDatabase(url: url, node: "c") }
+        #expect(throws: FleetError.schemaTooNew(found: 99, known: 4)) { try FleetDatabase(url: url, node: "c") }
     }
 
     @Test func feedsSyncAddsChangesAndRemoves() throws {
