@@ -27,6 +27,8 @@ public struct FleetDocumentPage: Sendable {
     public var cursor: DocumentCursor
     /// The documents that hold a later version of their item than the one that named them, by hash16.
     public var revised: [String: RevisedDocument] = [:]
+    /// Where the node that wrote each document placed it (its output's layout), by hash16.
+    public var paths: [String: String] = [:]
 
     public var isEmpty: Bool { documents.isEmpty && refused.isEmpty }
 }
@@ -50,7 +52,7 @@ extension FleetDatabase {
     /// Up to `limit` documents after `cursor`, oldest first.
     public func documents(after cursor: DocumentCursor, limit: Int) throws(FleetError) -> FleetDocumentPage {
         let rows = try connection.query("""
-            SELECT hash16, hash, bytes, date, body, feed, item, xid::text AS xid, seq, placed, current_hash FROM documents
+            SELECT hash16, hash, bytes, date, body, feed, item, xid::text AS xid, seq, placed, current_hash, path FROM documents
             WHERE (xid, seq) > ($1::xid8, $2::bigint) AND xid < pg_snapshot_xmin(pg_current_snapshot())
             ORDER BY xid, seq LIMIT $3::integer
             """, [cursor.transaction, "\(cursor.sequence)", "\(limit)"])
@@ -70,6 +72,7 @@ extension FleetDatabase {
             }
             page.documents.append(Document(feed: feed, itemIdentity: item, contentHash: hash,
                                            date: Timestamp(secondsSince1970: date), text: body))
+            page.paths[hash16] = record["path"]
             if let current = record["current_hash"], current != hash {
                 page.revised[hash16] = RevisedDocument(placed: Timestamp(secondsSince1970: placed ?? date), current: current)
             }

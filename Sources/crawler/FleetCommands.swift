@@ -99,6 +99,13 @@ struct PostsCommand: ParsableCommand {
                     // Named as they come, so an interrupted sync has said what it passed over.
                     for row in page.refused { printError("crawler: posts sync: \(row)") }
                     refused += page.refused.count
+                    if let (fleet, here) = PostsRevisions.misplaced(page, in: store) {
+                        printError("crawler: posts sync: the fleet placed a document at \(fleet), where this "
+                                   + "configuration's output puts it at \(here): the rows hold another output:, "
+                                   + "template: or document_path:. Run posts sync with the fleet's settings, or "
+                                   + "`crawler store rerender` the fleet to these; nothing more was written")
+                        throw ExitStatus.configError
+                    }
                     let (fresh, rewrites, edited, deleted) = try PostsRevisions.split(page, in: store)
                     for path in edited {
                         printError("crawler: posts sync: kept \(path): edited by hand, the fleet's version is not written over it")
@@ -122,6 +129,8 @@ struct PostsCommand: ParsableCommand {
                     present += outcome.duplicates + page.documents.count - fresh.count - overwritten
                 }
                 forgotten = try PostsTombstones.apply(database.forgottenHashes(), to: store)
+            } catch let status as ExitCode {
+                throw status  // said already
             } catch {
                 printError("crawler: posts sync stopped after \(written) documents: \(error)")
                 throw ExitStatus.storeUnavailable

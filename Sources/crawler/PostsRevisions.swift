@@ -9,6 +9,19 @@ import Store
 /// where its first version's date put it (`RevisedDocument.placed`), as on one machine, and the
 /// index records that it holds a later version, so `store verify` accepts it there.
 enum PostsRevisions {
+    /// The first document the fleet placed elsewhere than this configuration's output would (the
+    /// node's path, then this one's): the rows hold another output's text (Hugo's in a Hexo
+    /// folder, say), which the files would carry under this output's names, `verify` none the wiser.
+    static func misplaced(_ page: FleetDocumentPage, in store: DocumentStore) -> (fleet: String, here: String)? {
+        for document in page.documents {
+            guard let path = page.paths[document.shortHash] else { continue }
+            let placed = page.revised[document.shortHash]?.placed ?? document.date
+            let here = store.layout.relativePath(date: placed, shortHash: document.shortHash)
+            if path != here { return (path, here) }
+        }
+        return nil
+    }
+
     /// The page's documents the folder does not hold (to store), and the rewrites that bring the
     /// files it holds (and replaced ones just stored) to the row's text, date and place.
     /// A file edited by hand in the folder is never written over: its path comes back in `edited`.

@@ -270,6 +270,25 @@ import Testing
         expectHealthy()
     }
 
+    /// The fleet re-rendered to Hugo, synced with a feeds.yaml still saying Hexo: Hugo documents
+    /// went into `.md` files named as Hexo's, exit 0, `verify` clean (round 28). Refused, exit 2.
+    @Test func postsSyncRefusesRowsOfAnotherOutput() throws {
+        _ = try syncedFirstVersion()
+        try configure(global: "output: hugo\n")
+        #expect(try CrawlerProcess.run(["store", "rerender"], in: folder.path).status == 0)
+        try configure()
+        try PostgresServer.waitUntilDocumentsAreSyncable(in: database)
+        for target in ["copy", "fresh"] {
+            let refused = try CrawlerProcess.run(["posts", "sync", target], in: folder.path)
+            #expect(refused.status == 2, "\(refused.stdout)\(refused.stderr)")
+            #expect(refused.stderr.contains("where this configuration's output puts it"), "\(refused.stderr)")
+        }
+        #expect(folder.files(under: "fresh/posts").isEmpty)
+        try configure(global: "output: hugo\n")
+        let synced = try CrawlerProcess.run(["posts", "sync", "fresh"], in: folder.path)
+        #expect(synced.status == 0 && synced.stdout.contains("2 documents written"), "\(synced.stdout)\(synced.stderr)")
+    }
+
     @Test func rerenderRewritesTheRowsAndPostsSyncBringsThemDown() throws {
         try configure()
         #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
