@@ -113,6 +113,27 @@ import Testing
         #expect(try database.claim(limits).isEmpty)
     }
 
+    /// A node whose lease lapsed while it was away (stopped, swapped out) came back and saved its
+    /// stale timeout over the state of the node that had taken the feed over since (round 28).
+    @Test func aNodeWhoseLeaseLapsedSavesNothingOverTheNextNodes() throws {
+        let a = try FleetDatabase(url: url, node: "a"), b = try FleetDatabase(url: url, node: "b")
+        _ = try a.syncFeeds([feed(0)])
+        _ = try a.claim(limits)
+        try a.connection.execute("UPDATE feed_state SET lease_until = now() - interval '1 second'; "
+                                 + "UPDATE hosts SET lease_until = now() - interval '1 second'")
+        #expect(try b.claim(limits).count == 1)
+        var fresh = FeedState(feed: "feed-0", url: "https://a.example/0.xml")
+        fresh.validators = ConditionalHeaders(etag: "\"b\"", lastModified: nil)
+        fresh.nextDue = Timestamp(secondsSince1970: 0)
+        try FleetStore(database: b, layout: .standard).save(fresh)
+        try b.releaseLeases()
+        var stale = fresh
+        stale.validators = ConditionalHeaders(etag: "\"a\"", lastModified: nil)
+        stale.lastError = "timed out"
+        try FleetStore(database: a, layout: .standard).save(stale)
+        #expect(try a.claim(limits).first?.state?.validators.etag == "\"b\"")
+    }
+
     /// A state saved for the URL the feed had when it was claimed: after `feeds sync` moved the
     /// feed, the old URL's answer (a 410 here) is not saved over the new URL's fresh start.
     @Test func aStateForAURLTheFeedNoLongerHasIsNotSaved() throws {
