@@ -80,7 +80,7 @@ public final class AlertNotifier {
     private static func deliver(_ payload: String, events: Int, settings: NotifySettings, fetch: FetchSettings,
                                 logger: Logger) async {
         if let command = settings.command {
-            report(CommandRunner.run(command, input: payload, timeout: fetch.timeout), to: "command",
+            report(await AlertCommand.run(command, input: payload, timeout: fetch.timeout), to: "command",
                    events: events, logger: logger)
         }
         if let webhook = settings.webhook {
@@ -140,43 +140,5 @@ enum AlertPayload {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-}
-
-/// Runs the `notify: command:` with `/bin/sh -c`, the payload on its stdin.
-enum CommandRunner {
-    /// nil when it exited 0; else why not.
-    static func run(_ command: String, input: String, timeout: Double) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let stdin = Pipe()
-        process.standardInput = stdin
-        // Its stdout would mix with `once`'s summary; its stderr goes to ours (the journal).
-        process.standardOutput = FileHandle.nullDevice
-        // A command that exits without reading its stdin must cost an EPIPE, not the crawler.
-        signal(SIGPIPE, SIG_IGN)
-        do {
-            try process.run()
-        } catch {
-            return "cannot start /bin/sh: \(error)"
-        }
-        // Written from another thread: a command that does not read must not block the crawler.
-        let writer = stdin.fileHandleForWriting
-        let bytes = Data(input.utf8)
-        Thread.detachNewThread {
-            try? writer.write(contentsOf: bytes)
-            try? writer.close()
-        }
-        let deadline = Date().addingTimeInterval(max(timeout, 1))
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning {
-            process.terminate()
-            // The shell's own children too, where it has a process group of its own.
-            kill(-process.processIdentifier, SIGKILL)
-            return "`\(command)` still running after \(Int(timeout))s; stopped"
-        }
-        let status = process.terminationStatus
-        return status == 0 ? nil : "`\(command)` exited with status \(status)"
     }
 }

@@ -1,0 +1,64 @@
+import CrawlerTestKit
+import Foundation
+import Synchronization
+import Testing
+
+/// How digests get through when their receiver misbehaves: a command that leaves a child behind.
+@Suite struct AlertDeliveryTests {
+    let folder = TemporaryFolder()
+
+    /// Feeds (/good.xml, /gone.xml, /gone-later.xml: a 410 after 2 s) and a webhook (/hook) that
+    /// gives `answers` to its POSTs in turn, the last one to every POST after.
+    final class Servers: Sendable {
+        let server: LoopbackHTTPServer
+
+        init(hook answers: [ServedResponse] = [ServedResponse(status: 204, text: "")]) throws {
+            let posts = Atomic<Int>(0)
+            server = try LoopbackHTTPServer { request in
+                switch request.path {
+                case "/good.xml": return ServedResponse(text: AlertTests.rss(["g1"]))
+                case "/gone.xml": return ServedResponse(status: 410, text: "")
+                case "/gone-later.xml": return ServedResponse(status: 410, text: "", delay: 2)
+                case "/hook":
+                    let index = posts.add(1, ordering: .relaxed).oldValue
+                    return answers[min(index, answers.count - 1)]
+                default: return ServedResponse(status: 404, text: "")
+                }
+            }
+        }
+
+        /// The feeds named in each POSTed digest, in order.
+        var digests: [[String]] {
+            server.requests.filter { $0.path == "/hook" }.map { AlertDeliveryTests.feeds(in: String(decoding: $0.body, as: UTF8.self)) }
+        }
+    }
+
+    static func feeds(in digest: String) -> [String] {
+        let object = try? JSONSerialization.jsonObject(with: Data(digest.utf8)) as? [String: Any]
+        return (object?["events"] as? [[String: Any]] ?? []).compactMap { $0["feed"] as? String }
+    }
+
+    private func config(_ servers: Servers, notify: [String], feeds: [String], settings: [String] = []) -> String {
+        var lines = ["store: ./store", "user_agent: test (ops@example.org)", "interval: 2s"] + settings + ["notify:"]
+        lines += notify.map { "  " + $0 }
+        lines.append("feeds:")
+        for name in feeds { lines += ["  - url: \(servers.server.url("/\(name).xml"))", "    name: \(name)"] }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A mailer that forks its delivery: the shell exits 0 at once, its child delivers later.
+    /// It was reported as `still running after 2s; stopped`, and the child was killed.
+    @Test func aCommandThatLeavesABackgroundChildIsDoneWhenItsShellExits() throws {
+        let servers = try Servers()
+        try folder.write(config(servers, notify: [#"command: "cat > alert.json; (sleep 3; echo delivered > delivered) & exit 0""#],
+                                feeds: ["good", "gone"], settings: ["timeout: 2s"]), to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        let lines = run.stderr.split(separator: "\n").filter { $0.contains("event=notify_") }
+        #expect(lines.count == 1 && lines[0].contains("event=notify_sent") && lines[0].contains("to=command"), "\(run.stderr)")
+        #expect(Self.feeds(in: folder.read("alert.json") ?? "") == ["gone"])
+        // The child goes on after the crawler is done with the command.
+        let deadline = Date().addingTimeInterval(10)
+        while folder.read("delivered") == nil && Date() < deadline { usleep(50_000) }
+        #expect(folder.read("delivered") == "delivered\n")
+    }
+}
