@@ -7,8 +7,8 @@ internal import Glibc
 /// mailer that forks its delivery (`... &`) leaves a child behind: that child is not ours to wait
 /// for or to stop. So the shell inherits nothing we would wait on (no pipe but its stdin, which we
 /// close as soon as it is written or the shell is gone), and we wait for the shell itself.
-/// The shell gets a process group of its own: one still running after `timeout:` is stopped with
-/// what it started meanwhile.
+/// The shell gets a process group of its own: one still running after `timeout:` (or at the
+/// shutdown's deadline, when its task is cancelled) is stopped with what it started meanwhile.
 enum AlertCommand {
     /// nil when it exited 0; else why not.
     static func run(_ command: String, input: String, timeout: Double) async -> String? {
@@ -30,9 +30,10 @@ enum AlertCommand {
             // not read must not block anything, and one that exits without reading costs an EPIPE.
             input.writeWhatFits()
             if let status = exitStatus(of: pid) { return problem(status, command: command) }
-            if ContinuousClock.now >= deadline {
+            if Task.isCancelled || ContinuousClock.now >= deadline {
                 stop(pid)
-                return "`\(command)` still running after \(Int(timeout))s; stopped"
+                return Task.isCancelled ? "`\(command)` still running at shutdown; stopped"
+                    : "`\(command)` still running after \(Int(timeout))s; stopped"
             }
             try? await Task.sleep(for: .milliseconds(10))
         }

@@ -52,17 +52,33 @@ public final class AlertNotifier {
         sending = start(now: now)
     }
 
+    /// At shutdown the send in flight and the last digest together take at most this long:
+    /// crawler.service's TimeoutStopSec is 15 s, and the flow's own stop comes first.
+    public static let shutdownBudget: Duration = .seconds(5)
+    /// The part of `shutdownBudget` the send in flight may take; the last digest has the rest.
+    static let inFlightShare: Duration = .seconds(2)
+
     /// Sends the pending events now (at the end of `once`, or at shutdown), after the digest
-    /// still being sent.
-    public func flush(now: Timestamp = WallClock.now()) async {
-        await sending?.task.value
+    /// still being sent. Within `budget`, if given, both are cut short (logged as notify_failed).
+    public func flush(within budget: Duration? = nil, now: Timestamp = WallClock.now()) async {
+        let end = budget.map { ContinuousClock.now + $0 }
+        if let sending { await settle(sending, before: end.map { min($0, ContinuousClock.now + Self.inFlightShare) }) }
         sending = nil
         guard settings != nil, !digest.pending.isEmpty, let started = start(now: now) else { return }
-        await started.task.value
+        await settle(started, before: end)
     }
 
     /// The digest being sent, and whether it is done.
     private var sending: (task: Task<Void, Never>, done: SendFlag)?
+
+    /// Waits for a send to end, stopping it at `deadline`.
+    private func settle(_ send: (task: Task<Void, Never>, done: SendFlag), before deadline: ContinuousClock.Instant?) async {
+        if let deadline {
+            while !send.done.isSet && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+            send.task.cancel()
+        }
+        await send.task.value
+    }
 
     private func start(now: Timestamp) -> (task: Task<Void, Never>, done: SendFlag)? {
         guard let settings else { return nil }
@@ -107,7 +123,10 @@ public final class AlertNotifier {
         own.headers = [HeaderField(name: "Content-Type", value: "application/json"), HeaderField(name: "Expect", value: "")]
         var request = FetchRequest(feed: "notify", url: url, access: access, settings: own)
         request.postBody = payload
-        guard let result = await FetchEngine(settings: fetch).fetchAll([request]).first else { return "no result" }
+        // Cancelling this task (the shutdown's deadline) ends the stream, which stops the transfer.
+        let result = await FetchEngine(settings: fetch).fetchAll([request]).first
+        if Task.isCancelled { return "no answer by shutdown; stopped" }
+        guard let result else { return "no result" }
         switch result.outcome {
         case .failure(let failure): return failure.message
         case .response(let response):

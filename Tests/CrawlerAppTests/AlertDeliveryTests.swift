@@ -3,7 +3,8 @@ import Foundation
 import Synchronization
 import Testing
 
-/// How digests get through when their receiver misbehaves: a command that leaves a child behind.
+/// How digests get through when their receiver misbehaves: a command that leaves a child behind,
+/// a webhook that stalls while the daemon is told to stop.
 @Suite struct AlertDeliveryTests {
     let folder = TemporaryFolder()
 
@@ -60,5 +61,26 @@ import Testing
         let deadline = Date().addingTimeInterval(10)
         while folder.read("delivered") == nil && Date() < deadline { usleep(50_000) }
         #expect(folder.read("delivered") == "delivered\n")
+    }
+
+    /// SIGTERM waited for a stalled webhook until `timeout:` (30 s by default), then gave the
+    /// shutdown's digest as long again: past crawler.service's TimeoutStopSec=15s, so systemd
+    /// killed it, and the digest and its log line were lost.
+    @Test func aStalledWebhookHoldsUpAShutdownForSecondsOnlyAndWhatWasNotSentIsLogged() throws {
+        let servers = try Servers(hook: [ServedResponse(status: 204, text: "", delay: 120)])
+        try folder.write(config(servers, notify: ["webhook: \(servers.server.url("/hook"))", "allow_private_networks: true"],
+                                feeds: ["gone", "gone-later"]), to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        // The first digest (gone) stalls; gone-later's event waits for the next one.
+        daemon.waitFor(timeout: 20) { $0["event"] == "fetch" && $0["feed"] == "gone-later" }
+        #expect(servers.digests == [["gone"]])
+        let stop = daemon.terminate(timeout: 25)
+        #expect(stop.status == 0)
+        #expect(stop.seconds < 10, "shutdown took \(stop.seconds) s")
+        let failed = daemon.logLines.filter { $0["event"] == "notify_failed" }
+        #expect(failed.map { $0["events"] } == ["1", "1"], "\(failed.map(\.fields))")
+        // The digest in flight was cut, then the shutdown's.
+        #expect(servers.digests == [["gone"], ["gone-later"]])
     }
 }
