@@ -45,7 +45,8 @@ struct Once: AsyncParsableCommand {
         let (summary, held, stopped) = try await crawl(feeds, settings: settings, logger: logger)
         let alerts = AlertNotifier(config: settings, logger: logger)
         alerts.record(summary)
-        // After a signal, bounded like `run`'s shutdown (the timer's unit stops it with a timeout too).
+        // One send: a retry within the same pass would meet the same outage. After a signal,
+        // bounded like `run`'s shutdown (the timer's unit stops it with a timeout too).
         await alerts.flush(within: stopped ? AlertNotifier.shutdownBudget : nil)
         // After a shutdown, neither reported nor held: cut before they were stored.
         let accounted = Set(summary.reports.map(\.feed) + held.map(\.feed))

@@ -4,7 +4,7 @@ import Synchronization
 import Testing
 
 /// How digests get through when their receiver misbehaves: a command that leaves a child behind,
-/// a webhook that stalls while the daemon is told to stop.
+/// a webhook or command that fails once, a webhook that stalls while the daemon is told to stop.
 @Suite struct AlertDeliveryTests {
     let folder = TemporaryFolder()
 
@@ -63,6 +63,37 @@ import Testing
         #expect(folder.read("delivered") == "delivered\n")
     }
 
+    /// feed_gone is told once: a digest lost to one 503 was never told at all.
+    @Test func aDigestTheWebhookRefusedGoesToItAgainWithTheNextDigestAndNotToTheCommandThatTookIt() throws {
+        let servers = try Servers(hook: [ServedResponse(status: 503, text: "busy"), ServedResponse(status: 204, text: "")])
+        try folder.write(config(servers, notify: ["command: cat >> sent.jsonl", "webhook: \(servers.server.url("/hook"))",
+                                                  "allow_private_networks: true", "interval: 1s"],
+                                feeds: ["good", "gone"]), to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        daemon.waitFor(timeout: 20) { $0["event"] == "notify_sent" && $0["to"]?.hasSuffix("/hook") == true }
+        #expect(daemon.terminate().status == 0)
+        #expect(servers.digests == [["gone"], ["gone"]], "\(daemon.logLines.filter { $0["event"]?.hasPrefix("notify") == true }.map(\.fields))")
+        let told = (folder.read("sent.jsonl") ?? "").split(separator: "\n").map { Self.feeds(in: String($0)) }
+        #expect(told == [["gone"]])
+    }
+
+    /// The same for a command that fails; with a long interval, the retry is the shutdown's digest.
+    @Test func aDigestTheCommandFailedGoesToItAgainAtShutdown() throws {
+        let servers = try Servers()
+        try folder.write(config(servers, notify: [#"command: "[ -e tried ] || { touch tried; exit 1; }; cat > alert.json""#,
+                                                  "interval: 1h"],
+                                feeds: ["good", "gone"]), to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        let failed = daemon.waitFor(timeout: 20) { $0["event"] == "notify_failed" }
+        #expect(failed.first?["error"]?.contains("exited with status 1") == true, "\(failed.map(\.fields))")
+        #expect(folder.read("alert.json") == nil)
+        #expect(daemon.terminate().status == 0)
+        #expect(Self.feeds(in: folder.read("alert.json") ?? "") == ["gone"])
+        #expect(daemon.logLines.last { $0["event"] == "notify_sent" }?["events"] == "1")
+    }
+
     /// SIGTERM waited for a stalled webhook until `timeout:` (30 s by default), then gave the
     /// shutdown's digest as long again: past crawler.service's TimeoutStopSec=15s, so systemd
     /// killed it, and the digest and its log line were lost.
@@ -79,8 +110,8 @@ import Testing
         #expect(stop.status == 0)
         #expect(stop.seconds < 10, "shutdown took \(stop.seconds) s")
         let failed = daemon.logLines.filter { $0["event"] == "notify_failed" }
-        #expect(failed.map { $0["events"] } == ["1", "1"], "\(failed.map(\.fields))")
-        // The digest in flight was cut, then the shutdown's.
-        #expect(servers.digests == [["gone"], ["gone-later"]])
+        #expect(failed.map { $0["events"] } == ["1", "2"], "\(failed.map(\.fields))")
+        // The digest in flight was cut; its event went along with the shutdown's.
+        #expect(servers.digests == [["gone"], ["gone", "gone-later"]])
     }
 }
