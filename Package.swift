@@ -70,7 +70,7 @@ let package = Package(
         // An article page's tree → its main content (full_content): a scorer or the feed's selectors (pure).
         .target(name: "Extract", dependencies: ["Markup"], swiftSettings: strictSettings),
         .target(name: "CrawlerApp",
-                dependencies: ["FeedModel", "Config", "Fetch", "Parse", "Convert", "Store", "Schedule", "Fleet", "Extract",
+                dependencies: ["FeedModel", "Config", "Fetch", "Parse", "Convert", "Store", "Schedule", "Fleet", "Extract", "CLinux",
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: strictSettings),

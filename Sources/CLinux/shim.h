@@ -88,6 +88,13 @@ extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *
 static inline int crawler_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest) {
     return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
 }
+
+extern int pipe2(int fds[2], int flags);
+
+// A pipe whose ends are close-on-exec from the start: no child spawned meanwhile inherits them.
+static inline int crawler_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC);
+}
 #include <linux/stat.h>
 #include <sys/syscall.h>
 

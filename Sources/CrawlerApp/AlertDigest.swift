@@ -9,6 +9,9 @@ public struct AlertDigest: Sendable {
     public private(set) var pending: [AlertEvent] = []
     /// Events dropped because `pending` was full (a network outage fails every feed at once).
     public private(set) var dropped = 0
+    /// Each target's events whose send failed: feed_failing and feed_gone are told once, so they
+    /// go to that target again, first, with its next digest.
+    private var unsent: [AlertTarget: AlertBatch] = [:]
     private var lastSent: Timestamp?
 
     /// A digest holds at most this many events; the rest are counted.
@@ -75,20 +78,37 @@ public struct AlertDigest: Sendable {
         if pending.count < Self.maximumEvents { pending.append(event) } else { dropped += 1 }
     }
 
-    /// Whether pending events should go now: the first digest at once, later ones an interval apart.
+    /// Whether there is anything to send: new events, or events a target did not take.
+    public var hasEvents: Bool { !pending.isEmpty || !unsent.isEmpty }
+
+    /// Whether events should go now: the first digest at once, later ones an interval apart (a
+    /// failed send counts, so a webhook that is down is tried once an interval, not in a loop).
     public func isDue(at now: Timestamp) -> Bool {
-        guard !pending.isEmpty else { return false }
+        guard hasEvents else { return false }
         guard let lastSent else { return true }
         return Double(now.secondsSince1970 - lastSent.secondsSince1970) >= interval
     }
 
-    /// The pending events and the count of dropped ones, which are now considered sent.
-    public mutating func take(at now: Timestamp) -> (events: [AlertEvent], dropped: Int) {
-        defer {
-            pending = []
-            dropped = 0
-            lastSent = now
+    /// What each of `targets` gets now: what its last send failed to deliver, then the pending
+    /// events, at most `maximumEvents`; a target with nothing to get is left out. The pending
+    /// events are now considered sent; the unsent ones of a target no longer configured are dropped.
+    public mutating func take(for targets: [AlertTarget], at now: Timestamp) -> [AlertTarget: AlertBatch] {
+        let new = AlertBatch(events: pending, dropped: dropped)
+        var batches: [AlertTarget: AlertBatch] = [:]
+        for target in targets {
+            let batch = AlertBatch.merging(unsent[target] ?? AlertBatch(), new, limit: Self.maximumEvents)
+            if !batch.isEmpty { batches[target] = batch }
         }
-        return (pending, dropped)
+        pending = []
+        dropped = 0
+        unsent = [:]
+        lastSent = now
+        return batches
+    }
+
+    /// A target's send failed: its batch goes to it again with its next digest, before anything
+    /// newer (within the same cap).
+    public mutating func keep(_ batch: AlertBatch, for target: AlertTarget) {
+        unsent[target] = AlertBatch.merging(batch, unsent[target] ?? AlertBatch(), limit: Self.maximumEvents)
     }
 }

@@ -46,46 +46,91 @@ public final class AlertNotifier {
     }
 
     /// Starts sending the pending events if a digest is due, and returns: a command or webhook
-    /// that hangs (until `timeout:`) must not hold up the crawl. One digest is sent at a time.
+    /// that hangs (until `timeout:`) must not hold up the crawl. One digest is sent at a time; what
+    /// the last one failed to deliver goes with this one.
     public func sendIfDue(now: Timestamp = WallClock.now()) async {
-        guard settings != nil, digest.isDue(at: now), !(sending?.done.isSet == false) else { return }
+        guard settings != nil else { return }
+        if let sending {
+            guard sending.isDone else { return }
+            await settle(sending)
+            self.sending = nil
+        }
+        guard digest.isDue(at: now) else { return }
         sending = start(now: now)
     }
 
-    /// Sends the pending events now (at the end of `once`, or at shutdown), after the digest
-    /// still being sent.
-    public func flush(now: Timestamp = WallClock.now()) async {
-        await sending?.task.value
-        sending = nil
-        guard settings != nil, !digest.pending.isEmpty, let started = start(now: now) else { return }
-        await started.task.value
+    /// At shutdown the send in flight and the last digest together take at most this long:
+    /// crawler.service's TimeoutStopSec is 15 s, and the flow's own stop comes first.
+    public static let shutdownBudget: Duration = .seconds(5)
+    /// The part of `shutdownBudget` the send in flight may take; the last digest has the rest.
+    static let inFlightShare: Duration = .seconds(2)
+
+    /// Sends what is pending now (at the end of `once`, or at shutdown), after the digest still
+    /// being sent; the events that one failed to deliver go along. Within `budget`, if given,
+    /// both are cut short (logged as notify_failed); what they did not deliver is lost with the process.
+    public func flush(within budget: Duration? = nil, now: Timestamp = WallClock.now()) async {
+        let end = budget.map { ContinuousClock.now + $0 }
+        if let sending {
+            await settle(sending, before: end.map { min($0, ContinuousClock.now + Self.inFlightShare) })
+            self.sending = nil
+        }
+        guard settings != nil, digest.hasEvents, let last = start(now: now) else { return }
+        await settle(last, before: end)
     }
 
-    /// The digest being sent, and whether it is done.
-    private var sending: (task: Task<Void, Never>, done: SendFlag)?
+    /// The digest being sent.
+    private var sending: DigestSend?
 
-    private func start(now: Timestamp) -> (task: Task<Void, Never>, done: SendFlag)? {
+    /// Waits for a send to end, stopping it at `deadline`, and keeps what it failed to deliver
+    /// for the next digest.
+    private func settle(_ send: DigestSend, before deadline: ContinuousClock.Instant? = nil) async {
+        if let deadline {
+            while !send.isDone && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+            send.task.cancel()
+        }
+        for (target, batch) in await send.task.value { digest.keep(batch, for: target) }
+    }
+
+    private func start(now: Timestamp) -> DigestSend? {
         guard let settings else { return nil }
-        let (events, dropped) = digest.take(at: now)
-        let payload = AlertPayload.json(events, dropped: dropped, now: now)
-        let fetch = self.fetch, logger = self.logger, count = events.count
-        let done = SendFlag()
-        let task = Task.detached {
-            await AlertNotifier.deliver(payload, events: count, settings: settings, fetch: fetch, logger: logger)
-            done.set()
+        let targets = AlertTarget.allCases.filter { $0 == .command ? settings.command != nil : settings.webhook != nil }
+        let batches = digest.take(for: targets, at: now)
+        guard !batches.isEmpty else { return nil }
+        let fetch = self.fetch, logger = self.logger
+        return DigestSend {
+            await AlertNotifier.deliver(batches, now: now, settings: settings, fetch: fetch, logger: logger)
         }
-        return (task, done)
     }
 
-    private static func deliver(_ payload: String, events: Int, settings: NotifySettings, fetch: FetchSettings,
-                                logger: Logger) async {
-        if let command = settings.command {
-            report(CommandRunner.run(command, input: payload, timeout: fetch.timeout), to: "command",
-                   events: events, logger: logger)
+    /// Sends each target its batch, side by side (a hanging command does not hold up the
+    /// webhook); returns the batches that did not get through.
+    private static func deliver(_ batches: [AlertTarget: AlertBatch], now: Timestamp, settings: NotifySettings,
+                                fetch: FetchSettings, logger: Logger) async -> [AlertTarget: AlertBatch] {
+        await withTaskGroup(of: (AlertTarget, AlertBatch)?.self) { group in
+            for (target, batch) in batches {
+                group.addTask {
+                    let payload = AlertPayload.json(batch.events, dropped: batch.dropped, now: now)
+                    let problem = await send(payload, to: target, settings: settings, fetch: fetch)
+                    let name = target == .command ? "command" : SecretRedaction.redact(settings.webhook ?? "")
+                    report(problem, to: name, events: batch.events.count, logger: logger)
+                    return problem == nil ? nil : (target, batch)
+                }
+            }
+            var failed: [AlertTarget: AlertBatch] = [:]
+            for await case let (target, batch)? in group { failed[target] = batch }
+            return failed
         }
-        if let webhook = settings.webhook {
-            report(await post(payload, to: webhook, settings: settings, fetch: fetch),
-                   to: SecretRedaction.redact(webhook), events: events, logger: logger)
+    }
+
+    private static func send(_ payload: String, to target: AlertTarget, settings: NotifySettings,
+                             fetch: FetchSettings) async -> String? {
+        switch target {
+        case .command:
+            guard let command = settings.command else { return nil }
+            return await AlertCommand.run(command, input: payload, timeout: fetch.timeout)
+        case .webhook:
+            guard let webhook = settings.webhook else { return nil }
+            return await AlertWebhook.post(payload, to: webhook, settings: settings, fetch: fetch)
         }
     }
 
@@ -96,24 +141,23 @@ public final class AlertNotifier {
             logger.info("notify_sent", metadata: ["to": "\(target)", "events": "\(events)"])
         }
     }
+}
 
-    /// POSTs through the fetch engine, with the crawl's transfer settings and address rules.
-    private static func post(_ payload: String, to url: String, settings: NotifySettings,
-                             fetch: FetchSettings) async -> String? {
-        let access = NetworkAccess.operatorURL(url, allowsPrivateNetworks: settings.allowPrivateNetworks,
-                                               hint: "set allow_private_networks: true under notify: to allow it")
-        var own = RequestSettings()
-        // No "Expect: 100-continue" round trip: many webhook receivers never answer it.
-        own.headers = [HeaderField(name: "Content-Type", value: "application/json"), HeaderField(name: "Expect", value: "")]
-        var request = FetchRequest(feed: "notify", url: url, access: access, settings: own)
-        request.postBody = payload
-        guard let result = await FetchEngine(settings: fetch).fetchAll([request]).first else { return "no result" }
-        switch result.outcome {
-        case .failure(let failure): return failure.message
-        case .response(let response):
-            return (200..<300).contains(response.status) ? nil : "HTTP \(response.status)"
+/// A digest on its way, on a task of its own; the task's value is what did not get through.
+private final class DigestSend: Sendable {
+    let task: Task<[AlertTarget: AlertBatch], Never>
+    private let done = SendFlag()
+
+    init(_ deliver: @escaping @Sendable () async -> [AlertTarget: AlertBatch]) {
+        let done = self.done
+        task = Task.detached {
+            let failed = await deliver()
+            done.set()
+            return failed
         }
     }
+
+    var isDone: Bool { done.isSet }
 }
 
 /// Set by a digest's sending task when it is done.
@@ -140,43 +184,5 @@ enum AlertPayload {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-}
-
-/// Runs the `notify: command:` with `/bin/sh -c`, the payload on its stdin.
-enum CommandRunner {
-    /// nil when it exited 0; else why not.
-    static func run(_ command: String, input: String, timeout: Double) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let stdin = Pipe()
-        process.standardInput = stdin
-        // Its stdout would mix with `once`'s summary; its stderr goes to ours (the journal).
-        process.standardOutput = FileHandle.nullDevice
-        // A command that exits without reading its stdin must cost an EPIPE, not the crawler.
-        signal(SIGPIPE, SIG_IGN)
-        do {
-            try process.run()
-        } catch {
-            return "cannot start /bin/sh: \(error)"
-        }
-        // Written from another thread: a command that does not read must not block the crawler.
-        let writer = stdin.fileHandleForWriting
-        let bytes = Data(input.utf8)
-        Thread.detachNewThread {
-            try? writer.write(contentsOf: bytes)
-            try? writer.close()
-        }
-        let deadline = Date().addingTimeInterval(max(timeout, 1))
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning {
-            process.terminate()
-            // The shell's own children too, where it has a process group of its own.
-            kill(-process.processIdentifier, SIGKILL)
-            return "`\(command)` still running after \(Int(timeout))s; stopped"
-        }
-        let status = process.terminationStatus
-        return status == 0 ? nil : "`\(command)` exited with status \(status)"
     }
 }

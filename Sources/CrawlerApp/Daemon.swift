@@ -114,7 +114,8 @@ public final class Daemon {
         while await flow.step() {}
         RuntimeFile.remove(storePath: config.storePath)
         alerts.record(unalerted)
-        await alerts.flush()
+        // Bounded: past the unit's stop timeout, systemd's SIGKILL would lose the digest and its log line.
+        await alerts.flush(within: AlertNotifier.shutdownBudget)
         notifier.stopping(status: "shutting down")
         logger.info("shutdown", metadata: ["fetches": "\(totals.fetches)", "new": "\(totals.new)",
                                            "failed": "\(totals.failures)"])

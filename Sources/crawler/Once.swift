@@ -45,7 +45,9 @@ struct Once: AsyncParsableCommand {
         let (summary, held, stopped) = try await crawl(feeds, settings: settings, logger: logger)
         let alerts = AlertNotifier(config: settings, logger: logger)
         alerts.record(summary)
-        await alerts.flush()
+        // One send: a retry within the same pass would meet the same outage. After a signal,
+        // bounded like `run`'s shutdown (the timer's unit stops it with a timeout too).
+        await alerts.flush(within: stopped ? AlertNotifier.shutdownBudget : nil)
         // After a shutdown, neither reported nor held: cut before they were stored.
         let accounted = Set(summary.reports.map(\.feed) + held.map(\.feed))
         let interrupted = stopped ? feeds.map(\.name).filter { !accounted.contains($0) } : []
@@ -150,7 +152,7 @@ struct Once: AsyncParsableCommand {
             printError("crawler: \(error)")
             throw ExitStatus.storeUnavailable
         }
-        await worker.alerts.flush()
+        await worker.alerts.flush(within: signals.shutdownRequested ? AlertNotifier.shutdownBudget : nil)
         printOutput(SummaryTable.render(summary, storePath: database.displayURL))
         if summary.failed > 0 { throw ExitStatus.someFeedsFailed }
     }

@@ -50,9 +50,58 @@ import Testing
         #expect(!digest.isDue(at: now))
         digest.record([report], now: now)
         #expect(digest.isDue(at: now))
-        #expect(digest.take(at: now).events.map(\.kind) == [.feedGone])
+        #expect(digest.take(for: [.command], at: now)[.command]?.events.map(\.kind) == [.feedGone])
         digest.record([report], now: now.adding(60))
         #expect(!digest.isDue(at: now.adding(3599)))
         #expect(digest.isDue(at: now.adding(3600)))
+    }
+
+    private func gone(_ feed: String) -> FeedReport {
+        var report = FeedReport(feed: feed, url: "https://example.org/\(feed).xml", status: .failed("HTTP 410 Gone"))
+        report.httpStatus = 410
+        var state = FeedState(feed: feed, url: "https://example.org/\(feed).xml")
+        state.gone = true
+        report.state = state
+        return report
+    }
+
+    @Test func aFailedSendIsRetriedToThatTargetOnlyWithTheNextDigestAfterTheInterval() throws {
+        var digest = AlertDigest(interval: 60)
+        digest.record([gone("a")], now: now)
+        let first = digest.take(for: [.command, .webhook], at: now)
+        #expect(first[.webhook]?.events.map(\.feed) == ["a"])
+        digest.keep(try #require(first[.webhook]), for: .webhook)
+        // Nothing new, but the webhook's events wait: due again an interval after the failed send.
+        #expect(!digest.isDue(at: now.adding(59)))
+        #expect(digest.isDue(at: now.adding(60)))
+        digest.record([gone("b")], now: now.adding(30))
+        let second = digest.take(for: [.command, .webhook], at: now.adding(60))
+        #expect(second[.webhook]?.events.map(\.feed) == ["a", "b"])
+        #expect(second[.command]?.events.map(\.feed) == ["b"])
+        #expect(!digest.hasEvents)
+    }
+
+    @Test func eventsKeptForARetryStayWithinTheCapTheRestCountedAsDropped() throws {
+        var digest = AlertDigest(interval: 60)
+        let feeds = (0..<AlertDigest.maximumEvents).map { "f\($0)" }
+        digest.record(feeds.map(gone), now: now)
+        let failed = try #require(digest.take(for: [.webhook], at: now)[.webhook])
+        digest.keep(failed, for: .webhook)
+        digest.record([gone("late1"), gone("late2")], now: now.adding(1))
+        let retry = try #require(digest.take(for: [.webhook], at: now.adding(60))[.webhook])
+        #expect(retry.events.count == AlertDigest.maximumEvents)
+        #expect(retry.events.first?.feed == "f0")
+        #expect(retry.dropped == 2)
+    }
+
+    @Test func aRetriedStoreErrorAndANewOneAreStillOneEventCountingBothFeeds() throws {
+        var digest = AlertDigest(interval: 60)
+        let failed = FeedReport(feed: "a", url: "https://example.org/a.xml", status: .failed("store: disk full"))
+        digest.record([failed, failed], now: now)
+        digest.keep(try #require(digest.take(for: [.webhook], at: now)[.webhook]), for: .webhook)
+        digest.record([failed], now: now.adding(1))
+        let retry = try #require(digest.take(for: [.webhook], at: now.adding(60))[.webhook])
+        #expect(retry.events.map(\.kind) == [.storeError])
+        #expect(retry.events.first?.count == 3)
     }
 }
