@@ -132,6 +132,7 @@ private final class FleetNode {
         }
         // The claim's state is the fleet's latest (another node may have fetched the feed since).
         flow.remember(states)
+        worker.store.claimed(claims)
         let held = await flow.submit(claims.map(\.feed.config))
         try worker.database.postpone(held.map(\.name), seconds: 60)
         for feed in held { reported(feed.name) }

@@ -10,6 +10,9 @@ public final class FleetStore: CrawlStore {
     private let layout: DocumentLayout
     /// States that came with this pass's claims (nil: never fetched): no round trip to read them.
     private var claimedStates: [String: FeedState?] = [:]
+    /// The URL each feed had when this node last claimed it: its state is saved only while the
+    /// feed is still there (see `save`).
+    private var claimedURLs: [String: String] = [:]
 
     public init(database: FleetDatabase, layout: DocumentLayout) {
         self.database = database
@@ -20,6 +23,12 @@ public final class FleetStore: CrawlStore {
     public func prepare(for claims: [ClaimedFeed]) {
         claimedStates = [:]
         for claim in claims { claimedStates[claim.feed.config.name] = .some(claim.state) }
+        claimed(claims)
+    }
+
+    /// Notes the URL of each feed claimed (`run` hands claims to its flow, not to `prepare`).
+    public func claimed(_ claims: [ClaimedFeed]) {
+        for claim in claims { claimedURLs[claim.feed.config.name] = claim.feed.config.url }
     }
 
     public func feedState(_ feed: String) throws(StoreError) -> FeedState? {
@@ -37,42 +46,30 @@ public final class FleetStore: CrawlStore {
         try save([state])
     }
 
-    /// The states of a batch's feeds, in one transaction of two statements. A state is saved only
-    /// while it is still this node's to save: the feed's lease is this node's (a node whose lease
-    /// lapsed while it was away wrote its stale timeout over the state of the node that took the
-    /// feed over), and the feed is still at the URL the state is for (a 410 from the old URL,
-    /// answered after `feeds sync` moved the feed, marked the new URL gone for good).
+    /// The states of a batch's feeds in one statement: one round trip for up to a batch of feeds.
+    /// A state is saved only while it is still this node's to save: the feed's lease is this
+    /// node's (a node whose lease lapsed while it was away wrote its stale timeout over the state
+    /// of the node that took the feed over), and the feed is still at the URL it was claimed at (a
+    /// 410 from the old URL, answered after `feeds sync` moved the feed, marked the new one gone).
     public func save(_ states: [FeedState]) throws(StoreError) {
         guard !states.isEmpty else { return }
         do {
-            try database.connection.transaction { () throws(FleetError) in
-                let urls = try configuredURLs(of: states.map(\.feed))
-                let current = states.filter { state in urls[state.feed].map(state.belongs(to:)) ?? false }
-                guard !current.isEmpty else { return }
-                try database.connection.query("""
-                    UPDATE feed_state s SET state = x.state::jsonb, next_due = coalesce(to_timestamp(x.due), 'infinity'),
-                        gone = x.gone, last_node = $1
-                    FROM unnest($2::text[], $3::text[], $4::bigint[], $5::boolean[]) AS x(feed, state, due, gone)
-                    WHERE s.feed = x.feed AND s.lease_node = $1
-                    """, [database.node, PostgresArray.literal(current.map(\.feed)),
-                          PostgresArray.literal(try current.map { state throws(FleetError) in try FleetJSON.encode(state) }),
-                          PostgresArray.literal(current.map { $0.nextDue?.secondsSince1970 }),
-                          PostgresArray.literal(current.map(\.gone))])
-            }
+            try database.connection.query("""
+                UPDATE feed_state s SET state = x.state::jsonb, next_due = coalesce(to_timestamp(x.due), 'infinity'),
+                    gone = x.gone, last_node = $1
+                FROM unnest($2::text[], $3::text[], $4::bigint[], $5::boolean[], $6::text[]) AS x(feed, state, due, gone, url),
+                    feeds f
+                WHERE s.feed = x.feed AND f.name = s.feed AND f.url = coalesce(x.url, f.url) AND s.lease_node = $1
+                """, [database.node, PostgresArray.literal(states.map(\.feed)),
+                      PostgresArray.literal(try states.map { state throws(FleetError) in try FleetJSON.encode(state) }),
+                      PostgresArray.literal(states.map { $0.nextDue?.secondsSince1970 }),
+                      PostgresArray.literal(states.map(\.gone)),
+                      PostgresArray.literal(states.map { claimedURLs[$0.feed] })])
+            // Not kept as the claims' answers: a state this node could not save is not the fleet's.
             for state in states { claimedStates[state.feed] = nil }
         } catch {
             throw .database(message: "\(error)")
         }
-    }
-
-    /// The URL each feed is configured at now, its row locked until the save commits (a `feeds
-    /// sync` moving it waits).
-    private func configuredURLs(of feeds: [String]) throws(FleetError) -> [String: String] {
-        let rows = try database.connection.query("SELECT name, url FROM feeds WHERE name = ANY($1::text[]) FOR SHARE",
-                                                 [PostgresArray.literal(feeds)])
-        var urls: [String: String] = [:]
-        for record in rows.records { if let name = record["name"], let url = record["url"] { urls[name] = url } }
-        return urls
     }
 
     public func store(_ documents: [Document], storedAt: Timestamp) throws(StoreError) -> DocumentStore.Outcome {
