@@ -118,7 +118,10 @@ public enum FeedParser {
         var atom = AtomAdapter(feedURL: webURL)
         var cut: ParseCut?
         var check = PacedLimitCheck(limits)
-        let outcome = XMLFeedReader.read(bytes, url: url, encoding: encoding, treeFallback: treeFallback,
+        // libxml2 resolves `xml:base` against the document's URL: that too without its query
+        // (`xml:base=""` named the feed's URL, token and all).
+        let outcome = XMLFeedReader.read(bytes, url: webURL.isEmpty ? url : webURL, encoding: encoding,
+                                         treeFallback: treeFallback,
                                          readsCDATA: readsCDATA, recovered: { notes.recovered = notes.recovered ?? $0 },
                                          shouldStop: {
             if cut == nil { cut = check.stopReason() }

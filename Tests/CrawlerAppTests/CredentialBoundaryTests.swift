@@ -248,10 +248,18 @@ import Testing
     /// A token in the feed's query went wherever a fragment-only item link took it: `#comments`
     /// resolved to the feed's URL, query and all, into the post's `source:` and, as the Referer of
     /// a refused image, to the image's host (fragment included, which no Referer may carry).
-    @Test func aTokenInTheFeedsQueryStaysOutOfPostsAndReferers() throws {
+    /// Round 29: an Atom entry's `xml:base=""` named the document's URL, query and all.
+    @Test(arguments: ["rss", "atom"])
+    func aTokenInTheFeedsQueryStaysOutOfPostsAndReferers(dialect: String) throws {
+        let image = "<img src=\"\(elsewhere.url("/pic.png"))\">"
         let items = "<item><title>comments</title><guid>c1</guid><link>#comments</link>"
-            + "<description><![CDATA[<p>see</p><img src=\"\(elsewhere.url("/pic.png"))\">]]></description></item>"
-        try folder.write(Self.channel("tokened", items: items), to: "tokened.xml")
+            + "<description><![CDATA[<p>see</p>\(image)]]></description></item>"
+        let atom = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>tokened</title><id>urn:t</id><updated>2026-12-01T00:00:00Z</updated>
+            <entry xml:base=""><title>comments</title><id>urn:c1</id><updated>2026-12-01T00:00:00Z</updated>
+            <link href="#comments"/><content type="html">&lt;p&gt;see &lt;a href="#more"&gt;more&lt;/a&gt;&lt;/p&gt;\(image.replacingOccurrences(of: "<", with: "&lt;"))</content></entry></feed>
+            """
+        try folder.write(dialect == "rss" ? Self.channel("tokened", items: items) : atom, to: "tokened.xml")
         let served = try serving("tokened.xml")
         _ = try crawl("""
             output: hugo
