@@ -33,6 +33,9 @@ public struct LogfmtHandler: LogHandler {
     public func log(event: LogEvent) {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
+        // Each value redacted as it is, before quoting escapes it: a libpq password written
+        // `'it\'s x'` read as ending at the escaped quote once logfmt had doubled its backslash.
+        for (key, value) in merged { merged[key] = .string(SecretRedaction.redact("\(value)")) }
         let time = LogTime.now()
         let line = format == .json
             ? LogJSON.format(level: event.level, event: event.message.description, metadata: merged, time: time)

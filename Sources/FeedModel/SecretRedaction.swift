@@ -6,7 +6,8 @@ public enum SecretRedaction {
     public static let mask = "***"
 
     public static func redact(_ text: String) -> String {
-        // Most lines hold neither marker: leave them untouched at the cost of two byte scans.
+        // Most values and lines hold neither marker: leave them untouched at the cost of a byte scan.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "@") }) else { return text }
         let bytes = Array(text.utf8)
         let hasKey = containsSecretKey(bytes)
         guard hasKey || bytes.contains(UInt8(ascii: "@")) else { return text }
@@ -116,11 +117,18 @@ public enum SecretRedaction {
             }
             return min(index + 1, bytes.count)
         }
+        // libpq takes a double quote as part of the password (`password="x"`).
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+            index += 1
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] > 0x20 { index += 1 }
+            return min(index + (index < bytes.count && bytes[index] == UInt8(ascii: "\"") ? 1 : 0), bytes.count)
+        }
         while index < bytes.count, !endsValue(bytes[index]) {
             if bytes[index] == UInt8(ascii: ":"), index + 1 == bytes.count || bytes[index + 1] == UInt8(ascii: " ") { break }
-            index += 1
+            // libpq reads `\ ` in an unquoted value as a space of the value (`password=a\ b`).
+            index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
         }
-        return index
+        return min(index, bytes.count)
     }
 
     /// Names whose value is a secret, in connection strings and query strings (`password=`,

@@ -26,6 +26,17 @@ import Testing
         #expect(line(["feed": "para\u{2029}graph"]) == "level=info event=fetch feed=\"para\\u2029graph\"")
     }
 
+    /// A quoted libpq password holding an escaped quote: logfmt doubled its backslash before the
+    /// line was redacted, and the rest of the password showed (round 29).
+    @Test(arguments: [LogFormat.logfmt, .json])
+    func aQuotedPasswordIsMaskedBeforeTheLineIsQuoted(format: LogFormat) {
+        let sink = LineSink()
+        let logger = Logger(label: "test") { _ in LogfmtHandler(level: .debug, sink: sink, format: format) }
+        logger.error("database", metadata: ["database": "host=h password='it\\'s SECRET1' dbname=d"])
+        let line = sink.captured.first ?? ""
+        #expect(!line.contains("SECRET1") && line.contains("password=***"), "\(line)")
+    }
+
     @Test func terminalEscapesAndControlsNeverReachTheLineRaw() {
         #expect(line(["feed": "\u{1B}[31mred"]) == "level=info event=fetch feed=\"\\u001b[31mred\"")
         #expect(line(["feed": "del\u{7F}c1\u{9B}"]) == "level=info event=fetch feed=\"del\\u007fc1\\u009b\"")
@@ -68,6 +79,9 @@ import Testing
         ("host=h user=x password='QUOTED SECRET1': refused", "host=h user=x password=***: refused"),
         ("host=h password='it\\'s SECRET3' user=x", "host=h password=*** user=x"),
         ("host=h user=x password = SPACED_SECRET2 port=1", "host=h user=x password = *** port=1"),
+        // Round 29: a backslash-escaped space, and double quotes libpq keeps as part of the password.
+        ("host=h password=SEC\\ RET2 user=x", "host=h password=*** user=x"),
+        ("host=h password=\"SECRET3\" user=x", "host=h password=*** user=x"),
         // A session in a path parameter, a name written percent-encoded; the `: ` after a URL stays.
         ("http://h/feed;jsessionid=S1: Failed to connect", "http://h/feed;jsessionid=***: Failed to connect"),
         ("http://h/f?t%6fken=T2&PHPSESSID=P2 next", "http://h/f?t%6fken=***&PHPSESSID=*** next"),
