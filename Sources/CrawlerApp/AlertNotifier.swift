@@ -66,27 +66,32 @@ public final class AlertNotifier {
     static let inFlightShare: Duration = .seconds(2)
 
     /// Sends what is pending now (at the end of `once`, or at shutdown), after the digest still
-    /// being sent; the events that one failed to deliver go along. Within `budget`, if given,
-    /// both are cut short (logged as notify_failed); what they did not deliver is lost with the process.
-    public func flush(within budget: Duration? = nil, now: Timestamp = WallClock.now()) async {
-        let end = budget.map { ContinuousClock.now + $0 }
+    /// being sent; the events that one failed to deliver go along. From the moment `stopping`
+    /// says so (at once for a shutdown; when a signal comes for `once`, whose last digest ignored
+    /// SIGTERM for as long as its webhook stalled), both have `shutdownBudget` and are then cut
+    /// short (logged as notify_failed); what they did not deliver is lost with the process.
+    public func flush(stopping: @escaping @Sendable () -> Bool = { false }, now: Timestamp = WallClock.now()) async {
+        let deadline = FlushDeadline(stopping: stopping)
         if let sending {
-            await settle(sending, before: end.map { min($0, ContinuousClock.now + Self.inFlightShare) })
+            await settle(sending) { deadline.end().map { $0 - (Self.shutdownBudget - Self.inFlightShare) } }
             self.sending = nil
         }
         guard settings != nil, digest.hasEvents, let last = start(now: now) else { return }
-        await settle(last, before: end)
+        await settle(last) { deadline.end() }
     }
 
     /// The digest being sent.
     private var sending: DigestSend?
 
-    /// Waits for a send to end, stopping it at `deadline`, and keeps what it failed to deliver
-    /// for the next digest.
-    private func settle(_ send: DigestSend, before deadline: ContinuousClock.Instant? = nil) async {
-        if let deadline {
-            while !send.isDone && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-            send.task.cancel()
+    /// Waits for a send to end, stopping it at `deadline` (nil: none yet), and keeps what it
+    /// failed to deliver for the next digest.
+    private func settle(_ send: DigestSend, deadline: () -> ContinuousClock.Instant? = { nil }) async {
+        while !send.isDone {
+            if let end = deadline(), ContinuousClock.now >= end {
+                send.task.cancel()
+                break
+            }
+            try? await Task.sleep(for: .milliseconds(20))
         }
         for (target, batch) in await send.task.value { digest.keep(batch, for: target) }
     }
@@ -139,6 +144,23 @@ public final class AlertNotifier {
             logger.error("notify_failed", metadata: ["to": "\(target)", "events": "\(events)", "error": "\(problem)"])
         } else {
             logger.info("notify_sent", metadata: ["to": "\(target)", "events": "\(events)"])
+        }
+    }
+}
+
+/// When a flush gives up: `shutdownBudget` after `stopping` first says so.
+private final class FlushDeadline: Sendable {
+    private let stopping: @Sendable () -> Bool
+    private let fixed = Mutex<ContinuousClock.Instant?>(nil)
+
+    init(stopping: @escaping @Sendable () -> Bool) {
+        self.stopping = stopping
+    }
+
+    func end() -> ContinuousClock.Instant? {
+        fixed.withLock { end in
+            if end == nil, stopping() { end = ContinuousClock.now + AlertNotifier.shutdownBudget }
+            return end
         }
     }
 }

@@ -115,7 +115,7 @@ public final class Daemon {
         RuntimeFile.remove(storePath: config.storePath)
         alerts.record(unalerted)
         // Bounded: past the unit's stop timeout, systemd's SIGKILL would lose the digest and its log line.
-        await alerts.flush(within: AlertNotifier.shutdownBudget)
+        await alerts.flush(stopping: { true })
         notifier.stopping(status: "shutting down")
         logger.info("shutdown", metadata: ["fetches": "\(totals.fetches)", "new": "\(totals.new)",
                                            "failed": "\(totals.failures)"])

@@ -86,7 +86,7 @@ public final class FleetWorker {
         while !signals.shutdownRequested {
             await crawlContinuously()
         }
-        await alerts.flush(within: AlertNotifier.shutdownBudget)
+        await alerts.flush(stopping: { true })
         notifier.stopping(status: "shutting down")
         try? database.releaseLeases()
         logger.info("shutdown", metadata: ["node": "\(database.node)", "passes": "\(totals.passes)",

@@ -42,12 +42,15 @@ struct Once: AsyncParsableCommand {
         let settings = try CrawlSetup.load(config, logger: logger)
         if settings.database != nil { return try await runInFleet(settings, logger: logger) }
         let feeds = try selectFeeds(settings.feeds, disabled: settings.disabledFeeds)
-        let (summary, held, stopped) = try await crawl(feeds, settings: settings, logger: logger)
+        // Ctrl-C stops transfers in flight and keeps what is stored; it also cuts the last digest
+        // short. Watched until the end: once a watcher goes, the signals it took stay ignored.
+        let signals = SignalWatcher()
+        let (summary, held, stopped) = try await crawl(feeds, settings: settings, signals: signals, logger: logger)
         let alerts = AlertNotifier(config: settings, logger: logger)
         alerts.record(summary)
-        // One send: a retry within the same pass would meet the same outage. After a signal,
-        // bounded like `run`'s shutdown (the timer's unit stops it with a timeout too).
-        await alerts.flush(within: stopped ? AlertNotifier.shutdownBudget : nil)
+        // One send: a retry within the same pass would meet the same outage. After a signal (one
+        // during the send too), bounded like `run`'s shutdown (the timer's unit stops it with a timeout too).
+        await alerts.flush(stopping: { signals.shutdownRequested })
         // After a shutdown, neither reported nor held: cut before they were stored.
         let accounted = Set(summary.reports.map(\.feed) + held.map(\.feed))
         let interrupted = stopped ? feeds.map(\.name).filter { !accounted.contains($0) } : []
@@ -67,7 +70,7 @@ struct Once: AsyncParsableCommand {
     /// One pass over `feeds`, in a store opened here and closed on return (its last reference
     /// goes with this function's locals), the feeds it left out as held back, and whether a
     /// shutdown cut it short.
-    private func crawl(_ feeds: [FeedConfig], settings: CrawlerConfig,
+    private func crawl(_ feeds: [FeedConfig], settings: CrawlerConfig, signals: SignalWatcher,
                        logger: Logger) async throws -> (PassSummary, [FeedHold], stopped: Bool) {
         let store: DocumentStore
         do {
@@ -95,7 +98,6 @@ struct Once: AsyncParsableCommand {
         store.adoptRenamedFeeds(settings.feeds, disabled: settings.disabledFeeds, logger: logger)
         if force { try liftHolds(feeds, in: store) }
         let pipeline = try Pipeline(config: settings, logger: logger)
-        let signals = SignalWatcher()  // Ctrl-C stops transfers in flight and keeps what is stored
         let progress = ProgressLine(total: feeds.count)
         let summary = await pipeline.runOnce(feeds: feeds, store: store, isCancelled: { signals.shutdownRequested },
                                              progress: progress.record)
@@ -152,7 +154,7 @@ struct Once: AsyncParsableCommand {
             printError("crawler: \(error)")
             throw ExitStatus.storeUnavailable
         }
-        await worker.alerts.flush(within: signals.shutdownRequested ? AlertNotifier.shutdownBudget : nil)
+        await worker.alerts.flush(stopping: { signals.shutdownRequested })
         printOutput(SummaryTable.render(summary, storePath: database.displayURL))
         if summary.failed > 0 { throw ExitStatus.someFeedsFailed }
     }

@@ -97,6 +97,21 @@ import Testing
     /// SIGTERM waited for a stalled webhook until `timeout:` (30 s by default), then gave the
     /// shutdown's digest as long again: past crawler.service's TimeoutStopSec=15s, so systemd
     /// killed it, and the digest and its log line were lost.
+    /// `once`'s last digest to a stalled webhook: SIGTERM and Ctrl-C were ignored until the
+    /// webhook's timeout, twice over (round 29). A signal cuts it short as at `run`'s shutdown.
+    @Test func aSignalCutsOncesStalledLastDigestShort() throws {
+        let servers = try Servers(hook: [ServedResponse(status: 204, text: "", delay: 120)])
+        try folder.write(config(servers, notify: ["webhook: \(servers.server.url("/hook"))", "allow_private_networks: true"],
+                                feeds: ["good", "gone"]), to: "feeds.yaml")
+        let once = try DaemonProcess(arguments: ["once"], in: folder.path)
+        defer { _ = once.terminate() }
+        for _ in 0..<200 where servers.digests.isEmpty { usleep(50_000) }
+        #expect(servers.digests == [["gone"]])
+        let stop = once.terminate(timeout: 40)
+        #expect(stop.seconds < 8, "once took \(stop.seconds) s after SIGTERM")
+        #expect(once.logLines.contains { $0["event"] == "notify_failed" }, "\(once.logLines.map(\.fields))")
+    }
+
     @Test func aStalledWebhookHoldsUpAShutdownForSecondsOnlyAndWhatWasNotSentIsLogged() throws {
         let servers = try Servers(hook: [ServedResponse(status: 204, text: "", delay: 120)])
         try folder.write(config(servers, notify: ["webhook: \(servers.server.url("/hook"))", "allow_private_networks: true"],
