@@ -109,7 +109,8 @@ struct Add: AsyncParsableCommand {
             printError("crawler: \(url) links to \(candidates.count) feeds; the first \(Self.linksTried) were tried, "
                        + "and none could be added (add one of the others by its own URL)")
         } else {
-            printError("crawler: \(url) links to \(candidates.joined(separator: ", ")), but none of them could be added")
+            printError("crawler: \(url) links to \(candidates.map(TerminalText.oneLine).joined(separator: ", ")), "
+                       + "but none of them could be added")
         }
         throw ExitCode.failure
     }

@@ -64,7 +64,7 @@ struct ImportOPML: ParsableCommand {
         for (index, outline) in outlines.enumerated() {
             if outline.isComment, live.contains(URLIdentity.key(outline.feedURL)) { continue }
             if let problem = OutlineCheck.problem(with: outline.feedURL, allowPrivate: allowPrivate) {
-                printError("crawler: \(file): outline \(index + 1) (\"\(outline.title)\"): \(problem); skipped")
+                printError("crawler: \(file): outline \(index + 1) (\"\(TerminalText.oneLine(outline.title))\"): \(problem); skipped")
                 refused += 1
                 continue
             }
@@ -127,13 +127,13 @@ enum OutlineCheck {
         let unwritable = FeedURLNaming.problem(with: url)
         if let unwritable, url.contains(" ") { return "refused: xmlUrl \(unwritable)" }
         guard URLAuthority.isWeb(url), let authority = URLAuthority(url) else {
-            return "refused: xmlUrl '\(url)' is not an http:// or https:// URL"
+            return "refused: xmlUrl '\(TerminalText.oneLine(url))' is not an http:// or https:// URL"
         }
         if let unwritable { return "refused: xmlUrl \(unwritable)" }
         guard !allowPrivate else { return nil }
         for endpoint in Endpoint.addressed(by: url) {
             guard let range = SpecialAddress.range(of: endpoint.address) else { continue }
-            return "refused: \(url) is \(authority.host), a private address (\(range.rawValue); "
+            return "refused: \(TerminalText.oneLine(url)) is \(authority.host), a private address (\(range.rawValue); "
                 + "pass --allow-private-networks to allow it)"
         }
         return nil

@@ -158,12 +158,13 @@ extension StoreCommand {
                                 + "are written with the old settings, some with the new, some perhaps under both names; "
                                 + "run `crawler store rerender` again to finish it")
             }
-            problems.forEach { printOutput($0) }
-            report.setAside.forEach {
+            // One line each, whatever a file's name holds (a line feed in it split an entry in two).
+            problems.forEach { printOutput(TerminalText.oneLine($0)) }
+            report.setAside.map(TerminalText.oneLine).forEach {
                 printOutput("\($0): an edit set aside when its document was stored again; compare it with the document "
                             + "and keep what you want by hand (not a problem)")
             }
-            report.unreferencedAssets.forEach {
+            report.unreferencedAssets.map(TerminalText.oneLine).forEach {
                 printOutput("\($0): unreferenced: no stored document uses it (a crawler stopped between storing it and its document?)")
             }
             let assets = report.assetsChecked > 0 ? " and \(report.assetsChecked) assets" : ""

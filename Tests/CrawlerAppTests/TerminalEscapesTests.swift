@@ -152,4 +152,32 @@ import Testing
         }
         #expect(runs[0].stdout.contains("Nice blog\\u000aok    bank"), "\(runs[0].stdout)")
     }
+
+    /// Round 29: the same through `import-opml`'s refusals, `add`'s last line about a page's links,
+    /// and `store verify`'s entries (a file name holding a line feed).
+    @Test func aLineFeedInAnOutlineALinkOrAFileNameForgesNoLineOfOutput() throws {
+        try folder.write("""
+            <?xml version="1.0"?><opml version="2.0"><body>
+            <outline text="Old&#10;FORGED add line" xmlUrl="file:///etc/passwd"/>
+            <outline text="x" xmlUrl="feed://example.org/x&#10;FORGED url line"/></body></opml>
+            """, to: "subs.opml")
+        let page = "<html><head><link rel=\"alternate\" type=\"application/rss+xml\" href=\"file:///old.xml&#10;FORGED link line\"></head></html>"
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/page.html" ? ServedResponse(contentType: "text/html", text: page)
+                : ServedResponse(text: HostileBodiesTests.feed(title: "healthy", body: "<p>ok</p>"))
+        }
+        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/healthy.xml"))\n    name: healthy\n", to: "feeds.yaml")
+        let imported = try CrawlerProcess.run(["import-opml", "subs.opml", "--dry-run"], in: folder.path)
+        let added = try CrawlerProcess.run(["add", server.url("/page.html")], in: folder.path)
+        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        let stored = try #require(folder.files(under: "out/posts").first)
+        let copy = (stored as NSString).deletingLastPathComponent + "/lf\nFORGED name line 0123456789abcdef.md"
+        try FileManager.default.copyItem(atPath: folder.file("out/posts/" + stored), toPath: folder.file("out/posts/" + copy))
+        let verified = try CrawlerProcess.run(["store", "verify"], in: folder.path)
+        for run in [imported, added, verified] {
+            let lines = (run.stdout + run.stderr).split(separator: "\n")
+            #expect(!lines.contains { $0.hasPrefix("FORGED") }, "\(run.stdout)\(run.stderr)")
+        }
+        #expect(verified.stdout.contains("lf\\u000aFORGED name line"), "\(verified.stdout)")
+    }
 }
