@@ -74,8 +74,9 @@ extension CurlTransfer {
         let detail = Self.withoutProxyText(String(cString: errorBuffer))
         var message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
         if code == CURLE_PEER_FAILED_VERIFICATION {
-            message = "TLS: the server's certificate is not trusted (\(message)); if a private CA signed it, "
-                + "name that CA's PEM file in ca_file: (for this feed or globally)"
+            message = TLSFailureText.unverified(message)
+        } else if code == CURLE_SSL_CONNECT_ERROR, message.contains("wrong version number") {
+            message = "TLS: the server did not answer in TLS (\(message)): is the port a plain http:// one?"
         } else if code == CURLE_SSL_CACERT_BADFILE {
             message = "TLS: cannot read the CA file \(request.settings.caFile ?? "") (\(message))"
         } else if code == CURLE_OPERATION_TIMEDOUT, chain != nil {

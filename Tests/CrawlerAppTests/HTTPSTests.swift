@@ -66,6 +66,21 @@ import Testing
         #expect(untrusted.accessLog.isEmpty, "no request reaches a server whose certificate failed")
     }
 
+    /// A certificate for another host name read as "not trusted; name the CA in ca_file:" when
+    /// `ca_file:` was right (round 29): it says the name is wrong.
+    @Test func aCertificateForAnotherNameSaysSo() throws {
+        let server = try nginx(serving: ["named", "elsewhere"])
+        // libcurl resolves any name under localhost to 127.0.0.1; the certificate names localhost only.
+        let other = server.url("/elsewhere.xml").replacingOccurrences(of: "127.0.0.1", with: "other.localhost")
+        let (run, stored) = try crawl("ca_file: \(server.certificates.caFile)\nallow_private_networks: true\nfeeds:\n"
+                                          + feed(server, "named") + "  - url: \(other)\n    name: elsewhere\n")
+        #expect(stored.contains { $0.contains("the body of named") }, "\(run.stderr)")
+        let errors = Dictionary(run.stderr.split(separator: "\n").map { LogLine(String($0)) }
+            .filter { $0["event"] == "fetch" }.compactMap { line in line["feed"].map { ($0, line["error"] ?? "") } },
+                                uniquingKeysWith: { first, _ in first })
+        #expect(errors["elsewhere"]?.contains("certificate is for another host name") == true, "\(errors)")
+    }
+
     @Test func aServerWithoutHTTP2IsFetchedOverHTTP11() throws {
         let server = try nginx(.init(http2: false), serving: ["old", "older"])
         let (run, stored) = try crawl("ca_file: \(server.certificates.caFile)\nfeeds:\n"
