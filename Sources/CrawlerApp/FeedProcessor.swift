@@ -301,6 +301,7 @@ enum HTTPStatusText {
         case 401: return "Unauthorized"
         case 403: return "Forbidden"
         case 404: return "Not Found"
+        case 407: return "Proxy Authentication Required"
         case 410: return "Gone"
         case 429: return "Too Many Requests"
         case 500: return "Internal Server Error"

@@ -96,6 +96,10 @@ struct FetchDecision {
             throttled(response, now: now, cap: cap)
         case 403 where throttleOn403:
             throttled(response, now: now, cap: cap)
+        case 407:
+            // The proxy's answer, not the feed server's (which was not asked).
+            action = .failed("HTTP 407 Proxy Authentication Required: the proxy asks for a user and password "
+                             + "(proxy: http://USER:PASSWORD@HOST:PORT); the feed's server was not asked")
         default:
             action = .failed("HTTP \(response.status) \(HTTPStatusText.reason(response.status))")
         }

@@ -24,6 +24,10 @@ import Testing
             if name.hasPrefix("limited") { return ServedResponse(status: 403, headers: [("Retry-After", "120")]) }
             if name.hasPrefix("forever") { return ServedResponse(status: 503, headers: [("Retry-After", "99999999999")]) }
             if name.hasPrefix("busy") { return ServedResponse(status: 429, text: "") }
+            // As a proxy: a login it asks for.
+            if request.path.hasPrefix("http://needs-login.example/") {
+                return ServedResponse(status: 407, headers: [("Proxy-Authenticate", "Basic realm=\"proxy\"")])
+            }
             if name == "locked", request.headers["authorization"] == nil { return ServedResponse(status: 401, text: "") }
             var response = ServedResponse(text: Self.channel(name))
             response.headers += [("ETag", "\"v1\""), ("Cache-Control", "max-age=86400")]
@@ -236,6 +240,20 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         #expect(server.requests.contains { $0.path == "http://feeds.proxied.example/proxied.xml" }, "\(server.requests.map(\.path))")
         #expect(request("healthy")?.path == "/healthy.xml", "the feed beside goes direct")
+    }
+
+    /// A proxy asking for a login was reported as the feed's own "HTTP 407 client error" (round 29).
+    @Test func aProxyAskingForALoginIsNamedAsTheProxy() throws {
+        let run = try crawl("""
+            feeds:
+              - url: http://needs-login.example/feed.xml
+                name: behind
+                proxy: http://127.0.0.1:\(server.port)
+              - url: \(server.url("/healthy.xml"))
+                name: healthy
+            """)
+        let error = fetchLine(run, feed: "behind")?["error"] ?? ""
+        #expect(error.contains("HTTP 407 Proxy Authentication Required: the proxy asks for a user and password"), "\(run.stderr)")
     }
 
     /// A proxy that cannot be reached was reported as the feed's own server refusing
