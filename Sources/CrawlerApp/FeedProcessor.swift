@@ -79,6 +79,9 @@ final class FeedProcessor {
         var hints = ServerHints()
         var previous = stored ?? FeedState(feed: feed.name, url: feed.url)
         if !previous.belongs(to: feed.url) { previous = FeedState(feed: feed.name, url: feed.url, documents: previous.documents) }
+        // Saved under the name the feed has now: a fleet keeps the state as JSON, whose own name
+        // stayed the old one after a rename, and every save then missed the renamed row.
+        previous.feed = feed.name
         let decision = FetchDecision.decide(result, state: previous, config: config, now: now)
         // An adoption is said once the page it leads to has been read (`settle`).
         log(decision.notes.filter { if case .adoptedRedirect = $0 { false } else { true } }, result: result)

@@ -55,9 +55,21 @@ public final class FleetWorker {
         try heartbeat(force: true)
         var reports: [FeedReport] = []
         var milliseconds = 0
-        while !signals.shutdownRequested, let summary = try await pass() {
-            reports += summary.reports
-            milliseconds += summary.milliseconds
+        let started = try database.databaseTime()
+        var idleSince = ContinuousClock.now
+        while !signals.shutdownRequested {
+            if let summary = try await pass() {
+                reports += summary.reports
+                milliseconds += summary.milliseconds
+                idleSince = .now
+                continue
+            }
+            // Nothing claimable now, but feeds due when this run began may wait for their host's
+            // gap (or another node's lease): `once` left them unfetched and exited 0. Waited for,
+            // up to a lease and a half without a claim (a node that died holding them).
+            guard try database.dueFeeds(asOf: started) > 0, ContinuousClock.now - idleSince < .seconds(config.lease * 1.5),
+                  let wait = try database.secondsUntilClaimable() else { break }
+            try? await Task.sleep(for: .milliseconds(Int(min(max(wait, 0.05), 1) * 1000)))
         }
         logger.info("node_done", metadata: ["node": "\(database.node)", "passes": "\(totals.passes)",
                                             "feeds": "\(reports.count)", "round_trips": "\(database.connection.roundTrips)"])

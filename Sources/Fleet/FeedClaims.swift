@@ -83,6 +83,18 @@ extension FleetDatabase {
         return value.flatMap(Double.init)
     }
 
+    /// The database's clock now, in seconds since 1970: what `dueFeeds(asOf:)` compares with.
+    public func databaseTime() throws(FleetError) -> Double {
+        Double(try connection.query("SELECT extract(epoch FROM now())::float8 AS t").value(0, "t") ?? "") ?? 0
+    }
+
+    /// Feeds due at `time` (the database's clock) and not fetched since: what a pass of `once`
+    /// is not done without, though a host's gap or another node's lease holds them back for now.
+    public func dueFeeds(asOf time: Double) throws(FleetError) -> Int {
+        Int(try connection.query("SELECT count(*) AS n FROM feed_state WHERE NOT gone AND next_due <= to_timestamp($1::float8)",
+                                 ["\(time)"]).value(0, "n") ?? "0") ?? 0
+    }
+
     private var claimSQL: String {
         """
         WITH candidates AS (

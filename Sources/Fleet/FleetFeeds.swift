@@ -81,35 +81,41 @@ extension FleetDatabase {
         }
     }
 
-    /// Feeds renamed in the file (a name no longer there, its URL now under a name the database
-    /// does not have) take their rows along: renamed as a removal and an addition, a feed lost its
-    /// validators and its items' history, and its next corrections became new posts beside the old.
+    /// Feeds renamed in the file take their rows along: renamed as a removal and an addition, a
+    /// feed lost its validators and its items' history, and its next corrections became new posts
+    /// beside the old. A rename is a feed the database has at a URL the file gives another name,
+    /// where the feed's own name is gone from the file or now at another URL (so two feeds that
+    /// swapped names, or a chain of renames, are renames too); and only onto a name that is free
+    /// or itself renamed away.
     private func renameFeeds(_ configs: [FeedConfig]) throws(FleetError) -> [FeedRenames.Rename] {
-        let pairs = try connection.query("""
-            SELECT f.name AS old, i.name AS new FROM feeds f JOIN unnest($1::text[], $2::text[]) AS i(name, url) ON i.url = f.url
-            WHERE NOT (f.name = ANY($1::text[])) AND NOT EXISTS (SELECT 1 FROM feeds g WHERE g.name = i.name)
-            ORDER BY f.position
-            """, [PostgresArray.literal(configs.map(\.name)), PostgresArray.literal(configs.map(\.url))])
-        var renames: [FeedRenames.Rename] = []
-        for record in pairs.records {
-            guard let old = record["old"], let new = record["new"],
-                  !renames.contains(where: { $0.from == old || $0.to == new }) else { continue }
-            renames.append(FeedRenames.Rename(from: old, to: new))
-        }
-        for rename in renames {
-            // What an earlier feed of the new name left is no history of this one.
-            try connection.query("DELETE FROM feed_state WHERE feed = $1", [rename.to])
-            for (table, key) in Self.renamedTables {
-                // Rows an earlier feed of the new name left under the same key stay where they are.
-                let clash = key.map { "t.\($0) = u.\($0)" }.joined(separator: " AND ")
-                try connection.query("""
-                    UPDATE \(table) t SET feed = $2 WHERE feed = $1
-                    \(key.isEmpty ? "" : "AND NOT EXISTS (SELECT 1 FROM \(table) u WHERE u.feed = $2 AND \(clash))")
-                    """, [rename.from, rename.to])
-            }
-            try connection.query("UPDATE feeds SET name = $2 WHERE name = $1", [rename.from, rename.to])
-        }
+        let current = try connection.query("SELECT name, url FROM feeds ORDER BY position")
+        var urls: [(name: String, url: String)] = []
+        for record in current.records { if let name = record["name"], let url = record["url"] { urls.append((name, url)) } }
+        let renames = FleetRenamePlan.renames(database: urls, file: configs.map { ($0.name, $0.url) })
+        guard !renames.isEmpty else { return [] }
+        // Through names no feed has, so that names traded in a cycle do not meet.
+        for rename in renames { try move(rename.from, to: "\u{1}renaming " + rename.from) }
+        for rename in renames { try move("\u{1}renaming " + rename.from, to: rename.to) }
         return renames
+    }
+
+    /// Every row of feed `from` goes to `to`. Rows a feed removed earlier left under `to` give way
+    /// where they share a key (a removed feed's item history took a renamed feed's corrections).
+    private func move(_ from: String, to: String) throws(FleetError) {
+        try connection.query("DELETE FROM feed_state WHERE feed = $1", [to])
+        for (table, key) in Self.renamedTables where !key.isEmpty {
+            let clash = key.map { "t.\($0) = u.\($0)" }.joined(separator: " AND ")
+            try connection.query("DELETE FROM \(table) t USING \(table) u WHERE t.feed = $2 AND u.feed = $1 AND \(clash)",
+                                 [from, to])
+        }
+        for (table, _) in Self.renamedTables {
+            try connection.query("UPDATE \(table) SET feed = $2 WHERE feed = $1", [from, to])
+        }
+        // The state's JSON names its feed too.
+        try connection.query("""
+            UPDATE feed_state SET state = jsonb_set(state, '{feed}', to_jsonb($1::text)) WHERE feed = $1 AND state IS NOT NULL
+            """, [to])
+        try connection.query("UPDATE feeds SET name = $2 WHERE name = $1", [from, to])
     }
 
     /// Every table naming a feed, with the rest of its primary key when the feed is part of it.

@@ -170,6 +170,10 @@ public final class FleetStore: CrawlStore {
                     -- A text a corrected post holds or has held is stored (another feed's copy of the
                     -- correction became a second post beside it).
                     AND NOT EXISTS (SELECT 1 FROM item_versions v WHERE v.hash = i.hash AND v.written)
+                    -- A fetch that ended after `feeds sync` renamed or removed its feed stores
+                    -- nothing: under the old name its items were orphans, and their corrections
+                    -- new posts (the feed under its new name fetches them again).
+                    AND EXISTS (SELECT 1 FROM feeds f WHERE f.name = i.feed)
                 ORDER BY i.ord
                 ON CONFLICT (hash16) DO NOTHING
                 RETURNING hash16

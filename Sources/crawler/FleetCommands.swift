@@ -91,7 +91,7 @@ struct PostsCommand: ParsableCommand {
                 throw ExitStatus.storeUnavailable
             }
             var cursor = cursorFile.read()
-            var written = 0, present = 0, refused = 0, forgotten = 0, rewritten = 0
+            var written = 0, present = 0, refused = 0, forgotten = 0, rewritten = 0, leftDeleted = 0
             do {
                 while true {
                     let page = try database.documents(after: cursor, limit: max(1, batch))
@@ -126,7 +126,9 @@ struct PostsCommand: ParsableCommand {
                     let overwritten = rewrites.filter { !justStored.contains($0.shortHash) }.count
                     written += outcome.stored.count
                     rewritten += overwritten
-                    present += outcome.duplicates + page.documents.count - fresh.count - overwritten
+                    // A post deleted by hand is not "already there".
+                    leftDeleted += deleted.count
+                    present += outcome.duplicates + page.documents.count - fresh.count - overwritten - deleted.count
                 }
                 forgotten = try PostsTombstones.apply(database.forgottenHashes(), to: store)
             } catch let status as ExitCode {
@@ -138,6 +140,7 @@ struct PostsCommand: ParsableCommand {
             printOutput("\(folder): \(counted(written, "document")) written, \(present) already there"
                         + (rewritten > 0 ? ", \(rewritten) rewritten" : "")
                         + (forgotten > 0 ? ", \(forgotten) forgotten" : "")
+                        + (leftDeleted > 0 ? ", \(leftDeleted) left deleted" : "")
                         + (refused > 0 ? "; \(refused) rows not written (named above)" : ""))
             if refused > 0 { throw ExitCode.failure }
         }

@@ -93,6 +93,24 @@ import Testing
         #expect(gaps.allSatisfy { $0 >= 0.8 }, "gaps between requests to h0: \(gaps)")
     }
 
+    /// `once` on a node claims until no feed that was due is left: with the feeds of one host
+    /// a gap apart it took "the host's gap has not passed" for "nothing left", and exited 0 with
+    /// 3 of 15 feeds fetched (round 29).
+    @Test func onceFetchesEveryDueFeedOfAHostWithAGap() throws {
+        let farm = FeedFarm(feeds: 6, itemsPerFeed: 1)
+        let server = try farm.server()
+        defer { server.stop() }
+        let database = try PostgresServer.shared().makeDatabase()
+        // A claim takes as many feeds of a host as its gap lets finish within a third of the lease: 2.
+        try folder.write(config(farm, server: server, database: database, hosts: 1)
+                            .replacingOccurrences(of: "host_gap: 0s", with: "host_gap: 1s"), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        let run = try CrawlerProcess.run(["once", "--node", "a"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("total: 6 feeds, 6 ok"), "\(run.stdout)")
+        #expect(server.requests.count == 6)
+    }
+
     @Test func postsSyncWritesTheSameFilesAsOneMachine() throws {
         // No item in two feeds: which feed's copy is stored first is a race on one machine too.
         let farm = FeedFarm(feeds: 30, itemsPerFeed: 4)

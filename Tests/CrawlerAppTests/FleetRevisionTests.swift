@@ -76,6 +76,41 @@ import Testing
         #expect(line?["new"] == "0" && line?["replaced"] == "1", "\(run.stderr)")
         let news = try bodies().filter { !$0.contains("steady text") }
         #expect(news.count == 1 && news.first?.contains("second version") == true, "\(news)")
+        // Its state is saved under its new name (round 29: the JSON kept the old one, no save
+        // found the row, and the feed was polled without end).
+        let state = try observer.query("SELECT state->>'feed' AS name, last_node FROM feed_state WHERE feed = 'news-renamed'")
+        #expect(state.value(0, "name") == "news-renamed" && state.value(0, "last_node") == "b")
+    }
+
+    /// Two feeds that traded names, and a feed renamed onto the name of one removed before: a
+    /// swap was a removal and an addition (each correction a second post), and the removed
+    /// feed's item history took the renamed feed's corrections into its own posts (round 29).
+    @Test func swappedNamesAndANameARemovedFeedHadKeepEachFeedsPosts() throws {
+        let story = { (guid: String, body: String) in [Feed.item(guid: guid, title: "Story \(guid)", body: body)] }
+        for name in ["news", "other", "old"] { feeds.serve(name, items: story("a", "\(name) first")) }
+        try folder.write(feeds.config(["news", "other", "old", "healthy"], global: "database: \(database)\n"), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        try observer.execute("UPDATE feed_state SET next_due = now(); UPDATE hosts SET available_at = '-infinity'")
+        #expect(try CrawlerProcess.run(["once", "--node", "a"], in: folder.path).status == 0)
+        // `old` goes; then news takes its name, and other and news-at-other's-URL trade places.
+        try folder.write(feeds.config(["news", "other", "healthy"], global: "database: \(database)\n"), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).stdout.contains("removed: old"))
+        let text = feeds.config(["news", "other", "healthy"], global: "database: \(database)\n")
+            .replacingOccurrences(of: "name: news\n", with: "name: NEWS\n").replacingOccurrences(of: "name: other\n", with: "name: news\n")
+            .replacingOccurrences(of: "name: NEWS\n", with: "name: old\n")
+        try folder.write(text, to: "feeds.yaml")
+        let synced = try CrawlerProcess.run(["feeds", "sync"], in: folder.path)
+        #expect(synced.stdout.contains("2 renamed") && synced.stdout.contains("renamed: news → old")
+                    && synced.stdout.contains("renamed: other → news"), "\(synced.stdout)")
+        for name in ["news", "other"] { feeds.serve(name, items: story("a", "\(name) second")) }
+        try observer.execute("UPDATE feed_state SET next_due = now(); UPDATE hosts SET available_at = '-infinity'")
+        let run = try CrawlerProcess.run(["once", "--node", "a"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let texts = try bodies()
+        #expect(texts.count == 4, "\(texts)")
+        for expected in ["news second", "other second", "old first"] {
+            #expect(texts.filter { $0.contains(expected) }.count == 1, "\(expected): \(texts)")
+        }
     }
 
     /// A story two feeds carry, corrected in both: the second feed's copy of the correction was a
@@ -178,6 +213,7 @@ import Testing
         _ = try pass(node: "b")
         let synced = try sync()
         #expect(synced.stderr.contains("left posts/\(path) deleted: deleted by hand"), "\(synced.stderr)")
+        #expect(synced.stdout.contains("0 documents written, 0 already there, 1 left deleted"), "\(synced.stdout)")
         #expect(!FileManager.default.fileExists(atPath: folder.file("copy/posts/" + path)))
     }
 

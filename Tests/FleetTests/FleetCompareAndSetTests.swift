@@ -22,6 +22,8 @@ import Testing
 
     @Test func aStaleReplacementIsRecordedNotWritten() throws {
         let a = try FleetDatabase(url: url, node: "a"), b = try FleetDatabase(url: url, node: "b")
+        _ = try a.syncFeeds([FleetFeed(config: FeedConfig(name: "news", url: "https://a.example/news.xml"), host: "a.example",
+                                       hostGap: 0)])
         let storeA = FleetStore(database: a, layout: .standard), storeB = FleetStore(database: b, layout: .standard)
         let first = try storeA.store([version("1", text: "first")], storedAt: Timestamp(secondsSince1970: 0))
         #expect(first.stored.count == 1)

@@ -175,6 +175,7 @@ import Testing
     @Test func twoNodesStoringTheSameDocumentsKeepOneCopyEach() async throws {
         let url = self.url
         let documents = (0..<300).map { document(String(format: "%04x", $0), item: "item-\($0)", text: "doc \($0)") }
+        _ = try FleetDatabase(url: url, node: "z").syncFeeds([feed(0)])
         let stored = try await withThrowingTaskGroup(of: Int.self) { group in
             for node in ["a", "b", "c"] {
                 group.addTask {
@@ -193,8 +194,21 @@ import Testing
         #expect(try FleetDatabase(url: url, node: "d").documentCount() == 300)
     }
 
+    /// A fetch that ended after `feeds sync` renamed or removed its feed: its items went in under
+    /// the old name, orphans whose corrections became new posts (round 29). It stores nothing.
+    @Test func documentsOfAFeedNoLongerInTheFleetAreNotStored() throws {
+        let database = try FleetDatabase(url: url, node: "a")
+        _ = try database.syncFeeds([feed(0)])
+        let store = FleetStore(database: database, layout: .standard)
+        let outcome = try store.store([document("aa", feed: "feed-gone", item: "1"), document("bb", item: "2")],
+                                      storedAt: Timestamp(secondsSince1970: 1))
+        #expect(outcome.stored.map(\.feed) == ["feed-0"])
+        #expect(try database.documentCount() == 1)
+    }
+
     @Test func aChangedItemIsARevisionOfTheLastOne() throws {
         let database = try FleetDatabase(url: url, node: "a")
+        _ = try database.syncFeeds([feed(0)])
         let store = FleetStore(database: database, layout: .standard)
         _ = try store.store([document("aa", item: "story", text: "first")], storedAt: Timestamp(secondsSince1970: 1))
         _ = try store.store([document("bb", item: "story", text: "second")], storedAt: Timestamp(secondsSince1970: 2))
@@ -205,6 +219,7 @@ import Testing
 
     @Test func theCursorNeverSkipsADocumentCommittedLate() throws {
         let database = try FleetDatabase(url: url, node: "a")
+        _ = try database.syncFeeds([feed(0)])
         let store = FleetStore(database: database, layout: .standard)
         // A slow node's transaction starts first and commits last.
         let slow = try PostgresConnection(url: url)
