@@ -29,11 +29,12 @@ enum AlertCommand {
             // Written a pipe's worth at a time, between looks at the shell: a command that does
             // not read must not block anything, and one that exits without reading costs an EPIPE.
             input.writeWhatFits()
-            if let status = exitStatus(of: pid) { return problem(status, command: command) }
+            if let status = exitStatus(of: pid) { return problem(status) }
             if Task.isCancelled || ContinuousClock.now >= deadline {
                 stop(pid)
-                return Task.isCancelled ? "`\(command)` still running at shutdown; stopped"
-                    : "`\(command)` still running after \(Int(timeout))s; stopped"
+                // The command is not quoted: it may hold a password (`curl -u ops:secret`).
+                return Task.isCancelled ? "the command was still running at shutdown; stopped"
+                    : "the command was still running after \(Int(timeout))s; stopped"
             }
             try? await Task.sleep(for: .milliseconds(10))
         }
@@ -85,12 +86,12 @@ enum AlertCommand {
         return signal == 0 ? (status >> 8) & 0xff : -signal
     }
 
-    private static func problem(_ status: Int32, command: String) -> String? {
+    private static func problem(_ status: Int32) -> String? {
         switch status {
         case 0: nil
-        case Int32.min: "`\(command)`'s exit status is unknown"
-        case ..<0: "`\(command)` ended by signal \(-status)"
-        default: "`\(command)` exited with status \(status)"
+        case Int32.min: "the command's exit status is unknown"
+        case ..<0: "the command ended by signal \(-status)"
+        default: "the command exited with status \(status)"
         }
     }
 

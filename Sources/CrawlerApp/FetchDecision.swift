@@ -50,15 +50,17 @@ struct FetchDecision {
                                          config: config)
             }
             decision.judge(response, conditional: !result.request.conditional.isEmpty,
-                           throttleOn403: result.request.settings.throttleOn403, now: now, cap: config.maxBackoff)
+                           throttleOn403: result.request.settings.throttleOn403, now: now, cap: config.maxBackoff,
+                           proxy: result.request.settings.proxy ?? config.proxy)
         }
         return decision
     }
 
     /// `throttleOn403`: the feed's host answers its rate limit with 403 (`throttle_on_403: true`).
     /// `cap`: `max_backoff`, the longest a server's Retry-After holds the feed back.
+    /// `proxy`: the one the request went through, if any (a 407 is then the proxy's).
     private mutating func judge(_ response: FetchResponse, conditional: Bool, throttleOn403: Bool, now: Timestamp,
-                                cap: Double) {
+                                cap: Double, proxy: String?) {
         switch response.status {
         case 304 where !conditional:
             // Nothing was asked that "not modified" answers (a broken cache before the server):
@@ -96,10 +98,9 @@ struct FetchDecision {
             throttled(response, now: now, cap: cap)
         case 403 where throttleOn403:
             throttled(response, now: now, cap: cap)
-        case 407:
+        case 407 where proxy != nil:
             // The proxy's answer, not the feed server's (which was not asked).
-            action = .failed("HTTP 407 Proxy Authentication Required: the proxy asks for a user and password "
-                             + "(proxy: http://USER:PASSWORD@HOST:PORT); the feed's server was not asked")
+            action = .failed(ProxyRefusal.text(proxy: proxy ?? ""))
         default:
             action = .failed("HTTP \(response.status) \(HTTPStatusText.reason(response.status))")
         }

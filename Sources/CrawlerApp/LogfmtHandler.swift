@@ -33,15 +33,15 @@ public struct LogfmtHandler: LogHandler {
     public func log(event: LogEvent) {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
-        // Each value redacted as it is, before quoting escapes it: a libpq password written
-        // `'it\'s x'` read as ending at the escaped quote once logfmt had doubled its backslash.
+        // Each value redacted as it is, before quoting escapes it (a password can hide in any
+        // value, or in an error message): a libpq password written `'it\'s x'` read as ending at
+        // the escaped quote once logfmt had doubled its backslash.
         for (key, value) in merged { merged[key] = .string(SecretRedaction.redact("\(value)")) }
         let time = LogTime.now()
-        let line = format == .json
-            ? LogJSON.format(level: event.level, event: event.message.description, metadata: merged, time: time)
-            : Self.format(level: event.level, event: event.message.description, metadata: merged, time: time)
-        // Redacted as a whole line: a password can hide in any value, or in an error message.
-        let safe = SecretRedaction.redact(line)
+        let message = SecretRedaction.redact(event.message.description)
+        let safe = format == .json
+            ? LogJSON.format(level: event.level, event: message, metadata: merged, time: time)
+            : Self.format(level: event.level, event: message, metadata: merged, time: time)
         sink.write(journalPriorities ? "<\(Self.syslogPriority(event.level))>" + safe : safe)
     }
 

@@ -97,8 +97,8 @@ public enum SecretRedaction {
             output.append(bytes[index])
             index += 1
             guard bytes[index - 1] == UInt8(ascii: "="), isSecretName(before: index - 1, in: bytes) else { continue }
-            // libpq reads `password = x` as `password=x`.
-            while index < bytes.count, bytes[index] == UInt8(ascii: " ") { output.append(bytes[index]); index += 1 }
+            // libpq reads `password = x` as `password=x`, whatever the white space.
+            while index < bytes.count, isSpace(bytes[index]) { output.append(bytes[index]); index += 1 }
             output += Array(mask.utf8)
             index = valueEnd(bytes, from: index)
         }
@@ -149,7 +149,7 @@ public enum SecretRedaction {
     /// them) is a secret's. A name is read percent-decoded: a server reads `t%6fken=` as `token=`.
     private static func isSecretName(before equals: Int, in bytes: [UInt8]) -> Bool {
         var end = equals
-        while end > 0, bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        while end > 0, isSpace(bytes[end - 1]) { end -= 1 }
         var start = end
         while start > 0, isNameByte(bytes[start - 1]) || bytes[start - 1] == UInt8(ascii: "%") { start -= 1 }
         guard start < end, end - start <= 60 else { return false }
@@ -158,6 +158,11 @@ public enum SecretRedaction {
         if secretNames.contains(name) || secretEndings.contains(where: name.hasSuffix) { return true }
         return start > 0 && (bytes[start - 1] == UInt8(ascii: "?") || bytes[start - 1] == UInt8(ascii: "&"))
             && queryOnlyNames.contains(name)
+    }
+
+    /// White space as libpq's `isspace` reads it around `=`: space, tab, line breaks, VT, FF.
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (0x09...0x0D).contains(byte)
     }
 
     private static func percentDecoded(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
@@ -196,8 +201,9 @@ public enum SecretRedaction {
         byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") || byte <= 0x20
     }
 
+    /// A double quote does not end a value: libpq keeps it in a password (`password=a"b`), and
+    /// values are redacted before a log line quotes them.
     private static func endsValue(_ byte: UInt8) -> Bool {
-        byte <= 0x20 || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
-            || byte == UInt8(ascii: ";")
+        byte <= 0x20 || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: ";")
     }
 }

@@ -89,6 +89,9 @@ extension CurlTransfer {
             message = "the server did not answer with HTTP (no status line: another protocol on this port?)"
         } else if code == CURLE_OPERATION_TIMEDOUT, message.hasPrefix("Operation timed out") {
             message += " (timeout: \(timeoutText))"
+        } else if message.contains("CONNECT tunnel failed, response 407"), let proxy {
+            // An https feed through a proxy that wants a login: libcurl's words name neither.
+            message = ProxyRefusal.text(proxy: proxy)
         } else if code == CURLE_COULDNT_CONNECT, let proxy {
             message = Self.namingProxy(message, proxy: proxy)
         } else if code == CURLE_OUT_OF_MEMORY, readingHeaders {

@@ -62,7 +62,8 @@ struct Parse: AsyncParsableCommand {
             printOutput(FeedJSON.render(parsed.feed, notes: parsed.notes.logMetadata))
             return
         }
-        for (key, value) in parsed.notes.logMetadata { printError("crawler: \(source): \(key): \(value)") }
+        // A note may quote the feed (an unreadable date): one line each.
+        for (key, value) in parsed.notes.logMetadata { printError("crawler: \(source): \(key): \(TerminalText.oneLine(value))") }
         printOutput(FeedTable.render(parsed.feed))
     }
 

@@ -101,7 +101,7 @@ import Testing
         defer { _ = daemon.terminate() }
         // The gone feed's event goes at once, to a command that never ends until stopped.
         let stopped = daemon.waitFor(timeout: 30) { $0["event"] == "notify_failed" }
-        #expect(stopped.first?["error"] == "`sleep 30` still running after 10s; stopped", "\(stopped.map(\.fields))")
+        #expect(stopped.first?["error"] == "the command was still running after 10s; stopped", "\(stopped.map(\.fields))")
         daemon.waitFor(daemon.logLines.filter { $0["event"] == "fetch" && $0["feed"] == "good" }.count + 1, timeout: 5) {
             $0["event"] == "fetch" && $0["feed"] == "good"
         }

@@ -82,6 +82,11 @@ import Testing
         // Round 29: a backslash-escaped space, and double quotes libpq keeps as part of the password.
         ("host=h password=SEC\\ RET2 user=x", "host=h password=*** user=x"),
         ("host=h password=\"SECRET3\" user=x", "host=h password=*** user=x"),
+        // Round 30: any white space libpq allows around `=`, and a quote inside an unquoted value.
+        ("host=h password\t=\tTAB_SECRET1 user=x", "host=h password\t=\t*** user=x"),
+        ("host=h password\r=CR_SECRET2 user=x", "host=h password\r=*** user=x"),
+        ("host=h password=\u{0B}VT_SECRET3 user=x", "host=h password=\u{0B}*** user=x"),
+        ("host=h password=a=b\"QUOTE_SECRET4 user=x", "host=h password=*** user=x"),
         // A session in a path parameter, a name written percent-encoded; the `: ` after a URL stays.
         ("http://h/feed;jsessionid=S1: Failed to connect", "http://h/feed;jsessionid=***: Failed to connect"),
         ("http://h/f?t%6fken=T2&PHPSESSID=P2 next", "http://h/f?t%6fken=***&PHPSESSID=*** next"),

@@ -24,8 +24,8 @@ import Testing
             if name.hasPrefix("limited") { return ServedResponse(status: 403, headers: [("Retry-After", "120")]) }
             if name.hasPrefix("forever") { return ServedResponse(status: 503, headers: [("Retry-After", "99999999999")]) }
             if name.hasPrefix("busy") { return ServedResponse(status: 429, text: "") }
-            // As a proxy: a login it asks for.
-            if request.path.hasPrefix("http://needs-login.example/") {
+            // As a proxy: a login it asks for; and a server that answers 407 itself.
+            if request.path.hasPrefix("http://needs-login.example/") || name == "self407" {
                 return ServedResponse(status: 407, headers: [("Proxy-Authenticate", "Basic realm=\"proxy\"")])
             }
             if name == "locked", request.headers["authorization"] == nil { return ServedResponse(status: 401, text: "") }
@@ -249,11 +249,15 @@ import Testing
               - url: http://needs-login.example/feed.xml
                 name: behind
                 proxy: http://127.0.0.1:\(server.port)
+              - url: \(server.url("/self407.xml"))
+                name: direct
               - url: \(server.url("/healthy.xml"))
                 name: healthy
             """)
         let error = fetchLine(run, feed: "behind")?["error"] ?? ""
         #expect(error.contains("HTTP 407 Proxy Authentication Required: the proxy asks for a user and password"), "\(run.stderr)")
+        // Without a proxy, a 407 is the server's own (round 30: it was blamed on a proxy).
+        #expect(fetchLine(run, feed: "direct")?["error"] == "HTTP 407 Proxy Authentication Required", "\(run.stderr)")
     }
 
     /// A proxy that cannot be reached was reported as the feed's own server refusing

@@ -151,6 +151,12 @@ import Testing
             #expect(!lines.contains { $0.hasPrefix("ok    bank") || $0.hasPrefix("FORGED") }, "\(run.stdout)\(run.stderr)")
         }
         #expect(runs[0].stdout.contains("Nice blog\\u000aok    bank"), "\(runs[0].stdout)")
+        // Round 30: `parse`'s notes quote the feed too (an unreadable date).
+        try folder.write(forged.replacingOccurrences(of: "<guid>1</guid>", with: "<guid>1</guid><pubDate>Mon&#10;FORGED DATE</pubDate>"),
+                         to: "dated.xml")
+        let dated = try CrawlerProcess.run(["parse", "dated.xml"], in: folder.path)
+        #expect(!dated.stderr.split(separator: "\n").contains { $0.hasPrefix("FORGED") }, "\(dated.stderr)")
+        #expect(dated.stderr.contains("unreadable_date: Mon\\u000aFORGED DATE"), "\(dated.stderr)")
     }
 
     /// Round 29: the same through `import-opml`'s refusals, `add`'s last line about a page's links,
