@@ -51,29 +51,33 @@ public final class FleetWorker {
 
     /// Claims and crawls until nothing is claimable now (`crawler once`); feeds other nodes hold
     /// are theirs to finish.
-    public func runUntilIdle() async throws(FleetError) -> PassSummary {
+    public func runUntilIdle() async throws(FleetError) -> (summary: PassSummary, leftDue: Int) {
         try heartbeat(force: true)
         var reports: [FeedReport] = []
         var milliseconds = 0
         let started = try database.databaseTime()
-        var idleSince = ContinuousClock.now
+        var stuckSince = ContinuousClock.now
+        var leftDue = 0
         while !signals.shutdownRequested {
             if let summary = try await pass() {
                 reports += summary.reports
                 milliseconds += summary.milliseconds
-                idleSince = .now
+                stuckSince = .now
                 continue
             }
             // Nothing claimable now, but feeds due when this run began may wait for their host's
-            // gap (or another node's lease): `once` left them unfetched and exited 0. Waited for,
-            // up to a lease and a half without a claim (a node that died holding them).
-            guard try database.dueFeeds(asOf: started) > 0, ContinuousClock.now - idleSince < .seconds(config.lease * 1.5),
-                  let wait = try database.secondsUntilClaimable() else { break }
+            // gap or another node's lease (`once` left them unfetched and exited 0): waited for.
+            // Given up only if claims keep failing while the database says something is claimable.
+            leftDue = try database.dueFeeds(asOf: started)
+            guard leftDue > 0, let wait = try database.secondsUntilClaimable() else { break }
+            if wait > 1 { stuckSince = .now }
+            guard ContinuousClock.now - stuckSince < .seconds(config.lease * 1.5) else { break }
             try? await Task.sleep(for: .milliseconds(Int(min(max(wait, 0.05), 1) * 1000)))
         }
+        if signals.shutdownRequested { leftDue = try database.dueFeeds(asOf: started) }
         logger.info("node_done", metadata: ["node": "\(database.node)", "passes": "\(totals.passes)",
                                             "feeds": "\(reports.count)", "round_trips": "\(database.connection.roundTrips)"])
-        return PassSummary(reports: reports, milliseconds: milliseconds)
+        return (PassSummary(reports: reports, milliseconds: milliseconds), leftDue)
     }
 
     /// Runs until a shutdown signal; returns the process exit status.

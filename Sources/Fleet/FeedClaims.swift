@@ -91,8 +91,11 @@ extension FleetDatabase {
     /// Feeds due at `time` (the database's clock) and not fetched since: what a pass of `once`
     /// is not done without, though a host's gap or another node's lease holds them back for now.
     public func dueFeeds(asOf time: Double) throws(FleetError) -> Int {
-        Int(try connection.query("SELECT count(*) AS n FROM feed_state WHERE NOT gone AND next_due <= to_timestamp($1::float8)",
-                                 ["\(time)"]).value(0, "n") ?? "0") ?? 0
+        // Of the feeds the fleet has: a removed or disabled feed's state stays, due for good.
+        Int(try connection.query("""
+            SELECT count(*) AS n FROM feed_state s JOIN feeds f ON f.name = s.feed
+            WHERE NOT s.gone AND s.next_due <= to_timestamp($1::float8)
+            """, ["\(time)"]).value(0, "n") ?? "0") ?? 0
     }
 
     private var claimSQL: String {

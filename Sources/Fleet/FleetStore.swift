@@ -74,8 +74,18 @@ public final class FleetStore: CrawlStore {
 
     public func store(_ documents: [Document], storedAt: Timestamp) throws(StoreError) -> DocumentStore.Outcome {
         var seen: Set<String> = []
-        let fresh = documents.filter { seen.insert($0.shortHash).inserted }
+        var fresh = documents.filter { seen.insert($0.shortHash).inserted }
         guard !fresh.isEmpty else { return .init(stored: [], duplicates: documents.count) }
+        // A fetch that ended after `feeds sync` renamed or removed its feed: refused, so its line
+        // says so (it read "0 new, 2 dup" of items stored nowhere). The insert checks again.
+        let orphans: [Document]
+        do {
+            let known = try existingFeeds(Set(fresh.map(\.feed)))
+            orphans = fresh.filter { !known.contains($0.feed) }
+        } catch {
+            throw .database(message: "\(error)")
+        }
+        fresh.removeAll { document in orphans.contains { $0.shortHash == document.shortHash } }
         var inserted: Set<String> = []
         var replaced: Set<FleetRevisionPlan.Key> = []
         let split: FleetRevisionPlan.Split
@@ -100,8 +110,18 @@ public final class FleetStore: CrawlStore {
         var outcome = DocumentStore.Outcome(stored: split.inserts.filter { inserted.contains($0.shortHash) }, duplicates: 0)
         outcome.replaced = split.revisions.map(\.document).filter { replaced.contains(FleetRevisionPlan.key($0)) }
         outcome.recorded = split.revisions.map(\.document).filter { $0.revisions == .keepFirst }
-        outcome.duplicates = documents.count - outcome.stored.count
+        for orphan in orphans {
+            outcome.refused[orphan.shortHash] = .database(message: "feed \(orphan.feed) is no longer in the fleet (renamed or "
+                + "removed by feeds sync while it was fetched): nothing of this fetch is stored")
+        }
+        outcome.duplicates = documents.count - outcome.stored.count - orphans.count
         return outcome
+    }
+
+    private func existingFeeds(_ names: Set<String>) throws(FleetError) -> Set<String> {
+        let rows = try database.connection.query("SELECT name FROM feeds WHERE name = ANY($1::text[])",
+                                                 [PostgresArray.literal(Array(names))])
+        return Set(rows.rows.compactMap { $0.first ?? nil })
     }
 
     public func storedHashes(among shorts: [String]) throws(StoreError) -> Set<String> {

@@ -146,9 +146,9 @@ struct Once: AsyncParsableCommand {
         let signals = SignalWatcher()
         let worker = try FleetWorker(configPath: config, config: settings, database: database, logger: logger,
                                      signals: signals, environment: [:])
-        let summary: PassSummary
+        let summary: PassSummary, leftDue: Int
         do {
-            summary = try await worker.runUntilIdle()
+            (summary, leftDue) = try await worker.runUntilIdle()
         } catch {
             logger.error("database", metadata: ["error": "\(error)"])
             printError("crawler: \(error)")
@@ -156,6 +156,13 @@ struct Once: AsyncParsableCommand {
         }
         await worker.alerts.flush(stopping: { signals.shutdownRequested })
         printOutput(SummaryTable.render(summary, storePath: database.displayURL))
+        // Cut short, or given up: feeds due at the start that no node fetched are not "done".
+        if leftDue > 0 {
+            let why = signals.shutdownRequested ? "interrupted by the shutdown" : "not claimable within 1.5 leases"
+            logger.warning("interrupted", metadata: ["node": "\(database.node)", "due": "\(leftDue)", "reason": "\(why)"])
+            printOutput("\(counted(leftDue, "feed")) due at the start not fetched (\(why)); the next pass fetches them")
+            throw ExitStatus.someFeedsFailed
+        }
         if summary.failed > 0 { throw ExitStatus.someFeedsFailed }
     }
 

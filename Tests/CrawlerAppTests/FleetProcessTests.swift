@@ -111,6 +111,35 @@ import Testing
         #expect(server.requests.count == 6)
     }
 
+    /// A feed removed by `feeds sync` keeps its state row, due for good: `once` waited for it
+    /// without end, claiming the others again as they fell due (round 30). And a signal while
+    /// `once` waits out a gap said nothing of the feeds left: exit 0 (round 30).
+    @Test func onceIgnoresRemovedFeedsAndSaysWhatASignalLeftUnfetched() throws {
+        let farm = FeedFarm(feeds: 4, itemsPerFeed: 1)
+        let server = try farm.server()
+        defer { server.stop() }
+        let database = try PostgresServer.shared().makeDatabase()
+        let yaml = config(farm, server: server, database: database, hosts: 1)
+        try folder.write(yaml, to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        try folder.write(yaml.components(separatedBy: "  - url:").prefix(4).joined(separator: "  - url:"), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).stdout.contains("removed: feed-3"))
+        let run = try CrawlerProcess.run(["once", "--node", "a"], in: folder.path)
+        #expect(run.status == 0 && run.stdout.contains("total: 3 feeds, 3 ok"), "\(run.stdout)\(run.stderr)")
+
+        // A 30 s gap: one feed a claim, the others wait; SIGTERM while they do.
+        let observer = try PostgresConnection(url: database)
+        try observer.execute("UPDATE feed_state SET next_due = now(); UPDATE hosts SET available_at = '-infinity'")
+        try folder.write(folder.read("feeds.yaml")!.replacingOccurrences(of: "host_gap: 0s", with: "host_gap: 30s"), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        let once = try DaemonProcess(arguments: ["once", "--node", "a"], in: folder.path)
+        for _ in 0..<100 where server.requests.count < 4 { usleep(100_000) }
+        usleep(500_000)
+        let stop = once.terminate(timeout: 20)
+        #expect(stop.status == 1, "\(once.logLines.map(\.fields))")
+        #expect(once.logLines.contains { $0["event"] == "interrupted" && $0["due"] == "2" }, "\(once.logLines.map(\.fields))")
+    }
+
     @Test func postsSyncWritesTheSameFilesAsOneMachine() throws {
         // No item in two feeds: which feed's copy is stored first is a race on one machine too.
         let farm = FeedFarm(feeds: 30, itemsPerFeed: 4)

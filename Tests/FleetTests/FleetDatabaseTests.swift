@@ -204,6 +204,9 @@ import Testing
                                       storedAt: Timestamp(secondsSince1970: 1))
         #expect(outcome.stored.map(\.feed) == ["feed-0"])
         #expect(try database.documentCount() == 1)
+        // Refused, so the feed's line says so (round 30: it read "0 new, 1 dup").
+        #expect(outcome.duplicates == 0)
+        #expect(outcome.refused["aa00000000000000"]?.description.contains("no longer in the fleet") == true, "\(outcome.refused)")
     }
 
     @Test func aChangedItemIsARevisionOfTheLastOne() throws {
