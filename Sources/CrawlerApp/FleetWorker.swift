@@ -56,25 +56,29 @@ public final class FleetWorker {
         var reports: [FeedReport] = []
         var milliseconds = 0
         let started = try database.databaseTime()
+        var fetched: Set<String> = []
         var stuckSince = ContinuousClock.now
         var leftDue = 0
+        // Until every feed due at the start is fetched, by this node or another; not those that
+        // fall due meanwhile (with intervals shorter than a pass, `once` would never end). A
+        // host's gap or another node's lease is waited out; claims that keep failing while the
+        // database says something is claimable are given up after 1.5 leases.
         while !signals.shutdownRequested {
+            leftDue = try database.dueFeeds(asOf: started, excluding: fetched)
+            guard leftDue > 0 else { break }
             if let summary = try await pass() {
                 reports += summary.reports
                 milliseconds += summary.milliseconds
+                fetched.formUnion(summary.reports.map(\.feed))
                 stuckSince = .now
                 continue
             }
-            // Nothing claimable now, but feeds due when this run began may wait for their host's
-            // gap or another node's lease (`once` left them unfetched and exited 0): waited for.
-            // Given up only if claims keep failing while the database says something is claimable.
-            leftDue = try database.dueFeeds(asOf: started)
-            guard leftDue > 0, let wait = try database.secondsUntilClaimable() else { break }
+            guard let wait = try database.secondsUntilClaimable() else { break }
             if wait > 1 { stuckSince = .now }
             guard ContinuousClock.now - stuckSince < .seconds(config.lease * 1.5) else { break }
             try? await Task.sleep(for: .milliseconds(Int(min(max(wait, 0.05), 1) * 1000)))
         }
-        if signals.shutdownRequested { leftDue = try database.dueFeeds(asOf: started) }
+        if signals.shutdownRequested { leftDue = try database.dueFeeds(asOf: started, excluding: fetched) }
         logger.info("node_done", metadata: ["node": "\(database.node)", "passes": "\(totals.passes)",
                                             "feeds": "\(reports.count)", "round_trips": "\(database.connection.roundTrips)"])
         return (PassSummary(reports: reports, milliseconds: milliseconds), leftDue)

@@ -88,14 +88,15 @@ extension FleetDatabase {
         Double(try connection.query("SELECT extract(epoch FROM now())::float8 AS t").value(0, "t") ?? "") ?? 0
     }
 
-    /// Feeds due at `time` (the database's clock) and not fetched since: what a pass of `once`
-    /// is not done without, though a host's gap or another node's lease holds them back for now.
-    public func dueFeeds(asOf time: Double) throws(FleetError) -> Int {
+    /// Feeds due at `time` (the database's clock) and not fetched since, by any node (`fetched`:
+    /// those this node did, whatever the date its clock gave them): what a pass of `once` is not
+    /// done without, though a host's gap or another node's lease holds them back for now.
+    public func dueFeeds(asOf time: Double, excluding fetched: Set<String>) throws(FleetError) -> Int {
         // Of the feeds the fleet has: a removed or disabled feed's state stays, due for good.
         Int(try connection.query("""
             SELECT count(*) AS n FROM feed_state s JOIN feeds f ON f.name = s.feed
-            WHERE NOT s.gone AND s.next_due <= to_timestamp($1::float8)
-            """, ["\(time)"]).value(0, "n") ?? "0") ?? 0
+            WHERE NOT s.gone AND s.next_due <= to_timestamp($1::float8) AND NOT (s.feed = ANY($2::text[]))
+            """, ["\(time)", PostgresArray.literal(Array(fetched))]).value(0, "n") ?? "0") ?? 0
     }
 
     private var claimSQL: String {
