@@ -74,18 +74,18 @@ public final class FleetStore: CrawlStore {
 
     public func store(_ documents: [Document], storedAt: Timestamp) throws(StoreError) -> DocumentStore.Outcome {
         var seen: Set<String> = []
-        var fresh = documents.filter { seen.insert($0.shortHash).inserted }
-        guard !fresh.isEmpty else { return .init(stored: [], duplicates: documents.count) }
+        let unique = documents.filter { seen.insert($0.shortHash).inserted }
+        guard !unique.isEmpty else { return .init(stored: [], duplicates: documents.count) }
         // A fetch that ended after `feeds sync` renamed or removed its feed: refused, so its line
         // says so (it read "0 new, 2 dup" of items stored nowhere). The insert checks again.
-        let orphans: [Document]
+        let known: Set<String>
         do {
-            let known = try existingFeeds(Set(fresh.map(\.feed)))
-            orphans = fresh.filter { !known.contains($0.feed) }
+            known = try existingFeeds(Set(unique.map(\.feed)))
         } catch {
             throw .database(message: "\(error)")
         }
-        fresh.removeAll { document in orphans.contains { $0.shortHash == document.shortHash } }
+        let fresh = unique.filter { known.contains($0.feed) }
+        let orphans = unique.filter { !known.contains($0.feed) }
         var inserted: Set<String> = []
         var replaced: Set<FleetRevisionPlan.Key> = []
         let split: FleetRevisionPlan.Split
