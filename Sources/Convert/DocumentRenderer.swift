@@ -101,9 +101,14 @@ public struct DocumentRenderer: Sendable {
     /// white space in it (a real URL percent-encodes those) is skipped for the next candidate.
     /// An item's link as `source:` and a template's `link`, which themes put in an `href`: http(s)
     /// only (a `javascript:` link would run when clicked), on one line.
+    /// A link without a host (`http://`, what `//` resolves to) points nowhere: no link.
     static func isWebLink(_ value: String) -> Bool {
         let lower = value.prefix(8).lowercased()
-        return (lower.hasPrefix("http://") || lower.hasPrefix("https://")) && !value.utf8.contains { $0 < 0x20 || $0 == 0x7F }
+        let schemeLength = lower.hasPrefix("http://") ? 7 : lower.hasPrefix("https://") ? 8 : 0
+        guard schemeLength > 0, !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return false }
+        let authority = value.utf8.dropFirst(schemeLength).prefix { !"/?#".utf8.contains($0) }
+        let hostAndPort = authority.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false).last ?? []
+        return hostAndPort.first.map { $0 != UInt8(ascii: ":") } ?? false
     }
 
     /// A link as themes can put it into an attribute or a page unescaped: the characters that

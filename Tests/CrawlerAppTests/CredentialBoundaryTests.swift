@@ -278,6 +278,31 @@ import Testing
         #expect(!referers.contains { $0.contains("FEED-TOKEN") || $0.contains("#") }, "\(referers)")
     }
 
+    /// An item link of `//` resolved to `http://`, a web link with no host, and went into the
+    /// post as `source: 'http://'`, which themes make a link to nowhere. A link without a host is
+    /// no link: the post is stored without `source:`.
+    @Test func aLinkWithoutAHostIsNoSource() throws {
+        let links = ["//", "http://", "https:///path", "http://?q=1", "http://#top"]
+        let items = links.enumerated().map { index, link in
+            "<item><title>t\(index)</title><guid>g\(index)</guid><link>\(link)</link><description>hostless body \(index)</description></item>"
+        }.joined()
+        try folder.write(Self.channel("hostless", items: items), to: "hostless.xml")
+        let served = try serving("hostless.xml")
+        let run = try crawl("""
+            output: hugo
+            feeds:
+              - url: \(served.url("/hostless.xml"))
+                name: hostless
+                allow_private_networks: true
+
+            """ + healthy)
+        #expect(run.status == 0, "\(run.stderr)")
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        let posts = stored.filter { $0.contains("hostless body") }
+        #expect(posts.count == links.count, "\(stored)")
+        #expect(!posts.contains { $0.contains("source:") }, "\(posts)")
+    }
+
     /// A failure's message names the URL once: the transfer's own message starts with it, its
     /// password masked, and the check for that compared the unmasked URL.
     @Test func aFailureNamesAURLWithAPasswordOnce() throws {
