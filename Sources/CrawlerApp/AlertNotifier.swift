@@ -116,7 +116,7 @@ public final class AlertNotifier {
                 group.addTask {
                     let payload = AlertPayload.json(batch.events, dropped: batch.dropped, now: now)
                     let problem = await send(payload, to: target, settings: settings, fetch: fetch)
-                    let name = target == .command ? "command" : SecretRedaction.redact(settings.webhook ?? "")
+                    let name = target == .command ? "command" : AlertWebhook.shown(settings.webhook ?? "")
                     report(problem, to: name, events: batch.events.count, logger: logger)
                     return problem == nil ? nil : (target, batch)
                 }

@@ -18,9 +18,22 @@ enum AlertWebhook {
         if Task.isCancelled { return "no answer by shutdown; stopped" }
         guard let result else { return "no result" }
         switch result.outcome {
-        case .failure(let failure): return failure.message
+        case .failure(let failure):
+            return [url, SecretRedaction.redactURL(url)].reduce(failure.message) { $0.replacingOccurrences(of: $1, with: shown(url)) }
         case .response(let response):
             return (200..<300).contains(response.status) ? nil : "HTTP \(response.status)"
         }
+    }
+
+    /// The webhook as logs name it: its origin. Many receivers keep their secret in the path
+    /// (Slack's `/services/T…/B…/TOKEN`, Discord's `/api/webhooks/ID/TOKEN`), out of reach of
+    /// masking by name; the configuration has the whole URL.
+    static func shown(_ url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return "the webhook" }
+        let rest = url[scheme.upperBound...]
+        let authority = rest.prefix { !"/?#".contains($0) }
+        let host = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
+        let path = rest[authority.endIndex...]
+        return url[..<scheme.upperBound] + host + (path.isEmpty || path == "/" ? "" : "/…")
     }
 }

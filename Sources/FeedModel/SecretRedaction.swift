@@ -138,8 +138,10 @@ public enum SecretRedaction {
     private static let secretEndings = ["password", "passwd", "token", "secret", "apikey", "api_key", "api-key",
                                         "access_key", "secret_key", "private_key", "signature", "credential",
                                         "sessionid", "sessid"]
-    /// Short names that are secrets in a URL's query (`?key=`, `&sig=`), and log fields elsewhere.
-    private static let queryOnlyNames: Set<String> = ["key", "sig", "auth", "sid"]
+    /// Short names that are secrets in a URL's query (`?key=`, `&sig=`, an OAuth `code=`, a CAS
+    /// `ticket=`, a private feed's `hash=`), and log fields elsewhere; so is any query name ending
+    /// in `key` (a tracker's `passkey=`, `authkey=`, `rsskey=`).
+    private static let queryOnlyNames: Set<String> = ["key", "sig", "auth", "sid", "code", "ticket", "hash"]
 
     private static func containsSecretKey(_ bytes: [UInt8]) -> Bool {
         bytes.indices.contains { bytes[$0] == UInt8(ascii: "=") && isSecretName(before: $0, in: bytes) }
@@ -157,7 +159,7 @@ public enum SecretRedaction {
                           as: UTF8.self)
         if secretNames.contains(name) || secretEndings.contains(where: name.hasSuffix) { return true }
         return start > 0 && (bytes[start - 1] == UInt8(ascii: "?") || bytes[start - 1] == UInt8(ascii: "&"))
-            && queryOnlyNames.contains(name)
+            && (queryOnlyNames.contains(name) || name.hasSuffix("key"))
     }
 
     /// White space as libpq's `isspace` reads it around `=`: space, tab, line breaks, VT, FF.

@@ -63,6 +63,23 @@ import Testing
         #expect(folder.read("delivered") == "delivered\n")
     }
 
+    /// A webhook whose path is its secret (Slack's `/services/T…/B…/TOKEN`, Discord's
+    /// `/api/webhooks/ID/TOKEN`) was logged whole on every notify line: only its origin is named.
+    @Test func aWebhooksPathIsNotLogged() throws {
+        let hook = try LoopbackHTTPServer { _ in ServedResponse(status: 503, text: "busy") }
+        let servers = try Servers()
+        let urls = [hook.url("/services/T01/B02/HOOK-PATH-SECRET?x=HOOK-QUERY"), "http://127.0.0.1:1/api/webhooks/1/HOOK-PATH-SECRET"]
+        for url in urls {
+            try? FileManager.default.removeItem(atPath: folder.file("store"))  // a new store: `gone` is told again
+            try folder.write(config(servers, notify: ["webhook: \(url)", "allow_private_networks: true"], feeds: ["good", "gone"]),
+                             to: "feeds.yaml")
+            let run = try CrawlerProcess.run(["once"], in: folder.path)
+            let failed = run.stderr.split(separator: "\n").first { $0.contains("event=notify_failed") }
+            #expect(failed.map { $0.contains("to=") && $0.contains("http://127.0.0.1:") } == true, "\(run.stderr)")
+            #expect(!run.stderr.contains("HOOK-PATH-SECRET") && !run.stderr.contains("HOOK-QUERY"), "\(run.stderr)")
+        }
+    }
+
     /// feed_gone is told once: a digest lost to one 503 was never told at all.
     @Test func aDigestTheWebhookRefusedGoesToItAgainWithTheNextDigestAndNotToTheCommandThatTookIt() throws {
         let servers = try Servers(hook: [ServedResponse(status: 503, text: "busy"), ServedResponse(status: 204, text: "")])
@@ -71,7 +88,7 @@ import Testing
                                 feeds: ["good", "gone"]), to: "feeds.yaml")
         let daemon = try DaemonProcess(in: folder.path)
         defer { _ = daemon.terminate() }
-        daemon.waitFor(timeout: 20) { $0["event"] == "notify_sent" && $0["to"]?.hasSuffix("/hook") == true }
+        daemon.waitFor(timeout: 20) { $0["event"] == "notify_sent" && $0["to"] == "http://127.0.0.1:\(servers.server.port)/…" }
         #expect(daemon.terminate().status == 0)
         #expect(servers.digests == [["gone"], ["gone"]], "\(daemon.logLines.filter { $0["event"]?.hasPrefix("notify") == true }.map(\.fields))")
         let told = (folder.read("sent.jsonl") ?? "").split(separator: "\n").map { Self.feeds(in: String($0)) }

@@ -66,6 +66,20 @@ import Testing
         #expect(run.stdout.contains("jsessionid=***: "), "\(run.stdout)")
     }
 
+    /// Private feeds' other secrets in the query: an OAuth `code=`, a CAS `ticket=`, a forum's
+    /// `hash=`, a tracker's `passkey=`/`authkey=`/`rsskey=` were printed whole.
+    @Test func otherQuerySecretsInFeedURLsAreMasked() throws {
+        let queries = ["code=CODE_SECRET_1", "ticket=TICKET_SECRET_2", "uid=7&hash=HASH_SECRET_3",
+                       "passkey=PASSKEY_SECRET_4", "a=1&authkey=AUTHKEY_SECRET_5", "rsskey=RSSKEY_SECRET_6"]
+        let feeds = queries.enumerated().map { "  - url: http://127.0.0.1:9/feed?\($1)\n    name: f\($0)\n" }.joined()
+        try folder.write("store: ./out\nconnect_timeout: 1s\nfeeds:\n" + feeds, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        let list = try CrawlerProcess.run(["list"], in: folder.path)
+        let all = run.stdout + run.stderr + list.stdout + list.stderr
+        #expect(!all.contains("_SECRET_"), "\(all)")
+        #expect(all.contains("uid=7&hash=***"), "\(all)")
+    }
+
     /// The index keeps each feed's URL to notice a changed one; it keeps it without the password,
     /// and the feed is still known as the same one on the next pass (its validators are sent back).
     @Test func theIndexKeepsNoPasswordAndTheFeedIsStillRecognised() throws {
