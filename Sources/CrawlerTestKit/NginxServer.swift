@@ -11,10 +11,13 @@ public final class NginxServer: Sendable {
         public var http2 = true
         /// nginx's `ssl_protocols`, e.g. "TLSv1.2" or "TLSv1.3".
         public var tlsProtocols = "TLSv1.2 TLSv1.3"
+        /// A second port serving the same files in plain HTTP (`plainPort`).
+        public var plainListener = false
 
-        public init(http2: Bool = true, tlsProtocols: String = "TLSv1.2 TLSv1.3") {
+        public init(http2: Bool = true, tlsProtocols: String = "TLSv1.2 TLSv1.3", plainListener: Bool = false) {
             self.http2 = http2
             self.tlsProtocols = tlsProtocols
+            self.plainListener = plainListener
         }
     }
 
@@ -45,6 +48,8 @@ public final class NginxServer: Sendable {
     }
 
     public let port: Int
+    /// The plain HTTP port, with `Options.plainListener`.
+    public let plainPort: Int?
     public let certificates: TestCertificates
     private let folder: TemporaryFolder
     private let pid: pid_t
@@ -60,9 +65,12 @@ public final class NginxServer: Sendable {
         var attempt = 0
         while true {
             let port = LoopbackPort.unused()
-            let pid = try Self.start(folder: folder, options: options, certificates: self.certificates, port: port)
+            let plainPort = options.plainListener ? LoopbackPort.unused() : nil
+            let pid = try Self.start(folder: folder, options: options, certificates: self.certificates,
+                                     ports: (port, plainPort))
             if Self.waitUntilListening(port: port, pid: pid) {
                 self.port = port
+                self.plainPort = plainPort
                 self.pid = pid
                 return
             }
@@ -129,7 +137,7 @@ public final class NginxServer: Sendable {
     static let binary = "/usr/sbin/nginx"
 
     private static func start(folder: TemporaryFolder, options: Options, certificates: TestCertificates,
-                              port: Int) throws -> pid_t {
+                              ports: (tls: Int, plain: Int?)) throws -> pid_t {
         let temp = folder.file("temp")
         // Run as root, nginx's workers would switch to `nobody`; one process, in the foreground, instead.
         let config = """
@@ -148,7 +156,8 @@ public final class NginxServer: Sendable {
                 scgi_temp_path \(temp)/scgi;
                 types { application/rss+xml xml; }
                 server {
-                    listen 127.0.0.1:\(port) ssl\(options.http2 ? " http2" : "");
+                    listen 127.0.0.1:\(ports.tls) ssl\(options.http2 ? " http2" : "");
+                    \(ports.plain.map { "listen 127.0.0.1:\($0);" } ?? "")
                     ssl_certificate \(certificates.certificateFile);
                     ssl_certificate_key \(certificates.keyFile);
                     ssl_protocols \(options.tlsProtocols);

@@ -20,8 +20,10 @@ public struct TestCertificates: Sendable {
         }
     }
 
-    /// Makes `name`-ca.pem, `name`.pem and `name`.key in `folder`. EC keys: quick to make.
-    public init(in folder: String, name: String = "server") throws {
+    /// Makes `name`-ca.pem, `name`.pem and `name`.key in `folder`. EC keys: quick to make. The
+    /// server certificate is valid for two days from now, or between `validity`'s two dates
+    /// (`YYYYMMDDHHMMSSZ`, e.g. in the past: an expired certificate).
+    public init(in folder: String, name: String = "server", validity: (notBefore: String, notAfter: String)? = nil) throws {
         let prefix = folder + "/" + name
         caFile = prefix + "-ca.pem"
         certificateFile = prefix + ".pem"
@@ -37,8 +39,35 @@ public struct TestCertificates: Sendable {
             extendedKeyUsage = serverAuth
 
             """.utf8).write(to: URL(fileURLWithPath: extensions))
-        try Self.openssl(["x509", "-req", "-in", prefix + ".csr", "-CA", caFile, "-CAkey", prefix + "-ca.key",
-                          "-CAcreateserial", "-out", certificateFile, "-days", "2", "-extfile", extensions])
+        if let validity {
+            try Self.sign(prefix: prefix, extensions: extensions, validity: validity)
+        } else {
+            try Self.openssl(["x509", "-req", "-in", prefix + ".csr", "-CA", caFile, "-CAkey", prefix + "-ca.key",
+                              "-CAcreateserial", "-out", certificateFile, "-days", "2", "-extfile", extensions])
+        }
+    }
+
+    /// OpenSSL 3.0's `x509 -req` sets no start date: `openssl ca`, with the least config it takes.
+    private static func sign(prefix: String, extensions: String, validity: (notBefore: String, notAfter: String)) throws {
+        try Data("""
+            [ ca ]
+            default_ca = test
+            [ test ]
+            database = \(prefix)-index.txt
+            new_certs_dir = \(URL(fileURLWithPath: prefix).deletingLastPathComponent().path)
+            serial = \(prefix)-serial
+            default_md = sha256
+            policy = any
+            unique_subject = no
+            [ any ]
+            commonName = supplied
+
+            """.utf8).write(to: URL(fileURLWithPath: prefix + "-ca.cnf"))
+        try Data().write(to: URL(fileURLWithPath: prefix + "-index.txt"))
+        try Data("01\n".utf8).write(to: URL(fileURLWithPath: prefix + "-serial"))
+        try openssl(["ca", "-batch", "-notext", "-config", prefix + "-ca.cnf", "-cert", prefix + "-ca.pem",
+                     "-keyfile", prefix + "-ca.key", "-in", prefix + ".csr", "-out", prefix + ".pem",
+                     "-startdate", validity.notBefore, "-enddate", validity.notAfter, "-extfile", extensions])
     }
 
     private static func openssl(_ arguments: [String]) throws {

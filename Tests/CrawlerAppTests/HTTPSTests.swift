@@ -81,6 +81,43 @@ import Testing
         #expect(errors["elsewhere"]?.contains("certificate is for another host name") == true, "\(errors)")
     }
 
+    /// An expired or not yet valid certificate, and a plain port asked for TLS, each read as
+    /// "not trusted; name the CA in ca_file:" (or OpenSSL's "wrong version number"), sending an
+    /// operator whose `ca_file:` was right to look at it.
+    @Test func anExpiredOrNotYetValidCertificateAndAPlainPortSaySo() throws {
+        let certificates = TemporaryFolder(prefix: "crawler-certs")
+        let expired = try NginxServer(certificates: TestCertificates(in: certificates.path, name: "expired",
+                                                                     validity: ("20200101000000Z", "20200102000000Z")))
+        let early = try NginxServer(certificates: TestCertificates(in: certificates.path, name: "early",
+                                                                   validity: ("20900101000000Z", "20910101000000Z")))
+        let plain = try NginxServer(.init(plainListener: true))
+        for server in [expired, early, plain] { try server.serve(Self.channel("x"), at: "/x.xml") }
+        let plainAsTLS = "https://127.0.0.1:\(plain.plainPort ?? 0)/x.xml"
+        let (run, stored) = try crawl("""
+            feeds:
+              - url: \(expired.url("/x.xml"))
+                name: expired
+                ca_file: \(expired.certificates.caFile)
+              - url: \(early.url("/x.xml"))
+                name: early
+                ca_file: \(early.certificates.caFile)
+              - url: \(plainAsTLS)
+                name: plain
+              - url: \(plain.url("/x.xml"))
+                name: healthy
+                ca_file: \(plain.certificates.caFile)
+
+            """)
+        #expect(stored.count == 1, "the healthy feed alone: \(run.stderr)")
+        let errors = Dictionary(run.stderr.split(separator: "\n").map { LogLine(String($0)) }
+            .filter { $0["event"] == "fetch" }.compactMap { line in line["feed"].map { ($0, line["error"] ?? "") } },
+                                uniquingKeysWith: { first, _ in first })
+        #expect(errors["expired"]?.contains("certificate has expired") == true, "\(errors)")
+        #expect(errors["early"]?.contains("certificate is not valid yet") == true, "\(errors)")
+        #expect(errors["plain"]?.contains("did not answer in TLS") == true, "\(errors)")
+        #expect(!errors.values.contains { $0.contains("ca_file") }, "\(errors)")
+    }
+
     @Test func aServerWithoutHTTP2IsFetchedOverHTTP11() throws {
         let server = try nginx(.init(http2: false), serving: ["old", "older"])
         let (run, stored) = try crawl("ca_file: \(server.certificates.caFile)\nfeeds:\n"
