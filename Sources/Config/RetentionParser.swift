@@ -18,6 +18,12 @@ extension MappingReader {
             }
             return .newest(count)
         }
+        // `500.0` read as seconds forgot every document older than eight minutes, for good.
+        if !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) {
+            throw parser.error(at: node(key)!, key: qualified(key),
+                               "'\(text)' is neither a whole count nor an age; write keep: 500 (the newest documents) "
+                               + "or an age with its unit (keep: 90d, 12h)")
+        }
         if DurationParser.seconds(text, allowZero: true) == 0 {
             throw parser.error(at: node(key)!, key: qualified(key),
                                "'\(text)' keeps nothing; give a count above 0 (keep: 500) or an age (keep: 90d)")

@@ -108,4 +108,27 @@ import Testing
         #expect(word.status == 2)
         #expect(word.stderr.contains("feeds.yaml:4: feeds[0].keep: 'soon' is neither a count"), "\(word.stderr)")
     }
+
+    /// `keep: 500.0` was read as 500 seconds: `check` called it valid, and the next fetch forgot
+    /// every document older than eight minutes, for good. A number with a point is neither a
+    /// count nor an age: refused with its line, the store untouched.
+    @Test(arguments: ["500.0", "1.5", "30.", ".5"])
+    func aKeepWithADecimalPointIsRefusedAndForgetsNothing(value: String) throws {
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: [])) }
+        let farm = FeedFarm(feeds: 1, itemsPerFeed: 3)
+        let feeds = try LoopbackHTTPServer { _ in ServedResponse(text: farm.document(feed: 0)) }
+        let config = { (keep: String) in "store: ./store\nhost_gap: 0s\n\(keep)feeds:\n  - url: \(feeds.url("/f.xml"))\n    name: kept\n"
+            + "  - url: \(server.url("/healthy.xml"))\n    name: healthy\n" }
+        try folder.write(config(""), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        let stored = documents(containing: "from feed 0.").count
+        #expect(stored == 3)
+        try folder.write(config("keep: \(value)\n"), to: "feeds.yaml")
+        let check = try crawler(["check"])
+        #expect(check.status == 2)
+        #expect(check.stderr.contains("feeds.yaml:3: keep: '\(value)'"), "\(check.stderr)")
+        let once = try crawler(["once", "--force"])
+        #expect(once.status == 2, "\(once.stderr)")
+        #expect(documents(containing: "from feed 0.").count == stored)
+    }
 }
