@@ -24,7 +24,8 @@ public enum FeedRenames {
             if let feed = row.text(0) { urls[feed] = row.text(1) ?? "" }
         }
         let adopted = try orphansAdopted(feeds, urls: urls, index: index)
-        let renames = adopted + exchanged(feeds, urls: urls) + chained(feeds, urls: urls, taken: Set(adopted.map(\.to)))
+        let others = adopted + exchanged(feeds, urls: urls) + chained(feeds, urls: urls, taken: Set(adopted.map(\.to)))
+        let renames = others + ontoRemoved(feeds, urls: urls, busy: Set(others.flatMap { [$0.from, $0.to] }))
         guard !renames.isEmpty, applying else { return renames }
         try index.database.transaction { () throws(StoreError) in
             // Through names no feed has, so that names traded in a cycle do not meet.
@@ -106,6 +107,32 @@ public enum FeedRenames {
             }) else { continue }
             given.insert(previous)
             renames.append(Rename(from: previous, to: feed.name))
+        }
+        return renames
+    }
+
+    /// A feed renamed onto the name of a feed removed earlier (`a` removed, then `b` → `a` at
+    /// `b`'s URL): the name's state is the removed feed's, at a URL no feed has now, and the
+    /// URL's history is under a name no feed has now. That history takes the name, and the
+    /// removed feed's rows step aside to `a (removed)`: left under the name, `a` counted the
+    /// removed feed's posts as its own, and its `keep:` forgot them for good.
+    static func ontoRemoved(_ feeds: [FeedConfig], urls: [String: String], busy: Set<String>) -> [Rename] {
+        let configured = Set(feeds.map(\.name))
+        var names = Set(urls.keys).union(configured)
+        var renames: [Rename] = []
+        for feed in feeds where !busy.contains(feed.name) {
+            guard let own = urls[feed.name], !belongs(own, to: feed.url),
+                  !feeds.contains(where: { belongs(own, to: $0.url) }),
+                  let (previous, _) = urls.first(where: { name, url in
+                      !configured.contains(name) && !busy.contains(name) && belongs(url, to: feed.url)
+                  }) else { continue }
+            var retired = feed.name + " (removed)", number = 1
+            while names.contains(retired) {
+                number += 1
+                retired = feed.name + " (removed \(number))"
+            }
+            names.insert(retired)
+            renames += [Rename(from: feed.name, to: retired), Rename(from: previous, to: feed.name)]
         }
         return renames
     }

@@ -204,6 +204,40 @@ import Testing
         expectHealthyStored()
     }
 
+    /// `a` removed, then `b` renamed to `a` (same URL, new name): the name's state was the removed
+    /// feed's, so no rename was seen; `a` listed, counted and trimmed the removed feed's posts
+    /// (`keep:` forgot them for good) and never its own, and its corrections became new posts.
+    /// The URL's history goes to the new name; the removed feed's rows step aside.
+    @Test func aRenameOntoTheNameOfAFeedRemovedEarlierIsARename() throws {
+        feeds.serve("old", items: [Feed.item(guid: "o1", title: "Old one", body: "removed feed text 1"),
+                                   Feed.item(guid: "o2", title: "Old two", body: "removed feed text 2")])
+        feeds.serve("kept", items: [Feed.item(guid: "k1", title: "Kept one", body: "kept feed text 1"),
+                                    Feed.item(guid: "k2", title: "Kept two", body: "kept feed text 2",
+                                              date: "Thu, 03 Dec 2026 10:00:00 +0000")])
+        let config = { (lines: String) in "store: ./store\nfeeds:\n" + lines + "  - url: \(self.feeds.url("healthy"))\n    name: healthy\n" }
+        try folder.write(config("  - url: \(feeds.url("old"))\n    name: a\n  - url: \(feeds.url("kept"))\n    name: b\n"),
+                         to: "feeds.yaml")
+        #expect(try once().status == 0)
+        try folder.write(config("  - url: \(feeds.url("kept"))\n    name: b\n"), to: "feeds.yaml")
+        #expect(try once().status == 0)
+        try folder.write(config("  - url: \(feeds.url("kept"))\n    name: a\n"), to: "feeds.yaml")
+        feeds.serve("kept", items: [Feed.item(guid: "k1", title: "Kept one", body: "kept feed text 1, corrected"),
+                                    Feed.item(guid: "k2", title: "Kept two", body: "kept feed text 2",
+                                              date: "Thu, 03 Dec 2026 10:00:00 +0000")])
+        let renamed = try CrawlerProcess.run(["once", "--force"], in: folder.path)
+        #expect(renamed.status == 0, "\(renamed.stderr)")
+        #expect(renamed.stderr.contains("event=feed_renamed feed=a from=b"), "\(renamed.stderr)")
+        var texts = Array(folder.documents().values)
+        #expect(texts.filter { $0.contains("kept feed text 1") }.count == 1, "the correction replaced its post: \(texts)")
+        try folder.write(config("  - url: \(feeds.url("kept"))\n    name: a\n    keep: 1\n"), to: "feeds.yaml")
+        let kept = try CrawlerProcess.run(["once", "--force"], in: folder.path)
+        #expect(kept.status == 0, "\(kept.stderr)")
+        texts = Array(folder.documents().values)
+        #expect(texts.filter { $0.contains("removed feed text") }.count == 2, "the removed feed's posts stay: \(texts)")
+        #expect(texts.filter { $0.contains("kept feed text") }.count == 1, "keep: 1 trims the feed's own: \(texts)")
+        expectHealthyStored()
+    }
+
     /// A replaced post keeps its first version's place; a rerender (no setting changed) moved the
     /// ones whose date had changed since to their new date's folder, and their URLs broke.
     @Test func aRerenderKeepsAReDatedPostWhereItIs() throws {
