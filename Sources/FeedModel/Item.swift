@@ -26,6 +26,9 @@ public struct Item: Sendable, Hashable {
     /// `published` was in the future and is the fetch time (`FutureDates`): no date of the
     /// item's own, so a correction of it is no newer for `keep:` than the post it corrects.
     public var publishedWasInFuture = false
+    /// The date the item gave, when it was in the future and became the fetch time: an item
+    /// known by its title and date stays the same item from one fetch to the next.
+    public var futureDateAsWritten: Timestamp?
 
     public init(id: String? = nil, title: String = "", link: String? = nil, author: String? = nil,
                 published: Timestamp? = nil, updated: Timestamp? = nil, categories: [String] = [],
@@ -53,7 +56,7 @@ public struct Item: Sendable, Hashable {
         // A permalink guid stamped anew on each fetch (`?utm_campaign=c7`) is one item still.
         if let id, !id.isEmpty { return id.contains("://") ? StoryLink.key(id) : id }
         if let link, !link.isEmpty { return StoryLink.key(link) }
-        let date = published ?? updated
+        let date = futureDateAsWritten ?? published ?? updated
         return "\(title)|\(date.map { String($0.secondsSince1970) } ?? "")"
     }
 }

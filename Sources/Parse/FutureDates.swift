@@ -13,11 +13,13 @@ public enum FutureDates {
         guard feed.items.contains(where: { ($0.published ?? now) > limit || ($0.updated ?? now) > limit }) else { return feed }
         var feed = feed
         for index in feed.items.indices {
+            let written = feed.items[index].published ?? feed.items[index].updated
             if let date = feed.items[index].published, date > limit {
                 feed.items[index].published = now
                 feed.items[index].publishedWasInFuture = true
             }
             if let date = feed.items[index].updated, date > limit { feed.items[index].updated = now }
+            if let written, written > limit { feed.items[index].futureDateAsWritten = written }
         }
         return feed
     }

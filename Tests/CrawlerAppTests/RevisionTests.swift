@@ -238,6 +238,23 @@ import Testing
         expectHealthyStored()
     }
 
+    /// An item without guid or link is known by its title and date; a date in the future is the
+    /// fetch time, which moves, so each poll's version of such an item (a view counter in its
+    /// text, a server writing local time as GMT) was a new post. Its date as written names it.
+    @Test func anItemKnownByItsFutureDateIsCorrectedInPlace() throws {
+        try folder.write(feeds.config(["ahead", "healthy"]), to: "feeds.yaml")
+        for views in 1...3 {
+            feeds.serve("ahead", items: ["<item><title>Soon story</title><pubDate>Tue, 01 Jan 2060 10:00:00 GMT</pubDate>"
+                                         + "<description>Soon text. Views: \(views)</description></item>"])
+            let run = try CrawlerProcess.run(["once", "--force"], in: folder.path)
+            #expect(run.status == 0, "\(run.stderr)")
+            sleep(1)
+        }
+        let posts = folder.documents().values.filter { $0.contains("Soon text") }
+        #expect(posts.count == 1 && posts.first?.contains("Views: 3") == true, "\(posts)")
+        expectHealthyStored()
+    }
+
     /// A replaced post keeps its first version's place; a rerender (no setting changed) moved the
     /// ones whose date had changed since to their new date's folder, and their URLs broke.
     @Test func aRerenderKeepsAReDatedPostWhereItIs() throws {
