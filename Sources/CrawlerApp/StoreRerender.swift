@@ -44,7 +44,7 @@ public struct StoreRerender {
         /// again, relative to the store.
         public var missing: [String] = []
         /// The new settings were not recorded as the store's: documents of feeds no longer
-        /// configured are still in the old ones.
+        /// configured, or stored before source values were kept, are still in the old ones.
         public var profileNotRecorded = false
     }
 
@@ -110,10 +110,12 @@ public struct StoreRerender {
             progress(report)
         }
         // Only a whole store rewritten is in the new profile: one with documents of a feed no longer
-        // configured left in the old one stays marked as half rewritten, and `once` refuses it.
+        // configured, or without the source values to write them anew, left in the old one stays
+        // marked as half rewritten, and `once` refuses it.
         let profile = StoreProfile.fingerprint(of: config)
         let recorded = try store.recordedProfile()
-        report.profileNotRecorded = !report.unknownFeeds.isEmpty && recorded != nil && recorded != profile
+        report.profileNotRecorded = (!report.unknownFeeds.isEmpty || report.withoutSource > 0)
+            && recorded != nil && recorded != profile
         if !dryRun, feed == nil, !report.profileNotRecorded {
             try store.recordProfile(profile)
             try store.markRerendering(nil)

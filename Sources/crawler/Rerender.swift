@@ -54,6 +54,14 @@ extension StoreCommand {
                 try StoreRerender(config: settings, store: store, feed: feed, dryRun: dryRun).run(progress: $0)
             }
             say(report, in: store.root)
+            if report.profileNotRecorded, report.withoutSource > 0 {
+                printError("crawler: the store stays half rewritten: \(counted(report.withoutSource, "document")) stored by an "
+                           + "older crawler, before source values were kept, can only stay in the settings they were written "
+                           + "with (\((try? store.recordedProfile()).flatMap { $0 } ?? "the store's")). Put those settings back in "
+                           + "\(location.config) and run `crawler store rerender` again; until then `once` and `run` refuse the store. "
+                           + "(`crawler store forget` removes documents for good, with `--before DAY` the oldest ones)")
+                throw ExitCode.failure
+            }
             if report.profileNotRecorded {
                 let names = report.unknownFeeds.keys.sorted().map { "'\($0)'" }.joined(separator: ", ")
                 printError("crawler: the store stays half rewritten: the documents of \(names) are in the old settings. "

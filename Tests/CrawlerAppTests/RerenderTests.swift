@@ -53,6 +53,31 @@ import Testing
         #expect(rerun.contains("rewrote 0 of 6 documents") && rerun.contains("(0 moved, 6 already up to date)"), "\(rerun)")
     }
 
+    /// A store an older crawler wrote holds documents without source values, which a rerender
+    /// cannot write in new settings: it left them as they were, recorded the new `output:` and
+    /// exited 0, and crawls went on into a store of Hexo and Hugo files that `verify` called
+    /// clean. Such a rerender leaves the store refused, and says why and what to do.
+    @Test func documentsWithoutSourceValuesKeepAChangedOutputRefused() throws {
+        let hexo = try storeWithHexoDocuments()
+        let sql = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute(\"DELETE FROM sources WHERE feed = 'news'\"); c.commit()"
+        let python = try CrawlerProcess.run(["-c", sql, folder.file("store/index.sqlite")], in: folder.path,
+                                            executable: "/usr/bin/python3")
+        #expect(python.status == 0, "\(python.stderr)")
+        try folder.write(feeds.config(["news", "healthy"], global: "output: hugo\n"), to: "feeds.yaml")
+        let rerender = try crawler(["store", "rerender"])
+        #expect(rerender.status == 1, "\(rerender.stdout)\(rerender.stderr)")
+        #expect(rerender.stdout.contains("left 5 documents as they are: stored before source values were kept"), "\(rerender.stdout)")
+        #expect(rerender.stderr.contains("the store stays half rewritten"), "\(rerender.stderr)")
+        let refused = try crawler(["once"])
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(folder.documents().keys.filter { $0.hasSuffix(".md") }.count == 5)
+        try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
+        let back = try crawler(["store", "rerender"])
+        #expect(back.status == 0, "\(back.stderr)")
+        #expect(folder.documents() == hexo)
+        #expect(try crawler(["once"]).status == 0)
+    }
+
     /// Round 19: an index lost and rebuilt from the files forgot the settings they were written
     /// with: `output: hugo` then wrote Hugo files beside the Hexo ones, and `verify` found nothing
     /// wrong. The rebuild records the configuration's settings when every file is where they put it.
