@@ -101,12 +101,13 @@ struct FeedReader: Sendable {
             + "after \(reading.items) items; the \(reading.documents.count) converted by then are kept")
     }
 
-    /// A duration as feeds.yaml writes it: 1ms, 10s, 2m.
+    /// A duration as feeds.yaml writes it: 1ms, 10s, 2m, 6h, 3d.
     static func describe(_ seconds: Double) -> String {
         if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
-        if seconds < 60 || seconds.truncatingRemainder(dividingBy: 60) != 0 {
-            return seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(seconds)s"
+        for (unit, size) in [("d", 86_400.0), ("h", 3600.0), ("m", 60.0)]
+        where seconds >= size && seconds.truncatingRemainder(dividingBy: size) == 0 {
+            return "\(Int(seconds / size))\(unit)"
         }
-        return "\(Int(seconds / 60))m"
+        return seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(seconds)s"
     }
 }

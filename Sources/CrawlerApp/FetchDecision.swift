@@ -111,7 +111,7 @@ struct FetchDecision {
         let wait = response.cache.retryAfter
         if let wait { backOff(seconds: wait, now: now, cap: cap) }
         action = .failed("HTTP \(response.status) \(HTTPStatusText.reason(response.status))"
-            + (wait.map { "; retry after \($0) s" } ?? ""))
+            + (wait.map { "; asked to retry after \($0) s" + (Double($0) > cap ? ", held to max_backoff \(FeedReader.describe(cap))" : "") } ?? ""))
     }
 
     /// A 301/308 is believed only once it has been seen on several fetches in a row; a temporary

@@ -63,6 +63,21 @@ import Testing
         #expect(own.stdout.contains("skip  busy1  the server asked us to wait (Retry-After) until "), "\(own.stdout)")
     }
 
+    /// A Retry-After of ten years read "retry after 315360000 s" while the feed was held back only
+    /// to `max_backoff` (6 h by default): the message says what is done.
+    @Test func aRetryAfterBeyondMaxBackoffSaysItIsHeldToIt() throws {
+        let feed = GoldenDocument.rssFeed(items: [])
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/slow" ? .throttled(503, retryAfter: "315360000") : ServedResponse(text: feed)
+        }
+        try folder.write(config(server, names: ["slow", "healthy"]), to: "feeds.yaml")
+        let first = try crawler(["once"])
+        #expect(first.status == 1)
+        #expect(first.stdout.contains("HTTP 503 Service Unavailable; asked to retry after 315360000 s, held to max_backoff 6h"),
+                "\(first.stdout)")
+        #expect(first.stdout.contains("ok    healthy  200"))
+    }
+
     /// A 429 with Retry-After holds the feed back for an hour: `once --feed` says so, with the
     /// time, instead of `total: 0 feeds`; a plain `once` lists it; `--force` fetches it.
     @Test func aFeedHeldBackByRetryAfterIsSkippedWithItsReasonAndForceFetchesIt() throws {
@@ -76,7 +91,7 @@ import Testing
         try folder.write(config(server, names: ["slow", "healthy"]), to: "feeds.yaml")
         let first = try crawler(["once"])
         #expect(first.status == 1)
-        #expect(first.stdout.contains("FAIL  slow     HTTP 429 Too Many Requests; retry after 3600 s"), "\(first.stdout)")
+        #expect(first.stdout.contains("FAIL  slow     HTTP 429 Too Many Requests; asked to retry after 3600 s"), "\(first.stdout)")
         #expect(first.stdout.contains("ok    healthy  200"))
 
         let asked = try crawler(["once", "--feed", "slow"])
