@@ -33,7 +33,8 @@ enum StoredWaits {
     private static func drop(_ what: String, until: Timestamp, feed: FeedConfig, logger: Logger) {
         logger.warning("stored_wait_dropped", metadata: [
             "feed": "\(feed.name)", "wait": "\(what)", "until": "\(until.rfc3339)",
-            "reason": "the store holds a wait longer than any this feed can be given (saved while the clock ran ahead?); due now",
+            "reason": .string("the store holds a wait longer than any this configuration gives (max_backoff or an interval "
+                + "lowered since, or saved while the clock ran ahead); due now"),
         ])
     }
 }
