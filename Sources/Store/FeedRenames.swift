@@ -24,8 +24,9 @@ public enum FeedRenames {
             if let feed = row.text(0) { urls[feed] = row.text(1) ?? "" }
         }
         let adopted = try orphansAdopted(feeds, urls: urls, index: index)
-        let others = adopted + exchanged(feeds, urls: urls) + chained(feeds, urls: urls, taken: Set(adopted.map(\.to)))
-        let renames = others + ontoRemoved(feeds, urls: urls, busy: Set(others.flatMap { [$0.from, $0.to] }))
+        var renames = adopted + exchanged(feeds, urls: urls) + chained(feeds, urls: urls, taken: Set(adopted.map(\.to)))
+        renames += refilled(feeds, urls: urls, renames: renames)
+        renames += try ontoRemoved(feeds, urls: urls, busy: Set(renames.flatMap { [$0.from, $0.to] }), index: index)
         guard !renames.isEmpty, applying else { return renames }
         try index.database.transaction { () throws(StoreError) in
             // Through names no feed has, so that names traded in a cycle do not meet.
@@ -116,16 +117,25 @@ public enum FeedRenames {
     /// URL's history is under a name no feed has now. That history takes the name, and the
     /// removed feed's rows step aside to `a (removed)`: left under the name, `a` counted the
     /// removed feed's posts as its own, and its `keep:` forgot them for good.
-    static func ontoRemoved(_ feeds: [FeedConfig], urls: [String: String], busy: Set<String>) -> [Rename] {
+    /// Only when the name's own state is older than the history at its URL: else the feed
+    /// under the name was configured until now and merely moved to a URL a removed feed had.
+    static func ontoRemoved(_ feeds: [FeedConfig], urls: [String: String], busy: Set<String>,
+                            index: DocumentIndex) throws(StoreError) -> [Rename] {
         let configured = Set(feeds.map(\.name))
-        var names = Set(urls.keys).union(configured)
-        var renames: [Rename] = []
-        for feed in feeds where !busy.contains(feed.name) {
-            guard let own = urls[feed.name], !belongs(own, to: feed.url),
+        let candidates: [(FeedConfig, String)] = feeds.compactMap { feed in
+            guard !busy.contains(feed.name), let own = urls[feed.name], !belongs(own, to: feed.url),
                   !feeds.contains(where: { belongs(own, to: $0.url) }),
                   let (previous, _) = urls.first(where: { name, url in
                       !configured.contains(name) && !busy.contains(name) && belongs(url, to: feed.url)
-                  }) else { continue }
+                  }) else { return nil }
+            return (feed, previous)
+        }
+        guard !candidates.isEmpty else { return [] }
+        var fetched: [String: Int64] = [:]
+        for state in try index.allStates() { fetched[state.feed] = state.lastFetch?.secondsSince1970 ?? .min }
+        var names = Set(urls.keys).union(configured)
+        var renames: [Rename] = []
+        for (feed, previous) in candidates where (fetched[previous] ?? .min) > (fetched[feed.name] ?? .min) {
             var retired = feed.name + " (removed)", number = 1
             while names.contains(retired) {
                 number += 1
@@ -135,6 +145,25 @@ public enum FeedRenames {
             renames += [Rename(from: feed.name, to: retired), Rename(from: previous, to: feed.name)]
         }
         return renames
+    }
+
+    /// A configured feed whose name's history went to another feed (`chained`), with none coming
+    /// back, takes the history a name no longer configured left at its URL: undoing a rename onto
+    /// a removed feed's name in one edit (`a (removed)` back to `a`), or renaming onto a removed
+    /// name while a new feed takes the removed feed's URL.
+    static func refilled(_ feeds: [FeedConfig], urls: [String: String], renames: [Rename]) -> [Rename] {
+        let configured = Set(feeds.map(\.name))
+        let givers = Set(renames.map(\.from)), takers = Set(renames.map(\.to))
+        var busy = givers.union(takers)
+        var refills: [Rename] = []
+        for feed in feeds where givers.contains(feed.name) && !takers.contains(feed.name) {
+            guard let (orphan, _) = urls.first(where: { name, url in
+                !configured.contains(name) && !busy.contains(name) && belongs(url, to: feed.url)
+            }) else { continue }
+            busy.insert(orphan)
+            refills.append(Rename(from: orphan, to: feed.name))
+        }
+        return refills
     }
 
     private static func belongs(_ stored: String, to url: String) -> Bool {

@@ -218,6 +218,7 @@ import Testing
         try folder.write(config("  - url: \(feeds.url("old"))\n    name: a\n  - url: \(feeds.url("kept"))\n    name: b\n"),
                          to: "feeds.yaml")
         #expect(try once().status == 0)
+        sleep(1)  // `b` fetched after `a` was: the history at the URL is newer than the name's
         try folder.write(config("  - url: \(feeds.url("kept"))\n    name: b\n"), to: "feeds.yaml")
         #expect(try once().status == 0)
         try folder.write(config("  - url: \(feeds.url("kept"))\n    name: a\n"), to: "feeds.yaml")
@@ -235,6 +236,36 @@ import Testing
         texts = Array(folder.documents().values)
         #expect(texts.filter { $0.contains("removed feed text") }.count == 2, "the removed feed's posts stay: \(texts)")
         #expect(texts.filter { $0.contains("kept feed text") }.count == 1, "keep: 1 trims the feed's own: \(texts)")
+        expectHealthyStored()
+    }
+
+    /// Round 32: a feed moved to the URL of a feed removed earlier is a move, not a rename onto
+    /// that feed's name: its own posts stay its own. And a rename onto a removed name undone in
+    /// one edit gives each name its history back; nothing its `keep:` forgot comes back.
+    @Test func aMoveOntoARemovedFeedsURLAndAnUndoneRenameKeepEachFeedsPosts() throws {
+        feeds.serve("gone", items: [Feed.item(guid: "g1", title: "Gone one", body: "gone feed text")])
+        feeds.serve("mine", items: [Feed.item(guid: "m1", title: "Mine one", body: "my own text 1"),
+                                    Feed.item(guid: "m2", title: "Mine two", body: "my own text 2",
+                                              date: "Thu, 03 Dec 2026 10:00:00 +0000")])
+        let config = { (lines: String) in "store: ./store\nfeeds:\n" + lines + "  - url: \(self.feeds.url("healthy"))\n    name: healthy\n" }
+        let entry = { (url: String, name: String, extra: String) in "  - url: \(self.feeds.url(url))\n    name: \(name)\n" + extra }
+        try folder.write(config(entry("gone", "old", "") + entry("mine", "a", "    keep: 1\n")), to: "feeds.yaml")
+        #expect(try once().status == 0)
+        sleep(1)
+        try folder.write(config(entry("mine", "a", "    keep: 1\n")), to: "feeds.yaml")
+        #expect(try once().status == 0)
+        // `a` moves to the URL `old` had: no rename, `a` keeps its one post.
+        try folder.write(config(entry("gone", "a", "    keep: 1\n")), to: "feeds.yaml")
+        let moved = try CrawlerProcess.run(["once", "--force"], in: folder.path)
+        #expect(moved.status == 0 && !moved.stderr.contains("event=feed_renamed"), "\(moved.stderr)")
+        let status = try CrawlerProcess.run(["status"], in: folder.path)
+        #expect(!status.stdout.contains("(removed)"), "\(status.stdout)")
+        // Back to where it was, in one edit: its forgotten post does not come back.
+        try folder.write(config(entry("gone", "old", "") + entry("mine", "a", "    keep: 1\n")), to: "feeds.yaml")
+        let back = try CrawlerProcess.run(["once", "--force"], in: folder.path)
+        #expect(back.status == 0, "\(back.stderr)")
+        let texts = Array(folder.documents().values)
+        #expect(texts.filter { $0.contains("my own text") }.count == 1, "\(texts)")
         expectHealthyStored()
     }
 
