@@ -25,7 +25,7 @@ struct NotifyParser {
         if let webhook = settings.webhook {
             let scheme = FeedURL(webhook)?.scheme
             guard scheme == "http" || scheme == "https" else {
-                throw parser.error(at: reader.node("webhook")!, key: "notify.webhook", "'\(SecretRedaction.redactURL(webhook))' is not an http(s) URL")
+                throw parser.error(at: reader.node("webhook")!, key: "notify.webhook", "'\(SecretRedaction.origin(webhook) ?? "the webhook")' is not an http(s) URL")
             }
         }
         settings.interval = try reader.duration("interval") ?? settings.interval

@@ -25,15 +25,8 @@ enum AlertWebhook {
         }
     }
 
-    /// The webhook as logs name it: its origin. Many receivers keep their secret in the path
-    /// (Slack's `/services/T…/B…/TOKEN`, Discord's `/api/webhooks/ID/TOKEN`), out of reach of
-    /// masking by name; the configuration has the whole URL.
+    /// The webhook as logs name it: its origin (`SecretRedaction.origin`).
     static func shown(_ url: String) -> String {
-        guard let scheme = url.range(of: "://") else { return "the webhook" }
-        let rest = url[scheme.upperBound...]
-        let authority = rest.prefix { !"/?#".contains($0) }
-        let host = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
-        let path = rest[authority.endIndex...]
-        return url[..<scheme.upperBound] + host + (path.isEmpty || path == "/" ? "" : "/…")
+        SecretRedaction.origin(url) ?? "the webhook"
     }
 }

@@ -15,6 +15,20 @@ public enum SecretRedaction {
         return String(decoding: hasKey ? redactSecretKeys(withoutUserInfo) : withoutUserInfo, as: UTF8.self)
     }
 
+    /// A URL as its origin and `/…` (nil without `://`): for URLs whose secret may be in their
+    /// path, out of reach of masking by name (Slack's `/services/T…/B…/TOKEN`, Discord's
+    /// `/api/webhooks/ID/TOKEN`).
+    public static func origin(_ url: String) -> String? {
+        // The `://` of a scheme, not one in the query (`https:/T@h/?r=http://x`).
+        guard let scheme = url.utf8.firstRange(of: "://".utf8),
+              !url.utf8[..<scheme.lowerBound].isEmpty, url.utf8[..<scheme.lowerBound].allSatisfy(isSchemeByte) else { return nil }
+        let rest = url[scheme.upperBound...]
+        let authority = rest.prefix { !"/?#".contains($0) }
+        let host = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
+        let path = rest[authority.endIndex...]
+        return url[..<scheme.upperBound] + host + (path.isEmpty || path == "/" ? "" : "/…")
+    }
+
     /// One URL and nothing else (a config value): its user info is found as libcurl finds it,
     /// white space and all, which running text cannot be searched for.
     public static func redactURL(_ url: String) -> String {

@@ -80,6 +80,19 @@ import Testing
         }
     }
 
+    /// Round 32: a webhook refused as no http(s) URL was printed path and all by every command.
+    @Test func aRefusedWebhooksPathIsNotPrinted() throws {
+        let servers = try Servers()
+        try folder.write(config(servers, notify: ["webhook: ftp://127.0.0.1/services/T01/B02/HOOK-PATH-SECRET"], feeds: ["good"]),
+                         to: "feeds.yaml")
+        for command in [["check"], ["list"], ["once"]] {
+            let run = try CrawlerProcess.run(command, in: folder.path)
+            #expect(run.status == 2, "\(command): \(run.stderr)")
+            #expect(run.stderr.contains("'ftp://127.0.0.1/…' is not an http(s) URL"), "\(command): \(run.stderr)")
+            #expect(!(run.stdout + run.stderr).contains("HOOK-PATH-SECRET"), "\(command): \(run.stderr)")
+        }
+    }
+
     /// feed_gone is told once: a digest lost to one 503 was never told at all.
     @Test func aDigestTheWebhookRefusedGoesToItAgainWithTheNextDigestAndNotToTheCommandThatTookIt() throws {
         let servers = try Servers(hook: [ServedResponse(status: 503, text: "busy"), ServedResponse(status: 204, text: "")])

@@ -207,7 +207,7 @@ import Testing
         try folder.write("notify:\n  webhook: ftp://example.org/x\nfeeds: []\n", to: "feeds.yaml")
         let bad = try crawler(["check"])
         #expect(bad.status == 2)
-        #expect(bad.stderr.contains("feeds.yaml:2: notify.webhook: 'ftp://example.org/x' is not an http(s) URL"))
+        #expect(bad.stderr.contains("feeds.yaml:2: notify.webhook: 'ftp://example.org/…' is not an http(s) URL"))
         try folder.write("notify:\n  interval: 1h\nfeeds: []\n", to: "feeds.yaml")
         let empty = try crawler(["check"])
         #expect(empty.status == 2)
