@@ -75,9 +75,10 @@ public enum StoreProfile {
         public let profile: String
 
         public var description: String {
-            "a `crawler store rerender` of \(store) (to \(profile)) was cut short: some documents are written with the "
+            "a `crawler store rerender` of \(store) (to \(profile)) did not finish: some documents are written with the "
                 + "old settings, some with the new, some perhaps under both names. Run `crawler store rerender` again "
-                + "to finish it; nothing was fetched"
+                + "to finish it (if it was cut short), or do what it said it needs (documents it cannot write in the new "
+                + "settings: their feed back in the configuration, or the old settings back); nothing was fetched"
         }
     }
 

@@ -77,7 +77,8 @@ struct Check: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: settings.storePath + "/index.sqlite"),
               let reader = try? StoreReader(path: settings.storePath) else { return nil }
         if let profile = reader.rerendering() {
-            return "a `crawler store rerender` (to \(profile)) was cut short; run it again before the next crawl"
+            return "a `crawler store rerender` (to \(profile)) did not finish; run it again before the next crawl, "
+                + "and do what it says if it cannot finish"
         }
         let current = StoreProfile.fingerprint(of: settings)
         guard let recorded = reader.recordedProfile(), recorded != current,

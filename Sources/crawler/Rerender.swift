@@ -98,7 +98,7 @@ extension StoreCommand {
         /// What was rewritten, and what was left as it is and why.
         func say(_ report: StoreRerender.Report, in place: String, then next: String = "") {
             if report.withoutSource > 0 {
-                printOutput("left \(report.withoutSource) documents as they are: stored before source values were kept")
+                printOutput("left \(counted(report.withoutSource, "document")) as they are: stored before source values were kept")
             }
             for (name, count) in report.unknownFeeds.sorted(by: { $0.key < $1.key }) {
                 printOutput("left \(counted(count, "document")) of feed '\(name)' as they are: it is not in the configuration")

@@ -154,9 +154,9 @@ extension StoreCommand {
                 }
             }
             if let rerender {
-                problems.append("\(root): a `crawler store rerender` (to \(rerender)) was cut short: some documents "
+                problems.append("\(root): a `crawler store rerender` (to \(rerender)) did not finish: some documents "
                                 + "are written with the old settings, some with the new, some perhaps under both names; "
-                                + "run `crawler store rerender` again to finish it")
+                                + "run `crawler store rerender` again, and do what it says if it cannot finish")
             }
             // One line each, whatever a file's name holds (a line feed in it split an entry in two).
             problems.forEach { printOutput(TerminalText.oneLine($0)) }

@@ -70,6 +70,7 @@ import Testing
         #expect(rerender.stderr.contains("the store stays half rewritten"), "\(rerender.stderr)")
         let refused = try crawler(["once"])
         #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("did not finish") && refused.stderr.contains("the old settings back"), "\(refused.stderr)")
         #expect(folder.documents().keys.filter { $0.hasSuffix(".md") }.count == 5)
         try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
         let back = try crawler(["store", "rerender"])
