@@ -11,7 +11,8 @@ struct ImportOPML: ParsableCommand {
         discussion: """
             Feeds already configured (same URL) are skipped. The new ones are appended at the end of \
             the feeds: list under a comment naming the file; everything else in feeds.yaml stays as it is. \
-            Nested OPML folders become categories, outermost first; an outline's htmlUrl is kept as site_url. \
+            Nested OPML folders become categories, outermost first; an outline's htmlUrl is kept as site_url \
+            when it is an http(s) URL. \
             Duplicates are found under these spellings of a URL: scheme and host case, default port, \
             fragment, percent-escapes (%7E is ~); not under a host's punycode and Unicode forms. \
             An outline whose xmlUrl is not http:// or https://, or is a \
@@ -79,7 +80,8 @@ struct ImportOPML: ParsableCommand {
             // Folder titles become categories, which hold no line break or control either.
             let categories = outline.categories.map(Self.oneLine).filter { !$0.isEmpty }
             var feed = FeedConfig(name: name, url: outline.feedURL, categories: categories)
-            feed.siteURL = outline.siteURL.flatMap { URLAuthority.isWeb($0) ? $0 : nil }
+            // As feeds.yaml takes it: an htmlUrl it would refuse (`javascript:`, a control) is left out.
+            feed.siteURL = outline.siteURL.flatMap { SiteURL.problem(with: $0) == nil ? $0 : nil }
             if outline.isComment { commentedOut.insert(name) }
             added.append(feed)
         }

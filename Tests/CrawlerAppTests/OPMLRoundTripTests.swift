@@ -248,4 +248,21 @@ import Testing
         let run = try crawler(["import-opml", "subs.opml"])
         #expect(run.stdout.contains("added 0 feeds to feeds.yaml; 1 already there"))
     }
+
+    /// An htmlUrl feeds.yaml's site_url: would refuse (a space, a control) is left out as a
+    /// `javascript:` one is, rather than stopping the import on a file never written.
+    @Test func anHtmlUrlThatIsNoSiteURLIsLeftOut() throws {
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        try folder.write("""
+            <opml version="2.0"><body>
+            <outline text="Spaced" xmlUrl="https://example.org/1.xml" htmlUrl="https://example.org/a b"/>
+            <outline text="Broken" xmlUrl="https://example.org/2.xml" htmlUrl="https://example.org/&#xA;x"/>
+            <outline text="Script" xmlUrl="https://example.org/3.xml" htmlUrl="javascript:alert(1)"/>
+            </body></opml>
+            """, to: "subs.opml")
+        let run = try crawler(["import-opml", "subs.opml"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("added 3 feeds to feeds.yaml"), "\(run.stdout)")
+        #expect(!(folder.read("feeds.yaml") ?? "").contains("site_url"))
+    }
 }
