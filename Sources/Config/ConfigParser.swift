@@ -111,7 +111,7 @@ public struct ConfigParser: Sendable {
             throw error(at: node, key: "feeds", "must be a list (each entry starting with `- url: ...`)")
         }
         var feeds: [(FeedConfig, enabled: Bool)] = []
-        var seenNames: [String: Int] = [:]
+        var seenNames: [String: (line: Int, name: String)] = [:]
         var seenURLs: [String: Int] = [:]
         feeds.reserveCapacity(sequence.count)
         seenNames.reserveCapacity(sequence.count)
@@ -122,17 +122,27 @@ public struct ConfigParser: Sendable {
             if let first = seenURLs[identity] {
                 throw error(at: entry, key: "feeds[\(index)].url", "duplicate of the feed on line \(first): \(feed.url)")
             }
-            if let first = seenNames[feed.name] {
-                // Two URLs apart only in their query (`?cat=1`, `?cat=2`) make one name.
-                let made = entry["name"] == nil ? " (made from its url's host and path, without the query)" : ""
-                throw error(at: entry, key: "feeds[\(index)].name", "name '\(feed.name)'\(made) is already used by the "
-                            + "feed on line \(first); names must be unique\(made.isEmpty ? "" : ": give one of them a name:")")
+            let nameKey = FeedNames.key(feed.name)
+            if let first = seenNames[nameKey] {
+                throw duplicateName(feed, of: first, at: entry, index: index)
             }
             seenURLs[identity] = feed.line
-            seenNames[feed.name] = feed.line
+            seenNames[nameKey] = (feed.line, feed.name)
             feeds.append((feed, enabled))
         }
         return feeds
+    }
+
+    /// `Foo` beside `foo` is refused as `foo` beside `foo` is: `list`, the logs and `--feed` could
+    /// not tell them apart.
+    private func duplicateName(_ feed: FeedConfig, of first: (line: Int, name: String), at entry: Node,
+                               index: Int) -> ConfigError {
+        // Two URLs apart only in their query (`?cat=1`, `?cat=2`) make one name.
+        let made = entry["name"] == nil ? " (made from its url's host and path, without the query)" : ""
+        let spelled = first.name == feed.name ? "" : " (as '\(first.name)')"
+        let advice = !made.isEmpty ? ": give one of them a name:" : spelled.isEmpty ? "" : ", whatever their case"
+        return error(at: entry, key: "feeds[\(index)].name", "name '\(feed.name)'\(made) is already used by the "
+                     + "feed on line \(first.line)\(spelled); names must be unique\(advice)")
     }
 
     private func parseFeed(_ node: Node, index: Int, defaults: FeedConfig,
@@ -282,29 +292,5 @@ public struct ConfigParser: Sendable {
         default:
             return error(line: 0, key: "", "YAML syntax: \(problem)")
         }
-    }
-}
-
-/// What a feed's name may not hold. The name heads rows of `list` and `status` and names the
-/// feed in every log line: a line break or tab would start rows of its own. Other controls are
-/// shown escaped wherever the name is printed.
-public enum FeedNames {
-    /// Far past any name worth reading; a name of megabytes was taken, and written into every
-    /// state row, document record and log line of its feed.
-    static let maximumBytes = 1_000
-
-    static func problem(with name: String, madeFromURL: Bool = false) -> String? {
-        if name.allSatisfy({ $0 == " " }) { return "is empty; give the feed a name or leave name: out" }
-        if name.utf8.count > maximumBytes {
-            let made = madeFromURL ? " (made from its url's host and path: give the feed a shorter name:)" : ""
-            return "is \(name.utf8.count) bytes long; a feed's name may be \(maximumBytes) at most\(made)"
-        }
-        guard name.unicodeScalars.contains(where: breaksLines) else { return nil }
-        return "must be one line of text, without line breaks, tabs or other C0 controls"
-    }
-
-    /// C0 controls (line breaks and tabs among them), DEL, and Unicode's line and paragraph separators.
-    public static func breaksLines(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 }
