@@ -59,9 +59,9 @@ public struct ConfigParser: Sendable {
     private func parseGlobal(_ mapping: Node.Mapping) throws(ConfigError) -> CrawlerConfig {
         let reader = MappingReader(parser: self, mapping: mapping, path: "")
         try reader.rejectUnknownKeys(allowed: Self.globalKeys)
-        let store = try reader.string("store") ?? "./store"
+        let store = try reader.path("store") ?? "./store"
         var config = CrawlerConfig(storePath: resolve(path: store))
-        config.interval = try reader.duration("interval", atLeastASecond: true) ?? config.interval
+        config.interval = try reader.wait("interval", atLeastASecond: true) ?? config.interval
         config.concurrency = try reader.positiveInt("concurrency") ?? config.concurrency
         config.perHostConcurrency = try reader.positiveInt("per_host_concurrency") ?? config.perHostConcurrency
         config.userAgent = try reader.string("user_agent") ?? config.userAgent
@@ -75,12 +75,13 @@ public struct ConfigParser: Sendable {
         try parseOutput(reader, into: &config)
         try parseFetchLimits(reader, into: &config)
         config.hostRules = try HostRulesParser(parser: self, defaults: config).parse(reader.node("hosts"))
-        config.maxBackoff = try reader.duration("max_backoff") ?? config.maxBackoff
+        config.maxBackoff = try reader.wait("max_backoff") ?? config.maxBackoff
         try parseFleet(reader, into: &config)
         var defaults = FeedConfig(name: "", url: "", interval: config.interval)
         defaults.adaptive = try reader.bool("adaptive") ?? false
-        defaults.minInterval = try reader.duration("min_interval", atLeastASecond: true)
-        defaults.maxInterval = try reader.duration("max_interval", atLeastASecond: true)
+        let bounds = try IntervalBounds.read(reader)
+        defaults.minInterval = bounds.low?.seconds
+        defaults.maxInterval = bounds.high?.seconds
         defaults.allowPrivateNetworks = try reader.bool("allow_private_networks") ?? false
         config.allowPrivateNetworks = defaults.allowPrivateNetworks
         defaults.request = try RequestSettingsParser(parser: self).global(reader)
@@ -91,7 +92,7 @@ public struct ConfigParser: Sendable {
         defaults.rules = try RulesParser(parser: self).parse(reader)
         try ImageSettingsParser(parser: self).parse(reader, into: &defaults.article, defaults: ArticleSettings())
         config.assetsURL = try ImageSettingsParser(parser: self).assetsURL(reader) ?? config.assetsURL
-        let feeds = try parseFeeds(reader.node("feeds"), defaults: defaults)
+        let feeds = try parseFeeds(reader.node("feeds"), defaults: defaults, bounds: bounds)
         try refuseRetentionInFleet(reader, database: config.database)
         config.feeds.reserveCapacity(feeds.count)
         for (feed, enabled) in feeds {
@@ -101,7 +102,8 @@ public struct ConfigParser: Sendable {
     }
 
     /// Every entry, enabled or not: a disabled feed still holds its name and URL.
-    private func parseFeeds(_ node: Node?, defaults: FeedConfig) throws(ConfigError) -> [(FeedConfig, enabled: Bool)] {
+    private func parseFeeds(_ node: Node?, defaults: FeedConfig,
+                            bounds: IntervalBounds) throws(ConfigError) -> [(FeedConfig, enabled: Bool)] {
         guard let node else { throw error(line: 0, key: "feeds", "missing; list the feeds to crawl under `feeds:`") }
         // `feeds:` with nothing under it (its last feed deleted) is an empty list, as `feeds: []` is.
         if MappingReader.isNull(node) { return [] }
@@ -109,32 +111,42 @@ public struct ConfigParser: Sendable {
             throw error(at: node, key: "feeds", "must be a list (each entry starting with `- url: ...`)")
         }
         var feeds: [(FeedConfig, enabled: Bool)] = []
-        var seenNames: [String: Int] = [:]
+        var seenNames: [String: (line: Int, name: String)] = [:]
         var seenURLs: [String: Int] = [:]
         feeds.reserveCapacity(sequence.count)
         seenNames.reserveCapacity(sequence.count)
         seenURLs.reserveCapacity(sequence.count)
         for (index, entry) in sequence.enumerated() {
-            let (feed, enabled) = try parseFeed(entry, index: index, defaults: defaults)
+            let (feed, enabled) = try parseFeed(entry, index: index, defaults: defaults, bounds: bounds)
             let identity = URLIdentity.key(feed.url)
             if let first = seenURLs[identity] {
                 throw error(at: entry, key: "feeds[\(index)].url", "duplicate of the feed on line \(first): \(feed.url)")
             }
-            if let first = seenNames[feed.name] {
-                // Two URLs apart only in their query (`?cat=1`, `?cat=2`) make one name.
-                let made = entry["name"] == nil ? " (made from its url's host and path, without the query)" : ""
-                throw error(at: entry, key: "feeds[\(index)].name", "name '\(feed.name)'\(made) is already used by the "
-                            + "feed on line \(first); names must be unique\(made.isEmpty ? "" : ": give one of them a name:")")
+            let nameKey = FeedNames.key(feed.name)
+            if let first = seenNames[nameKey] {
+                throw duplicateName(feed, of: first, at: entry, index: index)
             }
             seenURLs[identity] = feed.line
-            seenNames[feed.name] = feed.line
+            seenNames[nameKey] = (feed.line, feed.name)
             feeds.append((feed, enabled))
         }
         return feeds
     }
 
-    private func parseFeed(_ node: Node, index: Int,
-                           defaults: FeedConfig) throws(ConfigError) -> (FeedConfig, enabled: Bool) {
+    /// `Foo` beside `foo` is refused as `foo` beside `foo` is: `list`, the logs and `--feed` could
+    /// not tell them apart.
+    private func duplicateName(_ feed: FeedConfig, of first: (line: Int, name: String), at entry: Node,
+                               index: Int) -> ConfigError {
+        // Two URLs apart only in their query (`?cat=1`, `?cat=2`) make one name.
+        let made = entry["name"] == nil ? " (made from its url's host and path, without the query)" : ""
+        let spelled = first.name == feed.name ? "" : " (as '\(first.name)')"
+        let advice = !made.isEmpty ? ": give one of them a name:" : spelled.isEmpty ? "" : ", whatever their case"
+        return error(at: entry, key: "feeds[\(index)].name", "name '\(feed.name)'\(made) is already used by the "
+                     + "feed on line \(first.line)\(spelled); names must be unique\(advice)")
+    }
+
+    private func parseFeed(_ node: Node, index: Int, defaults: FeedConfig,
+                           bounds: IntervalBounds) throws(ConfigError) -> (FeedConfig, enabled: Bool) {
         let path = "feeds[\(index)]"
         guard let mapping = node.mapping else {
             throw error(at: node, key: path, "each feed must be a mapping with at least `url:`")
@@ -160,19 +172,19 @@ public struct ConfigParser: Sendable {
         }
         feed.author = try reader.string("author")
         feed.image = try reader.string("image")
-        feed.interval = try reader.duration("interval", atLeastASecond: true) ?? defaults.interval
+        feed.interval = try reader.wait("interval", atLeastASecond: true) ?? defaults.interval
         feed.adaptive = try reader.bool("adaptive") ?? defaults.adaptive
-        feed.minInterval = try reader.duration("min_interval", atLeastASecond: true) ?? defaults.minInterval
-        feed.maxInterval = try reader.duration("max_interval", atLeastASecond: true) ?? defaults.maxInterval
-        if let low = feed.minInterval, let high = feed.maxInterval, low > high {
-            throw error(at: reader.node("min_interval") ?? node, key: "\(path).min_interval",
-                        "is longer than max_interval; the bounds are the wrong way round")
-        }
+        let own = try IntervalBounds.read(reader, over: bounds)
+        feed.minInterval = own.low?.seconds
+        feed.maxInterval = own.high?.seconds
         feed.itemCategories = try reader.bool("item_categories") ?? false
         feed.sanitize = try reader.bool("sanitize") ?? true
         feed.verifyTLS = try reader.bool("tls_verify") ?? true
         feed.allowPrivateNetworks = try reader.bool("allow_private_networks") ?? defaults.allowPrivateNetworks
         feed.siteURL = try reader.string("site_url")
+        if let site = feed.siteURL, let problem = SiteURL.problem(with: site) {
+            throw error(at: reader.node("site_url")!, key: "\(path).site_url", problem)
+        }
         // Left nil when not set here: the crawler-wide value applies (see CrawlerConfig.bounds(for:)).
         feed.maxItems = try reader.positiveInt("max_items")
         feed.maxDocumentsPerDay = try reader.positiveInt("max_documents_per_day")
@@ -191,7 +203,7 @@ public struct ConfigParser: Sendable {
     /// `output: hexo | hugo | jekyll | template` (+ `template: FILE`) and `document_path:`.
     /// A template's file is read by ConfigLoader; here `.template` carries its resolved path.
     private func parseOutput(_ reader: MappingReader, into config: inout CrawlerConfig) throws(ConfigError) {
-        let template = try reader.string("template")
+        let template = try reader.path("template")
         switch try reader.string("output")?.lowercased() ?? "hexo" {
         case "hexo": config.output = .hexo
         case "hugo": config.output = .hugo
@@ -280,29 +292,5 @@ public struct ConfigParser: Sendable {
         default:
             return error(line: 0, key: "", "YAML syntax: \(problem)")
         }
-    }
-}
-
-/// What a feed's name may not hold. The name heads rows of `list` and `status` and names the
-/// feed in every log line: a line break or tab would start rows of its own. Other controls are
-/// shown escaped wherever the name is printed.
-public enum FeedNames {
-    /// Far past any name worth reading; a name of megabytes was taken, and written into every
-    /// state row, document record and log line of its feed.
-    static let maximumBytes = 1_000
-
-    static func problem(with name: String, madeFromURL: Bool = false) -> String? {
-        if name.allSatisfy({ $0 == " " }) { return "is empty; give the feed a name or leave name: out" }
-        if name.utf8.count > maximumBytes {
-            let made = madeFromURL ? " (made from its url's host and path: give the feed a shorter name:)" : ""
-            return "is \(name.utf8.count) bytes long; a feed's name may be \(maximumBytes) at most\(made)"
-        }
-        guard name.unicodeScalars.contains(where: breaksLines) else { return nil }
-        return "must be one line of text, without line breaks, tabs or other C0 controls"
-    }
-
-    /// C0 controls (line breaks and tabs among them), DEL, and Unicode's line and paragraph separators.
-    public static func breaksLines(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 }

@@ -1,9 +1,14 @@
+internal import FeedModel
+
 /// Parses operator-friendly durations and sizes: `250ms`, `45s`, `15m`, `2h`, `1d`, `1h30m`; `512KB`, `32MB`.
 enum DurationParser {
     /// The longest duration and the largest size feeds.yaml takes: far beyond any use, and well
     /// inside the integers (milliseconds, microseconds, bytes) the values become.
     static let maximumSeconds = 36_500 * 86_400.0
     static let maximumSecondsText = "36500d (100 years)"
+    /// The longest wait the scheduler acts on: `Timestamp.adding` holds every delay to ten years.
+    static let longestWait = Double(ServerNumber.maxSeconds)
+    static let longestWaitText = "3650d (ten years), the longest wait the scheduler keeps"
     static let maximumBytes = Double(1 << 40)
     static let maximumBytesText = "1TB"
 

@@ -1,3 +1,4 @@
+internal import FeedModel
 internal import Yams
 
 /// Typed access to one YAML mapping, with errors that name the key and its line.
@@ -121,6 +122,25 @@ struct MappingReader {
         }
         try refuseBeyondMaximum(key, text, seconds)
         return seconds
+    }
+
+    /// A wait the scheduler acts on (an interval, its bounds, `max_backoff`): at most the ten years
+    /// `Timestamp.adding` holds every delay to. `interval: 36500d` was taken and logged as 36500d
+    /// while the feed was polled every ten years: what the log says would not be what is done.
+    func wait(_ key: String, atLeastASecond: Bool = false) throws(ConfigError) -> Double? {
+        guard let seconds = try duration(key, atLeastASecond: atLeastASecond) else { return nil }
+        guard seconds > DurationParser.longestWait else { return seconds }
+        throw parser.error(at: node(key)!, key: qualified(key),
+                           "'\((try string(key) ?? "").trimmingSpaces())' is longer than \(DurationParser.longestWaitText)")
+    }
+
+    /// A file's path. No path holds a control character, and the system reads one only up to its
+    /// first NUL: `store: "./st\0ore"` was reported as `st\u0000ore` and written into `./st`.
+    func path(_ key: String) throws(ConfigError) -> String? {
+        guard let text = try string(key) else { return nil }
+        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+        throw parser.error(at: node(key)!, key: qualified(key),
+                           "'\(TerminalText.oneLine(text))' holds a control character, which no path can hold")
     }
 
     func size(_ key: String) throws(ConfigError) -> Int? {

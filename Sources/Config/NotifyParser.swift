@@ -18,8 +18,11 @@ struct NotifyParser {
         try reader.rejectUnknownKeys(allowed: Self.keys)
         var settings = NotifySettings(allowPrivateNetworks: try reader.bool("allow_private_networks") ?? allowPrivateNetworks)
         settings.command = try reader.string("command")
-        if let command = settings.command, command.trimmingSpaces().isEmpty || command.contains("\n") {
-            throw parser.error(at: reader.node("command")!, key: "notify.command", "must be one line: a shell command")
+        // A NUL would end the command where the system reads it, as it ends a path.
+        let controls = settings.command?.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\t" }
+        if let command = settings.command, command.trimmingSpaces().isEmpty || controls == true {
+            throw parser.error(at: reader.node("command")!, key: "notify.command",
+                               "must be one line: a shell command, without control characters")
         }
         settings.webhook = try reader.string("webhook")
         if let webhook = settings.webhook {

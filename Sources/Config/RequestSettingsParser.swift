@@ -16,7 +16,7 @@ struct RequestSettingsParser {
     func global(_ reader: MappingReader) throws(ConfigError) -> RequestSettings {
         var settings = RequestSettings()
         settings.headers = try headers(reader) ?? []
-        settings.caFile = try reader.string("ca_file").map(parser.resolve(path:))
+        settings.caFile = try reader.path("ca_file").map(parser.resolve(path:))
         settings.ignoreCacheHeaders = try reader.bool("ignore_cache_headers") ?? false
         settings.throttleOn403 = try reader.bool("throttle_on_403") ?? false
         return settings
@@ -46,7 +46,7 @@ struct RequestSettingsParser {
         settings.headers = defaults.headers.filter { !replaced.contains($0.name.lowercased()) } + own
         settings.userAgent = try headerValue(reader, "user_agent")
         settings.proxy = try proxy(reader)
-        settings.caFile = try reader.string("ca_file").map(parser.resolve(path:)) ?? defaults.caFile
+        settings.caFile = try reader.path("ca_file").map(parser.resolve(path:)) ?? defaults.caFile
         settings.ignoreCacheHeaders = try reader.bool("ignore_cache_headers") ?? defaults.ignoreCacheHeaders
         settings.throttleOn403 = try reader.bool("throttle_on_403") ?? defaults.throttleOn403
         return settings

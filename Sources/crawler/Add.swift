@@ -43,7 +43,7 @@ struct Add: AsyncParsableCommand {
         // `--name ''` asks for no name: the default, as the help says (it was `feed`).
         let name = self.name.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
         // A name asked for is the operator's choice: refused when taken, not quietly numbered.
-        if let name, let holder = configured.first(where: { $0.name == name }) {
+        if let name, let holder = configured.first(where: { FeedNames.key($0.name) == FeedNames.key(name) }) {
             printError("crawler: the name '\(TerminalText.escapingControls(name))' is already used by the feed on line "
                        + "\(holder.line) of \(config); choose another with --name")
             throw ExitStatus.configError
@@ -59,7 +59,8 @@ struct Add: AsyncParsableCommand {
             printOutput("\(feedURL) is already in \(config) (line \(existing.line), name \(existing.name))")
             return
         }
-        let chosenName = ConfigFile.uniqueName(name ?? FeedURLNaming.defaultName(for: feedURL), taken: Set(configured.map(\.name)))
+        let chosenName = ConfigFile.uniqueName(name ?? FeedURLNaming.defaultName(for: feedURL),
+                                               taken: Set(configured.map { FeedNames.key($0.name) }))
         var entry = FeedConfig(name: chosenName, url: feedURL, categories: categories)
         // The file's own global setting already covers it; the flag is for this feed alone.
         entry.allowPrivateNetworks = allowPrivateNetworks && !configFile.config.allowPrivateNetworks

@@ -47,7 +47,8 @@ struct ConfigFile {
         }
     }
 
-    /// A name not in `taken`: `preferred`, else `preferred-2`, `-3`...
+    /// A name not in `taken` (the names in use as `FeedNames.key` compares them, so that `Foo`
+    /// beside `foo` is numbered): `preferred`, else `preferred-2`, `-3`...
     static func uniqueName(_ preferred: String, taken: Set<String>) -> String {
         var counters: [String: Int] = [:]
         return uniqueName(preferred, taken: taken, counters: &counters)
@@ -59,7 +60,7 @@ struct ConfigFile {
         let base = preferred.isEmpty ? "feed" : preferred
         var candidate = base
         var number = counters[base] ?? 2
-        while taken.contains(candidate) {
+        while taken.contains(FeedNames.key(candidate)) {
             candidate = "\(base)-\(number)"
             number += 1
         }

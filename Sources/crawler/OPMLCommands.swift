@@ -11,7 +11,10 @@ struct ImportOPML: ParsableCommand {
         discussion: """
             Feeds already configured (same URL) are skipped. The new ones are appended at the end of \
             the feeds: list under a comment naming the file; everything else in feeds.yaml stays as it is. \
-            Nested OPML folders become categories, outermost first; an outline's htmlUrl is kept as site_url. \
+            Nested OPML folders become categories, outermost first; an outline's htmlUrl is kept as site_url \
+            when it is an http(s) URL. An outline's title becomes the feed's name, white space trimmed and \
+            invisible characters dropped, cut to 200 bytes (said on stderr); a name already taken, in any \
+            case, gets -2, -3... \
             Duplicates are found under these spellings of a URL: scheme and host case, default port, \
             fragment, percent-escapes (%7E is ~); not under a host's punycode and Unicode forms. \
             An outline whose xmlUrl is not http:// or https://, or is a \
@@ -57,7 +60,7 @@ struct ImportOPML: ParsableCommand {
         let configured = configFile.config.feeds + configFile.config.disabledFeeds
         // Kept up to date as outlines are added: one lookup each, however long the lists.
         var knownURLs = Set(configured.map { URLIdentity.key($0.url) })
-        var takenNames = Set(configured.map(\.name))
+        var takenNames = Set(configured.map { FeedNames.key($0.name) })
         var counters: [String: Int] = [:]
         // A feed listed both live and commented out is live, whichever comes first.
         let live = Set(outlines.filter { !$0.isComment }.map { URLIdentity.key($0.feedURL) })
@@ -72,14 +75,13 @@ struct ImportOPML: ParsableCommand {
                 skipped += 1
                 continue
             }
-            let title = Self.oneLine(outline.title)
-            let name = ConfigFile.uniqueName(title.isEmpty ? FeedURLNaming.defaultName(for: outline.feedURL) : title,
-                                             taken: takenNames, counters: &counters)
-            takenNames.insert(name)
+            let name = ConfigFile.uniqueName(preferredName(for: outline, at: index), taken: takenNames, counters: &counters)
+            takenNames.insert(FeedNames.key(name))
             // Folder titles become categories, which hold no line break or control either.
             let categories = outline.categories.map(Self.oneLine).filter { !$0.isEmpty }
             var feed = FeedConfig(name: name, url: outline.feedURL, categories: categories)
-            feed.siteURL = outline.siteURL.flatMap { URLAuthority.isWeb($0) ? $0 : nil }
+            // As feeds.yaml takes it: an htmlUrl it would refuse (`javascript:`, a control) is left out.
+            feed.siteURL = outline.siteURL.flatMap { SiteURL.problem(with: $0) == nil ? $0 : nil }
             if outline.isComment { commentedOut.insert(name) }
             added.append(feed)
         }
@@ -103,17 +105,44 @@ struct ImportOPML: ParsableCommand {
 }
 
 extension ImportOPML {
+    /// The outline's title as a name, else its URL's host and path. A title cut short is said,
+    /// by its start only: the message printed a kilobyte title whole.
+    private func preferredName(for outline: OPMLOutline, at index: Int) -> String {
+        let title = Self.oneLine(outline.title)
+        let name = Self.shortened(title)
+        if name != title {
+            printError("crawler: \(file): outline \(index + 1) (\"\(TerminalText.oneLine(String(title.prefix(60))))…\"): its title "
+                       + "is \(outline.title.utf8.count) bytes long; the feed's name is its first \(Self.longestName)")
+        }
+        return name.isEmpty ? Self.shortened(Self.oneLine(FeedURLNaming.defaultName(for: outline.feedURL))) : name
+    }
+
     /// A title as a feed name: someone else's file may break it over lines (other controls it
-    /// holds are shown escaped wherever the name is printed). A byte order mark is dropped (YAML
-    /// drops it too, and a name of one was empty), and a title of nothing visible is no name.
+    /// holds are shown escaped wherever the name is printed). Invisible format characters (a
+    /// byte order mark, zero-width spaces and joiners, bidi marks) are dropped and white space is
+    /// trimmed, as feeds.yaml refuses a name with them: `n\u{200B}` beside `n` was a second feed
+    /// no one could tell apart. A title of nothing visible is no name.
     static func oneLine(_ title: String) -> String {
         var scalars = String.UnicodeScalarView()
-        for scalar in title.unicodeScalars where scalar != "\u{FEFF}" {
+        for scalar in title.unicodeScalars where !FeedNames.isFormat(scalar) {
             scalars.append(FeedNames.breaksLines(scalar) || scalar.properties.isWhitespace ? " " : scalar)
         }
-        let name = String(scalars).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
-        let visible = name.unicodeScalars.contains { !$0.properties.isWhitespace && $0.properties.generalCategory != .format }
-        return visible ? name : ""
+        return String(scalars).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+    }
+
+    /// Where a title is cut to make a name: a name heads rows of `list` and every log line of
+    /// its feed. A title over feeds.yaml's 1,000 bytes stopped the whole import.
+    static let longestName = 200
+
+    /// `name` cut to at most `longestName` bytes, between two characters.
+    static func shortened(_ name: String) -> String {
+        guard name.utf8.count > longestName else { return name }
+        var bytes = 0
+        let kept = name.prefix { character in
+            bytes += character.utf8.count
+            return bytes <= longestName
+        }
+        return String(kept).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
     }
 }
 

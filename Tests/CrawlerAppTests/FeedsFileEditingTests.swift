@@ -255,20 +255,24 @@ import Testing
         #expect(!exported.contains("text=\"Injected\""), "\(exported)")
     }
 
-    /// A name that ends in a prepended letter and a space: `added aൎ ` was said, `aൎ` stored.
+    /// A name that ends in a prepended letter and a space: `added aൎ ` was said, `aൎ` stored. A
+    /// space at the end of a name is refused now (no one sees it); inside one it is kept.
     @Test func aNameIsWrittenAsGiven() throws {
         let server = try LoopbackHTTPServer { _ in
             ServedResponse(text: "<rss version=\"2.0\"><channel><title>t</title><item><title>i</title></item></channel></rss>")
         }
         try folder.write("feeds: []\n", to: "feeds.yaml")
-        for name in ["a\u{0D4E} ", "b\u{0D4E}:"] {
+        for name in ["a\u{0D4E} b", "b\u{0D4E}:"] {
             let run = try crawler(["add", server.url("/\(name.unicodeScalars.first!).xml"), "--name", name,
                                    "--allow-private-networks"])
             #expect(run.status == 0, "\(run.stderr)")
         }
         let text = try #require(folder.read("feeds.yaml"))
-        #expect(text.contains("name: 'a\u{0D4E} '") && text.contains("name: 'b\u{0D4E}:'"), "\(text)")
+        #expect(text.contains("name: 'a\u{0D4E} b'") && text.contains("name: 'b\u{0D4E}:'"), "\(text)")
         #expect(try crawler(["check"]).status == 0)
+        let trailing = try crawler(["add", server.url("/c.xml"), "--name", "c\u{0D4E} ", "--allow-private-networks"])
+        #expect(trailing.status == 2 && trailing.stderr.contains("begins or ends with white space"), "\(trailing.stderr)")
+        #expect(folder.read("feeds.yaml") == text)
     }
 
     /// A quote after a prepended letter is one character with it: doubling quotes character by

@@ -248,4 +248,47 @@ import Testing
         let run = try crawler(["import-opml", "subs.opml"])
         #expect(run.stdout.contains("added 0 feeds to feeds.yaml; 1 already there"))
     }
+
+    /// One outline with a title over 1,000 bytes stopped the whole import (nothing added, exit 2),
+    /// and the message printed the title whole. Its name is cut on a character boundary, with a
+    /// short note, and the outlines beside it are added.
+    @Test func aTitleOfAKilobyteIsCutToANameAndTheOthersAreImported() throws {
+        let long = String(repeating: "x", count: 1_200), wide = "a" + String(repeating: "é", count: 700)
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        try folder.write("""
+            <opml version="2.0"><body>
+            <outline text="ok1" xmlUrl="https://example.org/1.xml"/>
+            <outline text="\(long)" xmlUrl="https://example.org/2.xml"/>
+            <outline text="\(wide)" xmlUrl="https://example.org/3.xml"/>
+            <outline text="ok2" xmlUrl="https://example.org/4.xml"/>
+            </body></opml>
+            """, to: "subs.opml")
+        let run = try crawler(["import-opml", "subs.opml"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("added 4 feeds to feeds.yaml"), "\(run.stdout)")
+        #expect(run.stderr.contains("crawler: subs.opml: outline 2 (\"\(long.prefix(60))…\"): its title is 1200 bytes long; "
+                                    + "the feed's name is its first 200"), "\(run.stderr)")
+        #expect(!(run.stdout + run.stderr).contains(long.prefix(201)))
+        let rows = try crawler(["list"]).stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(rows.contains { $0.first == String(long.prefix(200)) && $0.contains("https://example.org/2.xml") }, "\(rows)")
+        #expect(rows.contains { $0.first == "a" + String(repeating: "é", count: 99) && $0.contains("https://example.org/3.xml") })
+        #expect(try crawler(["check"]).status == 0)
+    }
+
+    /// An htmlUrl feeds.yaml's site_url: would refuse (a space, a control) is left out as a
+    /// `javascript:` one is, rather than stopping the import on a file never written.
+    @Test func anHtmlUrlThatIsNoSiteURLIsLeftOut() throws {
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        try folder.write("""
+            <opml version="2.0"><body>
+            <outline text="Spaced" xmlUrl="https://example.org/1.xml" htmlUrl="https://example.org/a b"/>
+            <outline text="Broken" xmlUrl="https://example.org/2.xml" htmlUrl="https://example.org/&#xA;x"/>
+            <outline text="Script" xmlUrl="https://example.org/3.xml" htmlUrl="javascript:alert(1)"/>
+            </body></opml>
+            """, to: "subs.opml")
+        let run = try crawler(["import-opml", "subs.opml"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("added 3 feeds to feeds.yaml"), "\(run.stdout)")
+        #expect(!(folder.read("feeds.yaml") ?? "").contains("site_url"))
+    }
 }

@@ -98,6 +98,32 @@ import Testing
         #expect(request("unset") == nil, "nothing is sent without the password")
     }
 
+    /// A variable holding Latin-1 bytes was sent as U+FFFD (the server saw another password, the
+    /// operator a 401), and an empty one as an empty password. Each fails its feed as an unset one
+    /// does, naming the variable and not its value; the feed beside goes on.
+    @Test func aPasswordVariableThatIsNotUTF8OrIsEmptyFailsItsFeed() throws {
+        let run = try crawl("""
+            feeds:
+              - url: \(server.url("/latin.xml"))
+                name: latin
+                basic_auth: {username: reader, password_env: CRAWLER_TEST_LATIN1_PASSWORD}
+              - url: \(server.url("/empty.xml"))
+                name: empty
+                basic_auth: {username: reader, password_env: CRAWLER_TEST_EMPTY_PASSWORD}
+              - url: \(server.url("/healthy.xml"))
+                name: healthy
+            """, shellPrefix: "export CRAWLER_TEST_LATIN1_PASSWORD=$'pa55\\xff\\xfe'; export CRAWLER_TEST_EMPTY_PASSWORD=;")
+        #expect(run.status == 1, "\(run.stderr)")
+        let latin = fetchLine(run, feed: "latin")?["error"] ?? ""
+        #expect(latin.contains("basic_auth: the environment variable CRAWLER_TEST_LATIN1_PASSWORD (password_env) is not UTF-8 text"),
+                "\(run.stderr)")
+        let empty = fetchLine(run, feed: "empty")?["error"] ?? ""
+        #expect(empty.contains("basic_auth: the environment variable CRAWLER_TEST_EMPTY_PASSWORD (password_env) is empty"),
+                "\(run.stderr)")
+        #expect(request("latin") == nil && request("empty") == nil, "nothing is sent without the password")
+        #expect(!(run.stderr + run.stdout).contains("pa55"))
+    }
+
     /// The server's ETag and max-age are not believed: the second pass asks afresh (and the next
     /// check is the configured interval, not the server's day); the feed beside sends its validator.
     @Test func ignoredCacheHeadersAreNeitherSentBackNorBelieved() throws {

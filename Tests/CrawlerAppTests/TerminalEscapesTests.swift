@@ -74,7 +74,8 @@ import Testing
         // The test's servers are on loopback, which an imported xmlUrl may only name when allowed.
         try folder.write("store: ./out\nallow_private_networks: true\nfeeds:\n  - url: \(server.url("/healthy.xml"))\n"
                          + "    name: healthy\n", to: "feeds.yaml")
-        // OPML from another reader names the feed: its title reaches feeds.yaml, the summary and status.
+        // OPML from another reader names the feed: its title reaches feeds.yaml, the summary and status
+        // (its bidi override dropped, as no name may hold one; its C1 control shown escaped).
         try folder.write("""
             <?xml version="1.0"?><opml version="2.0"><body>
             <outline type="rss" text="imported \u{202E}evil\u{9B}" xmlUrl="\(server.url("/hostile.xml"))"/>
@@ -83,7 +84,7 @@ import Testing
         let imported = try CrawlerProcess.run(["import-opml", "subscriptions.opml"], in: folder.path)
         #expect(imported.status == 0, "\(imported.stderr)")
         expectNothingRaw(imported.stdout + imported.stderr, "import-opml")
-        #expect(imported.stdout.contains("imported \\u202eevil\\u009b"), "\(imported.stdout)")
+        #expect(imported.stdout.contains("imported evil\\u009b"), "\(imported.stdout)")
 
         let added = try CrawlerProcess.run(["add", server.url("/hostile-again.xml")], in: folder.path)
         #expect(added.status == 0, "\(added.stderr)")
@@ -93,11 +94,11 @@ import Testing
         let once = try CrawlerProcess.run(["once"], in: folder.path)
         #expect(once.status == 0, "\(once.stderr)")
         expectNothingRaw(once.stdout + once.stderr, "once")
-        #expect(once.stdout.contains("ok    imported \\u202eevil\\u009b"), "\(once.stdout)")
+        #expect(once.stdout.contains("ok    imported evil\\u009b"), "\(once.stdout)")
         let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
         #expect(stored.contains { $0.contains("<p>ok</p>") }, "the healthy feed's item is stored")
 
-        let explained = try CrawlerProcess.run(["explain", "imported \u{202E}evil\u{9B}"], in: folder.path)
+        let explained = try CrawlerProcess.run(["explain", "imported evil\u{9B}"], in: folder.path)
         #expect(explained.status == 0, "\(explained.stderr)")
         expectNothingRaw(explained.stdout + explained.stderr, "explain")
         #expect(explained.stdout.contains("ETag \"\\u001b]0;pwned\\u0007\\u001b[2J\""), "\(explained.stdout)")
@@ -105,13 +106,13 @@ import Testing
         // Exported, the title is the same text to a reader, as character references.
         let exported = try CrawlerProcess.run(["export-opml"], in: folder.path)
         expectNothingRaw(exported.stdout, "export-opml")
-        #expect(exported.stdout.contains("imported &#x202e;evil&#x9b;"), "\(exported.stdout)")
+        #expect(exported.stdout.contains("imported evil&#x9b;"), "\(exported.stdout)")
 
         for arguments in [["status"], ["status", "--json"]] {
             let status = try CrawlerProcess.run(arguments, in: folder.path)
             #expect(status.status == 0, "\(status.stderr)")
             expectNothingRaw(status.stdout + status.stderr, arguments.joined(separator: " "))
-            #expect(status.stdout.contains("imported \\u202eevil\\u009b"), "\(status.stdout)")
+            #expect(status.stdout.contains("imported evil\\u009b"), "\(status.stdout)")
         }
     }
 
