@@ -12,16 +12,7 @@ import Testing
     }
 
     private func refused(_ yaml: String, with message: String) throws {
-        let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: [])) }
-        try folder.write(yaml.replacingOccurrences(of: "SERVER/", with: server.url("/")), to: "feeds.yaml")
-        for command in [["once"], ["check"]] {
-            let run = try crawler(command)
-            #expect(run.status == 2)
-            let printed = run.stderr.split(separator: "\n").filter { $0.hasPrefix("crawler: ") }
-            #expect(printed == ["crawler: " + message[...]], "\(run.stderr)")
-        }
-        #expect(server.requests.isEmpty)
-        #expect(folder.files(under: "store").isEmpty)
+        try ConfigRefusal.expect(yaml, with: message, in: folder)
     }
 
     /// A `timeout:` over 60 s (the README's advice for huge feeds) was refused for a fleet's

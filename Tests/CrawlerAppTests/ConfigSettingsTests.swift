@@ -13,15 +13,7 @@ import Testing
     }
 
     private func refused(_ yaml: String, with message: String) throws {
-        let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: [])) }
-        try folder.write(yaml.replacingOccurrences(of: "SERVER/", with: server.url("/")), to: "feeds.yaml")
-        for command in [["once"], ["check"]] {
-            let run = try crawler(command)
-            #expect(run.status == 2, "\(yaml)")
-            let printed = run.stderr.split(separator: "\n").filter { $0.hasPrefix("crawler: ") }
-            #expect(printed == ["crawler: " + message[...]], "\(run.stderr)")
-        }
-        #expect(server.requests.isEmpty)
+        try ConfigRefusal.expect(yaml, with: message, in: folder)
     }
 
     /// `store: "./st\0ore"` passed `check`, was reported as `st\u0000ore`, and the documents went
