@@ -75,8 +75,9 @@ struct AtomAdapter {
         }
         let content = contentElement.map(AtomText.html(of:)) ?? ""
         let summary = element.first("summary", in: atom).map(AtomText.html(of:))
-        item.contentHTML = content.isEmpty ? (summary ?? "") : content
-        if !content.isEmpty { item.summary = summary.flatMap(FieldText.nonEmpty) }
+        let usesContent = !BodyField.showsNothing(content)
+        item.contentHTML = usesContent ? content : summary ?? content
+        if usesContent { item.summary = summary.flatMap(FieldText.nonEmpty) }
         for link in links where link.attribute("rel") == "enclosure" {
             if let href = link.attribute("href").flatMap(FieldText.nonEmpty) {
                 item.enclosures.append(Enclosure(url: URLResolver.resolve(href, against: base), type: link.attribute("type"),

@@ -81,7 +81,7 @@ enum JSONFeedParser {
         item.published = date("date_published")
         item.updated = date("date_modified")
         item.categories = (entry["tags"] as? [Any] ?? []).compactMap { $0 as? String }
-        if let html = string(entry["content_html"]), !html.isEmpty {
+        if let html = string(entry["content_html"]), !BodyField.showsNothing(html) {
             item.contentHTML = html
         } else if let text = string(entry["content_text"]), !text.isEmpty {
             item.contentHTML = HTMLEscaping.paragraphs(text)

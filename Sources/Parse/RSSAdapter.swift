@@ -94,8 +94,9 @@ struct RSSAdapter {
             .compactMap { FieldText.nonEmpty(FieldText.plain($0.text).trimmingASCIISpaces()) }
         let description = element.first("description", in: core).map(FieldText.html(of:))
         let encoded = element.first("encoded", in: Namespaces.content).map(FieldText.html(of:))
-        item.contentHTML = (encoded?.isEmpty == false ? encoded : description) ?? ""
-        if let encoded, !encoded.isEmpty { item.summary = description.flatMap(FieldText.nonEmpty) }
+        let usesEncoded = encoded.map { !BodyField.showsNothing($0) } ?? false
+        item.contentHTML = (usesEncoded ? encoded : description ?? encoded) ?? ""
+        if usesEncoded { item.summary = description.flatMap(FieldText.nonEmpty) }
         MediaFields.apply(element, core: core, to: &item)
         if item.contentHTML.isEmpty, let body = MediaFields.fallbackBody(element) {
             item.contentHTML = body
