@@ -59,7 +59,10 @@ struct AtomAdapter {
         let base = element.base ?? feedURL
         item.link = links.first(where: ItemFallbacks.isAlternate)?.attribute("href").flatMap(FieldText.nonEmpty)
             .map { URLResolver.resolve($0, against: base) }
+        // An entry without an author of its own takes its `<source>`'s (a planet's entries name their
+        // blog's author there), and only then the feed's (RFC 4287 4.2.1).
         item.author = element.first("author", in: atom).flatMap(name(of:))
+            ?? element.first("source", in: atom)?.first("author", in: atom).flatMap(name(of:))
             ?? ItemFallbacks.personName(element.first("creator", in: Namespaces.dublinCore))
             ?? ItemFallbacks.personName(element.first("author", in: Namespaces.itunes)) ?? feedAuthor
         // dc:date is the item's date: it fills `published`, as in RSS.

@@ -44,4 +44,24 @@ import Testing
             """)
         #expect(json.contains("The JSON text"), "\(json)")
     }
+
+    /// A planet's entries carry their blog's author in `<source>`: RFC 4287 4.2.1 has it apply
+    /// before the feed's own, and every post was credited to the planet.
+    @Test func anAtomEntrysSourceAuthorComesBeforeTheFeeds() throws {
+        let planet = try rendered("""
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>Planet Test</title><id>urn:planet</id><updated>2025-12-05T00:00:00Z</updated>
+            <author><name>Planet Admins</name></author>
+            <entry><title>From A</title><id>pe1</id><updated>2025-12-01T10:00:00Z</updated><content type="html">&lt;p&gt;Post&lt;/p&gt;</content>
+            <source><id>urn:blogA</id><title>Blog A</title><updated>2025-12-04T00:00:00Z</updated><author><name>Alice A</name></author></source>
+            </entry>
+            <entry><title>Own</title><id>pe2</id><updated>2025-12-01T10:00:00Z</updated><author><name>Bob B</name></author>
+            <content type="html">&lt;p&gt;Post 2&lt;/p&gt;</content>
+            <source><id>urn:blogB</id><author><name>Not Bob</name></author></source></entry>
+            <entry><title>Planet's</title><id>pe3</id><updated>2025-12-01T10:00:00Z</updated><content type="html">&lt;p&gt;3&lt;/p&gt;</content></entry>
+            </feed>
+            """)
+        #expect(planet.contains("author: Alice A") && planet.contains("author: Bob B") && planet.contains("author: Planet Admins"), "\(planet)")
+        #expect(!planet.contains("Not Bob"), "\(planet)")
+    }
 }
