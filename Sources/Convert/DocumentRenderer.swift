@@ -93,8 +93,31 @@ public struct DocumentRenderer: Sendable {
 
     func image(for item: Item) -> String? {
         [item.bodyImage, item.mediaImage, feed.image, defaultImage]
-            .lazy.compactMap { $0 }.first(where: Self.isPlainWebURL)
+            .lazy.compactMap { $0.flatMap(Self.headerImage) }.first
     }
+
+    /// A header image as themes can put it into an attribute or CSS `url(...)` unescaped: an
+    /// http(s) URL with the characters that would end either (a real URL percent-encodes them,
+    /// and a server reads them the same encoded) percent-encoded. `O'Brien.jpg` or a raw space in
+    /// a file name was skipped for the next candidate, and the post lost its picture. A URL with
+    /// a control character or no host is none.
+    static func headerImage(_ value: String) -> String? {
+        guard value.utf8.contains(where: { encodedInImages[$0] != nil }) else { return isPlainWebURL(value) ? value : nil }
+        var output: [UInt8] = []
+        for byte in value.utf8 { output += encodedInImages[byte].map { Array($0.utf8) } ?? [byte] }
+        let encoded = String(decoding: output, as: UTF8.self)
+        // A host, not an encoded space where it should be (`https:// `).
+        let host = encoded.utf8.drop { $0 != UInt8(ascii: ":") }.dropFirst(3).first ?? 0
+        let named = host >= 0x80 || host == UInt8(ascii: "[") || (host | 0x20 >= UInt8(ascii: "a") && host | 0x20 <= UInt8(ascii: "z"))
+            || (host >= UInt8(ascii: "0") && host <= UInt8(ascii: "9"))
+        return named && isPlainWebURL(encoded) ? encoded : nil
+    }
+
+    private static let encodedInImages: [UInt8: String] = [
+        UInt8(ascii: " "): "%20", UInt8(ascii: "\""): "%22", UInt8(ascii: "'"): "%27", UInt8(ascii: "<"): "%3C",
+        UInt8(ascii: ">"): "%3E", UInt8(ascii: "\\"): "%5C", UInt8(ascii: "`"): "%60", UInt8(ascii: "("): "%28",
+        UInt8(ascii: ")"): "%29",
+    ]
 
     /// Header images are plain http(s) URLs: themes put them into HTML attributes and CSS
     /// `url(...)` as they are, so a `javascript:` URL or one with a quote, bracket, backslash or

@@ -184,6 +184,17 @@ import Testing
         #expect(!DocumentRenderer.isPlainWebURL(hostile))
     }
 
+    /// `O'Brien.jpg`, a raw space in a file name: the image is kept, percent-encoded, not skipped.
+    @Test func aHeaderImageWithAQuoteOrSpaceIsKeptPercentEncoded() {
+        #expect(DocumentRenderer.headerImage("https://x.example/O'Brien.jpg") == "https://x.example/O%27Brien.jpg")
+        #expect(DocumentRenderer.headerImage("https://x.example/a b (1).png") == "https://x.example/a%20b%20%281%29.png")
+        #expect(DocumentRenderer.headerImage("https://x.example/a'onerror='x") == "https://x.example/a%27onerror=%27x")
+        #expect(DocumentRenderer.headerImage("https://x.example/a\"><script>") == "https://x.example/a%22%3E%3Cscript%3E")
+        for hostile in ["javascript:alert(1)", "https://x.example/a\n---\nb", "https:// ", "//x.example/a b.png"] {
+            #expect(DocumentRenderer.headerImage(hostile) == nil, "\(hostile)")
+        }
+    }
+
     @Test func plainWebURLsAreKept() {
         #expect(DocumentRenderer.isPlainWebURL("https://n.sinaimg.cn/finance/a%20b.jpg?x=1&y=2#f"))
         #expect(DocumentRenderer.isPlainWebURL("HTTP://example.org/a.png"))

@@ -64,4 +64,21 @@ import Testing
         #expect(planet.contains("author: Alice A") && planet.contains("author: Bob B") && planet.contains("author: Planet Admins"), "\(planet)")
         #expect(!planet.contains("Not Bob"), "\(planet)")
     }
+
+    /// A header image whose URL holds a `'` (`O'Brien.jpg`) or a raw space was skipped for the
+    /// next candidate (`default_image:`, or none): kept now, percent-encoded.
+    @Test func aHeaderImageWithAnApostropheIsKept() throws {
+        let feed = """
+            <?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>I</title>
+            <item><title>body</title><guid>a</guid><description><![CDATA[<p><img src="https://img.example.com/it's.jpg"></p>]]></description></item>
+            <item><title>thumb</title><guid>b</guid><description>no img</description><media:thumbnail url="https://t.example.com/a b.jpg"/></item>
+            <item><title>none</title><guid>c</guid><description>no img</description></item>
+            </channel></rss>
+            """
+        let posts = try rendered(feed, config: "store: ./store\ndefault_image: https://def.example.com/d.png\nfeeds:\n"
+                                 + "  - url: https://i.example.com/feed\n")
+        #expect(posts.contains("headimg: 'https://img.example.com/it%27s.jpg'"), "\(posts)")
+        #expect(posts.contains("headimg: 'https://t.example.com/a%20b.jpg'"), "\(posts)")
+        #expect(posts.components(separatedBy: "headimg: 'https://def.example.com/d.png'").count == 2, "\(posts)")
+    }
 }
