@@ -14,7 +14,8 @@ struct BodyRewriter {
         self.escapesUnclosedTag = escapesUnclosedTag
     }
 
-    static let urlAttributes: Set<String> = ["src", "href"]
+    /// Attributes holding one URL; `srcset` holds several (`SourceSet`).
+    static let urlAttributes: Set<String> = ["src", "href", "poster"]
 
     func rewrite(_ html: String) -> String {
         guard html.containsUTF8(UInt8(ascii: "<")) else { return html }
@@ -52,10 +53,11 @@ struct BodyRewriter {
         var cursor = tag.range.lowerBound
         let lazySource = tag.name == "img" ? LazyImage.source(of: tag, in: bytes) : nil
         for attribute in tag.attributes {
-            if Self.urlAttributes.contains(attribute.name), let valueRange = attribute.valueRange {
+            let isSourceSet = attribute.name == "srcset"
+            if isSourceSet || Self.urlAttributes.contains(attribute.name), let valueRange = attribute.valueRange {
                 let value = String(decoding: bytes[valueRange], as: UTF8.self)
                 let wanted = attribute.name == "src" ? lazySource ?? value : value
-                let absolute = absoluteURL(wanted)
+                let absolute = isSourceSet ? (base == nil ? value : SourceSet.resolving(value, with: absoluteURL)) : absoluteURL(wanted)
                 guard absolute != value else { continue }
                 output += bytes[cursor..<valueRange.lowerBound]
                 output += Array(absolute.utf8)

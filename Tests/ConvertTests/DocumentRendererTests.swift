@@ -200,3 +200,17 @@ import Testing
         #expect(DocumentRenderer.isPlainWebURL("HTTP://example.org/a.png"))
     }
 }
+
+@Suite struct SourceSetTests {
+    private func absolute(_ value: String) -> String {
+        SourceSet.resolving(value) { $0.hasPrefix("http") || $0.hasPrefix("data:") ? $0 : "http://h/" + $0 }
+    }
+
+    @Test func eachCandidatesURLIsResolvedAndTheRestKept() {
+        #expect(absolute("a.jpg 1x, b.jpg 2x") == "http://h/a.jpg 1x, http://h/b.jpg 2x")
+        #expect(absolute("a.jpg, b.jpg 640w") == "http://h/a.jpg, http://h/b.jpg 640w")
+        #expect(absolute(" a.jpg?x=1,2 1x ,b.jpg") == " http://h/a.jpg?x=1,2 1x ,http://h/b.jpg")
+        #expect(absolute("http://o/a.jpg 2x, data:image/png;base64,AAA= 1x") == "http://o/a.jpg 2x, data:image/png;base64,AAA= 1x")
+        #expect(absolute("") == "" && absolute(" , ") == " , ")
+    }
+}

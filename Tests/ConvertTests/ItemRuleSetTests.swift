@@ -59,8 +59,9 @@ import Testing
 
     @Test func srcsetWithoutSourceGivesItsFirstCandidate() {
         #expect(rewriter.rewrite("<img srcset=\"c-1x.jpg 1x, c-2x.jpg 2x\">")
-            == "<img srcset=\"c-1x.jpg 1x, c-2x.jpg 2x\" src=\"https://example.org/news/c-1x.jpg\" referrerpolicy=\"no-referrer\">")
-        let real = "<img src=\"https://a/b.png\" srcset=\"x.jpg 2x\" referrerpolicy=\"no-referrer\">"
+            == "<img srcset=\"https://example.org/news/c-1x.jpg 1x, https://example.org/news/c-2x.jpg 2x\" "
+                + "src=\"https://example.org/news/c-1x.jpg\" referrerpolicy=\"no-referrer\">")
+        let real = "<img src=\"https://a/b.png\" srcset=\"https://a/x.jpg 2x\" referrerpolicy=\"no-referrer\">"
         #expect(rewriter.rewrite(real) == real)
     }
 

@@ -81,4 +81,18 @@ import Testing
         #expect(posts.contains("headimg: 'https://t.example.com/a%20b.jpg'"), "\(posts)")
         #expect(posts.components(separatedBy: "headimg: 'https://def.example.com/d.png'").count == 2, "\(posts)")
     }
+
+    /// Browsers take a picture from `srcset` when there is one: relative candidates were left
+    /// relative (and `poster` too), and the picture broke on the site though `src` was absolute.
+    @Test func relativeSrcsetCandidatesAndPostersAreMadeAbsolute() throws {
+        let posts = try rendered("""
+            <?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>REL</title>
+            <item><title>rel</title><link>http://rel.example.com/2025/12/post/</link><guid>r1</guid><content:encoded><![CDATA[<p>\
+            <img src="a.jpg" srcset="a.jpg 1x, /b.jpg 2x,c.jpg?w=1,2 3x"><video poster="poster.jpg" controls></video></p>]]></content:encoded></item>
+            </channel></rss>
+            """)
+        #expect(posts.contains("srcset=\"http://rel.example.com/2025/12/post/a.jpg 1x, http://rel.example.com/b.jpg 2x,"
+                               + "http://rel.example.com/2025/12/post/c.jpg?w=1,2 3x\""), "\(posts)")
+        #expect(posts.contains("poster=\"http://rel.example.com/2025/12/post/poster.jpg\""), "\(posts)")
+    }
 }
