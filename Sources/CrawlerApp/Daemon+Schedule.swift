@@ -76,7 +76,6 @@ extension Daemon {
             return
         }
         fresh = RestartSettings.keepingRunning(fresh, running: config, logger: logger)
-        let renames = store.adoptRenamedFeeds(fresh.feeds, disabled: fresh.disabledFeeds, logger: logger)
         let old = Dictionary(currentFeeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let now = WallClock.now()
         // Where a feed's entry sits in the file is no setting: a line added above it changes none.
@@ -86,10 +85,14 @@ extension Daemon {
         // What was submitted under settings that are no more is not fetched, or its answer not
         // kept: removing feeds that hammer a host stops the traffic at once, rather than after a
         // queue of a thousand requests drained, and a changed URL is asked for, not the old one.
-        // (Before the states are read: a rename moved them in the store.)
+        // (Before the states are read: a rename moves them in the store.)
         let stale = Set(removed + touched.map(\.name))
         flow.discard(stale)
         for name in stale { submitted[name] = nil }
+        // Renames move rows the writer's batches write: once those in flight are written, and after
+        // the discard, so that no answer fetched under an old name is stored under it afterwards.
+        await flow.settleStore()
+        let renames = store.adoptRenamedFeeds(fresh.feeds, disabled: fresh.disabledFeeds, logger: logger)
         let states = await flow.states(of: touched)
         var added: [String] = [], changed = 0
         // A renamed feed is the same feed (its state and documents moved to its new name).

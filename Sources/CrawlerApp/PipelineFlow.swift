@@ -138,6 +138,16 @@ public final class PipelineFlow {
         submitted[feed.name] != nil || held[feed.name] != nil || submittedURLs[feed.url, default: 0] > 0
     }
 
+    /// Writes the store's batches, the one gathering and those in flight: the store has one owner at a time,
+    /// and a reload's renames write to it. (Written beside a batch on the writer's thread, the
+    /// renames left the index malformed.)
+    public func settleStore() async {
+        // The batch still gathering too: written after the renames, its states and documents
+        // went in under names that were no more.
+        if !batch.isEmpty { await flush() }
+        deliver(await writer.finishAll())
+    }
+
     /// Feeds a reload removed, renamed or changed, as they were submitted: those still waiting for
     /// a transfer are not fetched, and the answer of one already under way is thrown away when it
     /// comes; none of them is stored or reported. (Stored under its old name or settings, the

@@ -168,6 +168,35 @@ import Testing
         #expect(storedBodies().contains("the body of healthy"))
     }
 
+    /// A feed renamed at each of six reloads while its fetches were under way left the index
+    /// malformed ("database disk image is malformed" in `store verify`): the renames were written
+    /// beside the writer's batches on another thread. Its state also stayed behind under an old
+    /// name, a feed `status` listed as removed.
+    @Test func renamesAtReloadsDuringFetchesKeepTheIndexWhole() throws {
+        let server = try LoopbackHTTPServer { request in
+            let name = String(request.path.dropFirst().prefix { $0 != "." })
+            guard name == "renamed" else { return ServedResponse(text: Self.channel(name)) }
+            let items = (1...3).map { "<item><title>r\($0)</title><guid>r\($0)</guid><description>renamed body \($0)</description></item>" }
+            return ServedResponse(text: "<rss version=\"2.0\"><channel><title>r</title>\(items.joined())</channel></rss>", delay: 0.4)
+        }
+        try write([("n0", server.url("/renamed.xml")), ("healthy", server.url("/healthy.xml"))], interval: "1s")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        #expect(!daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "n0" }.isEmpty)
+        for step in 1...6 {
+            try write([("n\(step)", server.url("/renamed.xml")), ("healthy", server.url("/healthy.xml"))], interval: "1s")
+            daemon.signal(SIGHUP)
+            usleep(1_300_000)
+        }
+        #expect(daemon.terminate().status == 0)
+        let verify = try CrawlerProcess.run(["store", "verify"], in: folder.path)
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        let status = try CrawlerProcess.run(["status"], in: folder.path)
+        #expect(!(0...5).contains { status.stdout.contains("n\($0) ") }, "\(status.stdout)")
+        #expect(storedBodies().contains("the body of healthy"))
+        #expect(storedBodies().components(separatedBy: "renamed body 1").count == 2)
+    }
+
     /// Renamed while its items' pages were being fetched (`full_content`), a feed's documents were
     /// stored and reported under the old name, and the new name's count stayed at 0.
     @Test func aFeedRenamedWhileItsPagesAreFetchedIsStoredUnderItsNewName() throws {
