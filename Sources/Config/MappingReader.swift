@@ -136,8 +136,16 @@ struct MappingReader {
 
     /// A file's path. No path holds a control character, and the system reads one only up to its
     /// first NUL: `store: "./st\0ore"` was reported as `st\u0000ore` and written into `./st`.
+    /// An empty one was taken as the folder feeds.yaml is in, and `~/x` as a folder named `~`.
     func path(_ key: String) throws(ConfigError) -> String? {
         guard let text = try string(key) else { return nil }
+        if text.trimmingSpaces().isEmpty {
+            throw parser.error(at: node(key)!, key: qualified(key), "is empty; name a file or folder")
+        }
+        if text.hasPrefix("~") {
+            throw parser.error(at: node(key)!, key: qualified(key),
+                               "'\(TerminalText.oneLine(text))' starts with ~, which only a shell expands; write the whole path")
+        }
         guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
         throw parser.error(at: node(key)!, key: qualified(key),
                            "'\(TerminalText.oneLine(text))' holds a control character, which no path can hold")

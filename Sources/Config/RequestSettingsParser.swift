@@ -143,11 +143,24 @@ struct RequestSettingsParser {
             }
             return BasicAuth(username: username, password: .literal(password))
         case (nil, let variable?):
+            // A NUL in the name read another variable (the system stops there), whose secret was sent;
+            // a line break forged a line of the summary. A name as shells write one, or nothing.
+            guard Self.isVariableName(variable) else {
+                throw parser.error(at: auth.node("password_env") ?? node, key: "\(key).password_env",
+                                   "'\(TerminalText.oneLine(variable))' is no environment variable's name "
+                                   + "(letters, digits and _, not starting with a digit)")
+            }
             return BasicAuth(username: username, password: .environment(variable))
         default:
             throw parser.error(at: node, key: key, "needs exactly one of password: or password_env: "
                                + "(the name of an environment variable holding the password)")
         }
+    }
+
+    static func isVariableName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return false }
+        return name.utf8.allSatisfy { $0 == UInt8(ascii: "_") || ($0 | 0x20 >= UInt8(ascii: "a") && $0 | 0x20 <= UInt8(ascii: "z"))
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 
     /// `proxy:` (per feed, or global): a URL whose host and port can be read (libcurl's error for

@@ -33,11 +33,12 @@ extension MappingReader {
                                "'\(text)' is neither a count (keep: 500) nor an age (keep: 90d, 12h) "
                                + "nor a list of rules (keep: [{title: \"(?i)markets\"}])")
         }
-        // `keep: 6m` (six months meant) forgot every post older than six minutes, for good.
-        guard seconds >= 3600 else {
+        // `keep: 6m` (six months meant) forgot every post older than six minutes, for good, and
+        // `keep: 120m` kept two hours. Minutes and seconds are no age to keep posts for.
+        guard seconds >= 3600, !text.contains(where: { $0 == "m" || $0 == "s" }) else {
             throw parser.error(at: node(key)!, key: qualified(key),
-                               "'\(text)' keeps \(text.hasSuffix("m") ? "minutes" : "less than an hour") of posts; an age to keep "
-                               + "is hours, days or weeks (keep: 12h, 90d, 26w; months as days: 180d)")
+                               "'\(text)' is minutes or seconds of posts; an age to keep is hours, days or weeks "
+                               + "(keep: 12h, 90d, 26w; months as days: 180d)")
         }
         try refuseBeyondMaximum(key, text, seconds)
         return .within(seconds: seconds)

@@ -30,6 +30,22 @@ import Testing
         #expect(folder.files(under: "st").isEmpty && folder.files(under: "store").isEmpty)
     }
 
+    /// Round 33: a NUL in `password_env:` read another variable (the system stops at it), whose
+    /// secret was sent; a line break in it forged a line of the summary. An empty path was taken
+    /// as the folder feeds.yaml is in, and `~` as a folder named `~`.
+    @Test func aVariableNameOrPathThatIsNoneIsRefusedWithItsLine() throws {
+        try refused("store: ./store\nfeeds:\n  - url: SERVER/healthy\n    basic_auth: {username: u, password_env: \"HOME\\0X\"}\n",
+                    with: "feeds.yaml:4: feeds[0].basic_auth.password_env: 'HOME\\u0000X' is no environment variable's name "
+                        + "(letters, digits and _, not starting with a digit)")
+        try refused("store: ./store\nfeeds:\n  - url: SERVER/healthy\n    basic_auth: {username: u, password_env: \"\"}\n",
+                    with: "feeds.yaml:4: feeds[0].basic_auth.password_env: '' is no environment variable's name "
+                        + "(letters, digits and _, not starting with a digit)")
+        try refused("store: \"\"\nfeeds:\n  - url: SERVER/healthy\n",
+                    with: "feeds.yaml:1: store: is empty; name a file or folder")
+        try refused("store: \"~/st\"\nfeeds:\n  - url: SERVER/healthy\n",
+                    with: "feeds.yaml:1: store: '~/st' starts with ~, which only a shell expands; write the whole path")
+    }
+
     /// `min_interval: 2h` over `max_interval: 1h` passed `check` with `feeds: []`, and with feeds was
     /// blamed on the first feed's line as `feeds[0].min_interval`.
     @Test func globalIntervalBoundsTheWrongWayRoundAreRefusedAtTheirOwnLine() throws {

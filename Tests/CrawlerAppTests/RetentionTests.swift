@@ -112,7 +112,7 @@ import Testing
     /// `keep: 500.0` was read as 500 seconds: `check` called it valid, and the next fetch forgot
     /// every document older than eight minutes, for good. A number with a point is neither a
     /// count nor an age: refused with its line, the store untouched.
-    @Test(arguments: ["500.0", "1.5", "30.", ".5", "6m", "500s", "0.4s", "59m", "0.0001d"])
+    @Test(arguments: ["500.0", "1.5", "30.", ".5", "6m", "500s", "0.4s", "59m", "0.0001d", "120m", "1d60m"])
     func aKeepWithADecimalPointIsRefusedAndForgetsNothing(value: String) throws {
         let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: [])) }
         let farm = FeedFarm(feeds: 1, itemsPerFeed: 3)
