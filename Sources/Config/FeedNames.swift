@@ -51,8 +51,12 @@ public enum FeedNames {
     /// Unicode's format characters (category Cf): zero-width spaces and joiners, bidi marks, the
     /// byte order mark, the soft hyphen. Nothing on screen shows them, so a name holding one reads
     /// as the name without it. (An emoji joined by ZWJ is refused with them.)
+    /// So are the other characters Unicode has renderers ignore (the combining grapheme joiner,
+    /// Hangul fillers, Khmer's inherent vowels), but for variation selectors, which pick how an
+    /// emoji or ideograph beside them is drawn.
     public static func isFormat(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.generalCategory == .format
+        let variationSelector = (0xFE00...0xFE0F).contains(scalar.value) || (0xE0100...0xE01EF).contains(scalar.value)
+        return scalar.properties.generalCategory == .format || (scalar.properties.isDefaultIgnorableCodePoint && !variationSelector)
     }
 
     static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {

@@ -30,6 +30,12 @@ import Testing
         try refused("  - url: http://127.0.0.1:9/a\n    name: news\n  - url: http://127.0.0.1:9/b\n    name: \"ne\\u200bws\"\n",
                     with: "feeds.yaml:6: feeds[1].name: 'ne\\u200bws' holds an invisible character (U+200B); "
                         + "write the name without it")
+        // Round 33: other characters renderers ignore (the combining grapheme joiner, a Hangul filler).
+        for (hidden, code) in [("\\u034f", "034F"), ("\\u3164", "3164")] {
+            try refused("  - url: http://127.0.0.1:9/a\n    name: news\n  - url: http://127.0.0.1:9/b\n    name: \"ne\(hidden)ws\"\n",
+                        with: "feeds.yaml:6: feeds[1].name: 'ne\(hidden)ws' holds an invisible character "
+                            + "(U+\(code)); write the name without it")
+        }
         // NFC and NFD spellings of one name were already one name: still.
         try refused("  - url: http://127.0.0.1:9/a\n    name: \"caf\\u00e9\"\n  - url: http://127.0.0.1:9/b\n    name: \"CAFE\\u0301\"\n",
                     with: "feeds.yaml:5: feeds[1].name: name 'CAFÉ' is already used by the feed on line 3 (as 'café'); "
