@@ -77,7 +77,8 @@ struct AtomAdapter {
             item.link = URLResolver.resolve(source, against: base)
         }
         let content = contentElement.map(AtomText.html(of:)) ?? ""
-        let summary = element.first("summary", in: atom).map(AtomText.html(of:))
+        let summaryElement = element.first("summary", in: atom)
+        let summary = summaryElement.map(AtomText.html(of:))
         let usesContent = !BodyField.showsNothing(content)
         item.contentHTML = usesContent ? content : summary ?? content
         if usesContent { item.summary = summary.flatMap(FieldText.nonEmpty) }
@@ -92,7 +93,9 @@ struct AtomAdapter {
             item.contentHTML = body
             item.bodyIsDescription = true
         }
-        item.baseURL = element.base ?? item.link ?? FieldText.nonEmpty(feedURL)
+        // The xml:base in effect where the body is written (`<content xml:base="…">` names its own).
+        let body = usesContent ? contentElement : summaryElement
+        item.baseURL = body?.base ?? element.base ?? item.link ?? FieldText.nonEmpty(feedURL)
         return item
     }
 

@@ -95,4 +95,21 @@ import Testing
                                + "http://rel.example.com/2025/12/post/c.jpg?w=1,2 3x\""), "\(posts)")
         #expect(posts.contains("poster=\"http://rel.example.com/2025/12/post/poster.jpg\""), "\(posts)")
     }
+
+    /// An `xml:base` on Atom's `<content>` was passed over for the entry's or the feed's.
+    @Test func anXMLBaseOnAtomContentResolvesItsLinks() throws {
+        let posts = try rendered("""
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://blog.example.org/base/"><title>B</title><id>urn:x</id><updated>2025-12-01T10:00:00Z</updated>
+            <entry><title>xhtml</title><id>e1</id><updated>2025-12-02T10:00:00Z</updated><link href="posts/one.html"/>
+             <content type="xhtml" xml:base="http://cdn.example.org/c/"><div xmlns="http://www.w3.org/1999/xhtml"><p><a href="rel/link.html">link</a> <img src="img/a.png"/></p></div></content></entry>
+            <entry><title>html</title><id>e3</id><updated>2025-12-02T10:00:00Z</updated><link href="three"/>
+             <content type="html" xml:base="../other/">&lt;img src="pic.jpg"&gt;</content></entry>
+            <entry><title>plain</title><id>e4</id><updated>2025-12-02T10:00:00Z</updated><content type="html">&lt;img src="own.jpg"&gt;</content></entry>
+            </feed>
+            """)
+        #expect(posts.contains("http://cdn.example.org/c/img/a.png") && posts.contains("http://cdn.example.org/c/rel/link.html"), "\(posts)")
+        #expect(posts.contains("http://blog.example.org/other/pic.jpg"), "\(posts)")
+        #expect(posts.contains("http://blog.example.org/base/own.jpg"), "\(posts)")
+    }
 }

@@ -49,7 +49,7 @@ import Testing
         #expect(streamed.events == events(of: Array(text.utf8), fromStream: false).events)
         let feed = try Fixture.parse(text: text)
         #expect(feed.items.map(\.link) == ["https://example.org/blog/posts/1.html", "https://example.org/blog/2.html"])
-        #expect(feed.items.first?.bodyImage == "https://example.org/blog/posts/a.png")  // the entry's base
+        #expect(feed.items.first?.bodyImage == "https://example.org/blog/img/a.png")  // the content's own base
     }
 
     @Test func ampersandsInAttributesAreDecodedOnce() throws {
