@@ -177,6 +177,7 @@ public struct ConfigParser: Sendable {
         let own = try IntervalBounds.read(reader, over: bounds)
         feed.minInterval = own.low?.seconds
         feed.maxInterval = own.high?.seconds
+        try own.refuseAgainstDefaults(interval: feed.interval, reader)
         feed.itemCategories = try reader.bool("item_categories") ?? false
         feed.sanitize = try reader.bool("sanitize") ?? true
         feed.verifyTLS = try reader.bool("tls_verify") ?? true

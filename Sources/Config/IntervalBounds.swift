@@ -28,6 +28,27 @@ struct IntervalBounds {
                                   + "min_interval (\(low.text), line \(low.line)); the bounds are the wrong way round")
     }
 
+    /// One bound written against the other's default (`PollBounds`: the smaller of `interval`
+    /// and 5m below, the larger of `interval` and 1d above): `max_interval: 1m` alone was taken,
+    /// and the feed polled every twenty minutes.
+    func refuseAgainstDefaults(interval: Double, _ reader: MappingReader) throws(ConfigError) {
+        let low = self.low?.seconds ?? min(interval, 300), high = self.high?.seconds ?? max(interval, 86_400)
+        guard low > high else { return }
+        // The bound that was written (here, or globally) against the other's default.
+        let (key, bound) = self.high == nil ? ("min_interval", self.low) : ("max_interval", self.high)
+        guard let bound else { return }
+        let written = reader.node(key) != nil ? reader.qualified(key) : key
+        let other = self.high == nil ? "max_interval's default for this feed (\(Self.words(high)), the larger of interval and 1d)"
+            : "min_interval's default for this feed (\(Self.words(low)), the smaller of interval and 5m)"
+        throw reader.parser.error(line: bound.line, key: written, "'\(bound.text)' is \(self.high == nil ? "longer" : "shorter") "
+                                  + "than \(other); set \(self.high == nil ? "max_interval" : "min_interval"): too")
+    }
+
+    private static func words(_ seconds: Double) -> String {
+        seconds >= 86_400 && seconds.truncatingRemainder(dividingBy: 86_400) == 0 ? "\(Int(seconds / 86_400))d"
+            : seconds >= 60 && seconds.truncatingRemainder(dividingBy: 60) == 0 ? "\(Int(seconds / 60))m" : "\(Int(seconds))s"
+    }
+
     private static func bound(_ reader: MappingReader, _ key: String) throws(ConfigError) -> Bound? {
         guard let seconds = try reader.wait(key, atLeastASecond: true), let node = reader.node(key) else { return nil }
         return Bound(seconds: seconds, text: (try reader.string(key) ?? "").trimmingSpaces(), line: node.mark?.line ?? 0)

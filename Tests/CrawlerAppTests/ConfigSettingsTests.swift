@@ -30,6 +30,17 @@ import Testing
         #expect(folder.files(under: "st").isEmpty && folder.files(under: "store").isEmpty)
     }
 
+    /// Round 33: `adaptive: true, max_interval: 1m` alone was taken, and the feed polled every
+    /// twenty minutes: min_interval's default (5m) was above it. The same for a minimum alone.
+    @Test func aBoundAgainstTheOthersDefaultIsRefused() throws {
+        try refused("store: ./store\nfeeds:\n  - url: SERVER/healthy\n    adaptive: true\n    max_interval: 1m\n",
+                    with: "feeds.yaml:5: feeds[0].max_interval: '1m' is shorter than min_interval's default for this feed "
+                        + "(5m, the smaller of interval and 5m); set min_interval: too")
+        try refused("store: ./store\nmin_interval: 2d\nfeeds:\n  - url: SERVER/healthy\n",
+                    with: "feeds.yaml:2: min_interval: '2d' is longer than max_interval's default for this feed "
+                        + "(1d, the larger of interval and 1d); set max_interval: too")
+    }
+
     /// Round 33: a NUL in `password_env:` read another variable (the system stops at it), whose
     /// secret was sent; a line break in it forged a line of the summary. An empty path was taken
     /// as the folder feeds.yaml is in, and `~` as a folder named `~`.
@@ -71,7 +82,9 @@ import Testing
             try refused("store: ./store\nfeeds:\n  - url: SERVER/healthy\n    \(key): 36500d\n",
                         with: "feeds.yaml:4: feeds[0].\(key): '36500d' is longer than 3650d (ten years), the longest wait the scheduler keeps")
         }
-        try folder.write("store: ./store\n\(key): 3650d\nfeeds:\n  - url: http://127.0.0.1:9/feed\n", to: "feeds.yaml")
+        // A minimum of ten years needs a maximum as long (its default is a day).
+        let maximum = key == "min_interval" ? "max_interval: 3650d\n" : ""
+        try folder.write("store: ./store\n\(key): 3650d\n\(maximum)feeds:\n  - url: http://127.0.0.1:9/feed\n", to: "feeds.yaml")
         let check = try crawler(["check"])
         #expect(check.status == 0, "\(check.stderr)")
     }
