@@ -56,6 +56,7 @@ public enum FeedNames {
     /// emoji or ideograph beside them is drawn.
     public static func isFormat(_ scalar: Unicode.Scalar) -> Bool {
         let variationSelector = (0xFE00...0xFE0F).contains(scalar.value) || (0xE0100...0xE01EF).contains(scalar.value)
+            || (0x180B...0x180D).contains(scalar.value) || scalar.value == 0x180F  // Mongolian's
         return scalar.properties.generalCategory == .format || (scalar.properties.isDefaultIgnorableCodePoint && !variationSelector)
     }
 

@@ -55,12 +55,14 @@ struct BodyRewriter {
         for attribute in tag.attributes {
             let isSourceSet = attribute.name == "srcset"
             if isSourceSet || Self.urlAttributes.contains(attribute.name), let valueRange = attribute.valueRange {
-                let value = String(decoding: bytes[valueRange], as: UTF8.self)
+                // As a browser reads the value: `&#47;a.jpg` is `/a.jpg`, `&#44;` a candidate's comma.
+                let raw = bytes[valueRange]
+                let value = raw.contains(UInt8(ascii: "&")) ? EntityDecoder.html.decode(raw) : String(decoding: raw, as: UTF8.self)
                 let wanted = attribute.name == "src" ? lazySource ?? value : value
                 let absolute = isSourceSet ? (base == nil ? value : SourceSet.resolving(value, with: absoluteURL)) : absoluteURL(wanted)
                 guard absolute != value else { continue }
                 output += bytes[cursor..<valueRange.lowerBound]
-                output += Array(absolute.utf8)
+                output += Self.attributeText(absolute, quotedBy: valueRange.lowerBound > 0 ? bytes[valueRange.lowerBound - 1] : 0)
                 cursor = valueRange.upperBound
             }
         }
@@ -82,6 +84,24 @@ struct BodyRewriter {
             }
         }
         output += bytes[cursor..<tag.range.upperBound]
+        return output
+    }
+
+    /// A value written back into its attribute: `&` as `&amp;`, the quote around it escaped, and,
+    /// in a value without quotes, whatever would end it (a `srcset`'s spaces) as references.
+    static func attributeText(_ value: String, quotedBy quote: UInt8) -> [UInt8] {
+        let quoted = quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'")
+        var output: [UInt8] = []
+        output.reserveCapacity(value.utf8.count)
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): output += "&amp;".utf8
+            case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "="),
+                 UInt8(ascii: "`"), 0x20, 0x09, 0x0A, 0x0C, 0x0D:
+                if quoted && byte != quote { output.append(byte) } else { output += Array("&#\(byte);".utf8) }
+            default: output.append(byte)
+            }
+        }
         return output
     }
 

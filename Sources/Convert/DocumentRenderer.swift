@@ -102,9 +102,20 @@ public struct DocumentRenderer: Sendable {
     /// a file name was skipped for the next candidate, and the post lost its picture. A URL with
     /// a control character or no host is none.
     static func headerImage(_ value: String) -> String? {
-        guard value.utf8.contains(where: { encodedInImages[$0] != nil }) else { return isPlainWebURL(value) ? value : nil }
+        guard value.utf8.contains(where: { encodedInImages[$0] != nil || $0 >= 0x80 }) else { return isPlainWebURL(value) ? value : nil }
         var output: [UInt8] = []
-        for byte in value.utf8 { output += encodedInImages[byte].map { Array($0.utf8) } ?? [byte] }
+        for scalar in value.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F { return nil }  // an ASCII control: no URL
+            // White space and controls beyond ASCII (NBSP, U+2028, NEL, bidi overrides): encoded too,
+            // or a theme shows them, and YAML's line breaks become spaces.
+            if scalar.properties.isWhitespace || TerminalText.isUnsafe(scalar) || scalar.properties.generalCategory == .format {
+                output += scalar.utf8.flatMap { Array("%\(String($0, radix: 16, uppercase: true))".utf8) }
+            } else if scalar.isASCII, let encoded = encodedInImages[UInt8(scalar.value)] {
+                output += Array(encoded.utf8)
+            } else {
+                output += Array(scalar.utf8)
+            }
+        }
         let encoded = String(decoding: output, as: UTF8.self)
         // A host, not an encoded space where it should be (`https:// `).
         let host = encoded.utf8.drop { $0 != UInt8(ascii: ":") }.dropFirst(3).first ?? 0

@@ -12,9 +12,16 @@ public enum TerminalText {
         }
     }
 
-    /// `\u001b` for ESC: what JSON would write, so escaped JSON output stays the same JSON.
+    /// `\u001b` for ESC: what JSON would write, so escaped JSON output stays the same JSON. Past
+    /// U+FFFF, JSON's surrogate pair: `\ue0041b` read as U+E0041 and `b`, or U+E004 and `1b`.
     public static func escape(_ scalar: Unicode.Scalar) -> String {
-        let digits = String(scalar.value, radix: 16)
+        guard scalar.value > 0xFFFF else { return fourDigits(scalar.value) }
+        let offset = scalar.value - 0x10000
+        return fourDigits(0xD800 + (offset >> 10)) + fourDigits(0xDC00 + (offset & 0x3FF))
+    }
+
+    private static func fourDigits(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16)
         return "\\u" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 

@@ -94,8 +94,10 @@ struct AtomAdapter {
             item.bodyIsDescription = true
         }
         // The xml:base in effect where the body is written (`<content xml:base="…">` names its own).
+        // A base that is no web URL (`javascript:`, `file:`) is passed over for the next.
         let body = usesContent ? contentElement : summaryElement
-        item.baseURL = body?.base ?? element.base ?? item.link ?? FieldText.nonEmpty(feedURL)
+        item.baseURL = [body?.base, element.base, item.link].lazy.compactMap { URLResolver.webBase($0) }.first
+            ?? element.base ?? item.link ?? FieldText.nonEmpty(feedURL)
         return item
     }
 

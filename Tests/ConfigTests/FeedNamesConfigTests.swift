@@ -5,6 +5,12 @@ import Testing
 @Suite struct FeedNamesConfigTests: ParsesConfig {
     let parser = Self.testParser
 
+    /// Variation selectors pick how the character before them is drawn: an emoji's, Mongolian's.
+    @Test(arguments: ["I \u{2764}\u{FE0F} news", "\u{1820}\u{180B} mongol", "\u{845B}\u{E0100}"])
+    func variationSelectorsAreNoInvisibleCharacters(name: String) {
+        #expect(FeedNames.problem(with: name) == nil)
+    }
+
     @Test(arguments: ["news ", " news", "news\u{A0}", "\u{3000}news", "news\u{2003}"])
     func whiteSpaceAtEitherEndIsRefused(name: String) {
         #expect(FeedNames.problem(with: name)?.contains("begins or ends with white space") == true)

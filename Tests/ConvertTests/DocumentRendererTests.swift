@@ -190,6 +190,9 @@ import Testing
         #expect(DocumentRenderer.headerImage("https://x.example/a b (1).png") == "https://x.example/a%20b%20%281%29.png")
         #expect(DocumentRenderer.headerImage("https://x.example/a'onerror='x") == "https://x.example/a%27onerror=%27x")
         #expect(DocumentRenderer.headerImage("https://x.example/a\"><script>") == "https://x.example/a%22%3E%3Cscript%3E")
+        // Round 34: white space and controls beyond ASCII are encoded too (YAML made a line break a space).
+        #expect(DocumentRenderer.headerImage("https://x.example/a\u{2028}b\u{A0}c\u{202E}.png")
+            == "https://x.example/a%E2%80%A8b%C2%A0c%E2%80%AE.png")
         for hostile in ["javascript:alert(1)", "https://x.example/a\n---\nb", "https:// ", "//x.example/a b.png"] {
             #expect(DocumentRenderer.headerImage(hostile) == nil, "\(hostile)")
         }

@@ -32,6 +32,17 @@ import Testing
             """)
         #expect(rss.contains("The real description 1") && rss.contains("The real description 2"), "\(rss)")
         #expect(!rss.contains("not this one"), "an image is something to show: \(rss)")
+        // Round 34: a no-break space, and elements the sanitizer removes, show nothing either.
+        let hidden = try rendered("""
+            <?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>CE</title>
+            <item><title>nbsp</title><guid>h1</guid><description>Fallback one</description><content:encoded><![CDATA[<p>&nbsp;</p>]]></content:encoded></item>
+            <item><title>svg</title><guid>h2</guid><description>Fallback two</description><content:encoded><![CDATA[<svg><text>Hi</text></svg>]]></content:encoded></item>
+            <item><title>script</title><guid>h3</guid><description>Fallback three</description><content:encoded><![CDATA[<script>x()</script>]]></content:encoded></item>
+            <item><title>text</title><guid>h4</guid><description>not the fallback</description><content:encoded><![CDATA[<p>&amp; caf\u{E9}</p>]]></content:encoded></item>
+            </channel></rss>
+            """)
+        for word in ["Fallback one", "Fallback two", "Fallback three"] { #expect(hidden.contains(word), "\(word): \(hidden)") }
+        #expect(!hidden.contains("not the fallback"), "\(hidden)")
         let atom = try rendered("""
             <?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>urn:a</id><updated>2025-12-01T10:00:00Z</updated>
             <entry><title>q</title><id>q1</id><updated>2025-12-01T10:00:00Z</updated><content type="html">
@@ -94,6 +105,18 @@ import Testing
         #expect(posts.contains("srcset=\"http://rel.example.com/2025/12/post/a.jpg 1x, http://rel.example.com/b.jpg 2x,"
                                + "http://rel.example.com/2025/12/post/c.jpg?w=1,2 3x\""), "\(posts)")
         #expect(posts.contains("poster=\"http://rel.example.com/2025/12/post/poster.jpg\""), "\(posts)")
+        // Round 34: values are read as a browser reads them, entities decoded (`&#47;` is `/`, `&#44;` a comma).
+        let encoded = try rendered("""
+            <?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>REL</title>
+            <item><title>rel</title><link>https://ex.org/dir/post</link><guid>r2</guid><content:encoded><![CDATA[<p>\
+            <img src="&#47;a.jpg" srcset="/a.jpg 1x&#44; /b.jpg 2x"><video poster="&#x2f;&#x2f;cdn.example/p.jpg"></video>\
+            <a href="?p=1&amp;q=2">x</a></p>]]></content:encoded></item>
+            </channel></rss>
+            """)
+        #expect(encoded.contains("src=\"https://ex.org/a.jpg\""), "\(encoded)")
+        #expect(encoded.contains("srcset=\"https://ex.org/a.jpg 1x, https://ex.org/b.jpg 2x\""), "\(encoded)")
+        #expect(encoded.contains("poster=\"https://cdn.example/p.jpg\""), "\(encoded)")
+        #expect(encoded.contains("href=\"https://ex.org/dir/post?p=1&amp;q=2\""), "\(encoded)")
     }
 
     /// An `xml:base` on Atom's `<content>` was passed over for the entry's or the feed's.
@@ -111,5 +134,13 @@ import Testing
         #expect(posts.contains("http://cdn.example.org/c/img/a.png") && posts.contains("http://cdn.example.org/c/rel/link.html"), "\(posts)")
         #expect(posts.contains("http://blog.example.org/other/pic.jpg"), "\(posts)")
         #expect(posts.contains("http://blog.example.org/base/own.jpg"), "\(posts)")
+        // Round 34: a base that is no web URL is passed over for the next one.
+        let scripted = try rendered("""
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://feed.example/base/"><title>B</title><id>urn:y</id><updated>2025-12-01T10:00:00Z</updated>
+            <entry><title>js</title><id>e6</id><updated>2025-12-02T10:00:00Z</updated>
+             <content type="html" xml:base="javascript:alert(1)//">&lt;img src="a.jpg"&gt;</content></entry></feed>
+            """)
+        #expect(scripted.contains("src=\"https://feed.example/base/a.jpg\""), "\(scripted)")
     }
 }
