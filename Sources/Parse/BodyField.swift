@@ -19,13 +19,34 @@ enum BodyField {
                 if startsHiddenElement(bytes[bytes.index(after: index)...]) { return showsNothingRead(html) }
                 inTag = true
             } else if byte == UInt8(ascii: "&") || byte >= 0x80 {
-                return showsNothingRead(html)
+                // `&nbsp;`, a no-break or zero-width space: nothing yet. Any other letter shows.
+                guard let length = invisibleLength(bytes[index...], reference: byte == UInt8(ascii: "&")) else { return false }
+                index = bytes.index(index, offsetBy: length)
+                continue
             } else if !(byte == 0x20 || (0x09...0x0D).contains(byte)) {
                 return false
             }
             index = bytes.index(after: index)
         }
         return !showsMedia(Array(bytes))
+    }
+
+    /// How many bytes the character reference or UTF-8 character at the start of `rest` takes, when
+    /// it shows nothing (white space, a zero-width character); nil when it shows.
+    private static func invisibleLength(_ rest: Substring.UTF8View.SubSequence, reference: Bool) -> Int? {
+        let length: Int
+        let text: String
+        if reference {
+            guard let end = rest.prefix(12).firstIndex(of: UInt8(ascii: ";")) else { return nil }
+            length = rest.distance(from: rest.startIndex, to: end) + 1
+            text = EntityDecoder.html.decode(Array(rest.prefix(length)))
+        } else {
+            let lead = rest[rest.startIndex]
+            length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+            text = String(decoding: Array(rest.prefix(length)), as: UTF8.self)
+        }
+        let shows = text.unicodeScalars.contains { !($0.properties.isWhitespace || invisible.contains($0.value)) }
+        return shows ? nil : length
     }
 
     /// The text a reader sees, entities decoded, without the elements the sanitizer removes.
