@@ -56,8 +56,10 @@ struct BodyRewriter {
             let isSourceSet = attribute.name == "srcset"
             if isSourceSet || Self.urlAttributes.contains(attribute.name), let valueRange = attribute.valueRange {
                 // As a browser reads the value: `&#47;a.jpg` is `/a.jpg`, `&#44;` a candidate's comma.
+                // (A value starting with its scheme is absolute, its `&amp;`s and all: most are.)
                 let raw = bytes[valueRange]
-                let value = raw.contains(UInt8(ascii: "&")) ? EntityDecoder.html.decode(raw) : String(decoding: raw, as: UTF8.self)
+                let decodes = raw.contains(UInt8(ascii: "&")) && (isSourceSet || !Self.startsWithScheme(raw))
+                let value = decodes ? EntityDecoder.html.decode(raw) : String(decoding: raw, as: UTF8.self)
                 let wanted = attribute.name == "src" ? lazySource ?? value : value
                 let absolute = isSourceSet ? (base == nil ? value : SourceSet.resolving(value, with: absoluteURL)) : absoluteURL(wanted)
                 guard absolute != value else { continue }
@@ -85,6 +87,18 @@ struct BodyRewriter {
         }
         output += bytes[cursor..<tag.range.upperBound]
         return output
+    }
+
+    /// `scheme:` at the start, by bytes (`URLResolver.hasScheme` without making a String).
+    private static func startsWithScheme(_ value: ArraySlice<UInt8>) -> Bool {
+        guard let first = value.first, (first | 0x20) >= UInt8(ascii: "a"), (first | 0x20) <= UInt8(ascii: "z") else { return false }
+        for byte in value.dropFirst() {
+            if byte == UInt8(ascii: ":") { return true }
+            let letter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+            guard letter || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "+")
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") else { return false }
+        }
+        return false
     }
 
     /// A value written back into its attribute: `&` as `&amp;`, the quote around it escaped, and,
