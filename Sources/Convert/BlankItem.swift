@@ -18,7 +18,7 @@ public enum BlankItem {
     /// Nothing to show in its title and body text (see `isBlank`): such an item is told from
     /// another by its link or media alone (`ContentHash`).
     public static func isInvisible(_ text: String) -> Bool {
-        text.unicodeScalars.allSatisfy { $0.properties.isWhitespace || invisible.contains($0.value) }
+        text.unicodeScalars.allSatisfy(InvisibleText.isInvisible)
     }
 
     /// The same over UTF-8, stopping at the first visible character (every item's folded text
@@ -30,7 +30,7 @@ public enum BlankItem {
             switch parser.parseScalar(from: &bytes) {
             case .valid(let encoded):
                 let scalar = Unicode.UTF8.decode(encoded)
-                if !(scalar.properties.isWhitespace || invisible.contains(scalar.value)) { return false }
+                if !InvisibleText.isInvisible(scalar) { return false }
             case .emptyInput: return true
             case .error: return false
             }
@@ -44,8 +44,4 @@ public enum BlankItem {
         let lowered = html.lowercased()
         return ["<video", "<audio", "<picture", "<source"].contains { lowered.contains($0) }
     }
-
-    /// Zero-width spaces and joiners, the word joiner, the byte order mark, the soft hyphen, the
-    /// Mongolian vowel separator: none of them is white space to Unicode, and none shows.
-    private static let invisible: Set<UInt32> = [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x180E]
 }

@@ -45,7 +45,7 @@ enum BodyField {
             length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
             text = String(decoding: Array(rest.prefix(length)), as: UTF8.self)
         }
-        let shows = text.unicodeScalars.contains { !($0.properties.isWhitespace || invisible.contains($0.value)) }
+        let shows = text.unicodeScalars.contains { !InvisibleText.isInvisible($0) }
         return shows ? nil : length
     }
 
@@ -53,9 +53,7 @@ enum BodyField {
     private static func showsNothingRead(_ html: String) -> Bool {
         let shown = withoutHiddenElements(Array(html.utf8))
         let text = HTMLText.html.textUTF8(of: String(decoding: shown, as: UTF8.self))
-        let visible = String(decoding: text, as: UTF8.self).unicodeScalars.contains {
-            !($0.properties.isWhitespace || invisible.contains($0.value))
-        }
+        let visible = String(decoding: text, as: UTF8.self).unicodeScalars.contains { !InvisibleText.isInvisible($0) }
         return !visible && !showsMedia(shown)
     }
 
@@ -85,7 +83,4 @@ enum BodyField {
         let lowered = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
         return ["<img", "<video", "<audio", "<picture", "<source"].contains { lowered.firstRange(of: Array($0.utf8)) != nil }
     }
-
-    /// Zero-width spaces and joiners, the word joiner, the byte order mark, the soft hyphen.
-    private static let invisible: Set<UInt32> = [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x180E]
 }
