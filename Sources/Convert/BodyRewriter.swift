@@ -58,13 +58,13 @@ struct BodyRewriter {
                 // As a browser reads the value: `&#47;a.jpg` is `/a.jpg`, `&#44;` a candidate's comma.
                 // (A value starting with its scheme is absolute, its `&amp;`s and all: most are.)
                 let raw = bytes[valueRange]
-                let decodes = raw.contains(UInt8(ascii: "&")) && (isSourceSet || !Self.startsWithScheme(raw))
+                let decodes = raw.contains(UInt8(ascii: "&")) && (isSourceSet || !URLResolver.hasScheme(utf8: raw))
                 let value = decodes ? EntityDecoder.html.decode(raw) : String(decoding: raw, as: UTF8.self)
                 let wanted = attribute.name == "src" ? lazySource ?? value : value
                 let absolute = isSourceSet ? (base == nil ? value : SourceSet.resolving(value, with: absoluteURL)) : absoluteURL(wanted)
                 guard absolute != value else { continue }
                 output += bytes[cursor..<valueRange.lowerBound]
-                output += Self.attributeText(absolute, quotedBy: valueRange.lowerBound > 0 ? bytes[valueRange.lowerBound - 1] : 0)
+                output += HTMLEscaping.attributeValue(absolute, quotedBy: valueRange.lowerBound > 0 ? bytes[valueRange.lowerBound - 1] : 0)
                 cursor = valueRange.upperBound
             }
         }
@@ -86,36 +86,6 @@ struct BodyRewriter {
             }
         }
         output += bytes[cursor..<tag.range.upperBound]
-        return output
-    }
-
-    /// `scheme:` at the start, by bytes (`URLResolver.hasScheme` without making a String).
-    private static func startsWithScheme(_ value: ArraySlice<UInt8>) -> Bool {
-        guard let first = value.first, (first | 0x20) >= UInt8(ascii: "a"), (first | 0x20) <= UInt8(ascii: "z") else { return false }
-        for byte in value.dropFirst() {
-            if byte == UInt8(ascii: ":") { return true }
-            let letter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
-            guard letter || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "+")
-                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") else { return false }
-        }
-        return false
-    }
-
-    /// A value written back into its attribute: `&` as `&amp;`, the quote around it escaped, and,
-    /// in a value without quotes, whatever would end it (a `srcset`'s spaces) as references.
-    static func attributeText(_ value: String, quotedBy quote: UInt8) -> [UInt8] {
-        let quoted = quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'")
-        var output: [UInt8] = []
-        output.reserveCapacity(value.utf8.count)
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): output += "&amp;".utf8
-            case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "="),
-                 UInt8(ascii: "`"), 0x20, 0x09, 0x0A, 0x0C, 0x0D:
-                if quoted && byte != quote { output.append(byte) } else { output += Array("&#\(byte);".utf8) }
-            default: output.append(byte)
-            }
-        }
         return output
     }
 

@@ -36,6 +36,30 @@ public enum HTMLEscaping {
         return escaped.utf8.contains(UInt8(ascii: "'")) ? escaped.replacing("'", with: "&#39;") : escaped
     }
 
+    /// A value written back into an attribute whose value was enclosed by `quote` (0 for none):
+    /// `&` as `&amp;`, the enclosing quote escaped, and, in a value without quotes, whatever would
+    /// end it (a `srcset`'s spaces) as references. By bytes: a quote followed by a combining mark
+    /// is one Character, and must still not end the value.
+    public static func attributeValue(_ value: String, quotedBy quote: UInt8) -> [UInt8] {
+        let quoted = quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'")
+        var output: [UInt8] = []
+        output.reserveCapacity(value.utf8.count)
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): output += "&amp;".utf8
+            case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "="),
+                 UInt8(ascii: "`"), 0x20, 0x09, 0x0A, 0x0C, 0x0D:
+                if quoted && byte != quote {
+                    output.append(byte)
+                } else {
+                    output += byte == UInt8(ascii: "\"") ? Array("&quot;".utf8) : Array("&#\(byte);".utf8)
+                }
+            default: output.append(byte)
+            }
+        }
+        return output
+    }
+
     private static func escaped(_ text: String, quotes: Bool) -> String {
         var copy = text
         let escaped = copy.withUTF8 { input -> String? in

@@ -40,9 +40,14 @@ public enum URLResolver {
 
     /// True when `text` starts with `scheme:`.
     public static func hasScheme(_ text: String) -> Bool {
+        hasScheme(utf8: text.utf8)
+    }
+
+    /// The same over bytes (an attribute's value, before it is made a String).
+    public static func hasScheme<Bytes: Sequence<UInt8>>(utf8 bytes: Bytes) -> Bool {
         // Bytes, not Characters: this runs for every link of every item.
         var length = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             if byte == UInt8(ascii: ":") { return length > 0 }
             let isLetter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
             let isOther = (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "+")

@@ -18,28 +18,12 @@ public enum ContentLinks {
                 guard !trimmed.isEmpty, !URLResolver.hasScheme(trimmed) else { continue }
                 let absolute = URLResolver.resolve(trimmed, against: base)
                 output.append(contentsOf: bytes[copiedUpTo..<range.lowerBound])
-                output.append(contentsOf: escaped(absolute, quotedBy: range.lowerBound > 0 ? bytes[range.lowerBound - 1] : 0))
+                output.append(contentsOf: HTMLEscaping.attributeValue(absolute, quotedBy: range.lowerBound > 0 ? bytes[range.lowerBound - 1] : 0))
                 copiedUpTo = range.upperBound
             }
         }
         guard copiedUpTo > 0 else { return html }
         output.append(contentsOf: bytes[copiedUpTo...])
         return String(decoding: output, as: UTF8.self)
-    }
-
-    /// The URL as an attribute value again: `&` escaped, and the quote that encloses it. By bytes:
-    /// a quote followed by a combining mark is one Character, and must still not end the value.
-    private static func escaped(_ url: String, quotedBy quote: UInt8) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(url.utf8.count)
-        for byte in url.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): output += "&amp;".utf8
-            case UInt8(ascii: "'") where quote == byte: output += "&#39;".utf8
-            case UInt8(ascii: "\"") where quote == byte: output += "&quot;".utf8
-            default: output.append(byte)
-            }
-        }
-        return output
     }
 }
