@@ -5,6 +5,9 @@ internal import Glibc
 final class SQLiteDatabase {
     private let handle: OpaquePointer
     let path: String
+    /// Rows its statements stepped over in full table scans, so far: tests hold the store's lookups
+    /// to its indexes with it (a scan per document grows with the store).
+    fileprivate(set) var fullScanSteps = 0
 
     /// Read-only connections open by URI: `mode=ro`, or with `immutable`, `immutable=1`, which
     /// reads the file as it is, without the -shm file a WAL database otherwise needs (and cannot
@@ -167,6 +170,7 @@ final class SQLiteStatement {
             case .text(nil), .integer(nil), .real(nil), .blob(nil): sqlite3_bind_null(handle, index)
             }
         }
+        defer { database.fullScanSteps += Int(sqlite3_stmt_status(handle, Int32(SQLITE_STMTSTATUS_FULLSCAN_STEP), 1)) }
         while true {
             let status = sqlite3_step(handle)
             if status == SQLITE_DONE { return }

@@ -143,7 +143,24 @@ import Testing
             try index.database.execute("DROP TABLE readers; DROP TABLE tombstone_scopes; PRAGMA user_version = 13;")
         }
         let index = try DocumentIndex(path: path)
-        #expect(try index.database.integer("PRAGMA user_version") == 14)
+        #expect(try index.database.integer("PRAGMA user_version") == IndexSchema.version)
         #expect(try index.database.integer("SELECT count(*) FROM readers") + index.database.integer("SELECT count(*) FROM tombstone_scopes") == 0)
+    }
+
+    /// Version 15 indexes provenance by document, so a store upgraded looks up a copy's owners as a new one does.
+    @Test func version15IndexesProvenanceByDocument() throws {
+        let path = folder + ".sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let index = try DocumentIndex(path: path)
+            try index.database.execute("DROP INDEX provenance_short; PRAGMA user_version = 14;")
+        }
+        let index = try DocumentIndex(path: path)
+        #expect(try index.database.integer("PRAGMA user_version") == 15)
+        var plan: [String] = []
+        try index.database.prepare("EXPLAIN QUERY PLAN SELECT feed FROM provenance WHERE short = 'a'").run([]) { row in
+            plan.append(row.text(3) ?? "")
+        }
+        #expect(plan.contains { $0.contains("INDEX provenance_short") }, "\(plan)")
     }
 }
