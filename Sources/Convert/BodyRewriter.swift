@@ -59,10 +59,12 @@ struct BodyRewriter {
                 // (A value starting with its scheme is absolute, its `&amp;`s and all: most are.)
                 let raw = bytes[valueRange]
                 let decodes = raw.contains(UInt8(ascii: "&")) && (isSourceSet || !URLResolver.hasScheme(utf8: raw))
-                let value = decodes ? EntityDecoder.html.decode(raw) : String(decoding: raw, as: UTF8.self)
+                let read = decodes ? EntityDecoder.html.decode(raw) : String(decoding: raw, as: UTF8.self)
+                // A srcset's white space separates its candidates; any other value is one URL.
+                let value = isSourceSet ? read : URLText.asRead(read)
                 let wanted = attribute.name == "src" ? lazySource ?? value : value
                 let absolute = isSourceSet ? (base == nil ? value : SourceSet.resolving(value, with: absoluteURL)) : absoluteURL(wanted)
-                guard absolute != value else { continue }
+                guard absolute != read else { continue }
                 output += bytes[cursor..<valueRange.lowerBound]
                 output += HTMLEscaping.attributeValue(absolute, quotedBy: valueRange.lowerBound > 0 ? bytes[valueRange.lowerBound - 1] : 0)
                 cursor = valueRange.upperBound
@@ -71,7 +73,8 @@ struct BodyRewriter {
         if tag.name == "img" {
             var added = ""
             if let lazySource, !tag.attributes.contains(where: { $0.name == "src" }) {
-                added += " src=\"\(LazyImage.quoted(absoluteURL(lazySource)))\""
+                added += " src=\"" + String(decoding: HTMLEscaping.attributeValue(absoluteURL(lazySource), quotedBy: UInt8(ascii: "\"")),
+                                            as: UTF8.self) + "\""
             }
             // Image hosts refuse hot-linked images that carry a Referer.
             if !tag.attributes.contains(where: { $0.name == "referrerpolicy" }) {

@@ -93,10 +93,11 @@ public struct HTMLText: Sendable {
             if tag.attributes.contains(where: { $0.name == "hidden" })
                 || Self.isPixel(width: value("width"), height: value("height"), style: value("style")) { continue }
             if let source = value("data-src") ?? value("data-original") ?? value("data-lazy-src") ?? value("src") {
-                return source
+                let read = URLText.asRead(source)
+                if !read.isEmpty { return read }
             }
-            if let first = value("srcset")?.split(whereSeparator: { $0 == " " || $0 == "," }).first {
-                return String(first)
+            if let first = value("srcset").flatMap(URLText.firstSourceSetURL) {
+                return URLText.asRead(first)
             }
         }
         return nil

@@ -2,9 +2,10 @@
 /// so that relative links in feeds come out the same on every platform.
 public enum URLResolver {
     public static func resolve(_ reference: String, against base: String?) -> String {
-        let trimmed = reference.trimmingASCIISpaces()
+        var trimmed = reference.trimmingASCIISpaces()
         guard let base, !base.isEmpty, !hasScheme(trimmed) else { return trimmed }
         guard let parts = URLParts(base) else { return trimmed }
+        if webBase(base) != nil { trimmed = slashed(trimmed) }
         switch ReferenceStart(trimmed) {
         case .empty: return parts.withoutFragment
         case .networkPath: return parts.scheme + ":" + trimmed
@@ -16,6 +17,15 @@ public enum URLResolver {
             let directory = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[...$0]) } ?? "/"
             return parts.origin + removeDotSegments(directory + trimmed)
         }
+    }
+
+    /// A browser reads a backslash before the query as a slash in an http(s) URL: `\\host/x` is
+    /// `//host/x`, another host, not a path under the base's.
+    private static func slashed(_ reference: String) -> String {
+        let utf8 = reference.utf8
+        let end = utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) ?? reference.endIndex
+        guard utf8[..<end].contains(UInt8(ascii: "\\")) else { return reference }
+        return String(reference[..<end].replacing("\\", with: "/")) + reference[end...]
     }
 
     /// `base` when it is an http(s) URL, else nil: a relative reference resolved against any other

@@ -119,6 +119,35 @@ import Testing
         #expect(encoded.contains("href=\"https://ex.org/dir/post?p=1&amp;q=2\""), "\(encoded)")
     }
 
+    /// Round 35: a lazy image's real address, a srcset's first candidate and a URL holding a tab or a
+    /// control character, each read as a browser reads it (a `data-src` with `&amp;` went out as
+    /// `&amp;amp;`, a decoded `&#47;` was resolved before it was decoded, a CDN's `w_300,h_200` cut the
+    /// header image at its comma, a tab in `src` lost the header image).
+    @Test func lazyImagesSrcsetsAndControlsInURLsAreReadAsABrowserReadsThem() throws {
+        func item(_ guid: String, _ body: String) -> String {
+            "<item><title>\(guid)</title><link>https://ex.org/dir/post</link><guid>\(guid)</guid><description><![CDATA[\(body)]]></description></item>"
+        }
+        let posts = try rendered("""
+            <?xml version="1.0"?><rss version="2.0"><channel><title>LAZY</title>
+            \(item("placeholder", #"<p><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="https://cdn.example/x.jpg?w=3&amp;h=2"></p>"#))
+            \(item("decoded", #"<p><img data-src="&#47;lazy.jpg"><img src="/ph.gif" data-original="&#47;&#47;cdn.example/o.jpg"></p>"#))
+            \(item("srcset", #"<p><img srcset="&#47;a2.jpg 1x&#44; /b2.jpg 2x"></p>"#))
+            \(item("cdn", #"<p><img srcset="https://res.example/w_300,h_200/s.jpg 300w, https://res.example/w_600,h_400/s.jpg 600w"></p>"#))
+            \(item("tab", #"<p><img src="/img/tab&#9;x.jpg"><a href="/p&#1;q">c</a><a href="jav&#x09;ascript:alert(1)">j</a></p>"#))
+            \(item("slash", #"<p><a href="\\evil.example/x?a\b">s</a><img src=" ht&#x09;tps://img.example/a.jpg"></p>"#))
+            </channel></rss>
+            """)
+        #expect(posts.contains(#"src="https://cdn.example/x.jpg?w=3&amp;h=2""#) && !posts.contains("&amp;amp;"), "\(posts)")
+        #expect(posts.contains(#"src="https://ex.org/lazy.jpg""#) && posts.contains(#"src="https://cdn.example/o.jpg""#), "\(posts)")
+        #expect(posts.contains(#"src="https://ex.org/a2.jpg""#), "\(posts)")
+        #expect(posts.contains("headimg: 'https://res.example/w_300,h_200/s.jpg'"), "\(posts)")
+        #expect(posts.contains("headimg: 'https://ex.org/img/tabx.jpg'") && posts.contains(#"src="https://ex.org/img/tabx.jpg""#), "\(posts)")
+        #expect(posts.contains(#"href="https://ex.org/p%01q""#) && !posts.contains("\u{1}"), "\(posts)")
+        #expect(!posts.contains("javascript") && !posts.contains("alert"), "\(posts)")
+        #expect(posts.contains(#"href="https://evil.example/x?a\b""#), "\(posts)")
+        #expect(posts.contains(#"src="https://img.example/a.jpg""#), "\(posts)")
+    }
+
     /// An `xml:base` on Atom's `<content>` was passed over for the entry's or the feed's.
     @Test func anXMLBaseOnAtomContentResolvesItsLinks() throws {
         let posts = try rendered("""
@@ -142,5 +171,13 @@ import Testing
              <content type="html" xml:base="javascript:alert(1)//">&lt;img src="a.jpg"&gt;</content></entry></feed>
             """)
         #expect(scripted.contains("src=\"https://feed.example/base/a.jpg\""), "\(scripted)")
+        // Round 35: an entry's base that is no web URL gives way to the feed's (its links stayed relative).
+        let entryBase = try rendered("""
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://feed.example/base/"><title>B</title><id>urn:y</id><updated>2025-12-01T10:00:00Z</updated>
+            <entry xml:base="javascript:alert(3)//"><title>js</title><id>e7</id><updated>2025-12-02T10:00:00Z</updated>
+             <content type="html">&lt;a href="x.html"&gt;x&lt;/a&gt;</content></entry></feed>
+            """)
+        #expect(entryBase.contains("href=\"https://feed.example/base/x.html\""), "\(entryBase)")
     }
 }
