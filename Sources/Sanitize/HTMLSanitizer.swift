@@ -22,7 +22,9 @@ public struct HTMLSanitizer: Sendable {
     /// site's feed.xml was no XML for any subscriber. `]]&gt;` reads the same in text, in an
     /// attribute's value and in a comment.
     private static func closingNoCDATA(_ html: String) -> String {
-        guard html.containsUTF8(UInt8(ascii: "]")), html.contains("]]>") else { return html }
+        // By bytes: this module's Foundation would search the String by Characters (2% of a cold
+        // pass over the realistic farm, whose bodies hold footnotes' `]`).
+        guard html.containsUTF8(UInt8(ascii: "]")), html.utf8.firstRange(of: "]]>".utf8) != nil else { return html }
         return html.replacing("]]>", with: "]]&gt;")
     }
 
