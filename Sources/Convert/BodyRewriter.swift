@@ -93,7 +93,9 @@ struct BodyRewriter {
     }
 
     private func absoluteURL(_ value: String) -> String {
-        guard let base, !value.isEmpty, !URLResolver.hasScheme(value.trimmingASCIISpaces()) else { return value }
+        guard let base, !value.isEmpty else { return value }
+        let trimmed = value.trimmingASCIISpaces()
+        guard !URLResolver.hasScheme(trimmed) || URLResolver.webSchemeWithoutSlashes(trimmed) != nil else { return value }
         return URLResolver.resolve(value, against: base)
     }
 }

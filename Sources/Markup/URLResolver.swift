@@ -3,6 +3,15 @@
 public enum URLResolver {
     public static func resolve(_ reference: String, against base: String?) -> String {
         var trimmed = reference.trimmingASCIISpaces()
+        if let (scheme, rest) = webScheme(trimmed) {
+            guard !rest.hasPrefix("//") else { return scheme + ":" + rest }
+            // Relative to a base of the same scheme, as browsers read it; another host otherwise.
+            if let base = webBase(base), base.utf8.prefix(scheme.utf8.count + 1).map({ $0 | 0x20 }).elementsEqual((scheme + ":").utf8) {
+                // A path, even with a colon in it (`https:javascript:x` is `./javascript:x`).
+                return resolve(hasScheme(rest) ? "./" + rest : rest, against: base)
+            }
+            return scheme + "://" + rest.drop { $0 == "/" }
+        }
         guard let base, !base.isEmpty, !hasScheme(trimmed) else { return trimmed }
         guard let parts = URLParts(base) else { return trimmed }
         if webBase(base) != nil { trimmed = slashed(trimmed) }
@@ -17,6 +26,24 @@ public enum URLResolver {
             let directory = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[...$0]) } ?? "/"
             return parts.origin + removeDotSegments(directory + trimmed)
         }
+    }
+
+    /// `https:x`, `https:/x` (or `http:`): a browser reads an http(s) URL without its `//` as relative
+    /// to a base of that scheme. The scheme lower-cased, and the rest (its backslashes read as slashes).
+    public static func webSchemeWithoutSlashes(_ value: String) -> (scheme: String, rest: String)? {
+        webScheme(value).flatMap { $0.rest.hasPrefix("//") ? nil : $0 }
+    }
+
+    /// An http(s) URL's scheme, lower-cased, and what follows its colon, backslashes read as slashes.
+    /// Nil too for the usual `scheme://…` without a backslash, which needs no second reading.
+    private static func webScheme(_ value: String) -> (scheme: String, rest: String)? {
+        let utf8 = value.utf8
+        guard let colon = utf8.prefix(6).firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let lowered = utf8[..<colon].lazy.map { $0 | 0x20 }
+        guard lowered.elementsEqual("http".utf8) || lowered.elementsEqual("https".utf8) else { return nil }
+        let rest = utf8[utf8.index(after: colon)...]
+        if rest.starts(with: "//".utf8), !rest.contains(UInt8(ascii: "\\")) { return nil }
+        return (String(value[..<colon]).lowercased(), slashed(String(value[utf8.index(after: colon)...])))
     }
 
     /// A browser reads a backslash before the query as a slash in an http(s) URL: `\\host/x` is

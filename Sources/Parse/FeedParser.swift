@@ -131,7 +131,8 @@ public enum FeedParser {
             case .root(let root):
                 rootName = root.name
                 feed = kind(of: root).map { Feed(kind: $0, language: root.attribute("lang")) }
-                let base = root.base ?? webURL
+                // A root `xml:base` that is no web URL (`javascript:`) is passed over for the feed's URL.
+                let base = URLResolver.webBase(root.base) ?? webURL
                 rss = RSSAdapter(feedURL: base, rootNamespace: root.namespace)
                 atom = AtomAdapter(feedURL: base, rootNamespace: root.namespace)
             case .channelElement(let element):

@@ -83,7 +83,10 @@ struct CleanHTMLWriter {
         output += "<" + name
         for attribute in node.attributes where Self.keeps(attribute, on: name) {
             // A style keeps the declarations that may stay, dropping the rest.
-            let value = attribute.name == "style" ? InlineStyle.contained(attribute.value) ?? "" : attribute.value
+            // A URL as the browser reads it (the policy judged it so): a control the parser decoded
+            // from `&#1;` went out raw, and a document holding one breaks the site's XML feed.
+            let value = attribute.name == "style" ? InlineStyle.contained(attribute.value) ?? ""
+                : ElementPolicy.urlAttributes.contains(attribute.name) ? URLText.asRead(attribute.value) : attribute.value
             output += " " + attribute.name + "=\"" + HTMLEscaping.attribute(value) + "\""
         }
         if name == "img" && !Self.hasReferrerPolicy(node) { output += " referrerpolicy=\"no-referrer\"" }

@@ -8,6 +8,9 @@
 /// feed (a feed's items sit together), and the second commit of a batch touches only `pending`.
 enum IndexSchema {
     static let version = 15
+    /// The versions `StoreReader` reads as they are, before a crawl upgrades them: version 15 added
+    /// only an index, which its queries do without (`status` after a new build is installed).
+    static let readableVersions: ClosedRange<Int64> = 14...15
 
     /// Every table the index may hold, read from the statements that create them.
     static var tableNames: [String] {

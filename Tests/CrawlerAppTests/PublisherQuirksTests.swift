@@ -146,6 +146,24 @@ import Testing
         #expect(!posts.contains("javascript") && !posts.contains("alert"), "\(posts)")
         #expect(posts.contains(#"href="https://evil.example/x?a\b""#), "\(posts)")
         #expect(posts.contains(#"src="https://img.example/a.jpg""#), "\(posts)")
+        // Round 36: an absolute URL holding `&#1;` in a body the sanitizer rebuilds (it has a script to
+        // remove) went out with the control raw.
+        let rebuilt = try rendered("""
+            <?xml version="1.0"?><rss version="2.0"><channel><title>CTL</title>
+            \(item("rebuilt", #"<p><a href="https://ok.example/a&#1;b">a</a><img src="https://ok.example/c&#x7f;d"></p><script>x()</script>"#))
+            </channel></rss>
+            """)
+        #expect(rebuilt.contains(#"href="https://ok.example/a%01b""#) && rebuilt.contains(#"src="https://ok.example/c%7Fd""#), "\(rebuilt)")
+        #expect(!rebuilt.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || $0.value == 0x7F }, "\(rebuilt)")
+        // An http(s) URL without its `//` is relative to a base of its scheme: left as written, it
+        // reached the site owner's own host (`https:/logout`).
+        let slashless = try rendered("""
+            <?xml version="1.0"?><rss version="2.0"><channel><title>SL</title>
+            \(item("slashless", #"<p><img src="https:/logout"><a href="https:rel">r</a><a href="http:other.example/x">o</a></p>"#))
+            </channel></rss>
+            """)
+        #expect(slashless.contains(#"src="https://ex.org/logout""#) && slashless.contains(#"href="https://ex.org/dir/rel""#), "\(slashless)")
+        #expect(slashless.contains(#"href="http://other.example/x""#) && slashless.contains("headimg: 'https://ex.org/logout'"), "\(slashless)")
     }
 
     /// An `xml:base` on Atom's `<content>` was passed over for the entry's or the feed's.
@@ -179,5 +197,16 @@ import Testing
              <content type="html">&lt;a href="x.html"&gt;x&lt;/a&gt;</content></entry></feed>
             """)
         #expect(entryBase.contains("href=\"https://feed.example/base/x.html\""), "\(entryBase)")
+        // Round 36: the feed's own base no web URL, and no entry link: the feed's URL, not links left relative.
+        let server = try LoopbackHTTPServer { _ in
+            ServedResponse(contentType: "application/atom+xml", text: """
+                <?xml version="1.0" encoding="utf-8"?>
+                <feed xmlns="http://www.w3.org/2005/Atom" xml:base="javascript:alert(1)//"><title>J</title><id>urn:j</id><updated>2025-12-01T10:00:00Z</updated>
+                <entry><id>e8</id><title>js root</title><updated>2025-12-02T10:00:00Z</updated><content type="html">&lt;img src="img2.png"&gt;</content></entry></feed>
+                """)
+        }
+        defer { server.stop() }
+        let rootBase = try CrawlerProcess.run(["parse", server.url("root.xml"), "--render"], in: folder.path)
+        #expect(rootBase.stdout.contains("src=\"\(server.url("img2.png"))\""), "\(rootBase.stdout) \(rootBase.stderr)")
     }
 }

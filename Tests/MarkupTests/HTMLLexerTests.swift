@@ -116,6 +116,16 @@ import Testing
         ("", "https://example.org/a?b=1#old", "https://example.org/a?b=1"),
         ("?q", "https://example.org", "https://example.org/?q"),
         ("//cdn.example.org", "http://example.org/", "http://cdn.example.org"),
+        // As browsers read http(s) URLs: a backslash before the query is a slash, a URL of the
+        // base's scheme without `//` is relative to it, one of the other scheme names its host.
+        ("\\\\evil.example/x?a\\b", "https://example.org/d/", "https://evil.example/x?a\\b"),
+        ("/\\evil.example/x", "https://example.org/d/", "https://evil.example/x"),
+        ("HTTPS:/logout", "https://example.org/d/", "https://example.org/logout"),
+        ("https:rel", "https://example.org/d/p", "https://example.org/d/rel"),
+        ("https:javascript:x", "https://example.org/d/p", "https://example.org/d/javascript:x"),
+        ("http:other.example/x", "https://example.org/", "http://other.example/x"),
+        ("https:\\\\other.example/x", "https://example.org/", "https://other.example/x"),
+        ("https:x", "", "https://x"),
     ])
     func resolvesAgainstBase(reference: String, base: String, expected: String) {
         #expect(URLResolver.resolve(reference, against: base) == expected)

@@ -163,4 +163,23 @@ import Testing
         }
         #expect(plan.contains { $0.contains("INDEX provenance_short") }, "\(plan)")
     }
+
+    /// `status`, `explain` and `store verify` read a store the crawler has not upgraded yet (a new
+    /// build installed, the daemon not restarted, a snapshot) when the schema added no table they
+    /// read: version 15's index left every monitoring check failing until a restart.
+    @Test func readersReadAStoreOfTheVersionBeforeAnIndex() throws {
+        let store = folder + "-store"
+        defer { try? FileManager.default.removeItem(atPath: store) }
+        do {
+            let documents = try DocumentStore(path: store)
+            try documents.save([FeedState(feed: "f", url: "https://f.example/", documents: 2)])
+            try documents.index.database.execute("DROP INDEX provenance_short; PRAGMA user_version = 14;")
+        }
+        #expect(try StoreReader(path: store).feedState("f")?.documents == 2)
+        do {
+            let database = try SQLiteDatabase(path: store + "/index.sqlite")
+            try database.execute("PRAGMA user_version = 13;")
+        }
+        #expect(throws: StoreError.self) { try StoreReader(path: store) }
+    }
 }
