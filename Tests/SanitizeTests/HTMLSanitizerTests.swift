@@ -4,6 +4,18 @@ import Testing
 @Suite struct HTMLSanitizerTests {
     let sanitizer = HTMLSanitizer()
 
+    /// The byte search for `]]>` (it ends a site feed's CDATA section), against the String search,
+    /// at every offset around a vector's sixteen bytes.
+    @Test func findsEveryCDATAEnd() {
+        for text in ["]]>", "]]", "]>", "a]]b>", "]]]>", "]] >", "x]]>y", "]]\u{301}>", "é]]>"] {
+            for padding in [0, 1, 13, 14, 15, 16, 17, 31] {
+                let body = String(repeating: "p", count: padding) + text
+                #expect(HTMLSanitizer.holdsCDATAEnd(body) == Array(body.utf8).firstRange(of: Array("]]>".utf8)).map { _ in true } ?? false,
+                        "\(body)")
+            }
+        }
+    }
+
     @Test(arguments: [
         "plain text, no markup at all",
         "<p class=x>Hi <a href=\"https://example.org/about\">us</a></p>\n<!-- c --><style>p{}</style>",
