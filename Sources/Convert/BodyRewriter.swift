@@ -56,9 +56,9 @@ struct BodyRewriter {
             let isSourceSet = attribute.name == "srcset"
             if isSourceSet || Self.urlAttributes.contains(attribute.name), let valueRange = attribute.valueRange {
                 // As a browser reads the value: `&#47;a.jpg` is `/a.jpg`, `&#44;` a candidate's comma.
-                // (A value starting with its scheme is absolute, its `&amp;`s and all: most are.)
+                // (A value starting with `scheme://` is absolute, its `&amp;`s and all: most are.)
                 let raw = bytes[valueRange]
-                let decodes = raw.contains(UInt8(ascii: "&")) && (isSourceSet || !URLResolver.hasScheme(utf8: raw))
+                let decodes = raw.contains(UInt8(ascii: "&")) && (isSourceSet || !URLResolver.hasSchemeAndAuthority(utf8: raw))
                 let read = decodes ? EntityDecoder.html.decode(raw) : String(decoding: raw, as: UTF8.self)
                 // A srcset's white space separates its candidates; any other value is one URL.
                 let value = isSourceSet ? read : URLText.asRead(read)

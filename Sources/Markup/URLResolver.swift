@@ -80,6 +80,12 @@ public enum URLResolver {
         hasScheme(utf8: text.utf8)
     }
 
+    /// True when the bytes start with `scheme://`: an absolute URL a browser reads as written.
+    public static func hasSchemeAndAuthority<Bytes: Collection<UInt8>>(utf8 bytes: Bytes) -> Bool {
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), hasScheme(utf8: bytes) else { return false }
+        return bytes[bytes.index(after: colon)...].starts(with: "//".utf8)
+    }
+
     /// The same over bytes (an attribute's value, before it is made a String).
     public static func hasScheme<Bytes: Sequence<UInt8>>(utf8 bytes: Bytes) -> Bool {
         // Bytes, not Characters: this runs for every link of every item.

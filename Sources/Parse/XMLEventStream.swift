@@ -310,6 +310,11 @@ struct XMLEventStream {
 
     private static let xmlNamespace = "http://www.w3.org/XML/1998/namespace"
 
+    private static func isOtherThanWeb(_ base: String) -> Bool {
+        let trimmed = base.trimmingASCIISpaces()
+        return URLResolver.hasScheme(trimmed) && URLResolver.webBase(trimmed) == nil
+    }
+
     private static func baseAttributes(_ attributes: [(name: String, namespace: String, value: String)]) -> (named: Bool, value: String?) {
         let named = attributes.contains { $0.name == "base" && !$0.namespace.isEmpty }
         return (named, attributes.first { $0.name == "base" && $0.namespace == xmlNamespace }?.value)
@@ -322,13 +327,15 @@ struct XMLEventStream {
         var top: xmlNodePtr?
         var leaf: xmlNodePtr?
         defer { if let top { xmlFreeNode(top) } }
-        for case let (_, value?) in bases {
+        // A base that is no web URL (`javascript:`, `urn:`, `file:`) is passed over, as if it were not
+        // there: its entries' links and their own relative bases resolve against what is above it.
+        for case let (_, value?) in bases where !Self.isOtherThanWeb(value) {
             guard let node = xmlNewDocNode(document, nil, "base", nil) else { return nil }
             if let leaf { xmlAddChild(leaf, node) } else { top = node }
             xmlSetNsProp(node, xmlSearchNsByHref(document, node, Self.xmlNamespace), "base", value)
             leaf = node
         }
-        guard let resolved = xmlNodeGetBase(document, leaf) else { return nil }
+        guard leaf != nil, let resolved = xmlNodeGetBase(document, leaf) else { return nil }
         defer { crawler_xml_free(resolved) }
         return String(cString: resolved)
     }

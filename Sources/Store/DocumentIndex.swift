@@ -48,6 +48,7 @@ final class DocumentIndex {
             }
             version += 1
         }
+        guard version <= Int64(IndexSchema.version) else { throw .index(path: path, message: IndexSchema.newer(version)) }
         guard version == 0 || version == Int64(IndexSchema.version) else {
             throw .index(path: path, message: "schema version \(version) is not \(IndexSchema.version); "
                          + "run `crawler store rebuild-index` to rebuild it from the documents")

@@ -12,6 +12,13 @@ enum IndexSchema {
     /// only an index, which its queries do without (`status` after a new build is installed).
     static let readableVersions: ClosedRange<Int64> = 14...15
 
+    /// An index a newer crawler wrote (an operator went back a version): rebuilding it would set
+    /// its feed state aside, so the message says to use that crawler.
+    static func newer(_ version: Int64) -> String {
+        "schema version \(version) was written by a newer crawler (this one knows \(IndexSchema.version)); "
+            + "run that crawler, or a newer one, on this store"
+    }
+
     /// Every table the index may hold, read from the statements that create them.
     static var tableNames: [String] {
         (create + ForgetSchema.tables).components(separatedBy: "CREATE TABLE IF NOT EXISTS ").dropFirst().map { part in

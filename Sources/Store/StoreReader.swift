@@ -37,6 +37,7 @@ public final class StoreReader {
         // Version 0: a crawler stopped while creating the index; its version is written in the
         // same transaction as its tables, so nothing was stored yet.
         isNew = version == 0
+        guard version <= IndexSchema.readableVersions.upperBound else { throw .index(path: indexPath, message: IndexSchema.newer(version)) }
         guard IndexSchema.readableVersions.contains(version) || isNew else {
             throw .index(path: indexPath, message: "the index is schema version \(version), not \(IndexSchema.version); "
                          + "it is upgraded when the crawler next opens the store (`crawler once`, or a restart of `crawler run`)")

@@ -164,6 +164,14 @@ import Testing
             """)
         #expect(slashless.contains(#"src="https://ex.org/logout""#) && slashless.contains(#"href="https://ex.org/dir/rel""#), "\(slashless)")
         #expect(slashless.contains(#"href="http://other.example/x""#) && slashless.contains("headimg: 'https://ex.org/logout'"), "\(slashless)")
+        // Round 37: such a value's references are decoded first (`&amp;` went out as `&amp;amp;`).
+        let referenced = try rendered("""
+            <?xml version="1.0"?><rss version="2.0"><channel><title>SL</title>
+            \(item("referenced", #"<p><a href="https:/p?a=1&amp;b=2">p</a><a href="https:&#x09;//tab.example/">t</a></p>"#))
+            </channel></rss>
+            """)
+        #expect(referenced.contains(#"href="https://ex.org/p?a=1&amp;b=2""#) && !referenced.contains("&amp;amp;"), "\(referenced)")
+        #expect(!referenced.contains("ex.org/dir/&"), "\(referenced)")
     }
 
     /// An `xml:base` on Atom's `<content>` was passed over for the entry's or the feed's.
@@ -208,5 +216,20 @@ import Testing
         defer { server.stop() }
         let rootBase = try CrawlerProcess.run(["parse", server.url("root.xml"), "--render"], in: folder.path)
         #expect(rootBase.stdout.contains("src=\"\(server.url("img2.png"))\""), "\(rootBase.stdout) \(rootBase.stderr)")
+        // Round 37: as if it were not there, for the entries' links and their own relative bases too.
+        let chained = try LoopbackHTTPServer { _ in
+            ServedResponse(contentType: "application/atom+xml", text: """
+                <?xml version="1.0" encoding="utf-8"?>
+                <feed xmlns="http://www.w3.org/2005/Atom" xml:base="javascript:alert(1)//"><title>J</title><id>urn:j</id><updated>2025-12-01T10:00:00Z</updated>
+                <entry><id>e9</id><title>linked</title><updated>2025-12-02T10:00:00Z</updated><link href="post/1.html"/><content type="html">x</content></entry>
+                <entry xml:base="sub/"><id>e10</id><title>sub</title><updated>2025-12-02T10:00:00Z</updated>
+                <content type="html" xml:base="c/">&lt;a href="rel/c"&gt;c&lt;/a&gt;</content></entry></feed>
+                """)
+        }
+        defer { chained.stop() }
+        try folder.write("store: ./store\noutput: hugo\nfeeds: []\n", to: "hugo.yaml")
+        let chain = try CrawlerProcess.run(["parse", chained.url("dir/feed.xml"), "--render", "--config", folder.file("hugo.yaml")], in: folder.path)
+        #expect(chain.stdout.contains("source: '\(chained.url("dir/post/1.html"))'"), "\(chain.stdout) \(chain.stderr)")
+        #expect(chain.stdout.contains("href=\"\(chained.url("dir/sub/c/rel/c"))\""), "\(chain.stdout) \(chain.stderr)")
     }
 }

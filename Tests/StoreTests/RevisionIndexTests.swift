@@ -181,5 +181,19 @@ import Testing
             try database.execute("PRAGMA user_version = 13;")
         }
         #expect(throws: StoreError.self) { try StoreReader(path: store) }
+        // A newer crawler's index (an operator went back a version): said so, and no advice to rebuild
+        // it, which set the newer index aside with its feed state.
+        do {
+            let database = try SQLiteDatabase(path: store + "/index.sqlite")
+            try database.execute("PRAGMA user_version = \(IndexSchema.version + 1);")
+        }
+        for open in [{ _ = try StoreReader(path: store) }, { _ = try DocumentStore(path: store) }] as [() throws -> Void] {
+            do {
+                try open()
+                Issue.record("a newer index was opened")
+            } catch {
+                #expect("\(error)".contains("a newer crawler") && !"\(error)".contains("rebuild-index"), "\(error)")
+            }
+        }
     }
 }
