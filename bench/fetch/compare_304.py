@@ -16,10 +16,10 @@ from farm import Farm  # noqa: E402
 FEEDS = 1000
 
 
-def config(farm):
+def config(farm, count=FEEDS):
     lines = ["store: ./store", "concurrency: 32", "host_gap: 0s", "per_host_concurrency: 32",
              "allow_private_networks: true", 'user_agent: "bench/1.0 (+http://127.0.0.1/)"', "feeds:"]
-    for index in range(FEEDS):
+    for index in range(count):
         lines += [f"  - url: {farm.url(index)}", f"    name: f{index}"]
     return "\n".join(lines) + "\n"
 

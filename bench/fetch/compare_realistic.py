@@ -13,15 +13,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare_304 import config  # noqa: E402
 from realistic import RealisticFarm  # noqa: E402
-
-
-def config(farm, count):
-    lines = ["store: ./store", "concurrency: 32", "host_gap: 0s", "per_host_concurrency: 32",
-             "allow_private_networks: true", 'user_agent: "bench/1.0 (+http://127.0.0.1/)"', "feeds:"]
-    for index in range(count):
-        lines += [f"  - url: {farm.url(index)}", f"    name: f{index}"]
-    return "\n".join(lines) + "\n"
 
 
 def main():
