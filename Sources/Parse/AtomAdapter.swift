@@ -12,8 +12,6 @@ struct AtomAdapter {
     private let updatedCandidates: [(String, [String])]
     /// The feed's own author: RFC 4287 says it applies to entries that name none.
     private(set) var feedAuthor: String?
-    /// The feed's own web base (its `xml:base`, as its first element in force sees it).
-    private var channelBase: String?
     private(set) var unreadableDates = UnreadableDates()
     /// Set from the feed's language: a Chinese feed's `CST` is China's (see `DateParser`).
     var chinaTime = false
@@ -31,7 +29,6 @@ struct AtomAdapter {
         }
         guard core.contains(element.namespace) else { return }
         let base = element.base ?? feedURL
-        channelBase = channelBase ?? URLResolver.webBase(element.base)
         switch element.name {
         case "title": feed.title = AtomText.plain(element)
         case "subtitle", "tagline": feed.description = FieldText.nonEmpty(AtomText.plain(element))
@@ -97,10 +94,10 @@ struct AtomAdapter {
             item.bodyIsDescription = true
         }
         // The xml:base in effect where the body is written (`<content xml:base="…">` names its own).
-        // A base that is no web URL (`javascript:`, `file:`) is passed over for the next, the
-        // feed's own last (an entry's `xml:base="javascript:…"` left the body's links relative).
+        // (An `xml:base` that is no web URL is passed over by the stream.) A link that is none
+        // (`mailto:`) is passed over for the feed's URL.
         let body = usesContent ? contentElement : summaryElement
-        item.baseURL = [body?.base, element.base, item.link, channelBase, feedURL].lazy.compactMap { URLResolver.webBase($0) }.first
+        item.baseURL = [body?.base, element.base, item.link, feedURL].lazy.compactMap { URLResolver.webBase($0) }.first
             ?? element.base ?? item.link ?? FieldText.nonEmpty(feedURL)
         return item
     }
