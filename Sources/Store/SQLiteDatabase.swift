@@ -53,8 +53,7 @@ final class SQLiteDatabase {
     private static func permissionProblem(_ path: String) -> String? {
         var info = stat()
         guard stat(path, &info) == 0, access(path, R_OK) != 0, errno == EACCES else { return nil }
-        return "permission denied for user \(getuid()): it is owned by user \(info.st_uid) with mode "
-            + String(info.st_mode & 0o777, radix: 8) + "; run this as that user or as root"
+        return "permission denied for user \(getuid()): " + StoreError.permissionAdvice(info, user: getuid(), or: " or as root")
     }
 
     /// `file:` URI of an absolute path: the three characters a URI gives meaning to are escaped.

@@ -35,8 +35,17 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         var info = stat()
         let folder = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
         guard stat(path, &info) == 0 || (!folder.isEmpty && stat(folder, &info) == 0) else { return "" }
-        return " for user \(geteuid()): it is owned by user \(info.st_uid) with mode \(String(info.st_mode & 0o777, radix: 8)); "
-            + "run this as that user, or as root"
+        return " for user \(geteuid()): " + permissionAdvice(info, user: geteuid(), or: ", or as root")
+    }
+
+    /// Whose a denied path is, and what to do: run as its owner, or, when that is this user
+    /// already (a file made read-only), give the owner access.
+    static func permissionAdvice(_ info: stat, user: uid_t, or alternative: String) -> String {
+        let mode = String(info.st_mode & 0o777, radix: 8)
+        guard info.st_uid != user else {
+            return "it is this user's, with mode \(mode), which denies its owner; give the owner access (chmod u+rw)"
+        }
+        return "it is owned by user \(info.st_uid) with mode \(mode); run this as that user\(alternative)"
     }
 
     /// True for failures a later pass may not hit again (disk full, read-only, permissions).

@@ -59,6 +59,20 @@ import Testing
                                         + "run this as that user, or as root"), "\(refused.stderr)")
     }
 
+    /// Round 36: the service's own lock made read-only (mode 400) told the service to run as itself.
+    @Test func aStoreFileItsOwnerMayNotWriteSaysSo() throws {
+        chmod(folder.path, 0o755)
+        try FileManager.default.createDirectory(atPath: folder.file("store"), withIntermediateDirectories: false)
+        chown(folder.file("store"), 65534, 65534)
+        try folder.write(feeds.config(["service"]), to: "feeds.yaml")
+        #expect(try asService(["once"]).status == 0)
+        chmod(folder.file("store/lock"), 0o400)
+        let refused = try asService(["once"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("lock: Permission denied for user 65534: it is this user's, with mode 400, "
+                                        + "which denies its owner; give the owner access (chmod u+rw)"), "\(refused.stderr)")
+    }
+
     /// Round 15: in the service's store, still empty, root's first `once` made the lock and the
     /// index its own (mode 600): every later pass of the service was refused.
     @Test func theFilesRootMakesInTheServicesStoreStayTheServices() throws {
