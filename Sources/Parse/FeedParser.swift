@@ -131,8 +131,7 @@ public enum FeedParser {
             case .root(let root):
                 rootName = root.name
                 feed = kind(of: root).map { Feed(kind: $0, language: root.attribute("lang")) }
-                // A root `xml:base` that is no web URL (`javascript:`) is passed over for the feed's URL.
-                let base = URLResolver.webBase(root.base) ?? webURL
+                let base = root.base ?? webURL
                 rss = RSSAdapter(feedURL: base, rootNamespace: root.namespace)
                 atom = AtomAdapter(feedURL: base, rootNamespace: root.namespace)
             case .channelElement(let element):

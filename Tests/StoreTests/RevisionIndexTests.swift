@@ -134,15 +134,17 @@ import Testing
         #expect(naming == Set(FeedRenames.tables))
     }
 
+    /// A new index taken back to an earlier version by `undo`, then opened again: upgraded.
+    private func reopened(_ path: String, after undo: String) throws -> DocumentIndex {
+        try DocumentIndex(path: path).database.execute(undo)
+        return try DocumentIndex(path: path)
+    }
+
     /// Version 14 records the posts two feeds carry, and tombstones that hold back one feed only.
     @Test func version14AddsReadersAndScopedTombstones() throws {
         let path = folder + ".sqlite"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        do {
-            let index = try DocumentIndex(path: path)
-            try index.database.execute("DROP TABLE readers; DROP TABLE tombstone_scopes; PRAGMA user_version = 13;")
-        }
-        let index = try DocumentIndex(path: path)
+        let index = try reopened(path, after: "DROP TABLE readers; DROP TABLE tombstone_scopes; PRAGMA user_version = 13;")
         #expect(try index.database.integer("PRAGMA user_version") == IndexSchema.version)
         #expect(try index.database.integer("SELECT count(*) FROM readers") + index.database.integer("SELECT count(*) FROM tombstone_scopes") == 0)
     }
@@ -151,11 +153,7 @@ import Testing
     @Test func version15IndexesProvenanceByDocument() throws {
         let path = folder + ".sqlite"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        do {
-            let index = try DocumentIndex(path: path)
-            try index.database.execute("DROP INDEX provenance_short; PRAGMA user_version = 14;")
-        }
-        let index = try DocumentIndex(path: path)
+        let index = try reopened(path, after: "DROP INDEX provenance_short; PRAGMA user_version = 14;")
         #expect(try index.database.integer("PRAGMA user_version") == 15)
         var plan: [String] = []
         try index.database.prepare("EXPLAIN QUERY PLAN SELECT feed FROM provenance WHERE short = 'a'").run([]) { row in
