@@ -212,6 +212,10 @@ struct BodySender {
             return false  // closing mid-body is the point
         case .endless:
             return sendEndless(head: head)
+        case .overrun(let extra, let after):
+            guard writeAll(head + response.body) else { return false }
+            Thread.sleep(forTimeInterval: after)
+            return writeAll(Array(extra.utf8))
         }
     }
 

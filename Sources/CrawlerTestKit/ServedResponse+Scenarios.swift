@@ -9,6 +9,9 @@ public enum BodyDelivery: Sendable, Equatable {
     case cut(after: Int)
     /// A chunked body that never ends.
     case endless
+    /// The body its Content-Length announces, then `extra` bytes `after` seconds later on the
+    /// kept-alive connection: read as the start of the next answer there.
+    case overrun(extra: String, after: Double)
 }
 
 /// Ready-made answers for the behaviours the fetch engine must handle.

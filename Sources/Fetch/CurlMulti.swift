@@ -181,15 +181,18 @@ final class CurlMulti {
                             proxies: proxies(for: request)), opens: origin)
     }
 
-    /// A redirect the engine follows itself (`CurlTransfer.onward`), on a handle of its own.
-    private func startHop(_ request: FetchRequest, chain: RedirectChain, host: String, queue: inout AdmissionQueue,
-                          deliver: (FetchResult) -> Void) {
+    /// A redirect the engine follows itself (`CurlTransfer.onward`), or a request asked again on a
+    /// fresh connection (`CurlTransfer.readLeftovers`), on a handle of its own. It holds the
+    /// request's slot and its host's budget until it ends.
+    private func startAgain(_ request: FetchRequest, chain: RedirectChain?, after transfer: CurlTransfer,
+                            fresh: Bool = false, queue: inout AdmissionQueue, deliver: (FetchResult) -> Void) {
         guard let easy = handles.take() else {
-            queue.finished(host: host)
-            return deliver(.failed(chain.original, .other, "libcurl could not create a handle"))
+            queue.finished(host: transfer.host)
+            return deliver(.failed(transfer.submitted, .other, "libcurl could not create a handle"))
         }
-        launch(CurlTransfer(request: request, host: host, waited: chain.waited, handle: easy, settings: settings,
-                            proxies: proxies(for: request), chain: chain), opens: nil)
+        launch(CurlTransfer(request: request, host: transfer.host, waited: transfer.waited, handle: easy,
+                            settings: settings, proxies: proxies(for: request), chain: chain, onFreshConnection: fresh),
+               opens: nil)
     }
 
     private func proxies(for request: FetchRequest) -> [Endpoint] {
@@ -222,13 +225,18 @@ final class CurlMulti {
             let code = message.pointee.data.result
             curl_multi_remove_handle(handle, easy)
             let onward = code == CURLE_OK ? transfer.onward(status: transfer.status, maxRedirects: settings.maxRedirects) : .done
+            let leftovers = transfer.readLeftovers(code: code)
             var result = transfer.finish(code: code)
             handles.give(easy)
             if let origin = opening.removeValue(forKey: easy) { queue.firstConnectionSettled(origin: origin) }
+            if leftovers {
+                startAgain(transfer.request, chain: transfer.chain, after: transfer, fresh: true, queue: &queue, deliver: deliver)
+                finished += 1
+                continue
+            }
             switch onward {
             case .hop(let request, let chain):
-                // The next hop holds the request's slot and its host's budget until it ends.
-                startHop(request, chain: chain, host: transfer.host, queue: &queue, deliver: deliver)
+                startAgain(request, chain: chain, after: transfer, queue: &queue, deliver: deliver)
                 finished += 1
                 continue
             case .tooMany(let limit, let hops):

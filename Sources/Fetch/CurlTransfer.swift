@@ -47,12 +47,15 @@ final class CurlTransfer {
     let waited: Int
     /// Set once a connection is ready and the request about to be sent.
     var connected = false
+    /// Asked again on a connection of its own (see `readLeftovers`).
+    let onFreshConnection: Bool
 
     /// `handle` must be new or reset: every option this transfer does not set is at its default.
     init(request: FetchRequest, host: String, waited: Int, handle: UnsafeMutableRawPointer,
-         settings: FetchSettings, proxies: [Endpoint], chain: RedirectChain? = nil) {
+         settings: FetchSettings, proxies: [Endpoint], chain: RedirectChain? = nil, onFreshConnection: Bool = false) {
         self.request = request
         self.chain = chain
+        self.onFreshConnection = onFreshConnection
         self.waited = chain?.waited ?? waited
         startedAt = chain?.startedAt ?? MonotonicClock.milliseconds()
         self.proxies = proxies
@@ -101,6 +104,7 @@ final class CurlTransfer {
         // The admission queue does that wait instead, off the clock.
         crawler_easy_set_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
         crawler_easy_set_long(handle, CURLOPT_DNS_CACHE_TIMEOUT, 300)
+        if onFreshConnection { crawler_easy_set_long(handle, CURLOPT_FRESH_CONNECT, 1) }
         crawler_easy_set_offset(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBodyBytes))
         if let body = request.postBody {
             // Copied by libcurl, so the body need not outlive this call; the size comes first.
