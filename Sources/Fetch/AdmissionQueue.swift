@@ -42,7 +42,7 @@ struct AdmissionQueue {
     /// queues nothing and returns the host and the milliseconds left.
     @discardableResult
     mutating func enqueue(_ request: FetchRequest, now: Int64) -> (host: String, pause: Int64)? {
-        let (key, rule) = settings.politeness(forHost: HostName.of(request.url))
+        let (key, rule) = settings.politeness(forURL: request.url)
         if gates[key] == nil { gates[key] = HostGate(rule: rule, now: now) }
         if let until = gates[key]?.pausedUntil, until > now { return (key, until - now) }
         if waiting[key] == nil {

@@ -61,9 +61,13 @@ public struct FetchSettings: Sendable, Hashable {
         maxHostPauseSeconds = max(1, Int(min(config.maxBackoff, Double(ServerNumber.maxSeconds))))
     }
 
-    /// The politeness budget `host` draws from, and the key that names that budget.
-    func politeness(forHost host: String) -> (key: String, rule: HostRule) {
-        if let rule = hostRules.first(where: { $0.matches(host) }) { return (rule.pattern, rule) }
-        return (host.lowercased(), defaultHostRule)
+    /// The politeness budget a URL draws from, and the key that names that budget: the rule's
+    /// pattern when a host rule matches its host, else its server (`HostName.server`).
+    func politeness(forURL url: String) -> (key: String, rule: HostRule) {
+        if !hostRules.isEmpty {
+            let host = HostName.of(url)
+            if let rule = hostRules.first(where: { $0.matches(host) }) { return (rule.pattern, rule) }
+        }
+        return (HostName.server(of: url), defaultHostRule)
     }
 }

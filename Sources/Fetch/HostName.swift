@@ -1,4 +1,4 @@
-/// The host part of a URL, lower-cased, without user info or port: what politeness budgets are keyed by.
+/// The host part of a URL, lower-cased, without user info or port: what host rules match.
 enum HostName {
     /// Read from the URL's bytes: it runs for every request, and the Character-based version
     /// (`firstRange(of:)`, `lowercased()`) was 2.5% of a 304 pass. Non-ASCII authorities take the
@@ -17,6 +17,30 @@ enum HostName {
                 }
                 return host.count
             }
+        }
+    }
+
+    /// The server a URL names, as politeness budgets are keyed: its host, and its port when one
+    /// other than the scheme's default is written (`127.0.0.1:8080`). Two ports of one address
+    /// are two services, as browsers count connections: one's 429s must not hold the other back.
+    static func server(of url: String) -> String {
+        let host = of(url)
+        guard let port = explicitPort(of: url) else { return host }
+        let lowered = url.utf8.prefix(6).map { $0 | 0x20 }
+        let defaultPort = lowered.starts(with: Array("https:".utf8)) ? 443 : lowered.starts(with: Array("http:".utf8)) ? 80 : nil
+        return port == defaultPort ? host : host + ":" + String(port)
+    }
+
+    /// The port written in a URL's authority, if any (digits only).
+    private static func explicitPort(of url: String) -> Int? {
+        var url = url
+        return url.withUTF8 { bytes -> Int? in
+            guard let authority = authorityRange(in: bytes) else { return nil }
+            let host = hostRange(in: bytes, authority: authority)
+            guard host.upperBound < authority.upperBound, bytes[host.upperBound] == UInt8(ascii: ":") else { return nil }
+            let digits = bytes[(host.upperBound + 1)..<authority.upperBound]
+            guard !digits.isEmpty, digits.count <= 5, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+            return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
         }
     }
 

@@ -1,8 +1,8 @@
 extension FetchSettings {
-    /// The politeness budget a feed's URL draws from: its key (the host, or the host rule's
-    /// pattern) and the minimum gap between two requests to it. The fleet leases hosts by this key.
+    /// The politeness budget a feed's URL draws from: its key (the server, or the host rule's
+    /// pattern: see `politeness(forURL:)`) and the minimum gap between two requests to it. The fleet leases hosts by this key.
     public func politenessBudget(forURL url: String) -> (key: String, gap: Double) {
-        let (key, rule) = politeness(forHost: HostName.of(url))
+        let (key, rule) = politeness(forURL: url)
         return (key, rule.gap)
     }
 }

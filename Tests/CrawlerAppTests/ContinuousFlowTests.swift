@@ -110,11 +110,12 @@ import Testing
         #expect(running["lateness_samples"] as? Int == 1)
         #expect((running["lateness_p99_ms"] as? Int).map { $0 < 2000 } == true)
         let hosts = try #require(running["host_waits"] as? [[String: Any]])
-        #expect(hosts.first?["host"] as? String == "127.0.0.1")
+        // The server: a host and its port (another port is another service, with its own budget).
+        #expect(hosts.first?["host"] as? String == "127.0.0.1:\(stalled.port)")
         #expect(hosts.first?["waiting"] as? Int == 2)
         let table = try CrawlerProcess.run(["status"], in: folder.path)
         #expect(table.stdout.contains("transfers: 1 in flight, 2 waiting for a slot or their host"))
-        #expect(table.stdout.contains("host waits: 127.0.0.1 2 (oldest "))
+        #expect(table.stdout.contains("host waits: 127.0.0.1:\(stalled.port) 2 (oldest "))
 
         guard case .success(let response) = await SingleFetch.getAnyStatus("http://127.0.0.1:\(port)/metrics") else {
             Issue.record("no /metrics")

@@ -33,7 +33,7 @@ import Testing
         #expect(stalled.requests.count == 1)
         // The lease on the stalled host runs out as if this node had been away too long.
         let observer = try PostgresConnection(url: database)
-        try observer.execute("UPDATE hosts SET lease_until = now() - interval '1 second' WHERE host = 'stall.localhost'")
+        try observer.execute("UPDATE hosts SET lease_until = now() - interval '1 second' WHERE host = 'stall.localhost:\(stalled.port)'")
 
         let lost = node.waitFor(timeout: 30) { $0["event"] == "lease_lost" }
         #expect(lost.count == 1, "\(node.logLines.suffix(5).map(\.fields))")

@@ -231,6 +231,21 @@ import Testing
         #expect(request("calm") != nil)
     }
 
+    /// Round 38: three feeds of one server answering 429 held back a feed of another server on the
+    /// same address (another port: another service of an intranet box, an RSSHub beside a blog),
+    /// for as long as their Retry-After said. Budgets and holds are a server's: host and port.
+    @Test func aServerThatThrottlesHoldsNoOtherServerOfItsHostBack() throws {
+        let other = try LoopbackHTTPServer { _ in ServedResponse(text: Self.channel("other")) }
+        let run = try crawl("host_backoff_feeds: 2\nper_host_concurrency: 1\nfeeds:\n"
+                                + (1...3).map { "  - url: \(server.url("/busy\($0).xml"))\n    name: busy\($0)\n" }.joined()
+                                + "  - url: \(other.url("/other.xml"))\n    name: other\n"
+                                + "  - url: http://localhost:\(server.port)/healthy.xml\n    name: healthy\n")
+        #expect(fetchLine(run, feed: "other")?["status"] == "200", "\(run.stderr)")
+        #expect(other.requests.count == 1)
+        let third = fetchLine(run, feed: "busy3").flatMap { $0["reason"] ?? $0["error"] } ?? ""
+        #expect(third.contains("127.0.0.1:\(server.port) throttled several feeds"), "\(third)")
+    }
+
     /// A redirect to another host (here another port) takes neither the credentials nor the cookies along.
     @Test func credentialsAndCookiesStayWithTheFeedsOwnHost() throws {
         let elsewhere = try LoopbackHTTPServer { _ in ServedResponse(text: Self.channel("moved")) }
