@@ -26,16 +26,40 @@ extension CharsetDetector {
     }
 
     /// A CJK label whose bytes another CJK charset's also read (Big5's and EUC-KR's read in GBK,
-    /// as mojibake): the charset of the feed's declared language, when the detector finds that
-    /// language's family in the bytes and they read in it.
+    /// GBK's in Big5, as mojibake): the charset of the feed's declared language, when the detector
+    /// finds that language's family in the bytes and they read in it.
     static func languageReading(of label: String, bytes: [UInt8]) -> String? {
         guard let labelFamily = languageFamily(of: label),
               let language = UniversalDetector.languageHint(in: bytes)?.lowercased() else { return nil }
         let hinted = UniversalDetector.encodings(for: language)
+        // Simplified and traditional Chinese are one family, two charsets.
         guard let first = hinted.first, let family = languageFamily(of: first),
-              family != labelFamily || (first.hasPrefix("BIG5") && !label.uppercased().hasPrefix("BIG5")),
+              family != labelFamily || (family == "zh" && first.prefix(2) != label.uppercased().prefix(2)),
               let detected = UniversalDetector.detect(bytes), languageFamily(of: detected) == family else { return nil }
         return ([detected] + hinted).first { languageFamily(of: $0) == family && LegacyDecoding.decodes(bytes, as: $0) }
+    }
+
+    /// A Latin-1 label (a server's default, a template's declaration) that reads any bytes, over
+    /// a feed whose declared language Latin-1 cannot write (Russian, Greek, Polish): the detector's
+    /// answer when it is a charset of that language's script and reads the bytes.
+    static func scriptReading(of label: String, bytes: [UInt8]) -> String? {
+        guard label == "WINDOWS-1252", let language = UniversalDetector.languageHint(in: bytes)?.lowercased(),
+              let script = UniversalDetector.encodings(for: language).first.flatMap(Self.script(of:)),
+              let detected = UniversalDetector.detect(bytes), Self.script(of: detected) == script,
+              LegacyDecoding.decodes(bytes, as: detected) else { return nil }
+        return detected
+    }
+
+    /// The single-byte charsets of one script, which the detector tells apart by letter frequencies.
+    private static let scripts: [[String]] = [
+        ["WINDOWS-1251", "KOI8-R", "KOI8-U", "ISO-8859-5", "IBM866", "MAC-CYRILLIC", "X-MAC-CYRILLIC"],
+        ["WINDOWS-1250", "ISO-8859-2"], ["WINDOWS-1253", "ISO-8859-7"], ["WINDOWS-1254", "ISO-8859-9"],
+        ["WINDOWS-1255", "ISO-8859-8"], ["WINDOWS-1256", "ISO-8859-6"], ["CP874", "TIS-620", "ISO-8859-11"],
+        ["WINDOWS-1258"],
+    ]
+
+    private static func script(of encoding: String) -> Int? {
+        scripts.firstIndex { $0.contains(encoding) }
     }
 
     /// A CJK label on a feed too short for the detector (two titles cut inside a character, the

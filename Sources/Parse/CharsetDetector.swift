@@ -79,7 +79,7 @@ enum CharsetDetector {
             // Two labels that both read: the detector breaks the tie (KOI8-R declared, ISO-8859-1 served).
             let detected = Set(readable).count > 1 ? UniversalDetector.detect(bytes) : nil
             let encoding = detected.flatMap { readable.contains($0) ? $0 : nil } ?? chosen
-            if let declared = languageReading(of: encoding, bytes: bytes) {
+            if let declared = languageReading(of: encoding, bytes: bytes) ?? scriptReading(of: encoding, bytes: bytes) {
                 return Plan(encoding: declared, claimsUTF8: false, reason: "the bytes read as \(declared) (\(labels.described))")
             }
             return Plan(encoding: encoding, claimsUTF8: false, reason: labels.reason("the bytes read as \(encoding)", for: encoding))
@@ -120,7 +120,8 @@ enum CharsetDetector {
 
     /// Whether `bytes` read as `encoding` but for a very few bytes (`isBarelyDamaged`).
     private static func readsWithFewDamaged(_ bytes: [UInt8], as encoding: String, check: UTF8Check) -> Bool {
-        guard let (_, replaced) = LegacyDecoding.utf8Replacing(bytes, from: encoding) else { return false }
+        guard let (text, replaced) = LegacyDecoding.utf8Replacing(bytes, from: encoding),
+              !LegacyDecoding.isMisread(text, as: encoding) else { return false }
         return isBarelyDamaged(replaced, check: check, label: encoding, bytes: bytes)
     }
 

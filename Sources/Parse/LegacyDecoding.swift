@@ -18,10 +18,30 @@ enum LegacyDecoding {
     static let sampleSize = 64 << 10
 
     /// True when every byte sequence of the document's first `sampleSize` bytes is a character of
-    /// `encoding`; a sample cut inside its last character still counts.
+    /// `encoding`; a sample cut inside its last character still counts. GB18030 reads nearly any
+    /// pair of bytes, Big5's too, some as private-use characters no font shows: read so, they are
+    /// no text of it (`isMisread`).
     static func decodes(_ bytes: [UInt8], as encoding: String) -> Bool {
         guard let converter = Converter(from: encoding) else { return false }
-        return converter.convert(Array(bytes.prefix(sampleSize)), keeping: false) != nil
+        guard encoding == "GB18030" else { return converter.convert(Array(bytes.prefix(sampleSize)), keeping: false) != nil }
+        guard let text = converter.convert(Array(bytes.prefix(sampleSize)), keeping: true) else { return false }
+        return !isMisread(text, as: encoding)
+    }
+
+    /// Text converted from GB18030 with private-use characters (U+E000–U+F8FF) among more than
+    /// one in a hundred of its characters beyond ASCII: GBK's user-defined areas, where other CJK
+    /// charsets' bytes land (Big5 labelled GB2312) and real Chinese text almost never goes.
+    static func isMisread(_ utf8: [UInt8], as encoding: String) -> Bool {
+        guard encoding == "GB18030" else { return false }
+        var privateUse = 0, beyondASCII = 0
+        for index in utf8.indices where utf8[index] >= 0xC0 {
+            beyondASCII += 1
+            // U+E000–U+F8FF: EE 80 80 … EF A3 BF.
+            if utf8[index] == 0xEE || (utf8[index] == 0xEF && index + 1 < utf8.count && utf8[index + 1] <= 0xA3) {
+                privateUse += 1
+            }
+        }
+        return privateUse > 0 && privateUse * 100 >= beyondASCII
     }
 
     /// The bytes in UTF-8, or nil if they are not all `encoding`.

@@ -232,6 +232,46 @@ import Testing
         #expect(stored.contains { $0.contains("健康新闻") })
     }
 
+    /// Round 39: labels that read the bytes, as mojibake, and said nothing. A Russian or Greek feed
+    /// served with a server's default `charset=ISO-8859-1` (Apache's AddDefaultCharset over an old
+    /// CMS) was stored in Latin-1 letters; GBK bytes labelled Big5 in a `zh-cn` feed read as Big5;
+    /// Big5 bytes labelled GB2312 read as GBK, with private-use characters no font shows.
+    @Test func aLabelThatReadsTheBytesAsAnotherScriptIsNotBelieved() throws {
+        func feed(_ titles: [String], body: String, encoding: String, label: String?, language: String?) throws -> [UInt8] {
+            var bytes = try Self.iconv((label.map { "<?xml version=\"1.0\" encoding=\"\($0)\"?>" } ?? "")
+                                       + "<rss version=\"2.0\"><channel><title>T</title>"
+                                       + (language.map { "<language>\($0)</language>" } ?? ""), to: encoding)
+            for (index, title) in titles.enumerated() {
+                bytes += try Self.iconv("<item><guid>g\(index)</guid><title>\(title)</title><description>\(body) \(index)"
+                                        + "</description></item>", to: encoding)
+            }
+            return bytes + Array("</channel></rss>".utf8)
+        }
+        let greek = "Ειδήσεις της ημέρας: η κυβέρνηση συζήτησε τον προϋπολογισμό και τους φόρους του επόμενου έτους"
+        let chinese = "中国经济新闻：今年的增长率超过预期，专家表示市场信心正在恢复。"
+        let taiwanese = "臺灣經濟新聞：今年的成長率超過預期，專家表示市場信心正在恢復。"
+        let weather = "Погода на завтра: в Москве ожидается снег и сильный ветер, температура ниже нуля"
+        let served: [String: (String, [UInt8])] = [
+            "/russian": ("text/xml; charset=ISO-8859-1", try feed(["Новости дня", "Погода"], body: Self.russian,
+                                                                   encoding: "WINDOWS-1251", label: nil, language: "ru")),
+            "/russian-declared": ("text/xml", try feed(["Новости дня", "Погода"], body: weather,
+                                                       encoding: "WINDOWS-1251", label: "iso-8859-1", language: "ru")),
+            "/greek": ("text/xml; charset=ISO-8859-1", try feed(["Καλημέρα κόσμε", "Καιρός"], body: greek,
+                                                                encoding: "ISO-8859-7", label: nil, language: "el")),
+            "/gbk-as-big5": ("text/xml", try feed(["中文标题", "新闻快讯"], body: chinese, encoding: "GBK", label: "big5",
+                                                  language: "zh-cn")),
+            "/big5-as-gb2312": ("text/xml", try feed(["中文標題", "今日焦點"], body: taiwanese, encoding: "BIG5",
+                                                     label: "gb2312", language: nil)),
+            "/healthy": ("text/xml; charset=ISO-8859-1", Array(Self.rss(declaring: nil, title: "Café crème").utf8)),
+        ]
+        let (run, stored) = try crawl(served)
+        for text in [Self.russian, weather, greek, chinese, taiwanese] {
+            #expect(stored.filter { $0.contains(text + " ") }.count == 2,
+                    "\(text)\n\(run.stderr.suffix(3000))")
+        }
+        #expect(stored.contains { $0.contains("Café crème") }, "\(run.stderr.suffix(2000))")
+    }
+
     /// Round 12 on the rule above: one broken byte in a UTF-8 feed under a server's default
     /// `charset=ISO-8859-1` still made every item mojibake (the tolerance asked for a UTF-8 label),
     /// and Latin-1 text labelled GBK, failing in a few places, was now read as Chinese.
