@@ -30,11 +30,14 @@ struct ChunkFeeder {
         }
     }
 
-    /// True when the whole document was well-formed to the end.
-    mutating func finish() -> Bool {
+    /// How the document ended: well-formed to the end, broken, or well-formed up to its last byte
+    /// with an item still open (a transfer or a file cut short there).
+    mutating func finish() -> XMLEventStream.End {
         if !pending.isEmpty, !isDone { pushPending() }
-        let status = isDone ? -1 : xmlParseChunk(context, nil, 0, 1)
-        return status == 0 && context.pointee.wellFormed == 1 && !stream.pointee.stoppedOnError
+        guard !isDone else { return .broken }
+        let status = xmlParseChunk(context, nil, 0, 1)
+        if status == 0 && context.pointee.wellFormed == 1 && !stream.pointee.stoppedOnError { return .whole }
+        return stream.pointee.isInsideItem ? .cutInsideItem : .broken
     }
 
     private var isDone: Bool { failed || stream.pointee.stoppedOnError }

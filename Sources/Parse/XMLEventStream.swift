@@ -33,6 +33,15 @@ struct XMLEventStream {
     /// attribute (the tree copier's test) and the value of its xml:base.
     private var bases: [(named: Bool, value: String?)] = []
     private(set) var stoppedOnError = false
+    /// Whether the element being delivered is an item (one left open when the document ends was cut).
+    var isInsideItem: Bool { open.first.map { XMLFeedReader.isItem($0.name) } ?? false }
+
+    /// How a document's stream ended (`ChunkFeeder.finish`).
+    enum End {
+        case whole, broken
+        /// Well-formed to its last byte, inside an item: the document was cut short there.
+        case cutInsideItem
+    }
     /// The document, and its CDATA sections and escaped texts that libxml2 sees as markers
     /// (`CDATASections`).
     private let document: UnsafeBufferPointer<UInt8>
@@ -67,7 +76,7 @@ struct XMLEventStream {
     /// error: the caller knows which it was.
     static func read(_ bytes: [UInt8], url: String, encoding: String?, options: Int32, resolvesBase: Bool,
                      readsCDATA: Bool = false, shouldStop: () -> Bool = { false },
-                     visit: (XMLFeedEvent) -> Void) -> Bool {
+                     visit: (XMLFeedEvent) -> Void) -> End {
         var handler = makeEventHandler()
         return bytes.withUnsafeBufferPointer { buffer in
             let head = min(4, buffer.count)
@@ -75,7 +84,7 @@ struct XMLEventStream {
             if let first = sections.first, first.lowerBound < head { sections = [] }
             return buffer.withMemoryRebound(to: CChar.self) { characters in
                 guard let base = characters.baseAddress,
-                      let context = xmlCreatePushParserCtxt(&handler, nil, base, Int32(head), url) else { return false }
+                      let context = xmlCreatePushParserCtxt(&handler, nil, base, Int32(head), url) else { return .broken }
                 defer {
                     if let document = context.pointee.myDoc { xmlFreeDoc(document) }
                     context.pointee.myDoc = nil

@@ -51,15 +51,22 @@ enum XMLFeedReader {
         var sawRoot = false
         var itemsDelivered = 0
         var stopped = false
-        let finished = XMLEventStream.read(bytes, url: url, encoding: encoding, options: options(forcing: encoding),
+        let end = XMLEventStream.read(bytes, url: url, encoding: encoding, options: options(forcing: encoding),
                                            resolvesBase: resolvesBase, readsCDATA: readsCDATA,
                                            shouldStop: { stopped = stopped || shouldStop(); return stopped }) { event in
             if case .root = event { sawRoot = true }
             if case .item = event { itemsDelivered += 1 }
             visit(event)
         }
-        if finished { return sawRoot ? .complete : .noRoot }
+        if end == .whole { return sawRoot ? .complete : .noRoot }
         if stopped || shouldStop() { return .cut }
+        // The items before the cut are whole; the recovering parser would make a post of the cut
+        // one, its text ending mid-sentence, which the next whole fetch may never correct.
+        if end == .cutInsideItem, sawRoot {
+            recovered("the document ends inside an item (cut short): \(itemsDelivered) item\(itemsDelivered == 1 ? "" : "s") "
+                      + "read, the cut one left out")
+            return .complete
+        }
         guard treeFallback else { return .streamStopped }
         var itemsToSkip = itemsDelivered
         let copier = XMLTreeCopier(resolvesBase: resolvesBase)

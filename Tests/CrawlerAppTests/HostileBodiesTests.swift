@@ -220,4 +220,31 @@ import Testing
         let padded = try #require(run.stderr.split(separator: "\n").first { $0.contains("feed=padded") })
         #expect(padded.contains("header line over") && !padded.contains("Out of memory"), "\(padded)")
     }
+
+    /// Round 39: a feed file cut short (a CMS that died writing it, a cache that kept half of it),
+    /// served whole with a 200. The recovering parser made a post of the cut item, its text ending
+    /// mid-sentence in an open `<div>`, and `once` said ok; a later whole fetch corrects it only while
+    /// the item is still in the feed. The items before the cut are stored, the cut one is not, and the
+    /// fetch line says why.
+    @Test func anItemCutShortByTheEndOfTheDocumentIsNotStored() throws {
+        let whole = "<item><title>Whole story</title><guid>w</guid><description>&lt;p&gt;All of it.&lt;/p&gt;</description></item>"
+        let cut = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Cut</title><link>https://example.org/</link>"
+            + whole + "<item><title>Cut story</title><guid>c</guid><description>&lt;p&gt;First paragraph.&lt;/p&gt;"
+            + "&lt;div&gt;&lt;p&gt;Second paragraph, and the file ends in the middle of this sent"
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/cut" ? ServedResponse(text: cut) : ServedResponse(text: Self.feed(title: "healthy", body: "<p>fine</p>"))
+        }
+        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/cut"))\n    name: cut\n"
+                         + "  - url: \(server.url("/healthy"))\n    name: healthy\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "stderr: \(run.stderr.suffix(1000))")
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.contains { $0.contains("<p>fine</p>") })
+        #expect(stored.contains { $0.contains("All of it.") }, "\(run.stderr)")
+        #expect(!stored.contains { $0.contains("Cut story") || $0.contains("in the middle of this") }, "\(stored)")
+        let line = run.stderr.split(separator: "\n").map { LogLine(String($0)) }
+            .first { $0["feed"] == "cut" && $0["recovered"] != nil }
+        #expect(line?["recovered"]?.contains("ends inside an item (cut short)") == true, "\(run.stderr)")
+    }
+
 }

@@ -11,9 +11,9 @@ import Testing
         var events: [String] = []
         let url = "https://example.org/feeds/feed.xml"
         if fromStream {
-            let finished = XMLEventStream.read(bytes, url: url, encoding: nil, options: XMLFeedReader.options,
-                                               resolvesBase: true) { events.append(String(describing: $0)) }
-            return (finished, events)
+            let end = XMLEventStream.read(bytes, url: url, encoding: nil, options: XMLFeedReader.options,
+                                          resolvesBase: true) { events.append(String(describing: $0)) }
+            return (end == .whole, events)
         }
         let finished = XMLFeedReader.tree(bytes, url: url, encoding: nil, copier: XMLTreeCopier(resolvesBase: true)) {
             events.append(String(describing: $0))
