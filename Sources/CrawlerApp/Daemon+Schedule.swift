@@ -106,7 +106,7 @@ extension Daemon {
         }
         for name in removed { queue.remove(name) }
         // The engine (and its connections) lives as long as the process: its own settings wait for a restart.
-        let engineKept = FetchSettings(fresh) != FetchSettings(config)
+        let engineKept = FetchSettings(fresh) != engineSettings
         replaceConfig(fresh)
         configModified = modified
         flow.reconfigure(pipeline)

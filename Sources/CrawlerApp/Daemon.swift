@@ -4,6 +4,7 @@ public import Logging
 internal import Config
 internal import Store
 internal import Glibc
+internal import Fetch
 
 /// `crawler run`: polls every feed when it is due, for months, until SIGTERM. State lives in the
 /// store, so a restart neither re-polls everything at once nor forgets a feed.
@@ -16,6 +17,9 @@ public final class Daemon {
     private(set) var config: CrawlerConfig {
         didSet { feedPositions = Self.positions(config.feeds) }
     }
+    /// What the fetch engine runs with: it lives as long as the process, so a reload that changes
+    /// these waits for a restart, and one that puts them back needs none.
+    let engineSettings: FetchSettings
     /// Where each configured feed is in `config.feeds`, by name: looked up for every feed that
     /// falls due and every report. Positions, not copies: a feed's settings are several hundred
     /// bytes, 7 MB more for 10,000 feeds.
@@ -56,6 +60,7 @@ public final class Daemon {
         self.metrics = metrics
         self.startupSpread = startupSpread
         self.config = config
+        engineSettings = FetchSettings(config)
         feedPositions = Self.positions(config.feeds)
         self.logger = logger
         self.signals = signals

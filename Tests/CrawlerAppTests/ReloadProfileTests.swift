@@ -46,4 +46,26 @@ import Testing
         #expect(folder.files(under: "store/posts").count == 3)
         #expect(!FileManager.default.fileExists(atPath: folder.file("elsewhere")))
     }
+
+    /// Round 38: a reload that changed the user agent said a restart was needed; the next reload,
+    /// which put the one the daemon started with back, said so again, though the running engine
+    /// already sends it. The engine's settings are judged against what it runs with.
+    @Test func aReloadThatPutsTheRunningEngineSettingsBackNeedsNoRestart() throws {
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: AlertTests.rss(["a1"])) }
+        try folder.write(config(server, feeds: ["a"], extra: ["store: ./store"]), to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "a" }
+        try folder.write(config(server, feeds: ["a"], extra: ["store: ./store", "timeout: 7s"]), to: "feeds.yaml")
+        daemon.signal(SIGHUP)
+        let changed = daemon.waitFor { $0["event"] == "config_reload" }
+        #expect(changed.first?["restart_needed"] != nil, "\(changed.map(\.fields))")
+        try folder.write(config(server, feeds: ["a"], extra: ["store: ./store"]), to: "feeds.yaml")
+        daemon.signal(SIGHUP)
+        let reverted = daemon.waitFor(2) { $0["event"] == "config_reload" }
+        #expect(reverted.count == 2 && reverted.last?["restart_needed"] == nil, "\(reverted.map(\.fields))")
+        #expect(reverted.last?["level"] == "info", "\(reverted.map(\.fields))")
+        #expect(daemon.terminate().status == 0)
+    }
+
 }
