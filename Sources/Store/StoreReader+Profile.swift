@@ -18,6 +18,12 @@ extension StoreReader {
     /// Read, not taken: a probe with flock could make a crawl starting that instant find the
     /// store in use.
     public func lockHolder() -> Int32? {
+        Self.lockHolder(root: root)
+    }
+
+    /// `lockHolder()` of the store at `root`, without opening its index; nil also when the kernel's
+    /// table cannot be read (`canTellLockHolders`).
+    public static func lockHolder(root: String) -> Int32? {
         var info = stat()
         guard stat(root + "/lock", &info) == 0,
               let table = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else { return nil }
@@ -38,4 +44,7 @@ extension StoreReader {
         }
         return nil
     }
+
+    /// Whether `lockHolder` can know: the kernel's table of locks is readable here.
+    public static var canTellLockHolders: Bool { access("/proc/locks", R_OK) == 0 }
 }

@@ -10,6 +10,9 @@ enum DaemonStatusText {
         guard let runtime = RuntimeFile.read(storePath: storePath),
               now.secondsSince1970 - runtime.updated.secondsSince1970 <= 30,
               kill(runtime.pid, 0) == 0 || errno == EPERM else { return nil }
+        // A daemon killed an instant ago stays in the process table until its parent reaps it;
+        // its lock on the store went with it.
+        if StoreReader.canTellLockHolders, StoreReader.lockHolder(root: storePath) != runtime.pid { return nil }
         return runtime
     }
 

@@ -133,6 +133,42 @@ import Testing
         #expect(explain.stdout.contains("no configuration read"), "\(explain.stdout)")
     }
 
+    /// Round 38: just after `kill -9` of the daemon, `status` still showed `daemon: pid N` and its
+    /// queue: the killed process stays in the process table until its parent reaps it, and that
+    /// was all status asked. No lock on the store, no daemon.
+    @Test func aDaemonKilledAMomentAgoIsNotShownAsRunning() throws {
+        let farm = FeedFarm(feeds: 1, itemsPerFeed: 2)
+        let server = try farm.server()
+        try folder.write(config([("a", server.url("/feed/0.xml"))], interval: "1h"), to: "feeds.yaml")
+        // A parent that does not reap: the killed daemon stays a zombie for as long as it sleeps.
+        let parent = Process()
+        parent.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        parent.arguments = ["-c", "import os, sys, time\npid = os.fork()\nif pid == 0:\n    os.execv(sys.argv[1], "
+                            + "[sys.argv[1], 'run', '--startup-spread', '0s'])\nprint(pid, flush=True)\ntime.sleep(20)",
+                            CrawlerProcess.binary]
+        parent.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        let output = Pipe()
+        parent.standardOutput = output
+        parent.standardError = FileHandle.nullDevice
+        try parent.run()
+        defer { parent.terminate() }
+        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        let pid = try #require(Int32(line.trimmingCharacters(in: .whitespacesAndNewlines)), "\(line)")
+        defer { kill(pid, SIGKILL) }
+        var shown = ""
+        for _ in 0..<50 where !shown.contains("daemon:    pid \(pid)") {
+            usleep(200_000)
+            shown = try CrawlerProcess.run(["status"], in: folder.path).stdout
+        }
+        #expect(shown.contains("daemon:    pid \(pid)"), "\(shown)")
+        kill(pid, SIGKILL)
+        usleep(200_000)
+        let after = try CrawlerProcess.run(["status"], in: folder.path)
+        #expect(!after.stdout.contains("daemon:"), "\(after.stdout)")
+        let json = try CrawlerProcess.run(["status", "--json"], in: folder.path)
+        #expect(!json.stdout.contains("\"daemon\" : {") && !json.stdout.contains("\"daemon\":{"), "\(json.stdout)")
+    }
+
     @Test func sighupAddsFeedsAndABrokenConfigIsRejectedWhileTheOldOneRuns() throws {
         let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
         let server = try farm.server()
