@@ -85,6 +85,7 @@ struct RequestSettingsParser {
             guard let text = value.scalar?.string, Self.isSafe(text) else {
                 throw parser.error(at: value, key: "\(key).\(name)", "must be one line of text")
             }
+            try checkLength(text, at: value, key: "\(key).\(name)")
             // Header names know no case: `X-Key` and `x-key` were both sent.
             if let first = fields.first(where: { $0.name.lowercased() == name.lowercased() }) {
                 throw parser.error(at: value, key: "\(key).\(name)", "is the header \(first.name) again (header names "
@@ -101,6 +102,7 @@ struct RequestSettingsParser {
         let key = reader.qualified("cookies")
         if let scalar = node.scalar {
             guard Self.isSafe(scalar.string) else { throw parser.error(at: node, key: key, "must be one line of text") }
+            try checkLength(scalar.string, at: node, key: key)
             return scalar.string
         }
         guard let mapping = node.mapping else {
@@ -117,7 +119,18 @@ struct RequestSettingsParser {
             }
             pairs.append("\(name)=\(text)")
         }
-        return pairs.joined(separator: "; ")
+        let joined = pairs.joined(separator: "; ")
+        try checkLength(joined, at: node, key: key)
+        return joined
+    }
+
+    /// A value for one header line, which servers refuse past 8 KB (nginx's buffer, Apache's
+    /// LimitRequestFieldSize): the feed would fail on every fetch with a 431 naming neither.
+    private func checkLength(_ value: String, at node: Node, key: String) throws(ConfigError) {
+        let bytes = value.utf8.count
+        guard bytes > 8000 else { return }
+        throw parser.error(at: node, key: key, "is \(bytes) bytes; servers refuse a header line over 8 KB (nginx, Apache), "
+                           + "so the feed could never be fetched")
     }
 
     /// `basic_auth: {username: u, password: p}` or `{username: u, password_env: FEED_PASSWORD}`.

@@ -171,7 +171,9 @@ final class CurlTransfer {
         // than CURLOPT_COOKIE: libcurl drops a Cookie header on a redirect to another host, as it
         // drops credentials.
         for field in request.settings.headers where HeaderText.isSafeName(field.name) && HeaderText.isSafeValue(field.value) {
-            headerList = curl_slist_append(headerList, "\(field.name): \(field.value)")
+            // libcurl reads `Name:` with nothing after it as "leave this header out"; `Name;` sends it empty.
+            let empty = field.value.allSatisfy { $0 == " " || $0 == "\t" }
+            headerList = curl_slist_append(headerList, empty ? "\(field.name);" : "\(field.name): \(field.value)")
         }
         if let cookies = request.settings.cookies, HeaderText.isSafeValue(cookies) {
             headerList = curl_slist_append(headerList, "Cookie: \(cookies)")

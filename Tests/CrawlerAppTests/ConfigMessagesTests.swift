@@ -172,6 +172,22 @@ import Testing
                     with: "feeds.yaml:3: feeds[0].name: must be one line of text, without line breaks, tabs or other C0 controls")
     }
 
+    /// Round 38: a 100 KB header value passed the check and was sent, and the feed failed with
+    /// "HTTP 431", which named neither the header nor feeds.yaml. Servers refuse header lines over
+    /// 8 KB (nginx, Apache): such a value is refused with its line, as a cookie string is.
+    @Test func aHeaderOrCookieValueNoServerTakesIsRefusedWithItsLine() throws {
+        let long = String(repeating: "v", count: 9000)
+        try refused("feeds:\n  - url: SERVER/healthy\n    headers: {X-Big: \(long)}\n",
+                    with: "feeds.yaml:3: feeds[0].headers.X-Big: is 9000 bytes; servers refuse a header line over "
+                        + "8 KB (nginx, Apache), so the feed could never be fetched")
+        try refused("headers: {X-Big: \(long)}\nfeeds:\n  - url: SERVER/healthy\n",
+                    with: "feeds.yaml:1: headers.X-Big: is 9000 bytes; servers refuse a header line over "
+                        + "8 KB (nginx, Apache), so the feed could never be fetched")
+        try refused("feeds:\n  - url: SERVER/healthy\n    cookies: \"a=\(long)\"\n",
+                    with: "feeds.yaml:3: feeds[0].cookies: is 9002 bytes; servers refuse a header line over "
+                        + "8 KB (nginx, Apache), so the feed could never be fetched")
+    }
+
     @Test func aKeyGivenTwiceIsNamedWithItsLine() throws {
         try refused("feeds:\n  - url: SERVER/healthy\n    name: a\n    name: b\n",
                     with: "feeds.yaml:3: name: given more than once in one mapping ('name'); keep one")

@@ -231,6 +231,18 @@ import Testing
         #expect(request("calm") != nil)
     }
 
+    /// Round 38: `headers: {X-Empty: ""}` was taken and never sent (libcurl reads `Name:` with
+    /// nothing after it as "leave this header out"). An empty value is sent empty.
+    @Test func aHeaderWithAnEmptyValueIsSentEmpty() throws {
+        let run = try crawl("feeds:\n  - url: \(server.url("/custom.xml"))\n    name: custom\n"
+                                + "    headers: {X-Empty: \"\", X-Full: yes}\n"
+                                + "  - url: \(server.url("/healthy.xml"))\n    name: healthy\n")
+        #expect(run.status == 0, "\(run.stderr)")
+        let custom = request("custom")?.headers ?? [:]
+        #expect(custom["x-empty"] == "", "\(custom)")
+        #expect(custom["x-full"] == "yes")
+    }
+
     /// Round 38: three feeds of one server answering 429 held back a feed of another server on the
     /// same address (another port: another service of an intranet box, an RSSHub beside a blog),
     /// for as long as their Retry-After said. Budgets and holds are a server's: host and port.
