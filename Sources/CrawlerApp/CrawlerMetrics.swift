@@ -22,6 +22,7 @@ public final class CrawlerMetrics: Sendable {
     private let lateness: [String: Gauge]
     private let hostsWaiting: Gauge
     private let longestHostWait: Gauge
+    private let hostsHeld: Gauge
     private let configRefused: Gauge
     /// Monotonic milliseconds of the scheduler loop's last turn, for /healthz. It starts at
     /// creation: a daemon still opening its store and loading state has the same 30 s to turn
@@ -67,6 +68,8 @@ public final class CrawlerMetrics: Sendable {
         hostsWaiting = registry.makeGauge(descriptor: name("hosts_waiting", "", "Hosts with requests held back."))
         longestHostWait = registry.makeGauge(
             descriptor: name("host_wait_max", "seconds", "The longest a request has waited for its host."))
+        hostsHeld = registry.makeGauge(descriptor: name(
+            "hosts_held", "", "Hosts held back after throttling several feeds (429/503): their feeds wait for the hold to end."))
         configRefused = registry.makeGauge(descriptor: name(
             "config_reload_refused", "", "1 when the last reload refused feeds.yaml (the daemon runs the configuration read before)."))
     }
@@ -102,7 +105,8 @@ public final class CrawlerMetrics: Sendable {
         waiting.set(Double(runtime.waiting))
         lateness["0.5"]?.set(Double(runtime.latenessP50) / 1000)
         lateness["0.99"]?.set(Double(runtime.latenessP99) / 1000)
-        hostsWaiting.set(Double(runtime.hosts.count))
+        hostsWaiting.set(Double(runtime.hosts.filter { $0.waiting > 0 }.count))
+        hostsHeld.set(Double(runtime.hosts.filter { $0.heldMilliseconds > 0 }.count))
         longestHostWait.set(Double(runtime.hosts.map(\.oldestMilliseconds).max() ?? 0) / 1000)
     }
 

@@ -15,7 +15,10 @@ extension Daemon {
             due: queue.dueCount(at: now), submitted: submitted.count, inFlight: load.inFlight,
             waiting: load.waiting, latenessP50: lateness.percentile(0.5), latenessP99: lateness.percentile(0.99),
             latenessSamples: lateness.count,
-            hosts: load.hosts.map { .init(host: $0.host, waiting: $0.waiting, oldestMilliseconds: $0.oldestMilliseconds) },
+            hosts: load.hosts.map {
+                .init(host: $0.host, waiting: $0.waiting, oldestMilliseconds: $0.oldestMilliseconds,
+                      heldMilliseconds: $0.heldMilliseconds)
+            },
             configRefused: configRefused, configModified: configModified)
     }
 }

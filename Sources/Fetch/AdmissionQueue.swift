@@ -55,13 +55,19 @@ struct AdmissionQueue {
         return nil
     }
 
-    /// Hosts with requests waiting, most waiting first, at most `limit`.
+    /// Hosts with requests waiting, most waiting first, then hosts held back because they
+    /// throttled several feeds (their feeds were deferred, so none waits here), at most `limit`.
     func hostWaits(now: Int64, limit: Int) -> [HostWait] {
-        let all = waiting.compactMap { key, line in
-            line.first.map { HostWait(host: key, waiting: line.count, oldestMilliseconds: max(0, now - $0.since)) }
+        var all = waiting.compactMap { key, line in
+            line.first.map { HostWait(host: key, waiting: line.count, oldestMilliseconds: max(0, now - $0.since),
+                                      heldMilliseconds: gates[key]?.pausedUntil.map { max(0, $0 - now) } ?? 0) }
         }
-        return Array(all.sorted { ($0.waiting, $0.oldestMilliseconds, $1.host) > ($1.waiting, $1.oldestMilliseconds, $0.host) }
-            .prefix(limit))
+        all.sort { ($0.waiting, $0.oldestMilliseconds, $1.host) > ($1.waiting, $1.oldestMilliseconds, $0.host) }
+        let held = gates.compactMap { key, gate -> HostWait? in
+            guard waiting[key] == nil, let until = gate.pausedUntil, until > now else { return nil }
+            return HostWait(host: key, waiting: 0, oldestMilliseconds: 0, heldMilliseconds: until - now)
+        }
+        return Array((all + held.sorted { ($0.heldMilliseconds, $1.host) > ($1.heldMilliseconds, $0.host) }).prefix(limit))
     }
 
     /// The next request allowed to start, visiting hosts round-robin from where the last one left

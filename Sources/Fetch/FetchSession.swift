@@ -112,7 +112,7 @@ public enum FetchEvent: Sendable {
 public struct EngineLoad: Sendable, Hashable {
     public var inFlight = 0
     public var waiting = 0
-    /// Hosts with requests waiting, most waiting first (at most `HostWait.shown`).
+    /// Hosts with requests waiting, most waiting first, then hosts held back (at most `HostWait.shown`).
     public var hosts: [HostWait] = []
 
     public init(inFlight: Int = 0, waiting: Int = 0, hosts: [HostWait] = []) {
@@ -128,11 +128,14 @@ public struct HostWait: Sendable, Hashable {
     public var waiting: Int
     /// How long the oldest of them has waited.
     public var oldestMilliseconds: Int64
+    /// How much longer the host is held back, having throttled several feeds (0: it is not).
+    public var heldMilliseconds: Int64
 
-    public init(host: String, waiting: Int, oldestMilliseconds: Int64) {
+    public init(host: String, waiting: Int, oldestMilliseconds: Int64, heldMilliseconds: Int64 = 0) {
         self.host = host
         self.waiting = waiting
         self.oldestMilliseconds = oldestMilliseconds
+        self.heldMilliseconds = heldMilliseconds
     }
 
     static let shown = 10

@@ -33,11 +33,14 @@ public struct DaemonRuntime: Sendable, Hashable {
         public var host: String
         public var waiting: Int
         public var oldestMilliseconds: Int64
+        /// How much longer the host is held back for throttling several feeds (0: it is not).
+        public var heldMilliseconds: Int64
 
-        public init(host: String, waiting: Int, oldestMilliseconds: Int64) {
+        public init(host: String, waiting: Int, oldestMilliseconds: Int64, heldMilliseconds: Int64 = 0) {
             self.host = host
             self.waiting = waiting
             self.oldestMilliseconds = oldestMilliseconds
+            self.heldMilliseconds = heldMilliseconds
         }
     }
 
@@ -68,7 +71,7 @@ public struct DaemonRuntime: Sendable, Hashable {
                      "lateness_samples \(latenessSamples)"]
         if let configRefused { lines.append("config_refused \(configRefused.secondsSince1970)") }
         if let configModified { lines.append("config_modified_ns \(configModified)") }
-        lines += hosts.map { "host \($0.host) \($0.waiting) \($0.oldestMilliseconds)" }
+        lines += hosts.map { "host \($0.host) \($0.waiting) \($0.oldestMilliseconds) \($0.heldMilliseconds)" }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -77,8 +80,10 @@ public struct DaemonRuntime: Sendable, Hashable {
         var hosts: [HostRow] = []
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: " ")
-            if fields.count == 4, fields[0] == "host", let waiting = Int(fields[2]), let oldest = Int64(fields[3]) {
-                hosts.append(HostRow(host: String(fields[1]), waiting: waiting, oldestMilliseconds: oldest))
+            // A daemon of the version before wrote no held time.
+            if (4...5).contains(fields.count), fields[0] == "host", let waiting = Int(fields[2]), let oldest = Int64(fields[3]) {
+                let held = fields.count == 5 ? Int64(fields[4]) ?? 0 : 0
+                hosts.append(HostRow(host: String(fields[1]), waiting: waiting, oldestMilliseconds: oldest, heldMilliseconds: held))
             } else if fields.count == 2, let value = Int64(fields[1]) {
                 values[String(fields[0])] = value
             }

@@ -34,8 +34,10 @@ enum DaemonStatusText {
                          + "read before until a reload (systemctl reload crawler, or SIGHUP); the feeds below are the file's")
         }
         if !runtime.hosts.isEmpty {
-            lines.append("host waits: " + runtime.hosts.map {
-                "\($0.host) \($0.waiting) (oldest \(seconds($0.oldestMilliseconds)))"
+            lines.append("host waits: " + runtime.hosts.map { host in
+                let held = host.heldMilliseconds > 0 ? "held \(seconds(host.heldMilliseconds)) more: it throttled several feeds" : nil
+                let oldest = host.waiting > 0 ? "oldest \(seconds(host.oldestMilliseconds))" : nil
+                return "\(host.host) \(host.waiting) (" + [oldest, held].compactMap { $0 }.joined(separator: "; ") + ")"
             }.joined(separator: ", "))
         }
         return lines.joined(separator: "\n")
@@ -50,7 +52,8 @@ enum DaemonStatusText {
             "lateness_samples": runtime.latenessSamples,
             "config_refused": runtime.configRefused.map { $0.rfc3339 as Any } ?? NSNull(),
             "host_waits": runtime.hosts.map {
-                ["host": $0.host, "waiting": $0.waiting, "oldest_ms": Int($0.oldestMilliseconds)] as [String: Any]
+                ["host": $0.host, "waiting": $0.waiting, "oldest_ms": Int($0.oldestMilliseconds),
+                 "held_ms": Int($0.heldMilliseconds)] as [String: Any]
             },
         ]
     }

@@ -133,6 +133,39 @@ import Testing
         #expect(folder.files(under: "store/posts").count == farm.distinctItems)
     }
 
+    /// Round 38: a server that throttled several feeds held its other feeds back for a minute, and
+    /// nothing showed it: `crawler_hosts_waiting 0`, no `host waits:` line (its feeds were deferred
+    /// to the schedule, so none waited in the engine). The hold is shown while it lasts.
+    @Test func aHostHeldBackForThrottlingShowsInStatusAndMetrics() async throws {
+        let farm = FeedFarm(feeds: 1, itemsPerFeed: 2)
+        let healthy = try farm.server()
+        let busy = try LoopbackHTTPServer { _ in ServedResponse(status: 429, headers: [("Retry-After", "120")]) }
+        var lines = ["store: ./store", "interval: 1h", "per_host_concurrency: 1", "host_gap: 0s", "host_backoff_feeds: 2",
+                     "feeds:", "  - url: \(healthy.url("/feed/0.xml"))", "    name: healthy"]
+        for number in 0..<3 { lines += ["  - url: \(busy.url("/busy/\(number).xml"))", "    name: busy-\(number)"] }
+        try folder.write(lines.joined(separator: "\n") + "\n", to: "feeds.yaml")
+        let daemon = try DaemonProcess(arguments: ["run", "--startup-spread", "0s", "--metrics", "127.0.0.1:0"],
+                                       in: folder.path)
+        defer { _ = daemon.terminate() }
+        let port = try #require(daemon.waitFor { $0["event"] == "metrics" }.first?["port"])
+        #expect(daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "busy-2" }.first?["status"] == "deferred")
+        let server = "127.0.0.1:\(busy.port)"
+        var table = ""
+        for _ in 0..<40 where !table.contains("host waits: \(server) 0 (held ") {
+            usleep(250_000)
+            table = try CrawlerProcess.run(["status"], in: folder.path).stdout
+        }
+        #expect(table.contains("host waits: \(server) 0 (held ") && table.contains("more: it throttled several feeds"),
+                "\(table)")
+        guard case .success(let response) = await SingleFetch.getAnyStatus("http://127.0.0.1:\(port)/metrics") else {
+            Issue.record("no /metrics")
+            return
+        }
+        let metrics = String(decoding: response.body, as: UTF8.self)
+        #expect(metrics.contains("crawler_hosts_held 1"), "\(metrics)")
+        #expect(daemon.terminate().status == 0)
+    }
+
     /// One fetch engine for the daemon's life: polls of a host, before and after a reload, share
     /// one HTTPS connection (nginx's own log says so); a reload adds and removes feeds in the
     /// running queue, and a removed feed is polled no more.
