@@ -226,7 +226,7 @@ final class FeedProcessor {
         var hints = hints
         // A 304 or the same body brings no document: what the last one asked still holds
         // (a feed's `<ttl>` and `skipDays` were forgotten after the first poll).
-        if report.unchanged { ServerHintsReader.restore(state.feedHints, into: &hints) }
+        if report.unchanged { ServerHintsReader.restore(state.feedHints, into: &hints, confirming: report.httpStatus == 304) }
         // A Retry-After the decision recorded wins over any backoff. This response's own stays in
         // the hints as the server sent it (the policy holds it to max_backoff and says so).
         if let notBefore = state.notBefore, notBefore > now, hints.retryAfter == nil { hints.retryAfter = notBefore }

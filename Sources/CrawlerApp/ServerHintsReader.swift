@@ -22,19 +22,23 @@ enum ServerHintsReader {
         hints.skipDays = Set(feed.skipDays.compactMap { days.firstIndex(of: $0.lowercased()) })
     }
 
-    /// What the feed's own document asked (not the response's headers), as kept in its state:
-    /// `ttl=180;period=3600;skip_hours=1,2;skip_days=0,6`; nil when it asked nothing.
+    /// What the feed's own document asked, and the max-age of the answer that brought it, as kept
+    /// in its state: `ttl=180;period=3600;skip_hours=1,2;skip_days=0,6;max_age=600`; nil when
+    /// nothing was asked.
     static func stored(_ hints: ServerHints) -> String? {
         var parts: [String] = []
         if let ttl = hints.ttlMinutes { parts.append("ttl=\(ttl)") }
         if let period = hints.updatePeriod { parts.append("period=\(Int64(period))") }
         if !hints.skipHours.isEmpty { parts.append("skip_hours=" + hints.skipHours.sorted().map(String.init).joined(separator: ",")) }
         if !hints.skipDays.isEmpty { parts.append("skip_days=" + hints.skipDays.sorted().map(String.init).joined(separator: ",")) }
+        if let maxAge = hints.maxAge { parts.append("max_age=\(Int64(maxAge))") }
         return parts.isEmpty ? nil : parts.joined(separator: ";")
     }
 
-    /// The document's requests `stored` kept, into the hints of an answer without a body.
-    static func restore(_ text: String?, into hints: inout ServerHints) {
+    /// The requests `stored` kept, into the hints of an answer without a new document. The
+    /// max-age only for a 304 that says no freshness of its own: it confirms the answer that had
+    /// it (RFC 9111, 4.3.4), where a 200 with the same body and no max-age says there is none.
+    static func restore(_ text: String?, into hints: inout ServerHints, confirming: Bool) {
         for part in (text ?? "").split(separator: ";") {
             let pair = part.split(separator: "=", maxSplits: 1)
             guard pair.count == 2 else { continue }
@@ -44,6 +48,8 @@ enum ServerHintsReader {
             case "period": hints.updatePeriod = numbers.first.map(Double.init)
             case "skip_hours": hints.skipHours = Set(numbers.filter { (0..<24).contains($0) })
             case "skip_days": hints.skipDays = Set(numbers.filter { (0..<7).contains($0) })
+            case "max_age" where confirming && hints.maxAge == nil && hints.expires == nil:
+                hints.maxAge = numbers.first.map(Double.init)
             default: continue
             }
         }

@@ -23,8 +23,8 @@ public struct FeedState: Sendable, Hashable, Codable {
     /// Fingerprint of the last body, for servers that send no validators.
     public var bodyFingerprint: String?
     /// What the feed's last body asked of its pollers (`<ttl>`, `sy:updatePeriod`, `skipHours`,
-    /// `skipDays`), kept for the answers without a body (304, the same body) that still schedule
-    /// the next poll: `ServerHintsReader.stored`.
+    /// `skipDays`, and its answer's Cache-Control max-age), kept for the answers without a body
+    /// (304, the same body) that still schedule the next poll: `ServerHintsReader.stored`.
     public var feedHints: String?
     /// When the feed was last fetched without validators (to escape validators that never change).
     public var lastUnconditional: Timestamp?
