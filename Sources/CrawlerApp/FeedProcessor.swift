@@ -88,7 +88,8 @@ final class FeedProcessor {
         if case .response(let response) = result.outcome {
             report.httpStatus = response.status
             report.bytes = response.wireBytes
-            hints = ServerHintsReader.hints(from: response, feed: nil, now: now)
+            hints = ServerHintsReader.hints(from: response, feed: nil, now: now,
+                                            throttleOn403: result.request.settings.throttleOn403)
         }
         report.previousErrors = previous.consecutiveErrors
         report.previousFetch = previous.lastFetch

@@ -3,12 +3,18 @@ internal import Schedule
 
 /// Collects what a response and its document say about when to come back.
 enum ServerHintsReader {
-    static func hints(from response: FetchResponse, feed: Feed?, now: Timestamp) -> ServerHints {
+    /// `throttleOn403`: the feed's server answers its rate limit with 403, whose Retry-After is then believed.
+    static func hints(from response: FetchResponse, feed: Feed?, now: Timestamp, throttleOn403: Bool = false) -> ServerHints {
         // The fetch stage already read the cache headers; here they become absolute times.
         var hints = ServerHints()
         hints.maxAge = response.cache.maxAge.map(Double.init)
         hints.expires = response.cache.expiresIn.map { now.adding(Double($0)) }
-        hints.retryAfter = response.cache.retryAfter.map { now.adding(Double(max(0, $0))) }
+        // Believed on an answer that is no error, and on the errors that mean "slow down" (RFC 6585,
+        // RFC 9110 10.2.3): a plain 403 or 500 with one is a failure, backed off as failures are,
+        // as its message says.
+        let believed = response.status < 400 || [429, 503].contains(response.status)
+            || (response.status == 403 && throttleOn403)
+        hints.retryAfter = believed ? response.cache.retryAfter.map { now.adding(Double(max(0, $0))) } : nil
         if let feed { add(feed, to: &hints) }
         return hints
     }

@@ -150,7 +150,7 @@ import Testing
     @Test(arguments: [true, false])
     func a403IsThrottlingOnlyWhenTheFeedSaysSo(throttle: Bool) throws {
         let feeds = (1...3).map { "  - url: \(server.url("/limited\($0).xml"))\n    name: limited\($0)\n" }
-        let run = try crawl("throttle_on_403: \(throttle)\nhost_backoff_feeds: 2\nper_host_concurrency: 1\n"
+        let run = try crawl("throttle_on_403: \(throttle)\nhost_backoff_feeds: 2\nper_host_concurrency: 1\ninterval: 1m\n"
                                 + "feeds:\n" + feeds.joined()
                                 + "  - url: http://localhost:\(server.port)/healthy.xml\n    name: healthy\n")
         #expect(run.status == 1)
@@ -160,6 +160,10 @@ import Testing
         #expect(third.contains("throttled several feeds") == throttle, "\(third)")
         let first = fetchLine(run, feed: "limited1")?["error"] ?? ""
         #expect(first.contains("asked to retry after 120 s") == throttle, "\(first)")
+        // Round 38: without `throttle_on_403` the 403's Retry-After still set the next poll, which
+        // the error never said. A plain 403 is a failure; its Retry-After is not believed.
+        let why = fetchLine(run, feed: "limited1")?["why"] ?? ""
+        #expect(why.contains("asked to retry after") == throttle, "\(why)")
     }
 
     /// A host that throttles several feeds makes its other feeds wait too, but no longer than
