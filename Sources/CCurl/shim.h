@@ -39,6 +39,10 @@ static inline CURLcode crawler_easy_set_opensocket_callback(CURL *handle, crawle
 static inline CURLcode crawler_easy_set_prereq_callback(CURL *handle, crawler_curl_prereq_callback value) {
     return curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, value);
 }
+typedef int (*crawler_curl_closesocket_callback)(void *context, curl_socket_t socket);
+static inline CURLcode crawler_easy_set_closesocket_callback(CURL *handle, crawler_curl_closesocket_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_CLOSESOCKETFUNCTION, value);
+}
 
 /* The peer of a socket libcurl is about to open: copies its 4 or 16 address bytes into `bytes`
    and its port into `port`; returns the byte count, or 0 for another family. `addr` is the

@@ -13,6 +13,9 @@ final class CurlMulti {
     private let proxies: [Endpoint]
     /// Transfers making the first connection to an https origin, which the queue waits on.
     private var opening: [UnsafeMutableRawPointer: String] = [:]
+    /// Every connection's socket (`SocketTable`); alive through `deinit`'s cleanup, which closes
+    /// the kept connections through it.
+    private let sockets = SocketTable()
 
     init?(settings: FetchSettings, waker: CurlWaker) {
         curlGlobalInit()
@@ -201,6 +204,7 @@ final class CurlMulti {
 
     private func launch(_ transfer: CurlTransfer, opens origin: String?) {
         transfer.admitsChunk = { [unowned self] transfer, chunk in self.admits(transfer, chunk: chunk) }
+        transfer.watch(sockets)
         running[transfer.handle] = transfer
         if let origin { opening[transfer.handle] = origin }
         curl_multi_add_handle(handle, transfer.handle)

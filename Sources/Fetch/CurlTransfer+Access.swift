@@ -1,5 +1,6 @@
 internal import CCurl
 internal import FeedModel
+internal import Glibc
 
 /// The address check of `NetworkAccess`, on the addresses libcurl really uses: every socket it
 /// opens (before connecting: nothing is sent to a refused address) and every request it is
@@ -15,7 +16,7 @@ extension CurlTransfer {
             return transfer.openSocket(address)
         }
         crawler_easy_set_pointer(handle, CURLOPT_PREREQDATA, me)
-        crawler_easy_set_prereq_callback(handle) { context, primaryIP, _, primaryPort, _ in
+        crawler_easy_set_prereq_callback(handle) { context, primaryIP, _, primaryPort, localPort in
             guard let context else { return CURL_PREREQFUNC_ABORT }
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
             // No address (a file:// read): nothing was connected.
@@ -24,9 +25,34 @@ extension CurlTransfer {
                 return CURL_PREREQFUNC_OK
             }
             guard transfer.mayUse(address, port: Int(primaryPort)) else { return CURL_PREREQFUNC_ABORT }
+            guard !transfer.keptConnectionHoldsInput(localPort: Int(localPort)) else { return CURL_PREREQFUNC_ABORT }
             transfer.connected = true
             return CURL_PREREQFUNC_OK
         }
+    }
+
+    /// Connections close through `sockets` from now on, which this transfer's new sockets join.
+    func watch(_ sockets: SocketTable) {
+        self.sockets = sockets
+        crawler_easy_set_pointer(handle, CURLOPT_CLOSESOCKETDATA, Unmanaged.passUnretained(sockets).toOpaque())
+        crawler_easy_set_closesocket_callback(handle) { context, descriptor in
+            if let context { Unmanaged<SocketTable>.fromOpaque(context).takeUnretainedValue().closed(descriptor) }
+            return close(descriptor)
+        }
+    }
+
+    /// A kept plain-HTTP connection with bytes waiting before our request is sent: what the last
+    /// answer on it left past its end, which libcurl (7.88) would read as this one's answer, or a
+    /// second answer a server slipped in for the next feed. The connection is shut down (libcurl
+    /// drops it) and the request asked again on a new one (`readLeftovers`). TLS and HTTP/2
+    /// connections are not looked at: records between requests are theirs (tickets, pings).
+    private func keptConnectionHoldsInput(localPort: Int) -> Bool {
+        guard !openedSocket, let sockets, request.url.utf8.prefix(7).map({ $0 | 0x20 }) == Array("http://".utf8),
+              let descriptor = sockets.descriptor(localPort: localPort),
+              SocketTable.hasInputWaiting(descriptor) else { return false }
+        shutdown(descriptor, Int32(SHUT_RDWR))
+        leftInputOnKeptConnection = true
+        return true
     }
 
     private func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
@@ -37,7 +63,12 @@ extension CurlTransfer {
         if count > 0, let peer = IPAddress(bytes: Array(bytes.prefix(count))), !mayUse(peer, port: Int(port)) {
             return CURL_SOCKET_BAD
         }
-        return crawler_open_socket(address)
+        let descriptor = crawler_open_socket(address)
+        if descriptor >= 0 {
+            openedSocket = true
+            sockets?.opened(descriptor)
+        }
+        return descriptor
     }
 
     /// Records why, when the answer is no: the transfer then fails with this message.

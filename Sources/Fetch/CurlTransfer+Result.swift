@@ -15,12 +15,14 @@ extension CurlTransfer {
     }
 
     /// Whether this transfer's failure was most likely the previous answer's leftovers: a kept
-    /// connection gave back something that is no HTTP response, as it does when a server sent more
-    /// than a Content-Length announced, after libcurl stopped reading. Worth one more try on a
-    /// connection of its own; a new connection that answers so is the server's own doing.
+    /// plain-HTTP connection had bytes waiting before the request went out (`keptConnectionHoldsInput`),
+    /// or one (TLS) gave back something that is no HTTP response, as a server that sent more than a
+    /// Content-Length announced, after libcurl stopped reading, makes it do. Worth one more try on
+    /// a connection of its own; a new connection that answers so is the server's own doing.
     func readLeftovers(code: CURLcode) -> Bool {
-        guard !onFreshConnection, refusal == nil,
-              code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_WEIRD_SERVER_REPLY else { return false }
+        guard !onFreshConnection, refusal == nil else { return false }
+        if leftInputOnKeptConnection { return true }
+        guard code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_WEIRD_SERVER_REPLY else { return false }
         var connects = 0
         crawler_easy_get_long(handle, CURLINFO_NUM_CONNECTS, &connects)
         return connects == 0

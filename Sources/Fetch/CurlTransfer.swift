@@ -49,6 +49,11 @@ final class CurlTransfer {
     var connected = false
     /// Asked again on a connection of its own (see `readLeftovers`).
     let onFreshConnection: Bool
+    /// Where connections' sockets are kept (`watch`), and whether this transfer opened one.
+    var sockets: SocketTable?
+    var openedSocket = false
+    /// Set when the kept connection it was given had input waiting (`keptConnectionHoldsInput`).
+    var leftInputOnKeptConnection = false
 
     /// `handle` must be new or reset: every option this transfer does not set is at its default.
     init(request: FetchRequest, host: String, waited: Int, handle: UnsafeMutableRawPointer,
