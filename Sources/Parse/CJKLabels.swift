@@ -40,12 +40,21 @@ extension CharsetDetector {
     }
 
     /// A Latin-1 label (a server's default, a template's declaration) that reads any bytes, over
-    /// a feed whose declared language Latin-1 cannot write (Russian, Greek, Polish): the detector's
-    /// answer when it is a charset of that language's script and reads the bytes.
+    /// a feed whose declared language Latin-1 cannot write (Russian, Greek, Polish, Chinese,
+    /// Korean): the detector's answer when it is a charset of that language's script and reads
+    /// the bytes. For Chinese, Japanese and Korean, whose short text the detector may not place,
+    /// also the language's own charsets when the bytes beyond ASCII come in runs, as theirs do.
     static func scriptReading(of label: String, bytes: [UInt8]) -> String? {
-        guard label == "WINDOWS-1252", let language = UniversalDetector.languageHint(in: bytes)?.lowercased(),
-              let script = UniversalDetector.encodings(for: language).first.flatMap(Self.script(of:)),
-              let detected = UniversalDetector.detect(bytes), Self.script(of: detected) == script,
+        guard label == "WINDOWS-1252", let language = UniversalDetector.languageHint(in: bytes)?.lowercased() else { return nil }
+        let hinted = UniversalDetector.encodings(for: language)
+        guard let first = hinted.first else { return nil }
+        let detected = UniversalDetector.detect(bytes)
+        if let family = languageFamily(of: first) {
+            let agreeing = detected.map { languageFamily(of: $0) == family ? [$0] : [] } ?? []
+            guard !agreeing.isEmpty || isRunsOfHighBytes(bytes) else { return nil }
+            return (agreeing + hinted).first { LegacyDecoding.decodes(bytes, as: $0) }
+        }
+        guard let script = Self.script(of: first), let detected, Self.script(of: detected) == script,
               LegacyDecoding.decodes(bytes, as: detected) else { return nil }
         return detected
     }

@@ -251,6 +251,10 @@ import Testing
         let chinese = "中国经济新闻：今年的增长率超过预期，专家表示市场信心正在恢复。"
         let taiwanese = "臺灣經濟新聞：今年的成長率超過預期，專家表示市場信心正在恢復。"
         let weather = "Погода на завтра: в Москве ожидается снег и сильный ветер, температура ниже нуля"
+        let chineseMarkets = "股市新闻：今天上证指数上涨百分之二，银行板块领涨，成交量明显放大。"
+        let chineseWeather = "天气预报：明天北京晴转多云，气温零下五度到五度，北风三到四级。"
+        let taiwaneseWeather = "天氣預報：明天臺北多雲時晴，氣溫攝氏十八到二十五度，東北風。"
+        let korean = "한국 경제 뉴스: 올해 성장률이 예상을 넘었고 전문가들은 시장 신뢰가 회복되고 있다고 말했다."
         let served: [String: (String, [UInt8])] = [
             "/russian": ("text/xml; charset=ISO-8859-1", try feed(["Новости дня", "Погода"], body: Self.russian,
                                                                    encoding: "WINDOWS-1251", label: nil, language: "ru")),
@@ -262,10 +266,20 @@ import Testing
                                                   language: "zh-cn")),
             "/big5-as-gb2312": ("text/xml", try feed(["中文標題", "今日焦點"], body: taiwanese, encoding: "BIG5",
                                                      label: "gb2312", language: nil)),
+            // Round 40: Chinese and Korean, which Latin-1 cannot write either, under the same default.
+            "/gbk-served-latin1": ("text/xml; charset=ISO-8859-1", try feed(["股市新闻", "今日要闻"], body: chineseMarkets,
+                                                                            encoding: "GBK", label: nil, language: "zh-cn")),
+            "/big5-served-latin1": ("text/xml; charset=ISO-8859-1", try feed(["臺灣新聞", "今日焦點"], body: taiwaneseWeather,
+                                                                             encoding: "BIG5", label: nil, language: "zh-tw")),
+            "/euckr-served-latin1": ("text/xml; charset=ISO-8859-1", try feed(["경제 뉴스", "오늘의 소식"], body: korean,
+                                                                              encoding: "EUC-KR", label: nil, language: "ko")),
+            "/gbk-as-big5-served-latin1": ("text/xml; charset=ISO-8859-1", try feed(["中文标题", "新闻"], body: chineseWeather,
+                                                                                    encoding: "GBK", label: "big5",
+                                                                                    language: "zh-cn")),
             "/healthy": ("text/xml; charset=ISO-8859-1", Array(Self.rss(declaring: nil, title: "Café crème").utf8)),
         ]
         let (run, stored) = try crawl(served)
-        for text in [Self.russian, weather, greek, chinese, taiwanese] {
+        for text in [Self.russian, weather, greek, chinese, taiwanese, chineseMarkets, taiwaneseWeather, korean, chineseWeather] {
             #expect(stored.filter { $0.contains(text + " ") }.count == 2,
                     "\(text)\n\(run.stderr.suffix(3000))")
         }
