@@ -27,8 +27,15 @@ public struct FeedHold: Sendable, Hashable {
         if [429, 503, 403].contains(state.lastStatus) {
             return "the server asked us to wait (Retry-After) until \(until.rfc3339)"
         }
-        let host = URLAuthority(state.adoptedURL ?? feed.url)?.host.lowercased() ?? "its host"
-        return "\(host) asked every client to wait (Retry-After, to another of its feeds) until \(until.rfc3339)"
+        let server = URLAuthority(state.adoptedURL ?? feed.url).map(Self.server) ?? "its server"
+        return "\(server) asked every client to wait (Retry-After, to another of its feeds) until \(until.rfc3339)"
+    }
+
+    /// As the engine names the server that held its feeds back: the host, and a port other than the scheme's default.
+    private static func server(_ authority: URLAuthority) -> String {
+        let host = authority.host.lowercased()
+        guard authority.port != (authority.scheme == "https" ? 443 : 80) else { return host }
+        return (host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host) + ":\(authority.port)"
     }
 
     /// `state` without its hold, nor what makes its next fetch skip the body (validators, the

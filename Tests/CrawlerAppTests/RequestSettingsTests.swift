@@ -181,6 +181,11 @@ import Testing
         #expect(!own.contains { $0["feed"] == "forever3" }, "\(run.stderr)")
         let next = try #require(third?["next"].flatMap { ISO8601DateFormatter().date(from: $0) })
         #expect(next.timeIntervalSinceNow < 3700, "\(third?["next"] ?? "")")
+        // Round 40: the next `once` named the held server without its port, as if the whole
+        // address had asked to wait.
+        let again = try CrawlerProcess.run(["once"], in: folder.path)
+        let skipped = again.stdout.split(separator: "\n").first { $0.hasPrefix("skip  forever3") }.map(String.init) ?? ""
+        #expect(skipped.contains("127.0.0.1:\(server.port) asked every client to wait"), "\(again.stdout)")
     }
 
     /// The feed's own Retry-After is held to `max_backoff` too: one answer of `99999999999` kept
