@@ -99,6 +99,9 @@ extension CurlTransfer {
                 + "\(allRedirects.count) redirect\(allRedirects.count == 1 ? "" : "s") included"
         } else if code == CURLE_TOO_MANY_REDIRECTS, !allRedirects.isEmpty {
             message = RedirectText.tooMany(allRedirects, limit: maxRedirects)
+        } else if code == CURLE_BAD_CONTENT_ENCODING {
+            let named = headers["content-encoding"].flatMap { HeaderText.isSafeValue($0) && $0.count <= 40 ? $0 : nil } ?? "an encoding"
+            message = "the server said Content-Encoding: \(named), but the body is not \(named) (\(message))"
         } else if message.contains("HTTP/0.9") {
             message = "the server did not answer with HTTP (no status line: another protocol on this port?)"
         } else if code == CURLE_OPERATION_TIMEDOUT, message.hasPrefix("Operation timed out") {

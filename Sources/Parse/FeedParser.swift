@@ -31,6 +31,11 @@ public enum FeedParser {
         if first == UInt8(ascii: "{") {
             return try JSONFeedParser.parse(bytes, url: url, httpCharset: httpCharset, limits: limits)
         }
+        // What libcurl decoded is still gzip: a server that compressed it twice, or a `.gz` file
+        // served as the feed.
+        if bytes.starts(with: [0x1F, 0x8B]) {
+            throw .malformed("the body is still gzip-compressed (compressed twice by the server, or a .gz file served as the feed)")
+        }
         guard bytes.count <= maximumDocumentSize else {
             throw .malformed("document of \(bytes.count) bytes is larger than the \(maximumDocumentSize) we read")
         }

@@ -71,4 +71,31 @@ import Testing
         #expect(line?.contains("304 Not Modified to a request that sent no validators") == true, "\(run.stderr)")
         #expect(folder.documents().values.contains { $0.contains("h") })
     }
+
+    /// Round 38: a body gzipped twice read "unreadable document: no XML element found", and a
+    /// server that said gzip and sent plain text got libcurl's "Error while processing content
+    /// unencoding: incorrect header check". Each now says what the server did.
+    @Test func aBodyCompressedTwiceAndAContentEncodingLieSayWhatTheServerDid() throws {
+        let feed = Array(AlertTests.rss(["x"]).utf8)
+        let twice = try Gzip.compress(try Gzip.compress(feed))
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/twice": return ServedResponse(headers: [("Content-Encoding", "gzip"), ("Content-Type", "application/rss+xml")],
+                                                 body: twice)
+            case "/lie": return ServedResponse(headers: [("Content-Encoding", "gzip"), ("Content-Type", "application/rss+xml")],
+                                               body: feed)
+            default: return ServedResponse(text: AlertTests.rss(["h"]))
+            }
+        }
+        try folder.write("store: ./store\nfeeds:\n" + ["twice", "lie", "healthy"].map {
+            "  - url: \(server.url("/" + $0))\n    name: \($0)\n" }.joined(), to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        func failure(_ feed: String) -> String {
+            run.stdout.split(separator: "\n").first { $0.hasPrefix("FAIL  \(feed) ") }.map(String.init) ?? ""
+        }
+        #expect(failure("twice").contains("still gzip-compressed"), "\(run.stdout)")
+        #expect(failure("lie").contains("Content-Encoding: gzip, but the body is not gzip"), "\(run.stdout)")
+        #expect(run.stdout.contains("ok    healthy"), "\(run.stdout)")
+    }
+
 }

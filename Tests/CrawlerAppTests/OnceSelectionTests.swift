@@ -57,7 +57,7 @@ import Testing
         #expect(!server.requests.contains { $0.path == "/quiet" }, "\(first.stderr)")
 
         let asked = try crawler(["once", "--feed", "quiet"])
-        #expect(asked.stdout.contains(/skip  quiet  127\.0\.0\.1 asked every client to wait \(Retry-After, to another of its feeds\) until \d{4}-/),
+        #expect(asked.stdout.contains(/skip  quiet  127\.0\.0\.1:\d+ asked every client to wait \(Retry-After, to another of its feeds\) until \d{4}-/),
                 "\(asked.stdout)")
         let own = try crawler(["once", "--feed", "busy1"])
         #expect(own.stdout.contains("skip  busy1  the server asked us to wait (Retry-After) until "), "\(own.stdout)")

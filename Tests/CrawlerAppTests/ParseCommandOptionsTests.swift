@@ -63,11 +63,17 @@ import Testing
     }
 
     @Test func aBrokenDocumentIsSaidToBeBroken() throws {
-        try folder.write(String(Self.utf8Feed.dropLast(30)), to: "cut.xml")
-        let table = try CrawlerProcess.run(["parse", "cut.xml"], in: folder.path)
+        try folder.write(Self.utf8Feed.replacingOccurrences(of: "</title><guid>", with: "</titel><guid>"), to: "broken.xml")
+        let table = try CrawlerProcess.run(["parse", "broken.xml"], in: folder.path)
         #expect(table.status == 0)
         #expect(table.stdout.contains("Crème brûlée"))
         #expect(table.stderr.contains("recovered: ") && table.stderr.contains("line"), "\(table.stderr)")
+        // Cut inside its only item: the item is left out, and the note says the document was cut.
+        try folder.write(String(Self.utf8Feed.dropLast(30)), to: "cut.xml")
+        let cut = try CrawlerProcess.run(["parse", "cut.xml"], in: folder.path)
+        #expect(cut.status == 0)
+        #expect(!cut.stdout.contains("Crème brûlée"))
+        #expect(cut.stderr.contains("recovered: the document ends inside an item (cut short)"), "\(cut.stderr)")
         try folder.write(Self.utf8Feed, to: "whole.xml")
         let healthy = try CrawlerProcess.run(["parse", "whole.xml"], in: folder.path)
         #expect(!healthy.stderr.contains("recovered"))
