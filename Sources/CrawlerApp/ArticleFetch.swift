@@ -90,7 +90,7 @@ public struct ArticleFetch: Sendable {
             var remove: [CSSSelector] = []
             for text in settings.remove { remove.append(try CSSSelector(text)) }
             let article = try ArticleExtractor(contentSelector: selector, remove: remove).extract(page.root, url: url)
-            return .article(ArticleBody(html: article.html, url: url))
+            return .article(ArticleBody(html: article.html, url: article.base))
         } catch let problem as ArticleExtractor.Failure {
             return .failed("\(url): \(problem)")
         } catch {

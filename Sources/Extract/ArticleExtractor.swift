@@ -15,8 +15,10 @@ public struct ArticleExtractor: Sendable {
     }
 
     public struct Article: Sendable, Hashable {
-        /// The content as HTML, its URLs absolute against the page.
+        /// The content as HTML, its URLs absolute against the page's base.
         public var html: String
+        /// What its relative URLs were resolved against: the page's `<base href>`, else its address.
+        public var base: String
         /// Its text, white space folded (what the article says, for checks and previews).
         public var text: String
     }
@@ -37,6 +39,7 @@ public struct ArticleExtractor: Sendable {
 
     public func extract(_ root: HTMLElement, url: String) throws(Failure) -> Article {
         let page = PageNode(root, parent: nil)
+        let base = Self.documentBase(page, url: url)
         let body = page.descendants().first { $0.name == "body" } ?? page
         PageCleaner(remove: remove).clean(body, usingHints: contentSelector == nil)
         let chosen: [PageNode]
@@ -55,9 +58,18 @@ public struct ArticleExtractor: Sendable {
         }
         let text = chosen.map(\.text).joined(separator: " ")
         guard !text.isEmpty else { throw .noContent }
-        let writer = HTMLWriter(base: url)
+        let writer = HTMLWriter(base: base)
         let html = chosen.map { writer.html($0.value) }.joined(separator: "\n")
-        return Article(html: html, text: text)
+        return Article(html: html, base: base, text: text)
+    }
+
+    /// The base a browser resolves the page's relative URLs against: its first `<base>` with an
+    /// href, itself resolved against the page's address, when that is a web URL; else the address.
+    static func documentBase(_ page: PageNode, url: String) -> String {
+        guard let href = page.descendants().first(where: { $0.name == "base" && $0.attribute("href") != nil })?
+            .attribute("href") else { return url }
+        let resolved = URLResolver.resolve(URLText.asRead(href), against: url)
+        return URLResolver.webBase(resolved) ?? url
     }
 
     /// The outermost elements the selector matches, in page order.

@@ -76,6 +76,17 @@ import Testing
                 return ServedResponse(contentType: "text/html; charset=utf-8", text: page("Hostile story", paragraphs: paragraphs + [
                     "A link <a href=\"javascript:alert(1)\">that runs script</a> and <img src=\"/x.png\" onerror=\"alert(2)\"> an image, with an old-name in it.",
                 ]))
+            case "/based":
+                return ServedResponse(text: feed("based", base: base, items: [("Based story", "/articles/based", true),
+                                                                             ("CDN story", "/articles/cdn", true)]))
+            case "/articles/based", "/articles/cdn":
+                // A page whose relative URLs a browser resolves against its <base href>.
+                let baseHref = request.path == "/articles/based" ? "/static/" : "https://cdn.example.net/assets/"
+                let html = page(request.path == "/articles/based" ? "Based story" : "CDN story",
+                                paragraphs: paragraphs + ["See <a href=\"other.html\">the other page</a> and "
+                                                          + "<img src=\"pic.png\" alt=\"a picture\"> the picture."])
+                return ServedResponse(contentType: "text/html; charset=utf-8",
+                                      text: html.replacingOccurrences(of: "<head>", with: "<head><base href=\"\(baseHref)\">"))
             case "/selected":
                 return ServedResponse(text: feed("selected", base: base, items: [("Selected story", "/articles/storm", true)]))
             case "/articles/storm":
@@ -235,6 +246,25 @@ import Testing
         #expect(story.contains("with an new-name in it"), "\(story)")
         #expect(!story.contains("javascript:") && !story.contains("onerror") && !story.contains("alert("), "\(story)")
         #expect(story.contains("referrerpolicy=\"no-referrer\""))
+    }
+
+    /// Round 41: a page's `<base href>` was ignored, so its relative links and images were
+    /// resolved against the page's own address: broken pictures on the site, and with
+    /// `images: local` the wrong images asked for. They resolve as a browser resolves them.
+    @Test func aPagesBaseHrefIsTheBaseOfItsRelativeLinks() throws {
+        let server = try Self.server()
+        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/healthy"))\n    name: healthy\n"
+                         + "  - url: \(server.url("/based"))\n    name: based\n    full_content: true\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "stderr: \(run.stderr.suffix(2000))")
+        let stored = documents()
+        #expect(stored["Healthy item"] != nil)
+        let based = try #require(stored["Based story"], "stderr: \(run.stderr.suffix(2000))")
+        #expect(based.contains("href=\"\(server.url("/static/other.html"))\""), "\(based)")
+        #expect(based.contains("src=\"\(server.url("/static/pic.png"))\""), "\(based)")
+        let cdn = try #require(stored["CDN story"])
+        #expect(cdn.contains("href=\"https://cdn.example.net/assets/other.html\""), "\(cdn)")
+        #expect(cdn.contains("src=\"https://cdn.example.net/assets/pic.png\""), "\(cdn)")
     }
 
     /// The feed's `headers:` (an API key, say) go with its own host's pages only: an item may
