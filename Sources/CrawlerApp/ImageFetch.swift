@@ -82,6 +82,13 @@ struct ImageFetch: Sendable {
                 let reason = "HTTP \(response.status) (Referer: \(Self.referer(for: attempt, url: url, article: nil) ?? "none"))"
                 return attempt == .article ? .failed("HTTP \(response.status) whatever the Referer") : .tryNextReferer(reason)
             }
+            // libcurl follows redirects to the web only: one it left leads elsewhere (file:, data:) or nowhere.
+            if [301, 302, 303, 307, 308].contains(response.status) {
+                let scheme = response.headers["location"].flatMap { location in
+                    URLResolver.hasScheme(location) ? String(location.prefix { $0 != ":" }).lowercased() : nil
+                }
+                return .refused("HTTP \(response.status) to " + (scheme.map { "a \($0): URL, not the web" } ?? "no usable Location"))
+            }
             guard (200..<300).contains(response.status) else {
                 let lasting = response.status == 404 || response.status == 410
                 return lasting ? .refused("HTTP \(response.status)") : .failed("HTTP \(response.status)")

@@ -47,7 +47,8 @@ import Testing
                     item("Second post", link: base + "/posts/b", body: "<p>Two</p><img src=\"\(base)/img/photo.png\">"
                          + "<img src=\"\(base)/img/same-bytes.png?x=1&amp;y=2\">"),
                     item("Refusals", link: base + "/posts/c", body: "<p>Three</p><img src=\"\(base)/img/huge.png\">"
-                         + "<img src=\"\(base)/img/fake.png\"><img src=\"\(privateBase)/img/private.gif\">"),
+                         + "<img src=\"\(base)/img/fake.png\"><img src=\"\(privateBase)/img/private.gif\">"
+                         + "<img src=\"\(base)/img/to-file.png\">"),
                 ]))
             case "/allowed":
                 return ServedResponse(text: feed([
@@ -55,6 +56,8 @@ import Testing
                 ]))
             case "/img/photo.png", "/img/same-bytes.png?x=1&y=2":
                 return ServedResponse(headers: [("Content-Type", "image/png")], body: photo)
+            case "/img/to-file.png":
+                return .redirect(302, to: "file:///etc/passwd")
             case "/img/huge.png":
                 return ServedResponse(headers: [("Content-Type", "image/png")], body: huge)
             case "/img/fake.png":
@@ -155,6 +158,9 @@ import Testing
         func refusal(_ suffix: String) -> LogLine? { refused.first { $0["url"]?.hasSuffix(suffix) == true } }
         #expect(refusal("/img/huge.png")?["error"]?.contains("max_image_size") == true, "\(run.stderr.suffix(3000))")
         #expect(refusal("/img/fake.png")?["error"]?.contains("not an image") == true)
+        // Round 41: a redirect to file:// was "HTTP 302", a failure to retry: a fresh post waited a
+        // day for it. No asking again makes it an image.
+        #expect(refusal("/img/to-file.png")?["error"] == "HTTP 302 to a file: URL, not the web", "\(run.stderr.suffix(3000))")
         #expect(refusal("/img/private.gif")?["feed"] == "gallery")
         #expect(refusal("/img/private.gif")?["error"]?.contains("allow_private_networks") == true)
         // ...unless the feed allows private addresses.
