@@ -24,6 +24,15 @@ public struct FeedPreview: Sendable {
         public var dropped: String?
         /// `full_content`: why the page could not be used (the feed's body stands in).
         public var articleProblem: String?
+        /// A crawl would leave the item out for now and ask for its page again (`document` is nil).
+        public var waitsForPage: WaitForPage?
+
+        public enum WaitForPage: Sendable {
+            /// Until the item is a day old; then the feed's body is stored.
+            case untilADayOld
+            /// However long: the feed's body is nothing to store.
+            case untilThePageIsRead
+        }
     }
 
     public enum Failure: Error, Sendable, CustomStringConvertible {
@@ -78,10 +87,17 @@ public struct FeedPreview: Sendable {
             if feed.article.fullContent {
                 switch articles["\(index)"] {
                 case .article(let body): article = body
-                case .failed(let reason): entries[index].articleProblem = reason
+                case .failed(let reason):
+                    entries[index].articleProblem = reason
+                    switch FullContentWork.kept(item, pageFailedAt: now) {
+                    case .retryLater: entries[index].waitsForPage = .untilADayOld
+                    case .nothingUntilThePageIsRead: entries[index].waitsForPage = .untilThePageIsRead
+                    case .feedBody: break
+                    }
                 case nil: entries[index].articleProblem = "the item has no link"
                 }
             }
+            guard entries[index].waitsForPage == nil else { continue }
             entries[index].document = renderer.render(item, firstSeen: now, rewrites: rules.rewrites, article: article)
         }
         return entries

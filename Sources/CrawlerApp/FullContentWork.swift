@@ -157,17 +157,28 @@ struct FullContentWork {
             entry.articles[page.index] = article
             entry.prepared.documents[page.index] = document
         case .failed(let reason):
-            let dated = item.published ?? item.updated
-            let retries = dated.map { now.secondsSince1970 - $0.secondsSince1970 < Self.retryWindow } ?? false
-            // A feed body of nothing (an item of only a link) is no post: it waits for its page
-            // (tried again at each fetch) rather than be stored empty.
-            let blank = !retries && BlankItem.isBlank(item, pageWillFill: false)
+            let kept = Self.kept(item, pageFailedAt: now)
             logger.warning("article_failed", metadata: [
                 "feed": "\(entry.processor.feed.name)", "item": "\(item.identity)", "url": "\(page.url)",
-                "error": "\(reason)", "kept": "\(retries ? "retry_later" : blank ? "nothing_until_the_page_is_read" : "feed_body")",
+                "error": "\(reason)", "kept": "\(kept.rawValue)",
             ])
-            if retries || blank { entry.retried.insert(page.index) }
+            if kept != .feedBody { entry.retried.insert(page.index) }
         }
+    }
+
+    /// What becomes of an item whose page failed: a fresh one waits for it (asked for again at each
+    /// fetch) until it is a day old; a feed body of nothing (an item of only a link) is no post and
+    /// waits for it however old; any other keeps the feed's body. `crawler preview` says the same.
+    enum Kept: String, Sendable {
+        case retryLater = "retry_later"
+        case nothingUntilThePageIsRead = "nothing_until_the_page_is_read"
+        case feedBody = "feed_body"
+    }
+
+    static func kept(_ item: Item, pageFailedAt now: Timestamp) -> Kept {
+        let dated = item.published ?? item.updated
+        if let dated, now.secondsSince1970 - dated.secondsSince1970 < retryWindow { return .retryLater }
+        return BlankItem.isBlank(item, pageWillFill: false) ? .nothingUntilThePageIsRead : .feedBody
     }
 
     /// Items whose page is to be retried are left out, unseen; without the validators the next

@@ -85,12 +85,25 @@ struct Preview: AsyncParsableCommand {
                 lines.append("dropped: \(dropped)")
                 continue
             }
-            if let problem = entry.articleProblem { lines.append("article: not used (\(problem)); the feed's body is kept") }
+            if let problem = entry.articleProblem {
+                switch entry.waitsForPage {
+                case .untilADayOld?:
+                    lines.append("article: not used (\(problem)); a crawl leaves the item out and asks for its page again "
+                                 + "at each fetch until the item is a day old, then keeps the feed's body")
+                case .untilThePageIsRead?:
+                    lines.append("article: not used (\(problem)); the feed's body is empty, so a crawl leaves the item out "
+                                 + "and asks for its page again at each fetch")
+                case nil:
+                    lines.append("article: not used (\(problem)); the feed's body is kept")
+                }
+            }
             if let document = entry.document { lines.append(document.text) }
         }
         let stored = entries.filter { $0.document != nil }.count
+        let waiting = entries.filter { $0.waitsForPage != nil }.count
         lines.append("\(feed): \(counted(entries.count, "item")) shown, \(stored) would be stored, "
-                     + "\(entries.count - stored) dropped by rules; nothing was stored")
+                     + (waiting > 0 ? "\(waiting) wait\(waiting == 1 ? "s" : "") for \(waiting == 1 ? "its page" : "their pages"), " : "")
+                     + "\(entries.count - stored - waiting) dropped by rules; nothing was stored")
         return lines.joined(separator: "\n")
     }
 }

@@ -32,6 +32,33 @@ import Testing
         #expect(!server.requests.contains { $0.path == "/healthy" })
     }
 
+    /// Round 41: a fresh item whose page failed was shown as stored with the feed's body, and
+    /// counted among those that "would be stored", where a crawl leaves it out and asks for its
+    /// page again until the item is a day old.
+    @Test func aFreshItemWhosePageFailedIsShownWaitingForItsPage() throws {
+        let server = try FullContentTests.server()
+        try folder.write("""
+            store: ./out
+            feeds:
+              - url: \(server.url("/summaries"))
+                name: summaries
+                full_content: true
+                block:
+                  - title: "^Private"
+            """, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["preview", "summaries", "--items", "4"], in: folder.path)
+        #expect(run.status == 0, "stderr: \(run.stderr.suffix(1500))")
+        let flaky = run.stdout.components(separatedBy: "--- item 2: Flaky story").last?.components(separatedBy: "--- item 3").first ?? ""
+        #expect(flaky.contains("article: not used (") && flaky.contains("HTTP 503"), "\(run.stdout)")
+        #expect(flaky.contains("a crawl leaves the item out and asks for its page again at each fetch until the item is a day old"),
+                "\(flaky)")
+        #expect(!flaky.contains("title: 'Flaky story'"), "\(flaky)")
+        let report = run.stdout.components(separatedBy: "--- item 4: Report").last ?? ""
+        #expect(report.contains("the feed's body is kept") && report.contains("title: 'Report'"), "\(report)")
+        #expect(run.stdout.contains("summaries: 4 items shown, 2 would be stored, 1 waits for its page, 1 dropped by rules; "
+                                    + "nothing was stored"), "\(run.stdout)")
+    }
+
     @Test func aBadRuleIsAUsageError() throws {
         try folder.write("feeds:\n  - url: http://127.0.0.1:9/feed\n    name: f\n", to: "feeds.yaml")
         let run = try CrawlerProcess.run(["preview", "f", "--rule", "block:titel=x"], in: folder.path)
