@@ -104,13 +104,14 @@ struct AtomAdapter {
 
 }
 
-/// Atom's text constructs: type="text" (plain), "html" (escaped markup), "xhtml" (inline markup).
+/// Atom's text constructs: type="text" (plain: its paragraphs and line breaks kept as HTML),
+/// "html" (escaped markup), "xhtml" (inline markup).
 enum AtomText {
     static func html(of element: XMLElementValue) -> String {
         // Atom 0.3's mode="base64": the content's bytes, encoded.
         if element.attribute("mode")?.lowercased() == "base64" {
             let decoded = Data(base64Encoded: element.text, options: .ignoreUnknownCharacters).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            return element.attribute("type")?.lowercased().contains("html") == true ? decoded : HTMLEscaping.text(decoded)
+            return element.attribute("type")?.lowercased().contains("html") == true ? decoded : HTMLEscaping.paragraphs(decoded)
         }
         switch element.attribute("type")?.lowercased() {
         case "xhtml", "application/xhtml+xml":
@@ -124,7 +125,8 @@ enum AtomText {
         case .none where element.hasElementChildren:
             return element.innerMarkup
         default:
-            return HTMLEscaping.text(element.text)
+            // Plain text reads as written, as JSON Feed's `content_text` does: paragraphs and line breaks.
+            return HTMLEscaping.paragraphs(element.text)
         }
     }
 

@@ -62,6 +62,26 @@ import Testing
         #expect(folder.files(under: "out").isEmpty, "nothing is stored")
     }
 
+    /// Round 39: an Atom entry's `type="text"` content was stored escaped with its line breaks
+    /// raw, so it ran together on the page, where JSON Feed's `content_text` gets paragraphs and
+    /// line breaks. Plain text reads as written, whichever dialect carried it.
+    @Test func atomPlainTextContentKeepsItsParagraphsAndLineBreaks() throws {
+        try folder.write("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>Plain</title><id>urn:plain</id>
+            <updated>2022-02-16T10:00:00Z</updated>
+            <entry><title>Notes</title><id>urn:plain:1</id><updated>2022-02-16T10:00:00Z</updated>
+            <content type="text">Line one &lt;tag&gt;
+            Line two
+
+            Second paragraph</content></entry></feed>
+            """, to: "plain.xml")
+        try folder.write("store: ./out\nfeeds: []\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["parse", "plain.xml", "--render"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("<p>Line one &lt;tag&gt;<br>\nLine two</p>\n<p>Second paragraph</p>"), "\(run.stdout)")
+    }
+
     @Test func aBrokenDocumentIsSaidToBeBroken() throws {
         try folder.write(Self.utf8Feed.replacingOccurrences(of: "</title><guid>", with: "</titel><guid>"), to: "broken.xml")
         let table = try CrawlerProcess.run(["parse", "broken.xml"], in: folder.path)

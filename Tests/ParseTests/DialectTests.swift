@@ -69,7 +69,7 @@ import Testing
     @Test func readsAtomLinksTextContentAndEnclosures() throws {
         let entry = try #require(try Fixture.parse("atom10-full.xml").items.first)
         #expect(entry.link == "https://example.org/posts/1")
-        #expect(entry.contentHTML == "a &lt; b &amp; c")
+        #expect(entry.contentHTML == "<p>a &lt; b &amp; c</p>")
         #expect(entry.summary == "<b>sum</b>")
         #expect(entry.categories == ["only-term"])
         #expect(entry.updated == Timestamp(year: 2022, month: 2, day: 16, hour: 15))

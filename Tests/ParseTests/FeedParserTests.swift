@@ -43,7 +43,7 @@ import Testing
         #expect(entry.categories == ["pets"], "the term; the label is only its display text")
         let plain = try #require(feed.items.last)
         #expect(plain.title == "Plain <text> title")
-        #expect(plain.contentHTML == "1 &lt; 2 &amp; true")
+        #expect(plain.contentHTML == "<p>1 &lt; 2 &amp; true</p>")
     }
 
     @Test func readsAtom03() throws {
