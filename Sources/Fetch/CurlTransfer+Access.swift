@@ -47,7 +47,9 @@ extension CurlTransfer {
     /// drops it) and the request asked again on a new one (`readLeftovers`). TLS and HTTP/2
     /// connections are not looked at: records between requests are theirs (tickets, pings).
     private func keptConnectionHoldsInput(localPort: Int) -> Bool {
+        // Through a proxy spoken to in TLS, the socket carries TLS records too.
         guard !openedSocket, let sockets, request.url.utf8.prefix(7).map({ $0 | 0x20 }) == Array("http://".utf8),
+              namedProxy?.lowercased().hasPrefix("https://") != true,
               let descriptor = sockets.descriptor(localPort: localPort),
               SocketTable.hasInputWaiting(descriptor) else { return false }
         shutdown(descriptor, Int32(SHUT_RDWR))
