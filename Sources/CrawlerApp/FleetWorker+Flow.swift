@@ -13,7 +13,7 @@ extension FleetWorker {
     /// the flow's transfers stop and everything this node holds is given back).
     func crawlContinuously() async {
         let node = FleetNode(worker: self)
-        let lost = LapsedFlag()
+        let lost = LeaseWatch(lease: config.lease)
         let signals = self.signals
         let flow = pipeline.flow(store: store, isCancelled: { signals.shutdownRequested || lost.isSet },
                                  heartbeat: { [unowned self] in keepWatchdogHappy() },
@@ -42,7 +42,7 @@ extension FleetWorker {
                     try node.releaseFinishedHosts()
                     if renewalDue {
                         lastRenewal = now
-                        if try !node.renew(lease: config.lease) { lost.set() }
+                        if try node.renew(lease: config.lease) { lost.renewed(askedAt: now) } else { lost.set() }
                     }
                     if claimDue && !lost.isSet, try await !node.claim(into: flow) {
                         // Nothing claimable: look again when something may be, within a second.
@@ -60,6 +60,11 @@ extension FleetWorker {
             unalerted = []
             await alerts.sendIfDue()
             keepWatchdogHappy()
+        }
+        if lost.ranOut {
+            logger.warning("lease_lost", metadata: [
+                "node": "\(database.node)",
+                "reason": "\(Self.leaseRanOut)"])
         }
         // Transfers in flight stop; what was read is stored; then every lease goes back.
         flow.close()
@@ -141,8 +146,34 @@ private final class FleetNode {
     }
 }
 
-private final class LapsedFlag: Sendable {
+/// Whether this node may still act on its leases: not once a renewal found one lapsed (`set`),
+/// nor once a whole lease has passed since the last renewal that held them all, whatever the
+/// loop was doing (a process stopped or starved that long runs on a lease another node may
+/// hold now). Asked by the fetch engine before every transfer it starts, from its own thread.
+extension FleetWorker {
+    static let leaseRanOut = "no renewal for a whole lease (the process was stopped or starved, or the database away); "
+        + "stopping this node's transfers before another node's on the same hosts, and starting afresh"
+}
+
+private final class LeaseWatch: Sendable {
     private let flag = Atomic<Bool>(false)
+    /// Monotonic milliseconds until which the leases hold: a renewal asked at `t` holds them to
+    /// the database's `now() + lease`, which is no earlier than `t + lease`.
+    private let validUntil: Atomic<Int64>
+    private let lease: Int64
+
+    init(lease: Double) {
+        self.lease = Int64(lease * 1000)
+        // The flow's first claims are made after this, with leases of their own that long.
+        validUntil = Atomic(WallClock.milliseconds() + Int64(lease * 1000))
+    }
+
     func set() { flag.store(true, ordering: .releasing) }
-    var isSet: Bool { flag.load(ordering: .acquiring) }
+
+    func renewed(askedAt milliseconds: Int64) {
+        validUntil.store(milliseconds + lease, ordering: .releasing)
+    }
+
+    var ranOut: Bool { WallClock.milliseconds() >= validUntil.load(ordering: .acquiring) }
+    var isSet: Bool { flag.load(ordering: .acquiring) || ranOut }
 }

@@ -91,7 +91,8 @@ final class CurlMulti {
                 deliver(.failed(request, .cancelled, "withdrawn: its feed was removed from the configuration"))
             }
             resumePausedIfRoom()
-            let wait = memoryIsFull?(inFlightBytes) == true ? nil : startAllowed(&queue, deliver: deliver)
+            let wait = memoryIsFull?(inFlightBytes) == true ? nil
+                : startAllowed(&queue, isCancelled: isCancelled, deliver: deliver)
             publishIfDue(queue, publish: publish)
             if running.isEmpty && queue.isEmpty {
                 if closed { return }
@@ -159,8 +160,11 @@ final class CurlMulti {
     }
 
     /// Starts what the queue allows; returns how long until more may start (nil: when one ends).
-    private func startAllowed(_ queue: inout AdmissionQueue, deliver: (FetchResult) -> Void) -> Int64? {
-        while running.count < settings.concurrency {
+    /// Asks `isCancelled` before each start, not only once a turn: a process stopped between the
+    /// two (a fleet node past its lease) must start nothing when it runs again.
+    private func startAllowed(_ queue: inout AdmissionQueue, isCancelled: () -> Bool,
+                              deliver: (FetchResult) -> Void) -> Int64? {
+        while running.count < settings.concurrency, !isCancelled() {
             switch queue.next(now: MonotonicClock.milliseconds()) {
             case .wait(let delay):
                 return delay

@@ -55,4 +55,40 @@ import Testing
         let fetches = node.logLines.filter { $0["event"] == "fetch" && $0["feed"]?.hasPrefix("feed-") == true }
         #expect(!fetches.isEmpty && fetches.allSatisfy { $0["error"] == nil })
     }
+    /// Round 42: a node stopped (SIGSTOP: a paused VM, a starved process) past its lease, while
+    /// another node took the host, sent a request there the moment it ran again, before its
+    /// renewal found the lease gone: two requests at once to a one-at-a-time host. A node starts
+    /// no transfer once its last renewal is a lease old.
+    @Test func aNodeStoppedPastItsLeaseSendsNothingWhenItRunsAgain() throws {
+        let slow = try LoopbackHTTPServer { request in
+            ServedResponse(text: AlertTests.rss([String(request.path.dropFirst())]), delay: 2.5)
+        }
+        defer { slow.stop() }
+        let database = try PostgresServer.shared().makeDatabase()
+        var lines = ["store: ./store", "database: \(database)", "interval: 1h", "host_gap: 0s", "timeout: 3s",
+                     "lease: 6s", "per_host_concurrency: 1", "allow_private_networks: true", "feeds:"]
+        for number in 0..<12 { lines += ["  - url: http://slow.localhost:\(slow.port)/f\(number)", "    name: f\(number)"] }
+        try folder.write(lines.joined(separator: "\n") + "\n", to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+
+        let first = try DaemonProcess(arguments: ["run", "--startup-spread", "0s", "--node", "first"], in: folder.path)
+        defer { _ = first.terminate() }
+        for _ in 0..<100 where slow.requests.isEmpty { usleep(50_000) }
+        usleep(500_000)
+        first.signal(SIGSTOP)
+        let second = try DaemonProcess(arguments: ["run", "--startup-spread", "0s", "--node", "second"], in: folder.path)
+        defer { _ = second.terminate() }
+        // The first node's lease lapses; the second takes the host and fetches.
+        second.waitFor(timeout: 20) { $0["event"] == "fetch" }
+        let before = slow.requests.count
+        first.signal(SIGCONT)
+        usleep(2_000_000)
+        #expect(slow.requests.count > before || second.logLines.contains { $0["event"] == "fetch" })
+        // One request at a time: each began after the one before had its 2.5 s answer.
+        let starts = slow.requests.map(\.receivedAt).sorted()
+        let overlapping = zip(starts, starts.dropFirst()).filter { $1 - $0 < 2.3 }
+        #expect(overlapping.isEmpty, "requests closer than an answer takes: \(slow.requests.map { ($0.path, $0.receivedAt) })")
+        #expect(first.logLines.contains { $0["event"] == "lease_lost" }, "\(first.logLines.suffix(5).map(\.fields))")
+    }
+
 }
