@@ -13,6 +13,13 @@ public final class PostgresConnection {
 
     public init(url: String) throws(FleetError) {
         displayURL = Self.redacted(url)
+        // libpq ends the user info at the first `@`, the mask at the last: the part between would
+        // be printed as the host (and looked up in DNS). Not sent at all.
+        if Self.atsBeforeHost(url) > 1 {
+            throw .connection(url: displayURL, message: "the URL holds '@' more than once before its host: write an '@' "
+                              + "in the user name or password as %40 (or put the password in PGPASSWORD or ~/.pgpass); "
+                              + "nothing was sent")
+        }
         guard let connection = PQconnectdb(url) else { throw .connection(url: displayURL, message: "out of memory") }
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = Self.trimmed(PQerrorMessage(connection))
@@ -27,6 +34,13 @@ public final class PostgresConnection {
 
     deinit {
         PQfinish(handle)
+    }
+
+    /// The `@`s of a `postgresql://` URL's authority (0 for libpq's `key=value` form).
+    static func atsBeforeHost(_ url: String) -> Int {
+        guard let scheme = url.range(of: "://") else { return 0 }
+        let rest = url[scheme.upperBound...]
+        return rest.prefix { $0 != "/" && $0 != "?" }.filter { $0 == "@" }.count
     }
 
     /// Runs one statement with `$1...` parameters sent apart from the SQL (never spliced into it).

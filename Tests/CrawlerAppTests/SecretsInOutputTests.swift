@@ -47,6 +47,22 @@ import Testing
         #expect(!(run.stdout + run.stderr).contains("SECRET1"), "\(run.stderr)")
     }
 
+    /// Round 42: a password holding an unescaped `@` (`crawler:hunter@TopSecret42@host`). The mask
+    /// ran to the last `@`, libpq split at the first, and its "could not translate host name
+    /// "TopSecret42@127.0.0.1"" printed the rest of the password (and asked DNS for it). Such a URL
+    /// is refused before anything is sent, saying how to write it.
+    @Test func aDatabaseURLWithAnUnescapedAtInItsPasswordIsRefusedUnsent() throws {
+        try folder.write("feeds:\n  - url: http://127.0.0.1:9/f.xml\n", to: "feeds.yaml")
+        let dsn = "postgresql://crawler:hunter@TopSecret42@127.0.0.1:9/feeds"
+        for command in [["once"], ["status"]] {
+            let run = try CrawlerProcess.run(command, in: folder.path, shellPrefix: "export CRAWLER_DATABASE_URL='\(dsn)';")
+            #expect(run.status != 0)
+            #expect(!(run.stdout + run.stderr).contains("TopSecret42"), "\(run.stderr)")
+            #expect(!(run.stdout + run.stderr).contains("hunter"), "\(run.stderr)")
+            #expect(run.stderr.contains("%40"), "\(run.stderr)")
+        }
+    }
+
     /// A Java session in a path parameter and a token whose name is percent-encoded were printed
     /// whole by `once` and `list`; a masked token took the `: ` after its URL with it.
     @Test func sessionsAndEncodedTokenNamesInFeedURLsAreMasked() throws {
