@@ -18,6 +18,7 @@ extension FleetWorker {
         let flow = pipeline.flow(store: store, isCancelled: { signals.shutdownRequested || lost.isSet },
                                  heartbeat: { [unowned self] in keepWatchdogHappy() },
                                  report: { [unowned self] report in
+            node.holdHostIfDeferred(report)
             node.reported(report.feed)
             metrics?.record(report)
             totals.fetches += 1
@@ -39,6 +40,7 @@ extension FleetWorker {
                 await flow.settle()
                 do {
                     try heartbeat(force: false)
+                    try node.writeHostHolds()
                     try node.releaseFinishedHosts()
                     if renewalDue {
                         lastRenewal = now
@@ -103,6 +105,25 @@ private final class FleetNode {
             feedsByHost[host] = nil
             finishedHosts.insert(host)
         }
+    }
+
+    /// Hosts that throttled several feeds, and how many seconds more the whole fleet leaves them
+    /// alone: the engine holds them back on this node, the database on every other.
+    private var hostHolds: [String: Double] = [:]
+
+    /// A feed its host held back (it throttled several feeds) says how long: its state's notBefore.
+    func holdHostIfDeferred(_ report: FeedReport) {
+        guard report.deferral != nil, let host = hostOfFeed[report.feed],
+              let until = report.state?.notBefore else { return }
+        let seconds = Double(until.secondsSince1970 - WallClock.now().secondsSince1970)
+        guard seconds > 0 else { return }
+        hostHolds[host] = max(hostHolds[host] ?? 0, seconds)
+    }
+
+    func writeHostHolds() throws(FleetError) {
+        guard !hostHolds.isEmpty else { return }
+        try worker.database.holdHosts(hostHolds)
+        hostHolds = [:]
     }
 
     func releaseFinishedHosts() throws(FleetError) {

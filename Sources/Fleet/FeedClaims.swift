@@ -26,7 +26,8 @@ public struct ClaimedFeed: Sendable {
 
 // Leases. A node leases hosts first, then due feeds of those hosts only: while a host is leased,
 // one node alone sends it requests, so its gap and concurrency hold across the fleet. Releasing
-// a host sets when it may next be asked (now + gap), whichever node asks. A node that dies
+// a host sets when it may next be asked (now + gap, or later while it asked every client to
+// wait: `holdHosts`), whichever node asks. A node that dies
 // simply stops renewing; its hosts and feeds lapse after the lease and others take them.
 extension FleetDatabase {
     /// Leases up to `limits` due feeds (and their hosts); empty when nothing is due or free.
@@ -63,7 +64,7 @@ extension FleetDatabase {
         try connection.query("""
             WITH released AS (
                 UPDATE hosts SET lease_node = NULL, lease_until = NULL,
-                    available_at = clock_timestamp() + make_interval(secs => gap)
+                    available_at = greatest(available_at, clock_timestamp() + make_interval(secs => gap))
                 WHERE lease_node = $1
             )
             UPDATE feed_state SET lease_node = NULL, lease_until = NULL WHERE lease_node = $1
@@ -133,6 +134,20 @@ extension FleetDatabase {
 }
 
 extension FleetDatabase {
+    /// Hosts that throttled several feeds, with the seconds they asked every client to wait:
+    /// no node leases them before (a release keeps the later of the hold and its gap). Seconds,
+    /// counted on the database's clock, not a time of this node's, whose clock may be off.
+    public func holdHosts(_ holds: [String: Double]) throws(FleetError) {
+        for (host, seconds) in holds {
+            try connection.query("""
+                UPDATE hosts SET available_at = greatest(available_at, clock_timestamp() + make_interval(secs => $2::float8))
+                WHERE host = $1
+                """, [host, "\(seconds)"])
+        }
+    }
+}
+
+extension FleetDatabase {
     /// Pushes back feeds this node claimed but did not fetch, so they are not claimed again at once.
     public func postpone(_ feeds: [String], seconds: Double) throws(FleetError) {
         guard !feeds.isEmpty else { return }
@@ -152,7 +167,7 @@ extension FleetDatabase {
         try connection.query("""
             WITH released AS (
                 UPDATE hosts SET lease_node = NULL, lease_until = NULL,
-                    available_at = clock_timestamp() + make_interval(secs => gap)
+                    available_at = greatest(available_at, clock_timestamp() + make_interval(secs => gap))
                 WHERE lease_node = $1 AND host = ANY($2::text[])
             )
             UPDATE feed_state s SET lease_node = NULL, lease_until = NULL FROM feeds f

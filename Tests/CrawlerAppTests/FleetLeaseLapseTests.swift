@@ -91,4 +91,29 @@ import Testing
         #expect(first.logLines.contains { $0["event"] == "lease_lost" }, "\(first.logLines.suffix(5).map(\.fields))")
     }
 
+    /// Round 42: a server that throttled several feeds was held back by the node that saw it only:
+    /// the next node to lease the host asked it again at once, and got 429s. The hold is the
+    /// fleet's: the host is not leased again before its Retry-After.
+    @Test func aHostThatThrottledSeveralFeedsIsHeldForTheWholeFleet() throws {
+        let busy = try LoopbackHTTPServer { _ in .throttled(429, retryAfter: "120") }
+        defer { busy.stop() }
+        let database = try PostgresServer.shared().makeDatabase()
+        var lines = ["store: ./store", "database: \(database)", "interval: 1h", "host_gap: 0s", "timeout: 5s",
+                     "per_host_concurrency: 1", "host_backoff_feeds: 2", "allow_private_networks: true", "feeds:"]
+        for number in 0..<4 { lines += ["  - url: http://busy.localhost:\(busy.port)/f\(number)", "    name: f\(number)"] }
+        try folder.write(lines.joined(separator: "\n") + "\n", to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        let node = try DaemonProcess(arguments: ["run", "--startup-spread", "0s", "--node", "one"], in: folder.path)
+        defer { _ = node.terminate() }
+        let deferred = node.waitFor(timeout: 20) { $0["event"] == "fetch" && $0["status"] == "deferred" }
+        #expect(!deferred.isEmpty, "\(node.logLines.suffix(8).map(\.fields))")
+        #expect(node.terminate().status == 0)
+        #expect(busy.requests.count == 2)
+        let observer = try PostgresConnection(url: database)
+        let held = try observer.query("""
+            SELECT extract(epoch FROM available_at - now())::int AS seconds FROM hosts WHERE host = 'busy.localhost:\(busy.port)'
+            """).value(0, "seconds").flatMap { Int($0) } ?? 0
+        #expect(held > 100 && held <= 120, "the host is free again in \(held) s")
+    }
+
 }
