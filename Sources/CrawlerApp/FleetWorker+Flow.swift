@@ -167,15 +167,15 @@ private final class FleetNode {
     }
 }
 
-/// Whether this node may still act on its leases: not once a renewal found one lapsed (`set`),
-/// nor once a whole lease has passed since the last renewal that held them all, whatever the
-/// loop was doing (a process stopped or starved that long runs on a lease another node may
-/// hold now). Asked by the fetch engine before every transfer it starts, from its own thread.
 extension FleetWorker {
     static let leaseRanOut = "no renewal for a whole lease (the process was stopped or starved, or the database away); "
         + "stopping this node's transfers before another node's on the same hosts, and starting afresh"
 }
 
+/// Whether this node may still act on its leases: not once a renewal found one lapsed (`set`),
+/// nor once a whole lease has passed since the last renewal that held them all, whatever the
+/// loop was doing (a process stopped or starved that long runs on a lease another node may
+/// hold now). Asked by the fetch engine before every transfer it starts, from its own thread.
 private final class LeaseWatch: Sendable {
     private let flag = Atomic<Bool>(false)
     /// Monotonic milliseconds until which the leases hold: a renewal asked at `t` holds them to

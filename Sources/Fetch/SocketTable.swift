@@ -17,10 +17,12 @@ final class SocketTable {
         ports[descriptor] = nil
     }
 
-    /// The socket bound to `localPort`, asking the kernel for the ports not known yet.
+    /// The socket bound to `localPort`, asking the kernel for the ports not known yet (one not
+    /// bound yet, port 0, is asked again next time; one that cannot be asked, never).
     func descriptor(localPort: Int) -> Int32? {
         for (descriptor, port) in ports where port == nil {
-            ports[descriptor] = .some(Self.localPort(of: descriptor) ?? -1)
+            let bound = Self.localPort(of: descriptor) ?? -1
+            if bound != 0 { ports[descriptor] = .some(bound) }
         }
         return ports.first { $0.value == localPort }?.key
     }
