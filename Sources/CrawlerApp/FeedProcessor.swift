@@ -146,8 +146,13 @@ final class FeedProcessor {
             ])
         }
         for dropped in reading.dropped { dropped.log(feed: feed.name, to: logger) }
+        // A document cut short keeps no validators nor fingerprint: they are the whole resource's
+        // (a proxy's, a dropped connection's), and would answer "unchanged" to the fetch that brings
+        // the items the cut left out.
         if prepared.report.succeeded {
-            prepared.response = KeptResponse(validators: response.validators, bodyFingerprint: response.bodyFingerprint)
+            if !reading.notes.cutShort {
+                prepared.response = KeptResponse(validators: response.validators, bodyFingerprint: response.bodyFingerprint)
+            }
             prepared.state.feedHints = ServerHintsReader.stored(reading.hints)
         }
         return prepared

@@ -128,6 +128,7 @@ public enum FeedParser {
         let outcome = XMLFeedReader.read(bytes, url: webURL.isEmpty ? url : webURL, encoding: encoding,
                                          treeFallback: treeFallback,
                                          readsCDATA: readsCDATA, recovered: { notes.recovered = notes.recovered ?? $0 },
+                                         endedInsideItem: { notes.cutShort = true },
                                          shouldStop: {
             if cut == nil { cut = check.stopReason() }
             return cut != nil

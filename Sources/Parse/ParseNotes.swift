@@ -8,6 +8,8 @@ public struct ParseNotes: Sendable, Hashable {
     /// How a broken document was read anyway (libxml2's first error, with its line); nil when it
     /// was well-formed.
     public var recovered: String?
+    /// The document ended inside an item: what came was not all of it, whatever its validators say.
+    public var cutShort = false
     /// The first date no format could read, and how many there were (each item then has no date).
     public var unreadableDate: String?
     public var unreadableDates = 0

@@ -44,6 +44,7 @@ enum XMLFeedReader {
     /// yes, reading ends there (`.cut`), with no fallback.
     static func read(_ bytes: [UInt8], url: String, encoding: String?, treeFallback: Bool,
                      readsCDATA: Bool = false, recovered: (String) -> Void = { _ in },
+                     endedInsideItem: () -> Void = {},
                      shouldStop: () -> Bool = { false },
                      visit: (XMLFeedEvent) -> Void) -> Outcome {
         silenceLibxml2OnThisThread()
@@ -63,6 +64,7 @@ enum XMLFeedReader {
         // The items before the cut are whole; the recovering parser would make a post of the cut
         // one, its text ending mid-sentence, which the next whole fetch may never correct.
         if end == .cutInsideItem, sawRoot {
+            endedInsideItem()
             recovered("the document ends inside an item (cut short): \(itemsDelivered) item\(itemsDelivered == 1 ? "" : "s") "
                       + "read, the cut one left out")
             return .complete

@@ -247,4 +247,35 @@ import Testing
         #expect(line?["recovered"]?.contains("ends inside an item (cut short)") == true, "\(run.stderr)")
     }
 
+    /// Round 43: the cut fetch's ETag was saved, so the complete document (same ETag: a body cut by
+    /// a dropped connection or a proxy carries the whole resource's validators) came back 304 for
+    /// good, and the item the cut left out was never stored. A document cut short keeps no
+    /// validators and no body fingerprint: the next fetch asks for it whole.
+    @Test func theItemACutDocumentLeftOutIsStoredWhenTheWholeOneComes() throws {
+        let items = (1...4).map { "<item><title>Story \($0)</title><guid>s\($0)</guid><description>Text of story \($0).</description></item>" }
+        let whole = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Cut</title><link>https://example.org/</link>"
+            + items.joined() + "</channel></rss>"
+        let cut = String(whole.prefix(upTo: whole.range(of: "Text of story 3")!.upperBound))
+        let serveWhole = LockedText()
+        let server = try LoopbackHTTPServer { request in
+            guard request.path == "/cut" else { return ServedResponse(text: Self.feed(title: "healthy", body: "<p>fine</p>")) }
+            if request.headers["if-none-match"] == "\"v1\"" { return ServedResponse(status: 304, headers: [("ETag", "\"v1\"")]) }
+            var response = ServedResponse(text: serveWhole.value.isEmpty ? cut : whole)
+            response.headers.append(("ETag", "\"v1\""))
+            return response
+        }
+        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/cut"))\n    name: cut\n"
+                         + "  - url: \(server.url("/healthy"))\n    name: healthy\n", to: "feeds.yaml")
+        let first = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(first.status == 0, "\(first.stderr.suffix(1000))")
+        serveWhole.value = "yes"
+        let second = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(second.status == 0, "\(second.stderr.suffix(1000))")
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        for number in 1...4 {
+            #expect(stored.filter { $0.contains("Text of story \(number).") }.count == 1, "story \(number): \(second.stdout)")
+        }
+        #expect(stored.contains { $0.contains("<p>fine</p>") })
+    }
+
 }
