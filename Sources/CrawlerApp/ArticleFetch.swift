@@ -22,6 +22,9 @@ public struct ArticleFetch: Sendable {
     public enum Outcome: Sendable {
         case article(ArticleBody)
         case failed(String)
+        /// Not asked: its host held it back (it throttled several requests). No failure of the
+        /// page's, whatever the item's age: it is asked for at the next fetch.
+        case notAsked(String)
     }
 
     /// The request for one item's page; `key` tells the results apart.
@@ -66,7 +69,7 @@ public struct ArticleFetch: Sendable {
         switch result.outcome {
         case .failure(let failure):
             // The engine's message names the URL already.
-            return .failed(failure.message)
+            return failure.kind == .deferred ? .notAsked(failure.message) : .failed(failure.message)
         case .response(let response):
             guard (200..<300).contains(response.status) else {
                 return .failed("\(result.request.url): HTTP \(response.status)")

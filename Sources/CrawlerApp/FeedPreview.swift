@@ -32,6 +32,8 @@ public struct FeedPreview: Sendable {
             case untilADayOld
             /// However long: the feed's body is nothing to store.
             case untilThePageIsRead
+            /// Its page was not asked for (its host held it back): at the next fetch, however old.
+            case nextFetch
         }
     }
 
@@ -89,11 +91,16 @@ public struct FeedPreview: Sendable {
                 case .article(let body): article = body
                 case .failed(let reason):
                     entries[index].articleProblem = reason
+                    // A fresh item with nothing of its own waits a day, then on: for its page either way.
                     switch FullContentWork.kept(item, pageFailedAt: now) {
+                    case .retryLater where BlankItem.isBlank(item, pageWillFill: false), .nothingUntilThePageIsRead:
+                        entries[index].waitsForPage = .untilThePageIsRead
                     case .retryLater: entries[index].waitsForPage = .untilADayOld
-                    case .nothingUntilThePageIsRead: entries[index].waitsForPage = .untilThePageIsRead
                     case .feedBody: break
                     }
+                case .notAsked(let reason):
+                    entries[index].articleProblem = reason
+                    entries[index].waitsForPage = .nextFetch
                 case nil: entries[index].articleProblem = "the item has no link"
                 }
             }

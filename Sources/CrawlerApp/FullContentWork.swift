@@ -74,6 +74,8 @@ struct FullContentWork {
         enum Outcome: Sendable {
             case document(Document, ArticleBody)
             case failed(String)
+            /// Its host held it back: the item waits for the next fetch, however old.
+            case notAsked(String)
         }
     }
 
@@ -94,6 +96,8 @@ struct FullContentWork {
                 return Page(id: id, index: index, url: result.request.url, outcome: .document(document, article))
             case .failed(let reason):
                 return Page(id: id, index: index, url: result.request.url, outcome: .failed(reason))
+            case .notAsked(let reason):
+                return Page(id: id, index: index, url: result.request.url, outcome: .notAsked(reason))
             }
         }
     }
@@ -156,8 +160,9 @@ struct FullContentWork {
         case .document(let document, let article):
             entry.articles[page.index] = article
             entry.prepared.documents[page.index] = document
-        case .failed(let reason):
-            let kept = Self.kept(item, pageFailedAt: now)
+        case .failed(let reason), .notAsked(let reason):
+            let asked: Bool = if case .failed = page.outcome { true } else { false }
+            let kept = asked ? Self.kept(item, pageFailedAt: now) : .retryLater
             logger.warning("article_failed", metadata: [
                 "feed": "\(entry.processor.feed.name)", "item": "\(item.identity)", "url": "\(page.url)",
                 "error": "\(reason)", "kept": "\(kept.rawValue)",

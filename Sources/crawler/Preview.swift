@@ -93,6 +93,9 @@ struct Preview: AsyncParsableCommand {
                 case .untilThePageIsRead?:
                     lines.append("article: not used (\(problem)); the feed's body is empty, so a crawl leaves the item out "
                                  + "and asks for its page again at each fetch")
+                case .nextFetch?:
+                    lines.append("article: not asked (\(problem)); a crawl leaves the item out and asks for its page "
+                                 + "at the next fetch")
                 case nil:
                     lines.append("article: not used (\(problem)); the feed's body is kept")
                 }

@@ -290,4 +290,47 @@ import Testing
         #expect(elsewhere.requests.allSatisfy { $0.headers["x-secret"] == nil }, "\(elsewhere.requests)")
         #expect(home.requests.contains { $0.path == "/home-story" && $0.headers["x-secret"] == "feed-key-123" }, "\(home.requests.map { ($0.path, $0.headers["x-secret"]) })")
     }
+    /// Round 43: pages of three fresh items answered 503, so the host was held and the fourth
+    /// item's page (an undated item's) was never asked for; that item was stored with the feed's
+    /// summary for good, as if its page had failed. A page its host held back waits for the next
+    /// fetch, whatever the item's age.
+    @Test func anItemWhosePageWasNeverAskedForWaitsForItsPage() throws {
+        let base = LockedText()
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/busy":
+                return ServedResponse(text: Self.feed("busy", base: base.value, items: [
+                    ("First busy", "/down/1", true), ("Second busy", "/down/2", true), ("Third busy", "/down/3", true),
+                    ("Undated story", "/articles/storm", false),
+                ]))
+            case "/healthy":
+                return ServedResponse(text: Self.feed("healthy", base: base.value, items: [("Healthy item", "/healthy-page", true)]))
+            case "/articles/storm":
+                return ServedResponse(contentType: "text/html; charset=utf-8", text: Self.page("Undated story", paragraphs: Self.paragraphs))
+            default:
+                return ServedResponse(status: 503, body: [])
+            }
+        }
+        base.value = "http://127.0.0.1:\(server.port)"
+        try folder.write("""
+            store: ./out
+            per_host_concurrency: 1
+            host_gap: 0s
+            feeds:
+              - url: \(server.url("/healthy"))
+                name: healthy
+              - url: \(server.url("/busy"))
+                name: busy
+                full_content: true
+            """, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        let stored = documents()
+        #expect(stored["Healthy item"] != nil, "\(run.stderr.suffix(2000))")
+        #expect(!server.requests.contains { $0.path == "/articles/storm" }, "the page was asked for after all")
+        #expect(stored["Undated story"] == nil, "stored with the feed's summary: \(stored["Undated story"] ?? "")")
+        let line = run.stderr.split(separator: "\n").map { LogLine(String($0)) }
+            .first { $0["event"] == "article_failed" && $0["url"]?.hasSuffix("/articles/storm") == true }
+        #expect(line?["kept"] == "retry_later", "\(run.stderr.suffix(2000))")
+    }
+
 }
