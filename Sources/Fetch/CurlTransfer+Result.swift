@@ -99,9 +99,8 @@ extension CurlTransfer {
                 + "\(allRedirects.count) redirect\(allRedirects.count == 1 ? "" : "s") included"
         } else if code == CURLE_TOO_MANY_REDIRECTS, !allRedirects.isEmpty {
             message = RedirectText.tooMany(allRedirects, limit: maxRedirects)
-        } else if code == CURLE_BAD_CONTENT_ENCODING {
-            let named = headers["content-encoding"].flatMap { HeaderText.isSafeValue($0) && $0.count <= 40 ? $0 : nil } ?? "an encoding"
-            message = "the server said Content-Encoding: \(named), but the body is not \(named) (\(message))"
+        } else if let encoding = undecodable(code, message) {
+            message = encoding
         } else if message.contains("HTTP/0.9") {
             message = "the server did not answer with HTTP (no status line: another protocol on this port?)"
         } else if code == CURLE_OPERATION_TIMEDOUT, message.hasPrefix("Operation timed out") {
@@ -116,6 +115,18 @@ extension CurlTransfer {
             message = "response header too large: a header line over libcurl's limit of 100 KB"
         }
         return .failed(submitted, CurlErrorKind.kind(of: code), message, milliseconds: milliseconds)
+    }
+
+    /// A body libcurl could not decode from the Content-Encoding the server named: one it does not
+    /// know, or a body not in it (brotli's decoder reports that as a write error).
+    private func undecodable(_ code: CURLcode, _ message: String) -> String? {
+        let decodes = code == CURLE_BAD_CONTENT_ENCODING || (code == CURLE_WRITE_ERROR && !isPaused)
+        guard decodes, let value = headers["content-encoding"], !value.isEmpty else { return nil }
+        let named = HeaderText.isSafeValue(value) && value.count <= 40 ? value : "an encoding"
+        if message.contains("Unrecognized content encoding") {
+            return "the server sent Content-Encoding: \(named), which this crawler cannot decode (gzip, deflate, br and zstd it can)"
+        }
+        return "the server said Content-Encoding: \(named), but the body is not \(named) (\(message))"
     }
 
     /// libcurl's messages about a proxy quote it, password and all, and cut the quote off at

@@ -84,10 +84,16 @@ import Testing
                                                  body: twice)
             case "/lie": return ServedResponse(headers: [("Content-Encoding", "gzip"), ("Content-Type", "application/rss+xml")],
                                                body: feed)
+            // Round 43: brotli's lie read "Failed writing received data to disk/application", and an
+            // encoding libcurl does not know was called a lie.
+            case "/brlie": return ServedResponse(headers: [("Content-Encoding", "br"), ("Content-Type", "application/rss+xml")],
+                                                 body: feed)
+            case "/unknown": return ServedResponse(headers: [("Content-Encoding", "x-foo"), ("Content-Type", "application/rss+xml")],
+                                                   body: feed)
             default: return ServedResponse(text: AlertTests.rss(["h"]))
             }
         }
-        try folder.write("store: ./store\nfeeds:\n" + ["twice", "lie", "healthy"].map {
+        try folder.write("store: ./store\nfeeds:\n" + ["twice", "lie", "brlie", "unknown", "healthy"].map {
             "  - url: \(server.url("/" + $0))\n    name: \($0)\n" }.joined(), to: "feeds.yaml")
         let run = try CrawlerProcess.run(["once"], in: folder.path)
         func failure(_ feed: String) -> String {
@@ -95,6 +101,8 @@ import Testing
         }
         #expect(failure("twice").contains("still gzip-compressed"), "\(run.stdout)")
         #expect(failure("lie").contains("Content-Encoding: gzip, but the body is not gzip"), "\(run.stdout)")
+        #expect(failure("brlie").contains("Content-Encoding: br, but the body is not br"), "\(run.stdout)")
+        #expect(failure("unknown").contains("Content-Encoding: x-foo, which this crawler cannot decode"), "\(run.stdout)")
         #expect(run.stdout.contains("ok    healthy"), "\(run.stdout)")
     }
 
