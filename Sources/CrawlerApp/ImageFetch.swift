@@ -90,7 +90,8 @@ struct ImageFetch: Sendable {
                 return .refused("HTTP \(response.status) to " + (scheme.map { "a \($0): URL, not the web" } ?? "no usable Location"))
             }
             guard (200..<300).contains(response.status) else {
-                let lasting = response.status == 404 || response.status == 410
+                // A 304 to a request that sent no validators will not turn into an image either.
+                let lasting = [304, 404, 410].contains(response.status)
                 return lasting ? .refused("HTTP \(response.status)") : .failed("HTTP \(response.status)")
             }
             let type = (response.headers["content-type"] ?? "").split(separator: ";").first

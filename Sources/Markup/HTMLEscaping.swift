@@ -10,7 +10,9 @@ public enum HTMLEscaping {
     /// one line before). The text between the tags is the text's own, line breaks kept, so it
     /// folds to the same words for the content hash.
     public static func paragraphs(_ text: String) -> String {
-        let lines = text.replacing("\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        // A lone CR (`&#13;` in an Atom text, old Mac files) breaks a line as LF does.
+        let lines = text.replacing("\r\n", with: "\n").replacing("\r", with: "\n")
+            .split(separator: "\n", omittingEmptySubsequences: false)
         var blocks: [[Substring]] = [[]]
         for line in lines {
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) {

@@ -48,7 +48,7 @@ import Testing
                          + "<img src=\"\(base)/img/same-bytes.png?x=1&amp;y=2\">"),
                     item("Refusals", link: base + "/posts/c", body: "<p>Three</p><img src=\"\(base)/img/huge.png\">"
                          + "<img src=\"\(base)/img/fake.png\"><img src=\"\(privateBase)/img/private.gif\">"
-                         + "<img src=\"\(base)/img/to-file.png\">"),
+                         + "<img src=\"\(base)/img/to-file.png\"><img src=\"\(base)/img/not-modified.png\">"),
                 ]))
             case "/allowed":
                 return ServedResponse(text: feed([
@@ -58,6 +58,8 @@ import Testing
                 return ServedResponse(headers: [("Content-Type", "image/png")], body: photo)
             case "/img/to-file.png":
                 return .redirect(302, to: "file:///etc/passwd")
+            case "/img/not-modified.png":
+                return ServedResponse(status: 304, body: [])
             case "/img/huge.png":
                 return ServedResponse(headers: [("Content-Type", "image/png")], body: huge)
             case "/img/fake.png":
@@ -161,6 +163,8 @@ import Testing
         // Round 41: a redirect to file:// was "HTTP 302", a failure to retry: a fresh post waited a
         // day for it. No asking again makes it an image.
         #expect(refusal("/img/to-file.png")?["error"] == "HTTP 302 to a file: URL, not the web", "\(run.stderr.suffix(3000))")
+        // Round 43: a 304 to a request without validators was retried at every fetch.
+        #expect(refusal("/img/not-modified.png")?["error"] == "HTTP 304", "\(run.stderr.suffix(3000))")
         #expect(refusal("/img/private.gif")?["feed"] == "gallery")
         #expect(refusal("/img/private.gif")?["error"]?.contains("allow_private_networks") == true)
         // ...unless the feed allows private addresses.

@@ -74,12 +74,16 @@ import Testing
             <content type="text">Line one &lt;tag&gt;
             Line two
 
-            Second paragraph</content></entry></feed>
+            Second paragraph</content></entry>
+            <entry><title>Old Mac</title><id>urn:plain:2</id><updated>2022-02-16T10:00:00Z</updated>
+            <content type="text">m1&#13;m2&#13;&#13;m3</content></entry></feed>
             """, to: "plain.xml")
         try folder.write("store: ./out\nfeeds: []\n", to: "feeds.yaml")
         let run = try CrawlerProcess.run(["parse", "plain.xml", "--render"], in: folder.path)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("<p>Line one &lt;tag&gt;<br>\nLine two</p>\n<p>Second paragraph</p>"), "\(run.stdout)")
+        // Round 43: line breaks written as lone CRs (`&#13;`) ran together.
+        #expect(run.stdout.contains("<p>m1<br>\nm2</p>\n<p>m3</p>"), "\(run.stdout)")
     }
 
     @Test func aBrokenDocumentIsSaidToBeBroken() throws {
