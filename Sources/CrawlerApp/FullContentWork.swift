@@ -160,15 +160,20 @@ struct FullContentWork {
         case .document(let document, let article):
             entry.articles[page.index] = article
             entry.prepared.documents[page.index] = document
-        case .failed(let reason), .notAsked(let reason):
-            let asked: Bool = if case .failed = page.outcome { true } else { false }
-            let kept = asked ? Self.kept(item, pageFailedAt: now) : .retryLater
-            logger.warning("article_failed", metadata: [
-                "feed": "\(entry.processor.feed.name)", "item": "\(item.identity)", "url": "\(page.url)",
-                "error": "\(reason)", "kept": "\(kept.rawValue)",
-            ])
-            if kept != .feedBody { entry.retried.insert(page.index) }
+        case .failed(let reason):
+            leave(item, at: page, reason: reason, kept: Self.kept(item, pageFailedAt: now), in: &entry, logger: logger)
+        case .notAsked(let reason):
+            leave(item, at: page, reason: reason, kept: .retryLater, in: &entry, logger: logger)
         }
+    }
+
+    /// An item without its page: said, and left out for a later fetch unless it keeps the feed's body.
+    private func leave(_ item: Item, at page: Page, reason: String, kept: Kept, in entry: inout Entry, logger: Logger) {
+        logger.warning("article_failed", metadata: [
+            "feed": "\(entry.processor.feed.name)", "item": "\(item.identity)", "url": "\(page.url)",
+            "error": "\(reason)", "kept": "\(kept.rawValue)",
+        ])
+        if kept != .feedBody { entry.retried.insert(page.index) }
     }
 
     /// What becomes of an item whose page failed: a fresh one waits for it (asked for again at each
