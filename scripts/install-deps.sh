@@ -7,7 +7,7 @@
 # and jekyll (with jekyll-feed) for the tests that build sites from stored documents, dpkg-dev for `make deb`).
 # Installs only what is missing, so it is quick on a machine that already has them.
 set -euo pipefail
-packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev libpq-dev libgumbo-dev libuchardet-dev zlib1g-dev libzstd-dev chromium nodejs node-marked postgresql nginx-light openssl pkg-config python3 systemd strace hugo jekyll ruby-jekyll-feed dpkg-dev)
+packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev libpq-dev libgumbo-dev libuchardet-dev zlib1g-dev libzstd-dev chromium nodejs node-marked postgresql nginx-light openssl pkg-config python3 systemd strace hugo jekyll ruby-jekyll-feed dpkg-dev faketime)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

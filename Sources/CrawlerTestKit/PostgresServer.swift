@@ -28,8 +28,12 @@ public final class PostgresServer: Sendable {
         }
     }
 
-    private init(baseURL: String) {
+    /// How to stop a cluster of its own (`withClock`); nil for the shared one, stopped at exit.
+    private let ownCluster: (stop: [String], folder: String)?
+
+    private init(baseURL: String, ownCluster: (stop: [String], folder: String)? = nil) {
         self.baseURL = baseURL
+        self.ownCluster = ownCluster
     }
 
     private static let started = Mutex<Result<PostgresServer, ServerError>?>(nil)
@@ -58,6 +62,35 @@ public final class PostgresServer: Sendable {
         if let url = ProcessInfo.processInfo.environment["CRAWLER_TEST_DATABASE_URL"], !url.isEmpty {
             return PostgresServer(baseURL: url.hasSuffix("/") ? String(url.dropLast()) : url)
         }
+        let cluster = try launch(environment: [])
+        stopCommand.withLock { $0 = cluster.stop }
+        self.cluster.withLock { $0 = cluster.folder }
+        atexit { PostgresServer.stop() }
+        return PostgresServer(baseURL: cluster.url)
+    }
+
+    static let fakeTime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+
+    /// A cluster of its own whose clock runs `offsetSeconds` from this machine's (through
+    /// libfaketime, Debian's `faketime`): the database of a fleet whose nodes' clocks are off.
+    /// Stopped by `stop()`, or when this process ends.
+    public static func withClock(offsetSeconds: Int) throws(ServerError) -> PostgresServer {
+        guard access(fakeTime, R_OK) == 0 else { throw .command("libfaketime", output: "apt-get install -y faketime") }
+        let sign = offsetSeconds < 0 ? "-" : "+"
+        let cluster = try launch(environment: ["LD_PRELOAD=\(fakeTime)", "FAKETIME=\(sign)\(abs(offsetSeconds))s",
+                                                "DONT_FAKE_MONOTONIC=1"])
+        return PostgresServer(baseURL: cluster.url, ownCluster: (cluster.stop, cluster.folder))
+    }
+
+    /// Stops a cluster of its own and removes its folder (the shared one is stopped at exit).
+    public func stop() {
+        guard let ownCluster else { return }
+        try? Self.run(ownCluster.stop)
+        try? FileManager.default.removeItem(atPath: ownCluster.folder)
+    }
+
+    /// initdb and pg_ctl start in a new temp folder, the server's process given `environment`.
+    private static func launch(environment: [String]) throws(ServerError) -> (url: String, stop: [String], folder: String) {
         guard let bin = serverBinaries() else { throw .notInstalled }
         let folder = NSTemporaryDirectory() + "crawler-pg-" + UUID().uuidString
         let data = folder + "/data"
@@ -68,17 +101,15 @@ public final class PostgresServer: Sendable {
         try run(asUser + [bin + "/initdb", "-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8",
                           "--no-locale"])
         let port = LoopbackPort.unused()
-        try run(asUser + [bin + "/pg_ctl", "-D", data, "-l", folder + "/server.log", "-w", "-o",
-                          "-h 127.0.0.1 -p \(port) -k \(folder) -F -c max_connections=300", "start"])
+        let withEnvironment = environment.isEmpty ? [] : ["/usr/bin/env"] + environment
+        try run(asUser + withEnvironment + [bin + "/pg_ctl", "-D", data, "-l", folder + "/server.log", "-w", "-o",
+                                            "-h 127.0.0.1 -p \(port) -k \(folder) -F -c max_connections=300", "start"])
         let stop = asUser + [bin + "/pg_ctl", "-D", data, "-m", "immediate", "stop"]
-        stopCommand.withLock { $0 = stop }
-        cluster.withLock { $0 = folder }
-        atexit { PostgresServer.stop() }
         // However this process ends (a crash, SIGKILL, an exit that skips atexit), the cluster goes too.
         let quoted = stop.map { "'\($0)'" }.joined(separator: " ")
         try? run(["/bin/sh", "-c", "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; \(quoted) >/dev/null 2>&1; "
                   + "rm -rf '\(folder)'"], wait: false)
-        return PostgresServer(baseURL: "postgresql://postgres@127.0.0.1:\(port)")
+        return ("postgresql://postgres@127.0.0.1:\(port)", stop, folder)
     }
 
     private static let stopCommand = Mutex<[String]>([])

@@ -1,5 +1,6 @@
 public import FeedModel
 public import Store
+internal import Glibc
 
 /// The fleet's `CrawlStore`: documents and feed state in PostgreSQL. A document is stored once
 /// across the fleet: its short hash is the primary key and every insert is insert-if-absent, so
@@ -51,18 +52,23 @@ public final class FleetStore: CrawlStore {
     /// node's (a node whose lease lapsed while it was away wrote its stale timeout over the state
     /// of the node that took the feed over), and the feed is still at the URL it was claimed at (a
     /// 410 from the old URL, answered after `feeds sync` moved the feed, marked the new one gone).
+    /// The due time is saved as the wait it leaves from now, counted on the database's clock, as
+    /// leases and holds are: a node whose clock is off by an hour neither polls its feeds as often
+    /// as it may nor leaves them for an hour.
     public func save(_ states: [FeedState]) throws(StoreError) {
         guard !states.isEmpty else { return }
+        let now = Int64(time(nil))
         do {
             try database.connection.query("""
-                UPDATE feed_state s SET state = x.state::jsonb, next_due = coalesce(to_timestamp(x.due), 'infinity'),
+                UPDATE feed_state s SET state = x.state::jsonb,
+                    next_due = coalesce(clock_timestamp() + make_interval(secs => x.wait::float8), 'infinity'),
                     gone = x.gone, last_node = $1
-                FROM unnest($2::text[], $3::text[], $4::bigint[], $5::boolean[], $6::text[]) AS x(feed, state, due, gone, url),
+                FROM unnest($2::text[], $3::text[], $4::bigint[], $5::boolean[], $6::text[]) AS x(feed, state, wait, gone, url),
                     feeds f
                 WHERE s.feed = x.feed AND f.name = s.feed AND f.url = coalesce(x.url, f.url) AND s.lease_node = $1
                 """, [database.node, PostgresArray.literal(states.map(\.feed)),
                       PostgresArray.literal(try states.map { state throws(FleetError) in try FleetJSON.encode(state) }),
-                      PostgresArray.literal(states.map { $0.nextDue?.secondsSince1970 }),
+                      PostgresArray.literal(states.map { $0.nextDue.map { $0.secondsSince1970 - now } }),
                       PostgresArray.literal(states.map(\.gone)),
                       PostgresArray.literal(states.map { claimedURLs[$0.feed] })])
             // Not kept as the claims' answers: a state this node could not save is not the fleet's.

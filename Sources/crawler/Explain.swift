@@ -59,8 +59,9 @@ extension Explain {
     private func runInFleet(_ settings: CrawlerConfig) throws {
         let database = try FleetSetup.open(settings)
         let status: FleetFeedStatus?
+        let now = WallClock.now()
         do {
-            status = try database.feedStatuses().first { matches($0.feed.config) }
+            status = try database.feedStatuses().first { matches($0.feed.config) }?.inClock(of: database, now: now)
         } catch {
             printError("crawler: \(error)")
             throw ExitStatus.storeUnavailable
@@ -72,7 +73,7 @@ extension Explain {
         var state = status.state
         state?.nextDue = status.nextDue
         printOutput(ExplainText.render(name: status.feed.config.name, configured: status.feed.config, state: state,
-                                       recent: [], now: WallClock.now()))
+                                       recent: [], now: now))
         printOutput(FleetStatusText.holder(status))
     }
 }

@@ -90,7 +90,7 @@ extension Status {
         let now = WallClock.now()
         let attention: Bool
         do {
-            var statuses = try database.feedStatuses()
+            var statuses = try database.feedStatuses().map { try $0.inClock(of: database, now: now) }
             let nodes = try database.nodes()
             let failingNow = { (status: FleetFeedStatus) in FeedHealth.of(status.state, now: now).needsAttention }
             attention = statuses.contains(where: failingNow)
@@ -168,5 +168,16 @@ enum StatusJSON {
         if let daemon { object["daemon"] = DaemonStatusText.json(daemon) }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension FleetFeedStatus {
+    /// The due time moved to this machine's clock: the database counts it on its own (as leases
+    /// and holds), so a wait shown here is the database's whatever this clock says.
+    func inClock(of database: FleetDatabase, now: Timestamp) throws(FleetError) -> FleetFeedStatus {
+        var moved = self
+        let offset = now.secondsSince1970 - Int64(try database.databaseTime())
+        moved.nextDue = nextDue.map { Timestamp(secondsSince1970: $0.secondsSince1970 + offset) }
+        return moved
     }
 }
