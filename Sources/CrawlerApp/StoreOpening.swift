@@ -22,7 +22,7 @@ extension DocumentStore {
         configuredFeeds = Set((feeds + disabled).map(\.name))
         enabledFeeds = Set(feeds.map(\.name))
         do {
-            let renames = try adoptRenamedFeeds(feeds)
+            let renames = try adoptRenamedFeeds(feeds, disabled: disabled)
             for rename in renames {
                 logger.notice("feed_renamed", metadata: ["feed": "\(rename.to)", "from": "\(rename.from)"])
             }

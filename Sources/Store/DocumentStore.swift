@@ -397,8 +397,10 @@ public final class DocumentStore {
     /// Moves the state of feeds renamed in the configuration to their new names (`FeedRenames`).
     @discardableResult
     /// `applying: false`: which renames a real run would take up, nothing written.
-    public func adoptRenamedFeeds(_ feeds: [FeedConfig], applying: Bool = true) throws(StoreError) -> [FeedRenames.Rename] {
-        try FeedRenames.adopt(feeds, index: index, applying: applying)
+    /// `disabled`: feeds configured but not crawled (their names are not a removed feed's).
+    public func adoptRenamedFeeds(_ feeds: [FeedConfig], disabled: [FeedConfig] = [],
+                                  applying: Bool = true) throws(StoreError) -> [FeedRenames.Rename] {
+        try FeedRenames.adopt(feeds, disabled: Set(disabled.map(\.name)), index: index, applying: applying)
     }
 }
 

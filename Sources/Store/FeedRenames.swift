@@ -15,19 +15,34 @@ public enum FeedRenames {
         }
     }
 
-    /// `applying: false` only says which renames there are (for a dry run).
-    static func adopt(_ feeds: [FeedConfig], index: DocumentIndex, applying: Bool = true) throws(StoreError) -> [Rename] {
+    /// `applying: false` only says which renames there are (for a dry run). `disabled`: names
+    /// configured but not crawled, whose state is theirs still.
+    static func adopt(_ feeds: [FeedConfig], disabled: Set<String> = [], index: DocumentIndex,
+                      applying: Bool = true) throws(StoreError) -> [Rename] {
         // Names and URLs first, the states undecoded: at every start of a crawl, and almost
         // always nothing to do.
         var urls: [String: String] = [:]
         try index.database.prepare("SELECT feed, url FROM feed_state").run([]) { row in
             if let feed = row.text(0) { urls[feed] = row.text(1) ?? "" }
         }
+        var removed: Set<String> = []
+        try index.database.prepare("SELECT name FROM removed_feeds").run([]) { row in
+            if let name = row.text(0) { removed.insert(name) }
+        }
         let adopted = try orphansAdopted(feeds, urls: urls, index: index)
         var renames = adopted + exchanged(feeds, urls: urls) + chained(feeds, urls: urls, taken: Set(adopted.map(\.to)))
         renames += refilled(feeds, urls: urls, renames: renames)
-        renames += try ontoRemoved(feeds, urls: urls, busy: Set(renames.flatMap { [$0.from, $0.to] }), index: index)
-        guard !renames.isEmpty, applying else { return renames }
+        renames += try ontoRemoved(feeds, urls: urls, removed: removed, busy: Set(renames.flatMap { [$0.from, $0.to] }),
+                                   index: index)
+        guard applying else { return renames }
+        let configured = Set(feeds.map(\.name)).union(disabled)
+        if !renames.isEmpty { try apply(renames, index: index) }
+        let stillRemoved = Set(renamed(urls, by: renames).keys).subtracting(configured)
+        if stillRemoved != removed { try remember(removed: stillRemoved, index: index) }
+        return renames
+    }
+
+    private static func apply(_ renames: [Rename], index: DocumentIndex) throws(StoreError) {
         try index.database.transaction { () throws(StoreError) in
             // Through names no feed has, so that names traded in a cycle do not meet.
             let parked = renames.map { Rename(from: $0.from, to: "\u{1}renaming " + $0.from) }
@@ -38,7 +53,24 @@ public enum FeedRenames {
                 }
             }
         }
-        return renames
+    }
+
+    /// The names the index's states have once `renames` are applied.
+    private static func renamed(_ urls: [String: String], by renames: [Rename]) -> [String: String] {
+        var moved = urls
+        for rename in renames { moved[rename.from] = nil }
+        for rename in renames { moved[rename.to] = urls[rename.from] }
+        return moved
+    }
+
+    /// The names with state that no feed has at this crawl's start: a removed feed's, until it is
+    /// configured again (`retired`).
+    private static func remember(removed names: Set<String>, index: DocumentIndex) throws(StoreError) {
+        try index.database.transaction { () throws(StoreError) in
+            try index.database.execute("DELETE FROM removed_feeds")
+            let add = try index.database.prepare("INSERT INTO removed_feeds (name) VALUES (?1)")
+            for name in names.sorted() { try add.run([.text(name)]) }
+        }
     }
 
     /// Every table that names a feed: its state, its documents' provenance, its items and their
@@ -117,32 +149,39 @@ public enum FeedRenames {
     /// URL's history is under a name no feed has now. That history takes the name, and the
     /// removed feed's rows step aside to `a (removed)`: left under the name, `a` counted the
     /// removed feed's posts as its own, and its `keep:` forgot them for good.
-    /// Only when the name's own state is older than the history at its URL: else the feed
-    /// under the name was configured until now and merely moved to a URL a removed feed had.
-    static func ontoRemoved(_ feeds: [FeedConfig], urls: [String: String], busy: Set<String>,
+    /// A new feed (a URL with no history) given a removed feed's name starts afresh the same way.
+    /// Only when a crawl found the name removed (`removed`), or, removed and taken in one edit,
+    /// when the name's own state is older than the history at its URL: else the feed under the
+    /// name was configured until now and merely moved to another URL, its history its own. (The
+    /// times alone were not enough: two passes in one second tied, and the removed feed's posts
+    /// went to the renamed one's `keep:`.)
+    static func ontoRemoved(_ feeds: [FeedConfig], urls: [String: String], removed: Set<String>, busy: Set<String>,
                             index: DocumentIndex) throws(StoreError) -> [Rename] {
         let configured = Set(feeds.map(\.name))
-        let candidates: [(FeedConfig, String)] = feeds.compactMap { feed in
+        let candidates: [(FeedConfig, String?)] = feeds.compactMap { feed in
             guard !busy.contains(feed.name), let own = urls[feed.name], !belongs(own, to: feed.url),
-                  !feeds.contains(where: { belongs(own, to: $0.url) }),
-                  let (previous, _) = urls.first(where: { name, url in
-                      !configured.contains(name) && !busy.contains(name) && belongs(url, to: feed.url)
-                  }) else { return nil }
-            return (feed, previous)
+                  !feeds.contains(where: { belongs(own, to: $0.url) }) else { return nil }
+            let previous = urls.first { name, url in
+                !configured.contains(name) && !busy.contains(name) && belongs(url, to: feed.url)
+            }?.key
+            return previous != nil || removed.contains(feed.name) ? (feed, previous) : nil
         }
         guard !candidates.isEmpty else { return [] }
         var fetched: [String: Int64] = [:]
         for state in try index.allStates() { fetched[state.feed] = state.lastFetch?.secondsSince1970 ?? .min }
         var names = Set(urls.keys).union(configured)
         var renames: [Rename] = []
-        for (feed, previous) in candidates where (fetched[previous] ?? .min) > (fetched[feed.name] ?? .min) {
+        for (feed, previous) in candidates {
+            guard removed.contains(feed.name)
+                    || (fetched[previous ?? ""] ?? .min) > (fetched[feed.name] ?? .min) else { continue }
             var retired = feed.name + " (removed)", number = 1
             while names.contains(retired) {
                 number += 1
                 retired = feed.name + " (removed \(number))"
             }
             names.insert(retired)
-            renames += [Rename(from: feed.name, to: retired), Rename(from: previous, to: feed.name)]
+            renames.append(Rename(from: feed.name, to: retired))
+            if let previous { renames.append(Rename(from: previous, to: feed.name)) }
         }
         return renames
     }

@@ -7,10 +7,11 @@
 /// (documents' and provenance's `short`); documents go in by rowid (appended) and provenance by
 /// feed (a feed's items sit together), and the second commit of a batch touches only `pending`.
 enum IndexSchema {
-    static let version = 15
-    /// The versions `StoreReader` reads as they are, before a crawl upgrades them: version 15 added
-    /// only an index, which its queries do without (`status` after a new build is installed).
-    static let readableVersions: ClosedRange<Int64> = 14...15
+    static let version = 16
+    /// The versions `StoreReader` reads as they are, before a crawl upgrades them: versions 15 and
+    /// 16 added only an index and a table its queries do without (`status` after a new build is
+    /// installed).
+    static let readableVersions: ClosedRange<Int64> = 14...16
 
     /// An index a newer crawler wrote (an operator went back a version): rebuilding it would set
     /// its feed state aside, so the message says to use that crawler.
@@ -57,6 +58,7 @@ enum IndexSchema {
             adopted_url TEXT, body_fingerprint TEXT, last_unconditional INTEGER, not_before INTEGER,
             stored_day INTEGER, stored_day_documents INTEGER, last_new INTEGER, new_item_gaps TEXT, feed_hints TEXT
         ) WITHOUT ROWID;
+        \(removedFeeds)
         """ + RevisionTables.create + AssetTables.create
 
     /// Steps from each older version to the next, applied in order on open.
@@ -122,7 +124,12 @@ enum IndexSchema {
         13: RevisionTables.sharingTables,
         // Who stored a document, asked for each copy another feed carries (see provenanceByDocument).
         14: provenanceByDocument,
+        // Feeds no longer configured when a crawl last started (see FeedRenames.retired).
+        15: removedFeeds,
     ]
+
+    /// Named `name`, not `feed`: not moved by a rename, worked out again at each crawl's start.
+    static let removedFeeds = "CREATE TABLE IF NOT EXISTS removed_feeds (name TEXT PRIMARY KEY) WITHOUT ROWID;"
 
     /// Who stored a document (`RevisionIndex.linkDuplicates`, for every copy of a post another feed
     /// carries) without a scan of every post's provenance: one scan per copy took a fifth of a cold

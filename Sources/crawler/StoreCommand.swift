@@ -80,7 +80,7 @@ struct StoreLocation: ParsableArguments {
         do {
             store = try DocumentStore(config: settings, setAsideBrokenIndex: setAsideBrokenIndex)
             guard describesStore else { return store }
-            for rename in try store.adoptRenamedFeeds(settings.feeds, applying: !dryRun) {
+            for rename in try store.adoptRenamedFeeds(settings.feeds, disabled: settings.disabledFeeds, applying: !dryRun) {
                 printOutput(dryRun ? "a real run first renames feed '\(rename.from)' to '\(rename.to)'; shown here as it is now"
                                    : "renamed feed '\(rename.from)' to '\(rename.to)' (its documents and history go with it)")
             }

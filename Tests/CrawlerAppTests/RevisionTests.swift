@@ -239,6 +239,63 @@ import Testing
         expectHealthyStored()
     }
 
+    /// Round 44: `b` renamed onto `a`, removed since a pass when `a` was fetched last: the name's
+    /// state was newer than the history at the URL, so no rename was seen (two passes within one
+    /// second tied the same way), and the renamed feed's `keep:` forgot the removed feed's posts.
+    /// A crawl that finds a name removed remembers it.
+    @Test func aRenameOntoANameACrawlFoundRemovedIsARenameWhateverTheTimes() throws {
+        feeds.serve("old", items: [Feed.item(guid: "o1", title: "Old one", body: "removed feed text 1"),
+                                   Feed.item(guid: "o2", title: "Old two", body: "removed feed text 2")])
+        feeds.serve("kept", items: [Feed.item(guid: "k1", title: "Kept one", body: "kept feed text 1"),
+                                    Feed.item(guid: "k2", title: "Kept two", body: "kept feed text 2",
+                                              date: "Thu, 03 Dec 2026 10:00:00 +0000")])
+        let config = { (lines: String) in "store: ./store\nfeeds:\n" + lines + "  - url: \(self.feeds.url("healthy"))\n    name: healthy\n" }
+        try folder.write(config("  - url: \(feeds.url("old"))\n    name: a\n  - url: \(feeds.url("kept"))\n    name: b\n"),
+                         to: "feeds.yaml")
+        #expect(try once().status == 0)
+        sleep(1)  // `a` fetched after `b` was
+        #expect(try CrawlerProcess.run(["once", "--feed", "a", "--force"], in: folder.path).status == 0)
+        // `a` removed; `b` disabled for now, so not fetched again.
+        try folder.write(config("  - url: \(feeds.url("kept"))\n    name: b\n    enabled: false\n"), to: "feeds.yaml")
+        #expect(try once().status == 0)
+        try folder.write(config("  - url: \(feeds.url("kept"))\n    name: a\n    keep: 1\n"), to: "feeds.yaml")
+        let renamed = try CrawlerProcess.run(["once", "--force"], in: folder.path)
+        #expect(renamed.status == 0, "\(renamed.stderr)")
+        #expect(renamed.stderr.contains("event=feed_renamed feed=a from=b"), "\(renamed.stderr)")
+        let texts = Array(folder.documents().values)
+        #expect(texts.filter { $0.contains("removed feed text") }.count == 2, "the removed feed's posts stay: \(texts)")
+        #expect(texts.filter { $0.contains("kept feed text") }.count == 1, "keep: 1 trims the feed's own: \(texts)")
+        let status = try CrawlerProcess.run(["status"], in: folder.path)
+        #expect(status.stdout.contains("a (removed)"), "\(status.stdout)")
+        expectHealthyStored()
+    }
+
+    /// Round 44: a new feed (a URL with no history) given the name of a feed removed earlier took
+    /// over that feed's documents and state, and its `keep:` forgot them with its own. It starts
+    /// afresh; the removed feed's rows step aside as `NAME (removed)`.
+    @Test func aNewFeedUnderARemovedFeedsNameStartsAfresh() throws {
+        feeds.serve("old", items: [Feed.item(guid: "o1", title: "Old one", body: "removed feed text 1"),
+                                   Feed.item(guid: "o2", title: "Old two", body: "removed feed text 2")])
+        feeds.serve("new", items: [Feed.item(guid: "n1", title: "New one", body: "new feed text 1"),
+                                   Feed.item(guid: "n2", title: "New two", body: "new feed text 2",
+                                             date: "Thu, 03 Dec 2026 10:00:00 +0000")])
+        let config = { (lines: String) in "store: ./store\nfeeds:\n" + lines + "  - url: \(self.feeds.url("healthy"))\n    name: healthy\n" }
+        try folder.write(config("  - url: \(feeds.url("old"))\n    name: blog\n"), to: "feeds.yaml")
+        #expect(try once().status == 0)
+        try folder.write(config(""), to: "feeds.yaml")
+        #expect(try once().status == 0)
+        try folder.write(config("  - url: \(feeds.url("new"))\n    name: blog\n    keep: 1\n"), to: "feeds.yaml")
+        let added = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stderr.contains("event=feed_renamed feed=\"blog (removed)\" from=blog"), "\(added.stderr)")
+        let texts = Array(folder.documents().values)
+        #expect(texts.filter { $0.contains("removed feed text") }.count == 2, "the removed feed's posts stay: \(texts)")
+        #expect(texts.filter { $0.contains("new feed text") }.count == 1, "keep: 1 trims the feed's own: \(texts)")
+        let explain = try CrawlerProcess.run(["explain", "blog"], in: folder.path)
+        #expect(!explain.stdout.contains("Old one"), "\(explain.stdout)")
+        expectHealthyStored()
+    }
+
     /// Round 32: a feed moved to the URL of a feed removed earlier is a move, not a rename onto
     /// that feed's name: its own posts stay its own. And a rename onto a removed name undone in
     /// one edit gives each name its history back; nothing its `keep:` forgot comes back.

@@ -154,12 +154,21 @@ import Testing
         let path = folder + ".sqlite"
         defer { try? FileManager.default.removeItem(atPath: path) }
         let index = try reopened(path, after: "DROP INDEX provenance_short; PRAGMA user_version = 14;")
-        #expect(try index.database.integer("PRAGMA user_version") == 15)
+        #expect(try index.database.integer("PRAGMA user_version") == IndexSchema.version)
         var plan: [String] = []
         try index.database.prepare("EXPLAIN QUERY PLAN SELECT feed FROM provenance WHERE short = 'a'").run([]) { row in
             plan.append(row.text(3) ?? "")
         }
         #expect(plan.contains { $0.contains("INDEX provenance_short") }, "\(plan)")
+    }
+
+    /// Version 16 remembers the feeds a crawl found removed: a store upgraded starts with none.
+    @Test func version16AddsRemovedFeeds() throws {
+        let path = folder + ".sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let index = try reopened(path, after: "DROP TABLE removed_feeds; PRAGMA user_version = 15;")
+        #expect(try index.database.integer("PRAGMA user_version") == IndexSchema.version)
+        #expect(try index.database.integer("SELECT count(*) FROM removed_feeds") == 0)
     }
 
     /// `status`, `explain` and `store verify` read a store the crawler has not upgraded yet (a new
