@@ -49,6 +49,7 @@ struct StoreVerifier {
              Set(try DocumentIndex.documents(where: "short IN (SELECT short FROM pending)", in: database).map(\.shortHash)),
              try Tombstones.shorts(in: database), try RevisionIndex.replacedDocuments(in: database))
         }
+        let forgottenForFeed = indexIsNew ? [:] : try Tombstones.scoped(in: database)
         // A rewrite a crash interrupted is finished when the store is next opened for writing:
         // until then its document may be old or new, in its old place or its new one.
         let rewriting = indexIsNew ? [:] : try RevisionIndex.rewritesInProgress(in: database)
@@ -86,6 +87,12 @@ struct StoreVerifier {
                 report.problems.append(secondCopy(file.path, of: original, behind: seen.behindBarrier[file.shortHash]))
             } else if forgotten.contains(file.shortHash) {
                 report.problems.append("\(file.path): forgotten, yet on disk; remove it: \(command("forget", quoted(file.path)))")
+            } else if let feed = forgottenForFeed[file.shortHash] {
+                // A forget (`--feed`) or a `keep:` stopped before its files went: the index is
+                // done with it, and rebuild-index would bring it back. Another feed may still
+                // store its text, so not `forget FILE`, which holds it back for every feed.
+                report.problems.append("\(file.path): forgotten for feed '\(feed)', yet on disk (a forget or keep: stopped "
+                                       + "before removing it); remove it: rm -- \(quoted(folder.path + "/" + file.path))")
             } else if let unreadable = unreadable(file.path) {
                 report.problems.append("\(file.path): unknown: a file the index does not know, and not a document "
                                        + "(\(unreadable)); restore it from a backup, or move it out of the store")

@@ -34,6 +34,15 @@ enum Tombstones {
         return shorts
     }
 
+    /// Tombstones that hold back one feed's documents only (`forget --feed`, `keep:`): short → feed.
+    static func scoped(in database: SQLiteDatabase) throws(StoreError) -> [String: String] {
+        var scopes: [String: String] = [:]
+        try database.prepare("SELECT short, feed FROM tombstone_scopes").run([]) { row in
+            if let short = row.text(0), let feed = row.text(1) { scopes[short] = feed }
+        }
+        return scopes
+    }
+
     /// In one transaction: each document gets a tombstone (its hash and every item it was stored
     /// for) and leaves the index; its feeds' document counts go down. Shorts with no row (a file
     /// the index did not know) get a tombstone too.

@@ -213,6 +213,37 @@ import Testing
         #expect(documents.count == 3)
     }
 
+    /// Round 44: `forget --feed` killed before its files went left them unknown to the index, and
+    /// `verify` advised rebuild-index, which brought the forgotten documents back. They are named
+    /// as forgotten for their feed, with the command that removes them.
+    @Test func aFeedsForgetKilledMidwayLeavesFilesVerifyNamesAsForgotten() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
+        try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        let killed = try CrawlerProcess.run(["store", "forget", "--feed", "news"], in: folder.path,
+                                            shellPrefix: "export CRAWLER_FAULT='unlink:KILL:1';")
+        #expect(killed.status != 0)
+        #expect(documents.count == 4)
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.status == 1)
+        #expect(!verify.stdout.contains("rebuild-index"), "\(verify.stdout)")
+        let advice = verify.stdout.split(separator: "\n").filter { $0.contains("forgotten for feed 'news', yet on disk") }
+        #expect(advice.count == 2, "\(verify.stdout)")
+        for line in advice {
+            let command = try #require(line.range(of: "remove it: ").map { String(line[$0.upperBound...]) })
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", command]
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(command)")
+        }
+        #expect(try crawler(["store", "verify"]).status == 0)
+        let again = try crawler(["once", "--force"])
+        #expect(again.stdout.contains("0 new documents"), "\(again.stdout)")
+        #expect(documents.count == 2)
+    }
+
     @Test func forgetByHashAndAnUnknownTargetIsNamed() throws {
         let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
         try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")
