@@ -138,6 +138,20 @@ final class DocumentIndex {
         }
     }
 
+    /// Pending documents a crash left, found whole in place: stored, and counted in their feeds'
+    /// states, which the crash came before saving (`status` said 6,501 documents of 9,000).
+    /// A feed without a state yet (its first pass) counts from its next one.
+    func markRecovered(_ shorts: [String]) throws(StoreError) {
+        let wanted = Set(shorts)
+        var counts: [String: Int64] = [:]
+        for row in try pendingRows() where wanted.contains(row.short) { counts[row.feed, default: 0] += 1 }
+        try database.transaction { () throws(StoreError) in
+            let count = try database.prepare("UPDATE feed_state SET documents = documents + ?2 WHERE feed = ?1")
+            for (feed, added) in counts { try count.run([.text(feed), .integer(added)]) }
+            for short in shorts { try deletePending.run([.text(short)]) }
+        }
+    }
+
     /// Undoes pending documents whose file never made it into place, last first: the item's
     /// latest document and any revision link go back to what they were before.
     func forget(_ shorts: [String]) throws(StoreError) {

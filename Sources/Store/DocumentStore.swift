@@ -319,7 +319,7 @@ public final class DocumentStore {
                 _ = try? FileSystem.setAside(file.name, in: file.folder, unless: "")
             }
         }
-        try index.markStored(inPlace.map(\.document.shortHash))
+        try index.markRecovered(inPlace.map(\.document.shortHash))
         try index.forget(missing.map(\.document.shortHash))
         return (inPlace.count, missing.count)
     }
