@@ -13,7 +13,8 @@ struct Status: ParsableCommand {
         discussion: """
             Feeds never fetched yet are listed too, and feeds still in the store but no longer configured are \
             marked removed. Safe to run while `crawler run` is working on the same store; it writes nothing. \
-            Exit status: 0 when no feed is failing or gone, 1 when some are (for monitoring checks), \
+            Exit status: 0 when no feed is failing or gone, 1 when some are or no crawl will start on the store \
+            (a `store rerender` to run or finish; for monitoring checks), \
             3 when the store cannot be read (with --failing or --store, also when there is no store there).
             """
     )
@@ -42,6 +43,7 @@ struct Status: ParsableCommand {
             settings = try location.settings()
         }
         var states: [FeedState] = []
+        var storeProblem: String?
         let path: String
         do {
             path = try location.path()
@@ -59,6 +61,9 @@ struct Status: ParsableCommand {
                 let reader = try StoreReader(path: path)
                 try reader.checkIndexKnowsItsDocuments()
                 states = try reader.allFeedStates()
+                // A store no crawl will start on (a rerender cut short or still to run): every
+                // feed looked healthy while nothing was fetched.
+                storeProblem = settings.flatMap(Check.profileProblem).map { "store \(path): \($0)" }
             }
         } catch let exit as ExitCode {
             throw exit
@@ -69,14 +74,15 @@ struct Status: ParsableCommand {
         let now = WallClock.now()
         var rows = settings.map { StatusRows.build($0, states: states, now: now) }
             ?? states.map { StatusRow(name: $0.feed, url: $0.url, state: $0, health: FeedHealth.of($0, now: now)) }
-        let attention = rows.contains { $0.health.needsAttention }
+        let attention = rows.contains { $0.health.needsAttention } || storeProblem != nil
         if failing { rows = rows.filter { $0.health.needsAttention } }
         // A running daemon's queue (from its runtime file) comes first.
         let daemon = DaemonStatusText.running(storePath: path, now: now)
         if json {
-            printOutput(StatusJSON.render(rows, daemon: daemon))
+            printOutput(StatusJSON.render(rows, daemon: daemon, storeProblem: storeProblem))
         } else {
-            let table = rows.isEmpty && failing ? "no failing feeds" : StatusTable.render(rows, now: now)
+            var table = rows.isEmpty && failing ? (storeProblem == nil ? "no failing feeds" : "") : StatusTable.render(rows, now: now)
+            if let storeProblem { table = storeProblem + (table.isEmpty ? "" : "\n\n" + table) }
             let configPath = settings == nil ? nil : location.config
             printOutput(daemon.map { DaemonStatusText.lines($0, configPath: configPath) + "\n\n" + table } ?? table)
         }
@@ -148,7 +154,7 @@ enum StatusTable {
 }
 
 enum StatusJSON {
-    static func render(_ rows: [StatusRow], daemon: DaemonRuntime? = nil) -> String {
+    static func render(_ rows: [StatusRow], daemon: DaemonRuntime? = nil, storeProblem: String? = nil) -> String {
         let feeds: [[String: Any]] = rows.map { row in
             let state = row.state
             var object: [String: Any] = [
@@ -166,6 +172,7 @@ enum StatusJSON {
         }
         var object: [String: Any] = ["feeds": feeds]
         if let daemon { object["daemon"] = DaemonStatusText.json(daemon) }
+        object["store_problem"] = storeProblem.map { $0 as Any } ?? NSNull()
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }

@@ -36,6 +36,35 @@ import Testing
         text.split(separator: "\n").map(String.init).first { $0.hasPrefix(feed + " ") }
     }
 
+    /// Round 44: with `output:` changed and no rerender run (or one cut short), `once` and `run`
+    /// refuse the store, while `status` showed every feed healthy and `status --failing`, the
+    /// monitoring check, said "no failing feeds" with exit 0.
+    @Test func statusSaysWhenNoCrawlWillStartOnTheStore() throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        try folder.write(config([("good", server.url("/a.xml")), ("other", server.url("/b.xml"))]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        try folder.write(config([("good", server.url("/a.xml")), ("other", server.url("/b.xml"))], extra: ["output: hugo"]),
+                         to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 2)
+        let status = try crawler(["status"])
+        #expect(status.status == 1)
+        #expect(status.stdout.hasPrefix("store "), "\(status.stdout)")
+        #expect(status.stdout.contains("crawler store rerender"), "\(status.stdout)")
+        #expect(line(status.stdout, of: "good") != nil)
+        let failing = try crawler(["status", "--failing"])
+        #expect(failing.status == 1)
+        #expect(failing.stdout.contains("crawler store rerender") && !failing.stdout.contains("no failing feeds"), "\(failing.stdout)")
+        let json = try crawler(["status", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((object["store_problem"] as? String)?.contains("crawler store rerender") == true, "\(json.stdout)")
+        #expect(try crawler(["store", "rerender"]).status == 0)
+        #expect(try crawler(["status"]).status == 0)
+        let healthy = try crawler(["status", "--json"])
+        let fine = try #require(try JSONSerialization.jsonObject(with: Data(healthy.stdout.utf8)) as? [String: Any])
+        #expect(fine["store_problem"] is NSNull)
+    }
+
     /// A site's home page given as its feed failed with "the document's root is <html>" alone,
     /// while the page said where its feed is (`crawler add` found it; `once` did not say).
     @Test func aHomePageGivenAsAFeedNamesTheFeedItAdvertises() throws {
