@@ -101,6 +101,13 @@ struct StoreVerifier {
                                        + "index it: \(command("rebuild-index"))")
             }
         }
+        for (path, original) in DocumentFiles.renamedCopies(listing.others, of: indexed, root: folder) {
+            if seen.missing.contains(original.shortHash) {
+                copiesOfMissing[original.shortHash, default: []].append(path)
+            } else if seen.byShort[original.shortHash] != nil {
+                report.problems.append(secondCopy(path, of: original, behind: seen.behindBarrier[original.shortHash]))
+            }
+        }
         let outside = seen.missing.isEmpty ? [] : DocumentFiles.outsideDocumentFolders(root: folder)
         for document in indexed where seen.missing.contains(document.shortHash) {
             let copies = copiesOfMissing[document.shortHash] ?? []
@@ -354,6 +361,9 @@ enum DocumentFiles {
         var setAside: [String] = []
         /// In the document folders: the documents behind one would look deleted.
         var barriers: [Barrier] = []
+        /// Other files in the document folders (not named by a hash, not hidden): the operator's
+        /// own, or a document copied or renamed by hand (`renamedCopies`).
+        var others: [String] = []
 
         /// The barrier `path` lies behind (or is), if any.
         func barrier(above path: String) -> Barrier? {
@@ -404,7 +414,25 @@ enum DocumentFiles {
                 listing.files.append(File(path: path, shortHash: short))
             } else if entry.kind == .link {
                 listing.barriers.append(Barrier(path: path, isLink: true, what: linkText))
+            } else if entry.kind == .file, !entry.name.hasPrefix(".") {
+                listing.others.append(path)
             }
+        }
+    }
+
+    /// Files under names of their own (`Listing.others`) that hold an indexed document's exact
+    /// bytes (its size and digest): a copy made or renamed by hand, which a site generator
+    /// publishes as a post of its own. Read only when an indexed document has their size.
+    static func renamedCopies(_ others: [String], of documents: [IndexedDocument],
+                              root: StoreFolder) -> [(path: String, document: IndexedDocument)] {
+        guard !others.isEmpty else { return [] }
+        var bySize: [Int: [IndexedDocument]] = [:]
+        for document in documents where document.digest != nil { bySize[document.bytes, default: []].append(document) }
+        return others.compactMap { path in
+            guard let file = root.locate(path), let size = file.folder.size(of: file.name),
+                  let candidates = bySize[size], let bytes = FileSystem.read(file.name, in: file.folder) else { return nil }
+            let digest = FileDigest.of(bytes)
+            return candidates.first { $0.digest == digest }.map { (path, $0) }
         }
     }
 

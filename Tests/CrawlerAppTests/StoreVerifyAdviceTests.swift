@@ -30,6 +30,33 @@ import Testing
 
     private var documents: [String] { folder.files(under: "store/posts") }
 
+    /// Round 44: a document copied under its hash in capitals, or renamed by hand, was passed over
+    /// by `verify` (and a site generator published it as a second post), and the renamed one was
+    /// called missing, `forget --missing` ready to forget its only copy. A file holding a stored
+    /// document's bytes under another name is named; the operator's own files are left alone.
+    @Test func aDocumentCopiedOrRenamedUnderANameOfItsOwnIsNamed() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let files = documents.sorted()
+        let copied = files[0], renamed = files[1]
+        let copiedName = (copied as NSString).lastPathComponent
+        let capitals = (copied as NSString).deletingLastPathComponent + "/" + copiedName.dropLast(3).uppercased() + ".md"
+        let moved = (renamed as NSString).deletingLastPathComponent + "/renamed.md"
+        try FileManager.default.copyItem(atPath: folder.file("store/posts/" + copied), toPath: folder.file("store/posts/" + capitals))
+        try FileManager.default.moveItem(atPath: folder.file("store/posts/" + renamed), toPath: folder.file("store/posts/" + moved))
+        try folder.write("\n---\ntitle: My own post\n---\n\nWritten by hand.\n", to: "store/posts/" + (copied as NSString).deletingLastPathComponent + "/my-own.md")
+
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("posts/\(capitals): misplaced: a second copy of posts/\(copied)"), "\(verify.stdout)")
+        #expect(verify.stdout.contains("posts/\(renamed): moved to posts/\(moved), its only copy"), "\(verify.stdout)")
+        #expect(!verify.stdout.contains("my-own.md"), "\(verify.stdout)")
+        #expect(!verify.stdout.contains("missing"), "\(verify.stdout)")
+        let forget = try crawler(["store", "forget", "--missing", "--dry-run"])
+        #expect(forget.stdout.contains("would forget 0 documents") && forget.stdout.contains("kept posts/\(renamed): not missing but moved"),
+                "\(forget.stdout)")
+    }
+
     @Test func anIndexACrawlerStoppedBeforeItHadTablesIsAnEmptyStore() throws {
         // What a kill between creating index.sqlite and writing its schema leaves.
         try FileManager.default.createDirectory(atPath: folder.file("store/posts"), withIntermediateDirectories: true)
