@@ -34,13 +34,14 @@ extension StoreCommand {
                 throw ExitCode.failure
             }
             let store = try location.open(dryRun: dryRun)
-            if feed != nil, !dryRun, let cut = store.interruptedRerender() {
+            // Refused for a dry run too: a script that checks it first must see what the run will do.
+            if feed != nil, let cut = store.interruptedRerender() {
                 printError("crawler: a `crawler store rerender` of the whole store (to \(cut)) was cut short; run it again "
                            + "without --feed to finish it")
                 throw ExitStatus.configError
             }
             // One feed's documents in another profile than the rest would be a store of two formats.
-            if let feed, !dryRun, let recorded = try? store.recordedProfile(),
+            if let feed, let recorded = try? store.recordedProfile(),
                recorded != StoreProfile.fingerprint(of: settings) {
                 printError("crawler: the store holds documents written with \(recorded), and the configuration says "
                            + "\(StoreProfile.fingerprint(of: settings)): --feed \(feed) would leave it in two formats; "

@@ -276,9 +276,13 @@ import Testing
 
     /// `--feed` after a change of output turned that feed's documents alone into the new format:
     /// a store of two formats that nothing reported, and crawls went on writing the old one.
+    /// Its dry run (round 44) said "would rewrite" and exited 0: it refuses as the run does.
     @Test func oneFeedIsNotRerenderedIntoAnotherFormat() throws {
         let before = try storeWithHexoDocuments()
         try folder.write(feeds.config(["news", "healthy"], global: "output: hugo\n"), to: "feeds.yaml")
+        let dry = try crawler(["store", "rerender", "--feed", "news", "--dry-run"])
+        #expect(dry.status == 2, "\(dry.stdout)\(dry.stderr)")
+        #expect(dry.stderr.contains("would leave it in two formats") && !dry.stdout.contains("would rewrite"), "\(dry.stdout)")
         let refused = try crawler(["store", "rerender", "--feed", "news"])
         #expect(refused.status == 2, "\(refused.stdout)\(refused.stderr)")
         #expect(refused.stderr.contains("would leave it in two formats"), "\(refused.stderr)")
