@@ -188,6 +188,7 @@ extension StoreCommand {
 
         func run() throws {
             let settings = try location.settings()
+            try refuseAFolderWithNothingToIndex(settings)
             let store = try location.open(setAsideBrokenIndex: true)
             var notDocuments = 0
             do {
@@ -263,6 +264,23 @@ extension StoreCommand {
 
 /// Whether a folder is a store: one the crawler has opened holds its index, lock or `tmp/`. An
 /// empty mount point, or the store's own `posts/` given as `--store`, passed for a clean store.
+extension StoreCommand.RebuildIndex {
+    /// Neither a store nor a folder of documents (a mistyped --store, a web root): made into an
+    /// empty store, it said "indexed 0 documents" and left an index, a lock and tmp/ there.
+    func refuseAFolderWithNothingToIndex(_ settings: CrawlerConfig) throws {
+        let path = try location.path()
+        let top = String(settings.documentPath.prefix { $0 != "/" })
+        // A path that begins with a date or a name of the feed's puts documents anywhere at the top.
+        let documentsMayBeThere = top.contains("{")
+            ? !((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).isEmpty
+            : FileManager.default.fileExists(atPath: path + "/" + top)
+        guard !StorePresence.isStore(path), !documentsMayBeThere else { return }
+        printError("crawler: no store at \(path), and no folder of documents to index there (\(top)/); nothing was made "
+                   + "(check --store, or store: in \(location.config))")
+        throw ExitStatus.storeUnavailable
+    }
+}
+
 enum StorePresence {
     static func isStore(_ path: String) -> Bool {
         // Not `tmp/` or `lock` alone: `/` has a /tmp, and /var a /var/lock.

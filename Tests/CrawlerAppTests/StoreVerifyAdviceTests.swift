@@ -57,6 +57,21 @@ import Testing
                 "\(forget.stdout)")
     }
 
+    /// Round 44: `rebuild-index --store` given a folder that is no store and holds no documents (a
+    /// web root, a typo) made it one: "indexed 0 documents", exit 0, and index.sqlite, lock and
+    /// tmp/ left in it. Refused, nothing made; the crawled store beside is untouched.
+    @Test func rebuildIndexRefusesAFolderWithNothingToIndex() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        try FileManager.default.createDirectory(atPath: folder.file("www"), withIntermediateDirectories: true)
+        try folder.write("<html></html>\n", to: "www/index.html")
+        let refused = try crawler(["store", "rebuild-index", "--store", "www"])
+        #expect(refused.status == 3, "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.stderr.contains("no store at") && refused.stderr.contains("nothing was made"), "\(refused.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.file("www")) == ["index.html"])
+        #expect(try crawler(["store", "rebuild-index"]).stdout.contains("indexed 6 documents"))
+    }
+
     @Test func anIndexACrawlerStoppedBeforeItHadTablesIsAnEmptyStore() throws {
         // What a kill between creating index.sqlite and writing its schema leaves.
         try FileManager.default.createDirectory(atPath: folder.file("store/posts"), withIntermediateDirectories: true)
