@@ -1,3 +1,4 @@
+internal import Glibc
 /// An index that knows nothing beside documents on disk: missing, empty, or with its rows gone
 /// (a `-wal` deleted after a kill, a backup from before the first crawl put back). A crawl over
 /// it would take none of the documents for stored and store every item again; `rebuild-index`
@@ -27,9 +28,13 @@ enum LostIndex {
     }
 
     static func refusal(indexPath: String, document: String) -> StoreError {
-        .refused(path: indexPath, reason: "indexes no documents, yet the store holds documents (\(document)): "
-                 + "it was lost or replaced (a deleted index.sqlite-wal, a backup from before them); a crawl now "
-                 + "would store every item again; run `crawler store rebuild-index` to index them first")
+        // A deleted index was described as one that lost its rows.
+        let what = access(indexPath, F_OK) == 0
+            ? "indexes no documents, yet the store holds documents (\(document)): it was lost or replaced (a deleted "
+                + "index.sqlite-wal, a backup from before them)"
+            : "is not there (deleted, or lost with its disk), yet the store holds documents (\(document))"
+        return .refused(path: indexPath, reason: what + "; a crawl now would store every item again; run "
+                        + "`crawler store rebuild-index` to index them first")
     }
 
     /// The relative path of the first file, depth first, whose name passes `matches`; stops there.

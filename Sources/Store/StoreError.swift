@@ -22,11 +22,19 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .refused(path, reason):
             return "\(path) \(reason)"
         case let .index(path, message):
-            return "index \(path): \(message)"
+            return "index \(path): \(message)" + (Self.isDamaged(message) ? Self.damagedAdvice : "")
         case let .database(message):
             return message
         }
     }
+
+    /// SQLite's words for an index file damaged (cut, overwritten): every command said only that.
+    private static func isDamaged(_ message: String) -> Bool {
+        message.contains("database disk image is malformed") || message.contains("file is not a database")
+    }
+
+    private static let damagedAdvice = "; restore it from a backup, or run `crawler store rebuild-index`, which makes "
+        + "a new one from the documents and keeps this one as index.sqlite.broken (the feeds' state it held is not carried over)"
 
     /// Whose the path is (or the folder it would be in), for a permission denied: a store made by
     /// the service's user and crawled by hand as another (or the other way round) said only

@@ -40,7 +40,7 @@ struct ImportOPML: ParsableCommand {
     func run() throws {
         let configFile = try ConfigFile.load(config)
         guard let data = FileManager.default.contents(atPath: file) else {
-            printError("crawler: cannot read \(file)")
+            printError("crawler: cannot read \(file): \(String(cString: strerror(errno)))")
             throw ExitCode.failure
         }
         let outlines: [OPMLOutline]

@@ -107,7 +107,7 @@ struct Parse: AsyncParsableCommand {
             }
         }
         guard let data = FileManager.default.contents(atPath: source) else {
-            printError("crawler: cannot read \(source)")
+            printError("crawler: cannot read \(source): \(String(cString: strerror(errno)))")
             throw ExitCode.failure
         }
         let absolute = URL(fileURLWithPath: source).standardizedFileURL.absoluteString

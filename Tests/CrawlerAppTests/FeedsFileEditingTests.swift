@@ -38,6 +38,14 @@ import Testing
                 "\(text)")
     }
 
+    /// Round 44: a file that is not there said only "cannot read FILE".
+    @Test func anOPMLFileThatCannotBeReadSaysWhy() throws {
+        try folder.write("feeds:\n  - url: https://a.example/x\n    name: a\n", to: "feeds.yaml")
+        let run = try crawler(["import-opml", "missing.opml"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("cannot read missing.opml: No such file or directory"), "\(run.stderr)")
+    }
+
     /// libxml2's recovery drops what it cannot read (an unescaped `<` in a title, an unquoted
     /// attribute, folders nested past 256 levels) and the import said "added 2 feeds" for a file
     /// of three; an attribute cut short by the end of a truncated file was added as a URL cut

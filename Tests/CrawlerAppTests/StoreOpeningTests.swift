@@ -25,6 +25,32 @@ import Testing
         #expect(folder.files(under: "site/posts").count == 2)
     }
 
+    /// Round 44: an index cut short said only "database disk image is malformed" in every command,
+    /// and a deleted one was described as an index that lost its rows. Each says what happened
+    /// and the command that mends it.
+    @Test func aDamagedOrDeletedIndexSaysHowToMendIt() throws {
+        let farm = FeedFarm(feeds: 1, itemsPerFeed: 3)
+        let server = try farm.server()
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        let index = folder.file("store/index.sqlite")
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: index + suffix) }
+        #expect(truncate(index, 5000) == 0)
+        for arguments in [["status"], ["store", "verify"], ["once"]] {
+            let run = try CrawlerProcess.run(arguments, in: folder.path)
+            #expect(run.status == 3, "\(arguments)")
+            #expect(run.stderr.contains("malformed") && run.stderr.contains("crawler store rebuild-index"), "\(arguments): \(run.stderr)")
+        }
+        try FileManager.default.removeItem(atPath: index)
+        let deleted = try CrawlerProcess.run(["status"], in: folder.path)
+        #expect(deleted.status == 3)
+        #expect(deleted.stderr.contains("index.sqlite is not there") && !deleted.stderr.contains("indexes no documents"),
+                "\(deleted.stderr)")
+        #expect(try CrawlerProcess.run(["store", "rebuild-index"], in: folder.path).status == 0)
+        let again = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(again.stdout.contains("0 new documents"), "\(again.stdout)\(again.stderr)")
+    }
+
     /// Round 23: an index that lost its rows (its `-wal` deleted after a kill, a backup taken
     /// before the first crawl restored) opened as a new store beside hundreds of documents: `once`
     /// stored every item again, hand edits were set aside, and `status` said "never fetched", exit
