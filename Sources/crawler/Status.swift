@@ -124,8 +124,9 @@ enum StatusTable {
         }
         let widths = header.indices.map { column in ([header] + lines).map { $0[column].displayWidth }.max() ?? 0 }
         return ([header] + lines).map { line in
-            String(line.enumerated().map { $1.padding(to: widths[$0]) }.joined(separator: "  ").reversed()
-                .drop(while: { $0 == " " }).reversed())
+            var text = line.enumerated().map { $1.padding(to: widths[$0]) }.joined(separator: "  ")
+            while text.last == " " { text.removeLast() }
+            return text
         }.joined(separator: "\n")
     }
 
