@@ -39,6 +39,9 @@ extension DocumentStore {
         public var moved: [String] = []
         /// Kept images no remaining document uses, removed with the documents.
         public var removedAssets: [String] = []
+        /// With `--feed`: whether the feed has any stored document, whatever the other criteria
+        /// (none: a name misspelt, or a feed never stored).
+        public var feedHasDocuments = false
     }
 
     /// Forgets every document that matches all the criteria given. With `dryRun`, only says which.
@@ -58,6 +61,7 @@ extension DocumentStore {
             try indexDatabase.prepare("SELECT short FROM provenance WHERE feed = ?1").run([.text(feed)]) { row in
                 row.text(0).map { _ = shorts.insert($0) }
             }
+            report.feedHasDocuments = !shorts.isEmpty
             chosen = chosen.filter { shorts.contains($0.shortHash) }
         }
         if let before = selection.before { chosen = chosen.filter { $0.date < before } }

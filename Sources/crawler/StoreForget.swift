@@ -71,8 +71,10 @@ extension StoreCommand {
             report.unmatched.forEach { printError("crawler: forget: \($0)") }
             // A removed feed's documents may still be forgotten by its name, so the name is not
             // checked against feeds.yaml; a name that matches nothing is said to.
-            let nothingOfFeed = feed != nil && report.forgotten.isEmpty
-            if let feed, nothingOfFeed { printError("crawler: forget: no stored document of a feed named '\(feed)' matches") }
+            // A feed with documents, none of which the other criteria pick, is no error (`--feed a
+            // --missing` with none missing said "no stored document of a feed named 'a' matches").
+            let nothingOfFeed = feed != nil && report.forgotten.isEmpty && !report.feedHasDocuments
+            if let feed, nothingOfFeed { printError("crawler: forget: no stored document of a feed named '\(feed)'") }
             report.unremoved.forEach { printError("crawler: forget: could not remove \($0); it stays forgotten, "
                                                   + "and `crawler store forget` of the file again removes it") }
             printOutput("\(verb) \(counted(report.forgotten.count, "document")) in \(store.root)"

@@ -270,7 +270,11 @@ import Testing
         let stored = documents
         let forget = try crawler(["store", "forget", "--feed", "nwes"])
         #expect(forget.status == 1)
-        #expect(forget.stderr.contains("no stored document of a feed named 'nwes' matches"), "\(forget.stderr)")
+        #expect(forget.stderr.contains("no stored document of a feed named 'nwes'"), "\(forget.stderr)")
+        // Round 44: a feed with documents, none missing, was said to have none, exit 1.
+        let noneMissing = try crawler(["store", "forget", "--feed", "news", "--missing", "--dry-run"])
+        #expect(noneMissing.status == 0, "\(noneMissing.stderr)")
+        #expect(noneMissing.stdout.contains("would forget 0 documents") && noneMissing.stderr.isEmpty, "\(noneMissing.stderr)")
         let rerender = try crawler(["store", "rerender", "--feed", "nwes"])
         #expect(rerender.status == 1)
         #expect(rerender.stderr.contains("no feed named 'nwes' in feeds.yaml"), "\(rerender.stderr)")
