@@ -43,21 +43,6 @@ enum DaemonStatusText {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ runtime: DaemonRuntime) -> [String: Any] {
-        [
-            "pid": Int(runtime.pid), "updated": runtime.updated.rfc3339, "feeds": runtime.feeds,
-            "queue_length": runtime.scheduled, "due": runtime.due, "submitted": runtime.submitted,
-            "in_flight": runtime.inFlight, "waiting": runtime.waiting,
-            "lateness_p50_ms": Int(runtime.latenessP50), "lateness_p99_ms": Int(runtime.latenessP99),
-            "lateness_samples": runtime.latenessSamples,
-            "config_refused": runtime.configRefused.map { $0.rfc3339 as Any } ?? NSNull(),
-            "host_waits": runtime.hosts.map {
-                ["host": $0.host, "waiting": $0.waiting, "oldest_ms": Int($0.oldestMilliseconds),
-                 "held_ms": Int($0.heldMilliseconds)] as [String: Any]
-            },
-        ]
-    }
-
     private static func seconds(_ milliseconds: Int64) -> String {
         String(format: "%.1fs", Double(milliseconds) / 1000)
     }

@@ -154,31 +154,6 @@ enum StatusTable {
     }
 }
 
-enum StatusJSON {
-    static func render(_ rows: [StatusRow], daemon: DaemonRuntime? = nil, storeProblem: String? = nil) -> String {
-        let feeds: [[String: Any]] = rows.map { row in
-            let state = row.state
-            var object: [String: Any] = [
-                "feed": row.name, "url": state?.url ?? row.url, "health": row.health.name,
-                "last_fetch": state?.lastFetch.map { $0.rfc3339 as Any } ?? NSNull(),
-                "last_status": state?.lastStatus.map { $0 as Any } ?? NSNull(),
-                "last_error": state?.lastError.map { $0 as Any } ?? NSNull(),
-                "consecutive_errors": state?.consecutiveErrors ?? 0, "gone": state?.gone ?? false,
-                "next_due": row.nextDue.map { $0.rfc3339 as Any } ?? NSNull(),
-                "next_reason": row.nextReason.map { $0 as Any } ?? NSNull(), "documents": state?.documents ?? row.keptDocuments ?? 0,
-                "last_new": state?.lastNew.map { $0.rfc3339 as Any } ?? NSNull(),
-            ]
-            if case .silent(let silence) = row.health { object["quiet_seconds"] = Int(silence.quietSeconds) }
-            return object
-        }
-        var object: [String: Any] = ["feeds": feeds]
-        if let daemon { object["daemon"] = DaemonStatusText.json(daemon) }
-        object["store_problem"] = storeProblem.map { $0 as Any } ?? NSNull()
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
-    }
-}
-
 extension FleetFeedStatus {
     /// The due time moved to this machine's clock: the database counts it on its own (as leases
     /// and holds), so a wait shown here is the database's whatever this clock says.
