@@ -90,7 +90,14 @@ extension FeedState {
     /// Whether this state belongs to the feed at `url`. The store keeps URLs without their
     /// passwords, so both sides are compared that way: a changed password is not a changed feed.
     public func belongs(to url: String) -> Bool {
-        self.url == url || SecretRedaction.redact(self.url) == SecretRedaction.redact(url)
+        Self.sameFeed(self.url, url)
+    }
+
+    /// Two URLs of one feed: the same but for a password, or written differently as feeds.yaml's
+    /// duplicate check reads them (`URLIdentity`: a fragment, the scheme's case, `:80`). A rename
+    /// with `#top` added was taken for a new feed, and what its `keep:` had forgotten came back.
+    public static func sameFeed(_ stored: String, _ url: String) -> Bool {
+        stored == url || URLIdentity.key(SecretRedaction.redact(stored)) == URLIdentity.key(SecretRedaction.redact(url))
     }
 }
 

@@ -206,6 +206,6 @@ public enum FeedRenames {
     }
 
     private static func belongs(_ stored: String, to url: String) -> Bool {
-        stored == url || SecretRedaction.redact(stored) == SecretRedaction.redact(url)
+        FeedState.sameFeed(stored, url)
     }
 }

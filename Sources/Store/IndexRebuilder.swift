@@ -81,7 +81,18 @@ extension DocumentStore {
         // the rows go, so that its items are buried too): a file under its hash anywhere in the
         // store (moved, emptied, edited) is no deletion.
         let present = Set(listing.files.map(\.shortHash)).union(DocumentFiles.outsideDocumentFolders(root: folder))
-        let missing = indexed.filter { !present.contains($0.shortHash) }
+        // Renamed by hand (its bytes under a name of their own): not deleted, and not indexable
+        // where it is; kept in the index as it was, for verify's advice to move it back (it was
+        // forgotten for good, and the advice then removed its only copy).
+        let absent = indexed.filter { !present.contains($0.shortHash) }
+        var renamed: Set<String> = []
+        for (path, document) in DocumentFiles.renamedCopies(listing.others, of: absent, root: folder)
+        where renamed.insert(document.shortHash).inserted {
+            rows.append(document)
+            report.kept.append("\(document.path): kept in the index, though not on disk: its bytes are at \(path) (renamed "
+                               + "by hand?); crawler store verify says how to move it back")
+        }
+        let missing = absent.filter { !renamed.contains($0.shortHash) }
         try Tombstones.bury(missing.map { (short: $0.shortHash, path: $0.path) }, at: time, in: indexDatabase)
         report.forgottenMissing = missing.map(\.path)
         try replaceDocuments(with: rows)

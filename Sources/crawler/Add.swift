@@ -94,7 +94,7 @@ struct Add: AsyncParsableCommand {
             }
             switch await SingleFetch.get(candidate, config: config, access: linked) {
             case .failure(let reason):
-                passedOver.append("\(shown): \(TerminalText.oneLine(reason))")
+                passedOver.append(TerminalText.oneLine(SingleFetch.naming(shown, reason)))
             case .success(let page):
                 do {
                     let feed = try FeedParser.parse(page.body, url: page.finalURL, httpCharset: page.charset)

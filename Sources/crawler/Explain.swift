@@ -25,6 +25,11 @@ struct Explain: ParsableCommand {
         let state: FeedState?
         let recent: [StoreReader.RecentDocument]
         do {
+            // A store named on the command line that is not there: a typo, not a feed never fetched.
+            if location.store != nil, !StorePresence.isStore(try location.path()) {
+                printError("crawler: no store at \(try location.path())" + StorePresence.lostIndexHint(try location.path()))
+                throw ExitStatus.storeUnavailable
+            }
             reader = try StoreReader(path: try location.path())
             try reader.checkIndexKnowsItsDocuments()
             // A feed renamed since the last crawl: its old name's state, as `status` shows it.

@@ -33,6 +33,12 @@ extension StoreCommand {
                 printError("crawler: no feed named '\(feed)' in \(location.config) (see `crawler list`)")
                 throw ExitCode.failure
             }
+            // Opening a store creates it: a mistyped --store was made a store, dry run or not.
+            guard StorePresence.isStore(settings.storePath) else {
+                printError("crawler: no store at \(settings.storePath): nothing to rerender (check store: in \(location.config), "
+                           + "or --store)" + StorePresence.lostIndexHint(settings.storePath))
+                throw ExitStatus.storeUnavailable
+            }
             let store = try location.open(dryRun: dryRun)
             // Refused for a dry run too: a script that checks it first must see what the run will do.
             if feed != nil, let cut = store.interruptedRerender() {

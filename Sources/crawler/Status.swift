@@ -13,8 +13,9 @@ struct Status: ParsableCommand {
         discussion: """
             Feeds never fetched yet are listed too, and feeds still in the store but no longer configured are \
             marked removed. Safe to run while `crawler run` is working on the same store; it writes nothing. \
-            Exit status: 0 when no feed is failing or gone, 1 when some are or no crawl will start on the store \
-            (a `store rerender` to run or finish; for monitoring checks), \
+            Exit status: 0 when no feed is failing or gone, 1 when some are, when no crawl will start on the \
+            store (a `store rerender` to run or finish) or when the running daemon refused feeds.yaml's last \
+            change (for monitoring checks), \
             3 when the store cannot be read (with --failing or --store, also when there is no store there).
             """
     )
@@ -74,10 +75,11 @@ struct Status: ParsableCommand {
         let now = WallClock.now()
         var rows = settings.map { StatusRows.build($0, states: states, now: now) }
             ?? states.map { StatusRow(name: $0.feed, url: $0.url, state: $0, health: FeedHealth.of($0, now: now)) }
-        let attention = rows.contains { $0.health.needsAttention } || storeProblem != nil
-        if failing { rows = rows.filter { $0.health.needsAttention } }
         // A running daemon's queue (from its runtime file) comes first.
         let daemon = DaemonStatusText.running(storePath: path, now: now)
+        // A daemon that refused a reload runs what feeds.yaml no longer says: a check must see it.
+        let attention = rows.contains { $0.health.needsAttention } || storeProblem != nil || daemon?.configRefused != nil
+        if failing { rows = rows.filter { $0.health.needsAttention } }
         if json {
             printOutput(StatusJSON.render(rows, daemon: daemon, storeProblem: storeProblem))
         } else {

@@ -192,6 +192,10 @@ import Testing
             if !refusedShown { usleep(200_000) }
         }
         #expect(refusedShown)
+        // Round 45: and the monitoring check said 0 while the daemon ran what the file no longer says.
+        let check = try CrawlerProcess.run(["status", "--failing", "--store", folder.file("store"), "--config",
+                                            folder.file("none.yaml")], in: folder.path)
+        #expect(check.status == 1, "\(check.stdout)")
 
         try folder.write(config([("a", server.url("/feed/0.xml")), ("b", server.url("/feed/1.xml"))], interval: "1h"),
                          to: "feeds.yaml")
@@ -206,6 +210,8 @@ import Testing
             if !cleared { usleep(200_000) }
         }
         #expect(cleared)
+        #expect(try CrawlerProcess.run(["status", "--failing", "--store", folder.file("store"), "--config",
+                                        folder.file("none.yaml")], in: folder.path).status == 0)
         let fetchOfB = daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "b" }
         #expect(fetchOfB.first?["new"] == "2")
         #expect(daemon.terminate().status == 0)

@@ -296,6 +296,28 @@ import Testing
         expectHealthyStored()
     }
 
+    /// Round 45: a rename written with a cosmetic change of its URL (`#top`, the scheme in
+    /// capitals), which feeds.yaml's duplicate check reads as the same URL, was taken for a new
+    /// feed: what its `keep:` had forgotten was stored again.
+    @Test func aRenameWithTheURLWrittenDifferentlyIsARename() throws {
+        feeds.serve("kept", items: [Feed.item(guid: "k1", title: "Kept one", body: "kept feed text 1",
+                                              date: "Tue, 01 Dec 2026 10:00:00 +0000"),
+                                    Feed.item(guid: "k2", title: "Kept two", body: "kept feed text 2",
+                                              date: "Thu, 03 Dec 2026 10:00:00 +0000")])
+        let config = { (lines: String) in "store: ./store\nfeeds:\n" + lines + "  - url: \(self.feeds.url("healthy"))\n    name: healthy\n" }
+        try folder.write(config("  - url: \(feeds.url("kept"))\n    name: a\n    keep: 1\n"), to: "feeds.yaml")
+        #expect(try once().status == 0)
+        #expect(folder.documents().values.filter { $0.contains("kept feed text") }.count == 1)
+        let written = feeds.url("kept").replacingOccurrences(of: "http://", with: "HTTP://") + "#top"
+        try folder.write(config("  - url: \(written)\n    name: b\n    keep: 1\n"), to: "feeds.yaml")
+        let renamed = try CrawlerProcess.run(["once", "--force"], in: folder.path)
+        #expect(renamed.status == 0, "\(renamed.stderr)")
+        #expect(renamed.stderr.contains("event=feed_renamed feed=b from=a"), "\(renamed.stderr)")
+        let texts = Array(folder.documents().values)
+        #expect(texts.filter { $0.contains("kept feed text 1") }.isEmpty, "what keep: forgot came back: \(texts)")
+        expectHealthyStored()
+    }
+
     /// Round 32: a feed moved to the URL of a feed removed earlier is a move, not a rename onto
     /// that feed's name: its own posts stay its own. And a rename onto a removed name undone in
     /// one edit gives each name its history back; nothing its `keep:` forgot comes back.

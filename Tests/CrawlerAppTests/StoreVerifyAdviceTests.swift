@@ -55,6 +55,16 @@ import Testing
         let forget = try crawler(["store", "forget", "--missing", "--dry-run"])
         #expect(forget.stdout.contains("would forget 0 documents") && forget.stdout.contains("kept posts/\(renamed): not missing but moved"),
                 "\(forget.stdout)")
+        // Round 45: rebuild-index forgot the renamed one for good, and verify's advice then removed its only copy.
+        let rebuilt = try crawler(["store", "rebuild-index"])
+        #expect(rebuilt.stdout.contains("posts/\(renamed): kept in the index, though not on disk: its bytes are at posts/\(moved)"),
+                "\(rebuilt.stdout)")
+        #expect(!rebuilt.stdout.contains("forgot posts/\(renamed)"), "\(rebuilt.stdout)")
+        #expect(try crawler(["store", "verify"]).stdout.contains("posts/\(renamed): moved to posts/\(moved)"))
+        try FileManager.default.moveItem(atPath: folder.file("store/posts/" + moved), toPath: folder.file("store/posts/" + renamed))
+        try FileManager.default.removeItem(atPath: folder.file("store/posts/" + capitals))
+        #expect(try crawler(["store", "verify"]).status == 0)
+        #expect(try crawler(["once"]).stdout.contains("0 new documents"))
     }
 
     /// Round 44: `rebuild-index --store` given a folder that is no store and holds no documents (a
@@ -69,6 +79,14 @@ import Testing
         #expect(refused.status == 3, "\(refused.stdout)\(refused.stderr)")
         #expect(refused.stderr.contains("no store at") && refused.stderr.contains("nothing was made"), "\(refused.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.file("www")) == ["index.html"])
+        // Round 45: rerender (its dry run too) made one, and explain called every feed never fetched there.
+        for arguments in [["store", "rerender", "--dry-run", "--store", "www"], ["store", "rerender", "--store", "nowhere"],
+                          ["explain", "feed-0", "--store", "www"]] {
+            let run = try crawler(arguments)
+            #expect(run.status == 3 && run.stderr.contains("no store at"), "\(arguments): \(run.stdout)\(run.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.file("www")) == ["index.html"])
+        #expect(!FileManager.default.fileExists(atPath: folder.file("nowhere")))
         #expect(try crawler(["store", "rebuild-index"]).stdout.contains("indexed 6 documents"))
     }
 

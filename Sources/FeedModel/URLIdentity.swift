@@ -4,7 +4,8 @@
 /// segments are resolved (libcurl asks for `/a/../f` as `/f`), a fragment never reaches the
 /// server, and an escaped unreserved character (`%7E`) is the character. Path and query stay
 /// otherwise as written (servers may tell their case apart). Used to refuse duplicates in
-/// feeds.yaml, `add` and `import-opml`.
+/// feeds.yaml, `add` and `import-opml`, and to know a feed's state and history under a URL
+/// written another way (`FeedState.sameFeed`).
 public enum URLIdentity {
     public static func key(_ url: String) -> String {
         // Most URLs are written canonically: one scan of their bytes, no copy. A config of
@@ -14,7 +15,7 @@ public enum URLIdentity {
 
     /// The general case, for URLs the scan cannot vouch for.
     static func normalized(_ url: String) -> String {
-        guard let separator = url.range(of: "://") else { return url }
+        guard let separator = url.firstRange(of: "://") else { return url }
         let scheme = url[..<separator.lowerBound].lowercased()
         var rest = url[separator.upperBound...]
         if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }

@@ -1,4 +1,4 @@
-@testable import Config
+@testable import FeedModel
 import Testing
 
 @Suite struct URLIdentityTests {
