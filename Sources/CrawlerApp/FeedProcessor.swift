@@ -220,7 +220,7 @@ final class FeedProcessor {
         state.adoptedURL = nil
         logger.notice("redirect_dropped", metadata: [
             "feed": "\(feed.name)", "from": "\(adopted)", "url": "\(URLUserInfo.removed(from: feed.url))",
-            "reason": "\(state.consecutiveErrors) failures in a row at the URL a permanent redirect led to; asking the configured URL again",
+            "reason": "\(state.consecutiveErrors) failure\(state.consecutiveErrors == 1 ? "" : "s") in a row at the URL a permanent redirect led to; asking the configured URL again",
         ])
     }
 

@@ -21,7 +21,7 @@ public enum SchedulePolicy {
                             jitter: Double) -> NextCheck {
         switch outcome {
         case .gone:
-            return NextCheck(due: nil, adaptiveInterval: nil, reason: "410 Gone: not polled until its configuration changes")
+            return NextCheck(due: nil, adaptiveInterval: nil, reason: "410 Gone: not polled until its url: changes (or once --force)")
         case .failed:
             return afterFailure(at: now, bounds: bounds, hints: hints, errors: max(1, consecutiveErrors),
                                 previousAdaptive: previousAdaptive, jitter: jitter)

@@ -123,8 +123,9 @@ extension DocumentStore {
         var strays: [(short: String, path: String)] = []
         var unmatched: [String] = []
         for target in targets {
-            if Self.isContentHash(target) {
-                let short = String(target.prefix(16))
+            // A hash copied in capitals (from a tool that prints them so) is the same hash.
+            if Self.isContentHash(target.lowercased()) {
+                let short = String(target.lowercased().prefix(16))
                 if byShort[short] != nil { shorts.insert(short) } else { unmatched.append("\(target): no document has this hash") }
                 continue
             }

@@ -58,7 +58,8 @@ struct Explain: ParsableCommand {
 extension Explain {
     /// By name, or by URL written any way that names the same feed, as `once --feed` finds it.
     private func matches(_ candidate: FeedConfig) -> Bool {
-        candidate.name == feed || URLIdentity.key(candidate.url) == URLIdentity.key(feed)
+        // Names as feeds.yaml tells them apart: `ALPHA` is `alpha` (the file refuses both at once).
+        FeedNames.key(candidate.name) == FeedNames.key(feed) || URLIdentity.key(candidate.url) == URLIdentity.key(feed)
     }
 
     private func runInFleet(_ settings: CrawlerConfig) throws {

@@ -60,6 +60,9 @@ import Testing
         #expect((object["store_problem"] as? String)?.contains("crawler store rerender") == true, "\(json.stdout)")
         #expect(try crawler(["store", "rerender"]).status == 0)
         #expect(try crawler(["status"]).status == 0)
+        // Round 45: a name in other capitals, which feeds.yaml takes for the same name, was "no feed named".
+        let explain = try crawler(["explain", "GOOD"])
+        #expect(explain.status == 0 && explain.stdout.contains("feed:        good"), "\(explain.stdout)\(explain.stderr)")
         let healthy = try crawler(["status", "--json"])
         let fine = try #require(try JSONSerialization.jsonObject(with: Data(healthy.stdout.utf8)) as? [String: Any])
         #expect(fine["store_problem"] is NSNull)

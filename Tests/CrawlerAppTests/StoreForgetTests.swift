@@ -250,6 +250,9 @@ import Testing
         #expect(try crawler(["once"]).status == 0)
         let victim = try #require(documents.first)
         let hash = String(victim.split(separator: "/").last!.prefix(16))
+        // Round 45: in capitals it was "not a document".
+        let upper = try crawler(["store", "forget", hash.uppercased(), "--dry-run"])
+        #expect(upper.status == 0 && upper.stdout.contains("would forget 1 document"), "\(upper.stdout)\(upper.stderr)")
         let forget = try crawler(["store", "forget", hash, "0123456789abcdef"])
         #expect(forget.status == 1)
         #expect(forget.stdout.contains("forgot 1 document in"))
