@@ -115,7 +115,10 @@ extension StoreCommand {
             if !report.missing.isEmpty {
                 printOutput("left \(counted(report.missing.count, "document")) not at their place (deleted or moved by hand) as they are, "
                             + "not written again: " + report.missing.prefix(20).map(TerminalText.escapingControls).joined(separator: ", ")
-                            + (report.missing.count > 20 ? ", ..." : ""))
+                            + (report.missing.count > 20 ? ", ..." : "")
+                            // Moved back later (verify's advice), it is in the settings it was written with.
+                            + "; one moved by hand and put back (crawler store verify says where) is still as it was "
+                            + "written: run crawler store rerender again after")
             }
             if !report.keptEdited.isEmpty {
                 let one = report.keptEdited.count == 1
