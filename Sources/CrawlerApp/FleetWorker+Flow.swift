@@ -113,10 +113,7 @@ private final class FleetNode {
 
     /// A feed its host held back (it throttled several feeds) says how long: its state's notBefore.
     func holdHostIfDeferred(_ report: FeedReport) {
-        guard report.deferral != nil, let host = hostOfFeed[report.feed],
-              let until = report.state?.notBefore else { return }
-        let seconds = Double(until.secondsSince1970 - WallClock.now().secondsSince1970)
-        guard seconds > 0 else { return }
+        guard let host = hostOfFeed[report.feed], let seconds = FleetWorker.hostHold(report) else { return }
         hostHolds[host] = max(hostHolds[host] ?? 0, seconds)
     }
 

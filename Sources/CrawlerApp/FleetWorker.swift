@@ -51,7 +51,9 @@ public final class FleetWorker {
 
     /// Claims and crawls until nothing is claimable now (`crawler once`); feeds other nodes hold
     /// are theirs to finish.
-    public func runUntilIdle() async throws(FleetError) -> (summary: PassSummary, leftDue: Int) {
+    /// `heldBack`: it stopped because what is left is on hosts held for their Retry-After (they
+    /// throttled several feeds), which a pass does not wait out.
+    public func runUntilIdle() async throws(FleetError) -> (summary: PassSummary, leftDue: Int, heldBack: Bool) {
         try heartbeat(force: true)
         var reports: [FeedReport] = []
         var milliseconds = 0
@@ -59,6 +61,7 @@ public final class FleetWorker {
         var fetched: Set<String> = []
         var stuckSince = ContinuousClock.now
         var leftDue = 0
+        var heldBack = false
         // Until every feed due at the start is fetched, by this node or another; not those that
         // fall due meanwhile (with intervals shorter than a pass, `once` would never end). A
         // host's gap or another node's lease is waited out; claims that keep failing while the
@@ -73,6 +76,11 @@ public final class FleetWorker {
                 stuckSince = .now
                 continue
             }
+            // What is left only on hosts held for a Retry-After: not waited out by a pass.
+            if try database.dueFeeds(asOf: started, excluding: fetched, outsideHostHolds: true) == 0 {
+                heldBack = true
+                break
+            }
             guard let wait = try database.secondsUntilClaimable() else { break }
             if wait > 1 { stuckSince = .now }
             guard ContinuousClock.now - stuckSince < .seconds(config.lease * 1.5) else { break }
@@ -81,7 +89,7 @@ public final class FleetWorker {
         if signals.shutdownRequested { leftDue = try database.dueFeeds(asOf: started, excluding: fetched) }
         logger.info("node_done", metadata: ["node": "\(database.node)", "passes": "\(totals.passes)",
                                             "feeds": "\(reports.count)", "round_trips": "\(database.connection.roundTrips)"])
-        return (PassSummary(reports: reports, milliseconds: milliseconds), leftDue)
+        return (PassSummary(reports: reports, milliseconds: milliseconds), leftDue, heldBack && !signals.shutdownRequested)
     }
 
     /// Runs until a shutdown signal; returns the process exit status.
@@ -136,6 +144,15 @@ public final class FleetWorker {
         // again at once, in a loop.
         let fetched = Set(summary.reports.map(\.feed))
         try database.postpone(claims.map(\.feed.config.name).filter { !fetched.contains($0) }, seconds: 60)
+        // A host that throttled several feeds is the fleet's to leave alone, as in `run`: released
+        // with its gap alone, the next pass (of any node) asked it again a second later.
+        let hostOf = Dictionary(claims.map { ($0.feed.config.name, $0.feed.host) }, uniquingKeysWith: { first, _ in first })
+        var holds: [String: Double] = [:]
+        for report in summary.reports {
+            guard let host = hostOf[report.feed], let seconds = Self.hostHold(report) else { continue }
+            holds[host] = max(holds[host] ?? 0, seconds)
+        }
+        if !holds.isEmpty { try database.holdHosts(holds) }
         try database.releaseLeases()
         alerts.record(summary)
         totals.passes += 1
@@ -144,6 +161,14 @@ public final class FleetWorker {
         totals.failures += summary.failed
         notifier.status(statusLine())
         return summary
+    }
+
+    /// Seconds more a feed's host is held back, when the engine deferred the feed because its
+    /// host throttled several feeds (its state's notBefore says until when).
+    static func hostHold(_ report: FeedReport) -> Double? {
+        guard report.deferral != nil, let until = report.state?.notBefore else { return nil }
+        let seconds = Double(until.secondsSince1970 - WallClock.now().secondsSince1970)
+        return seconds > 0 ? seconds : nil
     }
 
     /// Enough hosts to keep every transfer slot busy, and per host only as many feeds as its gap

@@ -92,11 +92,17 @@ extension FleetDatabase {
     /// Feeds due at `time` (the database's clock) and not fetched since, by any node (`fetched`:
     /// those this node did, whatever the date its clock gave them): what a pass of `once` is not
     /// done without, though a host's gap or another node's lease holds them back for now.
-    public func dueFeeds(asOf time: Double, excluding fetched: Set<String>) throws(FleetError) -> Int {
+    /// `outsideHostHolds`: only those whose host is not held past its gap (`holdHosts`).
+    public func dueFeeds(asOf time: Double, excluding fetched: Set<String>,
+                         outsideHostHolds: Bool = false) throws(FleetError) -> Int {
         // Of the feeds the fleet has: a removed or disabled feed's state stays, due for good.
-        Int(try connection.query("""
+        let held = outsideHostHolds ? """
+            AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.host = f.host AND h.lease_node IS NULL
+                            AND h.available_at > clock_timestamp() + make_interval(secs => h.gap + 1))
+            """ : ""
+        return Int(try connection.query("""
             SELECT count(*) AS n FROM feed_state s JOIN feeds f ON f.name = s.feed
-            WHERE NOT s.gone AND s.next_due <= to_timestamp($1::float8) AND NOT (s.feed = ANY($2::text[]))
+            WHERE NOT s.gone AND s.next_due <= to_timestamp($1::float8) AND NOT (s.feed = ANY($2::text[])) \(held)
             """, ["\(time)", PostgresArray.literal(Array(fetched))]).value(0, "n") ?? "0") ?? 0
     }
 

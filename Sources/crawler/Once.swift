@@ -146,9 +146,9 @@ struct Once: AsyncParsableCommand {
         let signals = SignalWatcher()
         let worker = try FleetWorker(configPath: config, config: settings, database: database, logger: logger,
                                      signals: signals, environment: [:])
-        let summary: PassSummary, leftDue: Int
+        let summary: PassSummary, leftDue: Int, heldBack: Bool
         do {
-            (summary, leftDue) = try await worker.runUntilIdle()
+            (summary, leftDue, heldBack) = try await worker.runUntilIdle()
         } catch {
             logger.error("database", metadata: ["error": "\(error)"])
             printError("crawler: \(error)")
@@ -158,7 +158,8 @@ struct Once: AsyncParsableCommand {
         printOutput(SummaryTable.render(summary, storePath: database.displayURL))
         // Cut short, or given up: feeds due at the start that no node fetched are not "done".
         if leftDue > 0 {
-            let why = signals.shutdownRequested ? "interrupted by the shutdown" : "not claimable within 1.5 leases"
+            let why = signals.shutdownRequested ? "interrupted by the shutdown"
+                : heldBack ? "held back longer than a lease: their host throttled several feeds" : "not claimable within 1.5 leases"
             logger.warning("interrupted", metadata: ["node": "\(database.node)", "due": "\(leftDue)", "reason": "\(why)"])
             printOutput("\(counted(leftDue, "feed")) due at the start not fetched (\(why)); the next pass fetches them")
             throw ExitStatus.someFeedsFailed

@@ -116,4 +116,35 @@ import Testing
         #expect(held > 100 && held <= 120, "the host is free again in \(held) s")
     }
 
+    /// Round 46: `once --node` released such a host with its gap alone: a feed added to it was
+    /// asked a second later by the next node's pass.
+    @Test func aHostThatThrottledSeveralFeedsInAOncePassIsHeldForTheWholeFleet() throws {
+        let busy = try LoopbackHTTPServer { request in
+            request.path == "/fresh" ? ServedResponse(text: AlertTests.rss(["fresh"])) : .throttled(429, retryAfter: "120")
+        }
+        defer { busy.stop() }
+        let database = try PostgresServer.shared().makeDatabase()
+        var lines = ["store: ./store", "database: \(database)", "interval: 1h", "host_gap: 1s", "timeout: 5s",
+                     "per_host_concurrency: 1", "host_backoff_feeds: 2", "allow_private_networks: true", "feeds:"]
+        for number in 0..<4 { lines += ["  - url: http://busy.localhost:\(busy.port)/f\(number)", "    name: f\(number)"] }
+        try folder.write(lines.joined(separator: "\n") + "\n", to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        let pass = try CrawlerProcess.run(["once", "--node", "one"], in: folder.path)
+        #expect(pass.stdout.contains("throttled several feeds"), "\(pass.stdout)")
+        #expect(busy.requests.count == 2)
+        let observer = try PostgresConnection(url: database)
+        let held = try observer.query("""
+            SELECT extract(epoch FROM available_at - now())::int AS seconds FROM hosts WHERE host = 'busy.localhost:\(busy.port)'
+            """).value(0, "seconds").flatMap { Int($0) } ?? 0
+        #expect(held > 100 && held <= 120, "the host is free again in \(held) s")
+        // A feed added to the host is not asked before the hold ends, by another node either.
+        lines += ["  - url: http://busy.localhost:\(busy.port)/fresh", "    name: fresh"]
+        try folder.write(lines.joined(separator: "\n") + "\n", to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        let second = try CrawlerProcess.run(["once", "--node", "two"], in: folder.path)
+        #expect(!busy.requests.contains { $0.path == "/fresh" }, "\(busy.requests.map(\.path))")
+        // Not waited out by the pass: said, and left to the pass after the hold.
+        #expect(second.stdout.contains("their host throttled several feeds"), "\(second.stdout)")
+    }
+
 }
