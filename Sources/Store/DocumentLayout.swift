@@ -106,7 +106,7 @@ public struct DocumentLayout: Sendable, Hashable {
     }
 
     /// The short hash in a document's file name: its last run of 16 lower-case hex digits.
-    static func shortHash(ofFileName name: Substring) -> String? {
+    public static func shortHash(ofFileName name: Substring) -> String? {
         let characters = Array(name)
         var end = characters.count
         while end >= 16 {

@@ -8,6 +8,13 @@ extension StoreReader {
         return value
     }
 
+    /// Files of another output a rebuild left out of the index (nil: none): crawls refuse the store.
+    public func foreignFiles() -> String? {
+        var value: String?
+        try? database.prepare("SELECT value FROM store_profile WHERE key = 'foreign_files'").run([]) { value = $0.text(0) }
+        return value
+    }
+
     /// The settings of a `store rerender` under way, or cut short (nil: none).
     public func rerendering() -> String? {
         RevisionIndex.rerendering(in: database)

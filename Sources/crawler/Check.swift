@@ -80,6 +80,11 @@ struct Check: AsyncParsableCommand {
             return "a `crawler store rerender` (to \(profile)) did not finish; run it again before the next crawl, "
                 + "and do what it says if it cannot finish"
         }
+        if let foreign = reader.foreignFiles() {
+            return "holds \(foreign): the next crawl refuses to start until output: (and template:, document_path:) are "
+                + "set back to the ones they were written with and `crawler store rebuild-index` is run again "
+                + "(crawler store verify names them)"
+        }
         let current = StoreProfile.fingerprint(of: settings)
         guard let recorded = reader.recordedProfile(), recorded != current,
               let documents = try? reader.documentCount(), documents > 0 else { return nil }

@@ -284,13 +284,24 @@ extension StoreCommand.RebuildIndex {
         let path = try location.path()
         let top = String(settings.documentPath.prefix { $0 != "/" })
         // A path that begins with a date or a name of the feed's puts documents anywhere at the top.
-        let documentsMayBeThere = top.contains("{")
-            ? !((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).isEmpty
-            : FileManager.default.fileExists(atPath: path + "/" + top)
+        let documentsMayBeThere = Self.holdsADocumentFile(top.contains("{") ? path : path + "/" + top)
         guard !StorePresence.isStore(path), !documentsMayBeThere else { return }
-        printError("crawler: no store at \(path), and no folder of documents to index there (\(top)/); nothing was made "
+        printError("crawler: no store at \(path), and no document to index there (none under \(top)/); nothing was made "
                    + "(check --store, or store: in \(location.config))")
         throw ExitStatus.storeUnavailable
+    }
+}
+
+extension StoreCommand.RebuildIndex {
+    /// A file named by a content hash somewhere under `folder` (a `posts/` with a project's own
+    /// files was made a store too).
+    static func holdsADocumentFile(_ folder: String) -> Bool {
+        guard let walk = FileManager.default.enumerator(atPath: folder) else { return false }
+        while let relative = walk.nextObject() as? String {
+            let name = relative.split(separator: "/").last ?? ""
+            if DocumentLayout.shortHash(ofFileName: name) != nil { return true }
+        }
+        return false
     }
 }
 

@@ -123,6 +123,9 @@ import Testing
         #expect(refused.stderr.contains("6 files that read as written by an output other than hexo, left out by rebuild-index"),
                 "\(refused.stderr)")
         #expect(folder.documents() == hugo)
+        // Round 46: status said every feed was fine, exit 0, while crawls were refused.
+        let status = try crawler(["status", "--failing"])
+        #expect(status.status == 1 && status.stdout.contains("left out by rebuild-index"), "\(status.stdout)")
 
         loseIndex()
         try folder.write(feeds.config(["news", "healthy"], global: "output: jekyll\ndocument_path: posts/{year}/{month}/{hash}.html\n"),

@@ -85,9 +85,9 @@ import Testing
     /// A new store's index (no rows: as a kill leaves one whose `-wal` is then deleted), put in
     /// place of the store's own.
     private func replaceIndexWithAnEmptyOne() throws {
-        // A folder of documents, with none yet: rebuild-index makes no store where there is nothing to index.
-        try FileManager.default.createDirectory(atPath: folder.file("empty/posts"), withIntermediateDirectories: true)
-        #expect(try CrawlerProcess.run(["store", "rebuild-index", "--store", "./empty"], in: folder.path).status == 0)
+        // A pass over no feed makes one (rebuild-index makes no store where there is nothing to index).
+        try folder.write("store: ./empty\nfeeds: []\n", to: "empty.yaml")
+        #expect(try CrawlerProcess.run(["once", "--config", "empty.yaml"], in: folder.path).status == 0)
         let manager = FileManager.default
         for suffix in ["", "-wal", "-shm"] { try? manager.removeItem(atPath: folder.file("store/index.sqlite" + suffix)) }
         try manager.copyItem(atPath: folder.file("empty/index.sqlite"), toPath: folder.file("store/index.sqlite"))

@@ -80,6 +80,12 @@ import Testing
         #expect(refused.stderr.contains("no store at") && refused.stderr.contains("nothing was made"), "\(refused.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.file("www")) == ["index.html"])
         // Round 45: rerender (its dry run too) made one, and explain called every feed never fetched there.
+        // Round 46: a posts/ folder with no document in it (a project's own) was enough.
+        try FileManager.default.createDirectory(atPath: folder.file("www/posts"), withIntermediateDirectories: true)
+        try folder.write("x = 1\n", to: "www/posts/__init__.py")
+        let withPosts = try crawler(["store", "rebuild-index", "--store", "www"])
+        #expect(withPosts.status == 3, "\(withPosts.stdout)\(withPosts.stderr)")
+        try FileManager.default.removeItem(atPath: folder.file("www/posts"))
         for arguments in [["store", "rerender", "--dry-run", "--store", "www"], ["store", "rerender", "--store", "nowhere"],
                           ["explain", "feed-0", "--store", "www"]] {
             let run = try crawler(arguments)
