@@ -86,7 +86,8 @@ extension DocumentStore {
         // forgotten for good, and the advice then removed its only copy).
         let absent = indexed.filter { !present.contains($0.shortHash) }
         var renamed: Set<String> = []
-        for (path, document) in DocumentFiles.renamedCopies(listing.others, of: absent, root: folder)
+        let others = absent.isEmpty ? [] : listing.others + DocumentFiles.othersOutsideDocumentFolders(root: folder)
+        for (path, document) in DocumentFiles.renamedCopies(others, of: absent, root: folder)
         where renamed.insert(document.shortHash).inserted {
             rows.append(document)
             report.kept.append("\(document.path): kept in the index, though not on disk: its bytes are at \(path) (renamed "

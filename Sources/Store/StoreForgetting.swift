@@ -76,7 +76,8 @@ extension DocumentStore {
             chosen = chosen.filter { folder.locate($0.path).flatMap { $0.folder.size(of: $0.name) } == nil }
             // Moved by hand, not missing: forgotten, its file elsewhere would be a stray that
             // verify advised removing, the only copy.
-            let renamed = DocumentFiles.renamedCopies(listing.others, of: chosen, root: folder).map(\.document.shortHash)
+            let others = listing.others + DocumentFiles.othersOutsideDocumentFolders(root: folder)
+            let renamed = DocumentFiles.renamedCopies(others, of: chosen, root: folder).map(\.document.shortHash)
             let elsewhere = Set(listing.files.map(\.shortHash)).union(renamed)
                 .union(DocumentFiles.outsideDocumentFolders(root: folder))
             report.moved = chosen.filter { elsewhere.contains($0.shortHash) }.map(\.path)

@@ -101,7 +101,12 @@ struct StoreVerifier {
                                        + "index it: \(command("rebuild-index"))")
             }
         }
-        for (path, original) in DocumentFiles.renamedCopies(listing.others, of: indexed, root: folder) {
+        // At the store's top or under assets/, only the copy of a document missing from its place counts.
+        let outsideOthers = seen.missing.isEmpty ? [] : DocumentFiles.othersOutsideDocumentFolders(root: folder)
+        let missingDocuments = indexed.filter { seen.missing.contains($0.shortHash) }
+        let renamed = DocumentFiles.renamedCopies(listing.others, of: indexed, root: folder)
+            + DocumentFiles.renamedCopies(outsideOthers, of: missingDocuments, root: folder)
+        for (path, original) in renamed {
             if seen.missing.contains(original.shortHash) {
                 copiesOfMissing[original.shortHash, default: []].append(path)
             } else if seen.byShort[original.shortHash] != nil {
@@ -449,6 +454,23 @@ enum DocumentFiles {
         }
         return Set(listing.files.map(\.shortHash))
     }
+
+    /// Files under names of their own where the store keeps no documents (its top, `assets/`):
+    /// a post renamed there by hand is not deleted (see `renamedCopies`). Not the store's own files.
+    static func othersOutsideDocumentFolders(root: StoreFolder) -> [String] {
+        var listing = Listing()
+        for entry in root.entries() {
+            if entry.kind == .file, !entry.name.hasPrefix("."), !storeOwnFiles.contains(where: entry.name.hasPrefix),
+               DocumentLayout.shortHash(ofFileName: Substring(entry.name)) == nil {
+                listing.others.append(entry.name)
+            } else if entry.kind == .folder, entry.name == "assets" {
+                enter(root, entry.name, relative: entry.name, counts: false, into: &listing)
+            }
+        }
+        return listing.others
+    }
+
+    private static let storeOwnFiles = ["index.sqlite", "lock", "runtime"]
 
     /// The first folders of indexed paths, for `list`.
     static func tops(of documents: [IndexedDocument]) -> Set<String> {

@@ -45,12 +45,19 @@ import Testing
         try FileManager.default.copyItem(atPath: folder.file("store/posts/" + copied), toPath: folder.file("store/posts/" + capitals))
         try FileManager.default.moveItem(atPath: folder.file("store/posts/" + renamed), toPath: folder.file("store/posts/" + moved))
         try folder.write("\n---\ntitle: My own post\n---\n\nWritten by hand.\n", to: "store/posts/" + (copied as NSString).deletingLastPathComponent + "/my-own.md")
+        // Round 46: renamed to the store's top, or under assets/, it was forgotten for good.
+        let toTop = files[2], toAssets = files[3]
+        try FileManager.default.moveItem(atPath: folder.file("store/posts/" + toTop), toPath: folder.file("store/mine.md"))
+        try FileManager.default.createDirectory(atPath: folder.file("store/assets/zz"), withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: folder.file("store/posts/" + toAssets), toPath: folder.file("store/assets/zz/mine.md"))
 
         let verify = try crawler(["store", "verify"])
         #expect(verify.status == 1)
         #expect(verify.stdout.contains("posts/\(capitals): misplaced: a second copy of posts/\(copied)"), "\(verify.stdout)")
         #expect(verify.stdout.contains("posts/\(renamed): moved to posts/\(moved), its only copy"), "\(verify.stdout)")
         #expect(!verify.stdout.contains("my-own.md"), "\(verify.stdout)")
+        #expect(verify.stdout.contains("posts/\(toTop): moved to mine.md, its only copy"), "\(verify.stdout)")
+        #expect(verify.stdout.contains("posts/\(toAssets): moved to assets/zz/mine.md, its only copy"), "\(verify.stdout)")
         #expect(!verify.stdout.contains("missing"), "\(verify.stdout)")
         let forget = try crawler(["store", "forget", "--missing", "--dry-run"])
         #expect(forget.stdout.contains("would forget 0 documents") && forget.stdout.contains("kept posts/\(renamed): not missing but moved"),
@@ -61,7 +68,11 @@ import Testing
                 "\(rebuilt.stdout)")
         #expect(!rebuilt.stdout.contains("forgot posts/\(renamed)"), "\(rebuilt.stdout)")
         #expect(try crawler(["store", "verify"]).stdout.contains("posts/\(renamed): moved to posts/\(moved)"))
+        #expect(rebuilt.stdout.contains("posts/\(toTop): kept in the index") && rebuilt.stdout.contains("posts/\(toAssets): kept in the index"),
+                "\(rebuilt.stdout)")
         try FileManager.default.moveItem(atPath: folder.file("store/posts/" + moved), toPath: folder.file("store/posts/" + renamed))
+        try FileManager.default.moveItem(atPath: folder.file("store/mine.md"), toPath: folder.file("store/posts/" + toTop))
+        try FileManager.default.moveItem(atPath: folder.file("store/assets/zz/mine.md"), toPath: folder.file("store/posts/" + toAssets))
         try FileManager.default.removeItem(atPath: folder.file("store/posts/" + capitals))
         #expect(try crawler(["store", "verify"]).status == 0)
         #expect(try crawler(["once"]).stdout.contains("0 new documents"))
