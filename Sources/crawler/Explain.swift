@@ -52,6 +52,10 @@ struct Explain: ParsableCommand {
         let disabled = settings?.disabledFeeds.contains(where: matches) ?? false
         printOutput(ExplainText.render(name: name, configured: configured, state: state, recent: recent, now: WallClock.now(),
                                        configRead: settings != nil, disabled: disabled))
+        // Its "next due" is no promise while no crawl starts on the store.
+        if location.store == nil, let settings, let problem = Check.profileProblem(settings) {
+            printOutput("store:       " + problem)
+        }
     }
 }
 

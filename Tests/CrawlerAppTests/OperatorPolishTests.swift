@@ -58,6 +58,10 @@ import Testing
         let json = try crawler(["status", "--json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect((object["store_problem"] as? String)?.contains("crawler store rerender") == true, "\(json.stdout)")
+        // Round 46: explain showed a next due that no crawl would keep.
+        let refusedExplain = try crawler(["explain", "good"])
+        #expect(refusedExplain.stdout.contains("store:       holds") && refusedExplain.stdout.contains("crawler store rerender"),
+                "\(refusedExplain.stdout)")
         #expect(try crawler(["store", "rerender"]).status == 0)
         #expect(try crawler(["status"]).status == 0)
         // Round 45: a name in other capitals, which feeds.yaml takes for the same name, was "no feed named".
