@@ -103,7 +103,7 @@ extension DocumentStore {
 
     /// Text that still begins as the format's documents do: an edit, not an empty or binary file
     /// (a crash, a full disk), which kept would have verify call the store clean.
-    private static func looksEdited(_ bytes: [UInt8], hexo: Bool) -> Bool {
+    static func looksEdited(_ bytes: [UInt8], hexo: Bool) -> Bool {
         guard !bytes.isEmpty, !bytes.contains(0) else { return false }
         // Its front matter whole, closed by its own `---` line: a file cut inside it is torn.
         return !hexo || (bytes.starts(with: "\n---\n".utf8) && bytes.dropFirst(5).firstRange(of: Array("\n---\n".utf8)) != nil)

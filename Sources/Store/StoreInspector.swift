@@ -281,9 +281,14 @@ struct StoreVerifier {
         }
         let text = String(decoding: bytes, as: UTF8.self)
         let date: Timestamp
-        let corruptFix = "; restore it from a backup, take it as the document until a later store rerender or a new "
-            + "version of its item writes it again (without keeping the edit beside): \(command("rebuild-index")), "
-            + "or drop it: \(command("forget", quoted(path)))"
+        // Empty, binary or cut inside its front matter, rebuild-index leaves it out: the item is
+        // then stored again by the next crawl (the advice said rebuild-index would keep it).
+        let corruptFix = DocumentStore.looksEdited(bytes, hexo: checksHexoGrammar)
+            ? "; restore it from a backup, take it as the document until a later store rerender or a new "
+                + "version of its item writes it again (without keeping the edit beside): \(command("rebuild-index")), "
+                + "or drop it: \(command("forget", quoted(path)))"
+            : "; restore it from a backup, or run \(command("rebuild-index")), which leaves it out, and the next crawl "
+                + "stores its item again; or drop it: \(command("forget", quoted(path)))"
         do {
             date = try readDate(text)
         } catch {

@@ -107,6 +107,24 @@ import Testing
         #expect(try crawler(["store", "rebuild-index"]).stdout.contains("indexed 6 documents"))
     }
 
+    /// Round 45: an emptied document was "corrupt" with the advice that rebuild-index would take it
+    /// as the document; rebuild-index leaves it out, and the next crawl stores it again. Said so.
+    @Test func anEmptiedDocumentsAdviceSaysWhatRebuildIndexDoes() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let emptied = try #require(documents.sorted().first)
+        let stored = try #require(folder.read("store/posts/" + emptied))
+        try folder.write("", to: "store/posts/" + emptied)
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.stdout.contains("posts/\(emptied): corrupt") && verify.stdout.contains("which leaves it out, and the next crawl stores its item again"),
+                "\(verify.stdout)")
+        #expect(try crawler(["store", "rebuild-index"]).status == 0)
+        let again = try crawler(["once"])
+        #expect(again.stdout.contains("1 new document"), "\(again.stdout)")
+        #expect(folder.read("store/posts/" + emptied) == stored)
+        #expect(try crawler(["store", "verify"]).status == 0)
+    }
+
     @Test func anIndexACrawlerStoppedBeforeItHadTablesIsAnEmptyStore() throws {
         // What a kill between creating index.sqlite and writing its schema leaves.
         try FileManager.default.createDirectory(atPath: folder.file("store/posts"), withIntermediateDirectories: true)
