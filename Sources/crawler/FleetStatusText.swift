@@ -8,8 +8,11 @@ import Foundation
 enum FleetStatusText {
     static func table(_ statuses: [FleetFeedStatus], nodes: [FleetNode], now: Timestamp) -> String {
         let nodeLines = nodes.map { node in
-            "node \(node.name) (\(node.hostname), pid \(node.pid)): seen \(StatusTable.words(Int64(node.secondsSinceSeen))) ago, "
-                + "holds \(node.feeds) feeds on \(node.hosts) hosts"
+            // A running node is heard from every 10 s: one silent for a minute has stopped (a
+            // pass ended, a kill -9, a machine down) or is stalled; its leases lapse on their own.
+            let silent = node.secondsSinceSeen > 60 ? " (not running now, or stalled)" : ""
+            return "node \(node.name) (\(node.hostname), pid \(node.pid)): seen \(StatusTable.words(Int64(node.secondsSinceSeen))) ago"
+                + silent + ", holds \(node.feeds) feeds on \(node.hosts) hosts"
         }
         let header = ["FEED", "NODE", "LAST FETCH", "STATUS", "ERRORS", "NEXT DUE", "DOCS"]
         let rows = statuses.map { status in

@@ -43,5 +43,11 @@ import Testing
         #expect(dueWords == [true, true], "\(status.stdout)")
         let explain = try CrawlerProcess.run(["explain", "feed-0"], in: folder.path)
         #expect(explain.stdout.contains("(in 9m)") || explain.stdout.contains("(in 10m)"), "\(explain.stdout)")
+        #expect(!status.stdout.contains("not running now"), "\(status.stdout)")
+        // A node not heard from for a while (its pass over, or killed) is said to be so, on the database's clock.
+        try observer.execute("UPDATE nodes SET seen_at = now() - interval '2 minutes'")
+        let later = try CrawlerProcess.run(["status"], in: folder.path)
+        #expect(later.stdout.contains("node n1 (") && later.stdout.contains("seen 2m ago (not running now, or stalled)"),
+                "\(later.stdout)")
     }
 }
