@@ -204,17 +204,24 @@ import Testing
         expectHealthyStored()
     }
 
-    /// `a` removed, then `b` renamed to `a` (same URL, new name): the name's state was the removed
-    /// feed's, so no rename was seen; `a` listed, counted and trimmed the removed feed's posts
-    /// (`keep:` forgot them for good) and never its own, and its corrections became new posts.
-    /// The URL's history goes to the new name; the removed feed's rows step aside.
-    @Test func aRenameOntoTheNameOfAFeedRemovedEarlierIsARename() throws {
+    /// `old` (a removed feed's) and `kept` (the renamed one's), two items each; the configuration
+    /// with the given feed lines and the healthy feed.
+    private func serveRemovedAndKeptFeeds() -> (String) -> String {
         feeds.serve("old", items: [Feed.item(guid: "o1", title: "Old one", body: "removed feed text 1"),
                                    Feed.item(guid: "o2", title: "Old two", body: "removed feed text 2")])
         feeds.serve("kept", items: [Feed.item(guid: "k1", title: "Kept one", body: "kept feed text 1"),
                                     Feed.item(guid: "k2", title: "Kept two", body: "kept feed text 2",
                                               date: "Thu, 03 Dec 2026 10:00:00 +0000")])
-        let config = { (lines: String) in "store: ./store\nfeeds:\n" + lines + "  - url: \(self.feeds.url("healthy"))\n    name: healthy\n" }
+        let healthy = feeds.url("healthy")
+        return { lines in "store: ./store\nfeeds:\n" + lines + "  - url: \(healthy)\n    name: healthy\n" }
+    }
+
+    /// `a` removed, then `b` renamed to `a` (same URL, new name): the name's state was the removed
+    /// feed's, so no rename was seen; `a` listed, counted and trimmed the removed feed's posts
+    /// (`keep:` forgot them for good) and never its own, and its corrections became new posts.
+    /// The URL's history goes to the new name; the removed feed's rows step aside.
+    @Test func aRenameOntoTheNameOfAFeedRemovedEarlierIsARename() throws {
+        let config = serveRemovedAndKeptFeeds()
         try folder.write(config("  - url: \(feeds.url("old"))\n    name: a\n  - url: \(feeds.url("kept"))\n    name: b\n"),
                          to: "feeds.yaml")
         #expect(try once().status == 0)
@@ -244,12 +251,7 @@ import Testing
     /// second tied the same way), and the renamed feed's `keep:` forgot the removed feed's posts.
     /// A crawl that finds a name removed remembers it.
     @Test func aRenameOntoANameACrawlFoundRemovedIsARenameWhateverTheTimes() throws {
-        feeds.serve("old", items: [Feed.item(guid: "o1", title: "Old one", body: "removed feed text 1"),
-                                   Feed.item(guid: "o2", title: "Old two", body: "removed feed text 2")])
-        feeds.serve("kept", items: [Feed.item(guid: "k1", title: "Kept one", body: "kept feed text 1"),
-                                    Feed.item(guid: "k2", title: "Kept two", body: "kept feed text 2",
-                                              date: "Thu, 03 Dec 2026 10:00:00 +0000")])
-        let config = { (lines: String) in "store: ./store\nfeeds:\n" + lines + "  - url: \(self.feeds.url("healthy"))\n    name: healthy\n" }
+        let config = serveRemovedAndKeptFeeds()
         try folder.write(config("  - url: \(feeds.url("old"))\n    name: a\n  - url: \(feeds.url("kept"))\n    name: b\n"),
                          to: "feeds.yaml")
         #expect(try once().status == 0)
