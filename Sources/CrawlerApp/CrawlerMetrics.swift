@@ -24,6 +24,9 @@ public final class CrawlerMetrics: Sendable {
     private let longestHostWait: Gauge
     private let hostsHeld: Gauge
     private let configRefused: Gauge
+    private let storeFailingGauge: Gauge
+    /// The store's last failure while nothing has been stored since (nil: it works), for /healthz.
+    private let storeFailure = Mutex<String?>(nil)
     /// Monotonic milliseconds of the scheduler loop's last turn, for /healthz. It starts at
     /// creation: a daemon still opening its store and loading state has the same 30 s to turn
     /// its loop as a running one, rather than being reported stalled before it began.
@@ -72,6 +75,8 @@ public final class CrawlerMetrics: Sendable {
             "hosts_held", "", "Hosts held back after throttling several feeds (429/503): their feeds wait for the hold to end."))
         configRefused = registry.makeGauge(descriptor: name(
             "config_reload_refused", "", "1 when the last reload refused feeds.yaml (the daemon runs the configuration read before)."))
+        storeFailingGauge = registry.makeGauge(descriptor: name(
+            "store_failing", "", "1 while the store refuses writes (a full disk, a read-only filesystem) and nothing was stored since."))
     }
 
     func record(_ report: FeedReport) {
@@ -115,6 +120,13 @@ public final class CrawlerMetrics: Sendable {
     }
 
     /// Alive: the scheduler loop turned within the last 30 seconds.
+    func setStoreFailing(_ error: String?) {
+        storeFailure.withLock { $0 = error }
+        storeFailingGauge.set(Double(error == nil ? 0 : 1))
+    }
+
+    var storeFailing: String? { storeFailure.withLock { $0 } }
+
     var schedulerAlive: Bool {
         WallClock.milliseconds() - lastTick.load(ordering: .acquiring) < 30_000
     }

@@ -20,6 +20,30 @@ extension Daemon {
                       heldMilliseconds: $0.heldMilliseconds)
             },
             configRefused: configRefused, configModified: configModified)
+            .failing(storeFailure)
+    }
+
+    /// A report that could not be stored (or its state saved) marks the store failing; one that
+    /// was saved whole clears it. /healthz, /metrics and `crawler status` say so: they said
+    /// "store writable" on a full disk while every write failed.
+    func noteStoreHealth(_ report: FeedReport) {
+        guard report.deferral == nil else { return }
+        if let error = report.error, error.hasPrefix("store:") || error.contains("feed state not saved") {
+            storeFailure = (storeFailure?.since ?? WallClock.now(), "\(report.feed): \(error)")
+        } else if report.error == nil, report.new > 0 || storeFailure?.error.contains("feed state not saved") == true {
+            // A document stored mends a failure to store them; a state saved, one to save states.
+            storeFailure = nil
+        }
+        metrics?.setStoreFailing(storeFailure?.error)
+    }
+}
+
+extension DaemonRuntime {
+    func failing(_ failure: (since: Timestamp, error: String)?) -> DaemonRuntime {
+        var runtime = self
+        runtime.storeFailing = failure?.error
+        runtime.storeFailingSince = failure?.since
+        return runtime
     }
 }
 

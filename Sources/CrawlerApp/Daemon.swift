@@ -43,7 +43,9 @@ public final class Daemon {
     private(set) var configRefused: Timestamp?
     /// The configuration file's modification time when the running configuration was read.
     var configModified: Int64?
-    private let metrics: CrawlerMetrics?
+    /// Since when the store fails, and its last error (`noteStoreHealth`); nil while it works.
+    var storeFailure: (since: Timestamp, error: String)?
+    let metrics: CrawlerMetrics?
     private var publishedAt: Int64 = 0
     private let alerts: AlertNotifier
     /// Reports since the loop last handed them to `alerts` (a batch's store failure is one event).
@@ -173,6 +175,7 @@ public final class Daemon {
             standing[report.feed] = (report.state?.consecutiveErrors ?? 0, report.state?.gone ?? false)
         }
         metrics?.record(report)
+        noteStoreHealth(report)
         unalerted.append(report)
         totals.fetches += 1
         totals.new += report.new

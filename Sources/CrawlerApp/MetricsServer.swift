@@ -80,8 +80,11 @@ struct MetricsResponder: Sendable {
         case "/healthz":
             // A fleet node (no store folder) keeps documents in the database; its loop's liveness says it all.
             let writable = storeFolder.map(Self.isWritable) ?? true
-            let healthy = metrics.schedulerAlive && writable
-            let store = storeFolder == nil ? "in the shared database" : writable ? "writable" : "not writable"
+            // The folder's mode says little on a full disk: the writes that failed say it.
+            let failing = metrics.storeFailing
+            let healthy = metrics.schedulerAlive && writable && failing == nil
+            let store = failing.map { "failing (\($0))" }
+                ?? (storeFolder == nil ? "in the shared database" : writable ? "writable" : "not writable")
             let detail = "scheduler \(metrics.schedulerAlive ? "alive" : "stalled"), store \(store)\n"
             return Self.response(healthy ? "200 OK" : "503 Service Unavailable", "text/plain", detail)
         default:

@@ -116,7 +116,8 @@ struct StoreBatch {
         } catch {
             // The documents are safe; losing the state only costs an unconditional fetch next time.
             for index in reports.indices where reports[index].succeeded {
-                reports[index].status = .failed("documents stored, but feed state not saved: \(error)")
+                let stored = reports[index].new > 0 ? "documents stored, but " : ""
+                reports[index].status = .failed(stored + "feed state not saved: \(error)")
             }
         }
         return reports

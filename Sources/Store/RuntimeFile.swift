@@ -28,6 +28,10 @@ public struct DaemonRuntime: Sendable, Hashable {
     /// The modification time (nanoseconds since 1970) the configuration file had when the running
     /// configuration was read from it: a later one is an edit not applied yet.
     public var configModified: Int64?
+    /// The store's last failure while no write has worked since (a full disk, a read-only
+    /// remount), and when such failures began; nil while the store takes what it is given.
+    public var storeFailing: String?
+    public var storeFailingSince: Timestamp?
 
     public struct HostRow: Sendable, Hashable {
         public var host: String
@@ -71,6 +75,10 @@ public struct DaemonRuntime: Sendable, Hashable {
                      "lateness_samples \(latenessSamples)"]
         if let configRefused { lines.append("config_refused \(configRefused.secondsSince1970)") }
         if let configModified { lines.append("config_modified_ns \(configModified)") }
+        if let storeFailing, let storeFailingSince {
+            lines.append("store_failing_since \(storeFailingSince.secondsSince1970)")
+            lines.append("store_failing " + storeFailing.filter { $0 != "\n" && $0 != "\r" })
+        }
         lines += hosts.map { "host \($0.host) \($0.waiting) \($0.oldestMilliseconds) \($0.heldMilliseconds)" }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -78,7 +86,12 @@ public struct DaemonRuntime: Sendable, Hashable {
     init?(text: String) {
         var values: [String: Int64] = [:]
         var hosts: [HostRow] = []
+        var failing: String?
         for line in text.split(separator: "\n") {
+            if line.hasPrefix("store_failing ") {
+                failing = String(line.dropFirst("store_failing ".count))
+                continue
+            }
             let fields = line.split(separator: " ")
             // A daemon of the version before wrote no held time.
             if (4...5).contains(fields.count), fields[0] == "host", let waiting = Int(fields[2]), let oldest = Int64(fields[3]) {
@@ -98,6 +111,8 @@ public struct DaemonRuntime: Sendable, Hashable {
                   latenessP50: p50, latenessP99: p99, latenessSamples: samples, hosts: hosts)
         configRefused = values["config_refused"].map(Timestamp.init(secondsSince1970:))
         configModified = values["config_modified_ns"]
+        storeFailingSince = values["store_failing_since"].map(Timestamp.init(secondsSince1970:))
+        storeFailing = storeFailingSince == nil ? nil : failing
     }
 }
 

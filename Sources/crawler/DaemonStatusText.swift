@@ -25,6 +25,10 @@ enum DaemonStatusText {
             "lateness:  p50 \(seconds(runtime.latenessP50)), p99 \(seconds(runtime.latenessP99)) "
                 + "(due → started, last \(runtime.latenessSamples) fetches)",
         ]
+        if let failing = runtime.storeFailing, let since = runtime.storeFailingSince {
+            lines.append("store:     failing since \(since.rfc3339): nothing is stored or saved until it is mended "
+                         + "(a full disk, a read-only filesystem?); last: \(failing)")
+        }
         if let refused = runtime.configRefused {
             lines.append("config:    a reload refused the changed feeds.yaml at \(refused.rfc3339) (the config_reload line in the "
                          + "log says why); the daemon runs the configuration read before")

@@ -79,6 +79,7 @@ struct Status: ParsableCommand {
         let daemon = DaemonStatusText.running(storePath: path, now: now)
         // A daemon that refused a reload runs what feeds.yaml no longer says: a check must see it.
         let attention = rows.contains { $0.health.needsAttention } || storeProblem != nil || daemon?.configRefused != nil
+            || daemon?.storeFailing != nil
         if failing { rows = rows.filter { $0.health.needsAttention } }
         if json {
             printOutput(StatusJSON.render(rows, daemon: daemon, storeProblem: storeProblem))

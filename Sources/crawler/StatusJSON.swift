@@ -84,6 +84,7 @@ enum StatusJSON {
         var pid: Int, updated: String, feeds: Int, queueLength: Int, due: Int, submitted: Int
         var inFlight: Int, waiting: Int, latenessP50: Int, latenessP99: Int, latenessSamples: Int
         var configRefused: String?
+        var storeFailing: String?, storeFailingSince: String?
         var hostWaits: [HostWait]
 
         struct HostWait: Encodable {
@@ -104,6 +105,8 @@ enum StatusJSON {
             latenessP99 = Int(runtime.latenessP99)
             latenessSamples = runtime.latenessSamples
             configRefused = runtime.configRefused?.rfc3339
+            storeFailing = runtime.storeFailing
+            storeFailingSince = runtime.storeFailingSince?.rfc3339
             hostWaits = runtime.hosts.map {
                 HostWait(host: $0.host, waiting: $0.waiting, oldest: Int($0.oldestMilliseconds), held: Int($0.heldMilliseconds))
             }
@@ -114,6 +117,7 @@ enum StatusJSON {
             case queueLength = "queue_length", inFlight = "in_flight", latenessP50 = "lateness_p50_ms"
             case latenessP99 = "lateness_p99_ms", latenessSamples = "lateness_samples"
             case configRefused = "config_refused", hostWaits = "host_waits"
+            case storeFailing = "store_failing", storeFailingSince = "store_failing_since"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -130,6 +134,8 @@ enum StatusJSON {
             try container.encode(latenessP99, forKey: .latenessP99)
             try container.encode(latenessSamples, forKey: .latenessSamples)
             try container.encode(configRefused, forKey: .configRefused)  // null when no reload was refused
+            try container.encode(storeFailing, forKey: .storeFailing)  // null while the store works
+            try container.encode(storeFailingSince, forKey: .storeFailingSince)
             try container.encode(hostWaits, forKey: .hostWaits)
         }
     }

@@ -1,6 +1,7 @@
 import CrawlerTestKit
 import Foundation
 import Glibc
+import Synchronization
 import Testing
 
 /// The daemon's metrics endpoint under clients that hold connections open or send too much:
@@ -28,6 +29,50 @@ import Testing
         guard answer.closed, let status = answer.text.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
         else { return nil }
         return (status, Date().timeIntervalSince(start))
+    }
+
+    /// Round 47: on a full disk every store write failed and /healthz answered "200 OK ... store
+    /// writable" (the folder's mode was all it asked), and `status` showed nothing wrong. A store
+    /// that refuses writes is failing until a document is stored again: /healthz answers 503,
+    /// /metrics has `crawler_store_failing 1`, `status` says so and exits 1.
+    @Test func aStoreThatRefusesWritesIsUnhealthyUntilOneWorks() throws {
+        let polls = Atomic<Int>(0)
+        let server = try LoopbackHTTPServer { _ in
+            let poll = polls.add(1, ordering: .relaxed).newValue
+            return ServedResponse(text: AlertTests.rss(["story-\(poll)"]))
+        }
+        defer { server.stop() }
+        try folder.write("store: ./store\nhost_gap: 0s\ninterval: 10s\nfeeds:\n  - url: \(server.url("/f.xml"))\n    name: news\n",
+                         to: "feeds.yaml")
+        // The first document's link fails as on a read-only filesystem; the next poll's works.
+        let daemon = try DaemonProcess(arguments: ["run", "--startup-spread", "0s", "--metrics", "127.0.0.1:0"],
+                                       in: folder.path, environment: ["CRAWLER_FAULT": "link:EROFS:1"])
+        defer { _ = daemon.terminate() }
+        let port = try #require(daemon.waitFor { $0["event"] == "metrics" }.first?["port"].flatMap { Int($0) })
+        let failed = daemon.waitFor(timeout: 20) { $0["event"] == "fetch" && $0["error"]?.contains("Read-only file system") == true }
+        #expect(!failed.isEmpty, "\(daemon.logLines.suffix(5).map(\.fields))")
+        let health = ask(port, "GET /healthz")
+        #expect(health.hasPrefix("HTTP/1.1 503 ") && health.contains("store failing (news: store:"), "\(health)")
+        #expect(ask(port, "GET /metrics").contains("crawler_store_failing 1"))
+        var status = CrawlerProcess.Run(status: 0, stdout: "", stderr: "")
+        for _ in 0..<30 {
+            status = try CrawlerProcess.run(["status"], in: folder.path)
+            if status.stdout.contains("store:     failing since") { break }
+            usleep(200_000)
+        }
+        #expect(status.status == 1 && status.stdout.contains("Read-only file system"), "\(status.stdout)")
+        // The next poll (after the interval or its back-off) stores its document: healthy again.
+        let stored = daemon.waitFor(timeout: 40) { $0["event"] == "fetch" && $0["new"] == "1" }
+        #expect(!stored.isEmpty)
+        #expect(ask(port, "GET /healthz").hasPrefix("HTTP/1.1 200 "))
+        #expect(ask(port, "GET /metrics").contains("crawler_store_failing 0"))
+    }
+
+    /// One request, its whole answer.
+    private func ask(_ port: Int, _ line: String) -> String {
+        guard let client = RawClient(port: port) else { return "" }
+        client.send(Array("\(line) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
+        return client.receive(timeout: 10).text
     }
 
     @Test func silentClientsNeitherDelayAScrapeNorTheCrawl() throws {
