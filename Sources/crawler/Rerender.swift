@@ -55,7 +55,7 @@ extension StoreCommand {
                 throw ExitStatus.configError
             }
             if store.recovery.finishedRewrites > 0 {
-                printOutput("recovered after an unclean stop: finished \(store.recovery.finishedRewrites) rewrites")
+                printOutput("recovered after an unclean stop or a write the disk refused: finished \(store.recovery.finishedRewrites) rewrites")
             }
             let report = try withProgress {
                 try StoreRerender(config: settings, store: store, feed: feed, dryRun: dryRun).run(progress: $0)

@@ -161,7 +161,7 @@ extension StoreCommand {
                                 + "were not checked")
                 } else {
                     // A crawler stopped mid-batch: not damage, but not a store to call clean either.
-                    problems.append("\(root): \(report.unsettled) documents of a batch or rewrite cut short (a kill, a power cut) "
+                    problems.append("\(root): \(report.unsettled) documents of a batch or rewrite cut short (a kill, a power cut, or a write the disk refused) "
                                     + "were not checked; the next `crawler once` or `run` (or `crawler store rerender --dry-run`) "
                                     + "settles them; run verify again then")
                 }
