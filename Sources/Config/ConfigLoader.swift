@@ -17,7 +17,7 @@ public enum ConfigLoader {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
             throw ConfigError(file: path, line: 0, key: "",
-                              message: "no such file; write one (see feeds.yaml in the README) or pass --config PATH")
+                              message: "no such file; `crawler init` writes a starter one (see feeds.yaml in the README), or pass --config PATH")
         }
         guard !isFolder.boolValue else {
             throw ConfigError(file: path, line: 0, key: "", message: "is a folder; pass the feeds.yaml inside it with --config PATH")

@@ -14,7 +14,9 @@ struct Add: AsyncParsableCommand {
             (of the first ten the page lists). \
             The feed is fetched and parsed before anything is written. A feed the page links to must be \
             http:// or https://, and neither it nor a redirect may lead to a loopback or private address \
-            unless --allow-private-networks is given (or allow_private_networks: true is set in the file).
+            unless --allow-private-networks is given (or allow_private_networks: true is set in the file); \
+            the address and port of the URL you give are trusted, so a link back to them (under any name \
+            that resolves there, localhost included) is allowed.
             """
     )
 

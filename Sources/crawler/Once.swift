@@ -173,7 +173,9 @@ struct Once: AsyncParsableCommand {
         for wanted in feed {
             // A URL may be given in any spelling of it (HTTP://Example.org:80/feed#top).
             let key = URLIdentity.key(wanted)
-            let named = { (candidate: FeedConfig) in candidate.name == wanted || URLIdentity.key(candidate.url) == key }
+            // A name in other capitals is the same name, as feeds.yaml reads names.
+            let name = FeedNames.key(wanted)
+            let named = { (candidate: FeedConfig) in FeedNames.key(candidate.name) == name || URLIdentity.key(candidate.url) == key }
             if let match = feeds.first(where: named) {
                 if !chosen.contains(match) { chosen.append(match) }
             } else if let off = disabled.first(where: named) {
@@ -182,7 +184,7 @@ struct Once: AsyncParsableCommand {
             } else {
                 // A guess, and the names only when they are few: a thousand feeds made a wall of text.
                 let names = feeds.map(\.name)
-                let guess = NameSuggestion.closest(to: wanted, among: names).map { "; did you mean '\($0)'?" } ?? ""
+                let guess = NameSuggestion.closest(to: wanted, among: names).map { " (did you mean '\($0)'?)" } ?? ""
                 let list = names.count <= 10 ? "; feeds: " + names.joined(separator: ", ") : " (`crawler list` shows all \(names.count))"
                 printError("crawler: no feed named or at '\(wanted)' in \(config)\(guess)\(list)")
                 throw ExitStatus.configError

@@ -106,6 +106,11 @@ struct Parse: AsyncParsableCommand {
                 throw ExitCode.failure
             }
         }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: source, isDirectory: &isFolder), isFolder.boolValue {
+            printError("crawler: \(source) is a folder, not a feed file")
+            throw ExitCode.failure
+        }
         guard let data = FileManager.default.contents(atPath: source) else {
             printError("crawler: cannot read \(source): \(String(cString: strerror(errno)))")
             throw ExitCode.failure

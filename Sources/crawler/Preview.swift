@@ -35,7 +35,11 @@ struct Preview: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try ConfigFile.load(config).config
-        guard var chosen = (settings.feeds + settings.disabledFeeds).first(where: { $0.name == feed || $0.url == feed }) else {
+        // By name in any capitals (as feeds.yaml reads names), or by URL in any spelling of it.
+        let named = { (candidate: FeedConfig) in
+            FeedNames.key(candidate.name) == FeedNames.key(feed) || URLIdentity.key(candidate.url) == URLIdentity.key(feed)
+        }
+        guard var chosen = (settings.feeds + settings.disabledFeeds).first(where: named) else {
             printError("crawler: no feed named '\(feed)' in \(config)"
                        + (NameSuggestion.closest(to: feed, among: settings.feeds.map(\.name)).map { "; did you mean '\($0)'?" } ?? "")
                        + " (see `crawler list`)")

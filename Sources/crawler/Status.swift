@@ -41,7 +41,16 @@ struct Status: ParsableCommand {
                 printError("crawler: \(error); listing the feeds as the store holds them")
             }
         } else if FileManager.default.fileExists(atPath: location.config) || location.store == nil {
-            settings = try location.settings()
+            do {
+                settings = try location.settings(reportingErrors: false)
+            } catch {
+                // An edit with a mistake, which a running daemon refused: the check is wanted most then.
+                let hint = FileManager.default.fileExists(atPath: location.config)
+                    ? "; a running daemon keeps the configuration it read before: `crawler status --store DIR` (DIR: "
+                        + "its store) shows its feeds and says whether it refused this edit" : ""
+                printError("crawler: \(error)" + hint)
+                throw ExitStatus.configError
+            }
         }
         var states: [FeedState] = []
         var storeProblem: String?

@@ -67,6 +67,14 @@ import Testing
         // Round 45: a name in other capitals, which feeds.yaml takes for the same name, was "no feed named".
         let explain = try crawler(["explain", "GOOD"])
         #expect(explain.status == 0 && explain.stdout.contains("feed:        good"), "\(explain.stdout)\(explain.stderr)")
+        // Round 48: and once --feed and preview did not take it.
+        let one = try crawler(["once", "--feed", "GOOD"])
+        #expect(one.status == 0 && one.stdout.contains("total: 1 feed"), "\(one.stdout)\(one.stderr)")
+        let preview = try crawler(["preview", "Good"])
+        #expect(preview.status == 0, "\(preview.stderr)")
+        // A folder given to parse said "cannot read /etc: Success".
+        let folderParsed = try crawler(["parse", folder.path])
+        #expect(folderParsed.status == 1 && folderParsed.stderr.contains("is a folder, not a feed file"), "\(folderParsed.stderr)")
         let healthy = try crawler(["status", "--json"])
         let fine = try #require(try JSONSerialization.jsonObject(with: Data(healthy.stdout.utf8)) as? [String: Any])
         #expect(fine["store_problem"] is NSNull)
