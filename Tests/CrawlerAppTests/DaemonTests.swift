@@ -196,6 +196,9 @@ import Testing
         let check = try CrawlerProcess.run(["status", "--failing", "--store", folder.file("store"), "--config",
                                             folder.file("none.yaml")], in: folder.path)
         #expect(check.status == 1, "\(check.stdout)")
+        // Round 48: by the broken file, status said only its error: it now says how to see the daemon's store.
+        let byFile = try CrawlerProcess.run(["status"], in: folder.path)
+        #expect(byFile.status == 2 && byFile.stderr.contains("`crawler status --store DIR`"), "\(byFile.stderr)")
 
         try folder.write(config([("a", server.url("/feed/0.xml")), ("b", server.url("/feed/1.xml"))], interval: "1h"),
                          to: "feeds.yaml")
