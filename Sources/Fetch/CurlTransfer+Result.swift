@@ -99,6 +99,12 @@ extension CurlTransfer {
                 + "\(allRedirects.count) redirect\(allRedirects.count == 1 ? "" : "s") included"
         } else if code == CURLE_TOO_MANY_REDIRECTS, !allRedirects.isEmpty {
             message = RedirectText.tooMany(allRedirects, limit: maxRedirects)
+        } else if code == CURLE_UNSUPPORTED_PROTOCOL, message.hasPrefix("Protocol \""),
+                  request.url.lowercased().hasPrefix("http") {
+            // A redirect to file:, ftp:...: refused on purpose, which libcurl's words hid
+            // ("not supported or disabled in libcurl" read as a broken install).
+            let scheme = message.dropFirst("Protocol \"".count).prefix { $0 != "\"" }
+            message = "a redirect to a \(scheme): URL is refused: only http:// and https:// are followed"
         } else if let encoding = undecodable(code, message) {
             message = encoding
         } else if message.contains("HTTP/0.9") {

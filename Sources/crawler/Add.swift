@@ -66,9 +66,11 @@ struct Add: AsyncParsableCommand {
         var entry = FeedConfig(name: chosenName, url: feedURL, categories: categories)
         // The file's own global setting already covers it; the flag is for this feed alone.
         entry.allowPrivateNetworks = allowPrivateNetworks && !configFile.config.allowPrivateNetworks
-        try configFile.append([entry], comment: "Added by crawler add", dryRun: dryRun)
+        let added = try configFile.append([entry], comment: "Added by crawler add", dryRun: dryRun)
         printOutput("\(dryRun ? "would add" : "added") \(TerminalText.oneLine(chosenName))  \(TerminalText.oneLine(feedURL))  "
                     + "(\(feed.kind.rawValue), \"\(TerminalText.oneLine(feed.title))\", \(counted(feed.items.count, "item")))")
+        // The entry as it would be written (the README promised it; only the name and URL were shown).
+        if dryRun { printOutput(TerminalText.escapingControls(added.trimmingCharacters(in: .newlines))) }
     }
 
     /// The feed at `url`, or the first feed the page at `url` advertises that parses. The page's

@@ -28,13 +28,17 @@ struct ConfigFile {
 
     /// Appends `feeds` (already checked for duplicates) and writes the file whole again.
     /// `dryRun`: the edit is made and checked as for real, and not written.
-    func append(_ feeds: [FeedConfig], disabled: Set<String> = [], comment: String, dryRun: Bool = false) throws {
+    /// Returns the lines added (as the file would have them), for a dry run to show.
+    @discardableResult
+    func append(_ feeds: [FeedConfig], disabled: Set<String> = [], comment: String, dryRun: Bool = false) throws -> String {
         let editor = FeedsFileEditor(parser: ConfigParser(fileName: path, baseDirectory: ConfigLoader.folder(of: path)))
         do {
             let updated = try editor.appending(feeds, disabled: disabled, to: text, comment: comment)
-            if dryRun { return }
+            let added = updated.hasPrefix(text) ? String(updated.dropFirst(text.count)) : updated
+            if dryRun { return added }
             try FileReplacement.replace(path, expecting: bytes,
                                         with: (hasByteOrderMark ? Self.byteOrderMark : []) + Array(updated.utf8))
+            return added
         } catch let failure as FeedsFileEditor.Failure {
             printError("crawler: \(failure)")
             throw ExitStatus.configError

@@ -72,6 +72,27 @@ import Testing
         #expect(folder.documents().values.contains { $0.contains("h") })
     }
 
+    /// Round 48: a redirect to file: failed with libcurl's "Protocol "file" not supported or
+    /// disabled in libcurl", which read as a broken install. It says the redirect is refused.
+    @Test func aRedirectToAFileURLIsSaidToBeRefused() throws {
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/to-file" ? .redirect(302, to: "file:///etc/passwd") : ServedResponse(text: AlertTests.rss(["h"]))
+        }
+        try folder.write("""
+            store: ./store
+            feeds:
+              - url: \(server.url("/to-file"))
+                name: tofile
+              - url: \(server.url("/healthy"))
+                name: healthy
+            """, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stdout.contains("a redirect to a file: URL is refused: only http:// and https:// are followed"), "\(run.stdout)")
+        #expect(!run.stderr.contains("/etc/passwd") || !run.stderr.contains("root:"))
+        #expect(folder.documents().values.contains { $0.contains("h") })
+    }
+
     /// Round 38: a body gzipped twice read "unreadable document: no XML element found", and a
     /// server that said gzip and sent plain text got libcurl's "Error while processing content
     /// unencoding: incorrect header check". Each now says what the server did.
