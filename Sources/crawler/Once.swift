@@ -184,8 +184,8 @@ struct Once: AsyncParsableCommand {
             } else {
                 // A guess, and the names only when they are few: a thousand feeds made a wall of text.
                 let names = feeds.map(\.name)
-                let guess = NameSuggestion.closest(to: wanted, among: names).map { " (did you mean '\($0)'?)" } ?? ""
-                let list = names.count <= 10 ? "; feeds: " + names.joined(separator: ", ") : " (`crawler list` shows all \(names.count))"
+                let guess = NameSuggestion.closest(to: wanted, among: names).map { "; did you mean '\($0)'?" } ?? ""
+                let list = names.count <= 10 ? " (feeds: " + names.joined(separator: ", ") + ")" : " (`crawler list` shows all \(names.count))"
                 printError("crawler: no feed named or at '\(wanted)' in \(config)\(guess)\(list)")
                 throw ExitStatus.configError
             }

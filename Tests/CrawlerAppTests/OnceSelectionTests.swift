@@ -40,7 +40,7 @@ import Testing
         #expect(byURL.stdout.contains("ok    c  200"), "\(byURL.stderr)")
         let unknown = try crawler(["once", "--feed", "a", "--feed", "nosuch"])
         #expect(unknown.status == 2)
-        #expect(unknown.stderr.contains("crawler: no feed named or at 'nosuch' in feeds.yaml; feeds: a, b, c"))
+        #expect(unknown.stderr.contains("crawler: no feed named or at 'nosuch' in feeds.yaml (feeds: a, b, c)"))
     }
 
     /// A feed its host held back (two other feeds of the host answered 429) never heard from its
