@@ -303,8 +303,8 @@ final class FeedProcessor {
     }
 }
 
-enum HTTPStatusText {
-    static func reason(_ status: Int) -> String {
+public enum HTTPStatusText {
+    public static func reason(_ status: Int) -> String {
         switch status {
         case 400: return "Bad Request"
         case 401: return "Unauthorized"

@@ -115,7 +115,8 @@ struct ProbeVerdict {
         case .failure(let reason):
             return ProbeVerdict(ok: false, text: reason)
         case .success(let response) where !(200..<300).contains(response.status):
-            return ProbeVerdict(ok: false, text: "HTTP \(response.status)")
+            // Worded as a crawl's line words it (round 48: "HTTP 429" here, "HTTP 429 Too Many Requests" there).
+            return ProbeVerdict(ok: false, text: "HTTP \(response.status) \(HTTPStatusText.reason(response.status))")
         case .success(let response):
             let moved = response.finalURL != feed.url ? "; redirects to \(response.finalURL)" : ""
             do {

@@ -265,7 +265,7 @@ import Testing
         #expect(run.status == 1)
         #expect(run.stdout.contains("ok    good  rss2, 0 items"))
         #expect(run.stdout.contains("FAIL  page  not a feed") && run.stdout.contains("links to the feed \(server.url("/feed.xml"))"))
-        #expect(run.stdout.contains("FAIL  missing  HTTP 404"))
+        #expect(run.stdout.contains("FAIL  missing  HTTP 404 Not Found"))
         #expect(folder.files(under: "store").isEmpty)
     }
 
