@@ -29,8 +29,14 @@ struct Parse: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the documents that would be stored, in the output profile of --config.")
     var render = false
 
-    @Option(name: .shortAndLong, help: "The configuration whose output profile --render uses, and whose transfer settings (timeouts, proxy, max_body_size, user agent) a URL is fetched with, if the file exists.")
-    var config: String = "feeds.yaml"
+    @Option(name: .shortAndLong, help: "The configuration whose output profile --render uses, and whose transfer settings (timeouts, proxy, max_body_size, user agent) a URL is fetched with. Without it, feeds.yaml if there is one.")
+    var config: String?
+
+    /// The configuration in effect: the one named, or feeds.yaml when that exists.
+    private var configPath: String? {
+        let path = config ?? "feeds.yaml"
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
 
     @Flag(name: .long, help: "Let redirects and host names lead to loopback and private addresses.")
     var allowPrivateNetworks = false
@@ -40,6 +46,10 @@ struct Parse: AsyncParsableCommand {
     var bench: Int?
 
     func run() async throws {
+        if let config, configPath == nil {
+            printError("crawler: \(config): no such file (named by --config)")
+            throw ExitCode(2)
+        }
         let (bytes, url, charset) = try await load()
         if let bench {
             printOutput(ParseBenchmark.run(bytes, url: url, charset: charset, times: max(bench, 1),
@@ -70,8 +80,8 @@ struct Parse: AsyncParsableCommand {
     /// Each document as the store would write it, separated by a line naming its identity.
     private func printDocuments(_ feed: Feed, url: String) throws {
         let settings: CrawlerConfig
-        if FileManager.default.fileExists(atPath: config) {
-            do { settings = try ConfigLoader.load(path: config) } catch {
+        if let configPath {
+            do { settings = try ConfigLoader.load(path: configPath) } catch {
                 printError("crawler: \(error)")
                 throw ExitCode(2)
             }
@@ -98,7 +108,7 @@ struct Parse: AsyncParsableCommand {
         if source.hasPrefix("http://") || source.hasPrefix("https://") {
             let access = NetworkAccess.operatorURL(source, allowsPrivateNetworks: allowPrivateNetworks,
                                                    hint: SingleFetch.commandLineHint)
-            let settings = FileManager.default.fileExists(atPath: config) ? try ConfigFile.load(config).config : nil
+            let settings = try configPath.map { try ConfigFile.load($0).config }
             switch await SingleFetch.get(source, config: settings, access: access) {
             case .success(let response): return (response.body, response.finalURL, response.charset)
             case .failure(let reason):

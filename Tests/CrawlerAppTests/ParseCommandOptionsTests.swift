@@ -51,6 +51,19 @@ import Testing
         #expect(firstTitle(try json(run)) == "Crème brûlée")
     }
 
+    @Test func aConfigNamedOnTheCommandLineMustExist() throws {
+        // Without --config, a missing feeds.yaml means the defaults; a file named by hand that is
+        // not there is a typo, and rendering with the defaults instead would mislead.
+        try folder.write(Self.utf8Feed, to: "feed.xml")
+        let named = try CrawlerProcess.run(["parse", "feed.xml", "--render", "--config", "mine.yaml"], in: folder.path)
+        #expect(named.status == 2, "\(named.stdout)")
+        #expect(named.stderr.contains("mine.yaml"), "\(named.stderr)")
+        #expect(named.stdout.isEmpty)
+        let plain = try CrawlerProcess.run(["parse", "feed.xml", "--render"], in: folder.path)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(plain.stdout.contains("title: 'Crème brûlée'"))
+    }
+
     @Test func renderPrintsTheDocumentThatWouldBeStored() throws {
         try folder.write(Self.utf8Feed, to: "feed.xml")
         try folder.write("store: ./out\nfeeds: []\n", to: "feeds.yaml")
