@@ -74,6 +74,7 @@ public struct Pipeline {
         requests.reserveCapacity(feeds.count)
         for feed in feeds {
             let state = state(feed.name)
+            if let state, !state.belongs(to: feed.url) { logURLChange(feed, from: state.url) }
             switch FetchPlan.plan(feed, state: state, config: config, now: now) {
             case .skip(let reason):
                 logger.info("skip", metadata: ["feed": "\(feed.name)", "reason": "\(reason)"])
@@ -95,6 +96,16 @@ public struct Pipeline {
             default: return first.offset < second.offset
             }
         }.map(\.element.request)
+    }
+
+    /// A feed whose `url:` changed starts afresh there (validators, back-off, schedule) but keeps
+    /// its name's documents, which its `keep:` goes on to count: said once, at the first pass at
+    /// the new address (the state then saved is the new URL's).
+    private func logURLChange(_ feed: FeedConfig, from old: String) {
+        logger.info("url_changed", metadata: [
+            "feed": "\(feed.name)", "from": "\(old)", "to": "\(URLUserInfo.removed(from: feed.url))",
+            "reason": "its url: changed in the configuration; it starts afresh there and keeps the documents stored under its name",
+        ])
     }
 
     /// States read one by one, when reading them at once failed: one unreadable state costs one feed.

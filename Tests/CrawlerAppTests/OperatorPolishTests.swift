@@ -36,6 +36,28 @@ import Testing
         text.split(separator: "\n").map(String.init).first { $0.hasPrefix(feed + " ") }
     }
 
+    /// Round 45: a feed whose `url:` was changed to another site kept its name's history (as the
+    /// README says) and its `keep:` went on to trim the old site's posts, with no line saying the
+    /// address had changed. The first pass at the new address says so, once.
+    @Test func aChangedURLIsLoggedOnce() throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let other = try Self.server()
+        defer { other.stop() }
+        try folder.write(config([("good", server.url("/a.xml"))]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        try folder.write(config([("good", other.url("/b.xml"))]), to: "feeds.yaml")
+        let moved = try crawler(["once"])
+        #expect(moved.status == 0, "\(moved.stderr)")
+        let lines = moved.stderr.split(separator: "\n").filter { $0.contains("event=url_changed") }
+        #expect(lines.count == 1, "\(moved.stderr)")
+        let line = String(lines.first ?? "")
+        #expect(line.contains("feed=good") && line.contains("level=info"), "\(line)")
+        #expect(line.contains("from=\(server.url("/a.xml"))") && line.contains("to=\(other.url("/b.xml"))"), "\(line)")
+        let again = try crawler(["once", "--force"])
+        #expect(!again.stderr.contains("url_changed"), "\(again.stderr)")
+    }
+
     /// Round 44: with `output:` changed and no rerender run (or one cut short), `once` and `run`
     /// refuse the store, while `status` showed every feed healthy and `status --failing`, the
     /// monitoring check, said "no failing feeds" with exit 0.
