@@ -8,6 +8,10 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Dotted key path, e.g. `feeds[3].interval`; empty for file-level problems.
     public var key: String
     public var message: String
+    /// The problems of later feed entries, so that one run names every broken entry.
+    public var further: [ConfigError] = []
+    /// How many of `further` the description lists; the rest are counted.
+    static let listed = 10
 
     public init(file: String, line: Int, key: String, message: String) {
         self.file = file
@@ -16,7 +20,17 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// One line per problem, the first as before (callers put `crawler: ` ahead of it).
     public var description: String {
+        var lines = [located]
+        lines += further.prefix(Self.listed).map(\.located)
+        if further.count > Self.listed {
+            lines.append("and \(further.count - Self.listed) more problems in \(file)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private var located: String {
         let place = line > 0 ? "\(file):\(line)" : file
         return key.isEmpty ? "\(place): \(message)" : "\(place): \(key): \(message)"
     }

@@ -116,19 +116,29 @@ public struct ConfigParser: Sendable {
         feeds.reserveCapacity(sequence.count)
         seenNames.reserveCapacity(sequence.count)
         seenURLs.reserveCapacity(sequence.count)
+        // Each entry's problem is kept and the next entry read: one run names them all.
+        var problems: [ConfigError] = []
         for (index, entry) in sequence.enumerated() {
-            let (feed, enabled) = try parseFeed(entry, index: index, defaults: defaults, bounds: bounds)
+            let feed: FeedConfig, enabled: Bool
+            do { (feed, enabled) = try parseFeed(entry, index: index, defaults: defaults, bounds: bounds) } catch {
+                problems.append(error)
+                continue
+            }
             let identity = URLIdentity.key(feed.url)
-            if let first = seenURLs[identity] {
-                throw error(at: entry, key: "feeds[\(index)].url", "duplicate of the feed on line \(first): \(feed.url)")
-            }
             let nameKey = FeedNames.key(feed.name)
-            if let first = seenNames[nameKey] {
-                throw duplicateName(feed, of: first, at: entry, index: index)
+            if let first = seenURLs[identity] {
+                problems.append(error(at: entry, key: "feeds[\(index)].url", "duplicate of the feed on line \(first): \(feed.url)"))
+            } else if let first = seenNames[nameKey] {
+                problems.append(duplicateName(feed, of: first, at: entry, index: index))
+            } else {
+                seenURLs[identity] = feed.line
+                seenNames[nameKey] = (feed.line, feed.name)
+                feeds.append((feed, enabled))
             }
-            seenURLs[identity] = feed.line
-            seenNames[nameKey] = (feed.line, feed.name)
-            feeds.append((feed, enabled))
+        }
+        if var first = problems.first {
+            first.further = Array(problems.dropFirst())
+            throw first
         }
         return feeds
     }

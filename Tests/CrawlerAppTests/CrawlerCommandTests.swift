@@ -21,6 +21,48 @@ import Testing
         #expect(folder.files(under: "store").isEmpty)
     }
 
+    /// Round 48: only the first mistake in feeds.yaml was named, so a file with three took three
+    /// runs to mend. Every feed entry's problem is named, each with its line, and nothing runs.
+    @Test func everyBrokenFeedEntryIsNamedAtOnce() throws {
+        try folder.write("""
+            store: ./store
+            feeds:
+              - url: http://127.0.0.1:1/ok.xml
+                name: ok
+              - url: ftp://x/feed
+                name: bad1
+              - url: http://127.0.0.1:1/two.xml
+                interval: 5 parsecs
+              - url: http://127.0.0.1:1/three.xml
+                name: ok
+              - url: http://127.0.0.1:1/four.xml
+                name: fine
+
+            """, to: "feeds.yaml")
+        for command in [["check"], ["once"], ["list"]] {
+            let run = try crawler(command)
+            #expect(run.status == 2, "\(command) \(run.stdout)")
+            let text = run.stderr
+            #expect(text.contains("crawler: feeds.yaml:5: feeds[1].url: 'ftp://x/feed'"), "\(command) \(text)")
+            #expect(text.contains("\nfeeds.yaml:8: feeds[2].interval: '5 parsecs' is not a duration"), "\(command) \(text)")
+            #expect(text.contains("\nfeeds.yaml:9: feeds[3].name: name 'ok' is already used by the feed on line 3"),
+                    "\(command) \(text)")
+            #expect(!text.contains("feeds[4]"), "\(command) \(text)")
+        }
+        #expect(folder.files(under: "store").isEmpty)
+    }
+
+    /// Past ten, the rest are counted, not listed: a pasted list of 500 bad lines stays readable.
+    @Test func manyBrokenFeedEntriesAreCounted() throws {
+        let entries = (0..<25).map { "  - url: gopher://x/\($0)\n" }.joined()
+        try folder.write("feeds:\n" + entries, to: "feeds.yaml")
+        let run = try crawler(["check"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("feeds.yaml:12: feeds[10].url"), "\(run.stderr)")
+        #expect(!run.stderr.contains("feeds[11].url"), "\(run.stderr)")
+        #expect(run.stderr.contains("and 14 more problems in feeds.yaml"), "\(run.stderr)")
+    }
+
     @Test func onceExits1WhenAFeedFailsAndStillStoresTheOthers() throws {
         let golden = try GoldenDocument.all()
         let server = try LoopbackHTTPServer { request in
