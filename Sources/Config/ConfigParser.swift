@@ -292,14 +292,35 @@ public struct ConfigParser: Sendable {
         error(line: node.mark?.line ?? 0, key: key, message)
     }
 
+    /// Where a duplicated block-style key comes again: Yams marks only its first. The next line
+    /// holding `key:` at the first one's column, before the mapping ends (a line indented less).
+    static func lineOfSecond(_ key: String, after first: Mark, in text: String) -> Int? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard first.line >= 1, first.column >= 1, !key.isEmpty, first.line < lines.count else { return nil }
+        for index in first.line..<lines.count {
+            let line = lines[index].utf8
+            let indent = line.prefix { $0 == UInt8(ascii: " ") }.count
+            let rest = line.dropFirst(indent)
+            if rest.isEmpty || rest.first == UInt8(ascii: "#") || rest.first == UInt8(ascii: "\r") { continue }
+            if indent < first.column - 1 { return nil }
+            guard indent == first.column - 1, rest.starts(with: key.utf8) else { continue }
+            let after = rest.dropFirst(key.utf8.count).drop { $0 == UInt8(ascii: " ") }
+            if after.first == UInt8(ascii: ":") { return index + 1 }
+        }
+        return nil
+    }
+
     private func yamlSyntaxError(_ problem: YamlError) -> ConfigError {
         switch problem {
         case let .scanner(_, message, mark, _), let .parser(_, message, mark, _), let .composer(_, message, mark, _):
             return error(line: mark.line, key: "", "YAML syntax: \(message) (column \(mark.column))")
         case let .duplicatedKeysInMapping(duplicates, context):
-            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            return error(line: context.mark.line, key: duplicates.first ?? "",
-                         "given more than once in one mapping (\(keys)); keep one")
+            let key = duplicates.first ?? ""
+            let keys = duplicates.count > 1 ? duplicates.map { "'\($0)'" }.joined(separator: ", ") + "; " : ""
+            let again = Self.lineOfSecond(key, after: context.mark, in: context.text).map { "again on line \($0)" }
+            let detail = keys + (again ?? "")
+            return error(line: context.mark.line, key: key,
+                         "given more than once in one mapping" + (detail.isEmpty ? "" : " (\(detail))") + "; keep one")
         default:
             return error(line: 0, key: "", "YAML syntax: \(problem)")
         }

@@ -190,7 +190,7 @@ import Testing
 
     @Test func aKeyGivenTwiceIsNamedWithItsLine() throws {
         try refused("feeds:\n  - url: SERVER/healthy\n    name: a\n    name: b\n",
-                    with: "feeds.yaml:3: name: given more than once in one mapping ('name'); keep one")
+                    with: "feeds.yaml:3: name: given more than once in one mapping (again on line 4); keep one")
     }
 
     @Test func aConfigurationThatIsAFolderIsSaidToBeOne() throws {
