@@ -312,8 +312,11 @@ public struct ConfigParser: Sendable {
 
     private func yamlSyntaxError(_ problem: YamlError) -> ConfigError {
         switch problem {
-        case let .scanner(_, message, mark, _), let .parser(_, message, mark, _), let .composer(_, message, mark, _):
-            return error(line: mark.line, key: "", "YAML syntax: \(message) (column \(mark.column))")
+        case let .scanner(context, message, mark, _), let .parser(context, message, mark, _),
+             let .composer(context, message, mark, _):
+            let opened = context.flatMap { YAMLSyntaxAdvice.opened($0.text, line: $0.mark.line, problemLine: mark.line) }
+            let advice = [opened, YAMLSyntaxAdvice.hint(for: message)].compactMap { $0 }.map { "; " + $0 }.joined()
+            return error(line: mark.line, key: "", "YAML syntax: \(message) (column \(mark.column))" + advice)
         case let .duplicatedKeysInMapping(duplicates, context):
             let key = duplicates.first ?? ""
             let keys = duplicates.count > 1 ? duplicates.map { "'\($0)'" }.joined(separator: ", ") + "; " : ""

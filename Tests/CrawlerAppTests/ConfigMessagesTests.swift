@@ -188,6 +188,26 @@ import Testing
                         + "8 KB (nginx, Apache), so the feed could never be fetched")
     }
 
+    /// Round 48: libyaml's words name its own state ("did not find expected '-' indicator"), and
+    /// an unclosed quote was reported at the file's last line. Each message now says the likely
+    /// edit, and where the quote opened.
+    @Test(arguments: [
+        ("feeds:\n  - url: SERVER/healthy\n\tname: a\n",
+         "feeds.yaml:3: YAML syntax: found a tab character that violates indentation (column 1); indent with spaces"),
+        ("feeds:\n  - url: SERVER/healthy\n     name: a\n",
+         "feeds.yaml:3: YAML syntax: mapping values are not allowed in this context (column 10); this line is indented more"),
+        ("feeds:\n  - url: SERVER/healthy\n  name: a\n",
+         "feeds.yaml:3: YAML syntax: did not find expected '-' indicator (column 3); this line's indentation does not match"),
+        ("feeds:\n  - url: SERVER/healthy\n    categories: \"news\n  - url: SERVER/other\n",
+         "feeds.yaml:5: YAML syntax: found unexpected end of stream (column 1); a quote opened on line 3 is not closed"),
+    ])
+    func aYAMLSyntaxErrorSaysWhatEditCausedIt(_ text: String, _ expected: String) throws {
+        try folder.write(text.replacingOccurrences(of: "SERVER", with: "http://127.0.0.1:1"), to: "feeds.yaml")
+        let run = try crawler(["check"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("crawler: " + expected), "\(run.stderr)")
+    }
+
     @Test func aKeyGivenTwiceIsNamedWithItsLine() throws {
         try refused("feeds:\n  - url: SERVER/healthy\n    name: a\n    name: b\n",
                     with: "feeds.yaml:3: name: given more than once in one mapping (again on line 4); keep one")
