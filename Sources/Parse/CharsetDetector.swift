@@ -96,7 +96,9 @@ enum CharsetDetector {
                         damageJudged: true)
         }
         let guess = UniversalDetector.guess(bytes, language: UniversalDetector.languageHint(in: bytes))
-        return Plan(encoding: guess, claimsUTF8: false, reason: labels.reason("detected", for: guess))
+        // No label read the bytes: the guess is all there is, and read in it by libxml2 the
+        // document would stop at the first byte it leaves undefined (0x81 in windows-1252).
+        return Plan(encoding: guess, claimsUTF8: false, reason: labels.reason("detected", for: guess), damageJudged: true)
     }
 
     /// A document in a legacy encoding, converted to UTF-8 here when every byte reads, with the
@@ -229,7 +231,7 @@ enum CharsetDetector {
         }
         let guess = UniversalDetector.guess(bytes, language: UniversalDetector.languageHint(in: bytes))
         return Plan(encoding: guess, claimsUTF8: false,
-                    reason: Labels(bytes: bytes, httpCharset: httpCharset).reason("detected", for: guess))
+                    reason: Labels(bytes: bytes, httpCharset: httpCharset).reason("detected", for: guess), damageJudged: true)
     }
 
     /// UTF-16 or UTF-32, from the byte order mark or the NULs around the first `<`: the iconv name,

@@ -47,9 +47,7 @@ public enum FeedParser {
         let plan = CharsetDetector.readingAsUTF8(decided, bytes: bytes)
         let input = plan.bytes ?? bytes
         if plan.bytes != nil, !plan.claimsUTF8 { notes.recovered = "invalid UTF-8 bytes replaced" }
-        if plan.replaced > 0, let label = decided.encoding {
-            notes.recovered = "\(plan.replaced) byte\(plan.replaced == 1 ? "" : "s") that \(plan.replaced == 1 ? "is" : "are") no \(label) replaced"
-        }
+        if let replaced = replacedNote(plan, label: decided.encoding) { notes.recovered = replaced }
         let repaired = EntityRepair.repair(input) ?? input
         if let reason = limits.stopReason() { throw .cut(reason) }
         let whole = try guardMarkup(repaired, limits: limits)
@@ -69,8 +67,18 @@ public enum FeedParser {
         let checked = CharsetDetector.checkingUTF8(repaired, encoding: plan.encoding, httpCharset: httpCharset)
         notes.note(checked)
         if checked.bytes != nil { notes.recovered = "invalid UTF-8 bytes replaced" }
-        return try parseXML(checked.bytes ?? repaired, url: url, encoding: checked.encoding, limits: limits, notes: notes,
+        // The detector's guess, converted here: read in it by libxml2, the document would stop at
+        // the first byte the guess leaves undefined (0x81 in windows-1252), all items after lost.
+        let guessed = CharsetDetector.readingAsUTF8(checked, bytes: repaired)
+        if let replaced = replacedNote(guessed, label: checked.encoding) { notes.recovered = replaced }
+        return try parseXML(guessed.bytes ?? repaired, url: url, encoding: guessed.encoding, limits: limits, notes: notes,
                             tooLarge: whole)
+    }
+
+    /// "2 bytes that are no WINDOWS-1252 replaced", when converting to UTF-8 replaced any.
+    private static func replacedNote(_ plan: CharsetDetector.Plan, label: String?) -> String? {
+        guard plan.replaced > 0, let label else { return nil }
+        return "\(plan.replaced) byte\(plan.replaced == 1 ? "" : "s") that \(plan.replaced == 1 ? "is" : "are") no \(label) replaced"
     }
 
     /// What `StartTagGuard` finds in the bytes libxml2 reads, converted and repaired (scanned as

@@ -62,8 +62,10 @@ enum XMLFeedReader {
         if end == .whole { return sawRoot ? .complete : .noRoot }
         if stopped || shouldStop() { return .cut }
         // The items before the cut are whole; the recovering parser would make a post of the cut
-        // one, its text ending mid-sentence, which the next whole fetch may never correct.
-        if end == .cutInsideItem, sawRoot {
+        // one, its text ending mid-sentence, which the next whole fetch may never correct. A
+        // document whose root is closed at its end was not cut: what took the rest of it (a
+        // comment never closed) is the recovering repair's to mend.
+        if end == .cutInsideItem, sawRoot, !DocumentEnd.closesRoot(bytes) {
             endedInsideItem()
             recovered("the document ends inside an item (cut short): \(itemsDelivered) item\(itemsDelivered == 1 ? "" : "s") "
                       + "read, the cut one left out")
@@ -93,7 +95,8 @@ enum XMLFeedReader {
         if !treeRecovered, quoted != nil {
             recovered("attribute values written without quotes (as in <guid isPermaLink=false>) read as quoted")
         } else if !treeRecovered {
-            recovered("unclosed HTML tags in the items' text (<br>, <p>, <li>...) read as closed")
+            recovered("unclosed HTML tags in the items' text (<br>, <p>, <li>...) read as closed, and a comment, "
+                      + "<?instruction or CDATA marker never closed read as text")
         }
         return treeHadRoot || sawRoot ? .complete : .noRoot
     }
