@@ -7,7 +7,8 @@ enum CacheHintParser {
     /// a server whose clock ran six hours ahead asked, by ours, for six hours and five minutes.
     static func hints(from headers: [String: String], now: Int64) -> CacheHints {
         let serverNow = headers["date"].flatMap(HTTPDate.seconds) ?? now
-        return CacheHints(etag: headers["etag"], lastModified: headers["last-modified"].flatMap { validator($0, now: now) },
+        return CacheHints(etag: headers["etag"].flatMap(bounded),
+                          lastModified: headers["last-modified"].flatMap(bounded).flatMap { validator($0, now: now) },
                           maxAge: headers["cache-control"].flatMap(maxAge(in:)),
                           expiresIn: headers["expires"].flatMap { secondsUntil(date: $0, now: serverNow) },
                           retryAfter: headers["retry-after"].flatMap { retryAfter($0, now: serverNow) })
@@ -20,6 +21,15 @@ enum CacheHintParser {
             return ServerNumber.integer(pair[1].trimmingSpaces().trimmingQuotes(), in: 0...ServerNumber.maxSeconds)
         }
         return nil
+    }
+
+    /// The longest validator kept. Sent back as If-None-Match or If-Modified-Since, a longer one
+    /// (100 KB from a hostile or broken server) is refused by servers (431), and the feed would
+    /// fail on every later fetch for a value it did not choose. Real ETags are tens of bytes.
+    static let maximumValidatorLength = 1_024
+
+    static func bounded(_ validator: String) -> String? {
+        validator.utf8.count <= maximumValidatorLength ? validator : nil
     }
 
     /// A Last-Modified more than a day ahead of our clock is no validator: sent back as

@@ -163,10 +163,11 @@ final class CurlTransfer {
         // would split our request (header injection), so it is not sent and the fetch is a full one.
         // A feed that ignores cache headers sends none: its server's validators are not believed.
         if !request.settings.ignoreCacheHeaders {
-            if let etag = conditional.etag, HeaderText.isSafeValue(etag) {
+            // One kept before validators were bounded is not sent either (`CacheHintParser.bounded`).
+            if let etag = conditional.etag.flatMap(CacheHintParser.bounded), HeaderText.isSafeValue(etag) {
                 headerList = curl_slist_append(headerList, "If-None-Match: \(etag)")
             }
-            if let lastModified = conditional.lastModified, HeaderText.isSafeValue(lastModified) {
+            if let lastModified = conditional.lastModified.flatMap(CacheHintParser.bounded), HeaderText.isSafeValue(lastModified) {
                 headerList = curl_slist_append(headerList, "If-Modified-Since: \(lastModified)")
             }
         }

@@ -232,6 +232,34 @@ import Testing
         return (run, stored, duration)
     }
 
+    /// Round 49: a 100 KB ETag was kept and sent back as If-None-Match, which the server refused
+    /// (431) on every later fetch: one response made the feed fail for good, and nothing named the
+    /// ETag. A validator longer than any server reads back is not kept.
+    @Test func anOversizedValidatorIsNotSentBack() throws {
+        let body = Array(Self.feed(title: "t", body: "<p>fine</p>").utf8)
+        let server = try LoopbackHTTPServer { request in
+            let huge = request.path == "/huge"
+            if huge, (request.headers["if-none-match"]?.count ?? 0) + (request.headers["if-modified-since"]?.count ?? 0) > 8_000 {
+                return ServedResponse(status: 431, text: "header too large")
+            }
+            let headers = huge ? [("ETag", "\"" + String(repeating: "e", count: 100_000) + "\""),
+                                  ("Last-Modified", String(repeating: "m", count: 9_000))]
+                : [("ETag", "\"small\"")]
+            return ServedResponse(status: 200, headers: headers, body: body)
+        }
+        let feeds = ["healthy", "huge"].map { "  - url: \(server.url("/" + $0))\n    name: \($0)\n    interval: 1s\n" }.joined()
+        try folder.write("store: ./out\nfeeds:\n" + feeds, to: "feeds.yaml")
+        for round in 0..<2 {
+            if round > 0 { Thread.sleep(forTimeInterval: 1.5) }  // due again; `--force` would ask without validators
+            let run = try CrawlerProcess.run(["once"], in: folder.path)
+            #expect(run.status == 0, "stderr: \(run.stderr.suffix(1000))")
+        }
+        let asked = server.requests.filter { $0.path == "/huge" }
+        #expect(asked.count == 2 && asked.allSatisfy { $0.headers["if-none-match"] == nil && $0.headers["if-modified-since"] == nil })
+        // A validator of the usual size is still sent back.
+        #expect(server.requests.filter { $0.path == "/healthy" }.last?.headers["if-none-match"] == "\"small\"")
+    }
+
     /// libcurl refuses a header line over 100 KB with its "Out of memory" code: the log says
     /// what the server did, not a problem the host does not have.
     @Test func anOversizedHeaderLineIsNamedAsSuchBesideAHealthyFeed() throws {
