@@ -20,7 +20,7 @@ final class CurlTransfer {
     private(set) var headers: [String: String] = [:]
     private(set) var redirects: [Redirect] = []
     private(set) var exceededBodyLimit = false
-    /// Why a connection was refused by the address check, if one was.
+    /// Why the transfer was refused: by the address check, or a redirect's target (`receiveHeader`).
     var refusal: String?
     /// Proxies the operator named by address: allowed whatever their range.
     let proxies: [Endpoint]
@@ -153,8 +153,8 @@ final class CurlTransfer {
         crawler_easy_set_data_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
             guard let data, let context else { return 0 }
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-            transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
-            return size * count
+            // 0 makes libcurl abort the transfer (CURLE_WRITE_ERROR), `refusal` saying why.
+            return transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count)) ? size * count : 0
         }
     }
 
@@ -211,21 +211,33 @@ final class CurlTransfer {
 
     /// Called for every header line of every response, so it works on the bytes: no String of the
     /// whole line, no Foundation character sets.
-    private func receiveHeader(_ line: UnsafeRawBufferPointer) {
+    /// False when the transfer must stop here (`refusal` says why).
+    private func receiveHeader(_ line: UnsafeRawBufferPointer) -> Bool {
         // A new status line starts a new response: after a redirect, libcurl has moved on to its target.
         if line.starts(with: "HTTP/".utf8) {
             noteRedirectIfFollowed()
             headers = [:]
             responseStatus = HeaderText.statusCode(ofStatusLine: line)
             readingHeaders = true
-            return
+            return true
         }
         if line.allSatisfy({ $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) { readingHeaders = false }
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return true }
         let name = HeaderText.lowercasedName(line[..<colon])
         // Values are kept byte-exact (ETag quotes and all); only the framing white space goes.
-        headers[name] = HeaderText.trimmed(line[(colon + 1)...])
+        let value = HeaderText.trimmed(line[(colon + 1)...])
+        headers[name] = value
+        if name == "location", (300..<400).contains(responseStatus), value.utf8.count > Self.maximumURLBytes {
+            refusal = "a redirect (HTTP \(responseStatus)) to a URL of \(value.utf8.count) bytes is refused: "
+                + "longer than the \(Self.maximumURLBytes) a feed's url: may be"
+            return false
+        }
+        return true
     }
+
+    /// The longest URL a redirect may lead to, as feeds.yaml's `url:` (`FeedURL.maximumBytes`):
+    /// one of 100 KB was followed, answered 414, and written whole into each fetch's log line.
+    static let maximumURLBytes = 8_192
 
     private func noteRedirectIfFollowed() {
         guard (300..<400).contains(responseStatus) else { return }

@@ -260,6 +260,27 @@ import Testing
         #expect(server.requests.filter { $0.path == "/healthy" }.last?.headers["if-none-match"] == "\"small\"")
     }
 
+    /// Round 49: a redirect to a 100 KB URL was followed (answered 414) and written whole into
+    /// the fetch's log line, 100,282 characters, on every pass. It is refused at its Location,
+    /// with the reason, as a `url:` that long is refused in feeds.yaml.
+    @Test func aRedirectToAnOverlongURLIsRefusedAndNamed() throws {
+        let body = Array(Self.feed(title: "t", body: "<p>fine</p>").utf8)
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/long" ? ServedResponse(status: 301, headers: [("Location", "/" + String(repeating: "a", count: 100_000))], body: [])
+                : request.path == "/healthy" ? ServedResponse(status: 200, headers: [], body: body)
+                : ServedResponse(status: 414, text: "too long")
+        }
+        let feeds = ["healthy", "long"].map { "  - url: \(server.url("/" + $0))\n    name: \($0)\n" }.joined()
+        try folder.write("store: ./out\nfeeds:\n" + feeds, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 1)
+        let line = run.stderr.split(separator: "\n").first { $0.contains("event=fetch") && $0.contains("feed=long") } ?? ""
+        #expect(line.contains("a redirect (HTTP 301) to a URL of 100001 bytes is refused"), "\(line.prefix(500))")
+        #expect(line.count < 2_000, "\(line.count) characters")
+        #expect(!server.requests.contains { $0.path.hasPrefix("/aaaa") })
+        #expect(folder.files(under: "out/posts").count == 1)
+    }
+
     /// libcurl refuses a header line over 100 KB with its "Out of memory" code: the log says
     /// what the server did, not a problem the host does not have.
     @Test func anOversizedHeaderLineIsNamedAsSuchBesideAHealthyFeed() throws {
