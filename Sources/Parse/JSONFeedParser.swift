@@ -95,10 +95,21 @@ enum JSONFeedParser {
         for case let attachment as [String: Any] in entry["attachments"] as? [Any] ?? [] {
             guard let url = string(attachment["url"]) else { continue }
             item.enclosures.append(Enclosure(url: url, type: string(attachment["mime_type"]),
-                                             length: (attachment["size_in_bytes"] as? NSNumber)?.intValue))
+                                             length: byteCount(attachment["size_in_bytes"])))
         }
         item.baseURL = item.link ?? feedURL
         return item
+    }
+
+    /// `size_in_bytes` as an RSS `length` is read: a positive whole number, else unknown. A
+    /// number past Int (1e30) read as Int.min through NSNumber, and -5 or 12.7 as given.
+    private static func byteCount(_ value: Any?) -> Int? {
+        if let text = value as? String { return MediaFields.length(text) }
+        // `true` comes as an NSNumber too, typed as a C char.
+        guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else { return nil }
+        let size = number.doubleValue
+        guard size >= 1, size <= 1e15, size.rounded() == size else { return nil }
+        return Int(size)
     }
 
     private static func author(of object: [String: Any]) -> String? {

@@ -64,6 +64,24 @@ import Testing
         #expect(plain.stdout.contains("title: 'Crème brûlée'"))
     }
 
+    /// Round 49: a JSON Feed's `size_in_bytes` of -5 was kept, 1e30 read as
+    /// -9223372036854775808 and 12.7 as 12, where an RSS `length` like them is unknown (null).
+    @Test func aJSONFeedsAttachmentSizeIsAPositiveWholeNumberOrUnknown() throws {
+        let sizes = ["-5", "1e30", "12.7", "0", "\"12\"", "true", "2048", "1e3"]
+        let attachments = sizes.enumerated().map { index, size in
+            "{\"url\": \"https://example.org/\(index).mp3\", \"mime_type\": \"audio/mpeg\", \"size_in_bytes\": \(size)}"
+        }
+        try folder.write("""
+            {"version": "https://jsonfeed.org/version/1.1", "title": "j",
+             "items": [{"id": "1", "content_text": "x", "attachments": [\(attachments.joined(separator: ","))]}]}
+            """, to: "feed.json")
+        let run = try CrawlerProcess.run(["parse", "feed.json", "--json"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let item = try #require(((try json(run))["items"] as? [[String: Any]])?.first)
+        let lengths = (item["enclosures"] as? [[String: Any]] ?? []).map { $0["length"] as? Int }
+        #expect(lengths == [nil, nil, nil, nil, 12, nil, 2048, 1000], "\(lengths)")
+    }
+
     @Test func renderPrintsTheDocumentThatWouldBeStored() throws {
         try folder.write(Self.utf8Feed, to: "feed.xml")
         try folder.write("store: ./out\nfeeds: []\n", to: "feeds.yaml")
