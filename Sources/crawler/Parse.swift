@@ -26,7 +26,7 @@ struct Parse: AsyncParsableCommand {
                                             valueName: "header"))
     var contentType: String?
 
-    @Flag(name: .long, help: "Print the documents that would be stored, in the output profile of --config.")
+    @Flag(name: .long, help: "Print the documents that would be stored, in the output profile of --config (its max_items first items).")
     var render = false
 
     @Option(name: .shortAndLong, help: "The configuration whose output profile --render uses, and whose transfer settings (timeouts, proxy, max_body_size, user agent) a URL is fetched with. Without it, feeds.yaml if there is one.")
@@ -56,16 +56,23 @@ struct Parse: AsyncParsableCommand {
                                            render: render ? CrawlerConfig(storePath: ".") : nil))
             return
         }
+        // Rendered as a crawl stores it: only the first `max_items`.
+        let settings = render ? try renderSettings() : nil
         var parsed: LimitedFeed
         do {
-            parsed = try FeedParser.parse(bytes, url: url, httpCharset: charset, limits: .unlimited)
+            parsed = try FeedParser.parse(bytes, url: url, httpCharset: charset,
+                                          limits: settings.map { ParseLimits(maxItems: $0.maxItems) } ?? .unlimited)
         } catch {
             printError("crawler: \(source): \(error)")
             throw ExitCode.failure
         }
         parsed.feed = FutureDates.clamped(parsed.feed, now: WallClock.now())
-        if render {
-            try printDocuments(parsed.feed, url: url)
+        if let settings {
+            if parsed.cut == .maxItems {
+                printError("crawler: \(source): cut at max_items: the first \(settings.maxItems) items, as a crawl stores them")
+            }
+            let documents = try DocumentPreview.render(parsed.feed, source: url, config: settings, now: WallClock.now())
+            printOutput(documents.map { "==> \($0.itemIdentity) <==\n\($0.text)" }.joined(separator: "\n"))
             return
         }
         if json {
@@ -77,19 +84,14 @@ struct Parse: AsyncParsableCommand {
         printOutput(FeedTable.render(parsed.feed))
     }
 
-    /// Each document as the store would write it, separated by a line naming its identity.
-    private func printDocuments(_ feed: Feed, url: String) throws {
-        let settings: CrawlerConfig
-        if let configPath {
-            do { settings = try ConfigLoader.load(path: configPath) } catch {
-                printError("crawler: \(error)")
-                throw ExitCode(2)
-            }
-        } else {
-            settings = CrawlerConfig(storePath: ".")
+    /// The output profile and limits --render uses: the configuration's, or the defaults. Each
+    /// document is printed as the store would write it, after a line naming its identity.
+    private func renderSettings() throws -> CrawlerConfig {
+        guard let configPath else { return CrawlerConfig(storePath: ".") }
+        do { return try ConfigLoader.load(path: configPath) } catch {
+            printError("crawler: \(error)")
+            throw ExitCode(2)
         }
-        let documents = try DocumentPreview.render(feed, source: url, config: settings, now: WallClock.now())
-        printOutput(documents.map { "==> \($0.itemIdentity) <==\n\($0.text)" }.joined(separator: "\n"))
     }
 
     private func load() async throws -> ([UInt8], String, String?) {

@@ -82,6 +82,19 @@ import Testing
         #expect(lengths == [nil, nil, nil, nil, 12, nil, 2048, 1000], "\(lengths)")
     }
 
+    /// Round 49: --render printed 4,000 documents for a feed of 4,000 items where `once` stores
+    /// the first 1,000 (`max_items`); it prints what a crawl would store, and says it cut.
+    @Test func renderKeepsToMaxItems() throws {
+        let items = (0..<30).map { "<item><guid>g\($0)</guid><title>t\($0)</title><description>d\($0)</description></item>" }
+        try folder.write("<rss version=\"2.0\"><channel><title>c</title>\(items.joined())</channel></rss>", to: "feed.xml")
+        try folder.write("store: ./out\nmax_items: 12\nfeeds: []\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["parse", "feed.xml", "--render"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.components(separatedBy: "==> g").count - 1 == 12)
+        #expect(run.stdout.contains("==> g11 <==") && !run.stdout.contains("==> g12 <=="))
+        #expect(run.stderr.contains("feed.xml: cut at max_items: the first 12 items"), "\(run.stderr)")
+    }
+
     @Test func renderPrintsTheDocumentThatWouldBeStored() throws {
         try folder.write(Self.utf8Feed, to: "feed.xml")
         try folder.write("store: ./out\nfeeds: []\n", to: "feeds.yaml")
