@@ -44,6 +44,16 @@ struct FeedReader: Sendable {
         var firstSeen: Timestamp
     }
 
+    /// " (served as image/png)" when the body the parser could not read was not served as a feed
+    /// would be: then the type says more than the parser's words ("no XML element found").
+    static func servedAs(_ response: FetchResponse) -> String {
+        guard let type = response.headers["content-type"]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
+            .lowercased(), !type.isEmpty, type.count <= 80,
+              type.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else { return "" }
+        let feedLike = ["xml", "json", "rss", "atom", "rdf", "text/"].contains { type.contains($0) }
+        return feedLike ? "" : " (served as \(type))"
+    }
+
     /// Parse and conversion share one time budget, which starts here (not when the body was queued).
     func read(_ response: FetchResponse, hints: ServerHints) -> Reading {
         let limits = ParseLimits(maxItems: bounds.maxItems,
@@ -60,7 +70,7 @@ struct FeedReader: Sendable {
             reading.status = status(of: reading)
             return reading
         } catch {
-            return Reading(status: .failed("\(error)"), hints: hints)
+            return Reading(status: .failed("\(error)" + Self.servedAs(response)), hints: hints)
         }
         var reading = Reading(status: .ok(response.status), items: parsed.feed.items.count, hints: hints,
                               cut: parsed.cut, notes: parsed.notes)

@@ -101,6 +101,9 @@ struct FetchDecision {
         case 407 where proxy != nil:
             // The proxy's answer, not the feed server's (which was not asked).
             action = .failed(ProxyRefusal.text(proxy: proxy ?? ""))
+        case 300..<400 where (response.headers["location"] ?? "").isEmpty:
+            // A redirect with nowhere to go: libcurl follows every other (or refuses it, saying so).
+            action = .failed("HTTP \(response.status) \(HTTPStatusText.reason(response.status)), with no Location to follow")
         default:
             action = .failed("HTTP \(response.status) \(HTTPStatusText.reason(response.status))")
         }

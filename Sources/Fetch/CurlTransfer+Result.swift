@@ -97,8 +97,11 @@ extension CurlTransfer {
             // libcurl's message counts this hop alone; the timeout is the whole chain's.
             message = "Operation timed out after \(milliseconds) milliseconds, "
                 + "\(allRedirects.count) redirect\(allRedirects.count == 1 ? "" : "s") included"
-        } else if code == CURLE_TOO_MANY_REDIRECTS, !allRedirects.isEmpty {
-            message = RedirectText.tooMany(allRedirects, limit: maxRedirects)
+        } else if code == CURLE_TOO_MANY_REDIRECTS {
+            // A URL that redirects to itself leaves no hop to note (the URL never changes).
+            let url = URLUserInfo.removed(from: request.url)
+            message = RedirectText.tooMany(allRedirects.isEmpty ? [Redirect(status: 0, from: url, to: url)] : allRedirects,
+                                           limit: maxRedirects)
         } else if code == CURLE_UNSUPPORTED_PROTOCOL, message.hasPrefix("Protocol \""),
                   request.url.lowercased().hasPrefix("http") {
             // A redirect to file:, ftp:...: refused on purpose, which libcurl's words hid

@@ -281,6 +281,32 @@ import Testing
         #expect(folder.files(under: "out/posts").count == 1)
     }
 
+    /// Round 49: an image served as the feed said only "no XML element found", a 302 with an
+    /// empty Location "HTTP 302 unexpected status", a URL redirecting to itself libcurl's
+    /// "Maximum (5) redirects followed". Each names what the server did.
+    @Test func aServersMistakeIsNamedInItsFetchLine() throws {
+        let body = Array(Self.feed(title: "t", body: "<p>fine</p>").utf8)
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/healthy": return ServedResponse(status: 200, headers: [], body: body)
+            case "/image": return ServedResponse(status: 200, headers: [("Content-Type", "image/png")], body: [0x89, 0x50, 0x4E, 0x47])
+            case "/nowhere": return ServedResponse(status: 302, headers: [("Location", "")], body: [])
+            default: return ServedResponse(status: 301, headers: [("Location", request.path)], body: [])
+            }
+        }
+        let feeds = ["healthy", "image", "nowhere", "itself"].map { "  - url: \(server.url("/" + $0))\n    name: \($0)\n" }.joined()
+        try folder.write("store: ./out\nfeeds:\n" + feeds, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 1)
+        func line(_ feed: String) -> String {
+            String(run.stderr.split(separator: "\n").first { $0.contains("event=fetch") && $0.contains("feed=\(feed) ") } ?? "")
+        }
+        #expect(line("image").contains("(served as image/png)"), "\(line("image"))")
+        #expect(line("nowhere").contains("HTTP 302 Found, with no Location to follow"), "\(line("nowhere"))")
+        #expect(line("itself").contains("redirect loop: \(server.url("/itself")) → \(server.url("/itself"))"), "\(line("itself"))")
+        #expect(folder.files(under: "out/posts").count == 1)
+    }
+
     /// libcurl refuses a header line over 100 KB with its "Out of memory" code: the log says
     /// what the server did, not a problem the host does not have.
     @Test func anOversizedHeaderLineIsNamedAsSuchBesideAHealthyFeed() throws {
