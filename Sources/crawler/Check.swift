@@ -116,7 +116,8 @@ struct ProbeVerdict {
             return ProbeVerdict(ok: false, text: reason)
         case .success(let response) where !(200..<300).contains(response.status):
             // Worded as a crawl's line words it (round 48: "HTTP 429" here, "HTTP 429 Too Many Requests" there).
-            return ProbeVerdict(ok: false, text: "HTTP \(response.status) \(HTTPStatusText.reason(response.status))")
+            let wait = response.cache.retryAfter.map { "; asked to retry after \($0) s" } ?? ""
+            return ProbeVerdict(ok: false, text: "HTTP \(response.status) \(HTTPStatusText.reason(response.status))\(wait)")
         case .success(let response):
             let moved = response.finalURL != feed.url ? "; redirects to \(response.finalURL)" : ""
             do {

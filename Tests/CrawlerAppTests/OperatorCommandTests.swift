@@ -248,12 +248,15 @@ import Testing
             case "/page": return ServedResponse(contentType: "text/html", text: """
                 <html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head></html>
                 """)
+            case "/busy": return ServedResponse(status: 429, headers: [("Retry-After", "120")], body: [])
             default: return ServedResponse(status: 404, text: "")
             }
         }
         try folder.write("""
             store: ./store
             feeds:
+              - url: \(server.url("/busy"))
+                name: busy
               - url: \(server.url("/feed.xml"))
                 name: good
               - url: \(server.url("/page"))
@@ -266,6 +269,8 @@ import Testing
         #expect(run.stdout.contains("ok    good  rss2, 0 items"))
         #expect(run.stdout.contains("FAIL  page  not a feed") && run.stdout.contains("links to the feed \(server.url("/feed.xml"))"))
         #expect(run.stdout.contains("FAIL  missing  HTTP 404 Not Found"))
+        // Round 48: the server's wait was left out, which a crawl's line gives.
+        #expect(run.stdout.contains("FAIL  busy  HTTP 429 Too Many Requests; asked to retry after 120 s"), "\(run.stdout)")
         #expect(folder.files(under: "store").isEmpty)
     }
 
