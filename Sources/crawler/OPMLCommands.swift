@@ -54,7 +54,8 @@ struct ImportOPML: ParsableCommand {
         }
         var added: [FeedConfig] = []
         var commentedOut: Set<String> = []
-        var skipped = 0
+        var skipped = 0, repeated = 0
+        var addedURLs = Set<String>()
         var refused = 0
         let allowPrivate = allowPrivateNetworks || configFile.config.allowPrivateNetworks
         let configured = configFile.config.feeds + configFile.config.disabledFeeds
@@ -71,10 +72,13 @@ struct ImportOPML: ParsableCommand {
                 refused += 1
                 continue
             }
-            guard knownURLs.insert(URLIdentity.key(outline.feedURL)).inserted else {
-                skipped += 1
+            let identity = URLIdentity.key(outline.feedURL)
+            guard knownURLs.insert(identity).inserted else {
+                // In feeds.yaml already, or added from an earlier outline of this file (another folder).
+                if addedURLs.contains(identity) { repeated += 1 } else { skipped += 1 }
                 continue
             }
+            addedURLs.insert(identity)
             let name = ConfigFile.uniqueName(preferredName(for: outline, at: index), taken: takenNames, counters: &counters)
             takenNames.insert(FeedNames.key(name))
             // Folder titles become categories, which hold no line break or control either.
@@ -99,6 +103,7 @@ struct ImportOPML: ParsableCommand {
         // Listed once written: a file that could not be replaced adds nothing.
         for feed in added { printOutput("add   \(feed.name)  \(feed.url)" + (commentedOut.contains(feed.name) ? "  (disabled)" : "")) }
         printOutput("\(dryRun ? "would add" : "added") \(counted(added.count, "feed")) to \(config); \(skipped) already there"
+            + (repeated > 0 ? "; \(repeated) listed again in the file (its first outline's folders kept)" : "")
             + (refused > 0 ? "; \(refused) refused" : ""))
         if refused > 0 { throw ExitStatus.someFeedsFailed }
     }

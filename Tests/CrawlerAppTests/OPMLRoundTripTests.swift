@@ -238,6 +238,24 @@ import Testing
         #expect(try crawler(["list"]).stdout.contains("Healthy  https://example.org/feed.xml  every 30m"))
     }
 
+    /// Round 48: a feed listed in two folders of one file was counted "already there", as if
+    /// feeds.yaml had it; it is added once, in its first folder, and the summary says why the
+    /// other outline added nothing.
+    @Test func aFeedListedTwiceInTheFileIsAddedOnceAndSaidSo() throws {
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        try folder.write("""
+            <opml version="2.0"><body>
+            <outline text="Tech"><outline text="X" xmlUrl="https://x.example/feed"/></outline>
+            <outline text="News"><outline text="X" xmlUrl="https://x.example/feed"/></outline>
+            </body></opml>
+            """, to: "two.opml")
+        let run = try crawler(["import-opml", "two.opml"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("added 1 feed to feeds.yaml; 0 already there; 1 listed again in the file "
+                                    + "(its first outline's folders kept)"), "\(run.stdout)")
+        #expect(folder.read("feeds.yaml")?.contains("categories: [Tech]") == true)
+    }
+
     @Test func anOutlineAlreadyConfiguredUnderAnotherSpellingIsSkipped() throws {
         try folder.write("feeds:\n  - url: https://lwn.net/headlines/newrss\n", to: "feeds.yaml")
         try folder.write("""
