@@ -1,4 +1,5 @@
 internal import CLibXML2
+internal import Foundation  // memchr
 
 /// Makes the commonest breakage of real feeds well-formed before libxml2 sees it, because
 /// the streaming pass stops at the first error and libxml2's recovery drops what follows:
@@ -22,6 +23,13 @@ enum EntityRepair {
     /// - In an item's text fields, what raw HTML opened and never closed (`<p>`, `<li>`) is closed
     ///   at the field's end (`FieldBalance`), for the same reason.
     static func repair(_ bytes: [UInt8], recovering: Bool = false) -> [UInt8]? {
+        var spanning = 0
+        return repair(bytes, recovering: recovering, spanning: &spanning)
+    }
+
+    /// `spanning` counts the comments, sections and instructions written as text because they
+    /// ran past the end of their item (`RepairWriter.spansItemEnd`), for the parse's notes.
+    static func repair(_ bytes: [UInt8], recovering: Bool = false, spanning: inout Int) -> [UInt8]? {
         // In UTF-16 every ASCII byte has a zero beside it; byte-wise repair would corrupt it.
         guard !bytes.prefix(4).contains(0), !bytes.starts(with: [0xFF, 0xFE]), !bytes.starts(with: [0xFE, 0xFF])
         else { return nil }
@@ -45,6 +53,7 @@ enum EntityRepair {
                     index += 1
                 }
             }
+            spanning = writer.spanning
             return writer.finish()
         }
     }
@@ -54,6 +63,13 @@ enum EntityRepair {
         let input = writer.input
         // Only `<!` opens a section to look into; most `<` open a tag: one look for those.
         guard index + 1 < input.count, input[index + 1] == UInt8(ascii: "!") else {
+            // An instruction in an item's text that runs past the item (`<?php` never closed, a
+            // later item's `?>` closing it) would take that item: written as text.
+            if index + 2 < input.count, input[index + 1] == UInt8(ascii: "?"), FieldBalance.isNameStart(input, at: index + 2),
+               let end = writer.find("?>", from: index + 2), writer.spansItemEnd(from: index + 2, to: end, reopened: "<?") {
+                writer.replace(index..<(index + 1), with: Array("&#60;".utf8))
+                return index + 1
+            }
             guard writer.recovering else { return index + 1 }
             // An instruction is read raw to its `?>`, as libxml2 reads it: a tag inside one
             // (`<?php echo "<p>"; ?>` in an item's text) opens nothing.
@@ -70,7 +86,10 @@ enum EntityRepair {
         if starts(input, at: index, with: "<![CDATA[") {
             // Never closed: the marker is dropped and what follows read as the field's own text
             // (libxml2's recovery took the rest of the document for the section).
-            if writer.recovering, !writer.sectionCloses(after: index + 9) {
+            // So is one that runs past the end of its item: a later item's `]]>` closed it, and
+            // everything between, that item included, would be this one's text.
+            let end = writer.find("]]>", from: index + 9)
+            if end.map({ writer.spansItemEnd(from: index + 9, to: $0, reopened: "<![CDATA[") }) ?? writer.recovering {
                 writer.replace(index..<(index + 9), with: [])
                 return index + 9
             }
@@ -80,7 +99,9 @@ enum EntityRepair {
             // A comment never closed is written as text: libxml2's recovery took the rest of the
             // document for it, and looked for its end again at every later `<!--` (750 KB of
             // them took 13 s).
-            if writer.recovering, !writer.commentCloses(after: index + 4) {
+            // So is one that runs past the end of its item (a later item's `-->` closing it).
+            let end = writer.find("-->", from: index + 4)
+            if end.map({ writer.spansItemEnd(from: index + 4, to: $0, reopened: "<!--") }) ?? writer.recovering {
                 writer.replace(index..<(index + 1), with: Array("&#60;".utf8))
                 return index + 1
             }
@@ -461,10 +482,10 @@ private struct RepairWriter {
     var voidsLeftOpen = 0
     /// No instruction's `?>` lies past the last one looked for (`instructionEnd`).
     private var instructionsRanOut = false
-    /// No `-->` lies past the last comment looked at (`commentCloses`).
-    private var commentsRanOut = false
-    /// No `]]>` lies past the last CDATA section looked at (`sectionCloses`).
-    private var sectionsRanOut = false
+    /// Comments, sections and instructions found running past their item's end (`spansItemEnd`).
+    private(set) var spanning = 0
+    /// The last look for each pattern (`find`): from where, and where it was found.
+    private var found: [Int: (from: Int, at: Int?)] = [:]
     private var output: [UInt8] = []
     private var copiedUpTo = 0
     private var replaced = false
@@ -497,33 +518,45 @@ private struct RepairWriter {
         return nil
     }
 
-    /// Whether a `-->` follows `start`. Once a look has run to the end, none follows any later
-    /// `<!--` either: not looked again.
-    mutating func commentCloses(after start: Int) -> Bool {
-        guard !commentsRanOut else { return false }
-        if follows("-->", after: start) { return true }
-        commentsRanOut = true
-        return false
+    /// Where `pattern` first starts at or after `start`, nil when nowhere. Remembered per pattern:
+    /// a later look from before that place finds the same one, so the openers of a document
+    /// full of them (`<!--` 100,000 times, one `-->` at the end) cost one scan, not one each.
+    mutating func find(_ pattern: StaticString, from start: Int) -> Int? {
+        let key = Int(bitPattern: pattern.utf8Start)
+        if let memo = found[key], start >= memo.from, memo.at.map({ start <= $0 }) ?? true { return memo.at }
+        let at = search(pattern, from: start)
+        found[key] = (start, at)
+        return at
     }
 
-    /// Whether a `]]>` follows `start`, looked for as `commentCloses` looks for `-->`.
-    mutating func sectionCloses(after start: Int) -> Bool {
-        guard !sectionsRanOut else { return false }
-        if follows("]]>", after: start) { return true }
-        sectionsRanOut = true
-        return false
-    }
-
-    private func follows(_ terminator: StaticString, after start: Int) -> Bool {
-        let first = terminator.utf8Start.pointee
+    /// From one of the pattern's first byte to the next, with libc's memchr (glibc's memmem sets
+    /// up a two-way search at each call, which cost more here than it saved).
+    private func search(_ pattern: StaticString, from start: Int) -> Int? {
+        guard let base = input.baseAddress else { return nil }
+        let first = Int32(pattern.utf8Start.pointee)
         var index = start
-        while index < input.count {
-            index = ByteScan.skip(input, from: index, until: first, first)
-            guard index < input.count else { return false }
-            if EntityRepair.starts(input, at: index, with: terminator) { return true }
-            index += 1
+        while index < input.count, let hit = memchr(base + index, first, input.count - index) {
+            let at = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base
+            if EntityRepair.starts(input, at: at, with: pattern) { return at }
+            index = at + 1
         }
-        return false
+        return nil
+    }
+
+    /// Whether a comment, section or instruction whose body is `start..<end` runs past the end of
+    /// the item it opened in: an item's end tag in it before any item's start tag. One opened in an
+    /// item's text and never closed there was closed by a later item's; a commented-out item (at
+    /// the channel's level) starts with its own start tag.
+    /// Only one that holds its own opener again is looked into: the closer that ended it is a later
+    /// one's, opened in a later item (and most bodies, HTML, are then not searched for tags at all).
+    mutating func spansItemEnd(from start: Int, to end: Int, reopened opener: StaticString) -> Bool {
+        guard let again = find(opener, from: start), again < end else { return false }
+        let close = [find("</item>", from: start), find("</entry>", from: start)].compactMap { $0 }.min()
+        guard let close, close < end else { return false }
+        let open = [find("<item", from: start), find("<entry", from: start)].compactMap { $0 }.min()
+        guard open.map({ $0 > close }) ?? true else { return false }
+        spanning += 1
+        return true
     }
 
     mutating func insert(_ bytes: [UInt8], at index: Int) {

@@ -48,7 +48,13 @@ public enum FeedParser {
         let input = plan.bytes ?? bytes
         if plan.bytes != nil, !plan.claimsUTF8 { notes.recovered = "invalid UTF-8 bytes replaced" }
         if let replaced = replacedNote(plan, label: decided.encoding) { notes.recovered = replaced }
-        let repaired = EntityRepair.repair(input) ?? input
+        var spanning = 0
+        let repaired = EntityRepair.repair(input, spanning: &spanning) ?? input
+        if spanning > 0, notes.recovered == nil {
+            notes.recovered = "\(spanning) comment\(spanning == 1 ? "" : "s"), CDATA marker\(spanning == 1 ? "" : "s") or "
+                + "<?instruction\(spanning == 1 ? "" : "s") never closed in an item's text read as text "
+                + "(\(spanning == 1 ? "it ran" : "they ran") into the items after)"
+        }
         if let reason = limits.stopReason() { throw .cut(reason) }
         let whole = try guardMarkup(repaired, limits: limits)
         if let reason = limits.stopReason() { throw .cut(reason) }

@@ -198,6 +198,37 @@ import Testing
         }
     }
 
+    /// Round 50: the same markup never closed, in a feed whose next item closes one of its kind
+    /// (every body in CDATA, a comment in the next body): the first took the next item whole,
+    /// silently. An item's end inside such markup, before any item's start, ends it there.
+    @Test func markupClosedOnlyByTheNextItemCostsNoItem() throws {
+        func feed(_ name: String, _ open: String, _ next: String) -> [UInt8] {
+            Array("""
+                <?xml version="1.0"?><rss version="2.0"><channel><title>\(name)</title>
+                <!-- <item><title>\(name) commented out</title></item> -->
+                <item><title>\(name) zero</title><guid>\(name)0</guid><description>x \(open) cut here</description></item>
+                <item><title>\(name) one</title><guid>\(name)1</guid><description>\(next)</description></item>
+                <item><title>\(name) two</title><guid>\(name)2</guid><description>two</description></item>
+                </channel></rss>
+
+                """.utf8)
+        }
+        let served: [String: (String, [UInt8])] = [
+            "/comment": ("application/rss+xml", feed("comment", "<!--", "Body one <!-- c1 -->")),
+            "/instruction": ("application/rss+xml", feed("instruction", "<?php", "Body one <?php echo 1 ?>")),
+            "/section": ("application/rss+xml", feed("section", "<![CDATA[", "<![CDATA[<p>Body one</p>]]>")),
+            "/healthy": ("application/rss+xml", feed("healthy", "", "Body one")),
+        ]
+        let (run, stored) = try crawl(served)
+        #expect(stored.count == 12, "\(stored.count) documents\n\(run.stdout)")
+        for name in ["comment", "instruction", "section"] {
+            #expect(stored.contains { $0.contains("title: '\(name) one'") && $0.contains("Body one") }, "\(name)\n\(run.stdout)")
+            #expect(!stored.contains { $0.contains("commented out") })
+            let line = run.stderr.split(separator: "\n").first { $0.contains("event=fetch") && $0.contains("feed=\(name) ") }
+            #expect(line?.contains("never closed in an item's text read as text") == true, "\(line ?? "")")
+        }
+    }
+
     @Test func aCharacterCutInHalfCostsThatCharacterAlone() throws {
         func feed(_ text: String, encoding: String, cutting: Bool, everyOne: Bool = false) throws -> [UInt8] {
             let language = everyOne ? "<language>zh-cn</language>" : ""
