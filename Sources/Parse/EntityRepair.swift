@@ -66,7 +66,8 @@ enum EntityRepair {
             // An instruction in an item's text that runs past the item (`<?php` never closed, a
             // later item's `?>` closing it) would take that item: written as text.
             if index + 2 < input.count, input[index + 1] == UInt8(ascii: "?"), FieldBalance.isNameStart(input, at: index + 2),
-               let end = writer.find("?>", from: index + 2), writer.spansItemEnd(from: index + 2, to: end, reopened: "<?") {
+               let end = writer.find("?>", from: index + 2), writer.search("<?", from: index + 2, to: end) != nil,
+               writer.spansItemEnd(from: index + 2, to: end) {
                 writer.replace(index..<(index + 1), with: Array("&#60;".utf8))
                 return index + 1
             }
@@ -86,26 +87,48 @@ enum EntityRepair {
         if starts(input, at: index, with: "<![CDATA[") {
             // Never closed: the marker is dropped and what follows read as the field's own text
             // (libxml2's recovery took the rest of the document for the section).
-            // So is one that runs past the end of its item: a later item's `]]>` closed it, and
-            // everything between, that item included, would be this one's text.
-            let end = writer.find("]]>", from: index + 9)
-            if end.map({ writer.spansItemEnd(from: index + 9, to: $0, reopened: "<![CDATA[") }) ?? writer.recovering {
+            if writer.recovering, writer.find("]]>", from: index + 9) == nil {
                 writer.replace(index..<(index + 9), with: [])
                 return index + 9
             }
-            return afterProtected(from: index + 9, terminator: "]]>", writer: &writer)
+            // So is one that runs past the end of its item: a later item's `]]>` closed it, and
+            // everything between, that item included, would be this one's text.
+            if index < writer.sectionSpanEnd, writer.spansItemEnd(from: index + 9, to: writer.sectionSpanEnd - 3) {
+                writer.replace(index..<(index + 9), with: [])
+                return index + 9
+            }
+            let checkpoint = writer.checkpoint
+            let section = afterProtected(from: index + 9, terminator: "]]>", writer: &writer)
+            if section.reopened, section.closed, writer.spansItemEnd(from: index + 9, to: section.end - 3) {
+                writer.restore(checkpoint)
+                writer.sectionSpanEnd = section.end
+                writer.replace(index..<(index + 9), with: [])
+                return index + 9
+            }
+            return section.end
         }
         if starts(input, at: index, with: "<!--") {
             // A comment never closed is written as text: libxml2's recovery took the rest of the
             // document for it, and looked for its end again at every later `<!--` (750 KB of
             // them took 13 s).
-            // So is one that runs past the end of its item (a later item's `-->` closing it).
-            let end = writer.find("-->", from: index + 4)
-            if end.map({ writer.spansItemEnd(from: index + 4, to: $0, reopened: "<!--") }) ?? writer.recovering {
+            if writer.recovering, writer.find("-->", from: index + 4) == nil {
                 writer.replace(index..<(index + 1), with: Array("&#60;".utf8))
                 return index + 1
             }
-            return afterProtected(from: index + 4, terminator: "-->", writer: &writer)
+            // So is one that runs past the end of its item (a later item's `-->` closing it).
+            if index < writer.commentSpanEnd, writer.spansItemEnd(from: index + 4, to: writer.commentSpanEnd - 3) {
+                writer.replace(index..<(index + 1), with: Array("&#60;".utf8))
+                return index + 1
+            }
+            let checkpoint = writer.checkpoint
+            let comment = afterProtected(from: index + 4, terminator: "-->", writer: &writer)
+            if comment.reopened, comment.closed, writer.spansItemEnd(from: index + 4, to: comment.end - 3) {
+                writer.restore(checkpoint)
+                writer.commentSpanEnd = comment.end
+                writer.replace(index..<(index + 1), with: Array("&#60;".utf8))
+                return index + 1
+            }
+            return comment.end
         }
         if starts(input, at: index, with: "<!DOCTYPE") || starts(input, at: index, with: "<!doctype") {
             let end = doctypeEnd(input, from: index + 9, writer: &writer)
@@ -313,27 +336,41 @@ enum EntityRepair {
     private static let voidTags: Set<[UInt8]> = [Array("br".utf8), Array("hr".utf8), Array("img".utf8), Array("wbr".utf8)]
     private static let selfClosing = Array("/>".utf8)
 
-    /// Copies a protected section up to and including `terminator`, dropping forbidden controls.
-    private static func afterProtected(from start: Int, terminator: StaticString, writer: inout RepairWriter) -> Int {
+    /// Copies a protected section (a CDATA section, or a comment when `terminator` is `-->`) up to
+    /// and including `terminator`, dropping forbidden controls. Returns where it ends (the input's
+    /// end when it is never closed), and whether its body holds its own opener again (`<![CDATA[`,
+    /// `<!--`): then the terminator that ended it may be a later one's (`spansItemEnd`).
+    private static func afterProtected(from start: Int, terminator: StaticString, writer: inout RepairWriter)
+        -> (end: Int, closed: Bool, reopened: Bool) {
         let input = writer.input
         let first = terminator.utf8Start.pointee
+        let isComment = first == UInt8(ascii: "-")
+        // A CDATA body also stops at `[`, which ends a `<![CDATA[`; a comment's `<!--` has its `-`s.
+        let second = isComment ? first : UInt8(ascii: "[")
+        var reopened = false
         var index = start
         while index < input.count {
-            index = ByteScan.skip(input, from: index, until: first, first)
+            index = ByteScan.skip(input, from: index, until: first, second)
             guard index < input.count else { break }
             let byte = input[index]
             if byte > first { index += 1; continue }  // ']' and '-' are low: most bytes leave here
-            if byte == first, starts(input, at: index, with: terminator) { return index + terminator.utf8CodeUnitCount }
+            if byte == first, starts(input, at: index, with: terminator) {
+                return (index + terminator.utf8CodeUnitCount, true, reopened)
+            }
             if isForbiddenControl(byte) { writer.replace(index..<(index + 1), with: []) }
             // `--` inside a comment is an error, and libxml2 copies the comment read so far into
             // each one it reports: 40,000 of them in one 200 KB comment took 9 s. A comment is no
             // text, so its first hyphen is written as a space.
-            if byte == first, first == UInt8(ascii: "-"), index + 1 < input.count, input[index + 1] == first {
+            if isComment, byte == first, index + 1 < input.count, input[index + 1] == first {
+                if index >= 2, input[index - 2] == UInt8(ascii: "<"), input[index - 1] == UInt8(ascii: "!") { reopened = true }
                 writer.replace(index..<(index + 1), with: [0x20])
+            }
+            if !isComment, byte == UInt8(ascii: "["), index >= 8, starts(input, at: index - 8, with: "<![CDATA[") {
+                reopened = true
             }
             index += 1
         }
-        return input.count
+        return (input.count, false, reopened)
     }
 
     /// The end of `<!DOCTYPE ...>`, past an internal subset `[...]` if there is one. Quoted values,
@@ -484,6 +521,23 @@ private struct RepairWriter {
     private var instructionsRanOut = false
     /// Comments, sections and instructions found running past their item's end (`spansItemEnd`).
     private(set) var spanning = 0
+    /// The end of the last CDATA section (comment) found running past its item: a later opener
+    /// before it is looked at up to its own item's end only, not copied to that end again (a
+    /// document of such openers would be read once per opener).
+    var sectionSpanEnd = 0, commentSpanEnd = 0
+    /// Where the output stood, to go back to when a section copied whole turns out to be text.
+    struct Checkpoint {
+        let written: Int, copiedUpTo: Int, replaced: Bool
+    }
+
+    var checkpoint: Checkpoint { Checkpoint(written: output.count, copiedUpTo: copiedUpTo, replaced: replaced) }
+
+    mutating func restore(_ checkpoint: Checkpoint) {
+        output.removeSubrange(checkpoint.written...)
+        copiedUpTo = checkpoint.copiedUpTo
+        replaced = checkpoint.replaced
+    }
+
     /// The last look for each pattern (`find`): from where, and where it was found.
     private var found: [Int: (from: Int, at: Int?)] = [:]
     private var output: [UInt8] = []
@@ -524,18 +578,31 @@ private struct RepairWriter {
     mutating func find(_ pattern: StaticString, from start: Int) -> Int? {
         let key = Int(bitPattern: pattern.utf8Start)
         if let memo = found[key], start >= memo.from, memo.at.map({ start <= $0 }) ?? true { return memo.at }
-        let at = search(pattern, from: start)
+        let at = search(pattern, from: start, to: input.count)
         found[key] = (start, at)
         return at
     }
 
     /// From one of the pattern's first byte to the next, with libc's memchr (glibc's memmem sets
     /// up a two-way search at each call, which cost more here than it saved).
-    private func search(_ pattern: StaticString, from start: Int) -> Int? {
+    /// Where the first of `tags` (each starting with `<`) starts in `start..<end`, if one does.
+    func firstTag(_ tags: [StaticString], from start: Int, to end: Int) -> Int? {
+        guard let base = input.baseAddress else { return nil }
+        var index = start
+        while index < end, let hit = memchr(base + index, Int32(UInt8(ascii: "<")), end - index) {
+            let at = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base
+            if tags.contains(where: { EntityRepair.starts(input, at: at, with: $0) }) { return at }
+            index = at + 1
+        }
+        return nil
+    }
+
+    /// Where `pattern` starts in `start..<end`, if it does.
+    func search(_ pattern: StaticString, from start: Int, to end: Int) -> Int? {
         guard let base = input.baseAddress else { return nil }
         let first = Int32(pattern.utf8Start.pointee)
         var index = start
-        while index < input.count, let hit = memchr(base + index, first, input.count - index) {
+        while index < end, let hit = memchr(base + index, first, end - index) {
             let at = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base
             if EntityRepair.starts(input, at: at, with: pattern) { return at }
             index = at + 1
@@ -547,14 +614,13 @@ private struct RepairWriter {
     /// the item it opened in: an item's end tag in it before any item's start tag. One opened in an
     /// item's text and never closed there was closed by a later item's; a commented-out item (at
     /// the channel's level) starts with its own start tag.
-    /// Only one that holds its own opener again is looked into: the closer that ended it is a later
-    /// one's, opened in a later item (and most bodies, HTML, are then not searched for tags at all).
-    mutating func spansItemEnd(from start: Int, to end: Int, reopened opener: StaticString) -> Bool {
-        guard let again = find(opener, from: start), again < end else { return false }
-        let close = [find("</item>", from: start), find("</entry>", from: start)].compactMap { $0 }.min()
-        guard let close, close < end else { return false }
-        let open = [find("<item", from: start), find("<entry", from: start)].compactMap { $0 }.min()
-        guard open.map({ $0 > close }) ?? true else { return false }
+    /// Asked only of one whose body holds its own opener again (the terminator that ended it may
+    /// be that later one's): most bodies, HTML, are never searched for tags.
+    mutating func spansItemEnd(from start: Int, to end: Int) -> Bool {
+        // One walk from `<` to `<` for both dialects' end tags, stopping at the first: a search per
+        // tag name ran to `end` for the name the document never uses, at every opener.
+        guard let close = firstTag(["</item>", "</entry>"], from: start, to: end) else { return false }
+        guard firstTag(["<item", "<entry"], from: start, to: close) == nil else { return false }
         spanning += 1
         return true
     }
