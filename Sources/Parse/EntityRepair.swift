@@ -37,7 +37,11 @@ enum EntityRepair {
             var writer = RepairWriter(input: input, recovering: recovering)
             var index = 0
             while index < input.count {
+                let from = index
                 index = ByteScan.skip(input, from: index, until: ASCII.lessThan, ASCII.ampersand)
+                // A `]]>` in text is an error after which libxml2's recovery drops the text before
+                // it (`a[b[0]]> 3` read as `]> 3`): its `>` is written as a reference.
+                if recovering { writer.escapeSectionEnds(in: from..<index) }
                 guard index < input.count else { break }
                 let byte = input[index]
                 // Letters and every non-ASCII byte are above '<': most bytes leave here.
@@ -145,7 +149,9 @@ enum EntityRepair {
         let input = writer.input
         let isEnd = index + 1 < input.count && input[index + 1] == UInt8(ascii: "/")
         let nameStart = index + (isEnd ? 2 : 1)
-        let nameEnd = FieldBalance.nameEnd(input, from: nameStart)
+        // A name starts with a letter (or `_`, `:`): `<5`, `<-` open nothing either.
+        let opensName = nameStart < input.count && FieldBalance.isNameStart(input, at: nameStart)
+        let nameEnd = opensName ? FieldBalance.nameEnd(input, from: nameStart) : nameStart
         guard nameEnd > nameStart else {
             // `</ b>`, `</>` in an item's text: libxml2 ends whatever element is open there (the
             // field, then the item) at the `</`, whatever follows. Written as text, it ends
@@ -157,6 +163,9 @@ enum EntityRepair {
                 } else {
                     writer.replace(index..<(index + 1), with: Array("&#60;".utf8))
                 }
+            } else if !isEnd {
+                // A `<` that opens no tag (`a <= b`, `x <- y`, `<5`): libxml2's recovery drops it.
+                writer.replace(index..<(index + 1), with: Array("&#60;".utf8))
             }
             return index + 1
         }
@@ -585,6 +594,22 @@ private struct RepairWriter {
 
     /// From one of the pattern's first byte to the next, with libc's memchr (glibc's memmem sets
     /// up a two-way search at each call, which cost more here than it saved).
+    /// Each `]]>` in `range` (text outside any section) with its `>` written as a reference.
+    mutating func escapeSectionEnds(in range: Range<Int>) {
+        guard range.count >= 3, let base = input.baseAddress else { return }
+        var index = range.lowerBound
+        while index < range.upperBound - 2,
+              let hit = memchr(base + index, Int32(UInt8(ascii: "]")), range.upperBound - 2 - index) {
+            let at = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base
+            if input[at + 1] == UInt8(ascii: "]"), input[at + 2] == UInt8(ascii: ">") {
+                replace((at + 2)..<(at + 3), with: Array("&#62;".utf8))
+                index = at + 3
+            } else {
+                index = at + 1
+            }
+        }
+    }
+
     /// Where the first of `tags` (each starting with `<`) starts in `start..<end`, if one does.
     func firstTag(_ tags: [StaticString], from start: Int, to end: Int) -> Int? {
         guard let base = input.baseAddress else { return nil }

@@ -229,6 +229,27 @@ import Testing
         }
     }
 
+    /// Round 50: in a document broken anywhere, libxml2's recovery dropped a `<` that opens no tag
+    /// (`a <= b` read as `a = b`, `x <- y` as `x - y`) and everything before a `]]>` in text
+    /// (`a[b[0]]> 3 explained` as `]> 3 explained`). Both are kept as the text they are.
+    @Test func textThatLooksLikeMarkupIsKeptInABrokenDocument() throws {
+        let titles = ["a <= b", "x <- y", "price <5 USD", "Array access a[b[0]]> 3 explained"]
+        func feed(_ name: String, broken: Bool) -> [UInt8] {
+            let items = titles.enumerated().map { index, title in
+                "<item><title>\(broken ? title : name + " \(index)")</title><guid>\(name)\(index)</guid>"
+                    + "<description>\(name) body \(index)</description></item>\n"
+            }
+            return Array("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>\(name)</title>\(items.joined())</channel></rss>".utf8)
+        }
+        let (run, stored) = try crawl(["/broken": ("application/rss+xml", feed("broken", broken: true)),
+                                       "/healthy": ("application/rss+xml", feed("healthy", broken: false))])
+        #expect(stored.count == 8, "\(run.stdout)")
+        // As the Hexo title map writes them: `<`, `>`, `[`, `]` become `_`.
+        for title in ["a _= b", "x _- y", "price _5 USD", "Array access a_b_0___ 3 explained"] {
+            #expect(stored.contains { $0.contains("title: '\(title)'") }, "\(title)\n\(stored.filter { $0.contains("broken body") })")
+        }
+    }
+
     @Test func aCharacterCutInHalfCostsThatCharacterAlone() throws {
         func feed(_ text: String, encoding: String, cutting: Bool, everyOne: Bool = false) throws -> [UInt8] {
             let language = everyOne ? "<language>zh-cn</language>" : ""
