@@ -74,7 +74,8 @@ enum CharsetDetector {
             return Plan(encoding: "UTF-8", claimsUTF8: false, bytes: UTF8Check.replacingInvalid(bytes),
                         reason: labels.reason("mostly UTF-8", for: "UTF-8"))
         }
-        let readable = labels.all.filter { $0 != "UTF-8" && LegacyDecoding.decodes(bytes, as: $0) }
+        let readable = labels.all.map { windowsReading(of: $0, bytes: bytes) ?? $0 }
+            .filter { $0 != "UTF-8" && LegacyDecoding.decodes(bytes, as: $0) }
         if let chosen = readable.first {
             // Two labels that both read: the detector breaks the tie (KOI8-R declared, ISO-8859-1 served).
             let detected = Set(readable).count > 1 ? UniversalDetector.detect(bytes) : nil
@@ -250,6 +251,17 @@ enum CharsetDetector {
         if head.starts(with: [0xFE, 0xFF]) { return ("UTF-16BE", 2) }
         if head.starts(with: [0xFF, 0xFE]) { return ("UTF-16LE", 2) }
         return nil
+    }
+
+    /// The Windows code page an ISO-8859 label stands for when the bytes use 0x80–0x9F: control
+    /// characters in ISO-8859, never in text, and Windows's quotes, dashes and € there (ISO-8859-1
+    /// is read as windows-1252 always, as browsers do). Read in the label, “quotes” were C1 controls.
+    static func windowsReading(of label: String, bytes: [UInt8]) -> String? {
+        let sibling: [String: String] = ["ISO-8859-15": "WINDOWS-1252", "ISO-8859-2": "WINDOWS-1250",
+                                         "ISO-8859-7": "WINDOWS-1253", "ISO-8859-9": "WINDOWS-1254",
+                                         "ISO-8859-13": "WINDOWS-1257"]
+        guard let windows = sibling[label], bytes.contains(where: { (0x80...0x9F).contains($0) }) else { return nil }
+        return windows
     }
 
     /// Maps labels that libiconv spells differently; GB2312 and GBK are subsets of GB18030.

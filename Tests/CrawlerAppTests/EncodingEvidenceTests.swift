@@ -250,6 +250,25 @@ import Testing
         }
     }
 
+    /// Round 50: windows-1252 bytes labelled ISO-8859-15 were read in the label, their quotes,
+    /// dashes and € as C1 control characters (invisible, and stored so), with no note. Bytes in
+    /// 0x80–0x9F under an ISO-8859 label are its Windows sibling's.
+    @Test func windowsBytesUnderAnISO8859LabelAreReadAsWindows() throws {
+        func feed(_ name: String, _ declared: String) throws -> [UInt8] {
+            try Self.iconv("<?xml version=\"1.0\" encoding=\"\(declared)\"?><rss version=\"2.0\"><channel><title>\(name)</title>"
+                + "<item><guid>\(name)1</guid><title>\(name) “quotes” – €5</title><description>Ça coûte 5 € — déjà vu</description>"
+                + "</item></channel></rss>", to: "WINDOWS-1252")
+        }
+        let (run, stored) = try crawl(["/latin9": ("application/rss+xml", try feed("latin9", "ISO-8859-15")),
+                                       "/healthy": ("application/rss+xml", try feed("healthy", "windows-1252"))])
+        #expect(stored.count == 2, "\(run.stdout)")
+        let latin9 = stored.first { $0.contains("latin9") } ?? ""
+        #expect(latin9.contains("Ça coûte 5 € — déjà vu") && !latin9.unicodeScalars.contains { (0x80...0x9F).contains($0.value) },
+                "\(latin9)")
+        let line = run.stderr.split(separator: "\n").first { $0.contains("event=fetch") && $0.contains("feed=latin9") } ?? ""
+        #expect(line.contains("declared ISO-8859-15"), "\(line)")
+    }
+
     @Test func aCharacterCutInHalfCostsThatCharacterAlone() throws {
         func feed(_ text: String, encoding: String, cutting: Bool, everyOne: Bool = false) throws -> [UInt8] {
             let language = everyOne ? "<language>zh-cn</language>" : ""
