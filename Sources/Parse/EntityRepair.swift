@@ -183,10 +183,19 @@ enum EntityRepair {
                 }
                 return close
             }
+            // Between fields, an end tag that ends nothing open (a doubled `</title>`): libxml2's
+            // recovery ends the item there instead, or in Atom and RDF the entry and then the
+            // feed, every later entry lost. Dropped, as a stray end tag in a field is.
+            if !writer.fields.isOpen, let close, !writer.structure.end(name) {
+                writer.replace(index..<close, with: [])
+                return close
+            }
             let fieldEndFollows = { (field: [UInt8]) in Self.anotherEnd(of: field, in: input, after: index + 1) }
+            let inField = writer.fields.isOpen
             switch writer.fields.end(name, at: index, droppable: close != nil, fieldEndFollows: fieldEndFollows) {
             case .keep(let closing):
                 writer.insert(closing, at: index)
+                if inField, !writer.fields.isOpen { writer.structure.fieldEnded() }
                 return index + 1
             case .drop:
                 let end = close ?? index + 1
@@ -201,8 +210,9 @@ enum EntityRepair {
             if !writer.fields.isOpen, writer.voidLeftOpen { writer.voidsLeftOpen += 1 }
             return end
         }
-        guard writer.fields.isOpen || FieldBalance.isField(name),
-              let closesItself = FieldBalance.closesItself(input, name: nameStart..<nameEnd) else { return index + 1 }
+        guard let closesItself = FieldBalance.closesItself(input, name: nameStart..<nameEnd) else { return index + 1 }
+        if !writer.fields.isOpen, !closesItself { writer.structure.start(name) }
+        guard writer.fields.isOpen || FieldBalance.isField(name) else { return index + 1 }
         guard let closing = writer.fields.start(name, closesItself: closesItself) else {
             writer.replace(index..<(index + 1), with: Array("&#60;".utf8))
             return index + 1
@@ -530,6 +540,8 @@ private struct RepairWriter {
     private var instructionsRanOut = false
     /// Comments, sections and instructions found running past their item's end (`spansItemEnd`).
     private(set) var spanning = 0
+    /// The feed's own elements open outside text fields, for end tags that end none of them.
+    var structure = OpenStructure()
     /// The end of the last CDATA section (comment) found running past its item: a later opener
     /// before it is looked at up to its own item's end only, not copied to that end again (a
     /// document of such openers would be read once per opener).
@@ -667,4 +679,31 @@ private enum ASCII {
     static let ampersand = UInt8(ascii: "&")
     static let escapedAmpersand = Array("&amp;".utf8)
     static let space: [UInt8] = [0x20, 0x09, 0x0A, 0x0D]
+}
+
+/// The feed's own elements open outside its items' text fields (`rss`, `channel`, `item`, a
+/// field itself), as the recovering repair meets their tags. Names compare in any case.
+struct OpenStructure {
+    private var open: [[UInt8]] = []
+
+    mutating func start(_ name: Slice<UnsafeBufferPointer<UInt8>>) {
+        open.append(Array(name))
+    }
+
+    /// Ends the innermost open element named `name` and any inside it; false when none is open
+    /// (the end tag is stray).
+    mutating func end(_ name: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard let depth = open.lastIndex(where: { Self.same($0, name) }) else { return false }
+        open.removeSubrange(depth...)
+        return true
+    }
+
+    /// A text field's end tag, which `FieldBalance` read: the field was the innermost.
+    mutating func fieldEnded() {
+        if !open.isEmpty { open.removeLast() }
+    }
+
+    private static func same(_ one: [UInt8], _ other: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        one.count == other.count && zip(one, other).allSatisfy { $0 | 0x20 == $1 | 0x20 }
+    }
 }

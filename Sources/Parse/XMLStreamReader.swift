@@ -95,8 +95,8 @@ enum XMLFeedReader {
         if !treeRecovered, quoted != nil {
             recovered("attribute values written without quotes (as in <guid isPermaLink=false>) read as quoted")
         } else if !treeRecovered {
-            recovered("unclosed HTML tags in the items' text (<br>, <p>, <li>...) read as closed, and a comment, "
-                      + "<?instruction or CDATA marker never closed read as text")
+            recovered("unclosed HTML tags in the items' text (<br>, <p>, <li>...) read as closed, stray end tags dropped, "
+                      + "and a comment, <?instruction or CDATA marker never closed read as text")
         }
         return treeHadRoot || sawRoot ? .complete : .noRoot
     }
