@@ -123,8 +123,12 @@ enum CharsetDetector {
 
     /// Whether `bytes` read as `encoding` but for a very few bytes (`isBarelyDamaged`).
     private static func readsWithFewDamaged(_ bytes: [UInt8], as encoding: String, check: UTF8Check) -> Bool {
-        guard let (text, replaced) = LegacyDecoding.utf8Replacing(bytes, from: encoding),
-              !LegacyDecoding.isMisread(text, as: encoding) else { return false }
+        guard let (text, replaced) = LegacyDecoding.utf8Replacing(bytes, from: encoding) else { return false }
+        // In a feed that declares the label's language, each byte replaced may have shifted the
+        // pair after it into private use: that much is damage, more is a misreading.
+        let family = languageFamily(of: encoding)
+        let declared = family.map { UniversalDetector.languageHint(in: bytes)?.lowercased().hasPrefix($0) == true } ?? false
+        guard !LegacyDecoding.isMisread(text, as: encoding, allowing: declared ? replaced : 0) else { return false }
         return isBarelyDamaged(replaced, check: check, label: encoding, bytes: bytes)
     }
 

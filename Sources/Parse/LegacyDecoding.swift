@@ -31,7 +31,9 @@ enum LegacyDecoding {
     /// Text converted from GB18030 with private-use characters (U+E000–U+F8FF) among more than
     /// one in a hundred of its characters beyond ASCII: GBK's user-defined areas, where other CJK
     /// charsets' bytes land (Big5 labelled GB2312) and real Chinese text almost never goes.
-    static func isMisread(_ utf8: [UInt8], as encoding: String) -> Bool {
+    /// `allowing`: private-use characters taken for damage, not misreading (a character cut in
+    /// half shifts the next pair into GBK's user-defined rows).
+    static func isMisread(_ utf8: [UInt8], as encoding: String, allowing: Int = 0) -> Bool {
         guard encoding == "GB18030" else { return false }
         var privateUse = 0, beyondASCII = 0
         for index in utf8.indices where utf8[index] >= 0xC0 {
@@ -41,7 +43,7 @@ enum LegacyDecoding {
                 privateUse += 1
             }
         }
-        return privateUse > 0 && privateUse * 100 >= beyondASCII
+        return privateUse > allowing && privateUse * 100 >= beyondASCII
     }
 
     /// The bytes in UTF-8, or nil if they are not all `encoding`.

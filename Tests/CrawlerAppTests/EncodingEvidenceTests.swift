@@ -297,6 +297,25 @@ import Testing
         }
     }
 
+    /// Round 50: a short GBK feed, labelled GBK and `zh-cn`, with one character cut in half was
+    /// read whole as windows-1252 (titles and bodies mojibake): the cut shifted the next pair into
+    /// GBK's user-defined rows, and one private-use character in a short feed read as a misreading.
+    @Test func aShortGBKFeedWithACutCharacterStaysGBK() throws {
+        let title: [UInt8] = [0xD6, 0xD0, 0xCE, 0xC4, 0xD0, 0xC2, 0xCE, 0xC5, 0xB1, 0xCC, 0xE2, 0xBD, 0xF1, 0xC8, 0xD5, 0xD2, 0xAA,
+                              0xCE, 0xC5]  // 中文新闻标题今日要闻, 标 cut in half
+        let body: [UInt8] = [0xB1, 0xB1, 0xBE, 0xA9, 0xBD, 0xF1, 0xCC, 0xEC, 0xCC, 0xEC, 0xC6, 0xF8, 0xC7, 0xE7, 0xC0, 0xCA]
+        var feed = Array("<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>E</title><language>zh-cn</language>\n<item><title>".utf8)
+        feed += title + Array("</title><guid>g1</guid><description>".utf8) + body
+        feed += Array("</description></item>\n<item><title>Second ok</title><guid>g2</guid><description>fine</description></item>\n</channel></rss>\n".utf8)
+        let healthy = Array("<rss version=\"2.0\"><channel><title>h</title><item><guid>h1</guid><title>healthy</title></item></channel></rss>".utf8)
+        let (run, stored) = try crawl(["/gbk": ("application/rss+xml; charset=GBK", feed),
+                                       "/healthy": ("application/rss+xml", healthy)])
+        #expect(stored.count == 3, "\(run.stdout)")
+        #expect(stored.contains { $0.contains("北京今天天气晴朗") && $0.contains("title: '中文新闻") }, "\(stored)")
+        let line = run.stderr.split(separator: "\n").first { $0.contains("event=fetch") && $0.contains("feed=gbk") } ?? ""
+        #expect(line.contains("1 byte that is no GB18030 replaced"), "\(line)")
+    }
+
     @Test func aCharacterCutInHalfCostsThatCharacterAlone() throws {
         func feed(_ text: String, encoding: String, cutting: Bool, everyOne: Bool = false) throws -> [UInt8] {
             let language = everyOne ? "<language>zh-cn</language>" : ""
