@@ -74,8 +74,8 @@ enum CharsetDetector {
             return Plan(encoding: "UTF-8", claimsUTF8: false, bytes: UTF8Check.replacingInvalid(bytes),
                         reason: labels.reason("mostly UTF-8", for: "UTF-8"))
         }
-        let readable = labels.all.map { windowsReading(of: $0, bytes: bytes) ?? $0 }
-            .filter { $0 != "UTF-8" && LegacyDecoding.decodes(bytes, as: $0) }
+        if let plan = windowsControls(labels, bytes: bytes) { return plan }
+        let readable = labels.all.filter { $0 != "UTF-8" && LegacyDecoding.decodes(bytes, as: $0) }
         if let chosen = readable.first {
             // Two labels that both read: the detector breaks the tie (KOI8-R declared, ISO-8859-1 served).
             let detected = Set(readable).count > 1 ? UniversalDetector.detect(bytes) : nil
@@ -257,15 +257,33 @@ enum CharsetDetector {
         return nil
     }
 
-    /// The Windows code page an ISO-8859 label stands for when the bytes use 0x80–0x9F: control
-    /// characters in ISO-8859, never in text, and Windows's quotes, dashes and € there (ISO-8859-1
-    /// is read as windows-1252 always, as browsers do). Read in the label, “quotes” were C1 controls.
-    static func windowsReading(of label: String, bytes: [UInt8]) -> String? {
-        let sibling: [String: String] = ["ISO-8859-15": "WINDOWS-1252", "ISO-8859-2": "WINDOWS-1250",
-                                         "ISO-8859-7": "WINDOWS-1253", "ISO-8859-9": "WINDOWS-1254",
-                                         "ISO-8859-13": "WINDOWS-1257"]
-        guard let windows = sibling[label], bytes.contains(where: { (0x80...0x9F).contains($0) }) else { return nil }
-        return windows
+    /// An ISO-8859 label over bytes in 0x80–0x9F: control characters in every ISO-8859 part, never
+    /// text, where its Windows sibling has quotes, dashes and € (a post pasted from a word
+    /// processor). Those bytes alone are read in the sibling, the rest in the label: read whole in
+    /// the sibling, one dash garbled every ą and ś of an ISO-8859-2 feed. (ISO-8859-1 is read as
+    /// windows-1252 always, as browsers do.)
+    static func windowsControls(_ labels: Labels, bytes: [UInt8]) -> Plan? {
+        let siblings = ["ISO-8859-15": "WINDOWS-1252", "ISO-8859-2": "WINDOWS-1250", "ISO-8859-7": "WINDOWS-1253",
+                        "ISO-8859-9": "WINDOWS-1254", "ISO-8859-13": "WINDOWS-1257"]
+        guard let label = labels.all.first(where: { siblings[$0] != nil }), let sibling = siblings[label],
+              bytes.contains(where: { (0x80...0x9F).contains($0) }),
+              let text = LegacyDecoding.utf8(bytes[...], from: label) else { return nil }
+        // Every ISO-8859 part maps 0x80–0x9F to U+0080–U+009F, which UTF-8 writes as C2 80–C2 9F.
+        var converted: [UInt8] = []
+        converted.reserveCapacity(text.count)
+        var index = 0
+        while index < text.count {
+            if text[index] == 0xC2, index + 1 < text.count, (0x80...0x9F).contains(text[index + 1]),
+               let windows = LegacyDecoding.utf8([text[index + 1]][...], from: sibling) {
+                converted += windows
+                index += 2
+            } else {
+                converted.append(text[index])
+                index += 1
+            }
+        }
+        return Plan(encoding: "UTF-8", claimsUTF8: true, bytes: converted,
+                    reason: "\(label) with its 0x80–0x9F read as \(sibling) (\(labels.described))")
     }
 
     /// Maps labels that libiconv spells differently; GB2312 and GBK are subsets of GB18030.

@@ -349,8 +349,9 @@ enum EntityRepair {
 
     /// Copies a protected section (a CDATA section, or a comment when `terminator` is `-->`) up to
     /// and including `terminator`, dropping forbidden controls. Returns where it ends (the input's
-    /// end when it is never closed), and whether its body holds its own opener again (`<![CDATA[`,
-    /// `<!--`): then the terminator that ended it may be a later one's (`spansItemEnd`).
+    /// end when it is never closed), and whether its body holds its own opener again (`<![CDATA[`)
+    /// or, a comment, any `--`: then the terminator that ended it may be a later one's
+    /// (`spansItemEnd`).
     private static func afterProtected(from start: Int, terminator: StaticString, writer: inout RepairWriter)
         -> (end: Int, closed: Bool, reopened: Bool) {
         let input = writer.input
@@ -373,7 +374,7 @@ enum EntityRepair {
             // each one it reports: 40,000 of them in one 200 KB comment took 9 s. A comment is no
             // text, so its first hyphen is written as a space.
             if isComment, byte == first, index + 1 < input.count, input[index + 1] == first {
-                if index >= 2, input[index - 2] == UInt8(ascii: "<"), input[index - 1] == UInt8(ascii: "!") { reopened = true }
+                reopened = true  // malformed: perhaps a later comment's `<!--` or text's `--`
                 writer.replace(index..<(index + 1), with: [0x20])
             }
             if !isComment, byte == UInt8(ascii: "["), index >= 8, starts(input, at: index - 8, with: "<![CDATA[") {

@@ -215,13 +215,15 @@ import Testing
         }
         let served: [String: (String, [UInt8])] = [
             "/comment": ("application/rss+xml", feed("comment", "<!--", "Body one <!-- c1 -->")),
+            // Round 51: closed by a later body's `-->` in text, with a `--` between.
+            "/hyphens": ("application/rss+xml", feed("hyphens", "<!--", "Body one -- and -->")),
             "/instruction": ("application/rss+xml", feed("instruction", "<?php", "Body one <?php echo 1 ?>")),
             "/section": ("application/rss+xml", feed("section", "<![CDATA[", "<![CDATA[<p>Body one</p>]]>")),
             "/healthy": ("application/rss+xml", feed("healthy", "", "Body one")),
         ]
         let (run, stored) = try crawl(served)
-        #expect(stored.count == 12, "\(stored.count) documents\n\(run.stdout)")
-        for name in ["comment", "instruction", "section"] {
+        #expect(stored.count == 15, "\(stored.count) documents\n\(run.stdout)")
+        for name in ["comment", "instruction", "section", "hyphens"] {
             #expect(stored.contains { $0.contains("title: '\(name) one'") && $0.contains("Body one") }, "\(name)\n\(run.stdout)")
             #expect(!stored.contains { $0.contains("commented out") })
             let line = run.stderr.split(separator: "\n").first { $0.contains("event=fetch") && $0.contains("feed=\(name) ") }
@@ -259,9 +261,16 @@ import Testing
                 + "<item><guid>\(name)1</guid><title>\(name) “quotes” – €5</title><description>Ça coûte 5 € — déjà vu</description>"
                 + "</item></channel></rss>", to: "WINDOWS-1252")
         }
+        // Round 51: read whole in the sibling, one dash garbled every ą and ś of an ISO-8859-2 feed;
+        // only the bytes in 0x80–0x9F are the sibling's.
+        var polish = try Self.iconv("<?xml version=\"1.0\" encoding=\"ISO-8859-2\"?><rss version=\"2.0\"><channel>"
+            + "<title>pl</title><item><guid>pl1</guid><title>Zażółć gęślą jaźń</title><description>Zażółć gęślą jaźń", to: "ISO-8859-2")
+        polish += [0x20, 0x96, 0x20] + Array("koniec</description></item></channel></rss>".utf8)  // a windows-1250 dash
         let (run, stored) = try crawl(["/latin9": ("application/rss+xml", try feed("latin9", "ISO-8859-15")),
+                                       "/polish": ("application/rss+xml", polish),
                                        "/healthy": ("application/rss+xml", try feed("healthy", "windows-1252"))])
-        #expect(stored.count == 2, "\(run.stdout)")
+        #expect(stored.count == 3, "\(run.stdout)")
+        #expect(stored.contains { $0.contains("Zażółć gęślą jaźń – koniec") }, "\(stored)")
         let latin9 = stored.first { $0.contains("latin9") } ?? ""
         #expect(latin9.contains("Ça coûte 5 € — déjà vu") && !latin9.unicodeScalars.contains { (0x80...0x9F).contains($0.value) },
                 "\(latin9)")
