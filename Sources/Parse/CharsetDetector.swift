@@ -269,13 +269,14 @@ enum CharsetDetector {
               bytes.contains(where: { (0x80...0x9F).contains($0) }),
               let text = LegacyDecoding.utf8(bytes[...], from: label) else { return nil }
         // Every ISO-8859 part maps 0x80–0x9F to U+0080–U+009F, which UTF-8 writes as C2 80–C2 9F.
+        let windows = (0x80...0x9F).map { LegacyDecoding.utf8([UInt8($0)][...], from: sibling) }
         var converted: [UInt8] = []
         converted.reserveCapacity(text.count)
         var index = 0
         while index < text.count {
             if text[index] == 0xC2, index + 1 < text.count, (0x80...0x9F).contains(text[index + 1]),
-               let windows = LegacyDecoding.utf8([text[index + 1]][...], from: sibling) {
-                converted += windows
+               let character = windows[Int(text[index + 1]) - 0x80] {
+                converted += character
                 index += 2
             } else {
                 converted.append(text[index])

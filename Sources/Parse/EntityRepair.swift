@@ -79,7 +79,7 @@ enum EntityRepair {
             // (`<?php echo "<p>"; ?>` in an item's text) opens nothing.
             // Only with a target name: after a bare `<?` (`<?= … ?>`) libxml2 reads on as content.
             if index + 2 < input.count, input[index + 1] == UInt8(ascii: "?"), FieldBalance.isNameStart(input, at: index + 2) {
-                if let end = writer.instructionEnd(after: index + 2) { return end }
+                if let end = writer.find("?>", from: index + 2) { return end + 2 }
                 // Never closed (`<?php echo 1;` in an item's text): written as text, as a comment
                 // never closed is; libxml2's recovery took the rest of the document for it.
                 writer.replace(index..<(index + 1), with: Array("&#60;".utf8))

@@ -12,8 +12,6 @@ struct RepairWriter {
     var voidLeftOpen = false
     /// Void tags outside text fields left open for their own end tags (`<br></br>`), not yet ended.
     var voidsLeftOpen = 0
-    /// No instruction's `?>` lies past the last one looked for (`instructionEnd`).
-    private var instructionsRanOut = false
     /// Comments, sections and instructions found running past their item's end (`spansItemEnd`).
     private(set) var spanning = 0
     /// The feed's own elements open outside text fields, for end tags that end none of them.
@@ -54,19 +52,6 @@ struct RepairWriter {
         output.append(contentsOf: input[copiedUpTo..<range.lowerBound])
         output.append(contentsOf: replacement)
         copiedUpTo = range.upperBound
-    }
-
-    /// Just past the `?>` that ends an instruction whose body starts at `start`; nil when none
-    /// follows. Once a look has run to the end, none follows any later `<?` either: not looked again.
-    mutating func instructionEnd(after start: Int) -> Int? {
-        guard !instructionsRanOut else { return nil }
-        var index = start
-        while index + 1 < input.count {
-            if input[index] == UInt8(ascii: "?"), input[index + 1] == UInt8(ascii: ">") { return index + 2 }
-            index += 1
-        }
-        instructionsRanOut = true
-        return nil
     }
 
     /// Where `pattern` first starts at or after `start`, nil when nowhere. Remembered per pattern:
