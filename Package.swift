@@ -53,7 +53,7 @@ let package = Package(
                 dependencies: ["FeedModel", "CCurl"], exclude: ["README.md"],
                 swiftSettings: strictSettings),
         .target(name: "Parse",
-                dependencies: ["FeedModel", "Markup", "CLibXML2", "CUchardet"],
+                dependencies: ["FeedModel", "Markup", "CLibXML2", "CUchardet", "CLinux"],
                 swiftSettings: strictSettings),
         .target(name: "Convert",
                 dependencies: ["FeedModel", "Markup", "Sanitize", .product(name: "Crypto", package: "swift-crypto"),

@@ -3,7 +3,7 @@
 # render in every profile → schedule) with libFuzzer + AddressSanitizer, then checks that the
 # slowest inputs it found take linear time (scripts/fuzz-linearity.py).
 #   scripts/fuzz-feed-path.sh [SECONDS] [extra libFuzzer flags...]   (default 1800 s; 0 only builds)
-# Seeds: the parse fixtures, the parser corpus and the browser vectors. Corpus in .build-fuzz-path/corpus, crashes in
+# Seeds: the parse fixtures, the parser corpus, scripts/fuzz-seeds and the browser vectors. Corpus in .build-fuzz-path/corpus, crashes in
 # .build-fuzz-path/crashes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +30,9 @@ for path in sorted(glob.glob("Tests/ParseTests/Fixtures/*")):
 for i, path in enumerate(sorted(glob.glob("Tests/ParseTests/Fixtures/corpus/docs/*.xml"))):
     h = headers[i % len(headers)]
     open(os.path.join(out, f"corpus-{n:04d}"), "wb").write(bytes([i % 7, 0]) + h + open(path, "rb").read()); n += 1
+# Broken documents of the shapes the recovering repair handles (markup left open, doubled end tags, C1 bytes).
+for i, path in enumerate(sorted(glob.glob("scripts/fuzz-seeds/*"))):
+    open(os.path.join(out, f"repair-{n:04d}"), "wb").write(bytes([i % 7, 0]) + headers[i % len(headers)] + open(path, "rb").read()); n += 1
 for line in open("Tests/BrowserVectors/xss-vectors.txt", "rb"):
     line = line.strip()
     if not line or line.startswith(b"#"): continue

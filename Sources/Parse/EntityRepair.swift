@@ -69,7 +69,8 @@ enum EntityRepair {
             // An instruction in an item's text that runs past the item (`<?php` never closed, a
             // later item's `?>` closing it) would take that item: written as text.
             if index + 2 < input.count, input[index + 1] == UInt8(ascii: "?"), FieldBalance.isNameStart(input, at: index + 2),
-               let end = writer.find("?>", from: index + 2), writer.search("<?", from: index + 2, to: end) != nil,
+               let end = writer.find("?>", from: index + 2),
+               writer.search("<?", from: index + 2, to: end) != nil || writer.crossesItems(from: index + 2, to: end),
                writer.spansItemEnd(from: index + 2, to: end) {
                 writer.replace(index..<(index + 1), with: Array("&#60;".utf8))
                 return index + 1
@@ -339,7 +340,8 @@ enum EntityRepair {
         if index < spanEnd, writer.spansItemEnd(from: index + opener, to: spanEnd - 3) { return asText() }
         let checkpoint = writer.checkpoint
         let section = afterProtected(from: index + opener, terminator: terminator, writer: &writer)
-        guard section.reopened, section.closed, writer.spansItemEnd(from: index + opener, to: section.end - 3) else {
+        guard section.closed, section.reopened || writer.crossesItems(from: index + opener, to: section.end - 3),
+              writer.spansItemEnd(from: index + opener, to: section.end - 3) else {
             return section.end
         }
         writer.restore(checkpoint)

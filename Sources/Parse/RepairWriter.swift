@@ -1,3 +1,4 @@
+internal import CLinux  // memmem
 internal import Foundation  // memchr
 
 /// Builds the repaired copy lazily: nothing is allocated until the first replacement.
@@ -14,6 +15,8 @@ struct RepairWriter {
     var voidsLeftOpen = 0
     /// Comments, sections and instructions found running past their item's end (`spansItemEnd`).
     private(set) var spanning = 0
+    /// Whether the document's items are Atom's `<entry>`s, once `crossesItems` has looked.
+    private var itemsAreEntries: Bool?
     /// The feed's own elements open outside text fields, for end tags that end none of them.
     var structure = OpenStructure()
     /// The end of the last CDATA section (comment) found running past its item: a later opener
@@ -108,12 +111,34 @@ struct RepairWriter {
         return nil
     }
 
+    /// Whether `start..<end` holds an item's end tag with an item's start tag after it, as a body
+    /// that ran from one item into a later one does. One `memmem` for the document's own item
+    /// element (`itemsAreEntries`), no walk from tag to tag: cheap enough to ask of every closed
+    /// section, so that one closed by a later item's terminator is found when nothing of its kind
+    /// lies between (the document well-formed, the items between its text).
+    mutating func crossesItems(from start: Int, to end: Int) -> Bool {
+        // The first item's start tag says (a walk over the channel's few tags before it).
+        let entries = itemsAreEntries
+            ?? firstTag(["<item", "<entry"], from: 0, to: input.count).map { EntityRepair.starts(input, at: $0, with: "<entry") }
+            ?? false
+        itemsAreEntries = entries
+        guard let close = first(entries ? "</entry>" : "</item>", from: start, to: end) else { return false }
+        return first(entries ? "<entry" : "<item", from: close, to: end) != nil
+    }
+
+    private func first(_ pattern: StaticString, from start: Int, to end: Int) -> Int? {
+        guard let base = input.baseAddress, start < end,
+              let hit = crawler_memmem(base + start, end - start, pattern.utf8Start, pattern.utf8CodeUnitCount)
+        else { return nil }
+        return UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base
+    }
+
     /// Whether a comment, section or instruction whose body is `start..<end` runs past the end of
     /// the item it opened in: an item's end tag in it before any item's start tag. One opened in an
     /// item's text and never closed there was closed by a later item's; a commented-out item (at
     /// the channel's level) starts with its own start tag.
     /// Asked only of one whose body holds its own opener again (the terminator that ended it may
-    /// be that later one's): most bodies, HTML, are never searched for tags.
+    /// be that later one's) or `crossesItems`: most bodies, HTML, are never walked tag by tag.
     mutating func spansItemEnd(from start: Int, to end: Int) -> Bool {
         // One walk from `<` to `<` for both dialects' end tags, stopping at the first: a search per
         // tag name ran to `end` for the name the document never uses, at every opener.

@@ -231,6 +231,35 @@ import Testing
         }
     }
 
+    /// The same, closed two items later with nothing of its kind between (no second opener, no
+    /// `--`): the document is well-formed, and the items between were the markup's text, lost with
+    /// no note. One that ends an item and starts another ran past its own.
+    @Test func markupClosedTwoItemsLaterWithNothingBetweenCostsNoItem() throws {
+        func feed(_ name: String, _ open: String, _ close: String, atom: Bool = false) -> [UInt8] {
+            let bodies = ["x \(open) cut here", "Body one", "two \(close) end"]
+            let items = bodies.enumerated().map { index, body in
+                atom ? "<entry><title>\(name) \(index)</title><id>urn:\(name):\(index)</id><summary>\(body)</summary></entry>\n"
+                    : "<item><title>\(name) \(index)</title><guid>\(name)\(index)</guid><description>\(body)</description></item>\n"
+            }.joined()
+            return Array((atom ? "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>\(name)</title>\(items)</feed>"
+                : "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>\(name)</title>\(items)</channel></rss>").utf8)
+        }
+        let served: [String: (String, [UInt8])] = [
+            "/comment": ("application/rss+xml", feed("comment", "<!--", "-->")),
+            "/section": ("application/rss+xml", feed("section", "<![CDATA[", "]]>")),
+            "/entries": ("application/atom+xml", feed("entries", "<!--", "-->", atom: true)),
+            "/healthy": ("application/rss+xml", feed("healthy", "", "")),
+        ]
+        let (run, stored) = try crawl(served)
+        #expect(stored.count == 12, "\(stored.count) documents\n\(run.stdout)")
+        for name in ["comment", "section", "entries"] {
+            #expect(stored.contains { $0.contains("title: '\(name) 1'") && $0.contains("Body one") }, "\(name)\n\(run.stdout)")
+            #expect(stored.contains { $0.contains("title: '\(name) 2'") }, "\(name)\n\(run.stdout)")
+            let line = run.stderr.split(separator: "\n").first { $0.contains("event=fetch") && $0.contains("feed=\(name) ") }
+            #expect(line?.contains("never closed in an item's text read as text") == true, "\(line ?? "")")
+        }
+    }
+
     /// Round 50: in a document broken anywhere, libxml2's recovery dropped a `<` that opens no tag
     /// (`a <= b` read as `a = b`, `x <- y` as `x - y`) and everything before a `]]>` in text
     /// (`a[b[0]]> 3 explained` as `]> 3 explained`). Both are kept as the text they are.

@@ -46,7 +46,9 @@ import Testing
         }
         gaps.sort()
         let p90 = gaps.isEmpty ? .infinity : gaps[min(gaps.count - 1, Int(Double(gaps.count) * 0.9))]
-        #expect(p90 < 3.0, "healthy poll gap p90 \(p90) s, interval 2 s (gaps: \(gaps.suffix(10)))")
+        // Passes that wait for their slowest feed would put every gap at the 4 s timeout or more; the
+        // margin above the 2 s interval is for a loaded machine (3.006 s was seen once in CI).
+        #expect(p90 < 3.5, "healthy poll gap p90 \(p90) s, interval 2 s (gaps: \(gaps.suffix(10)))")
         let fetches = node.logLines.filter { $0["event"] == "fetch" && $0["feed"]?.hasPrefix("feed-") == true }
         #expect(fetches.filter { $0["error"] != nil }.isEmpty, "\(fetches.filter { $0["error"] != nil }.prefix(3).map(\.fields))")
         #expect(fetches.compactMap { $0["new"].flatMap(Int.init) }.reduce(0, +) == farm.distinctItems)
