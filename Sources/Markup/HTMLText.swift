@@ -63,14 +63,22 @@ public struct HTMLText: Sendable {
         return output
     }
 
-    /// `<br>`, or `</br>` (which browsers read as one).
+    /// `<br>`, or `</br>` (which browsers read as one), or a block's start or end: `<p>Para</p><p>two</p>`
+    /// in a title read `Paratwo`.
     private static func isBreak(_ token: HTMLToken) -> Bool {
         switch token {
-        case .startTag(let tag): return tag.name == "br"
-        case .endTag(let name, _): return name == "br"
+        case .startTag(let tag): return tag.name == "br" || blocks.contains(tag.name)
+        case .endTag(let name, _): return name == "br" || blocks.contains(name)
         default: return false
         }
     }
+
+    /// HTML's blocks one line of text is sometimes written in (a CMS's `<p>` around a title, a
+    /// list item's `<li>`): their words are apart from the next block's.
+    public static let blocks: Set<String> = [
+        "article", "blockquote", "center", "dd", "div", "dl", "dt", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6",
+        "header", "li", "ol", "p", "section", "td", "th", "tr", "ul",
+    ]
 
     private static func isSpace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C

@@ -7,30 +7,36 @@ enum FieldText {
         HTMLText.line.text(of: text)
     }
 
-    /// An RSS title's text: the tags of HTML's inline formatting removed (`<b>`, `<em>`, a link),
-    /// anything else in angle brackets kept as written. `The history of the <blink> tag` and
-    /// `std::vector<bool>` lost their words, read as tags.
-    static func title(_ text: String) -> String {
+    /// An RSS title's text: the tags of HTML's inline formatting and blocks removed (`<b>`, `<em>`,
+    /// a link, `<p>`: a block's words apart from the next), when closed in the title; anything else
+    /// in angle brackets kept as written. `The history of the <blink> tag` and `std::vector<bool>`
+    /// lost their words, read as tags. Read `fromElements` (the title's child elements written
+    /// back), every tag is closed (the recovering repair closed what the title left open): the end
+    /// tag of one kept as text is that closing, dropped (it stored `the <blink> tag</blink>`).
+    static func title(_ text: String, fromElements: Bool = false) -> String {
         guard text.utf8.contains(UInt8(ascii: "<")) else { return plain(text) }
         var kept = ""
         var rest = text[...]
         let lowered = text.lowercased()
+        var keptAsText: Set<String> = []
         while let open = rest.firstIndex(of: "<") {
             kept += rest[..<open]
             let tag = rest[open...]
             let isEnd = tag.dropFirst().first == "/"
-            let nameText = tag.dropFirst(isEnd ? 2 : 1).prefix { $0.isASCII && $0.isLetter }
+            let nameText = tag.dropFirst(isEnd ? 2 : 1).prefix { $0.isASCII && ($0.isLetter || $0.isNumber) }
             let name = nameText.lowercased()
             let after = tag.dropFirst((isEnd ? 2 : 1) + nameText.count).first
             // A tag as HTML writes one (`<b>`, `<a href=…>`), and closed in the title: `Iterator<I>`,
             // `Either<A, B>` and `the <a> tag` name things.
             let isTag = after == ">" || after == "/" || (after?.isWhitespace ?? false)
             let closed = isEnd || name == "br" || lowered.contains("</" + name)
-            if isTag, closed, Self.titleFormatting.contains(name), let close = tag.firstIndex(of: ">") {
+            let markup = Self.titleFormatting.contains(name) || HTMLText.blocks.contains(name)
+            if isTag, let close = tag.firstIndex(of: ">"), closed && markup || isEnd && fromElements && keptAsText.contains(name) {
                 // A line break between words is a space (one: `a <br> b` is not three): `plain`'s.
-                if name == "br" { kept += "<br>" }
+                if name == "br" || HTMLText.blocks.contains(name) { kept += "<br>" }
                 rest = rest[rest.index(after: close)...]
             } else {
+                if isTag, !isEnd { keptAsText.insert(name) }
                 kept += "&lt;"
                 rest = rest[rest.index(after: open)...]
             }

@@ -17,7 +17,7 @@ enum ItemFallbacks {
     /// An RSS title's text; one written with elements in it (`Line one<br/>line two`, well-formed
     /// XML) is read from its markup, not from its text nodes glued together.
     static func rssTitle(_ element: XMLElementValue) -> String {
-        FieldText.title(element.hasElementChildren ? element.innerMarkup : element.text)
+        element.hasElementChildren ? FieldText.title(element.innerMarkup, fromElements: true) : FieldText.title(element.text)
     }
 
     /// RSS `<author>` (an address, or a name in child elements), else `dc:creator`, else `itunes:author`.

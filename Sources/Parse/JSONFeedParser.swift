@@ -65,7 +65,7 @@ enum JSONFeedParser {
         // Plain text by the JSON Feed spec, read as an RSS title is: formatting tags and `<br>` go,
         // and `Vector<int>` or `the <script> tag` keep their words (read as HTML they lost them,
         // and two titles that differed there became one post).
-        item.title = string(entry["title"]).map(FieldText.title) ?? ""
+        item.title = string(entry["title"]).map { FieldText.title($0) } ?? ""
         // `external_url` (a page elsewhere the item is about) when the item has no page of its own.
         item.link = (string(entry["url"]) ?? string(entry["external_url"])).map { URLResolver.resolve($0, against: feedURL) }
         item.author = author(of: entry) ?? feedAuthor

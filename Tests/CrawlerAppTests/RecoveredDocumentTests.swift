@@ -207,6 +207,24 @@ import Testing
                 "\(run.stdout)")
     }
 
+    /// A title whose markup is elements (`<title><p>Para title</p></title>`, or a `<p>` left open
+    /// that the recovering repair closed) was stored with its tags as text, `'_p_Para title__p_'`:
+    /// SPEC.md's title has its tags removed. Blocks (Atom's xhtml `<p>`s too) are words apart.
+    /// Angle brackets a title carries as text (`the &lt;p&gt; tag`) stay text.
+    @Test func aTitleWhoseMarkupIsElementsIsStoredAsItsText() throws {
+        let wellFormed = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>W</title>"
+            + "<item><title><p>Para title</p></title><guid>w1</guid></item>"
+            + "<item><title>the &lt;p&gt; tag</title><guid>w2</guid></item></channel></rss>"
+        let broken = Self.brokenFeed("B", items: "<item><title><p>Open para</title><guid>b1</guid></item>"
+            + "<item><title>x <li>one</title><guid>b2</guid></item>")
+        let atom = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>A</title><entry><id>a1</id>"
+            + "<title type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Para</p><p>two</p></div></title></entry></feed>"
+        let (run, stored) = try crawl(["wellformed": wellFormed, "broken": broken, "atom": atom])
+        for title in ["'Para title'", "'the _p_ tag'", "'Open para'", "'x one'", "'Para two'"] {
+            #expect(stored.contains { $0.contains("title: \(title)\n") }, "\(title): \(run.stdout)")
+        }
+    }
+
     /// A processing instruction holding a tag in an item's text (`<?php echo "<p>"; ?>`): the
     /// `<p>` inside was counted open, and the end tag written for it closed the item and the
     /// channel (2 of 5 items read).
