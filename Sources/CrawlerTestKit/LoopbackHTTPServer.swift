@@ -14,6 +14,8 @@ public struct ReceivedRequest: Sendable {
     public var receivedAt: Double
     /// The body a Content-Length announced (a webhook's POST); empty for a GET.
     public var body: [UInt8] = []
+    /// The request's head as it came, for bytes `headers` (read as UTF-8) cannot show.
+    public var head: [UInt8] = []
 }
 
 /// What the server should answer.
@@ -25,6 +27,8 @@ public struct ServedResponse: Sendable {
     public var delay: Double
     /// How the body goes out: whole, or the ways hostile and broken servers send it.
     public var delivery: BodyDelivery
+    /// Header lines sent as these bytes (a value that is not UTF-8), after `headers`.
+    public var rawHeaders: [(String, [UInt8])] = []
 
     public init(status: Int = 200, headers: [(String, String)] = [], body: [UInt8] = [], delay: Double = 0,
                 delivery: BodyDelivery = .whole) {
@@ -165,7 +169,7 @@ public final class LoopbackHTTPServer: Sendable {
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         var request = ReceivedRequest(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers,
-                                      receivedAt: Date().timeIntervalSince1970)
+                                      receivedAt: Date().timeIntervalSince1970, head: Array(buffer[..<buffer.headerEnd]))
         guard let length = headers["content-length"].flatMap({ Int($0) }), length > 0, length <= 1 << 20 else { return request }
         var body = Array(buffer[(buffer.headerEnd + 4)...])
         while body.count < length {
@@ -185,9 +189,9 @@ public final class LoopbackHTTPServer: Sendable {
         } else if !response.headers.contains(where: { $0.0.lowercased() == "content-length" }) {
             head += "Content-Length: \(response.body.count)\r\n"
         }
-        head += "\r\n"
+        let raw = response.rawHeaders.flatMap { Array("\($0.0): ".utf8) + $0.1 + Array("\r\n".utf8) }
         return BodySender(connection: connection, stopped: { [self] in stopped.load(ordering: .acquiring) })
-            .send(head: Array(head.utf8), response: response)
+            .send(head: Array(head.utf8) + raw + Array("\r\n".utf8), response: response)
     }
 }
 

@@ -158,6 +158,14 @@ final class CurlTransfer {
         }
     }
 
+    /// A header line of these bytes (a validator's, which need not be UTF-8).
+    private func appendHeader(_ name: String, _ value: [UInt8]) {
+        let line = Array(name.utf8) + value + [0]
+        headerList = line.withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { curl_slist_append(headerList, $0.baseAddress) }
+        }
+    }
+
     private func setHeaders(_ conditional: ConditionalHeaders) {
         // A validator is the server's own text sent back: one with a CR, LF or other control in it
         // would split our request (header injection), so it is not sent and the fetch is a full one.
@@ -165,10 +173,10 @@ final class CurlTransfer {
         if !request.settings.ignoreCacheHeaders {
             // One kept before validators were bounded is not sent either (`CacheHintParser.bounded`).
             if let etag = conditional.etag.flatMap(CacheHintParser.bounded), HeaderText.isSafeValue(etag) {
-                headerList = curl_slist_append(headerList, "If-None-Match: \(etag)")
+                appendHeader("If-None-Match: ", HeaderText.validatorBytes(etag))
             }
             if let lastModified = conditional.lastModified.flatMap(CacheHintParser.bounded), HeaderText.isSafeValue(lastModified) {
-                headerList = curl_slist_append(headerList, "If-Modified-Since: \(lastModified)")
+                appendHeader("If-Modified-Since: ", HeaderText.validatorBytes(lastModified))
             }
         }
         // The feed's own headers, checked for controls when feeds.yaml was read, and checked again
@@ -225,7 +233,8 @@ final class CurlTransfer {
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return true }
         let name = HeaderText.lowercasedName(line[..<colon])
         // Values are kept byte-exact (ETag quotes and all); only the framing white space goes.
-        let value = HeaderText.trimmed(line[(colon + 1)...])
+        let isValidator = name == "etag" || name == "last-modified"
+        let value = isValidator ? HeaderText.validator(line[(colon + 1)...]) : HeaderText.trimmed(line[(colon + 1)...])
         headers[name] = value
         if name == "location", (300..<400).contains(responseStatus), value.utf8.count > Self.maximumURLBytes {
             refusal = "a redirect (HTTP \(responseStatus)) to a URL of \(value.utf8.count) bytes is refused: "

@@ -24,6 +24,24 @@ enum HeaderText {
         return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
+    /// A validator's bytes, each one scalar (ISO-8859-1), framing trimmed: an ETag may hold any
+    /// byte above 0x7F (RFC 9110's obs-text), and one read as UTF-8 was kept with U+FFFD in it,
+    /// sent back so and never answered 304. `validatorBytes` gives the bytes back.
+    static func validator<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        guard let first = bytes.firstIndex(where: { !isFraming($0) }),
+              let last = bytes.lastIndex(where: { !isFraming($0) }) else { return "" }
+        var text = ""
+        text.unicodeScalars.append(contentsOf: bytes[first...last].map { Unicode.Scalar($0) })
+        return text
+    }
+
+    /// The bytes of a validator `validator` read. One kept by an older build, read as UTF-8 (a
+    /// scalar above U+00FF in it), goes as UTF-8.
+    static func validatorBytes(_ value: String) -> [UInt8] {
+        guard value.unicodeScalars.allSatisfy({ $0.value <= 0xFF }) else { return Array(value.utf8) }
+        return value.unicodeScalars.map { UInt8($0.value) }
+    }
+
     static func trimmed(_ text: Substring) -> String {
         trimmed(text.utf8)
     }

@@ -266,6 +266,42 @@ import Testing
         #expect(server.requests.filter { $0.path == "/healthy" }.last?.headers["if-none-match"] == "\"small\"")
     }
 
+    /// An ETag may hold any byte above 0x7F (RFC 9110's obs-text). One in ISO-8859-1 was read as
+    /// UTF-8, kept with U+FFFD in it and sent back so: that server could never answer 304. A
+    /// validator goes back byte for byte; a UTF-8 one (and a plain one beside) too.
+    @Test func aValidatorThatIsNotUTF8IsSentBackByteForByte() throws {
+        let validators: [String: [UInt8]] = ["/latin": Array("\"caf".utf8) + [0xE9, 0x22], "/utf8": Array("\"café\"".utf8),
+                                             "/healthy": Array("\"plain\"".utf8)]
+        let server = try LoopbackHTTPServer { request in
+            let etag = validators[request.path] ?? []
+            let asked: [UInt8] = Array("\r\nIf-None-Match: ".utf8) + etag + Array("\r\n".utf8)
+            let head = request.head + Array("\r\n".utf8)  // its last line's end included
+            if (0...max(0, head.count - asked.count)).contains(where: { head[$0...].starts(with: asked) }) {
+                return ServedResponse(status: 304)
+            }
+            let body = Array(Self.feed(title: request.path, body: "<p>fine \(request.path)</p>").utf8)
+            var response = ServedResponse(status: 200, headers: [("Content-Type", "application/rss+xml")], body: body)
+            response.rawHeaders = [("ETag", etag)]
+            return response
+        }
+        let feeds = validators.keys.sorted().map { (path: String) -> String in
+            "  - url: \(server.url(path))\n    name: \(path.dropFirst())\n    interval: 1s\n"
+        }.joined()
+        try folder.write("store: ./out\nfeeds:\n" + feeds, to: "feeds.yaml")
+        for round in 0..<2 {
+            if round > 0 { Thread.sleep(forTimeInterval: 1.5) }
+            let run = try CrawlerProcess.run(["once", "--log-level", "debug"], in: folder.path)
+            #expect(run.status == 0, "stderr: \(run.stderr.suffix(1000))")
+            if round == 1 {
+                for name in ["latin", "utf8", "healthy"] {
+                    let line = run.stderr.split(separator: "\n").first { $0.contains("event=fetch") && $0.contains("feed=\(name) ") }
+                    #expect(line?.contains("status=304") == true, "\(line.map(String.init) ?? run.stderr)")
+                }
+            }
+        }
+        #expect(folder.files(under: "out/posts").count == 3)
+    }
+
     /// Round 49: a redirect to a 100 KB URL was followed (answered 414) and written whole into
     /// the fetch's log line, 100,282 characters, on every pass. It is refused at its Location,
     /// with the reason, as a `url:` that long is refused in feeds.yaml.
