@@ -5,15 +5,26 @@
 enum CharacterReference {
     /// The bytes to write instead of `&` + `name` + `;` (name is `#123` or `#x1F`), or nil to keep it.
     static func replacement(for name: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        let isHex = name.count > 1 && (name[1] == UInt8(ascii: "x") || name[1] == UInt8(ascii: "X"))
-        let digits = String(decoding: name.dropFirst(isHex ? 2 : 1), as: UTF8.self)
-        guard let value = UInt32(digits, radix: isHex ? 16 : 10) else { return Array("&#xFFFD;".utf8) }
+        guard let value = value(of: name) else { return Array("&#xFFFD;".utf8) }
         switch value {
         case 0x9, 0xA, 0xD, 0x20...0x7F, 0xA0...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return nil
         case 0x80...0x9F: return Array("&#\(windows1252[Int(value - 0x80)]);".utf8)
         case 0x0...0x1F: return []
         default: return Array("&#xFFFD;".utf8)
         }
+    }
+
+    /// The code point `name` (`#123` or `#x1F`) refers to, if its digits read.
+    static func value(of name: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        let isHex = name.count > 1 && (name[1] == UInt8(ascii: "x") || name[1] == UInt8(ascii: "X"))
+        return UInt32(String(decoding: name.dropFirst(isHex ? 2 : 1), as: UTF8.self), radix: isHex ? 16 : 10)
+    }
+
+    /// The character a UTF-16 pair written as two references stands for (`&#55357;&#56832;`, as
+    /// Java and JavaScript serializers write an emoji), when `high` and `low` are such a pair.
+    static func pair(_ high: UInt32, _ low: UInt32) -> UInt32? {
+        guard (0xD800...0xDBFF).contains(high), (0xDC00...0xDFFF).contains(low) else { return nil }
+        return 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
     }
 
     /// Windows-1252's 0x80…0x9F; the five bytes it leaves undefined keep their C1 value, as in browsers.

@@ -473,6 +473,10 @@ enum EntityRepair {
         }
         let name = UnsafeBufferPointer(rebasing: input[(index + 1)..<end])
         if name[0] == UInt8(ascii: "#") {
+            if let (character, pairEnd) = surrogatePair(name, after: end, in: input) {
+                writer.replace(index..<pairEnd, with: Array("&#\(character);".utf8))
+                return pairEnd
+            }
             if let replacement = CharacterReference.replacement(for: name) {
                 writer.replace(index..<(end + 1), with: replacement)
             }
@@ -486,6 +490,20 @@ enum EntityRepair {
             }
         }
         return end + 1
+    }
+
+    /// The character a reference to a high surrogate (`name`, whose `;` is at `end`) and the
+    /// reference right after it to a low one stand for, and where that second one ends.
+    private static func surrogatePair(_ name: UnsafeBufferPointer<UInt8>, after end: Int,
+                                      in input: UnsafeBufferPointer<UInt8>) -> (UInt32, Int)? {
+        guard let high = CharacterReference.value(of: name), (0xD800...0xDBFF).contains(high),
+              starts(input, at: end + 1, with: "&#") else { return nil }
+        var close = end + 3
+        while close < input.count, close - end <= 12, isReferenceByte(input[close]) { close += 1 }
+        guard close < input.count, input[close] == UInt8(ascii: ";"),
+              let low = CharacterReference.value(of: UnsafeBufferPointer(rebasing: input[(end + 2)..<close])),
+              let character = CharacterReference.pair(high, low) else { return nil }
+        return (character, close + 1)
     }
 
     /// The numeric form of one of XML's five named references, or nil for any other name.

@@ -225,6 +225,20 @@ import Testing
         }
     }
 
+    /// An emoji written as two references to its UTF-16 halves (`&#55357;&#56832;`, as Java and
+    /// JavaScript serializers write it) was stored as two U+FFFD: the pair is the one character.
+    /// A half alone is still U+FFFD.
+    @Test func anEmojiWrittenAsTwoSurrogateReferencesIsOneCharacter() throws {
+        let items = ["&#55357;&#56832; decimal", "&#xD83D;&#xDE80; hex", "&#xd83d; alone"].enumerated().map {
+            "<item><title>\($0.element)</title><guid>s\($0.offset)</guid><description>body \($0.offset)</description></item>"
+        }.joined()
+        let feed = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>S</title>\(items)</channel></rss>"
+        let (run, stored) = try crawl(["surrogates": feed])
+        for title in ["'😀 decimal'", "'🚀 hex'", "'\u{FFFD} alone'"] {
+            #expect(stored.contains { $0.contains("title: \(title)\n") }, "\(title): \(run.stdout)")
+        }
+    }
+
     /// A processing instruction holding a tag in an item's text (`<?php echo "<p>"; ?>`): the
     /// `<p>` inside was counted open, and the end tag written for it closed the item and the
     /// channel (2 of 5 items read).
