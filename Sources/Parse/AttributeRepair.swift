@@ -1,3 +1,5 @@
+internal import Markup
+
 /// Quotes the attribute values that sloppy feeds write bare, for libxml2's recovering parser:
 /// `<guid isPermaLink=false>` (a hand-rolled template) or `<video controls>` (raw HTML in an
 /// item's text). libxml2 takes such a tag for the end of what it can read: the item lost its
@@ -15,6 +17,7 @@ enum AttributeRepair {
             var output: [UInt8] = []
             var copied = 0
             var index = 0
+            var inTitle = false
             while index < input.count {
                 index = ByteScan.skip(input, from: index, until: UInt8(ascii: "<"))
                 guard index + 1 < input.count else { break }
@@ -22,11 +25,20 @@ enum AttributeRepair {
                     index = end
                     continue
                 }
+                if starts(input, at: index, with: "</title") { inTitle = false }
                 guard FieldBalance.isNameStart(input, at: index + 1) else {
                     index += 1
                     continue
                 }
                 let nameEnd = FieldBalance.nameEnd(input, from: index + 1)
+                let name = input[(index + 1)..<nameEnd]
+                // In a title a name no HTML element has is text (`Map<K, V>`: `FieldBalance.isText`),
+                // its words no attributes to quote.
+                if inTitle, !HTMLElements.contains(name.split(separator: UInt8(ascii: ":")).last ?? name) {
+                    index += 1
+                    continue
+                }
+                if name.elementsEqual("title".utf8) { inTitle = true }
                 let tag = StartTag(input: input, nameEnd: nameEnd,
                                    closesWithSlash: StartTag.closesWithSlash(input[(index + 1)..<nameEnd]))
                 let (end, edits): (Int, [StartTag.Insertion])

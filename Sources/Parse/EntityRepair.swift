@@ -175,6 +175,10 @@ enum EntityRepair {
             if !writer.fields.isOpen, writer.voidLeftOpen { writer.voidsLeftOpen += 1 }
             return end
         }
+        if writer.fields.isText(name) {
+            writer.replace(index..<(index + 1), with: Array("&#60;".utf8))
+            return index + 1
+        }
         guard let closesItself = FieldBalance.closesItself(input, name: nameStart..<nameEnd) else { return index + 1 }
         if !writer.fields.isOpen, !closesItself { writer.structure.start(name) }
         guard writer.fields.isOpen || FieldBalance.isField(name) else { return index + 1 }

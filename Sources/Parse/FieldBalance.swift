@@ -1,3 +1,5 @@
+internal import Markup
+
 /// Raw HTML in an item's text fields (`<title>`, `<description>`, `<content:encoded>`, Atom's
 /// `<summary>` and `<content>`), balanced for libxml2's recovering parser. Its recovery ends one
 /// element per end tag, whatever the tag's name, so a `<p>` or `<li>` never closed left the
@@ -61,6 +63,14 @@ struct FieldBalance {
         guard open.count < Self.deepest else { return nil }
         open.append(Array(name))
         return closes
+    }
+
+    /// Whether a start tag named `name` is text: in a title, one line of text, a `<` before a name
+    /// no HTML element has names a thing (`Map<K, V>`, `HashMap<String, Vec<u8>>`). Read as a
+    /// tag, its words became attributes, stored as `Map<K>,="" V="">`.
+    func isText(_ name: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard let field, field.elementsEqual("title".utf8) else { return false }
+        return !HTMLElements.contains(name.split(separator: UInt8(ascii: ":")).last ?? name)
     }
 
     private static func sameName(_ one: [UInt8], _ other: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {

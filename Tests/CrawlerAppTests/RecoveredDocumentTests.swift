@@ -216,11 +216,14 @@ import Testing
             + "<item><title><p>Para title</p></title><guid>w1</guid></item>"
             + "<item><title>the &lt;p&gt; tag</title><guid>w2</guid></item></channel></rss>"
         let broken = Self.brokenFeed("B", items: "<item><title><p>Open para</title><guid>b1</guid></item>"
-            + "<item><title>x <li>one</title><guid>b2</guid></item>")
+            + "<item><title>x <li>one</title><guid>b2</guid></item>"
+            + "<item><title>Map<K, V> types</title><guid>b3</guid></item>"
+            + "<item><title>HashMap<String, Vec<u8>> x</title><guid>b4</guid></item>")
         let atom = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>A</title><entry><id>a1</id>"
             + "<title type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Para</p><p>two</p></div></title></entry></feed>"
         let (run, stored) = try crawl(["wellformed": wellFormed, "broken": broken, "atom": atom])
-        for title in ["'Para title'", "'the _p_ tag'", "'Open para'", "'x one'", "'Para two'"] {
+        for title in ["'Para title'", "'the _p_ tag'", "'Open para'", "'x one'", "'Para two'", "'Map_K, V_ types'",
+                      "'HashMap_String, Vec_u8__ x'"] {
             #expect(stored.contains { $0.contains("title: \(title)\n") }, "\(title): \(run.stdout)")
         }
     }
