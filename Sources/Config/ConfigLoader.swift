@@ -63,14 +63,19 @@ public enum ConfigLoader {
     }
 
     /// A `ca_file:` that cannot be read is a mistake in the file, reported before anything is
-    /// fetched rather than as every one of its feeds failing.
+    /// fetched rather than as every one of its feeds failing; so is one libcurl would hang on or
+    /// find nothing in (`CAFile.problem`). Each file is looked at once, however many feeds name it.
     private static func checkCAFiles(_ config: CrawlerConfig, path: String) throws(ConfigError) {
+        var problems: [String: String?] = [:]
         for (index, feed) in config.feeds.enumerated() {
-            guard let caFile = feed.request.caFile, !FileManager.default.isReadableFile(atPath: caFile) else { continue }
-            throw ConfigError(file: path, line: feed.line, key: "feeds[\(index)].ca_file",
-                              message: "cannot read the CA file \(caFile) (a PEM file of certificate authorities)")
+            guard let caFile = feed.request.caFile else { continue }
+            let problem = problems[caFile] ?? CAFile.problem(caFile)
+            problems[caFile] = problem
+            guard let problem else { continue }
+            throw ConfigError(file: path, line: feed.line, key: "feeds[\(index)].ca_file", message: problem)
         }
     }
+
     /// Where the text stops being UTF-8, for the message: the line and the byte.
     static func notUTF8(_ bytes: [UInt8], path: String) -> ConfigError {
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {

@@ -145,4 +145,30 @@ import Testing
         #expect(run.stderr.contains("feeds.yaml:3") && run.stderr.contains("feeds[0].ca_file"), "\(run.stderr)")
         #expect(run.stderr.contains("cannot read the CA file \(folder.path)/certs/missing.pem"), "\(run.stderr)")
     }
+
+    /// Round 52: a CA file that is a FIFO (or on a hung mount) blocked the fetch thread when
+    /// libcurl opened it: the daemon stopped fetching every feed, said nothing, ignored SIGTERM and
+    /// kept feeding the watchdog; one of 45 MB cost every other feed 10 s per new connection; a
+    /// directory or a file of garbage passed `check`. Each is refused with feeds.yaml's other
+    /// mistakes, naming the file, before anything is fetched.
+    @Test func aCAFileThatIsNoPEMFileIsAConfigurationError() throws {
+        try FileManager.default.createDirectory(atPath: folder.path + "/certs/folder.pem", withIntermediateDirectories: true)
+        #expect(mkfifo(folder.path + "/certs/fifo.pem", 0o644) == 0)
+        try folder.write("not a certificate\n", to: "certs/garbage.pem")
+        let block = "-----BEGIN CERTIFICATE-----\n" + String(repeating: "QUFB", count: 16) + "\n-----END CERTIFICATE-----\n"
+        try folder.write(String(repeating: block, count: 60_000), to: "certs/huge.pem")
+        let cases = ["fifo.pem": "is not a regular file", "folder.pem": "is not a regular file",
+                     "garbage.pem": "holds no PEM certificate", "huge.pem": "past 4 MB"]
+        for (file, reason) in cases {
+            try folder.write("store: ./out\nfeeds:\n  - url: https://127.0.0.1:1/feed.xml\n    ca_file: certs/\(file)\n",
+                             to: "feeds.yaml")
+            // `once` is not run on the FIFO: a crawler that opened it would wait for a writer for good.
+            for command in file == "fifo.pem" ? [["check"]] : [["check"], ["once"]] {
+                let run = try CrawlerProcess.run(command, in: folder.path)
+                #expect(run.status == 2, "\(command) \(file): \(run.stderr)")
+                #expect(run.stderr.contains("feeds[0].ca_file") && run.stderr.contains("certs/\(file)")
+                        && run.stderr.contains(reason), "\(command) \(file): \(run.stderr)")
+            }
+        }
+    }
 }
