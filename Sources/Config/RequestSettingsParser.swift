@@ -56,7 +56,7 @@ struct RequestSettingsParser {
                             _ reader: MappingReader) throws(ConfigError) {
         guard let field = own.first(where: { $0.name.lowercased() == header }) else { return }
         throw parser.error(at: reader.node("headers") ?? reader.node(key)!, key: reader.qualified("headers"),
-                           "gives a \(field.name) header and \(key): too; keep one of them")
+                           "gives the header \(field.name) and \(key): too; keep one of them")
     }
 
     /// Headers that frame the request or name its host: libcurl writes them from the URL and the

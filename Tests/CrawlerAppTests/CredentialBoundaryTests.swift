@@ -454,7 +454,7 @@ import Testing
         ("headers: {Content-Length: \"0\"}", "headers.Content-Length: is written by the crawler itself"),
         ("headers: {Transfer-Encoding: chunked}", "headers.Transfer-Encoding: is written by the crawler itself"),
         ("headers: {Authorization: Bearer x}\n    basic_auth: {username: u, password: p}",
-         "gives a Authorization header and basic_auth: too"),
+         "gives the header Authorization and basic_auth: too"),
     ])
     func headersTheCrawlerWritesAreRefused(_ setting: String, _ message: String) throws {
         try folder.write("store: ./out\nfeeds:\n  - url: \(home.url("/x.xml"))\n    \(setting)\n", to: "feeds.yaml")
