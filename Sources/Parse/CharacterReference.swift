@@ -3,9 +3,10 @@
 /// a control character (`&#7;`) is dropped like a raw one, and anything else XML forbids
 /// (`&#0;`, a surrogate, `&#xFFFE;`) becomes U+FFFD.
 enum CharacterReference {
-    /// The bytes to write instead of `&` + `name` + `;` (name is `#123` or `#x1F`), or nil to keep it.
-    static func replacement(for name: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        guard let value = value(of: name) else { return Array("&#xFFFD;".utf8) }
+    /// The bytes to write instead of `&` + `name` + `;` whose code point is `value` (`value(of:)`,
+    /// nil when its digits do not read), or nil to keep it.
+    static func replacement(for value: UInt32?) -> [UInt8]? {
+        guard let value else { return Array("&#xFFFD;".utf8) }
         switch value {
         case 0x9, 0xA, 0xD, 0x20...0x7F, 0xA0...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return nil
         case 0x80...0x9F: return Array("&#\(windows1252[Int(value - 0x80)]);".utf8)

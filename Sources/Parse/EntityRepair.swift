@@ -477,11 +477,12 @@ enum EntityRepair {
         }
         let name = UnsafeBufferPointer(rebasing: input[(index + 1)..<end])
         if name[0] == UInt8(ascii: "#") {
-            if let (character, pairEnd) = surrogatePair(name, after: end, in: input) {
+            let value = CharacterReference.value(of: name)
+            if let value, let (character, pairEnd) = surrogatePair(value, after: end, in: input) {
                 writer.replace(index..<pairEnd, with: Array("&#\(character);".utf8))
                 return pairEnd
             }
-            if let replacement = CharacterReference.replacement(for: name) {
+            if let replacement = CharacterReference.replacement(for: value) {
                 writer.replace(index..<(end + 1), with: replacement)
             }
         } else if let number = predefinedNumber(name) {
@@ -496,12 +497,11 @@ enum EntityRepair {
         return end + 1
     }
 
-    /// The character a reference to a high surrogate (`name`, whose `;` is at `end`) and the
+    /// The character a reference to the high surrogate `high` (whose `;` is at `end`) and the
     /// reference right after it to a low one stand for, and where that second one ends.
-    private static func surrogatePair(_ name: UnsafeBufferPointer<UInt8>, after end: Int,
+    private static func surrogatePair(_ high: UInt32, after end: Int,
                                       in input: UnsafeBufferPointer<UInt8>) -> (UInt32, Int)? {
-        guard let high = CharacterReference.value(of: name), (0xD800...0xDBFF).contains(high),
-              starts(input, at: end + 1, with: "&#") else { return nil }
+        guard (0xD800...0xDBFF).contains(high), starts(input, at: end + 1, with: "&#") else { return nil }
         var close = end + 3
         while close < input.count, close - end <= 12, isReferenceByte(input[close]) { close += 1 }
         guard close < input.count, input[close] == UInt8(ascii: ";"),
