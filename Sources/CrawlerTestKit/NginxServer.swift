@@ -13,6 +13,8 @@ public final class NginxServer: Sendable {
         public var tlsProtocols = "TLSv1.2 TLSv1.3"
         /// A second port serving the same files in plain HTTP (`plainPort`).
         public var plainListener = false
+        /// nginx's `ssl_ciphers` ("DEFAULT:@SECLEVEL=0" lets a TLS 1.0-only server answer at all).
+        public var ciphers = "HIGH:!aNULL:!MD5"
 
         public init(http2: Bool = true, tlsProtocols: String = "TLSv1.2 TLSv1.3", plainListener: Bool = false) {
             self.http2 = http2
@@ -161,6 +163,7 @@ public final class NginxServer: Sendable {
                     ssl_certificate \(certificates.certificateFile);
                     ssl_certificate_key \(certificates.keyFile);
                     ssl_protocols \(options.tlsProtocols);
+                    ssl_ciphers \(options.ciphers);
                     root \(folder.file("www"));
                 }
             }

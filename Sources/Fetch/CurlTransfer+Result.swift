@@ -89,8 +89,8 @@ extension CurlTransfer {
         var message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
         if code == CURLE_PEER_FAILED_VERIFICATION {
             message = TLSFailureText.unverified(message)
-        } else if code == CURLE_SSL_CONNECT_ERROR, message.contains("wrong version number") {
-            message = "TLS: the server did not answer in TLS (\(message)): is the port a plain http:// one?"
+        } else if code == CURLE_SSL_CONNECT_ERROR || code == CURLE_OPERATION_TIMEDOUT, let text = TLSFailureText.handshake(message) {
+            message = text
         } else if code == CURLE_SSL_CACERT_BADFILE {
             message = "TLS: cannot read the CA file \(request.settings.caFile ?? "") (\(message))"
         } else if code == CURLE_OPERATION_TIMEDOUT, chain != nil {

@@ -136,6 +136,28 @@ import Testing
         #expect(server.accessLog.map(\.tlsProtocol) == [version], "\(server.accessLog)")
     }
 
+    /// Round 52: a TLS 1.0-only server failed with OpenSSL's own words (`error:0A00014D:SSL
+    /// routines::legacy sigalg disallowed or unsupported`), and one that takes the connection and
+    /// never answers the handshake with `SSL connection timeout`. Each says what the server does.
+    @Test func anObsoleteOrSilentTLSServerIsNamedForWhatItDoes() throws {
+        var obsolete = NginxServer.Options(tlsProtocols: "TLSv1")
+        obsolete.ciphers = "DEFAULT:@SECLEVEL=0"
+        let old = try nginx(obsolete, serving: ["old"])
+        let healthy = try nginx(serving: ["healthy"])
+        let silent = try LoopbackHTTPServer { _ in ServedResponse(text: "never", delay: 30) }
+        defer { silent.stop() }
+        let (run, stored) = try crawl("connect_timeout: 2s\nfeeds:\n"
+                                          + feed(old, "old", extra: "    ca_file: \(old.certificates.caFile)\n")
+                                          + feed(healthy, "healthy", extra: "    ca_file: \(healthy.certificates.caFile)\n")
+                                          + "  - url: https://127.0.0.1:\(silent.port)/silent.xml\n    name: silent\n")
+        #expect(stored.contains { $0.contains("the body of healthy") }, "\(run.stderr)")
+        let lines = run.stderr.split(separator: "\n").map { LogLine(String($0)) }
+        func error(_ feed: String) -> String { lines.first { $0["event"] == "fetch" && $0["feed"] == feed }?["error"] ?? "" }
+        #expect(error("old").contains("TLS: the server offers only an obsolete TLS version"), "\(error("old"))")
+        #expect(error("silent").contains("TLS: the server took the connection and did not complete the TLS handshake"),
+                "\(error("silent"))")
+    }
+
     /// A missing CA file is a mistake in feeds.yaml, reported with its line before anything is fetched.
     @Test func anUnreadableCAFileIsAConfigurationError() throws {
         try folder.write("store: ./out\nfeeds:\n  - url: https://127.0.0.1:1/feed.xml\n    ca_file: certs/missing.pem\n",
