@@ -197,6 +197,13 @@ struct ExportOPML: ParsableCommand {
         // Disabled feeds are subscriptions too; the file's order is kept.
         let feeds = (settings.feeds + settings.disabledFeeds).sorted { $0.line < $1.line }
         print(OPMLWriter.document(for: feeds, disabled: Set(settings.disabledFeeds.map(\.name))), terminator: "")
+        // Written as configured (another reader needs them), where every other command masks them.
+        let secret = feeds.filter { SecretRedaction.redactURL($0.url) != $0.url }.map(\.name)
+        if !secret.isEmpty {
+            printError("crawler: the URLs of \(secret.prefix(20).joined(separator: ", "))"
+                       + (secret.count > 20 ? " and \(secret.count - 20) more" : "")
+                       + " carry a password or token, written in the export in clear: keep the file as private as \(config)")
+        }
         let leftBehind = OPMLLeftBehind.settings(in: file.text)
         let named = feeds.compactMap { feed in leftBehind[feed.line].map { "\(feed.name) (\($0.joined(separator: ", ")))" } }
         guard !named.isEmpty else { return }

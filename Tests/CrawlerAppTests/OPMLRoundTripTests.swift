@@ -75,6 +75,27 @@ import Testing
         #expect(export.stderr.contains("tuned (interval, keep, revisions)") && !export.stderr.contains("plain"), "\(export.stderr)")
     }
 
+    /// Round 52: an export writes a URL's password and query token as configured (another reader
+    /// needs them), where every other command masks them, without a word. It names the feeds
+    /// whose URLs carry one, on stderr, and never prints the secret there.
+    @Test func anExportNamesTheFeedsWhoseURLsCarrySecrets() throws {
+        try folder.write("""
+            feeds:
+              - url: https://example.org/a.xml
+                name: plain
+              - url: https://reader:SECRETPW@example.org/b.xml
+                name: userinfo
+              - url: https://example.org/c.xml?token=SECRETTOKEN
+                name: tokened
+            """, to: "feeds.yaml")
+        let export = try crawler(["export-opml"])
+        #expect(export.status == 0)
+        #expect(export.stdout.contains("reader:SECRETPW@") && export.stdout.contains("token=SECRETTOKEN"))
+        #expect(export.stderr.contains("userinfo") && export.stderr.contains("tokened") && !export.stderr.contains("plain"),
+                "\(export.stderr)")
+        #expect(export.stderr.contains("in clear") && !export.stderr.contains("SECRET"), "\(export.stderr)")
+    }
+
     @Test func aDisabledFeedStaysDisabledThroughExportAndImport() throws {
         try folder.write("""
             feeds:
