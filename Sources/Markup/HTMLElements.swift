@@ -2,9 +2,12 @@
 /// non-conforming features): what a `<name` in one line of text may mean as markup. Anything
 /// else (`Map<K, V>`, `std::vector<bool>`) names a thing in the text.
 public enum HTMLElements {
-    public static func contains<Name: Collection<UInt8>>(_ name: Name) -> Bool {
-        guard name.count <= longest else { return false }
-        return names.contains(String(decoding: name.lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self))
+    /// Whether `name`, as written in a tag (any case, a namespace prefix such as `xhtml:` dropped),
+    /// is one of HTML's elements.
+    public static func contains<Name: BidirectionalCollection<UInt8>>(_ name: Name) -> Bool {
+        let local = name.lastIndex(of: UInt8(ascii: ":")).map { name[name.index(after: $0)...] } ?? name[...]
+        guard local.count <= longest else { return false }
+        return names.contains(String(decoding: local.lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self))
     }
 
     private static let longest = 10  // "blockquote", "figcaption", "noembed"...

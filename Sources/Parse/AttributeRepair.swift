@@ -34,7 +34,7 @@ enum AttributeRepair {
                 let name = input[(index + 1)..<nameEnd]
                 // In a title a name no HTML element has is text (`Map<K, V>`: `FieldBalance.isText`),
                 // its words no attributes to quote.
-                if inTitle, !HTMLElements.contains(name.split(separator: UInt8(ascii: ":")).last ?? name) {
+                if inTitle, !HTMLElements.contains(name) {
                     index += 1
                     continue
                 }

@@ -70,7 +70,7 @@ struct FieldBalance {
     /// tag, its words became attributes, stored as `Map<K>,="" V="">`.
     func isText(_ name: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         guard let field, field.elementsEqual("title".utf8) else { return false }
-        return !HTMLElements.contains(name.split(separator: UInt8(ascii: ":")).last ?? name)
+        return !HTMLElements.contains(name)
     }
 
     private static func sameName(_ one: [UInt8], _ other: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
