@@ -64,7 +64,7 @@ public final class CrawlerMetrics: Sendable {
         var lateness: [String: Gauge] = [:]
         for quantile in ["0.5", "0.99"] {
             lateness[quantile] = registry.makeGauge(
-                descriptor: name("queue_lateness", "seconds", "Due to transfer started, over the recent fetches."),
+                descriptor: name("queue_lateness", "seconds", "Due to transfer started, over the feeds started recently and those still waiting."),
                 labels: [("quantile", quantile)])
         }
         self.lateness = lateness

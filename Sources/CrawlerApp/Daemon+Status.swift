@@ -6,21 +6,56 @@ internal import Logging
 internal import Glibc
 
 extension Daemon {
-    /// The queue as it stands: for /metrics, systemd and `crawler status`.
-    func runtimeFigures(flow: PipelineFlow) -> DaemonRuntime {
+    /// The queue as it stands: for /metrics, systemd and `crawler status`. Lateness counts the
+    /// feeds still waiting as late as they are now: a feed held 80 s behind its host's stalled
+    /// transfers left the figures at p99 1 s until its own transfer ended.
+    func runtimeFigures(flow: PipelineFlow, load: EngineLoad) -> DaemonRuntime {
         let now = WallClock.now()
-        let load = flow.engineLoad
-        return DaemonRuntime(
+        let wallNow = WallClock.wallMilliseconds()
+        let activity = activities(flow: flow, load: load)
+        let open = activity.filter { $0.phase == .waiting }.map { wallNow - $0.due }
+        var runtime = DaemonRuntime(
             pid: getpid(), updated: now, feeds: config.feeds.count, scheduled: queue.count,
             due: queue.dueCount(at: now), submitted: submitted.count, inFlight: load.inFlight,
-            waiting: load.waiting, latenessP50: lateness.percentile(0.5), latenessP99: lateness.percentile(0.99),
-            latenessSamples: lateness.count,
+            waiting: load.waiting, latenessP50: lateness.percentile(0.5, including: open),
+            latenessP99: lateness.percentile(0.99, including: open), latenessSamples: lateness.count,
             hosts: load.hosts.map {
                 .init(host: $0.host, waiting: $0.waiting, oldestMilliseconds: $0.oldestMilliseconds,
                       heldMilliseconds: $0.heldMilliseconds)
             },
             configRefused: configRefused, configModified: configModified)
             .failing(storeFailure)
+        runtime.activity = activity
+        return runtime
+    }
+
+    /// What each submitted feed is doing: waiting for the engine, its transfer running, or
+    /// fetched and being read or stored (the flow has its result).
+    private func activities(flow: PipelineFlow, load: EngineLoad) -> [FeedActivity] {
+        submitted.map { feed, submission in
+            let phase: FeedActivity.Phase = load.running[feed] != nil ? .fetching
+                : flow.awaitsFetch(feed) ? .waiting : .storing
+            return FeedActivity(feed: feed, phase: phase, due: submission.due.secondsSince1970 * 1000,
+                                started: submission.started)
+        }.sorted { ($0.due, $0.feed) < ($1.due, $1.feed) }
+    }
+
+    /// Marks the submitted feeds whose transfer runs as started, counting their lateness then
+    /// (due → started), not when their report comes a whole `timeout` later. Returns `load`.
+    func noteStarts(_ load: EngineLoad) -> EngineLoad {
+        let now = WallClock.wallMilliseconds()
+        for (feed, ran) in load.running {
+            guard let submission = submitted[feed], submission.started == nil else { continue }
+            let started = now - ran
+            submitted[feed]?.started = started
+            addLateness(started - submission.due.secondsSince1970 * 1000)
+        }
+        return load
+    }
+
+    func addLateness(_ milliseconds: Int64) {
+        lateness.add(milliseconds: milliseconds)
+        metrics?.setQueueLag(seconds: Double(max(0, milliseconds)) / 1000)
     }
 
     /// A report that could not be stored (or its state saved) marks the store failing; one that
@@ -36,6 +71,14 @@ extension Daemon {
         }
         metrics?.setStoreFailing(storeFailure?.error)
     }
+}
+
+/// A feed handed to the flow and not reported yet: when it was due, when (wall-clock
+/// milliseconds) it was handed over, and when its transfer was seen to start.
+struct Submission {
+    var due: Timestamp
+    var at: Int64
+    var started: Int64?
 }
 
 extension DaemonRuntime {

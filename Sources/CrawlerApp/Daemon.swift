@@ -29,9 +29,8 @@ public final class Daemon {
     private let notifier: SystemdNotifier
     private var watchdog: WatchdogPinger
     var queue = DueQueue()
-    /// Feeds handed to the flow and not reported yet: when each was due, and when (wall-clock
-    /// milliseconds) it was submitted.
-    var submitted: [String: (due: Timestamp, at: Int64)] = [:]
+    /// Feeds handed to the flow and not reported yet.
+    var submitted: [String: Submission] = [:]
     var lateness = LatenessWindow()
     private var totals = (fetches: 0, new: 0, failures: 0)
     private var summary = PeriodSummary()
@@ -145,7 +144,7 @@ public final class Daemon {
         guard !due.isEmpty else { return }
         let feeds = due.compactMap { feedPositions[$0.feed].map { config.feeds[$0] } }
         let submittedAt = WallClock.wallMilliseconds()
-        for entry in due { submitted[entry.feed] = (entry.due, submittedAt) }
+        for entry in due { submitted[entry.feed] = Submission(due: entry.due, at: submittedAt) }
         let held = await flow.submit(feeds)
         let states = held.isEmpty ? [:] : await flow.states(of: held)
         for feed in held {
@@ -158,12 +157,11 @@ public final class Daemon {
 
     /// A feed's report: reschedule it, and count it.
     private func record(_ report: FeedReport) {
-        if let (due, at) = submitted.removeValue(forKey: report.feed) {
-            // Due → started: late in being handed over, then the wait for a transfer slot.
-            let handedOver = max(0, at - due.secondsSince1970 * 1000)
-            let late = handedOver + Int64(report.waitMilliseconds)
-            lateness.add(milliseconds: late)
-            metrics?.setQueueLag(seconds: Double(late) / 1000)
+        if let submission = submitted.removeValue(forKey: report.feed), submission.started == nil {
+            // Not seen starting (its transfer was shorter than a look at the engine): due →
+            // started is the lateness in being handed over, then the wait for a transfer slot.
+            let handedOver = max(0, submission.at - submission.due.secondsSince1970 * 1000)
+            addLateness(handedOver + Int64(report.waitMilliseconds))
         }
         // A feed removed by a reload while it was being fetched is not scheduled again; a feed
         // whose state could not be decided is retried after a minute.
@@ -189,7 +187,7 @@ public final class Daemon {
         let now = WallClock.milliseconds()
         guard now - publishedAt >= 2000 else { return }
         publishedAt = now
-        let runtime = runtimeFigures(flow: flow)
+        let runtime = runtimeFigures(flow: flow, load: noteStarts(flow.engineLoad))
         metrics?.setQueue(runtime)
         metrics?.setFeeds(total: config.feeds.count,
                           failing: standing.values.count { !$0.gone && $0.errors >= PollBoundsDefaults.failingAfter },

@@ -81,6 +81,9 @@ public final class PipelineFlow {
     /// Feeds submitted whose results have not come back.
     public var inFlight: Int { submitted.count }
 
+    /// Whether `feed` was submitted and its fetch result has not come back.
+    func awaitsFetch(_ feed: String) -> Bool { submitted[feed] != nil }
+
     /// What the fetch engine was doing at its last look.
     var engineLoad: EngineLoad { session.load }
 

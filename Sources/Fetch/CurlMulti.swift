@@ -133,8 +133,10 @@ final class CurlMulti {
         let now = MonotonicClock.milliseconds()
         guard now - publishedAt >= 500 else { return }
         publishedAt = now
+        let ages = running.values.map { ($0.request.feed, now - $0.startedAt) }
         publish(EngineLoad(inFlight: running.count, waiting: queue.count,
-                           hosts: queue.hostWaits(now: now, limit: HostWait.shown)))
+                           hosts: queue.hostWaits(now: now, limit: HostWait.shown),
+                           running: Dictionary(ages, uniquingKeysWith: max)))
     }
 
     /// A transfer may keep a chunk while memory allows, or when every other transfer is paused.

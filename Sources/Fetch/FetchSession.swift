@@ -114,11 +114,15 @@ public struct EngineLoad: Sendable, Hashable {
     public var waiting = 0
     /// Hosts with requests waiting, most waiting first, then hosts held back (at most `HostWait.shown`).
     public var hosts: [HostWait] = []
+    /// The transfers running, by their request's key (a feed's name): how many milliseconds each
+    /// has run. At most `concurrency` of them: a feed's own status can say it is being fetched.
+    public var running: [String: Int64] = [:]
 
-    public init(inFlight: Int = 0, waiting: Int = 0, hosts: [HostWait] = []) {
+    public init(inFlight: Int = 0, waiting: Int = 0, hosts: [HostWait] = [], running: [String: Int64] = [:]) {
         self.inFlight = inFlight
         self.waiting = waiting
         self.hosts = hosts
+        self.running = running
     }
 }
 

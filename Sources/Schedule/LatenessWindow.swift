@@ -20,10 +20,11 @@ public struct LatenessWindow: Sendable {
         next = (next + 1) % capacity
     }
 
-    /// The sample at `fraction` (0.5: the median) of the sorted window, by nearest rank; 0 when empty.
-    public func percentile(_ fraction: Double) -> Int64 {
-        guard !samples.isEmpty else { return 0 }
-        let sorted = samples.sorted()
+    /// The sample at `fraction` (0.5: the median) of the sorted window and `open` (waits still
+    /// going on, as long as they are now), by nearest rank; 0 when both are empty.
+    public func percentile(_ fraction: Double, including open: [Int64] = []) -> Int64 {
+        guard !samples.isEmpty || !open.isEmpty else { return 0 }
+        let sorted = (samples + open.map { max(0, $0) }).sorted()
         let rank = Int((fraction * Double(sorted.count)).rounded(.up)) - 1
         return sorted[min(sorted.count - 1, max(0, rank))]
     }

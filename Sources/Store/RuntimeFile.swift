@@ -17,7 +17,7 @@ public struct DaemonRuntime: Sendable, Hashable {
     public var submitted: Int
     public var inFlight: Int
     public var waiting: Int
-    /// Due → transfer started, over the recent fetches (milliseconds).
+    /// Due → transfer started, over the feeds started recently and those still waiting (milliseconds).
     public var latenessP50: Int64
     public var latenessP99: Int64
     public var latenessSamples: Int
@@ -32,6 +32,8 @@ public struct DaemonRuntime: Sendable, Hashable {
     /// remount), and when such failures began; nil while the store takes what it is given.
     public var storeFailing: String?
     public var storeFailingSince: Timestamp?
+    /// The feeds handed to the fetch engine and not reported yet, each with what it is doing.
+    public var activity: [FeedActivity] = []
 
     public struct HostRow: Sendable, Hashable {
         public var host: String
@@ -80,6 +82,7 @@ public struct DaemonRuntime: Sendable, Hashable {
             lines.append("store_failing " + storeFailing.filter { $0 != "\n" && $0 != "\r" })
         }
         lines += hosts.map { "host \($0.host) \($0.waiting) \($0.oldestMilliseconds) \($0.heldMilliseconds)" }
+        lines += activity.map(\.line)
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -87,9 +90,14 @@ public struct DaemonRuntime: Sendable, Hashable {
         var values: [String: Int64] = [:]
         var hosts: [HostRow] = []
         var failing: String?
+        var activity: [FeedActivity] = []
         for line in text.split(separator: "\n") {
             if line.hasPrefix("store_failing ") {
                 failing = String(line.dropFirst("store_failing ".count))
+                continue
+            }
+            if line.hasPrefix("feed ") {
+                if let feed = FeedActivity(line: line) { activity.append(feed) }
                 continue
             }
             let fields = line.split(separator: " ")
@@ -113,6 +121,44 @@ public struct DaemonRuntime: Sendable, Hashable {
         configModified = values["config_modified_ns"]
         storeFailingSince = values["store_failing_since"].map(Timestamp.init(secondsSince1970:))
         storeFailing = storeFailingSince == nil ? nil : failing
+        self.activity = activity
+    }
+}
+
+/// What a feed handed to the fetch engine is doing: `crawler status` and `explain` showed one
+/// fetched for minutes as "never fetched", due "within a minute of the daemon's start".
+public struct FeedActivity: Sendable, Hashable {
+    public enum Phase: String, Sendable {
+        /// For a transfer slot, or its host's politeness.
+        case waiting
+        case fetching
+        /// Fetched: its body being read, or its documents waiting for their batch to be stored.
+        case storing
+    }
+
+    public var feed: String
+    public var phase: Phase
+    /// When it was due, and when its transfer started (nil unless seen running): wall clock, milliseconds since 1970.
+    public var due: Int64
+    public var started: Int64?
+
+    public init(feed: String, phase: Phase, due: Int64, started: Int64?) {
+        self.feed = feed
+        self.phase = phase
+        self.due = due
+        self.started = started
+    }
+
+    /// `feed PHASE DUE STARTED NAME`: the name last, spaces and all (0: not seen starting).
+    var line: String {
+        "feed \(phase.rawValue) \(due) \(started ?? 0) " + feed.filter { $0 != "\n" && $0 != "\r" }
+    }
+
+    init?(line: Substring) {
+        let fields = line.split(separator: " ", maxSplits: 4, omittingEmptySubsequences: false)
+        guard fields.count == 5, let phase = Phase(rawValue: String(fields[1])), let due = Int64(fields[2]),
+              let started = Int64(fields[3]), !fields[4].isEmpty else { return nil }
+        self.init(feed: String(fields[4]), phase: phase, due: due, started: started == 0 ? nil : started)
     }
 }
 

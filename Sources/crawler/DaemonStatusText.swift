@@ -20,10 +20,11 @@ enum DaemonStatusText {
     static func lines(_ runtime: DaemonRuntime, configPath: String? = nil) -> String {
         var lines = [
             "daemon:    pid \(runtime.pid), \(runtime.feeds) feeds",
-            "queue:     \(runtime.scheduled) scheduled, \(runtime.due) due now, \(runtime.submitted) being fetched",
-            "transfers: \(runtime.inFlight) in flight, \(runtime.waiting) waiting for a slot or their host",
+            "queue:     \(runtime.scheduled) scheduled, \(runtime.due) due now, \(runtime.submitted) submitted" + phases(runtime),
+            "transfers: \(runtime.inFlight) in flight, \(runtime.waiting) waiting for a slot or their host"
+                + (runtime.inFlight + runtime.waiting > runtime.submitted ? " (full-content pages and images too)" : ""),
             "lateness:  p50 \(seconds(runtime.latenessP50)), p99 \(seconds(runtime.latenessP99)) "
-                + "(due → started, last \(runtime.latenessSamples) fetches)",
+                + "(due → started: the last \(runtime.latenessSamples) feeds started" + waitingNow(runtime) + ")",
         ]
         if let failing = runtime.storeFailing, let since = runtime.storeFailingSince {
             lines.append("store:     failing since \(since.rfc3339): nothing is stored or saved until it is mended "
@@ -45,6 +46,30 @@ enum DaemonStatusText {
             }.joined(separator: ", "))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The submitted feeds by what they are doing, adding up to the count: the figures read
+    /// "9 being fetched" beside "5 in flight, 1 waiting", the rest fetched and being stored.
+    private static func phases(_ runtime: DaemonRuntime) -> String {
+        guard runtime.submitted > 0, runtime.activity.count == runtime.submitted else { return "" }
+        let count = { (phase: FeedActivity.Phase) in runtime.activity.count { $0.phase == phase } }
+        return ": \(count(.fetching)) being fetched, \(count(.waiting)) waiting for a slot or their host, "
+            + "\(count(.storing)) fetched and being read or stored"
+    }
+
+    private static func waitingNow(_ runtime: DaemonRuntime) -> String {
+        let waiting = runtime.activity.count { $0.phase == .waiting }
+        return waiting == 0 ? "" : ", and \(waiting) still waiting, counted as late as they are now"
+    }
+
+    /// A submitted feed in `status`'s NEXT DUE column and `explain`'s `now:` line.
+    static func phrase(_ activity: FeedActivity, now: Timestamp) -> String {
+        let since = { (milliseconds: Int64) in StatusTable.words(now.secondsSince1970 - milliseconds / 1000) }
+        switch activity.phase {
+        case .waiting: return "waiting \(since(activity.due))"
+        case .fetching: return "fetching \(since(activity.started ?? activity.due))"
+        case .storing: return "storing"
+        }
     }
 
     private static func seconds(_ milliseconds: Int64) -> String {

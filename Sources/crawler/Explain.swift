@@ -50,8 +50,11 @@ struct Explain: ParsableCommand {
             throw ExitStatus.configError
         }
         let disabled = settings?.disabledFeeds.contains(where: matches) ?? false
-        printOutput(ExplainText.render(name: name, configured: configured, state: state, recent: recent, now: WallClock.now(),
-                                       configRead: settings != nil, disabled: disabled))
+        let now = WallClock.now()
+        let activity = (try? location.path()).flatMap { DaemonStatusText.running(storePath: $0, now: now) }?
+            .activity.first { $0.feed == name }
+        printOutput(ExplainText.render(name: name, configured: configured, state: state, recent: recent, now: now,
+                                       configRead: settings != nil, disabled: disabled, activity: activity))
         // Its "next due" is no promise while no crawl starts on the store.
         if location.store == nil, let settings, let problem = Check.profileProblem(settings) {
             printOutput("store:       " + problem)
@@ -94,8 +97,9 @@ enum ExplainText {
     /// `disabled`: `enabled: false` in the configuration (it said such a feed was due).
     static func render(name: String, configured: FeedConfig?, state: FeedState?,
                        recent: [StoreReader.RecentDocument], now: Timestamp, configRead: Bool = true,
-                       disabled: Bool = false) -> String {
+                       disabled: Bool = false, activity: FeedActivity? = nil) -> String {
         var lines = ["feed:        \(name)"]
+        let doing = activity.map { nowLine($0, now: now) }
         let removed = configured == nil && configRead
         lines.append("url:         \(configured?.url ?? state?.url ?? "?")"
                      + (removed ? "   (no longer in the configuration)"
@@ -114,7 +118,9 @@ enum ExplainText {
         }
         guard let state else {
             lines.append(disabled ? "state:       never fetched; disabled (enabled: false): not fetched until enabled"
+                         : doing != nil ? "state:       never fetched before"
                          : "state:       never fetched; due within a minute of the daemon's start")
+            if let doing { lines.append(doing) }
             return lines.joined(separator: "\n")
         }
         lines.append("last fetch:  " + (state.lastFetch.map { "\($0.rfc3339) (\(StatusTable.ago($0, now: now)))" } ?? "never"))
@@ -131,6 +137,7 @@ enum ExplainText {
             lines.append("next due:    " + (state.nextDue.map { "\($0.rfc3339) (\(StatusTable.until($0, now: now)))" } ?? "unscheduled"))
             lines.append("because:     \(state.nextReason ?? "no decision recorded yet")")
         }
+        if let doing { lines.append(doing) }
         if let adaptive = state.adaptiveInterval { lines.append("adaptive:    \(StatusTable.words(Int64(adaptive)))") }
         lines.append("validators:  ETag \(state.validators.etag ?? "none"), Last-Modified \(state.validators.lastModified ?? "none")")
         lines.append("documents:   \(state.documents) stored" + (recent.isEmpty ? "" : "; most recent:"))
@@ -139,6 +146,24 @@ enum ExplainText {
                          + (document.revises.map { "  (revises \($0))" } ?? ""))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// What the running daemon is doing with the feed: `explain` said "due within a minute of
+    /// the daemon's start" of one being fetched for minutes.
+    private static func nowLine(_ activity: FeedActivity, now: Timestamp) -> String {
+        let due = Timestamp(milliseconds: activity.due)
+        switch activity.phase {
+        case .waiting:
+            return "now:         waiting for a transfer slot or its host since it was due at \(due.rfc3339) "
+                + "(\(StatusTable.ago(due, now: now)))"
+        case .fetching:
+            let started = Timestamp(milliseconds: activity.started ?? activity.due)
+            let late = StatusTable.words(max(0, ((activity.started ?? activity.due) - activity.due) / 1000))
+            return "now:         being fetched since \(started.rfc3339) (\(StatusTable.ago(started, now: now)); due at "
+                + "\(due.rfc3339), started \(late) late)"
+        case .storing:
+            return "now:         fetched; its documents being read or stored"
+        }
     }
 
     /// A feed that moved for good is asked for where it went: the operator sees which URL that is,

@@ -86,6 +86,10 @@ struct Status: ParsableCommand {
             ?? states.map { StatusRow(name: $0.feed, url: $0.url, state: $0, health: FeedHealth.of($0, now: now)) }
         // A running daemon's queue (from its runtime file) comes first.
         let daemon = DaemonStatusText.running(storePath: path, now: now)
+        if let daemon, !daemon.activity.isEmpty {
+            let activity = Dictionary(daemon.activity.map { ($0.feed, $0) }, uniquingKeysWith: { first, _ in first })
+            for index in rows.indices { rows[index].activity = activity[rows[index].name] }
+        }
         // A daemon that refused a reload runs what feeds.yaml no longer says: a check must see it.
         let attention = rows.contains { $0.health.needsAttention } || storeProblem != nil || daemon?.configRefused != nil
             || daemon?.storeFailing != nil
@@ -129,9 +133,11 @@ enum StatusTable {
         let lines = rows.map { row in
             let state = row.state
             let documents: Int? = state?.documents ?? row.keptDocuments
+            let next: String = row.activity.map { DaemonStatusText.phrase($0, now: now) }
+                ?? row.nextDue.map { until($0, now: now) } ?? "-"
             return [row.name, row.health.word(words), state?.lastFetch.map { ago($0, now: now) } ?? "never",
-                    state.map(statusText) ?? "-", state.map { "\($0.consecutiveErrors)" } ?? "-",
-                    row.nextDue.map { until($0, now: now) } ?? "-", documents.map { "\($0)" } ?? "-",
+                    state.map(statusText) ?? "-", state.map { "\($0.consecutiveErrors)" } ?? "-", next,
+                    documents.map { "\($0)" } ?? "-",
                     state?.lastError ?? ""]
         }
         let widths = header.indices.map { column in ([header] + lines).map { $0[column].displayWidth }.max() ?? 0 }

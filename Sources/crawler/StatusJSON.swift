@@ -36,6 +36,19 @@ enum StatusJSON {
         var nextDue: String?, nextReason: String?, documents: Int, lastNew: String?
         /// Only for a silent feed.
         var quietSeconds: Int?
+        /// What it is doing in the running daemon: null when it is not handed to the fetch engine.
+        var activity: Activity?
+
+        struct Activity: Encodable {
+            var phase: String, due: String, started: String?
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(phase, forKey: .phase)
+                try container.encode(due, forKey: .due)
+                try container.encode(started, forKey: .started)
+            }
+            enum CodingKeys: String, CodingKey { case phase, due, started }
+        }
 
         init(_ row: StatusRow) {
             let state = row.state
@@ -52,13 +65,17 @@ enum StatusJSON {
             documents = state?.documents ?? row.keptDocuments ?? 0
             lastNew = state?.lastNew?.rfc3339
             if case .silent(let silence) = row.health { quietSeconds = Int(silence.quietSeconds) }
+            activity = row.activity.map {
+                Activity(phase: $0.phase.rawValue, due: Timestamp(milliseconds: $0.due).rfc3339,
+                         started: $0.started.map { Timestamp(milliseconds: $0).rfc3339 })
+            }
         }
 
         enum CodingKeys: String, CodingKey {
             case feed, url, health, gone, documents
             case lastFetch = "last_fetch", lastStatus = "last_status", lastError = "last_error"
             case consecutiveErrors = "consecutive_errors", nextDue = "next_due", nextReason = "next_reason"
-            case lastNew = "last_new", quietSeconds = "quiet_seconds"
+            case lastNew = "last_new", quietSeconds = "quiet_seconds", activity
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -76,6 +93,7 @@ enum StatusJSON {
             try container.encode(documents, forKey: .documents)
             try container.encode(lastNew, forKey: .lastNew)
             try container.encodeIfPresent(quietSeconds, forKey: .quietSeconds)
+            try container.encode(activity, forKey: .activity)
         }
     }
 
@@ -138,5 +156,11 @@ enum StatusJSON {
             try container.encode(storeFailingSince, forKey: .storeFailingSince)
             try container.encode(hostWaits, forKey: .hostWaits)
         }
+    }
+}
+
+extension Timestamp {
+    init(milliseconds: Int64) {
+        self.init(secondsSince1970: milliseconds / 1000)
     }
 }

@@ -1,5 +1,6 @@
 import CrawlerApp
 import FeedModel
+import Store
 
 /// One line of `crawler status`: a configured feed, with its state if it has one, or a feed the
 /// store still remembers that is no longer configured.
@@ -11,6 +12,8 @@ struct StatusRow {
     /// The documents of a feed whose url changed in feeds.yaml since its last fetch: its state is
     /// no longer its own (it is fetched anew), its documents are.
     var keptDocuments: Int?
+    /// What it is doing in the running daemon, if it was handed to the fetch engine.
+    var activity: FeedActivity?
 
     /// When the feed is fetched next: never, for a feed disabled or removed in feeds.yaml, whatever
     /// its state says ("now" for a removed feed made an operator wait for a fetch that never came).
