@@ -1,5 +1,6 @@
 internal import CCurl
 internal import FeedModel
+internal import Glibc
 
 /// A libcurl multi handle driven by one curl_multi_poll loop. Requests wait in an `AdmissionQueue`
 /// until their host's politeness budget and the global cap let them start.
@@ -29,9 +30,19 @@ final class CurlMulti {
         // The admission queue enforces the global and per-host limits itself, and a transfer needs
         // one connection at most, so no connection cap is set here: libcurl would hold transfers
         // over it in a pending list of its own, their timeout running (see AdmissionQueue).
-        // This bounds only the idle connections kept for reuse.
-        crawler_multi_set_long(handle, CURLMOPT_MAXCONNECTS, settings.concurrency)
+        // This bounds the connections libcurl keeps, in use or idle: at `concurrency`, transfers
+        // stalled on one server left too few for the other hosts, whose idle connections were
+        // closed to make room and opened again (with a TLS handshake) at their next poll. Four
+        // times, as libcurl's own default is four per transfer added; at most a quarter of the
+        // open-file limit, half of which the store may hold while a batch is made durable.
+        crawler_multi_set_long(handle, CURLMOPT_MAXCONNECTS, Self.connectionsKept(concurrency: settings.concurrency))
         crawler_multi_set_long(handle, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+    }
+
+    static func connectionsKept(concurrency: Int) -> Int {
+        var limit = rlimit()
+        let files = getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 ? Int(clamping: limit.rlim_cur) : 1024
+        return max(concurrency, min(concurrency * 4, files / 4))
     }
 
     deinit {

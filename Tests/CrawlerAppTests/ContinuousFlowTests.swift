@@ -219,6 +219,41 @@ import Testing
     /// One fetch engine for the daemon's life: polls of a host, before and after a reload, share
     /// one HTTPS connection (nginx's own log says so); a reload adds and removes feeds in the
     /// running queue, and a removed feed is polled no more.
+    /// Round 52: with transfers stalled on one server, the daemon's TLS connection to another
+    /// was renewed every 20–30 s. libcurl kept `concurrency` connections, those in use included,
+    /// and closed the oldest idle one to make room: the stalled ones left too few for the hosts
+    /// polled in between.
+    @Test func stalledTransfersDoNotCostAnotherHostItsConnection() throws {
+        let server = try NginxServer()
+        for name in ["one", "two"] { try server.serve(HTTPSTests.channel(name), at: "/\(name).xml") }
+        let stalled = try LoopbackHTTPServer { _ in ServedResponse(text: "<rss/>", delay: 30) }
+        defer { stalled.stop() }
+        let plain = try (0..<2).map { number in
+            try LoopbackHTTPServer { _ in ServedResponse(text: HTTPSTests.channel("plain-\(number)")) }
+        }
+        defer { plain.forEach { $0.stop() } }
+        var lines = ["store: ./store", "interval: 1s", "host_gap: 0s", "concurrency: 4", "per_host_concurrency: 2",
+                     "timeout: 20s", "ca_file: \(server.certificates.caFile)", "feeds:"]
+        for name in ["one", "two"] { lines += ["  - url: \(server.url("/\(name).xml"))", "    name: \(name)"] }
+        for number in 0..<2 {
+            lines += ["  - url: \(stalled.url("/stall/\(number).xml"))", "    name: stall-\(number)",
+                      "  - url: \(plain[number].url("/feed.xml"))", "    name: plain-\(number)"]
+        }
+        try folder.write(lines.joined(separator: "\n") + "\n", to: "feeds.yaml")
+        let daemon = try DaemonProcess(arguments: ["run", "--startup-spread", "0s"], in: folder.path)
+        defer { _ = daemon.terminate() }
+        // Polls answered 304 log no line: the servers' own logs count them.
+        let deadline = Date().addingTimeInterval(15)
+        while server.accessLog.count < 12 && Date() < deadline { usleep(250_000) }
+        #expect(daemon.terminate().status == 0)
+        #expect(daemon.logLines.allSatisfy { !($0["event"] == "fetch" && $0["feed"]?.hasPrefix("stall-") == true && $0["error"] == nil) })
+
+        let log = server.accessLog
+        #expect(log.count >= 12 && plain.allSatisfy { $0.requests.count >= 6 })
+        #expect(Set(log.map(\.connection)).count == 1, "one TLS connection while others stall: \(log)")
+        #expect(folder.files(under: "store/posts").count == 4)
+    }
+
     @Test func pollsAndReloadsKeepOneConnectionToAHost() throws {
         let server = try NginxServer()
         for name in ["one", "two", "three"] { try server.serve(HTTPSTests.channel(name), at: "/\(name).xml") }
