@@ -97,9 +97,13 @@ public enum FeedParser {
         switch scan.problem {
         case .attributes(let offset):
             throw .malformed("the start tag at byte \(offset) has more than \(StartTagGuard.maximumAttributes) attributes")
-        case .elementsInOneItem:
+        case .elementsInOneItem(pastItemEnds: false):
             throw .malformed("an item of more than \(StartTagGuard.maximumElements) elements (markup written into its "
                              + "text, not escaped): too many to read")
+        case .elementsInOneItem(pastItemEnds: true):
+            // 4,000 items of 200 unclosed `<div>` each: no one item holds that many.
+            throw .malformed("more than \(StartTagGuard.maximumElements) elements before an item ends (tags left open in "
+                             + "items' text, markup written into it unescaped, run on past their `</item>`): too many to read")
         case nil:
             // A broken document is read whole, as a tree: only one of a bounded size.
             return scan.elements <= StartTagGuard.maximumElements ? nil : scan.elements

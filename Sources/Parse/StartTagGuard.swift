@@ -22,8 +22,9 @@ enum StartTagGuard {
     enum Problem: Equatable {
         /// The byte offset of the first start tag with more than `maximumAttributes` attributes.
         case attributes(offset: Int)
-        /// An item (or what comes before the first) with more than `maximumElements` start tags.
-        case elementsInOneItem
+        /// An item (or what comes before the first) with more than `maximumElements` start tags;
+        /// `pastItemEnds`: item end tags came among them, which tags left open carried the count past.
+        case elementsInOneItem(pastItemEnds: Bool)
     }
 
     struct Scan: Equatable {
@@ -91,11 +92,12 @@ enum StartTagGuard {
                 case .endTag:
                     tag.begin(at: index, closing: true)
                     items.depth -= 1
+                    if startsItem(buffer, at: index + 1) { items.endsSeen = true }
                 case .startTag(let declaration):
                     tag.begin(at: index, closing: false)
                     elements += 1
                     if !items.opens(isItem: startsItem(buffer, at: index), declaration: declaration) {
-                        return Scan(problem: .elementsInOneItem, elements: elements)
+                        return Scan(problem: .elementsInOneItem(pastItemEnds: items.endsSeen), elements: elements)
                     }
                 case .text:
                     // `<'` or `< ` is text to libxml2, not a tag: taken for one, its quote hid
@@ -150,12 +152,16 @@ enum StartTagGuard {
     /// every 200,000 `<b/>`) started the count again, and an item of millions was read whole.
     private struct ItemCount {
         var depth = 0, itemDepth = Int.max, inItem = 0
+        /// An item's end tag came since the counted item began: only a message's wording (the count
+        /// goes on, or a well-formed item could start it again with `<entry></entry>` pairs).
+        var endsSeen = false
 
         /// Counts a start tag; false once the item holds more than `maximumElements`.
         mutating func opens(isItem: Bool, declaration: Bool) -> Bool {
             if isItem, depth <= itemDepth {
                 itemDepth = depth
                 inItem = 1
+                endsSeen = false
             } else {
                 inItem += 1
             }

@@ -104,6 +104,22 @@ import Testing
         #expect((try? FeedParser.parse(Self.feed(items: 1_000, broken: true), url: "u").items.count) == 1_000)
     }
 
+    /// 4,000 items of 200 unclosed `<div>` each were refused as "an item of more than 250000
+    /// elements", which none of them has: the tags left open carry the count past each `</item>`.
+    @Test func tagsLeftOpenAcrossItemsAreNamedForWhatTheyAre() {
+        let items = (0..<4_000).map { number in
+            let open = String(repeating: "<div>", count: 100)
+            return "<item><title>t\(number) \(open)</title><guid>g\(number)</guid><description>b \(open)</description></item>"
+        }
+        let document = "<rss version=\"2.0\"><channel><title>t</title>" + items.joined() + "</channel></rss>"
+        #expect {
+            try FeedParser.parse(Array(document.utf8), url: "u")
+        } throws: { error in
+            "\(error)".contains("more than 250000 elements before an item ends (tags left open in items' text")
+                && !"\(error)".contains("an item of")
+        }
+    }
+
     /// Round 26: `<'` in an item's text was read as a tag whose quote hid every element after it
     /// from the count (26 MB: 1.9 GB), and an `<entry/>` nested in an item every 200,000 elements
     /// started the item's count again (32 MB: 1.2 GB).
