@@ -15,6 +15,28 @@ enum DocumentEnd {
         return start >= 0 && bytes[start..<(start + closing.count)].elementsEqual(closing)
     }
 
+    /// Whether the bytes end inside an item's start tag (`<item rdf:about="http://x/`, `<entry
+    /// xml:lang="e`): no `>` closes it outside a quoted value. The recovering parser made an
+    /// item of it with nothing in it.
+    static func endsInsideItemStartTag(_ bytes: [UInt8]) -> Bool {
+        let tail = bytes.suffix(8192)
+        guard let open = tail.lastIndex(of: UInt8(ascii: "<")) else { return false }
+        let name = tail[(open + 1)...].prefix { !isSpace($0) && $0 != UInt8(ascii: ">") && $0 != UInt8(ascii: "/") }
+        let local = name.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).last ?? name[...]
+        guard local.elementsEqual("item".utf8) || local.elementsEqual("entry".utf8) else { return false }
+        var quote: UInt8 = 0
+        for byte in tail[(open + 1)...] {
+            if quote != 0 {
+                if byte == quote { quote = 0 }
+            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                quote = byte
+            } else if byte == UInt8(ascii: ">") {
+                return false
+            }
+        }
+        return true
+    }
+
     /// The name of the first start tag: the root (declarations, comments and instructions begin
     /// with `<!` or `<?`).
     private static func rootName(_ bytes: [UInt8]) -> [UInt8]? {

@@ -65,7 +65,7 @@ enum XMLFeedReader {
         // one, its text ending mid-sentence, which the next whole fetch may never correct. A
         // document whose root is closed at its end was not cut: what took the rest of it (a
         // comment never closed) is the recovering repair's to mend.
-        if end == .cutInsideItem, sawRoot, !DocumentEnd.closesRoot(bytes) {
+        if end == .cutInsideItem || DocumentEnd.endsInsideItemStartTag(bytes), sawRoot, !DocumentEnd.closesRoot(bytes) {
             endedInsideItem()
             recovered("the document ends inside an item (cut short): \(itemsDelivered) item\(itemsDelivered == 1 ? "" : "s") "
                       + "read, the cut one left out")

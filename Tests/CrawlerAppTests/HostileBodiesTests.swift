@@ -392,6 +392,39 @@ import Testing
         #expect(line?["recovered"]?.contains("ends inside an item (cut short)") == true, "\(run.stderr)")
     }
 
+    /// Cut inside an item's start tag (`<item rdf:about="http://x/`, `<entry xml:lang="e`), a
+    /// document gave the recovering parser an item with nothing in it, and the note named only
+    /// libxml2's complaint about the attribute: the cut is said as for any other cut item.
+    @Test func aDocumentCutInsideAnItemsStartTagGivesNoBlankItem() throws {
+        let rdf = "<?xml version=\"1.0\"?><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+            + "xmlns=\"http://purl.org/rss/1.0/\"><channel rdf:about=\"http://x/\"><title>r</title><link>http://x/</link>"
+            + "</channel><item rdf:about=\"http://x/1\"><title>RDF one</title><link>http://x/1</link></item>"
+            + "<item rdf:about=\"http://x/2"
+        let atom = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>a</title>"
+            + "<entry><title>Atom one</title><id>urn:a1</id><content>text</content></entry><entry xml:lang=\"e"
+        let rss = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>s</title>"
+            + "<item><title>RSS one</title><guid>s1</guid></item><item isPermaLink"
+        let bodies = ["rdf": rdf, "atom": atom, "rss": rss]
+        let server = try LoopbackHTTPServer { request in
+            ServedResponse(text: bodies[String(request.path.dropFirst())] ?? Self.feed(title: "healthy", body: "<p>fine</p>"))
+        }
+        try folder.write("store: ./out\nfeeds:\n" + (Array(bodies.keys) + ["healthy"]).map {
+            "  - url: \(server.url("/\($0)"))\n    name: \($0)\n"
+        }.joined(), to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "stderr: \(run.stderr.suffix(1000))")
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.count == 4, "\(stored)")
+        for title in ["RDF one", "Atom one", "RSS one", "healthy item"] {
+            #expect(stored.contains { $0.contains("title: \(title)") || $0.contains("title: '\(title)'") }, "\(title): \(stored)")
+        }
+        let lines = run.stderr.split(separator: "\n").map { LogLine(String($0)) }
+        for feed in bodies.keys {
+            let line = lines.first { $0["feed"] == feed && $0["event"] == "fetch" }
+            #expect(line?["recovered"]?.contains("ends inside an item (cut short): 1 item read") == true, "\(feed): \(run.stderr)")
+        }
+    }
+
     /// Round 43: the cut fetch's ETag was saved, so the complete document (same ETag: a body cut by
     /// a dropped connection or a proxy carries the whole resource's validators) came back 304 for
     /// good, and the item the cut left out was never stored. A document cut short keeps no
