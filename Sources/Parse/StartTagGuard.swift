@@ -92,12 +92,12 @@ enum StartTagGuard {
                 case .endTag:
                     tag.begin(at: index, closing: true)
                     items.depth -= 1
-                    if startsItem(buffer, at: index + 1) { items.endsSeen = true }
                 case .startTag(let declaration):
                     tag.begin(at: index, closing: false)
                     elements += 1
-                    if !items.opens(isItem: startsItem(buffer, at: index), declaration: declaration) {
-                        return Scan(problem: .elementsInOneItem(pastItemEnds: items.endsSeen), elements: elements)
+                    if !items.opens(isItem: startsItem(buffer, at: index), declaration: declaration, at: index) {
+                        let pastEnds = containsItemEnd(buffer, in: items.itemStart..<index)
+                        return Scan(problem: .elementsInOneItem(pastItemEnds: pastEnds), elements: elements)
                     }
                 case .text:
                     // `<'` or `< ` is text to libxml2, not a tag: taken for one, its quote hid
@@ -152,16 +152,15 @@ enum StartTagGuard {
     /// every 200,000 `<b/>`) started the count again, and an item of millions was read whole.
     private struct ItemCount {
         var depth = 0, itemDepth = Int.max, inItem = 0
-        /// An item's end tag came since the counted item began: only a message's wording (the count
-        /// goes on, or a well-formed item could start it again with `<entry></entry>` pairs).
-        var endsSeen = false
+        /// Where the counted item began.
+        var itemStart = 0
 
         /// Counts a start tag; false once the item holds more than `maximumElements`.
-        mutating func opens(isItem: Bool, declaration: Bool) -> Bool {
+        mutating func opens(isItem: Bool, declaration: Bool, at index: Int) -> Bool {
             if isItem, depth <= itemDepth {
                 itemDepth = depth
                 inItem = 1
-                endsSeen = false
+                itemStart = index
             } else {
                 inItem += 1
             }
@@ -203,6 +202,20 @@ enum StartTagGuard {
     }
 
     private static let item = Array("item".utf8), entry = Array("entry".utf8)
+
+    /// Whether an item's end tag lies in `range`: for the message only (tags left open carried the
+    /// count past it). The count itself goes on: a well-formed item could start it again with
+    /// `<entry></entry>` pairs.
+    private static func containsItemEnd(_ buffer: UnsafeBufferPointer<UInt8>, in range: Range<Int>) -> Bool {
+        var index = range.lowerBound
+        while index + 1 < range.upperBound {
+            if buffer[index] == UInt8(ascii: "<"), buffer[index + 1] == UInt8(ascii: "/"), startsItem(buffer, at: index + 1) {
+                return true
+            }
+            index += 1
+        }
+        return false
+    }
 
     private static let sections: [(open: [UInt8], close: [UInt8])] = [
         (Array("<!--".utf8), Array("-->".utf8)), (Array("<![CDATA[".utf8), Array("]]>".utf8)),
