@@ -164,7 +164,8 @@ final class FeedProcessor {
     func complete(_ prepared: Prepared, newDocuments: [Document], storeError: StoreError?) -> FeedReport {
         var report = prepared.report
         var state = prepared.state
-        if let storeError, prepared.response != nil || !prepared.documents.isEmpty {
+        let storeFailed = storeError != nil && (prepared.response != nil || !prepared.documents.isEmpty)
+        if let storeError, storeFailed {
             // Nothing of this batch is marked seen, so a later pass stores it.
             report.status = .failed("store: \(storeError)")
         } else if storeError == nil {
@@ -189,13 +190,32 @@ final class FeedProcessor {
         if report.deferral == nil {  // a feed its host held back keeps its last fetch's record
             state.lastStatus = report.httpStatus
             state.lastError = report.error
-            state.consecutiveErrors = report.succeeded ? 0 : state.consecutiveErrors + 1
+            // The store's failure (a full disk) is not the feed's: counted as one, it backed every
+            // feed off for hours, and each waited that out after the disk was mended.
+            if !storeFailed { state.consecutiveErrors = report.succeeded ? 0 : state.consecutiveErrors + 1 }
             if let adoption = prepared.adoption { settle(adoption, report: report, state: &state) }
-            if !report.succeeded { dropDeadRedirect(&state) }
+            if !report.succeeded, !storeFailed { dropDeadRedirect(&state) }
         }
         report.state = state
-        schedule(&report, hints: prepared.hints)
+        if storeFailed {
+            scheduleAfterStoreFailure(&report)
+        } else {
+            schedule(&report, hints: prepared.hints)
+        }
         return report
+    }
+
+    /// Fetched again at its interval, as if the store had taken it: no backoff for a failure that
+    /// is not the feed's, and no sooner than usual (its server is not asked every minute while a
+    /// disk stays full).
+    private func scheduleAfterStoreFailure(_ report: inout FeedReport) {
+        guard var state = report.state else { return }
+        let interval = state.adaptiveInterval ?? feed.interval
+        state.nextDue = now.adding(interval)
+        state.nextReason = "the store failed (not the feed): fetched again at its interval, without backoff"
+        report.nextDue = state.nextDue
+        report.nextReason = state.nextReason
+        report.state = state
     }
 
     /// A redirect adopted by this fetch stands only if the page it leads to read as a feed: a 301

@@ -79,4 +79,35 @@ import Testing
         try failThenRecover(fault: "link:EROFS:3+,unlink:EROFS:1+,rename:EROFS:1+",
                             message: "Read-only file system")
     }
+
+    /// Round 53: a full disk counted as a failure of every feed whose batch it failed, so each
+    /// backed off (up to `max_backoff`, 6 h) and waited that out after the disk was mended, and
+    /// every feed was alerted as failing. A store failure leaves a feed's count of failures as it
+    /// was and its next fetch at its interval.
+    @Test func aStoreFailureIsNotCountedAgainstTheFeeds() throws {
+        let server = try farm.server()
+        try folder.write(farm.config(server: server).replacingOccurrences(of: "feeds:\n", with: "interval: 20m\nfeeds:\n"),
+                         to: "feeds.yaml")
+        for _ in 0..<2 {
+            let failing = try CrawlerProcess.run(["once", "--force"], in: folder.path,
+                                                 shellPrefix: "export CRAWLER_FAULT='write:ENOSPC:1+';")
+            #expect(failing.status == 1, "\(failing.stderr)")
+        }
+        let status = try CrawlerProcess.run(["status", "--json"], in: folder.path)
+        let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        let feeds = try #require(object?["feeds"] as? [[String: Any]])
+        #expect(feeds.count == farm.feeds)
+        for feed in feeds {
+            #expect(feed["consecutive_errors"] as? Int == 0, "\(feed)")
+            #expect((feed["last_error"] as? String)?.contains("No space left on device") == true, "\(feed)")
+            #expect((feed["next_reason"] as? String)?.contains("the store failed (not the feed)") == true, "\(feed)")
+            // Due at its interval: no backoff, and no sooner.
+            let due = (feed["next_due"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) }
+            let wait = due.map { $0.timeIntervalSinceNow } ?? 0
+            #expect(wait > 19 * 60 && wait <= 20 * 60, "\(feed)")
+        }
+        let clean = try CrawlerProcess.run(["once", "--force"], in: folder.path)
+        #expect(clean.status == 0, "\(clean.stderr)")
+        #expect(folder.files(under: "store/posts").count == farm.distinctItems)
+    }
 }
