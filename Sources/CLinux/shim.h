@@ -56,6 +56,32 @@ static inline long crawler_open_file_limit(void) {
     return getrlimit(RLIMIT_NOFILE, &limit) == 0 ? (long)limit.rlim_cur : 0;
 }
 
+#include <signal.h>
+#include <string.h>
+
+// SIGBUS comes when a page of a memory-mapped file cannot be backed: SQLite's shared-memory
+// file (index.sqlite-shm) on a full filesystem whose blocks are smaller than a page (ext4 made
+// with 1 KiB blocks, as mkfs makes a small one): SQLite allocates one block of each page and
+// writes the rest through the mapping. Said, with exit status 3, rather than a bare "Bus error".
+static void crawler_on_bus_error(int signal) {
+    static const char message[] = "crawler: bus error: a memory-mapped file could not be backed by the disk; most likely "
+        "the store index's shared-memory file (index.sqlite-shm) on a full filesystem whose blocks are smaller than "
+        "4 KB (ext4 made with 1 KiB blocks, as mkfs makes a small one): free space on the filesystem holding the store "
+        "and run again (nothing stored was lost)\n";
+    (void)signal;
+    ssize_t written = write(2, message, sizeof message - 1);
+    (void)written;
+    _exit(3);
+}
+
+static inline void crawler_say_bus_errors(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = crawler_on_bus_error;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGBUS, &action, NULL);
+}
+
 #include <malloc.h>
 
 // Caps glibc's malloc arenas. By default each thread that meets a busy arena gets a new one,

@@ -23,6 +23,7 @@ struct Crawler: AsyncParsableCommand {
         // First, before the first task starts a thread: every thread that allocates before the
         // cap is set gets an arena of its own, and the daemon kept their freed memory (15 MB).
         crawler_limit_malloc_arenas(2)
+        crawler_say_bus_errors()
         HelpTopic.refuseUnknown(CommandLine.arguments.dropFirst())
         do {
             var command = try await asyncParseAsRoot()
