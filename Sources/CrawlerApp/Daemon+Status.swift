@@ -25,7 +25,8 @@ extension Daemon {
             },
             configRefused: configRefused, configModified: configModified)
             .failing(storeFailure)
-        runtime.activity = activity
+        // The file stays small whatever the queue: a daemon started with every feed due at once.
+        runtime.activity = Array(activity.prefix(10_000))
         return runtime
     }
 
@@ -56,6 +57,21 @@ extension Daemon {
     func addLateness(_ milliseconds: Int64) {
         lateness.add(milliseconds: milliseconds)
         metrics?.setQueueLag(seconds: Double(max(0, milliseconds)) / 1000)
+    }
+
+    /// Says once that the runtime file cannot be written (and once that it can again): `status`
+    /// then shows no queue, and tells from the store's lock that a daemon runs but says nothing.
+    func noteRuntimeFile(_ problem: String?) {
+        guard (problem == nil) != (runtimeFileProblem == nil) else { return }
+        runtimeFileProblem = problem
+        if let problem {
+            logger.warning("runtime_file", metadata: [
+                "error": "\(problem)", "store": "\(config.storePath)",
+                "reason": "crawler status cannot show the daemon's queue, nor a failing store (a full disk, a read-only filesystem?)",
+            ])
+        } else {
+            logger.info("runtime_file", metadata: ["status": "written again", "store": "\(config.storePath)"])
+        }
     }
 
     /// A report that could not be stored (or its state saved) marks the store failing; one that

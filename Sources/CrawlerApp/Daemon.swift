@@ -44,6 +44,8 @@ public final class Daemon {
     var configModified: Int64?
     /// Since when the store fails, and its last error (`noteStoreHealth`); nil while it works.
     var storeFailure: (since: Timestamp, error: String)?
+    /// Why the runtime file could not be written the last time (nil: it was).
+    var runtimeFileProblem: String?
     let metrics: CrawlerMetrics?
     private var publishedAt: Int64 = 0
     private let alerts: AlertNotifier
@@ -192,7 +194,7 @@ public final class Daemon {
         metrics?.setFeeds(total: config.feeds.count,
                           failing: standing.values.count { !$0.gone && $0.errors >= PollBoundsDefaults.failingAfter },
                           gone: standing.values.count(where: \.gone))
-        RuntimeFile.write(runtime, storePath: config.storePath)
+        noteRuntimeFile(RuntimeFile.write(runtime, storePath: config.storePath))
         notifier.status(statusLine())
         if let line = summary.takeIfDue(now: now) {
             logger.info("pass", metadata: line.merging([

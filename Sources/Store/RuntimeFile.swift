@@ -174,19 +174,24 @@ public func modificationTime(of path: String) -> Int64? {
 public enum RuntimeFile {
     static let name = "runtime"
 
-    public static func write(_ runtime: DaemonRuntime, storePath: String) {
+    /// Writes it; returns why it could not be (nil when it was), for the daemon to say once:
+    /// on a store it cannot write to, `status` had nothing from it and called every feed ok.
+    @discardableResult
+    public static func write(_ runtime: DaemonRuntime, storePath: String) -> String? {
         let path = storePath + "/" + name
         let temporary = path + ".tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard descriptor >= 0 else { return }
+        guard descriptor >= 0 else { return "create \(temporary): \(String(cString: strerror(errno)))" }
         let bytes = Array(runtime.text.utf8)
         let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        let problem = written < 0 ? String(cString: strerror(errno)) : "\(written) of \(bytes.count) bytes written"
         close(descriptor)
         guard written == bytes.count else {
             unlink(temporary)
-            return
+            return "write \(temporary): \(problem)"
         }
-        rename(temporary, path)
+        guard rename(temporary, path) == 0 else { return "rename \(temporary): \(String(cString: strerror(errno)))" }
+        return nil
     }
 
     /// On a clean shutdown: no daemon runs on this store any more.
@@ -201,7 +206,7 @@ public enum RuntimeFile {
         defer { close(descriptor) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
-        while bytes.count < 65536 {
+        while bytes.count < 4 << 20 {
             let count = Glibc.read(descriptor, &chunk, chunk.count)
             guard count > 0 else { break }
             bytes += chunk[..<count]

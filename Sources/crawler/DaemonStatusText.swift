@@ -16,6 +16,22 @@ enum DaemonStatusText {
         return runtime
     }
 
+    /// A `crawler run` that holds the store's lock but has published no queue for a while: it
+    /// cannot write to the store (its runtime file among the rest). Without this, `status` on a
+    /// daemon started on a full disk showed the states saved before it and said "no failing feeds".
+    static func silent(storePath: String, now: Timestamp) -> String? {
+        guard StoreReader.canTellLockHolders, let pid = StoreReader.lockHolder(root: storePath),
+              ProcessFacts.arguments(of: pid).dropFirst().contains("run"),
+              let age = ProcessFacts.secondsRunning(pid), age > 10 else { return nil }
+        let published = RuntimeFile.read(storePath: storePath).flatMap { $0.pid == pid ? $0 : nil }
+        let ago = published.map { now.secondsSince1970 - $0.updated.secondsSince1970 }
+        if let ago, ago <= 30 { return nil }
+        let last = ago.map { "last \(StatusTable.words($0)) ago" } ?? "never"
+        return "daemon:    pid \(pid) has run on this store for \(StatusTable.words(age)), but has published its queue "
+            + "\(last): it cannot write to the store (a full disk, a read-only filesystem?); the feeds' states below may "
+            + "be older than its fetches, and its log (event=runtime_file, and its fetch lines) says why"
+    }
+
     /// `configPath`: the configuration file status read (an edit of it the daemon has not read is said).
     static func lines(_ runtime: DaemonRuntime, configPath: String? = nil) -> String {
         var lines = [
@@ -74,5 +90,26 @@ enum DaemonStatusText {
 
     private static func seconds(_ milliseconds: Int64) -> String {
         String(format: "%.1fs", Double(milliseconds) / 1000)
+    }
+}
+
+/// What /proc tells of another process.
+enum ProcessFacts {
+    /// Its command line's arguments (none when it cannot be read).
+    static func arguments(of pid: Int32) -> [String] {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return [] }
+        return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// How long it has run, from its start time in /proc/PID/stat and the system's uptime.
+    static func secondsRunning(_ pid: Int32) -> Int64? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let uptime = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8),
+              let nameEnd = stat.lastIndex(of: ")") else { return nil }
+        // After the name: state is field 3, start time (clock ticks after boot) field 22.
+        let fields = stat[stat.index(after: nameEnd)...].split(separator: " ")
+        guard fields.count > 19, let started = Double(fields[19]),
+              let up = uptime.split(separator: " ").first.flatMap({ Double($0) }) else { return nil }
+        return Int64(up - started / Double(sysconf(Int32(_SC_CLK_TCK))))
     }
 }

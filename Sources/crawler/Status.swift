@@ -86,19 +86,22 @@ struct Status: ParsableCommand {
             ?? states.map { StatusRow(name: $0.feed, url: $0.url, state: $0, health: FeedHealth.of($0, now: now)) }
         // A running daemon's queue (from its runtime file) comes first.
         let daemon = DaemonStatusText.running(storePath: path, now: now)
+        let silent = daemon == nil ? DaemonStatusText.silent(storePath: path, now: now) : nil
         if let daemon, !daemon.activity.isEmpty {
             let activity = Dictionary(daemon.activity.map { ($0.feed, $0) }, uniquingKeysWith: { first, _ in first })
             for index in rows.indices { rows[index].activity = activity[rows[index].name] }
         }
         // A daemon that refused a reload runs what feeds.yaml no longer says: a check must see it.
         let attention = rows.contains { $0.health.needsAttention } || storeProblem != nil || daemon?.configRefused != nil
-            || daemon?.storeFailing != nil
+            || daemon?.storeFailing != nil || silent != nil
         if failing { rows = rows.filter { $0.health.needsAttention } }
         if json {
-            printOutput(StatusJSON.render(rows, daemon: daemon, storeProblem: storeProblem))
+            printOutput(StatusJSON.render(rows, daemon: daemon, storeProblem: storeProblem ?? silent))
         } else {
-            var table = rows.isEmpty && failing ? (storeProblem == nil ? "no failing feeds" : "") : StatusTable.render(rows, now: now)
+            var table = rows.isEmpty && failing ? (storeProblem == nil && silent == nil ? "no failing feeds" : "")
+                : StatusTable.render(rows, now: now)
             if let storeProblem { table = storeProblem + (table.isEmpty ? "" : "\n\n" + table) }
+            if let silent { table = silent + (table.isEmpty ? "" : "\n\n" + table) }
             let configPath = settings == nil ? nil : location.config
             printOutput(daemon.map { DaemonStatusText.lines($0, configPath: configPath) + "\n\n" + table } ?? table)
         }

@@ -109,6 +109,33 @@ import Testing
         #expect(folder.files(under: "store/posts").count == farm.distinctItems)
     }
 
+    /// Round 53: a daemon started on a full disk could not write its runtime file and said
+    /// nothing of it; `status` showed the states saved before the disk filled ("ok") and
+    /// `status --failing` said "no failing feeds", exit 0. Here the file's place is taken by a
+    /// folder: the daemon says so once, and `status` names the silent daemon and exits 1.
+    @Test func aDaemonThatCannotPublishItsQueueIsNamedByStatus() throws {
+        let server = try farm.server()
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        try FileManager.default.createDirectory(atPath: folder.path + "/store/runtime.tmp", withIntermediateDirectories: false)
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        let said = daemon.waitFor { $0["event"] == "runtime_file" }
+        #expect(said.first?["level"] == "warning" && said.first?["error"]?.contains("runtime.tmp: Is a directory") == true,
+                "\(said.map(\.fields))")
+        // Ten seconds after its start, a daemon that published nothing is told from one starting up.
+        usleep(11_000_000)
+        let status = try CrawlerProcess.run(["status", "--failing"], in: folder.path)
+        #expect(status.status == 1, "\(status.stdout)\(status.stderr)")
+        #expect(status.stdout.contains("has run on this store for ") && status.stdout.contains("but has published its queue "
+                + "never: it cannot write to the store"), "\(status.stdout)")
+        #expect(!status.stdout.contains("no failing feeds"))
+        #expect(daemon.terminate().status == 0)
+        #expect(daemon.logLines.filter { $0["event"] == "runtime_file" }.count == 1)
+        // Stopped, it is no longer named.
+        #expect(try CrawlerProcess.run(["status", "--failing"], in: folder.path).stdout == "no failing feeds\n")
+    }
+
     /// Round 53: a full disk counted as a failure of every feed whose batch it failed, so each
     /// backed off (up to `max_backoff`, 6 h) and waited that out after the disk was mended, and
     /// every feed was alerted as failing. A store failure leaves a feed's count of failures as it
