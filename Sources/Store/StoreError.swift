@@ -18,11 +18,21 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             return "store \(path) is in use by another crawler (\(holder)); stop it or use another store"
         case let .io(path, operation, code):
             let owner = code == EACCES || code == EPERM ? Self.ownerHint(path) : ""
-            return "\(operation) \(path): \(String(cString: strerrorText(code)))" + owner
+            let inodes = code == ENOSPC && Self.outOfInodes(path) ? " (no free inodes: the filesystem has room for "
+                + "data but for no more files; `df -i` shows it)" : ""
+            return "\(operation) \(path): \(String(cString: strerrorText(code)))" + owner + inodes
         case let .refused(path, reason):
             return "\(path) \(reason)"
         case let .index(path, message):
-            return "index \(path): \(message)" + (Self.isDamaged(message) ? Self.damagedAdvice : "")
+            if Self.isDamaged(message), let failing = Self.unreadable(path) {
+                // A dying disk's I/O errors read as a damaged index, whose advice threw away a
+                // whole index and every feed's state.
+                return "index \(path): \(message), but reading the file itself fails (\(failing)): the disk fails, "
+                    + "not necessarily the index; check the disk (dmesg) and run again once it reads, before rebuilding anything"
+            }
+            let full = message.contains("database or disk is full") ? "; free space on the filesystem holding the store "
+                + "first (df, df -i): even forgetting documents needs room in the index to record it" : ""
+            return "index \(path): \(message)" + (Self.isDamaged(message) ? Self.damagedAdvice : "") + full
         case let .database(message):
             return message
         }
@@ -31,6 +41,23 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// SQLite's words for an index file damaged (cut, overwritten): every command said only that.
     private static func isDamaged(_ message: String) -> Bool {
         message.contains("database disk image is malformed") || message.contains("file is not a database")
+    }
+
+    /// Why the file's first page cannot be read (an I/O error), or nil when it reads.
+    private static func unreadable(_ path: String) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return errno == EIO ? String(cString: strerrorText(EIO)) : nil }
+        defer { close(descriptor) }
+        var page = [UInt8](repeating: 0, count: 4096)
+        return pread(descriptor, &page, page.count, 0) < 0 ? String(cString: strerrorText(errno)) : nil
+    }
+
+    /// Whether the filesystem holding `path` (or its folder) has no inode left.
+    private static func outOfInodes(_ path: String) -> Bool {
+        var info = statvfs()
+        let folder = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+        guard statvfs(path, &info) == 0 || (!folder.isEmpty && statvfs(folder, &info) == 0) else { return false }
+        return info.f_files > 0 && info.f_favail == 0
     }
 
     private static let damagedAdvice = "; restore it from a backup, or run `crawler store rebuild-index`, which makes "
@@ -50,6 +77,15 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// already (a file made read-only), give the owner access.
     static func permissionAdvice(_ info: stat, user: uid_t, or alternative: String) -> String {
         let mode = String(info.st_mode & 0o777, radix: 8)
+        // Root passes any mode, and an owner whose bits allow it is denied by something else:
+        // "mode 755, which denies its owner; chmod u+rw" sent an operator after the wrong thing.
+        let ownerBits = (info.st_mode >> 6) & 0o7
+        let ownerNeeds: mode_t = (info.st_mode & S_IFMT) == S_IFDIR ? 0o7 : 0o6
+        if user == 0 || (info.st_uid == user && ownerBits & ownerNeeds == ownerNeeds) {
+            return "its mode (\(mode), owner \(info.st_uid)) allows it, so something else denies it: an immutable or "
+                + "append-only attribute (lsattr; chattr -i), an ACL (getfacl), a read-only bind mount, or a security "
+                + "module (SELinux, AppArmor)"
+        }
         guard info.st_uid != user else {
             return "it is this user's, with mode \(mode), which denies its owner; give the owner access (chmod u+rw)"
         }

@@ -109,6 +109,20 @@ import Testing
         #expect(folder.files(under: "store/posts").count == farm.distinctItems)
     }
 
+    /// Round 53: a permission refused by something other than the mode (`chattr +i`, here an
+    /// injected EACCES) was explained as "mode 755, which denies its owner; chmod u+rw", which
+    /// is false and mends nothing; an ENOSPC from a filesystem out of inodes read as a full disk.
+    @Test func aRefusalTheModeDoesNotExplainIsNotBlamedOnTheMode() throws {
+        let server = try farm.server()
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        let refused = try CrawlerProcess.run(["once"], in: folder.path, shellPrefix: "export CRAWLER_FAULT='open:EACCES:2+';")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("Permission denied for user \(geteuid()): its mode (") && refused.stderr.contains(
+            "allows it, so something else denies it: an immutable or append-only attribute (lsattr; chattr -i)"),
+                "\(refused.stderr)")
+        #expect(!refused.stderr.contains("which denies its owner"), "\(refused.stderr)")
+    }
+
     /// Round 53: a daemon started on a full disk could not write its runtime file and said
     /// nothing of it; `status` showed the states saved before the disk filled ("ok") and
     /// `status --failing` said "no failing feeds", exit 0. Here the file's place is taken by a
