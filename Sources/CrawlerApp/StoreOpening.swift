@@ -29,7 +29,16 @@ extension DocumentStore {
             try dropReaders(notIn: configuredFeeds ?? [])
             return renames
         } catch {
-            logger.warning("feed_renamed", metadata: ["error": "\(error)"])
+            // Named: the warning said only the store's error, and the rename silently became a removal and an addition.
+            let planned = (try? adoptRenamedFeeds(feeds, disabled: disabled, applying: false)) ?? []
+            let reason = "not renamed in the store: each renamed feed starts afresh under its new name (its items are "
+                + "still told apart by content), and its old name stays in the store as a removed feed"
+            var metadata: Logger.Metadata = ["error": "\(error)", "reason": "\(reason)"]
+            if !planned.isEmpty {
+                metadata["feed"] = "\(planned.map(\.to).joined(separator: ","))"
+                metadata["from"] = "\(planned.map(\.from).joined(separator: ","))"
+            }
+            logger.warning("feed_renamed", metadata: metadata)
             return []
         }
     }
