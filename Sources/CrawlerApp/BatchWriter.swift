@@ -20,7 +20,7 @@ struct BatchWriter {
     // Blocking I/O belongs on threads of its own, not on the concurrency pool's few.
     private let stager = DispatchQueue(label: "crawler.store-stager")
     private let writer = DispatchQueue(label: "crawler.store-writer")
-    private var inFlight: [(task: Task<[FeedReport], Never>, done: DoneFlag)] = []
+    private var inFlight: [(task: Task<[FeedReport], Never>, done: DoneFlag, startedAt: Int64)] = []
     private let capacity: Int
 
     init(store: any CrawlStore) {
@@ -55,7 +55,13 @@ struct BatchWriter {
                 }
             }
         }
-        inFlight.append((task, done))
+        inFlight.append((task, done, WallClock.milliseconds()))
+    }
+
+    /// How long the oldest batch still being stored has taken so far (0: none is): a frozen or
+    /// hung filesystem holds one for ever, and said nothing.
+    var busyMilliseconds: Int64 {
+        inFlight.first { !$0.done.isSet }.map { WallClock.milliseconds() - $0.startedAt } ?? 0
     }
 
     /// Waits for the oldest batch in flight, if any; returns its reports.

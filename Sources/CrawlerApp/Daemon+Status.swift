@@ -74,6 +74,30 @@ extension Daemon {
         }
     }
 
+    /// A batch the store has been on for half a minute is a failing store too (a frozen, hung or
+    /// dying filesystem): /healthz said "store writable" and nothing was logged while one froze.
+    /// Said once when it starts, and cleared when the batch ends.
+    func noteStoreBusy(_ milliseconds: Int64) {
+        let slow = milliseconds >= 30_000
+        let ours = storeFailure?.error.hasPrefix(Self.busyPrefix) == true
+        let error = Self.busyPrefix + "\(milliseconds / 1000) s (a frozen, hung or failing filesystem?)"
+        if slow, !storeSlowSaid {
+            logger.warning("store_slow", metadata: ["error": "\(error)", "store": "\(config.storePath)"])
+        } else if !slow, storeSlowSaid {
+            logger.info("store_slow", metadata: ["status": "the batch ended", "store": "\(config.storePath)"])
+        }
+        storeSlowSaid = slow
+        if slow, storeFailure == nil || ours {
+            storeFailure = (storeFailure?.since ?? WallClock.now(), error)
+            metrics?.setStoreFailing(error)
+        } else if !slow, ours {
+            storeFailure = nil
+            metrics?.setStoreFailing(nil)
+        }
+    }
+
+    static let busyPrefix = "store: one batch has been writing for "
+
     /// A report that could not be stored (or its state saved) marks the store failing; one that
     /// was saved whole clears it. /healthz, /metrics and `crawler status` say so: they said
     /// "store writable" on a full disk while every write failed.

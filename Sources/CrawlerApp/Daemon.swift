@@ -46,6 +46,8 @@ public final class Daemon {
     var storeFailure: (since: Timestamp, error: String)?
     /// Why the runtime file could not be written the last time (nil: it was).
     var runtimeFileProblem: String?
+    /// `store_slow` was logged for the batch the store is on.
+    var storeSlowSaid = false
     let metrics: CrawlerMetrics?
     private var publishedAt: Int64 = 0
     private let alerts: AlertNotifier
@@ -195,6 +197,7 @@ public final class Daemon {
                           failing: standing.values.count { !$0.gone && $0.errors >= PollBoundsDefaults.failingAfter },
                           gone: standing.values.count(where: \.gone))
         noteRuntimeFile(RuntimeFile.write(runtime, storePath: config.storePath))
+        noteStoreBusy(flow.storeBusyMilliseconds)
         notifier.status(statusLine())
         if let line = summary.takeIfDue(now: now) {
             logger.info("pass", metadata: line.merging([

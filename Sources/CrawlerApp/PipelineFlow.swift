@@ -81,6 +81,9 @@ public final class PipelineFlow {
     /// Feeds submitted whose results have not come back.
     public var inFlight: Int { submitted.count }
 
+    /// How long the store has been on its oldest batch still in flight (0: it is on none).
+    var storeBusyMilliseconds: Int64 { writer.busyMilliseconds }
+
     /// Whether `feed` was submitted and its fetch result has not come back.
     func awaitsFetch(_ feed: String) -> Bool { submitted[feed] != nil }
 

@@ -43,6 +43,10 @@ enum SystemCalls {
             Glibc.kill(getpid(), SIGSTOP)
             return false
         }
+        if code == FaultPlan.hang {
+            Glibc.sleep(40)
+            return false
+        }
         errno = code
         return true
     }
@@ -108,13 +112,16 @@ final class FaultPlan: Sendable {
 
     private static let codes: [String: Int32] = [
         "EIO": EIO, "ENOSPC": ENOSPC, "EDQUOT": EDQUOT, "EROFS": EROFS, "EACCES": EACCES, "EPERM": EPERM,
-        "KILL": kill, "STOP": stop,
+        "KILL": kill, "STOP": stop, "HANG": hang,
     ]
 
     /// Not an errno: the process is killed (SIGKILL) at that call, before it is made.
     static let kill: Int32 = -9
     /// Not an errno: the process stops itself (SIGSTOP) at that call, then makes it.
     static let stop: Int32 = -19
+    /// Not an errno: the calling thread waits 40 s at that call, then makes it, as on a frozen
+    /// or hung filesystem; the rest of the process goes on.
+    static let hang: Int32 = -40
 
     private static func rule(_ text: String) -> Rule? {
         let parts = text.split(separator: ":").map(String.init)

@@ -1,3 +1,4 @@
+import CrawlerApp
 import CrawlerTestKit
 import Foundation
 import Testing
@@ -121,6 +122,32 @@ import Testing
             "allows it, so something else denies it: an immutable or append-only attribute (lsattr; chattr -i)"),
                 "\(refused.stderr)")
         #expect(!refused.stderr.contains("which denies its owner"), "\(refused.stderr)")
+    }
+
+    /// Round 53: while the store's filesystem was frozen (`fsfreeze`) for 45 s, /healthz said
+    /// "store writable" with `crawler_store_failing 0`, and nothing was logged. Here the first
+    /// batch's sync hangs 40 s (`HANG`): the daemon says so once the batch has taken 30 s, and
+    /// that it ended once it does, and every document is stored.
+    @Test func aBatchTheStoreHangsOnIsAFailingStore() async throws {
+        let server = try farm.server()
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        let daemon = try DaemonProcess(arguments: ["run", "--startup-spread", "0s", "--metrics", "127.0.0.1:0"],
+                                       in: folder.path, environment: ["CRAWLER_FAULT": "syncfs:HANG:2"])
+        defer { _ = daemon.terminate() }
+        let port = try #require(daemon.waitFor { $0["event"] == "metrics" }.first?["port"])
+        let slow = daemon.waitFor(timeout: 40) { $0["event"] == "store_slow" }
+        #expect(slow.first?["level"] == "warning" && slow.first?["error"]?.contains(
+            "one batch has been writing for 3") == true, "\(slow.map(\.fields))")
+        guard case .success(let health) = await SingleFetch.getAnyStatus("http://127.0.0.1:\(port)/healthz") else {
+            Issue.record("no /healthz")
+            return
+        }
+        let said = String(decoding: health.body, as: UTF8.self)
+        #expect(health.status == 503 && said.contains("store failing (store: one batch has been writing for"), "\(said)")
+        let ended = daemon.waitFor(2, timeout: 20) { $0["event"] == "store_slow" }
+        #expect(ended.last?["status"] == "the batch ended", "\(ended.map(\.fields))")
+        #expect(daemon.terminate().status == 0)
+        #expect(folder.files(under: "store/posts").count == farm.distinctItems)
     }
 
     /// Round 53: a daemon started on a full disk could not write its runtime file and said
