@@ -119,8 +119,15 @@ enum FileSystem {
     /// A file at `name` with other bytes than `text` (an edit the index lost track of, say after
     /// a rebuild-index that could not read it) is kept as `.NAME.edited` (`asideName`) instead of
     /// being replaced; true when it was moved.
+    /// A symbolic link or a FIFO planted there is set aside too, as it is (the link, not its
+    /// target): they were replaced without a word, where a file of other bytes was kept.
     static func setAside(_ name: String, in folder: StoreFolder, unless text: String) throws(StoreError) -> Bool {
-        guard folder.kind(of: name) == .file, let bytes = read(name, in: folder), !bytes.elementsEqual(text.utf8) else {
+        switch folder.kind(of: name) {
+        case .file:
+            guard let bytes = read(name, in: folder), !bytes.elementsEqual(text.utf8) else { return false }
+        case .link, .other:
+            break
+        case .folder, nil:
             return false
         }
         for suffix in [""] + (2...99).map({ "-\($0)" }) {

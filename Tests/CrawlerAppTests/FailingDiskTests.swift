@@ -1,6 +1,7 @@
 import CrawlerApp
 import CrawlerTestKit
 import Foundation
+import Synchronization
 import Testing
 
 /// A disk that fails mid-batch, through the real binary: `CRAWLER_FAULT` makes one of the
@@ -148,6 +149,48 @@ import Testing
         #expect(ended.last?["status"] == "the batch ended", "\(ended.map(\.fields))")
         #expect(daemon.terminate().status == 0)
         #expect(folder.files(under: "store/posts").count == farm.distinctItems)
+    }
+
+    /// Round 53: a symbolic link or a FIFO planted where a document was to go was replaced by it
+    /// without a word (and, when the batch then failed, removed), where a file of other bytes is
+    /// set aside as `.NAME.edited`. Both are set aside as they are now; the link's target is untouched.
+    @Test func aLinkOrFIFOAtADocumentsPathIsSetAsideNotReplaced() throws {
+        let items = Atomic<Int>(2)
+        let server = try LoopbackHTTPServer { _ in
+            let entries = (0..<items.load(ordering: .relaxed)).map {
+                "<item><title>Story \($0)</title><guid>s\($0)</guid><pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate>"
+                    + "<description>Text of story \($0).</description></item>"
+            }
+            return ServedResponse(text: "<rss version=\"2.0\"><channel><title>c</title>" + entries.joined() + "</channel></rss>")
+        }
+        let config = { (store: String) in "store: ./\(store)\nfeeds:\n  - url: \(server.url("/f.xml"))\n    name: f\n" }
+        // Where the third and fourth items go, learnt from a scratch store.
+        items.store(4, ordering: .relaxed)
+        try folder.write(config("scratch"), to: "scratch.yaml")
+        #expect(try CrawlerProcess.run(["once", "-c", "scratch.yaml"], in: folder.path).status == 0)
+        let all = folder.files(under: "scratch/posts")
+        items.store(2, ordering: .relaxed)
+        try folder.write(config("store"), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        let future = all.filter { !folder.files(under: "store/posts").contains($0) }.sorted()
+        #expect(future.count == 2, "\(all)")
+        guard future.count == 2 else { return }
+        try folder.write("notes\n", to: "notes.txt")
+        let linkPath = folder.file("store/posts/" + future[0]), fifoPath = folder.file("store/posts/" + future[1])
+        #expect(symlink(folder.file("notes.txt"), linkPath) == 0 && mkfifo(fifoPath, 0o644) == 0)
+
+        items.store(4, ordering: .relaxed)
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        for (path, kind) in [(linkPath, S_IFLNK), (fifoPath, S_IFIFO)] {
+            let slash = path.lastIndex(of: "/")!
+            let aside = String(path[...slash]) + "." + path[path.index(after: slash)...] + ".edited"
+            var info = stat()
+            #expect(lstat(aside, &info) == 0 && info.st_mode & S_IFMT == kind, "\(aside)")
+            #expect(lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG, "\(path)")
+        }
+        #expect(folder.read("notes.txt") == "notes\n")
+        #expect(folder.read("store/posts/" + future[0])?.contains("Text of story") == true)
     }
 
     /// Round 53: a daemon started on a full disk could not write its runtime file and said
