@@ -62,7 +62,11 @@ extension StoreCommand {
                 throw ExitStatus.storeUnavailable
             }
             let verb = dryRun ? "would forget" : "forgot"
-            report.forgotten.forEach { printOutput("\(verb) \($0.path)") }
+            // A file the disk would not let go is forgotten, but still there: said on its own line.
+            let unremoved = Set(report.unremoved.map { $0.components(separatedBy: ": ").first ?? $0 })
+            report.forgotten.forEach {
+                printOutput("\(verb) \($0.path)" + (unremoved.contains($0.path) ? " (its file could not be removed)" : ""))
+            }
             report.removedAssets.forEach { printOutput("removed \($0) (no remaining document uses it)") }
             report.moved.forEach {
                 printOutput("kept \($0): not missing but moved elsewhere in the store (crawler store verify says how to move it back)")

@@ -193,6 +193,20 @@ import Testing
         #expect(folder.read("store/posts/" + future[0])?.contains("Text of story") == true)
     }
 
+    /// Round 53: `forget` printed "forgot FILE" for files the disk would not remove, beside
+    /// stderr's "could not remove FILE": each such line now says its file is still there.
+    @Test func aForgottenFileTheDiskWouldNotRemoveIsSaidToBeThere() throws {
+        let server = try farm.server()
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        let forget = try CrawlerProcess.run(["store", "forget", "--feed", "feed-0"], in: folder.path,
+                                            shellPrefix: "export CRAWLER_FAULT='unlink:EIO:1+';")
+        #expect(forget.status == 1)
+        let lines = forget.stdout.split(separator: "\n").filter { $0.hasPrefix("forgot posts/") }
+        #expect(lines.count == farm.itemsPerFeed && lines.allSatisfy { $0.hasSuffix(" (its file could not be removed)") },
+                "\(forget.stdout)")
+    }
+
     /// Round 53: a daemon started on a full disk could not write its runtime file and said
     /// nothing of it; `status` showed the states saved before the disk filled ("ok") and
     /// `status --failing` said "no failing feeds", exit 0. Here the file's place is taken by a
