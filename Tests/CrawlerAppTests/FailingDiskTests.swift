@@ -207,6 +207,25 @@ import Testing
                 "\(forget.stdout)")
     }
 
+    /// Round 53: `verify` says of an emptied document that `rebuild-index` leaves it out "and
+    /// the next crawl stores its item again"; it did not while the feed's body was unchanged (its
+    /// validators and fingerprint answered "unchanged"). The rebuild forgets them.
+    @Test func aDocumentTheRebuildLeftOutIsStoredAgainByTheNextCrawl() throws {
+        let server = try farm.server()
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        let path = try #require(folder.files(under: "store/posts").sorted().first)
+        let whole = folder.read("store/posts/" + path)
+        #expect(truncate(folder.file("store/posts/" + path), 0) == 0)
+        let verify = try CrawlerProcess.run(["store", "verify"], in: folder.path)
+        #expect(verify.stdout.contains("the next crawl stores its item again"), "\(verify.stdout)")
+        #expect(try CrawlerProcess.run(["store", "rebuild-index"], in: folder.path).status == 0)
+        let again = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(folder.read("store/posts/" + path) == whole, "\(again.stdout)")
+        #expect(try CrawlerProcess.run(["store", "verify"], in: folder.path).status == 0)
+    }
+
     /// Round 53: a daemon started on a full disk could not write its runtime file and said
     /// nothing of it; `status` showed the states saved before the disk filled ("ok") and
     /// `status --failing` said "no failing feeds", exit 0. Here the file's place is taken by a
