@@ -57,6 +57,16 @@ extension StoreCommand {
             if store.recovery.finishedRewrites > 0 {
                 printOutput("recovered after an unclean stop or a write the disk refused: finished \(store.recovery.finishedRewrites) rewrites")
             }
+            // A change of profile that cannot be finished (a feed removed in the same edit) is
+            // refused before anything is moved: it rewrote 60 of 104 documents, then every crawl
+            // was refused until the feed came back. Looked at only when the profile changes.
+            if !dryRun, feed == nil, let recorded = try? store.recordedProfile(), recorded != StoreProfile.fingerprint(of: settings) {
+                let preview = try withProgress { try StoreRerender(config: settings, store: store, feed: nil, dryRun: true).run(progress: $0) }
+                if preview.profileNotRecorded {
+                    printError("crawler: nothing was rewritten: " + Self.unfinishable(preview, config: location.config))
+                    throw ExitCode.failure
+                }
+            }
             let report = try withProgress {
                 try StoreRerender(config: settings, store: store, feed: feed, dryRun: dryRun).run(progress: $0)
             }
@@ -84,6 +94,18 @@ extension StoreCommand {
                 printOutput("a `crawler store rerender` of the whole store (to \(cut)) was cut short: run it (without "
                             + "--dry-run) to finish it; until then `once` and `run` refuse the store")
             }
+        }
+
+        /// Why a rerender to new settings could not finish, and what to do first.
+        static func unfinishable(_ report: StoreRerender.Report, config: String) -> String {
+            if report.withoutSource > 0 {
+                return "\(counted(report.withoutSource, "document")) stored by an older crawler, before source values were kept, "
+                    + "can only stay in the settings they were written with; put those back in \(config), or forget them first "
+                    + "(`crawler store forget --before DAY`)"
+            }
+            let names = report.unknownFeeds.keys.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            return "the documents of \(names) would stay in the old settings (not in \(config)): add each such feed back "
+                + "(`enabled: false` keeps it from being fetched) and run `crawler store rerender` again"
         }
 
         /// Runs a rerender with the live line on a terminal; a failure is printed and ends the
