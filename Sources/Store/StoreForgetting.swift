@@ -37,6 +37,11 @@ extension DocumentStore {
         public var unremoved: [String] = []
         /// Indexed documents not at their paths but elsewhere in the store, left as they are (`--missing`).
         public var moved: [String] = []
+        /// Of `forgotten`, chosen by feed, date or `--missing`: documents edited by hand, whose
+        /// file is kept as `.NAME.edited` (a bulk forget deleted edits without a word).
+        public var edited: Set<String> = []
+        /// Where an edited document's file is kept.
+        public static func keptEdit(of path: String) -> String { FileSystem.asidePath(path) }
         /// Kept images no remaining document uses, removed with the documents.
         public var removedAssets: [String] = []
         /// With `--feed`: whether the feed has any stored document, whatever the other criteria
@@ -84,13 +89,25 @@ extension DocumentStore {
             chosen = chosen.filter { !elsewhere.contains($0.shortHash) }
         }
         report.forgotten = chosen
+        // Named one by one, a file goes as asked; chosen in bulk, an edit is the operator's work.
+        if selection.targets.isEmpty { report.edited = Set(chosen.filter(isEditedByHand).map(\.path)) }
         guard !dryRun, !chosen.isEmpty else { return report }
+        for path in report.edited {
+            guard let located = folder.locate(path) else { continue }
+            do {
+                _ = try FileSystem.keepCopy(located.name, in: located.folder)
+            } catch {
+                report.edited.remove(path)
+                report.unremoved.append("\(path): edited by hand, and no copy could be kept (\(error)); not removed")
+            }
+        }
+        let keep = Set(report.unremoved.map { $0.components(separatedBy: ": ").first ?? $0 })
         let assets = try assets(usedBy: chosen.map(\.shortHash))
         // Chosen by feed alone, they are that feed's to forget: another feed with the same text (the
         // blog a copycat copied) still stores it. Named one by one, they are gone for every feed.
         try Tombstones.bury(chosen.map { (short: $0.shortHash, path: $0.path) }, at: time,
                             onlyFor: selection.targets.isEmpty ? selection.feed : nil, in: indexDatabase)
-        report.unremoved += removeFiles(chosen.map(\.path))
+        report.unremoved += removeFiles(chosen.map(\.path).filter { !keep.contains($0) })
         try folder.syncFileSystem()
         report.removedAssets = try removeUnused(assets)
         return report

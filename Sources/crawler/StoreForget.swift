@@ -65,7 +65,9 @@ extension StoreCommand {
             // A file the disk would not let go is forgotten, but still there: said on its own line.
             let unremoved = Set(report.unremoved.map { $0.components(separatedBy: ": ").first ?? $0 })
             report.forgotten.forEach {
-                printOutput("\(verb) \($0.path)" + (unremoved.contains($0.path) ? " (its file could not be removed)" : ""))
+                let edit = report.edited.contains($0.path)
+                    ? " (edited by hand: its file \(dryRun ? "would be" : "is") kept as \(DocumentStore.ForgetReport.keptEdit(of: $0.path)))" : ""
+                printOutput("\(verb) \($0.path)" + edit + (unremoved.contains($0.path) ? " (its file could not be removed)" : ""))
             }
             report.removedAssets.forEach { printOutput("removed \($0) (no remaining document uses it)") }
             report.moved.forEach {

@@ -226,6 +226,30 @@ import Testing
         #expect(try CrawlerProcess.run(["store", "verify"], in: folder.path).status == 0)
     }
 
+    /// Round 53: `forget --feed` deleted a document edited by hand like any other, and its
+    /// dry run did not say which were edited. Chosen in bulk, an edit's file is kept as
+    /// `.NAME.edited`, and both runs say so.
+    @Test func aBulkForgetKeepsADocumentEditedByHand() throws {
+        let server = try farm.server()
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        let dry = try CrawlerProcess.run(["store", "forget", "--feed", "feed-0", "--dry-run"], in: folder.path)
+        let path = try #require(dry.stdout.split(separator: "\n").first { $0.hasPrefix("would forget posts/") }?
+            .split(separator: " ")[2]).description
+        let edited = (folder.read("store/" + path) ?? "") + "My own note.\n"
+        try folder.write(edited, to: "store/" + path)
+        let slash = path.lastIndex(of: "/")!
+        let aside = String(path[...slash]) + "." + path[path.index(after: slash)...] + ".edited"
+        let again = try CrawlerProcess.run(["store", "forget", "--feed", "feed-0", "--dry-run"], in: folder.path)
+        #expect(again.stdout.contains("would forget \(path) (edited by hand: its file would be kept as \(aside))"), "\(again.stdout)")
+        let forget = try CrawlerProcess.run(["store", "forget", "--feed", "feed-0"], in: folder.path)
+        #expect(forget.status == 0, "\(forget.stderr)")
+        #expect(forget.stdout.contains("forgot \(path) (edited by hand: its file is kept as \(aside))"), "\(forget.stdout)")
+        #expect(folder.read("store/" + aside) == edited)
+        #expect(folder.read("store/" + path) == nil)
+        #expect(folder.files(under: "store/posts").filter { !$0.contains(".edited") }.count == farm.distinctItems - farm.itemsPerFeed)
+    }
+
     /// Round 53: a daemon started on a full disk could not write its runtime file and said
     /// nothing of it; `status` showed the states saved before the disk filled ("ok") and
     /// `status --failing` said "no failing feeds", exit 0. Here the file's place is taken by a
