@@ -101,12 +101,23 @@ extension Daemon {
     /// A report that could not be stored (or its state saved) marks the store failing; one that
     /// was saved whole clears it. /healthz, /metrics and `crawler status` say so: they said
     /// "store writable" on a full disk while every write failed.
+    /// The store's failing and mending are logged once each (`store_failing`, `store_recovered`):
+    /// an outage showed only as every feed's fetch lines, again at each retry.
     func noteStoreHealth(_ report: FeedReport) {
         guard report.deferral == nil else { return }
         if let error = report.error, error.hasPrefix("store:") || error.contains("feed state not saved") {
+            if storeFailure == nil {
+                logger.error("store_failing", metadata: ["error": "\(error)", "feed": "\(report.feed)",
+                                                         "store": "\(config.storePath)"])
+            }
             storeFailure = (storeFailure?.since ?? WallClock.now(), "\(report.feed): \(error)")
         } else if report.error == nil, report.new > 0 || storeFailure?.error.contains("feed state not saved") == true {
             // A document stored mends a failure to store them; a state saved, one to save states.
+            if let failure = storeFailure, !failure.error.hasPrefix(Self.busyPrefix) {
+                logger.notice("store_recovered", metadata: [
+                    "store": "\(config.storePath)", "after_s": "\(WallClock.now().secondsSince1970 - failure.since.secondsSince1970)",
+                ])
+            }
             storeFailure = nil
         }
         metrics?.setStoreFailing(storeFailure?.error)

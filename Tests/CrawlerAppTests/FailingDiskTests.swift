@@ -250,6 +250,22 @@ import Testing
         #expect(folder.files(under: "store/posts").filter { !$0.contains(".edited") }.count == farm.distinctItems - farm.itemsPerFeed)
     }
 
+    /// Round 53: an outage of the store showed only as every feed's fetch lines, again at each
+    /// retry, and its end only as feeds recovering. The store's own lines say both, once.
+    @Test func aStoreOutageAndItsEndAreLoggedOnce() throws {
+        let server = try farm.server()
+        try folder.write(farm.config(server: server).replacingOccurrences(of: "feeds:\n", with: "interval: 1s\nfeeds:\n"),
+                         to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path, environment: ["CRAWLER_FAULT": "syncfs:EIO:2,syncfs:EIO:3"])
+        defer { _ = daemon.terminate() }
+        let recovered = daemon.waitFor(timeout: 20) { $0["event"] == "store_recovered" }
+        #expect(daemon.terminate().status == 0)
+        let failing = daemon.logLines.filter { $0["event"] == "store_failing" }
+        #expect(failing.count == 1 && failing.first?["error"]?.contains("Input/output error") == true, "\(failing.map(\.fields))")
+        #expect(recovered.count == 1 && recovered.first?["after_s"] != nil, "\(daemon.logLines.suffix(20).map(\.fields))")
+        #expect(folder.files(under: "store/posts").count == farm.distinctItems)
+    }
+
     /// Round 53: a daemon started on a full disk could not write its runtime file and said
     /// nothing of it; `status` showed the states saved before the disk filled ("ok") and
     /// `status --failing` said "no failing feeds", exit 0. Here the file's place is taken by a
