@@ -26,4 +26,13 @@ enum IndexFile {
     static func needsImmutableRead(in root: StoreFolder) -> Bool {
         root.kind(of: name + "-shm") == nil && faccessat(root.descriptor, ".", W_OK, 0) != 0
     }
+
+    /// Whether the write-ahead log is empty or gone: every commit is in the index file itself.
+    static func holdsNothingUnwritten(in root: StoreFolder) -> Bool {
+        switch root.kind(of: name + "-wal") {
+        case nil: return true
+        case .file: return root.size(of: name + "-wal") == 0
+        default: return false
+        }
+    }
 }

@@ -92,6 +92,16 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         return "it is owned by user \(info.st_uid) with mode \(mode); run this as that user\(alternative)"
     }
 
+    /// A full disk or quota, as SQLite or a system call says it.
+    var isOutOfSpace: Bool {
+        switch self {
+        case let .io(_, _, code): return code == ENOSPC || code == EDQUOT
+        case let .index(_, message): return message.contains("No space left on device") || message.contains("disk is full")
+            || message.contains("Disk quota exceeded")
+        default: return false
+        }
+    }
+
     /// True for failures a later pass may not hit again (disk full, read-only, permissions).
     public var isEnvironmental: Bool {
         if case let .io(_, _, code) = self { return [ENOSPC, EROFS, EACCES, EPERM, EDQUOT, EIO, EFBIG].contains(code) }

@@ -31,9 +31,8 @@ public final class StoreReader {
             feedStates = nil
             return
         }
-        database = try SQLiteDatabase(path: try IndexFile.path(in: folder), readOnly: true,
-                                      immutable: IndexFile.needsImmutableRead(in: folder))
-        let version = try database.integer("PRAGMA user_version")
+        let version: Int64
+        (database, version) = try Self.openIndex(try IndexFile.path(in: folder), in: folder)
         // Version 0: a crawler stopped while creating the index; its version is written in the
         // same transaction as its tables, so nothing was stored yet.
         isNew = version == 0
@@ -43,6 +42,22 @@ public final class StoreReader {
                          + "it is upgraded when the crawler next opens the store (`crawler once`, or a restart of `crawler run`)")
         }
         feedStates = isNew ? nil : try FeedStateTable(database: database)
+    }
+
+    /// The index, read-only, and its schema version. On a full disk SQLite's first reader cannot
+    /// reset the shared-memory file (`status` and `verify` exited 3, "No space left on device"):
+    /// with nothing in the write-ahead log and no crawler holding the store, the file is whole
+    /// as it is, and is read so.
+    private static func openIndex(_ path: String, in folder: StoreFolder) throws(StoreError) -> (SQLiteDatabase, Int64) {
+        do throws(StoreError) {
+            let database = try SQLiteDatabase(path: path, readOnly: true, immutable: IndexFile.needsImmutableRead(in: folder))
+            return (database, try database.integer("PRAGMA user_version"))
+        } catch {
+            guard error.isOutOfSpace, IndexFile.holdsNothingUnwritten(in: folder), canTellLockHolders,
+                  lockHolder(root: folder.path) == nil else { throw error }
+            let database = try SQLiteDatabase(path: path, readOnly: true, immutable: true)
+            return (database, try database.integer("PRAGMA user_version"))
+        }
     }
 
     /// Refuses, as crawls do, an index that knows no document beside documents (lost or

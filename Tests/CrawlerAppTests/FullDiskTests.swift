@@ -37,4 +37,29 @@ struct FullDiskTests {
         let verify = try CrawlerProcess.run(["store", "verify"], in: folder.path)
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
+
+    /// Round 53: on a disk filled after a clean pass, `status` and `store verify` exited 3 with
+    /// "disk I/O error (No space left on device)": SQLite's first reader resets the index's
+    /// shared-memory file, which needs room. With nothing in the write-ahead log and no crawler
+    /// holding the store, the index is read as it is.
+    @Test func aFullDiskCanStillBeLookedAt() throws {
+        let server = try LoopbackHTTPServer { _ in
+            ServedResponse(text: GoldenDocument.rssFeed(items: ["<item><title>Story</title><link>https://example.org/s</link>"
+                + "<description>Body.</description></item>"]))
+        }
+        try folder.write("store: ./store\nfeeds:\n  - url: \(server.url("/feed"))\n    name: feed\n", to: "feeds.yaml")
+        try FileManager.default.createDirectory(atPath: folder.file("store"), withIntermediateDirectories: true)
+        let mount = try TemporaryMount(at: folder.file("store"))
+        defer { mount.unmount() }
+        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        #expect(FileManager.default.createFile(atPath: folder.file("store/filler"), contents: nil))
+        let filler = try #require(FileHandle(forWritingAtPath: folder.file("store/filler")))
+        while (try? filler.write(contentsOf: Data(count: 4096))) != nil {}
+        while (try? filler.write(contentsOf: Data(count: 1))) != nil {}
+        try? filler.close()
+        let status = try CrawlerProcess.run(["status"], in: folder.path)
+        #expect(status.status == 0 && status.stdout.contains("feed  ok"), "\(status.stdout)\(status.stderr)")
+        let verify = try CrawlerProcess.run(["store", "verify"], in: folder.path)
+        #expect(verify.status == 0 && verify.stdout.contains("verified 1 document"), "\(verify.stdout)\(verify.stderr)")
+    }
 }
