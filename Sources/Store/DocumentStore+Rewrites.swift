@@ -76,6 +76,18 @@ extension DocumentStore {
         folder.locate(path).map { $0.folder.kind(of: $0.name) == .file } ?? false
     }
 
+    /// Why the folder of `path` cannot be entered, when the store refuses it (a symbolic link,
+    /// another filesystem): the documents behind it looked deleted by hand to a rerender.
+    public func refusedFolder(onPathTo path: String) -> String? {
+        do {
+            _ = try folder.folder(DocumentLayout.folder(of: path), creating: false)
+            return nil
+        } catch {
+            if case .refused = error { return "\(error)" }
+            return nil
+        }
+    }
+
     /// Replaces or records the revisions of a batch; returns the documents written, those only
     /// recorded, and of those the ones an edit by hand held back (by the edited post's path) and
     /// the corrections of adopted posts that wait for the adoption to be confirmed.

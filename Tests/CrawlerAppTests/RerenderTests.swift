@@ -347,6 +347,22 @@ import Testing
         #expect(try crawler(["once"]).status == 0)
     }
 
+    /// Round 53: with a symbolic link at a month's folder, the rerender said only "left 3
+    /// documents not at their place (deleted or moved by hand)" and exited 0; verify,
+    /// rebuild-index and forget --missing named the link.
+    @Test func aLinkedFolderIsNamedByTheRerender() throws {
+        let documents = try storeWithHexoDocuments()
+        let month = try #require(documents.keys.sorted().first.map { ($0 as NSString).deletingLastPathComponent })
+        let real = folder.file("elsewhere")
+        try FileManager.default.moveItem(atPath: folder.file("store/" + month), toPath: real)
+        #expect(symlink(real, folder.file("store/" + month)) == 0)
+        try folder.write(feeds.config(["news", "healthy"], perFeed: ["news": "categories: [Renamed]"]), to: "feeds.yaml")
+        let rerender = try crawler(["store", "rerender"])
+        #expect(rerender.status == 1, "\(rerender.stdout)\(rerender.stderr)")
+        #expect(rerender.stderr.contains("store/\(month) is a symbolic link; the store follows no link beneath its root")
+                && rerender.stderr.contains("the documents there were not rewritten"), "\(rerender.stderr)")
+    }
+
     @Test func oneFeedCanBeRerenderedAlone() throws {
         _ = try storeWithHexoDocuments()
         try folder.write(feeds.config(["news", "healthy"], perFeed: ["news": "categories: [Renamed]"]), to: "feeds.yaml")
