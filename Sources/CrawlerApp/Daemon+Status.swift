@@ -106,7 +106,7 @@ extension Daemon {
     func noteStoreHealth(_ report: FeedReport) {
         guard report.deferral == nil else { return }
         if let error = report.error, error.hasPrefix("store:") || error.contains("feed state not saved") {
-            if storeFailure == nil {
+            if storeFailure == nil || storeFailure?.error.hasPrefix(Self.busyPrefix) == true {
                 logger.error("store_failing", metadata: ["error": "\(error)", "feed": "\(report.feed)",
                                                          "store": "\(config.storePath)"])
             }
