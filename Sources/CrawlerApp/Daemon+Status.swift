@@ -42,8 +42,8 @@ extension Daemon {
     }
 
     /// Marks the submitted feeds whose transfer runs as started, counting their lateness then
-    /// (due → started), not when their report comes a whole `timeout` later. Returns `load`.
-    func noteStarts(_ load: EngineLoad) -> EngineLoad {
+    /// (due → started), not when their report comes a whole `timeout` later.
+    func noteStarts(_ load: EngineLoad) {
         let now = WallClock.wallMilliseconds()
         for (feed, ran) in load.running {
             guard let submission = submitted[feed], submission.started == nil else { continue }
@@ -51,7 +51,6 @@ extension Daemon {
             submitted[feed]?.started = started
             addLateness(started - submission.due.secondsSince1970 * 1000)
         }
-        return load
     }
 
     func addLateness(_ milliseconds: Int64) {

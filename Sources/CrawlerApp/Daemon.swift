@@ -191,7 +191,9 @@ public final class Daemon {
         let now = WallClock.milliseconds()
         guard now - publishedAt >= 2000 else { return }
         publishedAt = now
-        let runtime = runtimeFigures(flow: flow, load: noteStarts(flow.engineLoad))
+        let load = flow.engineLoad
+        noteStarts(load)
+        let runtime = runtimeFigures(flow: flow, load: load)
         metrics?.setQueue(runtime)
         metrics?.setFeeds(total: config.feeds.count,
                           failing: standing.values.count { !$0.gone && $0.errors >= PollBoundsDefaults.failingAfter },

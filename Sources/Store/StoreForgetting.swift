@@ -35,11 +35,18 @@ extension DocumentStore {
         /// Files forgotten by the index that could not be removed, each with why (`verify` names
         /// them too; forgetting the file again removes it).
         public var unremoved: [String] = []
+        /// The paths of `unremoved`: forgotten, their files still there.
+        public var stillThere: Set<String> = []
         /// Indexed documents not at their paths but elsewhere in the store, left as they are (`--missing`).
         public var moved: [String] = []
         /// Of `forgotten`, chosen by feed, date or `--missing`: documents edited by hand, whose
         /// file is kept as `.NAME.edited` (a bulk forget deleted edits without a word).
         public var edited: Set<String> = []
+        mutating func note(unremoved path: String, _ reason: String) {
+            unremoved.append("\(path): \(reason)")
+            stillThere.insert(path)
+        }
+
         /// Where an edited document's file is kept.
         public static func keptEdit(of path: String) -> String { FileSystem.asidePath(path) }
         /// Kept images no remaining document uses, removed with the documents.
@@ -59,7 +66,7 @@ extension DocumentStore {
             report.unmatched = resolved.unmatched
             report.strays = resolved.strays.map(\.path)
             chosen = chosen.filter { resolved.shorts.contains($0.shortHash) }
-            if !dryRun { report.unremoved += try bury(strays: resolved.strays, at: time) }
+            if !dryRun { for (path, reason) in try bury(strays: resolved.strays, at: time) { report.note(unremoved: path, reason) } }
         }
         if let feed = selection.feed {
             var shorts: Set<String> = []
@@ -98,23 +105,24 @@ extension DocumentStore {
                 _ = try FileSystem.keepCopy(located.name, in: located.folder)
             } catch {
                 report.edited.remove(path)
-                report.unremoved.append("\(path): edited by hand, and no copy could be kept (\(error)); not removed")
+                report.note(unremoved: path, "edited by hand, and no copy could be kept (\(error)); not removed")
             }
         }
-        let keep = Set(report.unremoved.map { $0.components(separatedBy: ": ").first ?? $0 })
+        let keep = report.stillThere
         let assets = try assets(usedBy: chosen.map(\.shortHash))
         // Chosen by feed alone, they are that feed's to forget: another feed with the same text (the
         // blog a copycat copied) still stores it. Named one by one, they are gone for every feed.
         try Tombstones.bury(chosen.map { (short: $0.shortHash, path: $0.path) }, at: time,
                             onlyFor: selection.targets.isEmpty ? selection.feed : nil, in: indexDatabase)
-        report.unremoved += removeFiles(chosen.map(\.path).filter { !keep.contains($0) })
+        for (path, reason) in removeFiles(chosen.map(\.path).filter { !keep.contains($0) }) { report.note(unremoved: path, reason) }
         try folder.syncFileSystem()
         report.removedAssets = try removeUnused(assets)
         return report
     }
 
     /// A file the index does not know, named by a target: its hash gets a tombstone, its file goes.
-    private func bury(strays: [(short: String, path: String)], at time: Timestamp) throws(StoreError) -> [String] {
+    private func bury(strays: [(short: String, path: String)], at time: Timestamp) throws(StoreError)
+        -> [(path: String, reason: String)] {
         guard !strays.isEmpty else { return [] }
         try Tombstones.bury(strays, at: time, in: indexDatabase)
         let unremoved = removeFiles(strays.map(\.path))
@@ -122,13 +130,13 @@ extension DocumentStore {
         return unremoved
     }
 
-    /// Unlinks each file there is; returns a line for each that could not go.
-    func removeFiles(_ paths: [String]) -> [String] {
-        var failures: [String] = []
+    /// Unlinks each file there is; returns each that could not go, with why.
+    func removeFiles(_ paths: [String]) -> [(path: String, reason: String)] {
+        var failures: [(path: String, reason: String)] = []
         for path in paths {
             guard let file = folder.locate(path), file.folder.kind(of: file.name) != nil else { continue }
             if !file.folder.remove(file.name) {
-                failures.append("\(path): \(String(cString: strerror(errno)))")
+                failures.append((path, String(cString: strerror(errno))))
             }
         }
         return failures

@@ -63,7 +63,7 @@ extension StoreCommand {
             }
             let verb = dryRun ? "would forget" : "forgot"
             // A file the disk would not let go is forgotten, but still there: said on its own line.
-            let unremoved = Set(report.unremoved.map { $0.components(separatedBy: ": ").first ?? $0 })
+            let unremoved = report.stillThere
             report.forgotten.forEach {
                 let edit = report.edited.contains($0.path)
                     ? " (edited by hand: its file \(dryRun ? "would be" : "is") kept as \(DocumentStore.ForgetReport.keptEdit(of: $0.path)))" : ""

@@ -75,6 +75,18 @@ import Testing
         #expect(slowest < 5.0, "fetched to stored took up to \(slowest) s")
     }
 
+    /// feeds.yaml: a healthy feed, and `stalledFeeds` feeds of a server allowed one transfer at a
+    /// time, named `stall-N`.
+    private func writeOneSlotHost(healthy: LoopbackHTTPServer, stalled: LoopbackHTTPServer, stalledFeeds: Int,
+                                  timeout: String) throws {
+        var lines = ["store: ./store", "interval: 1h", "timeout: \(timeout)", "per_host_concurrency: 1", "host_gap: 0s",
+                     "feeds:", "  - url: \(healthy.url("/feed/0.xml"))", "    name: healthy"]
+        for number in 0..<stalledFeeds {
+            lines += ["  - url: \(stalled.url("/stall/\(number).xml"))", "    name: stall-\(number)"]
+        }
+        try folder.write(lines.joined(separator: "\n") + "\n", to: "feeds.yaml")
+    }
+
     /// Round 52: while a feed waited 80 s behind its host's stalled transfers, lateness said p99 1 s
     /// (it was counted when a transfer ended), `status` listed it as "never fetched" with no next
     /// due, `explain` said "due within a minute of the daemon's start", and the queue's counts
@@ -84,10 +96,7 @@ import Testing
         let healthy = try farm.server()
         let stalled = try LoopbackHTTPServer { _ in ServedResponse(text: "<rss/>", delay: 40) }
         defer { stalled.stop() }
-        var lines = ["store: ./store", "interval: 1h", "timeout: 30s", "per_host_concurrency: 1", "host_gap: 0s",
-                     "feeds:", "  - url: \(healthy.url("/feed/0.xml"))", "    name: healthy"]
-        for number in 0..<2 { lines += ["  - url: \(stalled.url("/stall/\(number).xml"))", "    name: stall-\(number)"] }
-        try folder.write(lines.joined(separator: "\n") + "\n", to: "feeds.yaml")
+        try writeOneSlotHost(healthy: healthy, stalled: stalled, stalledFeeds: 2, timeout: "30s")
         let daemon = try DaemonProcess(arguments: ["run", "--startup-spread", "0s"], in: folder.path)
         defer { _ = daemon.terminate() }
         #expect(daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "healthy" }.first?["new"] == "2")
@@ -132,10 +141,7 @@ import Testing
         let healthy = try farm.server()
         let stalled = try LoopbackHTTPServer { _ in ServedResponse(text: "<rss/>", delay: 30) }
         defer { stalled.stop() }
-        var lines = ["store: ./store", "interval: 1h", "timeout: 20s", "per_host_concurrency: 1", "host_gap: 0s",
-                     "feeds:", "  - url: \(healthy.url("/feed/0.xml"))", "    name: healthy"]
-        for number in 0..<3 { lines += ["  - url: \(stalled.url("/stall/\(number).xml"))", "    name: stall-\(number)"] }
-        try folder.write(lines.joined(separator: "\n") + "\n", to: "feeds.yaml")
+        try writeOneSlotHost(healthy: healthy, stalled: stalled, stalledFeeds: 3, timeout: "20s")
         let daemon = try DaemonProcess(arguments: ["run", "--startup-spread", "0s", "--metrics", "127.0.0.1:0"],
                                        in: folder.path)
         defer { _ = daemon.terminate() }

@@ -8,6 +8,16 @@ import Testing
 struct FullDiskTests {
     let folder = TemporaryFolder()
 
+    /// Takes the store's filesystem's free space with `store/filler`: all of it, or all but the
+    /// last part of a 4 KB block.
+    private func fillStore(toTheLastByte: Bool) throws {
+        #expect(FileManager.default.createFile(atPath: folder.file("store/filler"), contents: nil))
+        let filler = try #require(FileHandle(forWritingAtPath: folder.file("store/filler")))
+        while (try? filler.write(contentsOf: Data(count: 4096))) != nil {}
+        if toTheLastByte { while (try? filler.write(contentsOf: Data(count: 1))) != nil {} }
+        try? filler.close()
+    }
+
     @Test func aFullDiskIsNamedAsOneAndTheStoredDocumentsStay() throws {
         let server = try LoopbackHTTPServer { request in
             let name = request.path.dropFirst()
@@ -22,10 +32,7 @@ struct FullDiskTests {
         let stored = folder.files(under: "store/posts")
         #expect(stored.count == 1)
         // Everything left but a few bytes taken.
-        #expect(FileManager.default.createFile(atPath: folder.file("store/filler"), contents: nil))
-        let filler = try #require(FileHandle(forWritingAtPath: folder.file("store/filler")))
-        while (try? filler.write(contentsOf: Data(count: 4096))) != nil {}
-        try? filler.close()
+        try fillStore(toTheLastByte: false)
         try folder.write("store: ./store\nfeeds:\n  - url: \(server.url("/first"))\n    name: first\n"
                          + "  - url: \(server.url("/second"))\n    name: second\n", to: "feeds.yaml")
         let full = try CrawlerProcess.run(["once"], in: folder.path)
@@ -52,11 +59,7 @@ struct FullDiskTests {
         let mount = try TemporaryMount(at: folder.file("store"))
         defer { mount.unmount() }
         #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
-        #expect(FileManager.default.createFile(atPath: folder.file("store/filler"), contents: nil))
-        let filler = try #require(FileHandle(forWritingAtPath: folder.file("store/filler")))
-        while (try? filler.write(contentsOf: Data(count: 4096))) != nil {}
-        while (try? filler.write(contentsOf: Data(count: 1))) != nil {}
-        try? filler.close()
+        try fillStore(toTheLastByte: true)
         let status = try CrawlerProcess.run(["status"], in: folder.path)
         #expect(status.status == 0 && status.stdout.contains("feed  ok"), "\(status.stdout)\(status.stderr)")
         let verify = try CrawlerProcess.run(["store", "verify"], in: folder.path)
