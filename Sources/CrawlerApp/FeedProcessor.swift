@@ -168,15 +168,17 @@ final class FeedProcessor {
         if let storeError, storeFailed {
             // Nothing of this batch is marked seen, so a later pass stores it.
             report.status = .failed("store: \(storeError)")
-        } else if storeError == nil {
-            // A feed cut at its time limit failed, but the documents it gave by then are stored.
-            report.new = newDocuments.count
+        }
+        // Stored, whatever failed beside: a feed cut at its time limit keeps the documents it
+        // gave by then, and one whose document the store refused keeps its others.
+        let before = state.storedToday?.documents(on: now) ?? 0
+        report.new = newDocuments.count
+        report.storedPaths = newDocuments.map(store.relativePath(for:))
+        state.documents += newDocuments.count
+        if !newDocuments.isEmpty { state.noteNewDocuments(at: now) }
+        state.storedToday = (state.storedToday ?? DailyCount(day: 0, documents: 0)).adding(newDocuments.count, at: now)
+        if storeError == nil {
             report.duplicates = prepared.documents.count - newDocuments.count
-            report.storedPaths = newDocuments.map(store.relativePath(for:))
-            state.documents += newDocuments.count
-            if !newDocuments.isEmpty { state.noteNewDocuments(at: now) }
-            let before = state.storedToday?.documents(on: now) ?? 0
-            state.storedToday = (state.storedToday ?? DailyCount(day: 0, documents: 0)).adding(newDocuments.count, at: now)
             report.held = prepared.held
             // Logged once per feed per day: by the pass that reached the budget, not by those after.
             if prepared.held > 0, before < bounds.maxDocumentsPerDay { report.dailyBudgetReached = bounds.maxDocumentsPerDay }

@@ -246,8 +246,9 @@ public final class DocumentStore {
             writer.discard(prepared[...])
             throw error
         }
+        let refused: [String: StoreError]
         do {
-            try writer.publish(prepared)
+            refused = try writer.publish(prepared)
         } catch {
             // Not one document of the batch is stored: the names given were taken back, so the
             // pending rows go too, and the next pass stores the batch again. (If this fails as
@@ -255,8 +256,13 @@ public final class DocumentStore {
             try? index.forget(prepared.map(\.document.shortHash))
             throw error
         }
+        if !refused.isEmpty {
+            try index.forget(Array(refused.keys))
+            prepared.removeAll { refused[$0.document.shortHash] != nil }
+        }
         try index.markStored(prepared.map(\.document.shortHash))
-        return try outcome(stored: prepared.map(\.document), revisions: revisions, of: staged, storedAt: storedAt)
+        return try outcome(stored: prepared.map(\.document), revisions: revisions, of: staged,
+                           refused: staged.refused.merging(refused) { first, _ in first }, storedAt: storedAt)
     }
 
     /// Whether the file of the document's post holds exactly what its feed would write: a feed
@@ -274,15 +280,16 @@ public final class DocumentStore {
 
     /// Stores the batch's revisions (after its new documents) and says what became of the batch.
     private func outcome(stored: [Document], revisions: [Document], of staged: StagedDocuments,
-                         storedAt: Timestamp) throws(StoreError) -> Outcome {
+                         refused: [String: StoreError]? = nil, storedAt: Timestamp) throws(StoreError) -> Outcome {
+        let refused = refused ?? staged.refused
         let revised = try storeRevisions(revisions, storedAt: storedAt)
         let written = Set(stored.map(\.shortHash)), revising = Set(revisions.map(\.shortHash))
         let linked = try index.revisions.linkDuplicates(staged.documents.filter {
-            !written.contains($0.shortHash) && !revising.contains($0.shortHash) && staged.refused[$0.shortHash] == nil
+            !written.contains($0.shortHash) && !revising.contains($0.shortHash) && refused[$0.shortHash] == nil
         }, adoptingUnlessOwnedBy: configuredFeeds, storedNow: stored.reduce(into: [:]) { $0[$1.feed, default: 0] += 1 },
            writtenAlike: holdsAlike, storedAt: storedAt)
         var outcome = Outcome(stored: stored, duplicates: staged.documents.count - stored.count - revised.replaced.count
-                                - refusedCount(staged), refused: staged.refused)
+                                - refusedCount(staged.documents, refused), refused: refused)
         outcome.replaced = revised.replaced
         outcome.recorded = revised.recorded
         outcome.heldByEdit = revised.heldByEdit.map { (document: $0.0, path: $0.1) }
@@ -293,8 +300,8 @@ public final class DocumentStore {
     }
 
     /// How many of the batch's documents (duplicates included) were refused.
-    private func refusedCount(_ staged: StagedDocuments) -> Int {
-        staged.refused.isEmpty ? 0 : staged.documents.filter { staged.refused[$0.shortHash] != nil }.count
+    private func refusedCount(_ documents: [Document], _ refused: [String: StoreError]) -> Int {
+        refused.isEmpty ? 0 : documents.filter { refused[$0.shortHash] != nil }.count
     }
 
     /// Settles every pending row a crash left: stored if its file is in place, whole and durable

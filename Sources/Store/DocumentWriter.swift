@@ -124,23 +124,39 @@ struct DocumentWriter {
 
     /// Gives the durable files their names, then makes the names durable: one syncfs commits
     /// every touched folder at once, where an fsync per folder costs a journal commit each.
-    /// On failure (a link refused, a sync that reports a lost write), takes back every name it
-    /// gave, as far as the disk lets it, and lets go of every file (the caller must not `discard`
-    /// again): a name whose sync failed may not survive a power cut, so it must not count as stored.
-    func publish(_ prepared: [PreparedDocument]) throws(StoreError) {
-        var named = 0
-        do {
-            for entry in prepared {
-                try name(entry)
-                named += 1
+    /// A document whose own name cannot be given (a folder or a file the store may not replace at
+    /// its path, a folder that refuses it) is let go and returned, by short hash, with why: its
+    /// feed fails alone, and the rest of the batch is stored (round 53: every feed of the batch
+    /// failed, each naming that one file).
+    /// On any other failure (a full disk, a sync that reports a lost write), takes back every name
+    /// it gave, as far as the disk lets it, and lets go of every file (the caller must not
+    /// `discard` again): a name whose sync failed may not survive a power cut, so it must not
+    /// count as stored.
+    func publish(_ prepared: [PreparedDocument]) throws(StoreError) -> [String: StoreError] {
+        var named: [PreparedDocument] = []
+        var refused: [String: StoreError] = [:]
+        named.reserveCapacity(prepared.count)
+        do throws(StoreError) {
+            for (position, entry) in prepared.enumerated() {
+                do {
+                    try name(entry)
+                } catch where error.concernsOnePath {
+                    refused[entry.document.shortHash] = error
+                    discard(prepared[position...position])
+                    continue
+                } catch {
+                    discard(prepared[position...])
+                    throw error
+                }
+                named.append(entry)
                 if case .unnamed(let descriptor) = entry.staged { FileSystem.close(descriptor) }
             }
             if durable { try root.syncFileSystem() }
         } catch {
-            discard(prepared[named...])
-            unname(prepared[..<named])
+            unname(named[...])
             throw error
         }
+        return refused
     }
 
     private func name(_ entry: PreparedDocument) throws(StoreError) {

@@ -102,6 +102,18 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// True for a failure of one document's path, not of the disk: something at its name the
+    /// store may not replace (a folder), a folder that refuses it (permissions, an immutable
+    /// folder), a name too long. Other documents of a batch may still be stored.
+    var concernsOnePath: Bool {
+        switch self {
+        case let .io(_, _, code): return [EISDIR, ENOTDIR, EEXIST, ENOTEMPTY, ENAMETOOLONG, ELOOP, EACCES, EPERM, EMLINK]
+            .contains(code)
+        case .refused: return true
+        default: return false
+        }
+    }
+
     /// True for failures a later pass may not hit again (disk full, read-only, permissions).
     public var isEnvironmental: Bool {
         if case let .io(_, _, code) = self { return [ENOSPC, EROFS, EACCES, EPERM, EDQUOT, EIO, EFBIG].contains(code) }

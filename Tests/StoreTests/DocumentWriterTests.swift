@@ -39,7 +39,7 @@ import Testing
         // Nothing is visible under a final name before `publish`.
         #expect(contents("aa") == nil)
         try writer.makeDurable()
-        try writer.publish(prepared)
+        _ = try writer.publish(prepared)
         #expect(contents("aa") == "first ✓")
         #expect(contents("bb")?.utf8.count == 70_000)
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/tmp").isEmpty)
@@ -52,7 +52,7 @@ import Testing
         #expect(FileManager.default.createFile(atPath: root + "/posts/2022/02/aa00000000000000.md", contents: Data("old".utf8)))
         let prepared = try writer.prepare([document("aa", text: "whole document")]).prepared
         try writer.makeDurable()
-        try writer.publish(prepared)
+        _ = try writer.publish(prepared)
         #expect(contents("aa") == "whole document")
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/tmp").isEmpty)
     }
@@ -64,7 +64,7 @@ import Testing
         let prepared = try writer.prepare([document("aa", text: "a"), document("bb", text: "b")]).prepared
         #expect(prepared.allSatisfy { if case .temporary = $0.staged { true } else { false } })
         try writer.makeDurable()
-        try writer.publish(prepared)
+        _ = try writer.publish(prepared)
         #expect(contents("aa") == "a")
         #expect(contents("bb") == "b")
     }
@@ -75,8 +75,8 @@ import Testing
         let writer = try writer(nil)
         let first = try writer.prepare([document("aa", text: "same text")]).prepared
         let second = try writer.prepare([document("aa", text: "same text")]).prepared
-        try writer.publish(first)
-        try writer.publish(second)
+        _ = try writer.publish(first)
+        _ = try writer.publish(second)
         #expect(contents("aa") == "same text")
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/tmp").isEmpty)
     }
