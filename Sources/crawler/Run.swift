@@ -5,6 +5,7 @@ import CrawlerApp
 import FeedModel
 import Foundation
 import Logging
+import Store
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,6 +49,12 @@ struct Run: AsyncParsableCommand {
                 let server = try MetricsServer(address: metrics, metrics: collected, storeFolder: settings.database == nil ? settings.storePath : nil)
                 logger.info("metrics", metadata: ["listen": "\(metrics)", "port": "\(server.port)"])
             } catch {
+                // Most often the address of a daemon already running on this store: that is the news.
+                if settings.database == nil, let holder = StoreReader.lockHolder(root: settings.storePath) {
+                    printError("crawler: store \(settings.storePath) is in use by another crawler (pid \(holder)), "
+                               + "which may hold --metrics \(metrics) too; stop it or use another store")
+                    throw ExitStatus.storeUnavailable
+                }
                 printError("crawler: \(error)")
                 throw ExitStatus.configError
             }

@@ -104,6 +104,20 @@ import Testing
         #expect(second.stderr.contains("in use by another crawler (pid \(first.processIdentifier))"))
     }
 
+    /// Round 53: a second daemon started with the first one's `--metrics` address (a unit started
+    /// twice, a restart while the old one still runs) said only "Address already in use", exit 2,
+    /// and nothing of the daemon holding the store.
+    @Test func aSecondDaemonOnTheFirstsMetricsAddressNamesTheFirst() throws {
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: [])) }
+        try folder.write("store: ./store\nfeeds:\n  - url: \(server.url("/feed"))\n", to: "feeds.yaml")
+        let first = try DaemonProcess(arguments: ["run", "--startup-spread", "0s", "--metrics", "127.0.0.1:0"], in: folder.path)
+        defer { _ = first.terminate() }
+        let port = try #require(first.waitFor { $0["event"] == "metrics" }.first?["port"])
+        let second = try crawler(["run", "--startup-spread", "0s", "--metrics", "127.0.0.1:\(port)"])
+        #expect(second.status == 3, "\(second.stderr)")
+        #expect(second.stderr.contains("in use by another crawler (pid \(first.process.processIdentifier))"), "\(second.stderr)")
+    }
+
     @Test func rebuildIndexRecreatesTheSameIndexFromTheDocuments() throws {
         let farm = FeedFarm(feeds: 4, itemsPerFeed: 5)
         let server = try farm.server()
