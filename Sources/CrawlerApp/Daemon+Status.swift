@@ -102,8 +102,9 @@ extension Daemon {
     /// "store writable" on a full disk while every write failed.
     /// The store's failing and mending are logged once each (`store_failing`, `store_recovered`):
     /// an outage showed only as every feed's fetch lines, again at each retry.
+    /// A document the store refused fails its feed alone: the store is not failing.
     func noteStoreHealth(_ report: FeedReport) {
-        guard report.deferral == nil else { return }
+        guard report.deferral == nil, !report.documentRefused else { return }
         if let error = report.error, error.hasPrefix("store:") || error.contains("feed state not saved") {
             if storeFailure == nil || storeFailure?.error.hasPrefix(Self.busyPrefix) == true {
                 logger.error("store_failing", metadata: ["error": "\(error)", "feed": "\(report.feed)",

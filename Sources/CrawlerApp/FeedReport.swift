@@ -44,6 +44,9 @@ public struct FeedReport: Sendable {
     public var parseNotes: [(key: String, value: String)] = []
     /// The content was known unchanged (a 304, or a body identical to the last one) and not parsed.
     public var unchanged = false
+    /// Its error is a document of its the store would not name (a folder at its path): the feed
+    /// failed, but the store works, and stored the rest of the batch.
+    public var documentRefused = false
     /// Paths (relative to the store) of the documents stored in this pass.
     public var storedPaths: [String] = []
     /// When the feed is due next (nil: never, it is gone), and why.

@@ -105,8 +105,10 @@ struct StoreBatch {
         // whole again); the rest of the batch is stored.
         var reports = waiting.map { entry in
             let new = entry.prepared.documents.filter { stored.remove($0.shortHash) != nil }
-            let error = storeError ?? entry.prepared.documents.lazy.compactMap { refused[$0.shortHash] }.first
+            let refusal = entry.prepared.documents.lazy.compactMap { refused[$0.shortHash] }.first
+            let error = storeError ?? refusal
             var report = entry.processor.complete(entry.prepared, newDocuments: new, storeError: error)
+            report.documentRefused = storeError == nil && refusal != nil
             if error == nil { revised.count(entry.prepared.documents, into: &report) }
             return report
         }

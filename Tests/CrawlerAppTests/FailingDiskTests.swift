@@ -220,6 +220,30 @@ import Testing
         #expect(try CrawlerProcess.run(["store", "verify"], in: folder.path).status != 2)
     }
 
+    /// The same under `run`: the store works, so it is not said to fail (`store_failing`, then
+    /// `store_recovered` at the next feed's document, at every poll of that feed).
+    @Test func aDocumentThatCannotBeNamedIsNoStoreOutage() throws {
+        let farm = FeedFarm(feeds: 4, itemsPerFeed: 2)
+        let server = try farm.server()
+        try folder.write(farm.config(server: server, store: "./scratch"), to: "scratch.yaml")
+        #expect(try CrawlerProcess.run(["once", "-c", "scratch.yaml"], in: folder.path).status == 0)
+        let planted = try #require(folder.files(under: "scratch/posts").sorted().first {
+            folder.read("scratch/posts/" + $0)?.contains("Story 1 of feed 2") == true
+        })
+        try FileManager.default.createDirectory(atPath: folder.file("store/posts/" + planted),
+                                                withIntermediateDirectories: true)
+        try folder.write(farm.config(server: server).replacingOccurrences(of: "feeds:\n", with: "interval: 1s\nfeeds:\n"),
+                         to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        let failures = daemon.waitFor(2, timeout: 20) { $0["event"] == "fetch" && $0["feed"] == "feed-2" && $0["error"] != nil }
+        #expect(daemon.terminate().status == 0)
+        #expect(failures.count == 2 && failures.allSatisfy { $0["error"]?.contains(planted) == true }, "\(failures.map(\.fields))")
+        let outages = daemon.logLines.filter { ["store_failing", "store_recovered"].contains($0["event"]) }
+        #expect(outages.isEmpty, "\(outages.map(\.fields))")
+        #expect(folder.files(under: "store/posts").count == farm.distinctItems - 1)
+    }
+
     /// Round 53: `forget` printed "forgot FILE" for files the disk would not remove, beside
     /// stderr's "could not remove FILE": each such line now says its file is still there.
     @Test func aForgottenFileTheDiskWouldNotRemoveIsSaidToBeThere() throws {
