@@ -161,10 +161,17 @@ final class FeedProcessor {
     /// Phase 2, once the batch holding this feed's documents was stored (or failed): the report's
     /// counts, the validators (kept only when the content they describe is safe), the schedule.
     /// The new state is in `report.state`; `StoreBatch` saves the batch's states together.
-    func complete(_ prepared: Prepared, newDocuments: [Document], storeError: StoreError?) -> FeedReport {
+    /// `documentRefused`: the store error is one of this feed's documents the store would not
+    /// name (a folder at its path); the store itself works.
+    func complete(_ prepared: Prepared, newDocuments: [Document], storeError: StoreError?,
+                  documentRefused: Bool = false) -> FeedReport {
         var report = prepared.report
         var state = prepared.state
         let storeFailed = storeError != nil && (prepared.response != nil || !prepared.documents.isEmpty)
+        // Round 54: a refused document is this feed's lasting problem, told as its failure (the
+        // feed showed `ok` while its post was never written); an outage of the store is nobody's.
+        let outage = storeFailed && !documentRefused
+        report.documentRefused = storeFailed && documentRefused
         if let storeError, storeFailed {
             // Nothing of this batch is marked seen, so a later pass stores it.
             report.status = .failed("store: \(storeError)")
@@ -194,13 +201,13 @@ final class FeedProcessor {
             state.lastError = report.error
             // The store's failure (a full disk) is not the feed's: counted as one, it backed every
             // feed off for hours, and each waited that out after the disk was mended.
-            if !storeFailed { state.consecutiveErrors = report.succeeded ? 0 : state.consecutiveErrors + 1 }
+            if !outage { state.consecutiveErrors = report.succeeded ? 0 : state.consecutiveErrors + 1 }
             if let adoption = prepared.adoption { settle(adoption, report: report, state: &state) }
             if !report.succeeded, !storeFailed { dropDeadRedirect(&state) }
         }
         report.state = state
         if storeFailed {
-            scheduleAfterStoreFailure(&report)
+            scheduleAfterStoreFailure(&report, refused: documentRefused)
         } else {
             schedule(&report, hints: prepared.hints)
         }
@@ -210,11 +217,12 @@ final class FeedProcessor {
     /// Fetched again at its interval, as if the store had taken it: no backoff for a failure that
     /// is not the feed's, and no sooner than usual (its server is not asked every minute while a
     /// disk stays full).
-    private func scheduleAfterStoreFailure(_ report: inout FeedReport) {
+    private func scheduleAfterStoreFailure(_ report: inout FeedReport, refused: Bool) {
         guard var state = report.state else { return }
         let interval = state.adaptiveInterval ?? feed.interval
         state.nextDue = now.adding(interval)
-        state.nextReason = "the store failed (not the feed): fetched again at its interval, without backoff"
+        state.nextReason = (refused ? "the store could not name one of its documents (not the server's fault)"
+                            : "the store failed (not the feed)") + ": fetched again at its interval, without backoff"
         report.nextDue = state.nextDue
         report.nextReason = state.nextReason
         report.state = state

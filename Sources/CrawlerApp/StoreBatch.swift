@@ -106,10 +106,9 @@ struct StoreBatch {
         var reports = waiting.map { entry in
             let new = entry.prepared.documents.filter { stored.remove($0.shortHash) != nil }
             let refusal = entry.prepared.documents.lazy.compactMap { refused[$0.shortHash] }.first
-            let error = storeError ?? refusal
-            var report = entry.processor.complete(entry.prepared, newDocuments: new, storeError: error)
-            report.documentRefused = storeError == nil && refusal != nil
-            if error == nil { revised.count(entry.prepared.documents, into: &report) }
+            var report = entry.processor.complete(entry.prepared, newDocuments: new, storeError: storeError ?? refusal,
+                                                  documentRefused: storeError == nil && refusal != nil)
+            if storeError == nil && refusal == nil { revised.count(entry.prepared.documents, into: &report) }
             return report
         }
         // After the documents, never before: validators must not outlive the content they describe.

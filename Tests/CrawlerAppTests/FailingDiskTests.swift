@@ -242,6 +242,13 @@ import Testing
         let outages = daemon.logLines.filter { ["store_failing", "store_recovered"].contains($0["event"]) }
         #expect(outages.isEmpty, "\(outages.map(\.fields))")
         #expect(folder.files(under: "store/posts").count == farm.distinctItems - 1)
+        // Round 54: the feed showed `ok` while its post was never written. It is failing, for
+        // its own reason, and polled at its interval (the store is not the server: no backoff).
+        let status = try CrawlerProcess.run(["status", "--json"], in: folder.path)
+        let feeds = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])["feeds"]
+        let row = try #require((feeds as? [[String: Any]])?.first { $0["feed"] as? String == "feed-2" })
+        #expect((row["consecutive_errors"] as? Int ?? 0) >= 2, "\(row)")
+        #expect((row["next_reason"] as? String)?.contains("at its interval, without backoff") == true, "\(row)")
     }
 
     /// Round 53: `forget` printed "forgot FILE" for files the disk would not remove, beside
