@@ -24,8 +24,16 @@ public enum FeedNames {
             let made = madeFromURL ? " (made from its url's host and path: give the feed a shorter name:)" : ""
             return "is \(name.utf8.count) bytes long; a feed's name may be \(maximumBytes) at most\(made)"
         }
-        if name.unicodeScalars.contains(where: breaksLines) {
+        if let breaking = name.unicodeScalars.first(where: breaksLines) {
+            guard breaking.value < 0x2028 else {
+                let which = breaking.value == 0x2028 ? "line" : "paragraph"
+                return "must be one line of text: it holds U+\(hex(breaking)), Unicode's \(which) separator" + made
+            }
             return "must be one line of text, without line breaks, tabs or other C0 controls" + made
+        }
+        // C1 (U+0080–U+009F): U+009B is a terminal's CSI in one character, U+0085 a line break.
+        if let control = name.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+            return "'\(shown(name))' holds a control character (U+\(hex(control))); write the name without it" + made
         }
         if let first = name.unicodeScalars.first, let last = name.unicodeScalars.last,
            first.properties.isWhitespace || last.properties.isWhitespace {

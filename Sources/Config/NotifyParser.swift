@@ -28,7 +28,9 @@ struct NotifyParser {
         if let webhook = settings.webhook {
             let scheme = FeedURL(webhook)?.scheme
             guard scheme == "http" || scheme == "https" else {
-                throw parser.error(at: reader.node("webhook")!, key: "notify.webhook", "'\(SecretRedaction.origin(webhook) ?? "the webhook")' is not an http(s) URL")
+                let shown = webhook.trimmingSpaces().isEmpty ? "is empty: give an http(s) URL, or leave webhook: out"
+                    : "'\(SecretRedaction.origin(webhook) ?? "the webhook")' is not an http(s) URL"
+                throw parser.error(at: reader.node("webhook")!, key: "notify.webhook", shown)
             }
         }
         settings.interval = try reader.duration("interval") ?? settings.interval

@@ -197,7 +197,9 @@ enum AlertPayload {
             "events": events.map(\.fields), "dropped": dropped,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        // JSON lets C1 controls and bidi overrides stand raw in a string; a mail body or a
+        // terminal that shows the digest would act on them. `\u009b` is the same JSON.
+        return TerminalText.escapingControls(String(decoding: data, as: UTF8.self)) + "\n"
     }
 
     /// This machine's name as gethostname(2) says, without a DNS lookup (which

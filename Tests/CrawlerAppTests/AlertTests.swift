@@ -212,6 +212,9 @@ import Testing
         let empty = try crawler(["check"])
         #expect(empty.status == 2)
         #expect(empty.stderr.contains("feeds.yaml:2: notify: needs a command: or a webhook: to send alerts to"))
+        // Round 54: an empty webhook was "'the webhook' is not an http(s) URL".
+        try folder.write("notify:\n  webhook: \"\"\nfeeds: []\n", to: "feeds.yaml")
+        #expect(try crawler(["check"]).stderr.contains("feeds.yaml:2: notify.webhook: is empty: give an http(s) URL, or leave webhook: out"))
         try folder.write("notify:\n  comand: x\nfeeds: []\n", to: "feeds.yaml")
         #expect(try crawler(["check"]).stderr.contains("feeds.yaml:2: notify.comand: unknown key 'comand' (did you mean 'command'?)"))
     }
