@@ -6,7 +6,7 @@ extension CurlTransfer {
     /// Builds the result once libcurl reports the transfer done with `code`.
     func finish(code: CURLcode) -> FetchResult {
         let elapsed = Int(MonotonicClock.milliseconds() - startedAt)
-        var result = code == CURLE_OK
+        var result = code == CURLE_OK || acceptedBeforeBody
             ? FetchResult(request: submitted, outcome: .response(response()), milliseconds: elapsed)
             : failure(for: code, milliseconds: elapsed)
         result.timings = timings()
@@ -20,7 +20,7 @@ extension CurlTransfer {
     /// Content-Length announced, after libcurl stopped reading, makes it do. Worth one more try on
     /// a connection of its own; a new connection that answers so is the server's own doing.
     func readLeftovers(code: CURLcode) -> Bool {
-        guard !onFreshConnection, refusal == nil else { return false }
+        guard !onFreshConnection, refusal == nil, !acceptedBeforeBody else { return false }
         if leftInputOnKeptConnection { return true }
         guard code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_WEIRD_SERVER_REPLY else { return false }
         var connects = 0

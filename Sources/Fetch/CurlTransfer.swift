@@ -20,6 +20,9 @@ final class CurlTransfer {
     private(set) var headers: [String: String] = [:]
     private(set) var redirects: [Redirect] = []
     private(set) var exceededBodyLimit = false
+    /// A POST (a webhook) answered 2xx: the transfer stopped before the reply's body, which no
+    /// one reads (a receiver that trickles or announces a large reply has taken the digest).
+    private(set) var acceptedBeforeBody = false
     /// Why the transfer was refused: by the address check, or a redirect's target (`receiveHeader`).
     var refusal: String?
     /// Proxies the operator named by address: allowed whatever their range.
@@ -110,7 +113,8 @@ final class CurlTransfer {
         crawler_easy_set_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
         crawler_easy_set_long(handle, CURLOPT_DNS_CACHE_TIMEOUT, 300)
         if onFreshConnection { crawler_easy_set_long(handle, CURLOPT_FRESH_CONNECT, 1) }
-        crawler_easy_set_offset(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBodyBytes))
+        // A POST's 2xx reply is not read, so its announced size does not matter (`acceptedBeforeBody`).
+        if request.postBody == nil { crawler_easy_set_offset(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBodyBytes)) }
         if let body = request.postBody {
             // Copied by libcurl, so the body need not outlive this call; the size comes first.
             crawler_easy_set_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.utf8.count))
@@ -229,7 +233,13 @@ final class CurlTransfer {
             readingHeaders = true
             return true
         }
-        if line.allSatisfy({ $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) { readingHeaders = false }
+        if line.allSatisfy({ $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) {
+            readingHeaders = false
+            if request.postBody != nil, (200..<300).contains(responseStatus) {
+                acceptedBeforeBody = true
+                return false
+            }
+        }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return true }
         let name = HeaderText.lowercasedName(line[..<colon])
         // Values are kept byte-exact (ETag quotes and all); only the framing white space goes.

@@ -49,6 +49,16 @@ import Testing
                 case "/hook":
                     shared.hooks.withLock { $0.append(String(decoding: request.body, as: UTF8.self)) }
                     return ServedResponse(status: 204, text: "")
+                case "/chatty-hook":
+                    // Takes the digest, answers 200, then sends its reply a byte a second.
+                    shared.hooks.withLock { $0.append(String(decoding: request.body, as: UTF8.self)) }
+                    return ServedResponse(status: 200, headers: [("Content-Length", "100")],
+                                          body: Array(repeating: UInt8(ascii: "x"), count: 100), delivery: .trickle(interval: 1))
+                case "/huge-hook":
+                    // Takes the digest, answers 200 with a reply larger than any body a feed may have.
+                    shared.hooks.withLock { $0.append(String(decoding: request.body, as: UTF8.self)) }
+                    return ServedResponse(status: 200, headers: [("Content-Length", "209715200")], body: Array("x".utf8),
+                                          delivery: .cut(after: 1))
                 default: return ServedResponse(status: 404, text: "")
                 }
             }
@@ -104,6 +114,22 @@ import Testing
         #expect(recovered.map { $0["event"] as? String } == ["feed_recovered"])
         #expect(recovered.first?["after"] as? Int == 6)
         #expect(servers.posted.count == 2)
+    }
+
+    /// Round 54: a webhook that answered 200 but sent its reply slowly, or announced a large one,
+    /// counted as failed (timeout, max_body_size), and `run` sent the same events again at every
+    /// interval. Its status says the digest was taken; its reply is not read.
+    @Test(arguments: ["/chatty-hook", "/huge-hook"])
+    func aWebhookThatAnswered200IsSentToWhateverItsReply(path: String) throws {
+        let servers = try Servers()
+        try folder.write(config(servers, notify: ["webhook: \(servers.server.url(path))", "allow_private_networks: true"],
+                                feeds: ["good", "gone"]).replacingOccurrences(of: "notify:", with: "timeout: 3s\nnotify:"),
+                         to: "feeds.yaml")
+        let run = try crawler(["once"])
+        #expect(run.status == 1)
+        #expect(servers.posted.count == 1)
+        #expect(run.stderr.contains("event=notify_sent"), "\(run.stderr)")
+        #expect(!run.stderr.contains("event=notify_failed"), "\(run.stderr)")
     }
 
     /// A webhook that answered 301 or 302 was asked again with a GET and no body (libcurl's
