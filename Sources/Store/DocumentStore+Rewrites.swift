@@ -107,6 +107,12 @@ extension DocumentStore {
                 continue
             }
             guard files.insert(file.document).inserted else { continue }
+            // Another post's text: recorded, not written into this one as well.
+            guard try !StoredHashes.heldElsewhere(document.shortHash, otherThan: file.document, feed: document.feed,
+                                                  in: index.database) else {
+                kept.append(document)
+                continue
+            }
             // Recorded, not written: see `adoptionUnconfirmed`.
             guard try !adoptionUnconfirmed(file.document, adopter: document.feed, now: storedAt) else {
                 kept.append(document)

@@ -59,6 +59,35 @@ import Testing
     /// edit corrects them, once the feed's body is read with them unchanged.
     /// A link that changes with every fetch only in its tracking parameters (`utm_campaign=c1`,
     /// `c2`...) is the same story: each edit was taken for another story, a post per poll.
+    /// Round 54: an item corrected to exactly another item's text (a story republished under a
+    /// new guid, the old entry changed to match) was written into its post: two identical posts.
+    /// A text another post holds is stored: the version is recorded, not written.
+    @Test func aCorrectionToAnotherPostsTextIsNotWrittenASecondTime() throws {
+        try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
+        feeds.serve("news", items: [Feed.item(guid: "g3", title: "Collide three", body: "words of story three"),
+                                    Feed.item(guid: "g4", title: "Collide four", body: "words of story four")])
+        #expect(try once().status == 0)
+        feeds.serve("news", items: [Feed.item(guid: "g3", title: "Collide four", body: "words of story four"),
+                                    Feed.item(guid: "g4", title: "Collide four", body: "words of story four")])
+        let run = try once()
+        #expect(run.status == 0, "\(run.stderr)")
+        let texts = folder.documents().values
+        #expect(texts.filter { $0.contains("words of story four") }.count == 1, "\(texts)")
+        #expect(texts.contains { $0.contains("words of story three") }, "\(texts)")
+        #expect(run.stderr.contains("versions_recorded=1"), "\(run.stderr)")
+        // An item corrected back to a text its own post held is corrected in place, as before.
+        feeds.serve("news", items: [Feed.item(guid: "g3", title: "Collide three", body: "words of story three, fixed"),
+                                    Feed.item(guid: "g4", title: "Collide four", body: "words of story four")])
+        #expect(try once().status == 0)
+        feeds.serve("news", items: [Feed.item(guid: "g3", title: "Collide three", body: "words of story three"),
+                                    Feed.item(guid: "g4", title: "Collide four", body: "words of story four")])
+        let back = try once()
+        #expect(back.stderr.contains("replaced=1"), "\(back.stderr)")
+        #expect(folder.documents().values.filter { $0.contains("Collide three") }.count == 1)
+        #expect(folder.documents().values.contains { $0.contains("words of story three") && !$0.contains("fixed") })
+        expectHealthyStored()
+    }
+
     @Test func aLinkThatChangesOnlyInTrackingParametersIsTheSameStory() throws {
         try folder.write(feeds.config(["views", "healthy"]), to: "feeds.yaml")
         for round in 1...3 {
