@@ -97,11 +97,13 @@ extension DocumentStore {
         var items: Set<String> = [], files: Set<String> = []
         var replacements: [(RevisionIndex.Rewrite, String)] = [], replaced: [Document] = [], kept: [Document] = []
         var heldByEdit: [(Document, String)] = [], awaiting: [Document] = []
+        var posts: [String: String] = [:]  // the document each revised item lives in
         for document in candidates where items.insert(document.feed + "\n" + document.itemIdentity).inserted {
             // Another link under this identity is another story: it is stored on a later pass, by
             // `RevisionPlan`, under the guid-and-link identity; never written over this one.
             guard let file = try index.revisions.file(of: document.feed, item: document.itemIdentity),
                   file.hash != document.contentHash, RevisionPlan.isSameStory(file, document) else { continue }
+            posts[document.feed + "\n" + document.itemIdentity] = file.document
             guard document.revisions == .replace else {
                 kept.append(document)
                 continue
@@ -146,6 +148,9 @@ extension DocumentStore {
             for (document, written) in replaced.map({ ($0, true) }) + kept.map({ ($0, false) }) {
                 try index.revisions.recordVersion(feed: document.feed, item: document.itemIdentity, hash: document.contentHash,
                                                   seenAt: storedAt, written: written)
+                if let post = posts[document.feed + "\n" + document.itemIdentity] {
+                    try index.revisions.trimVersions(feed: document.feed, item: document.itemIdentity, document: post, now: storedAt)
+                }
             }
         }
         return (replaced, kept, heldByEdit, awaiting)

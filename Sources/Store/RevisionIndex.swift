@@ -11,6 +11,14 @@ final class RevisionIndex {
     private let lookupFile: SQLiteStatement
     private let addReader: SQLiteStatement
     private let addReaderOfHeld: SQLiteStatement
+    private let trimHeld: SQLiteStatement, trimVersions: SQLiteStatement
+
+    /// An item's versions are kept for this long after they were first seen, and the newest
+    /// `versionsKeptAnyway` of them longer: a feed a poll (or a day) behind still brings a text
+    /// known as stored, and a view counter corrected at every poll no longer adds rows for good
+    /// (round 54: two rows an item and poll, never trimmed).
+    static let versionsKeptSeconds: Int64 = 7 * 86_400
+    static let versionsKeptAnyway = 16
 
     init(database: SQLiteDatabase) throws(StoreError) {
         self.database = database
@@ -25,6 +33,15 @@ final class RevisionIndex {
             ON CONFLICT (feed, item, hash) DO UPDATE SET written = max(written, excluded.written)
             """)
         lookupFile = try Self.prepareLookup(on: database)
+        // ?1 feed, ?2 item, ?3 the oldest seen_at kept, ?4 the document the item lives in.
+        let trimmed = """
+            SELECT hash FROM item_versions WHERE feed = ?1 AND item = ?2 AND seen_at < ?3 AND hash NOT IN (
+                SELECT hash FROM item_versions WHERE feed = ?1 AND item = ?2 ORDER BY seen_at DESC LIMIT \(Self.versionsKeptAnyway))
+            """
+        trimHeld = try database.prepare("""
+            DELETE FROM held_versions WHERE document = ?4 AND short IN (SELECT substr(hash, 1, 16) FROM (\(trimmed)))
+            """)
+        trimVersions = try database.prepare("DELETE FROM item_versions WHERE feed = ?1 AND item = ?2 AND hash IN (\(trimmed))")
         addReader = try database.prepare("INSERT OR IGNORE INTO readers (short, feed) VALUES (?1, ?2)")
         // A text a corrected post held (`held_versions`) is that post's, read by this feed too.
         addReaderOfHeld = try database.prepare("""
@@ -136,6 +153,15 @@ final class RevisionIndex {
     func recordVersion(feed: String, item: String, hash: String, seenAt: Timestamp, written: Bool) throws(StoreError) {
         try insertVersion.run([.text(feed), .text(item), .text(hash), .integer(seenAt.secondsSince1970),
                                .integer(written ? 1 : 0)])
+    }
+
+    /// Forgets the item's versions past `versionsKeptSeconds` but its newest, and the texts its
+    /// post held among them (inside the caller's transaction).
+    func trimVersions(feed: String, item: String, document: String, now: Timestamp) throws(StoreError) {
+        let values: [SQLiteStatement.Value] = [.text(feed), .text(item), .integer(now.secondsSince1970 - Self.versionsKeptSeconds),
+                                     .text(document)]
+        try trimHeld.run(values)
+        try trimVersions.run(Array(values.prefix(3)))
     }
 
     /// Undone documents (in the order undone) take their source values with them, and their

@@ -88,6 +88,47 @@ import Testing
         expectHealthyStored()
     }
 
+    /// Round 54: a view counter corrected at every poll added a row a version to the index's
+    /// version tables (two, once a post was replaced), never trimmed. Versions first seen over a
+    /// week ago go, but the newest 16. (The week passes in the index: a Swift program under
+    /// libfaketime sees no arguments.)
+    @Test func aViewCountersVersionsAreTrimmedAfterAWeek() throws {
+        try folder.write(feeds.config(["counted", "healthy"]), to: "feeds.yaml")
+        func poll(views: Int) throws {
+            feeds.serve("counted", items: [Feed.item(guid: "c1", title: "Release notes", body: "We released it. \(views) views")])
+            #expect(try CrawlerProcess.run(["once", "--force"], in: folder.path).status == 0)
+        }
+        for views in 1...25 { try poll(views: views) }
+        #expect(try rows() == "24,24", "versions and held texts before the week")
+        _ = try rows("UPDATE item_versions SET seen_at = seen_at - 8 * 86400")
+        try poll(views: 26)
+        #expect(try rows() == "16,16")
+        // The counter's post is still one post, with its newest text.
+        let posts = folder.documents().values.filter { $0.contains("Release notes") }
+        #expect(posts.count == 1 && posts.first?.contains("26 views") == true, "\(posts)")
+        expectHealthyStored()
+    }
+
+    /// The index's rows for the feed `counted`: its item's versions, and the texts its post held.
+    private func rows(_ change: String = "") throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.executescript(sys.argv[2]); db.commit()
+            versions = db.execute("SELECT count(*) FROM item_versions WHERE feed = 'counted'").fetchone()[0]
+            held = db.execute("SELECT count(*) FROM held_versions").fetchone()[0]
+            print(f"{versions},{held}")
+            """, folder.file("store/index.sqlite"), change]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     @Test func aLinkThatChangesOnlyInTrackingParametersIsTheSameStory() throws {
         try folder.write(feeds.config(["views", "healthy"]), to: "feeds.yaml")
         for round in 1...3 {
