@@ -44,6 +44,9 @@ public struct FeedReport: Sendable {
     public var parseNotes: [(key: String, value: String)] = []
     /// The content was known unchanged (a 304, or a body identical to the last one) and not parsed.
     public var unchanged = false
+    /// New documents whose link and date a post of this feed has under another identity (a guid
+    /// changed at every edit): the first one's identity, the earlier one's, and how many.
+    public var churnedIdentity: (item: String, earlier: String, count: Int)?
     /// Its error is a document of its the store would not name (a folder at its path): the feed
     /// failed, but the store works, and stored the rest of the batch.
     public var documentRefused = false

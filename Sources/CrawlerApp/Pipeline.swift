@@ -128,6 +128,9 @@ public struct Pipeline {
         return order.map { reports[$0] }
     }
 
+    static let churnAdvice = "a new item has the link and date of a post stored under another guid: a feed that gives "
+        + "an item a new guid at every edit gets a post per edit; set identity: link for it to keep one"
+
     func log(_ report: FeedReport) {
         // Unchanged feeds are logged at debug level only; their metadata is built only if shown.
         if report.error == nil && report.unchanged && logger.logLevel > .debug {
@@ -153,6 +156,12 @@ public struct Pipeline {
         if report.contested > 0 { metadata["contested"] = "\(report.contested)" }
         // Which post an edit by hand kept from its item's correction: `versions_recorded` alone did not say.
         if !report.heldByEdit.isEmpty { metadata["held_by_edit"] = "\(report.heldByEdit.joined(separator: ","))" }
+        if let churn = report.churnedIdentity {
+            logger.warning("identity_unstable", metadata: [
+                "feed": "\(report.feed)", "item": "\(churn.item)", "earlier": "\(churn.earlier)", "count": "\(churn.count)",
+                "reason": "\(Self.churnAdvice)",
+            ])
+        }
         if let limit = report.dailyBudgetReached {
             logger.notice("budget_reached", metadata: [
                 "feed": "\(report.feed)", "limit": "\(limit)", "held": "\(report.held)",

@@ -90,12 +90,14 @@ struct StoreBatch {
         var stored: Set<String> = []
         var revised = Revised()
         var refused: [String: StoreError] = [:]
+        var churned: [String: [(document: Document, earlier: String)]] = [:]
         do {
             if let staged = try staged?.get() {
                 let outcome = try store.store(staged, storedAt: now)
                 stored = Set(outcome.stored.map(\.shortHash))
                 revised = Revised(outcome)
                 refused = outcome.refused
+                churned = Dictionary(grouping: outcome.churned, by: \.document.feed)
             }
         } catch {
             storeError = error
@@ -109,6 +111,9 @@ struct StoreBatch {
             var report = entry.processor.complete(entry.prepared, newDocuments: new, storeError: storeError ?? refusal,
                                                   documentRefused: storeError == nil && refusal != nil)
             if storeError == nil && refusal == nil { revised.count(entry.prepared.documents, into: &report) }
+            if let found = churned.removeValue(forKey: entry.processor.feed.name), let first = found.first {
+                report.churnedIdentity = (first.document.itemIdentity, first.earlier, found.count)
+            }
             return report
         }
         // After the documents, never before: validators must not outlive the content they describe.

@@ -61,6 +61,9 @@ public final class DocumentStore {
         public var awaitingAdoption: [Document] = []
         /// Of `recorded`, the versions an edit by hand held back, with the edited post's path.
         public var heldByEdit: [(document: Document, path: String)] = []
+        /// New documents whose link and date a post of the same feed has under another identity
+        /// (`IdentityChurn`), with that identity.
+        public var churned: [(document: Document, earlier: String)] = []
 
         public init(stored: [Document], duplicates: Int, refused: [String: StoreError] = [:]) {
             self.stored = stored
@@ -237,6 +240,13 @@ public final class DocumentStore {
         guard !prepared.isEmpty else {
             return try outcome(stored: [], revisions: revisions, of: staged, storedAt: storedAt)
         }
+        let churned: [(document: Document, earlier: String)]
+        do {
+            churned = try IdentityChurn.among(prepared.map(\.document), in: index.database)
+        } catch {
+            writer.discard(prepared[...])
+            throw error
+        }
         do {
             // Staged ahead, the files were synced there; a sync here would wait for the next
             // batch's files being written meanwhile.
@@ -261,8 +271,10 @@ public final class DocumentStore {
             prepared.removeAll { refused[$0.document.shortHash] != nil }
         }
         try index.markStored(prepared.map(\.document.shortHash))
-        return try outcome(stored: prepared.map(\.document), revisions: revisions, of: staged,
-                           refused: staged.refused.merging(refused) { first, _ in first }, storedAt: storedAt)
+        var done = try outcome(stored: prepared.map(\.document), revisions: revisions, of: staged,
+                               refused: staged.refused.merging(refused) { first, _ in first }, storedAt: storedAt)
+        done.churned = churned.filter { refused[$0.document.shortHash] == nil }
+        return done
     }
 
     /// Whether the file of the document's post holds exactly what its feed would write: a feed

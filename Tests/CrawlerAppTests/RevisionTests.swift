@@ -109,6 +109,30 @@ import Testing
         expectHealthyStored()
     }
 
+    /// Round 54: a feed that gives an item a new guid at every edit (its link and date kept) got
+    /// a post per edit, silently, while `identity: link` keeps one. The crawler says so, once a
+    /// pass, naming the feed and the remedy; a link shared by items of other dates ("word of the
+    /// day") is not taken for it.
+    @Test func anItemBackUnderANewGuidWithItsLinkAndDateIsSaid() throws {
+        try folder.write(feeds.config(["churn", "daily", "healthy"]), to: "feeds.yaml")
+        let date = "Tue, 01 Dec 2026 20:00:00 +0000"
+        func serve(_ version: Int) {
+            feeds.serve("churn", items: [Feed.item(guid: "urn:delta:rev\(version)", title: "Delta v\(version)", body: "delta story",
+                                                   link: "https://example.org/delta", date: date)])
+            feeds.serve("daily", items: [Feed.item(guid: "day-\(version)", title: "Word \(version)", body: "word \(version)",
+                                                   link: "https://example.org/today", date: "Tue, 0\(version) Dec 2026 06:00:00 +0000")])
+        }
+        serve(1)
+        let first = try once()
+        #expect(first.status == 0 && !first.stderr.contains("identity_unstable"), "\(first.stderr)")
+        serve(2)
+        let second = try once()
+        let said = second.stderr.split(separator: "\n").filter { $0.contains("event=identity_unstable") }
+        #expect(said.count == 1 && said.first?.contains("feed=churn") == true, "\(second.stderr)")
+        #expect(said.first?.contains("identity: link") == true && said.first?.contains("urn:delta:rev1") == true, "\(said)")
+        expectHealthyStored()
+    }
+
     /// The index's rows for the feed `counted`: its item's versions, and the texts its post held.
     private func rows(_ change: String = "") throws -> String {
         let process = Process()
