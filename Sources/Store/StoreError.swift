@@ -107,8 +107,9 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// folder), a name too long. Other documents of a batch may still be stored.
     var concernsOnePath: Bool {
         switch self {
-        case let .io(_, _, code): return [EISDIR, ENOTDIR, EEXIST, ENOTEMPTY, ENAMETOOLONG, ELOOP, EACCES, EPERM, EMLINK]
-            .contains(code)
+        // ENOENT: its folder removed while the batch was staged; EBUSY: a mount point at its name.
+        case let .io(_, _, code): return [EISDIR, ENOTDIR, EEXIST, ENOTEMPTY, ENAMETOOLONG, ELOOP, EACCES, EPERM, EMLINK,
+                                          ENOENT, EBUSY, EXDEV].contains(code)
         case .refused: return true
         default: return false
         }
