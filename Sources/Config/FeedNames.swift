@@ -31,10 +31,6 @@ public enum FeedNames {
             }
             return "must be one line of text, without line breaks, tabs or other C0 controls" + made
         }
-        // C1 (U+0080–U+009F): U+009B is a terminal's CSI in one character, U+0085 a line break.
-        if let control = name.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
-            return "'\(shown(name))' holds a control character (U+\(hex(control))); write the name without it" + made
-        }
         if let first = name.unicodeScalars.first, let last = name.unicodeScalars.last,
            first.properties.isWhitespace || last.properties.isWhitespace {
             return "'\(shown(name))' begins or ends with white space, which no one sees; write the name without it" + made

@@ -47,7 +47,7 @@ public struct FeedReport: Sendable {
     /// New documents whose link and date a post of this feed has under another identity (a guid
     /// changed at every edit): the first one's identity, the earlier one's, and how many.
     public var churnedIdentity: (item: String, earlier: String, count: Int)?
-    /// Its error is a document of its the store would not name (a folder at its path): the feed
+    /// Its error is one of its documents the store would not name (a folder at its path): the feed
     /// failed, but the store works, and stored the rest of the batch.
     public var documentRefused = false
     /// Paths (relative to the store) of the documents stored in this pass.

@@ -116,6 +116,21 @@ import Testing
         #expect(servers.posted.count == 2)
     }
 
+    /// Round 54: a feed's name with a C1 control (U+009B, a terminal's CSI in one character) went
+    /// raw into the digest's JSON, the one output that did not write it as `\u009b`.
+    @Test func theDigestWritesControlsEscapedAsEveryOtherOutputDoes() throws {
+        let servers = try Servers()
+        try folder.write("store: ./store\nnotify:\n  command: cat > alert.json\nfeeds:\n"
+                         + "  - url: \(servers.server.url("/gone.xml"))\n    name: \"gone \\u009b31m\"\n"
+                         + "  - url: \(servers.server.url("/good.xml"))\n    name: good\n", to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 1)
+        let sent = try #require(folder.read("alert.json"))
+        #expect(!sent.unicodeScalars.contains { $0.value == 0x9B }, "\(sent)")
+        #expect(sent.contains("gone \\u009b31m"), "\(sent)")
+        #expect(try events(in: sent).first?["feed"] as? String == "gone \u{9B}31m")
+        #expect(folder.files(under: "store/posts").count == 2)
+    }
+
     /// Round 54: a webhook that answered 200 but sent its reply slowly, or announced a large one,
     /// counted as failed (timeout, max_body_size), and `run` sent the same events again at every
     /// interval. Its status says the digest was taken; its reply is not read.
