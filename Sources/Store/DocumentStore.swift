@@ -242,7 +242,7 @@ public final class DocumentStore {
         }
         let churned: [(document: Document, earlier: String)]
         do {
-            churned = try IdentityChurn.among(prepared.map(\.document), in: index.database)
+            churned = try IdentityChurn.among(prepared, in: index.database)
         } catch {
             writer.discard(prepared[...])
             throw error

@@ -133,27 +133,27 @@ struct DocumentWriter {
     /// `discard` again): a name whose sync failed may not survive a power cut, so it must not
     /// count as stored.
     func publish(_ prepared: [PreparedDocument]) throws(StoreError) -> [String: StoreError] {
-        var named: [PreparedDocument] = []
         var refused: [String: StoreError] = [:]
-        named.reserveCapacity(prepared.count)
+        var position = 0
         do throws(StoreError) {
-            for (position, entry) in prepared.enumerated() {
+            while position < prepared.count {
+                let entry = prepared[position]
                 do {
                     try name(entry)
+                    if case .unnamed(let descriptor) = entry.staged { FileSystem.close(descriptor) }
                 } catch where error.concernsOnePath {
                     refused[entry.document.shortHash] = error
                     discard(prepared[position...position])
-                    continue
                 } catch {
                     discard(prepared[position...])
                     throw error
                 }
-                named.append(entry)
-                if case .unnamed(let descriptor) = entry.staged { FileSystem.close(descriptor) }
+                position += 1
             }
             if durable { try root.syncFileSystem() }
         } catch {
-            unname(named[...])
+            // (A list of the named ones only now: a batch's entries are large, two batches in flight.)
+            unname(prepared[..<position].filter { refused[$0.document.shortHash] == nil }[...])
             throw error
         }
         return refused

@@ -6,9 +6,10 @@ internal import FeedModel
 /// same feed has a post under another identity with the same link and the same date of its own.
 /// A link items of other dates share ("word of the day", a front page) is not taken for it.
 enum IdentityChurn {
-    static func among(_ documents: [Document], in database: SQLiteDatabase) throws(StoreError)
+    static func among(_ prepared: [PreparedDocument], in database: SQLiteDatabase) throws(StoreError)
         -> [(document: Document, earlier: String)] {
-        let candidates = documents.filter(\.hasOwnDateAndLink)
+        // Looked at in place: a batch's documents are large, and two batches may be in flight.
+        let candidates = prepared.lazy.map(\.document).filter(\.hasOwnDateAndLink)
         guard !candidates.isEmpty else { return [] }
         // The feed's rows only (item_files is keyed by feed and item), filtered by link.
         let lookup = try database.prepare("""
