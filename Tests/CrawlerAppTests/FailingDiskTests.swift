@@ -193,6 +193,18 @@ import Testing
         #expect(folder.read("store/posts/" + future[0])?.contains("Text of story") == true)
     }
 
+    /// A folder planted in `store/` where the document of the item titled `story` goes (learnt
+    /// from a scratch store); returns its path under `posts/`.
+    private func plantFolder(where story: String, goes farm: FeedFarm, server: LoopbackHTTPServer) throws -> String {
+        try folder.write(farm.config(server: server, store: "./scratch"), to: "scratch.yaml")
+        #expect(try CrawlerProcess.run(["once", "-c", "scratch.yaml"], in: folder.path).status == 0)
+        let planted = try #require(folder.files(under: "scratch/posts").sorted().first {
+            folder.read("scratch/posts/" + $0)?.contains(story) == true
+        })
+        try FileManager.default.createDirectory(atPath: folder.file("store/posts/" + planted), withIntermediateDirectories: true)
+        return planted
+    }
+
     /// Round 53: a document that could not be named (a folder planted at its path) failed every
     /// feed of its batch, each naming that one file; the feeds beside it fetched again for
     /// nothing. Only the feed whose document it is fails now, naming its own file.
@@ -201,13 +213,7 @@ import Testing
         // first feed parsed is stored alone, the rest gather while a batch is being stored).
         let farm = FeedFarm(feeds: 40, itemsPerFeed: 2)
         let server = try farm.server()
-        try folder.write(farm.config(server: server, store: "./scratch"), to: "scratch.yaml")
-        #expect(try CrawlerProcess.run(["once", "-c", "scratch.yaml"], in: folder.path).status == 0)
-        let planted = try #require(folder.files(under: "scratch/posts").sorted().first {
-            folder.read("scratch/posts/" + $0)?.contains("Story 1 of feed 20") == true
-        })
-        try FileManager.default.createDirectory(atPath: folder.file("store/posts/" + planted),
-                                                withIntermediateDirectories: true)
+        let planted = try plantFolder(where: "Story 1 of feed 20", goes: farm, server: server)
         try folder.write(farm.config(server: server), to: "feeds.yaml")
 
         let run = try CrawlerProcess.run(["once"], in: folder.path)
@@ -225,13 +231,7 @@ import Testing
     @Test func aDocumentThatCannotBeNamedIsNoStoreOutage() throws {
         let farm = FeedFarm(feeds: 4, itemsPerFeed: 2)
         let server = try farm.server()
-        try folder.write(farm.config(server: server, store: "./scratch"), to: "scratch.yaml")
-        #expect(try CrawlerProcess.run(["once", "-c", "scratch.yaml"], in: folder.path).status == 0)
-        let planted = try #require(folder.files(under: "scratch/posts").sorted().first {
-            folder.read("scratch/posts/" + $0)?.contains("Story 1 of feed 2") == true
-        })
-        try FileManager.default.createDirectory(atPath: folder.file("store/posts/" + planted),
-                                                withIntermediateDirectories: true)
+        let planted = try plantFolder(where: "Story 1 of feed 2", goes: farm, server: server)
         try folder.write(farm.config(server: server).replacingOccurrences(of: "feeds:\n", with: "interval: 1s\nfeeds:\n"),
                          to: "feeds.yaml")
         let daemon = try DaemonProcess(in: folder.path)

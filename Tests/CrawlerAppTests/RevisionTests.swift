@@ -50,25 +50,19 @@ import Testing
         expectHealthyStored()
     }
 
-    /// A document edited by hand, then a new version of its item: the replacement wrote over the
-    /// edit without a word. The version is recorded; the edit stays.
-    /// A story two feeds carry is stored once (the second feed's copy is a duplicate). Edited in
-    /// the second feed, it is that feed's own new post: a feed never rewrites a post another feed
-    /// stored (one that copied a victim's item and then edited it wrote its text into the
-    /// victim's post). The old items of a feed whose `identity:` changed are its own: their next
-    /// edit corrects them, once the feed's body is read with them unchanged.
-    /// A link that changes with every fetch only in its tracking parameters (`utm_campaign=c1`,
-    /// `c2`...) is the same story: each edit was taken for another story, a post per poll.
     /// Round 54: an item corrected to exactly another item's text (a story republished under a
     /// new guid, the old entry changed to match) was written into its post: two identical posts.
     /// A text another post holds is stored: the version is recorded, not written.
     @Test func aCorrectionToAnotherPostsTextIsNotWrittenASecondTime() throws {
         try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
-        feeds.serve("news", items: [Feed.item(guid: "g3", title: "Collide three", body: "words of story three"),
-                                    Feed.item(guid: "g4", title: "Collide four", body: "words of story four")])
+        // g4 stays as it is; g3 changes.
+        func serve(_ title: String, _ body: String) {
+            feeds.serve("news", items: [Feed.item(guid: "g3", title: title, body: body),
+                                        Feed.item(guid: "g4", title: "Collide four", body: "words of story four")])
+        }
+        serve("Collide three", "words of story three")
         #expect(try once().status == 0)
-        feeds.serve("news", items: [Feed.item(guid: "g3", title: "Collide four", body: "words of story four"),
-                                    Feed.item(guid: "g4", title: "Collide four", body: "words of story four")])
+        serve("Collide four", "words of story four")
         let run = try once()
         #expect(run.status == 0, "\(run.stderr)")
         let texts = folder.documents().values
@@ -76,11 +70,9 @@ import Testing
         #expect(texts.contains { $0.contains("words of story three") }, "\(texts)")
         #expect(run.stderr.contains("versions_recorded=1"), "\(run.stderr)")
         // An item corrected back to a text its own post held is corrected in place, as before.
-        feeds.serve("news", items: [Feed.item(guid: "g3", title: "Collide three", body: "words of story three, fixed"),
-                                    Feed.item(guid: "g4", title: "Collide four", body: "words of story four")])
+        serve("Collide three", "words of story three, fixed")
         #expect(try once().status == 0)
-        feeds.serve("news", items: [Feed.item(guid: "g3", title: "Collide three", body: "words of story three"),
-                                    Feed.item(guid: "g4", title: "Collide four", body: "words of story four")])
+        serve("Collide three", "words of story three")
         let back = try once()
         #expect(back.stderr.contains("replaced=1"), "\(back.stderr)")
         #expect(folder.documents().values.filter { $0.contains("Collide three") }.count == 1)
@@ -153,6 +145,8 @@ import Testing
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// A link that changes with every fetch only in its tracking parameters (`utm_campaign=c1`,
+    /// `c2`...) is the same story: each edit was taken for another story, a post per poll.
     @Test func aLinkThatChangesOnlyInTrackingParametersIsTheSameStory() throws {
         try folder.write(feeds.config(["views", "healthy"]), to: "feeds.yaml")
         for round in 1...3 {
@@ -238,6 +232,11 @@ import Testing
         expectHealthyStored()
     }
 
+    /// A story two feeds carry is stored once (the second feed's copy is a duplicate). Edited in
+    /// the second feed, it is that feed's own new post: a feed never rewrites a post another feed
+    /// stored (one that copied a victim's item and then edited it wrote its text into the
+    /// victim's post). The old items of a feed whose `identity:` changed are its own: their next
+    /// edit corrects them, once the feed's body is read with them unchanged.
     @Test func aCrossPostedItemEditedInTheOtherFeedLeavesTheFirstFeedsPost() throws {
         try folder.write(feeds.config(["first", "second", "healthy"]), to: "feeds.yaml")
         let story = Feed.item(guid: "c1", title: "Cross Title", body: "cross body", link: "https://example.org/c1")
@@ -495,6 +494,8 @@ import Testing
         expectHealthyStored()
     }
 
+    /// A document edited by hand, then a new version of its item: the replacement wrote over the
+    /// edit without a word. The version is recorded; the edit stays.
     @Test func aNewVersionIsNotWrittenOverADocumentEditedByHand() throws {
         try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
         feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version")])
