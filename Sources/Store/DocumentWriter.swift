@@ -152,7 +152,8 @@ struct DocumentWriter {
             }
             if durable { try root.syncFileSystem() }
         } catch {
-            // (A list of the named ones only now: a batch's entries are large, two batches in flight.)
+            // The names given: every entry before `position` but the refused (listed only here:
+            // a batch's entries are large, and two batches may be in flight).
             unname(prepared[..<position].filter { refused[$0.document.shortHash] == nil }[...])
             throw error
         }
