@@ -4,7 +4,8 @@ internal import FeedModel
 /// edit under `identity: guid`, as it asks; `identity: link` keeps one (round 54: nothing said
 /// so, and the operator found out from the site). Such new documents are told apart here: the
 /// same feed has a post under another identity with the same link and the same date of its own.
-/// A link items of other dates share ("word of the day", a front page) is not taken for it.
+/// A link items of other dates share ("word of the day", a front page) is not taken for it, nor
+/// one items of a date without a time of day share.
 enum IdentityChurn {
     static func among(_ prepared: [PreparedDocument], in database: SQLiteDatabase) throws(StoreError)
         -> [(document: Document, earlier: String)] {
@@ -37,9 +38,12 @@ enum IdentityChurn {
 }
 
 extension Document {
-    /// Its item gave a date of its own (not the fetch time) and a link.
+    /// Its item gave a date of its own (not the fetch time) with a time of day, and a link. A
+    /// date alone (midnight) is shared by every item of a day: a daily digest whose items all
+    /// link to its front page would be taken for one story under new guids.
     fileprivate var hasOwnDateAndLink: Bool {
-        guard let item = source?.item, item.published != nil, !item.publishedWasInFuture else { return false }
+        guard let item = source?.item, item.published != nil, !item.publishedWasInFuture,
+              date.secondsSince1970 % 86_400 != 0 else { return false }
         return item.link?.isEmpty == false
     }
 }

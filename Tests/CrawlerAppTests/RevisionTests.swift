@@ -104,15 +104,19 @@ import Testing
     /// Round 54: a feed that gives an item a new guid at every edit (its link and date kept) got
     /// a post per edit, silently, while `identity: link` keeps one. The crawler says so, once a
     /// pass, naming the feed and the remedy; a link shared by items of other dates ("word of the
-    /// day") is not taken for it.
+    /// day"), or of one date without a time (a daily digest), is not taken for it.
     @Test func anItemBackUnderANewGuidWithItsLinkAndDateIsSaid() throws {
-        try folder.write(feeds.config(["churn", "daily", "healthy"]), to: "feeds.yaml")
+        try folder.write(feeds.config(["churn", "daily", "digest", "healthy"]), to: "feeds.yaml")
         let date = "Tue, 01 Dec 2026 20:00:00 +0000"
         func serve(_ version: Int) {
             feeds.serve("churn", items: [Feed.item(guid: "urn:delta:rev\(version)", title: "Delta v\(version)", body: "delta story",
                                                    link: "https://example.org/delta", date: date)])
             feeds.serve("daily", items: [Feed.item(guid: "day-\(version)", title: "Word \(version)", body: "word \(version)",
                                                    link: "https://example.org/today", date: "Tue, 0\(version) Dec 2026 06:00:00 +0000")])
+            // A digest adding items through a day, each dated by the day alone, all linking to its front page.
+            feeds.serve("digest", items: (1...version).map {
+                Feed.item(guid: "link-\($0)", title: "Link \($0)", body: "link \($0)", link: "https://example.org/", date: "Tue, 01 Dec 2026")
+            })
         }
         serve(1)
         let first = try once()
