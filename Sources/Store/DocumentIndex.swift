@@ -268,23 +268,6 @@ final class DocumentIndex {
 
 /// Dedupe lookups for a batch, through any connection to the index (the store's own, or staging's).
 enum StoredHashes {
-    /// Whether another post of `feed` than `document` holds, or has held, the text of `short`: a
-    /// correction to it would make that post twice (round 54: an old entry changed to match its
-    /// republished story). Its own post's texts do not count: an edit taken back corrects the post
-    /// in place. Nor do other feeds' posts: a blog's correction its category feed stored first as
-    /// a post of its own still corrects the blog's post, which would otherwise stay stale.
-    static func heldElsewhere(_ short: String, otherThan document: String, feed: String,
-                              in database: SQLiteDatabase) throws(StoreError) -> Bool {
-        let lookup = try database.prepare("""
-            SELECT 1 FROM provenance WHERE short = ?1 AND short != ?2 AND feed = ?3
-            UNION ALL SELECT 1 FROM held_versions JOIN provenance ON provenance.short = held_versions.document
-                WHERE held_versions.short = ?1 AND held_versions.document != ?2 AND provenance.feed = ?3 LIMIT 1
-            """)
-        var found = false
-        try lookup.run([.text(short), .text(document), .text(feed)]) { _ in found = true }
-        return found
-    }
-
     /// The hashes among `shorts` that are stored (or pending), looked up in one transaction
     /// rather than taking and dropping SQLite's file locks for every lookup.
     /// A text a replaced document holds, or held, counts as stored: a post two feeds carry,

@@ -110,8 +110,7 @@ extension DocumentStore {
             }
             guard files.insert(file.document).inserted else { continue }
             // Another post's text: recorded, not written into this one as well.
-            guard try !StoredHashes.heldElsewhere(document.shortHash, otherThan: file.document, feed: document.feed,
-                                                  in: index.database) else {
+            guard try !index.revisions.heldElsewhere(document.shortHash, otherThan: file.document, feed: document.feed) else {
                 kept.append(document)
                 continue
             }

@@ -11,7 +11,7 @@ final class RevisionIndex {
     private let lookupFile: SQLiteStatement
     private let addReader: SQLiteStatement
     private let addReaderOfHeld: SQLiteStatement
-    private let trimHeld: SQLiteStatement, trimVersions: SQLiteStatement
+    private let trimHeld: SQLiteStatement, trimVersions: SQLiteStatement, heldByAnother: SQLiteStatement
 
     /// An item's versions are kept for this long after they were first seen, and the newest
     /// `versionsKeptAnyway` of them longer: a feed a poll (or a day) behind still brings a text
@@ -42,6 +42,11 @@ final class RevisionIndex {
             DELETE FROM held_versions WHERE document = ?4 AND short IN (SELECT substr(hash, 1, 16) FROM (\(trimmed)))
             """)
         trimVersions = try database.prepare("DELETE FROM item_versions WHERE feed = ?1 AND item = ?2 AND hash IN (\(trimmed))")
+        heldByAnother = try database.prepare("""
+            SELECT 1 FROM provenance WHERE short = ?1 AND short != ?2 AND feed = ?3
+            UNION ALL SELECT 1 FROM held_versions JOIN provenance ON provenance.short = held_versions.document
+                WHERE held_versions.short = ?1 AND held_versions.document != ?2 AND provenance.feed = ?3 LIMIT 1
+            """)
         addReader = try database.prepare("INSERT OR IGNORE INTO readers (short, feed) VALUES (?1, ?2)")
         // A text a corrected post held (`held_versions`) is that post's, read by this feed too.
         addReaderOfHeld = try database.prepare("""
@@ -153,6 +158,17 @@ final class RevisionIndex {
     func recordVersion(feed: String, item: String, hash: String, seenAt: Timestamp, written: Bool) throws(StoreError) {
         try insertVersion.run([.text(feed), .text(item), .text(hash), .integer(seenAt.secondsSince1970),
                                .integer(written ? 1 : 0)])
+    }
+
+    /// Whether another post of `feed` than `document` holds, or has held, the text of `short`: a
+    /// correction to it would make that post twice (round 54: an old entry changed to match its
+    /// republished story). Its own post's texts do not count: an edit taken back corrects the post
+    /// in place. Nor do other feeds' posts: a blog's correction its category feed stored first as
+    /// a post of its own still corrects the blog's post, which would otherwise stay stale.
+    func heldElsewhere(_ short: String, otherThan document: String, feed: String) throws(StoreError) -> Bool {
+        var found = false
+        try heldByAnother.run([.text(short), .text(document), .text(feed)]) { _ in found = true }
+        return found
     }
 
     /// Forgets the item's versions past `versionsKeptSeconds` but its newest, and the texts its

@@ -8,6 +8,12 @@ import Testing
 struct FullDiskTests {
     let folder = TemporaryFolder()
 
+    /// A small filesystem of its own mounted at `store/` (unmount it when done).
+    private func mountedStore() throws -> TemporaryMount {
+        try FileManager.default.createDirectory(atPath: folder.file("store"), withIntermediateDirectories: true)
+        return try TemporaryMount(at: folder.file("store"))
+    }
+
     /// Takes the store's filesystem's free space with `store/filler`: all of it, or all but the
     /// last part of a 4 KB block.
     private func fillStore(toTheLastByte: Bool) throws {
@@ -25,8 +31,7 @@ struct FullDiskTests {
                 + "<link>https://example.org/\(name)</link><description>Body of \(name).</description></item>"]))
         }
         try folder.write("store: ./store\nfeeds:\n  - url: \(server.url("/first"))\n    name: first\n", to: "feeds.yaml")
-        try FileManager.default.createDirectory(atPath: folder.file("store"), withIntermediateDirectories: true)
-        let mount = try TemporaryMount(at: folder.file("store"))
+        let mount = try mountedStore()
         defer { mount.unmount() }
         #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
         let stored = folder.files(under: "store/posts")
@@ -55,8 +60,7 @@ struct FullDiskTests {
                 + "<description>Body.</description></item>"]))
         }
         try folder.write("store: ./store\nfeeds:\n  - url: \(server.url("/feed"))\n    name: feed\n", to: "feeds.yaml")
-        try FileManager.default.createDirectory(atPath: folder.file("store"), withIntermediateDirectories: true)
-        let mount = try TemporaryMount(at: folder.file("store"))
+        let mount = try mountedStore()
         defer { mount.unmount() }
         #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
         try fillStore(toTheLastByte: true)
