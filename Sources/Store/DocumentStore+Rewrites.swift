@@ -166,14 +166,7 @@ extension DocumentStore {
         guard let enabled = enabledFeeds,
               let adoptedAt = try index.revisions.adoptionTime(feed: adopter, short: short),
               now.secondsSince1970 - adoptedAt.secondsSince1970 < 86_400 else { return false }
-        let others = Array(enabled.subtracting([adopter]))
-        let states = try feedStates(others)
-        return others.contains { name in
-            guard let state = states[name] else { return true }
-            if state.gone || state.consecutiveErrors >= 5 { return false }
-            guard let last = state.lastFetch, let status = state.lastStatus else { return true }
-            return !(last > adoptedAt && (200..<400).contains(status))
-        }
+        return try anyHasNotAnswered(Array(enabled.subtracting([adopter])), since: adoptedAt)
     }
 
     /// Whether the file a rewrite would replace was edited by hand since it was stored.

@@ -57,7 +57,8 @@ public final class DocumentStore {
         /// feeds carry them: neither may write into them).
         public var contested: [Document] = []
         /// Of `recorded`, the corrections of adopted posts held until every other feed has answered
-        /// (`adoptionUnconfirmed`): their feeds must read them again, not skip an unchanged body.
+        /// (`adoptionUnconfirmed`), and a feed's texts of another feed's post held until that feed
+        /// has (`ReaderVersions`): their feeds must read them again, not skip an unchanged body.
         public var awaitingAdoption: [Document] = []
         /// Of `recorded`, the versions an edit by hand held back, with the edited post's path.
         public var heldByEdit: [(document: Document, path: String)] = []
@@ -237,8 +238,20 @@ public final class DocumentStore {
             revisions += prepared.filter(isLate).map(\.document)
             prepared.removeAll(where: isLate)
         }
+        let waiting: [Document]
+        do {
+            waiting = try readingsWaiting(among: prepared.map(\.document), now: storedAt)
+        } catch {
+            writer.discard(prepared[...])
+            throw error
+        }
+        if !waiting.isEmpty {
+            let shorts = Set(waiting.map(\.shortHash))
+            writer.discard(prepared.filter { shorts.contains($0.document.shortHash) }[...])
+            prepared.removeAll { shorts.contains($0.document.shortHash) }
+        }
         guard !prepared.isEmpty else {
-            return try outcome(stored: [], revisions: revisions, of: staged, storedAt: storedAt)
+            return try outcome(stored: [], revisions: revisions, waiting: waiting, of: staged, storedAt: storedAt)
         }
         let churned: [(document: Document, earlier: String)]
         do {
@@ -271,7 +284,7 @@ public final class DocumentStore {
             prepared.removeAll { refused[$0.document.shortHash] != nil }
         }
         try index.markStored(prepared.map(\.document.shortHash))
-        var done = try outcome(stored: prepared.map(\.document), revisions: revisions, of: staged,
+        var done = try outcome(stored: prepared.map(\.document), revisions: revisions, waiting: waiting, of: staged,
                                refused: staged.refused.merging(refused) { first, _ in first }, storedAt: storedAt)
         done.churned = churned.filter { refused[$0.document.shortHash] == nil }
         return done
@@ -291,7 +304,8 @@ public final class DocumentStore {
     }
 
     /// Stores the batch's revisions (after its new documents) and says what became of the batch.
-    private func outcome(stored: [Document], revisions: [Document], of staged: StagedDocuments,
+    /// `waiting`: new documents recorded, not stored (`readingsWaiting`).
+    private func outcome(stored: [Document], revisions: [Document], waiting: [Document], of staged: StagedDocuments,
                          refused: [String: StoreError]? = nil, storedAt: Timestamp) throws(StoreError) -> Outcome {
         let refused = refused ?? staged.refused
         let revised = try storeRevisions(revisions, storedAt: storedAt)
@@ -303,9 +317,9 @@ public final class DocumentStore {
         var outcome = Outcome(stored: stored, duplicates: staged.documents.count - stored.count - revised.replaced.count
                                 - refusedCount(staged.documents, refused), refused: refused)
         outcome.replaced = revised.replaced
-        outcome.recorded = revised.recorded
+        outcome.recorded = revised.recorded + waiting
         outcome.heldByEdit = revised.heldByEdit.map { (document: $0.0, path: $0.1) }
-        outcome.awaitingAdoption = revised.awaiting
+        outcome.awaitingAdoption = revised.awaiting + waiting
         outcome.adopted = linked.adopted
         outcome.contested = linked.contested
         return outcome

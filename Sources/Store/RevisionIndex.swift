@@ -47,11 +47,15 @@ final class RevisionIndex {
             UNION ALL SELECT 1 FROM held_versions JOIN provenance ON provenance.short = held_versions.document
                 WHERE held_versions.short = ?1 AND held_versions.document != ?2 AND provenance.feed = ?3 LIMIT 1
             """)
-        addReader = try database.prepare("INSERT OR IGNORE INTO readers (short, feed) VALUES (?1, ?2)")
+        // ?3: the reading feed's item, which the post now stands for (`ReaderVersions`).
+        addReader = try database.prepare("""
+            INSERT INTO readers (short, feed, item) VALUES (?1, ?2, ?3) ON CONFLICT (short, feed) DO UPDATE SET item = excluded.item
+            """)
         // A text a corrected post held (`held_versions`) is that post's, read by this feed too.
         addReaderOfHeld = try database.prepare("""
-            INSERT OR IGNORE INTO readers (short, feed) SELECT document, ?2 FROM held_versions WHERE short = ?1
+            INSERT INTO readers (short, feed, item) SELECT document, ?2, ?3 FROM held_versions WHERE short = ?1
                 AND EXISTS (SELECT 1 FROM provenance WHERE provenance.short = held_versions.document AND feed != ?2)
+            ON CONFLICT (short, feed) DO UPDATE SET item = excluded.item
             """)
     }
 
@@ -114,12 +118,12 @@ final class RevisionIndex {
         try database.transaction { () throws(StoreError) in
             for document in missing {
                 guard let owners = try adoption.owners(of: document) else {
-                    try addReaderOfHeld.run([.text(document.shortHash), .text(document.feed)])
+                    try addReaderOfHeld.run([.text(document.shortHash), .text(document.feed), .text(document.itemIdentity)])
                     continue
                 }
                 // Another configured feed's post, which this feed carries too: it must stay as both read it.
                 if !owners.contains(document.feed), !owners.isDisjoint(with: configured ?? owners) {
-                    try addReader.run([.text(document.shortHash), .text(document.feed)])
+                    try addReader.run([.text(document.shortHash), .text(document.feed), .text(document.itemIdentity)])
                 }
                 if owners.contains(document.feed) {
                     // Not to a post corrected since: its text is another now, and a new story that
@@ -172,11 +176,12 @@ final class RevisionIndex {
     }
 
     /// Forgets the item's versions past `versionsKeptSeconds` but its newest, and the texts its
-    /// post held among them (inside the caller's transaction).
-    func trimVersions(feed: String, item: String, document: String, now: Timestamp) throws(StoreError) {
+    /// post held among them (inside the caller's transaction). No post (`document` nil): a feed's
+    /// texts of another feed's post (`ReaderVersions`), whose held texts are that feed's to trim.
+    func trimVersions(feed: String, item: String, document: String?, now: Timestamp) throws(StoreError) {
         let values: [SQLiteStatement.Value] = [.text(feed), .text(item), .integer(now.secondsSince1970 - Self.versionsKeptSeconds),
                                      .text(document)]
-        try trimHeld.run(values)
+        if document != nil { try trimHeld.run(values) }
         try trimVersions.run(Array(values.prefix(3)))
     }
 

@@ -20,7 +20,8 @@
 /// - `readers`: documents another feed stored first that a feed found as its own item's text (a
 ///   planet polled before the blog, a scraper before its victim): the storing feed's `keep:` does
 ///   not forget them. (Its corrections still replace them: a blog's typo fix is one post, read by
-///   its planet too, and which of two feeds is the original the store cannot tell.)
+///   its planet too, and which of two feeds is the original the store cannot tell.) With the
+///   reading feed's item (schema 17), for `ReaderVersions`.
 /// - `tombstone_scopes`: tombstones a feed's `keep:` made, which hold back that feed's documents
 ///   only: another feed carrying the text stores it (one `store forget` made holds every feed's).
 enum RevisionTables {
@@ -49,6 +50,22 @@ enum RevisionTables {
     static let sharingTables = """
         CREATE TABLE IF NOT EXISTS readers (short TEXT NOT NULL, feed TEXT NOT NULL, PRIMARY KEY (short, feed)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS tombstone_scopes (short TEXT PRIMARY KEY, feed TEXT NOT NULL) WITHOUT ROWID;
+
+        """
+
+    /// Schema 17: the item of the reading feed each `readers` row stands for, so that the reader's
+    /// other text of that item is known for one of the post (`ReaderVersions`).
+    static let readerItems = """
+        ALTER TABLE readers ADD COLUMN item TEXT;
+        CREATE INDEX IF NOT EXISTS readers_item ON readers (feed, item);
+
+        """
+
+    /// Rows read before schema 17 take the item the storing feed stored the post for: a feed that
+    /// carries another's post mostly carries it under the same guid.
+    static let readerItemsFilled = """
+        UPDATE readers SET item = (SELECT provenance.item FROM provenance WHERE provenance.short = readers.short
+            AND provenance.feed != readers.feed LIMIT 1);
 
         """
 

@@ -49,6 +49,12 @@ import Testing
         #expect((try? crawler(["once"]).status) == 0)
     }
 
+    /// A pass a second later: every feed answers after what the last pass saw (times are in seconds).
+    private func answeredAfterASecond() {
+        Thread.sleep(forTimeInterval: 1.1)
+        #expect((try? crawler(["once"]).status) == 0)
+    }
+
     /// The edit of the first item must correct its post in place, beside a healthy feed.
     private func expectCorrectedInPlace(feed: String, run: CrawlerProcess.Run) {
         let texts = folder.documents().values
@@ -129,7 +135,9 @@ import Testing
             RevisionFeedServer.item(guid: "original-1", title: "First of original", body: "defaced story",
                                     date: "Sun, 01 Nov 2026 10:00:00 +0000"),
         ])
+        // The copycat's edit waits until the original has answered without it (`ReaderVersions`).
         #expect(try crawler(["once"]).status == 0)
+        for _ in 1...2 { answeredAfterASecond() }
         let texts = folder.documents().values
         #expect(texts.contains { $0.contains("first story") })
         #expect(texts.contains { $0.contains("defaced story") })
@@ -255,6 +263,54 @@ import Testing
         expectCorrectedInPlace(feed: "blog", run: corrected)
         #expect(try crawler(["once", "--force"]).status == 0)
         #expect(folder.documents().values.filter { $0.contains("corrected story") }.count == 1)
+    }
+
+    /// The blog's items as its category feed carries them: the same items under a channel of its own.
+    private func serveCategory(firstBody: String) {
+        feeds.serve("category", channel: "Channel category", items: [
+            RevisionFeedServer.item(guid: "blog-1", title: "First of blog", body: firstBody, date: "Sun, 01 Nov 2026 10:00:00 +0000"),
+            RevisionFeedServer.item(guid: "blog-2", title: "Second of blog", body: "second story of blog",
+                                    date: "Mon, 02 Nov 2026 10:00:00 +0000"),
+        ])
+    }
+
+    /// Round 54: the category feed read the blog's correction first, in a pass of its own, and
+    /// stored it as a post of its own; the blog's correction then replaced the blog's post with the
+    /// same text: two identical posts (under `crawl run`, whichever feed is polled first). A text
+    /// a feed carries of another feed's post waits until that feed has answered.
+    @Test func aCorrectionTheCategoryFeedReadsFirstStaysOnePost() throws {
+        serve("blog", firstBody: "first story")
+        serveCategory(firstBody: "first story")
+        serve("healthy", firstBody: "healthy story")
+        try folder.write(feeds.config(["blog", "category", "healthy"]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        serve("blog", firstBody: "corrected story")
+        serveCategory(firstBody: "corrected story")
+        let early = try crawler(["once", "--feed", "category"])
+        #expect(early.status == 0, "\(early.stderr)")
+        for _ in 1...2 { answeredAfterASecond() }
+        let texts = folder.documents().values
+        #expect(texts.filter { $0.contains("corrected story") }.count == 1, "\(texts)")
+        #expect(!texts.contains { $0.contains("first story") }, "\(texts)")
+        #expect(texts.contains { $0.contains("second story of healthy") })
+    }
+
+    /// The category feed's own edit (its blog never brings it) is a post of its own once the blog
+    /// has answered without it; the blog's post keeps its text.
+    @Test func anEditOnlyTheCategoryFeedCarriesIsItsOwnPostOnceTheBlogAnswered() throws {
+        serve("blog", firstBody: "first story")
+        serveCategory(firstBody: "first story")
+        serve("healthy", firstBody: "healthy story")
+        try folder.write(feeds.config(["blog", "category", "healthy"]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        serveCategory(firstBody: "the category's own edit")
+        let early = try crawler(["once", "--feed", "category"])
+        #expect(early.status == 0, "\(early.stderr)")
+        #expect(!folder.documents().values.contains { $0.contains("own edit") }, "\(early.stderr)")
+        for _ in 1...2 { answeredAfterASecond() }
+        let texts = folder.documents().values
+        #expect(texts.filter { $0.contains("the category's own edit") }.count == 1, "\(texts)")
+        #expect(texts.filter { $0.contains("first story") }.count == 1, "\(texts)")
     }
 
     /// Round 17: a category feed a poll behind its blog brought the text the blog's post held a

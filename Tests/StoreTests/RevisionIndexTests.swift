@@ -70,7 +70,7 @@ import Testing
         let indexCount = "SELECT count(*) FROM sqlite_schema WHERE name = 'item_files_document'"
         do {
             let index = try DocumentIndex(path: path)
-            try index.database.execute("""
+            try index.database.execute(undoReaderItems + """
                 ALTER TABLE feed_state DROP COLUMN feed_hints;
                 CREATE INDEX item_files_document ON item_files (document); PRAGMA user_version = 10;
                 """)
@@ -87,7 +87,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
             let index = try DocumentIndex(path: path)
-            try index.database.execute("""
+            try index.database.execute(undoReaderItems + """
                 DROP TABLE adoptions; DROP TABLE held_versions; ALTER TABLE feed_state DROP COLUMN feed_hints;
                 INSERT INTO item_files (feed, item, document, hash) VALUES ('f', 'a', 'aa00000000000000', 'bb00000000000000ff'),
                     ('f', 'b', 'cc00000000000000', 'cc00000000000000ff');
@@ -107,7 +107,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
             let index = try DocumentIndex(path: path)
-            try index.database.execute("""
+            try index.database.execute(undoReaderItems + """
                 ALTER TABLE feed_state DROP COLUMN feed_hints;
                 INSERT INTO feed_state (feed, url) VALUES ('f', 'http://127.0.0.1/f.xml');
                 PRAGMA user_version = 12;
@@ -153,7 +153,7 @@ import Testing
     @Test func version15IndexesProvenanceByDocument() throws {
         let path = folder + ".sqlite"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let index = try reopened(path, after: "DROP INDEX provenance_short; PRAGMA user_version = 14;")
+        let index = try reopened(path, after: undoReaderItems + "DROP INDEX provenance_short; PRAGMA user_version = 14;")
         #expect(try index.database.integer("PRAGMA user_version") == IndexSchema.version)
         var plan: [String] = []
         try index.database.prepare("EXPLAIN QUERY PLAN SELECT feed FROM provenance WHERE short = 'a'").run([]) { row in
@@ -166,9 +166,28 @@ import Testing
     @Test func version16AddsRemovedFeeds() throws {
         let path = folder + ".sqlite"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let index = try reopened(path, after: "DROP TABLE removed_feeds; PRAGMA user_version = 15;")
+        let index = try reopened(path, after: undoReaderItems + "DROP TABLE removed_feeds; PRAGMA user_version = 15;")
         #expect(try index.database.integer("PRAGMA user_version") == IndexSchema.version)
         #expect(try index.database.integer("SELECT count(*) FROM removed_feeds") == 0)
+    }
+
+    /// Version 17 is the first with the reading feed's item in `readers`.
+    private let undoReaderItems = "DROP INDEX readers_item; ALTER TABLE readers DROP COLUMN item;"
+
+    /// Version 17 gives each post another feed read the item it stands for: the storing feed's, in
+    /// a store upgraded (a category feed carries its blog's posts under their guids).
+    @Test func version17GivesReadersTheirItem() throws {
+        let path = folder + ".sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let index = try reopened(path, after: undoReaderItems + """
+            INSERT INTO provenance (feed, item, short, hash, stored_at) VALUES ('blog', 'guid-1', 'aaaa', 'aaaa-full', 1);
+            INSERT INTO readers (short, feed) VALUES ('aaaa', 'category');
+            PRAGMA user_version = 16;
+            """)
+        #expect(try index.database.integer("PRAGMA user_version") == IndexSchema.version)
+        var item: String?
+        try index.database.prepare("SELECT item FROM readers WHERE feed = 'category'").run([]) { item = $0.text(0) }
+        #expect(item == "guid-1")
     }
 
     /// `status`, `explain` and `store verify` read a store the crawler has not upgraded yet (a new
