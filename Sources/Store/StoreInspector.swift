@@ -12,6 +12,9 @@ extension DocumentStore {
         /// Kept images checked, and those no stored document uses (not problems).
         public var assetsChecked = 0
         public var unreferencedAssets: [String] = []
+        /// Of `problems`, the documents edited by hand (changed, and still documents): `verify
+        /// --edits-ok` lists them apart, as no problem.
+        public var edited: [String] = []
         /// Edits set aside (`.NAME.edited`), not problems: for the operator to compare and keep or remove.
         public var setAside: [String] = []
         /// Documents not checked: being stored or rewritten (by a running crawler, or by one that
@@ -64,7 +67,8 @@ struct StoreVerifier {
                 continue
             }
             report.checked += 1
-            guard let found = problems(of: document, replaced: replaced.contains(document.shortHash)) else {
+            var isEdit = false
+            guard let found = problems(of: document, replaced: replaced.contains(document.shortHash), isEdit: &isEdit) else {
                 if let barrier = listing.barrier(above: document.path) {
                     seen.behindBarrier[document.shortHash] = barrier.path
                 } else {
@@ -73,6 +77,7 @@ struct StoreVerifier {
                 continue
             }
             report.problems += found
+            if isEdit { report.edited += found }
         }
         report.problems += barrierProblems(listing.barriers, seen: seen)
         report.setAside = listing.setAside
@@ -267,8 +272,8 @@ struct StoreVerifier {
     }
 
     /// `replaced`: the file holds a later version of its item, dated anew, under its first name and path.
-    /// nil: the document is not on disk.
-    private func problems(of document: IndexedDocument, replaced: Bool) -> [String]? {
+    /// nil: the document is not on disk. `isEdit`: it is still a document, with other bytes.
+    private func problems(of document: IndexedDocument, replaced: Bool, isEdit: inout Bool) -> [String]? {
         let path = document.path
         guard let file = folder.locate(path), let bytes = FileSystem.read(file.name, in: file.folder) else {
             // There, but not readable by this user (a store of root's read by another): not missing.
@@ -307,10 +312,12 @@ struct StoreVerifier {
             + "\(command("forget", quoted(path))) (\(command("rebuild-index")) would take it as the document, and a "
             + "later version of its item or a rerender would then write over it)"
         if bytes.count != document.bytes {
+            isEdit = true
             return ["\(path): changed: \(bytes.count) bytes on disk, \(document.bytes) recorded (edited, or truncated)"
                     + changedFix]
         }
         if let digest = document.digest, FileDigest.of(bytes) != digest {
+            isEdit = true
             return ["\(path): changed: its content differs from what was stored (edited, same size)" + changedFix]
         }
         if DocumentLayout.shortHash(ofFileName: Substring(DocumentLayout.fileName(of: path))) != document.shortHash {

@@ -121,6 +121,13 @@ extension StoreCommand {
 
         @OptionGroup var location: StoreLocation
 
+        @Flag(name: .customLong("edits-ok"), help: """
+            Count documents edited by hand (changed, and still documents) as no problem: they are listed, \
+            and leave the exit status at 0, for a check run from cron on a store its owner edits. (A \
+            document cut short inside its body looks edited too.)
+            """)
+        var editsOK = false
+
         func run() throws {
             let settings = try location.settings()
             // A check run from cron must not pass a mistyped path or a lost volume as a clean store.
@@ -155,6 +162,8 @@ extension StoreCommand {
                 throw ExitStatus.storeUnavailable
             }
             var problems = report.problems
+            let edits = editsOK ? report.edited : []
+            problems.removeAll(where: Set(edits).contains)
             if report.unsettled > 0 {
                 if let pid = reader.lockHolder() {
                     printOutput("\(report.unsettled) documents being stored by the crawler holding the store (pid \(pid)) "
@@ -173,6 +182,7 @@ extension StoreCommand {
             }
             // One line each, whatever a file's name holds (a line feed in it split an entry in two).
             problems.forEach { printOutput(TerminalText.oneLine($0)) }
+            edits.forEach { printOutput(TerminalText.oneLine($0) + " (an edit: not a problem with --edits-ok)") }
             report.setAside.map(TerminalText.oneLine).forEach {
                 printOutput("\($0): an edit set aside when its document was stored again; compare it with the document "
                             + "and keep what you want by hand (not a problem)")
@@ -181,8 +191,9 @@ extension StoreCommand {
                 printOutput("\($0): unreferenced: no stored document uses it (a crawler stopped between storing it and its document?)")
             }
             let assets = report.assetsChecked > 0 ? " and \(report.assetsChecked) assets" : ""
+            let edited = edits.isEmpty ? "" : " (\(counted(edits.count, "document")) edited by hand)"
             printOutput("verified \(report.checked) documents\(assets) in \(root): "
-                        + (problems.isEmpty ? "no problems" : counted(problems.count, "problem")))
+                        + (problems.isEmpty ? "no problems" : counted(problems.count, "problem")) + edited)
             if !problems.isEmpty { throw ExitCode.failure }
         }
     }

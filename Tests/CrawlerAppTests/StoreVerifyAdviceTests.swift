@@ -201,6 +201,32 @@ import Testing
         #expect(try crawler(["store", "verify"]).status == 0)
     }
 
+    /// Round 54: after one edit by hand, `verify` exited 1 for good ("nothing needs doing"), so a
+    /// store its owner edits could not be checked from cron. With `--edits-ok` an edit is listed
+    /// and leaves the status at 0; what is not an edit (a deleted or cut document) still fails it.
+    @Test func editsOkListsEditsButFailsOnRealDamage() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let files = documents.sorted()
+        let edited = files[0], cut = files[1]
+        let text = try #require(folder.read("store/posts/" + edited))
+        try folder.write(text.replacingOccurrences(of: "Lorem", with: "Lorem (my note)"), to: "store/posts/" + edited)
+
+        #expect(try crawler(["store", "verify"]).status == 1)
+        let accepting = try crawler(["store", "verify", "--edits-ok"])
+        #expect(accepting.status == 0, "\(accepting.stdout)")
+        #expect(accepting.stdout.contains("posts/\(edited): changed: ") && accepting.stdout.contains("not a problem with --edits-ok"),
+                "\(accepting.stdout)")
+        #expect(accepting.stdout.contains("no problems (1 document edited by hand)"), "\(accepting.stdout)")
+
+        let cutText = try #require(folder.read("store/posts/" + cut))
+        try folder.write(String(cutText.prefix(20)), to: "store/posts/" + cut)
+        let damaged = try crawler(["store", "verify", "--edits-ok"])
+        #expect(damaged.status == 1, "\(damaged.stdout)")
+        #expect(damaged.stdout.contains("posts/\(cut): corrupt: "), "\(damaged.stdout)")
+        #expect(damaged.stdout.contains(": 1 problem (1 document edited by hand)"), "\(damaged.stdout)")
+    }
+
     /// Round 12: a document saved by an editor that trims trailing white space (most do) was
     /// "corrupt" with advice to restore it from a backup: the format's white space after `</div>`
     /// was gone. It is a changed document now, whose edit needs nothing.
