@@ -26,9 +26,12 @@ final class DocumentIndex {
     /// FULL normally; OFF in benchmarks measuring what durability costs.
     var synchronousMode = "FULL"
 
-    init(path: String) throws(StoreError) {
+    /// `exclusive`: SQLite's exclusive locking mode, which keeps the WAL's index in memory rather
+    /// than in the `-shm` file, for a store on a full disk (`DocumentStore.init`'s `roomless`).
+    init(path: String, exclusive: Bool = false) throws(StoreError) {
         let database = try SQLiteDatabase(path: path)
         self.database = database
+        if exclusive { try database.execute("PRAGMA locking_mode=EXCLUSIVE;") }
         // A 16 MB page cache keeps the hash B-trees' upper levels in memory at millions of rows
         // (lookups at 1M documents: p50 5.6 µs, as with 64 MB). A larger one filled up during a cold
         // pass with pages written once (kept item sources) and was a third of its peak memory.

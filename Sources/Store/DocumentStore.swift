@@ -80,8 +80,11 @@ public final class DocumentStore {
     /// Check documents against the golden (Hexo) grammar in `verify`; off for other dialects.
     public let checksHexoGrammar: Bool
 
+    /// `roomless`: for a store on a full disk, the index is opened in SQLite's exclusive mode,
+    /// which needs no room for its shared-memory file (making that file took room, and `forget`
+    /// could not open the store to free any; readers such as `status` wait until it is closed).
     public init(path: String, layout: DocumentLayout = .standard, checksHexoGrammar: Bool = true,
-                setAsideBrokenIndex: Bool = false, durable: Bool = true) throws(StoreError) {
+                setAsideBrokenIndex: Bool = false, durable: Bool = true, roomless: Bool = false) throws(StoreError) {
         self.layout = layout
         self.checksHexoGrammar = checksHexoGrammar
         root = path
@@ -94,7 +97,7 @@ public final class DocumentStore {
             throw .refused(path: indexPath, reason: "is missing or empty, and the store holds documents under \(top)/: "
                            + "a crawl now would store every item again; run `crawler store rebuild-index` to index them first")
         }
-        (index, brokenIndexKeptAs) = try Self.openIndex(indexPath, setAsideBroken: setAsideBrokenIndex)
+        (index, brokenIndexKeptAs) = try Self.openIndex(indexPath, setAsideBroken: setAsideBrokenIndex, exclusive: roomless)
         if !setAsideBrokenIndex, let document = try LostIndex.unindexedDocument(in: folder, database: index.database) {
             throw LostIndex.refusal(indexPath: indexPath, document: document)
         }
@@ -132,9 +135,10 @@ public final class DocumentStore {
     }
 
     /// The index, and where an unreadable one was set aside (nil: none was).
-    private static func openIndex(_ path: String, setAsideBroken: Bool) throws(StoreError) -> (DocumentIndex, String?) {
+    private static func openIndex(_ path: String, setAsideBroken: Bool,
+                                  exclusive: Bool) throws(StoreError) -> (DocumentIndex, String?) {
         do {
-            return (try DocumentIndex(path: path), nil)
+            return (try DocumentIndex(path: path, exclusive: exclusive), nil)
         } catch {
             guard setAsideBroken else { throw error }
             // Beside any set aside before, never over it: it may be the one a backup is made from.

@@ -93,7 +93,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A full disk or quota, as SQLite or a system call says it.
-    var isOutOfSpace: Bool {
+    public var isOutOfSpace: Bool {
         switch self {
         case let .io(_, _, code): return code == ENOSPC || code == EDQUOT
         case let .index(_, message): return message.contains("No space left on device") || message.contains("disk is full")

@@ -112,12 +112,43 @@ extension DocumentStore {
         let assets = try assets(usedBy: chosen.map(\.shortHash))
         // Chosen by feed alone, they are that feed's to forget: another feed with the same text (the
         // blog a copycat copied) still stores it. Named one by one, they are gone for every feed.
-        try Tombstones.bury(chosen.map { (short: $0.shortHash, path: $0.path) }, at: time,
-                            onlyFor: selection.targets.isEmpty ? selection.feed : nil, in: indexDatabase)
-        for (path, reason) in removeFiles(chosen.map(\.path).filter { !keep.contains($0) }) { report.note(unremoved: path, reason) }
+        let bury = { () throws(StoreError) in
+            try Tombstones.bury(chosen.map { (short: $0.shortHash, path: $0.path) }, at: time,
+                                onlyFor: selection.targets.isEmpty ? selection.feed : nil, in: self.indexDatabase)
+        }
+        let files = chosen.map(\.path).filter { !keep.contains($0) }
+        do {
+            try bury()
+        } catch where error.isOutOfSpace {
+            try makeRoom(removing: files, then: bury, report: &report)
+            report.removedAssets = try removeUnused(assets)
+            return report
+        }
+        for (path, reason) in removeFiles(files) { report.note(unremoved: path, reason) }
         try folder.syncFileSystem()
         report.removedAssets = try removeUnused(assets)
         return report
+    }
+
+    /// On a full disk the index has no room to record a forget, and the documents' own files are
+    /// that room (round 53: `forget` on a full disk freed nothing, the one tool to free space). So
+    /// the files go first, then the index records it. Should it still fail, the documents are
+    /// as deleted by hand: in the index (not stored again), not on disk, and `forget --missing`
+    /// records them once there is room.
+    private func makeRoom(removing files: [String], then bury: () throws(StoreError) -> Void,
+                          report: inout ForgetReport) throws(StoreError) {
+        for (path, reason) in removeFiles(files) { report.note(unremoved: path, reason) }
+        try? folder.syncFileSystem()
+        do {
+            try bury()
+        } catch {
+            let removed = files.count - report.stillThere.count
+            let cause = if case let .index(_, message) = error { message } else { "\(error)" }
+            throw .index(path: indexDatabase.path, message: "\(cause); the disk is full: the files of "
+                         + "\(removed) documents were removed to make room, but the index could not record that they are "
+                         + "forgotten; free more space, then run `crawler store forget --missing --store '\(root)'` "
+                         + "(until then they count as deleted by hand, and are not stored again)")
+        }
     }
 
     /// A file the index does not know, named by a target: its hash gets a tombstone, its file goes.

@@ -87,11 +87,17 @@ struct StoreLocation: ParsableArguments {
     /// feed's documents as "not in the configuration", `forget --feed NEW` found nothing). Not for
     /// a store `--store` names other than feeds.yaml's, which the file may not describe; a dry run
     /// writes nothing, and says which renames a real run takes up first.
-    func open(setAsideBrokenIndex: Bool = false, dryRun: Bool = false) throws -> DocumentStore {
+    /// `freesSpace`: the command can make room on a full disk (`forget`), so the store is opened
+    /// without room then (`DocumentStore.init`'s `roomless`).
+    func open(setAsideBrokenIndex: Bool = false, dryRun: Bool = false, freesSpace: Bool = false) throws -> DocumentStore {
         let (settings, describesStore) = try loadedSettings()
         let store: DocumentStore
         do {
-            store = try DocumentStore(config: settings, setAsideBrokenIndex: setAsideBrokenIndex)
+            do {
+                store = try DocumentStore(config: settings, setAsideBrokenIndex: setAsideBrokenIndex)
+            } catch where freesSpace && error.isOutOfSpace {
+                store = try DocumentStore(config: settings, roomless: true)
+            }
             guard describesStore else { return store }
             for rename in try store.adoptRenamedFeeds(settings.feeds, disabled: settings.disabledFeeds, applying: !dryRun) {
                 printOutput(dryRun ? "a real run first renames feed '\(rename.from)' to '\(rename.to)'; shown here as it is now"

@@ -53,7 +53,7 @@ extension StoreCommand {
                 printError("crawler: forget: no store at \(try location.path()) (run `crawler once` first)")
                 throw ExitStatus.storeUnavailable
             }
-            let store = try location.open(dryRun: dryRun)
+            let store = try location.open(dryRun: dryRun, freesSpace: true)
             let report: DocumentStore.ForgetReport
             do {
                 report = try store.forget(selection, at: WallClock.now(), dryRun: dryRun)

@@ -69,4 +69,38 @@ struct FullDiskTests {
         let verify = try CrawlerProcess.run(["store", "verify"], in: folder.path)
         #expect(verify.status == 0 && verify.stdout.contains("verified 1 document"), "\(verify.stdout)\(verify.stderr)")
     }
+
+    /// Round 53: `store forget`, the one tool to free space in a store, could not run on a full
+    /// disk (the index needed room for its shared-memory file, and then to record the forget):
+    /// the operator had to delete files by hand. Now the documents' own files make the room; the
+    /// healthy feed's documents stay, and the next crawl does not bring the forgotten back.
+    @Test func forgetFreesSpaceOnAFullDisk() throws {
+        let server = try LoopbackHTTPServer { request in
+            let feed = String(request.path.dropFirst())
+            let items = (1...20).map { number in
+                "<item><title>\(feed) story \(number)</title><link>https://example.org/\(feed)/\(number)</link>"
+                    + "<pubDate>Mon, \(String(format: "%02d", number)) Jun 2025 10:00:00 GMT</pubDate>"
+                    + "<description>\(String(repeating: "Body of \(feed) \(number). ", count: 60))</description></item>"
+            }
+            return ServedResponse(text: GoldenDocument.rssFeed(items: items))
+        }
+        try folder.write("store: ./store\nfeeds:\n  - url: \(server.url("/old"))\n    name: old\n"
+                         + "  - url: \(server.url("/healthy"))\n    name: healthy\n", to: "feeds.yaml")
+        let mount = try mountedStore()
+        defer { mount.unmount() }
+        #expect(try CrawlerProcess.run(["once"], in: folder.path).status == 0)
+        #expect(folder.files(under: "store/posts").count == 40)
+        try fillStore(toTheLastByte: true)
+
+        let forget = try CrawlerProcess.run(["store", "forget", "--feed", "old"], in: folder.path)
+        #expect(forget.status == 0, "\(forget.stdout)\(forget.stderr)")
+        #expect(forget.stdout.contains("forgot 20 documents"), "\(forget.stdout)")
+        let left = folder.files(under: "store/posts")
+        #expect(left.count == 20 && left.allSatisfy { folder.read("store/posts/" + $0)?.contains("healthy story") == true }, "\(left)")
+        let verify = try CrawlerProcess.run(["store", "verify"], in: folder.path)
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        try FileManager.default.removeItem(atPath: folder.file("store/filler"))
+        #expect(try CrawlerProcess.run(["once", "--force"], in: folder.path).status == 0)
+        #expect(folder.files(under: "store/posts").count == 20)
+    }
 }
