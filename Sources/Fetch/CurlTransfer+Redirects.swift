@@ -51,7 +51,11 @@ extension CurlTransfer {
         let hop = Redirect(status: status, from: URLUserInfo.removed(from: request.url), to: URLUserInfo.removed(from: target))
         let chain = RedirectChain(original: submitted, redirects: allRedirects + [hop], startedAt: startedAt,
                                   waited: waited)
-        guard chain.redirects.count <= maxRedirects else { return .tooMany(maxRedirects, chain.redirects) }
+        guard chain.redirects.count <= maxRedirects,
+              !RedirectLoop.revisits(RedirectLoop.target(of: target, from: target) ?? target,
+                                     first: URLUserInfo.removed(from: submitted.url), hops: allRedirects) else {
+            return .tooMany(maxRedirects, chain.redirects)
+        }
         // Judged against the feed's own origin, not the hop's: a chain that comes back home gets
         // the secrets back.
         var next = submitted

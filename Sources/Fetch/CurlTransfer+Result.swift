@@ -76,6 +76,9 @@ extension CurlTransfer {
         if let refusal {
             return .failed(submitted, .refused, refusal, milliseconds: milliseconds)
         }
+        if let loop {
+            return .failed(submitted, .protocolError, loop, milliseconds: milliseconds)
+        }
         if !exceededBodyLimit && code == CURLE_FILESIZE_EXCEEDED {
             // libcurl refused on the header alone: nothing of the body was read.
             return .failed(submitted, .tooLarge, "Content-Length announces \(announcedLength().map(String.init) ?? "more than \(maxBodyBytes)") "

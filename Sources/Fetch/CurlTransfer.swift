@@ -25,6 +25,8 @@ final class CurlTransfer {
     private(set) var acceptedBeforeBody = false
     /// Why the transfer was refused: by the address check, or a redirect's target (`receiveHeader`).
     var refusal: String?
+    /// A redirect loop found before libcurl followed it round again (`loopAhead`).
+    private(set) var loop: String?
     /// Proxies the operator named by address: allowed whatever their range.
     let proxies: [Endpoint]
     /// The proxy feeds.yaml names for this transfer ("" for none), if it names one.
@@ -39,10 +41,10 @@ final class CurlTransfer {
     /// chunk and hands it over again on `resume`). Set by `CurlMulti`, which bounds memory.
     var admitsChunk: (CurlTransfer, Int) -> Bool = { _, _ in true }
     private(set) var isPaused = false
-    private var responseStatus = 0
+    private(set) var responseStatus = 0
     /// Between a status line and the blank line that ends its header block.
     private(set) var readingHeaders = false
-    private var responseURL: String
+    private(set) var responseURL: String
     /// Made when the transfer is added to libcurl, which is when it starts: nothing queues it
     /// after our own admission (see `AdmissionQueue`). A hop counts from its request's start.
     let startedAt: Int64
@@ -235,6 +237,10 @@ final class CurlTransfer {
         }
         if line.allSatisfy({ $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) {
             readingHeaders = false
+            if let loop = loopAhead() {
+                self.loop = loop
+                return false
+            }
             if request.postBody != nil, (200..<300).contains(responseStatus) {
                 acceptedBeforeBody = true
                 return false

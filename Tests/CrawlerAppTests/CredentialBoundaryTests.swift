@@ -142,7 +142,8 @@ import Testing
         let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }.joined()
         #expect(stored.contains("the body of elsewhere") && stored.contains("the body of same-target"))
         #expect(run.stdout.contains("redirect loop: \(home.url("/loop.xml")) → \(home.url("/loop.xml"))"), "\(run.stdout)")
-        #expect(home.requests.filter { $0.path == "/loop.xml" }.count == 6)
+        // Stopped at the first repeat (it went round to max_redirects, six requests).
+        #expect(home.requests.filter { $0.path == "/loop.xml" }.count == 1)
     }
 
     /// Each hop the engine followed got a fresh `timeout` and, once the secrets were left behind,

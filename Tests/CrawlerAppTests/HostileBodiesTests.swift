@@ -349,6 +349,38 @@ import Testing
         #expect(folder.files(under: "out/posts").count == 1)
     }
 
+    /// A redirect back to a URL already asked is the same request again: it was followed round to
+    /// `max_redirects`, six requests a poll for a feed redirecting to itself. Stopped at the first
+    /// repeat, by libcurl's following and by the engine's own (a feed with a header to keep).
+    @Test func aRedirectLoopCostsOneRequestPerURL() throws {
+        let body = Array(Self.feed(title: "t", body: "<p>fine</p>").utf8)
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/healthy": return ServedResponse(status: 200, headers: [], body: body)
+            case "/a", "/keyed-a": return ServedResponse(status: 302, headers: [("Location", request.path.replacingOccurrences(of: "a", with: "b"))], body: [])
+            case "/b", "/keyed-b": return ServedResponse(status: 301, headers: [("Location", request.path.replacingOccurrences(of: "b", with: "a"))], body: [])
+            default: return ServedResponse(status: 301, headers: [("Location", request.path)], body: [])
+            }
+        }
+        let feeds = ["healthy", "itself", "a"].map { "  - url: \(server.url("/" + $0))\n    name: \($0)\n" }.joined()
+            + "  - url: \(server.url("/keyed-a"))\n    name: keyed\n    headers:\n      X-Key: secret\n"
+        try folder.write("store: ./out\nallow_private_networks: true\nfeeds:\n" + feeds, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 1)
+        func line(_ feed: String) -> String {
+            String(run.stderr.split(separator: "\n").first { $0.contains("event=fetch") && $0.contains("feed=\(feed) ") } ?? "")
+        }
+        #expect(line("itself").contains("redirect loop: \(server.url("/itself")) → \(server.url("/itself"))"), "\(line("itself"))")
+        #expect(line("a").contains("redirect loop: \(server.url("/a")) → \(server.url("/b")) → \(server.url("/a"))"), "\(line("a"))")
+        #expect(line("keyed").contains("redirect loop: \(server.url("/keyed-a")) → \(server.url("/keyed-b")) → \(server.url("/keyed-a"))"),
+                "\(line("keyed"))")
+        let paths = server.requests.map(\.path)
+        for path in ["/itself", "/a", "/b", "/keyed-a", "/keyed-b"] {
+            #expect(paths.filter { $0 == path }.count == 1, "\(path): \(paths)")
+        }
+        #expect(folder.files(under: "out/posts").count == 1)
+    }
+
     /// libcurl refuses a header line over 100 KB with its "Out of memory" code: the log says
     /// what the server did, not a problem the host does not have.
     @Test func anOversizedHeaderLineIsNamedAsSuchBesideAHealthyFeed() throws {
