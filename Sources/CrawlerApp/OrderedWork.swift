@@ -1,7 +1,8 @@
 internal import Synchronization
 
 /// Runs jobs on the concurrency pool, at most `limit` at a time, and hands their results back in
-/// the order the jobs were added, each with the context it was added with. The context stays
+/// the order the jobs were added (`next`), or as they finish (`nextFinished`), each with the
+/// context it was added with. The context stays
 /// with the owner (it may hold non-Sendable things, such as the store); only the job crosses threads.
 struct OrderedWork<Context, Output: Sendable> {
     let limit: Int
@@ -91,6 +92,52 @@ struct OrderedWork<Context, Output: Sendable> {
             let first = await group.next() ?? true
             group.cancelAll()
             return first
+        }
+    }
+
+    /// True when `nextFinished()` would return at once: some entry's job has finished (or had none).
+    var anyIsFinished: Bool { queue.contains { Self.isFinished($0.slot) } }
+
+    private static func isFinished(_ slot: Slot) -> Bool {
+        switch slot {
+        case .ready: return true
+        case .running(_, let finished): return finished.isSet
+        }
+    }
+
+    /// Waits at most `limit` for any entry's job; true once one has finished (or nothing waits).
+    func anyFinishes(within limit: Duration) async -> Bool {
+        let running = queue.compactMap { entry -> Finished? in
+            if case .running(_, let finished) = entry.slot { return finished }
+            return nil
+        }
+        guard running.count == queue.count, !running.contains(where: \.isSet), !running.isEmpty else { return true }
+        return await withTaskGroup(of: Bool.self) { group in
+            for finished in running {
+                group.addTask {
+                    await finished.wait()
+                    return true
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return false
+            }
+            let first = await group.next() ?? true
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// The oldest entry whose job has finished, out of turn: a long job holds back no entry added
+    /// after it (round 55: every healthy feed's reading waited behind one feed that took seconds
+    /// to read, and with the window full the daemon's loop waited too). Nil when none has finished.
+    mutating func nextFinished() async -> (context: Context, output: Output)? {
+        guard let index = queue.firstIndex(where: { Self.isFinished($0.slot) }) else { return nil }
+        let (context, slot) = queue.remove(at: index)
+        switch slot {
+        case .ready(let output): return (context, output)
+        case .running(let job, _): return (context, await job.value)
         }
     }
 

@@ -226,7 +226,7 @@ public final class PipelineFlow {
         heartbeat()
         if case .result(let result) = event { await accept(result) }
         // Finished feeds go on to the batch at once, so a slow feed in the window holds nothing up.
-        while reading.isFull || reading.oldestIsFinished { await takeOne() }
+        while reading.isFull || reading.anyIsFinished { await takeOne() }
         while pages.oldestIsFinished { await takePage() }
         while writer.hasFinished { deliver(await writer.finishOldest()) }
         await giveUpOverdue()
@@ -298,12 +298,12 @@ public final class PipelineFlow {
     }
 
     // Bodies are parsed and converted on the pool, two or more at once, while this task decides
-    // and batches, and the writer's threads store the batches before; results come back in the
-    // order they arrived.
+    // and batches, and the writer's threads store the batches before; results are taken as they
+    // finish, so a feed slow to read holds back no other.
     private func takeOne() async {
         // A parse is bounded by its time limit, not by the watchdog's patience.
-        while !(await reading.oldestFinishes(within: .milliseconds(100))) { heartbeat() }
-        guard let ((processor, decided), output) = await reading.next() else { return }
+        while !(await reading.anyFinishes(within: .milliseconds(100))) { heartbeat() }
+        guard let ((processor, decided), output) = await reading.nextFinished() else { return }
         let name = processor.feed.name
         // Shut down mid-parse: like a transfer cut by shutdown, the feed is neither stored nor reported.
         if output?.cut == .shutdown {

@@ -75,6 +75,48 @@ import Testing
         #expect(slowest < 5.0, "fetched to stored took up to \(slowest) s")
     }
 
+    /// Round 55: readings were taken in the order their feeds came back, so every healthy feed's
+    /// reading, done in milliseconds, waited behind one feed that took seconds to read (a large
+    /// feed of dense markup): not stored, not reported, not polled again (healthy polls 8–9 s
+    /// apart at an interval of 2 s); with the window of readings full, the daemon's loop waited
+    /// too. Now a reading is taken as it finishes.
+    @Test func healthyFeedsKeepTheirIntervalWhileAnotherIsSlowToRead() throws {
+        let farm = FeedFarm(feeds: 10, itemsPerFeed: 2)
+        let healthy = try farm.server()
+        let items = (0..<700).map { number in
+            "<item><title>Dense \(number)</title><link>https://example.org/dense/\(number)</link><guid>d\(number)</guid>"
+                + "<description><![CDATA[<p>\(String(repeating: "<b>w</b><i>x</i> ", count: 1_700))</p>]]></description></item>"
+        }
+        let dense = Array(GoldenDocument.rssFeed(items: items).utf8)
+        let heavy = try LoopbackHTTPServer { _ in ServedResponse(status: 200, headers: [], body: dense) }
+        defer { heavy.stop() }
+        var lines = ["store: ./store", "interval: 2s", "concurrency: 16", "per_host_concurrency: 16", "host_gap: 0s",
+                     "max_body_size: 64MB", "feeds:", "  - url: \(heavy.url("/dense.xml"))", "    name: dense", "    interval: 1h"]
+        for number in 0..<farm.feeds {
+            lines += ["  - url: \(healthy.url("/feed/\(number).xml"))", "    name: feed-\(number)"]
+        }
+        try folder.write(lines.joined(separator: "\n") + "\n", to: "feeds.yaml")
+
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        #expect(daemon.waitFor(where: { $0["event"] == "startup" }).count == 1)
+        // The dense feed is being read (seconds of work) from about when its body was served.
+        for _ in 0..<100 where heavy.requests.isEmpty { usleep(100_000) }
+        let served = try #require(heavy.requests.first?.receivedAt)
+        usleep(12_000_000)
+        let windowEnd = Date().timeIntervalSince1970
+        let readingDone = daemon.logLines.contains { $0["event"] == "fetch" && $0["feed"] == "dense" }
+        #expect(daemon.terminate().status == 0)
+
+        var longest = 0.0
+        for requests in Dictionary(grouping: healthy.requests, by: \.path).values {
+            let times = [served + 1] + requests.map(\.receivedAt).filter { $0 > served + 1 && $0 < windowEnd }.sorted() + [windowEnd]
+            longest = max(longest, zip(times.dropFirst(), times).map { $0 - $1 }.max() ?? 0)
+        }
+        let reading = readingDone ? "was read within the window" : "still being read"
+        #expect(longest < 4.5, "a healthy feed waited \(longest) s between polls at an interval of 2 s (the dense feed \(reading))")
+    }
+
     /// feeds.yaml: a healthy feed, and `stalledFeeds` feeds of a server allowed one transfer at a
     /// time, named `stall-N`.
     private func writeOneSlotHost(healthy: LoopbackHTTPServer, stalled: LoopbackHTTPServer, stalledFeeds: Int,
