@@ -72,6 +72,7 @@ struct RequestSettingsParser {
             throw parser.error(at: node, key: key, "must be a mapping of header names to values, e.g. {X-Api-Key: abc}")
         }
         var fields: [HeaderField] = []
+        var seen: [String: String] = [:]  // by lower-cased name, the name as first written
         for (name, value) in mapping {
             guard let name = name.scalar?.string, Self.isToken(name) else {
                 // Not shown: `Authorization: Bearer …` written as a name holds the token.
@@ -87,10 +88,11 @@ struct RequestSettingsParser {
             }
             try checkLength(text, at: value, key: "\(key).\(name)")
             // Header names know no case: `X-Key` and `x-key` were both sent.
-            if let first = fields.first(where: { $0.name.lowercased() == name.lowercased() }) {
-                throw parser.error(at: value, key: "\(key).\(name)", "is the header \(first.name) again (header names "
+            if let first = seen[name.lowercased()] {
+                throw parser.error(at: value, key: "\(key).\(name)", "is the header \(first) again (header names "
                                    + "know no case); give it once")
             }
+            seen[name.lowercased()] = name
             fields.append(HeaderField(name: name, value: text))
         }
         return fields

@@ -56,4 +56,26 @@ import Testing
         let typo = error("feeds:\n  - url: https://a.example/\n    basic_auth: {username: u, pasword: p}\n")
         #expect(typo?.message.contains("did you mean 'password'") == true)
     }
+
+    /// Round 55: each header name was compared with every one before it (header names know no
+    /// case), so a long `headers:` list took quadratic time at every `check`, start and reload.
+    /// Four times the list, about four times the time; a repeated name is still named.
+    @Test func aLongHeadersListIsCheckedInLinearTime() throws {
+        func seconds(_ count: Int) throws -> Double {
+            let yaml = "headers:\n" + (0..<count).map { "  X-H\($0): v\($0)\n" }.joined()
+                + "feeds:\n  - url: https://example.org/feed\n"
+            var best = Double.infinity
+            for _ in 0..<3 {
+                let start = ContinuousClock.now
+                #expect(try parser.parse(yaml).feeds.first?.request.headers.count == count)
+                let elapsed = ContinuousClock.now - start
+                best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            }
+            return best
+        }
+        let small = try seconds(2_000), large = try seconds(8_000)
+        #expect(large / max(small, 0.002) < 8, "2,000 headers: \(small) s, 8,000: \(large) s")
+        #expect(error("headers:\n  X-Key: a\n  x-key: b\nfeeds:\n  - url: https://example.org/feed\n")?.description
+                    .contains("is the header X-Key again") == true)
+    }
 }
