@@ -60,7 +60,14 @@ extension DocumentStore {
     public func forget(_ selection: ForgetSelection, at time: Timestamp, dryRun: Bool = false) throws(StoreError) -> ForgetReport {
         var report = ForgetReport()
         guard !selection.isEmpty else { return report }
-        var chosen = try indexedDocuments()
+        // Chosen by feed alone, the feed's documents are looked up by feed, not found among every
+        // document of the store (round 55: `forget --feed` grew with the store, not the feed).
+        var chosen = if selection.targets.isEmpty, let feed = selection.feed {
+            try index.documents(where: "short IN (SELECT short FROM provenance WHERE feed = '"
+                                + feed.replacingOccurrences(of: "'", with: "''") + "')")
+        } else {
+            try indexedDocuments()
+        }
         if !selection.targets.isEmpty {
             let resolved = resolve(selection.targets, among: chosen)
             report.unmatched = resolved.unmatched

@@ -111,6 +111,9 @@ import Testing
         try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")
         #expect(try crawler(["once"]).status == 0)
         #expect(documents.count == 8)
+        // A name is a name, whatever it holds: it chooses no other feed's documents.
+        let quoted = try crawler(["store", "forget", "--feed", "news' OR feed != '"])
+        #expect(documents.count == 8, "\(quoted.stdout)\(quoted.stderr)")
         // Feed 0's items are dated 1-4 Feb 2022, feed 1's 2-5 Feb.
         let dry = try crawler(["store", "forget", "--feed", "news", "--before", "2022-02-03", "--dry-run"])
         #expect(dry.status == 0, "\(dry.stderr)")
