@@ -80,19 +80,7 @@ struct OrderedWork<Context, Output: Sendable> {
     /// Waits at most `limit` for the oldest entry's job; true once it has finished (or nothing waits).
     func oldestFinishes(within limit: Duration) async -> Bool {
         guard case .running(_, let finished)? = queue.first?.slot, !finished.isSet else { return true }
-        return await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                await finished.wait()
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(for: limit)
-                return false
-            }
-            let first = await group.next() ?? true
-            group.cancelAll()
-            return first
-        }
+        return await Self.anyOf([finished], within: limit)
     }
 
     /// True when `nextFinished()` would return at once: some entry's job has finished (or had none).
@@ -112,8 +100,13 @@ struct OrderedWork<Context, Output: Sendable> {
             return nil
         }
         guard running.count == queue.count, !running.contains(where: \.isSet), !running.isEmpty else { return true }
-        return await withTaskGroup(of: Bool.self) { group in
-            for finished in running {
+        return await Self.anyOf(running, within: limit)
+    }
+
+    /// True once any of `jobs` has finished, false when `limit` passes first.
+    private static func anyOf(_ jobs: [Finished], within limit: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            for finished in jobs {
                 group.addTask {
                     await finished.wait()
                     return true

@@ -274,16 +274,21 @@ import Testing
         ])
     }
 
-    /// Round 54: the category feed read the blog's correction first, in a pass of its own, and
-    /// stored it as a post of its own; the blog's correction then replaced the blog's post with the
-    /// same text: two identical posts (under `crawl run`, whichever feed is polled first). A text
-    /// a feed carries of another feed's post waits until that feed has answered.
-    @Test func aCorrectionTheCategoryFeedReadsFirstStaysOnePost() throws {
+    /// A blog, its category feed carrying its items, and a healthy feed, crawled once.
+    private func crawlBlogAndItsCategory() throws {
         serve("blog", firstBody: "first story")
         serveCategory(firstBody: "first story")
         serve("healthy", firstBody: "healthy story")
         try folder.write(feeds.config(["blog", "category", "healthy"]), to: "feeds.yaml")
         #expect(try crawler(["once"]).status == 0)
+    }
+
+    /// Round 54: the category feed read the blog's correction first, in a pass of its own, and
+    /// stored it as a post of its own; the blog's correction then replaced the blog's post with the
+    /// same text: two identical posts (under `crawler run`, whichever feed is polled first). A text
+    /// a feed carries of another feed's post waits until that feed has answered.
+    @Test func aCorrectionTheCategoryFeedReadsFirstStaysOnePost() throws {
+        try crawlBlogAndItsCategory()
         serve("blog", firstBody: "corrected story")
         serveCategory(firstBody: "corrected story")
         let early = try crawler(["once", "--feed", "category"])
@@ -298,11 +303,7 @@ import Testing
     /// The category feed's own edit (its blog never brings it) is a post of its own once the blog
     /// has answered without it; the blog's post keeps its text.
     @Test func anEditOnlyTheCategoryFeedCarriesIsItsOwnPostOnceTheBlogAnswered() throws {
-        serve("blog", firstBody: "first story")
-        serveCategory(firstBody: "first story")
-        serve("healthy", firstBody: "healthy story")
-        try folder.write(feeds.config(["blog", "category", "healthy"]), to: "feeds.yaml")
-        #expect(try crawler(["once"]).status == 0)
+        try crawlBlogAndItsCategory()
         serveCategory(firstBody: "the category's own edit")
         let early = try crawler(["once", "--feed", "category"])
         #expect(early.status == 0, "\(early.stderr)")
