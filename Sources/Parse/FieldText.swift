@@ -41,7 +41,7 @@ enum FieldText {
                 index += 1
                 continue
             }
-            let name = String(decoding: bytes[nameStart..<nameEnd].map { $0 | ($0 >= 0x41 && $0 <= 0x5A ? 0x20 : 0) }, as: UTF8.self)
+            let name = String(decoding: bytes[nameStart..<nameEnd].map(Self.lowered), as: UTF8.self)
             let markup = Self.titleFormatting.contains(name) || HTMLText.blocks.contains(name)
             let closed = isEnd || name == "br" || (markup && closings.contains(name))
             if closed && markup || isEnd && fromElements && keptAsText.contains(name), let close = closes.first(from: index) {
@@ -62,6 +62,11 @@ enum FieldText {
     /// An ASCII letter or digit: what a tag's name is made of here.
     private static func isNameByte(_ byte: UInt8) -> Bool {
         (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+    }
+
+    /// An ASCII capital as its small letter; any other byte as it is.
+    private static func lowered(_ byte: UInt8) -> UInt8 {
+        (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
     }
 
     /// Whether what follows a name at `index` ends a tag's name: `>`, `/` or white space (any
@@ -91,7 +96,7 @@ enum FieldText {
                 var name = ""
                 for byte in bytes[(index + 2)...].prefix(Self.longestName) {
                     guard FieldText.isNameByte(byte) else { break }
-                    name.unicodeScalars.append(Unicode.Scalar(byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0)))
+                    name.unicodeScalars.append(Unicode.Scalar(FieldText.lowered(byte)))
                     prefixes.insert(name)
                 }
             }
