@@ -32,15 +32,16 @@ struct ReaderVersions {
 
     /// Of `documents` (none of them stored), those that stand for another feed's post.
     func readings(among documents: [Document], now: Timestamp) throws(StoreError) -> [Reading] {
-        var reading: [String: Bool] = [:]
+        // By feed, whether it reads any other feed's post: one look a feed, not one a document.
+        var readsOthers: [String: Bool] = [:]
         var found: [Reading] = []
         for document in documents {
-            if reading[document.feed] == nil {
+            if readsOthers[document.feed] == nil {
                 var any = false
                 try anyRead.run([.text(document.feed)]) { _ in any = true }
-                reading[document.feed] = any
+                readsOthers[document.feed] = any
             }
-            guard reading[document.feed] == true, let short = try post(for: document) else { continue }
+            guard readsOthers[document.feed] == true, let short = try post(for: document) else { continue }
             var feeds: [String] = []
             try owners.run([.text(short), .text(document.feed)]) { row in if let feed = row.text(0) { feeds.append(feed) } }
             guard !feeds.isEmpty else { continue }
