@@ -13,4 +13,6 @@ public struct DocumentFields: Sendable {
     public var link: String?
     public var feedName: String
     public var channelTitle: String
+    /// The body was too costly to parse as HTML and holds its text alone (no links, no images).
+    public var bodyReducedToText = false
 }

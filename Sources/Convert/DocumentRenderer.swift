@@ -27,6 +27,18 @@ public struct DocumentRenderer: Sendable {
     /// copies; the hash stays the same for them too.
     public func render(_ item: Item, firstSeen: Timestamp, rewrites: BodyRewrites? = nil,
                        article: ArticleBody? = nil, images: [String: String] = [:]) -> Document {
+        rendering(item, firstSeen: firstSeen, rewrites: rewrites, article: article, images: images).document
+    }
+
+    /// `render`'s document, with what its caller may want to say of it in the log.
+    public struct Rendering: Sendable {
+        public var document: Document
+        /// The body was too costly to parse as HTML: the post holds its text alone.
+        public var bodyReducedToText: Bool
+    }
+
+    public func rendering(_ item: Item, firstSeen: Timestamp, rewrites: BodyRewrites? = nil,
+                          article: ArticleBody? = nil, images: [String: String] = [:]) -> Rendering {
         var fields = self.fields(for: item, firstSeen: firstSeen, rewrites: rewrites, article: article)
         if !images.isEmpty {
             fields.body = ImageReferences.rewrite(fields.body, map: images)
@@ -47,27 +59,28 @@ public struct DocumentRenderer: Sendable {
                                 contentHash: hash, date: fields.date, text: format.text(for: fields))
         document.revisions = feed.revisions
         document.source = SourceValues(item: item, channelTitle: channelTitle, firstSeen: firstSeen)
-        return document
+        return Rendering(document: document, bodyReducedToText: fields.bodyReducedToText)
     }
 
     /// The values SPEC.md decides for an item, before any dialect formats them.
     public func fields(for item: Item, firstSeen: Timestamp, rewrites: BodyRewrites? = nil,
                        article: ArticleBody? = nil) -> DocumentFields {
-        DocumentFields(
+        let body = body(for: item, rewrites: rewrites, article: article)
+        return DocumentFields(
             title: TitleText.normalise(item.title), categories: categories(for: item), author: author(for: item),
-            image: image(for: item), date: item.published ?? item.updated ?? firstSeen,
-            body: body(for: item, rewrites: rewrites, article: article),
+            image: image(for: item), date: item.published ?? item.updated ?? firstSeen, body: body.html,
             link: item.link.flatMap { Self.isWebLink($0) ? Self.attributeSafe($0) : nil }, feedName: feed.name,
-            channelTitle: channelTitle)
+            channelTitle: channelTitle, bodyReducedToText: body.reducedToText)
     }
 
     /// SPEC.md's body rewrites; with `sanitize` on (the default), what the allowlist removes too.
-    func body(for item: Item, rewrites: BodyRewrites? = nil, article: ArticleBody? = nil) -> String {
+    func body(for item: Item, rewrites: BodyRewrites? = nil,
+              article: ArticleBody? = nil) -> (html: String, reducedToText: Bool) {
         var html = normalisedNewlines(article?.html ?? item.contentHTML)
         if let rewrites, !rewrites.isEmpty { html = rewrites.apply(html) }
         let rewritten = BodyRewriter(base: article?.url ?? item.baseURL, escapesUnclosedTag: feed.sanitize)
             .rewrite(html)
-        return feed.sanitize ? HTMLSanitizer().sanitize(rewritten) : rewritten
+        return feed.sanitize ? HTMLSanitizer().sanitized(rewritten) : (rewritten, false)
     }
 
     func categories(for item: Item) -> [String] {

@@ -96,7 +96,9 @@ struct FeedReader: Sendable {
                 reading.dropped.append(DroppedItem(item: item, reason: drop.reason))
                 continue
             }
-            reading.documents.append(renderer.render(item, firstSeen: now, rewrites: rules?.rewrites))
+            let rendered = renderer.rendering(item, firstSeen: now, rewrites: rules?.rewrites)
+            if rendered.bodyReducedToText { reading.notes.noteReducedToText(item) }
+            reading.documents.append(rendered.document)
             reading.source?.items.append(item)
         }
         reading.identityFallback = IdentityFallback.apply(to: &reading.documents)

@@ -15,6 +15,10 @@ public struct ParseNotes: Sendable, Hashable {
     public var unreadableDates = 0
     /// Items with nothing to show (`BlankItem`), left out by the crawl (not by the parse).
     public var blankItems = 0
+    /// Bodies too costly to parse as HTML, stored as their text alone (by the crawl, as
+    /// `blankItems`), and the first such item's title (else its link or identity).
+    public var bodiesReducedToText = 0
+    public var reducedItem: String?
 
     public init() {}
 

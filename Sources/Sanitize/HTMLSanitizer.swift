@@ -14,7 +14,14 @@ public struct HTMLSanitizer: Sendable {
     public init() {}
 
     public func sanitize(_ html: String) -> String {
-        Self.closingNoCDATA(cleaned(html))
+        sanitized(html).html
+    }
+
+    /// The clean body, and whether it was reduced to its text (too costly to parse as HTML): the
+    /// crawl says so in its log, since the post lost its links and images.
+    public func sanitized(_ html: String) -> (html: String, reducedToText: Bool) {
+        let (clean, reduced) = cleaned(html)
+        return (Self.closingNoCDATA(clean), reduced)
     }
 
     /// Site generators' own feeds (jekyll-feed, hexo-generator-feed) put each post's content in a
@@ -42,12 +49,12 @@ public struct HTMLSanitizer: Sendable {
         }
     }
 
-    private func cleaned(_ html: String) -> String {
+    private func cleaned(_ html: String) -> (String, reducedToText: Bool) {
         // Without `<` or `&` there is no markup and nothing a parser would decode.
-        guard html.containsUTF8(UInt8(ascii: "<")) || html.containsUTF8(UInt8(ascii: "&")) else { return html }
+        guard html.containsUTF8(UInt8(ascii: "<")) || html.containsUTF8(UInt8(ascii: "&")) else { return (html, false) }
         let source = Array(html.utf8)
         // Too costly for gumbo to parse: the text alone, which needs no tree.
-        if ParseCost.isExcessive(source) { return Self.textOnly(html) }
+        if ParseCost.isExcessive(source) { return (Self.textOnly(html), true) }
         let mayKeepBytes = !Self.mentionsMarker(source) && !Self.hasPageTag(source) && !TagSource.mustRebuild(source)
             && !Self.mayHoldAtRule(source)
         // The check parses the body with its text runs shortened (the same elements, attributes and
@@ -56,13 +63,16 @@ public struct HTMLSanitizer: Sendable {
             switch GumboTree.with(TextRuns.shortened(source) + Self.endMarker, {
                 SafetyCheck.isClean($0, endMarker: Self.endMarker)
             }) {
-            case true?: return html
-            case nil: return Self.textOnly(html)
+            case true?: return (html, false)
+            case nil: return (Self.textOnly(html), true)
             case false?: break
             }
         }
         // No tree (one too big to build): keep the text, not the markup.
-        return GumboTree.with(source + Self.endMarker) { CleanHTMLWriter().html(of: $0) } ?? Self.textOnly(html)
+        guard let rebuilt = GumboTree.with(source + Self.endMarker, { CleanHTMLWriter().html(of: $0) }) else {
+            return (Self.textOnly(html), true)
+        }
+        return (rebuilt, false)
     }
 
     private static func textOnly(_ html: String) -> String {

@@ -46,7 +46,7 @@ import Testing
         let feed = FeedConfig(name: "demo", url: "https://example.org/feed", sanitize: sanitize)
         var item = Item(title: "t", link: link, contentHTML: html)
         item.baseURL = link
-        return DocumentRenderer(feed: feed, channelTitle: "demo").body(for: item)
+        return DocumentRenderer(feed: feed, channelTitle: "demo").body(for: item).html
     }
 
     @Test func sanitizeOnRemovesWhatTheAllowlistRefusesAfterTheByteRewrites() {
