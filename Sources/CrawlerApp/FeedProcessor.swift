@@ -336,6 +336,8 @@ final class FeedProcessor {
 public enum HTTPStatusText {
     public static func reason(_ status: Int) -> String {
         switch status {
+        case 204: return "No Content"
+        case 205: return "Reset Content"
         case 300: return "Multiple Choices"
         case 301: return "Moved Permanently"
         case 302: return "Found"

@@ -71,6 +71,12 @@ struct FetchDecision {
             state.validators.etag = response.cache.etag ?? state.validators.etag
             state.validators.lastModified = response.cache.lastModified ?? state.validators.lastModified
             action = .unchanged("304 Not Modified")
+        case 204, 205:
+            // Said "empty document": the server answered, on purpose, with nothing to read.
+            action = .failed("HTTP \(response.status) \(HTTPStatusText.reason(response.status)): the server sent no feed")
+        case 206:
+            // We never ask for a range: this is a part of the feed a cache kept, not the feed.
+            action = .failed("HTTP 206 Partial Content to a request that asked for no range (a broken cache or server)")
         case 200..<300:
             if !conditional { state.lastUnconditional = now }
             // The body itself compared with the last one stored: a server that sends no validators,

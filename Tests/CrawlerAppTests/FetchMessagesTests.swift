@@ -72,6 +72,48 @@ import Testing
         #expect(folder.documents().values.contains { $0.contains("h") })
     }
 
+    /// A 206 answers a range nobody asked for (a broken cache serving part of the feed): its part
+    /// was read as the feed, its whole items stored and the document "recovered". A 204 or 205 holds
+    /// no feed at all, and said "no XML element found". Each is now a failure that says what came.
+    @Test func aPartialOrEmptySuccessIsAFailureThatSaysSo() throws {
+        let whole = AlertTests.rss(["first", "second", "third"])
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/partial":
+                // The part a cache kept: the feed from its second item on.
+                let bytes = Array(whole.utf8), start = Array(whole.utf8).count - Array(whole.split(separator: "<item>", maxSplits: 2)[2].utf8).count - 6
+                return ServedResponse(status: 206, headers: [("Content-Type", "application/rss+xml"),
+                                                             ("Content-Range", "bytes \(start)-\(bytes.count - 1)/\(bytes.count)")],
+                                      body: Array(bytes[start...]))
+            case "/empty": return ServedResponse(status: 204, body: [])
+            case "/reset": return ServedResponse(status: 205, body: [])
+            default: return ServedResponse(text: AlertTests.rss(["h"]))
+            }
+        }
+        try folder.write("""
+            store: ./store
+            feeds:
+              - url: \(server.url("/partial"))
+                name: partial
+              - url: \(server.url("/empty"))
+                name: empty
+              - url: \(server.url("/reset"))
+                name: reset
+              - url: \(server.url("/healthy"))
+                name: healthy
+            """, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 1, "\(run.stderr)")
+        func failure(_ feed: String) -> String {
+            run.stdout.split(separator: "\n").first { $0.hasPrefix("FAIL  \(feed) ") }.map(String.init) ?? ""
+        }
+        #expect(failure("partial").contains("HTTP 206 Partial Content to a request that asked for no range"), "\(run.stdout)")
+        #expect(failure("empty").contains("HTTP 204 No Content: the server sent no feed"), "\(run.stdout)")
+        #expect(failure("reset").contains("HTTP 205 Reset Content: the server sent no feed"), "\(run.stdout)")
+        let documents = folder.documents().values
+        #expect(documents.count == 1 && documents.allSatisfy { $0.contains("title: 'h'") }, "\(documents)")
+    }
+
     /// Round 48: a redirect to file: failed with libcurl's "Protocol "file" not supported or
     /// disabled in libcurl", which read as a broken install. It says the redirect is refused.
     @Test func aRedirectToAFileURLIsSaidToBeRefused() throws {
