@@ -57,8 +57,10 @@ struct AtomAdapter {
         item.title = ItemFallbacks.title(element, core: atom, plain: AtomText.plain)
         let links = element.all("link", in: atom)
         let base = element.base ?? feedURL
-        item.link = links.first(where: ItemFallbacks.isAlternate)?.attribute("href").flatMap(FieldText.nonEmpty)
-            .map { URLResolver.resolve($0, against: base) }
+        // Against the link's own xml:base (in effect at it), which XML Base applies to its attributes.
+        item.link = ItemFallbacks.pageLink(links).flatMap { link in
+            link.attribute("href").flatMap(FieldText.nonEmpty).map { URLResolver.resolve($0, against: link.base ?? base) }
+        }
         // An entry without an author of its own takes its `<source>`'s (a planet's entries name their
         // blog's author there), and only then the feed's (RFC 4287 4.2.1).
         item.author = element.first("author", in: atom).flatMap(name(of:))

@@ -213,12 +213,14 @@ public enum DateParser {
     private static let monthKeys: [UInt32] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
         .map { name in name.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
 
-    /// Zones feeds name instead of giving an offset. Ambiguous ones (IST: India, Ireland or
-    /// Israel) are left out, so such a date is nil rather than hours wrong.
+    /// Zones feeds name instead of giving an offset. Ambiguous ones are left out, so such a date
+    /// is nil rather than hours wrong, but for IST: India's (Ireland's and Israel's feeds give
+    /// offsets), whose news sites write it; taken as nil, their first crawl dated years of
+    /// articles the day they were fetched.
     private static let namedZones: [String: Int] = [
         "Z": 0, "UT": 0, "UTC": 0, "GMT": 0, "WET": 0, "BST": 60, "CET": 60, "WEST": 60, "MET": 60,
         "CEST": 120, "MEST": 120, "EET": 120, "EEST": 180, "MSK": 180, "HKT": 480, "SGT": 480, "AWST": 480,
-        "JST": 540, "KST": 540, "ACST": 570, "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780,
+        "IST": 330, "JST": 540, "KST": 540, "ACST": 570, "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780,
         "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480,
         "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600,
     ]

@@ -20,11 +20,30 @@ enum ItemFallbacks {
         element.hasElementChildren ? FieldText.title(element.innerMarkup, fromElements: true) : FieldText.title(element.text)
     }
 
-    /// RSS `<author>` (an address, or a name in child elements), else `dc:creator`, else `itunes:author`.
+    /// RSS `<author>` (an address, or a name in child elements), else `dc:creator`, else `itunes:author`;
+    /// but a name in either of those before an `<author>` that is a bare address (a byline
+    /// of `host@example.com` where the podcast names its host).
     static func author(_ element: XMLElementValue, core: [String]) -> String? {
-        personName(element.first("author", in: core))
-            ?? personName(element.first("creator", in: Namespaces.dublinCore))
-            ?? personName(element.first("author", in: Namespaces.itunes))
+        let named = [element.first("creator", in: Namespaces.dublinCore), element.first("author", in: Namespaces.itunes)]
+            .lazy.compactMap(personName)
+        guard let author = personName(element.first("author", in: core)) else { return named.first }
+        guard isBareAddress(author) else { return author }
+        return named.first { !isBareAddress($0) } ?? author
+    }
+
+    /// `jane@example.com`: an address with no name beside it.
+    static func isBareAddress(_ text: String) -> Bool {
+        text.contains("@") && !text.contains(where: { $0 == " " || $0 == "\t" })
+    }
+
+    /// An entry's page: its first alternate link of an HTML type (or of none), else its first
+    /// alternate of any type (an entry may offer its JSON or ActivityPub object beside the page).
+    static func pageLink(_ links: [XMLElementValue]) -> XMLElementValue? {
+        let alternates = links.filter { isAlternate($0) && $0.attribute("href").flatMap(FieldText.nonEmpty) != nil }
+        return alternates.first { link in
+            guard let type = link.attribute("type")?.trimmingASCIISpaces().lowercased(), !type.isEmpty else { return true }
+            return type.hasPrefix("text/html") || type.hasPrefix("application/xhtml+xml")
+        } ?? alternates.first
     }
 
     /// A person element's name: its `name` child when it has children (`<author><name>Jane</name>

@@ -121,6 +121,6 @@ struct RSSAdapter {
     }
 
     private func alternateAtomLink(_ element: XMLElementValue) -> String? {
-        element.all("link", in: Namespaces.atom10).first(where: ItemFallbacks.isAlternate)?.attribute("href")
+        ItemFallbacks.pageLink(element.all("link", in: Namespaces.atom10))?.attribute("href")
     }
 }

@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test(arguments: ["", "yesterday", "32 Feb 2022 10:00:00 GMT", "2022-13-01", "Wed, 16 Foo 2022 10:00 GMT",
-                      "2022-02-16T25:00:00Z", "16 Feb 2022 10:00:00 XYZ", "16 Feb 2022 10:00:00 IST",
+                      "2022-02-16T25:00:00Z", "16 Feb 2022 10:00:00 XYZ",
                       "29 Feb 2022 10:00:00 GMT", "16 Feb 202 10:00 GMT", "Feb 16 2022 13:00 PM", "2022-02-16T10:00:00+25:00",
                       "16/02/2022", "1645055443", "16 Feb 2022 10:00:00 +08:00:99",
                       // Before the year 1000: placeholders and typing mistakes, read by site generators as recent.
