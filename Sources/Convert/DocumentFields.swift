@@ -13,6 +13,8 @@ public struct DocumentFields: Sendable {
     public var link: String?
     public var feedName: String
     public var channelTitle: String
+    /// The item's enclosures a site can link to (a podcast's audio): http(s) URLs only.
+    public var enclosures: [Enclosure] = []
     /// The body was too costly to parse as HTML and holds its text alone (no links, no images).
     public var bodyReducedToText = false
 }

@@ -70,7 +70,7 @@ public struct DocumentRenderer: Sendable {
             title: TitleText.normalise(item.title), categories: categories(for: item), author: author(for: item),
             image: image(for: item), date: item.published ?? item.updated ?? firstSeen, body: body.html,
             link: item.link.flatMap { Self.isWebLink($0) ? Self.attributeSafe($0) : nil }, feedName: feed.name,
-            channelTitle: channelTitle, bodyReducedToText: body.reducedToText)
+            channelTitle: channelTitle, enclosures: PublishedEnclosures.of(item), bodyReducedToText: body.reducedToText)
     }
 
     /// SPEC.md's body rewrites; with `sanitize` on (the default), what the allowlist removes too.

@@ -14,6 +14,8 @@ enum HexoFormat {
         text.append("author: ", YAMLScalar.plainOrQuoted(BraceEscaper.escape(fields.author)), "\n")
         text.append("comments: false\ndate: ", HTTPDate.format(fields.date), "\n")
         if let image { text.append("thumbnail: ", image, "\n") }
+        // Not in SPEC.md (whose items have none): written only for an item with enclosures.
+        if !fields.enclosures.isEmpty { text.append(PublishedEnclosures.yamlBlock(fields.enclosures)) }
         text.append("---\n\n<div>   \n")
         text.appendMarkdownBody(fields.body)
         text.append("  \n</div>\n            ")
@@ -32,6 +34,7 @@ enum HugoFormat {
                      "categories: [" + fields.categories.map(YAMLScalar.singleQuoted).joined(separator: ", ") + "]"]
         if let image = fields.image { lines.append("images: [" + YAMLScalar.singleQuoted(image) + "]") }
         if let link = fields.link { lines.append("source: " + YAMLScalar.singleQuoted(link)) }
+        if !fields.enclosures.isEmpty { lines.append(PublishedEnclosures.yamlLine(fields.enclosures)) }
         lines += ["draft: false", "---", "", BraceEscaper.escape(fields.body)]
         return lines.joined(separator: "\n") + "\n"
     }
@@ -50,6 +53,7 @@ enum JekyllFormat {
                      "categories: [" + fields.categories.map(YAMLScalar.singleQuoted).joined(separator: ", ") + "]"]
         if let image = fields.image { lines.append("image: " + YAMLScalar.singleQuoted(image)) }
         if let link = fields.link { lines.append("source: " + YAMLScalar.singleQuoted(link)) }
+        if !fields.enclosures.isEmpty { lines.append(PublishedEnclosures.yamlLine(fields.enclosures)) }
         lines += ["excerpt: " + YAMLScalar.singleQuoted(excerpt(of: fields.body)), "---", BraceEscaper.escape(fields.body)]
         return lines.joined(separator: "\n") + "\n"
     }

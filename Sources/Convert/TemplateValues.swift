@@ -23,6 +23,13 @@ enum TemplateValues {
             values[name + "_yaml"] = YAMLScalar.singleQuoted(value)
             values[name + "_inert"] = Self.inert(value)
         }
+        values["enclosures"] = fields.enclosures.map { enclosure -> [String: Any] in
+            var entry: [String: Any] = ["url": enclosure.url, "url_yaml": YAMLScalar.singleQuoted(enclosure.url),
+                                        "url_inert": Self.inert(enclosure.url)]
+            if let type = enclosure.type { entry["type"] = type }
+            if let length = enclosure.length { entry["length"] = "\(length)" }
+            return entry
+        }
         add("title", fields.title)
         add("author", fields.author)
         add("image", fields.image)
@@ -52,7 +59,8 @@ enum TemplateValues {
     static let names: Set<String> = {
         let strings = ["title", "author", "image", "link", "date_rfc1123", "date_rfc3339", "feed", "channel", "name"]
         return Set(strings.flatMap { [$0, $0 + "_yaml", $0 + "_inert"] }
-                   + ["categories", "body", "body_inert", "body_inert_yaml", "body_yaml", "."])
+                   + ["categories", "body", "body_inert", "body_inert_yaml", "body_yaml", "."]
+                   + ["enclosures", "url", "url_yaml", "url_inert", "type", "length"])
     }()
 
     /// `html` without its `<style>…</style>` elements (a sanitized stylesheet holds no `<`).
