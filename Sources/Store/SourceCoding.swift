@@ -23,6 +23,13 @@ public enum SourceCoding {
         }
         appendNumber(UInt64(item.categories.count), to: &payload)
         for category in item.categories { append(category, to: &payload) }
+        // Enclosures last: a blob written before them ends after its categories, and has none.
+        appendNumber(UInt64(item.enclosures.count), to: &payload)
+        for enclosure in item.enclosures {
+            append(enclosure.url, to: &payload)
+            append(enclosure.type, to: &payload)
+            append(enclosure.length.map(String.init), to: &payload)
+        }
         return [version] + littleEndian(UInt32(payload.count)) + ZstdContexts.compress(payload, level: level)
     }
 
@@ -52,6 +59,8 @@ public enum SourceCoding {
                         published: fields[4].flatMap(timestamp), updated: fields[5].flatMap(timestamp),
                         categories: categories, contentHTML: fields[6] ?? "", mediaImage: fields[8], baseURL: fields[9])
         item.bodyImage = fields[7]
+        guard let enclosures = reader.enclosures() else { return nil }
+        item.enclosures = enclosures
         return SourceValues(item: item, channelTitle: fields[10] ?? "",
                             firstSeen: fields[11].flatMap(timestamp) ?? Timestamp(secondsSince1970: 0))
     }
@@ -93,6 +102,18 @@ public enum SourceCoding {
                 shift += 7
             }
             return nil
+        }
+
+        /// The enclosures after the categories: none in a blob written before they were kept.
+        mutating func enclosures() -> [Enclosure]? {
+            guard offset < bytes.count else { return [] }
+            guard let count = number() else { return nil }
+            var enclosures: [Enclosure] = []
+            for _ in 0..<count {
+                guard let url = text() ?? nil, let type = text(), let length = text() else { return nil }
+                enclosures.append(Enclosure(url: url, type: type, length: length.flatMap { Int($0) }))
+            }
+            return enclosures
         }
 
         /// The next field: `.some(nil)` for a nil one, nil when the bytes run out.

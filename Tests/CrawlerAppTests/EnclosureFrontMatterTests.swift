@@ -99,6 +99,20 @@ import Testing
                 "\(pages)")
     }
 
+    /// The index keeps an item's enclosures with its other values: a rerender into another
+    /// profile lists them as a crawl would.
+    @Test func aRerenderKeepsThem() throws {
+        _ = try crawl(output: "hexo", store: "./store")
+        let yaml = try #require(folder.read("feeds.yaml"))
+        try folder.write(yaml.replacingOccurrences(of: "output: hexo", with: "output: hugo"), to: "feeds.yaml")
+        let rerender = try CrawlerProcess.run(["store", "rerender"], in: folder.path)
+        #expect(rerender.status == 0, "\(rerender.stderr)")
+        var documents: [String: String] = [:]
+        for file in folder.files(under: "store") where file.hasSuffix(".html") { documents[file] = folder.read("store/" + file) }
+        #expect(documents.count == 3, "\(folder.files(under: "store"))")
+        expectFrontMatter(documents)
+    }
+
     @Test func aHexoDocumentListsThemOnlyWhenTheItemHasThem() throws {
         let documents = try crawl(output: "hexo", store: "./store")
         expectFrontMatter(documents)

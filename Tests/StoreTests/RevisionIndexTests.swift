@@ -14,6 +14,8 @@ import Testing
                         categories: ["金融", "", "a\u{0}b"], contentHTML: String(repeating: "<p>正文 body</p>", count: 200),
                         mediaImage: "https://example.org/i.png", baseURL: nil)
         item.bodyImage = "https://example.org/b.png"
+        item.enclosures = [Enclosure(url: "https://cdn.example/e.mp3", type: "audio/mpeg", length: 12_345),
+                           Enclosure(url: "https://cdn.example/v.mp4")]
         let source = SourceValues(item: item, channelTitle: "Channel", firstSeen: Timestamp(secondsSince1970: 42))
         let encoded = SourceCoding.encode(source)
         #expect(SourceCoding.decode(encoded) == source)
