@@ -54,9 +54,11 @@ public struct DocumentRenderer: Sendable {
         let hash = item.bodyIsDescription
             ? ContentHash.compute(title: fields.title, descriptionHTML: item.contentHTML, media: media())
             : ContentHash.compute(title: fields.title, bodyHTML: item.contentHTML, media: media)
-        var document = Document(feed: feed.name,
-                                itemIdentity: ItemIdentity.of(item, rule: feed.identity, title: fields.title, contentHash: hash),
-                                contentHash: hash, date: fields.date, text: format.text(for: fields))
+        let identity = ItemIdentity.of(item, rule: feed.identity, title: fields.title, contentHash: hash)
+        // Shown, not hashed: the item is the untitled one whatever its post is called.
+        if BlankItem.isInvisible(fields.title) { fields.title = UntitledItem.title(body: fields.body, link: fields.link) }
+        var document = Document(feed: feed.name, itemIdentity: identity, contentHash: hash, date: fields.date,
+                                text: format.text(for: fields))
         document.revisions = feed.revisions
         document.source = SourceValues(item: item, channelTitle: channelTitle, firstSeen: firstSeen)
         return Rendering(document: document, bodyReducedToText: fields.bodyReducedToText)
