@@ -94,6 +94,11 @@ public enum DateParser {
         guard let offset = scanner.rest.isEmpty ? localOffset(chinaTime) : zoneOffset(scanner.rest, chinaTime: chinaTime) else {
             return nil
         }
+        // ISO 8601's end of a day, `T24:00:00`: the next day's midnight.
+        if hour == 24, minute == 0, second == 0 {
+            return Timestamp(year: year, month: month, day: day, offsetSeconds: offset)
+                .map { Timestamp(secondsSince1970: $0.secondsSince1970 + 86_400) }
+        }
         return Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
                          offsetSeconds: offset)
     }

@@ -54,4 +54,12 @@ import Testing
     @Test func indianStandardTimeIsRead() {
         #expect(DateParser.parse("Tue, 10 Jun 2003 09:41:01 IST") == Timestamp(year: 2003, month: 6, day: 10, hour: 4, minute: 11, second: 1))
     }
+
+    /// ISO 8601's end of a day was unreadable, and the post dated the day it was fetched.
+    @Test func theEndOfADayIsTheNextMidnight() {
+        #expect(DateParser.parse("2003-06-10T24:00:00Z") == Timestamp(year: 2003, month: 6, day: 11))
+        #expect(DateParser.parse("2003-12-31T24:00:00+01:00") == Timestamp(year: 2003, month: 12, day: 31, hour: 23))
+        #expect(DateParser.parse("2003-06-10T24:00:01Z") == nil)
+        #expect(DateParser.parse("2003-06-10T24:30:00Z") == nil)
+    }
 }
