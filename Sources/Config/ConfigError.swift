@@ -8,6 +8,9 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Dotted key path, e.g. `feeds[3].interval`; empty for file-level problems.
     public var key: String
     public var message: String
+    /// The name of the feed whose entry is at fault, when it gave one: a reload's message in the
+    /// journal is read after the file has changed, and its line may no longer be that feed's.
+    public var feed: String?
     /// The problems of later feed entries, so that one run names every broken entry.
     public var further: [ConfigError] = []
     /// How many of `further` the description lists; the rest are counted.
@@ -32,6 +35,7 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
 
     private var located: String {
         let place = line > 0 ? "\(file):\(line)" : file
-        return key.isEmpty ? "\(place): \(message)" : "\(place): \(key): \(message)"
+        let named = feed.map { " (feed '\($0)')" } ?? ""
+        return key.isEmpty ? "\(place): \(message)" : "\(place): \(key)\(named): \(message)"
     }
 }

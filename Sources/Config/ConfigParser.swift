@@ -121,7 +121,7 @@ public struct ConfigParser: Sendable {
         for (index, entry) in sequence.enumerated() {
             let feed: FeedConfig, enabled: Bool
             do { (feed, enabled) = try parseFeed(entry, index: index, defaults: defaults, bounds: bounds) } catch {
-                problems.append(error)
+                problems.append(Self.naming(error, entry))
                 continue
             }
             let identity = URLIdentity.key(feed.url)
@@ -141,6 +141,15 @@ public struct ConfigParser: Sendable {
             throw first
         }
         return feeds
+    }
+
+    /// The entry's own `name:` on its problem, unless the name is the problem (or unwritable).
+    private static func naming(_ error: ConfigError, _ entry: Node) -> ConfigError {
+        guard !error.key.hasSuffix(".name"), let name = entry["name"]?.string,
+              FeedNames.problem(with: name, madeFromURL: false) == nil, !name.contains("'") else { return error }
+        var named = error
+        named.feed = name
+        return named
     }
 
     /// `Foo` beside `foo` is refused as `foo` beside `foo` is: `list`, the logs and `--feed` could

@@ -61,7 +61,7 @@ import Testing
                         + "(made from its url's host and path: give the feed a shorter name:)")
         let url = "http://example.org/" + String(repeating: "a", count: 9_000)
         try refused("feeds:\n  - url: SERVER/healthy\n  - url: \(url)\n    name: huge\n",
-                    with: "feeds.yaml:3: feeds[1].url: '\(url.prefix(60))…' is 9019 bytes long; a feed's url may be 8192 at most")
+                    with: "feeds.yaml:3: feeds[1].url (feed 'huge'): '\(url.prefix(60))…' is 9019 bytes long; a feed's url may be 8192 at most")
     }
 
     /// Round 25: a proxy of a scheme libcurl has not (`ftp://`) passed `check`, and every feed then

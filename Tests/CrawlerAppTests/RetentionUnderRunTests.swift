@@ -61,7 +61,7 @@ import Testing
         try folder.write(feeds(server, store: "a", global: "", perFeed: ["keep: 0d"]), to: "feeds.yaml")
         let zero = try crawler(["check"])
         #expect(zero.status == 2)
-        #expect(zero.stderr.contains("feeds.yaml:7: feeds[0].keep: '0d' keeps nothing; give a count above 0 (keep: 500) or an age (keep: 90d)"),
+        #expect(zero.stderr.contains("feeds.yaml:7: feeds[0].keep (feed 'feed-0'): '0d' keeps nothing; give a count above 0 (keep: 500) or an age (keep: 90d)"),
                 "\(zero.stderr)")
     }
 

@@ -706,7 +706,7 @@ import Testing
         try folder.write(feeds.config(["news"], perFeed: ["news": "revisions: sometimes"]), to: "feeds.yaml")
         let run = try once()
         #expect(run.status == 2)
-        #expect(run.stderr.contains("feeds.yaml:5: feeds[0].revisions: 'sometimes' is not one of replace, new, keep-first"))
+        #expect(run.stderr.contains("feeds.yaml:5: feeds[0].revisions (feed 'news'): 'sometimes' is not one of replace, new, keep-first"))
     }
 
     /// A revision whose date moved to another month stays in its file: `verify` must not call it
