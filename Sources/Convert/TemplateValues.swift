@@ -26,7 +26,11 @@ enum TemplateValues {
         values["enclosures"] = fields.enclosures.map { enclosure -> [String: Any] in
             var entry: [String: Any] = ["url": enclosure.url, "url_yaml": YAMLScalar.singleQuoted(enclosure.url),
                                         "url_inert": Self.inert(enclosure.url)]
-            if let type = enclosure.type { entry["type"] = type }
+            if let type = enclosure.type {
+                entry["type"] = type
+                entry["type_yaml"] = YAMLScalar.singleQuoted(type)
+                entry["type_inert"] = Self.inert(type)
+            }
             if let length = enclosure.length { entry["length"] = "\(length)" }
             return entry
         }
@@ -60,7 +64,7 @@ enum TemplateValues {
         let strings = ["title", "author", "image", "link", "date_rfc1123", "date_rfc3339", "feed", "channel", "name"]
         return Set(strings.flatMap { [$0, $0 + "_yaml", $0 + "_inert"] }
                    + ["categories", "body", "body_inert", "body_inert_yaml", "body_yaml", "."]
-                   + ["enclosures", "url", "url_yaml", "url_inert", "type", "length"])
+                   + ["enclosures", "url", "url_yaml", "url_inert", "type", "type_yaml", "type_inert", "length"])
     }()
 
     /// `html` without its `<style>…</style>` elements (a sanitized stylesheet holds no `<`).

@@ -8,7 +8,8 @@ enum UntitledItem {
     static let length = 80
 
     static func title(body: String, link: String?) -> String {
-        let words = HTMLText.html.text(of: body).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        // The first few thousand characters are plenty for the first 80 once white space is folded.
+        let words = HTMLText.html.text(of: body).prefix(4_000).split(whereSeparator: \.isWhitespace).joined(separator: " ")
         if !BlankItem.isInvisible(words) { return cut(words) }
         guard let link else { return "" }
         // Without its scheme: what a reader sees of where the post is.

@@ -38,6 +38,19 @@ import Yams
         }
     }
 
+    /// A podcast's episodes, for a template's `{{#enclosures}}`: each URL and type with its twins.
+    @Test func enclosuresAreAListWithTwins() throws {
+        var fields = hostileFields()
+        fields.enclosures = [Enclosure(url: "https://cdn.example/ep%27s.mp3", type: "audio/mpeg", length: 12_345),
+                             Enclosure(url: "https://cdn.example/v.mp4")]
+        let template = "{{#enclosures}}<audio src=\"{{url}}\" data-t=\"{{type}}\" data-l=\"{{length}}\">\n"
+            + "url: {{{url_yaml}}}\ntype: {{{type_yaml}}}\n{{/enclosures}}"
+        let text = try OutputFormat(.template(template)).text(for: fields)
+        #expect(text == "<audio src=\"https://cdn.example/ep%27s.mp3\" data-t=\"audio/mpeg\" data-l=\"12345\">\n"
+                + "url: 'https://cdn.example/ep%27s.mp3'\ntype: 'audio/mpeg'\n"
+                + "<audio src=\"https://cdn.example/v.mp4\" data-t=\"\" data-l=\"\">\nurl: 'https://cdn.example/v.mp4'\ntype: \n", "\(text)")
+    }
+
     @Test func aMissingLinkOrImageIsAbsentSoItRendersEmptyAndIsFalse() throws {
         let template = "[{{link}}][{{{image_yaml}}}]{{#link}}L{{/link}}{{^image}}no image{{/image}}"
         let format = try OutputFormat(.template(template))
