@@ -72,7 +72,8 @@ struct FullContentWork {
         var outcome: Outcome
 
         enum Outcome: Sendable {
-            case document(Document, ArticleBody)
+            /// `reduced`: the page's body was too costly to parse as HTML and is stored as its text.
+            case document(Document, ArticleBody, reduced: Bool)
             case failed(String)
             /// Its host held it back: the item waits for the next fetch, however old.
             case notAsked(String)
@@ -91,9 +92,10 @@ struct FullContentWork {
         return {
             switch fetcher.read(result) {
             case .article(let article):
-                let document = source.renderer.render(item, firstSeen: source.firstSeen,
-                                                      rewrites: ItemRuleSet(rules).rewrites, article: article)
-                return Page(id: id, index: index, url: result.request.url, outcome: .document(document, article))
+                let rendered = source.renderer.rendering(item, firstSeen: source.firstSeen,
+                                                         rewrites: ItemRuleSet(rules).rewrites, article: article)
+                return Page(id: id, index: index, url: result.request.url,
+                            outcome: .document(rendered.document, article, reduced: rendered.bodyReducedToText))
             case .failed(let reason):
                 return Page(id: id, index: index, url: result.request.url, outcome: .failed(reason))
             case .notAsked(let reason):
@@ -157,7 +159,13 @@ struct FullContentWork {
     private func apply(_ page: Page, to entry: inout Entry, logger: Logger, now: Timestamp) {
         let item = entry.source.items[page.index]
         switch page.outcome {
-        case .document(let document, let article):
+        case .document(let document, let article, let reduced):
+            if reduced {
+                logger.warning("body_reduced_to_text", metadata: [
+                    "feed": "\(entry.processor.feed.name)", "count": "1", "item": "\(item.identity)", "url": "\(page.url)",
+                    "reason": "\(Pipeline.reducedReason)",
+                ])
+            }
             entry.articles[page.index] = article
             entry.prepared.documents[page.index] = document
         case .failed(let reason):

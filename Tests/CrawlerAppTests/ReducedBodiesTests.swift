@@ -43,4 +43,33 @@ import Testing
         #expect(reduced.first?["reason"]?.contains("too costly") == true, "\(run.stderr.suffix(3000))")
         #expect(!lines.contains { $0["event"] == "body_reduced_to_text" && $0["feed"] == "healthy" })
     }
+
+    /// A `full_content` page's article too costly to parse as HTML is said as the feed's body is.
+    @Test func aPagesArticleReducedToTextIsSaid() throws {
+        let words = (0..<60_000).map { "<b>w\($0)</b> " }.joined()
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/costly-page":
+                return ServedResponse(contentType: "text/html", text: "<html><head><title>Costly</title></head><body>"
+                                      + "<article><h1>Costly page</h1><p>Opening words of the article.</p><p>\(words)</p></article></body></html>")
+            case "/pages.xml":
+                return ServedResponse(text: "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>P</title>"
+                                      + "<item><title>Costly</title><link>/costly-page</link>"
+                                      + "<description>Only a summary.</description></item></channel></rss>")
+            default:
+                return ServedResponse(text: "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>H</title>"
+                                      + "<item><title>Healthy item</title><description>Healthy text.</description></item></channel></rss>")
+            }
+        }
+        try folder.write("store: ./store\nallow_private_networks: true\nfeeds:\n  - url: \(server.url("/pages.xml"))\n    name: pages\n"
+                         + "    full_content: true\n  - url: \(server.url("/healthy.xml"))\n    name: healthy\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
+        let posts = folder.files(under: "store/posts").compactMap { folder.read("store/posts/" + $0) }
+        #expect(posts.contains { $0.contains("Healthy text.") })
+        #expect(posts.contains { $0.contains("w59999") && !$0.contains("<b>w1</b>") }, "\(run.stderr.suffix(2000))")
+        let reduced = run.stderr.split(separator: "\n").map { LogLine(String($0)) }.filter { $0["event"] == "body_reduced_to_text" }
+        #expect(reduced.count == 1 && reduced.first?["feed"] == "pages", "\(run.stderr.suffix(3000))")
+        #expect(reduced.first?["url"]?.hasSuffix("/costly-page") == true, "\(run.stderr.suffix(3000))")
+    }
 }
