@@ -1,5 +1,6 @@
 public import Logging
 internal import Foundation
+internal import Dispatch
 internal import Synchronization
 internal import Glibc
 internal import FeedModel
@@ -23,6 +24,18 @@ public struct LogfmtHandler: LogHandler {
         self.sink = sink
         self.format = format
         self.journalPriorities = journalPriorities
+        if sink.isStandardError {
+            StandardError.setDroppedNote { [format, journalPriorities] count in
+                let metadata: Logger.Metadata = [
+                    "count": "\(count)",
+                    "reason": "stderr was not read in time (a stuck log reader): lines were dropped rather than stop the crawl",
+                ]
+                let line = format == .json
+                    ? LogJSON.format(level: .warning, event: "log_dropped", metadata: metadata, time: LogTime.now())
+                    : Self.format(level: .warning, event: "log_dropped", metadata: metadata, time: LogTime.now())
+                return journalPriorities ? "<\(Self.syslogPriority(.warning))>" + line : line
+            }
+        }
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -158,6 +171,8 @@ public final class LineSink: Sendable {
         self.toStandardError = toStandardError
     }
 
+    var isStandardError: Bool { toStandardError }
+
     /// On a terminal, a log line first erases the progress line `crawler once` may have drawn.
     private static let erasesProgress = isatty(STDERR_FILENO) == 1
 
@@ -173,10 +188,64 @@ public final class LineSink: Sendable {
     public var captured: [String] { lines.withLock { $0 } }
 }
 
-/// Writes to stderr, and goes on when it cannot: Foundation's FileHandle traps on a write error,
-/// and with SIGPIPE ignored a closed pipe is one.
+/// Writes to stderr without ever making the crawl wait for it: lines go through one serial queue,
+/// whose thread alone may block. A log reader that stops reading (a stuck journald, a log
+/// shipper gone, `crawler run 2>&1 | filter` with the filter stopped) filled the pipe and froze
+/// the daemon, /healthz still saying it was alive and SIGTERM unheard. Past `queueLimit` bytes
+/// waiting, lines are dropped and counted; the next line that gets out is followed by a
+/// `log_dropped` warning with the count. At exit, what waits is written for up to two seconds.
 public enum StandardError {
+    static let queueLimit = 8 << 20
+    private static let queue = DispatchQueue(label: "crawler.stderr")
+    private static let state = Mutex(Backlog())
+    /// The `log_dropped` line in the log's own format (logfmt or JSON), set by the log handler.
+    private static let droppedNote = Mutex<(@Sendable (Int) -> String)?>(nil)
+
+    private struct Backlog {
+        var bytes = 0
+        var dropped = 0
+        var drainsAtExit = false
+    }
+
     public static func write(_ text: String) {
+        let size = text.utf8.count
+        let registers = state.withLock { backlog -> Bool? in
+            guard backlog.bytes + size <= queueLimit else {
+                backlog.dropped += 1
+                return nil
+            }
+            backlog.bytes += size
+            defer { backlog.drainsAtExit = true }
+            return !backlog.drainsAtExit
+        }
+        guard let registers else { return }
+        // `exit()` (ArgumentParser's, on an error) runs this; `ProcessEnd` calls `drain` itself.
+        if registers { atexit { StandardError.drain() } }
+        queue.async {
+            writeNow(text)
+            let dropped = state.withLock { backlog -> Int in
+                backlog.bytes -= size
+                defer { backlog.dropped = 0 }
+                return backlog.dropped
+            }
+            if dropped > 0, let note = droppedNote.withLock({ $0 }) { writeNow(note(dropped) + "\n") }
+        }
+    }
+
+    static func setDroppedNote(_ note: @escaping @Sendable (Int) -> String) {
+        droppedNote.withLock { $0 = note }
+    }
+
+    /// Waits up to `seconds` for the lines queued so far to be written.
+    public static func drain(seconds: Double = 2) {
+        let written = DispatchSemaphore(value: 0)
+        queue.async { written.signal() }
+        _ = written.wait(timeout: .now() + seconds)
+    }
+
+    /// Goes on when it cannot write: Foundation's FileHandle traps on a write error, and with
+    /// SIGPIPE ignored a closed pipe is one.
+    private static func writeNow(_ text: String) {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLinux
 import Glibc
+import CrawlerApp
 
 @main
 struct Crawler: AsyncParsableCommand {
@@ -45,6 +46,7 @@ struct Crawler: AsyncParsableCommand {
 /// holds anything that is not already on disk.
 enum ProcessEnd {
     static func now(_ status: ExitCode) -> Never {
+        StandardError.drain()
         fflush(nil)
         _exit(status.rawValue)
     }
