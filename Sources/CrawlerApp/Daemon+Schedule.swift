@@ -56,7 +56,7 @@ extension Daemon {
         let pipeline: Pipeline
         let modified = modificationTime(of: configPathForReload)
         do {
-            fresh = try ConfigLoader.load(path: configPathForReload)
+            fresh = OpenFileLimit.fitted(try ConfigLoader.load(path: configPathForReload))
             pipeline = try Pipeline(config: fresh, logger: logger)  // the template must compile
         } catch {
             logReload(["status": "rejected", "error": "\(error)"], warning: true, refused: true)

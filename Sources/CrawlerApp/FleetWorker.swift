@@ -189,7 +189,7 @@ public final class FleetWorker {
     /// SIGHUP: this node's own settings from the file (feeds live in the database).
     func reload() {
         do {
-            var fresh = try ConfigLoader.load(path: configPath)
+            var fresh = OpenFileLimit.fitted(try ConfigLoader.load(path: configPath))
             _ = try Pipeline(config: fresh, logger: logger)  // the template must compile
             // The database may come from CRAWLER_DATABASE_URL rather than the file: kept as it is.
             fresh.database = config.database

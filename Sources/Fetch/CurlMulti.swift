@@ -40,9 +40,7 @@ final class CurlMulti {
     }
 
     static func connectionsKept(concurrency: Int) -> Int {
-        var limit = rlimit()
-        let files = getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 ? Int(clamping: limit.rlim_cur) : 1024
-        return max(concurrency, min(concurrency * 4, files / 4))
+        max(concurrency, min(concurrency * 4, DescriptorBudget.openFileLimit() / 4))
     }
 
     deinit {

@@ -79,6 +79,13 @@ extension CurlTransfer {
         if let loop {
             return .failed(submitted, .protocolError, loop, milliseconds: milliseconds)
         }
+        // Out of file descriptors: the crawler's own shortage, not the feed's server failing.
+        // Not held against the feed: it is asked again in a minute.
+        if ranOutOfDescriptors() {
+            return .failed(submitted, .deferred, "not fetched; the crawler has no file descriptor left (open-file "
+                           + "limit \(DescriptorBudget.openFileLimit()): raise LimitNOFILE= or ulimit -n, or lower concurrency:)",
+                           milliseconds: milliseconds, retryAfter: 60)
+        }
         if !exceededBodyLimit && code == CURLE_FILESIZE_EXCEEDED {
             // libcurl refused on the header alone: nothing of the body was read.
             return .failed(submitted, .tooLarge, "Content-Length announces \(announcedLength().map(String.init) ?? "more than \(maxBodyBytes)") "
@@ -127,6 +134,13 @@ extension CurlTransfer {
             message = "response header too large: a header line over libcurl's limit of 100 KB"
         }
         return .failed(submitted, CurlErrorKind.kind(of: code), message, milliseconds: milliseconds)
+    }
+
+    /// The socket (or the resolver's) could not be made: EMFILE or ENFILE, as libcurl saw it.
+    private func ranOutOfDescriptors() -> Bool {
+        var number = 0
+        crawler_easy_get_long(handle, CURLINFO_OS_ERRNO, &number)
+        return number == Int(EMFILE) || number == Int(ENFILE)
     }
 
     /// A body libcurl could not decode from the Content-Encoding the server named: one it does not

@@ -12,7 +12,7 @@ enum CrawlSetup {
     static func load(_ path: String, logger: Logger) throws -> CrawlerConfig {
         crawler_raise_open_file_limit()
         do {
-            let settings = FleetSetup.applyingEnvironment(try ConfigLoader.load(path: path))
+            let settings = OpenFileLimit.fitted(FleetSetup.applyingEnvironment(try ConfigLoader.load(path: path)), logger: logger)
             _ = try Pipeline(config: settings, logger: logger)
             warnAboutDefaultUserAgent(settings, logger: logger)
             return settings
