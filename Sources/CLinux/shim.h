@@ -12,6 +12,7 @@ static inline int crawler_syncfs(int fd) {
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <errno.h>
 #include <unistd.h>
 #include <sys/resource.h>
 
@@ -144,6 +145,13 @@ extern void *memmem(const void *haystack, size_t haystack_length, const void *ne
 static inline const void *crawler_memmem(const void *haystack, size_t haystack_length, const void *needle,
                                          size_t needle_length) {
     return memmem(haystack, haystack_length, needle, needle_length);
+}
+
+// Flushes stdout: 0 when all it was given is written, else the error (errno, or EIO when unknown).
+static inline int crawler_flush_standard_output(void) {
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout)) return 0;
+    return errno != 0 ? errno : EIO;
 }
 
 #endif

@@ -25,6 +25,9 @@ struct Crawler: AsyncParsableCommand {
         // cap is set gets an arena of its own, and the daemon kept their freed memory (15 MB).
         crawler_limit_malloc_arenas(2)
         crawler_say_bus_errors()
+        // A reader that closes early (`crawler status --failing | head -5`) costs an EPIPE, not the
+        // process: killed by SIGPIPE, `status` and `store verify` lost their exit status.
+        signal(SIGPIPE, SIG_IGN)
         HelpTopic.refuseUnknown(CommandLine.arguments.dropFirst())
         do {
             var command = try await asyncParseAsRoot()
@@ -46,9 +49,22 @@ struct Crawler: AsyncParsableCommand {
 /// holds anything that is not already on disk.
 enum ProcessEnd {
     static func now(_ status: ExitCode) -> Never {
+        var status = status
+        let problem = crawler_flush_standard_output()
+        if problem != 0, !standardOutputIsAPipe() {
+            // `once >/dev/full`: the summary was lost, and the exit status said all was well.
+            printError("crawler: could not write the output: \(String(cString: strerror(problem)))")
+            if status == .success { status = ExitCode(1) }
+        }
         StandardError.drain()
         fflush(nil)
         _exit(status.rawValue)
+    }
+
+    /// A pipe's reader may stop reading on purpose (`| head -1`): that is no failure.
+    private static func standardOutputIsAPipe() -> Bool {
+        var info = stat()
+        return fstat(STDOUT_FILENO, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO
     }
 }
 

@@ -103,9 +103,24 @@ struct Parse: AsyncParsableCommand {
         return (bytes, url, charset)
     }
 
+    /// All of stdin, by read(2): Foundation's `readDataToEndOfFile` trapped on a closed stdin
+    /// (`<&-`) or a folder (`< /tmp`), with a stack trace for the operator.
+    private static func standardInput() throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+            if count > 0 { bytes += chunk[..<count]; continue }
+            if count == 0 { return bytes }
+            if errno == EINTR { continue }
+            printError("crawler: cannot read the feed from stdin: \(String(cString: strerror(errno)))")
+            throw ExitCode.failure
+        }
+    }
+
     private func loadBytes() async throws -> ([UInt8], String, String?) {
         if source == "-" {
-            return ([UInt8](FileHandle.standardInput.readDataToEndOfFile()), "", nil)
+            return (try Self.standardInput(), "", nil)
         }
         if source.hasPrefix("http://") || source.hasPrefix("https://") {
             let access = NetworkAccess.operatorURL(source, allowsPrivateNetworks: allowPrivateNetworks,
