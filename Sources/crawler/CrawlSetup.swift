@@ -15,6 +15,7 @@ enum CrawlSetup {
             let settings = OpenFileLimit.fitted(FleetSetup.applyingEnvironment(try ConfigLoader.load(path: path)), logger: logger)
             _ = try Pipeline(config: settings, logger: logger)
             warnAboutDefaultUserAgent(settings, logger: logger)
+            EnvironmentProxy.say(settings, logger: logger)
             return settings
         } catch {
             logger.error("config", metadata: ["error": "\(error)", "config": "\(path)"])
