@@ -73,6 +73,15 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         return " for user \(geteuid()): " + permissionAdvice(info, user: geteuid(), or: ", or as root")
     }
 
+    /// Why this user cannot look into the store folder at `path`, or nil when it can (or there is
+    /// none): `status` said "no store: nothing has been crawled there" of a store it could not enter.
+    public static func unreadableFolder(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, access(path, R_OK | X_OK) != 0 else { return nil }
+        return "cannot read the store at \(path) (permission denied for user \(geteuid())): "
+            + permissionAdvice(info, user: geteuid(), or: ", or as root")
+    }
+
     /// Whose a denied path is, and what to do: run as its owner, or, when that is this user
     /// already (a file made read-only), give the owner access.
     static func permissionAdvice(_ info: stat, user: uid_t, or alternative: String) -> String {

@@ -57,6 +57,10 @@ struct Status: ParsableCommand {
         let path: String
         do {
             path = try location.path()
+            if let denied = StoreError.unreadableFolder(path) {
+                printError("crawler: " + denied)
+                throw ExitStatus.storeUnavailable
+            }
             // Before the first crawl there is no store: every configured feed is simply never fetched.
             // Not for a monitoring check, nor for a store named on the command line: a mistyped path
             // or a lost volume answered "no failing feeds" for ever.

@@ -72,6 +72,23 @@ import Testing
                                        + "run this as that user or as root"), "\(status.stderr)")
     }
 
+    /// Round 57: a store folder this user cannot enter (umask 027) was "no store: nothing has been
+    /// crawled there", every feed never fetched, exit 0; `--failing` exited 3 with no word.
+    @Test func aStoreFolderThisUserCannotEnterIsSaidToBeRefused() throws {
+        try crawledStore(try farm.server())
+        let copy = try readOnlyCopy(named: "copy")
+        chmod(copy + "/store", 0o750)
+        for arguments in [["status"], ["status", "--failing"]] {
+            let status = try CrawlerProcess.run(["--reuid=nobody", "--regid=nogroup", "--clear-groups", CrawlerProcess.binaryForAnyone]
+                                                + arguments, in: copy, executable: "/usr/bin/setpriv")
+            #expect(status.status == 3, "\(arguments) \(status.stdout)")
+            #expect(status.stderr.contains("cannot read the store at \(copy)/store (permission denied for user 65534): "
+                                           + "it is owned by user 0 with mode 750; run this as that user, or as root"),
+                    "\(arguments) \(status.stderr)")
+            #expect(!status.stdout.contains("never fetched"))
+        }
+    }
+
     /// A document another user may not read was reported as missing, with advice to forget it.
     @Test func aDocumentThisUserCannotReadIsNotCalledMissing() throws {
         try crawledStore(try farm.server())
