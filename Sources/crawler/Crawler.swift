@@ -29,6 +29,12 @@ struct Crawler: AsyncParsableCommand {
         // process: killed by SIGPIPE, `status` and `store verify` lost their exit status.
         signal(SIGPIPE, SIG_IGN)
         HelpTopic.refuseUnknown(CommandLine.arguments.dropFirst())
+        // No command at all: a timer or script line whose arguments were lost printed the help and
+        // "succeeded". The help still comes, on stderr, with the status of an unknown command.
+        if CommandLine.arguments.count <= 1 {
+            printError(Crawler.helpMessage())
+            ProcessEnd.now(ExitCode.validationFailure)
+        }
         do {
             var command = try await asyncParseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -51,4 +51,12 @@ import Testing
         let folder = try shell("\"$CRAWLER\" parse - < /tmp 2>&1; echo \"rc=$?\"")
         #expect(folder == "crawler: cannot read the feed from stdin: Is a directory\nrc=1", "\(folder)")
     }
+
+    /// Round 57: a bare `crawler` (a timer line that lost its arguments) printed the help and exited 0.
+    @Test func noCommandIsAUsageError() throws {
+        let bare = try shell("\"$CRAWLER\" 2>&1 >/dev/null | head -1; echo \"rc=${PIPESTATUS[0]}\"")
+        #expect(bare.hasPrefix("OVERVIEW: Fetches RSS") && bare.hasSuffix("rc=64"), "\(bare)")
+        let help = try shell("\"$CRAWLER\" --help >/dev/null; echo \"rc=$?\"")
+        #expect(help == "rc=0")
+    }
 }
