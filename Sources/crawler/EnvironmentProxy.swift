@@ -13,7 +13,11 @@ enum EnvironmentProxy {
 
     static func say(_ settings: CrawlerConfig, logger: Logger) {
         let environment = ProcessInfo.processInfo.environment
-        let set = names.compactMap { name in environment[name].flatMap { $0.isEmpty ? nil : "\(name)=\($0)" } }
+        // Each value's user information redacted as a URL's, however it is written (`htpp://`, a
+        // slash or a quote in the password): the log's own redaction knows only well-formed ones.
+        let set = names.compactMap { name in
+            environment[name].flatMap { $0.isEmpty ? nil : "\(name)=\(SecretRedaction.redactURL($0))" }
+        }
         guard set.contains(where: { !$0.lowercased().hasPrefix("no_proxy=") }) else { return }
         let reason = settings.proxy == nil
             ? "feeds without a proxy: of their own are fetched through the environment's proxy, loopback included "

@@ -68,13 +68,9 @@ import Testing
         let documents = try crawl(output: "hugo", store: "./store")
         expectFrontMatter(documents)
         try FileManager.default.createDirectory(atPath: folder.file("hugo-site/layouts/_default"), withIntermediateDirectories: true)
-        try folder.write("""
-            baseURL = "http://example.org/"
-            disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404", "home", "section"]
-            [[module.mounts]]
-            source = "\(folder.file("store/posts"))"
-            target = "content/posts"
-            """, to: "hugo-site/hugo.toml")
+        try folder.write(SiteBuilder.hugoConfig(posts: folder.file("store/posts"), disabling:
+                                                    #"["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404", "home", "section"]"#),
+                         to: "hugo-site/hugo.toml")
         try folder.write("{{ range .Params.enclosures }}<audio src=\"{{ .url }}\" data-type=\"{{ .type }}\" "
                          + "data-length=\"{{ .length }}\"></audio>{{ end }}", to: "hugo-site/layouts/_default/single.html")
         try hugo.build(in: folder.file("hugo-site"))

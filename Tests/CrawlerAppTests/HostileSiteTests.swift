@@ -251,13 +251,7 @@ import Testing
     /// A Hugo site in hugo-site/ with the store's posts/ as its content/posts (as the README shows), built.
     private func buildHugoSite(_ hugo: SiteBuilder, disabling kinds: String? = nil, layouts: [String: String]) throws {
         try FileManager.default.createDirectory(atPath: folder.file("hugo-site/layouts/_default"), withIntermediateDirectories: true)
-        try folder.write("""
-            baseURL = "http://example.org/"
-            \(kinds.map { "disableKinds = " + $0 } ?? "")
-            [[module.mounts]]
-            source = "\(folder.file("store/posts"))"
-            target = "content/posts"
-            """, to: "hugo-site/hugo.toml")
+        try folder.write(SiteBuilder.hugoConfig(posts: folder.file("store/posts"), disabling: kinds), to: "hugo-site/hugo.toml")
         for (path, text) in layouts { try folder.write(text, to: "hugo-site/layouts/" + path) }
         try hugo.build(in: folder.file("hugo-site"))
     }

@@ -9,12 +9,7 @@ import Testing
     let folder = TemporaryFolder()
 
     @Test func aLowHardLimitSlowsTheCrawlButFailsNoFeed() throws {
-        let server = try LoopbackHTTPServer { request in
-            let name = request.path.split(separator: "/").last.map(String.init) ?? "x"
-            return ServedResponse(text: "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>\(name)</title>"
-                                  + "<item><title>Story of \(name)</title><guid>\(name)</guid><description>Text.</description></item>"
-                                  + "</channel></rss>")
-        }
+        let server = try OneItemFeeds.server()
         var yaml = "store: ./store\nconcurrency: 48\nper_host_concurrency: 48\nhost_gap: 0s\nallow_private_networks: true\n"
             + "feeds:\n  - url: \(server.url("/healthy"))\n    name: healthy\n"
         for index in 0..<150 { yaml += "  - url: \(server.url("/feed\(index)"))\n    name: feed\(index)\n" }

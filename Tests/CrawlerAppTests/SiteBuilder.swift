@@ -70,6 +70,17 @@ struct SiteBuilder {
         return String(document[close.upperBound...])
     }
 
+    /// A Hugo site's hugo.toml with a store's posts/ as its content/posts, as the README shows.
+    static func hugoConfig(posts: String, disabling kinds: String? = nil) -> String {
+        """
+        baseURL = "http://example.org/"
+        \(kinds.map { "disableKinds = " + $0 } ?? "")
+        [[module.mounts]]
+        source = "\(posts)"
+        target = "content/posts"
+        """
+    }
+
     static let beginMarker = "CRAWLER-CONTENT-BEGIN"
     static let endMarker = "CRAWLER-CONTENT-END"
 }

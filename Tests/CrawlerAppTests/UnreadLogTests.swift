@@ -8,14 +8,9 @@ import Testing
 @Suite(.serialized) struct UnreadLogTests {
     let folder = TemporaryFolder()
 
-    /// 400 feeds of one item each, their paths making each feed's item its own: a line each.
+    /// 400 feeds of one item each: a line each.
     private func serve() throws -> LoopbackHTTPServer {
-        let server = try LoopbackHTTPServer { request in
-            let name = request.path.split(separator: "/").last.map(String.init) ?? "x"
-            return ServedResponse(text: "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>\(name)</title>"
-                                  + "<item><title>Story of \(name)</title><guid>\(name)</guid>"
-                                  + "<description>Text of \(name) with enough words to log.</description></item></channel></rss>")
-        }
+        let server = try OneItemFeeds.server()
         var yaml = "store: ./store\nconcurrency: 16\nhost_gap: 0s\nper_host_concurrency: 16\nallow_private_networks: true\n"
             + "interval: 2s\nmin_interval: 1s\nfeeds:\n  - url: \(server.url("/healthy"))\n    name: healthy\n"
         for index in 0..<400 { yaml += "  - url: \(server.url("/feed\(index)"))\n    name: feed-with-a-long-name-\(index)\n" }

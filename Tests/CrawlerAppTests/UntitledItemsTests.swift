@@ -43,13 +43,9 @@ import Testing
         let again = try CrawlerProcess.run(["once", "--force"], in: folder.path)
         #expect(again.stdout.contains("0 new documents"), "\(again.stdout)")
         try FileManager.default.createDirectory(atPath: folder.file("site/layouts/_default"), withIntermediateDirectories: true)
-        try folder.write("""
-            baseURL = "http://example.org/"
-            disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404", "section"]
-            [[module.mounts]]
-            source = "\(folder.file("store/posts"))"
-            target = "content/posts"
-            """, to: "site/hugo.toml")
+        try folder.write(SiteBuilder.hugoConfig(posts: folder.file("store/posts"), disabling:
+                                                    #"["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404", "section"]"#),
+                         to: "site/hugo.toml")
         try folder.write("{{ range site.RegularPages }}<li>{{ .Title }}</li>{{ end }}", to: "site/layouts/index.html")
         try folder.write("{{ .Content }}", to: "site/layouts/_default/single.html")
         try hugo.build(in: folder.file("site"))
