@@ -11,6 +11,7 @@ import Logging
 enum CrawlSetup {
     static func load(_ path: String, logger: Logger) throws -> CrawlerConfig {
         crawler_raise_open_file_limit()
+        ProcessLimits.warn(logger)
         do {
             let settings = OpenFileLimit.fitted(FleetSetup.applyingEnvironment(try ConfigLoader.load(path: path)), logger: logger)
             _ = try Pipeline(config: settings, logger: logger)

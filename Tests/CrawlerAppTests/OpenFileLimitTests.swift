@@ -21,4 +21,17 @@ import Testing
         let warning = run.stderr.split(separator: "\n").map { LogLine(String($0)) }.filter { $0["event"] == "open_file_limit" }
         #expect(warning.count == 1 && warning.first?["limit"] == "40" && warning.first?["concurrency"] == "48", "\(run.stderr.prefix(2000))")
     }
+
+    /// Round 57: under `ulimit -v` of 150–190 MB `once` hung without a line. A limit under what
+    /// the crawler maps is said at start, so that a hang has its reason in the log.
+    @Test func aLowAddressSpaceLimitIsSaidAtStart() throws {
+        let server = try OneItemFeeds.server()
+        try folder.write("store: ./store\nfeeds:\n  - url: \(server.url("/healthy"))\n    name: healthy\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path, shellPrefix: "ulimit -v 450000;")
+        #expect(run.status == 0, "\(run.stderr.suffix(1500))")
+        let said = run.stderr.split(separator: "\n").map { LogLine(String($0)) }.filter { $0["event"] == "process_limit" }
+        #expect(said.count == 1 && said.first?["limit"] == "address space 439 MB (ulimit -v, LimitAS=)", "\(run.stderr.prefix(1500))")
+        let plain = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(!plain.stderr.contains("process_limit"))
+    }
 }
