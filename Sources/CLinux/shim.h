@@ -57,6 +57,23 @@ static inline long crawler_open_file_limit(void) {
     return getrlimit(RLIMIT_NOFILE, &limit) == 0 ? (long)limit.rlim_cur : 0;
 }
 
+// The soft limits on address space and on this user's processes and threads, in bytes and in
+// tasks; -1 when unlimited or unknown. RLIMIT_NPROC is not exported by Swift's Glibc module in
+// every build configuration, so both are read here.
+static inline long long crawler_soft_limit(int resource) {
+    struct rlimit limit;
+    if (getrlimit(resource, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return -1;
+    return (long long)limit.rlim_cur;
+}
+
+static inline long long crawler_address_space_limit(void) {
+    return crawler_soft_limit(RLIMIT_AS);
+}
+
+static inline long long crawler_process_limit(void) {
+    return crawler_soft_limit(RLIMIT_NPROC);
+}
+
 #include <signal.h>
 #include <string.h>
 

@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 import Logging
 
@@ -10,21 +11,20 @@ enum ProcessLimits {
     static let threadsNeeded = 64
 
     static func warn(_ logger: Logger) {
-        var limit = rlimit()
-        if getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max,
-           limit.rlim_cur < rlim_t(addressSpaceNeeded) {
+        let addressSpace = crawler_address_space_limit()
+        if addressSpace >= 0, addressSpace < addressSpaceNeeded {
             let reason = "the crawler maps its libraries and its threads' stacks in \(addressSpaceNeeded >> 20) MB or more "
                 + "(it keeps far less resident); under this limit threads may not start and the crawl may hang"
             logger.warning("process_limit", metadata: [
-                "limit": "address space \(limit.rlim_cur >> 20) MB (ulimit -v, LimitAS=)", "reason": "\(reason)",
+                "limit": "address space \(addressSpace >> 20) MB (ulimit -v, LimitAS=)", "reason": "\(reason)",
             ])
         }
         // Root is not held to it.
-        if geteuid() != 0, getrlimit(__rlimit_resource_t(__RLIMIT_NPROC.rawValue), &limit) == 0,
-           limit.rlim_cur != rlim_t.max, limit.rlim_cur < rlim_t(threadsNeeded) {
+        let tasks = crawler_process_limit()
+        if geteuid() != 0, tasks >= 0, tasks < threadsNeeded {
             let reason = "the crawler runs up to \(threadsNeeded) threads; under this limit threads may not start and the crawl may hang"
             logger.warning("process_limit", metadata: [
-                "limit": "\(limit.rlim_cur) processes and threads for this user (ulimit -u, LimitNPROC=)", "reason": "\(reason)",
+                "limit": "\(tasks) processes and threads for this user (ulimit -u, LimitNPROC=)", "reason": "\(reason)",
             ])
         }
     }
