@@ -14,6 +14,7 @@ final class CurlMulti {
     private let proxies: [Endpoint]
     /// Transfers making the first connection to an https origin, which the queue waits on.
     private var opening: [UnsafeMutableRawPointer: String] = [:]
+    private var stall = StallWatch()
     /// Every connection's socket (`SocketTable`); alive through `deinit`'s cleanup, which closes
     /// the kept connections through it.
     private let sockets = SocketTable()
@@ -111,6 +112,7 @@ final class CurlMulti {
             }
             var stillRunning: Int32 = 0
             curl_multi_perform(handle, &stillRunning)
+            stall.mark()
             let finished = collectFinished(&queue, deliver: deliver) + noteConnected(&queue)
             // Something ended or a first connection opened: more may start, so admit before sleeping.
             if finished > 0 { continue }
@@ -123,7 +125,10 @@ final class CurlMulti {
     /// milliseconds (a second at most) for a socket, a timer of libcurl's, or a wake-up.
     private func pause(upTo wait: Int64?, handing ready: ResultTurn) {
         ready.hand()
-        curl_multi_poll(handle, nil, 0, Int32(min(wait ?? 1000, 1000)), nil)
+        let timeout = min(wait ?? 1000, 1000)
+        stall.mark(thenAllow: timeout)
+        curl_multi_poll(handle, nil, 0, Int32(timeout), nil)
+        stall.mark()
     }
 
     /// Queues new requests; one for a host that asked every client to wait is deferred at once.
@@ -250,6 +255,12 @@ final class CurlMulti {
             if let origin = opening.removeValue(forKey: easy) { queue.firstConnectionSettled(origin: origin) }
             if leftovers {
                 startAgain(transfer.request, chain: transfer.chain, after: transfer, fresh: true, queue: &queue, deliver: deliver)
+                finished += 1
+                continue
+            }
+            // Timed out while the crawler itself was not running: asked again, from the start.
+            if code == CURLE_OPERATION_TIMEDOUT && stall.stalled(since: transfer.startedAt) {
+                startAgain(transfer.submitted, chain: nil, after: transfer, queue: &queue, deliver: deliver)
                 finished += 1
                 continue
             }

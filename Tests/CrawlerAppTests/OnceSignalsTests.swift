@@ -8,13 +8,14 @@ import Testing
     let folder = TemporaryFolder()
 
     /// Feeds `healthy` and `slow` (which answers after `delay` seconds).
-    private func serveFeeds(delay: Double) throws -> LoopbackHTTPServer {
+    private func serveFeeds(delay: Double, timeout: String = "10s") throws -> LoopbackHTTPServer {
         let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
         let server = try LoopbackHTTPServer { request in
             let slow = request.path.hasSuffix("/1.xml")
             return ServedResponse(text: farm.document(feed: slow ? 1 : 0), delay: slow ? delay : 0)
         }
-        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        let config = farm.config(server: server).replacingOccurrences(of: "timeout: 10s", with: "timeout: \(timeout)")
+        try folder.write(config, to: "feeds.yaml")
         return server
     }
 
@@ -31,6 +32,24 @@ import Testing
         while once.process.isRunning && Date().timeIntervalSince(start) < 20 { usleep(20_000) }
         #expect(once.process.terminationReason == .exit && once.process.terminationStatus == 0)
         #expect(folder.files(under: "store/posts").count == 4)
+    }
+
+    /// Round 57: a crawler stopped (SIGSTOP, a debugger, a frozen cgroup) for longer than `timeout:`
+    /// failed every transfer in flight on waking ("Operation timed out"): libcurl's timers kept
+    /// running while nothing ran. Such a transfer is now asked again, and the feed is not blamed.
+    @Test func aTransferInFlightWhileTheCrawlerWasStoppedIsAskedAgain() throws {
+        let server = try serveFeeds(delay: 1.0, timeout: "3s")
+        let once = try DaemonProcess(arguments: ["once"], in: folder.path)
+        defer { _ = once.terminate() }
+        for _ in 0..<200 where !server.requests.contains(where: { $0.path.hasSuffix("/1.xml") }) { usleep(10_000) }
+        once.signal(SIGSTOP)
+        sleep(5)
+        once.signal(SIGCONT)
+        let start = Date()
+        while once.process.isRunning && Date().timeIntervalSince(start) < 20 { usleep(20_000) }
+        #expect(once.process.terminationReason == .exit && once.process.terminationStatus == 0, "\(once.logLines.compactMap { $0["error"] })")
+        #expect(folder.files(under: "store/posts").count == 4)
+        #expect(server.requests.filter { $0.path.hasSuffix("/1.xml") }.count == 2)
     }
 
     /// Round 23: `crawler once | head -1` stored everything, then died of SIGPIPE writing its
