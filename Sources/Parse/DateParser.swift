@@ -76,8 +76,9 @@ public enum DateParser {
 
     private static func parseISO(_ text: String, chinaTime: Bool) -> Timestamp? {
         var scanner = DigitScanner(text)
-        guard let year = scanner.number(digits: 4), scanner.skip(oneOf: "-/"),
-              let month = scanner.number(maxDigits: 2), scanner.skip(oneOf: "-/"),
+        guard let year = scanner.number(digits: 4) else { return nil }
+        guard scanner.skip(oneOf: "-/") else { return parseBasic(&scanner, year: year, chinaTime: chinaTime) }
+        guard let month = scanner.number(maxDigits: 2), scanner.skip(oneOf: "-/"),
               let day = scanner.number(maxDigits: 2) else { return nil }
         guard scanner.skip(oneOf: "Tt ") else {  // RFC 3339 allows a lower-case t and z
             return scanner.atEnd ? Timestamp(year: year, month: month, day: day) : nil
@@ -90,6 +91,27 @@ public enum DateParser {
             second = value
             if scanner.skip(oneOf: ".,") { scanner.skipDigits() }
         }
+        return zoned(&scanner, year, month, day, hour, minute, second, chinaTime: chinaTime)
+    }
+
+    /// ISO 8601's basic format, `20030610T094101Z` (iCalendar's, and some podcast tools'): no
+    /// separators, and a time always, since a bare eight-digit number is as likely an id.
+    private static func parseBasic(_ scanner: inout DigitScanner, year: Int, chinaTime: Bool) -> Timestamp? {
+        guard let month = scanner.number(digits: 2), let day = scanner.number(digits: 2), scanner.skip(oneOf: "Tt"),
+              let hour = scanner.number(digits: 2), let minute = scanner.number(digits: 2) else { return nil }
+        var second = 0
+        if scanner.nextIsDigit {
+            guard let value = scanner.number(digits: 2) else { return nil }
+            second = value
+            if scanner.skip(oneOf: ".,") { scanner.skipDigits() }
+        }
+        return zoned(&scanner, year, month, day, hour, minute, second, chinaTime: chinaTime)
+    }
+
+    /// The date and time read so far, at the zone the rest of the text names (the feed's own
+    /// local time for none).
+    private static func zoned(_ scanner: inout DigitScanner, _ year: Int, _ month: Int, _ day: Int,
+                              _ hour: Int, _ minute: Int, _ second: Int, chinaTime: Bool) -> Timestamp? {
         _ = scanner.skip(oneOf: " ")
         guard let offset = scanner.rest.isEmpty ? localOffset(chinaTime) : zoneOffset(scanner.rest, chinaTime: chinaTime) else {
             return nil
@@ -270,6 +292,7 @@ private struct DigitScanner {
     init(_ text: String) { bytes = Array(text.utf8) }
 
     var atEnd: Bool { index >= bytes.count }
+    var nextIsDigit: Bool { index < bytes.count && isDigit(bytes[index]) }
     var rest: String { String(decoding: bytes[index...], as: UTF8.self) }
 
     mutating func number(digits: Int) -> Int? {

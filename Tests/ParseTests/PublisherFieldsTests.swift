@@ -60,6 +60,14 @@ import Testing
         #expect(DateParser.parse("2003-06-10T24:00:00Z") == Timestamp(year: 2003, month: 6, day: 11))
         #expect(DateParser.parse("2003-12-31T24:00:00+01:00") == Timestamp(year: 2003, month: 12, day: 31, hour: 23))
         #expect(DateParser.parse("2003-06-10T24:00:01Z") == nil)
+        // ISO 8601's basic format, as iCalendar and some podcast tools write it (round 56).
+        #expect(DateParser.parse("20030610T094101Z") == Timestamp(year: 2003, month: 6, day: 10, hour: 9, minute: 41, second: 1))
+        #expect(DateParser.parse("20030610T0941+0200") == Timestamp(year: 2003, month: 6, day: 10, hour: 7, minute: 41))
+        #expect(DateParser.parse("20030610t094101.25z") == Timestamp(year: 2003, month: 6, day: 10, hour: 9, minute: 41, second: 1))
+        #expect(DateParser.parse("20030610") == nil)
+        #expect(DateParser.parse("20030610T0941015Z") == nil)
+        #expect(DateParser.parse("20031310T094101Z") == nil)
+        #expect(DateParser.parse("2003061T094101Z") == nil)
         #expect(DateParser.parse("2003-06-10T24:30:00Z") == nil)
     }
 }
