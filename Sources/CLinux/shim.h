@@ -139,6 +139,27 @@ extern int pipe2(int fds[2], int flags);
 static inline int crawler_pipe_cloexec(int fds[2]) {
     return pipe2(fds, O_CLOEXEC);
 }
+
+#include <sys/syscall.h>
+#ifndef F_ADD_SEALS
+#define F_ADD_SEALS 1033
+#define F_SEAL_SHRINK 0x0002
+#define F_SEAL_GROW 0x0004
+#endif
+
+// A file in memory of `size` bytes that can neither grow nor shrink, for a child's stderr:
+// a child that writes more than that gets EPERM rather than costing the crawler memory, and
+// one left running in the background can hold it open without holding anything up (a pipe
+// would have to be read for as long as it lives). What was written ends at the file offset.
+static inline int crawler_bounded_memory_file(const char *name, long size) {
+    int fd = (int)syscall(SYS_memfd_create, name, 0x0001U | 0x0002U);  // MFD_CLOEXEC | MFD_ALLOW_SEALING
+    if (fd < 0) return -1;
+    if (ftruncate(fd, size) != 0 || fcntl(fd, F_ADD_SEALS, F_SEAL_GROW | F_SEAL_SHRINK) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
 #include <linux/stat.h>
 #include <sys/syscall.h>
 

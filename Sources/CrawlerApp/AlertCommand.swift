@@ -9,20 +9,36 @@ internal import Glibc
 /// close as soon as it is written or the shell is gone), and we wait for the shell itself.
 /// The shell gets a process group of its own: one still running after `timeout:` (or at the
 /// shutdown's deadline, when its task is cancelled) is stopped with what it started meanwhile.
+/// What it writes on stderr is kept in memory (`StderrCapture`) and logged as a value of the
+/// send's own line: let through, a line of it could pass for one of the crawler's.
 enum AlertCommand {
-    /// nil when it exited 0; else why not.
-    static func run(_ command: String, input: String, timeout: Double) async -> String? {
+    struct Outcome {
+        /// nil when it exited 0; else why not.
+        var problem: String?
+        /// The start of what it wrote on stderr ("" for nothing).
+        var stderr = ""
+    }
+
+    static func run(_ command: String, input: String, timeout: Double) async -> Outcome {
         var ends: [Int32] = [0, 0]
-        guard crawler_pipe_cloexec(&ends) == 0 else { return "cannot start /bin/sh: \(String(cString: strerror(errno)))" }
+        guard crawler_pipe_cloexec(&ends) == 0 else { return Outcome(problem: "cannot start /bin/sh: \(String(cString: strerror(errno)))") }
+        var said = StderrCapture()
+        defer { said.close() }
         let pid: pid_t
         do {
             defer { close(ends[0]) }
-            pid = try spawn(command, stdin: ends[0])
+            pid = try spawn(command, stdin: ends[0], stderr: said.descriptor)
         } catch {
             close(ends[1])
-            return "cannot start /bin/sh: \(String(cString: strerror(error.code)))"
+            return Outcome(problem: "cannot start /bin/sh: \(String(cString: strerror(error.code)))")
         }
-        var input = StdinWriter(descriptor: ends[1], bytes: Array(input.utf8))
+        let problem = await wait(for: pid, writing: input, to: ends[1], timeout: timeout)
+        return Outcome(problem: problem, stderr: said.text())
+    }
+
+    /// nil when it exited 0; else why not.
+    private static func wait(for pid: pid_t, writing input: String, to stdin: Int32, timeout: Double) async -> String? {
+        var input = StdinWriter(descriptor: stdin, bytes: Array(input.utf8))
         defer { input.close() }
         let deadline = ContinuousClock.now + .milliseconds(Int(max(timeout, 1) * 1000))
         while true {
@@ -44,13 +60,14 @@ enum AlertCommand {
         var code: Int32
     }
 
-    private static func spawn(_ command: String, stdin: Int32) throws(SpawnError) -> pid_t {
+    private static func spawn(_ command: String, stdin: Int32, stderr: Int32) throws(SpawnError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, stdin, 0)
-        // Its stdout would mix with `once`'s summary; its stderr is ours (the journal).
+        // Its stdout would mix with `once`'s summary.
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        if stderr >= 0 { posix_spawn_file_actions_adddup2(&actions, stderr, 2) }
         // Nothing else of ours: a background child holding a socket or the store's lock would
         // keep them for as long as it runs.
         crawler_spawn_close_from(&actions, 3)
@@ -101,6 +118,33 @@ enum AlertCommand {
         kill(-pid, SIGKILL)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    }
+}
+
+/// The command's stderr, in a file in memory that cannot grow past `size`: read once the shell
+/// has exited, whatever a child it left behind still writes. Without one (no memfd here), the
+/// command's stderr is the crawler's, as it was.
+private struct StderrCapture {
+    static let size = 16 << 10
+    /// What is logged of it at most.
+    static let shown = 2_000
+    private(set) var descriptor = crawler_bounded_memory_file("crawler-notify-stderr", size)
+
+    func text() -> String {
+        guard descriptor >= 0 else { return "" }
+        let written = max(0, Int(lseek(descriptor, 0, SEEK_CUR)))
+        var bytes = [UInt8](repeating: 0, count: min(written, Self.shown))
+        let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return "" }
+        var text = String(decoding: bytes[..<count], as: UTF8.self)
+        while let last = text.unicodeScalars.last, last == "\n" || last == "\r" || last == " " { text.unicodeScalars.removeLast() }
+        return written > Self.shown ? text + "…" : text
+    }
+
+    mutating func close() {
+        guard descriptor >= 0 else { return }
+        _ = Glibc.close(descriptor)
+        descriptor = -1
     }
 }
 

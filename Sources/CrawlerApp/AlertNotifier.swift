@@ -115,10 +115,10 @@ public final class AlertNotifier {
             for (target, batch) in batches {
                 group.addTask {
                     let payload = AlertPayload.json(batch.events, dropped: batch.dropped, now: now)
-                    let problem = await send(payload, to: target, settings: settings, fetch: fetch)
+                    let outcome = await send(payload, to: target, settings: settings, fetch: fetch)
                     let name = target == .command ? "command" : AlertWebhook.shown(settings.webhook ?? "")
-                    report(problem, to: name, events: batch.events.count, logger: logger)
-                    return problem == nil ? nil : (target, batch)
+                    report(outcome, to: name, events: batch.events.count, logger: logger)
+                    return outcome.problem == nil ? nil : (target, batch)
                 }
             }
             var failed: [AlertTarget: AlertBatch] = [:]
@@ -128,22 +128,25 @@ public final class AlertNotifier {
     }
 
     private static func send(_ payload: String, to target: AlertTarget, settings: NotifySettings,
-                             fetch: FetchSettings) async -> String? {
+                             fetch: FetchSettings) async -> AlertCommand.Outcome {
         switch target {
         case .command:
-            guard let command = settings.command else { return nil }
+            guard let command = settings.command else { return AlertCommand.Outcome() }
             return await AlertCommand.run(command, input: payload, timeout: fetch.timeout)
         case .webhook:
-            guard let webhook = settings.webhook else { return nil }
-            return await AlertWebhook.post(payload, to: webhook, settings: settings, fetch: fetch)
+            guard let webhook = settings.webhook else { return AlertCommand.Outcome() }
+            return AlertCommand.Outcome(problem: await AlertWebhook.post(payload, to: webhook, settings: settings, fetch: fetch))
         }
     }
 
-    private static func report(_ problem: String?, to target: String, events: Int, logger: Logger) {
-        if let problem {
-            logger.error("notify_failed", metadata: ["to": "\(target)", "events": "\(events)", "error": "\(problem)"])
+    private static func report(_ outcome: AlertCommand.Outcome, to target: String, events: Int, logger: Logger) {
+        var metadata: Logger.Metadata = ["to": "\(target)", "events": "\(events)"]
+        if !outcome.stderr.isEmpty { metadata["stderr"] = "\(outcome.stderr)" }
+        if let problem = outcome.problem {
+            metadata["error"] = "\(problem)"
+            logger.error("notify_failed", metadata: metadata)
         } else {
-            logger.info("notify_sent", metadata: ["to": "\(target)", "events": "\(events)"])
+            logger.info("notify_sent", metadata: metadata)
         }
     }
 }

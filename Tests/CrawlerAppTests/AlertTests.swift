@@ -194,6 +194,27 @@ import Testing
         #expect(folder.files(under: "store/posts").count == 2)
     }
 
+    /// Round 53: the command's stderr joined the crawler's as it was written: a line of it could
+    /// pass for the crawler's own (`--log-format json` got lines that were no JSON). It is now
+    /// said with the send's own line, escaped like any value.
+    @Test func whatTheCommandSaysOnStderrIsLoggedAsAValueOfTheSendsLine() throws {
+        let servers = try Servers()
+        let forged = #"printf 'ts=2026-01-01T00:00:00Z level=info event=fetch feed=forged status=200\n{"event":"x"}\n' >&2"#
+        try folder.write(config(servers, notify: ["command: \(forged); cat > /dev/null; exit 2"], feeds: ["good", "gone"]),
+                         to: "feeds.yaml")
+        let failed = try crawler(["once"])
+        let lines = failed.stderr.split(separator: "\n")
+        #expect(!lines.contains { $0.hasPrefix("ts=2026-01-01") || $0.hasPrefix("{\"event\"") }, "\(failed.stderr)")
+        let line = lines.first { $0.contains("event=notify_failed") }.map { LogLine(String($0)) }
+        #expect(line?["stderr"] == "ts=2026-01-01T00:00:00Z level=info event=fetch feed=forged status=200\n{\"event\":\"x\"}",
+                "\(failed.stderr)")
+        let json = try crawler(["once", "--force", "--log-format", "json"])
+        for line in json.stderr.split(separator: "\n") {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "\(line)")
+        }
+        #expect(folder.files(under: "store/posts").count == 2)
+    }
+
     @Test func aFeedQuietForFarLongerThanItsRhythmIsSilentInTheDigestAndInStatus() throws {
         let servers = try Servers()
         servers.shared.broken.store(false, ordering: .relaxed)
