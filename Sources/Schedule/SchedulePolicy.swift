@@ -39,7 +39,9 @@ public enum SchedulePolicy {
         // Start from a short retry, doubling per failure: a blip is retried soon, an outage rarely.
         let base = min(bounds.interval, 300)
         let backoff = min(bounds.maxBackoff, base * pow2(errors - 1))
-        let wait = backoff * (0.9 + 0.2 * jitter)
+        // ±10%, but never past max_backoff (round 58: 6h36m under the 6h cap): at the cap the
+        // spread lies below it.
+        let wait = min(backoff * (0.9 + 0.2 * jitter), bounds.maxBackoff * (0.9 + 0.1 * jitter))
         var reason = "failure \(errors) in a row: back off \(Duration.words(wait))"
         if errors >= bounds.failingAfter { reason += " (failing)" }
         var due = now.adding(wait)

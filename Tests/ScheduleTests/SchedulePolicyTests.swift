@@ -41,7 +41,11 @@ import Testing
         #expect(wait(next(.failed, errors: 1)) == 300)
         #expect(wait(next(.failed, errors: 2)) == 600)
         #expect(wait(next(.failed, errors: 3)) == 1200)
-        #expect(wait(next(.failed, errors: 30)) == 21_600)
+        // At the cap the ±10% lies below it (round 58: 6h36m under the 6h cap).
+        #expect(wait(next(.failed, errors: 30)) == 20_520)
+        #expect(wait(next(.failed, errors: 30, jitter: 0.9999))! <= 21_600)
+        #expect(wait(next(.failed, errors: 30, jitter: 0))! == 19_440)
+        #expect(wait(next(.failed, errors: 7, jitter: 0.9999))! <= 21_600)
         #expect(next(.failed, errors: 5).reason.hasSuffix("(failing)"))
         #expect(!next(.failed, errors: 4).reason.contains("failing"))
     }
