@@ -59,13 +59,13 @@ enum DurationParser {
 
     /// Bytes, or nil when the text is not a positive size of at most `maximumBytes`.
     static func bytes(_ text: String) -> Int? {
-        unboundedBytes(text).flatMap { $0 <= maximumBytes ? Int($0) : nil }
+        unboundedBytes(text).flatMap { $0 > 0 && $0 <= maximumBytes ? Int($0) : nil }
     }
 
-    /// Bytes, whatever their number, or nil when the text is not a positive size.
+    /// Bytes, whatever their number (zero included), or nil when the text is not a size.
     static func unboundedBytes(_ text: String) -> Double? {
         let trimmed = text.trimmingSpaces().uppercased()
-        let units: [(String, Int)] = [("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("B", 1)]
+        let units: [(String, Int)] = [("TB", 1 << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("B", 1)]
         // Digits only: Double() would also read "inf", "nan" and hexadecimal.
         func number(_ text: Substring) -> Double? {
             let digits = String(text).trimmingSpaces()
@@ -73,7 +73,7 @@ enum DurationParser {
             return Double(digits)
         }
         let factor = units.first { trimmed.hasSuffix($0.0) }
-        guard let value = number(trimmed.dropLast(factor?.0.count ?? 0)), value > 0 else { return nil }
+        guard let value = number(trimmed.dropLast(factor?.0.count ?? 0)) else { return nil }
         // Without a unit, a whole number of bytes.
         if factor == nil, value.rounded() != value { return nil }
         return value * Double(factor?.1 ?? 1)

@@ -155,13 +155,18 @@ struct MappingReader {
         guard let text = try string(key) else { return nil }
         // As for durations: `max_body_size: 32` read as 32 bytes failed every feed.
         let bare = text.trimmingSpaces()
-        if !bare.isEmpty, bare.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) {
+        let unitless = !bare.isEmpty && bare.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") })
+        if unitless, Double(bare) != 0 {
             throw parser.error(at: node(key)!, key: qualified(key),
                                "'\(text)' has no unit; write \(bare)B, \(bare)KB or \(bare)MB")
         }
         guard let bytes = DurationParser.unboundedBytes(text) else {
             throw parser.error(at: node(key)!, key: qualified(key),
                                "'\(text)' is not a size; use forms like 512KB, 32MB")
+        }
+        // Round 58: `0` was told to write `0B`, and `0B` was then "not a size".
+        guard bytes > 0 else {
+            throw parser.error(at: node(key)!, key: qualified(key), "'\(text)' is no size at all; give one above 0, such as 512KB or 32MB")
         }
         guard bytes <= DurationParser.maximumBytes else {
             throw parser.error(at: node(key)!, key: qualified(key),

@@ -119,7 +119,7 @@ enum ExplainText {
         guard let state else {
             lines.append(disabled ? "state:       never fetched; disabled (enabled: false): not fetched until enabled"
                          : doing != nil ? "state:       never fetched before"
-                         : "state:       never fetched; due within a minute of the daemon's start")
+                         : "state:       never fetched; due at the daemon's start (within its --startup-spread, a minute unless set)")
             if let doing { lines.append(doing) }
             return lines.joined(separator: "\n")
         }

@@ -22,7 +22,7 @@ struct Run: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The configuration file.")
     var config: String = "feeds.yaml"
 
-    @Option(name: .long, help: "Spread the first fetches of due feeds over this long (0s: all at once).")
+    @Option(name: .long, help: "Spread the first fetches of due feeds over this long, at most each feed's interval and 1d (0s: all at once).")
     var startupSpread: String = "60s"
 
     @Option(name: .long, help: "Serve Prometheus /metrics and /healthz on HOST:PORT, e.g. 127.0.0.1:9108.")
@@ -33,14 +33,29 @@ struct Run: AsyncParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
 
+    /// Here rather than in `run()`, so that a mistake prints `run`'s own usage.
+    func validate() throws {
+        _ = try Self.spread(startupSpread)
+    }
+
+    /// A day at most: a unit typed wrong on an ExecStart= line (`1d` for `1s`) would hold every
+    /// new feed back for as long as its interval, with nothing in `status` to say why.
+    private static func spread(_ text: String) throws -> Double {
+        guard let spread = ConfigDuration.seconds(text, allowZero: true) else {
+            throw ValidationError("--startup-spread '\(text)' is not a duration; write it with its unit, such as 0s, 30s or 5m")
+        }
+        guard spread <= 86_400 else {
+            throw ValidationError("--startup-spread \(text) is longer than a day; feeds due at start would wait that long")
+        }
+        return spread
+    }
+
     func run() async throws {
         SignalWatcher.ignoreSignalsThatWouldEndACrawl()
         crawler_fix_malloc_mmap_threshold(128 << 10)  // glibc's own starting value, kept for good
         let logger = try logging.makeLogger()
         let signals = SignalWatcher()
-        guard let spread = ConfigDuration.seconds(startupSpread, allowZero: true) else {
-            throw ValidationError("--startup-spread takes a duration with its unit, such as 0s, 30s or 5m")
-        }
+        let spread = try Self.spread(startupSpread)
         let settings = try CrawlSetup.load(config, logger: logger)
         var registry: CrawlerMetrics?
         if let metrics {

@@ -152,8 +152,22 @@ import Testing
         // Durations need their unit; sizes did not, and `max_body_size: 32` was 32 bytes (every feed failed).
         try refused("max_body_size: 32\nfeeds:\n  - url: SERVER/healthy\n",
                     with: "feeds.yaml:1: max_body_size: '32' has no unit; write 32B, 32KB or 32MB")
+        // Round 58: `0` was told to write `0B`, which was then "not a size"; the 1TB the messages name could not be written.
+        try refused("max_body_size: 0\nfeeds:\n  - url: SERVER/healthy\n",
+                    with: "feeds.yaml:1: max_body_size: '0' is no size at all; give one above 0, such as 512KB or 32MB")
+        try refused("max_image_size: 0B\nfeeds:\n  - url: SERVER/healthy\n",
+                    with: "feeds.yaml:1: max_image_size: '0B' is no size at all; give one above 0, such as 512KB or 32MB")
+        try refused("max_body_size: 2TB\nfeeds:\n  - url: SERVER/healthy\n",
+                    with: "feeds.yaml:1: max_body_size: '2TB' is larger than 1TB")
+        try folder.write("store: ./store\nmax_body_size: 1tb\nfeeds:\n  - url: http://127.0.0.1:9/feed\n", to: "feeds.yaml")
+        let tera = try crawler(["check"])
+        #expect(tera.status == 0, "\(tera.stderr)")
         let spread = try crawler(["run", "--startup-spread", "5"])
-        #expect(spread.status == 64 && spread.stderr.contains("--startup-spread takes a duration with its unit"), "\(spread.stderr)")
+        #expect(spread.status == 64 && spread.stderr.contains("--startup-spread '5' is not a duration; write it with its unit"), "\(spread.stderr)")
+        // Round 58: a spread of years was taken without a word; a mistake printed the top-level usage.
+        #expect(spread.stderr.contains("Usage: crawler run"), "\(spread.stderr)")
+        let years = try crawler(["run", "--startup-spread", "3650d"])
+        #expect(years.status == 64 && years.stderr.contains("--startup-spread 3650d is longer than a day"), "\(years.stderr)")
         try refused("max_backlog_bytes: infMB\nfeeds:\n  - url: SERVER/healthy\n",
                     with: "feeds.yaml:1: max_backlog_bytes: 'infMB' is not a size; use forms like 512KB, 32MB")
         try refused("host_gap: 99999999999999999999d\nfeeds:\n  - url: SERVER/healthy\n",
