@@ -20,6 +20,13 @@ public struct OutputFormat: Sendable {
         public var description: String {
             "\(file ?? "template"):\(line):\(column): template error: \(message)"
         }
+
+        public init(file: String?, line: Int, column: Int, message: String) {
+            self.file = file
+            self.line = line
+            self.column = column
+            self.message = message
+        }
     }
 
     public static let hexo = OutputFormat(kind: .hexo)
@@ -47,6 +54,19 @@ public struct OutputFormat: Sendable {
                                         + "document); the names are \(TemplateValues.names.subtracting(["."]).sorted().joined(separator: ", "))")
             }
         }
+    }
+
+    /// Whether this is a template (whose front matter is the operator's own).
+    public var isTemplate: Bool {
+        if case .template = kind { return true }
+        return false
+    }
+
+    /// A document of made-up values dated `date`: where a front matter puts an item's date.
+    public func sample(dated date: Timestamp) -> String {
+        text(for: DocumentFields(title: "Title", categories: ["Category"], author: "Author", image: nil, date: date,
+                                 body: "<p>Body</p>", link: "https://example.org/post", feedName: "feed",
+                                 channelTitle: "Channel"))
     }
 
     func text(for fields: DocumentFields) -> String {

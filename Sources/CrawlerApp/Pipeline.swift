@@ -21,6 +21,21 @@ public struct Pipeline {
         self.logger = logger
         self.clock = clock
         format = try OutputFormat(config.output, templateFile: config.templatePath)
+        try Self.requireReadableDates(format, templateFile: config.templatePath)
+    }
+
+    /// `store rebuild-index` reads each document's date back from its front matter: a template
+    /// without a `date:` line (or an empty one) wrote documents that no lost index could be
+    /// rebuilt from, and the crawl then refused the store for good (round 59).
+    private static func requireReadableDates(_ format: OutputFormat, templateFile: String?) throws(OutputFormat.TemplateError) {
+        guard format.isTemplate else { return }
+        let date = Timestamp(year: 2001, month: 2, day: 3, hour: 4, minute: 5, second: 6)!
+        guard (try? StoredDocumentReader.anyDate(in: format.sample(dated: date))) != date else { return }
+        throw OutputFormat.TemplateError(
+            file: templateFile, line: 1, column: 1,
+            message: "the documents it writes have no date line in their first 40 lines (date: {{date_rfc3339}} in YAML, "
+                + "date = {{date_rfc3339}} in TOML): `crawler store rebuild-index` reads each document's date there, "
+                + "and could not rebuild a lost index from them")
     }
 
     /// Runs one pass over `feeds` into `store`: a flow that is given every feed at once and

@@ -67,13 +67,18 @@ public enum StoredDocumentReader {
 
 extension StoredDocumentReader {
     /// The `date:` line of any dialect's front matter: RFC 1123 (Hexo), RFC 3339 (Hugo, templates),
-    /// or Jekyll's `YYYY-MM-DD HH:MM:SS +0000`.
+    /// or Jekyll's `YYYY-MM-DD HH:MM:SS +0000`; in a template's, also TOML's `date = …` and JSON's
+    /// `"date": …` (Hugo reads both).
     public static func anyDate(in written: String) throws(Problem) -> Timestamp {
         let text = StoredDocumentReader.asWritten(written)
-        guard let line = text.split(separator: "\n", maxSplits: 40).first(where: { $0.hasPrefix("date: ") }) else {
+        let keys = ["date: ", "date = ", "\"date\": "]
+        guard let line = text.split(separator: "\n", maxSplits: 40).lazy
+            .map({ $0.drop(while: { $0 == " " || $0 == "\t" }) })
+            .first(where: { line in keys.contains { line.hasPrefix($0) } }) else {
             throw .grammar("no date: line in the front matter")
         }
-        let value = String(line.dropFirst(6)).trimmingCharacters(where: { $0 == "'" || $0 == "\"" || $0 == " " })
+        let value = String(line.drop(while: { $0 != ":" && $0 != "=" }).dropFirst())
+            .trimmingCharacters(where: { $0 == "'" || $0 == "\"" || $0 == " " || $0 == "," })
         if let date = RFC1123.parse(value) ?? ISODate.parse(value) { return date }
         throw .grammar("date '\(value)' is neither RFC 1123 nor RFC 3339")
     }

@@ -398,6 +398,7 @@ import Testing
             ---
             layout: post
             title: {{{title_yaml}}}
+            date: {{{date_rfc3339_yaml}}}
             ---
             <p class="byline">{{{title_inert}}} by {{{author_inert}}} in {{#categories}}{{{name_inert}}} {{/categories}}</p>
             {{{body_inert}}}

@@ -23,10 +23,27 @@ import Testing
         #expect(once.status == 2)
         #expect(once.stderr.contains("crawler: " + expected), "\(once.stderr)")
 
-        try folder.write("---\ntitle: {{{title_yaml}}}\n{{#link}}source: {{{link_yaml}}}{{/link}}\n---\n{{{body}}}\n",
+        try folder.write("---\ntitle: {{{title_yaml}}}\ndate: {{date_rfc3339}}\n{{#link}}source: {{{link_yaml}}}{{/link}}\n---\n{{{body}}}\n",
                          to: "post.mustache")
         let fixed = try crawler(["check"])
         #expect(fixed.status == 0, "\(fixed.stderr)")
+    }
+
+    /// Round 59: a template without a `date:` line (or an empty one) passed `check`; once the
+    /// index was lost, `rebuild-index` indexed none of its documents and every crawl refused the
+    /// store, naming `rebuild-index` as the fix.
+    @Test func aTemplateWhoseDocumentsHoldNoDateIsRefusedUpFront() throws {
+        try folder.write("output: template\ntemplate: post.mustache\nfeeds: []\n", to: "feeds.yaml")
+        for undated in ["---\ntitle: {{{title_yaml}}}\n---\n{{{body_inert}}}\n", "", "date: {{title}}\n"] {
+            try folder.write(undated, to: "post.mustache")
+            let check = try crawler(["check"])
+            #expect(check.status == 2 && check.stderr.contains("the documents it writes have no date line"), "\(check.stderr)")
+        }
+        for dated in ["---\ndate: {{{date_rfc3339_yaml}}}\n---\n", "+++\ndate = {{date_rfc3339}}\n+++\n", "---\ndate: {{date_rfc1123}}\n---\n"] {
+            try folder.write(dated, to: "post.mustache")
+            let check = try crawler(["check"])
+            #expect(check.status == 0, "\(dated): \(check.stderr)")
+        }
     }
 
     @Test func aMissingLinkOrImageRendersEmptyAndIsFalseInSections() throws {
@@ -43,6 +60,7 @@ import Testing
         try folder.write("""
             ---
             title: {{{title_yaml}}}
+            date: {{date_rfc3339}}
             link: [{{link}}]
             image: [{{image}}]
             {{#link}}source: {{{link_yaml}}}{{/link}}{{^link}}source: none{{/link}}
