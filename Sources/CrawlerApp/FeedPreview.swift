@@ -20,8 +20,11 @@ public struct FeedPreview: Sendable {
         public var link: String?
         /// The document as it would be written; nil when the rules drop the item.
         public var document: Document?
-        /// Why the rules drop it.
+        /// Why the rules drop it (or why it is no post: `isBlank`).
         public var dropped: String?
+        /// Nothing to show: no title, text, image, video, audio or enclosure.
+        public var isBlank = false
+        static let blankReason = "no title, text, image, video, audio or enclosure: nothing to post, not stored (items_blank)"
         /// `full_content`: why the page could not be used (the feed's body stands in).
         public var articleProblem: String?
         /// A crawl would leave the item out for now and ask for its page again (`document` is nil).
@@ -74,6 +77,12 @@ public struct FeedPreview: Sendable {
         let rules = ItemRuleSet(feed.rules)
         var entries = items.map { item in
             Entry(title: item.title, link: item.link, document: nil, dropped: rules.drop(item)?.reason)
+        }
+        // As a crawl: an item with nothing to show is no post (`items_blank`).
+        for (index, item) in items.enumerated()
+        where entries[index].dropped == nil && BlankItem.isBlank(item, pageWillFill: feed.article.fullContent) {
+            entries[index].dropped = Entry.blankReason
+            entries[index].isBlank = true
         }
         var articles: [String: ArticleFetch.Outcome] = [:]
         if feed.article.fullContent {

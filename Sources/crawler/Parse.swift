@@ -71,8 +71,12 @@ struct Parse: AsyncParsableCommand {
             if parsed.cut == .maxItems {
                 printError("crawler: \(source): cut at max_items: the first \(settings.maxItems) items, as a crawl stores them")
             }
-            let documents = try DocumentPreview.render(parsed.feed, source: url, config: settings, now: WallClock.now())
-            printOutput(documents.map { "==> \($0.itemIdentity) <==\n\($0.text)" }.joined(separator: "\n"))
+            let rendered = try DocumentPreview.render(parsed.feed, source: url, config: settings, now: WallClock.now())
+            if rendered.blank > 0 {
+                printError("crawler: \(source): \(counted(rendered.blank, "item")) with no title, text, image, video, audio or "
+                           + "enclosure left out, as a crawl leaves \(rendered.blank == 1 ? "it" : "them") out (items_blank)")
+            }
+            printOutput(rendered.documents.map { "==> \($0.itemIdentity) <==\n\($0.text)" }.joined(separator: "\n"))
             return
         }
         if json {
@@ -162,7 +166,7 @@ enum ParseBenchmark {
             let parsed = cpuSeconds()
             seconds.append(parsed - start)
             guard let render, let feed else { continue }
-            _ = try? DocumentPreview.render(feed, source: url, config: render, now: WallClock.now())
+            _ = try? DocumentPreview.render(feed, source: url, config: render, now: WallClock.now()).documents
             rendering.append(cpuSeconds() - parsed)
         }
         var json = "{\"bytes\": \(bytes.count), \"items\": \(items), \"median_cpu_seconds\": \(median(seconds))"

@@ -108,9 +108,11 @@ struct Preview: AsyncParsableCommand {
         }
         let stored = entries.filter { $0.document != nil }.count
         let waiting = entries.filter { $0.waitsForPage != nil }.count
+        let blank = entries.filter(\.isBlank).count
         lines.append("\(feed): \(counted(entries.count, "item")) shown, \(stored) would be stored, "
                      + (waiting > 0 ? "\(waiting) wait\(waiting == 1 ? "s" : "") for \(waiting == 1 ? "its page" : "their pages"), " : "")
-                     + "\(entries.count - stored - waiting) dropped by rules; nothing was stored")
+                     + (blank > 0 ? "\(blank) blank (nothing to post), " : "")
+                     + "\(entries.count - stored - waiting - blank) dropped by rules; nothing was stored")
         return lines.joined(separator: "\n")
     }
 }

@@ -32,6 +32,32 @@ import Testing
         #expect(!server.requests.contains { $0.path == "/healthy" })
     }
 
+    /// Round 59: an entry with a link alone was shown as a document that "would be stored" (by
+    /// `preview`, and by `parse --render`), where a crawl leaves it out (`items_blank`).
+    @Test func aBlankItemIsShownLeftOutAsACrawlLeavesIt() throws {
+        let atom = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>Blank</title><id>urn:b</id><updated>2025-12-01T00:00:00Z</updated>
+            <entry><id>urn:b:1</id><title>Real post</title><updated>2025-12-01T00:00:00Z</updated><content>words</content></entry>
+            <entry><id>urn:b:2</id><updated>2025-12-01T00:00:00Z</updated><link href="https://blank.example/only/link"/></entry>
+            </feed>
+            """
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: atom) }
+        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/atom"))\n    name: atom\n", to: "feeds.yaml")
+        try folder.write(atom, to: "blank.atom")
+        let run = try CrawlerProcess.run(["preview", "atom"], in: folder.path)
+        #expect(run.status == 0, "stderr: \(run.stderr.suffix(1500))")
+        #expect(run.stdout.contains("atom: 2 items shown, 1 would be stored, 1 blank (nothing to post), 0 dropped by rules"),
+                "\(run.stdout)")
+        #expect(!run.stdout.contains("blank.example_only_link"), "\(run.stdout)")
+        let render = try CrawlerProcess.run(["parse", "blank.atom", "--render"], in: folder.path)
+        #expect(render.status == 0, "\(render.stderr)")
+        #expect(render.stdout.components(separatedBy: "==> ").count == 2, "\(render.stdout)")
+        #expect(render.stderr.contains("1 item with no title, text, image, video, audio or enclosure left out"), "\(render.stderr)")
+        let once = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(once.status == 0 && folder.files(under: "out/posts").count == 1, "\(once.stderr)")
+    }
+
     /// Round 41: a fresh item whose page failed was shown as stored with the feed's body, and
     /// counted among those that "would be stored", where a crawl leaves it out and asks for its
     /// page again until the item is a day old.
