@@ -30,6 +30,20 @@ import Testing
 
     private var documents: [String] { folder.files(under: "store/posts") }
 
+    /// Round 59: a byte-for-byte copy under a name shaped as a document's (another 16-hex hash) was
+    /// "unknown", and its advice, rebuild-index, indexed it: the site published the post twice.
+    @Test func aCopyUnderAnotherDocumentNameIsASecondCopy() throws {
+        let server = try crawled()
+        defer { withExtendedLifetime(server) {} }
+        let file = try #require(documents.first)
+        try FileManager.default.createDirectory(atPath: folder.file("store/posts/2024/01"), withIntermediateDirectories: true)
+        try folder.write(try #require(folder.read("store/posts/" + file)), to: "store/posts/2024/01/aaaaaaaaaaaaaaaa.md")
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.stdout.contains("posts/2024/01/aaaaaaaaaaaaaaaa.md: misplaced: a second copy of posts/\(file), the indexed one; "
+                                       + "remove this copy: rm "), "\(verify.stdout)")
+        #expect(!verify.stdout.contains("unknown"), "\(verify.stdout)")
+    }
+
     /// Round 44: a document copied under its hash in capitals, or renamed by hand, was passed over
     /// by `verify` (and a site generator published it as a second post), and the renamed one was
     /// called missing, `forget --missing` ready to forget its only copy. A file holding a stored
@@ -299,13 +313,17 @@ import Testing
         let copyName = String(copied.split(separator: "/").last!)
         try FileManager.default.copyItem(atPath: folder.file("store/posts/" + copied), toPath: folder.file("store/posts/1999/01/" + copyName))
         try FileManager.default.moveItem(atPath: folder.file("store/posts/" + moved), toPath: folder.file("store/posts/1999/" + "0123456789abcdef.md"))
+        let other = try #require(folder.read("store/posts/" + files[3])).replacingOccurrences(of: "Lorem", with: "Other")
+        try folder.write(other, to: "store/posts/1999/fedcba9876543210.md")
 
         let verify = try crawler(["store", "verify"])
         #expect(verify.status == 1)
         #expect(verify.stdout.contains("posts/\(truncated): corrupt: 15 bytes on disk"))
         #expect(verify.stdout.contains("posts/1999/01/\(copyName): misplaced: a second copy of posts/\(copied)"))
-        #expect(verify.stdout.contains("posts/\(moved): missing:"))
-        #expect(verify.stdout.contains("posts/1999/0123456789abcdef.md: unknown: a document file the index does not know; "
+        // Under another document's name, its exact bytes: moved, not missing beside an unknown file.
+        #expect(verify.stdout.contains("posts/\(moved): moved to posts/1999/0123456789abcdef.md, its only copy; move it back"),
+                "\(verify.stdout)")
+        #expect(verify.stdout.contains("posts/1999/fedcba9876543210.md: unknown: a document file the index does not know; "
                                        + "index it: crawler store rebuild-index --store '\(folder.file("store"))'"), "\(verify.stdout)")
         #expect(verify.stdout.contains(": 4 problems"), "\(verify.stdout)")
     }
