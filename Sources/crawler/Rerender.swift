@@ -79,9 +79,15 @@ extension StoreCommand {
                                              + "says what to do)") }
                 throw ExitCode.failure
             }
+            // A dry run changed nothing: it says what the real run would be refused for.
+            if dryRun, report.profileNotRecorded {
+                printError("crawler: the rerender would not finish (dry run: nothing was rewritten): "
+                           + Self.unfinishable(report, config: location.config))
+                throw ExitCode.failure
+            }
             if report.profileNotRecorded, report.withoutSource > 0 {
-                printError("crawler: the store stays half rewritten: \(counted(report.withoutSource, "document")) stored by an "
-                           + "older crawler, before source values were kept, can only stay in the settings they were written "
+                printError("crawler: the store stays half rewritten: \(counted(report.withoutSource, "document")) "
+                           + Self.withoutSourceValues + ", can only stay in the settings they were written "
                            + "with (\((try? store.recordedProfile()).flatMap { $0 } ?? "the store's")). Put those settings back in "
                            + "\(location.config) and run `crawler store rerender` again; until then `once` and `run` refuse the store. "
                            + "(`crawler store forget` removes documents for good, with `--before DAY` the oldest ones)")
@@ -104,16 +110,23 @@ extension StoreCommand {
             }
         }
 
+        /// Documents the index keeps no item values for: stored by a crawler older than those values,
+        /// or indexed again from their files after the index was lost.
+        static let withoutSourceValues = "whose item values the index does not hold (stored by an older crawler, or indexed "
+            + "again from their files after the index was lost)"
+
         /// Why a rerender to new settings could not finish, and what to do first.
         static func unfinishable(_ report: StoreRerender.Report, config: String) -> String {
             if report.withoutSource > 0 {
-                return "\(counted(report.withoutSource, "document")) stored by an older crawler, before source values were kept, "
+                return "\(counted(report.withoutSource, "document")) \(withoutSourceValues), "
                     + "can only stay in the settings they were written with; put those back in \(config), or forget them first "
                     + "(`crawler store forget --before DAY`)"
             }
             let names = report.unknownFeeds.keys.sorted().map { "'\($0)'" }.joined(separator: ", ")
             return "the documents of \(names) would stay in the old settings (not in \(config)): add each such feed back "
-                + "(`enabled: false` keeps it from being fetched) and run `crawler store rerender` again"
+                + "(`enabled: false` keeps it from being fetched) and run `crawler store rerender` again (`crawler store "
+                + "forget --feed NAME` would end it too, but takes with them the posts other feeds carry as duplicates, "
+                + "which those feeds then never store)"
         }
 
         /// Runs a rerender with the live line on a terminal; a failure is printed and ends the
@@ -135,7 +148,8 @@ extension StoreCommand {
         /// What was rewritten, and what was left as it is and why.
         func say(_ report: StoreRerender.Report, in place: String, then next: String = "") {
             if report.withoutSource > 0 {
-                printOutput("left \(counted(report.withoutSource, "document")) as they are: stored before source values were kept")
+                printOutput("left \(counted(report.withoutSource, "document")) as they are: the index holds no item values for them "
+                            + "(stored by an older crawler, or indexed again from their files after the index was lost)")
             }
             for (name, count) in report.unknownFeeds.sorted(by: { $0.key < $1.key }) {
                 printOutput("left \(counted(count, "document")) of feed '\(name)' as they are: it is not in the configuration")
