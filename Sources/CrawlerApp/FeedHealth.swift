@@ -15,12 +15,17 @@ public enum FeedHealth: Sendable, Hashable {
     case removed
     /// In the configuration with `enabled: false`.
     case disabled
+    /// Its server answered, but the store failed to keep what it brought (a full or failing
+    /// disk): not the feed's failure, so not counted as one, yet nothing of it is being stored.
+    case storeFailed
 
     public static func of(_ state: FeedState?, now: Timestamp) -> FeedHealth {
         guard let state else { return .neverFetched }
         if state.gone { return .gone }
         if state.consecutiveErrors >= PollBoundsDefaults.failingAfter { return .failing(errors: state.consecutiveErrors) }
         if state.consecutiveErrors > 0 { return .retrying(errors: state.consecutiveErrors) }
+        // Round 59: such a feed read `ok`, and `status --failing` exited 0, while nothing was stored.
+        if state.lastError?.hasPrefix("store: ") == true { return .storeFailed }
         // A state without a fetch: planned, and held back by its host so far.
         if state.lastFetch == nil { return .neverFetched }
         if let silence = FeedSilence.of(state, now: now) { return .silent(silence) }
@@ -30,7 +35,7 @@ public enum FeedHealth: Sendable, Hashable {
     /// What a monitoring check should page for: failing and gone feeds.
     public var needsAttention: Bool {
         switch self {
-        case .failing, .gone: return true
+        case .failing, .gone, .storeFailed: return true
         default: return false
         }
     }
@@ -52,6 +57,7 @@ public enum FeedHealth: Sendable, Hashable {
         case .neverFetched: return "never fetched"
         case .removed: return "removed"
         case .disabled: return "disabled"
+        case .storeFailed: return "store failing"
         }
     }
 }

@@ -78,6 +78,7 @@ struct Once: AsyncParsableCommand {
         } catch {
             logger.error("store", metadata: ["error": "\(error)"])
             printError("crawler: \(error)")
+            await alertUnopenable(error, settings: settings, signals: signals, logger: logger)
             throw ExitStatus.storeUnavailable
         }
         if !store.recovery.isEmpty {
@@ -103,6 +104,16 @@ struct Once: AsyncParsableCommand {
                                              progress: progress.record)
         progress.finish()
         return (summary, try holds(on: feeds, notIn: summary, store: store), signals.shutdownRequested)
+    }
+
+    /// As `run` does: under a timer, a store that cannot be opened is told as `store_error`
+    /// (round 59: only the journal said it). Not a store another crawler holds: that one works,
+    /// and a timer's pass that overlaps the last one would page someone each time.
+    private func alertUnopenable(_ error: any Error, settings: CrawlerConfig, signals: SignalWatcher, logger: Logger) async {
+        if case StoreError.locked? = error as? StoreError { return }
+        let alerts = AlertNotifier(config: settings, logger: logger)
+        alerts.record(storeError: "\(error)")
+        await alerts.flush(stopping: { signals.shutdownRequested })
     }
 
     /// Why the feeds the pass left out were held back. Read after the pass, and only for the

@@ -194,6 +194,28 @@ import Testing
         #expect(folder.files(under: "store/posts").count == 2)
     }
 
+    /// Round 59: with the store failing to write a feed's documents, `status` said `ok` and
+    /// `status --failing` exited 0; and a `once` (under a timer) that could not open its store sent
+    /// no `store_error`, where `run` does.
+    @Test func aStoreThatFailsOrCannotBeOpenedIsToldByStatusAndByOnce() throws {
+        let servers = try Servers()
+        try folder.write(config(servers, notify: ["command: cat > alert.json"], feeds: ["good"]), to: "feeds.yaml")
+        let failed = try CrawlerProcess.run(["once"], in: folder.path, shellPrefix: "CRAWLER_FAULT=link:EIO:1+")
+        #expect(failed.status == 1, "\(failed.stderr)")
+        let status = try crawler(["status", "--failing"])
+        #expect(status.status == 1, "\(status.stdout)")
+        #expect(status.stdout.split(separator: "\n").contains { $0.hasPrefix("good") && $0.contains("store failing") }, "\(status.stdout)")
+        #expect(try crawler(["once", "--force"]).status == 0)
+        #expect(try crawler(["status", "--failing"]).status == 0)
+        try FileManager.default.removeItem(atPath: folder.file("alert.json"))
+        try FileManager.default.removeItem(atPath: folder.file("store/lock"))
+        try FileManager.default.createSymbolicLink(atPath: folder.file("store/lock"), withDestinationPath: folder.file("elsewhere"))
+        let unopenable = try crawler(["once"])
+        #expect(unopenable.status == 3, "\(unopenable.stderr)")
+        let events = try events(in: try #require(folder.read("alert.json"), "\(unopenable.stderr)"))
+        #expect(events.map { $0["event"] as? String } == ["store_error"], "\(events)")
+    }
+
     /// Round 53: the command's stderr joined the crawler's as it was written: a line of it could
     /// pass for the crawler's own (`--log-format json` got lines that were no JSON). It is now
     /// said with the send's own line, escaped like any value.
