@@ -13,7 +13,7 @@ enum CAFile {
     static func problem(_ path: String) -> String? {
         var info = stat()
         guard stat(path, &info) == 0, access(path, R_OK) == 0 else {
-            return "cannot read the CA file \(path) (a PEM file of certificate authorities)"
+            return "cannot read the CA file \(path) (a PEM file of certificate authorities): \(String(cString: strerror(errno)))"
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
             return "the CA file \(path) is not a regular file (a directory, FIFO or device): name a PEM file of certificate authorities"

@@ -36,7 +36,8 @@ public enum ConfigLoader {
         } catch {
             throw ConfigError(file: path, line: 0, key: "", message: "cannot read: \(error.localizedDescription)")
         }
-        let parser = ConfigParser(fileName: path, baseDirectory: folder(of: path))
+        var parser = ConfigParser(fileName: path, baseDirectory: folder(of: path))
+        parser.fileProblem = NamedFileCheck().problem
         var config = try parser.parse(text)
         if case .template(let templatePath) = config.output {
             guard let data = FileManager.default.contents(atPath: templatePath) else {
@@ -45,7 +46,6 @@ public enum ConfigLoader {
             config.output = .template(String(decoding: data, as: UTF8.self))
             config.templatePath = templatePath
         }
-        try checkCAFiles(config, path: path)
         return (config, bytes)
     }
 
@@ -60,20 +60,6 @@ public enum ConfigLoader {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
-    }
-
-    /// A `ca_file:` that cannot be read is a mistake in the file, reported before anything is
-    /// fetched rather than as every one of its feeds failing; so is one libcurl would hang on or
-    /// find nothing in (`CAFile.problem`). Each file is looked at once, however many feeds name it.
-    private static func checkCAFiles(_ config: CrawlerConfig, path: String) throws(ConfigError) {
-        var problems: [String: String?] = [:]
-        for (index, feed) in config.feeds.enumerated() {
-            guard let caFile = feed.request.caFile else { continue }
-            let problem = problems[caFile] ?? CAFile.problem(caFile)
-            problems[caFile] = problem
-            guard let problem else { continue }
-            throw ConfigError(file: path, line: feed.line, key: "feeds[\(index)].ca_file", message: problem)
-        }
     }
 
     /// Where the text stops being UTF-8, for the message: the line and the byte.

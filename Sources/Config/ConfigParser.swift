@@ -8,6 +8,15 @@ public struct ConfigParser: Sendable {
     /// Folder that relative paths (the store) are resolved against.
     public var baseDirectory: String
 
+    /// Asked about each file feeds.yaml names (`ca_file:`, `template:`), so that a problem is told
+    /// at the line that names the file: why it is unusable, or nil. The loader looks at the disk;
+    /// left nil (tests of the grammar alone), no file is looked at.
+    public var fileProblem: (@Sendable (NamedFile, String) -> String?)?
+
+    public enum NamedFile: Sendable {
+        case caFile, template
+    }
+
     public init(fileName: String, baseDirectory: String) {
         self.fileName = fileName
         self.baseDirectory = baseDirectory
@@ -230,9 +239,11 @@ public struct ConfigParser: Sendable {
         case "jekyll": config.output = .jekyll
         case "template":
             guard let template else {
-                throw error(at: reader.node("output")!, key: "output", "output: template needs `template: FILE` (a Mustache file)")
+                throw error(at: reader.node("output")!, key: "output", "'template' needs `template: FILE` (a Mustache file)")
             }
-            config.output = .template(resolve(path: template))
+            let path = resolve(path: template)
+            if let problem = fileProblem?(.template, path) { throw error(at: reader.node("template")!, key: "template", problem) }
+            config.output = .template(path)
         case let other:
             throw error(at: reader.node("output")!, key: "output", "'\(other)' is not one of hexo, hugo, jekyll, template")
         }

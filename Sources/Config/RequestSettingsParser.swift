@@ -16,7 +16,7 @@ struct RequestSettingsParser {
     func global(_ reader: MappingReader) throws(ConfigError) -> RequestSettings {
         var settings = RequestSettings()
         settings.headers = try headers(reader) ?? []
-        settings.caFile = try reader.path("ca_file").map(parser.resolve(path:))
+        settings.caFile = try caFile(reader)
         settings.ignoreCacheHeaders = try reader.bool("ignore_cache_headers") ?? false
         settings.throttleOn403 = try reader.bool("throttle_on_403") ?? false
         return settings
@@ -46,10 +46,20 @@ struct RequestSettingsParser {
         settings.headers = defaults.headers.filter { !replaced.contains($0.name.lowercased()) } + own
         settings.userAgent = try headerValue(reader, "user_agent")
         settings.proxy = try proxy(reader)
-        settings.caFile = try reader.path("ca_file").map(parser.resolve(path:)) ?? defaults.caFile
+        settings.caFile = try caFile(reader) ?? defaults.caFile
         settings.ignoreCacheHeaders = try reader.bool("ignore_cache_headers") ?? defaults.ignoreCacheHeaders
         settings.throttleOn403 = try reader.bool("throttle_on_403") ?? defaults.throttleOn403
         return settings
+    }
+
+    /// Checked where it is written: a global one was blamed on `feeds[0].ca_file`, at the first
+    /// feed's line (round 58).
+    private func caFile(_ reader: MappingReader) throws(ConfigError) -> String? {
+        guard let path = try reader.path("ca_file").map(parser.resolve(path:)) else { return nil }
+        if let problem = parser.fileProblem?(.caFile, path) {
+            throw parser.error(at: reader.node("ca_file")!, key: reader.qualified("ca_file"), problem)
+        }
+        return path
     }
 
     private func refuseBoth(_ own: [HeaderField], _ header: String, _ key: String,

@@ -164,8 +164,21 @@ import Testing
                          to: "feeds.yaml")
         let run = try CrawlerProcess.run(["once"], in: folder.path)
         #expect(run.status == 2)
-        #expect(run.stderr.contains("feeds.yaml:3") && run.stderr.contains("feeds[0].ca_file"), "\(run.stderr)")
-        #expect(run.stderr.contains("cannot read the CA file \(folder.path)/certs/missing.pem"), "\(run.stderr)")
+        // At its own line, with the reason (round 58: at the feed's `- url:` line, and no reason).
+        #expect(run.stderr.contains("feeds.yaml:4") && run.stderr.contains("feeds[0].ca_file"), "\(run.stderr)")
+        #expect(run.stderr.contains("cannot read the CA file \(folder.path)/certs/missing.pem (a PEM file of certificate "
+                                    + "authorities): No such file or directory"), "\(run.stderr)")
+        // Round 58: a global one was blamed on `feeds[0].ca_file`, at the first feed's line.
+        try folder.write("store: ./out\nca_file: certs/missing.pem\nfeeds:\n  - url: https://127.0.0.1:1/feed.xml\n",
+                         to: "feeds.yaml")
+        let global = try CrawlerProcess.run(["check"], in: folder.path)
+        #expect(global.status == 2 && global.stderr.contains("feeds.yaml:2: ca_file: cannot read the CA file"), "\(global.stderr)")
+        // And a template: named at its line, with the reason.
+        try folder.write("store: ./out\noutput: template\ntemplate: nope.mustache\nfeeds: []\n", to: "feeds.yaml")
+        let template = try CrawlerProcess.run(["check"], in: folder.path)
+        #expect(template.status == 2 && template.stderr.contains(
+            "feeds.yaml:3: template: cannot read the template \(folder.path)/nope.mustache: No such file or directory"),
+                "\(template.stderr)")
     }
 
     /// Round 52: a CA file that is a FIFO (or on a hung mount) blocked the fetch thread when
