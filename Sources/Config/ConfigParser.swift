@@ -81,6 +81,9 @@ public struct ConfigParser: Sendable {
         config.connectTimeout = try reader.duration("connect_timeout") ?? config.connectTimeout
         config.maxBodyBytes = try reader.size("max_body_size") ?? config.maxBodyBytes
         config.defaultImage = try reader.string("default_image")
+        if let image = config.defaultImage, let problem = SiteURL.problem(with: image, key: "default_image") {
+            throw error(at: reader.node("default_image")!, key: "default_image", problem)
+        }
         try parseOutput(reader, into: &config)
         try parseFetchLimits(reader, into: &config)
         config.hostRules = try HostRulesParser(parser: self, defaults: config).parse(reader.node("hosts"))
@@ -200,6 +203,10 @@ public struct ConfigParser: Sendable {
         }
         feed.author = try reader.string("author")
         feed.image = try reader.string("image")
+        // Round 58: `image: img.png` passed check, then was left out of every document without a word.
+        if let image = feed.image, let problem = SiteURL.problem(with: image, key: "image") {
+            throw error(at: reader.node("image")!, key: "\(path).image", problem)
+        }
         feed.interval = try reader.wait("interval", atLeastASecond: true) ?? defaults.interval
         feed.adaptive = try reader.bool("adaptive") ?? defaults.adaptive
         let own = try IntervalBounds.read(reader, over: bounds)

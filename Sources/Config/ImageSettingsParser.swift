@@ -39,6 +39,12 @@ struct ImageSettingsParser {
             throw parser.error(at: reader.node("assets_url")!, key: "assets_url",
                                "'\(url)' must end with / and hold no spaces or quotes (e.g. /assets/ or https://cdn.example/assets/)")
         }
+        // Round 59: `javascript:alert(1)/` passed, and kept images were written with it as their `src`.
+        let scheme = url.prefix { $0 != "/" && $0 != ":" }
+        if url.dropFirst(scheme.count).hasPrefix(":"), !["http", "https"].contains(scheme.lowercased()) {
+            throw parser.error(at: reader.node("assets_url")!, key: "assets_url",
+                               "'\(url)' has the scheme \(scheme):; write a path (/assets/) or an http(s) URL")
+        }
         return url
     }
 }

@@ -5,9 +5,10 @@ internal import FeedModel
 /// control or line break (which no URL holds unescaped) breaks the line it is written on.
 public enum SiteURL {
     /// Why `text` cannot be a site_url, or nil when it can.
-    public static func problem(with text: String) -> String? {
+    /// `key` names the setting in the message (`image`, `default_image` are checked alike).
+    public static func problem(with text: String, key: String = "site_url") -> String? {
         if text.utf8.count > FeedURL.maximumBytes {
-            return "is \(text.utf8.count) bytes long; a site_url may be \(FeedURL.maximumBytes) at most"
+            return "is \(text.utf8.count) bytes long; a \(key) may be \(FeedURL.maximumBytes) at most"
         }
         let shown = TerminalText.oneLine(SecretRedaction.redactURL(text))
         if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || FeedNames.breaksLines($0) }) {

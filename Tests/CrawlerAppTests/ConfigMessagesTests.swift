@@ -162,6 +162,14 @@ import Testing
         try folder.write("store: ./store\nmax_body_size: 1tb\nfeeds:\n  - url: http://127.0.0.1:9/feed\n", to: "feeds.yaml")
         let tera = try crawler(["check"])
         #expect(tera.status == 0, "\(tera.stderr)")
+        // Round 58/59: an image that is no URL was left out of every document without a word, and a
+        // javascript: assets_url was written into kept images' src.
+        try refused("default_image: img.png\nfeeds:\n  - url: SERVER/healthy\n",
+                    with: "feeds.yaml:1: default_image: 'img.png' is not an http:// or https:// URL")
+        try refused("feeds:\n  - url: SERVER/healthy\n    name: h\n    image: \"javascript:alert(1)\"\n",
+                    with: "feeds.yaml:4: feeds[0].image (feed 'h'): 'javascript:alert(1)' is not an http:// or https:// URL")
+        try refused("assets_url: \"javascript:alert(1)/\"\nfeeds:\n  - url: SERVER/healthy\n",
+                    with: "feeds.yaml:1: assets_url: 'javascript:alert(1)/' has the scheme javascript:; write a path (/assets/) or an http(s) URL")
         let spread = try crawler(["run", "--startup-spread", "5"])
         #expect(spread.status == 64 && spread.stderr.contains("--startup-spread '5' is not a duration; write it with its unit"), "\(spread.stderr)")
         // Round 58: a spread of years was taken without a word; a mistake printed the top-level usage.
