@@ -61,7 +61,8 @@ enum JekyllFormat {
     /// About the first 300 characters of the body's text, cut after a word, HTML-escaped (themes
     /// print `post.excerpt` as it is) with braces as references.
     static func excerpt(of body: String) -> String {
-        let words = HTMLText.html.text(of: body).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        // Blocks and line breaks apart: `<p>…end</p><p>rel…` read "endrel" (round 59).
+        let words = HTMLText.line.text(of: body).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
         var text = words
         if words.count > 300 {
             let cut = words.prefix(300)

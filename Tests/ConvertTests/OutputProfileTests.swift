@@ -54,6 +54,12 @@ import Testing
             """)
     }
 
+    /// Round 59: words of two blocks ran together in the excerpt (`…end</p><p>rel…`: "endrel").
+    @Test func jekyllsExcerptKeepsBlocksApart() {
+        #expect(JekyllFormat.excerpt(of: "<p>the end</p><p><a href=\"https://x.example/\">rel</a> <img src=\"i.png\"></p><ul><li>one</li><li>two<br>three</li></ul>")
+                == "the end rel one two three")
+    }
+
     @Test func mustacheTemplate() throws {
         let template = """
             +++
