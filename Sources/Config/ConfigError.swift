@@ -25,10 +25,12 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// One line per problem, the first as before (callers put `crawler: ` ahead of it).
     public var description: String {
+        // Ten lines in all, this one's first (round 58: eleven were listed before the count).
         var lines = [located]
-        lines += further.prefix(Self.listed).map(\.located)
-        if further.count > Self.listed {
-            lines.append("and \(further.count - Self.listed) more problems in \(file)")
+        lines += further.prefix(Self.listed - 1).map(\.located)
+        if further.count > Self.listed - 1 {
+            let more = further.count - (Self.listed - 1)
+            lines.append("and \(more) more problem\(more == 1 ? "" : "s") in \(file)")
         }
         return lines.joined(separator: "\n")
     }

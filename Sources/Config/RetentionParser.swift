@@ -12,7 +12,12 @@ extension MappingReader {
         }
         guard let text = try string(key)?.trimmingSpaces() else { return nil }
         if !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) {
-            guard let count = Int(text), count > 0 else {
+            // Round 59: a count past Int's range was said to "keep nothing".
+            guard let count = Int(text) else {
+                throw parser.error(at: node(key)!, key: qualified(key),
+                                   "'\(text)' is past any count of documents; leave keep: out to keep them all")
+            }
+            guard count > 0 else {
                 throw parser.error(at: node(key)!, key: qualified(key),
                                    "'\(text)' keeps nothing; give a count above 0 (keep: 500) or an age (keep: 90d)")
             }

@@ -11,8 +11,12 @@ struct LoggingOptions: ParsableArguments {
     var logFormat: String = "logfmt"
 
     /// Checked while the command line is read, so a wrong value is named with the command's own usage.
+    /// The levels the crawler logs at: swift-log's `trace` and `critical` are never used, and
+    /// `trace` taken as a level hid a typo of `debug` (round 59).
+    static let levels: Set<String> = ["debug", "info", "notice", "warning", "error"]
+
     func validate() throws {
-        guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
+        guard Self.levels.contains(logLevel.lowercased()) else {
             throw ValidationError("--log-level '\(logLevel)' is not one of: debug, info, notice, warning, error")
         }
         guard LogFormat(rawValue: logFormat.lowercased()) != nil else {
@@ -21,7 +25,7 @@ struct LoggingOptions: ParsableArguments {
     }
 
     func makeLogger() throws -> Logger {
-        guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
+        guard Self.levels.contains(logLevel.lowercased()), let level = Logger.Level(rawValue: logLevel.lowercased()) else {
             throw ValidationError("--log-level must be one of: debug, info, notice, warning, error")
         }
         guard let format = LogFormat(rawValue: logFormat.lowercased()) else {

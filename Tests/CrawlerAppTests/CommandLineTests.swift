@@ -37,6 +37,9 @@ import Testing
         #expect(run.stderr.contains("Usage: crawler once"))
         let level = try crawler(["run", "--log-level", "loud"])
         #expect(level.stderr.contains("Error: --log-level 'loud' is not one of: debug, info, notice, warning, error"))
+        // Round 59: swift-log's own `trace` passed silently.
+        let trace = try crawler(["once", "--log-level", "trace"])
+        #expect(trace.status == 64 && trace.stderr.contains("--log-level 'trace' is not one of"), "\(trace.stderr)")
     }
 
     @Test func countsOfOneAreSingular() throws {
