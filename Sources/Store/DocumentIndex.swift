@@ -87,7 +87,7 @@ final class DocumentIndex {
     /// A database of version 0 is new or was left half created by a crawler killed while creating
     /// it (before that was one transaction). One with other tables is another program's: the
     /// crawler's tables must not go into it.
-    private static func refuseForeignTables(_ database: SQLiteDatabase, path: String) throws(StoreError) {
+    static func refuseForeignTables(_ database: SQLiteDatabase, path: String) throws(StoreError) {
         let own = Set(IndexSchema.tableNames)
         var foreign: [String] = []
         try database.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")

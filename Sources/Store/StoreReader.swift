@@ -36,6 +36,9 @@ public final class StoreReader {
         // Version 0: a crawler stopped while creating the index; its version is written in the
         // same transaction as its tables, so nothing was stored yet.
         isNew = version == 0
+        // Another program's database, as crawls refuse it: read as a new index, `verify` called
+        // every document unknown (round 59).
+        if isNew { try DocumentIndex.refuseForeignTables(database, path: indexPath) }
         guard version <= IndexSchema.readableVersions.upperBound else { throw .index(path: indexPath, message: IndexSchema.newer(version)) }
         guard IndexSchema.readableVersions.contains(version) || isNew else {
             throw .index(path: indexPath, message: "the index is schema version \(version), not \(IndexSchema.version); "

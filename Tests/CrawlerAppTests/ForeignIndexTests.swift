@@ -47,4 +47,22 @@ import Testing
         #expect(try sql("", on: "store/index.sqlite.broken") == "invoices")
         #expect(try crawler(["once"]).stdout.contains("6 new documents"))
     }
+
+    /// Round 59: with another program's database in place of a crawled store's index, `verify`
+    /// called every document unknown (exit 1) and `status` listed feeds never fetched.
+    @Test func theReadingCommandsNameAForeignIndexAsCrawlsDo() throws {
+        let server = try farm.server()
+        defer { withExtendedLifetime(server) {} }
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        for name in ["index.sqlite", "index.sqlite-wal", "index.sqlite-shm"] {
+            try? FileManager.default.removeItem(atPath: folder.file("store/" + name))
+        }
+        _ = try sql("CREATE TABLE foo (x);")
+        for command in [["store", "verify"], ["status"]] {
+            let run = try crawler(command)
+            #expect(run.status == 3 && run.stderr.contains("is not a crawler index (it holds foo)"), "\(command) \(run.stdout) \(run.stderr)")
+            #expect(!run.stdout.contains("unknown"), "\(run.stdout)")
+        }
+    }
 }
