@@ -70,7 +70,11 @@ struct Add: AsyncParsableCommand {
         printOutput("\(dryRun ? "would add" : "added") \(TerminalText.oneLine(chosenName))  \(TerminalText.oneLine(feedURL))  "
                     + "(\(feed.kind.rawValue), \"\(TerminalText.oneLine(feed.title))\", \(counted(feed.items.count, "item")))")
         // The entry as it would be written (the README promised it; only the name and URL were shown).
-        if dryRun { printOutput(TerminalText.escapingControls(added.trimmingCharacters(in: .newlines))) }
+        // The file's own line ends (CR LF) are no hostile text: shown as lines (round 58: `\u000d`).
+        if dryRun {
+            let lines = added.replacing("\r\n", with: "\n").trimmingCharacters(in: .newlines).split(separator: "\n", omittingEmptySubsequences: false)
+            printOutput(lines.map { TerminalText.escapingControls(String($0)) }.joined(separator: "\n"))
+        }
     }
 
     /// The feed at `url`, or the first feed the page at `url` advertises that parses. The page's

@@ -169,6 +169,15 @@ import Testing
         #expect(!text.unicodeScalars.split(separator: "\n").dropLast().contains { $0.last != "\r" }, "\(text)")
     }
 
+    /// Round 58: `add --dry-run` on such a file showed each line's CR as `\u000d`.
+    @Test func aDryRunShowsACRLFFilesLinesAsLines() throws {
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: GoldenDocument.rssFeed(items: [])) }
+        try folder.write("store: ./s\r\nfeeds:\r\n  - url: https://a.example/x\r\n    name: a\r\n", to: "feeds.yaml")
+        let run = try crawler(["add", server.url("/feed.xml"), "--dry-run"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("- url: \(server.url("/feed.xml"))\n") && !run.stdout.contains("\\u000d"), "\(run.stdout)")
+    }
+
     /// libyaml ends a line at a lone CR, NEL, LS or PS too; the editor counted LF only, so the
     /// lines of YAML's marks were the wrong ones, and valid files were refused as no block list.
     @Test(arguments: [
