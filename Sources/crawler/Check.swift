@@ -119,7 +119,8 @@ struct ProbeVerdict {
             let wait = response.cache.retryAfter.map { "; asked to retry after \($0) s" } ?? ""
             return ProbeVerdict(ok: false, text: "HTTP \(response.status) \(HTTPStatusText.reason(response.status))\(wait)")
         case .success(let response):
-            let moved = response.finalURL != feed.url ? "; redirects to \(response.finalURL)" : ""
+            // Only a redirect followed: a URL written otherwise (`http://2130706433/`) comes back normalised.
+            let moved = !response.redirects.isEmpty && response.finalURL != feed.url ? "; redirects to \(response.finalURL)" : ""
             do {
                 let parsed = try FeedParser.parse(response.body, url: response.finalURL, httpCharset: response.charset)
                 return ProbeVerdict(ok: true, text: "\(parsed.kind.rawValue), \(counted(parsed.items.count, "item"))\(moved)")

@@ -249,12 +249,18 @@ import Testing
                 <html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head></html>
                 """)
             case "/busy": return ServedResponse(status: 429, headers: [("Retry-After", "120")], body: [])
+            case "/moved": return ServedResponse(status: 301, headers: [("Location", "/feed.xml")], body: [])
             default: return ServedResponse(status: 404, text: "")
             }
         }
+        let decimal = server.url("/feed.xml").replacingOccurrences(of: "127.0.0.1", with: "2130706433")
         try folder.write("""
             store: ./store
             feeds:
+              - url: \(server.url("/moved"))
+                name: moved
+              - url: \(decimal)
+                name: decimal
               - url: \(server.url("/busy"))
                 name: busy
               - url: \(server.url("/feed.xml"))
@@ -267,6 +273,9 @@ import Testing
         let run = try crawler(["check", "--probe"])
         #expect(run.status == 1)
         #expect(run.stdout.contains("ok    good  rss2, 0 items"))
+        #expect(run.stdout.contains("ok    moved  rss2, 0 items; redirects to \(server.url("/feed.xml"))"), "\(run.stdout)")
+        // Round 59: a URL only written otherwise "redirected" to its normal form.
+        #expect(run.stdout.contains("ok    decimal  rss2, 0 items\n"), "\(run.stdout)")
         #expect(run.stdout.contains("FAIL  page  not a feed") && run.stdout.contains("links to the feed \(server.url("/feed.xml"))"))
         #expect(run.stdout.contains("FAIL  missing  HTTP 404 Not Found"))
         // Round 48: the server's wait was left out, which a crawl's line gives.
