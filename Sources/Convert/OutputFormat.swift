@@ -49,9 +49,16 @@ public struct OutputFormat: Sendable {
                 throw TemplateProblem.error(error, text: text, file: templateFile)
             }
             if let unknown = UnknownName.find(in: text) {
-                throw TemplateError(file: templateFile, line: unknown.line, column: unknown.column,
-                                    message: "\(unknown.tag): no value is named \(unknown.name) (it would be empty in every "
-                                        + "document); the names are \(TemplateValues.names.subtracting(["."]).sorted().joined(separator: ", "))")
+                let message = unknown.only.map {
+                    "\(unknown.tag): \(unknown.name) has a value only inside \($0) (here it would be empty in every document)"
+                } ?? "\(unknown.tag): no value is named \(unknown.name) (it would be empty in every "
+                    + "document); the names are \(TemplateValues.names.sorted().joined(separator: ", "))"
+                throw TemplateError(file: templateFile, line: unknown.line, column: unknown.column, message: message)
+            }
+            if let partial = PartialTag.find(in: text) {
+                throw TemplateError(file: templateFile, line: partial.line, column: partial.column,
+                                    message: "\(partial.text): partials are not supported (there is no other template to take "
+                                        + "it from); write its text in place")
             }
         }
     }

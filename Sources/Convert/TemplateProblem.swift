@@ -21,7 +21,11 @@ enum TemplateProblem {
     }
 
     static func message(_ error: any Error) -> String {
-        guard let error = error as? MustacheTemplate.Error else { return "\(error)" }
+        guard let error = error as? MustacheTemplate.Error else {
+            // The scanner's own word for running out of text inside a tag (`{{{title}}`).
+            let said = "\(error)"
+            return said == "overflow" ? "a tag is not finished before the template ends (a missing } or }})" : said
+        }
         switch error {
         case .sectionCloseNameIncorrect: return "this closing tag does not match the section that is open"
         case .unfinishedName: return "a tag is not finished (a missing }} or a character not allowed in a name)"
@@ -92,25 +96,49 @@ struct UnclosedSection {
     }
 }
 
-/// The first tag naming a value no document has (`TemplateValues.names`). Comments, partials and
-/// settings name no value.
+/// The first tag naming a value no document has where it stands (`TemplateValues`): a list's
+/// names (`{{name}}`) outside its section, and `{{.}}` outside any, render empty in every
+/// document (round 59). Comments and settings name no value; a partial is refused apart.
 struct UnknownName {
     let tag: String
     let name: String
     let line: Int
     let column: Int
+    /// Where the name would have a value, when it has one somewhere.
+    var only: String?
 
     static func find(in text: String) -> UnknownName? {
+        var open: [String] = []
         for tag in TemplateTag.all(in: text) ?? [] {
             let inner = tag.inner
-            guard let first = inner.first, !"!>%$<".contains(first) else { continue }
+            guard let first = inner.first, !"!%$<>".contains(first) else { continue }
             let name = ("#^/&".contains(first) ? inner.dropFirst() : inner).trimmingSpaces()
-            let head = name == "." ? "." : String(name.prefix { $0 != "." })
-            if !name.isEmpty, !TemplateValues.names.contains(head) {
-                return UnknownName(tag: tag.text, name: name, line: tag.line, column: tag.column)
+            if first == "/" {
+                if open.last == name { open.removeLast() }
+                continue
             }
+            let head = name == "." ? "." : String(name.prefix { $0 != "." })
+            if !name.isEmpty, !known(head, in: open) {
+                let list = TemplateValues.listNames.first { $0.value.contains(head) }?.key
+                return UnknownName(tag: tag.text, name: name, line: tag.line, column: tag.column,
+                                   only: list.map { "{{#\($0)}}" } ?? (head == "." ? "a section" : nil))
+            }
+            if first == "#" || first == "^" { open.append(name) }
         }
         return nil
+    }
+
+    private static func known(_ head: String, in open: [String]) -> Bool {
+        if head == "." { return !open.isEmpty }
+        return TemplateValues.itemNames.contains(head) || open.contains { TemplateValues.listNames[$0]?.contains(head) == true }
+    }
+}
+
+/// The first partial (`{{> name}}`): there is no library of templates to take it from, so it
+/// would render empty.
+struct PartialTag {
+    static func find(in text: String) -> TemplateTag? {
+        (TemplateTag.all(in: text) ?? []).first { $0.inner.first == ">" }
     }
 }
 

@@ -58,14 +58,22 @@ enum TemplateValues {
         return values
     }
 
-    /// Every name a template may use (outside `{{#categories}}` and inside it): any other renders
-    /// empty in every document, so a misspelt one (`{{{titel_yaml}}}`) is refused up front.
-    static let names: Set<String> = {
-        let strings = ["title", "author", "image", "link", "date_rfc1123", "date_rfc3339", "feed", "channel", "name"]
+    /// Every name a template may use outside a list: any other renders empty in every document,
+    /// so a misspelt one (`{{{titel_yaml}}}`) is refused up front.
+    static let itemNames: Set<String> = {
+        let strings = ["title", "author", "image", "link", "date_rfc1123", "date_rfc3339", "feed", "channel"]
         return Set(strings.flatMap { [$0, $0 + "_yaml", $0 + "_inert"] }
-                   + ["categories", "body", "body_inert", "body_inert_yaml", "body_yaml", "."]
-                   + ["enclosures", "url", "url_yaml", "url_inert", "type", "type_yaml", "type_inert", "length"])
+                   + ["categories", "body", "body_inert", "body_inert_yaml", "body_yaml", "enclosures"])
     }()
+
+    /// The names each list's entries add, inside `{{#categories}}` and `{{#enclosures}}` alone.
+    static let listNames: [String: Set<String>] = [
+        "categories": ["name", "name_yaml", "name_inert"],
+        "enclosures": ["url", "url_yaml", "url_inert", "type", "type_yaml", "type_inert", "length"],
+    ]
+
+    /// All of them, for the message that lists them.
+    static let names: Set<String> = listNames.values.reduce(itemNames) { $0.union($1) }
 
     /// `html` without its `<style>…</style>` elements (a sanitized stylesheet holds no `<`).
     static func withoutStylesheets(_ html: String) -> String {

@@ -77,6 +77,16 @@ import Yams
         #expect(error("---\ntitle: {{{titel_yaml}}}\n").hasPrefix(
             "post.mustache:2:8: template error: {{{titel_yaml}}}: no value is named titel_yaml (it would be empty in every document); the names are author,"))
         #expect(error("{{#categories}} - {{{name_yaml}}} {{.}}{{/categories}}{{! a comment }}{{& body}}{{ title }}") == "compiled")
+        #expect(error("{{#enclosures}}{{url}} {{title}}{{/enclosures}}{{#link}}{{.}}{{/link}}") == "compiled")
+        // Round 59: a list's names outside its section, `{{.}}` outside any, and a partial all
+        // rendered empty; a missing brace said only "overflow".
+        #expect(error("{{#categories}}{{name}}{{/categories}}\n{{name}}") ==
+            "post.mustache:2:1: template error: {{name}}: name has a value only inside {{#categories}} (here it would be empty in every document)")
+        #expect(error("{{{url_yaml}}}").contains("url_yaml has a value only inside {{#enclosures}}"))
+        #expect(error("x {{.}}").contains("{{.}}: . has a value only inside a section"))
+        #expect(error("{{> header}}") == "post.mustache:1:1: template error: {{> header}}: partials are not supported (there is no "
+            + "other template to take it from); write its text in place")
+        #expect(!error("{{{title}}").contains("overflow"), "\(error("{{{title}}"))")
     }
 
     /// A template's raw body carries no stylesheet: its braces would be live there, and a feed's
