@@ -38,6 +38,9 @@ public struct FeedReport: Sendable {
     public var cut: String?
     /// New documents left for a later day by `max_documents_per_day`.
     public var held = 0
+    /// Items left out until the next fetch: their page (`full_content`) or images (`images:
+    /// local`) are not back yet. Round 59: a feed whose pages all failed read "0 new, 0 dup".
+    public var waiting = 0
     /// The daily budget, when this pass reached it (logged once per feed per day).
     public var dailyBudgetReached: Int?
     /// What the parse noticed about the document, as log keys and values (`ParseNotes.logMetadata`).

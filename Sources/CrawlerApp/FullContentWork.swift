@@ -204,6 +204,7 @@ struct FullContentWork {
     static func finished(_ entry: Entry) -> Entry {
         guard !entry.retried.isEmpty else { return entry }
         var entry = entry
+        entry.prepared.report.waiting = entry.retried.count
         entry.prepared.documents = entry.prepared.documents.enumerated()
             .filter { !entry.retried.contains($0.offset) }.map(\.element)
         entry.prepared.response = nil

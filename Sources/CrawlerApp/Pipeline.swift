@@ -164,6 +164,7 @@ public struct Pipeline {
         for (key, value) in report.parseNotes { metadata[key] = "\(value)" }
         if !report.parseNotes.isEmpty { logParseWarnings(report) }
         if report.held > 0 { metadata["held"] = "\(report.held)" }
+        if report.waiting > 0 { metadata["waiting"] = "\(report.waiting)" }
         if report.replaced > 0 { metadata["replaced"] = "\(report.replaced)" }
         if report.versionsRecorded > 0 { metadata["versions_recorded"] = "\(report.versionsRecorded)" }
         if report.adopted > 0 { metadata["adopted"] = "\(report.adopted)" }

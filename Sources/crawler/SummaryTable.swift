@@ -28,6 +28,7 @@ enum SummaryTable {
                 // A corrected post is no new document, and not nothing either.
                 if report.replaced > 0 { line += ", \(counted(report.replaced, "post")) corrected in place" }
                 if report.held > 0 { line += ", \(report.held) held for a later day (max_documents_per_day)" }
+                if report.waiting > 0 { line += ", \(report.waiting) waiting for their page or images (read again next fetch)" }
                 lines.append(line)
             }
         }

@@ -145,6 +145,11 @@ import Testing
         let failed = first.stderr.split(separator: "\n").map { LogLine(String($0)) }.filter { $0["event"] == "article_failed" }
         #expect(failed.first { $0["url"]?.hasSuffix("/articles/flaky") == true }?["kept"] == "retry_later")
         #expect(failed.first { $0["item"]?.contains("127.0.0.2") == true }?["kept"] == "feed_body")
+        // Round 59: the fetch's line and the summary said "0 new, 0 dup" of an item left waiting.
+        let fetched = first.stderr.split(separator: "\n").map { LogLine(String($0)) }
+            .first { $0["event"] == "fetch" && $0["feed"] == "summaries" }
+        #expect(fetched?["waiting"] == "1", "stderr: \(first.stderr.suffix(2000))")
+        #expect(first.stdout.contains(", 1 waiting for their page or images (read again next fetch)"), "\(first.stdout)")
         #expect(stored["Report"]?.contains("Only a summary of Report.") == true)
         #expect(failed.first { $0["url"]?.hasSuffix("/files/report.pdf") == true }?["error"]?.contains("not an HTML page (application/pdf)") == true,
                 "stderr: \(first.stderr.suffix(2000))")
