@@ -110,7 +110,7 @@ public final class CrawlerMetrics: Sendable {
         waiting.set(Double(runtime.waiting))
         lateness["0.5"]?.set(Double(runtime.latenessP50) / 1000)
         lateness["0.99"]?.set(Double(runtime.latenessP99) / 1000)
-        hostsWaiting.set(Double(runtime.hosts.filter { $0.waiting > 0 }.count))
+        hostsWaiting.set(Double(runtime.hosts.filter { $0.waiting > 0 && !$0.forSlot }.count))
         hostsHeld.set(Double(runtime.hosts.filter { $0.heldMilliseconds > 0 }.count))
         longestHostWait.set(Double(runtime.hosts.map(\.oldestMilliseconds).max() ?? 0) / 1000)
     }

@@ -75,6 +75,8 @@ extension Daemon {
             logReload(["status": "rejected", "error": "\(reason)"], warning: true, refused: true)
             return
         }
+        let engineKeys = EngineSettingsChange.keys(from: engineSettings, to: FetchSettings(fresh))
+        restartPending = RestartSettings.changedKeys(fresh, running: config) + engineKeys
         fresh = RestartSettings.keepingRunning(fresh, running: config, logger: logger)
         let old = Dictionary(currentFeeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let now = WallClock.now()
@@ -118,7 +120,10 @@ extension Daemon {
         if !added.isEmpty { metadata["added_feeds"] = "\(Self.names(added))" }
         if !gone.isEmpty { metadata["removed_feeds"] = "\(Self.names(gone))" }
         if !renames.isEmpty { metadata["renamed"] = "\(renames.count)" }
-        if engineKept { metadata["restart_needed"] = "concurrency, timeouts, proxy, host rules and user agent apply at the next start" }
+        if engineKept {
+            let keys = engineKeys.isEmpty ? "fetch settings" : engineKeys.joined(separator: ", ")
+            metadata["restart_needed"] = "\(keys): changed; the running fetch engine keeps its values until the crawler is restarted"
+        }
         logReload(metadata, warning: engineKept)
     }
 }

@@ -21,12 +21,13 @@ extension Daemon {
             latenessP99: lateness.percentile(0.99, including: open), latenessSamples: lateness.count,
             hosts: load.hosts.map {
                 .init(host: $0.host, waiting: $0.waiting, oldestMilliseconds: $0.oldestMilliseconds,
-                      heldMilliseconds: $0.heldMilliseconds)
+                      heldMilliseconds: $0.heldMilliseconds, forSlot: $0.forSlot)
             },
             configRefused: configRefused, configModified: configModified)
             .failing(storeFailure)
         // The file stays small whatever the queue: a daemon started with every feed due at once.
         runtime.activity = Array(activity.prefix(10_000))
+        runtime.restartPending = restartPending
         return runtime
     }
 

@@ -44,6 +44,9 @@ public final class Daemon {
     var configModified: Int64?
     /// Since when the store fails, and its last error (`noteStoreHealth`); nil while it works.
     var storeFailure: (since: Timestamp, error: String)?
+    /// The keys of feeds.yaml changed since start that wait for a restart (`RestartSettings`,
+    /// `EngineSettingsChange`), as the last reload found them.
+    var restartPending: [String] = []
     /// Why the runtime file could not be written the last time (nil: it was).
     var runtimeFileProblem: String?
     /// `store_slow` was logged for the batch the store is on.
@@ -109,7 +112,12 @@ public final class Daemon {
                                           "pid": "\(getpid())", "config": "\(configPath)"])
         notifier.ready(status: statusLine())
         while !signals.shutdownRequested {
-            if signals.takeReloadRequest() { await reload(flow: flow, store: store) }
+            if signals.takeReloadRequest() {
+                // systemd holds `systemctl reload` until READY=1 follows RELOADING=1.
+                notifier.reloading()
+                await reload(flow: flow, store: store)
+                notifier.ready(status: statusLine())
+            }
             await submitDue(to: flow)
             // Returns on the next result, or within a quarter second on the flow's tick.
             guard await flow.step() else { break }

@@ -30,8 +30,10 @@ extension FleetWorker {
         var lastRenewal = WallClock.milliseconds()
         while !signals.shutdownRequested && !lost.isSet {
             if signals.takeReloadRequest() {
+                notifier.reloading()
                 reload()
                 flow.reconfigure(pipeline)
+                notifier.ready(status: statusLine())
             }
             let now = WallClock.milliseconds()
             let claimDue = flow.inFlight < limits.feeds / 2 && now >= nextClaim

@@ -5,6 +5,16 @@ public import Logging
 /// are laid out and written in it) and the fleet's database. A reload that changes one keeps the
 /// running value and says, naming the key, that a restart is needed.
 public enum RestartSettings {
+    /// The keys `keepingRunning` would keep at their running values.
+    static func changedKeys(_ fresh: CrawlerConfig, running: CrawlerConfig) -> [String] {
+        var keys: [String] = []
+        if fresh.storePath != running.storePath { keys.append("store") }
+        if fresh.output != running.output { keys.append("output") }
+        if fresh.documentPath != running.documentPath { keys.append("document_path") }
+        if fresh.database != running.database { keys.append("database") }
+        return keys
+    }
+
     public static func keepingRunning(_ fresh: CrawlerConfig, running: CrawlerConfig, logger: Logger) -> CrawlerConfig {
         var kept = fresh
         func keep<Value: Equatable>(_ key: String, _ path: WritableKeyPath<CrawlerConfig, Value>, shown: (Value) -> String) {

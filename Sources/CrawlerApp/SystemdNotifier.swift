@@ -28,7 +28,14 @@ public struct SystemdNotifier: Sendable {
     public func status(_ text: String) { send("STATUS=\(text)") }
     public func watchdog() { send("WATCHDOG=1") }
     public func stopping(status: String) { send("STOPPING=1\nSTATUS=\(status)", waitingUpTo: Self.stateChangeWait) }
-    public func reloading() { send("RELOADING=1", waitingUpTo: Self.stateChangeWait) }
+    /// With the monotonic time, which a `Type=notify-reload` unit requires to tell this reload
+    /// from an earlier one; `ready` then says it is done.
+    public func reloading() {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        send("RELOADING=1\nMONOTONIC_USEC=\(Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000)",
+             waitingUpTo: Self.stateChangeWait)
+    }
 
     /// Sends one datagram, waiting up to `seconds` for room in the socket's queue; failures are
     /// ignored, as sd_notify's callers usually do.

@@ -59,8 +59,12 @@ struct AdmissionQueue {
     /// throttled several feeds (their feeds were deferred, so none waits here), at most `limit`.
     func hostWaits(now: Int64, limit: Int) -> [HostWait] {
         var all = waiting.compactMap { key, line in
-            line.first.map { HostWait(host: key, waiting: line.count, oldestMilliseconds: max(0, now - $0.since),
-                                      heldMilliseconds: gates[key]?.pausedUntil.map { max(0, $0 - now) } ?? 0) }
+            // Asked of a copy: whether the host itself would let one start now.
+            var gate = gates[key]
+            let hostAllows = gate?.delayBeforeStart(now: now) == 0
+            return line.first.map { HostWait(host: key, waiting: line.count, oldestMilliseconds: max(0, now - $0.since),
+                                             heldMilliseconds: gates[key]?.pausedUntil.map { max(0, $0 - now) } ?? 0,
+                                             forSlot: hostAllows) }
         }
         all.sort { ($0.waiting, $0.oldestMilliseconds, $1.host) > ($1.waiting, $1.oldestMilliseconds, $0.host) }
         let held = gates.compactMap { key, gate -> HostWait? in

@@ -134,12 +134,16 @@ public struct HostWait: Sendable, Hashable {
     public var oldestMilliseconds: Int64
     /// How much longer the host is held back, having throttled several feeds (0: it is not).
     public var heldMilliseconds: Int64
+    /// Its host would let them start: they wait for one of the `concurrency` slots, which other
+    /// hosts' transfers hold (round 60: a healthy host was listed as holding its feeds back).
+    public var forSlot: Bool
 
-    public init(host: String, waiting: Int, oldestMilliseconds: Int64, heldMilliseconds: Int64 = 0) {
+    public init(host: String, waiting: Int, oldestMilliseconds: Int64, heldMilliseconds: Int64 = 0, forSlot: Bool = false) {
         self.host = host
         self.waiting = waiting
         self.oldestMilliseconds = oldestMilliseconds
         self.heldMilliseconds = heldMilliseconds
+        self.forSlot = forSlot
     }
 
     static let shown = 10

@@ -34,6 +34,8 @@ public struct DaemonRuntime: Sendable, Hashable {
     public var storeFailingSince: Timestamp?
     /// The feeds handed to the fetch engine and not reported yet, each with what it is doing.
     public var activity: [FeedActivity] = []
+    /// feeds.yaml keys changed since the daemon started that wait for a restart.
+    public var restartPending: [String] = []
 
     public struct HostRow: Sendable, Hashable {
         public var host: String
@@ -41,12 +43,15 @@ public struct DaemonRuntime: Sendable, Hashable {
         public var oldestMilliseconds: Int64
         /// How much longer the host is held back for throttling several feeds (0: it is not).
         public var heldMilliseconds: Int64
+        /// Its requests wait for a free `concurrency` slot, not for their host.
+        public var forSlot: Bool
 
-        public init(host: String, waiting: Int, oldestMilliseconds: Int64, heldMilliseconds: Int64 = 0) {
+        public init(host: String, waiting: Int, oldestMilliseconds: Int64, heldMilliseconds: Int64 = 0, forSlot: Bool = false) {
             self.host = host
             self.waiting = waiting
             self.oldestMilliseconds = oldestMilliseconds
             self.heldMilliseconds = heldMilliseconds
+            self.forSlot = forSlot
         }
     }
 
@@ -77,11 +82,12 @@ public struct DaemonRuntime: Sendable, Hashable {
                      "lateness_samples \(latenessSamples)"]
         if let configRefused { lines.append("config_refused \(configRefused.secondsSince1970)") }
         if let configModified { lines.append("config_modified_ns \(configModified)") }
+        if !restartPending.isEmpty { lines.append("restart_pending " + restartPending.joined(separator: ",")) }
         if let storeFailing, let storeFailingSince {
             lines.append("store_failing_since \(storeFailingSince.secondsSince1970)")
             lines.append("store_failing " + storeFailing.filter { $0 != "\n" && $0 != "\r" })
         }
-        lines += hosts.map { "host \($0.host) \($0.waiting) \($0.oldestMilliseconds) \($0.heldMilliseconds)" }
+        lines += hosts.map { "host \($0.host) \($0.waiting) \($0.oldestMilliseconds) \($0.heldMilliseconds) \($0.forSlot ? 1 : 0)" }
         lines += activity.map(\.line)
         return lines.joined(separator: "\n") + "\n"
     }
@@ -91,9 +97,14 @@ public struct DaemonRuntime: Sendable, Hashable {
         var hosts: [HostRow] = []
         var failing: String?
         var activity: [FeedActivity] = []
+        var pending: [String] = []
         for line in text.split(separator: "\n") {
             if line.hasPrefix("store_failing ") {
                 failing = String(line.dropFirst("store_failing ".count))
+                continue
+            }
+            if line.hasPrefix("restart_pending ") {
+                pending = line.dropFirst("restart_pending ".count).split(separator: ",").map(String.init)
                 continue
             }
             if line.hasPrefix("feed ") {
@@ -101,10 +112,11 @@ public struct DaemonRuntime: Sendable, Hashable {
                 continue
             }
             let fields = line.split(separator: " ")
-            // A daemon of the version before wrote no held time.
-            if (4...5).contains(fields.count), fields[0] == "host", let waiting = Int(fields[2]), let oldest = Int64(fields[3]) {
-                let held = fields.count == 5 ? Int64(fields[4]) ?? 0 : 0
-                hosts.append(HostRow(host: String(fields[1]), waiting: waiting, oldestMilliseconds: oldest, heldMilliseconds: held))
+            // Daemons of versions before wrote no held time, and no slot flag.
+            if (4...6).contains(fields.count), fields[0] == "host", let waiting = Int(fields[2]), let oldest = Int64(fields[3]) {
+                let held = fields.count >= 5 ? Int64(fields[4]) ?? 0 : 0
+                hosts.append(HostRow(host: String(fields[1]), waiting: waiting, oldestMilliseconds: oldest, heldMilliseconds: held,
+                                     forSlot: fields.count == 6 && fields[5] == "1"))
             } else if fields.count == 2, let value = Int64(fields[1]) {
                 values[String(fields[0])] = value
             }
@@ -122,6 +134,7 @@ public struct DaemonRuntime: Sendable, Hashable {
         storeFailingSince = values["store_failing_since"].map(Timestamp.init(secondsSince1970:))
         storeFailing = storeFailingSince == nil ? nil : failing
         self.activity = activity
+        restartPending = pending
     }
 }
 

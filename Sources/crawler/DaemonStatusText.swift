@@ -54,11 +54,16 @@ enum DaemonStatusText {
             lines.append("config:    \(configPath) was changed after the daemon read it: the daemon runs the configuration "
                          + "read before until a reload (systemctl reload crawler, or SIGHUP); the feeds below are the file's")
         }
+        if !runtime.restartPending.isEmpty {
+            lines.append("config:    \(runtime.restartPending.joined(separator: ", ")) changed in feeds.yaml since the daemon "
+                         + "started and take a restart (systemctl restart crawler); until then it keeps their running values")
+        }
         if !runtime.hosts.isEmpty {
             lines.append("host waits: " + runtime.hosts.map { host in
                 let held = host.heldMilliseconds > 0 ? "held \(seconds(host.heldMilliseconds)) more: it throttled several feeds" : nil
                 let oldest = host.waiting > 0 ? "oldest \(seconds(host.oldestMilliseconds))" : nil
-                return "\(host.host) \(host.waiting) (" + [oldest, held].compactMap { $0 }.joined(separator: "; ") + ")"
+                let slot = host.forSlot ? "for a free slot: other hosts' transfers hold every one of concurrency" : nil
+                return "\(host.host) \(host.waiting) (" + [oldest, held, slot].compactMap { $0 }.joined(separator: "; ") + ")"
             }.joined(separator: ", "))
         }
         return lines.joined(separator: "\n")

@@ -24,6 +24,17 @@ struct LoggingOptions: ParsableArguments {
         }
     }
 
+    /// systemd sets JOURNAL_STREAM to the journal stream's `device:inode`; what a unit starts
+    /// inherits it, with stderr sent elsewhere (`crawler once 2>>file` in an ExecStartPre), where
+    /// `<6>` before every line was noise (round 60). So it counts only when it is stderr.
+    static func stderrIsTheJournal(_ stream: String?) -> Bool {
+        guard let parts = stream?.split(separator: ":"), parts.count == 2,
+              let device = UInt64(parts[0]), let inode = UInt64(parts[1]) else { return false }
+        var info = stat()
+        guard fstat(2, &info) == 0 else { return false }
+        return UInt64(info.st_dev) == device && UInt64(info.st_ino) == inode
+    }
+
     func makeLogger() throws -> Logger {
         guard Self.levels.contains(logLevel.lowercased()), let level = Logger.Level(rawValue: logLevel.lowercased()) else {
             throw ValidationError("--log-level must be one of: debug, info, notice, warning, error")
@@ -31,8 +42,7 @@ struct LoggingOptions: ParsableArguments {
         guard let format = LogFormat(rawValue: logFormat.lowercased()) else {
             throw ValidationError("--log-format must be logfmt or json")
         }
-        // systemd sets JOURNAL_STREAM when stderr goes to the journal.
-        let underJournal = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
+        let underJournal = Self.stderrIsTheJournal(ProcessInfo.processInfo.environment["JOURNAL_STREAM"])
         return Logger(label: "crawler") { _ in
             LogfmtHandler(level: level, format: format, journalPriorities: underJournal)
         }

@@ -106,8 +106,8 @@ enum StatusJSON {
         var hostWaits: [HostWait]
 
         struct HostWait: Encodable {
-            var host: String, waiting: Int, oldest: Int, held: Int
-            enum CodingKeys: String, CodingKey { case host, waiting, oldest = "oldest_ms", held = "held_ms" }
+            var host: String, waiting: Int, oldest: Int, held: Int, forSlot: Bool
+            enum CodingKeys: String, CodingKey { case host, waiting, oldest = "oldest_ms", held = "held_ms", forSlot = "for_slot" }
         }
 
         init(_ runtime: DaemonRuntime) {
@@ -126,7 +126,8 @@ enum StatusJSON {
             storeFailing = runtime.storeFailing
             storeFailingSince = runtime.storeFailingSince?.rfc3339
             hostWaits = runtime.hosts.map {
-                HostWait(host: $0.host, waiting: $0.waiting, oldest: Int($0.oldestMilliseconds), held: Int($0.heldMilliseconds))
+                HostWait(host: $0.host, waiting: $0.waiting, oldest: Int($0.oldestMilliseconds), held: Int($0.heldMilliseconds),
+                         forSlot: $0.forSlot)
             }
         }
 

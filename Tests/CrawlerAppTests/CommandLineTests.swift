@@ -42,6 +42,19 @@ import Testing
         #expect(trace.status == 64 && trace.stderr.contains("--log-level 'trace' is not one of"), "\(trace.stderr)")
     }
 
+    /// Round 60: JOURNAL_STREAM, inherited by a command whose stderr goes elsewhere (a file, a
+    /// pipe), put `<6>` before each of its lines. Only a stream that is stderr is the journal's.
+    @Test func onlyAJournalStreamThatIsStderrPrefixesPriorities() throws {
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        let journal = try CrawlerProcess.run(["once"], in: folder.path,
+                                             shellPrefix: "exec 2>log.txt; export JOURNAL_STREAM=$(stat -c %d:%i log.txt);")
+        #expect(journal.status == 0)
+        #expect(folder.read("log.txt")?.hasPrefix("<") == true, "\(folder.read("log.txt") ?? "")")
+        let elsewhere = try CrawlerProcess.run(["once"], in: folder.path, shellPrefix: "JOURNAL_STREAM=1:2")
+        #expect(elsewhere.stderr.split(separator: "\n").allSatisfy { !$0.hasPrefix("<") }, "\(elsewhere.stderr)")
+        #expect(elsewhere.stderr.contains("ts="), "\(elsewhere.stderr)")
+    }
+
     @Test func countsOfOneAreSingular() throws {
         let feed = GoldenDocument.rssFeed(items: [try GoldenDocument.all()[0].rssItem])
         let server = try LoopbackHTTPServer { _ in ServedResponse(text: feed) }

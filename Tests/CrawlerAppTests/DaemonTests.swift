@@ -274,6 +274,13 @@ import Testing
         #expect(ready?.hasPrefix("READY=1\nSTATUS=1 feeds") == true)
         let watchdog = (0..<20).lazy.compactMap { _ in socket.receive(timeout: 1) }.first { $0 == "WATCHDOG=1" }
         #expect(watchdog != nil)
+        // Round 60: a reload said nothing, so `systemctl reload` returned before it was applied
+        // (and a Type=notify-reload unit would wait for good).
+        daemon.signal(SIGHUP)
+        let reload = (0..<40).compactMap { _ in socket.receive(timeout: 0.25) }.filter { $0 != "WATCHDOG=1" && !$0.hasPrefix("STATUS=") }
+        let reloading = reload.firstIndex { $0.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") }
+        let readyAgain = reload.firstIndex { $0.hasPrefix("READY=1") }
+        #expect(reloading != nil && readyAgain != nil && reloading! < readyAgain!, "\(reload)")
         #expect(daemon.terminate().status == 0)
         let messages = (0..<20).compactMap { _ in socket.receive(timeout: 0.2) }
         #expect(messages.contains { $0.hasPrefix("STOPPING=1") })

@@ -71,4 +71,17 @@ extension AdmissionQueueTests {
                           HostWait(host: "b.example", waiting: 1, oldestMilliseconds: 1500)])
         #expect(queue.hostWaits(now: 2000, limit: 1).count == 1)
     }
+
+    /// Round 60: a host whose own limits would let its feeds start, waiting only for one of the
+    /// `concurrency` slots another host's stalled transfers held, was listed as holding them back.
+    @Test func aHostThatWouldLetItsFeedsStartIsSaidToWaitForASlot() {
+        var settings = FetchSettings(perHostConcurrency: 1, hostGap: 0)
+        settings.hostRules = [HostRule(pattern: "healthy.example", concurrency: 4, gap: 0)]
+        var queue = AdmissionQueue(settings: settings)
+        for name in ["s1", "s2"] { queue.enqueue(FetchRequest(feed: name, url: "http://stalled.example/\(name)"), now: 0) }
+        _ = queue.next(now: 0)
+        queue.enqueue(FetchRequest(feed: "h1", url: "http://healthy.example/h1"), now: 0)
+        let waits = Dictionary(uniqueKeysWithValues: queue.hostWaits(now: 1000, limit: 10).map { ($0.host, $0.forSlot) })
+        #expect(waits == ["stalled.example": false, "healthy.example": true])
+    }
 }
