@@ -110,7 +110,13 @@ public final class Daemon {
         flow.remember(loadSchedule(from: store, now: WallClock.now()))
         logger.info("startup", metadata: ["feeds": "\(config.feeds.count)", "store": "\(config.storePath)",
                                           "pid": "\(getpid())", "config": "\(configPath)"])
-        notifier.ready(status: statusLine())
+        if notifier.isActive, !notifier.ready(status: statusLine()) {
+            // Under systemd this ends as a start timeout with nothing else in the journal (round 60).
+            logger.warning("notify_socket", metadata: [
+                "socket": "\(notifier.socketName)",
+                "reason": "NOTIFY_SOCKET is set but READY=1 could not be sent there; a Type=notify unit will time out starting",
+            ])
+        }
         while !signals.shutdownRequested {
             if signals.takeReloadRequest() {
                 // systemd holds `systemctl reload` until READY=1 follows RELOADING=1.

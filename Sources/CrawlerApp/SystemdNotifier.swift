@@ -11,6 +11,8 @@ public struct SystemdNotifier: Sendable {
     }
 
     public var isActive: Bool { socketPath != nil }
+    /// NOTIFY_SOCKET as given, for a message.
+    public var socketName: String { socketPath ?? "" }
 
     /// The watchdog interval systemd expects pings within, if WatchdogSec= is set for us.
     public static func watchdogInterval(environment: [String: String]) -> Double? {
@@ -24,7 +26,8 @@ public struct SystemdNotifier: Sendable {
     /// most `stateChangeWait`, a ping or a status line not at all (the queue already holds one).
     static let stateChangeWait = 1.0
 
-    public func ready(status: String) { send("READY=1\nSTATUS=\(status)", waitingUpTo: Self.stateChangeWait) }
+    @discardableResult
+    public func ready(status: String) -> Bool { send("READY=1\nSTATUS=\(status)", waitingUpTo: Self.stateChangeWait) }
     public func status(_ text: String) { send("STATUS=\(text)") }
     public func watchdog() { send("WATCHDOG=1") }
     public func stopping(status: String) { send("STOPPING=1\nSTATUS=\(status)", waitingUpTo: Self.stateChangeWait) }

@@ -265,6 +265,16 @@ import Testing
         #expect(server.requests.count == 1)
     }
 
+    /// Round 60: a NOTIFY_SOCKET that could not be used was ignored without a word; under
+    /// systemd the unit then timed out starting with nothing in the journal.
+    @Test func aNotifySocketThatCannotBeUsedIsSaid() throws {
+        try folder.write(config([("a", "http://127.0.0.1:9/feed")], interval: "1h"), to: "feeds.yaml")
+        let daemon = try DaemonProcess(in: folder.path, environment: ["NOTIFY_SOCKET": folder.file("missing.sock")])
+        let said = daemon.waitFor { $0["event"] == "notify_socket" }
+        #expect(said.first?["socket"] == folder.file("missing.sock"), "\(daemon.logLines.map(\.fields))")
+        #expect(daemon.terminate().status == 0)
+    }
+
     @Test func speaksSystemdNotifyOverARealDatagramSocket() throws {
         let socket = try DatagramListener(path: folder.file("notify.sock"))
         try folder.write(config([("a", "http://127.0.0.1:9/feed")], interval: "1h"), to: "feeds.yaml")
