@@ -6,6 +6,7 @@ internal import Store
 internal import Config
 internal import Glibc
 internal import Synchronization
+internal import Fetch
 
 /// `crawler run` and `crawler once` when feeds.yaml names a `database:`: one node of a fleet.
 /// The node claims due feeds (with their hosts) from the shared database, crawls them with the
@@ -29,6 +30,10 @@ public final class FleetWorker {
     public let alerts: AlertNotifier
     /// Reports the flow has given since the loop last handed them to `alerts`.
     var unalerted: [FeedReport] = []
+    /// The fetch engine's settings, which it keeps for the process's life.
+    private let engineSettings: FetchSettings
+    /// The database came from CRAWLER_DATABASE_URL, which wins over feeds.yaml's `database:`.
+    let databaseFromEnvironment: Bool
 
     public init(configPath: String, config: CrawlerConfig, database: FleetDatabase, logger: Logger,
                 signals: SignalWatcher, environment: [String: String], metrics: CrawlerMetrics? = nil)
@@ -47,6 +52,8 @@ public final class FleetWorker {
         store = FleetStore(database: database, layout: DocumentLayout(pattern: config.documentPath) ?? .standard)
         notifier = SystemdNotifier(environment: environment)
         watchdog = WatchdogPinger(notifier: notifier, environment: environment)
+        engineSettings = FetchSettings(config)
+        databaseFromEnvironment = !(environment["CRAWLER_DATABASE_URL"] ?? "").isEmpty
     }
 
     /// Claims and crawls until nothing is claimable now (`crawler once`); feeds other nodes hold
@@ -191,13 +198,20 @@ public final class FleetWorker {
         do {
             var fresh = OpenFileLimit.fitted(try ConfigLoader.load(path: configPath))
             _ = try Pipeline(config: fresh, logger: logger)  // the template must compile
-            // The database may come from CRAWLER_DATABASE_URL rather than the file: kept as it is.
-            fresh.database = config.database
+            // CRAWLER_DATABASE_URL wins over the file's: then the file's says nothing. A changed
+            // `database:` in the file is told as waiting for a restart (round 61: "applied").
+            if databaseFromEnvironment { fresh.database = config.database }
+            // Round 61: a new user_agent was "applied" and never sent: the engine keeps its own.
+            let engineKeys = EngineSettingsChange.keys(from: engineSettings, to: FetchSettings(fresh))
             fresh = RestartSettings.keepingRunning(fresh, running: config, logger: logger)
             pipeline = try Pipeline(config: fresh, logger: logger)
             config = fresh
             alerts.update(fresh)
-            logger.info("config_reload", metadata: ["status": "applied", "node": "\(database.node)"])
+            var metadata: Logger.Metadata = ["status": "applied", "node": "\(database.node)"]
+            guard !engineKeys.isEmpty else { return logger.info("config_reload", metadata: metadata) }
+            let keys = engineKeys.joined(separator: ", ")
+            metadata["restart_needed"] = "\(keys): changed; the running fetch engine keeps its values until the node is restarted"
+            logger.warning("config_reload", metadata: metadata)
         } catch {
             logger.warning("config_reload", metadata: ["status": "rejected", "error": "\(error)"])
         }

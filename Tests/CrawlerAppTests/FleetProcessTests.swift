@@ -66,6 +66,28 @@ import Testing
                 "both survivors took part: \(byNode.map { "\($0["last_node"] ?? "-")=\($0["n"] ?? "0")" })")
     }
 
+    /// Round 61: a node's reload said `applied` of a new user_agent it never sent (its engine
+    /// keeps its settings), and of a changed `database:`, which it kept using.
+    @Test func aNodesReloadNamesWhatWaitsForARestart() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 1)
+        let server = try farm.server()
+        defer { server.stop() }
+        let database = try PostgresServer.shared().makeDatabase()
+        try folder.write(config(farm, server: server, database: database, hosts: 1), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        let node = try DaemonProcess(arguments: ["run", "--node", "n1"], in: folder.path)
+        defer { _ = node.terminate() }
+        node.waitFor { $0["event"] == "startup" }
+        try folder.write(config(farm, server: server, database: database + "_other", hosts: 1,
+                                extra: ["user_agent: \"other/1 (ops@example.org)\""]), to: "feeds.yaml")
+        node.signal(SIGHUP)
+        let reload = node.waitFor { $0["event"] == "config_reload" }.first
+        #expect(reload?["restart_needed"]?.hasPrefix("user_agent: changed") == true, "\(reload?.fields ?? [:])")
+        #expect(node.waitFor { $0["event"] == "restart_needed" && $0["key"] == "database" }.count == 1,
+                "\(node.logLines.map(\.fields))")
+        #expect(node.terminate().status == 0)
+    }
+
     @Test func aHostsMinimumGapHoldsAcrossTheFleet() throws {
         let farm = FeedFarm(feeds: 24, itemsPerFeed: 1)
         let server = try farm.server()
