@@ -16,6 +16,24 @@ public final class FleetDatabase {
 
     public var displayURL: String { connection.displayURL }
 
+    /// Takes this node's name for the life of the connection (a session's advisory lock, taken
+    /// again after a reconnect): false when another process holds it. Two nodes under one name
+    /// both took every lease, which is the name's (round 61: every feed fetched twice, 1 ms apart).
+    public func holdName() throws(FleetError) -> Bool {
+        let take = "SELECT pg_try_advisory_lock(hashtextextended('crawler node ' || $1, 0)) AS held"
+        let node = self.node
+        connection.afterReconnect = { connection in _ = try? connection.query(take, [node]) }
+        return try connection.query(take, [node]).value(0, "held") == "t"
+    }
+
+    /// Where the name is in use, as the nodes table last saw it: `pid P on H, seen N s ago`.
+    public func nameHolder() -> String? {
+        let sql = "SELECT hostname, pid, round(extract(epoch FROM now() - seen_at)) AS ago FROM nodes WHERE name = $1"
+        guard let rows = try? connection.query(sql, [node]), let host = rows.value(0, "hostname"),
+              let pid = rows.value(0, "pid") else { return nil }
+        return "pid \(pid) on \(host), seen \(rows.value(0, "ago") ?? "?") s ago"
+    }
+
     /// Records this node as alive; `status` lists nodes with the time they were last seen.
     public func heartbeat(hostname: String, pid: Int32) throws(FleetError) {
         try connection.query("""

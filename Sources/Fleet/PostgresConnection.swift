@@ -10,6 +10,8 @@ public final class PostgresConnection {
     public let displayURL: String
     /// Statements sent so far (for the benchmark's round trips per feed).
     public private(set) var roundTrips = 0
+    /// Run once a lost connection is back: what the session held (an advisory lock) went with it.
+    public var afterReconnect: ((PostgresConnection) -> Void)?
 
     public init(url: String) throws(FleetError) {
         displayURL = Self.redacted(url)
@@ -102,6 +104,7 @@ public final class PostgresConnection {
         guard PQstatus(handle) == CONNECTION_OK else {
             throw .connection(url: displayURL, message: Self.trimmed(PQerrorMessage(handle)))
         }
+        afterReconnect?(self)
     }
 
     private static func trimmed(_ message: UnsafePointer<CChar>?) -> String {

@@ -16,7 +16,8 @@ enum FleetSetup {
     }
 
     /// Connects (and migrates); a failure is printed and logged, exit status 3.
-    static func open(_ settings: CrawlerConfig, node: String? = nil, logger: Logger? = nil) throws -> FleetDatabase {
+    /// `asNode`: a crawling node (`run`, `once`), whose name no other process may be running under.
+    static func open(_ settings: CrawlerConfig, node: String? = nil, asNode: Bool = false, logger: Logger? = nil) throws -> FleetDatabase {
         guard let url = settings.database else {
             printError("crawler: this needs a shared database: set `database: postgresql://...` in the configuration "
                        + "or \(environmentKey)")
@@ -29,7 +30,18 @@ enum FleetSetup {
             throw ExitStatus.configError
         }
         do {
-            return try FleetDatabase(url: url, node: node ?? FleetDatabase.defaultNodeName())
+            let database = try FleetDatabase(url: url, node: node ?? FleetDatabase.defaultNodeName())
+            if asNode, !(try database.holdName()) {
+                let holder = database.nameHolder().map { " (\($0))" } ?? ""
+                let message = "another crawler runs as node '\(database.node)' on this database\(holder): two nodes under "
+                    + "one name would both crawl every feed; give each its own --node"
+                logger?.error("node_name", metadata: ["node": "\(database.node)", "error": "\(message)"])
+                printError("crawler: \(message)")
+                throw ExitStatus.storeUnavailable
+            }
+            return database
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             logger?.error("database", metadata: ["error": "\(error)"])
             printError("crawler: \(error)")

@@ -153,7 +153,7 @@ struct Once: AsyncParsableCommand {
                        + "feeds are claimed, not chosen")
             throw ExitStatus.configError
         }
-        let database = try FleetSetup.open(settings, node: node, logger: logger)
+        let database = try FleetSetup.open(settings, node: node, asNode: true, logger: logger)
         let signals = SignalWatcher()
         let worker = try FleetWorker(configPath: config, config: settings, database: database, logger: logger,
                                      signals: signals, environment: [:])

@@ -76,7 +76,7 @@ struct Run: AsyncParsableCommand {
             registry = collected
         }
         if settings.database != nil {
-            let database = try FleetSetup.open(settings, node: node, logger: logger)
+            let database = try FleetSetup.open(settings, node: node, asNode: true, logger: logger)
             let worker = try FleetWorker(configPath: config, config: settings, database: database, logger: logger,
                                          signals: signals, environment: ProcessInfo.processInfo.environment,
                                          metrics: registry)

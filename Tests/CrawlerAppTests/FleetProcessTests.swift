@@ -88,6 +88,25 @@ import Testing
         #expect(node.terminate().status == 0)
     }
 
+    /// Round 61: two nodes started with one `--node` name (a unit copied to a second machine)
+    /// both crawled every feed at times, 1 ms apart under a 1 s gap. A name runs once at a time.
+    @Test func aNodeNameAlreadyRunningIsRefused() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 1)
+        let server = try farm.server()
+        defer { server.stop() }
+        let database = try PostgresServer.shared().makeDatabase()
+        try folder.write(config(farm, server: server, database: database, hosts: 1), to: "feeds.yaml")
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        let node = try DaemonProcess(arguments: ["run", "--node", "same"], in: folder.path)
+        defer { _ = node.terminate() }
+        node.waitFor { $0["event"] == "startup" }
+        let twin = try CrawlerProcess.run(["once", "--node", "same"], in: folder.path)
+        #expect(twin.status == 3 && twin.stderr.contains("another crawler runs as node 'same' on this database"), "\(twin.stderr)")
+        #expect(try CrawlerProcess.run(["once", "--node", "other"], in: folder.path).status == 0)
+        #expect(node.terminate().status == 0)
+        #expect(try CrawlerProcess.run(["once", "--node", "same"], in: folder.path).status == 0)
+    }
+
     @Test func aHostsMinimumGapHoldsAcrossTheFleet() throws {
         let farm = FeedFarm(feeds: 24, itemsPerFeed: 1)
         let server = try farm.server()
