@@ -38,6 +38,7 @@ public enum ConfigLoader {
         }
         var parser = ConfigParser(fileName: path, baseDirectory: folder(of: path))
         parser.fileProblem = NamedFileCheck().problem
+        parser.environmentDatabase = ProcessInfo.processInfo.environment["CRAWLER_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         var config = try parser.parse(text)
         if case .template(let templatePath) = config.output {
             guard let data = FileManager.default.contents(atPath: templatePath) else {

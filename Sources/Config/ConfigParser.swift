@@ -12,6 +12,8 @@ public struct ConfigParser: Sendable {
     /// at the line that names the file: why it is unusable, or nil. The loader looks at the disk;
     /// left nil (tests of the grammar alone), no file is looked at.
     public var fileProblem: (@Sendable (NamedFile, String) -> String?)?
+    /// CRAWLER_DATABASE_URL, which the loader reads: it stands for `database:`.
+    public var environmentDatabase: String?
 
     public enum NamedFile: Sendable {
         case caFile, template
@@ -291,6 +293,16 @@ public struct ConfigParser: Sendable {
                 throw error(at: reader.node("database")!, key: "database",
                             "must be a PostgreSQL URL (postgresql://user@host:5432/dbname); "
                                 + "put the password in PGPASSWORD or ~/.pgpass, not in this file")
+            }
+            config.database = database
+        }
+        // CRAWLER_DATABASE_URL wins over the file's, and is held to the same checks (round 61: a
+        // mysql:// one passed `check`, and a `keep:` was ignored rather than refused).
+        if let database = environmentDatabase {
+            // libpq's `host=… user=…` form is taken there too; a URL must be PostgreSQL's.
+            guard !database.contains("://") || database.hasPrefix("postgresql://") || database.hasPrefix("postgres://") else {
+                throw error(line: 0, key: "CRAWLER_DATABASE_URL", "(in the environment) must be a PostgreSQL URL "
+                            + "(postgresql://user@host:5432/dbname) or libpq's host=… user=… form")
             }
             config.database = database
         }

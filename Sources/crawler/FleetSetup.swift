@@ -9,6 +9,15 @@ import Logging
 enum FleetSetup {
     static let environmentKey = "CRAWLER_DATABASE_URL"
 
+    /// `--node` names a node of a fleet: without a database it was ignored, and the "node" crawled
+    /// every feed into a store of its own beside the fleet (round 61).
+    static func refuseNodeWithoutDatabase(_ node: String?, settings: CrawlerConfig, config: String) throws {
+        guard node != nil, settings.database == nil else { return }
+        printError("crawler: --node names a node of a fleet, and \(config) has no database: (nor is \(environmentKey) set): "
+                   + "this would crawl every feed into a store of its own; set database:, or leave --node out")
+        throw ExitStatus.configError
+    }
+
     static func applyingEnvironment(_ config: CrawlerConfig) -> CrawlerConfig {
         var config = config
         if let url = ProcessInfo.processInfo.environment[environmentKey], !url.isEmpty { config.database = url }

@@ -47,6 +47,23 @@ import Testing
         #expect(!(run.stdout + run.stderr).contains("SECRET1"), "\(run.stderr)")
     }
 
+    /// Round 61: `--node` without a database was ignored (the "node" crawled every feed into a
+    /// store of its own), and CRAWLER_DATABASE_URL skipped the checks `database:` gets.
+    @Test func aNodeNeedsADatabaseAndTheEnvironmentsDatabaseIsCheckedAsTheFilesIs() throws {
+        try folder.write("store: ./store\nkeep: 90d\nfeeds:\n  - url: http://127.0.0.1:9/f.xml\n", to: "feeds.yaml")
+        let node = try CrawlerProcess.run(["once", "--node", "zz"], in: folder.path, shellPrefix: "sed -i /keep/d feeds.yaml;")
+        #expect(node.status == 2 && node.stderr.contains("--node names a node of a fleet, and feeds.yaml has no database:"),
+                "\(node.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("store")))
+        try folder.write("store: ./store\nkeep: 90d\nfeeds:\n  - url: http://127.0.0.1:9/f.xml\n", to: "feeds.yaml")
+        let keep = try CrawlerProcess.run(["check"], in: folder.path,
+                                          shellPrefix: "export CRAWLER_DATABASE_URL=postgresql://crawler@127.0.0.1:9/feeds;")
+        #expect(keep.status == 2 && keep.stderr.contains("keep: a fleet's store (database:) keeps every document"), "\(keep.stderr)")
+        let mysql = try CrawlerProcess.run(["check"], in: folder.path, shellPrefix: "export CRAWLER_DATABASE_URL=mysql://x@127.0.0.1/feeds;")
+        #expect(mysql.status == 2 && mysql.stderr.contains("CRAWLER_DATABASE_URL: (in the environment) must be a PostgreSQL URL"),
+                "\(mysql.stderr)")
+    }
+
     /// Round 42: a password holding an unescaped `@` (`crawler:hunter@TopSecret42@host`). The mask
     /// ran to the last `@`, libpq split at the first, and its "could not translate host name
     /// "TopSecret42@127.0.0.1"" printed the rest of the password (and asked DNS for it). Such a URL
