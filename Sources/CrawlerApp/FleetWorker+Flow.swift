@@ -28,6 +28,7 @@ extension FleetWorker {
         })
         var nextClaim: Int64 = 0
         var lastRenewal = WallClock.milliseconds()
+        var outage = DatabaseOutage()
         while !signals.shutdownRequested && !lost.isSet {
             if signals.takeReloadRequest() {
                 notifier.reloading()
@@ -38,7 +39,7 @@ extension FleetWorker {
             let now = WallClock.milliseconds()
             let claimDue = flow.inFlight < limits.feeds / 2 && now >= nextClaim
             let renewalDue = now - lastRenewal >= Int64(config.lease * 1000 / 3)
-            if claimDue || renewalDue || node.hasHostsToRelease {
+            if claimDue || renewalDue || node.hasHostsToRelease, now >= outage.retryAt {
                 await flow.settle()
                 do {
                     try heartbeat(force: false)
@@ -53,10 +54,19 @@ extension FleetWorker {
                         let wait = try database.secondsUntilClaimable() ?? 1
                         nextClaim = now + Int64(min(1, max(0.05, wait)) * 1000)
                     }
+                    if let lasted = outage.ended(now: now) {
+                        logger.notice("database", metadata: ["status": "back", "after_seconds": "\(lasted / 1000)",
+                                                             "node": "\(database.node)"])
+                    }
                 } catch {
-                    // The database is away (restart, network): keep trying; nothing local is lost.
-                    logger.error("database", metadata: ["error": "\(error)", "node": "\(database.node)"])
-                    nextClaim = now + 1000
+                    // The database is away (restart, network): keep trying, less and less often,
+                    // and say so less and less often too; nothing local is lost.
+                    if outage.failed(now: now) {
+                        logger.error("database", metadata: ["error": "\(error)", "node": "\(database.node)",
+                                                            "failures": "\(outage.failures)",
+                                                            "retry_in_ms": "\(outage.retryAt - now)"])
+                    }
+                    nextClaim = outage.retryAt
                 }
             }
             guard await flow.step() else { break }
@@ -196,4 +206,30 @@ private final class LeaseWatch: Sendable {
 
     var ranOut: Bool { WallClock.milliseconds() >= validUntil.load(ordering: .acquiring) }
     var isSet: Bool { flag.load(ordering: .acquiring) || ranOut }
+}
+
+/// A database that does not answer: asked again after 1, 2, 4 ... up to 30 seconds, and logged
+/// at the first failure, then at most once a minute (round 61: a line a second, 3,600 an hour).
+struct DatabaseOutage {
+    private(set) var failures = 0
+    private(set) var retryAt: Int64 = 0
+    private var since: Int64 = 0
+    private var loggedAt: Int64 = 0
+
+    /// Whether this failure is to be logged.
+    mutating func failed(now: Int64) -> Bool {
+        if failures == 0 { since = now }
+        failures += 1
+        retryAt = now + min(30_000, 1000 << min(failures - 1, 5))
+        guard failures == 1 || now - loggedAt >= 60_000 else { return false }
+        loggedAt = now
+        return true
+    }
+
+    /// How long the outage lasted (ms), when one just ended.
+    mutating func ended(now: Int64) -> Int64? {
+        guard failures > 0 else { return nil }
+        defer { self = DatabaseOutage() }
+        return now - since
+    }
 }
