@@ -26,6 +26,13 @@ import Testing
         try PostgresServer.waitUntilDocumentsAreSyncable(in: database)
         #expect(try CrawlerProcess.run(["posts", "sync", "copy"], in: folder.path).stdout.contains("6 documents written"))
 
+        // Round 61: a mistyped feed or hash said "forgot 0 documents" and exit 0 (one machine names it, exit 1).
+        let typo = try CrawlerProcess.run(["store", "forget", "--feed", "feed-9"], in: folder.path)
+        #expect(typo.status == 1 && typo.stderr.contains("no stored document of a feed named 'feed-9'"), "\(typo.stderr)")
+        let unknown = try CrawlerProcess.run(["store", "forget", "DEADBEEFDEADBEEF", "--dry-run"], in: folder.path)
+        #expect(unknown.status == 1 && unknown.stderr.contains("deadbeefdeadbeef: no document has this hash"), "\(unknown.stderr)")
+        let word = try CrawlerProcess.run(["store", "forget", "xyz"], in: folder.path)
+        #expect(word.status == 2 && word.stderr.contains("'xyz' is no content hash"), "\(word.stderr)")
         let forget = try CrawlerProcess.run(["store", "forget", "--feed", "feed-1"], in: folder.path)
         #expect(forget.status == 0, "\(forget.stderr)")
         #expect(forget.stdout.contains("forgot 3 documents"), "\(forget.stdout)")
