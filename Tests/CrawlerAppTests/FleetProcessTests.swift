@@ -66,18 +66,24 @@ import Testing
                 "both survivors took part: \(byNode.map { "\($0["last_node"] ?? "-")=\($0["n"] ?? "0")" })")
     }
 
-    /// Round 61: a node's reload said `applied` of a new user_agent it never sent (its engine
-    /// keeps its settings), and of a changed `database:`, which it kept using.
-    @Test func aNodesReloadNamesWhatWaitsForARestart() throws {
+    /// A fleet of two feeds on one host, synced, and a node `name` running on it.
+    private func startedNode(_ name: String) throws -> (FeedFarm, LoopbackHTTPServer, String, DaemonProcess) {
         let farm = FeedFarm(feeds: 2, itemsPerFeed: 1)
         let server = try farm.server()
-        defer { server.stop() }
         let database = try PostgresServer.shared().makeDatabase()
         try folder.write(config(farm, server: server, database: database, hosts: 1), to: "feeds.yaml")
         #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
-        let node = try DaemonProcess(arguments: ["run", "--node", "n1"], in: folder.path)
-        defer { _ = node.terminate() }
+        let node = try DaemonProcess(arguments: ["run", "--node", name], in: folder.path)
         node.waitFor { $0["event"] == "startup" }
+        return (farm, server, database, node)
+    }
+
+    /// Round 61: a node's reload said `applied` of a new user_agent it never sent (its engine
+    /// keeps its settings), and of a changed `database:`, which it kept using.
+    @Test func aNodesReloadNamesWhatWaitsForARestart() throws {
+        let (farm, server, database, node) = try startedNode("n1")
+        defer { server.stop() }
+        defer { _ = node.terminate() }
         try folder.write(config(farm, server: server, database: database + "_other", hosts: 1,
                                 extra: ["user_agent: \"other/1 (ops@example.org)\""]), to: "feeds.yaml")
         node.signal(SIGHUP)
@@ -91,15 +97,9 @@ import Testing
     /// Round 61: two nodes started with one `--node` name (a unit copied to a second machine)
     /// both crawled every feed at times, 1 ms apart under a 1 s gap. A name runs once at a time.
     @Test func aNodeNameAlreadyRunningIsRefused() throws {
-        let farm = FeedFarm(feeds: 2, itemsPerFeed: 1)
-        let server = try farm.server()
+        let (_, server, _, node) = try startedNode("same")
         defer { server.stop() }
-        let database = try PostgresServer.shared().makeDatabase()
-        try folder.write(config(farm, server: server, database: database, hosts: 1), to: "feeds.yaml")
-        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
-        let node = try DaemonProcess(arguments: ["run", "--node", "same"], in: folder.path)
         defer { _ = node.terminate() }
-        node.waitFor { $0["event"] == "startup" }
         let twin = try CrawlerProcess.run(["once", "--node", "same"], in: folder.path)
         #expect(twin.status == 3 && twin.stderr.contains("another crawler runs as node 'same' on this database"), "\(twin.stderr)")
         #expect(try CrawlerProcess.run(["once", "--node", "other"], in: folder.path).status == 0)
