@@ -76,8 +76,9 @@ extension Daemon {
             return
         }
         let engineKeys = EngineSettingsChange.keys(from: engineSettings, to: FetchSettings(fresh))
-        restartPending = RestartSettings.changedKeys(fresh, running: config) + engineKeys
-        fresh = RestartSettings.keepingRunning(fresh, running: config, logger: logger)
+        let kept = RestartSettings.keepingRunning(fresh, running: config, logger: logger)
+        fresh = kept.config
+        restartPending = kept.held + engineKeys
         let old = Dictionary(currentFeeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let now = WallClock.now()
         // Where a feed's entry sits in the file is no setting: a line added above it changes none.
@@ -108,7 +109,6 @@ extension Daemon {
         }
         for name in removed { queue.remove(name) }
         // The engine (and its connections) lives as long as the process: its own settings wait for a restart.
-        let engineKept = FetchSettings(fresh) != engineSettings
         replaceConfig(fresh)
         configModified = modified
         flow.reconfigure(pipeline)
@@ -120,10 +120,10 @@ extension Daemon {
         if !added.isEmpty { metadata["added_feeds"] = "\(Self.names(added))" }
         if !gone.isEmpty { metadata["removed_feeds"] = "\(Self.names(gone))" }
         if !renames.isEmpty { metadata["renamed"] = "\(renames.count)" }
-        if engineKept {
-            let keys = engineKeys.isEmpty ? "fetch settings" : engineKeys.joined(separator: ", ")
+        if !engineKeys.isEmpty {
+            let keys = engineKeys.joined(separator: ", ")
             metadata["restart_needed"] = "\(keys): changed; the running fetch engine keeps its values until the crawler is restarted"
         }
-        logReload(metadata, warning: engineKept)
+        logReload(metadata, warning: !engineKeys.isEmpty)
     }
 }

@@ -25,6 +25,8 @@ enum EngineSettingsChange {
         // Its hold on whole hosts; a feed's own back-off takes the new value at once.
         note("max_backoff", running.maxHostPauseSeconds != fresh.maxHostPauseSeconds)
         note("max_backlog_bytes", running.maxBacklogBytes != fresh.maxBacklogBytes || running.maxBacklog != fresh.maxBacklog)
+        // A setting added to the engine and not named above is still told, if not by its key.
+        if keys.isEmpty && running != fresh { keys.append("fetch settings") }
         return keys
     }
 }

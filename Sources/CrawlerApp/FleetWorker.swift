@@ -32,8 +32,6 @@ public final class FleetWorker {
     var unalerted: [FeedReport] = []
     /// The fetch engine's settings, which it keeps for the process's life.
     private let engineSettings: FetchSettings
-    /// The database came from CRAWLER_DATABASE_URL, which wins over feeds.yaml's `database:`.
-    let databaseFromEnvironment: Bool
 
     public init(configPath: String, config: CrawlerConfig, database: FleetDatabase, logger: Logger,
                 signals: SignalWatcher, environment: [String: String], metrics: CrawlerMetrics? = nil)
@@ -53,7 +51,6 @@ public final class FleetWorker {
         notifier = SystemdNotifier(environment: environment)
         watchdog = WatchdogPinger(notifier: notifier, environment: environment)
         engineSettings = FetchSettings(config)
-        databaseFromEnvironment = !(environment["CRAWLER_DATABASE_URL"] ?? "").isEmpty
     }
 
     /// Claims and crawls until nothing is claimable now (`crawler once`); feeds other nodes hold
@@ -198,12 +195,11 @@ public final class FleetWorker {
         do {
             var fresh = OpenFileLimit.fitted(try ConfigLoader.load(path: configPath))
             _ = try Pipeline(config: fresh, logger: logger)  // the template must compile
-            // CRAWLER_DATABASE_URL wins over the file's: then the file's says nothing. A changed
-            // `database:` in the file is told as waiting for a restart (round 61: "applied").
-            if databaseFromEnvironment { fresh.database = config.database }
+            // (CRAWLER_DATABASE_URL, read by the loader, wins over the file's `database:`; a changed
+            // one is told as waiting for a restart: round 61 found it "applied".)
             // Round 61: a new user_agent was "applied" and never sent: the engine keeps its own.
             let engineKeys = EngineSettingsChange.keys(from: engineSettings, to: FetchSettings(fresh))
-            fresh = RestartSettings.keepingRunning(fresh, running: config, logger: logger)
+            fresh = RestartSettings.keepingRunning(fresh, running: config, logger: logger).config
             pipeline = try Pipeline(config: fresh, logger: logger)
             config = fresh
             alerts.update(fresh)
