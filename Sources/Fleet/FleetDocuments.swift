@@ -9,12 +9,24 @@ public import FeedModel
 public struct DocumentCursor: Sendable, Hashable, Codable {
     public var transaction: String
     public var sequence: Int64
+    /// Rows behind the cursor that were not written (by hash16): read again by every sync until
+    /// they can be written or are gone, so a row repaired in place (which keeps its transaction
+    /// and sequence) still reaches the folder, and a bad one is named by every run.
+    public var passed: [String] = []
 
     public static let start = DocumentCursor(transaction: "0", sequence: 0)
 
     public init(transaction: String, sequence: Int64) {
         self.transaction = transaction
         self.sequence = sequence
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        transaction = try values.decode(String.self, forKey: .transaction)
+        sequence = try values.decode(Int64.self, forKey: .sequence)
+        // A cursor written before rows were remembered has none.
+        passed = try values.decodeIfPresent([String].self, forKey: .passed) ?? []
     }
 }
 
@@ -57,6 +69,27 @@ extension FleetDatabase {
             ORDER BY xid, seq LIMIT $3::integer
             """, [cursor.transaction, "\(cursor.sequence)", "\(limit)"])
         var page = FleetDocumentPage(documents: [], refused: [], cursor: cursor)
+        try add(rows, to: &page)
+        return page
+    }
+
+    /// The rows with these hash16s, wherever they are in commit order (those passed over before).
+    /// The page's cursor is `cursor`: reading them again moves nothing.
+    public func documents(keyed keys: [String], cursor: DocumentCursor) throws(FleetError) -> FleetDocumentPage {
+        var page = FleetDocumentPage(documents: [], refused: [], cursor: cursor)
+        // One at a time: a handful of rows, and no array literal to quote a hostile key into.
+        for key in keys {
+            let rows = try connection.query("""
+                SELECT hash16, hash, bytes, date, body, feed, item, xid::text AS xid, seq, placed, current_hash, path FROM documents
+                WHERE hash16 = $1
+                """, [key])
+            try add(rows, to: &page)
+        }
+        page.cursor = cursor
+        return page
+    }
+
+    private func add(_ rows: PostgresRows, to page: inout FleetDocumentPage) throws(FleetError) {
         for record in rows.records {
             guard let hash16 = record["hash16"], let hash = record["hash"], let date = record["date"].flatMap(Int64.init),
                   let body = record["body"], let feed = record["feed"], let item = record["item"],
@@ -77,7 +110,6 @@ extension FleetDatabase {
                 page.revised[hash16] = RevisedDocument(placed: Timestamp(secondsSince1970: placed ?? date), current: current)
             }
         }
-        return page
     }
 
     public func documentCount() throws(FleetError) -> Int {

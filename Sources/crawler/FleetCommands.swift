@@ -64,7 +64,8 @@ struct PostsCommand: ParsableCommand {
                 A document a node replaced (revisions: replace) or store rerender rendered again is \
                 written over its file, crash-safe, keeping its name. \
                 A row whose hash is not 64 lower-case hex digits, or that disagrees with itself, is not \
-                written: it is named and the sync goes on, exiting with status 1.
+                written: it is named and the sync goes on, exiting with status 1; every later sync reads \
+                it again, names it again and writes it once it is repaired.
                 """
         )
 
@@ -91,59 +92,79 @@ struct PostsCommand: ParsableCommand {
                 throw ExitStatus.storeUnavailable
             }
             var cursor = cursorFile.read()
-            var written = 0, present = 0, refused = 0, forgotten = 0, rewritten = 0, leftDeleted = 0
+            var tally = PostsSyncTally()
             do {
+                // Rows passed over before come first: one repaired in place keeps its place in commit
+                // order, behind the cursor (round 61: a fixed row never reached the folder).
+                var passed = try tally.write(database.documents(keyed: cursor.passed, cursor: cursor), into: store)
+                if passed != cursor.passed {
+                    cursor.passed = passed
+                    try cursorFile.write(cursor)
+                }
                 while true {
                     let page = try database.documents(after: cursor, limit: max(1, batch))
                     guard !page.isEmpty else { break }
-                    // Named as they come, so an interrupted sync has said what it passed over.
-                    for row in page.refused { printError("crawler: posts sync: \(row)") }
-                    refused += page.refused.count
-                    if let (fleet, here) = PostsRevisions.misplaced(page, in: store) {
-                        printError("crawler: posts sync: the fleet placed a document at \(fleet), where this "
-                                   + "configuration's output puts it at \(here): the rows hold another output:, "
-                                   + "template: or document_path:. Run posts sync with the fleet's settings, or "
-                                   + "`crawler store rerender` the fleet to these; nothing more was written")
-                        throw ExitStatus.configError
-                    }
-                    let (fresh, rewrites, edited, deleted) = try PostsRevisions.split(page, in: store)
-                    for path in edited {
-                        printError("crawler: posts sync: kept \(path): edited by hand, the fleet's version is not written over it")
-                    }
-                    for path in deleted {
-                        printError("crawler: posts sync: left \(path) deleted: deleted by hand, the fleet's version does not bring it back")
-                    }
-                    let outcome = fresh.isEmpty ? .init(stored: [], duplicates: 0)
-                        : try store.store(fresh, storedAt: WallClock.now())
-                    // A document the store refused (its folder a link, or on another filesystem) is
-                    // not written: the cursor must not pass it.
-                    if let refusal = outcome.refused.values.first { throw refusal }
-                    try store.rewrite(rewrites)
-                    try cursorFile.write(page.cursor)
+                    passed += try tally.write(page, into: store).filter { !passed.contains($0) }
                     cursor = page.cursor
-                    // A replaced document new to DIR is stored, then dated anew: written, not rewritten.
-                    let justStored = Set(outcome.stored.map(\.shortHash))
-                    let overwritten = rewrites.filter { !justStored.contains($0.shortHash) }.count
-                    written += outcome.stored.count
-                    rewritten += overwritten
-                    // A post deleted by hand is not "already there".
-                    leftDeleted += deleted.count
-                    present += outcome.duplicates + page.documents.count - fresh.count - overwritten - deleted.count
+                    cursor.passed = passed
+                    try cursorFile.write(cursor)
                 }
-                forgotten = try PostsTombstones.apply(database.forgottenHashes(), to: store)
+                tally.forgotten = try PostsTombstones.apply(database.forgottenHashes(), to: store)
             } catch let status as ExitCode {
                 throw status  // said already
             } catch {
-                printError("crawler: posts sync stopped after \(written) documents: \(error)")
+                printError("crawler: posts sync stopped after \(tally.written) documents: \(error)")
                 throw ExitStatus.storeUnavailable
             }
-            printOutput("\(folder): \(counted(written, "document")) written, \(present) already there"
-                        + (rewritten > 0 ? ", \(rewritten) rewritten" : "")
-                        + (forgotten > 0 ? ", \(forgotten) forgotten" : "")
-                        + (leftDeleted > 0 ? ", \(leftDeleted) left deleted" : "")
-                        + (refused > 0 ? "; \(refused) rows not written (named above)" : ""))
-            if refused > 0 { throw ExitCode.failure }
+            printOutput("\(folder): \(counted(tally.written, "document")) written, \(tally.present) already there"
+                        + (tally.rewritten > 0 ? ", \(tally.rewritten) rewritten" : "")
+                        + (tally.forgotten > 0 ? ", \(tally.forgotten) forgotten" : "")
+                        + (tally.leftDeleted > 0 ? ", \(tally.leftDeleted) left deleted" : "")
+                        + (tally.refused > 0 ? "; \(tally.refused) rows not written (named above; every sync reads "
+                           + "them again, and writes each once it is repaired in the database)" : ""))
+            if tally.refused > 0 { throw ExitCode.failure }
         }
+    }
+}
+
+/// What one `posts sync` did, page by page.
+struct PostsSyncTally {
+    var written = 0, present = 0, refused = 0, forgotten = 0, rewritten = 0, leftDeleted = 0
+
+    /// Writes a page's documents into the folder; returns the rows it could not write (named on stderr).
+    mutating func write(_ page: FleetDocumentPage, into store: DocumentStore) throws -> [String] {
+        guard !page.isEmpty else { return [] }
+        // Named as they come, so an interrupted sync has said what it passed over.
+        for row in page.refused { printError("crawler: posts sync: \(row)") }
+        refused += page.refused.count
+        if let (fleet, here) = PostsRevisions.misplaced(page, in: store) {
+            printError("crawler: posts sync: the fleet placed a document at \(fleet), where this "
+                       + "configuration's output puts it at \(here): the rows hold another output:, "
+                       + "template: or document_path:. Run posts sync with the fleet's settings, or "
+                       + "`crawler store rerender` the fleet to these; nothing more was written")
+            throw ExitStatus.configError
+        }
+        let (fresh, rewrites, edited, deleted) = try PostsRevisions.split(page, in: store)
+        for path in edited {
+            printError("crawler: posts sync: kept \(path): edited by hand, the fleet's version is not written over it")
+        }
+        for path in deleted {
+            printError("crawler: posts sync: left \(path) deleted: deleted by hand, the fleet's version does not bring it back")
+        }
+        let outcome = fresh.isEmpty ? .init(stored: [], duplicates: 0) : try store.store(fresh, storedAt: WallClock.now())
+        // A document the store refused (its folder a link, or on another filesystem) is not
+        // written: the cursor must not pass it.
+        if let refusal = outcome.refused.values.first { throw refusal }
+        try store.rewrite(rewrites)
+        // A replaced document new to DIR is stored, then dated anew: written, not rewritten.
+        let justStored = Set(outcome.stored.map(\.shortHash))
+        let overwritten = rewrites.filter { !justStored.contains($0.shortHash) }.count
+        written += outcome.stored.count
+        rewritten += overwritten
+        // A post deleted by hand is not "already there".
+        leftDeleted += deleted.count
+        present += outcome.duplicates + page.documents.count - fresh.count - overwritten - deleted.count
+        return page.refused.map(\.hash16)
     }
 }
 
