@@ -70,7 +70,7 @@ public enum FeedNames {
 
     /// The name for a message: controls, format characters and white space other than a space
     /// escaped, so that the message shows what the operator cannot see.
-    private static func shown(_ name: String) -> String {
+    static func shown(_ name: String) -> String {
         var output = ""
         for scalar in name.unicodeScalars {
             let hidden = TerminalText.isUnsafe(scalar) || isFormat(scalar) || (scalar.properties.isWhitespace && scalar != " ")
@@ -79,7 +79,7 @@ public enum FeedNames {
         return output
     }
 
-    private static func hex(_ scalar: Unicode.Scalar) -> String {
+    static func hex(_ scalar: Unicode.Scalar) -> String {
         let digits = String(scalar.value, radix: 16, uppercase: true)
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }

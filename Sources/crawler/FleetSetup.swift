@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 import FeedModel
 import Fleet
 import Foundation
@@ -9,9 +10,13 @@ import Logging
 enum FleetSetup {
     static let environmentKey = "CRAWLER_DATABASE_URL"
 
-    /// `--node` names a node of a fleet: without a database it was ignored, and the "node" crawled
+    /// `--node` must be a name (`NodeNames`), and names a node of a fleet: without a database it was ignored, and the "node" crawled
     /// every feed into a store of its own beside the fleet (round 61).
-    static func refuseNodeWithoutDatabase(_ node: String?, settings: CrawlerConfig, config: String) throws {
+    static func checkNode(_ node: String?, settings: CrawlerConfig, config: String) throws {
+        if let node, let problem = NodeNames.problem(with: node) {
+            printError("crawler: --node: \(problem)")
+            throw ExitStatus.configError
+        }
         guard node != nil, settings.database == nil else { return }
         printError("crawler: --node names a node of a fleet, and \(config) has no database: (nor is \(environmentKey) set): "
                    + "this would crawl every feed into a store of its own; set database:, or leave --node out")

@@ -40,7 +40,7 @@ struct Once: AsyncParsableCommand {
         crawler_fix_malloc_trim_threshold(1 << 20)
         let logger = try logging.makeLogger()
         let settings = try CrawlSetup.load(config, logger: logger)
-        try FleetSetup.refuseNodeWithoutDatabase(node, settings: settings, config: config)
+        try FleetSetup.checkNode(node, settings: settings, config: config)
         if settings.database != nil { return try await runInFleet(settings, logger: logger) }
         let feeds = try selectFeeds(settings.feeds, disabled: settings.disabledFeeds)
         // Ctrl-C stops transfers in flight and keeps what is stored; it also cuts the last digest

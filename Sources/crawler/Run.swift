@@ -75,7 +75,7 @@ struct Run: AsyncParsableCommand {
             }
             registry = collected
         }
-        try FleetSetup.refuseNodeWithoutDatabase(node, settings: settings, config: config)
+        try FleetSetup.checkNode(node, settings: settings, config: config)
         if settings.database != nil {
             let database = try FleetSetup.open(settings, node: node, asNode: true, logger: logger)
             let worker = try FleetWorker(configPath: config, config: settings, database: database, logger: logger,

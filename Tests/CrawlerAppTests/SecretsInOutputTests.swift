@@ -64,6 +64,21 @@ import Testing
                 "\(mysql.stderr)")
     }
 
+    /// Round 61: `--node` took a blank name, a tab, a zero-width space and 5,000 bytes, and `status`
+    /// listed nodes no one could tell apart. Refused before the database is asked.
+    @Test(arguments: [(" ", "is empty"), ("web1 ", "begins or ends with white space"), ("x\ty", "must be one line of text"),
+                      ("a\u{200B}b", "holds an invisible character (U+200B)"),
+                      (String(repeating: "n", count: 5_000), "is 5000 bytes long; a node's name may be 200 at most")])
+    func aNodeNameNoOneCouldTellApartIsRefused(name: String, problem: String) throws {
+        try folder.write("feeds:\n  - url: http://127.0.0.1:9/f.xml\n", to: "feeds.yaml")
+        for command in ["once", "run"] {
+            let run = try CrawlerProcess.run([command, "--node", name], in: folder.path,
+                                             shellPrefix: "export CRAWLER_DATABASE_URL=postgresql://crawler@127.0.0.1:9/feeds;")
+            #expect(run.status == 2 && run.stderr.contains("--node: ") && run.stderr.contains(problem), "\(run.stderr)")
+            #expect(!run.stderr.contains("connect"), "\(run.stderr)")
+        }
+    }
+
     /// Round 42: a password holding an unescaped `@` (`crawler:hunter@TopSecret42@host`). The mask
     /// ran to the last `@`, libpq split at the first, and its "could not translate host name
     /// "TopSecret42@127.0.0.1"" printed the rest of the password (and asked DNS for it). Such a URL
