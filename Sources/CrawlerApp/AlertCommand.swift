@@ -108,6 +108,9 @@ enum AlertCommand {
         case 0: nil
         case Int32.min: "the command's exit status is unknown"
         case ..<0: "the command ended by signal \(-status)"
+        // The shell's own: what it says on stderr is logged beside this, but may be cut or empty.
+        case 126: "the command exited with status 126 (the shell found it but could not run it: not executable?)"
+        case 127: "the command exited with status 127 (the shell found no such command: not installed, or not on PATH?)"
         default: "the command exited with status \(status)"
         }
     }

@@ -186,6 +186,13 @@ import Testing
         let line = failed.stderr.split(separator: "\n").first { $0.contains("event=notify_failed") }
         #expect(line?.contains("exited with status 3") == true, "\(failed.stderr)")
         #expect(line?.contains("to=command") == true)
+        // Round 59: a command not installed said only "status 127".
+        try folder.write(config(servers, notify: ["command: crawler-no-such-notifier --to ops"], feeds: ["good", "gone"]),
+                         to: "feeds.yaml")
+        let missing = try crawler(["once", "--force"])
+        let missingLine = missing.stderr.split(separator: "\n").first { $0.contains("event=notify_failed") }
+        #expect(missingLine?.contains("status 127 (the shell found no such command: not installed, or not on PATH?)") == true,
+                "\(missing.stderr)")
         try folder.write(config(servers, notify: ["command: sleep 30"], feeds: ["good", "gone"])
             .replacingOccurrences(of: "store: ./store", with: "store: ./store\ntimeout: 1s"), to: "feeds.yaml")
         let hung = try crawler(["once", "--force"])
