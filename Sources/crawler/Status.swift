@@ -166,7 +166,11 @@ enum StatusTable {
 
     static func until(_ time: Timestamp, now: Timestamp) -> String {
         let seconds = time.secondsSince1970 - now.secondsSince1970
-        return seconds <= 0 ? "now" : "in " + words(seconds)
+        guard seconds > 0 else { return "now" }
+        // To the nearest of the unit shown: "in 1m" for 1m49s sent an operator back a minute early
+        // (round 60), and a wait is read as when to look again.
+        let unit: Int64 = seconds < 60 ? 1 : seconds < 86_400 ? 60 : 3600
+        return "in " + words((seconds + unit / 2) / unit * unit)
     }
 
     static func words(_ seconds: Int64) -> String {
@@ -174,7 +178,7 @@ enum StatusTable {
         case ..<60: return "\(max(0, seconds))s"
         case ..<3600: return "\(seconds / 60)m"
         case ..<86_400: return "\(seconds / 3600)h\((seconds % 3600) / 60)m"
-        default: return "\(seconds / 86_400)d"
+        default: return "\(seconds / 86_400)d" + (seconds % 86_400 >= 3600 ? "\((seconds % 86_400) / 3600)h" : "")
         }
     }
 }

@@ -399,6 +399,23 @@ import Testing
         #expect(json.contains("\"next_reason\":\"disabled in feeds.yaml (enabled: false)\""), "\(json)")
     }
 
+    /// Round 60: NEXT DUE was rounded down, so a feed due in 11m59s read "in 11m" and sent the
+    /// operator back a minute early.
+    @Test func nextDueIsRoundedToTheNearestUnitShown() throws {
+        let server = try LoopbackHTTPServer { request in
+            request.path.hasPrefix("/busy.xml")
+                ? ServedResponse(status: 503, headers: [("Retry-After", "719")], body: Array("busy".utf8))
+                : ServedResponse(text: AlertTests.rss(["a1"]))
+        }
+        try folder.write(config([("busy", server.url("/busy.xml")), ("a", server.url("/a.xml"))]), to: "feeds.yaml")
+        _ = try crawler(["once"])
+        let explain = try crawler(["explain", "busy"])
+        #expect(explain.stdout.contains("719"), "the server's wait is kept as sent: \(explain.stdout)")
+        let status = try crawler(["status"])
+        #expect(line(status.stdout, of: "busy")?.contains(" in 12m ") == true, "\(status.stdout)")
+        #expect(line(status.stdout, of: "a")?.contains(" ok ") == true, "\(status.stdout)")
+    }
+
     /// An unchanged feed (a 304, or the same body again) was summed up as "0 new, 0 dup, 0 items",
     /// which reads as a feed that had emptied; it was not parsed at all.
     @Test func anUnchangedFeedIsSaidToBeUnchanged() throws {
