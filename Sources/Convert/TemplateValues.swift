@@ -35,6 +35,9 @@ enum TemplateValues {
             return entry
         }
         add("title", fields.title)
+        // For front matter, as every profile's: Liquid prints `{{ page.title }}` as it is, and a
+        // feed's `&lt;script&gt;` title ran in the page (round 63; `title` itself stays the feed's).
+        values["title_yaml"] = YAMLScalar.singleQuoted(FeedText.title(fields.title))
         add("author", fields.author)
         add("image", fields.image)
         add("link", fields.link)

@@ -49,7 +49,10 @@ import Testing
     /// Jekyll's minima and jekyll-seo-tag print `page.author` unescaped, in the page and in a
     /// `<meta content="…">`: a feed's author (a JSON Feed's as sent, an RSS one escaped twice, the
     /// channel title standing in for it) ran script on every post page. So did a link in an `href`.
-    @Test func aFeedsAuthorCategoriesAndLinkRunNoScriptInAJekyllTheme() throws {
+    /// Round 63: the same in a template of the README's kind (`title: {{{title_yaml}}}`): the
+    /// title's `<` and `>` went into its front matter as the feed gave them.
+    @Test(arguments: ["jekyll", "template"])
+    func aFeedsAuthorCategoriesAndLinkRunNoScriptInAJekyllTheme(output: String) throws {
         let chromium = try HeadlessChromium()
         let jekyll = try SiteBuilder.jekyll()
         let siteRoot = folder.file("site/_site")
@@ -68,7 +71,25 @@ import Testing
         ])
         let healthy = Self.feed(channel: "Healthy", items: [Self.item("h1", title: "Healthy post", body: "<p>fine</p>")])
         let server = try serve(["/json": json, "/rss": rss, "/healthy": healthy]) { siteRoot }
-        try crawl(server, feeds: ["json", "rss", "healthy"], output: "jekyll", store: "./site")
+        var extra = ""
+        if output == "template" {
+            try folder.write("""
+                ---
+                layout: post
+                title: {{{title_yaml}}}
+                author: {{{author_yaml}}}
+                source: {{{link_yaml}}}
+                date: {{{date_rfc3339_yaml}}}
+                categories:
+                {{#categories}}
+                  - {{{name_yaml}}}
+                {{/categories}}
+                ---
+                {{{body_inert}}}
+                """, to: "post.mustache")
+            extra = "template: post.mustache\ndocument_path: _posts/{year}-{month}-{day}-{hash}.html\n"
+        }
+        try crawl(server, feeds: ["json", "rss", "healthy"], output: output, store: "./site", extra: extra)
         // minima's and jekyll-seo-tag's ways of printing the values, unescaped.
         try folder.write("""
             permalink: /:year/:month/:day/:title:output_ext
