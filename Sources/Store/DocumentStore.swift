@@ -254,8 +254,20 @@ public final class DocumentStore {
             writer.discard(prepared.filter { shorts.contains($0.document.shortHash) }[...])
             prepared.removeAll { shorts.contains($0.document.shortHash) }
         }
+        let copies: [(document: Document, file: String)]
+        do {
+            copies = try index.revisions.unclaimedCopies(of: prepared, configured: configuredFeeds)
+        } catch {
+            writer.discard(prepared[...])
+            throw error
+        }
+        if !copies.isEmpty {
+            let shorts = Set(copies.map(\.document.shortHash))
+            writer.discard(prepared.filter { shorts.contains($0.document.shortHash) }[...])
+            prepared.removeAll { shorts.contains($0.document.shortHash) }
+        }
         guard !prepared.isEmpty else {
-            return try outcome(stored: [], revisions: revisions, waiting: waiting, of: staged, storedAt: storedAt)
+            return try outcome(stored: [], revisions: revisions, waiting: waiting, copies: copies, of: staged, storedAt: storedAt)
         }
         let churned: [(document: Document, earlier: String)]
         do {
@@ -288,7 +300,7 @@ public final class DocumentStore {
             prepared.removeAll { refused[$0.document.shortHash] != nil }
         }
         try index.markStored(prepared.map(\.document.shortHash))
-        var done = try outcome(stored: prepared.map(\.document), revisions: revisions, waiting: waiting, of: staged,
+        var done = try outcome(stored: prepared.map(\.document), revisions: revisions, waiting: waiting, copies: copies, of: staged,
                                refused: staged.refused.merging(refused) { first, _ in first }, storedAt: storedAt)
         done.churned = churned.filter { refused[$0.document.shortHash] == nil }
         return done
@@ -309,13 +321,18 @@ public final class DocumentStore {
 
     /// Stores the batch's revisions (after its new documents) and says what became of the batch.
     /// `waiting`: new documents recorded, not stored (`readingsWaiting`).
-    private func outcome(stored: [Document], revisions: [Document], waiting: [Document], of staged: StagedDocuments,
+    /// `copies`: new documents that are, byte for byte, posts a rebuilt index had no item of (`UnclaimedFiles`).
+    private func outcome(stored: [Document], revisions: [Document], waiting: [Document],
+                         copies: [(document: Document, file: String)] = [], of staged: StagedDocuments,
                          refused: [String: StoreError]? = nil, storedAt: Timestamp) throws(StoreError) -> Outcome {
         let refused = refused ?? staged.refused
+        try index.revisions.adoptUnclaimed(copies, storedAt: storedAt)
         let revised = try storeRevisions(revisions, storedAt: storedAt)
         let written = Set(stored.map(\.shortHash)), revising = Set(revisions.map(\.shortHash))
+        let copied = Set(copies.map(\.document.shortHash))
         let linked = try index.revisions.linkDuplicates(staged.documents.filter {
             !written.contains($0.shortHash) && !revising.contains($0.shortHash) && refused[$0.shortHash] == nil
+                && !copied.contains($0.shortHash)
         }, adoptingUnlessOwnedBy: configuredFeeds, storedNow: stored.reduce(into: [:]) { $0[$1.feed, default: 0] += 1 },
            writtenAlike: holdsAlike, storedAt: storedAt)
         var outcome = Outcome(stored: stored, duplicates: staged.documents.count - stored.count - revised.replaced.count
@@ -324,7 +341,7 @@ public final class DocumentStore {
         outcome.recorded = revised.recorded + waiting
         outcome.heldByEdit = revised.heldByEdit.map { (document: $0.0, path: $0.1) }
         outcome.awaitingAdoption = revised.awaiting + waiting
-        outcome.adopted = linked.adopted
+        outcome.adopted = linked.adopted + copies.map(\.document)
         outcome.contested = linked.contested
         return outcome
     }

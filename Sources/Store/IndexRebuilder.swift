@@ -97,6 +97,7 @@ extension DocumentStore {
         try Tombstones.bury(missing.map { (short: $0.shortHash, path: $0.path) }, at: time, in: indexDatabase)
         report.forgottenMissing = missing.map(\.path)
         try replaceDocuments(with: rows)
+        try RevisionIndex.listUnclaimed(in: indexDatabase)
         // A document left out (cut, emptied) is stored again by the next crawl only if its feed's
         // body is read again: kept validators and fingerprints answered "unchanged" for as long
         // as the feed was, and verify's promise that the item comes back did not hold.

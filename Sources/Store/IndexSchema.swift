@@ -7,11 +7,11 @@
 /// (documents' and provenance's `short`); documents go in by rowid (appended) and provenance by
 /// feed (a feed's items sit together), and the second commit of a batch touches only `pending`.
 enum IndexSchema {
-    static let version = 17
+    static let version = 18
     /// The versions `StoreReader` reads as they are, before a crawl upgrades them: versions 15 to
-    /// 17 added only indexes, a table and a column its queries do without (`status` after a new
+    /// 18 added only indexes, tables and a column its queries do without (`status` after a new
     /// build is installed).
-    static let readableVersions: ClosedRange<Int64> = 14...17
+    static let readableVersions: ClosedRange<Int64> = 14...18
 
     /// An index a newer crawler wrote (an operator went back a version): rebuilding it would set
     /// its feed state aside, so the message says to use that crawler.
@@ -59,7 +59,7 @@ enum IndexSchema {
             stored_day INTEGER, stored_day_documents INTEGER, last_new INTEGER, new_item_gaps TEXT, feed_hints TEXT
         ) WITHOUT ROWID;
         \(removedFeeds)
-        """ + RevisionTables.create + RevisionTables.readerItems + AssetTables.create
+        """ + RevisionTables.create + RevisionTables.readerItems + AssetTables.create + RevisionIndex.unclaimedFilesTable
 
     /// Steps from each older version to the next, applied in order on open.
     static let migrations: [Int: String] = [
@@ -128,6 +128,8 @@ enum IndexSchema {
         15: removedFeeds,
         // Which item of its own each post another feed read stands for (see RevisionTables.readerItems).
         16: RevisionTables.readerItems + RevisionTables.readerItemsFilled,
+        // Posts a rebuilt index knows no item of, by their bytes (see UnclaimedFiles).
+        17: RevisionIndex.unclaimedFilesTable,
     ]
 
     /// Named `name`, not `feed`: not moved by a rename, worked out again at each crawl's start.

@@ -4,7 +4,7 @@ internal import FeedModel
 /// item lives in, the versions seen, the kept source values, pending rewrites and the profile.
 /// Statements are prepared once, on the index's own connection. Not Sendable: one owner.
 final class RevisionIndex {
-    private let database: SQLiteDatabase
+    let database: SQLiteDatabase
     private let upsertItemFile: SQLiteStatement
     private let upsertSource: SQLiteStatement
     private let insertVersion: SQLiteStatement
@@ -156,6 +156,15 @@ final class RevisionIndex {
         if let source {
             try upsertSource.run([.text(document.shortHash), .text(document.feed), .text(document.itemIdentity),
                                   .blob(source)])
+        }
+    }
+
+    /// `document`'s item lives in the post `file` (another document's), holding its text now.
+    func recordFile(of document: Document, in file: String) throws(StoreError) {
+        try upsertItemFile.run([.text(document.feed), .text(document.itemIdentity), .text(file),
+                                .text(document.contentHash), .text(document.source?.item.link)])
+        if let source = document.source.map(SourceCoding.encode) {
+            try upsertSource.run([.text(file), .text(document.feed), .text(document.itemIdentity), .blob(source)])
         }
     }
 

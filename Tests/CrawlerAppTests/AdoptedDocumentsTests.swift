@@ -89,6 +89,41 @@ import Testing
                 "\(status.stdout)")
     }
 
+    /// Round 63: a post corrected in place keeps the name its first text gave it, so an index
+    /// rebuilt from the files knew only that text; the next crawl stored the item's current text
+    /// as a new post, byte for byte the corrected one, published twice. It is that post now, and
+    /// the item's next correction is written into it.
+    @Test func aPostCorrectedBeforeTheIndexWasRebuiltIsNotPublishedAgain() throws {
+        serve("news", firstBody: "first story")
+        serve("healthy", firstBody: "healthy story")
+        try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        serve("news", firstBody: "corrected story")
+        expectCorrectedInPlace(feed: "news", run: try crawler(["once"]))
+        for name in ["index.sqlite", "index.sqlite-wal", "index.sqlite-shm"] {
+            try? FileManager.default.removeItem(atPath: folder.file("store/" + name))
+        }
+        #expect(try crawler(["store", "rebuild-index"]).status == 0)
+        let adopting = try crawler(["once"])
+        #expect(adopting.status == 0, "\(adopting.stderr)")
+        #expect(fetchLine(adopting, feed: "news").contains("new=0"), "\(fetchLine(adopting, feed: "news"))")
+        #expect(fetchLine(adopting, feed: "news").contains("adopted=2"), "\(fetchLine(adopting, feed: "news"))")
+        #expect(folder.documents().count == 4, "\(folder.documents().keys.sorted())")
+        #expect(try crawler(["store", "verify"]).status == 0)
+        answeredSinceAdoption()
+
+        serve("news", firstBody: "corrected twice")
+        let again = try crawler(["once"])
+        let texts = folder.documents().values
+        #expect(texts.count == 4, "\(folder.documents().keys.sorted())\n\(again.stderr.suffix(1500))")
+        #expect(texts.contains { $0.contains("corrected twice") } && !texts.contains { $0.contains("corrected story") })
+        #expect(fetchLine(again, feed: "news").contains("replaced=1"), "\(fetchLine(again, feed: "news"))")
+        // And the text it held before is still known as held: a feed a poll behind adds nothing.
+        serve("news", firstBody: "corrected story")
+        #expect(try crawler(["once"]).status == 0)
+        #expect(folder.documents().count == 4)
+    }
+
     @Test func aFeedMovedAndRenamedInOneEditKeepsItsPosts() throws {
         serve("old", firstBody: "first story")
         serve("healthy", firstBody: "healthy story")
