@@ -12,6 +12,7 @@ final class RevisionIndex {
     private let addReader: SQLiteStatement
     private let addReaderOfHeld: SQLiteStatement
     private let trimHeld: SQLiteStatement, trimVersions: SQLiteStatement, heldByAnother: SQLiteStatement
+    private let movedLink: SQLiteStatement
 
     /// An item's versions are kept for this long after they were first seen, and the newest
     /// `versionsKeptAnyway` of them longer: a feed a poll (or a day) behind still brings a text
@@ -33,6 +34,7 @@ final class RevisionIndex {
             ON CONFLICT (feed, item, hash) DO UPDATE SET written = max(written, excluded.written)
             """)
         lookupFile = try Self.prepareLookup(on: database)
+        movedLink = try database.prepare("UPDATE item_files SET link = ?3 WHERE feed = ?1 AND item = ?2")
         // ?1 feed, ?2 item, ?3 the oldest seen_at kept, ?4 the document the item lives in.
         let trimmed = """
             SELECT hash FROM item_versions WHERE feed = ?1 AND item = ?2 AND seen_at < ?3 AND hash NOT IN (
@@ -108,9 +110,26 @@ final class RevisionIndex {
     func linkDuplicates(_ documents: [Document], adoptingUnlessOwnedBy configured: Set<String>?,
                         storedNow: [String: Int] = [:], writtenAlike: (Document) -> Bool = { _ in true },
                         storedAt: Timestamp) throws(StoreError) -> (adopted: [Document], contested: [Document]) {
-        var missing: [Document] = []
-        for document in documents where try file(of: document.feed, item: document.itemIdentity) == nil {
-            missing.append(document)
+        var missing: [Document] = [], moved: [(Document, String)] = []
+        for document in documents {
+            guard let file = try file(of: document.feed, item: document.itemIdentity) else {
+                missing.append(document)
+                continue
+            }
+            // Its very text under its guid, at another link: the post's slug changed. Kept, or
+            // the item's next correction was taken for another story under a reused guid and
+            // published beside it (round 63).
+            if file.hash == document.contentHash, let link = document.source?.item.link, !link.isEmpty,
+               let stored = file.link, StoryLink.key(stored) != StoryLink.key(link) {
+                moved.append((document, link))
+            }
+        }
+        if !moved.isEmpty {
+            try database.transaction { () throws(StoreError) in
+                for (document, link) in moved {
+                    try movedLink.run([.text(document.feed), .text(document.itemIdentity), .text(link)])
+                }
+            }
         }
         guard !missing.isEmpty else { return ([], []) }
         let adoption = try Adoption(database: database, configured: configured)

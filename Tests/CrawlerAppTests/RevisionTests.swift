@@ -608,6 +608,33 @@ import Testing
         expectHealthyStored()
     }
 
+    /// Round 63: a post's slug changed under its opaque guid (its text the same: one post, as it
+    /// should be), then its text was corrected a poll later: the correction was taken for another
+    /// story under a reused guid, since the post was still known at its old link, and published
+    /// beside the stale one. The same text under the same guid at a new link moves the post's link.
+    @Test func aSlugChangedThenACorrectionIsOneCorrectedPost() throws {
+        try folder.write(feeds.config(["ghost", "healthy"]), to: "feeds.yaml")
+        func serve(_ link: String, _ body: String) {
+            feeds.serve("ghost", items: [Feed.item(guid: "5f3a", title: "Story", body: body, link: link),
+                                         Feed.item(guid: "5f3b", title: "Other", body: "other story")])
+        }
+        serve("https://blog.example/story/", "first version")
+        #expect(try once().status == 0)
+        serve("https://blog.example/a-better-slug/", "first version")
+        #expect(try once().status == 0)
+        serve("https://blog.example/a-better-slug/", "second version")
+        let corrected = try once()
+        #expect(corrected.stdout.contains("1 post corrected in place"), "\(corrected.stdout)")
+        let texts = Array(folder.documents().values)
+        #expect(texts.count == 3, "\(corrected.stderr.suffix(1500))")
+        #expect(texts.contains { $0.contains("second version") } && !texts.contains { $0.contains("first version") })
+        // A reused guid is still another story: another link and another text.
+        serve("https://blog.example/something-else/", "another story entirely")
+        #expect(try once().status == 0)
+        #expect(folder.documents().count == 4)
+        expectHealthyStored()
+    }
+
     /// Round 14: WordPress keeps an edited post's guid (`?p=123`) and date, and its permalink
     /// follows the corrected title: the correction became a second post, because another link
     /// under one guid read as another story. The same guid and the same date of the feed's own
