@@ -143,8 +143,21 @@ public struct Pipeline {
         return order.map { reports[$0] }
     }
 
-    static let churnAdvice = "a new item has the link and date of a post stored under another guid: a feed that gives "
-        + "an item a new guid at every edit gets a post per edit; set identity: link for it to keep one"
+    /// What to do about a feed that gives an item a new guid at every edit. Its posts are linked
+    /// to its items under a new `identity:` only when its body is read with them unchanged, which
+    /// a feed answering "unchanged" never is: round 63 set `identity: link` as told, and the next
+    /// edit was another post, with the same advice again.
+    static func churnAdvice(feed: String, identity: ItemIdentityRule) -> String {
+        let force = "run `crawler once --force --feed \(feed)` once (its posts are linked to its items under a new "
+            + "identity: only when its body is read)"
+        guard identity == .link else {
+            return "a new item has the link and date of a post stored under another guid: a feed that gives "
+                + "an item a new guid at every edit gets a post per edit; set identity: link, then " + force
+                + ", for it to keep one"
+        }
+        return "a new item has the link and date of a post stored under another guid, and identity: link is set: "
+            + "the feed's body was not read with its items unchanged since identity: changed; " + force
+    }
 
     func log(_ report: FeedReport) {
         // Unchanged feeds are logged at debug level only; their metadata is built only if shown.
@@ -175,7 +188,7 @@ public struct Pipeline {
         if let churn = report.churnedIdentity {
             logger.warning("identity_unstable", metadata: [
                 "feed": "\(report.feed)", "item": "\(churn.item)", "earlier": "\(churn.earlier)", "count": "\(churn.count)",
-                "reason": "\(Self.churnAdvice)",
+                "reason": "\(Self.churnAdvice(feed: report.feed, identity: config.feeds.first { $0.name == report.feed }?.identity ?? .guid))",
             ])
         }
         if let limit = report.dailyBudgetReached {

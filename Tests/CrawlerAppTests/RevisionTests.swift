@@ -126,7 +126,22 @@ import Testing
         let said = second.stderr.split(separator: "\n").filter { $0.contains("event=identity_unstable") }
         #expect(said.count == 1 && said.first?.contains("feed=churn") == true, "\(second.stderr)")
         #expect(said.first?.contains("identity: link") == true && said.first?.contains("urn:delta:rev1") == true, "\(said)")
+        #expect(said.first?.contains("crawler once --force --feed churn") == true, "\(said)")
         expectHealthyStored()
+
+        // Round 63: the advice taken, then the next edit: a third post, and the same advice. The
+        // pass after the change answered "unchanged", and posts are linked to their items under a
+        // new identity only when the body is read; the advice says so, and the forced pass does it.
+        try folder.write(feeds.config(["churn", "daily", "digest", "healthy"], perFeed: ["churn": "identity: link"]),
+                         to: "feeds.yaml")
+        let forced = try CrawlerProcess.run(["once", "--force", "--feed", "churn"], in: folder.path)
+        #expect(forced.status == 0, "\(forced.stderr)")
+        let before = folder.documents().count
+        serve(3)
+        let third = try once()
+        #expect(!third.stderr.contains("event=identity_unstable"), "\(third.stderr)")
+        #expect(folder.documents().count == before + 2, "daily and digest add one each; churn's edit corrects its post")
+        #expect(folder.documents().values.contains { $0.contains("Delta v3") })
     }
 
     /// The index's rows for the feed `counted`: its item's versions, and the texts its post held.
