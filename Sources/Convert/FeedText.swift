@@ -9,8 +9,23 @@ enum FeedText {
     /// A title for Hugo's and Jekyll's front matter (Hexo's maps more, by SPEC.md): Liquid prints
     /// `{{ page.title }}` as it is, and a title escaped twice over in the feed ran script in a
     /// theme's `<h1>`. Only the front matter's: the content hash reads the title as the feed gave it.
+    /// A `"` is a typographic quote (“ or ”, by what precedes it): a layout that puts the title in
+    /// an attribute (`title="{{ post.title }}"`, `og:title`) got the feed's own attributes, an
+    /// `onfocus=` that ran on load (round 62). Not `_`, as an author's: quotes are common in titles.
     static func title(_ text: String) -> String {
-        mapped(text, [UInt8(ascii: "<"), UInt8(ascii: ">")])
+        let angled = mapped(text, [UInt8(ascii: "<"), UInt8(ascii: ">")])
+        guard angled.utf8.contains(UInt8(ascii: "\"")) else { return angled }
+        var output = "", previous: Character?
+        for character in angled {
+            if character == "\"" {
+                let opens = previous.map { $0.isWhitespace || "([{“‘-–—/".contains($0) } ?? true
+                output.append(opens ? "“" : "”")
+            } else {
+                output.append(character)
+            }
+            previous = character
+        }
+        return output
     }
 
     static func author(_ text: String) -> String {

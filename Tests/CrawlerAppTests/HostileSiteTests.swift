@@ -68,6 +68,8 @@ import Testing
                       author: "&amp;lt;img src=x data-n=creator onerror=&amp;quot;\(ping)&amp;quot;&amp;gt;"),
             Self.item("r2", title: "Another", link: "https://example.org/x&quot;&gt;&lt;img src=x data-n=link onerror=&quot;\(ping)&quot;&gt;",
                       category: "&amp;lt;img src=x data-n=category onerror=&amp;quot;\(ping)&amp;quot;&amp;gt;"),
+            // Round 62: a title printed in an attribute (`alt="{{ page.title }}"`) took the feed's own attributes.
+            Self.item("r3", title: "Nice post\" data-n=\"quote\" onerror=\"\(ping)\" x=\""),
         ])
         let healthy = Self.feed(channel: "Healthy", items: [Self.item("h1", title: "Healthy post", body: "<p>fine</p>")])
         let server = try serve(["/json": json, "/rss": rss, "/healthy": healthy]) { siteRoot }
@@ -98,12 +100,13 @@ import Testing
         try FileManager.default.createDirectory(atPath: folder.file("site/_layouts"), withIntermediateDirectories: true)
         try folder.write("""
             <html><head><meta name="author" content="{{ page.author }}"></head><body>
-            <h1>{{ page.title }}</h1><span class="p-author">{{ page.author }}</span> {{ page.categories }}
+            <h1>{{ page.title }}</h1><img src="/no-such-image.png" alt="{{ page.title }}">
+            <span class="p-author">{{ page.author }}</span> {{ page.categories }}
             <a href="{{ page.source }}">source</a> {{ content }}</body></html>
             """, to: "site/_layouts/post.html")
         try jekyll.build(in: folder.file("site"))
         let pages = folder.files(under: "site/_site").filter { $0.hasSuffix(".html") }
-        #expect(pages.count == 4, "\(pages)")
+        #expect(pages.count == 5, "\(pages)")
         let healthyPage = try #require(pages.first { folder.read("site/_site/" + $0)?.contains("<p>fine</p>") == true })
         var frames = pages.map { "<iframe src=\"/\($0)\"></iframe>" }
         // A control the harness must see run: the same ping from a handler that fires.
