@@ -148,6 +148,43 @@ import Testing
         }
     }
 
+    /// Round 62: each relative URL of a body was written out against the item's link, whatever
+    /// its length: a 100 KB link before 1,000 `<img src=x>` made a 114 KB body a 100 MB post
+    /// (700 MB of memory to convert). A base past 2 KB is none, and what resolving may add to a
+    /// body is bounded by its size.
+    @Test func aLongLinkIsNotMultipliedIntoEveryRelativeURLOfTheBody() throws {
+        let long = "https://example.org/" + String(repeating: "p", count: 100_000) + "/"
+        let images = String(repeating: "<img src=x>", count: 1_000)
+        let tiny = String(repeating: "<a href=y>z</a>", count: 20_000)
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/long": return ServedResponse(text: """
+                <?xml version="1.0"?><rss version="2.0"><channel><title>Long</title><link>https://example.org/</link>
+                <item><title>Long item</title><guid>l</guid><link>\(long)</link>
+                <description><![CDATA[<p>long</p>\(images)]]></description></item></channel></rss>
+                """)
+            case "/many": return ServedResponse(text: """
+                <?xml version="1.0"?><rss version="2.0"><channel><title>Many</title><link>https://example.org/</link>
+                <item><title>Many item</title><guid>m</guid><link>https://example.org/\(String(repeating: "q", count: 2_000))/</link>
+                <description><![CDATA[<p>many</p>\(tiny)]]></description></item></channel></rss>
+                """)
+            default: return ServedResponse(text: Self.feed(title: "healthy", body: "<p>fine <img src=\"/pic.png\"></p>"))
+            }
+        }
+        let feeds = ["healthy", "long", "many"].map { "  - url: \(server.url("/" + $0))\n    name: \($0)\n" }.joined()
+        try folder.write("store: ./out\nfeeds:\n" + feeds, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "stderr: \(run.stderr.suffix(1000))")
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.count == 3)
+        #expect(stored.contains { $0.contains("<p>fine <img src=\"https://example.org/pic.png\"") }, "a short base still resolves")
+        let longPost = try #require(stored.first { $0.contains("<p>long</p>") })
+        // The link itself stays (the post's source); the body's 1,000 URLs no longer repeat it.
+        #expect(longPost.utf8.count < 400_000, "\(longPost.utf8.count) bytes")
+        let many = try #require(stored.first { $0.contains("<p>many</p>") })
+        #expect(many.utf8.count < 4 * (tiny.utf8.count + 65_536), "\(many.utf8.count) bytes")
+    }
+
     /// Round 49 (found beside it): `--` inside a comment is an error, and libxml2 copied the comment
     /// read so far into each one it reported: a 200 KB comment of 40,000 took 9 s, 500 KB a minute,
     /// quadratic; a comment never closed holding `<!--` runs the same way. Each feed here took
