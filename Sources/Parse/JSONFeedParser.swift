@@ -7,7 +7,9 @@ enum JSONFeedParser {
     static func parse(_ bytes: [UInt8], url: String, httpCharset: String? = nil,
                       limits: ParseLimits = .unlimited) throws(ParseError) -> LimitedFeed {
         var notes = ParseNotes()
-        let object = try jsonObject(bytes, httpCharset: httpCharset, notes: &notes)
+        // The items past the limit are dropped before the decoding, which costs for all it is given.
+        let (kept, dropped) = JSONItemsCut.cut(bytes, maxItems: limits.maxItems)
+        let object = try jsonObject(kept, httpCharset: httpCharset, notes: &notes)
         guard let root = object as? [String: Any] else { throw .notAFeed(root: "JSON value") }
         guard (root["version"] as? String)?.contains("jsonfeed.org") == true || root["items"] is [Any] else {
             throw .notAFeed(root: "JSON object without version or items")
@@ -16,7 +18,7 @@ enum JSONFeedParser {
                         description: string(root["description"]), language: string(root["language"]),
                         image: string(root["icon"]) ?? string(root["favicon"]))
         let feedAuthor = author(of: root)
-        // The whole document is decoded at once; the limits apply between its items.
+        // The document is decoded at once (up to `maxItems` items); the limits apply between its items.
         var cut: ParseCut?
         var check = PacedLimitCheck(limits)
         for case let entry as [String: Any] in root["items"] as? [Any] ?? [] {
@@ -33,6 +35,7 @@ enum JSONFeedParser {
             feed.items.append(FeedParser.finish(item(from: entry, feedURL: URLResolver.documentBase(url) ?? "", feedAuthor: feedAuthor,
                                                      chinaTime: DateParser.isChinese(feed.language), notes: &notes)))
         }
+        if dropped && cut == nil { cut = .maxItems }
         return LimitedFeed(feed: feed, cut: cut, notes: notes)
     }
 

@@ -148,6 +148,30 @@ import Testing
         }
     }
 
+    /// Round 62: a JSON Feed was decoded whole before `max_items` cut its items, at about 60 times
+    /// its size for many small items: 28 MB took 1.7 GB, four such feeds 3 GB. The items past the
+    /// cap are dropped before the decoding now.
+    @Test func aJSONFeedOfManySmallItemsIsCutBeforeItIsDecoded() throws {
+        let items = (0..<340_000).map { #"{"id":"\#($0)","title":"t\#($0)","content_text":"x"}"# }.joined(separator: ",")
+        let json = #"{"version":"https://jsonfeed.org/version/1.1","title":"Big","items":["# + items + "]}"
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/big.json"
+                ? ServedResponse(headers: [("Content-Type", "application/feed+json")], body: Array(json.utf8))
+                : ServedResponse(text: Self.feed(title: "healthy", body: "<p>fine</p>"))
+        }
+        try folder.write("store: ./out\nmax_body_size: 64MB\nfeeds:\n  - url: \(server.url("/big.json"))\n    name: big\n"
+                         + "  - url: \(server.url("/healthy"))\n    name: healthy\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["-f", "%M", "-o", folder.file("peak"), CrawlerProcess.binary, "once"],
+                                         in: folder.path, executable: "/usr/bin/time")
+        #expect(run.status == 0, "stderr: \(run.stderr.suffix(1000))")
+        #expect(run.stderr.contains("cut=max_items") || run.stderr.contains("max_items"), "\(run.stderr.suffix(1500))")
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.count == 1_001 && stored.contains { $0.contains("<p>fine</p>") })
+        // Kilobytes at the peak: the whole decoded tree of this 15 MB document was about 900 MB.
+        let peak = Int(folder.read("peak")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? .max
+        #expect(json.utf8.count > 14_000_000 && peak < 400_000, "peak \(peak) KB for \(json.utf8.count) bytes")
+    }
+
     /// Round 62: each relative URL of a body was written out against the item's link, whatever
     /// its length: a 100 KB link before 1,000 `<img src=x>` made a 114 KB body a 100 MB post
     /// (700 MB of memory to convert). A base past 2 KB is none, and what resolving may add to a
