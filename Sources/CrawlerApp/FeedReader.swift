@@ -106,11 +106,21 @@ struct FeedReader: Sendable {
         return reading
     }
 
-    /// A feed cut at its time limit failed (and is backed off); one cut at `max_items` did not.
+    /// A feed cut at its time limit, or at an item too large to read, failed (and is backed off);
+    /// one cut at `max_items` did not.
     private func status(of reading: Reading) -> FeedReport.Status {
-        guard reading.cut == .timeLimit else { return reading.status }
-        return .failed("cut at the time limit (parse_time_limit: \(Self.describe(bounds.parseTimeLimit))) "
-            + "after \(reading.items) items; the \(reading.documents.count) converted by then are kept")
+        switch reading.cut {
+        case .timeLimit?:
+            return .failed("cut at the time limit (parse_time_limit: \(Self.describe(bounds.parseTimeLimit))) "
+                + "after \(reading.items) items; the \(reading.documents.count) converted by then are kept")
+        case .oversizedItem?:
+            return .failed("unreadable document: item \(reading.items + 1) holds more than 250,000 elements (markup "
+                + "written into its text, or elements without end), too many to read; "
+                + (reading.items == 1 ? "the 1 item before it is kept" : "the \(reading.items) items before it are kept")
+                + ", it and those after it are not read")
+        default:
+            return reading.status
+        }
     }
 
     /// A duration as feeds.yaml writes it: 1ms, 10s, 2m, 6h, 3d.

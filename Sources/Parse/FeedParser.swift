@@ -56,8 +56,14 @@ public enum FeedParser {
                 + "(\(spanning == 1 ? "it ran" : "they ran") into the items after)"
         }
         if let reason = limits.stopReason() { throw .cut(reason) }
-        let whole = try guardMarkup(repaired, limits: limits)
+        let guarded = try guardMarkup(repaired, limits: limits)
+        let whole = guarded.elements
         if let reason = limits.stopReason() { throw .cut(reason) }
+        // The items before an oversized one are read (round 62: one planted item of 260,000
+        // elements kept every item of its feed out, poll after poll); the document ends before it.
+        if let end = guarded.oversizedItemAt {
+            return try readUpTo(Array(repaired[..<end]), url: url, plan: plan, limits: limits, notes: notes)
+        }
         guard plan.claimsUTF8 else {
             return try parseXML(repaired, url: url, encoding: plan.encoding, limits: limits, notes: notes, tooLarge: whole)
         }
@@ -91,23 +97,40 @@ public enum FeedParser {
     /// they came, a UTF-16 document showed no tag at all: 31 MB took 1.2 GB). A NUL left means
     /// libxml2 reads UTF-16 or UTF-32 itself: the NULs are set aside for the scan. Returns the
     /// document's elements when too many to build a tree of (see `parseXML`).
-    private static func guardMarkup(_ bytes: [UInt8], limits: ParseLimits) throws(ParseError) -> Int? {
-        let scanned = bytes.contains(0) ? bytes.filter { $0 != 0 } : bytes
+    /// `oversizedItemAt`: where an item of too many elements starts, when items came before it
+    /// (the document is read up to there).
+    private static func guardMarkup(_ bytes: [UInt8],
+                                    limits: ParseLimits) throws(ParseError) -> (elements: Int?, oversizedItemAt: Int?) {
+        let hasNUL = bytes.contains(0)
+        let scanned = hasNUL ? bytes.filter { $0 != 0 } : bytes
         let scan = StartTagGuard.scan(scanned, shouldStop: { limits.stopReason() != nil })
         switch scan.problem {
         case .attributes(let offset):
             throw .malformed("the start tag at byte \(offset) has more than \(StartTagGuard.maximumAttributes) attributes")
-        case .elementsInOneItem(pastItemEnds: false):
+        case .elementsInOneItem(pastItemEnds: false, let itemStart) where itemStart > 0 && !hasNUL
+            && (bytes[..<itemStart].firstRange(of: Array("item>".utf8)) != nil
+                || bytes[..<itemStart].firstRange(of: Array("entry>".utf8)) != nil):
+            return (nil, itemStart)
+        case .elementsInOneItem(pastItemEnds: false, _):
             throw .malformed("an item of more than \(StartTagGuard.maximumElements) elements (markup written into its "
                              + "text, not escaped): too many to read")
-        case .elementsInOneItem(pastItemEnds: true):
+        case .elementsInOneItem(pastItemEnds: true, _):
             // 4,000 items of 200 unclosed `<div>` each: no one item holds that many.
             throw .malformed("more than \(StartTagGuard.maximumElements) elements before an item ends (tags left open in "
                              + "items' text, markup written into it unescaped, run on past their `</item>`): too many to read")
         case nil:
             // A broken document is read whole, as a tree: only one of a bounded size.
-            return scan.elements <= StartTagGuard.maximumElements ? nil : scan.elements
+            return (scan.elements <= StartTagGuard.maximumElements ? nil : scan.elements, nil)
         }
+    }
+
+    /// A document read up to an oversized item: libxml2's recovering read keeps the items before
+    /// its end, which it finds cut short. Marked cut, the feed says what was left out.
+    private static func readUpTo(_ bytes: [UInt8], url: String, plan: CharsetDetector.Plan, limits: ParseLimits,
+                                 notes: ParseNotes) throws(ParseError) -> LimitedFeed {
+        var feed = try parseXML(bytes, url: url, encoding: plan.encoding, limits: limits, notes: notes, tooLarge: nil)
+        if feed.cut == nil { feed.cut = .oversizedItem }
+        return feed
     }
 
     /// Reads with libxml2's recovering fallback: always a feed, or an error. `tooLarge`: the

@@ -38,6 +38,9 @@ public enum ParseCut: String, Sendable, Hashable {
     case timeLimit = "time_limit"
     /// The crawler is shutting down.
     case shutdown
+    /// An item of more elements than any real item holds (`StartTagGuard`): the items before it
+    /// were kept, it and those after it were not read.
+    case oversizedItem = "oversized_item"
 }
 
 /// A feed, and whether it holds only part of the document's items.

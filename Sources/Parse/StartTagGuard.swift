@@ -24,7 +24,8 @@ enum StartTagGuard {
         case attributes(offset: Int)
         /// An item (or what comes before the first) with more than `maximumElements` start tags;
         /// `pastItemEnds`: item end tags came among them, which tags left open carried the count past.
-        case elementsInOneItem(pastItemEnds: Bool)
+        /// `itemStart`: the byte offset of that item's start tag (0: none seen yet).
+        case elementsInOneItem(pastItemEnds: Bool, itemStart: Int)
     }
 
     struct Scan: Equatable {
@@ -97,7 +98,8 @@ enum StartTagGuard {
                     elements += 1
                     if !items.opens(isItem: startsItem(buffer, at: index), declaration: declaration, at: index) {
                         let pastEnds = containsItemEnd(buffer, in: items.itemStart..<index)
-                        return Scan(problem: .elementsInOneItem(pastItemEnds: pastEnds), elements: elements)
+                        return Scan(problem: .elementsInOneItem(pastItemEnds: pastEnds, itemStart: items.itemStart),
+                                    elements: elements)
                     }
                 case .text:
                     // `<'` or `< ` is text to libxml2, not a tag: taken for one, its quote hid

@@ -148,6 +148,31 @@ import Testing
         }
     }
 
+    /// Round 62: one item of 260,000 elements after a good one made the whole feed unreadable, and
+    /// anyone able to put an item into a feed (a planet, a comment feed) kept its every item out,
+    /// poll after poll. The items before it are read; the feed fails, naming the item.
+    @Test func theItemsBeforeAnOversizedItemAreStored() throws {
+        let big = """
+            <?xml version="1.0"?><rss version="2.0"><channel><title>S</title><link>https://example.org/</link>
+            <item><title>good item</title><guid>good</guid><description>fine and good</description></item>
+            <item><title>big</title><guid>big</guid><description>x</description>\(String(repeating: "<category>c</category>", count: 260_000))</item>
+            <item><title>after</title><guid>after</guid><description>after it</description></item>
+            </channel></rss>
+            """
+        let server = try LoopbackHTTPServer { request in
+            ServedResponse(text: request.path == "/big" ? big : Self.feed(title: "healthy", body: "<p>fine</p>"))
+        }
+        try folder.write("store: ./out\nfeeds:\n  - url: \(server.url("/big"))\n    name: big\n"
+                         + "  - url: \(server.url("/healthy"))\n    name: healthy\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 1, "stderr: \(run.stderr.suffix(1000))")
+        let line = run.stderr.split(separator: "\n").first { $0.contains("event=fetch") && $0.contains("feed=big ") } ?? ""
+        #expect(line.contains("item 2 holds more than 250,000 elements") && line.contains("the 1 item before it is kept"), "\(line)")
+        let stored = folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
+        #expect(stored.count == 2, "\(stored.map { $0.prefix(200) })")
+        #expect(stored.contains { $0.contains("fine and good") } && stored.contains { $0.contains("<p>fine</p>") })
+    }
+
     /// Round 62: a JSON Feed was decoded whole before `max_items` cut its items, at about 60 times
     /// its size for many small items: 28 MB took 1.7 GB, four such feeds 3 GB. The items past the
     /// cap are dropped before the decoding now.
