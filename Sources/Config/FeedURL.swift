@@ -54,6 +54,11 @@ struct FeedURL {
         if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             return "'\(escaped(text))' holds a line break or another control character; write it as %0A, %09..."
         }
+        // newsboat's own kinds of feed (`query:`, `exec:`, `filter:`) are no URL, spaces or not:
+        // advice to write a space as %20 could not help (round 63, `newsboat -e`).
+        if let colon = text.firstIndex(of: ":"), ["query", "exec", "filter"].contains(text[..<colon].lowercased()) {
+            return "'\(text)' is a newsboat \(text[..<colon].lowercased()) feed, not an http:// or https:// URL"
+        }
         if text.unicodeScalars.contains(" ") {
             return "'\(text)' contains a space; write a space in a URL as %20"
         }

@@ -88,7 +88,9 @@ struct Check: AsyncParsableCommand {
         let current = StoreProfile.fingerprint(of: settings)
         guard let recorded = reader.recordedProfile(), recorded != current,
               let documents = try? reader.documentCount(), documents > 0 else { return nil }
-        return "holds \(counted(documents, "document")) written with \(recorded), and the configuration says \(current): "
+        // The template by its file as well as by the hash recorded (round 63: the hash alone named nothing).
+        let file = settings.templatePath.map { " (the text of \($0))" } ?? ""
+        return "holds \(counted(documents, "document")) written with \(recorded), and the configuration says \(current)\(file): "
             + "the next crawl refuses to start until `crawler store rerender` has rewritten them (or the old settings are back)"
     }
 

@@ -75,7 +75,16 @@ struct ImportOPML: ParsableCommand {
             let identity = URLIdentity.key(outline.feedURL)
             guard knownURLs.insert(identity).inserted else {
                 // In feeds.yaml already, or added from an earlier outline of this file (another folder).
-                if addedURLs.contains(identity) { repeated += 1 } else { skipped += 1 }
+                if addedURLs.contains(identity) {
+                    // Which one, and the folders it loses (round 63: only a count was said).
+                    let folders = outline.categories.map(Self.oneLine).filter { !$0.isEmpty }.joined(separator: " > ")
+                    printError("crawler: \(file): outline \(index + 1) (\"\(TerminalText.oneLine(outline.title))\"): "
+                               + "\(TerminalText.oneLine(outline.feedURL)) is listed again"
+                               + (folders.isEmpty ? "" : " in \(folders)") + "; its first outline's folders are kept")
+                    repeated += 1
+                } else {
+                    skipped += 1
+                }
                 continue
             }
             addedURLs.insert(identity)

@@ -275,6 +275,25 @@ import Testing
         #expect(run.stdout.contains("added 1 feed to feeds.yaml; 0 already there; 1 listed again in the file "
                                     + "(its first outline's folders kept)"), "\(run.stdout)")
         #expect(folder.read("feeds.yaml")?.contains("categories: [Tech]") == true)
+        // Round 63: which outline, and the folder it does not get.
+        #expect(run.stderr.contains("two.opml: outline 2 (\"X\"): https://x.example/feed is listed again in News; "
+                                    + "its first outline's folders are kept"), "\(run.stderr)")
+    }
+
+    /// Round 63: newsboat's query feeds (`newsboat -e` writes them) were told to write a space as %20.
+    @Test func aNewsboatQueryFeedIsNamedAsSuch() throws {
+        try folder.write("feeds: []\n", to: "feeds.yaml")
+        try folder.write("""
+            <opml version="1.0"><body>
+            <outline text="Unread" xmlUrl="query:Unread Articles:unread = &quot;yes&quot;"/>
+            <outline text="Healthy" xmlUrl="https://example.org/feed.xml"/>
+            </body></opml>
+            """, to: "nb.opml")
+        let run = try crawler(["import-opml", "nb.opml"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("is a newsboat query feed, not an http:// or https:// URL"), "\(run.stderr)")
+        #expect(!run.stderr.contains("%20"), "\(run.stderr)")
+        #expect(run.stdout.contains("added 1 feed"), "\(run.stdout)")
     }
 
     @Test func anOutlineAlreadyConfiguredUnderAnotherSpellingIsSkipped() throws {

@@ -128,6 +128,13 @@ import Testing
         #expect(check.status == 1 && check.stdout.contains("holds 1 document written with output: hexo"), "\(check.stdout)")
         #expect(check.stdout.contains("crawler store rerender"))
         #expect(try crawler(["once"]).status == 2, "the crawl refuses, as check said")
+        // Round 63: a template was named by a hash of its text alone.
+        try folder.write("---\ntitle: {{{title_yaml}}}\ndate: {{date_rfc3339}}\n---\n{{{body_inert}}}\n", to: "post.mustache")
+        try folder.write("output: template\ntemplate: post.mustache\ndocument_path: posts/{year}/{hash}.html\nstore: ./store\n"
+                         + "feeds:\n  - url: \(server.url("/healthy"))\n    name: healthy\n", to: "feeds.yaml")
+        let template = try crawler(["check"])
+        #expect(template.stdout.contains("template: fnv1a-") && template.stdout.contains("(the text of \(folder.file("post.mustache")))"),
+                "\(template.stdout)")
         try folder.write("store: /proc/nostore\nfeeds:\n  - url: \(server.url("/healthy"))\n    name: healthy\n", to: "other.yaml")
         let proc = try crawler(["check", "--config", "other.yaml"])
         #expect(proc.status == 1 && proc.stdout.contains("/proc is not writable"), "\(proc.stdout)")
