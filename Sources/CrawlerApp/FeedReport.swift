@@ -34,6 +34,8 @@ public struct FeedReport: Sendable {
     public var contested: Int = 0
     /// The posts edited by hand that held back a later version of their item (recorded, not written).
     public var heldByEdit: [String] = []
+    /// Of `versionsRecorded`, the corrections of a post held until the other feeds carrying it answer.
+    public var awaitingOthers = 0
     /// Why the feed's items were not all read (`max_items`, `time_limit`); nil when they were.
     public var cut: String?
     /// New documents left for a later day by `max_documents_per_day`.

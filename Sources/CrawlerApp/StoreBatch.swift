@@ -162,7 +162,8 @@ private struct Revised {
         report.versionsRecorded = documents.filter { recorded.remove($0.feed + "\n" + $0.shortHash) != nil }.count
         // A correction held until an adoption is confirmed is read again at the next poll (round 21:
         // with the validators kept, the unchanged body was never read again, the post never corrected).
-        if documents.contains(where: { awaiting.contains($0.feed + "\n" + $0.shortHash) }) {
+        report.awaitingOthers = documents.filter { awaiting.contains($0.feed + "\n" + $0.shortHash) }.count
+        if report.awaitingOthers > 0 {
             report.state?.validators = ConditionalHeaders()
             report.state?.bodyFingerprint = nil
         }

@@ -27,6 +27,7 @@ enum SummaryTable {
                 if let cut = report.cut { line += ", cut at \(cut)" }
                 // A corrected post is no new document, and not nothing either.
                 if report.replaced > 0 { line += ", \(counted(report.replaced, "post")) corrected in place" }
+                line += Self.notWritten(report)
                 if report.held > 0 { line += ", \(report.held) held for a later day (max_documents_per_day)" }
                 if report.waiting > 0 { line += ", \(report.waiting) waiting for their page or images (read again next fetch)" }
                 lines.append(line)
@@ -86,5 +87,22 @@ extension String {
         default:
             return false
         }
+    }
+}
+
+extension SummaryTable {
+    /// Corrections recorded and not written: "dup" alone hid them (round 63), and the log's
+    /// `versions_recorded=` said neither why nor for how long.
+    static func notWritten(_ report: FeedReport) -> String {
+        var text = ""
+        let byHand = min(report.heldByEdit.count, report.versionsRecorded)
+        let awaiting = min(report.awaitingOthers, report.versionsRecorded - byHand)
+        let other = report.versionsRecorded - byHand - awaiting
+        if byHand > 0 { text += ", \(counted(byHand, "correction")) not written over a post edited by hand" }
+        if awaiting > 0 {
+            text += ", \(counted(awaiting, "correction")) held until the other feeds carrying the post have answered"
+        }
+        if other > 0 { text += ", \(counted(other, "later version")) recorded, not written (revisions:, or a post deleted or held)" }
+        return text
     }
 }

@@ -532,6 +532,8 @@ import Testing
         #expect(line?["versions_recorded"] == "1", "\(second.stderr)")
         // Round 14: and why, with the post the edit keeps (keep-first's versions were the same line).
         #expect(line?["held_by_edit"] == path, "\(second.stderr)")
+        // Round 63: the summary said "0 new, 1 dup" of it.
+        #expect(second.stdout.contains("1 correction not written over a post edited by hand"), "\(second.stdout)")
         expectHealthyStored()
     }
 
@@ -572,6 +574,7 @@ import Testing
             .first { $0["event"] == "fetch" && $0["feed"] == "news" }
         #expect(line?["versions_recorded"] == "1" && line?["held_by_edit"] == nil)
         #expect(line?["new"] == "0")
+        #expect(second.stdout.contains("1 later version recorded, not written"), "\(second.stdout)")
         expectHealthyStored()
     }
 
