@@ -37,6 +37,14 @@ import Testing
                                                                                   body: body, date: "Sun, 01 Nov 2026 10:00:00 +0000")])
     }
 
+    /// The index lost (its files deleted), then rebuilt from the documents alone.
+    private func loseAndRebuildTheIndex() throws {
+        for name in ["index.sqlite", "index.sqlite-wal", "index.sqlite-shm"] {
+            try? FileManager.default.removeItem(atPath: folder.file("store/" + name))
+        }
+        #expect(try crawler(["store", "rebuild-index"]).status == 0)
+    }
+
     private func fetchLine(_ run: CrawlerProcess.Run, feed: String) -> String {
         run.stderr.split(separator: "\n").map(String.init).first { $0.contains("event=fetch ") && $0.contains("feed=\(feed) ") }
             ?? run.stderr
@@ -100,10 +108,7 @@ import Testing
         #expect(try crawler(["once"]).status == 0)
         serve("news", firstBody: "corrected story")
         expectCorrectedInPlace(feed: "news", run: try crawler(["once"]))
-        for name in ["index.sqlite", "index.sqlite-wal", "index.sqlite-shm"] {
-            try? FileManager.default.removeItem(atPath: folder.file("store/" + name))
-        }
-        #expect(try crawler(["store", "rebuild-index"]).status == 0)
+        try loseAndRebuildTheIndex()
         let adopting = try crawler(["once"])
         #expect(adopting.status == 0, "\(adopting.stderr)")
         #expect(fetchLine(adopting, feed: "news").contains("new=0"), "\(fetchLine(adopting, feed: "news"))")
@@ -192,10 +197,7 @@ import Testing
         ])
         try folder.write(feeds.config(["blog", "planet", "healthy"]), to: "feeds.yaml")
         #expect(try crawler(["once"]).status == 0)
-        for name in ["index.sqlite", "index.sqlite-wal", "index.sqlite-shm"] {
-            try? FileManager.default.removeItem(atPath: folder.file("store/" + name))
-        }
-        #expect(try crawler(["store", "rebuild-index"]).status == 0)
+        try loseAndRebuildTheIndex()
         try folder.write(feeds.config(["planet", "blog", "healthy"], perFeed: ["planet": "keep: 1"]), to: "feeds.yaml")
         let run = try crawler(["once"])
         #expect(run.status == 0, "\(run.stderr)")
@@ -244,10 +246,7 @@ import Testing
                                                                link: "https://copy.example/1", date: "Sun, 01 Nov 2026 10:00:00 +0000")])
         try folder.write(feeds.config(["copycat", "blog", "healthy"]), to: "feeds.yaml")
         #expect(try crawler(["once"]).status == 0)
-        for name in ["index.sqlite", "index.sqlite-wal", "index.sqlite-shm"] {
-            try? FileManager.default.removeItem(atPath: folder.file("store/" + name))
-        }
-        #expect(try crawler(["store", "rebuild-index"]).status == 0)
+        try loseAndRebuildTheIndex()
         #expect(try crawler(["once"]).status == 0)
         feeds.serve("copycat", items: [RevisionFeedServer.item(guid: "c1", title: "First of blog - SPAM",
                                                                body: "my real post. Buy pills at copy.example!",
@@ -555,10 +554,7 @@ import Testing
                                                                date: "Sun, 01 Nov 2026 10:00:00 +0000")])
         try folder.write(feeds.config(["blog", "copycat", "healthy"]), to: "feeds.yaml")
         #expect(try crawler(["once"]).status == 0)
-        for name in ["index.sqlite", "index.sqlite-wal", "index.sqlite-shm"] {
-            try? FileManager.default.removeItem(atPath: folder.file("store/" + name))
-        }
-        #expect(try crawler(["store", "rebuild-index"]).status == 0)
+        try loseAndRebuildTheIndex()
         // The blog no longer carries that post: nothing of the blog's ever contests the copycat.
         feeds.serve("blog", channel: "Channel blog", items: [RevisionFeedServer.item(
             guid: "blog-2", title: "Second of blog", body: "second story of blog", date: "Mon, 02 Nov 2026 10:00:00 +0000")])
