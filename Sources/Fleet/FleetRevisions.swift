@@ -37,6 +37,9 @@ enum FleetRevisionPlan {
         /// Documents to insert (insert-if-absent): `new` feeds, and items without a row yet.
         var inserts: [Document] = []
         var revisions: [Revision] = []
+        /// Items whose row holds their very text, met at another link: the post's slug changed,
+        /// and the row takes the new link (else its next correction was another story).
+        var movedLinks: [(key: Key, link: String)] = []
     }
 
     /// Splits a batch (unique short hashes) by what `item_files` holds for each document's item.
@@ -54,6 +57,11 @@ enum FleetRevisionPlan {
         for index in pending.indices {
             guard let file = files[key(pending[index])], !isSameStory(file, pending[index]),
                   let link = pending[index].source?.item.link else { continue }
+            // Its own text under its guid at a new link: the same post (round 63), a duplicate.
+            if file.hash == pending[index].contentHash {
+                split.movedLinks.append((key(pending[index]), link))
+                continue
+            }
             pending[index].itemIdentity += "\n" + StoryLink.key(link)
             retold.append(index)
         }

@@ -102,6 +102,10 @@ public final class FleetStore: CrawlStore {
             // Revisions first: a text one writes into its post is stored, and another feed's copy of
             // it in the same batch is a duplicate, not a second post (see the insert's condition).
             replaced = try retryingDeadlock { () throws(FleetError) in try database.apply(split.revisions) }
+            for moved in split.movedLinks {
+                _ = try database.connection.query("UPDATE item_files SET link = $3 WHERE feed = $1 AND item = $2",
+                                                  [moved.key.feed, moved.key.item, moved.link])
+            }
             // Two nodes inserting overlapping hashes in different orders would each wait for the
             // other's row (a deadlock PostgreSQL breaks by failing one): every node inserts in hash order.
             let ordered = split.inserts.sorted { $0.shortHash < $1.shortHash }

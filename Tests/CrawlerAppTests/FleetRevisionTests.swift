@@ -284,6 +284,29 @@ import Testing
         expectHealthy()
     }
 
+    /// As on one machine (round 63): a post's slug changed under its opaque guid (the same text:
+    /// one post), then its text was corrected a pass later: the correction was taken for another
+    /// story under a reused guid and stored beside the stale post.
+    @Test func aSlugChangedThenACorrectionIsOneCorrectedRow() throws {
+        try configure()
+        #expect(try CrawlerProcess.run(["feeds", "sync"], in: folder.path).status == 0)
+        func serve(_ link: String, _ body: String) {
+            feeds.serve("news", items: [Feed.item(guid: "5f3a", title: "Story", body: body, link: link)])
+        }
+        serve("https://blog.example/story/", "first version")
+        _ = try pass(node: "a")
+        serve("https://blog.example/a-better-slug/", "first version")
+        _ = try pass(node: "b")
+        serve("https://blog.example/a-better-slug/", "second version")
+        let corrected = try pass(node: "a")
+        #expect(fetchLine(corrected)?["replaced"] == "1", "\(corrected.stderr)")
+        let rows = try bodies()
+        #expect(rows.count == 2, "\(rows)")
+        #expect(rows.contains { $0.contains("second version") } && !rows.contains { $0.contains("first version") })
+        #expect(try sync().stdout.contains("2 documents written"))
+        expectHealthy()
+    }
+
     /// As on one machine: one item a day without a guid under a fixed link is a story a day, and
     /// a correction of the day's (its date and title kept) replaces it.
     @Test func anItemWithoutGuidUnderAFixedLinkIsANewStoryEachDay() throws {
