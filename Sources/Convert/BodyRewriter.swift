@@ -53,7 +53,9 @@ struct BodyRewriter {
     }
 
     private func rewrite(_ tag: HTMLTag, in bytes: [UInt8], resolving: Bool) -> [UInt8] {
+        // Past the growth bound, no base: URLs stay as written.
         let base = resolving ? base : nil
+        let resolve = { (url: String) in Self.absoluteURL(url, against: base) }
         var output: [UInt8] = []
         var cursor = tag.range.lowerBound
         let lazySource = tag.name == "img" ? LazyImage.source(of: tag, in: bytes) : nil
@@ -68,7 +70,6 @@ struct BodyRewriter {
                 // A srcset's white space separates its candidates; any other value is one URL.
                 let value = isSourceSet ? read : URLText.asRead(read)
                 let wanted = attribute.name == "src" ? lazySource ?? value : value
-                let resolve = { (url: String) in base == nil ? url : absoluteURL(url) }
                 let absolute = isSourceSet ? (base == nil ? value : SourceSet.resolving(value, with: resolve)) : resolve(wanted)
                 guard absolute != read else { continue }
                 output += bytes[cursor..<valueRange.lowerBound]
@@ -79,7 +80,7 @@ struct BodyRewriter {
         if tag.name == "img" {
             var added = ""
             if let lazySource, !tag.attributes.contains(where: { $0.name == "src" }) {
-                added += " src=\"" + String(decoding: HTMLEscaping.attributeValue(base == nil ? lazySource : absoluteURL(lazySource),
+                added += " src=\"" + String(decoding: HTMLEscaping.attributeValue(resolve(lazySource),
                                                                                  quotedBy: UInt8(ascii: "\"")),
                                             as: UTF8.self) + "\""
             }
@@ -99,7 +100,7 @@ struct BodyRewriter {
         return output
     }
 
-    private func absoluteURL(_ value: String) -> String {
+    private static func absoluteURL(_ value: String, against base: String?) -> String {
         guard let base, !value.isEmpty else { return value }
         let trimmed = value.trimmingASCIISpaces()
         guard !URLResolver.hasScheme(trimmed) || URLResolver.webSchemeWithoutSlashes(trimmed) != nil else { return value }
