@@ -73,7 +73,10 @@ public enum SchedulePolicy {
         var reason = "configured interval \(Duration.words(interval))"
         var adaptive: Double?
         if bounds.adaptive {
-            let adapted = AdaptiveRate.next(previous: previousAdaptive ?? bounds.interval, outcome: outcome, bounds: bounds)
+            // The configured interval is where adapting starts, within the bounds (`interval: 2d`
+            // under `max_interval: 1d` waited 2d first).
+            let start = min(max(bounds.interval, bounds.minimum), bounds.maximum)
+            let adapted = AdaptiveRate.next(previous: previousAdaptive ?? start, outcome: outcome, bounds: bounds)
             adaptive = adapted.interval
             interval = adapted.interval
             reason = adapted.reason

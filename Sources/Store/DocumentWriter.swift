@@ -71,6 +71,9 @@ struct DocumentWriter {
     func prepare(_ documents: [Document]) throws(StoreError) -> Preparation {
         var preparation = Preparation()
         var folders: [String: Result<StoreFolder, StoreError>] = [:]
+        // The folder every document is under: when it cannot be used (a file, a link, no access)
+        // no document can be, and that is the store failing, not each feed's one document.
+        if !documents.isEmpty, !layout.topFolder.contains("{") { _ = try root.folder(layout.topFolder) }
         do {
             for document in documents {
                 let relativePath = layout.relativePath(for: document)

@@ -33,6 +33,7 @@ struct Check: AsyncParsableCommand {
         for count in counts.sorted() {
             printOutput("note: keep: \(count) keeps each feed's \(count) newest posts and forgets the rest; for days write keep: \(count)d")
         }
+        for note in Self.intervalNotes(settings.feeds) { printOutput(note) }
         var problems = 0
         if let storeProblem = Self.storeProblem(settings.storePath) ?? Self.profileProblem(settings) {
             printOutput("store \(settings.storePath): \(storeProblem)")
@@ -42,6 +43,23 @@ struct Check: AsyncParsableCommand {
         }
         if probe { problems += await probeFeeds(settings) }
         if problems > 0 { throw ExitCode.failure }
+    }
+
+    /// An adaptive feed's `interval:` outside its own bounds: taken (refusing it would stop a
+    /// running file from loading after an upgrade), but the bounds win, which the operator should know.
+    static func intervalNotes(_ feeds: [FeedConfig]) -> [String] {
+        feeds.filter(\.adaptive).compactMap { feed in
+            let interval = StatusTable.words(Int64(feed.interval))
+            if let high = feed.maxInterval, feed.interval > high {
+                let bound = StatusTable.words(Int64(high))
+                return "note: feed '\(feed.name)': interval \(interval) is above max_interval \(bound); adaptive polling keeps it within \(bound)"
+            }
+            if let low = feed.minInterval, feed.interval < low {
+                let bound = StatusTable.words(Int64(low))
+                return "note: feed '\(feed.name)': interval \(interval) is below min_interval \(bound); adaptive polling keeps it at \(bound) or more"
+            }
+            return nil
+        }
     }
 
     /// `output: template`: the template must compile, or `check` names the file, line and column.

@@ -22,7 +22,8 @@ struct Run: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The configuration file.")
     var config: String = "feeds.yaml"
 
-    @Option(name: .long, help: "Spread the first fetches of due feeds over this long, at most each feed's interval and 1d (0s: all at once).")
+    // Unconditional: `-5s` is a (wrong) value, not an unknown option ("Missing value" said nothing).
+    @Option(name: .long, parsing: .unconditional, help: "Spread the first fetches of due feeds over this long, at most each feed's interval and 1d (0s: all at once).")
     var startupSpread: String = "60s"
 
     @Option(name: .long, help: "Serve Prometheus /metrics and /healthz on HOST:PORT, e.g. 127.0.0.1:9108.")
@@ -41,6 +42,9 @@ struct Run: AsyncParsableCommand {
     /// A day at most: a unit typed wrong on an ExecStart= line (`1d` for `1s`) would hold every
     /// new feed back for as long as its interval, with nothing in `status` to say why.
     private static func spread(_ text: String) throws -> Double {
+        if text.hasPrefix("-"), ConfigDuration.seconds(String(text.dropFirst()), allowZero: true) != nil {
+            throw ValidationError("--startup-spread '\(text)' is negative; write 0s to fetch every due feed at once")
+        }
         guard let spread = ConfigDuration.seconds(text, allowZero: true) else {
             throw ValidationError("--startup-spread '\(text)' is not a duration; write it with its unit, such as 0s, 30s or 5m")
         }

@@ -223,6 +223,30 @@ import Testing
         #expect(events.map { $0["event"] as? String } == ["store_error"], "\(events)")
     }
 
+    /// Round 60: a store whose posts folder is a file refused every document of every feed, each
+    /// taken for "one document the store cannot name" (the feed's own problem): `status` said
+    /// "no failing feeds", /healthz "store writable", and no `store_error` was sent.
+    @Test func aPostsFolderThatIsAFileIsTheStoreFailingNotTheFeeds() throws {
+        let servers = try Servers()
+        try folder.write(config(servers, notify: ["command: cat > alert.json"], feeds: ["good"]), to: "feeds.yaml")
+        try FileManager.default.createDirectory(atPath: folder.file("store"), withIntermediateDirectories: true)
+        try folder.write("not a folder", to: "store/posts")
+        let failed = try crawler(["once"])
+        #expect(failed.status == 1, "\(failed.stderr)")
+        let line = failed.stderr.split(separator: "\n").first { $0.contains("event=fetch") }.map { LogLine(String($0)) }
+        #expect(line?["error"] == "store: open folder \(folder.file("store/posts")): Not a directory", "\(failed.stderr)")
+        #expect(line?["why"]?.contains("name one of its documents") == false, "\(failed.stderr)")
+        let status = try crawler(["status", "--failing"])
+        #expect(status.status == 1, "\(status.stdout)")
+        #expect(status.stdout.split(separator: "\n").contains { $0.hasPrefix("good") && $0.contains("store failing") }, "\(status.stdout)")
+        let events = try events(in: try #require(folder.read("alert.json"), "\(failed.stderr)"))
+        #expect(events.map { $0["event"] as? String } == ["store_error"], "\(events)")
+        // Mended, the next pass stores the feed.
+        try FileManager.default.removeItem(atPath: folder.file("store/posts"))
+        #expect(try crawler(["once"]).status == 0)
+        #expect(!folder.files(under: "store/posts").isEmpty)
+    }
+
     /// Round 53: the command's stderr joined the crawler's as it was written: a line of it could
     /// pass for the crawler's own (`--log-format json` got lines that were no JSON). It is now
     /// said with the send's own line, escaped like any value.

@@ -26,6 +26,39 @@ import Testing
                     with: "feeds.yaml:3: lease: 120s must be at least twice the timeout (90s): a node renews its leases between transfers")
     }
 
+    /// Round 58: `interval: 2d` under `max_interval: 1d` passed `check` without a word, and the
+    /// adaptive feed's first wait was 2d anyway. Refusing it would stop a running file from
+    /// loading after an upgrade, so `check` notes it and the scheduler holds the start to the bounds.
+    @Test func anIntervalOutsideItsAdaptiveBoundsIsNoted() throws {
+        try folder.write("""
+            store: ./store
+            feeds:
+              - url: http://127.0.0.1:9/a
+                name: slow
+                interval: 2d
+                adaptive: true
+                max_interval: 1d
+              - url: http://127.0.0.1:9/b
+                name: quick
+                interval: 1m
+                adaptive: true
+                min_interval: 10m
+                max_interval: 1h
+              - url: http://127.0.0.1:9/c
+                name: fixed
+                interval: 2d
+                max_interval: 1d
+            """, to: "feeds.yaml")
+        let checked = try crawler(["check"])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        #expect(checked.stdout.contains("note: feed 'slow': interval 2d is above max_interval 1d; adaptive polling keeps it within 1d"),
+                "\(checked.stdout)")
+        #expect(checked.stdout.contains("note: feed 'quick': interval 1m is below min_interval 10m; adaptive polling keeps it at 10m or more"),
+                "\(checked.stdout)")
+        // Without `adaptive:` the bounds only cap what servers ask; the interval is the feed's.
+        #expect(!checked.stdout.contains("feed 'fixed'"), "\(checked.stdout)")
+    }
+
     @Test func aNumberWithoutUnitIsRefusedWithAHint() throws {
         try refused("store: ./store\ninterval: 30\nfeeds:\n  - url: SERVER/healthy\n",
                     with: "feeds.yaml:2: interval: '30' has no unit; write 30s or 30m (seconds or minutes)")
@@ -174,6 +207,9 @@ import Testing
         #expect(spread.status == 64 && spread.stderr.contains("--startup-spread '5' is not a duration; write it with its unit"), "\(spread.stderr)")
         // Round 58: a spread of years was taken without a word; a mistake printed the top-level usage.
         #expect(spread.stderr.contains("Usage: crawler run"), "\(spread.stderr)")
+        // Round 60: a negative spread read as "Missing value for '--startup-spread'".
+        let negative = try crawler(["run", "--startup-spread", "-5s"])
+        #expect(negative.status == 64 && negative.stderr.contains("--startup-spread '-5s' is negative; write 0s"), "\(negative.stderr)")
         let years = try crawler(["run", "--startup-spread", "3650d"])
         #expect(years.status == 64 && years.stderr.contains("--startup-spread 3650d is longer than a day"), "\(years.stderr)")
         try refused("max_backlog_bytes: infMB\nfeeds:\n  - url: SERVER/healthy\n",

@@ -80,6 +80,10 @@ import Testing
         let quiet = next(.unchanged, bounds: adaptive, previous: 7000)
         #expect(quiet.adaptiveInterval == 7200)
         #expect(quiet.reason.hasPrefix("adaptive: nothing new"))
+        // The first adapting starts from the interval held within the bounds.
+        let above = PollBounds(interval: 2 * 86_400, maximum: 86_400, adaptive: true)
+        #expect(next(.updated(newItems: 1), bounds: above, previous: nil).adaptiveInterval == 64_800)
+        #expect(next(.unchanged, bounds: above, previous: nil).adaptiveInterval == 86_400)
     }
 
     @Test func skipsTheHoursAndDaysThePublisherAsks() {
