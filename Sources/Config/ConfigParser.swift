@@ -295,6 +295,7 @@ public struct ConfigParser: Sendable {
                                 + "put the password in PGPASSWORD or ~/.pgpass, not in this file")
             }
             config.database = database
+            config.databasePasswordInFile = Self.holdsPassword(database)
         }
         // CRAWLER_DATABASE_URL wins over the file's, and is held to the same checks (round 61: a
         // mysql:// one passed `check`, and a `keep:` was ignored rather than refused).
@@ -315,6 +316,15 @@ public struct ConfigParser: Sendable {
             guard let node = reader.node("lease") ?? reader.node("timeout") else { throw error(line: 0, key: "lease", message) }
             throw error(at: node, key: "lease", message)
         }
+    }
+
+    /// `user:password@` before the host, or a `password=` parameter.
+    static func holdsPassword(_ url: String) -> Bool {
+        let rest = url.split(separator: "://", maxSplits: 1).last ?? ""
+        let authority = rest.prefix { $0 != "/" && $0 != "?" }
+        if let at = authority.lastIndex(of: "@"), authority[..<at].contains(":") { return true }
+        guard let query = rest.split(separator: "?", maxSplits: 1).dropFirst().first else { return false }
+        return query.split(separator: "&").contains { $0.lowercased().hasPrefix("password=") }
     }
 
     func resolve(path: String) -> String {

@@ -49,6 +49,8 @@ public struct CrawlerConfig: Sendable, Hashable {
     /// A PostgreSQL URL: feed state, dedupe and documents shared by a fleet of crawlers.
     /// nil: the local store alone (one machine).
     public var database: String?
+    /// The file's `database:` holds a password (the README says never in the file): taken, and said.
+    public var databasePasswordInFile = false
     /// The global `allow_private_networks:` (each feed may override it); `add` and `import-opml`
     /// honour it too.
     public var allowPrivateNetworks = false

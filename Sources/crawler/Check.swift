@@ -34,6 +34,7 @@ struct Check: AsyncParsableCommand {
             printOutput("note: keep: \(count) keeps each feed's \(count) newest posts and forgets the rest; for days write keep: \(count)d")
         }
         for note in Self.intervalNotes(settings.feeds) { printOutput(note) }
+        if settings.databasePasswordInFile { printOutput("note: " + CrawlSetup.passwordInFile) }
         var problems = 0
         if let storeProblem = Self.storeProblem(settings.storePath) ?? Self.profileProblem(settings) {
             printOutput("store \(settings.storePath): \(storeProblem)")

@@ -16,6 +16,7 @@ enum CrawlSetup {
             let settings = OpenFileLimit.fitted(FleetSetup.applyingEnvironment(try ConfigLoader.load(path: path)), logger: logger)
             _ = try Pipeline(config: settings, logger: logger)
             warnAboutDefaultUserAgent(settings, logger: logger)
+            if settings.databasePasswordInFile { logger.warning("database_password", metadata: ["reason": "\(passwordInFile)"]) }
             EnvironmentProxy.say(settings, logger: logger)
             return settings
         } catch {
@@ -26,6 +27,8 @@ enum CrawlSetup {
             throw ExitStatus.configError
         }
     }
+
+    static let passwordInFile = "database: holds a password; put it in PGPASSWORD or ~/.pgpass, which keep it out of this file"
 
     /// Site owners who see a crawler misbehave look for whom to tell in its user agent; ours
     /// names no one until the operator sets it. Once per start, so it is seen and not drowned.

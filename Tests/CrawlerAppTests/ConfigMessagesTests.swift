@@ -59,6 +59,23 @@ import Testing
         #expect(!checked.stdout.contains("feed 'fixed'"), "\(checked.stdout)")
     }
 
+    /// Round 61: a password in the file's `database:` was used without a word, where the README
+    /// says never in the file. Refusing it would stop a running fleet after an upgrade: `check`
+    /// says so, and names where it belongs.
+    @Test func aPasswordInTheFilesDatabaseURLIsNoted() throws {
+        for url in ["postgresql://crawler:s3cret@127.0.0.1:9/feeds", "postgres://crawler@127.0.0.1:9/feeds?password=s3cret"] {
+            try folder.write("store: ./store\ndatabase: \(url)\nfeeds:\n  - url: http://127.0.0.1:9/a\n", to: "feeds.yaml")
+            let checked = try crawler(["check"])
+            #expect(checked.status == 0, "\(checked.stderr)")
+            #expect(checked.stdout.contains("note: database: holds a password; put it in PGPASSWORD or ~/.pgpass, "
+                                            + "which keep it out of this file"), "\(checked.stdout)")
+            #expect(!checked.stdout.contains("s3cret") && !checked.stderr.contains("s3cret"), "\(checked.stdout)")
+        }
+        try folder.write("store: ./store\ndatabase: postgresql://crawler@127.0.0.1:9/feeds\nfeeds:\n  - url: http://127.0.0.1:9/a\n",
+                         to: "feeds.yaml")
+        #expect(!(try crawler(["check"])).stdout.contains("password"))
+    }
+
     @Test func aNumberWithoutUnitIsRefusedWithAHint() throws {
         try refused("store: ./store\ninterval: 30\nfeeds:\n  - url: SERVER/healthy\n",
                     with: "feeds.yaml:2: interval: '30' has no unit; write 30s or 30m (seconds or minutes)")
