@@ -13,6 +13,9 @@ public final class DocumentStore {
     let index: DocumentIndex
     /// Where an index that could not be opened was set aside (`setAsideBrokenIndex`), if one was.
     public let brokenIndexKeptAs: String?
+    /// What was read from that index into the new one (see `IndexSalvage`): forgotten documents,
+    /// and the tables that could not be read whole.
+    public let carriedFromBrokenIndex: (forgotten: Int, unreadable: [String])?
     let writer: DocumentWriter
     /// `stage`'s own read-only connection to the index, opened on first use.
     private var stagingConnection: SQLiteDatabase?
@@ -98,6 +101,12 @@ public final class DocumentStore {
                            + "a crawl now would store every item again; run `crawler store rebuild-index` to index them first")
         }
         (index, brokenIndexKeptAs) = try Self.openIndex(indexPath, setAsideBroken: setAsideBrokenIndex, exclusive: roomless)
+        if let aside = brokenIndexKeptAs {
+            let carried = try IndexSalvage.carry(from: aside, into: index.database)
+            carriedFromBrokenIndex = (carried.forgotten, carried.unreadable)
+        } else {
+            carriedFromBrokenIndex = nil
+        }
         if !setAsideBrokenIndex, let document = try LostIndex.unindexedDocument(in: folder, database: index.database) {
             throw LostIndex.refusal(indexPath: indexPath, document: document)
         }
@@ -137,7 +146,10 @@ public final class DocumentStore {
     /// The index, and where an unreadable one was set aside (nil: none was).
     private static func openIndex(_ path: String, setAsideBroken: Bool,
                                   exclusive: Bool) throws(StoreError) -> (DocumentIndex, String?) {
-        do {
+        do throws(StoreError) {
+            // An index that opens may still have damaged pages (a bad sector): every command then
+            // fails on them, and a rebuild must not read its documents from it.
+            if setAsideBroken, let damage = damage(of: path) { throw StoreError.index(path: path, message: damage) }
             return (try DocumentIndex(path: path, exclusive: exclusive), nil)
         } catch {
             guard setAsideBroken else { throw error }
@@ -154,6 +166,19 @@ public final class DocumentStore {
                 }
             }
             return (try DocumentIndex(path: path), aside)
+        }
+    }
+
+    /// What SQLite's quick check finds wrong with the index at `path` (nil: nothing, or no index).
+    private static func damage(of path: String) -> String? {
+        guard access(path, F_OK) == 0, !isEmptyFile(path) else { return nil }
+        do {
+            let database = try SQLiteDatabase(path: path, readOnly: true)
+            var found: [String] = []
+            try database.prepare("PRAGMA quick_check(5)").run([]) { row in found.append(row.text(0) ?? "") }
+            return found == ["ok"] ? nil : found.joined(separator: "; ")
+        } catch {
+            return "\(error)"
         }
     }
 

@@ -237,7 +237,13 @@ extension StoreCommand {
                 printOutput("indexed \(counted(report.indexed, "document")) in \(store.root)"
                             + (report.skipped.isEmpty ? "" : "; skipped \(counted(report.skipped.count, "file"))")
                             + (report.rejected.isEmpty ? "" : "; rejected \(report.rejected.count) copies"))
-                if let aside = store.brokenIndexKeptAs { printOutput("the index that could not be used (unreadable, or not a crawler index) is kept as \(aside)") }
+                if let aside = store.brokenIndexKeptAs {
+                    printOutput("the index that could not be used (unreadable, damaged, or not a crawler index) is kept as \(aside)")
+                }
+                if let carried = store.carriedFromBrokenIndex, carried.forgotten > 0 || !carried.unreadable.isEmpty {
+                    printOutput("carried over from it: \(counted(carried.forgotten, "forgotten document")) (crawls do not store them again)"
+                                + (carried.unreadable.isEmpty ? "" : "; could not be read whole: \(carried.unreadable.joined(separator: ", "))"))
+                }
                 notDocuments = Self.otherOutputs(report.notDocuments, in: store.root, settings: settings)
                 try store.recordForeignFiles(notDocuments == 0 ? nil
                     : "\(counted(notDocuments, "file")) that \(notDocuments == 1 ? "reads" : "read") as written by an output other "

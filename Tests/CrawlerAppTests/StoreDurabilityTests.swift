@@ -136,7 +136,7 @@ import Testing
         #expect(try crawler(["store", "verify"]).status == 0)
         let again = try crawler(["once"])
         #expect(again.stdout.contains("0 new documents, \(farm.distinctItems) duplicates"))
-        #expect(rebuild.stdout.contains("the index that could not be used (unreadable, or not a crawler index) is kept as \(folder.file("store/index.sqlite.broken"))"),
+        #expect(rebuild.stdout.contains("the index that could not be used (unreadable, damaged, or not a crawler index) is kept as \(folder.file("store/index.sqlite.broken"))"),
                 "\(rebuild.stdout)")
         // A second broken index is kept beside the first, which was overwritten before.
         try Data("broken again".utf8).write(to: URL(fileURLWithPath: folder.file("store/index.sqlite")))
@@ -145,6 +145,49 @@ import Testing
         #expect(second.stdout.contains("kept as \(folder.file("store/index.sqlite.broken-2"))"), "\(second.stdout)")
         #expect(folder.read("store/index.sqlite.broken") == "not a database")
         #expect(folder.read("store/index.sqlite.broken-2") == "broken again")
+    }
+
+    /// Round 65: an index that opens but has damaged pages (a bad sector) was named by every
+    /// command, which said to run rebuild-index, and rebuild-index refused with the same advice.
+    /// Moved away by hand, it took the store's tombstones with it: every forgotten post came back.
+    @Test func rebuildIndexSetsAsideAnIndexWithDamagedPagesAndKeepsWhatWasForgotten() throws {
+        let farm = FeedFarm(feeds: 4, itemsPerFeed: 5)
+        let server = try farm.server()
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        let forgotten = try #require(documentFiles().sorted().first)
+        #expect(try crawler(["store", "forget", "store/posts/" + forgotten]).status == 0)
+        try damageRootPage(of: "documents")
+        #expect(try crawler(["store", "verify"]).status == 3)
+        let rebuild = try crawler(["store", "rebuild-index"])
+        #expect(rebuild.status == 0, "\(rebuild.stdout)\(rebuild.stderr)")
+        #expect(rebuild.stdout.contains("indexed \(farm.distinctItems - 1) documents"), "\(rebuild.stdout)")
+        #expect(rebuild.stdout.contains("kept as \(folder.file("store/index.sqlite.broken"))"), "\(rebuild.stdout)")
+        #expect(rebuild.stdout.contains("carried over from it: 1 forgotten document"), "\(rebuild.stdout)")
+        #expect(try crawler(["store", "verify"]).status == 0)
+        let again = try crawler(["once", "--force"])
+        #expect(again.stdout.contains("0 new documents"), "\(again.stdout)")
+        #expect(!documentFiles().contains(forgotten))
+        #expect(documentFiles().count == farm.distinctItems - 1)
+    }
+
+    /// Overwrites the first page of `table` in the index, as a failing disk would.
+    private func damageRootPage(of table: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            size = db.execute("PRAGMA page_size").fetchone()[0]
+            root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (sys.argv[2],)).fetchone()[0]
+            db.close()
+            with open(sys.argv[1], "r+b") as f:
+                f.seek((root - 1) * size); f.write(b"\\xff" * size)
+            """, folder.file("store/index.sqlite"), table]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
     }
 
     /// The documents table as `sqlite3` would print it, read through the store's own API.
