@@ -113,7 +113,8 @@ extension DocumentStore {
     static func looksEdited(_ bytes: [UInt8], hexo: Bool) -> Bool {
         guard !bytes.isEmpty, !bytes.contains(0) else { return false }
         // Its front matter whole, closed by its own `---` line: a file cut inside it is torn.
-        return !hexo || (bytes.starts(with: "\n---\n".utf8) && bytes.dropFirst(5).firstRange(of: Array("\n---\n".utf8)) != nil)
+        guard hexo else { return StoredDocumentReader.unclosedFrontMatter(in: String(decoding: bytes, as: UTF8.self)) == nil }
+        return bytes.starts(with: "\n---\n".utf8) && bytes.dropFirst(5).firstRange(of: Array("\n---\n".utf8)) != nil
     }
 
     /// Every document file read, grouped by hash (first seen first); files that are no
@@ -139,7 +140,7 @@ extension DocumentStore {
                 let text = String(decoding: bytes, as: UTF8.self)
                 let date: Timestamp
                 do {
-                    date = hexo ? try StoredDocumentReader.date(of: text) : try StoredDocumentReader.anyDate(in: text)
+                    date = hexo ? try StoredDocumentReader.date(of: text) : try StoredDocumentReader.anyDocumentDate(in: text)
                 } catch {
                     guard let old = indexed[file.shortHash], old.path.utf8.elementsEqual(file.path.utf8),
                           Self.looksEdited(bytes, hexo: hexo) else { throw error }

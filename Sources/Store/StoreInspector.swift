@@ -345,7 +345,7 @@ struct StoreVerifier {
 extension StoreVerifier {
     /// The date a document file holds, read as `rebuild-index` reads it.
     func readDate(_ text: String) throws(StoredDocumentReader.Problem) -> Timestamp {
-        checksHexoGrammar ? try StoredDocumentReader.date(of: text) : try StoredDocumentReader.anyDate(in: text)
+        checksHexoGrammar ? try StoredDocumentReader.date(of: text) : try StoredDocumentReader.anyDocumentDate(in: text)
     }
 
     /// Why the file at `path` is not a document `rebuild-index` would take, or nil when it is one.

@@ -66,6 +66,28 @@ public enum StoredDocumentReader {
 }
 
 extension StoredDocumentReader {
+    /// A front matter opened by `---` (YAML) or `+++` (TOML) on the first line and not closed by
+    /// the same line: a file cut inside it (a crash, a full disk), which Hugo and Jekyll refuse to
+    /// build a site with. Hexo's has its own, stricter grammar (`date(of:)`).
+    public static func unclosedFrontMatter(in written: String) -> Problem? {
+        // `asWritten` puts Hexo's leading empty line before a `---` first line.
+        let lines = asWritten(written).split(separator: "\n", omittingEmptySubsequences: false).drop { $0.isEmpty }
+        guard let fence = lines.first, fence == "---" || fence == "+++" else { return nil }
+        let closing = lines.dropFirst().contains { line in
+            var line = line
+            while line.last == " " || line.last == "\t" { line = line.dropLast() }
+            return line == fence
+        }
+        if closing { return nil }
+        return .grammar("its front matter, opened by \(fence) on the first line, is not closed: the file was cut (a crash, a full disk)")
+    }
+
+    /// A stored document's date in any dialect (`anyDate`), from a front matter that is whole.
+    static func anyDocumentDate(in written: String) throws(Problem) -> Timestamp {
+        if let torn = unclosedFrontMatter(in: written) { throw torn }
+        return try anyDate(in: written)
+    }
+
     /// The `date:` line of any dialect's front matter: RFC 1123 (Hexo), RFC 3339 (Hugo, templates),
     /// or Jekyll's `YYYY-MM-DD HH:MM:SS +0000`; in a template's, also TOML's `date = …` and JSON's
     /// `"date": …` (Hugo reads both).

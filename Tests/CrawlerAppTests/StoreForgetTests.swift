@@ -192,6 +192,34 @@ import Testing
         #expect(folder.read("store/posts/" + torn) == whole)
     }
 
+    /// Round 65: under Hugo's and Jekyll's front matter (`---` first) a file cut before the
+    /// closing `---` passed for an edit by hand: verify said "changed … nothing needs doing",
+    /// rebuild-index indexed it, verify then said "no problems", and Hugo refused to build the site.
+    @Test(arguments: ["hugo", "jekyll"])
+    func aHugoOrJekyllDocumentCutInsideItsFrontMatterIsCorruptAndStoredAgain(output: String) throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
+        try folder.write(config(try server(edition: SharedNumber(1), farm: farm)) + "output: \(output)\n", to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        let top = output == "hugo" ? "posts" : "_posts"
+        let documents = folder.files(under: "store/" + top).map { top + "/" + $0 }
+        let torn = try #require(documents.first { folder.read("store/" + $0)?.contains("of feed 0") == true })
+        let whole = try #require(folder.read("store/" + torn))
+        // Cut after its date line, inside the front matter.
+        let cut = String(whole.prefix(upTo: try #require(whole.range(of: "\nauthor: ")).upperBound))
+        try folder.write(cut, to: "store/" + torn)
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("\(torn): corrupt: "), "\(verify.stdout)")
+        #expect(verify.stdout.contains("is not closed"), "\(verify.stdout)")
+        let rebuilt = try crawler(["store", "rebuild-index"])
+        #expect(rebuilt.stdout.contains("skipped \(torn): "), "\(rebuilt.stdout)")
+        #expect(rebuilt.stdout.contains("indexed 3 documents"), "\(rebuilt.stdout)")
+        let again = try crawler(["once"])
+        #expect(again.stdout.contains("1 new document"), "\(again.stdout)\(again.stderr)")
+        #expect(folder.read("store/" + torn) == whole)
+        #expect(try crawler(["store", "verify"]).status == 0)
+    }
+
     @Test func aFileThatCannotBeRemovedStaysForgottenAndTheAdviceRemovesIt() throws {
         let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
         try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")
