@@ -81,12 +81,21 @@ public enum SchedulePolicy {
             interval = adapted.interval
             reason = adapted.reason
         }
-        if let (floor, source) = serverFloor(hints, now: now), floor > interval {
-            interval = min(floor, bounds.maximum)
-            reason = "\(source) asks for at least \(Duration.words(floor))"
-                + (floor > bounds.maximum ? ", capped at max \(Duration.words(bounds.maximum))" : "")
+        // The jitter spreads feeds fetched together, but never before the time a server asked for
+        // (round 64: a `<ttl>` of 2m was polled after 114 s): when that time decides, all of the
+        // spread comes after it; a time asked just under the interval holds the jittered wait.
+        var spread = 0.95 + 0.1 * jitter
+        var floor = 0.0
+        if let (asked, source) = serverFloor(hints, now: now) {
+            floor = min(asked, bounds.maximum)
+            if asked > interval {
+                interval = floor
+                if asked <= bounds.maximum { spread = 1 + 0.1 * jitter }
+                reason = "\(source) asks for at least \(Duration.words(asked))"
+                    + (asked > bounds.maximum ? ", capped at max \(Duration.words(bounds.maximum))" : "")
+            }
         }
-        var due = now.adding(interval * (0.95 + 0.1 * jitter))
+        var due = now.adding(max(interval * spread, floor))
         if let moved = SkipWindows.firstAllowed(from: due, hours: hints.skipHours, days: hints.skipDays), moved != due {
             due = moved
             reason += "; moved past skipHours/skipDays"

@@ -24,11 +24,19 @@ import Testing
     }
 
     @Test func neverPollsMoreOftenThanTheServerAsks() {
-        let check = next(.updated(newItems: 1), hints: ServerHints(maxAge: 3600, ttlMinutes: 45))
+        let check = next(.updated(newItems: 1), hints: ServerHints(maxAge: 3600, ttlMinutes: 45), jitter: 0)
         #expect(wait(check) == 3600)
         #expect(check.reason == "Cache-Control max-age asks for at least 1h")
-        #expect(wait(next(.unchanged, hints: ServerHints(ttlMinutes: 120))) == 7200)
+        #expect(wait(next(.unchanged, hints: ServerHints(ttlMinutes: 120), jitter: 0)) == 7200)
         #expect(wait(next(.unchanged, hints: ServerHints(maxAge: 60)))  == 1800)
+        // Round 64: the jitter took up to 5% off the time the server asked for; the spread is after it.
+        for jitter in [0, 0.25, 0.5, 0.75, 0.999] {
+            let ttl = wait(next(.unchanged, hints: ServerHints(ttlMinutes: 45), jitter: jitter))!
+            #expect(ttl >= 2700 && ttl <= 2970, "\(jitter): \(ttl)")
+            let asked = wait(next(.unchanged, hints: ServerHints(maxAge: 3600), jitter: jitter))!
+            #expect(asked >= 3600 && asked <= 3960, "\(jitter): \(asked)")
+            #expect(wait(next(.unchanged, hints: ServerHints(maxAge: 1750), jitter: jitter))! >= 1750)
+        }
     }
 
     @Test func capsServerHintsAtTheMaximum() {
