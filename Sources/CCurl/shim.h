@@ -39,6 +39,11 @@ static inline CURLcode crawler_easy_set_opensocket_callback(CURL *handle, crawle
 static inline CURLcode crawler_easy_set_prereq_callback(CURL *handle, crawler_curl_prereq_callback value) {
     return curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, value);
 }
+typedef int (*crawler_curl_xferinfo_callback)(void *context, curl_off_t dltotal, curl_off_t dlnow,
+                                              curl_off_t ultotal, curl_off_t ulnow);
+static inline CURLcode crawler_easy_set_xferinfo_callback(CURL *handle, crawler_curl_xferinfo_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, value);
+}
 typedef int (*crawler_curl_closesocket_callback)(void *context, curl_socket_t socket);
 static inline CURLcode crawler_easy_set_closesocket_callback(CURL *handle, crawler_curl_closesocket_callback value) {
     return curl_easy_setopt(handle, CURLOPT_CLOSESOCKETFUNCTION, value);

@@ -79,6 +79,9 @@ extension CurlTransfer {
         if let loop {
             return .failed(submitted, .protocolError, loop, milliseconds: milliseconds)
         }
+        if let tooSlow, code == CURLE_ABORTED_BY_CALLBACK {
+            return .failed(submitted, .timeout, tooSlow, milliseconds: milliseconds)
+        }
         // Out of file descriptors: the crawler's own shortage, not the feed's server failing.
         // Not held against the feed: it is asked again in a minute.
         if ranOutOfDescriptors() {

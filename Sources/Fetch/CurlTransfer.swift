@@ -25,6 +25,10 @@ final class CurlTransfer {
     private(set) var acceptedBeforeBody = false
     /// Why the transfer was refused: by the address check, or a redirect's target (`receiveHeader`).
     var refusal: String?
+    /// The low-speed limit, from the answer's first line (see `AnswerPace`).
+    private var pace: AnswerPace
+    /// Set when `pace` stopped the transfer: its message.
+    private(set) var tooSlow: String?
     /// A redirect loop found before libcurl followed it round again (`loopAhead`).
     private(set) var loop: String?
     /// Proxies the operator named by address: allowed whatever their range.
@@ -75,6 +79,7 @@ final class CurlTransfer {
         self.host = host
         self.handle = handle
         self.maxBodyBytes = min(request.maxBodyBytes ?? settings.maxBodyBytes, settings.maxBodyBytes)
+        pace = AnswerPace(bytesPerSecond: settings.lowSpeedBytesPerSecond, seconds: settings.lowSpeedSeconds)
         responseURL = request.url
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         configureLimits(settings)
@@ -106,8 +111,6 @@ final class CurlTransfer {
         // (one millisecond at least, which libcurl then reports as a timeout).
         crawler_easy_set_long(handle, CURLOPT_TIMEOUT_MS, chain == nil ? Int(settings.timeout * 1000) : max(1, timeLeft(of: settings.timeout)))
         crawler_easy_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout * 1000))
-        crawler_easy_set_long(handle, CURLOPT_LOW_SPEED_LIMIT, settings.lowSpeedBytesPerSecond)
-        crawler_easy_set_long(handle, CURLOPT_LOW_SPEED_TIME, settings.lowSpeedSeconds)
         // HTTP/2 over TLS when the server offers it (ALPN), HTTP/1.1 otherwise. No PIPEWAIT: it
         // parked transfers inside libcurl while a first connection to their host was pending, on
         // a clock already running (a stalled first feed timed out the others before they began).
@@ -154,6 +157,13 @@ final class CurlTransfer {
             guard let data, let context else { return 0 }
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
             return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+        }
+        crawler_easy_set_long(handle, CURLOPT_NOPROGRESS, 0)
+        crawler_easy_set_pointer(handle, CURLOPT_XFERINFODATA, me)
+        // Called at least once a second while the transfer runs; non-zero stops it.
+        crawler_easy_set_xferinfo_callback(handle) { context, _, _, _, _ in
+            guard let context else { return 0 }
+            return Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue().keepsPace() ? 0 : 1
         }
         crawler_easy_set_pointer(handle, CURLOPT_HEADERDATA, me)
         crawler_easy_set_data_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
@@ -203,6 +213,13 @@ final class CurlTransfer {
         }
     }
 
+    /// False, with `tooSlow` saying why, when the answer came slower than the low-speed limit.
+    private func keepsPace() -> Bool {
+        guard pace.isTooSlow(at: MonotonicClock.milliseconds(), paused: isPaused) else { return true }
+        tooSlow = "too slow: \(pace.words) (low_speed_limit, low_speed_time)"
+        return false
+    }
+
     private func receiveBody(_ chunk: UnsafeRawBufferPointer) -> Int {
         guard body.count + chunk.count <= maxBodyBytes else {
             exceededBodyLimit = true
@@ -213,6 +230,7 @@ final class CurlTransfer {
             return Int(CURL_WRITEFUNC_PAUSE)
         }
         body.append(contentsOf: chunk)
+        pace.count(chunk.count)
         return chunk.count
     }
 
@@ -227,8 +245,10 @@ final class CurlTransfer {
     /// whole line, no Foundation character sets.
     /// False when the transfer must stop here (`refusal` says why).
     private func receiveHeader(_ line: UnsafeRawBufferPointer) -> Bool {
+        pace.count(line.count)
         // A new status line starts a new response: after a redirect, libcurl has moved on to its target.
         if line.starts(with: "HTTP/".utf8) {
+            pace.begin(at: MonotonicClock.milliseconds())
             noteRedirectIfFollowed()
             headers = [:]
             responseStatus = HeaderText.statusCode(ofStatusLine: line)

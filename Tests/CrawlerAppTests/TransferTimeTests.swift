@@ -40,6 +40,19 @@ import Testing
         folder.files(under: "out/posts").compactMap { folder.read("out/posts/" + $0) }
     }
 
+    /// Round 64: `low_speed_time` counted the wait for the answer, so a feed slower to begin
+    /// answering than it (20 s by default; a feed generated on demand) failed as "too slow"
+    /// whatever `timeout:` said. The wait is the timeout's; the low-speed limit counts from the answer.
+    @Test func aFeedSlowToBeginAnsweringIsWaitedForUpToItsTimeout() throws {
+        let feeds = ["stall", "h1"].map { "  - url: \(server.url("/\($0).xml"))\n    name: \($0)\n" }
+        try folder.write("store: ./out\ntimeout: 10s\nlow_speed_time: 1s\nhost_gap: 0s\nfeeds:\n" + feeds.joined(),
+                         to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let stored = storedBodies()
+        #expect(stored.contains { $0.contains("the body of stall") } && stored.contains { $0.contains("the body of h1") })
+    }
+
     /// The first connection to a host stalls; the feeds started beside it must not be held in
     /// libcurl's own queue behind it (which spent their timeout before they had begun, and failed
     /// them with "Failed to resolve host '127.0.0.1' with timeout after 0 ms").

@@ -26,6 +26,14 @@ import Testing
         #expect(problem.message.lowercased().contains("too slow"))
     }
 
+    /// Round 64: the low-speed limit counted the wait for the answer too, so a server slower to
+    /// begin than `low_speed_time` (a feed generated on demand) failed whatever `timeout:` said.
+    @Test func aServerSlowToBeginIsWaitedForUpToTheTimeout() async throws {
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: healthyFeed, delay: 2) }
+        let results = try await fetchBesideAHealthyFeed([FetchRequest(feed: "late", url: server.url("/l"))])
+        #expect(response(results["late"])?.status == 200, "\(String(describing: results["late"]?.outcome))")
+    }
+
     @Test func anOversizedBodyIsCutAndReported() async throws {
         let server = try LoopbackHTTPServer { _ in ServedResponse(body: [UInt8](repeating: 65, count: 600 * 1024)) }
         let results = try await fetchBesideAHealthyFeed([FetchRequest(feed: "big", url: server.url("/big"))])
