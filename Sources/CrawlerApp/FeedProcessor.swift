@@ -88,6 +88,7 @@ final class FeedProcessor {
         if case .response(let response) = result.outcome {
             report.httpStatus = response.status
             report.bytes = response.wireBytes
+            report.ignoredLastModified = response.cache.ignoredLastModified
             hints = ServerHintsReader.hints(from: response, feed: nil, now: now,
                                             throttleOn403: result.request.settings.throttleOn403)
         }

@@ -47,6 +47,8 @@ public struct FeedReport: Sendable {
     public var dailyBudgetReached: Int?
     /// What the parse noticed about the document, as log keys and values (`ParseNotes.logMetadata`).
     public var parseNotes: [(key: String, value: String)] = []
+    /// The response's Last-Modified, not kept as a validator: too far ahead of our clock.
+    public var ignoredLastModified: String?
     /// The content was known unchanged (a 304, or a body identical to the last one) and not parsed.
     public var unchanged = false
     /// New documents whose link and date a post of this feed has under another identity (a guid

@@ -174,6 +174,9 @@ public struct Pipeline {
         ]
         if let fetched = report.fetchedURL { metadata["fetched"] = "\(fetched)" }
         if let cut = report.cut { metadata["cut"] = "\(cut)" }
+        if let future = report.ignoredLastModified {
+            metadata["last_modified_ignored"] = "\(future) (more than a day ahead of this clock: sent back, it would make later changes look unmodified)"
+        }
         for (key, value) in report.parseNotes { metadata[key] = "\(value)" }
         if !report.parseNotes.isEmpty { logParseWarnings(report) }
         if report.held > 0 { metadata["held"] = "\(report.held)" }

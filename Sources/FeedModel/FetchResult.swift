@@ -132,6 +132,8 @@ public struct CacheHints: Sendable, Hashable {
     public var expiresIn: Int?
     /// Retry-After, given as seconds or as an HTTP date.
     public var retryAfter: Int?
+    /// A Last-Modified too far ahead of our clock to be a validator (not kept), for the log.
+    public var ignoredLastModified: String?
 
     public init(etag: String? = nil, lastModified: String? = nil, maxAge: Int? = nil, expiresIn: Int? = nil,
                 retryAfter: Int? = nil) {

@@ -7,11 +7,14 @@ enum CacheHintParser {
     /// a server whose clock ran six hours ahead asked, by ours, for six hours and five minutes.
     static func hints(from headers: [String: String], now: Int64) -> CacheHints {
         let serverNow = headers["date"].flatMap(HTTPDate.seconds) ?? now
-        return CacheHints(etag: headers["etag"].flatMap(bounded),
-                          lastModified: headers["last-modified"].flatMap(bounded).flatMap { validator($0, now: now) },
-                          maxAge: headers["cache-control"].flatMap(maxAge(in:)),
-                          expiresIn: headers["expires"].flatMap { secondsUntil(date: $0, now: serverNow) },
-                          retryAfter: headers["retry-after"].flatMap { retryAfter($0, now: serverNow) })
+        let lastModified = headers["last-modified"].flatMap(bounded)
+        let kept = lastModified.flatMap { validator($0, now: now) }
+        var hints = CacheHints(etag: headers["etag"].flatMap(bounded), lastModified: kept,
+                               maxAge: headers["cache-control"].flatMap(maxAge(in:)),
+                               expiresIn: headers["expires"].flatMap { secondsUntil(date: $0, now: serverNow) },
+                               retryAfter: headers["retry-after"].flatMap { retryAfter($0, now: serverNow) })
+        if kept == nil { hints.ignoredLastModified = lastModified }
+        return hints
     }
 
     static func maxAge(in cacheControl: String) -> Int? {

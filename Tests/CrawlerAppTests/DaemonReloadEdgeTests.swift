@@ -355,10 +355,16 @@ import Testing
             return response
         }
         try write([("future", server.url("/future.xml")), ("healthy", server.url("/healthy.xml"))])
-        for _ in 0..<2 { _ = try CrawlerProcess.run(["once"], in: folder.path) }
+        let first = try CrawlerProcess.run(["once"], in: folder.path)
+        _ = try CrawlerProcess.run(["once"], in: folder.path)
         let asked = server.requests.filter { $0.path == "/future.xml" }
         #expect(asked.count == 2)
         #expect(asked.last?.headers["if-modified-since"] == nil, "\(asked.map(\.headers))")
+        // Round 64: it was dropped without a word; the operator saw full downloads and no reason.
+        let line = first.stderr.split(separator: "\n").map { LogLine(String($0)) }
+            .first { $0["event"] == "fetch" && $0["feed"] == "future" }
+        #expect(line?["last_modified_ignored"] == "Fri, 31 Dec 9999 23:59:59 GMT (more than a day ahead of this clock: "
+                + "sent back, it would make later changes look unmodified)", "\(first.stderr)")
         #expect(storedBodies().contains("the body of healthy"))
     }
 }
