@@ -24,6 +24,9 @@ extension DocumentStore {
         public var inCurrentLayout = true
         /// Of `skipped`, the files that do not read as documents in the format (not forgotten ones).
         public var notDocuments: [String] = []
+        /// Documents whose bytes differ from what the old index recorded (edited by hand): indexed
+        /// with the recorded digest, so that they stay edits crawls and rerender do not write over.
+        public var edited: [String] = []
         /// Files that could not be read: the rebuild is refused.
         var unreadable: [String] = []
     }
@@ -139,6 +142,7 @@ extension DocumentStore {
             do {
                 let text = String(decoding: bytes, as: UTF8.self)
                 let date: Timestamp
+                var keptAsItIs = false
                 do {
                     date = hexo ? try StoredDocumentReader.date(of: text) : try StoredDocumentReader.anyDocumentDate(in: text)
                 } catch {
@@ -146,9 +150,17 @@ extension DocumentStore {
                           Self.looksEdited(bytes, hexo: hexo) else { throw error }
                     report.kept.append("\(file.path): kept with its indexed date, though it no longer reads as a document (\(error))")
                     date = old.date
+                    keptAsItIs = true
                 }
-                let row = IndexedDocument(shortHash: file.shortHash, path: file.path, date: date, bytes: bytes.count,
+                var row = IndexedDocument(shortHash: file.shortHash, path: file.path, date: date, bytes: bytes.count,
                                           digest: FileDigest.of(bytes))
+                // An edit by hand stays one: what was stored is what the old index recorded.
+                if !keptAsItIs, let old = indexed[file.shortHash], old.path.utf8.elementsEqual(file.path.utf8),
+                   let recorded = old.digest, recorded != row.digest {
+                    row.bytes = old.bytes
+                    row.digest = recorded
+                    report.edited.append(file.path)
+                }
                 if groups[file.shortHash] == nil { order.append(file.shortHash) }
                 groups[file.shortHash, default: []].append(
                     Candidate(row: row, inPlace: layouts.isInPlace(file.path, date: date, shortHash: file.shortHash)))

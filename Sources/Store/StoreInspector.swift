@@ -314,10 +314,9 @@ struct StoreVerifier {
         // Still a document: most likely edited by hand, which the crawler supports. The advice that
         // came first (rebuild-index) took the protection away, and the next version of the item
         // wrote over the edit.
-        let changedFix = "; if you edited it, nothing needs doing: crawls and rerender keep an edit (a later version "
-            + "of its item is recorded, not written over it); if not, restore it from a backup, or drop it: "
-            + "\(command("forget", quoted(path))) (\(command("rebuild-index")) would take it as the document, and a "
-            + "later version of its item or a rerender would then write over it)"
+        let changedFix = "; if you edited it, nothing needs doing: crawls, rerender and rebuild-index keep an edit (a later "
+            + "version of its item is recorded, not written over it); if not, restore it from a backup, or drop it: "
+            + "\(command("forget", quoted(path)))"
         if bytes.count != document.bytes {
             isEdit = true
             return ["\(path): changed: \(bytes.count) bytes on disk, \(document.bytes) recorded (edited, or truncated)"

@@ -232,6 +232,9 @@ extension StoreCommand {
                     printOutput("forgot \($0): in the index, no file (deleted by hand); crawls do not store it again")
                 }
                 report.kept.forEach { printOutput($0) }
+                report.edited.forEach {
+                    printOutput("edited \($0): differs from what was stored; kept as an edit (crawls and rerender do not write over it)")
+                }
                 report.rejected.forEach { printOutput("rejected \($0)") }
                 report.misplaced.forEach { printOutput("misplaced \($0)") }
                 printOutput("indexed \(counted(report.indexed, "document")) in \(store.root)"

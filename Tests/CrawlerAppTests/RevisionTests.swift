@@ -537,6 +537,28 @@ import Testing
         expectHealthyStored()
     }
 
+    /// Round 65: rebuild-index (run for any reason) took an edited post's bytes for what was
+    /// stored, without a word, and the item's next version then wrote over the edit, no copy kept.
+    @Test func rebuildIndexKeepsAnEditAnEdit() throws {
+        try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version")])
+        #expect(try once().status == 0)
+        let path = try #require(folder.documents().first { $0.value.contains("first version") }?.key)
+        let edited = try #require(folder.read("store/" + path)).replacingOccurrences(of: "first version", with: "corrected by hand")
+        try folder.write(edited, to: "store/" + path)
+        let rebuild = try CrawlerProcess.run(["store", "rebuild-index"], in: folder.path)
+        #expect(rebuild.status == 0, "\(rebuild.stderr)")
+        #expect(rebuild.stdout.contains("edited \(path): differs from what was stored; kept as an edit"), "\(rebuild.stdout)")
+        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version")])
+        let second = try once()
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(folder.read("store/" + path) == edited)
+        #expect(second.stdout.contains("1 correction not written over a post edited by hand"), "\(second.stdout)")
+        let verify = try CrawlerProcess.run(["store", "verify", "--edits-ok"], in: folder.path)
+        #expect(verify.status == 0, "\(verify.stdout)")
+        expectHealthyStored()
+    }
+
     @Test func aCounterInTheBodyMakesNoNewPostPerPoll() throws {
         try folder.write(feeds.config(["counter", "healthy"]), to: "feeds.yaml")
         for views in 1...4 {
