@@ -54,6 +54,9 @@ extension DocumentStore {
         /// With `--feed`: whether the feed has any stored document, whatever the other criteria
         /// (none: a name misspelt, or a feed never stored).
         public var feedHasDocuments = false
+        /// With `--feed` alone: files of the feed's documents forgotten before, still on disk (a
+        /// forget cut short between its index and its files), removed now.
+        public var leftovers: [String] = []
     }
 
     /// Forgets every document that matches all the criteria given. With `dryRun`, only says which.
@@ -103,6 +106,10 @@ extension DocumentStore {
             chosen = chosen.filter { !elsewhere.contains($0.shortHash) }
         }
         report.forgotten = chosen
+        if let feed = selection.feed, selection.targets.isEmpty, selection.before == nil, !selection.missing {
+            report.leftovers = try leftovers(of: feed)
+            if !dryRun { for (path, reason) in removeFiles(report.leftovers) { report.note(unremoved: path, reason) } }
+        }
         // Named one by one, a file goes as asked; chosen in bulk, an edit is the operator's work.
         if selection.targets.isEmpty { report.edited = Set(chosen.filter(isEditedByHand).map(\.path)) }
         guard !dryRun, !chosen.isEmpty else { return report }
@@ -135,6 +142,23 @@ extension DocumentStore {
         try folder.syncFileSystem()
         report.removedAssets = try removeUnused(assets)
         return report
+    }
+
+    /// The paths of `feed`'s forgotten documents whose files are still there: running the forget
+    /// again finishes it, as a killed rerender is finished by running it again. Not one stored
+    /// since by another feed (a forget by feed holds back that feed only).
+    private func leftovers(of feed: String) throws(StoreError) -> [String] {
+        var paths: [String] = []
+        try indexDatabase.prepare("""
+            SELECT path FROM tombstones WHERE short IN
+                (SELECT short FROM tombstone_scopes WHERE feed = ?1 UNION SELECT short FROM tombstone_items WHERE feed = ?1)
+                AND short NOT IN (SELECT short FROM documents)
+            """).run([.text(feed)]) { row in
+            if let path = row.text(0), let file = self.folder.locate(path), file.folder.kind(of: file.name) == .file {
+                paths.append(path)
+            }
+        }
+        return paths.sorted()
     }
 
     /// On a full disk the index has no room to record a forget, and the documents' own files are

@@ -74,12 +74,15 @@ extension StoreCommand {
                 printOutput("kept \($0): not missing but moved elsewhere in the store (crawler store verify says how to move it back)")
             }
             report.strays.forEach { printOutput("\(dryRun ? "would remove" : "removed") \($0) (not indexed)") }
+            report.leftovers.filter { !unremoved.contains($0) }.forEach {
+                printOutput("\(dryRun ? "would remove" : "removed") \($0) (forgotten before: a forget cut short left its file)")
+            }
             report.unmatched.forEach { printError("crawler: forget: \($0)") }
             // A removed feed's documents may still be forgotten by its name, so the name is not
             // checked against feeds.yaml; a name that matches nothing is said to.
             // A feed with documents, none of which the other criteria pick, is no error (`--feed a
             // --missing` with none missing said "no stored document of a feed named 'a' matches").
-            let nothingOfFeed = feed != nil && report.forgotten.isEmpty && !report.feedHasDocuments
+            let nothingOfFeed = feed != nil && report.forgotten.isEmpty && !report.feedHasDocuments && report.leftovers.isEmpty
             if let feed, nothingOfFeed { printError("crawler: forget: no stored document of a feed named '\(feed)'") }
             report.unremoved.forEach { printError("crawler: forget: could not remove \($0); it stays forgotten, "
                                                   + "and `crawler store forget` of the file again removes it") }
