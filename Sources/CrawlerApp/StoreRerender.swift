@@ -12,13 +12,18 @@ public struct StoreRerender {
     public let store: DocumentStore
     public var feed: String?
     public var dryRun = false
+    /// `--missing`: documents whose file is gone from the whole store (deleted, or lost with a
+    /// backup of the posts put back) are written again at their place.
+    public var restoresMissing = false
     static let batchSize = 500
 
-    public init(config: CrawlerConfig, store: DocumentStore, feed: String? = nil, dryRun: Bool = false) {
+    public init(config: CrawlerConfig, store: DocumentStore, feed: String? = nil, dryRun: Bool = false,
+                restoresMissing: Bool = false) {
         self.config = config
         self.store = store
         self.feed = feed
         self.dryRun = dryRun
+        self.restoresMissing = restoresMissing
     }
 
     public struct Report: Sendable {
@@ -43,6 +48,8 @@ public struct StoreRerender {
         /// Documents not at their indexed path (deleted or moved by hand): left so, not written
         /// again, relative to the store.
         public var missing: [String] = []
+        /// With `restoresMissing`: documents whose file was gone, written again (relative to the store).
+        public var restored: [String] = []
         /// The new settings were not recorded as the store's: documents of feeds no longer
         /// configured, or stored before source values were kept, are still in the old ones.
         public var profileNotRecorded = false
@@ -65,6 +72,9 @@ public struct StoreRerender {
         // A store in other output settings must be rewritten whole, edits and all (each kept as
         // `.NAME.edited`); under the same settings an edit wins over the crawler's version.
         let outputChanges = try store.recordedProfile().map { $0 != StoreProfile.fingerprint(of: config) } ?? false
+        let restorable = restoresMissing
+            ? Set(try store.missing(among: store.indexedDocuments(), nothingDone: "nothing was rewritten").missing.map(\.shortHash))
+            : []
         while true {
             let rows = try store.storedSources(feed: feed, after: after, limit: Self.batchSize)
             guard let last = rows.last else { break }
@@ -92,9 +102,18 @@ public struct StoreRerender {
             // A post the site owner deleted stays deleted, and one moved by hand is not written
             // again at its old place beside the moved copy (which `verify` reports as moved).
             var present: [DocumentStore.DocumentRewrite] = []
+            var restoring: [DocumentStore.DocumentRewrite] = []
             for rewrite in rewrites {
-                if store.hasFile(at: rewrite.oldPath) { present.append(rewrite) } else { report.missing.append(rewrite.oldPath) }
+                if store.hasFile(at: rewrite.oldPath) {
+                    present.append(rewrite)
+                } else if restorable.contains(rewrite.shortHash) {
+                    restoring.append(rewrite)
+                } else {
+                    report.missing.append(rewrite.oldPath)
+                }
             }
+            if !dryRun { report.keptAside += try store.rewrite(restoring) }
+            report.restored += restoring.map(\.path)
             let changing = store.changing(present)
             var writing: [DocumentStore.DocumentRewrite] = []
             for rewrite in changing {

@@ -88,22 +88,9 @@ extension DocumentStore {
         }
         if let before = selection.before { chosen = chosen.filter { $0.date < before } }
         if selection.missing {
-            // Behind a link the documents look gone, and would be forgotten for good.
-            let layouts = KnownLayouts(current: layout, database: indexDatabase)
-            let listing = DocumentFiles.list(root: folder, layouts: layouts, indexedTops: DocumentFiles.tops(of: chosen))
-            if let barrier = listing.barriers.first {
-                throw .refused(path: folder.path + "/" + barrier.path, reason: "is \(barrier.what): the documents behind "
-                               + "it look missing; nothing was forgotten (crawler store verify)")
-            }
-            chosen = chosen.filter { folder.locate($0.path).flatMap { $0.folder.size(of: $0.name) } == nil }
-            // Moved by hand, not missing: forgotten, its file elsewhere would be a stray that
-            // verify advised removing, the only copy.
-            let others = listing.others + DocumentFiles.othersOutsideDocumentFolders(root: folder)
-            let renamed = DocumentFiles.renamedCopies(others, of: chosen, root: folder).map(\.document.shortHash)
-            let elsewhere = Set(listing.files.map(\.shortHash)).union(renamed)
-                .union(DocumentFiles.outsideDocumentFolders(root: folder))
-            report.moved = chosen.filter { elsewhere.contains($0.shortHash) }.map(\.path)
-            chosen = chosen.filter { !elsewhere.contains($0.shortHash) }
+            let found = try missing(among: chosen, nothingDone: "nothing was forgotten")
+            report.moved = found.moved
+            chosen = found.missing
         }
         report.forgotten = chosen
         if let feed = selection.feed, selection.targets.isEmpty, selection.before == nil, !selection.missing {
@@ -142,6 +129,26 @@ extension DocumentStore {
         try folder.syncFileSystem()
         report.removedAssets = try removeUnused(assets)
         return report
+    }
+
+    /// Of `documents`, those whose file is gone from the whole store (deleted by hand, or lost with
+    /// a backup put back), and the paths of those whose bytes are elsewhere in it (moved by hand:
+    /// forgotten, or written again, the file elsewhere would be a second copy). A link beneath the
+    /// root is refused: behind it the documents look gone. `nothingDone` ends that message.
+    public func missing(among documents: [IndexedDocument],
+                        nothingDone: String) throws(StoreError) -> (missing: [IndexedDocument], moved: [String]) {
+        let layouts = KnownLayouts(current: layout, database: indexDatabase)
+        let listing = DocumentFiles.list(root: folder, layouts: layouts, indexedTops: DocumentFiles.tops(of: documents))
+        if let barrier = listing.barriers.first {
+            throw .refused(path: folder.path + "/" + barrier.path, reason: "is \(barrier.what): the documents behind "
+                           + "it look missing; \(nothingDone) (crawler store verify)")
+        }
+        let gone = documents.filter { folder.locate($0.path).flatMap { $0.folder.size(of: $0.name) } == nil }
+        let others = listing.others + DocumentFiles.othersOutsideDocumentFolders(root: folder)
+        let renamed = DocumentFiles.renamedCopies(others, of: gone, root: folder).map(\.document.shortHash)
+        let elsewhere = Set(listing.files.map(\.shortHash)).union(renamed)
+            .union(DocumentFiles.outsideDocumentFolders(root: folder))
+        return (gone.filter { !elsewhere.contains($0.shortHash) }, gone.filter { elsewhere.contains($0.shortHash) }.map(\.path))
     }
 
     /// The paths of `feed`'s forgotten documents whose files are still there: running the forget

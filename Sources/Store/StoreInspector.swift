@@ -205,7 +205,8 @@ struct StoreVerifier {
     private func missingProblems(_ document: IndexedDocument, copies: [String]) -> [String] {
         guard !copies.isEmpty else {
             return ["\(document.path): missing: in the index, not on disk; deleted on purpose? keep it from coming back: "
-                    + "\(command("forget", "--missing")) (else restore the file)"]
+                    + "\(command("forget", "--missing")); else restore the file, or write it again from what the index "
+                    + "kept: \(command("rerender", "--missing"))"]
         }
         // The copy holding what was stored (its size and digest). With none, nothing is to be
         // removed on this word: the copies may hold an edit someone wants.

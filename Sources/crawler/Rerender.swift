@@ -25,6 +25,9 @@ extension StoreCommand {
         @Flag(name: .long, help: "Say what would be rewritten, write nothing.")
         var dryRun = false
 
+        @Flag(name: .long, help: "Also write again the documents whose file is gone from the store (deleted, or lost with an older backup of the posts put back), from their kept source values.")
+        var missing = false
+
         func run() throws {
             if location.store == nil, let fleet = location.fleetSettings() { return try runInFleet(fleet) }
             let settings = try location.settings()
@@ -68,7 +71,7 @@ extension StoreCommand {
                 }
             }
             let report = try withProgress {
-                try StoreRerender(config: settings, store: store, feed: feed, dryRun: dryRun).run(progress: $0)
+                try StoreRerender(config: settings, store: store, feed: feed, dryRun: dryRun, restoresMissing: missing).run(progress: $0)
             }
             say(report, in: store.root)
             // Behind a link, documents look deleted by hand: verify, rebuild-index and forget
@@ -156,13 +159,19 @@ extension StoreCommand {
             }
             printOutput((dryRun ? "would rewrite" : "rewrote") + " \(report.rewritten) of \(report.examined) documents in "
                         + "\(place) (\(report.moved) moved, \(report.unchanged) already up to date)" + next)
+            if !report.restored.isEmpty {
+                printOutput((dryRun ? "would write again " : "wrote again ") + "\(counted(report.restored.count, "document")) whose file "
+                            + "was gone: " + report.restored.prefix(20).map(TerminalText.escapingControls).joined(separator: ", ")
+                            + (report.restored.count > 20 ? ", ..." : ""))
+            }
             if !report.missing.isEmpty {
                 printOutput("left \(counted(report.missing.count, "document")) not at their place (deleted or moved by hand) as they are, "
                             + "not written again: " + report.missing.prefix(20).map(TerminalText.escapingControls).joined(separator: ", ")
                             + (report.missing.count > 20 ? ", ..." : "")
                             // Moved back later (verify's advice), it is in the settings it was written with.
                             + "; one moved by hand and put back (crawler store verify says where) is still as it was "
-                            + "written: run crawler store rerender again after")
+                            + "written: run crawler store rerender again after"
+                            + (missing ? "" : "; one deleted or lost is written again by crawler store rerender --missing"))
             }
             if !report.keptEdited.isEmpty {
                 let one = report.keptEdited.count == 1
