@@ -1,3 +1,4 @@
+import ArgumentParser
 import CrawlerApp
 import FeedModel
 import Fleet
