@@ -58,6 +58,41 @@ extension AdmissionQueueTests {
         #expect(queue.count == 1)
     }
 
+    /// Round 64: after the host's wait, one more 429 from a feed that had made it wait made it
+    /// wait again at once, so the host's other feeds (deferred meanwhile) were never asked while a
+    /// few of its feeds kept being throttled. Those feeds wait for their own Retry-After; the host
+    /// waits again only when as many other feeds are throttled.
+    @Test func theFeedsThatMadeAHostWaitDoNotMakeItWaitAgainAlone() {
+        var settings = FetchSettings(perHostConcurrency: 4, hostGap: 0, hostBackoffFeeds: 2)
+        settings.hostRules = []
+        var queue = AdmissionQueue(settings: settings)
+        let host = "h.example"
+        func asks(_ feed: String, at now: Int64) -> Bool {
+            queue.enqueue(FetchRequest(feed: feed, url: "http://h.example/\(feed)"), now: now) == nil
+        }
+        for feed in ["q1", "q2"] {
+            #expect(asks(feed, at: 0))
+            _ = queue.next(now: 0)
+            queue.finished(host: host)
+        }
+        _ = queue.throttled(host: host, feed: "q1", retryAfter: 30, now: 0)
+        _ = queue.throttled(host: host, feed: "q2", retryAfter: 30, now: 100)
+        #expect(!asks("ok", at: 200))
+        #expect(asks("q1", at: 31_000))
+        _ = queue.throttled(host: host, feed: "q1", retryAfter: 30, now: 31_500)
+        _ = queue.throttled(host: host, feed: "q2", retryAfter: 30, now: 31_600)
+        #expect(asks("ok", at: 32_000))
+        // Two other feeds throttled: the host waits again.
+        _ = queue.throttled(host: host, feed: "q3", retryAfter: 30, now: 33_000)
+        _ = queue.throttled(host: host, feed: "q4", retryAfter: 30, now: 33_100)
+        #expect(!asks("ok2", at: 33_200))
+        // An ordinary answer starts everything again.
+        queue.answered(host: host)
+        _ = queue.throttled(host: host, feed: "q1", retryAfter: 1, now: 70_000)
+        _ = queue.throttled(host: host, feed: "q2", retryAfter: 1, now: 70_100)
+        #expect(!asks("ok3", at: 70_200))
+    }
+
     @Test func hostWaitsListTheBusiestHostsFirst() {
         var settings = FetchSettings(perHostConcurrency: 1, hostGap: 0)
         settings.hostRules = []
