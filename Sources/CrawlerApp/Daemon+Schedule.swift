@@ -27,15 +27,28 @@ extension Daemon {
         guard let state, state.belongs(to: feed.url) else { return spread(feed, from: now) }
         if state.gone { return nil }
         guard let due = state.nextDue, due > now else { return spread(feed, from: now) }
-        // A due time set by the configured interval alone follows a shorter one at once; a wait a
-        // server asked for (max-age, Retry-After, skipHours), a back-off after errors and an adaptive
-        // interval stay as they were.
+        // A due time set by the configured interval alone follows a new one at once, shorter or
+        // longer (round 64: a longer one got one more poll at the old rate); a wait a server asked
+        // for (max-age, Retry-After, skipHours), a back-off after errors and an adaptive interval
+        // stay as they were.
         guard !feed.adaptive, state.consecutiveErrors == 0, (state.notBefore.map { $0 <= now } ?? true),
               state.nextReason?.hasPrefix("configured interval") == true, state.nextReason?.contains(";") == false,
               let last = state.lastFetch else { return due }
         let configured = last.adding(feed.interval)
+        // Sooner than the new interval's jitter would ever put it: the interval grew.
+        if due < last.adding(feed.interval * 0.95) { return configured }
         guard configured < due else { return due }
         return configured > now ? configured : spread(feed, from: now)
+    }
+
+    /// A due time a new interval moved is saved with the feed's state: `explain` and `status`
+    /// read it there, and said "now" of a feed the reload had put an hour away.
+    private func keepRescheduled(_ state: FeedState, due: Timestamp, interval: Double, store: DocumentStore) {
+        guard state.nextReason?.hasPrefix("configured interval") == true, let previous = state.nextDue, previous != due else { return }
+        var moved = state
+        moved.nextDue = due
+        moved.nextReason = SchedulePolicy.configuredIntervalReason(interval)
+        try? store.save(moved)
     }
 
     private func spread(_ feed: FeedConfig, from now: Timestamp) -> Timestamp {
@@ -105,7 +118,9 @@ extension Daemon {
             noteStanding(of: feed, states[feed.name])
             // New and changed feeds (a new URL also revives a gone feed) are due soon; one whose
             // old transfer is still out waits for it (`submitDue`).
-            queue.schedule(feed.name, at: initialDue(for: feed, state: states[feed.name], now: now) ?? now)
+            let due = initialDue(for: feed, state: states[feed.name], now: now) ?? now
+            queue.schedule(feed.name, at: due)
+            if let state = states[feed.name] { keepRescheduled(state, due: due, interval: feed.interval, store: store) }
         }
         for name in removed { queue.remove(name) }
         // The engine (and its connections) lives as long as the process: its own settings wait for a restart.

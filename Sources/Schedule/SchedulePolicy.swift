@@ -12,6 +12,11 @@ public struct NextCheck: Sendable, Hashable {
 
 /// Decides when a feed is due again. See README "Scheduling" for the rule in prose.
 public enum SchedulePolicy {
+    /// Why a feed is due when its configured interval alone decides.
+    public static func configuredIntervalReason(_ seconds: Double) -> String {
+        "configured interval \(Duration.words(seconds))"
+    }
+
     /// - Parameters:
     ///   - consecutiveErrors: failures in a row including this fetch's, if it failed.
     ///   - previousAdaptive: the adaptive interval remembered from the last decision.
@@ -70,7 +75,7 @@ public enum SchedulePolicy {
     private static func afterSuccess(_ outcome: FetchOutcome, at now: Timestamp, bounds: PollBounds,
                                      hints: ServerHints, previousAdaptive: Double?, jitter: Double) -> NextCheck {
         var interval = bounds.interval
-        var reason = "configured interval \(Duration.words(interval))"
+        var reason = configuredIntervalReason(interval)
         var adaptive: Double?
         if bounds.adaptive {
             // The configured interval is where adapting starts, within the bounds (`interval: 2d`

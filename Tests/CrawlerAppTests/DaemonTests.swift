@@ -234,6 +234,25 @@ import Testing
         #expect(daemon.terminate().status == 0)
     }
 
+    /// Round 64: a longer interval waited for the due time the old one had set: the server got one
+    /// more poll at the old rate (an `interval: 1d` made `7d`, one poll a day early).
+    @Test func aLongerIntervalTakesEffectAtTheReload() throws {
+        let server = try FeedFarm(feeds: 2, itemsPerFeed: 2).server()
+        try folder.write(twoFeeds(server, interval: "3s"), to: "feeds.yaml")
+        let daemon = try DaemonProcess(arguments: ["run", "--startup-spread", "0s"], in: folder.path)
+        defer { _ = daemon.terminate() }
+        daemon.waitFor(2) { $0["event"] == "fetch" }
+        try folder.write(twoFeeds(server, interval: "1h"), to: "feeds.yaml")
+        daemon.signal(SIGHUP)
+        #expect(daemon.waitFor { $0["event"] == "config_reload" }.first?["status"] == "applied")
+        let asked = server.requests.count
+        usleep(5_000_000)
+        #expect(server.requests.count == asked, "\(daemon.logLines.suffix(6).map(\.fields))")
+        let explain = try CrawlerProcess.run(["explain", "a"], in: folder.path)
+        #expect(explain.stdout.contains("in 1h") || explain.stdout.contains("in 59m"), "\(explain.stdout)")
+        #expect(daemon.terminate().status == 0)
+    }
+
     @Test func statusAndExplainReadTheStoreWhileTheDaemonRuns() throws {
         let server = try FeedFarm(feeds: 2, itemsPerFeed: 2).server()
         let daemon = try daemonWithTwoFeedsFetched(server)
