@@ -78,6 +78,9 @@ final class FeedProcessor {
         if answered != feed.url { report.fetchedURL = URLUserInfo.removed(from: answered) }
         var hints = ServerHints()
         var previous = stored ?? FeedState(feed: feed.name, url: feed.url)
+        // Failures in a row before this fetch, also under a URL the operator has since corrected:
+        // its first success is the failing feed's recovery (round 64: the alert stayed open).
+        let earlierErrors = previous.consecutiveErrors
         if !previous.belongs(to: feed.url) { previous = FeedState(feed: feed.name, url: feed.url, documents: previous.documents) }
         // Saved under the name the feed has now: a fleet keeps the state as JSON, whose own name
         // stayed the old one after a rename, and every save then missed the renamed row.
@@ -92,7 +95,7 @@ final class FeedProcessor {
             hints = ServerHintsReader.hints(from: response, feed: nil, now: now,
                                             throttleOn403: result.request.settings.throttleOn403)
         }
-        report.previousErrors = previous.consecutiveErrors
+        report.previousErrors = earlierErrors
         report.previousFetch = previous.lastFetch
         var toRead: FetchResponse?
         switch decision.action {

@@ -116,6 +116,26 @@ import Testing
         #expect(servers.posted.count == 2)
     }
 
+    /// Round 64: the usual fix for a failing feed, a corrected `url:`, never sent `feed_recovered`:
+    /// the new URL's first success started from a state of no failures, and the alert stayed open.
+    @Test func aFailingFeedFixedByANewURLIsRecovered() throws {
+        let servers = try Servers()
+        try folder.write(config(servers, notify: ["command: cat > alert.json"]), to: "feeds.yaml")
+        for _ in 1...5 { #expect(try crawler(["once"]).status == 1) }
+        #expect(try events(in: try #require(folder.read("alert.json"))).map { $0["event"] as? String } == ["feed_failing"])
+        try FileManager.default.removeItem(atPath: folder.file("alert.json"))
+        let fixed = config(servers, notify: ["command: cat > alert.json"])
+            .replacingOccurrences(of: servers.server.url("/bad.xml"),
+                                  with: servers.server.url("/good.xml").replacingOccurrences(of: "127.0.0.1", with: "localhost"))
+        try folder.write(fixed, to: "feeds.yaml")
+        let run = try crawler(["once"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("event=feed_recovered feed=bad"), "\(run.stderr)")
+        let recovered = try events(in: try #require(folder.read("alert.json"), "\(run.stderr)"))
+        #expect(recovered.map { $0["event"] as? String } == ["feed_recovered"])
+        #expect(recovered.first?["feed"] as? String == "bad")
+    }
+
     /// Round 54: a feed's name with a C1 control (U+009B, a terminal's CSI in one character) went
     /// raw into the digest's JSON, the one output that did not write it as `\u009b`.
     @Test func theDigestWritesControlsEscapedAsEveryOtherOutputDoes() throws {
