@@ -147,6 +147,8 @@ extension StoreCommand {
             do {
                 // Read-only and lock-free: works on a read-only copy, as another user, beside `crawler run`.
                 reader = try StoreReader(path: settings.storePath)
+                // A lost index made every document "unknown", one line each (round 65): said once, as crawls say it.
+                try reader.checkIndexKnowsItsDocuments()
             } catch {
                 printError("crawler: \(error)")
                 throw ExitStatus.storeUnavailable

@@ -171,6 +171,21 @@ import Testing
         #expect(documentFiles().count == farm.distinctItems - 1)
     }
 
+    /// Round 65: `verify` with the index deleted printed one "unknown" line per document and
+    /// exited 1, where crawls name the lost index once (exit 3) and say what to run.
+    @Test func verifyNamesALostIndexOnceAsCrawlsDo() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 3)
+        let server = try farm.server()
+        try folder.write(farm.config(server: server), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: folder.file("store/index.sqlite" + suffix)) }
+        let verify = try crawler(["store", "verify"])
+        #expect(verify.status == 3, "\(verify.stdout)\(verify.stderr)")
+        #expect(!verify.stdout.contains("unknown"), "\(verify.stdout)")
+        #expect(verify.stderr.contains("is not there (deleted, or lost with its disk), yet the store holds documents"), "\(verify.stderr)")
+        #expect(verify.stderr.contains("crawler store rebuild-index"), "\(verify.stderr)")
+    }
+
     /// Overwrites the first page of `table` in the index, as a failing disk would.
     private func damageRootPage(of table: String) throws {
         let process = Process()
