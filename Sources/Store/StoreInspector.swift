@@ -290,6 +290,11 @@ struct StoreVerifier {
                 return ["\(path): cannot read it (permission denied for user \(getuid())); run verify as the user "
                         + "the crawler runs as, or as root"]
             }
+            // Not missing: a folder stands there, which `forget` cannot remove (round 65: "not on disk").
+            if let located = folder.locate(path), located.folder.kind(of: located.name) == .folder {
+                return ["\(path): a folder stands where this document belongs; move it away (mv \(shell(path)) "
+                        + "ELSEWHERE), then write the document again: \(command("rerender", "--missing"))"]
+            }
             return nil
         }
         let text = String(decoding: bytes, as: UTF8.self)

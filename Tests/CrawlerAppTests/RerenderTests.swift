@@ -78,6 +78,16 @@ import Testing
         for path in lost { #expect(folder.read("store/" + path) == before[path], "\(path)") }
         #expect(!FileManager.default.fileExists(atPath: folder.file("store/" + moved)), "moved by hand: not doubled")
         #expect(try crawler(["once"]).stdout.contains("0 new documents"))
+        // Round 65: a folder in a document's place was "not on disk", and forget's advice failed.
+        let blocked = lost[0]
+        try FileManager.default.removeItem(atPath: folder.file("store/" + blocked))
+        try FileManager.default.createDirectory(atPath: folder.file("store/" + blocked), withIntermediateDirectories: true)
+        try folder.write("precious", to: "store/\(blocked)/precious.txt")
+        let found = try crawler(["store", "verify"])
+        #expect(found.stdout.contains("\(blocked): a folder stands where this document belongs; move it away"), "\(found.stdout)")
+        try FileManager.default.moveItem(atPath: folder.file("store/" + blocked), toPath: folder.file("kept-folder"))
+        #expect(try crawler(["store", "rerender", "--missing"]).stdout.contains("wrote again 1 document whose file was gone"))
+        #expect(folder.read("store/" + blocked) == before[blocked])
     }
 
     /// A store an older crawler wrote holds documents without source values, which a rerender
