@@ -1,4 +1,4 @@
-/// `low_speed_limit` for `low_speed_time`, counted from the first line of the server's answer:
+/// `low_speed_limit` for `low_speed_time`, counted from the status line of the server's answer:
 /// the wait for it is `timeout:`'s. libcurl's own check counts from the request, so a feed
 /// generated on demand (25 s to its first byte) failed as "too slow" whatever `timeout:` said
 /// (round 64). Each window of `low_speed_time` from then on must bring `low_speed_limit` × its
@@ -16,9 +16,18 @@ struct AnswerPace {
         windowMilliseconds = Int64(max(1, seconds)) * 1000
     }
 
-    /// The answer's first line arrived: its clock starts.
+    /// A status line arrived: the clock starts, unless it runs already.
     mutating func begin(at now: Int64) {
-        if windowStart == nil { windowStart = now }
+        if windowStart == nil {
+            windowStart = now
+            bytesAtWindowStart = received
+        }
+    }
+
+    /// A header block that another answer follows (1xx, a redirect, a proxy's reply) ended: the
+    /// next one's status line starts the clock again.
+    mutating func stop() {
+        windowStart = nil
     }
 
     mutating func count(_ bytes: Int) {

@@ -259,7 +259,7 @@ final class CurlMulti {
                 continue
             }
             // Timed out while the crawler itself was not running: asked again, from the start.
-            if code == CURLE_OPERATION_TIMEDOUT && stall.stalled(since: transfer.startedAt) {
+            if (code == CURLE_OPERATION_TIMEDOUT || transfer.tooSlow != nil) && stall.stalled(since: transfer.startedAt) {
                 startAgain(transfer.submitted, chain: nil, after: transfer, queue: &queue, deliver: deliver)
                 finished += 1
                 continue

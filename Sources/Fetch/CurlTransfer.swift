@@ -257,6 +257,10 @@ final class CurlTransfer {
         }
         if line.allSatisfy({ $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) {
             readingHeaders = false
+            // After an interim answer (1xx), a redirect libcurl follows or a proxy's CONNECT reply,
+            // the wait for the next status line is the timeout's again (a `301` to https first, then
+            // a feed slow to begin, failed as too slow).
+            if !(200..<300).contains(responseStatus) { pace.stop() }
             if let loop = loopAhead() {
                 self.loop = loop
                 return false

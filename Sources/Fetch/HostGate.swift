@@ -12,10 +12,13 @@ struct HostGate {
     private(set) var pausedUntil: Int64?
     /// Feeds answered 429/503 since the host last answered normally.
     private var throttledFeeds: Set<String> = []
-    /// Feeds whose throttling made the host wait, since it last answered normally. Throttled again
-    /// after the wait, they are their own trouble (each waits for its own Retry-After): counted
-    /// again, a few feeds a server keeps limiting held its other feeds back for good (round 64).
+    /// Feeds whose throttling made the host wait, since it last answered normally, and those of
+    /// them throttled again since. Alone, they are their own trouble (each waits for its own
+    /// Retry-After): counted as before, a few feeds a server keeps limiting held its other feeds
+    /// back for good (round 64). Once another feed is throttled too, the host throttles more
+    /// than them, and they count again.
     private var madeItWait: Set<String> = []
+    private var throttledAgain: Set<String> = []
 
     init(rule: HostRule, now: Int64) {
         self.rule = rule
@@ -46,13 +49,13 @@ struct HostGate {
     /// route failing must not freeze its siblings); only when `threshold` distinct feeds are throttled
     /// in a row does the host as a whole wait. Returns true when that just happened.
     mutating func throttled(feed: String, retryAfter: Int?, threshold: Int, now: Int64) -> Bool {
-        guard !madeItWait.contains(feed) else { return false }
-        throttledFeeds.insert(feed)
-        guard throttledFeeds.count >= max(1, threshold) else { return false }
+        if madeItWait.contains(feed) { throttledAgain.insert(feed) } else { throttledFeeds.insert(feed) }
+        guard !throttledFeeds.isEmpty, throttledFeeds.count + throttledAgain.count >= max(1, threshold) else { return false }
         let wait = Int64(min(max(1, retryAfter ?? 60), ServerNumber.maxSeconds)) * 1000
         pausedUntil = max(pausedUntil ?? 0, now + wait)
         madeItWait.formUnion(throttledFeeds)
         throttledFeeds.removeAll()
+        throttledAgain.removeAll()
         return true
     }
 
@@ -60,6 +63,7 @@ struct HostGate {
     mutating func answered() {
         throttledFeeds.removeAll()
         madeItWait.removeAll()
+        throttledAgain.removeAll()
     }
 
     var isPaused: Bool { pausedUntil != nil }

@@ -100,7 +100,8 @@ public enum SchedulePolicy {
                     + (asked > bounds.maximum ? ", capped at max \(Duration.words(bounds.maximum))" : "")
             }
         }
-        var due = now.adding(max(interval * spread, floor))
+        // Never past the cap's own jitter (asked exactly the cap, the spread after it went to 1.1×).
+        var due = now.adding(max(min(interval * spread, bounds.maximum * 1.05), floor))
         if let moved = SkipWindows.firstAllowed(from: due, hours: hints.skipHours, days: hints.skipDays), moved != due {
             due = moved
             reason += "; moved past skipHours/skipDays"

@@ -15,7 +15,7 @@ public final class DocumentStore {
     public let brokenIndexKeptAs: String?
     /// What was read from that index into the new one (see `IndexSalvage`): forgotten documents,
     /// and the tables that could not be read whole.
-    public let carriedFromBrokenIndex: (forgotten: Int, unreadable: [String])?
+    public let carriedFromBrokenIndex: (forgotten: Int, feedStates: Int, unreadable: [String])?
     let writer: DocumentWriter
     /// `stage`'s own read-only connection to the index, opened on first use.
     private var stagingConnection: SQLiteDatabase?
@@ -100,13 +100,9 @@ public final class DocumentStore {
             throw .refused(path: indexPath, reason: "is missing or empty, and the store holds documents under \(top)/: "
                            + "a crawl now would store every item again; run `crawler store rebuild-index` to index them first")
         }
-        (index, brokenIndexKeptAs) = try Self.openIndex(indexPath, setAsideBroken: setAsideBrokenIndex, exclusive: roomless)
-        if let aside = brokenIndexKeptAs {
-            let carried = try IndexSalvage.carry(from: aside, into: index.database)
-            carriedFromBrokenIndex = (carried.forgotten, carried.unreadable)
-        } else {
-            carriedFromBrokenIndex = nil
-        }
+        let carried: IndexSalvage.Carried?
+        (index, brokenIndexKeptAs, carried) = try Self.openIndex(indexPath, setAsideBroken: setAsideBrokenIndex, exclusive: roomless)
+        carriedFromBrokenIndex = carried.map { ($0.forgotten, $0.feedStates, $0.unreadable) }
         if !setAsideBrokenIndex, let document = try LostIndex.unindexedDocument(in: folder, database: index.database) {
             throw LostIndex.refusal(indexPath: indexPath, document: document)
         }
@@ -143,14 +139,16 @@ public final class DocumentStore {
         stagingConnection = nil
     }
 
-    /// The index, and where an unreadable one was set aside (nil: none was).
+    /// The index, where an unreadable one was set aside (nil: none was), and what was carried
+    /// from it into the new one. A carry that fails puts the old index back, so that the next
+    /// rebuild-index tries again rather than find a new index with nothing to carry.
     private static func openIndex(_ path: String, setAsideBroken: Bool,
-                                  exclusive: Bool) throws(StoreError) -> (DocumentIndex, String?) {
+                                  exclusive: Bool) throws(StoreError) -> (DocumentIndex, String?, IndexSalvage.Carried?) {
         do throws(StoreError) {
             // An index that opens may still have damaged pages (a bad sector): every command then
             // fails on them, and a rebuild must not read its documents from it.
             if setAsideBroken, let damage = damage(of: path) { throw StoreError.index(path: path, message: damage) }
-            return (try DocumentIndex(path: path, exclusive: exclusive), nil)
+            return (try DocumentIndex(path: path, exclusive: exclusive), nil, nil)
         } catch {
             guard setAsideBroken else { throw error }
             // Beside any set aside before, never over it: it may be the one a backup is made from.
@@ -165,7 +163,16 @@ public final class DocumentStore {
                     throw .io(path: path + suffix, operation: "set aside", errno: errno)
                 }
             }
-            return (try DocumentIndex(path: path), aside)
+            do throws(StoreError) {
+                let fresh = try DocumentIndex(path: path)
+                return (fresh, aside, try IndexSalvage.carry(from: aside, into: fresh.database))
+            } catch {
+                for suffix in ["", "-wal", "-shm"] {
+                    unlink(path + suffix)
+                    if access(aside + suffix, F_OK) == 0 { rename(aside + suffix, path + suffix) }
+                }
+                throw error
+            }
         }
     }
 

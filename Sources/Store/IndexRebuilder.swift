@@ -155,10 +155,11 @@ extension DocumentStore {
                 var row = IndexedDocument(shortHash: file.shortHash, path: file.path, date: date, bytes: bytes.count,
                                           digest: FileDigest.of(bytes))
                 // An edit by hand stays one: what was stored is what the old index recorded.
+                // (Stored before digests were recorded, its size alone tells.)
                 if !keptAsItIs, let old = indexed[file.shortHash], old.path.utf8.elementsEqual(file.path.utf8),
-                   let recorded = old.digest, recorded != row.digest {
+                   old.digest.map({ $0 != row.digest }) ?? (old.bytes != row.bytes) {
                     row.bytes = old.bytes
-                    row.digest = recorded
+                    row.digest = old.digest
                     report.edited.append(file.path)
                 }
                 if groups[file.shortHash] == nil { order.append(file.shortHash) }

@@ -193,6 +193,19 @@ final class SQLiteStatement {
         sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
     }
 
+    /// Every column of the current row, as SQLite typed it.
+    func values() -> [Value] {
+        (0..<sqlite3_column_count(handle)).map { column in
+            switch sqlite3_column_type(handle, column) {
+            case SQLITE_INTEGER: .integer(sqlite3_column_int64(handle, column))
+            case SQLITE_FLOAT: .real(sqlite3_column_double(handle, column))
+            case SQLITE_BLOB: .blob(blob(column) ?? [])
+            case SQLITE_NULL: .text(nil)
+            default: .text(text(column))
+            }
+        }
+    }
+
     func blob(_ column: Int32) -> [UInt8]? {
         let count = Int(sqlite3_column_bytes(handle, column))
         guard let pointer = sqlite3_column_blob(handle, column) else { return nil }

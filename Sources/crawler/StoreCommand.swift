@@ -245,8 +245,9 @@ extension StoreCommand {
                 if let aside = store.brokenIndexKeptAs {
                     printOutput("the index that could not be used (unreadable, damaged, or not a crawler index) is kept as \(aside)")
                 }
-                if let carried = store.carriedFromBrokenIndex, carried.forgotten > 0 || !carried.unreadable.isEmpty {
-                    printOutput("carried over from it: \(counted(carried.forgotten, "forgotten document")) (crawls do not store them again)"
+                if let carried = store.carriedFromBrokenIndex, carried.forgotten + carried.feedStates > 0 || !carried.unreadable.isEmpty {
+                    printOutput("carried over from it: \(counted(carried.forgotten, "forgotten document")) (crawls do not store them again), "
+                                + "\(counted(carried.feedStates, "feed state"))"
                                 + (carried.unreadable.isEmpty ? "" : "; could not be read whole: \(carried.unreadable.joined(separator: ", "))"))
                 }
                 notDocuments = Self.otherOutputs(report.notDocuments, in: store.root, settings: settings)

@@ -82,10 +82,13 @@ extension AdmissionQueueTests {
         _ = queue.throttled(host: host, feed: "q1", retryAfter: 30, now: 31_500)
         _ = queue.throttled(host: host, feed: "q2", retryAfter: 30, now: 31_600)
         #expect(asks("ok", at: 32_000))
-        // Two other feeds throttled: the host waits again.
+        // Another feed throttled as well: the host throttles more than those two, and waits again.
         _ = queue.throttled(host: host, feed: "q3", retryAfter: 30, now: 33_000)
-        _ = queue.throttled(host: host, feed: "q4", retryAfter: 30, now: 33_100)
         #expect(!asks("ok2", at: 33_200))
+        // A host that throttles every feed: the two that made it wait and one more keep it waiting.
+        _ = queue.throttled(host: host, feed: "q1", retryAfter: 30, now: 64_000)
+        _ = queue.throttled(host: host, feed: "q4", retryAfter: 30, now: 64_100)
+        #expect(!asks("ok2", at: 64_200))
         // An ordinary answer starts everything again.
         queue.answered(host: host)
         _ = queue.throttled(host: host, feed: "q1", retryAfter: 1, now: 70_000)

@@ -34,6 +34,16 @@ import Testing
         #expect(response(results["late"])?.status == 200, "\(String(describing: results["late"]?.outcome))")
     }
 
+    /// And after a redirect: the wait for the new place's answer is the timeout's too.
+    @Test func aServerSlowToBeginAfterARedirectIsWaitedFor() async throws {
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/moved" ? ServedResponse(status: 301, headers: [("Location", "/late")], body: [])
+                : ServedResponse(text: healthyFeed, delay: 2)
+        }
+        let results = try await fetchBesideAHealthyFeed([FetchRequest(feed: "moved", url: server.url("/moved"))])
+        #expect(response(results["moved"])?.status == 200, "\(String(describing: results["moved"]?.outcome))")
+    }
+
     @Test func anOversizedBodyIsCutAndReported() async throws {
         let server = try LoopbackHTTPServer { _ in ServedResponse(body: [UInt8](repeating: 65, count: 600 * 1024)) }
         let results = try await fetchBesideAHealthyFeed([FetchRequest(feed: "big", url: server.url("/big"))])
