@@ -21,7 +21,7 @@ extension Daemon {
             if let due = initialDue(for: feed, state: state, now: now) {
                 queue.schedule(feed.name, at: due)
                 // An interval changed while it was stopped moves the due time: saved, as a reload's.
-                if let state { states[feed.name] = .some(keepRescheduled(state, due: due, interval: feed.interval, store: store)) }
+                if let state { states[feed.name] = .some(keepRescheduled(state, due: due, interval: feed.interval, now: now, store: store)) }
             }
         }
         return states
@@ -47,9 +47,10 @@ extension Daemon {
 
     /// A due time a new interval moved is saved with the feed's state: `explain` and `status`
     /// read it there, and said "now" of a feed the reload had put an hour away.
-    private func keepRescheduled(_ state: FeedState, due: Timestamp, interval: Double, store: DocumentStore) -> FeedState {
+    private func keepRescheduled(_ state: FeedState, due: Timestamp, interval: Double, now: Timestamp,
+                                 store: DocumentStore) -> FeedState {
         guard state.nextReason?.hasPrefix("configured interval") == true, let previous = state.nextDue, previous != due,
-              previous > WallClock.now() else { return state }
+              previous > now else { return state }
         var moved = state
         moved.nextDue = due
         moved.nextReason = SchedulePolicy.configuredIntervalReason(interval)
@@ -126,7 +127,7 @@ extension Daemon {
             // old transfer is still out waits for it (`submitDue`).
             let due = initialDue(for: feed, state: states[feed.name], now: now) ?? now
             queue.schedule(feed.name, at: due)
-            if let state = states[feed.name] { _ = keepRescheduled(state, due: due, interval: feed.interval, store: store) }
+            if let state = states[feed.name] { _ = keepRescheduled(state, due: due, interval: feed.interval, now: now, store: store) }
         }
         for name in removed { queue.remove(name) }
         // The engine (and its connections) lives as long as the process: its own settings wait for a restart.

@@ -200,19 +200,21 @@ struct StoreVerifier {
         return "\(path): misplaced: a second copy of \(original.path), the indexed one; remove this copy: rm \(shell(path))"
     }
 
+    /// Whether the index keeps the item values `rerender --missing` writes a document again from
+    /// (not for documents stored before they were kept).
+    private func keepsItemValues(of document: IndexedDocument) -> Bool {
+        var found = false
+        try? database.prepare("SELECT 1 FROM sources WHERE document = ?1").run([.text(document.shortHash)]) { _ in found = true }
+        return found
+    }
+
     /// An indexed document not on disk: missing, or moved by hand (one copy or several elsewhere in
     /// the store). Forgetting it as missing and removing the "second copy" would delete it for good.
     private func missingProblems(_ document: IndexedDocument, copies: [String]) -> [String] {
         guard !copies.isEmpty else {
-            // Written again only from the item values the index keeps (not for documents stored before them).
-            let rewritable = (try? database.prepare("SELECT 1 FROM sources WHERE document = ?1")).map { query in
-                var found = false
-                try? query.run([.text(document.shortHash)]) { _ in found = true }
-                return found
-            } ?? false
             return ["\(document.path): missing: in the index, not on disk; deleted on purpose? keep it from coming back: "
                     + "\(command("forget", "--missing")); else restore the file"
-                    + (rewritable ? ", or write it again from what the index kept: \(command("rerender", "--missing"))" : "")]
+                    + (keepsItemValues(of: document) ? ", or write it again from what the index kept: \(command("rerender", "--missing"))" : "")]
         }
         // The copy holding what was stored (its size and digest). With none, nothing is to be
         // removed on this word: the copies may hold an edit someone wants.

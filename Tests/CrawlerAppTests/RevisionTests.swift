@@ -513,15 +513,21 @@ import Testing
         expectHealthyStored()
     }
 
-    /// A document edited by hand, then a new version of its item: the replacement wrote over the
-    /// edit without a word. The version is recorded; the edit stays.
-    @Test func aNewVersionIsNotWrittenOverADocumentEditedByHand() throws {
+    /// Feed "news" stores "Story" ("first version"), whose post is then edited by hand: its path and text.
+    private func storyEditedByHand() throws -> (path: String, edited: String) {
         try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
         feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version")])
         #expect(try once().status == 0)
         let path = try #require(folder.documents().first { $0.value.contains("first version") }?.key)
         let edited = try #require(folder.read("store/" + path)).replacingOccurrences(of: "first version", with: "corrected by hand")
         try folder.write(edited, to: "store/" + path)
+        return (path, edited)
+    }
+
+    /// A document edited by hand, then a new version of its item: the replacement wrote over the
+    /// edit without a word. The version is recorded; the edit stays.
+    @Test func aNewVersionIsNotWrittenOverADocumentEditedByHand() throws {
+        let (path, edited) = try storyEditedByHand()
         feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "second version")])
         let second = try once()
         #expect(second.status == 0, "\(second.stderr)")
@@ -540,12 +546,7 @@ import Testing
     /// Round 65: rebuild-index (run for any reason) took an edited post's bytes for what was
     /// stored, without a word, and the item's next version then wrote over the edit, no copy kept.
     @Test func rebuildIndexKeepsAnEditAnEdit() throws {
-        try folder.write(feeds.config(["news", "healthy"]), to: "feeds.yaml")
-        feeds.serve("news", items: [Feed.item(guid: "a", title: "Story", body: "first version")])
-        #expect(try once().status == 0)
-        let path = try #require(folder.documents().first { $0.value.contains("first version") }?.key)
-        let edited = try #require(folder.read("store/" + path)).replacingOccurrences(of: "first version", with: "corrected by hand")
-        try folder.write(edited, to: "store/" + path)
+        let (path, edited) = try storyEditedByHand()
         let rebuild = try CrawlerProcess.run(["store", "rebuild-index"], in: folder.path)
         #expect(rebuild.status == 0, "\(rebuild.stderr)")
         #expect(rebuild.stdout.contains("edited \(path): differs from what was stored; kept as an edit"), "\(rebuild.stdout)")
