@@ -40,12 +40,19 @@ struct BraceEscapedText {
     private mutating func append(_ piece: String, markdownToo: Bool) {
         var piece = piece
         piece.withUTF8 { input in
+            // A vector search from one byte to escape to the next: most of a body has none.
+            let raw = UnsafeRawBufferPointer(input)
+            let (open, close) = (UInt8(ascii: "{"), UInt8(ascii: "}"))
+            let others = markdownToo ? (UInt8(ascii: "`"), UInt8(ascii: "["), UInt8(ascii: "]")) : (open, open, open)
             var runStart = 0
-            for (index, byte) in input.enumerated() {
-                guard let reference = Self.reference(for: byte, markdownToo: markdownToo) else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
-                bytes.append(contentsOf: reference)
-                runStart = index + 1
+            var index = ByteSearch.index(ofAny: open, close, others.0, others.1, others.2, in: raw, from: 0)
+            while index < input.count {
+                if let reference = Self.reference(for: input[index], markdownToo: markdownToo) {
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
+                    bytes.append(contentsOf: reference)
+                    runStart = index + 1
+                }
+                index = ByteSearch.index(ofAny: open, close, others.0, others.1, others.2, in: raw, from: index + 1)
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart...]))
         }

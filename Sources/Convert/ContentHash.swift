@@ -141,6 +141,8 @@ public enum ContentHash {
     static func isComposed(_ utf8: [UInt8]) -> Bool {
         var index = 0
         while index < utf8.count {
+            index = utf8.withUnsafeBytes { firstNonASCII(in: $0, from: index) }
+            guard index < utf8.count else { break }
             let lead = utf8[index]
             if lead < 0x80 { index += 1; continue }
             if lead < 0xCC { index += 2; continue }
@@ -162,6 +164,24 @@ public enum ContentHash {
                 var pendingSpace = false
                 var index = 0
                 while index < input.count {
+                    // Eight bytes at a time up to the next one that may start white space: the word is
+                    // stored whole (folding only shortens, so `written` never passes `index`, and the
+                    // bytes past the run are written over or left beyond `count`).
+                    if index + 8 <= input.count {
+                        let word = UnsafeRawPointer(input.baseAddress! + index).loadUnaligned(as: UInt64.self)
+                        let plain = plainBytes(word)
+                        if plain > 0 {
+                            if pendingSpace {
+                                output[written] = 0x20
+                                written += 1
+                                pendingSpace = false
+                            }
+                            UnsafeMutableRawPointer(output.baseAddress! + written).storeBytes(of: word, as: UInt64.self)
+                            written += plain
+                            index += plain
+                            continue
+                        }
+                    }
                     let width = whiteSpaceWidth(input, at: index)
                     if width > 0 {
                         pendingSpace = written > 0
@@ -181,6 +201,27 @@ public enum ContentHash {
             }
         }
     }
+
+    /// How many of a little-endian word's bytes, from its first, are printable ASCII (0x21…0x7F:
+    /// neither white space nor part of a longer scalar). A byte below 0x21 borrows into its top
+    /// bit when 0x21 is taken from it; a borrow flags only bytes after a flagged one, so the
+    /// lowest flag is exact.
+    @inline(__always) static func plainBytes(_ word: UInt64) -> Int {
+        let special = (word &- 0x2121_2121_2121_2121) & ~word & topBits | word & topBits
+        return special.trailingZeroBitCount / 8
+    }
+
+    /// The index of the first byte at or after `start` beyond ASCII, or `bytes.count`.
+    @inline(__always) static func firstNonASCII(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var index = start
+        while index + 8 <= bytes.count, bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & topBits == 0 {
+            index += 8
+        }
+        while index < bytes.count, bytes[index] < 0x80 { index += 1 }
+        return index
+    }
+
+    private static let topBits: UInt64 = 0x8080_8080_8080_8080
 
     /// The UTF-8 length of the white-space scalar at `index`, or 0. The non-ASCII ones are
     /// U+0085, U+00A0, U+1680, U+2000…U+200A, U+2028, U+2029, U+202F, U+205F and U+3000.

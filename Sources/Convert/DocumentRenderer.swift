@@ -152,33 +152,71 @@ public struct DocumentRenderer: Sendable {
     /// only (a `javascript:` link would run when clicked), on one line.
     /// A link without a host (`http://`, what `//` resolves to) points nowhere: no link.
     static func isWebLink(_ value: String) -> Bool {
+        let schemeLength = webSchemeLength(value)
+        guard schemeLength > 0 else { return false }
+        var value = value
+        return value.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return false }
+            let authority = bytes[schemeLength...].prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+            // The host and port: after the last `@` of the authority.
+            let hostAndPort = authority.lastIndex(of: UInt8(ascii: "@")).map { authority[($0 + 1)...] } ?? authority
+            return hostAndPort.first.map { $0 != UInt8(ascii: ":") } ?? false
+        }
+    }
+
+    /// 7 for `http://`, 8 for `https://` (any case), else 0: read on the bytes (every item's link
+    /// is checked), by characters only when a byte beyond ASCII follows the scheme, where a
+    /// combining mark would make the scheme's last `/` another character.
+    static func webSchemeLength(_ value: String) -> Int {
+        let utf8 = value.utf8
+        func isScheme(_ scheme: StaticString) -> Bool {
+            let count = scheme.utf8CodeUnitCount
+            guard utf8.count >= count else { return false }
+            return zip(utf8.prefix(count), UnsafeBufferPointer(start: scheme.utf8Start, count: count)).allSatisfy { pair in
+                pair.0 == pair.1 || (pair.1 >= UInt8(ascii: "a") && pair.0 == pair.1 - 0x20)
+            }
+        }
+        let length = isScheme("http://") ? 7 : isScheme("https://") ? 8 : 0
+        guard length > 0, utf8.count > length, utf8[utf8.index(utf8.startIndex, offsetBy: length)] >= 0x80 else { return length }
         let lower = value.prefix(8).lowercased()
-        let schemeLength = lower.hasPrefix("http://") ? 7 : lower.hasPrefix("https://") ? 8 : 0
-        guard schemeLength > 0, !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return false }
-        let authority = value.utf8.dropFirst(schemeLength).prefix { !"/?#".utf8.contains($0) }
-        let hostAndPort = authority.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false).last ?? []
-        return hostAndPort.first.map { $0 != UInt8(ascii: ":") } ?? false
+        return lower.hasPrefix("http://") ? 7 : lower.hasPrefix("https://") ? 8 : 0
     }
 
     /// A link as themes can put it into an attribute or a page unescaped: the characters that
     /// would end an attribute or open a tag (which a real URL percent-encodes anyway), encoded.
     static func attributeSafe(_ link: String) -> String {
-        let encoded: [UInt8: String] = [UInt8(ascii: " "): "%20", UInt8(ascii: "\""): "%22", UInt8(ascii: "'"): "%27",
-                                        UInt8(ascii: "<"): "%3C", UInt8(ascii: ">"): "%3E", UInt8(ascii: "`"): "%60"]
-        guard link.utf8.contains(where: { encoded[$0] != nil }) else { return link }
-        var output = ""
-        for scalar in link.unicodeScalars {
-            if scalar.isASCII, let escape = encoded[UInt8(scalar.value)] { output += escape } else { output.unicodeScalars.append(scalar) }
+        var link = link
+        guard link.withUTF8({ $0.contains { attributeEscape($0) != nil } }) else { return link }
+        var output: [UInt8] = []
+        output.reserveCapacity(link.utf8.count + 16)
+        for byte in link.utf8 {
+            if let escape = attributeEscape(byte) { output += escape.utf8 } else { output.append(byte) }
         }
-        return output
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private static func attributeEscape(_ byte: UInt8) -> String? {
+        switch byte {
+        case UInt8(ascii: " "): "%20"
+        case UInt8(ascii: "\""): "%22"
+        case UInt8(ascii: "'"): "%27"
+        case UInt8(ascii: "<"): "%3C"
+        case UInt8(ascii: ">"): "%3E"
+        case UInt8(ascii: "`"): "%60"
+        default: nil
+        }
     }
 
     static func isPlainWebURL(_ value: String) -> Bool {
         let lower = value.prefix(8).lowercased()
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else { return false }
-        let refused: Set<UInt8> = [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: ">"),
-                                   UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "("), UInt8(ascii: ")")]
-        return value.utf8.count > 8 && value.utf8.allSatisfy { $0 > 0x20 && $0 != 0x7F && !refused.contains($0) }
+        return value.utf8.count > 8 && value.utf8.allSatisfy { byte in
+            switch byte {
+            case ...0x20, 0x7F, UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\\"),
+                 UInt8(ascii: "`"), UInt8(ascii: "("), UInt8(ascii: ")"): false
+            default: true
+            }
+        }
     }
 
     /// A media URL as it tells items apart: its path and query, without its host (CDNs rotate

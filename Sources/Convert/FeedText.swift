@@ -43,7 +43,7 @@ enum FeedText {
     static func category(_ text: String) -> String? {
         var value = mapped(text, [UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "/"),
                                   UInt8(ascii: "\\"), UInt8(ascii: "#"), UInt8(ascii: "?"), UInt8(ascii: "%")])
-        guard value.unicodeScalars.contains(where: { naming.contains($0.properties.generalCategory) }) else { return nil }
+        guard hasNamingCharacter(value) else { return nil }
         if value.hasPrefix(".") { value = "_" + value.dropFirst() }
         if value.lowercased().hasPrefix("index.") { value = mapped(value, [UInt8(ascii: ".")]) }
         return cut(value, toBytes: maximumCategoryBytes)
@@ -69,9 +69,26 @@ enum FeedText {
     private static let naming: Set<Unicode.GeneralCategory> = [.uppercaseLetter, .lowercaseLetter, .titlecaseLetter,
                                                                .modifierLetter, .otherLetter, .decimalNumber]
 
+    /// Whether a letter or digit is in `text`: an ASCII one settles it on the bytes (every item's
+    /// categories ask); Unicode's categories are looked up only for text without one.
+    private static func hasNamingCharacter(_ text: String) -> Bool {
+        let asciiAlphanumeric = text.utf8.contains { byte in
+            (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+        }
+        return asciiAlphanumeric || text.unicodeScalars.contains { naming.contains($0.properties.generalCategory) }
+    }
+
     /// `text` with each of `characters` (ASCII) as `_`; all other bytes as they are.
     private static func mapped(_ text: String, _ characters: [UInt8]) -> String {
-        guard text.utf8.contains(where: characters.contains) else { return text }
-        return String(decoding: text.utf8.map { characters.contains($0) ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
+        // The characters as a 128-bit set, one bit an ASCII byte: this runs on every item's categories.
+        let set = characters.reduce((low: UInt64(0), high: UInt64(0))) { set, byte in
+            byte < 64 ? (set.low | 1 << byte, set.high) : (set.low, set.high | 1 << (byte - 64))
+        }
+        func isMapped(_ byte: UInt8) -> Bool {
+            byte < 64 ? set.low >> byte & 1 == 1 : byte < 128 && set.high >> (byte - 64) & 1 == 1
+        }
+        var text = text
+        guard text.withUTF8({ $0.contains(where: isMapped) }) else { return text }
+        return String(decoding: text.utf8.map { isMapped($0) ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
     }
 }

@@ -54,10 +54,24 @@ public struct Item: Sendable, Hashable {
     /// per poll), else title + date.
     public var identity: String {
         // A permalink guid stamped anew on each fetch (`?utm_campaign=c7`) is one item still.
-        if let id, !id.isEmpty { return id.contains("://") ? StoryLink.key(id) : id }
+        if let id, !id.isEmpty { return Self.holdsSchemeSeparator(id) ? StoryLink.key(id) : id }
         if let link, !link.isEmpty { return StoryLink.key(link) }
         let date = futureDateAsWritten ?? published ?? updated
         return "\(title)|\(date.map { String($0.secondsSince1970) } ?? "")"
+    }
+
+    /// Whether `://` is in `id`, as three characters: on the bytes when they are ASCII (every
+    /// item asks; String's search costs thousands of instructions), by characters otherwise, where
+    /// a combining mark after a `/` makes it another character.
+    static func holdsSchemeSeparator(_ id: String) -> Bool {
+        var copy = id
+        let found: Bool? = copy.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            return bytes.indices.dropFirst(2).contains { index in
+                bytes[index - 2] == UInt8(ascii: ":") && bytes[index - 1] == UInt8(ascii: "/") && bytes[index] == UInt8(ascii: "/")
+            }
+        }
+        return found ?? id.contains("://")
     }
 }
 

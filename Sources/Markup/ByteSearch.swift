@@ -16,6 +16,31 @@ public enum ByteSearch {
         return index
     }
 
+    /// The index of the first byte equal to any of the five (repeat one to ask for fewer) at or
+    /// after `start`, or `bytes.count`: for the short spans inside tags, where the parser's
+    /// pre-passes look for quotes, `=` and the tag's end, and for the few bytes a document's text
+    /// escapes.
+    @inlinable @inline(__always)
+    public static func index(ofAny a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8, _ e: UInt8,
+                             in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        let blocks = (SIMD16<UInt8>(repeating: a), SIMD16<UInt8>(repeating: b), SIMD16<UInt8>(repeating: c),
+                      SIMD16<UInt8>(repeating: d), SIMD16<UInt8>(repeating: e))
+        var index = start
+        while index + 16 <= bytes.count {
+            let block = bytes.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+            let hit = (block .== blocks.0) .| (block .== blocks.1) .| (block .== blocks.2) .| (block .== blocks.3)
+                .| (block .== blocks.4)
+            if any(hit) { return index + firstTrueLane(hit) }
+            index += 16
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == a || byte == b || byte == c || byte == d || byte == e { return index }
+            index += 1
+        }
+        return index
+    }
+
     /// The position of the first true lane of a block's comparison, read from the lanes as two
     /// words: where bytes of interest lie close together (escaped HTML has a reference every few
     /// bytes), a search goes straight to each one, with no byte loop over the block.

@@ -37,12 +37,19 @@ public enum URLResolver {
     /// An http(s) URL's scheme, lower-cased, and what follows its colon, backslashes read as slashes.
     /// Nil too for the usual `scheme://…` without a backslash, which needs no second reading.
     private static func webScheme(_ value: String) -> (scheme: String, rest: String)? {
+        // Read on the contiguous bytes: every item's link comes here.
+        var copy = value
+        let colonOffset: Int? = copy.withUTF8 { bytes in
+            guard let colon = bytes.prefix(6).firstIndex(of: UInt8(ascii: ":")) else { return nil }
+            let lowered = bytes[..<colon].lazy.map { $0 | 0x20 }
+            guard lowered.elementsEqual("http".utf8) || lowered.elementsEqual("https".utf8) else { return nil }
+            let rest = bytes[(colon + 1)...]
+            if rest.starts(with: "//".utf8), !rest.contains(UInt8(ascii: "\\")) { return nil }
+            return colon
+        }
+        guard let colonOffset else { return nil }
         let utf8 = value.utf8
-        guard let colon = utf8.prefix(6).firstIndex(of: UInt8(ascii: ":")) else { return nil }
-        let lowered = utf8[..<colon].lazy.map { $0 | 0x20 }
-        guard lowered.elementsEqual("http".utf8) || lowered.elementsEqual("https".utf8) else { return nil }
-        let rest = utf8[utf8.index(after: colon)...]
-        if rest.starts(with: "//".utf8), !rest.contains(UInt8(ascii: "\\")) { return nil }
+        let colon = utf8.index(utf8.startIndex, offsetBy: colonOffset)
         return (String(value[..<colon]).lowercased(), slashed(String(value[utf8.index(after: colon)...])))
     }
 

@@ -41,28 +41,4 @@ enum ByteScan {
         }
         return index
     }
-
-    /// The index of the first byte equal to any of the five (repeat one to ask for fewer), or
-    /// `buffer.count`: for the short spans inside tags, where the pre-passes look for quotes,
-    /// `=` and the tag's end.
-    @inline(__always)
-    static func firstIndex(ofAny a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8, _ e: UInt8,
-                           in buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        let raw = UnsafeRawBufferPointer(buffer)
-        let blocks = (Block(repeating: a), Block(repeating: b), Block(repeating: c), Block(repeating: d), Block(repeating: e))
-        var index = start
-        while index + Block.scalarCount <= buffer.count {
-            let block = raw.loadUnaligned(fromByteOffset: index, as: Block.self)
-            let hit = (block .== blocks.0) .| (block .== blocks.1) .| (block .== blocks.2) .| (block .== blocks.3)
-                .| (block .== blocks.4)
-            if any(hit) { return index + ByteSearch.firstTrueLane(hit) }
-            index += Block.scalarCount
-        }
-        while index < buffer.count {
-            let byte = buffer[index]
-            if byte == a || byte == b || byte == c || byte == d || byte == e { return index }
-            index += 1
-        }
-        return index
-    }
 }

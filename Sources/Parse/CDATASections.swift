@@ -81,8 +81,8 @@ enum CDATASections {
     private static func endOfStartTag(from start: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var index = start
         while true {
-            index = ByteScan.firstIndex(ofAny: UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ">"), UInt8(ascii: "<"),
-                                        UInt8(ascii: "<"), in: bytes, from: index)
+            index = ByteSearch.index(ofAny: UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ">"), UInt8(ascii: "<"),
+                                        UInt8(ascii: "<"), in: UnsafeRawBufferPointer(bytes), from: index)
             guard index < bytes.count else { return nil }
             switch bytes[index] {
             case UInt8(ascii: ">"): return index

@@ -1,4 +1,5 @@
 internal import Foundation  // memchr
+internal import Markup
 
 /// Finds what would make libxml2 take minutes or gigabytes, before it sees the document, in one
 /// pass over the bytes, quote-aware so that `>` inside an attribute value cannot hide the rest of
@@ -69,14 +70,14 @@ enum StartTagGuard {
                 // A value ends at its quote, or at a `<`, which no value may hold: libxml2 stops
                 // there and reads on (a quote never closed hid the whole rest from the count).
                 let span = UnsafeBufferPointer(rebasing: buffer[index..<(index + searched)])
-                let found = ByteScan.firstIndex(ofAny: tag.quote, tag.quote, tag.quote, tag.quote, UInt8(ascii: "<"),
-                                                in: span, from: 0)
+                let found = ByteSearch.index(ofAny: tag.quote, tag.quote, tag.quote, tag.quote, UInt8(ascii: "<"),
+                                                in: UnsafeRawBufferPointer(span), from: 0)
                 index += found
                 if found == searched { continue }
             } else {
                 let span = UnsafeBufferPointer(rebasing: buffer[index..<(index + searched)])
-                let found = ByteScan.firstIndex(ofAny: UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "="),
-                                                UInt8(ascii: ">"), UInt8(ascii: "<"), in: span, from: 0)
+                let found = ByteSearch.index(ofAny: UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "="),
+                                                UInt8(ascii: ">"), UInt8(ascii: "<"), in: UnsafeRawBufferPointer(span), from: 0)
                 index += found
                 if found == searched { continue }
             }

@@ -85,7 +85,8 @@ public struct HTMLSanitizer: Sendable {
     /// A stylesheet with an at-rule (`@import` needs no braces) is dropped by a rebuild; the check
     /// parses the body with its text runs shortened, a stylesheet's text with them, and cannot see one.
     private static func mayHoldAtRule(_ source: [UInt8]) -> Bool {
-        source.contains(UInt8(ascii: "@")) && source.containsCaseInsensitive(Array("<style".utf8))
+        source.withUnsafeBytes { ByteSearch.index(of: UInt8(ascii: "@"), in: $0, from: 0) < $0.count }
+            && source.containsCaseInsensitive(Array("<style".utf8))
     }
 
     private static func mentionsMarker(_ source: [UInt8]) -> Bool {
@@ -96,19 +97,21 @@ public struct HTMLSanitizer: Sendable {
     /// `<body>`, and `<frameset …>` before any text replaces it; parsed alone as a fragment either
     /// is dropped without a trace, so only a rebuild is safe.
     private static func hasPageTag(_ source: [UInt8]) -> Bool {
-        hasStartTag("<body", in: source) || hasStartTag("<frameset", in: source)
+        hasStartTag(bodyTag, in: source) || hasStartTag(framesetTag, in: source)
     }
 
-    private static func hasStartTag(_ name: String, in source: [UInt8]) -> Bool {
-        let needle = Array(name.utf8)
+    private static func hasStartTag(_ needle: [UInt8], in source: [UInt8]) -> Bool {
         var from = 0
         while let found = source.firstIndexCaseInsensitive(of: needle, from: from) {
             let next = found + needle.count
             if next == source.count { return true }
-            let endsName: [UInt8] = [0x09, 0x0A, 0x0C, 0x0D, 0x20, UInt8(ascii: "/"), UInt8(ascii: ">")]
-            if endsName.contains(source[next]) { return true }
-            from = next
+            switch source[next] {
+            case 0x09, 0x0A, 0x0C, 0x0D, 0x20, UInt8(ascii: "/"), UInt8(ascii: ">"): return true
+            default: from = next
+            }
         }
         return false
     }
+
+    private static let bodyTag = Array("<body".utf8), framesetTag = Array("<frameset".utf8)
 }

@@ -1,3 +1,5 @@
+internal import Markup
+
 /// Whether a `<` hides inside a tag's source: in an attribute's name or value, quoted or not, on a
 /// start tag or an end tag. A browser reads it as text; Markdown (Hexo renders a post's body as
 /// Markdown) reads the tag around it as text once a blank line, a `\`, a fence or an indent comes
@@ -49,7 +51,8 @@ enum TagSource {
     private static func nextMarkup(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Markup? {
         var index = start
         while index < bytes.count {
-            guard bytes[index] == UInt8(ascii: "<"), index + 1 < bytes.count else { index += 1; continue }
+            index = ByteSearch.index(of: UInt8(ascii: "<"), in: UnsafeRawBufferPointer(bytes), from: index)
+            guard index + 1 < bytes.count else { return nil }
             let next = bytes[index + 1]
             if isLetter(next) { return .tag(index, index + 2) }
             if next == UInt8(ascii: "/"), index + 2 < bytes.count {

@@ -162,7 +162,7 @@ final class SQLiteStatement {
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             switch value {
-            case .text(let text?): crawler_sqlite_bind_text(handle, index, text, -1)
+            case .text(let text?): bind(text, at: index)
             case .integer(let number?): sqlite3_bind_int64(handle, index, number)
             case .real(let number?): sqlite3_bind_double(handle, index, number)
             case .blob(let bytes?): crawler_sqlite_bind_blob(handle, index, bytes, Int32(bytes.count))
@@ -177,6 +177,21 @@ final class SQLiteStatement {
                 throw .index(path: database.path, message: database.lastError)
             }
             row?(self)
+        }
+    }
+
+    /// The text up to its first NUL, as SQLite reads a C string (the length told, so that no C
+    /// string is made of it first: every document's row binds a dozen).
+    private func bind(_ text: String, at index: Int32) {
+        var text = text
+        text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                crawler_sqlite_bind_text(handle, index, "", 0)
+                return
+            }
+            let length = memchr(base, 0, bytes.count).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base }
+            crawler_sqlite_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                                     Int32(length ?? bytes.count))
         }
     }
 

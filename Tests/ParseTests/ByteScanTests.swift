@@ -50,8 +50,8 @@ import Testing
         let set: [UInt8] = Array("\"'=><".utf8)
         for bytes in documents() {
             for start in [0, min(2, bytes.count), bytes.count] {
-                let found = bytes.withUnsafeBufferPointer {
-                    ByteScan.firstIndex(ofAny: set[0], set[1], set[2], set[3], set[4], in: $0, from: start)
+                let found = bytes.withUnsafeBytes {
+                    ByteSearch.index(ofAny: set[0], set[1], set[2], set[3], set[4], in: $0, from: start)
                 }
                 #expect(found == (bytes[start...].firstIndex(where: set.contains) ?? bytes.count), "\(bytes) from \(start)")
             }
