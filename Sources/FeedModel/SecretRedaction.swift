@@ -7,7 +7,10 @@ public enum SecretRedaction {
 
     public static func redact(_ text: String) -> String {
         // Most values and lines hold neither marker: leave them untouched at the cost of a byte scan.
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "@") }) else { return text }
+        let marked = { (byte: UInt8) in byte == UInt8(ascii: "=") || byte == UInt8(ascii: "@") }
+        // Over the contiguous bytes where there are (every value and log line comes here).
+        guard text.utf8.withContiguousStorageIfAvailable({ $0.contains(where: marked) }) ?? text.utf8.contains(where: marked)
+        else { return text }
         let bytes = Array(text.utf8)
         let hasKey = containsSecretKey(bytes)
         guard hasKey || bytes.contains(UInt8(ascii: "@")) else { return text }

@@ -30,6 +30,8 @@ enum HeaderText {
     static func validator<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         guard let first = bytes.firstIndex(where: { !isFraming($0) }),
               let last = bytes.lastIndex(where: { !isFraming($0) }) else { return "" }
+        // ASCII (nearly every one) reads the same either way, and String takes it whole.
+        if bytes[first...last].allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes[first...last], as: UTF8.self) }
         var text = ""
         text.unicodeScalars.append(contentsOf: bytes[first...last].map { Unicode.Scalar($0) })
         return text
@@ -38,6 +40,8 @@ enum HeaderText {
     /// The bytes of a validator `validator` read. One kept by an older build, read as UTF-8 (a
     /// scalar above U+00FF in it), goes as UTF-8.
     static func validatorBytes(_ value: String) -> [UInt8] {
+        // ASCII is its own bytes in both readings.
+        if value.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy { $0 < 0x80 } }) ?? false { return Array(value.utf8) }
         guard value.unicodeScalars.allSatisfy({ $0.value <= 0xFF }) else { return Array(value.utf8) }
         return value.unicodeScalars.map { UInt8($0.value) }
     }

@@ -2,7 +2,7 @@ internal import FeedModel
 internal import Synchronization
 
 /// A document written to disk, durable once the batch is synced, not yet under its final name.
-struct PreparedDocument {
+final class PreparedDocument: Sendable {
     let document: Document
     /// Path relative to the store root, e.g. `posts/2022/02/629c70b55d77d06f.md`.
     let relativePath: String
