@@ -13,9 +13,9 @@ import Testing
 
     /// Strings of up to twelve pieces, the same on every run.
     private static func strings(_ count: Int) -> [String] {
-        var generator = SplitMix(seed: 2026_12_07)
+        var random = FrontMatterPropertyTests.Random(state: 2026_12_07)
         return (0..<count).map { _ in
-            (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            (0..<random.below(13)).map { _ in pieces[random.below(pieces.count)] }.joined()
         }
     }
 
@@ -116,18 +116,5 @@ import Testing
         String(decoding: utf8, as: UTF8.self).unicodeScalars.allSatisfy { scalar in
             scalar.value < 0x300 || ContentHash.composedRanges.contains { $0.contains(scalar.value) }
         }
-    }
-}
-
-/// A generator whose sequence is fixed by its seed, so that a failure repeats.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }
