@@ -50,3 +50,11 @@ public enum ByteSearch {
         return (lanes.0 != 0 ? lanes.0.trailingZeroBitCount : 64 + lanes.1.trailingZeroBitCount) / 8
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Whether the bytes hold `byte`, by vector search: `contains` tests one byte at a time, and
+    /// every document and body is asked this before it is parsed.
+    public func containsByte(_ byte: UInt8) -> Bool {
+        withUnsafeBytes { ByteSearch.index(of: byte, in: $0, from: 0) < $0.count }
+    }
+}

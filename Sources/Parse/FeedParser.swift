@@ -101,7 +101,7 @@ public enum FeedParser {
     /// (the document is read up to there).
     private static func guardMarkup(_ bytes: [UInt8],
                                     limits: ParseLimits) throws(ParseError) -> (elements: Int?, oversizedItemAt: Int?) {
-        let hasNUL = bytes.withUnsafeBytes { ByteSearch.index(of: 0, in: $0, from: 0) < $0.count }
+        let hasNUL = bytes.containsByte(0)
         let scanned = hasNUL ? bytes.filter { $0 != 0 } : bytes
         let scan = StartTagGuard.scan(scanned, shouldStop: { limits.stopReason() != nil })
         switch scan.problem {

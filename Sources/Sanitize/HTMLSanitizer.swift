@@ -85,8 +85,7 @@ public struct HTMLSanitizer: Sendable {
     /// A stylesheet with an at-rule (`@import` needs no braces) is dropped by a rebuild; the check
     /// parses the body with its text runs shortened, a stylesheet's text with them, and cannot see one.
     private static func mayHoldAtRule(_ source: [UInt8]) -> Bool {
-        source.withUnsafeBytes { ByteSearch.index(of: UInt8(ascii: "@"), in: $0, from: 0) < $0.count }
-            && source.containsCaseInsensitive(Array("<style".utf8))
+        source.containsByte(UInt8(ascii: "@")) && source.containsCaseInsensitive(Array("<style".utf8))
     }
 
     private static func mentionsMarker(_ source: [UInt8]) -> Bool {
