@@ -184,7 +184,6 @@ final class FeedProcessor {
         // gave by then, and one whose document the store refused keeps its others.
         let before = state.storedToday?.documents(on: now) ?? 0
         report.new = newDocuments.count
-        report.storedPaths = newDocuments.map(store.relativePath(for:))
         state.documents += newDocuments.count
         if !newDocuments.isEmpty { state.noteNewDocuments(at: now) }
         state.storedToday = (state.storedToday ?? DailyCount(day: 0, documents: 0)).adding(newDocuments.count, at: now)

@@ -57,8 +57,6 @@ public struct FeedReport: Sendable {
     /// Its error is one of its documents the store would not name (a folder at its path): the feed
     /// failed, but the store works, and stored the rest of the batch.
     public var documentRefused = false
-    /// Paths (relative to the store) of the documents stored in this pass.
-    public var storedPaths: [String] = []
     /// When the feed is due next (nil: never, it is gone), and why.
     public var nextDue: Timestamp?
     public var nextReason: String?

@@ -145,10 +145,6 @@ public final class FleetStore: CrawlStore {
         }
     }
 
-    public func relativePath(for document: Document) -> String {
-        layout.relativePath(for: document)
-    }
-
     /// Runs `body` again when PostgreSQL chose it as a deadlock's victim (which hash order
     /// prevents among nodes, but not against anything else writing the tables).
     private func retryingDeadlock<T>(_ body: () throws(FleetError) -> T) throws(FleetError) -> T {

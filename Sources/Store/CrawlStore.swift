@@ -22,8 +22,6 @@ public protocol CrawlStore: AnyObject {
     func storedHashes(among shorts: [String]) throws(StoreError) -> Set<String>
     /// Stores a batch made ready by `stage`, durably.
     func store(_ staged: StagedDocuments, storedAt: Timestamp) throws(StoreError) -> DocumentStore.Outcome
-    /// Where the document lives (or will live) relative to the store's root, for the logs.
-    func relativePath(for document: Document) -> String
     /// Forgets the feed's documents past `keep:` (but those edited by hand).
     func applyRetention(_ keep: Retention, feed: String, now: Timestamp) throws(StoreError) -> RetentionOutcome
 }
