@@ -250,7 +250,9 @@ final class CurlTransfer {
         if line.starts(with: "HTTP/".utf8) {
             pace.begin(at: MonotonicClock.milliseconds())
             noteRedirectIfFollowed()
-            headers = [:]
+            // Room for a response's usual dozen headers at once: grown from empty, the
+            // dictionary was rebuilt three times over for each response.
+            headers = Dictionary(minimumCapacity: 16)
             responseStatus = HeaderText.statusCode(ofStatusLine: line)
             readingHeaders = true
             return true
