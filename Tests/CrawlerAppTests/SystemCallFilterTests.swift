@@ -44,6 +44,21 @@ import Testing
         }
     }
 
+    /// The trace's names: a call finished or left unfinished, not a resumption, a signal or an exit,
+    /// nor the number strace once showed for a thread's register holding an error return.
+    @Test func theTraceNamesTheCallsMade() {
+        let trace = """
+            1234 openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3
+            1235 futex(0x7f00, FUTEX_WAIT_PRIVATE, 0, NULL <unfinished ...>
+            1234 <... read resumed>"x", 1) = 1
+            1235 syscall_0xfffffffffffffff5(0x7f00, 0x80, 0, 0, 0, 0) = -1 ENOSYS (Function not implemented)
+            1236 syscall_0x1b6(0, 0) = -1 ENOSYS (Function not implemented)
+            1234 --- SIGTERM {si_signo=SIGTERM, si_code=SI_USER, si_pid=1} ---
+            1234 +++ exited with 0 +++
+            """
+        #expect(SyscallTrace.syscalls(in: trace) == ["openat", "futex", "syscall_0x1b6"])
+    }
+
     @Test func everySystemCallOfHelpAPassAndADaemonIsAllowedByEveryUnit() throws {
         try #require(FileManager.default.isExecutableFile(atPath: SyscallTrace.strace), "install Debian's strace package")
         let groups = try groups()
