@@ -2,6 +2,7 @@
 // are one SQLite database beside them. README.md "The store" gives the layout and the order
 // of writes that makes a crash harmless.
 public import FeedModel
+internal import Foundation
 internal import Glibc
 
 /// An open store: holds the lock, the index, and writes documents. Not Sendable: one owner.
@@ -472,30 +473,11 @@ public final class DocumentStore {
     public func dropReaders(notIn configured: Set<String>) throws(StoreError) {
         // The names go in as one JSON array: a row inserted for each configured name into a temporary
         // table cost 8,000 instructions a feed at every start, to delete nothing nearly always.
+        // (An array of strings always encodes; were it not to, nothing is dropped.)
+        guard let names = try? JSONEncoder().encode(Array(configured)) else { return }
         try index.database.prepare("DELETE FROM readers WHERE feed NOT IN (SELECT value FROM json_each(?1))")
-            .run([.text(Self.jsonArray(configured))])
+            .run([.text(String(decoding: names, as: UTF8.self))])
     }
-
-    /// `names` as a JSON array of strings: quotes, backslashes and C0 controls escaped, the rest as it is.
-    static func jsonArray(_ names: Set<String>) -> String {
-        var json: [UInt8] = [UInt8(ascii: "[")]
-        for (number, name) in names.enumerated() {
-            if number > 0 { json.append(UInt8(ascii: ",")) }
-            json.append(UInt8(ascii: "\""))
-            for byte in name.utf8 {
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): json += [UInt8(ascii: "\\"), byte]
-                case ..<0x20: json += Array("\\u00".utf8) + [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
-                default: json.append(byte)
-                }
-            }
-            json.append(UInt8(ascii: "\""))
-        }
-        json.append(UInt8(ascii: "]"))
-        return String(decoding: json, as: UTF8.self)
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Moves the state of feeds renamed in the configuration to their new names (`FeedRenames`).
     @discardableResult
