@@ -411,11 +411,6 @@ public final class DocumentStore {
         return (inPlace.count, missing.count)
     }
 
-    /// The path of a stored document's file, relative to the store root.
-    public func relativePath(for document: Document) -> String {
-        layout.relativePath(for: document)
-    }
-
     /// The short hash of the document that `shortHash` revises (same feed, same item), if any.
     public func revisedHash(of shortHash: String) throws(StoreError) -> String? {
         try index.revisionOf(shortHash: shortHash)

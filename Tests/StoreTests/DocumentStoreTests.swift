@@ -139,7 +139,7 @@ import Testing
         let store = try DocumentStore(path: folder, layout: layout)
         let stored = document("cc", text: "three")
         _ = try store.store([stored], storedAt: now)
-        #expect(store.relativePath(for: stored) == "_posts/2022-02-16-cc00000000000000.html")
+        #expect(store.layout.relativePath(for: stored) == "_posts/2022-02-16-cc00000000000000.html")
         #expect(FileManager.default.contents(atPath: folder + "/_posts/2022-02-16-cc00000000000000.html")
                 == Data("three".utf8))
     }
