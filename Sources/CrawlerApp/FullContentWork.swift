@@ -126,7 +126,7 @@ struct FullContentWork {
     }
 
     /// Feeds a reload removed or changed: their entries go, and the start of their pages' keys is
-    /// returned, so the pages still waiting for a slot are withdrawn (one under way is ignored).
+    /// returned, so the pages still out are withdrawn (waiting for a slot or under way).
     mutating func abandon(feeds: Set<String>) -> (feeds: Set<String>, keyPrefixes: [String]) {
         let ids = entries.filter { feeds.contains($0.value.processor.feed.name) }.map(\.key)
         let names = Set(ids.compactMap { entries.removeValue(forKey: $0)?.processor.feed.name })

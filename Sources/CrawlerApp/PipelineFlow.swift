@@ -155,8 +155,8 @@ public final class PipelineFlow {
     }
 
     /// Feeds a reload removed, renamed or changed, as they were submitted: those still waiting for
-    /// a transfer are not fetched, and the answer of one already under way is thrown away when it
-    /// comes; none of them is stored or reported. (Stored under its old name or settings, the
+    /// a transfer are not fetched, and a transfer already under way stops (a stalled one held its
+    /// host's slot until its timeout); none of them is stored or reported. (Stored under its old name or settings, the
     /// answer would credit a feed that is no more, or outlive the change it was made before.)
     /// A feed past its own transfer (its body being read, its pages or images fetched) is dropped
     /// before its documents go to the store (`dropsDiscarded`).
@@ -401,7 +401,7 @@ public final class PipelineFlow {
     }
 
     /// Feeds whose pages or images are not all back by their deadline go on without them: those
-    /// still waiting for a slot are withdrawn, and an answer under way is ignored when it comes.
+    /// still out are withdrawn, waiting for a slot or under way.
     private func giveUpOverdue() async {
         guard !articles.isEmpty || !images.isEmpty else { return }
         let instant = ContinuousClock.now, patience = SetAsideDeadline.patience(pipeline.config)

@@ -97,9 +97,11 @@ final class CurlMulti {
             let (incoming, closed) = inbox.takeWaiting()
             admit(incoming, to: &queue, deliver: deliver)
             // After the admission: a request submitted just before its feed was withdrawn goes too.
-            for request in queue.withdraw(inbox.takeWithdrawn()) {
-                deliver(.failed(request, .cancelled, "withdrawn: its feed was removed from the configuration"))
+            let withdrawal = inbox.takeWithdrawn()
+            for request in queue.withdraw(withdrawal) {
+                deliver(.failed(request, .cancelled, Self.withdrawn))
             }
+            stopRunning(withdrawal, queue: &queue, deliver: deliver)
             resumePausedIfRoom()
             let wait = memoryIsFull?(inFlightBytes) == true ? nil
                 : startAllowed(&queue, isCancelled: isCancelled, deliver: deliver)
@@ -118,6 +120,25 @@ final class CurlMulti {
             if finished > 0 { continue }
             // Paused transfers wait for the consumer, who wakes this poll when it releases memory.
             pause(upTo: wait, handing: ready)
+        }
+    }
+
+    private static let withdrawn = "withdrawn: its feed was removed from the configuration"
+
+    /// Stops the transfers `withdrawal` covers: a stalled feed that a reload removed held its slot,
+    /// and its host's budget, until its timeout, while the host's other feeds waited.
+    private func stopRunning(_ withdrawal: Withdrawal, queue: inout AdmissionQueue, deliver: (FetchResult) -> Void) {
+        guard !withdrawal.isEmpty else { return }
+        for (easy, transfer) in running where withdrawal.covers(transfer.submitted) {
+            running.removeValue(forKey: easy)
+            curl_multi_remove_handle(handle, easy)
+            handles.give(easy)
+            if let origin = opening.removeValue(forKey: easy) { queue.firstConnectionSettled(origin: origin) }
+            queue.finished(host: transfer.host)
+            var result = FetchResult.failed(transfer.submitted, .cancelled, Self.withdrawn,
+                                            milliseconds: Int(MonotonicClock.milliseconds() - transfer.startedAt))
+            result.waitMilliseconds = transfer.waited
+            deliver(result)
         }
     }
 

@@ -67,8 +67,8 @@ public final class FetchSession: Sendable {
     }
 
     /// The requests of `feeds`, and those whose key starts with one of `keyPrefixes` (the pages
-    /// and images of a feed), still waiting for a transfer slot are not fetched (each comes back
-    /// as cancelled); transfers already started finish. For feeds a reload removed.
+    /// and images of a feed), are not fetched, or stop if started (each comes back as cancelled).
+    /// For feeds a reload removed.
     public func withdraw(_ feeds: Set<String>, keyPrefixes: Set<String> = []) {
         let withdrawal = Withdrawal(keys: feeds, prefixes: keyPrefixes)
         guard !withdrawal.isEmpty else { return }

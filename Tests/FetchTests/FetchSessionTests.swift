@@ -40,6 +40,36 @@ import Testing
         #expect(failure(results["stalled"])?.kind == .timeout)
         #expect(healthy.requests.count == 3)
     }
+
+    /// A withdrawn feed's transfer under way stops at once and gives back its host's one slot;
+    /// another feed's transfer, and a withdrawn request still waiting, are told apart.
+    @Test func aWithdrawnTransferUnderWayStopsAndFreesItsHostsSlot() async throws {
+        let server = try LoopbackHTTPServer { request in
+            ServedResponse(text: healthyFeed, delay: request.path == "/stalled.xml" ? 10 : 0)
+        }
+        defer { server.stop() }
+        let settings = FetchSettings(userAgent: testSettings.userAgent, timeout: 8, connectTimeout: 1,
+                                     maxBodyBytes: 256 * 1024, concurrency: 16, perHostConcurrency: 1,
+                                     lowSpeedBytesPerSecond: 64, lowSpeedSeconds: 60)
+        let session = FetchEngine(settings: settings).start()
+        var events = session.events.makeEventIterator()
+        session.submit([FetchRequest(feed: "stalled", url: server.url("/stalled.xml")),
+                        FetchRequest(feed: "healthy", url: server.url("/healthy.xml"))])
+        while !server.requests.contains(where: { $0.path == "/stalled.xml" }) { try await Task.sleep(for: .milliseconds(20)) }
+        let withdrawn = ContinuousClock.now
+        session.withdraw(["stalled"])
+        var results: [String: FetchResult] = [:]
+        while results.count < 2, case .result(let result)? = await events.next() {
+            results[result.request.feed] = result
+        }
+        session.close()
+        while await events.next() != nil {}
+        #expect(ContinuousClock.now - withdrawn < .seconds(3))
+        #expect(failure(results["stalled"])?.kind == .cancelled)
+        #expect(failure(results["stalled"])?.message.hasSuffix("withdrawn: its feed was removed from the configuration") == true)
+        #expect(response(results["healthy"])?.status == 200)
+        #expect(server.requests.map(\.path) == ["/stalled.xml", "/healthy.xml"])
+    }
 }
 
 extension AdmissionQueueTests {
