@@ -58,6 +58,28 @@ extension Daemon {
         return moved
     }
 
+    /// A turn of the loop takes a quarter of a second or so; this much longer, the daemon was not
+    /// running: stopped (SIGSTOP, a frozen cgroup), suspended with its machine, or its clock moved on.
+    static let pauseNoticedAfterMilliseconds: Int64 = 5000
+
+    /// After a pause, the feeds that came due meanwhile are spread as at a start: all asked for
+    /// in the same instant, they stayed bunched at every interval after (round 64).
+    func spreadOverdueAfterPause() {
+        let started = WallClock.wallMilliseconds()
+        defer { turnStartedAt = started }
+        guard let last = turnStartedAt, started - last >= Self.pauseNoticedAfterMilliseconds else { return }
+        let now = WallClock.now()
+        let overdue = startupSpread > 0 ? queue.popDue(at: now) : []
+        for entry in overdue {
+            guard let feed = configuredFeed(named: entry.feed) else { continue }
+            queue.schedule(entry.feed, at: spread(feed, from: now))
+        }
+        let reason = "the daemon did not run for a while (stopped, suspended, or its clock moved forward); the feeds "
+            + "that came due meanwhile are spread as at a start (--startup-spread, at most each feed's interval)"
+        logger.info("resumed", metadata: ["paused_s": "\((started - last) / 1000)", "overdue": "\(overdue.count)",
+                                          "spread_s": "\(Int(startupSpread))", "reason": "\(reason)"])
+    }
+
     private func spread(_ feed: FeedConfig, from now: Timestamp) -> Timestamp {
         let window = min(feed.interval, startupSpread)
         return window > 0 ? now.adding(Double.random(in: 0..<window)) : now

@@ -51,6 +51,9 @@ public final class Daemon {
     var runtimeFileProblem: String?
     /// `store_slow` was logged for the batch the store is on.
     var storeSlowSaid = false
+    /// When the loop last began a turn, or finished a reload (wall clock, ms): a longer gap than a
+    /// turn takes means the daemon was not running (`spreadOverdueAfterPause`).
+    var turnStartedAt: Int64?
     let metrics: CrawlerMetrics?
     private var publishedAt: Int64 = 0
     private let alerts: AlertNotifier
@@ -118,11 +121,13 @@ public final class Daemon {
             ])
         }
         while !signals.shutdownRequested {
+            spreadOverdueAfterPause()
             if signals.takeReloadRequest() {
                 // systemd holds `systemctl reload` until READY=1 follows RELOADING=1.
                 notifier.reloading()
                 await reload(flow: flow, store: store)
                 notifier.ready(status: statusLine())
+                turnStartedAt = WallClock.wallMilliseconds()  // a long reload is no pause
             }
             await submitDue(to: flow)
             // Returns on the next result, or within a quarter second on the flow's tick.
@@ -252,6 +257,9 @@ public final class Daemon {
     // Seams for Daemon+Schedule.swift.
     var configPathForReload: String { configPath }
     var currentFeeds: [FeedConfig] { config.feeds }
+    func configuredFeed(named name: String) -> FeedConfig? {
+        feedPositions[name].map { config.feeds[$0] }
+    }
 
     func replaceConfig(_ fresh: CrawlerConfig) {
         config = fresh

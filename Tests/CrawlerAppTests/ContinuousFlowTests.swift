@@ -333,4 +333,32 @@ import Testing
         #expect(Set(log.map(\.connection)).count == 1, "one connection for the daemon's life: \(log)")
         #expect(folder.files(under: "store/posts").count == 3)
     }
+
+    /// Round 64: after the daemon was stopped (SIGSTOP, a suspended machine) past its feeds' due
+    /// times, every overdue feed was asked for the moment it ran again, and they stayed bunched at
+    /// every interval after. They are spread as at a start now (`--startup-spread`).
+    @Test func feedsOverdueAfterAStopAreSpreadAsAtAStart() throws {
+        let farm = FeedFarm(feeds: 10, itemsPerFeed: 1)
+        let server = try farm.server()
+        var lines = ["store: ./store", "interval: 8s", "host_gap: 0s", "feeds:"]
+        for number in 0..<farm.feeds { lines += ["  - url: \(server.url("/feed/\(number).xml"))", "    name: feed-\(number)"] }
+        try folder.write(lines.joined(separator: "\n") + "\n", to: "feeds.yaml")
+        let daemon = try DaemonProcess(arguments: ["run", "--startup-spread", "6s"], in: folder.path)
+        defer { _ = daemon.terminate() }
+        #expect(daemon.waitFor(10, timeout: 20) { $0["event"] == "fetch" && $0["new"] == "1" }.count == 10)
+        daemon.signal(SIGSTOP)
+        usleep(10_000_000)
+        let resumed = Date().timeIntervalSince1970
+        daemon.signal(SIGCONT)
+        usleep(7_500_000)
+        let firstAfter = Dictionary(grouping: server.requests.filter { $0.receivedAt >= resumed }, by: \.path)
+            .mapValues { $0.map(\.receivedAt).min()! }
+        #expect(firstAfter.count == 10, "\(firstAfter.keys.sorted())")
+        let span = (firstAfter.values.max() ?? 0) - (firstAfter.values.min() ?? 0)
+        #expect(span >= 2, "ten overdue feeds asked for within \(span) s of each other")
+        let noted = daemon.logLines.filter { $0["event"] == "resumed" }
+        #expect(noted.count == 1 && noted.first?["overdue"] == "10", "\(noted.map(\.fields))")
+        #expect(daemon.terminate().status == 0)
+        #expect(folder.files(under: "store/posts").count == 10)
+    }
 }
