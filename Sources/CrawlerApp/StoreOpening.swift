@@ -10,6 +10,12 @@ extension DocumentStore {
         try self.init(path: config.storePath, layout: layout, checksHexoGrammar: config.output == .hexo,
                       setAsideBrokenIndex: setAsideBrokenIndex, roomless: roomless)
     }
+
+    /// The store a configuration names, to read only (`init(readingOnly:)`): for dry runs.
+    public convenience init(readingOnlyFor config: CrawlerConfig) throws(StoreError) {
+        let layout = DocumentLayout(pattern: config.documentPath) ?? .standard
+        try self.init(readingOnly: config.storePath, layout: layout, checksHexoGrammar: config.output == .hexo)
+    }
 }
 
 extension DocumentStore {

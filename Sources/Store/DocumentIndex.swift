@@ -26,11 +26,24 @@ final class DocumentIndex {
     /// FULL normally; OFF in benchmarks measuring what durability costs.
     var synchronousMode = "FULL"
 
+    /// An index of this schema, read through a read-only connection (`DocumentStore(readingOnly:)`).
+    /// `immutable`: see `IndexFile.needsImmutableRead`.
+    convenience init(readingOnly path: String, immutable: Bool) throws(StoreError) {
+        let database = try SQLiteDatabase(path: path, readOnly: true, immutable: immutable)
+        let version = try database.integer("PRAGMA user_version")
+        guard version == Int64(IndexSchema.version) else {
+            throw .index(path: path, message: version > Int64(IndexSchema.version) ? IndexSchema.newer(version)
+                         : "schema version \(version) is not \(IndexSchema.version); a run that may write to the store "
+                         + "(a crawl, or this command without --dry-run) brings it up to date first")
+        }
+        try database.execute("PRAGMA cache_size=-8192;")
+        try self.init(opened: database)
+    }
+
     /// `exclusive`: SQLite's exclusive locking mode, which keeps the WAL's index in memory rather
     /// than in the `-shm` file, for a store on a full disk (`DocumentStore.init`'s `roomless`).
-    init(path: String, exclusive: Bool = false) throws(StoreError) {
+    convenience init(path: String, exclusive: Bool = false) throws(StoreError) {
         let database = try SQLiteDatabase(path: path)
-        self.database = database
         if exclusive { try database.execute("PRAGMA locking_mode=EXCLUSIVE;") }
         // An 8 MB page cache keeps the hash B-trees' upper levels in memory at millions of rows
         // (lookups at 1M documents: p50 5.2–5.3 µs, as with 16 MB and 64 MB). A larger one filled
@@ -66,6 +79,12 @@ final class DocumentIndex {
                 try database.execute("PRAGMA user_version = \(IndexSchema.version);")
             }
         }
+        try self.init(opened: database)
+    }
+
+    /// The statements of an index opened and brought to this schema.
+    private init(opened database: SQLiteDatabase) throws(StoreError) {
+        self.database = database
         containsShort = try database.prepare("SELECT 1 FROM documents WHERE short = ?1")
         insertDocument = try database.prepare(
             "INSERT OR REPLACE INTO documents (short, path, date, bytes, digest) VALUES (?1, ?2, ?3, ?4, ?5)")

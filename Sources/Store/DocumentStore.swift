@@ -10,7 +10,8 @@ public final class DocumentStore {
     public let root: String
     /// The root, open: everything beneath it is reached from here (see `StoreFolder`).
     let folder: StoreFolder
-    private let lock: StoreLock
+    /// nil for a store opened to read only (`readingOnly`), which takes no lock.
+    private let lock: StoreLock?
     let index: DocumentIndex
     /// Where an index that could not be opened was set aside (`setAsideBrokenIndex`), if one was.
     public let brokenIndexKeptAs: String?
@@ -121,6 +122,25 @@ public final class DocumentStore {
         self.recovery = recovery
         // Best effort: a store that cannot record it still crawls; rebuild-index falls back to the defaults.
         try? KnownLayouts.record(layout, in: index.database)
+    }
+
+    /// The store at `path`, to read only: no lock (a running crawler may hold it), nothing repaired
+    /// or written, the index read through a read-only connection. For dry runs, which say what a
+    /// command would change while the daemon goes on crawling; anything that tries to write fails.
+    public init(readingOnly path: String, layout: DocumentLayout = .standard, checksHexoGrammar: Bool = true) throws(StoreError) {
+        self.layout = layout
+        self.checksHexoGrammar = checksHexoGrammar
+        root = path
+        folder = try StoreFolder.root(path)
+        lock = nil
+        let indexPath = try IndexFile.path(in: folder)
+        index = try DocumentIndex(readingOnly: indexPath, immutable: IndexFile.needsImmutableRead(in: folder))
+        brokenIndexKeptAs = nil
+        carriedFromBrokenIndex = nil
+        // Never written through: the index refuses the first write of a batch, before any file.
+        let temporary = (try? folder.folder("tmp", creating: false)) ?? folder
+        writer = DocumentWriter(root: folder, temporaryFolder: temporary, layout: layout, durable: false)
+        recovery = Recovery()
     }
 
     /// No index, or an empty one with nothing in a WAL beside it (a failed copy, a full disk):

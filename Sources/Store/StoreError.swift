@@ -101,6 +101,12 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         return "it is owned by user \(info.st_uid) with mode \(mode); run this as that user\(alternative)"
     }
 
+    /// Another crawler holds the store's lock.
+    public var isLocked: Bool {
+        if case .locked = self { return true }
+        return false
+    }
+
     /// A full disk or quota, as SQLite or a system call says it.
     public var isOutOfSpace: Bool {
         switch self {

@@ -88,13 +88,17 @@ struct StoreLocation: ParsableArguments {
     /// a store `--store` names other than feeds.yaml's, which the file may not describe; a dry run
     /// writes nothing, and says which renames a real run takes up first.
     /// `freesSpace`: the command can make room on a full disk (`forget`), so the store is opened
-    /// without room then (`DocumentStore.init`'s `roomless`).
+    /// without room then (`DocumentStore.init`'s `roomless`). A dry run beside a running crawler,
+    /// which holds the lock, reads the store as that crawler keeps it (`readingOnlyFor:`); with
+    /// none running, it opens the store as any command does, finishing what a crash left under way.
     func open(setAsideBrokenIndex: Bool = false, dryRun: Bool = false, freesSpace: Bool = false) throws -> DocumentStore {
         let (settings, describesStore) = try loadedSettings()
         let store: DocumentStore
         do {
             do {
                 store = try DocumentStore(config: settings, setAsideBrokenIndex: setAsideBrokenIndex)
+            } catch where dryRun && error.isLocked {
+                store = try DocumentStore(readingOnlyFor: settings)
             } catch where freesSpace && error.isOutOfSpace {
                 store = try DocumentStore(config: settings, roomless: true)
             }

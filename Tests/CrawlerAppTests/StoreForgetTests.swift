@@ -130,6 +130,31 @@ import Testing
         #expect(status.status == 0)
     }
 
+    /// A dry run changes nothing, yet it refused while the daemon ran ("in use by another
+    /// crawler"): the operator had to stop the crawler to see what a forget or rerender would do.
+    @Test func dryRunsWorkBesideTheRunningDaemonAndChangeNothing() throws {
+        let farm = FeedFarm(feeds: 2, itemsPerFeed: 4)
+        try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")
+        #expect(try crawler(["once"]).status == 0)
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        #expect(daemon.waitFor { $0["event"] == "startup" }.count == 1)
+        let index = folder.path + "/store/index.sqlite"
+        let before = try FileManager.default.attributesOfItem(atPath: index)[.modificationDate] as? Date
+        let dry = try crawler(["store", "forget", "--feed", "news", "--before", "2022-02-03", "--dry-run"])
+        #expect(dry.status == 0, "\(dry.stdout)\(dry.stderr)")
+        #expect(dry.stdout.contains("would forget 2 documents"), "\(dry.stdout)")
+        let rerender = try crawler(["store", "rerender", "--dry-run"])
+        #expect(rerender.status == 0, "\(rerender.stdout)\(rerender.stderr)")
+        #expect(documents.count == 8)
+        #expect(try FileManager.default.attributesOfItem(atPath: index)[.modificationDate] as? Date == before)
+        // The real thing still waits for the daemon to stop.
+        let forget = try crawler(["store", "forget", "--feed", "news"])
+        #expect(forget.status == 3 && forget.stderr.contains("in use by another crawler"), "\(forget.stderr)")
+        #expect(documents.count == 8)
+        #expect(daemon.terminate().status == 0)
+    }
+
     @Test func aFileDeletedByHandShowsInVerifyAndForgetMissingMakesItStick() throws {
         let farm = FeedFarm(feeds: 2, itemsPerFeed: 2)
         try folder.write(config(try server(edition: SharedNumber(1), farm: farm)), to: "feeds.yaml")
