@@ -25,6 +25,11 @@ final class RevisionFeedServer: Sendable {
         texts.byName.withLock { $0[name] = GoldenDocument.rssFeed(items: items, channelTitle: channel ?? "Channel \(name)") }
     }
 
+    /// NAME answers `document` as it is (an Atom feed, say).
+    func serveRaw(_ name: String, _ document: String) {
+        texts.byName.withLock { $0[name] = document }
+    }
+
     /// NAME answers 404 from now on.
     func remove(_ name: String) {
         _ = texts.byName.withLock { $0.removeValue(forKey: name) }

@@ -601,6 +601,35 @@ import Testing
         expectHealthyStored()
     }
 
+    /// Round 67: an Atom feed carrying two versions of one entry (one atom:id, one link, two
+    /// `updated`: RFC 4287 4.1.1 says they are the same entry) made two posts, the older text
+    /// published as a story of its own. The newest version is the entry; one with the same id at
+    /// another link is still another story (the test above).
+    @Test func twoVersionsOfAnAtomEntryInOneDocumentAreOnePostOfTheNewest() throws {
+        try folder.write(feeds.config(["atom", "healthy"]), to: "feeds.yaml")
+        func entry(_ title: String, _ updated: String, _ text: String) -> String {
+            "<entry><title>\(title)</title><id>urn:story:1</id><link href=\"https://example.org/story/1\"/>"
+                + "<updated>\(updated)</updated><content>\(text)</content></entry>"
+        }
+        feeds.serveRaw("atom", """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>Atom</title><id>urn:feed</id>\
+            <updated>2025-12-03T00:00:00Z</updated><author><name>A</name></author>\
+            \(entry("Story, first", "2025-12-01T12:00:00Z", "The original text."))\
+            \(entry("Story, corrected", "2025-12-02T12:00:00Z", "The corrected text."))\
+            <entry><title>Other</title><id>urn:story:2</id><link href="https://example.org/story/2"/>\
+            <updated>2025-12-01T09:00:00Z</updated><content>Another story.</content></entry></feed>
+            """)
+        let run = try once()
+        #expect(run.status == 0, "\(run.stderr)")
+        let texts = folder.documents().values
+        #expect(texts.count == 3, "\(texts)")
+        #expect(texts.contains { $0.contains("The corrected text.") && $0.contains("Story, corrected") })
+        #expect(!texts.contains { $0.contains("The original text.") })
+        #expect(texts.contains { $0.contains("Another story.") })
+        #expect(!run.stderr.contains("identity_fallback"), "\(run.stderr)")
+        expectHealthyStored()
+    }
+
     @Test func duplicateGuidsFallBackToASaferIdentityAndOverwriteNoOtherStory() throws {
         try folder.write(feeds.config(["careless", "healthy"]), to: "feeds.yaml")
         // One guid for two different stories: replace must not make them one document.
