@@ -49,13 +49,32 @@ public struct LogfmtHandler: LogHandler {
         // Each value redacted as it is, before quoting escapes it (a password can hide in any
         // value, or in an error message): a libpq password written `'it\'s x'` read as ending at
         // the escaped quote once logfmt had doubled its backslash.
-        for (key, value) in merged { merged[key] = .string(SecretRedaction.redact("\(value)")) }
+        // Then bounded: a value is often a server's or a feed's (a guid, a link), and a feed of
+        // 1 MB guids made 1.6 MB warning lines at every poll (round 66).
+        for (key, value) in merged { merged[key] = .string(Self.bounded(SecretRedaction.redact("\(value)"))) }
         let time = LogTime.now()
         let message = SecretRedaction.redact(event.message.description)
         let safe = format == .json
             ? LogJSON.format(level: event.level, event: message, metadata: merged, time: time)
             : Self.format(level: event.level, event: message, metadata: merged, time: time)
         sink.write(journalPriorities ? "<\(Self.syslogPriority(event.level))>" + safe : safe)
+    }
+
+    /// The most bytes of one value a line carries: far more than any of the crawler's own
+    /// (reasons, advice, a configuration's ten problems), a few of them well inside journald's
+    /// 48 KB line.
+    static let valueBytes = 4096
+
+    /// `value`, or its first `valueBytes` bytes (whole characters) and how long it was.
+    static func bounded(_ value: String) -> String {
+        let count = value.utf8.count
+        guard count > valueBytes else { return value }
+        let utf8 = Array(value.utf8.prefix(valueBytes))
+        var kept = utf8.count
+        // Back to the start of a character: a cut UTF-8 sequence would be repaired as U+FFFD.
+        while kept > 0, utf8[kept - 1] & 0xC0 == 0x80 { kept -= 1 }
+        if kept > 0, utf8[kept - 1] >= 0xC0 { kept -= 1 }
+        return String(decoding: utf8[..<kept], as: UTF8.self) + "… (\(count) bytes in all)"
     }
 
     /// syslog priorities: 3 error, 4 warning, 5 notice, 6 info, 7 debug.

@@ -19,6 +19,44 @@ import Testing
     /// 350 KB of each run took 95 s of CPU with the old lexer; each is now one pass.
     static let runs = ["a-b": "<a b", "img-src": "<img src=", "a-href": "<a href=\""]
 
+    /// Round 66: an item's guid and link went whole into `article_failed` (a warning, at every
+    /// poll while the page was retried): a 1 MB guid and a 300 KB link made a 1.6 MB log line.
+    /// Every value a line carries is cut to a bound; the feed's own name stays whole.
+    @Test func aFeedsHugeGuidAndLinkDoNotMakeHugeLogLines() throws {
+        let guid = String(repeating: "G", count: 1_000_000)
+        let server = try LoopbackHTTPServer { request in
+            if request.path == "/healthy.xml" { return ServedResponse(text: Self.feed(title: "healthy", body: "<p>fine</p>")) }
+            if request.path.hasPrefix("/missing/") { return ServedResponse(status: 404, text: "gone") }
+            let link = "http://127.0.0.1:\(request.headers["host"]?.split(separator: ":").last ?? "")/missing/"
+                + String(repeating: "z", count: 300_000)
+            return ServedResponse(text: """
+                <rss version="2.0"><channel><title>long</title><link>https://example.org/</link>
+                <item><title>Long</title><guid>\(guid)</guid><link>\(link)</link><description>short text</description></item>
+                </channel></rss>
+                """)
+        }
+        try folder.write("""
+            store: ./store
+            host_gap: 0s
+            allow_private_networks: true
+            max_body_size: 4MB
+            feeds:
+              - url: \(server.url("/healthy.xml"))
+                name: healthy
+              - url: \(server.url("/long.xml"))
+                name: long
+                full_content: true
+
+            """, to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once", "--log-level", "debug"], in: folder.path)
+        #expect(run.status == 0, "\(run.stdout)")
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.contains { $0.contains("event=article_failed") && $0.contains("feed=long") }, "\(lines.map { $0.prefix(200) })")
+        let longest = lines.map(\.utf8.count).max() ?? 0
+        #expect(longest < 16_384, "a log line of \(longest) bytes")
+        #expect(folder.files(under: "store/posts").count == 2)
+    }
+
     @Test func unclosedTagRunsAreStoredAsTextBesideAHealthyFeed() throws {
         let server = try LoopbackHTTPServer { request in
             let name = String(request.path.dropFirst())
