@@ -4,10 +4,14 @@
 /// One rule for every log line and every command's output: such scalars are written as `\uXXXX`.
 public enum TerminalText {
     /// C0 and C1 controls, DEL, the Unicode line and paragraph separators, and the bidirectional
-    /// embeddings, overrides (U+202A–202E), isolates (U+2066–2069) and marks (LRM, RLM, ALM).
+    /// embeddings, overrides (U+202A–202E), isolates (U+2066–2069) and marks (LRM, RLM, ALM); and
+    /// the invisible ones that hide text from a reader and from grep (round 66: `spon\u{200B}sored`):
+    /// zero-width space, word joiner and the invisible operators (U+2060–2064), and U+FEFF. Not
+    /// the zero-width (non-)joiners, which Persian and Indic text and emoji need.
     public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0..<0x20, 0x7F...0x9F, 0x2028...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: return true
+        case 0..<0x20, 0x7F...0x9F, 0x2028...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C,
+             0x200B, 0x2060...0x2064, 0xFEFF: return true
         default: return false
         }
     }

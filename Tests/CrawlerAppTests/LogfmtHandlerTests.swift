@@ -37,10 +37,23 @@ import Testing
         #expect(!line.contains("SECRET1") && line.contains("password=***"), "\(line)")
     }
 
+    /// Round 66: a feed's 1 MB guid was a 1 MB value. Each value is cut to whole characters,
+    /// saying how long it was; a password past the cut is masked before it.
+    @Test func aLongValueIsCutToWholeCharactersAndSaysItsLength() {
+        let value = String(repeating: "a", count: 4095) + "é" + String(repeating: "b", count: 10_000)
+        let said = line(["item": .string(value)])
+        #expect(said == "level=info event=fetch item=\"" + String(repeating: "a", count: 4095) + "… (14097 bytes in all)\"")
+        let secret = line(["url": .string(String(repeating: "x", count: 5000) + " http://u:SECRET2@h/")])
+        #expect(!secret.contains("SECRET2") && secret.contains("bytes in all"))
+        #expect(line(["item": .string(String(repeating: "c", count: 4096))]) == "level=info event=fetch item=" + String(repeating: "c", count: 4096))
+    }
+
     @Test func terminalEscapesAndControlsNeverReachTheLineRaw() {
         #expect(line(["feed": "\u{1B}[31mred"]) == "level=info event=fetch feed=\"\\u001b[31mred\"")
         #expect(line(["feed": "del\u{7F}c1\u{9B}"]) == "level=info event=fetch feed=\"del\\u007fc1\\u009b\"")
         #expect(line(["feed": "bidi\u{202E}exe\u{2066}"]) == "level=info event=fetch feed=\"bidi\\u202eexe\\u2066\"")
+        #expect(line(["item": "spon\u{200B}sored\u{FEFF}"]) == "level=info event=fetch item=\"spon\\u200bsored\\ufeff\"")
+        #expect(line(["item": "می\u{200C}خواهم"]) == "level=info event=fetch item=می\u{200C}خواهم")
     }
 
     @Test func jsonNumbersAreOnlyWhatJSONReadsAsNumbers() {
