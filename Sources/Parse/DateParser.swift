@@ -174,6 +174,11 @@ public enum DateParser {
         // A leading weekday, in any case or length, carries nothing we need.
         if let first = tokens.first, first.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }),
            monthIndex(first) == nil { tokens.removeFirst() }
+        // RFC 850 (HTTP's old form): Tuesday, 02-Dec-25 08:30:00 GMT.
+        if let first = tokens.first, case let parts = first.split(separator: UInt8(ascii: "-")), parts.count == 3,
+           integer(parts[0]) != nil, monthIndex(parts[1]) != nil, integer(parts[2]) != nil {
+            tokens.replaceSubrange(0..<1, with: parts)
+        }
         guard tokens.count >= 3 else { return nil }
         var day: Int?, month: Int?
         if let value = integer(tokens[0]), let name = monthIndex(tokens[1]) {

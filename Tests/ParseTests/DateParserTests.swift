@@ -7,6 +7,8 @@ import Testing
 
     @Test(arguments: [
         "Wed, 16 Feb 2022 23:50:43 GMT",
+        "Wednesday, 16-Feb-22 23:50:43 GMT",
+        "16-Feb-2022 23:50:43 GMT",
         "16 Feb 2022 23:50:43 GMT",
         "wed, 16 feb 2022 23:50:43 +0000",
         "Thu, 17 Feb 2022 07:50:43 +0800",
