@@ -114,8 +114,10 @@ struct RSSAdapter {
         let base = element.base ?? feedURL
         item.link = (element.first("link", in: core).flatMap { FieldText.nonEmpty($0.text.trimmingASCIISpaces()) }
             ?? alternateAtomLink(element)).map { URLResolver.resolve($0, against: base) }
-        if item.link == nil, let guid, guid.attribute("isPermaLink")?.lowercased() != "false",
-           let id = item.id, id.hasPrefix("http://") || id.hasPrefix("https://") {
+        // RSS 1.0's rdf:about "should be identical to" the item's link (its spec, 5.5): the link
+        // of an item that writes no <link> (round 67).
+        let permalink = guid.map { $0.attribute("isPermaLink")?.lowercased() != "false" } ?? true
+        if item.link == nil, permalink, let id = item.id, id.hasPrefix("http://") || id.hasPrefix("https://") {
             item.link = id
         }
     }

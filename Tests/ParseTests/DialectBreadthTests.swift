@@ -72,6 +72,8 @@ import Testing
             <item rdf:about="https://example.org/1"><title>T</title><dc:date>2022-02-16T23:50:43Z</dc:date></item></rdf:RDF>
             """)
         #expect(rss1.published?.rfc3339 == "2022-02-16T23:50:43Z")
+        // Round 67: no <link>, and its rdf:about (which RSS 1.0 says is the link) was left unused.
+        #expect(rss1.link == "https://example.org/1")
     }
 
     @Test func atomEntryLinkIsTheAlternateOneOnly() throws {
