@@ -46,6 +46,13 @@ struct AtomAdapter {
         }
     }
 
+    /// Every author an entry names, in order, joined as a reader would write them ("Alice, Bob"):
+    /// RFC 4287 allows several, and the first alone credited one writer with another's work.
+    private func names(_ authors: [XMLElementValue]) -> String? {
+        let named = authors.compactMap(name(of:))
+        return named.isEmpty ? nil : named.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.joined(separator: ", ")
+    }
+
     private func name(of author: XMLElementValue) -> String? {
         author.first("name", in: core).flatMap { FieldText.nonEmpty(FieldText.plain($0.text).trimmingASCIISpaces()) }
     }
@@ -63,8 +70,8 @@ struct AtomAdapter {
         }
         // An entry without an author of its own takes its `<source>`'s (a planet's entries name their
         // blog's author there), and only then the feed's (RFC 4287 4.2.1).
-        item.author = element.first("author", in: atom).flatMap(name(of:))
-            ?? element.first("source", in: atom)?.first("author", in: atom).flatMap(name(of:))
+        item.author = names(element.all("author", in: atom))
+            ?? element.first("source", in: atom).flatMap { names($0.all("author", in: atom)) }
             ?? ItemFallbacks.personName(element.first("creator", in: Namespaces.dublinCore))
             ?? ItemFallbacks.personName(element.first("author", in: Namespaces.itunes)) ?? feedAuthor
         // dc:date is the item's date: it fills `published`, as in RSS.

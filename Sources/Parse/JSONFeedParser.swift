@@ -116,8 +116,10 @@ enum JSONFeedParser {
     }
 
     private static func author(of object: [String: Any]) -> String? {
-        if let authors = object["authors"] as? [[String: Any]], let name = authors.lazy.compactMap({ string($0["name"]) }).first {
-            return name
+        // JSON Feed 1.1's `authors` is a list: every name, in order, as in Atom.
+        if let authors = object["authors"] as? [[String: Any]] {
+            let names = authors.compactMap { string($0["name"]) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            if !names.isEmpty { return names.joined(separator: ", ") }
         }
         return (object["author"] as? [String: Any]).flatMap { string($0["name"]) }
     }

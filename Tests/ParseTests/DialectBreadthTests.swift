@@ -61,6 +61,17 @@ import Testing
         #expect(atomCreator.author == "Creator")
     }
 
+    /// Round 67: Atom and JSON Feed 1.1 name several authors; only the first was kept.
+    @Test func everyAuthorOfAnEntryIsNamed() throws {
+        let atom = try Self.item("<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>1</id>"
+            + "<author><name>Alice</name></author><author><email>x@example.org</email></author>"
+            + "<author><name>Bob</name></author><author><name>Alice</name></author></entry></feed>")
+        #expect(atom.author == "Alice, Bob")
+        let json = try Self.item(#"{"version": "https://jsonfeed.org/version/1.1", "title": "F", "items": [{"id": "1", "#
+            + #""content_text": "x", "authors": [{"name": "Alice"}, {"url": "https://example.org"}, {"name": "Bob"}]}]}"#)
+        #expect(json.author == "Alice, Bob")
+    }
+
     @Test func dcDateFillsPublishedInAtomAndRSS1() throws {
         let atom = try Self.item("<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
             + "<entry><id>1</id><dc:date>2022-02-16T23:50:43Z</dc:date></entry></feed>")
