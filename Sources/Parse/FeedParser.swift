@@ -28,7 +28,8 @@ public enum FeedParser {
         guard let first = bytes.first(where: { !isSpace($0) && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }) else {
             throw .empty
         }
-        if first == UInt8(ascii: "{") {
+        // An array is JSON too, and no feed: said so, not "no XML element found".
+        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
             return try JSONFeedParser.parse(bytes, url: url, httpCharset: httpCharset, limits: limits)
         }
         // What libcurl decoded is still gzip: a server that compressed it twice, or a `.gz` file

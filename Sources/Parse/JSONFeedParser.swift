@@ -10,9 +10,13 @@ enum JSONFeedParser {
         // The items past the limit are dropped before the decoding, which costs for all it is given.
         let (kept, dropped) = JSONItemsCut.cut(bytes, maxItems: limits.maxItems)
         let object = try jsonObject(kept, httpCharset: httpCharset, notes: &notes)
-        guard let root = object as? [String: Any] else { throw .notAFeed(root: "JSON value") }
+        guard let root = object as? [String: Any] else { throw .notAFeed(root: object is [Any] ? "JSON array" : "JSON value") }
         guard (root["version"] as? String)?.contains("jsonfeed.org") == true || root["items"] is [Any] else {
             throw .notAFeed(root: "JSON object without version or items")
+        }
+        // A feed whose items are no list was read as a feed of none: `ok, 0 items`, poll after poll.
+        if let items = root["items"], !(items is [Any]) {
+            throw .malformed("the JSON Feed's items is \(items is String ? "a string" : items is [String: Any] ? "an object" : "not a list"), not a list of items")
         }
         var feed = Feed(kind: .json, title: string(root["title"]) ?? "", link: string(root["home_page_url"]),
                         description: string(root["description"]), language: string(root["language"]),

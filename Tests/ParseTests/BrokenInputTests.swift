@@ -6,6 +6,23 @@ import Testing
 
 /// Real feeds are broken in a handful of ways; each must still give every complete item.
 @Suite struct BrokenInputTests {
+    /// Round 66: a JSON Feed whose items was a string was `ok, 0 items`; a JSON array was "no
+    /// XML element found". Each is now said for what it is.
+    @Test func jsonThatIsNoFeedOrHoldsNoListOfItemsIsSaidSo() {
+        func message(_ text: String) -> String {
+            do {
+                _ = try FeedParser.parse(Array(text.utf8), url: "https://example.org/feed.json")
+                return "parsed"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(message(#"{"version": "https://jsonfeed.org/version/1.1", "title": "F", "items": "none"}"#)
+                .contains("items is a string, not a list of items"))
+        #expect(message(#"[{"title": "a"}]"#).contains("root is <JSON array>"))
+        #expect(message(#"{"version": "https://jsonfeed.org/version/1.1", "title": "F", "items": []}"#) == "parsed")
+    }
+
     @Test func truncatedDocumentKeepsItsCompleteItems() throws {
         let feed = try Fixture.parse("truncated.xml")
         #expect(feed.items.prefix(2).map(\.title) == ["One", "Two"])
