@@ -85,9 +85,16 @@ extension Daemon {
         return window > 0 ? now.adding(Double.random(in: 0..<window)) : now
     }
 
-    /// Feed names for a log line: the first 20, and how many more.
+    /// Feed names for a log line: the first 20, and how many more. A name holding a comma, a
+    /// quote or a backslash is written in double quotes (`"alpha, beta",gamma`): joined bare, the
+    /// list could not be split back into its names (round 66).
     static func names(_ names: [String]) -> String {
-        names.prefix(20).joined(separator: ",") + (names.count > 20 ? " (\(names.count - 20) more)" : "")
+        names.prefix(20).map(listed).joined(separator: ",") + (names.count > 20 ? " (\(names.count - 20) more)" : "")
+    }
+
+    private static func listed(_ name: String) -> String {
+        guard name.contains(where: { $0 == "," || $0 == "\"" || $0 == "\\" }) else { return name }
+        return "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
     /// SIGHUP: re-read feeds.yaml. A broken file is rejected and the running config kept;

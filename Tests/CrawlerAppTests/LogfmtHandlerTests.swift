@@ -48,6 +48,14 @@ import Testing
         #expect(line(["item": .string(String(repeating: "c", count: 4096))]) == "level=info event=fetch item=" + String(repeating: "c", count: 4096))
     }
 
+    /// Round 66: `added_feeds="alpha, beta,gamma"` could not be split back into its names.
+    @Test func aReloadsListOfNamesSplitsBackIntoThem() {
+        #expect(Daemon.names(["one", "two"]) == "one,two")
+        #expect(Daemon.names(["alpha, beta", "gamma", "say \"hi\"", "back\\slash"])
+                == #""alpha, beta",gamma,"say \"hi\"","back\\slash""#)
+        #expect(Daemon.names((1...22).map { "f\($0)" }).hasSuffix(",f20 (2 more)"))
+    }
+
     @Test func terminalEscapesAndControlsNeverReachTheLineRaw() {
         #expect(line(["feed": "\u{1B}[31mred"]) == "level=info event=fetch feed=\"\\u001b[31mred\"")
         #expect(line(["feed": "del\u{7F}c1\u{9B}"]) == "level=info event=fetch feed=\"del\\u007fc1\\u009b\"")
