@@ -92,6 +92,10 @@ final class FeedProcessor {
             report.httpStatus = response.status
             report.bytes = response.wireBytes
             report.ignoredLastModified = response.cache.ignoredLastModified
+            // Said only where it would have been acted on: a throttling answer.
+            if response.status == 429 || response.status == 503 || (response.status == 403 && result.request.settings.throttleOn403) {
+                report.ignoredRetryAfter = response.cache.ignoredRetryAfter
+            }
             hints = ServerHintsReader.hints(from: response, feed: nil, now: now,
                                             throttleOn403: result.request.settings.throttleOn403)
         }

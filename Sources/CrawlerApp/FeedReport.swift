@@ -49,6 +49,8 @@ public struct FeedReport: Sendable {
     public var parseNotes: [(key: String, value: String)] = []
     /// The response's Last-Modified, not kept as a validator: too far ahead of our clock.
     public var ignoredLastModified: String?
+    /// The server's Retry-After, when it could not be read.
+    public var ignoredRetryAfter: String?
     /// The content was known unchanged (a 304, or a body identical to the last one) and not parsed.
     public var unchanged = false
     /// New documents whose link and date a post of this feed has under another identity (a guid

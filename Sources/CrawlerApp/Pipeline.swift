@@ -177,6 +177,9 @@ public struct Pipeline {
         if let future = report.ignoredLastModified {
             metadata["last_modified_ignored"] = "\(future) (more than a day ahead of this clock: sent back, it would make later changes look unmodified)"
         }
+        if let unread = report.ignoredRetryAfter {
+            metadata["retry_after_ignored"] = "\(unread) (neither a number of seconds nor an HTTP date)"
+        }
         for (key, value) in report.parseNotes { metadata[key] = "\(value)" }
         if !report.parseNotes.isEmpty { logParseWarnings(report) }
         if report.held > 0 { metadata["held"] = "\(report.held)" }

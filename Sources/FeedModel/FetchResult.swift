@@ -134,6 +134,8 @@ public struct CacheHints: Sendable, Hashable {
     public var retryAfter: Int?
     /// A Last-Modified too far ahead of our clock to be a validator (not kept), for the log.
     public var ignoredLastModified: String?
+    /// A Retry-After that is neither seconds nor an HTTP date (not acted on), for the log.
+    public var ignoredRetryAfter: String?
 
     public init(etag: String? = nil, lastModified: String? = nil, maxAge: Int? = nil, expiresIn: Int? = nil,
                 retryAfter: Int? = nil) {

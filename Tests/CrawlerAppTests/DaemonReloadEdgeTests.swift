@@ -398,4 +398,23 @@ import Testing
                 + "sent back, it would make later changes look unmodified)", "\(first.stderr)")
         #expect(storedBodies().contains("the body of healthy"))
     }
+
+    /// Round 66: a Retry-After that is neither seconds nor an HTTP date was dropped without a
+    /// word; the operator saw the feed retried on its own back-off and no reason.
+    @Test func anUnreadableRetryAfterIsSaid() throws {
+        let server = try LoopbackHTTPServer { request in
+            guard request.path == "/busy.xml" else {
+                return ServedResponse(text: Self.channel(String(request.path.dropFirst().prefix { $0 != "." })))
+            }
+            var response = ServedResponse(status: 503, text: "busy")
+            response.headers.append(("Retry-After", "soon"))
+            return response
+        }
+        try write([("busy", server.url("/busy.xml")), ("healthy", server.url("/healthy.xml"))])
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        let line = run.stderr.split(separator: "\n").map { LogLine(String($0)) }
+            .first { $0["event"] == "fetch" && $0["feed"] == "busy" }
+        #expect(line?["retry_after_ignored"] == "soon (neither a number of seconds nor an HTTP date)", "\(run.stderr)")
+        #expect(storedBodies().contains("the body of healthy"))
+    }
 }
