@@ -98,6 +98,22 @@ public struct URLAuthority: Sendable, Hashable {
         self.port = port
     }
 
+    /// Hex digits, `:` and `.` (an embedded IPv4 address): an IPv6 address before its zone.
+    private static func isIPv6AddressByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"),
+             UInt8(ascii: ":"), UInt8(ascii: "."):
+            return true
+        default:
+            return false
+        }
+    }
+
+    private static func isASCIILetterOrDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+    }
+
     private static func read(_ bytes: UnsafeBufferPointer<UInt8>, defaultPort: Int?) -> URLAuthority? {
         guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), bytes[colon...].starts(with: "://".utf8) else {
             return nil
@@ -115,9 +131,19 @@ public struct URLAuthority: Sendable, Hashable {
             start = at + 1
         }
         var hostEnd = end, portStart: Int?
-        if bytes[start..<end].first == UInt8(ascii: "["), let close = bytes[start..<end].firstIndex(of: UInt8(ascii: "]")) {
+        if bytes[start..<end].first == UInt8(ascii: "[") {
+            // An IPv6 literal, whole: `[zz` passed `check` and failed only at the fetch (round 66).
+            guard let close = bytes[start..<end].firstIndex(of: UInt8(ascii: "]")), close > start + 1 else { return nil }
+            let literal = bytes[(start + 1)..<close]
+            let zone = literal.firstIndex(of: UInt8(ascii: "%")) ?? close
+            guard literal[..<zone].allSatisfy(Self.isIPv6AddressByte),
+                  literal[zone...].allSatisfy({ Self.isIPv6AddressByte($0) || $0 == UInt8(ascii: "%") || isASCIILetterOrDigit($0) })
+            else { return nil }
             hostEnd = close + 1
-            if hostEnd < end, bytes[hostEnd] == UInt8(ascii: ":") { portStart = hostEnd + 1 }
+            if hostEnd < end {
+                guard bytes[hostEnd] == UInt8(ascii: ":") else { return nil }
+                portStart = hostEnd + 1
+            }
         } else if let portColon = bytes[start..<end].lastIndex(of: UInt8(ascii: ":")) {
             hostEnd = portColon
             portStart = portColon + 1

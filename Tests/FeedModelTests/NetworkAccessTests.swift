@@ -92,6 +92,12 @@ import Testing
             == "https Example.org 8443")
         #expect(URLAuthority("http://[::1]:8080/").map { "\($0.host) \($0.port)" } == "[::1] 8080")
         #expect(URLAuthority("http://[::1]/").map { "\($0.host) \($0.port)" } == "[::1] 80")
+        #expect(URLAuthority("http://[fe80::1%25eth0]:81/").map { "\($0.host) \($0.port)" } == "[fe80::1%25eth0] 81")
+        #expect(URLAuthority("http://[::ffff:127.0.0.1]/").map(\.host) == "[::ffff:127.0.0.1]")
+        // Round 66: an IPv6 literal never closed, or not one at all, passed `check`.
+        for broken in ["http://u:pw@[zz/x", "http://[zz]/", "http://[]/", "http://[::1]x/", "http://[::1/"] {
+            #expect(URLAuthority(broken) == nil, "\(broken)")
+        }
         #expect(URLAuthority("ftp://example.org/") == nil)
         #expect(URLAuthority("http://example.org:99999/") == nil)
         #expect(URLAuthority.isWeb("https://example.org/feed"))
