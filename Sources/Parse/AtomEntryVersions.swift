@@ -8,7 +8,7 @@ public import FeedModel
 /// keeps apart (`IdentityFallback`).
 public enum AtomEntryVersions {
     public static func newest(in feed: Feed) -> Feed {
-        guard feed.kind == .atom10 || feed.kind == .atom03, feed.items.count > 1 else { return feed }
+        guard feed.kind == .atom10 || feed.kind == .atom03, feed.items.count > 1, repeatsAnID(feed.items) else { return feed }
         var firstAt: [String: Int] = [:]
         var kept: [Item] = []
         kept.reserveCapacity(feed.items.count)
@@ -28,5 +28,15 @@ public enum AtomEntryVersions {
         var collapsed = feed
         collapsed.items = kept
         return collapsed
+    }
+
+    /// Nearly every feed repeats none: it is left as it is, its items not copied.
+    private static func repeatsAnID(_ items: [Item]) -> Bool {
+        var seen = Set<String>(minimumCapacity: items.count)
+        for item in items {
+            guard let id = item.id, !id.isEmpty else { continue }
+            if !seen.insert(id).inserted { return true }
+        }
+        return false
     }
 }
