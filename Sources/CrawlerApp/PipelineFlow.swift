@@ -156,8 +156,9 @@ public final class PipelineFlow {
 
     /// Feeds a reload removed, renamed or changed, as they were submitted: those still waiting for
     /// a transfer are not fetched, and a transfer already under way stops (a stalled one held its
-    /// host's slot until its timeout); none of them is stored or reported. (Stored under its old name or settings, the
-    /// answer would credit a feed that is no more, or outlive the change it was made before.)
+    /// host's slot until its timeout); none of them is stored or reported. (Stored under its old
+    /// name or settings, the answer would credit a feed that is no more, or outlive the change it
+    /// was made before.)
     /// A feed past its own transfer (its body being read, its pages or images fetched) is dropped
     /// before its documents go to the store (`dropsDiscarded`).
     /// A feed waiting for its pages or images is dropped at once, and those still waiting for a

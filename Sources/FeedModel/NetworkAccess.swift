@@ -109,9 +109,10 @@ public struct URLAuthority: Sendable, Hashable {
         }
     }
 
-    private static func isASCIILetterOrDigit(_ byte: UInt8) -> Bool {
+    /// A zone, `%25eth0` written percent-encoded: letters, digits, `%`, `-`, `_` and `.`.
+    private static func isZoneByte(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
-            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+            || [UInt8(ascii: "%"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: ".")].contains(byte)
     }
 
     private static func read(_ bytes: UnsafeBufferPointer<UInt8>, defaultPort: Int?) -> URLAuthority? {
@@ -136,9 +137,7 @@ public struct URLAuthority: Sendable, Hashable {
             guard let close = bytes[start..<end].firstIndex(of: UInt8(ascii: "]")), close > start + 1 else { return nil }
             let literal = bytes[(start + 1)..<close]
             let zone = literal.firstIndex(of: UInt8(ascii: "%")) ?? close
-            guard literal[..<zone].allSatisfy(Self.isIPv6AddressByte),
-                  literal[zone...].allSatisfy({ Self.isIPv6AddressByte($0) || $0 == UInt8(ascii: "%") || isASCIILetterOrDigit($0) })
-            else { return nil }
+            guard literal[..<zone].allSatisfy(Self.isIPv6AddressByte), literal[zone...].allSatisfy(Self.isZoneByte) else { return nil }
             hostEnd = close + 1
             if hostEnd < end {
                 guard bytes[hostEnd] == UInt8(ascii: ":") else { return nil }

@@ -46,11 +46,9 @@ struct AtomAdapter {
         }
     }
 
-    /// Every author an entry names, in order, joined as a reader would write them ("Alice, Bob"):
-    /// RFC 4287 allows several, and the first alone credited one writer with another's work.
+    /// Every author an entry names (RFC 4287 allows several).
     private func names(_ authors: [XMLElementValue]) -> String? {
-        let named = authors.compactMap(name(of:))
-        return named.isEmpty ? nil : named.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.joined(separator: ", ")
+        ItemFallbacks.authors(authors.compactMap(name(of:)))
     }
 
     private func name(of author: XMLElementValue) -> String? {

@@ -175,7 +175,8 @@ public enum DateParser {
         if let first = tokens.first, first.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }),
            monthIndex(first) == nil { tokens.removeFirst() }
         // RFC 850 (HTTP's old form): Tuesday, 02-Dec-25 08:30:00 GMT.
-        if let first = tokens.first, first.contains(UInt8(ascii: "-")), case let parts = first.split(separator: UInt8(ascii: "-")), parts.count == 3,
+        if let first = tokens.first, first.contains(UInt8(ascii: "-")),
+           case let parts = first.split(separator: UInt8(ascii: "-")), parts.count == 3,
            integer(parts[0]) != nil, monthIndex(parts[1]) != nil, integer(parts[2]) != nil {
             tokens.replaceSubrange(0..<1, with: parts)
         }

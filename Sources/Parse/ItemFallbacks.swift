@@ -48,6 +48,15 @@ enum ItemFallbacks {
 
     /// A person element's name: its `name` child when it has children (`<author><name>Jane</name>
     /// <email>…</email></author>`: not their concatenated text), else its text.
+    /// Several authors' names as a reader would write them (`Alice, Bob`), each once, in order;
+    /// nil for none. Atom and JSON Feed 1.1 name several; the first alone credited one writer
+    /// with another's work (round 67).
+    static func authors(_ names: [String]) -> String? {
+        var unique: [String] = []
+        for name in names where !unique.contains(name) { unique.append(name) }
+        return unique.isEmpty ? nil : unique.joined(separator: ", ")
+    }
+
     static func personName(_ element: XMLElementValue?) -> String? {
         guard let element else { return nil }
         if element.hasElementChildren {

@@ -16,7 +16,8 @@ enum JSONFeedParser {
         }
         // A feed whose items are no list was read as a feed of none: `ok, 0 items`, poll after poll.
         if let items = root["items"], !(items is [Any]) {
-            throw .malformed("the JSON Feed's items is \(items is String ? "a string" : items is [String: Any] ? "an object" : "not a list"), not a list of items")
+            let kind = items is String ? "a string" : items is [String: Any] ? "an object" : "a single value"
+            throw .malformed("the JSON Feed's items is \(kind), not a list of items")
         }
         var feed = Feed(kind: .json, title: string(root["title"]) ?? "", link: string(root["home_page_url"]),
                         description: string(root["description"]), language: string(root["language"]),
@@ -120,10 +121,9 @@ enum JSONFeedParser {
     }
 
     private static func author(of object: [String: Any]) -> String? {
-        // JSON Feed 1.1's `authors` is a list: every name, in order, as in Atom.
-        if let authors = object["authors"] as? [[String: Any]] {
-            let names = authors.compactMap { string($0["name"]) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-            if !names.isEmpty { return names.joined(separator: ", ") }
+        // JSON Feed 1.1's `authors` is a list: every name, as in Atom.
+        if let authors = object["authors"] as? [[String: Any]], let names = ItemFallbacks.authors(authors.compactMap({ string($0["name"]) })) {
+            return names
         }
         return (object["author"] as? [String: Any]).flatMap { string($0["name"]) }
     }
