@@ -55,4 +55,26 @@ import Testing
             #expect(list.contains("<li>\(title)</li>"), "\(list)")
         }
     }
+
+    /// A podcast episode of nothing but a guid, a date and its audio (r67): no text, no link, and
+    /// it was stored `title: ''`. Its file's name is what a reader can tell it by.
+    @Test func anEpisodeOfNothingButItsAudioIsCalledByItsFilesName() throws {
+        let feed = """
+            <?xml version="1.0"?><rss version="2.0"><channel><title>Pod</title><link>https://pod.example/</link>
+            <item><guid isPermaLink="false">pod3</guid><pubDate>Tue, 30 Jan 2024 10:00:00 GMT</pubDate>
+            <enclosure url="https://cdn.example/audio/Episode%203%20%E2%80%94%20Caf%C3%A9.mp3?token=x#t=1" length="1" type="audio/mpeg"/></item>
+            <item><guid isPermaLink="false">pod4</guid><pubDate>Tue, 30 Jan 2024 11:00:00 GMT</pubDate>
+            <enclosure url="https://cdn.example/" length="1" type="audio/mpeg"/></item>
+            <item><title>Healthy item</title><guid>h</guid><description>Healthy text.</description></item>
+            </channel></rss>
+            """
+        let server = try LoopbackHTTPServer { _ in ServedResponse(text: feed) }
+        try folder.write("store: ./store\nfeeds:\n  - url: \(server.url("/pod.rss"))\n    name: pod\n", to: "feeds.yaml")
+        let run = try CrawlerProcess.run(["once"], in: folder.path)
+        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
+        let titles = folder.files(under: "store/posts").compactMap { folder.read("store/posts/" + $0) }
+            .compactMap { $0.split(separator: "\n").first { $0.hasPrefix("title: ") } }.map(String.init).sorted()
+        // A URL without a file name is shown as its host and path, as a link is.
+        #expect(titles == ["title: 'Episode 3 — Café.mp3'", "title: 'Healthy item'", "title: 'cdn.example'"], "\(titles)")
+    }
 }
