@@ -24,8 +24,9 @@ enum ItemFallbacks {
     /// but a name in either of those before an `<author>` that is a bare address (a byline
     /// of `host@example.com` where the podcast names its host).
     static func author(_ element: XMLElementValue, core: [String]) -> String? {
-        let named = [element.first("creator", in: Namespaces.dublinCore), element.first("author", in: Namespaces.itunes)]
-            .lazy.compactMap(personName)
+        // Dublin Core repeats dc:creator, one for each author.
+        let creators = authors(element.all("creator", in: Namespaces.dublinCore).compactMap(personName))
+        let named = [creators, personName(element.first("author", in: Namespaces.itunes))].compactMap { $0 }
         guard let author = personName(element.first("author", in: core)) else { return named.first }
         guard isBareAddress(author) else { return author }
         return named.first { !isBareAddress($0) } ?? author

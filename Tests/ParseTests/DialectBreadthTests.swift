@@ -70,6 +70,11 @@ import Testing
         let json = try Self.item(#"{"version": "https://jsonfeed.org/version/1.1", "title": "F", "items": [{"id": "1", "#
             + #""content_text": "x", "authors": [{"name": "Alice"}, {"url": "https://example.org"}, {"name": "Bob"}]}]}"#)
         #expect(json.author == "Alice, Bob")
+        // Dublin Core repeats dc:creator for each author of an RSS item (r67: the first was kept).
+        let rss = try Self.item("<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel><title>F</title>"
+            + "<item><guid>1</guid><dc:creator>Alice</dc:creator><dc:creator> </dc:creator><dc:creator>Bob</dc:creator>"
+            + "<dc:creator>Alice</dc:creator></item></channel></rss>")
+        #expect(rss.author == "Alice, Bob")
     }
 
     @Test func dcDateFillsPublishedInAtomAndRSS1() throws {
