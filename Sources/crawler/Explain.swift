@@ -4,6 +4,7 @@ import CrawlerApp
 import FeedModel
 import Store
 import Fleet
+import Fetch
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -139,7 +140,8 @@ enum ExplainText {
         }
         if let doing { lines.append(doing) }
         if let adaptive = state.adaptiveInterval { lines.append("adaptive:    \(StatusTable.words(Int64(adaptive)))") }
-        lines.append("validators:  ETag \(state.validators.etag ?? "none"), Last-Modified \(state.validators.lastModified ?? "none")")
+        lines.append("validators:  ETag \(state.validators.etag.map(ValidatorText.shown) ?? "none"), "
+                     + "Last-Modified \(state.validators.lastModified.map(ValidatorText.shown) ?? "none")")
         lines.append("documents:   \(state.documents) stored" + (recent.isEmpty ? "" : "; most recent:"))
         for document in recent {
             lines.append("  \(document.storedAt.rfc3339)  \(document.path)"

@@ -424,6 +424,11 @@ import Testing
             }
         }
         #expect(folder.files(under: "out/posts").count == 3)
+        // Shown as the server meant them: UTF-8 bytes as UTF-8 (r66: `"cafÃ©"`), others as Latin-1.
+        for (name, shown) in [("utf8", "ETag \"café\","), ("latin", "ETag \"café\",")] {
+            let explain = try CrawlerProcess.run(["explain", name], in: folder.path)
+            #expect(explain.stdout.contains(shown), "\(explain.stdout)")
+        }
     }
 
     /// Round 49: a redirect to a 100 KB URL was followed (answered 414) and written whole into
