@@ -107,9 +107,14 @@ public final class PostgresConnection {
         afterReconnect?(self)
     }
 
+    /// libpq's message on one line: its lines (`…Connection refused` and a tab-indented `Is the
+    /// server running…`) joined by `; `. It comes from the server, or from whatever answers in its
+    /// place, and went whole into the `crawler:` line: a line of the server's own there read as
+    /// one of the crawler's log (round 66).
     private static func trimmed(_ message: UnsafePointer<CChar>?) -> String {
         guard let message else { return "unknown error" }
-        return String(cString: message).trimmingWhitespace()
+        return String(cString: message).split(whereSeparator: \.isNewline)
+            .map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: "; ")
     }
 
     /// `postgresql://user:secret@host/db` → `postgresql://user:***@host/db`.

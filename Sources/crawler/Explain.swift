@@ -47,7 +47,7 @@ struct Explain: ParsableCommand {
             throw ExitStatus.storeUnavailable
         }
         guard configured != nil || state != nil else {
-            printError("crawler: no feed named or at '\(feed)' in \(location.config) or the store")
+            printError("crawler: no feed named or at '\(TerminalText.oneLine(feed))' in \(location.config) or the store")
             throw ExitStatus.configError
         }
         let disabled = settings?.disabledFeeds.contains(where: matches) ?? false
@@ -81,7 +81,7 @@ extension Explain {
             throw ExitStatus.storeUnavailable
         }
         guard let status else {
-            printError("crawler: no feed named or at '\(feed)' in the database \(database.displayURL)")
+            printError("crawler: no feed named or at '\(TerminalText.oneLine(feed))' in the database \(database.displayURL)")
             throw ExitStatus.configError
         }
         var state = status.state

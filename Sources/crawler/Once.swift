@@ -198,7 +198,7 @@ struct Once: AsyncParsableCommand {
                 let names = feeds.map(\.name)
                 let guess = NameSuggestion.closest(to: wanted, among: names).map { "; did you mean '\($0)'?" } ?? ""
                 let list = names.count <= 10 ? " (feeds: " + names.joined(separator: ", ") + ")" : " (`crawler list` shows all \(names.count))"
-                printError("crawler: no feed named or at '\(wanted)' in \(config)\(guess)\(list)")
+                printError("crawler: no feed named or at '\(TerminalText.oneLine(wanted))' in \(config)\(guess)\(list)")
                 throw ExitStatus.configError
             }
         }
