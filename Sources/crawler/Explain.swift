@@ -137,6 +137,10 @@ enum ExplainText {
         } else {
             lines.append("next due:    " + (state.nextDue.map { "\($0.rfc3339) (\(StatusTable.until($0, now: now)))" } ?? "unscheduled"))
             lines.append("because:     \(state.nextReason ?? "no decision recorded yet")")
+            // The daemon's next fetch may come later (a back-off); `once` asks after the hold alone.
+            if let configured, let hold = FeedHold.of(configured, state: state, now: now) {
+                lines.append("held:        \(hold.reason); `crawler once` leaves it out until then (--force fetches it)")
+            }
         }
         if let doing { lines.append(doing) }
         if let adaptive = state.adaptiveInterval { lines.append("adaptive:    \(StatusTable.words(Int64(adaptive)))") }

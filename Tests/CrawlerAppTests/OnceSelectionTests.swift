@@ -93,6 +93,11 @@ import Testing
         #expect(first.status == 1)
         #expect(first.stdout.contains("FAIL  slow     HTTP 429 Too Many Requests; asked to retry after 3600 s"), "\(first.stdout)")
         #expect(first.stdout.contains("ok    healthy  200"))
+        // r66: `once` named the hold and `explain` showed only the daemon's next due time.
+        let explained = try crawler(["explain", "slow"])
+        #expect(explained.stdout.contains(/held:        the server asked us to wait \(Retry-After\) until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ; `crawler once` leaves it out until then \(--force fetches it\)/),
+                "\(explained.stdout)")
+        #expect(try crawler(["explain", "healthy"]).stdout.contains("held:") == false)
 
         let asked = try crawler(["once", "--feed", "slow"])
         #expect(asked.status == 0, "\(asked.stderr)")
