@@ -34,6 +34,14 @@ public final class SignalWatcher: Sendable {
         for number in [SIGPIPE, SIGUSR1, SIGUSR2] { signal(number, SIG_IGN) }
     }
 
+    /// At the very start of the process, for a command that is a crawl: what would end it before
+    /// its watcher is up (`run` takes SIGHUP for a reload) is ignored from the first instruction.
+    public static func ignoreEarlySignals(of command: String?) {
+        guard command == "run" || command == "once" else { return }
+        ignoreSignalsThatWouldEndACrawl()
+        if command == "run" { signal(SIGHUP, SIG_IGN) }
+    }
+
     public var shutdownRequested: Bool { flags.shutdown.load(ordering: .acquiring) }
 
     public func requestShutdown() { flags.shutdown.store(true, ordering: .releasing) }

@@ -21,7 +21,11 @@ struct Crawler: AsyncParsableCommand {
     /// ArgumentParser's own `main`, except that a command that succeeded ends with `ProcessEnd`.
     /// Failures exit as before, with ArgumentParser's messages.
     static func main() async {
-        // First, before the first task starts a thread: every thread that allocates before the
+        // Before anything that takes time: a SIGHUP (a reload sent just after a start), SIGUSR1 or
+        // SIGUSR2 in the daemon's first milliseconds met their default action and ended it without
+        // a word (round 68). `run`'s signal watcher takes SIGHUP over when it starts.
+        SignalWatcher.ignoreEarlySignals(of: CommandLine.arguments.dropFirst().first)
+        // Then, before the first task starts a thread: every thread that allocates before the
         // cap is set gets an arena of its own, and the daemon kept their freed memory (15 MB).
         crawler_limit_malloc_arenas(2)
         crawler_say_bus_errors()
