@@ -68,8 +68,8 @@ public struct FeedPreview: Sendable {
         guard (200..<300).contains(response.status) else { throw .fetch("HTTP \(response.status)") }
         let parsed: Feed
         do {
-            parsed = try FeedParser.parse(response.body, url: URLUserInfo.removed(from: response.finalURL),
-                                          httpCharset: response.charset)
+            parsed = FeedReading.settled(try FeedParser.parse(response.body, url: URLUserInfo.removed(from: response.finalURL),
+                                                              httpCharset: response.charset), now: now)
         } catch {
             throw .parse("\(error)")
         }

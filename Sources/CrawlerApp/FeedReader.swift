@@ -64,7 +64,7 @@ struct FeedReader: Sendable {
             // Relative links resolve against the feed's URL without its password: they are published.
             parsed = try FeedParser.parse(response.body, url: URLUserInfo.removed(from: response.finalURL),
                                           httpCharset: response.charset, limits: limits)
-            parsed.feed = FutureDates.clamped(AtomEntryVersions.newest(in: parsed.feed), now: now)
+            parsed.feed = FeedReading.settled(parsed.feed, now: now)
         } catch .cut(let reason) {
             var reading = Reading(status: .failed(""), hints: hints, cut: reason)
             reading.status = status(of: reading)

@@ -66,7 +66,7 @@ struct Parse: AsyncParsableCommand {
             printError("crawler: \(source): \(error)")
             throw ExitCode.failure
         }
-        parsed.feed = FutureDates.clamped(parsed.feed, now: WallClock.now())
+        parsed.feed = FeedReading.settled(parsed.feed, now: WallClock.now())
         if let settings {
             if parsed.cut == .maxItems {
                 printError("crawler: \(source): cut at max_items: the first \(settings.maxItems) items, as a crawl stores them")

@@ -628,6 +628,13 @@ import Testing
         #expect(texts.contains { $0.contains("Another story.") })
         #expect(!run.stderr.contains("identity_fallback"), "\(run.stderr)")
         expectHealthyStored()
+        // r68: `preview` and `parse` showed the older version too, as a document of its own.
+        for command in [["preview", "atom"], ["parse", feeds.url("atom"), "--render"], ["parse", feeds.url("atom")]] {
+            let shown = try CrawlerProcess.run(command, in: folder.path)
+            #expect(shown.status == 0, "\(command): \(shown.stderr)")
+            #expect(shown.stdout.contains("Story, corrected") && shown.stdout.contains("Other"), "\(command): \(shown.stdout)")
+            #expect(!shown.stdout.contains("Story, first"), "\(command): \(shown.stdout)")
+        }
     }
 
     @Test func duplicateGuidsFallBackToASaferIdentityAndOverwriteNoOtherStory() throws {
