@@ -129,19 +129,18 @@ enum AlertCommand {
 /// command's stderr is the crawler's, as it was.
 private struct StderrCapture {
     static let size = 16 << 10
-    /// What is logged of it at most.
-    static let shown = 2_000
     private(set) var descriptor = crawler_bounded_memory_file("crawler-notify-stderr", size)
 
+    /// All of it: the log line cuts it as any value, to whole characters, saying how long it was.
     func text() -> String {
         guard descriptor >= 0 else { return "" }
         let written = max(0, Int(lseek(descriptor, 0, SEEK_CUR)))
-        var bytes = [UInt8](repeating: 0, count: min(written, Self.shown))
+        var bytes = [UInt8](repeating: 0, count: min(written, Self.size))
         let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
         guard count > 0 else { return "" }
         var text = String(decoding: bytes[..<count], as: UTF8.self)
         while let last = text.unicodeScalars.last, last == "\n" || last == "\r" || last == " " { text.unicodeScalars.removeLast() }
-        return written > Self.shown ? text + "…" : text
+        return text
     }
 
     mutating func close() {

@@ -65,16 +65,31 @@ public struct LogfmtHandler: LogHandler {
     /// 48 KB line.
     static let valueBytes = 4096
 
-    /// `value`, or its first `valueBytes` bytes (whole characters) and how long it was.
+    /// `value`, or as many of its first whole scalars as print in `valueBytes` bytes, and how
+    /// long it was. Counted as printed: an escape (`\u001b`) takes six bytes of the line, and a
+    /// value of them was cut at 4 KB of its own bytes, 24 KB printed (round 68).
     static func bounded(_ value: String) -> String {
         let count = value.utf8.count
-        guard count > valueBytes else { return value }
-        let utf8 = Array(value.utf8.prefix(valueBytes))
-        var kept = utf8.count
-        // Back to the start of a character: a cut UTF-8 sequence would be repaired as U+FFFD.
-        while kept > 0, utf8[kept - 1] & 0xC0 == 0x80 { kept -= 1 }
-        if kept > 0, utf8[kept - 1] >= 0xC0 { kept -= 1 }
-        return String(decoding: utf8[..<kept], as: UTF8.self) + "… (\(count) bytes in all)"
+        // No scalar prints longer than its escape, six bytes a UTF-16 unit (twelve, four bytes of UTF-8).
+        guard count * 6 > valueBytes else { return value }
+        var printed = 0
+        var end = value.unicodeScalars.startIndex
+        for index in value.unicodeScalars.indices {
+            printed += printedBytes(value.unicodeScalars[index])
+            if printed > valueBytes { break }
+            end = value.unicodeScalars.index(after: index)
+        }
+        guard end < value.unicodeScalars.endIndex else { return value }
+        return String(value.unicodeScalars[..<end]) + "… (\(count) bytes in all)"
+    }
+
+    /// As `quoted` (and JSON's) write the scalar.
+    private static func printedBytes(_ scalar: Unicode.Scalar) -> Int {
+        switch scalar {
+        case "\"", "\\", "\n", "\r": return 2
+        case _ where TerminalText.isUnsafe(scalar): return scalar.value > 0xFFFF ? 12 : 6
+        default: return UTF8.width(scalar)
+        }
     }
 
     /// syslog priorities: 3 error, 4 warning, 5 notice, 6 info, 7 debug.

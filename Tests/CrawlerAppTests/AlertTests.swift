@@ -288,6 +288,22 @@ import Testing
         #expect(folder.files(under: "store/posts").count == 2)
     }
 
+    /// Round 68: a long stderr was cut at 2,000 bytes of its own, inside a character (a U+FFFD
+    /// logged), and its escapes made a 7 KB value with no word of the cut. It is cut as every
+    /// value is: whole characters, 4 KB as printed, with its length.
+    @Test func aLongStderrIsCutAsEveryValueIs() throws {
+        let servers = try Servers()
+        let noisy = #"printf 'ab'; i=0; while [ $i -lt 1000 ]; do printf '\033'; printf '中'; i=$((i+1)); done; exit 1"#
+        try folder.write(config(servers, notify: ["command: (\(noisy)) >&2; cat > /dev/null; exit 1"], feeds: ["good", "gone"]),
+                         to: "feeds.yaml")
+        let failed = try crawler(["once"])
+        let raw = try #require(failed.stderr.split(separator: "\n").first { $0.contains("event=notify_failed") })
+        #expect(raw.utf8.count < 4600, "\(raw.utf8.count)")
+        let stderr = try #require(LogLine(String(raw))["stderr"])
+        #expect(!stderr.contains("\u{FFFD}") && stderr.hasSuffix("… (4002 bytes in all)"), "\(stderr.suffix(80))")
+        #expect(folder.files(under: "store/posts").count == 2)
+    }
+
     @Test func aFeedQuietForFarLongerThanItsRhythmIsSilentInTheDigestAndInStatus() throws {
         let servers = try Servers()
         servers.shared.broken.store(false, ordering: .relaxed)

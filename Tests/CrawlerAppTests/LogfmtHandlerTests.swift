@@ -46,6 +46,9 @@ import Testing
         let secret = line(["url": .string(String(repeating: "x", count: 5000) + " http://u:SECRET2@h/")])
         #expect(!secret.contains("SECRET2") && secret.contains("bytes in all"))
         #expect(line(["item": .string(String(repeating: "c", count: 4096))]) == "level=info event=fetch item=" + String(repeating: "c", count: 4096))
+        // Counted as printed (r68): 1,000 ESC are 6,000 bytes of `\u001b`; cut at 4 KB of them, whole.
+        let escapes = line(["stderr": .string(String(repeating: "\u{1B}", count: 1000))])
+        #expect(escapes == "level=info event=fetch stderr=\"" + String(repeating: "\\u001b", count: 682) + "… (1000 bytes in all)\"")
     }
 
     /// Round 66: `added_feeds="alpha, beta,gamma"` could not be split back into its names.
