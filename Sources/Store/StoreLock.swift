@@ -1,3 +1,4 @@
+internal import FeedModel
 internal import Glibc
 
 /// An exclusive flock on `<store>/lock`, holding the owner's PID so a second process can say who.
@@ -43,7 +44,25 @@ final class StoreLock {
         let count = pread(descriptor, &buffer, buffer.count, 0)
         let text = count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : ""
         let pid = text.trimmingCharacters(where: { $0 == "\n" || $0 == " " })
-        return pid.isEmpty ? "pid unknown" : "pid \(pid)"
+        guard !pid.isEmpty else { return "pid unknown" }
+        return "pid \(pid)" + (command(of: pid).map { ": " + $0 } ?? "")
+    }
+
+    /// What the holder runs, as `ps` shows it (`crawler store rerender --dry-run`): a dry run or a
+    /// `verify` holding the lock for a moment was only "another crawler" (round 68). Its first
+    /// words only; nil when /proc does not say (another user's process, one gone meanwhile).
+    static func command(of pid: String) -> String? {
+        guard pid.allSatisfy(\.isNumber) else { return nil }
+        let descriptor = open("/proc/\(pid)/cmdline", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = read(descriptor, &buffer, buffer.count)
+        guard count > 0 else { return nil }
+        let bytes = buffer[..<count]
+        var words = bytes.split(separator: 0, omittingEmptySubsequences: false).prefix(6).map { String(decoding: $0, as: UTF8.self) }
+        if let program = words.first { words[0] = String(program.split(separator: "/").last ?? Substring(program)) }
+        return TerminalText.oneLine(words.filter { !$0.isEmpty }.joined(separator: " "))
     }
 }
 

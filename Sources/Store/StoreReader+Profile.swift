@@ -28,6 +28,11 @@ extension StoreReader {
         Self.lockHolder(root: root)
     }
 
+    /// The holder as an error names it: `pid 123: crawler run --metrics …`.
+    public static func describe(holder pid: Int32) -> String {
+        "pid \(pid)" + (StoreLock.command(of: "\(pid)").map { ": " + $0 } ?? "")
+    }
+
     /// `lockHolder()` of the store at `root`, without opening its index; nil also when the kernel's
     /// table cannot be read (`canTellLockHolders`).
     public static func lockHolder(root: String) -> Int32? {

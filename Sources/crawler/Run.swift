@@ -70,7 +70,7 @@ struct Run: AsyncParsableCommand {
             } catch {
                 // Most often the address of a daemon already running on this store: that is the news.
                 if settings.database == nil, let holder = StoreReader.lockHolder(root: settings.storePath) {
-                    printError("crawler: store \(settings.storePath) is in use by another crawler (pid \(holder)), "
+                    printError("crawler: store \(settings.storePath) is in use by another crawler (\(StoreReader.describe(holder: holder))), "
                                + "which may hold --metrics \(metrics) too; stop it or use another store")
                     throw ExitStatus.storeUnavailable
                 }
