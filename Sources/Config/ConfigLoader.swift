@@ -22,6 +22,9 @@ public enum ConfigLoader {
         guard !isFolder.boolValue else {
             throw ConfigError(file: path, line: 0, key: "", message: "is a folder; pass the feeds.yaml inside it with --config PATH")
         }
+        if let kind = notAFile(url.path) {
+            throw ConfigError(file: path, line: 0, key: "", message: "is \(kind), not a file; pass a feeds.yaml file with --config PATH")
+        }
         let text: String
         let bytes: [UInt8]
         do {
@@ -79,5 +82,20 @@ public enum ConfigLoader {
         let byte = offset < bytes.count ? String(format: "0x%02X", bytes[offset]) : "a cut character"
         return ConfigError(file: path, line: line, key: "",
                            message: "is not UTF-8 text: \(byte) at column \(column) (Latin-1 or another legacy encoding?); save it as UTF-8")
+    }
+
+    /// What stands at `path` when it is no regular file (followed through links): a FIFO would
+    /// block the read and a device never end it; Foundation refused both as "permission".
+    private static func notAFile(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG, S_IFDIR: return nil
+        case S_IFIFO: return "a FIFO"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        default: return "no regular file"
+        }
     }
 }

@@ -298,4 +298,15 @@ import Testing
         #expect(run.stderr.contains("crawler: feeds.yaml: is a folder; pass the feeds.yaml inside it with --config PATH"),
                 "\(run.stderr)")
     }
+
+    /// Round 68: a FIFO or /dev/zero as feeds.yaml was refused as "You don't have permission".
+    @Test func aFeedsFileThatIsNoFileSaysWhatItIs() throws {
+        #expect(mkfifo(folder.file("fifo.yaml"), 0o600) == 0)
+        try FileManager.default.createSymbolicLink(atPath: folder.file("zero.yaml"), withDestinationPath: "/dev/zero")
+        for (name, kind) in [("fifo.yaml", "a FIFO"), ("zero.yaml", "a character device")] {
+            let check = try crawler(["check", "--config", name])
+            #expect(check.status != 0)
+            #expect(check.stderr.contains("\(name): is \(kind), not a file"), "\(check.stderr)")
+        }
+    }
 }
