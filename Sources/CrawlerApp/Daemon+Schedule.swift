@@ -138,7 +138,12 @@ extension Daemon {
         // kept: removing feeds that hammer a host stops the traffic at once, rather than after a
         // queue of a thousand requests drained, and a changed URL is asked for, not the old one.
         // (Before the states are read: a rename moves them in the store.)
-        let stale = Set(removed + touched.map(\.name))
+        // A change that leaves a feed's request as it was (an interval, a category, a rule) keeps
+        // its transfer, whose answer is read under the new settings: a changed global interval
+        // stopped every transfer under way, and each server was asked twice (round 68).
+        let askedAlike = touched.filter { feed in old[feed.name].map { FetchPlan.asksAlike($0, feed) } ?? false }
+        flow.adopt(askedAlike)
+        let stale = Set(removed + touched.map(\.name)).subtracting(askedAlike.map(\.name))
         flow.discard(stale)
         for name in stale { submitted[name] = nil }
         // Renames move rows the writer's batches write: once those in flight are written, and after

@@ -26,6 +26,13 @@ enum FetchPlan: Equatable {
         return .fetch(request, unconditionalBecause: nil)
     }
 
+    /// Whether `old` and `new` ask their server alike: what a request is made of (the URL, its
+    /// network rules, TLS check, request settings) is the same, whatever else changed.
+    static func asksAlike(_ old: FeedConfig, _ new: FeedConfig) -> Bool {
+        old.name == new.name && old.url == new.url && old.verifyTLS == new.verifyTLS
+            && old.allowPrivateNetworks == new.allowPrivateNetworks && old.request == new.request
+    }
+
     /// Where a feed is asked for: the URL a permanent redirect led to, once adopted, with the
     /// password the configuration gives now; but the configured URL when the adopted one is on
     /// another origin and the feed sends credentials, cookies or headers (a state adopted so

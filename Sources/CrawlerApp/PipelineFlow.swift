@@ -209,6 +209,12 @@ public final class PipelineFlow {
         if context.isCancelled() || (submitted.isEmpty && reading.isEmpty && articles.isEmpty && images.isEmpty) { session.close() }
     }
 
+    /// A reload's new settings for feeds whose transfers stay (`FetchPlan.asksAlike`): their
+    /// answers are read under them.
+    public func adopt(_ feeds: [FeedConfig]) {
+        for feed in feeds where submitted[feed.name] != nil { submitted[feed.name] = feed }
+    }
+
     /// New settings from a reload: feeds read from now on use them. The fetch session keeps its
     /// own (connections, limits) for the process's life.
     public func reconfigure(_ fresh: Pipeline) {

@@ -118,6 +118,47 @@ import Testing
         #expect(storedBodies().contains("the body of healthy"))
     }
 
+    /// Round 68: a reload that changed a setting every feed inherits (`interval:`) stopped every
+    /// transfer under way and asked each feed again: every server asked twice, for nothing a
+    /// request carries. A change that leaves a feed's request as it was keeps its transfer, and
+    /// its answer is read under the new settings (here a category the new file gives it).
+    @Test func aReloadThatLeavesARequestAsItWasKeepsItsTransfer() throws {
+        let server = try LoopbackHTTPServer { request in
+            ServedResponse(text: Self.channel(String(request.path.dropFirst().prefix { $0 != "." })),
+                           delay: request.path == "/slow.xml" ? 3 : 0)
+        }
+        let feeds = [("slow", server.url("/slow.xml")), ("healthy", server.url("/healthy.xml"))]
+        try write(feeds)
+        let daemon = try DaemonProcess(in: folder.path)
+        defer { _ = daemon.terminate() }
+        let deadline = Date().addingTimeInterval(10)
+        while !server.requests.contains(where: { $0.path == "/slow.xml" }) && Date() < deadline { usleep(20_000) }
+        try folder.write("""
+            store: ./store
+            interval: 2h
+            timeout: 10s
+            host_gap: 0s
+            feeds:
+              - url: \(feeds[0].1)
+                name: slow
+                categories: [kept]
+              - url: \(feeds[1].1)
+                name: healthy
+
+            """, to: "feeds.yaml")
+        daemon.signal(SIGHUP)
+        #expect(daemon.waitFor { $0["event"] == "config_reload" }.first?["status"] == "applied")
+        let fetched = daemon.waitFor(timeout: 8) { $0["event"] == "fetch" && $0["feed"] == "slow" }
+        #expect(fetched.first?["new"] == "1", "\(daemon.logLines.filter { $0["feed"] == "slow" }.map(\.fields))")
+        #expect(!daemon.logLines.contains { $0["event"] == "fetch_discarded" })
+        usleep(500_000)
+        #expect(server.requests.filter { $0.path == "/slow.xml" }.count == 1)
+        let slowPost = folder.files(under: "store/posts").compactMap { folder.read("store/posts/" + $0) }
+            .first { $0.contains("the body of slow") }
+        #expect(slowPost?.contains("- kept") == true, "\(slowPost ?? "no post")")
+        #expect(storedBodies().contains("the body of healthy"))
+    }
+
     /// A feed removed and added back, or renamed, while its server took 3 s to answer was asked
     /// for again at once: two requests for one feed at the same time, and the old one's answer,
     /// stored under the old name, credited a feed that was no more. Now the old transfer stops at
