@@ -88,8 +88,15 @@ extension Daemon {
     /// Feed names for a log line: the first 20, and how many more. A name holding a comma, a
     /// quote or a backslash is written in double quotes (`"alpha, beta",gamma`): joined bare, the
     /// list could not be split back into its names (round 66).
+    /// At most 20, and as many as fit well inside a log value's 4 KB: cut there, the count went too.
     static func names(_ names: [String]) -> String {
-        names.prefix(20).map(listed).joined(separator: ",") + (names.count > 20 ? " (\(names.count - 20) more)" : "")
+        var shown: [String] = [], bytes = 0
+        for name in names.prefix(20).map(listed) {
+            guard bytes + name.utf8.count < 3_500 || shown.isEmpty else { break }
+            shown.append(name)
+            bytes += name.utf8.count + 1
+        }
+        return shown.joined(separator: ",") + (names.count > shown.count ? " (\(names.count - shown.count) more)" : "")
     }
 
     private static func listed(_ name: String) -> String {

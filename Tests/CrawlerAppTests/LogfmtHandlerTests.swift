@@ -57,6 +57,9 @@ import Testing
         #expect(Daemon.names(["alpha, beta", "gamma", "say \"hi\"", "back\\slash"])
                 == #""alpha, beta",gamma,"say \"hi\"","back\\slash""#)
         #expect(Daemon.names((1...22).map { "f\($0)" }).hasSuffix(",f20 (2 more)"))
+        // r68: twenty long names passed the log's 4 KB cut, which took their count with it.
+        let long = Daemon.names((1...22).map { String(repeating: "n", count: 300) + "\($0)" })
+        #expect(long.utf8.count < 4096 && long.hasSuffix(" more)"), "\(long.suffix(40))")
     }
 
     @Test func terminalEscapesAndControlsNeverReachTheLineRaw() {
