@@ -56,7 +56,8 @@ public struct DocumentRenderer: Sendable {
             : ContentHash.compute(title: fields.title, bodyHTML: item.contentHTML, media: media)
         let identity = ItemIdentity.of(item, rule: feed.identity, title: fields.title, contentHash: hash)
         // Shown, not hashed: the item is the untitled one whatever its post is called.
-        if BlankItem.isInvisible(fields.title) { fields.title = UntitledItem.title(body: fields.body, link: fields.link, enclosure: fields.enclosures.first?.url)
+        if BlankItem.isInvisible(fields.title) {
+            fields.title = UntitledItem.title(body: fields.body, link: fields.link, enclosure: fields.enclosures.first?.url)
         }
         var document = Document(feed: feed.name, itemIdentity: identity, contentHash: hash, date: fields.date,
                                 text: format.text(for: fields))
