@@ -70,7 +70,7 @@ public struct LogfmtHandler: LogHandler {
     /// value of them was cut at 4 KB of its own bytes, 24 KB printed (round 68).
     static func bounded(_ value: String) -> String {
         let count = value.utf8.count
-        // No scalar prints longer than its escape, six bytes a UTF-16 unit (twelve, four bytes of UTF-8).
+        // No scalar prints more than six times its UTF-8 bytes (an ESC, one byte, is `\u001b`).
         guard count * 6 > valueBytes else { return value }
         var printed = 0
         var end = value.unicodeScalars.startIndex
