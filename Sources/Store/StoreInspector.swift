@@ -297,13 +297,25 @@ struct StoreVerifier {
     /// is under way, or a second look finds nothing wrong. Such a document is unsettled, not
     /// edited: beside a daemon, `verify` called good posts changed and advised forgetting them
     /// (round 68). An edit by hand stays one on the second look.
+    /// Looked at up to three times, 20 ms apart, and only while a crawler may be writing: with
+    /// none, an edit is one at once (a site owner's hundreds of edits cost no waits).
     private func isInFlux(_ document: IndexedDocument, replaced: Bool) throws(StoreError) -> Bool {
-        guard !indexIsNew, document.shortHash.allSatisfy(\.isHexDigit) else { return false }
-        let now = try DocumentIndex.documents(where: "short = '\(document.shortHash)'", in: database).first
-        if now != document { return true }
-        if try RevisionIndex.rewritesInProgress(in: database)[document.shortHash] != nil { return true }
-        var isEdit = false
-        return problems(of: document, replaced: replaced, isEdit: &isEdit)?.isEmpty ?? false
+        guard !indexIsNew, writerMayRun, document.shortHash.allSatisfy(\.isHexDigit) else { return false }
+        for look in 0..<3 {
+            if look > 0 { usleep(20_000) }
+            let now = try DocumentIndex.documents(where: "short = '\(document.shortHash)'", in: database).first
+            if now != document { return true }
+            if try RevisionIndex.rewritesInProgress(in: database)[document.shortHash] != nil { return true }
+            var isEdit = false
+            if problems(of: document, replaced: replaced, isEdit: &isEdit)?.isEmpty == true { return true }
+        }
+        return false
+    }
+
+    /// Whether a crawler holds the store (or whether it cannot be told): only then can a document
+    /// change under `verify`.
+    private var writerMayRun: Bool {
+        !StoreReader.canTellLockHolders || StoreReader.lockHolder(root: folder.path) != nil
     }
 
     /// `replaced`: the file holds a later version of its item, dated anew, under its first name and path.
