@@ -44,6 +44,20 @@ import Testing
         try folder.write(lines.joined(separator: "\n") + "\n", to: "feeds.yaml")
     }
 
+    /// A daemon over `slow` (its server answers in 3 s) and `healthy`, once `slow` has been asked for.
+    private func daemonAskingASlowFeed() throws -> (LoopbackHTTPServer, [(String, String)], DaemonProcess) {
+        let server = try LoopbackHTTPServer { request in
+            ServedResponse(text: Self.channel(String(request.path.dropFirst().prefix { $0 != "." })),
+                           delay: request.path == "/slow.xml" ? 3 : 0)
+        }
+        let feeds = [("slow", server.url("/slow.xml")), ("healthy", server.url("/healthy.xml"))]
+        try write(feeds)
+        let daemon = try DaemonProcess(in: folder.path)
+        let deadline = Date().addingTimeInterval(10)
+        while !server.requests.contains(where: { $0.path == "/slow.xml" }) && Date() < deadline { usleep(20_000) }
+        return (server, feeds, daemon)
+    }
+
     private func storedBodies() -> String {
         folder.files(under: "store/posts").compactMap { folder.read("store/posts/" + $0) }.joined()
     }
@@ -123,16 +137,8 @@ import Testing
     /// request carries. A change that leaves a feed's request as it was keeps its transfer, and
     /// its answer is read under the new settings (here a category the new file gives it).
     @Test func aReloadThatLeavesARequestAsItWasKeepsItsTransfer() throws {
-        let server = try LoopbackHTTPServer { request in
-            ServedResponse(text: Self.channel(String(request.path.dropFirst().prefix { $0 != "." })),
-                           delay: request.path == "/slow.xml" ? 3 : 0)
-        }
-        let feeds = [("slow", server.url("/slow.xml")), ("healthy", server.url("/healthy.xml"))]
-        try write(feeds)
-        let daemon = try DaemonProcess(in: folder.path)
+        let (server, feeds, daemon) = try daemonAskingASlowFeed()
         defer { _ = daemon.terminate() }
-        let deadline = Date().addingTimeInterval(10)
-        while !server.requests.contains(where: { $0.path == "/slow.xml" }) && Date() < deadline { usleep(20_000) }
         try folder.write("""
             store: ./store
             interval: 2h
@@ -201,16 +207,8 @@ import Testing
     /// A feed's entry moved down a line (a comment added above it) counted as a changed feed: its
     /// answer, 3 s under way, was thrown away and it was asked for again.
     @Test func aFeedMovedInTheFileIsNoChangedFeed() throws {
-        let server = try LoopbackHTTPServer { request in
-            ServedResponse(text: Self.channel(String(request.path.dropFirst().prefix { $0 != "." })),
-                           delay: request.path == "/slow.xml" ? 3 : 0)
-        }
-        let feeds = [("slow", server.url("/slow.xml")), ("healthy", server.url("/healthy.xml"))]
-        try write(feeds)
-        let daemon = try DaemonProcess(in: folder.path)
+        let (server, feeds, daemon) = try daemonAskingASlowFeed()
         defer { _ = daemon.terminate() }
-        let deadline = Date().addingTimeInterval(10)
-        while !server.requests.contains(where: { $0.path == "/slow.xml" }) && Date() < deadline { usleep(20_000) }
         try write(feeds, extra: "# a note above the feeds\n# and another: the feeds move down a line")
         daemon.signal(SIGHUP)
         let reload = daemon.waitFor { $0["event"] == "config_reload" }.first
