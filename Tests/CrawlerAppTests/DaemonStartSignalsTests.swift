@@ -23,7 +23,8 @@ import Testing
         // As soon as the crawler's `main` runs: its first act that shows from outside is catching
         // SIGBUS (before it, the dynamic loader runs, which nothing in the process can guard).
         let pid = daemon.process.processIdentifier
-        while daemon.process.isRunning, !Self.catches(SIGBUS, pid: pid) {}
+        let deadline = Date().addingTimeInterval(10)
+        while daemon.process.isRunning, !Self.catches(SIGBUS, pid: pid), Date() < deadline {}
         daemon.signal(number)
         let fetched = daemon.waitFor { $0["event"] == "fetch" && $0["feed"] == "healthy" }
         #expect(!fetched.isEmpty && daemon.process.isRunning, "signal \(number): \(daemon.logLines.map(\.fields))")
