@@ -27,10 +27,10 @@ public final class SignalWatcher: Sendable {
         sources = installed
     }
 
-    /// For `run` and `once`, before the first log line: a closed pipe (`crawler run | tee`, tee
+    /// For `run` and `once`, from `main`'s first line (`ignoreEarlySignals`): a closed pipe (`crawler run | tee`, tee
     /// gone; `crawler once | head`) loses output, not the crawl, nor its exit status; the user
     /// signals mean nothing here, and their default action would end it without a word.
-    public static func ignoreSignalsThatWouldEndACrawl() {
+    static func ignoreSignalsThatWouldEndACrawl() {
         for number in [SIGPIPE, SIGUSR1, SIGUSR2] { signal(number, SIG_IGN) }
     }
 

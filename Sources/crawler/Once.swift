@@ -34,7 +34,6 @@ struct Once: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        SignalWatcher.ignoreSignalsThatWouldEndACrawl()
         // A pass's peak memory: 100 → 95 MB over the realistic farm's 1,000 feeds. 1 MB rather than
         // glibc's 128 KB, at which the heap's top went back and forth some 200 times a pass.
         crawler_fix_malloc_trim_threshold(1 << 20)

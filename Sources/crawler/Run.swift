@@ -55,7 +55,6 @@ struct Run: AsyncParsableCommand {
     }
 
     func run() async throws {
-        SignalWatcher.ignoreSignalsThatWouldEndACrawl()
         crawler_fix_malloc_mmap_threshold(128 << 10)  // glibc's own starting value, kept for good
         let logger = try logging.makeLogger()
         let signals = SignalWatcher()
